@@ -1,0 +1,74 @@
+//! Shardlab's simulation core: Amazon Kinesis Data Streams, deterministic and `no_std`.
+//!
+//! The whole product's rules live here: how partition keys hash onto shards, how shards throttle,
+//! what sequence numbers look like, which metrics a second produces. The crate does no IO, reads no
+//! clock and no entropy: a run is a pure function of its [`SimConfig`] (seed included) and the inputs
+//! fed to it, natively and in wasm alike.
+//!
+//! # Run loop
+//!
+//! See [`Simulation`]: feed commands and API calls, advance time, drain events, read state.
+//!
+//! ```
+//! use shardlab_engine::{SimConfig, SimTime, Simulation};
+//!
+//! let mut sim = Simulation::new(SimConfig::default()).expect("the default config is valid");
+//! sim.advance_to(SimTime::from_secs(10));
+//! while let Some(event) = sim.poll_event() {
+//!     let _line = event.to_string(); // "00:00:00.000 stream-created name=clickstream shards=2"
+//! }
+//! // The default producer writes 500 records/s, well under two shards' limits.
+//! let ninth_second: u64 = sim.stream().shards().iter().map(|s| s.metrics.second(9).incoming_records).sum();
+//! assert_eq!(ninth_second, 500);
+//! ```
+//!
+//! # Errors and bugs
+//!
+//! Anything a user or scenario can get wrong is an error value: [`ConfigError`] lists every problem
+//! of a configuration; [`StreamsError`] is an AWS exception with AWS's message. The engine never panics
+//! on input. Broken internal invariants are bugs, and every `expect` says why it cannot fail.
+//!
+//! # Divergences from AWS
+//!
+//! - Write throttling uses an exact one-second sliding window per shard (AWS does not document its
+//!   algorithm): no window of one second ever holds more than 1,000 records or 1 MiB.
+//! - A record whose data plus partition key exceeds 1 MiB, with data alone within it, gets an
+//!   `InvalidArgumentException` in our own words (AWS's text is unconfirmed).
+//! - Shards keep at most [`SimConfig::log_records_max_per_shard`] records; older ones are dropped early.
+
+#![no_std]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+extern crate alloc;
+#[cfg(test)]
+extern crate std;
+
+#[cfg(all(test, target_arch = "wasm32"))]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+pub mod error;
+pub mod event;
+pub mod hash_range;
+pub mod limits;
+pub mod metrics;
+pub mod partition_key;
+pub mod producer;
+pub mod rng;
+pub mod sequence;
+pub mod shard;
+mod sim;
+pub mod stream;
+pub mod throttle;
+pub mod time;
+
+#[cfg(test)]
+mod tests;
+
+pub use error::{ConfigError, StreamsError, StreamsErrorKind};
+pub use event::Event;
+pub use producer::{ProducerConfig, ProducerTotals};
+pub use shard::{Payload, ShardId};
+pub use sim::{Advance, Command, EVENTS_MAX, SimConfig, Simulation};
+pub use stream::{PutRecordInput, PutRecordOutput};
+pub use time::{SimDuration, SimTime};

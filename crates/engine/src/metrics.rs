@@ -1,0 +1,126 @@
+//! CloudWatch-style metrics: per-shard counters in one-second buckets with a bounded history.
+//!
+//! Field names follow the CloudWatch metric names of Kinesis Data Streams
+//! (`IncomingBytes`, `IncomingRecords`, `WriteProvisionedThroughputExceeded`).
+
+use crate::throttle::WriteLimit;
+use alloc::collections::VecDeque;
+
+/// How many one-second buckets each shard keeps (ten minutes).
+pub const HISTORY_SECS: usize = 600;
+
+/// One shard's counters for one second of simulated time.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct ShardSecond {
+    /// The second these counters cover: `[second, second + 1)` seconds since the epoch.
+    pub second: u64,
+    /// `IncomingBytes`: bytes accepted, data plus partition key.
+    pub incoming_bytes: u64,
+    /// `IncomingRecords`: records accepted.
+    pub incoming_records: u64,
+    /// `WriteProvisionedThroughputExceeded`: records rejected by the shard's write limits.
+    pub write_provisioned_throughput_exceeded: u64,
+    /// Of those, the records rejected by the 1,000 records/s limit (the rest broke the 1 MiB/s limit).
+    pub throttled_by_record_limit: u64,
+}
+
+/// Counters since the stream was created.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct ShardTotals {
+    /// Bytes accepted, data plus partition key.
+    pub incoming_bytes: u64,
+    /// Records accepted.
+    pub incoming_records: u64,
+    /// Records rejected with `ProvisionedThroughputExceededException`.
+    pub write_provisioned_throughput_exceeded: u64,
+}
+
+/// A shard's metrics: recent one-second buckets plus lifetime totals.
+#[derive(Clone, Debug, Default)]
+pub struct ShardMetrics {
+    history: VecDeque<ShardSecond>,
+    /// Counters since creation.
+    pub totals: ShardTotals,
+}
+
+impl ShardMetrics {
+    /// Counts an accepted record of `bytes` in `second`.
+    pub(crate) fn record_accepted(&mut self, second: u64, bytes: u64) {
+        let bucket = self.bucket_mut(second);
+        bucket.incoming_records += 1;
+        bucket.incoming_bytes += bytes;
+        self.totals.incoming_records += 1;
+        self.totals.incoming_bytes += bytes;
+    }
+
+    /// Counts a record rejected in `second` for breaking `limit`.
+    pub(crate) fn record_throttled(&mut self, second: u64, limit: WriteLimit) {
+        let bucket = self.bucket_mut(second);
+        bucket.write_provisioned_throughput_exceeded += 1;
+        if limit == WriteLimit::Records {
+            bucket.throttled_by_record_limit += 1;
+        }
+        self.totals.write_provisioned_throughput_exceeded += 1;
+    }
+
+    /// The counters of `second`: zero if nothing happened then or it has left the history.
+    pub fn second(&self, second: u64) -> ShardSecond {
+        // Buckets are in increasing order of `second`, so search from the newest.
+        self.history
+            .iter()
+            .rev()
+            .find(|b| b.second <= second)
+            .filter(|b| b.second == second)
+            .copied()
+            .unwrap_or(ShardSecond { second, ..ShardSecond::default() })
+    }
+
+    /// The buckets kept, oldest first; seconds with no activity have no bucket.
+    pub fn history(&self) -> impl Iterator<Item = &ShardSecond> {
+        self.history.iter()
+    }
+
+    fn bucket_mut(&mut self, second: u64) -> &mut ShardSecond {
+        if self.history.back().is_none_or(|b| b.second != second) {
+            if self.history.len() == HISTORY_SECS {
+                self.history.pop_front();
+            }
+            self.history.push_back(ShardSecond { second, ..ShardSecond::default() });
+        }
+        // Just ensured there is a back bucket for `second`.
+        self.history.back_mut().expect("bucket pushed above")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn counts_land_in_their_second() {
+        let mut m = ShardMetrics::default();
+        m.record_accepted(3, 100);
+        m.record_accepted(3, 50);
+        m.record_throttled(3, WriteLimit::Bytes);
+        m.record_accepted(5, 1);
+        let third = m.second(3);
+        assert_eq!((third.incoming_records, third.incoming_bytes), (2, 150));
+        assert_eq!(third.write_provisioned_throughput_exceeded, 1);
+        assert_eq!(third.throttled_by_record_limit, 0);
+        assert_eq!(m.second(4), ShardSecond { second: 4, ..ShardSecond::default() });
+        assert_eq!(m.totals.incoming_records, 3);
+    }
+
+    #[test]
+    fn history_is_bounded() {
+        let mut m = ShardMetrics::default();
+        for s in 0..(HISTORY_SECS as u64 + 10) {
+            m.record_accepted(s, 1);
+        }
+        assert_eq!(m.history().count(), HISTORY_SECS);
+        assert_eq!(m.second(0).incoming_records, 0, "oldest bucket dropped");
+        assert_eq!(m.totals.incoming_records, HISTORY_SECS as u64 + 10);
+    }
+}

@@ -1,0 +1,98 @@
+// End-to-end tests of the release build (dist/) in headless Chromium, served from a sub-path.
+// Run with `node --test tests/e2e/` (cargo xtask test does, after building dist/).
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchChromium, openPage, screenshot, serveDist, waitUntil } from './harness.mjs';
+
+// A backstop for a whole test; every wait inside is bounded by TIMEOUT_MS (20 s) on its own.
+const TEST_TIMEOUT_MS = 60_000;
+
+describe('Shardlab in Chromium', () => {
+  let server;
+  let browser;
+  const contexts = [];
+
+  before(async () => {
+    server = await serveDist();
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    for (const context of contexts) {
+      await context.close().catch(() => {});
+    }
+    await browser?.close();
+    await server?.close();
+  });
+
+  /** Opens the app and waits until it has mounted. */
+  async function openApp() {
+    const opened = await openPage(browser);
+    contexts.push(opened.context);
+    const response = await opened.page.goto(server.url, { waitUntil: 'load' });
+    assert.equal(response?.status(), 200, `GET ${server.url}`);
+    await opened.page.locator('[data-testid=shard]').first().waitFor({ state: 'attached' });
+    return opened;
+  }
+
+  const clockMs = async (page) =>
+    Number(await page.locator('[data-testid=sim-clock]').getAttribute('data-ms'));
+
+  test('loads from a sub-path', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { page, problems } = await openApp();
+    await screenshot(page, 'initial');
+    assert.deepEqual(server.notFound, [], 'requests answered with 404');
+    assert.deepEqual(problems.failedRequests, [], 'failed requests');
+    assert.deepEqual(problems.pageErrors, [], 'uncaught errors in the page');
+    assert.deepEqual(problems.consoleErrors, [], 'errors logged to the console');
+  });
+
+  test("throttling appears past one shard's limit", { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { page, problems } = await openApp();
+    const clock = page.locator('[data-testid=sim-clock]');
+    await page.locator('button[aria-label=Play]').click();
+    // 6000 records/s is past one shard's 1000 records/s write limit.
+    await page.locator('input#producer-rate').fill('6000');
+    const clockText = await clock.textContent();
+
+    const throttled = await waitUntil(
+      'the throttled total to rise above 0',
+      async () =>
+        Number(await page.locator('[data-testid=throttled-total]').getAttribute('data-value')),
+      (value) => value > 0,
+    );
+    assert.ok(throttled > 0);
+    await waitUntil(
+      'the simulation clock text to change while playing',
+      () => clock.textContent(),
+      (text) => text !== clockText,
+    );
+    await screenshot(page, 'throttled');
+    assert.deepEqual(problems.pageErrors, [], 'uncaught errors in the page');
+  });
+
+  test('pause stops the clock', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { page, problems } = await openApp();
+    const start = await clockMs(page);
+    await page.locator('button[aria-label=Play]').click();
+    await waitUntil('the clock to run after Play', () => clockMs(page), (ms) => ms > start);
+
+    await page.locator('button[aria-label=Pause]').click();
+    // Let a frame that was already under way when Pause was clicked finish rendering.
+    await page.waitForTimeout(200);
+    const paused = await clockMs(page);
+    assert.ok(Number.isFinite(paused), `data-ms is a number (got ${paused})`);
+    await page.waitForTimeout(500);
+    assert.equal(await clockMs(page), paused, 'the clock moved while paused');
+
+    await page.locator('button[aria-label=Step]').click();
+    const stepped = await waitUntil(
+      'the clock to advance after Step',
+      () => clockMs(page),
+      (ms) => ms > paused,
+    );
+    assert.ok(stepped > paused);
+    assert.deepEqual(problems.pageErrors, [], 'uncaught errors in the page');
+  });
+});

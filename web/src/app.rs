@@ -1,0 +1,217 @@
+//! The playground page: transport bar, producer -> stream canvas, totals, event log.
+
+use crate::components::{EventLog, NumberField, ShardCard};
+use crate::format::{clock, records_per_sec, thousands};
+use crate::pacing::{SPEEDS, TIMERS_PER_FRAME_MAX, sim_delta};
+use crate::runner::{Load, RATE_SLIDER_MAX, Runner, SHARDS_MAX, Settings};
+use gloo_timers::callback::Interval;
+use shardlab_engine::SimDuration;
+use shardlab_engine::limits::SIM_PRODUCER_RECORDS_PER_SEC_MAX;
+use std::cell::Cell;
+use std::rc::Rc;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+/// Wall-clock milliseconds between frames while playing.
+const FRAME_INTERVAL_MS: u32 = 50;
+
+fn wall_now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or_else(js_sys::Date::now, |p| p.now())
+}
+
+/// The whole page.
+#[component]
+pub fn App() -> Html {
+    // The default settings are valid by construction; a test in `runner` runs them.
+    let runner = use_mut_ref(|| Runner::new(Settings::default()).expect("default settings are valid"));
+    let playing = use_state(|| false);
+    let speed = use_state(|| 1u32);
+    let error = use_state(|| None::<String>);
+    let behind = use_mut_ref(|| Cell::new(false));
+    let redraw = use_force_update();
+
+    {
+        // While playing, a timer moves simulated time with the wall clock; dropping it stops the run.
+        let (runner, behind, redraw) = (runner.clone(), behind.clone(), redraw.clone());
+        use_effect_with((*playing, *speed), move |&(playing, speed)| {
+            let interval = playing.then(|| {
+                let last_ms = Cell::new(wall_now_ms());
+                Interval::new(FRAME_INTERVAL_MS, move || {
+                    let now_ms = wall_now_ms();
+                    let delta = sim_delta(now_ms - last_ms.replace(now_ms), speed);
+                    let reached = runner.borrow_mut().advance_by(delta, TIMERS_PER_FRAME_MAX);
+                    behind.borrow().set(!reached);
+                    redraw.force_update();
+                })
+            });
+            move || drop(interval)
+        });
+    }
+
+    let on_play = {
+        let playing = playing.clone();
+        Callback::from(move |_: MouseEvent| playing.set(!*playing))
+    };
+    let on_step = {
+        let (runner, redraw) = (runner.clone(), redraw.clone());
+        Callback::from(move |_: MouseEvent| {
+            runner.borrow_mut().advance_by(SimDuration::SECOND, u32::MAX);
+            redraw.force_update();
+        })
+    };
+    let restart_with = {
+        let (runner, error, redraw) = (runner.clone(), error.clone(), redraw.clone());
+        Rc::new(move |settings: Settings| {
+            match runner.borrow_mut().restart(settings) {
+                Ok(()) => error.set(None),
+                Err(e) => error.set(Some(e.to_string())),
+            }
+            redraw.force_update();
+        })
+    };
+    let on_restart = {
+        let (runner, restart_with) = (runner.clone(), restart_with.clone());
+        Callback::from(move |_: MouseEvent| {
+            let settings = runner.borrow().settings();
+            restart_with(settings);
+        })
+    };
+    let on_speed = {
+        let speed = speed.clone();
+        Callback::from(move |e: Event| {
+            let value = e.target_unchecked_into::<HtmlSelectElement>().value();
+            if let Ok(v) = value.parse::<u32>() {
+                speed.set(v);
+            }
+        })
+    };
+    let set_rate = {
+        let (runner, error, redraw) = (runner.clone(), error.clone(), redraw.clone());
+        Callback::from(move |rate: u64| {
+            let rate = u32::try_from(rate).unwrap_or(u32::MAX);
+            match runner.borrow_mut().set_rate(rate) {
+                Ok(()) => error.set(None),
+                Err(e) => error.set(Some(e.to_string())),
+            }
+            redraw.force_update();
+        })
+    };
+    let on_slider = {
+        let set_rate = set_rate.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Ok(v) = e.target_unchecked_into::<HtmlInputElement>().value().parse::<u64>() {
+                set_rate.emit(v);
+            }
+        })
+    };
+    let setting = |apply: fn(&mut Settings, u64)| {
+        let (runner, restart_with) = (runner.clone(), restart_with.clone());
+        Callback::from(move |v: u64| {
+            let mut settings = runner.borrow().settings();
+            apply(&mut settings, v);
+            restart_with(settings);
+        })
+    };
+    let on_shards = setting(|s, v| s.shard_count = u32::try_from(v).unwrap_or(u32::MAX));
+    let on_seed = setting(|s, v| s.seed = v);
+    let on_record_bytes = setting(|s, v| s.record_bytes = u32::try_from(v).unwrap_or(u32::MAX));
+
+    let r = runner.borrow();
+    let settings = r.settings();
+    let now_ms = r.sim().now().as_millis();
+    let views = r.shard_views();
+    let log: Vec<_> = r.log().rev().cloned().collect();
+    let (_, producer) = r.sim().producers().next().map_or_else(Default::default, |(c, t)| (c.clone(), t));
+    let throttled_total: u64 = views.iter().map(|v| v.throttled_total).sum();
+    let any_over = views.iter().any(|v| v.load == Load::Throttled);
+    let capacity = u64::from(settings.shard_count) * 1_000;
+
+    html! {
+        <div class="app">
+            <header class="topbar">
+                <h1>{ "Shardlab" }</h1>
+                <span class="scenario-name">{ "Clickstream → Kinesis Data Stream" }</span>
+                <div class="transport" role="group" aria-label="Run controls">
+                    <button onclick={on_restart} aria-label="Restart" title="Back to t = 0 with the same settings">{ "⏮" }</button>
+                    <button class="primary" onclick={on_play} aria-label={if *playing { "Pause" } else { "Play" }}>
+                        { if *playing { "⏸ Pause" } else { "▶ Play" } }
+                    </button>
+                    <button onclick={on_step} aria-label="Step" title="Advance one simulated second" disabled={*playing}>{ "⏭ 1 s" }</button>
+                </div>
+                <label class="speed">{ "Speed " }
+                    <select aria-label="Speed" onchange={on_speed}>
+                        { for SPEEDS.iter().map(|s| html! {
+                            <option value={s.to_string()} selected={*s == *speed}>{ format!("{s}×") }</option>
+                        }) }
+                    </select>
+                </label>
+                <span class="clock" data-testid="sim-clock" data-ms={now_ms.to_string()} aria-label="Simulated time">
+                    { format!("t = {}", clock(now_ms)) }
+                </span>
+                if behind.borrow().get() {
+                    <span class="behind" role="status">{ "⚠ slower than real time at this speed" }</span>
+                }
+            </header>
+            <p class="hint">
+                { format!("Press Play, then raise the producer rate past {} (the stream's {} shards × 1,000 records/s) and watch the shards throttle.",
+                    records_per_sec(capacity), settings.shard_count) }
+            </p>
+            if let Some(message) = &*error {
+                <p class="error-banner" role="alert">{ format!("Not applied: {message}") }</p>
+            }
+            <main class="canvas">
+                <section class="node producer" aria-label="Producer">
+                    <h2><span class="kind-dot" aria-hidden="true"></span>{ "Producer · clickstream" }</h2>
+                    <NumberField id="producer-rate" label="Producer rate" unit="records/s" live=true
+                        value={u64::from(settings.records_per_sec)} min=0 max={u64::from(SIM_PRODUCER_RECORDS_PER_SEC_MAX)}
+                        on_value={set_rate} />
+                    <input id="producer-rate-slider" type="range" min="0" max={RATE_SLIDER_MAX.to_string()} step="50"
+                        aria-label="Producer rate slider" value={settings.records_per_sec.to_string()} oninput={on_slider} />
+                    <NumberField id="record-bytes" label="Record size" unit="bytes" value={u64::from(settings.record_bytes)}
+                        min=0 max=1_048_560 on_value={on_record_bytes} />
+                    <p class="note">{ "Random partition keys user-0 … user-9999. PutRecord, no retries." }</p>
+                    <dl class="totals">
+                        <dt>{ "PutRecord calls" }</dt><dd>{ thousands(producer.attempted) }</dd>
+                        <dt>{ "Accepted" }</dt><dd>{ thousands(producer.accepted) }</dd>
+                        <dt>{ "Throttled" }</dt>
+                        <dd data-testid="throttled-total" data-value={throttled_total.to_string()}>{ thousands(throttled_total) }</dd>
+                    </dl>
+                </section>
+                <div class={classes!("flow", playing.then_some("running"), any_over.then_some("over"))} aria-hidden="true">
+                    <span class="dot"></span><span class="dot"></span><span class="dot"></span>
+                </div>
+                <section class="node stream" aria-label="Data stream">
+                    <h2><span class="kind-dot" aria-hidden="true"></span>{ format!("Data stream · {} · provisioned", r.sim().stream().name) }</h2>
+                    <div class="stream-settings">
+                        <NumberField id="shard-count" label="Shards" value={u64::from(settings.shard_count)} min=1
+                            max={u64::from(SHARDS_MAX)} on_value={on_shards} />
+                        <NumberField id="seed" label="Seed" value={settings.seed} min=0 max={u64::MAX} on_value={on_seed} />
+                        <p class="note">{ "Changing shards, seed or record size restarts the run at t = 0." }</p>
+                    </div>
+                    <div class="keymap" role="img" aria-label="Hash key space, split between shards">
+                        { for views.iter().map(|v| html! {
+                            <span class={classes!("key-segment", load_class(v.load))}
+                                style={format!("flex-grow:{}", v.key_space_ppm.max(1))}
+                                title={format!("{}: {}.{}% of the hash key space", v.shard_id, v.key_space_ppm / 10_000, v.key_space_ppm / 1_000 % 10)}></span>
+                        }) }
+                    </div>
+                    <div class="shards">
+                        { for views.into_iter().map(|view| html! { <ShardCard {view} /> }) }
+                    </div>
+                </section>
+            </main>
+            <section class="bottom" aria-label="Event log">
+                <h2>{ "Event log" }</h2>
+                <EventLog lines={log} />
+            </section>
+        </div>
+    }
+}
+
+fn load_class(load: Load) -> &'static str {
+    match load {
+        Load::Normal => "normal",
+        Load::NearLimit => "near",
+        Load::Throttled => "over",
+    }
+}

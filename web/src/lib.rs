@@ -1,0 +1,15 @@
+//! The Shardlab playground. It renders engine state and sends engine commands; it holds no Kinesis rules.
+//!
+//! - [`runner`]: the engine plus the learner's settings and the plain-English event log (plain Rust, tested natively).
+//! - [`pacing`]: turns wall-clock time into simulated time.
+//! - [`format`]: numbers with units, for people.
+//! - [`components`] and [`App`]: the Yew view.
+
+pub mod components;
+pub mod format;
+pub mod pacing;
+pub mod runner;
+
+mod app;
+
+pub use app::App;

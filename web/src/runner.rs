@@ -1,0 +1,289 @@
+//! The running simulation as the playground sees it: the engine, the learner's settings,
+//! per-shard view data and a plain-English event log. No DOM here, so it is tested natively.
+
+use crate::format::{records_per_sec, thousands};
+use shardlab_engine::limits::{SHARD_WRITE_BYTES_PER_SEC, SHARD_WRITE_RECORDS_PER_SEC};
+use shardlab_engine::throttle::WriteLimit;
+use shardlab_engine::{Advance, Command, ConfigError, Event, ProducerConfig, SimConfig, SimDuration, Simulation};
+use std::collections::VecDeque;
+
+/// Lines the event log keeps.
+pub const LOG_LINES_MAX: usize = 200;
+
+/// Shards the playground offers (the engine allows more; the screen does not).
+pub const SHARDS_MAX: u32 = 64;
+
+/// Producer rate the playground's slider reaches.
+pub const RATE_SLIDER_MAX: u32 = 10_000;
+
+/// What the learner controls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Settings {
+    /// The seed of every random draw.
+    pub seed: u64,
+    /// Shards in the stream.
+    pub shard_count: u32,
+    /// The producer's PutRecord rate.
+    pub records_per_sec: u32,
+    /// The producer's record size in bytes.
+    pub record_bytes: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self { seed: 42, shard_count: 2, records_per_sec: 500, record_bytes: 512 }
+    }
+}
+
+impl Settings {
+    /// The engine configuration these settings stand for.
+    pub fn to_config(self) -> SimConfig {
+        SimConfig {
+            seed: self.seed,
+            shard_count: self.shard_count,
+            producers: vec![ProducerConfig {
+                name: "clickstream".into(),
+                records_per_sec: self.records_per_sec,
+                record_bytes: self.record_bytes,
+                distinct_keys: 10_000,
+            }],
+            ..SimConfig::default()
+        }
+    }
+
+    /// Every problem with these settings, including the playground's own bounds.
+    pub fn validate(self) -> Result<SimConfig, ConfigError> {
+        let config = self.to_config();
+        let mut problems = config.validate().err().map(|e| e.problems).unwrap_or_default();
+        if self.shard_count > SHARDS_MAX {
+            problems.retain(|p| !p.contains("shards;"));
+            problems.push(format!("The playground shows 1 to {SHARDS_MAX} shards; {} is too many.", self.shard_count));
+        }
+        if problems.is_empty() { Ok(config) } else { Err(ConfigError { problems }) }
+    }
+}
+
+/// How close a shard is to its write limits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Load {
+    /// Under 80 % of both limits.
+    Normal,
+    /// At 80 % or more of a limit, nothing rejected.
+    NearLimit,
+    /// Rejected writes in the last second.
+    Throttled,
+}
+
+/// One shard as the view draws it: the last complete second's figures.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShardView {
+    /// `shardId-000000000000`.
+    pub shard_id: String,
+    /// Records accepted in the last second.
+    pub records_per_sec: u64,
+    /// Bytes accepted in the last second.
+    pub bytes_per_sec: u64,
+    /// Records rejected in the last second.
+    pub throttled_per_sec: u64,
+    /// Records rejected since the start.
+    pub throttled_total: u64,
+    /// The share of the hash-key space it owns, in millionths.
+    pub key_space_ppm: u32,
+    /// Its state.
+    pub load: Load,
+}
+
+/// A log line: when, and what happened in plain words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogLine {
+    /// Simulated milliseconds.
+    pub at_ms: u64,
+    /// The text.
+    pub text: String,
+    /// Whether it reports a problem.
+    pub is_warning: bool,
+}
+
+/// The simulation with everything the view needs.
+pub struct Runner {
+    sim: Simulation,
+    settings: Settings,
+    log: VecDeque<LogLine>,
+}
+
+impl Runner {
+    /// A run from `settings`, or every problem with them.
+    pub fn new(settings: Settings) -> Result<Self, ConfigError> {
+        let sim = Simulation::new(settings.validate()?)?;
+        let mut runner = Self { sim, settings, log: VecDeque::new() };
+        runner.drain_events();
+        Ok(runner)
+    }
+
+    /// Starts over from time 0 with new settings. On error nothing changes.
+    pub fn restart(&mut self, settings: Settings) -> Result<(), ConfigError> {
+        *self = Self::new(settings)?;
+        Ok(())
+    }
+
+    /// The settings this run uses.
+    pub fn settings(&self) -> Settings {
+        self.settings
+    }
+
+    /// The engine, for reading.
+    pub fn sim(&self) -> &Simulation {
+        &self.sim
+    }
+
+    /// Changes the producer rate from now on. On error nothing changes.
+    pub fn set_rate(&mut self, records_per_sec: u32) -> Result<(), ConfigError> {
+        self.sim.apply(Command::SetProducerRate { producer: 0, records_per_sec })?;
+        self.settings.records_per_sec = records_per_sec;
+        Ok(())
+    }
+
+    /// Moves simulated time forward by `delta`, handling at most `timers_max` engine timers.
+    /// Returns false if the budget ran out (the page cannot keep up with the chosen speed).
+    pub fn advance_by(&mut self, delta: SimDuration, timers_max: u32) -> bool {
+        let outcome = self.sim.advance_to_bounded(self.sim.now() + delta, timers_max);
+        self.drain_events();
+        outcome == Advance::Reached
+    }
+
+    /// The log, oldest first.
+    pub fn log(&self) -> impl DoubleEndedIterator<Item = &LogLine> {
+        self.log.iter()
+    }
+
+    /// Each shard's figures for the last complete second.
+    pub fn shard_views(&self) -> Vec<ShardView> {
+        let last_second = self.sim.now().as_secs().checked_sub(1);
+        self.sim
+            .stream()
+            .shards()
+            .iter()
+            .map(|shard| {
+                let bucket = last_second.map(|s| shard.metrics.second(s)).unwrap_or_default();
+                let near = bucket.incoming_records * 10 >= SHARD_WRITE_RECORDS_PER_SEC * 8
+                    || bucket.incoming_bytes * 10 >= SHARD_WRITE_BYTES_PER_SEC * 8;
+                let load = if bucket.write_provisioned_throughput_exceeded > 0 {
+                    Load::Throttled
+                } else if near {
+                    Load::NearLimit
+                } else {
+                    Load::Normal
+                };
+                ShardView {
+                    shard_id: shard.id.to_string(),
+                    records_per_sec: bucket.incoming_records,
+                    bytes_per_sec: bucket.incoming_bytes,
+                    throttled_per_sec: bucket.write_provisioned_throughput_exceeded,
+                    throttled_total: shard.metrics.totals.write_provisioned_throughput_exceeded,
+                    key_space_ppm: shard.hash_key_range.share_ppm(),
+                    load,
+                }
+            })
+            .collect()
+    }
+
+    fn drain_events(&mut self) {
+        while let Some(event) = self.sim.poll_event() {
+            if let Some(line) = explain(&event) {
+                if self.log.len() == LOG_LINES_MAX {
+                    self.log.pop_front();
+                }
+                self.log.push_back(line);
+            }
+        }
+    }
+}
+
+/// An engine event in plain English, AWS term second, ending with what to do about it.
+pub fn explain(event: &Event) -> Option<LogLine> {
+    let at_ms = event.at().as_millis();
+    match event {
+        Event::StreamCreated { stream_name, shard_count, .. } => Some(LogLine {
+            at_ms,
+            text: format!(
+                "Stream {stream_name} is ready with {shard_count} shards: it can take {} and {} of writes.",
+                records_per_sec(u64::from(*shard_count) * SHARD_WRITE_RECORDS_PER_SEC),
+                crate::format::bytes_per_sec(u64::from(*shard_count) * SHARD_WRITE_BYTES_PER_SEC),
+            ),
+            is_warning: false,
+        }),
+        Event::WriteThrottled { shard_id, throttled_records, accepted_records, limit, .. } => {
+            let limit = match limit {
+                WriteLimit::Records => "1,000 records/s",
+                WriteLimit::Bytes => "1 MiB/s",
+            };
+            let attempted = throttled_records + accepted_records;
+            Some(LogLine {
+                at_ms,
+                text: format!(
+                    "Shard {shard_id} is over its write limit ({limit}): {} of {} puts were rejected with \
+                     ProvisionedThroughputExceededException. Add shards, or spread writes over more partition keys.",
+                    thousands(*throttled_records),
+                    thousands(attempted),
+                ),
+                is_warning: true,
+            })
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(settings: Settings, secs: u64) -> Runner {
+        let mut runner = Runner::new(settings).expect("valid settings");
+        runner.advance_by(SimDuration::from_secs(secs), u32::MAX);
+        runner
+    }
+
+    #[test]
+    fn default_run_stays_under_the_limits() {
+        let runner = run(Settings::default(), 3);
+        let views = runner.shard_views();
+        assert_eq!(views.len(), 2);
+        assert_eq!(views.iter().map(|v| v.records_per_sec).sum::<u64>(), 500);
+        assert!(views.iter().all(|v| v.load == Load::Normal && v.throttled_total == 0));
+        assert_eq!(views[0].key_space_ppm, 500_000);
+    }
+
+    #[test]
+    fn one_shard_over_the_limit_throttles_and_explains_why() {
+        let runner = run(Settings { shard_count: 1, records_per_sec: 1_500, ..Settings::default() }, 2);
+        let view = &runner.shard_views()[0];
+        assert_eq!(view.load, Load::Throttled);
+        assert_eq!((view.records_per_sec, view.throttled_per_sec), (1_000, 500));
+        let warning = runner.log().find(|l| l.is_warning).expect("a throttling line");
+        assert!(warning.text.starts_with("Shard shardId-000000000000 is over its write limit (1,000 records/s): 500 of 1,500 puts"), "{}", warning.text);
+        assert!(warning.text.contains("Add shards"));
+    }
+
+    #[test]
+    fn near_the_limit_is_flagged_before_throttling() {
+        let runner = run(Settings { shard_count: 1, records_per_sec: 850, ..Settings::default() }, 2);
+        assert_eq!(runner.shard_views()[0].load, Load::NearLimit);
+    }
+
+    #[test]
+    fn bad_settings_are_refused_and_keep_the_run() {
+        let mut runner = run(Settings::default(), 2);
+        let error = runner.restart(Settings { shard_count: 65, ..Settings::default() }).expect_err("too many shards");
+        assert_eq!(error.problems, ["The playground shows 1 to 64 shards; 65 is too many."]);
+        assert_eq!(runner.sim().now().as_secs(), 2, "the run goes on untouched");
+        assert!(runner.set_rate(5_000_000).is_err());
+        assert_eq!(runner.settings().records_per_sec, 500);
+    }
+
+    #[test]
+    fn the_log_is_bounded() {
+        let runner = run(Settings { shard_count: 1, records_per_sec: 1_200, ..Settings::default() }, 400);
+        assert_eq!(runner.log().count(), LOG_LINES_MAX);
+        assert!(runner.log().all(|l| l.is_warning), "the oldest line (stream ready) was dropped");
+    }
+}

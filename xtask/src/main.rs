@@ -1,0 +1,70 @@
+//! Project automation for Shardlab, run as `cargo xtask <command>`.
+//!
+//! Plain `std`: every external tool is started as a child process, and the set-up installs the
+//! pinned tools the first time and only checks their versions afterwards.
+
+mod cmd;
+mod setup;
+mod test;
+mod trunk;
+
+use std::process::ExitCode;
+
+use cmd::Ctx;
+
+const USAGE: &str = "\
+Usage: cargo xtask <command>
+
+Commands:
+  serve   set up the web tools, then run the app at http://127.0.0.1:8080/ (dev build, live reload)
+  dist    set up the web tools, then build the release site into dist/ (relative URLs: host it
+          under any path)
+  test    set up everything (web tools, Chromium, Firefox, drivers), then run every check:
+          fmt, clippy (native and wasm32), native tests, engine no_std check, wasm tests in
+          headless Chromium and Firefox, the release dist, and end-to-end tests (Playwright)
+  setup   only install or check the tools that `test` needs
+  help    show this text
+
+Tools go to ~/.cargo/bin (cargo install) and node_modules/ (npm); Debian packages need root.";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let command = match args.as_slice() {
+        [] => "help",
+        [one] => one.as_str(),
+        [first, ..] => {
+            eprintln!("xtask: `{first}` takes no arguments\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let ctx = match Ctx::new() {
+        Ok(ctx) => ctx,
+        Err(err) => return fail(&err),
+    };
+    match command {
+        "help" | "-h" | "--help" => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        "serve" => done(setup::web_tools(&ctx).and_then(|()| trunk::serve(&ctx))),
+        "dist" => done(setup::web_tools(&ctx).and_then(|()| trunk::dist(&ctx))),
+        "setup" => done(setup::all(&ctx)),
+        "test" => test::run(&ctx),
+        other => {
+            eprintln!("xtask: unknown command `{other}`\n\n{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn done(result: Result<(), String>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => fail(&err),
+    }
+}
+
+fn fail(err: &str) -> ExitCode {
+    eprintln!("xtask: error: {err}");
+    ExitCode::FAILURE
+}

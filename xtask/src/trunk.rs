@@ -1,0 +1,97 @@
+//! The web app through Trunk: a dev server, and the release site in `dist/`.
+
+use std::fs;
+use std::path::Path;
+
+use crate::cmd::Ctx;
+
+const SERVE_URL: &str = "http://127.0.0.1:8080/";
+
+/// `trunk serve`: a dev build with live reload, until Ctrl-C.
+pub(crate) fn serve(ctx: &Ctx) -> Result<(), String> {
+    println!("\n==> Shardlab dev server: {SERVE_URL}   (Ctrl-C stops it)\n");
+    ctx.run(ctx.command("trunk").args([
+        "serve",
+        "--address",
+        "127.0.0.1",
+        "--port",
+        "8080",
+        "--offline",
+    ]))
+}
+
+/// `trunk build --release` into `dist/`, with relative asset URLs so the site works from any path.
+pub(crate) fn dist(ctx: &Ctx) -> Result<(), String> {
+    // `--public-url ./` makes Trunk write `./name-hash.js` instead of `/name-hash.js`.
+    ctx.run(
+        ctx.command("trunk")
+            .args(["build", "--release", "--public-url", "./", "--offline"]),
+    )?;
+    let dist = ctx.root.join("dist");
+    let index = fs::read_to_string(dist.join("index.html"))
+        .map_err(|err| format!("Trunk finished but dist/index.html cannot be read: {err}"))?;
+    check_relative_urls(&index)?;
+    let (files, bytes) = tree_size(&dist)?;
+    println!(
+        "  dist: {} ({files} files, {} KB)",
+        dist.display(),
+        bytes.div_ceil(1024)
+    );
+    println!(
+        "  hosting: copy dist/ to any static web server, at any path (open it with a trailing \
+         slash, e.g. /shardlab/); .wasm must be served as application/wasm"
+    );
+    Ok(())
+}
+
+/// Fails if index.html loads anything from an absolute path (`/x.js`), which would break when
+/// the site is served from a sub-path.
+fn check_relative_urls(index: &str) -> Result<(), String> {
+    let absolute: Vec<&str> = ["href=\"/", "src=\"/", "from '/", "from \"/", "('/", "(\"/"]
+        .into_iter()
+        .filter(|pattern| index.contains(*pattern))
+        .collect();
+    if absolute.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "dist/index.html refers to absolute paths ({}), so it only works at the site root",
+            absolute.join(" ")
+        ))
+    }
+}
+
+fn tree_size(dir: &Path) -> Result<(u64, u64), String> {
+    let mut files = 0;
+    let mut bytes = 0;
+    let entries = fs::read_dir(dir).map_err(|err| format!("reading {}: {err}", dir.display()))?;
+    for entry in entries {
+        let entry = entry.map_err(|err| format!("reading {}: {err}", dir.display()))?;
+        let meta = entry
+            .metadata()
+            .map_err(|err| format!("reading {}: {err}", entry.path().display()))?;
+        if meta.is_dir() {
+            let (sub_files, sub_bytes) = tree_size(&entry.path())?;
+            files += sub_files;
+            bytes += sub_bytes;
+        } else {
+            files += 1;
+            bytes += meta.len();
+        }
+    }
+    Ok((files, bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_relative_urls;
+
+    #[test]
+    fn relative_asset_urls_pass_and_absolute_ones_fail() {
+        let relative = r#"<link rel="modulepreload" href="./app-1.js"><script type="module">
+            import init from './app-1.js'; init({ module_or_path: './app-1_bg.wasm' });</script>"#;
+        assert!(check_relative_urls(relative).is_ok());
+        let absolute = r#"<script type="module">import init from '/app-1.js';</script>"#;
+        assert!(check_relative_urls(absolute).is_err());
+    }
+}
