@@ -5,7 +5,7 @@ mod meter;
 mod number_field;
 mod shard_card;
 
-pub use event_log::EventLog;
-pub use meter::Meter;
-pub use number_field::NumberField;
-pub use shard_card::ShardCard;
+pub use event_log::{EventLog, EventLogProps};
+pub use meter::{Meter, MeterProps};
+pub use number_field::{NumberField, NumberFieldProps};
+pub use shard_card::{ShardCard, ShardCardProps};
