@@ -32,7 +32,13 @@ describe('Shardlab in Chromium', () => {
     contexts.push(opened.context);
     const response = await opened.page.goto(server.url, { waitUntil: 'load' });
     assert.equal(response?.status(), 200, `GET ${server.url}`);
-    await opened.page.locator('[data-testid=shard]').first().waitFor({ state: 'attached' });
+    try {
+      await opened.page.locator('[data-testid=shard]').first().waitFor({ state: 'attached' });
+    } catch (error) {
+      const { problems } = opened;
+      const seen = { notFound: server.notFound, ...problems };
+      throw new Error(`the app did not mount: ${error.message}\n${JSON.stringify(seen, null, 2)}`);
+    }
     return opened;
   }
 
