@@ -16,14 +16,17 @@ use yew::prelude::*;
 const FRAME_INTERVAL_MS: u32 = 50;
 
 fn wall_now_ms() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map_or_else(js_sys::Date::now, |p| p.now())
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or_else(js_sys::Date::now, |p| p.now())
 }
 
 /// The whole page.
 #[component]
 pub fn App() -> Html {
     // The default settings are valid by construction; a test in `runner` runs them.
-    let runner = use_mut_ref(|| Runner::new(Settings::default()).expect("default settings are valid"));
+    let runner =
+        use_mut_ref(|| Runner::new(Settings::default()).expect("default settings are valid"));
     let playing = use_state(|| false);
     let speed = use_state(|| 1u32);
     let error = use_state(|| None::<String>);
@@ -55,7 +58,9 @@ pub fn App() -> Html {
     let on_step = {
         let (runner, redraw) = (runner.clone(), redraw.clone());
         Callback::from(move |_: MouseEvent| {
-            runner.borrow_mut().advance_by(SimDuration::SECOND, u32::MAX);
+            runner
+                .borrow_mut()
+                .advance_by(SimDuration::SECOND, u32::MAX);
             redraw.force_update();
         })
     };
@@ -99,7 +104,11 @@ pub fn App() -> Html {
     let on_slider = {
         let set_rate = set_rate.clone();
         Callback::from(move |e: InputEvent| {
-            if let Ok(v) = e.target_unchecked_into::<HtmlInputElement>().value().parse::<u64>() {
+            if let Ok(v) = e
+                .target_unchecked_into::<HtmlInputElement>()
+                .value()
+                .parse::<u64>()
+            {
                 set_rate.emit(v);
             }
         })
@@ -121,7 +130,11 @@ pub fn App() -> Html {
     let now_ms = r.sim().now().as_millis();
     let views = r.shard_views();
     let log: Vec<_> = r.log().rev().cloned().collect();
-    let (_, producer) = r.sim().producers().next().map_or_else(Default::default, |(c, t)| (c.clone(), t));
+    let (_, producer) = r
+        .sim()
+        .producers()
+        .next()
+        .map_or_else(Default::default, |(c, t)| (c.clone(), t));
     let throttled_total: u64 = views.iter().map(|v| v.throttled_total).sum();
     let any_over = views.iter().any(|v| v.load == Load::Throttled);
     let capacity = u64::from(settings.shard_count) * 1_000;
@@ -132,11 +145,15 @@ pub fn App() -> Html {
                 <h1>{ "Shardlab" }</h1>
                 <span class="scenario-name">{ "Clickstream → Kinesis Data Stream" }</span>
                 <div class="transport" role="group" aria-label="Run controls">
-                    <button onclick={on_restart} aria-label="Restart" title="Back to t = 0 with the same settings">{ "⏮" }</button>
-                    <button class="primary" onclick={on_play} aria-label={if *playing { "Pause" } else { "Play" }}>
-                        { if *playing { "⏸ Pause" } else { "▶ Play" } }
+                    <button onclick={on_restart} aria-label="Restart" title="Back to t = 0 with the same settings">
+                        { icon("M2 2h2v8H2zM11 2v8L5 6z") }{ " Restart" }
                     </button>
-                    <button onclick={on_step} aria-label="Step" title="Advance one simulated second" disabled={*playing}>{ "⏭ 1 s" }</button>
+                    <button class="primary" onclick={on_play} aria-label={if *playing { "Pause" } else { "Play" }}>
+                        if *playing { { icon("M2 2h3v8H2zM7 2h3v8H7z") }{ " Pause" } } else { { icon("M2 1v10l9-5z") }{ " Play" } }
+                    </button>
+                    <button onclick={on_step} aria-label="Step" title="Advance one simulated second" disabled={*playing}>
+                        { icon("M1 2v8l6-4zM8 2h2v8H8z") }{ " Step 1 s" }
+                    </button>
                 </div>
                 <label class="speed">{ "Speed " }
                     <select aria-label="Speed" onchange={on_speed}>
@@ -206,6 +223,11 @@ pub fn App() -> Html {
             </section>
         </div>
     }
+}
+
+/// A 12x12 transport icon drawn from an SVG path (no icon font needed).
+fn icon(path: &'static str) -> Html {
+    html! { <svg viewBox="0 0 12 12" aria-hidden="true"><path d={path} /></svg> }
 }
 
 fn load_class(load: Load) -> &'static str {

@@ -27,8 +27,16 @@ pub fn Meter(props: &MeterProps) -> Html {
     let pct = |v: u64| (v.min(scale) as f64 * 100.0 / scale as f64).clamp(0.0, 100.0);
     let accepted = pct(props.accepted);
     let rejected = pct(props.accepted + props.rejected) - accepted;
+    // Each meter has its own state: a shard throttled by records may be nowhere near its byte limit.
+    let state = if props.rejected > 0 {
+        "over"
+    } else if props.accepted * 10 >= props.limit * 8 {
+        "near"
+    } else {
+        "normal"
+    };
     html! {
-        <div class="meter" role="meter" aria-label={props.label.clone()}
+        <div class={classes!("meter", state)} role="meter" aria-label={props.label.clone()}
             aria-valuenow={props.accepted.to_string()} aria-valuemin="0" aria-valuemax={props.limit.to_string()}>
             <div class="meter-head">
                 <span class="meter-label">{ &props.label }</span>
