@@ -8,14 +8,27 @@ use shardlab_engine::{ProducerConfig, SimConfig, SimTime, Simulation};
 fn steady_second(shards: u32, rate: u32, record_bytes: u32) -> (u64, u64) {
     let config = SimConfig {
         shard_count: shards,
-        producers: vec![ProducerConfig { records_per_sec: rate, record_bytes, distinct_keys: 100_000, ..ProducerConfig::default() }],
+        producers: vec![ProducerConfig {
+            records_per_sec: rate,
+            record_bytes,
+            distinct_keys: 100_000,
+            ..ProducerConfig::default()
+        }],
         ..SimConfig::default()
     };
     let mut sim = Simulation::new(config).expect("valid");
     sim.advance_to(SimTime::from_secs(7));
-    let buckets: Vec<_> = sim.stream().shards().iter().map(|s| s.metrics.second(5)).collect();
+    let buckets: Vec<_> = sim
+        .stream()
+        .shards()
+        .iter()
+        .map(|s| s.metrics.second(5))
+        .collect();
     let accepted = buckets.iter().map(|b| b.incoming_records).sum();
-    let throttled = buckets.iter().map(|b| b.write_provisioned_throughput_exceeded).sum();
+    let throttled = buckets
+        .iter()
+        .map(|b| b.write_provisioned_throughput_exceeded)
+        .sum();
     (accepted, throttled)
 }
 
@@ -33,7 +46,11 @@ fn record_limit_table() {
         ((4, 8_000, 100), (4_000, 4_000)),
     ];
     for ((shards, rate, bytes), expected) in table {
-        assert_eq!(steady_second(shards, rate, bytes), expected, "{shards} shards, {rate} rec/s of {bytes} B");
+        assert_eq!(
+            steady_second(shards, rate, bytes),
+            expected,
+            "{shards} shards, {rate} rec/s of {bytes} B"
+        );
     }
 }
 

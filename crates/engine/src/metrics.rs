@@ -72,7 +72,10 @@ impl ShardMetrics {
             .find(|b| b.second <= second)
             .filter(|b| b.second == second)
             .copied()
-            .unwrap_or(ShardSecond { second, ..ShardSecond::default() })
+            .unwrap_or(ShardSecond {
+                second,
+                ..ShardSecond::default()
+            })
     }
 
     /// The buckets kept, oldest first; seconds with no activity have no bucket.
@@ -85,7 +88,10 @@ impl ShardMetrics {
             if self.history.len() == HISTORY_SECS {
                 self.history.pop_front();
             }
-            self.history.push_back(ShardSecond { second, ..ShardSecond::default() });
+            self.history.push_back(ShardSecond {
+                second,
+                ..ShardSecond::default()
+            });
         }
         // Just ensured there is a back bucket for `second`.
         self.history.back_mut().expect("bucket pushed above")
@@ -109,7 +115,13 @@ mod tests {
         assert_eq!((third.incoming_records, third.incoming_bytes), (2, 150));
         assert_eq!(third.write_provisioned_throughput_exceeded, 1);
         assert_eq!(third.throttled_by_record_limit, 0);
-        assert_eq!(m.second(4), ShardSecond { second: 4, ..ShardSecond::default() });
+        assert_eq!(
+            m.second(4),
+            ShardSecond {
+                second: 4,
+                ..ShardSecond::default()
+            }
+        );
         assert_eq!(m.totals.incoming_records, 3);
     }
 

@@ -23,7 +23,12 @@ pub struct ProducerConfig {
 
 impl Default for ProducerConfig {
     fn default() -> Self {
-        Self { name: "clickstream".into(), records_per_sec: 500, record_bytes: 512, distinct_keys: 10_000 }
+        Self {
+            name: "clickstream".into(),
+            records_per_sec: 500,
+            record_bytes: 512,
+            distinct_keys: 10_000,
+        }
     }
 }
 
@@ -47,7 +52,10 @@ impl ProducerConfig {
             ));
         }
         if self.distinct_keys == 0 {
-            out.push(format!("Producer '{}' needs at least 1 distinct partition key.", self.name));
+            out.push(format!(
+                "Producer '{}' needs at least 1 distinct partition key.",
+                self.name
+            ));
         }
     }
 
@@ -66,7 +74,11 @@ impl ProducerConfig {
     pub fn validate(&self) -> Result<(), ConfigError> {
         let mut problems = Vec::new();
         self.problems(&mut problems);
-        if problems.is_empty() { Ok(()) } else { Err(ConfigError { problems }) }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(ConfigError { problems })
+        }
     }
 }
 
@@ -101,7 +113,14 @@ pub struct Producer {
 
 impl Producer {
     pub(crate) fn new(config: ProducerConfig, rng: Rng) -> Self {
-        Self { config, totals: ProducerTotals::default(), rng, anchor: SimTime::ZERO, emitted_since_anchor: 0, generation: 0 }
+        Self {
+            config,
+            totals: ProducerTotals::default(),
+            rng,
+            anchor: SimTime::ZERO,
+            emitted_since_anchor: 0,
+            generation: 0,
+        }
     }
 
     /// When the next record is due, or `None` while the rate is 0.
@@ -140,14 +159,22 @@ mod tests {
 
     #[test]
     fn emissions_are_evenly_spaced_without_drift() {
-        let config = ProducerConfig { records_per_sec: 3, ..ProducerConfig::default() };
+        let config = ProducerConfig {
+            records_per_sec: 3,
+            ..ProducerConfig::default()
+        };
         let mut p = Producer::new(config, Rng::new(1));
         let mut times = Vec::new();
         while let Some(t) = p.next_due().filter(|t| *t <= SimTime::from_secs(2)) {
             times.push(t.0);
             p.emit();
         }
-        assert_eq!(times, [0, 333_333, 666_666, 1_000_000, 1_333_333, 1_666_666, 2_000_000]);
+        assert_eq!(
+            times,
+            [
+                0, 333_333, 666_666, 1_000_000, 1_333_333, 1_666_666, 2_000_000
+            ]
+        );
     }
 
     #[test]
@@ -161,12 +188,25 @@ mod tests {
 
     #[test]
     fn absurd_settings_are_explained() {
-        let config = ProducerConfig { records_per_sec: 5_000_000, record_bytes: 2_000_000, distinct_keys: 0, ..ProducerConfig::default() };
+        let config = ProducerConfig {
+            records_per_sec: 5_000_000,
+            record_bytes: 2_000_000,
+            distinct_keys: 0,
+            ..ProducerConfig::default()
+        };
         let problems = config.validate().expect_err("three problems").problems;
         assert_eq!(problems.len(), 3);
         assert!(problems[0].contains("0 to 1000000"), "{}", problems[0]);
-        assert!(problems[1].contains("at most 1048570 bytes"), "{}", problems[1]);
-        let biggest = ProducerConfig { record_bytes: 1_048_576 - 9, distinct_keys: 10_000, ..ProducerConfig::default() };
+        assert!(
+            problems[1].contains("at most 1048570 bytes"),
+            "{}",
+            problems[1]
+        );
+        let biggest = ProducerConfig {
+            record_bytes: 1_048_576 - 9,
+            distinct_keys: 10_000,
+            ..ProducerConfig::default()
+        };
         assert_eq!(biggest.validate(), Ok(()), "user-9999 is 9 bytes");
     }
 }

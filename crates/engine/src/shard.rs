@@ -75,7 +75,12 @@ pub struct Shard {
 }
 
 impl Shard {
-    pub(crate) fn new(id: ShardId, hash_key_range: HashKeyRange, created_unix_secs: u64, log_records_max: usize) -> Self {
+    pub(crate) fn new(
+        id: ShardId,
+        hash_key_range: HashKeyRange,
+        created_unix_secs: u64,
+        log_records_max: usize,
+    ) -> Self {
         Self {
             id,
             hash_key_range,
@@ -124,7 +129,13 @@ impl Shard {
         if self.log.len() == self.log_records_max {
             self.log.pop_front();
         }
-        self.log.push_back(Record { sequence_number, arrival: now, partition_key, hash_key, data });
+        self.log.push_back(Record {
+            sequence_number,
+            arrival: now,
+            partition_key,
+            hash_key,
+            data,
+        });
         Ok(sequence_number)
     }
 

@@ -67,7 +67,10 @@ impl SimConfig {
             ));
         }
         let name_ok = (1..=128).contains(&self.stream_name.len())
-            && self.stream_name.bytes().all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b));
+            && self
+                .stream_name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b));
         if !name_ok {
             problems.push(format!(
                 "Stream name '{}' is not allowed: use 1 to 128 letters, digits, '_', '.' or '-'.",
@@ -80,7 +83,11 @@ impl SimConfig {
         for producer in &self.producers {
             producer.problems(&mut problems);
         }
-        if problems.is_empty() { Ok(()) } else { Err(ConfigError { problems }) }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(ConfigError { problems })
+        }
     }
 }
 
@@ -158,7 +165,12 @@ impl Simulation {
             .producers
             .iter()
             .zip(0u64..)
-            .map(|(p, i)| Producer::new(p.clone(), Rng::derive(config.seed, PRODUCERS_SALT.wrapping_add(i))))
+            .map(|(p, i)| {
+                Producer::new(
+                    p.clone(),
+                    Rng::derive(config.seed, PRODUCERS_SALT.wrapping_add(i)),
+                )
+            })
             .collect();
         let mut sim = Self {
             now: SimTime::ZERO,
@@ -210,7 +222,10 @@ impl Simulation {
     /// Applies a command at the current time.
     pub fn apply(&mut self, command: Command) -> Result<(), ConfigError> {
         match command {
-            Command::SetProducerRate { producer, records_per_sec } => {
+            Command::SetProducerRate {
+                producer,
+                records_per_sec,
+            } => {
                 let index = producer as usize;
                 let Some(p) = self.producers.get_mut(index) else {
                     return Err(ConfigError {
@@ -220,7 +235,10 @@ impl Simulation {
                         )],
                     });
                 };
-                let candidate = ProducerConfig { records_per_sec, ..p.config.clone() };
+                let candidate = ProducerConfig {
+                    records_per_sec,
+                    ..p.config.clone()
+                };
                 candidate.validate()?;
                 p.set_rate(self.now, records_per_sec);
                 self.schedule_producer(index);
@@ -274,14 +292,18 @@ impl Simulation {
     }
 
     fn schedule(&mut self, at: SimTime, timer: Timer) {
-        self.timers.push(Reverse((at, self.timers_scheduled, timer)));
+        self.timers
+            .push(Reverse((at, self.timers_scheduled, timer)));
         self.timers_scheduled += 1;
     }
 
     fn schedule_producer(&mut self, index: usize) {
         let producer = &self.producers[index];
         if let Some(due) = producer.next_due() {
-            let timer = Timer::Produce { producer: index as u32, generation: producer.generation };
+            let timer = Timer::Produce {
+                producer: index as u32,
+                generation: producer.generation,
+            };
             self.schedule(due, timer);
         }
     }
@@ -297,7 +319,10 @@ impl Simulation {
     fn fire(&mut self, timer: Timer) {
         match timer {
             Timer::CloseSecond => self.close_second(),
-            Timer::Produce { producer, generation } => {
+            Timer::Produce {
+                producer,
+                generation,
+            } => {
                 let index = producer as usize;
                 if self.producers[index].generation == generation {
                     self.produce(index);
@@ -312,13 +337,17 @@ impl Simulation {
         let producer = &mut self.producers[index];
         let input = PutRecordInput {
             partition_key: producer.emit(),
-            data: Payload::Synthetic { len_bytes: producer.config.record_bytes },
+            data: Payload::Synthetic {
+                len_bytes: producer.config.record_bytes,
+            },
             explicit_hash_key: None,
         };
         producer.totals.attempted += 1;
         match self.stream.put_record(self.now, now_unix_secs, input) {
             Ok(_) => producer.totals.accepted += 1,
-            Err(e) if e.kind == StreamsErrorKind::ProvisionedThroughputExceeded => producer.totals.throttled += 1,
+            Err(e) if e.kind == StreamsErrorKind::ProvisionedThroughputExceeded => {
+                producer.totals.throttled += 1
+            }
             Err(_) => producer.totals.failed += 1,
         }
     }
@@ -336,7 +365,9 @@ impl Simulation {
                     shard_id: shard.id,
                     throttled_records: bucket.write_provisioned_throughput_exceeded,
                     accepted_records: bucket.incoming_records,
-                    limit: if bucket.throttled_by_record_limit * 2 >= bucket.write_provisioned_throughput_exceeded {
+                    limit: if bucket.throttled_by_record_limit * 2
+                        >= bucket.write_provisioned_throughput_exceeded
+                    {
                         WriteLimit::Records
                     } else {
                         WriteLimit::Bytes

@@ -54,7 +54,9 @@ impl Stream {
     ) -> Self {
         let shards = initial_layout(shard_count)
             .zip(0..)
-            .map(|(range, index)| Shard::new(ShardId(index), range, created_unix_secs, log_records_max))
+            .map(|(range, index)| {
+                Shard::new(ShardId(index), range, created_unix_secs, log_records_max)
+            })
             .collect();
         Self {
             arn: format!("arn:aws:kinesis:{region}:{account_id}:stream/{name}"),
@@ -76,7 +78,9 @@ impl Stream {
 
     fn shard_index_for(&self, hash_key: u128) -> Option<usize> {
         // Shards are sorted by range and tile the key space.
-        let i = self.shards.partition_point(|s| s.hash_key_range.ending_hash_key < hash_key);
+        let i = self
+            .shards
+            .partition_point(|s| s.hash_key_range.ending_hash_key < hash_key);
         (i < self.shards.len() && self.shards[i].hash_key_range.contains(hash_key)).then_some(i)
     }
 
@@ -88,21 +92,38 @@ impl Stream {
         input: PutRecordInput,
     ) -> Result<PutRecordOutput, StreamsError> {
         self.validate(&input)?;
-        let hash_key = input.explicit_hash_key.unwrap_or_else(|| partition_key::hash_key(&input.partition_key));
+        let hash_key = input
+            .explicit_hash_key
+            .unwrap_or_else(|| partition_key::hash_key(&input.partition_key));
         let Some(index) = self.shard_index_for(hash_key) else {
             // Unreachable while shards tile the space; answer as AWS does for internal faults.
-            let error = StreamsError { kind: StreamsErrorKind::InternalFailure, message: "Internal Service Failure".into() };
+            let error = StreamsError {
+                kind: StreamsErrorKind::InternalFailure,
+                message: "Internal Service Failure".into(),
+            };
             return Err(error);
         };
         let shard = &mut self.shards[index];
-        match shard.try_append(now, now_unix_secs, input.partition_key, hash_key, input.data) {
-            Ok(sequence_number) => Ok(PutRecordOutput { shard_id: shard.id, sequence_number }),
+        match shard.try_append(
+            now,
+            now_unix_secs,
+            input.partition_key,
+            hash_key,
+            input.data,
+        ) {
+            Ok(sequence_number) => Ok(PutRecordOutput {
+                shard_id: shard.id,
+                sequence_number,
+            }),
             Err(_limit) => {
                 let message = format!(
                     "Rate exceeded for shard {} in stream {} under account {}.",
                     shard.id, self.name, self.account_id
                 );
-                let error = StreamsError { kind: StreamsErrorKind::ProvisionedThroughputExceeded, message };
+                let error = StreamsError {
+                    kind: StreamsErrorKind::ProvisionedThroughputExceeded,
+                    message,
+                };
                 Err(error)
             }
         }
@@ -110,7 +131,10 @@ impl Stream {
 
     fn validate(&self, input: &PutRecordInput) -> Result<(), StreamsError> {
         let key_chars = partition_key::char_count(&input.partition_key);
-        let validation = |message: String| StreamsError { kind: StreamsErrorKind::Validation, message };
+        let validation = |message: String| StreamsError {
+            kind: StreamsErrorKind::Validation,
+            message,
+        };
         if key_chars == 0 {
             return Err(validation(
                 "1 validation error detected: Value '' at 'partitionKey' failed to satisfy constraint: \

@@ -10,7 +10,11 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 fn one_shard_fed(records_per_sec: u32, record_bytes: u32) -> Simulation {
     let config = SimConfig {
         shard_count: 1,
-        producers: vec![ProducerConfig { records_per_sec, record_bytes, ..ProducerConfig::default() }],
+        producers: vec![ProducerConfig {
+            records_per_sec,
+            record_bytes,
+            ..ProducerConfig::default()
+        }],
         ..SimConfig::default()
     };
     Simulation::new(config).expect("valid config")
@@ -27,12 +31,18 @@ fn a_shard_fed_2000_records_per_second_accepts_1000() {
     for second in 0..10 {
         let bucket = shard_second(&sim, second);
         assert_eq!(bucket.incoming_records, 1_000, "second {second}");
-        assert_eq!(bucket.write_provisioned_throughput_exceeded, 1_000, "second {second}");
+        assert_eq!(
+            bucket.write_provisioned_throughput_exceeded, 1_000,
+            "second {second}"
+        );
         assert_eq!(bucket.throttled_by_record_limit, 1_000, "second {second}");
     }
     let (_, totals) = sim.producers().next().expect("one producer");
     // The run ends at 10 s inclusive, so one more record (t = 10 s) was attempted and accepted.
-    assert_eq!((totals.attempted, totals.accepted, totals.throttled), (20_001, 10_001, 10_000));
+    assert_eq!(
+        (totals.attempted, totals.accepted, totals.throttled),
+        (20_001, 10_001, 10_000)
+    );
 }
 
 #[test]
@@ -42,9 +52,20 @@ fn a_shard_fed_2_mib_per_second_accepts_1_mib() {
     sim.advance_to(SimTime::from_secs(5));
     for second in 1..5 {
         let bucket = shard_second(&sim, second);
-        assert!(bucket.incoming_bytes <= 1_048_576, "second {second}: {}", bucket.incoming_bytes);
-        assert!(bucket.incoming_bytes > 1_048_576 - 2 * 10_495, "second {second} under-filled: {}", bucket.incoming_bytes);
-        assert!(bucket.write_provisioned_throughput_exceeded >= 95, "second {second}");
+        assert!(
+            bucket.incoming_bytes <= 1_048_576,
+            "second {second}: {}",
+            bucket.incoming_bytes
+        );
+        assert!(
+            bucket.incoming_bytes > 1_048_576 - 2 * 10_495,
+            "second {second} under-filled: {}",
+            bucket.incoming_bytes
+        );
+        assert!(
+            bucket.write_provisioned_throughput_exceeded >= 95,
+            "second {second}"
+        );
         assert_eq!(bucket.throttled_by_record_limit, 0);
     }
 }
@@ -53,16 +74,27 @@ fn a_shard_fed_2_mib_per_second_accepts_1_mib() {
 fn under_the_limit_nothing_is_throttled() {
     let mut sim = one_shard_fed(999, 1_000);
     sim.advance_to(SimTime::from_secs(3));
-    assert_eq!(sim.stream().shards()[0].metrics.totals.write_provisioned_throughput_exceeded, 0);
+    assert_eq!(
+        sim.stream().shards()[0]
+            .metrics
+            .totals
+            .write_provisioned_throughput_exceeded,
+        0
+    );
     // Records go out at 0, 1/999 s, 2/999 s, ... 3 s inclusive: 2,998 of them.
-    assert_eq!(sim.stream().shards()[0].metrics.totals.incoming_records, 2_998);
+    assert_eq!(
+        sim.stream().shards()[0].metrics.totals.incoming_records,
+        2_998
+    );
 }
 
 #[test]
 fn throttling_is_reported_once_per_shard_second() {
     let mut sim = one_shard_fed(1_500, 10);
     sim.advance_to(SimTime::from_millis(2_500));
-    let lines: Vec<String> = core::iter::from_fn(|| sim.poll_event()).map(|e| e.to_string()).collect();
+    let lines: Vec<String> = core::iter::from_fn(|| sim.poll_event())
+        .map(|e| e.to_string())
+        .collect();
     assert_eq!(
         lines,
         [
@@ -76,38 +108,77 @@ fn throttling_is_reported_once_per_shard_second() {
 #[test]
 fn same_seed_same_run_different_seed_different_keys() {
     let run = |seed| {
-        let config = SimConfig { seed, shard_count: 4, ..SimConfig::default() };
+        let config = SimConfig {
+            seed,
+            shard_count: 4,
+            ..SimConfig::default()
+        };
         let mut sim = Simulation::new(config).expect("valid");
         sim.advance_to(SimTime::from_secs(3));
-        sim.stream().shards().iter().map(|s| s.metrics.totals.incoming_records).collect::<Vec<_>>()
+        sim.stream()
+            .shards()
+            .iter()
+            .map(|s| s.metrics.totals.incoming_records)
+            .collect::<Vec<_>>()
     };
     assert_eq!(run(7), run(7));
     assert_ne!(run(7), run(8));
-    assert_eq!(run(7).iter().sum::<u64>(), 1_501, "500/s for 3 s, plus the record at t = 3 s");
+    assert_eq!(
+        run(7).iter().sum::<u64>(),
+        1_501,
+        "500/s for 3 s, plus the record at t = 3 s"
+    );
 }
 
 #[test]
 fn put_record_routes_by_md5_and_numbers_records_in_order() {
-    let mut sim = Simulation::new(SimConfig { shard_count: 3, producers: vec![], ..SimConfig::default() }).expect("valid");
+    let mut sim = Simulation::new(SimConfig {
+        shard_count: 3,
+        producers: vec![],
+        ..SimConfig::default()
+    })
+    .expect("valid");
     let put = |sim: &mut Simulation, key: &str| {
-        sim.put_record(PutRecordInput { partition_key: key.into(), data: Payload::Bytes(vec![1, 2]), explicit_hash_key: None })
+        sim.put_record(PutRecordInput {
+            partition_key: key.into(),
+            data: Payload::Bytes(vec![1, 2]),
+            explicit_hash_key: None,
+        })
     };
     // Facts sheet 1.2: on three shards "a" and "c" go to shard 0, "b" to shard 1, "0" to shard 2.
     let a = put(&mut sim, "a").expect("accepted");
     let b = put(&mut sim, "b").expect("accepted");
     let c = put(&mut sim, "c").expect("accepted");
     let zero = put(&mut sim, "0").expect("accepted");
-    assert_eq!([a.shard_id, b.shard_id, c.shard_id, zero.shard_id], [ShardId(0), ShardId(1), ShardId(0), ShardId(2)]);
-    let (first, second) = (a.sequence_number.to_decimal(), c.sequence_number.to_decimal());
-    assert!(first.len() == second.len() && first < second, "{first} then {second}");
+    assert_eq!(
+        [a.shard_id, b.shard_id, c.shard_id, zero.shard_id],
+        [ShardId(0), ShardId(1), ShardId(0), ShardId(2)]
+    );
+    let (first, second) = (
+        a.sequence_number.to_decimal(),
+        c.sequence_number.to_decimal(),
+    );
+    assert!(
+        first.len() == second.len() && first < second,
+        "{first} then {second}"
+    );
     assert_eq!(first.len(), 56, "a realistic 56-digit sequence number");
 }
 
 #[test]
 fn explicit_hash_key_overrides_the_partition_key() {
-    let mut sim = Simulation::new(SimConfig { shard_count: 2, producers: vec![], ..SimConfig::default() }).expect("valid");
+    let mut sim = Simulation::new(SimConfig {
+        shard_count: 2,
+        producers: vec![],
+        ..SimConfig::default()
+    })
+    .expect("valid");
     let out = sim
-        .put_record(PutRecordInput { partition_key: "a".into(), data: Payload::Bytes(vec![]), explicit_hash_key: Some(u128::MAX) })
+        .put_record(PutRecordInput {
+            partition_key: "a".into(),
+            data: Payload::Bytes(vec![]),
+            explicit_hash_key: Some(u128::MAX),
+        })
         .expect("accepted");
     assert_eq!(out.shard_id, ShardId(1));
 }
@@ -116,15 +187,35 @@ fn explicit_hash_key_overrides_the_partition_key() {
 fn put_record_errors_carry_aws_names_and_texts() {
     let mut sim = one_shard_fed(0, 1);
     let put = |sim: &mut Simulation, key: String, len: usize| {
-        sim.put_record(PutRecordInput { partition_key: key, data: Payload::Bytes(vec![0; len]), explicit_hash_key: None })
+        sim.put_record(PutRecordInput {
+            partition_key: key,
+            data: Payload::Bytes(vec![0; len]),
+            explicit_hash_key: None,
+        })
     };
     let empty = put(&mut sim, String::new(), 1).expect_err("empty key");
     assert_eq!(empty.kind.aws_name(), "ValidationException");
-    assert!(empty.message.ends_with("Member must have length greater than or equal to 1"), "{}", empty.message);
+    assert!(
+        empty
+            .message
+            .ends_with("Member must have length greater than or equal to 1"),
+        "{}",
+        empty.message
+    );
     let long = put(&mut sim, "k".repeat(257), 1).expect_err("long key");
-    assert!(long.message.ends_with("Member must have length less than or equal to 256"), "{}", long.message);
+    assert!(
+        long.message
+            .ends_with("Member must have length less than or equal to 256"),
+        "{}",
+        long.message
+    );
     let big = put(&mut sim, "k".into(), 1_048_577).expect_err("big data");
-    assert!(big.message.contains("HeapByteBuffer[pos=0 lim=1048577 cap=1048577]"), "{}", big.message);
+    assert!(
+        big.message
+            .contains("HeapByteBuffer[pos=0 lim=1048577 cap=1048577]"),
+        "{}",
+        big.message
+    );
     let with_key = put(&mut sim, "k".into(), 1_048_576).expect_err("data plus key over 1 MiB");
     assert_eq!(with_key.kind, StreamsErrorKind::InvalidArgument);
     // Once a shard has taken 1,000 records in a second, the next one is throttled with AWS's text.
@@ -132,33 +223,62 @@ fn put_record_errors_carry_aws_names_and_texts() {
         put(&mut sim, "k".into(), 1).expect("within limits");
     }
     let throttled = put(&mut sim, "k".into(), 1).expect_err("1,001st record");
-    assert_eq!(throttled.kind.aws_name(), "ProvisionedThroughputExceededException");
-    assert_eq!(throttled.message, "Rate exceeded for shard shardId-000000000000 in stream clickstream under account 000000000000.");
+    assert_eq!(
+        throttled.kind.aws_name(),
+        "ProvisionedThroughputExceededException"
+    );
+    assert_eq!(
+        throttled.message,
+        "Rate exceeded for shard shardId-000000000000 in stream clickstream under account 000000000000."
+    );
 }
 
 #[test]
 fn rate_changes_take_effect_at_once() {
     let mut sim = one_shard_fed(100, 10);
     sim.advance_to(SimTime::from_secs(2));
-    sim.apply(Command::SetProducerRate { producer: 0, records_per_sec: 300 }).expect("valid rate");
+    sim.apply(Command::SetProducerRate {
+        producer: 0,
+        records_per_sec: 300,
+    })
+    .expect("valid rate");
     sim.advance_to(SimTime::from_secs(4));
     assert_eq!(shard_second(&sim, 1).incoming_records, 100);
     assert_eq!(shard_second(&sim, 3).incoming_records, 300);
-    let bad = sim.apply(Command::SetProducerRate { producer: 0, records_per_sec: 2_000_000 }).expect_err("absurd");
+    let bad = sim
+        .apply(Command::SetProducerRate {
+            producer: 0,
+            records_per_sec: 2_000_000,
+        })
+        .expect_err("absurd");
     assert!(bad.to_string().contains("0 to 1000000"), "{bad}");
-    let missing = sim.apply(Command::SetProducerRate { producer: 3, records_per_sec: 1 }).expect_err("no such producer");
-    assert!(missing.to_string().contains("this scenario has 1"), "{missing}");
+    let missing = sim
+        .apply(Command::SetProducerRate {
+            producer: 3,
+            records_per_sec: 1,
+        })
+        .expect_err("no such producer");
+    assert!(
+        missing.to_string().contains("this scenario has 1"),
+        "{missing}"
+    );
 }
 
 #[test]
 fn bounded_advance_stops_at_the_budget_and_time_never_goes_back() {
     let mut sim = one_shard_fed(1_000, 10);
-    assert_eq!(sim.advance_to_bounded(SimTime::from_secs(1), 10), Advance::BudgetExhausted);
+    assert_eq!(
+        sim.advance_to_bounded(SimTime::from_secs(1), 10),
+        Advance::BudgetExhausted
+    );
     let partway = sim.now();
     assert!(partway < SimTime::from_secs(1) && partway > SimTime::ZERO);
     sim.advance_to(SimTime::ZERO);
     assert_eq!(sim.now(), partway, "an earlier target is ignored");
-    assert_eq!(sim.advance_to_bounded(SimTime::from_secs(1), u32::MAX), Advance::Reached);
+    assert_eq!(
+        sim.advance_to_bounded(SimTime::from_secs(1), u32::MAX),
+        Advance::Reached
+    );
     assert_eq!(sim.now(), SimTime::from_secs(1));
 }
 
@@ -167,10 +287,15 @@ fn invalid_configs_list_every_problem() {
     let config = SimConfig {
         shard_count: 0,
         stream_name: "no spaces".into(),
-        producers: vec![ProducerConfig { distinct_keys: 0, ..ProducerConfig::default() }],
+        producers: vec![ProducerConfig {
+            distinct_keys: 0,
+            ..ProducerConfig::default()
+        }],
         ..SimConfig::default()
     };
-    let problems = Simulation::new(config).expect_err("three problems").problems;
+    let problems = Simulation::new(config)
+        .expect_err("three problems")
+        .problems;
     assert_eq!(problems.len(), 3, "{problems:?}");
     assert!(problems[0].contains("1 to 1024"));
 }
@@ -181,7 +306,11 @@ fn the_event_queue_is_bounded() {
     // so 70 seconds make 1 + 64 * 70 = 4,481 events, more than the queue holds.
     let config = SimConfig {
         shard_count: 64,
-        producers: vec![ProducerConfig { records_per_sec: 2_000, record_bytes: 600_000, ..ProducerConfig::default() }],
+        producers: vec![ProducerConfig {
+            records_per_sec: 2_000,
+            record_bytes: 600_000,
+            ..ProducerConfig::default()
+        }],
         ..SimConfig::default()
     };
     let mut sim = Simulation::new(config).expect("valid");

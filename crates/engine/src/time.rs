@@ -81,7 +81,12 @@ impl fmt::Display for SimTime {
     /// `HH:MM:SS.mmm` since the epoch, the form the event log and the clock use.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let ms = self.as_millis();
-        let (h, m, s, milli) = (ms / 3_600_000, ms / 60_000 % 60, ms / 1_000 % 60, ms % 1_000);
+        let (h, m, s, milli) = (
+            ms / 3_600_000,
+            ms / 60_000 % 60,
+            ms / 1_000 % 60,
+            ms % 1_000,
+        );
         write!(f, "{h:02}:{m:02}:{s:02}.{milli:03}")
     }
 }
