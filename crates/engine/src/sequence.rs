@@ -58,9 +58,9 @@ impl Wide {
     fn div_rem(self, divisor: u64) -> (Self, u64) {
         let mut out = [0u64; 3];
         let mut rem = 0u128;
-        for i in 0..3 {
-            let v = (rem << 64) | u128::from(self.0[i]);
-            out[i] = (v / u128::from(divisor)) as u64; // < 2^64 because rem < divisor
+        for (limb, quotient) in self.0.iter().zip(&mut out) {
+            let v = (rem << 64) | u128::from(*limb);
+            *quotient = (v / u128::from(divisor)) as u64; // < 2^64 because rem < divisor
             rem = v % u128::from(divisor);
         }
         (Self(out), rem as u64)
