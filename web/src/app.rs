@@ -74,7 +74,7 @@ pub fn App() -> Html {
             redraw.force_update();
         })
     };
-    let on_restart = {
+    let on_reset = {
         let (runner, restart_with) = (runner.clone(), restart_with.clone());
         Callback::from(move |_: MouseEvent| {
             let settings = runner.borrow().settings();
@@ -145,8 +145,8 @@ pub fn App() -> Html {
                 <h1>{ "Shardlab" }</h1>
                 <span class="scenario-name">{ "Clickstream → Kinesis Data Stream" }</span>
                 <div class="transport" role="group" aria-label="Run controls">
-                    <button onclick={on_restart} aria-label="Restart" title="Back to t = 0 with the same settings">
-                        { icon("M2 2h2v8H2zM11 2v8L5 6z") }{ " Restart" }
+                    <button onclick={on_reset} aria-label="Reset" title="Back to t = 0 with the same settings">
+                        { icon("M2 2h2v8H2zM11 2v8L5 6z") }{ " Reset" }
                     </button>
                     <button class="primary" onclick={on_play} aria-label={if *playing { "Pause" } else { "Play" }}>
                         if *playing { { icon("M2 2h3v8H2zM7 2h3v8H7z") }{ " Pause" } } else { { icon("M2 1v10l9-5z") }{ " Play" } }
