@@ -20,7 +20,7 @@ fn transcript(config: SimConfig) -> String {
             writeln!(out, "{event}").expect("writing to a String");
         }
     }
-    for shard in sim.stream().shards() {
+    for shard in sim.stream().expect("the scenario's stream").shards() {
         for bucket in shard.metrics.history() {
             writeln!(out, "{} {bucket:?}", shard.id).expect("writing to a String");
         }
@@ -82,6 +82,7 @@ fn cloning_a_simulation_forks_an_identical_future() {
     b.advance_to(SimTime::from_secs(6));
     let totals = |s: &Simulation| {
         s.stream()
+            .expect("the scenario stream")
             .shards()
             .iter()
             .map(|sh| sh.metrics.totals)

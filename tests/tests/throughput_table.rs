@@ -20,6 +20,7 @@ fn steady_second(shards: u32, rate: u32, record_bytes: u32) -> (u64, u64) {
     sim.advance_to(SimTime::from_secs(7));
     let buckets: Vec<_> = sim
         .stream()
+        .expect("the scenario stream")
         .shards()
         .iter()
         .map(|s| s.metrics.second(5))

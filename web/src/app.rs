@@ -198,7 +198,7 @@ pub fn App() -> Html {
                     <span class="dot"></span><span class="dot"></span><span class="dot"></span>
                 </div>
                 <section class="node stream" aria-label="Data stream">
-                    <h2><span class="kind-dot" aria-hidden="true"></span>{ format!("Data stream · {} · provisioned", r.sim().stream().name) }</h2>
+                    <h2><span class="kind-dot" aria-hidden="true"></span>{ format!("Data stream · {} · provisioned", r.sim().config().stream_name) }</h2>
                     <div class="stream-settings">
                         <NumberField id="shard-count" label="Shards" value={u64::from(settings.shard_count)} min=1
                             max={u64::from(SHARDS_MAX)} on_value={on_shards} />

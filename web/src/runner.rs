@@ -186,10 +186,10 @@ impl Runner {
     /// Each shard's figures for the last complete second.
     pub fn shard_views(&self) -> Vec<ShardView> {
         let last_second = self.sim.now().as_secs().checked_sub(1);
-        self.sim
-            .stream()
-            .shards()
+        let shards = self.sim.stream().map(|s| s.shards()).unwrap_or_default();
+        shards
             .iter()
+            .filter(|shard| shard.is_open())
             .map(|shard| {
                 let bucket = last_second
                     .map(|s| shard.metrics.second(s))

@@ -17,6 +17,14 @@ pub enum StreamsErrorKind {
     ResourceNotFound,
     /// `InternalFailure`: a fault of the service itself (HTTP 500).
     InternalFailure,
+    /// `ResourceInUseException`: the stream or consumer is busy, exists already, or is in the wrong state.
+    ResourceInUse,
+    /// `LimitExceededException`: a quota or a control-plane rate.
+    LimitExceeded,
+    /// `ExpiredIteratorException`: a shard iterator older than five minutes.
+    ExpiredIterator,
+    /// `ExpiredNextTokenException`: a pagination token older than five minutes.
+    ExpiredNextToken,
 }
 
 impl StreamsErrorKind {
@@ -28,6 +36,10 @@ impl StreamsErrorKind {
             Self::Validation => "ValidationException",
             Self::ResourceNotFound => "ResourceNotFoundException",
             Self::InternalFailure => "InternalFailure",
+            Self::ResourceInUse => "ResourceInUseException",
+            Self::LimitExceeded => "LimitExceededException",
+            Self::ExpiredIterator => "ExpiredIteratorException",
+            Self::ExpiredNextToken => "ExpiredNextTokenException",
         }
     }
 }
@@ -39,6 +51,24 @@ pub struct StreamsError {
     pub kind: StreamsErrorKind,
     /// The message, worded as AWS words it.
     pub message: String,
+}
+
+impl StreamsError {
+    /// An error of `kind` with `message`.
+    pub fn new(kind: StreamsErrorKind, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+        }
+    }
+
+    /// The HTTP status AWS answers with: 500 for internal failures, 400 otherwise.
+    pub const fn http_status(&self) -> u16 {
+        match self.kind {
+            StreamsErrorKind::InternalFailure => 500,
+            _ => 400,
+        }
+    }
 }
 
 impl fmt::Display for StreamsError {

@@ -18,7 +18,7 @@
 //!     let _line = event.to_string(); // "00:00:00.000 stream-created name=clickstream shards=2"
 //! }
 //! // The default producer writes 500 records/s, well under two shards' limits.
-//! let ninth_second: u64 = sim.stream().shards().iter().map(|s| s.metrics.second(9).incoming_records).sum();
+//! let ninth_second: u64 = sim.stream().expect("created at time 0").shards().iter().map(|s| s.metrics.second(9).incoming_records).sum();
 //! assert_eq!(ninth_second, 500);
 //! ```
 //!
@@ -47,9 +47,13 @@ extern crate std;
 #[cfg(all(test, target_arch = "wasm32"))]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
+pub mod calendar;
+pub mod consumer;
 pub mod error;
 pub mod event;
 pub mod hash_range;
+pub mod iterator;
+pub mod kinesis;
 pub mod limits;
 pub mod metrics;
 pub mod partition_key;
@@ -67,8 +71,9 @@ mod tests;
 
 pub use error::{ConfigError, StreamsError, StreamsErrorKind};
 pub use event::Event;
+pub use kinesis::{Kinesis, KinesisConfig, PutRecordInput, PutRecordOutput};
 pub use producer::{ProducerConfig, ProducerTotals};
 pub use shard::{Payload, ShardId};
 pub use sim::{Advance, Command, EVENTS_MAX, SimConfig, Simulation};
-pub use stream::{PutRecordInput, PutRecordOutput};
+pub use stream::{Stream, StreamMode, StreamStatus};
 pub use time::{SimDuration, SimTime};

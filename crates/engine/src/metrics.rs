@@ -22,6 +22,16 @@ pub struct ShardSecond {
     pub write_provisioned_throughput_exceeded: u64,
     /// Of those, the records rejected by the 1,000 records/s limit (the rest broke the 1 MiB/s limit).
     pub throttled_by_record_limit: u64,
+    /// `OutgoingBytes`: bytes returned by GetRecords.
+    pub outgoing_bytes: u64,
+    /// `OutgoingRecords`: records returned by GetRecords.
+    pub outgoing_records: u64,
+    /// `GetRecords.Success`: GetRecords calls answered.
+    pub get_records_success: u64,
+    /// `ReadProvisionedThroughputExceeded`: GetRecords calls refused by the shared read limits.
+    pub read_provisioned_throughput_exceeded: u64,
+    /// `GetRecords.IteratorAgeMilliseconds` (maximum over the second).
+    pub iterator_age_ms_max: u64,
 }
 
 /// Counters since the stream was created.
@@ -33,6 +43,12 @@ pub struct ShardTotals {
     pub incoming_records: u64,
     /// Records rejected with `ProvisionedThroughputExceededException`.
     pub write_provisioned_throughput_exceeded: u64,
+    /// Bytes returned by GetRecords.
+    pub outgoing_bytes: u64,
+    /// Records returned by GetRecords.
+    pub outgoing_records: u64,
+    /// GetRecords calls refused by the shared read limits.
+    pub read_provisioned_throughput_exceeded: u64,
 }
 
 /// A shard's metrics: recent one-second buckets plus lifetime totals.
@@ -61,6 +77,29 @@ impl ShardMetrics {
             bucket.throttled_by_record_limit += 1;
         }
         self.totals.write_provisioned_throughput_exceeded += 1;
+    }
+
+    /// Counts a GetRecords call that returned `records` records of `bytes` bytes, `iterator_age_ms` behind.
+    pub(crate) fn record_read(
+        &mut self,
+        second: u64,
+        records: u64,
+        bytes: u64,
+        iterator_age_ms: u64,
+    ) {
+        let bucket = self.bucket_mut(second);
+        bucket.get_records_success += 1;
+        bucket.outgoing_records += records;
+        bucket.outgoing_bytes += bytes;
+        bucket.iterator_age_ms_max = bucket.iterator_age_ms_max.max(iterator_age_ms);
+        self.totals.outgoing_records += records;
+        self.totals.outgoing_bytes += bytes;
+    }
+
+    /// Counts a GetRecords call refused by the read limits.
+    pub(crate) fn record_read_throttled(&mut self, second: u64) {
+        self.bucket_mut(second).read_provisioned_throughput_exceeded += 1;
+        self.totals.read_provisioned_throughput_exceeded += 1;
     }
 
     /// The counters of `second`: zero if nothing happened then or it has left the history.

@@ -1,10 +1,14 @@
-//! A shard: a hash-key range, an append-only log of records, its write limits and its metrics.
+//! A shard: a hash-key range, an append-only log of records, its write and read limits, and its metrics.
 
 use crate::hash_range::HashKeyRange;
+use crate::limits::{
+    GET_RECORDS_BYTES_MAX, GET_RECORDS_CALLS_PER_SEC, SHARD_READ_BYTES_PER_SEC,
+    SIM_LOG_RECORDS_MAX_PER_SHARD,
+};
 use crate::metrics::ShardMetrics;
-use crate::sequence::SequenceNumber;
+use crate::sequence::{ENDING_COUNTER, SequenceNumber};
 use crate::throttle::{WriteLimit, WriteWindow};
-use crate::time::SimTime;
+use crate::time::{SimDuration, SimTime};
 use alloc::collections::VecDeque;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -17,6 +21,22 @@ pub struct ShardId(pub u32);
 impl fmt::Display for ShardId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "shardId-{:012}", self.0)
+    }
+}
+
+impl ShardId {
+    /// Parses a shard id the way AWS does: the text before the first `-` is ignored and the rest is read as
+    /// a decimal int32, so `shardId-0`, `shard-0`, `-0` and `0` all name `shardId-000000000000`.
+    pub fn parse(raw: &str) -> Option<Self> {
+        let digits = raw.split_once('-').map_or(raw, |(_, rest)| rest);
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let value: u64 = digits.trim_start_matches('0').parse().unwrap_or(0);
+        u32::try_from(value)
+            .ok()
+            .filter(|v| *v <= i32::MAX as u32)
+            .map(Self)
     }
 }
 
@@ -57,6 +77,62 @@ pub struct Record {
     pub data: Payload,
 }
 
+impl Record {
+    /// Bytes it counts for against limits: data plus partition key.
+    pub fn size_bytes(&self) -> u64 {
+        self.data.len_bytes() + self.partition_key.len() as u64
+    }
+}
+
+/// When and how a shard stopped taking writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Closed {
+    /// When it closed.
+    pub at: SimTime,
+    /// Its `EndingSequenceNumber`.
+    pub ending_sequence_number: SequenceNumber,
+}
+
+/// The shared GetRecords limits of a shard: 5 calls per second and 2 MiB/s, with a large response
+/// paid back before the next call (so a 10 MiB response blocks calls for the next 5 seconds).
+#[derive(Clone, Debug, Default)]
+struct ReadLimiter {
+    calls: VecDeque<SimTime>,
+    /// Bytes returned but not yet covered by the 2 MiB/s allowance, as of `debt_at`, in millionths of a byte
+    /// so that repayment never rounds.
+    debt_micro_bytes: u64,
+    debt_at: SimTime,
+}
+
+impl ReadLimiter {
+    fn admit(&mut self, now: SimTime) -> bool {
+        let repaid = now
+            .saturating_since(self.debt_at)
+            .0
+            .saturating_mul(SHARD_READ_BYTES_PER_SEC);
+        self.debt_micro_bytes = self.debt_micro_bytes.saturating_sub(repaid);
+        self.debt_at = now;
+        while self
+            .calls
+            .front()
+            .is_some_and(|t| now.saturating_since(*t) >= SimDuration::SECOND)
+        {
+            self.calls.pop_front();
+        }
+        if self.debt_micro_bytes > 0 || self.calls.len() as u64 >= GET_RECORDS_CALLS_PER_SEC {
+            return false;
+        }
+        self.calls.push_back(now);
+        true
+    }
+
+    fn charge(&mut self, bytes: u64) {
+        self.debt_micro_bytes = self
+            .debt_micro_bytes
+            .saturating_add(bytes.saturating_mul(1_000_000));
+    }
+}
+
 /// One shard of a stream.
 #[derive(Clone, Debug)]
 pub struct Shard {
@@ -64,37 +140,76 @@ pub struct Shard {
     pub id: ShardId,
     /// The hash keys it owns.
     pub hash_key_range: HashKeyRange,
+    /// `ParentShardId`: the shard it was split from, or the first of the two merged into it.
+    pub parent_shard_id: Option<ShardId>,
+    /// `AdjacentParentShardId`: the second shard of a merge.
+    pub adjacent_parent_shard_id: Option<ShardId>,
+    /// When it was created, in simulated time.
+    pub created_at: SimTime,
     /// When it was created, seconds since the Unix epoch (part of every sequence number).
     pub created_unix_secs: u64,
+    /// Set once it no longer takes writes.
+    pub closed: Option<Closed>,
+    /// Its children after a split or merge.
+    pub child_shard_ids: Vec<ShardId>,
     /// Its metrics.
     pub metrics: ShardMetrics,
     log: VecDeque<Record>,
     log_records_max: usize,
     next_counter: u64,
     write_window: WriteWindow,
+    read_limiter: ReadLimiter,
+}
+
+/// Records read by one GetRecords call, and where to continue.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReadBatch {
+    /// The records, in sequence order.
+    pub records: Vec<Record>,
+    /// The position after the last record returned.
+    pub next_position: u64,
+    /// Whether the shard is closed and nothing is left to read after this batch.
+    pub at_shard_end: bool,
+    /// Milliseconds between `now` and the arrival of the last record returned when more data remains; 0 at the tip.
+    pub millis_behind_latest: u64,
 }
 
 impl Shard {
     pub(crate) fn new(
         id: ShardId,
         hash_key_range: HashKeyRange,
+        created_at: SimTime,
         created_unix_secs: u64,
-        log_records_max: usize,
     ) -> Self {
         Self {
             id,
             hash_key_range,
+            parent_shard_id: None,
+            adjacent_parent_shard_id: None,
+            created_at,
             created_unix_secs,
+            closed: None,
+            child_shard_ids: Vec::new(),
             metrics: ShardMetrics::default(),
             log: VecDeque::new(),
-            log_records_max,
+            log_records_max: SIM_LOG_RECORDS_MAX_PER_SHARD,
             // Counter 0 is the shard's StartingSequenceNumber; records start at 1.
             next_counter: 1,
             write_window: WriteWindow::default(),
+            read_limiter: ReadLimiter::default(),
         }
     }
 
-    /// The sequence number of the shard's start (`StartingSequenceNumber`).
+    pub(crate) fn set_log_limit(&mut self, log_records_max: usize) {
+        self.log_records_max = log_records_max.max(1);
+    }
+
+    /// Whether it still takes writes.
+    pub fn is_open(&self) -> bool {
+        self.closed.is_none()
+    }
+
+    /// `StartingSequenceNumber`.
     pub fn starting_sequence_number(&self) -> SequenceNumber {
         SequenceNumber {
             shard_created_unix_secs: self.created_unix_secs,
@@ -102,6 +217,52 @@ impl Shard {
             arrival_unix_secs: self.created_unix_secs,
             shard_index: self.id.0,
         }
+    }
+
+    /// The position just after the newest record: where a LATEST iterator starts.
+    pub fn latest_position(&self) -> u64 {
+        self.next_counter
+    }
+
+    /// The position of the first record at or after `at`, or [`Self::latest_position`] if none.
+    pub fn position_at(&self, at: SimTime) -> u64 {
+        self.log
+            .iter()
+            .find(|r| r.arrival >= at)
+            .map_or(self.next_counter, |r| r.sequence_number.counter)
+    }
+
+    /// Closes the shard at `now`; `now_unix_secs` goes into its `EndingSequenceNumber`.
+    pub(crate) fn close(&mut self, now: SimTime, now_unix_secs: u64) {
+        if self.closed.is_none() {
+            let ending_sequence_number = SequenceNumber {
+                shard_created_unix_secs: self.created_unix_secs,
+                counter: ENDING_COUNTER,
+                arrival_unix_secs: now_unix_secs,
+                shard_index: self.id.0,
+            };
+            self.closed = Some(Closed {
+                at: now,
+                ending_sequence_number,
+            });
+        }
+    }
+
+    /// Drops records older than the retention period.
+    pub(crate) fn trim(&mut self, now: SimTime, retention: SimDuration) {
+        while self
+            .log
+            .front()
+            .is_some_and(|r| now.saturating_since(r.arrival) >= retention)
+        {
+            self.log.pop_front();
+        }
+    }
+
+    /// Whether everything it ever held has expired: a closed shard in this state is no longer listed.
+    pub fn is_expired(&self, now: SimTime, retention: SimDuration) -> bool {
+        self.closed
+            .is_some_and(|c| now.saturating_since(c.at) >= retention)
     }
 
     /// Appends a record if the shard's write limits allow it at `now`.
@@ -126,7 +287,7 @@ impl Shard {
         };
         self.next_counter += 1;
         self.metrics.record_accepted(now.as_secs(), bytes);
-        if self.log.len() == self.log_records_max {
+        if self.log.len() >= self.log_records_max {
             self.log.pop_front();
         }
         self.log.push_back(Record {
@@ -142,5 +303,185 @@ impl Shard {
     /// The records kept, oldest first.
     pub fn records(&self) -> impl ExactSizeIterator<Item = &Record> {
         self.log.iter()
+    }
+
+    /// GetRecords from `position`: at most `limit` records and 10 MiB, or `None` if the shard's shared read
+    /// limits (5 calls/s, 2 MiB/s) refuse the call at `now`.
+    pub(crate) fn get_records(
+        &mut self,
+        now: SimTime,
+        position: u64,
+        limit: u32,
+    ) -> Option<ReadBatch> {
+        if !self.read_limiter.admit(now) {
+            self.metrics.record_read_throttled(now.as_secs());
+            return None;
+        }
+        let batch = self.read_from(now, position, limit, GET_RECORDS_BYTES_MAX);
+        let bytes: u64 = batch.records.iter().map(Record::size_bytes).sum();
+        self.read_limiter.charge(bytes);
+        self.metrics.record_read(
+            now.as_secs(),
+            batch.records.len() as u64,
+            bytes,
+            batch.millis_behind_latest,
+        );
+        Some(batch)
+    }
+
+    /// Reads without the shared limits (enhanced fan-out has its own pipe): at most `limit` records and `bytes_max`.
+    pub(crate) fn read_from(
+        &self,
+        now: SimTime,
+        position: u64,
+        limit: u32,
+        bytes_max: u64,
+    ) -> ReadBatch {
+        let start = self
+            .log
+            .partition_point(|r| r.sequence_number.counter < position);
+        let mut records = Vec::new();
+        let mut bytes = 0;
+        for record in self.log.iter().skip(start).take(limit as usize) {
+            let size = record.size_bytes();
+            if !records.is_empty() && bytes + size > bytes_max {
+                break;
+            }
+            bytes += size;
+            records.push(record.clone());
+        }
+        let next_position = records
+            .last()
+            .map_or(position.max(self.first_position()), |r| {
+                r.sequence_number.counter + 1
+            });
+        let remaining = self.log.get(start + records.len());
+        let millis_behind_latest = match (remaining, records.last()) {
+            (Some(_), Some(last)) => now.saturating_since(last.arrival).as_millis(),
+            (Some(next), None) => now.saturating_since(next.arrival).as_millis(),
+            (None, _) => 0,
+        };
+        ReadBatch {
+            at_shard_end: self.closed.is_some() && remaining.is_none(),
+            records,
+            next_position,
+            millis_behind_latest,
+        }
+    }
+
+    /// The position of the oldest record kept (or the next one to come, if none is kept).
+    pub fn first_position(&self) -> u64 {
+        self.log
+            .front()
+            .map_or(self.next_counter, |r| r.sequence_number.counter)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hash_range::initial_layout;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    fn shard() -> Shard {
+        let range = initial_layout(1).next().expect("one range");
+        Shard::new(ShardId(0), range, SimTime::ZERO, 1_767_225_600)
+    }
+
+    #[test]
+    fn shard_ids_parse_like_aws() {
+        // Facts sheet 1.1: the text before the first '-' is ignored.
+        for raw in [
+            "shardId-000000000000",
+            "shardId-0",
+            "shard-0",
+            "anything-0",
+            "-0",
+            "0",
+        ] {
+            assert_eq!(ShardId::parse(raw), Some(ShardId(0)), "{raw}");
+        }
+        assert_eq!(
+            ShardId::parse("a-00002147483647"),
+            Some(ShardId(2_147_483_647))
+        );
+        for raw in ["shardId-", "x-2.14E4", "shardId-2147483648", "shardId-abc"] {
+            assert_eq!(ShardId::parse(raw), None, "{raw}");
+        }
+    }
+
+    #[test]
+    fn five_get_records_calls_per_second() {
+        let mut s = shard();
+        for i in 0..5 {
+            assert!(
+                s.get_records(SimTime::from_millis(i * 10), 0, 10).is_some(),
+                "call {i}"
+            );
+        }
+        assert!(
+            s.get_records(SimTime::from_millis(60), 0, 10).is_none(),
+            "sixth call within a second"
+        );
+        assert!(
+            s.get_records(SimTime::from_millis(1_000), 0, 10).is_some(),
+            "a second after the first"
+        );
+        assert_eq!(s.metrics.totals.read_provisioned_throughput_exceeded, 1);
+    }
+
+    #[test]
+    fn a_10_mib_response_blocks_reads_for_5_seconds() {
+        let mut s = shard();
+        for i in 0..10u64 {
+            let data = Payload::Synthetic {
+                len_bytes: 1_048_576 - 1,
+            };
+            s.try_append(SimTime::from_secs(i), 0, "k".into(), 0, data)
+                .expect("one record per second fits");
+        }
+        let t = SimTime::from_secs(20);
+        let batch = s.get_records(t, 0, 10_000).expect("first call");
+        assert_eq!(batch.records.len(), 10);
+        assert_eq!(
+            batch.records.iter().map(Record::size_bytes).sum::<u64>(),
+            10 * 1_048_576
+        );
+        assert!(
+            s.get_records(t + SimDuration::from_millis(4_999), 0, 1)
+                .is_none()
+        );
+        assert!(s.get_records(t + SimDuration::from_secs(5), 0, 1).is_some());
+    }
+
+    #[test]
+    fn reads_resume_where_they_stopped_and_report_the_lag() {
+        let mut s = shard();
+        for i in 0..5 {
+            s.try_append(
+                SimTime::from_secs(i),
+                0,
+                "k".into(),
+                0,
+                Payload::Bytes(alloc::vec![1]),
+            )
+            .expect("fits");
+        }
+        let first = s.read_from(SimTime::from_secs(10), 0, 2, u64::MAX);
+        assert_eq!(first.records.len(), 2);
+        assert_eq!(
+            first.millis_behind_latest, 9_000,
+            "the last record returned arrived at t = 1 s"
+        );
+        let rest = s.read_from(SimTime::from_secs(10), first.next_position, 10, u64::MAX);
+        assert_eq!(rest.records.len(), 3);
+        assert_eq!(rest.millis_behind_latest, 0);
+        assert!(!rest.at_shard_end);
+        s.close(SimTime::from_secs(11), 0);
+        assert!(
+            s.read_from(SimTime::from_secs(12), rest.next_position, 10, u64::MAX)
+                .at_shard_end
+        );
     }
 }

@@ -1,12 +1,13 @@
-//! The driver: one stream, its producers, a timer queue, and the outputs.
+//! The driver: the Kinesis service, the scenario's producers, a timer queue, and the outputs.
 
-use crate::error::{ConfigError, StreamsError, StreamsErrorKind};
+use crate::error::{ConfigError, StreamsErrorKind};
 use crate::event::Event;
+use crate::kinesis::{CreateStreamInput, Kinesis, KinesisConfig, PutRecordInput};
 use crate::limits::SIM_SHARDS_MAX;
 use crate::producer::{Producer, ProducerConfig, ProducerTotals};
 use crate::rng::{PRODUCERS_SALT, Rng};
 use crate::shard::Payload;
-use crate::stream::{PutRecordInput, PutRecordOutput, Stream};
+use crate::stream::{Stream, StreamMode};
 use crate::throttle::WriteLimit;
 use crate::time::{SimDuration, SimTime};
 use alloc::collections::{BinaryHeap, VecDeque};
@@ -23,7 +24,7 @@ pub const EVENTS_MAX: usize = 4_096;
 pub struct SimConfig {
     /// The seed of every random draw.
     pub seed: u64,
-    /// The data stream's name.
+    /// The scenario's data stream, ACTIVE from time 0.
     pub stream_name: String,
     /// Its shard count at creation, 1 to [`SIM_SHARDS_MAX`].
     pub shard_count: u32,
@@ -38,20 +39,23 @@ pub struct SimConfig {
     pub epoch_unix_ms: u64,
     /// Records each shard keeps for reading; older ones are dropped first (a simulator bound).
     pub log_records_max_per_shard: u32,
+    /// How long CREATING, UPDATING and DELETING last for API calls.
+    pub transition_delay_ms: u64,
 }
 
 impl Default for SimConfig {
     fn default() -> Self {
+        let kinesis = KinesisConfig::default();
         Self {
             seed: 42,
             stream_name: "clickstream".into(),
             shard_count: 2,
             producers: alloc::vec![ProducerConfig::default()],
-            account_id: "000000000000".into(),
-            region: "us-east-1".into(),
-            // 2026-01-01T00:00:00Z
-            epoch_unix_ms: 1_767_225_600_000,
+            account_id: kinesis.account_id,
+            region: kinesis.region,
+            epoch_unix_ms: kinesis.epoch_unix_ms,
             log_records_max_per_shard: 100_000,
+            transition_delay_ms: kinesis.transition_delay_ms,
         }
     }
 }
@@ -117,6 +121,8 @@ pub enum Advance {
 enum Timer {
     /// Closes the metrics second that ends at this instant.
     CloseSecond,
+    /// Enhanced fan-out subscriptions push their next events.
+    PushSubscriptions,
     /// A producer's next PutRecord, valid only while the producer is still in `generation`.
     Produce { producer: u32, generation: u64 },
 }
@@ -125,9 +131,9 @@ enum Timer {
 ///
 /// # Run loop
 ///
-/// 1. Create it with [`Simulation::new`]; the stream exists at time 0.
-/// 2. Feed inputs: [`Simulation::apply`] for commands, [`Simulation::put_record`] for API calls.
-///    They act at the current simulated time, [`Simulation::now`].
+/// 1. Create it with [`Simulation::new`]; the scenario's stream is ACTIVE at time 0.
+/// 2. Feed inputs: [`Simulation::apply`] for commands, [`Simulation::kinesis_mut`] for API calls
+///    (pass [`Simulation::now`] as their time).
 /// 3. Move time with [`Simulation::advance_to`] (or the bounded variant, to cap work per call).
 ///    [`Simulation::next_deadline`] says when the next timer fires.
 /// 4. Drain [`Simulation::poll_event`] until it returns `None`, and read state through the accessors.
@@ -135,12 +141,13 @@ enum Timer {
 /// # Time
 ///
 /// Time only moves forward. A target earlier than `now` is ignored (a no-op), so callers need not clamp.
-/// Nothing here reads a clock or an entropy source: the run is a pure function of the [`SimConfig`].
+/// Nothing here reads a clock or an entropy source: the run is a pure function of the [`SimConfig`]
+/// and the inputs.
 #[derive(Clone, Debug)]
 pub struct Simulation {
     config: SimConfig,
     now: SimTime,
-    stream: Stream,
+    kinesis: Kinesis,
     producers: Vec<Producer>,
     timers: BinaryHeap<Reverse<(SimTime, u64, Timer)>>,
     timers_scheduled: u64,
@@ -152,13 +159,27 @@ impl Simulation {
     /// Builds a simulation, or lists every problem with `config`.
     pub fn new(config: SimConfig) -> Result<Self, ConfigError> {
         config.validate()?;
-        let created_unix_secs = config.epoch_unix_ms / 1_000;
-        let stream = Stream::new(
-            config.stream_name.clone(),
-            &config.account_id,
-            &config.region,
-            config.shard_count,
-            created_unix_secs,
+        let mut kinesis = Kinesis::new(KinesisConfig {
+            account_id: config.account_id.clone(),
+            region: config.region.clone(),
+            epoch_unix_ms: config.epoch_unix_ms,
+            transition_delay_ms: config.transition_delay_ms,
+            ..KinesisConfig::default()
+        });
+        let stream = CreateStreamInput {
+            name: config.stream_name.clone(),
+            shard_count: Some(config.shard_count),
+            mode: StreamMode::Provisioned,
+            max_record_size_kib: None,
+            tags: Default::default(),
+        };
+        kinesis
+            .create_active_stream(SimTime::ZERO, stream)
+            .map_err(|e| ConfigError {
+                problems: alloc::vec![e.message],
+            })?;
+        kinesis.set_log_limit(
+            &config.stream_name,
             config.log_records_max_per_shard as usize,
         );
         let producers = config
@@ -174,7 +195,7 @@ impl Simulation {
             .collect();
         let mut sim = Self {
             now: SimTime::ZERO,
-            stream,
+            kinesis,
             producers,
             timers: BinaryHeap::new(),
             timers_scheduled: 0,
@@ -184,10 +205,14 @@ impl Simulation {
         };
         sim.push_event(Event::StreamCreated {
             at: SimTime::ZERO,
-            stream_name: sim.stream.name.clone(),
+            stream_name: sim.config.stream_name.clone(),
             shard_count: sim.config.shard_count,
         });
         sim.schedule(SimTime::ZERO + SimDuration::SECOND, Timer::CloseSecond);
+        sim.schedule(
+            SimTime::ZERO + crate::kinesis::PUSH_INTERVAL,
+            Timer::PushSubscriptions,
+        );
         for index in 0..sim.producers.len() {
             sim.schedule_producer(index);
         }
@@ -204,9 +229,19 @@ impl Simulation {
         self.now
     }
 
-    /// The data stream.
-    pub fn stream(&self) -> &Stream {
-        &self.stream
+    /// The scenario's data stream, unless an API call deleted it.
+    pub fn stream(&self) -> Option<&Stream> {
+        self.kinesis.stream(&self.config.stream_name)
+    }
+
+    /// The Kinesis service, for reading.
+    pub fn kinesis(&self) -> &Kinesis {
+        &self.kinesis
+    }
+
+    /// The Kinesis service, for API calls at [`Self::now`].
+    pub fn kinesis_mut(&mut self) -> &mut Kinesis {
+        &mut self.kinesis
     }
 
     /// The producers, in configuration order.
@@ -216,7 +251,11 @@ impl Simulation {
 
     /// When the next timer fires. There is always one: metrics close every second.
     pub fn next_deadline(&self) -> Option<SimTime> {
-        self.timers.peek().map(|Reverse((at, _, _))| *at)
+        let timer = self.timers.peek().map(|Reverse((at, _, _))| *at);
+        match (timer, self.kinesis.next_deadline()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     /// Applies a command at the current time.
@@ -247,10 +286,13 @@ impl Simulation {
         }
     }
 
-    /// PutRecord at the current time.
-    pub fn put_record(&mut self, input: PutRecordInput) -> Result<PutRecordOutput, StreamsError> {
-        let now_unix_secs = self.now_unix_secs();
-        self.stream.put_record(self.now, now_unix_secs, input)
+    /// PutRecord to the scenario's stream at the current time.
+    pub fn put_record(
+        &mut self,
+        input: PutRecordInput,
+    ) -> Result<crate::kinesis::PutRecordOutput, crate::StreamsError> {
+        self.kinesis
+            .put_record(self.now, &self.config.stream_name, input, None)
     }
 
     /// Runs every timer due up to `target`, then sets the clock to `target`.
@@ -261,16 +303,25 @@ impl Simulation {
     /// Like [`Self::advance_to`] but handles at most `timers_max` timers, so a caller can bound work per frame.
     pub fn advance_to_bounded(&mut self, target: SimTime, timers_max: u32) -> Advance {
         let mut handled = 0;
-        while let Some(&Reverse((at, _, timer))) = self.timers.peek() {
-            if at > target {
+        loop {
+            let service_due = self.kinesis.next_deadline().filter(|at| *at <= target);
+            let timer_due = self
+                .timers
+                .peek()
+                .map(|Reverse((at, _, _))| *at)
+                .filter(|at| *at <= target);
+            let Some(at) = [service_due, timer_due].into_iter().flatten().min() else {
                 break;
-            }
+            };
             if handled == timers_max {
                 return Advance::BudgetExhausted;
             }
-            self.timers.pop();
             self.now = self.now.max(at);
-            self.fire(timer);
+            if service_due == Some(at) {
+                self.kinesis.complete_due(self.now);
+            } else if let Some(Reverse((_, _, timer))) = self.timers.pop() {
+                self.fire(timer);
+            }
             handled += 1;
         }
         self.now = self.now.max(target);
@@ -285,10 +336,6 @@ impl Simulation {
     /// Events dropped because nobody drained them in time (more than [`EVENTS_MAX`] were waiting).
     pub fn events_dropped(&self) -> u64 {
         self.events_dropped
-    }
-
-    fn now_unix_secs(&self) -> u64 {
-        (self.config.epoch_unix_ms + self.now.as_millis()) / 1_000
     }
 
     fn schedule(&mut self, at: SimTime, timer: Timer) {
@@ -319,6 +366,15 @@ impl Simulation {
     fn fire(&mut self, timer: Timer) {
         match timer {
             Timer::CloseSecond => self.close_second(),
+            Timer::PushSubscriptions => {
+                if self.kinesis.has_live_subscriptions() {
+                    self.kinesis.push_subscriptions(self.now);
+                }
+                self.schedule(
+                    self.now + crate::kinesis::PUSH_INTERVAL,
+                    Timer::PushSubscriptions,
+                );
+            }
             Timer::Produce {
                 producer,
                 generation,
@@ -333,7 +389,6 @@ impl Simulation {
     }
 
     fn produce(&mut self, index: usize) {
-        let now_unix_secs = self.now_unix_secs();
         let producer = &mut self.producers[index];
         let input = PutRecordInput {
             partition_key: producer.emit(),
@@ -343,7 +398,10 @@ impl Simulation {
             explicit_hash_key: None,
         };
         producer.totals.attempted += 1;
-        match self.stream.put_record(self.now, now_unix_secs, input) {
+        match self
+            .kinesis
+            .put_record(self.now, &self.config.stream_name, input, None)
+        {
             Ok(_) => producer.totals.accepted += 1,
             Err(e) if e.kind == StreamsErrorKind::ProvisionedThroughputExceeded => {
                 producer.totals.throttled += 1
@@ -353,11 +411,12 @@ impl Simulation {
     }
 
     fn close_second(&mut self) {
+        self.kinesis.complete_due(self.now);
         let second = self.now.as_secs().saturating_sub(1);
         let throttled: Vec<Event> = self
-            .stream
-            .shards()
-            .iter()
+            .stream()
+            .into_iter()
+            .flat_map(|s| s.shards())
             .filter_map(|shard| {
                 let bucket = shard.metrics.second(second);
                 (bucket.write_provisioned_throughput_exceeded > 0).then(|| Event::WriteThrottled {

@@ -1,173 +1,468 @@
-//! A provisioned data stream: its shards and the write path (PutRecord).
+//! A Kinesis data stream: its shards with their lineage, its settings, and the write path.
 
-use crate::error::{StreamsError, StreamsErrorKind};
-use crate::hash_range::initial_layout;
-use crate::limits::RECORD_BYTES_MAX;
-use crate::partition_key::{self, PARTITION_KEY_CHARS_MAX};
+use crate::consumer::Consumer;
+use crate::hash_range::{HashKeyRange, initial_layout};
+use crate::partition_key;
 use crate::sequence::SequenceNumber;
 use crate::shard::{Payload, Shard, ShardId};
-use crate::time::SimTime;
-use alloc::format;
+use crate::throttle::WriteLimit;
+use crate::time::{SimDuration, SimTime};
+use alloc::collections::{BTreeMap, BTreeSet, VecDeque};
 use alloc::string::String;
 use alloc::vec::Vec;
 
-/// A PutRecord request.
+/// `StreamStatus`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum StreamStatus {
+    /// Being created; not yet readable or writable.
+    Creating,
+    /// Being deleted.
+    Deleting,
+    /// Ready.
+    Active,
+    /// A reshard, encryption or mode change is in progress; reads and writes continue.
+    Updating,
+}
+
+impl StreamStatus {
+    /// The API's spelling: `CREATING`, `DELETING`, `ACTIVE`, `UPDATING`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Creating => "CREATING",
+            Self::Deleting => "DELETING",
+            Self::Active => "ACTIVE",
+            Self::Updating => "UPDATING",
+        }
+    }
+}
+
+/// `StreamMode`: how capacity is managed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum StreamMode {
+    /// Capacity is the shards you provision.
+    Provisioned,
+    /// AWS adds shards as traffic grows.
+    OnDemand,
+}
+
+impl StreamMode {
+    /// The API's spelling: `PROVISIONED` or `ON_DEMAND`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Provisioned => "PROVISIONED",
+            Self::OnDemand => "ON_DEMAND",
+        }
+    }
+}
+
+/// A change that completes after the stream has been UPDATING (or CREATING, DELETING) for a while.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PutRecordInput {
-    /// `PartitionKey`: 1 to 256 characters.
-    pub partition_key: String,
-    /// `Data`.
-    pub data: Payload,
-    /// `ExplicitHashKey`: overrides the MD5 of the partition key.
-    pub explicit_hash_key: Option<u128>,
+pub enum PendingChange {
+    /// The stream becomes ACTIVE with its first shards.
+    Create {
+        /// How many.
+        shard_count: u32,
+    },
+    /// The stream disappears.
+    Delete,
+    /// A shard splits at a hash key.
+    Split {
+        /// The parent.
+        shard: ShardId,
+        /// The upper child's first hash key.
+        new_starting_hash_key: u128,
+    },
+    /// Two adjacent shards merge.
+    Merge {
+        /// `ShardToMerge`: the lower range.
+        shard: ShardId,
+        /// `AdjacentShardToMerge`: the upper range.
+        adjacent: ShardId,
+    },
+    /// Uniform scaling to a shard count.
+    Scale {
+        /// The target.
+        target: u32,
+    },
+    /// Encryption starts (`Some(key)`) or stops (`None`).
+    Encryption(Option<String>),
+    /// The capacity mode switches.
+    Mode(StreamMode),
 }
 
-/// A successful PutRecord answer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct PutRecordOutput {
-    /// The shard the record went to.
-    pub shard_id: ShardId,
-    /// The record's sequence number.
-    pub sequence_number: SequenceNumber,
-}
-
-/// A Kinesis data stream in provisioned mode.
+/// A Kinesis data stream.
 #[derive(Clone, Debug)]
 pub struct Stream {
     /// `StreamName`.
     pub name: String,
     /// `StreamARN`.
     pub arn: String,
-    account_id: String,
+    /// `StreamStatus`.
+    pub status: StreamStatus,
+    /// `StreamModeDetails.StreamMode`.
+    pub mode: StreamMode,
+    /// `StreamCreationTimestamp`, seconds since the Unix epoch.
+    pub created_unix_secs: u64,
+    /// `RetentionPeriodHours`.
+    pub retention_hours: u32,
+    /// Tags.
+    pub tags: BTreeMap<String, String>,
+    /// The KMS key id while server-side encryption is on.
+    pub encryption_key_id: Option<String>,
+    /// Enhanced monitoring: the shard-level metrics enabled.
+    pub shard_level_metrics: BTreeSet<String>,
+    /// `MaxRecordSizeInKiB`.
+    pub max_record_size_kib: u32,
+    /// `WarmThroughput` target in MiB/s (on-demand streams).
+    pub warm_throughput_mibps: Option<u32>,
+    /// Registered enhanced fan-out consumers.
+    pub consumers: Vec<Consumer>,
+    /// The resource policy document, if one is attached.
+    pub resource_policy: Option<String>,
+    /// The change in progress and when it completes.
+    pub pending: Option<(SimTime, PendingChange)>,
+    /// Recent UpdateShardCount calls, for the 10-per-24-hours limit.
+    pub scaling_operations: VecDeque<SimTime>,
+    /// Recent capacity-mode switches, for the 2-per-24-hours limit.
+    pub mode_switches: VecDeque<SimTime>,
     shards: Vec<Shard>,
 }
 
 impl Stream {
-    /// A stream with `shard_count` shards laid out as `CreateStream` lays them out.
-    pub(crate) fn new(
-        name: String,
-        account_id: &str,
-        region: &str,
-        shard_count: u32,
-        created_unix_secs: u64,
-        log_records_max: usize,
-    ) -> Self {
-        let shards = initial_layout(shard_count)
-            .zip(0..)
-            .map(|(range, index)| {
-                Shard::new(ShardId(index), range, created_unix_secs, log_records_max)
-            })
-            .collect();
+    pub(crate) fn new(name: String, arn: String, mode: StreamMode, created_unix_secs: u64) -> Self {
         Self {
-            arn: format!("arn:aws:kinesis:{region}:{account_id}:stream/{name}"),
             name,
-            account_id: account_id.into(),
-            shards,
+            arn,
+            status: StreamStatus::Creating,
+            mode,
+            created_unix_secs,
+            retention_hours: crate::limits::RETENTION_HOURS_MIN,
+            tags: BTreeMap::new(),
+            encryption_key_id: None,
+            shard_level_metrics: BTreeSet::new(),
+            max_record_size_kib: 1_024,
+            warm_throughput_mibps: None,
+            consumers: Vec::new(),
+            resource_policy: None,
+            pending: None,
+            scaling_operations: VecDeque::new(),
+            mode_switches: VecDeque::new(),
+            shards: Vec::new(),
         }
     }
 
-    /// The shards, in id order.
+    /// Every shard it ever had that has not expired, in id order (closed ones included).
     pub fn shards(&self) -> &[Shard] {
         &self.shards
     }
 
+    pub(crate) fn shards_mut(&mut self) -> &mut [Shard] {
+        &mut self.shards
+    }
+
+    /// The shards to read and the consumers to update, borrowed together.
+    pub(crate) fn shards_and_consumers_mut(&mut self) -> (&[Shard], &mut Vec<Consumer>) {
+        (&self.shards, &mut self.consumers)
+    }
+
+    /// The shards taking writes, in hash-key order.
+    pub fn open_shards(&self) -> impl Iterator<Item = &Shard> {
+        let mut open: Vec<&Shard> = self.shards.iter().filter(|s| s.is_open()).collect();
+        open.sort_by_key(|s| s.hash_key_range.starting_hash_key);
+        open.into_iter()
+    }
+
+    /// How many shards take writes.
+    pub fn open_shard_count(&self) -> u32 {
+        self.shards.iter().filter(|s| s.is_open()).count() as u32
+    }
+
+    /// A shard by id.
+    pub fn shard(&self, id: ShardId) -> Option<&Shard> {
+        self.shards.iter().find(|s| s.id == id)
+    }
+
+    pub(crate) fn shard_mut(&mut self, id: ShardId) -> Option<&mut Shard> {
+        self.shards.iter_mut().find(|s| s.id == id)
+    }
+
+    /// The retention period.
+    pub fn retention(&self) -> SimDuration {
+        SimDuration::from_secs(u64::from(self.retention_hours) * 3_600)
+    }
+
+    /// The largest record, data plus partition key, in bytes.
+    pub fn max_record_bytes(&self) -> u64 {
+        u64::from(self.max_record_size_kib) * 1_024
+    }
+
+    /// Whether writes are accepted: ACTIVE, UPDATING, and (as AWS may) DELETING.
+    pub fn accepts_io(&self) -> bool {
+        self.status != StreamStatus::Creating
+    }
+
+    fn next_shard_id(&self) -> ShardId {
+        ShardId(self.shards.last().map_or(0, |s| s.id.0 + 1))
+    }
+
+    /// Creates the first shards with `CreateStream`'s even layout.
+    pub(crate) fn create_shards(&mut self, shard_count: u32, now: SimTime, now_unix_secs: u64) {
+        for range in initial_layout(shard_count) {
+            let id = self.next_shard_id();
+            self.shards.push(Shard::new(id, range, now, now_unix_secs));
+        }
+    }
+
     /// The open shard owning `hash_key`.
     pub fn shard_for_hash_key(&self, hash_key: u128) -> Option<&Shard> {
-        self.shard_index_for(hash_key).map(|i| &self.shards[i])
+        self.shards
+            .iter()
+            .find(|s| s.is_open() && s.hash_key_range.contains(hash_key))
     }
 
-    fn shard_index_for(&self, hash_key: u128) -> Option<usize> {
-        // Shards are sorted by range and tile the key space.
-        let i = self
-            .shards
-            .partition_point(|s| s.hash_key_range.ending_hash_key < hash_key);
-        (i < self.shards.len() && self.shards[i].hash_key_range.contains(hash_key)).then_some(i)
-    }
-
-    /// PutRecord: validates, routes by hash key, applies the shard's write limits, appends.
-    pub(crate) fn put_record(
+    /// Writes one record: routes it by hash key, applies the shard's limits. The caller has validated it.
+    pub(crate) fn append(
         &mut self,
         now: SimTime,
         now_unix_secs: u64,
-        input: PutRecordInput,
-    ) -> Result<PutRecordOutput, StreamsError> {
-        self.validate(&input)?;
-        let hash_key = input
-            .explicit_hash_key
-            .unwrap_or_else(|| partition_key::hash_key(&input.partition_key));
-        let Some(index) = self.shard_index_for(hash_key) else {
-            // Unreachable while shards tile the space; answer as AWS does for internal faults.
-            let error = StreamsError {
-                kind: StreamsErrorKind::InternalFailure,
-                message: "Internal Service Failure".into(),
-            };
-            return Err(error);
+        partition_key: String,
+        explicit_hash_key: Option<u128>,
+        data: Payload,
+    ) -> Result<(ShardId, SequenceNumber), (ShardId, WriteLimit)> {
+        let hash_key = explicit_hash_key.unwrap_or_else(|| partition_key::hash_key(&partition_key));
+        let shard = self
+            .shards
+            .iter_mut()
+            .find(|s| s.is_open() && s.hash_key_range.contains(hash_key))
+            // Open shards tile the key space from the first ACTIVE moment on; callers check the status.
+            .expect("open shards tile the hash key space");
+        let id = shard.id;
+        shard
+            .try_append(now, now_unix_secs, partition_key, hash_key, data)
+            .map(|seq| (id, seq))
+            .map_err(|l| (id, l))
+    }
+
+    /// Splits `parent` at `new_starting_hash_key` into two children; the parent closes.
+    pub(crate) fn split(
+        &mut self,
+        parent: ShardId,
+        new_starting_hash_key: u128,
+        now: SimTime,
+        now_unix_secs: u64,
+    ) {
+        let Some(range) = self
+            .shard(parent)
+            .filter(|s| s.is_open())
+            .map(|s| s.hash_key_range)
+        else {
+            return;
         };
-        let shard = &mut self.shards[index];
-        match shard.try_append(
-            now,
-            now_unix_secs,
-            input.partition_key,
-            hash_key,
-            input.data,
-        ) {
-            Ok(sequence_number) => Ok(PutRecordOutput {
-                shard_id: shard.id,
-                sequence_number,
-            }),
-            Err(_limit) => {
-                let message = format!(
-                    "Rate exceeded for shard {} in stream {} under account {}.",
-                    shard.id, self.name, self.account_id
-                );
-                let error = StreamsError {
-                    kind: StreamsErrorKind::ProvisionedThroughputExceeded,
-                    message,
-                };
-                Err(error)
+        let lower = HashKeyRange {
+            starting_hash_key: range.starting_hash_key,
+            ending_hash_key: new_starting_hash_key - 1,
+        };
+        let upper = HashKeyRange {
+            starting_hash_key: new_starting_hash_key,
+            ending_hash_key: range.ending_hash_key,
+        };
+        self.replace(&[parent], &[lower, upper], now, now_unix_secs);
+    }
+
+    /// Merges two adjacent open shards into one child; both parents close.
+    pub(crate) fn merge(
+        &mut self,
+        shard: ShardId,
+        adjacent: ShardId,
+        now: SimTime,
+        now_unix_secs: u64,
+    ) {
+        let (Some(a), Some(b)) = (self.shard(shard), self.shard(adjacent)) else {
+            return;
+        };
+        let merged = HashKeyRange {
+            starting_hash_key: a.hash_key_range.starting_hash_key,
+            ending_hash_key: b.hash_key_range.ending_hash_key,
+        };
+        self.replace(&[shard, adjacent], &[merged], now, now_unix_secs);
+    }
+
+    /// Closes `parents` and opens children over `ranges`, recording the lineage.
+    fn replace(
+        &mut self,
+        parents: &[ShardId],
+        ranges: &[HashKeyRange],
+        now: SimTime,
+        now_unix_secs: u64,
+    ) {
+        let mut children = Vec::new();
+        for range in ranges {
+            let id = self.next_shard_id();
+            // AWS dates children one second after their parents close (facts sheet 1.7).
+            let mut child = Shard::new(id, *range, now, now_unix_secs + 1);
+            child.parent_shard_id = parents.first().copied();
+            child.adjacent_parent_shard_id = parents.get(1).copied();
+            children.push(id);
+            self.shards.push(child);
+        }
+        for parent in parents {
+            if let Some(p) = self.shard_mut(*parent) {
+                p.close(now, now_unix_secs);
+                p.child_shard_ids.clone_from(&children);
             }
         }
     }
 
-    fn validate(&self, input: &PutRecordInput) -> Result<(), StreamsError> {
-        let key_chars = partition_key::char_count(&input.partition_key);
-        let validation = |message: String| StreamsError {
-            kind: StreamsErrorKind::Validation,
-            message,
-        };
-        if key_chars == 0 {
-            return Err(validation(
-                "1 validation error detected: Value '' at 'partitionKey' failed to satisfy constraint: \
-                 Member must have length greater than or equal to 1"
-                    .into(),
-            ));
+    /// Reshapes the open shards into `target` even ranges by a series of pairwise splits and merges,
+    /// as UpdateShardCount's UNIFORM_SCALING does: first a split at every target boundary the open shards
+    /// lack, then a merge across every open boundary the target lacks.
+    pub(crate) fn scale_uniformly(&mut self, target: u32, now: SimTime, now_unix_secs: u64) {
+        let wanted: BTreeSet<u128> = initial_layout(target)
+            .skip(1)
+            .map(|r| r.starting_hash_key)
+            .collect();
+        for boundary in &wanted {
+            let owner = self
+                .shard_for_hash_key(*boundary)
+                .map(|s| (s.id, s.hash_key_range.starting_hash_key));
+            if let Some((id, _)) = owner.filter(|(_, start)| start != boundary) {
+                self.split(id, *boundary, now, now_unix_secs);
+            }
         }
-        if key_chars > PARTITION_KEY_CHARS_MAX {
-            return Err(validation(format!(
-                "1 validation error detected: Value '{}' at 'partitionKey' failed to satisfy constraint: \
-                 Member must have length less than or equal to {PARTITION_KEY_CHARS_MAX}",
-                input.partition_key
-            )));
+        loop {
+            let open: Vec<(ShardId, HashKeyRange)> = self
+                .open_shards()
+                .map(|s| (s.id, s.hash_key_range))
+                .collect();
+            let extra = open
+                .windows(2)
+                .find(|pair| !wanted.contains(&pair[1].1.starting_hash_key));
+            let Some(pair) = extra else { break };
+            let (a, b) = (pair[0].0, pair[1].0);
+            self.merge(a, b, now, now_unix_secs);
         }
-        let data_len = input.data.len_bytes();
-        if data_len > RECORD_BYTES_MAX {
-            return Err(validation(format!(
-                "1 validation error detected: Value 'java.nio.HeapByteBuffer[pos=0 lim={data_len} cap={data_len}]' \
-                 at 'data' failed to satisfy constraint: Member must have length less than or equal to {RECORD_BYTES_MAX}"
-            )));
+    }
+
+    /// Drops expired records and forgets closed shards whose data has all expired.
+    pub(crate) fn trim(&mut self, now: SimTime) {
+        let retention = self.retention();
+        for shard in &mut self.shards {
+            shard.trim(now, retention);
         }
-        let total = data_len + input.partition_key.len() as u64;
-        if total > RECORD_BYTES_MAX {
-            // AWS's wording for data + key over the limit is unconfirmed (facts sheet 7); ours names both numbers.
-            return Err(StreamsError {
-                kind: StreamsErrorKind::InvalidArgument,
-                message: format!(
-                    "Record size {total} bytes (data plus partition key) exceeds the maximum record size of \
-                     {RECORD_BYTES_MAX} bytes for stream {} under account {}.",
-                    self.name, self.account_id
-                ),
-            });
+        self.shards.retain(|s| !s.is_expired(now, retention));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hash_range::HASH_KEY_MAX;
+    use alloc::string::ToString;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    fn active(shards: u32) -> Stream {
+        let mut s = Stream::new("s".into(), "arn".into(), StreamMode::Provisioned, 0);
+        s.create_shards(shards, SimTime::ZERO, 0);
+        s.status = StreamStatus::Active;
+        s
+    }
+
+    fn open_ranges(s: &Stream) -> Vec<(u128, u128)> {
+        s.open_shards()
+            .map(|sh| {
+                (
+                    sh.hash_key_range.starting_hash_key,
+                    sh.hash_key_range.ending_hash_key,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn split_gives_children_the_next_ids_and_lineage() {
+        // Facts sheet 1.12: a 1-shard stream split at 2 -> shardId-000000000001 = [0, 1], shardId-000000000002 = [2, max].
+        let mut s = active(1);
+        s.split(ShardId(0), 2, SimTime::from_secs(5), 5);
+        assert_eq!(open_ranges(&s), [(0, 1), (2, HASH_KEY_MAX)]);
+        let ids: Vec<_> = s
+            .open_shards()
+            .map(|sh| (sh.id.to_string(), sh.parent_shard_id))
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                ("shardId-000000000001".to_string(), Some(ShardId(0))),
+                ("shardId-000000000002".to_string(), Some(ShardId(0)))
+            ]
+        );
+        assert!(
+            s.shard(ShardId(0))
+                .is_some_and(|p| !p.is_open() && p.child_shard_ids == [ShardId(1), ShardId(2)])
+        );
+        assert_eq!(
+            s.shard(ShardId(1)).map(|c| c.created_unix_secs),
+            Some(6),
+            "children start a second after the close"
+        );
+    }
+
+    #[test]
+    fn merge_records_both_parents() {
+        let mut s = active(2);
+        s.merge(ShardId(0), ShardId(1), SimTime::from_secs(1), 1);
+        assert_eq!(open_ranges(&s), [(0, HASH_KEY_MAX)]);
+        let child = s.shard(ShardId(2)).expect("merged child");
+        assert_eq!(
+            (child.parent_shard_id, child.adjacent_parent_shard_id),
+            (Some(ShardId(0)), Some(ShardId(1)))
+        );
+    }
+
+    #[test]
+    fn uniform_scaling_reaches_the_even_layout() {
+        for (from, to) in [
+            (1, 2),
+            (2, 4),
+            (4, 2),
+            (3, 5),
+            (5, 3),
+            (2, 1),
+            (4, 8),
+            (6, 4),
+        ] {
+            let mut s = active(from);
+            s.scale_uniformly(to, SimTime::from_secs(1), 1);
+            let expected: Vec<_> = initial_layout(to)
+                .map(|r| (r.starting_hash_key, r.ending_hash_key))
+                .collect();
+            assert_eq!(open_ranges(&s), expected, "{from} -> {to}");
         }
-        Ok(())
+    }
+
+    #[test]
+    fn writes_after_a_split_go_to_the_children() {
+        let mut s = active(1);
+        s.split(ShardId(0), 1u128 << 127, SimTime::from_secs(1), 1);
+        // "a" hashes below 2^127, "b" above (facts sheet 1.2).
+        let (a, _) = s
+            .append(
+                SimTime::from_secs(2),
+                2,
+                "a".into(),
+                None,
+                Payload::Bytes(alloc::vec![]),
+            )
+            .expect("fits");
+        let (b, _) = s
+            .append(
+                SimTime::from_secs(2),
+                2,
+                "b".into(),
+                None,
+                Payload::Bytes(alloc::vec![]),
+            )
+            .expect("fits");
+        assert_eq!((a, b), (ShardId(1), ShardId(2)));
     }
 }

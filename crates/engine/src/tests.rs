@@ -20,8 +20,12 @@ fn one_shard_fed(records_per_sec: u32, record_bytes: u32) -> Simulation {
     Simulation::new(config).expect("valid config")
 }
 
+fn shards(sim: &Simulation) -> &[crate::shard::Shard] {
+    sim.stream().expect("the scenario's stream exists").shards()
+}
+
 fn shard_second(sim: &Simulation, second: u64) -> metrics::ShardSecond {
-    sim.stream().shards()[0].metrics.second(second)
+    shards(sim)[0].metrics.second(second)
 }
 
 #[test]
@@ -75,17 +79,14 @@ fn under_the_limit_nothing_is_throttled() {
     let mut sim = one_shard_fed(999, 1_000);
     sim.advance_to(SimTime::from_secs(3));
     assert_eq!(
-        sim.stream().shards()[0]
+        shards(&sim)[0]
             .metrics
             .totals
             .write_provisioned_throughput_exceeded,
         0
     );
     // Records go out at 0, 1/999 s, 2/999 s, ... 3 s inclusive: 2,998 of them.
-    assert_eq!(
-        sim.stream().shards()[0].metrics.totals.incoming_records,
-        2_998
-    );
+    assert_eq!(shards(&sim)[0].metrics.totals.incoming_records, 2_998);
 }
 
 #[test]
@@ -115,8 +116,7 @@ fn same_seed_same_run_different_seed_different_keys() {
         };
         let mut sim = Simulation::new(config).expect("valid");
         sim.advance_to(SimTime::from_secs(3));
-        sim.stream()
-            .shards()
+        shards(&sim)
             .iter()
             .map(|s| s.metrics.totals.incoming_records)
             .collect::<Vec<_>>()
@@ -209,15 +209,17 @@ fn put_record_errors_carry_aws_names_and_texts() {
         "{}",
         long.message
     );
-    let big = put(&mut sim, "k".into(), 1_048_577).expect_err("big data");
-    assert!(
-        big.message
-            .contains("HeapByteBuffer[pos=0 lim=1048577 cap=1048577]"),
-        "{}",
-        big.message
-    );
+    // The current API model lets Data reach 10 MiB; the stream's own maximum (1 MiB by default) applies to
+    // data plus partition key, so 1 MiB of data with a 1-byte key is one byte too many.
     let with_key = put(&mut sim, "k".into(), 1_048_576).expect_err("data plus key over 1 MiB");
     assert_eq!(with_key.kind, StreamsErrorKind::InvalidArgument);
+    assert!(
+        with_key.message.starts_with("Record size 1048577 bytes"),
+        "{}",
+        with_key.message
+    );
+    put(&mut sim, "k".into(), 1_048_575).expect("exactly 1 MiB with the key");
+    sim.advance_to(SimTime::from_secs(1));
     // Once a shard has taken 1,000 records in a second, the next one is throttled with AWS's text.
     for _ in 0..1_000 {
         put(&mut sim, "k".into(), 1).expect("within limits");

@@ -1,0 +1,283 @@
+//! The Kinesis Data Streams service of one account in one Region: every stream, and every operation
+//! of the `Kinesis_20131202` API as typed calls with AWS's rules and error texts.
+//!
+//! Wire concerns (JSON, base64, model validation) belong to the `api` crate; this module checks what
+//! the service itself checks: existence, states, limits, quotas and semantics.
+
+mod control;
+mod data;
+mod fanout;
+mod reshard;
+
+pub use control::{CreateStreamInput, Limits, SHARD_LEVEL_METRICS, StreamSummary};
+pub use data::{
+    GetRecordsOutput, IteratorStart, PutRecordInput, PutRecordOutput, PutRecordsEntry,
+    PutRecordsOutput, PutRecordsResultEntry,
+};
+pub use fanout::{PUSH_INTERVAL, SubscriptionHandle};
+
+use crate::error::{StreamsError, StreamsErrorKind};
+use crate::stream::{PendingChange, Stream, StreamStatus};
+use crate::time::{SimDuration, SimTime};
+use alloc::collections::{BTreeMap, VecDeque};
+use alloc::format;
+use alloc::string::String;
+
+/// Service settings that are not AWS facts but simulator choices.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KinesisConfig {
+    /// The account id in ARNs and messages.
+    pub account_id: String,
+    /// The Region in ARNs.
+    pub region: String,
+    /// The wall-clock instant simulated time 0 stands for, ms since the Unix epoch.
+    pub epoch_unix_ms: u64,
+    /// How long CREATING, UPDATING and DELETING last (AWS: tens of seconds; kinesalite's default: 500 ms).
+    pub transition_delay_ms: u64,
+    /// The account's shard quota.
+    pub shard_limit: u32,
+}
+
+impl Default for KinesisConfig {
+    fn default() -> Self {
+        Self {
+            account_id: "000000000000".into(),
+            region: "us-east-1".into(),
+            epoch_unix_ms: 1_767_225_600_000,
+            transition_delay_ms: 500,
+            shard_limit: crate::limits::ACCOUNT_SHARD_LIMIT,
+        }
+    }
+}
+
+/// Kinesis Data Streams for one account and Region.
+#[derive(Clone, Debug)]
+pub struct Kinesis {
+    /// Its settings.
+    pub config: KinesisConfig,
+    streams: BTreeMap<String, Stream>,
+    /// Recent calls per (operation, scope), for control-plane rate limits.
+    calls: BTreeMap<(&'static str, String), VecDeque<SimTime>>,
+    next_subscription_id: u64,
+}
+
+impl Kinesis {
+    /// A service with no streams.
+    pub fn new(config: KinesisConfig) -> Self {
+        Self {
+            config,
+            streams: BTreeMap::new(),
+            calls: BTreeMap::new(),
+            next_subscription_id: 1,
+        }
+    }
+
+    /// The streams, by name.
+    pub fn streams(&self) -> impl Iterator<Item = &Stream> {
+        self.streams.values()
+    }
+
+    /// A stream by name.
+    pub fn stream(&self, name: &str) -> Option<&Stream> {
+        self.streams.get(name)
+    }
+
+    /// Caps how many records each shard of `name` keeps (a simulator bound for long runs).
+    pub fn set_log_limit(&mut self, name: &str, records: usize) {
+        if let Some(stream) = self.streams.get_mut(name) {
+            for shard in stream.shards_mut() {
+                shard.set_log_limit(records);
+            }
+        }
+    }
+
+    /// The stream name an ARN of this account and Region names, if it is one.
+    pub fn stream_name_of_arn<'a>(&self, arn: &'a str) -> Option<&'a str> {
+        let prefix = format!(
+            "arn:aws:kinesis:{}:{}:stream/",
+            self.config.region, self.config.account_id
+        );
+        arn.strip_prefix(prefix.as_str())
+            .filter(|name| !name.contains('/'))
+    }
+
+    /// Seconds since the Unix epoch at simulated time `now`.
+    pub fn unix_secs(&self, now: SimTime) -> u64 {
+        self.unix_ms(now) / 1_000
+    }
+
+    /// Milliseconds since the Unix epoch at simulated time `now`.
+    pub fn unix_ms(&self, now: SimTime) -> u64 {
+        self.config.epoch_unix_ms + now.as_millis()
+    }
+
+    /// The simulated time of a Unix time in milliseconds (before the epoch: time 0).
+    pub fn sim_time_of_unix_ms(&self, unix_ms: u64) -> SimTime {
+        SimTime::from_millis(unix_ms.saturating_sub(self.config.epoch_unix_ms))
+    }
+
+    /// When the next pending change completes.
+    pub fn next_deadline(&self) -> Option<SimTime> {
+        let streams = self
+            .streams
+            .values()
+            .filter_map(|s| s.pending.as_ref().map(|(at, _)| *at));
+        let consumers = self
+            .streams
+            .values()
+            .flat_map(|s| s.consumers.iter().filter_map(|c| c.transition_at));
+        streams.chain(consumers).min()
+    }
+
+    /// Completes every change due at or before `now`, and trims expired data.
+    pub fn complete_due(&mut self, now: SimTime) {
+        let now_unix_secs = self.unix_secs(now);
+        let due: alloc::vec::Vec<String> = self
+            .streams
+            .iter()
+            .filter(|(_, s)| s.pending.as_ref().is_some_and(|(at, _)| *at <= now))
+            .map(|(n, _)| n.clone())
+            .collect();
+        for name in due {
+            let Some(stream) = self.streams.get_mut(&name) else {
+                continue;
+            };
+            let Some((_, change)) = stream.pending.take() else {
+                continue;
+            };
+            stream.status = StreamStatus::Active;
+            match change {
+                PendingChange::Create { shard_count } => {
+                    stream.create_shards(shard_count, now, now_unix_secs)
+                }
+                PendingChange::Delete => {
+                    self.streams.remove(&name);
+                }
+                PendingChange::Split {
+                    shard,
+                    new_starting_hash_key,
+                } => stream.split(shard, new_starting_hash_key, now, now_unix_secs),
+                PendingChange::Merge { shard, adjacent } => {
+                    stream.merge(shard, adjacent, now, now_unix_secs)
+                }
+                PendingChange::Scale { target } => {
+                    stream.scale_uniformly(target, now, now_unix_secs)
+                }
+                PendingChange::Encryption(key) => stream.encryption_key_id = key,
+                PendingChange::Mode(mode) => stream.mode = mode,
+            }
+        }
+        self.complete_consumer_transitions(now);
+        for stream in self.streams.values_mut() {
+            stream.trim(now);
+        }
+    }
+
+    fn not_found(&self, name: &str) -> StreamsError {
+        StreamsError::new(
+            StreamsErrorKind::ResourceNotFound,
+            format!(
+                "Stream {name} under account {} not found.",
+                self.config.account_id
+            ),
+        )
+    }
+
+    fn not_active(&self, stream: &Stream) -> StreamsError {
+        StreamsError::new(
+            StreamsErrorKind::ResourceInUse,
+            format!(
+                "Stream {} under account {} not ACTIVE, instead in state {}",
+                stream.name,
+                self.config.account_id,
+                stream.status.as_str()
+            ),
+        )
+    }
+
+    /// The stream, if it exists (in any state).
+    fn existing(&self, name: &str) -> Result<&Stream, StreamsError> {
+        self.streams.get(name).ok_or_else(|| self.not_found(name))
+    }
+
+    /// The stream for data-plane calls: it must exist and not be CREATING (puts then see "not found").
+    fn readable(&self, name: &str) -> Result<&Stream, StreamsError> {
+        self.streams
+            .get(name)
+            .filter(|s| s.accepts_io())
+            .ok_or_else(|| self.not_found(name))
+    }
+
+    fn readable_mut(&mut self, name: &str) -> Result<&mut Stream, StreamsError> {
+        self.readable(name)?;
+        Ok(self.streams.get_mut(name).expect("checked above"))
+    }
+
+    fn existing_mut(&mut self, name: &str) -> Result<&mut Stream, StreamsError> {
+        self.existing(name)?;
+        Ok(self.streams.get_mut(name).expect("checked above"))
+    }
+
+    /// The stream for changes that need it ACTIVE.
+    fn active_mut(&mut self, name: &str) -> Result<&mut Stream, StreamsError> {
+        let stream = self.existing(name)?;
+        if stream.status != StreamStatus::Active {
+            return Err(self.not_active(stream));
+        }
+        Ok(self.streams.get_mut(name).expect("checked above"))
+    }
+
+    /// A control-plane rate limit: at most `per_sec` calls of `operation` per second per `scope`.
+    fn rate_limit(
+        &mut self,
+        now: SimTime,
+        operation: &'static str,
+        scope: &str,
+        per_sec: usize,
+    ) -> Result<(), StreamsError> {
+        let calls = self.calls.entry((operation, scope.into())).or_default();
+        while calls
+            .front()
+            .is_some_and(|t| now.saturating_since(*t) >= SimDuration::SECOND)
+        {
+            calls.pop_front();
+        }
+        if calls.len() >= per_sec {
+            return Err(StreamsError::new(
+                StreamsErrorKind::LimitExceeded,
+                format!(
+                    "Rate exceeded for {operation} under account {}.",
+                    self.config.account_id
+                ),
+            ));
+        }
+        calls.push_back(now);
+        Ok(())
+    }
+
+    /// Open shards over every stream of the account, for the shard quota.
+    fn open_shards_in_account(&self) -> u32 {
+        self.streams.values().map(Stream::open_shard_count).sum()
+    }
+
+    fn shard_limit_error(&self, additional: u32) -> StreamsError {
+        StreamsError::new(
+            StreamsErrorKind::LimitExceeded,
+            format!(
+                "This request would exceed the shard limit for the account {} in {}. Current shard count for the \
+                 account: {}. Limit: {}. Number of additional shards that would have resulted from this request: {}. \
+                 Refer to the AWS Service Limits page (http://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) \
+                 for current limits and how to request higher limits.",
+                self.config.account_id,
+                self.config.region,
+                self.open_shards_in_account(),
+                self.config.shard_limit,
+                additional
+            ),
+        )
+    }
+
+    fn transition_done_at(&self, now: SimTime) -> SimTime {
+        now + SimDuration::from_millis(self.config.transition_delay_ms)
+    }
+}
