@@ -40,7 +40,7 @@ const WASM_BINDGEN_CLI: CargoTool = CargoTool {
     version: "0.2.130",
     bins: &["wasm-bindgen", "wasm-bindgen-test-runner"],
     locked: false,
-    duration: "about 4 minutes",
+    duration: "2 to 4 minutes",
 };
 
 /// 0.21.14 is the newest Trunk that builds with Rust 1.95 (0.22 needs 1.96.1).
@@ -49,7 +49,7 @@ const TRUNK: CargoTool = CargoTool {
     version: "0.21.14",
     bins: &["trunk"],
     locked: true,
-    duration: "about 9 minutes",
+    duration: "7 to 9 minutes",
 };
 
 const GECKODRIVER: CargoTool = CargoTool {
@@ -57,7 +57,7 @@ const GECKODRIVER: CargoTool = CargoTool {
     version: "0.37.1",
     bins: &["geckodriver"],
     locked: false,
-    duration: "about 2 minutes",
+    duration: "about 3 minutes",
 };
 
 /// What `serve` and `dist` need: the wasm target, wasm-bindgen, Trunk and npm's wasm-opt.

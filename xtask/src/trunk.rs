@@ -7,7 +7,8 @@ use crate::cmd::Ctx;
 
 const SERVE_URL: &str = "http://127.0.0.1:8080/";
 
-/// `trunk serve`: a dev build with live reload, until Ctrl-C.
+/// `trunk serve`: a dev build with live reload, until Ctrl-C. It builds into target/trunk-serve/
+/// so that it never replaces the release site in dist/ with a dev build.
 pub(crate) fn serve(ctx: &Ctx) -> Result<(), String> {
     println!("\n==> Shardlab dev server: {SERVE_URL}   (Ctrl-C stops it)\n");
     ctx.run(ctx.command("trunk").args([
@@ -16,6 +17,9 @@ pub(crate) fn serve(ctx: &Ctx) -> Result<(), String> {
         "127.0.0.1",
         "--port",
         "8080",
+        "--dist",
+        "target/trunk-serve",
+        "--disable-address-lookup",
         "--offline",
     ]))
 }

@@ -219,6 +219,33 @@ impl Simulation {
         Ok(sim)
     }
 
+    /// A simulation of the bare service: no stream and no producers until API calls create them.
+    /// This is what an AWS-API session (the CLI's `shardlab api`, the playground's API console) starts from.
+    pub fn service_only(seed: u64, kinesis: KinesisConfig) -> Self {
+        let config = SimConfig {
+            seed,
+            producers: Vec::new(),
+            account_id: kinesis.account_id.clone(),
+            region: kinesis.region.clone(),
+            epoch_unix_ms: kinesis.epoch_unix_ms,
+            transition_delay_ms: kinesis.transition_delay_ms,
+            ..SimConfig::default()
+        };
+        let mut sim = Self {
+            now: SimTime::ZERO,
+            kinesis: Kinesis::new(kinesis),
+            producers: Vec::new(),
+            timers: BinaryHeap::new(),
+            timers_scheduled: 0,
+            events: VecDeque::new(),
+            events_dropped: 0,
+            config,
+        };
+        sim.schedule(SimTime::ZERO + SimDuration::SECOND, Timer::CloseSecond);
+        sim.schedule(SimTime::ZERO + crate::kinesis::PUSH_INTERVAL, Timer::PushSubscriptions);
+        sim
+    }
+
     /// The configuration this run started from.
     pub fn config(&self) -> &SimConfig {
         &self.config
