@@ -8,6 +8,8 @@ mod control;
 mod data;
 mod fanout;
 mod reshard;
+#[cfg(test)]
+mod tests;
 
 pub use control::{CreateStreamInput, Limits, SHARD_LEVEL_METRICS, StreamSummary};
 pub use data::{

@@ -242,7 +242,10 @@ impl Simulation {
             config,
         };
         sim.schedule(SimTime::ZERO + SimDuration::SECOND, Timer::CloseSecond);
-        sim.schedule(SimTime::ZERO + crate::kinesis::PUSH_INTERVAL, Timer::PushSubscriptions);
+        sim.schedule(
+            SimTime::ZERO + crate::kinesis::PUSH_INTERVAL,
+            Timer::PushSubscriptions,
+        );
         sim
     }
 
