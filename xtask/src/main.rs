@@ -3,6 +3,7 @@
 //! Plain `std`: every external tool is started as a child process, and the set-up installs the
 //! pinned tools the first time and only checks their versions afterwards.
 
+mod bench;
 mod cmd;
 mod setup;
 mod test;
@@ -22,6 +23,7 @@ Commands:
   test    set up everything (web tools, Chromium, Firefox, drivers), then run every check:
           fmt, clippy (native and wasm32), native tests, engine no_std check, wasm tests in
           headless Chromium and Firefox, the release dist, and end-to-end tests (Playwright)
+  bench   measure simulated records per second through the engine, natively and in wasm
   setup   only install or check the tools that `test` needs
   help    show this text
 
@@ -49,6 +51,7 @@ fn main() -> ExitCode {
         "serve" => done(setup::web_tools(&ctx).and_then(|()| trunk::serve(&ctx))),
         "dist" => done(setup::web_tools(&ctx).and_then(|()| trunk::dist(&ctx))),
         "setup" => done(setup::all(&ctx)),
+        "bench" => done(bench::run(&ctx)),
         "test" => test::run(&ctx),
         other => {
             eprintln!("xtask: unknown command `{other}`\n\n{USAGE}");

@@ -16,6 +16,9 @@ pub fn hash_key(partition_key: &str) -> u128 {
 /// AWS's counting for characters outside the Basic Multilingual Plane is unconfirmed;
 /// both emulators count UTF-16 code units, and so do we.
 pub fn char_count(partition_key: &str) -> usize {
+    if partition_key.is_ascii() {
+        return partition_key.len();
+    }
     partition_key.encode_utf16().count()
 }
 

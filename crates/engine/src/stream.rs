@@ -126,6 +126,8 @@ pub struct Stream {
     /// Recent capacity-mode switches, for the 2-per-24-hours limit.
     pub mode_switches: VecDeque<SimTime>,
     shards: Vec<Shard>,
+    /// Indexes into `shards` of the open shards, in hash-key order: the write path's routing table.
+    routing: Vec<usize>,
 }
 
 impl Stream {
@@ -148,6 +150,7 @@ impl Stream {
             scaling_operations: VecDeque::new(),
             mode_switches: VecDeque::new(),
             shards: Vec::new(),
+            routing: Vec::new(),
         }
     }
 
@@ -211,13 +214,32 @@ impl Stream {
             let id = self.next_shard_id();
             self.shards.push(Shard::new(id, range, now, now_unix_secs));
         }
+        self.reroute();
     }
 
     /// The open shard owning `hash_key`.
     pub fn shard_for_hash_key(&self, hash_key: u128) -> Option<&Shard> {
-        self.shards
-            .iter()
-            .find(|s| s.is_open() && s.hash_key_range.contains(hash_key))
+        self.route(hash_key).map(|i| &self.shards[i])
+    }
+
+    /// The index in `shards` of the open shard owning `hash_key`, by binary search of the routing table.
+    fn route(&self, hash_key: u128) -> Option<usize> {
+        let at = self
+            .routing
+            .partition_point(|&i| self.shards[i].hash_key_range.ending_hash_key < hash_key);
+        self.routing
+            .get(at)
+            .copied()
+            .filter(|&i| self.shards[i].hash_key_range.contains(hash_key))
+    }
+
+    /// Rebuilds the routing table after shards open or close.
+    fn reroute(&mut self) {
+        let mut routing: Vec<usize> = (0..self.shards.len())
+            .filter(|&i| self.shards[i].is_open())
+            .collect();
+        routing.sort_by_key(|&i| self.shards[i].hash_key_range.starting_hash_key);
+        self.routing = routing;
     }
 
     /// Writes one record: routes it by hash key, applies the shard's limits. The caller has validated it.
@@ -230,12 +252,11 @@ impl Stream {
         data: Payload,
     ) -> Result<(ShardId, SequenceNumber), (ShardId, WriteLimit)> {
         let hash_key = explicit_hash_key.unwrap_or_else(|| partition_key::hash_key(&partition_key));
-        let shard = self
-            .shards
-            .iter_mut()
-            .find(|s| s.is_open() && s.hash_key_range.contains(hash_key))
-            // Open shards tile the key space from the first ACTIVE moment on; callers check the status.
+        // Open shards tile the key space from the first ACTIVE moment on; callers check the status.
+        let index = self
+            .route(hash_key)
             .expect("open shards tile the hash key space");
+        let shard = &mut self.shards[index];
         let id = shard.id;
         shard
             .try_append(now, now_unix_secs, partition_key, hash_key, data)
@@ -311,6 +332,7 @@ impl Stream {
                 p.child_shard_ids.clone_from(&children);
             }
         }
+        self.reroute();
     }
 
     /// Reshapes the open shards into `target` even ranges by a series of pairwise splits and merges,
@@ -349,7 +371,11 @@ impl Stream {
         for shard in &mut self.shards {
             shard.trim(now, retention);
         }
+        let before = self.shards.len();
         self.shards.retain(|s| !s.is_expired(now, retention));
+        if self.shards.len() != before {
+            self.reroute();
+        }
     }
 }
 

@@ -112,9 +112,13 @@ impl Kinesis {
         input: PutRecordInput,
         sequence_number_for_ordering: Option<&str>,
     ) -> Result<PutRecordOutput, StreamsError> {
-        let account = self.config.account_id.clone();
         let now_unix_secs = self.unix_secs(now);
-        let stream = self.readable(name)?;
+        let account = self.config.account_id.as_str();
+        let stream = self
+            .streams
+            .get(name)
+            .filter(|s| s.accepts_io())
+            .ok_or_else(|| self.not_found(name))?;
         if let Some(ordering) = sequence_number_for_ordering {
             let valid = SequenceNumber::parse(ordering)
                 .is_some_and(|s| s.arrival_unix_secs <= now_unix_secs);
@@ -129,7 +133,7 @@ impl Kinesis {
         }
         check_record(
             stream,
-            &account,
+            account,
             &input.partition_key,
             input.explicit_hash_key,
             input.data.len_bytes(),
@@ -148,7 +152,7 @@ impl Kinesis {
                 sequence_number,
                 encrypted,
             }),
-            Err((shard_id, _)) => Err(throttled(shard_id, name, &account)),
+            Err((shard_id, _)) => Err(throttled(shard_id, name, account)),
         }
     }
 

@@ -1,0 +1,34 @@
+//! `cargo xtask bench`: the engine's throughput natively, then the same workloads in wasm (Node),
+//! so the README's performance table can be reproduced with one command.
+
+use crate::cmd::Ctx;
+use crate::setup::{self, WASM_TARGET};
+
+pub(crate) fn run(ctx: &Ctx) -> Result<(), String> {
+    setup::web_tools(ctx)?;
+    println!("== native (cargo bench, optimised) ==");
+    let mut native = ctx.command("cargo");
+    native.args(["bench", "-p", "shardlab-engine", "--bench", "throughput"]);
+    ctx.run(&mut native)?;
+    println!("== wasm32 in Node (wasm-bindgen-test-runner) ==");
+    let mut wasm = ctx.command("cargo");
+    wasm.args([
+        "bench",
+        "-p",
+        "shardlab-engine",
+        "--bench",
+        "wasm",
+        "--target",
+        WASM_TARGET,
+    ]);
+    // Without a browser driver variable the runner uses Node.
+    for var in [
+        "CHROMEDRIVER",
+        "GECKODRIVER",
+        "SAFARIDRIVER",
+        "WASM_BINDGEN_USE_BROWSER",
+    ] {
+        wasm.env_remove(var);
+    }
+    ctx.run(&mut wasm)
+}
