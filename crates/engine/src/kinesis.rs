@@ -25,6 +25,12 @@ use alloc::collections::{BTreeMap, VecDeque};
 use alloc::format;
 use alloc::string::String;
 
+/// On-demand streams look at each shard's write rate over this many seconds before splitting it.
+/// AWS says a hot shard is split "within 15 minutes"; we decide after one minute of sustained load.
+pub const ON_DEMAND_SCALING_WINDOW_SECS: u64 = 60;
+/// An on-demand shard receiving more than this (500 KB/s) is split in two.
+pub const ON_DEMAND_SPLIT_BYTES_PER_SEC: u64 = 500_000;
+
 /// Service settings that are not AWS facts but simulator choices.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KinesisConfig {
@@ -172,6 +178,26 @@ impl Kinesis {
         self.complete_consumer_transitions(now);
         for stream in self.streams.values_mut() {
             stream.trim(now);
+        }
+    }
+
+    /// The once-a-second work of the service: completes due changes, trims, bills the second that ended,
+    /// and lets on-demand streams split their hot shards.
+    pub fn close_second(&mut self, now: SimTime) {
+        self.complete_due(now);
+        let now_unix_secs = self.unix_secs(now);
+        for stream in self.streams.values_mut() {
+            stream.bill_second();
+            if stream.mode == crate::stream::StreamMode::OnDemand
+                && now.as_secs() % ON_DEMAND_SCALING_WINDOW_SECS == 0
+            {
+                stream.split_hot_shards(
+                    now,
+                    now_unix_secs,
+                    ON_DEMAND_SCALING_WINDOW_SECS,
+                    ON_DEMAND_SPLIT_BYTES_PER_SEC,
+                );
+            }
         }
     }
 

@@ -49,6 +49,7 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 pub mod calendar;
 pub mod consumer;
+pub mod cost;
 pub mod error;
 pub mod event;
 pub mod hash_range;

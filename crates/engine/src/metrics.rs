@@ -118,7 +118,7 @@ impl ShardMetrics {
     }
 
     /// The buckets kept, oldest first; seconds with no activity have no bucket.
-    pub fn history(&self) -> impl Iterator<Item = &ShardSecond> {
+    pub fn history(&self) -> impl DoubleEndedIterator<Item = &ShardSecond> {
         self.history.iter()
     }
 

@@ -441,7 +441,7 @@ impl Simulation {
     }
 
     fn close_second(&mut self) {
-        self.kinesis.complete_due(self.now);
+        self.kinesis.close_second(self.now);
         let second = self.now.as_secs().saturating_sub(1);
         let throttled: Vec<Event> = self
             .stream()

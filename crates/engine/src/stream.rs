@@ -1,6 +1,7 @@
 //! A Kinesis data stream: its shards with their lineage, its settings, and the write path.
 
 use crate::consumer::Consumer;
+use crate::cost::{ON_DEMAND_RECORD_ROUNDING_BYTES, Usage};
 use crate::hash_range::{HashKeyRange, initial_layout};
 use crate::partition_key;
 use crate::sequence::SequenceNumber;
@@ -125,6 +126,8 @@ pub struct Stream {
     pub scaling_operations: VecDeque<SimTime>,
     /// Recent capacity-mode switches, for the 2-per-24-hours limit.
     pub mode_switches: VecDeque<SimTime>,
+    /// Usage in AWS billing units since creation.
+    pub usage: crate::cost::Usage,
     shards: Vec<Shard>,
     /// Indexes into `shards` of the open shards, in hash-key order: the write path's routing table.
     routing: Vec<usize>,
@@ -149,6 +152,7 @@ impl Stream {
             pending: None,
             scaling_operations: VecDeque::new(),
             mode_switches: VecDeque::new(),
+            usage: crate::cost::Usage::default(),
             shards: Vec::new(),
             routing: Vec::new(),
         }
@@ -164,8 +168,9 @@ impl Stream {
     }
 
     /// The shards to read and the consumers to update, borrowed together.
-    pub(crate) fn shards_and_consumers_mut(&mut self) -> (&[Shard], &mut Vec<Consumer>) {
-        (&self.shards, &mut self.consumers)
+    /// Also lends the fan-out byte counter, which pushes add to.
+    pub(crate) fn shards_and_consumers_mut(&mut self) -> (&[Shard], &mut Vec<Consumer>, &mut u64) {
+        (&self.shards, &mut self.consumers, &mut self.usage.efo_bytes)
     }
 
     /// The shards taking writes, in hash-key order.
@@ -258,10 +263,43 @@ impl Stream {
             .expect("open shards tile the hash key space");
         let shard = &mut self.shards[index];
         let id = shard.id;
-        shard
-            .try_append(now, now_unix_secs, partition_key, hash_key, data)
-            .map(|seq| (id, seq))
-            .map_err(|l| (id, l))
+        let bytes = data.len_bytes() + partition_key.len() as u64;
+        let written = shard.try_append(now, now_unix_secs, partition_key, hash_key, data);
+        if written.is_ok() {
+            self.bill_write(bytes);
+        }
+        written.map(|seq| (id, seq)).map_err(|l| (id, l))
+    }
+
+    /// Adds one accepted record of `bytes` to the usage.
+    fn bill_write(&mut self, bytes: u64) {
+        match self.mode {
+            StreamMode::Provisioned => {
+                self.usage.put_payload_units += Usage::put_payload_units_of(bytes)
+            }
+            StreamMode::OnDemand => {
+                let rounding = ON_DEMAND_RECORD_ROUNDING_BYTES;
+                self.usage.on_demand_bytes_in += bytes.div_ceil(rounding) * rounding;
+            }
+        }
+    }
+
+    /// Adds one second of time-based usage: shard-hours, extended retention, fan-out, on-demand stream-hours.
+    pub(crate) fn bill_second(&mut self) {
+        if self.status == StreamStatus::Creating {
+            return;
+        }
+        let open = u64::from(self.open_shard_count());
+        match self.mode {
+            StreamMode::Provisioned => {
+                self.usage.shard_seconds += open;
+                if self.retention_hours > crate::limits::RETENTION_HOURS_MIN {
+                    self.usage.extended_retention_shard_seconds += open;
+                }
+            }
+            StreamMode::OnDemand => self.usage.on_demand_stream_seconds += 1,
+        }
+        self.usage.efo_consumer_shard_seconds += self.consumers.len() as u64 * open;
     }
 
     /// Splits `parent` at `new_starting_hash_key` into two children; the parent closes.
@@ -362,6 +400,40 @@ impl Stream {
             let Some(pair) = extra else { break };
             let (a, b) = (pair[0].0, pair[1].0);
             self.merge(a, b, now, now_unix_secs);
+        }
+    }
+
+    /// Splits, at the midpoint of its range, every open shard that averaged more than `bytes_per_sec_max`
+    /// over the last `window_secs` seconds (on-demand scaling).
+    pub(crate) fn split_hot_shards(
+        &mut self,
+        now: SimTime,
+        now_unix_secs: u64,
+        window_secs: u64,
+        bytes_per_sec_max: u64,
+    ) {
+        let since = now.as_secs().saturating_sub(window_secs);
+        let hot: Vec<(ShardId, u128)> = self
+            .open_shards()
+            .filter(|s| {
+                let bytes: u64 = s
+                    .metrics
+                    .history()
+                    .rev()
+                    .take_while(|b| b.second >= since)
+                    .map(|b| b.incoming_bytes)
+                    .sum();
+                bytes > bytes_per_sec_max * window_secs
+            })
+            .filter_map(|s| {
+                let r = s.hash_key_range;
+                let mid = r.starting_hash_key + (r.ending_hash_key - r.starting_hash_key) / 2 + 1;
+                // A range too narrow to split (fewer than 4 keys) stays as it is.
+                (mid > r.starting_hash_key + 1 && mid < r.ending_hash_key).then_some((s.id, mid))
+            })
+            .collect();
+        for (id, mid) in hot {
+            self.split(id, mid, now, now_unix_secs);
         }
     }
 

@@ -377,8 +377,14 @@ impl Kinesis {
             .unwrap_or(GET_RECORDS_RECORDS_MAX)
             .clamp(1, GET_RECORDS_RECORDS_MAX);
         let stream = self.streams.get_mut(&name).expect("checked readable above");
+        let on_demand = stream.mode == crate::stream::StreamMode::OnDemand;
         let shard = stream.shard_mut(token.shard_id).expect("checked above");
-        let Some(batch) = shard.get_records(now, token.position, limit) else {
+        let batch = shard.get_records(now, token.position, limit);
+        if let Some(batch) = batch.as_ref().filter(|_| on_demand) {
+            stream.usage.on_demand_bytes_out +=
+                batch.records.iter().map(Record::size_bytes).sum::<u64>();
+        }
+        let Some(batch) = batch else {
             return Err(StreamsError::new(
                 StreamsErrorKind::ProvisionedThroughputExceeded,
                 format!(

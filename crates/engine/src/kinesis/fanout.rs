@@ -240,7 +240,7 @@ impl Kinesis {
     /// heartbeat when idle, the child shards at the end of a closed shard; ends expired subscriptions.
     pub fn push_subscriptions(&mut self, now: SimTime) {
         for stream in self.streams.values_mut() {
-            let (shards, consumers) = stream.shards_and_consumers_mut();
+            let (shards, consumers, efo_bytes) = stream.shards_and_consumers_mut();
             for consumer in consumers.iter_mut() {
                 for sub in consumer
                     .subscriptions
@@ -278,6 +278,7 @@ impl Kinesis {
                         .map(crate::shard::Record::size_bytes)
                         .sum();
                     sub.debt_micro_bytes = bytes.saturating_mul(1_000_000);
+                    *efo_bytes += bytes;
                     sub.position = batch.next_position;
                     let continuation = batch.records.last().map_or_else(
                         || SequenceNumber {

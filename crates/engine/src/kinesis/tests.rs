@@ -604,3 +604,73 @@ fn rate_limits_on_the_control_plane() {
     assert!(err.message.starts_with("Rate exceeded"), "{}", err.message);
     k.describe_stream(MS(2_000), "s").expect("next second");
 }
+
+#[test]
+fn usage_accrues_in_billing_units() {
+    let mut k = active(2);
+    for s in 1..=3_600u64 {
+        if s <= 10 {
+            // One 45,000-byte record: 2 PUT payload units.
+            let input = PutRecordInput {
+                partition_key: "a".into(),
+                data: Payload::Synthetic { len_bytes: 44_999 },
+                explicit_hash_key: None,
+            };
+            k.put_record(SimTime::from_secs(s), "s", input, None)
+                .expect("fits");
+        }
+        k.close_second(SimTime::from_secs(s));
+    }
+    let usage = k.stream("s").expect("exists").usage;
+    assert_eq!(usage.shard_seconds, 2 * 3_600, "two shards for an hour");
+    assert_eq!(usage.put_payload_units, 20);
+    assert_eq!(
+        usage.extended_retention_shard_seconds, 0,
+        "24 hours is the included retention"
+    );
+    let lines = crate::cost::estimate(&usage);
+    assert_eq!(
+        (lines[0].item, lines[0].cost_micro_usd),
+        ("Shard hours", 30_000),
+        "2 shard-hours at $0.015"
+    );
+}
+
+#[test]
+fn on_demand_splits_a_shard_that_stays_hot() {
+    let mut k = service();
+    let input = CreateStreamInput {
+        name: "od".into(),
+        shard_count: None,
+        mode: StreamMode::OnDemand,
+        max_record_size_kib: None,
+        tags: Default::default(),
+    };
+    k.create_stream(SimTime::ZERO, input).expect("created");
+    settle(&mut k, MS(500));
+    // 600 KB/s into the shard owning key "a" (shard 0 of 4) for a minute: more than 500 KB/s.
+    for s in 1..=60u64 {
+        for i in 0..6u64 {
+            let input = PutRecordInput {
+                partition_key: "a".into(),
+                data: Payload::Synthetic { len_bytes: 99_999 },
+                explicit_hash_key: None,
+            };
+            k.put_record(
+                SimTime::from_secs(s) + SimDuration::from_millis(i * 100),
+                "od",
+                input,
+                None,
+            )
+            .expect("under 1 MiB/s");
+        }
+        k.close_second(SimTime::from_secs(s) + SimDuration::from_millis(999));
+    }
+    k.close_second(SimTime::from_secs(120));
+    let stream = k.stream("od").expect("exists");
+    assert_eq!(stream.open_shard_count(), 5, "the hot shard split in two");
+    assert!(stream.shard(ShardId(0)).is_some_and(|s| !s.is_open()));
+    assert!(stream.usage.on_demand_stream_seconds > 0);
+    // Each record is 100,000 bytes with its key, billed rounded up to 98 KiB.
+    assert_eq!(stream.usage.on_demand_bytes_in, 360 * 98 * 1_024);
+}

@@ -1,0 +1,173 @@
+//! What a stream would cost on AWS: usage in billing units, and an estimate at example prices.
+//!
+//! Units follow the pricing pages (facts sheet 5.1); the prices are the widely quoted us-east-1 list
+//! prices (facts sheet 5.2), which are unconfirmed: the estimate says so wherever it is shown.
+
+use alloc::vec::Vec;
+
+/// Bytes in one PUT payload unit. The pricing page's "1 MB record = 40 units" implies decimal
+/// kilobytes (25,000 bytes); the byte basis is unconfirmed.
+pub const PUT_PAYLOAD_UNIT_BYTES: u64 = 25_000;
+/// On-demand data in is billed per record rounded up to the next KiB.
+pub const ON_DEMAND_RECORD_ROUNDING_BYTES: u64 = 1_024;
+
+/// Usage accrued by one stream, in AWS billing units.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Usage {
+    /// Open shards × seconds (provisioned streams).
+    pub shard_seconds: u64,
+    /// PUT payload units (provisioned streams): each record rounded up to 25 KB.
+    pub put_payload_units: u64,
+    /// Open shards × seconds while retention exceeds 24 hours (provisioned streams).
+    pub extended_retention_shard_seconds: u64,
+    /// Registered enhanced fan-out consumers × open shards × seconds.
+    pub efo_consumer_shard_seconds: u64,
+    /// Bytes pushed to enhanced fan-out consumers.
+    pub efo_bytes: u64,
+    /// Seconds the stream existed in on-demand mode.
+    pub on_demand_stream_seconds: u64,
+    /// Bytes written in on-demand mode, each record rounded up to 1 KiB.
+    pub on_demand_bytes_in: u64,
+    /// Bytes read with GetRecords in on-demand mode.
+    pub on_demand_bytes_out: u64,
+}
+
+impl Usage {
+    /// PUT payload units of one record of `bytes` (data plus key): at least 1.
+    pub fn put_payload_units_of(bytes: u64) -> u64 {
+        bytes.div_ceil(PUT_PAYLOAD_UNIT_BYTES).max(1)
+    }
+}
+
+/// One line of a cost estimate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CostLine {
+    /// What is billed, e.g. "Shard hours".
+    pub item: &'static str,
+    /// How many units, in the unit's natural measure × 1,000 (so hours and GB keep three decimals).
+    pub quantity_milli: u64,
+    /// The unit, e.g. "shard-hour".
+    pub unit: &'static str,
+    /// The price per unit in millionths of a dollar.
+    pub price_micro_usd: u64,
+    /// The line's cost in millionths of a dollar.
+    pub cost_micro_usd: u64,
+}
+
+const GB: u64 = 1_000_000_000;
+
+/// The estimate for `usage` at the example us-east-1 prices.
+pub fn estimate(usage: &Usage) -> Vec<CostLine> {
+    // quantity_milli and a price per unit; the cost rounds to the nearest micro-dollar.
+    let line = |item, unit, quantity_milli: u64, price_micro_usd: u64| CostLine {
+        item,
+        quantity_milli,
+        unit,
+        price_micro_usd,
+        cost_micro_usd: (u128::from(quantity_milli) * u128::from(price_micro_usd)).div_ceil(1_000)
+            as u64,
+    };
+    let hours_milli = |seconds: u64| seconds * 1_000 / 3_600;
+    let gb_milli = |bytes: u64| (u128::from(bytes) * 1_000 / u128::from(GB)) as u64;
+    let mut lines = Vec::new();
+    if usage.shard_seconds > 0 {
+        lines.push(line(
+            "Shard hours",
+            "shard-hour",
+            hours_milli(usage.shard_seconds),
+            15_000,
+        ));
+        // $0.014 per million units: 0.014 micro-dollars per unit, so price the line per million.
+        lines.push(line(
+            "PUT payload units",
+            "million units",
+            usage.put_payload_units * 1_000 / 1_000_000,
+            14_000,
+        ));
+    }
+    if usage.extended_retention_shard_seconds > 0 {
+        lines.push(line(
+            "Extended retention",
+            "shard-hour",
+            hours_milli(usage.extended_retention_shard_seconds),
+            20_000,
+        ));
+    }
+    if usage.efo_consumer_shard_seconds > 0 {
+        lines.push(line(
+            "Enhanced fan-out",
+            "consumer-shard-hour",
+            hours_milli(usage.efo_consumer_shard_seconds),
+            15_000,
+        ));
+        lines.push(line(
+            "Enhanced fan-out data",
+            "GB",
+            gb_milli(usage.efo_bytes),
+            13_000,
+        ));
+    }
+    if usage.on_demand_stream_seconds > 0 {
+        lines.push(line(
+            "On-demand stream hours",
+            "stream-hour",
+            hours_milli(usage.on_demand_stream_seconds),
+            40_000,
+        ));
+        lines.push(line(
+            "On-demand data in",
+            "GB",
+            gb_milli(usage.on_demand_bytes_in),
+            80_000,
+        ));
+        lines.push(line(
+            "On-demand data out",
+            "GB",
+            gb_milli(usage.on_demand_bytes_out),
+            40_000,
+        ));
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn put_payload_units_round_up_to_25_kb() {
+        // The pricing page's examples: 5 KB = 1 unit, 45 KB = 2 units, 1 MB = 40 units.
+        assert_eq!(Usage::put_payload_units_of(5_000), 1);
+        assert_eq!(Usage::put_payload_units_of(45_000), 2);
+        assert_eq!(Usage::put_payload_units_of(1_000_000), 40);
+        assert_eq!(Usage::put_payload_units_of(0), 1);
+    }
+
+    #[test]
+    fn a_shard_for_a_day_costs_36_cents() {
+        // 24 shard-hours at $0.015.
+        let usage = Usage {
+            shard_seconds: 86_400,
+            ..Usage::default()
+        };
+        let lines = estimate(&usage);
+        assert_eq!(lines[0].quantity_milli, 24_000);
+        assert_eq!(lines[0].cost_micro_usd, 360_000);
+    }
+
+    #[test]
+    fn the_pricing_example_of_100_records_of_35_kb() {
+        // Facts sheet 5.2: 100 records/s of 35 KB = 2 units each = 200 units/s; a month (30 days) is 518.4 M units,
+        // at $0.014 per million = $7.2576.
+        let units = 200 * 86_400 * 30;
+        assert_eq!(units, 518_400_000);
+        let lines = estimate(&Usage {
+            shard_seconds: 1,
+            put_payload_units: units,
+            ..Usage::default()
+        });
+        assert_eq!(lines[1].cost_micro_usd, 7_257_600);
+    }
+}
