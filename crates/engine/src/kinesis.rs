@@ -189,7 +189,7 @@ impl Kinesis {
         for stream in self.streams.values_mut() {
             stream.bill_second();
             if stream.mode == crate::stream::StreamMode::OnDemand
-                && now.as_secs() % ON_DEMAND_SCALING_WINDOW_SECS == 0
+                && now.as_secs().is_multiple_of(ON_DEMAND_SCALING_WINDOW_SECS)
             {
                 stream.split_hot_shards(
                     now,
