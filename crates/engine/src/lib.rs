@@ -30,10 +30,28 @@
 //!
 //! # Divergences from AWS
 //!
+//! Where the facts sheet leaves a behaviour unconfirmed, the engine chooses, and says so here.
+//!
 //! - Write throttling uses an exact one-second sliding window per shard (AWS does not document its
 //!   algorithm): no window of one second ever holds more than 1,000 records or 1 MiB.
-//! - A record whose data plus partition key exceeds 1 MiB, with data alone within it, gets an
-//!   `InvalidArgumentException` in our own words (AWS's text is unconfirmed).
+//! - Shared reads: 5 calls per rolling second, and the bytes a call returns are paid back at 2 MiB/s before
+//!   the next call is admitted (so a 10 MiB response blocks reads for 5 s, as documented).
+//! - A record whose data plus partition key exceeds the stream's maximum gets an `InvalidArgumentException`
+//!   in our own words (AWS's text is unconfirmed); so do retention above 8,760 hours and UpdateShardCount
+//!   ratio violations. PutRecords over 10 MiB says "Records size exceeds 10 MB limit".
+//! - CREATING, UPDATING and DELETING last [`KinesisConfig::transition_delay_ms`] (500 ms by default, like
+//!   kinesalite; AWS takes tens of seconds). Children of a reshard appear when UPDATING ends.
+//! - UpdateShardCount reaches the even layout by pairwise splits at the missing boundaries, then merges
+//!   across the extra ones; intermediate shards are not modelled separately.
+//! - On-demand streams start with 4 shards and split, at the midpoint, any shard that averaged more than
+//!   500 KB/s over the last minute (AWS: "within 15 minutes"). A spike beyond the open shards' capacity
+//!   throttles until then.
+//! - Enhanced fan-out pushes every 200 ms when data is waiting (at most 2 MiB per event, then paid back at
+//!   2 MiB/s), and an empty event each second when idle; the cadence is unconfirmed.
+//! - Control-plane rate limits answer `LimitExceededException` "Rate exceeded for <Operation> under account
+//!   <account>." (AWS's messages begin "Rate exceeded"; the rest is ours).
+//! - A PUT payload unit is 25,000 bytes (the pricing page's "1 MB = 40 units" implies decimal kilobytes);
+//!   prices in [`cost`] are the widely quoted us-east-1 list prices, unconfirmed.
 //! - Shards keep at most [`SimConfig::log_records_max_per_shard`] records; older ones are dropped early.
 
 #![no_std]
