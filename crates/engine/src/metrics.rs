@@ -175,3 +175,76 @@ mod tests {
         assert_eq!(m.totals.incoming_records, HISTORY_SECS as u64 + 10);
     }
 }
+
+/// One stream's API-level counters for one second (the stream-level CloudWatch metrics that are not sums
+/// of shard metrics).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct StreamSecond {
+    /// The second these counters cover.
+    pub second: u64,
+    /// `PutRecord.Success`: PutRecord calls that wrote their record.
+    pub put_record_success: u64,
+    /// `PutRecord.Bytes`: bytes written by successful PutRecord calls.
+    pub put_record_bytes: u64,
+    /// `PutRecords.Success`: PutRecords calls with at least one record written.
+    pub put_records_success: u64,
+    /// `PutRecords.TotalRecords`: records sent in PutRecords calls.
+    pub put_records_total_records: u64,
+    /// `PutRecords.SuccessfulRecords`.
+    pub put_records_successful_records: u64,
+    /// `PutRecords.FailedRecords`: records that failed for a reason other than throttling.
+    pub put_records_failed_records: u64,
+    /// `PutRecords.ThrottledRecords`.
+    pub put_records_throttled_records: u64,
+    /// `PutRecords.Bytes`: bytes written by PutRecords calls.
+    pub put_records_bytes: u64,
+    /// `SubscribeToShard.Success`: SubscribeToShard calls accepted.
+    pub subscribe_to_shard_success: u64,
+    /// `SubscribeToShardEvent.Records`: records pushed to enhanced fan-out consumers.
+    pub subscribe_to_shard_event_records: u64,
+    /// `SubscribeToShardEvent.Bytes`: bytes pushed to enhanced fan-out consumers.
+    pub subscribe_to_shard_event_bytes: u64,
+    /// `SubscribeToShardEvent.MillisBehindLatest` (maximum over the second).
+    pub subscribe_to_shard_event_millis_behind_latest_max: u64,
+}
+
+/// A stream's API-level metrics: recent one-second buckets.
+#[derive(Clone, Debug, Default)]
+pub struct StreamMetrics {
+    history: VecDeque<StreamSecond>,
+}
+
+impl StreamMetrics {
+    /// The bucket of `second`, created if needed.
+    pub(crate) fn at(&mut self, second: u64) -> &mut StreamSecond {
+        if self.history.back().is_none_or(|b| b.second != second) {
+            if self.history.len() == HISTORY_SECS {
+                self.history.pop_front();
+            }
+            self.history.push_back(StreamSecond {
+                second,
+                ..StreamSecond::default()
+            });
+        }
+        self.history.back_mut().expect("bucket pushed above")
+    }
+
+    /// The counters of `second`: zero if nothing happened then or it has left the history.
+    pub fn second(&self, second: u64) -> StreamSecond {
+        self.history
+            .iter()
+            .rev()
+            .find(|b| b.second <= second)
+            .filter(|b| b.second == second)
+            .copied()
+            .unwrap_or(StreamSecond {
+                second,
+                ..StreamSecond::default()
+            })
+    }
+
+    /// The buckets kept, oldest first.
+    pub fn history(&self) -> impl DoubleEndedIterator<Item = &StreamSecond> {
+        self.history.iter()
+    }
+}

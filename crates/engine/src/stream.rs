@@ -128,6 +128,8 @@ pub struct Stream {
     pub mode_switches: VecDeque<SimTime>,
     /// Usage in AWS billing units since creation.
     pub usage: crate::cost::Usage,
+    /// Stream-level API metrics (shard-level ones are in each shard).
+    pub metrics: crate::metrics::StreamMetrics,
     shards: Vec<Shard>,
     /// Indexes into `shards` of the open shards, in hash-key order: the write path's routing table.
     routing: Vec<usize>,
@@ -153,6 +155,7 @@ impl Stream {
             scaling_operations: VecDeque::new(),
             mode_switches: VecDeque::new(),
             usage: crate::cost::Usage::default(),
+            metrics: crate::metrics::StreamMetrics::default(),
             shards: Vec::new(),
             routing: Vec::new(),
         }
@@ -169,8 +172,20 @@ impl Stream {
 
     /// The shards to read and the consumers to update, borrowed together.
     /// Also lends the fan-out byte counter, which pushes add to.
-    pub(crate) fn shards_and_consumers_mut(&mut self) -> (&[Shard], &mut Vec<Consumer>, &mut u64) {
-        (&self.shards, &mut self.consumers, &mut self.usage.efo_bytes)
+    pub(crate) fn shards_and_consumers_mut(
+        &mut self,
+    ) -> (
+        &[Shard],
+        &mut Vec<Consumer>,
+        &mut u64,
+        &mut crate::metrics::StreamMetrics,
+    ) {
+        (
+            &self.shards,
+            &mut self.consumers,
+            &mut self.usage.efo_bytes,
+            &mut self.metrics,
+        )
     }
 
     /// The shards taking writes, in hash-key order.

@@ -320,3 +320,79 @@ fn the_event_queue_is_bounded() {
     assert_eq!(core::iter::from_fn(|| sim.poll_event()).count(), EVENTS_MAX);
     assert_eq!(sim.events_dropped(), 1 + 64 * 70 - EVENTS_MAX as u64);
 }
+
+/// Everything observable about a busy run, as text: events, every shard's metrics and last record,
+/// the stream's API metrics and usage.
+fn transcript() -> String {
+    use core::fmt::Write;
+    let config = SimConfig {
+        seed: 7,
+        shard_count: 3,
+        producers: vec![
+            ProducerConfig {
+                name: "web".into(),
+                records_per_sec: 2_500,
+                record_bytes: 300,
+                distinct_keys: 40,
+            },
+            ProducerConfig {
+                name: "iot".into(),
+                records_per_sec: 400,
+                record_bytes: 3_000,
+                distinct_keys: 5,
+            },
+        ],
+        ..SimConfig::default()
+    };
+    let mut sim = Simulation::new(config).expect("valid");
+    let mut out = String::new();
+    for step in 1..=12u64 {
+        if step == 4 {
+            let now = sim.now();
+            sim.kinesis_mut()
+                .split_shard(now, "clickstream", "shardId-000000000001", 1u128 << 127)
+                .expect("split");
+        }
+        sim.advance_to(SimTime::from_millis(step * 1_250));
+        while let Some(event) = sim.poll_event() {
+            writeln!(out, "{event}").expect("writing to a String");
+        }
+    }
+    let stream = sim.stream().expect("exists");
+    for shard in stream.shards() {
+        for bucket in shard.metrics.history() {
+            writeln!(out, "{} {bucket:?}", shard.id).expect("writing to a String");
+        }
+        if let Some(last) = shard.records().last() {
+            writeln!(
+                out,
+                "{} {} {}",
+                shard.id, last.partition_key, last.sequence_number
+            )
+            .expect("writing");
+        }
+    }
+    writeln!(out, "{:?}", stream.usage).expect("writing to a String");
+    out
+}
+
+/// The run's fingerprint is the same natively and in every browser: this one test runs in all three, and
+/// the constant is the MD5 of [`transcript`] as first recorded natively. A change to the engine's behaviour
+/// changes it on purpose (update it then); a difference between platforms never may.
+#[test]
+fn runs_are_identical_natively_and_in_wasm() {
+    use md5::{Digest, Md5};
+    let text = transcript();
+    assert!(
+        text.contains("write-throttled"),
+        "the run should throttle:\n{text}"
+    );
+    assert_eq!(
+        text,
+        transcript(),
+        "the same run twice gives the same transcript"
+    );
+    let digest: [u8; 16] = Md5::digest(text.as_bytes()).into();
+    let hex: String = digest.iter().map(|b| alloc::format!("{b:02x}")).collect();
+    assert_eq!(hex, "6cfdfbe9b6dc0cceb931d08979894278");
+}

@@ -139,6 +139,7 @@ impl Kinesis {
             input.data.len_bytes(),
         )?;
         let encrypted = stream.encryption_key_id.is_some();
+        let bytes = input.data.len_bytes() + input.partition_key.len() as u64;
         let stream = self.streams.get_mut(name).expect("checked readable above");
         match stream.append(
             now,
@@ -147,11 +148,16 @@ impl Kinesis {
             input.explicit_hash_key,
             input.data,
         ) {
-            Ok((shard_id, sequence_number)) => Ok(PutRecordOutput {
-                shard_id,
-                sequence_number,
-                encrypted,
-            }),
+            Ok((shard_id, sequence_number)) => {
+                let bucket = stream.metrics.at(now.as_secs());
+                bucket.put_record_success += 1;
+                bucket.put_record_bytes += bytes;
+                Ok(PutRecordOutput {
+                    shard_id,
+                    sequence_number,
+                    encrypted,
+                })
+            }
             Err((shard_id, _)) => Err(throttled(shard_id, name, account)),
         }
     }
@@ -206,9 +212,12 @@ impl Kinesis {
         let encrypted = stream.encryption_key_id.is_some();
         let stream = self.streams.get_mut(name).expect("checked readable above");
         let mut failed_record_count = 0;
-        let records = entries
+        let mut bytes_written = 0;
+        let total_records = entries.len() as u64;
+        let records: Vec<_> = entries
             .into_iter()
             .map(|e| {
+                let bytes = e.data.len_bytes() + e.partition_key.len() as u64;
                 match stream.append(
                     now,
                     now_unix_secs,
@@ -216,11 +225,14 @@ impl Kinesis {
                     e.explicit_hash_key,
                     e.data,
                 ) {
-                    Ok((shard_id, sequence_number)) => PutRecordsResultEntry::Ok(PutRecordOutput {
-                        shard_id,
-                        sequence_number,
-                        encrypted,
-                    }),
+                    Ok((shard_id, sequence_number)) => {
+                        bytes_written += bytes;
+                        PutRecordsResultEntry::Ok(PutRecordOutput {
+                            shard_id,
+                            sequence_number,
+                            encrypted,
+                        })
+                    }
                     Err((shard_id, _)) => {
                         failed_record_count += 1;
                         PutRecordsResultEntry::Failed {
@@ -231,6 +243,13 @@ impl Kinesis {
                 }
             })
             .collect();
+        let bucket = stream.metrics.at(now.as_secs());
+        let throttled_records = u64::from(failed_record_count);
+        bucket.put_records_success += u64::from(throttled_records < total_records);
+        bucket.put_records_total_records += total_records;
+        bucket.put_records_successful_records += total_records - throttled_records;
+        bucket.put_records_throttled_records += throttled_records;
+        bucket.put_records_bytes += bytes_written;
         Ok(PutRecordsOutput {
             failed_record_count,
             records,

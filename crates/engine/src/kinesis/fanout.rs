@@ -229,6 +229,9 @@ impl Kinesis {
             last_event_at: now,
         });
         self.next_subscription_id += 1;
+        if let Some(stream) = self.streams.get_mut(&stream_name) {
+            stream.metrics.at(now.as_secs()).subscribe_to_shard_success += 1;
+        }
         Ok(SubscriptionHandle {
             stream_name,
             consumer_arn: consumer_arn.into(),
@@ -240,7 +243,7 @@ impl Kinesis {
     /// heartbeat when idle, the child shards at the end of a closed shard; ends expired subscriptions.
     pub fn push_subscriptions(&mut self, now: SimTime) {
         for stream in self.streams.values_mut() {
-            let (shards, consumers, efo_bytes) = stream.shards_and_consumers_mut();
+            let (shards, consumers, efo_bytes, metrics) = stream.shards_and_consumers_mut();
             for consumer in consumers.iter_mut() {
                 for sub in consumer
                     .subscriptions
@@ -279,6 +282,12 @@ impl Kinesis {
                         .sum();
                     sub.debt_micro_bytes = bytes.saturating_mul(1_000_000);
                     *efo_bytes += bytes;
+                    let bucket = metrics.at(now.as_secs());
+                    bucket.subscribe_to_shard_event_records += batch.records.len() as u64;
+                    bucket.subscribe_to_shard_event_bytes += bytes;
+                    bucket.subscribe_to_shard_event_millis_behind_latest_max = bucket
+                        .subscribe_to_shard_event_millis_behind_latest_max
+                        .max(batch.millis_behind_latest);
                     sub.position = batch.next_position;
                     let continuation = batch.records.last().map_or_else(
                         || SequenceNumber {

@@ -674,3 +674,38 @@ fn on_demand_splits_a_shard_that_stays_hot() {
     // Each record is 100,000 bytes with its key, billed rounded up to 98 KiB.
     assert_eq!(stream.usage.on_demand_bytes_in, 360 * 98 * 1_024);
 }
+
+#[test]
+fn stream_metrics_count_api_calls() {
+    let mut k = active(1);
+    put(&mut k, MS(1_000), "s", "a", b"12345").expect("put");
+    let entries: Vec<_> = (0..1_001)
+        .map(|i| PutRecordsEntry {
+            partition_key: alloc::format!("k{i}"),
+            data: Payload::Bytes(vec![1]),
+            explicit_hash_key: None,
+        })
+        .collect();
+    k.put_records(MS(1_100), "s", entries[..500].to_vec())
+        .expect("ok");
+    let out = k
+        .put_records(MS(1_200), "s", entries[500..1_000].to_vec())
+        .expect("ok");
+    assert_eq!(
+        out.failed_record_count, 1,
+        "the first PutRecord used one of the second's 1,000 records"
+    );
+    let second = k.stream("s").expect("exists").metrics.second(1);
+    assert_eq!((second.put_record_success, second.put_record_bytes), (1, 6));
+    assert_eq!(
+        (second.put_records_success, second.put_records_total_records),
+        (2, 1_000)
+    );
+    assert_eq!(
+        (
+            second.put_records_successful_records,
+            second.put_records_throttled_records
+        ),
+        (999, 1)
+    );
+}
