@@ -73,6 +73,7 @@ pub mod event;
 pub mod hash_range;
 pub mod iterator;
 pub mod kinesis;
+pub mod kpl;
 pub mod limits;
 pub mod metrics;
 pub mod partition_key;
