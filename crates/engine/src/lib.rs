@@ -85,6 +85,7 @@ mod sim;
 pub mod stream;
 pub mod throttle;
 pub mod time;
+pub mod workload;
 
 #[cfg(test)]
 mod tests;
