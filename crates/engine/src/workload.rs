@@ -110,7 +110,8 @@ impl RateProfile {
             } => {
                 let phase = (ms % period_ms.max(1)) as f64 / period_ms.max(1) as f64;
                 let swing = f64::from(amplitude.min(mean)) * sin_turns(phase);
-                (f64::from(mean) + swing).round().max(0.0) as u32
+                // Round half up by adding 0.5 before the truncating cast (core has no `f64::round`).
+                ((f64::from(mean) + swing).max(0.0) + 0.5) as u32
             }
         }
     }
@@ -393,7 +394,7 @@ mod tests {
         // sin(30°) = 0.5, sin(45°) ≈ 0.7071, sin(200°) ≈ -0.3420.
         for (turns, expected) in [
             (1.0 / 12.0, 0.5),
-            (0.125, 0.707_106_8),
+            (0.125, core::f64::consts::FRAC_1_SQRT_2),
             (200.0 / 360.0, -0.342_020_1),
         ] {
             assert!(
