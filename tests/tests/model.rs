@@ -9,7 +9,9 @@
 use proptest::prelude::*;
 use shardlab_engine::hash_range::HASH_KEY_MAX;
 use shardlab_engine::kinesis::{CreateStreamInput, PutRecordInput};
-use shardlab_engine::{Kinesis, KinesisConfig, Payload, ShardId, SimDuration, SimTime, StreamMode, StreamsErrorKind};
+use shardlab_engine::{
+    Kinesis, KinesisConfig, Payload, ShardId, SimDuration, SimTime, StreamMode, StreamsErrorKind,
+};
 use std::collections::BTreeMap;
 
 #[derive(Clone, Debug)]
@@ -47,8 +49,17 @@ struct Accepted {
 }
 
 fn service(shards: u32) -> Kinesis {
-    let mut k = Kinesis::new(KinesisConfig { transition_delay_ms: 0, ..KinesisConfig::default() });
-    let input = CreateStreamInput { name: "m".into(), shard_count: Some(shards), mode: StreamMode::Provisioned, max_record_size_kib: None, tags: Default::default() };
+    let mut k = Kinesis::new(KinesisConfig {
+        transition_delay_ms: 0,
+        ..KinesisConfig::default()
+    });
+    let input = CreateStreamInput {
+        name: "m".into(),
+        shard_count: Some(shards),
+        mode: StreamMode::Provisioned,
+        max_record_size_kib: None,
+        tags: Default::default(),
+    };
     k.create_active_stream(SimTime::ZERO, input).expect("valid");
     k
 }
@@ -56,7 +67,10 @@ fn service(shards: u32) -> Kinesis {
 /// The model's decision: would this put fit the shard's last second of accepted puts?
 fn model_accepts(accepted: &[Accepted], shard: ShardId, at: SimTime, bytes: u64) -> bool {
     // `accepted` is in time order, so the last second is a suffix of it.
-    let recent = accepted.iter().rev().take_while(|a| at.saturating_since(a.at) < SimDuration::SECOND);
+    let recent = accepted
+        .iter()
+        .rev()
+        .take_while(|a| at.saturating_since(a.at) < SimDuration::SECOND);
     let window = recent.filter(|a| a.shard == shard);
     let (count, total) = window.fold((0u64, 0u64), |(c, b), a| (c + 1, b + a.bytes));
     count < 1_000 && total + bytes <= 1_048_576
@@ -69,7 +83,10 @@ fn check_invariants(k: &Kinesis, accepted: &[Accepted]) -> Result<(), TestCaseEr
     prop_assert_eq!(open.first().map(|r| r.starting_hash_key), Some(0));
     prop_assert_eq!(open.last().map(|r| r.ending_hash_key), Some(HASH_KEY_MAX));
     for pair in open.windows(2) {
-        prop_assert_eq!(pair[0].ending_hash_key.checked_add(1), Some(pair[1].starting_hash_key));
+        prop_assert_eq!(
+            pair[0].ending_hash_key.checked_add(1),
+            Some(pair[1].starting_hash_key)
+        );
     }
     let mut stored: BTreeMap<ShardId, Vec<(String, SimTime, u64)>> = BTreeMap::new();
     for shard in stream.shards() {
@@ -89,14 +106,27 @@ fn check_invariants(k: &Kinesis, accepted: &[Accepted]) -> Result<(), TestCaseEr
                 bytes -= records[start].size_bytes();
                 start += 1;
             }
-            prop_assert!(count <= 1_000 && bytes <= 1_048_576, "{} holds {count} records, {bytes} bytes in a second", shard.id);
+            prop_assert!(
+                count <= 1_000 && bytes <= 1_048_576,
+                "{} holds {count} records, {bytes} bytes in a second",
+                shard.id
+            );
         }
-        stored.insert(shard.id, records.iter().map(|r| (r.partition_key.clone(), r.arrival, r.size_bytes())).collect());
+        stored.insert(
+            shard.id,
+            records
+                .iter()
+                .map(|r| (r.partition_key.clone(), r.arrival, r.size_bytes()))
+                .collect(),
+        );
     }
     // Every accepted record is stored exactly once, in the shard it was routed to, in acceptance order.
     let mut expected: BTreeMap<ShardId, Vec<(String, SimTime, u64)>> = BTreeMap::new();
     for a in accepted {
-        expected.entry(a.shard).or_default().push((a.key.clone(), a.at, a.bytes));
+        expected
+            .entry(a.shard)
+            .or_default()
+            .push((a.key.clone(), a.at, a.bytes));
     }
     for (shard, records) in &expected {
         prop_assert_eq!(stored.get(shard), Some(records), "{}", shard);
@@ -105,23 +135,46 @@ fn check_invariants(k: &Kinesis, accepted: &[Accepted]) -> Result<(), TestCaseEr
 }
 
 /// One put through the engine, compared with the model's decision.
-fn put_and_compare(k: &mut Kinesis, now: &mut SimTime, accepted: &mut Vec<Accepted>, key: u16, bytes: u32, gap_us: u32) -> Result<(), TestCaseError> {
+fn put_and_compare(
+    k: &mut Kinesis,
+    now: &mut SimTime,
+    accepted: &mut Vec<Accepted>,
+    key: u16,
+    bytes: u32,
+    gap_us: u32,
+) -> Result<(), TestCaseError> {
     *now = *now + SimDuration(u64::from(gap_us));
     let now = *now;
     let key = format!("user-{key}");
     let stream = k.stream("m").expect("exists");
-    let shard = stream.shard_for_hash_key(shardlab_engine::partition_key::hash_key(&key)).expect("tiled").id;
+    let shard = stream
+        .shard_for_hash_key(shardlab_engine::partition_key::hash_key(&key))
+        .expect("tiled")
+        .id;
     let size = u64::from(bytes) + key.len() as u64;
     let expect_ok = model_accepts(accepted, shard, now, size);
-    let input = PutRecordInput { partition_key: key.clone(), data: Payload::Synthetic { len_bytes: bytes }, explicit_hash_key: None };
+    let input = PutRecordInput {
+        partition_key: key.clone(),
+        data: Payload::Synthetic { len_bytes: bytes },
+        explicit_hash_key: None,
+    };
     match k.put_record(now, "m", input, None) {
         Ok(out) => {
             prop_assert!(expect_ok, "the engine accepted what the model refuses");
             prop_assert_eq!(out.shard_id, shard);
-            accepted.push(Accepted { shard, key, at: now, bytes: size });
+            accepted.push(Accepted {
+                shard,
+                key,
+                at: now,
+                bytes: size,
+            });
         }
         Err(e) => {
-            prop_assert!(!expect_ok, "the engine refused what the model accepts: {}", e);
+            prop_assert!(
+                !expect_ok,
+                "the engine refused what the model accepts: {}",
+                e
+            );
             prop_assert_eq!(e.kind, StreamsErrorKind::ProvisionedThroughputExceeded);
         }
     }

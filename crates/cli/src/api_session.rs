@@ -1,0 +1,195 @@
+//! `shardlab api`: Kinesis API calls as JSON Lines (see the crate docs for the line formats).
+
+use crate::Failure;
+use crate::args::Args;
+use serde_json::{Value, json};
+use shardlab_api::{KinesisApi, Reply};
+use shardlab_engine::{KinesisConfig, SimTime, Simulation};
+use std::io::{self, BufRead, Write};
+
+/// The most one `advance_ms` line may move time (7 days), so a typo cannot run for ever.
+const ADVANCE_MAX_MS: u64 = 7 * 86_400_000;
+
+/// Options of `shardlab api`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Options {
+    pub(crate) seed: u64,
+    pub(crate) kinesis: KinesisConfig,
+}
+
+pub(crate) fn parse_options(rest: &[String]) -> Result<Options, Failure> {
+    let mut options = Options {
+        seed: 42,
+        kinesis: KinesisConfig::default(),
+    };
+    let mut args = Args::new(rest);
+    while let Some(arg) = args.next() {
+        match arg {
+            "--seed" => options.seed = args.number(arg)?,
+            "--create-delay-ms" => options.kinesis.transition_delay_ms = args.number(arg)?,
+            "--account" => {
+                let account = args.value(arg)?;
+                if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err(Failure::Usage(format!(
+                        "--account takes a 12-digit AWS account id, not '{account}'"
+                    )));
+                }
+                options.kinesis.account_id = account.into();
+            }
+            "--region" => {
+                let region = args.value(arg)?;
+                let ok = !region.is_empty()
+                    && region
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+                if !ok {
+                    return Err(Failure::Usage(format!(
+                        "--region takes a Region name such as us-east-1, not '{region}'"
+                    )));
+                }
+                options.kinesis.region = region.into();
+            }
+            other => {
+                return Err(Failure::Usage(format!(
+                    "shardlab api does not take '{other}'"
+                )));
+            }
+        }
+    }
+    Ok(options)
+}
+
+pub(crate) fn main(rest: &[String]) -> Result<(), Failure> {
+    let options = parse_options(rest)?;
+    let stdin = io::stdin().lock();
+    let stdout = io::stdout().lock();
+    let mut session = Session::new(&options);
+    // A closed stdout (a pipe whose reader left) just ends the session.
+    let _ = session.run(stdin, stdout);
+    Ok(())
+}
+
+/// A simulated account answering JSON lines.
+pub(crate) struct Session {
+    sim: Simulation,
+    api: KinesisApi,
+}
+
+impl Session {
+    pub(crate) fn new(options: &Options) -> Self {
+        Self {
+            sim: Simulation::service_only(options.seed, options.kinesis.clone()),
+            api: KinesisApi::new(),
+        }
+    }
+
+    /// Answers every line of `input` on `output`, flushing after each.
+    pub(crate) fn run(&mut self, input: impl BufRead, mut output: impl Write) -> io::Result<()> {
+        for line in input.split(b'\n') {
+            let line = line?;
+            let text = String::from_utf8_lossy(&line);
+            if text.trim().is_empty() {
+                continue;
+            }
+            for answer in self.answer(&text) {
+                writeln!(output, "{answer}")?;
+            }
+            output.flush()?;
+        }
+        Ok(())
+    }
+
+    /// The output lines for one input line.
+    pub(crate) fn answer(&mut self, line: &str) -> Vec<String> {
+        let value: Value = match serde_json::from_str(line) {
+            Ok(value) => value,
+            Err(err) => return vec![reply_line(&Reply::serialization(format!("{err}")))],
+        };
+        if let Some(ms) = value.get("advance_ms") {
+            return match ms.as_u64().filter(|ms| *ms <= ADVANCE_MAX_MS) {
+                Some(ms) => self.advance(ms),
+                None => vec![reply_line(&Reply::serialization(format!(
+                    "advance_ms must be a whole number of milliseconds from 0 to {ADVANCE_MAX_MS}, not {ms}."
+                )))],
+            };
+        }
+        let Some(target) = value.get("target").and_then(Value::as_str) else {
+            return vec![reply_line(&Reply::serialization(
+                "Each line is {\"target\": \"Kinesis_20131202.<Operation>\", \"body\": {...}} or {\"advance_ms\": N}.",
+            ))];
+        };
+        let body = value.get("body").cloned().unwrap_or_else(|| json!({}));
+        let reply = self.api.handle(&mut self.sim, target, &body);
+        vec![reply_line(&reply)]
+    }
+
+    fn advance(&mut self, ms: u64) -> Vec<String> {
+        let target = SimTime::from_millis(self.sim.now().as_millis().saturating_add(ms));
+        self.sim.advance_to(target);
+        while self.sim.poll_event().is_some() {}
+        let mut lines = Vec::new();
+        for id in self.api.subscription_ids() {
+            for event in self.api.drain_subscription_events(&mut self.sim, id) {
+                lines.push(format!("{{\"subscription\":{id},\"event\":{event}}}"));
+            }
+        }
+        lines.push(format!("{{\"now_ms\":{}}}", self.sim.now().as_millis()));
+        lines
+    }
+}
+
+/// `{"status": ..., "body": ...}`, status first.
+fn reply_line(reply: &Reply) -> String {
+    format!("{{\"status\":{},\"body\":{}}}", reply.status, reply.body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| (*s).to_string()).collect()
+    }
+
+    #[test]
+    fn options() {
+        let options = parse_options(&args(&[
+            "--seed",
+            "7",
+            "--create-delay-ms",
+            "0",
+            "--account",
+            "123456789012",
+            "--region",
+            "eu-west-1",
+        ]))
+        .expect("valid options");
+        assert_eq!(options.seed, 7);
+        assert_eq!(options.kinesis.transition_delay_ms, 0);
+        assert_eq!(options.kinesis.account_id, "123456789012");
+        assert_eq!(options.kinesis.region, "eu-west-1");
+        for bad in [
+            &["--seed"][..],
+            &["--seed", "x"],
+            &["--account", "12"],
+            &["--region", "EU WEST"],
+            &["--bogus"],
+        ] {
+            assert!(
+                matches!(parse_options(&args(bad)), Err(Failure::Usage(_))),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn advance_lines() {
+        let mut session = Session::new(&parse_options(&[]).expect("defaults"));
+        assert_eq!(
+            session.answer("{\"advance_ms\": 250}"),
+            ["{\"now_ms\":250}"]
+        );
+        let refused = session.answer("{\"advance_ms\": -1}");
+        assert!(refused[0].starts_with("{\"status\":400,"), "{refused:?}");
+    }
+}

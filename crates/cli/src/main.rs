@@ -1,0 +1,89 @@
+//! `shardlab`: Shardlab's Kinesis simulator on the command line.
+//!
+//! ```text
+//! shardlab api [--seed N] [--create-delay-ms N] [--account ID] [--region R]
+//! shardlab run SCENARIO.json --for 10m [--json]
+//! ```
+//!
+//! # `shardlab api`: the Kinesis API as JSON Lines
+//!
+//! Reads one JSON value per line on stdin and writes, for each, JSON lines on stdout, in order:
+//!
+//! - `{"target": "Kinesis_20131202.PutRecord", "body": {...}}` is an API call (a missing `body` is `{}`);
+//!   the answer is `{"status": 200, "body": {...}}`, with AWS's response or error body.
+//! - `{"advance_ms": N}` moves simulated time forward by `N` milliseconds (at most 7 days per line; time
+//!   otherwise stands still). First come the events live `SubscribeToShard` subscriptions pushed meanwhile,
+//!   one line each, `{"subscription": <id>, "event": {...}}` (grouped by subscription, each in time order;
+//!   the event is in AWS's event-stream form, `{"SubscribeToShardEvent": {...}}`), then `{"now_ms": T}`.
+//! - A line that is not JSON answers `{"status": 400, "body": {"__type": "SerializationException",
+//!   "Message": "..."}}`; any other line that is neither a call nor an advance answers the same way.
+//!   Processing continues either way. Blank lines are skipped.
+//!
+//! The service starts empty (no stream, no producer) at simulated time 0, which stands for
+//! 2026-01-01T00:00:00Z; CREATING, UPDATING and DELETING last `--create-delay-ms` (500 by default).
+//!
+//! # `shardlab run`: a scenario, headless
+//!
+//! `SCENARIO.json` holds any of `seed`, `stream_name`, `shard_count` and `producers` (a list of
+//! `{name, records_per_sec, record_bytes, distinct_keys}`); missing members take the playground's defaults.
+//! `--for` takes a whole number of seconds, minutes or hours (`90s`, `10m`, `2h`). The summary gives each
+//! producer's and shard's accepted and throttled records and a cost estimate; `--json` prints it as JSON.
+//!
+//! Exit status: 0 on success, 1 for a scenario that cannot run (every problem is listed), 2 for bad usage.
+
+mod api_session;
+mod args;
+mod duration;
+mod run;
+mod scenario;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage:
+  shardlab api [--seed N] [--create-delay-ms N] [--account ID] [--region R]
+      Kinesis API calls as JSON Lines on stdin, answers on stdout.
+  shardlab run SCENARIO.json --for DURATION [--json]
+      Run a scenario headless for DURATION (90s, 10m, 2h) and print a summary.";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (command, rest) = match args.split_first() {
+        Some((command, rest)) => (command.as_str(), rest),
+        None => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let outcome = match command {
+        "api" => api_session::main(rest),
+        "run" => run::main(rest),
+        "help" | "--help" | "-h" => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        other => Err(Failure::Usage(format!("unknown command '{other}'"))),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Usage(message)) => {
+            eprintln!("shardlab: {message}\n{USAGE}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Problems(problems)) => {
+            for problem in problems {
+                eprintln!("shardlab: {problem}");
+            }
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Why a command failed.
+#[derive(Debug, PartialEq, Eq)]
+enum Failure {
+    /// The command line is wrong (exit 2).
+    Usage(String),
+    /// The input cannot be used; every problem, in words (exit 1).
+    Problems(Vec<String>),
+}

@@ -1,0 +1,381 @@
+//! `shardlab run SCENARIO.json --for 10m [--json]`: a scenario, headless, and its summary.
+
+use crate::args::Args;
+use crate::{Failure, duration, scenario};
+use serde_json::{Value, json};
+use shardlab_engine::cost::{self, CostLine};
+use shardlab_engine::{SimConfig, SimTime, Simulation};
+use std::fmt::Write as _;
+
+/// What to run and how to report it.
+#[derive(Debug, PartialEq, Eq)]
+struct Options {
+    scenario_path: String,
+    duration_ms: u64,
+    json: bool,
+}
+
+fn parse_options(rest: &[String]) -> Result<Options, Failure> {
+    let mut args = Args::new(rest);
+    let mut path = None;
+    let mut duration_ms = None;
+    let mut json = false;
+    while let Some(arg) = args.next() {
+        match arg {
+            "--for" => {
+                let text = args.value(arg)?;
+                duration_ms = Some(duration::parse_ms(text).map_err(Failure::Usage)?);
+            }
+            "--json" => json = true,
+            other if other.starts_with("--") => {
+                return Err(Failure::Usage(format!(
+                    "shardlab run does not take '{other}'"
+                )));
+            }
+            other if path.is_none() => path = Some(other.to_string()),
+            other => {
+                return Err(Failure::Usage(format!(
+                    "shardlab run takes one scenario file, not also '{other}'"
+                )));
+            }
+        }
+    }
+    Ok(Options {
+        scenario_path: path
+            .ok_or_else(|| Failure::Usage("shardlab run needs a SCENARIO.json".into()))?,
+        duration_ms: duration_ms
+            .ok_or_else(|| Failure::Usage("shardlab run needs --for, such as --for 10m".into()))?,
+        json,
+    })
+}
+
+pub(crate) fn main(rest: &[String]) -> Result<(), Failure> {
+    let options = parse_options(rest)?;
+    let text = std::fs::read_to_string(&options.scenario_path).map_err(|err| {
+        Failure::Problems(vec![format!(
+            "cannot read scenario {}: {err}",
+            options.scenario_path
+        )])
+    })?;
+    let config = scenario::parse(&text).map_err(|problems| {
+        Failure::Problems(
+            problems
+                .into_iter()
+                .map(|p| format!("{}: {p}", options.scenario_path))
+                .collect(),
+        )
+    })?;
+    let summary = run(config, options.duration_ms)?;
+    if options.json {
+        println!("{}", summary.to_json());
+    } else {
+        print!("{}", summary.to_text());
+    }
+    Ok(())
+}
+
+/// One shard's results.
+#[derive(Debug, PartialEq, Eq)]
+struct ShardResult {
+    shard_id: String,
+    open: bool,
+    accepted_records: u64,
+    accepted_bytes: u64,
+    throttled_records: u64,
+}
+
+/// One producer's results.
+#[derive(Debug, PartialEq, Eq)]
+struct ProducerResult {
+    name: String,
+    records_per_sec: u32,
+    record_bytes: u32,
+    attempted: u64,
+    accepted: u64,
+    throttled: u64,
+    failed: u64,
+}
+
+/// What a run did.
+#[derive(Debug, PartialEq, Eq)]
+struct Summary {
+    config: SimConfig,
+    duration_ms: u64,
+    producers: Vec<ProducerResult>,
+    shards: Vec<ShardResult>,
+    /// The largest GetRecords iterator age seen in the last ten minutes, if anything read.
+    iterator_age_ms_max: Option<u64>,
+    cost: Vec<CostLine>,
+}
+
+fn run(config: SimConfig, duration_ms: u64) -> Result<Summary, Failure> {
+    let mut sim = Simulation::new(config.clone()).map_err(|err| Failure::Problems(err.problems))?;
+    // Advance a second at a time, draining events so memory stays flat on long runs.
+    let end = SimTime::from_millis(duration_ms);
+    let mut at_ms = 0;
+    while sim.now() < end {
+        at_ms = (at_ms + 1_000).min(duration_ms);
+        sim.advance_to(SimTime::from_millis(at_ms));
+        while sim.poll_event().is_some() {}
+    }
+    let producers = sim
+        .producers()
+        .map(|(p, totals)| ProducerResult {
+            name: p.name.clone(),
+            records_per_sec: p.records_per_sec,
+            record_bytes: p.record_bytes,
+            attempted: totals.attempted,
+            accepted: totals.accepted,
+            throttled: totals.throttled,
+            failed: totals.failed,
+        })
+        .collect();
+    let stream = sim.stream();
+    let shards = stream
+        .into_iter()
+        .flat_map(|s| s.shards())
+        .map(|shard| ShardResult {
+            shard_id: shard.id.to_string(),
+            open: shard.is_open(),
+            accepted_records: shard.metrics.totals.incoming_records,
+            accepted_bytes: shard.metrics.totals.incoming_bytes,
+            throttled_records: shard.metrics.totals.write_provisioned_throughput_exceeded,
+        })
+        .collect();
+    let read = stream
+        .into_iter()
+        .flat_map(|s| s.shards())
+        .any(|shard| shard.metrics.totals.outgoing_records > 0);
+    let iterator_age_ms_max = read.then(|| {
+        stream
+            .into_iter()
+            .flat_map(|s| s.shards())
+            .flat_map(|shard| shard.metrics.history())
+            .map(|second| second.iterator_age_ms_max)
+            .max()
+            .unwrap_or(0)
+    });
+    let cost = stream.map(|s| cost::estimate(&s.usage)).unwrap_or_default();
+    Ok(Summary {
+        config,
+        duration_ms,
+        producers,
+        shards,
+        iterator_age_ms_max,
+        cost,
+    })
+}
+
+/// `1234567` as `1,234,567`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Bytes in binary units with one decimal: `512 B`, `1.5 KiB`, `3.0 MiB`, `2.1 GiB`.
+fn bytes(n: u64) -> String {
+    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    if n < 1_024 {
+        return format!("{n} B");
+    }
+    let mut value = n as f64 / 1_024.0;
+    let mut unit = 0;
+    while value >= 1_024.0 && unit + 1 < UNITS.len() {
+        value /= 1_024.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS[unit])
+}
+
+/// Micro-dollars as `$1.234567`.
+fn dollars(micro_usd: u64) -> String {
+    format!("${}.{:06}", micro_usd / 1_000_000, micro_usd % 1_000_000)
+}
+
+impl Summary {
+    fn total_cost_micro_usd(&self) -> u64 {
+        self.cost.iter().map(|l| l.cost_micro_usd).sum()
+    }
+
+    fn to_text(&self) -> String {
+        let c = &self.config;
+        let mut out = String::new();
+        // Writing to a String cannot fail.
+        let _ = writeln!(
+            out,
+            "Stream {} ({} shards at start), seed {}, ran {} of simulated time.",
+            c.stream_name,
+            c.shard_count,
+            c.seed,
+            duration::describe(self.duration_ms)
+        );
+        let _ = writeln!(out, "\nProducers:");
+        if self.producers.is_empty() {
+            let _ = writeln!(out, "  none");
+        }
+        for p in &self.producers {
+            let _ = writeln!(
+                out,
+                "  {}: {} records/s of {} -> attempted {}, accepted {}, throttled {}, failed {}",
+                p.name,
+                thousands(p.records_per_sec.into()),
+                bytes(p.record_bytes.into()),
+                thousands(p.attempted),
+                thousands(p.accepted),
+                thousands(p.throttled),
+                thousands(p.failed)
+            );
+        }
+        let _ = writeln!(out, "\nShards (accepted / throttled records):");
+        for s in &self.shards {
+            let _ = writeln!(
+                out,
+                "  {}{}: accepted {} ({}), throttled {}",
+                s.shard_id,
+                if s.open { "" } else { " (closed)" },
+                thousands(s.accepted_records),
+                bytes(s.accepted_bytes),
+                thousands(s.throttled_records)
+            );
+        }
+        match self.iterator_age_ms_max {
+            Some(age) => {
+                let _ = writeln!(out, "\nIterator age: at most {} ms.", thousands(age));
+            }
+            None => {
+                let _ = writeln!(out, "\nIterator age: none (nothing read the stream).");
+            }
+        }
+        let _ = writeln!(
+            out,
+            "\nCost at example us-east-1 prices (unconfirmed): {}",
+            dollars(self.total_cost_micro_usd())
+        );
+        for line in &self.cost {
+            let _ = writeln!(
+                out,
+                "  {}: {}.{:03} {} x {} = {}",
+                line.item,
+                line.quantity_milli / 1_000,
+                line.quantity_milli % 1_000,
+                line.unit,
+                dollars(line.price_micro_usd),
+                dollars(line.cost_micro_usd)
+            );
+        }
+        out
+    }
+
+    fn to_json(&self) -> Value {
+        let c = &self.config;
+        json!({
+            "seed": c.seed,
+            "stream_name": c.stream_name,
+            "shard_count": c.shard_count,
+            "duration_ms": self.duration_ms,
+            "producers": self.producers.iter().map(|p| json!({
+                "name": p.name,
+                "records_per_sec": p.records_per_sec,
+                "record_bytes": p.record_bytes,
+                "attempted": p.attempted,
+                "accepted": p.accepted,
+                "throttled": p.throttled,
+                "failed": p.failed,
+            })).collect::<Vec<_>>(),
+            "shards": self.shards.iter().map(|s| json!({
+                "shard_id": s.shard_id,
+                "open": s.open,
+                "accepted_records": s.accepted_records,
+                "accepted_bytes": s.accepted_bytes,
+                "throttled_records": s.throttled_records,
+            })).collect::<Vec<_>>(),
+            "iterator_age_ms_max": self.iterator_age_ms_max,
+            "cost": {
+                "note": "example us-east-1 prices, unconfirmed",
+                "total_micro_usd": self.total_cost_micro_usd(),
+                "lines": self.cost.iter().map(|l| json!({
+                    "item": l.item,
+                    "unit": l.unit,
+                    "quantity_milli": l.quantity_milli,
+                    "price_micro_usd": l.price_micro_usd,
+                    "cost_micro_usd": l.cost_micro_usd,
+                })).collect::<Vec<_>>(),
+            },
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shardlab_engine::ProducerConfig;
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| (*s).to_string()).collect()
+    }
+
+    #[test]
+    fn options() {
+        assert_eq!(
+            parse_options(&args(&["s.json", "--for", "10m", "--json"])),
+            Ok(Options {
+                scenario_path: "s.json".into(),
+                duration_ms: 600_000,
+                json: true
+            })
+        );
+        for bad in [
+            &["--for", "10m"][..],
+            &["s.json"],
+            &["s.json", "--for", "10x"],
+            &["s.json", "t.json", "--for", "1m"],
+            &["s.json", "--for", "1m", "--bogus"],
+        ] {
+            assert!(
+                matches!(parse_options(&args(bad)), Err(Failure::Usage(_))),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_shard_fed_1500_records_per_second_accepts_1000() {
+        let config = SimConfig {
+            shard_count: 1,
+            producers: vec![ProducerConfig {
+                name: "p".into(),
+                records_per_sec: 1_500,
+                record_bytes: 10,
+                distinct_keys: 10,
+            }],
+            ..SimConfig::default()
+        };
+        let summary = run(config, 10_000).expect("valid scenario");
+        // Facts sheet 1.4: 1,000 records/s per shard. Records are due at k/1500 s from t = 0 through
+        // t = 10 s inclusive: 15,001 attempts; 10 full seconds accept 1,000 each, and t = 10 s opens a new one.
+        let p = &summary.producers[0];
+        assert_eq!(
+            (p.attempted, p.accepted, p.throttled),
+            (15_001, 10_001, 5_000)
+        );
+        assert_eq!(summary.shards[0].accepted_records, 10_001);
+        assert_eq!(summary.shards[0].throttled_records, 5_000);
+        assert_eq!(summary.iterator_age_ms_max, None);
+    }
+
+    #[test]
+    fn numbers_in_words() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(bytes(512), "512 B");
+        assert_eq!(bytes(1_536), "1.5 KiB");
+        assert_eq!(dollars(1_500_000), "$1.500000");
+    }
+}

@@ -1,0 +1,105 @@
+//! `shardlab run`: scenario files, durations and summaries, through the built binary.
+
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn scenario(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/scenarios")
+        .join(name)
+}
+
+fn shardlab(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_shardlab"))
+        .args(args)
+        .output()
+        .expect("the shardlab binary runs")
+}
+
+fn run(name: &str, extra: &[&str]) -> Output {
+    let path = scenario(name);
+    let mut args = vec!["run", path.to_str().expect("UTF-8 path")];
+    args.extend_from_slice(extra);
+    shardlab(&args)
+}
+
+#[test]
+fn an_overloaded_shard_accepts_1000_records_per_second() {
+    let output = run("one_shard_overload.json", &["--for", "10s", "--json"]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let summary: Value = serde_json::from_slice(&output.stdout).expect("JSON summary");
+    // Facts sheet 1.4: a shard takes 1,000 records/s. The producer's records are due at k/1500 s for
+    // t = 0 s through 10 s inclusive: 15,001 attempts; ten full seconds take 1,000 each and the record at
+    // t = 10 s opens the eleventh. Keys user-0 .. user-9 are 6 bytes, so each record counts 16 bytes.
+    assert_eq!(
+        summary["producers"],
+        json!([{"name": "checkout", "records_per_sec": 1500, "record_bytes": 10,
+                "attempted": 15001, "accepted": 10001, "throttled": 5000, "failed": 0}])
+    );
+    assert_eq!(
+        summary["shards"],
+        json!([{"shard_id": "shardId-000000000000", "open": true,
+                "accepted_records": 10001, "accepted_bytes": 160016, "throttled_records": 5000}])
+    );
+    assert_eq!(summary["stream_name"], "orders");
+    assert_eq!(summary["duration_ms"], 10_000);
+    assert_eq!(summary["iterator_age_ms_max"], Value::Null);
+    assert!(
+        summary["cost"]["total_micro_usd"]
+            .as_u64()
+            .is_some_and(|c| c > 0)
+    );
+}
+
+#[test]
+fn the_text_summary_names_shards_and_counts() {
+    let output = run("one_shard_overload.json", &["--for", "10s"]);
+    assert!(output.status.success());
+    let text = String::from_utf8_lossy(&output.stdout);
+    for expected in [
+        "Stream orders (1 shards at start), seed 1, ran 10s of simulated time.",
+        "checkout: 1,500 records/s of 10 B -> attempted 15,001, accepted 10,001, throttled 5,000, failed 0",
+        "shardId-000000000000: accepted 10,001 (156.3 KiB), throttled 5,000",
+        "Iterator age: none (nothing read the stream).",
+        "Cost at example us-east-1 prices (unconfirmed):",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+}
+
+#[test]
+fn every_problem_of_a_scenario_is_listed() {
+    let output = run("broken.json", &["--for", "1m"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    for expected in [
+        "unknown member 'colour'",
+        "producer 1: records_per_sec must be a whole number",
+        "The stream has 0 shards; it needs 1 to 1024.",
+        "Stream name 'no spaces allowed' is not allowed",
+        "Producer 'p' needs at least 1 distinct partition key.",
+    ] {
+        assert!(
+            stderr.contains(expected),
+            "missing {expected:?} in:\n{stderr}"
+        );
+    }
+}
+
+#[test]
+fn bad_durations_files_and_usage() {
+    let output = run("one_shard_overload.json", &["--for", "10 minutes"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("bad duration '10 minutes'"));
+    let output = run("missing.json", &["--for", "1m"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("cannot read scenario"));
+    assert_eq!(shardlab(&[]).status.code(), Some(2));
+    assert_eq!(shardlab(&["fly"]).status.code(), Some(2));
+    assert_eq!(shardlab(&["api", "--seed", "x"]).status.code(), Some(2));
+}
