@@ -59,6 +59,7 @@ fn service(shards: u32) -> Kinesis {
         mode: StreamMode::Provisioned,
         max_record_size_kib: None,
         tags: Default::default(),
+        warm_throughput_mibps: None,
     };
     k.create_active_stream(SimTime::ZERO, input).expect("valid");
     k

@@ -91,6 +91,10 @@ pub(crate) const UPDATE_ACCOUNT_SETTINGS: &[Member] = &[Member {
 }];
 
 pub(crate) fn update_account_settings(call: &mut Call<'_>) -> Result<Value, Reply> {
+    // Facts sheet 1.5: UpdateAccountSettings allows 5 calls per second.
+    let now = call.now();
+    call.kinesis_mut()
+        .rate_limit(now, "UpdateAccountSettings", "", 5)?;
     let enable = object(call.body, "MinimumThroughputBillingCommitment")
         .and_then(|c| text(c, "Status"))
         == Some("ENABLED");

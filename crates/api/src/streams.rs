@@ -66,6 +66,7 @@ pub(crate) fn create_stream(call: &mut Call<'_>) -> Result<Value, Reply> {
         mode: mode_of(call),
         max_record_size_kib: number(call.body, "MaxRecordSizeInKiB").map(as_u32),
         tags: validate::text_map(call.body, "Tags"),
+        warm_throughput_mibps: number(call.body, "WarmThroughputMiBps").map(as_u32),
     };
     let now = call.now();
     call.kinesis_mut().create_stream(now, input)?;
@@ -336,8 +337,10 @@ fn stream_of_arn(call: &Call<'_>) -> Result<String, Reply> {
 pub(crate) fn update_stream_mode(call: &mut Call<'_>) -> Result<Value, Reply> {
     let name = stream_of_arn(call)?;
     let mode = mode_of(call);
+    let warm = number(call.body, "WarmThroughputMiBps").map(as_u32);
     let now = call.now();
-    call.kinesis_mut().update_stream_mode(now, &name, mode)?;
+    call.kinesis_mut()
+        .update_stream_mode(now, &name, mode, warm)?;
     Ok(json!({}))
 }
 

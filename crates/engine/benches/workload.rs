@@ -17,6 +17,7 @@ pub(crate) fn put_records(batches: u64) -> u64 {
         mode: StreamMode::Provisioned,
         max_record_size_kib: None,
         tags: Default::default(),
+        warm_throughput_mibps: None,
     };
     k.create_active_stream(SimTime::ZERO, input)
         .expect("valid stream");

@@ -255,8 +255,10 @@ impl Kinesis {
         Ok(self.streams.get_mut(name).expect("checked above"))
     }
 
-    /// A control-plane rate limit: at most `per_sec` calls of `operation` per second per `scope`.
-    fn rate_limit(
+    /// A control-plane rate limit: at most `per_sec` calls of `operation` per second per `scope`
+    /// (a stream name, or `""` for the account). Also used by the api crate for the operations it answers
+    /// itself.
+    pub fn rate_limit(
         &mut self,
         now: SimTime,
         operation: &'static str,
@@ -283,6 +285,19 @@ impl Kinesis {
         Ok(())
     }
 
+    /// Shards the quota counts: open ones, plus those of streams still CREATING.
+    fn shards_counted_in_account(&self) -> u32 {
+        let creating: u32 = self
+            .streams
+            .values()
+            .filter_map(|s| match s.pending {
+                Some((_, PendingChange::Create { shard_count })) => Some(shard_count),
+                _ => None,
+            })
+            .sum();
+        self.open_shards_in_account() + creating
+    }
+
     /// Open shards over every stream of the account, for the shard quota.
     fn open_shards_in_account(&self) -> u32 {
         self.streams.values().map(Stream::open_shard_count).sum()
@@ -298,7 +313,7 @@ impl Kinesis {
                  for current limits and how to request higher limits.",
                 self.config.account_id,
                 self.config.region,
-                self.open_shards_in_account(),
+                self.shards_counted_in_account(),
                 self.config.shard_limit,
                 additional
             ),

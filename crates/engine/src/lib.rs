@@ -34,8 +34,9 @@
 //!
 //! - Write throttling uses an exact one-second sliding window per shard (AWS does not document its
 //!   algorithm): no window of one second ever holds more than 1,000 records or 1 MiB.
-//! - Shared reads: 5 calls per rolling second, and the bytes a call returns are paid back at 2 MiB/s before
-//!   the next call is admitted (so a 10 MiB response blocks reads for 5 s, as documented).
+//! - Shared reads: 5 calls per rolling second; no call while the last second's responses reached 2 MiB;
+//!   after a response above 2 MiB, no call until it is paid back at 2 MiB/s (a 10 MiB response blocks reads
+//!   for 5 s, as documented).
 //! - A record whose data plus partition key exceeds the stream's maximum gets an `InvalidArgumentException`
 //!   in our own words (AWS's text is unconfirmed); so do retention above 8,760 hours and UpdateShardCount
 //!   ratio violations. PutRecords over 10 MiB says "Records size exceeds 10 MB limit".

@@ -93,43 +93,45 @@ pub struct Closed {
     pub ending_sequence_number: SequenceNumber,
 }
 
-/// The shared GetRecords limits of a shard: 5 calls per second and 2 MiB/s, with a large response
-/// paid back before the next call (so a 10 MiB response blocks calls for the next 5 seconds).
+/// The shared GetRecords limits of a shard, as documented: at most 5 calls per second; no call while the
+/// responses of the last second already reached 2 MiB ("calls in the next 1 second throw"); and after a
+/// response larger than a second's 2 MiB, none until it is paid for at 2 MiB/s (a 10 MiB response blocks
+/// "the next 5 seconds").
 #[derive(Clone, Debug, Default)]
 struct ReadLimiter {
     calls: VecDeque<SimTime>,
-    /// Bytes returned but not yet covered by the 2 MiB/s allowance, as of `debt_at`, in millionths of a byte
-    /// so that repayment never rounds.
-    debt_micro_bytes: u64,
-    debt_at: SimTime,
+    responses: VecDeque<(SimTime, u64)>,
+    bytes_in_window: u64,
+    blocked_until: SimTime,
 }
 
 impl ReadLimiter {
     fn admit(&mut self, now: SimTime) -> bool {
-        let repaid = now
-            .saturating_since(self.debt_at)
-            .0
-            .saturating_mul(SHARD_READ_BYTES_PER_SEC);
-        self.debt_micro_bytes = self.debt_micro_bytes.saturating_sub(repaid);
-        self.debt_at = now;
-        while self
-            .calls
-            .front()
-            .is_some_and(|t| now.saturating_since(*t) >= SimDuration::SECOND)
-        {
+        let old = |t: &SimTime| now.saturating_since(*t) >= SimDuration::SECOND;
+        while self.calls.front().is_some_and(old) {
             self.calls.pop_front();
         }
-        if self.debt_micro_bytes > 0 || self.calls.len() as u64 >= GET_RECORDS_CALLS_PER_SEC {
-            return false;
+        while self.responses.front().is_some_and(|(at, _)| old(at)) {
+            if let Some((_, bytes)) = self.responses.pop_front() {
+                self.bytes_in_window -= bytes;
+            }
         }
-        self.calls.push_back(now);
-        true
+        let open = now >= self.blocked_until
+            && (self.calls.len() as u64) < GET_RECORDS_CALLS_PER_SEC
+            && self.bytes_in_window < SHARD_READ_BYTES_PER_SEC;
+        if open {
+            self.calls.push_back(now);
+        }
+        open
     }
 
-    fn charge(&mut self, bytes: u64) {
-        self.debt_micro_bytes = self
-            .debt_micro_bytes
-            .saturating_add(bytes.saturating_mul(1_000_000));
+    fn charge(&mut self, now: SimTime, bytes: u64) {
+        self.responses.push_back((now, bytes));
+        self.bytes_in_window += bytes;
+        if bytes > SHARD_READ_BYTES_PER_SEC {
+            let pay_back = SimDuration(bytes.saturating_mul(1_000_000) / SHARD_READ_BYTES_PER_SEC);
+            self.blocked_until = self.blocked_until.max(now + pay_back);
+        }
     }
 }
 
@@ -319,7 +321,7 @@ impl Shard {
         }
         let batch = self.read_from(now, position, limit, GET_RECORDS_BYTES_MAX);
         let bytes: u64 = batch.records.iter().map(Record::size_bytes).sum();
-        self.read_limiter.charge(bytes);
+        self.read_limiter.charge(now, bytes);
         self.metrics.record_read(
             now.as_secs(),
             batch.records.len() as u64,
@@ -453,6 +455,36 @@ mod tests {
                 .is_none()
         );
         assert!(s.get_records(t + SimDuration::from_secs(5), 0, 1).is_some());
+    }
+
+    #[test]
+    fn small_reads_share_a_second_until_2_mib_are_returned() {
+        let mut s = shard();
+        for i in 0..4u64 {
+            let data = Payload::Synthetic { len_bytes: 699_999 };
+            s.try_append(SimTime::from_secs(i), 0, "k".into(), 0, data)
+                .expect("fits");
+        }
+        let t = SimTime::from_secs(10);
+        // Three 700,000-byte reads at one instant: the third takes the second past 2 MiB.
+        for position in [1, 2, 3] {
+            let batch = s
+                .get_records(t, position, 1)
+                .expect("within the second's 2 MiB so far");
+            assert_eq!(batch.records.len(), 1);
+        }
+        assert!(
+            s.get_records(t, 4, 1).is_none(),
+            "2.1 MB returned in this second"
+        );
+        assert!(
+            s.get_records(t + SimDuration::from_millis(999), 4, 1)
+                .is_none()
+        );
+        assert!(
+            s.get_records(t + SimDuration::SECOND, 4, 1).is_some(),
+            "insufficient throughput blocks for 1 s"
+        );
     }
 
     #[test]

@@ -172,6 +172,7 @@ impl Simulation {
             mode: StreamMode::Provisioned,
             max_record_size_kib: None,
             tags: Default::default(),
+            warm_throughput_mibps: None,
         };
         kinesis
             .create_active_stream(SimTime::ZERO, stream)

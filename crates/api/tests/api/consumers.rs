@@ -266,3 +266,21 @@ fn at_most_five_consumers_creating() {
         json!({"StreamARN": arn("s"), "ConsumerName": "c6"}),
     );
 }
+
+#[test]
+fn consumer_listing_is_rate_limited_per_stream() {
+    // Facts sheet 1.5: ListStreamConsumers allows 5 calls per second per stream; control-plane throttling
+    // answers LimitExceededException with a message that begins "Rate exceeded".
+    let mut s = Session::with_stream("s", 1);
+    for _ in 0..5 {
+        s.ok("ListStreamConsumers", json!({"StreamARN": arn("s")}));
+    }
+    s.expect_error(
+        "ListStreamConsumers",
+        json!({"StreamARN": arn("s")}),
+        "LimitExceededException",
+        "Rate exceeded for ListStreamConsumers under account 000000000000.",
+    );
+    s.advance_ms(1_000);
+    s.ok("ListStreamConsumers", json!({"StreamARN": arn("s")}));
+}

@@ -511,13 +511,13 @@ fn the_account_shard_quota() {
         json!({"StreamName": "b", "ShardCount": 10_000}),
     );
     // Facts sheet 1.17: the shard-limit text; 20,000 shards in us-east-1 (1.13). The two streams are
-    // still CREATING, so none of their shards is open yet.
+    // still CREATING, and their shards already count against the quota.
     s.expect_error(
         "CreateStream",
         json!({"StreamName": "c", "ShardCount": 1}),
         "LimitExceededException",
         &format!(
-            "This request would exceed the shard limit for the account {ACCOUNT} in us-east-1. Current shard count for the account: 0. Limit: 20000. Number of additional shards that would have resulted from this request: 1. Refer to the AWS Service Limits page (http://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) for current limits and how to request higher limits."
+            "This request would exceed the shard limit for the account {ACCOUNT} in us-east-1. Current shard count for the account: 20000. Limit: 20000. Number of additional shards that would have resulted from this request: 1. Refer to the AWS Service Limits page (http://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) for current limits and how to request higher limits."
         ),
     );
 }

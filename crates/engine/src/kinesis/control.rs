@@ -26,6 +26,8 @@ pub struct CreateStreamInput {
     pub max_record_size_kib: Option<u32>,
     /// `Tags`.
     pub tags: BTreeMap<String, String>,
+    /// `WarmThroughputMiBps` (on-demand streams).
+    pub warm_throughput_mibps: Option<u32>,
 }
 
 /// One entry of ListStreams' `StreamSummaries`.
@@ -128,15 +130,7 @@ impl Kinesis {
                 ),
             ));
         }
-        let pending_shards: u32 = self
-            .streams
-            .values()
-            .filter_map(|s| match s.pending {
-                Some((_, PendingChange::Create { shard_count })) => Some(shard_count),
-                _ => None,
-            })
-            .sum();
-        if self.open_shards_in_account() + pending_shards + shard_count > self.config.shard_limit {
+        if self.shards_counted_in_account() + shard_count > self.config.shard_limit {
             return Err(self.shard_limit_error(shard_count));
         }
         if let Some(kib) = input.max_record_size_kib {
@@ -148,6 +142,9 @@ impl Kinesis {
         );
         let mut stream = Stream::new(input.name.clone(), arn, input.mode, self.unix_secs(now));
         stream.tags = input.tags;
+        stream.warm_throughput_mibps = input
+            .warm_throughput_mibps
+            .filter(|_| input.mode == StreamMode::OnDemand);
         if let Some(kib) = input.max_record_size_kib {
             stream.max_record_size_kib = kib;
         }
@@ -418,12 +415,14 @@ impl Kinesis {
         Ok(())
     }
 
-    /// UpdateStreamMode: at most twice per 24 hours; the shard count is kept.
+    /// UpdateStreamMode: at most twice per 24 hours; the shard count is kept. A warm throughput applies to
+    /// on-demand mode only.
     pub fn update_stream_mode(
         &mut self,
         now: SimTime,
         name: &str,
         mode: StreamMode,
+        warm_throughput_mibps: Option<u32>,
     ) -> Result<(), StreamsError> {
         self.rate_limit(now, "UpdateStreamMode", "", 5)?;
         let done_at = self.transition_done_at(now);
@@ -458,6 +457,8 @@ impl Kinesis {
         stream.mode_switches.push_back(now);
         stream.status = StreamStatus::Updating;
         stream.pending = Some((done_at, PendingChange::Mode(mode)));
+        stream.warm_throughput_mibps =
+            warm_throughput_mibps.filter(|_| mode == StreamMode::OnDemand);
         Ok(())
     }
 

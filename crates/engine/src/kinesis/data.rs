@@ -268,18 +268,22 @@ impl Kinesis {
         let account = self.config.account_id.clone();
         let now_ms = self.unix_ms(now);
         let stream = self.readable(name)?;
-        let shard = ShardId::parse(raw_shard_id)
-            .and_then(|id| stream.shard(id))
-            .ok_or_else(|| {
-                let shown = ShardId::parse(raw_shard_id)
-                    .map_or_else(|| String::from(raw_shard_id), |id| format!("{id}"));
-                StreamsError::new(
+        let shard = match ShardId::parse(raw_shard_id) {
+            None => {
+                return Err(StreamsError::new(
                     StreamsErrorKind::ResourceNotFound,
                     format!(
-                        "Shard {shown} in stream {name} under account {account} does not exist"
+                        "Could not find shard {raw_shard_id} in stream {name} under account {account}."
                     ),
+                ));
+            }
+            Some(id) => stream.shard(id).ok_or_else(|| {
+                StreamsError::new(
+                    StreamsErrorKind::ResourceNotFound,
+                    format!("Shard {id} in stream {name} under account {account} does not exist"),
                 )
-            })?;
+            })?,
+        };
         let shard_id = shard.id;
         let invalid_sequence = |seq: &str| {
             StreamsError::new(

@@ -79,7 +79,7 @@ impl Kinesis {
                 ),
             ));
         }
-        if self.open_shards_in_account() + 1 > self.config.shard_limit {
+        if self.shards_counted_in_account() + 1 > self.config.shard_limit {
             return Err(self.shard_limit_error(1));
         }
         let done_at = self.transition_done_at(now);
@@ -179,7 +179,7 @@ impl Kinesis {
             )));
         }
         if target > current
-            && self.open_shards_in_account() + (target - current) > self.config.shard_limit
+            && self.shards_counted_in_account() + (target - current) > self.config.shard_limit
         {
             return Err(self.shard_limit_error(target - current));
         }

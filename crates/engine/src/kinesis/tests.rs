@@ -24,6 +24,7 @@ fn create(k: &mut Kinesis, now: SimTime, name: &str, shards: u32) {
         mode: StreamMode::Provisioned,
         max_record_size_kib: None,
         tags: Default::default(),
+        warm_throughput_mibps: None,
     };
     k.create_stream(now, input).expect("created");
 }
@@ -95,6 +96,7 @@ fn names_are_unique_and_state_rules_hold() {
         mode: StreamMode::Provisioned,
         max_record_size_kib: None,
         tags: Default::default(),
+        warm_throughput_mibps: None,
     };
     let err = k.create_stream(MS(1), again).expect_err("duplicate");
     assert_eq!(
@@ -424,6 +426,7 @@ fn on_demand_streams_refuse_manual_resharding() {
         mode: StreamMode::OnDemand,
         max_record_size_kib: None,
         tags: Default::default(),
+        warm_throughput_mibps: None,
     };
     k.create_stream(SimTime::ZERO, input).expect("created");
     settle(&mut k, MS(500));
@@ -645,6 +648,7 @@ fn on_demand_splits_a_shard_that_stays_hot() {
         mode: StreamMode::OnDemand,
         max_record_size_kib: None,
         tags: Default::default(),
+        warm_throughput_mibps: None,
     };
     k.create_stream(SimTime::ZERO, input).expect("created");
     settle(&mut k, MS(500));
