@@ -1,4 +1,5 @@
-//! `cargo xtask bench`: the engine's throughput natively, then the same workloads in wasm (Node),
+//! `cargo xtask bench`: the engine's throughput natively and through the JSON API, then the engine's
+//! workloads in wasm (Node),
 //! so the README's performance table can be reproduced with one command.
 
 use crate::cmd::Ctx;
@@ -10,6 +11,9 @@ pub(crate) fn run(ctx: &Ctx) -> Result<(), String> {
     let mut native = ctx.command("cargo");
     native.args(["bench", "-p", "shardlab-engine", "--bench", "throughput"]);
     ctx.run(&mut native)?;
+    let mut api = ctx.command("cargo");
+    api.args(["bench", "-p", "shardlab-api", "--bench", "json_api"]);
+    ctx.run(&mut api)?;
     println!("== wasm32 in Node (wasm-bindgen-test-runner) ==");
     let mut wasm = ctx.command("cargo");
     wasm.args([

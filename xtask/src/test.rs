@@ -149,14 +149,17 @@ fn clippy_native(ctx: &Ctx) -> Result<(), String> {
 fn clippy_wasm(ctx: &Ctx) -> Result<(), String> {
     let mut command = cargo(ctx, &["clippy"]);
     // The api crate is no_std too (the playground's API console uses it); its tests are native.
-    command.args(WASM_CRATES).args(["-p", "shardlab-api"]).args([
-        "--target",
-        WASM_TARGET,
-        "--all-targets",
-        "--",
-        "-D",
-        "warnings",
-    ]);
+    command
+        .args(WASM_CRATES)
+        .args(["-p", "shardlab-api"])
+        .args([
+            "--target",
+            WASM_TARGET,
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]);
     ctx.run(&mut command)
 }
 
