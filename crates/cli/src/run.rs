@@ -210,9 +210,10 @@ impl Summary {
         // Writing to a String cannot fail.
         let _ = writeln!(
             out,
-            "Stream {} ({} shards at start), seed {}, ran {} of simulated time.",
+            "Stream {} ({} shard{} at start), seed {}, ran {} of simulated time.",
             c.stream_name,
             c.shard_count,
+            if c.shard_count == 1 { "" } else { "s" },
             c.seed,
             duration::describe(self.duration_ms)
         );

@@ -62,7 +62,7 @@ fn the_text_summary_names_shards_and_counts() {
     assert!(output.status.success());
     let text = String::from_utf8_lossy(&output.stdout);
     for expected in [
-        "Stream orders (1 shards at start), seed 1, ran 10s of simulated time.",
+        "Stream orders (1 shard at start), seed 1, ran 10s of simulated time.",
         "checkout: 1,500 records/s of 10 B -> attempted 15,001, accepted 10,001, throttled 5,000, failed 0",
         "shardId-000000000000: accepted 10,001 (156.3 KiB), throttled 5,000",
         "Iterator age: none (nothing read the stream).",
