@@ -36,7 +36,7 @@ const STEPS: [Step; 9] = [
         run: tests_native,
     },
     Step {
-        name: "engine is no_std",
+        name: "engine and api are no_std",
         needs: None,
         run: engine_no_std,
     },
@@ -170,10 +170,19 @@ fn tests_native(ctx: &Ctx) -> Result<(), String> {
 /// The engine must build for wasm32 without `std`: no crate in its (non-proc-macro) dependency
 /// tree may have its `std` feature on. Proc-macros run on the host, so their `std` is harmless.
 fn engine_no_std(ctx: &Ctx) -> Result<(), String> {
+    // The api crate is no_std too: the playground's API console runs it in the browser.
+    for package in ["shardlab-engine", "shardlab-api"] {
+        no_std_tree(ctx, package)?;
+    }
+    Ok(())
+}
+
+/// Fails if `package`'s wasm32 dependency tree turns on any `std` feature, or if it does not build there.
+fn no_std_tree(ctx: &Ctx, package: &str) -> Result<(), String> {
     let tree_args = [
         "tree",
         "-p",
-        "shardlab-engine",
+        package,
         "-e",
         "normal,features,no-proc-macro",
         "--target",
@@ -187,18 +196,18 @@ fn engine_no_std(ctx: &Ctx) -> Result<(), String> {
         .collect();
     if !with_std.is_empty() {
         return Err(format!(
-            "the engine's wasm32 dependency tree turns on `std`:\n{}\n  (see who enables it: \
-             cargo tree -p shardlab-engine -e features --target {WASM_TARGET} -i CRATE)",
+            "the wasm32 dependency tree of {package} turns on `std`:\n{}\n  (see who enables it: \
+             cargo tree -p {package} -e features --target {WASM_TARGET} -i CRATE)",
             with_std.join("\n")
         ));
     }
     println!(
-        "  ok: no `feature \"std\"` among {} lines of the tree",
+        "  ok: no `feature \"std\"` among {} lines of {package}'s tree",
         tree.lines().count()
     );
     ctx.run(&mut cargo(
         ctx,
-        &["build", "-p", "shardlab-engine", "--target", WASM_TARGET],
+        &["build", "-p", package, "--target", WASM_TARGET],
     ))
 }
 
