@@ -41,18 +41,8 @@ fn config(seed: u64) -> SimConfig {
         seed,
         shard_count: 3,
         producers: vec![
-            ProducerConfig {
-                name: "web".into(),
-                records_per_sec: 1_200,
-                record_bytes: 300,
-                distinct_keys: 50,
-            },
-            ProducerConfig {
-                name: "mobile".into(),
-                records_per_sec: 800,
-                record_bytes: 2_000,
-                distinct_keys: 7,
-            },
+            ProducerConfig::steady("web", 1_200, 300, 50),
+            ProducerConfig::steady("mobile", 800, 2_000, 7),
         ],
         ..SimConfig::default()
     }

@@ -8,12 +8,7 @@ use shardlab_engine::{ProducerConfig, SimConfig, SimTime, Simulation};
 fn steady_second(shards: u32, rate: u32, record_bytes: u32) -> (u64, u64) {
     let config = SimConfig {
         shard_count: shards,
-        producers: vec![ProducerConfig {
-            records_per_sec: rate,
-            record_bytes,
-            distinct_keys: 100_000,
-            ..ProducerConfig::default()
-        }],
+        producers: vec![ProducerConfig::steady("p", rate, record_bytes, 100_000)],
         ..SimConfig::default()
     };
     let mut sim = Simulation::new(config).expect("valid");

@@ -48,12 +48,12 @@ impl Settings {
         SimConfig {
             seed: self.seed,
             shard_count: self.shard_count,
-            producers: vec![ProducerConfig {
-                name: "clickstream".into(),
-                records_per_sec: self.records_per_sec,
-                record_bytes: self.record_bytes,
-                distinct_keys: 10_000,
-            }],
+            producers: vec![ProducerConfig::steady(
+                "clickstream",
+                self.records_per_sec,
+                self.record_bytes,
+                10_000,
+            )],
             ..SimConfig::default()
         }
     }

@@ -2,7 +2,6 @@
 //! timestamps, base64 data.
 
 use alloc::string::{String, ToString};
-use alloc::vec;
 use alloc::vec::Vec;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -61,12 +60,10 @@ pub(crate) fn shard(shard: &Shard) -> Value {
     Value::Object(out)
 }
 
-/// The bytes of a record's data. Simulated producers keep only a length; their data reads as zeros.
+/// The bytes of a record's data. Simulated producers keep only a length; their data reads as zeros, and
+/// their KPL aggregates as the real aggregated format.
 pub(crate) fn payload_bytes(payload: &Payload) -> Vec<u8> {
-    match payload {
-        Payload::Bytes(bytes) => bytes.clone(),
-        Payload::Synthetic { len_bytes } => vec![0; *len_bytes as usize],
-    }
+    payload.to_bytes()
 }
 
 /// A `Record` of GetRecords and SubscribeToShard events.

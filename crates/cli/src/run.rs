@@ -122,8 +122,8 @@ fn run(config: SimConfig, duration_ms: u64) -> Result<Summary, Failure> {
         .producers()
         .map(|(p, totals)| ProducerResult {
             name: p.name.clone(),
-            records_per_sec: p.records_per_sec,
-            record_bytes: p.record_bytes,
+            records_per_sec: p.rate.peak(),
+            record_bytes: p.size.max_bytes(),
             attempted: totals.attempted,
             accepted: totals.accepted,
             throttled: totals.throttled,
@@ -350,12 +350,7 @@ mod tests {
     fn a_shard_fed_1500_records_per_second_accepts_1000() {
         let config = SimConfig {
             shard_count: 1,
-            producers: vec![ProducerConfig {
-                name: "p".into(),
-                records_per_sec: 1_500,
-                record_bytes: 10,
-                distinct_keys: 10,
-            }],
+            producers: vec![ProducerConfig::steady("p", 1_500, 10, 10)],
             ..SimConfig::default()
         };
         let summary = run(config, 10_000).expect("valid scenario");

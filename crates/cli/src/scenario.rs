@@ -1,6 +1,7 @@
 //! Scenario files: JSON onto [`SimConfig`], every problem listed at once.
 
 use serde_json::{Map, Value};
+use shardlab_engine::workload::{KeyProfile, RateProfile, SizeProfile};
 use shardlab_engine::{ProducerConfig, SimConfig};
 
 const SCENARIO_MEMBERS: [&str; 4] = ["seed", "stream_name", "shard_count", "producers"];
@@ -80,13 +81,15 @@ fn producer(value: &Value, position: usize, problems: &mut Vec<String>) -> Produ
     }
     let max = u32::MAX.into();
     if let Some(n) = whole(members, "records_per_sec", max, &what, problems) {
-        producer.records_per_sec = n as u32;
+        producer.rate = RateProfile::Constant {
+            records_per_sec: n as u32,
+        };
     }
     if let Some(n) = whole(members, "record_bytes", max, &what, problems) {
-        producer.record_bytes = n as u32;
+        producer.size = SizeProfile::Fixed { bytes: n as u32 };
     }
     if let Some(n) = whole(members, "distinct_keys", max, &what, problems) {
-        producer.distinct_keys = n as u32;
+        producer.keys = KeyProfile::Uniform { keys: n as u32 };
     }
     producer
 }
@@ -145,15 +148,7 @@ mod tests {
             (config.seed, config.stream_name.as_str(), config.shard_count),
             (7, "orders", 4)
         );
-        assert_eq!(
-            config.producers,
-            [ProducerConfig {
-                name: "p".into(),
-                records_per_sec: 10,
-                record_bytes: 100,
-                distinct_keys: 5
-            }]
-        );
+        assert_eq!(config.producers, [ProducerConfig::steady("p", 10, 100, 5)]);
     }
 
     #[test]

@@ -44,12 +44,7 @@ pub(crate) fn put_records(batches: u64) -> u64 {
 pub(crate) fn producer(secs: u64) -> u64 {
     let config = SimConfig {
         shard_count: 64,
-        producers: vec![ProducerConfig {
-            records_per_sec: 60_000,
-            record_bytes: 100,
-            distinct_keys: 10_000,
-            ..ProducerConfig::default()
-        }],
+        producers: vec![ProducerConfig::steady("bench", 60_000, 100, 10_000)],
         log_records_max_per_shard: 10_000,
         ..SimConfig::default()
     };

@@ -86,6 +86,22 @@ fn index_of<'a>(table: &mut Vec<&'a str>, key: &'a str) -> u64 {
     i as u64
 }
 
+/// The length of the aggregated record [`aggregate`] would make of user records with these partition keys
+/// and data lengths (no explicit hash keys), without building it.
+pub fn aggregated_len<'a>(records: impl IntoIterator<Item = (&'a str, u32)>) -> u64 {
+    let varint_len = |v: u64| u64::from((64 - (v | 1).leading_zeros()).div_ceil(7));
+    let field_len = |len: u64| 1 + varint_len(len) + len;
+    let mut keys: Vec<&str> = Vec::new();
+    let mut total = 0;
+    for (key, data_len) in records {
+        let index = index_of(&mut keys, key);
+        let body = 1 + varint_len(index) + field_len(u64::from(data_len));
+        total += field_len(body);
+    }
+    let table: u64 = keys.iter().map(|k| field_len(k.len() as u64)).sum();
+    MAGIC.len() as u64 + table + total + 16
+}
+
 /// A cursor over protobuf bytes.
 struct Reader<'a> {
     bytes: &'a [u8],
@@ -214,6 +230,22 @@ mod tests {
         assert_eq!(aggregate(&records), hex(THREE_RECORDS));
         let records = [user("k1", Some("123"), &[0, 1]), user("k2", None, b"")];
         assert_eq!(aggregate(&records), hex(WITH_HASH_KEY));
+    }
+
+    #[test]
+    fn predicted_length_matches_the_encoding() {
+        let records = [
+            user("pk-a", None, b"hello"),
+            user("pk-b", None, &[7; 300]),
+            user("pk-a", None, b"!"),
+        ];
+        let predicted = aggregated_len(
+            records
+                .iter()
+                .map(|r| (r.partition_key.as_str(), r.data.len() as u32)),
+        );
+        assert_eq!(predicted, aggregate(&records).len() as u64);
+        assert_eq!(aggregated_len([]), 20, "magic and MD5 only");
     }
 
     #[test]

@@ -1,73 +1,234 @@
-//! Simulated producers: clients that call PutRecord at a steady rate.
+//! Simulated producers: clients that write to a stream the way the real libraries do.
+//!
+//! A producer makes user records at its [`RateProfile`] with sizes from a [`SizeProfile`] and keys from a
+//! [`KeyProfile`], and sends them in its [`ClientStyle`]: one PutRecord each (an SDK loop), PutRecords
+//! batches (batch size and linger), or the KPL (aggregation into the KPL format, collection into PutRecords,
+//! `RecordMaxBufferedTime`). Throttled records are retried with exponential backoff and full jitter
+//! ([`RetryPolicy`]); an injected timeout makes a client retry a call that had in fact succeeded, which
+//! writes a duplicate. The simulation drives it; this module holds its configuration and state.
 
 use crate::error::ConfigError;
-use crate::limits::{RECORD_BYTES_MAX, SIM_PRODUCER_RECORDS_PER_SEC_MAX};
+use crate::limits::{PUT_RECORDS_RECORDS_MAX, RECORD_BYTES_MAX, SIM_PRODUCER_RECORDS_PER_SEC_MAX};
 use crate::rng::Rng;
 use crate::time::{SimDuration, SimTime};
+use crate::workload::{Key, KeyProfile, KeySampler, RateProfile, SizeProfile};
+use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
+
+/// How a producer's client sends records.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ClientStyle {
+    /// One PutRecord call per record (an AWS SDK loop).
+    PutRecord,
+    /// PutRecords batches: sent when `batch_max_records` are waiting or `linger_ms` after the first.
+    PutRecords {
+        /// Records per call, 1 to 500.
+        batch_max_records: u32,
+        /// How long the first record of a batch waits for company.
+        linger_ms: u32,
+    },
+    /// The Kinesis Producer Library: aggregation and collection.
+    Kpl(KplConfig),
+}
+
+/// The KPL settings Shardlab models (defaults from the KPL's `default_config.properties`, facts sheet 1.18).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KplConfig {
+    /// `AggregationMaxSize`: an aggregated record stays at or under this many bytes.
+    pub aggregation_max_bytes: u32,
+    /// `CollectionMaxCount`: aggregated records per PutRecords call.
+    pub collection_max_count: u32,
+    /// `RecordMaxBufferedTime`: how long a user record may wait before its aggregate is sent.
+    pub record_max_buffered_time_ms: u32,
+}
+
+impl Default for KplConfig {
+    fn default() -> Self {
+        Self {
+            aggregation_max_bytes: 51_200,
+            collection_max_count: 500,
+            record_max_buffered_time_ms: 100,
+        }
+    }
+}
+
+/// How a client retries throttled records: attempt `n` (from 1) waits a random time up to
+/// `min(max_backoff_ms, base_backoff_ms * 2^(n-1))` ("full jitter").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included; 1 means no retries.
+    pub max_attempts: u32,
+    /// The first backoff's upper bound.
+    pub base_backoff_ms: u32,
+    /// No backoff exceeds this.
+    pub max_backoff_ms: u32,
+}
+
+impl RetryPolicy {
+    /// No retries: a throttled record is dropped.
+    pub const NONE: Self = Self {
+        max_attempts: 1,
+        base_backoff_ms: 0,
+        max_backoff_ms: 0,
+    };
+    /// AWS SDK-like standard retries: 3 attempts, 100 ms base, 20 s cap.
+    pub const SDK_STANDARD: Self = Self {
+        max_attempts: 3,
+        base_backoff_ms: 100,
+        max_backoff_ms: 20_000,
+    };
+
+    /// The wait before attempt `attempt + 1`, after `attempt` failed attempts.
+    pub(crate) fn backoff(&self, attempt: u32, rng: &mut Rng) -> SimDuration {
+        let exponent = attempt.saturating_sub(1).min(30);
+        let cap = u64::from(self.base_backoff_ms)
+            .saturating_mul(1 << exponent)
+            .min(u64::from(self.max_backoff_ms));
+        SimDuration::from_millis(rng.below(cap + 1))
+    }
+}
 
 /// How a producer behaves.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProducerConfig {
     /// A name for people.
     pub name: String,
-    /// PutRecord calls per second, evenly spaced. 0 pauses the producer.
-    pub records_per_sec: u32,
-    /// Each record's data size in bytes (the partition key comes on top).
-    pub record_bytes: u32,
-    /// How many distinct partition keys it draws from, uniformly at random (`user-0` … `user-<n-1>`).
-    pub distinct_keys: u32,
+    /// How fast it makes user records.
+    pub rate: RateProfile,
+    /// How big their data is.
+    pub size: SizeProfile,
+    /// Their keys.
+    pub keys: KeyProfile,
+    /// How the client sends them.
+    pub client: ClientStyle,
+    /// How it retries throttled records.
+    pub retry: RetryPolicy,
+    /// Percent of successful calls whose answer is lost, so the client retries and writes a duplicate.
+    pub timeout_percent: u8,
 }
 
 impl Default for ProducerConfig {
     fn default() -> Self {
-        Self {
-            name: "clickstream".into(),
-            records_per_sec: 500,
-            record_bytes: 512,
-            distinct_keys: 10_000,
-        }
+        Self::steady("clickstream", 500, 512, 10_000)
     }
 }
 
 impl ProducerConfig {
+    /// A producer making `records_per_sec` records of `record_bytes` over `distinct_keys` uniform keys,
+    /// one PutRecord each, no retries: the simplest client.
+    pub fn steady(name: &str, records_per_sec: u32, record_bytes: u32, distinct_keys: u32) -> Self {
+        Self {
+            name: name.into(),
+            rate: RateProfile::Constant { records_per_sec },
+            size: SizeProfile::Fixed {
+                bytes: record_bytes,
+            },
+            keys: KeyProfile::Uniform {
+                keys: distinct_keys,
+            },
+            client: ClientStyle::PutRecord,
+            retry: RetryPolicy::NONE,
+            timeout_percent: 0,
+        }
+    }
+
     /// Every problem with this configuration, worded for the person who set it.
     pub(crate) fn problems(&self, out: &mut Vec<String>) {
-        if self.records_per_sec > SIM_PRODUCER_RECORDS_PER_SEC_MAX {
+        let name = &self.name;
+        let peak = self.rate.peak();
+        if peak > SIM_PRODUCER_RECORDS_PER_SEC_MAX {
             out.push(format!(
-                "Producer '{}' rate is {} records/s; the simulator allows 0 to {SIM_PRODUCER_RECORDS_PER_SEC_MAX}.",
-                self.name, self.records_per_sec
+                "Producer '{name}' rate is {peak} records/s; the simulator allows 0 to {SIM_PRODUCER_RECORDS_PER_SEC_MAX}."
             ));
         }
         let key_bytes_max = self.key_bytes_max();
-        if u64::from(self.record_bytes) + key_bytes_max > RECORD_BYTES_MAX {
+        let bytes = self.size.max_bytes();
+        if u64::from(bytes) + key_bytes_max > RECORD_BYTES_MAX {
             out.push(format!(
-                "Producer '{}' record size is {} bytes; data plus partition key must fit in {RECORD_BYTES_MAX} bytes \
+                "Producer '{name}' record size is {bytes} bytes; data plus partition key must fit in {RECORD_BYTES_MAX} bytes \
                  (1 MiB), so with its {key_bytes_max}-byte keys the data may be at most {} bytes.",
-                self.name,
-                self.record_bytes,
                 RECORD_BYTES_MAX - key_bytes_max
             ));
         }
-        if self.distinct_keys == 0 {
+        match self.keys {
+            KeyProfile::Uniform { keys: 0 } | KeyProfile::Zipf { keys: 0 } => {
+                out.push(format!(
+                    "Producer '{name}' needs at least 1 distinct partition key."
+                ));
+            }
+            KeyProfile::HotKey { hot_percent, .. } if hot_percent > 100 => {
+                out.push(format!(
+                    "Producer '{name}' hot-key share is {hot_percent} %; it must be 0 to 100 %."
+                ));
+            }
+            _ => {}
+        }
+        if let SizeProfile::Bimodal { large_percent, .. } = self.size
+            && large_percent > 100
+        {
             out.push(format!(
-                "Producer '{}' needs at least 1 distinct partition key.",
-                self.name
+                "Producer '{name}' large-record share is {large_percent} %; it must be 0 to 100 %."
+            ));
+        }
+        match self.client {
+            ClientStyle::PutRecords {
+                batch_max_records, ..
+            } if !(1..=PUT_RECORDS_RECORDS_MAX as u32).contains(&batch_max_records) => {
+                out.push(format!(
+                    "Producer '{name}' batches {batch_max_records} records per PutRecords call; AWS allows 1 to 500."
+                ));
+            }
+            ClientStyle::Kpl(kpl)
+                if !(1..=PUT_RECORDS_RECORDS_MAX as u32).contains(&kpl.collection_max_count) =>
+            {
+                out.push(format!(
+                    "Producer '{name}' collects {} records per PutRecords call; AWS allows 1 to 500.",
+                    kpl.collection_max_count
+                ));
+            }
+            ClientStyle::Kpl(kpl) if u64::from(kpl.aggregation_max_bytes) > RECORD_BYTES_MAX => {
+                out.push(format!(
+                    "Producer '{name}' aggregates up to {} bytes; a record may be at most {RECORD_BYTES_MAX} bytes.",
+                    kpl.aggregation_max_bytes
+                ));
+            }
+            _ => {}
+        }
+        if !(1..=10).contains(&self.retry.max_attempts) {
+            out.push(format!(
+                "Producer '{name}' makes {} attempts; allow 1 to 10.",
+                self.retry.max_attempts
+            ));
+        }
+        if self.timeout_percent > 100 {
+            out.push(format!(
+                "Producer '{name}' timeout share is {} %; it must be 0 to 100 %.",
+                self.timeout_percent
             ));
         }
     }
 
     /// The length of the longest partition key it uses, in bytes.
     fn key_bytes_max(&self) -> u64 {
-        let mut digits = 1;
-        let mut n = self.distinct_keys.saturating_sub(1);
-        while n >= 10 {
-            n /= 10;
-            digits += 1;
+        let digits = |n: u32| {
+            let mut digits = 1;
+            let mut n = n.saturating_sub(1);
+            while n >= 10 {
+                n /= 10;
+                digits += 1;
+            }
+            digits
+        };
+        match self.keys {
+            KeyProfile::Uniform { keys } | KeyProfile::Zipf { keys } => {
+                "user-".len() as u64 + digits(keys)
+            }
+            KeyProfile::HotKey { keys, .. } => "user-".len() as u64 + digits(keys),
+            KeyProfile::RandomUuid => 36,
+            KeyProfile::ExplicitHashKey => 3,
         }
-        "user-".len() as u64 + digits
     }
 
     /// Checks this configuration alone.
@@ -85,14 +246,47 @@ impl ProducerConfig {
 /// What a producer has done so far.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct ProducerTotals {
-    /// PutRecord calls made.
+    /// User records made.
     pub attempted: u64,
-    /// Calls answered with a sequence number.
+    /// User records written (counted once, however often they were sent).
     pub accepted: u64,
-    /// Calls answered with `ProvisionedThroughputExceededException`.
+    /// Records (or KPL aggregates) refused with `ProvisionedThroughputExceededException`, attempts included.
     pub throttled: u64,
-    /// Calls answered with any other error.
+    /// Records answered with any other error.
     pub failed: u64,
+    /// Records sent again after a throttle or a timeout.
+    pub retried: u64,
+    /// User records given up after their last attempt.
+    pub dropped: u64,
+    /// User records written more than once (a retry after a lost answer).
+    pub duplicates: u64,
+    /// Kinesis API calls made.
+    pub api_calls: u64,
+    /// Kinesis records sent (a KPL aggregate counts once).
+    pub kinesis_records: u64,
+    /// Sum of each written user record's time from being made to being written, in ms.
+    pub latency_ms_total: u64,
+    /// The longest of those times.
+    pub latency_ms_max: u64,
+}
+
+/// A user record waiting in the client.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct UserRecord {
+    pub(crate) key: Key,
+    pub(crate) bytes: u32,
+    pub(crate) made_at: SimTime,
+    /// Set once a copy is in the stream.
+    pub(crate) written: bool,
+}
+
+/// One Kinesis record the client sends: a user record, or a KPL aggregate of several.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Outgoing {
+    pub(crate) user_records: Vec<UserRecord>,
+    /// Attempts made so far.
+    pub(crate) attempts: u32,
+    pub(crate) aggregated: bool,
 }
 
 /// A running producer.
@@ -102,52 +296,112 @@ pub struct Producer {
     pub config: ProducerConfig,
     /// Its results so far.
     pub totals: ProducerTotals,
-    rng: Rng,
-    /// The instant the current rate took effect; emissions are spaced from here.
+    pub(crate) rng: Rng,
+    keys: KeySampler,
+    /// The instant a constant rate took effect; emissions are spaced from here without drift.
     anchor: SimTime,
-    /// Records emitted since `anchor`.
     emitted_since_anchor: u64,
+    /// When the last record was made (for non-constant rates).
+    last_emit: Option<SimTime>,
     /// Bumped on every rate change, so stale timers are ignored.
     pub(crate) generation: u64,
+    /// Records (or aggregates) waiting for a batch to fill.
+    pub(crate) batch: Vec<Outgoing>,
+    /// KPL: the aggregate being filled, per predicted shard.
+    pub(crate) aggregating: BTreeMap<u32, Vec<UserRecord>>,
+    /// Bumped when the batch is sent, so a stale linger timer is ignored.
+    pub(crate) batch_generation: u64,
+    /// Retries waiting for their backoff to end, by id.
+    pub(crate) retries: BTreeMap<u64, Vec<Outgoing>>,
+    pub(crate) next_retry_id: u64,
 }
 
 impl Producer {
     pub(crate) fn new(config: ProducerConfig, rng: Rng) -> Self {
         Self {
+            keys: KeySampler::new(config.keys.clone()),
             config,
             totals: ProducerTotals::default(),
             rng,
             anchor: SimTime::ZERO,
             emitted_since_anchor: 0,
+            last_emit: None,
             generation: 0,
+            batch: Vec::new(),
+            aggregating: BTreeMap::new(),
+            batch_generation: 0,
+            retries: BTreeMap::new(),
+            next_retry_id: 0,
         }
     }
 
-    /// When the next record is due, or `None` while the rate is 0.
+    /// When the next record is due, or `None` while a constant rate is 0.
     ///
-    /// Record k (from 0) after the anchor is due at `anchor + floor(k * 1 s / rate)`, so rounding never
-    /// drifts and every whole second after the anchor holds exactly `rate` records.
+    /// A constant rate spaces record k (from 0) at `anchor + floor(k * 1 s / rate)`, so rounding never
+    /// drifts and every whole second holds exactly `rate` records. Other profiles space each record by the
+    /// rate in force when the previous one was made (checking again every 100 ms while it is 0).
     pub(crate) fn next_due(&self) -> Option<SimTime> {
-        let rate = u64::from(self.config.records_per_sec);
-        (rate > 0).then(|| {
-            let k = self.emitted_since_anchor;
-            self.anchor + SimDuration(k.saturating_mul(SimDuration::SECOND.0) / rate)
+        if let RateProfile::Constant { records_per_sec } = self.config.rate {
+            let rate = u64::from(records_per_sec);
+            return (rate > 0).then(|| {
+                let k = self.emitted_since_anchor;
+                self.anchor + SimDuration(k.saturating_mul(SimDuration::SECOND.0) / rate)
+            });
+        }
+        Some(match self.last_emit {
+            None => self.anchor,
+            Some(t) => self
+                .config
+                .rate
+                .next_after(t)
+                .unwrap_or(t + crate::workload::IDLE_RECHECK),
         })
     }
 
-    /// Changes the rate from `now` on.
+    /// Changes to a constant rate from `now` on.
     pub(crate) fn set_rate(&mut self, now: SimTime, records_per_sec: u32) {
-        self.config.records_per_sec = records_per_sec;
+        self.config.rate = RateProfile::Constant { records_per_sec };
         self.anchor = now;
         self.emitted_since_anchor = 0;
         self.generation += 1;
     }
 
-    /// The next record's partition key; advances the emission count.
-    pub(crate) fn emit(&mut self) -> String {
+    /// Makes the next user record, or `None` if the rate is zero at `now` (a non-constant profile idling).
+    pub(crate) fn emit(&mut self, now: SimTime) -> Option<UserRecord> {
+        let constant = matches!(self.config.rate, RateProfile::Constant { .. });
         self.emitted_since_anchor += 1;
-        let key = self.rng.below(u64::from(self.config.distinct_keys));
-        format!("user-{key}")
+        self.last_emit = Some(now);
+        if !constant && self.config.rate.rate_at(now) == 0 {
+            return None;
+        }
+        self.totals.attempted += 1;
+        let key = self.keys.sample(&mut self.rng);
+        let bytes = self.config.size.sample(&mut self.rng);
+        Some(UserRecord {
+            key,
+            bytes,
+            made_at: now,
+            written: false,
+        })
+    }
+
+    /// Whether an injected timeout hides the answer of a successful call.
+    pub(crate) fn answer_lost(&mut self) -> bool {
+        self.config.timeout_percent > 0
+            && self.rng.below(100) < u64::from(self.config.timeout_percent)
+    }
+
+    /// Records a user record as written at `now`.
+    pub(crate) fn record_written(&mut self, record: &mut UserRecord, now: SimTime) {
+        if record.written {
+            self.totals.duplicates += 1;
+            return;
+        }
+        record.written = true;
+        self.totals.accepted += 1;
+        let latency = now.saturating_since(record.made_at).as_millis();
+        self.totals.latency_ms_total += latency;
+        self.totals.latency_ms_max = self.totals.latency_ms_max.max(latency);
     }
 }
 
@@ -159,15 +413,11 @@ mod tests {
 
     #[test]
     fn emissions_are_evenly_spaced_without_drift() {
-        let config = ProducerConfig {
-            records_per_sec: 3,
-            ..ProducerConfig::default()
-        };
-        let mut p = Producer::new(config, Rng::new(1));
+        let mut p = Producer::new(ProducerConfig::steady("p", 3, 10, 1), Rng::new(1));
         let mut times = Vec::new();
         while let Some(t) = p.next_due().filter(|t| *t <= SimTime::from_secs(2)) {
             times.push(t.0);
-            p.emit();
+            p.emit(t);
         }
         assert_eq!(
             times,
@@ -187,26 +437,70 @@ mod tests {
     }
 
     #[test]
-    fn absurd_settings_are_explained() {
+    fn a_ramp_speeds_emissions_up() {
         let config = ProducerConfig {
-            records_per_sec: 5_000_000,
-            record_bytes: 2_000_000,
-            distinct_keys: 0,
+            rate: RateProfile::Ramp {
+                from: 10,
+                to: 1_000,
+                start_ms: 0,
+                duration_ms: 10_000,
+            },
             ..ProducerConfig::default()
         };
-        let problems = config.validate().expect_err("three problems").problems;
-        assert_eq!(problems.len(), 3);
+        let mut p = Producer::new(config, Rng::new(1));
+        let mut count_in = [0u32; 10];
+        while let Some(t) = p.next_due().filter(|t| *t < SimTime::from_secs(10)) {
+            p.emit(t);
+            count_in[t.as_secs() as usize] += 1;
+        }
+        // The rate climbs by 99 records/s each second: about 59 in second 0 and 950 in second 9.
+        assert!(count_in[0] < 100 && count_in[9] > 900, "{count_in:?}");
+        assert!(count_in.windows(2).all(|w| w[0] <= w[1]), "{count_in:?}");
+    }
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        let policy = RetryPolicy {
+            max_attempts: 10,
+            base_backoff_ms: 100,
+            max_backoff_ms: 1_000,
+        };
+        let mut rng = Rng::new(9);
+        for attempt in 1..10 {
+            let cap = (100u64 << (attempt - 1)).min(1_000);
+            for _ in 0..50 {
+                assert!(policy.backoff(attempt, &mut rng).as_millis() <= cap);
+            }
+        }
+    }
+
+    #[test]
+    fn absurd_settings_are_explained() {
+        let config = ProducerConfig {
+            rate: RateProfile::Constant {
+                records_per_sec: 5_000_000,
+            },
+            size: SizeProfile::Fixed { bytes: 2_000_000 },
+            keys: KeyProfile::Uniform { keys: 0 },
+            client: ClientStyle::PutRecords {
+                batch_max_records: 501,
+                linger_ms: 5,
+            },
+            retry: RetryPolicy {
+                max_attempts: 0,
+                ..RetryPolicy::NONE
+            },
+            ..ProducerConfig::default()
+        };
+        let problems = config.validate().expect_err("five problems").problems;
+        assert_eq!(problems.len(), 5, "{problems:?}");
         assert!(problems[0].contains("0 to 1000000"), "{}", problems[0]);
         assert!(
             problems[1].contains("at most 1048570 bytes"),
             "{}",
             problems[1]
         );
-        let biggest = ProducerConfig {
-            record_bytes: 1_048_576 - 9,
-            distinct_keys: 10_000,
-            ..ProducerConfig::default()
-        };
+        let biggest = ProducerConfig::steady("p", 1, 1_048_576 - 9, 10_000);
         assert_eq!(biggest.validate(), Ok(()), "user-9999 is 9 bytes");
     }
 }

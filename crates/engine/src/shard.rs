@@ -50,6 +50,13 @@ pub enum Payload {
         /// The data's length in bytes.
         len_bytes: u32,
     },
+    /// A KPL aggregated record of simulated user records: their partition keys and data lengths.
+    Aggregated {
+        /// `(partition key, data length)` of each user record, in order.
+        user_records: Vec<(String, u32)>,
+        /// The aggregated record's length in bytes ([`crate::kpl::aggregated_len`]).
+        len_bytes: u32,
+    },
 }
 
 impl Payload {
@@ -57,7 +64,29 @@ impl Payload {
     pub fn len_bytes(&self) -> u64 {
         match self {
             Self::Bytes(bytes) => bytes.len() as u64,
-            Self::Synthetic { len_bytes } => u64::from(*len_bytes),
+            Self::Synthetic { len_bytes } | Self::Aggregated { len_bytes, .. } => {
+                u64::from(*len_bytes)
+            }
+        }
+    }
+
+    /// The bytes a reader receives: a simulated record's data is zeros of its length, and an aggregated
+    /// record is the real KPL encoding of its user records (with zero data).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        match self {
+            Self::Bytes(bytes) => bytes.clone(),
+            Self::Synthetic { len_bytes } => alloc::vec![0; *len_bytes as usize],
+            Self::Aggregated { user_records, .. } => {
+                let records: Vec<crate::kpl::UserRecord> = user_records
+                    .iter()
+                    .map(|(key, len)| crate::kpl::UserRecord {
+                        partition_key: key.clone(),
+                        explicit_hash_key: None,
+                        data: alloc::vec![0; *len as usize],
+                    })
+                    .collect();
+                crate::kpl::aggregate(&records)
+            }
         }
     }
 }

@@ -2,8 +2,15 @@
 
 use crate::error::{ConfigError, StreamsErrorKind};
 use crate::event::Event;
-use crate::kinesis::{CreateStreamInput, Kinesis, KinesisConfig, PutRecordInput};
+use crate::kinesis::{
+    CreateStreamInput, Kinesis, KinesisConfig, PutRecordInput, PutRecordsEntry,
+    PutRecordsResultEntry,
+};
+use crate::kpl;
 use crate::limits::SIM_SHARDS_MAX;
+use crate::limits::{PUT_RECORDS_BYTES_MAX, PUT_RECORDS_RECORDS_MAX};
+use crate::partition_key;
+use crate::producer::{ClientStyle, KplConfig, Outgoing};
 use crate::producer::{Producer, ProducerConfig, ProducerTotals};
 use crate::rng::{PRODUCERS_SALT, Rng};
 use crate::shard::Payload;
@@ -123,8 +130,20 @@ enum Timer {
     CloseSecond,
     /// Enhanced fan-out subscriptions push their next events.
     PushSubscriptions,
-    /// A producer's next PutRecord, valid only while the producer is still in `generation`.
+    /// A producer's next record, valid only while the producer is still in `generation`.
     Produce { producer: u32, generation: u64 },
+    /// A producer's batch (or KPL buffer) has lingered long enough; valid while still in `generation`.
+    Flush { producer: u32, generation: u64 },
+    /// A producer's backoff before a retry has ended.
+    Retry { producer: u32, id: u64 },
+}
+
+/// How a write of one outgoing record ended, as the client sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Outcome {
+    Written,
+    Throttled,
+    Failed,
 }
 
 /// A deterministic simulation of Kinesis Data Streams.
@@ -306,7 +325,7 @@ impl Simulation {
                     });
                 };
                 let candidate = ProducerConfig {
-                    records_per_sec,
+                    rate: crate::workload::RateProfile::Constant { records_per_sec },
                     ..p.config.clone()
                 };
                 candidate.validate()?;
@@ -416,28 +435,288 @@ impl Simulation {
                     self.schedule_producer(index);
                 }
             }
+            Timer::Flush {
+                producer,
+                generation,
+            } => {
+                let index = producer as usize;
+                if self.producers[index].batch_generation == generation {
+                    self.flush(index);
+                }
+            }
+            Timer::Retry { producer, id } => self.retry(producer as usize, id),
         }
     }
 
     fn produce(&mut self, index: usize) {
-        let producer = &mut self.producers[index];
-        let input = PutRecordInput {
-            partition_key: producer.emit(),
-            data: Payload::Synthetic {
-                len_bytes: producer.config.record_bytes,
-            },
-            explicit_hash_key: None,
+        let now = self.now;
+        let Some(record) = self.producers[index].emit(now) else {
+            return;
         };
-        producer.totals.attempted += 1;
-        match self
+        let outgoing = Outgoing {
+            user_records: alloc::vec![record],
+            attempts: 0,
+            aggregated: false,
+        };
+        match self.producers[index].config.client {
+            ClientStyle::PutRecord => self.send_one(index, outgoing),
+            ClientStyle::PutRecords {
+                batch_max_records,
+                linger_ms,
+            } => {
+                let producer = &mut self.producers[index];
+                producer.batch.push(outgoing);
+                if producer.batch.len() == 1 {
+                    let timer = Timer::Flush {
+                        producer: index as u32,
+                        generation: producer.batch_generation,
+                    };
+                    self.schedule(now + SimDuration::from_millis(u64::from(linger_ms)), timer);
+                }
+                if self.producers[index].batch.len() >= batch_max_records as usize {
+                    self.flush(index);
+                }
+            }
+            ClientStyle::Kpl(kpl) => self.aggregate(index, outgoing, kpl),
+        }
+    }
+
+    /// KPL: adds a user record to the aggregate of the shard its key maps to, sealing the aggregate first
+    /// if the record would take it past `AggregationMaxSize`.
+    fn aggregate(&mut self, index: usize, outgoing: Outgoing, kpl: KplConfig) {
+        let now = self.now;
+        let record = outgoing
+            .user_records
+            .into_iter()
+            .next()
+            .expect("one user record per emission");
+        let hash_key = record
+            .key
+            .explicit_hash_key
+            .unwrap_or_else(|| partition_key::hash_key(&record.key.partition_key));
+        let shard = self
+            .stream()
+            .and_then(|s| s.shard_for_hash_key(hash_key))
+            .map_or(0, |s| s.id.0);
+        let producer = &mut self.producers[index];
+        let was_idle =
+            producer.batch.is_empty() && producer.aggregating.values().all(Vec::is_empty);
+        let pending = producer.aggregating.entry(shard).or_default();
+        let with_it = kpl::aggregated_len(
+            pending
+                .iter()
+                .chain(core::iter::once(&record))
+                .map(|r| (r.key.partition_key.as_str(), r.bytes)),
+        );
+        if !pending.is_empty() && with_it > u64::from(kpl.aggregation_max_bytes) {
+            let sealed = core::mem::take(pending);
+            producer.batch.push(Outgoing {
+                user_records: sealed,
+                attempts: 0,
+                aggregated: true,
+            });
+        }
+        producer.aggregating.entry(shard).or_default().push(record);
+        if was_idle {
+            let timer = Timer::Flush {
+                producer: index as u32,
+                generation: producer.batch_generation,
+            };
+            self.schedule(
+                now + SimDuration::from_millis(u64::from(kpl.record_max_buffered_time_ms)),
+                timer,
+            );
+        }
+        if self.producers[index].batch.len() >= kpl.collection_max_count as usize {
+            self.flush(index);
+        }
+    }
+
+    /// Sends everything a batching client holds (sealing KPL aggregates) as PutRecords calls.
+    fn flush(&mut self, index: usize) {
+        let producer = &mut self.producers[index];
+        for (_, records) in core::mem::take(&mut producer.aggregating) {
+            if !records.is_empty() {
+                producer.batch.push(Outgoing {
+                    user_records: records,
+                    attempts: 0,
+                    aggregated: true,
+                });
+            }
+        }
+        producer.batch_generation += 1;
+        let batch = core::mem::take(&mut producer.batch);
+        self.send_batch(index, batch);
+    }
+
+    /// The Kinesis record an outgoing item is sent as.
+    fn kinesis_record(outgoing: &Outgoing) -> PutRecordInput {
+        let first = &outgoing.user_records[0];
+        let data = if outgoing.aggregated {
+            let user_records: Vec<(String, u32)> = outgoing
+                .user_records
+                .iter()
+                .map(|r| (r.key.partition_key.clone(), r.bytes))
+                .collect();
+            let len = kpl::aggregated_len(user_records.iter().map(|(k, b)| (k.as_str(), *b)));
+            Payload::Aggregated {
+                user_records,
+                len_bytes: u32::try_from(len).unwrap_or(u32::MAX),
+            }
+        } else {
+            Payload::Synthetic {
+                len_bytes: first.bytes,
+            }
+        };
+        PutRecordInput {
+            partition_key: first.key.partition_key.clone(),
+            data,
+            explicit_hash_key: first.key.explicit_hash_key,
+        }
+    }
+
+    /// One PutRecord call.
+    fn send_one(&mut self, index: usize, mut outgoing: Outgoing) {
+        outgoing.attempts += 1;
+        let producer = &mut self.producers[index];
+        producer.totals.api_calls += 1;
+        producer.totals.kinesis_records += 1;
+        let input = Self::kinesis_record(&outgoing);
+        let outcome = match self
             .kinesis
             .put_record(self.now, &self.config.stream_name, input, None)
         {
-            Ok(_) => producer.totals.accepted += 1,
+            Ok(_) => Outcome::Written,
             Err(e) if e.kind == StreamsErrorKind::ProvisionedThroughputExceeded => {
-                producer.totals.throttled += 1
+                Outcome::Throttled
             }
-            Err(_) => producer.totals.failed += 1,
+            Err(_) => Outcome::Failed,
+        };
+        self.settle(index, outgoing, outcome);
+    }
+
+    /// PutRecords calls of at most 500 records and 10 MiB each.
+    fn send_batch(&mut self, index: usize, batch: Vec<Outgoing>) {
+        let mut rest = batch;
+        while !rest.is_empty() {
+            let mut bytes = 0;
+            let mut take = 0;
+            for outgoing in rest.iter().take(PUT_RECORDS_RECORDS_MAX) {
+                let size = Self::kinesis_record(outgoing).data.len_bytes()
+                    + outgoing.user_records[0].key.partition_key.len() as u64;
+                if take > 0 && bytes + size > PUT_RECORDS_BYTES_MAX {
+                    break;
+                }
+                bytes += size;
+                take += 1;
+            }
+            let call: Vec<Outgoing> = rest.drain(..take).collect();
+            self.send_call(index, call);
+        }
+    }
+
+    fn send_call(&mut self, index: usize, mut call: Vec<Outgoing>) {
+        let entries: Vec<PutRecordsEntry> = call
+            .iter_mut()
+            .map(|o| {
+                o.attempts += 1;
+                let input = Self::kinesis_record(o);
+                PutRecordsEntry {
+                    partition_key: input.partition_key,
+                    data: input.data,
+                    explicit_hash_key: input.explicit_hash_key,
+                }
+            })
+            .collect();
+        let producer = &mut self.producers[index];
+        producer.totals.api_calls += 1;
+        producer.totals.kinesis_records += entries.len() as u64;
+        match self
+            .kinesis
+            .put_records(self.now, &self.config.stream_name, entries)
+        {
+            Ok(out) => {
+                for (outgoing, result) in call.into_iter().zip(out.records) {
+                    let outcome = match result {
+                        PutRecordsResultEntry::Ok(_) => Outcome::Written,
+                        PutRecordsResultEntry::Failed {
+                            error_code: "ProvisionedThroughputExceededException",
+                            ..
+                        } => Outcome::Throttled,
+                        PutRecordsResultEntry::Failed { .. } => Outcome::Failed,
+                    };
+                    self.settle(index, outgoing, outcome);
+                }
+            }
+            Err(_) => {
+                for outgoing in call {
+                    self.settle(index, outgoing, Outcome::Failed);
+                }
+            }
+        }
+    }
+
+    /// What the client does after one outgoing record's attempt.
+    fn settle(&mut self, index: usize, mut outgoing: Outgoing, outcome: Outcome) {
+        let now = self.now;
+        let producer = &mut self.producers[index];
+        match outcome {
+            Outcome::Written => {
+                for record in &mut outgoing.user_records {
+                    producer.record_written(record, now);
+                }
+                if producer.answer_lost() {
+                    // The client saw a timeout: it sends the record again, and the stream gets a duplicate.
+                    self.schedule_retry(index, outgoing);
+                }
+            }
+            Outcome::Throttled => {
+                producer.totals.throttled += 1;
+                self.schedule_retry(index, outgoing);
+            }
+            Outcome::Failed => {
+                producer.totals.failed += 1;
+                producer.totals.dropped +=
+                    outgoing.user_records.iter().filter(|r| !r.written).count() as u64;
+            }
+        }
+    }
+
+    fn schedule_retry(&mut self, index: usize, outgoing: Outgoing) {
+        let producer = &mut self.producers[index];
+        if outgoing.attempts >= producer.config.retry.max_attempts {
+            producer.totals.dropped +=
+                outgoing.user_records.iter().filter(|r| !r.written).count() as u64;
+            return;
+        }
+        let policy = producer.config.retry;
+        let delay = policy.backoff(outgoing.attempts, &mut producer.rng);
+        let id = producer.next_retry_id;
+        producer.next_retry_id += 1;
+        producer.totals.retried += 1;
+        producer.retries.insert(id, alloc::vec![outgoing]);
+        self.schedule(
+            self.now + delay,
+            Timer::Retry {
+                producer: index as u32,
+                id,
+            },
+        );
+    }
+
+    fn retry(&mut self, index: usize, id: u64) {
+        let Some(outgoing) = self.producers[index].retries.remove(&id) else {
+            return;
+        };
+        match self.producers[index].config.client {
+            ClientStyle::PutRecord => {
+                for o in outgoing {
+                    self.send_one(index, o);
+                }
+            }
+            ClientStyle::PutRecords { .. } | ClientStyle::Kpl(_) => {
+                self.send_batch(index, outgoing)
+            }
         }
     }
 

@@ -10,11 +10,12 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 fn one_shard_fed(records_per_sec: u32, record_bytes: u32) -> Simulation {
     let config = SimConfig {
         shard_count: 1,
-        producers: vec![ProducerConfig {
+        producers: vec![ProducerConfig::steady(
+            "clickstream",
             records_per_sec,
             record_bytes,
-            ..ProducerConfig::default()
-        }],
+            10_000,
+        )],
         ..SimConfig::default()
     };
     Simulation::new(config).expect("valid config")
@@ -289,10 +290,7 @@ fn invalid_configs_list_every_problem() {
     let config = SimConfig {
         shard_count: 0,
         stream_name: "no spaces".into(),
-        producers: vec![ProducerConfig {
-            distinct_keys: 0,
-            ..ProducerConfig::default()
-        }],
+        producers: vec![ProducerConfig::steady("clickstream", 500, 512, 0)],
         ..SimConfig::default()
     };
     let problems = Simulation::new(config)
@@ -308,11 +306,12 @@ fn the_event_queue_is_bounded() {
     // so 70 seconds make 1 + 64 * 70 = 4,481 events, more than the queue holds.
     let config = SimConfig {
         shard_count: 64,
-        producers: vec![ProducerConfig {
-            records_per_sec: 2_000,
-            record_bytes: 600_000,
-            ..ProducerConfig::default()
-        }],
+        producers: vec![ProducerConfig::steady(
+            "clickstream",
+            2_000,
+            600_000,
+            10_000,
+        )],
         ..SimConfig::default()
     };
     let mut sim = Simulation::new(config).expect("valid");
@@ -329,18 +328,8 @@ fn transcript() -> String {
         seed: 7,
         shard_count: 3,
         producers: vec![
-            ProducerConfig {
-                name: "web".into(),
-                records_per_sec: 2_500,
-                record_bytes: 300,
-                distinct_keys: 40,
-            },
-            ProducerConfig {
-                name: "iot".into(),
-                records_per_sec: 400,
-                record_bytes: 3_000,
-                distinct_keys: 5,
-            },
+            ProducerConfig::steady("web", 2_500, 300, 40),
+            ProducerConfig::steady("iot", 400, 3_000, 5),
         ],
         ..SimConfig::default()
     };
@@ -395,4 +384,160 @@ fn runs_are_identical_natively_and_in_wasm() {
     let digest: [u8; 16] = Md5::digest(text.as_bytes()).into();
     let hex: String = digest.iter().map(|b| alloc::format!("{b:02x}")).collect();
     assert_eq!(hex, "6cfdfbe9b6dc0cceb931d08979894278");
+}
+
+fn one_shard_with(producer: ProducerConfig) -> Simulation {
+    let config = SimConfig {
+        shard_count: 1,
+        producers: vec![producer],
+        ..SimConfig::default()
+    };
+    Simulation::new(config).expect("valid config")
+}
+
+fn totals(sim: &Simulation) -> ProducerTotals {
+    sim.producers().next().expect("one producer").1
+}
+
+#[test]
+fn put_records_batches_by_size_and_linger() {
+    use crate::producer::ClientStyle;
+    let producer = ProducerConfig {
+        client: ClientStyle::PutRecords {
+            batch_max_records: 100,
+            linger_ms: 50,
+        },
+        ..ProducerConfig::steady("batcher", 1_000, 100, 1_000)
+    };
+    let mut sim = one_shard_with(producer);
+    sim.advance_to(SimTime::from_millis(9_999));
+    let t = totals(&sim);
+    // At 1,000 records/s the 50 ms linger ends before a batch reaches 100 records, so each call carries
+    // 50 records: 200 batches in 10 s, of which the last is still lingering.
+    assert_eq!(t.attempted, 10_000);
+    assert_eq!(t.accepted, 9_950, "the last 50 ms batch is still lingering");
+    assert_eq!(t.api_calls, 199);
+    assert_eq!(t.kinesis_records, 9_950);
+}
+
+#[test]
+fn the_kpl_aggregates_many_user_records_into_few_kinesis_records() {
+    use crate::producer::{ClientStyle, KplConfig};
+    // Facts sheet 1.18: 1,000 records/s of 512 B on one shard become about 10 aggregated records/s of
+    // about 50 KB (AggregationMaxSize 51,200). A 1 s buffer time lets aggregates fill up.
+    let kpl = KplConfig {
+        record_max_buffered_time_ms: 1_000,
+        ..KplConfig::default()
+    };
+    let producer = ProducerConfig {
+        client: ClientStyle::Kpl(kpl),
+        ..ProducerConfig::steady("kpl", 1_000, 512, 1_000)
+    };
+    let mut sim = one_shard_with(producer);
+    sim.advance_to(SimTime::from_millis(10_500));
+    let shard = &shards(&sim)[0];
+    let second = shard.metrics.second(5);
+    assert!((10..=12).contains(&second.incoming_records), "{second:?}");
+    assert!(
+        second.incoming_bytes > 500_000 && second.incoming_bytes < 560_000,
+        "{second:?}"
+    );
+    // Each stored record is a real KPL aggregate: it de-aggregates into its user records, in order.
+    let record = shard.records().nth(3).expect("aggregates were written");
+    assert!(
+        record.size_bytes() <= 51_200 + 10,
+        "{}",
+        record.size_bytes()
+    );
+    let user_records =
+        crate::kpl::deaggregate(&record.data.to_bytes()).expect("an aggregated record");
+    assert!(user_records.len() > 90, "{}", user_records.len());
+    assert!(user_records.iter().all(|u| u.data.len() == 512));
+    assert_eq!(
+        user_records[0].partition_key, record.partition_key,
+        "the outer key is the first user record's"
+    );
+    let t = totals(&sim);
+    assert_eq!(
+        t.throttled, 0,
+        "1,000 records/s fit one shard when aggregated"
+    );
+    assert!(t.kinesis_records * 50 < t.accepted, "{t:?}");
+}
+
+#[test]
+fn retries_with_backoff_recover_throttled_records() {
+    use crate::producer::RetryPolicy;
+    let plain = one_shard_with(ProducerConfig::steady("p", 1_200, 10, 1_000));
+    let retrying = one_shard_with(ProducerConfig {
+        retry: RetryPolicy::SDK_STANDARD,
+        ..ProducerConfig::steady("p", 1_200, 10, 1_000)
+    });
+    let run = |mut sim: Simulation| {
+        sim.advance_to(SimTime::from_secs(20));
+        totals(&sim)
+    };
+    let (plain, retrying) = (run(plain), run(retrying));
+    assert_eq!(
+        plain.dropped, plain.throttled,
+        "without retries every throttled record is lost"
+    );
+    assert!(
+        retrying.retried > 0 && retrying.latency_ms_max > 0,
+        "{retrying:?}"
+    );
+    // The shard takes 1,000 records/s whatever the client does; retries only move records in time.
+    assert!(
+        retrying.accepted <= 20_001 && retrying.accepted >= plain.accepted,
+        "{retrying:?} vs {plain:?}"
+    );
+    assert!(
+        retrying.throttled > plain.throttled,
+        "retries are throttled too: {retrying:?}"
+    );
+}
+
+#[test]
+fn a_lost_answer_makes_the_client_write_a_duplicate() {
+    use crate::producer::RetryPolicy;
+    let producer = ProducerConfig {
+        retry: RetryPolicy::SDK_STANDARD,
+        timeout_percent: 10,
+        ..ProducerConfig::steady("p", 200, 10, 1_000)
+    };
+    let mut sim = one_shard_with(producer);
+    sim.advance_to(SimTime::from_secs(10));
+    let t = totals(&sim);
+    let stored = shards(&sim)[0].metrics.totals.incoming_records;
+    // Kinesis does not deduplicate: every copy is a record in the stream.
+    assert_eq!(stored, t.accepted + t.duplicates);
+    assert!(
+        (120..=280).contains(&t.duplicates),
+        "about 10 % of 2,000 records: {t:?}"
+    );
+}
+
+#[test]
+fn a_spike_throttles_only_while_it_lasts() {
+    use crate::workload::RateProfile;
+    let producer = ProducerConfig {
+        rate: RateProfile::Spike {
+            base: 500,
+            peak: 3_000,
+            start_ms: 5_000,
+            duration_ms: 2_000,
+        },
+        ..ProducerConfig::steady("p", 0, 10, 1_000)
+    };
+    let mut sim = one_shard_with(producer);
+    sim.advance_to(SimTime::from_secs(10));
+    let throttled: Vec<u64> = (0..10)
+        .map(|s| shard_second(&sim, s).write_provisioned_throughput_exceeded)
+        .collect();
+    assert_eq!(throttled[..5], [0; 5]);
+    assert!(
+        throttled[5] > 1_500 && throttled[6] > 1_500,
+        "{throttled:?}"
+    );
+    assert_eq!(throttled[8..], [0; 2]);
 }

@@ -147,10 +147,7 @@ fn records_read_back_in_order_with_every_iterator_type() {
         let out = k.get_records(now, &it, None).expect("records");
         out.records
             .iter()
-            .map(|r| match &r.data {
-                Payload::Bytes(b) => b.clone(),
-                Payload::Synthetic { .. } => Vec::new(),
-            })
+            .map(|r| r.data.to_bytes())
             .collect::<Vec<_>>()
     };
     assert_eq!(
