@@ -9,11 +9,7 @@ fn transcript(config: SimConfig) -> String {
     let mut out = String::new();
     for step in 1..=20u64 {
         if step == 10 {
-            sim.apply(Command::SetProducerRate {
-                producer: 1,
-                records_per_sec: 4_000,
-            })
-            .expect("valid rate");
+            sim.apply(Command::SetProducerRate { producer: 1, records_per_sec: 4_000 }).expect("valid rate");
         }
         sim.advance_to(SimTime::from_millis(step * 750));
         while let Some(event) = sim.poll_event() {
@@ -25,12 +21,7 @@ fn transcript(config: SimConfig) -> String {
             writeln!(out, "{} {bucket:?}", shard.id).expect("writing to a String");
         }
         if let Some(last) = shard.records().last() {
-            writeln!(
-                out,
-                "{} last {} {}",
-                shard.id, last.partition_key, last.sequence_number
-            )
-            .expect("writing");
+            writeln!(out, "{} last {} {}", shard.id, last.partition_key, last.sequence_number).expect("writing");
         }
     }
     out
@@ -40,10 +31,7 @@ fn config(seed: u64) -> SimConfig {
     SimConfig {
         seed,
         shard_count: 3,
-        producers: vec![
-            ProducerConfig::steady("web", 1_200, 300, 50),
-            ProducerConfig::steady("mobile", 800, 2_000, 7),
-        ],
+        producers: vec![ProducerConfig::steady("web", 1_200, 300, 50), ProducerConfig::steady("mobile", 800, 2_000, 7)],
         ..SimConfig::default()
     }
 }
@@ -51,10 +39,7 @@ fn config(seed: u64) -> SimConfig {
 #[test]
 fn the_same_seed_gives_byte_identical_transcripts() {
     let first = transcript(config(2026));
-    assert!(
-        first.contains("write-throttled"),
-        "the scenario should throttle:\n{first}"
-    );
+    assert!(first.contains("write-throttled"), "the scenario should throttle:\n{first}");
     assert_eq!(first, transcript(config(2026)));
 }
 
@@ -71,12 +56,7 @@ fn cloning_a_simulation_forks_an_identical_future() {
     a.advance_to(SimTime::from_secs(6));
     b.advance_to(SimTime::from_secs(6));
     let totals = |s: &Simulation| {
-        s.stream()
-            .expect("the scenario stream")
-            .shards()
-            .iter()
-            .map(|sh| sh.metrics.totals)
-            .collect::<Vec<_>>()
+        s.stream().expect("the scenario stream").shards().iter().map(|sh| sh.metrics.totals).collect::<Vec<_>>()
     };
     assert_eq!(totals(&a), totals(&b));
 }

@@ -9,9 +9,7 @@
 use proptest::prelude::*;
 use shardlab_engine::hash_range::HASH_KEY_MAX;
 use shardlab_engine::kinesis::{CreateStreamInput, PutRecordInput};
-use shardlab_engine::{
-    Kinesis, KinesisConfig, Payload, ShardId, SimDuration, SimTime, StreamMode, StreamsErrorKind,
-};
+use shardlab_engine::{Kinesis, KinesisConfig, Payload, ShardId, SimDuration, SimTime, StreamMode, StreamsErrorKind};
 use std::collections::BTreeMap;
 
 #[derive(Clone, Debug)]
@@ -49,10 +47,7 @@ struct Accepted {
 }
 
 fn service(shards: u32) -> Kinesis {
-    let mut k = Kinesis::new(KinesisConfig {
-        transition_delay_ms: 0,
-        ..KinesisConfig::default()
-    });
+    let mut k = Kinesis::new(KinesisConfig { transition_delay_ms: 0, ..KinesisConfig::default() });
     let input = CreateStreamInput {
         name: "m".into(),
         shard_count: Some(shards),
@@ -68,10 +63,7 @@ fn service(shards: u32) -> Kinesis {
 /// The model's decision: would this put fit the shard's last second of accepted puts?
 fn model_accepts(accepted: &[Accepted], shard: ShardId, at: SimTime, bytes: u64) -> bool {
     // `accepted` is in time order, so the last second is a suffix of it.
-    let recent = accepted
-        .iter()
-        .rev()
-        .take_while(|a| at.saturating_since(a.at) < SimDuration::SECOND);
+    let recent = accepted.iter().rev().take_while(|a| at.saturating_since(a.at) < SimDuration::SECOND);
     let window = recent.filter(|a| a.shard == shard);
     let (count, total) = window.fold((0u64, 0u64), |(c, b), a| (c + 1, b + a.bytes));
     count < 1_000 && total + bytes <= 1_048_576
@@ -84,10 +76,7 @@ fn check_invariants(k: &Kinesis, accepted: &[Accepted]) -> Result<(), TestCaseEr
     prop_assert_eq!(open.first().map(|r| r.starting_hash_key), Some(0));
     prop_assert_eq!(open.last().map(|r| r.ending_hash_key), Some(HASH_KEY_MAX));
     for pair in open.windows(2) {
-        prop_assert_eq!(
-            pair[0].ending_hash_key.checked_add(1),
-            Some(pair[1].starting_hash_key)
-        );
+        prop_assert_eq!(pair[0].ending_hash_key.checked_add(1), Some(pair[1].starting_hash_key));
     }
     let mut stored: BTreeMap<ShardId, Vec<(String, SimTime, u64)>> = BTreeMap::new();
     for shard in stream.shards() {
@@ -113,21 +102,12 @@ fn check_invariants(k: &Kinesis, accepted: &[Accepted]) -> Result<(), TestCaseEr
                 shard.id
             );
         }
-        stored.insert(
-            shard.id,
-            records
-                .iter()
-                .map(|r| (r.partition_key.clone(), r.arrival, r.size_bytes()))
-                .collect(),
-        );
+        stored.insert(shard.id, records.iter().map(|r| (r.partition_key.clone(), r.arrival, r.size_bytes())).collect());
     }
     // Every accepted record is stored exactly once, in the shard it was routed to, in acceptance order.
     let mut expected: BTreeMap<ShardId, Vec<(String, SimTime, u64)>> = BTreeMap::new();
     for a in accepted {
-        expected
-            .entry(a.shard)
-            .or_default()
-            .push((a.key.clone(), a.at, a.bytes));
+        expected.entry(a.shard).or_default().push((a.key.clone(), a.at, a.bytes));
     }
     for (shard, records) in &expected {
         prop_assert_eq!(stored.get(shard), Some(records), "{}", shard);
@@ -148,10 +128,7 @@ fn put_and_compare(
     let now = *now;
     let key = format!("user-{key}");
     let stream = k.stream("m").expect("exists");
-    let shard = stream
-        .shard_for_hash_key(shardlab_engine::partition_key::hash_key(&key))
-        .expect("tiled")
-        .id;
+    let shard = stream.shard_for_hash_key(shardlab_engine::partition_key::hash_key(&key)).expect("tiled").id;
     let size = u64::from(bytes) + key.len() as u64;
     let expect_ok = model_accepts(accepted, shard, now, size);
     let input = PutRecordInput {
@@ -163,19 +140,10 @@ fn put_and_compare(
         Ok(out) => {
             prop_assert!(expect_ok, "the engine accepted what the model refuses");
             prop_assert_eq!(out.shard_id, shard);
-            accepted.push(Accepted {
-                shard,
-                key,
-                at: now,
-                bytes: size,
-            });
+            accepted.push(Accepted { shard, key, at: now, bytes: size });
         }
         Err(e) => {
-            prop_assert!(
-                !expect_ok,
-                "the engine refused what the model accepts: {}",
-                e
-            );
+            prop_assert!(!expect_ok, "the engine refused what the model accepts: {}", e);
             prop_assert_eq!(e.kind, StreamsErrorKind::ProvisionedThroughputExceeded);
         }
     }

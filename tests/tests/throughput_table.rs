@@ -13,18 +13,10 @@ fn steady_second(shards: u32, rate: u32, record_bytes: u32) -> (u64, u64) {
     };
     let mut sim = Simulation::new(config).expect("valid");
     sim.advance_to(SimTime::from_secs(7));
-    let buckets: Vec<_> = sim
-        .stream()
-        .expect("the scenario stream")
-        .shards()
-        .iter()
-        .map(|s| s.metrics.second(5))
-        .collect();
+    let buckets: Vec<_> =
+        sim.stream().expect("the scenario stream").shards().iter().map(|s| s.metrics.second(5)).collect();
     let accepted = buckets.iter().map(|b| b.incoming_records).sum();
-    let throttled = buckets
-        .iter()
-        .map(|b| b.write_provisioned_throughput_exceeded)
-        .sum();
+    let throttled = buckets.iter().map(|b| b.write_provisioned_throughput_exceeded).sum();
     (accepted, throttled)
 }
 
@@ -42,11 +34,7 @@ fn record_limit_table() {
         ((4, 8_000, 100), (4_000, 4_000)),
     ];
     for ((shards, rate, bytes), expected) in table {
-        assert_eq!(
-            steady_second(shards, rate, bytes),
-            expected,
-            "{shards} shards, {rate} rec/s of {bytes} B"
-        );
+        assert_eq!(steady_second(shards, rate, bytes), expected, "{shards} shards, {rate} rec/s of {bytes} B");
     }
 }
 

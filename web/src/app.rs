@@ -16,17 +16,14 @@ use yew::prelude::*;
 const FRAME_INTERVAL_MS: u32 = 50;
 
 fn wall_now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or_else(js_sys::Date::now, |p| p.now())
+    web_sys::window().and_then(|w| w.performance()).map_or_else(js_sys::Date::now, |p| p.now())
 }
 
 /// The whole page.
 #[component]
 pub fn App() -> Html {
     // The default settings are valid by construction; a test in `runner` runs them.
-    let runner =
-        use_mut_ref(|| Runner::new(Settings::default()).expect("default settings are valid"));
+    let runner = use_mut_ref(|| Runner::new(Settings::default()).expect("default settings are valid"));
     let playing = use_state(|| false);
     let speed = use_state(|| 1u32);
     let error = use_state(|| None::<String>);
@@ -58,9 +55,7 @@ pub fn App() -> Html {
     let on_step = {
         let (runner, redraw) = (runner.clone(), redraw.clone());
         Callback::from(move |_: MouseEvent| {
-            runner
-                .borrow_mut()
-                .advance_by(SimDuration::SECOND, u32::MAX);
+            runner.borrow_mut().advance_by(SimDuration::SECOND, u32::MAX);
             redraw.force_update();
         })
     };
@@ -104,11 +99,7 @@ pub fn App() -> Html {
     let on_slider = {
         let set_rate = set_rate.clone();
         Callback::from(move |e: InputEvent| {
-            if let Ok(v) = e
-                .target_unchecked_into::<HtmlInputElement>()
-                .value()
-                .parse::<u64>()
-            {
+            if let Ok(v) = e.target_unchecked_into::<HtmlInputElement>().value().parse::<u64>() {
                 set_rate.emit(v);
             }
         })
@@ -130,11 +121,7 @@ pub fn App() -> Html {
     let now_ms = r.sim().now().as_millis();
     let views = r.shard_views();
     let log: Vec<_> = r.log().rev().cloned().collect();
-    let (_, producer) = r
-        .sim()
-        .producers()
-        .next()
-        .map_or_else(Default::default, |(c, t)| (c.clone(), t));
+    let (_, producer) = r.sim().producers().next().map_or_else(Default::default, |(c, t)| (c.clone(), t));
     let throttled_total: u64 = views.iter().map(|v| v.throttled_total).sum();
     let any_over = views.iter().any(|v| v.load == Load::Throttled);
     let capacity = u64::from(settings.shard_count) * 1_000;

@@ -14,11 +14,7 @@ pub const TIMERS_PER_FRAME_MAX: u32 = 400_000;
 
 /// How far simulated time should move for `wall_delta_ms` of real time at `speed`.
 pub fn sim_delta(wall_delta_ms: f64, speed: u32) -> SimDuration {
-    let wall_ms = if wall_delta_ms.is_finite() {
-        wall_delta_ms.clamp(0.0, WALL_DELTA_MAX_MS)
-    } else {
-        0.0
-    };
+    let wall_ms = if wall_delta_ms.is_finite() { wall_delta_ms.clamp(0.0, WALL_DELTA_MAX_MS) } else { 0.0 };
     // Microseconds; the product is at most 250,000 * 300, far inside u64 and exact in f64.
     SimDuration((wall_ms * 1_000.0 * f64::from(speed)).round() as u64)
 }
@@ -43,9 +39,6 @@ mod tests {
         assert_eq!(sim_delta(60_000.0, 1), SimDuration::from_millis(250));
         assert_eq!(sim_delta(-5.0, 10), SimDuration::ZERO);
         assert_eq!(sim_delta(f64::NAN, 10), SimDuration::ZERO);
-        assert_eq!(
-            frame_target(SimTime::from_secs(1), 100.0, 2),
-            SimTime::from_millis(1_200)
-        );
+        assert_eq!(frame_target(SimTime::from_secs(1), 100.0, 2), SimTime::from_millis(1_200));
     }
 }

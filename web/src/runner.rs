@@ -4,9 +4,7 @@
 use crate::format::{records_per_sec, thousands};
 use shardlab_engine::limits::{SHARD_WRITE_BYTES_PER_SEC, SHARD_WRITE_RECORDS_PER_SEC};
 use shardlab_engine::throttle::WriteLimit;
-use shardlab_engine::{
-    Advance, Command, ConfigError, Event, ProducerConfig, SimConfig, SimDuration, Simulation,
-};
+use shardlab_engine::{Advance, Command, ConfigError, Event, ProducerConfig, SimConfig, SimDuration, Simulation};
 use std::collections::VecDeque;
 
 /// Lines the event log keeps.
@@ -33,12 +31,7 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Self {
-            seed: 42,
-            shard_count: 2,
-            records_per_sec: 500,
-            record_bytes: 512,
-        }
+        Self { seed: 42, shard_count: 2, records_per_sec: 500, record_bytes: 512 }
     }
 }
 
@@ -48,12 +41,7 @@ impl Settings {
         SimConfig {
             seed: self.seed,
             shard_count: self.shard_count,
-            producers: vec![ProducerConfig::steady(
-                "clickstream",
-                self.records_per_sec,
-                self.record_bytes,
-                10_000,
-            )],
+            producers: vec![ProducerConfig::steady("clickstream", self.records_per_sec, self.record_bytes, 10_000)],
             ..SimConfig::default()
         }
     }
@@ -61,23 +49,12 @@ impl Settings {
     /// Every problem with these settings, including the playground's own bounds.
     pub fn validate(self) -> Result<SimConfig, ConfigError> {
         let config = self.to_config();
-        let mut problems = config
-            .validate()
-            .err()
-            .map(|e| e.problems)
-            .unwrap_or_default();
+        let mut problems = config.validate().err().map(|e| e.problems).unwrap_or_default();
         if self.shard_count > SHARDS_MAX {
             problems.retain(|p| !p.contains("shards;"));
-            problems.push(format!(
-                "The playground shows 1 to {SHARDS_MAX} shards; {} is too many.",
-                self.shard_count
-            ));
+            problems.push(format!("The playground shows 1 to {SHARDS_MAX} shards; {} is too many.", self.shard_count));
         }
-        if problems.is_empty() {
-            Ok(config)
-        } else {
-            Err(ConfigError { problems })
-        }
+        if problems.is_empty() { Ok(config) } else { Err(ConfigError { problems }) }
     }
 }
 
@@ -133,11 +110,7 @@ impl Runner {
     /// A run from `settings`, or every problem with them.
     pub fn new(settings: Settings) -> Result<Self, ConfigError> {
         let sim = Simulation::new(settings.validate()?)?;
-        let mut runner = Self {
-            sim,
-            settings,
-            log: VecDeque::new(),
-        };
+        let mut runner = Self { sim, settings, log: VecDeque::new() };
         runner.drain_events();
         Ok(runner)
     }
@@ -160,10 +133,7 @@ impl Runner {
 
     /// Changes the producer rate from now on. On error nothing changes.
     pub fn set_rate(&mut self, records_per_sec: u32) -> Result<(), ConfigError> {
-        self.sim.apply(Command::SetProducerRate {
-            producer: 0,
-            records_per_sec,
-        })?;
+        self.sim.apply(Command::SetProducerRate { producer: 0, records_per_sec })?;
         self.settings.records_per_sec = records_per_sec;
         Ok(())
     }
@@ -171,9 +141,7 @@ impl Runner {
     /// Moves simulated time forward by `delta`, handling at most `timers_max` engine timers.
     /// Returns false if the budget ran out (the page cannot keep up with the chosen speed).
     pub fn advance_by(&mut self, delta: SimDuration, timers_max: u32) -> bool {
-        let outcome = self
-            .sim
-            .advance_to_bounded(self.sim.now() + delta, timers_max);
+        let outcome = self.sim.advance_to_bounded(self.sim.now() + delta, timers_max);
         self.drain_events();
         outcome == Advance::Reached
     }
@@ -191,9 +159,7 @@ impl Runner {
             .iter()
             .filter(|shard| shard.is_open())
             .map(|shard| {
-                let bucket = last_second
-                    .map(|s| shard.metrics.second(s))
-                    .unwrap_or_default();
+                let bucket = last_second.map(|s| shard.metrics.second(s)).unwrap_or_default();
                 let near = bucket.incoming_records * 10 >= SHARD_WRITE_RECORDS_PER_SEC * 8
                     || bucket.incoming_bytes * 10 >= SHARD_WRITE_BYTES_PER_SEC * 8;
                 let load = if bucket.write_provisioned_throughput_exceeded > 0 {
@@ -232,11 +198,7 @@ impl Runner {
 pub fn explain(event: &Event) -> Option<LogLine> {
     let at_ms = event.at().as_millis();
     match event {
-        Event::StreamCreated {
-            stream_name,
-            shard_count,
-            ..
-        } => Some(LogLine {
+        Event::StreamCreated { stream_name, shard_count, .. } => Some(LogLine {
             at_ms,
             text: format!(
                 "Stream {stream_name} is ready with {shard_count} shards: it can take {} and {} of writes.",
@@ -245,13 +207,7 @@ pub fn explain(event: &Event) -> Option<LogLine> {
             ),
             is_warning: false,
         }),
-        Event::WriteThrottled {
-            shard_id,
-            throttled_records,
-            accepted_records,
-            limit,
-            ..
-        } => {
+        Event::WriteThrottled { shard_id, throttled_records, accepted_records, limit, .. } => {
             let limit = match limit {
                 WriteLimit::Records => "1,000 records/s",
                 WriteLimit::Bytes => "1 MiB/s",
@@ -288,61 +244,38 @@ mod tests {
         let views = runner.shard_views();
         assert_eq!(views.len(), 2);
         assert_eq!(views.iter().map(|v| v.records_per_sec).sum::<u64>(), 500);
-        assert!(
-            views
-                .iter()
-                .all(|v| v.load == Load::Normal && v.throttled_total == 0)
-        );
+        assert!(views.iter().all(|v| v.load == Load::Normal && v.throttled_total == 0));
         assert_eq!(views[0].key_space_ppm, 500_000);
     }
 
     #[test]
     fn one_shard_over_the_limit_throttles_and_explains_why() {
-        let runner = run(
-            Settings {
-                shard_count: 1,
-                records_per_sec: 1_500,
-                ..Settings::default()
-            },
-            2,
-        );
+        let runner = run(Settings { shard_count: 1, records_per_sec: 1_500, ..Settings::default() }, 2);
         let view = &runner.shard_views()[0];
         assert_eq!(view.load, Load::Throttled);
         assert_eq!((view.records_per_sec, view.throttled_per_sec), (1_000, 500));
-        let warning = runner
-            .log()
-            .find(|l| l.is_warning)
-            .expect("a throttling line");
-        assert!(warning.text.starts_with("Shard shardId-000000000000 is over its write limit (1,000 records/s): 500 of 1,500 puts"), "{}", warning.text);
+        let warning = runner.log().find(|l| l.is_warning).expect("a throttling line");
+        assert!(
+            warning
+                .text
+                .starts_with("Shard shardId-000000000000 is over its write limit (1,000 records/s): 500 of 1,500 puts"),
+            "{}",
+            warning.text
+        );
         assert!(warning.text.contains("Add shards"));
     }
 
     #[test]
     fn near_the_limit_is_flagged_before_throttling() {
-        let runner = run(
-            Settings {
-                shard_count: 1,
-                records_per_sec: 850,
-                ..Settings::default()
-            },
-            2,
-        );
+        let runner = run(Settings { shard_count: 1, records_per_sec: 850, ..Settings::default() }, 2);
         assert_eq!(runner.shard_views()[0].load, Load::NearLimit);
     }
 
     #[test]
     fn bad_settings_are_refused_and_keep_the_run() {
         let mut runner = run(Settings::default(), 2);
-        let error = runner
-            .restart(Settings {
-                shard_count: 65,
-                ..Settings::default()
-            })
-            .expect_err("too many shards");
-        assert_eq!(
-            error.problems,
-            ["The playground shows 1 to 64 shards; 65 is too many."]
-        );
+        let error = runner.restart(Settings { shard_count: 65, ..Settings::default() }).expect_err("too many shards");
+        assert_eq!(error.problems, ["The playground shows 1 to 64 shards; 65 is too many."]);
         assert_eq!(runner.sim().now().as_secs(), 2, "the run goes on untouched");
         assert!(runner.set_rate(5_000_000).is_err());
         assert_eq!(runner.settings().records_per_sec, 500);
@@ -350,18 +283,8 @@ mod tests {
 
     #[test]
     fn the_log_is_bounded() {
-        let runner = run(
-            Settings {
-                shard_count: 1,
-                records_per_sec: 1_200,
-                ..Settings::default()
-            },
-            400,
-        );
+        let runner = run(Settings { shard_count: 1, records_per_sec: 1_200, ..Settings::default() }, 400);
         assert_eq!(runner.log().count(), LOG_LINES_MAX);
-        assert!(
-            runner.log().all(|l| l.is_warning),
-            "the oldest line (stream ready) was dropped"
-        );
+        assert!(runner.log().all(|l| l.is_warning), "the oldest line (stream ready) was dropped");
     }
 }

@@ -14,15 +14,9 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 /// A fresh element to mount a component in.
 fn mount_point() -> Element {
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .expect("a browser document");
+    let document = web_sys::window().and_then(|w| w.document()).expect("a browser document");
     let root = document.create_element("div").expect("create div");
-    document
-        .body()
-        .expect("body")
-        .append_child(&root)
-        .expect("append");
+    document.body().expect("body").append_child(&root).expect("append");
     root
 }
 
@@ -32,9 +26,7 @@ async fn settle() {
 }
 
 fn query(root: &Element, selector: &str) -> Element {
-    root.query_selector(selector)
-        .expect("valid selector")
-        .unwrap_or_else(|| panic!("no {selector}"))
+    root.query_selector(selector).expect("valid selector").unwrap_or_else(|| panic!("no {selector}"))
 }
 
 fn throttled_view() -> ShardView {
@@ -54,43 +46,20 @@ async fn shard_card_shows_throttling_in_words_and_meters() {
     let root = mount_point();
     yew::Renderer::<ShardCard>::with_root_and_props(
         root.clone(),
-        shardlab_web::components::ShardCardProps {
-            view: throttled_view(),
-        },
+        shardlab_web::components::ShardCardProps { view: throttled_view() },
     )
     .render();
     settle().await;
-    assert_eq!(
-        query(&root, "h3").text_content().as_deref(),
-        Some("shardId-000000000001")
-    );
-    assert_eq!(
-        query(&root, "[data-testid=shard-state]")
-            .text_content()
-            .as_deref(),
-        Some("✖ throttled")
-    );
-    assert!(
-        query(&root, "[data-testid=shard]")
-            .class_list()
-            .contains("over")
-    );
+    assert_eq!(query(&root, "h3").text_content().as_deref(), Some("shardId-000000000001"));
+    assert_eq!(query(&root, "[data-testid=shard-state]").text_content().as_deref(), Some("✖ throttled"));
+    assert!(query(&root, "[data-testid=shard]").class_list().contains("over"));
     // 1,000 of a 2,000 rec/s scale is half the track; the 500 rejected take the next quarter.
-    let accepted = query(&root, ".meter-accepted")
-        .get_attribute("style")
-        .unwrap_or_default();
-    let rejected = query(&root, ".meter-rejected")
-        .get_attribute("style")
-        .unwrap_or_default();
+    let accepted = query(&root, ".meter-accepted").get_attribute("style").unwrap_or_default();
+    let rejected = query(&root, ".meter-rejected").get_attribute("style").unwrap_or_default();
     assert_eq!(accepted, "width:50.0%");
     assert_eq!(rejected, "left:50.0%;width:25.0%");
-    let footer = query(&root, "[data-testid=shard-throttled]")
-        .text_content()
-        .unwrap_or_default();
-    assert!(
-        footer.contains("500 rejected/s") && footer.contains("1,500 rejected in all"),
-        "{footer}"
-    );
+    let footer = query(&root, "[data-testid=shard-throttled]").text_content().unwrap_or_default();
+    assert!(footer.contains("500 rejected/s") && footer.contains("1,500 rejected in all"), "{footer}");
 }
 
 #[wasm_bindgen_test]
@@ -98,26 +67,18 @@ async fn app_steps_one_second_and_applies_a_rate_past_the_limit() {
     let root = mount_point();
     yew::Renderer::<App>::with_root(root.clone()).render();
     settle().await;
-    assert_eq!(
-        root.query_selector_all("[data-testid=shard]")
-            .expect("selector")
-            .length(),
-        2
-    );
+    assert_eq!(root.query_selector_all("[data-testid=shard]").expect("selector").length(), 2);
     let clock = || query(&root, "[data-testid=sim-clock]").get_attribute("data-ms");
     assert_eq!(clock().as_deref(), Some("0"));
 
     // Raise the rate to 5,000 records/s: more than two shards can take.
-    let rate: web_sys::HtmlInputElement =
-        query(&root, "#producer-rate").dyn_into().expect("an input");
+    let rate: web_sys::HtmlInputElement = query(&root, "#producer-rate").dyn_into().expect("an input");
     rate.set_value("5000");
     let event = web_sys::InputEvent::new("input").expect("an input event");
     rate.dispatch_event(&event).expect("dispatch");
     settle().await;
 
-    let step: HtmlElement = query(&root, "button[aria-label=Step]")
-        .dyn_into()
-        .expect("a button");
+    let step: HtmlElement = query(&root, "button[aria-label=Step]").dyn_into().expect("a button");
     step.click();
     settle().await;
     step.click();
@@ -127,17 +88,9 @@ async fn app_steps_one_second_and_applies_a_rate_past_the_limit() {
         .get_attribute("data-value")
         .and_then(|v| v.parse().ok())
         .expect("a number");
-    assert!(
-        throttled > 4_000,
-        "5,000/s into 2,000/s of capacity for 2 s rejects about 6,000, got {throttled}"
-    );
-    let log = query(&root, "[data-testid=event-log]")
-        .text_content()
-        .unwrap_or_default();
-    assert!(
-        log.contains("is over its write limit (1,000 records/s)"),
-        "{log}"
-    );
+    assert!(throttled > 4_000, "5,000/s into 2,000/s of capacity for 2 s rejects about 6,000, got {throttled}");
+    let log = query(&root, "[data-testid=event-log]").text_content().unwrap_or_default();
+    assert!(log.contains("is over its write limit (1,000 records/s)"), "{log}");
 }
 
 #[wasm_bindgen_test]
@@ -145,25 +98,13 @@ async fn a_bad_shard_count_is_explained_and_the_run_kept() {
     let root = mount_point();
     yew::Renderer::<App>::with_root(root.clone()).render();
     settle().await;
-    let shards: web_sys::HtmlInputElement =
-        query(&root, "#shard-count").dyn_into().expect("an input");
+    let shards: web_sys::HtmlInputElement = query(&root, "#shard-count").dyn_into().expect("an input");
     shards.set_value("500");
     let change = web_sys::Event::new("change").expect("a change event");
     shards.dispatch_event(&change).expect("dispatch");
     settle().await;
-    let error = query(&root, "#shard-count-error")
-        .text_content()
-        .unwrap_or_default();
+    let error = query(&root, "#shard-count-error").text_content().unwrap_or_default();
     assert_eq!(error, "Shards must be a whole number from 1 to 64.");
-    assert_eq!(
-        shards.value(),
-        "500",
-        "what the learner typed stays in the field"
-    );
-    assert_eq!(
-        root.query_selector_all("[data-testid=shard]")
-            .expect("selector")
-            .length(),
-        2
-    );
+    assert_eq!(shards.value(), "500", "what the learner typed stays in the field");
+    assert_eq!(root.query_selector_all("[data-testid=shard]").expect("selector").length(), 2);
 }

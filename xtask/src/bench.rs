@@ -16,22 +16,9 @@ pub(crate) fn run(ctx: &Ctx) -> Result<(), String> {
     ctx.run(&mut api)?;
     println!("== wasm32 in Node (wasm-bindgen-test-runner) ==");
     let mut wasm = ctx.command("cargo");
-    wasm.args([
-        "bench",
-        "-p",
-        "shardlab-engine",
-        "--bench",
-        "wasm",
-        "--target",
-        WASM_TARGET,
-    ]);
+    wasm.args(["bench", "-p", "shardlab-engine", "--bench", "wasm", "--target", WASM_TARGET]);
     // Without a browser driver variable the runner uses Node.
-    for var in [
-        "CHROMEDRIVER",
-        "GECKODRIVER",
-        "SAFARIDRIVER",
-        "WASM_BINDGEN_USE_BROWSER",
-    ] {
+    for var in ["CHROMEDRIVER", "GECKODRIVER", "SAFARIDRIVER", "WASM_BINDGEN_USE_BROWSER"] {
         wasm.env_remove(var);
     }
     ctx.run(&mut wasm)

@@ -26,8 +26,7 @@ impl Ctx {
             .to_path_buf();
         let cargo_home = match env::var_os("CARGO_HOME") {
             Some(home) => PathBuf::from(home),
-            None => PathBuf::from(env::var_os("HOME").ok_or("neither CARGO_HOME nor HOME is set")?)
-                .join(".cargo"),
+            None => PathBuf::from(env::var_os("HOME").ok_or("neither CARGO_HOME nor HOME is set")?).join(".cargo"),
         };
         let cargo_bin = cargo_home.join("bin");
         // node_modules/.bin comes first so that Trunk finds npm's wasm-opt (binaryen 132) before
@@ -35,11 +34,7 @@ impl Ctx {
         let mut dirs = vec![root.join("node_modules").join(".bin"), cargo_bin.clone()];
         dirs.extend(env::split_paths(&env::var_os("PATH").unwrap_or_default()));
         let path = env::join_paths(dirs).map_err(|err| format!("cannot build PATH: {err}"))?;
-        Ok(Self {
-            root,
-            cargo_bin,
-            path,
-        })
+        Ok(Self { root, cargo_bin, path })
     }
 
     /// A command that runs in the repository root with our PATH (which is also used to find
@@ -54,29 +49,17 @@ impl Ctx {
     pub(crate) fn run(&self, command: &mut Command) -> Result<(), String> {
         let shown = show(command);
         println!("  $ {shown}");
-        let status = command
-            .status()
-            .map_err(|err| format!("cannot start `{shown}`: {err}"))?;
-        if status.success() {
-            Ok(())
-        } else {
-            Err(format!("`{shown}` failed ({status})"))
-        }
+        let status = command.status().map_err(|err| format!("cannot start `{shown}`: {err}"))?;
+        if status.success() { Ok(()) } else { Err(format!("`{shown}` failed ({status})")) }
     }
 
     /// Like [`Ctx::run`], but also reads the child's stdout line by line (still printing every
     /// line) and returns how many lines contain `marker`.
-    pub(crate) fn run_counting(
-        &self,
-        command: &mut Command,
-        marker: &str,
-    ) -> Result<usize, String> {
+    pub(crate) fn run_counting(&self, command: &mut Command, marker: &str) -> Result<usize, String> {
         let shown = show(command);
         println!("  $ {shown}");
-        let mut child = command
-            .stdout(Stdio::piped())
-            .spawn()
-            .map_err(|err| format!("cannot start `{shown}`: {err}"))?;
+        let mut child =
+            command.stdout(Stdio::piped()).spawn().map_err(|err| format!("cannot start `{shown}`: {err}"))?;
         let stdout = child.stdout.take().ok_or("child has no stdout pipe")?;
         let marker = marker.to_owned();
         let reader = thread::spawn(move || {
@@ -93,34 +76,19 @@ impl Ctx {
             }
             count
         });
-        let status = child
-            .wait()
-            .map_err(|err| format!("waiting for `{shown}`: {err}"))?;
-        let count = reader
-            .join()
-            .map_err(|_| "the thread reading the child's output panicked")?;
-        if status.success() {
-            Ok(count)
-        } else {
-            Err(format!("`{shown}` failed ({status})"))
-        }
+        let status = child.wait().map_err(|err| format!("waiting for `{shown}`: {err}"))?;
+        let count = reader.join().map_err(|_| "the thread reading the child's output panicked")?;
+        if status.success() { Ok(count) } else { Err(format!("`{shown}` failed ({status})")) }
     }
 
     /// Runs the command quietly and returns its stdout; fails (with its stderr) unless it exits 0.
     pub(crate) fn output(&self, command: &mut Command) -> Result<String, String> {
         let shown = show(command);
-        let out = command
-            .stdin(Stdio::null())
-            .output()
-            .map_err(|err| format!("cannot start `{shown}`: {err}"))?;
+        let out = command.stdin(Stdio::null()).output().map_err(|err| format!("cannot start `{shown}`: {err}"))?;
         if out.status.success() {
             String::from_utf8(out.stdout).map_err(|_| format!("`{shown}` printed invalid UTF-8"))
         } else {
-            Err(format!(
-                "`{shown}` failed ({}): {}",
-                out.status,
-                String::from_utf8_lossy(&out.stderr).trim()
-            ))
+            Err(format!("`{shown}` failed ({}): {}", out.status, String::from_utf8_lossy(&out.stderr).trim()))
         }
     }
 
@@ -136,16 +104,10 @@ fn show(command: &Command) -> String {
     let mut parts: Vec<String> = command
         .get_envs()
         .filter(|(key, _)| *key != "PATH")
-        .filter_map(|(key, value)| {
-            value.map(|value| format!("{}={}", key.to_string_lossy(), value.to_string_lossy()))
-        })
+        .filter_map(|(key, value)| value.map(|value| format!("{}={}", key.to_string_lossy(), value.to_string_lossy())))
         .collect();
     parts.push(command.get_program().to_string_lossy().into_owned());
-    parts.extend(
-        command
-            .get_args()
-            .map(|arg| arg.to_string_lossy().into_owned()),
-    );
+    parts.extend(command.get_args().map(|arg| arg.to_string_lossy().into_owned()));
     parts.join(" ")
 }
 
@@ -194,9 +156,6 @@ mod tests {
             .env("PATH", "/bin")
             .env("CHROMEDRIVER", "/usr/bin/chromedriver")
             .env_remove("GECKODRIVER");
-        assert_eq!(
-            show(&command),
-            "CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown"
-        );
+        assert_eq!(show(&command), "CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown");
     }
 }

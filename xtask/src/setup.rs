@@ -44,13 +44,8 @@ const WASM_BINDGEN_CLI: CargoTool = CargoTool {
 };
 
 /// 0.21.14 is the newest Trunk that builds with Rust 1.95 (0.22 needs 1.96.1).
-const TRUNK: CargoTool = CargoTool {
-    krate: "trunk",
-    version: "0.21.14",
-    bins: &["trunk"],
-    locked: true,
-    duration: "7 to 9 minutes",
-};
+const TRUNK: CargoTool =
+    CargoTool { krate: "trunk", version: "0.21.14", bins: &["trunk"], locked: true, duration: "7 to 9 minutes" };
 
 const GECKODRIVER: CargoTool = CargoTool {
     krate: "geckodriver",
@@ -95,9 +90,7 @@ fn install_web_tools(ctx: &Ctx) -> Result<(), String> {
 fn check_node(ctx: &Ctx) -> Result<(), String> {
     let need = "Node.js 20 or newer with npm is needed (npm installs wasm-opt and Playwright; \
                 the end-to-end tests run on Node's test runner)";
-    let node = ctx
-        .version_line("node")
-        .ok_or_else(|| format!("`node` was not found on PATH. {need}"))?;
+    let node = ctx.version_line("node").ok_or_else(|| format!("`node` was not found on PATH. {need}"))?;
     let major: u32 = node
         .trim_start_matches('v')
         .split('.')
@@ -107,9 +100,7 @@ fn check_node(ctx: &Ctx) -> Result<(), String> {
     if major < 20 {
         return Err(format!("found Node.js {node}. {need}"));
     }
-    let npm = ctx
-        .version_line("npm")
-        .ok_or_else(|| format!("`npm` was not found on PATH. {need}"))?;
+    let npm = ctx.version_line("npm").ok_or_else(|| format!("`npm` was not found on PATH. {need}"))?;
     println!("  ok  node {node}, npm {npm}");
     Ok(())
 }
@@ -117,10 +108,7 @@ fn check_node(ctx: &Ctx) -> Result<(), String> {
 /// The wasm32 target of the toolchain that rust-toolchain.toml selects.
 fn wasm_target(ctx: &Ctx) -> Result<(), String> {
     let installed = ctx
-        .output(
-            ctx.command("rustup")
-                .args(["target", "list", "--installed"]),
-        )
+        .output(ctx.command("rustup").args(["target", "list", "--installed"]))
         .map_err(|err| format!("cannot list the Rust targets through rustup: {err}"))?;
     if installed.lines().any(|line| line.trim() == WASM_TARGET) {
         println!("  ok  Rust target {WASM_TARGET}");
@@ -192,10 +180,7 @@ fn npm_packages(ctx: &Ctx) -> Result<(), String> {
         ctx.run(ctx.command("npm").args(["ci", "--no-audit", "--no-fund"]))?;
     } else {
         println!("  installing npm packages (no package-lock.json yet: npm install writes one)");
-        ctx.run(
-            ctx.command("npm")
-                .args(["install", "--no-audit", "--no-fund"]),
-        )?;
+        ctx.run(ctx.command("npm").args(["install", "--no-audit", "--no-fund"]))?;
     }
     match ctx.version_line("wasm-opt") {
         Some(line) if line.contains(WASM_OPT_VERSION) => Ok(()),
@@ -241,10 +226,7 @@ fn debian_packages(ctx: &Ctx) -> Result<(), String> {
             DEBIAN_PACKAGES.join(" ")
         ));
     }
-    let missing: Vec<&str> = DEBIAN_PACKAGES
-        .into_iter()
-        .filter(|package| !dpkg_installed(ctx, package))
-        .collect();
+    let missing: Vec<&str> = DEBIAN_PACKAGES.into_iter().filter(|package| !dpkg_installed(ctx, package)).collect();
     if !missing.is_empty() {
         let list = missing.join(" ");
         if !is_root(ctx) {
@@ -257,10 +239,7 @@ fn debian_packages(ctx: &Ctx) -> Result<(), String> {
         println!("  installing Debian packages: {list}");
         ctx.run(ctx.command("apt-get").arg("update"))?;
         ctx.run(
-            ctx.command("apt-get")
-                .env("DEBIAN_FRONTEND", "noninteractive")
-                .args(["install", "-y"])
-                .args(&missing),
+            ctx.command("apt-get").env("DEBIAN_FRONTEND", "noninteractive").args(["install", "-y"]).args(&missing),
         )?;
     }
     for path in [CHROMIUM, CHROMEDRIVER, FIREFOX] {
@@ -277,16 +256,12 @@ fn debian_packages(ctx: &Ctx) -> Result<(), String> {
 
 fn dpkg_installed(ctx: &Ctx, package: &str) -> bool {
     // dpkg-query fails for a package it has never heard of: that is "not installed" too.
-    ctx.output(
-        ctx.command("dpkg-query")
-            .args(["-W", "-f=${Status}", package]),
-    )
-    .is_ok_and(|status| status.trim() == "install ok installed")
+    ctx.output(ctx.command("dpkg-query").args(["-W", "-f=${Status}", package]))
+        .is_ok_and(|status| status.trim() == "install ok installed")
 }
 
 fn is_root(ctx: &Ctx) -> bool {
-    ctx.output(ctx.command("id").arg("-u"))
-        .is_ok_and(|uid| uid.trim() == "0")
+    ctx.output(ctx.command("id").arg("-u")).is_ok_and(|uid| uid.trim() == "0")
 }
 
 #[cfg(test)]
@@ -296,10 +271,7 @@ mod tests {
     #[test]
     fn versions_are_matched_word_for_word() {
         assert!(reports_version("trunk 0.21.14", "0.21.14"));
-        assert!(reports_version(
-            "geckodriver 0.37.1 (abc 2026-01-01)",
-            "0.37.1"
-        ));
+        assert!(reports_version("geckodriver 0.37.1 (abc 2026-01-01)", "0.37.1"));
         assert!(!reports_version("trunk 0.21.140", "0.21.14"));
         assert!(!reports_version("trunk", "0.21.14"));
     }

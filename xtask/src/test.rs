@@ -15,46 +15,14 @@ struct Step {
 }
 
 const STEPS: [Step; 9] = [
-    Step {
-        name: "fmt",
-        needs: None,
-        run: fmt,
-    },
-    Step {
-        name: "clippy (native)",
-        needs: None,
-        run: clippy_native,
-    },
-    Step {
-        name: "clippy (wasm32)",
-        needs: None,
-        run: clippy_wasm,
-    },
-    Step {
-        name: "tests (native)",
-        needs: None,
-        run: tests_native,
-    },
-    Step {
-        name: "engine and api are no_std",
-        needs: None,
-        run: engine_no_std,
-    },
-    Step {
-        name: "wasm tests (Chrome)",
-        needs: None,
-        run: wasm_tests_chrome,
-    },
-    Step {
-        name: "wasm tests (Firefox)",
-        needs: None,
-        run: wasm_tests_firefox,
-    },
-    Step {
-        name: "dist (release)",
-        needs: None,
-        run: trunk::dist,
-    },
+    Step { name: "fmt", needs: None, run: fmt },
+    Step { name: "clippy (native)", needs: None, run: clippy_native },
+    Step { name: "clippy (wasm32)", needs: None, run: clippy_wasm },
+    Step { name: "tests (native)", needs: None, run: tests_native },
+    Step { name: "engine and api are no_std", needs: None, run: engine_no_std },
+    Step { name: "wasm tests (Chrome)", needs: None, run: wasm_tests_chrome },
+    Step { name: "wasm tests (Firefox)", needs: None, run: wasm_tests_firefox },
+    Step { name: "dist (release)", needs: None, run: trunk::dist },
     Step {
         name: "end-to-end (Chromium)",
         // Without a fresh dist/ the end-to-end tests would test a stale build.
@@ -79,11 +47,8 @@ pub(crate) fn run(ctx: &Ctx) -> ExitCode {
     for (number, step) in STEPS.iter().enumerate() {
         println!("\n==> [{}/{}] {}", number + 1, STEPS.len(), step.name);
         let clock = Stopwatch::start();
-        let unmet = step.needs.filter(|needed| {
-            results
-                .iter()
-                .any(|(name, result, _)| name == needed && result.is_err())
-        });
+        let unmet =
+            step.needs.filter(|needed| results.iter().any(|(name, result, _)| name == needed && result.is_err()));
         let result = match unmet {
             Some(needed) => Err(format!("not run: it needs `{needed}`, which failed")),
             None => (step.run)(ctx),
@@ -102,24 +67,12 @@ pub(crate) fn run(ctx: &Ctx) -> ExitCode {
         let status = if result.is_ok() { "ok" } else { "FAILED" };
         println!("  {status:<8}{name:<24}{time}");
     }
-    let failed: Vec<&str> = results
-        .iter()
-        .filter(|(_, result, _)| result.is_err())
-        .map(|(name, _, _)| *name)
-        .collect();
+    let failed: Vec<&str> = results.iter().filter(|(_, result, _)| result.is_err()).map(|(name, _, _)| *name).collect();
     if !failed.is_empty() {
         println!("failed: {}", failed.join(", "));
     }
-    println!(
-        "xtask test: {} passed, {} failed",
-        results.len() - failed.len(),
-        failed.len()
-    );
-    if failed.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    }
+    println!("xtask test: {} passed, {} failed", results.len() - failed.len(), failed.len());
+    if failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
 }
 
 fn cargo(ctx: &Ctx, args: &[&str]) -> Command {
@@ -133,33 +86,20 @@ fn fmt(ctx: &Ctx) -> Result<(), String> {
 }
 
 fn clippy_native(ctx: &Ctx) -> Result<(), String> {
-    ctx.run(&mut cargo(
-        ctx,
-        &[
-            "clippy",
-            "--workspace",
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
-        ],
-    ))
+    ctx.run(&mut cargo(ctx, &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))
 }
 
 fn clippy_wasm(ctx: &Ctx) -> Result<(), String> {
     let mut command = cargo(ctx, &["clippy"]);
     // The api crate is no_std too (the playground's API console uses it); its tests are native.
-    command
-        .args(WASM_CRATES)
-        .args(["-p", "shardlab-api"])
-        .args([
-            "--target",
-            WASM_TARGET,
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
-        ]);
+    command.args(WASM_CRATES).args(["-p", "shardlab-api"]).args([
+        "--target",
+        WASM_TARGET,
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]);
     ctx.run(&mut command)
 }
 
@@ -179,21 +119,10 @@ fn engine_no_std(ctx: &Ctx) -> Result<(), String> {
 
 /// Fails if `package`'s wasm32 dependency tree turns on any `std` feature, or if it does not build there.
 fn no_std_tree(ctx: &Ctx, package: &str) -> Result<(), String> {
-    let tree_args = [
-        "tree",
-        "-p",
-        package,
-        "-e",
-        "normal,features,no-proc-macro",
-        "--target",
-        WASM_TARGET,
-    ];
+    let tree_args = ["tree", "-p", package, "-e", "normal,features,no-proc-macro", "--target", WASM_TARGET];
     println!("  $ cargo {}", tree_args.join(" "));
     let tree = ctx.output(&mut cargo(ctx, &tree_args))?;
-    let with_std: Vec<&str> = tree
-        .lines()
-        .filter(|line| line.contains("feature \"std\""))
-        .collect();
+    let with_std: Vec<&str> = tree.lines().filter(|line| line.contains("feature \"std\"")).collect();
     if !with_std.is_empty() {
         return Err(format!(
             "the wasm32 dependency tree of {package} turns on `std`:\n{}\n  (see who enables it: \
@@ -201,14 +130,8 @@ fn no_std_tree(ctx: &Ctx, package: &str) -> Result<(), String> {
             with_std.join("\n")
         ));
     }
-    println!(
-        "  ok: no `feature \"std\"` among {} lines of {package}'s tree",
-        tree.lines().count()
-    );
-    ctx.run(&mut cargo(
-        ctx,
-        &["build", "-p", package, "--target", WASM_TARGET],
-    ))
+    println!("  ok: no `feature \"std\"` among {} lines of {package}'s tree", tree.lines().count());
+    ctx.run(&mut cargo(ctx, &["build", "-p", package, "--target", WASM_TARGET]))
 }
 
 /// Environment variables through which wasm-bindgen-test-runner picks a browser. The runner
@@ -233,12 +156,7 @@ fn wasm_tests_chrome(ctx: &Ctx) -> Result<(), String> {
 
 fn wasm_tests_firefox(ctx: &Ctx) -> Result<(), String> {
     let geckodriver = ctx.cargo_bin.join("geckodriver");
-    wasm_tests(
-        ctx,
-        "Firefox",
-        "GECKODRIVER",
-        geckodriver.display().to_string(),
-    )
+    wasm_tests(ctx, "Firefox", "GECKODRIVER", geckodriver.display().to_string())
 }
 
 /// `cargo test --target wasm32-unknown-unknown`: .cargo/config.toml makes

@@ -27,20 +27,13 @@ pub(crate) fn serve(ctx: &Ctx) -> Result<(), String> {
 /// `trunk build --release` into `dist/`, with relative asset URLs so the site works from any path.
 pub(crate) fn dist(ctx: &Ctx) -> Result<(), String> {
     // `--public-url ./` makes Trunk write `./name-hash.js` instead of `/name-hash.js`.
-    ctx.run(
-        ctx.command("trunk")
-            .args(["build", "--release", "--public-url", "./", "--offline"]),
-    )?;
+    ctx.run(ctx.command("trunk").args(["build", "--release", "--public-url", "./", "--offline"]))?;
     let dist = ctx.root.join("dist");
     let index = fs::read_to_string(dist.join("index.html"))
         .map_err(|err| format!("Trunk finished but dist/index.html cannot be read: {err}"))?;
     check_relative_urls(&index)?;
     let (files, bytes) = tree_size(&dist)?;
-    println!(
-        "  dist: {} ({files} files, {} KB)",
-        dist.display(),
-        bytes.div_ceil(1024)
-    );
+    println!("  dist: {} ({files} files, {} KB)", dist.display(), bytes.div_ceil(1024));
     println!(
         "  hosting: copy dist/ to any static web server, at any path (open it with a trailing \
          slash, e.g. /shardlab/); .wasm must be served as application/wasm"
@@ -71,9 +64,7 @@ fn tree_size(dir: &Path) -> Result<(u64, u64), String> {
     let entries = fs::read_dir(dir).map_err(|err| format!("reading {}: {err}", dir.display()))?;
     for entry in entries {
         let entry = entry.map_err(|err| format!("reading {}: {err}", dir.display()))?;
-        let meta = entry
-            .metadata()
-            .map_err(|err| format!("reading {}: {err}", entry.path().display()))?;
+        let meta = entry.metadata().map_err(|err| format!("reading {}: {err}", entry.path().display()))?;
         if meta.is_dir() {
             let (sub_files, sub_bytes) = tree_size(&entry.path())?;
             files += sub_files;

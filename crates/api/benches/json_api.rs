@@ -27,19 +27,10 @@ fn requests() -> Vec<String> {
 
 /// One run: a fresh 64-shard stream, then every batch 10 ms apart. Returns the records accepted.
 fn run(requests: &[String]) -> u64 {
-    let mut sim = Simulation::service_only(
-        1,
-        KinesisConfig {
-            transition_delay_ms: 0,
-            ..KinesisConfig::default()
-        },
-    );
+    let mut sim = Simulation::service_only(1, KinesisConfig { transition_delay_ms: 0, ..KinesisConfig::default() });
     let mut api = KinesisApi::new();
-    let created = api.handle_text(
-        &mut sim,
-        "Kinesis_20131202.CreateStream",
-        r#"{"StreamName":"bench","ShardCount":64}"#,
-    );
+    let created =
+        api.handle_text(&mut sim, "Kinesis_20131202.CreateStream", r#"{"StreamName":"bench","ShardCount":64}"#);
     assert_eq!(created.status, 200, "{:?}", created.body);
     sim.advance_to(SimTime::from_secs(1));
     let mut accepted = 0;
@@ -58,10 +49,7 @@ fn main() {
     let mut best = f64::MAX;
     let mut records = 0;
     for _ in 0..RUNS {
-        #[expect(
-            clippy::disallowed_methods,
-            reason = "a benchmark measures wall time; the engine never reads it"
-        )]
+        #[expect(clippy::disallowed_methods, reason = "a benchmark measures wall time; the engine never reads it")]
         let start = Instant::now();
         records = black_box(run(&requests));
         best = best.min(start.elapsed().as_secs_f64());

@@ -26,19 +26,11 @@ impl AccountSettings {
 
     /// The status at `now_ms`: `(Status, StartedAt, EndedAt)`.
     fn status(&self, now_ms: u64) -> (&'static str, Option<u64>) {
-        match (
-            self.started_ms,
-            self.end_requested_ms,
-            self.earliest_end_ms(),
-        ) {
+        match (self.started_ms, self.end_requested_ms, self.earliest_end_ms()) {
             (Some(_), None, _) => ("ENABLED", None),
             (Some(_), Some(asked), Some(earliest)) => {
                 let end = asked.max(earliest);
-                if now_ms < end {
-                    ("ENABLED_UNTIL_EARLIEST_ALLOWED_END", None)
-                } else {
-                    ("DISABLED", Some(end))
-                }
+                if now_ms < end { ("ENABLED_UNTIL_EARLIEST_ALLOWED_END", None) } else { ("DISABLED", Some(end)) }
             }
             _ => ("DISABLED", None),
         }
@@ -63,12 +55,7 @@ impl AccountSettings {
     fn update(&mut self, enable: bool, now_ms: u64) {
         let (status, _) = self.status(now_ms);
         match (enable, status) {
-            (true, "DISABLED") => {
-                *self = Self {
-                    started_ms: Some(now_ms),
-                    end_requested_ms: None,
-                }
-            }
+            (true, "DISABLED") => *self = Self { started_ms: Some(now_ms), end_requested_ms: None },
             (true, _) => self.end_requested_ms = None,
             (false, "ENABLED") => self.end_requested_ms = Some(now_ms),
             (false, _) => {}
@@ -93,11 +80,9 @@ pub(crate) const UPDATE_ACCOUNT_SETTINGS: &[Member] = &[Member {
 pub(crate) fn update_account_settings(call: &mut Call<'_>) -> Result<Value, Reply> {
     // Facts sheet 1.5: UpdateAccountSettings allows 5 calls per second.
     let now = call.now();
-    call.kinesis_mut()
-        .rate_limit(now, "UpdateAccountSettings", "", 5)?;
-    let enable = object(call.body, "MinimumThroughputBillingCommitment")
-        .and_then(|c| text(c, "Status"))
-        == Some("ENABLED");
+    call.kinesis_mut().rate_limit(now, "UpdateAccountSettings", "", 5)?;
+    let enable =
+        object(call.body, "MinimumThroughputBillingCommitment").and_then(|c| text(c, "Status")) == Some("ENABLED");
     let now_ms = now_unix_ms(call);
     call.state.account.update(enable, now_ms);
     Ok(call.state.account.to_json(now_ms))

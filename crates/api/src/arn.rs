@@ -20,19 +20,14 @@ pub(crate) enum Resource {
 
 /// `arn:aws:kinesis:<region>:<account>:stream/` for this service.
 fn own_prefix(kinesis: &Kinesis) -> String {
-    format!(
-        "arn:aws:kinesis:{}:{}:stream/",
-        kinesis.config.region, kinesis.config.account_id
-    )
+    format!("arn:aws:kinesis:{}:{}:stream/", kinesis.config.region, kinesis.config.account_id)
 }
 
 /// The account and resource part of an ARN the service does not own, for the not-found message.
 fn foreign_parts(arn: &str) -> (&str, &str) {
     for (at, _) in arn.match_indices(":stream/") {
-        let account = at
-            .checked_sub(12)
-            .and_then(|start| arn.get(start..at))
-            .filter(|a| a.bytes().all(|b| b.is_ascii_digit()));
+        let account =
+            at.checked_sub(12).and_then(|start| arn.get(start..at)).filter(|a| a.bytes().all(|b| b.is_ascii_digit()));
         let colon = at.checked_sub(13).and_then(|i| arn.get(i..=i)) == Some(":");
         if let Some(account) = account.filter(|_| colon) {
             return (account, &arn[at + ":stream/".len()..]);
@@ -53,17 +48,15 @@ pub(crate) fn stream_name(kinesis: &Kinesis, body: &Map<String, Value>) -> Resul
             .map(String::from)
             .ok_or_else(|| invalid_argument("Either StreamName or StreamARN should be provided."));
     };
-    let own = arn
-        .strip_prefix(own_prefix(kinesis).as_str())
-        .filter(|rest| !rest.is_empty() && !rest.contains('/'));
+    let own = arn.strip_prefix(own_prefix(kinesis).as_str()).filter(|rest| !rest.is_empty() && !rest.contains('/'));
     let Some(from_arn) = own else {
         let (account, name) = foreign_parts(arn);
         return Err(stream_not_found(name, account));
     };
     match name {
-        Some(name) if name != from_arn => Err(invalid_argument(format!(
-            "StreamARN {arn} and StreamName {name} do not name the same stream."
-        ))),
+        Some(name) if name != from_arn => {
+            Err(invalid_argument(format!("StreamARN {arn} and StreamName {name} do not name the same stream.")))
+        }
         _ => Ok(from_arn.to_string()),
     }
 }
@@ -83,9 +76,7 @@ pub(crate) fn resource(kinesis: &Kinesis, arn: &str) -> Result<Resource, Reply> 
     };
     if rest.contains("/consumer/") {
         let (_, consumer) = kinesis.consumer(None, None, Some(arn))?;
-        return Ok(Resource::Consumer {
-            arn: consumer.arn.clone(),
-        });
+        return Ok(Resource::Consumer { arn: consumer.arn.clone() });
     }
     if rest.is_empty() || rest.contains('/') {
         return Err(foreign(kinesis, arn));
@@ -98,10 +89,7 @@ pub(crate) fn resource(kinesis: &Kinesis, arn: &str) -> Result<Resource, Reply> 
 
 fn foreign(kinesis: &Kinesis, arn: &str) -> Reply {
     if arn.contains("/consumer/") {
-        return kinesis
-            .consumer(None, None, Some(arn))
-            .err()
-            .map_or_else(|| not_found(arn), Reply::from);
+        return kinesis.consumer(None, None, Some(arn)).err().map_or_else(|| not_found(arn), Reply::from);
     }
     let (account, name) = foreign_parts(arn);
     stream_not_found(name, account)

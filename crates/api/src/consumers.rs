@@ -2,8 +2,8 @@
 //! ListStreamConsumers, SubscribeToShard, and the events subscriptions push.
 
 use crate::model::{
-    NEXT_TOKEN, SHARD_ITERATOR_TYPES, STREAM_ARN_OPTIONAL, STREAM_ARN_REQUIRED, consumer_arn,
-    consumer_name, integer, one_of, sequence_number, shard_id, tag_map, timestamp,
+    NEXT_TOKEN, SHARD_ITERATOR_TYPES, STREAM_ARN_OPTIONAL, STREAM_ARN_REQUIRED, consumer_arn, consumer_name, integer,
+    one_of, sequence_number, shard_id, tag_map, timestamp,
 };
 use crate::records::{existing_shard, iterator_start};
 use crate::reply::{Reply, invalid_argument, not_found};
@@ -29,34 +29,24 @@ pub(crate) struct ConsumerExtras {
     pub(crate) policy: Option<String>,
 }
 
-pub(crate) const REGISTER_STREAM_CONSUMER: &[Member] = &[
-    STREAM_ARN_REQUIRED,
-    consumer_name(Required::Yes),
-    tag_map(Required::No),
-];
+pub(crate) const REGISTER_STREAM_CONSUMER: &[Member] =
+    &[STREAM_ARN_REQUIRED, consumer_name(Required::Yes), tag_map(Required::No)];
 
 pub(crate) fn register_stream_consumer(call: &mut Call<'_>) -> Result<Value, Reply> {
     let arn = text(call.body, "StreamARN").unwrap_or_default();
     let stream = crate::arn::stream_of_arn(call.kinesis(), arn)?;
-    let name = text(call.body, "ConsumerName")
-        .unwrap_or_default()
-        .to_string();
+    let name = text(call.body, "ConsumerName").unwrap_or_default().to_string();
     let tags = crate::validate::text_map(call.body, "Tags");
     let now = call.now();
     let consumer = call.kinesis_mut().register_consumer(now, &stream, &name)?;
     let out = shapes::consumer(consumer);
     let arn = consumer.arn.clone();
-    call.state
-        .consumers
-        .insert(arn, ConsumerExtras { tags, policy: None });
+    call.state.consumers.insert(arn, ConsumerExtras { tags, policy: None });
     Ok(json!({ "Consumer": out }))
 }
 
-pub(crate) const CONSUMER_LOOKUP: &[Member] = &[
-    STREAM_ARN_OPTIONAL,
-    consumer_name(Required::No),
-    consumer_arn(Required::No),
-];
+pub(crate) const CONSUMER_LOOKUP: &[Member] =
+    &[STREAM_ARN_OPTIONAL, consumer_name(Required::No), consumer_arn(Required::No)];
 
 /// The consumer a request names by `ConsumerARN`, or by `StreamARN` and `ConsumerName`; the names must
 /// agree when all three are given.
@@ -70,19 +60,13 @@ fn named_consumer<'c>(call: &'c Call<'_>) -> Result<(String, &'c Consumer), Repl
         (None, Some(stream_arn), Some(name)) => {
             let stream = crate::arn::stream_of_arn(kinesis, stream_arn)?;
             let (_, consumer) = kinesis.consumer(Some(&stream), Some(name), None)?;
-            (
-                kinesis.stream(&stream).map_or("", |s| s.name.as_str()),
-                consumer,
-            )
+            (kinesis.stream(&stream).map_or("", |s| s.name.as_str()), consumer)
         }
         _ => {
-            return Err(invalid_argument(
-                "Either ConsumerARN or both StreamARN and ConsumerName must be provided.",
-            ));
+            return Err(invalid_argument("Either ConsumerARN or both StreamARN and ConsumerName must be provided."));
         }
     };
-    let stream_arn_matches =
-        stream_arn.is_none_or(|arn| kinesis.stream(stream).is_some_and(|s| s.arn == arn));
+    let stream_arn_matches = stream_arn.is_none_or(|arn| kinesis.stream(stream).is_some_and(|s| s.arn == arn));
     if !stream_arn_matches || consumer_name.is_some_and(|n| n != consumer.name) {
         return Err(invalid_argument(format!(
             "The given StreamARN or ConsumerName does not match consumer {}.",
@@ -98,8 +82,7 @@ pub(crate) fn deregister_stream_consumer(call: &mut Call<'_>) -> Result<Value, R
         (stream, consumer.arn.clone())
     };
     let now = call.now();
-    call.kinesis_mut()
-        .deregister_consumer(now, Some(&stream), None, Some(&arn))?;
+    call.kinesis_mut().deregister_consumer(now, Some(&stream), None, Some(&arn))?;
     call.state.consumers.remove(&arn);
     Ok(json!({}))
 }
@@ -109,13 +92,8 @@ pub(crate) fn describe_stream_consumer(call: &mut Call<'_>) -> Result<Value, Rep
     let mut description = shapes::consumer(consumer);
     // Facts sheet 1.5: 20 DescribeStreamConsumer calls per second per stream.
     let now = call.now();
-    call.kinesis_mut()
-        .rate_limit(now, "DescribeStreamConsumer", &stream, 20)?;
-    let stream_arn = call
-        .kinesis()
-        .stream(&stream)
-        .map(|s| s.arn.clone())
-        .unwrap_or_default();
+    call.kinesis_mut().rate_limit(now, "DescribeStreamConsumer", &stream, 20)?;
+    let stream_arn = call.kinesis().stream(&stream).map(|s| s.arn.clone()).unwrap_or_default();
     description["StreamARN"] = json!(stream_arn);
     Ok(json!({ "ConsumerDescription": description }))
 }
@@ -132,22 +110,15 @@ pub(crate) fn list_stream_consumers(call: &mut Call<'_>) -> Result<Value, Reply>
     let name = crate::arn::stream_of_arn(call.kinesis(), arn)?;
     // Facts sheet 1.5: 5 ListStreamConsumers calls per second per stream.
     let now = call.now();
-    call.kinesis_mut()
-        .rate_limit(now, "ListStreamConsumers", &name, 5)?;
+    call.kinesis_mut().rate_limit(now, "ListStreamConsumers", &name, 5)?;
     let account = call.account();
     let not_found_here = || not_found(format!("Stream {name} under account {account} not found."));
     let stream = call.kinesis().stream(&name).ok_or_else(not_found_here)?;
     let now_ms = call.now().as_millis();
     let after = match text(call.body, "NextToken") {
         Some(raw) => {
-            if call
-                .body
-                .get("StreamCreationTimestamp")
-                .is_some_and(|v| !v.is_null())
-            {
-                return Err(invalid_argument(
-                    "NextToken and StreamCreationTimestamp cannot be provided together.",
-                ));
+            if call.body.get("StreamCreationTimestamp").is_some_and(|v| !v.is_null()) {
+                return Err(invalid_argument("NextToken and StreamCreationTimestamp cannot be provided together."));
             }
             let token = PageToken::decode(raw)
                 .filter(|t| t.operation == "ListStreamConsumers" && t.stream == name)
@@ -172,21 +143,13 @@ pub(crate) fn list_stream_consumers(call: &mut Call<'_>) -> Result<Value, Reply>
             None
         }
     };
-    let max = number(call.body, "MaxResults")
-        .unwrap_or(LIST_CONSUMERS_MAX)
-        .min(LIST_CONSUMERS_MAX) as usize;
+    let max = number(call.body, "MaxResults").unwrap_or(LIST_CONSUMERS_MAX).min(LIST_CONSUMERS_MAX) as usize;
     let listed: Vec<&Consumer> = match &after {
-        Some(after) => stream
-            .consumers
-            .iter()
-            .skip_while(|c| c.name != *after)
-            .skip(1)
-            .collect(),
+        Some(after) => stream.consumers.iter().skip_while(|c| c.name != *after).skip(1).collect(),
         None => stream.consumers.iter().collect(),
     };
     let page = &listed[..listed.len().min(max)];
-    let mut out =
-        json!({ "Consumers": page.iter().map(|c| shapes::consumer(c)).collect::<Vec<_>>() });
+    let mut out = json!({ "Consumers": page.iter().map(|c| shapes::consumer(c)).collect::<Vec<_>>() });
     if let Some(last) = page.last().filter(|_| listed.len() > max) {
         let token = PageToken {
             operation: "ListStreamConsumers".into(),
@@ -216,9 +179,7 @@ pub(crate) const SUBSCRIBE_TO_SHARD: &[Member] = &[
 ];
 
 pub(crate) fn subscribe_to_shard(call: &mut Call<'_>) -> Result<Value, Reply> {
-    let arn = text(call.body, "ConsumerARN")
-        .unwrap_or_default()
-        .to_string();
+    let arn = text(call.body, "ConsumerARN").unwrap_or_default().to_string();
     let raw_shard_id = text(call.body, "ShardId").unwrap_or_default().to_string();
     let stream = {
         let (stream, _) = call.kinesis().consumer(None, None, Some(&arn))?;
@@ -232,9 +193,7 @@ pub(crate) fn subscribe_to_shard(call: &mut Call<'_>) -> Result<Value, Reply> {
         position.and_then(|p| timestamp_ms(p, "Timestamp")),
     )?;
     let now = call.now();
-    let handle = call
-        .kinesis_mut()
-        .subscribe_to_shard(now, &arn, &raw_shard_id, start)?;
+    let handle = call.kinesis_mut().subscribe_to_shard(now, &arn, &raw_shard_id, start)?;
     let id = handle.id;
     call.state.subscriptions.insert(id, handle);
     Ok(json!({ "SubscriptionId": id }))
@@ -246,10 +205,7 @@ pub(crate) fn drain(sim: &mut Simulation, handle: &SubscriptionHandle) -> (Vec<V
     let kinesis = sim.kinesis();
     let stream = kinesis.stream(&handle.stream_name);
     let encrypted = stream.is_some_and(|s| s.encryption_key_id.is_some());
-    let mut out: Vec<Value> = events
-        .iter()
-        .map(|event| event_json(sim, handle, event, encrypted))
-        .collect();
+    let mut out: Vec<Value> = events.iter().map(|event| event_json(sim, handle, event, encrypted)).collect();
     match ended {
         Some(SubscriptionEnd::Replaced) => out.push(json!({
             "ResourceInUseException": { "message": format!(
@@ -268,12 +224,7 @@ pub(crate) fn drain(sim: &mut Simulation, handle: &SubscriptionHandle) -> (Vec<V
     (out, ended.is_some())
 }
 
-fn event_json(
-    sim: &Simulation,
-    handle: &SubscriptionHandle,
-    event: &SubscribeToShardEvent,
-    encrypted: bool,
-) -> Value {
+fn event_json(sim: &Simulation, handle: &SubscriptionHandle, event: &SubscribeToShardEvent, encrypted: bool) -> Value {
     let kinesis = sim.kinesis();
     let mut body = json!({
         "Records": event.records.iter().map(|r| shapes::record(kinesis, r, encrypted)).collect::<Vec<_>>(),
@@ -287,11 +238,7 @@ fn event_json(
             .iter()
             .filter_map(|id| stream.and_then(|s| s.shard(*id)))
             .map(|child| {
-                let parents: Vec<_> = child
-                    .parent_shard_id
-                    .into_iter()
-                    .chain(child.adjacent_parent_shard_id)
-                    .collect();
+                let parents: Vec<_> = child.parent_shard_id.into_iter().chain(child.adjacent_parent_shard_id).collect();
                 shapes::child_shard(child.id, &parents, &child.hash_key_range)
             })
             .collect();

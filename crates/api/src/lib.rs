@@ -191,161 +191,45 @@ struct Operation {
 
 /// Every operation of `Kinesis_20131202`, by name.
 const OPERATIONS: [Operation; 39] = [
-    op(
-        "AddTagsToStream",
-        tags::ADD_TAGS_TO_STREAM,
-        tags::add_tags_to_stream,
-    ),
-    op(
-        "CreateStream",
-        streams::CREATE_STREAM,
-        streams::create_stream,
-    ),
-    op(
-        "DecreaseStreamRetentionPeriod",
-        streams::RETENTION,
-        streams::decrease_retention,
-    ),
-    op(
-        "DeleteResourcePolicy",
-        policies::RESOURCE_ONLY,
-        policies::delete_resource_policy,
-    ),
-    op(
-        "DeleteStream",
-        streams::DELETE_STREAM,
-        streams::delete_stream,
-    ),
-    op(
-        "DeregisterStreamConsumer",
-        consumers::CONSUMER_LOOKUP,
-        consumers::deregister_stream_consumer,
-    ),
-    op(
-        "DescribeAccountSettings",
-        &[],
-        account::describe_account_settings,
-    ),
+    op("AddTagsToStream", tags::ADD_TAGS_TO_STREAM, tags::add_tags_to_stream),
+    op("CreateStream", streams::CREATE_STREAM, streams::create_stream),
+    op("DecreaseStreamRetentionPeriod", streams::RETENTION, streams::decrease_retention),
+    op("DeleteResourcePolicy", policies::RESOURCE_ONLY, policies::delete_resource_policy),
+    op("DeleteStream", streams::DELETE_STREAM, streams::delete_stream),
+    op("DeregisterStreamConsumer", consumers::CONSUMER_LOOKUP, consumers::deregister_stream_consumer),
+    op("DescribeAccountSettings", &[], account::describe_account_settings),
     op("DescribeLimits", &[], streams::describe_limits),
-    op(
-        "DescribeStream",
-        streams::DESCRIBE_STREAM,
-        streams::describe_stream,
-    ),
-    op(
-        "DescribeStreamConsumer",
-        consumers::CONSUMER_LOOKUP,
-        consumers::describe_stream_consumer,
-    ),
-    op(
-        "DescribeStreamSummary",
-        streams::STREAM_ONLY,
-        streams::describe_stream_summary,
-    ),
-    op(
-        "DisableEnhancedMonitoring",
-        streams::MONITORING,
-        streams::disable_enhanced_monitoring,
-    ),
-    op(
-        "EnableEnhancedMonitoring",
-        streams::MONITORING,
-        streams::enable_enhanced_monitoring,
-    ),
+    op("DescribeStream", streams::DESCRIBE_STREAM, streams::describe_stream),
+    op("DescribeStreamConsumer", consumers::CONSUMER_LOOKUP, consumers::describe_stream_consumer),
+    op("DescribeStreamSummary", streams::STREAM_ONLY, streams::describe_stream_summary),
+    op("DisableEnhancedMonitoring", streams::MONITORING, streams::disable_enhanced_monitoring),
+    op("EnableEnhancedMonitoring", streams::MONITORING, streams::enable_enhanced_monitoring),
     op("GetRecords", records::GET_RECORDS, records::get_records),
-    op(
-        "GetResourcePolicy",
-        policies::RESOURCE_ONLY,
-        policies::get_resource_policy,
-    ),
-    op(
-        "GetShardIterator",
-        records::GET_SHARD_ITERATOR,
-        records::get_shard_iterator,
-    ),
-    op(
-        "IncreaseStreamRetentionPeriod",
-        streams::RETENTION,
-        streams::increase_retention,
-    ),
+    op("GetResourcePolicy", policies::RESOURCE_ONLY, policies::get_resource_policy),
+    op("GetShardIterator", records::GET_SHARD_ITERATOR, records::get_shard_iterator),
+    op("IncreaseStreamRetentionPeriod", streams::RETENTION, streams::increase_retention),
     op("ListShards", shards::LIST_SHARDS, shards::list_shards),
-    op(
-        "ListStreamConsumers",
-        consumers::LIST_STREAM_CONSUMERS,
-        consumers::list_stream_consumers,
-    ),
+    op("ListStreamConsumers", consumers::LIST_STREAM_CONSUMERS, consumers::list_stream_consumers),
     op("ListStreams", streams::LIST_STREAMS, streams::list_streams),
-    op(
-        "ListTagsForResource",
-        policies::RESOURCE_ONLY,
-        tags::list_tags_for_resource,
-    ),
-    op(
-        "ListTagsForStream",
-        tags::LIST_TAGS_FOR_STREAM,
-        tags::list_tags_for_stream,
-    ),
+    op("ListTagsForResource", policies::RESOURCE_ONLY, tags::list_tags_for_resource),
+    op("ListTagsForStream", tags::LIST_TAGS_FOR_STREAM, tags::list_tags_for_stream),
     op("MergeShards", shards::MERGE_SHARDS, shards::merge_shards),
     op("PutRecord", records::PUT_RECORD, records::put_record),
     op("PutRecords", records::PUT_RECORDS, records::put_records),
-    op(
-        "PutResourcePolicy",
-        policies::PUT_RESOURCE_POLICY,
-        policies::put_resource_policy,
-    ),
-    op(
-        "RegisterStreamConsumer",
-        consumers::REGISTER_STREAM_CONSUMER,
-        consumers::register_stream_consumer,
-    ),
-    op(
-        "RemoveTagsFromStream",
-        tags::REMOVE_TAGS_FROM_STREAM,
-        tags::remove_tags_from_stream,
-    ),
+    op("PutResourcePolicy", policies::PUT_RESOURCE_POLICY, policies::put_resource_policy),
+    op("RegisterStreamConsumer", consumers::REGISTER_STREAM_CONSUMER, consumers::register_stream_consumer),
+    op("RemoveTagsFromStream", tags::REMOVE_TAGS_FROM_STREAM, tags::remove_tags_from_stream),
     op("SplitShard", shards::SPLIT_SHARD, shards::split_shard),
-    op(
-        "StartStreamEncryption",
-        streams::ENCRYPTION,
-        streams::start_stream_encryption,
-    ),
-    op(
-        "StopStreamEncryption",
-        streams::ENCRYPTION,
-        streams::stop_stream_encryption,
-    ),
-    op(
-        "SubscribeToShard",
-        consumers::SUBSCRIBE_TO_SHARD,
-        consumers::subscribe_to_shard,
-    ),
+    op("StartStreamEncryption", streams::ENCRYPTION, streams::start_stream_encryption),
+    op("StopStreamEncryption", streams::ENCRYPTION, streams::stop_stream_encryption),
+    op("SubscribeToShard", consumers::SUBSCRIBE_TO_SHARD, consumers::subscribe_to_shard),
     op("TagResource", tags::TAG_RESOURCE, tags::tag_resource),
     op("UntagResource", tags::UNTAG_RESOURCE, tags::untag_resource),
-    op(
-        "UpdateAccountSettings",
-        account::UPDATE_ACCOUNT_SETTINGS,
-        account::update_account_settings,
-    ),
-    op(
-        "UpdateMaxRecordSize",
-        streams::UPDATE_MAX_RECORD_SIZE,
-        streams::update_max_record_size,
-    ),
-    op(
-        "UpdateShardCount",
-        shards::UPDATE_SHARD_COUNT,
-        shards::update_shard_count,
-    ),
-    op(
-        "UpdateStreamMode",
-        streams::UPDATE_STREAM_MODE,
-        streams::update_stream_mode,
-    ),
-    op(
-        "UpdateStreamWarmThroughput",
-        streams::UPDATE_STREAM_WARM_THROUGHPUT,
-        streams::update_stream_warm_throughput,
-    ),
+    op("UpdateAccountSettings", account::UPDATE_ACCOUNT_SETTINGS, account::update_account_settings),
+    op("UpdateMaxRecordSize", streams::UPDATE_MAX_RECORD_SIZE, streams::update_max_record_size),
+    op("UpdateShardCount", shards::UPDATE_SHARD_COUNT, shards::update_shard_count),
+    op("UpdateStreamMode", streams::UPDATE_STREAM_MODE, streams::update_stream_mode),
+    op("UpdateStreamWarmThroughput", streams::UPDATE_STREAM_WARM_THROUGHPUT, streams::update_stream_warm_throughput),
 ];
 
 const fn op(name: &'static str, input: &'static [Member], run: Handler) -> Operation {
@@ -375,20 +259,15 @@ impl KinesisApi {
         let Value::Object(body) = body else {
             return Reply::serialization("Start of structure or map expected.");
         };
-        let Some(operation) = target
-            .strip_prefix(TARGET_PREFIX)
-            .and_then(|name| OPERATIONS.iter().find(|o| o.name == name))
+        let Some(operation) =
+            target.strip_prefix(TARGET_PREFIX).and_then(|name| OPERATIONS.iter().find(|o| o.name == name))
         else {
             return Reply::unknown_operation();
         };
         if let Err(reply) = validate::check(body, operation.input) {
             return reply;
         }
-        let mut call = Call {
-            sim,
-            state: &mut self.state,
-            body,
-        };
+        let mut call = Call { sim, state: &mut self.state, body };
         match (operation.run)(&mut call) {
             Ok(body) => Reply::ok(body),
             Err(reply) => reply,
@@ -397,16 +276,10 @@ impl KinesisApi {
 
     /// Answers one call whose body is raw text; text that is not JSON gets a `SerializationException`.
     pub fn handle_text(&mut self, sim: &mut Simulation, target: &str, body: &str) -> Reply {
-        let known = target
-            .strip_prefix(TARGET_PREFIX)
-            .is_some_and(|name| OPERATIONS.iter().any(|o| o.name == name));
+        let known = target.strip_prefix(TARGET_PREFIX).is_some_and(|name| OPERATIONS.iter().any(|o| o.name == name));
         if body.trim().is_empty() {
             // AWS: an empty body is a serialization problem for a known operation, else an unknown one.
-            return if known {
-                Reply::serialization("The request body is empty.")
-            } else {
-                Reply::unknown_operation()
-            };
+            return if known { Reply::serialization("The request body is empty.") } else { Reply::unknown_operation() };
         }
         match serde_json::from_str::<Value>(body) {
             Ok(value) => self.handle(sim, target, &value),

@@ -17,22 +17,13 @@ pub(crate) struct Pattern {
 }
 
 /// `[a-zA-Z0-9_.-]+`: stream, consumer and shard names.
-pub(crate) const NAME: Pattern = Pattern {
-    text: "[a-zA-Z0-9_.-]+",
-    build: || plus(class(Class::Name)),
-};
+pub(crate) const NAME: Pattern = Pattern { text: "[a-zA-Z0-9_.-]+", build: || plus(class(Class::Name)) };
 
 /// `0|([1-9]\d{0,38})`: a hash key.
-pub(crate) const HASH_KEY: Pattern = Pattern {
-    text: "0|([1-9]\\d{0,38})",
-    build: || decimal(38),
-};
+pub(crate) const HASH_KEY: Pattern = Pattern { text: "0|([1-9]\\d{0,38})", build: || decimal(38) };
 
 /// `0|([1-9]\d{0,128})`: a sequence number.
-pub(crate) const SEQUENCE_NUMBER: Pattern = Pattern {
-    text: "0|([1-9]\\d{0,128})",
-    build: || decimal(128),
-};
+pub(crate) const SEQUENCE_NUMBER: Pattern = Pattern { text: "0|([1-9]\\d{0,128})", build: || decimal(128) };
 
 /// `arn:aws.*:kinesis:.*:\d{12}:stream/\S+`: a stream ARN.
 pub(crate) const STREAM_ARN: Pattern = Pattern {
@@ -163,10 +154,7 @@ fn plus(node: Node) -> Node {
 fn decimal(digits_max: u32) -> Node {
     Node::Alt(
         Box::new(lit("0")),
-        Box::new(Node::Seq(vec![
-            class(Class::NonZeroDigit),
-            repeat(class(Class::Digit), 0, Some(digits_max)),
-        ])),
+        Box::new(Node::Seq(vec![class(Class::NonZeroDigit), repeat(class(Class::Digit), 0, Some(digits_max))])),
     )
 }
 
@@ -256,10 +244,7 @@ impl Program {
             }
             core::mem::swap(&mut current, &mut next);
         }
-        current
-            .list
-            .iter()
-            .any(|&pc| matches!(self.insts.get(pc), Some(Inst::Match)))
+        current.list.iter().any(|&pc| matches!(self.insts.get(pc), Some(Inst::Match)))
     }
 }
 
@@ -272,11 +257,7 @@ struct Threads {
 
 impl Threads {
     fn new(len: usize) -> Self {
-        Self {
-            list: Vec::new(),
-            seen: vec![false; len + 1],
-            stack: Vec::new(),
-        }
+        Self { list: Vec::new(), seen: vec![false; len + 1], stack: Vec::new() }
     }
 
     fn clear(&mut self) {
@@ -334,16 +315,11 @@ mod tests {
             HASH_KEY.matches("340282366920938463463374607431768211456"),
             "2^128 has 39 digits and passes the regex"
         );
-        assert!(
-            !HASH_KEY.matches("3402823669209384634633746074317682114560"),
-            "40 digits"
-        );
+        assert!(!HASH_KEY.matches("3402823669209384634633746074317682114560"), "40 digits");
         for bad in ["", "01", "-1", "1.5", "00"] {
             assert!(!HASH_KEY.matches(bad), "{bad}");
         }
-        let long: String = core::iter::once('1')
-            .chain(core::iter::repeat_n('0', 128))
-            .collect();
+        let long: String = core::iter::once('1').chain(core::iter::repeat_n('0', 128)).collect();
         assert!(SEQUENCE_NUMBER.matches(&long));
         assert!(!SEQUENCE_NUMBER.matches(&(long + "0")));
     }

@@ -2,8 +2,8 @@
 
 use crate::Call;
 use crate::model::{
-    SHARD_ITERATOR_TYPES, STREAM_ARN_OPTIONAL, STREAM_NAME, hash_key, integer, one_of,
-    sequence_number, shard_id, timestamp,
+    SHARD_ITERATOR_TYPES, STREAM_ARN_OPTIONAL, STREAM_NAME, hash_key, integer, one_of, sequence_number, shard_id,
+    timestamp,
 };
 use crate::reply::{Reply, invalid_argument, not_found};
 use crate::shapes;
@@ -20,19 +20,10 @@ use shardlab_engine::{Kinesis, Payload, PutRecordInput, ShardId};
 /// The API model's static limit on `Data` (current model: 10 MiB).
 const DATA_BYTES_MAX: u64 = 10_485_760;
 
-const PARTITION_KEY: Member = Member {
-    name: "PartitionKey",
-    shape: Shape::Text(Text::len(1, 256)),
-    required: Required::Yes,
-};
+const PARTITION_KEY: Member =
+    Member { name: "PartitionKey", shape: Shape::Text(Text::len(1, 256)), required: Required::Yes };
 
-const DATA: Member = Member {
-    name: "Data",
-    shape: Shape::Blob {
-        len_max: DATA_BYTES_MAX,
-    },
-    required: Required::Yes,
-};
+const DATA: Member = Member { name: "Data", shape: Shape::Blob { len_max: DATA_BYTES_MAX }, required: Required::Yes };
 
 pub(crate) const PUT_RECORD: &[Member] = &[
     sequence_number("SequenceNumberForOrdering"),
@@ -50,11 +41,7 @@ pub(crate) const PUT_RECORDS: &[Member] = &[
             len_min: 1,
             len_max: 500,
             java: "com.amazonaws.kinesis.v20131202.PutRecordsRequestEntry",
-            members: &[
-                PARTITION_KEY,
-                DATA,
-                hash_key("ExplicitHashKey", Required::No),
-            ],
+            members: &[PARTITION_KEY, DATA, hash_key("ExplicitHashKey", Required::No)],
         },
         required: Required::Yes,
     },
@@ -67,12 +54,7 @@ fn writable<'k>(kinesis: &'k Kinesis, name: &str) -> Result<&'k Stream, Reply> {
     kinesis
         .stream(name)
         .filter(|s| s.accepts_io())
-        .ok_or_else(|| {
-            not_found(format!(
-                "Stream {name} under account {} not found.",
-                kinesis.config.account_id
-            ))
-        })
+        .ok_or_else(|| not_found(format!("Stream {name} under account {} not found.", kinesis.config.account_id)))
 }
 
 /// `ExplicitHashKey` as a number; the regex admits 39 digits, so values of 2^128 and more are refused here.
@@ -97,9 +79,7 @@ pub(crate) fn put_record(call: &mut Call<'_>) -> Result<Value, Reply> {
     };
     let ordering = text(call.body, "SequenceNumberForOrdering").map(String::from);
     let now = call.now();
-    let out = call
-        .kinesis_mut()
-        .put_record(now, &name, input, ordering.as_deref())?;
+    let out = call.kinesis_mut().put_record(now, &name, input, ordering.as_deref())?;
     Ok(json!({
         "ShardId": out.shard_id.to_string(),
         "SequenceNumber": out.sequence_number.to_decimal(),
@@ -129,10 +109,9 @@ pub(crate) fn put_records(call: &mut Call<'_>) -> Result<Value, Reply> {
                 "SequenceNumber": ok.sequence_number.to_decimal(),
                 "ShardId": ok.shard_id.to_string(),
             }),
-            PutRecordsResultEntry::Failed {
-                error_code,
-                error_message,
-            } => json!({ "ErrorCode": error_code, "ErrorMessage": error_message }),
+            PutRecordsResultEntry::Failed { error_code, error_message } => {
+                json!({ "ErrorCode": error_code, "ErrorMessage": error_message })
+            }
         })
         .collect();
     Ok(json!({
@@ -166,9 +145,7 @@ pub(crate) fn iterator_start(
     match (kind, sequence_number) {
         ("AT_SEQUENCE_NUMBER", Some(seq)) => Ok(IteratorStart::AtSequenceNumber(seq.into())),
         ("AFTER_SEQUENCE_NUMBER", Some(seq)) => Ok(IteratorStart::AfterSequenceNumber(seq.into())),
-        ("AT_SEQUENCE_NUMBER" | "AFTER_SEQUENCE_NUMBER", None) => {
-            Err(either("no StartingSequenceNumber."))
-        }
+        ("AT_SEQUENCE_NUMBER" | "AFTER_SEQUENCE_NUMBER", None) => Err(either("no StartingSequenceNumber.")),
         (_, Some(_)) => Err(either("also a StartingSequenceNumber.")),
         ("TRIM_HORIZON", None) => Ok(IteratorStart::TrimHorizon),
         ("AT_TIMESTAMP", None) => timestamp_ms.map(IteratorStart::AtTimestamp).ok_or_else(|| {
@@ -183,11 +160,7 @@ pub(crate) fn iterator_start(
 
 /// The shard a request names, as AWS resolves it: `Could not find shard` for ids that do not parse,
 /// `Shard ... does not exist` when the stream or the shard is missing.
-pub(crate) fn existing_shard(
-    kinesis: &Kinesis,
-    stream_name: &str,
-    raw_shard_id: &str,
-) -> Result<ShardId, Reply> {
+pub(crate) fn existing_shard(kinesis: &Kinesis, stream_name: &str, raw_shard_id: &str) -> Result<ShardId, Reply> {
     let account = &kinesis.config.account_id;
     let Some(id) = ShardId::parse(raw_shard_id) else {
         return Err(not_found(format!(
@@ -199,11 +172,7 @@ pub(crate) fn existing_shard(
         .filter(|s| s.accepts_io())
         .and_then(|s| s.shard(id))
         .map(|s| s.id)
-        .ok_or_else(|| {
-            not_found(format!(
-                "Shard {id} in stream {stream_name} under account {account} does not exist"
-            ))
-        })
+        .ok_or_else(|| not_found(format!("Shard {id} in stream {stream_name} under account {account} does not exist")))
 }
 
 pub(crate) fn get_shard_iterator(call: &mut Call<'_>) -> Result<Value, Reply> {
@@ -216,26 +185,18 @@ pub(crate) fn get_shard_iterator(call: &mut Call<'_>) -> Result<Value, Reply> {
         timestamp_ms(call.body, "Timestamp"),
     )?;
     let now = call.now();
-    let iterator = call
-        .kinesis_mut()
-        .get_shard_iterator(now, &name, &raw_shard_id, start)?;
+    let iterator = call.kinesis_mut().get_shard_iterator(now, &name, &raw_shard_id, start)?;
     Ok(json!({ "ShardIterator": iterator }))
 }
 
 pub(crate) const GET_RECORDS: &[Member] = &[
     integer("Limit", Some(1), Some(10_000), Required::No),
-    Member {
-        name: "ShardIterator",
-        shape: Shape::Text(Text::len(1, 512)),
-        required: Required::Yes,
-    },
+    Member { name: "ShardIterator", shape: Shape::Text(Text::len(1, 512)), required: Required::Yes },
     STREAM_ARN_OPTIONAL,
 ];
 
 pub(crate) fn get_records(call: &mut Call<'_>) -> Result<Value, Reply> {
-    let iterator = text(call.body, "ShardIterator")
-        .unwrap_or_default()
-        .to_string();
+    let iterator = text(call.body, "ShardIterator").unwrap_or_default().to_string();
     let limit = number(call.body, "Limit").map(crate::streams::as_u32);
     let now = call.now();
     let out = call.kinesis_mut().get_records(now, &iterator, limit)?;
@@ -251,11 +212,8 @@ pub(crate) fn get_records(call: &mut Call<'_>) -> Result<Value, Reply> {
         body["NextShardIterator"] = json!(next);
     }
     if !out.child_shards.is_empty() {
-        body["ChildShards"] = out
-            .child_shards
-            .iter()
-            .map(|(id, parents, range)| shapes::child_shard(*id, parents, range))
-            .collect();
+        body["ChildShards"] =
+            out.child_shards.iter().map(|(id, parents, range)| shapes::child_shard(*id, parents, range)).collect();
     }
     Ok(body)
 }

@@ -31,27 +31,18 @@ impl Reply {
     /// A 400 reply with AWS's error body.
     pub fn error(exception: &str, message: impl Into<String>) -> Self {
         let message: String = message.into();
-        Self {
-            status: 400,
-            body: json!({ "__type": exception, "message": message }),
-        }
+        Self { status: 400, body: json!({ "__type": exception, "message": message }) }
     }
 
     /// A 400 `SerializationException`, whose body says `Message` with a capital M.
     pub fn serialization(message: impl Into<String>) -> Self {
         let message: String = message.into();
-        Self {
-            status: 400,
-            body: json!({ "__type": "SerializationException", "Message": message }),
-        }
+        Self { status: 400, body: json!({ "__type": "SerializationException", "Message": message }) }
     }
 
     /// The reply to a target that names no Kinesis operation.
     pub fn unknown_operation() -> Self {
-        Self {
-            status: 400,
-            body: json!({ "__type": "UnknownOperationException" }),
-        }
+        Self { status: 400, body: json!({ "__type": "UnknownOperationException" }) }
     }
 
     /// Whether the status is 200.
@@ -63,10 +54,7 @@ impl Reply {
 impl From<StreamsError> for Reply {
     fn from(err: StreamsError) -> Self {
         let status = err.http_status();
-        Self {
-            status,
-            body: json!({ "__type": err.kind.aws_name(), "message": err.message }),
-        }
+        Self { status, body: json!({ "__type": err.kind.aws_name(), "message": err.message }) }
     }
 }
 

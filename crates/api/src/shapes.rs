@@ -14,11 +14,7 @@ use shardlab_engine::stream::Stream;
 
 /// A timestamp as epoch seconds: a whole number when it falls on a second, else with milliseconds.
 pub(crate) fn epoch_seconds(unix_ms: u64) -> Value {
-    if unix_ms.is_multiple_of(1_000) {
-        json!(unix_ms / 1_000)
-    } else {
-        json!(unix_ms as f64 / 1_000.0)
-    }
+    if unix_ms.is_multiple_of(1_000) { json!(unix_ms / 1_000) } else { json!(unix_ms as f64 / 1_000.0) }
 }
 
 /// `EncryptionType`.
@@ -46,15 +42,9 @@ pub(crate) fn shard(shard: &Shard) -> Value {
     }
     out.insert("HashKeyRange".into(), hash_key_range(&shard.hash_key_range));
     let mut range = Map::new();
-    range.insert(
-        "StartingSequenceNumber".into(),
-        json!(shard.starting_sequence_number().to_decimal()),
-    );
+    range.insert("StartingSequenceNumber".into(), json!(shard.starting_sequence_number().to_decimal()));
     if let Some(closed) = shard.closed {
-        range.insert(
-            "EndingSequenceNumber".into(),
-            json!(closed.ending_sequence_number.to_decimal()),
-        );
+        range.insert("EndingSequenceNumber".into(), json!(closed.ending_sequence_number.to_decimal()));
     }
     out.insert("SequenceNumberRange".into(), Value::Object(range));
     Value::Object(out)
@@ -104,15 +94,9 @@ pub(crate) fn stream_common(stream: &Stream) -> Map<String, Value> {
     out.insert("StreamStatus".into(), json!(stream.status.as_str()));
     out.insert("StreamModeDetails".into(), stream_mode_details(stream));
     out.insert("RetentionPeriodHours".into(), json!(stream.retention_hours));
-    out.insert(
-        "StreamCreationTimestamp".into(),
-        json!(stream.created_unix_secs),
-    );
+    out.insert("StreamCreationTimestamp".into(), json!(stream.created_unix_secs));
     out.insert("EnhancedMonitoring".into(), enhanced_monitoring(stream));
-    out.insert(
-        "EncryptionType".into(),
-        json!(encryption_type(stream.encryption_key_id.is_some())),
-    );
+    out.insert("EncryptionType".into(), json!(encryption_type(stream.encryption_key_id.is_some())));
     if let Some(key) = &stream.encryption_key_id {
         out.insert("KeyId".into(), json!(key));
     }

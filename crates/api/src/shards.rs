@@ -2,8 +2,8 @@
 
 use crate::Call;
 use crate::model::{
-    NEXT_TOKEN, SHARD_FILTER_TYPES, STREAM_ARN_OPTIONAL, STREAM_NAME, STREAM_NAME_OPTIONAL,
-    hash_key, integer, one_of, shard_id, timestamp,
+    NEXT_TOKEN, SHARD_FILTER_TYPES, STREAM_ARN_OPTIONAL, STREAM_NAME, STREAM_NAME_OPTIONAL, hash_key, integer, one_of,
+    shard_id, timestamp,
 };
 use crate::reply::{Reply, invalid_argument, not_found};
 use crate::shapes;
@@ -90,15 +90,13 @@ impl Filter {
         };
         let kind = text(filter, "Type").unwrap_or_default();
         let at = || {
-            timestamp_ms(filter, "Timestamp").ok_or_else(|| {
-                invalid_argument(format!("ShardFilter of type {kind} requires a Timestamp."))
-            })
+            timestamp_ms(filter, "Timestamp")
+                .ok_or_else(|| invalid_argument(format!("ShardFilter of type {kind} requires a Timestamp.")))
         };
         Ok(match kind {
             "AFTER_SHARD_ID" => {
-                let raw = text(filter, "ShardId").ok_or_else(|| {
-                    invalid_argument("ShardFilter of type AFTER_SHARD_ID requires a ShardId.")
-                })?;
+                let raw = text(filter, "ShardId")
+                    .ok_or_else(|| invalid_argument("ShardFilter of type AFTER_SHARD_ID requires a ShardId."))?;
                 ShardId::parse(raw).map_or(Self::All, Self::After)
             }
             "AT_TRIM_HORIZON" => Self::AtTrimHorizon,
@@ -114,12 +112,7 @@ impl Filter {
         let kinesis = call.kinesis();
         let open_at = |t: SimTime| shard.created_at <= t && shard.closed.is_none_or(|c| c.at >= t);
         let horizon = || {
-            let first = stream
-                .shards()
-                .iter()
-                .map(|s| s.created_at)
-                .min()
-                .unwrap_or(SimTime::ZERO);
+            let first = stream.shards().iter().map(|s| s.created_at).min().unwrap_or(SimTime::ZERO);
             (call.now() - stream.retention()).max(first)
         };
         match self {
@@ -141,25 +134,17 @@ pub(crate) fn list_shards(call: &mut Call<'_>) -> Result<Value, Reply> {
     let named = text(body, "StreamName").is_some() || text(body, "StreamARN").is_some();
     let next_token = text(body, "NextToken");
     if next_token.is_some() {
-        for member in [
-            "StreamName",
-            "ExclusiveStartShardId",
-            "StreamCreationTimestamp",
-        ] {
+        for member in ["StreamName", "ExclusiveStartShardId", "StreamCreationTimestamp"] {
             let given = match member {
                 "StreamName" => named,
                 _ => body.get(member).is_some_and(|v| !v.is_null()),
             };
             if given {
-                return Err(invalid_argument(format!(
-                    "NextToken and {member} cannot be provided together."
-                )));
+                return Err(invalid_argument(format!("NextToken and {member} cannot be provided together.")));
             }
         }
     } else if !named {
-        return Err(invalid_argument(
-            "Either NextToken or StreamName should be provided.",
-        ));
+        return Err(invalid_argument("Either NextToken or StreamName should be provided."));
     }
     let now = call.now();
     let (name, after, filter) = match next_token {
@@ -173,8 +158,7 @@ pub(crate) fn list_shards(call: &mut Call<'_>) -> Result<Value, Reply> {
                     "The NextToken has expired: it was issued more than 300 seconds ago.",
                 ));
             }
-            let filter = Filter::decode(&token.extra)
-                .ok_or_else(|| invalid_argument("Invalid NextToken."))?;
+            let filter = Filter::decode(&token.extra).ok_or_else(|| invalid_argument("Invalid NextToken."))?;
             let current = call
                 .kinesis()
                 .stream(&token.stream)
@@ -200,20 +184,11 @@ pub(crate) fn list_shards(call: &mut Call<'_>) -> Result<Value, Reply> {
         }
     };
     // Facts sheet 1.5: ListShards allows 1,000 calls per second per data stream (current API text).
-    call.kinesis_mut()
-        .rate_limit(now, "ListShards", &name, 1_000)?;
-    let max = number(body, "MaxResults")
-        .unwrap_or(LIST_SHARDS_MAX)
-        .min(LIST_SHARDS_MAX) as usize;
-    let stream = call
-        .kinesis()
-        .stream(&name)
-        .ok_or_else(|| stream_not_found(call, &name))?;
-    let listed: Vec<&Shard> = stream
-        .shards()
-        .iter()
-        .filter(|s| after.is_none_or(|a| s.id > a) && filter.keeps(call, stream, s))
-        .collect();
+    call.kinesis_mut().rate_limit(now, "ListShards", &name, 1_000)?;
+    let max = number(body, "MaxResults").unwrap_or(LIST_SHARDS_MAX).min(LIST_SHARDS_MAX) as usize;
+    let stream = call.kinesis().stream(&name).ok_or_else(|| stream_not_found(call, &name))?;
+    let listed: Vec<&Shard> =
+        stream.shards().iter().filter(|s| after.is_none_or(|a| s.id > a) && filter.keeps(call, stream, s)).collect();
     let page = &listed[..listed.len().min(max)];
     let mut out = json!({ "Shards": page.iter().map(|s| shapes::shard(s)).collect::<Vec<_>>() });
     if let Some(last) = page.last().filter(|_| listed.len() > max) {
@@ -231,10 +206,7 @@ pub(crate) fn list_shards(call: &mut Call<'_>) -> Result<Value, Reply> {
 }
 
 fn stream_not_found(call: &Call<'_>, name: &str) -> Reply {
-    not_found(format!(
-        "Stream {name} under account {} not found.",
-        call.account()
-    ))
+    not_found(format!("Stream {name} under account {} not found.", call.account()))
 }
 
 pub(crate) const SPLIT_SHARD: &[Member] = &[
@@ -246,12 +218,8 @@ pub(crate) const SPLIT_SHARD: &[Member] = &[
 
 pub(crate) fn split_shard(call: &mut Call<'_>) -> Result<Value, Reply> {
     let name = call.stream_name()?;
-    let raw_key = text(call.body, "NewStartingHashKey")
-        .unwrap_or_default()
-        .to_string();
-    let shard = text(call.body, "ShardToSplit")
-        .unwrap_or_default()
-        .to_string();
+    let raw_key = text(call.body, "NewStartingHashKey").unwrap_or_default().to_string();
+    let shard = text(call.body, "ShardToSplit").unwrap_or_default().to_string();
     // A key of 2^128 or more cannot split anything; the engine's message then shows the key given.
     let key = raw_key.parse::<u128>().unwrap_or(u128::MAX);
     let now = call.now();
@@ -260,9 +228,7 @@ pub(crate) fn split_shard(call: &mut Call<'_>) -> Result<Value, Reply> {
         Err(mut err) => {
             let shown = format!("NewStartingHashKey {key} used");
             if err.message.starts_with(&shown) {
-                err.message =
-                    err.message
-                        .replacen(&shown, &format!("NewStartingHashKey {raw_key} used"), 1);
+                err.message = err.message.replacen(&shown, &format!("NewStartingHashKey {raw_key} used"), 1);
             }
             Err(err.into())
         }
@@ -278,15 +244,10 @@ pub(crate) const MERGE_SHARDS: &[Member] = &[
 
 pub(crate) fn merge_shards(call: &mut Call<'_>) -> Result<Value, Reply> {
     let name = call.stream_name()?;
-    let shard = text(call.body, "ShardToMerge")
-        .unwrap_or_default()
-        .to_string();
-    let adjacent = text(call.body, "AdjacentShardToMerge")
-        .unwrap_or_default()
-        .to_string();
+    let shard = text(call.body, "ShardToMerge").unwrap_or_default().to_string();
+    let adjacent = text(call.body, "AdjacentShardToMerge").unwrap_or_default().to_string();
     let now = call.now();
-    call.kinesis_mut()
-        .merge_shards(now, &name, &shard, &adjacent)?;
+    call.kinesis_mut().merge_shards(now, &name, &shard, &adjacent)?;
     Ok(json!({}))
 }
 
@@ -302,11 +263,7 @@ pub(crate) fn update_shard_count(call: &mut Call<'_>) -> Result<Value, Reply> {
     let target = as_u32(number(call.body, "TargetShardCount").unwrap_or(0));
     let now = call.now();
     let current = call.kinesis_mut().update_shard_count(now, &name, target)?;
-    let arn = call
-        .kinesis()
-        .stream(&name)
-        .map(|s| s.arn.clone())
-        .unwrap_or_default();
+    let arn = call.kinesis().stream(&name).map(|s| s.arn.clone()).unwrap_or_default();
     Ok(json!({
         "StreamName": name,
         "CurrentShardCount": current,

@@ -4,8 +4,8 @@
 
 use crate::Call;
 use crate::model::{
-    ENCRYPTION_TYPES, METRICS_NAMES, NEXT_TOKEN, STREAM_ARN_OPTIONAL, STREAM_ARN_REQUIRED,
-    STREAM_NAME, integer, one_of, stream_mode_details, tag_map,
+    ENCRYPTION_TYPES, METRICS_NAMES, NEXT_TOKEN, STREAM_ARN_OPTIONAL, STREAM_ARN_REQUIRED, STREAM_NAME, integer,
+    one_of, stream_mode_details, tag_map,
 };
 use crate::pattern::NAME;
 use crate::reply::{Reply, invalid_argument};
@@ -30,11 +30,7 @@ pub(crate) const STREAM_ONLY: &[Member] = &[STREAM_NAME, STREAM_ARN_OPTIONAL];
 
 fn mode_of(call: &Call<'_>) -> StreamMode {
     let mode = object(call.body, "StreamModeDetails").and_then(|d| text(d, "StreamMode"));
-    if mode == Some("ON_DEMAND") {
-        StreamMode::OnDemand
-    } else {
-        StreamMode::Provisioned
-    }
+    if mode == Some("ON_DEMAND") { StreamMode::OnDemand } else { StreamMode::Provisioned }
 }
 
 /// A whole-number member for an engine `u32`, saturating.
@@ -44,19 +40,11 @@ pub(crate) fn as_u32(n: i64) -> u32 {
 
 pub(crate) const CREATE_STREAM: &[Member] = &[
     integer("ShardCount", Some(1), None, Required::No),
-    Member {
-        required: Required::Yes,
-        ..STREAM_NAME
-    },
+    Member { required: Required::Yes, ..STREAM_NAME },
     stream_mode_details(Required::No),
     tag_map(Required::No),
     integer("WarmThroughputMiBps", Some(0), None, Required::No),
-    integer(
-        "MaxRecordSizeInKiB",
-        Some(1_024),
-        Some(10_240),
-        Required::No,
-    ),
+    integer("MaxRecordSizeInKiB", Some(1_024), Some(10_240), Required::No),
 ];
 
 pub(crate) fn create_stream(call: &mut Call<'_>) -> Result<Value, Reply> {
@@ -75,11 +63,7 @@ pub(crate) fn create_stream(call: &mut Call<'_>) -> Result<Value, Reply> {
 
 pub(crate) const DELETE_STREAM: &[Member] = &[
     STREAM_NAME,
-    Member {
-        name: "EnforceConsumerDeletion",
-        shape: Shape::Boolean,
-        required: Required::No,
-    },
+    Member { name: "EnforceConsumerDeletion", shape: Shape::Boolean, required: Required::No },
     STREAM_ARN_OPTIONAL,
 ];
 
@@ -100,26 +84,14 @@ pub(crate) const DESCRIBE_STREAM: &[Member] = &[
 
 pub(crate) fn describe_stream(call: &mut Call<'_>) -> Result<Value, Reply> {
     let name = call.stream_name()?;
-    let limit = number(call.body, "Limit")
-        .unwrap_or(DESCRIBE_STREAM_SHARDS_MAX)
-        .min(DESCRIBE_STREAM_SHARDS_MAX) as usize;
+    let limit =
+        number(call.body, "Limit").unwrap_or(DESCRIBE_STREAM_SHARDS_MAX).min(DESCRIBE_STREAM_SHARDS_MAX) as usize;
     let after = text(call.body, "ExclusiveStartShardId").and_then(ShardId::parse);
     let now = call.now();
     let stream = call.kinesis_mut().describe_stream(now, &name)?;
-    let listed: Vec<_> = stream
-        .shards()
-        .iter()
-        .filter(|s| after.is_none_or(|a| s.id > a))
-        .collect();
+    let listed: Vec<_> = stream.shards().iter().filter(|s| after.is_none_or(|a| s.id > a)).collect();
     let mut description = shapes::stream_common(stream);
-    description.insert(
-        "Shards".into(),
-        listed
-            .iter()
-            .take(limit)
-            .map(|s| shapes::shard(s))
-            .collect(),
-    );
+    description.insert("Shards".into(), listed.iter().take(limit).map(|s| shapes::shard(s)).collect());
     description.insert("HasMoreShards".into(), json!(listed.len() > limit));
     Ok(json!({ "StreamDescription": description }))
 }
@@ -131,15 +103,9 @@ pub(crate) fn describe_stream_summary(call: &mut Call<'_>) -> Result<Value, Repl
     let mut summary = shapes::stream_common(stream);
     summary.insert("OpenShardCount".into(), json!(stream.open_shard_count()));
     summary.insert("ConsumerCount".into(), json!(stream.consumers.len()));
-    summary.insert(
-        "MaxRecordSizeInKiB".into(),
-        json!(stream.max_record_size_kib),
-    );
+    summary.insert("MaxRecordSizeInKiB".into(), json!(stream.max_record_size_kib));
     if let Some(mibps) = stream.warm_throughput_mibps {
-        summary.insert(
-            "WarmThroughput".into(),
-            json!({ "TargetMiBps": mibps, "CurrentMiBps": mibps }),
-        );
+        summary.insert("WarmThroughput".into(), json!({ "TargetMiBps": mibps, "CurrentMiBps": mibps }));
     }
     Ok(json!({ "StreamDescriptionSummary": summary }))
 }
@@ -155,9 +121,7 @@ pub(crate) const LIST_STREAMS: &[Member] = &[
 ];
 
 pub(crate) fn list_streams(call: &mut Call<'_>) -> Result<Value, Reply> {
-    let limit = number(call.body, "Limit")
-        .unwrap_or(LIST_STREAMS_MAX)
-        .min(LIST_STREAMS_MAX) as usize;
+    let limit = number(call.body, "Limit").unwrap_or(LIST_STREAMS_MAX).min(LIST_STREAMS_MAX) as usize;
     let after: Option<String> = match text(call.body, "NextToken") {
         Some(raw) => {
             let token = PageToken::decode(raw)
@@ -169,10 +133,8 @@ pub(crate) fn list_streams(call: &mut Call<'_>) -> Result<Value, Reply> {
     };
     let now = call.now();
     let streams = call.kinesis_mut().list_streams(now)?;
-    let listed: Vec<_> = streams
-        .iter()
-        .filter(|s| after.as_ref().is_none_or(|a| s.name.as_str() > a.as_str()))
-        .collect();
+    let listed: Vec<_> =
+        streams.iter().filter(|s| after.as_ref().is_none_or(|a| s.name.as_str() > a.as_str())).collect();
     let page = &listed[..listed.len().min(limit)];
     let mut out = json!({
         "StreamNames": page.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
@@ -210,11 +172,8 @@ pub(crate) fn describe_limits(call: &mut Call<'_>) -> Result<Value, Reply> {
     }))
 }
 
-pub(crate) const RETENTION: &[Member] = &[
-    integer("RetentionPeriodHours", None, None, Required::Yes),
-    STREAM_NAME,
-    STREAM_ARN_OPTIONAL,
-];
+pub(crate) const RETENTION: &[Member] =
+    &[integer("RetentionPeriodHours", None, None, Required::Yes), STREAM_NAME, STREAM_ARN_OPTIONAL];
 
 /// The retention hours as the engine's `u32`, or the range error for values it cannot hold.
 fn retention_hours(call: &Call<'_>) -> Result<u32, Reply> {
@@ -249,11 +208,7 @@ pub(crate) fn decrease_retention(call: &mut Call<'_>) -> Result<Value, Reply> {
 
 pub(crate) const ENCRYPTION: &[Member] = &[
     one_of("EncryptionType", ENCRYPTION_TYPES, Required::Yes),
-    Member {
-        name: "KeyId",
-        shape: Shape::Text(Text::len(1, 2_048)),
-        required: Required::Yes,
-    },
+    Member { name: "KeyId", shape: Shape::Text(Text::len(1, 2_048)), required: Required::Yes },
     STREAM_NAME,
     STREAM_ARN_OPTIONAL,
 ];
@@ -261,14 +216,11 @@ pub(crate) const ENCRYPTION: &[Member] = &[
 fn encryption(call: &mut Call<'_>, start: bool) -> Result<Value, Reply> {
     let name = call.stream_name()?;
     if text(call.body, "EncryptionType") != Some("KMS") {
-        return Err(invalid_argument(
-            "EncryptionType NONE is not valid here: the only encryption type is KMS.",
-        ));
+        return Err(invalid_argument("EncryptionType NONE is not valid here: the only encryption type is KMS."));
     }
     let key = text(call.body, "KeyId").unwrap_or_default().to_string();
     let now = call.now();
-    call.kinesis_mut()
-        .set_encryption(now, &name, start.then_some(key))?;
+    call.kinesis_mut().set_encryption(now, &name, start.then_some(key))?;
     Ok(json!({}))
 }
 
@@ -283,11 +235,7 @@ pub(crate) fn stop_stream_encryption(call: &mut Call<'_>) -> Result<Value, Reply
 pub(crate) const MONITORING: &[Member] = &[
     Member {
         name: "ShardLevelMetrics",
-        shape: Shape::TextList {
-            len_min: 1,
-            len_max: 7,
-            member: Text::one_of(METRICS_NAMES),
-        },
+        shape: Shape::TextList { len_min: 1, len_max: 7, member: Text::one_of(METRICS_NAMES) },
         required: Required::Yes,
     },
     STREAM_NAME,
@@ -298,14 +246,8 @@ fn monitoring(call: &mut Call<'_>, enable: bool) -> Result<Value, Reply> {
     let name = call.stream_name()?;
     let metrics = texts(call.body, "ShardLevelMetrics");
     let now = call.now();
-    let (current, desired) = call
-        .kinesis_mut()
-        .set_enhanced_monitoring(now, &name, &metrics, enable)?;
-    let arn = call
-        .kinesis()
-        .stream(&name)
-        .map(|s| s.arn.clone())
-        .unwrap_or_default();
+    let (current, desired) = call.kinesis_mut().set_enhanced_monitoring(now, &name, &metrics, enable)?;
+    let arn = call.kinesis().stream(&name).map(|s| s.arn.clone()).unwrap_or_default();
     Ok(json!({
         "StreamName": name,
         "CurrentShardLevelMetrics": current,
@@ -339,20 +281,12 @@ pub(crate) fn update_stream_mode(call: &mut Call<'_>) -> Result<Value, Reply> {
     let mode = mode_of(call);
     let warm = number(call.body, "WarmThroughputMiBps").map(as_u32);
     let now = call.now();
-    call.kinesis_mut()
-        .update_stream_mode(now, &name, mode, warm)?;
+    call.kinesis_mut().update_stream_mode(now, &name, mode, warm)?;
     Ok(json!({}))
 }
 
-pub(crate) const UPDATE_MAX_RECORD_SIZE: &[Member] = &[
-    integer(
-        "MaxRecordSizeInKiB",
-        Some(1_024),
-        Some(10_240),
-        Required::Yes,
-    ),
-    STREAM_ARN_REQUIRED,
-];
+pub(crate) const UPDATE_MAX_RECORD_SIZE: &[Member] =
+    &[integer("MaxRecordSizeInKiB", Some(1_024), Some(10_240), Required::Yes), STREAM_ARN_REQUIRED];
 
 pub(crate) fn update_max_record_size(call: &mut Call<'_>) -> Result<Value, Reply> {
     let name = stream_of_arn(call)?;
@@ -362,23 +296,15 @@ pub(crate) fn update_max_record_size(call: &mut Call<'_>) -> Result<Value, Reply
     Ok(json!({}))
 }
 
-pub(crate) const UPDATE_STREAM_WARM_THROUGHPUT: &[Member] = &[
-    integer("WarmThroughputMiBps", Some(0), None, Required::Yes),
-    STREAM_NAME,
-    STREAM_ARN_OPTIONAL,
-];
+pub(crate) const UPDATE_STREAM_WARM_THROUGHPUT: &[Member] =
+    &[integer("WarmThroughputMiBps", Some(0), None, Required::Yes), STREAM_NAME, STREAM_ARN_OPTIONAL];
 
 pub(crate) fn update_stream_warm_throughput(call: &mut Call<'_>) -> Result<Value, Reply> {
     let name = call.stream_name()?;
     let mibps = as_u32(number(call.body, "WarmThroughputMiBps").unwrap_or(0));
     let now = call.now();
-    call.kinesis_mut()
-        .update_warm_throughput(now, &name, mibps)?;
-    let arn = call
-        .kinesis()
-        .stream(&name)
-        .map(|s| s.arn.clone())
-        .unwrap_or_default();
+    call.kinesis_mut().update_warm_throughput(now, &name, mibps)?;
+    let arn = call.kinesis().stream(&name).map(|s| s.arn.clone()).unwrap_or_default();
     Ok(json!({
         "StreamARN": arn,
         "StreamName": name,

@@ -2,9 +2,7 @@
 //! UntagResource, ListTagsForResource (streams and consumers).
 
 use crate::arn::{Resource, resource};
-use crate::model::{
-    RESOURCE_ARN_MEMBER, STREAM_ARN_OPTIONAL, STREAM_NAME, TAG_KEYS, integer, tag_map,
-};
+use crate::model::{RESOURCE_ARN_MEMBER, STREAM_ARN_OPTIONAL, STREAM_NAME, TAG_KEYS, integer, tag_map};
 use crate::reply::{Reply, invalid_argument};
 use crate::validate::{Member, Required, Shape, Text, number, text, text_map, texts};
 use crate::{Call, shapes};
@@ -18,8 +16,7 @@ const TAGS_PER_RESOURCE_MAX: usize = 50;
 /// Tags ListTagsForStream returns when no `Limit` is given: every tag a stream can have.
 const LIST_TAGS_DEFAULT: i64 = 50;
 
-pub(crate) const ADD_TAGS_TO_STREAM: &[Member] =
-    &[tag_map(Required::Yes), STREAM_NAME, STREAM_ARN_OPTIONAL];
+pub(crate) const ADD_TAGS_TO_STREAM: &[Member] = &[tag_map(Required::Yes), STREAM_NAME, STREAM_ARN_OPTIONAL];
 
 pub(crate) fn add_tags_to_stream(call: &mut Call<'_>) -> Result<Value, Reply> {
     let name = call.stream_name()?;
@@ -41,27 +38,19 @@ pub(crate) fn remove_tags_from_stream(call: &mut Call<'_>) -> Result<Value, Repl
 
 pub(crate) const LIST_TAGS_FOR_STREAM: &[Member] = &[
     integer("Limit", Some(1), Some(50), Required::No),
-    Member {
-        name: "ExclusiveStartTagKey",
-        shape: Shape::Text(Text::len(1, 128)),
-        required: Required::No,
-    },
+    Member { name: "ExclusiveStartTagKey", shape: Shape::Text(Text::len(1, 128)), required: Required::No },
     STREAM_NAME,
     STREAM_ARN_OPTIONAL,
 ];
 
 pub(crate) fn list_tags_for_stream(call: &mut Call<'_>) -> Result<Value, Reply> {
     let name = call.stream_name()?;
-    let limit = number(call.body, "Limit")
-        .unwrap_or(LIST_TAGS_DEFAULT)
-        .max(0) as usize;
+    let limit = number(call.body, "Limit").unwrap_or(LIST_TAGS_DEFAULT).max(0) as usize;
     let after = text(call.body, "ExclusiveStartTagKey").map(String::from);
     let now = call.now();
     let tags = call.kinesis_mut().list_tags(now, &name)?;
-    let listed: alloc::vec::Vec<_> = tags
-        .iter()
-        .filter(|(k, _)| after.as_ref().is_none_or(|a| k.as_str() > a.as_str()))
-        .collect();
+    let listed: alloc::vec::Vec<_> =
+        tags.iter().filter(|(k, _)| after.as_ref().is_none_or(|a| k.as_str() > a.as_str())).collect();
     Ok(json!({
         "Tags": shapes::tags(listed.iter().take(limit).copied()),
         "HasMoreTags": listed.len() > limit,
@@ -93,9 +82,7 @@ fn add_consumer_tags(
 }
 
 pub(crate) fn tag_resource(call: &mut Call<'_>) -> Result<Value, Reply> {
-    let arn = text(call.body, "ResourceARN")
-        .unwrap_or_default()
-        .to_string();
+    let arn = text(call.body, "ResourceARN").unwrap_or_default().to_string();
     let tags = text_map(call.body, "Tags");
     let now = call.now();
     match resource(call.kinesis(), &arn)? {
@@ -112,9 +99,7 @@ pub(crate) fn tag_resource(call: &mut Call<'_>) -> Result<Value, Reply> {
 pub(crate) const UNTAG_RESOURCE: &[Member] = &[TAG_KEYS, RESOURCE_ARN_MEMBER];
 
 pub(crate) fn untag_resource(call: &mut Call<'_>) -> Result<Value, Reply> {
-    let arn = text(call.body, "ResourceARN")
-        .unwrap_or_default()
-        .to_string();
+    let arn = text(call.body, "ResourceARN").unwrap_or_default().to_string();
     let keys = texts(call.body, "TagKeys");
     let now = call.now();
     match resource(call.kinesis(), &arn)? {
@@ -131,9 +116,7 @@ pub(crate) fn untag_resource(call: &mut Call<'_>) -> Result<Value, Reply> {
 }
 
 pub(crate) fn list_tags_for_resource(call: &mut Call<'_>) -> Result<Value, Reply> {
-    let arn = text(call.body, "ResourceARN")
-        .unwrap_or_default()
-        .to_string();
+    let arn = text(call.body, "ResourceARN").unwrap_or_default().to_string();
     let now = call.now();
     let tags = match resource(call.kinesis(), &arn)? {
         Resource::Stream(name) => shapes::tags(call.kinesis_mut().list_tags(now, &name)?.iter()),

@@ -50,51 +50,26 @@ pub(crate) struct Text {
 
 impl Text {
     /// A string with no constraint.
-    pub(crate) const ANY: Self = Self {
-        pattern: None,
-        len_min: None,
-        len_max: None,
-        values: None,
-    };
+    pub(crate) const ANY: Self = Self { pattern: None, len_min: None, len_max: None, values: None };
 
     /// A string of `min..=max` characters.
     pub(crate) const fn len(min: u64, max: u64) -> Self {
-        Self {
-            pattern: None,
-            len_min: Some(min),
-            len_max: Some(max),
-            values: None,
-        }
+        Self { pattern: None, len_min: Some(min), len_max: Some(max), values: None }
     }
 
     /// A string matching `pattern`, of `min..=max` characters.
     pub(crate) const fn pattern_len(pattern: &'static Pattern, min: u64, max: u64) -> Self {
-        Self {
-            pattern: Some(pattern),
-            len_min: Some(min),
-            len_max: Some(max),
-            values: None,
-        }
+        Self { pattern: Some(pattern), len_min: Some(min), len_max: Some(max), values: None }
     }
 
     /// A string matching `pattern`.
     pub(crate) const fn pattern(pattern: &'static Pattern) -> Self {
-        Self {
-            pattern: Some(pattern),
-            len_min: None,
-            len_max: None,
-            values: None,
-        }
+        Self { pattern: Some(pattern), len_min: None, len_max: None, values: None }
     }
 
     /// One of `values`.
     pub(crate) const fn one_of(values: &'static [&'static str]) -> Self {
-        Self {
-            pattern: None,
-            len_min: None,
-            len_max: None,
-            values: Some(values),
-        }
+        Self { pattern: None, len_min: None, len_max: None, values: Some(values) }
     }
 
     /// The failed rules for `value`, worded as AWS words them, in AWS's order.
@@ -104,24 +79,17 @@ impl Text {
         if let Some(p) = self.pattern
             && !p.matches(value)
         {
-            out.push(format!(
-                "Member must satisfy regular expression pattern: {}",
-                p.text
-            ));
+            out.push(format!("Member must satisfy regular expression pattern: {}", p.text));
         }
         if let Some(min) = self.len_min
             && len < min
         {
-            out.push(format!(
-                "Member must have length greater than or equal to {min}"
-            ));
+            out.push(format!("Member must have length greater than or equal to {min}"));
         }
         if let Some(max) = self.len_max
             && len > max
         {
-            out.push(format!(
-                "Member must have length less than or equal to {max}"
-            ));
+            out.push(format!("Member must have length less than or equal to {max}"));
         }
         if let Some(values) = self.values
             && !values.contains(&value)
@@ -135,20 +103,13 @@ impl Text {
     fn all_rules(&self) -> String {
         let mut rules = Vec::new();
         if let Some(max) = self.len_max {
-            rules.push(format!(
-                "Member must have length less than or equal to {max}"
-            ));
+            rules.push(format!("Member must have length less than or equal to {max}"));
         }
         if let Some(min) = self.len_min {
-            rules.push(format!(
-                "Member must have length greater than or equal to {min}"
-            ));
+            rules.push(format!("Member must have length greater than or equal to {min}"));
         }
         if let Some(p) = self.pattern {
-            rules.push(format!(
-                "Member must satisfy regular expression pattern: {}",
-                p.text
-            ));
+            rules.push(format!("Member must satisfy regular expression pattern: {}", p.text));
         }
         if let Some(values) = self.values {
             rules.push(enum_rule(values));
@@ -162,10 +123,7 @@ impl Text {
 }
 
 fn enum_rule(values: &[&str]) -> String {
-    format!(
-        "Member must satisfy enum value set: [{}]",
-        values.join(", ")
-    )
+    format!("Member must satisfy enum value set: [{}]", values.join(", "))
 }
 
 /// A member's type with its constraints.
@@ -218,11 +176,7 @@ pub(crate) fn check(body: &Map<String, Value>, members: &[Member]) -> Result<(),
     let count = failures.len();
     Err(Reply::error(
         "ValidationException",
-        format!(
-            "{count} validation error{} detected: {}",
-            if count == 1 { "" } else { "s" },
-            failures.join("; ")
-        ),
+        format!("{count} validation error{} detected: {}", if count == 1 { "" } else { "s" }, failures.join("; ")),
     ))
 }
 
@@ -257,36 +211,27 @@ fn check_type(value: &Value, shape: &Shape) -> Result<(), String> {
         (Shape::Text(_), _) => Err(mismatch(value, "an String")),
         (Shape::Number { java, .. }, _) => Err(mismatch(value, &format!("an {java}"))),
         (Shape::Timestamp, _) => Err(mismatch(value, "an Timestamp")),
-        (Shape::Boolean, Value::String(s)) => Err(format!(
-            "'{}' can not be converted to an Boolean",
-            s.to_uppercase()
-        )),
+        (Shape::Boolean, Value::String(s)) => Err(format!("'{}' can not be converted to an Boolean", s.to_uppercase())),
         (Shape::Boolean, _) => Err(mismatch(value, "an Boolean")),
         (Shape::Blob { .. }, Value::String(s)) => check_base64(s),
         (Shape::Blob { .. }, _) => Err(mismatch(value, "a Blob")),
-        (Shape::TextList { .. }, Value::Array(items)) => items
-            .iter()
-            .try_for_each(|item| check_type(item, &Shape::Text(Text::ANY))),
-        (Shape::StructList { members, .. }, Value::Array(items)) => {
-            items.iter().try_for_each(|item| match item {
-                Value::Object(fields) => check_types(fields, members),
-                Value::Null => Ok(()),
-                Value::Array(_) => Err("Start of list found where not expected".into()),
-                _ => Err("Expected null".into()),
-            })
+        (Shape::TextList { .. }, Value::Array(items)) => {
+            items.iter().try_for_each(|item| check_type(item, &Shape::Text(Text::ANY)))
         }
+        (Shape::StructList { members, .. }, Value::Array(items)) => items.iter().try_for_each(|item| match item {
+            Value::Object(fields) => check_types(fields, members),
+            Value::Null => Ok(()),
+            Value::Array(_) => Err("Start of list found where not expected".into()),
+            _ => Err("Expected null".into()),
+        }),
         (Shape::TextList { .. } | Shape::StructList { .. }, Value::Object(_)) => {
             Err("Start of structure or map found where not expected.".into())
         }
-        (Shape::TextList { .. } | Shape::StructList { .. }, _) => {
-            Err("Expected list or null".into())
+        (Shape::TextList { .. } | Shape::StructList { .. }, _) => Err("Expected list or null".into()),
+        (Shape::TextMap { .. }, Value::Object(entries)) => {
+            entries.values().try_for_each(|v| check_type(v, &Shape::Text(Text::ANY)))
         }
-        (Shape::TextMap { .. }, Value::Object(entries)) => entries
-            .values()
-            .try_for_each(|v| check_type(v, &Shape::Text(Text::ANY))),
-        (Shape::TextMap { .. }, Value::Array(_)) => {
-            Err("Start of list found where not expected".into())
-        }
+        (Shape::TextMap { .. }, Value::Array(_)) => Err("Start of list found where not expected".into()),
         (Shape::TextMap { .. }, _) => Err("Expected map or null".into()),
         (Shape::Struct(members), Value::Object(fields)) => check_types(fields, members),
         (Shape::Struct(_), Value::Array(_)) => Err("Start of list found where not expected".into()),
@@ -310,9 +255,7 @@ fn check_base64(text: &str) -> Result<(), String> {
             !(c.is_ascii_alphanumeric() || c == '+' || c == '/')
         };
         if bad {
-            return Err(format!(
-                "'{text}' can not be converted to a Blob: Invalid Base64 character: '{c}'"
-            ));
+            return Err(format!("'{text}' can not be converted to a Blob: Invalid Base64 character: '{c}'"));
         }
     }
     if STANDARD.decode(text).is_err() {
@@ -325,9 +268,7 @@ fn check_base64(text: &str) -> Result<(), String> {
 
 fn lower_first(name: &str) -> String {
     let mut chars = name.chars();
-    chars.next().map_or_else(String::new, |first| {
-        first.to_lowercase().chain(chars).collect()
-    })
+    chars.next().map_or_else(String::new, |first| first.to_lowercase().chain(chars).collect())
 }
 
 fn push(failures: &mut Vec<String>, shown: Option<&str>, path: &str, rule: &str) {
@@ -335,23 +276,13 @@ fn push(failures: &mut Vec<String>, shown: Option<&str>, path: &str, rule: &str)
         return;
     }
     let value = shown.map_or_else(|| "null".to_string(), |v| format!("'{v}'"));
-    failures.push(format!(
-        "Value {value} at '{path}' failed to satisfy constraint: {rule}"
-    ));
+    failures.push(format!("Value {value} at '{path}' failed to satisfy constraint: {rule}"));
 }
 
-fn check_members(
-    body: &Map<String, Value>,
-    members: &[Member],
-    parent: &str,
-    failures: &mut Vec<String>,
-) {
+fn check_members(body: &Map<String, Value>, members: &[Member], parent: &str, failures: &mut Vec<String>) {
     for member in members {
-        let path = if parent.is_empty() {
-            lower_first(member.name)
-        } else {
-            format!("{parent}.{}", lower_first(member.name))
-        };
+        let path =
+            if parent.is_empty() { lower_first(member.name) } else { format!("{parent}.{}", lower_first(member.name)) };
         let value = body.get(member.name).filter(|v| !v.is_null());
         let Some(value) = value else {
             let required = match member.required {
@@ -399,63 +330,21 @@ fn check_value(value: &Value, shape: &Shape, path: &str, failures: &mut Vec<Stri
                 push(failures, Some(&shown), path, &rule);
             }
         }
-        (
-            Shape::TextList {
-                len_min,
-                len_max,
-                member,
-            },
-            Value::Array(items),
-        ) => {
-            let shown = format!(
-                "[{}]",
-                items
-                    .iter()
-                    .map(|i| i.as_str().unwrap_or("null"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
-            list_len(
-                items.len() as u64,
-                *len_min,
-                *len_max,
-                &shown,
-                path,
-                failures,
-            );
-            if items
-                .iter()
-                .any(|i| i.as_str().is_none_or(|s| !member.accepts(s)))
-            {
+        (Shape::TextList { len_min, len_max, member }, Value::Array(items)) => {
+            let shown =
+                format!("[{}]", items.iter().map(|i| i.as_str().unwrap_or("null")).collect::<Vec<_>>().join(", "));
+            list_len(items.len() as u64, *len_min, *len_max, &shown, path, failures);
+            if items.iter().any(|i| i.as_str().is_none_or(|s| !member.accepts(s))) {
                 let rule = format!("Member must satisfy constraint: {}", member.all_rules());
                 push(failures, Some(&shown), path, &rule);
             }
         }
-        (
-            Shape::StructList {
-                len_min,
-                len_max,
-                java,
-                members,
-            },
-            Value::Array(items),
-        ) => {
+        (Shape::StructList { len_min, len_max, java, members }, Value::Array(items)) => {
             let shown = format!(
                 "[{}]",
-                items
-                    .iter()
-                    .map(|i| format!("{java}@{:08x}", identity_hash(i)))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                items.iter().map(|i| format!("{java}@{:08x}", identity_hash(i))).collect::<Vec<_>>().join(", ")
             );
-            list_len(
-                items.len() as u64,
-                *len_min,
-                *len_max,
-                &shown,
-                path,
-                failures,
-            );
+            list_len(items.len() as u64, *len_min, *len_max, &shown, path, failures);
             for (i, item) in items.iter().enumerate() {
                 let entry_path = format!("{path}.{}.member", i + 1);
                 match item {
@@ -464,15 +353,7 @@ fn check_value(value: &Value, shape: &Shape, path: &str, failures: &mut Vec<Stri
                 }
             }
         }
-        (
-            Shape::TextMap {
-                len_min,
-                len_max,
-                key,
-                value: value_rules,
-            },
-            Value::Object(entries),
-        ) => {
+        (Shape::TextMap { len_min, len_max, key, value: value_rules }, Value::Object(entries)) => {
             let shown = format!(
                 "{{{}}}",
                 entries
@@ -481,26 +362,13 @@ fn check_value(value: &Value, shape: &Shape, path: &str, failures: &mut Vec<Stri
                     .collect::<Vec<_>>()
                     .join(", ")
             );
-            list_len(
-                entries.len() as u64,
-                *len_min,
-                *len_max,
-                &shown,
-                path,
-                failures,
-            );
+            list_len(entries.len() as u64, *len_min, *len_max, &shown, path, failures);
             if entries.keys().any(|k| !key.accepts(k)) {
                 let rule = format!("Map keys must satisfy constraint: {}", key.all_rules());
                 push(failures, Some(&shown), path, &rule);
             }
-            if entries
-                .values()
-                .any(|v| v.as_str().is_none_or(|s| !value_rules.accepts(s)))
-            {
-                let rule = format!(
-                    "Map value must satisfy constraint: {}",
-                    value_rules.all_rules()
-                );
+            if entries.values().any(|v| v.as_str().is_none_or(|s| !value_rules.accepts(s))) {
+                let rule = format!("Map value must satisfy constraint: {}", value_rules.all_rules());
                 push(failures, Some(&shown), path, &rule);
             }
         }
@@ -525,9 +393,7 @@ fn list_len(len: u64, min: u64, max: u64, shown: &str, path: &str, failures: &mu
 /// A stand-in for a Java object's identity hash: deterministic, derived from the entry's JSON.
 fn identity_hash(value: &Value) -> u32 {
     let text = value.to_string();
-    text.bytes().fold(0x811c_9dc5_u32, |h, b| {
-        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
-    })
+    text.bytes().fold(0x811c_9dc5_u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193))
 }
 
 /// Java's `String.length()`: UTF-16 code units.
@@ -603,10 +469,7 @@ pub(crate) fn timestamp_ms(body: &Map<String, Value>, name: &str) -> Option<u64>
 }
 
 /// A structure member.
-pub(crate) fn object<'a>(
-    body: &'a Map<String, Value>,
-    name: &str,
-) -> Option<&'a Map<String, Value>> {
+pub(crate) fn object<'a>(body: &'a Map<String, Value>, name: &str) -> Option<&'a Map<String, Value>> {
     body.get(name).and_then(Value::as_object)
 }
 
@@ -614,41 +477,20 @@ pub(crate) fn object<'a>(
 pub(crate) fn texts(body: &Map<String, Value>, name: &str) -> Vec<String> {
     body.get(name)
         .and_then(Value::as_array)
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(Value::as_str)
-                .map(String::from)
-                .collect()
-        })
+        .map(|items| items.iter().filter_map(Value::as_str).map(String::from).collect())
         .unwrap_or_default()
 }
 
 /// A list-of-structures member.
-pub(crate) fn objects<'a>(
-    body: &'a Map<String, Value>,
-    name: &str,
-) -> impl Iterator<Item = &'a Map<String, Value>> {
-    body.get(name)
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_object)
+pub(crate) fn objects<'a>(body: &'a Map<String, Value>, name: &str) -> impl Iterator<Item = &'a Map<String, Value>> {
+    body.get(name).and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_object)
 }
 
 /// A map-of-strings member.
-pub(crate) fn text_map(
-    body: &Map<String, Value>,
-    name: &str,
-) -> alloc::collections::BTreeMap<String, String> {
+pub(crate) fn text_map(body: &Map<String, Value>, name: &str) -> alloc::collections::BTreeMap<String, String> {
     body.get(name)
         .and_then(Value::as_object)
-        .map(|entries| {
-            entries
-                .iter()
-                .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), String::from(v))))
-                .collect()
-        })
+        .map(|entries| entries.iter().filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), String::from(v)))).collect())
         .unwrap_or_default()
 }
 
@@ -669,16 +511,8 @@ mod tests {
         assert!(check_base64("").is_ok());
         assert!(check_base64("YQ==").is_ok());
         assert!(check_base64("abc").unwrap_err().ends_with("found: 3"));
-        assert!(
-            check_base64("ab!c")
-                .unwrap_err()
-                .ends_with("character: '!'")
-        );
-        assert!(
-            check_base64("a=bc")
-                .unwrap_err()
-                .ends_with("character: '='")
-        );
+        assert!(check_base64("ab!c").unwrap_err().ends_with("character: '!'"));
+        assert!(check_base64("a=bc").unwrap_err().ends_with("character: '='"));
         assert!(check_base64("YR==").unwrap_err().ends_with("dectected"));
     }
 }

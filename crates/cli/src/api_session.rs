@@ -18,10 +18,7 @@ pub(crate) struct Options {
 }
 
 pub(crate) fn parse_options(rest: &[String]) -> Result<Options, Failure> {
-    let mut options = Options {
-        seed: 42,
-        kinesis: KinesisConfig::default(),
-    };
+    let mut options = Options { seed: 42, kinesis: KinesisConfig::default() };
     let mut args = Args::new(rest);
     while let Some(arg) = args.next() {
         match arg {
@@ -30,18 +27,14 @@ pub(crate) fn parse_options(rest: &[String]) -> Result<Options, Failure> {
             "--account" => {
                 let account = args.value(arg)?;
                 if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
-                    return Err(Failure::Usage(format!(
-                        "--account takes a 12-digit AWS account id, not '{account}'"
-                    )));
+                    return Err(Failure::Usage(format!("--account takes a 12-digit AWS account id, not '{account}'")));
                 }
                 options.kinesis.account_id = account.into();
             }
             "--region" => {
                 let region = args.value(arg)?;
                 let ok = !region.is_empty()
-                    && region
-                        .bytes()
-                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+                    && region.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
                 if !ok {
                     return Err(Failure::Usage(format!(
                         "--region takes a Region name such as us-east-1, not '{region}'"
@@ -50,9 +43,7 @@ pub(crate) fn parse_options(rest: &[String]) -> Result<Options, Failure> {
                 options.kinesis.region = region.into();
             }
             other => {
-                return Err(Failure::Usage(format!(
-                    "shardlab api does not take '{other}'"
-                )));
+                return Err(Failure::Usage(format!("shardlab api does not take '{other}'")));
             }
         }
     }
@@ -77,10 +68,7 @@ pub(crate) struct Session {
 
 impl Session {
     pub(crate) fn new(options: &Options) -> Self {
-        Self {
-            sim: Simulation::service_only(options.seed, options.kinesis.clone()),
-            api: KinesisApi::new(),
-        }
+        Self { sim: Simulation::service_only(options.seed, options.kinesis.clone()), api: KinesisApi::new() }
     }
 
     /// Answers every line of `input` on `output`, flushing after each.
@@ -168,27 +156,15 @@ mod tests {
         assert_eq!(options.kinesis.transition_delay_ms, 0);
         assert_eq!(options.kinesis.account_id, "123456789012");
         assert_eq!(options.kinesis.region, "eu-west-1");
-        for bad in [
-            &["--seed"][..],
-            &["--seed", "x"],
-            &["--account", "12"],
-            &["--region", "EU WEST"],
-            &["--bogus"],
-        ] {
-            assert!(
-                matches!(parse_options(&args(bad)), Err(Failure::Usage(_))),
-                "{bad:?}"
-            );
+        for bad in [&["--seed"][..], &["--seed", "x"], &["--account", "12"], &["--region", "EU WEST"], &["--bogus"]] {
+            assert!(matches!(parse_options(&args(bad)), Err(Failure::Usage(_))), "{bad:?}");
         }
     }
 
     #[test]
     fn advance_lines() {
         let mut session = Session::new(&parse_options(&[]).expect("defaults"));
-        assert_eq!(
-            session.answer("{\"advance_ms\": 250}"),
-            ["{\"now_ms\":250}"]
-        );
+        assert_eq!(session.answer("{\"advance_ms\": 250}"), ["{\"now_ms\":250}"]);
         let refused = session.answer("{\"advance_ms\": -1}");
         assert!(refused[0].starts_with("{\"status\":400,"), "{refused:?}");
     }

@@ -21,14 +21,12 @@ impl<'a> Args<'a> {
 
     /// The value after option `name`.
     pub(crate) fn value(&mut self, name: &str) -> Result<&'a str, Failure> {
-        self.next()
-            .ok_or_else(|| Failure::Usage(format!("{name} needs a value")))
+        self.next().ok_or_else(|| Failure::Usage(format!("{name} needs a value")))
     }
 
     /// The value after option `name`, as a whole number.
     pub(crate) fn number(&mut self, name: &str) -> Result<u64, Failure> {
         let raw = self.value(name)?;
-        raw.parse()
-            .map_err(|_| Failure::Usage(format!("{name} takes a whole number, not '{raw}'")))
+        raw.parse().map_err(|_| Failure::Usage(format!("{name} takes a whole number, not '{raw}'")))
     }
 }

@@ -5,11 +5,7 @@ const DURATION_MAX_MS: u64 = 30 * 86_400_000;
 
 /// Milliseconds in a duration written as a whole number and a unit (`s`, `m` or `h`).
 pub(crate) fn parse_ms(text: &str) -> Result<u64, String> {
-    let bad = || {
-        format!(
-            "bad duration '{text}': use a whole number followed by s, m or h, such as 90s, 10m or 2h"
-        )
-    };
+    let bad = || format!("bad duration '{text}': use a whole number followed by s, m or h, such as 90s, 10m or 2h");
     let unit_at = text.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?;
     let (digits, unit) = text.split_at(unit_at);
     let count: u64 = digits.parse().map_err(|_| bad())?;
@@ -22,13 +18,9 @@ pub(crate) fn parse_ms(text: &str) -> Result<u64, String> {
     let ms = count
         .checked_mul(unit_ms)
         .filter(|ms| *ms <= DURATION_MAX_MS)
-        .ok_or_else(|| {
-            format!("duration '{text}' is too long: runs last at most 30 days (720h)")
-        })?;
+        .ok_or_else(|| format!("duration '{text}' is too long: runs last at most 30 days (720h)"))?;
     if ms == 0 {
-        return Err(format!(
-            "duration '{text}' is zero: give a run some time, such as 10m"
-        ));
+        return Err(format!("duration '{text}' is zero: give a run some time, such as 10m"));
     }
     Ok(ms)
 }
@@ -37,16 +29,9 @@ pub(crate) fn parse_ms(text: &str) -> Result<u64, String> {
 pub(crate) fn describe(ms: u64) -> String {
     let secs = ms / 1_000;
     let (h, m, s) = (secs / 3_600, secs / 60 % 60, secs % 60);
-    let parts: Vec<String> = [(h, "h"), (m, "m"), (s, "s")]
-        .iter()
-        .filter(|(n, _)| *n > 0)
-        .map(|(n, unit)| format!("{n}{unit}"))
-        .collect();
-    if parts.is_empty() {
-        "0s".into()
-    } else {
-        parts.join(" ")
-    }
+    let parts: Vec<String> =
+        [(h, "h"), (m, "m"), (s, "s")].iter().filter(|(n, _)| *n > 0).map(|(n, unit)| format!("{n}{unit}")).collect();
+    if parts.is_empty() { "0s".into() } else { parts.join(" ") }
 }
 
 #[cfg(test)]

@@ -28,42 +28,27 @@ fn parse_options(rest: &[String]) -> Result<Options, Failure> {
             }
             "--json" => json = true,
             other if other.starts_with("--") => {
-                return Err(Failure::Usage(format!(
-                    "shardlab run does not take '{other}'"
-                )));
+                return Err(Failure::Usage(format!("shardlab run does not take '{other}'")));
             }
             other if path.is_none() => path = Some(other.to_string()),
             other => {
-                return Err(Failure::Usage(format!(
-                    "shardlab run takes one scenario file, not also '{other}'"
-                )));
+                return Err(Failure::Usage(format!("shardlab run takes one scenario file, not also '{other}'")));
             }
         }
     }
     Ok(Options {
-        scenario_path: path
-            .ok_or_else(|| Failure::Usage("shardlab run needs a SCENARIO.json".into()))?,
-        duration_ms: duration_ms
-            .ok_or_else(|| Failure::Usage("shardlab run needs --for, such as --for 10m".into()))?,
+        scenario_path: path.ok_or_else(|| Failure::Usage("shardlab run needs a SCENARIO.json".into()))?,
+        duration_ms: duration_ms.ok_or_else(|| Failure::Usage("shardlab run needs --for, such as --for 10m".into()))?,
         json,
     })
 }
 
 pub(crate) fn main(rest: &[String]) -> Result<(), Failure> {
     let options = parse_options(rest)?;
-    let text = std::fs::read_to_string(&options.scenario_path).map_err(|err| {
-        Failure::Problems(vec![format!(
-            "cannot read scenario {}: {err}",
-            options.scenario_path
-        )])
-    })?;
+    let text = std::fs::read_to_string(&options.scenario_path)
+        .map_err(|err| Failure::Problems(vec![format!("cannot read scenario {}: {err}", options.scenario_path)]))?;
     let config = scenario::parse(&text).map_err(|problems| {
-        Failure::Problems(
-            problems
-                .into_iter()
-                .map(|p| format!("{}: {p}", options.scenario_path))
-                .collect(),
-        )
+        Failure::Problems(problems.into_iter().map(|p| format!("{}: {p}", options.scenario_path)).collect())
     })?;
     let summary = run(config, options.duration_ms)?;
     if options.json {
@@ -142,10 +127,7 @@ fn run(config: SimConfig, duration_ms: u64) -> Result<Summary, Failure> {
             throttled_records: shard.metrics.totals.write_provisioned_throughput_exceeded,
         })
         .collect();
-    let read = stream
-        .into_iter()
-        .flat_map(|s| s.shards())
-        .any(|shard| shard.metrics.totals.outgoing_records > 0);
+    let read = stream.into_iter().flat_map(|s| s.shards()).any(|shard| shard.metrics.totals.outgoing_records > 0);
     let iterator_age_ms_max = read.then(|| {
         stream
             .into_iter()
@@ -156,14 +138,7 @@ fn run(config: SimConfig, duration_ms: u64) -> Result<Summary, Failure> {
             .unwrap_or(0)
     });
     let cost = stream.map(|s| cost::estimate(&s.usage)).unwrap_or_default();
-    Ok(Summary {
-        config,
-        duration_ms,
-        producers,
-        shards,
-        iterator_age_ms_max,
-        cost,
-    })
+    Ok(Summary { config, duration_ms, producers, shards, iterator_age_ms_max, cost })
 }
 
 /// `1234567` as `1,234,567`.
@@ -254,11 +229,8 @@ impl Summary {
                 let _ = writeln!(out, "\nIterator age: none (nothing read the stream).");
             }
         }
-        let _ = writeln!(
-            out,
-            "\nCost at example us-east-1 prices (unconfirmed): {}",
-            dollars(self.total_cost_micro_usd())
-        );
+        let _ =
+            writeln!(out, "\nCost at example us-east-1 prices (unconfirmed): {}", dollars(self.total_cost_micro_usd()));
         for line in &self.cost {
             let _ = writeln!(
                 out,
@@ -326,11 +298,7 @@ mod tests {
     fn options() {
         assert_eq!(
             parse_options(&args(&["s.json", "--for", "10m", "--json"])),
-            Ok(Options {
-                scenario_path: "s.json".into(),
-                duration_ms: 600_000,
-                json: true
-            })
+            Ok(Options { scenario_path: "s.json".into(), duration_ms: 600_000, json: true })
         );
         for bad in [
             &["--for", "10m"][..],
@@ -339,10 +307,7 @@ mod tests {
             &["s.json", "t.json", "--for", "1m"],
             &["s.json", "--for", "1m", "--bogus"],
         ] {
-            assert!(
-                matches!(parse_options(&args(bad)), Err(Failure::Usage(_))),
-                "{bad:?}"
-            );
+            assert!(matches!(parse_options(&args(bad)), Err(Failure::Usage(_))), "{bad:?}");
         }
     }
 
@@ -357,10 +322,7 @@ mod tests {
         // Facts sheet 1.4: 1,000 records/s per shard. Records are due at k/1500 s from t = 0 through
         // t = 10 s inclusive: 15,001 attempts; 10 full seconds accept 1,000 each, and t = 10 s opens a new one.
         let p = &summary.producers[0];
-        assert_eq!(
-            (p.attempted, p.accepted, p.throttled),
-            (15_001, 10_001, 5_000)
-        );
+        assert_eq!((p.attempted, p.accepted, p.throttled), (15_001, 10_001, 5_000));
         assert_eq!(summary.shards[0].accepted_records, 10_001);
         assert_eq!(summary.shards[0].throttled_records, 5_000);
         assert_eq!(summary.iterator_age_ms_max, None);

@@ -9,12 +9,11 @@ const PRODUCER_MEMBERS: [&str; 4] = ["name", "records_per_sec", "record_bytes", 
 
 /// The configuration a scenario file describes, or every problem with it (including the engine's).
 pub(crate) fn parse(text: &str) -> Result<SimConfig, Vec<String>> {
-    let value: Value = serde_json::from_str(text)
-        .map_err(|err| vec![format!("the scenario is not valid JSON: {err}")])?;
+    let value: Value =
+        serde_json::from_str(text).map_err(|err| vec![format!("the scenario is not valid JSON: {err}")])?;
     let Value::Object(members) = value else {
         return Err(vec![
-            "the scenario must be a JSON object such as {\"shard_count\": 2, \"producers\": [...]}"
-                .into(),
+            "the scenario must be a JSON object such as {\"shard_count\": 2, \"producers\": [...]}".into(),
         ]);
     };
     let mut problems = Vec::new();
@@ -29,23 +28,13 @@ pub(crate) fn parse(text: &str) -> Result<SimConfig, Vec<String>> {
             None => problems.push(format!("stream_name must be a string, not {name}")),
         }
     }
-    if let Some(shards) = whole(
-        &members,
-        "shard_count",
-        u32::MAX.into(),
-        "shard_count",
-        &mut problems,
-    ) {
+    if let Some(shards) = whole(&members, "shard_count", u32::MAX.into(), "shard_count", &mut problems) {
         config.shard_count = shards as u32;
     }
     if let Some(producers) = members.get("producers") {
         match producers.as_array() {
             Some(list) => {
-                config.producers = list
-                    .iter()
-                    .enumerate()
-                    .map(|(i, p)| producer(p, i + 1, &mut problems))
-                    .collect();
+                config.producers = list.iter().enumerate().map(|(i, p)| producer(p, i + 1, &mut problems)).collect();
             }
             None => problems.push(format!("producers must be a list, not {producers}")),
         }
@@ -53,22 +42,13 @@ pub(crate) fn parse(text: &str) -> Result<SimConfig, Vec<String>> {
     if let Err(err) = config.validate() {
         problems.extend(err.problems);
     }
-    if problems.is_empty() {
-        Ok(config)
-    } else {
-        Err(problems)
-    }
+    if problems.is_empty() { Ok(config) } else { Err(problems) }
 }
 
 fn producer(value: &Value, position: usize, problems: &mut Vec<String>) -> ProducerConfig {
-    let mut producer = ProducerConfig {
-        name: format!("producer-{position}"),
-        ..ProducerConfig::default()
-    };
+    let mut producer = ProducerConfig { name: format!("producer-{position}"), ..ProducerConfig::default() };
     let Value::Object(members) = value else {
-        problems.push(format!(
-            "producer {position} must be an object, not {value}"
-        ));
+        problems.push(format!("producer {position} must be an object, not {value}"));
         return producer;
     };
     let what = format!("producer {position}");
@@ -81,9 +61,7 @@ fn producer(value: &Value, position: usize, problems: &mut Vec<String>) -> Produ
     }
     let max = u32::MAX.into();
     if let Some(n) = whole(members, "records_per_sec", max, &what, problems) {
-        producer.rate = RateProfile::Constant {
-            records_per_sec: n as u32,
-        };
+        producer.rate = RateProfile::Constant { records_per_sec: n as u32 };
     }
     if let Some(n) = whole(members, "record_bytes", max, &what, problems) {
         producer.size = SizeProfile::Fixed { bytes: n as u32 };
@@ -94,39 +72,19 @@ fn producer(value: &Value, position: usize, problems: &mut Vec<String>) -> Produ
     producer
 }
 
-fn unknown_members(
-    members: &Map<String, Value>,
-    allowed: &[&str],
-    what: &str,
-    problems: &mut Vec<String>,
-) {
+fn unknown_members(members: &Map<String, Value>, allowed: &[&str], what: &str, problems: &mut Vec<String>) {
     for key in members.keys().filter(|k| !allowed.contains(&k.as_str())) {
-        problems.push(format!(
-            "{what} has an unknown member '{key}'; it may have {}",
-            allowed.join(", ")
-        ));
+        problems.push(format!("{what} has an unknown member '{key}'; it may have {}", allowed.join(", ")));
     }
 }
 
 /// A whole-number member within `0..=max`, or a problem.
-fn whole(
-    members: &Map<String, Value>,
-    name: &str,
-    max: u64,
-    what: &str,
-    problems: &mut Vec<String>,
-) -> Option<u64> {
+fn whole(members: &Map<String, Value>, name: &str, max: u64, what: &str, problems: &mut Vec<String>) -> Option<u64> {
     let value = members.get(name)?;
     let n = value.as_u64().filter(|n| *n <= max);
     if n.is_none() {
-        let prefix = if what == name {
-            String::new()
-        } else {
-            format!("{what}: ")
-        };
-        problems.push(format!(
-            "{prefix}{name} must be a whole number from 0 to {max}, not {value}"
-        ));
+        let prefix = if what == name { String::new() } else { format!("{what}: ") };
+        problems.push(format!("{prefix}{name} must be a whole number from 0 to {max}, not {value}"));
     }
     n
 }
@@ -144,10 +102,7 @@ mod tests {
                 "producers": [{"name": "p", "records_per_sec": 10, "record_bytes": 100, "distinct_keys": 5}]}"#,
         )
         .expect("valid");
-        assert_eq!(
-            (config.seed, config.stream_name.as_str(), config.shard_count),
-            (7, "orders", 4)
-        );
+        assert_eq!((config.seed, config.stream_name.as_str(), config.shard_count), (7, "orders", 4));
         assert_eq!(config.producers, [ProducerConfig::steady("p", 10, 100, 5)]);
     }
 
@@ -160,28 +115,12 @@ mod tests {
         .expect_err("broken scenario");
         assert_eq!(problems.len(), 7, "{problems:#?}");
         assert!(problems.iter().any(|p| p.contains("'colour'")));
-        assert!(
-            problems
-                .iter()
-                .any(|p| p.starts_with("seed must be a whole number"))
-        );
-        assert!(
-            problems
-                .iter()
-                .any(|p| p.contains("producer 1: records_per_sec"))
-        );
-        assert!(
-            problems
-                .iter()
-                .any(|p| p.contains("producer 2 must be an object"))
-        );
+        assert!(problems.iter().any(|p| p.starts_with("seed must be a whole number")));
+        assert!(problems.iter().any(|p| p.contains("producer 1: records_per_sec")));
+        assert!(problems.iter().any(|p| p.contains("producer 2 must be an object")));
         assert!(problems.iter().any(|p| p.contains("1 to 1024")));
         assert!(problems.iter().any(|p| p.contains("Stream name 'a b'")));
-        assert!(
-            problems
-                .iter()
-                .any(|p| p.contains("at least 1 distinct partition key"))
-        );
+        assert!(problems.iter().any(|p| p.contains("at least 1 distinct partition key")));
         assert!(parse("nope").is_err());
         assert!(parse("[]").is_err());
     }

@@ -31,23 +31,15 @@ fn run_api(args: &[String], input: &[u8]) -> String {
     stdin.write_all(input).expect("the session reads its input");
     drop(stdin);
     let output = child.wait_with_output().expect("the session ends");
-    assert!(
-        output.status.success(),
-        "shardlab api failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert!(output.status.success(), "shardlab api failed: {}", String::from_utf8_lossy(&output.stderr));
     String::from_utf8(output.stdout).expect("output is UTF-8")
 }
 
 /// The first difference between two outputs, comparing lines as JSON values.
 fn first_difference(actual: &str, expected: &str) -> Option<String> {
-    let (actual, expected): (Vec<&str>, Vec<&str>) =
-        (actual.lines().collect(), expected.lines().collect());
+    let (actual, expected): (Vec<&str>, Vec<&str>) = (actual.lines().collect(), expected.lines().collect());
     for (i, (a, e)) in actual.iter().zip(&expected).enumerate() {
-        let same = match (
-            serde_json::from_str::<Value>(a),
-            serde_json::from_str::<Value>(e),
-        ) {
+        let same = match (serde_json::from_str::<Value>(a), serde_json::from_str::<Value>(e)) {
             (Ok(a), Ok(e)) => a == e,
             _ => a == e,
         };
@@ -55,13 +47,7 @@ fn first_difference(actual: &str, expected: &str) -> Option<String> {
             return Some(format!("line {}:\n  actual:   {a}\n  expected: {e}", i + 1));
         }
     }
-    (actual.len() != expected.len()).then(|| {
-        format!(
-            "{} lines of output, {} expected",
-            actual.len(),
-            expected.len()
-        )
-    })
+    (actual.len() != expected.len()).then(|| format!("{} lines of output, {} expected", actual.len(), expected.len()))
 }
 
 #[test]
@@ -104,10 +90,8 @@ fn golden_sessions() {
 fn bad_lines_do_not_stop_a_session() {
     let input = b"{\"advance_ms\": 5}\nnot json\n[1, 2]\n\n{\"advance_ms\": \"soon\"}\n{\"target\": \"Kinesis_20131202.ListStreams\"}\n";
     let output = run_api(&[], input);
-    let lines: Vec<Value> = output
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("every output line is JSON"))
-        .collect();
+    let lines: Vec<Value> =
+        output.lines().map(|l| serde_json::from_str(l).expect("every output line is JSON")).collect();
     assert_eq!(lines.len(), 5, "{output}");
     assert_eq!(lines[0], serde_json::json!({"now_ms": 5}));
     for refused in &lines[1..4] {

@@ -5,16 +5,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn scenario(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/scenarios")
-        .join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios").join(name)
 }
 
 fn shardlab(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_shardlab"))
-        .args(args)
-        .output()
-        .expect("the shardlab binary runs")
+    Command::new(env!("CARGO_BIN_EXE_shardlab")).args(args).output().expect("the shardlab binary runs")
 }
 
 fn run(name: &str, extra: &[&str]) -> Output {
@@ -27,11 +22,7 @@ fn run(name: &str, extra: &[&str]) -> Output {
 #[test]
 fn an_overloaded_shard_accepts_1000_records_per_second() {
     let output = run("one_shard_overload.json", &["--for", "10s", "--json"]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let summary: Value = serde_json::from_slice(&output.stdout).expect("JSON summary");
     // Facts sheet 1.4: a shard takes 1,000 records/s. The producer's records are due at k/1500 s for
     // t = 0 s through 10 s inclusive: 15,001 attempts; ten full seconds take 1,000 each and the record at
@@ -49,11 +40,7 @@ fn an_overloaded_shard_accepts_1000_records_per_second() {
     assert_eq!(summary["stream_name"], "orders");
     assert_eq!(summary["duration_ms"], 10_000);
     assert_eq!(summary["iterator_age_ms_max"], Value::Null);
-    assert!(
-        summary["cost"]["total_micro_usd"]
-            .as_u64()
-            .is_some_and(|c| c > 0)
-    );
+    assert!(summary["cost"]["total_micro_usd"].as_u64().is_some_and(|c| c > 0));
 }
 
 #[test]
@@ -84,10 +71,7 @@ fn every_problem_of_a_scenario_is_listed() {
         "Stream name 'no spaces allowed' is not allowed",
         "Producer 'p' needs at least 1 distinct partition key.",
     ] {
-        assert!(
-            stderr.contains(expected),
-            "missing {expected:?} in:\n{stderr}"
-        );
+        assert!(stderr.contains(expected), "missing {expected:?} in:\n{stderr}");
     }
 }
 

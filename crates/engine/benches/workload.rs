@@ -3,8 +3,7 @@
 
 use shardlab_engine::kinesis::{CreateStreamInput, PutRecordsEntry};
 use shardlab_engine::{
-    Kinesis, KinesisConfig, Payload, ProducerConfig, SimConfig, SimDuration, SimTime, Simulation,
-    StreamMode,
+    Kinesis, KinesisConfig, Payload, ProducerConfig, SimConfig, SimDuration, SimTime, Simulation, StreamMode,
 };
 
 /// PutRecords: `batches` batches of 500 records into a 64-shard stream, time advancing 10 ms per batch so no
@@ -19,8 +18,7 @@ pub(crate) fn put_records(batches: u64) -> u64 {
         tags: Default::default(),
         warm_throughput_mibps: None,
     };
-    k.create_active_stream(SimTime::ZERO, input)
-        .expect("valid stream");
+    k.create_active_stream(SimTime::ZERO, input).expect("valid stream");
     let keys: Vec<String> = (0..10_000).map(|i| format!("user-{i}")).collect();
     let mut now = SimTime::from_secs(1);
     let mut accepted = 0;

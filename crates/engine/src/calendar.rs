@@ -24,19 +24,14 @@ pub fn civil_from_days(days: u64) -> (u64, u64, u64) {
 impl fmt::Display for JavaDate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-        const MONTHS: [&str; 12] = [
-            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-        ];
+        const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
         let secs = self.0 / 1_000;
         let days = secs / 86_400;
         let (year, month, day) = civil_from_days(days);
         let (h, m, s) = (secs / 3_600 % 24, secs / 60 % 60, secs % 60);
         let weekday = WEEKDAYS[(days % 7) as usize];
         let month = MONTHS[(month - 1) as usize];
-        write!(
-            f,
-            "{weekday} {month} {day:02} {h:02}:{m:02}:{s:02} UTC {year}"
-        )
+        write!(f, "{weekday} {month} {day:02} {h:02}:{m:02}:{s:02} UTC {year}")
     }
 }
 
@@ -50,15 +45,9 @@ mod tests {
     #[test]
     fn formats_like_the_aws_expired_iterator_message() {
         // The facts sheet's example: "created at time Thu Jan 22 01:22:02 UTC 2015" = 1421889722 s.
-        assert_eq!(
-            JavaDate(1_421_889_722_000).to_string(),
-            "Thu Jan 22 01:22:02 UTC 2015"
-        );
+        assert_eq!(JavaDate(1_421_889_722_000).to_string(), "Thu Jan 22 01:22:02 UTC 2015");
         assert_eq!(JavaDate(0).to_string(), "Thu Jan 01 00:00:00 UTC 1970");
         // 2024-02-29 is a leap day and a Thursday.
-        assert_eq!(
-            JavaDate(1_709_164_800_000).to_string(),
-            "Thu Feb 29 00:00:00 UTC 2024"
-        );
+        assert_eq!(JavaDate(1_709_164_800_000).to_string(), "Thu Feb 29 00:00:00 UTC 2024");
     }
 }

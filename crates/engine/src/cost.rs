@@ -64,26 +64,15 @@ pub fn estimate(usage: &Usage) -> Vec<CostLine> {
         quantity_milli,
         unit,
         price_micro_usd,
-        cost_micro_usd: (u128::from(quantity_milli) * u128::from(price_micro_usd)).div_ceil(1_000)
-            as u64,
+        cost_micro_usd: (u128::from(quantity_milli) * u128::from(price_micro_usd)).div_ceil(1_000) as u64,
     };
     let hours_milli = |seconds: u64| seconds * 1_000 / 3_600;
     let gb_milli = |bytes: u64| (u128::from(bytes) * 1_000 / u128::from(GB)) as u64;
     let mut lines = Vec::new();
     if usage.shard_seconds > 0 {
-        lines.push(line(
-            "Shard hours",
-            "shard-hour",
-            hours_milli(usage.shard_seconds),
-            15_000,
-        ));
+        lines.push(line("Shard hours", "shard-hour", hours_milli(usage.shard_seconds), 15_000));
         // $0.014 per million units: 0.014 micro-dollars per unit, so price the line per million.
-        lines.push(line(
-            "PUT payload units",
-            "million units",
-            usage.put_payload_units * 1_000 / 1_000_000,
-            14_000,
-        ));
+        lines.push(line("PUT payload units", "million units", usage.put_payload_units * 1_000 / 1_000_000, 14_000));
     }
     if usage.extended_retention_shard_seconds > 0 {
         lines.push(line(
@@ -100,32 +89,12 @@ pub fn estimate(usage: &Usage) -> Vec<CostLine> {
             hours_milli(usage.efo_consumer_shard_seconds),
             15_000,
         ));
-        lines.push(line(
-            "Enhanced fan-out data",
-            "GB",
-            gb_milli(usage.efo_bytes),
-            13_000,
-        ));
+        lines.push(line("Enhanced fan-out data", "GB", gb_milli(usage.efo_bytes), 13_000));
     }
     if usage.on_demand_stream_seconds > 0 {
-        lines.push(line(
-            "On-demand stream hours",
-            "stream-hour",
-            hours_milli(usage.on_demand_stream_seconds),
-            40_000,
-        ));
-        lines.push(line(
-            "On-demand data in",
-            "GB",
-            gb_milli(usage.on_demand_bytes_in),
-            80_000,
-        ));
-        lines.push(line(
-            "On-demand data out",
-            "GB",
-            gb_milli(usage.on_demand_bytes_out),
-            40_000,
-        ));
+        lines.push(line("On-demand stream hours", "stream-hour", hours_milli(usage.on_demand_stream_seconds), 40_000));
+        lines.push(line("On-demand data in", "GB", gb_milli(usage.on_demand_bytes_in), 80_000));
+        lines.push(line("On-demand data out", "GB", gb_milli(usage.on_demand_bytes_out), 40_000));
     }
     lines
 }
@@ -148,10 +117,7 @@ mod tests {
     #[test]
     fn a_shard_for_a_day_costs_36_cents() {
         // 24 shard-hours at $0.015.
-        let usage = Usage {
-            shard_seconds: 86_400,
-            ..Usage::default()
-        };
+        let usage = Usage { shard_seconds: 86_400, ..Usage::default() };
         let lines = estimate(&usage);
         assert_eq!(lines[0].quantity_milli, 24_000);
         assert_eq!(lines[0].cost_micro_usd, 360_000);
@@ -163,11 +129,7 @@ mod tests {
         // at $0.014 per million = $7.2576.
         let units = 200 * 86_400 * 30;
         assert_eq!(units, 518_400_000);
-        let lines = estimate(&Usage {
-            shard_seconds: 1,
-            put_payload_units: units,
-            ..Usage::default()
-        });
+        let lines = estimate(&Usage { shard_seconds: 1, put_payload_units: units, ..Usage::default() });
         assert_eq!(lines[1].cost_micro_usd, 7_257_600);
     }
 }

@@ -56,10 +56,7 @@ pub struct StreamsError {
 impl StreamsError {
     /// An error of `kind` with `message`.
     pub fn new(kind: StreamsErrorKind, message: impl Into<String>) -> Self {
-        Self {
-            kind,
-            message: message.into(),
-        }
+        Self { kind, message: message.into() }
     }
 
     /// The HTTP status AWS answers with: 500 for internal failures, 400 otherwise.

@@ -48,23 +48,10 @@ impl Event {
 impl fmt::Display for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::StreamCreated {
-                at,
-                stream_name,
-                shard_count,
-            } => {
-                write!(
-                    f,
-                    "{at} stream-created name={stream_name} shards={shard_count}"
-                )
+            Self::StreamCreated { at, stream_name, shard_count } => {
+                write!(f, "{at} stream-created name={stream_name} shards={shard_count}")
             }
-            Self::WriteThrottled {
-                at,
-                shard_id,
-                throttled_records,
-                accepted_records,
-                limit,
-            } => {
+            Self::WriteThrottled { at, shard_id, throttled_records, accepted_records, limit } => {
                 let limit = match limit {
                     WriteLimit::Records => "records",
                     WriteLimit::Bytes => "bytes",

@@ -48,11 +48,7 @@ pub fn initial_layout(shard_count: u32) -> impl Iterator<Item = HashKeyRange> {
     };
     (0..n).map(move |i| HashKeyRange {
         starting_hash_key: i * width,
-        ending_hash_key: if i + 1 == n {
-            HASH_KEY_MAX
-        } else {
-            (i + 1) * width - 1
-        },
+        ending_hash_key: if i + 1 == n { HASH_KEY_MAX } else { (i + 1) * width - 1 },
     })
 }
 
@@ -64,18 +60,13 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn layout(n: u32) -> Vec<(u128, u128)> {
-        initial_layout(n)
-            .map(|r| (r.starting_hash_key, r.ending_hash_key))
-            .collect()
+        initial_layout(n).map(|r| (r.starting_hash_key, r.ending_hash_key)).collect()
     }
 
     // Expected values: kinesis-facts.md section 1.2, recorded against AWS.
     #[test]
     fn one_shard_owns_everything() {
-        assert_eq!(
-            layout(1),
-            [(0, 340_282_366_920_938_463_463_374_607_431_768_211_455)]
-        );
+        assert_eq!(layout(1), [(0, 340_282_366_920_938_463_463_374_607_431_768_211_455)]);
     }
 
     #[test]
@@ -132,11 +123,7 @@ mod tests {
             assert_eq!(ranges[0].0, 0);
             assert_eq!(ranges[ranges.len() - 1].1, HASH_KEY_MAX);
             for pair in ranges.windows(2) {
-                assert_eq!(
-                    pair[0].1 + 1,
-                    pair[1].0,
-                    "gap or overlap in {n}-shard layout"
-                );
+                assert_eq!(pair[0].1 + 1, pair[1].0, "gap or overlap in {n}-shard layout");
             }
         }
     }

@@ -51,15 +51,8 @@ impl IteratorToken {
         if version != VERSION || rest.len() < 28 {
             return None;
         }
-        let u64_at = |i: usize| {
-            rest.get(i..i + 8)
-                .and_then(|b| b.try_into().ok())
-                .map(u64::from_be_bytes)
-        };
-        let shard = rest
-            .get(8..12)
-            .and_then(|b| b.try_into().ok())
-            .map(u32::from_be_bytes)?;
+        let u64_at = |i: usize| rest.get(i..i + 8).and_then(|b| b.try_into().ok()).map(u64::from_be_bytes);
+        let shard = rest.get(8..12).and_then(|b| b.try_into().ok()).map(u32::from_be_bytes)?;
         let stream_name = core::str::from_utf8(&rest[28..]).ok()?;
         if stream_name.is_empty() {
             return None;
@@ -98,13 +91,7 @@ mod tests {
         let text = token.encode();
         assert!(text.len() <= 512);
         assert_eq!(IteratorToken::decode(&text), Some(token));
-        for garbage in [
-            "",
-            "abc",
-            "AAAA",
-            "not base64 at all!",
-            &text[..text.len() - 4],
-        ] {
+        for garbage in ["", "abc", "AAAA", "not base64 at all!", &text[..text.len() - 4]] {
             assert_eq!(IteratorToken::decode(garbage), None, "{garbage:?}");
         }
     }

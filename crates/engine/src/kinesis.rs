@@ -13,8 +13,8 @@ mod tests;
 
 pub use control::{CreateStreamInput, Limits, SHARD_LEVEL_METRICS, StreamSummary};
 pub use data::{
-    GetRecordsOutput, IteratorStart, PutRecordInput, PutRecordOutput, PutRecordsEntry,
-    PutRecordsOutput, PutRecordsResultEntry,
+    GetRecordsOutput, IteratorStart, PutRecordInput, PutRecordOutput, PutRecordsEntry, PutRecordsOutput,
+    PutRecordsResultEntry,
 };
 pub use fanout::{PUSH_INTERVAL, SubscriptionHandle};
 
@@ -72,12 +72,7 @@ pub struct Kinesis {
 impl Kinesis {
     /// A service with no streams.
     pub fn new(config: KinesisConfig) -> Self {
-        Self {
-            config,
-            streams: BTreeMap::new(),
-            calls: BTreeMap::new(),
-            next_subscription_id: 1,
-        }
+        Self { config, streams: BTreeMap::new(), calls: BTreeMap::new(), next_subscription_id: 1 }
     }
 
     /// The streams, by name.
@@ -101,12 +96,8 @@ impl Kinesis {
 
     /// The stream name an ARN of this account and Region names, if it is one.
     pub fn stream_name_of_arn<'a>(&self, arn: &'a str) -> Option<&'a str> {
-        let prefix = format!(
-            "arn:aws:kinesis:{}:{}:stream/",
-            self.config.region, self.config.account_id
-        );
-        arn.strip_prefix(prefix.as_str())
-            .filter(|name| !name.contains('/'))
+        let prefix = format!("arn:aws:kinesis:{}:{}:stream/", self.config.region, self.config.account_id);
+        arn.strip_prefix(prefix.as_str()).filter(|name| !name.contains('/'))
     }
 
     /// Seconds since the Unix epoch at simulated time `now`.
@@ -126,14 +117,8 @@ impl Kinesis {
 
     /// When the next pending change completes.
     pub fn next_deadline(&self) -> Option<SimTime> {
-        let streams = self
-            .streams
-            .values()
-            .filter_map(|s| s.pending.as_ref().map(|(at, _)| *at));
-        let consumers = self
-            .streams
-            .values()
-            .flat_map(|s| s.consumers.iter().filter_map(|c| c.transition_at));
+        let streams = self.streams.values().filter_map(|s| s.pending.as_ref().map(|(at, _)| *at));
+        let consumers = self.streams.values().flat_map(|s| s.consumers.iter().filter_map(|c| c.transition_at));
         streams.chain(consumers).min()
     }
 
@@ -155,22 +140,15 @@ impl Kinesis {
             };
             stream.status = StreamStatus::Active;
             match change {
-                PendingChange::Create { shard_count } => {
-                    stream.create_shards(shard_count, now, now_unix_secs)
-                }
+                PendingChange::Create { shard_count } => stream.create_shards(shard_count, now, now_unix_secs),
                 PendingChange::Delete => {
                     self.streams.remove(&name);
                 }
-                PendingChange::Split {
-                    shard,
-                    new_starting_hash_key,
-                } => stream.split(shard, new_starting_hash_key, now, now_unix_secs),
-                PendingChange::Merge { shard, adjacent } => {
-                    stream.merge(shard, adjacent, now, now_unix_secs)
+                PendingChange::Split { shard, new_starting_hash_key } => {
+                    stream.split(shard, new_starting_hash_key, now, now_unix_secs)
                 }
-                PendingChange::Scale { target } => {
-                    stream.scale_uniformly(target, now, now_unix_secs)
-                }
+                PendingChange::Merge { shard, adjacent } => stream.merge(shard, adjacent, now, now_unix_secs),
+                PendingChange::Scale { target } => stream.scale_uniformly(target, now, now_unix_secs),
                 PendingChange::Encryption(key) => stream.encryption_key_id = key,
                 PendingChange::Mode(mode) => stream.mode = mode,
             }
@@ -204,10 +182,7 @@ impl Kinesis {
     fn not_found(&self, name: &str) -> StreamsError {
         StreamsError::new(
             StreamsErrorKind::ResourceNotFound,
-            format!(
-                "Stream {name} under account {} not found.",
-                self.config.account_id
-            ),
+            format!("Stream {name} under account {} not found.", self.config.account_id),
         )
     }
 
@@ -230,10 +205,7 @@ impl Kinesis {
 
     /// The stream for data-plane calls: it must exist and not be CREATING (puts then see "not found").
     fn readable(&self, name: &str) -> Result<&Stream, StreamsError> {
-        self.streams
-            .get(name)
-            .filter(|s| s.accepts_io())
-            .ok_or_else(|| self.not_found(name))
+        self.streams.get(name).filter(|s| s.accepts_io()).ok_or_else(|| self.not_found(name))
     }
 
     fn readable_mut(&mut self, name: &str) -> Result<&mut Stream, StreamsError> {
@@ -266,19 +238,13 @@ impl Kinesis {
         per_sec: usize,
     ) -> Result<(), StreamsError> {
         let calls = self.calls.entry((operation, scope.into())).or_default();
-        while calls
-            .front()
-            .is_some_and(|t| now.saturating_since(*t) >= SimDuration::SECOND)
-        {
+        while calls.front().is_some_and(|t| now.saturating_since(*t) >= SimDuration::SECOND) {
             calls.pop_front();
         }
         if calls.len() >= per_sec {
             return Err(StreamsError::new(
                 StreamsErrorKind::LimitExceeded,
-                format!(
-                    "Rate exceeded for {operation} under account {}.",
-                    self.config.account_id
-                ),
+                format!("Rate exceeded for {operation} under account {}.", self.config.account_id),
             ));
         }
         calls.push_back(now);

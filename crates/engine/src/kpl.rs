@@ -48,10 +48,7 @@ pub fn aggregate(records: &[UserRecord]) -> Vec<u8> {
     for record in records {
         let mut body = Vec::new();
         body.push(1 << 3);
-        put_varint(
-            &mut body,
-            index_of(&mut keys, record.partition_key.as_str()),
-        );
+        put_varint(&mut body, index_of(&mut keys, record.partition_key.as_str()));
         if let Some(ehk) = &record.explicit_hash_key {
             body.push(2 << 3);
             put_varint(&mut body, index_of(&mut hash_keys, ehk.as_str()));
@@ -179,8 +176,7 @@ pub fn deaggregate(blob: &[u8]) -> Option<Vec<UserRecord>> {
                 _ => reader.skip(wire_type)?,
             }
         }
-        let lookup =
-            |table: &[String], i: u64| usize::try_from(i).ok().and_then(|i| table.get(i)).cloned();
+        let lookup = |table: &[String], i: u64| usize::try_from(i).ok().and_then(|i| table.get(i)).cloned();
         records.push(UserRecord {
             partition_key: lookup(&keys, key?)?,
             explicit_hash_key: match hash_key {
@@ -201,32 +197,22 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn hex(s: &str) -> Vec<u8> {
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex"))
-            .collect()
+        (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex")).collect()
     }
 
     fn user(key: &str, ehk: Option<&str>, data: &[u8]) -> UserRecord {
-        UserRecord {
-            partition_key: key.into(),
-            explicit_hash_key: ehk.map(Into::into),
-            data: data.to_vec(),
-        }
+        UserRecord { partition_key: key.into(), explicit_hash_key: ehk.map(Into::into), data: data.to_vec() }
     }
 
     // Both vectors were produced by AWS's own aggregation library (PyPI aws-kinesis-agg 1.2.3,
     // `RecordAggregator.add_user_record` then `clear_and_get().get_contents()`).
     const THREE_RECORDS: &str = "f3899ac20a04706b2d610a04706b2d621a0908001a0568656c6c6f1a0908011a05776f726c641a0508001a0121f2e80aae0d2deed7b8fb2880b5416d32";
-    const WITH_HASH_KEY: &str = "f3899ac20a026b310a026b3212033132331a08080010001a0200011a0408011a0049642a1c72d22aa952f9e5a7f062f457";
+    const WITH_HASH_KEY: &str =
+        "f3899ac20a026b310a026b3212033132331a08080010001a0200011a0408011a0049642a1c72d22aa952f9e5a7f062f457";
 
     #[test]
     fn aggregates_byte_for_byte_like_the_aws_library() {
-        let records = [
-            user("pk-a", None, b"hello"),
-            user("pk-b", None, b"world"),
-            user("pk-a", None, b"!"),
-        ];
+        let records = [user("pk-a", None, b"hello"), user("pk-b", None, b"world"), user("pk-a", None, b"!")];
         assert_eq!(aggregate(&records), hex(THREE_RECORDS));
         let records = [user("k1", Some("123"), &[0, 1]), user("k2", None, b"")];
         assert_eq!(aggregate(&records), hex(WITH_HASH_KEY));
@@ -234,16 +220,8 @@ mod tests {
 
     #[test]
     fn predicted_length_matches_the_encoding() {
-        let records = [
-            user("pk-a", None, b"hello"),
-            user("pk-b", None, &[7; 300]),
-            user("pk-a", None, b"!"),
-        ];
-        let predicted = aggregated_len(
-            records
-                .iter()
-                .map(|r| (r.partition_key.as_str(), r.data.len() as u32)),
-        );
+        let records = [user("pk-a", None, b"hello"), user("pk-b", None, &[7; 300]), user("pk-a", None, b"!")];
+        let predicted = aggregated_len(records.iter().map(|r| (r.partition_key.as_str(), r.data.len() as u32)));
         assert_eq!(predicted, aggregate(&records).len() as u64);
         assert_eq!(aggregated_len([]), 20, "magic and MD5 only");
     }
@@ -251,10 +229,7 @@ mod tests {
     #[test]
     fn deaggregates_what_the_aws_library_made() {
         let records = deaggregate(&hex(WITH_HASH_KEY)).expect("an aggregated record");
-        assert_eq!(
-            records,
-            [user("k1", Some("123"), &[0, 1]), user("k2", None, b"")]
-        );
+        assert_eq!(records, [user("k1", Some("123"), &[0, 1]), user("k2", None, b"")]);
     }
 
     #[test]

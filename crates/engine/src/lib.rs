@@ -34,9 +34,9 @@
 //!
 //! - Write throttling uses an exact one-second sliding window per shard (AWS does not document its
 //!   algorithm): no window of one second ever holds more than 1,000 records or 1 MiB.
-//! - Shared reads: 5 calls per rolling second; no call while the last second's responses reached 2 MiB;
-//!   after a response above 2 MiB, no call until it is paid back at 2 MiB/s (a 10 MiB response blocks reads
-//!   for 5 s, as documented).
+//! - Shared reads: 5 calls per rolling second, and a 2 MiB/s budget that holds at most one second's worth; a
+//!   call is refused while the budget is spent and a response may overdraw it (repaid at 2 MiB/s). A full
+//!   10 MiB response blocks reads for 5 s, as documented.
 //! - A record whose data plus partition key exceeds the stream's maximum gets an `InvalidArgumentException`
 //!   in our own words (AWS's text is unconfirmed); so do retention above 8,760 hours and UpdateShardCount
 //!   ratio violations. PutRecords over 10 MiB says "Records size exceeds 10 MB limit".
@@ -68,6 +68,7 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 pub mod calendar;
 pub mod consumer;
+pub mod consumer_app;
 pub mod cost;
 pub mod error;
 pub mod event;
@@ -96,6 +97,6 @@ pub use event::Event;
 pub use kinesis::{Kinesis, KinesisConfig, PutRecordInput, PutRecordOutput};
 pub use producer::{ProducerConfig, ProducerTotals};
 pub use shard::{Payload, ShardId};
-pub use sim::{Advance, Command, EVENTS_MAX, SimConfig, Simulation};
+pub use sim::{Advance, Command, EVENTS_MAX, ScheduledCommand, SimConfig, Simulation};
 pub use stream::{Stream, StreamMode, StreamStatus};
 pub use time::{SimDuration, SimTime};

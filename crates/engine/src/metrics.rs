@@ -80,13 +80,7 @@ impl ShardMetrics {
     }
 
     /// Counts a GetRecords call that returned `records` records of `bytes` bytes, `iterator_age_ms` behind.
-    pub(crate) fn record_read(
-        &mut self,
-        second: u64,
-        records: u64,
-        bytes: u64,
-        iterator_age_ms: u64,
-    ) {
+    pub(crate) fn record_read(&mut self, second: u64, records: u64, bytes: u64, iterator_age_ms: u64) {
         let bucket = self.bucket_mut(second);
         bucket.get_records_success += 1;
         bucket.outgoing_records += records;
@@ -111,10 +105,7 @@ impl ShardMetrics {
             .find(|b| b.second <= second)
             .filter(|b| b.second == second)
             .copied()
-            .unwrap_or(ShardSecond {
-                second,
-                ..ShardSecond::default()
-            })
+            .unwrap_or(ShardSecond { second, ..ShardSecond::default() })
     }
 
     /// The buckets kept, oldest first; seconds with no activity have no bucket.
@@ -127,10 +118,7 @@ impl ShardMetrics {
             if self.history.len() == HISTORY_SECS {
                 self.history.pop_front();
             }
-            self.history.push_back(ShardSecond {
-                second,
-                ..ShardSecond::default()
-            });
+            self.history.push_back(ShardSecond { second, ..ShardSecond::default() });
         }
         // Just ensured there is a back bucket for `second`.
         self.history.back_mut().expect("bucket pushed above")
@@ -154,13 +142,7 @@ mod tests {
         assert_eq!((third.incoming_records, third.incoming_bytes), (2, 150));
         assert_eq!(third.write_provisioned_throughput_exceeded, 1);
         assert_eq!(third.throttled_by_record_limit, 0);
-        assert_eq!(
-            m.second(4),
-            ShardSecond {
-                second: 4,
-                ..ShardSecond::default()
-            }
-        );
+        assert_eq!(m.second(4), ShardSecond { second: 4, ..ShardSecond::default() });
         assert_eq!(m.totals.incoming_records, 3);
     }
 
@@ -221,10 +203,7 @@ impl StreamMetrics {
             if self.history.len() == HISTORY_SECS {
                 self.history.pop_front();
             }
-            self.history.push_back(StreamSecond {
-                second,
-                ..StreamSecond::default()
-            });
+            self.history.push_back(StreamSecond { second, ..StreamSecond::default() });
         }
         self.history.back_mut().expect("bucket pushed above")
     }
@@ -237,10 +216,7 @@ impl StreamMetrics {
             .find(|b| b.second <= second)
             .filter(|b| b.second == second)
             .copied()
-            .unwrap_or(StreamSecond {
-                second,
-                ..StreamSecond::default()
-            })
+            .unwrap_or(StreamSecond { second, ..StreamSecond::default() })
     }
 
     /// The buckets kept, oldest first.

@@ -46,11 +46,7 @@ pub struct KplConfig {
 
 impl Default for KplConfig {
     fn default() -> Self {
-        Self {
-            aggregation_max_bytes: 51_200,
-            collection_max_count: 500,
-            record_max_buffered_time_ms: 100,
-        }
+        Self { aggregation_max_bytes: 51_200, collection_max_count: 500, record_max_buffered_time_ms: 100 }
     }
 }
 
@@ -68,24 +64,14 @@ pub struct RetryPolicy {
 
 impl RetryPolicy {
     /// No retries: a throttled record is dropped.
-    pub const NONE: Self = Self {
-        max_attempts: 1,
-        base_backoff_ms: 0,
-        max_backoff_ms: 0,
-    };
+    pub const NONE: Self = Self { max_attempts: 1, base_backoff_ms: 0, max_backoff_ms: 0 };
     /// AWS SDK-like standard retries: 3 attempts, 100 ms base, 20 s cap.
-    pub const SDK_STANDARD: Self = Self {
-        max_attempts: 3,
-        base_backoff_ms: 100,
-        max_backoff_ms: 20_000,
-    };
+    pub const SDK_STANDARD: Self = Self { max_attempts: 3, base_backoff_ms: 100, max_backoff_ms: 20_000 };
 
     /// The wait before attempt `attempt + 1`, after `attempt` failed attempts.
     pub(crate) fn backoff(&self, attempt: u32, rng: &mut Rng) -> SimDuration {
         let exponent = attempt.saturating_sub(1).min(30);
-        let cap = u64::from(self.base_backoff_ms)
-            .saturating_mul(1 << exponent)
-            .min(u64::from(self.max_backoff_ms));
+        let cap = u64::from(self.base_backoff_ms).saturating_mul(1 << exponent).min(u64::from(self.max_backoff_ms));
         SimDuration::from_millis(rng.below(cap + 1))
     }
 }
@@ -122,12 +108,8 @@ impl ProducerConfig {
         Self {
             name: name.into(),
             rate: RateProfile::Constant { records_per_sec },
-            size: SizeProfile::Fixed {
-                bytes: record_bytes,
-            },
-            keys: KeyProfile::Uniform {
-                keys: distinct_keys,
-            },
+            size: SizeProfile::Fixed { bytes: record_bytes },
+            keys: KeyProfile::Uniform { keys: distinct_keys },
             client: ClientStyle::PutRecord,
             retry: RetryPolicy::NONE,
             timeout_percent: 0,
@@ -154,35 +136,27 @@ impl ProducerConfig {
         }
         match self.keys {
             KeyProfile::Uniform { keys: 0 } | KeyProfile::Zipf { keys: 0 } => {
-                out.push(format!(
-                    "Producer '{name}' needs at least 1 distinct partition key."
-                ));
+                out.push(format!("Producer '{name}' needs at least 1 distinct partition key."));
             }
             KeyProfile::HotKey { hot_percent, .. } if hot_percent > 100 => {
-                out.push(format!(
-                    "Producer '{name}' hot-key share is {hot_percent} %; it must be 0 to 100 %."
-                ));
+                out.push(format!("Producer '{name}' hot-key share is {hot_percent} %; it must be 0 to 100 %."));
             }
             _ => {}
         }
         if let SizeProfile::Bimodal { large_percent, .. } = self.size
             && large_percent > 100
         {
-            out.push(format!(
-                "Producer '{name}' large-record share is {large_percent} %; it must be 0 to 100 %."
-            ));
+            out.push(format!("Producer '{name}' large-record share is {large_percent} %; it must be 0 to 100 %."));
         }
         match self.client {
-            ClientStyle::PutRecords {
-                batch_max_records, ..
-            } if !(1..=PUT_RECORDS_RECORDS_MAX as u32).contains(&batch_max_records) => {
+            ClientStyle::PutRecords { batch_max_records, .. }
+                if !(1..=PUT_RECORDS_RECORDS_MAX as u32).contains(&batch_max_records) =>
+            {
                 out.push(format!(
                     "Producer '{name}' batches {batch_max_records} records per PutRecords call; AWS allows 1 to 500."
                 ));
             }
-            ClientStyle::Kpl(kpl)
-                if !(1..=PUT_RECORDS_RECORDS_MAX as u32).contains(&kpl.collection_max_count) =>
-            {
+            ClientStyle::Kpl(kpl) if !(1..=PUT_RECORDS_RECORDS_MAX as u32).contains(&kpl.collection_max_count) => {
                 out.push(format!(
                     "Producer '{name}' collects {} records per PutRecords call; AWS allows 1 to 500.",
                     kpl.collection_max_count
@@ -197,16 +171,10 @@ impl ProducerConfig {
             _ => {}
         }
         if !(1..=10).contains(&self.retry.max_attempts) {
-            out.push(format!(
-                "Producer '{name}' makes {} attempts; allow 1 to 10.",
-                self.retry.max_attempts
-            ));
+            out.push(format!("Producer '{name}' makes {} attempts; allow 1 to 10.", self.retry.max_attempts));
         }
         if self.timeout_percent > 100 {
-            out.push(format!(
-                "Producer '{name}' timeout share is {} %; it must be 0 to 100 %.",
-                self.timeout_percent
-            ));
+            out.push(format!("Producer '{name}' timeout share is {} %; it must be 0 to 100 %.", self.timeout_percent));
         }
     }
 
@@ -222,9 +190,7 @@ impl ProducerConfig {
             digits
         };
         match self.keys {
-            KeyProfile::Uniform { keys } | KeyProfile::Zipf { keys } => {
-                "user-".len() as u64 + digits(keys)
-            }
+            KeyProfile::Uniform { keys } | KeyProfile::Zipf { keys } => "user-".len() as u64 + digits(keys),
             KeyProfile::HotKey { keys, .. } => "user-".len() as u64 + digits(keys),
             KeyProfile::RandomUuid => 36,
             KeyProfile::ExplicitHashKey => 3,
@@ -235,11 +201,7 @@ impl ProducerConfig {
     pub fn validate(&self) -> Result<(), ConfigError> {
         let mut problems = Vec::new();
         self.problems(&mut problems);
-        if problems.is_empty() {
-            Ok(())
-        } else {
-            Err(ConfigError { problems })
-        }
+        if problems.is_empty() { Ok(()) } else { Err(ConfigError { problems }) }
     }
 }
 
@@ -350,11 +312,7 @@ impl Producer {
         }
         Some(match self.last_emit {
             None => self.anchor,
-            Some(t) => self
-                .config
-                .rate
-                .next_after(t)
-                .unwrap_or(t + crate::workload::IDLE_RECHECK),
+            Some(t) => self.config.rate.next_after(t).unwrap_or(t + crate::workload::IDLE_RECHECK),
         })
     }
 
@@ -377,18 +335,12 @@ impl Producer {
         self.totals.attempted += 1;
         let key = self.keys.sample(&mut self.rng);
         let bytes = self.config.size.sample(&mut self.rng);
-        Some(UserRecord {
-            key,
-            bytes,
-            made_at: now,
-            written: false,
-        })
+        Some(UserRecord { key, bytes, made_at: now, written: false })
     }
 
     /// Whether an injected timeout hides the answer of a successful call.
     pub(crate) fn answer_lost(&mut self) -> bool {
-        self.config.timeout_percent > 0
-            && self.rng.below(100) < u64::from(self.config.timeout_percent)
+        self.config.timeout_percent > 0 && self.rng.below(100) < u64::from(self.config.timeout_percent)
     }
 
     /// Records a user record as written at `now`.
@@ -419,12 +371,7 @@ mod tests {
             times.push(t.0);
             p.emit(t);
         }
-        assert_eq!(
-            times,
-            [
-                0, 333_333, 666_666, 1_000_000, 1_333_333, 1_666_666, 2_000_000
-            ]
-        );
+        assert_eq!(times, [0, 333_333, 666_666, 1_000_000, 1_333_333, 1_666_666, 2_000_000]);
     }
 
     #[test]
@@ -439,12 +386,7 @@ mod tests {
     #[test]
     fn a_ramp_speeds_emissions_up() {
         let config = ProducerConfig {
-            rate: RateProfile::Ramp {
-                from: 10,
-                to: 1_000,
-                start_ms: 0,
-                duration_ms: 10_000,
-            },
+            rate: RateProfile::Ramp { from: 10, to: 1_000, start_ms: 0, duration_ms: 10_000 },
             ..ProducerConfig::default()
         };
         let mut p = Producer::new(config, Rng::new(1));
@@ -460,11 +402,7 @@ mod tests {
 
     #[test]
     fn backoff_grows_and_is_capped() {
-        let policy = RetryPolicy {
-            max_attempts: 10,
-            base_backoff_ms: 100,
-            max_backoff_ms: 1_000,
-        };
+        let policy = RetryPolicy { max_attempts: 10, base_backoff_ms: 100, max_backoff_ms: 1_000 };
         let mut rng = Rng::new(9);
         for attempt in 1..10 {
             let cap = (100u64 << (attempt - 1)).min(1_000);
@@ -477,29 +415,17 @@ mod tests {
     #[test]
     fn absurd_settings_are_explained() {
         let config = ProducerConfig {
-            rate: RateProfile::Constant {
-                records_per_sec: 5_000_000,
-            },
+            rate: RateProfile::Constant { records_per_sec: 5_000_000 },
             size: SizeProfile::Fixed { bytes: 2_000_000 },
             keys: KeyProfile::Uniform { keys: 0 },
-            client: ClientStyle::PutRecords {
-                batch_max_records: 501,
-                linger_ms: 5,
-            },
-            retry: RetryPolicy {
-                max_attempts: 0,
-                ..RetryPolicy::NONE
-            },
+            client: ClientStyle::PutRecords { batch_max_records: 501, linger_ms: 5 },
+            retry: RetryPolicy { max_attempts: 0, ..RetryPolicy::NONE },
             ..ProducerConfig::default()
         };
         let problems = config.validate().expect_err("five problems").problems;
         assert_eq!(problems.len(), 5, "{problems:?}");
         assert!(problems[0].contains("0 to 1000000"), "{}", problems[0]);
-        assert!(
-            problems[1].contains("at most 1048570 bytes"),
-            "{}",
-            problems[1]
-        );
+        assert!(problems[1].contains("at most 1048570 bytes"), "{}", problems[1]);
         let biggest = ProducerConfig::steady("p", 1, 1_048_576 - 9, 10_000);
         assert_eq!(biggest.validate(), Ok(()), "user-9999 is 9 bytes");
     }

@@ -10,6 +10,9 @@ pub struct Rng {
     state: u64,
 }
 
+/// Salt of the streams consumer applications draw their timing jitter from.
+pub(crate) const CONSUMERS_SALT: u64 = 0x434f_4e53_554d_4552; // "CONSUMER"
+
 /// Salt of the stream that producers draw partition keys from.
 pub(crate) const PRODUCERS_SALT: u64 = 0x5052_4f44_5543_4552; // "PRODUCER"
 

@@ -115,10 +115,7 @@ impl SequenceNumber {
 
     /// Decodes a decimal sequence number, or `None` if it is not one this layout produces.
     pub fn parse(decimal: &str) -> Option<Self> {
-        if decimal.is_empty()
-            || decimal.len() > 129
-            || (decimal.len() > 1 && decimal.starts_with('0'))
-        {
+        if decimal.is_empty() || decimal.len() > 129 || (decimal.len() > 1 && decimal.starts_with('0')) {
             return None;
         }
         let mut wide = Wide::default();
@@ -176,8 +173,7 @@ mod tests {
 
     #[test]
     fn decodes_a_real_aws_sequence_number() {
-        let seq =
-            SequenceNumber::parse(REAL).expect("the documented layout decodes AWS's own number");
+        let seq = SequenceNumber::parse(REAL).expect("the documented layout decodes AWS's own number");
         // Field values read off the number's hex form by hand: 205c9993c 8 000000000000000c3 00 05c9993df 00000000 2.
         assert_eq!(seq.shard_created_unix_secs, 1_553_568_712);
         assert_eq!(seq.counter, 195);
@@ -199,10 +195,7 @@ mod tests {
             arrival_unix_secs: arrival,
             shard_index: 3,
         };
-        let (a, b) = (
-            at(9, 1_767_225_601).to_decimal(),
-            at(10, 1_767_225_601).to_decimal(),
-        );
+        let (a, b) = (at(9, 1_767_225_601).to_decimal(), at(10, 1_767_225_601).to_decimal());
         assert!(a.len() == b.len() && a < b, "{a} !< {b}");
         assert_eq!(SequenceNumber::parse(&b), Some(at(10, 1_767_225_601)));
         // Every number of the layout has 56 decimal digits: 2*16^46 > 10^55 and 3*16^46 < 10^56.
@@ -212,14 +205,7 @@ mod tests {
 
     #[test]
     fn rejects_what_it_did_not_produce() {
-        for bad in [
-            "",
-            "0",
-            "01",
-            "12x",
-            "49594189147623985939251953501666965394405037144469929987",
-            "1",
-        ] {
+        for bad in ["", "0", "01", "12x", "49594189147623985939251953501666965394405037144469929987", "1"] {
             assert_eq!(SequenceNumber::parse(bad), None, "{bad:?}");
         }
     }

@@ -2,8 +2,7 @@
 
 use crate::hash_range::HashKeyRange;
 use crate::limits::{
-    GET_RECORDS_BYTES_MAX, GET_RECORDS_CALLS_PER_SEC, SHARD_READ_BYTES_PER_SEC,
-    SIM_LOG_RECORDS_MAX_PER_SHARD,
+    GET_RECORDS_BYTES_MAX, GET_RECORDS_CALLS_PER_SEC, SHARD_READ_BYTES_PER_SEC, SIM_LOG_RECORDS_MAX_PER_SHARD,
 };
 use crate::metrics::ShardMetrics;
 use crate::sequence::{ENDING_COUNTER, SequenceNumber};
@@ -33,10 +32,7 @@ impl ShardId {
             return None;
         }
         let value: u64 = digits.trim_start_matches('0').parse().unwrap_or(0);
-        u32::try_from(value)
-            .ok()
-            .filter(|v| *v <= i32::MAX as u32)
-            .map(Self)
+        u32::try_from(value).ok().filter(|v| *v <= i32::MAX as u32).map(Self)
     }
 }
 
@@ -64,9 +60,7 @@ impl Payload {
     pub fn len_bytes(&self) -> u64 {
         match self {
             Self::Bytes(bytes) => bytes.len() as u64,
-            Self::Synthetic { len_bytes } | Self::Aggregated { len_bytes, .. } => {
-                u64::from(*len_bytes)
-            }
+            Self::Synthetic { len_bytes } | Self::Aggregated { len_bytes, .. } => u64::from(*len_bytes),
         }
     }
 
@@ -122,32 +116,46 @@ pub struct Closed {
     pub ending_sequence_number: SequenceNumber,
 }
 
-/// The shared GetRecords limits of a shard, as documented: at most 5 calls per second; no call while the
-/// responses of the last second already reached 2 MiB ("calls in the next 1 second throw"); and after a
-/// response larger than a second's 2 MiB, none until it is paid for at 2 MiB/s (a 10 MiB response blocks
-/// "the next 5 seconds").
-#[derive(Clone, Debug, Default)]
+/// The shared GetRecords limits of a shard: at most 5 calls per second, and 2 MiB/s. The throughput is a
+/// budget that refills at 2 MiB/s up to one second's worth; a call is refused while the budget is spent,
+/// and a response may overdraw it, to be paid back before the next call ("if provisioned throughput is
+/// insufficient, calls in the next 1 second throw"). A full 10 MiB response blocks the next 5 seconds, as
+/// documented.
+#[derive(Clone, Debug)]
 struct ReadLimiter {
     calls: VecDeque<SimTime>,
-    responses: VecDeque<(SimTime, u64)>,
-    bytes_in_window: u64,
+    /// Bytes that may still be returned, in millionths of a byte so that refilling never rounds.
+    budget_micro_bytes: i64,
+    budget_at: SimTime,
     blocked_until: SimTime,
+}
+
+/// One second of shared read throughput, in millionths of a byte.
+const READ_BUDGET_MAX_MICRO_BYTES: i64 = SHARD_READ_BYTES_PER_SEC as i64 * 1_000_000;
+
+impl Default for ReadLimiter {
+    fn default() -> Self {
+        Self {
+            calls: VecDeque::new(),
+            budget_micro_bytes: READ_BUDGET_MAX_MICRO_BYTES,
+            budget_at: SimTime::ZERO,
+            blocked_until: SimTime::ZERO,
+        }
+    }
 }
 
 impl ReadLimiter {
     fn admit(&mut self, now: SimTime) -> bool {
-        let old = |t: &SimTime| now.saturating_since(*t) >= SimDuration::SECOND;
-        while self.calls.front().is_some_and(old) {
+        let refill = i64::try_from(now.saturating_since(self.budget_at).0.saturating_mul(SHARD_READ_BYTES_PER_SEC))
+            .unwrap_or(i64::MAX);
+        self.budget_micro_bytes = self.budget_micro_bytes.saturating_add(refill).min(READ_BUDGET_MAX_MICRO_BYTES);
+        self.budget_at = now;
+        while self.calls.front().is_some_and(|t| now.saturating_since(*t) >= SimDuration::SECOND) {
             self.calls.pop_front();
         }
-        while self.responses.front().is_some_and(|(at, _)| old(at)) {
-            if let Some((_, bytes)) = self.responses.pop_front() {
-                self.bytes_in_window -= bytes;
-            }
-        }
         let open = now >= self.blocked_until
-            && (self.calls.len() as u64) < GET_RECORDS_CALLS_PER_SEC
-            && self.bytes_in_window < SHARD_READ_BYTES_PER_SEC;
+            && self.budget_micro_bytes > 0
+            && (self.calls.len() as u64) < GET_RECORDS_CALLS_PER_SEC;
         if open {
             self.calls.push_back(now);
         }
@@ -155,11 +163,10 @@ impl ReadLimiter {
     }
 
     fn charge(&mut self, now: SimTime, bytes: u64) {
-        self.responses.push_back((now, bytes));
-        self.bytes_in_window += bytes;
-        if bytes > SHARD_READ_BYTES_PER_SEC {
-            let pay_back = SimDuration(bytes.saturating_mul(1_000_000) / SHARD_READ_BYTES_PER_SEC);
-            self.blocked_until = self.blocked_until.max(now + pay_back);
+        let cost = i64::try_from(bytes.saturating_mul(1_000_000)).unwrap_or(i64::MAX);
+        self.budget_micro_bytes = self.budget_micro_bytes.saturating_sub(cost);
+        if bytes >= GET_RECORDS_BYTES_MAX {
+            self.blocked_until = self.blocked_until.max(now + SimDuration::from_secs(5));
         }
     }
 }
@@ -206,12 +213,7 @@ pub struct ReadBatch {
 }
 
 impl Shard {
-    pub(crate) fn new(
-        id: ShardId,
-        hash_key_range: HashKeyRange,
-        created_at: SimTime,
-        created_unix_secs: u64,
-    ) -> Self {
+    pub(crate) fn new(id: ShardId, hash_key_range: HashKeyRange, created_at: SimTime, created_unix_secs: u64) -> Self {
         Self {
             id,
             hash_key_range,
@@ -257,10 +259,7 @@ impl Shard {
 
     /// The position of the first record at or after `at`, or [`Self::latest_position`] if none.
     pub fn position_at(&self, at: SimTime) -> u64 {
-        self.log
-            .iter()
-            .find(|r| r.arrival >= at)
-            .map_or(self.next_counter, |r| r.sequence_number.counter)
+        self.log.iter().find(|r| r.arrival >= at).map_or(self.next_counter, |r| r.sequence_number.counter)
     }
 
     /// Closes the shard at `now`; `now_unix_secs` goes into its `EndingSequenceNumber`.
@@ -272,28 +271,20 @@ impl Shard {
                 arrival_unix_secs: now_unix_secs,
                 shard_index: self.id.0,
             };
-            self.closed = Some(Closed {
-                at: now,
-                ending_sequence_number,
-            });
+            self.closed = Some(Closed { at: now, ending_sequence_number });
         }
     }
 
     /// Drops records older than the retention period.
     pub(crate) fn trim(&mut self, now: SimTime, retention: SimDuration) {
-        while self
-            .log
-            .front()
-            .is_some_and(|r| now.saturating_since(r.arrival) >= retention)
-        {
+        while self.log.front().is_some_and(|r| now.saturating_since(r.arrival) >= retention) {
             self.log.pop_front();
         }
     }
 
     /// Whether everything it ever held has expired: a closed shard in this state is no longer listed.
     pub fn is_expired(&self, now: SimTime, retention: SimDuration) -> bool {
-        self.closed
-            .is_some_and(|c| now.saturating_since(c.at) >= retention)
+        self.closed.is_some_and(|c| now.saturating_since(c.at) >= retention)
     }
 
     /// Appends a record if the shard's write limits allow it at `now`.
@@ -321,13 +312,7 @@ impl Shard {
         if self.log.len() >= self.log_records_max {
             self.log.pop_front();
         }
-        self.log.push_back(Record {
-            sequence_number,
-            arrival: now,
-            partition_key,
-            hash_key,
-            data,
-        });
+        self.log.push_back(Record { sequence_number, arrival: now, partition_key, hash_key, data });
         Ok(sequence_number)
     }
 
@@ -338,12 +323,7 @@ impl Shard {
 
     /// GetRecords from `position`: at most `limit` records and 10 MiB, or `None` if the shard's shared read
     /// limits (5 calls/s, 2 MiB/s) refuse the call at `now`.
-    pub(crate) fn get_records(
-        &mut self,
-        now: SimTime,
-        position: u64,
-        limit: u32,
-    ) -> Option<ReadBatch> {
+    pub(crate) fn get_records(&mut self, now: SimTime, position: u64, limit: u32) -> Option<ReadBatch> {
         if !self.read_limiter.admit(now) {
             self.metrics.record_read_throttled(now.as_secs());
             return None;
@@ -351,26 +331,13 @@ impl Shard {
         let batch = self.read_from(now, position, limit, GET_RECORDS_BYTES_MAX);
         let bytes: u64 = batch.records.iter().map(Record::size_bytes).sum();
         self.read_limiter.charge(now, bytes);
-        self.metrics.record_read(
-            now.as_secs(),
-            batch.records.len() as u64,
-            bytes,
-            batch.millis_behind_latest,
-        );
+        self.metrics.record_read(now.as_secs(), batch.records.len() as u64, bytes, batch.millis_behind_latest);
         Some(batch)
     }
 
     /// Reads without the shared limits (enhanced fan-out has its own pipe): at most `limit` records and `bytes_max`.
-    pub(crate) fn read_from(
-        &self,
-        now: SimTime,
-        position: u64,
-        limit: u32,
-        bytes_max: u64,
-    ) -> ReadBatch {
-        let start = self
-            .log
-            .partition_point(|r| r.sequence_number.counter < position);
+    pub(crate) fn read_from(&self, now: SimTime, position: u64, limit: u32, bytes_max: u64) -> ReadBatch {
+        let start = self.log.partition_point(|r| r.sequence_number.counter < position);
         let mut records = Vec::new();
         let mut bytes = 0;
         for record in self.log.iter().skip(start).take(limit as usize) {
@@ -381,11 +348,8 @@ impl Shard {
             bytes += size;
             records.push(record.clone());
         }
-        let next_position = records
-            .last()
-            .map_or(position.max(self.first_position()), |r| {
-                r.sequence_number.counter + 1
-            });
+        let next_position =
+            records.last().map_or(position.max(self.first_position()), |r| r.sequence_number.counter + 1);
         let remaining = self.log.get(start + records.len());
         let millis_behind_latest = match (remaining, records.last()) {
             (Some(_), Some(last)) => now.saturating_since(last.arrival).as_millis(),
@@ -402,9 +366,7 @@ impl Shard {
 
     /// The position of the oldest record kept (or the next one to come, if none is kept).
     pub fn first_position(&self) -> u64 {
-        self.log
-            .front()
-            .map_or(self.next_counter, |r| r.sequence_number.counter)
+        self.log.front().map_or(self.next_counter, |r| r.sequence_number.counter)
     }
 }
 
@@ -423,20 +385,10 @@ mod tests {
     #[test]
     fn shard_ids_parse_like_aws() {
         // Facts sheet 1.1: the text before the first '-' is ignored.
-        for raw in [
-            "shardId-000000000000",
-            "shardId-0",
-            "shard-0",
-            "anything-0",
-            "-0",
-            "0",
-        ] {
+        for raw in ["shardId-000000000000", "shardId-0", "shard-0", "anything-0", "-0", "0"] {
             assert_eq!(ShardId::parse(raw), Some(ShardId(0)), "{raw}");
         }
-        assert_eq!(
-            ShardId::parse("a-00002147483647"),
-            Some(ShardId(2_147_483_647))
-        );
+        assert_eq!(ShardId::parse("a-00002147483647"), Some(ShardId(2_147_483_647)));
         for raw in ["shardId-", "x-2.14E4", "shardId-2147483648", "shardId-abc"] {
             assert_eq!(ShardId::parse(raw), None, "{raw}");
         }
@@ -446,19 +398,10 @@ mod tests {
     fn five_get_records_calls_per_second() {
         let mut s = shard();
         for i in 0..5 {
-            assert!(
-                s.get_records(SimTime::from_millis(i * 10), 0, 10).is_some(),
-                "call {i}"
-            );
+            assert!(s.get_records(SimTime::from_millis(i * 10), 0, 10).is_some(), "call {i}");
         }
-        assert!(
-            s.get_records(SimTime::from_millis(60), 0, 10).is_none(),
-            "sixth call within a second"
-        );
-        assert!(
-            s.get_records(SimTime::from_millis(1_000), 0, 10).is_some(),
-            "a second after the first"
-        );
+        assert!(s.get_records(SimTime::from_millis(60), 0, 10).is_none(), "sixth call within a second");
+        assert!(s.get_records(SimTime::from_millis(1_000), 0, 10).is_some(), "a second after the first");
         assert_eq!(s.metrics.totals.read_provisioned_throughput_exceeded, 1);
     }
 
@@ -466,83 +409,50 @@ mod tests {
     fn a_10_mib_response_blocks_reads_for_5_seconds() {
         let mut s = shard();
         for i in 0..10u64 {
-            let data = Payload::Synthetic {
-                len_bytes: 1_048_576 - 1,
-            };
-            s.try_append(SimTime::from_secs(i), 0, "k".into(), 0, data)
-                .expect("one record per second fits");
+            let data = Payload::Synthetic { len_bytes: 1_048_576 - 1 };
+            s.try_append(SimTime::from_secs(i), 0, "k".into(), 0, data).expect("one record per second fits");
         }
         let t = SimTime::from_secs(20);
         let batch = s.get_records(t, 0, 10_000).expect("first call");
         assert_eq!(batch.records.len(), 10);
-        assert_eq!(
-            batch.records.iter().map(Record::size_bytes).sum::<u64>(),
-            10 * 1_048_576
-        );
-        assert!(
-            s.get_records(t + SimDuration::from_millis(4_999), 0, 1)
-                .is_none()
-        );
+        assert_eq!(batch.records.iter().map(Record::size_bytes).sum::<u64>(), 10 * 1_048_576);
+        assert!(s.get_records(t + SimDuration::from_millis(4_999), 0, 1).is_none());
         assert!(s.get_records(t + SimDuration::from_secs(5), 0, 1).is_some());
     }
 
     #[test]
-    fn small_reads_share_a_second_until_2_mib_are_returned() {
+    fn small_reads_share_a_second_of_2_mib() {
         let mut s = shard();
         for i in 0..4u64 {
             let data = Payload::Synthetic { len_bytes: 699_999 };
-            s.try_append(SimTime::from_secs(i), 0, "k".into(), 0, data)
-                .expect("fits");
+            s.try_append(SimTime::from_secs(i), 0, "k".into(), 0, data).expect("fits");
         }
         let t = SimTime::from_secs(10);
         // Three 700,000-byte reads at one instant: the third takes the second past 2 MiB.
         for position in [1, 2, 3] {
-            let batch = s
-                .get_records(t, position, 1)
-                .expect("within the second's 2 MiB so far");
+            let batch = s.get_records(t, position, 1).expect("within the second's 2 MiB so far");
             assert_eq!(batch.records.len(), 1);
         }
-        assert!(
-            s.get_records(t, 4, 1).is_none(),
-            "2.1 MB returned in this second"
-        );
-        assert!(
-            s.get_records(t + SimDuration::from_millis(999), 4, 1)
-                .is_none()
-        );
-        assert!(
-            s.get_records(t + SimDuration::SECOND, 4, 1).is_some(),
-            "insufficient throughput blocks for 1 s"
-        );
+        assert!(s.get_records(t, 4, 1).is_none(), "2.1 MB returned: the second's 2 MiB budget is spent");
+        // 2,100,000 - 2,097,152 = 2,848 bytes overdrawn, repaid at 2 MiB/s in about 1.4 ms.
+        assert!(s.get_records(t + SimDuration::from_micros(1_300), 4, 1).is_none());
+        assert!(s.get_records(t + SimDuration::from_micros(1_400), 4, 1).is_some());
     }
 
     #[test]
     fn reads_resume_where_they_stopped_and_report_the_lag() {
         let mut s = shard();
         for i in 0..5 {
-            s.try_append(
-                SimTime::from_secs(i),
-                0,
-                "k".into(),
-                0,
-                Payload::Bytes(alloc::vec![1]),
-            )
-            .expect("fits");
+            s.try_append(SimTime::from_secs(i), 0, "k".into(), 0, Payload::Bytes(alloc::vec![1])).expect("fits");
         }
         let first = s.read_from(SimTime::from_secs(10), 0, 2, u64::MAX);
         assert_eq!(first.records.len(), 2);
-        assert_eq!(
-            first.millis_behind_latest, 9_000,
-            "the last record returned arrived at t = 1 s"
-        );
+        assert_eq!(first.millis_behind_latest, 9_000, "the last record returned arrived at t = 1 s");
         let rest = s.read_from(SimTime::from_secs(10), first.next_position, 10, u64::MAX);
         assert_eq!(rest.records.len(), 3);
         assert_eq!(rest.millis_behind_latest, 0);
         assert!(!rest.at_shard_end);
         s.close(SimTime::from_secs(11), 0);
-        assert!(
-            s.read_from(SimTime::from_secs(12), rest.next_position, 10, u64::MAX)
-                .at_shard_end
-        );
+        assert!(s.read_from(SimTime::from_secs(12), rest.next_position, 10, u64::MAX).at_shard_end);
     }
 }

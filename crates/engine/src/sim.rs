@@ -1,10 +1,10 @@
 //! The driver: the Kinesis service, the scenario's producers, a timer queue, and the outputs.
 
+use crate::consumer_app::{ConsumerApp, ConsumerAppConfig, ReadStyle};
 use crate::error::{ConfigError, StreamsErrorKind};
 use crate::event::Event;
 use crate::kinesis::{
-    CreateStreamInput, Kinesis, KinesisConfig, PutRecordInput, PutRecordsEntry,
-    PutRecordsResultEntry,
+    CreateStreamInput, Kinesis, KinesisConfig, PutRecordInput, PutRecordsEntry, PutRecordsResultEntry,
 };
 use crate::kpl;
 use crate::limits::SIM_SHARDS_MAX;
@@ -12,8 +12,9 @@ use crate::limits::{PUT_RECORDS_BYTES_MAX, PUT_RECORDS_RECORDS_MAX};
 use crate::partition_key;
 use crate::producer::{ClientStyle, KplConfig, Outgoing};
 use crate::producer::{Producer, ProducerConfig, ProducerTotals};
-use crate::rng::{PRODUCERS_SALT, Rng};
+use crate::rng::{CONSUMERS_SALT, PRODUCERS_SALT, Rng};
 use crate::shard::Payload;
+use crate::shard::ShardId;
 use crate::stream::{Stream, StreamMode};
 use crate::throttle::WriteLimit;
 use crate::time::{SimDuration, SimTime};
@@ -48,6 +49,19 @@ pub struct SimConfig {
     pub log_records_max_per_shard: u32,
     /// How long CREATING, UPDATING and DELETING last for API calls.
     pub transition_delay_ms: u64,
+    /// The consumer applications reading the stream.
+    pub consumers: Vec<ConsumerAppConfig>,
+    /// Commands applied at set times (faults, rate changes), so a scenario replays identically.
+    pub scheduled: Vec<ScheduledCommand>,
+}
+
+/// A command to apply at a simulated time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScheduledCommand {
+    /// When, in simulated milliseconds.
+    pub at_ms: u64,
+    /// What.
+    pub command: Command,
 }
 
 impl Default for SimConfig {
@@ -63,6 +77,8 @@ impl Default for SimConfig {
             epoch_unix_ms: kinesis.epoch_unix_ms,
             log_records_max_per_shard: 100_000,
             transition_delay_ms: kinesis.transition_delay_ms,
+            consumers: Vec::new(),
+            scheduled: Vec::new(),
         }
     }
 }
@@ -72,16 +88,10 @@ impl SimConfig {
     pub fn validate(&self) -> Result<(), ConfigError> {
         let mut problems = Vec::new();
         if !(1..=SIM_SHARDS_MAX).contains(&self.shard_count) {
-            problems.push(format!(
-                "The stream has {} shards; it needs 1 to {SIM_SHARDS_MAX}.",
-                self.shard_count
-            ));
+            problems.push(format!("The stream has {} shards; it needs 1 to {SIM_SHARDS_MAX}.", self.shard_count));
         }
         let name_ok = (1..=128).contains(&self.stream_name.len())
-            && self
-                .stream_name
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b));
+            && self.stream_name.bytes().all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b));
         if !name_ok {
             problems.push(format!(
                 "Stream name '{}' is not allowed: use 1 to 128 letters, digits, '_', '.' or '-'.",
@@ -94,11 +104,10 @@ impl SimConfig {
         for producer in &self.producers {
             producer.problems(&mut problems);
         }
-        if problems.is_empty() {
-            Ok(())
-        } else {
-            Err(ConfigError { problems })
+        for consumer in &self.consumers {
+            consumer.problems(&mut problems);
         }
+        if problems.is_empty() { Ok(()) } else { Err(ConfigError { problems }) }
     }
 }
 
@@ -112,6 +121,18 @@ pub enum Command {
         producer: u32,
         /// The new rate; 0 pauses it.
         records_per_sec: u32,
+    },
+    /// A worker joins a KCL application.
+    AddWorker {
+        /// The application's position in [`SimConfig::consumers`].
+        consumer: u32,
+    },
+    /// A worker of a KCL application crashes: its work since the last checkpoint will be done again.
+    CrashWorker {
+        /// The application's position in [`SimConfig::consumers`].
+        consumer: u32,
+        /// The worker's id.
+        worker: u32,
     },
 }
 
@@ -136,6 +157,12 @@ enum Timer {
     Flush { producer: u32, generation: u64 },
     /// A producer's backoff before a retry has ended.
     Retry { producer: u32, id: u64 },
+    /// A consumer application looks for new shards and balances its leases.
+    ConsumerSync { consumer: u32 },
+    /// A consumer application's reader of a shard takes its turn, valid while still in `generation`.
+    ReaderDue { consumer: u32, shard: u32, generation: u64 },
+    /// The scheduled command at this position of [`SimConfig::scheduled`].
+    Scheduled { index: u32 },
 }
 
 /// How a write of one outgoing record ended, as the client sees it.
@@ -168,6 +195,7 @@ pub struct Simulation {
     now: SimTime,
     kinesis: Kinesis,
     producers: Vec<Producer>,
+    consumers: Vec<ConsumerApp>,
     timers: BinaryHeap<Reverse<(SimTime, u64, Timer)>>,
     timers_scheduled: u64,
     events: VecDeque<Event>,
@@ -195,28 +223,25 @@ impl Simulation {
         };
         kinesis
             .create_active_stream(SimTime::ZERO, stream)
-            .map_err(|e| ConfigError {
-                problems: alloc::vec![e.message],
-            })?;
-        kinesis.set_log_limit(
-            &config.stream_name,
-            config.log_records_max_per_shard as usize,
-        );
+            .map_err(|e| ConfigError { problems: alloc::vec![e.message] })?;
+        kinesis.set_log_limit(&config.stream_name, config.log_records_max_per_shard as usize);
         let producers = config
             .producers
             .iter()
             .zip(0u64..)
-            .map(|(p, i)| {
-                Producer::new(
-                    p.clone(),
-                    Rng::derive(config.seed, PRODUCERS_SALT.wrapping_add(i)),
-                )
-            })
+            .map(|(p, i)| Producer::new(p.clone(), Rng::derive(config.seed, PRODUCERS_SALT.wrapping_add(i))))
+            .collect();
+        let consumers = config
+            .consumers
+            .iter()
+            .zip(0u64..)
+            .map(|(c, i)| ConsumerApp::new(c.clone(), Rng::derive(config.seed, CONSUMERS_SALT.wrapping_add(i))))
             .collect();
         let mut sim = Self {
             now: SimTime::ZERO,
             kinesis,
             producers,
+            consumers,
             timers: BinaryHeap::new(),
             timers_scheduled: 0,
             events: VecDeque::new(),
@@ -229,12 +254,15 @@ impl Simulation {
             shard_count: sim.config.shard_count,
         });
         sim.schedule(SimTime::ZERO + SimDuration::SECOND, Timer::CloseSecond);
-        sim.schedule(
-            SimTime::ZERO + crate::kinesis::PUSH_INTERVAL,
-            Timer::PushSubscriptions,
-        );
+        sim.schedule(SimTime::ZERO + crate::kinesis::PUSH_INTERVAL, Timer::PushSubscriptions);
         for index in 0..sim.producers.len() {
             sim.schedule_producer(index);
+        }
+        for index in 0..sim.consumers.len() {
+            sim.schedule(SimTime::ZERO, Timer::ConsumerSync { consumer: index as u32 });
+        }
+        for (index, scheduled) in sim.config.scheduled.clone().iter().enumerate() {
+            sim.schedule(SimTime::from_millis(scheduled.at_ms), Timer::Scheduled { index: index as u32 });
         }
         Ok(sim)
     }
@@ -255,6 +283,7 @@ impl Simulation {
             now: SimTime::ZERO,
             kinesis: Kinesis::new(kinesis),
             producers: Vec::new(),
+            consumers: Vec::new(),
             timers: BinaryHeap::new(),
             timers_scheduled: 0,
             events: VecDeque::new(),
@@ -262,10 +291,7 @@ impl Simulation {
             config,
         };
         sim.schedule(SimTime::ZERO + SimDuration::SECOND, Timer::CloseSecond);
-        sim.schedule(
-            SimTime::ZERO + crate::kinesis::PUSH_INTERVAL,
-            Timer::PushSubscriptions,
-        );
+        sim.schedule(SimTime::ZERO + crate::kinesis::PUSH_INTERVAL, Timer::PushSubscriptions);
         sim
     }
 
@@ -294,6 +320,11 @@ impl Simulation {
         &mut self.kinesis
     }
 
+    /// The consumer applications, in configuration order.
+    pub fn consumers(&self) -> &[ConsumerApp] {
+        &self.consumers
+    }
+
     /// The producers, in configuration order.
     pub fn producers(&self) -> impl ExactSizeIterator<Item = (&ProducerConfig, ProducerTotals)> {
         self.producers.iter().map(|p| (&p.config, p.totals))
@@ -311,10 +342,7 @@ impl Simulation {
     /// Applies a command at the current time.
     pub fn apply(&mut self, command: Command) -> Result<(), ConfigError> {
         match command {
-            Command::SetProducerRate {
-                producer,
-                records_per_sec,
-            } => {
+            Command::SetProducerRate { producer, records_per_sec } => {
                 let index = producer as usize;
                 let Some(p) = self.producers.get_mut(index) else {
                     return Err(ConfigError {
@@ -333,6 +361,42 @@ impl Simulation {
                 self.schedule_producer(index);
                 Ok(())
             }
+            Command::AddWorker { consumer } => {
+                let app = self.kcl_app(consumer)?;
+                app.add_worker();
+                Ok(())
+            }
+            Command::CrashWorker { consumer, worker } => {
+                let now = self.now;
+                let app = self.kcl_app(consumer)?;
+                if app.crash_worker(worker, now) {
+                    Ok(())
+                } else {
+                    Err(ConfigError {
+                        problems: alloc::vec![format!(
+                            "Consumer '{}' has no running worker {worker}.",
+                            app.config.name
+                        )],
+                    })
+                }
+            }
+        }
+    }
+
+    /// The KCL application at `consumer`, or why there is none.
+    fn kcl_app(&mut self, consumer: u32) -> Result<&mut ConsumerApp, ConfigError> {
+        let count = self.consumers.len();
+        match self.consumers.get_mut(consumer as usize) {
+            Some(app) if matches!(app.config.style, ReadStyle::Kcl(_)) => Ok(app),
+            Some(app) => Err(ConfigError {
+                problems: alloc::vec![format!(
+                    "Consumer '{}' is not a KCL application; only those have workers.",
+                    app.config.name
+                )],
+            }),
+            None => Err(ConfigError {
+                problems: alloc::vec![format!("There is no consumer {consumer}; this scenario has {count}.")],
+            }),
         }
     }
 
@@ -341,8 +405,7 @@ impl Simulation {
         &mut self,
         input: PutRecordInput,
     ) -> Result<crate::kinesis::PutRecordOutput, crate::StreamsError> {
-        self.kinesis
-            .put_record(self.now, &self.config.stream_name, input, None)
+        self.kinesis.put_record(self.now, &self.config.stream_name, input, None)
     }
 
     /// Runs every timer due up to `target`, then sets the clock to `target`.
@@ -355,11 +418,7 @@ impl Simulation {
         let mut handled = 0;
         loop {
             let service_due = self.kinesis.next_deadline().filter(|at| *at <= target);
-            let timer_due = self
-                .timers
-                .peek()
-                .map(|Reverse((at, _, _))| *at)
-                .filter(|at| *at <= target);
+            let timer_due = self.timers.peek().map(|Reverse((at, _, _))| *at).filter(|at| *at <= target);
             let Some(at) = [service_due, timer_due].into_iter().flatten().min() else {
                 break;
             };
@@ -389,18 +448,14 @@ impl Simulation {
     }
 
     fn schedule(&mut self, at: SimTime, timer: Timer) {
-        self.timers
-            .push(Reverse((at, self.timers_scheduled, timer)));
+        self.timers.push(Reverse((at, self.timers_scheduled, timer)));
         self.timers_scheduled += 1;
     }
 
     fn schedule_producer(&mut self, index: usize) {
         let producer = &self.producers[index];
         if let Some(due) = producer.next_due() {
-            let timer = Timer::Produce {
-                producer: index as u32,
-                generation: producer.generation,
-            };
+            let timer = Timer::Produce { producer: index as u32, generation: producer.generation };
             self.schedule(due, timer);
         }
     }
@@ -420,31 +475,44 @@ impl Simulation {
                 if self.kinesis.has_live_subscriptions() {
                     self.kinesis.push_subscriptions(self.now);
                 }
-                self.schedule(
-                    self.now + crate::kinesis::PUSH_INTERVAL,
-                    Timer::PushSubscriptions,
-                );
+                self.schedule(self.now + crate::kinesis::PUSH_INTERVAL, Timer::PushSubscriptions);
             }
-            Timer::Produce {
-                producer,
-                generation,
-            } => {
+            Timer::Produce { producer, generation } => {
                 let index = producer as usize;
                 if self.producers[index].generation == generation {
                     self.produce(index);
                     self.schedule_producer(index);
                 }
             }
-            Timer::Flush {
-                producer,
-                generation,
-            } => {
+            Timer::Flush { producer, generation } => {
                 let index = producer as usize;
                 if self.producers[index].batch_generation == generation {
                     self.flush(index);
                 }
             }
             Timer::Retry { producer, id } => self.retry(producer as usize, id),
+            Timer::ConsumerSync { consumer } => {
+                let index = consumer as usize;
+                let wake = self.consumers[index].sync(&mut self.kinesis, self.now, &self.config.stream_name);
+                for (shard, generation, at) in wake {
+                    self.schedule(at, Timer::ReaderDue { consumer, shard: shard.0, generation });
+                }
+                self.schedule(self.now + SimDuration::SECOND, Timer::ConsumerSync { consumer });
+            }
+            Timer::ReaderDue { consumer, shard, generation } => {
+                let app = &mut self.consumers[consumer as usize];
+                let next =
+                    app.on_due(&mut self.kinesis, self.now, &self.config.stream_name, ShardId(shard), generation);
+                if let Some(at) = next {
+                    self.schedule(at, Timer::ReaderDue { consumer, shard, generation });
+                }
+            }
+            Timer::Scheduled { index } => {
+                if let Some(scheduled) = self.config.scheduled.get(index as usize).cloned() {
+                    // A scheduled command that cannot apply is skipped: the scenario was validated up front.
+                    let _ = self.apply(scheduled.command);
+                }
+            }
         }
     }
 
@@ -453,24 +521,14 @@ impl Simulation {
         let Some(record) = self.producers[index].emit(now) else {
             return;
         };
-        let outgoing = Outgoing {
-            user_records: alloc::vec![record],
-            attempts: 0,
-            aggregated: false,
-        };
+        let outgoing = Outgoing { user_records: alloc::vec![record], attempts: 0, aggregated: false };
         match self.producers[index].config.client {
             ClientStyle::PutRecord => self.send_one(index, outgoing),
-            ClientStyle::PutRecords {
-                batch_max_records,
-                linger_ms,
-            } => {
+            ClientStyle::PutRecords { batch_max_records, linger_ms } => {
                 let producer = &mut self.producers[index];
                 producer.batch.push(outgoing);
                 if producer.batch.len() == 1 {
-                    let timer = Timer::Flush {
-                        producer: index as u32,
-                        generation: producer.batch_generation,
-                    };
+                    let timer = Timer::Flush { producer: index as u32, generation: producer.batch_generation };
                     self.schedule(now + SimDuration::from_millis(u64::from(linger_ms)), timer);
                 }
                 if self.producers[index].batch.len() >= batch_max_records as usize {
@@ -485,47 +543,24 @@ impl Simulation {
     /// if the record would take it past `AggregationMaxSize`.
     fn aggregate(&mut self, index: usize, outgoing: Outgoing, kpl: KplConfig) {
         let now = self.now;
-        let record = outgoing
-            .user_records
-            .into_iter()
-            .next()
-            .expect("one user record per emission");
-        let hash_key = record
-            .key
-            .explicit_hash_key
-            .unwrap_or_else(|| partition_key::hash_key(&record.key.partition_key));
-        let shard = self
-            .stream()
-            .and_then(|s| s.shard_for_hash_key(hash_key))
-            .map_or(0, |s| s.id.0);
+        let record = outgoing.user_records.into_iter().next().expect("one user record per emission");
+        let hash_key =
+            record.key.explicit_hash_key.unwrap_or_else(|| partition_key::hash_key(&record.key.partition_key));
+        let shard = self.stream().and_then(|s| s.shard_for_hash_key(hash_key)).map_or(0, |s| s.id.0);
         let producer = &mut self.producers[index];
-        let was_idle =
-            producer.batch.is_empty() && producer.aggregating.values().all(Vec::is_empty);
+        let was_idle = producer.batch.is_empty() && producer.aggregating.values().all(Vec::is_empty);
         let pending = producer.aggregating.entry(shard).or_default();
         let with_it = kpl::aggregated_len(
-            pending
-                .iter()
-                .chain(core::iter::once(&record))
-                .map(|r| (r.key.partition_key.as_str(), r.bytes)),
+            pending.iter().chain(core::iter::once(&record)).map(|r| (r.key.partition_key.as_str(), r.bytes)),
         );
         if !pending.is_empty() && with_it > u64::from(kpl.aggregation_max_bytes) {
             let sealed = core::mem::take(pending);
-            producer.batch.push(Outgoing {
-                user_records: sealed,
-                attempts: 0,
-                aggregated: true,
-            });
+            producer.batch.push(Outgoing { user_records: sealed, attempts: 0, aggregated: true });
         }
         producer.aggregating.entry(shard).or_default().push(record);
         if was_idle {
-            let timer = Timer::Flush {
-                producer: index as u32,
-                generation: producer.batch_generation,
-            };
-            self.schedule(
-                now + SimDuration::from_millis(u64::from(kpl.record_max_buffered_time_ms)),
-                timer,
-            );
+            let timer = Timer::Flush { producer: index as u32, generation: producer.batch_generation };
+            self.schedule(now + SimDuration::from_millis(u64::from(kpl.record_max_buffered_time_ms)), timer);
         }
         if self.producers[index].batch.len() >= kpl.collection_max_count as usize {
             self.flush(index);
@@ -537,11 +572,7 @@ impl Simulation {
         let producer = &mut self.producers[index];
         for (_, records) in core::mem::take(&mut producer.aggregating) {
             if !records.is_empty() {
-                producer.batch.push(Outgoing {
-                    user_records: records,
-                    attempts: 0,
-                    aggregated: true,
-                });
+                producer.batch.push(Outgoing { user_records: records, attempts: 0, aggregated: true });
             }
         }
         producer.batch_generation += 1;
@@ -553,20 +584,12 @@ impl Simulation {
     fn kinesis_record(outgoing: &Outgoing) -> PutRecordInput {
         let first = &outgoing.user_records[0];
         let data = if outgoing.aggregated {
-            let user_records: Vec<(String, u32)> = outgoing
-                .user_records
-                .iter()
-                .map(|r| (r.key.partition_key.clone(), r.bytes))
-                .collect();
+            let user_records: Vec<(String, u32)> =
+                outgoing.user_records.iter().map(|r| (r.key.partition_key.clone(), r.bytes)).collect();
             let len = kpl::aggregated_len(user_records.iter().map(|(k, b)| (k.as_str(), *b)));
-            Payload::Aggregated {
-                user_records,
-                len_bytes: u32::try_from(len).unwrap_or(u32::MAX),
-            }
+            Payload::Aggregated { user_records, len_bytes: u32::try_from(len).unwrap_or(u32::MAX) }
         } else {
-            Payload::Synthetic {
-                len_bytes: first.bytes,
-            }
+            Payload::Synthetic { len_bytes: first.bytes }
         };
         PutRecordInput {
             partition_key: first.key.partition_key.clone(),
@@ -582,14 +605,9 @@ impl Simulation {
         producer.totals.api_calls += 1;
         producer.totals.kinesis_records += 1;
         let input = Self::kinesis_record(&outgoing);
-        let outcome = match self
-            .kinesis
-            .put_record(self.now, &self.config.stream_name, input, None)
-        {
+        let outcome = match self.kinesis.put_record(self.now, &self.config.stream_name, input, None) {
             Ok(_) => Outcome::Written,
-            Err(e) if e.kind == StreamsErrorKind::ProvisionedThroughputExceeded => {
-                Outcome::Throttled
-            }
+            Err(e) if e.kind == StreamsErrorKind::ProvisionedThroughputExceeded => Outcome::Throttled,
             Err(_) => Outcome::Failed,
         };
         self.settle(index, outgoing, outcome);
@@ -631,17 +649,13 @@ impl Simulation {
         let producer = &mut self.producers[index];
         producer.totals.api_calls += 1;
         producer.totals.kinesis_records += entries.len() as u64;
-        match self
-            .kinesis
-            .put_records(self.now, &self.config.stream_name, entries)
-        {
+        match self.kinesis.put_records(self.now, &self.config.stream_name, entries) {
             Ok(out) => {
                 for (outgoing, result) in call.into_iter().zip(out.records) {
                     let outcome = match result {
                         PutRecordsResultEntry::Ok(_) => Outcome::Written,
                         PutRecordsResultEntry::Failed {
-                            error_code: "ProvisionedThroughputExceededException",
-                            ..
+                            error_code: "ProvisionedThroughputExceededException", ..
                         } => Outcome::Throttled,
                         PutRecordsResultEntry::Failed { .. } => Outcome::Failed,
                     };
@@ -676,8 +690,7 @@ impl Simulation {
             }
             Outcome::Failed => {
                 producer.totals.failed += 1;
-                producer.totals.dropped +=
-                    outgoing.user_records.iter().filter(|r| !r.written).count() as u64;
+                producer.totals.dropped += outgoing.user_records.iter().filter(|r| !r.written).count() as u64;
             }
         }
     }
@@ -685,8 +698,7 @@ impl Simulation {
     fn schedule_retry(&mut self, index: usize, outgoing: Outgoing) {
         let producer = &mut self.producers[index];
         if outgoing.attempts >= producer.config.retry.max_attempts {
-            producer.totals.dropped +=
-                outgoing.user_records.iter().filter(|r| !r.written).count() as u64;
+            producer.totals.dropped += outgoing.user_records.iter().filter(|r| !r.written).count() as u64;
             return;
         }
         let policy = producer.config.retry;
@@ -695,13 +707,7 @@ impl Simulation {
         producer.next_retry_id += 1;
         producer.totals.retried += 1;
         producer.retries.insert(id, alloc::vec![outgoing]);
-        self.schedule(
-            self.now + delay,
-            Timer::Retry {
-                producer: index as u32,
-                id,
-            },
-        );
+        self.schedule(self.now + delay, Timer::Retry { producer: index as u32, id });
     }
 
     fn retry(&mut self, index: usize, id: u64) {
@@ -714,9 +720,7 @@ impl Simulation {
                     self.send_one(index, o);
                 }
             }
-            ClientStyle::PutRecords { .. } | ClientStyle::Kpl(_) => {
-                self.send_batch(index, outgoing)
-            }
+            ClientStyle::PutRecords { .. } | ClientStyle::Kpl(_) => self.send_batch(index, outgoing),
         }
     }
 
@@ -734,9 +738,7 @@ impl Simulation {
                     shard_id: shard.id,
                     throttled_records: bucket.write_provisioned_throughput_exceeded,
                     accepted_records: bucket.incoming_records,
-                    limit: if bucket.throttled_by_record_limit * 2
-                        >= bucket.write_provisioned_throughput_exceeded
-                    {
+                    limit: if bucket.throttled_by_record_limit * 2 >= bucket.write_provisioned_throughput_exceeded {
                         WriteLimit::Records
                     } else {
                         WriteLimit::Bytes

@@ -174,18 +174,8 @@ impl Stream {
     /// Also lends the fan-out byte counter, which pushes add to.
     pub(crate) fn shards_and_consumers_mut(
         &mut self,
-    ) -> (
-        &[Shard],
-        &mut Vec<Consumer>,
-        &mut u64,
-        &mut crate::metrics::StreamMetrics,
-    ) {
-        (
-            &self.shards,
-            &mut self.consumers,
-            &mut self.usage.efo_bytes,
-            &mut self.metrics,
-        )
+    ) -> (&[Shard], &mut Vec<Consumer>, &mut u64, &mut crate::metrics::StreamMetrics) {
+        (&self.shards, &mut self.consumers, &mut self.usage.efo_bytes, &mut self.metrics)
     }
 
     /// The shards taking writes, in hash-key order.
@@ -244,20 +234,13 @@ impl Stream {
 
     /// The index in `shards` of the open shard owning `hash_key`, by binary search of the routing table.
     fn route(&self, hash_key: u128) -> Option<usize> {
-        let at = self
-            .routing
-            .partition_point(|&i| self.shards[i].hash_key_range.ending_hash_key < hash_key);
-        self.routing
-            .get(at)
-            .copied()
-            .filter(|&i| self.shards[i].hash_key_range.contains(hash_key))
+        let at = self.routing.partition_point(|&i| self.shards[i].hash_key_range.ending_hash_key < hash_key);
+        self.routing.get(at).copied().filter(|&i| self.shards[i].hash_key_range.contains(hash_key))
     }
 
     /// Rebuilds the routing table after shards open or close.
     fn reroute(&mut self) {
-        let mut routing: Vec<usize> = (0..self.shards.len())
-            .filter(|&i| self.shards[i].is_open())
-            .collect();
+        let mut routing: Vec<usize> = (0..self.shards.len()).filter(|&i| self.shards[i].is_open()).collect();
         routing.sort_by_key(|&i| self.shards[i].hash_key_range.starting_hash_key);
         self.routing = routing;
     }
@@ -273,9 +256,7 @@ impl Stream {
     ) -> Result<(ShardId, SequenceNumber), (ShardId, WriteLimit)> {
         let hash_key = explicit_hash_key.unwrap_or_else(|| partition_key::hash_key(&partition_key));
         // Open shards tile the key space from the first ACTIVE moment on; callers check the status.
-        let index = self
-            .route(hash_key)
-            .expect("open shards tile the hash key space");
+        let index = self.route(hash_key).expect("open shards tile the hash key space");
         let shard = &mut self.shards[index];
         let id = shard.id;
         let bytes = data.len_bytes() + partition_key.len() as u64;
@@ -289,9 +270,7 @@ impl Stream {
     /// Adds one accepted record of `bytes` to the usage.
     fn bill_write(&mut self, bytes: u64) {
         match self.mode {
-            StreamMode::Provisioned => {
-                self.usage.put_payload_units += Usage::put_payload_units_of(bytes)
-            }
+            StreamMode::Provisioned => self.usage.put_payload_units += Usage::put_payload_units_of(bytes),
             StreamMode::OnDemand => {
                 let rounding = ON_DEMAND_RECORD_ROUNDING_BYTES;
                 self.usage.on_demand_bytes_in += bytes.div_ceil(rounding) * rounding;
@@ -318,39 +297,18 @@ impl Stream {
     }
 
     /// Splits `parent` at `new_starting_hash_key` into two children; the parent closes.
-    pub(crate) fn split(
-        &mut self,
-        parent: ShardId,
-        new_starting_hash_key: u128,
-        now: SimTime,
-        now_unix_secs: u64,
-    ) {
-        let Some(range) = self
-            .shard(parent)
-            .filter(|s| s.is_open())
-            .map(|s| s.hash_key_range)
-        else {
+    pub(crate) fn split(&mut self, parent: ShardId, new_starting_hash_key: u128, now: SimTime, now_unix_secs: u64) {
+        let Some(range) = self.shard(parent).filter(|s| s.is_open()).map(|s| s.hash_key_range) else {
             return;
         };
-        let lower = HashKeyRange {
-            starting_hash_key: range.starting_hash_key,
-            ending_hash_key: new_starting_hash_key - 1,
-        };
-        let upper = HashKeyRange {
-            starting_hash_key: new_starting_hash_key,
-            ending_hash_key: range.ending_hash_key,
-        };
+        let lower =
+            HashKeyRange { starting_hash_key: range.starting_hash_key, ending_hash_key: new_starting_hash_key - 1 };
+        let upper = HashKeyRange { starting_hash_key: new_starting_hash_key, ending_hash_key: range.ending_hash_key };
         self.replace(&[parent], &[lower, upper], now, now_unix_secs);
     }
 
     /// Merges two adjacent open shards into one child; both parents close.
-    pub(crate) fn merge(
-        &mut self,
-        shard: ShardId,
-        adjacent: ShardId,
-        now: SimTime,
-        now_unix_secs: u64,
-    ) {
+    pub(crate) fn merge(&mut self, shard: ShardId, adjacent: ShardId, now: SimTime, now_unix_secs: u64) {
         let (Some(a), Some(b)) = (self.shard(shard), self.shard(adjacent)) else {
             return;
         };
@@ -362,13 +320,7 @@ impl Stream {
     }
 
     /// Closes `parents` and opens children over `ranges`, recording the lineage.
-    fn replace(
-        &mut self,
-        parents: &[ShardId],
-        ranges: &[HashKeyRange],
-        now: SimTime,
-        now_unix_secs: u64,
-    ) {
+    fn replace(&mut self, parents: &[ShardId], ranges: &[HashKeyRange], now: SimTime, now_unix_secs: u64) {
         let mut children = Vec::new();
         for range in ranges {
             let id = self.next_shard_id();
@@ -392,26 +344,16 @@ impl Stream {
     /// as UpdateShardCount's UNIFORM_SCALING does: first a split at every target boundary the open shards
     /// lack, then a merge across every open boundary the target lacks.
     pub(crate) fn scale_uniformly(&mut self, target: u32, now: SimTime, now_unix_secs: u64) {
-        let wanted: BTreeSet<u128> = initial_layout(target)
-            .skip(1)
-            .map(|r| r.starting_hash_key)
-            .collect();
+        let wanted: BTreeSet<u128> = initial_layout(target).skip(1).map(|r| r.starting_hash_key).collect();
         for boundary in &wanted {
-            let owner = self
-                .shard_for_hash_key(*boundary)
-                .map(|s| (s.id, s.hash_key_range.starting_hash_key));
+            let owner = self.shard_for_hash_key(*boundary).map(|s| (s.id, s.hash_key_range.starting_hash_key));
             if let Some((id, _)) = owner.filter(|(_, start)| start != boundary) {
                 self.split(id, *boundary, now, now_unix_secs);
             }
         }
         loop {
-            let open: Vec<(ShardId, HashKeyRange)> = self
-                .open_shards()
-                .map(|s| (s.id, s.hash_key_range))
-                .collect();
-            let extra = open
-                .windows(2)
-                .find(|pair| !wanted.contains(&pair[1].1.starting_hash_key));
+            let open: Vec<(ShardId, HashKeyRange)> = self.open_shards().map(|s| (s.id, s.hash_key_range)).collect();
+            let extra = open.windows(2).find(|pair| !wanted.contains(&pair[1].1.starting_hash_key));
             let Some(pair) = extra else { break };
             let (a, b) = (pair[0].0, pair[1].0);
             self.merge(a, b, now, now_unix_secs);
@@ -431,13 +373,8 @@ impl Stream {
         let hot: Vec<(ShardId, u128)> = self
             .open_shards()
             .filter(|s| {
-                let bytes: u64 = s
-                    .metrics
-                    .history()
-                    .rev()
-                    .take_while(|b| b.second >= since)
-                    .map(|b| b.incoming_bytes)
-                    .sum();
+                let bytes: u64 =
+                    s.metrics.history().rev().take_while(|b| b.second >= since).map(|b| b.incoming_bytes).sum();
                 bytes > bytes_per_sec_max * window_secs
             })
             .filter_map(|s| {
@@ -482,14 +419,7 @@ mod tests {
     }
 
     fn open_ranges(s: &Stream) -> Vec<(u128, u128)> {
-        s.open_shards()
-            .map(|sh| {
-                (
-                    sh.hash_key_range.starting_hash_key,
-                    sh.hash_key_range.ending_hash_key,
-                )
-            })
-            .collect()
+        s.open_shards().map(|sh| (sh.hash_key_range.starting_hash_key, sh.hash_key_range.ending_hash_key)).collect()
     }
 
     #[test]
@@ -498,10 +428,7 @@ mod tests {
         let mut s = active(1);
         s.split(ShardId(0), 2, SimTime::from_secs(5), 5);
         assert_eq!(open_ranges(&s), [(0, 1), (2, HASH_KEY_MAX)]);
-        let ids: Vec<_> = s
-            .open_shards()
-            .map(|sh| (sh.id.to_string(), sh.parent_shard_id))
-            .collect();
+        let ids: Vec<_> = s.open_shards().map(|sh| (sh.id.to_string(), sh.parent_shard_id)).collect();
         assert_eq!(
             ids,
             [
@@ -509,10 +436,7 @@ mod tests {
                 ("shardId-000000000002".to_string(), Some(ShardId(0)))
             ]
         );
-        assert!(
-            s.shard(ShardId(0))
-                .is_some_and(|p| !p.is_open() && p.child_shard_ids == [ShardId(1), ShardId(2)])
-        );
+        assert!(s.shard(ShardId(0)).is_some_and(|p| !p.is_open() && p.child_shard_ids == [ShardId(1), ShardId(2)]));
         assert_eq!(
             s.shard(ShardId(1)).map(|c| c.created_unix_secs),
             Some(6),
@@ -526,29 +450,15 @@ mod tests {
         s.merge(ShardId(0), ShardId(1), SimTime::from_secs(1), 1);
         assert_eq!(open_ranges(&s), [(0, HASH_KEY_MAX)]);
         let child = s.shard(ShardId(2)).expect("merged child");
-        assert_eq!(
-            (child.parent_shard_id, child.adjacent_parent_shard_id),
-            (Some(ShardId(0)), Some(ShardId(1)))
-        );
+        assert_eq!((child.parent_shard_id, child.adjacent_parent_shard_id), (Some(ShardId(0)), Some(ShardId(1))));
     }
 
     #[test]
     fn uniform_scaling_reaches_the_even_layout() {
-        for (from, to) in [
-            (1, 2),
-            (2, 4),
-            (4, 2),
-            (3, 5),
-            (5, 3),
-            (2, 1),
-            (4, 8),
-            (6, 4),
-        ] {
+        for (from, to) in [(1, 2), (2, 4), (4, 2), (3, 5), (5, 3), (2, 1), (4, 8), (6, 4)] {
             let mut s = active(from);
             s.scale_uniformly(to, SimTime::from_secs(1), 1);
-            let expected: Vec<_> = initial_layout(to)
-                .map(|r| (r.starting_hash_key, r.ending_hash_key))
-                .collect();
+            let expected: Vec<_> = initial_layout(to).map(|r| (r.starting_hash_key, r.ending_hash_key)).collect();
             assert_eq!(open_ranges(&s), expected, "{from} -> {to}");
         }
     }
@@ -558,24 +468,8 @@ mod tests {
         let mut s = active(1);
         s.split(ShardId(0), 1u128 << 127, SimTime::from_secs(1), 1);
         // "a" hashes below 2^127, "b" above (facts sheet 1.2).
-        let (a, _) = s
-            .append(
-                SimTime::from_secs(2),
-                2,
-                "a".into(),
-                None,
-                Payload::Bytes(alloc::vec![]),
-            )
-            .expect("fits");
-        let (b, _) = s
-            .append(
-                SimTime::from_secs(2),
-                2,
-                "b".into(),
-                None,
-                Payload::Bytes(alloc::vec![]),
-            )
-            .expect("fits");
+        let (a, _) = s.append(SimTime::from_secs(2), 2, "a".into(), None, Payload::Bytes(alloc::vec![])).expect("fits");
+        let (b, _) = s.append(SimTime::from_secs(2), 2, "b".into(), None, Payload::Bytes(alloc::vec![])).expect("fits");
         assert_eq!((a, b), (ShardId(1), ShardId(2)));
     }
 }

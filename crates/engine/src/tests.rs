@@ -10,12 +10,7 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 fn one_shard_fed(records_per_sec: u32, record_bytes: u32) -> Simulation {
     let config = SimConfig {
         shard_count: 1,
-        producers: vec![ProducerConfig::steady(
-            "clickstream",
-            records_per_sec,
-            record_bytes,
-            10_000,
-        )],
+        producers: vec![ProducerConfig::steady("clickstream", records_per_sec, record_bytes, 10_000)],
         ..SimConfig::default()
     };
     Simulation::new(config).expect("valid config")
@@ -36,18 +31,12 @@ fn a_shard_fed_2000_records_per_second_accepts_1000() {
     for second in 0..10 {
         let bucket = shard_second(&sim, second);
         assert_eq!(bucket.incoming_records, 1_000, "second {second}");
-        assert_eq!(
-            bucket.write_provisioned_throughput_exceeded, 1_000,
-            "second {second}"
-        );
+        assert_eq!(bucket.write_provisioned_throughput_exceeded, 1_000, "second {second}");
         assert_eq!(bucket.throttled_by_record_limit, 1_000, "second {second}");
     }
     let (_, totals) = sim.producers().next().expect("one producer");
     // The run ends at 10 s inclusive, so one more record (t = 10 s) was attempted and accepted.
-    assert_eq!(
-        (totals.attempted, totals.accepted, totals.throttled),
-        (20_001, 10_001, 10_000)
-    );
+    assert_eq!((totals.attempted, totals.accepted, totals.throttled), (20_001, 10_001, 10_000));
 }
 
 #[test]
@@ -57,20 +46,13 @@ fn a_shard_fed_2_mib_per_second_accepts_1_mib() {
     sim.advance_to(SimTime::from_secs(5));
     for second in 1..5 {
         let bucket = shard_second(&sim, second);
-        assert!(
-            bucket.incoming_bytes <= 1_048_576,
-            "second {second}: {}",
-            bucket.incoming_bytes
-        );
+        assert!(bucket.incoming_bytes <= 1_048_576, "second {second}: {}", bucket.incoming_bytes);
         assert!(
             bucket.incoming_bytes > 1_048_576 - 2 * 10_495,
             "second {second} under-filled: {}",
             bucket.incoming_bytes
         );
-        assert!(
-            bucket.write_provisioned_throughput_exceeded >= 95,
-            "second {second}"
-        );
+        assert!(bucket.write_provisioned_throughput_exceeded >= 95, "second {second}");
         assert_eq!(bucket.throttled_by_record_limit, 0);
     }
 }
@@ -79,13 +61,7 @@ fn a_shard_fed_2_mib_per_second_accepts_1_mib() {
 fn under_the_limit_nothing_is_throttled() {
     let mut sim = one_shard_fed(999, 1_000);
     sim.advance_to(SimTime::from_secs(3));
-    assert_eq!(
-        shards(&sim)[0]
-            .metrics
-            .totals
-            .write_provisioned_throughput_exceeded,
-        0
-    );
+    assert_eq!(shards(&sim)[0].metrics.totals.write_provisioned_throughput_exceeded, 0);
     // Records go out at 0, 1/999 s, 2/999 s, ... 3 s inclusive: 2,998 of them.
     assert_eq!(shards(&sim)[0].metrics.totals.incoming_records, 2_998);
 }
@@ -94,9 +70,7 @@ fn under_the_limit_nothing_is_throttled() {
 fn throttling_is_reported_once_per_shard_second() {
     let mut sim = one_shard_fed(1_500, 10);
     sim.advance_to(SimTime::from_millis(2_500));
-    let lines: Vec<String> = core::iter::from_fn(|| sim.poll_event())
-        .map(|e| e.to_string())
-        .collect();
+    let lines: Vec<String> = core::iter::from_fn(|| sim.poll_event()).map(|e| e.to_string()).collect();
     assert_eq!(
         lines,
         [
@@ -110,35 +84,20 @@ fn throttling_is_reported_once_per_shard_second() {
 #[test]
 fn same_seed_same_run_different_seed_different_keys() {
     let run = |seed| {
-        let config = SimConfig {
-            seed,
-            shard_count: 4,
-            ..SimConfig::default()
-        };
+        let config = SimConfig { seed, shard_count: 4, ..SimConfig::default() };
         let mut sim = Simulation::new(config).expect("valid");
         sim.advance_to(SimTime::from_secs(3));
-        shards(&sim)
-            .iter()
-            .map(|s| s.metrics.totals.incoming_records)
-            .collect::<Vec<_>>()
+        shards(&sim).iter().map(|s| s.metrics.totals.incoming_records).collect::<Vec<_>>()
     };
     assert_eq!(run(7), run(7));
     assert_ne!(run(7), run(8));
-    assert_eq!(
-        run(7).iter().sum::<u64>(),
-        1_501,
-        "500/s for 3 s, plus the record at t = 3 s"
-    );
+    assert_eq!(run(7).iter().sum::<u64>(), 1_501, "500/s for 3 s, plus the record at t = 3 s");
 }
 
 #[test]
 fn put_record_routes_by_md5_and_numbers_records_in_order() {
-    let mut sim = Simulation::new(SimConfig {
-        shard_count: 3,
-        producers: vec![],
-        ..SimConfig::default()
-    })
-    .expect("valid");
+    let mut sim =
+        Simulation::new(SimConfig { shard_count: 3, producers: vec![], ..SimConfig::default() }).expect("valid");
     let put = |sim: &mut Simulation, key: &str| {
         sim.put_record(PutRecordInput {
             partition_key: key.into(),
@@ -151,29 +110,16 @@ fn put_record_routes_by_md5_and_numbers_records_in_order() {
     let b = put(&mut sim, "b").expect("accepted");
     let c = put(&mut sim, "c").expect("accepted");
     let zero = put(&mut sim, "0").expect("accepted");
-    assert_eq!(
-        [a.shard_id, b.shard_id, c.shard_id, zero.shard_id],
-        [ShardId(0), ShardId(1), ShardId(0), ShardId(2)]
-    );
-    let (first, second) = (
-        a.sequence_number.to_decimal(),
-        c.sequence_number.to_decimal(),
-    );
-    assert!(
-        first.len() == second.len() && first < second,
-        "{first} then {second}"
-    );
+    assert_eq!([a.shard_id, b.shard_id, c.shard_id, zero.shard_id], [ShardId(0), ShardId(1), ShardId(0), ShardId(2)]);
+    let (first, second) = (a.sequence_number.to_decimal(), c.sequence_number.to_decimal());
+    assert!(first.len() == second.len() && first < second, "{first} then {second}");
     assert_eq!(first.len(), 56, "a realistic 56-digit sequence number");
 }
 
 #[test]
 fn explicit_hash_key_overrides_the_partition_key() {
-    let mut sim = Simulation::new(SimConfig {
-        shard_count: 2,
-        producers: vec![],
-        ..SimConfig::default()
-    })
-    .expect("valid");
+    let mut sim =
+        Simulation::new(SimConfig { shard_count: 2, producers: vec![], ..SimConfig::default() }).expect("valid");
     let out = sim
         .put_record(PutRecordInput {
             partition_key: "a".into(),
@@ -196,29 +142,14 @@ fn put_record_errors_carry_aws_names_and_texts() {
     };
     let empty = put(&mut sim, String::new(), 1).expect_err("empty key");
     assert_eq!(empty.kind.aws_name(), "ValidationException");
-    assert!(
-        empty
-            .message
-            .ends_with("Member must have length greater than or equal to 1"),
-        "{}",
-        empty.message
-    );
+    assert!(empty.message.ends_with("Member must have length greater than or equal to 1"), "{}", empty.message);
     let long = put(&mut sim, "k".repeat(257), 1).expect_err("long key");
-    assert!(
-        long.message
-            .ends_with("Member must have length less than or equal to 256"),
-        "{}",
-        long.message
-    );
+    assert!(long.message.ends_with("Member must have length less than or equal to 256"), "{}", long.message);
     // The current API model lets Data reach 10 MiB; the stream's own maximum (1 MiB by default) applies to
     // data plus partition key, so 1 MiB of data with a 1-byte key is one byte too many.
     let with_key = put(&mut sim, "k".into(), 1_048_576).expect_err("data plus key over 1 MiB");
     assert_eq!(with_key.kind, StreamsErrorKind::InvalidArgument);
-    assert!(
-        with_key.message.starts_with("Record size 1048577 bytes"),
-        "{}",
-        with_key.message
-    );
+    assert!(with_key.message.starts_with("Record size 1048577 bytes"), "{}", with_key.message);
     put(&mut sim, "k".into(), 1_048_575).expect("exactly 1 MiB with the key");
     sim.advance_to(SimTime::from_secs(1));
     // Once a shard has taken 1,000 records in a second, the next one is throttled with AWS's text.
@@ -226,10 +157,7 @@ fn put_record_errors_carry_aws_names_and_texts() {
         put(&mut sim, "k".into(), 1).expect("within limits");
     }
     let throttled = put(&mut sim, "k".into(), 1).expect_err("1,001st record");
-    assert_eq!(
-        throttled.kind.aws_name(),
-        "ProvisionedThroughputExceededException"
-    );
+    assert_eq!(throttled.kind.aws_name(), "ProvisionedThroughputExceededException");
     assert_eq!(
         throttled.message,
         "Rate exceeded for shard shardId-000000000000 in stream clickstream under account 000000000000."
@@ -240,48 +168,26 @@ fn put_record_errors_carry_aws_names_and_texts() {
 fn rate_changes_take_effect_at_once() {
     let mut sim = one_shard_fed(100, 10);
     sim.advance_to(SimTime::from_secs(2));
-    sim.apply(Command::SetProducerRate {
-        producer: 0,
-        records_per_sec: 300,
-    })
-    .expect("valid rate");
+    sim.apply(Command::SetProducerRate { producer: 0, records_per_sec: 300 }).expect("valid rate");
     sim.advance_to(SimTime::from_secs(4));
     assert_eq!(shard_second(&sim, 1).incoming_records, 100);
     assert_eq!(shard_second(&sim, 3).incoming_records, 300);
-    let bad = sim
-        .apply(Command::SetProducerRate {
-            producer: 0,
-            records_per_sec: 2_000_000,
-        })
-        .expect_err("absurd");
+    let bad = sim.apply(Command::SetProducerRate { producer: 0, records_per_sec: 2_000_000 }).expect_err("absurd");
     assert!(bad.to_string().contains("0 to 1000000"), "{bad}");
-    let missing = sim
-        .apply(Command::SetProducerRate {
-            producer: 3,
-            records_per_sec: 1,
-        })
-        .expect_err("no such producer");
-    assert!(
-        missing.to_string().contains("this scenario has 1"),
-        "{missing}"
-    );
+    let missing =
+        sim.apply(Command::SetProducerRate { producer: 3, records_per_sec: 1 }).expect_err("no such producer");
+    assert!(missing.to_string().contains("this scenario has 1"), "{missing}");
 }
 
 #[test]
 fn bounded_advance_stops_at_the_budget_and_time_never_goes_back() {
     let mut sim = one_shard_fed(1_000, 10);
-    assert_eq!(
-        sim.advance_to_bounded(SimTime::from_secs(1), 10),
-        Advance::BudgetExhausted
-    );
+    assert_eq!(sim.advance_to_bounded(SimTime::from_secs(1), 10), Advance::BudgetExhausted);
     let partway = sim.now();
     assert!(partway < SimTime::from_secs(1) && partway > SimTime::ZERO);
     sim.advance_to(SimTime::ZERO);
     assert_eq!(sim.now(), partway, "an earlier target is ignored");
-    assert_eq!(
-        sim.advance_to_bounded(SimTime::from_secs(1), u32::MAX),
-        Advance::Reached
-    );
+    assert_eq!(sim.advance_to_bounded(SimTime::from_secs(1), u32::MAX), Advance::Reached);
     assert_eq!(sim.now(), SimTime::from_secs(1));
 }
 
@@ -293,9 +199,7 @@ fn invalid_configs_list_every_problem() {
         producers: vec![ProducerConfig::steady("clickstream", 500, 512, 0)],
         ..SimConfig::default()
     };
-    let problems = Simulation::new(config)
-        .expect_err("three problems")
-        .problems;
+    let problems = Simulation::new(config).expect_err("three problems").problems;
     assert_eq!(problems.len(), 3, "{problems:?}");
     assert!(problems[0].contains("1 to 1024"));
 }
@@ -306,12 +210,7 @@ fn the_event_queue_is_bounded() {
     // so 70 seconds make 1 + 64 * 70 = 4,481 events, more than the queue holds.
     let config = SimConfig {
         shard_count: 64,
-        producers: vec![ProducerConfig::steady(
-            "clickstream",
-            2_000,
-            600_000,
-            10_000,
-        )],
+        producers: vec![ProducerConfig::steady("clickstream", 2_000, 600_000, 10_000)],
         ..SimConfig::default()
     };
     let mut sim = Simulation::new(config).expect("valid");
@@ -327,10 +226,7 @@ fn transcript() -> String {
     let config = SimConfig {
         seed: 7,
         shard_count: 3,
-        producers: vec![
-            ProducerConfig::steady("web", 2_500, 300, 40),
-            ProducerConfig::steady("iot", 400, 3_000, 5),
-        ],
+        producers: vec![ProducerConfig::steady("web", 2_500, 300, 40), ProducerConfig::steady("iot", 400, 3_000, 5)],
         ..SimConfig::default()
     };
     let mut sim = Simulation::new(config).expect("valid");
@@ -338,9 +234,7 @@ fn transcript() -> String {
     for step in 1..=12u64 {
         if step == 4 {
             let now = sim.now();
-            sim.kinesis_mut()
-                .split_shard(now, "clickstream", "shardId-000000000001", 1u128 << 127)
-                .expect("split");
+            sim.kinesis_mut().split_shard(now, "clickstream", "shardId-000000000001", 1u128 << 127).expect("split");
         }
         sim.advance_to(SimTime::from_millis(step * 1_250));
         while let Some(event) = sim.poll_event() {
@@ -353,12 +247,7 @@ fn transcript() -> String {
             writeln!(out, "{} {bucket:?}", shard.id).expect("writing to a String");
         }
         if let Some(last) = shard.records().last() {
-            writeln!(
-                out,
-                "{} {} {}",
-                shard.id, last.partition_key, last.sequence_number
-            )
-            .expect("writing");
+            writeln!(out, "{} {} {}", shard.id, last.partition_key, last.sequence_number).expect("writing");
         }
     }
     writeln!(out, "{:?}", stream.usage).expect("writing to a String");
@@ -372,26 +261,15 @@ fn transcript() -> String {
 fn runs_are_identical_natively_and_in_wasm() {
     use md5::{Digest, Md5};
     let text = transcript();
-    assert!(
-        text.contains("write-throttled"),
-        "the run should throttle:\n{text}"
-    );
-    assert_eq!(
-        text,
-        transcript(),
-        "the same run twice gives the same transcript"
-    );
+    assert!(text.contains("write-throttled"), "the run should throttle:\n{text}");
+    assert_eq!(text, transcript(), "the same run twice gives the same transcript");
     let digest: [u8; 16] = Md5::digest(text.as_bytes()).into();
     let hex: String = digest.iter().map(|b| alloc::format!("{b:02x}")).collect();
     assert_eq!(hex, "6cfdfbe9b6dc0cceb931d08979894278");
 }
 
 fn one_shard_with(producer: ProducerConfig) -> Simulation {
-    let config = SimConfig {
-        shard_count: 1,
-        producers: vec![producer],
-        ..SimConfig::default()
-    };
+    let config = SimConfig { shard_count: 1, producers: vec![producer], ..SimConfig::default() };
     Simulation::new(config).expect("valid config")
 }
 
@@ -403,10 +281,7 @@ fn totals(sim: &Simulation) -> ProducerTotals {
 fn put_records_batches_by_size_and_linger() {
     use crate::producer::ClientStyle;
     let producer = ProducerConfig {
-        client: ClientStyle::PutRecords {
-            batch_max_records: 100,
-            linger_ms: 50,
-        },
+        client: ClientStyle::PutRecords { batch_max_records: 100, linger_ms: 50 },
         ..ProducerConfig::steady("batcher", 1_000, 100, 1_000)
     };
     let mut sim = one_shard_with(producer);
@@ -425,43 +300,23 @@ fn the_kpl_aggregates_many_user_records_into_few_kinesis_records() {
     use crate::producer::{ClientStyle, KplConfig};
     // Facts sheet 1.18: 1,000 records/s of 512 B on one shard become about 10 aggregated records/s of
     // about 50 KB (AggregationMaxSize 51,200). A 1 s buffer time lets aggregates fill up.
-    let kpl = KplConfig {
-        record_max_buffered_time_ms: 1_000,
-        ..KplConfig::default()
-    };
-    let producer = ProducerConfig {
-        client: ClientStyle::Kpl(kpl),
-        ..ProducerConfig::steady("kpl", 1_000, 512, 1_000)
-    };
+    let kpl = KplConfig { record_max_buffered_time_ms: 1_000, ..KplConfig::default() };
+    let producer = ProducerConfig { client: ClientStyle::Kpl(kpl), ..ProducerConfig::steady("kpl", 1_000, 512, 1_000) };
     let mut sim = one_shard_with(producer);
     sim.advance_to(SimTime::from_millis(10_500));
     let shard = &shards(&sim)[0];
     let second = shard.metrics.second(5);
     assert!((10..=12).contains(&second.incoming_records), "{second:?}");
-    assert!(
-        second.incoming_bytes > 500_000 && second.incoming_bytes < 560_000,
-        "{second:?}"
-    );
+    assert!(second.incoming_bytes > 500_000 && second.incoming_bytes < 560_000, "{second:?}");
     // Each stored record is a real KPL aggregate: it de-aggregates into its user records, in order.
     let record = shard.records().nth(3).expect("aggregates were written");
-    assert!(
-        record.size_bytes() <= 51_200 + 10,
-        "{}",
-        record.size_bytes()
-    );
-    let user_records =
-        crate::kpl::deaggregate(&record.data.to_bytes()).expect("an aggregated record");
+    assert!(record.size_bytes() <= 51_200 + 10, "{}", record.size_bytes());
+    let user_records = crate::kpl::deaggregate(&record.data.to_bytes()).expect("an aggregated record");
     assert!(user_records.len() > 90, "{}", user_records.len());
     assert!(user_records.iter().all(|u| u.data.len() == 512));
-    assert_eq!(
-        user_records[0].partition_key, record.partition_key,
-        "the outer key is the first user record's"
-    );
+    assert_eq!(user_records[0].partition_key, record.partition_key, "the outer key is the first user record's");
     let t = totals(&sim);
-    assert_eq!(
-        t.throttled, 0,
-        "1,000 records/s fit one shard when aggregated"
-    );
+    assert_eq!(t.throttled, 0, "1,000 records/s fit one shard when aggregated");
     assert!(t.kinesis_records * 50 < t.accepted, "{t:?}");
 }
 
@@ -478,23 +333,11 @@ fn retries_with_backoff_recover_throttled_records() {
         totals(&sim)
     };
     let (plain, retrying) = (run(plain), run(retrying));
-    assert_eq!(
-        plain.dropped, plain.throttled,
-        "without retries every throttled record is lost"
-    );
-    assert!(
-        retrying.retried > 0 && retrying.latency_ms_max > 0,
-        "{retrying:?}"
-    );
+    assert_eq!(plain.dropped, plain.throttled, "without retries every throttled record is lost");
+    assert!(retrying.retried > 0 && retrying.latency_ms_max > 0, "{retrying:?}");
     // The shard takes 1,000 records/s whatever the client does; retries only move records in time.
-    assert!(
-        retrying.accepted <= 20_001 && retrying.accepted >= plain.accepted,
-        "{retrying:?} vs {plain:?}"
-    );
-    assert!(
-        retrying.throttled > plain.throttled,
-        "retries are throttled too: {retrying:?}"
-    );
+    assert!(retrying.accepted <= 20_001 && retrying.accepted >= plain.accepted, "{retrying:?} vs {plain:?}");
+    assert!(retrying.throttled > plain.throttled, "retries are throttled too: {retrying:?}");
 }
 
 #[test]
@@ -511,33 +354,145 @@ fn a_lost_answer_makes_the_client_write_a_duplicate() {
     let stored = shards(&sim)[0].metrics.totals.incoming_records;
     // Kinesis does not deduplicate: every copy is a record in the stream.
     assert_eq!(stored, t.accepted + t.duplicates);
-    assert!(
-        (120..=280).contains(&t.duplicates),
-        "about 10 % of 2,000 records: {t:?}"
-    );
+    assert!((120..=280).contains(&t.duplicates), "about 10 % of 2,000 records: {t:?}");
 }
 
 #[test]
 fn a_spike_throttles_only_while_it_lasts() {
     use crate::workload::RateProfile;
     let producer = ProducerConfig {
-        rate: RateProfile::Spike {
-            base: 500,
-            peak: 3_000,
-            start_ms: 5_000,
-            duration_ms: 2_000,
-        },
+        rate: RateProfile::Spike { base: 500, peak: 3_000, start_ms: 5_000, duration_ms: 2_000 },
         ..ProducerConfig::steady("p", 0, 10, 1_000)
     };
     let mut sim = one_shard_with(producer);
     sim.advance_to(SimTime::from_secs(10));
-    let throttled: Vec<u64> = (0..10)
-        .map(|s| shard_second(&sim, s).write_provisioned_throughput_exceeded)
-        .collect();
+    let throttled: Vec<u64> = (0..10).map(|s| shard_second(&sim, s).write_provisioned_throughput_exceeded).collect();
     assert_eq!(throttled[..5], [0; 5]);
-    assert!(
-        throttled[5] > 1_500 && throttled[6] > 1_500,
-        "{throttled:?}"
-    );
+    assert!(throttled[5] > 1_500 && throttled[6] > 1_500, "{throttled:?}");
     assert_eq!(throttled[8..], [0; 2]);
+}
+
+mod consumers {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+    use crate::consumer_app::{ConsumerAppConfig, KclConfig, ReadStyle, StartAt};
+
+    fn app(name: &str, style: ReadStyle) -> ConsumerAppConfig {
+        ConsumerAppConfig { name: name.into(), style, start: StartAt::TrimHorizon, processing_us_per_record: 0 }
+    }
+
+    fn kcl(workers: u32) -> ReadStyle {
+        ReadStyle::Kcl(KclConfig { workers, checkpoint_every_records: 1_000, ..KclConfig::default() })
+    }
+
+    #[test]
+    fn three_polling_readers_share_2_mib_while_fan_out_gets_its_own() {
+        // About 1 MiB/s into one shard; each reader wants all of it.
+        let polling = |name| app(name, ReadStyle::Polling { interval_ms: 200, limit: 10_000 });
+        let config = SimConfig {
+            shard_count: 1,
+            producers: vec![ProducerConfig::steady("p", 1_000, 1_000, 1_000)],
+            consumers: vec![polling("a"), polling("b"), polling("c"), app("efo", ReadStyle::EnhancedFanOut)],
+            ..SimConfig::default()
+        };
+        let mut sim = Simulation::new(config).expect("valid");
+        sim.advance_to(SimTime::from_secs(60));
+        let apps = sim.consumers();
+        let written = shards(&sim)[0].metrics.totals.incoming_bytes;
+        let shared: u64 = apps[..3].iter().map(|a| a.totals.bytes).sum();
+        // 60 s at 2 MiB/s, plus the budget's first full second and one response that may overdraw it:
+        // together the three never get more than the shard gives.
+        assert!(shared <= 64 * 2_097_152, "{shared}");
+        assert!(shared > 50 * 2_097_152, "they do use most of it: {shared}");
+        assert!(apps[..3].iter().all(|a| a.totals.throttled_calls > 0), "15 calls/s on a 5 calls/s shard");
+        let behind =
+            |a: &crate::consumer_app::ConsumerApp| (50..60).map(|s| a.second(s).iterator_age_ms_max).max().unwrap_or(0);
+        let ages: Vec<u64> = apps.iter().map(behind).collect();
+        assert!(ages[..3].iter().all(|age| *age > 10_000), "sharing 2 MiB/s three ways falls behind: {ages:?}");
+        // The fan-out consumer registered at 0 s (ACTIVE at 0.5 s) and keeps up on its own 2 MiB/s.
+        let efo = &apps[3];
+        assert!(efo.totals.bytes > written - 2 * 1_048_576, "{} of {written}", efo.totals.bytes);
+        assert!(ages[3] < 1_000, "{ages:?}");
+    }
+
+    #[test]
+    fn kcl_workers_share_leases_and_rebalance_when_one_joins() {
+        let config = SimConfig {
+            shard_count: 4,
+            producers: vec![ProducerConfig::steady("p", 100, 100, 1_000)],
+            consumers: vec![app("kcl", kcl(2))],
+            scheduled: vec![ScheduledCommand { at_ms: 20_000, command: Command::AddWorker { consumer: 0 } }],
+            ..SimConfig::default()
+        };
+        let mut sim = Simulation::new(config).expect("valid");
+        sim.advance_to(SimTime::from_secs(15));
+        let leases = sim.consumers()[0].leases_per_worker();
+        assert_eq!(leases.values().copied().collect::<Vec<_>>(), [2, 2]);
+        sim.advance_to(SimTime::from_secs(45));
+        let leases = sim.consumers()[0].leases_per_worker();
+        assert_eq!(leases.len(), 3);
+        assert_eq!(leases.values().sum::<u32>(), 4);
+        assert!(leases.values().all(|n| (1..=2).contains(n)), "{leases:?}");
+    }
+
+    #[test]
+    fn children_are_read_only_after_their_parent_ends() {
+        let config = SimConfig {
+            shard_count: 1,
+            producers: vec![ProducerConfig::steady("p", 500, 100, 1_000)],
+            consumers: vec![app("kcl", kcl(1)), app("sdk", ReadStyle::Polling { interval_ms: 1_000, limit: 10_000 })],
+            ..SimConfig::default()
+        };
+        let mut sim = Simulation::new(config).expect("valid");
+        sim.advance_to(SimTime::from_secs(5));
+        let now = sim.now();
+        sim.kinesis_mut().split_shard(now, "clickstream", "shardId-000000000000", 1 << 127).expect("split");
+        sim.advance_to(SimTime::from_secs(20));
+        for app in sim.consumers() {
+            let parent_end = app.finished_at[&ShardId(0)];
+            for child in [ShardId(1), ShardId(2)] {
+                let first = app.first_processed_at[&child];
+                assert!(
+                    first >= parent_end,
+                    "{}: child {child} at {first} before the parent ended at {parent_end}",
+                    app.config.name
+                );
+            }
+            assert_eq!(app.totals.duplicates, 0);
+        }
+        let written: u64 = shards(&sim).iter().map(|s| s.metrics.totals.incoming_records).sum();
+        let read = sim.consumers()[0].totals.user_records;
+        assert!(read + 1_000 >= written, "the KCL app keeps up: {read} of {written}");
+    }
+
+    #[test]
+    fn a_crash_replays_from_the_checkpoint() {
+        let crash_ms = 15_200;
+        let config = SimConfig {
+            shard_count: 2,
+            producers: vec![ProducerConfig::steady("p", 400, 100, 1_000)],
+            consumers: vec![app("kcl", kcl(2))],
+            scheduled: vec![ScheduledCommand {
+                at_ms: crash_ms,
+                command: Command::CrashWorker { consumer: 0, worker: 0 },
+            }],
+            ..SimConfig::default()
+        };
+        let mut sim = Simulation::new(config).expect("valid");
+        sim.advance_to(SimTime::from_millis(crash_ms));
+        // Worker 0 holds shard 0. What it processed after its last checkpoint is lost with it.
+        let app = &sim.consumers()[0];
+        assert_eq!(app.leases[&ShardId(0)].owner, Some(0));
+        let checkpoint = app.leases[&ShardId(0)].checkpoint.expect("checkpointed every 1,000 records");
+        let highest = app.highest_processed(ShardId(0)).expect("processed records");
+        assert!(highest > checkpoint, "the crash falls between checkpoints ({checkpoint} .. {highest})");
+        sim.advance_to(SimTime::from_secs(40));
+        let app = &sim.consumers()[0];
+        // After the 10 s failover, worker 1 takes the lease and starts after the checkpoint: every record
+        // worker 0 processed beyond it is processed again, and counted as a duplicate.
+        assert_eq!(app.totals.duplicates, highest - checkpoint);
+        assert_eq!(app.leases_per_worker().get(&1), Some(&2), "the survivor holds both leases");
+        assert!(app.first_processed_at.len() == 2);
+    }
 }

@@ -47,6 +47,11 @@ impl SimDuration {
     /// One second.
     pub const SECOND: Self = Self(1_000_000);
 
+    /// A duration of `us` microseconds.
+    pub const fn from_micros(us: u64) -> Self {
+        Self(us)
+    }
+
     /// A duration of `ms` milliseconds.
     pub const fn from_millis(ms: u64) -> Self {
         Self(ms.saturating_mul(1_000))
@@ -81,12 +86,7 @@ impl fmt::Display for SimTime {
     /// `HH:MM:SS.mmm` since the epoch, the form the event log and the clock use.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let ms = self.as_millis();
-        let (h, m, s, milli) = (
-            ms / 3_600_000,
-            ms / 60_000 % 60,
-            ms / 1_000 % 60,
-            ms % 1_000,
-        );
+        let (h, m, s, milli) = (ms / 3_600_000, ms / 60_000 % 60, ms / 1_000 % 60, ms % 1_000);
         write!(f, "{h:02}:{m:02}:{s:02}.{milli:03}")
     }
 }

@@ -64,23 +64,14 @@ impl RateProfile {
         let ms = t.as_millis();
         match *self {
             Self::Constant { records_per_sec } => records_per_sec,
-            Self::Step {
-                before,
-                after,
-                at_ms,
-            } => {
+            Self::Step { before, after, at_ms } => {
                 if ms < at_ms {
                     before
                 } else {
                     after
                 }
             }
-            Self::Ramp {
-                from,
-                to,
-                start_ms,
-                duration_ms,
-            } => {
+            Self::Ramp { from, to, start_ms, duration_ms } => {
                 if ms <= start_ms {
                     from
                 } else if ms >= start_ms.saturating_add(duration_ms) {
@@ -91,23 +82,10 @@ impl RateProfile {
                     (i128::from(from) + delta * done / i128::from(duration_ms.max(1))) as u32
                 }
             }
-            Self::Spike {
-                base,
-                peak,
-                start_ms,
-                duration_ms,
-            } => {
-                if ms >= start_ms && ms < start_ms.saturating_add(duration_ms) {
-                    peak
-                } else {
-                    base
-                }
+            Self::Spike { base, peak, start_ms, duration_ms } => {
+                if ms >= start_ms && ms < start_ms.saturating_add(duration_ms) { peak } else { base }
             }
-            Self::Sine {
-                mean,
-                amplitude,
-                period_ms,
-            } => {
+            Self::Sine { mean, amplitude, period_ms } => {
                 let phase = (ms % period_ms.max(1)) as f64 / period_ms.max(1) as f64;
                 let swing = f64::from(amplitude.min(mean)) * sin_turns(phase);
                 // Round half up by adding 0.5 before the truncating cast (core has no `f64::round`).
@@ -123,9 +101,7 @@ impl RateProfile {
             Self::Step { before, after, .. } => before.max(after),
             Self::Ramp { from, to, .. } => from.max(to),
             Self::Spike { base, peak, .. } => base.max(peak),
-            Self::Sine {
-                mean, amplitude, ..
-            } => mean.saturating_add(amplitude.min(mean)),
+            Self::Sine { mean, amplitude, .. } => mean.saturating_add(amplitude.min(mean)),
         }
     }
 
@@ -153,11 +129,7 @@ pub fn sin_turns(turns: f64) -> f64 {
 
 fn libm_floor(x: f64) -> f64 {
     let truncated = x as i64 as f64;
-    if truncated > x {
-        truncated - 1.0
-    } else {
-        truncated
-    }
+    if truncated > x { truncated - 1.0 } else { truncated }
 }
 
 /// How big each record's data is.
@@ -195,11 +167,7 @@ impl SizeProfile {
                 let (lo, hi) = (min.min(max), min.max(max));
                 lo + rng.below(u64::from(hi - lo) + 1) as u32
             }
-            Self::Bimodal {
-                small,
-                large,
-                large_percent,
-            } => {
+            Self::Bimodal { small, large, large_percent } => {
                 if rng.below(100) < u64::from(large_percent) {
                     large
                 } else {
@@ -274,10 +242,7 @@ impl KeySampler {
                 .collect(),
             _ => Vec::new(),
         };
-        Self {
-            profile,
-            zipf_cumulative,
-        }
+        Self { profile, zipf_cumulative }
     }
 
     /// The profile.
@@ -287,14 +252,9 @@ impl KeySampler {
 
     /// The next key.
     pub fn sample(&self, rng: &mut Rng) -> Key {
-        let plain = |partition_key: String| Key {
-            partition_key,
-            explicit_hash_key: None,
-        };
+        let plain = |partition_key: String| Key { partition_key, explicit_hash_key: None };
         match self.profile {
-            KeyProfile::Uniform { keys } => {
-                plain(format!("user-{}", rng.below(u64::from(keys.max(1)))))
-            }
+            KeyProfile::Uniform { keys } => plain(format!("user-{}", rng.below(u64::from(keys.max(1))))),
             KeyProfile::Zipf { .. } => {
                 let total = self.zipf_cumulative.last().copied().unwrap_or(1);
                 let point = rng.below(total);
@@ -324,9 +284,7 @@ impl KeySampler {
             }
             KeyProfile::ExplicitHashKey => Key {
                 partition_key: "ehk".into(),
-                explicit_hash_key: Some(
-                    u128::from(rng.next_u64()) << 64 | u128::from(rng.next_u64()),
-                ),
+                explicit_hash_key: Some(u128::from(rng.next_u64()) << 64 | u128::from(rng.next_u64())),
             },
         }
     }
@@ -341,46 +299,22 @@ mod tests {
 
     #[test]
     fn profiles_give_the_documented_rates() {
-        let ramp = RateProfile::Ramp {
-            from: 100,
-            to: 1_100,
-            start_ms: 10_000,
-            duration_ms: 10_000,
-        };
+        let ramp = RateProfile::Ramp { from: 100, to: 1_100, start_ms: 10_000, duration_ms: 10_000 };
         assert_eq!(ramp.rate_at(SimTime::from_secs(5)), 100);
         assert_eq!(ramp.rate_at(SimTime::from_secs(15)), 600);
         assert_eq!(ramp.rate_at(SimTime::from_secs(25)), 1_100);
-        let spike = RateProfile::Spike {
-            base: 10,
-            peak: 5_000,
-            start_ms: 1_000,
-            duration_ms: 500,
-        };
+        let spike = RateProfile::Spike { base: 10, peak: 5_000, start_ms: 1_000, duration_ms: 500 };
         assert_eq!(
             [999, 1_000, 1_499, 1_500].map(|ms| spike.rate_at(SimTime::from_millis(ms))),
             [10, 5_000, 5_000, 10]
         );
-        let step = RateProfile::Step {
-            before: 1,
-            after: 2,
-            at_ms: 7,
-        };
-        assert_eq!(
-            (
-                step.rate_at(SimTime::from_millis(6)),
-                step.rate_at(SimTime::from_millis(7))
-            ),
-            (1, 2)
-        );
+        let step = RateProfile::Step { before: 1, after: 2, at_ms: 7 };
+        assert_eq!((step.rate_at(SimTime::from_millis(6)), step.rate_at(SimTime::from_millis(7))), (1, 2));
     }
 
     #[test]
     fn the_sine_swings_a_quarter_period_up_and_three_quarters_down() {
-        let daily = RateProfile::Sine {
-            mean: 1_000,
-            amplitude: 500,
-            period_ms: 86_400_000,
-        };
+        let daily = RateProfile::Sine { mean: 1_000, amplitude: 500, period_ms: 86_400_000 };
         let at_hour = |h: u64| daily.rate_at(SimTime::from_secs(h * 3_600));
         assert_eq!(at_hour(0), 1_000);
         assert_eq!(at_hour(6), 1_500);
@@ -392,16 +326,10 @@ mod tests {
     #[test]
     fn sine_approximation_is_close() {
         // sin(30°) = 0.5, sin(45°) ≈ 0.7071, sin(200°) ≈ -0.3420.
-        for (turns, expected) in [
-            (1.0 / 12.0, 0.5),
-            (0.125, core::f64::consts::FRAC_1_SQRT_2),
-            (200.0 / 360.0, -0.342_020_1),
-        ] {
-            assert!(
-                (sin_turns(turns) - expected).abs() < 0.002,
-                "{turns}: {}",
-                sin_turns(turns)
-            );
+        for (turns, expected) in
+            [(1.0 / 12.0, 0.5), (0.125, core::f64::consts::FRAC_1_SQRT_2), (200.0 / 360.0, -0.342_020_1)]
+        {
+            assert!((sin_turns(turns) - expected).abs() < 0.002, "{turns}: {}", sin_turns(turns));
         }
     }
 
@@ -412,14 +340,8 @@ mod tests {
         let sizes: Vec<u32> = (0..1_000).map(|_| uniform.sample(&mut rng)).collect();
         assert!(sizes.iter().all(|s| (10..=20).contains(s)));
         assert!(sizes.contains(&10) && sizes.contains(&20));
-        let bimodal = SizeProfile::Bimodal {
-            small: 1,
-            large: 9,
-            large_percent: 10,
-        };
-        let large = (0..10_000)
-            .filter(|_| bimodal.sample(&mut rng) == 9)
-            .count();
+        let bimodal = SizeProfile::Bimodal { small: 1, large: 9, large_percent: 10 };
+        let large = (0..10_000).filter(|_| bimodal.sample(&mut rng) == 9).count();
         assert!((800..1_200).contains(&large), "about 10 %: {large}");
     }
 
@@ -429,40 +351,25 @@ mod tests {
         let mut rng = Rng::new(11);
         let mut counts: BTreeMap<String, u32> = BTreeMap::new();
         for _ in 0..100_000 {
-            *counts
-                .entry(sampler.sample(&mut rng).partition_key)
-                .or_default() += 1;
+            *counts.entry(sampler.sample(&mut rng).partition_key).or_default() += 1;
         }
         // H(100) ≈ 5.187, so key 0 gets about 1/5.187 ≈ 19.3 % and key 1 about half of that.
         let first = counts["user-0"];
         let second = counts["user-1"];
         assert!((18_300..20_300).contains(&first), "{first}");
-        assert!(
-            (second as f64 / first as f64 - 0.5).abs() < 0.03,
-            "{second} vs {first}"
-        );
+        assert!((second as f64 / first as f64 - 0.5).abs() < 0.03, "{second} vs {first}");
     }
 
     #[test]
     fn hot_key_share_and_uuids() {
-        let sampler = KeySampler::new(KeyProfile::HotKey {
-            keys: 1_000,
-            hot_percent: 60,
-        });
+        let sampler = KeySampler::new(KeyProfile::HotKey { keys: 1_000, hot_percent: 60 });
         let mut rng = Rng::new(5);
-        let hot = (0..10_000)
-            .filter(|_| sampler.sample(&mut rng).partition_key == "hot")
-            .count();
+        let hot = (0..10_000).filter(|_| sampler.sample(&mut rng).partition_key == "hot").count();
         assert!((5_800..6_200).contains(&hot), "{hot}");
-        let uuid = KeySampler::new(KeyProfile::RandomUuid)
-            .sample(&mut rng)
-            .partition_key;
+        let uuid = KeySampler::new(KeyProfile::RandomUuid).sample(&mut rng).partition_key;
         assert_eq!(uuid.len(), 36);
         assert_eq!(&uuid[14..15], "4", "version 4: {uuid}");
-        assert!(
-            matches!(&uuid[19..20], "8" | "9" | "a" | "b"),
-            "variant: {uuid}"
-        );
+        assert!(matches!(&uuid[19..20], "8" | "9" | "a" | "b"), "variant: {uuid}");
         let ehk = KeySampler::new(KeyProfile::ExplicitHashKey).sample(&mut rng);
         assert!(ehk.explicit_hash_key.is_some());
     }

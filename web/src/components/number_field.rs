@@ -48,10 +48,8 @@ pub fn NumberField(props: &NumberFieldProps) -> Html {
                     error.set(None);
                     props.on_value.emit(v);
                 }
-                _ => error.set(Some(format!(
-                    "{} must be a whole number from {} to {}.",
-                    props.label, props.min, props.max
-                ))),
+                _ => error
+                    .set(Some(format!("{} must be a whole number from {} to {}.", props.label, props.min, props.max))),
             }
             draft.set(text);
         }

@@ -22,11 +22,7 @@ pub fn ShardCard(props: &ShardCardProps) -> Html {
         Load::NearLimit => ("shard near", "▲ near limit (≥ 80 %)"),
         Load::Throttled => ("shard over", "✖ throttled"),
     };
-    let share = format!(
-        "{}.{}% of keys",
-        v.key_space_ppm / 10_000,
-        v.key_space_ppm / 1_000 % 10
-    );
+    let share = format!("{}.{}% of keys", v.key_space_ppm / 10_000, v.key_space_ppm / 1_000 % 10);
     html! {
         <article class={class} data-testid="shard" aria-label={v.shard_id.clone()}>
             <header>

@@ -35,16 +35,8 @@ fn register_describe_and_list_consumers() {
         "ConsumerCreationTimestamp": EPOCH_SECS,
         "StreamARN": arn("s"),
     }});
-    s.expect_ok(
-        "DescribeStreamConsumer",
-        json!({"ConsumerARN": consumer_arn()}),
-        description.clone(),
-    );
-    s.expect_ok(
-        "DescribeStreamConsumer",
-        json!({"StreamARN": arn("s"), "ConsumerName": "c"}),
-        description,
-    );
+    s.expect_ok("DescribeStreamConsumer", json!({"ConsumerARN": consumer_arn()}), description.clone());
+    s.expect_ok("DescribeStreamConsumer", json!({"StreamARN": arn("s"), "ConsumerName": "c"}), description);
     s.expect_ok(
         "ListStreamConsumers",
         json!({"StreamARN": arn("s")}),
@@ -74,11 +66,7 @@ fn consumer_errors() {
         "ResourceNotFoundException",
         &format!("Consumer d under account {ACCOUNT} not found."),
     );
-    s.expect_error_type(
-        "DescribeStreamConsumer",
-        json!({"ConsumerName": "c"}),
-        "InvalidArgumentException",
-    );
+    s.expect_error_type("DescribeStreamConsumer", json!({"ConsumerName": "c"}), "InvalidArgumentException");
     s.expect_validation(
         "RegisterStreamConsumer",
         json!({"ConsumerName": "bad name"}),
@@ -92,16 +80,8 @@ fn consumer_errors() {
         ],
     );
     // Facts sheet 1.11: DeleteStream with registered consumers needs EnforceConsumerDeletion.
-    s.expect_error_type(
-        "DeleteStream",
-        json!({"StreamName": "s"}),
-        "ResourceInUseException",
-    );
-    s.expect_ok(
-        "DeleteStream",
-        json!({"StreamName": "s", "EnforceConsumerDeletion": true}),
-        json!({}),
-    );
+    s.expect_error_type("DeleteStream", json!({"StreamName": "s"}), "ResourceInUseException");
+    s.expect_ok("DeleteStream", json!({"StreamName": "s", "EnforceConsumerDeletion": true}), json!({}));
 }
 
 #[test]
@@ -113,21 +93,10 @@ fn subscribe_and_receive_events() {
         "StartingPosition": {"Type": "TRIM_HORIZON"},
     });
     // Facts sheet 1.14: consumers cannot read while CREATING.
-    s.expect_error_type(
-        "SubscribeToShard",
-        subscribe.clone(),
-        "ResourceInUseException",
-    );
+    s.expect_error_type("SubscribeToShard", subscribe.clone(), "ResourceInUseException");
     s.advance_ms(500);
-    s.expect_ok(
-        "SubscribeToShard",
-        subscribe.clone(),
-        json!({"SubscriptionId": 1}),
-    );
-    s.ok(
-        "PutRecord",
-        json!({"StreamName": "s", "PartitionKey": "a", "Data": "aGk="}),
-    );
+    s.expect_ok("SubscribeToShard", subscribe.clone(), json!({"SubscriptionId": 1}));
+    s.ok("PutRecord", json!({"StreamName": "s", "PartitionKey": "a", "Data": "aGk="}));
     s.advance_ms(200);
     // The record was written at 1,000 ms, in second 1767225601, as the shard's first record (counter 1).
     let seq = "49670424472731169861061894383144094351084855422294687746";
@@ -147,23 +116,13 @@ fn subscribe_and_receive_events() {
         }})]
     );
     // Facts sheet 1.14: another call within 5 s of a successful one -> ResourceInUseException.
-    s.expect_error_type(
-        "SubscribeToShard",
-        subscribe.clone(),
-        "ResourceInUseException",
-    );
+    s.expect_error_type("SubscribeToShard", subscribe.clone(), "ResourceInUseException");
     assert_eq!(s.api.subscription_ids(), [1]);
-    s.expect_ok(
-        "DeregisterStreamConsumer",
-        json!({"ConsumerARN": consumer_arn()}),
-        json!({}),
-    );
+    s.expect_ok("DeregisterStreamConsumer", json!({"ConsumerARN": consumer_arn()}), json!({}));
     let events = s.api.drain_subscription_events(&mut s.sim, 1);
     assert_eq!(events.len(), 1);
     assert_eq!(
-        events[0]["ResourceNotFoundException"]["message"]
-            .as_str()
-            .map(|m| m.contains(&consumer_arn())),
+        events[0]["ResourceNotFoundException"]["message"].as_str().map(|m| m.contains(&consumer_arn())),
         Some(true)
     );
     assert!(s.api.subscription_ids().is_empty());
@@ -188,11 +147,7 @@ fn subscribe_errors() {
     s.expect_validation(
         "SubscribeToShard",
         json!({"ConsumerARN": consumer_arn(), "ShardId": "shardId-0", "StartingPosition": {}}),
-        &[&failure(
-            None,
-            "startingPosition.type",
-            "Member must not be null",
-        )],
+        &[&failure(None, "startingPosition.type", "Member must not be null")],
     );
     s.expect_error_type(
         "SubscribeToShard",
@@ -205,20 +160,11 @@ fn subscribe_errors() {
 fn list_stream_consumers_pages() {
     let mut s = Session::with_stream("s", 1);
     for name in ["c1", "c2", "c3"] {
-        s.ok(
-            "RegisterStreamConsumer",
-            json!({"StreamARN": arn("s"), "ConsumerName": name}),
-        );
+        s.ok("RegisterStreamConsumer", json!({"StreamARN": arn("s"), "ConsumerName": name}));
     }
-    let first = s.ok(
-        "ListStreamConsumers",
-        json!({"StreamARN": arn("s"), "MaxResults": 2}),
-    );
+    let first = s.ok("ListStreamConsumers", json!({"StreamARN": arn("s"), "MaxResults": 2}));
     assert_eq!(first["Consumers"].as_array().map(Vec::len), Some(2));
-    let rest = s.ok(
-        "ListStreamConsumers",
-        json!({"StreamARN": arn("s"), "NextToken": first["NextToken"]}),
-    );
+    let rest = s.ok("ListStreamConsumers", json!({"StreamARN": arn("s"), "NextToken": first["NextToken"]}));
     assert_eq!(rest["Consumers"][0]["ConsumerName"], "c3");
     assert!(rest.get("NextToken").is_none());
 }
@@ -232,11 +178,7 @@ fn a_later_subscription_takes_over() {
         "ShardId": "shardId-000000000000",
         "StartingPosition": {"Type": "LATEST"},
     });
-    s.expect_ok(
-        "SubscribeToShard",
-        subscribe.clone(),
-        json!({"SubscriptionId": 1}),
-    );
+    s.expect_ok("SubscribeToShard", subscribe.clone(), json!({"SubscriptionId": 1}));
     s.advance_ms(5_000);
     s.api.drain_subscription_events(&mut s.sim, 1);
     // Facts sheet 1.14: a call 5 s or more later takes over; the old one ends with ResourceInUseException.
@@ -254,17 +196,11 @@ fn at_most_five_consumers_creating() {
     s.ok("CreateStream", json!({"StreamName": "s", "ShardCount": 1}));
     s.advance_ms(5_000);
     for name in ["c1", "c2", "c3", "c4", "c5"] {
-        s.ok(
-            "RegisterStreamConsumer",
-            json!({"StreamARN": arn("s"), "ConsumerName": name}),
-        );
+        s.ok("RegisterStreamConsumer", json!({"StreamARN": arn("s"), "ConsumerName": name}));
     }
     s.advance_ms(1_000);
     // Facts sheet 1.5: a 6th consumer in CREATING -> LimitExceededException.
-    s.expect_quota_error(
-        "RegisterStreamConsumer",
-        json!({"StreamARN": arn("s"), "ConsumerName": "c6"}),
-    );
+    s.expect_quota_error("RegisterStreamConsumer", json!({"StreamARN": arn("s"), "ConsumerName": "c6"}));
 }
 
 #[test]

@@ -33,31 +33,19 @@ pub(crate) struct Session {
 
 impl Session {
     pub(crate) fn new() -> Self {
-        Self {
-            sim: Simulation::service_only(7, KinesisConfig::default()),
-            api: KinesisApi::new(),
-        }
+        Self { sim: Simulation::service_only(7, KinesisConfig::default()), api: KinesisApi::new() }
     }
 
     /// A session whose CREATING, UPDATING and DELETING last `delay_ms`.
     pub(crate) fn with_transition_delay_ms(delay_ms: u64) -> Self {
-        let config = KinesisConfig {
-            transition_delay_ms: delay_ms,
-            ..KinesisConfig::default()
-        };
-        Self {
-            sim: Simulation::service_only(7, config),
-            api: KinesisApi::new(),
-        }
+        let config = KinesisConfig { transition_delay_ms: delay_ms, ..KinesisConfig::default() };
+        Self { sim: Simulation::service_only(7, config), api: KinesisApi::new() }
     }
 
     /// A session whose stream `name` of `shards` shards has just become ACTIVE (at 500 ms).
     pub(crate) fn with_stream(name: &str, shards: u32) -> Self {
         let mut s = Self::new();
-        s.ok(
-            "CreateStream",
-            json!({"StreamName": name, "ShardCount": shards}),
-        );
+        s.ok("CreateStream", json!({"StreamName": name, "ShardCount": shards}));
         s.advance_ms(500);
         s
     }
@@ -90,13 +78,7 @@ impl Session {
 
     /// Calls and expects the AWS error `exception` with exactly `message`, HTTP 400.
     #[track_caller]
-    pub(crate) fn expect_error(
-        &mut self,
-        operation: &str,
-        body: Value,
-        exception: &str,
-        message: &str,
-    ) {
+    pub(crate) fn expect_error(&mut self, operation: &str, body: Value, exception: &str, message: &str) {
         let reply = self.call(operation, body);
         assert_json_eq(
             &json!({"status": reply.status, "body": reply.body}),
@@ -108,11 +90,7 @@ impl Session {
     #[track_caller]
     pub(crate) fn expect_quota_error(&mut self, operation: &str, body: Value) {
         let reply = self.call(operation, body);
-        assert_eq!(
-            reply.body["__type"], "LimitExceededException",
-            "{}",
-            reply.body
-        );
+        assert_eq!(reply.body["__type"], "LimitExceededException", "{}", reply.body);
         let message = reply.body["message"].as_str().unwrap_or_default();
         assert!(!message.starts_with("Rate exceeded"), "{message}");
     }
@@ -121,12 +99,7 @@ impl Session {
     #[track_caller]
     pub(crate) fn expect_error_type(&mut self, operation: &str, body: Value, exception: &str) {
         let reply = self.call(operation, body);
-        assert_eq!(
-            (reply.status, &reply.body["__type"]),
-            (400, &json!(exception)),
-            "{}",
-            reply.body
-        );
+        assert_eq!((reply.status, &reply.body["__type"]), (400, &json!(exception)), "{}", reply.body);
         assert!(reply.body["message"].is_string(), "{}", reply.body);
     }
 
@@ -134,11 +107,8 @@ impl Session {
     #[track_caller]
     pub(crate) fn expect_validation(&mut self, operation: &str, body: Value, failures: &[&str]) {
         let count = failures.len();
-        let message = format!(
-            "{count} validation error{} detected: {}",
-            if count == 1 { "" } else { "s" },
-            failures.join("; ")
-        );
+        let message =
+            format!("{count} validation error{} detected: {}", if count == 1 { "" } else { "s" }, failures.join("; "));
         self.expect_error(operation, body, "ValidationException", &message);
     }
 
@@ -154,14 +124,9 @@ impl Session {
 
     /// A shard iterator of `shard` in `stream`.
     pub(crate) fn iterator(&mut self, stream: &str, shard: &str, kind: &str) -> String {
-        let body = self.ok(
-            "GetShardIterator",
-            json!({"StreamName": stream, "ShardId": shard, "ShardIteratorType": kind}),
-        );
-        body["ShardIterator"]
-            .as_str()
-            .expect("an iterator string")
-            .to_string()
+        let body =
+            self.ok("GetShardIterator", json!({"StreamName": stream, "ShardId": shard, "ShardIteratorType": kind}));
+        body["ShardIterator"].as_str().expect("an iterator string").to_string()
     }
 }
 

@@ -7,19 +7,10 @@ use serde_json::{Value, json};
 #[test]
 fn an_unknown_target_is_an_unknown_operation() {
     let mut s = Session::new();
-    for target in [
-        "Kinesis_20131202.Nope",
-        "PutRecord",
-        "Kinesis_20131201.PutRecord",
-        "",
-    ] {
+    for target in ["Kinesis_20131202.Nope", "PutRecord", "Kinesis_20131201.PutRecord", ""] {
         let reply = s.api.handle(&mut s.sim, target, &json!({}));
         assert_eq!(reply.status, 400, "{target}");
-        assert_eq!(
-            reply.body,
-            json!({"__type": "UnknownOperationException"}),
-            "{target}"
-        );
+        assert_eq!(reply.body, json!({"__type": "UnknownOperationException"}), "{target}");
     }
 }
 
@@ -27,17 +18,13 @@ fn an_unknown_target_is_an_unknown_operation() {
 fn a_body_that_is_not_json_is_a_serialization_exception_with_capital_message() {
     let mut s = Session::new();
     for text in ["{", "not json", "{\"StreamName\": }"] {
-        let reply = s
-            .api
-            .handle_text(&mut s.sim, "Kinesis_20131202.ListStreams", text);
+        let reply = s.api.handle_text(&mut s.sim, "Kinesis_20131202.ListStreams", text);
         assert_eq!(reply.status, 400, "{text}");
         assert_eq!(reply.body["__type"], "SerializationException", "{text}");
         assert!(reply.body["Message"].is_string(), "{text}: {}", reply.body);
         assert!(reply.body.get("message").is_none());
     }
-    let reply = s
-        .api
-        .handle_text(&mut s.sim, "Kinesis_20131202.ListStreams", "{}");
+    let reply = s.api.handle_text(&mut s.sim, "Kinesis_20131202.ListStreams", "{}");
     assert_eq!(reply.status, 200);
 }
 
@@ -46,11 +33,7 @@ fn a_body_that_is_not_an_object_is_a_serialization_exception() {
     let mut s = Session::new();
     for body in [json!([]), json!("x"), json!(1), json!(null)] {
         let reply = s.call("ListStreams", body.clone());
-        assert_eq!(
-            (reply.status, &reply.body["__type"]),
-            (400, &json!("SerializationException")),
-            "{body}"
-        );
+        assert_eq!((reply.status, &reply.body["__type"]), (400, &json!("SerializationException")), "{body}");
     }
 }
 
@@ -73,20 +56,10 @@ fn bad_base64_has_three_messages() {
             "abc",
             "'abc' can not be converted to a Blob: Base64 encoded length is expected a multiple of 4 bytes but found: 3",
         ),
-        (
-            "ab!c",
-            "'ab!c' can not be converted to a Blob: Invalid Base64 character: '!'",
-        ),
-        (
-            "YR==",
-            "'YR==' can not be converted to a Blob: Invalid last non-pad Base64 character dectected",
-        ),
+        ("ab!c", "'ab!c' can not be converted to a Blob: Invalid Base64 character: '!'"),
+        ("YR==", "'YR==' can not be converted to a Blob: Invalid last non-pad Base64 character dectected"),
     ] {
-        s.expect_serialization(
-            "PutRecord",
-            json!({"StreamName": "s", "PartitionKey": "a", "Data": data}),
-            message,
-        );
+        s.expect_serialization("PutRecord", json!({"StreamName": "s", "PartitionKey": "a", "Data": data}), message);
     }
 }
 
@@ -159,21 +132,13 @@ fn lengths_and_blob_sizes() {
         "PutRecord",
         json!({"StreamName": name, "PartitionKey": key, "Data": data}),
         &[
-            &failure(
-                Some(&key),
-                "partitionKey",
-                "Member must have length less than or equal to 256",
-            ),
+            &failure(Some(&key), "partitionKey", "Member must have length less than or equal to 256"),
             &failure(
                 Some("java.nio.HeapByteBuffer[pos=0 lim=10485761 cap=10485761]"),
                 "data",
                 "Member must have length less than or equal to 10485760",
             ),
-            &failure(
-                Some(&name),
-                "streamName",
-                "Member must have length less than or equal to 128",
-            ),
+            &failure(Some(&name), "streamName", "Member must have length less than or equal to 128"),
         ],
     );
 }
@@ -191,9 +156,7 @@ fn base64_zeros(len: usize) -> String {
 
 #[test]
 fn at_most_ten_failures_are_listed() {
-    let records: Vec<Value> = (0..12)
-        .map(|_| json!({"PartitionKey": "", "Data": ""}))
-        .collect();
+    let records: Vec<Value> = (0..12).map(|_| json!({"PartitionKey": "", "Data": ""})).collect();
     let failures: Vec<String> = (1..=10)
         .map(|i| {
             failure(
@@ -204,11 +167,7 @@ fn at_most_ten_failures_are_listed() {
         })
         .collect();
     let failures: Vec<&str> = failures.iter().map(String::as_str).collect();
-    Session::new().expect_validation(
-        "PutRecords",
-        json!({"StreamName": "s", "Records": records}),
-        &failures,
-    );
+    Session::new().expect_validation("PutRecords", json!({"StreamName": "s", "Records": records}), &failures);
 }
 
 #[test]
@@ -216,11 +175,7 @@ fn validation_precedes_existence() {
     Session::new().expect_validation(
         "PutRecord",
         json!({"StreamName": "nowhere", "PartitionKey": "", "Data": ""}),
-        &[&failure(
-            Some(""),
-            "partitionKey",
-            "Member must have length greater than or equal to 1",
-        )],
+        &[&failure(Some(""), "partitionKey", "Member must have length greater than or equal to 1")],
     );
 }
 
@@ -313,18 +268,10 @@ fn odd_value(rng: &mut Rng, depth: u32) -> Value {
         return rng.pick(&scalars).clone();
     }
     if rng.next().is_multiple_of(2) {
-        Value::Array(
-            (0..rng.next() % 4)
-                .map(|_| odd_value(rng, depth - 1))
-                .collect(),
-        )
+        Value::Array((0..rng.next() % 4).map(|_| odd_value(rng, depth - 1)).collect())
     } else {
         let keys = ["Type", "StreamMode", "Status", "k", "PartitionKey", "Data"];
-        Value::Object(
-            (0..rng.next() % 4)
-                .map(|_| (rng.pick(&keys).to_string(), odd_value(rng, depth - 1)))
-                .collect(),
-        )
+        Value::Object((0..rng.next() % 4).map(|_| (rng.pick(&keys).to_string(), odd_value(rng, depth - 1))).collect())
     }
 }
 
@@ -376,24 +323,16 @@ fn malformed_requests_never_panic() {
         "ExclusiveStartTagKey",
     ];
     let mut s = Session::with_stream("s", 2);
-    s.ok(
-        "RegisterStreamConsumer",
-        json!({"StreamARN": crate::arn("s"), "ConsumerName": "c"}),
-    );
+    s.ok("RegisterStreamConsumer", json!({"StreamARN": crate::arn("s"), "ConsumerName": "c"}));
     let mut rng = Rng(1);
     let operations: Vec<&str> = shardlab_api::operation_names().collect();
     assert_eq!(operations.len(), 39);
     for round in 0..3_000 {
         let operation = *rng.pick(&operations);
-        let body: serde_json::Map<String, Value> = (0..rng.next() % 6)
-            .map(|_| (rng.pick(&members).to_string(), odd_value(&mut rng, 3)))
-            .collect();
+        let body: serde_json::Map<String, Value> =
+            (0..rng.next() % 6).map(|_| (rng.pick(&members).to_string(), odd_value(&mut rng, 3))).collect();
         let reply = s.call(operation, Value::Object(body.clone()));
-        assert!(
-            [200, 400, 500].contains(&reply.status),
-            "round {round}: {operation} {}",
-            Value::Object(body)
-        );
+        assert!([200, 400, 500].contains(&reply.status), "round {round}: {operation} {}", Value::Object(body));
         if round % 100 == 0 {
             s.advance_ms(1_000);
         }

@@ -12,10 +12,7 @@ const FIRST_ON_2: &str = "496704244727757713514589556294271657876301520765871718
 const SECOND_ON_0: &str = "49670424472731169861061894383145303276904469982749917186";
 
 fn put(s: &mut Session, key: &str) -> Value {
-    s.ok(
-        "PutRecord",
-        json!({"StreamName": "s", "PartitionKey": key, "Data": "aGk="}),
-    )
+    s.ok("PutRecord", json!({"StreamName": "s", "PartitionKey": key, "Data": "aGk="}))
 }
 
 #[test]
@@ -88,9 +85,7 @@ fn the_1001st_record_in_a_second_is_throttled() {
         "PutRecord",
         json!({"StreamName": "s", "PartitionKey": "k", "Data": ""}),
         "ProvisionedThroughputExceededException",
-        &format!(
-            "Rate exceeded for shard shardId-000000000000 in stream s under account {ACCOUNT}."
-        ),
+        &format!("Rate exceeded for shard shardId-000000000000 in stream s under account {ACCOUNT}."),
     );
     s.advance_ms(1_000);
     put(&mut s, "k");
@@ -101,9 +96,7 @@ fn put_records_fails_entries_one_by_one() {
     let mut s = Session::with_stream("s", 3);
     // 1,000 records for shard 0 ("a") fill its second.
     for _ in 0..2 {
-        let records: Vec<Value> = (0..500)
-            .map(|_| json!({"PartitionKey": "a", "Data": ""}))
-            .collect();
+        let records: Vec<Value> = (0..500).map(|_| json!({"PartitionKey": "a", "Data": ""})).collect();
         let out = s.ok("PutRecords", json!({"StreamName": "s", "Records": records}));
         assert_eq!(out["FailedRecordCount"], 0);
     }
@@ -132,23 +125,18 @@ fn put_records_list_bounds() {
     s.expect_validation(
         "PutRecords",
         json!({"StreamName": "s", "Records": []}),
-        &[&failure(
-            Some("[]"),
-            "records",
-            "Member must have length greater than or equal to 1",
-        )],
+        &[&failure(Some("[]"), "records", "Member must have length greater than or equal to 1")],
     );
-    let records: Vec<Value> = (0..501)
-        .map(|_| json!({"PartitionKey": "a", "Data": ""}))
-        .collect();
+    let records: Vec<Value> = (0..501).map(|_| json!({"PartitionKey": "a", "Data": ""})).collect();
     let reply = s.call("PutRecords", json!({"StreamName": "s", "Records": records}));
     let message = reply.body["message"].as_str().unwrap_or_default();
     assert_eq!(reply.body["__type"], "ValidationException");
     assert!(
-        message.starts_with("1 validation error detected: Value '[com.amazonaws.kinesis.v20131202.PutRecordsRequestEntry@")
-            && message.ends_with(
-                "]' at 'records' failed to satisfy constraint: Member must have length less than or equal to 500"
-            ),
+        message.starts_with(
+            "1 validation error detected: Value '[com.amazonaws.kinesis.v20131202.PutRecordsRequestEntry@"
+        ) && message.ends_with(
+            "]' at 'records' failed to satisfy constraint: Member must have length less than or equal to 500"
+        ),
         "{message}"
     );
     // An invalid entry fails the whole request (facts sheet 1.6).
@@ -203,10 +191,7 @@ fn read_from_trim_horizon() {
     assert!(out.get("ChildShards").is_none());
     // The shard's read budget repays the bytes just read within microseconds; reads wait for it.
     s.advance_ms(1);
-    let next = s.ok(
-        "GetRecords",
-        json!({"ShardIterator": out["NextShardIterator"]}),
-    );
+    let next = s.ok("GetRecords", json!({"ShardIterator": out["NextShardIterator"]}));
     assert_eq!(next["Records"], json!([]));
 }
 
@@ -219,10 +204,7 @@ fn iterators_at_and_after_sequence_numbers() {
         "GetShardIterator",
         json!({"StreamName": "s", "ShardId": "shardId-000000000000", "ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "StartingSequenceNumber": FIRST_ON_0}),
     );
-    let out = s.ok(
-        "GetRecords",
-        json!({"ShardIterator": after["ShardIterator"]}),
-    );
+    let out = s.ok("GetRecords", json!({"ShardIterator": after["ShardIterator"]}));
     assert_eq!(out["Records"][0]["SequenceNumber"], SECOND_ON_0);
     assert_eq!(out["Records"].as_array().map(Vec::len), Some(1));
     s.advance_ms(1);
@@ -230,10 +212,7 @@ fn iterators_at_and_after_sequence_numbers() {
         "GetShardIterator",
         json!({"StreamName": "s", "ShardId": "0", "ShardIteratorType": "AT_SEQUENCE_NUMBER", "StartingSequenceNumber": FIRST_ON_0}),
     );
-    let out = s.ok(
-        "GetRecords",
-        json!({"ShardIterator": at["ShardIterator"], "Limit": 1}),
-    );
+    let out = s.ok("GetRecords", json!({"ShardIterator": at["ShardIterator"], "Limit": 1}));
     assert_eq!(out["Records"][0]["SequenceNumber"], FIRST_ON_0);
     // A record is left after the one returned, which arrived 1 ms ago (facts sheet 6.4).
     assert_eq!(out["MillisBehindLatest"], 1);
@@ -280,14 +259,7 @@ fn iterator_parameter_combinations() {
 fn shard_ids_resolve_like_aws() {
     let mut s = Session::with_stream("s", 1);
     // Facts sheet 1.1: the text before the first '-' is ignored.
-    for raw in [
-        "shardId-000000000000",
-        "shardId-0",
-        "shard-0",
-        "anything-0",
-        "-0",
-        "0",
-    ] {
+    for raw in ["shardId-000000000000", "shardId-0", "shard-0", "anything-0", "-0", "0"] {
         s.iterator("s", raw, "LATEST");
     }
     s.expect_error(
@@ -356,16 +328,8 @@ fn garbage_iterators() {
         "GetRecords",
         json!({"ShardIterator": long, "Limit": 10_001}),
         &[
-            &failure(
-                Some("10001"),
-                "limit",
-                "Member must have value less than or equal to 10000",
-            ),
-            &failure(
-                Some(&long),
-                "shardIterator",
-                "Member must have length less than or equal to 512",
-            ),
+            &failure(Some("10001"), "limit", "Member must have value less than or equal to 10000"),
+            &failure(Some(&long), "shardIterator", "Member must have length less than or equal to 512"),
         ],
     );
 }
@@ -374,10 +338,7 @@ fn garbage_iterators() {
 fn the_end_of_a_closed_shard_names_its_children() {
     let mut s = Session::with_stream("s", 1);
     let iterator = s.iterator("s", "shardId-000000000000", "TRIM_HORIZON");
-    s.ok(
-        "SplitShard",
-        json!({"StreamName": "s", "ShardToSplit": "shardId-000000000000", "NewStartingHashKey": "2"}),
-    );
+    s.ok("SplitShard", json!({"StreamName": "s", "ShardToSplit": "shardId-000000000000", "NewStartingHashKey": "2"}));
     s.advance_ms(500);
     let out = s.ok("GetRecords", json!({"ShardIterator": iterator}));
     // Facts sheet 1.9: no NextShardIterator at the end of a closed shard, and the children.
@@ -407,10 +368,7 @@ fn sequence_numbers_that_do_not_belong() {
     s.advance_ms(1_000);
     s.ok("CreateStream", json!({"StreamName": "t", "ShardCount": 1}));
     s.advance_ms(500);
-    let other = s.ok(
-        "PutRecord",
-        json!({"StreamName": "t", "PartitionKey": "a", "Data": ""}),
-    )["SequenceNumber"]
+    let other = s.ok("PutRecord", json!({"StreamName": "t", "PartitionKey": "a", "Data": ""}))["SequenceNumber"]
         .as_str()
         .unwrap_or_default()
         .to_string();
@@ -434,12 +392,6 @@ fn record_and_request_size_limits() {
     );
     // Eleven records of 1 MiB (with the key) exceed the 10 MiB request limit.
     let almost_mib = "A".repeat(1_048_575 / 3 * 4);
-    let records: Vec<Value> = (0..11)
-        .map(|_| json!({"PartitionKey": "a", "Data": almost_mib}))
-        .collect();
-    s.expect_error_type(
-        "PutRecords",
-        json!({"StreamName": "s", "Records": records}),
-        "InvalidArgumentException",
-    );
+    let records: Vec<Value> = (0..11).map(|_| json!({"PartitionKey": "a", "Data": almost_mib})).collect();
+    s.expect_error_type("PutRecords", json!({"StreamName": "s", "Records": records}), "InvalidArgumentException");
 }

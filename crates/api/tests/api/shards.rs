@@ -14,12 +14,7 @@ const CHILD_2_START: &str = "496704244734893951978119355699550998465352851530427
 const CHILD_3_START: &str = "49670424473511695943010466193096635564807933514548772914";
 
 fn shard_ids(listing: &Value) -> Vec<String> {
-    listing["Shards"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|s| s["ShardId"].as_str().map(String::from))
-        .collect()
+    listing["Shards"].as_array().into_iter().flatten().filter_map(|s| s["ShardId"].as_str().map(String::from)).collect()
 }
 
 #[test]
@@ -31,10 +26,7 @@ fn split_at_2_on_a_one_shard_stream() {
         json!({}),
     );
     // UPDATING: the parent still takes writes and is the only shard.
-    assert_eq!(
-        shard_ids(&s.ok("ListShards", json!({"StreamName": "s"}))),
-        ["shardId-000000000000"]
-    );
+    assert_eq!(shard_ids(&s.ok("ListShards", json!({"StreamName": "s"}))), ["shardId-000000000000"]);
     s.advance_ms(500);
     // Facts sheet 1.12: children shardId-000000000001 = [0, 1] and shardId-000000000002 = [2, 2^128-1].
     s.expect_ok(
@@ -54,10 +46,7 @@ fn split_at_2_on_a_one_shard_stream() {
     );
     // AT_LATEST lists the open shards only.
     assert_eq!(
-        shard_ids(&s.ok(
-            "ListShards",
-            json!({"StreamName": "s", "ShardFilter": {"Type": "AT_LATEST"}})
-        )),
+        shard_ids(&s.ok("ListShards", json!({"StreamName": "s", "ShardFilter": {"Type": "AT_LATEST"}}))),
         ["shardId-000000000001", "shardId-000000000002"]
     );
     assert_eq!(
@@ -69,10 +58,7 @@ fn split_at_2_on_a_one_shard_stream() {
     );
     // Open at the trim horizon (the stream's start): only the parent.
     assert_eq!(
-        shard_ids(&s.ok(
-            "ListShards",
-            json!({"StreamName": "s", "ShardFilter": {"Type": "AT_TRIM_HORIZON"}})
-        )),
+        shard_ids(&s.ok("ListShards", json!({"StreamName": "s", "ShardFilter": {"Type": "AT_TRIM_HORIZON"}}))),
         ["shardId-000000000000"]
     );
 }
@@ -111,10 +97,7 @@ fn split_shard_errors() {
             &failure(None, "shardToSplit", "Member must not be null"),
         ],
     );
-    s.ok(
-        "SplitShard",
-        json!({"StreamName": "s", "ShardToSplit": "shardId-000000000000", "NewStartingHashKey": "10"}),
-    );
+    s.ok("SplitShard", json!({"StreamName": "s", "ShardToSplit": "shardId-000000000000", "NewStartingHashKey": "10"}));
     // Facts sheet 1.11: UPDATING refuses further resharding.
     s.expect_error(
         "SplitShard",
@@ -143,10 +126,7 @@ fn merge_adjacent_shards() {
                "HashKeyRange": {"StartingHashKey": "0", "EndingHashKey": "226854911280625642308916404954512140969"},
                "SequenceNumberRange": {"StartingSequenceNumber": CHILD_3_START}})
     );
-    assert_eq!(
-        listing["Shards"][1]["SequenceNumberRange"]["EndingSequenceNumber"],
-        END_1
-    );
+    assert_eq!(listing["Shards"][1]["SequenceNumberRange"]["EndingSequenceNumber"], END_1);
 }
 
 #[test]
@@ -176,11 +156,7 @@ fn update_shard_count() {
     );
     s.advance_ms(500);
     assert_eq!(
-        shard_ids(&s.ok(
-            "ListShards",
-            json!({"StreamName": "s", "ShardFilter": {"Type": "AT_LATEST"}})
-        ))
-        .len(),
+        shard_ids(&s.ok("ListShards", json!({"StreamName": "s", "ShardFilter": {"Type": "AT_LATEST"}}))).len(),
         2
     );
     s.expect_error_type(
@@ -192,16 +168,8 @@ fn update_shard_count() {
         "UpdateShardCount",
         json!({"StreamName": "s", "TargetShardCount": 0, "ScalingType": "FAST"}),
         &[
-            &failure(
-                Some("FAST"),
-                "scalingType",
-                "Member must satisfy enum value set: [UNIFORM_SCALING]",
-            ),
-            &failure(
-                Some("0"),
-                "targetShardCount",
-                "Member must have value greater than or equal to 1",
-            ),
+            &failure(Some("FAST"), "scalingType", "Member must satisfy enum value set: [UNIFORM_SCALING]"),
+            &failure(Some("0"), "targetShardCount", "Member must have value greater than or equal to 1"),
         ],
     );
 }
@@ -211,26 +179,19 @@ fn list_shards_pages_with_next_token() {
     let mut s = Session::with_stream("s", 3);
     let first = s.ok("ListShards", json!({"StreamName": "s", "MaxResults": 1}));
     assert_eq!(shard_ids(&first), ["shardId-000000000000"]);
-    let second = s.ok(
-        "ListShards",
-        json!({"NextToken": first["NextToken"], "MaxResults": 1}),
-    );
+    let second = s.ok("ListShards", json!({"NextToken": first["NextToken"], "MaxResults": 1}));
     assert_eq!(shard_ids(&second), ["shardId-000000000001"]);
     let third = s.ok("ListShards", json!({"NextToken": second["NextToken"]}));
     assert_eq!(shard_ids(&third), ["shardId-000000000002"]);
     assert!(third.get("NextToken").is_none());
-    let after = s.ok(
-        "ListShards",
-        json!({"StreamName": "s", "ExclusiveStartShardId": "shardId-000000000001"}),
-    );
+    let after = s.ok("ListShards", json!({"StreamName": "s", "ExclusiveStartShardId": "shardId-000000000001"}));
     assert_eq!(shard_ids(&after), ["shardId-000000000002"]);
 }
 
 #[test]
 fn list_shards_argument_rules() {
     let mut s = Session::with_stream("s", 3);
-    let token =
-        s.ok("ListShards", json!({"StreamName": "s", "MaxResults": 1}))["NextToken"].clone();
+    let token = s.ok("ListShards", json!({"StreamName": "s", "MaxResults": 1}))["NextToken"].clone();
     // kinesalite's texts and AWS's (facts sheet 1.15; GitHub issue logs).
     s.expect_error(
         "ListShards",
@@ -259,19 +220,11 @@ fn list_shards_argument_rules() {
     s.expect_validation(
         "ListShards",
         json!({"StreamName": "s", "MaxResults": 10_001}),
-        &[&failure(
-            Some("10001"),
-            "maxResults",
-            "Member must have value less than or equal to 10000",
-        )],
+        &[&failure(Some("10001"), "maxResults", "Member must have value less than or equal to 10000")],
     );
     // Tokens expire after 300 s (facts sheet 1.15).
     s.advance_ms(300_000);
     s.ok("ListShards", json!({"NextToken": token}));
     s.advance_ms(1);
-    s.expect_error_type(
-        "ListShards",
-        json!({"NextToken": token}),
-        "ExpiredNextTokenException",
-    );
+    s.expect_error_type("ListShards", json!({"NextToken": token}), "ExpiredNextTokenException");
 }

@@ -12,11 +12,7 @@ const START_2: &str = "49670424472775771351458955629425956861810537447412465698"
 #[test]
 fn create_stream_returns_nothing_and_the_stream_is_creating_without_shards() {
     let mut s = Session::new();
-    s.expect_ok(
-        "CreateStream",
-        json!({"StreamName": "s", "ShardCount": 3}),
-        json!({}),
-    );
+    s.expect_ok("CreateStream", json!({"StreamName": "s", "ShardCount": 3}), json!({}));
     // Facts sheet 1.11: a fresh stream's description; CREATING lists no shards.
     s.expect_ok(
         "DescribeStream",
@@ -76,29 +72,15 @@ fn describe_stream_pages_with_limit_and_exclusive_start() {
     assert_eq!(description["HasMoreShards"], true);
     assert_eq!(description["Shards"].as_array().map(Vec::len), Some(1));
     assert_eq!(description["Shards"][0]["ShardId"], "shardId-000000000000");
-    let rest = s.ok(
-        "DescribeStream",
-        json!({"StreamName": "s", "ExclusiveStartShardId": "shardId-000000000000"}),
-    );
-    let ids: Vec<_> = rest["StreamDescription"]["Shards"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|s| s["ShardId"].clone())
-        .collect();
-    assert_eq!(
-        ids,
-        [json!("shardId-000000000001"), json!("shardId-000000000002")]
-    );
+    let rest = s.ok("DescribeStream", json!({"StreamName": "s", "ExclusiveStartShardId": "shardId-000000000000"}));
+    let ids: Vec<_> =
+        rest["StreamDescription"]["Shards"].as_array().into_iter().flatten().map(|s| s["ShardId"].clone()).collect();
+    assert_eq!(ids, [json!("shardId-000000000001"), json!("shardId-000000000002")]);
     assert_eq!(rest["StreamDescription"]["HasMoreShards"], false);
     s.expect_validation(
         "DescribeStream",
         json!({"StreamName": "s", "Limit": 0}),
-        &[&failure(
-            Some("0"),
-            "limit",
-            "Member must have value greater than or equal to 1",
-        )],
+        &[&failure(Some("0"), "limit", "Member must have value greater than or equal to 1")],
     );
 }
 
@@ -114,11 +96,7 @@ fn create_stream_errors() {
     s.expect_validation(
         "CreateStream",
         json!({"StreamName": "t", "ShardCount": 0}),
-        &[&failure(
-            Some("0"),
-            "shardCount",
-            "Member must have value greater than or equal to 1",
-        )],
+        &[&failure(Some("0"), "shardCount", "Member must have value greater than or equal to 1")],
     );
     s.expect_validation(
         "CreateStream",
@@ -132,12 +110,7 @@ fn describing_a_missing_stream() {
     let mut s = Session::new();
     let message = format!("Stream nope under account {ACCOUNT} not found.");
     for operation in ["DescribeStream", "DescribeStreamSummary", "DeleteStream"] {
-        s.expect_error(
-            operation,
-            json!({"StreamName": "nope"}),
-            "ResourceNotFoundException",
-            &message,
-        );
+        s.expect_error(operation, json!({"StreamName": "nope"}), "ResourceNotFoundException", &message);
     }
 }
 
@@ -186,10 +159,7 @@ fn streams_are_found_by_arn_of_this_account_only() {
         json!({"StreamARN": arn("s"), "StreamName": "t"}),
         "InvalidArgumentException",
     );
-    let both = s.ok(
-        "DescribeStreamSummary",
-        json!({"StreamARN": arn("s"), "StreamName": "s"}),
-    );
+    let both = s.ok("DescribeStreamSummary", json!({"StreamARN": arn("s"), "StreamName": "s"}));
     assert_eq!(both["StreamDescriptionSummary"]["StreamName"], "s");
 }
 
@@ -221,12 +191,7 @@ fn list_streams_pages() {
     assert!(second.get("NextToken").is_none());
     let after_a = s.ok("ListStreams", json!({"ExclusiveStartStreamName": "a"}));
     assert_eq!(after_a["StreamNames"], json!(["b", "c"]));
-    s.expect_error(
-        "ListStreams",
-        json!({"NextToken": "bm9wZQ=="}),
-        "InvalidArgumentException",
-        "Invalid NextToken.",
-    );
+    s.expect_error("ListStreams", json!({"NextToken": "bm9wZQ=="}), "InvalidArgumentException", "Invalid NextToken.");
 }
 
 #[test]
@@ -241,13 +206,7 @@ fn describe_limits() {
     // DescribeLimits allows one call per second (facts sheet 1.5); control-plane throttling says "Rate exceeded".
     let reply = s.call("DescribeLimits", json!({}));
     assert_eq!(reply.body["__type"], "LimitExceededException");
-    assert!(
-        reply.body["message"]
-            .as_str()
-            .is_some_and(|m| m.starts_with("Rate exceeded")),
-        "{}",
-        reply.body
-    );
+    assert!(reply.body["message"].as_str().is_some_and(|m| m.starts_with("Rate exceeded")), "{}", reply.body);
 }
 
 #[test]
@@ -255,10 +214,7 @@ fn delete_stream_goes_through_deleting() {
     let mut s = Session::with_stream("s", 1);
     s.expect_ok("DeleteStream", json!({"StreamName": "s"}), json!({}));
     let summary = s.ok("DescribeStreamSummary", json!({"StreamName": "s"}));
-    assert_eq!(
-        summary["StreamDescriptionSummary"]["StreamStatus"],
-        "DELETING"
-    );
+    assert_eq!(summary["StreamDescriptionSummary"]["StreamStatus"], "DELETING");
     s.advance_ms(500);
     s.expect_error(
         "DescribeStreamSummary",
@@ -271,16 +227,9 @@ fn delete_stream_goes_through_deleting() {
 #[test]
 fn retention_periods() {
     let mut s = Session::with_stream("s", 1);
-    s.expect_ok(
-        "IncreaseStreamRetentionPeriod",
-        json!({"StreamName": "s", "RetentionPeriodHours": 48}),
-        json!({}),
-    );
+    s.expect_ok("IncreaseStreamRetentionPeriod", json!({"StreamName": "s", "RetentionPeriodHours": 48}), json!({}));
     let summary = s.ok("DescribeStreamSummary", json!({"StreamName": "s"}));
-    assert_eq!(
-        summary["StreamDescriptionSummary"]["RetentionPeriodHours"],
-        48
-    );
+    assert_eq!(summary["StreamDescriptionSummary"]["RetentionPeriodHours"], 48);
     // Facts sheet 1.10, kinesalite's AWS texts.
     s.expect_error(
         "IncreaseStreamRetentionPeriod",
@@ -311,19 +260,11 @@ fn retention_periods() {
         json!({"StreamName": "s", "RetentionPeriodHours": 8761}),
         "InvalidArgumentException",
     );
-    s.expect_ok(
-        "DecreaseStreamRetentionPeriod",
-        json!({"StreamName": "s", "RetentionPeriodHours": 24}),
-        json!({}),
-    );
+    s.expect_ok("DecreaseStreamRetentionPeriod", json!({"StreamName": "s", "RetentionPeriodHours": 24}), json!({}));
     s.expect_validation(
         "IncreaseStreamRetentionPeriod",
         json!({"StreamName": "s"}),
-        &[&failure(
-            None,
-            "retentionPeriodHours",
-            "Member must not be null",
-        )],
+        &[&failure(None, "retentionPeriodHours", "Member must not be null")],
     );
 }
 
@@ -336,21 +277,12 @@ fn encryption_starts_and_stops_through_updating() {
         json!({}),
     );
     let summary = s.ok("DescribeStreamSummary", json!({"StreamName": "s"}));
-    assert_eq!(
-        summary["StreamDescriptionSummary"]["StreamStatus"],
-        "UPDATING"
-    );
+    assert_eq!(summary["StreamDescriptionSummary"]["StreamStatus"], "UPDATING");
     s.advance_ms(500);
     let summary = s.ok("DescribeStreamSummary", json!({"StreamName": "s"}));
     assert_eq!(summary["StreamDescriptionSummary"]["EncryptionType"], "KMS");
-    assert_eq!(
-        summary["StreamDescriptionSummary"]["KeyId"],
-        "alias/aws/kinesis"
-    );
-    let put = s.ok(
-        "PutRecord",
-        json!({"StreamName": "s", "PartitionKey": "a", "Data": ""}),
-    );
+    assert_eq!(summary["StreamDescriptionSummary"]["KeyId"], "alias/aws/kinesis");
+    let put = s.ok("PutRecord", json!({"StreamName": "s", "PartitionKey": "a", "Data": ""}));
     assert_eq!(put["EncryptionType"], "KMS");
     s.expect_ok(
         "StopStreamEncryption",
@@ -359,10 +291,7 @@ fn encryption_starts_and_stops_through_updating() {
     );
     s.advance_ms(500);
     let summary = s.ok("DescribeStreamSummary", json!({"StreamName": "s"}));
-    assert_eq!(
-        summary["StreamDescriptionSummary"]["EncryptionType"],
-        "NONE"
-    );
+    assert_eq!(summary["StreamDescriptionSummary"]["EncryptionType"], "NONE");
     assert!(summary["StreamDescriptionSummary"].get("KeyId").is_none());
     s.expect_error_type(
         "StartStreamEncryption",
@@ -415,10 +344,7 @@ fn capacity_mode_switches_and_on_demand_refuses_resharding() {
     );
     s.advance_ms(500);
     let summary = s.ok("DescribeStreamSummary", json!({"StreamName": "s"}));
-    assert_eq!(
-        summary["StreamDescriptionSummary"]["StreamModeDetails"],
-        json!({"StreamMode": "ON_DEMAND"})
-    );
+    assert_eq!(summary["StreamDescriptionSummary"]["StreamModeDetails"], json!({"StreamMode": "ON_DEMAND"}));
     // Facts sheet 1.12: Split/Merge/UpdateShardCount on an on-demand stream -> ValidationException.
     s.expect_error_type(
         "SplitShard",
@@ -428,36 +354,21 @@ fn capacity_mode_switches_and_on_demand_refuses_resharding() {
     s.expect_validation(
         "UpdateStreamMode",
         json!({"StreamARN": arn("s")}),
-        &[&failure(
-            None,
-            "streamModeDetails",
-            "Member must not be null",
-        )],
+        &[&failure(None, "streamModeDetails", "Member must not be null")],
     );
 }
 
 #[test]
 fn max_record_size() {
     let mut s = Session::with_stream("s", 1);
-    s.expect_ok(
-        "UpdateMaxRecordSize",
-        json!({"StreamARN": arn("s"), "MaxRecordSizeInKiB": 2048}),
-        json!({}),
-    );
+    s.expect_ok("UpdateMaxRecordSize", json!({"StreamARN": arn("s"), "MaxRecordSizeInKiB": 2048}), json!({}));
     let summary = s.ok("DescribeStreamSummary", json!({"StreamName": "s"}));
-    assert_eq!(
-        summary["StreamDescriptionSummary"]["MaxRecordSizeInKiB"],
-        2048
-    );
+    assert_eq!(summary["StreamDescriptionSummary"]["MaxRecordSizeInKiB"], 2048);
     // Facts sheet 1.3: 1024 to 10240 KiB; out of range is a ValidationException.
     s.expect_validation(
         "UpdateMaxRecordSize",
         json!({"StreamARN": arn("s"), "MaxRecordSizeInKiB": 512}),
-        &[&failure(
-            Some("512"),
-            "maxRecordSizeInKiB",
-            "Member must have value greater than or equal to 1024",
-        )],
+        &[&failure(Some("512"), "maxRecordSizeInKiB", "Member must have value greater than or equal to 1024")],
     );
 }
 
@@ -469,10 +380,7 @@ fn warm_throughput_on_demand_only() {
         json!({"StreamName": "s", "WarmThroughputMiBps": 10}),
         "ValidationException",
     );
-    s.ok(
-        "UpdateStreamMode",
-        json!({"StreamARN": arn("s"), "StreamModeDetails": {"StreamMode": "ON_DEMAND"}}),
-    );
+    s.ok("UpdateStreamMode", json!({"StreamARN": arn("s"), "StreamModeDetails": {"StreamMode": "ON_DEMAND"}}));
     s.advance_ms(500);
     s.expect_ok(
         "UpdateStreamWarmThroughput",
@@ -480,10 +388,7 @@ fn warm_throughput_on_demand_only() {
         json!({"StreamARN": arn("s"), "StreamName": "s", "WarmThroughput": {"TargetMiBps": 10, "CurrentMiBps": 10}}),
     );
     let summary = s.ok("DescribeStreamSummary", json!({"StreamName": "s"}));
-    assert_eq!(
-        summary["StreamDescriptionSummary"]["WarmThroughput"],
-        json!({"TargetMiBps": 10, "CurrentMiBps": 10})
-    );
+    assert_eq!(summary["StreamDescriptionSummary"]["WarmThroughput"], json!({"TargetMiBps": 10, "CurrentMiBps": 10}));
 }
 
 #[test]
@@ -502,14 +407,8 @@ fn control_operations_need_an_active_stream() {
 #[test]
 fn the_account_shard_quota() {
     let mut s = Session::new();
-    s.ok(
-        "CreateStream",
-        json!({"StreamName": "a", "ShardCount": 10_000}),
-    );
-    s.ok(
-        "CreateStream",
-        json!({"StreamName": "b", "ShardCount": 10_000}),
-    );
+    s.ok("CreateStream", json!({"StreamName": "a", "ShardCount": 10_000}));
+    s.ok("CreateStream", json!({"StreamName": "b", "ShardCount": 10_000}));
     // Facts sheet 1.17: the shard-limit text; 20,000 shards in us-east-1 (1.13). The two streams are
     // still CREATING, and their shards already count against the quota.
     s.expect_error(
@@ -538,10 +437,7 @@ fn at_most_five_streams_creating() {
 fn capacity_mode_switches_twice_a_day() {
     let mut s = Session::with_stream("s", 1);
     for mode in ["ON_DEMAND", "PROVISIONED"] {
-        s.ok(
-            "UpdateStreamMode",
-            json!({"StreamARN": arn("s"), "StreamModeDetails": {"StreamMode": mode}}),
-        );
+        s.ok("UpdateStreamMode", json!({"StreamARN": arn("s"), "StreamModeDetails": {"StreamMode": mode}}));
         s.advance_ms(500);
     }
     // Facts sheet 1.13: at most twice per 24 hours.

@@ -6,11 +6,7 @@ use serde_json::json;
 #[test]
 fn stream_tags() {
     let mut s = Session::with_stream("s", 1);
-    s.expect_ok(
-        "AddTagsToStream",
-        json!({"StreamName": "s", "Tags": {"team": "data", "env": "test"}}),
-        json!({}),
-    );
+    s.expect_ok("AddTagsToStream", json!({"StreamName": "s", "Tags": {"team": "data", "env": "test"}}), json!({}));
     s.expect_ok(
         "ListTagsForStream",
         json!({"StreamName": "s"}),
@@ -26,11 +22,7 @@ fn stream_tags() {
         json!({"StreamName": "s", "ExclusiveStartTagKey": "env"}),
         json!({"Tags": [{"Key": "team", "Value": "data"}], "HasMoreTags": false}),
     );
-    s.expect_ok(
-        "RemoveTagsFromStream",
-        json!({"StreamName": "s", "TagKeys": ["env"]}),
-        json!({}),
-    );
+    s.expect_ok("RemoveTagsFromStream", json!({"StreamName": "s", "TagKeys": ["env"]}), json!({}));
     s.expect_ok(
         "ListTagsForStream",
         json!({"StreamName": "s"}),
@@ -44,11 +36,7 @@ fn tag_rules() {
     s.expect_validation(
         "AddTagsToStream",
         json!({"StreamName": "s", "Tags": {}}),
-        &[&failure(
-            Some("{}"),
-            "tags",
-            "Member must have length greater than or equal to 1",
-        )],
+        &[&failure(Some("{}"), "tags", "Member must have length greater than or equal to 1")],
     );
     s.expect_validation(
         "RemoveTagsFromStream",
@@ -65,47 +53,20 @@ fn tag_rules() {
         json!({"StreamName": "s", "Tags": {"aws:x": "1"}}),
         "InvalidArgumentException",
     );
-    let tags: serde_json::Map<String, serde_json::Value> =
-        (0..51).map(|i| (format!("k{i}"), json!("v"))).collect();
-    s.expect_error_type(
-        "AddTagsToStream",
-        json!({"StreamName": "s", "Tags": tags}),
-        "InvalidArgumentException",
-    );
+    let tags: serde_json::Map<String, serde_json::Value> = (0..51).map(|i| (format!("k{i}"), json!("v"))).collect();
+    s.expect_error_type("AddTagsToStream", json!({"StreamName": "s", "Tags": tags}), "InvalidArgumentException");
 }
 
 #[test]
 fn resource_tags_on_streams_and_consumers() {
     let mut s = Session::with_stream("s", 1);
-    s.expect_ok(
-        "TagResource",
-        json!({"ResourceARN": arn("s"), "Tags": {"a": "1"}}),
-        json!({}),
-    );
-    s.expect_ok(
-        "ListTagsForResource",
-        json!({"ResourceARN": arn("s")}),
-        json!({"Tags": [{"Key": "a", "Value": "1"}]}),
-    );
-    s.expect_ok(
-        "UntagResource",
-        json!({"ResourceARN": arn("s"), "TagKeys": ["a"]}),
-        json!({}),
-    );
-    s.expect_ok(
-        "ListTagsForResource",
-        json!({"ResourceARN": arn("s")}),
-        json!({"Tags": []}),
-    );
+    s.expect_ok("TagResource", json!({"ResourceARN": arn("s"), "Tags": {"a": "1"}}), json!({}));
+    s.expect_ok("ListTagsForResource", json!({"ResourceARN": arn("s")}), json!({"Tags": [{"Key": "a", "Value": "1"}]}));
+    s.expect_ok("UntagResource", json!({"ResourceARN": arn("s"), "TagKeys": ["a"]}), json!({}));
+    s.expect_ok("ListTagsForResource", json!({"ResourceARN": arn("s")}), json!({"Tags": []}));
     let consumer = format!("{}/consumer/c:{EPOCH_SECS}", arn("s"));
-    s.ok(
-        "RegisterStreamConsumer",
-        json!({"StreamARN": arn("s"), "ConsumerName": "c", "Tags": {"x": "y"}}),
-    );
-    s.ok(
-        "TagResource",
-        json!({"ResourceARN": consumer, "Tags": {"z": "w"}}),
-    );
+    s.ok("RegisterStreamConsumer", json!({"StreamARN": arn("s"), "ConsumerName": "c", "Tags": {"x": "y"}}));
+    s.ok("TagResource", json!({"ResourceARN": consumer, "Tags": {"z": "w"}}));
     s.expect_ok(
         "ListTagsForResource",
         json!({"ResourceARN": consumer}),
@@ -123,31 +84,11 @@ fn resource_tags_on_streams_and_consumers() {
 fn resource_policies() {
     let mut s = Session::with_stream("s", 1);
     let policy = r#"{"Version":"2012-10-17","Statement":[]}"#;
-    s.expect_ok(
-        "GetResourcePolicy",
-        json!({"ResourceARN": arn("s")}),
-        json!({"Policy": "{}"}),
-    );
-    s.expect_ok(
-        "PutResourcePolicy",
-        json!({"ResourceARN": arn("s"), "Policy": policy}),
-        json!({}),
-    );
-    s.expect_ok(
-        "GetResourcePolicy",
-        json!({"ResourceARN": arn("s")}),
-        json!({"Policy": policy}),
-    );
-    s.expect_ok(
-        "DeleteResourcePolicy",
-        json!({"ResourceARN": arn("s")}),
-        json!({}),
-    );
-    s.expect_ok(
-        "GetResourcePolicy",
-        json!({"ResourceARN": arn("s")}),
-        json!({"Policy": "{}"}),
-    );
+    s.expect_ok("GetResourcePolicy", json!({"ResourceARN": arn("s")}), json!({"Policy": "{}"}));
+    s.expect_ok("PutResourcePolicy", json!({"ResourceARN": arn("s"), "Policy": policy}), json!({}));
+    s.expect_ok("GetResourcePolicy", json!({"ResourceARN": arn("s")}), json!({"Policy": policy}));
+    s.expect_ok("DeleteResourcePolicy", json!({"ResourceARN": arn("s")}), json!({}));
+    s.expect_ok("GetResourcePolicy", json!({"ResourceARN": arn("s")}), json!({"Policy": "{}"}));
     s.expect_error_type(
         "PutResourcePolicy",
         json!({"ResourceARN": arn("s"), "Policy": "not json"}),
@@ -199,10 +140,6 @@ fn account_settings() {
     s.expect_validation(
         "UpdateAccountSettings",
         json!({}),
-        &[&failure(
-            None,
-            "minimumThroughputBillingCommitment",
-            "Member must not be null",
-        )],
+        &[&failure(None, "minimumThroughputBillingCommitment", "Member must not be null")],
     );
 }

@@ -3,8 +3,7 @@
 use super::Kinesis;
 use crate::error::{StreamsError, StreamsErrorKind};
 use crate::limits::{
-    MODE_SWITCHES_PER_DAY, ON_DEMAND_INITIAL_SHARDS, RETENTION_HOURS_MAX, RETENTION_HOURS_MIN,
-    STREAM_SHARDS_MAX,
+    MODE_SWITCHES_PER_DAY, ON_DEMAND_INITIAL_SHARDS, RETENTION_HOURS_MAX, RETENTION_HOURS_MIN, STREAM_SHARDS_MAX,
 };
 use crate::stream::{PendingChange, Stream, StreamMode, StreamStatus};
 use crate::time::{SimDuration, SimTime};
@@ -65,19 +64,12 @@ const STREAMS_CREATING_MAX: usize = 5;
 
 impl Kinesis {
     /// CreateStream: the stream is CREATING, and ACTIVE with its shards after the transition delay.
-    pub fn create_stream(
-        &mut self,
-        now: SimTime,
-        input: CreateStreamInput,
-    ) -> Result<(), StreamsError> {
+    pub fn create_stream(&mut self, now: SimTime, input: CreateStreamInput) -> Result<(), StreamsError> {
         self.rate_limit(now, "CreateStream", "", 5)?;
         if self.streams.contains_key(&input.name) {
             return Err(StreamsError::new(
                 StreamsErrorKind::ResourceInUse,
-                format!(
-                    "Stream {} under account {} already exists.",
-                    input.name, self.config.account_id
-                ),
+                format!("Stream {} under account {} already exists.", input.name, self.config.account_id),
             ));
         }
         let shard_count = match (input.mode, input.shard_count) {
@@ -94,18 +86,10 @@ impl Kinesis {
         if shard_count == 0 || shard_count > STREAM_SHARDS_MAX {
             return Err(StreamsError::new(
                 StreamsErrorKind::InvalidArgument,
-                format!(
-                    "ShardCount {shard_count} is invalid: a stream has 1 to {STREAM_SHARDS_MAX} shards."
-                ),
+                format!("ShardCount {shard_count} is invalid: a stream has 1 to {STREAM_SHARDS_MAX} shards."),
             ));
         }
-        if self
-            .streams
-            .values()
-            .filter(|s| s.status == StreamStatus::Creating)
-            .count()
-            >= STREAMS_CREATING_MAX
-        {
+        if self.streams.values().filter(|s| s.status == StreamStatus::Creating).count() >= STREAMS_CREATING_MAX {
             return Err(StreamsError::new(
                 StreamsErrorKind::LimitExceeded,
                 format!(
@@ -115,19 +99,11 @@ impl Kinesis {
             ));
         }
         if input.mode == StreamMode::OnDemand
-            && self
-                .streams
-                .values()
-                .filter(|s| s.mode == StreamMode::OnDemand)
-                .count() as u32
-                >= ON_DEMAND_STREAMS_MAX
+            && self.streams.values().filter(|s| s.mode == StreamMode::OnDemand).count() as u32 >= ON_DEMAND_STREAMS_MAX
         {
             return Err(StreamsError::new(
                 StreamsErrorKind::LimitExceeded,
-                format!(
-                    "Account {} already has {ON_DEMAND_STREAMS_MAX} on-demand streams.",
-                    self.config.account_id
-                ),
+                format!("Account {} already has {ON_DEMAND_STREAMS_MAX} on-demand streams.", self.config.account_id),
             ));
         }
         if self.shards_counted_in_account() + shard_count > self.config.shard_limit {
@@ -136,32 +112,20 @@ impl Kinesis {
         if let Some(kib) = input.max_record_size_kib {
             check_max_record_size(kib)?;
         }
-        let arn = format!(
-            "arn:aws:kinesis:{}:{}:stream/{}",
-            self.config.region, self.config.account_id, input.name
-        );
+        let arn = format!("arn:aws:kinesis:{}:{}:stream/{}", self.config.region, self.config.account_id, input.name);
         let mut stream = Stream::new(input.name.clone(), arn, input.mode, self.unix_secs(now));
         stream.tags = input.tags;
-        stream.warm_throughput_mibps = input
-            .warm_throughput_mibps
-            .filter(|_| input.mode == StreamMode::OnDemand);
+        stream.warm_throughput_mibps = input.warm_throughput_mibps.filter(|_| input.mode == StreamMode::OnDemand);
         if let Some(kib) = input.max_record_size_kib {
             stream.max_record_size_kib = kib;
         }
-        stream.pending = Some((
-            self.transition_done_at(now),
-            PendingChange::Create { shard_count },
-        ));
+        stream.pending = Some((self.transition_done_at(now), PendingChange::Create { shard_count }));
         self.streams.insert(input.name, stream);
         Ok(())
     }
 
     /// A stream created ACTIVE at once, for scenarios that start with their streams in place.
-    pub fn create_active_stream(
-        &mut self,
-        now: SimTime,
-        input: CreateStreamInput,
-    ) -> Result<(), StreamsError> {
+    pub fn create_active_stream(&mut self, now: SimTime, input: CreateStreamInput) -> Result<(), StreamsError> {
         let name = input.name.clone();
         self.create_stream(now, input)?;
         if let Some(stream) = self.streams.get_mut(&name) {
@@ -205,11 +169,7 @@ impl Kinesis {
     }
 
     /// DescribeStreamSummary.
-    pub fn describe_stream_summary(
-        &mut self,
-        now: SimTime,
-        name: &str,
-    ) -> Result<&Stream, StreamsError> {
+    pub fn describe_stream_summary(&mut self, now: SimTime, name: &str) -> Result<&Stream, StreamsError> {
         self.rate_limit(now, "DescribeStreamSummary", "", 20)?;
         self.existing(name)
     }
@@ -236,37 +196,23 @@ impl Kinesis {
         Ok(Limits {
             shard_limit: self.config.shard_limit,
             open_shard_count: self.open_shards_in_account(),
-            on_demand_stream_count: self
-                .streams
-                .values()
-                .filter(|s| s.mode == StreamMode::OnDemand)
-                .count() as u32,
+            on_demand_stream_count: self.streams.values().filter(|s| s.mode == StreamMode::OnDemand).count() as u32,
             on_demand_stream_count_limit: ON_DEMAND_STREAMS_MAX,
         })
     }
 
     /// AddTagsToStream / TagResource: at most 50 tags per stream, none starting with `aws:`.
-    pub fn add_tags(
-        &mut self,
-        now: SimTime,
-        name: &str,
-        tags: &BTreeMap<String, String>,
-    ) -> Result<(), StreamsError> {
+    pub fn add_tags(&mut self, now: SimTime, name: &str, tags: &BTreeMap<String, String>) -> Result<(), StreamsError> {
         self.rate_limit(now, "AddTagsToStream", "", 5)?;
         if let Some(key) = tags.keys().find(|k| k.starts_with("aws:")) {
             return Err(StreamsError::new(
                 StreamsErrorKind::InvalidArgument,
-                format!(
-                    "Tag key {key} is invalid: keys starting with aws: are reserved for use by AWS."
-                ),
+                format!("Tag key {key} is invalid: keys starting with aws: are reserved for use by AWS."),
             ));
         }
         let account = self.config.account_id.clone();
         let stream = self.readable_mut(name)?;
-        let new_keys = tags
-            .keys()
-            .filter(|k| !stream.tags.contains_key(*k))
-            .count();
+        let new_keys = tags.keys().filter(|k| !stream.tags.contains_key(*k)).count();
         if stream.tags.len() + new_keys > 50 {
             return Err(StreamsError::new(
                 StreamsErrorKind::InvalidArgument,
@@ -275,19 +221,12 @@ impl Kinesis {
                 ),
             ));
         }
-        stream
-            .tags
-            .extend(tags.iter().map(|(k, v)| (k.clone(), v.clone())));
+        stream.tags.extend(tags.iter().map(|(k, v)| (k.clone(), v.clone())));
         Ok(())
     }
 
     /// RemoveTagsFromStream / UntagResource: absent keys are ignored.
-    pub fn remove_tags(
-        &mut self,
-        now: SimTime,
-        name: &str,
-        keys: &[String],
-    ) -> Result<(), StreamsError> {
+    pub fn remove_tags(&mut self, now: SimTime, name: &str, keys: &[String]) -> Result<(), StreamsError> {
         self.rate_limit(now, "RemoveTagsFromStream", "", 5)?;
         let stream = self.readable_mut(name)?;
         for key in keys {
@@ -297,22 +236,13 @@ impl Kinesis {
     }
 
     /// ListTagsForStream / ListTagsForResource.
-    pub fn list_tags(
-        &mut self,
-        now: SimTime,
-        name: &str,
-    ) -> Result<&BTreeMap<String, String>, StreamsError> {
+    pub fn list_tags(&mut self, now: SimTime, name: &str) -> Result<&BTreeMap<String, String>, StreamsError> {
         self.rate_limit(now, "ListTagsForStream", "", 5)?;
         Ok(&self.existing(name)?.tags)
     }
 
     /// IncreaseStreamRetentionPeriod.
-    pub fn increase_retention(
-        &mut self,
-        now: SimTime,
-        name: &str,
-        hours: u32,
-    ) -> Result<(), StreamsError> {
+    pub fn increase_retention(&mut self, now: SimTime, name: &str, hours: u32) -> Result<(), StreamsError> {
         self.rate_limit(now, "IncreaseStreamRetentionPeriod", "", 5)?;
         check_retention_range(hours)?;
         let stream = self.active_mut(name)?;
@@ -331,12 +261,7 @@ impl Kinesis {
     }
 
     /// DecreaseStreamRetentionPeriod: older records become unreadable at once.
-    pub fn decrease_retention(
-        &mut self,
-        now: SimTime,
-        name: &str,
-        hours: u32,
-    ) -> Result<(), StreamsError> {
+    pub fn decrease_retention(&mut self, now: SimTime, name: &str, hours: u32) -> Result<(), StreamsError> {
         self.rate_limit(now, "DecreaseStreamRetentionPeriod", "", 5)?;
         check_retention_range(hours)?;
         let stream = self.active_mut(name)?;
@@ -356,12 +281,7 @@ impl Kinesis {
     }
 
     /// StartStreamEncryption (`Some(key)`) or StopStreamEncryption (`None`): UPDATING, then done.
-    pub fn set_encryption(
-        &mut self,
-        now: SimTime,
-        name: &str,
-        key_id: Option<String>,
-    ) -> Result<(), StreamsError> {
+    pub fn set_encryption(&mut self, now: SimTime, name: &str, key_id: Option<String>) -> Result<(), StreamsError> {
         self.rate_limit(now, "StreamEncryption", name, 5)?;
         let done_at = self.transition_done_at(now);
         let stream = self.active_mut(name)?;
@@ -382,10 +302,7 @@ impl Kinesis {
         let stream = self.active_mut(name)?;
         let current: Vec<String> = stream.shard_level_metrics.iter().cloned().collect();
         let expanded: Vec<String> = if metrics.iter().any(|m| m == "ALL") {
-            SHARD_LEVEL_METRICS
-                .iter()
-                .map(|m| String::from(*m))
-                .collect()
+            SHARD_LEVEL_METRICS.iter().map(|m| String::from(*m)).collect()
         } else {
             metrics.to_vec()
         };
@@ -396,19 +313,11 @@ impl Kinesis {
                 stream.shard_level_metrics.remove(&metric);
             }
         }
-        Ok((
-            current,
-            stream.shard_level_metrics.iter().cloned().collect(),
-        ))
+        Ok((current, stream.shard_level_metrics.iter().cloned().collect()))
     }
 
     /// UpdateMaxRecordSize.
-    pub fn update_max_record_size(
-        &mut self,
-        now: SimTime,
-        name: &str,
-        kib: u32,
-    ) -> Result<(), StreamsError> {
+    pub fn update_max_record_size(&mut self, now: SimTime, name: &str, kib: u32) -> Result<(), StreamsError> {
         self.rate_limit(now, "UpdateMaxRecordSize", "", 5)?;
         check_max_record_size(kib)?;
         self.active_mut(name)?.max_record_size_kib = kib;
@@ -429,11 +338,7 @@ impl Kinesis {
         let account = self.config.account_id.clone();
         let stream = self.active_mut(name)?;
         let day = SimDuration::from_secs(86_400);
-        while stream
-            .mode_switches
-            .front()
-            .is_some_and(|t| now.saturating_since(*t) >= day)
-        {
+        while stream.mode_switches.front().is_some_and(|t| now.saturating_since(*t) >= day) {
             stream.mode_switches.pop_front();
         }
         if stream.mode_switches.len() >= MODE_SWITCHES_PER_DAY {
@@ -448,27 +353,18 @@ impl Kinesis {
         if stream.mode == mode {
             return Err(StreamsError::new(
                 StreamsErrorKind::InvalidArgument,
-                format!(
-                    "Stream {name} under account {account} is already in {} mode.",
-                    mode.as_str()
-                ),
+                format!("Stream {name} under account {account} is already in {} mode.", mode.as_str()),
             ));
         }
         stream.mode_switches.push_back(now);
         stream.status = StreamStatus::Updating;
         stream.pending = Some((done_at, PendingChange::Mode(mode)));
-        stream.warm_throughput_mibps =
-            warm_throughput_mibps.filter(|_| mode == StreamMode::OnDemand);
+        stream.warm_throughput_mibps = warm_throughput_mibps.filter(|_| mode == StreamMode::OnDemand);
         Ok(())
     }
 
     /// UpdateStreamWarmThroughput (on-demand streams only).
-    pub fn update_warm_throughput(
-        &mut self,
-        now: SimTime,
-        name: &str,
-        mibps: u32,
-    ) -> Result<(), StreamsError> {
+    pub fn update_warm_throughput(&mut self, now: SimTime, name: &str, mibps: u32) -> Result<(), StreamsError> {
         self.rate_limit(now, "UpdateStreamWarmThroughput", "", 5)?;
         let stream = self.active_mut(name)?;
         if stream.mode != StreamMode::OnDemand {

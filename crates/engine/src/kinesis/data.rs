@@ -4,9 +4,7 @@ use super::Kinesis;
 use crate::calendar::JavaDate;
 use crate::error::{StreamsError, StreamsErrorKind};
 use crate::iterator::IteratorToken;
-use crate::limits::{
-    GET_RECORDS_RECORDS_MAX, ITERATOR_LIFETIME_MS, PUT_RECORDS_BYTES_MAX, PUT_RECORDS_RECORDS_MAX,
-};
+use crate::limits::{GET_RECORDS_RECORDS_MAX, ITERATOR_LIFETIME_MS, PUT_RECORDS_BYTES_MAX, PUT_RECORDS_RECORDS_MAX};
 use crate::partition_key::{self, PARTITION_KEY_CHARS_MAX};
 use crate::sequence::SequenceNumber;
 use crate::shard::{Payload, Record, ShardId};
@@ -114,14 +112,9 @@ impl Kinesis {
     ) -> Result<PutRecordOutput, StreamsError> {
         let now_unix_secs = self.unix_secs(now);
         let account = self.config.account_id.as_str();
-        let stream = self
-            .streams
-            .get(name)
-            .filter(|s| s.accepts_io())
-            .ok_or_else(|| self.not_found(name))?;
+        let stream = self.streams.get(name).filter(|s| s.accepts_io()).ok_or_else(|| self.not_found(name))?;
         if let Some(ordering) = sequence_number_for_ordering {
-            let valid = SequenceNumber::parse(ordering)
-                .is_some_and(|s| s.arrival_unix_secs <= now_unix_secs);
+            let valid = SequenceNumber::parse(ordering).is_some_and(|s| s.arrival_unix_secs <= now_unix_secs);
             if !valid {
                 return Err(StreamsError::new(
                     StreamsErrorKind::InvalidArgument,
@@ -131,32 +124,16 @@ impl Kinesis {
                 ));
             }
         }
-        check_record(
-            stream,
-            account,
-            &input.partition_key,
-            input.explicit_hash_key,
-            input.data.len_bytes(),
-        )?;
+        check_record(stream, account, &input.partition_key, input.explicit_hash_key, input.data.len_bytes())?;
         let encrypted = stream.encryption_key_id.is_some();
         let bytes = input.data.len_bytes() + input.partition_key.len() as u64;
         let stream = self.streams.get_mut(name).expect("checked readable above");
-        match stream.append(
-            now,
-            now_unix_secs,
-            input.partition_key,
-            input.explicit_hash_key,
-            input.data,
-        ) {
+        match stream.append(now, now_unix_secs, input.partition_key, input.explicit_hash_key, input.data) {
             Ok((shard_id, sequence_number)) => {
                 let bucket = stream.metrics.at(now.as_secs());
                 bucket.put_record_success += 1;
                 bucket.put_record_bytes += bytes;
-                Ok(PutRecordOutput {
-                    shard_id,
-                    sequence_number,
-                    encrypted,
-                })
+                Ok(PutRecordOutput { shard_id, sequence_number, encrypted })
             }
             Err((shard_id, _)) => Err(throttled(shard_id, name, account)),
         }
@@ -178,36 +155,19 @@ impl Kinesis {
                 format!(
                     "1 validation error detected: Value '[...]' at 'records' failed to satisfy constraint: Member must have \
                      length {} {}",
-                    if entries.is_empty() {
-                        "greater than or equal to"
-                    } else {
-                        "less than or equal to"
-                    },
-                    if entries.is_empty() {
-                        1
-                    } else {
-                        PUT_RECORDS_RECORDS_MAX
-                    }
+                    if entries.is_empty() { "greater than or equal to" } else { "less than or equal to" },
+                    if entries.is_empty() { 1 } else { PUT_RECORDS_RECORDS_MAX }
                 ),
             ));
         }
         let mut total = 0;
         for entry in &entries {
-            check_record(
-                stream,
-                &account,
-                &entry.partition_key,
-                entry.explicit_hash_key,
-                entry.data.len_bytes(),
-            )?;
+            check_record(stream, &account, &entry.partition_key, entry.explicit_hash_key, entry.data.len_bytes())?;
             total += entry.data.len_bytes() + entry.partition_key.len() as u64;
         }
         if total > PUT_RECORDS_BYTES_MAX {
             // The current limit is 10 MiB; AWS's text for it is unconfirmed, so this follows the legacy 5 MB wording.
-            return Err(StreamsError::new(
-                StreamsErrorKind::InvalidArgument,
-                "Records size exceeds 10 MB limit",
-            ));
+            return Err(StreamsError::new(StreamsErrorKind::InvalidArgument, "Records size exceeds 10 MB limit"));
         }
         let encrypted = stream.encryption_key_id.is_some();
         let stream = self.streams.get_mut(name).expect("checked readable above");
@@ -218,20 +178,10 @@ impl Kinesis {
             .into_iter()
             .map(|e| {
                 let bytes = e.data.len_bytes() + e.partition_key.len() as u64;
-                match stream.append(
-                    now,
-                    now_unix_secs,
-                    e.partition_key,
-                    e.explicit_hash_key,
-                    e.data,
-                ) {
+                match stream.append(now, now_unix_secs, e.partition_key, e.explicit_hash_key, e.data) {
                     Ok((shard_id, sequence_number)) => {
                         bytes_written += bytes;
-                        PutRecordsResultEntry::Ok(PutRecordOutput {
-                            shard_id,
-                            sequence_number,
-                            encrypted,
-                        })
+                        PutRecordsResultEntry::Ok(PutRecordOutput { shard_id, sequence_number, encrypted })
                     }
                     Err((shard_id, _)) => {
                         failed_record_count += 1;
@@ -250,11 +200,7 @@ impl Kinesis {
         bucket.put_records_successful_records += total_records - throttled_records;
         bucket.put_records_throttled_records += throttled_records;
         bucket.put_records_bytes += bytes_written;
-        Ok(PutRecordsOutput {
-            failed_record_count,
-            records,
-            encrypted,
-        })
+        Ok(PutRecordsOutput { failed_record_count, records, encrypted })
     }
 
     /// GetShardIterator.
@@ -272,9 +218,7 @@ impl Kinesis {
             None => {
                 return Err(StreamsError::new(
                     StreamsErrorKind::ResourceNotFound,
-                    format!(
-                        "Could not find shard {raw_shard_id} in stream {name} under account {account}."
-                    ),
+                    format!("Could not find shard {raw_shard_id} in stream {name} under account {account}."),
                 ));
             }
             Some(id) => stream.shard(id).ok_or_else(|| {
@@ -351,8 +295,7 @@ impl Kinesis {
         limit: Option<u32>,
     ) -> Result<GetRecordsOutput, StreamsError> {
         let account = self.config.account_id.clone();
-        let invalid =
-            || StreamsError::new(StreamsErrorKind::InvalidArgument, "Invalid ShardIterator.");
+        let invalid = || StreamsError::new(StreamsErrorKind::InvalidArgument, "Invalid ShardIterator.");
         let token = IteratorToken::decode(shard_iterator).ok_or_else(invalid)?;
         let age_ms = now.as_millis().saturating_sub(token.issued_at_ms);
         if age_ms > ITERATOR_LIFETIME_MS {
@@ -375,10 +318,7 @@ impl Kinesis {
         let Some(shard) = stream.shard(token.shard_id) else {
             return Err(StreamsError::new(
                 StreamsErrorKind::ResourceNotFound,
-                format!(
-                    "Shard {} in stream {name} under account {account} does not exist",
-                    token.shard_id
-                ),
+                format!("Shard {} in stream {name} under account {account} does not exist", token.shard_id),
             ));
         };
         let children: Vec<_> = shard
@@ -386,50 +326,27 @@ impl Kinesis {
             .iter()
             .filter_map(|id| stream.shard(*id))
             .map(|c| {
-                (
-                    c.id,
-                    c.parent_shard_id
-                        .into_iter()
-                        .chain(c.adjacent_parent_shard_id)
-                        .collect(),
-                    c.hash_key_range,
-                )
+                (c.id, c.parent_shard_id.into_iter().chain(c.adjacent_parent_shard_id).collect(), c.hash_key_range)
             })
             .collect();
-        let limit = limit
-            .unwrap_or(GET_RECORDS_RECORDS_MAX)
-            .clamp(1, GET_RECORDS_RECORDS_MAX);
+        let limit = limit.unwrap_or(GET_RECORDS_RECORDS_MAX).clamp(1, GET_RECORDS_RECORDS_MAX);
         let stream = self.streams.get_mut(&name).expect("checked readable above");
         let on_demand = stream.mode == crate::stream::StreamMode::OnDemand;
         let shard = stream.shard_mut(token.shard_id).expect("checked above");
         let batch = shard.get_records(now, token.position, limit);
         if let Some(batch) = batch.as_ref().filter(|_| on_demand) {
-            stream.usage.on_demand_bytes_out +=
-                batch.records.iter().map(Record::size_bytes).sum::<u64>();
+            stream.usage.on_demand_bytes_out += batch.records.iter().map(Record::size_bytes).sum::<u64>();
         }
         let Some(batch) = batch else {
             return Err(StreamsError::new(
                 StreamsErrorKind::ProvisionedThroughputExceeded,
-                format!(
-                    "Rate exceeded for Shard - {account}/{name}/{}",
-                    token.shard_id
-                ),
+                format!("Rate exceeded for Shard - {account}/{name}/{}", token.shard_id),
             ));
         };
-        let next_shard_iterator = (!batch.at_shard_end).then(|| {
-            IteratorToken {
-                position: batch.next_position,
-                issued_at_ms: now.as_millis(),
-                ..token
-            }
-            .encode()
-        });
+        let next_shard_iterator = (!batch.at_shard_end)
+            .then(|| IteratorToken { position: batch.next_position, issued_at_ms: now.as_millis(), ..token }.encode());
         Ok(GetRecordsOutput {
-            child_shards: if batch.at_shard_end {
-                children
-            } else {
-                Vec::new()
-            },
+            child_shards: if batch.at_shard_end { children } else { Vec::new() },
             records: batch.records,
             next_shard_iterator,
             millis_behind_latest: batch.millis_behind_latest,
@@ -454,11 +371,7 @@ fn check_record(
 ) -> Result<(), StreamsError> {
     let key_chars = partition_key::char_count(partition_key);
     if key_chars == 0 || key_chars > PARTITION_KEY_CHARS_MAX {
-        let rule = if key_chars == 0 {
-            "greater than or equal to 1"
-        } else {
-            "less than or equal to 256"
-        };
+        let rule = if key_chars == 0 { "greater than or equal to 1" } else { "less than or equal to 256" };
         return Err(StreamsError::new(
             StreamsErrorKind::Validation,
             format!(

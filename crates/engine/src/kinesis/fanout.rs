@@ -2,14 +2,11 @@
 
 use super::Kinesis;
 use super::data::IteratorStart;
-use crate::consumer::{
-    Consumer, ConsumerStatus, SubscribeToShardEvent, Subscription, SubscriptionEnd,
-};
+use crate::consumer::{Consumer, ConsumerStatus, SubscribeToShardEvent, Subscription, SubscriptionEnd};
 use crate::error::{StreamsError, StreamsErrorKind};
 use crate::iterator::IteratorToken;
 use crate::limits::{
-    CONSUMERS_CREATING_MAX, CONSUMERS_PER_STREAM_MAX, SHARD_READ_BYTES_PER_SEC,
-    SUBSCRIPTION_LIFETIME_MS,
+    CONSUMERS_CREATING_MAX, CONSUMERS_PER_STREAM_MAX, SHARD_READ_BYTES_PER_SEC, SUBSCRIPTION_LIFETIME_MS,
 };
 use crate::sequence::SequenceNumber;
 use crate::time::{SimDuration, SimTime};
@@ -37,10 +34,7 @@ impl Kinesis {
     fn consumer_not_found(&self, what: &str) -> StreamsError {
         StreamsError::new(
             StreamsErrorKind::ResourceNotFound,
-            format!(
-                "Consumer {what} under account {} not found.",
-                self.config.account_id
-            ),
+            format!("Consumer {what} under account {} not found.", self.config.account_id),
         )
     }
 
@@ -59,9 +53,7 @@ impl Kinesis {
         if stream.consumers.iter().any(|c| c.name == consumer_name) {
             return Err(StreamsError::new(
                 StreamsErrorKind::ResourceInUse,
-                format!(
-                    "Consumer {consumer_name} under stream {stream_name} under account {account} already exists."
-                ),
+                format!("Consumer {consumer_name} under stream {stream_name} under account {account} already exists."),
             ));
         }
         if stream.consumers.len() >= CONSUMERS_PER_STREAM_MAX {
@@ -72,13 +64,7 @@ impl Kinesis {
                 ),
             ));
         }
-        if stream
-            .consumers
-            .iter()
-            .filter(|c| c.status == ConsumerStatus::Creating)
-            .count()
-            >= CONSUMERS_CREATING_MAX
-        {
+        if stream.consumers.iter().filter(|c| c.status == ConsumerStatus::Creating).count() >= CONSUMERS_CREATING_MAX {
             return Err(StreamsError::new(
                 StreamsErrorKind::LimitExceeded,
                 format!(
@@ -88,10 +74,7 @@ impl Kinesis {
         }
         stream.consumers.push(Consumer {
             name: consumer_name.into(),
-            arn: format!(
-                "{}/consumer/{consumer_name}:{created_unix_secs}",
-                stream.arn
-            ),
+            arn: format!("{}/consumer/{consumer_name}:{created_unix_secs}", stream.arn),
             status: ConsumerStatus::Creating,
             created_unix_secs,
             transition_at: Some(done_at),
@@ -137,34 +120,24 @@ impl Kinesis {
         let consumer = self.consumer_mut(&stream, &arn).expect("found above");
         consumer.status = ConsumerStatus::Deleting;
         consumer.transition_at = Some(done_at);
-        for sub in consumer
-            .subscriptions
-            .iter_mut()
-            .filter(|s| s.ended.is_none())
-        {
+        for sub in consumer.subscriptions.iter_mut().filter(|s| s.ended.is_none()) {
             sub.ended = Some((now, SubscriptionEnd::ResourceGone));
         }
         Ok(())
     }
 
     fn consumer_mut(&mut self, stream: &str, arn: &str) -> Option<&mut Consumer> {
-        self.streams
-            .get_mut(stream)?
-            .consumers
-            .iter_mut()
-            .find(|c| c.arn == arn)
+        self.streams.get_mut(stream)?.consumers.iter_mut().find(|c| c.arn == arn)
     }
 
     /// Moves consumers through CREATING -> ACTIVE and DELETING -> gone.
     pub(super) fn complete_consumer_transitions(&mut self, now: SimTime) {
         for stream in self.streams.values_mut() {
-            stream.consumers.retain(|c| {
-                !(c.status == ConsumerStatus::Deleting && c.transition_at.is_some_and(|t| t <= now))
-            });
+            stream
+                .consumers
+                .retain(|c| !(c.status == ConsumerStatus::Deleting && c.transition_at.is_some_and(|t| t <= now)));
             for consumer in &mut stream.consumers {
-                if consumer.status == ConsumerStatus::Creating
-                    && consumer.transition_at.is_some_and(|t| t <= now)
-                {
+                if consumer.status == ConsumerStatus::Creating && consumer.transition_at.is_some_and(|t| t <= now) {
                     consumer.status = ConsumerStatus::Active;
                     consumer.transition_at = None;
                 }
@@ -198,13 +171,8 @@ impl Kinesis {
         let token = self.get_shard_iterator(now, &stream_name, raw_shard_id, start)?;
         let token = IteratorToken::decode(&token).expect("just encoded");
         let id = self.next_subscription_id;
-        let consumer = self
-            .consumer_mut(&stream_name, consumer_arn)
-            .expect("found above");
-        let live = consumer
-            .subscriptions
-            .iter_mut()
-            .find(|s| s.shard_id == token.shard_id && s.ended.is_none());
+        let consumer = self.consumer_mut(&stream_name, consumer_arn).expect("found above");
+        let live = consumer.subscriptions.iter_mut().find(|s| s.shard_id == token.shard_id && s.ended.is_none());
         if let Some(live) = live {
             if now.saturating_since(live.started_at) < SimDuration::from_secs(5) {
                 return Err(StreamsError::new(
@@ -232,11 +200,7 @@ impl Kinesis {
         if let Some(stream) = self.streams.get_mut(&stream_name) {
             stream.metrics.at(now.as_secs()).subscribe_to_shard_success += 1;
         }
-        Ok(SubscriptionHandle {
-            stream_name,
-            consumer_arn: consumer_arn.into(),
-            id,
-        })
+        Ok(SubscriptionHandle { stream_name, consumer_arn: consumer_arn.into(), id })
     }
 
     /// Pushes what each live subscription may send at `now`: records up to its own 2 MiB/s, an empty
@@ -245,13 +209,8 @@ impl Kinesis {
         for stream in self.streams.values_mut() {
             let (shards, consumers, efo_bytes, metrics) = stream.shards_and_consumers_mut();
             for consumer in consumers.iter_mut() {
-                for sub in consumer
-                    .subscriptions
-                    .iter_mut()
-                    .filter(|s| s.ended.is_none())
-                {
-                    if now.saturating_since(sub.started_at).as_millis() >= SUBSCRIPTION_LIFETIME_MS
-                    {
+                for sub in consumer.subscriptions.iter_mut().filter(|s| s.ended.is_none()) {
+                    if now.saturating_since(sub.started_at).as_millis() >= SUBSCRIPTION_LIFETIME_MS {
                         sub.ended = Some((now, SubscriptionEnd::Expired));
                         continue;
                     }
@@ -259,35 +218,26 @@ impl Kinesis {
                         sub.ended = Some((now, SubscriptionEnd::ResourceGone));
                         continue;
                     };
-                    let repaid = now
-                        .saturating_since(sub.debt_at)
-                        .0
-                        .saturating_mul(SHARD_READ_BYTES_PER_SEC);
+                    let repaid = now.saturating_since(sub.debt_at).0.saturating_mul(SHARD_READ_BYTES_PER_SEC);
                     sub.debt_micro_bytes = sub.debt_micro_bytes.saturating_sub(repaid);
                     sub.debt_at = now;
                     if sub.debt_micro_bytes > 0 {
                         continue;
                     }
                     // One event carries at most a second's allowance (2 MiB) and is then paid off.
-                    let batch =
-                        shard.read_from(now, sub.position, 10_000, SHARD_READ_BYTES_PER_SEC);
+                    let batch = shard.read_from(now, sub.position, 10_000, SHARD_READ_BYTES_PER_SEC);
                     let idle = batch.records.is_empty() && !batch.at_shard_end;
                     if idle && now.saturating_since(sub.last_event_at) < HEARTBEAT {
                         continue;
                     }
-                    let bytes: u64 = batch
-                        .records
-                        .iter()
-                        .map(crate::shard::Record::size_bytes)
-                        .sum();
+                    let bytes: u64 = batch.records.iter().map(crate::shard::Record::size_bytes).sum();
                     sub.debt_micro_bytes = bytes.saturating_mul(1_000_000);
                     *efo_bytes += bytes;
                     let bucket = metrics.at(now.as_secs());
                     bucket.subscribe_to_shard_event_records += batch.records.len() as u64;
                     bucket.subscribe_to_shard_event_bytes += bytes;
-                    bucket.subscribe_to_shard_event_millis_behind_latest_max = bucket
-                        .subscribe_to_shard_event_millis_behind_latest_max
-                        .max(batch.millis_behind_latest);
+                    bucket.subscribe_to_shard_event_millis_behind_latest_max =
+                        bucket.subscribe_to_shard_event_millis_behind_latest_max.max(batch.millis_behind_latest);
                     sub.position = batch.next_position;
                     let continuation = batch.records.last().map_or_else(
                         || SequenceNumber {
@@ -296,11 +246,7 @@ impl Kinesis {
                         },
                         |r| r.sequence_number,
                     );
-                    let child_shard_ids = if batch.at_shard_end {
-                        shard.child_shard_ids.clone()
-                    } else {
-                        Vec::new()
-                    };
+                    let child_shard_ids = if batch.at_shard_end { shard.child_shard_ids.clone() } else { Vec::new() };
                     sub.events.push_back(SubscribeToShardEvent {
                         at: now,
                         records: batch.records,
@@ -326,11 +272,7 @@ impl Kinesis {
         let Some(consumer) = self.consumer_mut(&handle.stream_name, &handle.consumer_arn) else {
             return (Vec::new(), Some(SubscriptionEnd::ResourceGone));
         };
-        let Some(index) = consumer
-            .subscriptions
-            .iter()
-            .position(|s| s.id == handle.id)
-        else {
+        let Some(index) = consumer.subscriptions.iter().position(|s| s.id == handle.id) else {
             return (Vec::new(), Some(SubscriptionEnd::ResourceGone));
         };
         let sub = &mut consumer.subscriptions[index];
@@ -344,10 +286,6 @@ impl Kinesis {
 
     /// Whether any subscription is live (the simulation schedules pushes only then).
     pub fn has_live_subscriptions(&self) -> bool {
-        self.streams.values().any(|s| {
-            s.consumers
-                .iter()
-                .any(|c| c.subscriptions.iter().any(|sub| sub.ended.is_none()))
-        })
+        self.streams.values().any(|s| s.consumers.iter().any(|c| c.subscriptions.iter().any(|sub| sub.ended.is_none())))
     }
 }

@@ -58,15 +58,8 @@ impl Kinesis {
             return Err(self.not_active(stream));
         }
         let shard_id = self.open_shard_for_reshard(name, raw_shard_id)?;
-        let range = self
-            .existing(name)?
-            .shard(shard_id)
-            .expect("found above")
-            .hash_key_range;
-        let fits = range
-            .starting_hash_key
-            .checked_add(1)
-            .is_some_and(|s| new_starting_hash_key > s)
+        let range = self.existing(name)?.shard(shard_id).expect("found above").hash_key_range;
+        let fits = range.starting_hash_key.checked_add(1).is_some_and(|s| new_starting_hash_key > s)
             && new_starting_hash_key < range.ending_hash_key;
         if !fits {
             return Err(StreamsError::new(
@@ -85,13 +78,7 @@ impl Kinesis {
         let done_at = self.transition_done_at(now);
         let stream = self.streams.get_mut(name).expect("exists");
         stream.status = StreamStatus::Updating;
-        stream.pending = Some((
-            done_at,
-            PendingChange::Split {
-                shard: shard_id,
-                new_starting_hash_key,
-            },
-        ));
+        stream.pending = Some((done_at, PendingChange::Split { shard: shard_id, new_starting_hash_key }));
         Ok(())
     }
 
@@ -114,13 +101,8 @@ impl Kinesis {
         let shard = self.open_shard_for_reshard(name, raw_shard)?;
         let adjacent = self.open_shard_for_reshard(name, raw_adjacent)?;
         let stream = self.existing(name)?;
-        let (a, b) = (
-            stream.shard(shard).expect("found"),
-            stream.shard(adjacent).expect("found"),
-        );
-        if a.hash_key_range.ending_hash_key.checked_add(1)
-            != Some(b.hash_key_range.starting_hash_key)
-        {
+        let (a, b) = (stream.shard(shard).expect("found"), stream.shard(adjacent).expect("found"));
+        if a.hash_key_range.ending_hash_key.checked_add(1) != Some(b.hash_key_range.starting_hash_key) {
             return Err(StreamsError::new(
                 StreamsErrorKind::InvalidArgument,
                 format!(
@@ -138,12 +120,7 @@ impl Kinesis {
     }
 
     /// UpdateShardCount with UNIFORM_SCALING: returns the current open shard count.
-    pub fn update_shard_count(
-        &mut self,
-        now: SimTime,
-        name: &str,
-        target: u32,
-    ) -> Result<u32, StreamsError> {
+    pub fn update_shard_count(&mut self, now: SimTime, name: &str, target: u32) -> Result<u32, StreamsError> {
         self.rate_limit(now, "UpdateShardCount", "", 10)?;
         if let Some(e) = self.on_demand_refusal(name) {
             return Err(e);
@@ -164,9 +141,7 @@ impl Kinesis {
             )
         };
         if u64::from(target) > 2 * u64::from(current) {
-            return Err(ratio_error(&format!(
-                "the target may be at most double the current {current} open shards."
-            )));
+            return Err(ratio_error(&format!("the target may be at most double the current {current} open shards.")));
         }
         if u64::from(target) * 2 < u64::from(current) {
             return Err(ratio_error(&format!(
@@ -174,23 +149,15 @@ impl Kinesis {
             )));
         }
         if target > STREAM_SHARDS_MAX {
-            return Err(ratio_error(&format!(
-                "a stream may have at most {STREAM_SHARDS_MAX} shards."
-            )));
+            return Err(ratio_error(&format!("a stream may have at most {STREAM_SHARDS_MAX} shards.")));
         }
-        if target > current
-            && self.shards_counted_in_account() + (target - current) > self.config.shard_limit
-        {
+        if target > current && self.shards_counted_in_account() + (target - current) > self.config.shard_limit {
             return Err(self.shard_limit_error(target - current));
         }
         let done_at = self.transition_done_at(now);
         let stream = self.streams.get_mut(name).expect("exists");
         let day = SimDuration::from_secs(86_400);
-        while stream
-            .scaling_operations
-            .front()
-            .is_some_and(|t| now.saturating_since(*t) >= day)
-        {
+        while stream.scaling_operations.front().is_some_and(|t| now.saturating_since(*t) >= day) {
             stream.scaling_operations.pop_front();
         }
         if stream.scaling_operations.len() >= SCALING_OPERATIONS_PER_DAY {

@@ -29,18 +29,9 @@ fn create(k: &mut Kinesis, now: SimTime, name: &str, shards: u32) {
     k.create_stream(now, input).expect("created");
 }
 
-fn put(
-    k: &mut Kinesis,
-    now: SimTime,
-    name: &str,
-    key: &str,
-    data: &[u8],
-) -> Result<PutRecordOutput, StreamsError> {
-    let input = PutRecordInput {
-        partition_key: key.into(),
-        data: Payload::Bytes(data.to_vec()),
-        explicit_hash_key: None,
-    };
+fn put(k: &mut Kinesis, now: SimTime, name: &str, key: &str, data: &[u8]) -> Result<PutRecordOutput, StreamsError> {
+    let input =
+        PutRecordInput { partition_key: key.into(), data: Payload::Bytes(data.to_vec()), explicit_hash_key: None };
     k.put_record(now, name, input, None)
 }
 
@@ -64,26 +55,13 @@ fn a_new_stream_is_creating_then_active() {
     let mut k = service();
     create(&mut k, SimTime::ZERO, "s", 3);
     let stream = k.stream("s").expect("exists");
-    assert_eq!(
-        (stream.status, stream.shards().len()),
-        (StreamStatus::Creating, 0),
-        "no shards listed while CREATING"
-    );
+    assert_eq!((stream.status, stream.shards().len()), (StreamStatus::Creating, 0), "no shards listed while CREATING");
     let early = put(&mut k, MS(100), "s", "a", b"x").expect_err("not yet");
     assert_eq!(early.kind, StreamsErrorKind::ResourceNotFound);
-    assert_eq!(
-        early.message,
-        "Stream s under account 000000000000 not found."
-    );
+    assert_eq!(early.message, "Stream s under account 000000000000 not found.");
     settle(&mut k, MS(500));
-    assert_eq!(
-        k.stream("s").map(|s| (s.status, s.shards().len())),
-        Some((StreamStatus::Active, 3))
-    );
-    assert_eq!(
-        k.stream("s").map(|s| s.arn.as_str()),
-        Some("arn:aws:kinesis:us-east-1:000000000000:stream/s")
-    );
+    assert_eq!(k.stream("s").map(|s| (s.status, s.shards().len())), Some((StreamStatus::Active, 3)));
+    assert_eq!(k.stream("s").map(|s| s.arn.as_str()), Some("arn:aws:kinesis:us-east-1:000000000000:stream/s"));
 }
 
 #[test]
@@ -101,33 +79,19 @@ fn names_are_unique_and_state_rules_hold() {
     let err = k.create_stream(MS(1), again).expect_err("duplicate");
     assert_eq!(
         (err.kind, err.message.as_str()),
-        (
-            StreamsErrorKind::ResourceInUse,
-            "Stream s under account 000000000000 already exists."
-        )
+        (StreamsErrorKind::ResourceInUse, "Stream s under account 000000000000 already exists.")
     );
-    let split = k
-        .split_shard(MS(2), "s", "shardId-000000000000", 2)
-        .expect_err("still CREATING");
-    assert_eq!(
-        split.message,
-        "Stream s under account 000000000000 not ACTIVE, instead in state CREATING"
-    );
+    let split = k.split_shard(MS(2), "s", "shardId-000000000000", 2).expect_err("still CREATING");
+    assert_eq!(split.message, "Stream s under account 000000000000 not ACTIVE, instead in state CREATING");
     let missing = k.describe_stream(MS(3), "nope").expect_err("missing");
-    assert_eq!(
-        missing.message,
-        "Stream nope under account 000000000000 not found."
-    );
+    assert_eq!(missing.message, "Stream nope under account 000000000000 not found.");
 }
 
 #[test]
 fn deletion_takes_the_transition_delay() {
     let mut k = active(1);
     k.delete_stream(MS(1_000), "s", false).expect("deleting");
-    assert_eq!(
-        k.stream("s").map(|s| s.status),
-        Some(StreamStatus::Deleting)
-    );
+    assert_eq!(k.stream("s").map(|s| s.status), Some(StreamStatus::Deleting));
     settle(&mut k, MS(1_500));
     assert!(k.stream("s").is_none());
     create(&mut k, MS(2_000), "s", 1);
@@ -141,51 +105,29 @@ fn records_read_back_in_order_with_every_iterator_type() {
     let third = put(&mut k, MS(3_000), "s", "a", b"three").expect("put");
     let seq = |o: &PutRecordOutput| o.sequence_number.to_decimal();
     let read = |k: &mut Kinesis, now, start| {
-        let it = k
-            .get_shard_iterator(now, "s", "shardId-000000000000", start)
-            .expect("iterator");
+        let it = k.get_shard_iterator(now, "s", "shardId-000000000000", start).expect("iterator");
         let out = k.get_records(now, &it, None).expect("records");
-        out.records
-            .iter()
-            .map(|r| r.data.to_bytes())
-            .collect::<Vec<_>>()
+        out.records.iter().map(|r| r.data.to_bytes()).collect::<Vec<_>>()
     };
     assert_eq!(
         read(&mut k, MS(4_000), IteratorStart::TrimHorizon),
         [b"one".to_vec(), b"two".to_vec(), b"three".to_vec()]
     );
+    assert_eq!(read(&mut k, MS(5_000), IteratorStart::AtSequenceNumber(seq(&third))), [b"three".to_vec()]);
     assert_eq!(
-        read(
-            &mut k,
-            MS(5_000),
-            IteratorStart::AtSequenceNumber(seq(&third))
-        ),
-        [b"three".to_vec()]
-    );
-    assert_eq!(
-        read(
-            &mut k,
-            MS(6_000),
-            IteratorStart::AfterSequenceNumber(seq(&first))
-        ),
+        read(&mut k, MS(6_000), IteratorStart::AfterSequenceNumber(seq(&first))),
         [b"two".to_vec(), b"three".to_vec()]
     );
     assert!(read(&mut k, MS(7_000), IteratorStart::Latest).is_empty());
     let at_two = k.unix_ms(MS(2_000));
-    assert_eq!(
-        read(&mut k, MS(8_000), IteratorStart::AtTimestamp(at_two)),
-        [b"two".to_vec(), b"three".to_vec()]
-    );
+    assert_eq!(read(&mut k, MS(8_000), IteratorStart::AtTimestamp(at_two)), [b"two".to_vec(), b"three".to_vec()]);
 }
 
 #[test]
 fn iterators_expire_after_five_minutes() {
     let mut k = active(1);
-    let it = k
-        .get_shard_iterator(MS(1_000), "s", "0", IteratorStart::Latest)
-        .expect("iterator");
-    k.get_records(MS(301_000), &it, None)
-        .expect("exactly 300,000 ms old is still valid");
+    let it = k.get_shard_iterator(MS(1_000), "s", "0", IteratorStart::Latest).expect("iterator");
+    k.get_records(MS(301_000), &it, None).expect("exactly 300,000 ms old is still valid");
     let err = k.get_records(MS(301_001), &it, None).expect_err("expired");
     assert_eq!(err.kind, StreamsErrorKind::ExpiredIterator);
     // Epoch 2026-01-01T00:00:00Z plus 1 s and plus 301.001 s.
@@ -194,24 +136,15 @@ fn iterators_expire_after_five_minutes() {
         "Iterator expired. The iterator was created at time Thu Jan 01 00:00:01 UTC 2026 while right now it is \
          Thu Jan 01 00:05:01 UTC 2026 which is further in the future than the tolerated delay of 300000 milliseconds."
     );
-    let garbage = k
-        .get_records(MS(1_000), "AAAAAAAAAAE=", None)
-        .expect_err("garbage");
-    assert_eq!(
-        (garbage.kind, garbage.message.as_str()),
-        (StreamsErrorKind::InvalidArgument, "Invalid ShardIterator.")
-    );
+    let garbage = k.get_records(MS(1_000), "AAAAAAAAAAE=", None).expect_err("garbage");
+    assert_eq!((garbage.kind, garbage.message.as_str()), (StreamsErrorKind::InvalidArgument, "Invalid ShardIterator."));
 }
 
 #[test]
 fn iterator_argument_errors_use_aws_texts() {
     let mut k = active(2);
     let on_one = put(&mut k, MS(1_000), "s", "b", b"x").expect("put");
-    assert_eq!(
-        on_one.shard_id,
-        ShardId(1),
-        "'b' hashes into the upper half"
-    );
+    assert_eq!(on_one.shard_id, ShardId(1), "'b' hashes into the upper half");
     let err = k
         .get_shard_iterator(
             MS(1_000),
@@ -224,38 +157,20 @@ fn iterator_argument_errors_use_aws_texts() {
         err.message,
         "Invalid StartingSequenceNumber. It encodes shardId-000000000001, while it was used in a call to a shard with shardId-000000000000"
     );
+    let err =
+        k.get_shard_iterator(MS(1_000), "s", "shardId-000000000005", IteratorStart::Latest).expect_err("no shard 5");
+    assert_eq!(err.message, "Shard shardId-000000000005 in stream s under account 000000000000 does not exist");
     let err = k
-        .get_shard_iterator(
-            MS(1_000),
-            "s",
-            "shardId-000000000005",
-            IteratorStart::Latest,
-        )
-        .expect_err("no shard 5");
-    assert_eq!(
-        err.message,
-        "Shard shardId-000000000005 in stream s under account 000000000000 does not exist"
-    );
-    let err = k
-        .get_shard_iterator(
-            MS(1_000),
-            "s",
-            "0",
-            IteratorStart::AtSequenceNumber("12345".into()),
-        )
+        .get_shard_iterator(MS(1_000), "s", "0", IteratorStart::AtSequenceNumber("12345".into()))
         .expect_err("undecodable");
     assert_eq!(
         err.message,
         "StartingSequenceNumber 12345 used in GetShardIterator on shard shardId-000000000000 in stream s under account 000000000000 is invalid."
     );
     let future = k.unix_ms(MS(1_001));
-    let err = k
-        .get_shard_iterator(MS(1_000), "s", "0", IteratorStart::AtTimestamp(future))
-        .expect_err("future");
+    let err = k.get_shard_iterator(MS(1_000), "s", "0", IteratorStart::AtTimestamp(future)).expect_err("future");
     assert!(
-        err.message.starts_with(
-            "The timestampInMillis parameter cannot be greater than the currentTimestampInMillis."
-        ),
+        err.message.starts_with("The timestampInMillis parameter cannot be greater than the currentTimestampInMillis."),
         "{}",
         err.message
     );
@@ -265,132 +180,60 @@ fn iterator_argument_errors_use_aws_texts() {
 fn split_then_read_the_parent_to_its_end_and_find_the_children() {
     let mut k = active(1);
     put(&mut k, MS(1_000), "s", "a", b"before").expect("put");
-    let err = k
-        .split_shard(MS(1_000), "s", "shardId-000000000000", 1)
-        .expect_err("K must exceed start + 1");
+    let err = k.split_shard(MS(1_000), "s", "shardId-000000000000", 1).expect_err("K must exceed start + 1");
     assert_eq!(
         err.message,
         "NewStartingHashKey 1 used in SplitShard() on shard shardId-000000000000 in stream s under account 000000000000 is \
          not both greater than one plus the shard's StartingHashKey 0 and less than the shard's EndingHashKey \
          340282366920938463463374607431768211455."
     );
-    k.split_shard(MS(1_000), "s", "shardId-000000000000", 2)
-        .expect("split");
-    assert_eq!(
-        k.stream("s").map(|s| s.status),
-        Some(StreamStatus::Updating)
-    );
+    k.split_shard(MS(1_000), "s", "shardId-000000000000", 2).expect("split");
+    assert_eq!(k.stream("s").map(|s| s.status), Some(StreamStatus::Updating));
     // While UPDATING, writes still go to the parent.
-    assert_eq!(
-        put(&mut k, MS(1_200), "s", "a", b"during")
-            .expect("put")
-            .shard_id,
-        ShardId(0)
-    );
+    assert_eq!(put(&mut k, MS(1_200), "s", "a", b"during").expect("put").shard_id, ShardId(0));
     settle(&mut k, MS(1_500));
     let stream = k.stream("s").expect("exists");
     let ranges: Vec<_> = stream
         .open_shards()
-        .map(|s| {
-            (
-                s.id.to_string(),
-                s.hash_key_range.starting_hash_key,
-                s.hash_key_range.ending_hash_key,
-            )
-        })
+        .map(|s| (s.id.to_string(), s.hash_key_range.starting_hash_key, s.hash_key_range.ending_hash_key))
         .collect();
     assert_eq!(
         ranges,
-        [
-            ("shardId-000000000001".to_string(), 0, 1),
-            ("shardId-000000000002".to_string(), 2, HASH_KEY_MAX)
-        ]
+        [("shardId-000000000001".to_string(), 0, 1), ("shardId-000000000002".to_string(), 2, HASH_KEY_MAX)]
     );
-    assert_eq!(
-        put(&mut k, MS(2_000), "s", "a", b"after")
-            .expect("put")
-            .shard_id,
-        ShardId(2)
-    );
-    let it = k
-        .get_shard_iterator(MS(2_000), "s", "0", IteratorStart::TrimHorizon)
-        .expect("closed shards stay readable");
+    assert_eq!(put(&mut k, MS(2_000), "s", "a", b"after").expect("put").shard_id, ShardId(2));
+    let it =
+        k.get_shard_iterator(MS(2_000), "s", "0", IteratorStart::TrimHorizon).expect("closed shards stay readable");
     let out = k.get_records(MS(2_000), &it, None).expect("read");
     assert_eq!(out.records.len(), 2);
-    assert_eq!(
-        out.next_shard_iterator, None,
-        "a closed shard read to its end has no next iterator"
-    );
-    let children: Vec<_> = out
-        .child_shards
-        .iter()
-        .map(|(id, parents, _)| (*id, parents.clone()))
-        .collect();
-    assert_eq!(
-        children,
-        [
-            (ShardId(1), vec![ShardId(0)]),
-            (ShardId(2), vec![ShardId(0)])
-        ]
-    );
+    assert_eq!(out.next_shard_iterator, None, "a closed shard read to its end has no next iterator");
+    let children: Vec<_> = out.child_shards.iter().map(|(id, parents, _)| (*id, parents.clone())).collect();
+    assert_eq!(children, [(ShardId(1), vec![ShardId(0)]), (ShardId(2), vec![ShardId(0)])]);
 }
 
 #[test]
 fn merge_needs_an_adjacent_pair_in_order() {
     let mut k = active(3);
-    let err = k
-        .merge_shards(
-            MS(1_000),
-            "s",
-            "shardId-000000000000",
-            "shardId-000000000002",
-        )
-        .expect_err("not adjacent");
+    let err = k.merge_shards(MS(1_000), "s", "shardId-000000000000", "shardId-000000000002").expect_err("not adjacent");
     assert_eq!(
         err.message,
         "Shards shardId-000000000000 and shardId-000000000002 in stream s under account 000000000000 are not an adjacent \
          pair of shards eligible for merging"
     );
-    k.merge_shards(
-        MS(1_000),
-        "s",
-        "shardId-000000000001",
-        "shardId-000000000000",
-    )
-    .expect_err("inverted order");
-    k.merge_shards(
-        MS(1_000),
-        "s",
-        "shardId-000000000000",
-        "shardId-000000000001",
-    )
-    .expect("adjacent");
+    k.merge_shards(MS(1_000), "s", "shardId-000000000001", "shardId-000000000000").expect_err("inverted order");
+    k.merge_shards(MS(1_000), "s", "shardId-000000000000", "shardId-000000000001").expect("adjacent");
     settle(&mut k, MS(1_500));
-    let child = k
-        .stream("s")
-        .and_then(|s| s.shard(ShardId(3)))
-        .expect("merged child");
-    assert_eq!(
-        (child.parent_shard_id, child.adjacent_parent_shard_id),
-        (Some(ShardId(0)), Some(ShardId(1)))
-    );
-    let again = k
-        .split_shard(MS(2_000), "s", "shardId-000000000000", 5)
-        .expect_err("closed parent");
+    let child = k.stream("s").and_then(|s| s.shard(ShardId(3))).expect("merged child");
+    assert_eq!((child.parent_shard_id, child.adjacent_parent_shard_id), (Some(ShardId(0)), Some(ShardId(1))));
+    let again = k.split_shard(MS(2_000), "s", "shardId-000000000000", 5).expect_err("closed parent");
     assert_eq!(again.kind, StreamsErrorKind::ResourceInUse);
 }
 
 #[test]
 fn update_shard_count_keeps_to_half_and_double() {
     let mut k = active(4);
-    assert!(
-        k.update_shard_count(MS(1_000), "s", 9).is_err(),
-        "more than double"
-    );
-    assert!(
-        k.update_shard_count(MS(1_000), "s", 1).is_err(),
-        "less than half"
-    );
+    assert!(k.update_shard_count(MS(1_000), "s", 9).is_err(), "more than double");
+    assert!(k.update_shard_count(MS(1_000), "s", 1).is_err(), "less than half");
     assert_eq!(k.update_shard_count(MS(1_000), "s", 6), Ok(4));
     settle(&mut k, MS(1_500));
     assert_eq!(k.stream("s").map(Stream::open_shard_count), Some(6));
@@ -402,16 +245,12 @@ fn ten_scalings_a_day_at_most() {
     for i in 0..10u64 {
         let target = if i % 2 == 0 { 3 } else { 2 };
         let now = SimTime::from_secs(10 + i * 10);
-        k.update_shard_count(now, "s", target)
-            .expect("within the daily limit");
+        k.update_shard_count(now, "s", target).expect("within the daily limit");
         settle(&mut k, now + SimDuration::SECOND);
     }
-    let err = k
-        .update_shard_count(SimTime::from_secs(200), "s", 2)
-        .expect_err("eleventh");
+    let err = k.update_shard_count(SimTime::from_secs(200), "s", 2).expect_err("eleventh");
     assert_eq!(err.kind, StreamsErrorKind::LimitExceeded);
-    k.update_shard_count(SimTime::from_secs(86_410), "s", 2)
-        .expect("a day after the first");
+    k.update_shard_count(SimTime::from_secs(86_410), "s", 2).expect("a day after the first");
 }
 
 #[test]
@@ -427,14 +266,8 @@ fn on_demand_streams_refuse_manual_resharding() {
     };
     k.create_stream(SimTime::ZERO, input).expect("created");
     settle(&mut k, MS(500));
-    assert_eq!(
-        k.stream("od").map(Stream::open_shard_count),
-        Some(4),
-        "on-demand starts with 4 MB/s of capacity"
-    );
-    let err = k
-        .split_shard(MS(600), "od", "0", 1 << 100)
-        .expect_err("on-demand");
+    assert_eq!(k.stream("od").map(Stream::open_shard_count), Some(4), "on-demand starts with 4 MB/s of capacity");
+    let err = k.split_shard(MS(600), "od", "0", 1 << 100).expect_err("on-demand");
     assert_eq!(err.kind, StreamsErrorKind::Validation);
 }
 
@@ -447,30 +280,17 @@ fn retention_rules_and_trimming() {
         "Minimum allowed retention period is 24 hours. Requested retention period (23 hours) is too short."
     );
     k.increase_retention(MS(1), "s", 48).expect("longer");
-    let err = k
-        .increase_retention(MS(2), "s", 24)
-        .expect_err("shorter via increase");
+    let err = k.increase_retention(MS(2), "s", 24).expect_err("shorter via increase");
     assert_eq!(
         err.message,
         "Requested retention period (24 hours) for stream s can not be shorter than existing retention period (48 hours). \
          Use DecreaseRetentionPeriod API."
     );
     put(&mut k, MS(1_000), "s", "a", b"old").expect("put");
-    k.decrease_retention(SimTime::from_secs(25 * 3_600), "s", 24)
-        .expect("shorter");
-    let it = k
-        .get_shard_iterator(
-            SimTime::from_secs(25 * 3_600),
-            "s",
-            "0",
-            IteratorStart::TrimHorizon,
-        )
-        .expect("it");
+    k.decrease_retention(SimTime::from_secs(25 * 3_600), "s", 24).expect("shorter");
+    let it = k.get_shard_iterator(SimTime::from_secs(25 * 3_600), "s", "0", IteratorStart::TrimHorizon).expect("it");
     assert!(
-        k.get_records(SimTime::from_secs(25 * 3_600), &it, None)
-            .expect("read")
-            .records
-            .is_empty(),
+        k.get_records(SimTime::from_secs(25 * 3_600), &it, None).expect("read").records.is_empty(),
         "older than 24 h"
     );
 }
@@ -478,19 +298,13 @@ fn retention_rules_and_trimming() {
 #[test]
 fn shared_reads_are_limited_per_shard() {
     let mut k = active(1);
-    let it = k
-        .get_shard_iterator(MS(1_000), "s", "0", IteratorStart::Latest)
-        .expect("it");
+    let it = k.get_shard_iterator(MS(1_000), "s", "0", IteratorStart::Latest).expect("it");
     for _ in 0..5 {
-        k.get_records(MS(1_000), &it, None)
-            .expect("five calls a second");
+        k.get_records(MS(1_000), &it, None).expect("five calls a second");
     }
     let err = k.get_records(MS(1_000), &it, None).expect_err("sixth");
     assert_eq!(err.kind, StreamsErrorKind::ProvisionedThroughputExceeded);
-    assert_eq!(
-        err.message,
-        "Rate exceeded for Shard - 000000000000/s/shardId-000000000000"
-    );
+    assert_eq!(err.message, "Rate exceeded for Shard - 000000000000/s/shardId-000000000000");
 }
 
 #[test]
@@ -503,69 +317,39 @@ fn put_records_fails_entries_not_the_batch() {
             explicit_hash_key: None,
         })
         .collect();
-    assert!(
-        k.put_records(MS(1_000), "s", entries.clone()).is_err(),
-        "more than 500 entries"
-    );
-    let out = k
-        .put_records(MS(1_000), "s", entries[..500].to_vec())
-        .expect("ok");
+    assert!(k.put_records(MS(1_000), "s", entries.clone()).is_err(), "more than 500 entries");
+    let out = k.put_records(MS(1_000), "s", entries[..500].to_vec()).expect("ok");
     assert_eq!(out.failed_record_count, 0);
-    let out = k
-        .put_records(MS(1_100), "s", entries[..500].to_vec())
-        .expect("ok");
+    let out = k.put_records(MS(1_100), "s", entries[..500].to_vec()).expect("ok");
     assert_eq!(out.failed_record_count, 0);
-    let out = k
-        .put_records(MS(1_200), "s", entries[..10].to_vec())
-        .expect("ok");
-    assert_eq!(
-        out.failed_record_count, 10,
-        "the shard took 1,000 records in this second"
-    );
+    let out = k.put_records(MS(1_200), "s", entries[..10].to_vec()).expect("ok");
+    assert_eq!(out.failed_record_count, 10, "the shard took 1,000 records in this second");
     assert_eq!(out.records.len(), 10);
     assert!(matches!(
         &out.records[0],
-        PutRecordsResultEntry::Failed {
-            error_code: "ProvisionedThroughputExceededException",
-            ..
-        }
+        PutRecordsResultEntry::Failed { error_code: "ProvisionedThroughputExceededException", .. }
     ));
 }
 
 #[test]
 fn enhanced_fan_out_pushes_at_2_mib_per_second_per_consumer() {
     let mut k = active(1);
-    let arn = k
-        .register_consumer(MS(0), "s", "app")
-        .expect("registered")
-        .arn
-        .clone();
+    let arn = k.register_consumer(MS(0), "s", "app").expect("registered").arn.clone();
     assert!(arn.starts_with("arn:aws:kinesis:us-east-1:000000000000:stream/s/consumer/app:"));
-    let err = k
-        .subscribe_to_shard(MS(100), &arn, "0", IteratorStart::TrimHorizon)
-        .expect_err("CREATING");
+    let err = k.subscribe_to_shard(MS(100), &arn, "0", IteratorStart::TrimHorizon).expect_err("CREATING");
     assert_eq!(err.kind, StreamsErrorKind::ResourceInUse);
     settle(&mut k, MS(500));
     // Ten seconds of 1 MiB/s writes: 10 MiB waiting.
     for s in 0..10u64 {
         let input = PutRecordInput {
             partition_key: "k".into(),
-            data: Payload::Synthetic {
-                len_bytes: 1_048_575,
-            },
+            data: Payload::Synthetic { len_bytes: 1_048_575 },
             explicit_hash_key: None,
         };
-        k.put_record(SimTime::from_secs(1 + s), "s", input, None)
-            .expect("1 MiB per second fits");
+        k.put_record(SimTime::from_secs(1 + s), "s", input, None).expect("1 MiB per second fits");
     }
-    let handle = k
-        .subscribe_to_shard(
-            SimTime::from_secs(11),
-            &arn,
-            "0",
-            IteratorStart::TrimHorizon,
-        )
-        .expect("subscribed");
+    let handle =
+        k.subscribe_to_shard(SimTime::from_secs(11), &arn, "0", IteratorStart::TrimHorizon).expect("subscribed");
     let mut delivered = 0u64;
     let mut t = SimTime::from_secs(11);
     while t < SimTime::from_secs(14) {
@@ -574,21 +358,14 @@ fn enhanced_fan_out_pushes_at_2_mib_per_second_per_consumer() {
     }
     let (events, ended) = k.drain_subscription(&handle);
     for e in &events {
-        delivered += e
-            .records
-            .iter()
-            .map(crate::shard::Record::size_bytes)
-            .sum::<u64>();
+        delivered += e.records.iter().map(crate::shard::Record::size_bytes).sum::<u64>();
     }
     assert_eq!(ended, None);
     // From t = 11 s to t = 13.8 s the pipe carries 2 MiB/s: two records at the start of each second.
     assert_eq!(delivered, 6 * 1_048_576);
-    let again = k
-        .subscribe_to_shard(SimTime::from_secs(12), &arn, "0", IteratorStart::Latest)
-        .expect_err("within 5 s");
+    let again = k.subscribe_to_shard(SimTime::from_secs(12), &arn, "0", IteratorStart::Latest).expect_err("within 5 s");
     assert_eq!(again.kind, StreamsErrorKind::ResourceInUse);
-    k.subscribe_to_shard(SimTime::from_secs(17), &arn, "0", IteratorStart::Latest)
-        .expect("takes over after 5 s");
+    k.subscribe_to_shard(SimTime::from_secs(17), &arn, "0", IteratorStart::Latest).expect("takes over after 5 s");
     let (_, ended) = k.drain_subscription(&handle);
     assert_eq!(ended, Some(SubscriptionEnd::Replaced));
 }
@@ -616,24 +393,16 @@ fn usage_accrues_in_billing_units() {
                 data: Payload::Synthetic { len_bytes: 44_999 },
                 explicit_hash_key: None,
             };
-            k.put_record(SimTime::from_secs(s), "s", input, None)
-                .expect("fits");
+            k.put_record(SimTime::from_secs(s), "s", input, None).expect("fits");
         }
         k.close_second(SimTime::from_secs(s));
     }
     let usage = k.stream("s").expect("exists").usage;
     assert_eq!(usage.shard_seconds, 2 * 3_600, "two shards for an hour");
     assert_eq!(usage.put_payload_units, 20);
-    assert_eq!(
-        usage.extended_retention_shard_seconds, 0,
-        "24 hours is the included retention"
-    );
+    assert_eq!(usage.extended_retention_shard_seconds, 0, "24 hours is the included retention");
     let lines = crate::cost::estimate(&usage);
-    assert_eq!(
-        (lines[0].item, lines[0].cost_micro_usd),
-        ("Shard hours", 30_000),
-        "2 shard-hours at $0.015"
-    );
+    assert_eq!((lines[0].item, lines[0].cost_micro_usd), ("Shard hours", 30_000), "2 shard-hours at $0.015");
 }
 
 #[test]
@@ -657,13 +426,8 @@ fn on_demand_splits_a_shard_that_stays_hot() {
                 data: Payload::Synthetic { len_bytes: 99_999 },
                 explicit_hash_key: None,
             };
-            k.put_record(
-                SimTime::from_secs(s) + SimDuration::from_millis(i * 100),
-                "od",
-                input,
-                None,
-            )
-            .expect("under 1 MiB/s");
+            k.put_record(SimTime::from_secs(s) + SimDuration::from_millis(i * 100), "od", input, None)
+                .expect("under 1 MiB/s");
         }
         k.close_second(SimTime::from_secs(s) + SimDuration::from_millis(999));
     }
@@ -687,26 +451,11 @@ fn stream_metrics_count_api_calls() {
             explicit_hash_key: None,
         })
         .collect();
-    k.put_records(MS(1_100), "s", entries[..500].to_vec())
-        .expect("ok");
-    let out = k
-        .put_records(MS(1_200), "s", entries[500..1_000].to_vec())
-        .expect("ok");
-    assert_eq!(
-        out.failed_record_count, 1,
-        "the first PutRecord used one of the second's 1,000 records"
-    );
+    k.put_records(MS(1_100), "s", entries[..500].to_vec()).expect("ok");
+    let out = k.put_records(MS(1_200), "s", entries[500..1_000].to_vec()).expect("ok");
+    assert_eq!(out.failed_record_count, 1, "the first PutRecord used one of the second's 1,000 records");
     let second = k.stream("s").expect("exists").metrics.second(1);
     assert_eq!((second.put_record_success, second.put_record_bytes), (1, 6));
-    assert_eq!(
-        (second.put_records_success, second.put_records_total_records),
-        (2, 1_000)
-    );
-    assert_eq!(
-        (
-            second.put_records_successful_records,
-            second.put_records_throttled_records
-        ),
-        (999, 1)
-    );
+    assert_eq!((second.put_records_success, second.put_records_total_records), (2, 1_000));
+    assert_eq!((second.put_records_successful_records, second.put_records_throttled_records), (999, 1));
 }

@@ -1,0 +1,671 @@
+//! Simulated consumer applications: an SDK GetRecords loop, an enhanced fan-out subscriber, and a
+//! KCL-style application with workers, leases and checkpoints (facts sheet 1.19).
+//!
+//! Every read goes through the service's own operations (GetShardIterator, GetRecords, SubscribeToShard),
+//! so the shared 5 calls/s and 2 MiB/s per shard, and enhanced fan-out's dedicated 2 MiB/s, apply as on AWS.
+//! Parents are read to their end before their children. The simulation calls [`ConsumerApp::sync`] and
+//! [`ConsumerApp::on_due`] and schedules the times they return.
+
+use crate::consumer::SubscriptionEnd;
+use crate::error::StreamsErrorKind;
+use crate::kinesis::{IteratorStart, Kinesis, SubscriptionHandle};
+use crate::metrics::HISTORY_SECS;
+use crate::rng::Rng;
+use crate::sequence::SequenceNumber;
+use crate::shard::{Payload, Record, ShardId};
+use crate::time::{SimDuration, SimTime};
+use alloc::collections::{BTreeMap, BTreeSet, VecDeque};
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+/// Where a reader without a checkpoint starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StartAt {
+    /// The oldest record kept (`TRIM_HORIZON`).
+    TrimHorizon,
+    /// Only records written from now on (`LATEST`).
+    Latest,
+}
+
+/// The KCL settings Shardlab models (defaults from the KCL, facts sheet 1.19).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KclConfig {
+    /// Workers at the start.
+    pub workers: u32,
+    /// Checkpoint after this many records of a shard...
+    pub checkpoint_every_records: u32,
+    /// ...or this long after the last checkpoint, whichever comes first.
+    pub checkpoint_interval_ms: u32,
+    /// `failoverTimeMillis`: a lease not renewed for this long is taken by another worker; the lease
+    /// balancer runs this often and steals at most one lease per run.
+    pub failover_ms: u32,
+}
+
+impl Default for KclConfig {
+    fn default() -> Self {
+        Self { workers: 1, checkpoint_every_records: 1_000, checkpoint_interval_ms: 60_000, failover_ms: 10_000 }
+    }
+}
+
+/// The KCL 2.x idle time between GetRecords calls on a shard (facts sheet 1.19).
+const KCL_IDLE_MS: u64 = 1_500;
+
+/// How an application reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReadStyle {
+    /// An SDK loop: GetRecords on every shard every `interval_ms`, at most `limit` records a call.
+    Polling {
+        /// Time between calls on a shard (KCL 2.x idles 1,500 ms; 1,000 ms is the documented advice).
+        interval_ms: u32,
+        /// `Limit` of each call (1 to 10,000).
+        limit: u32,
+    },
+    /// Enhanced fan-out: a registered consumer subscribed to every shard.
+    EnhancedFanOut,
+    /// A KCL application polling with GetRecords, with workers and a lease table.
+    Kcl(KclConfig),
+}
+
+/// A consumer application.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConsumerAppConfig {
+    /// Its name (also the enhanced fan-out consumer's name).
+    pub name: String,
+    /// How it reads.
+    pub style: ReadStyle,
+    /// Where it starts without a checkpoint.
+    pub start: StartAt,
+    /// Processing time per user record, in microseconds: a slow application falls behind.
+    pub processing_us_per_record: u32,
+}
+
+impl ConsumerAppConfig {
+    /// A polling SDK loop reading every second from the oldest record.
+    pub fn polling(name: &str) -> Self {
+        Self {
+            name: name.into(),
+            style: ReadStyle::Polling { interval_ms: 1_000, limit: 10_000 },
+            start: StartAt::TrimHorizon,
+            processing_us_per_record: 0,
+        }
+    }
+
+    /// Every problem with this configuration.
+    pub(crate) fn problems(&self, out: &mut Vec<String>) {
+        let name = &self.name;
+        let name_ok =
+            (1..=128).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b));
+        if !name_ok {
+            out.push(format!("Consumer '{name}' needs a name of 1 to 128 letters, digits, '_', '.' or '-'."));
+        }
+        match self.style {
+            ReadStyle::Polling { interval_ms, limit } => {
+                if !(1..=10_000).contains(&limit) {
+                    out.push(format!("Consumer '{name}' reads {limit} records a call; GetRecords allows 1 to 10000."));
+                }
+                if interval_ms == 0 {
+                    out.push(format!("Consumer '{name}' needs an interval of at least 1 ms between calls."));
+                }
+            }
+            ReadStyle::Kcl(kcl) => {
+                if !(1..=64).contains(&kcl.workers) {
+                    out.push(format!("Consumer '{name}' has {} workers; the simulator allows 1 to 64.", kcl.workers));
+                }
+                if kcl.failover_ms == 0 || kcl.checkpoint_every_records == 0 {
+                    out.push(format!("Consumer '{name}' needs a failover time and a checkpoint count above 0."));
+                }
+            }
+            ReadStyle::EnhancedFanOut => {}
+        }
+    }
+}
+
+/// What an application has done so far.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct ConsumerTotals {
+    /// Kinesis records received.
+    pub records: u64,
+    /// User records processed (KPL aggregates counted by their contents).
+    pub user_records: u64,
+    /// Bytes received.
+    pub bytes: u64,
+    /// GetRecords calls made (polling styles).
+    pub get_records_calls: u64,
+    /// Calls refused with `ProvisionedThroughputExceededException`.
+    pub throttled_calls: u64,
+    /// User records processed a second time (after a crash, a lease move, or a producer's duplicate is not
+    /// counted here: only records this application had already processed).
+    pub duplicates: u64,
+    /// Checkpoints written (KCL).
+    pub checkpoints: u64,
+}
+
+/// One application's counters for one second.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct ConsumerSecond {
+    /// The second.
+    pub second: u64,
+    /// Kinesis records received.
+    pub records: u64,
+    /// Bytes received.
+    pub bytes: u64,
+    /// The largest `MillisBehindLatest` seen.
+    pub iterator_age_ms_max: u64,
+    /// Calls refused by the read limits.
+    pub throttled_calls: u64,
+}
+
+/// A KCL lease: one per shard.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Lease {
+    /// The worker holding it.
+    pub owner: Option<u32>,
+    /// The last processed sequence counter (`checkpoint`), if any.
+    pub checkpoint: Option<u64>,
+    /// Whether the shard was read to its end (`SHARD_END`).
+    pub finished: bool,
+}
+
+/// A KCL worker.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Worker {
+    /// Its id.
+    pub id: u32,
+    /// When it crashed, if it did.
+    pub crashed_at: Option<SimTime>,
+}
+
+#[derive(Clone, Debug)]
+struct Reader {
+    /// Bumped whenever the reader is replaced, so stale timers are ignored.
+    generation: u64,
+    iterator: Option<String>,
+    subscription: Option<SubscriptionHandle>,
+    /// Where to resume (the next counter) when the iterator or subscription must be made again.
+    resume_after: Option<u64>,
+    processed_since_checkpoint: u64,
+    last_checkpoint_at: SimTime,
+}
+
+/// A running consumer application.
+#[derive(Clone, Debug)]
+pub struct ConsumerApp {
+    /// Its configuration.
+    pub config: ConsumerAppConfig,
+    /// Its results so far.
+    pub totals: ConsumerTotals,
+    /// KCL: the lease table, by shard.
+    pub leases: BTreeMap<ShardId, Lease>,
+    /// KCL: its workers (a polling or fan-out application has one).
+    pub workers: Vec<Worker>,
+    consumer_arn: Option<String>,
+    readers: BTreeMap<ShardId, Reader>,
+    finished: BTreeSet<ShardId>,
+    highest_processed: BTreeMap<ShardId, u64>,
+    /// When each shard's first record was processed.
+    pub first_processed_at: BTreeMap<ShardId, SimTime>,
+    /// When each shard was read to its end.
+    pub finished_at: BTreeMap<ShardId, SimTime>,
+    history: VecDeque<ConsumerSecond>,
+    /// Timing jitter, so readers of one shard do not fall into lockstep (real clients drift apart).
+    rng: Rng,
+    next_generation: u64,
+    last_steal_at: Option<SimTime>,
+}
+
+impl ConsumerApp {
+    pub(crate) fn new(config: ConsumerAppConfig, rng: Rng) -> Self {
+        let workers = match config.style {
+            ReadStyle::Kcl(kcl) => kcl.workers,
+            _ => 1,
+        };
+        Self {
+            config,
+            totals: ConsumerTotals::default(),
+            leases: BTreeMap::new(),
+            workers: (0..workers).map(|id| Worker { id, crashed_at: None }).collect(),
+            consumer_arn: None,
+            readers: BTreeMap::new(),
+            finished: BTreeSet::new(),
+            highest_processed: BTreeMap::new(),
+            first_processed_at: BTreeMap::new(),
+            finished_at: BTreeMap::new(),
+            history: VecDeque::new(),
+            rng,
+            next_generation: 1,
+            last_steal_at: None,
+        }
+    }
+
+    /// The counters of `second`.
+    pub fn second(&self, second: u64) -> ConsumerSecond {
+        self.history
+            .iter()
+            .rev()
+            .find(|b| b.second == second)
+            .copied()
+            .unwrap_or(ConsumerSecond { second, ..ConsumerSecond::default() })
+    }
+
+    /// The shards being read right now.
+    pub fn reading(&self) -> impl Iterator<Item = ShardId> + '_ {
+        self.readers.keys().copied()
+    }
+
+    /// How many leases each live worker holds (KCL), by worker id.
+    pub fn leases_per_worker(&self) -> BTreeMap<u32, u32> {
+        let mut counts: BTreeMap<u32, u32> =
+            self.workers.iter().filter(|w| w.crashed_at.is_none()).map(|w| (w.id, 0)).collect();
+        for lease in self.leases.values().filter(|l| !l.finished) {
+            if let Some(count) = lease.owner.and_then(|o| counts.get_mut(&o)) {
+                *count += 1;
+            }
+        }
+        counts
+    }
+
+    fn bucket(&mut self, now: SimTime) -> &mut ConsumerSecond {
+        let second = now.as_secs();
+        if self.history.back().is_none_or(|b| b.second != second) {
+            if self.history.len() == HISTORY_SECS {
+                self.history.pop_front();
+            }
+            self.history.push_back(ConsumerSecond { second, ..ConsumerSecond::default() });
+        }
+        self.history.back_mut().expect("bucket pushed above")
+    }
+
+    /// A worker joins (KCL); it takes leases at the next balancing run.
+    pub(crate) fn add_worker(&mut self) -> u32 {
+        let id = self.workers.iter().map(|w| w.id + 1).max().unwrap_or(0);
+        self.workers.push(Worker { id, crashed_at: None });
+        id
+    }
+
+    /// A worker crashes: its readers stop at once; its leases expire after the failover time.
+    pub(crate) fn crash_worker(&mut self, worker: u32, now: SimTime) -> bool {
+        let Some(w) = self.workers.iter_mut().find(|w| w.id == worker && w.crashed_at.is_none()) else {
+            return false;
+        };
+        w.crashed_at = Some(now);
+        let owned: Vec<ShardId> =
+            self.leases.iter().filter(|(_, l)| l.owner == Some(worker)).map(|(s, _)| *s).collect();
+        for shard in owned {
+            self.readers.remove(&shard);
+        }
+        true
+    }
+
+    fn is_kcl(&self) -> Option<KclConfig> {
+        match self.config.style {
+            ReadStyle::Kcl(kcl) => Some(kcl),
+            _ => None,
+        }
+    }
+
+    /// Brings readers in line with the stream: new shards whose parents are done get readers (and leases),
+    /// leases are balanced among live workers. Returns the readers to wake and when.
+    pub(crate) fn sync(
+        &mut self,
+        kinesis: &mut Kinesis,
+        now: SimTime,
+        stream_name: &str,
+    ) -> Vec<(ShardId, u64, SimTime)> {
+        if self.config.style == ReadStyle::EnhancedFanOut && self.consumer_arn.is_none() {
+            let name = self.config.name.clone();
+            if let Ok(consumer) = kinesis.register_consumer(now, stream_name, &name) {
+                self.consumer_arn = Some(consumer.arn.clone());
+            }
+            return Vec::new();
+        }
+        let Some(stream) = kinesis.stream(stream_name) else { return Vec::new() };
+        // Shards ready to read: not finished, and every parent finished or gone.
+        let present: BTreeSet<ShardId> = stream.shards().iter().map(|s| s.id).collect();
+        let ready: Vec<ShardId> = stream
+            .shards()
+            .iter()
+            .filter(|s| !self.finished.contains(&s.id))
+            .filter(|s| {
+                s.parent_shard_id
+                    .into_iter()
+                    .chain(s.adjacent_parent_shard_id)
+                    .all(|p| self.finished.contains(&p) || !present.contains(&p))
+            })
+            .map(|s| s.id)
+            .collect();
+        let mut wake = Vec::new();
+        match self.is_kcl() {
+            None => {
+                for shard in ready {
+                    if !self.readers.contains_key(&shard) {
+                        wake.push(self.start_reader(shard, None, now));
+                    }
+                }
+            }
+            Some(kcl) => {
+                for shard in &ready {
+                    self.leases.entry(*shard).or_insert(Lease { owner: None, checkpoint: None, finished: false });
+                }
+                self.balance(kcl, now, &ready);
+                let live: BTreeSet<u32> =
+                    self.workers.iter().filter(|w| w.crashed_at.is_none()).map(|w| w.id).collect();
+                let owned: Vec<(ShardId, Option<u64>)> = ready
+                    .iter()
+                    .filter_map(|s| {
+                        let lease = self.leases.get(s)?;
+                        let held = lease.owner.is_some_and(|o| live.contains(&o)) && !lease.finished;
+                        held.then_some((*s, lease.checkpoint))
+                    })
+                    .collect();
+                for (shard, checkpoint) in owned {
+                    if !self.readers.contains_key(&shard) {
+                        wake.push(self.start_reader(shard, checkpoint, now));
+                    }
+                }
+            }
+        }
+        wake
+    }
+
+    /// KCL lease balancing: expired leases of crashed workers are freed; free leases go to the least loaded
+    /// live worker; and once per failover time one lease moves from the most to the least loaded worker.
+    fn balance(&mut self, kcl: KclConfig, now: SimTime, ready: &[ShardId]) {
+        let failover = SimDuration::from_millis(u64::from(kcl.failover_ms));
+        let crashed: BTreeMap<u32, SimTime> =
+            self.workers.iter().filter_map(|w| w.crashed_at.map(|t| (w.id, t))).collect();
+        for lease in self.leases.values_mut() {
+            if let Some(owner) = lease.owner
+                && crashed.get(&owner).is_some_and(|t| now.saturating_since(*t) >= failover)
+            {
+                lease.owner = None;
+            }
+        }
+        let live: Vec<u32> = self.workers.iter().filter(|w| w.crashed_at.is_none()).map(|w| w.id).collect();
+        if live.is_empty() {
+            return;
+        }
+        for shard in ready {
+            if self.leases.get(shard).is_some_and(|l| l.owner.is_none() && !l.finished) {
+                let least = self.least_loaded(&live);
+                if let Some(lease) = self.leases.get_mut(shard) {
+                    lease.owner = Some(least);
+                }
+            }
+        }
+        let steal_due = self.last_steal_at.is_none_or(|t| now.saturating_since(t) >= failover);
+        if steal_due {
+            let loads = self.leases_per_worker();
+            let (most, most_load) =
+                loads.iter().max_by_key(|(id, n)| (**n, u32::MAX - **id)).map(|(i, n)| (*i, *n)).unwrap_or((0, 0));
+            let (least, least_load) =
+                loads.iter().min_by_key(|(id, n)| (**n, **id)).map(|(i, n)| (*i, *n)).unwrap_or((0, 0));
+            if most_load > least_load + 1 {
+                let stolen =
+                    self.leases.iter().rev().find(|(_, l)| l.owner == Some(most) && !l.finished).map(|(s, _)| *s);
+                if let Some(shard) = stolen {
+                    self.leases.get_mut(&shard).expect("found above").owner = Some(least);
+                    // The old owner loses the lease; the new one starts from the checkpoint.
+                    self.readers.remove(&shard);
+                    self.last_steal_at = Some(now);
+                }
+            }
+        }
+    }
+
+    fn least_loaded(&self, live: &[u32]) -> u32 {
+        let loads = self.leases_per_worker();
+        live.iter().copied().min_by_key(|id| (loads.get(id).copied().unwrap_or(0), *id)).unwrap_or(0)
+    }
+
+    /// The highest sequence counter of `shard` this application has processed.
+    pub fn highest_processed(&self, shard: ShardId) -> Option<u64> {
+        self.highest_processed.get(&shard).copied()
+    }
+
+    /// A random delay below the polling interval: a reader's first call, and its wait after a throttle.
+    fn jitter(&mut self) -> SimDuration {
+        let interval_ms = match self.config.style {
+            ReadStyle::Polling { interval_ms, .. } => u64::from(interval_ms),
+            ReadStyle::Kcl(_) => KCL_IDLE_MS,
+            ReadStyle::EnhancedFanOut => 0,
+        };
+        SimDuration::from_millis(self.rng.below(interval_ms))
+    }
+
+    fn start_reader(&mut self, shard: ShardId, checkpoint: Option<u64>, now: SimTime) -> (ShardId, u64, SimTime) {
+        let first_turn = now + self.jitter();
+        let generation = self.next_generation;
+        self.next_generation += 1;
+        self.readers.insert(
+            shard,
+            Reader {
+                generation,
+                iterator: None,
+                subscription: None,
+                resume_after: checkpoint,
+                processed_since_checkpoint: 0,
+                last_checkpoint_at: now,
+            },
+        );
+        (shard, generation, first_turn)
+    }
+
+    /// A reader's turn: read (or drain pushed events), process, checkpoint. Returns when it wants its next
+    /// turn, or `None` if it stopped (its shard is finished, or the reader was replaced).
+    pub(crate) fn on_due(
+        &mut self,
+        kinesis: &mut Kinesis,
+        now: SimTime,
+        stream_name: &str,
+        shard: ShardId,
+        generation: u64,
+    ) -> Option<SimTime> {
+        if self.readers.get(&shard).is_none_or(|r| r.generation != generation) {
+            return None;
+        }
+        match self.config.style {
+            ReadStyle::Polling { interval_ms, limit } => {
+                self.poll(kinesis, now, stream_name, shard, interval_ms, limit)
+            }
+            ReadStyle::Kcl(_) => self.poll(kinesis, now, stream_name, shard, KCL_IDLE_MS as u32, 10_000),
+            ReadStyle::EnhancedFanOut => self.drain(kinesis, now, stream_name, shard),
+        }
+    }
+
+    fn start_of(
+        &self,
+        kinesis: &Kinesis,
+        stream_name: &str,
+        shard: ShardId,
+        resume_after: Option<u64>,
+    ) -> IteratorStart {
+        match resume_after {
+            Some(counter) => {
+                let created =
+                    kinesis.stream(stream_name).and_then(|s| s.shard(shard)).map_or(0, |s| s.created_unix_secs);
+                let seq = SequenceNumber {
+                    shard_created_unix_secs: created,
+                    counter,
+                    arrival_unix_secs: created,
+                    shard_index: shard.0,
+                };
+                IteratorStart::AfterSequenceNumber(seq.to_decimal())
+            }
+            None => match self.config.start {
+                StartAt::TrimHorizon => IteratorStart::TrimHorizon,
+                StartAt::Latest => IteratorStart::Latest,
+            },
+        }
+    }
+
+    fn poll(
+        &mut self,
+        kinesis: &mut Kinesis,
+        now: SimTime,
+        stream_name: &str,
+        shard: ShardId,
+        interval_ms: u32,
+        limit: u32,
+    ) -> Option<SimTime> {
+        let interval = SimDuration::from_millis(u64::from(interval_ms));
+        let reader = self.readers.get(&shard)?;
+        let iterator = match reader.iterator.clone() {
+            Some(it) => it,
+            None => {
+                let start = self.start_of(kinesis, stream_name, shard, reader.resume_after);
+                match kinesis.get_shard_iterator(now, stream_name, &shard.to_string(), start) {
+                    Ok(it) => it,
+                    Err(_) => return Some(now + interval),
+                }
+            }
+        };
+        self.totals.get_records_calls += 1;
+        let out = match kinesis.get_records(now, &iterator, Some(limit)) {
+            Ok(out) => out,
+            Err(e) => {
+                if e.kind == StreamsErrorKind::ProvisionedThroughputExceeded {
+                    self.totals.throttled_calls += 1;
+                    self.bucket(now).throttled_calls += 1;
+                    // The unread data keeps ageing while the reader waits.
+                    let age = self.unread_age_ms(kinesis, now, stream_name, shard);
+                    let bucket = self.bucket(now);
+                    bucket.iterator_age_ms_max = bucket.iterator_age_ms_max.max(age);
+                    return Some(now + interval + self.jitter());
+                } else if let Some(r) = self.readers.get_mut(&shard) {
+                    r.iterator = None;
+                }
+                return Some(now + interval);
+            }
+        };
+        let busy = self.process(now, shard, &out.records, out.millis_behind_latest);
+        let reader = self.readers.get_mut(&shard)?;
+        reader.iterator = out.next_shard_iterator.clone();
+        if let Some(last) = out.records.last() {
+            reader.resume_after = Some(last.sequence_number.counter);
+        }
+        if out.next_shard_iterator.is_none() {
+            self.finish(shard, now);
+            return None;
+        }
+        self.maybe_checkpoint(now, shard, false);
+        Some(now + interval.max(busy))
+    }
+
+    fn drain(&mut self, kinesis: &mut Kinesis, now: SimTime, stream_name: &str, shard: ShardId) -> Option<SimTime> {
+        let retry = now + SimDuration::SECOND;
+        let arn = self.consumer_arn.clone()?;
+        let reader = self.readers.get(&shard)?;
+        let Some(handle) = reader.subscription.clone() else {
+            let start = self.start_of(kinesis, stream_name, shard, reader.resume_after);
+            return match kinesis.subscribe_to_shard(now, &arn, &shard.to_string(), start) {
+                Ok(handle) => {
+                    self.readers.get_mut(&shard)?.subscription = Some(handle);
+                    Some(now + crate::kinesis::PUSH_INTERVAL)
+                }
+                Err(_) => Some(retry),
+            };
+        };
+        let (events, ended) = kinesis.drain_subscription(&handle);
+        let mut busy = SimDuration::ZERO;
+        let mut shard_ended = false;
+        for event in &events {
+            busy = SimDuration(busy.0 + self.process(now, shard, &event.records, event.millis_behind_latest).0);
+            if let Some(r) = self.readers.get_mut(&shard) {
+                r.resume_after = Some(event.continuation_sequence_number.counter);
+            }
+        }
+        match ended {
+            Some(SubscriptionEnd::ShardEnded) => shard_ended = true,
+            Some(_) => self.readers.get_mut(&shard)?.subscription = None,
+            None => {}
+        }
+        if shard_ended {
+            self.finish(shard, now);
+            return None;
+        }
+        Some(now + crate::kinesis::PUSH_INTERVAL.max(busy))
+    }
+
+    /// Processes a batch: counts, de-aggregates, spots records processed before. Returns the processing time.
+    fn process(&mut self, now: SimTime, shard: ShardId, records: &[Record], millis_behind_latest: u64) -> SimDuration {
+        let mut user_records = 0u64;
+        let mut bytes = 0u64;
+        let highest = self.highest_processed.get(&shard).copied();
+        let mut duplicates = 0u64;
+        for record in records {
+            let inside = match &record.data {
+                Payload::Aggregated { user_records, .. } => user_records.len() as u64,
+                Payload::Bytes(b) => crate::kpl::deaggregate(b).map_or(1, |u| u.len() as u64),
+                Payload::Synthetic { .. } => 1,
+            };
+            user_records += inside;
+            bytes += record.size_bytes();
+            if highest.is_some_and(|h| record.sequence_number.counter <= h) {
+                duplicates += inside;
+            }
+        }
+        if !records.is_empty() {
+            self.first_processed_at.entry(shard).or_insert(now);
+        }
+        if let Some(last) = records.last() {
+            let top = highest.map_or(last.sequence_number.counter, |h| h.max(last.sequence_number.counter));
+            self.highest_processed.insert(shard, top);
+        }
+        self.totals.records += records.len() as u64;
+        self.totals.user_records += user_records;
+        self.totals.bytes += bytes;
+        self.totals.duplicates += duplicates;
+        if let Some(r) = self.readers.get_mut(&shard) {
+            r.processed_since_checkpoint += user_records;
+        }
+        let bucket = self.bucket(now);
+        bucket.records += records.len() as u64;
+        bucket.bytes += bytes;
+        bucket.iterator_age_ms_max = bucket.iterator_age_ms_max.max(millis_behind_latest);
+        SimDuration(user_records.saturating_mul(u64::from(self.config.processing_us_per_record)))
+    }
+
+    /// How long the oldest record this application has not read yet has been waiting.
+    fn unread_age_ms(&self, kinesis: &Kinesis, now: SimTime, stream_name: &str, shard: ShardId) -> u64 {
+        let after = self.readers.get(&shard).and_then(|r| r.resume_after);
+        let oldest_unread = kinesis
+            .stream(stream_name)
+            .and_then(|s| s.shard(shard))
+            .and_then(|s| s.records().find(|r| after.is_none_or(|a| r.sequence_number.counter > a)).map(|r| r.arrival));
+        oldest_unread.map_or(0, |arrival| now.saturating_since(arrival).as_millis())
+    }
+
+    fn maybe_checkpoint(&mut self, now: SimTime, shard: ShardId, force: bool) {
+        let Some(kcl) = self.is_kcl() else { return };
+        let Some(reader) = self.readers.get_mut(&shard) else { return };
+        let due = force
+            || reader.processed_since_checkpoint >= u64::from(kcl.checkpoint_every_records)
+            || now.saturating_since(reader.last_checkpoint_at)
+                >= SimDuration::from_millis(u64::from(kcl.checkpoint_interval_ms));
+        if due && let Some(counter) = reader.resume_after {
+            reader.processed_since_checkpoint = 0;
+            reader.last_checkpoint_at = now;
+            if let Some(lease) = self.leases.get_mut(&shard) {
+                lease.checkpoint = Some(counter);
+            }
+            self.totals.checkpoints += 1;
+        }
+    }
+
+    /// The shard is read to its end: its children may start (`SHARD_END` checkpoint for the KCL).
+    fn finish(&mut self, shard: ShardId, now: SimTime) {
+        self.finished_at.insert(shard, now);
+        self.readers.remove(&shard);
+        self.finished.insert(shard);
+        if let Some(lease) = self.leases.get_mut(&shard) {
+            lease.finished = true;
+            self.totals.checkpoints += 1;
+        }
+    }
+
+    /// Whether the shard has been read to its end.
+    pub fn has_finished(&self, shard: ShardId) -> bool {
+        self.finished.contains(&shard)
+    }
+}
