@@ -54,6 +54,12 @@
 //! - A PUT payload unit is 25,000 bytes (the pricing page's "1 MB = 40 units" implies decimal kilobytes);
 //!   prices in [`cost`] are the widely quoted us-east-1 list prices, unconfirmed.
 //! - Shards keep at most [`SimConfig::log_records_max_per_shard`] records; older ones are dropped early.
+//! - On-demand capacity follows traffic by splitting shards that stay above half their write limit, which
+//!   keeps capacity at about twice the sustained rate ("2× the previous peak"); the 30-day peak memory is not
+//!   modelled.
+//! - Simulated KCL applications poll every 1.5 s, balance leases once per failover time (10 s by default,
+//!   stealing one lease at a time) and hand a moved lease over without a graceful shutdown, so the new
+//!   owner repeats the work since the last checkpoint.
 
 #![no_std]
 #![forbid(unsafe_code)]
