@@ -374,9 +374,9 @@ fn a_spike_throttles_only_while_it_lasts() {
 
 mod consumers {
     use super::*;
+    use crate::consumer_app::{ConsumerAppConfig, KclConfig, ReadStyle, StartAt};
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
-    use crate::consumer_app::{ConsumerAppConfig, KclConfig, ReadStyle, StartAt};
 
     fn app(name: &str, style: ReadStyle) -> ConsumerAppConfig {
         ConsumerAppConfig { name: name.into(), style, start: StartAt::TrimHorizon, processing_us_per_record: 0 }
