@@ -9,12 +9,12 @@
 use crate::consumer::SubscriptionEnd;
 use crate::error::StreamsErrorKind;
 use crate::kinesis::{IteratorStart, Kinesis, SubscriptionHandle};
-use crate::metrics::HISTORY_SECS;
+use crate::metrics::{History, PerSecond};
 use crate::rng::Rng;
 use crate::sequence::SequenceNumber;
 use crate::shard::{Payload, Record, ShardId};
 use crate::time::{SimDuration, SimTime};
-use alloc::collections::{BTreeMap, BTreeSet, VecDeque};
+use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -156,6 +156,15 @@ pub struct ConsumerSecond {
     pub throttled_calls: u64,
 }
 
+impl PerSecond for ConsumerSecond {
+    fn empty(second: u64) -> Self {
+        Self { second, ..Self::default() }
+    }
+    fn second(&self) -> u64 {
+        self.second
+    }
+}
+
 /// A KCL lease: one per shard.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Lease {
@@ -207,7 +216,7 @@ pub struct ConsumerApp {
     pub first_processed_at: BTreeMap<ShardId, SimTime>,
     /// When each shard was read to its end.
     pub finished_at: BTreeMap<ShardId, SimTime>,
-    history: VecDeque<ConsumerSecond>,
+    history: History<ConsumerSecond>,
     /// Timing jitter, so readers of one shard do not fall into lockstep (real clients drift apart).
     rng: Rng,
     next_generation: u64,
@@ -231,7 +240,7 @@ impl ConsumerApp {
             highest_processed: BTreeMap::new(),
             first_processed_at: BTreeMap::new(),
             finished_at: BTreeMap::new(),
-            history: VecDeque::new(),
+            history: History::default(),
             rng,
             next_generation: 1,
             last_steal_at: None,
@@ -240,12 +249,7 @@ impl ConsumerApp {
 
     /// The counters of `second`.
     pub fn second(&self, second: u64) -> ConsumerSecond {
-        self.history
-            .iter()
-            .rev()
-            .find(|b| b.second == second)
-            .copied()
-            .unwrap_or(ConsumerSecond { second, ..ConsumerSecond::default() })
+        self.history.second(second)
     }
 
     /// The shards being read right now.
@@ -266,14 +270,7 @@ impl ConsumerApp {
     }
 
     fn bucket(&mut self, now: SimTime) -> &mut ConsumerSecond {
-        let second = now.as_secs();
-        if self.history.back().is_none_or(|b| b.second != second) {
-            if self.history.len() == HISTORY_SECS {
-                self.history.pop_front();
-            }
-            self.history.push_back(ConsumerSecond { second, ..ConsumerSecond::default() });
-        }
-        self.history.back_mut().expect("bucket pushed above")
+        self.history.at(now.as_secs())
     }
 
     /// A worker joins (KCL); it takes leases at the next balancing run.

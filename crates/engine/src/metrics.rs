@@ -9,6 +9,57 @@ use alloc::collections::VecDeque;
 /// How many one-second buckets each shard keeps (ten minutes).
 pub const HISTORY_SECS: usize = 600;
 
+/// Counters that cover one second of simulated time.
+pub trait PerSecond: Copy {
+    /// Zeroed counters for `second`.
+    fn empty(second: u64) -> Self;
+    /// The second they cover.
+    fn second(&self) -> u64;
+}
+
+/// The last [`HISTORY_SECS`] seconds of some per-second counters, oldest first; seconds with no activity
+/// have no bucket.
+#[derive(Clone, Debug)]
+pub struct History<B> {
+    buckets: VecDeque<B>,
+}
+
+impl<B> Default for History<B> {
+    fn default() -> Self {
+        Self { buckets: VecDeque::new() }
+    }
+}
+
+impl<B: PerSecond> History<B> {
+    /// The counters of `second`: zero if nothing happened then or it has left the history.
+    pub fn second(&self, second: u64) -> B {
+        // Buckets are in increasing order of second, so search from the newest.
+        self.buckets
+            .iter()
+            .rev()
+            .find(|b| b.second() <= second)
+            .filter(|b| b.second() == second)
+            .copied()
+            .unwrap_or(B::empty(second))
+    }
+
+    /// The buckets kept, oldest first.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &B> {
+        self.buckets.iter()
+    }
+
+    /// The bucket of `second` (the newest or a new one), dropping the oldest when full.
+    pub(crate) fn at(&mut self, second: u64) -> &mut B {
+        if self.buckets.back().is_none_or(|b| b.second() != second) {
+            if self.buckets.len() == HISTORY_SECS {
+                self.buckets.pop_front();
+            }
+            self.buckets.push_back(B::empty(second));
+        }
+        self.buckets.back_mut().expect("bucket pushed above")
+    }
+}
+
 /// One shard's counters for one second of simulated time.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct ShardSecond {
@@ -54,7 +105,7 @@ pub struct ShardTotals {
 /// A shard's metrics: recent one-second buckets plus lifetime totals.
 #[derive(Clone, Debug, Default)]
 pub struct ShardMetrics {
-    history: VecDeque<ShardSecond>,
+    history: History<ShardSecond>,
     /// Counters since creation.
     pub totals: ShardTotals,
 }
@@ -98,14 +149,7 @@ impl ShardMetrics {
 
     /// The counters of `second`: zero if nothing happened then or it has left the history.
     pub fn second(&self, second: u64) -> ShardSecond {
-        // Buckets are in increasing order of `second`, so search from the newest.
-        self.history
-            .iter()
-            .rev()
-            .find(|b| b.second <= second)
-            .filter(|b| b.second == second)
-            .copied()
-            .unwrap_or(ShardSecond { second, ..ShardSecond::default() })
+        self.history.second(second)
     }
 
     /// The buckets kept, oldest first; seconds with no activity have no bucket.
@@ -114,14 +158,7 @@ impl ShardMetrics {
     }
 
     fn bucket_mut(&mut self, second: u64) -> &mut ShardSecond {
-        if self.history.back().is_none_or(|b| b.second != second) {
-            if self.history.len() == HISTORY_SECS {
-                self.history.pop_front();
-            }
-            self.history.push_back(ShardSecond { second, ..ShardSecond::default() });
-        }
-        // Just ensured there is a back bucket for `second`.
-        self.history.back_mut().expect("bucket pushed above")
+        self.history.at(second)
     }
 }
 
@@ -191,36 +228,22 @@ pub struct StreamSecond {
 }
 
 /// A stream's API-level metrics: recent one-second buckets.
-#[derive(Clone, Debug, Default)]
-pub struct StreamMetrics {
-    history: VecDeque<StreamSecond>,
+pub type StreamMetrics = History<StreamSecond>;
+
+impl PerSecond for ShardSecond {
+    fn empty(second: u64) -> Self {
+        Self { second, ..Self::default() }
+    }
+    fn second(&self) -> u64 {
+        self.second
+    }
 }
 
-impl StreamMetrics {
-    /// The bucket of `second`, created if needed.
-    pub(crate) fn at(&mut self, second: u64) -> &mut StreamSecond {
-        if self.history.back().is_none_or(|b| b.second != second) {
-            if self.history.len() == HISTORY_SECS {
-                self.history.pop_front();
-            }
-            self.history.push_back(StreamSecond { second, ..StreamSecond::default() });
-        }
-        self.history.back_mut().expect("bucket pushed above")
+impl PerSecond for StreamSecond {
+    fn empty(second: u64) -> Self {
+        Self { second, ..Self::default() }
     }
-
-    /// The counters of `second`: zero if nothing happened then or it has left the history.
-    pub fn second(&self, second: u64) -> StreamSecond {
-        self.history
-            .iter()
-            .rev()
-            .find(|b| b.second <= second)
-            .filter(|b| b.second == second)
-            .copied()
-            .unwrap_or(StreamSecond { second, ..StreamSecond::default() })
-    }
-
-    /// The buckets kept, oldest first.
-    pub fn history(&self) -> impl DoubleEndedIterator<Item = &StreamSecond> {
-        self.history.iter()
+    fn second(&self) -> u64 {
+        self.second
     }
 }
