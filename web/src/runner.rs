@@ -208,11 +208,23 @@ pub fn explain(event: &Event) -> Option<LogLine> {
             is_warning: false,
         }),
         Event::WriteThrottled { shard_id, throttled_records, accepted_records, limit, .. } => {
+            let attempted = throttled_records + accepted_records;
             let limit = match limit {
                 WriteLimit::Records => "1,000 records/s",
                 WriteLimit::Bytes => "1 MiB/s",
+                WriteLimit::InjectedFault => {
+                    return Some(LogLine {
+                        at_ms,
+                        text: format!(
+                            "Shard {shard_id} rejected {} of {} puts with ProvisionedThroughputExceededException because \
+                             the scenario injects extra throttling, not because of its limits. Retries ride it out.",
+                            thousands(*throttled_records),
+                            thousands(attempted),
+                        ),
+                        is_warning: true,
+                    });
+                }
             };
-            let attempted = throttled_records + accepted_records;
             Some(LogLine {
                 at_ms,
                 text: format!(

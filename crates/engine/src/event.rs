@@ -55,6 +55,7 @@ impl fmt::Display for Event {
                 let limit = match limit {
                     WriteLimit::Records => "records",
                     WriteLimit::Bytes => "bytes",
+                    WriteLimit::InjectedFault => "fault",
                 };
                 write!(
                     f,

@@ -44,6 +44,11 @@ pub struct KinesisConfig {
     pub transition_delay_ms: u64,
     /// The account's shard quota.
     pub shard_limit: u32,
+    /// A fault to inject: this percent of PutRecord entries and GetRecords calls is refused with
+    /// `ProvisionedThroughputExceededException` whatever the load.
+    pub extra_throttle_percent: u8,
+    /// The seed of the injected faults' random draws.
+    pub fault_seed: u64,
 }
 
 impl Default for KinesisConfig {
@@ -54,6 +59,8 @@ impl Default for KinesisConfig {
             epoch_unix_ms: 1_767_225_600_000,
             transition_delay_ms: 500,
             shard_limit: crate::limits::ACCOUNT_SHARD_LIMIT,
+            extra_throttle_percent: 0,
+            fault_seed: 0,
         }
     }
 }
@@ -67,12 +74,14 @@ pub struct Kinesis {
     /// Recent calls per (operation, scope), for control-plane rate limits.
     calls: BTreeMap<(&'static str, String), VecDeque<SimTime>>,
     next_subscription_id: u64,
+    faults: crate::rng::Rng,
 }
 
 impl Kinesis {
     /// A service with no streams.
     pub fn new(config: KinesisConfig) -> Self {
-        Self { config, streams: BTreeMap::new(), calls: BTreeMap::new(), next_subscription_id: 1 }
+        let faults = crate::rng::Rng::derive(config.fault_seed, crate::rng::FAULTS_SALT);
+        Self { config, streams: BTreeMap::new(), calls: BTreeMap::new(), next_subscription_id: 1, faults }
     }
 
     /// The streams, by name.
@@ -177,6 +186,12 @@ impl Kinesis {
                 );
             }
         }
+    }
+
+    /// Whether the extra-throttling fault refuses the next request.
+    pub(crate) fn injected_throttle(&mut self) -> bool {
+        let percent = u64::from(self.config.extra_throttle_percent);
+        percent > 0 && self.faults.below(100) < percent
     }
 
     fn not_found(&self, name: &str) -> StreamsError {

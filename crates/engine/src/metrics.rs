@@ -71,8 +71,10 @@ pub struct ShardSecond {
     pub incoming_records: u64,
     /// `WriteProvisionedThroughputExceeded`: records rejected by the shard's write limits.
     pub write_provisioned_throughput_exceeded: u64,
-    /// Of those, the records rejected by the 1,000 records/s limit (the rest broke the 1 MiB/s limit).
+    /// Of those, the records rejected by the 1,000 records/s limit.
     pub throttled_by_record_limit: u64,
+    /// Of those, the records rejected by an injected fault (the rest broke the 1 MiB/s limit).
+    pub throttled_by_fault: u64,
     /// `OutgoingBytes`: bytes returned by GetRecords.
     pub outgoing_bytes: u64,
     /// `OutgoingRecords`: records returned by GetRecords.
@@ -124,8 +126,10 @@ impl ShardMetrics {
     pub(crate) fn record_throttled(&mut self, second: u64, limit: WriteLimit) {
         let bucket = self.bucket_mut(second);
         bucket.write_provisioned_throughput_exceeded += 1;
-        if limit == WriteLimit::Records {
-            bucket.throttled_by_record_limit += 1;
+        match limit {
+            WriteLimit::Records => bucket.throttled_by_record_limit += 1,
+            WriteLimit::InjectedFault => bucket.throttled_by_fault += 1,
+            WriteLimit::Bytes => {}
         }
         self.totals.write_provisioned_throughput_exceeded += 1;
     }

@@ -49,6 +49,8 @@ pub struct SimConfig {
     pub log_records_max_per_shard: u32,
     /// How long CREATING, UPDATING and DELETING last for API calls.
     pub transition_delay_ms: u64,
+    /// A fault: this percent of writes and reads is throttled whatever the load (0 to 100).
+    pub extra_throttle_percent: u8,
     /// The consumer applications reading the stream.
     pub consumers: Vec<ConsumerAppConfig>,
     /// Commands applied at set times (faults, rate changes), so a scenario replays identically.
@@ -79,6 +81,7 @@ impl Default for SimConfig {
             transition_delay_ms: kinesis.transition_delay_ms,
             consumers: Vec::new(),
             scheduled: Vec::new(),
+            extra_throttle_percent: 0,
         }
     }
 }
@@ -106,6 +109,9 @@ impl SimConfig {
         }
         for consumer in &self.consumers {
             consumer.problems(&mut problems);
+        }
+        if self.extra_throttle_percent > 100 {
+            problems.push(format!("Extra throttling is {} %; it must be 0 to 100 %.", self.extra_throttle_percent));
         }
         if problems.is_empty() { Ok(()) } else { Err(ConfigError { problems }) }
     }
@@ -211,6 +217,8 @@ impl Simulation {
             region: config.region.clone(),
             epoch_unix_ms: config.epoch_unix_ms,
             transition_delay_ms: config.transition_delay_ms,
+            extra_throttle_percent: config.extra_throttle_percent,
+            fault_seed: config.seed,
             ..KinesisConfig::default()
         });
         let stream = CreateStreamInput {
@@ -738,10 +746,17 @@ impl Simulation {
                     shard_id: shard.id,
                     throttled_records: bucket.write_provisioned_throughput_exceeded,
                     accepted_records: bucket.incoming_records,
-                    limit: if bucket.throttled_by_record_limit * 2 >= bucket.write_provisioned_throughput_exceeded {
-                        WriteLimit::Records
-                    } else {
-                        WriteLimit::Bytes
+                    limit: {
+                        let by_records = bucket.throttled_by_record_limit;
+                        let by_fault = bucket.throttled_by_fault;
+                        let by_bytes = bucket.write_provisioned_throughput_exceeded - by_records - by_fault;
+                        if by_fault > by_records.max(by_bytes) {
+                            WriteLimit::InjectedFault
+                        } else if by_records >= by_bytes {
+                            WriteLimit::Records
+                        } else {
+                            WriteLimit::Bytes
+                        }
                     },
                 })
             })

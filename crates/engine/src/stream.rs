@@ -253,12 +253,17 @@ impl Stream {
         partition_key: String,
         explicit_hash_key: Option<u128>,
         data: Payload,
+        injected_fault: bool,
     ) -> Result<(ShardId, SequenceNumber), (ShardId, WriteLimit)> {
         let hash_key = explicit_hash_key.unwrap_or_else(|| partition_key::hash_key(&partition_key));
         // Open shards tile the key space from the first ACTIVE moment on; callers check the status.
         let index = self.route(hash_key).expect("open shards tile the hash key space");
         let shard = &mut self.shards[index];
         let id = shard.id;
+        if injected_fault {
+            shard.metrics.record_throttled(now.as_secs(), WriteLimit::InjectedFault);
+            return Err((id, WriteLimit::InjectedFault));
+        }
         let bytes = data.len_bytes() + partition_key.len() as u64;
         let written = shard.try_append(now, now_unix_secs, partition_key, hash_key, data);
         if written.is_ok() {
@@ -468,8 +473,10 @@ mod tests {
         let mut s = active(1);
         s.split(ShardId(0), 1u128 << 127, SimTime::from_secs(1), 1);
         // "a" hashes below 2^127, "b" above (facts sheet 1.2).
-        let (a, _) = s.append(SimTime::from_secs(2), 2, "a".into(), None, Payload::Bytes(alloc::vec![])).expect("fits");
-        let (b, _) = s.append(SimTime::from_secs(2), 2, "b".into(), None, Payload::Bytes(alloc::vec![])).expect("fits");
+        let (a, _) =
+            s.append(SimTime::from_secs(2), 2, "a".into(), None, Payload::Bytes(alloc::vec![]), false).expect("fits");
+        let (b, _) =
+            s.append(SimTime::from_secs(2), 2, "b".into(), None, Payload::Bytes(alloc::vec![]), false).expect("fits");
         assert_eq!((a, b), (ShardId(1), ShardId(2)));
     }
 }

@@ -17,6 +17,8 @@ pub enum WriteLimit {
     Records,
     /// 1 MiB per second, data plus partition key.
     Bytes,
+    /// No limit: a throttle injected by the scenario's extra-throttling fault.
+    InjectedFault,
 }
 
 /// The writes a shard accepted during the last second.

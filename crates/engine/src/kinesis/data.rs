@@ -110,6 +110,7 @@ impl Kinesis {
         input: PutRecordInput,
         sequence_number_for_ordering: Option<&str>,
     ) -> Result<PutRecordOutput, StreamsError> {
+        let fault = self.injected_throttle();
         let now_unix_secs = self.unix_secs(now);
         let account = self.config.account_id.as_str();
         let stream = self.streams.get(name).filter(|s| s.accepts_io()).ok_or_else(|| self.not_found(name))?;
@@ -128,7 +129,7 @@ impl Kinesis {
         let encrypted = stream.encryption_key_id.is_some();
         let bytes = input.data.len_bytes() + input.partition_key.len() as u64;
         let stream = self.streams.get_mut(name).expect("checked readable above");
-        match stream.append(now, now_unix_secs, input.partition_key, input.explicit_hash_key, input.data) {
+        match stream.append(now, now_unix_secs, input.partition_key, input.explicit_hash_key, input.data, fault) {
             Ok((shard_id, sequence_number)) => {
                 let bucket = stream.metrics.at(now.as_secs());
                 bucket.put_record_success += 1;
@@ -170,15 +171,17 @@ impl Kinesis {
             return Err(StreamsError::new(StreamsErrorKind::InvalidArgument, "Records size exceeds 10 MB limit"));
         }
         let encrypted = stream.encryption_key_id.is_some();
+        let faults: Vec<bool> = entries.iter().map(|_| self.injected_throttle()).collect();
         let stream = self.streams.get_mut(name).expect("checked readable above");
         let mut failed_record_count = 0;
         let mut bytes_written = 0;
         let total_records = entries.len() as u64;
         let records: Vec<_> = entries
             .into_iter()
-            .map(|e| {
+            .zip(faults)
+            .map(|(e, fault)| {
                 let bytes = e.data.len_bytes() + e.partition_key.len() as u64;
-                match stream.append(now, now_unix_secs, e.partition_key, e.explicit_hash_key, e.data) {
+                match stream.append(now, now_unix_secs, e.partition_key, e.explicit_hash_key, e.data, fault) {
                     Ok((shard_id, sequence_number)) => {
                         bytes_written += bytes;
                         PutRecordsResultEntry::Ok(PutRecordOutput { shard_id, sequence_number, encrypted })
@@ -330,10 +333,16 @@ impl Kinesis {
             })
             .collect();
         let limit = limit.unwrap_or(GET_RECORDS_RECORDS_MAX).clamp(1, GET_RECORDS_RECORDS_MAX);
+        let fault = self.injected_throttle();
         let stream = self.streams.get_mut(&name).expect("checked readable above");
         let on_demand = stream.mode == crate::stream::StreamMode::OnDemand;
         let shard = stream.shard_mut(token.shard_id).expect("checked above");
-        let batch = shard.get_records(now, token.position, limit);
+        let batch = if fault {
+            shard.metrics.record_read_throttled(now.as_secs());
+            None
+        } else {
+            shard.get_records(now, token.position, limit)
+        };
         if let Some(batch) = batch.as_ref().filter(|_| on_demand) {
             stream.usage.on_demand_bytes_out += batch.records.iter().map(Record::size_bytes).sum::<u64>();
         }
