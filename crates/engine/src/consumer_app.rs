@@ -165,6 +165,24 @@ impl PerSecond for ConsumerSecond {
     }
 }
 
+/// User records an application remembers having processed, for inspection.
+pub const RECENT_MAX: usize = 1_000;
+
+/// A user record as the application processed it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProcessedRecord {
+    /// The shard it came from.
+    pub shard: ShardId,
+    /// The Kinesis record's sequence number.
+    pub sequence_number: SequenceNumber,
+    /// Its position inside a KPL aggregate (0 for a plain record).
+    pub subsequence: u32,
+    /// Its own partition key.
+    pub partition_key: String,
+    /// When it was processed.
+    pub processed_at: SimTime,
+}
+
 /// A KCL lease: one per shard.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Lease {
@@ -216,6 +234,8 @@ pub struct ConsumerApp {
     pub first_processed_at: BTreeMap<ShardId, SimTime>,
     /// When each shard was read to its end.
     pub finished_at: BTreeMap<ShardId, SimTime>,
+    /// The last user records processed, oldest first (at most [`RECENT_MAX`]).
+    pub recent: alloc::collections::VecDeque<ProcessedRecord>,
     history: History<ConsumerSecond>,
     /// Timing jitter, so readers of one shard do not fall into lockstep (real clients drift apart).
     rng: Rng,
@@ -240,6 +260,7 @@ impl ConsumerApp {
             highest_processed: BTreeMap::new(),
             first_processed_at: BTreeMap::new(),
             finished_at: BTreeMap::new(),
+            recent: alloc::collections::VecDeque::new(),
             history: History::default(),
             rng,
             next_generation: 1,
@@ -591,11 +612,29 @@ impl ConsumerApp {
         let highest = self.highest_processed.get(&shard).copied();
         let mut duplicates = 0u64;
         for record in records {
-            let inside = match &record.data {
-                Payload::Aggregated { user_records, .. } => user_records.len() as u64,
-                Payload::Bytes(b) => crate::kpl::deaggregate(b).map_or(1, |u| u.len() as u64),
-                Payload::Synthetic { .. } => 1,
+            // De-aggregation: each user record of a KPL aggregate has the outer sequence number and its own
+            // subsequence number, 0 to n - 1.
+            let keys: Vec<String> = match &record.data {
+                Payload::Aggregated { user_records, .. } => user_records.iter().map(|(k, _)| k.clone()).collect(),
+                Payload::Bytes(b) => crate::kpl::deaggregate(b).map_or_else(
+                    || alloc::vec![record.partition_key.clone()],
+                    |u| u.into_iter().map(|r| r.partition_key).collect(),
+                ),
+                Payload::Synthetic { .. } => alloc::vec![record.partition_key.clone()],
             };
+            let inside = keys.len() as u64;
+            for (subsequence, partition_key) in keys.into_iter().enumerate() {
+                if self.recent.len() == RECENT_MAX {
+                    self.recent.pop_front();
+                }
+                self.recent.push_back(ProcessedRecord {
+                    shard,
+                    sequence_number: record.sequence_number,
+                    subsequence: subsequence as u32,
+                    partition_key,
+                    processed_at: now,
+                });
+            }
             user_records += inside;
             bytes += record.size_bytes();
             if highest.is_some_and(|h| record.sequence_number.counter <= h) {

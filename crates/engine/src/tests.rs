@@ -515,3 +515,34 @@ fn injected_throttling_refuses_a_share_of_writes_below_the_limits() {
     let bad = SimConfig { extra_throttle_percent: 101, ..SimConfig::default() };
     assert!(Simulation::new(bad).is_err());
 }
+
+#[test]
+fn a_kcl_app_deaggregates_kpl_records_with_subsequence_numbers() {
+    use crate::consumer_app::{ConsumerAppConfig, KclConfig, ReadStyle, StartAt};
+    use crate::producer::{ClientStyle, KplConfig};
+    let producer = ProducerConfig {
+        client: ClientStyle::Kpl(KplConfig::default()),
+        ..ProducerConfig::steady("kpl", 2_000, 100, 50)
+    };
+    let kcl = ConsumerAppConfig {
+        name: "kcl".into(),
+        style: ReadStyle::Kcl(KclConfig::default()),
+        start: StartAt::TrimHorizon,
+        processing_us_per_record: 0,
+    };
+    let config = SimConfig { shard_count: 1, producers: vec![producer], consumers: vec![kcl], ..SimConfig::default() };
+    let mut sim = Simulation::new(config).expect("valid");
+    sim.advance_to(SimTime::from_secs(5));
+    let app = &sim.consumers()[0];
+    let written: u64 = shards(&sim)[0].metrics.totals.incoming_records;
+    assert!(app.totals.records <= written && app.totals.user_records > 10 * app.totals.records, "{:?}", app.totals);
+    // Within one Kinesis record the subsequence numbers count 0, 1, 2, … and the user keys are the
+    // producer's own (user-0 … user-49), not only the outer record's key.
+    let recent: Vec<_> = app.recent.iter().collect();
+    let first_seq = recent[0].sequence_number;
+    let group: Vec<_> = recent.iter().take_while(|r| r.sequence_number == first_seq).collect();
+    assert!(group.len() > 1);
+    assert!(group.iter().enumerate().all(|(i, r)| r.subsequence as usize == i + group[0].subsequence as usize));
+    let keys: alloc::collections::BTreeSet<&str> = recent.iter().map(|r| r.partition_key.as_str()).collect();
+    assert!(keys.len() > 10, "{keys:?}");
+}
