@@ -48,6 +48,45 @@ impl Default for KclConfig {
     }
 }
 
+/// A Lambda event source mapping polls each shard about once a second when it finds nothing.
+const LAMBDA_POLL_MS: u64 = 1_000;
+/// How long Lambda waits before retrying a failed batch (unconfirmed; a simulator choice).
+const LAMBDA_RETRY_DELAY_MS: u64 = 1_000;
+
+/// An event source mapping from a stream to a Lambda function, with the settings AWS offers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LambdaConfig {
+    /// `BatchSize`: records per invocation, 1 to 10,000 (default 100).
+    pub batch_size: u32,
+    /// `MaximumBatchingWindowInSeconds`, in ms: how long to gather a full batch (0 to 300 s).
+    pub batching_window_ms: u32,
+    /// `ParallelizationFactor`: concurrent batches per shard, 1 to 10; records of one partition key stay in
+    /// order in one lane.
+    pub parallelization_factor: u32,
+    /// `BisectBatchOnFunctionError`: split a failing batch in two and retry the halves.
+    pub bisect_on_error: bool,
+    /// `MaximumRetryAttempts` before the records go to the on-failure destination.
+    pub max_retry_attempts: u32,
+    /// Percent of invocations that fail (a function bug or a poison record).
+    pub error_percent: u8,
+    /// How long one invocation runs, in ms (the per-record processing time comes on top).
+    pub duration_ms: u32,
+}
+
+impl Default for LambdaConfig {
+    fn default() -> Self {
+        Self {
+            batch_size: 100,
+            batching_window_ms: 0,
+            parallelization_factor: 1,
+            bisect_on_error: false,
+            max_retry_attempts: 10_000,
+            error_percent: 0,
+            duration_ms: 100,
+        }
+    }
+}
+
 /// The KCL 2.x idle time between GetRecords calls on a shard (facts sheet 1.19).
 const KCL_IDLE_MS: u64 = 1_500;
 
@@ -63,6 +102,8 @@ pub enum ReadStyle {
     },
     /// Enhanced fan-out: a registered consumer subscribed to every shard.
     EnhancedFanOut,
+    /// A Lambda event source mapping: polls each shard once a second and invokes a function with batches.
+    Lambda(LambdaConfig),
     /// A KCL application polling with GetRecords, with workers and a lease table.
     Kcl(KclConfig),
 }
@@ -117,6 +158,29 @@ impl ConsumerAppConfig {
                 }
             }
             ReadStyle::EnhancedFanOut => {}
+            ReadStyle::Lambda(lambda) => {
+                if !(1..=10_000).contains(&lambda.batch_size) {
+                    out.push(format!(
+                        "Consumer '{name}' uses batches of {}; Lambda allows 1 to 10000.",
+                        lambda.batch_size
+                    ));
+                }
+                if !(1..=10).contains(&lambda.parallelization_factor) {
+                    out.push(format!(
+                        "Consumer '{name}' has a parallelization factor of {}; Lambda allows 1 to 10.",
+                        lambda.parallelization_factor
+                    ));
+                }
+                if lambda.batching_window_ms > 300_000 {
+                    out.push(format!(
+                        "Consumer '{name}' batching window is {} ms; Lambda allows 0 to 300000.",
+                        lambda.batching_window_ms
+                    ));
+                }
+                if lambda.max_retry_attempts > 10_000 || lambda.error_percent > 100 {
+                    out.push(format!("Consumer '{name}' allows 0 to 10000 retries and an error share of 0 to 100 %."));
+                }
+            }
         }
     }
 }
@@ -139,6 +203,12 @@ pub struct ConsumerTotals {
     pub duplicates: u64,
     /// Checkpoints written (KCL).
     pub checkpoints: u64,
+    /// Function invocations (Lambda).
+    pub invocations: u64,
+    /// Invocations that failed (Lambda).
+    pub failed_invocations: u64,
+    /// Records sent to the on-failure destination after the last retry (Lambda).
+    pub sent_to_destination: u64,
 }
 
 /// One application's counters for one second.
@@ -208,6 +278,10 @@ struct Reader {
     /// Bumped whenever the reader is replaced, so stale timers are ignored.
     generation: u64,
     iterator: Option<String>,
+    /// Lambda: records read and waiting for a full batch, as (hash key, size).
+    buffer: Vec<(u128, u32)>,
+    /// Lambda: when the batching window opened.
+    window_started: Option<SimTime>,
     subscription: Option<SubscriptionHandle>,
     /// Where to resume (the next counter) when the iterator or subscription must be made again.
     resume_after: Option<u64>,
@@ -446,6 +520,7 @@ impl ConsumerApp {
         let interval_ms = match self.config.style {
             ReadStyle::Polling { interval_ms, .. } => u64::from(interval_ms),
             ReadStyle::Kcl(_) => KCL_IDLE_MS,
+            ReadStyle::Lambda(_) => LAMBDA_POLL_MS,
             ReadStyle::EnhancedFanOut => 0,
         };
         SimDuration::from_millis(self.rng.below(interval_ms))
@@ -460,6 +535,8 @@ impl ConsumerApp {
             Reader {
                 generation,
                 iterator: None,
+                buffer: Vec::new(),
+                window_started: None,
                 subscription: None,
                 resume_after: checkpoint,
                 processed_since_checkpoint: 0,
@@ -488,6 +565,7 @@ impl ConsumerApp {
             }
             ReadStyle::Kcl(_) => self.poll(kinesis, now, stream_name, shard, KCL_IDLE_MS as u32, 10_000),
             ReadStyle::EnhancedFanOut => self.drain(kinesis, now, stream_name, shard),
+            ReadStyle::Lambda(lambda) => self.invoke(kinesis, now, stream_name, shard, lambda),
         }
     }
 
@@ -557,6 +635,9 @@ impl ConsumerApp {
             }
         };
         let busy = self.process(now, shard, &out.records, out.millis_behind_latest);
+        if let (ReadStyle::Lambda(_), Some(r)) = (self.config.style, self.readers.get_mut(&shard)) {
+            r.buffer.extend(out.records.iter().map(|rec| (rec.hash_key, rec.size_bytes() as u32)));
+        }
         let reader = self.readers.get_mut(&shard)?;
         reader.iterator = out.next_shard_iterator.clone();
         if let Some(last) = out.records.last() {
@@ -660,6 +741,76 @@ impl ConsumerApp {
         bucket.bytes += bytes;
         bucket.iterator_age_ms_max = bucket.iterator_age_ms_max.max(millis_behind_latest);
         SimDuration(user_records.saturating_mul(u64::from(self.config.processing_us_per_record)))
+    }
+
+    /// A Lambda turn: read up to `batch_size × parallelization_factor` records (gathering for the batching
+    /// window), group them by key into batches run on the parallel slots, retry or bisect failures, move on
+    /// only when every batch succeeded or went to the on-failure destination. The shard waits meanwhile.
+    fn invoke(
+        &mut self,
+        kinesis: &mut Kinesis,
+        now: SimTime,
+        stream_name: &str,
+        shard: ShardId,
+        lambda: LambdaConfig,
+    ) -> Option<SimTime> {
+        let idle = SimDuration::from_millis(LAMBDA_POLL_MS);
+        let limit = (lambda.batch_size * lambda.parallelization_factor).min(10_000);
+        // Gather: read into the reader's buffer until a full batch or the window's end.
+        // Its own next time is not used: a Lambda shard waits for its invocations instead.
+        let _ = self.poll(kinesis, now, stream_name, shard, LAMBDA_POLL_MS as u32, limit);
+        let reader = self.readers.get_mut(&shard)?;
+        let waited = now.saturating_since(reader.window_started.unwrap_or(now));
+        let buffered = reader.buffer.len() as u32;
+        if buffered == 0 {
+            reader.window_started = None;
+            return Some(now + idle);
+        }
+        let window = SimDuration::from_millis(u64::from(lambda.batching_window_ms));
+        if buffered < lambda.batch_size && waited < window {
+            reader.window_started.get_or_insert(now);
+            return Some(now + SimDuration::from_millis(LAMBDA_POLL_MS.min(window.as_millis().max(1))));
+        }
+        reader.window_started = None;
+        let records = core::mem::take(&mut reader.buffer);
+        // Records are grouped by hash key (so one key's records stay together and in order), cut into
+        // batches, and the batches run on `parallelization_factor` concurrent slots.
+        let lanes = u128::from(lambda.parallelization_factor);
+        let mut ordered: Vec<(u128, u32)> = records;
+        ordered.sort_by_key(|(hash, _)| hash % lanes);
+        let mut slots = alloc::vec![SimDuration::ZERO; lambda.parallelization_factor as usize];
+        for batch in ordered.chunks(lambda.batch_size as usize) {
+            let took = self.run_batch(batch.len() as u64, lambda, 0);
+            let slot = slots.iter_mut().min_by_key(|t| **t).expect("at least one slot");
+            *slot = SimDuration(slot.0 + took.0);
+        }
+        let busiest = slots.into_iter().max().unwrap_or(SimDuration::ZERO);
+        Some(now + busiest.max(SimDuration::from_millis(1)))
+    }
+
+    /// Invokes the function on a batch of `len` records until it succeeds, bisecting or retrying on
+    /// failure; returns the time it took.
+    fn run_batch(&mut self, len: u64, lambda: LambdaConfig, attempt: u32) -> SimDuration {
+        let run = SimDuration::from_millis(u64::from(lambda.duration_ms)).0
+            + len * u64::from(self.config.processing_us_per_record);
+        self.totals.invocations += 1;
+        let failed = lambda.error_percent > 0 && self.rng.below(100) < u64::from(lambda.error_percent);
+        if !failed {
+            return SimDuration(run);
+        }
+        self.totals.failed_invocations += 1;
+        let wait = run + SimDuration::from_millis(LAMBDA_RETRY_DELAY_MS).0;
+        if attempt >= lambda.max_retry_attempts {
+            self.totals.sent_to_destination += len;
+            return SimDuration(run);
+        }
+        if lambda.bisect_on_error && len > 1 {
+            let half = len / 2;
+            let first = self.run_batch(half, lambda, attempt + 1);
+            let second = self.run_batch(len - half, lambda, attempt + 1);
+            return SimDuration(wait + first.0 + second.0);
+        }
+        SimDuration(wait + self.run_batch(len, lambda, attempt + 1).0)
     }
 
     /// How long the oldest record this application has not read yet has been waiting.

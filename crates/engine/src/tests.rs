@@ -546,3 +546,65 @@ fn a_kcl_app_deaggregates_kpl_records_with_subsequence_numbers() {
     let keys: alloc::collections::BTreeSet<&str> = recent.iter().map(|r| r.partition_key.as_str()).collect();
     assert!(keys.len() > 10, "{keys:?}");
 }
+
+mod lambda {
+    use super::*;
+    use crate::consumer_app::{ConsumerApp, ConsumerAppConfig, LambdaConfig, ReadStyle, StartAt};
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    fn run(lambda: LambdaConfig, secs: u64) -> (Simulation, u64) {
+        let app = ConsumerAppConfig {
+            name: "fn".into(),
+            style: ReadStyle::Lambda(lambda),
+            start: StartAt::TrimHorizon,
+            processing_us_per_record: 0,
+        };
+        let config = SimConfig {
+            shard_count: 1,
+            producers: vec![ProducerConfig::steady("p", 1_000, 100, 1_000)],
+            consumers: vec![app],
+            ..SimConfig::default()
+        };
+        let mut sim = Simulation::new(config).expect("valid");
+        sim.advance_to(SimTime::from_secs(secs));
+        let written = shards(&sim)[0].metrics.totals.incoming_records;
+        (sim, written)
+    }
+
+    fn lag_ms(app: &ConsumerApp, from: u64, to: u64) -> u64 {
+        (from..to).map(|s| app.second(s).iterator_age_ms_max).max().unwrap_or(0)
+    }
+
+    #[test]
+    fn parallelization_lets_a_slow_function_keep_up() {
+        // 1,000 records/s; batches of 100 take 500 ms: one lane does 200 records/s, five lanes 1,000.
+        let slow = LambdaConfig { batch_size: 100, duration_ms: 500, ..LambdaConfig::default() };
+        let (one_lane, _) = run(slow, 30);
+        let (five_lanes, written) = run(LambdaConfig { parallelization_factor: 5, ..slow }, 30);
+        assert!(lag_ms(&one_lane.consumers()[0], 25, 30) > 10_000, "one lane falls behind");
+        assert!(lag_ms(&five_lanes.consumers()[0], 25, 30) < 3_000, "five lanes keep up");
+        assert!(five_lanes.consumers()[0].totals.records + 2_000 > written);
+    }
+
+    #[test]
+    fn a_poison_batch_is_bisected_then_sent_to_the_destination() {
+        // Every invocation fails: with two retries and bisection, a batch of 100 is tried, halved, halved
+        // again, then its records go to the on-failure destination.
+        let poison = LambdaConfig {
+            error_percent: 100,
+            bisect_on_error: true,
+            max_retry_attempts: 2,
+            ..LambdaConfig::default()
+        };
+        let (sim, _) = run(poison, 20);
+        let app = &sim.consumers()[0];
+        assert_eq!(app.totals.failed_invocations, app.totals.invocations);
+        // 1 + 2 + 4 invocations per batch of 100.
+        assert_eq!(app.totals.invocations % 7, 0, "{:?}", app.totals);
+        assert_eq!(app.totals.sent_to_destination, app.totals.invocations / 7 * 100);
+        let healthy = run(LambdaConfig::default(), 20).0;
+        assert_eq!(healthy.consumers()[0].totals.sent_to_destination, 0);
+        assert!(lag_ms(app, 15, 20) > lag_ms(&healthy.consumers()[0], 15, 20), "retries hold the shard back");
+    }
+}
