@@ -126,7 +126,10 @@ impl ProducerConfig {
             ));
         }
         let key_bytes_max = self.key_bytes_max();
-        let bytes = self.size.max_bytes();
+        let bytes = match &self.rate {
+            RateProfile::Trace { points } => points.iter().map(|p| p.bytes).max().unwrap_or(0),
+            _ => self.size.max_bytes(),
+        };
         if u64::from(bytes) + key_bytes_max > RECORD_BYTES_MAX {
             out.push(format!(
                 "Producer '{name}' record size is {bytes} bytes; data plus partition key must fit in {RECORD_BYTES_MAX} bytes \
@@ -303,6 +306,10 @@ impl Producer {
     /// drifts and every whole second holds exactly `rate` records. Other profiles space each record by the
     /// rate in force when the previous one was made (checking again every 100 ms while it is 0).
     pub(crate) fn next_due(&self) -> Option<SimTime> {
+        if let RateProfile::Trace { points } = &self.config.rate {
+            let next = usize::try_from(self.emitted_since_anchor).ok().and_then(|k| points.get(k));
+            return next.map(|p| SimTime::from_millis(p.at_ms));
+        }
         if let RateProfile::Constant { records_per_sec } = self.config.rate {
             let rate = u64::from(records_per_sec);
             return (rate > 0).then(|| {
@@ -326,7 +333,13 @@ impl Producer {
 
     /// Makes the next user record, or `None` if the rate is zero at `now` (a non-constant profile idling).
     pub(crate) fn emit(&mut self, now: SimTime) -> Option<UserRecord> {
-        let constant = matches!(self.config.rate, RateProfile::Constant { .. });
+        let constant = matches!(self.config.rate, RateProfile::Constant { .. } | RateProfile::Trace { .. });
+        let traced = match &self.config.rate {
+            RateProfile::Trace { points } => {
+                usize::try_from(self.emitted_since_anchor).ok().and_then(|k| points.get(k)).map(|p| p.bytes)
+            }
+            _ => None,
+        };
         self.emitted_since_anchor += 1;
         self.last_emit = Some(now);
         if !constant && self.config.rate.rate_at(now) == 0 {
@@ -334,7 +347,7 @@ impl Producer {
         }
         self.totals.attempted += 1;
         let key = self.keys.sample(&mut self.rng);
-        let bytes = self.config.size.sample(&mut self.rng);
+        let bytes = traced.unwrap_or_else(|| self.config.size.sample(&mut self.rng));
         Some(UserRecord { key, bytes, made_at: now, written: false })
     }
 

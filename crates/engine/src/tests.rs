@@ -608,3 +608,18 @@ mod lambda {
         assert!(lag_ms(app, 15, 20) > lag_ms(&healthy.consumers()[0], 15, 20), "retries hold the shard back");
     }
 }
+
+#[test]
+fn a_recorded_trace_replays_at_its_times_and_sizes() {
+    let trace = crate::workload::parse_trace("0,100\n500,200\n500,300\n1200,50000").expect("valid trace");
+    let producer = ProducerConfig {
+        rate: crate::workload::RateProfile::Trace { points: trace },
+        ..ProducerConfig::steady("t", 0, 0, 1)
+    };
+    let mut sim = one_shard_with(producer);
+    sim.advance_to(SimTime::from_secs(5));
+    let records: Vec<(u64, u64)> =
+        shards(&sim)[0].records().map(|r| (r.arrival.as_millis(), r.data.len_bytes())).collect();
+    assert_eq!(records, [(0, 100), (500, 200), (500, 300), (1_200, 50_000)]);
+    assert_eq!(totals(&sim).attempted, 4);
+}

@@ -47,6 +47,11 @@ pub enum RateProfile {
         /// How long it lasts.
         duration_ms: u64,
     },
+    /// A recorded trace replayed: one record at each point, with the point's size (see [`parse_trace`]).
+    Trace {
+        /// The records, in time order.
+        points: Vec<TracePoint>,
+    },
     /// A sine wave around `mean` (a daily cycle with `period_ms` = 86,400,000).
     Sine {
         /// The average rate.
@@ -58,11 +63,78 @@ pub enum RateProfile {
     },
 }
 
+/// One record of a recorded trace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TracePoint {
+    /// When it is sent, simulated milliseconds.
+    pub at_ms: u64,
+    /// Its data size in bytes.
+    pub bytes: u32,
+}
+
+/// Points of a trace at most (a bound on what a pasted trace may cost).
+pub const TRACE_POINTS_MAX: usize = 1_000_000;
+
+/// Reads a trace a person pasted or imported: one record per line, either CSV `at_ms,bytes` (a header line
+/// naming the columns is skipped) or NDJSON `{"at_ms": 120, "bytes": 512}`. Lines must be in time order.
+/// Errors name the line and say what is allowed.
+pub fn parse_trace(text: &str) -> Result<Vec<TracePoint>, String> {
+    let mut points = Vec::new();
+    for (number, line) in text.lines().enumerate().map(|(i, l)| (i + 1, l.trim())) {
+        if line.is_empty() || (number == 1 && line.starts_with(|c: char| c.is_ascii_alphabetic())) {
+            continue;
+        }
+        let (at, bytes) =
+            if line.starts_with('{') { json_pair(line) } else { line.split_once(',') }.ok_or_else(|| {
+                format!("Line {number}: expected `at_ms,bytes` or {{\"at_ms\": …, \"bytes\": …}}, got `{line}`.")
+            })?;
+        let at_ms: u64 = at
+            .trim()
+            .parse()
+            .map_err(|_| format!("Line {number}: at_ms `{}` is not a whole number of milliseconds.", at.trim()))?;
+        let bytes: u32 = bytes
+            .trim()
+            .parse()
+            .map_err(|_| format!("Line {number}: bytes `{}` is not a whole number from 0 to 1048576.", bytes.trim()))?;
+        if u64::from(bytes) > crate::limits::RECORD_BYTES_MAX {
+            return Err(format!("Line {number}: {bytes} bytes is more than a record may hold (1048576)."));
+        }
+        if points.last().is_some_and(|p: &TracePoint| p.at_ms > at_ms) {
+            return Err(format!("Line {number}: {at_ms} ms comes before the previous line; sort the trace by time."));
+        }
+        if points.len() == TRACE_POINTS_MAX {
+            return Err(format!("The trace has more than {TRACE_POINTS_MAX} records; shorten it."));
+        }
+        points.push(TracePoint { at_ms, bytes });
+    }
+    if points.is_empty() {
+        return Err("The trace has no records: give one `at_ms,bytes` line per record.".into());
+    }
+    Ok(points)
+}
+
+/// The `at_ms` and `bytes` values of a one-line JSON object, as text.
+fn json_pair(line: &str) -> Option<(&str, &str)> {
+    let value = |name: &str| {
+        let rest = &line[line.find(&format!("\"{name}\""))? + name.len() + 2..];
+        let rest = rest.trim_start().strip_prefix(':')?.trim_start();
+        let end = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+        Some(&rest[..end])
+    };
+    Some((value("at_ms")?, value("bytes")?))
+}
+
 impl RateProfile {
     /// The rate at `t`, records per second.
     pub fn rate_at(&self, t: SimTime) -> u32 {
         let ms = t.as_millis();
         match *self {
+            Self::Trace { ref points } => {
+                let from = ms.saturating_sub(999);
+                let start = points.partition_point(|p| p.at_ms < from);
+                let end = points.partition_point(|p| p.at_ms <= ms);
+                (end - start) as u32
+            }
             Self::Constant { records_per_sec } => records_per_sec,
             Self::Step { before, after, at_ms } => {
                 if ms < at_ms {
@@ -97,6 +169,18 @@ impl RateProfile {
     /// The largest rate the profile ever reaches (for validation against simulator bounds).
     pub fn peak(&self) -> u32 {
         match *self {
+            Self::Trace { ref points } => {
+                // The most points in any one-second window.
+                let mut start = 0;
+                let mut best = 0;
+                for (end, p) in points.iter().enumerate() {
+                    while p.at_ms - points[start].at_ms >= 1_000 {
+                        start += 1;
+                    }
+                    best = best.max(end + 1 - start);
+                }
+                best as u32
+            }
             Self::Constant { records_per_sec } => records_per_sec,
             Self::Step { before, after, .. } => before.max(after),
             Self::Ramp { from, to, .. } => from.max(to),
@@ -372,5 +456,33 @@ mod tests {
         assert!(matches!(&uuid[19..20], "8" | "9" | "a" | "b"), "variant: {uuid}");
         let ehk = KeySampler::new(KeyProfile::ExplicitHashKey).sample(&mut rng);
         assert!(ehk.explicit_hash_key.is_some());
+    }
+
+    #[test]
+    fn traces_parse_from_csv_or_ndjson_and_explain_mistakes() {
+        let csv = "at_ms,bytes\n0,100\n250,2048\n\n250,10\n";
+        let points = parse_trace(csv).expect("valid CSV");
+        assert_eq!(
+            points,
+            [
+                TracePoint { at_ms: 0, bytes: 100 },
+                TracePoint { at_ms: 250, bytes: 2_048 },
+                TracePoint { at_ms: 250, bytes: 10 }
+            ]
+        );
+        let ndjson = "{\"at_ms\": 5, \"bytes\": 7}\n{\"bytes\":9,\"at_ms\":6}";
+        assert_eq!(
+            parse_trace(ndjson),
+            Ok(alloc::vec![TracePoint { at_ms: 5, bytes: 7 }, TracePoint { at_ms: 6, bytes: 9 }])
+        );
+        assert_eq!(
+            parse_trace("10,1\n5,1").expect_err("unsorted"),
+            "Line 2: 5 ms comes before the previous line; sort the trace by time."
+        );
+        assert!(parse_trace("0,2000000").expect_err("too big").contains("more than a record may hold"));
+        assert!(parse_trace("0;1").expect_err("bad separator").starts_with("Line 1: expected"));
+        assert!(parse_trace("").is_err());
+        let profile = RateProfile::Trace { points };
+        assert_eq!((profile.peak(), profile.rate_at(SimTime::from_millis(300))), (3, 3));
     }
 }
