@@ -9,7 +9,7 @@ use serde_json::{Map, Value, json};
 use shardlab_engine::Kinesis;
 use shardlab_engine::consumer::Consumer;
 use shardlab_engine::hash_range::HashKeyRange;
-use shardlab_engine::shard::{Payload, Record, Shard, ShardId};
+use shardlab_engine::shard::{Record, Shard, ShardId};
 use shardlab_engine::stream::Stream;
 
 /// A timestamp as epoch seconds: a whole number when it falls on a second, else with milliseconds.
@@ -50,18 +50,12 @@ pub(crate) fn shard(shard: &Shard) -> Value {
     Value::Object(out)
 }
 
-/// The bytes of a record's data. Simulated producers keep only a length; their data reads as zeros, and
-/// their KPL aggregates as the real aggregated format.
-pub(crate) fn payload_bytes(payload: &Payload) -> Vec<u8> {
-    payload.to_bytes()
-}
-
 /// A `Record` of GetRecords and SubscribeToShard events.
 pub(crate) fn record(kinesis: &Kinesis, record: &Record, encrypted: bool) -> Value {
     json!({
         "SequenceNumber": record.sequence_number.to_decimal(),
         "ApproximateArrivalTimestamp": epoch_seconds(kinesis.unix_ms(record.arrival)),
-        "Data": STANDARD.encode(payload_bytes(&record.data)),
+        "Data": STANDARD.encode(record.data_bytes()),
         "PartitionKey": record.partition_key,
         "EncryptionType": encryption_type(encrypted),
     })

@@ -701,7 +701,7 @@ impl ConsumerApp {
                     || alloc::vec![record.partition_key.clone()],
                     |u| u.into_iter().map(|r| r.partition_key).collect(),
                 ),
-                Payload::Synthetic { .. } => alloc::vec![record.partition_key.clone()],
+                Payload::Synthetic { .. } | Payload::Templated { .. } => alloc::vec![record.partition_key.clone()],
             };
             let inside = keys.len() as u64;
             for (subsequence, partition_key) in keys.into_iter().enumerate() {

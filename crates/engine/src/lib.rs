@@ -91,6 +91,7 @@ pub mod sequence;
 pub mod shard;
 mod sim;
 pub mod stream;
+pub mod template;
 pub mod throttle;
 pub mod time;
 pub mod workload;

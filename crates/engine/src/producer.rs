@@ -93,6 +93,8 @@ pub struct ProducerConfig {
     pub retry: RetryPolicy,
     /// Percent of successful calls whose answer is lost, so the client retries and writes a duplicate.
     pub timeout_percent: u8,
+    /// What the records contain; a template's records have their rendered length, not the size profile's.
+    pub payload: crate::template::PayloadTemplate,
 }
 
 impl Default for ProducerConfig {
@@ -113,6 +115,7 @@ impl ProducerConfig {
             client: ClientStyle::PutRecord,
             retry: RetryPolicy::NONE,
             timeout_percent: 0,
+            payload: crate::template::PayloadTemplate::Zeros,
         }
     }
 
@@ -240,6 +243,8 @@ pub struct ProducerTotals {
 pub(crate) struct UserRecord {
     pub(crate) key: Key,
     pub(crate) bytes: u32,
+    /// The template seed of its content (with [`ProducerConfig::payload`]).
+    pub(crate) seed: u64,
     pub(crate) made_at: SimTime,
     /// Set once a copy is in the stream.
     pub(crate) written: bool,
@@ -332,7 +337,7 @@ impl Producer {
     }
 
     /// Makes the next user record, or `None` if the rate is zero at `now` (a non-constant profile idling).
-    pub(crate) fn emit(&mut self, now: SimTime) -> Option<UserRecord> {
+    pub(crate) fn emit(&mut self, now: SimTime, epoch_unix_ms: u64) -> Option<UserRecord> {
         let constant = matches!(self.config.rate, RateProfile::Constant { .. } | RateProfile::Trace { .. });
         let traced = match &self.config.rate {
             RateProfile::Trace { points } => {
@@ -347,8 +352,17 @@ impl Producer {
         }
         self.totals.attempted += 1;
         let key = self.keys.sample(&mut self.rng);
-        let bytes = traced.unwrap_or_else(|| self.config.size.sample(&mut self.rng));
-        Some(UserRecord { key, bytes, made_at: now, written: false })
+        let mut bytes = traced.unwrap_or_else(|| self.config.size.sample(&mut self.rng));
+        let seed = if self.config.payload == crate::template::PayloadTemplate::Zeros {
+            0
+        } else {
+            let seed = self.rng.next_u64();
+            let unix_ms = epoch_unix_ms + now.as_millis();
+            let text = crate::template::render(self.config.payload, seed, &key.partition_key, unix_ms);
+            bytes = u32::try_from(text.len()).unwrap_or(u32::MAX);
+            seed
+        };
+        Some(UserRecord { key, bytes, seed, made_at: now, written: false })
     }
 
     /// Whether an injected timeout hides the answer of a successful call.
@@ -382,7 +396,7 @@ mod tests {
         let mut times = Vec::new();
         while let Some(t) = p.next_due().filter(|t| *t <= SimTime::from_secs(2)) {
             times.push(t.0);
-            p.emit(t);
+            p.emit(t, 0);
         }
         assert_eq!(times, [0, 333_333, 666_666, 1_000_000, 1_333_333, 1_666_666, 2_000_000]);
     }
@@ -405,7 +419,7 @@ mod tests {
         let mut p = Producer::new(config, Rng::new(1));
         let mut count_in = [0u32; 10];
         while let Some(t) = p.next_due().filter(|t| *t < SimTime::from_secs(10)) {
-            p.emit(t);
+            p.emit(t, 0);
             count_in[t.as_secs() as usize] += 1;
         }
         // The rate climbs by 99 records/s each second: about 59 in second 0 and 950 in second 9.

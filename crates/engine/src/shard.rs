@@ -46,6 +46,18 @@ pub enum Payload {
         /// The data's length in bytes.
         len_bytes: u32,
     },
+    /// A simulated producer's record made from a [`crate::template::PayloadTemplate`]: its bytes are rendered
+    /// again from the seed whenever they are read.
+    Templated {
+        /// The template.
+        template: crate::template::PayloadTemplate,
+        /// The seed of its random fields.
+        seed: u64,
+        /// When it was made, Unix milliseconds (its timestamp field).
+        made_at_unix_ms: u64,
+        /// The rendered length in bytes.
+        len_bytes: u32,
+    },
     /// A KPL aggregated record of simulated user records: their partition keys and data lengths.
     Aggregated {
         /// `(partition key, data length)` of each user record, in order.
@@ -60,14 +72,31 @@ impl Payload {
     pub fn len_bytes(&self) -> u64 {
         match self {
             Self::Bytes(bytes) => bytes.len() as u64,
-            Self::Synthetic { len_bytes } | Self::Aggregated { len_bytes, .. } => u64::from(*len_bytes),
+            Self::Synthetic { len_bytes } | Self::Aggregated { len_bytes, .. } | Self::Templated { len_bytes, .. } => {
+                u64::from(*len_bytes)
+            }
         }
     }
 
-    /// The bytes a reader receives: a simulated record's data is zeros of its length, and an aggregated
-    /// record is the real KPL encoding of its user records (with zero data).
+    /// The bytes a reader receives: a simulated record's data is zeros of its length, a templated one its
+    /// rendered text (for `partition_key`), and an aggregated record the real KPL encoding of its user records
+    /// (with zero data).
+    pub fn to_bytes_for(&self, partition_key: &str) -> Vec<u8> {
+        match self {
+            Self::Templated { template, seed, made_at_unix_ms, .. } => {
+                crate::template::render(*template, *seed, partition_key, *made_at_unix_ms).into_bytes()
+            }
+            other => other.to_bytes(),
+        }
+    }
+
+    /// Like [`Self::to_bytes_for`], for data that does not depend on the record's key (templated records
+    /// render with an empty key here).
     pub fn to_bytes(&self) -> Vec<u8> {
         match self {
+            Self::Templated { template, seed, made_at_unix_ms, .. } => {
+                crate::template::render(*template, *seed, "", *made_at_unix_ms).into_bytes()
+            }
             Self::Bytes(bytes) => bytes.clone(),
             Self::Synthetic { len_bytes } => alloc::vec![0; *len_bytes as usize],
             Self::Aggregated { user_records, .. } => {
@@ -101,6 +130,11 @@ pub struct Record {
 }
 
 impl Record {
+    /// Its data as a reader receives it.
+    pub fn data_bytes(&self) -> Vec<u8> {
+        self.data.to_bytes_for(&self.partition_key)
+    }
+
     /// Bytes it counts for against limits: data plus partition key.
     pub fn size_bytes(&self) -> u64 {
         self.data.len_bytes() + self.partition_key.len() as u64

@@ -16,6 +16,7 @@ use crate::rng::{CONSUMERS_SALT, PRODUCERS_SALT, Rng};
 use crate::shard::Payload;
 use crate::shard::ShardId;
 use crate::stream::{Stream, StreamMode};
+use crate::template::PayloadTemplate;
 use crate::throttle::WriteLimit;
 use crate::time::{SimDuration, SimTime};
 use alloc::collections::{BinaryHeap, VecDeque};
@@ -526,7 +527,7 @@ impl Simulation {
 
     fn produce(&mut self, index: usize) {
         let now = self.now;
-        let Some(record) = self.producers[index].emit(now) else {
+        let Some(record) = self.producers[index].emit(now, self.config.epoch_unix_ms) else {
             return;
         };
         let outgoing = Outgoing { user_records: alloc::vec![record], attempts: 0, aggregated: false };
@@ -589,7 +590,7 @@ impl Simulation {
     }
 
     /// The Kinesis record an outgoing item is sent as.
-    fn kinesis_record(outgoing: &Outgoing) -> PutRecordInput {
+    fn kinesis_record(&self, index: usize, outgoing: &Outgoing) -> PutRecordInput {
         let first = &outgoing.user_records[0];
         let data = if outgoing.aggregated {
             let user_records: Vec<(String, u32)> =
@@ -597,7 +598,15 @@ impl Simulation {
             let len = kpl::aggregated_len(user_records.iter().map(|(k, b)| (k.as_str(), *b)));
             Payload::Aggregated { user_records, len_bytes: u32::try_from(len).unwrap_or(u32::MAX) }
         } else {
-            Payload::Synthetic { len_bytes: first.bytes }
+            match self.producers[index].config.payload {
+                PayloadTemplate::Zeros => Payload::Synthetic { len_bytes: first.bytes },
+                template => Payload::Templated {
+                    template,
+                    seed: first.seed,
+                    made_at_unix_ms: self.config.epoch_unix_ms + first.made_at.as_millis(),
+                    len_bytes: first.bytes,
+                },
+            }
         };
         PutRecordInput {
             partition_key: first.key.partition_key.clone(),
@@ -612,7 +621,7 @@ impl Simulation {
         let producer = &mut self.producers[index];
         producer.totals.api_calls += 1;
         producer.totals.kinesis_records += 1;
-        let input = Self::kinesis_record(&outgoing);
+        let input = self.kinesis_record(index, &outgoing);
         let outcome = match self.kinesis.put_record(self.now, &self.config.stream_name, input, None) {
             Ok(_) => Outcome::Written,
             Err(e) if e.kind == StreamsErrorKind::ProvisionedThroughputExceeded => Outcome::Throttled,
@@ -628,7 +637,7 @@ impl Simulation {
             let mut bytes = 0;
             let mut take = 0;
             for outgoing in rest.iter().take(PUT_RECORDS_RECORDS_MAX) {
-                let size = Self::kinesis_record(outgoing).data.len_bytes()
+                let size = self.kinesis_record(index, outgoing).data.len_bytes()
                     + outgoing.user_records[0].key.partition_key.len() as u64;
                 if take > 0 && bytes + size > PUT_RECORDS_BYTES_MAX {
                     break;
@@ -646,7 +655,7 @@ impl Simulation {
             .iter_mut()
             .map(|o| {
                 o.attempts += 1;
-                let input = Self::kinesis_record(o);
+                let input = self.kinesis_record(index, o);
                 PutRecordsEntry {
                     partition_key: input.partition_key,
                     data: input.data,

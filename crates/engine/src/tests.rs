@@ -623,3 +623,22 @@ fn a_recorded_trace_replays_at_its_times_and_sizes() {
     assert_eq!(records, [(0, 100), (500, 200), (500, 300), (1_200, 50_000)]);
     assert_eq!(totals(&sim).attempted, 4);
 }
+
+#[test]
+fn templated_records_carry_fields_readers_can_use() {
+    use crate::kinesis::IteratorStart;
+    use crate::template::PayloadTemplate;
+    let producer =
+        ProducerConfig { payload: PayloadTemplate::Clickstream, ..ProducerConfig::steady("web", 10, 0, 100) };
+    let mut sim = one_shard_with(producer);
+    sim.advance_to(SimTime::from_secs(2));
+    let now = sim.now();
+    let it =
+        sim.kinesis_mut().get_shard_iterator(now, "clickstream", "0", IteratorStart::TrimHorizon).expect("iterator");
+    let out = sim.kinesis_mut().get_records(now, &it, Some(3)).expect("records");
+    for record in &out.records {
+        let text = String::from_utf8(record.data_bytes()).expect("JSON text");
+        assert!(text.starts_with(&alloc::format!("{{\"user_id\":\"{}\"", record.partition_key)), "{text}");
+        assert_eq!(text.len() as u64, record.data.len_bytes(), "the stored length is the rendered length");
+    }
+}
