@@ -42,11 +42,19 @@ pub struct KplConfig {
     pub collection_max_count: u32,
     /// `RecordMaxBufferedTime`: how long a user record may wait before its aggregate is sent.
     pub record_max_buffered_time_ms: u32,
+    /// `RateLimit`: the most the KPL sends to one shard, in percent of the shard's write limits (0 = off).
+    /// Records beyond it wait in the KPL instead of being throttled.
+    pub rate_limit_percent: u32,
 }
 
 impl Default for KplConfig {
     fn default() -> Self {
-        Self { aggregation_max_bytes: 51_200, collection_max_count: 500, record_max_buffered_time_ms: 100 }
+        Self {
+            aggregation_max_bytes: 51_200,
+            collection_max_count: 500,
+            record_max_buffered_time_ms: 100,
+            rate_limit_percent: 150,
+        }
     }
 }
 
@@ -284,6 +292,8 @@ pub struct Producer {
     /// Retries waiting for their backoff to end, by id.
     pub(crate) retries: BTreeMap<u64, Vec<Outgoing>>,
     pub(crate) next_retry_id: u64,
+    /// KPL rate limiting: per predicted shard, (records, bytes) still allowed, in millionths, as of a time.
+    pub(crate) shard_allowance: BTreeMap<u32, (u64, u64, SimTime)>,
 }
 
 impl Producer {
@@ -302,6 +312,7 @@ impl Producer {
             batch_generation: 0,
             retries: BTreeMap::new(),
             next_retry_id: 0,
+            shard_allowance: BTreeMap::new(),
         }
     }
 
@@ -363,6 +374,25 @@ impl Producer {
             seed
         };
         Some(UserRecord { key, bytes, seed, made_at: now, written: false })
+    }
+
+    /// KPL rate limiting: takes one record of `bytes` from `shard`'s allowance at `now` if it has room.
+    /// The allowance refills at `percent` % of the shard's write limits and holds at most one second of it.
+    pub(crate) fn take_allowance(&mut self, shard: u32, bytes: u64, now: SimTime, percent: u32) -> bool {
+        use crate::limits::{SHARD_WRITE_BYTES_PER_SEC, SHARD_WRITE_RECORDS_PER_SEC};
+        let percent = u64::from(percent);
+        let (records_max, bytes_max) =
+            (SHARD_WRITE_RECORDS_PER_SEC * percent * 10_000, SHARD_WRITE_BYTES_PER_SEC * percent * 10_000);
+        let (records, bytes_left, at) =
+            self.shard_allowance.get(&shard).copied().unwrap_or((records_max, bytes_max, now));
+        let elapsed = now.saturating_since(at).0;
+        let records = (records + elapsed * SHARD_WRITE_RECORDS_PER_SEC * percent / 100).min(records_max);
+        let bytes_left = (bytes_left + elapsed * SHARD_WRITE_BYTES_PER_SEC * percent / 100).min(bytes_max);
+        let fits = records >= 1_000_000 && bytes_left >= bytes * 1_000_000;
+        let (records, bytes_left) =
+            if fits { (records - 1_000_000, bytes_left - bytes * 1_000_000) } else { (records, bytes_left) };
+        self.shard_allowance.insert(shard, (records, bytes_left, now));
+        fits
     }
 
     /// Whether an injected timeout hides the answer of a successful call.

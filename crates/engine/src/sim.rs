@@ -25,6 +25,12 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::cmp::Reverse;
 
+/// The KPL's `RecordTtl`: a user record not sent within this long is dropped.
+const KPL_RECORD_TTL_MS: u64 = 30_000;
+
+/// How soon a KPL holding records back for its rate limit tries again.
+const KPL_RATE_LIMIT_RECHECK: SimDuration = SimDuration::from_millis(50);
+
 /// Events kept for [`Simulation::poll_event`] before the oldest are dropped.
 pub const EVENTS_MAX: usize = 4_096;
 
@@ -586,7 +592,37 @@ impl Simulation {
         }
         producer.batch_generation += 1;
         let batch = core::mem::take(&mut producer.batch);
-        self.send_batch(index, batch);
+        let ClientStyle::Kpl(kpl) = self.producers[index].config.client else {
+            self.send_batch(index, batch);
+            return;
+        };
+        // The KPL's rate limit: aggregates beyond a shard's allowance wait for the next flush.
+        let (mut send, mut hold) = (Vec::new(), Vec::new());
+        for outgoing in batch {
+            let fits = kpl.rate_limit_percent == 0 || {
+                let record = self.kinesis_record(index, &outgoing);
+                let hash_key =
+                    record.explicit_hash_key.unwrap_or_else(|| partition_key::hash_key(&record.partition_key));
+                let shard = self.stream().and_then(|s| s.shard_for_hash_key(hash_key)).map_or(0, |s| s.id.0);
+                let bytes = record.data.len_bytes() + record.partition_key.len() as u64;
+                self.producers[index].take_allowance(shard, bytes, self.now, kpl.rate_limit_percent)
+            };
+            if fits { send.push(outgoing) } else { hold.push(outgoing) }
+        }
+        // `RecordTtl`: records held longer than 30 s are given up, as the KPL does.
+        let ttl = SimDuration::from_millis(KPL_RECORD_TTL_MS);
+        let now = self.now;
+        let (expired, kept): (Vec<Outgoing>, Vec<Outgoing>) =
+            hold.into_iter().partition(|o| o.user_records.iter().all(|r| now.saturating_since(r.made_at) >= ttl));
+        let hold = kept;
+        self.producers[index].totals.dropped += expired.iter().map(|o| o.user_records.len() as u64).sum::<u64>();
+        if !hold.is_empty() {
+            let producer = &mut self.producers[index];
+            producer.batch = hold;
+            let timer = Timer::Flush { producer: index as u32, generation: producer.batch_generation };
+            self.schedule(self.now + KPL_RATE_LIMIT_RECHECK, timer);
+        }
+        self.send_batch(index, send);
     }
 
     /// The Kinesis record an outgoing item is sent as.

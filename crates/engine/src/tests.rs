@@ -642,3 +642,25 @@ fn templated_records_carry_fields_readers_can_use() {
         assert_eq!(text.len() as u64, record.data.len_bytes(), "the stored length is the rendered length");
     }
 }
+
+#[test]
+fn the_kpl_rate_limit_holds_records_back_instead_of_being_throttled() {
+    use crate::producer::{ClientStyle, KplConfig};
+    // 3,000 records/s of 1,000 B on one shard: about 3 MB/s against a 1 MiB/s shard.
+    let run = |rate_limit_percent| {
+        let kpl = KplConfig { rate_limit_percent, ..KplConfig::default() };
+        let producer =
+            ProducerConfig { client: ClientStyle::Kpl(kpl), ..ProducerConfig::steady("kpl", 3_000, 1_000, 100) };
+        let mut sim = one_shard_with(producer);
+        sim.advance_to(SimTime::from_secs(8));
+        (totals(&sim), shards(&sim)[0].metrics.second(5))
+    };
+    let (limited, limited_second) = run(150);
+    let (unlimited, _) = run(0);
+    // Without the limit about two of every three aggregates are throttled (3 MB/s into 1 MiB/s). With the
+    // KPL's 150 % limit it sends 1.5 MiB/s, so about a third are; the rest of the excess waits in the KPL.
+    let share = |t: &ProducerTotals| t.throttled * 100 / t.kinesis_records.max(1);
+    assert!(share(&unlimited) > 60 && share(&limited) < 45, "{limited:?} vs {unlimited:?}");
+    assert!(limited.latency_ms_max > 1_000, "held records wait: {limited:?}");
+    assert!(limited_second.incoming_bytes <= 1_048_576, "{limited_second:?}");
+}
