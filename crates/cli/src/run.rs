@@ -3,8 +3,9 @@
 use crate::args::Args;
 use crate::{Failure, duration, scenario};
 use serde_json::{Value, json};
+use shardlab_engine::consumer_app::{ConsumerTotals, ReadStyle};
 use shardlab_engine::cost::{self, CostLine};
-use shardlab_engine::{SimConfig, SimTime, Simulation};
+use shardlab_engine::{ProducerTotals, SimConfig, SimTime, Simulation};
 use std::fmt::Write as _;
 
 /// What to run and how to report it.
@@ -79,6 +80,18 @@ struct ProducerResult {
     accepted: u64,
     throttled: u64,
     failed: u64,
+    /// The client's full counters (retries, drops, duplicates, latency).
+    totals: ProducerTotals,
+}
+
+/// What one consumer application did.
+#[derive(Debug, PartialEq, Eq)]
+struct ConsumerResult {
+    name: String,
+    style: &'static str,
+    totals: ConsumerTotals,
+    /// The largest iterator age in the last minute of the run.
+    iterator_age_ms_max: u64,
 }
 
 /// What a run did.
@@ -87,6 +100,7 @@ struct Summary {
     config: SimConfig,
     duration_ms: u64,
     producers: Vec<ProducerResult>,
+    consumers: Vec<ConsumerResult>,
     shards: Vec<ShardResult>,
     /// The largest GetRecords iterator age seen in the last ten minutes, if anything read.
     iterator_age_ms_max: Option<u64>,
@@ -113,6 +127,26 @@ fn run(config: SimConfig, duration_ms: u64) -> Result<Summary, Failure> {
             accepted: totals.accepted,
             throttled: totals.throttled,
             failed: totals.failed,
+            totals,
+        })
+        .collect();
+    let last_second = duration_ms / 1_000;
+    let consumers = sim
+        .consumers()
+        .iter()
+        .map(|app| ConsumerResult {
+            name: app.config.name.clone(),
+            style: match app.config.style {
+                ReadStyle::Polling { .. } => "polling",
+                ReadStyle::EnhancedFanOut => "enhanced fan-out",
+                ReadStyle::Kcl(_) => "KCL",
+                ReadStyle::Lambda(_) => "Lambda",
+            },
+            totals: app.totals,
+            iterator_age_ms_max: (last_second.saturating_sub(60)..=last_second)
+                .map(|s| app.second(s).iterator_age_ms_max)
+                .max()
+                .unwrap_or(0),
         })
         .collect();
     let stream = sim.stream();
@@ -138,7 +172,7 @@ fn run(config: SimConfig, duration_ms: u64) -> Result<Summary, Failure> {
             .unwrap_or(0)
     });
     let cost = stream.map(|s| cost::estimate(&s.usage)).unwrap_or_default();
-    Ok(Summary { config, duration_ms, producers, shards, iterator_age_ms_max, cost })
+    Ok(Summary { config, duration_ms, producers, consumers, shards, iterator_age_ms_max, cost })
 }
 
 /// `1234567` as `1,234,567`.
@@ -209,6 +243,44 @@ impl Summary {
                 thousands(p.failed)
             );
         }
+        for p in self.producers.iter().filter(|p| p.totals.retried + p.totals.dropped + p.totals.duplicates > 0) {
+            let t = &p.totals;
+            let _ = writeln!(
+                out,
+                "    retried {}, dropped {}, duplicates written {}, mean latency {} ms",
+                thousands(t.retried),
+                thousands(t.dropped),
+                thousands(t.duplicates),
+                thousands(t.latency_ms_total / t.accepted.max(1))
+            );
+        }
+        if !self.consumers.is_empty() {
+            let _ = writeln!(out, "\nConsumers:");
+        }
+        for c in &self.consumers {
+            let t = &c.totals;
+            let _ = writeln!(
+                out,
+                "  {} ({}): {} records ({} user records, {}), {} throttled calls, {} duplicates, iterator age up to {} ms in the last minute",
+                c.name,
+                c.style,
+                thousands(t.records),
+                thousands(t.user_records),
+                bytes(t.bytes),
+                thousands(t.throttled_calls),
+                thousands(t.duplicates),
+                thousands(c.iterator_age_ms_max)
+            );
+            if t.invocations > 0 {
+                let _ = writeln!(
+                    out,
+                    "    {} invocations, {} failed, {} records sent to the on-failure destination",
+                    thousands(t.invocations),
+                    thousands(t.failed_invocations),
+                    thousands(t.sent_to_destination)
+                );
+            }
+        }
         let _ = writeln!(out, "\nShards (accepted / throttled records):");
         for s in &self.shards {
             let _ = writeln!(
@@ -261,6 +333,25 @@ impl Summary {
                 "accepted": p.accepted,
                 "throttled": p.throttled,
                 "failed": p.failed,
+                "retried": p.totals.retried,
+                "dropped": p.totals.dropped,
+                "duplicates": p.totals.duplicates,
+                "latency_ms_total": p.totals.latency_ms_total,
+                "latency_ms_max": p.totals.latency_ms_max,
+            })).collect::<Vec<_>>(),
+            "consumers": self.consumers.iter().map(|c| json!({
+                "name": c.name,
+                "style": c.style,
+                "records": c.totals.records,
+                "user_records": c.totals.user_records,
+                "bytes": c.totals.bytes,
+                "throttled_calls": c.totals.throttled_calls,
+                "duplicates": c.totals.duplicates,
+                "checkpoints": c.totals.checkpoints,
+                "invocations": c.totals.invocations,
+                "failed_invocations": c.totals.failed_invocations,
+                "sent_to_destination": c.totals.sent_to_destination,
+                "iterator_age_ms_max": c.iterator_age_ms_max,
             })).collect::<Vec<_>>(),
             "shards": self.shards.iter().map(|s| json!({
                 "shard_id": s.shard_id,

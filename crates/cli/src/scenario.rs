@@ -1,11 +1,26 @@
 //! Scenario files: JSON onto [`SimConfig`], every problem listed at once.
 
+use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
-use shardlab_engine::workload::{KeyProfile, RateProfile, SizeProfile};
+use shardlab_engine::workload::{KeyProfile, RateProfile, SizeProfile, parse_trace};
 use shardlab_engine::{ProducerConfig, SimConfig};
 
-const SCENARIO_MEMBERS: [&str; 4] = ["seed", "stream_name", "shard_count", "producers"];
-const PRODUCER_MEMBERS: [&str; 4] = ["name", "records_per_sec", "record_bytes", "distinct_keys"];
+const SCENARIO_MEMBERS: [&str; 7] =
+    ["seed", "stream_name", "shard_count", "producers", "consumers", "scheduled", "extra_throttle_percent"];
+const PRODUCER_MEMBERS: [&str; 12] = [
+    "name",
+    "records_per_sec",
+    "record_bytes",
+    "distinct_keys",
+    "rate",
+    "size",
+    "keys",
+    "client",
+    "retry",
+    "timeout_percent",
+    "payload",
+    "trace",
+];
 
 /// The configuration a scenario file describes, or every problem with it (including the engine's).
 pub(crate) fn parse(text: &str) -> Result<SimConfig, Vec<String>> {
@@ -39,6 +54,15 @@ pub(crate) fn parse(text: &str) -> Result<SimConfig, Vec<String>> {
             None => problems.push(format!("producers must be a list, not {producers}")),
         }
     }
+    if let Some(consumers) = members.get("consumers") {
+        config.consumers = typed_list(consumers, "consumers", "consumer", &mut problems);
+    }
+    if let Some(scheduled) = members.get("scheduled") {
+        config.scheduled = typed_list(scheduled, "scheduled", "scheduled command", &mut problems);
+    }
+    if let Some(n) = whole(&members, "extra_throttle_percent", 100, "extra_throttle_percent", &mut problems) {
+        config.extra_throttle_percent = n as u8;
+    }
     if let Err(err) = config.validate() {
         problems.extend(err.problems);
     }
@@ -69,7 +93,57 @@ fn producer(value: &Value, position: usize, problems: &mut Vec<String>) -> Produ
     if let Some(n) = whole(members, "distinct_keys", max, &what, problems) {
         producer.keys = KeyProfile::Uniform { keys: n as u32 };
     }
+    typed(members, "rate", &what, problems, &mut producer.rate);
+    typed(members, "size", &what, problems, &mut producer.size);
+    typed(members, "keys", &what, problems, &mut producer.keys);
+    typed(members, "client", &what, problems, &mut producer.client);
+    typed(members, "retry", &what, problems, &mut producer.retry);
+    typed(members, "payload", &what, problems, &mut producer.payload);
+    if let Some(n) = whole(members, "timeout_percent", 100, &what, problems) {
+        producer.timeout_percent = n as u8;
+    }
+    if let Some(trace) = members.get("trace") {
+        match trace.as_str().map(parse_trace) {
+            Some(Ok(points)) => producer.rate = RateProfile::Trace { points },
+            Some(Err(why)) => problems.push(format!("{what}: trace: {why}")),
+            None => problems.push(format!("{what}: trace must be text with one `at_ms,bytes` line per record")),
+        }
+    }
     producer
+}
+
+/// Reads member `name` as an engine type (a tagged object such as `{"type": "ramp", ...}`) into `into`.
+fn typed<T: DeserializeOwned>(
+    members: &Map<String, Value>,
+    name: &str,
+    what: &str,
+    problems: &mut Vec<String>,
+    into: &mut T,
+) {
+    if let Some(value) = members.get(name) {
+        match serde_json::from_value(value.clone()) {
+            Ok(v) => *into = v,
+            Err(err) => problems.push(format!("{what}: {name}: {err}")),
+        }
+    }
+}
+
+/// Reads a list of engine values, one problem per bad entry.
+fn typed_list<T: DeserializeOwned>(value: &Value, name: &str, entry: &str, problems: &mut Vec<String>) -> Vec<T> {
+    let Some(list) = value.as_array() else {
+        problems.push(format!("{name} must be a list, not {value}"));
+        return Vec::new();
+    };
+    list.iter()
+        .enumerate()
+        .filter_map(|(i, v)| match serde_json::from_value(v.clone()) {
+            Ok(v) => Some(v),
+            Err(err) => {
+                problems.push(format!("{entry} {}: {err}", i + 1));
+                None
+            }
+        })
+        .collect()
 }
 
 fn unknown_members(members: &Map<String, Value>, allowed: &[&str], what: &str, problems: &mut Vec<String>) {

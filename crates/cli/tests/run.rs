@@ -30,7 +30,9 @@ fn an_overloaded_shard_accepts_1000_records_per_second() {
     assert_eq!(
         summary["producers"],
         json!([{"name": "checkout", "records_per_sec": 1500, "record_bytes": 10,
-                "attempted": 15001, "accepted": 10001, "throttled": 5000, "failed": 0}])
+                "attempted": 15001, "accepted": 10001, "throttled": 5000, "failed": 0,
+                // A plain PutRecord loop without retries drops every throttled record; sent at once, no latency.
+                "retried": 0, "dropped": 5000, "duplicates": 0, "latency_ms_total": 0, "latency_ms_max": 0}])
     );
     assert_eq!(
         summary["shards"],
@@ -86,4 +88,44 @@ fn bad_durations_files_and_usage() {
     assert_eq!(shardlab(&[]).status.code(), Some(2));
     assert_eq!(shardlab(&["fly"]).status.code(), Some(2));
     assert_eq!(shardlab(&["api", "--seed", "x"]).status.code(), Some(2));
+}
+
+#[test]
+fn a_scenario_with_clients_consumers_and_a_crash() {
+    // pipeline.json: a spiky PutRecords producer with retries and lost answers; a KCL app whose worker 1
+    // crashes at 40 s, an enhanced fan-out reader, and a Lambda function that fails 5 % of invocations.
+    let output = run("pipeline.json", &["--for", "2m", "--json"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let summary: Value = serde_json::from_slice(&output.stdout).expect("JSON summary");
+    let producer = &summary["producers"][0];
+    assert!(producer["retried"].as_u64() > Some(0) && producer["duplicates"].as_u64() > Some(0), "{producer}");
+    let consumers = summary["consumers"].as_array().expect("consumers");
+    let styles: Vec<&str> = consumers.iter().filter_map(|c| c["style"].as_str()).collect();
+    assert_eq!(styles, ["KCL", "enhanced fan-out", "Lambda"]);
+    assert!(consumers[0]["duplicates"].as_u64() > Some(0), "the crash replays from the checkpoint");
+    assert_eq!(consumers[1]["throttled_calls"], 0, "fan-out has its own pipe");
+    assert!(consumers[2]["failed_invocations"].as_u64() > Some(0));
+}
+
+#[test]
+fn every_problem_of_a_rich_scenario_is_named() {
+    let dir = std::env::temp_dir().join(format!("shardlab-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("bad.json");
+    let text = r#"{"producers": [{"rate": {"type": "warp"}, "trace": "0;1"}],
+                   "consumers": [{"style": {"type": "kcl", "workers": 99}}],
+                   "scheduled": [{"at_ms": 1}]}"#;
+    std::fs::write(&path, text).expect("write");
+    let output = shardlab(&["run", path.to_str().expect("UTF-8"), "--for", "1m"]);
+    std::fs::remove_dir_all(&dir).expect("clean up");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    for expected in [
+        "producer 1: rate: unknown variant `warp`, expected one of",
+        "producer 1: trace: Line 1: expected `at_ms,bytes`",
+        "scheduled command 1: missing field `command`",
+        "Consumer 'consumer' has 99 workers; the simulator allows 1 to 64.",
+    ] {
+        assert!(stderr.contains(expected), "missing {expected:?} in:\n{stderr}");
+    }
 }

@@ -21,6 +21,7 @@ use alloc::vec::Vec;
 
 /// Where a reader without a checkpoint starts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "snake_case"))]
 pub enum StartAt {
     /// The oldest record kept (`TRIM_HORIZON`).
     TrimHorizon,
@@ -30,6 +31,8 @@ pub enum StartAt {
 
 /// The KCL settings Shardlab models (defaults from the KCL, facts sheet 1.19).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+// No `deny_unknown_fields`: serde cannot combine it with the `type` tag of the enclosing variant.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(default))]
 pub struct KclConfig {
     /// Workers at the start.
     pub workers: u32,
@@ -55,6 +58,8 @@ const LAMBDA_RETRY_DELAY_MS: u64 = 1_000;
 
 /// An event source mapping from a stream to a Lambda function, with the settings AWS offers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+// No `deny_unknown_fields`: serde cannot combine it with the `type` tag of the enclosing variant.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(default))]
 pub struct LambdaConfig {
     /// `BatchSize`: records per invocation, 1 to 10,000 (default 100).
     pub batch_size: u32,
@@ -92,6 +97,11 @@ const KCL_IDLE_MS: u64 = 1_500;
 
 /// How an application reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(tag = "type", rename_all = "snake_case")
+)]
 pub enum ReadStyle {
     /// An SDK loop: GetRecords on every shard every `interval_ms`, at most `limit` records a call.
     Polling {
@@ -110,6 +120,8 @@ pub enum ReadStyle {
 
 /// A consumer application.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(deny_unknown_fields))]
+#[cfg_attr(feature = "serde", serde(default))]
 pub struct ConsumerAppConfig {
     /// Its name (also the enhanced fan-out consumer's name).
     pub name: String,
@@ -119,6 +131,12 @@ pub struct ConsumerAppConfig {
     pub start: StartAt,
     /// Processing time per user record, in microseconds: a slow application falls behind.
     pub processing_us_per_record: u32,
+}
+
+impl Default for ConsumerAppConfig {
+    fn default() -> Self {
+        Self::polling("consumer")
+    }
 }
 
 impl ConsumerAppConfig {

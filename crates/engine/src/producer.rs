@@ -19,6 +19,11 @@ use alloc::vec::Vec;
 
 /// How a producer's client sends records.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(tag = "type", rename_all = "snake_case")
+)]
 pub enum ClientStyle {
     /// One PutRecord call per record (an AWS SDK loop).
     PutRecord,
@@ -35,6 +40,8 @@ pub enum ClientStyle {
 
 /// The KPL settings Shardlab models (defaults from the KPL's `default_config.properties`, facts sheet 1.18).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+// No `deny_unknown_fields`: serde cannot combine it with the `type` tag of the enclosing variant.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(default))]
 pub struct KplConfig {
     /// `AggregationMaxSize`: an aggregated record stays at or under this many bytes.
     pub aggregation_max_bytes: u32,
@@ -61,6 +68,7 @@ impl Default for KplConfig {
 /// How a client retries throttled records: attempt `n` (from 1) waits a random time up to
 /// `min(max_backoff_ms, base_backoff_ms * 2^(n-1))` ("full jitter").
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(deny_unknown_fields))]
 pub struct RetryPolicy {
     /// Attempts in all, the first included; 1 means no retries.
     pub max_attempts: u32,
@@ -86,6 +94,8 @@ impl RetryPolicy {
 
 /// How a producer behaves.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(deny_unknown_fields))]
+#[cfg_attr(feature = "serde", serde(default))]
 pub struct ProducerConfig {
     /// A name for people.
     pub name: String,

@@ -66,6 +66,7 @@ pub struct SimConfig {
 
 /// A command to apply at a simulated time.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(deny_unknown_fields))]
 pub struct ScheduledCommand {
     /// When, in simulated milliseconds.
     pub at_ms: u64,
@@ -127,6 +128,11 @@ impl SimConfig {
 /// A change to a running simulation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(tag = "type", rename_all = "snake_case")
+)]
 pub enum Command {
     /// Set a producer's PutRecord rate from now on.
     SetProducerRate {

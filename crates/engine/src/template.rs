@@ -9,6 +9,7 @@ use alloc::string::String;
 
 /// What a producer's records contain.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "snake_case"))]
 pub enum PayloadTemplate {
     /// Zero bytes of the size profile's length: size without content.
     #[default]

@@ -10,6 +10,11 @@ use alloc::vec::Vec;
 
 /// How a producer's record rate changes over simulated time.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(tag = "type", rename_all = "snake_case")
+)]
 pub enum RateProfile {
     /// The same rate throughout.
     Constant {
@@ -65,6 +70,7 @@ pub enum RateProfile {
 
 /// One record of a recorded trace.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(deny_unknown_fields))]
 pub struct TracePoint {
     /// When it is sent, simulated milliseconds.
     pub at_ms: u64,
@@ -218,6 +224,11 @@ fn libm_floor(x: f64) -> f64 {
 
 /// How big each record's data is.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(tag = "type", rename_all = "snake_case")
+)]
 pub enum SizeProfile {
     /// Always the same size.
     Fixed {
@@ -273,6 +284,11 @@ impl SizeProfile {
 
 /// Which partition keys (or explicit hash keys) records carry.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(tag = "type", rename_all = "snake_case")
+)]
 pub enum KeyProfile {
     /// `user-0` … `user-<keys-1>`, equally likely.
     Uniform {
