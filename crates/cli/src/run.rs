@@ -92,6 +92,8 @@ struct ConsumerResult {
     totals: ConsumerTotals,
     /// The largest iterator age in the last minute of the run.
     iterator_age_ms_max: u64,
+    /// Put-to-get latency percentiles (p50, p95, p99) in ms, if it processed anything.
+    latency_ms: Option<[u64; 3]>,
 }
 
 /// What a run did.
@@ -147,6 +149,11 @@ fn run(config: SimConfig, duration_ms: u64) -> Result<Summary, Failure> {
                 .map(|s| app.second(s).iterator_age_ms_max)
                 .max()
                 .unwrap_or(0),
+            latency_ms: [50, 95, 99]
+                .iter()
+                .map(|p| app.latency.percentile(*p))
+                .collect::<Option<Vec<u64>>>()
+                .and_then(|v| v.try_into().ok()),
         })
         .collect();
     let stream = sim.stream();
@@ -271,6 +278,9 @@ impl Summary {
                 thousands(t.duplicates),
                 thousands(c.iterator_age_ms_max)
             );
+            if let Some([p50, p95, p99]) = c.latency_ms {
+                let _ = writeln!(out, "    put-to-get latency p50 {p50} ms, p95 {p95} ms, p99 {p99} ms");
+            }
             if t.invocations > 0 {
                 let _ = writeln!(
                     out,
@@ -352,6 +362,7 @@ impl Summary {
                 "failed_invocations": c.totals.failed_invocations,
                 "sent_to_destination": c.totals.sent_to_destination,
                 "iterator_age_ms_max": c.iterator_age_ms_max,
+                "latency_ms": c.latency_ms.map(|[p50, p95, p99]| json!({"p50": p50, "p95": p95, "p99": p99})),
             })).collect::<Vec<_>>(),
             "shards": self.shards.iter().map(|s| json!({
                 "shard_id": s.shard_id,

@@ -326,6 +326,8 @@ pub struct ConsumerApp {
     pub first_processed_at: BTreeMap<ShardId, SimTime>,
     /// When each shard was read to its end.
     pub finished_at: BTreeMap<ShardId, SimTime>,
+    /// Put-to-get latency of every user record processed: from its arrival in the stream to its processing.
+    pub latency: crate::latency::LatencyHistogram,
     /// The last user records processed, oldest first (at most [`RECENT_MAX`]).
     pub recent: alloc::collections::VecDeque<ProcessedRecord>,
     history: History<ConsumerSecond>,
@@ -353,6 +355,7 @@ impl ConsumerApp {
             first_processed_at: BTreeMap::new(),
             finished_at: BTreeMap::new(),
             recent: alloc::collections::VecDeque::new(),
+            latency: crate::latency::LatencyHistogram::default(),
             history: History::default(),
             rng,
             next_generation: 1,
@@ -722,6 +725,7 @@ impl ConsumerApp {
                 Payload::Synthetic { .. } | Payload::Templated { .. } => alloc::vec![record.partition_key.clone()],
             };
             let inside = keys.len() as u64;
+            self.latency.record(now.saturating_since(record.arrival).as_millis(), inside);
             for (subsequence, partition_key) in keys.into_iter().enumerate() {
                 if self.recent.len() == RECENT_MAX {
                     self.recent.pop_front();

@@ -49,6 +49,10 @@ pub struct KinesisConfig {
     pub extra_throttle_percent: u8,
     /// The seed of the injected faults' random draws.
     pub fault_seed: u64,
+    /// How long after a write a record becomes readable with GetRecords (the put-to-get delay).
+    pub get_records_visibility_ms: u64,
+    /// The same for enhanced fan-out pushes.
+    pub fan_out_visibility_ms: u64,
 }
 
 impl Default for KinesisConfig {
@@ -61,6 +65,10 @@ impl Default for KinesisConfig {
             shard_limit: crate::limits::ACCOUNT_SHARD_LIMIT,
             extra_throttle_percent: 0,
             fault_seed: 0,
+            // API sessions (time stands still until advanced) read what they just wrote; scenarios set
+            // the typical delays (`SimConfig`).
+            get_records_visibility_ms: 0,
+            fan_out_visibility_ms: 0,
         }
     }
 }

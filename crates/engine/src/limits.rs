@@ -46,3 +46,8 @@ pub const SCALING_OPERATIONS_PER_DAY: usize = 10;
 pub const MODE_SWITCHES_PER_DAY: usize = 2;
 /// Shards an on-demand stream starts with (4 MB/s of write capacity).
 pub const ON_DEMAND_INITIAL_SHARDS: u32 = 4;
+/// Default put-to-get delay of GetRecords in scenarios: records become readable this long after their
+/// write (unconfirmed; see "Divergences from AWS").
+pub const GET_RECORDS_VISIBILITY_MS: u64 = 200;
+/// Default put-to-get delay of enhanced fan-out pushes in scenarios (unconfirmed).
+pub const FAN_OUT_VISIBILITY_MS: u64 = 70;

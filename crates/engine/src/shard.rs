@@ -357,12 +357,18 @@ impl Shard {
 
     /// GetRecords from `position`: at most `limit` records and 10 MiB, or `None` if the shard's shared read
     /// limits (5 calls/s, 2 MiB/s) refuse the call at `now`.
-    pub(crate) fn get_records(&mut self, now: SimTime, position: u64, limit: u32) -> Option<ReadBatch> {
+    pub(crate) fn get_records(
+        &mut self,
+        now: SimTime,
+        position: u64,
+        limit: u32,
+        visibility: SimDuration,
+    ) -> Option<ReadBatch> {
         if !self.read_limiter.admit(now) {
             self.metrics.record_read_throttled(now.as_secs());
             return None;
         }
-        let batch = self.read_from(now, position, limit, GET_RECORDS_BYTES_MAX);
+        let batch = self.read_from(now, position, limit, GET_RECORDS_BYTES_MAX, visibility);
         let bytes: u64 = batch.records.iter().map(Record::size_bytes).sum();
         self.read_limiter.charge(now, bytes);
         self.metrics.record_read(now.as_secs(), batch.records.len() as u64, bytes, batch.millis_behind_latest);
@@ -370,11 +376,20 @@ impl Shard {
     }
 
     /// Reads without the shared limits (enhanced fan-out has its own pipe): at most `limit` records and `bytes_max`.
-    pub(crate) fn read_from(&self, now: SimTime, position: u64, limit: u32, bytes_max: u64) -> ReadBatch {
+    /// Only records written at least `visibility` before `now` can be read (the put-to-get delay).
+    pub(crate) fn read_from(
+        &self,
+        now: SimTime,
+        position: u64,
+        limit: u32,
+        bytes_max: u64,
+        visibility: SimDuration,
+    ) -> ReadBatch {
         let start = self.log.partition_point(|r| r.sequence_number.counter < position);
+        let visible = |r: &Record| r.arrival + visibility <= now;
         let mut records = Vec::new();
         let mut bytes = 0;
-        for record in self.log.iter().skip(start).take(limit as usize) {
+        for record in self.log.iter().skip(start).take(limit as usize).take_while(|r| visible(r)) {
             let size = record.size_bytes();
             if !records.is_empty() && bytes + size > bytes_max {
                 break;
@@ -385,7 +400,8 @@ impl Shard {
         let next_position =
             records.last().map_or(position.max(self.first_position()), |r| r.sequence_number.counter + 1);
         let remaining = self.log.get(start + records.len());
-        let millis_behind_latest = match (remaining, records.last()) {
+        // Behind means readable records are waiting; records still in flight do not count.
+        let millis_behind_latest = match (remaining.filter(|r| visible(r)), records.last()) {
             (Some(_), Some(last)) => now.saturating_since(last.arrival).as_millis(),
             (Some(next), None) => now.saturating_since(next.arrival).as_millis(),
             (None, _) => 0,
@@ -432,10 +448,16 @@ mod tests {
     fn five_get_records_calls_per_second() {
         let mut s = shard();
         for i in 0..5 {
-            assert!(s.get_records(SimTime::from_millis(i * 10), 0, 10).is_some(), "call {i}");
+            assert!(s.get_records(SimTime::from_millis(i * 10), 0, 10, SimDuration::ZERO).is_some(), "call {i}");
         }
-        assert!(s.get_records(SimTime::from_millis(60), 0, 10).is_none(), "sixth call within a second");
-        assert!(s.get_records(SimTime::from_millis(1_000), 0, 10).is_some(), "a second after the first");
+        assert!(
+            s.get_records(SimTime::from_millis(60), 0, 10, SimDuration::ZERO).is_none(),
+            "sixth call within a second"
+        );
+        assert!(
+            s.get_records(SimTime::from_millis(1_000), 0, 10, SimDuration::ZERO).is_some(),
+            "a second after the first"
+        );
         assert_eq!(s.metrics.totals.read_provisioned_throughput_exceeded, 1);
     }
 
@@ -447,11 +469,11 @@ mod tests {
             s.try_append(SimTime::from_secs(i), 0, "k".into(), 0, data).expect("one record per second fits");
         }
         let t = SimTime::from_secs(20);
-        let batch = s.get_records(t, 0, 10_000).expect("first call");
+        let batch = s.get_records(t, 0, 10_000, SimDuration::ZERO).expect("first call");
         assert_eq!(batch.records.len(), 10);
         assert_eq!(batch.records.iter().map(Record::size_bytes).sum::<u64>(), 10 * 1_048_576);
-        assert!(s.get_records(t + SimDuration::from_millis(4_999), 0, 1).is_none());
-        assert!(s.get_records(t + SimDuration::from_secs(5), 0, 1).is_some());
+        assert!(s.get_records(t + SimDuration::from_millis(4_999), 0, 1, SimDuration::ZERO).is_none());
+        assert!(s.get_records(t + SimDuration::from_secs(5), 0, 1, SimDuration::ZERO).is_some());
     }
 
     #[test]
@@ -464,13 +486,16 @@ mod tests {
         let t = SimTime::from_secs(10);
         // Three 700,000-byte reads at one instant: the third takes the second past 2 MiB.
         for position in [1, 2, 3] {
-            let batch = s.get_records(t, position, 1).expect("within the second's 2 MiB so far");
+            let batch = s.get_records(t, position, 1, SimDuration::ZERO).expect("within the second's 2 MiB so far");
             assert_eq!(batch.records.len(), 1);
         }
-        assert!(s.get_records(t, 4, 1).is_none(), "2.1 MB returned: the second's 2 MiB budget is spent");
+        assert!(
+            s.get_records(t, 4, 1, SimDuration::ZERO).is_none(),
+            "2.1 MB returned: the second's 2 MiB budget is spent"
+        );
         // 2,100,000 - 2,097,152 = 2,848 bytes overdrawn, repaid at 2 MiB/s in about 1.4 ms.
-        assert!(s.get_records(t + SimDuration::from_micros(1_300), 4, 1).is_none());
-        assert!(s.get_records(t + SimDuration::from_micros(1_400), 4, 1).is_some());
+        assert!(s.get_records(t + SimDuration::from_micros(1_300), 4, 1, SimDuration::ZERO).is_none());
+        assert!(s.get_records(t + SimDuration::from_micros(1_400), 4, 1, SimDuration::ZERO).is_some());
     }
 
     #[test]
@@ -479,14 +504,21 @@ mod tests {
         for i in 0..5 {
             s.try_append(SimTime::from_secs(i), 0, "k".into(), 0, Payload::Bytes(alloc::vec![1])).expect("fits");
         }
-        let first = s.read_from(SimTime::from_secs(10), 0, 2, u64::MAX);
+        let first = s.read_from(SimTime::from_secs(10), 0, 2, u64::MAX, SimDuration::ZERO);
         assert_eq!(first.records.len(), 2);
         assert_eq!(first.millis_behind_latest, 9_000, "the last record returned arrived at t = 1 s");
-        let rest = s.read_from(SimTime::from_secs(10), first.next_position, 10, u64::MAX);
+        let rest = s.read_from(SimTime::from_secs(10), first.next_position, 10, u64::MAX, SimDuration::ZERO);
         assert_eq!(rest.records.len(), 3);
         assert_eq!(rest.millis_behind_latest, 0);
         assert!(!rest.at_shard_end);
         s.close(SimTime::from_secs(11), 0);
-        assert!(s.read_from(SimTime::from_secs(12), rest.next_position, 10, u64::MAX).at_shard_end);
+        assert!(s.read_from(SimTime::from_secs(12), rest.next_position, 10, u64::MAX, SimDuration::ZERO).at_shard_end);
+        // A record younger than the put-to-get delay is not readable yet, and does not count as behind.
+        let mut t = shard();
+        t.try_append(SimTime::from_millis(1_000), 0, "k".into(), 0, Payload::Bytes(alloc::vec![1])).expect("fits");
+        let early = t.read_from(SimTime::from_millis(1_150), 0, 10, u64::MAX, SimDuration::from_millis(200));
+        assert!(early.records.is_empty() && early.millis_behind_latest == 0);
+        let later = t.read_from(SimTime::from_millis(1_200), 0, 10, u64::MAX, SimDuration::from_millis(200));
+        assert_eq!(later.records.len(), 1);
     }
 }

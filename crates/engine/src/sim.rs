@@ -8,7 +8,7 @@ use crate::kinesis::{
 };
 use crate::kpl;
 use crate::limits::SIM_SHARDS_MAX;
-use crate::limits::{PUT_RECORDS_BYTES_MAX, PUT_RECORDS_RECORDS_MAX};
+use crate::limits::{FAN_OUT_VISIBILITY_MS, GET_RECORDS_VISIBILITY_MS, PUT_RECORDS_BYTES_MAX, PUT_RECORDS_RECORDS_MAX};
 use crate::partition_key;
 use crate::producer::{ClientStyle, KplConfig, Outgoing};
 use crate::producer::{Producer, ProducerConfig, ProducerTotals};
@@ -58,6 +58,10 @@ pub struct SimConfig {
     pub transition_delay_ms: u64,
     /// A fault: this percent of writes and reads is throttled whatever the load (0 to 100).
     pub extra_throttle_percent: u8,
+    /// How long after a write a record becomes readable with GetRecords (the put-to-get delay).
+    pub get_records_visibility_ms: u64,
+    /// The same for enhanced fan-out pushes.
+    pub fan_out_visibility_ms: u64,
     /// The consumer applications reading the stream.
     pub consumers: Vec<ConsumerAppConfig>,
     /// Commands applied at set times (faults, rate changes), so a scenario replays identically.
@@ -90,6 +94,8 @@ impl Default for SimConfig {
             consumers: Vec::new(),
             scheduled: Vec::new(),
             extra_throttle_percent: 0,
+            get_records_visibility_ms: GET_RECORDS_VISIBILITY_MS,
+            fan_out_visibility_ms: FAN_OUT_VISIBILITY_MS,
         }
     }
 }
@@ -231,6 +237,8 @@ impl Simulation {
             epoch_unix_ms: config.epoch_unix_ms,
             transition_delay_ms: config.transition_delay_ms,
             extra_throttle_percent: config.extra_throttle_percent,
+            get_records_visibility_ms: config.get_records_visibility_ms,
+            fan_out_visibility_ms: config.fan_out_visibility_ms,
             fault_seed: config.seed,
             ..KinesisConfig::default()
         });

@@ -664,3 +664,33 @@ fn the_kpl_rate_limit_holds_records_back_instead_of_being_throttled() {
     assert!(limited.latency_ms_max > 1_000, "held records wait: {limited:?}");
     assert!(limited_second.incoming_bytes <= 1_048_576, "{limited_second:?}");
 }
+
+#[test]
+fn put_to_get_latency_includes_the_delay_and_fan_out_is_faster() {
+    use crate::consumer_app::{ConsumerAppConfig, ReadStyle, StartAt};
+    let reader = |name: &str, style| ConsumerAppConfig {
+        name: name.into(),
+        style,
+        start: StartAt::Latest,
+        processing_us_per_record: 0,
+    };
+    let config = SimConfig {
+        shard_count: 2,
+        producers: vec![ProducerConfig::steady("p", 200, 100, 1_000)],
+        consumers: vec![
+            reader("poller", ReadStyle::Polling { interval_ms: 1_000, limit: 10_000 }),
+            reader("efo", ReadStyle::EnhancedFanOut),
+        ],
+        ..SimConfig::default()
+    };
+    let mut sim = Simulation::new(config).expect("valid");
+    sim.advance_to(SimTime::from_secs(30));
+    let (poller, efo) = (&sim.consumers()[0].latency, &sim.consumers()[1].latency);
+    assert!(poller.count() > 4_000 && efo.count() > 4_000, "{} {}", poller.count(), efo.count());
+    // Nothing is read sooner than the put-to-get delay; a 1 s polling loop adds up to a second on top.
+    assert!(poller.min_ms().expect("data") >= 200, "{poller:?}");
+    assert!(efo.min_ms().expect("data") >= 70);
+    let (poll_p50, efo_p50) = (poller.percentile(50).expect("data"), efo.percentile(50).expect("data"));
+    assert!((500..=1_300).contains(&poll_p50), "{poll_p50}");
+    assert!(efo_p50 < poll_p50 && efo_p50 <= 300, "{efo_p50} vs {poll_p50}");
+}

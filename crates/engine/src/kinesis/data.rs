@@ -9,7 +9,7 @@ use crate::partition_key::{self, PARTITION_KEY_CHARS_MAX};
 use crate::sequence::SequenceNumber;
 use crate::shard::{Payload, Record, ShardId};
 use crate::stream::Stream;
-use crate::time::SimTime;
+use crate::time::{SimDuration, SimTime};
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -334,6 +334,7 @@ impl Kinesis {
             .collect();
         let limit = limit.unwrap_or(GET_RECORDS_RECORDS_MAX).clamp(1, GET_RECORDS_RECORDS_MAX);
         let fault = self.injected_throttle();
+        let visibility_ms = self.config.get_records_visibility_ms;
         let stream = self.streams.get_mut(&name).expect("checked readable above");
         let on_demand = stream.mode == crate::stream::StreamMode::OnDemand;
         let shard = stream.shard_mut(token.shard_id).expect("checked above");
@@ -341,7 +342,7 @@ impl Kinesis {
             shard.metrics.record_read_throttled(now.as_secs());
             None
         } else {
-            shard.get_records(now, token.position, limit)
+            shard.get_records(now, token.position, limit, SimDuration::from_millis(visibility_ms))
         };
         if let Some(batch) = batch.as_ref().filter(|_| on_demand) {
             stream.usage.on_demand_bytes_out += batch.records.iter().map(Record::size_bytes).sum::<u64>();

@@ -206,6 +206,7 @@ impl Kinesis {
     /// Pushes what each live subscription may send at `now`: records up to its own 2 MiB/s, an empty
     /// heartbeat when idle, the child shards at the end of a closed shard; ends expired subscriptions.
     pub fn push_subscriptions(&mut self, now: SimTime) {
+        let visibility = SimDuration::from_millis(self.config.fan_out_visibility_ms);
         for stream in self.streams.values_mut() {
             let (shards, consumers, efo_bytes, metrics) = stream.shards_and_consumers_mut();
             for consumer in consumers.iter_mut() {
@@ -225,7 +226,7 @@ impl Kinesis {
                         continue;
                     }
                     // One event carries at most a second's allowance (2 MiB) and is then paid off.
-                    let batch = shard.read_from(now, sub.position, 10_000, SHARD_READ_BYTES_PER_SEC);
+                    let batch = shard.read_from(now, sub.position, 10_000, SHARD_READ_BYTES_PER_SEC, visibility);
                     let idle = batch.records.is_empty() && !batch.at_shard_end;
                     if idle && now.saturating_since(sub.last_event_at) < HEARTBEAT {
                         continue;
