@@ -694,3 +694,85 @@ fn put_to_get_latency_includes_the_delay_and_fan_out_is_faster() {
     assert!((500..=1_300).contains(&poll_p50), "{poll_p50}");
     assert!(efo_p50 < poll_p50 && efo_p50 <= 300, "{efo_p50} vs {poll_p50}");
 }
+
+/// A run that uses every client and consumer: its transcript (producer and consumer totals, latency
+/// percentiles, shard metrics) must be the same bits natively and in browsers.
+fn rich_transcript() -> String {
+    use crate::consumer_app::{ConsumerAppConfig, KclConfig, LambdaConfig, ReadStyle, StartAt};
+    use crate::producer::{ClientStyle, KplConfig, RetryPolicy};
+    use crate::template::PayloadTemplate;
+    use crate::workload::{KeyProfile, RateProfile, SizeProfile};
+    use core::fmt::Write;
+    let reader = |name: &str, style| ConsumerAppConfig {
+        name: name.into(),
+        style,
+        start: StartAt::TrimHorizon,
+        processing_us_per_record: 50,
+    };
+    let config = SimConfig {
+        seed: 11,
+        shard_count: 3,
+        producers: vec![
+            ProducerConfig {
+                rate: RateProfile::Sine { mean: 1_500, amplitude: 1_000, period_ms: 20_000 },
+                keys: KeyProfile::Zipf { keys: 500 },
+                client: ClientStyle::PutRecords { batch_max_records: 250, linger_ms: 20 },
+                retry: RetryPolicy::SDK_STANDARD,
+                timeout_percent: 3,
+                payload: PayloadTemplate::Clickstream,
+                ..ProducerConfig::steady("web", 0, 0, 1)
+            },
+            ProducerConfig {
+                size: SizeProfile::Uniform { min: 100, max: 900 },
+                keys: KeyProfile::HotKey { keys: 50, hot_percent: 30 },
+                client: ClientStyle::Kpl(KplConfig::default()),
+                ..ProducerConfig::steady("iot", 800, 0, 1)
+            },
+        ],
+        consumers: vec![
+            reader(
+                "kcl",
+                ReadStyle::Kcl(KclConfig { workers: 2, checkpoint_every_records: 500, ..KclConfig::default() }),
+            ),
+            reader("efo", ReadStyle::EnhancedFanOut),
+            reader(
+                "fn",
+                ReadStyle::Lambda(LambdaConfig {
+                    error_percent: 10,
+                    bisect_on_error: true,
+                    parallelization_factor: 2,
+                    ..LambdaConfig::default()
+                }),
+            ),
+        ],
+        scheduled: vec![ScheduledCommand { at_ms: 9_000, command: Command::CrashWorker { consumer: 0, worker: 0 } }],
+        extra_throttle_percent: 2,
+        ..SimConfig::default()
+    };
+    let mut sim = Simulation::new(config).expect("valid");
+    let mut out = String::new();
+    sim.advance_to(SimTime::from_secs(30));
+    for (config, totals) in sim.producers() {
+        writeln!(out, "{} {totals:?}", config.name).expect("writing to a String");
+    }
+    for app in sim.consumers() {
+        let p = [50, 95, 99].map(|p| app.latency.percentile(p));
+        writeln!(out, "{} {:?} {p:?} {:?}", app.config.name, app.totals, app.leases).expect("writing to a String");
+    }
+    for shard in shards(&sim) {
+        writeln!(out, "{} {:?}", shard.id, shard.metrics.totals).expect("writing to a String");
+    }
+    out
+}
+
+/// Like [`runs_are_identical_natively_and_in_wasm`]: the constant is the transcript's MD5 as first recorded
+/// natively; native, Chrome and Firefox must all produce it.
+#[test]
+fn rich_runs_are_identical_natively_and_in_wasm() {
+    use md5::{Digest, Md5};
+    let text = rich_transcript();
+    assert_eq!(text, rich_transcript());
+    let digest: [u8; 16] = Md5::digest(text.as_bytes()).into();
+    let hex: String = digest.iter().map(|b| alloc::format!("{b:02x}")).collect();
+    assert_eq!(hex, "10aebbde265ca5f78a2620b3fc1f4191", "{text}");
+}
