@@ -1,6 +1,6 @@
 //! The playground page: transport bar, producer -> stream canvas, totals, event log.
 
-use crate::components::{EventLog, NumberField, ShardCard};
+use crate::components::{ApiConsole, EventLog, NumberField, ShardCard};
 use crate::format::{clock, records_per_sec, thousands};
 use crate::pacing::{SPEEDS, TIMERS_PER_FRAME_MAX, sim_delta};
 use crate::runner::{Load, RATE_SLIDER_MAX, Runner, SHARDS_MAX, Settings};
@@ -29,6 +29,7 @@ pub fn App() -> Html {
     let error = use_state(|| None::<String>);
     let behind = use_mut_ref(|| Cell::new(false));
     let redraw = use_force_update();
+    let console_open = use_state(|| false);
 
     {
         // While playing, a timer moves simulated time with the wall clock; dropping it stops the run.
@@ -116,7 +117,24 @@ pub fn App() -> Html {
     let on_seed = setting(|s, v| s.seed = v);
     let on_record_bytes = setting(|s, v| s.record_bytes = u32::try_from(v).unwrap_or(u32::MAX));
 
+    let on_api = {
+        let (runner, redraw) = (runner.clone(), redraw.clone());
+        Callback::from(move |(operation, body): (String, String)| {
+            runner.borrow_mut().call_api(&operation, &body);
+            redraw.force_update();
+        })
+    };
+    let show_log = {
+        let console_open = console_open.clone();
+        Callback::from(move |_: MouseEvent| console_open.set(false))
+    };
+    let show_console = {
+        let console_open = console_open.clone();
+        Callback::from(move |_: MouseEvent| console_open.set(true))
+    };
+
     let r = runner.borrow();
+    let api_history: Vec<_> = r.api_history().rev().cloned().collect();
     let settings = r.settings();
     let now_ms = r.sim().now().as_millis();
     let views = r.shard_views();
@@ -204,9 +222,16 @@ pub fn App() -> Html {
                     </div>
                 </section>
             </main>
-            <section class="bottom" aria-label="Event log">
-                <h2>{ "Event log" }</h2>
-                <EventLog lines={log} />
+            <section class="bottom">
+                <div class="tabs" role="tablist">
+                    <button role="tab" aria-selected={(!*console_open).to_string()} onclick={show_log}>{ "Event log" }</button>
+                    <button role="tab" aria-selected={console_open.to_string()} onclick={show_console}>{ "API console" }</button>
+                </div>
+                if *console_open {
+                    <ApiConsole history={api_history} on_send={on_api} />
+                } else {
+                    <EventLog lines={log} />
+                }
             </section>
         </div>
     }

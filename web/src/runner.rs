@@ -99,18 +99,44 @@ pub struct LogLine {
     pub is_warning: bool,
 }
 
+/// API calls the console keeps.
+pub const API_HISTORY_MAX: usize = 50;
+
+/// One call made in the API console and its answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiExchange {
+    /// Simulated milliseconds when it was made.
+    pub at_ms: u64,
+    /// The operation, e.g. `PutRecord`.
+    pub operation: String,
+    /// The request body as typed.
+    pub request: String,
+    /// The HTTP status.
+    pub status: u16,
+    /// The response body, pretty-printed JSON.
+    pub response: String,
+}
+
 /// The simulation with everything the view needs.
 pub struct Runner {
     sim: Simulation,
     settings: Settings,
     log: VecDeque<LogLine>,
+    api: shardlab_api::KinesisApi,
+    api_history: VecDeque<ApiExchange>,
 }
 
 impl Runner {
     /// A run from `settings`, or every problem with them.
     pub fn new(settings: Settings) -> Result<Self, ConfigError> {
         let sim = Simulation::new(settings.validate()?)?;
-        let mut runner = Self { sim, settings, log: VecDeque::new() };
+        let mut runner = Self {
+            sim,
+            settings,
+            log: VecDeque::new(),
+            api: shardlab_api::KinesisApi::new(),
+            api_history: VecDeque::new(),
+        };
         runner.drain_events();
         Ok(runner)
     }
@@ -144,6 +170,31 @@ impl Runner {
         let outcome = self.sim.advance_to_bounded(self.sim.now() + delta, timers_max);
         self.drain_events();
         outcome == Advance::Reached
+    }
+
+    /// Calls `Kinesis_20131202.<operation>` with `body` (JSON text) on the running simulation, at its current
+    /// time, and keeps the exchange. Malformed text gets AWS's `SerializationException`, never a panic.
+    pub fn call_api(&mut self, operation: &str, body: &str) -> &ApiExchange {
+        let target = format!("Kinesis_20131202.{operation}");
+        let reply = self.api.handle_text(&mut self.sim, &target, body);
+        let response = serde_json::to_string_pretty(&reply.body).unwrap_or_else(|_| reply.body.to_string());
+        if self.api_history.len() == API_HISTORY_MAX {
+            self.api_history.pop_front();
+        }
+        self.api_history.push_back(ApiExchange {
+            at_ms: self.sim.now().as_millis(),
+            operation: operation.into(),
+            request: body.into(),
+            status: reply.status,
+            response,
+        });
+        self.drain_events();
+        self.api_history.back().expect("just pushed")
+    }
+
+    /// The console's calls, oldest first.
+    pub fn api_history(&self) -> impl DoubleEndedIterator<Item = &ApiExchange> {
+        self.api_history.iter()
     }
 
     /// The log, oldest first.
@@ -291,6 +342,24 @@ mod tests {
         assert_eq!(runner.sim().now().as_secs(), 2, "the run goes on untouched");
         assert!(runner.set_rate(5_000_000).is_err());
         assert_eq!(runner.settings().records_per_sec, 500);
+    }
+
+    #[test]
+    fn the_api_console_acts_on_the_running_simulation() {
+        let mut runner = run(Settings { records_per_sec: 0, ..Settings::default() }, 1);
+        let put = runner
+            .call_api("PutRecord", r#"{"StreamName": "clickstream", "PartitionKey": "a", "Data": "aGk="}"#)
+            .clone();
+        assert_eq!(put.status, 200, "{}", put.response);
+        // Facts sheet 1.2: on two shards "a" hashes into the lower half.
+        assert!(put.response.contains("\"ShardId\": \"shardId-000000000000\""), "{}", put.response);
+        let bad = runner.call_api("PutRecord", "{not json").clone();
+        assert_eq!(bad.status, 400);
+        assert!(bad.response.contains("SerializationException"), "{}", bad.response);
+        let missing = runner.call_api("DescribeStream", r#"{"StreamName": "nope"}"#).clone();
+        assert!(missing.response.contains("Stream nope under account 000000000000 not found."), "{}", missing.response);
+        assert_eq!(runner.api_history().count(), 3);
+        assert_eq!(runner.sim().stream().map(|s| s.shards()[0].metrics.totals.incoming_records), Some(1));
     }
 
     #[test]

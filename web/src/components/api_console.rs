@@ -1,0 +1,89 @@
+//! The API console: any `Kinesis_20131202` operation as JSON, answered by the running simulation.
+
+use crate::format::clock;
+use crate::runner::ApiExchange;
+use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+/// Props of [`ApiConsole`].
+#[derive(Properties, PartialEq, Clone)]
+pub struct ApiConsoleProps {
+    /// Calls made so far, newest first.
+    pub history: Vec<ApiExchange>,
+    /// Receives `(operation, body)` when the learner sends a request.
+    pub on_send: Callback<(String, String)>,
+}
+
+/// A starting body for an operation, naming the playground's stream.
+pub fn example_body(operation: &str) -> &'static str {
+    match operation {
+        "PutRecord" => r#"{"StreamName": "clickstream", "PartitionKey": "user-1", "Data": "aGVsbG8="}"#,
+        "PutRecords" => {
+            r#"{"StreamName": "clickstream", "Records": [{"PartitionKey": "a", "Data": "aGk="}, {"PartitionKey": "b", "Data": "aGk="}]}"#
+        }
+        "GetShardIterator" => {
+            r#"{"StreamName": "clickstream", "ShardId": "shardId-000000000000", "ShardIteratorType": "TRIM_HORIZON"}"#
+        }
+        "GetRecords" => r#"{"ShardIterator": "paste NextShardIterator or ShardIterator here", "Limit": 10}"#,
+        "CreateStream" => r#"{"StreamName": "orders", "ShardCount": 2}"#,
+        "SplitShard" => {
+            r#"{"StreamName": "clickstream", "ShardToSplit": "shardId-000000000000", "NewStartingHashKey": "85070591730234615865843651857942052864"}"#
+        }
+        "UpdateShardCount" => {
+            r#"{"StreamName": "clickstream", "TargetShardCount": 4, "ScalingType": "UNIFORM_SCALING"}"#
+        }
+        "ListStreams" | "DescribeLimits" | "DescribeAccountSettings" => "{}",
+        _ => r#"{"StreamName": "clickstream"}"#,
+    }
+}
+
+/// The console.
+#[component]
+pub fn ApiConsole(props: &ApiConsoleProps) -> Html {
+    let operation = use_state(|| String::from("PutRecord"));
+    let body = use_state(|| String::from(example_body("PutRecord")));
+    let on_operation = {
+        let (operation, body) = (operation.clone(), body.clone());
+        Callback::from(move |e: Event| {
+            let chosen = e.target_unchecked_into::<HtmlSelectElement>().value();
+            body.set(example_body(&chosen).into());
+            operation.set(chosen);
+        })
+    };
+    let on_body = {
+        let body = body.clone();
+        Callback::from(move |e: InputEvent| body.set(e.target_unchecked_into::<HtmlTextAreaElement>().value()))
+    };
+    let on_send = {
+        let (operation, body, send) = (operation.clone(), body.clone(), props.on_send.clone());
+        Callback::from(move |_: MouseEvent| send.emit(((*operation).clone(), (*body).clone())))
+    };
+    html! {
+        <div class="api-console">
+            <div class="api-request">
+                <label>{ "Kinesis_20131202." }
+                    <select aria-label="Operation" onchange={on_operation}>
+                        { for shardlab_api::operation_names().map(|name| html! {
+                            <option value={name} selected={name == operation.as_str()}>{ name }</option>
+                        }) }
+                    </select>
+                </label>
+                <textarea aria-label="Request body" spellcheck="false" value={(*body).clone()} oninput={on_body} />
+                <button class="primary" aria-label="Send request" onclick={on_send}>{ "Send" }</button>
+                <p class="note">{ "Calls act on the running simulation at its current time. Records become readable 200 ms after they are written: step or play before GetRecords." }</p>
+            </div>
+            <ol class="api-history" aria-label="API responses" data-testid="api-history">
+                { for props.history.iter().map(|x| html! {
+                    <li class={if x.status == 200 { "ok" } else { "error" }}>
+                        <div class="api-head">
+                            <time>{ clock(x.at_ms) }</time>
+                            <strong>{ &x.operation }</strong>
+                            <span class="status" data-testid="api-status">{ format!("HTTP {}", x.status) }</span>
+                        </div>
+                        <pre data-testid="api-response">{ &x.response }</pre>
+                    </li>
+                }) }
+            </ol>
+        </div>
+    }
+}
