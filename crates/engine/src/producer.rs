@@ -140,6 +140,21 @@ impl ProducerConfig {
     /// Every problem with this configuration, worded for the person who set it.
     pub(crate) fn problems(&self, out: &mut Vec<String>) {
         let name = &self.name;
+        if let RateProfile::Trace { points } = &self.rate {
+            // A trace built in code or a scenario file skips `parse_trace`'s checks: repeat them here.
+            if points.is_empty() || points.len() > crate::workload::TRACE_POINTS_MAX {
+                out.push(format!(
+                    "Producer '{name}' trace has {} records; it needs 1 to {}.",
+                    points.len(),
+                    crate::workload::TRACE_POINTS_MAX
+                ));
+                return;
+            }
+            if points.windows(2).any(|w| w[0].at_ms > w[1].at_ms) {
+                out.push(format!("Producer '{name}' trace is not in time order; sort it by at_ms."));
+                return;
+            }
+        }
         let peak = self.rate.peak();
         if peak > SIM_PRODUCER_RECORDS_PER_SEC_MAX {
             out.push(format!(

@@ -776,3 +776,15 @@ fn rich_runs_are_identical_natively_and_in_wasm() {
     let hex: String = digest.iter().map(|b| alloc::format!("{b:02x}")).collect();
     assert_eq!(hex, "10aebbde265ca5f78a2620b3fc1f4191", "{text}");
 }
+
+#[test]
+fn a_trace_out_of_order_is_refused_not_panicked_on() {
+    use crate::workload::{RateProfile, TracePoint};
+    let points = alloc::vec![TracePoint { at_ms: 10, bytes: 1 }, TracePoint { at_ms: 5, bytes: 1 }];
+    let producer = ProducerConfig { rate: RateProfile::Trace { points }, ..ProducerConfig::steady("t", 0, 0, 1) };
+    let problems = producer.validate().expect_err("unsorted").problems;
+    assert_eq!(problems, ["Producer 't' trace is not in time order; sort it by at_ms."]);
+    let empty =
+        ProducerConfig { rate: RateProfile::Trace { points: alloc::vec![] }, ..ProducerConfig::steady("t", 0, 0, 1) };
+    assert!(empty.validate().is_err());
+}
