@@ -1,6 +1,6 @@
 //! The playground page: transport bar, producer -> stream canvas, totals, event log.
 
-use crate::components::{ApiConsole, EventLog, NumberField, ShardCard};
+use crate::components::{ApiConsole, ConsumerCard, EventLog, NumberField, ShardCard};
 use crate::format::{clock, records_per_sec, thousands};
 use crate::pacing::{SPEEDS, TIMERS_PER_FRAME_MAX, sim_delta};
 use crate::runner::{Load, RATE_SLIDER_MAX, Runner, SHARDS_MAX, Settings};
@@ -114,6 +114,14 @@ pub fn App() -> Html {
         })
     };
     let on_shards = setting(|s, v| s.shard_count = u32::try_from(v).unwrap_or(u32::MAX));
+    let on_read_style = {
+        let (runner, restart_with) = (runner.clone(), restart_with.clone());
+        Callback::from(move |e: Event| {
+            let mut settings = runner.borrow().settings();
+            settings.fan_out = e.target_unchecked_into::<HtmlSelectElement>().value() == "fan-out";
+            restart_with(settings);
+        })
+    };
     let on_seed = setting(|s, v| s.seed = v);
     let on_record_bytes = setting(|s, v| s.record_bytes = u32::try_from(v).unwrap_or(u32::MAX));
 
@@ -138,6 +146,7 @@ pub fn App() -> Html {
     let settings = r.settings();
     let now_ms = r.sim().now().as_millis();
     let views = r.shard_views();
+    let consumers = r.consumer_views();
     let log: Vec<_> = r.log().rev().cloned().collect();
     let (_, producer) = r.sim().producers().next().map_or_else(Default::default, |(c, t)| (c.clone(), t));
     let throttled_total: u64 = views.iter().map(|v| v.throttled_total).sum();
@@ -220,6 +229,19 @@ pub fn App() -> Html {
                     <div class="shards">
                         { for views.into_iter().map(|view| html! { <ShardCard {view} /> }) }
                     </div>
+                </section>
+                <div class={classes!("flow", "out", playing.then_some("running"))} aria-hidden="true">
+                    <span class="dot"></span><span class="dot"></span><span class="dot"></span>
+                </div>
+                <section class="node consumer" aria-label="Consumer">
+                    <h2><span class="kind-dot" aria-hidden="true"></span>{ "Consumer · analytics" }</h2>
+                    <label class="field">{ "Reads with" }
+                        <select aria-label="Read style" onchange={on_read_style}>
+                            <option value="polling" selected={!settings.fan_out}>{ "GetRecords polling" }</option>
+                            <option value="fan-out" selected={settings.fan_out}>{ "Enhanced fan-out" }</option>
+                        </select>
+                    </label>
+                    { for consumers.into_iter().map(|view| html! { <ConsumerCard {view} /> }) }
                 </section>
             </main>
             <section class="bottom">
