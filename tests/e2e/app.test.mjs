@@ -138,4 +138,19 @@ describe('Shardlab in Chromium', () => {
     await screenshot(page, 'api-console');
     assert.deepEqual(problems.pageErrors, [], 'uncaught errors in the page');
   });
+
+  test('the cost meter counts shard hours and PUT payload units', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { page, problems } = await openApp();
+    for (let i = 0; i < 3; i += 1) {
+      await page.locator('button[aria-label=Step]').click();
+    }
+    await page.getByRole('tab', { name: 'Cost' }).click();
+    const table = page.locator('[data-testid=cost] table');
+    await waitUntil('the cost lines', () => table.textContent(), (t) => t.includes('Shard hours'));
+    // Facts sheet 5.1: provisioned streams pay shard-hours and PUT payload units.
+    assert.match(await table.textContent(), /PUT payload units/);
+    assert.match(await page.locator('[data-testid=cost-total]').textContent(), /^\$0\.\d{6} so far$/);
+    await screenshot(page, 'cost');
+    assert.deepEqual(problems.pageErrors, [], 'uncaught errors in the page');
+  });
 });

@@ -1,6 +1,6 @@
 //! The playground page: transport bar, producer -> stream canvas, totals, event log.
 
-use crate::components::{ApiConsole, ConsumerCard, EventLog, NumberField, ShardCard};
+use crate::components::{ApiConsole, ConsumerCard, CostMeter, EventLog, NumberField, ShardCard};
 use crate::format::{clock, records_per_sec, thousands};
 use crate::pacing::{SPEEDS, TIMERS_PER_FRAME_MAX, sim_delta};
 use crate::runner::{Load, RATE_SLIDER_MAX, Runner, SHARDS_MAX, Settings};
@@ -29,7 +29,7 @@ pub fn App() -> Html {
     let error = use_state(|| None::<String>);
     let behind = use_mut_ref(|| Cell::new(false));
     let redraw = use_force_update();
-    let console_open = use_state(|| false);
+    let tab = use_state(|| Tab::EventLog);
 
     {
         // While playing, a timer moves simulated time with the wall clock; dropping it stops the run.
@@ -132,13 +132,9 @@ pub fn App() -> Html {
             redraw.force_update();
         })
     };
-    let show_log = {
-        let console_open = console_open.clone();
-        Callback::from(move |_: MouseEvent| console_open.set(false))
-    };
-    let show_console = {
-        let console_open = console_open.clone();
-        Callback::from(move |_: MouseEvent| console_open.set(true))
+    let show = |target: Tab| {
+        let tab = tab.clone();
+        Callback::from(move |_: MouseEvent| tab.set(target))
     };
 
     let r = runner.borrow();
@@ -147,6 +143,7 @@ pub fn App() -> Html {
     let now_ms = r.sim().now().as_millis();
     let views = r.shard_views();
     let consumers = r.consumer_views();
+    let cost_lines = r.sim().stream().map(|s| shardlab_engine::cost::estimate(&s.usage)).unwrap_or_default();
     let log: Vec<_> = r.log().rev().cloned().collect();
     let (_, producer) = r.sim().producers().next().map_or_else(Default::default, |(c, t)| (c.clone(), t));
     let throttled_total: u64 = views.iter().map(|v| v.throttled_total).sum();
@@ -246,16 +243,35 @@ pub fn App() -> Html {
             </main>
             <section class="bottom">
                 <div class="tabs" role="tablist">
-                    <button role="tab" aria-selected={(!*console_open).to_string()} onclick={show_log}>{ "Event log" }</button>
-                    <button role="tab" aria-selected={console_open.to_string()} onclick={show_console}>{ "API console" }</button>
+                    { for [Tab::EventLog, Tab::ApiConsole, Tab::Cost].into_iter().map(|t| html! {
+                        <button role="tab" aria-selected={(*tab == t).to_string()} onclick={show(t)}>{ t.label() }</button>
+                    }) }
                 </div>
-                if *console_open {
-                    <ApiConsole history={api_history} on_send={on_api} />
-                } else {
-                    <EventLog lines={log} />
-                }
+                { match *tab {
+                    Tab::EventLog => html! { <EventLog lines={log} /> },
+                    Tab::ApiConsole => html! { <ApiConsole history={api_history} on_send={on_api} /> },
+                    Tab::Cost => html! { <CostMeter lines={cost_lines} elapsed_ms={now_ms} /> },
+                } }
             </section>
         </div>
+    }
+}
+
+/// The panels under the canvas.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tab {
+    EventLog,
+    ApiConsole,
+    Cost,
+}
+
+impl Tab {
+    fn label(self) -> &'static str {
+        match self {
+            Self::EventLog => "Event log",
+            Self::ApiConsole => "API console",
+            Self::Cost => "Cost",
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 
 mod api_console;
 mod consumer_card;
+mod cost_meter;
 mod event_log;
 mod meter;
 mod number_field;
@@ -9,6 +10,7 @@ mod shard_card;
 
 pub use api_console::{ApiConsole, ApiConsoleProps, example_body};
 pub use consumer_card::{ConsumerCard, ConsumerCardProps};
+pub use cost_meter::{CostMeter, CostMeterProps, dollars, per_month};
 pub use event_log::{EventLog, EventLogProps};
 pub use meter::{Meter, MeterProps};
 pub use number_field::{NumberField, NumberFieldProps};

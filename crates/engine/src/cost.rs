@@ -56,45 +56,34 @@ pub struct CostLine {
 
 const GB: u64 = 1_000_000_000;
 
-/// The estimate for `usage` at the example us-east-1 prices.
+/// The estimate for `usage` at the example us-east-1 prices. Costs are computed from the exact usage
+/// (rounded up to the micro-dollar), not from the rounded quantities shown.
 pub fn estimate(usage: &Usage) -> Vec<CostLine> {
-    // quantity_milli and a price per unit; the cost rounds to the nearest micro-dollar.
-    let line = |item, unit, quantity_milli: u64, price_micro_usd: u64| CostLine {
+    // `amount` units of which `per_unit` make one priced unit (3,600 shard-seconds make a shard-hour).
+    let line = |item, unit, amount: u64, per_unit: u64, price_micro_usd: u64| CostLine {
         item,
-        quantity_milli,
+        quantity_milli: (u128::from(amount) * 1_000 / u128::from(per_unit)) as u64,
         unit,
         price_micro_usd,
-        cost_micro_usd: (u128::from(quantity_milli) * u128::from(price_micro_usd)).div_ceil(1_000) as u64,
+        cost_micro_usd: (u128::from(amount) * u128::from(price_micro_usd)).div_ceil(u128::from(per_unit)) as u64,
     };
-    let hours_milli = |seconds: u64| seconds * 1_000 / 3_600;
-    let gb_milli = |bytes: u64| (u128::from(bytes) * 1_000 / u128::from(GB)) as u64;
+    const HOUR: u64 = 3_600;
     let mut lines = Vec::new();
     if usage.shard_seconds > 0 {
-        lines.push(line("Shard hours", "shard-hour", hours_milli(usage.shard_seconds), 15_000));
-        // $0.014 per million units: 0.014 micro-dollars per unit, so price the line per million.
-        lines.push(line("PUT payload units", "million units", usage.put_payload_units * 1_000 / 1_000_000, 14_000));
+        lines.push(line("Shard hours", "shard-hour", usage.shard_seconds, HOUR, 15_000));
+        lines.push(line("PUT payload units", "million units", usage.put_payload_units, 1_000_000, 14_000));
     }
     if usage.extended_retention_shard_seconds > 0 {
-        lines.push(line(
-            "Extended retention",
-            "shard-hour",
-            hours_milli(usage.extended_retention_shard_seconds),
-            20_000,
-        ));
+        lines.push(line("Extended retention", "shard-hour", usage.extended_retention_shard_seconds, HOUR, 20_000));
     }
     if usage.efo_consumer_shard_seconds > 0 {
-        lines.push(line(
-            "Enhanced fan-out",
-            "consumer-shard-hour",
-            hours_milli(usage.efo_consumer_shard_seconds),
-            15_000,
-        ));
-        lines.push(line("Enhanced fan-out data", "GB", gb_milli(usage.efo_bytes), 13_000));
+        lines.push(line("Enhanced fan-out", "consumer-shard-hour", usage.efo_consumer_shard_seconds, HOUR, 15_000));
+        lines.push(line("Enhanced fan-out data", "GB", usage.efo_bytes, GB, 13_000));
     }
     if usage.on_demand_stream_seconds > 0 {
-        lines.push(line("On-demand stream hours", "stream-hour", hours_milli(usage.on_demand_stream_seconds), 40_000));
-        lines.push(line("On-demand data in", "GB", gb_milli(usage.on_demand_bytes_in), 80_000));
-        lines.push(line("On-demand data out", "GB", gb_milli(usage.on_demand_bytes_out), 40_000));
+        lines.push(line("On-demand stream hours", "stream-hour", usage.on_demand_stream_seconds, HOUR, 40_000));
+        lines.push(line("On-demand data in", "GB", usage.on_demand_bytes_in, GB, 80_000));
+        lines.push(line("On-demand data out", "GB", usage.on_demand_bytes_out, GB, 40_000));
     }
     lines
 }
@@ -112,6 +101,15 @@ mod tests {
         assert_eq!(Usage::put_payload_units_of(45_000), 2);
         assert_eq!(Usage::put_payload_units_of(1_000_000), 40);
         assert_eq!(Usage::put_payload_units_of(0), 1);
+    }
+
+    #[test]
+    fn short_runs_are_priced_exactly() {
+        // 6 shard-seconds are 1/600 shard-hour: $0.015 / 600 = $0.000025, not rounded to 0.001 hour.
+        let lines = estimate(&Usage { shard_seconds: 6, put_payload_units: 1_500, ..Usage::default() });
+        assert_eq!((lines[0].quantity_milli, lines[0].cost_micro_usd), (1, 25));
+        // 1,500 units at $0.014 per million: $0.000021.
+        assert_eq!(lines[1].cost_micro_usd, 21);
     }
 
     #[test]
