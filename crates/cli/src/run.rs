@@ -3,6 +3,7 @@
 use crate::args::Args;
 use crate::{Failure, duration, scenario};
 use serde_json::{Value, json};
+use shardlab_engine::agent::AgentTotals;
 use shardlab_engine::consumer_app::{ConsumerTotals, ReadStyle};
 use shardlab_engine::cost::{self, CostLine};
 use shardlab_engine::{ProducerTotals, SimConfig, SimTime, Simulation};
@@ -103,6 +104,8 @@ struct Summary {
     duration_ms: u64,
     producers: Vec<ProducerResult>,
     consumers: Vec<ConsumerResult>,
+    /// Each Kinesis Agent's file and counters, and the lines it is behind.
+    agents: Vec<(String, AgentTotals, u64)>,
     shards: Vec<ShardResult>,
     /// The largest GetRecords iterator age seen in the last ten minutes, if anything read.
     iterator_age_ms_max: Option<u64>,
@@ -179,7 +182,8 @@ fn run(config: SimConfig, duration_ms: u64) -> Result<Summary, Failure> {
             .unwrap_or(0)
     });
     let cost = stream.map(|s| cost::estimate(&s.usage)).unwrap_or_default();
-    Ok(Summary { config, duration_ms, producers, consumers, shards, iterator_age_ms_max, cost })
+    let agents = sim.agents().iter().map(|a| (a.config.file_pattern.clone(), a.totals, a.lines_behind())).collect();
+    Ok(Summary { config, duration_ms, producers, consumers, agents, shards, iterator_age_ms_max, cost })
 }
 
 /// `1234567` as `1,234,567`.
@@ -291,6 +295,21 @@ impl Summary {
                 );
             }
         }
+        if !self.agents.is_empty() {
+            let _ = writeln!(out, "\nKinesis Agents:");
+        }
+        for (file, t, behind) in &self.agents {
+            let _ = writeln!(
+                out,
+                "  {file}: {} lines written, {} records parsed, {} sent, {} failed (retried), {} lines behind, {} restarts",
+                thousands(t.lines_written),
+                thousands(t.records_parsed),
+                thousands(t.records_sent),
+                thousands(t.records_failed),
+                thousands(*behind),
+                thousands(t.restarts)
+            );
+        }
         let _ = writeln!(out, "\nShards (accepted / throttled records):");
         for s in &self.shards {
             let _ = writeln!(
@@ -348,6 +367,16 @@ impl Summary {
                 "duplicates": p.totals.duplicates,
                 "latency_ms_total": p.totals.latency_ms_total,
                 "latency_ms_max": p.totals.latency_ms_max,
+            })).collect::<Vec<_>>(),
+            "agents": self.agents.iter().map(|(file, t, behind)| json!({
+                "file_pattern": file,
+                "lines_written": t.lines_written,
+                "records_parsed": t.records_parsed,
+                "records_sent": t.records_sent,
+                "records_failed": t.records_failed,
+                "duplicates": t.duplicates,
+                "restarts": t.restarts,
+                "lines_behind": behind,
             })).collect::<Vec<_>>(),
             "consumers": self.consumers.iter().map(|c| json!({
                 "name": c.name,

@@ -5,8 +5,8 @@ use serde_json::{Map, Value};
 use shardlab_engine::workload::{KeyProfile, RateProfile, SizeProfile, parse_trace};
 use shardlab_engine::{ProducerConfig, SimConfig};
 
-const SCENARIO_MEMBERS: [&str; 7] =
-    ["seed", "stream_name", "shard_count", "producers", "consumers", "scheduled", "extra_throttle_percent"];
+const SCENARIO_MEMBERS: [&str; 8] =
+    ["seed", "stream_name", "shard_count", "producers", "consumers", "agents", "scheduled", "extra_throttle_percent"];
 const PRODUCER_MEMBERS: [&str; 12] = [
     "name",
     "records_per_sec",
@@ -56,6 +56,9 @@ pub(crate) fn parse(text: &str) -> Result<SimConfig, Vec<String>> {
     }
     if let Some(consumers) = members.get("consumers") {
         config.consumers = typed_list(consumers, "consumers", "consumer", &mut problems);
+    }
+    if let Some(agents) = members.get("agents") {
+        config.agents = typed_list(agents, "agents", "agent", &mut problems);
     }
     if let Some(scheduled) = members.get("scheduled") {
         config.scheduled = typed_list(scheduled, "scheduled", "scheduled command", &mut problems);

@@ -129,3 +129,20 @@ fn every_problem_of_a_rich_scenario_is_named() {
         assert!(stderr.contains(expected), "missing {expected:?} in:\n{stderr}");
     }
 }
+
+#[test]
+fn a_kinesis_agent_tails_an_apache_log_through_a_restart() {
+    // agent.json: an Agent with LOGTOJSON (COMBINEDAPACHELOG) at 200 lines/s, restarted at 20 s.
+    let output = run("agent.json", &["--for", "1m", "--json"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let summary: Value = serde_json::from_slice(&output.stdout).expect("JSON summary");
+    let agent = &summary["agents"][0];
+    assert_eq!(agent["file_pattern"], "/var/log/httpd/access_log");
+    assert_eq!(agent["lines_written"], 12_000, "60 s at 200 lines/s");
+    assert_eq!(agent["restarts"], 1);
+    assert_eq!(agent["duplicates"], 0, "nothing was in flight at the restart");
+    // Everything up to the last second's buffer (maxBufferAgeMillis 1000) is in the stream.
+    let sent = agent["records_sent"].as_u64().expect("a number");
+    assert!((11_600..=12_000).contains(&sent), "{agent}");
+    assert_eq!(summary["shards"][0]["accepted_records"].as_u64(), Some(sent));
+}

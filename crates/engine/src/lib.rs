@@ -61,6 +61,10 @@
 //!   scenarios (configurable per scenario). The facts sheet only has the 2023 guide's older "about 3 seconds"
 //!   for GetRecords; these typical modern figures are unconfirmed. API sessions, where time stands still until
 //!   advanced, default to no delay so a learner can read back what they just wrote.
+//! - The Kinesis Agent's defaults (`maxBufferAgeMillis` 60,000, `maxBufferSizeRecords` 500,
+//!   `maxBufferSizeBytes` 4 MiB, polls every 100 ms, backoff 100 ms doubling to 10 s) are not in the facts
+//!   sheet and are unconfirmed. Its checkpoint is the first line whose records are not all sent, and lines a
+//!   LOGTOJSON format does not match are skipped.
 //! - Simulated KCL applications poll every 1.5 s, balance leases once per failover time (10 s by default,
 //!   stealing one lease at a time) and hand a moved lease over without a graceful shutdown, so the new
 //!   owner repeats the work since the last checkpoint.
@@ -76,6 +80,7 @@ extern crate std;
 #[cfg(all(test, target_arch = "wasm32"))]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
+pub mod agent;
 pub mod calendar;
 pub mod consumer;
 pub mod consumer_app;

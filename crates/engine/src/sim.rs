@@ -1,5 +1,6 @@
 //! The driver: the Kinesis service, the scenario's producers, a timer queue, and the outputs.
 
+use crate::agent::{Agent, AgentConfig};
 use crate::consumer_app::{ConsumerApp, ConsumerAppConfig, ReadStyle};
 use crate::error::{ConfigError, StreamsErrorKind};
 use crate::event::Event;
@@ -66,6 +67,8 @@ pub struct SimConfig {
     pub consumers: Vec<ConsumerAppConfig>,
     /// Commands applied at set times (faults, rate changes), so a scenario replays identically.
     pub scheduled: Vec<ScheduledCommand>,
+    /// Kinesis Agents tailing simulated application logs into the stream.
+    pub agents: Vec<AgentConfig>,
 }
 
 /// A command to apply at a simulated time.
@@ -93,6 +96,7 @@ impl Default for SimConfig {
             transition_delay_ms: kinesis.transition_delay_ms,
             consumers: Vec::new(),
             scheduled: Vec::new(),
+            agents: Vec::new(),
             extra_throttle_percent: 0,
             get_records_visibility_ms: GET_RECORDS_VISIBILITY_MS,
             fan_out_visibility_ms: FAN_OUT_VISIBILITY_MS,
@@ -124,6 +128,9 @@ impl SimConfig {
         for consumer in &self.consumers {
             consumer.problems(&mut problems);
         }
+        for agent in &self.agents {
+            agent.problems(&mut problems);
+        }
         if self.extra_throttle_percent > 100 {
             problems.push(format!("Extra throttling is {} %; it must be 0 to 100 %.", self.extra_throttle_percent));
         }
@@ -146,6 +153,11 @@ pub enum Command {
         producer: u32,
         /// The new rate; 0 pauses it.
         records_per_sec: u32,
+    },
+    /// A Kinesis Agent restarts: what it buffered is lost and it resumes from its checkpoint.
+    RestartAgent {
+        /// The agent's position in [`SimConfig::agents`].
+        agent: u32,
     },
     /// A worker joins a KCL application.
     AddWorker {
@@ -188,6 +200,8 @@ enum Timer {
     ReaderDue { consumer: u32, shard: u32, generation: u64 },
     /// The scheduled command at this position of [`SimConfig::scheduled`].
     Scheduled { index: u32 },
+    /// A Kinesis Agent looks at its file and sends what is due.
+    AgentPoll { agent: u32 },
 }
 
 /// How a write of one outgoing record ended, as the client sees it.
@@ -221,6 +235,7 @@ pub struct Simulation {
     kinesis: Kinesis,
     producers: Vec<Producer>,
     consumers: Vec<ConsumerApp>,
+    agents: Vec<Agent>,
     timers: BinaryHeap<Reverse<(SimTime, u64, Timer)>>,
     timers_scheduled: u64,
     events: VecDeque<Event>,
@@ -260,6 +275,12 @@ impl Simulation {
             .zip(0u64..)
             .map(|(p, i)| Producer::new(p.clone(), Rng::derive(config.seed, PRODUCERS_SALT.wrapping_add(i))))
             .collect();
+        let agents = config
+            .agents
+            .iter()
+            .zip(0u64..)
+            .map(|(a, i)| Agent::new(a.clone(), Rng::derive(config.seed, crate::rng::AGENTS_SALT.wrapping_add(i))))
+            .collect();
         let consumers = config
             .consumers
             .iter()
@@ -271,6 +292,7 @@ impl Simulation {
             kinesis,
             producers,
             consumers,
+            agents,
             timers: BinaryHeap::new(),
             timers_scheduled: 0,
             events: VecDeque::new(),
@@ -289,6 +311,9 @@ impl Simulation {
         }
         for index in 0..sim.consumers.len() {
             sim.schedule(SimTime::ZERO, Timer::ConsumerSync { consumer: index as u32 });
+        }
+        for index in 0..sim.agents.len() {
+            sim.schedule(SimTime::ZERO + crate::agent::POLL_INTERVAL, Timer::AgentPoll { agent: index as u32 });
         }
         for (index, scheduled) in sim.config.scheduled.clone().iter().enumerate() {
             sim.schedule(SimTime::from_millis(scheduled.at_ms), Timer::Scheduled { index: index as u32 });
@@ -313,6 +338,7 @@ impl Simulation {
             kinesis: Kinesis::new(kinesis),
             producers: Vec::new(),
             consumers: Vec::new(),
+            agents: Vec::new(),
             timers: BinaryHeap::new(),
             timers_scheduled: 0,
             events: VecDeque::new(),
@@ -347,6 +373,11 @@ impl Simulation {
     /// The Kinesis service, for API calls at [`Self::now`].
     pub fn kinesis_mut(&mut self) -> &mut Kinesis {
         &mut self.kinesis
+    }
+
+    /// The Kinesis Agents, in configuration order.
+    pub fn agents(&self) -> &[Agent] {
+        &self.agents
     }
 
     /// The consumer applications, in configuration order.
@@ -388,6 +419,19 @@ impl Simulation {
                 candidate.validate()?;
                 p.set_rate(self.now, records_per_sec);
                 self.schedule_producer(index);
+                Ok(())
+            }
+            Command::RestartAgent { agent } => {
+                let count = self.agents.len();
+                let Some(a) = self.agents.get_mut(agent as usize) else {
+                    return Err(ConfigError {
+                        problems: alloc::vec![format!("There is no agent {agent}; this scenario has {count}.")],
+                    });
+                };
+                a.buffer.clear();
+                a.buffer_since = None;
+                a.read = a.checkpoint;
+                a.totals.restarts += 1;
                 Ok(())
             }
             Command::AddWorker { consumer } => {
@@ -535,6 +579,10 @@ impl Simulation {
                 if let Some(at) = next {
                     self.schedule(at, Timer::ReaderDue { consumer, shard, generation });
                 }
+            }
+            Timer::AgentPoll { agent } => {
+                self.agent_poll(agent as usize);
+                self.schedule(self.now + crate::agent::POLL_INTERVAL, Timer::AgentPoll { agent });
             }
             Timer::Scheduled { index } => {
                 if let Some(scheduled) = self.config.scheduled.get(index as usize).cloned() {
@@ -789,6 +837,105 @@ impl Simulation {
             }
             ClientStyle::PutRecords { .. } | ClientStyle::Kpl(_) => self.send_batch(index, outgoing),
         }
+    }
+
+    /// An Agent's turn: the application writes its lines, the Agent tails and processes them, and sends a
+    /// batch when it is full or old enough; throttled records wait with backoff; the checkpoint moves to
+    /// the first line whose records are not all sent.
+    fn agent_poll(&mut self, index: usize) {
+        /// Lines the Agent reads per poll at most (a bound on one turn's work).
+        const LINES_PER_POLL_MAX: u64 = 20_000;
+        let now = self.now;
+        let epoch = self.config.epoch_unix_ms;
+        let agent = &mut self.agents[index];
+        let rate = u64::from(agent.config.lines_per_sec);
+        agent.written = now.as_millis().saturating_mul(rate) / 1_000;
+        agent.totals.lines_written = agent.written;
+        let until = agent.written.min(agent.read + LINES_PER_POLL_MAX);
+        for line_index in agent.read..until {
+            let written_ms = (line_index * 1_000).checked_div(rate).unwrap_or(0);
+            let line = agent.line(line_index, epoch + written_ms);
+            let Some(record) = agent.process(&line.text) else { continue };
+            agent.totals.records_parsed += 1;
+            let partition_key = match agent.config.partition_key_option {
+                crate::agent::PartitionKeyOption::Random => format!("{:016x}", agent.rng.next_u64()),
+                crate::agent::PartitionKeyOption::Deterministic => format!("{:032x}", partition_key::hash_key(&record)),
+            };
+            agent.buffer.push_back(crate::agent::Pending {
+                data: record.into_bytes(),
+                partition_key,
+                index: line_index,
+                attempts: 0,
+            });
+            agent.buffer_since.get_or_insert(now);
+        }
+        agent.read = until;
+        let age_due = agent
+            .buffer_since
+            .is_some_and(|t| now.saturating_since(t).as_millis() >= u64::from(agent.config.max_buffer_age_millis));
+        let bytes: u64 = agent.buffer.iter().map(|p| p.data.len() as u64).sum();
+        let full = agent.buffer.len() as u64 >= u64::from(agent.config.max_buffer_size_records)
+            || bytes >= u64::from(agent.config.max_buffer_size_bytes);
+        if (age_due || full) && now >= agent.retry_after && !agent.buffer.is_empty() {
+            let mut batch = Vec::new();
+            let mut batch_bytes = 0;
+            while let Some(next) = agent.buffer.front() {
+                let size = next.data.len() as u64 + next.partition_key.len() as u64;
+                if batch.len() as u32 >= agent.config.max_buffer_size_records
+                    || (!batch.is_empty() && batch_bytes + size > u64::from(agent.config.max_buffer_size_bytes))
+                {
+                    break;
+                }
+                batch_bytes += size;
+                batch.push(agent.buffer.pop_front().expect("front exists"));
+            }
+            let entries = batch
+                .iter()
+                .map(|p| PutRecordsEntry {
+                    partition_key: p.partition_key.clone(),
+                    data: Payload::Bytes(p.data.clone()),
+                    explicit_hash_key: None,
+                })
+                .collect();
+            let stream_name = agent.config.kinesis_stream.clone();
+            let results = self.kinesis.put_records(now, &stream_name, entries);
+            let agent = &mut self.agents[index];
+            let mut failed = Vec::new();
+            match results {
+                Ok(out) => {
+                    for (pending, result) in batch.into_iter().zip(out.records) {
+                        if matches!(result, PutRecordsResultEntry::Ok(_)) {
+                            agent.totals.records_sent += 1;
+                            if agent.sent_beyond_checkpoint.remove(&pending.index) {
+                                agent.totals.duplicates += 1;
+                            }
+                            agent.sent_beyond_checkpoint.insert(pending.index);
+                        } else {
+                            agent.totals.records_failed += 1;
+                            failed.push(crate::agent::Pending { attempts: pending.attempts + 1, ..pending });
+                        }
+                    }
+                }
+                Err(_) => {
+                    agent.totals.records_failed += batch.len() as u64;
+                    failed =
+                        batch.into_iter().map(|p| crate::agent::Pending { attempts: p.attempts + 1, ..p }).collect();
+                }
+            }
+            if let Some(attempts) = failed.iter().map(|p| p.attempts).max() {
+                // Backoff: 100 ms doubling per attempt, at most 10 s.
+                let backoff_ms = (100u64 << attempts.min(7)).min(10_000);
+                agent.retry_after = now + SimDuration::from_millis(backoff_ms);
+            }
+            for pending in failed.into_iter().rev() {
+                agent.buffer.push_front(pending);
+            }
+            agent.buffer_since = (!agent.buffer.is_empty()).then_some(agent.buffer_since.unwrap_or(now));
+        }
+        let agent = &mut self.agents[index];
+        agent.checkpoint = agent.buffer.front().map_or(agent.read, |p| p.index);
+        let checkpoint = agent.checkpoint;
+        agent.sent_beyond_checkpoint.retain(|i| *i >= checkpoint);
     }
 
     fn close_second(&mut self) {
