@@ -135,6 +135,15 @@ describe('Shardlab in Chromium', () => {
     await body.fill('{not json');
     await send.click();
     await waitUntil('a SerializationException', () => newest.textContent(), (t) => t.includes('SerializationException'));
+
+    // The AWS CLI form works too, and a command that cannot be read is explained, not sent.
+    await body.fill('aws kinesis describe-stream-summary --stream-name clickstream');
+    await send.click();
+    await waitUntil('the stream summary', () => newest.textContent(), (t) => t.includes('"OpenShardCount": 2'));
+    await body.fill('aws kinesis describe-stream-summary --stream clickstream');
+    await send.click();
+    const error = await waitUntil('the reason', () => page.locator('[data-testid=api-error]').textContent(), (t) => t.length > 0);
+    assert.match(error, /has no option --stream/);
     await screenshot(page, 'api-console');
     assert.deepEqual(problems.pageErrors, [], 'uncaught errors in the page');
   });

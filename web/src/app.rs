@@ -30,6 +30,7 @@ pub fn App() -> Html {
     let behind = use_mut_ref(|| Cell::new(false));
     let redraw = use_force_update();
     let tab = use_state(|| Tab::EventLog);
+    let console_error = use_state(|| None::<AttrValue>);
 
     {
         // While playing, a timer moves simulated time with the wall clock; dropping it stops the run.
@@ -126,9 +127,10 @@ pub fn App() -> Html {
     let on_record_bytes = setting(|s, v| s.record_bytes = u32::try_from(v).unwrap_or(u32::MAX));
 
     let on_api = {
-        let (runner, redraw) = (runner.clone(), redraw.clone());
+        let (runner, redraw, console_error) = (runner.clone(), redraw.clone(), console_error.clone());
         Callback::from(move |(operation, body): (String, String)| {
-            runner.borrow_mut().call_api(&operation, &body);
+            let outcome = runner.borrow_mut().call_console(&operation, &body);
+            console_error.set(outcome.err().map(AttrValue::from));
             redraw.force_update();
         })
     };
@@ -249,7 +251,7 @@ pub fn App() -> Html {
                 </div>
                 { match *tab {
                     Tab::EventLog => html! { <EventLog lines={log} /> },
-                    Tab::ApiConsole => html! { <ApiConsole history={api_history} on_send={on_api} /> },
+                    Tab::ApiConsole => html! { <ApiConsole history={api_history} on_send={on_api} error={(*console_error).clone()} /> },
                     Tab::Cost => html! { <CostMeter lines={cost_lines} elapsed_ms={now_ms} /> },
                 } }
             </section>

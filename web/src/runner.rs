@@ -224,6 +224,19 @@ impl Runner {
         self.api_history.back().expect("just pushed")
     }
 
+    /// What the console's Send does: text starting with `aws ` is read as an AWS CLI command
+    /// (`aws kinesis put-record --stream-name …`); anything else is the JSON body of `operation`.
+    /// A command that cannot be read is refused with the reason, and nothing is called.
+    pub fn call_console(&mut self, operation: &str, text: &str) -> Result<(), String> {
+        if text.trim_start().starts_with("aws ") {
+            let (operation, body) = shardlab_api::parse_cli(text)?;
+            self.call_api(operation, &body.to_string());
+        } else {
+            self.call_api(operation, text);
+        }
+        Ok(())
+    }
+
     /// The console's calls, oldest first.
     pub fn api_history(&self) -> impl DoubleEndedIterator<Item = &ApiExchange> {
         self.api_history.iter()
@@ -432,6 +445,24 @@ mod tests {
         assert!((450..=550).contains(&f.records_per_sec), "{f:?}");
         let (p50_polling, p50_fan_out) = (p.latency_ms.expect("read").0, f.latency_ms.expect("read").0);
         assert!(p50_fan_out < p50_polling, "{p50_fan_out} vs {p50_polling}");
+    }
+
+    #[test]
+    fn the_console_reads_aws_cli_commands_too() {
+        let mut runner = run(Settings { records_per_sec: 0, ..Settings::default() }, 1);
+        runner
+            .call_console(
+                "DescribeStream",
+                "aws kinesis put-record --stream-name clickstream --partition-key b --data aGk=",
+            )
+            .expect("a valid command");
+        let exchange = runner.api_history().last().expect("one call");
+        // The command names the operation; the selected one is ignored. Facts sheet 1.2: "b" is on shard 1 of 2.
+        assert_eq!((exchange.operation.as_str(), exchange.status), ("PutRecord", 200));
+        assert!(exchange.response.contains("shardId-000000000001"), "{}", exchange.response);
+        let refused = runner.call_console("PutRecord", "aws kinesis put-record --stream s").expect_err("bad option");
+        assert!(refused.starts_with("put-record has no option --stream"), "{refused}");
+        assert_eq!(runner.api_history().count(), 1, "a refused command calls nothing");
     }
 
     #[test]

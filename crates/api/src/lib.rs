@@ -112,6 +112,7 @@ extern crate std;
 
 mod account;
 mod arn;
+mod cli_form;
 mod consumers;
 mod model;
 mod pattern;
@@ -125,6 +126,7 @@ mod tags;
 mod token;
 mod validate;
 
+pub use cli_form::parse_cli;
 pub use consumers::subscription_events;
 pub use reply::Reply;
 

@@ -12,6 +12,9 @@ pub struct ApiConsoleProps {
     pub history: Vec<ApiExchange>,
     /// Receives `(operation, body)` when the learner sends a request.
     pub on_send: Callback<(String, String)>,
+    /// Why the last command could not be read, if it could not.
+    #[prop_or_default]
+    pub error: Option<AttrValue>,
 }
 
 /// A starting body for an operation, naming the playground's stream.
@@ -70,7 +73,10 @@ pub fn ApiConsole(props: &ApiConsoleProps) -> Html {
                 </label>
                 <textarea aria-label="Request body" spellcheck="false" value={(*body).clone()} oninput={on_body} />
                 <button class="primary" aria-label="Send request" onclick={on_send}>{ "Send" }</button>
-                <p class="note">{ "Calls act on the running simulation at its current time. Records become readable 200 ms after they are written: step or play before GetRecords." }</p>
+                if let Some(error) = &props.error {
+                    <p class="field-error" role="alert" data-testid="api-error">{ error }</p>
+                }
+                <p class="note">{ "Type the JSON body of the chosen operation, or an AWS CLI command such as `aws kinesis describe-stream-summary --stream-name clickstream`. Calls act on the running simulation at its current time; records become readable 200 ms after they are written." }</p>
             </div>
             <ol class="api-history" aria-label="API responses" data-testid="api-history">
                 { for props.history.iter().map(|x| html! {
