@@ -67,18 +67,24 @@ fn words(line: &str) -> Result<Vec<String>, String> {
     Ok(out)
 }
 
-/// `PutRecord` -> `put-record`.
+/// `PutRecord` -> `put-record`, `StreamARN` -> `stream-arn`, `MaxRecordSizeInKiB` -> `max-record-size-in-ki-b`:
+/// a new word starts at a capital after a small letter or digit, or at the last capital of a run before a
+/// small letter (botocore's rule for CLI names).
 fn kebab(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
     let mut out = String::new();
-    for (i, c) in name.chars().enumerate() {
-        if c.is_ascii_uppercase() {
-            if i > 0 {
+    for (i, c) in chars.iter().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            let previous = chars[i - 1];
+            let next_is_small = chars.get(i + 1).is_some_and(char::is_ascii_lowercase);
+            if previous.is_ascii_lowercase()
+                || previous.is_ascii_digit()
+                || (previous.is_ascii_uppercase() && next_is_small)
+            {
                 out.push('-');
             }
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
         }
+        out.push(c.to_ascii_lowercase());
     }
     out
 }
@@ -189,6 +195,19 @@ mod tests {
                 "EnableEnhancedMonitoring",
                 json!({"StreamName": "s", "ShardLevelMetrics": ["IncomingBytes", "OutgoingBytes"]})
             ))
+        );
+    }
+
+    #[test]
+    fn option_names_follow_the_aws_cli() {
+        assert_eq!(kebab("StreamARN"), "stream-arn");
+        assert_eq!(kebab("MaxRecordSizeInKiB"), "max-record-size-in-ki-b");
+        assert_eq!(kebab("DescribeStreamSummary"), "describe-stream-summary");
+        assert_eq!(
+            parse_cli(
+                "aws kinesis describe-stream-summary --stream-arn arn:aws:kinesis:us-east-1:000000000000:stream/s"
+            ),
+            Ok(("DescribeStreamSummary", json!({"StreamARN": "arn:aws:kinesis:us-east-1:000000000000:stream/s"})))
         );
     }
 
