@@ -25,20 +25,25 @@ pub(crate) const HASH_KEY: Pattern = Pattern { text: "0|([1-9]\\d{0,38})", build
 /// `0|([1-9]\d{0,128})`: a sequence number.
 pub(crate) const SEQUENCE_NUMBER: Pattern = Pattern { text: "0|([1-9]\\d{0,128})", build: || decimal(128) };
 
+/// `arn:aws.*:kinesis:.*:\d{12}`: the start every Kinesis ARN pattern shares.
+fn arn_account_prefix() -> Vec<Node> {
+    vec![
+        lit("arn:aws"),
+        star(class(Class::Any)),
+        lit(":kinesis:"),
+        star(class(Class::Any)),
+        lit(":"),
+        repeat(class(Class::Digit), 12, Some(12)),
+    ]
+}
+
 /// `arn:aws.*:kinesis:.*:\d{12}:stream/\S+`: a stream ARN.
 pub(crate) const STREAM_ARN: Pattern = Pattern {
     text: "arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+",
     build: || {
-        Node::Seq(vec![
-            lit("arn:aws"),
-            star(class(Class::Any)),
-            lit(":kinesis:"),
-            star(class(Class::Any)),
-            lit(":"),
-            repeat(class(Class::Digit), 12, Some(12)),
-            lit(":stream/"),
-            plus(class(Class::NotSpace)),
-        ])
+        let mut nodes = arn_account_prefix();
+        nodes.extend([lit(":stream/"), plus(class(Class::NotSpace))]);
+        Node::Seq(nodes)
     },
 };
 
@@ -46,18 +51,9 @@ pub(crate) const STREAM_ARN: Pattern = Pattern {
 pub(crate) const RESOURCE_ARN: Pattern = Pattern {
     text: "arn:aws.*:kinesis:.*:\\d{12}:.*stream/\\S+",
     build: || {
-        Node::Seq(vec![
-            lit("arn:aws"),
-            star(class(Class::Any)),
-            lit(":kinesis:"),
-            star(class(Class::Any)),
-            lit(":"),
-            repeat(class(Class::Digit), 12, Some(12)),
-            lit(":"),
-            star(class(Class::Any)),
-            lit("stream/"),
-            plus(class(Class::NotSpace)),
-        ])
+        let mut nodes = arn_account_prefix();
+        nodes.extend([lit(":"), star(class(Class::Any)), lit("stream/"), plus(class(Class::NotSpace))]);
+        Node::Seq(nodes)
     },
 };
 
@@ -65,13 +61,8 @@ pub(crate) const RESOURCE_ARN: Pattern = Pattern {
 pub(crate) const CONSUMER_ARN: Pattern = Pattern {
     text: "^(arn):aws.*:kinesis:.*:\\d{12}:.*stream\\/[a-zA-Z0-9_.-]+\\/consumer\\/[a-zA-Z0-9_.-]+:[0-9]+",
     build: || {
-        Node::Seq(vec![
-            lit("arn:aws"),
-            star(class(Class::Any)),
-            lit(":kinesis:"),
-            star(class(Class::Any)),
-            lit(":"),
-            repeat(class(Class::Digit), 12, Some(12)),
+        let mut nodes = arn_account_prefix();
+        nodes.extend([
             lit(":"),
             star(class(Class::Any)),
             lit("stream/"),
@@ -80,7 +71,8 @@ pub(crate) const CONSUMER_ARN: Pattern = Pattern {
             plus(class(Class::Name)),
             lit(":"),
             plus(class(Class::Digit)),
-        ])
+        ]);
+        Node::Seq(nodes)
     },
 };
 
