@@ -116,8 +116,8 @@ pub struct ConsumerView {
     pub iterator_age_ms: u64,
     /// Calls refused by the shared read limits in the last second.
     pub throttled_calls_per_sec: u64,
-    /// Put-to-get latency p50 and p95 so far, in ms.
-    pub latency_ms: Option<(u64, u64)>,
+    /// Put-to-get latency p50, p95 and p99 so far, in ms.
+    pub latency_ms: Option<[u64; 3]>,
 }
 
 /// A log line: when, and what happened in plain words.
@@ -267,7 +267,11 @@ impl Runner {
                     bytes_per_sec: bucket.bytes,
                     iterator_age_ms: bucket.iterator_age_ms_max,
                     throttled_calls_per_sec: bucket.throttled_calls,
-                    latency_ms: app.latency.percentile(50).zip(app.latency.percentile(95)),
+                    latency_ms: [50, 95, 99]
+                        .into_iter()
+                        .map(|p| app.latency.percentile(p))
+                        .collect::<Option<Vec<u64>>>()
+                        .and_then(|v| v.try_into().ok()),
                 }
             })
             .collect()
@@ -443,7 +447,7 @@ mod tests {
         let polled = polling.sim().consumers()[0].totals.records;
         assert!(polled >= 5_000 - 600, "{polled}");
         assert!((450..=550).contains(&f.records_per_sec), "{f:?}");
-        let (p50_polling, p50_fan_out) = (p.latency_ms.expect("read").0, f.latency_ms.expect("read").0);
+        let (p50_polling, p50_fan_out) = (p.latency_ms.expect("read")[0], f.latency_ms.expect("read")[0]);
         assert!(p50_fan_out < p50_polling, "{p50_fan_out} vs {p50_polling}");
     }
 

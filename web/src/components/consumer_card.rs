@@ -26,7 +26,10 @@ pub fn ConsumerCard(props: &ConsumerCardProps) -> Html {
                 <dd data-testid="iterator-age">{ format!("{} ms", thousands(v.iterator_age_ms)) }</dd>
                 <dt>{ "Put-to-get latency" }</dt>
                 <dd data-testid="latency">
-                    { v.latency_ms.map_or_else(|| "no records yet".to_string(), |(p50, p95)| format!("p50 {} ms · p95 {} ms", thousands(p50), thousands(p95))) }
+                    { v.latency_ms.map_or_else(
+                        || "no records yet".to_string(),
+                        |[p50, p95, p99]| format!("p50 {} · p95 {} · p99 {} ms", thousands(p50), thousands(p95), thousands(p99)),
+                    ) }
                 </dd>
                 <dt>{ "Throttled calls" }</dt>
                 <dd>{ format!("{}/s", thousands(v.throttled_calls_per_sec)) }</dd>
