@@ -1,8 +1,9 @@
 //! The playground page: transport bar, producer -> stream canvas, totals, event log.
 
-use crate::components::{ApiConsole, ConsumerCard, CostMeter, EventLog, NumberField, ShardCard};
+use crate::components::{ApiConsole, ConsumerCard, CostMeter, EventLog, NumberField, RecordBrowser, ShardCard};
 use crate::format::{clock, records_per_sec, thousands};
 use crate::pacing::{SPEEDS, TIMERS_PER_FRAME_MAX, sim_delta};
+use crate::runner::BrowsePage;
 use crate::runner::{Load, RATE_SLIDER_MAX, Runner, SHARDS_MAX, Settings};
 use gloo_timers::callback::Interval;
 use shardlab_engine::SimDuration;
@@ -11,6 +12,9 @@ use std::cell::Cell;
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
+
+/// Records per page in the record browser (GetRecords `Limit`).
+const BROWSE_LIMIT: u32 = 25;
 
 /// Wall-clock milliseconds between frames while playing.
 const FRAME_INTERVAL_MS: u32 = 50;
@@ -31,6 +35,8 @@ pub fn App() -> Html {
     let redraw = use_force_update();
     let tab = use_state(|| Tab::EventLog);
     let console_error = use_state(|| None::<AttrValue>);
+    let browse_page = use_state(|| None::<BrowsePage>);
+    let browse_error = use_state(|| None::<AttrValue>);
 
     {
         // While playing, a timer moves simulated time with the wall clock; dropping it stops the run.
@@ -134,6 +140,33 @@ pub fn App() -> Html {
             redraw.force_update();
         })
     };
+    let on_browse = {
+        let (runner, redraw, page, error) = (runner.clone(), redraw.clone(), browse_page.clone(), browse_error.clone());
+        Callback::from(move |(shard, kind, argument): (String, String, String)| {
+            match runner.borrow_mut().browse(&shard, &kind, &argument, BROWSE_LIMIT) {
+                Ok(p) => {
+                    page.set(Some(p));
+                    error.set(None);
+                }
+                Err(e) => error.set(Some(e.into())),
+            }
+            redraw.force_update();
+        })
+    };
+    let on_browse_next = {
+        let (runner, redraw, page, error) = (runner.clone(), redraw.clone(), browse_page.clone(), browse_error.clone());
+        Callback::from(move |()| {
+            let Some(iterator) = page.as_ref().and_then(|p| p.next_shard_iterator.clone()) else { return };
+            match runner.borrow_mut().browse_next(&iterator, BROWSE_LIMIT) {
+                Ok(p) => {
+                    page.set(Some(p));
+                    error.set(None);
+                }
+                Err(e) => error.set(Some(e.into())),
+            }
+            redraw.force_update();
+        })
+    };
     let show = |target: Tab| {
         let tab = tab.clone();
         Callback::from(move |_: MouseEvent| tab.set(target))
@@ -145,6 +178,7 @@ pub fn App() -> Html {
     let now_ms = r.sim().now().as_millis();
     let views = r.shard_views();
     let consumers = r.consumer_views();
+    let shard_ids = r.shard_ids();
     let cost_lines = r.sim().stream().map(|s| shardlab_engine::cost::estimate(&s.usage)).unwrap_or_default();
     let log: Vec<_> = r.log().rev().cloned().collect();
     let (_, producer) = r.sim().producers().next().map_or_else(Default::default, |(c, t)| (c.clone(), t));
@@ -245,7 +279,7 @@ pub fn App() -> Html {
             </main>
             <section class="bottom">
                 <div class="tabs" role="tablist">
-                    { for [Tab::EventLog, Tab::ApiConsole, Tab::Cost].into_iter().map(|t| html! {
+                    { for [Tab::EventLog, Tab::Records, Tab::ApiConsole, Tab::Cost].into_iter().map(|t| html! {
                         <button role="tab" aria-selected={(*tab == t).to_string()} onclick={show(t)}>{ t.label() }</button>
                     }) }
                 </div>
@@ -253,6 +287,10 @@ pub fn App() -> Html {
                     Tab::EventLog => html! { <EventLog lines={log} /> },
                     Tab::ApiConsole => html! { <ApiConsole history={api_history} on_send={on_api} error={(*console_error).clone()} /> },
                     Tab::Cost => html! { <CostMeter lines={cost_lines} elapsed_ms={now_ms} /> },
+                    Tab::Records => html! {
+                        <RecordBrowser shard_ids={shard_ids} page={(*browse_page).clone()} error={(*browse_error).clone()}
+                            on_read={on_browse} on_next={on_browse_next} />
+                    },
                 } }
             </section>
         </div>
@@ -263,6 +301,7 @@ pub fn App() -> Html {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Tab {
     EventLog,
+    Records,
     ApiConsole,
     Cost,
 }
@@ -271,6 +310,7 @@ impl Tab {
     fn label(self) -> &'static str {
         match self {
             Self::EventLog => "Event log",
+            Self::Records => "Records",
             Self::ApiConsole => "API console",
             Self::Cost => "Cost",
         }

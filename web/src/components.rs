@@ -6,6 +6,7 @@ mod cost_meter;
 mod event_log;
 mod meter;
 mod number_field;
+mod record_browser;
 mod shard_card;
 
 pub use api_console::{ApiConsole, ApiConsoleProps, example_body};
@@ -14,4 +15,5 @@ pub use cost_meter::{CostMeter, CostMeterProps, dollars, per_month};
 pub use event_log::{EventLog, EventLogProps};
 pub use meter::{Meter, MeterProps};
 pub use number_field::{NumberField, NumberFieldProps};
+pub use record_browser::{RecordBrowser, RecordBrowserProps};
 pub use shard_card::{ShardCard, ShardCardProps};

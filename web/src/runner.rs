@@ -131,6 +131,49 @@ pub struct LogLine {
     pub is_warning: bool,
 }
 
+/// One record as the record browser shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BrowsedRecord {
+    /// `SequenceNumber`.
+    pub sequence_number: String,
+    /// `PartitionKey`.
+    pub partition_key: String,
+    /// `ApproximateArrivalTimestamp`, simulated milliseconds.
+    pub arrival_ms: u64,
+    /// Data plus key, in bytes.
+    pub size_bytes: u64,
+    /// The data as text when it is printable UTF-8, otherwise as `base64:…` (as the API sends it); cut to
+    /// 200 characters.
+    pub text: String,
+}
+
+/// One GetRecords page of the record browser.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BrowsePage {
+    /// The records.
+    pub records: Vec<BrowsedRecord>,
+    /// `NextShardIterator`: absent at the end of a closed shard.
+    pub next_shard_iterator: Option<String>,
+    /// `MillisBehindLatest`.
+    pub millis_behind_latest: u64,
+    /// `ChildShards` ids, at the end of a closed shard.
+    pub child_shards: Vec<String>,
+}
+
+/// Record data for people: printable text as it is, anything else as base64; at most 200 characters.
+fn readable(data: &[u8]) -> String {
+    use base64::Engine;
+    let text =
+        core::str::from_utf8(data).ok().filter(|t| !t.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\t')));
+    match text {
+        Some(t) => t.chars().take(200).collect(),
+        None => {
+            let encoded = base64::engine::general_purpose::STANDARD.encode(&data[..data.len().min(150)]);
+            format!("base64:{encoded}{}", if data.len() > 150 { "…" } else { "" })
+        }
+    }
+}
+
 /// API calls the console keeps.
 pub const API_HISTORY_MAX: usize = 50;
 
@@ -235,6 +278,60 @@ impl Runner {
             self.call_api(operation, text);
         }
         Ok(())
+    }
+
+    /// The record browser's first page: GetShardIterator of `kind` (`TRIM_HORIZON`, `LATEST`,
+    /// `AT_SEQUENCE_NUMBER`, `AFTER_SEQUENCE_NUMBER`, `AT_TIMESTAMP` with simulated ms) on `shard`, then
+    /// GetRecords. Both count against the shard's read limits, as a real reader's calls do; errors are AWS's.
+    pub fn browse(&mut self, shard: &str, kind: &str, argument: &str, limit: u32) -> Result<BrowsePage, String> {
+        use shardlab_engine::kinesis::IteratorStart;
+        let start = match kind {
+            "TRIM_HORIZON" => IteratorStart::TrimHorizon,
+            "LATEST" => IteratorStart::Latest,
+            "AT_SEQUENCE_NUMBER" => IteratorStart::AtSequenceNumber(argument.trim().into()),
+            "AFTER_SEQUENCE_NUMBER" => IteratorStart::AfterSequenceNumber(argument.trim().into()),
+            "AT_TIMESTAMP" => {
+                let ms: u64 = argument
+                    .trim()
+                    .parse()
+                    .map_err(|_| "AT_TIMESTAMP needs simulated milliseconds, such as 1500".to_string())?;
+                IteratorStart::AtTimestamp(self.sim.kinesis().unix_ms(shardlab_engine::SimTime::from_millis(ms)))
+            }
+            other => return Err(format!("{other} is not a ShardIteratorType")),
+        };
+        let now = self.sim.now();
+        let stream = self.sim.config().stream_name.clone();
+        let iterator =
+            self.sim.kinesis_mut().get_shard_iterator(now, &stream, shard, start).map_err(|e| e.to_string())?;
+        self.browse_next(&iterator, limit)
+    }
+
+    /// The next page from a `NextShardIterator`.
+    pub fn browse_next(&mut self, iterator: &str, limit: u32) -> Result<BrowsePage, String> {
+        let now = self.sim.now();
+        let out = self.sim.kinesis_mut().get_records(now, iterator, Some(limit)).map_err(|e| e.to_string())?;
+        let records = out
+            .records
+            .iter()
+            .map(|r| BrowsedRecord {
+                sequence_number: r.sequence_number.to_decimal(),
+                partition_key: r.partition_key.clone(),
+                arrival_ms: r.arrival.as_millis(),
+                size_bytes: r.size_bytes(),
+                text: readable(&r.data_bytes()),
+            })
+            .collect();
+        Ok(BrowsePage {
+            records,
+            next_shard_iterator: out.next_shard_iterator,
+            millis_behind_latest: out.millis_behind_latest,
+            child_shards: out.child_shards.iter().map(|(id, _, _)| id.to_string()).collect(),
+        })
+    }
+
+    /// The ids of the stream's shards, open and closed.
+    pub fn shard_ids(&self) -> Vec<String> {
+        self.sim.stream().map(|s| s.shards().iter().map(|sh| sh.id.to_string()).collect()).unwrap_or_default()
     }
 
     /// The console's calls, oldest first.
@@ -467,6 +564,28 @@ mod tests {
         let refused = runner.call_console("PutRecord", "aws kinesis put-record --stream s").expect_err("bad option");
         assert!(refused.starts_with("put-record has no option --stream"), "{refused}");
         assert_eq!(runner.api_history().count(), 1, "a refused command calls nothing");
+    }
+
+    #[test]
+    fn the_record_browser_pages_through_a_shard() {
+        let mut runner = run(Settings { records_per_sec: 100, ..Settings::default() }, 3);
+        let first = runner.browse("shardId-000000000000", "TRIM_HORIZON", "", 10).expect("a page");
+        assert_eq!(first.records.len(), 10);
+        let next = runner.browse_next(first.next_shard_iterator.as_deref().expect("open shard"), 10).expect("page 2");
+        assert!(next.records[0].sequence_number > first.records[9].sequence_number);
+        let after = runner
+            .browse("shardId-000000000000", "AFTER_SEQUENCE_NUMBER", &first.records[0].sequence_number, 1)
+            .expect("after the first");
+        assert_eq!(after.records[0], first.records[1]);
+        let bad = runner.browse("shardId-000000000009", "LATEST", "", 1).expect_err("no such shard");
+        assert!(
+            bad.contains("Shard shardId-000000000009 in stream clickstream under account 000000000000 does not exist"),
+            "{bad}"
+        );
+        assert!(runner.browse("shardId-000000000000", "AT_TIMESTAMP", "soon", 1).is_err());
+        // The default producer's data is zeros: not text, so shown as base64.
+        assert!(first.records[0].text.starts_with("base64:AAAA"), "{}", first.records[0].text);
+        assert_eq!(readable(b"{\"a\":1}"), "{\"a\":1}");
     }
 
     #[test]
