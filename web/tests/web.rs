@@ -108,3 +108,24 @@ async fn a_bad_shard_count_is_explained_and_the_run_kept() {
     assert_eq!(shards.value(), "500", "what the learner typed stays in the field");
     assert_eq!(root.query_selector_all("[data-testid=shard]").expect("selector").length(), 2);
 }
+
+#[wasm_bindgen_test]
+async fn the_event_log_can_show_warnings_only() {
+    use shardlab_web::components::{EventLog, EventLogProps};
+    use shardlab_web::runner::LogLine;
+    let root = mount_point();
+    let lines = vec![
+        LogLine { at_ms: 2_000, text: "Shard shardId-000000000000 is over its write limit".into(), is_warning: true },
+        LogLine { at_ms: 0, text: "Stream clickstream is ready".into(), is_warning: false },
+    ];
+    yew::Renderer::<EventLog>::with_root_and_props(root.clone(), EventLogProps { lines }).render();
+    settle().await;
+    let count = |root: &Element| root.query_selector_all("[data-testid=event-log] li").expect("selector").length();
+    assert_eq!(count(&root), 2);
+    let filter: HtmlElement = query(&root, "input[aria-label='Warnings only']").dyn_into().expect("a checkbox");
+    filter.click();
+    settle().await;
+    assert_eq!(count(&root), 1);
+    let text = query(&root, "[data-testid=event-log] li").text_content().unwrap_or_default();
+    assert!(text.contains("over its write limit"), "{text}");
+}
