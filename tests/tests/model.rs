@@ -9,7 +9,7 @@
 use proptest::prelude::*;
 use shardlab_engine::hash_range::HASH_KEY_MAX;
 use shardlab_engine::kinesis::{CreateStreamInput, PutRecordInput};
-use shardlab_engine::{Kinesis, KinesisConfig, Payload, ShardId, SimDuration, SimTime, StreamMode, StreamsErrorKind};
+use shardlab_engine::{Kinesis, KinesisConfig, Payload, ShardId, SimDuration, SimTime, StreamsErrorKind};
 use std::collections::BTreeMap;
 
 #[derive(Clone, Debug)]
@@ -48,14 +48,7 @@ struct Accepted {
 
 fn service(shards: u32) -> Kinesis {
     let mut k = Kinesis::new(KinesisConfig { transition_delay_ms: 0, ..KinesisConfig::default() });
-    let input = CreateStreamInput {
-        name: "m".into(),
-        shard_count: Some(shards),
-        mode: StreamMode::Provisioned,
-        max_record_size_kib: None,
-        tags: Default::default(),
-        warm_throughput_mibps: None,
-    };
+    let input = CreateStreamInput::provisioned("m", shards);
     k.create_active_stream(SimTime::ZERO, input).expect("valid");
     k
 }

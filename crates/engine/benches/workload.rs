@@ -2,22 +2,13 @@
 //! so their numbers compare like for like.
 
 use shardlab_engine::kinesis::{CreateStreamInput, PutRecordsEntry};
-use shardlab_engine::{
-    Kinesis, KinesisConfig, Payload, ProducerConfig, SimConfig, SimDuration, SimTime, Simulation, StreamMode,
-};
+use shardlab_engine::{Kinesis, KinesisConfig, Payload, ProducerConfig, SimConfig, SimDuration, SimTime, Simulation};
 
 /// PutRecords: `batches` batches of 500 records into a 64-shard stream, time advancing 10 ms per batch so no
 /// shard is throttled (64 shards take 64,000 records/s). Returns the records accepted.
 pub(crate) fn put_records(batches: u64) -> u64 {
     let mut k = Kinesis::new(KinesisConfig::default());
-    let input = CreateStreamInput {
-        name: "bench".into(),
-        shard_count: Some(64),
-        mode: StreamMode::Provisioned,
-        max_record_size_kib: None,
-        tags: Default::default(),
-        warm_throughput_mibps: None,
-    };
+    let input = CreateStreamInput::provisioned("bench", 64);
     k.create_active_stream(SimTime::ZERO, input).expect("valid stream");
     let keys: Vec<String> = (0..10_000).map(|i| format!("user-{i}")).collect();
     let mut now = SimTime::from_secs(1);

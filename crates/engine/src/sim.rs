@@ -16,7 +16,7 @@ use crate::producer::{Producer, ProducerConfig, ProducerTotals};
 use crate::rng::{CONSUMERS_SALT, PRODUCERS_SALT, Rng};
 use crate::shard::Payload;
 use crate::shard::ShardId;
-use crate::stream::{Stream, StreamMode};
+use crate::stream::Stream;
 use crate::template::PayloadTemplate;
 use crate::throttle::WriteLimit;
 use crate::time::{SimDuration, SimTime};
@@ -257,14 +257,7 @@ impl Simulation {
             fault_seed: config.seed,
             ..KinesisConfig::default()
         });
-        let stream = CreateStreamInput {
-            name: config.stream_name.clone(),
-            shard_count: Some(config.shard_count),
-            mode: StreamMode::Provisioned,
-            max_record_size_kib: None,
-            tags: Default::default(),
-            warm_throughput_mibps: None,
-        };
+        let stream = CreateStreamInput::provisioned(&config.stream_name, config.shard_count);
         kinesis
             .create_active_stream(SimTime::ZERO, stream)
             .map_err(|e| ConfigError { problems: alloc::vec![e.message] })?;

@@ -29,6 +29,25 @@ pub struct CreateStreamInput {
     pub warm_throughput_mibps: Option<u32>,
 }
 
+impl CreateStreamInput {
+    /// A provisioned stream of `shard_count` shards with every other setting at its default.
+    pub fn provisioned(name: &str, shard_count: u32) -> Self {
+        Self {
+            name: name.into(),
+            shard_count: Some(shard_count),
+            mode: StreamMode::Provisioned,
+            max_record_size_kib: None,
+            tags: BTreeMap::new(),
+            warm_throughput_mibps: None,
+        }
+    }
+
+    /// An on-demand stream with every other setting at its default.
+    pub fn on_demand(name: &str) -> Self {
+        Self { shard_count: None, mode: StreamMode::OnDemand, ..Self::provisioned(name, 0) }
+    }
+}
+
 /// One entry of ListStreams' `StreamSummaries`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StreamSummary {

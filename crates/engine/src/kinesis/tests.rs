@@ -4,7 +4,6 @@ use super::*;
 use crate::consumer::SubscriptionEnd;
 use crate::hash_range::HASH_KEY_MAX;
 use crate::shard::{Payload, ShardId};
-use crate::stream::StreamMode;
 use alloc::string::ToString;
 use alloc::vec;
 use alloc::vec::Vec;
@@ -18,14 +17,7 @@ fn service() -> Kinesis {
 }
 
 fn create(k: &mut Kinesis, now: SimTime, name: &str, shards: u32) {
-    let input = CreateStreamInput {
-        name: name.into(),
-        shard_count: Some(shards),
-        mode: StreamMode::Provisioned,
-        max_record_size_kib: None,
-        tags: Default::default(),
-        warm_throughput_mibps: None,
-    };
+    let input = CreateStreamInput::provisioned(name, shards);
     k.create_stream(now, input).expect("created");
 }
 
@@ -68,14 +60,7 @@ fn a_new_stream_is_creating_then_active() {
 fn names_are_unique_and_state_rules_hold() {
     let mut k = service();
     create(&mut k, SimTime::ZERO, "s", 1);
-    let again = CreateStreamInput {
-        name: "s".into(),
-        shard_count: Some(1),
-        mode: StreamMode::Provisioned,
-        max_record_size_kib: None,
-        tags: Default::default(),
-        warm_throughput_mibps: None,
-    };
+    let again = CreateStreamInput::provisioned("s", 1);
     let err = k.create_stream(MS(1), again).expect_err("duplicate");
     assert_eq!(
         (err.kind, err.message.as_str()),
@@ -256,14 +241,7 @@ fn ten_scalings_a_day_at_most() {
 #[test]
 fn on_demand_streams_refuse_manual_resharding() {
     let mut k = service();
-    let input = CreateStreamInput {
-        name: "od".into(),
-        shard_count: None,
-        mode: StreamMode::OnDemand,
-        max_record_size_kib: None,
-        tags: Default::default(),
-        warm_throughput_mibps: None,
-    };
+    let input = CreateStreamInput::on_demand("od");
     k.create_stream(SimTime::ZERO, input).expect("created");
     settle(&mut k, MS(500));
     assert_eq!(k.stream("od").map(Stream::open_shard_count), Some(4), "on-demand starts with 4 MB/s of capacity");
@@ -408,14 +386,7 @@ fn usage_accrues_in_billing_units() {
 #[test]
 fn on_demand_splits_a_shard_that_stays_hot() {
     let mut k = service();
-    let input = CreateStreamInput {
-        name: "od".into(),
-        shard_count: None,
-        mode: StreamMode::OnDemand,
-        max_record_size_kib: None,
-        tags: Default::default(),
-        warm_throughput_mibps: None,
-    };
+    let input = CreateStreamInput::on_demand("od");
     k.create_stream(SimTime::ZERO, input).expect("created");
     settle(&mut k, MS(500));
     // 600 KB/s into the shard owning key "a" (shard 0 of 4) for a minute: more than 500 KB/s.
