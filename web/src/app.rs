@@ -1,13 +1,18 @@
-//! The playground page: transport bar, producer -> stream canvas, totals, event log.
+//! The playground page: top bar with the run controls, the pipeline's settings, the stream's live view
+//! (key space, shards, charts), the consumers, and the tabs below (event log, records, API console, cost).
 
-use crate::components::{ApiConsole, ConsumerCard, CostMeter, EventLog, NumberField, RecordBrowser, ShardCard};
-use crate::format::{clock, records_per_sec, thousands};
-use crate::pacing::{SPEEDS, TIMERS_PER_FRAME_MAX, sim_delta};
+use crate::components::{
+    ApiConsole, ConsumerCard, CostMeter, EventLog, HelpPanel, NumberField, RecordBrowser, RunTo, StreamWatch, Transport,
+};
+use crate::format::records_per_sec;
+use crate::frame_loop::FrameLoop;
+use crate::keys::{KeyListener, Shortcut};
+use crate::pacing::{SPEED_DEFAULT_TENTHS, TIMERS_PER_FRAME_MAX, sim_delta};
 use crate::runner::BrowsePage;
-use crate::runner::{Load, RATE_SLIDER_MAX, Runner, SHARDS_MAX, Settings};
-use gloo_timers::callback::Interval;
+use crate::runner::{RATE_SLIDER_MAX, Runner, SHARDS_MAX, Settings};
+use crate::theme::Theme;
 use shardlab_engine::SimDuration;
-use shardlab_engine::limits::SIM_PRODUCER_RECORDS_PER_SEC_MAX;
+use shardlab_engine::limits::{SHARD_WRITE_BYTES_PER_SEC, SIM_PRODUCER_RECORDS_PER_SEC_MAX};
 use std::cell::Cell;
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -16,12 +21,8 @@ use yew::prelude::*;
 /// Records per page in the record browser (GetRecords `Limit`).
 const BROWSE_LIMIT: u32 = 25;
 
-/// Wall-clock milliseconds between frames while playing.
-const FRAME_INTERVAL_MS: u32 = 50;
-
-fn wall_now_ms() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map_or_else(js_sys::Date::now, |p| p.now())
-}
+/// Simulated time one frame of a "run to" may cover at most.
+const RUN_TO_SLICE: SimDuration = SimDuration::from_secs(20);
 
 /// The whole page.
 #[component]
@@ -29,69 +30,132 @@ pub fn App() -> Html {
     // The default settings are valid by construction; a test in `runner` runs them.
     let runner = use_mut_ref(|| Runner::new(Settings::default()).expect("default settings are valid"));
     let playing = use_state(|| false);
-    let speed = use_state(|| 1u32);
+    let speed = use_state(|| SPEED_DEFAULT_TENTHS);
+    let run_to = use_state(|| None::<RunTo>);
     let error = use_state(|| None::<String>);
     let behind = use_mut_ref(|| Cell::new(false));
     let redraw = use_force_update();
     let tab = use_state(|| Tab::EventLog);
+    let help_open = use_state(|| false);
+    let theme = use_state(Theme::initial);
     let console_error = use_state(|| None::<AttrValue>);
     let browse_page = use_state(|| None::<BrowsePage>);
     let browse_error = use_state(|| None::<AttrValue>);
 
-    {
-        // While playing, a timer moves simulated time with the wall clock; dropping it stops the run.
-        let (runner, behind, redraw) = (runner.clone(), behind.clone(), redraw.clone());
-        use_effect_with((*playing, *speed), move |&(playing, speed)| {
-            let interval = playing.then(|| {
-                let last_ms = Cell::new(wall_now_ms());
-                Interval::new(FRAME_INTERVAL_MS, move || {
-                    let now_ms = wall_now_ms();
-                    let delta = sim_delta(now_ms - last_ms.replace(now_ms), speed);
-                    let reached = runner.borrow_mut().advance_by(delta, TIMERS_PER_FRAME_MAX);
-                    behind.borrow().set(!reached);
-                    redraw.force_update();
-                })
-            });
-            move || drop(interval)
-        });
-    }
-
-    let on_play = {
-        let playing = playing.clone();
-        Callback::from(move |_: MouseEvent| playing.set(!*playing))
-    };
-    let on_step = {
+    let step_second: Rc<dyn Fn()> = {
         let (runner, redraw) = (runner.clone(), redraw.clone());
-        Callback::from(move |_: MouseEvent| {
+        Rc::new(move || {
             runner.borrow_mut().advance_by(SimDuration::SECOND, u32::MAX);
             redraw.force_update();
         })
     };
+    let step_event: Rc<dyn Fn()> = {
+        let (runner, redraw) = (runner.clone(), redraw.clone());
+        Rc::new(move || {
+            runner.borrow_mut().step_event();
+            redraw.force_update();
+        })
+    };
+    {
+        // While playing (or fast-forwarding), each animation frame moves simulated time on in a bounded slice.
+        let (runner, behind, redraw, run_to) = (runner.clone(), behind.clone(), redraw.clone(), run_to.clone());
+        use_effect_with((*playing, *speed, *run_to), move |&(playing, speed, target)| {
+            let frames = (playing || target.is_some()).then(|| {
+                let last_ms = Cell::new(None::<f64>);
+                FrameLoop::start(move |now_ms| {
+                    let wall_ms = last_ms.replace(Some(now_ms)).map_or(0.0, |last| now_ms - last);
+                    let mut r = runner.borrow_mut();
+                    if let Some(run) = target {
+                        if r.advance_toward(run.target_ms, RUN_TO_SLICE, TIMERS_PER_FRAME_MAX) {
+                            run_to.set(None);
+                        }
+                    } else {
+                        let reached = r.advance_by(sim_delta(wall_ms, speed), TIMERS_PER_FRAME_MAX);
+                        behind.borrow().set(!reached);
+                    }
+                    drop(r);
+                    redraw.force_update();
+                })
+            });
+            move || drop(frames)
+        });
+    }
+    {
+        // Keyboard shortcuts (listed in the help panel); keys typed into fields never reach them.
+        let (playing, help, step_second, step_event, run_to) =
+            (playing.clone(), help_open.clone(), step_second.clone(), step_event.clone(), run_to.clone());
+        use_effect_with((*playing, *help_open, *run_to), move |_| {
+            let listener = KeyListener::install(move |key| match key {
+                Shortcut::Key(" ") if run_to.is_none() => playing.set(!*playing),
+                Shortcut::Key(".") if !*playing && run_to.is_none() => step_second(),
+                Shortcut::Key(",") if !*playing && run_to.is_none() => step_event(),
+                Shortcut::Key("?") => help.set(!*help),
+                Shortcut::Key("Escape") => help.set(false),
+                _ => {}
+            });
+            move || drop(listener)
+        });
+    }
+    {
+        let first = use_mut_ref(|| true);
+        use_effect_with(*theme, move |theme| {
+            // The first paint follows the stored or system choice; only a click is remembered.
+            theme.apply(!first.replace(false));
+        });
+    }
+
     let restart_with = {
-        let (runner, error, redraw) = (runner.clone(), error.clone(), redraw.clone());
+        let (runner, error, redraw, run_to) = (runner.clone(), error.clone(), redraw.clone(), run_to.clone());
         Rc::new(move |settings: Settings| {
             match runner.borrow_mut().restart(settings) {
-                Ok(()) => error.set(None),
+                Ok(()) => {
+                    error.set(None);
+                    run_to.set(None);
+                }
                 Err(e) => error.set(Some(e.to_string())),
             }
             redraw.force_update();
         })
     };
+    let on_play = {
+        let playing = playing.clone();
+        Callback::from(move |()| playing.set(!*playing))
+    };
     let on_reset = {
         let (runner, restart_with) = (runner.clone(), restart_with.clone());
-        Callback::from(move |_: MouseEvent| {
+        Callback::from(move |()| {
             let settings = runner.borrow().settings();
             restart_with(settings);
         })
     };
+    let on_step = Callback::from(move |()| step_second());
+    let on_step_event = Callback::from(move |()| step_event());
     let on_speed = {
         let speed = speed.clone();
-        Callback::from(move |e: Event| {
-            let value = e.target_unchecked_into::<HtmlSelectElement>().value();
-            if let Ok(v) = value.parse::<u32>() {
-                speed.set(v);
-            }
+        Callback::from(move |v: u32| speed.set(v))
+    };
+    let on_run_to = {
+        let (run_to, runner, playing) = (run_to.clone(), runner.clone(), playing.clone());
+        Callback::from(move |target_ms: u64| {
+            playing.set(false);
+            run_to.set(Some(RunTo { from_ms: runner.borrow().sim().now().as_millis(), target_ms }));
         })
+    };
+    let on_cancel_run_to = {
+        let run_to = run_to.clone();
+        Callback::from(move |()| run_to.set(None))
+    };
+    let on_theme = {
+        let theme = theme.clone();
+        Callback::from(move |_: MouseEvent| theme.set(theme.toggled()))
+    };
+    let on_help = {
+        let help = help_open.clone();
+        Callback::from(move |_: MouseEvent| help.set(!*help))
+    };
+    let on_close_help = {
+        let help = help_open.clone();
+        Callback::from(move |()| help.set(false))
     };
     let set_rate = {
         let (runner, error, redraw) = (runner.clone(), error.clone(), redraw.clone());
@@ -177,106 +241,84 @@ pub fn App() -> Html {
     let settings = r.settings();
     let now_ms = r.sim().now().as_millis();
     let views = r.shard_views();
+    let (segments, dots) = r.key_space();
+    let charts = Rc::new(r.chart_data());
     let consumers = r.consumer_views();
     let shard_ids = r.shard_ids();
     let cost_lines = r.sim().stream().map(|s| shardlab_engine::cost::estimate(&s.usage)).unwrap_or_default();
     let log: Vec<_> = r.log().rev().cloned().collect();
     let (_, producer) = r.sim().producers().next().map_or_else(Default::default, |(c, t)| (c.clone(), t));
     let throttled_total: u64 = views.iter().map(|v| v.throttled_total).sum();
-    let any_over = views.iter().any(|v| v.load == Load::Throttled);
     let capacity = u64::from(settings.shard_count) * 1_000;
+    let write_limit = views.len() as u64 * SHARD_WRITE_BYTES_PER_SEC;
 
     html! {
         <div class="app">
             <header class="topbar">
                 <h1>{ "Shardlab" }</h1>
                 <span class="scenario-name">{ "Clickstream → Kinesis Data Stream" }</span>
-                <div class="transport" role="group" aria-label="Run controls">
-                    <button onclick={on_reset} aria-label="Reset" title="Back to t = 0 with the same settings">
-                        { icon("M2 2h2v8H2zM11 2v8L5 6z") }{ " Reset" }
+                <Transport playing={*playing} speed_tenths={*speed} {now_ms} behind={behind.borrow().get()}
+                    run_to={*run_to} {on_play} {on_reset} {on_step} {on_step_event} {on_speed} {on_run_to}
+                    {on_cancel_run_to} />
+                <div class="topbar-end">
+                    <button class="ghost" onclick={on_theme} aria-label="Theme"
+                        title={format!("Switch to the {} theme", theme.toggled().as_str())}>
+                        { if *theme == Theme::Dark { "☀" } else { "☾" } }
                     </button>
-                    <button class="primary" onclick={on_play} aria-label={if *playing { "Pause" } else { "Play" }}>
-                        if *playing { { icon("M2 2h3v8H2zM7 2h3v8H7z") }{ " Pause" } } else { { icon("M2 1v10l9-5z") }{ " Play" } }
-                    </button>
-                    <button onclick={on_step} aria-label="Step" title="Advance one simulated second" disabled={*playing}>
-                        { icon("M1 2v8l6-4zM8 2h2v8H8z") }{ " Step 1 s" }
+                    <button class="ghost" onclick={on_help} aria-label="Help" aria-expanded={help_open.to_string()}>
+                        { "?" }
                     </button>
                 </div>
-                <label class="speed">{ "Speed " }
-                    <select aria-label="Speed" onchange={on_speed}>
-                        { for SPEEDS.iter().map(|s| html! {
-                            <option value={s.to_string()} selected={*s == *speed}>{ format!("{s}×") }</option>
-                        }) }
-                    </select>
-                </label>
-                <span class="clock" data-testid="sim-clock" data-ms={now_ms.to_string()} aria-label="Simulated time">
-                    { format!("t = {}", clock(now_ms)) }
-                </span>
-                if behind.borrow().get() {
-                    <span class="behind" role="status">{ "⚠ slower than real time at this speed" }</span>
-                }
             </header>
-            <p class="hint">
-                { format!("Press Play, then raise the producer rate past {} (the stream's {} shards × 1,000 records/s) and watch the shards throttle.",
-                    records_per_sec(capacity), settings.shard_count) }
-            </p>
+            if *help_open {
+                <HelpPanel on_close={on_close_help} />
+            }
             if let Some(message) = &*error {
                 <p class="error-banner" role="alert">{ format!("Not applied: {message}") }</p>
             }
-            <main class="canvas">
-                <section class="node producer" aria-label="Producer">
-                    <h2><span class="kind-dot" aria-hidden="true"></span>{ "Producer · clickstream" }</h2>
-                    <NumberField id="producer-rate" label="Producer rate" unit="records/s" live=true
-                        value={u64::from(settings.records_per_sec)} min=0 max={u64::from(SIM_PRODUCER_RECORDS_PER_SEC_MAX)}
-                        on_value={set_rate} />
-                    <input id="producer-rate-slider" type="range" min="0" max={RATE_SLIDER_MAX.to_string()} step="50"
-                        aria-label="Producer rate slider" value={settings.records_per_sec.to_string()} oninput={on_slider} />
-                    <NumberField id="record-bytes" label="Record size" unit="bytes" value={u64::from(settings.record_bytes)}
-                        min=0 max=1_048_560 on_value={on_record_bytes} />
-                    <p class="note">{ "Random partition keys user-0 … user-9999. PutRecord, no retries." }</p>
-                    <dl class="totals">
-                        <dt>{ "PutRecord calls" }</dt><dd>{ thousands(producer.attempted) }</dd>
-                        <dt>{ "Accepted" }</dt><dd>{ thousands(producer.accepted) }</dd>
-                        <dt>{ "Throttled" }</dt>
-                        <dd data-testid="throttled-total" data-value={throttled_total.to_string()}>{ thousands(throttled_total) }</dd>
-                    </dl>
-                </section>
-                <div class={classes!("flow", playing.then_some("running"), any_over.then_some("over"))} aria-hidden="true">
-                    <span class="dot"></span><span class="dot"></span><span class="dot"></span>
-                </div>
-                <section class="node stream" aria-label="Data stream">
-                    <h2><span class="kind-dot" aria-hidden="true"></span>{ format!("Data stream · {} · provisioned", r.sim().config().stream_name) }</h2>
-                    <div class="stream-settings">
+            <div class="workspace">
+                <aside class="inspector" aria-label="Settings">
+                    <section class="node producer" aria-label="Producer">
+                        <h2><span class="kind-dot" aria-hidden="true"></span>{ "Producer · clickstream" }</h2>
+                        <NumberField id="producer-rate" label="Producer rate" unit="records/s" live=true
+                            value={u64::from(settings.records_per_sec)} min=0 max={u64::from(SIM_PRODUCER_RECORDS_PER_SEC_MAX)}
+                            on_value={set_rate} />
+                        <input id="producer-rate-slider" type="range" min="0" max={RATE_SLIDER_MAX.to_string()} step="50"
+                            aria-label="Producer rate slider" value={settings.records_per_sec.to_string()} oninput={on_slider} />
+                        <NumberField id="record-bytes" label="Record size" unit="bytes" value={u64::from(settings.record_bytes)}
+                            min=0 max=1_048_560 on_value={on_record_bytes} />
+                        <p class="note">{ format!("Random keys user-0 … user-9999, PutRecord. {} calls, {} throttled.",
+                            crate::format::thousands(producer.attempted), crate::format::thousands(throttled_total)) }</p>
+                        <span hidden=true data-testid="throttled-total" data-value={throttled_total.to_string()}></span>
+                    </section>
+                    <section class="node stream" aria-label="Data stream">
+                        <h2><span class="kind-dot" aria-hidden="true"></span>{ format!("Data stream · {}", r.sim().config().stream_name) }</h2>
                         <NumberField id="shard-count" label="Shards" value={u64::from(settings.shard_count)} min=1
                             max={u64::from(SHARDS_MAX)} on_value={on_shards} />
                         <NumberField id="seed" label="Seed" value={settings.seed} min=0 max={u64::MAX} on_value={on_seed} />
                         <p class="note">{ "Changing shards, seed or record size restarts the run at t = 0." }</p>
-                    </div>
-                    <div class="keymap" role="img" aria-label="Hash key space, split between shards">
-                        { for views.iter().map(|v| html! {
-                            <span class={classes!("key-segment", load_class(v.load))}
-                                style={format!("flex-grow:{}", v.key_space_ppm.max(1))}
-                                title={format!("{}: {}.{}% of the hash key space", v.shard_id, v.key_space_ppm / 10_000, v.key_space_ppm / 1_000 % 10)}></span>
-                        }) }
-                    </div>
-                    <div class="shards">
-                        { for views.into_iter().map(|view| html! { <ShardCard {view} /> }) }
-                    </div>
-                </section>
-                <div class={classes!("flow", "out", playing.then_some("running"))} aria-hidden="true">
-                    <span class="dot"></span><span class="dot"></span><span class="dot"></span>
-                </div>
-                <section class="node consumer" aria-label="Consumer">
-                    <h2><span class="kind-dot" aria-hidden="true"></span>{ "Consumer · analytics" }</h2>
-                    <label class="field">{ "Reads with" }
-                        <select aria-label="Read style" onchange={on_read_style}>
-                            <option value="polling" selected={!settings.fan_out}>{ "GetRecords polling" }</option>
-                            <option value="fan-out" selected={settings.fan_out}>{ "Enhanced fan-out" }</option>
-                        </select>
-                    </label>
-                    { for consumers.into_iter().map(|view| html! { <ConsumerCard {view} /> }) }
-                </section>
-            </main>
+                    </section>
+                    <section class="node consumer" aria-label="Consumer">
+                        <h2><span class="kind-dot" aria-hidden="true"></span>{ "Consumer · analytics" }</h2>
+                        <label class="field">{ "Reads with" }
+                            <select aria-label="Read style" onchange={on_read_style}>
+                                <option value="polling" selected={!settings.fan_out}>{ "GetRecords polling" }</option>
+                                <option value="fan-out" selected={settings.fan_out}>{ "Enhanced fan-out" }</option>
+                            </select>
+                        </label>
+                    </section>
+                </aside>
+                <main class="stage">
+                    <p class="hint">
+                        { format!("Press Play, then raise the producer rate past {} (the stream's {} shards × 1,000 records/s) and watch the shards throttle.",
+                            records_per_sec(capacity), settings.shard_count) }
+                    </p>
+                    <StreamWatch shards={views} {segments} {dots} {charts} write_limit_bytes_per_sec={write_limit} />
+                    <section class="consumers" aria-label="Consumers">
+                        { for consumers.into_iter().map(|view| html! { <ConsumerCard {view} /> }) }
+                    </section>
+                </main>
+            </div>
             <section class="bottom">
                 <div class="tabs" role="tablist">
                     { for [Tab::EventLog, Tab::Records, Tab::ApiConsole, Tab::Cost].into_iter().map(|t| html! {
@@ -297,7 +339,7 @@ pub fn App() -> Html {
     }
 }
 
-/// The panels under the canvas.
+/// The panels under the stage.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Tab {
     EventLog,
@@ -314,18 +356,5 @@ impl Tab {
             Self::ApiConsole => "API console",
             Self::Cost => "Cost",
         }
-    }
-}
-
-/// A 12x12 transport icon drawn from an SVG path (no icon font needed).
-fn icon(path: &'static str) -> Html {
-    html! { <svg viewBox="0 0 12 12" aria-hidden="true"><path d={path} /></svg> }
-}
-
-fn load_class(load: Load) -> &'static str {
-    match load {
-        Load::Normal => "normal",
-        Load::NearLimit => "near",
-        Load::Throttled => "over",
     }
 }

@@ -1,19 +1,31 @@
 //! View components. Each takes plain data as props and knows nothing of the engine's rules.
 
 mod api_console;
+mod chart;
 mod consumer_card;
 mod cost_meter;
 mod event_log;
+mod help_panel;
+mod key_space;
 mod meter;
 mod number_field;
 mod record_browser;
 mod shard_card;
+mod shard_heatmap;
+mod stream_watch;
+mod transport;
 
 pub use api_console::{ApiConsole, ApiConsoleProps, example_body};
+pub use chart::{Series, TimeChart, TimeChartProps, Unit, nice_ceiling};
 pub use consumer_card::{ConsumerCard, ConsumerCardProps};
 pub use cost_meter::{CostMeter, CostMeterProps, dollars, per_month};
 pub use event_log::{EventLog, EventLogProps};
+pub use help_panel::{HelpPanel, HelpPanelProps, SHORTCUTS};
+pub use key_space::{KeySpace, KeySpaceProps, short_id};
 pub use meter::{Meter, MeterProps};
 pub use number_field::{NumberField, NumberFieldProps};
 pub use record_browser::{RecordBrowser, RecordBrowserProps};
 pub use shard_card::{ShardCard, ShardCardProps};
+pub use shard_heatmap::{ShardHeatmap, ShardHeatmapProps, write_utilisation_percent};
+pub use stream_watch::{CARDS_MAX, StreamWatch, StreamWatchProps};
+pub use transport::{RunTo, Transport, TransportProps, icon};

@@ -7,8 +7,11 @@
 
 pub mod components;
 pub mod format;
+pub mod frame_loop;
+pub mod keys;
 pub mod pacing;
 pub mod runner;
+pub mod theme;
 
 mod app;
 

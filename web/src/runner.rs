@@ -5,7 +5,9 @@ use crate::format::{records_per_sec, thousands};
 use shardlab_engine::consumer_app::{ConsumerAppConfig, ReadStyle, StartAt};
 use shardlab_engine::limits::{SHARD_WRITE_BYTES_PER_SEC, SHARD_WRITE_RECORDS_PER_SEC};
 use shardlab_engine::throttle::WriteLimit;
-use shardlab_engine::{Advance, Command, ConfigError, Event, ProducerConfig, SimConfig, SimDuration, Simulation};
+use shardlab_engine::{
+    Advance, Command, ConfigError, Event, ProducerConfig, SimConfig, SimDuration, SimTime, Simulation,
+};
 use std::collections::VecDeque;
 
 /// Lines the event log keeps.
@@ -99,6 +101,70 @@ pub struct ShardView {
     pub key_space_ppm: u32,
     /// Its state.
     pub load: Load,
+    /// GetRecords calls served in the last second (the shared limit is 5 per second).
+    pub read_calls_per_sec: u64,
+    /// Bytes returned by GetRecords in the last second (the shared limit is 2 MiB/s).
+    pub read_bytes_per_sec: u64,
+    /// GetRecords calls refused by the read limits in the last second.
+    pub read_throttled_per_sec: u64,
+}
+
+/// A shard's slice of the hash key space, as fractions of 2^128.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KeySegment {
+    /// `shardId-000000000000`.
+    pub shard_id: String,
+    /// Where its range starts, 0 to 1.
+    pub start: f64,
+    /// Where it ends, 0 to 1.
+    pub end: f64,
+    /// Open, or a closed parent kept for its records.
+    pub open: bool,
+    /// The shard it was split from or merged from, if any.
+    pub parent: Option<String>,
+    /// Its write state (open shards).
+    pub load: Load,
+}
+
+/// A partition key seen in the shards' latest records, at its MD5 position.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KeyDot {
+    /// The key.
+    pub key: String,
+    /// Its hash key as a fraction of 2^128.
+    pub position: f64,
+    /// How many of the sampled records carry it.
+    pub count: u32,
+    /// Whether it carries far more than its share of the records.
+    pub hot: bool,
+}
+
+/// Records sampled from the end of each open shard for the key-space dots.
+pub const KEY_SAMPLE_PER_SHARD: usize = 40;
+
+/// Per-second series for the charts, the last [`CHART_SECONDS`] seconds.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ChartData {
+    /// The second of the last value.
+    pub end_second: u64,
+    /// Bytes accepted by all shards.
+    pub incoming_bytes: Vec<f64>,
+    /// Bytes read by all readers (GetRecords and fan-out pushes).
+    pub outgoing_bytes: Vec<f64>,
+    /// Records rejected by write throttling.
+    pub write_throttled: Vec<f64>,
+    /// GetRecords calls refused by read throttling.
+    pub read_throttled: Vec<f64>,
+    /// Each consumer's largest iterator age, in ms.
+    pub iterator_age_ms: Vec<(String, Vec<f64>)>,
+}
+
+/// Seconds of history the charts show.
+pub const CHART_SECONDS: u64 = 60;
+
+/// A hash key as a fraction of the key space.
+fn key_fraction(hash_key: u128) -> f64 {
+    (hash_key >> 64) as f64 / 18_446_744_073_709_551_616.0
 }
 
 /// The consumer as the view draws it.
@@ -245,6 +311,30 @@ impl Runner {
         let outcome = self.sim.advance_to_bounded(self.sim.now() + delta, timers_max);
         self.drain_events();
         outcome == Advance::Reached
+    }
+
+    /// Moves toward `target_ms` by at most `slice` of simulated time and `timers_max` engine timers (one
+    /// frame of a "run to"). Returns true once simulated time has reached the target.
+    pub fn advance_toward(&mut self, target_ms: u64, slice: SimDuration, timers_max: u32) -> bool {
+        let target = SimTime::from_millis(target_ms);
+        let now = self.sim.now();
+        if now >= target {
+            return true;
+        }
+        let step_to = if target.saturating_since(now) > slice { now + slice } else { target };
+        self.sim.advance_to_bounded(step_to, timers_max);
+        self.drain_events();
+        self.sim.now() >= target
+    }
+
+    /// Moves to the engine's next scheduled action (a producer's send, a consumer's poll, a flush...), or
+    /// one second if nothing is scheduled. Returns the simulated ms reached.
+    pub fn step_event(&mut self) -> u64 {
+        let now = self.sim.now();
+        let next = self.sim.next_deadline().filter(|&d| d > now).unwrap_or(now + SimDuration::SECOND);
+        self.sim.advance_to(next);
+        self.drain_events();
+        self.sim.now().as_millis()
     }
 
     /// Calls `Kinesis_20131202.<operation>` with `body` (JSON text) on the running simulation, at its current
@@ -400,9 +490,88 @@ impl Runner {
                     throttled_total: shard.metrics.totals.write_provisioned_throughput_exceeded,
                     key_space_ppm: shard.hash_key_range.share_ppm(),
                     load,
+                    read_calls_per_sec: bucket.get_records_success,
+                    read_bytes_per_sec: bucket.outgoing_bytes,
+                    read_throttled_per_sec: bucket.read_provisioned_throughput_exceeded,
                 }
             })
             .collect()
+    }
+
+    /// The hash key space: open shards, closed parents still kept, and the latest records' keys.
+    pub fn key_space(&self) -> (Vec<KeySegment>, Vec<KeyDot>) {
+        let views = self.shard_views();
+        let shards = self.sim.stream().map(|s| s.shards()).unwrap_or_default();
+        let segments = shards
+            .iter()
+            .map(|shard| {
+                let id = shard.id.to_string();
+                KeySegment {
+                    start: key_fraction(shard.hash_key_range.starting_hash_key),
+                    end: key_fraction(shard.hash_key_range.ending_hash_key),
+                    open: shard.is_open(),
+                    parent: shard.parent_shard_id.map(|p| p.to_string()),
+                    load: views.iter().find(|v| v.shard_id == id).map_or(Load::Normal, |v| v.load),
+                    shard_id: id,
+                }
+            })
+            .collect();
+        let mut counts: std::collections::BTreeMap<&str, (u128, u32)> = std::collections::BTreeMap::new();
+        let mut sampled = 0u32;
+        for shard in shards.iter().filter(|s| s.is_open()) {
+            let records = shard.records();
+            let skip = records.len().saturating_sub(KEY_SAMPLE_PER_SHARD);
+            for record in records.skip(skip) {
+                counts.entry(record.partition_key.as_str()).or_insert((record.hash_key, 0)).1 += 1;
+                sampled += 1;
+            }
+        }
+        // Hot: a key behind at least a tenth of the sampled records (and at least 5 of them).
+        let hot_min = (sampled / 10).max(5);
+        let dots = counts
+            .into_iter()
+            .map(|(key, (hash_key, count))| KeyDot {
+                key: key.into(),
+                position: key_fraction(hash_key),
+                count,
+                hot: count >= hot_min,
+            })
+            .collect();
+        (segments, dots)
+    }
+
+    /// The charts' series for the last [`CHART_SECONDS`] complete seconds.
+    pub fn chart_data(&self) -> ChartData {
+        let Some(end) = self.sim.now().as_secs().checked_sub(1) else { return ChartData::default() };
+        let first = end.saturating_sub(CHART_SECONDS - 1);
+        let shards = self.sim.stream().map(|s| s.shards()).unwrap_or_default();
+        let mut data = ChartData { end_second: end, ..ChartData::default() };
+        for second in first..=end {
+            let (mut incoming, mut outgoing, mut write_throttled, mut read_throttled) = (0, 0, 0, 0);
+            for shard in shards {
+                let b = shard.metrics.second(second);
+                incoming += b.incoming_bytes;
+                outgoing += b.outgoing_bytes;
+                write_throttled += b.write_provisioned_throughput_exceeded;
+                read_throttled += b.read_provisioned_throughput_exceeded;
+            }
+            if let Some(stream) = self.sim.stream() {
+                outgoing += stream.metrics.second(second).subscribe_to_shard_event_bytes;
+            }
+            data.incoming_bytes.push(incoming as f64);
+            data.outgoing_bytes.push(outgoing as f64);
+            data.write_throttled.push(write_throttled as f64);
+            data.read_throttled.push(read_throttled as f64);
+        }
+        data.iterator_age_ms = self
+            .sim
+            .consumers()
+            .iter()
+            .map(|app| {
+                (app.config.name.clone(), (first..=end).map(|s| app.second(s).iterator_age_ms_max as f64).collect())
+            })
+            .collect();
+        data
     }
 
     fn drain_events(&mut self) {
@@ -586,6 +755,56 @@ mod tests {
         // The default producer's data is zeros: not text, so shown as base64.
         assert!(first.records[0].text.starts_with("base64:AAAA"), "{}", first.records[0].text);
         assert_eq!(readable(b"{\"a\":1}"), "{\"a\":1}");
+    }
+
+    #[test]
+    fn run_to_moves_in_bounded_slices_and_stops_at_the_target() {
+        let mut runner = run(Settings::default(), 0);
+        assert!(!runner.advance_toward(90_000, SimDuration::from_secs(60), u32::MAX));
+        assert_eq!(runner.sim().now().as_millis(), 60_000, "one slice");
+        assert!(runner.advance_toward(90_000, SimDuration::from_secs(60), u32::MAX));
+        assert_eq!(runner.sim().now().as_millis(), 90_000, "never past the target");
+        assert!(runner.advance_toward(10_000, SimDuration::from_secs(60), u32::MAX), "a past target is reached");
+        assert_eq!(runner.sim().now().as_millis(), 90_000);
+    }
+
+    #[test]
+    fn step_event_goes_to_the_next_scheduled_action_only() {
+        let mut runner = run(Settings::default(), 1);
+        let before = runner.sim().now().as_millis();
+        let after = runner.step_event();
+        // The producer sends 500 records/s, one put every 2 ms: the next action is at most 2 ms away.
+        assert!(after > before && after - before <= 2, "{before} -> {after}");
+    }
+
+    #[test]
+    fn key_space_dots_sit_at_md5_positions_and_flag_hot_keys() {
+        let runner = run(Settings::default(), 2);
+        let (segments, dots) = runner.key_space();
+        assert_eq!(segments.len(), 2);
+        assert_eq!((segments[0].start, segments[1].end), (0.0, 1.0));
+        assert!((segments[0].end - 0.5).abs() < 1e-9);
+        assert!(!dots.is_empty() && dots.iter().all(|d| !d.hot), "10,000 uniform keys: none is hot");
+        // Facts sheet 1.2: MD5("a") puts key "a" in the lower half of the key space.
+        let mut runner = run(Settings { records_per_sec: 0, ..Settings::default() }, 1);
+        for _ in 0..10 {
+            runner.call_api("PutRecord", r#"{"StreamName": "clickstream", "PartitionKey": "a", "Data": "aGk="}"#);
+        }
+        let (_, dots) = runner.key_space();
+        let a = dots.iter().find(|d| d.key == "a").expect("key a");
+        assert!(a.position < 0.5 && a.count == 10 && a.hot, "{a:?}");
+    }
+
+    #[test]
+    fn charts_sum_the_shards_per_second() {
+        let runner = run(Settings { shard_count: 1, records_per_sec: 1_500, ..Settings::default() }, 5);
+        let data = runner.chart_data();
+        assert_eq!(data.end_second, 4);
+        assert_eq!(data.incoming_bytes.len(), 5);
+        // 1,000 accepted records/s of 512 data bytes plus a key of about 9 bytes: about 0.5 MB/s.
+        assert!((500_000.0..540_000.0).contains(&data.incoming_bytes[3]), "{:?}", data.incoming_bytes);
+        assert_eq!(data.write_throttled[3], 500.0);
+        assert_eq!(data.iterator_age_ms.len(), 1);
     }
 
     #[test]

@@ -38,6 +38,9 @@ fn throttled_view() -> ShardView {
         throttled_total: 1_500,
         key_space_ppm: 500_000,
         load: Load::Throttled,
+        read_calls_per_sec: 5,
+        read_bytes_per_sec: 1_048_576,
+        read_throttled_per_sec: 2,
     }
 }
 
@@ -128,4 +131,69 @@ async fn the_event_log_can_show_warnings_only() {
     assert_eq!(count(&root), 1);
     let text = query(&root, "[data-testid=event-log] li").text_content().unwrap_or_default();
     assert!(text.contains("over its write limit"), "{text}");
+}
+
+#[wasm_bindgen_test]
+async fn shard_card_shows_reads_against_the_shared_read_limits() {
+    let root = mount_point();
+    yew::Renderer::<ShardCard>::with_root_and_props(
+        root.clone(),
+        shardlab_web::components::ShardCardProps { view: throttled_view() },
+    )
+    .render();
+    settle().await;
+    let calls = query(&root, "[role=meter][aria-label='Read calls']");
+    assert_eq!(calls.get_attribute("aria-valuemax").as_deref(), Some("5"), "5 GetRecords calls/s per shard");
+    assert!(calls.class_list().contains("over"), "refused calls mark the meter");
+    let bytes = query(&root, "[role=meter][aria-label='Read bytes']");
+    assert_eq!(bytes.get_attribute("aria-valuemax").as_deref(), Some("2097152"), "2 MiB/s per shard");
+    assert_eq!(bytes.get_attribute("aria-valuenow").as_deref(), Some("1048576"));
+}
+
+#[wasm_bindgen_test]
+async fn many_shards_turn_into_a_heatmap_with_one_listitem_each() {
+    use shardlab_web::components::{ShardHeatmap, ShardHeatmapProps};
+    let root = mount_point();
+    let views: Vec<ShardView> = (0..20)
+        .map(|i| ShardView {
+            shard_id: format!("shardId-{i:012}"),
+            load: if i == 3 { Load::Throttled } else { Load::Normal },
+            ..throttled_view()
+        })
+        .collect();
+    yew::Renderer::<ShardHeatmap>::with_root_and_props(root.clone(), ShardHeatmapProps { views }).render();
+    settle().await;
+    assert_eq!(root.query_selector_all("[role=list] > [role=listitem]").expect("selector").length(), 20);
+    let hot = query(&root, "[aria-label^='shardId-000000000003']");
+    assert!(hot.class_list().contains("over"));
+    assert!(
+        hot.get_attribute("aria-label").unwrap_or_default().contains("throttled"),
+        "state in words, not only colour"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn charts_draw_one_line_per_series_with_a_legend() {
+    use shardlab_web::components::{Series, TimeChart, TimeChartProps, Unit};
+    let root = mount_point();
+    let props = TimeChartProps {
+        title: "Throughput".into(),
+        unit: Unit::BytesPerSec,
+        series: vec![
+            Series { name: "in".into(), colour: 0, values: vec![0.0, 1_048_576.0, 2_097_152.0].into() },
+            Series { name: "out".into(), colour: 1, values: vec![0.0, 0.0, 1_048_576.0].into() },
+        ],
+        end_second: 9,
+        limit: Some((2_097_152.0, "write limit 2.0 MiB/s".into())),
+    };
+    yew::Renderer::<TimeChart>::with_root_and_props(root.clone(), props).render();
+    settle().await;
+    assert_eq!(root.query_selector_all("polyline.series").expect("selector").length(), 2);
+    let legend = query(&root, ".legend").text_content().unwrap_or_default();
+    assert!(legend.contains("in · 2.0 MiB/s") && legend.contains("out · 1.0 MiB/s"), "{legend}");
+    // The x axis counts simulated seconds: the last of three values is second 9.
+    let ticks = root.query_selector_all(".x-tick").expect("selector").length();
+    assert_eq!(ticks, 3);
+    assert!(query(&root, ".chart").text_content().unwrap_or_default().contains("9 s"));
+    assert!(query(&root, ".limit-label").text_content().unwrap_or_default().contains("write limit"));
 }
