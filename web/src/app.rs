@@ -1,21 +1,22 @@
-//! The playground page: top bar with the run controls, the pipeline's settings, the stream's live view
-//! (key space, shards, charts), the consumers, and the tabs below (event log, records, API console, cost).
+//! The playground page: the top bar (run controls, theme, help), the palette, the pipeline canvas with the
+//! stream's live view under it, the inspector, and the tabs below (event log, records, API console, cost).
 
 use crate::components::{
-    ApiConsole, ConsumerCard, CostMeter, EventLog, HelpPanel, NumberField, RecordBrowser, RunTo, StreamWatch, Transport,
+    ApiConsole, CanvasNode, ConsumerCard, CostMeter, EventLog, HelpPanel, Inspector, Link, PipelineCanvas,
+    RecordBrowser, RunTo, ScenarioPanel, StreamWatch, Transport,
 };
-use crate::format::records_per_sec;
+use crate::format::{bytes_per_sec, records_per_sec, thousands};
 use crate::frame_loop::FrameLoop;
 use crate::keys::{KeyListener, Shortcut};
 use crate::pacing::{SPEED_DEFAULT_TENTHS, TIMERS_PER_FRAME_MAX, sim_delta};
-use crate::runner::BrowsePage;
-use crate::runner::{RATE_SLIDER_MAX, Runner, SHARDS_MAX, Settings};
+use crate::runner::{BrowsePage, Load, Runner};
 use crate::theme::Theme;
+use crate::workspace::Workspace;
 use shardlab_engine::SimDuration;
-use shardlab_engine::limits::{SHARD_WRITE_BYTES_PER_SEC, SIM_PRODUCER_RECORDS_PER_SEC_MAX};
-use std::cell::Cell;
+use shardlab_engine::limits::SHARD_WRITE_BYTES_PER_SEC;
+use shardlab_scenario::{NodeId, NodeKind, Scenario};
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 /// Records per page in the record browser (GetRecords `Limit`).
@@ -24,15 +25,27 @@ const BROWSE_LIMIT: u32 = 25;
 /// Simulated time one frame of a "run to" may cover at most.
 const RUN_TO_SLICE: SimDuration = SimDuration::from_secs(20);
 
+/// The palette: (accessible name, visible text, what it adds).
+const PALETTE: [(&str, &str, fn() -> NodeKind); 7] = [
+    ("Add producer", "Producer", NodeKind::producer),
+    ("Add stream", "Data stream", NodeKind::data_stream),
+    ("Add consumer", "Consumer", NodeKind::consumer),
+    ("Add Firehose", "Firehose", NodeKind::firehose),
+    ("Add Analytics", "Analytics app", NodeKind::analytics),
+    ("Add destination", "Destination", NodeKind::destination),
+    ("Add Kinesis Agent", "Kinesis Agent", NodeKind::kinesis_agent),
+];
+
+type Shared = Rc<RefCell<Workspace>>;
+
 /// The whole page.
 #[component]
 pub fn App() -> Html {
-    // The default settings are valid by construction; a test in `runner` runs them.
-    let runner = use_mut_ref(|| Runner::new(Settings::default()).expect("default settings are valid"));
+    let workspace: Shared = use_mut_ref(|| Workspace::new(Scenario::default()));
     let playing = use_state(|| false);
     let speed = use_state(|| SPEED_DEFAULT_TENTHS);
     let run_to = use_state(|| None::<RunTo>);
-    let error = use_state(|| None::<String>);
+    let notice = use_state(|| None::<String>);
     let behind = use_mut_ref(|| Cell::new(false));
     let redraw = use_force_update();
     let tab = use_state(|| Tab::EventLog);
@@ -42,38 +55,68 @@ pub fn App() -> Html {
     let browse_page = use_state(|| None::<BrowsePage>);
     let browse_error = use_state(|| None::<AttrValue>);
 
-    let step_second: Rc<dyn Fn()> = {
-        let (runner, redraw) = (runner.clone(), redraw.clone());
-        Rc::new(move || {
-            runner.borrow_mut().advance_by(SimDuration::SECOND, u32::MAX);
+    // Runs `f` on the workspace, then redraws; an Err is shown in the notice line.
+    let act = {
+        let (workspace, redraw, notice) = (workspace.clone(), redraw.clone(), notice.clone());
+        Rc::new(move |f: &dyn Fn(&mut Workspace) -> Result<(), String>| {
+            let outcome = f(&mut workspace.borrow_mut());
+            notice.set(outcome.err());
             redraw.force_update();
+        })
+    };
+    let step_second: Rc<dyn Fn()> = {
+        let act = act.clone();
+        Rc::new(move || {
+            act(&|w| {
+                w.advance_by(SimDuration::SECOND, u32::MAX);
+                Ok(())
+            })
         })
     };
     let step_event: Rc<dyn Fn()> = {
-        let (runner, redraw) = (runner.clone(), redraw.clone());
+        let act = act.clone();
         Rc::new(move || {
-            runner.borrow_mut().step_event();
-            redraw.force_update();
+            act(&|w| {
+                if let Some(r) = w.runner_mut() {
+                    r.step_event();
+                }
+                Ok(())
+            })
         })
+    };
+    let undo: Rc<dyn Fn()> = {
+        let act = act.clone();
+        Rc::new(move || act(&|w| if w.undo() { Ok(()) } else { Err("Nothing to undo.".into()) }))
+    };
+    let redo: Rc<dyn Fn()> = {
+        let act = act.clone();
+        Rc::new(move || act(&|w| if w.redo() { Ok(()) } else { Err("Nothing to redo.".into()) }))
+    };
+    let delete_selected: Rc<dyn Fn()> = {
+        let act = act.clone();
+        Rc::new(move || act(&|w| w.selected().map_or(Ok(()), |id| w.delete(id))))
     };
     {
         // While playing (or fast-forwarding), each animation frame moves simulated time on in a bounded slice.
-        let (runner, behind, redraw, run_to) = (runner.clone(), behind.clone(), redraw.clone(), run_to.clone());
+        let (workspace, behind, redraw, run_to) = (workspace.clone(), behind.clone(), redraw.clone(), run_to.clone());
         use_effect_with((*playing, *speed, *run_to), move |&(playing, speed, target)| {
             let frames = (playing || target.is_some()).then(|| {
                 let last_ms = Cell::new(None::<f64>);
                 FrameLoop::start(move |now_ms| {
                     let wall_ms = last_ms.replace(Some(now_ms)).map_or(0.0, |last| now_ms - last);
-                    let mut r = runner.borrow_mut();
+                    let mut w = workspace.borrow_mut();
                     if let Some(run) = target {
-                        if r.advance_toward(run.target_ms, RUN_TO_SLICE, TIMERS_PER_FRAME_MAX) {
+                        let done = w
+                            .runner_mut()
+                            .is_none_or(|r| r.advance_toward(run.target_ms, RUN_TO_SLICE, TIMERS_PER_FRAME_MAX));
+                        if done {
                             run_to.set(None);
                         }
                     } else {
-                        let reached = r.advance_by(sim_delta(wall_ms, speed), TIMERS_PER_FRAME_MAX);
+                        let reached = w.advance_by(sim_delta(wall_ms, speed), TIMERS_PER_FRAME_MAX);
                         behind.borrow().set(!reached);
                     }
-                    drop(r);
+                    drop(w);
                     redraw.force_update();
                 })
             });
@@ -82,16 +125,21 @@ pub fn App() -> Html {
     }
     {
         // Keyboard shortcuts (listed in the help panel); keys typed into fields never reach them.
-        let (playing, help, step_second, step_event, run_to) =
-            (playing.clone(), help_open.clone(), step_second.clone(), step_event.clone(), run_to.clone());
+        let (playing, help, run_to) = (playing.clone(), help_open.clone(), run_to.clone());
+        let (step_second, step_event, undo, redo, delete_selected) =
+            (step_second.clone(), step_event.clone(), undo.clone(), redo.clone(), delete_selected.clone());
         use_effect_with((*playing, *help_open, *run_to), move |_| {
+            let idle = run_to.is_none();
             let listener = KeyListener::install(move |key| match key {
-                Shortcut::Key(" ") if run_to.is_none() => playing.set(!*playing),
-                Shortcut::Key(".") if !*playing && run_to.is_none() => step_second(),
-                Shortcut::Key(",") if !*playing && run_to.is_none() => step_event(),
+                Shortcut::Key(" ") if idle => playing.set(!*playing),
+                Shortcut::Key(".") if !*playing && idle => step_second(),
+                Shortcut::Key(",") if !*playing && idle => step_event(),
                 Shortcut::Key("?") => help.set(!*help),
                 Shortcut::Key("Escape") => help.set(false),
-                _ => {}
+                Shortcut::Key("Delete" | "Backspace") => delete_selected(),
+                Shortcut::Undo => undo(),
+                Shortcut::Redo => redo(),
+                Shortcut::Key(_) => {}
             });
             move || drop(listener)
         });
@@ -104,28 +152,18 @@ pub fn App() -> Html {
         });
     }
 
-    let restart_with = {
-        let (runner, error, redraw, run_to) = (runner.clone(), error.clone(), redraw.clone(), run_to.clone());
-        Rc::new(move |settings: Settings| {
-            match runner.borrow_mut().restart(settings) {
-                Ok(()) => {
-                    error.set(None);
-                    run_to.set(None);
-                }
-                Err(e) => error.set(Some(e.to_string())),
-            }
-            redraw.force_update();
-        })
-    };
     let on_play = {
         let playing = playing.clone();
         Callback::from(move |()| playing.set(!*playing))
     };
     let on_reset = {
-        let (runner, restart_with) = (runner.clone(), restart_with.clone());
+        let (act, run_to) = (act.clone(), run_to.clone());
         Callback::from(move |()| {
-            let settings = runner.borrow().settings();
-            restart_with(settings);
+            run_to.set(None);
+            act(&|w| {
+                w.restart();
+                Ok(())
+            });
         })
     };
     let on_step = Callback::from(move |()| step_second());
@@ -135,10 +173,11 @@ pub fn App() -> Html {
         Callback::from(move |v: u32| speed.set(v))
     };
     let on_run_to = {
-        let (run_to, runner, playing) = (run_to.clone(), runner.clone(), playing.clone());
+        let (run_to, workspace, playing) = (run_to.clone(), workspace.clone(), playing.clone());
         Callback::from(move |target_ms: u64| {
             playing.set(false);
-            run_to.set(Some(RunTo { from_ms: runner.borrow().sim().now().as_millis(), target_ms }));
+            let from_ms = workspace.borrow().runner().map_or(0, |r| r.sim().now().as_millis());
+            run_to.set(Some(RunTo { from_ms, target_ms }));
         })
     };
     let on_cancel_run_to = {
@@ -157,76 +196,124 @@ pub fn App() -> Html {
         let help = help_open.clone();
         Callback::from(move |()| help.set(false))
     };
-    let set_rate = {
-        let (runner, error, redraw) = (runner.clone(), error.clone(), redraw.clone());
-        Callback::from(move |rate: u64| {
-            let rate = u32::try_from(rate).unwrap_or(u32::MAX);
-            match runner.borrow_mut().set_rate(rate) {
-                Ok(()) => error.set(None),
-                Err(e) => error.set(Some(e.to_string())),
-            }
+    let click = |f: &Rc<dyn Fn()>| {
+        let f = f.clone();
+        Callback::from(move |_: MouseEvent| f())
+    };
+    let on_undo = click(&undo);
+    let on_redo = click(&redo);
+    let on_new = {
+        let act = act.clone();
+        Callback::from(move |_: MouseEvent| {
+            act(&|w| {
+                w.open(Scenario::empty());
+                Ok(())
+            })
+        })
+    };
+    let on_default = {
+        let act = act.clone();
+        Callback::from(move |_: MouseEvent| {
+            act(&|w| {
+                w.open(Scenario::default());
+                Ok(())
+            })
+        })
+    };
+    let on_select = {
+        let act = act.clone();
+        Callback::from(move |id: Option<NodeId>| {
+            act(&|w| {
+                w.select(id);
+                Ok(())
+            })
+        })
+    };
+    let on_move = {
+        let act = act.clone();
+        Callback::from(move |(id, x, y): (NodeId, i32, i32)| {
+            act(&|w| {
+                w.move_node(id, x, y);
+                Ok(())
+            })
+        })
+    };
+    let on_connect_pair = {
+        let act = act.clone();
+        Callback::from(move |(from, to): (NodeId, NodeId)| {
+            act(&|w| w.connect(from, to).map_err(|why| format!("Not connected: {why}.")))
+        })
+    };
+    let on_param = {
+        let (workspace, redraw) = (workspace.clone(), redraw.clone());
+        Callback::from(move |(id, key, text): (NodeId, String, String)| {
+            let outcome = workspace.borrow_mut().set_param(id, &key, &text);
+            redraw.force_update();
+            outcome
+        })
+    };
+    let on_inspector_connect = {
+        let (act, workspace) = (act.clone(), workspace.clone());
+        Callback::from(move |to: NodeId| {
+            let Some(from) = workspace.borrow().selected() else { return };
+            act(&|w| w.connect(from, to).map_err(|why| format!("Not connected: {why}.")))
+        })
+    };
+    let on_disconnect = {
+        let act = act.clone();
+        Callback::from(move |(from, to): (NodeId, NodeId)| act(&|w| w.disconnect(from, to)))
+    };
+    let on_delete = {
+        let act = act.clone();
+        Callback::from(move |id: NodeId| act(&|w| w.delete(id)))
+    };
+    let on_seed = {
+        let workspace = workspace.clone();
+        let redraw = redraw.clone();
+        Callback::from(move |seed: u64| {
+            workspace.borrow_mut().set_seed(seed);
             redraw.force_update();
         })
     };
-    let on_slider = {
-        let set_rate = set_rate.clone();
-        Callback::from(move |e: InputEvent| {
-            if let Ok(v) = e.target_unchecked_into::<HtmlInputElement>().value().parse::<u64>() {
-                set_rate.emit(v);
-            }
-        })
-    };
-    let setting = |apply: fn(&mut Settings, u64)| {
-        let (runner, restart_with) = (runner.clone(), restart_with.clone());
-        Callback::from(move |v: u64| {
-            let mut settings = runner.borrow().settings();
-            apply(&mut settings, v);
-            restart_with(settings);
-        })
-    };
-    let on_shards = setting(|s, v| s.shard_count = u32::try_from(v).unwrap_or(u32::MAX));
-    let on_read_style = {
-        let (runner, restart_with) = (runner.clone(), restart_with.clone());
-        Callback::from(move |e: Event| {
-            let mut settings = runner.borrow().settings();
-            settings.fan_out = e.target_unchecked_into::<HtmlSelectElement>().value() == "fan-out";
-            restart_with(settings);
-        })
-    };
-    let on_seed = setting(|s, v| s.seed = v);
-    let on_record_bytes = setting(|s, v| s.record_bytes = u32::try_from(v).unwrap_or(u32::MAX));
-
     let on_api = {
-        let (runner, redraw, console_error) = (runner.clone(), redraw.clone(), console_error.clone());
+        let (workspace, redraw, console_error) = (workspace.clone(), redraw.clone(), console_error.clone());
         Callback::from(move |(operation, body): (String, String)| {
-            let outcome = runner.borrow_mut().call_console(&operation, &body);
-            console_error.set(outcome.err().map(AttrValue::from));
+            let outcome = workspace.borrow_mut().runner_mut().map(|r| r.call_console(&operation, &body));
+            console_error.set(match outcome {
+                Some(Err(e)) => Some(e.into()),
+                None => Some("The pipeline cannot run yet, so there is no simulation to call.".into()),
+                Some(Ok(())) => None,
+            });
             redraw.force_update();
         })
     };
     let on_browse = {
-        let (runner, redraw, page, error) = (runner.clone(), redraw.clone(), browse_page.clone(), browse_error.clone());
+        let (workspace, redraw, page, error) = (workspace.clone(), redraw.clone(), browse_page.clone(), browse_error.clone());
         Callback::from(move |(shard, kind, argument): (String, String, String)| {
-            match runner.borrow_mut().browse(&shard, &kind, &argument, BROWSE_LIMIT) {
-                Ok(p) => {
+            let outcome = workspace.borrow_mut().runner_mut().map(|r| r.browse(&shard, &kind, &argument, BROWSE_LIMIT));
+            match outcome {
+                Some(Ok(p)) => {
                     page.set(Some(p));
                     error.set(None);
                 }
-                Err(e) => error.set(Some(e.into())),
+                Some(Err(e)) => error.set(Some(e.into())),
+                None => error.set(Some("The pipeline cannot run yet.".into())),
             }
             redraw.force_update();
         })
     };
     let on_browse_next = {
-        let (runner, redraw, page, error) = (runner.clone(), redraw.clone(), browse_page.clone(), browse_error.clone());
+        let (workspace, redraw, page, error) = (workspace.clone(), redraw.clone(), browse_page.clone(), browse_error.clone());
         Callback::from(move |()| {
             let Some(iterator) = page.as_ref().and_then(|p| p.next_shard_iterator.clone()) else { return };
-            match runner.borrow_mut().browse_next(&iterator, BROWSE_LIMIT) {
-                Ok(p) => {
+            let outcome = workspace.borrow_mut().runner_mut().map(|r| r.browse_next(&iterator, BROWSE_LIMIT));
+            match outcome {
+                Some(Ok(p)) => {
                     page.set(Some(p));
                     error.set(None);
                 }
-                Err(e) => error.set(Some(e.into())),
+                Some(Err(e)) => error.set(Some(e.into())),
+                None => error.set(Some("The pipeline cannot run yet.".into())),
             }
             redraw.force_update();
         })
@@ -236,27 +323,48 @@ pub fn App() -> Html {
         Callback::from(move |_: MouseEvent| tab.set(target))
     };
 
-    let r = runner.borrow();
-    let api_history: Vec<_> = r.api_history().rev().cloned().collect();
-    let settings = r.settings();
-    let now_ms = r.sim().now().as_millis();
-    let views = r.shard_views();
-    let (segments, dots) = r.key_space();
-    let charts = Rc::new(r.chart_data());
-    let consumers = r.consumer_views();
-    let shard_ids = r.shard_ids();
-    let cost_lines = r.sim().stream().map(|s| shardlab_engine::cost::estimate(&s.usage)).unwrap_or_default();
-    let log: Vec<_> = r.log().rev().cloned().collect();
-    let (_, producer) = r.sim().producers().next().map_or_else(Default::default, |(c, t)| (c.clone(), t));
-    let throttled_total: u64 = views.iter().map(|v| v.throttled_total).sum();
-    let capacity = u64::from(settings.shard_count) * 1_000;
-    let write_limit = views.len() as u64 * SHARD_WRITE_BYTES_PER_SEC;
+    let w = workspace.borrow();
+    let scenario = w.scenario();
+    let runner = w.runner();
+    let selected = w.selected();
+    let now_ms = runner.map_or(0, |r| r.sim().now().as_millis());
+    let canvas_nodes = canvas_nodes(scenario, runner);
+    let edges: Vec<(NodeId, NodeId)> = scenario.pipeline.edges.iter().map(|e| (e.from, e.to)).collect();
+    let selected_node = selected.and_then(|id| scenario.pipeline.node(id)).cloned();
+    let inspector = selected_node.map(|node| {
+        let links: Vec<Link> = scenario
+            .pipeline
+            .edges
+            .iter()
+            .filter(|e| e.from == node.id || e.to == node.id)
+            .filter_map(|e| {
+                let outgoing = e.from == node.id;
+                let other = if outgoing { e.to } else { e.from };
+                scenario.pipeline.node(other).map(|o| Link { other, name: o.name.clone(), outgoing })
+            })
+            .collect();
+        let candidates = scenario
+            .pipeline
+            .nodes
+            .iter()
+            .filter(|n| n.id != node.id && !links.iter().any(|l| l.other == n.id))
+            .map(|n| {
+                let check = scenario.pipeline.check_connect(node.id, n.id).map_err(|e| e.reason);
+                (n.id, format!("{} ({})", n.name, n.kind.noun()), check)
+            })
+            .collect::<Vec<_>>();
+        let node_key = node.id.0;
+        html! {
+            <Inspector key={node_key} {node} {links} {candidates} on_param={on_param.clone()}
+                on_connect={on_inspector_connect.clone()} on_disconnect={on_disconnect.clone()} on_delete={on_delete.clone()} />
+        }
+    });
 
     html! {
         <div class="app">
             <header class="topbar">
                 <h1>{ "Shardlab" }</h1>
-                <span class="scenario-name">{ "Clickstream → Kinesis Data Stream" }</span>
+                <span class="scenario-name" title={scenario.name.clone()}>{ scenario.name.clone() }</span>
                 <Transport playing={*playing} speed_tenths={*speed} {now_ms} behind={behind.borrow().get()}
                     run_to={*run_to} {on_play} {on_reset} {on_step} {on_step_event} {on_speed} {on_run_to}
                     {on_cancel_run_to} />
@@ -273,51 +381,43 @@ pub fn App() -> Html {
             if *help_open {
                 <HelpPanel on_close={on_close_help} />
             }
-            if let Some(message) = &*error {
-                <p class="error-banner" role="alert">{ format!("Not applied: {message}") }</p>
-            }
-            <div class="workspace">
-                <aside class="inspector" aria-label="Settings">
-                    <section class="node producer" aria-label="Producer">
-                        <h2><span class="kind-dot" aria-hidden="true"></span>{ "Producer · clickstream" }</h2>
-                        <NumberField id="producer-rate" label="Producer rate" unit="records/s" live=true
-                            value={u64::from(settings.records_per_sec)} min=0 max={u64::from(SIM_PRODUCER_RECORDS_PER_SEC_MAX)}
-                            on_value={set_rate} />
-                        <input id="producer-rate-slider" type="range" min="0" max={RATE_SLIDER_MAX.to_string()} step="50"
-                            aria-label="Producer rate slider" value={settings.records_per_sec.to_string()} oninput={on_slider} />
-                        <NumberField id="record-bytes" label="Record size" unit="bytes" value={u64::from(settings.record_bytes)}
-                            min=0 max=1_048_560 on_value={on_record_bytes} />
-                        <p class="note">{ format!("Random keys user-0 … user-9999, PutRecord. {} calls, {} throttled.",
-                            crate::format::thousands(producer.attempted), crate::format::thousands(throttled_total)) }</p>
-                        <span hidden=true data-testid="throttled-total" data-value={throttled_total.to_string()}></span>
-                    </section>
-                    <section class="node stream" aria-label="Data stream">
-                        <h2><span class="kind-dot" aria-hidden="true"></span>{ format!("Data stream · {}", r.sim().config().stream_name) }</h2>
-                        <NumberField id="shard-count" label="Shards" value={u64::from(settings.shard_count)} min=1
-                            max={u64::from(SHARDS_MAX)} on_value={on_shards} />
-                        <NumberField id="seed" label="Seed" value={settings.seed} min=0 max={u64::MAX} on_value={on_seed} />
-                        <p class="note">{ "Changing shards, seed or record size restarts the run at t = 0." }</p>
-                    </section>
-                    <section class="node consumer" aria-label="Consumer">
-                        <h2><span class="kind-dot" aria-hidden="true"></span>{ "Consumer · analytics" }</h2>
-                        <label class="field">{ "Reads with" }
-                            <select aria-label="Read style" onchange={on_read_style}>
-                                <option value="polling" selected={!settings.fan_out}>{ "GetRecords polling" }</option>
-                                <option value="fan-out" selected={settings.fan_out}>{ "Enhanced fan-out" }</option>
-                            </select>
-                        </label>
-                    </section>
-                </aside>
+            <div class="workspace with-palette">
+                <nav class="palette" aria-label="Palette">
+                    <h2>{ "Add" }</h2>
+                    { for PALETTE.iter().map(|(label, text, make)| {
+                        let (act, make) = (act.clone(), *make);
+                        let onclick = Callback::from(move |_: MouseEvent| act(&|w| { w.add(make()); Ok(()) }));
+                        html! {
+                            <button class={classes!("palette-item", kind_class_of(&make()))} aria-label={*label} {onclick}>
+                                <span class="kind-dot" aria-hidden="true"></span>{ *text }
+                            </button>
+                        }
+                    }) }
+                    <h2>{ "Edit" }</h2>
+                    <div class="edit-row">
+                        <button aria-label="Undo" title="Ctrl+Z" onclick={on_undo} disabled={!w.can_undo()}>{ "↶ Undo" }</button>
+                        <button aria-label="Redo" title="Ctrl+Shift+Z" onclick={on_redo} disabled={!w.can_redo()}>{ "↷ Redo" }</button>
+                    </div>
+                    <button class="palette-item plain" onclick={on_new} aria-label="New empty pipeline">{ "New empty" }</button>
+                    <button class="palette-item plain" onclick={on_default} aria-label="Open the first-minute scenario">{ "First minute" }</button>
+                </nav>
                 <main class="stage">
-                    <p class="hint">
-                        { format!("Press Play, then raise the producer rate past {} (the stream's {} shards × 1,000 records/s) and watch the shards throttle.",
-                            records_per_sec(capacity), settings.shard_count) }
-                    </p>
-                    <StreamWatch shards={views} {segments} {dots} {charts} write_limit_bytes_per_sec={write_limit} />
-                    <section class="consumers" aria-label="Consumers">
-                        { for consumers.into_iter().map(|view| html! { <ConsumerCard {view} /> }) }
-                    </section>
+                    if let Some(message) = &*notice {
+                        <p class="error-banner" role="alert">{ message.clone() }</p>
+                    }
+                    <PipelineCanvas nodes={canvas_nodes} {edges} {selected} running={*playing}
+                        {on_select} {on_move} on_connect={on_connect_pair} />
+                    { stage_body(&w) }
                 </main>
+                <aside class="inspector" aria-label="Settings">
+                    if let Some(panel) = inspector {
+                        { panel }
+                    } else {
+                        <ScenarioPanel name={scenario.name.clone()} description={scenario.description.clone()}
+                            seed={scenario.seed} problems={w.problems().iter().map(|p| p.to_string()).collect::<Vec<_>>()}
+                            not_simulated={scenario.not_simulated()} {on_seed} />
+                    }
+                </aside>
             </div>
             <section class="bottom">
                 <div class="tabs" role="tablist">
@@ -326,17 +426,118 @@ pub fn App() -> Html {
                     }) }
                 </div>
                 { match *tab {
-                    Tab::EventLog => html! { <EventLog lines={log} /> },
-                    Tab::ApiConsole => html! { <ApiConsole history={api_history} on_send={on_api} error={(*console_error).clone()} /> },
-                    Tab::Cost => html! { <CostMeter lines={cost_lines} elapsed_ms={now_ms} /> },
+                    Tab::EventLog => html! { <EventLog lines={runner.map(|r| r.log().rev().cloned().collect::<Vec<_>>()).unwrap_or_default()} /> },
+                    Tab::ApiConsole => html! {
+                        <ApiConsole history={runner.map(|r| r.api_history().rev().cloned().collect::<Vec<_>>()).unwrap_or_default()}
+                            on_send={on_api} error={(*console_error).clone()} />
+                    },
+                    Tab::Cost => html! {
+                        <CostMeter lines={runner.and_then(|r| r.sim().stream()).map(|s| shardlab_engine::cost::estimate(&s.usage)).unwrap_or_default()}
+                            elapsed_ms={now_ms} />
+                    },
                     Tab::Records => html! {
-                        <RecordBrowser shard_ids={shard_ids} page={(*browse_page).clone()} error={(*browse_error).clone()}
-                            on_read={on_browse} on_next={on_browse_next} />
+                        <RecordBrowser shard_ids={runner.map(Runner::shard_ids).unwrap_or_default()} page={(*browse_page).clone()}
+                            error={(*browse_error).clone()} on_read={on_browse} on_next={on_browse_next} />
                     },
                 } }
             </section>
         </div>
     }
+}
+
+/// Under the canvas: the stream's live view and the consumers, or why the pipeline cannot run.
+fn stage_body(w: &Workspace) -> Html {
+    let Some(r) = w.runner() else {
+        return html! {
+            <section class="cannot-run" aria-label="Why it cannot run">
+                <h2>{ "This pipeline cannot run yet" }</h2>
+                <ul>{ for w.problems().iter().map(|p| html! { <li>{ p.message.clone() }</li> }) }</ul>
+                <p class="note">{ "Add a data stream, connect a producer to it, and press Play." }</p>
+            </section>
+        };
+    };
+    let views = r.shard_views();
+    let (segments, dots) = r.key_space();
+    let write_limit = views.len() as u64 * SHARD_WRITE_BYTES_PER_SEC;
+    let capacity = views.len() as u64 * 1_000;
+    html! {
+        <>
+            <p class="hint">
+                { format!("The stream's {} open shards take {} and {} of writes. Raise a producer's rate past that and watch them throttle.",
+                    views.len(), records_per_sec(capacity), bytes_per_sec(write_limit)) }
+            </p>
+            <StreamWatch shards={views} {segments} {dots} charts={Rc::new(r.chart_data())} write_limit_bytes_per_sec={write_limit} />
+            <section class="consumers" aria-label="Consumers">
+                { for r.consumer_views().into_iter().map(|view| html! { <ConsumerCard {view} /> }) }
+            </section>
+        </>
+    }
+}
+
+/// The CSS class of a kind.
+fn kind_class_of(kind: &NodeKind) -> &'static str {
+    match kind {
+        NodeKind::Producer(_) => "producer",
+        NodeKind::DataStream(_) => "stream",
+        NodeKind::Consumer(_) => "consumer",
+        NodeKind::KinesisAgent(_) => "agent",
+        NodeKind::Firehose(_) => "firehose",
+        NodeKind::Analytics(_) => "analytics",
+        NodeKind::Destination(_) => "destination",
+    }
+}
+
+/// Each component with its live figure.
+fn canvas_nodes(scenario: &Scenario, runner: Option<&Runner>) -> Vec<CanvasNode> {
+    let shard_views = runner.map(Runner::shard_views).unwrap_or_default();
+    let consumer_views = runner.map(Runner::consumer_views).unwrap_or_default();
+    let not_simulated = scenario.not_simulated();
+    scenario
+        .pipeline
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, node)| {
+            let (x, y) = scenario.view.position(node.id).unwrap_or((40, 40 + 80 * i as i32));
+            let idle = || {
+                if not_simulated.iter().any(|line| line.contains(&node.name)) {
+                    "not in this run".to_string()
+                } else {
+                    "not connected".to_string()
+                }
+            };
+            let (figure, state) = match &node.kind {
+                NodeKind::Producer(p) => (format!("{} · {} B", records_per_sec(u64::from(p.records_per_sec)), p.record_bytes), ""),
+                NodeKind::DataStream(_) if runner.is_some() => {
+                    let incoming: u64 = shard_views.iter().map(|v| v.bytes_per_sec).sum();
+                    let over = shard_views.iter().any(|v| v.load == Load::Throttled);
+                    let near = shard_views.iter().any(|v| v.load == Load::NearLimit);
+                    (
+                        format!("{} shards · {} in", shard_views.len(), bytes_per_sec(incoming)),
+                        if over { "over" } else if near { "near" } else { "" },
+                    )
+                }
+                NodeKind::Consumer(_) => match consumer_views.iter().find(|c| c.name == node.name) {
+                    Some(c) => (
+                        format!("{} · {} ms behind", records_per_sec(c.records_per_sec), thousands(c.iterator_age_ms)),
+                        if c.iterator_age_ms >= 10_000 { "over" } else { "" },
+                    ),
+                    None => (idle(), ""),
+                },
+                _ => (idle(), ""),
+            };
+            CanvasNode {
+                id: node.id,
+                name: node.name.clone(),
+                kind_class: kind_class_of(&node.kind),
+                kind_label: crate::components::kind_word(node),
+                figure,
+                state,
+                x,
+                y,
+            }
+        })
+        .collect()
 }
 
 /// The panels under the stage.

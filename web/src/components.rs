@@ -6,10 +6,13 @@ mod consumer_card;
 mod cost_meter;
 mod event_log;
 mod help_panel;
+mod inspector;
 mod key_space;
 mod meter;
 mod number_field;
+mod pipeline_canvas;
 mod record_browser;
+mod scenario_panel;
 mod shard_card;
 mod shard_heatmap;
 mod stream_watch;
@@ -29,3 +32,8 @@ pub use shard_card::{ShardCard, ShardCardProps};
 pub use shard_heatmap::{ShardHeatmap, ShardHeatmapProps, write_utilisation_percent};
 pub use stream_watch::{CARDS_MAX, StreamWatch, StreamWatchProps};
 pub use transport::{RunTo, Transport, TransportProps, icon};
+pub use inspector::{Inspector, InspectorProps, Link, ParamField, ParamFieldProps, kind_word};
+pub use pipeline_canvas::{
+    CanvasNode, NODE_HEIGHT, NODE_WIDTH, PipelineCanvas, PipelineCanvasProps, canvas_size, edge_path, node_at,
+};
+pub use scenario_panel::{ScenarioPanel, ScenarioPanelProps};

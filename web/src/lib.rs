@@ -12,6 +12,7 @@ pub mod keys;
 pub mod pacing;
 pub mod runner;
 pub mod theme;
+pub mod workspace;
 
 mod app;
 

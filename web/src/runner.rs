@@ -1,77 +1,17 @@
-//! The running simulation as the playground sees it: the engine, the learner's settings,
-//! per-shard view data and a plain-English event log. No DOM here, so it is tested natively.
+//! The running simulation as the playground sees it: the engine, per-shard and per-consumer view data,
+//! the API console and a plain-English event log. No DOM here, so it is tested natively.
 
 use crate::format::{records_per_sec, thousands};
-use shardlab_engine::consumer_app::{ConsumerAppConfig, ReadStyle, StartAt};
+use shardlab_engine::consumer_app::ReadStyle;
 use shardlab_engine::limits::{SHARD_WRITE_BYTES_PER_SEC, SHARD_WRITE_RECORDS_PER_SEC};
 use shardlab_engine::throttle::WriteLimit;
 use shardlab_engine::{
-    Advance, Command, ConfigError, Event, ProducerConfig, SimConfig, SimDuration, SimTime, Simulation,
+    Advance, Command, ConfigError, Event, SimConfig, SimDuration, SimTime, Simulation,
 };
 use std::collections::VecDeque;
 
 /// Lines the event log keeps.
 pub const LOG_LINES_MAX: usize = 200;
-
-/// Shards the playground offers (the engine allows more; the screen does not).
-pub const SHARDS_MAX: u32 = 64;
-
-/// Producer rate the playground's slider reaches.
-pub const RATE_SLIDER_MAX: u32 = 10_000;
-
-/// What the learner controls.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Settings {
-    /// The seed of every random draw.
-    pub seed: u64,
-    /// Shards in the stream.
-    pub shard_count: u32,
-    /// The producer's PutRecord rate.
-    pub records_per_sec: u32,
-    /// The producer's record size in bytes.
-    pub record_bytes: u32,
-    /// Whether the consumer reads with enhanced fan-out instead of shared GetRecords polling.
-    pub fan_out: bool,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Self { seed: 42, shard_count: 2, records_per_sec: 500, record_bytes: 512, fan_out: false }
-    }
-}
-
-impl Settings {
-    /// The engine configuration these settings stand for.
-    pub fn to_config(self) -> SimConfig {
-        SimConfig {
-            seed: self.seed,
-            shard_count: self.shard_count,
-            producers: vec![ProducerConfig::steady("clickstream", self.records_per_sec, self.record_bytes, 10_000)],
-            consumers: vec![ConsumerAppConfig {
-                name: "analytics".into(),
-                style: if self.fan_out {
-                    ReadStyle::EnhancedFanOut
-                } else {
-                    ReadStyle::Polling { interval_ms: 1_000, limit: 10_000 }
-                },
-                start: StartAt::Latest,
-                processing_us_per_record: 0,
-            }],
-            ..SimConfig::default()
-        }
-    }
-
-    /// Every problem with these settings, including the playground's own bounds.
-    pub fn validate(self) -> Result<SimConfig, ConfigError> {
-        let config = self.to_config();
-        let mut problems = config.validate().err().map(|e| e.problems).unwrap_or_default();
-        if self.shard_count > SHARDS_MAX {
-            problems.retain(|p| !p.contains("shards;"));
-            problems.push(format!("The playground shows 1 to {SHARDS_MAX} shards; {} is too many.", self.shard_count));
-        }
-        if problems.is_empty() { Ok(config) } else { Err(ConfigError { problems }) }
-    }
-}
 
 /// How close a shard is to its write limits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -261,19 +201,17 @@ pub struct ApiExchange {
 /// The simulation with everything the view needs.
 pub struct Runner {
     sim: Simulation,
-    settings: Settings,
     log: VecDeque<LogLine>,
     api: shardlab_api::KinesisApi,
     api_history: VecDeque<ApiExchange>,
 }
 
 impl Runner {
-    /// A run from `settings`, or every problem with them.
-    pub fn new(settings: Settings) -> Result<Self, ConfigError> {
-        let sim = Simulation::new(settings.validate()?)?;
+    /// A run of `config` from time 0, or every problem with it.
+    pub fn new(config: SimConfig) -> Result<Self, ConfigError> {
+        let sim = Simulation::new(config)?;
         let mut runner = Self {
             sim,
-            settings,
             log: VecDeque::new(),
             api: shardlab_api::KinesisApi::new(),
             api_history: VecDeque::new(),
@@ -282,27 +220,14 @@ impl Runner {
         Ok(runner)
     }
 
-    /// Starts over from time 0 with new settings. On error nothing changes.
-    pub fn restart(&mut self, settings: Settings) -> Result<(), ConfigError> {
-        *self = Self::new(settings)?;
-        Ok(())
-    }
-
-    /// The settings this run uses.
-    pub fn settings(&self) -> Settings {
-        self.settings
-    }
-
     /// The engine, for reading.
     pub fn sim(&self) -> &Simulation {
         &self.sim
     }
 
-    /// Changes the producer rate from now on. On error nothing changes.
-    pub fn set_rate(&mut self, records_per_sec: u32) -> Result<(), ConfigError> {
-        self.sim.apply(Command::SetProducerRate { producer: 0, records_per_sec })?;
-        self.settings.records_per_sec = records_per_sec;
-        Ok(())
+    /// Changes producer `producer`'s rate (its index in the run) from now on. On error nothing changes.
+    pub fn set_rate(&mut self, producer: u32, records_per_sec: u32) -> Result<(), ConfigError> {
+        self.sim.apply(Command::SetProducerRate { producer, records_per_sec })
     }
 
     /// Moves simulated time forward by `delta`, handling at most `timers_max` engine timers.
@@ -635,9 +560,45 @@ pub fn explain(event: &Event) -> Option<LogLine> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use shardlab_engine::ProducerConfig;
+    use shardlab_engine::consumer_app::{ConsumerAppConfig, StartAt};
+
+    /// What the tests vary: one producer of random keys into one stream, one consumer.
+    #[derive(Clone, Copy)]
+    struct Settings {
+        shard_count: u32,
+        records_per_sec: u32,
+        record_bytes: u32,
+        fan_out: bool,
+    }
+
+    impl Default for Settings {
+        fn default() -> Self {
+            Self { shard_count: 2, records_per_sec: 500, record_bytes: 512, fan_out: false }
+        }
+    }
+
+    fn config(s: Settings) -> SimConfig {
+        SimConfig {
+            seed: 42,
+            shard_count: s.shard_count,
+            producers: vec![ProducerConfig::steady("clickstream", s.records_per_sec, s.record_bytes, 10_000)],
+            consumers: vec![ConsumerAppConfig {
+                name: "analytics".into(),
+                style: if s.fan_out {
+                    ReadStyle::EnhancedFanOut
+                } else {
+                    ReadStyle::Polling { interval_ms: 1_000, limit: 10_000 }
+                },
+                start: StartAt::Latest,
+                processing_us_per_record: 0,
+            }],
+            ..SimConfig::default()
+        }
+    }
 
     fn run(settings: Settings, secs: u64) -> Runner {
-        let mut runner = Runner::new(settings).expect("valid settings");
+        let mut runner = Runner::new(config(settings)).expect("valid settings");
         runner.advance_by(SimDuration::from_secs(secs), u32::MAX);
         runner
     }
@@ -676,13 +637,12 @@ mod tests {
     }
 
     #[test]
-    fn bad_settings_are_refused_and_keep_the_run() {
+    fn a_bad_rate_is_refused_and_keeps_the_run() {
         let mut runner = run(Settings::default(), 2);
-        let error = runner.restart(Settings { shard_count: 65, ..Settings::default() }).expect_err("too many shards");
-        assert_eq!(error.problems, ["The playground shows 1 to 64 shards; 65 is too many."]);
-        assert_eq!(runner.sim().now().as_secs(), 2, "the run goes on untouched");
-        assert!(runner.set_rate(5_000_000).is_err());
-        assert_eq!(runner.settings().records_per_sec, 500);
+        assert!(runner.set_rate(0, 5_000_000).is_err());
+        assert!(runner.set_rate(7, 100).is_err(), "no producer 7");
+        runner.advance_by(SimDuration::SECOND, u32::MAX);
+        assert_eq!(runner.shard_views().iter().map(|v| v.records_per_sec).sum::<u64>(), 500, "the old rate holds");
     }
 
     #[test]
