@@ -288,7 +288,8 @@ pub fn App() -> Html {
         })
     };
     let on_browse = {
-        let (workspace, redraw, page, error) = (workspace.clone(), redraw.clone(), browse_page.clone(), browse_error.clone());
+        let (workspace, redraw, page, error) =
+            (workspace.clone(), redraw.clone(), browse_page.clone(), browse_error.clone());
         Callback::from(move |(shard, kind, argument): (String, String, String)| {
             let outcome = workspace.borrow_mut().runner_mut().map(|r| r.browse(&shard, &kind, &argument, BROWSE_LIMIT));
             match outcome {
@@ -303,7 +304,8 @@ pub fn App() -> Html {
         })
     };
     let on_browse_next = {
-        let (workspace, redraw, page, error) = (workspace.clone(), redraw.clone(), browse_page.clone(), browse_error.clone());
+        let (workspace, redraw, page, error) =
+            (workspace.clone(), redraw.clone(), browse_page.clone(), browse_error.clone());
         Callback::from(move |()| {
             let Some(iterator) = page.as_ref().and_then(|p| p.next_shard_iterator.clone()) else { return };
             let outcome = workspace.borrow_mut().runner_mut().map(|r| r.browse_next(&iterator, BROWSE_LIMIT));
@@ -507,14 +509,22 @@ fn canvas_nodes(scenario: &Scenario, runner: Option<&Runner>) -> Vec<CanvasNode>
                 }
             };
             let (figure, state) = match &node.kind {
-                NodeKind::Producer(p) => (format!("{} · {} B", records_per_sec(u64::from(p.records_per_sec)), p.record_bytes), ""),
+                NodeKind::Producer(p) => {
+                    (format!("{} · {} B", records_per_sec(u64::from(p.records_per_sec)), p.record_bytes), "")
+                }
                 NodeKind::DataStream(_) if runner.is_some() => {
                     let incoming: u64 = shard_views.iter().map(|v| v.bytes_per_sec).sum();
                     let over = shard_views.iter().any(|v| v.load == Load::Throttled);
                     let near = shard_views.iter().any(|v| v.load == Load::NearLimit);
                     (
                         format!("{} shards · {} in", shard_views.len(), bytes_per_sec(incoming)),
-                        if over { "over" } else if near { "near" } else { "" },
+                        if over {
+                            "over"
+                        } else if near {
+                            "near"
+                        } else {
+                            ""
+                        },
                     )
                 }
                 NodeKind::Consumer(_) => match consumer_views.iter().find(|c| c.name == node.name) {

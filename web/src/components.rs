@@ -24,16 +24,16 @@ pub use consumer_card::{ConsumerCard, ConsumerCardProps};
 pub use cost_meter::{CostMeter, CostMeterProps, dollars, per_month};
 pub use event_log::{EventLog, EventLogProps};
 pub use help_panel::{HelpPanel, HelpPanelProps, SHORTCUTS};
+pub use inspector::{Inspector, InspectorProps, Link, ParamField, ParamFieldProps, kind_word};
 pub use key_space::{KeySpace, KeySpaceProps, short_id};
 pub use meter::{Meter, MeterProps};
 pub use number_field::{NumberField, NumberFieldProps};
+pub use pipeline_canvas::{
+    CanvasNode, NODE_HEIGHT, NODE_WIDTH, PipelineCanvas, PipelineCanvasProps, canvas_size, edge_path, node_at,
+};
 pub use record_browser::{RecordBrowser, RecordBrowserProps};
+pub use scenario_panel::{ScenarioPanel, ScenarioPanelProps};
 pub use shard_card::{ShardCard, ShardCardProps};
 pub use shard_heatmap::{ShardHeatmap, ShardHeatmapProps, write_utilisation_percent};
 pub use stream_watch::{CARDS_MAX, StreamWatch, StreamWatchProps};
 pub use transport::{RunTo, Transport, TransportProps, icon};
-pub use inspector::{Inspector, InspectorProps, Link, ParamField, ParamFieldProps, kind_word};
-pub use pipeline_canvas::{
-    CanvasNode, NODE_HEIGHT, NODE_WIDTH, PipelineCanvas, PipelineCanvasProps, canvas_size, edge_path, node_at,
-};
-pub use scenario_panel::{ScenarioPanel, ScenarioPanelProps};

@@ -5,9 +5,7 @@ use crate::format::{records_per_sec, thousands};
 use shardlab_engine::consumer_app::ReadStyle;
 use shardlab_engine::limits::{SHARD_WRITE_BYTES_PER_SEC, SHARD_WRITE_RECORDS_PER_SEC};
 use shardlab_engine::throttle::WriteLimit;
-use shardlab_engine::{
-    Advance, Command, ConfigError, Event, SimConfig, SimDuration, SimTime, Simulation,
-};
+use shardlab_engine::{Advance, Command, ConfigError, Event, SimConfig, SimDuration, SimTime, Simulation};
 use std::collections::VecDeque;
 
 /// Lines the event log keeps.
@@ -210,12 +208,8 @@ impl Runner {
     /// A run of `config` from time 0, or every problem with it.
     pub fn new(config: SimConfig) -> Result<Self, ConfigError> {
         let sim = Simulation::new(config)?;
-        let mut runner = Self {
-            sim,
-            log: VecDeque::new(),
-            api: shardlab_api::KinesisApi::new(),
-            api_history: VecDeque::new(),
-        };
+        let mut runner =
+            Self { sim, log: VecDeque::new(), api: shardlab_api::KinesisApi::new(), api_history: VecDeque::new() };
         runner.drain_events();
         Ok(runner)
     }

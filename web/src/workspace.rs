@@ -77,7 +77,8 @@ impl Workspace {
                 }
                 Err(e) => {
                     self.runner = None;
-                    self.problems = e.problems.into_iter().map(|message| Problem { path: "engine".into(), message }).collect();
+                    self.problems =
+                        e.problems.into_iter().map(|message| Problem { path: "engine".into(), message }).collect();
                 }
             },
             Err(problems) => {

@@ -49,7 +49,8 @@ pub fn Inspector(props: &InspectorProps) -> Html {
         })
     };
     let chosen = (*target).filter(|t| props.candidates.iter().any(|(id, _, _)| id == t));
-    let refusal = chosen.and_then(|t| props.candidates.iter().find(|(id, _, _)| *id == t)).and_then(|(_, _, r)| r.clone().err());
+    let refusal =
+        chosen.and_then(|t| props.candidates.iter().find(|(id, _, _)| *id == t)).and_then(|(_, _, r)| r.clone().err());
     let on_connect = {
         let cb = props.on_connect.clone();
         Callback::from(move |_: MouseEvent| {

@@ -130,7 +130,9 @@ pub fn PipelineCanvas(props: &PipelineCanvasProps) -> Html {
             }
             let Some((x, y)) = to_canvas(&e) else { return };
             let next = match *gesture.borrow() {
-                Some(Gesture::Move { node, dx, dy, .. }) => Gesture::Move { node, dx, dy, x: x - dx, y: y - dy, moved: true },
+                Some(Gesture::Move { node, dx, dy, .. }) => {
+                    Gesture::Move { node, dx, dy, x: x - dx, y: y - dy, moved: true }
+                }
                 Some(Gesture::Link { from, .. }) => Gesture::Link { from, x, y },
                 None => return,
             };
