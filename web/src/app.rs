@@ -25,8 +25,11 @@ const BROWSE_LIMIT: u32 = 25;
 /// Simulated time one frame of a "run to" may cover at most.
 const RUN_TO_SLICE: SimDuration = SimDuration::from_secs(20);
 
-/// The palette: (accessible name, visible text, what it adds).
-const PALETTE: [(&str, &str, fn() -> NodeKind); 7] = [
+/// A palette button: its accessible name, its visible text, and what it adds.
+type PaletteItem = (&'static str, &'static str, fn() -> NodeKind);
+
+/// The palette.
+const PALETTE: [PaletteItem; 7] = [
     ("Add producer", "Producer", NodeKind::producer),
     ("Add stream", "Data stream", NodeKind::data_stream),
     ("Add consumer", "Consumer", NodeKind::consumer),
