@@ -28,13 +28,20 @@ extern crate alloc;
 extern crate std;
 
 mod convert;
+mod link;
 pub mod model;
 mod params;
 mod pipeline;
+mod presets;
 
+pub use link::{
+    FILE_BYTES_MAX, FileError, LINK_CHARS_MAX, LINK_CHARS_WARN, LINK_DECODED_BYTES_MAX, LinkError, decode_link,
+    decode_link_unchecked, encode_binary, encode_link,
+};
 pub use params::{Param, ParamKind};
 pub use pipeline::ConnectError;
 pub use pipeline::{Edge, Node, NodeId, NodeKind, ONE_STREAM_REASON, Pipeline};
+pub use presets::{Preset, preset, preset_ids, presets};
 
 use alloc::format;
 use alloc::string::String;

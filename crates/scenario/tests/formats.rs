@@ -1,0 +1,63 @@
+//! Released formats keep opening: one fixture link and one JSON file per format version.
+//!
+//! The format-1 fixtures hold eight nodes (one of each kind, two destinations), seven connections, two
+//! scheduled events and one moved node. They were written once by format 1's encoder and must never be
+//! rewritten: when format 2 arrives, add `v2.*` next to them.
+
+use shardlab_scenario::model::{ClientKind, ConsumerStyle, DestinationKind};
+use shardlab_scenario::{Action, FORMAT_VERSION, NodeId, NodeKind, Scenario, decode_link};
+
+const V1_LINK: &str = include_str!("fixtures/v1.link");
+const V1_JSON: &str = include_str!("fixtures/v1.json");
+
+#[test]
+fn format_1_link_and_file_open_to_the_same_scenario() {
+    let from_link = decode_link(V1_LINK).expect("the v1 fixture link opens");
+    let from_file = Scenario::from_json(V1_JSON).expect("the v1 fixture file opens");
+    assert_eq!(from_link, from_file);
+    assert_eq!(from_link.format_version, FORMAT_VERSION, "migrated to the current format");
+}
+
+#[test]
+fn format_1_fixture_holds_what_was_written() {
+    let s = decode_link(V1_LINK).unwrap();
+    assert_eq!(s.name, "Fixture v1");
+    assert_eq!(s.description, "Every node kind, <b>not bold</b> & \"quoted\"");
+    assert_eq!(s.seed, 7);
+    assert_eq!(s.pipeline.nodes.len(), 8);
+    assert_eq!(s.pipeline.edges.len(), 7);
+    let NodeKind::Producer(p) = &s.pipeline.nodes[0].kind else { panic!("node 0 is the producer") };
+    assert_eq!((p.client, p.records_per_sec, p.hot_key_percent), (ClientKind::Kpl, 1_200, 30));
+    let NodeKind::DataStream(d) = &s.pipeline.nodes[2].kind else { panic!("node 2 is the stream") };
+    assert_eq!(d.shard_count, 3);
+    let NodeKind::Consumer(c) = &s.pipeline.nodes[3].kind else { panic!("node 3 is the consumer") };
+    assert_eq!(c.style, ConsumerStyle::Kcl);
+    let NodeKind::Destination(h) = &s.pipeline.nodes[7].kind else { panic!("node 7 is a destination") };
+    assert_eq!(h.kind, DestinationKind::HttpEndpoint);
+    assert_eq!(s.scheduled[0].action, Action::SetProducerRate { producer: NodeId(1), records_per_sec: 2_500 });
+    assert_eq!(s.scheduled[1].at_ms, 20_000);
+    assert_eq!(s.view.position(NodeId(7)), Some((-15, 900)));
+    assert!(s.to_sim_config().is_ok());
+}
+
+#[test]
+fn files_from_a_newer_format_are_refused_with_both_versions() {
+    let newer = V1_JSON.replacen("\"format_version\": 1", "\"format_version\": 99", 1);
+    let err = Scenario::from_json(&newer).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!("this file was made by a newer version of Shardlab (format 99); this one reads up to {FORMAT_VERSION}")
+    );
+    let err = Scenario::from_json("{\"name\": \"x\"}").unwrap_err();
+    assert!(err.to_string().contains("format_version"), "{err}");
+    let err = Scenario::from_json("not json").unwrap_err();
+    assert!(err.to_string().starts_with("this is not a Shardlab scenario file"), "{err}");
+}
+
+#[test]
+fn files_are_validated() {
+    let bad = V1_JSON.replacen("\"shard_count\": 3", "\"shard_count\": 0", 1);
+    let err = Scenario::from_json(&bad).unwrap_err();
+    assert!(err.to_string().contains("pipeline.nodes[2].params.shard_count"), "{err}");
+    assert!(Scenario::from_json_unchecked(&bad).is_ok());
+}
