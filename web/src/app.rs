@@ -1,15 +1,18 @@
 //! The playground page: the top bar (run controls, theme, help), the palette, the pipeline canvas with the
 //! stream's live view under it, the inspector, and the tabs below (event log, records, API console, cost).
 
+use crate::browser;
 use crate::components::{
-    ApiConsole, CanvasNode, ConsumerCard, CostMeter, EventLog, HelpPanel, Inspector, Link, PipelineCanvas,
-    RecordBrowser, RunTo, ScenarioPanel, StreamWatch, Transport,
+    ApiConsole, CanvasNode, ConsumerCard, CostMeter, EventLog, HelpPanel, Inspector, LibraryAction, LibraryPanel, Link,
+    PipelineCanvas, PresetGallery, RecordBrowser, RunTo, ScenarioPanel, SharePanel, StreamWatch, Transport,
 };
 use crate::format::{bytes_per_sec, records_per_sec, thousands};
 use crate::frame_loop::FrameLoop;
 use crate::keys::{KeyListener, Shortcut};
-use crate::pacing::{SPEED_DEFAULT_TENTHS, TIMERS_PER_FRAME_MAX, sim_delta};
+use crate::pacing::{SPEED_DEFAULT_TENTHS, sim_delta};
 use crate::runner::{BrowsePage, Load, Runner};
+use crate::startup::{choose, parse_url};
+use crate::storage;
 use crate::theme::Theme;
 use crate::workspace::Workspace;
 use shardlab_engine::SimDuration;
@@ -22,8 +25,13 @@ use yew::prelude::*;
 /// Records per page in the record browser (GetRecords `Limit`).
 const BROWSE_LIMIT: u32 = 25;
 
-/// Simulated time one frame of a "run to" may cover at most.
-const RUN_TO_SLICE: SimDuration = SimDuration::from_secs(20);
+/// Wall-clock milliseconds of simulation work per animation frame, leaving the rest of a 16.7 ms frame
+/// for drawing.
+const FRAME_WORK_BUDGET_MS: f64 = 8.0;
+
+fn wall_now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or_else(js_sys::Date::now, |p| p.now())
+}
 
 /// A palette button: its accessible name, its visible text, and what it adds.
 type PaletteItem = (&'static str, &'static str, fn() -> NodeKind);
@@ -44,11 +52,34 @@ type Shared = Rc<RefCell<Workspace>>;
 /// The whole page.
 #[component]
 pub fn App() -> Html {
-    let workspace: Shared = use_mut_ref(|| Workspace::new(Scenario::default()));
+    // What to open: the URL's link or preset, else the autosaved work, else the first-minute scenario.
+    let start = use_memo((), |()| {
+        let (hash, search) = browser::location();
+        let request = parse_url(&hash, &search);
+        let saved = storage::load_autosave();
+        // Opening someone's link replaces the working copy; keep the learner's own in the library first.
+        if request.link.is_some() || request.preset.is_some() {
+            if let Some(Ok(own)) = &saved
+                && let Ok(mut library) = storage::load_library()
+                && !library.entries.iter().any(|e| e.scenario_json == own.to_json())
+                && library.save(&format!("{} (autosaved)", own.name), own, browser::unix_now_ms()).is_ok()
+            {
+                let _ = storage::store_library(&library);
+            }
+        }
+        let (scenario, notice) = choose(&request, saved);
+        (scenario, notice, request.embed)
+    });
+    let embed = start.2;
+    let workspace: Shared = use_mut_ref(|| Workspace::new(start.0.clone()));
     let playing = use_state(|| false);
     let speed = use_state(|| SPEED_DEFAULT_TENTHS);
     let run_to = use_state(|| None::<RunTo>);
-    let notice = use_state(|| None::<String>);
+    let notice = use_state(|| start.1.clone());
+    let library = use_mut_ref(|| storage::load_library());
+    let library_error = use_state(|| None::<AttrValue>);
+    let share = use_state(|| None::<(String, Option<Result<(), String>>)>);
+    let export_open = use_state(|| false);
     let behind = use_mut_ref(|| Cell::new(false));
     let redraw = use_force_update();
     let tab = use_state(|| Tab::EventLog);
@@ -108,15 +139,17 @@ pub fn App() -> Html {
                 FrameLoop::start(move |now_ms| {
                     let wall_ms = last_ms.replace(Some(now_ms)).map_or(0.0, |last| now_ms - last);
                     let mut w = workspace.borrow_mut();
+                    // The frame's work stops once its wall-clock budget is spent, whatever the speed.
+                    let deadline_ms = wall_now_ms() + FRAME_WORK_BUDGET_MS;
+                    let mut out_of_time = || wall_now_ms() > deadline_ms;
                     if let Some(run) = target {
-                        let done = w
-                            .runner_mut()
-                            .is_none_or(|r| r.advance_toward(run.target_ms, RUN_TO_SLICE, TIMERS_PER_FRAME_MAX));
+                        let done =
+                            w.runner_mut().is_none_or(|r| r.advance_toward_until(run.target_ms, &mut out_of_time));
                         if done {
                             run_to.set(None);
                         }
                     } else {
-                        let reached = w.advance_by(sim_delta(wall_ms, speed), TIMERS_PER_FRAME_MAX);
+                        let reached = w.advance_by_until(sim_delta(wall_ms, speed), &mut out_of_time);
                         behind.borrow().set(!reached);
                     }
                     drop(w);
@@ -152,6 +185,17 @@ pub fn App() -> Html {
         use_effect_with(*theme, move |theme| {
             // The first paint follows the stored or system choice; only a click is remembered.
             theme.apply(!first.replace(false));
+        });
+    }
+
+    {
+        // Autosave after every change, so a reload or a crash loses nothing. Embedded players do not save.
+        let (workspace, library_error) = (workspace.clone(), library_error.clone());
+        let revision = workspace.borrow().revision();
+        use_effect_with(revision, move |_| {
+            if !embed && let Err(why) = storage::store_autosave(workspace.borrow().scenario()) {
+                library_error.set(Some(why.into()));
+            }
         });
     }
 
@@ -323,6 +367,124 @@ pub fn App() -> Html {
             redraw.force_update();
         })
     };
+    let on_share = {
+        let (share, workspace) = (share.clone(), workspace.clone());
+        Callback::from(move |_: MouseEvent| {
+            if share.is_some() {
+                share.set(None);
+                return;
+            }
+            let link = format!(
+                "{}#{}",
+                browser::page_address(),
+                shardlab_scenario::encode_link(workspace.borrow().scenario())
+            );
+            share.set(Some((link.clone(), None)));
+            let share = share.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let copied = browser::copy(&link).await;
+                share.set(Some((link, Some(copied))));
+            });
+        })
+    };
+    let download_json = {
+        let (workspace, notice) = (workspace.clone(), notice.clone());
+        Rc::new(move || {
+            let w = workspace.borrow();
+            let file = format!("{}.json", file_stem(&w.scenario().name));
+            if let Err(why) = browser::download(&file, "application/json", &w.scenario().to_json()) {
+                notice.set(Some(why));
+            }
+        })
+    };
+    let on_share_download = {
+        let download_json = download_json.clone();
+        Callback::from(move |()| download_json())
+    };
+    let on_share_close = {
+        let share = share.clone();
+        Callback::from(move |()| share.set(None))
+    };
+    let on_export = {
+        let export_open = export_open.clone();
+        Callback::from(move |_: MouseEvent| export_open.set(!*export_open))
+    };
+    let on_export_json = {
+        let (download_json, export_open) = (download_json.clone(), export_open.clone());
+        Callback::from(move |_: MouseEvent| {
+            download_json();
+            export_open.set(false);
+        })
+    };
+    let on_preset = {
+        let (act, tab) = (act.clone(), tab.clone());
+        Callback::from(move |id: &'static str| {
+            if let Some(preset) = shardlab_scenario::preset(id) {
+                let scenario = preset.scenario();
+                act(&|w| {
+                    w.open(scenario.clone());
+                    Ok(())
+                });
+                tab.set(Tab::EventLog);
+            }
+        })
+    };
+    let on_library = {
+        let (library, library_error, act, redraw, download_json) =
+            (library.clone(), library_error.clone(), act.clone(), redraw.clone(), download_json.clone());
+        let workspace = workspace.clone();
+        Callback::from(move |action: LibraryAction| {
+            let mut guard = library.borrow_mut();
+            let Ok(lib) = guard.as_mut() else { return };
+            let now = browser::unix_now_ms();
+            let outcome: Result<(), String> = match action {
+                LibraryAction::SaveCurrent(name) => lib.save(&name, workspace.borrow().scenario(), now).map(drop),
+                LibraryAction::Open(id) => lib.scenario(id).map(|scenario| {
+                    act(&|w| {
+                        w.open(scenario.clone());
+                        Ok(())
+                    })
+                }),
+                LibraryAction::Rename(id, name) => lib.rename(id, &name),
+                LibraryAction::Duplicate(id) => lib.duplicate(id, now).map(drop),
+                LibraryAction::Delete(id) => lib.delete(id).map(drop),
+                LibraryAction::UndoDelete => {
+                    lib.undo_delete();
+                    Ok(())
+                }
+                LibraryAction::ExportCurrent => {
+                    download_json();
+                    Ok(())
+                }
+            };
+            let stored = storage::store_library(lib);
+            library_error.set(outcome.and(stored).err().map(AttrValue::from));
+            drop(guard);
+            redraw.force_update();
+        })
+    };
+    let on_import = {
+        let (act, library_error) = (act.clone(), library_error.clone());
+        Callback::from(move |input: web_sys::HtmlInputElement| {
+            let (act, library_error) = (act.clone(), library_error.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let loaded = browser::read_chosen_file(&input).await.and_then(|text| {
+                    shardlab_scenario::Scenario::from_json(&text).map_err(|e| format!("Not imported: {e}."))
+                });
+                input.set_value("");
+                match loaded {
+                    Ok(scenario) => {
+                        library_error.set(None);
+                        act(&|w| {
+                            w.open(scenario.clone());
+                            Ok(())
+                        });
+                    }
+                    Err(why) => library_error.set(Some(why.into())),
+                }
+            });
+        })
+    };
     let show = |target: Tab| {
         let tab = tab.clone();
         Callback::from(move |_: MouseEvent| tab.set(target))
@@ -374,6 +536,13 @@ pub fn App() -> Html {
                     run_to={*run_to} {on_play} {on_reset} {on_step} {on_step_event} {on_speed} {on_run_to}
                     {on_cancel_run_to} />
                 <div class="topbar-end">
+                    if !embed {
+                        <button class="ghost" onclick={on_share} aria-label="Share" aria-expanded={share.is_some().to_string()}>{ "Share" }</button>
+                        <button class="ghost" onclick={on_export} aria-label="Export" aria-expanded={export_open.to_string()}>{ "Export" }</button>
+                    } else {
+                        <a class="open-full" href={browser::page_address().replace("?embed", "") + "#" + &shardlab_scenario::encode_link(scenario)}
+                            target="_blank" rel="noopener">{ "Open in Shardlab ↗" }</a>
+                    }
                     <button class="ghost" onclick={on_theme} aria-label="Theme"
                         title={format!("Switch to the {} theme", theme.toggled().as_str())}>
                         { if *theme == Theme::Dark { "☀" } else { "☾" } }
@@ -386,7 +555,17 @@ pub fn App() -> Html {
             if *help_open {
                 <HelpPanel on_close={on_close_help} />
             }
-            <div class="workspace with-palette">
+            if let Some((link, copied)) = &*share {
+                <SharePanel link={link.clone()} copied={copied.clone()} on_download={on_share_download} on_close={on_share_close} />
+            }
+            if *export_open {
+                <div class="popover export-menu" role="dialog" aria-label="Export">
+                    <h2>{ "Export" }</h2>
+                    <button onclick={on_export_json}>{ "Scenario file (.json)" }</button>
+                </div>
+            }
+            <div class={classes!("workspace", (!embed).then_some("with-palette"), embed.then_some("embedded"))}>
+                if !embed {
                 <nav class="palette" aria-label="Palette">
                     <h2>{ "Add" }</h2>
                     { for PALETTE.iter().map(|(label, text, make)| {
@@ -406,14 +585,16 @@ pub fn App() -> Html {
                     <button class="palette-item plain" onclick={on_new} aria-label="New empty pipeline">{ "New empty" }</button>
                     <button class="palette-item plain" onclick={on_default} aria-label="Open the first-minute scenario">{ "First minute" }</button>
                 </nav>
+                }
                 <main class="stage">
                     if let Some(message) = &*notice {
                         <p class="error-banner" role="alert">{ message.clone() }</p>
                     }
-                    <PipelineCanvas nodes={canvas_nodes} {edges} {selected} running={*playing}
+                    <PipelineCanvas nodes={canvas_nodes} {edges} {selected} running={*playing} read_only={embed}
                         {on_select} {on_move} on_connect={on_connect_pair} />
                     { stage_body(&w) }
                 </main>
+                if !embed {
                 <aside class="inspector" aria-label="Settings">
                     if let Some(panel) = inspector {
                         { panel }
@@ -423,10 +604,12 @@ pub fn App() -> Html {
                             not_simulated={scenario.not_simulated()} {on_seed} />
                     }
                 </aside>
+                }
             </div>
+            if !embed {
             <section class="bottom">
                 <div class="tabs" role="tablist">
-                    { for [Tab::EventLog, Tab::Records, Tab::ApiConsole, Tab::Cost].into_iter().map(|t| html! {
+                    { for [Tab::EventLog, Tab::Records, Tab::ApiConsole, Tab::Cost, Tab::Presets, Tab::Library].into_iter().map(|t| html! {
                         <button role="tab" aria-selected={(*tab == t).to_string()} onclick={show(t)}>{ t.label() }</button>
                     }) }
                 </div>
@@ -444,8 +627,21 @@ pub fn App() -> Html {
                         <RecordBrowser shard_ids={runner.map(Runner::shard_ids).unwrap_or_default()} page={(*browse_page).clone()}
                             error={(*browse_error).clone()} on_read={on_browse} on_next={on_browse_next} />
                     },
+                    Tab::Presets => html! { <PresetGallery on_open={on_preset} /> },
+                    Tab::Library => {
+                        let lib = library.borrow();
+                        let (entries, deleted, load_error) = match &*lib {
+                            Ok(l) => (l.entries.clone(), l.deleted_name().map(String::from), None),
+                            Err(why) => (Vec::new(), None, Some(AttrValue::from(why.clone()))),
+                        };
+                        html! {
+                            <LibraryPanel {entries} {deleted} current_name={scenario.name.clone()}
+                                error={(*library_error).clone().or(load_error)} on_action={on_library} {on_import} />
+                        }
+                    }
                 } }
             </section>
+            }
         </div>
     }
 }
@@ -560,6 +756,8 @@ enum Tab {
     Records,
     ApiConsole,
     Cost,
+    Presets,
+    Library,
 }
 
 impl Tab {
@@ -569,6 +767,21 @@ impl Tab {
             Self::Records => "Records",
             Self::ApiConsole => "API console",
             Self::Cost => "Cost",
+            Self::Presets => "Presets",
+            Self::Library => "Library",
         }
     }
+}
+
+/// A scenario name as a file name: letters, digits and dashes.
+fn file_stem(name: &str) -> String {
+    let stem: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    if stem.is_empty() { "scenario".into() } else { stem.chars().take(60).collect() }
 }

@@ -12,9 +12,6 @@ pub const SPEEDS_TENTHS: [u32; 12] = [1, 2, 5, 10, 20, 50, 100, 300, 600, 1_000,
 /// The speed a new page starts at: real time.
 pub const SPEED_DEFAULT_TENTHS: u32 = 10;
 
-/// Engine timers handled per frame at most, so a frame never freezes the page.
-pub const TIMERS_PER_FRAME_MAX: u32 = 200_000;
-
 /// How far simulated time should move for `wall_delta_ms` of real time at `speed_tenths`.
 pub fn sim_delta(wall_delta_ms: f64, speed_tenths: u32) -> SimDuration {
     let wall_ms = if wall_delta_ms.is_finite() { wall_delta_ms.clamp(0.0, WALL_DELTA_MAX_MS) } else { 0.0 };

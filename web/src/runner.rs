@@ -178,6 +178,9 @@ fn readable(data: &[u8]) -> String {
     }
 }
 
+/// Engine timers handled between two looks at the frame's wall-clock budget.
+pub const TIMERS_PER_CHUNK: u32 = 2_000;
+
 /// API calls the console keeps.
 pub const API_HISTORY_MAX: usize = 50;
 
@@ -232,18 +235,30 @@ impl Runner {
         outcome == Advance::Reached
     }
 
-    /// Moves toward `target_ms` by at most `slice` of simulated time and `timers_max` engine timers (one
-    /// frame of a "run to"). Returns true once simulated time has reached the target.
-    pub fn advance_toward(&mut self, target_ms: u64, slice: SimDuration, timers_max: u32) -> bool {
-        let target = SimTime::from_millis(target_ms);
-        let now = self.sim.now();
-        if now >= target {
-            return true;
+    /// Moves simulated time forward by `delta` in chunks of engine timers, asking `out_of_time` between
+    /// chunks whether the frame's wall-clock budget is spent. Returns false if it stopped short.
+    pub fn advance_by_until(&mut self, delta: SimDuration, out_of_time: &mut dyn FnMut() -> bool) -> bool {
+        let target = self.sim.now() + delta;
+        self.advance_until(target, out_of_time)
+    }
+
+    fn advance_until(&mut self, target: SimTime, out_of_time: &mut dyn FnMut() -> bool) -> bool {
+        loop {
+            let outcome = self.sim.advance_to_bounded(target, TIMERS_PER_CHUNK);
+            self.drain_events();
+            if outcome == Advance::Reached {
+                return true;
+            }
+            if out_of_time() {
+                return false;
+            }
         }
-        let step_to = if target.saturating_since(now) > slice { now + slice } else { target };
-        self.sim.advance_to_bounded(step_to, timers_max);
-        self.drain_events();
-        self.sim.now() >= target
+    }
+
+    /// Moves toward `target_ms` within the frame's budget (see [`Self::advance_by_until`]); true once reached.
+    pub fn advance_toward_until(&mut self, target_ms: u64, out_of_time: &mut dyn FnMut() -> bool) -> bool {
+        let target = SimTime::from_millis(target_ms);
+        self.sim.now() >= target || self.advance_until(target, out_of_time)
     }
 
     /// Moves to the engine's next scheduled action (a producer's send, a consumer's poll, a flush...), or
@@ -712,14 +727,28 @@ mod tests {
     }
 
     #[test]
-    fn run_to_moves_in_bounded_slices_and_stops_at_the_target() {
+    fn run_to_stops_exactly_at_the_target() {
         let mut runner = run(Settings::default(), 0);
-        assert!(!runner.advance_toward(90_000, SimDuration::from_secs(60), u32::MAX));
-        assert_eq!(runner.sim().now().as_millis(), 60_000, "one slice");
-        assert!(runner.advance_toward(90_000, SimDuration::from_secs(60), u32::MAX));
+        assert!(runner.advance_toward_until(90_000, &mut || false));
         assert_eq!(runner.sim().now().as_millis(), 90_000, "never past the target");
-        assert!(runner.advance_toward(10_000, SimDuration::from_secs(60), u32::MAX), "a past target is reached");
+        assert!(runner.advance_toward_until(10_000, &mut || false), "a past target is reached");
         assert_eq!(runner.sim().now().as_millis(), 90_000);
+    }
+
+    #[test]
+    fn a_frame_budget_stops_the_work_between_chunks() {
+        let mut runner = run(Settings { records_per_sec: 100_000, ..Settings::default() }, 0);
+        let mut looks = 0;
+        let reached = runner.advance_by_until(SimDuration::from_secs(5), &mut || {
+            looks += 1;
+            looks == 3
+        });
+        assert!(!reached, "5 s of 100,000 puts/s is far more than three chunks");
+        assert_eq!(looks, 3);
+        let now = runner.sim().now().as_millis();
+        assert!(now > 0 && now < 5_000, "{now}");
+        assert!(runner.advance_by_until(SimDuration::from_millis(10), &mut || false), "an unlimited budget reaches");
+        assert!(runner.advance_toward_until(now, &mut || true), "a past target is reached at once");
     }
 
     #[test]

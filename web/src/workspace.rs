@@ -16,13 +16,21 @@ pub struct Workspace {
     selected: Option<NodeId>,
     runner: Option<Runner>,
     problems: Vec<Problem>,
+    revision: u64,
 }
 
 impl Workspace {
     /// Opens `scenario` and starts its run at t = 0 (or lists why it cannot run).
     pub fn new(scenario: Scenario) -> Self {
-        let mut workspace =
-            Self { scenario, undo: Vec::new(), redo: Vec::new(), selected: None, runner: None, problems: Vec::new() };
+        let mut workspace = Self {
+            scenario,
+            undo: Vec::new(),
+            redo: Vec::new(),
+            selected: None,
+            runner: None,
+            problems: Vec::new(),
+            revision: 0,
+        };
         workspace.restart();
         workspace
     }
@@ -30,6 +38,11 @@ impl Workspace {
     /// The scenario as edited.
     pub fn scenario(&self) -> &Scenario {
         &self.scenario
+    }
+
+    /// Counts changes to the scenario (for autosave): any edit, undo or redo moves it on.
+    pub fn revision(&self) -> u64 {
+        self.revision
     }
 
     /// The run, when the scenario can run.
@@ -92,6 +105,7 @@ impl Workspace {
     fn edit(&mut self, apply: impl FnOnce(&mut Scenario) -> Result<(), String>) -> Result<(), String> {
         let mut next = self.scenario.clone();
         apply(&mut next)?;
+        self.revision += 1;
         self.undo.push(core::mem::replace(&mut self.scenario, next));
         if self.undo.len() > UNDO_MAX {
             self.undo.remove(0);
@@ -147,6 +161,7 @@ impl Workspace {
         }
         let mut next = self.scenario.clone();
         next.view.set_position(node, x.clamp(0, 4_000), y.clamp(0, 4_000));
+        self.revision += 1;
         self.undo.push(core::mem::replace(&mut self.scenario, next));
         self.redo.clear();
     }
@@ -163,6 +178,7 @@ impl Workspace {
             && p.rate_shape == shardlab_scenario::model::RateShape::Constant
         {
             runner.set_rate(index, p.records_per_sec).map_err(|e| e.to_string())?;
+            self.revision += 1;
             self.undo.push(core::mem::replace(&mut self.scenario, next));
             self.redo.clear();
             return Ok(());
@@ -184,6 +200,7 @@ impl Workspace {
     /// Undoes the last edit; returns whether there was one.
     pub fn undo(&mut self) -> bool {
         let Some(previous) = self.undo.pop() else { return false };
+        self.revision += 1;
         self.redo.push(core::mem::replace(&mut self.scenario, previous));
         self.restart();
         true
@@ -192,6 +209,7 @@ impl Workspace {
     /// Redoes the last undone edit; returns whether there was one.
     pub fn redo(&mut self) -> bool {
         let Some(next) = self.redo.pop() else { return false };
+        self.revision += 1;
         self.undo.push(core::mem::replace(&mut self.scenario, next));
         self.restart();
         true
@@ -212,6 +230,11 @@ impl Workspace {
             .map(|n| n.id)
             .collect();
         writers.iter().position(|id| *id == node).and_then(|i| u32::try_from(i).ok())
+    }
+
+    /// Advances the run by `delta` until `out_of_time` says the frame's budget is spent; false if it fell behind.
+    pub fn advance_by_until(&mut self, delta: SimDuration, out_of_time: &mut dyn FnMut() -> bool) -> bool {
+        self.runner.as_mut().is_none_or(|r| r.advance_by_until(delta, out_of_time))
     }
 
     /// Advances the run by `delta` with at most `timers_max` engine timers; false if it fell behind.
@@ -269,6 +292,7 @@ mod tests {
         assert!(w.redo());
         assert_eq!(w.runner().map(|r| r.shard_views().len()), Some(4));
         assert!(!w.redo(), "nothing more to redo");
+        assert_eq!(w.revision(), 3, "an edit, an undo and a redo");
         w.delete(stream).expect("delete");
         assert!(w.runner().is_none(), "no stream, no run");
         assert!(w.undo());

@@ -45,6 +45,9 @@ pub struct PipelineCanvasProps {
     /// Whether data is flowing (animates the arrows).
     #[prop_or_default]
     pub running: bool,
+    /// An embedded player: nothing can be moved or connected.
+    #[prop_or_default]
+    pub read_only: bool,
     /// A click on a box (or on the background: `None`).
     pub on_select: Callback<Option<NodeId>>,
     /// A box dropped at a new place.
@@ -241,15 +244,17 @@ pub fn PipelineCanvas(props: &PipelineCanvasProps) -> Html {
                             role="button" tabindex="0" aria-pressed={selected.to_string()}
                             aria-label={format!("{} {}: {}", n.kind_label, n.name, n.figure)} onkeydown={on_key}>
                             <rect class="body" width={NODE_WIDTH.to_string()} height={NODE_HEIGHT.to_string()} rx="8"
-                                onpointerdown={on_down} />
+                                onpointerdown={(!props.read_only).then_some(on_down)} />
                             <rect class="kind-bar" width="6" height={NODE_HEIGHT.to_string()} rx="3" />
                             <text class="kind" x="14" y="17">{ n.kind_label }</text>
                             <text class="name" x="14" y="35">{ clip(&n.name, 20) }</text>
                             <text class="figure" x="14" y="52">{ clip(&n.figure, 26) }</text>
-                            <circle class="port" cx={NODE_WIDTH.to_string()} cy={(NODE_HEIGHT / 2).to_string()} r="7"
-                                onpointerdown={on_port}>
-                                <title>{ "Drag to another component to connect" }</title>
-                            </circle>
+                            if !props.read_only {
+                                <circle class="port" cx={NODE_WIDTH.to_string()} cy={(NODE_HEIGHT / 2).to_string()} r="7"
+                                    onpointerdown={on_port}>
+                                    <title>{ "Drag to another component to connect" }</title>
+                                </circle>
+                            }
                         </g>
                     }
                 }) }
