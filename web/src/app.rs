@@ -189,6 +189,27 @@ pub fn App() -> Html {
     }
 
     {
+        // A link or preset pasted into the address bar of an open page opens too (the page does not reload).
+        let (workspace, notice, redraw) = (workspace.clone(), notice.clone(), redraw.clone());
+        use_effect_with((), move |()| {
+            let listener = browser::WindowListener::install("hashchange", move |_| {
+                let (hash, search) = browser::location();
+                let request = parse_url(&hash, &search);
+                if request.link.is_none() && request.preset.is_none() {
+                    return;
+                }
+                let current = workspace.borrow().scenario().clone();
+                let (scenario, message) = choose(&request, Some(Ok(current.clone())));
+                if scenario != current {
+                    workspace.borrow_mut().open(scenario);
+                }
+                notice.set(message);
+                redraw.force_update();
+            });
+            move || drop(listener)
+        });
+    }
+    {
         // Autosave after every change, so a reload or a crash loses nothing. Embedded players do not save.
         let (workspace, library_error) = (workspace.clone(), library_error.clone());
         let revision = workspace.borrow().revision();

@@ -52,3 +52,28 @@ pub async fn read_chosen_file(input: &web_sys::HtmlInputElement) -> Result<Strin
     let text = JsFuture::from(file.text()).await.map_err(|_| format!("The file {} could not be read.", file.name()))?;
     text.as_string().ok_or_else(|| format!("The file {} is not text.", file.name()))
 }
+
+/// A listener for a window event, removed when dropped.
+pub struct WindowListener {
+    event: &'static str,
+    closure: wasm_bindgen::closure::Closure<dyn FnMut(web_sys::Event)>,
+}
+
+impl WindowListener {
+    /// Calls `on_event` for each `event` on the window.
+    pub fn install(event: &'static str, on_event: impl FnMut(web_sys::Event) + 'static) -> Self {
+        let closure = wasm_bindgen::closure::Closure::new(on_event);
+        if let Some(window) = web_sys::window() {
+            let _ = window.add_event_listener_with_callback(event, closure.as_ref().unchecked_ref());
+        }
+        Self { event, closure }
+    }
+}
+
+impl Drop for WindowListener {
+    fn drop(&mut self) {
+        if let Some(window) = web_sys::window() {
+            let _ = window.remove_event_listener_with_callback(self.event, self.closure.as_ref().unchecked_ref());
+        }
+    }
+}

@@ -5,7 +5,7 @@
 use crate::runner::{KeyDot, KeySegment, Load};
 use yew::prelude::*;
 
-const WIDTH: f64 = 600.0;
+const WIDTH: f64 = 960.0;
 const ROW_HEIGHT: f64 = 16.0;
 
 /// Props of [`KeySpace`].
@@ -36,7 +36,7 @@ pub fn KeySpace(props: &KeySpaceProps) -> Html {
     };
     html! {
         <figure class="key-space" aria-label="Hash key space">
-            <svg viewBox={format!("0 0 {WIDTH} {height}")} role="img" aria-label={summary}>
+            <svg viewBox={format!("0 0 {WIDTH} {height}")} style={format!("max-width:{WIDTH}px")} role="img" aria-label={summary}>
                 { for props.segments.iter().map(|s| {
                     let x = s.start * WIDTH;
                     let w = ((s.end - s.start) * WIDTH - 1.0).max(1.0);

@@ -185,7 +185,7 @@ pub fn PipelineCanvas(props: &PipelineCanvasProps) -> Html {
     html! {
         <div class="canvas-wrap">
             <svg ref={svg_ref} class={classes!("pipeline-canvas", props.running.then_some("running"))}
-                viewBox={format!("0 0 {width} {height}")} role="group" aria-label="Pipeline"
+                viewBox={format!("0 0 {width} {height}")} style={format!("max-width:{width}px")} role="group" aria-label="Pipeline"
                 onpointermove={on_pointer_move} onpointerup={on_pointer_up.clone()} onpointerdown={on_background}>
                 <defs>
                     <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
