@@ -58,14 +58,13 @@ pub fn App() -> Html {
         let request = parse_url(&hash, &search);
         let saved = storage::load_autosave();
         // Opening someone's link replaces the working copy; keep the learner's own in the library first.
-        if request.link.is_some() || request.preset.is_some() {
-            if let Some(Ok(own)) = &saved
-                && let Ok(mut library) = storage::load_library()
-                && !library.entries.iter().any(|e| e.scenario_json == own.to_json())
-                && library.save(&format!("{} (autosaved)", own.name), own, browser::unix_now_ms()).is_ok()
-            {
-                let _ = storage::store_library(&library);
-            }
+        if (request.link.is_some() || request.preset.is_some())
+            && let Some(Ok(own)) = &saved
+            && let Ok(mut library) = storage::load_library()
+            && !library.entries.iter().any(|e| e.scenario_json == own.to_json())
+            && library.save(&format!("{} (autosaved)", own.name), own, browser::unix_now_ms()).is_ok()
+        {
+            let _ = storage::store_library(&library);
         }
         let (scenario, notice) = choose(&request, saved);
         (scenario, notice, request.embed)
@@ -76,7 +75,7 @@ pub fn App() -> Html {
     let speed = use_state(|| SPEED_DEFAULT_TENTHS);
     let run_to = use_state(|| None::<RunTo>);
     let notice = use_state(|| start.1.clone());
-    let library = use_mut_ref(|| storage::load_library());
+    let library = use_mut_ref(storage::load_library);
     let library_error = use_state(|| None::<AttrValue>);
     let share = use_state(|| None::<(String, Option<Result<(), String>>)>);
     let export_open = use_state(|| false);
