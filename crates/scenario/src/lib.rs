@@ -28,12 +28,14 @@ extern crate alloc;
 extern crate std;
 
 mod convert;
+mod export;
 mod link;
 pub mod model;
 mod params;
 mod pipeline;
 mod presets;
 
+pub use export::Findings;
 pub use link::{
     FILE_BYTES_MAX, FileError, LINK_CHARS_MAX, LINK_CHARS_WARN, LINK_DECODED_BYTES_MAX, LinkError, decode_link,
     decode_link_unchecked, encode_binary, encode_link,
