@@ -1,5 +1,26 @@
 //! Shardlab scenarios: the pipeline a learner composes, its seed and scheduled events, and the view,
-//! in a versioned format that validates every field and converts to the engine's [`SimConfig`].
+//! in a versioned format that validates every field and converts to the engine's [`SimConfig`](shardlab_engine::SimConfig).
+//!
+//! ```
+//! use shardlab_scenario::{NodeKind, Scenario, decode_link, encode_link};
+//!
+//! let mut scenario = Scenario::default(); // producer -> stream (2 shards) -> polling consumer
+//! let stream = scenario.pipeline.nodes[1].id;
+//! let firehose = scenario.add_node(NodeKind::firehose());
+//! scenario.pipeline.connect(stream, firehose).expect("a Firehose delivery stream may read a data stream");
+//! let bucket = scenario.add_node(NodeKind::destination());
+//! scenario.pipeline.connect(firehose, bucket).expect("and deliver to an S3 bucket");
+//! let refused = scenario.pipeline.connect(bucket, stream).unwrap_err();
+//! assert_eq!(refused.reason, "a destination is the end of a pipeline: it has no outputs");
+//!
+//! let node = scenario.pipeline.node_mut(stream).expect("added above");
+//! let error = node.set_param("shard_count", "0").unwrap_err();
+//! assert!(error.contains("1 to 1,024 shards"), "{error}");
+//!
+//! let link = encode_link(&scenario); // "s=1.…", for the URL fragment
+//! assert_eq!(decode_link(&link), Ok(scenario.clone()));
+//! assert!(scenario.to_sim_config().is_ok()); // the stream part runs; Firehose is listed by not_simulated()
+//! ```
 //!
 //! # Editing
 //!
@@ -10,14 +31,23 @@
 //! # Errors
 //!
 //! Nothing here panics on input. [`Scenario::validate`] returns every problem at once, each with the path of
-//! the field (`pipeline.nodes[2].params.shard_count`) and what is allowed.
+//! the field (`pipeline.nodes[2].params.shard_count`) and what is allowed. Links and files that do not open
+//! say why ([`LinkError`], [`FileError`]).
+//!
+//! # Links, files, presets, export
+//!
+//! [`encode_link`] / [`decode_link`] make and read `s=<format>.<payload>` fragments; [`Scenario::to_json`] /
+//! [`Scenario::from_json`] the file form. [`presets`] is the gallery. [`Scenario::to_cloudformation`],
+//! [`Scenario::to_aws_cli`] and [`Scenario::to_agent_json`] export to real AWS, with notes from
+//! [`Scenario::limit_notes`] and, after a run, [`Findings::from_simulation`].
 //!
 //! # What the engine runs today
 //!
 //! The engine simulates one data stream per run with its producers, consumer applications and Kinesis
 //! Agents. [`Scenario::to_sim_config`] maps those; Firehose, Analytics and destination nodes, producers
-//! writing to Firehose, the stream's retention and on-demand mode, and resharding events are carried in
-//! the model but not simulated yet; [`Scenario::not_simulated`] lists them for the page.
+//! writing to Firehose, the stream's retention and on-demand mode (run as 4 provisioned shards), and
+//! `UpdateShardCount` events are carried in the model but not simulated yet; [`Scenario::not_simulated`]
+//! lists them for the page.
 
 #![no_std]
 #![forbid(unsafe_code)]
@@ -87,7 +117,7 @@ pub struct ScheduledEvent {
     pub action: Action,
 }
 
-/// What a scheduled event does. Append new variants at the end (links encode the position).
+/// What a scheduled event does. A new variant needs a new format version (links encode the variant's index).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Action {

@@ -1,6 +1,7 @@
 //! The scenario's node parameters: plain data of our own, so the format stays stable when engine types change.
 //!
-//! Every enum here is encoded by its position in share links: append new variants at the end, never reorder.
+//! Share links encode fields by position and enum variants by index: any change to these types, even an added
+//! variant, needs a new format version (see ARCHITECTURE.md, "Scenarios").
 
 use alloc::string::String;
 use serde::{Deserialize, Serialize};
