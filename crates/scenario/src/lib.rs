@@ -179,11 +179,25 @@ pub struct NodePosition {
 }
 
 /// The layout, kept apart from the semantics: changing it never changes a run.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct View {
     /// Node positions; a node without one is placed by the editor.
     pub positions: Vec<NodePosition>,
+    /// The canvas's horizontal scroll, in pixels.
+    pub pan_x: i32,
+    /// The canvas's vertical scroll, in pixels.
+    pub pan_y: i32,
+    /// The canvas's zoom, 10 to 400 %.
+    pub zoom_percent: u32,
+    /// The simulated time the sharer had reached, in ms: a page opening the link may run to it.
+    pub time_ms: u64,
+}
+
+impl Default for View {
+    fn default() -> Self {
+        Self { positions: Vec::new(), pan_x: 0, pan_y: 0, zoom_percent: 100, time_ms: 0 }
+    }
 }
 
 impl View {
@@ -275,6 +289,12 @@ impl Scenario {
         }
         if self.name.chars().count() > 200 || self.description.chars().count() > 5_000 {
             problems.push(Problem::new("name", "a name has at most 200 characters and a description 5,000"));
+        }
+        if !(10..=400).contains(&self.view.zoom_percent) {
+            problems.push(Problem::new("view.zoom_percent", "the zoom is 10 to 400 %"));
+        }
+        if self.view.time_ms > 86_400_000 {
+            problems.push(Problem::new("view.time_ms", "a shared run reaches 0 to 86,400,000 ms (one simulated day)"));
         }
         self.node_problems(&mut problems);
         self.edge_problems(&mut problems);

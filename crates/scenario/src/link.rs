@@ -121,8 +121,17 @@ impl fmt::Display for FileError {
 impl core::error::Error for FileError {}
 
 /// The link fragment for `scenario`: `s=<version>.<payload>` (put it after `#`).
+/// It records this format and this engine's version, whatever the scenario was loaded from.
 pub fn encode_link(scenario: &Scenario) -> String {
-    format!("s={FORMAT_VERSION}.{}", URL_SAFE_NO_PAD.encode(compress(&encode_binary(scenario))))
+    format!("s={FORMAT_VERSION}.{}", URL_SAFE_NO_PAD.encode(compress(&encode_binary(&stamped(scenario)))))
+}
+
+/// The scenario as this app writes it: the current format and engine version.
+fn stamped(scenario: &Scenario) -> Scenario {
+    let mut out = scenario.clone();
+    out.format_version = FORMAT_VERSION;
+    out.engine_version = shardlab_engine::VERSION.into();
+    out
 }
 
 /// The scenario in a link, a fragment or a whole URL (`https://…/#s=1.…&embed`), checked by
@@ -221,10 +230,21 @@ fn binary_error(err: postcard::Error) -> String {
 }
 
 impl Scenario {
-    /// The scenario as pretty JSON, for a file download.
+    /// The scenario as pretty JSON, for a file download, recording this format and engine version.
     pub fn to_json(&self) -> String {
         // Plain data with string keys only: serialization cannot fail.
-        serde_json::to_string_pretty(self).unwrap_or_default()
+        serde_json::to_string_pretty(&stamped(self)).unwrap_or_default()
+    }
+
+    /// A warning when the scenario was saved by another engine version: its run may differ from the shared one.
+    pub fn engine_note(&self) -> Option<String> {
+        (self.engine_version != shardlab_engine::VERSION).then(|| {
+            format!(
+                "this scenario was saved with engine {}; this page runs engine {}, so a run may differ from the one shared",
+                self.engine_version,
+                shardlab_engine::VERSION
+            )
+        })
     }
 
     /// A scenario from a JSON file, migrated to the current format and validated.

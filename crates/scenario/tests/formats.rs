@@ -1,8 +1,9 @@
 //! Released formats keep opening: one fixture link and one JSON file per format version.
 //!
 //! The format-1 fixtures hold eight nodes (one of each kind, two destinations), seven connections, two
-//! scheduled events and one moved node. They were written once by format 1's encoder and must never be
-//! rewritten: when format 2 arrives, add `v2.*` next to them.
+//! scheduled events, one moved node, a panned and zoomed view, and a 5 % throttling fault.
+//! They were written once by format 1's encoder and must never be rewritten: when format 2 arrives, add
+//! `v2.*` next to them.
 
 use shardlab_scenario::model::{ClientKind, ConsumerStyle, DestinationKind};
 use shardlab_scenario::{Action, FORMAT_VERSION, NodeId, NodeKind, Scenario, decode_link};
@@ -37,7 +38,11 @@ fn format_1_fixture_holds_what_was_written() {
     assert_eq!(s.scheduled[0].action, Action::SetProducerRate { producer: NodeId(1), records_per_sec: 2_500 });
     assert_eq!(s.scheduled[1].at_ms, 20_000);
     assert_eq!(s.view.position(NodeId(7)), Some((-15, 900)));
-    assert!(s.to_sim_config().is_ok());
+    assert_eq!((s.view.pan_x, s.view.pan_y, s.view.zoom_percent, s.view.time_ms), (-40, 25, 125, 60_000));
+    assert_eq!(d.extra_throttle_percent, 5);
+    let config = s.to_sim_config().unwrap();
+    assert_eq!((config.seed, config.shard_count, config.extra_throttle_percent), (7, 3, 5));
+    assert_eq!((config.get_records_visibility_ms, config.fan_out_visibility_ms), (200, 70));
 }
 
 #[test]
@@ -60,4 +65,21 @@ fn files_are_validated() {
     let err = Scenario::from_json(&bad).unwrap_err();
     assert!(err.to_string().contains("pipeline.nodes[2].params.shard_count"), "{err}");
     assert!(Scenario::from_json_unchecked(&bad).is_ok());
+}
+
+#[test]
+fn links_and_files_record_this_engine_and_note_another() {
+    let mut old = Scenario::from_json(V1_JSON).unwrap();
+    assert_eq!(old.engine_version, "0.1.0", "the engine that wrote the fixture");
+    old.engine_version = shardlab_engine::VERSION.into();
+    assert_eq!(old.engine_note(), None);
+    old.engine_version = "0.0.9".into();
+    let expected = format!(
+        "this scenario was saved with engine 0.0.9; this page runs engine {}, so a run may differ from the one shared",
+        shardlab_engine::VERSION
+    );
+    assert_eq!(old.engine_note(), Some(expected));
+    let reshared = decode_link(&shardlab_scenario::encode_link(&old)).unwrap();
+    assert_eq!(reshared.engine_version, shardlab_engine::VERSION);
+    assert_eq!(Scenario::from_json(&old.to_json()).unwrap().engine_version, shardlab_engine::VERSION);
 }
