@@ -67,8 +67,8 @@ mod presets;
 
 pub use export::Findings;
 pub use link::{
-    FILE_BYTES_MAX, FileError, LINK_CHARS_MAX, LINK_CHARS_WARN, LINK_DECODED_BYTES_MAX, LinkError, decode_link,
-    decode_link_unchecked, encode_binary, encode_link,
+    FILE_BYTES_MAX, FileError, LINK_CHARS_FILE_INSTEAD, LINK_CHARS_MAX, LINK_CHARS_WARN, LINK_DECODED_BYTES_MAX,
+    LinkError, decode_link, decode_link_unchecked, encode_binary, encode_link, preset_link,
 };
 pub use params::{Param, ParamKind};
 pub use pipeline::ConnectError;

@@ -21,6 +21,8 @@ pub const LINK_DECODED_BYTES_MAX: usize = 1 << 20;
 pub const FILE_BYTES_MAX: usize = 4 << 20;
 /// Links longer than this may not survive chat apps (Discord's 2,000-character messages); the page warns.
 pub const LINK_CHARS_WARN: usize = 2_000;
+/// Links longer than this are too long for address bars to show; the page offers a file download instead.
+pub const LINK_CHARS_FILE_INSTEAD: usize = 32_000;
 
 /// Why a link did not open, in words for the person who pasted it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -41,6 +43,8 @@ pub enum LinkError {
     TooLarge,
     /// It decoded, but the scenario breaks these rules.
     Invalid(Vec<Problem>),
+    /// A `preset=<id>` link names no preset.
+    UnknownPreset(String),
 }
 
 impl fmt::Display for LinkError {
@@ -60,6 +64,10 @@ impl fmt::Display for LinkError {
                 f,
                 "this link holds more than {LINK_DECODED_BYTES_MAX} bytes of scenario, more than any Shardlab scenario; it was not opened"
             ),
+            Self::UnknownPreset(id) => {
+                let ids: Vec<&str> = crate::presets().iter().map(|p| p.id).collect();
+                write!(f, "this link names a preset '{id}' that does not exist; presets: {}", ids.join(", "))
+            }
             Self::Invalid(problems) => {
                 write!(f, "this link's scenario has {} problem(s): ", problems.len())?;
                 for (i, problem) in problems.iter().enumerate() {
@@ -120,6 +128,11 @@ impl fmt::Display for FileError {
 
 impl core::error::Error for FileError {}
 
+/// The short link fragment for a preset: `preset=<id>` (put it after `#`); [`decode_link`] opens it.
+pub fn preset_link(id: &str) -> String {
+    format!("preset={id}")
+}
+
 /// The link fragment for `scenario`: `s=<version>.<payload>` (put it after `#`).
 /// It records this format and this engine's version, whatever the scenario was loaded from.
 pub fn encode_link(scenario: &Scenario) -> String {
@@ -148,7 +161,12 @@ pub fn decode_link_unchecked(link: &str) -> Result<Scenario, LinkError> {
         return Err(LinkError::TooLarge);
     }
     let fragment = link.trim().rsplit_once('#').map_or(link.trim(), |(_, fragment)| fragment);
-    let value = fragment.split('&').find_map(|part| part.strip_prefix("s=")).ok_or(LinkError::NotShardlab)?;
+    let Some(value) = fragment.split('&').find_map(|part| part.strip_prefix("s=")) else {
+        let id = fragment.split('&').find_map(|part| part.strip_prefix("preset=")).ok_or(LinkError::NotShardlab)?;
+        return crate::preset(id)
+            .map(crate::Preset::scenario)
+            .ok_or_else(|| LinkError::UnknownPreset(id.chars().take(64).collect()));
+    };
     let Some((version, payload)) = value.split_once('.') else {
         // `s=1` alone: the dot and the data were lost.
         return Err(if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {

@@ -106,3 +106,28 @@ fn agent_json_carries_the_agents_settings() {
     assert_eq!(flow["dataProcessingOptions"][0]["logFormat"], "COMBINEDAPACHELOG");
     assert!(Scenario::default().to_agent_json().is_err());
 }
+
+#[test]
+fn a_run_on_too_few_shards_recommends_more() {
+    use shardlab_engine::{SimTime, Simulation};
+    use shardlab_scenario::Findings;
+    let mut scenario = Scenario::default();
+    let stream = scenario.pipeline.nodes[1].id;
+    scenario.pipeline.node_mut(stream).unwrap().set_param("shard_count", "1").unwrap();
+    // No retries, so each second asks for exactly the producer's 1,500 records.
+    scenario.pipeline.nodes[0].set_param("retry_max_attempts", "1").unwrap();
+    let mut sim = Simulation::new(scenario.to_sim_config().unwrap()).unwrap();
+    sim.advance_to(SimTime::from_secs(10));
+    let findings = Findings::from_simulation(&sim);
+    assert_eq!(findings.shards_open, 1);
+    assert_eq!(findings.stream_demand_records_per_sec_peak, 1_500);
+    assert!(findings.write_throttled_records >= 9 * 500, "{findings:?}");
+    // 1,500 records of 1,024 bytes plus keys of up to 8 bytes: 1.47 to 1.48 MiB/s.
+    let notes = scenario.limit_notes(Some(&findings));
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    assert_eq!(
+        notes[0],
+        "The producers ask for up to 1500 records/s and 1.5 MiB/s at their peak; 1 shard(s) take 1000 records/s and 1.0 MiB/s: 2 shards recommended."
+    );
+    assert_eq!(notes[1], "This stream throttled at 1.5 MiB/s (1500 records/s): 2 shards recommended.");
+}

@@ -21,7 +21,7 @@ fn the_default_scenario_round_trips_through_a_short_link() {
 fn every_preset_fits_well_under_2000_characters() {
     for preset in presets() {
         let link = encode_link(&preset.scenario());
-        assert!(link.len() < 1_500, "{}: {} characters", preset.id, link.len());
+        assert!(link.len() < 1_000, "{}: {} characters", preset.id, link.len());
     }
 }
 
@@ -40,6 +40,20 @@ fn broken_links_say_what_is_wrong() {
         "this link was made by a newer version of Shardlab (format 7); this one reads up to 1: reload the page to get the newest version"
     );
     assert_eq!(LinkError::CutShort.to_string(), "this link is cut short: copy the whole link and open it again");
+}
+
+#[test]
+fn preset_links_open_the_preset() {
+    let link = shardlab_scenario::preset_link("kpl-aggregation");
+    assert_eq!(link, "preset=kpl-aggregation");
+    let expected = shardlab_scenario::preset("kpl-aggregation").unwrap().scenario();
+    assert_eq!(decode_link(&format!("https://example.org/#{link}&embed")), Ok(expected));
+    let err = decode_link("#preset=nope").unwrap_err();
+    assert_eq!(err, LinkError::UnknownPreset("nope".into()));
+    assert!(
+        err.to_string()
+            .starts_with("this link names a preset 'nope' that does not exist; presets: hot-partition-key, ")
+    );
 }
 
 #[test]
