@@ -64,6 +64,7 @@ pub mod model;
 mod params;
 mod pipeline;
 mod presets;
+mod v1;
 
 pub use export::Findings;
 pub use link::{
@@ -82,8 +83,8 @@ use core::fmt;
 use model::{ConsumerParams, ConsumerStyle, ProducerParams, RateShape, StreamParams};
 use serde::{Deserialize, Serialize};
 
-/// The scenario format this crate writes. Version 1 is the first release.
-pub const FORMAT_VERSION: u32 = 1;
+/// The scenario format this crate writes. Format 1 is the first release; every earlier format still opens.
+pub const FORMAT_VERSION: u32 = 2;
 
 /// A whole scenario: what runs, how it is seeded, what happens when, and how it is laid out.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -2,7 +2,8 @@
 //!
 //! A link's fragment is `s=<format version>.<payload>`, where the payload is base64url (no padding) of raw
 //! deflate of the scenario's postcard encoding. A JSON file carries its version in `format_version`.
-//! Each released format version keeps its own decode path in [`decode_versioned`], so old links open forever.
+//! Each released format version keeps its own decode path in [`decode_versioned`] (format 1 through the frozen
+//! types of `v1.rs`), so old links and files open forever.
 
 use crate::{FORMAT_VERSION, Problem, Scenario};
 use alloc::format;
@@ -220,22 +221,22 @@ fn compress(bytes: &[u8]) -> Vec<u8> {
 
 /// Decodes the binary encoding of format `format`, migrating it to the current model.
 ///
-/// Adding format 2: freeze today's model as `v1` types (a copy of the structs as they are at the release of
-/// format 1), decode `1 => postcard::from_bytes::<v1::Scenario>` and convert it with a `From` impl, then
-/// bump [`FORMAT_VERSION`] and add a fixture for format 2.
+/// Adding a format: freeze the types that change as they are now in a `vN` module (see `v1.rs`), decode
+/// `N =>` through them and convert with a `From` impl, then bump [`FORMAT_VERSION`] and add its fixtures.
 pub(crate) fn decode_versioned(format: u32, bytes: &[u8]) -> Result<Scenario, String> {
     let mut scenario = match format {
-        1 => {
-            let (scenario, rest) = postcard::take_from_bytes::<Scenario>(bytes).map_err(binary_error)?;
-            if !rest.is_empty() {
-                return Err(format!("{} unexpected bytes follow the scenario", rest.len()));
-            }
-            scenario
-        }
+        1 => Scenario::from(take_all::<crate::v1::Scenario>(bytes)?),
+        2 => take_all::<Scenario>(bytes)?,
         _ => return Err(format!("format {format} is not known")),
     };
     scenario.format_version = FORMAT_VERSION;
     Ok(scenario)
+}
+
+/// Decodes one value that must fill `bytes` exactly.
+fn take_all<'a, T: serde::Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, String> {
+    let (value, rest) = postcard::take_from_bytes::<T>(bytes).map_err(binary_error)?;
+    if rest.is_empty() { Ok(value) } else { Err(format!("{} unexpected bytes follow the scenario", rest.len())) }
 }
 
 fn binary_error(err: postcard::Error) -> String {
@@ -287,7 +288,10 @@ impl Scenario {
             return Err(FileError::Newer { format });
         }
         let mut scenario: Self = match format {
-            1 => serde_json::from_str(text).map_err(|err| FileError::Format(format!("{err}")))?,
+            1 => Self::from(
+                serde_json::from_str::<crate::v1::Scenario>(text).map_err(|err| FileError::Format(format!("{err}")))?,
+            ),
+            2 => serde_json::from_str(text).map_err(|err| FileError::Format(format!("{err}")))?,
             _ => return Err(FileError::Format(format!("format {format} does not exist; versions start at 1"))),
         };
         scenario.format_version = FORMAT_VERSION;

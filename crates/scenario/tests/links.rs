@@ -11,7 +11,7 @@ use shardlab_scenario::{
 fn the_default_scenario_round_trips_through_a_short_link() {
     let scenario = Scenario::default();
     let link = encode_link(&scenario);
-    assert!(link.starts_with("s=1."), "{link}");
+    assert!(link.starts_with(&format!("s={}.", shardlab_scenario::FORMAT_VERSION)), "{link}");
     assert!(link.len() < 1_000, "{} characters", link.len());
     assert_eq!(decode_link(&link), Ok(scenario.clone()));
     assert_eq!(decode_link(&format!("https://example.org/shardlab/#{link}&embed")), Ok(scenario));
@@ -37,7 +37,11 @@ fn broken_links_say_what_is_wrong() {
     assert_eq!(decode_link("s=7.abcd"), Err(LinkError::Newer { format: 7 }));
     assert_eq!(
         LinkError::Newer { format: 7 }.to_string(),
-        "this link was made by a newer version of Shardlab (format 7); this one reads up to 1: reload the page to get the newest version"
+        format!(
+            "this link was made by a newer version of Shardlab (format 7); this one reads up to {}: reload the page to \
+             get the newest version",
+            shardlab_scenario::FORMAT_VERSION
+        )
     );
     assert_eq!(LinkError::CutShort.to_string(), "this link is cut short: copy the whole link and open it again");
 }
@@ -198,6 +202,7 @@ proptest! {
     fn arbitrary_strings_never_panic(text in ".{0,300}") {
         let _ = decode_link(&text);
         let _ = decode_link(&format!("s=1.{text}"));
+        let _ = decode_link(&format!("s=2.{text}"));
         let _ = Scenario::from_json(&text);
     }
 
@@ -206,9 +211,12 @@ proptest! {
         use base64::Engine;
         let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
         // Raw bytes as the compressed data, and deflated bytes as the binary scenario.
-        let _ = decode_link(&format!("s=1.{}", engine.encode(&bytes)));
         let deflated = miniz_oxide::deflate::compress_to_vec(&bytes, 6);
-        let _ = decode_link(&format!("s=1.{}", engine.encode(deflated)));
+        // Every format's decoder.
+        for format in 1..=shardlab_scenario::FORMAT_VERSION {
+            let _ = decode_link(&format!("s={format}.{}", engine.encode(&bytes)));
+            let _ = decode_link(&format!("s={format}.{}", engine.encode(&deflated)));
+        }
     }
 
     #[test]
