@@ -25,7 +25,8 @@
 //!
 //! # `shardlab run`: a scenario, headless
 //!
-//! `SCENARIO.json` holds any of `seed`, `stream_name`, `shard_count` and `producers` (a list of
+//! `SCENARIO.json` is a scenario saved by the playground (or a file holding a share link), or the CLI's own
+//! format: any of `seed`, `stream_name`, `shard_count` and `producers` (a list of
 //! `{name, records_per_sec, record_bytes, distinct_keys}`); missing members take the playground's defaults.
 //! `--for` takes a whole number of seconds, minutes or hours (`90s`, `10m`, `2h`). The summary gives each
 //! producer's and shard's accepted and throttled records and a cost estimate; `--json` prints it as JSON.
