@@ -220,6 +220,34 @@ proptest! {
     }
 
     #[test]
+    fn any_decodable_scenario_round_trips(s in scenario(), flips in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..8)) {
+        // Flipping bytes of a valid encoding reaches field values no edit makes (huge numbers, odd text).
+        use base64::Engine;
+        let mut bytes = shardlab_scenario::encode_binary(&s);
+        for (at, value) in flips {
+            let i = at % bytes.len();
+            bytes[i] = value;
+        }
+        let deflated = miniz_oxide::deflate::compress_to_vec(&bytes, 6);
+        let link = format!("s={}.{}", shardlab_scenario::FORMAT_VERSION, base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(deflated));
+        if let Ok(mut decoded) = decode_link_unchecked(&link) {
+            // Links and files record this engine's version.
+            decoded.engine_version = shardlab_engine::VERSION.into();
+            prop_assert_eq!(decode_link_unchecked(&encode_link(&decoded)), Ok(decoded.clone()));
+            prop_assert_eq!(Scenario::from_json_unchecked(&decoded.to_json()), Ok(decoded.clone()));
+            let _ = decoded.validate();
+            let _ = decoded.to_sim_config();
+            let _ = decoded.to_cloudformation(None);
+            let _ = decoded.to_aws_cli(None);
+            let _ = decoded.to_agent_json();
+            for node in &decoded.pipeline.nodes {
+                let _ = node.params();
+                let _ = node.param_problems();
+            }
+        }
+    }
+
+    #[test]
     fn damaged_and_truncated_links_never_panic(s in scenario(), cut in any::<usize>(), at in any::<usize>(), ch in proptest::char::any()) {
         let link = encode_link(&s);
         let _ = decode_link(&link[..cut % (link.len() + 1)]);
