@@ -436,6 +436,28 @@ pub fn App() -> Html {
             export_open.set(false);
         })
     };
+    // CloudFormation, the AWS CLI script and agent.json, with notes where this run hit a limit.
+    let export_as = |format: ExportFormat| {
+        let (workspace, notice, export_open) = (workspace.clone(), notice.clone(), export_open.clone());
+        Callback::from(move |_: MouseEvent| {
+            let w = workspace.borrow();
+            let scenario = w.scenario();
+            let findings = w.runner().map(|r| shardlab_scenario::Findings::from_simulation(r.sim()));
+            let stem = file_stem(&scenario.name);
+            let (file, mime, text) = match format {
+                ExportFormat::CloudFormation => {
+                    (format!("{stem}.yaml"), "application/yaml", Ok(scenario.to_cloudformation(findings.as_ref())))
+                }
+                ExportFormat::AwsCli => {
+                    (format!("{stem}.sh"), "text/x-shellscript", Ok(scenario.to_aws_cli(findings.as_ref())))
+                }
+                ExportFormat::AgentJson => ("agent.json".to_string(), "application/json", scenario.to_agent_json()),
+            };
+            let outcome = text.and_then(|text| browser::download(&file, mime, &text));
+            notice.set(outcome.err());
+            export_open.set(false);
+        })
+    };
     let on_preset = {
         let (act, tab) = (act.clone(), tab.clone());
         Callback::from(move |id: &'static str| {
@@ -582,6 +604,12 @@ pub fn App() -> Html {
                 <div class="popover export-menu" role="dialog" aria-label="Export">
                     <h2>{ "Export" }</h2>
                     <button onclick={on_export_json}>{ "Scenario file (.json)" }</button>
+                    <button onclick={export_as(ExportFormat::CloudFormation)}>{ "CloudFormation template (.yaml)" }</button>
+                    <button onclick={export_as(ExportFormat::AwsCli)}>{ "AWS CLI script (.sh)" }</button>
+                    <button onclick={export_as(ExportFormat::AgentJson)}
+                        disabled={!scenario.pipeline.nodes.iter().any(|n| matches!(n.kind, NodeKind::KinesisAgent(_)))}
+                        title="For Kinesis Agent components">{ "Kinesis Agent agent.json" }</button>
+                    <p class="note">{ "The template and script note where this run hit a limit, with the shard count that would fit." }</p>
                 </div>
             }
             <div class={classes!("workspace", (!embed).then_some("with-palette"), embed.then_some("embedded"))}>
@@ -767,6 +795,14 @@ fn canvas_nodes(scenario: &Scenario, runner: Option<&Runner>) -> Vec<CanvasNode>
             }
         })
         .collect()
+}
+
+/// What Export can write besides the scenario file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ExportFormat {
+    CloudFormation,
+    AwsCli,
+    AgentJson,
 }
 
 /// The panels under the stage.
