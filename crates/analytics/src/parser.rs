@@ -574,7 +574,8 @@ impl Parser {
         if kind == TvfKind::Session && self.eat_kw("PARTITION") {
             self.expect_kw("BY")?;
             partition_by.push(self.name("a partition column")?);
-            while self.eat_sym(",") {
+            while self.is_sym(",") && !self.is_kw_at(1, "DESCRIPTOR") {
+                self.bump();
                 partition_by.push(self.name("a partition column")?);
             }
         }

@@ -2,7 +2,7 @@
 //! and schema discovery from sample records.
 
 use crate::eval::from_json;
-use crate::value::{SqlType, Value};
+use crate::value::{SqlType, Value, parse_timestamp};
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -107,6 +107,7 @@ fn collect(value: &serde_json::Value, path: &str, prefix: &str, depth: u32, colu
             serde_json::Value::Bool(_) => SqlType::Boolean,
             serde_json::Value::Number(n) if n.is_i64() => SqlType::Integer,
             serde_json::Value::Number(_) => SqlType::Double,
+            serde_json::Value::String(s) if looks_like_timestamp(s) => SqlType::Timestamp,
             _ => SqlType::Varchar,
         };
         match columns.iter_mut().find(|c| c.mapping == mapping) {
@@ -114,6 +115,12 @@ fn collect(value: &serde_json::Value, path: &str, prefix: &str, depth: u32, colu
             None => columns.push(SourceColumn { name, sql_type: seen, mapping }),
         }
     }
+}
+
+/// `YYYY-MM-DD...` that parses as a timestamp.
+fn looks_like_timestamp(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() >= 10 && bytes[4] == b'-' && bytes[7] == b'-' && parse_timestamp(text).is_some()
 }
 
 fn infer_text(field: &str) -> SqlType {
@@ -124,6 +131,8 @@ fn infer_text(field: &str) -> SqlType {
         SqlType::Integer
     } else if field.parse::<f64>().is_ok() {
         SqlType::Double
+    } else if looks_like_timestamp(field) {
+        SqlType::Timestamp
     } else if field.eq_ignore_ascii_case("true") || field.eq_ignore_ascii_case("false") {
         SqlType::Boolean
     } else {
