@@ -1,5 +1,6 @@
 //! Property tests: tumbling counts against a direct count, conservation of Flink records, and no panics on
-//! any SQL text or record.
+//! any SQL text or record. Native only, like proptest.
+#![cfg(not(target_arch = "wasm32"))]
 
 use proptest::prelude::*;
 use serde_json::{Value as Json, json};
