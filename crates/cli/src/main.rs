@@ -3,6 +3,7 @@
 //! ```text
 //! shardlab api [--seed N] [--create-delay-ms N] [--account ID] [--region R]
 //! shardlab run SCENARIO.json --for 10m [--json]
+//! shardlab sql APP.sql --dialect kda|flink [--epoch-unix-ms N]
 //! ```
 //!
 //! # `shardlab api`: the Kinesis API as JSON Lines
@@ -29,6 +30,14 @@
 //! `--for` takes a whole number of seconds, minutes or hours (`90s`, `10m`, `2h`). The summary gives each
 //! producer's and shard's accepted and throttled records and a cost estimate; `--json` prints it as JSON.
 //!
+//! # `shardlab sql`: an Analytics application, headless
+//!
+//! Runs Kinesis Data Analytics SQL (historical) or Flink SQL over records given on stdin as JSON Lines,
+//! `{"at_ms": T, "data": {...}}` (arrival in simulated milliseconds, and the record). KDA discovers the
+//! input schema from the first 100 records. Every emitted row is printed as it is emitted, one JSON line
+//! each: `{"stream", "ROWTIME", "row"}` (KDA) or `{"stream", "window_start", "window_end", "proctime", "row"}`
+//! (Flink); at the end of input every open window fires. A query error prints `APP.sql:LINE:COLUMN: message`.
+//!
 //! Exit status: 0 on success, 1 for a scenario that cannot run (every problem is listed), 2 for bad usage.
 
 mod api_session;
@@ -36,6 +45,7 @@ mod args;
 mod duration;
 mod run;
 mod scenario;
+mod sql;
 
 use std::process::ExitCode;
 
@@ -44,7 +54,9 @@ usage:
   shardlab api [--seed N] [--create-delay-ms N] [--account ID] [--region R]
       Kinesis API calls as JSON Lines on stdin, answers on stdout.
   shardlab run SCENARIO.json --for DURATION [--json]
-      Run a scenario headless for DURATION (90s, 10m, 2h) and print a summary.";
+      Run a scenario headless for DURATION (90s, 10m, 2h) and print a summary.
+  shardlab sql APP.sql --dialect kda|flink [--epoch-unix-ms N]
+      Run an Analytics SQL application over {\"at_ms\", \"data\"} JSON Lines on stdin; print emitted rows.";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -58,6 +70,7 @@ fn main() -> ExitCode {
     let outcome = match command {
         "api" => api_session::main(rest),
         "run" => run::main(rest),
+        "sql" => sql::main(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())
