@@ -1,7 +1,9 @@
 //! Checked expressions and how they evaluate; aggregate accumulators.
 
 use crate::ast::BinOp;
-use crate::value::{SqlType, TimeUnit, Value, extract, floor_timestamp, next_unit_start, parse_timestamp, to_text};
+use crate::value::{
+    SqlType, TimeUnit, Value, align_down, extract, floor_timestamp, next_unit_start, parse_timestamp, to_text,
+};
 use alloc::boxed::Box;
 use alloc::format;
 use alloc::string::{String, ToString};
@@ -240,8 +242,8 @@ impl RExpr {
                 }
             }
             Self::Step(e, by) => match (e.eval(ctx)?, by.eval(ctx)?) {
-                (Value::Timestamp(t), Value::Interval(len)) if len > 0 => Value::Timestamp(t.div_euclid(len) * len),
-                (Value::Int(x), Value::Int(len)) if len > 0 => Value::Int(x.div_euclid(len) * len),
+                (Value::Timestamp(t), Value::Interval(len)) if len > 0 => Value::Timestamp(align_down(t, len)),
+                (Value::Int(x), Value::Int(len)) if len > 0 => Value::Int(align_down(x, len)),
                 (Value::Null, _) | (_, Value::Null) => Value::Null,
                 _ => return Err("STEP needs a positive interval".into()),
             },
@@ -314,11 +316,11 @@ fn call(f: Func, args: Vec<Value>, ctx: &Ctx<'_>) -> EvalResult {
         Func::Substring => {
             let text: Vec<char> = to_text(&first).chars().collect();
             let start = match args.get(1) {
-                Some(Value::Int(s)) => (*s).max(1) as usize - 1,
+                Some(Value::Int(s)) => usize::try_from((*s).max(1)).unwrap_or(usize::MAX).saturating_sub(1),
                 _ => return Ok(Value::Null),
             };
             let len = match args.get(2) {
-                Some(Value::Int(n)) => (*n).max(0) as usize,
+                Some(Value::Int(n)) => usize::try_from((*n).max(0)).unwrap_or(usize::MAX),
                 Some(_) => return Ok(Value::Null),
                 None => text.len(),
             };

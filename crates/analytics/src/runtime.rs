@@ -3,7 +3,7 @@
 use crate::ast::{Frame, TvfKind};
 use crate::eval::{Acc, Ctx, RExpr, coerce};
 use crate::plan::{Field, Kind, Plan, Query, Role, RowWindow};
-use crate::value::{Key, Value, floor_timestamp, next_unit_start};
+use crate::value::{Key, Value, align_down, floor_timestamp, next_unit_start};
 use alloc::collections::{BTreeMap, VecDeque};
 use alloc::format;
 use alloc::string::{String, ToString};
@@ -509,7 +509,7 @@ fn process(
         Kind::Tumbling { groups, window } => {
             let (start, end) = match window {
                 RowWindow::Step(len) => {
-                    let start = row.rowtime_ms.div_euclid(*len) * len;
+                    let start = align_down(row.rowtime_ms, *len);
                     (start, start.saturating_add(*len))
                 }
                 RowWindow::Floor(unit) => {
@@ -520,7 +520,7 @@ fn process(
             add_to_window(state, query, groups, &ctx, (start, end))?;
         }
         Kind::TopK { column, window_ms, .. } => {
-            let start = row.rowtime_ms.div_euclid(*window_ms) * window_ms;
+            let start = align_down(row.rowtime_ms, *window_ms);
             let value = row.values.get(*column as usize).cloned().unwrap_or(Value::Null);
             if let State::Windows(windows) = state {
                 let groups = windows.entry((start.saturating_add(*window_ms), start)).or_default();
@@ -710,29 +710,28 @@ fn assign(tvf: TvfKind, sizes_ms: &[i64], ts: i64) -> Vec<(i64, i64)> {
     match tvf {
         TvfKind::Tumble | TvfKind::Session => {
             let size = sizes_ms[0];
-            let start = ts.div_euclid(size) * size;
+            let start = align_down(ts, size);
             out.push((start, start.saturating_add(size)));
         }
         TvfKind::Hop => {
             let (slide, size) = (sizes_ms[0], sizes_ms[1]);
-            let last = ts.div_euclid(slide) * slide;
-            let mut start = last.saturating_sub(size - slide);
-            while start <= last {
+            let last = align_down(ts, slide);
+            // size / slide windows hold each instant (the checker keeps that at most 1,000).
+            for k in (0..size / slide).rev() {
+                let start = last.saturating_sub(k.saturating_mul(slide));
                 if start <= ts && ts < start.saturating_add(size) {
                     out.push((start, start.saturating_add(size)));
                 }
-                start = start.saturating_add(slide);
             }
         }
         TvfKind::Cumulate => {
             let (step, max) = (sizes_ms[0], sizes_ms[1]);
-            let base = ts.div_euclid(max) * max;
-            let mut end = base.saturating_add(step);
-            while end <= base.saturating_add(max) {
+            let base = align_down(ts, max);
+            for k in 1..=max / step {
+                let end = base.saturating_add(k.saturating_mul(step));
                 if ts < end {
                     out.push((base, end));
                 }
-                end = end.saturating_add(step);
             }
         }
     }

@@ -265,14 +265,19 @@ pub fn parse_timestamp(text: &str) -> Option<i64> {
     Some(ms)
 }
 
+/// The largest multiple of `len` (> 0) at or below `x`, saturating at `i64::MIN`.
+pub(crate) fn align_down(x: i64, len: i64) -> i64 {
+    x.saturating_sub(x.rem_euclid(len.max(1)))
+}
+
 /// Rounds a timestamp down to the start of its `unit`.
 pub(crate) fn floor_timestamp(ms: i64, unit: TimeUnit) -> i64 {
     match unit.fixed_ms() {
-        Some(len) => ms.div_euclid(len) * len,
+        Some(len) => align_down(ms, len),
         None => {
             let (year, month, _) = civil_from_days(ms.div_euclid(86_400_000));
             let month = if unit == TimeUnit::Year { 1 } else { month };
-            days_from_civil(year, month, 1) * 86_400_000
+            days_from_civil(year, month, 1).saturating_mul(86_400_000)
         }
     }
 }
@@ -288,7 +293,7 @@ pub(crate) fn next_unit_start(start: i64, unit: TimeUnit) -> i64 {
                 _ if month == 12 => (year + 1, 1),
                 _ => (year, month + 1),
             };
-            days_from_civil(year, month, 1) * 86_400_000
+            days_from_civil(year, month, 1).saturating_mul(86_400_000)
         }
     }
 }

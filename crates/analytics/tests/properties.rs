@@ -112,7 +112,7 @@ proptest! {
         sample in 0..SAMPLES.len(),
         cut_start in 0usize..600,
         cut_len in 0usize..40,
-        records in prop::collection::vec((0u64..200_000, prop::sample::select(vec![
+        records in prop::collection::vec((prop::sample::select(vec![0u64, 1, 999, 60_000, 200_000, u64::MAX]), prop::sample::select(vec![
             json!({"ticker_symbol": "A", "price": 1.5, "change": -2, "sector": "TECH", "event_time": "2026-01-01 00:00:01"}),
             json!({"ticker_symbol": 7, "price": "x", "event_time": 12}),
             json!({"price": null}),
@@ -120,6 +120,8 @@ proptest! {
             json!([1, 2, 3]),
             json!({"ticker_symbol": "B", "price": 1e308, "change": 1e308, "event_time": "9999-12-31 23:59:59"}),
             json!({"ticker_symbol": "C", "price": -0.0, "change": 0, "event_time": -5}),
+            json!({"ticker_symbol": "D", "price": i64::MIN, "change": i64::MAX, "event_time": i64::MIN}),
+            json!({"ticker_symbol": "E", "price": i64::MAX, "change": i64::MIN, "event_time": i64::MAX}),
         ])), 0..40),
     ) {
         let sql = SAMPLES[sample].sql;
@@ -150,4 +152,38 @@ fn schema_discovery_of_odd_samples_never_panics() {
         let _ = discover_schema(std::slice::from_ref(sample));
     }
     assert!(discover_schema(&[]).is_err());
+}
+
+#[test]
+fn extreme_numbers_and_times_do_not_overflow() {
+    let sql = "CREATE TABLE t (v BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '1' SECOND)
+                   WITH ('connector' = 'kinesis');
+               SELECT window_start, COUNT(*) AS n FROM TABLE(HOP(TABLE t, DESCRIPTOR(ts), INTERVAL '1' SECOND, INTERVAL '3' SECOND))
+               GROUP BY window_start, window_end;
+               SELECT window_start, SUM(v) AS s FROM TABLE(CUMULATE(TABLE t, DESCRIPTOR(ts), INTERVAL '1' SECOND, INTERVAL '2' SECOND))
+               GROUP BY window_start, window_end;
+               SELECT FLOOR(ts TO YEAR), CEIL(ts TO MONTH), EXTRACT(YEAR FROM ts), v * 2, -v, ABS(v), SUBSTRING('abc', v, v) FROM t;";
+    let mut app = Application::new(sql, Dialect::Flink, None, i64::MAX).expect("valid SQL");
+    for (at, v, ts) in [(0, i64::MAX, i64::MAX), (1, i64::MIN, i64::MIN), (2, -1, i64::MAX - 1), (u64::MAX, 0, 0)] {
+        app.push(at, &json!({"v": v, "ts": ts}));
+    }
+    app.finish();
+    while app.poll_row().is_some() {}
+    let mut kda = Application::new(
+        "CREATE OR REPLACE STREAM \"O\" (s INTEGER, t TIMESTAMP);
+         CREATE OR REPLACE PUMP \"P\" AS INSERT INTO \"O\"
+         SELECT STREAM STEP(v BY 7), STEP(CAST(v AS TIMESTAMP) BY INTERVAL '1' DAY) FROM \"SOURCE_SQL_STREAM_001\";",
+        Dialect::Kda,
+        Some(discover_schema(&[json!({"v": 1})]).expect("schema")),
+        i64::MIN,
+    )
+    .expect("valid SQL");
+    kda.push(0, &json!({"v": i64::MIN}));
+    kda.push(u64::MAX, &json!({"v": i64::MAX}));
+    kda.finish();
+    let mut rows = 0;
+    while kda.poll_row().is_some() {
+        rows += 1;
+    }
+    assert_eq!(rows, 2);
 }
