@@ -173,10 +173,11 @@ impl Runtime {
             match row {
                 Ok(values) => {
                     let name = self.plan.streams[s].name.clone();
-                    self.queue
-                        .push_back((s as u32, EmittedRow { stream: name, rowtime_ms: now_ms, window: None, values }));
+                    let row = EmittedRow { stream: name, rowtime_ms: now_ms, window: None, values };
+                    // Records are counted against the watermark before they move it.
+                    self.queue.push_back((s as u32, row.clone()));
                     self.drain();
-                    self.update_watermark(s);
+                    self.update_watermark(s, &row);
                 }
                 Err(message) => {
                     let name = self.plan.streams[s].name.clone();
@@ -211,11 +212,9 @@ impl Runtime {
         }
     }
 
-    fn update_watermark(&mut self, s: usize) {
+    fn update_watermark(&mut self, s: usize, row: &EmittedRow) {
         let Role::FlinkSource(source) = &self.plan.streams[s].role else { return };
         let Some((_, expr)) = &source.watermark else { return };
-        // The row that was just queued is the most recent record of this stream.
-        let Some(row) = self.recent[s].back() else { return };
         let ctx = Ctx::row(&row.values, row.rowtime_ms);
         if let Ok(Value::Timestamp(wm)) = expr.eval(&ctx)
             && wm > self.watermarks_ms[s]
