@@ -53,8 +53,10 @@
 //!
 //! Where the facts sheet is silent or unconfirmed, this crate chooses, and says so here.
 //!
-//! - `ROWTIME` is the record's arrival time (simulated epoch + `at_ms`); KDA's own processing delay is not
-//!   modelled. Arrivals earlier than the previous one are taken at the previous time, so `ROWTIME` never
+//! - `ROWTIME` is the time the record is given to the application (simulated epoch + `at_ms`: in the
+//!   engine, when its reader got it); KDA's own processing delay is not modelled.
+//!   `APPROXIMATE_ARRIVAL_TIME` is the record's arrival in its Kinesis stream when known
+//!   ([`Application::push_arrived`]), else the same as `ROWTIME`. Arrivals earlier than the previous one are taken at the previous time, so `ROWTIME` never
 //!   decreases (AWS sends out-of-order rows to `error_stream`).
 //! - Unquoted names match columns and streams ignoring ASCII case; quoted names match exactly.
 //! - Rows that fail a conversion, a division by zero or an overflow go to `error_stream` with a message of
@@ -156,10 +158,24 @@ pub struct Stats {
 }
 
 /// A checked application, ready for records.
+#[derive(Clone, Debug)]
 pub struct Application {
     dialect: Dialect,
     epoch_unix_ms: i64,
     runtime: runtime::Runtime,
+}
+
+/// A Kinesis record's bytes as a record: its JSON value, or else its text (lossy UTF-8) as a string.
+pub fn record_from_bytes(data: &[u8]) -> serde_json::Value {
+    serde_json::from_slice(data)
+        .unwrap_or_else(|_| serde_json::Value::String(String::from_utf8_lossy(data).into_owned()))
+}
+
+/// [`discover_schema`] over the bytes of Kinesis records (see [`record_from_bytes`]).
+pub fn discover_schema_from_bytes<'a>(samples: impl IntoIterator<Item = &'a [u8]>) -> Result<SourceSchema, String> {
+    let records: Vec<serde_json::Value> =
+        samples.into_iter().take(DISCOVERY_SAMPLES_MAX).map(record_from_bytes).collect();
+    discover_schema(&records)
 }
 
 /// Parses and checks `sql` without running it: every problem, sorted by position (empty when valid).
@@ -198,7 +214,21 @@ impl Application {
     /// One record arriving at simulated time `at_ms`: a JSON object, or a string (JSON text or a CSV line).
     pub fn push(&mut self, at_ms: u64, data: &serde_json::Value) {
         let t = self.time_ms(at_ms);
-        self.runtime.push(t, data);
+        self.runtime.push(t, t, data);
+    }
+
+    /// Like [`Self::push`] for a record read at `at_ms` that arrived in its Kinesis stream at
+    /// `arrival_ms` (KDA's `APPROXIMATE_ARRIVAL_TIME`; `ROWTIME` is still `at_ms`).
+    pub fn push_arrived(&mut self, at_ms: u64, arrival_ms: u64, data: &serde_json::Value) {
+        let t = self.time_ms(at_ms);
+        let arrival = self.epoch_unix_ms.saturating_add(i64::try_from(arrival_ms).unwrap_or(i64::MAX));
+        self.runtime.push(t, arrival, data);
+    }
+
+    /// One record given as the bytes of a Kinesis record read at `at_ms` that arrived at `arrival_ms`:
+    /// JSON if they parse as JSON, otherwise text (a CSV line).
+    pub fn push_bytes(&mut self, at_ms: u64, arrival_ms: u64, data: &[u8]) {
+        self.push_arrived(at_ms, arrival_ms, &record_from_bytes(data));
     }
 
     /// Moves simulated time to `at_ms` without a record: windows that end by then close.

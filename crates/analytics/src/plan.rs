@@ -18,6 +18,7 @@ pub const KDA_SOURCE_STREAM: &str = "SOURCE_SQL_STREAM_001";
 pub(crate) const ARRIVAL_COLUMN: &str = "APPROXIMATE_ARRIVAL_TIME";
 
 /// A checked application.
+#[derive(Clone, Debug)]
 pub(crate) struct Plan {
     pub(crate) streams: Vec<StreamDef>,
     pub(crate) queries: Vec<Query>,
@@ -25,12 +26,14 @@ pub(crate) struct Plan {
     pub(crate) order: Vec<u32>,
 }
 
+#[derive(Clone, Debug)]
 pub(crate) struct StreamDef {
     pub(crate) name: String,
     pub(crate) columns: Vec<(String, SqlType)>,
     pub(crate) role: Role,
 }
 
+#[derive(Clone, Debug)]
 pub(crate) enum Role {
     /// `SOURCE_SQL_STREAM_001`, fed from records through the schema.
     KdaSource(SourceSchema),
@@ -44,12 +47,14 @@ pub(crate) enum Role {
     Results,
 }
 
+#[derive(Clone, Debug)]
 pub(crate) struct FlinkSource {
     pub(crate) fields: Vec<Field>,
     /// The event-time column and the watermark expression over a row.
     pub(crate) watermark: Option<(u32, RExpr)>,
 }
 
+#[derive(Clone, Debug)]
 pub(crate) enum Field {
     /// A member of the record's JSON object.
     Json(String),
@@ -59,6 +64,7 @@ pub(crate) enum Field {
     Computed(RExpr),
 }
 
+#[derive(Clone, Debug)]
 pub(crate) struct Query {
     /// The pump's name, or `query_N`.
     pub(crate) name: String,
@@ -73,6 +79,7 @@ pub(crate) struct Query {
     pub(crate) kind: Kind,
 }
 
+#[derive(Clone, Debug)]
 pub(crate) enum Kind {
     /// One output row per input row.
     Project,

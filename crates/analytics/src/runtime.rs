@@ -65,6 +65,7 @@ struct Session {
 /// A sliding window's rows: ROWTIME and the aggregates' arguments.
 type SlidingRows = VecDeque<(i64, Vec<Value>)>;
 
+#[derive(Clone, Debug)]
 enum State {
     Stateless,
     /// Keyed by (end, start): tumbling, top-K, Flink tumble, hop and cumulate.
@@ -77,6 +78,7 @@ enum State {
     Sessions(BTreeMap<Key, Vec<Session>>),
 }
 
+#[derive(Clone, Debug)]
 pub(crate) struct Runtime {
     pub(crate) plan: Plan,
     states: Vec<State>,
@@ -160,13 +162,17 @@ impl Runtime {
         self.pending.push_back(row);
     }
 
-    /// One record at `now_ms` (already clamped to be non-decreasing).
-    pub(crate) fn push(&mut self, now_ms: i64, data: &serde_json::Value) {
+    /// One record at `now_ms` (already clamped to be non-decreasing) that reached the source stream at
+    /// `arrival_ms` (KDA's `APPROXIMATE_ARRIVAL_TIME`).
+    pub(crate) fn push(&mut self, now_ms: i64, arrival_ms: i64, data: &serde_json::Value) {
         self.advance_to(now_ms);
         self.rows_in += 1;
         for s in 0..self.plan.streams.len() {
             let row = match &self.plan.streams[s].role {
-                Role::KdaSource(schema) => schema.row(data),
+                Role::KdaSource(schema) => schema.row(data).map(|mut row| {
+                    row.push(Value::Timestamp(arrival_ms));
+                    row
+                }),
                 Role::FlinkSource(source) => flink_row(source, &self.plan.streams[s].columns, data, now_ms),
                 _ => continue,
             };

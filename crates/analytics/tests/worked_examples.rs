@@ -427,3 +427,23 @@ fn every_sample_runs_on_the_ticker_records() {
         assert_eq!(app.stats().errors, 0, "{}: {:?}", sample.id, rows.iter().find(|r| r.stream == "error_stream"));
     }
 }
+
+#[test]
+fn approximate_arrival_time_is_the_records_arrival() {
+    let sql = r#"
+        CREATE OR REPLACE STREAM "OUT" (arrived TIMESTAMP, read_at TIMESTAMP);
+        CREATE OR REPLACE PUMP "P" AS INSERT INTO "OUT"
+        SELECT STREAM APPROXIMATE_ARRIVAL_TIME, ROWTIME FROM "SOURCE_SQL_STREAM_001";"#;
+    let schema = discover_schema(&[json!({"x": 1})]).expect("schema");
+    let mut app = Application::new(sql, Dialect::Kda, Some(schema), 0).expect("valid SQL");
+    app.push_arrived(1_200, 1_000, &json!({"x": 1}));
+    app.push(2_000, &json!({"x": 2}));
+    let rows: Vec<Vec<Value>> = drain(&mut app).into_iter().map(|r| r.values).collect();
+    assert_eq!(
+        rows,
+        [
+            vec![Value::Timestamp(1_000), Value::Timestamp(1_200)],
+            vec![Value::Timestamp(2_000), Value::Timestamp(2_000)],
+        ]
+    );
+}

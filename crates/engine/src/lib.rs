@@ -81,6 +81,7 @@ extern crate std;
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 pub mod agent;
+pub mod analytics_app;
 pub mod calendar;
 pub mod consumer;
 pub mod consumer_app;
