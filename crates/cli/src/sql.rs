@@ -134,7 +134,7 @@ pub(crate) fn main(rest: &[String]) -> Result<(), Failure> {
 }
 
 /// One output line: the stream, its time (`ROWTIME`, or Flink's window and processing time) and the row.
-fn row_line(app: &Application, row: &EmittedRow) -> Value {
+pub(crate) fn row_line(app: &Application, row: &EmittedRow) -> Value {
     let mut line = Map::new();
     line.insert("stream".into(), json!(row.stream));
     match (app.dialect(), row.window) {

@@ -139,3 +139,56 @@ fn a_projection_prints_one_row_per_record_with_its_rowtime() {
         [json!({"stream": "OUT", "ROWTIME": "2026-01-01 00:00:00.500", "row": {"t": "A", "cents": 1200}})]
     );
 }
+
+#[test]
+fn shardlab_run_reports_each_analytics_applications_rows() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios/analytics.json");
+    let output = Command::new(env!("CARGO_BIN_EXE_shardlab"))
+        .args(["run", path.to_str().expect("UTF-8 path"), "--for", "30s", "--json"])
+        .output()
+        .expect("the shardlab binary runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let summary: Value = serde_json::from_slice(&output.stdout).expect("JSON summary");
+    let apps = summary["analytics"].as_array().expect("analytics");
+    let names: Vec<&str> = apps.iter().filter_map(|a| a["name"].as_str()).collect();
+    assert_eq!(names, ["events", "windows", "typo"]);
+    for app in &apps[..2] {
+        // Every record the application read is in a fired window's count or in a window still open.
+        let rows = app["rows"].as_array().expect("rows");
+        let counted: u64 =
+            rows.iter().map(|r| r["row"]["events"].as_u64().or(r["row"]["n"].as_u64()).expect("a count")).sum();
+        let read = app["records_read"].as_u64().expect("records_read");
+        assert!(read > 200, "10 records/s for 30 s, read as they become visible: {app}");
+        assert_eq!(counted + app["open_window_rows"].as_u64().expect("open rows"), read, "{app}");
+        assert_eq!(app["rows_total"].as_u64(), Some(rows.len() as u64));
+    }
+    // KDA rows are stamped with their window's end: 10 s, 20 s and 30 s after 2026-01-01 00:00:00.
+    let mut rowtimes: Vec<&str> =
+        apps[0]["rows"].as_array().expect("rows").iter().filter_map(|r| r["ROWTIME"].as_str()).collect();
+    rowtimes.dedup();
+    assert_eq!(rowtimes, ["2026-01-01 00:00:10.000", "2026-01-01 00:00:20.000", "2026-01-01 00:00:30.000"]);
+    let starts: Vec<&str> =
+        apps[1]["rows"].as_array().expect("rows").iter().filter_map(|r| r["window_start"].as_str()).collect();
+    assert_eq!(starts, ["2026-01-01 00:00:00.000", "2026-01-01 00:00:10.000", "2026-01-01 00:00:20.000"]);
+    assert_eq!(apps[0]["dialect"], "KDA SQL (historical)");
+    // The typo is found once the schema is discovered from the stream's clickstream records; `amout`
+    // follows `CREATE OR REPLACE PUMP "P" AS INSERT INTO "OUT" SELECT STREAM ` (62 characters).
+    let problems = apps[2]["problems"].as_array().expect("problems");
+    assert_eq!(problems.len(), 1);
+    assert!(
+        problems[0].as_str().expect("text").starts_with("line 2, column 63: unknown column `amout`"),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn the_text_summary_lists_analytics_applications() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios/analytics.json");
+    let output = Command::new(env!("CARGO_BIN_EXE_shardlab"))
+        .args(["run", path.to_str().expect("UTF-8 path"), "--for", "30s"])
+        .output()
+        .expect("the shardlab binary runs");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("Analytics applications:\n  events (KDA SQL (historical)): read "), "{text}");
+    assert!(text.contains("    SQL problem: line 2, column 63: unknown column `amout`"), "{text}");
+}
