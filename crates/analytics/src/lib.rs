@@ -163,6 +163,8 @@ pub struct Application {
     dialect: Dialect,
     epoch_unix_ms: i64,
     runtime: runtime::Runtime,
+    /// The columns of `error_stream`.
+    error_columns: Vec<(String, SqlType)>,
 }
 
 /// A Kinesis record's bytes as a record: its JSON value, or else its text (lossy UTF-8) as a string.
@@ -198,7 +200,8 @@ impl Application {
     ) -> Result<Self, Vec<SqlError>> {
         let statements = parse(sql, dialect).map_err(|e| alloc::vec![e])?;
         let plan = plan::check(&statements, dialect, schema.as_ref())?;
-        Ok(Self { dialect, epoch_unix_ms, runtime: runtime::Runtime::new(plan) })
+        let error_columns = alloc::vec![(String::from("ERROR_MESSAGE"), SqlType::Varchar)];
+        Ok(Self { dialect, epoch_unix_ms, runtime: runtime::Runtime::new(plan), error_columns })
     }
 
     /// The application's dialect.
@@ -276,7 +279,7 @@ impl Application {
         views.push(StreamView {
             name: "error_stream",
             role: StreamRole::InApplication,
-            columns: &ERROR_COLUMNS,
+            columns: &self.error_columns,
             rows_total: self.runtime.errors,
             recent: self.runtime.recent_errors.iter().collect(),
         });
@@ -320,5 +323,3 @@ impl Application {
         serde_json::Value::Object(object)
     }
 }
-
-static ERROR_COLUMNS: [(String, SqlType); 0] = [];

@@ -447,3 +447,75 @@ fn approximate_arrival_time_is_the_records_arrival() {
         ]
     );
 }
+
+#[test]
+fn every_aggregate_and_having_over_a_tumbling_window() {
+    let sql = r#"
+        CREATE OR REPLACE STREAM "OUT" (k VARCHAR(1), n INTEGER, total INTEGER, mean DOUBLE, low INTEGER, high INTEGER);
+        CREATE OR REPLACE PUMP "P" AS INSERT INTO "OUT"
+        SELECT STREAM k, COUNT(*), SUM(v), AVG(v), MIN(v), MAX(v) FROM "SOURCE_SQL_STREAM_001"
+        GROUP BY k, FLOOR("SOURCE_SQL_STREAM_001".ROWTIME TO MINUTE)
+        HAVING COUNT(*) > 1;"#;
+    let records = [
+        (1_000, json!({"k": "a", "v": 4})),
+        (2_000, json!({"k": "a", "v": 1})),
+        (3_000, json!({"k": "b", "v": 9})),
+        (4_000, json!({"k": "a", "v": 7})),
+        (5_000, json!({"k": "b", "v": null})),
+    ];
+    let mut app = kda(sql, 0, &records);
+    app.finish();
+    let rows: Vec<Vec<Value>> = drain(&mut app).into_iter().map(|r| r.values).collect();
+    // a: 4, 1, 7 -> count 3, sum 12, mean 4, min 1, max 7. b: 9 and a null -> COUNT(*) 2, the rest over 9 only.
+    assert_eq!(
+        rows,
+        [
+            vec![
+                Value::Str("a".into()),
+                Value::Int(3),
+                Value::Int(12),
+                Value::Float(4.0),
+                Value::Int(1),
+                Value::Int(7)
+            ],
+            vec![Value::Str("b".into()), Value::Int(2), Value::Int(9), Value::Float(9.0), Value::Int(9), Value::Int(9)],
+        ]
+    );
+}
+
+#[test]
+fn rowtime_never_goes_back() {
+    let sql = r#"
+        CREATE OR REPLACE STREAM "OUT" (x INTEGER);
+        CREATE OR REPLACE PUMP "P" AS INSERT INTO "OUT" SELECT STREAM x FROM "SOURCE_SQL_STREAM_001";"#;
+    let mut app = kda(sql, 0, &[(5_000, json!({"x": 1})), (3_000, json!({"x": 2}))]);
+    let times: Vec<i64> = drain(&mut app).into_iter().map(|r| r.rowtime_ms).collect();
+    assert_eq!(times, [5_000, 5_000]);
+}
+
+#[test]
+fn the_live_view_shows_open_windows_and_streams() {
+    let sql = r#"
+        CREATE OR REPLACE STREAM "OUT" (n INTEGER);
+        CREATE OR REPLACE PUMP "P" AS INSERT INTO "OUT"
+        SELECT STREAM COUNT(*) FROM "SOURCE_SQL_STREAM_001" GROUP BY STEP("SOURCE_SQL_STREAM_001".ROWTIME BY INTERVAL '10' SECOND);"#;
+    let app = kda(sql, 0, &[(1_000, json!({"x": 1})), (2_000, json!({"x": 1})), (12_000, json!({"x": 1}))]);
+    let open = app.open_windows();
+    assert_eq!(open.len(), 1);
+    assert_eq!((open[0].query.as_str(), open[0].target.as_str()), ("P", "OUT"));
+    assert_eq!((open[0].start_ms, open[0].end_ms, open[0].rows), (10_000, 20_000, 1));
+    let streams = app.streams();
+    let summary: Vec<(&str, shardlab_analytics::StreamRole, u64)> =
+        streams.iter().map(|s| (s.name, s.role, s.rows_total)).collect();
+    assert_eq!(
+        summary,
+        [
+            ("SOURCE_SQL_STREAM_001", shardlab_analytics::StreamRole::Input, 3),
+            ("OUT", shardlab_analytics::StreamRole::InApplication, 1),
+            ("error_stream", shardlab_analytics::StreamRole::InApplication, 0),
+        ]
+    );
+    assert_eq!(streams[1].recent[0].values, [Value::Int(2)]);
+    assert_eq!(streams[2].columns, [("ERROR_MESSAGE".to_string(), shardlab_analytics::SqlType::Varchar)]);
+    assert_eq!(app.row_json(streams[1].recent[0]), json!({"n": 2}));
+}
