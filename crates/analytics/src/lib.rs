@@ -45,7 +45,7 @@
 //! | `CREATE OR REPLACE STREAM` + `PUMP ... INSERT INTO` | `CREATE TABLE sink (...)` + `INSERT INTO sink SELECT ...` |
 //! | `GROUP BY k, STEP(ROWTIME BY INTERVAL '1' MINUTE)` | `FROM TABLE(TUMBLE(TABLE src, DESCRIPTOR(proc), INTERVAL '1' MINUTE)) GROUP BY window_start, window_end, k` |
 //! | `WINDOWED BY STAGGER(PARTITION BY k RANGE ...)` | `TABLE(SESSION(TABLE src PARTITION BY k, DESCRIPTOR(ts), ...))` (closest) |
-//! | `AVG(x) OVER (RANGE INTERVAL '1' MINUTE PRECEDING)` | the same `OVER` clause (`ORDER BY ts` added in Flink) |
+//! | `AVG(x) OVER (PARTITION BY k RANGE INTERVAL '1' MINUTE PRECEDING)` | `AVG(x) OVER (PARTITION BY k ORDER BY proc RANGE BETWEEN INTERVAL '1' MINUTE PRECEDING AND CURRENT ROW)` |
 //!
 //! [`samples`] holds both versions of the documented examples.
 //!
@@ -67,6 +67,8 @@
 //!   arrives, so rows arriving at the same instant see only those before them and themselves.
 //!   `ROWS n PRECEDING` holds the current row and `n` before it (standard SQL; AWS's frame is unconfirmed).
 //!   A partition keeps at most [`SLIDING_ROWS_MAX`] rows.
+//! - `OVER` windows take rows in arrival order and measure `RANGE` on arrival time, in both dialects; a Flink
+//!   `ORDER BY` is read but not used (event-time OVER windows are not modelled).
 //! - `AVG` returns `DOUBLE`; `SUM` of integers stays an integer (saturating).
 //! - Intervals are day-time only (SECOND to DAY); `FLOOR(... TO MONTH | YEAR)` works on values and windows.
 //! - Flink watermarks advance with every record rather than every 200 ms; a window `[start, end)` fires once

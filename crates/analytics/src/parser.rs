@@ -458,16 +458,37 @@ impl Parser {
         } else {
             Vec::new()
         };
+        // Flink writes ORDER BY a time attribute; rows are taken in arrival order either way.
+        if self.eat_kw("ORDER") {
+            self.expect_kw("BY")?;
+            self.expr()?;
+        }
         let frame = if self.eat_kw("RANGE") {
-            Frame::RangeMs(self.interval()?.0)
+            let between = self.eat_kw("BETWEEN");
+            let frame = Frame::RangeMs(self.interval()?.0);
+            self.frame_end(between)?;
+            frame
         } else if self.eat_kw("ROWS") {
-            Frame::Rows(self.integer("a number of rows")?.0)
+            let between = self.eat_kw("BETWEEN");
+            let frame = Frame::Rows(self.integer("a number of rows")?.0);
+            self.frame_end(between)?;
+            frame
         } else {
             return self.error("RANGE INTERVAL '...' unit PRECEDING or ROWS n PRECEDING");
         };
-        self.expect_kw("PRECEDING")?;
         self.expect_sym(")")?;
         Ok(WindowSpec { pos, partition_by, frame })
+    }
+
+    /// `PRECEDING`, and `AND CURRENT ROW` after `BETWEEN`.
+    fn frame_end(&mut self, between: bool) -> Result<()> {
+        self.expect_kw("PRECEDING")?;
+        if between {
+            self.expect_kw("AND")?;
+            self.expect_kw("CURRENT")?;
+            self.expect_kw("ROW")?;
+        }
+        Ok(())
     }
 
     /// `INTERVAL 'n' unit`, in milliseconds.

@@ -21,7 +21,7 @@ pub struct Sample {
 }
 
 /// Every sample, KDA first.
-pub const SAMPLES: [Sample; 11] = [
+pub const SAMPLES: [Sample; 12] = [
     Sample {
         id: "kda-filter",
         title: "Continuous filter",
@@ -131,6 +131,23 @@ CREATE OR REPLACE PUMP "COUNT_PUMP" AS INSERT INTO "DESTINATION_SQL_STREAM"
 SELECT window_start, window_end, ticker_symbol, COUNT(*) AS trades, AVG(price) AS avg_price
 FROM TABLE(TUMBLE(TABLE trades, DESCRIPTOR(event_time), INTERVAL '10' SECOND))
 GROUP BY window_start, window_end, ticker_symbol;
+"#,
+    },
+    Sample {
+        id: "flink-over",
+        title: "Flink OVER window (the KDA sliding window)",
+        dialect: Dialect::Flink,
+        about: "For every trade, the ticker's average price over the last minute, as kda-sliding does.",
+        sql: r#"CREATE TABLE trades (
+    ticker_symbol STRING,
+    price DOUBLE,
+    proc_time AS PROCTIME()
+) WITH ('connector' = 'kinesis', 'stream' = 'input', 'format' = 'json');
+
+SELECT ticker_symbol, price,
+    AVG(price) OVER (PARTITION BY ticker_symbol ORDER BY proc_time
+        RANGE BETWEEN INTERVAL '1' MINUTE PRECEDING AND CURRENT ROW) AS avg_price
+FROM trades;
 "#,
     },
     Sample {

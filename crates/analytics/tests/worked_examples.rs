@@ -519,3 +519,23 @@ fn the_live_view_shows_open_windows_and_streams() {
     assert_eq!(streams[2].columns, [("ERROR_MESSAGE".to_string(), shardlab_analytics::SqlType::Varchar)]);
     assert_eq!(app.row_json(streams[1].recent[0]), json!({"n": 2}));
 }
+
+#[test]
+fn a_flink_over_window_matches_the_kda_sliding_window() {
+    let kda_sql = r#"
+        CREATE OR REPLACE STREAM "OUT" (k VARCHAR(1), n INTEGER);
+        CREATE OR REPLACE PUMP "P" AS INSERT INTO "OUT"
+        SELECT STREAM k, COUNT(*) OVER (PARTITION BY k RANGE INTERVAL '5' SECOND PRECEDING) FROM "SOURCE_SQL_STREAM_001";"#;
+    let flink_sql = "
+        CREATE TABLE t (k STRING, p AS PROCTIME()) WITH ('connector' = 'kinesis');
+        SELECT k, COUNT(*) OVER (PARTITION BY k ORDER BY p RANGE BETWEEN INTERVAL '5' SECOND PRECEDING AND CURRENT ROW) AS n
+        FROM t;";
+    // The facts sheet's arrivals at t1, t2, t6, t7 and three at t8.
+    let records: Vec<(u64, Json)> = [1, 2, 6, 7, 8, 8, 8].into_iter().map(|s| (s * 1000, json!({"k": "a"}))).collect();
+    let mut kda_app = kda(kda_sql, 0, &records);
+    let mut flink_app = flink(flink_sql, &records);
+    let kda_counts: Vec<Value> = drain(&mut kda_app).into_iter().map(|r| r.values[1].clone()).collect();
+    let flink_counts: Vec<Value> = drain(&mut flink_app).into_iter().map(|r| r.values[1].clone()).collect();
+    assert_eq!(kda_counts, [1, 2, 2, 2, 3, 4, 5].map(Value::Int));
+    assert_eq!(flink_counts, kda_counts);
+}
