@@ -206,7 +206,7 @@ impl RExpr {
             Self::Rowtime => Value::Timestamp(ctx.rowtime_ms),
             Self::WindowStart => ctx.window.map_or(Value::Null, |w| Value::Timestamp(w.0)),
             Self::WindowEnd => ctx.window.map_or(Value::Null, |w| Value::Timestamp(w.1)),
-            Self::WindowTime => ctx.window.map_or(Value::Null, |w| Value::Timestamp(w.1 - 1)),
+            Self::WindowTime => ctx.window.map_or(Value::Null, |w| Value::Timestamp(w.1.saturating_sub(1))),
             Self::Group(i) => ctx.group.get(*i as usize).cloned().unwrap_or(Value::Null),
             Self::Agg(i) => ctx.aggs.get(*i as usize).cloned().unwrap_or(Value::Null),
             Self::Neg(e) => match e.eval(ctx)? {

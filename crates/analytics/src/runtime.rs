@@ -26,7 +26,7 @@ pub struct EmittedRow {
     /// KDA: the row's `ROWTIME`; Flink: the processing time it was emitted. Milliseconds since the Unix epoch.
     pub rowtime_ms: i64,
     /// Flink windows: `[window_start, window_end)` in milliseconds since the Unix epoch.
-    pub window: Option<(i64, i64)>,
+    pub window_ms: Option<(i64, i64)>,
     /// Values in the order of the stream's columns.
     pub values: Vec<Value>,
 }
@@ -144,7 +144,7 @@ impl Runtime {
         let row = EmittedRow {
             stream: "error_stream".into(),
             rowtime_ms: at_ms,
-            window: None,
+            window_ms: None,
             values: alloc::vec![Value::Str(message)],
         };
         if self.recent_errors.len() >= RECENT_ROWS_MAX {
@@ -179,7 +179,7 @@ impl Runtime {
             match row {
                 Ok(values) => {
                     let name = self.plan.streams[s].name.clone();
-                    let row = EmittedRow { stream: name, rowtime_ms: now_ms, window: None, values };
+                    let row = EmittedRow { stream: name, rowtime_ms: now_ms, window_ms: None, values };
                     // Records are counted against the watermark before they move it.
                     self.queue.push_back((s as u32, row.clone()));
                     self.drain();
@@ -495,7 +495,7 @@ fn make_row(
         }
     }
     let stream = plan.streams[query.target as usize].name.clone();
-    Some(Ok(EmittedRow { stream, rowtime_ms, window, values }))
+    Some(Ok(EmittedRow { stream, rowtime_ms, window_ms: window, values }))
 }
 
 /// Counts one row into a query's state, or emits rows for it; `Ok(false)` when it was too late for every window.

@@ -278,7 +278,7 @@ fn a_division_by_zero_goes_to_the_error_stream() {
 fn window_rows(rows: &[EmittedRow]) -> Vec<(i64, i64, Vec<String>)> {
     rows.iter()
         .map(|r| {
-            let (start, end) = r.window.expect("a windowed row");
+            let (start, end) = r.window_ms.expect("a windowed row");
             (start, end, r.values.iter().map(text).collect())
         })
         .collect()
@@ -329,7 +329,7 @@ fn flink_hop_on_processing_time_fires_as_time_passes() {
     let got: Vec<(i64, i64, Value)> = drain(&mut app)
         .into_iter()
         .map(|r| {
-            let (s, e) = r.window.expect("windowed");
+            let (s, e) = r.window_ms.expect("windowed");
             (s, e, r.values[2].clone())
         })
         .collect();
@@ -359,7 +359,7 @@ fn flink_cumulate_grows_each_window_by_its_step() {
     let got: Vec<(i64, i64, Value)> = drain(&mut app)
         .into_iter()
         .map(|r| {
-            let (s, e) = r.window.expect("windowed");
+            let (s, e) = r.window_ms.expect("windowed");
             (s, e, r.values[2].clone())
         })
         .collect();

@@ -137,7 +137,7 @@ pub(crate) fn main(rest: &[String]) -> Result<(), Failure> {
 pub(crate) fn row_line(app: &Application, row: &EmittedRow) -> Value {
     let mut line = Map::new();
     line.insert("stream".into(), json!(row.stream));
-    match (app.dialect(), row.window) {
+    match (app.dialect(), row.window_ms) {
         (Dialect::Kda, _) => {
             line.insert("ROWTIME".into(), json!(format_timestamp(row.rowtime_ms)));
         }
