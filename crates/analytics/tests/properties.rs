@@ -11,6 +11,7 @@ fn schema() -> shardlab_analytics::SourceSchema {
     discover_schema(&[json!({"k": "a", "v": 1})]).expect("schema")
 }
 
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
 
@@ -78,6 +79,49 @@ proptest! {
         // strictly ascending one never is.
         if delay_secs == 0 && events.windows(2).all(|w| w[0].1 < w[1].1) {
             prop_assert_eq!(late, 0, "strictly ascending events are never late");
+        }
+    }
+
+    /// Sliding windows agree with a direct recount over the rows in `(t - range, t]` (or the last n + 1 rows).
+    #[test]
+    fn sliding_aggregates_match_a_direct_recount(
+        gaps_ms in prop::collection::vec(0u64..3_000, 1..150),
+        values in prop::collection::vec(-1_000i64..1_000, 150),
+        keys in prop::collection::vec(0u8..3, 150),
+        range_secs in 1u64..10,
+        rows_preceding in 0usize..6,
+    ) {
+        let sql = format!(
+            "CREATE OR REPLACE STREAM \"OUT\" (n INTEGER, s INTEGER, lo INTEGER, hi INTEGER, r INTEGER);
+             CREATE OR REPLACE PUMP \"P\" AS INSERT INTO \"OUT\"
+             SELECT STREAM COUNT(*) OVER w, SUM(v) OVER w, MIN(v) OVER w, MAX(v) OVER w,
+                 SUM(v) OVER (PARTITION BY k ROWS {rows_preceding} PRECEDING)
+             FROM \"SOURCE_SQL_STREAM_001\"
+             WINDOW w AS (PARTITION BY k RANGE INTERVAL '{range_secs}' SECOND PRECEDING);"
+        );
+        let mut app = Application::new(&sql, Dialect::Kda, Some(schema()), 0).expect("valid SQL");
+        let mut seen: Vec<(i64, u8, i64)> = Vec::new();
+        let mut at = 0u64;
+        for (i, gap) in gaps_ms.iter().enumerate() {
+            at += gap;
+            let (k, v) = (keys[i], values[i]);
+            app.push(at, &json!({"k": k.to_string(), "v": v}));
+            seen.push((at as i64, k, v));
+            let row = app.poll_row().expect("one row per record");
+            let in_range: Vec<i64> = seen
+                .iter()
+                .filter(|(t, key, _)| *key == k && *t > at as i64 - (range_secs * 1000) as i64)
+                .map(|(_, _, v)| *v)
+                .collect();
+            let last_rows: Vec<i64> = seen.iter().filter(|(_, key, _)| *key == k).rev().take(rows_preceding + 1).map(|(_, _, v)| *v).collect();
+            let expected = [
+                Value::Int(in_range.len() as i64),
+                Value::Int(in_range.iter().sum()),
+                Value::Int(*in_range.iter().min().expect("the row itself")),
+                Value::Int(*in_range.iter().max().expect("the row itself")),
+                Value::Int(last_rows.iter().sum()),
+            ];
+            prop_assert_eq!(&row.values[..], &expected[..]);
         }
     }
 
