@@ -1,7 +1,7 @@
 //! Running a checked application: windows, watermarks and emitted rows.
 
 use crate::ast::{Frame, TvfKind};
-use crate::eval::{Acc, Ctx, RExpr, coerce};
+use crate::eval::{Acc, AggFunc, Ctx, RExpr, coerce};
 use crate::plan::{Field, Kind, Plan, Query, Role, RowWindow};
 use crate::value::{Key, Value, align_down, floor_timestamp, next_unit_start};
 use alloc::collections::{BTreeMap, VecDeque};
@@ -62,8 +62,68 @@ struct Session {
     groups: BTreeMap<Key, Group>,
 }
 
-/// A sliding window's rows: ROWTIME and the aggregates' arguments.
-type SlidingRows = VecDeque<(i64, Vec<Value>)>;
+/// A sliding window's rows with their aggregates, as two stacks, so that adding the newest row and dropping
+/// the oldest cost O(1) amortized and any mergeable aggregate stays exact.
+#[derive(Clone, Debug, Default)]
+struct SlidingRows {
+    /// Older rows, the oldest last; each with the aggregate of itself and every newer row of this stack.
+    front: Vec<(i64, Vec<Acc>)>,
+    /// Newer rows in arrival order: ROWTIME and each aggregate's argument (`None` for `COUNT(*)`).
+    back: Vec<(i64, Vec<Option<Value>>)>,
+    /// The aggregate of `back`.
+    back_accs: Vec<Acc>,
+}
+
+impl SlidingRows {
+    fn len(&self) -> usize {
+        self.front.len() + self.back.len()
+    }
+
+    fn oldest_ms(&self) -> Option<i64> {
+        self.front.last().map(|(t, _)| *t).or_else(|| self.back.first().map(|(t, _)| *t))
+    }
+
+    fn newest_ms(&self) -> Option<i64> {
+        self.back.last().map(|(t, _)| *t).or_else(|| self.front.first().map(|(t, _)| *t))
+    }
+
+    fn push(&mut self, rowtime_ms: i64, args: Vec<Option<Value>>, funcs: &[AggFunc]) {
+        if self.back_accs.len() != funcs.len() {
+            self.back_accs = funcs.iter().map(|f| Acc::new(*f)).collect();
+        }
+        for (acc, arg) in self.back_accs.iter_mut().zip(&args) {
+            acc.add(arg.as_ref());
+        }
+        self.back.push((rowtime_ms, args));
+    }
+
+    fn pop_oldest(&mut self, funcs: &[AggFunc]) {
+        if self.front.is_empty() {
+            // Move the newer rows over, newest first, each carrying the aggregate of the rows after it.
+            let mut suffix: Vec<Acc> = funcs.iter().map(|f| Acc::new(*f)).collect();
+            for (t, args) in self.back.drain(..).rev() {
+                for (acc, arg) in suffix.iter_mut().zip(&args) {
+                    acc.add(arg.as_ref());
+                }
+                self.front.push((t, suffix.clone()));
+            }
+            self.back_accs = funcs.iter().map(|f| Acc::new(*f)).collect();
+        }
+        self.front.pop();
+    }
+
+    /// The aggregates over every row held.
+    fn results(&self, funcs: &[AggFunc]) -> Vec<Value> {
+        let mut accs: Vec<Acc> = match self.front.last() {
+            Some((_, accs)) => accs.clone(),
+            None => funcs.iter().map(|f| Acc::new(*f)).collect(),
+        };
+        for (acc, back) in accs.iter_mut().zip(&self.back_accs) {
+            acc.merge(back);
+        }
+        accs.iter().map(Acc::result).collect()
+    }
+}
 
 #[derive(Clone, Debug)]
 enum State {
@@ -453,8 +513,8 @@ impl Runtime {
                 State::Sliding(specs) => {
                     for partitions in specs {
                         for (key, rows) in partitions {
-                            if let (Some(first), Some(last)) = (rows.front(), rows.back()) {
-                                push(first.0, last.0, key_text(key), rows.len() as u64);
+                            if let (Some(first), Some(last)) = (rows.oldest_ms(), rows.newest_ms()) {
+                                push(first, last, key_text(key), rows.len() as u64);
                             }
                         }
                     }
@@ -552,38 +612,26 @@ fn process(
             for (s, (partition, frame)) in specs.iter().enumerate() {
                 let key = Key(eval_all(partition, &ctx)?);
                 let agg_ids = &spec_aggs[s];
+                let funcs: Vec<AggFunc> = agg_ids.iter().map(|a| query.aggs[*a as usize].func).collect();
                 let mut args = Vec::with_capacity(agg_ids.len());
                 for a in agg_ids {
                     args.push(match &query.aggs[*a as usize].arg {
-                        Some(arg) => arg.eval(&ctx)?,
-                        None => Value::Bool(true),
+                        Some(arg) => Some(arg.eval(&ctx)?),
+                        None => None,
                     });
                 }
                 let rows = windows[s].entry(key).or_default();
-                rows.push_back((row.rowtime_ms, args));
-                match frame {
+                rows.push(row.rowtime_ms, args, &funcs);
+                let too_many = |rows: &SlidingRows| match frame {
                     // The window is (t - range, t]: a row exactly one range older has left it.
-                    Frame::RangeMs(ms) => {
-                        while rows.front().is_some_and(|(t, _)| *t <= row.rowtime_ms.saturating_sub(*ms)) {
-                            rows.pop_front();
-                        }
-                    }
-                    Frame::Rows(n) => {
-                        while i64::try_from(rows.len()).unwrap_or(i64::MAX) > n.saturating_add(1) {
-                            rows.pop_front();
-                        }
-                    }
+                    Frame::RangeMs(ms) => rows.oldest_ms().is_some_and(|t| t <= row.rowtime_ms.saturating_sub(*ms)),
+                    Frame::Rows(n) => i64::try_from(rows.len()).unwrap_or(i64::MAX) > n.saturating_add(1),
+                } || rows.len() > SLIDING_ROWS_MAX;
+                while too_many(rows) {
+                    rows.pop_oldest(&funcs);
                 }
-                while rows.len() > SLIDING_ROWS_MAX {
-                    rows.pop_front();
-                }
-                for (position, a) in agg_ids.iter().enumerate() {
-                    let spec = &query.aggs[*a as usize];
-                    let mut acc = Acc::new(spec.func);
-                    for (_, values) in rows.iter() {
-                        acc.add(spec.arg.as_ref().map(|_| &values[position]));
-                    }
-                    results[*a as usize] = acc.result();
+                for (a, value) in agg_ids.iter().zip(rows.results(&funcs)) {
+                    results[*a as usize] = value;
                 }
             }
             let ctx = Ctx { row: &row.values, rowtime_ms: row.rowtime_ms, window: None, group: &[], aggs: &results };

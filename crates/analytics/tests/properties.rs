@@ -11,7 +11,6 @@ fn schema() -> shardlab_analytics::SourceSchema {
     discover_schema(&[json!({"k": "a", "v": 1})]).expect("schema")
 }
 
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
 
