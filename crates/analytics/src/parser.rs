@@ -16,29 +16,11 @@ use alloc::vec::Vec;
 const DEPTH_MAX: u32 = 64;
 
 /// Words that never start an alias or a column name when written without quotes.
-const RESERVED: [&str; 22] = [
-    "SELECT",
-    "FROM",
-    "WHERE",
-    "GROUP",
-    "HAVING",
-    "WINDOW",
-    "WINDOWED",
-    "AS",
-    "BY",
-    "ON",
-    "AND",
-    "OR",
-    "NOT",
-    "INSERT",
-    "INTO",
-    "CREATE",
-    "UNION",
-    "ORDER",
-    "PARTITION",
-    "RANGE",
-    "ROWS",
-    "OVER",
+#[rustfmt::skip]
+const RESERVED: [&str; 31] = [
+    "SELECT", "FROM", "WHERE", "GROUP", "HAVING", "WINDOW", "WINDOWED", "AS", "BY", "ON", "AND", "OR", "NOT",
+    "INSERT", "INTO", "CREATE", "UNION", "ORDER", "PARTITION", "RANGE", "ROWS", "OVER", "JOIN", "LEFT", "RIGHT",
+    "INNER", "OUTER", "FULL", "CROSS", "LIMIT", "DISTINCT",
 ];
 
 type Result<T> = core::result::Result<T, SqlError>;
@@ -382,6 +364,9 @@ impl Parser {
             }
             _ => {}
         }
+        if self.is_kw("DISTINCT") {
+            return self.error("a select list: SELECT DISTINCT is not supported here");
+        }
         let mut items = Vec::new();
         loop {
             if self.is_sym("*") {
@@ -570,6 +555,9 @@ impl Parser {
         }
         let name = self.name("a stream or table name")?;
         let alias = self.alias()?;
+        if ["JOIN", "LEFT", "RIGHT", "INNER", "FULL", "CROSS"].iter().any(|j| self.is_kw(j)) || self.is_sym(",") {
+            return self.error("WHERE, GROUP BY or the end of the query: joins are not supported here");
+        }
         Ok(From::Named { name, alias })
     }
 

@@ -171,3 +171,16 @@ fn an_empty_application_expects_a_statement() {
         )
     );
 }
+
+#[test]
+fn unsupported_sql_is_named_as_such() {
+    let sql = format!("{HEAD}SELECT STREAM DISTINCT ticker FROM \"SOURCE_SQL_STREAM_001\";");
+    assert_eq!(
+        one(kda_errors(&sql)),
+        (3, 15, "expected a select list: SELECT DISTINCT is not supported here, found `DISTINCT`".into())
+    );
+    let sql = "CREATE TABLE a (x INT) WITH ('connector' = 'kinesis');\nSELECT x FROM a JOIN a ON x = x;";
+    let errors = check(sql, Dialect::Flink, None);
+    assert_eq!((errors[0].pos.line, errors[0].pos.column), (2, 17));
+    assert!(errors[0].message.contains("joins are not supported here"), "{}", errors[0].message);
+}
