@@ -314,6 +314,11 @@ impl Application {
         }
     }
 
+    /// A row as JSON text, as a destination receives it (see [`Self::row_json`]).
+    pub fn row_text(&self, row: &EmittedRow) -> String {
+        alloc::string::ToString::to_string(&self.row_json(row))
+    }
+
     /// A row as a JSON object: column names to values (timestamps as text).
     pub fn row_json(&self, row: &EmittedRow) -> serde_json::Value {
         let mut object = serde_json::Map::new();

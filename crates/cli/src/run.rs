@@ -112,6 +112,8 @@ struct AnalyticsResult {
     error_rows: u64,
     /// SQL problems found once the input schema was discovered.
     problems: Vec<String>,
+    /// The destination stream, and rows written to it, throttled writes and dropped rows.
+    destination: Option<(String, u64, u64, u64)>,
     /// The emitted rows kept, as `shardlab sql` prints them.
     rows: Vec<Value>,
 }
@@ -221,6 +223,11 @@ fn run(config: SimConfig, duration_ms: u64) -> Result<Summary, Failure> {
                 late_records_dropped: stats.as_ref().map_or(0, |s| s.late_records_dropped.iter().map(|(_, n)| n).sum()),
                 error_rows: stats.as_ref().map_or(0, |s| s.errors),
                 problems: a.problems.clone(),
+                destination: a
+                    .config
+                    .destination
+                    .as_ref()
+                    .map(|d| (d.stream_name.clone(), a.delivered, a.delivery_throttled, a.delivery_dropped)),
                 rows: a
                     .application()
                     .map_or_else(Vec::new, |app| a.rows.iter().map(|r| sql::row_line(app, r)).collect()),
@@ -369,6 +376,15 @@ impl Summary {
                 thousands(a.late_records_dropped),
                 thousands(a.error_rows)
             );
+            if let Some((stream, delivered, throttled, dropped)) = &a.destination {
+                let _ = writeln!(
+                    out,
+                    "    to stream {stream}: {} rows written, {} throttled writes, {} rows dropped",
+                    thousands(*delivered),
+                    thousands(*throttled),
+                    thousands(*dropped)
+                );
+            }
             for problem in &a.problems {
                 let _ = writeln!(out, "    SQL problem: {problem}");
             }
@@ -426,6 +442,12 @@ impl Summary {
                     "late_records_dropped": a.late_records_dropped,
                     "error_rows": a.error_rows,
                     "problems": a.problems,
+                "destination": a.destination.as_ref().map(|(stream, delivered, throttled, dropped)| json!({
+                    "stream_name": stream,
+                    "delivered": delivered,
+                    "throttled_calls": throttled,
+                    "dropped": dropped,
+                })),
                     "rows": a.rows,
                 })
             });

@@ -171,6 +171,12 @@ fn shardlab_run_reports_each_analytics_applications_rows() {
         apps[1]["rows"].as_array().expect("rows").iter().filter_map(|r| r["window_start"].as_str()).collect();
     assert_eq!(starts, ["2026-01-01 00:00:00.000", "2026-01-01 00:00:10.000", "2026-01-01 00:00:20.000"]);
     assert_eq!(apps[0]["dialect"], "KDA SQL (historical)");
+    // Its rows also went to a Kinesis data stream, a few per window, all written.
+    let destination = &apps[0]["destination"];
+    assert_eq!(destination["stream_name"], "event-counts");
+    assert_eq!(destination["delivered"], apps[0]["rows_total"]);
+    assert_eq!(destination["dropped"], 0);
+    assert_eq!(apps[1]["destination"], Value::Null);
     // The typo is found once the schema is discovered from the stream's clickstream records; `amout`
     // follows `CREATE OR REPLACE PUMP "P" AS INSERT INTO "OUT" SELECT STREAM ` (62 characters).
     let problems = apps[2]["problems"].as_array().expect("problems");

@@ -5,8 +5,9 @@
 //! records it reads, as the console's "Discover schema" does; its SQL is checked then.
 
 use crate::consumer_app::{ConsumerApp, ConsumerAppConfig, ReadStyle, StartAt};
-use crate::kinesis::Kinesis;
+use crate::kinesis::{Kinesis, PutRecordInput};
 use crate::rng::Rng;
+use crate::shard::Payload;
 use crate::shard::ShardId;
 use crate::time::SimTime;
 use alloc::collections::VecDeque;
@@ -44,7 +45,22 @@ pub struct AnalyticsAppConfig {
     pub interval_ms: u32,
     /// Where it starts reading.
     pub start: StartAt,
+    /// Where one of its streams' rows go, if anywhere but the report.
+    pub destination: Option<AnalyticsDestination>,
 }
+
+/// An output of an analytics application: a Kinesis data stream receiving one stream's rows as JSON records.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(deny_unknown_fields))]
+pub struct AnalyticsDestination {
+    /// The in-application stream (KDA) or table or query (Flink) whose rows are sent.
+    pub from: String,
+    /// The data stream they are written to; created with one shard if it does not exist.
+    pub stream_name: String,
+}
+
+/// Rows waiting for their destination; beyond this the oldest are dropped (AWS retries for ever).
+pub const OUTBOX_ROWS_MAX: usize = 100_000;
 
 impl Default for AnalyticsAppConfig {
     fn default() -> Self {
@@ -54,6 +70,7 @@ impl Default for AnalyticsAppConfig {
             sql: String::new(),
             interval_ms: 1_000,
             start: StartAt::TrimHorizon,
+            destination: None,
         }
     }
 }
@@ -70,7 +87,7 @@ impl AnalyticsAppConfig {
 
     /// Every problem with this configuration. KDA SQL is only parsed here: its columns are known once the
     /// schema is discovered from the stream.
-    pub(crate) fn problems(&self, out: &mut Vec<String>) {
+    pub(crate) fn problems(&self, source_stream: &str, out: &mut Vec<String>) {
         self.reader().problems(out);
         let errors = match self.dialect {
             SqlDialect::Kda => shardlab_analytics::parse(&self.sql, Dialect::Kda).err().into_iter().collect(),
@@ -78,6 +95,20 @@ impl AnalyticsAppConfig {
         };
         for e in errors {
             out.push(format!("Analytics application '{}': {e}", self.name));
+        }
+        if let Some(d) = &self.destination {
+            if d.from.is_empty() {
+                out.push(format!(
+                    "Analytics application '{}' needs the name of the stream its destination takes rows from.",
+                    self.name
+                ));
+            }
+            if d.stream_name == source_stream {
+                out.push(format!(
+                    "Analytics application '{}' cannot write to '{source_stream}', the stream it reads.",
+                    self.name
+                ));
+            }
         }
     }
 }
@@ -97,6 +128,14 @@ pub struct AnalyticsApp {
     pub rows_total: u64,
     /// SQL errors found once the schema was discovered; the application then stops.
     pub problems: Vec<String>,
+    /// Rows waiting to be written to the destination, as JSON text.
+    outbox: VecDeque<Vec<u8>>,
+    /// Rows written to the destination.
+    pub delivered: u64,
+    /// PutRecord calls to the destination that were throttled (the row is tried again a second later).
+    pub delivery_throttled: u64,
+    /// Rows dropped because more than [`OUTBOX_ROWS_MAX`] were waiting.
+    pub delivery_dropped: u64,
 }
 
 impl AnalyticsApp {
@@ -108,7 +147,19 @@ impl AnalyticsApp {
             SqlDialect::Kda => None,
             SqlDialect::Flink => Application::new(&config.sql, Dialect::Flink, None, epoch_unix_ms).ok(),
         };
-        Self { config, reader, app, epoch_unix_ms, rows: VecDeque::new(), rows_total: 0, problems: Vec::new() }
+        Self {
+            config,
+            reader,
+            app,
+            epoch_unix_ms,
+            rows: VecDeque::new(),
+            rows_total: 0,
+            problems: Vec::new(),
+            outbox: VecDeque::new(),
+            delivered: 0,
+            delivery_throttled: 0,
+            delivery_dropped: 0,
+        }
     }
 
     /// The SQL application, once it runs (a KDA one after its schema is discovered).
@@ -171,9 +222,41 @@ impl AnalyticsApp {
         self.collect();
     }
 
+    /// Writes waiting rows to the destination stream, in order, until one is refused.
+    pub(crate) fn deliver(&mut self, kinesis: &mut Kinesis, now: SimTime) {
+        let Some(destination) = &self.config.destination else { return };
+        while let Some(data) = self.outbox.front() {
+            // Sequential keys spread rows evenly over the destination's shards (AWS's key is unconfirmed).
+            let input = PutRecordInput {
+                partition_key: format!("{}-{}", self.config.name, self.delivered),
+                data: Payload::Bytes(data.clone()),
+                explicit_hash_key: None,
+            };
+            match kinesis.put_record(now, &destination.stream_name, input, None) {
+                Ok(_) => {
+                    self.outbox.pop_front();
+                    self.delivered += 1;
+                }
+                Err(_) => {
+                    self.delivery_throttled += 1;
+                    return;
+                }
+            }
+        }
+    }
+
     fn collect(&mut self) {
         let Some(app) = &mut self.app else { return };
         while let Some(row) = app.poll_row() {
+            if let Some(destination) = &self.config.destination
+                && row.stream == destination.from
+            {
+                if self.outbox.len() == OUTBOX_ROWS_MAX {
+                    self.outbox.pop_front();
+                    self.delivery_dropped += 1;
+                }
+                self.outbox.push_back(app.row_text(&row).into_bytes());
+            }
             if self.rows.len() == ROWS_KEPT_MAX {
                 self.rows.pop_front();
             }
@@ -319,5 +402,69 @@ mod tests {
         let a = run(vec![kda("counts", COUNT_PER_10S)], vec![], 30);
         let b = run(vec![kda("counts", COUNT_PER_10S)], vec![], 30);
         assert_eq!(a.analytics()[0].rows, b.analytics()[0].rows);
+    }
+}
+
+#[cfg(test)]
+mod destination_tests {
+    use super::*;
+    use crate::kinesis::IteratorStart;
+    use crate::producer::ProducerConfig;
+    use crate::template::PayloadTemplate;
+    use crate::{SimConfig, Simulation};
+    use alloc::vec;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn rows_go_to_a_destination_stream_as_json_records() {
+        let sql = r#"
+            CREATE OR REPLACE STREAM "DESTINATION_SQL_STREAM" (event_type VARCHAR(16), events INTEGER);
+            CREATE OR REPLACE PUMP "STREAM_PUMP" AS INSERT INTO "DESTINATION_SQL_STREAM"
+            SELECT STREAM event_type, COUNT(*) FROM "SOURCE_SQL_STREAM_001"
+            GROUP BY event_type, STEP("SOURCE_SQL_STREAM_001".ROWTIME BY INTERVAL '10' SECOND);"#;
+        let app = AnalyticsAppConfig {
+            name: "counts".into(),
+            sql: sql.into(),
+            destination: Some(AnalyticsDestination {
+                from: "DESTINATION_SQL_STREAM".into(),
+                stream_name: "results".into(),
+            }),
+            ..AnalyticsAppConfig::default()
+        };
+        let producer =
+            ProducerConfig { payload: PayloadTemplate::Clickstream, ..ProducerConfig::steady("web", 20, 200, 50) };
+        let config =
+            SimConfig { shard_count: 1, producers: vec![producer], analytics: vec![app], ..SimConfig::default() };
+        let mut sim = Simulation::new(config).expect("valid config");
+        sim.advance_to(SimTime::from_secs(31));
+        let app = &sim.analytics()[0];
+        assert!(app.rows_total > 0);
+        assert_eq!(app.delivered, app.rows_total, "a few rows a window fit one shard's write limit");
+        let now = sim.now();
+        let kinesis = sim.kinesis_mut();
+        let iterator = kinesis
+            .get_shard_iterator(now, "results", "shardId-000000000000", IteratorStart::TrimHorizon)
+            .expect("the destination exists");
+        let records = kinesis.get_records(now, &iterator, None).expect("readable").records;
+        assert_eq!(records.len() as u64, app_rows(&sim));
+        let first = String::from_utf8(records[0].data_bytes()).expect("UTF-8");
+        assert!(first.starts_with("{\"event_type\":\"") && first.contains("\"events\":"), "{first}");
+    }
+
+    fn app_rows(sim: &Simulation) -> u64 {
+        sim.analytics()[0].rows_total
+    }
+
+    #[test]
+    fn writing_back_to_the_source_stream_is_refused() {
+        let app = AnalyticsAppConfig {
+            sql: "CREATE OR REPLACE STREAM \"S\" (x INTEGER);".into(),
+            destination: Some(AnalyticsDestination { from: "S".into(), stream_name: "clickstream".into() }),
+            ..AnalyticsAppConfig::default()
+        };
+        let problems =
+            Simulation::new(SimConfig { analytics: vec![app], ..SimConfig::default() }).expect_err("a loop").problems;
+        assert_eq!(problems, ["Analytics application 'analytics' cannot write to 'clickstream', the stream it reads."]);
     }
 }

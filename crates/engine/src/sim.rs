@@ -136,7 +136,7 @@ impl SimConfig {
             agent.problems(&mut problems);
         }
         for app in &self.analytics {
-            app.problems(&mut problems);
+            app.problems(&self.stream_name, &mut problems);
         }
         if self.extra_throttle_percent > 100 {
             problems.push(format!("Extra throttling is {} %; it must be 0 to 100 %.", self.extra_throttle_percent));
@@ -331,6 +331,14 @@ impl Simulation {
             sim.schedule(SimTime::ZERO + crate::agent::POLL_INTERVAL, Timer::AgentPoll { agent: index as u32 });
         }
         for index in 0..sim.analytics.len() {
+            if let Some(d) = &sim.analytics[index].config.destination
+                && sim.kinesis.stream(&d.stream_name).is_none()
+            {
+                let stream = CreateStreamInput::provisioned(&d.stream_name, 1);
+                sim.kinesis
+                    .create_active_stream(SimTime::ZERO, stream)
+                    .map_err(|e| ConfigError { problems: alloc::vec![e.message] })?;
+            }
             sim.schedule(SimTime::ZERO, Timer::AnalyticsSync { app: index as u32 });
         }
         for (index, scheduled) in sim.config.scheduled.clone().iter().enumerate() {
@@ -611,6 +619,7 @@ impl Simulation {
             Timer::AnalyticsSync { app } => {
                 let analytics = &mut self.analytics[app as usize];
                 analytics.tick(self.now);
+                analytics.deliver(&mut self.kinesis, self.now);
                 for (shard, generation, at) in analytics.sync(&mut self.kinesis, self.now, &self.config.stream_name) {
                     self.schedule(at, Timer::AnalyticsDue { app, shard: shard.0, generation });
                 }
