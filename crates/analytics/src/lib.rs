@@ -56,9 +56,17 @@
 //! - `ROWTIME` is the time the record is given to the application (simulated epoch + `at_ms`: in the
 //!   engine, when its reader got it); KDA's own processing delay is not modelled.
 //!   `APPROXIMATE_ARRIVAL_TIME` is the record's arrival in its Kinesis stream when known
-//!   ([`Application::push_arrived`]), else the same as `ROWTIME`. Arrivals earlier than the previous one are taken at the previous time, so `ROWTIME` never
-//!   decreases (AWS sends out-of-order rows to `error_stream`).
+//!   ([`Application::push_arrived`]), else the same as `ROWTIME`.
+//!   Arrivals earlier than the previous one are taken at the previous time, so `ROWTIME` never decreases
+//!   (AWS sends out-of-order rows to `error_stream`).
 //! - Unquoted names match columns and streams ignoring ASCII case; quoted names match exactly.
+//! - `SIMILAR TO` matches like `LIKE` (`%` and `_` only; no regular-expression operators).
+//! - A select item without an alias and that is not a column is named `EXPR$n` (n from 0), as Flink does.
+//! - Schema discovery maps JSON members (nested objects flattened with `_`, JSONPath `$.a.b`) to BOOLEAN,
+//!   INTEGER, DOUBLE, TIMESTAMP (text such as `2026-01-01 00:00:00`) or VARCHAR, widening across the first
+//!   100 samples; CSV lines get `COL1`, `COL2`, ... AWS's exact type choices (VARCHAR lengths, DECIMAL) are
+//!   not reproduced.
+//! - Every Flink source table receives every record (the simulated application has one input stream).
 //! - Rows that fail a conversion, a division by zero or an overflow go to `error_stream` with a message of
 //!   our own; AWS's error-stream columns are not reproduced.
 //! - `TOP_K_ITEMS_TUMBLING` counts exactly (AWS approximates); ties rank by value. Its rows are
