@@ -125,3 +125,6 @@ pub use shard::{Payload, ShardId};
 pub use sim::{Advance, Command, EVENTS_MAX, ScheduledCommand, SimConfig, Simulation};
 pub use stream::{Stream, StreamMode, StreamStatus};
 pub use time::{SimDuration, SimTime};
+
+/// This engine's version: a scenario records it, because a run is a pure function of (scenario, seed, engine version).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
