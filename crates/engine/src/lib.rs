@@ -87,6 +87,7 @@ pub mod consumer_app;
 pub mod cost;
 pub mod error;
 pub mod event;
+pub mod firehose;
 pub mod hash_range;
 pub mod iterator;
 pub mod kinesis;

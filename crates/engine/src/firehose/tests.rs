@@ -1,0 +1,421 @@
+//! Delivery streams end to end, on the service alone (no `Simulation`). Expected values are hand
+//! calculations from the facts sheet.
+
+use super::compress::Compression;
+use super::config::{BufferingHints, DynamicPartitioning, FormatConversion, OutputFormat, ColumnType};
+use super::delivery::ObjectKind;
+use super::*;
+use crate::kinesis::KinesisConfig;
+use alloc::string::ToString;
+use alloc::vec;
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
+/// 2018-08-27 10:30:00 UTC (facts sheet 2.9's example instant), in Unix ms.
+const EXAMPLE_EPOCH_MS: u64 = (17_770 * 86_400 + 10 * 3_600 + 30 * 60) * 1_000;
+const MIB: u64 = 1_048_576;
+
+struct World {
+    firehose: Firehose,
+    kinesis: Kinesis,
+    now: SimTime,
+}
+
+impl World {
+    fn new() -> Self {
+        let firehose = Firehose::new(FirehoseConfig {
+            account_id: "123456789012".into(),
+            region: "us-east-1".into(),
+            epoch_unix_ms: EXAMPLE_EPOCH_MS,
+            transition_delay_ms: 500,
+            seed: 7,
+        });
+        Self { firehose, kinesis: Kinesis::new(KinesisConfig::default()), now: SimTime::ZERO }
+    }
+
+    fn create(&mut self, config: DeliveryStreamConfig) {
+        self.firehose.create_active(self.now, config, &self.kinesis).expect("valid config");
+    }
+
+    /// Runs every due step up to `t` (bounded).
+    fn run_until(&mut self, t: SimTime) {
+        for _ in 0..1_000_000 {
+            match self.firehose.next_deadline() {
+                Some(at) if at <= t => {
+                    self.now = self.now.max(at);
+                    self.firehose.complete_due(self.now, &mut self.kinesis);
+                }
+                _ => break,
+            }
+        }
+        self.now = self.now.max(t);
+    }
+
+    fn put(&mut self, name: &str, data: &[u8]) {
+        self.firehose.put_record(self.now, name, data.to_vec()).expect("accepted");
+    }
+
+    fn stream(&self, name: &str) -> &DeliveryStream {
+        self.firehose.delivery_stream(name).expect("exists")
+    }
+
+    fn objects(&self, name: &str, kind: ObjectKind) -> Vec<delivery::S3Object> {
+        self.stream(name).s3_objects.iter().filter(|o| o.kind == kind).cloned().collect()
+    }
+}
+
+fn s3_stream(name: &str, hints: Option<BufferingHints>) -> DeliveryStreamConfig {
+    let mut c = DeliveryStreamConfig::direct_put_to_s3(name);
+    c.destination.buffering = hints;
+    c
+}
+
+#[test]
+fn size_hint_flushes_first_when_data_comes_fast() {
+    // Facts sheet 2.4 / 6: default S3 hints are 5 MiB and 300 s, first condition wins. Two records of
+    // 512 KiB every second reach 5 MiB with the put at t = 4 s, long before 300 s.
+    let mut w = World::new();
+    w.create(s3_stream("fast", None));
+    for second in 0..5 {
+        w.run_until(SimTime::from_secs(second));
+        for _ in 0..2 {
+            w.put("fast", &vec![b'a'; 512 * 1_024]);
+        }
+    }
+    w.run_until(SimTime::from_secs(4));
+    let objects = w.objects("fast", ObjectKind::Data);
+    assert_eq!(objects.len(), 1);
+    assert_eq!((objects[0].records, objects[0].bytes_uncompressed), (10, 5 * MIB));
+    assert_eq!(objects[0].written_unix_ms - EXAMPLE_EPOCH_MS, 4_000);
+}
+
+#[test]
+fn interval_hint_flushes_first_when_data_comes_slowly() {
+    // One 1 KiB record every 10 s never reaches 5 MiB: the buffer flushes 300 s after its first record
+    // (t = 0), holding the 30 records of t = 0 … 290 s; the record put at t = 300 s starts the next buffer.
+    let mut w = World::new();
+    w.create(s3_stream("slow", None));
+    for i in 0..=30 {
+        w.run_until(SimTime::from_secs(i * 10));
+        w.put("slow", &[b'x'; 1_024]);
+    }
+    let objects = w.objects("slow", ObjectKind::Data);
+    assert_eq!(objects.len(), 1);
+    let o = &objects[0];
+    assert_eq!((o.records, o.bytes_uncompressed), (30, 30 * 1_024));
+    assert_eq!(o.written_unix_ms - EXAMPLE_EPOCH_MS, 300_000);
+    assert_eq!((o.first_arrival_unix_ms - EXAMPLE_EPOCH_MS, o.last_arrival_unix_ms - EXAMPLE_EPOCH_MS), (0, 290_000));
+    let views = w.stream("slow").buffer_views(w.now);
+    assert_eq!((views[0].records, views[0].flushes_in_ms), (1, 300_000));
+    // A zero interval flushes at once.
+    w.create(s3_stream("zero", Some(BufferingHints { size_mib: 5, interval_secs: 0 })));
+    w.put("zero", b"now");
+    w.run_until(w.now);
+    assert_eq!(w.objects("zero", ObjectKind::Data).len(), 1);
+}
+
+#[test]
+fn object_keys_follow_the_facts_sheet_example() {
+    // Facts sheet 2.9: at 2018-08-27 10:30 UTC with no prefix the key starts 2018/08/27/10/, then
+    // <DeliveryStreamName>-<DeliveryStreamVersion>-YYYY-MM-dd-HH-MM-SS-<uuid><extension>.
+    let mut w = World::new();
+    let mut c = s3_stream("mystream", None);
+    c.destination.s3.compression = Compression::Gzip;
+    w.create(c);
+    w.put("mystream", b"{}");
+    w.run_until(SimTime::from_secs(300));
+    let key = &w.objects("mystream", ObjectKind::Data)[0].key;
+    let head = "2018/08/27/10/mystream-1-2018-08-27-10-30-00-";
+    assert!(key.starts_with(head), "{key}");
+    assert!(key.ends_with(".gz"), "{key}");
+    assert_eq!(key.len(), head.len() + 36 + 3);
+    // A custom prefix with timestamps, and the version after UpdateDestination.
+    let mut d = w.stream("mystream").config.destination.clone();
+    d.s3.prefix = Some("myPrefix/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/".into());
+    d.s3.error_output_prefix = Some("!{firehose:error-output-type}/".into());
+    assert_eq!(
+        w.firehose.update_destination("mystream", "2", d.clone(), None).map_err(|e| e.kind),
+        Err(FirehoseErrorKind::ConcurrentModification)
+    );
+    w.firehose.update_destination("mystream", "1", d, None).expect("version 1 is current");
+    w.put("mystream", b"{}");
+    w.run_until(SimTime::from_secs(600));
+    let key = &w.objects("mystream", ObjectKind::Data)[1].key;
+    assert!(key.starts_with("myPrefix/year=2018/month=08/day=27/hour=10/mystream-2-2018-08-27-10-35-00-"), "{key}");
+}
+
+#[test]
+fn the_lambda_contract_routes_ok_dropped_and_failed() {
+    let mut w = World::new();
+    let mut c = s3_stream("t", Some(BufferingHints { size_mib: 1, interval_secs: 0 }));
+    c.processing = Some(ProcessingConfig::with_program("drop if .level == \"debug\"\nfail if .amount < 0\ndel .ip"));
+    c.destination.s3.append_newline = true;
+    w.create(c);
+    w.put("t", br#"{"level":"debug"}"#);
+    w.put("t", br#"{"level":"info","amount":-1}"#);
+    w.put("t", br#"{"level":"info","amount":3,"ip":"1.1.1.1"}"#);
+    // The processor buffer (1 MiB / 60 s) holds them until t = 60 s.
+    w.run_until(SimTime::from_secs(59));
+    assert!(w.stream("t").s3_objects.is_empty());
+    w.run_until(SimTime::from_secs(60));
+    let t = w.stream("t").totals;
+    assert_eq!((t.transform_ok_records, t.dropped_records, t.processing_failed_records), (1, 1, 1));
+    assert_eq!(t.invocations, 1);
+    let data = w.objects("t", ObjectKind::Data);
+    assert_eq!(data[0].content.as_deref(), Some(&b"{\"level\":\"info\",\"amount\":3}\n"[..]));
+    let errors = w.objects("t", ObjectKind::Error);
+    // No ErrorOutputPrefix: <Prefix><error-output-type>/YYYY/MM/dd/HH/ (facts sheet 2.9).
+    assert!(errors[0].key.starts_with("processing-failed/2018/08/27/10/t-1-2018-08-27-10-30-00-"), "{}", errors[0].key);
+    let line = String::from_utf8(errors[0].content.clone().expect("small")).expect("utf-8");
+    let raw = base64::engine::general_purpose::STANDARD.encode(br#"{"level":"info","amount":-1}"#);
+    use base64::Engine as _;
+    assert!(line.contains(&format!("\"rawData\":\"{raw}\"")), "{line}");
+    assert!(line.starts_with("{\"attemptsMade\":1,\"arrivalTimestamp\":1535365800000,\"errorCode\":\"Lambda.ProcessingFailed\""));
+    assert!(line.contains("\"lambdaArn\":\"arn:aws:lambda:us-east-1:123456789012:function:t-transform\""));
+}
+
+#[test]
+fn a_failing_invocation_is_retried_three_times_then_its_records_fail() {
+    // A program that needs more steps than one invocation may take fails every attempt: 1 + 3 retries.
+    let mut w = World::new();
+    let mut c = s3_stream("slowfn", None);
+    // About 11 steps per statement, 55 statements: ~600 steps a record, so 4,000 records need ~2.4 M steps.
+    let heavy = "set .a = upper(upper(upper(upper(upper(upper(upper(upper(.b))))))))\n".repeat(55);
+    c.processing = Some(ProcessingConfig::with_program(&heavy));
+    c.destination.s3.compression = Compression::Gzip;
+    w.create(c);
+    for _ in 0..8 {
+        let batch = (0..500).map(|i| format!("{{\"b\":\"r{i}\"}}").into_bytes()).collect();
+        w.firehose.put_record_batch(w.now, "slowfn", batch).expect("within limits");
+    }
+    w.run_until(SimTime::from_secs(60));
+    let s = w.stream("slowfn");
+    assert_eq!((s.totals.invocations, s.totals.invocation_failures), (4, 4));
+    assert_eq!(s.totals.processing_failed_records, 4_000);
+    let errors = w.objects("slowfn", ObjectKind::Error);
+    let text = String::from_utf8(errors[0].decompressed().expect("kept")).expect("utf-8");
+    assert_eq!(text.lines().count(), 4_000);
+    assert!(text.starts_with("{\"attemptsMade\":4,"), "{}", &text[..80]);
+    assert!(text.contains("Lambda.FunctionTimeout"));
+}
+
+#[test]
+fn compressed_objects_round_trip_to_the_records() {
+    for compression in [Compression::Gzip, Compression::Zip, Compression::Snappy, Compression::HadoopSnappy] {
+        let mut w = World::new();
+        let mut c = s3_stream("z", None);
+        c.destination.s3.compression = compression;
+        c.destination.s3.append_newline = true;
+        w.create(c);
+        let mut expected = Vec::new();
+        for i in 0..200 {
+            let record = format!("{{\"user\":\"u{}\",\"page\":\"/home\"}}", i % 7);
+            w.put("z", record.as_bytes());
+            expected.extend_from_slice(record.as_bytes());
+            expected.push(b'\n');
+        }
+        w.run_until(SimTime::from_secs(300));
+        let o = &w.objects("z", ObjectKind::Data)[0];
+        assert_eq!(o.decompressed(), Some(expected.clone()), "{compression:?}");
+        assert_eq!(o.bytes_uncompressed, expected.len() as u64);
+        assert!(o.bytes_stored < o.bytes_uncompressed / 3, "{compression:?}: {}", o.bytes_stored);
+        assert!(o.key.ends_with(compression.extension()));
+    }
+}
+
+fn http_stream(name: &str, retry_secs: u32) -> DeliveryStreamConfig {
+    let mut c = DeliveryStreamConfig::direct_put_to_s3(name);
+    c.destination = DestinationConfig::of(DestinationKind::HttpEndpoint { url: "https://example.com".into(), gzip: false });
+    c.destination.buffering = Some(BufferingHints { size_mib: 1, interval_secs: 60 });
+    c.destination.retry_duration_secs = Some(retry_secs);
+    c
+}
+
+#[test]
+fn an_outage_longer_than_the_retry_duration_sends_records_to_the_backup() {
+    // Flush at 60 s; attempts at 60, 61, 63, 67, 75, 91 and 121 s (backoff 1, 2, 4, 8, 16, 30 s). At 121 s,
+    // 61 s have passed since the first failure, beyond the 60 s retry duration: the records are written
+    // under http-endpoint-failed/ with attemptsMade 7.
+    let mut w = World::new();
+    w.create(http_stream("h", 60));
+    w.firehose.set_outage(w.now, "h", 600_000).expect("exists");
+    for i in 0..10 {
+        w.put("h", format!("r{i}").as_bytes());
+    }
+    w.run_until(SimTime::from_secs(200));
+    let s = w.stream("h");
+    let attempts: Vec<u64> = s.requests.iter().map(|r| (r.at_unix_ms - EXAMPLE_EPOCH_MS) / 1_000).collect();
+    assert_eq!(attempts, [60, 61, 63, 67, 75, 91, 121]);
+    assert!(s.requests.iter().all(|r| r.error_code == Some("HttpEndpoint.DestinationException") && !r.received));
+    assert_eq!((s.totals.backed_up_failed_records, s.totals.delivered_records), (10, 0));
+    let errors = w.objects("h", ObjectKind::Error);
+    assert!(errors[0].key.starts_with("http-endpoint-failed/2018/08/27/10/"), "{}", errors[0].key);
+    let text = String::from_utf8(errors[0].content.clone().expect("kept")).expect("utf-8");
+    assert!(text.starts_with("{\"attemptsMade\":7,\"arrivalTimestamp\":1535365800000,\"errorCode\":\"HttpEndpoint.DestinationException\""));
+    assert!(text.contains("\"attemptEndingTimestamp\":1535365921000"));
+    assert_eq!(w.stream("h").accounted_records(), 10);
+}
+
+#[test]
+fn a_short_outage_only_delays_delivery() {
+    let mut w = World::new();
+    w.create(http_stream("h", 300));
+    w.firehose.set_outage(w.now, "h", 70_000).expect("exists");
+    w.put("h", b"hello");
+    w.run_until(SimTime::from_secs(200));
+    // Attempts at 60, 61, 63, 67 fail; the one at 75 s (after the outage ends at 70 s) succeeds.
+    let s = w.stream("h");
+    assert_eq!(s.requests.len(), 5);
+    assert_eq!(s.requests[4].error_code, None);
+    assert_eq!(s.requests[4].request_id, s.requests[0].request_id, "the request id is kept across retries");
+    assert_eq!((s.totals.delivered_records, s.totals.duplicate_records), (1, 0));
+    let body = String::from_utf8(s.requests[4].body.clone().expect("kept")).expect("utf-8");
+    assert!(body.contains("\"records\":[{\"data\":\"aGVsbG8=\"}]"), "{body}");
+}
+
+#[test]
+fn a_splunk_ack_timeout_retries_and_the_duplicate_is_counted() {
+    // Splunk acknowledges only after 200 s while the ack timeout is 180 s: Splunk indexed the events, but
+    // Firehose retries (at-least-once), so the destination ends up with them twice.
+    let mut w = World::new();
+    let mut c = DeliveryStreamConfig::direct_put_to_s3("sp");
+    c.destination = DestinationConfig::of(DestinationKind::Splunk { hec_endpoint: "https://hec".into(), ack_timeout_secs: 180 });
+    c.destination.buffering = Some(BufferingHints { size_mib: 1, interval_secs: 0 });
+    w.create(c);
+    w.firehose.set_slowdown(w.now, "sp", 200_000, 10_000).expect("exists");
+    w.firehose.put_record_batch(w.now, "sp", vec![b"e0".to_vec(), b"e1".to_vec(), b"e2".to_vec()]).expect("accepted");
+    w.run_until(SimTime::from_secs(400));
+    let s = w.stream("sp");
+    assert_eq!(s.requests[0].error_code, Some("Splunk.AckTimeout"));
+    assert!(s.requests[0].received);
+    assert_eq!((s.totals.delivered_records, s.totals.duplicate_records), (3, 3));
+    // The retry came after the 180 s timeout plus 1 s of backoff.
+    assert_eq!(s.requests[1].at_unix_ms - s.requests[0].at_unix_ms, 181_000);
+}
+
+#[test]
+fn dynamic_partitioning_keeps_one_buffer_per_partition_and_a_quota() {
+    let mut w = World::new();
+    let mut c = s3_stream("dp", Some(BufferingHints { size_mib: 64, interval_secs: 60 }));
+    c.destination.s3.prefix = Some("customer=!{partitionKeyFromQuery:customer_id}/".into());
+    c.destination.s3.error_output_prefix = Some("errors/!{firehose:error-output-type}/".into());
+    let mut keys = BTreeMap::new();
+    keys.insert("customer_id".to_string(), ".customer_id".to_string());
+    c.destination.dynamic_partitioning = Some(DynamicPartitioning { keys, active_partitions_max: 2 });
+    w.create(c);
+    for customer in ["a", "b", "a", "c"] {
+        w.put("dp", format!("{{\"customer_id\":\"{customer}\"}}").as_bytes());
+    }
+    w.put("dp", b"not json");
+    assert_eq!(w.stream("dp").buffer_views(w.now).len(), 2);
+    w.run_until(SimTime::from_secs(60));
+    let data = w.objects("dp", ObjectKind::Data);
+    let keys: Vec<&str> = data.iter().map(|o| &o.key[..11]).collect();
+    assert_eq!(keys, ["customer=a/", "customer=b/"]);
+    assert_eq!(data[0].records, 2);
+    let s = w.stream("dp");
+    assert_eq!(s.totals.partitioning_failed_records, 2, "customer c is beyond the quota of 2; 'not json' has no key");
+    assert!(w.objects("dp", ObjectKind::Error)[0].key.starts_with("errors/partitioning-failed/2018/08/27/10/"));
+    assert_eq!(s.usage.dynamic_partitioning_objects, 2);
+}
+
+#[test]
+fn format_conversion_checks_the_schema_and_names_parquet() {
+    let mut w = World::new();
+    let mut c = s3_stream("fc", None);
+    let mut columns = BTreeMap::new();
+    columns.insert("n".to_string(), ColumnType::Int);
+    c.destination.format_conversion = Some(FormatConversion { output: OutputFormat::Parquet, columns });
+    w.create(c);
+    w.put("fc", br#"{"n":1}"#);
+    w.put("fc", br#"{"n":"one"}"#);
+    w.put("fc", br#"[1]"#);
+    w.run_until(SimTime::from_secs(300));
+    assert_eq!(w.stream("fc").totals.conversion_failed_records, 2);
+    assert!(w.objects("fc", ObjectKind::Data)[0].key.ends_with(".parquet"));
+    assert!(w.objects("fc", ObjectKind::Error)[0].key.starts_with("format-conversion-failed/"));
+}
+
+#[test]
+fn direct_put_limits_and_quota() {
+    let mut w = World::new();
+    w.create(s3_stream("q", None));
+    let too_big = w.firehose.put_record(w.now, "q", vec![0; 1_024_001]).expect_err("over 1,000 KiB");
+    assert_eq!(too_big.kind, FirehoseErrorKind::InvalidArgument);
+    w.firehose.put_record(w.now, "q", vec![0; 1_024_000]).expect("exactly 1,000 KiB");
+    assert!(w.firehose.put_record_batch(w.now, "q", vec![vec![1]; 501]).is_err());
+    let over = w.firehose.put_record_batch(w.now, "q", vec![vec![1; 1_000_000]; 5]).expect_err("5 MB > 4 MiB");
+    assert_eq!(over.message, "Records size exceeds 4 MiB limit");
+    // 5 MiB/s in us-east-1: 1,024,000 B are used; four more batches of four 1,000,000 B records: the
+    // 5,242,880 B budget takes 4 more records (5,024,000 B), then every record fails with Slow down.
+    let mut failed = 0;
+    for _ in 0..4 {
+        let out = w.firehose.put_record_batch(w.now, "q", vec![vec![1; 1_000_000]; 4]).expect("accepted call");
+        failed += out.failed_put_count;
+        if out.failed_put_count > 0 {
+            assert!(matches!(&out.entries[3], BatchEntry::Failed { error_code: "ServiceUnavailableException", .. }));
+        }
+    }
+    assert_eq!(failed, 12);
+    assert_eq!(w.stream("q").totals.throttled_records, 12);
+    // A new second has a new budget.
+    w.run_until(SimTime::from_secs(1));
+    w.firehose.put_record(w.now, "q", vec![0; 1_000]).expect("new second");
+    // Puts to a missing stream.
+    assert_eq!(w.firehose.put_record(w.now, "nope", vec![]).map_err(|e| e.kind), Err(FirehoseErrorKind::ResourceNotFound));
+}
+
+#[test]
+fn no_record_is_lost_or_delivered_twice() {
+    // Records are numbered; a transform drops every 7th and fails every 11th; an S3 outage of 10 minutes
+    // delays delivery. In the end each remaining record is in exactly one data object, and every record is
+    // accounted for.
+    let mut w = World::new();
+    let mut c = s3_stream("inv", Some(BufferingHints { size_mib: 1, interval_secs: 30 }));
+    c.processing = Some(ProcessingConfig {
+        buffer_interval_secs: 5,
+        ..ProcessingConfig::with_program("drop if .n7 == 0\nfail if .n11 == 0")
+    });
+    c.destination.s3.append_newline = true;
+    c.destination.s3.compression = Compression::Gzip;
+    w.create(c);
+    let mut n = 0u64;
+    for second in 0..1_200u64 {
+        w.run_until(SimTime::from_secs(second));
+        if second == 100 {
+            w.firehose.set_outage(w.now, "inv", 600_000).expect("exists");
+        }
+        let count = 1 + second % 5;
+        let batch: Vec<Vec<u8>> = (0..count)
+            .map(|i| {
+                let id = n + i;
+                format!("{{\"id\":{id},\"n7\":{},\"n11\":{},\"pad\":\"{}\"}}", id % 7, id % 11, "x".repeat((id % 300) as usize)).into_bytes()
+            })
+            .collect();
+        n += count;
+        w.firehose.put_record_batch(w.now, "inv", batch).expect("within quota");
+    }
+    w.run_until(SimTime::from_secs(3_000));
+    let s = w.stream("inv");
+    assert_eq!(s.totals.incoming_records, n);
+    assert_eq!(s.accounted_records(), n);
+    assert_eq!(s.buffered_records(), 0);
+    let mut seen = vec![0u32; n as usize];
+    for o in w.objects("inv", ObjectKind::Data) {
+        let text = String::from_utf8(o.decompressed().expect("kept and valid")).expect("utf-8");
+        for line in text.lines() {
+            let id: usize = line[6..line.find(',').expect("has fields")].parse().expect("id");
+            seen[id] += 1;
+        }
+    }
+    for (id, count) in seen.iter().enumerate() {
+        let expected = u32::from(id % 7 != 0 && id % 11 != 0);
+        assert_eq!(*count, expected, "record {id}");
+    }
+    let dropped = (0..n).filter(|id| id % 7 == 0).count() as u64;
+    let failed = (0..n).filter(|id| id % 7 != 0 && id % 11 == 0).count() as u64;
+    assert_eq!((s.totals.dropped_records, s.totals.processing_failed_records), (dropped, failed));
+    assert_eq!(s.totals.delivered_records, n - dropped - failed);
+    assert_eq!(s.totals.duplicate_records, 0);
+    assert!(s.s3_objects.iter().all(|o| o.written_unix_ms < EXAMPLE_EPOCH_MS + 100_000 || o.written_unix_ms >= EXAMPLE_EPOCH_MS + 700_000 || o.kind == ObjectKind::Error));
+}
