@@ -419,3 +419,65 @@ fn no_record_is_lost_or_delivered_twice() {
     assert_eq!(s.totals.duplicate_records, 0);
     assert!(s.s3_objects.iter().all(|o| o.written_unix_ms < EXAMPLE_EPOCH_MS + 100_000 || o.written_unix_ms >= EXAMPLE_EPOCH_MS + 700_000 || o.kind == ObjectKind::Error));
 }
+
+#[test]
+fn a_kinesis_source_reads_every_shard_once_a_second_from_latest() {
+    // 2 shards, 200 records/s of 100 B. Firehose reads each shard once per second (GetRecords counts
+    // against the shard's 5 calls/s), so over 310 s it reads what was written, minus the last second or so
+    // still on its way (200 ms put-to-get delay, 1 s polls). 5 MiB (the size hint) is 52,428.8 records of
+    // 100 B, 262.1 s of data at 20,000 B/s: the poll at t = 263 s crosses it, before the 300 s interval.
+    use crate::{ProducerConfig, SimConfig, Simulation};
+    let mut delivery = DeliveryStreamConfig::direct_put_to_s3("from-kds");
+    delivery.source = Source::KinesisStream { stream_name: "clickstream".into() };
+    let config = SimConfig {
+        producers: vec![ProducerConfig::steady("p", 200, 100, 1_000)],
+        delivery_streams: vec![delivery],
+        ..SimConfig::default()
+    };
+    let mut sim = Simulation::new(config).expect("valid");
+    sim.advance_to(SimTime::from_secs(310));
+    let written: u64 = sim.producers().map(|(_, t)| t.accepted).sum();
+    let stream = sim.firehose().delivery_stream("from-kds").expect("created");
+    let read = stream.totals.incoming_records;
+    assert!(written - read <= 2 * 200, "written {written}, read {read}");
+    let second = stream.metrics.second(100);
+    assert_eq!(second.read_from_kinesis_records, 200);
+    let objects: Vec<_> = stream.s3_objects.iter().collect();
+    assert_eq!(objects.len(), 1);
+    assert_eq!(objects[0].written_unix_ms - sim.config().epoch_unix_ms, 263_000);
+    assert!((5 * MIB..5 * MIB + 20_000).contains(&objects[0].bytes_uncompressed), "{}", objects[0].bytes_uncompressed);
+    // Direct PUT is refused on such a stream.
+    let err = sim.firehose_mut().put_record(SimTime::from_secs(310), "from-kds", vec![1]).expect_err("not Direct PUT");
+    assert_eq!(err.kind, FirehoseErrorKind::InvalidArgument);
+    // The shard's read metrics saw Firehose's calls: one per shard per second.
+    let shard = &sim.stream().expect("exists").shards()[0];
+    assert_eq!(shard.metrics.second(100).get_records_success, 1);
+}
+
+#[test]
+fn a_scheduled_outage_command_delays_s3_delivery() {
+    use crate::sim::{Command, ScheduledCommand};
+    use crate::{SimConfig, Simulation};
+    let mut delivery = DeliveryStreamConfig::direct_put_to_s3("d");
+    delivery.destination.buffering = Some(BufferingHints { size_mib: 1, interval_secs: 10 });
+    let config = SimConfig {
+        producers: vec![],
+        delivery_streams: vec![delivery],
+        scheduled: vec![ScheduledCommand {
+            at_ms: 0,
+            command: Command::DestinationOutage { delivery_stream: "d".into(), duration_ms: 20_000 },
+        }],
+        ..SimConfig::default()
+    };
+    let mut sim = Simulation::new(config).expect("valid");
+    sim.advance_to(SimTime::from_secs(1));
+    sim.firehose_mut().put_record(SimTime::from_secs(1), "d", b"x".to_vec()).expect("accepted");
+    sim.advance_to(SimTime::from_secs(60));
+    // Flush at 11 s; attempts at 11, 12, 14, 18 fail; the one at 26 s (after 20 s) succeeds.
+    let stream = sim.firehose().delivery_stream("d").expect("exists");
+    let written: Vec<u64> = stream.s3_objects.iter().map(|o| o.written_unix_ms - sim.config().epoch_unix_ms).collect();
+    assert_eq!(written, [26_000]);
+    assert_eq!(stream.totals.delivered_records, 1);
+    let attempts: u64 = stream.metrics.iter().map(|s| s.delivery_attempts).sum();
+    assert_eq!(attempts, 5);
+}
