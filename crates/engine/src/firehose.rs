@@ -262,10 +262,7 @@ impl Firehose {
         if let Source::KinesisStream { stream_name } = &config.source
             && kinesis.stream(stream_name).is_none()
         {
-            problems.push(format!(
-                "Source stream {stream_name} under account {} not found.",
-                self.config.account_id
-            ));
+            problems.push(format!("Source stream {stream_name} under account {} not found.", self.config.account_id));
         }
         if !problems.is_empty() {
             return Err(FirehoseError::new(FirehoseErrorKind::InvalidArgument, problems.join(" ")));
@@ -289,7 +286,8 @@ impl Firehose {
         );
         let rng = Rng::new(self.rng.next_u64());
         let name = config.name.clone();
-        let stream = DeliveryStream::new(config, arn.clone(), now, now + delay, self.config.epoch_unix_ms, rng, lambda_arn);
+        let stream =
+            DeliveryStream::new(config, arn.clone(), now, now + delay, self.config.epoch_unix_ms, rng, lambda_arn);
         self.streams.insert(name, stream);
         Ok(arn)
     }
@@ -390,7 +388,12 @@ impl Firehose {
     }
 
     /// PutRecordBatch: 1 to 500 records and at most 4 MiB; records beyond the quota fail one by one.
-    pub fn put_record_batch(&mut self, now: SimTime, name: &str, records: Vec<Vec<u8>>) -> Result<BatchOutput, FirehoseError> {
+    pub fn put_record_batch(
+        &mut self,
+        now: SimTime,
+        name: &str,
+        records: Vec<Vec<u8>>,
+    ) -> Result<BatchOutput, FirehoseError> {
         if records.is_empty() || records.len() > config::BATCH_RECORDS_MAX {
             return Err(FirehoseError::new(
                 FirehoseErrorKind::InvalidArgument,
@@ -541,7 +544,13 @@ impl Firehose {
     }
 
     /// Schedules a destination slowdown: attempts take `delay_ms` longer for `duration_ms` from `now`.
-    pub fn set_slowdown(&mut self, now: SimTime, name: &str, delay_ms: u64, duration_ms: u64) -> Result<(), FirehoseError> {
+    pub fn set_slowdown(
+        &mut self,
+        now: SimTime,
+        name: &str,
+        delay_ms: u64,
+        duration_ms: u64,
+    ) -> Result<(), FirehoseError> {
         let not_found = self.not_found(name);
         let stream = self.streams.get_mut(name).ok_or(not_found)?;
         stream.health.slow_until = now + SimDuration::from_millis(duration_ms);

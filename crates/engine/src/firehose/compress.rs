@@ -375,8 +375,13 @@ mod tests {
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
-    const ALL: [Compression; 5] =
-        [Compression::Uncompressed, Compression::Gzip, Compression::Zip, Compression::Snappy, Compression::HadoopSnappy];
+    const ALL: [Compression; 5] = [
+        Compression::Uncompressed,
+        Compression::Gzip,
+        Compression::Zip,
+        Compression::Snappy,
+        Compression::HadoopSnappy,
+    ];
 
     #[test]
     fn checksums_match_their_published_check_values() {

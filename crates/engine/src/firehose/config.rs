@@ -303,7 +303,9 @@ impl DestinationKind {
     /// `(size MiB range, interval s range, default hints)` from facts sheet 2.4.
     pub const fn hint_ranges(&self) -> ((u32, u32), (u32, u32), BufferingHints) {
         match self {
-            Self::S3 | Self::Redshift { .. } => ((1, 128), (0, 900), BufferingHints { size_mib: 5, interval_secs: 300 }),
+            Self::S3 | Self::Redshift { .. } => {
+                ((1, 128), (0, 900), BufferingHints { size_mib: 5, interval_secs: 300 })
+            }
             Self::OpenSearch { .. } => ((1, 100), (0, 900), BufferingHints { size_mib: 5, interval_secs: 300 }),
             Self::HttpEndpoint { .. } => ((1, 64), (0, 900), BufferingHints { size_mib: 5, interval_secs: 300 }),
             Self::Splunk { .. } => ((1, 5), (0, 60), BufferingHints { size_mib: 5, interval_secs: 60 }),
@@ -405,9 +407,7 @@ impl DestinationConfig {
         if let DestinationKind::Splunk { ack_timeout_secs, .. } = self.kind
             && !(180..=600).contains(&ack_timeout_secs)
         {
-            problems.push(format!(
-                "HECAcknowledgmentTimeoutInSeconds is {ack_timeout_secs}; it must be 180 to 600."
-            ));
+            problems.push(format!("HECAcknowledgmentTimeoutInSeconds is {ack_timeout_secs}; it must be 180 to 600."));
         }
         if let DestinationKind::Redshift { .. } = self.kind {
             if matches!(self.s3.compression, Compression::Snappy | Compression::Zip) {
@@ -417,14 +417,19 @@ impl DestinationConfig {
                 ));
             }
             if self.s3.prefix.as_deref().is_some_and(|p| p.contains("!{")) || self.s3.error_output_prefix.is_some() {
-                problems.push("Redshift's intermediate Prefix can't contain expressions and ErrorOutputPrefix must be null.".into());
+                problems.push(
+                    "Redshift's intermediate Prefix can't contain expressions and ErrorOutputPrefix must be null."
+                        .into(),
+                );
             }
         }
         if let Some(ext) = &self.s3.file_extension {
             let ok = ext.is_empty()
                 || (ext.starts_with('.')
                     && ext.len() > 1
-                    && ext[1..].bytes().all(|b| b.is_ascii_digit() || b.is_ascii_lowercase() || b"!-_.*'()".contains(&b)));
+                    && ext[1..]
+                        .bytes()
+                        .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase() || b"!-_.*'()".contains(&b)));
             if !ok {
                 problems.push(format!("FileExtension '{ext}' must be empty or match \\.[0-9a-z!\\-_.*'()]+."));
             }
@@ -561,11 +566,15 @@ mod tests {
         assert!(check(&d).is_empty());
         d.buffering = Some(BufferingHints { size_mib: 129, interval_secs: 901 });
         assert_eq!(check(&d).len(), 2);
-        let mut splunk = DestinationConfig::of(DestinationKind::Splunk { hec_endpoint: "h".into(), ack_timeout_secs: 180 });
+        let mut splunk =
+            DestinationConfig::of(DestinationKind::Splunk { hec_endpoint: "h".into(), ack_timeout_secs: 180 });
         assert_eq!(splunk.hints(), BufferingHints { size_mib: 5, interval_secs: 60 });
         splunk.buffering = Some(BufferingHints { size_mib: 6, interval_secs: 61 });
         assert_eq!(check(&splunk).len(), 2);
-        let os = DestinationConfig::of(DestinationKind::OpenSearch { index_name: "i".into(), rotation: IndexRotation::OneDay });
+        let os = DestinationConfig::of(DestinationKind::OpenSearch {
+            index_name: "i".into(),
+            rotation: IndexRotation::OneDay,
+        });
         assert_eq!((os.kind.hint_ranges().0, os.retry_secs()), ((1, 100), 300));
         let http = DestinationConfig::of(DestinationKind::HttpEndpoint { url: "https://x".into(), gzip: false });
         assert_eq!(http.kind.hint_ranges().0, (1, 64));

@@ -219,7 +219,7 @@ pub struct FirehoseUsage {
 
 /// Bytes billed for one record of `bytes`: rounded up to the next 5 KB (5,120 B), at least 5 KB.
 pub const fn billed_bytes_of(bytes: u64) -> u64 {
-    let unit = 5_120;
+    let unit = crate::cost::FIREHOSE_RECORD_ROUNDING_BYTES;
     let units = bytes.div_ceil(unit);
     if units == 0 { unit } else { units * unit }
 }
@@ -304,7 +304,15 @@ pub struct DeliveryStream {
 }
 
 impl DeliveryStream {
-    pub(crate) fn new(config: DeliveryStreamConfig, arn: String, now: SimTime, ready_at: SimTime, epoch_unix_ms: u64, rng: Rng, lambda_arn: String) -> Self {
+    pub(crate) fn new(
+        config: DeliveryStreamConfig,
+        arn: String,
+        now: SimTime,
+        ready_at: SimTime,
+        epoch_unix_ms: u64,
+        rng: Rng,
+        lambda_arn: String,
+    ) -> Self {
         let program = config.processing.as_ref().and_then(|p| Program::compile(&p.program).ok());
         let kds = matches!(config.source, Source::KinesisStream { .. }).then(KdsReader::default);
         Self {
@@ -394,12 +402,7 @@ impl DeliveryStream {
             ));
         }
         for (name, b) in &self.buffers {
-            views.push(view(
-                name.clone(),
-                b,
-                u64::from(hints.size_mib) << 20,
-                u64::from(hints.interval_secs) * 1_000,
-            ));
+            views.push(view(name.clone(), b, u64::from(hints.size_mib) << 20, u64::from(hints.interval_secs) * 1_000));
         }
         views
     }
@@ -532,7 +535,8 @@ impl DeliveryStream {
             let parsed = core::str::from_utf8(&record.data).ok().and_then(Json::parse);
             let mut missing = None;
             for (name, query) in &dp.keys {
-                let value = parsed.as_ref().zip(parse_jq_path(query)).and_then(|(v, path)| v.at(&path).map(Json::as_text));
+                let value =
+                    parsed.as_ref().zip(parse_jq_path(query)).and_then(|(v, path)| v.at(&path).map(Json::as_text));
                 match value {
                     Some(v) => {
                         keys.insert(name.clone(), v);
@@ -610,13 +614,20 @@ impl DeliveryStream {
         let interval = SimDuration::from_secs(u64::from(hints.interval_secs));
         let size_bytes = u64::from(hints.size_mib) << 20;
         if let Some(p) = &self.config.processing {
-            let due = self.processor.since.is_some_and(|s| now >= s + SimDuration::from_secs(u64::from(p.buffer_interval_secs)));
+            let due = self
+                .processor
+                .since
+                .is_some_and(|s| now >= s + SimDuration::from_secs(u64::from(p.buffer_interval_secs)));
             if due {
                 self.invoke_processor(now);
             }
         }
-        let due: Vec<String> =
-            self.buffers.iter().filter(|(_, b)| b.since.is_some_and(|s| now >= s + interval)).map(|(k, _)| k.clone()).collect();
+        let due: Vec<String> = self
+            .buffers
+            .iter()
+            .filter(|(_, b)| b.since.is_some_and(|s| now >= s + interval))
+            .map(|(k, _)| k.clone())
+            .collect();
         for partition in due {
             self.flush(now, &partition);
         }
@@ -765,19 +776,36 @@ impl DeliveryStream {
         let failure: Option<(&'static str, String, bool)> = if down {
             let (code, message) = match &kind {
                 DestinationKind::S3 => ("S3.ServiceUnavailable", "The S3 bucket is unavailable (scheduled outage)."),
-                DestinationKind::Redshift { .. } => ("Redshift.ConnectionFailed", "The Redshift cluster did not accept the connection (scheduled outage)."),
-                DestinationKind::OpenSearch { .. } => ("OS.ServiceUnavailable", "The OpenSearch domain is unavailable (scheduled outage)."),
-                DestinationKind::HttpEndpoint { .. } => ("HttpEndpoint.DestinationException", "The endpoint answered 503 (scheduled outage)."),
+                DestinationKind::Redshift { .. } => (
+                    "Redshift.ConnectionFailed",
+                    "The Redshift cluster did not accept the connection (scheduled outage).",
+                ),
+                DestinationKind::OpenSearch { .. } => {
+                    ("OS.ServiceUnavailable", "The OpenSearch domain is unavailable (scheduled outage).")
+                }
+                DestinationKind::HttpEndpoint { .. } => {
+                    ("HttpEndpoint.DestinationException", "The endpoint answered 503 (scheduled outage).")
+                }
                 DestinationKind::Splunk { .. } => ("Splunk.ServerError", "Splunk HEC answered 503 (scheduled outage)."),
             };
             Some((code, message.into(), false))
         } else if let Some(t) = timeout_secs.filter(|t| delay_ms >= t * 1_000) {
-            let code = if matches!(kind, DestinationKind::Splunk { .. }) { "Splunk.AckTimeout" } else { "HttpEndpoint.ResponseTimeout" };
+            let code = if matches!(kind, DestinationKind::Splunk { .. }) {
+                "Splunk.AckTimeout"
+            } else {
+                "HttpEndpoint.ResponseTimeout"
+            };
             Some((code, format!("No answer within {t} s; the destination may still have the data."), true))
         } else {
             None
         };
-        if matches!(kind, DestinationKind::OpenSearch { .. } | DestinationKind::HttpEndpoint { .. } | DestinationKind::Splunk { .. } | DestinationKind::Redshift { .. }) {
+        if matches!(
+            kind,
+            DestinationKind::OpenSearch { .. }
+                | DestinationKind::HttpEndpoint { .. }
+                | DestinationKind::Splunk { .. }
+                | DestinationKind::Redshift { .. }
+        ) {
             let target = self.request_target(&batch);
             let body = (failure.as_ref().is_none_or(|f| f.2)).then(|| self.request_body(now, &batch));
             let request = DestinationRequest {
@@ -881,7 +909,13 @@ impl DeliveryStream {
             }
             _ => {
                 self.totals.backed_up_failed_records += records;
-                self.write_error_object(now, kind.error_output_type(), &batch.records, batch.attempts, &(code, message));
+                self.write_error_object(
+                    now,
+                    kind.error_output_type(),
+                    &batch.records,
+                    batch.attempts,
+                    &(code, message),
+                );
             }
         }
     }
@@ -972,12 +1006,14 @@ impl DeliveryStream {
     /// The key of an error object: `ErrorOutputPrefix` evaluated, or `<Prefix><type>/YYYY/MM/dd/HH/`.
     fn error_key(&mut self, error_output_type: &str, oldest_unix_ms: u64) -> String {
         let s3 = &self.config.destination.s3;
-        let ctx = PrefixContext { oldest_unix_ms, error_output_type: Some(error_output_type), ..PrefixContext::default() };
+        let ctx =
+            PrefixContext { oldest_unix_ms, error_output_type: Some(error_output_type), ..PrefixContext::default() };
         let prefix = match s3.error_output_prefix.as_deref().and_then(|p| Prefix::parse(p).ok()) {
             Some(p) => p.evaluate(&ctx, &mut self.rng),
             None => {
                 let literal = s3.prefix.clone().unwrap_or_default();
-                let stamp = prefix::format_timestamp(prefix::DEFAULT_TIMESTAMP_PATTERN, oldest_unix_ms).unwrap_or_default();
+                let stamp =
+                    prefix::format_timestamp(prefix::DEFAULT_TIMESTAMP_PATTERN, oldest_unix_ms).unwrap_or_default();
                 format!("{literal}{error_output_type}/{stamp}")
             }
         };
@@ -1068,7 +1104,11 @@ impl DeliveryStream {
             write_string(&mut text, error.0);
             text.push_str(",\"errorMessage\":");
             write_string(&mut text, &error.1);
-            text.push_str(&format!(",\"attemptEndingTimestamp\":{},\"rawData\":\"{}\"", self.unix_ms(now), BASE64.encode(&r.data)));
+            text.push_str(&format!(
+                ",\"attemptEndingTimestamp\":{},\"rawData\":\"{}\"",
+                self.unix_ms(now),
+                BASE64.encode(&r.data)
+            ));
             if error_output_type == "processing-failed" {
                 text.push_str(",\"lambdaArn\":");
                 write_string(&mut text, &self.lambda_arn);

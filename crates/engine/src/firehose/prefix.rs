@@ -165,7 +165,8 @@ pub fn check_prefixes(prefix: Option<&str>, error_prefix: Option<&str>, dynamic_
     }
     if let Some(e) = &error_parts {
         if e.has_expressions() && !e.has_error_output_type() {
-            problems.push("ErrorOutputPrefix has expressions, so it must contain !{firehose:error-output-type}.".into());
+            problems
+                .push("ErrorOutputPrefix has expressions, so it must contain !{firehose:error-output-type}.".into());
         }
         if e.has_partition_keys() {
             problems.push("ErrorOutputPrefix may not use partitionKeyFromQuery or partitionKeyFromLambda.".into());
@@ -283,7 +284,9 @@ mod tests {
         );
         // `!{timestamp:yyyy/MM/dd}` with no ErrorOutputPrefix is invalid.
         assert_eq!(check_prefixes(Some("!{timestamp:yyyy/MM/dd}"), None, false).len(), 1);
-        assert!(check_prefixes(Some("!{timestamp:yyyy/MM/dd}"), Some("!{firehose:error-output-type}/"), false).is_empty());
+        assert!(
+            check_prefixes(Some("!{timestamp:yyyy/MM/dd}"), Some("!{firehose:error-output-type}/"), false).is_empty()
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! calculations from the facts sheet.
 
 use super::compress::Compression;
-use super::config::{BufferingHints, DynamicPartitioning, FormatConversion, OutputFormat, ColumnType};
+use super::config::{BufferingHints, ColumnType, DynamicPartitioning, FormatConversion, OutputFormat};
 use super::delivery::ObjectKind;
 use super::*;
 use crate::kinesis::KinesisConfig;
@@ -131,7 +131,8 @@ fn object_keys_follow_the_facts_sheet_example() {
     assert_eq!(key.len(), head.len() + 36 + 3);
     // A custom prefix with timestamps, and the version after UpdateDestination.
     let mut d = w.stream("mystream").config.destination.clone();
-    d.s3.prefix = Some("myPrefix/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/".into());
+    d.s3.prefix =
+        Some("myPrefix/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/".into());
     d.s3.error_output_prefix = Some("!{firehose:error-output-type}/".into());
     assert_eq!(
         w.firehose.update_destination("mystream", "2", d.clone(), None).map_err(|e| e.kind),
@@ -170,7 +171,9 @@ fn the_lambda_contract_routes_ok_dropped_and_failed() {
     let raw = base64::engine::general_purpose::STANDARD.encode(br#"{"level":"info","amount":-1}"#);
     use base64::Engine as _;
     assert!(line.contains(&format!("\"rawData\":\"{raw}\"")), "{line}");
-    assert!(line.starts_with("{\"attemptsMade\":1,\"arrivalTimestamp\":1535365800000,\"errorCode\":\"Lambda.ProcessingFailed\""));
+    assert!(line.starts_with(
+        "{\"attemptsMade\":1,\"arrivalTimestamp\":1535365800000,\"errorCode\":\"Lambda.ProcessingFailed\""
+    ));
     assert!(line.contains("\"lambdaArn\":\"arn:aws:lambda:us-east-1:123456789012:function:t-transform\""));
 }
 
@@ -225,7 +228,8 @@ fn compressed_objects_round_trip_to_the_records() {
 
 fn http_stream(name: &str, retry_secs: u32) -> DeliveryStreamConfig {
     let mut c = DeliveryStreamConfig::direct_put_to_s3(name);
-    c.destination = DestinationConfig::of(DestinationKind::HttpEndpoint { url: "https://example.com".into(), gzip: false });
+    c.destination =
+        DestinationConfig::of(DestinationKind::HttpEndpoint { url: "https://example.com".into(), gzip: false });
     c.destination.buffering = Some(BufferingHints { size_mib: 1, interval_secs: 60 });
     c.destination.retry_duration_secs = Some(retry_secs);
     c
@@ -251,7 +255,9 @@ fn an_outage_longer_than_the_retry_duration_sends_records_to_the_backup() {
     let errors = w.objects("h", ObjectKind::Error);
     assert!(errors[0].key.starts_with("http-endpoint-failed/2018/08/27/10/"), "{}", errors[0].key);
     let text = String::from_utf8(errors[0].content.clone().expect("kept")).expect("utf-8");
-    assert!(text.starts_with("{\"attemptsMade\":7,\"arrivalTimestamp\":1535365800000,\"errorCode\":\"HttpEndpoint.DestinationException\""));
+    assert!(text.starts_with(
+        "{\"attemptsMade\":7,\"arrivalTimestamp\":1535365800000,\"errorCode\":\"HttpEndpoint.DestinationException\""
+    ));
     assert!(text.contains("\"attemptEndingTimestamp\":1535365921000"));
     assert_eq!(w.stream("h").accounted_records(), 10);
 }
@@ -279,7 +285,8 @@ fn a_splunk_ack_timeout_retries_and_the_duplicate_is_counted() {
     // Firehose retries (at-least-once), so the destination ends up with them twice.
     let mut w = World::new();
     let mut c = DeliveryStreamConfig::direct_put_to_s3("sp");
-    c.destination = DestinationConfig::of(DestinationKind::Splunk { hec_endpoint: "https://hec".into(), ack_timeout_secs: 180 });
+    c.destination =
+        DestinationConfig::of(DestinationKind::Splunk { hec_endpoint: "https://hec".into(), ack_timeout_secs: 180 });
     c.destination.buffering = Some(BufferingHints { size_mib: 1, interval_secs: 0 });
     w.create(c);
     w.firehose.set_slowdown(w.now, "sp", 200_000, 10_000).expect("exists");
@@ -362,7 +369,10 @@ fn direct_put_limits_and_quota() {
     w.run_until(SimTime::from_secs(1));
     w.firehose.put_record(w.now, "q", vec![0; 1_000]).expect("new second");
     // Puts to a missing stream.
-    assert_eq!(w.firehose.put_record(w.now, "nope", vec![]).map_err(|e| e.kind), Err(FirehoseErrorKind::ResourceNotFound));
+    assert_eq!(
+        w.firehose.put_record(w.now, "nope", vec![]).map_err(|e| e.kind),
+        Err(FirehoseErrorKind::ResourceNotFound)
+    );
 }
 
 #[test]
@@ -389,7 +399,13 @@ fn no_record_is_lost_or_delivered_twice() {
         let batch: Vec<Vec<u8>> = (0..count)
             .map(|i| {
                 let id = n + i;
-                format!("{{\"id\":{id},\"n7\":{},\"n11\":{},\"pad\":\"{}\"}}", id % 7, id % 11, "x".repeat((id % 300) as usize)).into_bytes()
+                format!(
+                    "{{\"id\":{id},\"n7\":{},\"n11\":{},\"pad\":\"{}\"}}",
+                    id % 7,
+                    id % 11,
+                    "x".repeat((id % 300) as usize)
+                )
+                .into_bytes()
             })
             .collect();
         n += count;
@@ -417,7 +433,9 @@ fn no_record_is_lost_or_delivered_twice() {
     assert_eq!((s.totals.dropped_records, s.totals.processing_failed_records), (dropped, failed));
     assert_eq!(s.totals.delivered_records, n - dropped - failed);
     assert_eq!(s.totals.duplicate_records, 0);
-    assert!(s.s3_objects.iter().all(|o| o.written_unix_ms < EXAMPLE_EPOCH_MS + 100_000 || o.written_unix_ms >= EXAMPLE_EPOCH_MS + 700_000 || o.kind == ObjectKind::Error));
+    assert!(s.s3_objects.iter().all(|o| o.written_unix_ms < EXAMPLE_EPOCH_MS + 100_000
+        || o.written_unix_ms >= EXAMPLE_EPOCH_MS + 700_000
+        || o.kind == ObjectKind::Error));
 }
 
 #[test]

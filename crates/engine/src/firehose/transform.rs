@@ -118,7 +118,10 @@ pub struct Outcome {
 
 /// Checks a response against its request as Firehose does: every recordId back exactly once, `Ok` data in
 /// base64. Returns the outcome of each request record, in request order.
-pub fn check_response(request: &[RequestRecord], response: Vec<ResponseRecord>) -> Result<Vec<Outcome>, InvocationError> {
+pub fn check_response(
+    request: &[RequestRecord],
+    response: Vec<ResponseRecord>,
+) -> Result<Vec<Outcome>, InvocationError> {
     let mut by_id: BTreeMap<String, ResponseRecord> = BTreeMap::new();
     for record in response {
         let id = record.record_id.clone();
@@ -274,9 +277,10 @@ fn tokenize(line: &str, line_no: usize) -> Result<Vec<Token>, String> {
             tokens.push(Token::Word(chars[start..i].iter().collect()));
         } else {
             let two: String = chars[i..(i + 2).min(chars.len())].iter().collect();
-            let sym = ["==", "!=", "<=", ">="].into_iter().find(|s| *s == two).or_else(|| {
-                ["<", ">", "=", "(", ")", ","].into_iter().find(|s| s.starts_with(c))
-            });
+            let sym = ["==", "!=", "<=", ">="]
+                .into_iter()
+                .find(|s| *s == two)
+                .or_else(|| ["<", ">", "=", "(", ")", ","].into_iter().find(|s| s.starts_with(c)));
             let Some(sym) = sym else { return Err(err(&format!("'{c}' is not understood"))) };
             i += sym.len();
             tokens.push(Token::Sym(sym));
@@ -491,7 +495,7 @@ impl Program {
         data: &[u8],
         arrival_ms: u64,
         fuel: &mut u64,
-    ) -> Result<(TransformResult, Vec<u8>, BTreeMap<String, String>), InvocationError> {
+    ) -> Result<RecordOutput, InvocationError> {
         let text = core::str::from_utf8(data).ok();
         let parsed = if self.needs_json { text.and_then(Json::parse) } else { None };
         let mut changed = false;
@@ -546,6 +550,9 @@ impl Program {
         Ok((TransformResult::Ok, out, keys))
     }
 }
+
+/// One record's result, data and partition keys.
+type RecordOutput = (TransformResult, Vec<u8>, BTreeMap<String, String>);
 
 fn spend(fuel: &mut u64, steps: u64) -> Result<(), InvocationError> {
     if *fuel < steps {
@@ -639,11 +646,14 @@ mod tests {
     #[test]
     fn the_three_results() {
         let source = "drop if .level == \"debug\"\nfail if .amount < 0\nset .region = \"eu\"\ndel .ip";
-        let out = run(source, &[
-            r#"{"level":"debug"}"#,
-            r#"{"level":"info","amount":-5}"#,
-            r#"{"level":"info","amount":5,"ip":"1.2.3.4"}"#,
-        ]);
+        let out = run(
+            source,
+            &[
+                r#"{"level":"debug"}"#,
+                r#"{"level":"info","amount":-5}"#,
+                r#"{"level":"info","amount":5,"ip":"1.2.3.4"}"#,
+            ],
+        );
         assert_eq!(out[0].0, TransformResult::Dropped);
         assert_eq!(out[1].0, TransformResult::ProcessingFailed);
         assert_eq!(out[2], (TransformResult::Ok, r#"{"level":"info","amount":5,"region":"eu"}"#.into()));
