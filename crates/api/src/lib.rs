@@ -114,6 +114,7 @@ mod account;
 mod arn;
 mod cli_form;
 mod consumers;
+pub mod firehose;
 mod model;
 mod pattern;
 mod policies;
@@ -126,7 +127,7 @@ mod tags;
 mod token;
 mod validate;
 
-pub use cli_form::parse_cli;
+pub use cli_form::{parse_cli, parse_cli_target};
 pub use consumers::subscription_events;
 pub use reply::Reply;
 
@@ -261,6 +262,9 @@ impl KinesisApi {
         let Value::Object(body) = body else {
             return Reply::serialization("Start of structure or map expected.");
         };
+        if let Some(name) = target.strip_prefix(firehose::TARGET_PREFIX) {
+            return firehose::handle(sim, name, body);
+        }
         let Some(operation) =
             target.strip_prefix(TARGET_PREFIX).and_then(|name| OPERATIONS.iter().find(|o| o.name == name))
         else {
@@ -278,7 +282,8 @@ impl KinesisApi {
 
     /// Answers one call whose body is raw text; text that is not JSON gets a `SerializationException`.
     pub fn handle_text(&mut self, sim: &mut Simulation, target: &str, body: &str) -> Reply {
-        let known = target.strip_prefix(TARGET_PREFIX).is_some_and(|name| OPERATIONS.iter().any(|o| o.name == name));
+        let known = target.strip_prefix(TARGET_PREFIX).is_some_and(|name| OPERATIONS.iter().any(|o| o.name == name))
+            || target.strip_prefix(firehose::TARGET_PREFIX).is_some_and(firehose::is_operation);
         if body.trim().is_empty() {
             // AWS: an empty body is a serialization problem for a known operation, else an unknown one.
             return if known { Reply::serialization("The request body is empty.") } else { Reply::unknown_operation() };

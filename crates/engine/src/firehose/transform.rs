@@ -490,12 +490,7 @@ impl Program {
         Ok(out)
     }
 
-    fn run(
-        &self,
-        data: &[u8],
-        arrival_ms: u64,
-        fuel: &mut u64,
-    ) -> Result<RecordOutput, InvocationError> {
+    fn run(&self, data: &[u8], arrival_ms: u64, fuel: &mut u64) -> Result<RecordOutput, InvocationError> {
         let text = core::str::from_utf8(data).ok();
         let parsed = if self.needs_json { text.and_then(Json::parse) } else { None };
         let mut changed = false;
