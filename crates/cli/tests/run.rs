@@ -146,3 +146,55 @@ fn a_kinesis_agent_tails_an_apache_log_through_a_restart() {
     assert!((11_600..=12_000).contains(&sent), "{agent}");
     assert_eq!(summary["shards"][0]["accepted_records"].as_u64(), Some(sent));
 }
+
+#[test]
+fn delivery_streams_report_what_each_destination_received() {
+    let output = run("firehose.json", &["--for", "5m", "--json"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let summary: Value = serde_json::from_slice(&output.stdout).expect("JSON summary");
+    let streams = summary["delivery_streams"].as_array().expect("a list");
+    assert_eq!(streams.len(), 2);
+    let (http, s3) = (&streams[0], &streams[1]);
+    assert_eq!((s3["name"].as_str(), s3["destination"].as_str()), (Some("to-s3"), Some("S3")));
+    // 100 records/s of 200 B is 20,000 B/s: the 1 MiB hint (1,048,576 B = 5,242.88 records) fills in about
+    // 52 s, before the 60 s interval. Firehose reads once a second, so each object holds the first whole
+    // read that reaches 1 MiB: at least 5,243 records, and less than one more second (100 records) beyond.
+    let objects = s3["s3_objects"].as_array().expect("objects");
+    assert!(objects.len() >= 5, "{objects:?}");
+    for o in objects {
+        let key = o["key"].as_str().expect("key");
+        assert!(key.starts_with("clicks/2026/01/01/00/to-s3-1-2026-01-01-00-"), "{key}");
+        assert!(key.ends_with(".gz"), "{key}");
+        let records = o["records"].as_u64().expect("count");
+        assert!((5_243..5_243 + 100).contains(&records), "{records}");
+        assert_eq!(o["bytes_uncompressed"].as_u64(), Some(records * 200));
+        // The records are zeros: deflate shrinks them more than a hundredfold.
+        assert!(o["bytes_stored"].as_u64().expect("size") * 100 < records * 200);
+        assert_eq!(o["kind"], "data");
+        assert!(o["last_record_arrival_ms"].as_u64() >= o["first_record_arrival_ms"].as_u64());
+    }
+    let r = &s3["records"];
+    let sum = |v: &Value, keys: &[&str]| keys.iter().map(|k| v[*k].as_u64().unwrap_or(0)).sum::<u64>();
+    assert_eq!(r["incoming"].as_u64(), Some(sum(r, &["delivered", "buffered"])));
+    assert_eq!(s3["metrics"]["DeliveryToS3.Records"], r["delivered"]);
+    assert_eq!(s3["metrics"]["DataReadFromKinesisStream.Records"], r["incoming"]);
+    // The HTTP endpoint is down from 100 s: the batch flushed at about 121 s fails until its 120 s retry
+    // duration runs out, then goes to the backup bucket under failed/http-endpoint-failed/.
+    let r = &http["records"];
+    assert!(r["backed_up_after_retries"].as_u64() > Some(0), "{r}");
+    assert_eq!(r["incoming"].as_u64(), Some(sum(r, &["delivered", "backed_up_after_retries", "buffered"])));
+    let failed: Vec<&Value> =
+        http["s3_objects"].as_array().expect("objects").iter().filter(|o| o["kind"] == "error").collect();
+    assert!(
+        failed[0]["key"]
+            .as_str()
+            .is_some_and(|k| k.starts_with("failed/http-endpoint-failed/2026/01/01/00/to-http-1-"))
+    );
+    assert_eq!(failed[0]["error_output_type"], "http-endpoint-failed");
+    let requests = http["requests"].as_array().expect("requests");
+    assert!(requests.iter().any(|q| q["error_code"] == "HttpEndpoint.DestinationException"));
+    assert!(requests.iter().any(|q| q["error_code"].is_null()), "the first batches, before 100 s, were delivered");
+    // Cost: Firehose ingestion appears beside the stream's lines.
+    let lines = summary["cost"]["lines"].as_array().expect("lines");
+    assert!(lines.iter().any(|l| l["item"] == "Firehose ingestion"));
+}
