@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use shardlab_engine::agent::AgentTotals;
 use shardlab_engine::consumer_app::{ConsumerTotals, ReadStyle};
 use shardlab_engine::cost::{self, CostLine};
-use shardlab_engine::firehose::delivery::ObjectKind;
+use shardlab_engine::firehose::delivery::{FlushReason, ObjectKind};
 use shardlab_engine::firehose::metrics::FirehoseSecond;
 use shardlab_engine::firehose::{DeliveryStream, Source};
 use shardlab_engine::{ProducerTotals, SimConfig, SimTime, Simulation};
@@ -259,6 +259,7 @@ fn delivery_json(d: &DeliveryStream, metrics: FirehoseSecond, epoch_ms: u64) -> 
                 ObjectKind::ErrorManifest => "error-manifest",
             },
             "error_output_type": o.error_output_type,
+            "flush_reason": o.flush_reason.map(|r| match r { FlushReason::Size => "size", FlushReason::Interval => "interval" }),
             "records": o.records,
             "bytes_uncompressed": o.bytes_uncompressed,
             "bytes_stored": o.bytes_stored,

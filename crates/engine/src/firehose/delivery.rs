@@ -98,6 +98,7 @@ struct Batch {
     copies_at_destination: u32,
     intermediate_written: bool,
     last_error: Option<(&'static str, String)>,
+    reason: FlushReason,
 }
 
 /// What kind of S3 object it is.
@@ -140,6 +141,8 @@ pub struct S3Object {
     pub compression: Compression,
     /// Its stored bytes, if at most [`CONTENT_KEPT_BYTES_MAX`].
     pub content: Option<Vec<u8>>,
+    /// Which hint flushed the buffer it came from (data and intermediate objects).
+    pub flush_reason: Option<FlushReason>,
 }
 
 impl S3Object {
@@ -241,6 +244,8 @@ pub struct BufferView {
     pub interval_ms: u64,
     /// When the interval flushes it, unless the size does first, ms from now.
     pub flushes_in_ms: u64,
+    /// The hint it is proportionally closer to: the likelier next flush reason.
+    pub next_flush: FlushReason,
 }
 
 /// A scheduled destination fault.
@@ -319,7 +324,7 @@ impl DeliveryStream {
             arn,
             version: 1,
             status: if ready_at > now { DeliveryStreamStatus::Creating } else { DeliveryStreamStatus::Active },
-            created_unix_ms: epoch_unix_ms + now.as_millis(),
+            created_unix_ms: epoch_unix_ms.saturating_add(now.as_millis()),
             status_until: ready_at,
             totals: FirehoseTotals::default(),
             usage: FirehoseUsage::default(),
@@ -350,7 +355,7 @@ impl DeliveryStream {
     }
 
     fn unix_ms(&self, t: SimTime) -> u64 {
-        self.epoch_unix_ms + t.as_millis()
+        self.epoch_unix_ms.saturating_add(t.as_millis())
     }
 
     fn second(&mut self, now: SimTime) -> &mut FirehoseSecond {
@@ -383,7 +388,11 @@ impl DeliveryStream {
         let mut views = Vec::new();
         let view = |name: String, b: &Buffer, size: u64, interval_ms: u64| {
             let age_ms = b.since.map_or(0, |s| now.saturating_since(s).as_millis());
+            // Compare fill fractions without floats: bytes/size against age/interval.
+            let by_size =
+                u128::from(b.bytes) * u128::from(interval_ms.max(1)) >= u128::from(age_ms) * u128::from(size.max(1));
             BufferView {
+                next_flush: if by_size && interval_ms > 0 { FlushReason::Size } else { FlushReason::Interval },
                 partition: name,
                 records: b.records.len() as u32,
                 bytes: b.bytes,
@@ -585,12 +594,12 @@ impl DeliveryStream {
         s.partition_count = s.partition_count.max(count);
         let size_bytes = u64::from(self.config.destination.hints().size_mib) << 20;
         if self.buffers.get(&partition).is_some_and(|b| b.bytes >= size_bytes) {
-            self.flush(now, &partition);
+            self.flush(now, &partition, FlushReason::Size);
         }
     }
 
     /// Moves a buffer to the delivery queue.
-    fn flush(&mut self, now: SimTime, partition: &str) {
+    fn flush(&mut self, now: SimTime, partition: &str, reason: FlushReason) {
         let Some(buffer) = self.buffers.remove(partition) else { return };
         let request_id = prefix::uuid(&mut self.rng);
         self.pending.push_back(Batch {
@@ -605,6 +614,7 @@ impl DeliveryStream {
             copies_at_destination: 0,
             intermediate_written: false,
             last_error: None,
+            reason,
         });
     }
 
@@ -629,7 +639,7 @@ impl DeliveryStream {
             .map(|(k, _)| k.clone())
             .collect();
         for partition in due {
-            self.flush(now, &partition);
+            self.flush(now, &partition, FlushReason::Interval);
         }
         let backup_due = self.backup.since.is_some_and(|s| now >= s + interval) || self.backup.bytes >= size_bytes;
         if backup_due {
@@ -904,6 +914,7 @@ impl DeliveryStream {
                     written_unix_ms: self.unix_ms(now),
                     compression: Compression::Uncompressed,
                     content: Some(content),
+                    flush_reason: None,
                 };
                 push_bounded(&mut self.s3_objects, object);
             }
@@ -988,7 +999,9 @@ impl DeliveryStream {
             ..PrefixContext::default()
         };
         let mut prefix = parsed.evaluate(&ctx, &mut self.rng);
-        prefix.truncate(prefix::EVALUATED_PREFIX_CHARS_MAX);
+        if let Some((cut, _)) = prefix.char_indices().nth(prefix::EVALUATED_PREFIX_CHARS_MAX) {
+            prefix.truncate(cut);
+        }
         prefix + &self.object_name(oldest_unix_ms)
     }
 
@@ -1049,6 +1062,7 @@ impl DeliveryStream {
             compression,
             // Converted objects keep their JSON input as the preview (the columnar bytes are modelled).
             content: stored.or(Some(content)).filter(|c| c.len() <= CONTENT_KEPT_BYTES_MAX),
+            flush_reason: Some(batch.reason),
         };
         push_bounded(&mut self.s3_objects, object);
     }
@@ -1077,6 +1091,7 @@ impl DeliveryStream {
             written_unix_ms: self.unix_ms(now),
             compression,
             content: (packed.len() <= CONTENT_KEPT_BYTES_MAX).then_some(packed),
+            flush_reason: None,
         };
         push_bounded(&mut self.s3_objects, object);
     }
@@ -1137,6 +1152,7 @@ impl DeliveryStream {
             written_unix_ms: self.unix_ms(now),
             compression,
             content: (packed.len() <= CONTENT_KEPT_BYTES_MAX).then_some(packed),
+            flush_reason: None,
         };
         push_bounded(&mut self.s3_objects, object);
     }
@@ -1186,7 +1202,8 @@ pub fn rotated_index(index: &str, rotation: IndexRotation, unix_ms: u64) -> Stri
 /// ISO-8601 week-numbering year and week of a day count since 1970-01-01.
 fn iso_week(days: u64) -> (u64, u64) {
     let weekday = (days + 3) % 7 + 1; // 1970-01-01 was a Thursday (4); Monday = 1
-    let thursday = days + 4 - weekday; // the Thursday of this ISO week
+    // The Thursday of this ISO week (clamped at 1970-01-01 for the first days of the epoch).
+    let thursday = (days + 4).saturating_sub(weekday);
     let (year, _, _) = civil_from_days(thursday);
     let jan1 = days_from_civil(year, 1, 1);
     (year, (thursday - jan1) / 7 + 1)

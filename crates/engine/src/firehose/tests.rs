@@ -86,6 +86,7 @@ fn size_hint_flushes_first_when_data_comes_fast() {
     let objects = w.objects("fast", ObjectKind::Data);
     assert_eq!(objects.len(), 1);
     assert_eq!((objects[0].records, objects[0].bytes_uncompressed), (10, 5 * MIB));
+    assert_eq!(objects[0].flush_reason, Some(delivery::FlushReason::Size));
     assert_eq!(objects[0].written_unix_ms - EXAMPLE_EPOCH_MS, 4_000);
 }
 
@@ -104,9 +105,15 @@ fn interval_hint_flushes_first_when_data_comes_slowly() {
     let o = &objects[0];
     assert_eq!((o.records, o.bytes_uncompressed), (30, 30 * 1_024));
     assert_eq!(o.written_unix_ms - EXAMPLE_EPOCH_MS, 300_000);
+    assert_eq!(o.flush_reason, Some(delivery::FlushReason::Interval));
     assert_eq!((o.first_arrival_unix_ms - EXAMPLE_EPOCH_MS, o.last_arrival_unix_ms - EXAMPLE_EPOCH_MS), (0, 290_000));
     let views = w.stream("slow").buffer_views(w.now);
     assert_eq!((views[0].records, views[0].flushes_in_ms), (1, 300_000));
+    // 1 KiB of 5 MiB (0.02 %) at age 0 of 300 s (0 %): the size is proportionally closer.
+    assert_eq!(views[0].next_flush, delivery::FlushReason::Size);
+    w.run_until(SimTime::from_secs(301));
+    // At 1 s of 300 s (0.33 %) the interval is ahead of 1 KiB of 5 MiB (0.02 %).
+    assert_eq!(w.stream("slow").buffer_views(w.now)[0].next_flush, delivery::FlushReason::Interval);
     // A zero interval flushes at once.
     w.create(s3_stream("zero", Some(BufferingHints { size_mib: 5, interval_secs: 0 })));
     w.put("zero", b"now");
@@ -498,4 +505,98 @@ fn a_scheduled_outage_command_delays_s3_delivery() {
     assert_eq!(stream.totals.delivered_records, 1);
     let attempts: u64 = stream.metrics.iter().map(|s| s.delivery_attempts).sum();
     assert_eq!(attempts, 5);
+}
+
+#[test]
+fn random_operations_never_panic_and_every_record_stays_accounted_for() {
+    // A small LCG drives creates of every destination type (some with invalid settings), puts of odd data,
+    // outages, slowdowns, updates and time steps. After every step, each stream accounts for every record.
+    let mut state = 0x5eed_u64;
+    let mut next = move |bound: u64| {
+        state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        (state >> 33) % bound.max(1)
+    };
+    let mut w = World::new();
+    let kinds = [
+        DestinationKind::S3,
+        DestinationKind::Redshift { table: "t".into() },
+        DestinationKind::OpenSearch { index_name: "i".into(), rotation: config::IndexRotation::OneWeek },
+        DestinationKind::HttpEndpoint { url: "https://x".into(), gzip: true },
+        DestinationKind::Splunk { hec_endpoint: "https://h".into(), ack_timeout_secs: 180 },
+    ];
+    let payloads: [&[u8]; 6] =
+        [b"", b"{\"a\":1}", b"not json", b"{\"customer_id\":\"\xc3\xa9\"}", b"[1,2]", &[0xff, 0xfe]];
+    let programs = ["", "drop if .a == 1", "fail if not has .a\nset .b = upper(.a)", "csv .a, .b", "partition k = .a"];
+    let names = ["a", "b", "c"];
+    let mut busiest = 0;
+    for _ in 0..6_000 {
+        let name = names[next(3) as usize];
+        match next(10) {
+            0 => {
+                let mut c = s3_stream(name, None);
+                c.destination = DestinationConfig::of(kinds[next(5) as usize].clone());
+                c.destination.buffering =
+                    Some(BufferingHints { size_mib: next(130) as u32, interval_secs: next(1_000) as u32 });
+                c.destination.retry_duration_secs = Some(next(200) as u32);
+                c.destination.s3.compression = [
+                    Compression::Uncompressed,
+                    Compression::Gzip,
+                    Compression::Zip,
+                    Compression::Snappy,
+                    Compression::HadoopSnappy,
+                ][next(5) as usize];
+                c.destination.s3.prefix = ["", "p/", "!{timestamp:yyyy}/", "!{partitionKeyFromQuery:customer_id}/"]
+                    [next(4) as usize]
+                    .to_string()
+                    .into();
+                c.destination.s3.error_output_prefix = Some("e/!{firehose:error-output-type}/".into());
+                c.destination.s3.append_newline = next(2) == 0;
+                if next(3) == 0 {
+                    let mut keys = BTreeMap::new();
+                    keys.insert("customer_id".to_string(), ".customer_id".to_string());
+                    c.destination.dynamic_partitioning =
+                        Some(DynamicPartitioning { keys, active_partitions_max: 1 + next(3) as u32 });
+                }
+                if next(2) == 0 {
+                    c.processing = Some(ProcessingConfig {
+                        buffer_interval_secs: next(120) as u32,
+                        ..ProcessingConfig::with_program(programs[next(5) as usize])
+                    });
+                }
+                let _ = w.firehose.create_delivery_stream(w.now, c, &w.kinesis);
+            }
+            1..=4 => {
+                let data = payloads[next(6) as usize].to_vec();
+                let _ = w.firehose.put_record(w.now, name, data);
+            }
+            5 => {
+                let batch = (0..1 + next(20)).map(|_| payloads[next(6) as usize].to_vec()).collect();
+                let _ = w.firehose.put_record_batch(w.now, name, batch);
+            }
+            6 => {
+                let _ = w.firehose.set_outage(w.now, name, next(600_000));
+            }
+            7 => {
+                let _ = w.firehose.set_slowdown(w.now, name, next(700_000), next(600_000));
+            }
+            8 => {
+                let _ = w.firehose.delete_delivery_stream(w.now, name);
+            }
+            _ => {
+                let t = w.now + SimDuration::from_millis(next(120_000));
+                w.run_until(t);
+            }
+        }
+        let mut incoming = 0;
+        for stream in w.firehose.delivery_streams() {
+            assert_eq!(stream.accounted_records(), stream.totals.incoming_records, "{}", stream.config.name);
+            incoming += stream.totals.incoming_records;
+        }
+        busiest = busiest.max(incoming);
+    }
+    w.run_until(w.now + SimDuration::from_secs(100_000));
+    for stream in w.firehose.delivery_streams() {
+        assert_eq!(stream.accounted_records(), stream.totals.incoming_records);
+    }
+    assert!(busiest > 100, "the run exercised the streams: at most {busiest} records at once");
 }
