@@ -600,3 +600,65 @@ fn random_operations_never_panic_and_every_record_stays_accounted_for() {
     }
     assert!(busiest > 100, "the run exercised the streams: at most {busiest} records at once");
 }
+
+#[test]
+fn redshift_copies_from_intermediate_objects_and_lists_skipped_ones_in_a_manifest() {
+    let mut w = World::new();
+    let mut c = DeliveryStreamConfig::direct_put_to_s3("rs");
+    c.destination = DestinationConfig::of(DestinationKind::Redshift { table: "events".into() });
+    c.destination.buffering = Some(BufferingHints { size_mib: 1, interval_secs: 60 });
+    c.destination.retry_duration_secs = Some(30);
+    w.create(c);
+    for i in 0..4 {
+        w.put("rs", format!("{i}|row\n").as_bytes());
+    }
+    w.run_until(SimTime::from_secs(61));
+    // One intermediate object, then a COPY of its 4 rows into the table.
+    let s = w.stream("rs");
+    assert_eq!(w.objects("rs", ObjectKind::Intermediate).len(), 1);
+    assert_eq!(s.redshift_rows, 4);
+    assert_eq!((s.requests[0].target.as_deref(), s.requests[0].error_code), (Some("events"), None));
+    // A cluster outage: the record put at 70 s flushes at 130 s; COPY fails until the 30 s retry duration
+    // ends (attempts at 130, 131, 133, 137, 145 and 161 s, 31 s after the first failure), then the object
+    // is listed under errors/.
+    w.firehose.set_outage(w.now, "rs", 1_000_000).expect("exists");
+    w.run_until(SimTime::from_secs(70));
+    w.put("rs", b"9|late\n");
+    w.run_until(SimTime::from_secs(300));
+    let s = w.stream("rs");
+    assert_eq!(s.redshift_rows, 4);
+    assert_eq!(s.totals.backed_up_failed_records, 1);
+    let manifest = &w.objects("rs", ObjectKind::ErrorManifest)[0];
+    assert!(manifest.key.starts_with("errors/manifests/rs-1-"), "{}", manifest.key);
+    assert_eq!(manifest.written_unix_ms - EXAMPLE_EPOCH_MS, 161_000);
+    assert!(s.requests.iter().any(|r| r.error_code == Some("Redshift.ConnectionFailed")));
+}
+
+#[test]
+fn opensearch_bulk_indexes_into_the_rotated_index_and_backs_up_failed_documents() {
+    let mut w = World::new();
+    let mut c = DeliveryStreamConfig::direct_put_to_s3("os");
+    c.destination = DestinationConfig::of(DestinationKind::OpenSearch {
+        index_name: "logs".into(),
+        rotation: config::IndexRotation::OneHour,
+    });
+    c.destination.buffering = Some(BufferingHints { size_mib: 1, interval_secs: 0 });
+    c.destination.retry_duration_secs = Some(0);
+    w.create(c);
+    w.put("os", br#"{"m":1}"#);
+    w.run_until(w.now);
+    let s = w.stream("os");
+    // 2018-08-27 10:30 UTC with OneHour rotation: logs-2018-08-27-10.
+    assert_eq!(s.requests[0].target.as_deref(), Some("logs-2018-08-27-10"));
+    let body = String::from_utf8(s.requests[0].body.clone().expect("kept")).expect("utf-8");
+    assert_eq!(body, "{\"index\":{\"_index\":\"logs-2018-08-27-10\",\"_id\":\"00000000000000000000\"}}\n{\"m\":1}\n");
+    // Down, with a zero retry duration: the first failure gives up at once, to AmazonOpenSearchService-failed.
+    w.firehose.set_outage(w.now, "os", 60_000).expect("exists");
+    w.put("os", br#"{"m":2}"#);
+    w.run_until(w.now);
+    let error = &w.objects("os", ObjectKind::Error)[0];
+    assert!(error.key.starts_with("AmazonOpenSearchService-failed/2018/08/27/10/"), "{}", error.key);
+    let text = String::from_utf8(error.content.clone().expect("kept")).expect("utf-8");
+    assert!(text.contains("\"errorCode\":\"OS.ServiceUnavailable\""), "{text}");
+    assert!(text.contains("\"esDocumentId\":\"00000000000000000001\",\"esIndexName\":\"logs-2018-08-27-10\""), "{text}");
+}
