@@ -27,6 +27,8 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 pub const RECEIVED_KEPT_MAX: usize = 5_000;
 /// Objects and request bodies up to this size keep their bytes for the page's preview.
 pub const CONTENT_KEPT_BYTES_MAX: usize = 1_048_576;
+/// Content and bodies kept in all, per stream: older ones lose theirs first (a simulator bound).
+pub const CONTENT_KEPT_TOTAL_BYTES_MAX: usize = 16 * 1_048_576;
 /// Lambda's synchronous payload limit (6 MB) on the response.
 pub const LAMBDA_PAYLOAD_BYTES_MAX: usize = 6_291_456;
 /// An HTTP endpoint must answer within 3 minutes.
@@ -306,6 +308,7 @@ pub struct DeliveryStream {
     next_seq: u64,
     epoch_unix_ms: u64,
     lambda_arn: String,
+    content_kept_bytes: usize,
 }
 
 impl DeliveryStream {
@@ -343,7 +346,46 @@ impl DeliveryStream {
             next_seq: 0,
             epoch_unix_ms,
             lambda_arn,
+            content_kept_bytes: 0,
             config,
+        }
+    }
+
+    /// Adds an S3 object to the list, keeping lists and kept content bounded.
+    fn keep_object(&mut self, object: S3Object) {
+        self.content_kept_bytes += object.content.as_ref().map_or(0, Vec::len);
+        if self.s3_objects.len() == RECEIVED_KEPT_MAX
+            && let Some(old) = self.s3_objects.pop_front()
+        {
+            self.content_kept_bytes -= old.content.as_ref().map_or(0, Vec::len);
+        }
+        self.s3_objects.push_back(object);
+        self.trim_content();
+    }
+
+    /// Adds a destination request to the list, keeping lists and kept bodies bounded.
+    fn keep_request(&mut self, request: DestinationRequest) {
+        self.content_kept_bytes += request.body.as_ref().map_or(0, Vec::len);
+        if self.requests.len() == RECEIVED_KEPT_MAX
+            && let Some(old) = self.requests.pop_front()
+        {
+            self.content_kept_bytes -= old.body.as_ref().map_or(0, Vec::len);
+        }
+        self.requests.push_back(request);
+        self.trim_content();
+    }
+
+    /// Drops the oldest kept contents until at most [`CONTENT_KEPT_TOTAL_BYTES_MAX`] remain.
+    fn trim_content(&mut self) {
+        let objects = self.s3_objects.iter_mut().map(|o| &mut o.content);
+        let requests = self.requests.iter_mut().map(|r| &mut r.body);
+        for kept in objects.chain(requests) {
+            if self.content_kept_bytes <= CONTENT_KEPT_TOTAL_BYTES_MAX {
+                return;
+            }
+            if let Some(content) = kept.take() {
+                self.content_kept_bytes -= content.len();
+            }
         }
     }
 
@@ -538,9 +580,8 @@ impl DeliveryStream {
 
     /// Puts a record (transformed) into its destination buffer: partitioning and conversion checks first.
     fn route(&mut self, now: SimTime, mut record: FirehoseRecord, lambda_keys: BTreeMap<String, String>) {
-        let destination = self.config.destination.clone();
         let mut keys = lambda_keys;
-        if let Some(dp) = &destination.dynamic_partitioning {
+        if let Some(dp) = self.config.destination.dynamic_partitioning.clone() {
             let parsed = core::str::from_utf8(&record.data).ok().and_then(Json::parse);
             let mut missing = None;
             for (name, query) in &dp.keys {
@@ -571,7 +612,7 @@ impl DeliveryStream {
             }
             self.usage.dynamic_partitioning_bytes += record.data.len() as u64;
         }
-        if let Some(conversion) = &destination.format_conversion {
+        if let Some(conversion) = &self.config.destination.format_conversion {
             if let Err(message) = check_schema(conversion, &record.data) {
                 self.totals.conversion_failed_records += 1;
                 let error = ("DataFormatConversion.InvalidSchema", message);
@@ -580,7 +621,7 @@ impl DeliveryStream {
             }
             self.usage.format_conversion_billed_bytes += billed_bytes_of(record.data.len() as u64);
         }
-        if destination.s3.append_newline {
+        if self.config.destination.s3.append_newline {
             record.data.push(b'\n');
         }
         let partition = partition_name(&keys);
@@ -829,7 +870,7 @@ impl DeliveryStream {
                 received: failure.as_ref().is_none_or(|f| f.2),
                 body: body.filter(|b| b.len() <= CONTENT_KEPT_BYTES_MAX),
             };
-            push_bounded(&mut self.requests, request);
+            self.keep_request(request);
         }
         match failure {
             None if delay_ms > 0 => {
@@ -916,7 +957,7 @@ impl DeliveryStream {
                     content: Some(content),
                     flush_reason: None,
                 };
-                push_bounded(&mut self.s3_objects, object);
+                self.keep_object(object);
             }
             _ => {
                 self.totals.backed_up_failed_records += records;
@@ -1064,7 +1105,7 @@ impl DeliveryStream {
             content: stored.or(Some(content)).filter(|c| c.len() <= CONTENT_KEPT_BYTES_MAX),
             flush_reason: Some(batch.reason),
         };
-        push_bounded(&mut self.s3_objects, object);
+        self.keep_object(object);
     }
 
     fn write_backup_object(&mut self, now: SimTime, records: &[FirehoseRecord]) {
@@ -1093,7 +1134,7 @@ impl DeliveryStream {
             content: (packed.len() <= CONTENT_KEPT_BYTES_MAX).then_some(packed),
             flush_reason: None,
         };
-        push_bounded(&mut self.s3_objects, object);
+        self.keep_object(object);
     }
 
     /// Writes failed records as AWS's error JSON lines under the error output prefix.
@@ -1154,15 +1195,8 @@ impl DeliveryStream {
             content: (packed.len() <= CONTENT_KEPT_BYTES_MAX).then_some(packed),
             flush_reason: None,
         };
-        push_bounded(&mut self.s3_objects, object);
+        self.keep_object(object);
     }
-}
-
-fn push_bounded<T>(list: &mut VecDeque<T>, item: T) {
-    if list.len() == RECEIVED_KEPT_MAX {
-        list.pop_front();
-    }
-    list.push_back(item);
 }
 
 fn partition_name(keys: &BTreeMap<String, String>) -> String {

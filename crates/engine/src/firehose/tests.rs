@@ -660,5 +660,25 @@ fn opensearch_bulk_indexes_into_the_rotated_index_and_backs_up_failed_documents(
     assert!(error.key.starts_with("AmazonOpenSearchService-failed/2018/08/27/10/"), "{}", error.key);
     let text = String::from_utf8(error.content.clone().expect("kept")).expect("utf-8");
     assert!(text.contains("\"errorCode\":\"OS.ServiceUnavailable\""), "{text}");
-    assert!(text.contains("\"esDocumentId\":\"00000000000000000001\",\"esIndexName\":\"logs-2018-08-27-10\""), "{text}");
+    assert!(
+        text.contains("\"esDocumentId\":\"00000000000000000001\",\"esIndexName\":\"logs-2018-08-27-10\""),
+        "{text}"
+    );
+}
+
+#[test]
+fn kept_contents_stay_bounded_newest_first() {
+    // Forty objects of 1,000,000 B each: only the newest 16 (16 MiB = 16.77 MB) keep their bytes.
+    let mut w = World::new();
+    w.create(s3_stream("big", Some(BufferingHints { size_mib: 1, interval_secs: 0 })));
+    for i in 0..40u64 {
+        w.run_until(SimTime::from_secs(i));
+        w.put("big", &vec![b'a' + (i % 26) as u8; 1_000_000]);
+        w.run_until(w.now);
+    }
+    let objects = w.objects("big", ObjectKind::Data);
+    assert_eq!(objects.len(), 40);
+    let kept: Vec<bool> = objects.iter().map(|o| o.content.is_some()).collect();
+    assert_eq!(kept.iter().filter(|k| **k).count(), 16);
+    assert!(kept[24..].iter().all(|k| *k), "the newest keep theirs");
 }
