@@ -558,6 +558,11 @@ impl Firehose {
         Ok(())
     }
 
+    /// Takes the events delivery streams reported since the last call, stream by stream.
+    pub fn take_events(&mut self) -> Vec<crate::Event> {
+        self.streams.values_mut().flat_map(|s| core::mem::take(&mut s.events)).collect()
+    }
+
     /// When something is next due, if anything.
     pub fn next_deadline(&self) -> Option<SimTime> {
         self.streams.values().filter_map(DeliveryStream::next_deadline).min()

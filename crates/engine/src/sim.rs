@@ -579,6 +579,9 @@ impl Simulation {
                 }
             } else {
                 self.firehose.complete_due(self.now, &mut self.kinesis);
+                for event in self.firehose.take_events() {
+                    self.push_event(event);
+                }
             }
             handled += 1;
         }

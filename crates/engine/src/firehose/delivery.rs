@@ -309,6 +309,7 @@ pub struct DeliveryStream {
     epoch_unix_ms: u64,
     lambda_arn: String,
     content_kept_bytes: usize,
+    pub(crate) events: Vec<crate::Event>,
 }
 
 impl DeliveryStream {
@@ -347,6 +348,7 @@ impl DeliveryStream {
             epoch_unix_ms,
             lambda_arn,
             content_kept_bytes: 0,
+            events: Vec::new(),
             config,
         }
     }
@@ -890,7 +892,15 @@ impl DeliveryStream {
                 let first = *batch.first_failure.get_or_insert(now);
                 batch.last_error = Some((code, message));
                 let retry = SimDuration::from_secs(u64::from(self.config.destination.retry_secs()));
-                if now.saturating_since(first) >= retry {
+                let gave_up = now.saturating_since(first) >= retry;
+                self.push_event(crate::Event::FirehoseDeliveryFailed {
+                    at: now,
+                    delivery_stream: self.config.name.clone(),
+                    error_code: code,
+                    attempt: batch.attempts,
+                    gave_up,
+                });
+                if gave_up {
                     self.give_up(now, batch);
                     return None;
                 }
@@ -901,9 +911,23 @@ impl DeliveryStream {
         }
     }
 
+    fn push_event(&mut self, event: crate::Event) {
+        // Bounded: the simulation drains them after every step.
+        if self.events.len() < 1_024 {
+            self.events.push(event);
+        }
+    }
+
     /// A successful delivery.
     fn deliver(&mut self, now: SimTime, batch: &Batch) {
         let records = batch.records.len() as u64;
+        self.push_event(crate::Event::FirehoseDelivered {
+            at: now,
+            delivery_stream: self.config.name.clone(),
+            destination: self.config.destination.kind.metric_prefix().trim_start_matches("DeliveryTo"),
+            records: records as u32,
+            bytes: batch.bytes,
+        });
         self.totals.delivered_records += records;
         self.totals.duplicate_records += records * u64::from(batch.copies_at_destination);
         let oldest = batch.records.iter().map(|r| r.arrival).min().unwrap_or(now);

@@ -505,6 +505,23 @@ fn a_scheduled_outage_command_delays_s3_delivery() {
     assert_eq!(stream.totals.delivered_records, 1);
     let attempts: u64 = stream.metrics.iter().map(|s| s.delivery_attempts).sum();
     assert_eq!(attempts, 5);
+    let mut lines = Vec::new();
+    while let Some(event) = sim.poll_event() {
+        let line = event.to_string();
+        if line.contains("firehose") {
+            lines.push(line);
+        }
+    }
+    assert_eq!(
+        lines,
+        [
+            "00:00:11.000 firehose-delivery-failed stream=d code=S3.ServiceUnavailable attempt=1 gave_up=false",
+            "00:00:12.000 firehose-delivery-failed stream=d code=S3.ServiceUnavailable attempt=2 gave_up=false",
+            "00:00:14.000 firehose-delivery-failed stream=d code=S3.ServiceUnavailable attempt=3 gave_up=false",
+            "00:00:18.000 firehose-delivery-failed stream=d code=S3.ServiceUnavailable attempt=4 gave_up=false",
+            "00:00:26.000 firehose-delivered stream=d to=S3 records=1 bytes=1",
+        ]
+    );
 }
 
 #[test]
