@@ -42,7 +42,8 @@
 //! - The object name's timestamp is the oldest record's arrival, as the prefix's is; OpenSearch index
 //!   rotation uses the oldest record of the bulk request. Snappy objects use the Snappy framing format
 //!   (`.snappy`), Hadoop-Snappy Hadoop's block format (`.hsnappy`), ZIP one entry named `data`.
-//! - The processor buffer is 0.2 to 3 MiB (205 to 3,072 KiB) and 0 to 900 s. The transform is
+//! - The processor buffer is 0.2 to 3 MiB (205 to 3,072 KiB) and 0 to 900 s; scenario files default it to
+//!   1 MiB for every destination (the JSON API picks 256 KiB in front of Splunk, as AWS does). The transform is
 //!   deterministic, so a failed invocation fails again on each retry; each counts as an invocation.
 //! - Failed and backup records are written at once as their own objects, not buffered again.
 //! - Source-record backup (S3 `backup_all`) and `All…` backup of other destinations write under

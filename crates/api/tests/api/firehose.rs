@@ -288,3 +288,34 @@ fn malformed_firehose_requests_never_panic() {
         assert!([200, 400, 503].contains(&reply.status), "{operation}: {}", reply.body);
     }
 }
+
+#[test]
+fn the_processor_buffer_defaults_to_1_mb_and_256_kb_before_splunk() {
+    // Facts sheet 2.4: the Lambda processor buffer defaults to 1 MB (Splunk: 256 KB).
+    let mut s = Session::new();
+    let lambda = json!({"Enabled": true, "Processors": [{"Type": "Lambda", "Parameters": [
+        {"ParameterName": "LambdaArn", "ParameterValue": "arn:aws:lambda:us-east-1:000000000000:function:f"}]}]});
+    let r = fh(
+        &mut s,
+        "CreateDeliveryStream",
+        json!({"DeliveryStreamName": "sp", "SplunkDestinationConfiguration": {
+        "HECEndpoint": "https://hec", "S3Configuration": {"BucketARN": "arn:aws:s3:::b"}, "ProcessingConfiguration": lambda.clone()}}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = fh(
+        &mut s,
+        "CreateDeliveryStream",
+        json!({"DeliveryStreamName": "s3", "ExtendedS3DestinationConfiguration": {
+        "BucketARN": "arn:aws:s3:::b", "ProcessingConfiguration": lambda}}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    for (name, member, size) in
+        [("sp", "SplunkDestinationDescription", "0.25"), ("s3", "ExtendedS3DestinationDescription", "1")]
+    {
+        let d = fh(&mut s, "DescribeDeliveryStream", json!({"DeliveryStreamName": name})).body;
+        let params = &d["DeliveryStreamDescription"]["Destinations"][0][member]["ProcessingConfiguration"]["Processors"]
+            [0]["Parameters"];
+        let buffer = params.as_array().into_iter().flatten().find(|p| p["ParameterName"] == "BufferSizeInMBs");
+        assert_eq!(buffer.map(|p| &p["ParameterValue"]), Some(&json!(size)), "{name}");
+    }
+}

@@ -33,6 +33,8 @@ pub const CONTENT_KEPT_TOTAL_BYTES_MAX: usize = 16 * 1_048_576;
 pub const LAMBDA_PAYLOAD_BYTES_MAX: usize = 6_291_456;
 /// An HTTP endpoint must answer within 3 minutes.
 pub const HTTP_RESPONSE_TIMEOUT_SECS: u64 = 180;
+/// Records in one HTTP endpoint request at most.
+pub const HTTP_RECORDS_PER_REQUEST_MAX: usize = 10_000;
 /// Longest wait between two delivery attempts.
 pub const RETRY_BACKOFF_MAX_SECS: u64 = 30;
 
@@ -641,9 +643,23 @@ impl DeliveryStream {
         }
     }
 
-    /// Moves a buffer to the delivery queue.
+    /// Moves a buffer to the delivery queue (HTTP endpoints: requests of at most 10,000 records).
     fn flush(&mut self, now: SimTime, partition: &str, reason: FlushReason) {
-        let Some(buffer) = self.buffers.remove(partition) else { return };
+        let Some(mut buffer) = self.buffers.remove(partition) else { return };
+        if matches!(self.config.destination.kind, DestinationKind::HttpEndpoint { .. }) {
+            while buffer.records.len() > HTTP_RECORDS_PER_REQUEST_MAX {
+                let rest = buffer.records.split_off(HTTP_RECORDS_PER_REQUEST_MAX);
+                let head = core::mem::replace(&mut buffer.records, rest);
+                let bytes = head.iter().map(|r| r.data.len() as u64).sum();
+                buffer.bytes -= bytes;
+                let part = Buffer { records: head, bytes, since: buffer.since, keys: buffer.keys.clone() };
+                self.enqueue(now, part, reason);
+            }
+        }
+        self.enqueue(now, buffer, reason);
+    }
+
+    fn enqueue(&mut self, now: SimTime, buffer: Buffer, reason: FlushReason) {
         let request_id = prefix::uuid(&mut self.rng);
         self.pending.push_back(Batch {
             records: buffer.records,

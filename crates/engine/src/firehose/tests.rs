@@ -699,3 +699,33 @@ fn kept_contents_stay_bounded_newest_first() {
     assert_eq!(kept.iter().filter(|k| **k).count(), 16);
     assert!(kept[24..].iter().all(|k| *k), "the newest keep theirs");
 }
+
+#[test]
+fn s3_unavailable_for_more_than_24_hours_loses_the_data_as_documented() {
+    // Facts sheet 2.2 / 2.8: Direct PUT data is kept at most 24 h while S3 is unavailable, then lost.
+    let mut w = World::new();
+    w.create(s3_stream("s", Some(BufferingHints { size_mib: 1, interval_secs: 0 })));
+    w.firehose.set_outage(w.now, "s", 30 * 3_600_000).expect("exists");
+    w.put("s", b"gone");
+    w.run_until(SimTime::from_secs(86_399));
+    assert_eq!((w.stream("s").totals.expired_records, w.stream("s").buffered_records()), (0, 1));
+    w.run_until(SimTime::from_secs(86_460));
+    let s = w.stream("s");
+    assert_eq!((s.totals.expired_records, s.totals.delivered_records, s.buffered_records()), (1, 0, 0));
+    assert!(s.s3_objects.is_empty());
+}
+
+#[test]
+fn http_requests_carry_at_most_10000_records() {
+    // Facts sheet 2.8: a request body has 1 to 10,000 records. 25,000 one-byte records flushed at once
+    // become requests of 10,000, 10,000 and 5,000.
+    let mut w = World::new();
+    w.create(http_stream("h", 300));
+    for _ in 0..50 {
+        w.firehose.put_record_batch(w.now, "h", vec![vec![b'x']; 500]).expect("accepted");
+    }
+    w.run_until(SimTime::from_secs(60));
+    let counts: Vec<u32> = w.stream("h").requests.iter().map(|r| r.records).collect();
+    assert_eq!(counts, [10_000, 10_000, 5_000]);
+    assert_eq!(w.stream("h").totals.delivered_records, 25_000);
+}
