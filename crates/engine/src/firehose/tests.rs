@@ -729,3 +729,70 @@ fn http_requests_carry_at_most_10000_records() {
     assert_eq!(counts, [10_000, 10_000, 5_000]);
     assert_eq!(w.stream("h").totals.delivered_records, 25_000);
 }
+
+#[test]
+fn source_record_backup_keeps_the_untransformed_input() {
+    // S3BackupMode Enabled (facts sheet 2.5): the input before the transform goes to the backup too.
+    let mut w = World::new();
+    let mut c = s3_stream("b", Some(BufferingHints { size_mib: 1, interval_secs: 60 }));
+    c.destination.backup_all = true;
+    c.processing = Some(ProcessingConfig { buffer_interval_secs: 0, ..ProcessingConfig::with_program("del .secret") });
+    w.create(c);
+    w.put("b", br#"{"a":1,"secret":"s"}"#);
+    w.run_until(SimTime::from_secs(60));
+    let data = w.objects("b", ObjectKind::Data);
+    let backup = w.objects("b", ObjectKind::Backup);
+    assert_eq!(data[0].content.as_deref(), Some(&br#"{"a":1}"#[..]));
+    assert_eq!(backup[0].content.as_deref(), Some(&br#"{"a":1,"secret":"s"}"#[..]));
+    assert!(backup[0].key.starts_with("backup/2018/08/27/10/b-1-"), "{}", backup[0].key);
+}
+
+#[test]
+fn all_data_backup_copies_delivered_records_to_s3() {
+    let mut w = World::new();
+    let mut c = http_stream("h", 300);
+    c.destination.backup_all = true;
+    w.create(c);
+    w.put("h", b"one");
+    w.run_until(SimTime::from_secs(60));
+    let s = w.stream("h");
+    assert_eq!(s.totals.delivered_records, 1);
+    assert_eq!(w.objects("h", ObjectKind::Backup)[0].content.as_deref(), Some(&b"one"[..]));
+}
+
+#[test]
+fn partition_keys_from_the_transform_name_the_prefix() {
+    let mut w = World::new();
+    let mut c = s3_stream("l", Some(BufferingHints { size_mib: 64, interval_secs: 60 }));
+    c.processing = Some(ProcessingConfig { buffer_interval_secs: 0, ..ProcessingConfig::with_program("partition team = lower(.team)") });
+    c.destination.s3.prefix = Some("team=!{partitionKeyFromLambda:team}/".into());
+    c.destination.s3.error_output_prefix = Some("err/!{firehose:error-output-type}/".into());
+    c.destination.dynamic_partitioning = Some(DynamicPartitioning { keys: BTreeMap::new(), active_partitions_max: 500 });
+    w.create(c);
+    for team in ["Red", "blue", "RED"] {
+        w.put("l", format!("{{\"team\":\"{team}\"}}").as_bytes());
+    }
+    w.run_until(SimTime::from_secs(60));
+    let objects = w.objects("l", ObjectKind::Data);
+    let summary: Vec<(&str, u32)> = objects.iter().map(|o| (&o.key[..9], o.records)).collect();
+    assert_eq!(summary, [("team=blue", 1), ("team=red/", 2)]);
+}
+
+#[test]
+fn the_request_quota_refuses_the_2001st_call_of_a_second() {
+    // us-east-1: 2,000 requests/s per stream (facts sheet 2.3).
+    let mut w = World::new();
+    w.create(s3_stream("r", None));
+    for _ in 0..2_000 {
+        w.put("r", b"x");
+    }
+    let err = w.firehose.put_record(w.now, "r", b"x".to_vec()).expect_err("2,001st call");
+    assert_eq!((err.kind, err.message.as_str()), (FirehoseErrorKind::ServiceUnavailable, "Slow down."));
+    let err = w.firehose.put_record_batch(w.now, "r", vec![b"x".to_vec(); 3]).expect_err("whole call refused");
+    assert_eq!(err.kind, FirehoseErrorKind::ServiceUnavailable);
+    assert_eq!(w.stream("r").totals.throttled_records, 4);
+    // Switching between OpenSearch and another type is refused.
+    let os = DestinationConfig::of(DestinationKind::OpenSearch { index_name: "i".into(), rotation: config::IndexRotation::OneDay });
+    let err = w.firehose.update_destination("r", "1", os, None).expect_err("type switch");
+    assert_eq!(err.kind, FirehoseErrorKind::InvalidArgument);
+}
