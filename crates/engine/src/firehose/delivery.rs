@@ -535,6 +535,9 @@ impl DeliveryStream {
                     error_message: "The transform does not compile.".into(),
                 }),
             };
+            let duration_ms = 1 + (FUEL_PER_INVOCATION - fuel) / 1_000;
+            let s = self.second(now);
+            s.execute_processing_duration_ms = s.execute_processing_duration_ms.max(duration_ms);
             match outcome {
                 Ok(outcomes) => break Ok(outcomes),
                 Err(e) => {
@@ -769,6 +772,7 @@ impl DeliveryStream {
             .map(|s| s.shards().iter().map(|sh| (sh.id.0, sh.is_open())).collect())
             .unwrap_or_default();
         let mut read = Vec::new();
+        let mut behind_ms = 0;
         for (shard, open) in shards {
             if reader.finished.contains(&shard) || (!reader.started && !open) {
                 continue;
@@ -788,6 +792,7 @@ impl DeliveryStream {
             let Some(iterator) = reader.iterators.get(&shard).cloned() else { continue };
             match kinesis.get_records(now, &iterator, None) {
                 Ok(out) => {
+                    behind_ms = behind_ms.max(out.millis_behind_latest);
                     for record in &out.records {
                         match &record.data {
                             Payload::Aggregated { user_records, .. } => {
@@ -814,6 +819,8 @@ impl DeliveryStream {
         }
         reader.started = true;
         self.kds = Some(reader);
+        let s = self.second(now);
+        s.kinesis_millis_behind_latest = s.kinesis_millis_behind_latest.max(behind_ms);
         if !read.is_empty() {
             self.ingest(now, read, true);
         }

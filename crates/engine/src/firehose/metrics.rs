@@ -22,10 +22,15 @@ pub struct FirehoseSecond {
     pub read_from_kinesis_records: u64,
     /// `DataReadFromKinesisStream.Bytes`.
     pub read_from_kinesis_bytes: u64,
-    /// `ExecuteProcessing.Invocations` (our count of Lambda invocations, retries included).
+    /// Lambda invocations, retries included (not a CloudWatch metric; shown as `ExecuteProcessing.Invocations`).
     pub execute_processing_invocations: u64,
     /// `ExecuteProcessing.Success`: invocations that kept the contract.
     pub execute_processing_success: u64,
+    /// `ExecuteProcessing.Duration`, the longest this second, ms: 1 ms plus 1 ms per 1,000 transform steps
+    /// (a model; the transform runs in no real time).
+    pub execute_processing_duration_ms: u64,
+    /// `KinesisMillisBehindLatest`: the largest `MillisBehindLatest` of this second's reads.
+    pub kinesis_millis_behind_latest: u64,
     /// `SucceedProcessing.Records`: `Ok` and `Dropped` records.
     pub succeed_processing_records: u64,
     /// `SucceedProcessing.Bytes`: bytes of `Ok` records after the transform.
@@ -72,6 +77,9 @@ impl FirehoseSecond {
         self.read_from_kinesis_bytes += other.read_from_kinesis_bytes;
         self.execute_processing_invocations += other.execute_processing_invocations;
         self.execute_processing_success += other.execute_processing_success;
+        self.execute_processing_duration_ms =
+            self.execute_processing_duration_ms.max(other.execute_processing_duration_ms);
+        self.kinesis_millis_behind_latest = self.kinesis_millis_behind_latest.max(other.kinesis_millis_behind_latest);
         self.succeed_processing_records += other.succeed_processing_records;
         self.succeed_processing_bytes += other.succeed_processing_bytes;
         self.dropped_records += other.dropped_records;
@@ -98,6 +106,8 @@ impl FirehoseSecond {
             ("DataReadFromKinesisStream.Bytes".into(), self.read_from_kinesis_bytes),
             ("ExecuteProcessing.Invocations".into(), self.execute_processing_invocations),
             ("ExecuteProcessing.Success".into(), self.execute_processing_success),
+            ("ExecuteProcessing.Duration".into(), self.execute_processing_duration_ms),
+            ("KinesisMillisBehindLatest".into(), self.kinesis_millis_behind_latest),
             ("SucceedProcessing.Records".into(), self.succeed_processing_records),
             ("SucceedProcessing.Bytes".into(), self.succeed_processing_bytes),
             (d("Records"), self.delivery_records),

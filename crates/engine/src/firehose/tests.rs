@@ -169,6 +169,8 @@ fn the_lambda_contract_routes_ok_dropped_and_failed() {
     let t = w.stream("t").totals;
     assert_eq!((t.transform_ok_records, t.dropped_records, t.processing_failed_records), (1, 1, 1));
     assert_eq!(t.invocations, 1);
+    // Three small records take a few dozen steps: under 1,000, so 1 ms.
+    assert_eq!(w.stream("t").metrics.second(60).execute_processing_duration_ms, 1);
     let data = w.objects("t", ObjectKind::Data);
     assert_eq!(data[0].content.as_deref(), Some(&b"{\"level\":\"info\",\"amount\":3}\n"[..]));
     let errors = w.objects("t", ObjectKind::Error);
@@ -201,6 +203,8 @@ fn a_failing_invocation_is_retried_three_times_then_its_records_fail() {
     w.run_until(SimTime::from_secs(60));
     let s = w.stream("slowfn");
     assert_eq!((s.totals.invocations, s.totals.invocation_failures), (4, 4));
+    // Each ran out of its 2,000,000 steps: 1 ms + 2,000,000 / 1,000 ms.
+    assert_eq!(s.metrics.second(60).execute_processing_duration_ms, 2_001);
     assert_eq!(s.totals.processing_failed_records, 4_000);
     let errors = w.objects("slowfn", ObjectKind::Error);
     let text = String::from_utf8(errors[0].decompressed().expect("kept")).expect("utf-8");
@@ -764,10 +768,14 @@ fn all_data_backup_copies_delivered_records_to_s3() {
 fn partition_keys_from_the_transform_name_the_prefix() {
     let mut w = World::new();
     let mut c = s3_stream("l", Some(BufferingHints { size_mib: 64, interval_secs: 60 }));
-    c.processing = Some(ProcessingConfig { buffer_interval_secs: 0, ..ProcessingConfig::with_program("partition team = lower(.team)") });
+    c.processing = Some(ProcessingConfig {
+        buffer_interval_secs: 0,
+        ..ProcessingConfig::with_program("partition team = lower(.team)")
+    });
     c.destination.s3.prefix = Some("team=!{partitionKeyFromLambda:team}/".into());
     c.destination.s3.error_output_prefix = Some("err/!{firehose:error-output-type}/".into());
-    c.destination.dynamic_partitioning = Some(DynamicPartitioning { keys: BTreeMap::new(), active_partitions_max: 500 });
+    c.destination.dynamic_partitioning =
+        Some(DynamicPartitioning { keys: BTreeMap::new(), active_partitions_max: 500 });
     w.create(c);
     for team in ["Red", "blue", "RED"] {
         w.put("l", format!("{{\"team\":\"{team}\"}}").as_bytes());
@@ -792,7 +800,10 @@ fn the_request_quota_refuses_the_2001st_call_of_a_second() {
     assert_eq!(err.kind, FirehoseErrorKind::ServiceUnavailable);
     assert_eq!(w.stream("r").totals.throttled_records, 4);
     // Switching between OpenSearch and another type is refused.
-    let os = DestinationConfig::of(DestinationKind::OpenSearch { index_name: "i".into(), rotation: config::IndexRotation::OneDay });
+    let os = DestinationConfig::of(DestinationKind::OpenSearch {
+        index_name: "i".into(),
+        rotation: config::IndexRotation::OneDay,
+    });
     let err = w.firehose.update_destination("r", "1", os, None).expect_err("type switch");
     assert_eq!(err.kind, FirehoseErrorKind::InvalidArgument);
 }
