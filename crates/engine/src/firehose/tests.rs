@@ -807,3 +807,61 @@ fn the_request_quota_refuses_the_2001st_call_of_a_second() {
     let err = w.firehose.update_destination("r", "1", os, None).expect_err("type switch");
     assert_eq!(err.kind, FirehoseErrorKind::InvalidArgument);
 }
+
+#[test]
+fn http_timeouts_duplicate_only_what_is_counted() {
+    // An endpoint that answers after 200 s (beyond the 180 s response timeout) between 100 s and 400 s: the
+    // requests sent then reach the endpoint but time out, and their retries duplicate them. Every record
+    // reaches the endpoint at least once; the extra copies equal `duplicate_records`.
+    let mut w = World::new();
+    let mut c = http_stream("h", 1_000);
+    c.destination.buffering = Some(BufferingHints { size_mib: 1, interval_secs: 10 });
+    w.create(c);
+    let mut n = 0u64;
+    for second in 0..600u64 {
+        w.run_until(SimTime::from_secs(second));
+        if second == 100 {
+            w.firehose.set_slowdown(w.now, "h", 200_000, 300_000).expect("exists");
+        }
+        let batch: Vec<Vec<u8>> = (0..3).map(|i| format!("r{}", n + i).into_bytes()).collect();
+        n += 3;
+        w.firehose.put_record_batch(w.now, "h", batch).expect("accepted");
+    }
+    w.run_until(SimTime::from_secs(3_000));
+    let s = w.stream("h");
+    let mut copies = vec![0u64; n as usize];
+    for request in s.requests.iter().filter(|r| r.received) {
+        let body: String = String::from_utf8(request.body.clone().expect("kept")).expect("utf-8");
+        for chunk in body.split("{\"data\":\"").skip(1) {
+            let b64 = &chunk[..chunk.find('"').expect("closing quote")];
+            use base64::Engine as _;
+            let data = base64::engine::general_purpose::STANDARD.decode(b64).expect("base64");
+            let id: usize = core::str::from_utf8(&data[1..]).expect("utf-8").parse().expect("number");
+            copies[id] += 1;
+        }
+    }
+    assert!(copies.iter().all(|c| *c >= 1), "every record reached the endpoint");
+    let extra: u64 = copies.iter().map(|c| c - 1).sum();
+    assert!(extra > 0, "the slowdown caused timeouts");
+    assert_eq!((s.totals.delivered_records, s.totals.duplicate_records), (n, extra));
+}
+
+#[test]
+fn the_same_config_gives_the_same_objects() {
+    let run = || {
+        let mut w = World::new();
+        let mut c = s3_stream("d", Some(BufferingHints { size_mib: 1, interval_secs: 30 }));
+        c.destination.s3.prefix = Some("x/!{firehose:random-string}/".into());
+        c.destination.s3.error_output_prefix = Some("!{firehose:error-output-type}/".into());
+        w.create(c);
+        for i in 0..100 {
+            w.run_until(SimTime::from_secs(i));
+            w.put("d", b"same");
+        }
+        w.run_until(SimTime::from_secs(200));
+        w.stream("d").s3_objects.iter().map(|o| o.key.clone()).collect::<Vec<_>>()
+    };
+    let first = run();
+    assert_eq!(first.len(), 4);
+    assert_eq!(first, run());
+}
