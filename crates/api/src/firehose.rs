@@ -320,8 +320,12 @@ fn list_tags(sim: &mut Simulation, body: &Map<String, Value>) -> Result<Value, R
 /// The one destination's id.
 const DESTINATION_ID: &str = "destinationId-000000000001";
 
-fn hints(obj: &Map<String, Value>, base: Option<BufferingHints>) -> Option<BufferingHints> {
-    let Some(h) = object(obj, "BufferingHints") else { return base };
+fn hints(obj: &Map<String, Value>, base: Option<BufferingHints>) -> Result<Option<BufferingHints>, Reply> {
+    let Some(h) = object(obj, "BufferingHints") else { return Ok(base) };
+    // Facts sheet 2.4: if one of the two is given, the other must be too.
+    if h.contains_key("SizeInMBs") != h.contains_key("IntervalInSeconds") {
+        return Err(invalid_argument("BufferingHints must give both SizeInMBs and IntervalInSeconds, or neither."));
+    }
     let base = base.unwrap_or(BufferingHints { size_mib: 5, interval_secs: 300 });
     let get = |k: &str, default: u32| number(h, k).map_or(default, |n| u32::try_from(n).unwrap_or(u32::MAX));
     Some(BufferingHints {
@@ -425,7 +429,7 @@ fn parse_destination(
         Some(d) if same_kind => DestinationConfig { kind, ..d.clone() },
         _ => DestinationConfig::of(kind),
     };
-    destination.buffering = hints(obj, destination.buffering);
+    destination.buffering = hints(obj, destination.buffering)?;
     destination.retry_duration_secs = retry(obj, destination.retry_duration_secs);
     if destination.kind == DestinationKind::S3 {
         s3_settings(obj, &mut destination.s3)?;

@@ -103,6 +103,13 @@ fn errors_use_aws_exception_names() {
     );
     assert_eq!(r.body["__type"], "InvalidArgumentException");
     assert!(r.body["message"].as_str().is_some_and(|m| m.contains("it must be 1 to 128")), "{}", r.body);
+    // Only one of the two hints.
+    let r = fh(
+        &mut s,
+        "CreateDeliveryStream",
+        json!({"DeliveryStreamName": "h", "ExtendedS3DestinationConfiguration": {"BucketARN": "arn:aws:s3:::b", "BufferingHints": {"SizeInMBs": 64}}}),
+    );
+    assert_eq!(r.body["message"], "BufferingHints must give both SizeInMBs and IntervalInSeconds, or neither.");
     // No destination, or two.
     let r = fh(&mut s, "CreateDeliveryStream", json!({"DeliveryStreamName": "x"}));
     assert_eq!(r.body["__type"], "InvalidArgumentException");
