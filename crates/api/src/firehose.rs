@@ -328,10 +328,10 @@ fn hints(obj: &Map<String, Value>, base: Option<BufferingHints>) -> Result<Optio
     }
     let base = base.unwrap_or(BufferingHints { size_mib: 5, interval_secs: 300 });
     let get = |k: &str, default: u32| number(h, k).map_or(default, |n| u32::try_from(n).unwrap_or(u32::MAX));
-    Some(BufferingHints {
+    Ok(Some(BufferingHints {
         size_mib: get("SizeInMBs", base.size_mib),
         interval_secs: get("IntervalInSeconds", base.interval_secs),
-    })
+    }))
 }
 
 fn retry(obj: &Map<String, Value>, base: Option<u32>) -> Option<u32> {
