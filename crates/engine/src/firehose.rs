@@ -53,6 +53,15 @@
 //! - Firehose reading a data stream stops reading while a delivery is being retried, so data waits in the
 //!   stream (the documented behaviour when the destination is down).
 //! - CREATING and DELETING last the simulation's transition delay, as data streams do.
+//! - Deliveries take no time unless a slowdown is scheduled; a Redshift `COPY` of an intermediate object is
+//!   one request whose rows are the object's records. OpenSearch document ids are the record's number in the
+//!   stream (20 digits); Splunk bodies are `{"event": "<record>"}` objects, one per record.
+//! - `ExecuteProcessing.Duration` is modelled as 1 ms plus 1 ms per 1,000 transform steps.
+//! - Record ids (PutRecord's `RecordId`) are 48 hex digits from the simulation's seed; Lambda `recordId`s
+//!   are the record's number in the stream, zero-padded to 56 digits.
+//! - The Lambda event has no `kinesisRecordMetadata`: a transform sees each record's data and arrival only.
+//! - Delivery streams keep the last 5,000 S3 objects and 5,000 requests, and at most 16 MiB of their
+//!   contents (newest first); older ones are dropped from the lists, not from the totals.
 
 pub mod compress;
 pub mod config;
