@@ -198,3 +198,32 @@ fn delivery_streams_report_what_each_destination_received() {
     let lines = summary["cost"]["lines"].as_array().expect("lines");
     assert!(lines.iter().any(|l| l["item"] == "Firehose ingestion"));
 }
+
+#[test]
+fn a_transform_and_lambda_partition_keys_shape_the_objects() {
+    let output = run("firehose_transform.json", &["--for", "3m", "--json"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let summary: Value = serde_json::from_slice(&output.stdout).expect("JSON summary");
+    let events = &summary["delivery_streams"][0];
+    let r = &events["records"];
+    // page_view events are dropped; the other three event types each get their own partition and prefix.
+    assert!(r["dropped_by_transform"].as_u64() > Some(0), "{r}");
+    let fates = ["delivered", "dropped_by_transform", "processing_failed", "partitioning_failed", "buffered"];
+    assert_eq!(r["incoming"].as_u64(), Some(fates.iter().map(|k| r[*k].as_u64().unwrap_or(0)).sum()));
+    let objects = events["s3_objects"].as_array().expect("objects");
+    let mut kinds: Vec<&str> = objects
+        .iter()
+        .map(|o| {
+            let key = o["key"].as_str().expect("key");
+            assert!(key.ends_with(".snappy"), "{key}");
+            let rest = key.strip_prefix("events/kind=").expect("the prefix");
+            let (kind, rest) = rest.split_once('/').expect("kind then date");
+            assert!(rest.starts_with("2026-01-01/events-1-2026-01-01-00-"), "{key}");
+            kind
+        })
+        .collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    assert_eq!(kinds, ["add_to_cart", "click", "purchase"]);
+    assert_eq!(events["metrics"]["IncomingRecords"], r["incoming"]);
+}
