@@ -72,7 +72,8 @@ pub mod prefix;
 pub mod transform;
 
 pub use config::{
-    BufferingHints, DeliveryStreamConfig, DestinationConfig, DestinationKind, ProcessingConfig, S3Settings, Source,
+    BufferingHints, DeliveryStreamConfig, DestinationConfig, DestinationKind, DirectPutFeed, ProcessingConfig,
+    S3Settings, Source,
 };
 pub use delivery::{DeliveryStream, DeliveryStreamStatus, DestinationHealth, FirehoseTotals};
 
@@ -594,7 +595,13 @@ impl Firehose {
                 }
                 continue;
             }
-            stream.on_due(now, kinesis);
+            for batch in stream.feed_batches(now) {
+                // Throttled records are counted by the call; a simulated feed does not retry them.
+                let _ = self.put_record_batch(now, &name, batch);
+            }
+            if let Some(stream) = self.streams.get_mut(&name) {
+                stream.on_due(now, kinesis);
+            }
         }
     }
 }

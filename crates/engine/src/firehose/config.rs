@@ -41,6 +41,35 @@ pub struct DeliveryStreamConfig {
     /// Tags.
     #[cfg_attr(feature = "serde", serde(default))]
     pub tags: BTreeMap<String, String>,
+    /// A simulated Direct PUT producer (a scenario's; API callers put their own records).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub feed: Option<DirectPutFeed>,
+}
+
+/// A simulated producer calling PutRecordBatch on a Direct PUT stream once per second.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(deny_unknown_fields))]
+pub struct DirectPutFeed {
+    /// Records per second, 1 to 1,000,000, sent at each whole second.
+    pub records_per_sec: u32,
+    /// Size of `zeros` records in bytes (templated records have their rendered size).
+    #[cfg_attr(feature = "serde", serde(default = "feed_bytes_default"))]
+    pub record_bytes: u32,
+    /// What records contain.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub payload: crate::template::PayloadTemplate,
+    /// Records per PutRecordBatch call, 1 to 500.
+    #[cfg_attr(feature = "serde", serde(default = "feed_batch_default"))]
+    pub batch_records: u32,
+}
+
+#[cfg(feature = "serde")]
+fn feed_bytes_default() -> u32 {
+    512
+}
+#[cfg(feature = "serde")]
+fn feed_batch_default() -> u32 {
+    500
 }
 
 /// `DeliveryStreamType` and its source.
@@ -510,6 +539,7 @@ impl DeliveryStreamConfig {
             destination: DestinationConfig::s3(),
             processing: None,
             tags: BTreeMap::new(),
+            feed: None,
         }
     }
 
@@ -524,6 +554,20 @@ impl DeliveryStreamConfig {
             ));
         }
         self.destination.problems(problems);
+        if let Some(feed) = &self.feed {
+            if self.source != Source::DirectPut {
+                problems.push(format!("'{}' reads a data stream, so it cannot have a Direct PUT feed.", self.name));
+            }
+            if !(1..=1_000_000).contains(&feed.records_per_sec) {
+                problems.push(format!("The feed sends {} records/s; it must be 1 to 1,000,000.", feed.records_per_sec));
+            }
+            if u64::from(feed.record_bytes) > RECORD_BYTES_MAX {
+                problems.push(format!("The feed's records are {} bytes; at most 1,024,000.", feed.record_bytes));
+            }
+            if !(1..=BATCH_RECORDS_MAX as u32).contains(&feed.batch_records) {
+                problems.push(format!("The feed sends {} records per batch; it must be 1 to 500.", feed.batch_records));
+            }
+        }
         if let Some(p) = &self.processing {
             if let Err(e) = Program::compile(&p.program) {
                 problems.push(format!("The transform of '{}' does not compile: {e}", self.name));

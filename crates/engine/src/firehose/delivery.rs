@@ -312,6 +312,9 @@ pub struct DeliveryStream {
     lambda_arn: String,
     content_kept_bytes: usize,
     pub(crate) events: Vec<crate::Event>,
+    /// When the Direct PUT feed sends next, and how many records it has made.
+    pub(crate) feed_next: SimTime,
+    pub(crate) feed_made: u64,
 }
 
 impl DeliveryStream {
@@ -351,6 +354,8 @@ impl DeliveryStream {
             lambda_arn,
             content_kept_bytes: 0,
             events: Vec::new(),
+            feed_next: ready_at,
+            feed_made: 0,
             config,
         }
     }
@@ -398,6 +403,32 @@ impl DeliveryStream {
         self.program = config.processing.as_ref().and_then(|p| Program::compile(&p.program).ok());
         self.config = config;
         self.version += 1;
+    }
+
+    /// The feed's records for this second, in PutRecordBatch calls, if it is due.
+    pub(crate) fn feed_batches(&mut self, now: SimTime) -> Vec<Vec<Vec<u8>>> {
+        let Some(feed) = self.config.feed else { return Vec::new() };
+        if self.feed_next > now {
+            return Vec::new();
+        }
+        self.feed_next = SimTime::from_secs(now.as_secs() + 1);
+        let unix_ms = self.unix_ms(now);
+        let mut records = Vec::with_capacity(feed.records_per_sec as usize);
+        for _ in 0..feed.records_per_sec {
+            let seed = self.rng.next_u64();
+            let key = format!("user-{}", self.feed_made % 1_000);
+            self.feed_made += 1;
+            records.push(match feed.payload {
+                crate::template::PayloadTemplate::Zeros => alloc::vec![0; feed.record_bytes as usize],
+                template => crate::template::render(template, seed, &key, unix_ms).into_bytes(),
+            });
+        }
+        let mut batches = Vec::new();
+        while !records.is_empty() {
+            let rest = records.split_off(records.len().min(feed.batch_records.max(1) as usize));
+            batches.push(core::mem::replace(&mut records, rest));
+        }
+        batches
     }
 
     fn unix_ms(&self, t: SimTime) -> u64 {
@@ -736,6 +767,9 @@ impl DeliveryStream {
         }
         if let Some(kds) = &self.kds {
             consider(kds.next_poll);
+        }
+        if self.config.feed.is_some() {
+            consider(self.feed_next);
         }
         next
     }

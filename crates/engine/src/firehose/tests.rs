@@ -865,3 +865,24 @@ fn the_same_config_gives_the_same_objects() {
     assert_eq!(first.len(), 4);
     assert_eq!(first, run());
 }
+
+#[test]
+fn a_direct_put_feed_meets_the_byte_quota() {
+    // 100 records/s of 60,000 B in batches of 50 (3,000,000 B, under 4 MiB) against us-east-1's 5 MiB/s
+    // (5,242,880 B): the first call takes 50; the second 37 more (87 x 60,000 = 5,220,000 B), and its last
+    // 13 fail with ServiceUnavailableException. Feeds at 0, 1, 2, 3 and 4 s: 435 in, 65 throttled.
+    let mut w = World::new();
+    let mut c = s3_stream("feed", None);
+    c.feed = Some(config::DirectPutFeed {
+        records_per_sec: 100,
+        record_bytes: 60_000,
+        payload: crate::template::PayloadTemplate::Zeros,
+        batch_records: 50,
+    });
+    w.create(c);
+    w.run_until(SimTime::from_secs(4));
+    let s = w.stream("feed");
+    assert_eq!((s.totals.incoming_records, s.totals.throttled_records), (435, 65));
+    let second = s.metrics.second(2);
+    assert_eq!((second.incoming_records, second.throttled_records, second.incoming_put_requests), (87, 13, 2));
+}
