@@ -91,8 +91,8 @@ fn clippy_native(ctx: &Ctx) -> Result<(), String> {
 
 fn clippy_wasm(ctx: &Ctx) -> Result<(), String> {
     let mut command = cargo(ctx, &["clippy"]);
-    // The api and scenario crates are no_std too (the playground uses them); their tests are native.
-    command.args(WASM_CRATES).args(["-p", "shardlab-api", "-p", "shardlab-scenario"]).args([
+    // The api, scenario and lessons crates are no_std too (the playground uses them); their tests are native.
+    command.args(WASM_CRATES).args(["-p", "shardlab-api", "-p", "shardlab-scenario", "-p", "shardlab-lessons"]).args([
         "--target",
         WASM_TARGET,
         "--all-targets",
@@ -110,8 +110,8 @@ fn tests_native(ctx: &Ctx) -> Result<(), String> {
 /// The engine must build for wasm32 without `std`: no crate in its (non-proc-macro) dependency
 /// tree may have its `std` feature on. Proc-macros run on the host, so their `std` is harmless.
 fn engine_no_std(ctx: &Ctx) -> Result<(), String> {
-    // The api and scenario crates are no_std too: the playground runs them in the browser.
-    for package in ["shardlab-engine", "shardlab-api", "shardlab-scenario"] {
+    // The api, scenario and lessons crates are no_std too: the playground runs them in the browser.
+    for package in ["shardlab-engine", "shardlab-api", "shardlab-scenario", "shardlab-lessons"] {
         no_std_tree(ctx, package)?;
     }
     Ok(())
