@@ -58,14 +58,13 @@ pub fn App() -> Html {
         let request = parse_url(&hash, &search);
         let saved = storage::load_autosave();
         // Opening someone's link replaces the working copy; keep the learner's own in the library first.
-        if request.link.is_some() || request.preset.is_some() {
-            if let Some(Ok(own)) = &saved
-                && let Ok(mut library) = storage::load_library()
-                && !library.entries.iter().any(|e| e.scenario_json == own.to_json())
-                && library.save(&format!("{} (autosaved)", own.name), own, browser::unix_now_ms()).is_ok()
-            {
-                let _ = storage::store_library(&library);
-            }
+        if (request.link.is_some() || request.preset.is_some())
+            && let Some(Ok(own)) = &saved
+            && let Ok(mut library) = storage::load_library()
+            && !library.entries.iter().any(|e| e.scenario_json == own.to_json())
+            && library.save(&format!("{} (autosaved)", own.name), own, browser::unix_now_ms()).is_ok()
+        {
+            let _ = storage::store_library(&library);
         }
         let (scenario, notice) = choose(&request, saved);
         (scenario, notice, request.embed)
@@ -76,7 +75,7 @@ pub fn App() -> Html {
     let speed = use_state(|| SPEED_DEFAULT_TENTHS);
     let run_to = use_state(|| None::<RunTo>);
     let notice = use_state(|| start.1.clone());
-    let library = use_mut_ref(|| storage::load_library());
+    let library = use_mut_ref(storage::load_library);
     let library_error = use_state(|| None::<AttrValue>);
     let share = use_state(|| None::<(String, Option<Result<(), String>>)>);
     let export_open = use_state(|| false);
@@ -437,6 +436,28 @@ pub fn App() -> Html {
             export_open.set(false);
         })
     };
+    // CloudFormation, the AWS CLI script and agent.json, with notes where this run hit a limit.
+    let export_as = |format: ExportFormat| {
+        let (workspace, notice, export_open) = (workspace.clone(), notice.clone(), export_open.clone());
+        Callback::from(move |_: MouseEvent| {
+            let w = workspace.borrow();
+            let scenario = w.scenario();
+            let findings = w.runner().map(|r| shardlab_scenario::Findings::from_simulation(r.sim()));
+            let stem = file_stem(&scenario.name);
+            let (file, mime, text) = match format {
+                ExportFormat::CloudFormation => {
+                    (format!("{stem}.yaml"), "application/yaml", Ok(scenario.to_cloudformation(findings.as_ref())))
+                }
+                ExportFormat::AwsCli => {
+                    (format!("{stem}.sh"), "text/x-shellscript", Ok(scenario.to_aws_cli(findings.as_ref())))
+                }
+                ExportFormat::AgentJson => ("agent.json".to_string(), "application/json", scenario.to_agent_json()),
+            };
+            let outcome = text.and_then(|text| browser::download(&file, mime, &text));
+            notice.set(outcome.err());
+            export_open.set(false);
+        })
+    };
     let on_preset = {
         let (act, tab) = (act.clone(), tab.clone());
         Callback::from(move |id: &'static str| {
@@ -583,6 +604,12 @@ pub fn App() -> Html {
                 <div class="popover export-menu" role="dialog" aria-label="Export">
                     <h2>{ "Export" }</h2>
                     <button onclick={on_export_json}>{ "Scenario file (.json)" }</button>
+                    <button onclick={export_as(ExportFormat::CloudFormation)}>{ "CloudFormation template (.yaml)" }</button>
+                    <button onclick={export_as(ExportFormat::AwsCli)}>{ "AWS CLI script (.sh)" }</button>
+                    <button onclick={export_as(ExportFormat::AgentJson)}
+                        disabled={!scenario.pipeline.nodes.iter().any(|n| matches!(n.kind, NodeKind::KinesisAgent(_)))}
+                        title="For Kinesis Agent components">{ "Kinesis Agent agent.json" }</button>
+                    <p class="note">{ "The template and script note where this run hit a limit, with the shard count that would fit." }</p>
                 </div>
             }
             <div class={classes!("workspace", (!embed).then_some("with-palette"), embed.then_some("embedded"))}>
@@ -768,6 +795,14 @@ fn canvas_nodes(scenario: &Scenario, runner: Option<&Runner>) -> Vec<CanvasNode>
             }
         })
         .collect()
+}
+
+/// What Export can write besides the scenario file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ExportFormat {
+    CloudFormation,
+    AwsCli,
+    AgentJson,
 }
 
 /// The panels under the stage.

@@ -12,8 +12,12 @@ use yew::platform::time::sleep;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// A fresh element to mount a component in.
+/// A fresh element to mount a component in. The app autosaves to localStorage and opens what it finds
+/// there, so each test starts with empty storage.
 fn mount_point() -> Element {
+    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        storage.clear().expect("clear localStorage");
+    }
     let document = web_sys::window().and_then(|w| w.document()).expect("a browser document");
     let root = document.create_element("div").expect("create div");
     document.body().expect("body").append_child(&root).expect("append");
@@ -77,7 +81,7 @@ async fn select_node(root: &Element, name_prefix: &str) {
     init.set_bubbles(true);
     let event = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).expect("an event");
     node.dispatch_event(&event).expect("dispatch");
-    settle().await;
+    expect_count(root, "section[aria-label=Inspector]", 1).await;
 }
 
 fn type_into(root: &Element, selector: &str, text: &str, event: &str) -> web_sys::HtmlInputElement {
@@ -97,12 +101,24 @@ fn count(root: &Element, selector: &str) -> u32 {
     root.query_selector_all(selector).expect("selector").length()
 }
 
+/// Waits (up to 3 s) until `selector` matches `expected` elements, then checks it: renders are
+/// asynchronous, and a busy browser can take longer than one settle.
+async fn expect_count(root: &Element, selector: &str, expected: u32) {
+    for _ in 0..100 {
+        if count(root, selector) == expected {
+            return;
+        }
+        sleep(Duration::from_millis(30)).await;
+    }
+    assert_eq!(count(root, selector), expected, "{selector}");
+}
+
 #[wasm_bindgen_test]
 async fn app_steps_one_second_and_applies_a_rate_past_the_limit() {
     let root = mount_point();
     yew::Renderer::<App>::with_root(root.clone()).render();
     settle().await;
-    assert_eq!(count(&root, "[role=region][aria-label=Shards] [role=listitem]"), 2);
+    expect_count(&root, "[role=region][aria-label=Shards] [role=listitem]", 2).await;
     let clock = || query(&root, "[data-testid=sim-clock]").get_attribute("data-ms");
     assert_eq!(clock().as_deref(), Some("0"));
 
@@ -136,14 +152,14 @@ async fn the_inspector_explains_a_bad_value_next_to_the_field_and_keeps_the_run(
     assert_eq!(shards.value(), "5000", "what the learner typed stays in the field");
     type_into(&root, "#param-2-shard_count", "5000", "change");
     settle().await;
-    assert_eq!(count(&root, "[aria-label=Shards] [role=listitem]"), 2, "a refused value changes nothing");
+    expect_count(&root, "[aria-label=Shards] [role=listitem]", 2).await;
     // A good value applies and restarts the run with it.
     type_into(&root, "#param-2-shard_count", "3", "input");
     settle().await;
-    assert_eq!(count(&root, "#param-2-shard_count-error"), 0);
+    expect_count(&root, "#param-2-shard_count-error", 0).await;
     type_into(&root, "#param-2-shard_count", "3", "change");
     settle().await;
-    assert_eq!(count(&root, "[aria-label=Shards] [role=listitem]"), 3);
+    expect_count(&root, "[aria-label=Shards] [role=listitem]", 3).await;
 }
 
 #[wasm_bindgen_test]
@@ -153,12 +169,12 @@ async fn the_canvas_adds_connects_deletes_and_undoes() {
     settle().await;
     click(&root, "button[aria-label='New empty pipeline']");
     settle().await;
-    assert_eq!(count(&root, ".canvas-node"), 0);
+    expect_count(&root, ".canvas-node", 0).await;
     click(&root, "button[aria-label='Add producer']");
     settle().await;
     click(&root, "button[aria-label='Add stream']");
     settle().await;
-    assert_eq!(count(&root, ".canvas-node"), 2);
+    expect_count(&root, ".canvas-node", 2).await;
     assert!(query(&root, ".canvas-node.stream").class_list().contains("selected"), "a new node is selected");
 
     // Connect the producer to the stream from the producer's inspector.
@@ -170,20 +186,22 @@ async fn the_canvas_adds_connects_deletes_and_undoes() {
     settle().await;
     click(&root, ".connect-row button");
     settle().await;
-    assert_eq!(count(&root, "path.edge"), 1);
-    assert_eq!(count(&root, "[aria-label=Shards] [role=listitem]"), 2, "the stream runs with its 2 default shards");
+    expect_count(&root, "path.edge", 1).await;
+    expect_count(&root, "[aria-label=Shards] [role=listitem]", 2).await;
 
     // Delete the stream: its connection goes too; Undo brings both back.
     select_node(&root, "Data stream").await;
     click(&root, "button.danger");
     settle().await;
-    assert_eq!((count(&root, ".canvas-node"), count(&root, "path.edge")), (1, 0));
+    expect_count(&root, ".canvas-node", 1).await;
+    expect_count(&root, "path.edge", 0).await;
     click(&root, "button[aria-label=Undo]");
     settle().await;
-    assert_eq!((count(&root, ".canvas-node"), count(&root, "path.edge")), (2, 1));
+    expect_count(&root, ".canvas-node", 2).await;
+    expect_count(&root, "path.edge", 1).await;
     click(&root, "button[aria-label=Redo]");
     settle().await;
-    assert_eq!(count(&root, ".canvas-node"), 1);
+    expect_count(&root, ".canvas-node", 1).await;
 }
 
 #[wasm_bindgen_test]

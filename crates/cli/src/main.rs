@@ -3,6 +3,7 @@
 //! ```text
 //! shardlab api [--seed N] [--create-delay-ms N] [--account ID] [--region R]
 //! shardlab run SCENARIO.json --for 10m [--json]
+//! shardlab export (SCENARIO.json | LINK | --preset ID | --all-presets DIR) --format cloudformation|cli|agent-json [--run DURATION]
 //! ```
 //!
 //! # `shardlab api`: the Kinesis API as JSON Lines
@@ -24,16 +25,25 @@
 //!
 //! # `shardlab run`: a scenario, headless
 //!
-//! `SCENARIO.json` holds any of `seed`, `stream_name`, `shard_count` and `producers` (a list of
+//! `SCENARIO.json` is a scenario saved by the playground (or a file holding a share link), or the CLI's own
+//! format: any of `seed`, `stream_name`, `shard_count` and `producers` (a list of
 //! `{name, records_per_sec, record_bytes, distinct_keys}`); missing members take the playground's defaults.
 //! `--for` takes a whole number of seconds, minutes or hours (`90s`, `10m`, `2h`). The summary gives each
 //! producer's and shard's accepted and throttled records and a cost estimate; `--json` prints it as JSON.
+//!
+//! # `shardlab export`: a playground scenario for real AWS
+//!
+//! Takes a scenario file saved by the playground (or a share link, `s=1.…` or the whole URL, on the command line
+//! or in the file), or a preset, and prints a CloudFormation template (YAML), an AWS CLI script, or the Kinesis
+//! Agent's `agent.json`. `--run 60s` first runs the scenario for that long and adds what it hit (throttling,
+//! recommended shards) as comments. `--all-presets DIR` writes one file per preset into `DIR`.
 //!
 //! Exit status: 0 on success, 1 for a scenario that cannot run (every problem is listed), 2 for bad usage.
 
 mod api_session;
 mod args;
 mod duration;
+mod export;
 mod run;
 mod scenario;
 
@@ -44,7 +54,11 @@ usage:
   shardlab api [--seed N] [--create-delay-ms N] [--account ID] [--region R]
       Kinesis API calls as JSON Lines on stdin, answers on stdout.
   shardlab run SCENARIO.json --for DURATION [--json]
-      Run a scenario headless for DURATION (90s, 10m, 2h) and print a summary.";
+      Run a scenario headless for DURATION (90s, 10m, 2h) and print a summary.
+  shardlab export (SCENARIO.json | LINK | --preset ID | --all-presets DIR)
+                  --format cloudformation|cli|agent-json [--run DURATION]
+      A playground scenario as a CloudFormation template, an AWS CLI script or agent.json;
+      --run adds what a run of that long hit (throttling, recommended shards) as comments.";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -58,6 +72,7 @@ fn main() -> ExitCode {
     let outcome = match command {
         "api" => api_session::main(rest),
         "run" => run::main(rest),
+        "export" => export::main(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())

@@ -49,9 +49,16 @@ pub(crate) fn main(rest: &[String]) -> Result<(), Failure> {
     let options = parse_options(rest)?;
     let text = std::fs::read_to_string(&options.scenario_path)
         .map_err(|err| Failure::Problems(vec![format!("cannot read scenario {}: {err}", options.scenario_path)]))?;
-    let config = scenario::parse(&text).map_err(|problems| {
-        Failure::Problems(problems.into_iter().map(|p| format!("{}: {p}", options.scenario_path)).collect())
-    })?;
+    let config = if crate::export::is_playground_scenario(&text) {
+        // A scenario saved by the playground, or a share link.
+        crate::export::load(&options.scenario_path)?.to_sim_config().map_err(|problems| {
+            Failure::Problems(problems.iter().map(|p| format!("{}: {p}", options.scenario_path)).collect())
+        })?
+    } else {
+        scenario::parse(&text).map_err(|problems| {
+            Failure::Problems(problems.into_iter().map(|p| format!("{}: {p}", options.scenario_path)).collect())
+        })?
+    };
     let summary = run(config, options.duration_ms)?;
     if options.json {
         println!("{}", summary.to_json());

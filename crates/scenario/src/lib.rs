@@ -1,5 +1,26 @@
 //! Shardlab scenarios: the pipeline a learner composes, its seed and scheduled events, and the view,
-//! in a versioned format that validates every field and converts to the engine's [`SimConfig`].
+//! in a versioned format that validates every field and converts to the engine's [`SimConfig`](shardlab_engine::SimConfig).
+//!
+//! ```
+//! use shardlab_scenario::{NodeKind, Scenario, decode_link, encode_link};
+//!
+//! let mut scenario = Scenario::default(); // producer -> stream (2 shards) -> polling consumer
+//! let stream = scenario.pipeline.nodes[1].id;
+//! let firehose = scenario.add_node(NodeKind::firehose());
+//! scenario.pipeline.connect(stream, firehose).expect("a Firehose delivery stream may read a data stream");
+//! let bucket = scenario.add_node(NodeKind::destination());
+//! scenario.pipeline.connect(firehose, bucket).expect("and deliver to an S3 bucket");
+//! let refused = scenario.pipeline.connect(bucket, stream).unwrap_err();
+//! assert_eq!(refused.reason, "a destination is the end of a pipeline: it has no outputs");
+//!
+//! let node = scenario.pipeline.node_mut(stream).expect("added above");
+//! let error = node.set_param("shard_count", "0").unwrap_err();
+//! assert!(error.contains("1 to 1,024 shards"), "{error}");
+//!
+//! let link = encode_link(&scenario); // "s=1.…", for the URL fragment
+//! assert_eq!(decode_link(&link), Ok(scenario.clone()));
+//! assert!(scenario.to_sim_config().is_ok()); // the stream part runs; Firehose is listed by not_simulated()
+//! ```
 //!
 //! # Editing
 //!
@@ -10,14 +31,23 @@
 //! # Errors
 //!
 //! Nothing here panics on input. [`Scenario::validate`] returns every problem at once, each with the path of
-//! the field (`pipeline.nodes[2].params.shard_count`) and what is allowed.
+//! the field (`pipeline.nodes[2].params.shard_count`) and what is allowed. Links and files that do not open
+//! say why ([`LinkError`], [`FileError`]).
+//!
+//! # Links, files, presets, export
+//!
+//! [`encode_link`] / [`decode_link`] make and read `s=<format>.<payload>` fragments; [`Scenario::to_json`] /
+//! [`Scenario::from_json`] the file form. [`presets`] is the gallery. [`Scenario::to_cloudformation`],
+//! [`Scenario::to_aws_cli`] and [`Scenario::to_agent_json`] export to real AWS, with notes from
+//! [`Scenario::limit_notes`] and, after a run, [`Findings::from_simulation`].
 //!
 //! # What the engine runs today
 //!
 //! The engine simulates one data stream per run with its producers, consumer applications and Kinesis
 //! Agents. [`Scenario::to_sim_config`] maps those; Firehose, Analytics and destination nodes, producers
-//! writing to Firehose, the stream's retention and on-demand mode, and resharding events are carried in
-//! the model but not simulated yet; [`Scenario::not_simulated`] lists them for the page.
+//! writing to Firehose, the stream's retention and on-demand mode (run as 4 provisioned shards), and
+//! `UpdateShardCount` events are carried in the model but not simulated yet; [`Scenario::not_simulated`]
+//! lists them for the page.
 
 #![no_std]
 #![forbid(unsafe_code)]
@@ -28,15 +58,18 @@ extern crate alloc;
 extern crate std;
 
 mod convert;
+mod export;
 mod link;
 pub mod model;
 mod params;
 mod pipeline;
 mod presets;
+mod v1;
 
+pub use export::Findings;
 pub use link::{
-    FILE_BYTES_MAX, FileError, LINK_CHARS_MAX, LINK_CHARS_WARN, LINK_DECODED_BYTES_MAX, LinkError, decode_link,
-    decode_link_unchecked, encode_binary, encode_link,
+    FILE_BYTES_MAX, FileError, LINK_CHARS_FILE_INSTEAD, LINK_CHARS_MAX, LINK_CHARS_WARN, LINK_DECODED_BYTES_MAX,
+    LinkError, decode_link, decode_link_unchecked, encode_binary, encode_link, preset_link,
 };
 pub use params::{Param, ParamKind};
 pub use pipeline::ConnectError;
@@ -50,8 +83,8 @@ use core::fmt;
 use model::{ConsumerParams, ConsumerStyle, ProducerParams, RateShape, StreamParams};
 use serde::{Deserialize, Serialize};
 
-/// The scenario format this crate writes. Version 1 is the first release.
-pub const FORMAT_VERSION: u32 = 1;
+/// The scenario format this crate writes. Format 1 is the first release; every earlier format still opens.
+pub const FORMAT_VERSION: u32 = 2;
 
 /// A whole scenario: what runs, how it is seeded, what happens when, and how it is laid out.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -85,7 +118,7 @@ pub struct ScheduledEvent {
     pub action: Action,
 }
 
-/// What a scheduled event does. Append new variants at the end (links encode the position).
+/// What a scheduled event does. A new variant needs a new format version (links encode the variant's index).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Action {
@@ -147,11 +180,25 @@ pub struct NodePosition {
 }
 
 /// The layout, kept apart from the semantics: changing it never changes a run.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct View {
     /// Node positions; a node without one is placed by the editor.
     pub positions: Vec<NodePosition>,
+    /// The canvas's horizontal scroll, in pixels.
+    pub pan_x: i32,
+    /// The canvas's vertical scroll, in pixels.
+    pub pan_y: i32,
+    /// The canvas's zoom, 10 to 400 %.
+    pub zoom_percent: u32,
+    /// The simulated time the sharer had reached, in ms: a page opening the link may run to it.
+    pub time_ms: u64,
+}
+
+impl Default for View {
+    fn default() -> Self {
+        Self { positions: Vec::new(), pan_x: 0, pan_y: 0, zoom_percent: 100, time_ms: 0 }
+    }
 }
 
 impl View {
@@ -243,6 +290,12 @@ impl Scenario {
         }
         if self.name.chars().count() > 200 || self.description.chars().count() > 5_000 {
             problems.push(Problem::new("name", "a name has at most 200 characters and a description 5,000"));
+        }
+        if !(10..=400).contains(&self.view.zoom_percent) {
+            problems.push(Problem::new("view.zoom_percent", "the zoom is 10 to 400 %"));
+        }
+        if self.view.time_ms > 86_400_000 {
+            problems.push(Problem::new("view.time_ms", "a shared run reaches 0 to 86,400,000 ms (one simulated day)"));
         }
         self.node_problems(&mut problems);
         self.edge_problems(&mut problems);

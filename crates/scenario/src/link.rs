@@ -2,7 +2,8 @@
 //!
 //! A link's fragment is `s=<format version>.<payload>`, where the payload is base64url (no padding) of raw
 //! deflate of the scenario's postcard encoding. A JSON file carries its version in `format_version`.
-//! Each released format version keeps its own decode path in [`decode_versioned`], so old links open forever.
+//! Each released format version keeps its own decode path in [`decode_versioned`] (format 1 through the frozen
+//! types of `v1.rs`), so old links and files open forever.
 
 use crate::{FORMAT_VERSION, Problem, Scenario};
 use alloc::format;
@@ -21,6 +22,8 @@ pub const LINK_DECODED_BYTES_MAX: usize = 1 << 20;
 pub const FILE_BYTES_MAX: usize = 4 << 20;
 /// Links longer than this may not survive chat apps (Discord's 2,000-character messages); the page warns.
 pub const LINK_CHARS_WARN: usize = 2_000;
+/// Links longer than this are too long for address bars to show; the page offers a file download instead.
+pub const LINK_CHARS_FILE_INSTEAD: usize = 32_000;
 
 /// Why a link did not open, in words for the person who pasted it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -41,6 +44,8 @@ pub enum LinkError {
     TooLarge,
     /// It decoded, but the scenario breaks these rules.
     Invalid(Vec<Problem>),
+    /// A `preset=<id>` link names no preset.
+    UnknownPreset(String),
 }
 
 impl fmt::Display for LinkError {
@@ -60,6 +65,10 @@ impl fmt::Display for LinkError {
                 f,
                 "this link holds more than {LINK_DECODED_BYTES_MAX} bytes of scenario, more than any Shardlab scenario; it was not opened"
             ),
+            Self::UnknownPreset(id) => {
+                let ids: Vec<&str> = crate::presets().iter().map(|p| p.id).collect();
+                write!(f, "this link names a preset '{id}' that does not exist; presets: {}", ids.join(", "))
+            }
             Self::Invalid(problems) => {
                 write!(f, "this link's scenario has {} problem(s): ", problems.len())?;
                 for (i, problem) in problems.iter().enumerate() {
@@ -120,9 +129,23 @@ impl fmt::Display for FileError {
 
 impl core::error::Error for FileError {}
 
+/// The short link fragment for a preset: `preset=<id>` (put it after `#`); [`decode_link`] opens it.
+pub fn preset_link(id: &str) -> String {
+    format!("preset={id}")
+}
+
 /// The link fragment for `scenario`: `s=<version>.<payload>` (put it after `#`).
+/// It records this format and this engine's version, whatever the scenario was loaded from.
 pub fn encode_link(scenario: &Scenario) -> String {
-    format!("s={FORMAT_VERSION}.{}", URL_SAFE_NO_PAD.encode(compress(&encode_binary(scenario))))
+    format!("s={FORMAT_VERSION}.{}", URL_SAFE_NO_PAD.encode(compress(&encode_binary(&stamped(scenario)))))
+}
+
+/// The scenario as this app writes it: the current format and engine version.
+fn stamped(scenario: &Scenario) -> Scenario {
+    let mut out = scenario.clone();
+    out.format_version = FORMAT_VERSION;
+    out.engine_version = shardlab_engine::VERSION.into();
+    out
 }
 
 /// The scenario in a link, a fragment or a whole URL (`https://…/#s=1.…&embed`), checked by
@@ -139,7 +162,12 @@ pub fn decode_link_unchecked(link: &str) -> Result<Scenario, LinkError> {
         return Err(LinkError::TooLarge);
     }
     let fragment = link.trim().rsplit_once('#').map_or(link.trim(), |(_, fragment)| fragment);
-    let value = fragment.split('&').find_map(|part| part.strip_prefix("s=")).ok_or(LinkError::NotShardlab)?;
+    let Some(value) = fragment.split('&').find_map(|part| part.strip_prefix("s=")) else {
+        let id = fragment.split('&').find_map(|part| part.strip_prefix("preset=")).ok_or(LinkError::NotShardlab)?;
+        return crate::preset(id)
+            .map(crate::Preset::scenario)
+            .ok_or_else(|| LinkError::UnknownPreset(id.chars().take(64).collect()));
+    };
     let Some((version, payload)) = value.split_once('.') else {
         // `s=1` alone: the dot and the data were lost.
         return Err(if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
@@ -193,22 +221,22 @@ fn compress(bytes: &[u8]) -> Vec<u8> {
 
 /// Decodes the binary encoding of format `format`, migrating it to the current model.
 ///
-/// Adding format 2: freeze today's model as `v1` types (a copy of the structs as they are at the release of
-/// format 1), decode `1 => postcard::from_bytes::<v1::Scenario>` and convert it with a `From` impl, then
-/// bump [`FORMAT_VERSION`] and add a fixture for format 2.
+/// Adding a format: freeze the types that change as they are now in a `vN` module (see `v1.rs`), decode
+/// `N =>` through them and convert with a `From` impl, then bump [`FORMAT_VERSION`] and add its fixtures.
 pub(crate) fn decode_versioned(format: u32, bytes: &[u8]) -> Result<Scenario, String> {
     let mut scenario = match format {
-        1 => {
-            let (scenario, rest) = postcard::take_from_bytes::<Scenario>(bytes).map_err(binary_error)?;
-            if !rest.is_empty() {
-                return Err(format!("{} unexpected bytes follow the scenario", rest.len()));
-            }
-            scenario
-        }
+        1 => Scenario::from(take_all::<crate::v1::Scenario>(bytes)?),
+        2 => take_all::<Scenario>(bytes)?,
         _ => return Err(format!("format {format} is not known")),
     };
     scenario.format_version = FORMAT_VERSION;
     Ok(scenario)
+}
+
+/// Decodes one value that must fill `bytes` exactly.
+fn take_all<'a, T: serde::Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, String> {
+    let (value, rest) = postcard::take_from_bytes::<T>(bytes).map_err(binary_error)?;
+    if rest.is_empty() { Ok(value) } else { Err(format!("{} unexpected bytes follow the scenario", rest.len())) }
 }
 
 fn binary_error(err: postcard::Error) -> String {
@@ -221,10 +249,21 @@ fn binary_error(err: postcard::Error) -> String {
 }
 
 impl Scenario {
-    /// The scenario as pretty JSON, for a file download.
+    /// The scenario as pretty JSON, for a file download, recording this format and engine version.
     pub fn to_json(&self) -> String {
         // Plain data with string keys only: serialization cannot fail.
-        serde_json::to_string_pretty(self).unwrap_or_default()
+        serde_json::to_string_pretty(&stamped(self)).unwrap_or_default()
+    }
+
+    /// A warning when the scenario was saved by another engine version: its run may differ from the shared one.
+    pub fn engine_note(&self) -> Option<String> {
+        (self.engine_version != shardlab_engine::VERSION).then(|| {
+            format!(
+                "this scenario was saved with engine {}; this page runs engine {}, so a run may differ from the one shared",
+                self.engine_version,
+                shardlab_engine::VERSION
+            )
+        })
     }
 
     /// A scenario from a JSON file, migrated to the current format and validated.
@@ -249,7 +288,10 @@ impl Scenario {
             return Err(FileError::Newer { format });
         }
         let mut scenario: Self = match format {
-            1 => serde_json::from_str(text).map_err(|err| FileError::Format(format!("{err}")))?,
+            1 => Self::from(
+                serde_json::from_str::<crate::v1::Scenario>(text).map_err(|err| FileError::Format(format!("{err}")))?,
+            ),
+            2 => serde_json::from_str(text).map_err(|err| FileError::Format(format!("{err}")))?,
             _ => return Err(FileError::Format(format!("format {format} does not exist; versions start at 1"))),
         };
         scenario.format_version = FORMAT_VERSION;

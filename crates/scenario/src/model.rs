@@ -1,6 +1,7 @@
 //! The scenario's node parameters: plain data of our own, so the format stays stable when engine types change.
 //!
-//! Every enum here is encoded by its position in share links: append new variants at the end, never reorder.
+//! Share links encode fields by position and enum variants by index: any change to these types, even an added
+//! variant, needs a new format version (see ARCHITECTURE.md, "Scenarios").
 
 use alloc::string::String;
 use serde::{Deserialize, Serialize};
@@ -334,11 +335,25 @@ pub struct StreamParams {
     pub shard_count: u32,
     /// How long records are kept.
     pub retention_hours: u32,
+    /// A fault: this percent of writes and reads is throttled whatever the load.
+    pub extra_throttle_percent: u8,
+    /// How long after a write a record becomes readable with GetRecords (the put-to-get delay).
+    pub get_records_visibility_ms: u32,
+    /// The same for enhanced fan-out pushes.
+    pub fan_out_visibility_ms: u32,
 }
 
 impl Default for StreamParams {
     fn default() -> Self {
-        Self { capacity_mode: CapacityMode::Provisioned, shard_count: 2, retention_hours: 24 }
+        Self {
+            capacity_mode: CapacityMode::Provisioned,
+            shard_count: 2,
+            retention_hours: 24,
+            extra_throttle_percent: 0,
+            // The engine's typical delays (unconfirmed; see its "Divergences from AWS").
+            get_records_visibility_ms: shardlab_engine::limits::GET_RECORDS_VISIBILITY_MS as u32,
+            fan_out_visibility_ms: shardlab_engine::limits::FAN_OUT_VISIBILITY_MS as u32,
+        }
     }
 }
 

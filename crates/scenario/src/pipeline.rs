@@ -82,6 +82,19 @@ impl NodeKind {
         }
     }
 
+    /// A label for palettes and headings ("Firehose delivery stream").
+    pub fn label(&self) -> &'static str {
+        match self {
+            Self::Producer(_) => "Producer",
+            Self::DataStream(_) => "Data stream",
+            Self::Consumer(_) => "Consumer",
+            Self::KinesisAgent(_) => "Kinesis Agent",
+            Self::Firehose(_) => "Firehose delivery stream",
+            Self::Analytics(_) => "Analytics application",
+            Self::Destination(_) => "Destination",
+        }
+    }
+
     /// The kind in words, for messages ("a Firehose delivery stream").
     pub fn noun(&self) -> &'static str {
         match self {
@@ -165,7 +178,13 @@ impl Pipeline {
     /// Adds a node with a free default name (`producer-1`, `stream-1`, …) and returns its id.
     /// A second data stream is added too (so an editor can show it) but fails validation; see [`Self::try_add_node`].
     pub fn add_node(&mut self, kind: NodeKind) -> NodeId {
-        let id = NodeId(self.nodes.iter().map(|n| n.id.0.saturating_add(1)).max().unwrap_or(1));
+        let next = self.nodes.iter().map(|n| n.id.0).max().map_or(1, |max| max.saturating_add(1));
+        // After a hostile file's id u32::MAX, take the smallest free id instead.
+        let id = if self.nodes.iter().any(|n| n.id.0 == next) {
+            NodeId((1..).find(|id| self.nodes.iter().all(|n| n.id.0 != *id)).unwrap_or(0))
+        } else {
+            NodeId(next)
+        };
         let slug = kind.slug();
         let name = (1u32..)
             .map(|n| format!("{slug}-{n}"))
@@ -423,6 +442,15 @@ mod tests {
         assert!(err.reason.starts_with("Shardlab simulates one data stream per run"), "{err}");
         assert_eq!(p.nodes.len(), 3);
         assert!(p.try_add_node(NodeKind::firehose()).is_ok());
+    }
+
+    #[test]
+    fn ids_stay_unique_after_the_largest_id() {
+        let mut p = Pipeline::default();
+        p.nodes.push(Node { id: NodeId(u32::MAX), name: "far".into(), kind: NodeKind::producer() });
+        let a = p.add_node(NodeKind::consumer());
+        let b = p.add_node(NodeKind::consumer());
+        assert_eq!((a, b), (NodeId(1), NodeId(2)));
     }
 
     #[test]

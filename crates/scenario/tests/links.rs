@@ -11,7 +11,7 @@ use shardlab_scenario::{
 fn the_default_scenario_round_trips_through_a_short_link() {
     let scenario = Scenario::default();
     let link = encode_link(&scenario);
-    assert!(link.starts_with("s=1."), "{link}");
+    assert!(link.starts_with(&format!("s={}.", shardlab_scenario::FORMAT_VERSION)), "{link}");
     assert!(link.len() < 1_000, "{} characters", link.len());
     assert_eq!(decode_link(&link), Ok(scenario.clone()));
     assert_eq!(decode_link(&format!("https://example.org/shardlab/#{link}&embed")), Ok(scenario));
@@ -21,7 +21,7 @@ fn the_default_scenario_round_trips_through_a_short_link() {
 fn every_preset_fits_well_under_2000_characters() {
     for preset in presets() {
         let link = encode_link(&preset.scenario());
-        assert!(link.len() < 1_500, "{}: {} characters", preset.id, link.len());
+        assert!(link.len() < 1_000, "{}: {} characters", preset.id, link.len());
     }
 }
 
@@ -37,9 +37,27 @@ fn broken_links_say_what_is_wrong() {
     assert_eq!(decode_link("s=7.abcd"), Err(LinkError::Newer { format: 7 }));
     assert_eq!(
         LinkError::Newer { format: 7 }.to_string(),
-        "this link was made by a newer version of Shardlab (format 7); this one reads up to 1: reload the page to get the newest version"
+        format!(
+            "this link was made by a newer version of Shardlab (format 7); this one reads up to {}: reload the page to \
+             get the newest version",
+            shardlab_scenario::FORMAT_VERSION
+        )
     );
     assert_eq!(LinkError::CutShort.to_string(), "this link is cut short: copy the whole link and open it again");
+}
+
+#[test]
+fn preset_links_open_the_preset() {
+    let link = shardlab_scenario::preset_link("kpl-aggregation");
+    assert_eq!(link, "preset=kpl-aggregation");
+    let expected = shardlab_scenario::preset("kpl-aggregation").unwrap().scenario();
+    assert_eq!(decode_link(&format!("https://example.org/#{link}&embed")), Ok(expected));
+    let err = decode_link("#preset=nope").unwrap_err();
+    assert_eq!(err, LinkError::UnknownPreset("nope".into()));
+    assert!(
+        err.to_string()
+            .starts_with("this link names a preset 'nope' that does not exist; presets: hot-partition-key, ")
+    );
 }
 
 #[test]
@@ -184,6 +202,7 @@ proptest! {
     fn arbitrary_strings_never_panic(text in ".{0,300}") {
         let _ = decode_link(&text);
         let _ = decode_link(&format!("s=1.{text}"));
+        let _ = decode_link(&format!("s=2.{text}"));
         let _ = Scenario::from_json(&text);
     }
 
@@ -192,9 +211,40 @@ proptest! {
         use base64::Engine;
         let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
         // Raw bytes as the compressed data, and deflated bytes as the binary scenario.
-        let _ = decode_link(&format!("s=1.{}", engine.encode(&bytes)));
         let deflated = miniz_oxide::deflate::compress_to_vec(&bytes, 6);
-        let _ = decode_link(&format!("s=1.{}", engine.encode(deflated)));
+        // Every format's decoder.
+        for format in 1..=shardlab_scenario::FORMAT_VERSION {
+            let _ = decode_link(&format!("s={format}.{}", engine.encode(&bytes)));
+            let _ = decode_link(&format!("s={format}.{}", engine.encode(&deflated)));
+        }
+    }
+
+    #[test]
+    fn any_decodable_scenario_round_trips(s in scenario(), flips in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..8)) {
+        // Flipping bytes of a valid encoding reaches field values no edit makes (huge numbers, odd text).
+        use base64::Engine;
+        let mut bytes = shardlab_scenario::encode_binary(&s);
+        for (at, value) in flips {
+            let i = at % bytes.len();
+            bytes[i] = value;
+        }
+        let deflated = miniz_oxide::deflate::compress_to_vec(&bytes, 6);
+        let link = format!("s={}.{}", shardlab_scenario::FORMAT_VERSION, base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(deflated));
+        if let Ok(mut decoded) = decode_link_unchecked(&link) {
+            // Links and files record this engine's version.
+            decoded.engine_version = shardlab_engine::VERSION.into();
+            prop_assert_eq!(decode_link_unchecked(&encode_link(&decoded)), Ok(decoded.clone()));
+            prop_assert_eq!(Scenario::from_json_unchecked(&decoded.to_json()), Ok(decoded.clone()));
+            let _ = decoded.validate();
+            let _ = decoded.to_sim_config();
+            let _ = decoded.to_cloudformation(None);
+            let _ = decoded.to_aws_cli(None);
+            let _ = decoded.to_agent_json();
+            for node in &decoded.pipeline.nodes {
+                let _ = node.params();
+                let _ = node.param_problems();
+            }
+        }
     }
 
     #[test]
