@@ -31,7 +31,7 @@ mod run;
 
 pub use check::{Check, CheckResult, Metric};
 pub use format::{Edit, Lesson, NodeSpec, Question, ScenarioSpec, ScheduledSpec};
-pub use run::{RUN_S_MAX, TIMERS_PER_SEC_MAX};
+pub use run::{RECORDS_PER_RUN_MAX, RUN_S_MAX, TIMERS_PER_SEC_MAX};
 
 use alloc::format;
 use alloc::string::String;

@@ -15,6 +15,10 @@ pub const RUN_S_MAX: u32 = 600;
 /// grade stays fast in the browser. About 40,000 records/s of single puts fit.
 pub const TIMERS_PER_SEC_MAX: u32 = 40_000;
 
+/// User records (and agent lines) the producers may offer in one grading run, at their peak rates; a
+/// pipeline offering more is refused before it runs.
+pub const RECORDS_PER_RUN_MAX: u64 = 1_500_000;
+
 /// Cumulative counters at one instant.
 #[derive(Clone, Debug, Default)]
 struct Totals {
@@ -84,6 +88,16 @@ pub(crate) struct Measured {
 /// Runs `config` for `run_s` simulated seconds, snapshotting totals where the windows begin.
 pub(crate) fn run(config: SimConfig, run_s: u32, windows: &[u32]) -> Result<Measured, String> {
     let run_s = run_s.clamp(1, RUN_S_MAX);
+    let peak_per_sec: u64 = config.producers.iter().map(|p| u64::from(p.rate.peak())).sum::<u64>()
+        + config.agents.iter().map(|a| u64::from(a.lines_per_sec)).sum::<u64>();
+    if peak_per_sec.saturating_mul(u64::from(run_s)) > RECORDS_PER_RUN_MAX {
+        return Err(format!(
+            "its producers offer up to {} records/s, and {run_s} s of that is more than the {} records a grading \
+             run may simulate here; lower the producer rates",
+            crate::check::thousands(peak_per_sec as f64),
+            crate::check::thousands(RECORDS_PER_RUN_MAX as f64)
+        ));
+    }
     let mut sim = Simulation::new(config).map_err(|err| err.problems.join("; "))?;
     let mut snapshots = BTreeMap::new();
     for s in 0..run_s {
