@@ -236,3 +236,67 @@ fn numbers_are_shown_with_separators_and_units() {
     assert_eq!(Metric::IteratorAgeMsMax.show(850.0), "850 ms");
     assert_eq!(Metric::CostUsdPerHour.show(0.18), "$0.1800/hour");
 }
+
+/// Measures `metrics` over the last 30 s of `lesson`'s reference run (checks with no bounds always pass).
+fn measure(lesson: &Lesson, metrics: &[Metric]) -> Vec<f64> {
+    let mut l = lesson.clone();
+    l.checks = metrics.iter().map(|m| Check::Metric { metric: *m, min: None, max: None, last_s: Some(30) }).collect();
+    let g = grade(&l, &reference_scenario(&l).expect("builds"));
+    assert!(g.passed, "{}", describe(&g));
+    g.checks.iter().map(|c| c.measured.expect("a run measures")).collect()
+}
+
+#[test]
+fn metrics_agree_with_the_arithmetic_of_the_limits_and_prices() {
+    // design-and-size's reference: 2,000 records/s of 2,048 bytes with PutRecord into 8 shards, 3 polling readers.
+    let l = lesson("design-and-size").expect("exists");
+    let m = measure(
+        &l,
+        &[
+            Metric::AcceptedRecordsPerSec,
+            Metric::ApiCallsPerSec,
+            Metric::KinesisRecordsPerSec,
+            Metric::DroppedRecords,
+            Metric::ProducerDuplicates,
+            Metric::CostUsdPerHour,
+            Metric::LatencyP99Ms,
+            Metric::WriteThrottledRecordsPerSecMax,
+        ],
+    );
+    let near = |value: f64, want: f64, tolerance: f64| (value - want).abs() <= tolerance;
+    assert!(near(m[0], 2_000.0, 20.0), "accepted {}", m[0]);
+    // PutRecord: one call and one Kinesis record per user record.
+    assert!(near(m[1], 2_000.0, 20.0) && near(m[2], 2_000.0, 20.0), "{m:?}");
+    assert_eq!((m[3], m[4]), (0.0, 0.0));
+    // 8 shard-hours at $0.015 plus 2,000 × 3,600 PUT payload units (one per record under 25 KB) at $0.014 per million.
+    let want = 8.0 * 0.015 + 2_000.0 * 3_600.0 * 0.014 / 1_000_000.0;
+    assert!(near(m[5], want, 0.002), "cost {} vs {want}", m[5]);
+    // A reader polls each shard once a second, so a record waits at most about a second, plus the put-to-get delay.
+    assert!(m[6] > 0.0 && m[6] <= 2_000.0, "p99 {}", m[6]);
+    assert_eq!(m[7], 0.0);
+}
+
+#[test]
+fn kpl_aggregation_cuts_kinesis_records_and_calls() {
+    // batching-and-the-kpl's reference: 1,200 records/s of 700 bytes aggregated into 51,200-byte records, so
+    // about 70 user records per Kinesis record and up to 500 of those per PutRecords call.
+    let l = lesson("batching-and-the-kpl").expect("exists");
+    let m = measure(&l, &[Metric::AcceptedRecordsPerSec, Metric::KinesisRecordsPerSec, Metric::ApiCallsPerSec]);
+    assert!((m[0] - 1_200.0).abs() <= 12.0, "{m:?}");
+    assert!(m[1] >= 1_200.0 / 75.0 && m[1] <= 1_200.0 / 10.0, "Kinesis records/s {}", m[1]);
+    assert!(m[2] <= m[1], "one call carries one or more aggregates: {m:?}");
+}
+
+#[test]
+fn every_lesson_grades_an_empty_or_bare_scenario_without_panicking() {
+    for l in lessons() {
+        let empty = grade(&l, &shardlab_scenario::Scenario::empty());
+        assert!(!empty.passed, "{}", l.id);
+        assert_eq!(empty.checks.len(), l.checks.len());
+        let mut bare = shardlab_scenario::Scenario::empty();
+        bare.add_node(shardlab_scenario::NodeKind::data_stream());
+        let bare = grade(&l, &bare);
+        assert!(!bare.passed, "{}", l.id);
+        assert!(bare.checks.iter().all(|c| !c.feedback.is_empty() && !c.label.is_empty()));
+    }
+}
