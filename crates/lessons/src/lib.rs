@@ -9,6 +9,7 @@
 //! 2. [`start_scenario`] is what the playground opens; [`reference_scenario`] is the "show me" solution.
 //! 3. [`grade`] checks the learner's scenario: structural checks read the pipeline, `metric` checks run it
 //!    with the lesson's seed for the lesson's run length (at most [`RUN_S_MAX`] simulated seconds).
+//!    [`Grading`] does the same a slice at a time, so a page can draw between slices.
 //! 4. [`check_quiz`] answers a quiz question.
 //!
 //! # Errors
@@ -104,40 +105,104 @@ pub struct Grade {
     pub passed: bool,
 }
 
-/// Grades `scenario` against `lesson`: structural checks on the pipeline, then one run with the lesson's
-/// seed (overriding the scenario's) for the lesson's run length, if any check needs it.
+/// Grades `scenario` against `lesson` in one call: structural checks on the pipeline, then, if any check
+/// needs it, one run with the lesson's seed (overriding the scenario's) for the lesson's run length.
+/// [`Grading`] does the same in slices, for a page that must keep drawing.
 pub fn grade(lesson: &Lesson, scenario: &Scenario) -> Grade {
-    let mut windows: Vec<u32> = lesson
-        .checks
-        .iter()
-        .filter_map(|c| match c {
-            Check::Metric { last_s, .. } => *last_s,
-            _ => None,
-        })
-        .collect();
-    windows.sort_unstable();
-    windows.dedup();
-    let measured = if lesson.checks.iter().any(Check::runs) {
-        let mut seeded = scenario.clone();
-        seeded.seed = lesson.seed;
-        Some(
-            seeded
-                .to_sim_config()
-                .map_err(|problems| {
-                    problems.first().map(|p| format!("{p}")).unwrap_or_else(|| String::from("it is not valid"))
-                })
-                .and_then(|config| run::run(config, lesson.run_s, &windows)),
-        )
-    } else {
-        None
-    };
-    let checks: Vec<CheckResult> = lesson
-        .checks
+    let mut grading = Grading::new(lesson, scenario);
+    loop {
+        if let Some(grade) = grading.step(RUN_S_MAX) {
+            return grade.clone();
+        }
+    }
+}
+
+/// A grade in progress: [`Grading::step`] simulates a slice of the run and returns the grade once done.
+#[derive(Debug)]
+pub struct Grading {
+    checks: Vec<Check>,
+    scenario: Scenario,
+    state: State,
+}
+
+#[derive(Debug)]
+enum State {
+    Running(alloc::boxed::Box<run::Runner>),
+    Done(Grade),
+}
+
+impl Grading {
+    /// Starts grading `scenario` against `lesson`; nothing is simulated until [`Self::step`].
+    pub fn new(lesson: &Lesson, scenario: &Scenario) -> Self {
+        let mut windows: Vec<u32> = lesson
+            .checks
+            .iter()
+            .filter_map(|c| match c {
+                Check::Metric { last_s, .. } => *last_s,
+                _ => None,
+            })
+            .collect();
+        windows.sort_unstable();
+        windows.dedup();
+        let checks = lesson.checks.clone();
+        let runner = if checks.iter().any(Check::runs) {
+            let mut seeded = scenario.clone();
+            seeded.seed = lesson.seed;
+            Some(
+                seeded
+                    .to_sim_config()
+                    .map_err(|problems| {
+                        problems.first().map(|p| format!("{p}")).unwrap_or_else(|| String::from("it is not valid"))
+                    })
+                    .and_then(|config| run::Runner::new(config, lesson.run_s, &windows)),
+            )
+        } else {
+            None
+        };
+        let state = match runner {
+            Some(Ok(runner)) => State::Running(alloc::boxed::Box::new(runner)),
+            Some(Err(why)) => State::Done(finish(&checks, scenario, Err(&why))),
+            None => State::Done(finish(&checks, scenario, Ok(None))),
+        };
+        Self { checks, scenario: scenario.clone(), state }
+    }
+
+    /// Simulates up to `seconds_max` more simulated seconds (at least one) and returns the grade once the
+    /// run is complete; later calls return it again.
+    pub fn step(&mut self, seconds_max: u32) -> Option<&Grade> {
+        if let State::Running(runner) = &mut self.state {
+            let grade = match runner.step(seconds_max) {
+                Ok(false) => None,
+                Ok(true) => Some(finish(&self.checks, &self.scenario, Ok(Some(&runner.measured())))),
+                Err(why) => Some(finish(&self.checks, &self.scenario, Err(&why))),
+            };
+            if let Some(grade) = grade {
+                self.state = State::Done(grade);
+            }
+        }
+        match &self.state {
+            State::Done(grade) => Some(grade),
+            State::Running(_) => None,
+        }
+    }
+
+    /// How much of the run is done, in percent (100 once graded).
+    pub fn progress_percent(&self) -> u32 {
+        match &self.state {
+            State::Running(runner) => runner.progress_percent(),
+            State::Done(_) => 100,
+        }
+    }
+}
+
+/// Every check's result, given what the run measured (nothing if no check runs) or why it could not run.
+fn finish(checks: &[Check], scenario: &Scenario, measured: Result<Option<&run::Measured>, &str>) -> Grade {
+    let checks: Vec<CheckResult> = checks
         .iter()
         .map(|check| match (&measured, check.runs()) {
-            (Some(Err(why)), true) => check::failed(check.label(), why),
-            (Some(Ok(m)), _) => check.grade(scenario, Some(m)),
-            _ => check.grade(scenario, None),
+            (Err(why), true) => check::failed(check.label(), why),
+            (Ok(m), _) => check.grade(scenario, *m),
+            (Err(_), false) => check.grade(scenario, None),
         })
         .collect();
     let passed = !checks.is_empty() && checks.iter().all(|c| c.passed);

@@ -85,52 +85,86 @@ pub(crate) struct Measured {
     latency_p99_ms: Vec<Option<u64>>,
 }
 
-/// Runs `config` for `run_s` simulated seconds, snapshotting totals where the windows begin.
-pub(crate) fn run(config: SimConfig, run_s: u32, windows: &[u32]) -> Result<Measured, String> {
-    let run_s = run_s.clamp(1, RUN_S_MAX);
-    let peak_per_sec: u64 = config.producers.iter().map(|p| u64::from(p.rate.peak())).sum::<u64>()
-        + config.agents.iter().map(|a| u64::from(a.lines_per_sec)).sum::<u64>();
-    if peak_per_sec.saturating_mul(u64::from(run_s)) > RECORDS_PER_RUN_MAX {
-        return Err(format!(
-            "its producers offer up to {} records/s, and {run_s} s of that is more than the {} records a grading \
-             run may simulate here; lower the producer rates",
-            crate::check::thousands(peak_per_sec as f64),
-            crate::check::thousands(RECORDS_PER_RUN_MAX as f64)
-        ));
-    }
-    let mut sim = Simulation::new(config).map_err(|err| err.problems.join("; "))?;
-    let mut snapshots = BTreeMap::new();
-    for s in 0..run_s {
-        for w in windows {
-            if run_s.saturating_sub(*w) == s {
-                snapshots.insert(*w, totals(&sim));
-            }
-        }
-        let target = SimTime::from_millis(u64::from(s + 1) * 1_000);
-        if sim.advance_to_bounded(target, TIMERS_PER_SEC_MAX) == Advance::BudgetExhausted {
+/// A grading run in progress: the simulation and the totals snapshotted so far.
+#[derive(Debug)]
+pub(crate) struct Runner {
+    sim: Simulation,
+    run_s: u32,
+    /// Simulated seconds done.
+    at_s: u32,
+    windows: Vec<u32>,
+    snapshots: BTreeMap<u32, Totals>,
+}
+
+impl Runner {
+    /// Prepares a run of `config` for `run_s` simulated seconds (capped at [`RUN_S_MAX`]) that snapshots
+    /// totals where each window (`last_s`) begins, or says why it cannot run.
+    pub(crate) fn new(config: SimConfig, run_s: u32, windows: &[u32]) -> Result<Self, String> {
+        let run_s = run_s.clamp(1, RUN_S_MAX);
+        let peak_per_sec: u64 = config.producers.iter().map(|p| u64::from(p.rate.peak())).sum::<u64>()
+            + config.agents.iter().map(|a| u64::from(a.lines_per_sec)).sum::<u64>();
+        if peak_per_sec.saturating_mul(u64::from(run_s)) > RECORDS_PER_RUN_MAX {
             return Err(format!(
-                "it needs more than {TIMERS_PER_SEC_MAX} engine steps in one simulated second (at {s} s), too \
-                 many to grade here; lower the producer rates"
+                "its producers offer up to {} records/s, and {run_s} s of that is more than the {} records a \
+                 grading run may simulate here; lower the producer rates",
+                crate::check::thousands(peak_per_sec as f64),
+                crate::check::thousands(RECORDS_PER_RUN_MAX as f64)
             ));
         }
-        while sim.poll_event().is_some() {}
+        let sim = Simulation::new(config).map_err(|err| err.problems.join("; "))?;
+        Ok(Self { sim, run_s, at_s: 0, windows: windows.to_vec(), snapshots: BTreeMap::new() })
     }
-    let end = totals(&sim);
-    for w in windows {
-        snapshots.entry(*w).or_insert_with(Totals::default);
+
+    /// The share of the run done, in percent.
+    pub(crate) fn progress_percent(&self) -> u32 {
+        self.at_s * 100 / self.run_s
     }
-    let throttles_per_sec = (0..u64::from(run_s))
-        .map(|s| {
-            sim.stream()
-                .map(|st| st.shards().iter().map(|sh| sh.metrics.second(s).write_provisioned_throughput_exceeded).sum())
-                .unwrap_or(0)
-        })
-        .collect();
-    let iterator_age_ms = (0..u64::from(run_s))
-        .map(|s| sim.consumers().iter().map(|c| c.second(s).iterator_age_ms_max).collect())
-        .collect();
-    let latency_p99_ms = sim.consumers().iter().map(|c| c.latency.percentile(99)).collect();
-    Ok(Measured { run_s, end, windows: snapshots, throttles_per_sec, iterator_age_ms, latency_p99_ms })
+
+    /// Simulates up to `seconds_max` more seconds (at least one); true once the run is complete.
+    pub(crate) fn step(&mut self, seconds_max: u32) -> Result<bool, String> {
+        let until = self.at_s.saturating_add(seconds_max.max(1)).min(self.run_s);
+        while self.at_s < until {
+            let s = self.at_s;
+            for w in &self.windows {
+                if self.run_s.saturating_sub(*w) == s {
+                    self.snapshots.insert(*w, totals(&self.sim));
+                }
+            }
+            let target = SimTime::from_millis(u64::from(s + 1) * 1_000);
+            if self.sim.advance_to_bounded(target, TIMERS_PER_SEC_MAX) == Advance::BudgetExhausted {
+                return Err(format!(
+                    "it needs more than {TIMERS_PER_SEC_MAX} engine steps in one simulated second (at {s} s), too \
+                     many to grade here; lower the producer rates"
+                ));
+            }
+            while self.sim.poll_event().is_some() {}
+            self.at_s += 1;
+        }
+        Ok(self.at_s >= self.run_s)
+    }
+
+    /// What the completed run measured.
+    pub(crate) fn measured(&self) -> Measured {
+        let (sim, run_s) = (&self.sim, self.run_s);
+        let mut windows = self.snapshots.clone();
+        for w in &self.windows {
+            windows.entry(*w).or_default();
+        }
+        let throttles_per_sec = (0..u64::from(run_s))
+            .map(|s| {
+                sim.stream()
+                    .map(|st| {
+                        st.shards().iter().map(|sh| sh.metrics.second(s).write_provisioned_throughput_exceeded).sum()
+                    })
+                    .unwrap_or(0)
+            })
+            .collect();
+        let iterator_age_ms = (0..u64::from(run_s))
+            .map(|s| sim.consumers().iter().map(|c| c.second(s).iterator_age_ms_max).collect())
+            .collect();
+        let latency_p99_ms = sim.consumers().iter().map(|c| c.latency.percentile(99)).collect();
+        Measured { run_s, end: totals(sim), windows, throttles_per_sec, iterator_age_ms, latency_p99_ms }
+    }
 }
 
 impl Measured {

@@ -300,3 +300,30 @@ fn every_lesson_grades_an_empty_or_bare_scenario_without_panicking() {
         assert!(bare.checks.iter().all(|c| !c.feedback.is_empty() && !c.label.is_empty()));
     }
 }
+
+#[test]
+fn grading_in_slices_gives_the_same_grade_as_one_call() {
+    let l = lesson("hot-keys").expect("exists");
+    let s = start_scenario(&l).expect("builds");
+    let whole = grade(&l, &s);
+    let mut grading = Grading::new(&l, &s);
+    assert_eq!(grading.progress_percent(), 0);
+    let mut slices = 0;
+    let sliced = loop {
+        slices += 1;
+        assert!(slices <= l.run_s, "each slice simulates at least one second");
+        if let Some(g) = grading.step(7) {
+            break g.clone();
+        }
+        let done = grading.progress_percent();
+        assert!(done > 0 && done < 100, "{done} %");
+    };
+    // 60 s in slices of 7 s: 9 slices.
+    assert_eq!(slices, 9);
+    assert_eq!(sliced, whole);
+    assert_eq!(grading.progress_percent(), 100);
+    assert_eq!(grading.step(7), Some(&whole), "a finished grading keeps its grade");
+    // A lesson with structural checks only is graded at once.
+    let quiz = lesson("four-services").expect("exists");
+    assert!(Grading::new(&quiz, &s).step(1).is_some());
+}
