@@ -194,13 +194,25 @@ fn a_run_too_heavy_to_grade_is_refused_not_run() {
     let l = lesson("shards-and-write-limits").expect("exists");
     let mut s = start_scenario(&l).expect("builds");
     let producer = s.pipeline.nodes.iter_mut().find(|n| n.name == "web-shop").expect("exists");
-    // 1,000,000 records/s for 60 s is 60 million records, far over the 1,500,000 a grading run may simulate.
+    // 1,000,000 records/s for 60 s is 60 million records, far over the 600,000 a grading run may simulate.
     producer.set_param("records_per_sec", "1000000").expect("within the parameter's range");
     let g = grade(&l, &s);
     let run = &g.checks[1];
     assert!(!run.passed && run.measured.is_none());
     assert!(run.feedback.contains("up to 1,000,000 records/s"), "{}", run.feedback);
     assert!(run.feedback.ends_with("lower the producer rates"), "{}", run.feedback);
+    // 9,000 records/s into 1 shard: within the record budget, but 8,000 refused records a second, each retried,
+    // need more engine timers per simulated second than grading allows.
+    producer_rate(&mut s, "9000");
+    let stream = s.pipeline.nodes.iter_mut().find(|n| n.name == "clickstream").expect("exists");
+    stream.set_param("shard_count", "1").expect("in range");
+    let g = grade(&l, &s);
+    assert!(g.checks[1].feedback.contains("more than 20,000 engine steps in one simulated second"), "{g:?}");
+}
+
+fn producer_rate(s: &mut shardlab_scenario::Scenario, rate: &str) {
+    let producer = s.pipeline.nodes.iter_mut().find(|n| n.name == "web-shop").expect("exists");
+    producer.set_param("records_per_sec", rate).expect("within the parameter's range");
 }
 
 #[test]
