@@ -68,6 +68,12 @@ fn every_reference_passes_and_every_start_fails() {
         let start = grade(&l, &start_scenario(&l).expect("checked by another test"));
         println!("{} start:\n{}", l.id, describe(&start));
         assert!(!start.passed, "{}: the starting scenario passes:\n{}", l.id, describe(&start));
+        for (check, result) in l.checks.iter().zip(&start.checks) {
+            if check.runs() && !result.passed {
+                assert!(result.measured.is_some(), "{}: {} was not measured", l.id, result.label);
+                assert!(result.feedback.contains(&result.measured_text), "{}: {}", l.id, result.feedback);
+            }
+        }
         let reference = grade(&l, &reference_scenario(&l).expect("checked by another test"));
         println!("{} reference:\n{}", l.id, describe(&reference));
         assert!(reference.passed, "{}: the reference fails:\n{}", l.id, describe(&reference));
