@@ -81,7 +81,16 @@ async fn select_node(root: &Element, name_prefix: &str) {
     init.set_bubbles(true);
     let event = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).expect("an event");
     node.dispatch_event(&event).expect("dispatch");
-    expect_count(root, "section[aria-label=Inspector]", 1).await;
+    // Wait for this node's inspector (another node's may be showing already).
+    for _ in 0..100 {
+        let heading =
+            root.query_selector("section[aria-label=Inspector] h2").ok().flatten().and_then(|h| h.text_content());
+        if heading.is_some_and(|h| h.starts_with(name_prefix)) {
+            return;
+        }
+        sleep(Duration::from_millis(30)).await;
+    }
+    panic!("the inspector did not show {name_prefix}");
 }
 
 fn type_into(root: &Element, selector: &str, text: &str, event: &str) -> web_sys::HtmlInputElement {
