@@ -1,4 +1,4 @@
-//! Shardlab's simulation core: Amazon Kinesis Data Streams, deterministic and `no_std`.
+//! Shardlab's simulation core: Amazon Kinesis Data Streams and Data Firehose, deterministic and `no_std`.
 //!
 //! The whole product's rules live here: how partition keys hash onto shards, how shards throttle,
 //! what sequence numbers look like, which metrics a second produces. The crate does no IO, reads no
@@ -65,9 +65,17 @@
 //!   `maxBufferSizeBytes` 4 MiB, polls every 100 ms, backoff 100 ms doubling to 10 s) are not in the facts
 //!   sheet and are unconfirmed. Its checkpoint is the first line whose records are not all sent, and lines a
 //!   LOGTOJSON format does not match are skipped.
+//! - Firehose's own choices are listed under "Divergences from AWS" in [`firehose`].
 //! - Simulated KCL applications poll every 1.5 s, balance leases once per failover time (10 s by default,
 //!   stealing one lease at a time) and hand a moved lease over without a graceful shutdown, so the new
 //!   owner repeats the work since the last checkpoint.
+//! - An analytics application ([`analytics_app`]) reads the stream like one polling GetRecords consumer (every
+//!   second by default, `Limit` 10,000; AWS's SQL service does not document its reader). `ROWTIME` is when its
+//!   reader got a record; a KDA application discovers its schema from the first records it reads and stops,
+//!   with its SQL problems listed, if its SQL does not fit them. The SQL's own divergences are listed in
+//!   `shardlab-analytics`. A destination data stream receives one stream's rows as JSON records, written
+//!   once a second with sequential partition keys; a refused write is tried again a second later (AWS
+//!   retries for ever), and at most [`analytics_app::OUTBOX_ROWS_MAX`] rows wait.
 
 #![no_std]
 #![forbid(unsafe_code)]
@@ -81,12 +89,14 @@ extern crate std;
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 pub mod agent;
+pub mod analytics_app;
 pub mod calendar;
 pub mod consumer;
 pub mod consumer_app;
 pub mod cost;
 pub mod error;
 pub mod event;
+pub mod firehose;
 pub mod hash_range;
 pub mod iterator;
 pub mod kinesis;

@@ -1,9 +1,11 @@
 //! The driver: the Kinesis service, the scenario's producers, a timer queue, and the outputs.
 
 use crate::agent::{Agent, AgentConfig};
+use crate::analytics_app::{AnalyticsApp, AnalyticsAppConfig};
 use crate::consumer_app::{ConsumerApp, ConsumerAppConfig, ReadStyle};
 use crate::error::{ConfigError, StreamsErrorKind};
 use crate::event::Event;
+use crate::firehose::{DeliveryStreamConfig, Firehose, FirehoseConfig, Source as FirehoseSource};
 use crate::kinesis::{
     CreateStreamInput, Kinesis, KinesisConfig, PutRecordInput, PutRecordsEntry, PutRecordsResultEntry,
 };
@@ -69,6 +71,21 @@ pub struct SimConfig {
     pub scheduled: Vec<ScheduledCommand>,
     /// Kinesis Agents tailing simulated application logs into the stream.
     pub agents: Vec<AgentConfig>,
+    /// Analytics applications (streaming SQL) reading the stream.
+    pub analytics: Vec<AnalyticsAppConfig>,
+    /// Firehose delivery streams, ACTIVE from time 0 (none by default).
+    pub delivery_streams: Vec<DeliveryStreamConfig>,
+}
+
+/// Firehose's settings, from the scenario's.
+fn firehose_config(config: &SimConfig, seed: u64) -> FirehoseConfig {
+    FirehoseConfig {
+        account_id: config.account_id.clone(),
+        region: config.region.clone(),
+        epoch_unix_ms: config.epoch_unix_ms,
+        transition_delay_ms: config.transition_delay_ms,
+        seed,
+    }
 }
 
 /// A command to apply at a simulated time.
@@ -97,6 +114,8 @@ impl Default for SimConfig {
             consumers: Vec::new(),
             scheduled: Vec::new(),
             agents: Vec::new(),
+            analytics: Vec::new(),
+            delivery_streams: Vec::new(),
             extra_throttle_percent: 0,
             get_records_visibility_ms: GET_RECORDS_VISIBILITY_MS,
             fan_out_visibility_ms: FAN_OUT_VISIBILITY_MS,
@@ -130,6 +149,23 @@ impl SimConfig {
         }
         for agent in &self.agents {
             agent.problems(&mut problems);
+        }
+        for app in &self.analytics {
+            app.problems(&self.stream_name, &mut problems);
+        }
+        for (i, delivery) in self.delivery_streams.iter().enumerate() {
+            delivery.problems(&mut problems);
+            if self.delivery_streams[..i].iter().any(|d| d.name == delivery.name) {
+                problems.push(format!("Two delivery streams are named '{}'; names must be unique.", delivery.name));
+            }
+            if let FirehoseSource::KinesisStream { stream_name } = &delivery.source
+                && *stream_name != self.stream_name
+            {
+                problems.push(format!(
+                    "Delivery stream '{}' reads '{stream_name}', but the scenario's data stream is '{}'.",
+                    delivery.name, self.stream_name
+                ));
+            }
         }
         if self.extra_throttle_percent > 100 {
             problems.push(format!("Extra throttling is {} %; it must be 0 to 100 %.", self.extra_throttle_percent));
@@ -171,6 +207,23 @@ pub enum Command {
         /// The worker's id.
         worker: u32,
     },
+    /// A Firehose destination goes down: every delivery attempt fails for `duration_ms`.
+    DestinationOutage {
+        /// The delivery stream's name.
+        delivery_stream: String,
+        /// How long, from now.
+        duration_ms: u64,
+    },
+    /// A Firehose destination slows down: each delivery attempt takes `delay_ms` longer for `duration_ms`
+    /// (an HTTP endpoint or Splunk slower than its timeout times out, and the retry duplicates).
+    DestinationSlowdown {
+        /// The delivery stream's name.
+        delivery_stream: String,
+        /// Extra latency per attempt.
+        delay_ms: u64,
+        /// How long, from now.
+        duration_ms: u64,
+    },
 }
 
 /// Whether an [`Simulation::advance_to_bounded`] call got all the way.
@@ -202,6 +255,10 @@ enum Timer {
     Scheduled { index: u32 },
     /// A Kinesis Agent looks at its file and sends what is due.
     AgentPoll { agent: u32 },
+    /// An analytics application looks for new shards and closes windows that are due.
+    AnalyticsSync { app: u32 },
+    /// An analytics application's reader of a shard takes its turn, valid while still in `generation`.
+    AnalyticsDue { app: u32, shard: u32, generation: u64 },
 }
 
 /// How a write of one outgoing record ended, as the client sees it.
@@ -236,10 +293,12 @@ pub struct Simulation {
     producers: Vec<Producer>,
     consumers: Vec<ConsumerApp>,
     agents: Vec<Agent>,
+    analytics: Vec<AnalyticsApp>,
     timers: BinaryHeap<Reverse<(SimTime, u64, Timer)>>,
     timers_scheduled: u64,
     events: VecDeque<Event>,
     events_dropped: u64,
+    firehose: Firehose,
 }
 
 impl Simulation {
@@ -280,12 +339,29 @@ impl Simulation {
             .zip(0u64..)
             .map(|(c, i)| ConsumerApp::new(c.clone(), Rng::derive(config.seed, CONSUMERS_SALT.wrapping_add(i))))
             .collect();
+        let analytics = config
+            .analytics
+            .iter()
+            .zip(0u64..)
+            .map(|(a, i)| {
+                let rng = Rng::derive(config.seed, crate::rng::ANALYTICS_SALT.wrapping_add(i));
+                AnalyticsApp::new(a.clone(), rng, config.epoch_unix_ms)
+            })
+            .collect();
+        let mut firehose = Firehose::new(firehose_config(&config, config.seed));
+        for delivery in &config.delivery_streams {
+            firehose
+                .create_active(SimTime::ZERO, delivery.clone(), &kinesis)
+                .map_err(|e| ConfigError { problems: alloc::vec![e.message] })?;
+        }
         let mut sim = Self {
+            firehose,
             now: SimTime::ZERO,
             kinesis,
             producers,
             consumers,
             agents,
+            analytics,
             timers: BinaryHeap::new(),
             timers_scheduled: 0,
             events: VecDeque::new(),
@@ -308,6 +384,17 @@ impl Simulation {
         for index in 0..sim.agents.len() {
             sim.schedule(SimTime::ZERO + crate::agent::POLL_INTERVAL, Timer::AgentPoll { agent: index as u32 });
         }
+        for index in 0..sim.analytics.len() {
+            if let Some(d) = &sim.analytics[index].config.destination
+                && sim.kinesis.stream(&d.stream_name).is_none()
+            {
+                let stream = CreateStreamInput::provisioned(&d.stream_name, 1);
+                sim.kinesis
+                    .create_active_stream(SimTime::ZERO, stream)
+                    .map_err(|e| ConfigError { problems: alloc::vec![e.message] })?;
+            }
+            sim.schedule(SimTime::ZERO, Timer::AnalyticsSync { app: index as u32 });
+        }
         for (index, scheduled) in sim.config.scheduled.clone().iter().enumerate() {
             sim.schedule(SimTime::from_millis(scheduled.at_ms), Timer::Scheduled { index: index as u32 });
         }
@@ -326,12 +413,15 @@ impl Simulation {
             transition_delay_ms: kinesis.transition_delay_ms,
             ..SimConfig::default()
         };
+        let firehose = Firehose::new(firehose_config(&config, seed));
         let mut sim = Self {
+            firehose,
             now: SimTime::ZERO,
             kinesis: Kinesis::new(kinesis),
             producers: Vec::new(),
             consumers: Vec::new(),
             agents: Vec::new(),
+            analytics: Vec::new(),
             timers: BinaryHeap::new(),
             timers_scheduled: 0,
             events: VecDeque::new(),
@@ -368,6 +458,21 @@ impl Simulation {
         &mut self.kinesis
     }
 
+    /// Amazon Data Firehose, for reading (delivery streams, buffers, what destinations received).
+    pub fn firehose(&self) -> &Firehose {
+        &self.firehose
+    }
+
+    /// Amazon Data Firehose, for API calls at [`Self::now`].
+    pub fn firehose_mut(&mut self) -> &mut Firehose {
+        &mut self.firehose
+    }
+
+    /// Both services at once, for a Firehose call that checks a data stream (CreateDeliveryStream).
+    pub fn services_mut(&mut self) -> (&mut Kinesis, &mut Firehose) {
+        (&mut self.kinesis, &mut self.firehose)
+    }
+
     /// The Kinesis Agents, in configuration order.
     pub fn agents(&self) -> &[Agent] {
         &self.agents
@@ -378,6 +483,11 @@ impl Simulation {
         &self.consumers
     }
 
+    /// The analytics applications, in configuration order.
+    pub fn analytics(&self) -> &[AnalyticsApp] {
+        &self.analytics
+    }
+
     /// The producers, in configuration order.
     pub fn producers(&self) -> impl ExactSizeIterator<Item = (&ProducerConfig, ProducerTotals)> {
         self.producers.iter().map(|p| (&p.config, p.totals))
@@ -386,10 +496,7 @@ impl Simulation {
     /// When the next timer fires. There is always one: metrics close every second.
     pub fn next_deadline(&self) -> Option<SimTime> {
         let timer = self.timers.peek().map(|Reverse((at, _, _))| *at);
-        match (timer, self.kinesis.next_deadline()) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        [timer, self.kinesis.next_deadline(), self.firehose.next_deadline()].into_iter().flatten().min()
     }
 
     /// Applies a command at the current time.
@@ -432,6 +539,14 @@ impl Simulation {
                 app.add_worker();
                 Ok(())
             }
+            Command::DestinationOutage { delivery_stream, duration_ms } => self
+                .firehose
+                .set_outage(self.now, &delivery_stream, duration_ms)
+                .map_err(|e| ConfigError { problems: alloc::vec![e.message] }),
+            Command::DestinationSlowdown { delivery_stream, delay_ms, duration_ms } => self
+                .firehose
+                .set_slowdown(self.now, &delivery_stream, delay_ms, duration_ms)
+                .map_err(|e| ConfigError { problems: alloc::vec![e.message] }),
             Command::CrashWorker { consumer, worker } => {
                 let now = self.now;
                 let app = self.kcl_app(consumer)?;
@@ -485,7 +600,10 @@ impl Simulation {
         loop {
             let service_due = self.kinesis.next_deadline().filter(|at| *at <= target);
             let timer_due = self.timers.peek().map(|Reverse((at, _, _))| *at).filter(|at| *at <= target);
-            let Some(at) = [service_due, timer_due].into_iter().flatten().min() else {
+            // Firehose runs after the data streams' timers of the same instant (and, with no delivery
+            // stream, never: runs without Firehose are unchanged).
+            let firehose_due = self.firehose.next_deadline().filter(|at| *at <= target);
+            let Some(at) = [service_due, timer_due, firehose_due].into_iter().flatten().min() else {
                 break;
             };
             if handled == timers_max {
@@ -494,8 +612,15 @@ impl Simulation {
             self.now = self.now.max(at);
             if service_due == Some(at) {
                 self.kinesis.complete_due(self.now);
-            } else if let Some(Reverse((_, _, timer))) = self.timers.pop() {
-                self.fire(timer);
+            } else if timer_due == Some(at) {
+                if let Some(Reverse((_, _, timer))) = self.timers.pop() {
+                    self.fire(timer);
+                }
+            } else {
+                self.firehose.complete_due(self.now, &mut self.kinesis);
+                for event in self.firehose.take_events() {
+                    self.push_event(event);
+                }
             }
             handled += 1;
         }
@@ -576,6 +701,22 @@ impl Simulation {
             Timer::AgentPoll { agent } => {
                 self.agent_poll(agent as usize);
                 self.schedule(self.now + crate::agent::POLL_INTERVAL, Timer::AgentPoll { agent });
+            }
+            Timer::AnalyticsSync { app } => {
+                let analytics = &mut self.analytics[app as usize];
+                analytics.tick(self.now);
+                analytics.deliver(&mut self.kinesis, self.now);
+                for (shard, generation, at) in analytics.sync(&mut self.kinesis, self.now, &self.config.stream_name) {
+                    self.schedule(at, Timer::AnalyticsDue { app, shard: shard.0, generation });
+                }
+                self.schedule(self.now + SimDuration::SECOND, Timer::AnalyticsSync { app });
+            }
+            Timer::AnalyticsDue { app, shard, generation } => {
+                let analytics = &mut self.analytics[app as usize];
+                let stream = &self.config.stream_name;
+                if let Some(at) = analytics.on_due(&mut self.kinesis, self.now, stream, ShardId(shard), generation) {
+                    self.schedule(at, Timer::AnalyticsDue { app, shard, generation });
+                }
             }
             Timer::Scheduled { index } => {
                 if let Some(scheduled) = self.config.scheduled.get(index as usize).cloned() {
