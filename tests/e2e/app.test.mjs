@@ -33,7 +33,7 @@ describe('Shardlab in Chromium', () => {
     const response = await opened.page.goto(server.url, { waitUntil: 'load' });
     assert.equal(response?.status(), 200, `GET ${server.url}`);
     try {
-      await opened.page.locator('[data-testid=shard]').first().waitFor({ state: 'attached' });
+      await opened.page.locator('.pipeline-canvas').first().waitFor({ state: 'attached' });
     } catch (error) {
       const { problems } = opened;
       const seen = { notFound: server.notFound, ...problems };
@@ -54,27 +54,76 @@ describe('Shardlab in Chromium', () => {
     assert.deepEqual(problems.consoleErrors, [], 'errors logged to the console');
   });
 
-  test("throttling appears past one shard's limit", { timeout: TEST_TIMEOUT_MS }, async () => {
+  test("throttling appears past the shards' limits", { timeout: TEST_TIMEOUT_MS }, async () => {
     const { page, problems } = await openApp();
     const clock = page.locator('[data-testid=sim-clock]');
     await page.locator('button[aria-label=Play]').click();
-    // 6000 records/s is past one shard's 1000 records/s write limit.
-    await page.locator('input#producer-rate').fill('6000');
+    // Select the producer on the canvas and raise its rate past 2 shards x 1,000 records/s.
+    await page.getByRole('button', { name: /^Producer web-shop/ }).click();
+    await page.getByLabel('Rate', { exact: true }).fill('6000');
     const clockText = await clock.textContent();
-
-    const throttled = await waitUntil(
-      'the throttled total to rise above 0',
-      async () =>
-        Number(await page.locator('[data-testid=throttled-total]').getAttribute('data-value')),
-      (value) => value > 0,
-    );
-    assert.ok(throttled > 0);
+    const shards = page.getByRole('region', { name: 'Shards' }).getByRole('listitem');
+    assert.equal(await shards.count(), 2);
     await waitUntil(
-      'the simulation clock text to change while playing',
-      () => clock.textContent(),
-      (text) => text !== clockText,
+      'a shard to report throttling',
+      () => page.locator('[data-testid=shard-state]').allTextContents(),
+      (states) => states.some((s) => s.includes('throttled')),
     );
+    await waitUntil('the clock to run', () => clock.textContent(), (text) => text !== clockText);
+    const log = await page.getByRole('list', { name: 'Event log' }).textContent();
+    assert.match(log, /Shard shardId-00000000000\d is over its write limit \(1,000 records\/s\)/);
+    // Why? names the limit and the numbers at that moment.
+    await page.locator('button[aria-label=Pause]').click();
+    const line = page.getByRole('list', { name: 'Event log' }).getByRole('listitem').filter({ hasText: 'is over its write limit' }).first();
+    await line.getByRole('button', { name: 'Why?' }).click();
+    const why = await line.getByTestId('explanation').textContent();
+    assert.match(why, /Each shard accepts at most 1,000 records per second/);
+    assert.match(why, /was asked to take [\d,]+ records \(about [\d.]+ [KM]iB\) and accepted 1,000/);
     await screenshot(page, 'throttled');
+    assert.deepEqual(problems.pageErrors, [], 'uncaught errors in the page');
+  });
+
+  test('a pipeline built from an empty page with the palette runs and a hot key throttles one shard', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { page, problems } = await openApp();
+    await page.getByRole('button', { name: 'New empty pipeline' }).click();
+    await waitUntil('an empty canvas', () => page.locator('.canvas-node').count(), (n) => n === 0);
+    assert.match(await page.getByRole('region', { name: 'Why it cannot run' }).textContent(), /data stream/);
+
+    await page.getByRole('button', { name: 'Add producer' }).click();
+    await page.getByRole('button', { name: 'Add stream' }).click();
+    await page.getByRole('button', { name: 'Add consumer' }).click();
+    // The consumer is selected: a consumer cannot write to a stream, and the inspector says why.
+    await page.getByRole('combobox', { name: 'Connect to' }).selectOption({ label: 'stream-1 (a data stream)' });
+    assert.match(await page.locator('.inspector-panel [role=alert]').textContent(), /AWS would not allow this/);
+
+    // Producer -> stream, stream -> consumer, through the inspector.
+    await page.getByRole('button', { name: /^Producer producer-1/ }).click();
+    await page.getByRole('combobox', { name: 'Connect to' }).selectOption({ label: 'stream-1 (a data stream)' });
+    await page.getByRole('button', { name: 'Connect', exact: true }).click();
+    await page.getByRole('button', { name: /^Data stream stream-1/ }).click();
+    await page.getByRole('combobox', { name: 'Connect to' }).selectOption({ label: 'consumer-1 (a consumer)' });
+    await page.getByRole('button', { name: 'Connect', exact: true }).click();
+    assert.equal(await page.locator('path.edge').count(), 2);
+
+    // Undo removes the last connection, Redo brings it back.
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await waitUntil('undo', () => page.locator('path.edge').count(), (n) => n === 1);
+    await page.getByRole('button', { name: 'Redo' }).click();
+    await waitUntil('redo', () => page.locator('path.edge').count(), (n) => n === 2);
+
+    // One hot partition key carrying 90 % of 1,500 records/s lands on one shard, which throttles;
+    // the other shard stays within its limits.
+    await page.getByRole('button', { name: /^Producer producer-1/ }).click();
+    await page.getByLabel('Partition keys').selectOption('hot_key');
+    await page.getByLabel('Hot key share').fill('90');
+    await page.getByLabel('Hot key share').press('Enter');
+    await page.getByLabel('Rate', { exact: true }).fill('1500');
+    await page.locator('button[aria-label=Play]').click();
+    const states = page.locator('[data-testid=shard-state]');
+    await waitUntil('one shard to throttle', () => states.allTextContents(),
+      (s) => s.length === 2 && s.filter((t) => t.includes('throttled')).length === 1);
+    assert.match(await page.getByRole('figure', { name: 'Hash key space' }).locator('svg').getAttribute('aria-label'), /hot keys?:/);
+    await screenshot(page, 'palette-pipeline');
     assert.deepEqual(problems.pageErrors, [], 'uncaught errors in the page');
   });
 

@@ -1,169 +1,544 @@
-//! The playground page: transport bar, producer -> stream canvas, totals, event log.
+//! The playground page: the top bar (run controls, theme, help), the palette, the pipeline canvas with the
+//! stream's live view under it, the inspector, and the tabs below (event log, records, API console, cost).
 
-use crate::components::{ApiConsole, ConsumerCard, CostMeter, EventLog, NumberField, RecordBrowser, ShardCard};
-use crate::format::{clock, records_per_sec, thousands};
-use crate::pacing::{SPEEDS, TIMERS_PER_FRAME_MAX, sim_delta};
-use crate::runner::BrowsePage;
-use crate::runner::{Load, RATE_SLIDER_MAX, Runner, SHARDS_MAX, Settings};
-use gloo_timers::callback::Interval;
+use crate::browser;
+use crate::components::{
+    ApiConsole, CanvasNode, ConsumerCard, CostMeter, EventLog, HelpPanel, Inspector, LibraryAction, LibraryPanel, Link,
+    PipelineCanvas, PresetGallery, RecordBrowser, RunTo, ScenarioPanel, SharePanel, StreamWatch, Transport,
+};
+use crate::format::{bytes_per_sec, records_per_sec, thousands};
+use crate::frame_loop::FrameLoop;
+use crate::keys::{KeyListener, Shortcut};
+use crate::pacing::{SPEED_DEFAULT_TENTHS, sim_delta};
+use crate::runner::{BrowsePage, Load, Runner};
+use crate::startup::{choose, parse_url};
+use crate::storage;
+use crate::theme::Theme;
+use crate::workspace::Workspace;
 use shardlab_engine::SimDuration;
-use shardlab_engine::limits::SIM_PRODUCER_RECORDS_PER_SEC_MAX;
-use std::cell::Cell;
+use shardlab_engine::limits::SHARD_WRITE_BYTES_PER_SEC;
+use shardlab_scenario::{NodeId, NodeKind, Scenario};
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 /// Records per page in the record browser (GetRecords `Limit`).
 const BROWSE_LIMIT: u32 = 25;
 
-/// Wall-clock milliseconds between frames while playing.
-const FRAME_INTERVAL_MS: u32 = 50;
+/// Wall-clock milliseconds of simulation work per animation frame, leaving the rest of a 16.7 ms frame
+/// for drawing.
+const FRAME_WORK_BUDGET_MS: f64 = 8.0;
 
 fn wall_now_ms() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map_or_else(js_sys::Date::now, |p| p.now())
 }
 
+/// A palette button: its accessible name, its visible text, and what it adds.
+type PaletteItem = (&'static str, &'static str, fn() -> NodeKind);
+
+/// The palette.
+const PALETTE: [PaletteItem; 7] = [
+    ("Add producer", "Producer", NodeKind::producer),
+    ("Add stream", "Data stream", NodeKind::data_stream),
+    ("Add consumer", "Consumer", NodeKind::consumer),
+    ("Add Firehose", "Firehose", NodeKind::firehose),
+    ("Add Analytics", "Analytics app", NodeKind::analytics),
+    ("Add destination", "Destination", NodeKind::destination),
+    ("Add Kinesis Agent", "Kinesis Agent", NodeKind::kinesis_agent),
+];
+
+type Shared = Rc<RefCell<Workspace>>;
+
 /// The whole page.
 #[component]
 pub fn App() -> Html {
-    // The default settings are valid by construction; a test in `runner` runs them.
-    let runner = use_mut_ref(|| Runner::new(Settings::default()).expect("default settings are valid"));
+    // What to open: the URL's link or preset, else the autosaved work, else the first-minute scenario.
+    let start = use_memo((), |()| {
+        let (hash, search) = browser::location();
+        let request = parse_url(&hash, &search);
+        let saved = storage::load_autosave();
+        // Opening someone's link replaces the working copy; keep the learner's own in the library first.
+        if (request.link.is_some() || request.preset.is_some())
+            && let Some(Ok(own)) = &saved
+            && let Ok(mut library) = storage::load_library()
+            && !library.entries.iter().any(|e| e.scenario_json == own.to_json())
+            && library.save(&format!("{} (autosaved)", own.name), own, browser::unix_now_ms()).is_ok()
+        {
+            let _ = storage::store_library(&library);
+        }
+        let (scenario, notice) = choose(&request, saved);
+        (scenario, notice, request.embed)
+    });
+    let embed = start.2;
+    let workspace: Shared = use_mut_ref(|| Workspace::new(start.0.clone()));
     let playing = use_state(|| false);
-    let speed = use_state(|| 1u32);
-    let error = use_state(|| None::<String>);
+    let speed = use_state(|| SPEED_DEFAULT_TENTHS);
+    let run_to = use_state(|| None::<RunTo>);
+    let notice = use_state(|| start.1.clone());
+    let library = use_mut_ref(storage::load_library);
+    let library_error = use_state(|| None::<AttrValue>);
+    let share = use_state(|| None::<(String, Option<Result<(), String>>)>);
+    let export_open = use_state(|| false);
+    let marked_second = use_state(|| None::<u64>);
     let behind = use_mut_ref(|| Cell::new(false));
     let redraw = use_force_update();
     let tab = use_state(|| Tab::EventLog);
+    let help_open = use_state(|| false);
+    let theme = use_state(Theme::initial);
     let console_error = use_state(|| None::<AttrValue>);
     let browse_page = use_state(|| None::<BrowsePage>);
     let browse_error = use_state(|| None::<AttrValue>);
 
+    // Runs `f` on the workspace, then redraws; an Err is shown in the notice line.
+    let act = {
+        let (workspace, redraw, notice) = (workspace.clone(), redraw.clone(), notice.clone());
+        Rc::new(move |f: &dyn Fn(&mut Workspace) -> Result<(), String>| {
+            let outcome = f(&mut workspace.borrow_mut());
+            notice.set(outcome.err());
+            redraw.force_update();
+        })
+    };
+    let step_second: Rc<dyn Fn()> = {
+        let act = act.clone();
+        Rc::new(move || {
+            act(&|w| {
+                w.advance_by(SimDuration::SECOND, u32::MAX);
+                Ok(())
+            })
+        })
+    };
+    let step_event: Rc<dyn Fn()> = {
+        let act = act.clone();
+        Rc::new(move || {
+            act(&|w| {
+                if let Some(r) = w.runner_mut() {
+                    r.step_event();
+                }
+                Ok(())
+            })
+        })
+    };
+    let undo: Rc<dyn Fn()> = {
+        let act = act.clone();
+        Rc::new(move || act(&|w| if w.undo() { Ok(()) } else { Err("Nothing to undo.".into()) }))
+    };
+    let redo: Rc<dyn Fn()> = {
+        let act = act.clone();
+        Rc::new(move || act(&|w| if w.redo() { Ok(()) } else { Err("Nothing to redo.".into()) }))
+    };
+    let delete_selected: Rc<dyn Fn()> = {
+        let act = act.clone();
+        Rc::new(move || act(&|w| w.selected().map_or(Ok(()), |id| w.delete(id))))
+    };
     {
-        // While playing, a timer moves simulated time with the wall clock; dropping it stops the run.
-        let (runner, behind, redraw) = (runner.clone(), behind.clone(), redraw.clone());
-        use_effect_with((*playing, *speed), move |&(playing, speed)| {
-            let interval = playing.then(|| {
-                let last_ms = Cell::new(wall_now_ms());
-                Interval::new(FRAME_INTERVAL_MS, move || {
-                    let now_ms = wall_now_ms();
-                    let delta = sim_delta(now_ms - last_ms.replace(now_ms), speed);
-                    let reached = runner.borrow_mut().advance_by(delta, TIMERS_PER_FRAME_MAX);
-                    behind.borrow().set(!reached);
+        // While playing (or fast-forwarding), each animation frame moves simulated time on in a bounded slice.
+        let (workspace, behind, redraw, run_to) = (workspace.clone(), behind.clone(), redraw.clone(), run_to.clone());
+        use_effect_with((*playing, *speed, *run_to), move |&(playing, speed, target)| {
+            let frames = (playing || target.is_some()).then(|| {
+                let last_ms = Cell::new(None::<f64>);
+                FrameLoop::start(move |now_ms| {
+                    let wall_ms = last_ms.replace(Some(now_ms)).map_or(0.0, |last| now_ms - last);
+                    let mut w = workspace.borrow_mut();
+                    // The frame's work stops once its wall-clock budget is spent, whatever the speed.
+                    let deadline_ms = wall_now_ms() + FRAME_WORK_BUDGET_MS;
+                    let mut out_of_time = || wall_now_ms() > deadline_ms;
+                    if let Some(run) = target {
+                        let done =
+                            w.runner_mut().is_none_or(|r| r.advance_toward_until(run.target_ms, &mut out_of_time));
+                        if done {
+                            run_to.set(None);
+                        }
+                    } else {
+                        let reached = w.advance_by_until(sim_delta(wall_ms, speed), &mut out_of_time);
+                        behind.borrow().set(!reached);
+                    }
+                    drop(w);
                     redraw.force_update();
                 })
             });
-            move || drop(interval)
+            move || drop(frames)
+        });
+    }
+    {
+        // Keyboard shortcuts (listed in the help panel); keys typed into fields never reach them.
+        let (playing, help, run_to) = (playing.clone(), help_open.clone(), run_to.clone());
+        let (step_second, step_event, undo, redo, delete_selected) =
+            (step_second.clone(), step_event.clone(), undo.clone(), redo.clone(), delete_selected.clone());
+        use_effect_with((*playing, *help_open, *run_to), move |_| {
+            let idle = run_to.is_none();
+            let listener = KeyListener::install(move |key| match key {
+                Shortcut::Key(" ") if idle => playing.set(!*playing),
+                Shortcut::Key(".") if !*playing && idle => step_second(),
+                Shortcut::Key(",") if !*playing && idle => step_event(),
+                Shortcut::Key("?") => help.set(!*help),
+                Shortcut::Key("Escape") => help.set(false),
+                Shortcut::Key("Delete" | "Backspace") => delete_selected(),
+                Shortcut::Undo => undo(),
+                Shortcut::Redo => redo(),
+                Shortcut::Key(_) => {}
+            });
+            move || drop(listener)
+        });
+    }
+    {
+        let first = use_mut_ref(|| true);
+        use_effect_with(*theme, move |theme| {
+            // The first paint follows the stored or system choice; only a click is remembered.
+            theme.apply(!first.replace(false));
+        });
+    }
+
+    {
+        // A link or preset pasted into the address bar of an open page opens too (the page does not reload).
+        let (workspace, notice, redraw) = (workspace.clone(), notice.clone(), redraw.clone());
+        use_effect_with((), move |()| {
+            let listener = browser::WindowListener::install("hashchange", move |_| {
+                let (hash, search) = browser::location();
+                let request = parse_url(&hash, &search);
+                if request.link.is_none() && request.preset.is_none() {
+                    return;
+                }
+                let current = workspace.borrow().scenario().clone();
+                let (scenario, message) = choose(&request, Some(Ok(current.clone())));
+                if scenario != current {
+                    workspace.borrow_mut().open(scenario);
+                }
+                notice.set(message);
+                redraw.force_update();
+            });
+            move || drop(listener)
+        });
+    }
+    {
+        // Autosave after every change, so a reload or a crash loses nothing. Embedded players do not save.
+        let (workspace, library_error) = (workspace.clone(), library_error.clone());
+        let revision = workspace.borrow().revision();
+        use_effect_with(revision, move |_| {
+            if !embed && let Err(why) = storage::store_autosave(workspace.borrow().scenario()) {
+                library_error.set(Some(why.into()));
+            }
         });
     }
 
     let on_play = {
         let playing = playing.clone();
-        Callback::from(move |_: MouseEvent| playing.set(!*playing))
-    };
-    let on_step = {
-        let (runner, redraw) = (runner.clone(), redraw.clone());
-        Callback::from(move |_: MouseEvent| {
-            runner.borrow_mut().advance_by(SimDuration::SECOND, u32::MAX);
-            redraw.force_update();
-        })
-    };
-    let restart_with = {
-        let (runner, error, redraw) = (runner.clone(), error.clone(), redraw.clone());
-        Rc::new(move |settings: Settings| {
-            match runner.borrow_mut().restart(settings) {
-                Ok(()) => error.set(None),
-                Err(e) => error.set(Some(e.to_string())),
-            }
-            redraw.force_update();
-        })
+        Callback::from(move |()| playing.set(!*playing))
     };
     let on_reset = {
-        let (runner, restart_with) = (runner.clone(), restart_with.clone());
-        Callback::from(move |_: MouseEvent| {
-            let settings = runner.borrow().settings();
-            restart_with(settings);
+        let (act, run_to) = (act.clone(), run_to.clone());
+        Callback::from(move |()| {
+            run_to.set(None);
+            act(&|w| {
+                w.restart();
+                Ok(())
+            });
         })
     };
+    let on_step = Callback::from(move |()| step_second());
+    let on_step_event = Callback::from(move |()| step_event());
     let on_speed = {
         let speed = speed.clone();
-        Callback::from(move |e: Event| {
-            let value = e.target_unchecked_into::<HtmlSelectElement>().value();
-            if let Ok(v) = value.parse::<u32>() {
-                speed.set(v);
-            }
+        Callback::from(move |v: u32| speed.set(v))
+    };
+    let on_run_to = {
+        let (run_to, workspace, playing) = (run_to.clone(), workspace.clone(), playing.clone());
+        Callback::from(move |target_ms: u64| {
+            playing.set(false);
+            let from_ms = workspace.borrow().runner().map_or(0, |r| r.sim().now().as_millis());
+            run_to.set(Some(RunTo { from_ms, target_ms }));
         })
     };
-    let set_rate = {
-        let (runner, error, redraw) = (runner.clone(), error.clone(), redraw.clone());
-        Callback::from(move |rate: u64| {
-            let rate = u32::try_from(rate).unwrap_or(u32::MAX);
-            match runner.borrow_mut().set_rate(rate) {
-                Ok(()) => error.set(None),
-                Err(e) => error.set(Some(e.to_string())),
-            }
+    let on_cancel_run_to = {
+        let run_to = run_to.clone();
+        Callback::from(move |()| run_to.set(None))
+    };
+    let on_theme = {
+        let theme = theme.clone();
+        Callback::from(move |_: MouseEvent| theme.set(theme.toggled()))
+    };
+    let on_help = {
+        let help = help_open.clone();
+        Callback::from(move |_: MouseEvent| help.set(!*help))
+    };
+    let on_close_help = {
+        let help = help_open.clone();
+        Callback::from(move |()| help.set(false))
+    };
+    let click = |f: &Rc<dyn Fn()>| {
+        let f = f.clone();
+        Callback::from(move |_: MouseEvent| f())
+    };
+    let on_undo = click(&undo);
+    let on_redo = click(&redo);
+    let on_new = {
+        let act = act.clone();
+        Callback::from(move |_: MouseEvent| {
+            act(&|w| {
+                w.open(Scenario::empty());
+                Ok(())
+            })
+        })
+    };
+    let on_default = {
+        let act = act.clone();
+        Callback::from(move |_: MouseEvent| {
+            act(&|w| {
+                w.open(Scenario::default());
+                Ok(())
+            })
+        })
+    };
+    let on_select = {
+        let act = act.clone();
+        Callback::from(move |id: Option<NodeId>| {
+            act(&|w| {
+                w.select(id);
+                Ok(())
+            })
+        })
+    };
+    let on_move = {
+        let act = act.clone();
+        Callback::from(move |(id, x, y): (NodeId, i32, i32)| {
+            act(&|w| {
+                w.move_node(id, x, y);
+                Ok(())
+            })
+        })
+    };
+    let on_connect_pair = {
+        let act = act.clone();
+        Callback::from(move |(from, to): (NodeId, NodeId)| {
+            act(&|w| w.connect(from, to).map_err(|why| format!("Not connected: {why}.")))
+        })
+    };
+    let on_param = {
+        let (workspace, redraw) = (workspace.clone(), redraw.clone());
+        Callback::from(move |(id, key, text): (NodeId, String, String)| {
+            let outcome = workspace.borrow_mut().set_param(id, &key, &text);
+            redraw.force_update();
+            outcome
+        })
+    };
+    let on_inspector_connect = {
+        let (act, workspace) = (act.clone(), workspace.clone());
+        Callback::from(move |to: NodeId| {
+            let Some(from) = workspace.borrow().selected() else { return };
+            act(&|w| w.connect(from, to).map_err(|why| format!("Not connected: {why}.")))
+        })
+    };
+    let on_disconnect = {
+        let act = act.clone();
+        Callback::from(move |(from, to): (NodeId, NodeId)| act(&|w| w.disconnect(from, to)))
+    };
+    let on_delete = {
+        let act = act.clone();
+        Callback::from(move |id: NodeId| act(&|w| w.delete(id)))
+    };
+    let on_seed = {
+        let workspace = workspace.clone();
+        let redraw = redraw.clone();
+        Callback::from(move |seed: u64| {
+            workspace.borrow_mut().set_seed(seed);
             redraw.force_update();
         })
     };
-    let on_slider = {
-        let set_rate = set_rate.clone();
-        Callback::from(move |e: InputEvent| {
-            if let Ok(v) = e.target_unchecked_into::<HtmlInputElement>().value().parse::<u64>() {
-                set_rate.emit(v);
-            }
-        })
-    };
-    let setting = |apply: fn(&mut Settings, u64)| {
-        let (runner, restart_with) = (runner.clone(), restart_with.clone());
-        Callback::from(move |v: u64| {
-            let mut settings = runner.borrow().settings();
-            apply(&mut settings, v);
-            restart_with(settings);
-        })
-    };
-    let on_shards = setting(|s, v| s.shard_count = u32::try_from(v).unwrap_or(u32::MAX));
-    let on_read_style = {
-        let (runner, restart_with) = (runner.clone(), restart_with.clone());
-        Callback::from(move |e: Event| {
-            let mut settings = runner.borrow().settings();
-            settings.fan_out = e.target_unchecked_into::<HtmlSelectElement>().value() == "fan-out";
-            restart_with(settings);
-        })
-    };
-    let on_seed = setting(|s, v| s.seed = v);
-    let on_record_bytes = setting(|s, v| s.record_bytes = u32::try_from(v).unwrap_or(u32::MAX));
-
     let on_api = {
-        let (runner, redraw, console_error) = (runner.clone(), redraw.clone(), console_error.clone());
+        let (workspace, redraw, console_error) = (workspace.clone(), redraw.clone(), console_error.clone());
         Callback::from(move |(operation, body): (String, String)| {
-            let outcome = runner.borrow_mut().call_console(&operation, &body);
-            console_error.set(outcome.err().map(AttrValue::from));
+            let outcome = workspace.borrow_mut().runner_mut().map(|r| r.call_console(&operation, &body));
+            console_error.set(match outcome {
+                Some(Err(e)) => Some(e.into()),
+                None => Some("The pipeline cannot run yet, so there is no simulation to call.".into()),
+                Some(Ok(())) => None,
+            });
             redraw.force_update();
         })
     };
     let on_browse = {
-        let (runner, redraw, page, error) = (runner.clone(), redraw.clone(), browse_page.clone(), browse_error.clone());
+        let (workspace, redraw, page, error) =
+            (workspace.clone(), redraw.clone(), browse_page.clone(), browse_error.clone());
         Callback::from(move |(shard, kind, argument): (String, String, String)| {
-            match runner.borrow_mut().browse(&shard, &kind, &argument, BROWSE_LIMIT) {
-                Ok(p) => {
+            let outcome = workspace.borrow_mut().runner_mut().map(|r| r.browse(&shard, &kind, &argument, BROWSE_LIMIT));
+            match outcome {
+                Some(Ok(p)) => {
                     page.set(Some(p));
                     error.set(None);
                 }
-                Err(e) => error.set(Some(e.into())),
+                Some(Err(e)) => error.set(Some(e.into())),
+                None => error.set(Some("The pipeline cannot run yet.".into())),
             }
             redraw.force_update();
         })
     };
     let on_browse_next = {
-        let (runner, redraw, page, error) = (runner.clone(), redraw.clone(), browse_page.clone(), browse_error.clone());
+        let (workspace, redraw, page, error) =
+            (workspace.clone(), redraw.clone(), browse_page.clone(), browse_error.clone());
         Callback::from(move |()| {
             let Some(iterator) = page.as_ref().and_then(|p| p.next_shard_iterator.clone()) else { return };
-            match runner.borrow_mut().browse_next(&iterator, BROWSE_LIMIT) {
-                Ok(p) => {
+            let outcome = workspace.borrow_mut().runner_mut().map(|r| r.browse_next(&iterator, BROWSE_LIMIT));
+            match outcome {
+                Some(Ok(p)) => {
                     page.set(Some(p));
                     error.set(None);
                 }
-                Err(e) => error.set(Some(e.into())),
+                Some(Err(e)) => error.set(Some(e.into())),
+                None => error.set(Some("The pipeline cannot run yet.".into())),
             }
+            redraw.force_update();
+        })
+    };
+    let on_share = {
+        let (share, workspace) = (share.clone(), workspace.clone());
+        Callback::from(move |_: MouseEvent| {
+            if share.is_some() {
+                share.set(None);
+                return;
+            }
+            let link = format!(
+                "{}#{}",
+                browser::page_address(),
+                shardlab_scenario::encode_link(workspace.borrow().scenario())
+            );
+            share.set(Some((link.clone(), None)));
+            let share = share.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let copied = browser::copy(&link).await;
+                share.set(Some((link, Some(copied))));
+            });
+        })
+    };
+    let download_json = {
+        let (workspace, notice) = (workspace.clone(), notice.clone());
+        Rc::new(move || {
+            let w = workspace.borrow();
+            let file = format!("{}.json", file_stem(&w.scenario().name));
+            if let Err(why) = browser::download(&file, "application/json", &w.scenario().to_json()) {
+                notice.set(Some(why));
+            }
+        })
+    };
+    let on_share_download = {
+        let download_json = download_json.clone();
+        Callback::from(move |()| download_json())
+    };
+    let on_share_close = {
+        let share = share.clone();
+        Callback::from(move |()| share.set(None))
+    };
+    let on_export = {
+        let export_open = export_open.clone();
+        Callback::from(move |_: MouseEvent| export_open.set(!*export_open))
+    };
+    let on_export_json = {
+        let (download_json, export_open) = (download_json.clone(), export_open.clone());
+        Callback::from(move |_: MouseEvent| {
+            download_json();
+            export_open.set(false);
+        })
+    };
+    // CloudFormation, the AWS CLI script and agent.json, with notes where this run hit a limit.
+    let export_as = |format: ExportFormat| {
+        let (workspace, notice, export_open) = (workspace.clone(), notice.clone(), export_open.clone());
+        Callback::from(move |_: MouseEvent| {
+            let w = workspace.borrow();
+            let scenario = w.scenario();
+            let findings = w.runner().map(|r| shardlab_scenario::Findings::from_simulation(r.sim()));
+            let stem = file_stem(&scenario.name);
+            let (file, mime, text) = match format {
+                ExportFormat::CloudFormation => {
+                    (format!("{stem}.yaml"), "application/yaml", Ok(scenario.to_cloudformation(findings.as_ref())))
+                }
+                ExportFormat::AwsCli => {
+                    (format!("{stem}.sh"), "text/x-shellscript", Ok(scenario.to_aws_cli(findings.as_ref())))
+                }
+                ExportFormat::AgentJson => ("agent.json".to_string(), "application/json", scenario.to_agent_json()),
+            };
+            let outcome = text.and_then(|text| browser::download(&file, mime, &text));
+            notice.set(outcome.err());
+            export_open.set(false);
+        })
+    };
+    let on_preset = {
+        let (act, tab) = (act.clone(), tab.clone());
+        Callback::from(move |id: &'static str| {
+            if let Some(preset) = shardlab_scenario::preset(id) {
+                let scenario = preset.scenario();
+                act(&|w| {
+                    w.open(scenario.clone());
+                    Ok(())
+                });
+                tab.set(Tab::EventLog);
+            }
+        })
+    };
+    let on_library = {
+        let (library, library_error, act, redraw, download_json) =
+            (library.clone(), library_error.clone(), act.clone(), redraw.clone(), download_json.clone());
+        let workspace = workspace.clone();
+        Callback::from(move |action: LibraryAction| {
+            let mut guard = library.borrow_mut();
+            let Ok(lib) = guard.as_mut() else { return };
+            let now = browser::unix_now_ms();
+            let outcome: Result<(), String> = match action {
+                LibraryAction::SaveCurrent(name) => lib.save(&name, workspace.borrow().scenario(), now).map(drop),
+                LibraryAction::Open(id) => lib.scenario(id).map(|scenario| {
+                    act(&|w| {
+                        w.open(scenario.clone());
+                        Ok(())
+                    })
+                }),
+                LibraryAction::Rename(id, name) => lib.rename(id, &name),
+                LibraryAction::Duplicate(id) => lib.duplicate(id, now).map(drop),
+                LibraryAction::Delete(id) => lib.delete(id).map(drop),
+                LibraryAction::UndoDelete => {
+                    lib.undo_delete();
+                    Ok(())
+                }
+                LibraryAction::ExportCurrent => {
+                    download_json();
+                    Ok(())
+                }
+            };
+            let stored = storage::store_library(lib);
+            library_error.set(outcome.and(stored).err().map(AttrValue::from));
+            drop(guard);
+            redraw.force_update();
+        })
+    };
+    let on_import = {
+        let (act, library_error) = (act.clone(), library_error.clone());
+        Callback::from(move |input: web_sys::HtmlInputElement| {
+            let (act, library_error) = (act.clone(), library_error.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let loaded = browser::read_chosen_file(&input).await.and_then(|text| {
+                    shardlab_scenario::Scenario::from_json(&text).map_err(|e| format!("Not imported: {e}."))
+                });
+                input.set_value("");
+                match loaded {
+                    Ok(scenario) => {
+                        library_error.set(None);
+                        act(&|w| {
+                            w.open(scenario.clone());
+                            Ok(())
+                        });
+                    }
+                    Err(why) => library_error.set(Some(why.into())),
+                }
+            });
+        })
+    };
+    let on_pick = {
+        let (workspace, marked_second, redraw) = (workspace.clone(), marked_second.clone(), redraw.clone());
+        Callback::from(move |(node, at_ms): (Option<String>, u64)| {
+            let mut w = workspace.borrow_mut();
+            let id = node.and_then(|name| w.scenario().pipeline.nodes.iter().find(|n| n.name == name).map(|n| n.id));
+            if id.is_some() {
+                w.select(id);
+            }
+            // A line at t = N s reports the second that ended then.
+            marked_second.set(Some((at_ms / 1_000).saturating_sub(1)));
+            drop(w);
             redraw.force_update();
         })
     };
@@ -172,138 +547,289 @@ pub fn App() -> Html {
         Callback::from(move |_: MouseEvent| tab.set(target))
     };
 
-    let r = runner.borrow();
-    let api_history: Vec<_> = r.api_history().rev().cloned().collect();
-    let settings = r.settings();
-    let now_ms = r.sim().now().as_millis();
-    let views = r.shard_views();
-    let consumers = r.consumer_views();
-    let shard_ids = r.shard_ids();
-    let cost_lines = r.sim().stream().map(|s| shardlab_engine::cost::estimate(&s.usage)).unwrap_or_default();
-    let log: Vec<_> = r.log().rev().cloned().collect();
-    let (_, producer) = r.sim().producers().next().map_or_else(Default::default, |(c, t)| (c.clone(), t));
-    let throttled_total: u64 = views.iter().map(|v| v.throttled_total).sum();
-    let any_over = views.iter().any(|v| v.load == Load::Throttled);
-    let capacity = u64::from(settings.shard_count) * 1_000;
+    let w = workspace.borrow();
+    let scenario = w.scenario();
+    let runner = w.runner();
+    let selected = w.selected();
+    let now_ms = runner.map_or(0, |r| r.sim().now().as_millis());
+    let canvas_nodes = canvas_nodes(scenario, runner);
+    let edges: Vec<(NodeId, NodeId)> = scenario.pipeline.edges.iter().map(|e| (e.from, e.to)).collect();
+    let selected_node = selected.and_then(|id| scenario.pipeline.node(id)).cloned();
+    let inspector = selected_node.map(|node| {
+        let links: Vec<Link> = scenario
+            .pipeline
+            .edges
+            .iter()
+            .filter(|e| e.from == node.id || e.to == node.id)
+            .filter_map(|e| {
+                let outgoing = e.from == node.id;
+                let other = if outgoing { e.to } else { e.from };
+                scenario.pipeline.node(other).map(|o| Link { other, name: o.name.clone(), outgoing })
+            })
+            .collect();
+        let candidates = scenario
+            .pipeline
+            .nodes
+            .iter()
+            .filter(|n| n.id != node.id && !links.iter().any(|l| l.other == n.id))
+            .map(|n| {
+                let check = scenario.pipeline.check_connect(node.id, n.id).map_err(|e| e.reason);
+                (n.id, format!("{} ({})", n.name, n.kind.noun()), check)
+            })
+            .collect::<Vec<_>>();
+        let node_key = node.id.0;
+        html! {
+            <Inspector key={node_key} {node} {links} {candidates} on_param={on_param.clone()}
+                on_connect={on_inspector_connect.clone()} on_disconnect={on_disconnect.clone()} on_delete={on_delete.clone()} />
+        }
+    });
 
     html! {
         <div class="app">
             <header class="topbar">
                 <h1>{ "Shardlab" }</h1>
-                <span class="scenario-name">{ "Clickstream → Kinesis Data Stream" }</span>
-                <div class="transport" role="group" aria-label="Run controls">
-                    <button onclick={on_reset} aria-label="Reset" title="Back to t = 0 with the same settings">
-                        { icon("M2 2h2v8H2zM11 2v8L5 6z") }{ " Reset" }
+                <span class="scenario-name" title={scenario.name.clone()}>{ scenario.name.clone() }</span>
+                <Transport playing={*playing} speed_tenths={*speed} {now_ms} behind={behind.borrow().get()}
+                    run_to={*run_to} {on_play} {on_reset} {on_step} {on_step_event} {on_speed} {on_run_to}
+                    {on_cancel_run_to} />
+                <div class="topbar-end">
+                    if !embed {
+                        <button class="ghost" onclick={on_share} aria-label="Share" aria-expanded={share.is_some().to_string()}>{ "Share" }</button>
+                        <button class="ghost" onclick={on_export} aria-label="Export" aria-expanded={export_open.to_string()}>{ "Export" }</button>
+                    } else {
+                        <a class="open-full" href={browser::page_address().replace("?embed", "") + "#" + &shardlab_scenario::encode_link(scenario)}
+                            target="_blank" rel="noopener">{ "Open in Shardlab ↗" }</a>
+                    }
+                    <button class="ghost" onclick={on_theme} aria-label="Theme"
+                        title={format!("Switch to the {} theme", theme.toggled().as_str())}>
+                        { if *theme == Theme::Dark { "☀" } else { "☾" } }
                     </button>
-                    <button class="primary" onclick={on_play} aria-label={if *playing { "Pause" } else { "Play" }}>
-                        if *playing { { icon("M2 2h3v8H2zM7 2h3v8H7z") }{ " Pause" } } else { { icon("M2 1v10l9-5z") }{ " Play" } }
-                    </button>
-                    <button onclick={on_step} aria-label="Step" title="Advance one simulated second" disabled={*playing}>
-                        { icon("M1 2v8l6-4zM8 2h2v8H8z") }{ " Step 1 s" }
+                    <button class="ghost" onclick={on_help} aria-label="Help" aria-expanded={help_open.to_string()}>
+                        { "?" }
                     </button>
                 </div>
-                <label class="speed">{ "Speed " }
-                    <select aria-label="Speed" onchange={on_speed}>
-                        { for SPEEDS.iter().map(|s| html! {
-                            <option value={s.to_string()} selected={*s == *speed}>{ format!("{s}×") }</option>
-                        }) }
-                    </select>
-                </label>
-                <span class="clock" data-testid="sim-clock" data-ms={now_ms.to_string()} aria-label="Simulated time">
-                    { format!("t = {}", clock(now_ms)) }
-                </span>
-                if behind.borrow().get() {
-                    <span class="behind" role="status">{ "⚠ slower than real time at this speed" }</span>
-                }
             </header>
-            <p class="hint">
-                { format!("Press Play, then raise the producer rate past {} (the stream's {} shards × 1,000 records/s) and watch the shards throttle.",
-                    records_per_sec(capacity), settings.shard_count) }
-            </p>
-            if let Some(message) = &*error {
-                <p class="error-banner" role="alert">{ format!("Not applied: {message}") }</p>
+            if *help_open {
+                <HelpPanel on_close={on_close_help} />
             }
-            <main class="canvas">
-                <section class="node producer" aria-label="Producer">
-                    <h2><span class="kind-dot" aria-hidden="true"></span>{ "Producer · clickstream" }</h2>
-                    <NumberField id="producer-rate" label="Producer rate" unit="records/s" live=true
-                        value={u64::from(settings.records_per_sec)} min=0 max={u64::from(SIM_PRODUCER_RECORDS_PER_SEC_MAX)}
-                        on_value={set_rate} />
-                    <input id="producer-rate-slider" type="range" min="0" max={RATE_SLIDER_MAX.to_string()} step="50"
-                        aria-label="Producer rate slider" value={settings.records_per_sec.to_string()} oninput={on_slider} />
-                    <NumberField id="record-bytes" label="Record size" unit="bytes" value={u64::from(settings.record_bytes)}
-                        min=0 max=1_048_560 on_value={on_record_bytes} />
-                    <p class="note">{ "Random partition keys user-0 … user-9999. PutRecord, no retries." }</p>
-                    <dl class="totals">
-                        <dt>{ "PutRecord calls" }</dt><dd>{ thousands(producer.attempted) }</dd>
-                        <dt>{ "Accepted" }</dt><dd>{ thousands(producer.accepted) }</dd>
-                        <dt>{ "Throttled" }</dt>
-                        <dd data-testid="throttled-total" data-value={throttled_total.to_string()}>{ thousands(throttled_total) }</dd>
-                    </dl>
-                </section>
-                <div class={classes!("flow", playing.then_some("running"), any_over.then_some("over"))} aria-hidden="true">
-                    <span class="dot"></span><span class="dot"></span><span class="dot"></span>
+            if let Some((link, copied)) = &*share {
+                <SharePanel link={link.clone()} copied={copied.clone()} on_download={on_share_download} on_close={on_share_close} />
+            }
+            if *export_open {
+                <div class="popover export-menu" role="dialog" aria-label="Export">
+                    <h2>{ "Export" }</h2>
+                    <button onclick={on_export_json}>{ "Scenario file (.json)" }</button>
+                    <button onclick={export_as(ExportFormat::CloudFormation)}>{ "CloudFormation template (.yaml)" }</button>
+                    <button onclick={export_as(ExportFormat::AwsCli)}>{ "AWS CLI script (.sh)" }</button>
+                    <button onclick={export_as(ExportFormat::AgentJson)}
+                        disabled={!scenario.pipeline.nodes.iter().any(|n| matches!(n.kind, NodeKind::KinesisAgent(_)))}
+                        title="For Kinesis Agent components">{ "Kinesis Agent agent.json" }</button>
+                    <p class="note">{ "The template and script note where this run hit a limit, with the shard count that would fit." }</p>
                 </div>
-                <section class="node stream" aria-label="Data stream">
-                    <h2><span class="kind-dot" aria-hidden="true"></span>{ format!("Data stream · {} · provisioned", r.sim().config().stream_name) }</h2>
-                    <div class="stream-settings">
-                        <NumberField id="shard-count" label="Shards" value={u64::from(settings.shard_count)} min=1
-                            max={u64::from(SHARDS_MAX)} on_value={on_shards} />
-                        <NumberField id="seed" label="Seed" value={settings.seed} min=0 max={u64::MAX} on_value={on_seed} />
-                        <p class="note">{ "Changing shards, seed or record size restarts the run at t = 0." }</p>
+            }
+            <div class={classes!("workspace", (!embed).then_some("with-palette"), embed.then_some("embedded"))}>
+                if !embed {
+                <nav class="palette" aria-label="Palette">
+                    <h2>{ "Add" }</h2>
+                    { for PALETTE.iter().map(|(label, text, make)| {
+                        let (act, make) = (act.clone(), *make);
+                        let onclick = Callback::from(move |_: MouseEvent| act(&|w| { w.add(make()); Ok(()) }));
+                        html! {
+                            <button class={classes!("palette-item", kind_class_of(&make()))} aria-label={*label} {onclick}>
+                                <span class="kind-dot" aria-hidden="true"></span>{ *text }
+                            </button>
+                        }
+                    }) }
+                    <h2>{ "Edit" }</h2>
+                    <div class="edit-row">
+                        <button aria-label="Undo" title="Ctrl+Z" onclick={on_undo} disabled={!w.can_undo()}>{ "↶ Undo" }</button>
+                        <button aria-label="Redo" title="Ctrl+Shift+Z" onclick={on_redo} disabled={!w.can_redo()}>{ "↷ Redo" }</button>
                     </div>
-                    <div class="keymap" role="img" aria-label="Hash key space, split between shards">
-                        { for views.iter().map(|v| html! {
-                            <span class={classes!("key-segment", load_class(v.load))}
-                                style={format!("flex-grow:{}", v.key_space_ppm.max(1))}
-                                title={format!("{}: {}.{}% of the hash key space", v.shard_id, v.key_space_ppm / 10_000, v.key_space_ppm / 1_000 % 10)}></span>
-                        }) }
-                    </div>
-                    <div class="shards">
-                        { for views.into_iter().map(|view| html! { <ShardCard {view} /> }) }
-                    </div>
-                </section>
-                <div class={classes!("flow", "out", playing.then_some("running"))} aria-hidden="true">
-                    <span class="dot"></span><span class="dot"></span><span class="dot"></span>
-                </div>
-                <section class="node consumer" aria-label="Consumer">
-                    <h2><span class="kind-dot" aria-hidden="true"></span>{ "Consumer · analytics" }</h2>
-                    <label class="field">{ "Reads with" }
-                        <select aria-label="Read style" onchange={on_read_style}>
-                            <option value="polling" selected={!settings.fan_out}>{ "GetRecords polling" }</option>
-                            <option value="fan-out" selected={settings.fan_out}>{ "Enhanced fan-out" }</option>
-                        </select>
-                    </label>
-                    { for consumers.into_iter().map(|view| html! { <ConsumerCard {view} /> }) }
-                </section>
-            </main>
+                    <button class="palette-item plain" onclick={on_new} aria-label="New empty pipeline">{ "New empty" }</button>
+                    <button class="palette-item plain" onclick={on_default} aria-label="Open the first-minute scenario">{ "First minute" }</button>
+                </nav>
+                }
+                <main class="stage">
+                    if let Some(message) = &*notice {
+                        <p class="error-banner" role="alert">{ message.clone() }</p>
+                    }
+                    <PipelineCanvas nodes={canvas_nodes} {edges} {selected} running={*playing} read_only={embed}
+                        {on_select} {on_move} on_connect={on_connect_pair} />
+                    { stage_body(&w, *marked_second) }
+                </main>
+                if !embed {
+                <aside class="inspector" aria-label="Settings">
+                    if let Some(panel) = inspector {
+                        { panel }
+                    } else {
+                        <ScenarioPanel name={scenario.name.clone()} description={scenario.description.clone()}
+                            seed={scenario.seed} problems={w.problems().iter().map(|p| p.to_string()).collect::<Vec<_>>()}
+                            not_simulated={scenario.not_simulated()} {on_seed} />
+                    }
+                </aside>
+                }
+            </div>
+            if !embed {
             <section class="bottom">
                 <div class="tabs" role="tablist">
-                    { for [Tab::EventLog, Tab::Records, Tab::ApiConsole, Tab::Cost].into_iter().map(|t| html! {
+                    { for [Tab::EventLog, Tab::Records, Tab::ApiConsole, Tab::Cost, Tab::Presets, Tab::Library].into_iter().map(|t| html! {
                         <button role="tab" aria-selected={(*tab == t).to_string()} onclick={show(t)}>{ t.label() }</button>
                     }) }
                 </div>
                 { match *tab {
-                    Tab::EventLog => html! { <EventLog lines={log} /> },
-                    Tab::ApiConsole => html! { <ApiConsole history={api_history} on_send={on_api} error={(*console_error).clone()} /> },
-                    Tab::Cost => html! { <CostMeter lines={cost_lines} elapsed_ms={now_ms} /> },
-                    Tab::Records => html! {
-                        <RecordBrowser shard_ids={shard_ids} page={(*browse_page).clone()} error={(*browse_error).clone()}
-                            on_read={on_browse} on_next={on_browse_next} />
+                    Tab::EventLog => html! { <EventLog lines={runner.map(|r| r.log().rev().cloned().collect::<Vec<_>>()).unwrap_or_default()} {on_pick} /> },
+                    Tab::ApiConsole => html! {
+                        <ApiConsole history={runner.map(|r| r.api_history().rev().cloned().collect::<Vec<_>>()).unwrap_or_default()}
+                            on_send={on_api} error={(*console_error).clone()} />
                     },
+                    Tab::Cost => html! {
+                        <CostMeter lines={runner.and_then(|r| r.sim().stream()).map(|s| shardlab_engine::cost::estimate(&s.usage)).unwrap_or_default()}
+                            elapsed_ms={now_ms} />
+                    },
+                    Tab::Records => html! {
+                        <RecordBrowser shard_ids={runner.map(Runner::shard_ids).unwrap_or_default()} page={(*browse_page).clone()}
+                            error={(*browse_error).clone()} on_read={on_browse} on_next={on_browse_next} />
+                    },
+                    Tab::Presets => html! { <PresetGallery on_open={on_preset} /> },
+                    Tab::Library => {
+                        let lib = library.borrow();
+                        let (entries, deleted, load_error) = match &*lib {
+                            Ok(l) => (l.entries.clone(), l.deleted_name().map(String::from), None),
+                            Err(why) => (Vec::new(), None, Some(AttrValue::from(why.clone()))),
+                        };
+                        html! {
+                            <LibraryPanel {entries} {deleted} current_name={scenario.name.clone()}
+                                error={(*library_error).clone().or(load_error)} on_action={on_library} {on_import} />
+                        }
+                    }
                 } }
             </section>
+            }
         </div>
     }
 }
 
-/// The panels under the canvas.
+/// Under the canvas: the stream's live view and the consumers, or why the pipeline cannot run.
+fn stage_body(w: &Workspace, marker_second: Option<u64>) -> Html {
+    let Some(r) = w.runner() else {
+        return html! {
+            <section class="cannot-run" aria-label="Why it cannot run">
+                <h2>{ "This pipeline cannot run yet" }</h2>
+                <ul>{ for w.problems().iter().map(|p| html! { <li>{ p.message.clone() }</li> }) }</ul>
+                <p class="note">{ "Add a data stream, connect a producer to it, and press Play." }</p>
+            </section>
+        };
+    };
+    let views = r.shard_views();
+    let (segments, dots) = r.key_space();
+    let write_limit = views.len() as u64 * SHARD_WRITE_BYTES_PER_SEC;
+    let capacity = views.len() as u64 * 1_000;
+    html! {
+        <>
+            <p class="hint">
+                { format!("The stream's {} open shards take {} and {} of writes. Raise a producer's rate past that and watch them throttle.",
+                    views.len(), records_per_sec(capacity), bytes_per_sec(write_limit)) }
+            </p>
+            <StreamWatch shards={views} {segments} {dots} charts={Rc::new(r.chart_data())} write_limit_bytes_per_sec={write_limit}
+                {marker_second} />
+            <section class="consumers" aria-label="Consumers">
+                { for r.consumer_views().into_iter().map(|view| html! { <ConsumerCard {view} /> }) }
+            </section>
+        </>
+    }
+}
+
+/// The CSS class of a kind.
+fn kind_class_of(kind: &NodeKind) -> &'static str {
+    match kind {
+        NodeKind::Producer(_) => "producer",
+        NodeKind::DataStream(_) => "stream",
+        NodeKind::Consumer(_) => "consumer",
+        NodeKind::KinesisAgent(_) => "agent",
+        NodeKind::Firehose(_) => "firehose",
+        NodeKind::Analytics(_) => "analytics",
+        NodeKind::Destination(_) => "destination",
+    }
+}
+
+/// Each component with its live figure.
+fn canvas_nodes(scenario: &Scenario, runner: Option<&Runner>) -> Vec<CanvasNode> {
+    let shard_views = runner.map(Runner::shard_views).unwrap_or_default();
+    let consumer_views = runner.map(Runner::consumer_views).unwrap_or_default();
+    let not_simulated = scenario.not_simulated();
+    scenario
+        .pipeline
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, node)| {
+            let (x, y) = scenario.view.position(node.id).unwrap_or((40, 40 + 80 * i as i32));
+            let idle = || {
+                if not_simulated.iter().any(|line| line.contains(&node.name)) {
+                    "not in this run".to_string()
+                } else {
+                    "not connected".to_string()
+                }
+            };
+            let (figure, state) = match &node.kind {
+                NodeKind::Producer(p) => {
+                    (format!("{} · {} B", records_per_sec(u64::from(p.records_per_sec)), p.record_bytes), "")
+                }
+                NodeKind::DataStream(_) if runner.is_some() => {
+                    let incoming: u64 = shard_views.iter().map(|v| v.bytes_per_sec).sum();
+                    let over = shard_views.iter().any(|v| v.load == Load::Throttled);
+                    let near = shard_views.iter().any(|v| v.load == Load::NearLimit);
+                    (
+                        format!("{} shards · {} in", shard_views.len(), bytes_per_sec(incoming)),
+                        if over {
+                            "over"
+                        } else if near {
+                            "near"
+                        } else {
+                            ""
+                        },
+                    )
+                }
+                NodeKind::Consumer(_) => match consumer_views.iter().find(|c| c.name == node.name) {
+                    Some(c) => (
+                        format!("{} · {} ms behind", records_per_sec(c.records_per_sec), thousands(c.iterator_age_ms)),
+                        if c.iterator_age_ms >= 10_000 { "over" } else { "" },
+                    ),
+                    None => (idle(), ""),
+                },
+                _ => (idle(), ""),
+            };
+            CanvasNode {
+                id: node.id,
+                name: node.name.clone(),
+                kind_class: kind_class_of(&node.kind),
+                kind_label: crate::components::kind_word(node),
+                figure,
+                state,
+                x,
+                y,
+            }
+        })
+        .collect()
+}
+
+/// What Export can write besides the scenario file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ExportFormat {
+    CloudFormation,
+    AwsCli,
+    AgentJson,
+}
+
+/// The panels under the stage.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Tab {
     EventLog,
     Records,
     ApiConsole,
     Cost,
+    Presets,
+    Library,
 }
 
 impl Tab {
@@ -313,19 +839,21 @@ impl Tab {
             Self::Records => "Records",
             Self::ApiConsole => "API console",
             Self::Cost => "Cost",
+            Self::Presets => "Presets",
+            Self::Library => "Library",
         }
     }
 }
 
-/// A 12x12 transport icon drawn from an SVG path (no icon font needed).
-fn icon(path: &'static str) -> Html {
-    html! { <svg viewBox="0 0 12 12" aria-hidden="true"><path d={path} /></svg> }
-}
-
-fn load_class(load: Load) -> &'static str {
-    match load {
-        Load::Normal => "normal",
-        Load::NearLimit => "near",
-        Load::Throttled => "over",
-    }
+/// A scenario name as a file name: letters, digits and dashes.
+fn file_stem(name: &str) -> String {
+    let stem: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    if stem.is_empty() { "scenario".into() } else { stem.chars().take(60).collect() }
 }

@@ -1,19 +1,45 @@
 //! View components. Each takes plain data as props and knows nothing of the engine's rules.
 
 mod api_console;
+mod chart;
 mod consumer_card;
 mod cost_meter;
 mod event_log;
+mod help_panel;
+mod inspector;
+mod key_space;
+mod library_panel;
 mod meter;
 mod number_field;
+mod pipeline_canvas;
+mod preset_gallery;
 mod record_browser;
+mod scenario_panel;
 mod shard_card;
+mod shard_heatmap;
+mod share_panel;
+mod stream_watch;
+mod transport;
 
 pub use api_console::{ApiConsole, ApiConsoleProps, example_body};
+pub use chart::{Series, TimeChart, TimeChartProps, Unit, nice_ceiling};
 pub use consumer_card::{ConsumerCard, ConsumerCardProps};
-pub use cost_meter::{CostMeter, CostMeterProps, dollars, per_month};
+pub use cost_meter::{CostMeter, CostMeterProps, cost_at, dollars, parse_dollars, per_month};
 pub use event_log::{EventLog, EventLogProps};
+pub use help_panel::{HelpPanel, HelpPanelProps, SHORTCUTS};
+pub use inspector::{Inspector, InspectorProps, Link, ParamField, ParamFieldProps, kind_word};
+pub use key_space::{KeySpace, KeySpaceProps, short_id};
+pub use library_panel::{LibraryAction, LibraryPanel, LibraryPanelProps};
 pub use meter::{Meter, MeterProps};
 pub use number_field::{NumberField, NumberFieldProps};
+pub use pipeline_canvas::{
+    CanvasNode, NODE_HEIGHT, NODE_WIDTH, PipelineCanvas, PipelineCanvasProps, canvas_size, edge_path, node_at,
+};
+pub use preset_gallery::{PresetGallery, PresetGalleryProps};
 pub use record_browser::{RecordBrowser, RecordBrowserProps};
+pub use scenario_panel::{ScenarioPanel, ScenarioPanelProps};
 pub use shard_card::{ShardCard, ShardCardProps};
+pub use shard_heatmap::{ShardHeatmap, ShardHeatmapProps, write_utilisation_percent};
+pub use share_panel::{LINK_CHARS_FILE, SharePanel, SharePanelProps};
+pub use stream_watch::{CARDS_MAX, StreamWatch, StreamWatchProps};
+pub use transport::{RunTo, Transport, TransportProps, icon};

@@ -46,9 +46,64 @@ pub fn clock(ms: u64) -> String {
     format!("{:02}:{:02}:{:02}", secs / 3_600, secs / 60 % 60, secs % 60)
 }
 
+/// The latest time "run to" accepts: one simulated day.
+pub const RUN_TO_MAX_MS: u64 = 24 * 3_600_000;
+
+/// A time typed by the learner, in simulated ms: `90` or `90s` (seconds), `5m`, `2h`, `mm:ss` or `h:mm:ss`.
+pub fn parse_time(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let unreadable = || format!("\"{t}\" is not a time: type seconds (90), 5m, 2h, mm:ss or h:mm:ss");
+    let number = |s: &str| s.parse::<u64>().ok().filter(|_| !s.is_empty() && s.len() <= 9);
+    let secs = if t.contains(':') {
+        let parts: Vec<&str> = t.split(':').collect();
+        let values: Option<Vec<u64>> = parts.iter().map(|p| number(p)).collect();
+        match values.as_deref() {
+            Some([m, s]) if *s < 60 => m * 60 + s,
+            Some([h, m, s]) if *m < 60 && *s < 60 => h * 3_600 + m * 60 + s,
+            _ => return Err(unreadable()),
+        }
+    } else {
+        let (digits, unit) = match t.char_indices().last() {
+            Some((i, c)) if c.is_ascii_alphabetic() => (&t[..i], c),
+            _ => (t, 's'),
+        };
+        let value = number(digits.trim()).ok_or_else(unreadable)?;
+        match unit {
+            's' => value,
+            'm' => value * 60,
+            'h' => value * 3_600,
+            _ => return Err(unreadable()),
+        }
+    };
+    let ms = secs * 1_000;
+    if ms > RUN_TO_MAX_MS {
+        return Err(format!("{} is past the longest run the page offers, {}", clock(ms), clock(RUN_TO_MAX_MS)));
+    }
+    Ok(ms)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn typed_times_read_as_people_write_them() {
+        assert_eq!(parse_time("90"), Ok(90_000));
+        assert_eq!(parse_time(" 90s "), Ok(90_000));
+        assert_eq!(parse_time("5m"), Ok(300_000));
+        assert_eq!(parse_time("2h"), Ok(7_200_000));
+        assert_eq!(parse_time("10:00"), Ok(600_000));
+        assert_eq!(parse_time("1:02:03"), Ok(3_723_000));
+        assert!(parse_time("1:75").is_err());
+        assert!(parse_time("soon").expect_err("words").contains("type seconds (90), 5m"));
+        assert!(parse_time("").is_err());
+        assert!(parse_time("5d").is_err());
+        assert_eq!(
+            parse_time("25h").expect_err("too long"),
+            "25:00:00 is past the longest run the page offers, 24:00:00"
+        );
+        assert!(parse_time("99999999999999999999").is_err());
+    }
 
     #[test]
     fn thousands_groups_digits() {

@@ -5,10 +5,19 @@
 //! - [`format`]: numbers with units, for people.
 //! - [`components`] and [`App`]: the Yew view.
 
+pub mod browser;
 pub mod components;
 pub mod format;
+pub mod frame_loop;
+pub mod keys;
+pub mod library;
+pub mod narration;
 pub mod pacing;
 pub mod runner;
+pub mod startup;
+pub mod storage;
+pub mod theme;
+pub mod workspace;
 
 mod app;
 

@@ -6,22 +6,31 @@ use shardlab_engine::{SimDuration, SimTime};
 /// where it was instead of jumping ahead.
 pub const WALL_DELTA_MAX_MS: f64 = 250.0;
 
-/// Speeds the learner can pick, as multiples of real time.
-pub const SPEEDS: [u32; 7] = [1, 2, 5, 10, 30, 60, 300];
+/// Speeds the learner can pick, in tenths of real time (1 = 0.1x, 10_000 = 1000x).
+pub const SPEEDS_TENTHS: [u32; 12] = [1, 2, 5, 10, 20, 50, 100, 300, 600, 1_000, 3_000, 10_000];
 
-/// Engine timers handled per frame at most, so a frame never freezes the page.
-pub const TIMERS_PER_FRAME_MAX: u32 = 400_000;
+/// The speed a new page starts at: real time.
+pub const SPEED_DEFAULT_TENTHS: u32 = 10;
 
-/// How far simulated time should move for `wall_delta_ms` of real time at `speed`.
-pub fn sim_delta(wall_delta_ms: f64, speed: u32) -> SimDuration {
+/// How far simulated time should move for `wall_delta_ms` of real time at `speed_tenths`.
+pub fn sim_delta(wall_delta_ms: f64, speed_tenths: u32) -> SimDuration {
     let wall_ms = if wall_delta_ms.is_finite() { wall_delta_ms.clamp(0.0, WALL_DELTA_MAX_MS) } else { 0.0 };
-    // Microseconds; the product is at most 250,000 * 300, far inside u64 and exact in f64.
-    SimDuration((wall_ms * 1_000.0 * f64::from(speed)).round() as u64)
+    // Microseconds: wall ms * 1,000 µs * speed_tenths / 10. At most 250 * 100 * 10,000, exact in f64.
+    SimDuration((wall_ms * 100.0 * f64::from(speed_tenths)).round() as u64)
 }
 
 /// The simulated instant a frame should reach.
-pub fn frame_target(sim_now: SimTime, wall_delta_ms: f64, speed: u32) -> SimTime {
-    sim_now + sim_delta(wall_delta_ms, speed)
+pub fn frame_target(sim_now: SimTime, wall_delta_ms: f64, speed_tenths: u32) -> SimTime {
+    sim_now + sim_delta(wall_delta_ms, speed_tenths)
+}
+
+/// A speed for people: `"0.1×"`, `"1×"`, `"1000×"`.
+pub fn speed_label(speed_tenths: u32) -> String {
+    if speed_tenths.is_multiple_of(10) {
+        format!("{}×", speed_tenths / 10)
+    } else {
+        format!("{}.{}×", speed_tenths / 10, speed_tenths % 10)
+    }
 }
 
 #[cfg(test)]
@@ -30,15 +39,25 @@ mod tests {
 
     #[test]
     fn speed_multiplies_wall_time() {
-        assert_eq!(sim_delta(50.0, 1), SimDuration::from_millis(50));
-        assert_eq!(sim_delta(50.0, 10), SimDuration::from_millis(500));
+        assert_eq!(sim_delta(50.0, 10), SimDuration::from_millis(50));
+        assert_eq!(sim_delta(50.0, 100), SimDuration::from_millis(500));
+        assert_eq!(sim_delta(50.0, 1), SimDuration::from_millis(5));
+        assert_eq!(sim_delta(16.0, 10_000), SimDuration::from_secs(16));
     }
 
     #[test]
     fn long_pauses_and_nonsense_are_clamped() {
-        assert_eq!(sim_delta(60_000.0, 1), SimDuration::from_millis(250));
-        assert_eq!(sim_delta(-5.0, 10), SimDuration::ZERO);
-        assert_eq!(sim_delta(f64::NAN, 10), SimDuration::ZERO);
-        assert_eq!(frame_target(SimTime::from_secs(1), 100.0, 2), SimTime::from_millis(1_200));
+        assert_eq!(sim_delta(60_000.0, 10), SimDuration::from_millis(250));
+        assert_eq!(sim_delta(-5.0, 100), SimDuration::ZERO);
+        assert_eq!(sim_delta(f64::NAN, 100), SimDuration::ZERO);
+        assert_eq!(frame_target(SimTime::from_secs(1), 100.0, 20), SimTime::from_millis(1_200));
+    }
+
+    #[test]
+    fn speeds_span_a_tenth_to_a_thousand_times_real_time() {
+        assert_eq!(SPEEDS_TENTHS.first().map(|&s| speed_label(s)).as_deref(), Some("0.1×"));
+        assert_eq!(SPEEDS_TENTHS.last().map(|&s| speed_label(s)).as_deref(), Some("1000×"));
+        assert!(SPEEDS_TENTHS.windows(2).all(|w| w[0] < w[1]));
+        assert!(SPEEDS_TENTHS.contains(&SPEED_DEFAULT_TENTHS));
     }
 }

@@ -1,75 +1,15 @@
-//! The running simulation as the playground sees it: the engine, the learner's settings,
-//! per-shard view data and a plain-English event log. No DOM here, so it is tested natively.
+//! The running simulation as the playground sees it: the engine, per-shard and per-consumer view data,
+//! the API console and a plain-English event log. No DOM here, so it is tested natively.
 
-use crate::format::{records_per_sec, thousands};
-use shardlab_engine::consumer_app::{ConsumerAppConfig, ReadStyle, StartAt};
+pub use crate::narration::LogLine;
+use crate::narration::{Watch, explain_api_error, narrate_event, narrate_seconds};
+use shardlab_engine::consumer_app::ReadStyle;
 use shardlab_engine::limits::{SHARD_WRITE_BYTES_PER_SEC, SHARD_WRITE_RECORDS_PER_SEC};
-use shardlab_engine::throttle::WriteLimit;
-use shardlab_engine::{Advance, Command, ConfigError, Event, ProducerConfig, SimConfig, SimDuration, Simulation};
+use shardlab_engine::{Advance, Command, ConfigError, SimConfig, SimDuration, SimTime, Simulation};
 use std::collections::VecDeque;
 
 /// Lines the event log keeps.
 pub const LOG_LINES_MAX: usize = 200;
-
-/// Shards the playground offers (the engine allows more; the screen does not).
-pub const SHARDS_MAX: u32 = 64;
-
-/// Producer rate the playground's slider reaches.
-pub const RATE_SLIDER_MAX: u32 = 10_000;
-
-/// What the learner controls.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Settings {
-    /// The seed of every random draw.
-    pub seed: u64,
-    /// Shards in the stream.
-    pub shard_count: u32,
-    /// The producer's PutRecord rate.
-    pub records_per_sec: u32,
-    /// The producer's record size in bytes.
-    pub record_bytes: u32,
-    /// Whether the consumer reads with enhanced fan-out instead of shared GetRecords polling.
-    pub fan_out: bool,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Self { seed: 42, shard_count: 2, records_per_sec: 500, record_bytes: 512, fan_out: false }
-    }
-}
-
-impl Settings {
-    /// The engine configuration these settings stand for.
-    pub fn to_config(self) -> SimConfig {
-        SimConfig {
-            seed: self.seed,
-            shard_count: self.shard_count,
-            producers: vec![ProducerConfig::steady("clickstream", self.records_per_sec, self.record_bytes, 10_000)],
-            consumers: vec![ConsumerAppConfig {
-                name: "analytics".into(),
-                style: if self.fan_out {
-                    ReadStyle::EnhancedFanOut
-                } else {
-                    ReadStyle::Polling { interval_ms: 1_000, limit: 10_000 }
-                },
-                start: StartAt::Latest,
-                processing_us_per_record: 0,
-            }],
-            ..SimConfig::default()
-        }
-    }
-
-    /// Every problem with these settings, including the playground's own bounds.
-    pub fn validate(self) -> Result<SimConfig, ConfigError> {
-        let config = self.to_config();
-        let mut problems = config.validate().err().map(|e| e.problems).unwrap_or_default();
-        if self.shard_count > SHARDS_MAX {
-            problems.retain(|p| !p.contains("shards;"));
-            problems.push(format!("The playground shows 1 to {SHARDS_MAX} shards; {} is too many.", self.shard_count));
-        }
-        if problems.is_empty() { Ok(config) } else { Err(ConfigError { problems }) }
-    }
-}
 
 /// How close a shard is to its write limits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -99,6 +39,70 @@ pub struct ShardView {
     pub key_space_ppm: u32,
     /// Its state.
     pub load: Load,
+    /// GetRecords calls served in the last second (the shared limit is 5 per second).
+    pub read_calls_per_sec: u64,
+    /// Bytes returned by GetRecords in the last second (the shared limit is 2 MiB/s).
+    pub read_bytes_per_sec: u64,
+    /// GetRecords calls refused by the read limits in the last second.
+    pub read_throttled_per_sec: u64,
+}
+
+/// A shard's slice of the hash key space, as fractions of 2^128.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KeySegment {
+    /// `shardId-000000000000`.
+    pub shard_id: String,
+    /// Where its range starts, 0 to 1.
+    pub start: f64,
+    /// Where it ends, 0 to 1.
+    pub end: f64,
+    /// Open, or a closed parent kept for its records.
+    pub open: bool,
+    /// The shard it was split from or merged from, if any.
+    pub parent: Option<String>,
+    /// Its write state (open shards).
+    pub load: Load,
+}
+
+/// A partition key seen in the shards' latest records, at its MD5 position.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KeyDot {
+    /// The key.
+    pub key: String,
+    /// Its hash key as a fraction of 2^128.
+    pub position: f64,
+    /// How many of the sampled records carry it.
+    pub count: u32,
+    /// Whether it carries far more than its share of the records.
+    pub hot: bool,
+}
+
+/// Records sampled from the end of each open shard for the key-space dots.
+pub const KEY_SAMPLE_PER_SHARD: usize = 40;
+
+/// Per-second series for the charts, the last [`CHART_SECONDS`] seconds.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ChartData {
+    /// The second of the last value.
+    pub end_second: u64,
+    /// Bytes accepted by all shards.
+    pub incoming_bytes: Vec<f64>,
+    /// Bytes read by all readers (GetRecords and fan-out pushes).
+    pub outgoing_bytes: Vec<f64>,
+    /// Records rejected by write throttling.
+    pub write_throttled: Vec<f64>,
+    /// GetRecords calls refused by read throttling.
+    pub read_throttled: Vec<f64>,
+    /// Each consumer's largest iterator age, in ms.
+    pub iterator_age_ms: Vec<(String, Vec<f64>)>,
+}
+
+/// Seconds of history the charts show.
+pub const CHART_SECONDS: u64 = 60;
+
+/// A hash key as a fraction of the key space.
+fn key_fraction(hash_key: u128) -> f64 {
+    (hash_key >> 64) as f64 / 18_446_744_073_709_551_616.0
 }
 
 /// The consumer as the view draws it.
@@ -118,17 +122,6 @@ pub struct ConsumerView {
     pub throttled_calls_per_sec: u64,
     /// Put-to-get latency p50, p95 and p99 so far, in ms.
     pub latency_ms: Option<[u64; 3]>,
-}
-
-/// A log line: when, and what happened in plain words.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LogLine {
-    /// Simulated milliseconds.
-    pub at_ms: u64,
-    /// The text.
-    pub text: String,
-    /// Whether it reports a problem.
-    pub is_warning: bool,
 }
 
 /// One record as the record browser shows it.
@@ -174,6 +167,9 @@ fn readable(data: &[u8]) -> String {
     }
 }
 
+/// Engine timers handled between two looks at the frame's wall-clock budget.
+pub const TIMERS_PER_CHUNK: u32 = 2_000;
+
 /// API calls the console keeps.
 pub const API_HISTORY_MAX: usize = 50;
 
@@ -195,36 +191,25 @@ pub struct ApiExchange {
 /// The simulation with everything the view needs.
 pub struct Runner {
     sim: Simulation,
-    settings: Settings,
     log: VecDeque<LogLine>,
     api: shardlab_api::KinesisApi,
     api_history: VecDeque<ApiExchange>,
+    watch: Watch,
 }
 
 impl Runner {
-    /// A run from `settings`, or every problem with them.
-    pub fn new(settings: Settings) -> Result<Self, ConfigError> {
-        let sim = Simulation::new(settings.validate()?)?;
+    /// A run of `config` from time 0, or every problem with it.
+    pub fn new(config: SimConfig) -> Result<Self, ConfigError> {
+        let sim = Simulation::new(config)?;
         let mut runner = Self {
             sim,
-            settings,
             log: VecDeque::new(),
             api: shardlab_api::KinesisApi::new(),
             api_history: VecDeque::new(),
+            watch: Watch::default(),
         };
         runner.drain_events();
         Ok(runner)
-    }
-
-    /// Starts over from time 0 with new settings. On error nothing changes.
-    pub fn restart(&mut self, settings: Settings) -> Result<(), ConfigError> {
-        *self = Self::new(settings)?;
-        Ok(())
-    }
-
-    /// The settings this run uses.
-    pub fn settings(&self) -> Settings {
-        self.settings
     }
 
     /// The engine, for reading.
@@ -232,11 +217,9 @@ impl Runner {
         &self.sim
     }
 
-    /// Changes the producer rate from now on. On error nothing changes.
-    pub fn set_rate(&mut self, records_per_sec: u32) -> Result<(), ConfigError> {
-        self.sim.apply(Command::SetProducerRate { producer: 0, records_per_sec })?;
-        self.settings.records_per_sec = records_per_sec;
-        Ok(())
+    /// Changes producer `producer`'s rate (its index in the run) from now on. On error nothing changes.
+    pub fn set_rate(&mut self, producer: u32, records_per_sec: u32) -> Result<(), ConfigError> {
+        self.sim.apply(Command::SetProducerRate { producer, records_per_sec })
     }
 
     /// Moves simulated time forward by `delta`, handling at most `timers_max` engine timers.
@@ -245,6 +228,42 @@ impl Runner {
         let outcome = self.sim.advance_to_bounded(self.sim.now() + delta, timers_max);
         self.drain_events();
         outcome == Advance::Reached
+    }
+
+    /// Moves simulated time forward by `delta` in chunks of engine timers, asking `out_of_time` between
+    /// chunks whether the frame's wall-clock budget is spent. Returns false if it stopped short.
+    pub fn advance_by_until(&mut self, delta: SimDuration, out_of_time: &mut dyn FnMut() -> bool) -> bool {
+        let target = self.sim.now() + delta;
+        self.advance_until(target, out_of_time)
+    }
+
+    fn advance_until(&mut self, target: SimTime, out_of_time: &mut dyn FnMut() -> bool) -> bool {
+        loop {
+            let outcome = self.sim.advance_to_bounded(target, TIMERS_PER_CHUNK);
+            self.drain_events();
+            if outcome == Advance::Reached {
+                return true;
+            }
+            if out_of_time() {
+                return false;
+            }
+        }
+    }
+
+    /// Moves toward `target_ms` within the frame's budget (see [`Self::advance_by_until`]); true once reached.
+    pub fn advance_toward_until(&mut self, target_ms: u64, out_of_time: &mut dyn FnMut() -> bool) -> bool {
+        let target = SimTime::from_millis(target_ms);
+        self.sim.now() >= target || self.advance_until(target, out_of_time)
+    }
+
+    /// Moves to the engine's next scheduled action (a producer's send, a consumer's poll, a flush...), or
+    /// one second if nothing is scheduled. Returns the simulated ms reached.
+    pub fn step_event(&mut self) -> u64 {
+        let now = self.sim.now();
+        let next = self.sim.next_deadline().filter(|&d| d > now).unwrap_or(now + SimDuration::SECOND);
+        self.sim.advance_to(next);
+        self.drain_events();
+        self.sim.now().as_millis()
     }
 
     /// Calls `Kinesis_20131202.<operation>` with `body` (JSON text) on the running simulation, at its current
@@ -264,6 +283,20 @@ impl Runner {
             response,
         });
         self.drain_events();
+        if reply.status >= 400 {
+            let error_type = reply.body.get("__type").and_then(|t| t.as_str()).unwrap_or("error").to_string();
+            let message = reply.body.get("message").or_else(|| reply.body.get("Message")).and_then(|m| m.as_str());
+            let text = format!(
+                "API console: {operation} failed with {error_type}{}",
+                message.map_or_else(String::new, |m| format!(": {m}"))
+            );
+            let at_ms = self.sim.now().as_millis();
+            let line = match explain_api_error(&error_type) {
+                Some(why) => LogLine::warning(at_ms, "API console".into(), None, text, why),
+                None => LogLine { is_warning: true, ..LogLine::info(at_ms, "API console".into(), None, text) },
+            };
+            self.log_line(line);
+        }
         self.api_history.back().expect("just pushed")
     }
 
@@ -400,75 +433,151 @@ impl Runner {
                     throttled_total: shard.metrics.totals.write_provisioned_throughput_exceeded,
                     key_space_ppm: shard.hash_key_range.share_ppm(),
                     load,
+                    read_calls_per_sec: bucket.get_records_success,
+                    read_bytes_per_sec: bucket.outgoing_bytes,
+                    read_throttled_per_sec: bucket.read_provisioned_throughput_exceeded,
                 }
             })
             .collect()
     }
 
-    fn drain_events(&mut self) {
-        while let Some(event) = self.sim.poll_event() {
-            if let Some(line) = explain(&event) {
-                if self.log.len() == LOG_LINES_MAX {
-                    self.log.pop_front();
+    /// The hash key space: open shards, closed parents still kept, and the latest records' keys.
+    pub fn key_space(&self) -> (Vec<KeySegment>, Vec<KeyDot>) {
+        let views = self.shard_views();
+        let shards = self.sim.stream().map(|s| s.shards()).unwrap_or_default();
+        let segments = shards
+            .iter()
+            .map(|shard| {
+                let id = shard.id.to_string();
+                KeySegment {
+                    start: key_fraction(shard.hash_key_range.starting_hash_key),
+                    end: key_fraction(shard.hash_key_range.ending_hash_key),
+                    open: shard.is_open(),
+                    parent: shard.parent_shard_id.map(|p| p.to_string()),
+                    load: views.iter().find(|v| v.shard_id == id).map_or(Load::Normal, |v| v.load),
+                    shard_id: id,
                 }
-                self.log.push_back(line);
+            })
+            .collect();
+        let mut counts: std::collections::BTreeMap<&str, (u128, u32)> = std::collections::BTreeMap::new();
+        let mut sampled = 0u32;
+        for shard in shards.iter().filter(|s| s.is_open()) {
+            let records = shard.records();
+            let skip = records.len().saturating_sub(KEY_SAMPLE_PER_SHARD);
+            for record in records.skip(skip) {
+                counts.entry(record.partition_key.as_str()).or_insert((record.hash_key, 0)).1 += 1;
+                sampled += 1;
             }
         }
-    }
-}
-
-/// An engine event in plain English, AWS term second, ending with what to do about it.
-pub fn explain(event: &Event) -> Option<LogLine> {
-    let at_ms = event.at().as_millis();
-    match event {
-        Event::StreamCreated { stream_name, shard_count, .. } => Some(LogLine {
-            at_ms,
-            text: format!(
-                "Stream {stream_name} is ready with {shard_count} shards: it can take {} and {} of writes.",
-                records_per_sec(u64::from(*shard_count) * SHARD_WRITE_RECORDS_PER_SEC),
-                crate::format::bytes_per_sec(u64::from(*shard_count) * SHARD_WRITE_BYTES_PER_SEC),
-            ),
-            is_warning: false,
-        }),
-        Event::WriteThrottled { shard_id, throttled_records, accepted_records, limit, .. } => {
-            let attempted = throttled_records + accepted_records;
-            let limit = match limit {
-                WriteLimit::Records => "1,000 records/s",
-                WriteLimit::Bytes => "1 MiB/s",
-                WriteLimit::InjectedFault => {
-                    return Some(LogLine {
-                        at_ms,
-                        text: format!(
-                            "Shard {shard_id} rejected {} of {} puts with ProvisionedThroughputExceededException because \
-                             the scenario injects extra throttling, not because of its limits. Retries ride it out.",
-                            thousands(*throttled_records),
-                            thousands(attempted),
-                        ),
-                        is_warning: true,
-                    });
-                }
-            };
-            Some(LogLine {
-                at_ms,
-                text: format!(
-                    "Shard {shard_id} is over its write limit ({limit}): {} of {} puts were rejected with \
-                     ProvisionedThroughputExceededException. Add shards, or spread writes over more partition keys.",
-                    thousands(*throttled_records),
-                    thousands(attempted),
-                ),
-                is_warning: true,
+        // Hot: a key behind at least a tenth of the sampled records (and at least 5 of them).
+        let hot_min = (sampled / 10).max(5);
+        let dots = counts
+            .into_iter()
+            .map(|(key, (hash_key, count))| KeyDot {
+                key: key.into(),
+                position: key_fraction(hash_key),
+                count,
+                hot: count >= hot_min,
             })
+            .collect();
+        (segments, dots)
+    }
+
+    /// The charts' series for the last [`CHART_SECONDS`] complete seconds.
+    pub fn chart_data(&self) -> ChartData {
+        let Some(end) = self.sim.now().as_secs().checked_sub(1) else { return ChartData::default() };
+        let first = end.saturating_sub(CHART_SECONDS - 1);
+        let shards = self.sim.stream().map(|s| s.shards()).unwrap_or_default();
+        let mut data = ChartData { end_second: end, ..ChartData::default() };
+        for second in first..=end {
+            let (mut incoming, mut outgoing, mut write_throttled, mut read_throttled) = (0, 0, 0, 0);
+            for shard in shards {
+                let b = shard.metrics.second(second);
+                incoming += b.incoming_bytes;
+                outgoing += b.outgoing_bytes;
+                write_throttled += b.write_provisioned_throughput_exceeded;
+                read_throttled += b.read_provisioned_throughput_exceeded;
+            }
+            if let Some(stream) = self.sim.stream() {
+                outgoing += stream.metrics.second(second).subscribe_to_shard_event_bytes;
+            }
+            data.incoming_bytes.push(incoming as f64);
+            data.outgoing_bytes.push(outgoing as f64);
+            data.write_throttled.push(write_throttled as f64);
+            data.read_throttled.push(read_throttled as f64);
         }
-        _ => None,
+        data.iterator_age_ms = self
+            .sim
+            .consumers()
+            .iter()
+            .map(|app| {
+                (app.config.name.clone(), (first..=end).map(|s| app.second(s).iterator_age_ms_max as f64).collect())
+            })
+            .collect();
+        data
+    }
+
+    fn log_line(&mut self, line: LogLine) {
+        if self.log.len() == LOG_LINES_MAX {
+            self.log.pop_front();
+        }
+        self.log.push_back(line);
+    }
+
+    fn drain_events(&mut self) {
+        while let Some(event) = self.sim.poll_event() {
+            if let Some(line) = narrate_event(&event, &self.sim) {
+                self.log_line(line);
+            }
+        }
+        for line in narrate_seconds(&self.sim, &mut self.watch) {
+            self.log_line(line);
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use shardlab_engine::ProducerConfig;
+    use shardlab_engine::consumer_app::{ConsumerAppConfig, StartAt};
+
+    /// What the tests vary: one producer of random keys into one stream, one consumer.
+    #[derive(Clone, Copy)]
+    struct Settings {
+        shard_count: u32,
+        records_per_sec: u32,
+        record_bytes: u32,
+        fan_out: bool,
+    }
+
+    impl Default for Settings {
+        fn default() -> Self {
+            Self { shard_count: 2, records_per_sec: 500, record_bytes: 512, fan_out: false }
+        }
+    }
+
+    fn config(s: Settings) -> SimConfig {
+        SimConfig {
+            seed: 42,
+            shard_count: s.shard_count,
+            producers: vec![ProducerConfig::steady("clickstream", s.records_per_sec, s.record_bytes, 10_000)],
+            consumers: vec![ConsumerAppConfig {
+                name: "analytics".into(),
+                style: if s.fan_out {
+                    ReadStyle::EnhancedFanOut
+                } else {
+                    ReadStyle::Polling { interval_ms: 1_000, limit: 10_000 }
+                },
+                start: StartAt::Latest,
+                processing_us_per_record: 0,
+            }],
+            ..SimConfig::default()
+        }
+    }
 
     fn run(settings: Settings, secs: u64) -> Runner {
-        let mut runner = Runner::new(settings).expect("valid settings");
+        let mut runner = Runner::new(config(settings)).expect("valid settings");
         runner.advance_by(SimDuration::from_secs(secs), u32::MAX);
         runner
     }
@@ -498,6 +607,63 @@ mod tests {
             warning.text
         );
         assert!(warning.text.contains("Add shards"));
+        // Why? 1,500 asked of a 1,000 records/s shard, with the bytes that stood for.
+        let why = warning.explanation.as_ref().expect("an explanation");
+        assert_eq!(why.limit, "Each shard accepts at most 1,000 records per second.");
+        assert!(
+            why.numbers.starts_with("In that second shardId-000000000000 was asked to take 1,500 records"),
+            "{}",
+            why.numbers
+        );
+        assert!(why.numbers.ends_with("and accepted 1,000."), "{}", why.numbers);
+        assert!(why.fixes.iter().any(|f| f.contains("partition keys")));
+        assert_eq!(warning.node.as_deref(), Some("clickstream"), "selects the stream");
+    }
+
+    #[test]
+    fn refused_reads_and_a_consumer_falling_behind_are_narrated() {
+        // Six readers polling every 100 ms want 60 calls/s of one shard's 5.
+        let mut busy = config(Settings { shard_count: 1, records_per_sec: 200, ..Settings::default() });
+        busy.consumers = (0..6)
+            .map(|i| ConsumerAppConfig {
+                name: format!("reader-{i}"),
+                style: ReadStyle::Polling { interval_ms: 100, limit: 10_000 },
+                start: StartAt::Latest,
+                processing_us_per_record: 0,
+            })
+            .collect();
+        let mut runner = Runner::new(busy).expect("valid");
+        runner.advance_by(SimDuration::from_secs(3), u32::MAX);
+        let refused = runner.log().find(|l| l.text.contains("GetRecords calls refused")).expect("a read throttle line");
+        assert!(refused.component.starts_with("consumer reader-"));
+        let why = refused.explanation.as_ref().expect("why");
+        assert!(why.limit.contains("5 calls per second per shard"), "{}", why.limit);
+        assert!(why.fixes[0].contains("enhanced fan-out"));
+
+        // A reader taking 100 records a second from a stream of 500 records/s falls 4 s further behind each second.
+        let mut slow = config(Settings::default());
+        slow.consumers[0].style = ReadStyle::Polling { interval_ms: 1_000, limit: 100 };
+        let mut runner = Runner::new(slow).expect("valid");
+        runner.advance_by(SimDuration::from_secs(30), u32::MAX);
+        assert!(
+            runner.log().any(|l| l.text.starts_with("Consumer analytics is falling behind")),
+            "{:?}",
+            runner.log().collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn api_console_errors_are_explained_in_the_log() {
+        let mut runner = run(Settings { records_per_sec: 0, ..Settings::default() }, 1);
+        runner.call_api("DescribeStream", r#"{"StreamName": "nope"}"#);
+        let line = runner.log().last().expect("a line");
+        assert!(
+            line.text.starts_with("API console: DescribeStream failed with ResourceNotFoundException"),
+            "{}",
+            line.text
+        );
+        assert_eq!(line.component, "API console");
+        assert!(line.explanation.as_ref().is_some_and(|w| w.fixes[0].contains("ListStreams")));
     }
 
     #[test]
@@ -507,13 +673,12 @@ mod tests {
     }
 
     #[test]
-    fn bad_settings_are_refused_and_keep_the_run() {
+    fn a_bad_rate_is_refused_and_keeps_the_run() {
         let mut runner = run(Settings::default(), 2);
-        let error = runner.restart(Settings { shard_count: 65, ..Settings::default() }).expect_err("too many shards");
-        assert_eq!(error.problems, ["The playground shows 1 to 64 shards; 65 is too many."]);
-        assert_eq!(runner.sim().now().as_secs(), 2, "the run goes on untouched");
-        assert!(runner.set_rate(5_000_000).is_err());
-        assert_eq!(runner.settings().records_per_sec, 500);
+        assert!(runner.set_rate(0, 5_000_000).is_err());
+        assert!(runner.set_rate(7, 100).is_err(), "no producer 7");
+        runner.advance_by(SimDuration::SECOND, u32::MAX);
+        assert_eq!(runner.shard_views().iter().map(|v| v.records_per_sec).sum::<u64>(), 500, "the old rate holds");
     }
 
     #[test]
@@ -586,6 +751,70 @@ mod tests {
         // The default producer's data is zeros: not text, so shown as base64.
         assert!(first.records[0].text.starts_with("base64:AAAA"), "{}", first.records[0].text);
         assert_eq!(readable(b"{\"a\":1}"), "{\"a\":1}");
+    }
+
+    #[test]
+    fn run_to_stops_exactly_at_the_target() {
+        let mut runner = run(Settings::default(), 0);
+        assert!(runner.advance_toward_until(90_000, &mut || false));
+        assert_eq!(runner.sim().now().as_millis(), 90_000, "never past the target");
+        assert!(runner.advance_toward_until(10_000, &mut || false), "a past target is reached");
+        assert_eq!(runner.sim().now().as_millis(), 90_000);
+    }
+
+    #[test]
+    fn a_frame_budget_stops_the_work_between_chunks() {
+        let mut runner = run(Settings { records_per_sec: 100_000, ..Settings::default() }, 0);
+        let mut looks = 0;
+        let reached = runner.advance_by_until(SimDuration::from_secs(5), &mut || {
+            looks += 1;
+            looks == 3
+        });
+        assert!(!reached, "5 s of 100,000 puts/s is far more than three chunks");
+        assert_eq!(looks, 3);
+        let now = runner.sim().now().as_millis();
+        assert!(now > 0 && now < 5_000, "{now}");
+        assert!(runner.advance_by_until(SimDuration::from_millis(10), &mut || false), "an unlimited budget reaches");
+        assert!(runner.advance_toward_until(now, &mut || true), "a past target is reached at once");
+    }
+
+    #[test]
+    fn step_event_goes_to_the_next_scheduled_action_only() {
+        let mut runner = run(Settings::default(), 1);
+        let before = runner.sim().now().as_millis();
+        let after = runner.step_event();
+        // The producer sends 500 records/s, one put every 2 ms: the next action is at most 2 ms away.
+        assert!(after > before && after - before <= 2, "{before} -> {after}");
+    }
+
+    #[test]
+    fn key_space_dots_sit_at_md5_positions_and_flag_hot_keys() {
+        let runner = run(Settings::default(), 2);
+        let (segments, dots) = runner.key_space();
+        assert_eq!(segments.len(), 2);
+        assert_eq!((segments[0].start, segments[1].end), (0.0, 1.0));
+        assert!((segments[0].end - 0.5).abs() < 1e-9);
+        assert!(!dots.is_empty() && dots.iter().all(|d| !d.hot), "10,000 uniform keys: none is hot");
+        // Facts sheet 1.2: MD5("a") puts key "a" in the lower half of the key space.
+        let mut runner = run(Settings { records_per_sec: 0, ..Settings::default() }, 1);
+        for _ in 0..10 {
+            runner.call_api("PutRecord", r#"{"StreamName": "clickstream", "PartitionKey": "a", "Data": "aGk="}"#);
+        }
+        let (_, dots) = runner.key_space();
+        let a = dots.iter().find(|d| d.key == "a").expect("key a");
+        assert!(a.position < 0.5 && a.count == 10 && a.hot, "{a:?}");
+    }
+
+    #[test]
+    fn charts_sum_the_shards_per_second() {
+        let runner = run(Settings { shard_count: 1, records_per_sec: 1_500, ..Settings::default() }, 5);
+        let data = runner.chart_data();
+        assert_eq!(data.end_second, 4);
+        assert_eq!(data.incoming_bytes.len(), 5);
+        // 1,000 accepted records/s of 512 data bytes plus a key of about 9 bytes: about 0.5 MB/s.
+        assert!((500_000.0..540_000.0).contains(&data.incoming_bytes[3]), "{:?}", data.incoming_bytes);
+        assert_eq!(data.write_throttled[3], 500.0);
+        assert_eq!(data.iterator_age_ms.len(), 1);
     }
 
     #[test]

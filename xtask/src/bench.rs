@@ -1,5 +1,5 @@
 //! `cargo xtask bench`: the engine's throughput natively and through the JSON API, then the engine's
-//! workloads in wasm (Node),
+//! workloads in wasm (Node), then the page's frame times in headless Chromium,
 //! so the README's performance table can be reproduced with one command.
 
 use crate::cmd::Ctx;
@@ -21,5 +21,8 @@ pub(crate) fn run(ctx: &Ctx) -> Result<(), String> {
     for var in ["CHROMEDRIVER", "GECKODRIVER", "SAFARIDRIVER", "WASM_BINDGEN_USE_BROWSER"] {
         wasm.env_remove(var);
     }
-    ctx.run(&mut wasm)
+    ctx.run(&mut wasm)?;
+    println!("== the page in headless Chromium: frame times with 100 shards at 100x ==");
+    crate::trunk::dist(ctx)?;
+    ctx.run(ctx.command("node").arg("tests/e2e/frame_bench.mjs"))
 }

@@ -4,6 +4,7 @@
 //! pinned tools the first time and only checks their versions afterwards.
 
 mod bench;
+mod cfn_lint;
 mod cmd;
 mod setup;
 mod test;
@@ -21,8 +22,10 @@ Commands:
   dist    set up the web tools, then build the release site into dist/ (relative URLs: host it
           under any path)
   test    set up everything (web tools, Chromium, Firefox, drivers), then run every check:
-          fmt, clippy (native and wasm32), native tests, engine no_std check, wasm tests in
-          headless Chromium and Firefox, the release dist, and end-to-end tests (Playwright)
+          fmt, clippy (native and wasm32), native tests, no_std check, cfn-lint of the exports,
+          wasm tests in headless Chromium and Firefox, the release dist, and end-to-end tests
+  cfn-lint  only the CloudFormation step: export every preset and lint it (cfn-lint from PyPI
+          in target/cfn-lint)
   bench   measure simulated records per second through the engine, natively and in wasm
   setup   only install or check the tools that `test` needs
   help    show this text
@@ -52,6 +55,7 @@ fn main() -> ExitCode {
         "dist" => done(setup::web_tools(&ctx).and_then(|()| trunk::dist(&ctx))),
         "setup" => done(setup::all(&ctx)),
         "bench" => done(bench::run(&ctx)),
+        "cfn-lint" => done(cfn_lint::run(&ctx)),
         "test" => test::run(&ctx),
         other => {
             eprintln!("xtask: unknown command `{other}`\n\n{USAGE}");

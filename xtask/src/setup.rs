@@ -10,8 +10,8 @@ use crate::cmd::{Ctx, Stopwatch};
 
 pub(crate) const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
-/// Debian packages for the browser tests: the browsers and ChromeDriver.
-const DEBIAN_PACKAGES: [&str; 3] = ["chromium", "chromium-driver", "firefox-esr"];
+/// Debian packages for the browser tests (the browsers and ChromeDriver) and for the cfn-lint venv.
+const DEBIAN_PACKAGES: [&str; 4] = ["chromium", "chromium-driver", "firefox-esr", "python3-venv"];
 /// Paths the test steps use; they come from the Debian packages above.
 pub(crate) const CHROMIUM: &str = "/usr/bin/chromium";
 pub(crate) const CHROMEDRIVER: &str = "/usr/bin/chromedriver";

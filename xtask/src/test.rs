@@ -14,12 +14,13 @@ struct Step {
     run: fn(&Ctx) -> Result<(), String>,
 }
 
-const STEPS: [Step; 9] = [
+const STEPS: [Step; 10] = [
     Step { name: "fmt", needs: None, run: fmt },
     Step { name: "clippy (native)", needs: None, run: clippy_native },
     Step { name: "clippy (wasm32)", needs: None, run: clippy_wasm },
     Step { name: "tests (native)", needs: None, run: tests_native },
-    Step { name: "no_std (engine, api)", needs: None, run: engine_no_std },
+    Step { name: "no_std (engine, api, scenario, analytics)", needs: None, run: engine_no_std },
+    Step { name: "cfn-lint (exports)", needs: None, run: crate::cfn_lint::run },
     Step { name: "wasm tests (Chrome)", needs: None, run: wasm_tests_chrome },
     Step { name: "wasm tests (Firefox)", needs: None, run: wasm_tests_firefox },
     Step { name: "dist (release)", needs: None, run: trunk::dist },
@@ -91,15 +92,11 @@ fn clippy_native(ctx: &Ctx) -> Result<(), String> {
 
 fn clippy_wasm(ctx: &Ctx) -> Result<(), String> {
     let mut command = cargo(ctx, &["clippy"]);
-    // The api crate is no_std too (the playground's API console uses it); its tests are native.
-    command.args(WASM_CRATES).args(["-p", "shardlab-api"]).args([
-        "--target",
-        WASM_TARGET,
-        "--all-targets",
-        "--",
-        "-D",
-        "warnings",
-    ]);
+    // The api, scenario and analytics crates are no_std too (the playground uses them); their tests are native.
+    command
+        .args(WASM_CRATES)
+        .args(["-p", "shardlab-api", "-p", "shardlab-scenario", "-p", "shardlab-analytics"])
+        .args(["--target", WASM_TARGET, "--all-targets", "--", "-D", "warnings"]);
     ctx.run(&mut command)
 }
 
@@ -110,8 +107,8 @@ fn tests_native(ctx: &Ctx) -> Result<(), String> {
 /// The engine must build for wasm32 without `std`: no crate in its (non-proc-macro) dependency
 /// tree may have its `std` feature on. Proc-macros run on the host, so their `std` is harmless.
 fn engine_no_std(ctx: &Ctx) -> Result<(), String> {
-    // The api crate is no_std too: the playground's API console runs it in the browser.
-    for package in ["shardlab-engine", "shardlab-api"] {
+    // The api, scenario and analytics crates are no_std too: the playground runs them in the browser.
+    for package in ["shardlab-engine", "shardlab-api", "shardlab-scenario", "shardlab-analytics"] {
         no_std_tree(ctx, package)?;
     }
     Ok(())

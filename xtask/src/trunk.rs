@@ -34,10 +34,42 @@ pub(crate) fn dist(ctx: &Ctx) -> Result<(), String> {
     check_relative_urls(&index)?;
     let (files, bytes) = tree_size(&dist)?;
     println!("  dist: {} ({files} files, {} KB)", dist.display(), bytes.div_ceil(1024));
+    download_report(ctx, &dist)?;
     println!(
         "  hosting: copy dist/ to any static web server, at any path (open it with a trailing \
          slash, e.g. /shardlab/); .wasm must be served as application/wasm"
     );
+    Ok(())
+}
+
+/// Prints what a first visit downloads, gzipped as a static host would serve it (gzip -9).
+fn download_report(ctx: &Ctx, dist: &Path) -> Result<(), String> {
+    let mut parts = Vec::new();
+    let entries = fs::read_dir(dist).map_err(|err| format!("reading {}: {err}", dist.display()))?;
+    for entry in entries {
+        let path = entry.map_err(|err| format!("reading {}: {err}", dist.display()))?.path();
+        let kind = match path.extension().and_then(|e| e.to_str()) {
+            Some("wasm") => "wasm",
+            Some("js") => "JS",
+            Some("css") => "CSS",
+            Some("html") => "HTML",
+            _ => continue,
+        };
+        let output = ctx
+            .command("gzip")
+            .args(["-9", "-c"])
+            .arg(&path)
+            .output()
+            .map_err(|err| format!("gzip {}: {err}", path.display()))?;
+        if !output.status.success() {
+            return Err(format!("gzip {} failed", path.display()));
+        }
+        parts.push((kind, output.stdout.len() as u64));
+    }
+    parts.sort();
+    let total: u64 = parts.iter().map(|(_, b)| b).sum();
+    let listed: Vec<String> = parts.iter().map(|(k, b)| format!("{k} {} KB", b.div_ceil(1024))).collect();
+    println!("  download (gzip -9): {} = {} KB (goal: under 400 KB)", listed.join(" + "), total.div_ceil(1024));
     Ok(())
 }
 

@@ -3,6 +3,8 @@
 //! ```text
 //! shardlab api [--seed N] [--create-delay-ms N] [--account ID] [--region R]
 //! shardlab run SCENARIO.json --for 10m [--json]
+//! shardlab export (SCENARIO.json | LINK | --preset ID | --all-presets DIR) --format cloudformation|cli|agent-json [--run DURATION]
+//! shardlab sql APP.sql --dialect kda|flink [--epoch-unix-ms N]
 //! ```
 //!
 //! # `shardlab api`: the Kinesis API as JSON Lines
@@ -24,18 +26,36 @@
 //!
 //! # `shardlab run`: a scenario, headless
 //!
-//! `SCENARIO.json` holds any of `seed`, `stream_name`, `shard_count` and `producers` (a list of
+//! `SCENARIO.json` is a scenario saved by the playground (or a file holding a share link), or the CLI's own
+//! format: any of `seed`, `stream_name`, `shard_count` and `producers` (a list of
 //! `{name, records_per_sec, record_bytes, distinct_keys}`); missing members take the playground's defaults.
 //! `--for` takes a whole number of seconds, minutes or hours (`90s`, `10m`, `2h`). The summary gives each
 //! producer's and shard's accepted and throttled records and a cost estimate; `--json` prints it as JSON.
+//!
+//! # `shardlab export`: a playground scenario for real AWS
+//!
+//! Takes a scenario file saved by the playground (or a share link, `s=1.…` or the whole URL, on the command line
+//! or in the file), or a preset, and prints a CloudFormation template (YAML), an AWS CLI script, or the Kinesis
+//! Agent's `agent.json`. `--run 60s` first runs the scenario for that long and adds what it hit (throttling,
+//! recommended shards) as comments. `--all-presets DIR` writes one file per preset into `DIR`.
+//!
+//! # `shardlab sql`: an Analytics application, headless
+//!
+//! Runs Kinesis Data Analytics SQL (historical) or Flink SQL over records given on stdin as JSON Lines,
+//! `{"at_ms": T, "data": {...}}` (arrival in simulated milliseconds, and the record). KDA discovers the
+//! input schema from the first 100 records. Every emitted row is printed as it is emitted, one JSON line
+//! each: `{"stream", "ROWTIME", "row"}` (KDA) or `{"stream", "window_start", "window_end", "proctime", "row"}`
+//! (Flink); at the end of input every open window fires. A query error prints `APP.sql:LINE:COLUMN: message`.
 //!
 //! Exit status: 0 on success, 1 for a scenario that cannot run (every problem is listed), 2 for bad usage.
 
 mod api_session;
 mod args;
 mod duration;
+mod export;
 mod run;
 mod scenario;
+mod sql;
 
 use std::process::ExitCode;
 
@@ -44,7 +64,13 @@ usage:
   shardlab api [--seed N] [--create-delay-ms N] [--account ID] [--region R]
       Kinesis API calls as JSON Lines on stdin, answers on stdout.
   shardlab run SCENARIO.json --for DURATION [--json]
-      Run a scenario headless for DURATION (90s, 10m, 2h) and print a summary.";
+      Run a scenario headless for DURATION (90s, 10m, 2h) and print a summary.
+  shardlab export (SCENARIO.json | LINK | --preset ID | --all-presets DIR)
+                  --format cloudformation|cli|agent-json [--run DURATION]
+      A playground scenario as a CloudFormation template, an AWS CLI script or agent.json;
+      --run adds what a run of that long hit (throttling, recommended shards) as comments.
+  shardlab sql APP.sql --dialect kda|flink [--epoch-unix-ms N]
+      Run an Analytics SQL application over {\"at_ms\", \"data\"} JSON Lines on stdin; print emitted rows.";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -58,6 +84,8 @@ fn main() -> ExitCode {
     let outcome = match command {
         "api" => api_session::main(rest),
         "run" => run::main(rest),
+        "export" => export::main(rest),
+        "sql" => sql::main(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())

@@ -148,6 +148,18 @@ fn a_kinesis_agent_tails_an_apache_log_through_a_restart() {
 }
 
 #[test]
+fn a_playground_scenario_file_runs() {
+    // The scenario crate's format-2 fixture: a KPL producer (1,200 records/s) into 3 shards, with a
+    // 5 % throttling fault, read by a KCL application.
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenario/tests/fixtures/v2.json");
+    let output = shardlab(&["run", fixture.to_str().expect("UTF-8 path"), "--for", "5s", "--json"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let summary: Value = serde_json::from_slice(&output.stdout).expect("JSON summary");
+    assert_eq!(summary["shards"].as_array().map(Vec::len), Some(3));
+    assert_eq!(summary["producers"][0]["name"], "producer-1");
+}
+
+#[test]
 fn delivery_streams_report_what_each_destination_received() {
     let output = run("firehose.json", &["--for", "5m", "--json"]);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));

@@ -3,6 +3,9 @@
 use super::Meter;
 use crate::format::{bytes_per_sec, records_per_sec, thousands};
 use crate::runner::{Load, ShardView};
+use shardlab_engine::limits::{
+    GET_RECORDS_CALLS_PER_SEC as READ_CALLS_PER_SEC, SHARD_READ_BYTES_PER_SEC as READ_BYTES_PER_SEC,
+};
 use shardlab_engine::limits::{SHARD_WRITE_BYTES_PER_SEC, SHARD_WRITE_RECORDS_PER_SEC};
 use yew::prelude::*;
 
@@ -24,7 +27,7 @@ pub fn ShardCard(props: &ShardCardProps) -> Html {
     };
     let share = format!("{}.{}% of keys", v.key_space_ppm / 10_000, v.key_space_ppm / 1_000 % 10);
     html! {
-        <article class={class} data-testid="shard" aria-label={v.shard_id.clone()}>
+        <article class={class} data-testid="shard" role="listitem" aria-label={v.shard_id.clone()}>
             <header>
                 <h3>{ &v.shard_id }</h3>
                 <span class="badge" data-testid="shard-state">{ badge }</span>
@@ -36,6 +39,13 @@ pub fn ShardCard(props: &ShardCardProps) -> Html {
             <Meter label="Bytes" accepted={v.bytes_per_sec} limit={SHARD_WRITE_BYTES_PER_SEC}
                 value_text={bytes_per_sec(v.bytes_per_sec)}
                 limit_text={bytes_per_sec(SHARD_WRITE_BYTES_PER_SEC)} />
+            <Meter label="Read calls" accepted={v.read_calls_per_sec} rejected={v.read_throttled_per_sec}
+                limit={READ_CALLS_PER_SEC}
+                value_text={format!("{} calls/s", v.read_calls_per_sec)}
+                limit_text={format!("{READ_CALLS_PER_SEC} calls/s")} />
+            <Meter label="Read bytes" accepted={v.read_bytes_per_sec} limit={READ_BYTES_PER_SEC}
+                value_text={bytes_per_sec(v.read_bytes_per_sec)}
+                limit_text={bytes_per_sec(READ_BYTES_PER_SEC)} />
             <footer>
                 <span>{ share }</span>
                 <span data-testid="shard-throttled">

@@ -1,0 +1,480 @@
+//! Shardlab scenarios: the pipeline a learner composes, its seed and scheduled events, and the view,
+//! in a versioned format that validates every field and converts to the engine's [`SimConfig`](shardlab_engine::SimConfig).
+//!
+//! ```
+//! use shardlab_scenario::{NodeKind, Scenario, decode_link, encode_link};
+//!
+//! let mut scenario = Scenario::default(); // producer -> stream (2 shards) -> polling consumer
+//! let stream = scenario.pipeline.nodes[1].id;
+//! let firehose = scenario.add_node(NodeKind::firehose());
+//! scenario.pipeline.connect(stream, firehose).expect("a Firehose delivery stream may read a data stream");
+//! let bucket = scenario.add_node(NodeKind::destination());
+//! scenario.pipeline.connect(firehose, bucket).expect("and deliver to an S3 bucket");
+//! let refused = scenario.pipeline.connect(bucket, stream).unwrap_err();
+//! assert_eq!(refused.reason, "a destination is the end of a pipeline: it has no outputs");
+//!
+//! let node = scenario.pipeline.node_mut(stream).expect("added above");
+//! let error = node.set_param("shard_count", "0").unwrap_err();
+//! assert!(error.contains("1 to 1,024 shards"), "{error}");
+//!
+//! let link = encode_link(&scenario); // "s=1.…", for the URL fragment
+//! assert_eq!(decode_link(&link), Ok(scenario.clone()));
+//! assert!(scenario.to_sim_config().is_ok()); // the stream part runs; Firehose is listed by not_simulated()
+//! ```
+//!
+//! # Editing
+//!
+//! [`Pipeline::add_node`], [`Pipeline::connect`] (refusing what AWS does not allow, with the reason),
+//! [`Node::params`] and [`Node::set_param`] (text in, validated, never clamped) are all the editor needs.
+//! [`Scenario::add_node`] and [`Scenario::remove_node`] also keep the view and the scheduled events in step.
+//!
+//! # Errors
+//!
+//! Nothing here panics on input. [`Scenario::validate`] returns every problem at once, each with the path of
+//! the field (`pipeline.nodes[2].params.shard_count`) and what is allowed. Links and files that do not open
+//! say why ([`LinkError`], [`FileError`]).
+//!
+//! # Links, files, presets, export
+//!
+//! [`encode_link`] / [`decode_link`] make and read `s=<format>.<payload>` fragments; [`Scenario::to_json`] /
+//! [`Scenario::from_json`] the file form. [`presets`] is the gallery. [`Scenario::to_cloudformation`],
+//! [`Scenario::to_aws_cli`] and [`Scenario::to_agent_json`] export to real AWS, with notes from
+//! [`Scenario::limit_notes`] and, after a run, [`Findings::from_simulation`].
+//!
+//! # What the engine runs today
+//!
+//! The engine simulates one data stream per run with its producers, consumer applications and Kinesis
+//! Agents. [`Scenario::to_sim_config`] maps those; Firehose, Analytics and destination nodes, producers
+//! writing to Firehose, the stream's retention and on-demand mode (run as 4 provisioned shards), and
+//! `UpdateShardCount` events are carried in the model but not simulated yet; [`Scenario::not_simulated`]
+//! lists them for the page.
+
+#![no_std]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+extern crate alloc;
+#[cfg(test)]
+extern crate std;
+
+mod convert;
+mod export;
+mod link;
+pub mod model;
+mod params;
+mod pipeline;
+mod presets;
+mod v1;
+
+pub use export::Findings;
+pub use link::{
+    FILE_BYTES_MAX, FileError, LINK_CHARS_FILE_INSTEAD, LINK_CHARS_MAX, LINK_CHARS_WARN, LINK_DECODED_BYTES_MAX,
+    LinkError, decode_link, decode_link_unchecked, encode_binary, encode_link, preset_link,
+};
+pub use params::{Param, ParamKind};
+pub use pipeline::ConnectError;
+pub use pipeline::{Edge, Node, NodeId, NodeKind, ONE_STREAM_REASON, Pipeline};
+pub use presets::{Preset, preset, preset_ids, presets};
+
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
+use model::{ConsumerParams, ConsumerStyle, ProducerParams, RateShape, StreamParams};
+use serde::{Deserialize, Serialize};
+
+/// The scenario format this crate writes. Format 1 is the first release; every earlier format still opens.
+pub const FORMAT_VERSION: u32 = 2;
+
+/// A whole scenario: what runs, how it is seeded, what happens when, and how it is laid out.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// The format version it was written in ([`FORMAT_VERSION`] once loaded).
+    pub format_version: u32,
+    /// The engine version that produced it ([`shardlab_engine::VERSION`]); replays are identical on the same one.
+    pub engine_version: String,
+    /// A title for people.
+    pub name: String,
+    /// What it shows.
+    pub description: String,
+    /// The seed of every random draw.
+    pub seed: u64,
+    /// The components and connections.
+    pub pipeline: Pipeline,
+    /// Events at set simulated times.
+    pub scheduled: Vec<ScheduledEvent>,
+    /// Layout only: never changes what runs.
+    pub view: View,
+}
+
+/// An event at a simulated time.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduledEvent {
+    /// When, in simulated milliseconds.
+    pub at_ms: u64,
+    /// What happens.
+    pub action: Action,
+}
+
+/// What a scheduled event does. A new variant needs a new format version (links encode the variant's index).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Action {
+    /// A producer's rate from then on (0 pauses it).
+    SetProducerRate {
+        /// The producer.
+        producer: NodeId,
+        /// The new rate.
+        records_per_sec: u32,
+    },
+    /// A Kinesis Agent restarts and resumes from its checkpoint.
+    RestartAgent {
+        /// The agent.
+        agent: NodeId,
+    },
+    /// A worker joins a KCL application.
+    AddWorker {
+        /// The application.
+        consumer: NodeId,
+    },
+    /// A worker of a KCL application crashes.
+    CrashWorker {
+        /// The application.
+        consumer: NodeId,
+        /// The worker's id (from 0).
+        worker: u32,
+    },
+    /// UpdateShardCount to a uniform layout of this many shards (not simulated yet).
+    UpdateShardCount {
+        /// The stream.
+        stream: NodeId,
+        /// The target shard count.
+        target_shards: u32,
+    },
+}
+
+impl Action {
+    /// The node the action is about.
+    pub fn node(&self) -> NodeId {
+        match *self {
+            Self::SetProducerRate { producer, .. } => producer,
+            Self::RestartAgent { agent } => agent,
+            Self::AddWorker { consumer } | Self::CrashWorker { consumer, .. } => consumer,
+            Self::UpdateShardCount { stream, .. } => stream,
+        }
+    }
+}
+
+/// Where a node is drawn, in canvas pixels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NodePosition {
+    /// The node.
+    pub node: NodeId,
+    /// Left edge.
+    pub x: i32,
+    /// Top edge.
+    pub y: i32,
+}
+
+/// The layout, kept apart from the semantics: changing it never changes a run.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct View {
+    /// Node positions; a node without one is placed by the editor.
+    pub positions: Vec<NodePosition>,
+    /// The canvas's horizontal scroll, in pixels.
+    pub pan_x: i32,
+    /// The canvas's vertical scroll, in pixels.
+    pub pan_y: i32,
+    /// The canvas's zoom, 10 to 400 %.
+    pub zoom_percent: u32,
+    /// The simulated time the sharer had reached, in ms: a page opening the link may run to it.
+    pub time_ms: u64,
+}
+
+impl Default for View {
+    fn default() -> Self {
+        Self { positions: Vec::new(), pan_x: 0, pan_y: 0, zoom_percent: 100, time_ms: 0 }
+    }
+}
+
+impl View {
+    /// Where `node` is drawn, if placed.
+    pub fn position(&self, node: NodeId) -> Option<(i32, i32)> {
+        self.positions.iter().find(|p| p.node == node).map(|p| (p.x, p.y))
+    }
+
+    /// Places `node` at (x, y).
+    pub fn set_position(&mut self, node: NodeId, x: i32, y: i32) {
+        match self.positions.iter_mut().find(|p| p.node == node) {
+            Some(p) => (p.x, p.y) = (x, y),
+            None => self.positions.push(NodePosition { node, x, y }),
+        }
+    }
+}
+
+/// One problem with a scenario: where, and what is wrong and allowed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// The field's path, such as `pipeline.nodes[2].params.shard_count`.
+    pub path: String,
+    /// What is wrong and what is allowed.
+    pub message: String,
+}
+
+impl Problem {
+    pub(crate) fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { path: path.into(), message: message.into() }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+/// The column a new node of this kind is placed in.
+fn column(kind: &NodeKind) -> i32 {
+    match kind {
+        NodeKind::Producer(_) | NodeKind::KinesisAgent(_) => 0,
+        NodeKind::DataStream(_) => 1,
+        NodeKind::Consumer(_) | NodeKind::Firehose(_) | NodeKind::Analytics(_) => 2,
+        NodeKind::Destination(_) => 3,
+    }
+}
+
+impl Scenario {
+    /// An empty scenario: no nodes, seed 42.
+    pub fn empty() -> Self {
+        Self {
+            format_version: FORMAT_VERSION,
+            engine_version: shardlab_engine::VERSION.into(),
+            name: "Untitled".into(),
+            description: String::new(),
+            seed: 42,
+            pipeline: Pipeline::default(),
+            scheduled: Vec::new(),
+            view: View::default(),
+        }
+    }
+
+    /// Adds a node (see [`Pipeline::add_node`]) and places it in its column below the others.
+    pub fn add_node(&mut self, kind: NodeKind) -> NodeId {
+        let col = column(&kind);
+        let below = self.pipeline.nodes.iter().filter(|n| column(&n.kind) == col).count() as i32;
+        let id = self.pipeline.add_node(kind);
+        self.view.set_position(id, 40 + 240 * col, 40 + 140 * below);
+        id
+    }
+
+    /// Removes a node, its edges, its position and the scheduled events about it.
+    pub fn remove_node(&mut self, id: NodeId) -> Option<Node> {
+        let node = self.pipeline.remove_node(id)?;
+        self.view.positions.retain(|p| p.node != id);
+        self.scheduled.retain(|e| e.action.node() != id);
+        Some(node)
+    }
+
+    /// Every problem at once: node parameters, connections, scheduled events, and the one-stream rule.
+    pub fn validate(&self) -> Result<(), Vec<Problem>> {
+        let mut problems = Vec::new();
+        if self.format_version == 0 || self.format_version > FORMAT_VERSION {
+            problems.push(Problem::new(
+                "format_version",
+                format!("format {} is not known; this version reads 1 to {FORMAT_VERSION}", self.format_version),
+            ));
+        }
+        if self.name.chars().count() > 200 || self.description.chars().count() > 5_000 {
+            problems.push(Problem::new("name", "a name has at most 200 characters and a description 5,000"));
+        }
+        if !(10..=400).contains(&self.view.zoom_percent) {
+            problems.push(Problem::new("view.zoom_percent", "the zoom is 10 to 400 %"));
+        }
+        if self.view.time_ms > 86_400_000 {
+            problems.push(Problem::new("view.time_ms", "a shared run reaches 0 to 86,400,000 ms (one simulated day)"));
+        }
+        self.node_problems(&mut problems);
+        self.edge_problems(&mut problems);
+        self.scheduled_problems(&mut problems);
+        if problems.is_empty() { Ok(()) } else { Err(problems) }
+    }
+
+    fn node_problems(&self, problems: &mut Vec<Problem>) {
+        let mut streams = 0;
+        for (i, node) in self.pipeline.nodes.iter().enumerate() {
+            let path = format!("pipeline.nodes[{i}]");
+            if self.pipeline.nodes[..i].iter().any(|n| n.id == node.id) {
+                problems.push(Problem::new(
+                    format!("{path}.id"),
+                    format!("id {} is used twice; ids must be unique", node.id),
+                ));
+            }
+            if let Err(why) = params::check_name(&node.kind, &node.name) {
+                problems.push(Problem::new(format!("{path}.name"), why));
+            } else if self.pipeline.nodes[..i].iter().any(|n| n.name == node.name) {
+                problems.push(Problem::new(
+                    format!("{path}.name"),
+                    format!("'{}' is used twice; names must be unique", node.name),
+                ));
+            }
+            for (key, why) in node.param_problems().into_iter().filter(|(key, _)| *key != "name") {
+                problems.push(Problem::new(format!("{path}.params.{key}"), why));
+            }
+            match &node.kind {
+                NodeKind::DataStream(_) => {
+                    streams += 1;
+                    if streams == 2 {
+                        problems.push(Problem::new(path.clone(), ONE_STREAM_REASON));
+                    }
+                }
+                NodeKind::Producer(p) => producer_cross_checks(p, &path, problems),
+                NodeKind::Firehose(f) => {
+                    let limit = self.pipeline.targets(node.id).find_map(|t| match &t.kind {
+                        NodeKind::Destination(d) => Some(match d.kind {
+                            model::DestinationKind::OpenSearch => ("OpenSearch", 100),
+                            model::DestinationKind::HttpEndpoint => ("an HTTP endpoint", 64),
+                            _ => ("S3 or Redshift", 128),
+                        }),
+                        _ => None,
+                    });
+                    if let Some((what, max)) = limit
+                        && f.buffer_size_mib > max
+                    {
+                        problems.push(Problem::new(
+                            format!("{path}.params.buffer_size_mib"),
+                            format!("{} MiB is too large for {what}; allowed: 1 to {max} MiB", f.buffer_size_mib),
+                        ));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn edge_problems(&self, problems: &mut Vec<Problem>) {
+        // Replaying the edges through `connect` applies exactly the editor's rules.
+        let mut replay = Pipeline { nodes: self.pipeline.nodes.clone(), edges: Vec::new() };
+        for (i, edge) in self.pipeline.edges.iter().enumerate() {
+            if let Err(err) = replay.connect(edge.from, edge.to) {
+                problems.push(Problem::new(format!("pipeline.edges[{i}]"), err.reason));
+            }
+        }
+    }
+
+    fn scheduled_problems(&self, problems: &mut Vec<Problem>) {
+        for (i, event) in self.scheduled.iter().enumerate() {
+            let path = format!("scheduled[{i}]");
+            if event.at_ms > 86_400_000 {
+                problems.push(Problem::new(
+                    format!("{path}.at_ms"),
+                    "events happen at 0 to 86,400,000 ms (one simulated day)",
+                ));
+            }
+            let id = event.action.node();
+            let Some(node) = self.pipeline.node(id) else {
+                problems.push(Problem::new(format!("{path}.action"), format!("there is no node {id}")));
+                continue;
+            };
+            let fits = match (&event.action, &node.kind) {
+                (Action::SetProducerRate { records_per_sec, .. }, NodeKind::Producer(_)) => {
+                    if *records_per_sec > 1_000_000 {
+                        problems.push(Problem::new(
+                            format!("{path}.action.records_per_sec"),
+                            "allowed: 0 to 1,000,000 records/s",
+                        ));
+                    }
+                    true
+                }
+                (Action::RestartAgent { .. }, NodeKind::KinesisAgent(_)) => true,
+                (Action::AddWorker { .. } | Action::CrashWorker { .. }, NodeKind::Consumer(c)) => {
+                    c.style == ConsumerStyle::Kcl
+                }
+                (Action::UpdateShardCount { target_shards, .. }, NodeKind::DataStream(_)) => {
+                    if !(1..=1_024).contains(target_shards) {
+                        problems
+                            .push(Problem::new(format!("{path}.action.target_shards"), "allowed: 1 to 1,024 shards"));
+                    }
+                    true
+                }
+                _ => false,
+            };
+            if !fits {
+                let wants = match event.action {
+                    Action::SetProducerRate { .. } => "a producer",
+                    Action::RestartAgent { .. } => "a Kinesis Agent",
+                    Action::AddWorker { .. } | Action::CrashWorker { .. } => "a KCL consumer",
+                    Action::UpdateShardCount { .. } => "a data stream",
+                };
+                problems.push(Problem::new(
+                    format!("{path}.action"),
+                    format!("this event needs {wants}, but '{}' is {}", node.name, node.kind.noun()),
+                ));
+            }
+        }
+    }
+}
+
+/// Checks across a producer's fields: the largest record plus its key within 1 MiB, and a shaped rate's
+/// peak within the simulator's bound.
+fn producer_cross_checks(p: &ProducerParams, path: &str, problems: &mut Vec<Problem>) {
+    let largest = if p.large_record_percent > 0 { p.record_bytes.max(p.large_record_bytes) } else { p.record_bytes };
+    // `user-<n>` keys, a 36-character UUID, or `ehk`.
+    let key_bytes = match p.key_distribution {
+        model::KeyDistribution::RandomUuid => 36,
+        model::KeyDistribution::ExplicitHashKey => 3,
+        _ => 5 + p.distinct_keys.saturating_sub(1).max(1).ilog10() + 1,
+    };
+    if u64::from(largest) + u64::from(key_bytes) > 1_048_576 {
+        problems.push(Problem::new(
+            format!("{path}.params.record_bytes"),
+            format!(
+                "records of {largest} bytes plus {key_bytes}-byte partition keys exceed 1,048,576 bytes (1 MiB); \
+                 allowed data: up to {} bytes",
+                1_048_576 - key_bytes
+            ),
+        ));
+    }
+    if p.rate_shape == RateShape::Sine && p.second_rate_records_per_sec > p.records_per_sec {
+        problems.push(Problem::new(
+            format!("{path}.params.second_rate_records_per_sec"),
+            "a sine's swing cannot exceed its mean rate (rates do not go below 0)",
+        ));
+    }
+}
+
+impl Default for Scenario {
+    /// The first-minute scenario: 1,500 records/s of 1 KiB from one producer into 2 shards (75 % of their
+    /// write limits, no throttling), read by one polling consumer.
+    fn default() -> Self {
+        let mut scenario = Self::empty();
+        scenario.name = "First minute".into();
+        scenario.description = "A producer writes 1,500 records/s of 1 KiB over 1,000 partition keys to a stream of \
+            2 shards, each good for 1,000 records/s and 1 MiB/s. Both shards run at about 75 % of their write \
+            limits, and a polling consumer reads every second. Raise the rate above 2,000 records/s to see \
+            throttling."
+            .into();
+        let producer = scenario
+            .add_node(NodeKind::Producer(ProducerParams { records_per_sec: 1_500, ..ProducerParams::default() }));
+        let stream = scenario.add_node(NodeKind::DataStream(StreamParams::default()));
+        let consumer = scenario.add_node(NodeKind::Consumer(ConsumerParams::default()));
+        for node in &mut scenario.pipeline.nodes {
+            node.name = match node.kind {
+                NodeKind::Producer(_) => "web-shop",
+                NodeKind::DataStream(_) => "clickstream",
+                _ => "analytics-reader",
+            }
+            .into();
+        }
+        // The three nodes exist and these are the editor's own allowed connections.
+        let wired = scenario.pipeline.connect(producer, stream).and(scenario.pipeline.connect(stream, consumer));
+        debug_assert!(wired.is_ok(), "{wired:?}");
+        scenario
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,149 @@
+//! Scenario-level tests: validation paths, conversion to the engine, and the default scenario's run.
+
+use super::*;
+use alloc::string::ToString;
+use model::{ClientKind, ConsumerStyle, DestinationKind, DestinationParams};
+use shardlab_engine::consumer_app::ReadStyle;
+use shardlab_engine::producer::ClientStyle;
+use shardlab_engine::workload::RateProfile;
+use shardlab_engine::{SimTime, Simulation};
+
+#[test]
+fn the_default_scenario_validates_and_converts() {
+    let scenario = Scenario::default();
+    assert_eq!(scenario.validate(), Ok(()));
+    assert_eq!(scenario.format_version, FORMAT_VERSION);
+    assert_eq!(scenario.engine_version, shardlab_engine::VERSION);
+    let config = scenario.to_sim_config().unwrap();
+    assert_eq!(config.stream_name, "clickstream");
+    assert_eq!(config.shard_count, 2);
+    assert_eq!(config.producers.len(), 1);
+    assert_eq!(config.producers[0].rate, RateProfile::Constant { records_per_sec: 1_500 });
+    assert_eq!(config.consumers.len(), 1);
+    assert!(matches!(config.consumers[0].style, ReadStyle::Polling { interval_ms: 1_000, limit: 10_000 }));
+    assert_eq!(scenario.not_simulated(), Vec::<String>::new());
+}
+
+#[test]
+fn the_default_scenario_runs_under_the_write_limits() {
+    let config = Scenario::default().to_sim_config().unwrap();
+    let mut sim = Simulation::new(config).unwrap();
+    sim.advance_to(SimTime::from_secs(10));
+    let shards = sim.stream().unwrap().shards();
+    // 1,500 records/s over 2 shards: all accepted, each shard under its 1,000 records/s.
+    let total: u64 = shards.iter().map(|s| s.metrics.second(9).incoming_records).sum();
+    assert_eq!(total, 1_500);
+    for shard in shards {
+        assert!(shard.metrics.second(9).incoming_records < 1_000);
+    }
+}
+
+#[test]
+fn validation_lists_every_problem_with_its_path() {
+    let mut scenario = Scenario::default();
+    if let NodeKind::DataStream(s) = &mut scenario.pipeline.nodes[1].kind {
+        s.shard_count = 0;
+        s.retention_hours = 1;
+    }
+    scenario.pipeline.nodes[2].name = "bad name".into();
+    scenario.pipeline.edges.push(Edge { from: NodeId(3), to: NodeId(1) });
+    scenario.scheduled.push(ScheduledEvent { at_ms: 1_000, action: Action::RestartAgent { agent: NodeId(1) } });
+    let problems = scenario.validate().unwrap_err();
+    let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "pipeline.nodes[1].params.shard_count",
+            "pipeline.nodes[1].params.retention_hours",
+            "pipeline.nodes[2].name",
+            "pipeline.edges[2]",
+            "scheduled[0].action",
+        ]
+    );
+    assert!(problems[0].message.contains("1 to 1,024 shards"), "{}", problems[0]);
+    assert!(problems[1].message.contains("24 to 8,760 h"), "{}", problems[1]);
+    assert!(problems[4].message.contains("needs a Kinesis Agent"), "{}", problems[4]);
+    assert!(scenario.to_sim_config().is_err());
+}
+
+#[test]
+fn a_second_stream_fails_validation_with_the_one_stream_reason() {
+    let mut scenario = Scenario::default();
+    scenario.add_node(NodeKind::data_stream());
+    let problems = scenario.validate().unwrap_err();
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].path, "pipeline.nodes[3]");
+    assert!(problems[0].message.contains("one data stream per run"));
+}
+
+#[test]
+fn firehose_buffer_is_checked_against_its_destination() {
+    let mut scenario = Scenario::empty();
+    let firehose = scenario.add_node(NodeKind::firehose());
+    let http = scenario.add_node(NodeKind::Destination(DestinationParams::new(DestinationKind::HttpEndpoint)));
+    scenario.pipeline.connect(firehose, http).unwrap();
+    scenario.pipeline.node_mut(firehose).unwrap().set_param("buffer_size_mib", "100").unwrap();
+    let problems = scenario.validate().unwrap_err();
+    assert_eq!(problems[0].path, "pipeline.nodes[0].params.buffer_size_mib");
+    assert!(problems[0].message.contains("1 to 64 MiB"), "{}", problems[0]);
+}
+
+#[test]
+fn oversized_records_with_keys_are_reported() {
+    let mut scenario = Scenario::default();
+    scenario.pipeline.nodes[0].set_param("record_bytes", "1048576").unwrap();
+    let problems = scenario.validate().unwrap_err();
+    // 1,000 keys `user-0` … `user-999`: 8-byte keys, so data may be 1,048,568 bytes.
+    assert_eq!(problems[0].path, "pipeline.nodes[0].params.record_bytes");
+    assert!(problems[0].message.contains("up to 1048568 bytes"), "{}", problems[0]);
+}
+
+#[test]
+fn only_nodes_wired_to_the_stream_run_and_events_follow_them() {
+    let mut scenario = Scenario::default();
+    let idle = scenario.add_node(NodeKind::producer());
+    let kpl = scenario.add_node(NodeKind::producer());
+    let stream = NodeId(2);
+    scenario.pipeline.connect(kpl, stream).unwrap();
+    scenario.pipeline.node_mut(kpl).unwrap().set_param("client", "kpl").unwrap();
+    let kcl = scenario.add_node(NodeKind::consumer());
+    scenario.pipeline.node_mut(kcl).unwrap().set_param("style", ConsumerStyle::Kcl.as_str()).unwrap();
+    scenario.pipeline.connect(stream, kcl).unwrap();
+    scenario.scheduled = alloc::vec![
+        ScheduledEvent { at_ms: 5_000, action: Action::SetProducerRate { producer: kpl, records_per_sec: 0 } },
+        ScheduledEvent { at_ms: 6_000, action: Action::CrashWorker { consumer: kcl, worker: 0 } },
+        ScheduledEvent { at_ms: 7_000, action: Action::SetProducerRate { producer: idle, records_per_sec: 5 } },
+    ];
+    let config = scenario.to_sim_config().unwrap();
+    assert_eq!(config.producers.len(), 2);
+    assert!(matches!(config.producers[1].client, ClientStyle::Kpl(_)));
+    assert_eq!(config.scheduled.len(), 2);
+    assert_eq!(
+        config.scheduled[0].command,
+        shardlab_engine::Command::SetProducerRate { producer: 1, records_per_sec: 0 }
+    );
+    assert_eq!(config.scheduled[1].command, shardlab_engine::Command::CrashWorker { consumer: 1, worker: 0 });
+    assert_eq!(scenario.not_simulated(), ["'producer-1' is not connected to the data stream, so it does not run"]);
+    assert_eq!(ClientKind::parse("kpl"), Some(ClientKind::Kpl));
+}
+
+#[test]
+fn removing_a_node_drops_its_position_and_events() {
+    let mut scenario = Scenario::default();
+    scenario
+        .scheduled
+        .push(ScheduledEvent { at_ms: 0, action: Action::SetProducerRate { producer: NodeId(1), records_per_sec: 1 } });
+    assert!(scenario.view.position(NodeId(1)).is_some());
+    scenario.remove_node(NodeId(1)).unwrap();
+    assert!(scenario.scheduled.is_empty());
+    assert_eq!(scenario.view.position(NodeId(1)), None);
+    assert_eq!(scenario.validate(), Ok(()));
+}
+
+#[test]
+fn no_stream_means_no_simulation() {
+    let mut scenario = Scenario::empty();
+    scenario.add_node(NodeKind::firehose());
+    let problems = scenario.to_sim_config().unwrap_err();
+    assert_eq!(problems[0].to_string(), "pipeline.nodes: the simulation needs a data stream; add one");
+}

@@ -1,0 +1,108 @@
+//! Released formats keep opening: one fixture link and one JSON file per format version.
+//!
+//! Each format's fixtures hold eight nodes (one of each kind, two destinations), seven connections, two
+//! scheduled events and one moved node; format 2's also a panned and zoomed view and a 5 % throttling fault.
+//! They were written once by their format's encoder (format 1's at its release, commit dfda66d) and must never
+//! be rewritten: a new format adds `vN.*` next to them.
+
+use shardlab_scenario::model::{ClientKind, ConsumerStyle, DestinationKind};
+use shardlab_scenario::{Action, FORMAT_VERSION, NodeId, NodeKind, Scenario, decode_link};
+
+const V1_LINK: &str = include_str!("fixtures/v1.link");
+const V1_JSON: &str = include_str!("fixtures/v1.json");
+const V2_LINK: &str = include_str!("fixtures/v2.link");
+const V2_JSON: &str = include_str!("fixtures/v2.json");
+
+#[test]
+fn each_format_link_and_file_open_to_the_same_scenario() {
+    for (link, json) in [(V1_LINK, V1_JSON), (V2_LINK, V2_JSON)] {
+        let from_link = decode_link(link).expect("the fixture link opens");
+        let from_file = Scenario::from_json(json).expect("the fixture file opens");
+        assert_eq!(from_link, from_file);
+        assert_eq!(from_link.format_version, FORMAT_VERSION, "migrated to the current format");
+    }
+    assert!(V1_LINK.starts_with("s=1."));
+    assert!(V2_LINK.starts_with("s=2."));
+}
+
+/// What both formats' fixtures hold.
+fn check_common(s: &Scenario) {
+    assert_eq!(s.name, "Fixture v1");
+    assert_eq!(s.description, "Every node kind, <b>not bold</b> & \"quoted\"");
+    assert_eq!(s.seed, 7);
+    assert_eq!(s.pipeline.nodes.len(), 8);
+    assert_eq!(s.pipeline.edges.len(), 7);
+    let NodeKind::Producer(p) = &s.pipeline.nodes[0].kind else { panic!("node 0 is the producer") };
+    assert_eq!((p.client, p.records_per_sec, p.hot_key_percent), (ClientKind::Kpl, 1_200, 30));
+    let NodeKind::Consumer(c) = &s.pipeline.nodes[3].kind else { panic!("node 3 is the consumer") };
+    assert_eq!(c.style, ConsumerStyle::Kcl);
+    let NodeKind::Destination(h) = &s.pipeline.nodes[7].kind else { panic!("node 7 is a destination") };
+    assert_eq!(h.kind, DestinationKind::HttpEndpoint);
+    assert_eq!(s.scheduled[0].action, Action::SetProducerRate { producer: NodeId(1), records_per_sec: 2_500 });
+    assert_eq!(s.scheduled[1].at_ms, 20_000);
+    assert_eq!(s.view.position(NodeId(7)), Some((-15, 900)));
+}
+
+#[test]
+fn format_1_opens_with_defaults_for_what_format_2_added() {
+    let s = decode_link(V1_LINK).unwrap();
+    check_common(&s);
+    let NodeKind::DataStream(d) = &s.pipeline.nodes[2].kind else { panic!("node 2 is the stream") };
+    assert_eq!(d.shard_count, 3);
+    // Format 1 had no fault and no delays: no fault, and the engine's typical 200 ms and 70 ms.
+    assert_eq!((d.extra_throttle_percent, d.get_records_visibility_ms, d.fan_out_visibility_ms), (0, 200, 70));
+    assert_eq!((s.view.pan_x, s.view.pan_y, s.view.zoom_percent, s.view.time_ms), (0, 0, 100, 0));
+    let config = s.to_sim_config().unwrap();
+    assert_eq!((config.seed, config.shard_count, config.extra_throttle_percent), (7, 3, 0));
+}
+
+#[test]
+fn format_2_fixture_holds_what_was_written() {
+    let s = decode_link(V2_LINK).unwrap();
+    check_common(&s);
+    let NodeKind::DataStream(d) = &s.pipeline.nodes[2].kind else { panic!("node 2 is the stream") };
+    assert_eq!((d.shard_count, d.extra_throttle_percent), (3, 5));
+    assert_eq!((s.view.pan_x, s.view.pan_y, s.view.zoom_percent, s.view.time_ms), (-40, 25, 125, 60_000));
+    let config = s.to_sim_config().unwrap();
+    assert_eq!((config.seed, config.shard_count, config.extra_throttle_percent), (7, 3, 5));
+    assert_eq!((config.get_records_visibility_ms, config.fan_out_visibility_ms), (200, 70));
+}
+
+#[test]
+fn files_from_a_newer_format_are_refused_with_both_versions() {
+    let newer = V2_JSON.replacen("\"format_version\": 2", "\"format_version\": 99", 1);
+    let err = Scenario::from_json(&newer).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!("this file was made by a newer version of Shardlab (format 99); this one reads up to {FORMAT_VERSION}")
+    );
+    let err = Scenario::from_json("{\"name\": \"x\"}").unwrap_err();
+    assert!(err.to_string().contains("format_version"), "{err}");
+    let err = Scenario::from_json("not json").unwrap_err();
+    assert!(err.to_string().starts_with("this is not a Shardlab scenario file"), "{err}");
+}
+
+#[test]
+fn files_are_validated() {
+    let bad = V1_JSON.replacen("\"shard_count\": 3", "\"shard_count\": 0", 1);
+    let err = Scenario::from_json(&bad).unwrap_err();
+    assert!(err.to_string().contains("pipeline.nodes[2].params.shard_count"), "{err}");
+    assert!(Scenario::from_json_unchecked(&bad).is_ok());
+}
+
+#[test]
+fn links_and_files_record_this_engine_and_note_another() {
+    let mut old = Scenario::from_json(V1_JSON).unwrap();
+    assert_eq!(old.engine_version, "0.1.0", "the engine that wrote the fixture");
+    old.engine_version = shardlab_engine::VERSION.into();
+    assert_eq!(old.engine_note(), None);
+    old.engine_version = "0.0.9".into();
+    let expected = format!(
+        "this scenario was saved with engine 0.0.9; this page runs engine {}, so a run may differ from the one shared",
+        shardlab_engine::VERSION
+    );
+    assert_eq!(old.engine_note(), Some(expected));
+    let reshared = decode_link(&shardlab_scenario::encode_link(&old)).unwrap();
+    assert_eq!(reshared.engine_version, shardlab_engine::VERSION);
+    assert_eq!(Scenario::from_json(&old.to_json()).unwrap().engine_version, shardlab_engine::VERSION);
+}

@@ -1,0 +1,91 @@
+//! The preset gallery: every preset is valid, short to share, and teaches what it says where the engine runs it.
+
+use shardlab_engine::{SimTime, Simulation};
+use shardlab_scenario::{NodeKind, preset, presets};
+use std::collections::BTreeSet;
+
+#[test]
+fn there_are_at_least_ten_presets_with_unique_ids_and_a_paragraph_each() {
+    assert!(presets().len() >= 10);
+    let ids: BTreeSet<&str> = presets().iter().map(|p| p.id).collect();
+    assert_eq!(ids.len(), presets().len());
+    for p in presets() {
+        assert!(p.description.len() > 150, "{}: say what it teaches", p.id);
+        let scenario = p.scenario();
+        assert_eq!(scenario.name, p.title);
+        assert_eq!(scenario.description, p.description);
+    }
+}
+
+#[test]
+fn every_preset_validates() {
+    for p in presets() {
+        assert_eq!(p.scenario().validate(), Ok(()), "{}", p.id);
+    }
+}
+
+#[test]
+fn presets_with_a_stream_convert_and_run_ten_seconds() {
+    for p in presets() {
+        let scenario = p.scenario();
+        let has_stream = scenario.pipeline.nodes.iter().any(|n| matches!(n.kind, NodeKind::DataStream(_)));
+        match scenario.to_sim_config() {
+            Ok(config) => {
+                let mut sim = Simulation::new(config).unwrap_or_else(|e| panic!("{}: {e:?}", p.id));
+                sim.advance_to(SimTime::from_secs(10));
+                let written: u64 =
+                    sim.stream().unwrap().shards().iter().map(|s| s.metrics.totals.incoming_records).sum();
+                assert!(written > 0, "{}: nothing was written", p.id);
+            }
+            Err(problems) => {
+                assert!(!has_stream, "{}: {problems:?}", p.id);
+                assert_eq!(problems[0].message, "the simulation needs a data stream; add one");
+            }
+        }
+    }
+}
+
+fn run(id: &str, secs: u64) -> Simulation {
+    let config = preset(id).unwrap().scenario().to_sim_config().unwrap();
+    let mut sim = Simulation::new(config).unwrap();
+    sim.advance_to(SimTime::from_secs(secs));
+    sim
+}
+
+#[test]
+fn the_hot_key_throttles_one_shard_of_four() {
+    // 60 % of 2,000 records/s is 1,200 on one key: above one shard's 1,000 records/s. The other 800 spread
+    // over 1,000 keys, about 200 per shard, far below it.
+    let sim = run("hot-partition-key", 10);
+    let throttled: Vec<u64> = sim
+        .stream()
+        .unwrap()
+        .shards()
+        .iter()
+        .map(|s| s.metrics.second(9).write_provisioned_throughput_exceeded)
+        .collect();
+    assert_eq!(throttled.len(), 4);
+    assert_eq!(throttled.iter().filter(|t| **t > 0).count(), 1, "{throttled:?}");
+}
+
+#[test]
+fn kpl_aggregation_keeps_five_thousand_user_records_under_one_shards_record_limit() {
+    let sim = run("kpl-aggregation", 10);
+    let shard = &sim.stream().unwrap().shards()[0];
+    let second = shard.metrics.second(9);
+    assert_eq!(second.write_provisioned_throughput_exceeded, 0);
+    assert!(second.incoming_records < 1_000, "{second:?}");
+    // 5,000 records of 100 bytes: about 500 KB/s of data, under 1 MiB/s.
+    assert!(second.incoming_bytes >= 500_000 && second.incoming_bytes < 1_048_576, "{second:?}");
+}
+
+#[test]
+fn shared_readers_are_throttled_and_the_fan_out_consumer_is_not() {
+    let sim = run("efo-vs-shared-reads", 20);
+    let consumers = sim.consumers();
+    assert_eq!(consumers.len(), 4);
+    let polling_throttled: u64 = consumers[..3].iter().map(|c| c.totals.throttled_calls).sum();
+    assert!(polling_throttled > 0);
+    assert_eq!(consumers[3].totals.throttled_calls, 0);
+    assert!(consumers[3].totals.records > 0);
+}

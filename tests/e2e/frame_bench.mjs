@@ -1,0 +1,64 @@
+// Frame-time benchmark (not a test: it reports numbers and asserts nothing about speed).
+// 100 shards at full write load (100,000 records/s of 1 KiB), played at 100x in headless Chromium:
+// how long do the page's animation frames take? Run by `cargo xtask bench` after `cargo xtask dist`.
+
+import { launchChromium, openPage, serveDist } from './harness.mjs';
+
+const WARM_UP_MS = 1_500;
+const MEASURE_MS = 6_000;
+
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+const server = await serveDist();
+const browser = await launchChromium();
+try {
+  const { page } = await openPage(browser);
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.goto(server.url, { waitUntil: 'load' });
+  await page.locator('.pipeline-canvas').waitFor();
+
+  await page.getByRole('button', { name: /^Data stream clickstream/ }).click();
+  await page.getByRole('textbox', { name: 'Shards', exact: true }).fill('100');
+  await page.getByRole('textbox', { name: 'Shards', exact: true }).press('Enter');
+  await page.getByRole('button', { name: /^Producer web-shop/ }).click();
+  await page.getByLabel('Client').selectOption('put_records');
+  await page.getByLabel('Rate', { exact: true }).fill('100000');
+  await page.getByLabel('Speed').selectOption('1000');
+  const listitems = await page.getByRole('region', { name: 'Shards' }).getByRole('listitem').count();
+  if (listitems !== 100) throw new Error(`expected 100 shards on the page, found ${listitems}`);
+
+  await page.getByRole('button', { name: 'Play' }).click();
+  await page.waitForTimeout(WARM_UP_MS);
+  const clock = page.locator('[data-testid=sim-clock]');
+  const simStartMs = Number(await clock.getAttribute('data-ms'));
+  const frames = await page.evaluate(
+    (measureMs) =>
+      new Promise((resolve) => {
+        const deltas = [];
+        let last = performance.now();
+        const start = last;
+        const tick = (now) => {
+          deltas.push(now - last);
+          last = now;
+          if (now - start < measureMs) requestAnimationFrame(tick);
+          else resolve(deltas);
+        };
+        requestAnimationFrame(tick);
+      }),
+    MEASURE_MS,
+  );
+  const simEndMs = Number(await clock.getAttribute('data-ms'));
+  const sorted = [...frames].sort((a, b) => a - b);
+  const result = {
+    scenario: '100 shards, 100,000 records/s of 1 KiB (PutRecords), 100x',
+    frames: frames.length,
+    frame_ms_p50: Number(percentile(sorted, 50).toFixed(1)),
+    frame_ms_p95: Number(percentile(sorted, 95).toFixed(1)),
+    frame_ms_max: Number(sorted[sorted.length - 1].toFixed(1)),
+    simulated_seconds_per_wall_second: Number(((simEndMs - simStartMs) / MEASURE_MS).toFixed(2)),
+  };
+  console.log(JSON.stringify(result));
+} finally {
+  await browser.close();
+  await server.close();
+}

@@ -1,0 +1,314 @@
+//! The pipeline canvas: components as boxes, connections as arrows, drawn in SVG. Click a box to select
+//! it, drag it to move it, and drag from its output port (the dot on its right edge) onto another box to
+//! connect them. The inspector offers the same connections for keyboard users.
+
+use shardlab_scenario::NodeId;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, PointerEvent};
+use yew::prelude::*;
+
+/// A box's size in canvas units.
+pub const NODE_WIDTH: i32 = 176;
+/// See [`NODE_WIDTH`].
+pub const NODE_HEIGHT: i32 = 60;
+
+/// One component as the canvas draws it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CanvasNode {
+    /// Its id.
+    pub id: NodeId,
+    /// Its name.
+    pub name: String,
+    /// Its kind for CSS (`producer`, `stream`, ...).
+    pub kind_class: &'static str,
+    /// Its kind in words ("Data stream").
+    pub kind_label: &'static str,
+    /// A live figure ("1,500 rec/s"), or a note.
+    pub figure: String,
+    /// `over` when it is throttling or failing, `near` when close, else empty.
+    pub state: &'static str,
+    /// Where it is.
+    pub x: i32,
+    /// See [`Self::x`].
+    pub y: i32,
+}
+
+/// Props of [`PipelineCanvas`].
+#[derive(Properties, PartialEq, Clone)]
+pub struct PipelineCanvasProps {
+    /// The components.
+    pub nodes: Vec<CanvasNode>,
+    /// The connections, from -> to.
+    pub edges: Vec<(NodeId, NodeId)>,
+    /// The selected component.
+    pub selected: Option<NodeId>,
+    /// Whether data is flowing (animates the arrows).
+    #[prop_or_default]
+    pub running: bool,
+    /// An embedded player: nothing can be moved or connected.
+    #[prop_or_default]
+    pub read_only: bool,
+    /// A click on a box (or on the background: `None`).
+    pub on_select: Callback<Option<NodeId>>,
+    /// A box dropped at a new place.
+    pub on_move: Callback<(NodeId, i32, i32)>,
+    /// A connection drawn from a port to a box.
+    pub on_connect: Callback<(NodeId, NodeId)>,
+}
+
+/// What the pointer is doing.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Gesture {
+    /// Moving a box; `dx`, `dy` is where it was grabbed within the box.
+    Move { node: NodeId, dx: f64, dy: f64, x: f64, y: f64, moved: bool },
+    /// Drawing a connection from a port.
+    Link { from: NodeId, x: f64, y: f64 },
+}
+
+/// The canvas's size in its own units: enough for every box, at least 960 x 150.
+pub fn canvas_size(nodes: &[CanvasNode]) -> (i32, i32) {
+    let w = nodes.iter().map(|n| n.x + NODE_WIDTH + 40).max().unwrap_or(0).max(960);
+    let h = nodes.iter().map(|n| n.y + NODE_HEIGHT + 24).max().unwrap_or(0).max(150);
+    (w, h)
+}
+
+/// The box under a canvas point, if any.
+pub fn node_at(nodes: &[CanvasNode], x: f64, y: f64) -> Option<NodeId> {
+    nodes
+        .iter()
+        .rev()
+        .find(|n| {
+            x >= f64::from(n.x)
+                && x <= f64::from(n.x + NODE_WIDTH)
+                && y >= f64::from(n.y)
+                && y <= f64::from(n.y + NODE_HEIGHT)
+        })
+        .map(|n| n.id)
+}
+
+/// A connection's path: out of the source's right edge, into the target's left edge.
+pub fn edge_path(from: (i32, i32), to: (f64, f64)) -> String {
+    let (x1, y1) = (f64::from(from.0 + NODE_WIDTH), f64::from(from.1 + NODE_HEIGHT / 2));
+    let (x2, y2) = to;
+    let bend = ((x2 - x1).abs() / 2.0).max(30.0);
+    format!("M{x1:.0},{y1:.0} C{:.0},{y1:.0} {:.0},{y2:.0} {x2:.0},{y2:.0}", x1 + bend, x2 - bend)
+}
+
+/// The canvas.
+#[component]
+pub fn PipelineCanvas(props: &PipelineCanvasProps) -> Html {
+    let svg_ref = use_node_ref();
+    // A RefCell, not state: pointer events must see the gesture as it is now, not as of the last render.
+    let gesture = use_mut_ref(|| None::<Gesture>);
+    let redraw = use_force_update();
+    let (width, height) = canvas_size(&props.nodes);
+
+    // Client pixels to canvas units (the SVG scales with the page).
+    let to_canvas = {
+        let svg_ref = svg_ref.clone();
+        move |e: &PointerEvent| -> Option<(f64, f64)> {
+            let svg = svg_ref.cast::<Element>()?;
+            let rect = svg.get_bounding_client_rect();
+            if rect.width() <= 0.0 || rect.height() <= 0.0 {
+                return None;
+            }
+            let x = (f64::from(e.client_x()) - rect.left()) * f64::from(width) / rect.width();
+            let y = (f64::from(e.client_y()) - rect.top()) * f64::from(height) / rect.height();
+            Some((x, y))
+        }
+    };
+    let capture = |e: &PointerEvent| {
+        if let Some(target) = e.current_target().and_then(|t| t.dyn_into::<Element>().ok()) {
+            let _ = target.set_pointer_capture(e.pointer_id());
+        }
+    };
+
+    let on_pointer_move = {
+        let (gesture, to_canvas, redraw) = (gesture.clone(), to_canvas.clone(), redraw.clone());
+        Callback::from(move |e: PointerEvent| {
+            // Only while a button is held: a lost pointerup must never leave a box glued to the pointer.
+            if e.buttons() == 0 {
+                gesture.borrow_mut().take();
+                return;
+            }
+            let Some((x, y)) = to_canvas(&e) else { return };
+            let next = match *gesture.borrow() {
+                Some(Gesture::Move { node, dx, dy, .. }) => {
+                    Gesture::Move { node, dx, dy, x: x - dx, y: y - dy, moved: true }
+                }
+                Some(Gesture::Link { from, .. }) => Gesture::Link { from, x, y },
+                None => return,
+            };
+            *gesture.borrow_mut() = Some(next);
+            redraw.force_update();
+        })
+    };
+    let on_pointer_up = {
+        let (gesture, to_canvas, props, redraw) = (gesture.clone(), to_canvas.clone(), props.clone(), redraw.clone());
+        Callback::from(move |e: PointerEvent| {
+            let ended = gesture.borrow_mut().take();
+            match ended {
+                Some(Gesture::Move { node, x, y, moved: true, .. }) => {
+                    props.on_move.emit((node, x.round() as i32, y.round() as i32));
+                }
+                Some(Gesture::Link { from, .. }) => {
+                    if let Some((x, y)) = to_canvas(&e)
+                        && let Some(to) = node_at(&props.nodes, x, y)
+                        && to != from
+                    {
+                        props.on_connect.emit((from, to));
+                    }
+                }
+                _ => {}
+            }
+            redraw.force_update();
+        })
+    };
+    let on_background = {
+        let on_select = props.on_select.clone();
+        Callback::from(move |e: PointerEvent| {
+            if e.target() == e.current_target() {
+                on_select.emit(None);
+            }
+        })
+    };
+
+    let position = |id: NodeId| -> Option<(i32, i32)> {
+        if let Some(Gesture::Move { node, x, y, .. }) = *gesture.borrow()
+            && node == id
+        {
+            return Some((x.round() as i32, y.round() as i32));
+        }
+        props.nodes.iter().find(|n| n.id == id).map(|n| (n.x, n.y))
+    };
+
+    html! {
+        <div class="canvas-wrap">
+            <svg ref={svg_ref} class={classes!("pipeline-canvas", props.running.then_some("running"))}
+                viewBox={format!("0 0 {width} {height}")} style={format!("max-width:{width}px")} role="group" aria-label="Pipeline"
+                onpointermove={on_pointer_move} onpointerup={on_pointer_up.clone()} onpointerdown={on_background}>
+                <defs>
+                    <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                        <path d="M0,0 L10,5 L0,10 z" class="arrow-head" />
+                    </marker>
+                </defs>
+                { for props.edges.iter().filter_map(|&(from, to)| {
+                    let (a, b) = (position(from)?, position(to)?);
+                    let d = edge_path(a, (f64::from(b.0), f64::from(b.1 + NODE_HEIGHT / 2)));
+                    Some(html! { <path class="edge" d={d} marker-end="url(#arrow)" /> })
+                }) }
+                if let Some(Gesture::Link { from, x, y }) = *gesture.borrow() {
+                    if let Some(a) = position(from) {
+                        <path class="edge drawing" d={edge_path(a, (x, y))} />
+                    }
+                }
+                { for props.nodes.iter().map(|n| {
+                    let (x, y) = position(n.id).unwrap_or((n.x, n.y));
+                    let selected = props.selected == Some(n.id);
+                    let on_down = {
+                        let (gesture, to_canvas, on_select, id) = (gesture.clone(), to_canvas.clone(), props.on_select.clone(), n.id);
+                        Callback::from(move |e: PointerEvent| {
+                            e.stop_propagation();
+                            on_select.emit(Some(id));
+                            if let Some((px, py)) = to_canvas(&e) {
+                                capture(&e);
+                                *gesture.borrow_mut() = Some(Gesture::Move {
+                                    node: id, dx: px - f64::from(x), dy: py - f64::from(y), x: f64::from(x), y: f64::from(y), moved: false,
+                                });
+                            }
+                        })
+                    };
+                    let on_port = {
+                        let (gesture, to_canvas, id) = (gesture.clone(), to_canvas.clone(), n.id);
+                        Callback::from(move |e: PointerEvent| {
+                            e.stop_propagation();
+                            if let Some((px, py)) = to_canvas(&e) {
+                                capture(&e);
+                                *gesture.borrow_mut() = Some(Gesture::Link { from: id, x: px, y: py });
+                            }
+                        })
+                    };
+                    let on_key = {
+                        let (on_select, id) = (props.on_select.clone(), n.id);
+                        Callback::from(move |e: KeyboardEvent| {
+                            if e.key() == "Enter" || e.key() == " " {
+                                e.prevent_default();
+                                e.stop_propagation();
+                                on_select.emit(Some(id));
+                            }
+                        })
+                    };
+                    html! {
+                        <g class={classes!("canvas-node", n.kind_class, n.state, selected.then_some("selected"))}
+                            transform={format!("translate({x},{y})")} data-node={n.id.to_string()}
+                            role="button" tabindex="0" aria-pressed={selected.to_string()}
+                            aria-label={format!("{} {}: {}", n.kind_label, n.name, n.figure)} onkeydown={on_key}>
+                            <rect class="body" width={NODE_WIDTH.to_string()} height={NODE_HEIGHT.to_string()} rx="8"
+                                onpointerdown={(!props.read_only).then_some(on_down)} />
+                            <rect class="kind-bar" width="6" height={NODE_HEIGHT.to_string()} rx="3" />
+                            <text class="kind" x="14" y="17">{ n.kind_label }</text>
+                            <text class="name" x="14" y="35">{ clip(&n.name, 20) }</text>
+                            <text class="figure" x="14" y="52">{ clip(&n.figure, 26) }</text>
+                            if !props.read_only {
+                                <circle class="port" cx={NODE_WIDTH.to_string()} cy={(NODE_HEIGHT / 2).to_string()} r="7"
+                                    onpointerdown={on_port}>
+                                    <title>{ "Drag to another component to connect" }</title>
+                                </circle>
+                            }
+                        </g>
+                    }
+                }) }
+            </svg>
+        </div>
+    }
+}
+
+/// At most `chars` characters, with an ellipsis when cut.
+fn clip(text: &str, chars: usize) -> String {
+    if text.chars().count() <= chars {
+        text.into()
+    } else {
+        let mut out: String = text.chars().take(chars - 1).collect();
+        out.push('…');
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node(id: u32, x: i32, y: i32) -> CanvasNode {
+        CanvasNode {
+            id: NodeId(id),
+            name: "n".into(),
+            kind_class: "producer",
+            kind_label: "Producer",
+            figure: String::new(),
+            state: "",
+            x,
+            y,
+        }
+    }
+
+    #[test]
+    fn points_find_the_box_under_them() {
+        let nodes = [node(1, 40, 40), node(2, 300, 40)];
+        assert_eq!(node_at(&nodes, 50.0, 50.0), Some(NodeId(1)));
+        assert_eq!(node_at(&nodes, 300.0 + 176.0, 100.0), Some(NodeId(2)));
+        assert_eq!(node_at(&nodes, 250.0, 50.0), None);
+    }
+
+    #[test]
+    fn the_canvas_grows_with_its_boxes() {
+        assert_eq!(canvas_size(&[]), (960, 150));
+        assert_eq!(canvas_size(&[node(1, 1_000, 400)]), (1_216, 484));
+    }
+
+    #[test]
+    fn edges_leave_the_right_edge_and_names_are_clipped() {
+        assert_eq!(edge_path((0, 0), (300.0, 30.0)), "M176,30 C238,30 238,30 300,30");
+        assert_eq!(clip("a-very-long-stream-name-indeed", 10), "a-very-lo…");
+        assert_eq!(clip("short", 10), "short");
+    }
+}
