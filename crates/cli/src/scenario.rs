@@ -12,8 +12,8 @@ const SCENARIO_MEMBERS: [&str; 10] = [
     "producers",
     "consumers",
     "agents",
-    "delivery_streams",
     "analytics",
+    "delivery_streams",
     "scheduled",
     "extra_throttle_percent",
 ];
@@ -70,11 +70,11 @@ pub(crate) fn parse(text: &str) -> Result<SimConfig, Vec<String>> {
     if let Some(agents) = members.get("agents") {
         config.agents = typed_list(agents, "agents", "agent", &mut problems);
     }
-    if let Some(delivery_streams) = members.get("delivery_streams") {
-        config.delivery_streams = typed_list(delivery_streams, "delivery_streams", "delivery stream", &mut problems);
-    }
     if let Some(analytics) = members.get("analytics") {
         config.analytics = typed_list(analytics, "analytics", "analytics application", &mut problems);
+    }
+    if let Some(delivery_streams) = members.get("delivery_streams") {
+        config.delivery_streams = typed_list(delivery_streams, "delivery_streams", "delivery stream", &mut problems);
     }
     if let Some(scheduled) = members.get("scheduled") {
         config.scheduled = typed_list(scheduled, "scheduled", "scheduled command", &mut problems);

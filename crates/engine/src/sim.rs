@@ -71,10 +71,10 @@ pub struct SimConfig {
     pub scheduled: Vec<ScheduledCommand>,
     /// Kinesis Agents tailing simulated application logs into the stream.
     pub agents: Vec<AgentConfig>,
-    /// Firehose delivery streams, ACTIVE from time 0 (none by default).
-    pub delivery_streams: Vec<DeliveryStreamConfig>,
     /// Analytics applications (streaming SQL) reading the stream.
     pub analytics: Vec<AnalyticsAppConfig>,
+    /// Firehose delivery streams, ACTIVE from time 0 (none by default).
+    pub delivery_streams: Vec<DeliveryStreamConfig>,
 }
 
 /// Firehose's settings, from the scenario's.
@@ -114,8 +114,8 @@ impl Default for SimConfig {
             consumers: Vec::new(),
             scheduled: Vec::new(),
             agents: Vec::new(),
-            delivery_streams: Vec::new(),
             analytics: Vec::new(),
+            delivery_streams: Vec::new(),
             extra_throttle_percent: 0,
             get_records_visibility_ms: GET_RECORDS_VISIBILITY_MS,
             fan_out_visibility_ms: FAN_OUT_VISIBILITY_MS,
@@ -150,6 +150,9 @@ impl SimConfig {
         for agent in &self.agents {
             agent.problems(&mut problems);
         }
+        for app in &self.analytics {
+            app.problems(&self.stream_name, &mut problems);
+        }
         for (i, delivery) in self.delivery_streams.iter().enumerate() {
             delivery.problems(&mut problems);
             if self.delivery_streams[..i].iter().any(|d| d.name == delivery.name) {
@@ -163,9 +166,6 @@ impl SimConfig {
                     delivery.name, self.stream_name
                 ));
             }
-        }
-        for app in &self.analytics {
-            app.problems(&self.stream_name, &mut problems);
         }
         if self.extra_throttle_percent > 100 {
             problems.push(format!("Extra throttling is {} %; it must be 0 to 100 %.", self.extra_throttle_percent));
@@ -339,12 +339,6 @@ impl Simulation {
             .zip(0u64..)
             .map(|(c, i)| ConsumerApp::new(c.clone(), Rng::derive(config.seed, CONSUMERS_SALT.wrapping_add(i))))
             .collect();
-        let mut firehose = Firehose::new(firehose_config(&config, config.seed));
-        for delivery in &config.delivery_streams {
-            firehose
-                .create_active(SimTime::ZERO, delivery.clone(), &kinesis)
-                .map_err(|e| ConfigError { problems: alloc::vec![e.message] })?;
-        }
         let analytics = config
             .analytics
             .iter()
@@ -354,6 +348,12 @@ impl Simulation {
                 AnalyticsApp::new(a.clone(), rng, config.epoch_unix_ms)
             })
             .collect();
+        let mut firehose = Firehose::new(firehose_config(&config, config.seed));
+        for delivery in &config.delivery_streams {
+            firehose
+                .create_active(SimTime::ZERO, delivery.clone(), &kinesis)
+                .map_err(|e| ConfigError { problems: alloc::vec![e.message] })?;
+        }
         let mut sim = Self {
             firehose,
             now: SimTime::ZERO,
