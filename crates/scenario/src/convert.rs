@@ -143,8 +143,11 @@ impl Scenario {
             NodeKind::Destination(d) => Some(d.clone()),
             _ => None,
         });
+        let has_expressions = f.s3_prefix.contains("!{");
         let mut s3 = S3Settings {
             prefix: (!f.s3_prefix.is_empty()).then(|| f.s3_prefix.clone()),
+            // AWS requires an error output prefix when the prefix has expressions; the console's default.
+            error_output_prefix: has_expressions.then(|| "!{firehose:error-output-type}/".into()),
             compression: match f.compression {
                 Compression::Uncompressed => FirehoseCompression::Uncompressed,
                 Compression::Gzip => FirehoseCompression::Gzip,
