@@ -6,6 +6,7 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use shardlab_engine::agent::{AgentConfig, LogSource, PartitionKeyOption, ProcessingOption};
+use shardlab_engine::analytics_app::{AnalyticsAppConfig, SqlDialect};
 use shardlab_engine::consumer_app::{ConsumerAppConfig, KclConfig, LambdaConfig, ReadStyle, StartAt};
 use shardlab_engine::limits::ON_DEMAND_INITIAL_SHARDS;
 use shardlab_engine::producer::{ClientStyle, KplConfig, RetryPolicy};
@@ -63,6 +64,17 @@ impl Scenario {
                     consumer_ids.push(node.id);
                     config.consumers.push(consumer_config(&node.name, c));
                 }
+                NodeKind::Analytics(a) if reads_stream(node.id) => {
+                    config.analytics.push(AnalyticsAppConfig {
+                        name: node.name.clone(),
+                        dialect: match a.dialect {
+                            AnalyticsDialect::KdaSql => SqlDialect::Kda,
+                            AnalyticsDialect::FlinkSql => SqlDialect::Flink,
+                        },
+                        sql: a.sql.clone(),
+                        ..AnalyticsAppConfig::default()
+                    });
+                }
                 _ => {}
             }
         }
@@ -101,11 +113,17 @@ impl Scenario {
                     .iter()
                     .any(|e| Some(e.to) == stream_id && e.from == id || Some(e.from) == stream_id && e.to == id)
             };
+            let writes_on = self.pipeline.edges.iter().any(|e| e.from == node.id);
             let note = match &node.kind {
-                NodeKind::Firehose(_) | NodeKind::Analytics(_) | NodeKind::Destination(_) => {
+                NodeKind::Firehose(_) | NodeKind::Destination(_) => {
                     Some(format!("'{}' ({}) is not simulated yet", node.name, node.kind.noun()))
                 }
-                NodeKind::Producer(_) | NodeKind::KinesisAgent(_) | NodeKind::Consumer(_) if !on_stream(node.id) => {
+                NodeKind::Analytics(_) if on_stream(node.id) && writes_on => {
+                    Some(format!("'{}' runs its SQL; where its rows go next is not simulated yet", node.name))
+                }
+                NodeKind::Producer(_) | NodeKind::KinesisAgent(_) | NodeKind::Consumer(_) | NodeKind::Analytics(_)
+                    if !on_stream(node.id) =>
+                {
                     Some(format!("'{}' is not connected to the data stream, so it does not run", node.name))
                 }
                 NodeKind::DataStream(s) if s.capacity_mode == CapacityMode::OnDemand => Some(format!(
