@@ -79,6 +79,7 @@ pub fn App() -> Html {
     let library_error = use_state(|| None::<AttrValue>);
     let share = use_state(|| None::<(String, Option<Result<(), String>>)>);
     let export_open = use_state(|| false);
+    let marked_second = use_state(|| None::<u64>);
     let behind = use_mut_ref(|| Cell::new(false));
     let redraw = use_force_update();
     let tab = use_state(|| Tab::EventLog);
@@ -527,6 +528,20 @@ pub fn App() -> Html {
             });
         })
     };
+    let on_pick = {
+        let (workspace, marked_second, redraw) = (workspace.clone(), marked_second.clone(), redraw.clone());
+        Callback::from(move |(node, at_ms): (Option<String>, u64)| {
+            let mut w = workspace.borrow_mut();
+            let id = node.and_then(|name| w.scenario().pipeline.nodes.iter().find(|n| n.name == name).map(|n| n.id));
+            if id.is_some() {
+                w.select(id);
+            }
+            // A line at t = N s reports the second that ended then.
+            marked_second.set(Some((at_ms / 1_000).saturating_sub(1)));
+            drop(w);
+            redraw.force_update();
+        })
+    };
     let show = |target: Tab| {
         let tab = tab.clone();
         Callback::from(move |_: MouseEvent| tab.set(target))
@@ -640,7 +655,7 @@ pub fn App() -> Html {
                     }
                     <PipelineCanvas nodes={canvas_nodes} {edges} {selected} running={*playing} read_only={embed}
                         {on_select} {on_move} on_connect={on_connect_pair} />
-                    { stage_body(&w) }
+                    { stage_body(&w, *marked_second) }
                 </main>
                 if !embed {
                 <aside class="inspector" aria-label="Settings">
@@ -662,7 +677,7 @@ pub fn App() -> Html {
                     }) }
                 </div>
                 { match *tab {
-                    Tab::EventLog => html! { <EventLog lines={runner.map(|r| r.log().rev().cloned().collect::<Vec<_>>()).unwrap_or_default()} /> },
+                    Tab::EventLog => html! { <EventLog lines={runner.map(|r| r.log().rev().cloned().collect::<Vec<_>>()).unwrap_or_default()} {on_pick} /> },
                     Tab::ApiConsole => html! {
                         <ApiConsole history={runner.map(|r| r.api_history().rev().cloned().collect::<Vec<_>>()).unwrap_or_default()}
                             on_send={on_api} error={(*console_error).clone()} />
@@ -695,7 +710,7 @@ pub fn App() -> Html {
 }
 
 /// Under the canvas: the stream's live view and the consumers, or why the pipeline cannot run.
-fn stage_body(w: &Workspace) -> Html {
+fn stage_body(w: &Workspace, marker_second: Option<u64>) -> Html {
     let Some(r) = w.runner() else {
         return html! {
             <section class="cannot-run" aria-label="Why it cannot run">
@@ -715,7 +730,8 @@ fn stage_body(w: &Workspace) -> Html {
                 { format!("The stream's {} open shards take {} and {} of writes. Raise a producer's rate past that and watch them throttle.",
                     views.len(), records_per_sec(capacity), bytes_per_sec(write_limit)) }
             </p>
-            <StreamWatch shards={views} {segments} {dots} charts={Rc::new(r.chart_data())} write_limit_bytes_per_sec={write_limit} />
+            <StreamWatch shards={views} {segments} {dots} charts={Rc::new(r.chart_data())} write_limit_bytes_per_sec={write_limit}
+                {marker_second} />
             <section class="consumers" aria-label="Consumers">
                 { for r.consumer_views().into_iter().map(|view| html! { <ConsumerCard {view} /> }) }
             </section>

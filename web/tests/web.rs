@@ -8,6 +8,7 @@ use std::time::Duration;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::{Element, HtmlElement};
+use yew::Callback;
 use yew::platform::time::sleep;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -219,10 +220,21 @@ async fn the_event_log_can_show_warnings_only() {
     use shardlab_web::runner::LogLine;
     let root = mount_point();
     let lines = vec![
-        LogLine { at_ms: 2_000, text: "Shard shardId-000000000000 is over its write limit".into(), is_warning: true },
-        LogLine { at_ms: 0, text: "Stream clickstream is ready".into(), is_warning: false },
+        LogLine::warning(
+            2_000,
+            "stream clickstream".into(),
+            Some("clickstream".into()),
+            "Shard shardId-000000000000 is over its write limit".into(),
+            shardlab_web::narration::Explanation {
+                limit: "Each shard accepts at most 1,000 records per second.".into(),
+                numbers: "In that second shardId-000000000000 was asked to take 1,500 records".into(),
+                fixes: vec!["Add shards"],
+            },
+        ),
+        LogLine::info(0, "consumer reader".into(), Some("reader".into()), "Consumer reader caught up".into()),
     ];
-    yew::Renderer::<EventLog>::with_root_and_props(root.clone(), EventLogProps { lines }).render();
+    yew::Renderer::<EventLog>::with_root_and_props(root.clone(), EventLogProps { lines, on_pick: Callback::noop() })
+        .render();
     settle().await;
     let count = |root: &Element| root.query_selector_all("[data-testid=event-log] li").expect("selector").length();
     assert_eq!(count(&root), 2);
@@ -232,6 +244,23 @@ async fn the_event_log_can_show_warnings_only() {
     assert_eq!(count(&root), 1);
     let text = query(&root, "[data-testid=event-log] li").text_content().unwrap_or_default();
     assert!(text.contains("over its write limit"), "{text}");
+    // Why? shows the limit, the numbers and the fixes.
+    click(&root, "button.why");
+    settle().await;
+    let why = query(&root, "[data-testid=explanation]").text_content().unwrap_or_default();
+    assert!(
+        why.contains("1,000 records per second") && why.contains("1,500 records") && why.contains("Add shards"),
+        "{why}"
+    );
+    // The component filter keeps only that component's lines.
+    filter.click();
+    settle().await;
+    let component: web_sys::HtmlSelectElement =
+        query(&root, "select[aria-label=Component]").dyn_into().expect("a select");
+    component.set_value("consumer reader");
+    component.dispatch_event(&web_sys::Event::new("change").expect("an event")).expect("dispatch");
+    expect_count(&root, "[data-testid=event-log] > li", 1).await;
+    assert!(query(&root, "[data-testid=event-log] li").text_content().unwrap_or_default().contains("caught up"));
 }
 
 #[wasm_bindgen_test]
@@ -286,6 +315,7 @@ async fn charts_draw_one_line_per_series_with_a_legend() {
         ],
         end_second: 9,
         limit: Some((2_097_152.0, "write limit 2.0 MiB/s".into())),
+        marker_second: Some(8),
     };
     yew::Renderer::<TimeChart>::with_root_and_props(root.clone(), props).render();
     settle().await;
@@ -297,4 +327,9 @@ async fn charts_draw_one_line_per_series_with_a_legend() {
     assert_eq!(ticks, 3);
     assert!(query(&root, ".chart").text_content().unwrap_or_default().contains("9 s"));
     assert!(query(&root, ".limit-label").text_content().unwrap_or_default().contains("write limit"));
+    // Second 8 of seconds 7 to 9 is the middle of the plot.
+    let marker = query(&root, "line.marker");
+    assert_eq!(marker.get_attribute("x1"), marker.get_attribute("x2"));
+    let x: f64 = marker.get_attribute("x1").and_then(|v| v.parse().ok()).expect("a number");
+    assert!((x - (46.0 + 306.0 / 2.0)).abs() < 0.1, "{x}");
 }
