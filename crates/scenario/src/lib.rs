@@ -43,9 +43,9 @@
 //!
 //! # What the engine runs today
 //!
-//! The engine simulates one data stream per run with its producers, consumer applications, Kinesis
-//! Agents and Analytics applications reading it. [`Scenario::to_sim_config`] maps those; Firehose and
-//! destination nodes (and so where Analytics rows go next), producers writing to Firehose, the stream's retention and on-demand mode (run as 4 provisioned shards), and
+//! The engine simulates one data stream per run with its producers, consumer applications and Kinesis
+//! Agents. [`Scenario::to_sim_config`] maps those; Firehose, Analytics and destination nodes, producers
+//! writing to Firehose, the stream's retention and on-demand mode (run as 4 provisioned shards), and
 //! `UpdateShardCount` events are carried in the model but not simulated yet; [`Scenario::not_simulated`]
 //! lists them for the page.
 

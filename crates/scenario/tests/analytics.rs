@@ -10,16 +10,6 @@ fn the_window_preset_runs_both_analytics_applications() {
     let config = scenario.to_sim_config().expect("valid");
     let names: Vec<(&str, SqlDialect)> = config.analytics.iter().map(|a| (a.name.as_str(), a.dialect)).collect();
     assert_eq!(names, [("tumbling-counts", SqlDialect::Kda), ("sliding-counts", SqlDialect::Kda)]);
-    // Their rows go on to S3 buckets, which the engine does not simulate yet.
-    assert_eq!(
-        scenario.not_simulated(),
-        [
-            "'tumbling-counts' runs its SQL; where its rows go next is not simulated yet",
-            "'sliding-counts' runs its SQL; where its rows go next is not simulated yet",
-            "'tumbling-results' (a destination) is not simulated yet",
-            "'sliding-results' (a destination) is not simulated yet",
-        ]
-    );
     let mut sim = Simulation::new(config).expect("runs");
     sim.advance_to(SimTime::from_secs(130));
     let [tumbling, sliding] = sim.analytics() else { panic!("two applications") };
