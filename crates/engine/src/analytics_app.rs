@@ -5,6 +5,7 @@
 //! records it reads, as the console's "Discover schema" does; its SQL is checked then.
 
 use crate::consumer_app::{ConsumerApp, ConsumerAppConfig, ReadStyle, StartAt};
+use crate::firehose::Firehose;
 use crate::kinesis::{Kinesis, PutRecordInput};
 use crate::rng::Rng;
 use crate::shard::Payload;
@@ -49,14 +50,30 @@ pub struct AnalyticsAppConfig {
     pub destination: Option<AnalyticsDestination>,
 }
 
-/// An output of an analytics application: a Kinesis data stream receiving one stream's rows as JSON records.
+/// An output of an analytics application: a Kinesis data stream or a Firehose delivery stream receiving one
+/// stream's rows as JSON records.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(deny_unknown_fields))]
 pub struct AnalyticsDestination {
     /// The in-application stream (KDA) or table or query (Flink) whose rows are sent.
     pub from: String,
-    /// The data stream they are written to; created with one shard if it does not exist.
+    /// The stream they are written to. A data stream is created with one shard if it does not exist; a
+    /// delivery stream must be one of the scenario's (Direct PUT).
     pub stream_name: String,
+    /// Which service `stream_name` belongs to.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub kind: DestinationKind,
+}
+
+/// The service of an analytics destination.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "snake_case"))]
+pub enum DestinationKind {
+    /// A Kinesis data stream (PutRecord).
+    #[default]
+    DataStream,
+    /// A Firehose delivery stream (Firehose PutRecord).
+    Firehose,
 }
 
 /// Rows waiting for their destination; beyond this the oldest are dropped (AWS retries for ever).
@@ -103,7 +120,7 @@ impl AnalyticsAppConfig {
                     self.name
                 ));
             }
-            if d.stream_name == source_stream {
+            if d.stream_name == source_stream && d.kind == DestinationKind::DataStream {
                 out.push(format!(
                     "Analytics application '{}' cannot write to '{source_stream}', the stream it reads.",
                     self.name
@@ -223,9 +240,22 @@ impl AnalyticsApp {
     }
 
     /// Writes waiting rows to the destination stream, in order, until one is refused.
-    pub(crate) fn deliver(&mut self, kinesis: &mut Kinesis, now: SimTime) {
+    pub(crate) fn deliver(&mut self, kinesis: &mut Kinesis, firehose: &mut Firehose, now: SimTime) {
         let Some(destination) = &self.config.destination else { return };
         while let Some(data) = self.outbox.front() {
+            if destination.kind == DestinationKind::Firehose {
+                match firehose.put_record(now, &destination.stream_name, data.clone()) {
+                    Ok(_) => {
+                        self.outbox.pop_front();
+                        self.delivered += 1;
+                        continue;
+                    }
+                    Err(_) => {
+                        self.delivery_throttled += 1;
+                        return;
+                    }
+                }
+            }
             // Sequential keys spread rows evenly over the destination's shards (AWS's key is unconfirmed).
             let input = PutRecordInput {
                 partition_key: format!("{}-{}", self.config.name, self.delivered),
@@ -429,6 +459,7 @@ mod destination_tests {
             destination: Some(AnalyticsDestination {
                 from: "DESTINATION_SQL_STREAM".into(),
                 stream_name: "results".into(),
+                kind: DestinationKind::DataStream,
             }),
             ..AnalyticsAppConfig::default()
         };
@@ -460,11 +491,60 @@ mod destination_tests {
     fn writing_back_to_the_source_stream_is_refused() {
         let app = AnalyticsAppConfig {
             sql: "CREATE OR REPLACE STREAM \"S\" (x INTEGER);".into(),
-            destination: Some(AnalyticsDestination { from: "S".into(), stream_name: "clickstream".into() }),
+            destination: Some(AnalyticsDestination {
+                from: "S".into(),
+                stream_name: "clickstream".into(),
+                kind: DestinationKind::DataStream,
+            }),
             ..AnalyticsAppConfig::default()
         };
         let problems =
             Simulation::new(SimConfig { analytics: vec![app], ..SimConfig::default() }).expect_err("a loop").problems;
         assert_eq!(problems, ["Analytics application 'analytics' cannot write to 'clickstream', the stream it reads."]);
+    }
+
+    #[test]
+    fn rows_go_to_a_firehose_delivery_stream() {
+        let sql = r#"
+            CREATE OR REPLACE STREAM "DESTINATION_SQL_STREAM" (event_type VARCHAR(16), amount DOUBLE);
+            CREATE OR REPLACE PUMP "STREAM_PUMP" AS INSERT INTO "DESTINATION_SQL_STREAM"
+            SELECT STREAM event_type, amount FROM "SOURCE_SQL_STREAM_001" WHERE event_type = 'purchase';"#;
+        let app = AnalyticsAppConfig {
+            name: "purchases".into(),
+            sql: sql.into(),
+            destination: Some(AnalyticsDestination {
+                from: "DESTINATION_SQL_STREAM".into(),
+                stream_name: "to-s3".into(),
+                kind: DestinationKind::Firehose,
+            }),
+            ..AnalyticsAppConfig::default()
+        };
+        let producer =
+            ProducerConfig { payload: PayloadTemplate::Clickstream, ..ProducerConfig::steady("web", 20, 200, 50) };
+        let delivery = crate::firehose::DeliveryStreamConfig::direct_put_to_s3("to-s3");
+        let config = SimConfig {
+            shard_count: 1,
+            producers: vec![producer],
+            analytics: vec![app.clone()],
+            delivery_streams: vec![delivery],
+            ..SimConfig::default()
+        };
+        let mut sim = Simulation::new(config).expect("valid config");
+        sim.advance_to(SimTime::from_secs(30));
+        let app_state = &sim.analytics()[0];
+        assert!(app_state.rows_total > 0);
+        // Every row emitted before the last second's delivery went to Firehose, one record each.
+        let received = sim.firehose().delivery_stream("to-s3").expect("defined").totals.incoming_records;
+        assert_eq!(received, app_state.delivered);
+        assert!(app_state.delivered > 0 && app_state.delivered <= app_state.rows_total);
+        // A destination the scenario does not define is a configuration problem.
+        let missing = SimConfig { analytics: vec![app], ..SimConfig::default() };
+        let problems = Simulation::new(missing).expect_err("no delivery stream").problems;
+        assert_eq!(
+            problems,
+            [
+                "Analytics application 'purchases' writes to delivery stream 'to-s3', which the scenario does not define."
+            ]
+        );
     }
 }

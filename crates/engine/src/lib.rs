@@ -73,9 +73,9 @@
 //!   second by default, `Limit` 10,000; AWS's SQL service does not document its reader). `ROWTIME` is when its
 //!   reader got a record; a KDA application discovers its schema from the first records it reads and stops,
 //!   with its SQL problems listed, if its SQL does not fit them. The SQL's own divergences are listed in
-//!   `shardlab-analytics`. A destination data stream receives one stream's rows as JSON records, written
-//!   once a second with sequential partition keys; a refused write is tried again a second later (AWS
-//!   retries for ever), and at most [`analytics_app::OUTBOX_ROWS_MAX`] rows wait.
+//!   `shardlab-analytics`. A destination data stream (or Firehose delivery stream) receives one stream's rows
+//!   as JSON records, written once a second with sequential partition keys; a refused write is tried again
+//!   a second later (AWS retries for ever), and at most [`analytics_app::OUTBOX_ROWS_MAX`] rows wait.
 
 #![no_std]
 #![forbid(unsafe_code)]

@@ -385,13 +385,21 @@ impl Simulation {
             sim.schedule(SimTime::ZERO + crate::agent::POLL_INTERVAL, Timer::AgentPoll { agent: index as u32 });
         }
         for index in 0..sim.analytics.len() {
-            if let Some(d) = &sim.analytics[index].config.destination
-                && sim.kinesis.stream(&d.stream_name).is_none()
-            {
-                let stream = CreateStreamInput::provisioned(&d.stream_name, 1);
-                sim.kinesis
-                    .create_active_stream(SimTime::ZERO, stream)
-                    .map_err(|e| ConfigError { problems: alloc::vec![e.message] })?;
+            if let Some(d) = &sim.analytics[index].config.destination {
+                let firehose = d.kind == crate::analytics_app::DestinationKind::Firehose;
+                if firehose && sim.firehose.delivery_stream(&d.stream_name).is_none() {
+                    let problem = format!(
+                        "Analytics application '{}' writes to delivery stream '{}', which the scenario does not define.",
+                        sim.analytics[index].config.name, d.stream_name
+                    );
+                    return Err(ConfigError { problems: alloc::vec![problem] });
+                }
+                if !firehose && sim.kinesis.stream(&d.stream_name).is_none() {
+                    let stream = CreateStreamInput::provisioned(&d.stream_name, 1);
+                    sim.kinesis
+                        .create_active_stream(SimTime::ZERO, stream)
+                        .map_err(|e| ConfigError { problems: alloc::vec![e.message] })?;
+                }
             }
             sim.schedule(SimTime::ZERO, Timer::AnalyticsSync { app: index as u32 });
         }
@@ -705,7 +713,7 @@ impl Simulation {
             Timer::AnalyticsSync { app } => {
                 let analytics = &mut self.analytics[app as usize];
                 analytics.tick(self.now);
-                analytics.deliver(&mut self.kinesis, self.now);
+                analytics.deliver(&mut self.kinesis, &mut self.firehose, self.now);
                 for (shard, generation, at) in analytics.sync(&mut self.kinesis, self.now, &self.config.stream_name) {
                     self.schedule(at, Timer::AnalyticsDue { app, shard: shard.0, generation });
                 }
