@@ -349,17 +349,22 @@ pub fn preview_text(data: &[u8]) -> String {
     }
 }
 
-fn object_view(object: &S3Object, epoch_unix_ms: u64, with_preview: bool) -> ObjectView {
-    let (preview, preview_note) = if !with_preview {
-        (None, Some("preview kept for the newest objects only"))
-    } else if object.content.is_none() {
-        (None, Some("content not kept (over 1 MiB)"))
-    } else {
-        match object.decompressed() {
-            Some(bytes) => (Some(preview_text(&bytes)), None),
-            None => (None, Some("content could not be decompressed")),
-        }
-    };
+/// An object's preview, or why it has none.
+pub type Preview = (Option<String>, Option<&'static str>);
+
+/// The decompressed content of `object` as text, or why there is none.
+pub fn object_preview(object: &S3Object) -> Preview {
+    if object.content.is_none() {
+        return (None, Some("content not kept (over 1 MiB)"));
+    }
+    match object.decompressed() {
+        Some(bytes) => (Some(preview_text(&bytes)), None),
+        None => (None, Some("content could not be decompressed")),
+    }
+}
+
+fn object_view(object: &S3Object, epoch_unix_ms: u64, preview: Option<Preview>) -> ObjectView {
+    let (preview, preview_note) = preview.unwrap_or((None, Some("preview kept for the newest objects only")));
     ObjectView {
         key: object.key.clone(),
         kind: match object.kind {
@@ -418,13 +423,19 @@ fn destination_words(stream: &DeliveryStream) -> (DestinationType, String) {
 }
 
 /// Every delivery stream of the run, in name order. `buffers` adds the buffer-fill series, if the page keeps
-/// a [`BufferSampler`].
+/// a [`BufferSampler`]. Each call decompresses the newest objects for their previews: a page that draws
+/// every frame should use a [`FirehoseWatch`], which keeps them.
 pub fn firehose_views(sim: &Simulation, buffers: Option<&BufferSampler>) -> Vec<FirehoseView> {
-    sim.firehose().delivery_streams().map(|stream| firehose_view(sim, stream, buffers)).collect()
+    sim.firehose().delivery_streams().map(|stream| firehose_view(sim, stream, buffers, &mut object_preview)).collect()
 }
 
-/// One delivery stream.
-pub fn firehose_view(sim: &Simulation, stream: &DeliveryStream, buffers: Option<&BufferSampler>) -> FirehoseView {
+/// One delivery stream; `preview` gives the newest objects' previews.
+pub fn firehose_view(
+    sim: &Simulation,
+    stream: &DeliveryStream,
+    buffers: Option<&BufferSampler>,
+    preview: &mut dyn FnMut(&S3Object) -> Preview,
+) -> FirehoseView {
     let now = sim.now();
     let epoch = sim.config().epoch_unix_ms;
     let config = &stream.config;
@@ -504,7 +515,7 @@ pub fn firehose_view(sim: &Simulation, stream: &DeliveryStream, buffers: Option<
         .rev()
         .take(OBJECTS_SHOWN_MAX)
         .enumerate()
-        .map(|(i, o)| object_view(o, epoch, i < PREVIEWS_MAX))
+        .map(|(i, o)| object_view(o, epoch, (i < PREVIEWS_MAX).then(|| preview(o))))
         .collect();
     let requests = stream
         .requests
@@ -602,6 +613,50 @@ impl BufferSampler {
         (first..=end)
             .map(|second| samples.iter().rev().find(|(s, _)| *s <= second).map_or(0.0, |(_, b)| *b as f64))
             .collect()
+    }
+}
+
+/// What the page keeps between frames for the Firehose panels: the buffer-fill samples and the previews of
+/// the objects it shows (decompressed once each, by key). Call [`Self::sample`] after each advance and
+/// [`Self::views`] to draw; call [`Self::reset`] when the run restarts.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FirehoseWatch {
+    /// The buffer-fill samples.
+    pub sampler: BufferSampler,
+    previews: BTreeMap<String, Preview>,
+}
+
+impl FirehoseWatch {
+    /// Samples the buffers at the simulation's current second.
+    pub fn sample(&mut self, sim: &Simulation) {
+        self.sampler.sample(sim);
+    }
+
+    /// Every delivery stream, with previews computed only for objects not seen before.
+    pub fn views(&mut self, sim: &Simulation) -> Vec<FirehoseView> {
+        let mut used: BTreeMap<String, Preview> = BTreeMap::new();
+        let previews = &mut self.previews;
+        let views = sim
+            .firehose()
+            .delivery_streams()
+            .map(|stream| {
+                let mut cached = |object: &S3Object| {
+                    let key = format!("{}/{}", stream.config.name, object.key);
+                    let preview = previews.remove(&key).unwrap_or_else(|| object_preview(object));
+                    used.insert(key, preview.clone());
+                    preview
+                };
+                firehose_view(sim, stream, Some(&self.sampler), &mut cached)
+            })
+            .collect();
+        // Only the objects shown now stay cached.
+        self.previews = used;
+        views
+    }
+
+    /// Forgets everything (a new run).
+    pub fn reset(&mut self) {
+        *self = Self::default();
     }
 }
 

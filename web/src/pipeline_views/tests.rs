@@ -138,6 +138,10 @@ fn transform_results_fates_and_a_decompressed_preview() {
     assert!(preview.starts_with("{\"user_id\":"), "{preview}");
     assert!(!preview.contains("page_view") && !preview.contains("purchase"), "{preview}");
     assert!(preview.chars().count() <= PREVIEW_CHARS_MAX + 1 && preview.ends_with('…'), "{}", preview.len());
+    // A watch decompresses each object once and shows the same previews.
+    let mut watch = FirehoseWatch::default();
+    assert_eq!(watch.views(&sim)[0].objects, view.objects);
+    assert_eq!(watch.views(&sim)[0].objects, view.objects);
     let error = view.objects.iter().find(|o| o.kind == "error").expect("failed records under the error prefix");
     assert!(error.key.starts_with("errors/processing-failed/"), "{}", error.key);
     assert_eq!(error.error_output_type, Some("processing-failed"));
@@ -198,6 +202,8 @@ fn the_buffer_sampler_keeps_one_value_a_second_and_repeats_missed_seconds() {
     assert!(series[4] > series[1], "{series:?}");
     let view = &firehose_views(&sim, Some(&sampler))[0];
     assert_eq!(view.charts.end_second, 3);
+    let mut watch = FirehoseWatch { sampler: sampler.clone(), ..FirehoseWatch::default() };
+    assert_eq!(&watch.views(&sim)[0], view, "the watch draws the same views");
     assert_eq!(view.charts.buffered_bytes.len(), 4);
     assert_eq!(view.charts.incoming_bytes.len(), 4);
 }
