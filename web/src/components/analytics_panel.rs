@@ -167,6 +167,7 @@ pub fn AnalyticsPanel(props: &AnalyticsPanelProps) -> Html {
                 </div>
             </div>
             if !v.problems.is_empty() {
+                <p class="problems-lead">{ "The running application stopped on:" }</p>
                 <ul class="problems" data-testid="analytics-problems">
                     { for v.problems.iter().map(|p| html! { <li>{ p }</li> }) }
                 </ul>
