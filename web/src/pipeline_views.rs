@@ -163,9 +163,9 @@ pub struct ObjectView {
     /// Records in it.
     pub records: u32,
     /// Size before compression.
-    pub bytes_uncompressed: u64,
+    pub uncompressed_bytes: u64,
     /// Size as stored.
-    pub bytes_stored: u64,
+    pub stored_bytes: u64,
     /// `GZIP`, `Snappy`, `UNCOMPRESSED` ...
     pub compression: &'static str,
     /// When it was written, simulated ms.
@@ -376,8 +376,8 @@ fn object_view(object: &S3Object, epoch_unix_ms: u64, preview: Option<Preview>) 
         },
         error_output_type: object.error_output_type,
         records: object.records,
-        bytes_uncompressed: object.bytes_uncompressed,
-        bytes_stored: object.bytes_stored,
+        uncompressed_bytes: object.uncompressed_bytes,
+        stored_bytes: object.stored_bytes,
         compression: object.compression.aws_name(),
         written_ms: object.written_unix_ms.saturating_sub(epoch_unix_ms),
         first_arrival_ms: object.first_arrival_unix_ms.saturating_sub(epoch_unix_ms),

@@ -148,9 +148,9 @@ fn fates(view: &FirehoseView) -> Html {
 
 fn object(o: &ObjectView) -> Html {
     let sizes = if o.compression == "UNCOMPRESSED" {
-        bytes_size(o.bytes_stored)
+        bytes_size(o.stored_bytes)
     } else {
-        format!("{} → {} {}", bytes_size(o.bytes_uncompressed), bytes_size(o.bytes_stored), o.compression)
+        format!("{} → {} {}", bytes_size(o.uncompressed_bytes), bytes_size(o.stored_bytes), o.compression)
     };
     let flushed = match o.flushed_by {
         Some(FlushBy::Size) => " · flushed by size",

@@ -69,7 +69,7 @@ fn a_buffer_fed_20_000_bytes_a_second_shows_both_hints_and_flushes_by_size_at_ab
     assert!(u64::from(first.records) * 200 >= 1_048_576, "{}", first.records);
     let waited = first.written_ms - first.first_arrival_ms;
     assert!((51_000..=54_000).contains(&waited), "flushed {waited} ms after its first record");
-    assert_eq!(first.bytes_uncompressed, u64::from(first.records) * 200);
+    assert_eq!(first.uncompressed_bytes, u64::from(first.records) * 200);
     // Every record has one fate.
     let f = view.fates;
     assert_eq!(f.incoming, f.delivered + f.buffered);
@@ -133,7 +133,7 @@ fn transform_results_fates_and_a_decompressed_preview() {
     );
     let data = view.objects.iter().find(|o| o.kind == "data").expect("a data object");
     assert_eq!(data.compression, "GZIP");
-    assert!(data.bytes_stored < data.bytes_uncompressed, "{data:?}");
+    assert!(data.stored_bytes < data.uncompressed_bytes, "{data:?}");
     let preview = data.preview.as_deref().expect("the newest objects have a preview");
     assert!(preview.starts_with("{\"user_id\":"), "{preview}");
     assert!(!preview.contains("page_view") && !preview.contains("purchase"), "{preview}");
