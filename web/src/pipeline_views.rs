@@ -262,6 +262,26 @@ pub struct FirehoseView {
     pub charts: FirehoseCharts,
 }
 
+impl FirehoseView {
+    /// The canvas node's live figure and state class (`""`, `"near"`, `"over"`): "56.8 KiB buffered · 16
+    /// objects", "over" while the destination is down, "near" while it is slow or the last attempt failed.
+    pub fn canvas_figure(&self) -> (String, &'static str) {
+        let buffered: u64 = self.buffers.iter().map(|b| b.bytes).sum();
+        let delivered = match self.destination_type {
+            DestinationType::S3 => format!("{} objects", thousands(self.objects_total)),
+            DestinationType::Redshift => format!("{} rows", thousands(self.redshift_rows)),
+            _ => format!("{} delivered", thousands(self.fates.delivered)),
+        };
+        let state = match self.health {
+            DestinationState::Down { .. } => "over",
+            DestinationState::Slow { .. } => "near",
+            DestinationState::Healthy if self.last_error.is_some() => "near",
+            DestinationState::Healthy => "",
+        };
+        (format!("{} buffered · {delivered}", bytes_size(buffered)), state)
+    }
+}
+
 fn permille(part: u64, whole: u64) -> u32 {
     if whole == 0 {
         return 1_000;
@@ -765,6 +785,20 @@ pub struct AnalyticsView {
     pub end_second: u64,
     /// Rows emitted per second, the last [`CHART_SECONDS`] complete seconds (by their time).
     pub rows_per_sec: Vec<f64>,
+}
+
+impl AnalyticsView {
+    /// The canvas node's live figure and state class: "36 rows · 2 windows open", "over" when SQL errors
+    /// stopped it, "near" while late records are being dropped.
+    pub fn canvas_figure(&self) -> (String, &'static str) {
+        if !self.problems.is_empty() || self.status == "stopped by SQL errors" {
+            return ("SQL errors".to_string(), "over");
+        }
+        let open = self.windows.len();
+        let figure =
+            format!("{} rows · {open} window{} open", thousands(self.rows_total), if open == 1 { "" } else { "s" });
+        (figure, if self.late_dropped_total > 0 { "near" } else { "" })
+    }
 }
 
 /// A Unix-ms time of the run as the page's clock shows it; a timestamp when outside the run's first 100 days.

@@ -179,6 +179,7 @@ fn an_http_destination_under_an_outage_lists_failed_requests_with_their_codes() 
     assert!(ok > 0 && !failed.is_empty(), "{:?}", view.requests);
     assert!(failed.iter().all(|r| r.at_ms >= 30_000));
     assert!(view.last_error.is_some());
+    assert_eq!(view.canvas_figure().1, "over", "{:?}", view.canvas_figure());
     assert!(view.documents > 0);
     let body = view.requests.iter().find_map(|r| r.body_preview.as_deref()).expect("a body");
     assert!(body.contains("records"), "{body}");
@@ -250,6 +251,8 @@ fn a_tumbling_count_shows_its_open_window_and_the_rows_it_emitted() {
     assert_eq!(counted + open, v.records_read, "every record read is in one window");
     assert_eq!(v.rows_total, out.rows_total);
     assert!(v.streams.iter().all(|s| s.name != "error_stream"), "error_stream only once it has rows");
+    assert_eq!(v.canvas_figure(), (format!("{} rows · 1 window open", v.rows_total), ""));
+    assert_eq!(views[1].canvas_figure(), ("SQL errors".to_string(), "over"));
     // Rows per second: stamped at 10, 20 and 30 s.
     assert_eq!(v.end_second, 34);
     let emitted: Vec<usize> = v.rows_per_sec.iter().enumerate().filter(|(_, n)| **n > 0.0).map(|(i, _)| i).collect();
