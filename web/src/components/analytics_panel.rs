@@ -40,7 +40,9 @@ fn context(sql: &str, problem: &SqlProblem) -> Option<String> {
 }
 
 fn rows_table(stream: &StreamRowsView) -> Html {
-    let windowed = stream.rows.iter().any(|r| r.window.is_some());
+    // Flink rows carry their window; a separate column only when the query does not select it already.
+    let windowed = stream.rows.iter().any(|r| r.window.is_some())
+        && !stream.columns.iter().any(|c| c.eq_ignore_ascii_case("window_start"));
     html! {
         <section class="emitted" aria-label={format!("Rows of {}", stream.name)}>
             <h4>
@@ -174,7 +176,8 @@ pub fn AnalyticsPanel(props: &AnalyticsPanelProps) -> Html {
             }
             if !v.input_columns.is_empty() {
                 <details class="input-schema">
-                    <summary>{ format!("Input schema ({} columns, discovered from the records)", v.input_columns.len()) }</summary>
+                    <summary>{ format!("Input schema ({} columns, {})", v.input_columns.len(),
+                        if v.flink { "declared by CREATE TABLE" } else { "discovered from the records" }) }</summary>
                     <table>
                         <thead><tr><th>{ "Column" }</th><th>{ "SQL type" }</th></tr></thead>
                         <tbody>
