@@ -1,10 +1,12 @@
 //! View components. Each takes plain data as props and knows nothing of the engine's rules.
 
+mod analytics_panel;
 mod api_console;
 mod chart;
 mod consumer_card;
 mod cost_meter;
 mod event_log;
+mod firehose_panel;
 mod help_panel;
 mod inspector;
 mod key_space;
@@ -22,11 +24,13 @@ mod share_panel;
 mod stream_watch;
 mod transport;
 
+pub use analytics_panel::{AnalyticsPanel, AnalyticsPanelProps};
 pub use api_console::{ApiConsole, ApiConsoleProps, example_body};
 pub use chart::{Series, TimeChart, TimeChartProps, Unit, nice_ceiling};
 pub use consumer_card::{ConsumerCard, ConsumerCardProps};
 pub use cost_meter::{CostMeter, CostMeterProps, cost_at, dollars, parse_dollars, per_month};
 pub use event_log::{EventLog, EventLogProps};
+pub use firehose_panel::{FirehosePanel, FirehosePanelProps};
 pub use help_panel::{HelpPanel, HelpPanelProps, SHORTCUTS};
 pub use inspector::{Inspector, InspectorProps, Link, ParamField, ParamFieldProps, kind_word};
 pub use key_space::{KeySpace, KeySpaceProps, short_id};

@@ -14,6 +14,7 @@ pub mod keys;
 pub mod library;
 pub mod narration;
 pub mod pacing;
+pub mod pipeline_views;
 pub mod runner;
 pub mod startup;
 pub mod storage;

@@ -51,6 +51,8 @@ pub enum Unit {
     PerSec,
     /// Milliseconds of delay: `850 ms`, `12.3 s`.
     AgeMs,
+    /// An amount of bytes held (a buffer's fill): `1.0 MiB`.
+    Bytes,
 }
 
 impl Unit {
@@ -59,6 +61,7 @@ impl Unit {
         let v = if value.is_finite() { value.max(0.0) as u64 } else { 0 };
         match self {
             Self::BytesPerSec => crate::format::bytes_per_sec(v),
+            Self::Bytes => crate::format::bytes_size(v),
             Self::PerSec => format!("{}/s", crate::format::thousands(v)),
             Self::AgeMs if v < 1_000 => format!("{v} ms"),
             Self::AgeMs => format!("{}.{} s", v / 1_000, v % 1_000 / 100),
@@ -71,8 +74,8 @@ impl Unit {
         const KIB: f64 = 1_024.0;
         const MIB: f64 = 1_048_576.0;
         match self {
-            Self::BytesPerSec if max > MIB => nice_ceiling(max / MIB) * MIB,
-            Self::BytesPerSec => nice_ceiling(max / KIB).max(1.0) * KIB,
+            Self::BytesPerSec | Self::Bytes if max > MIB => nice_ceiling(max / MIB) * MIB,
+            Self::BytesPerSec | Self::Bytes => nice_ceiling(max / KIB).max(1.0) * KIB,
             Self::PerSec => nice_ceiling(max).max(10.0),
             Self::AgeMs => nice_ceiling(max).max(1_000.0),
         }
@@ -162,6 +165,7 @@ mod tests {
         assert_eq!(Unit::AgeMs.format(850.0), "850 ms");
         assert_eq!(Unit::AgeMs.format(12_345.0), "12.3 s");
         assert_eq!(Unit::PerSec.format(f64::NAN), "0/s");
+        assert_eq!(Unit::Bytes.format(1_048_576.0), "1.0 MiB");
     }
 
     #[test]
