@@ -3,9 +3,9 @@
 
 use crate::browser;
 use crate::components::{
-    ApiConsole, CanvasNode, ConsumerCard, CostMeter, CourseOutline, EventLog, HelpPanel, Inspector, LessonPanel,
-    LibraryAction, LibraryPanel, Link, PipelineCanvas, PresetGallery, RecordBrowser, RunTo, ScenarioPanel, SharePanel,
-    StreamWatch, Transport,
+    AnalyticsPanel, ApiConsole, CanvasNode, ConsumerCard, CostMeter, CourseOutline, EventLog, FirehosePanel, HelpPanel,
+    Inspector, LessonPanel, LibraryAction, LibraryPanel, Link, PipelineCanvas, PresetGallery, RecordBrowser, RunTo,
+    ScenarioPanel, SharePanel, StreamWatch, Transport,
 };
 use crate::format::{bytes_per_sec, records_per_sec, thousands};
 use crate::frame_loop::FrameLoop;
@@ -106,6 +106,9 @@ pub fn App() -> Html {
     let grading = use_mut_ref(|| None::<shardlab_lessons::Grading>);
     let grading_percent = use_state(|| None::<u32>);
     let show_lesson = use_state(|| start.3.is_some());
+    // Firehose buffers are sampled each frame for their chart; a new run (time going back) starts over.
+    let firehose_watch = use_mut_ref(crate::pipeline_views::FirehoseWatch::default);
+    let sampled_ms = use_mut_ref(|| Cell::new(0u64));
     let behind = use_mut_ref(|| Cell::new(false));
     let redraw = use_force_update();
     let tab = use_state(|| Tab::EventLog);
@@ -682,6 +685,18 @@ pub fn App() -> Html {
             redraw.force_update();
         })
     };
+    let on_sql = {
+        let (workspace, redraw, notice) = (workspace.clone(), redraw.clone(), notice.clone());
+        Callback::from(move |(app, sql): (String, String)| {
+            let mut w = workspace.borrow_mut();
+            let id = w.scenario().pipeline.nodes.iter().find(|n| n.name == app).map(|n| n.id);
+            let outcome =
+                id.map_or_else(|| Err(format!("there is no component '{app}'")), |id| w.set_param(id, "sql", &sql));
+            drop(w);
+            notice.set(outcome.err().map(|why| format!("The SQL was not applied: {why}")));
+            redraw.force_update();
+        })
+    };
     let show_tab = |value: bool| {
         let show_lesson = show_lesson.clone();
         Callback::from(move |_: MouseEvent| show_lesson.set(value))
@@ -691,12 +706,23 @@ pub fn App() -> Html {
         Callback::from(move |_: MouseEvent| tab.set(target))
     };
 
+    if let Some(r) = workspace.borrow().runner() {
+        let now_ms = r.sim().now().as_millis();
+        let mut fw = firehose_watch.borrow_mut();
+        if now_ms < sampled_ms.borrow().replace(now_ms) {
+            fw.reset();
+        }
+        fw.sample(r.sim());
+    }
     let w = workspace.borrow();
     let scenario = w.scenario();
     let runner = w.runner();
     let selected = w.selected();
     let now_ms = runner.map_or(0, |r| r.sim().now().as_millis());
-    let canvas_nodes = canvas_nodes(scenario, runner);
+    let firehose_views: Vec<crate::pipeline_views::FirehoseView> =
+        runner.map(|r| firehose_watch.borrow_mut().views(r.sim())).unwrap_or_default();
+    let analytics_views = runner.map(|r| crate::pipeline_views::analytics_views(r.sim())).unwrap_or_default();
+    let canvas_nodes = canvas_nodes(scenario, runner, &firehose_views, &analytics_views);
     let edges: Vec<(NodeId, NodeId)> = scenario.pipeline.edges.iter().map(|e| (e.from, e.to)).collect();
     let selected_node = selected.and_then(|id| scenario.pipeline.node(id)).cloned();
     let inspector = selected_node.map(|node| {
@@ -800,6 +826,12 @@ pub fn App() -> Html {
                     <PipelineCanvas nodes={canvas_nodes} {edges} {selected} running={*playing} read_only={embed}
                         {on_select} {on_move} on_connect={on_connect_pair} />
                     { stage_body(&w, *marked_second) }
+                    { for firehose_views.into_iter().map(|v| html! { <FirehosePanel view={Rc::new(v)} marker_second={*marked_second} /> }) }
+                    { for analytics_views.into_iter().map(|v| {
+                        let (cb, name) = (on_sql.clone(), v.name.clone());
+                        let on_sql = Callback::from(move |sql: String| cb.emit((name.clone(), sql)));
+                        html! { <AnalyticsPanel view={Rc::new(v)} {on_sql} marker_second={*marked_second} /> }
+                    }) }
                 </main>
                 if !embed {
                 <aside class="inspector" aria-label="Settings">
@@ -920,7 +952,15 @@ fn kind_class_of(kind: &NodeKind) -> &'static str {
 }
 
 /// Each component with its live figure.
-fn canvas_nodes(scenario: &Scenario, runner: Option<&Runner>) -> Vec<CanvasNode> {
+fn canvas_nodes(
+    scenario: &Scenario,
+    runner: Option<&Runner>,
+    firehose: &[crate::pipeline_views::FirehoseView],
+    analytics: &[crate::pipeline_views::AnalyticsView],
+) -> Vec<CanvasNode> {
+    // Agents run in node order among those writing to the stream (as `to_sim_config` lists them).
+    let agents = runner.map(|r| r.sim().agents()).unwrap_or_default();
+    let mut agent_index = 0;
     let shard_views = runner.map(Runner::shard_views).unwrap_or_default();
     let consumer_views = runner.map(Runner::consumer_views).unwrap_or_default();
     let not_simulated = scenario.not_simulated();
@@ -964,6 +1004,34 @@ fn canvas_nodes(scenario: &Scenario, runner: Option<&Runner>) -> Vec<CanvasNode>
                     ),
                     None => (idle(), ""),
                 },
+                NodeKind::Firehose(_) => {
+                    firehose.iter().find(|f| f.name == node.name).map_or_else(|| (idle(), ""), |f| f.canvas_figure())
+                }
+                NodeKind::Analytics(_) => {
+                    analytics.iter().find(|a| a.name == node.name).map_or_else(|| (idle(), ""), |a| a.canvas_figure())
+                }
+                NodeKind::Destination(_) => {
+                    let feeder =
+                        scenario.pipeline.sources(node.id).find_map(|n| firehose.iter().find(|f| f.name == n.name));
+                    feeder.map_or_else(
+                        || (idle(), ""),
+                        |f| (f.canvas_figure().0.split(" · ").last().unwrap_or_default().to_string(), ""),
+                    )
+                }
+                NodeKind::KinesisAgent(_) if !not_simulated.iter().any(|l| l.contains(&node.name)) => {
+                    let agent = agents.get(agent_index);
+                    agent_index += 1;
+                    agent.map_or_else(
+                        || (idle(), ""),
+                        |a| {
+                            let t = &a.totals;
+                            (
+                                format!("{} sent · {} behind", thousands(t.records_sent), thousands(a.lines_behind())),
+                                if t.records_failed > 0 { "near" } else { "" },
+                            )
+                        },
+                    )
+                }
                 _ => (idle(), ""),
             };
             CanvasNode {

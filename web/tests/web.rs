@@ -331,5 +331,5 @@ async fn charts_draw_one_line_per_series_with_a_legend() {
     let marker = query(&root, "line.marker");
     assert_eq!(marker.get_attribute("x1"), marker.get_attribute("x2"));
     let x: f64 = marker.get_attribute("x1").and_then(|v| v.parse().ok()).expect("a number");
-    assert!((x - (46.0 + 306.0 / 2.0)).abs() < 0.1, "{x}");
+    assert!((x - (58.0 + 294.0 / 2.0)).abs() < 0.1, "{x}");
 }

@@ -7,7 +7,7 @@ use yew::prelude::*;
 /// Drawing area, in SVG user units (the SVG scales to its container).
 const WIDTH: f64 = 360.0;
 const HEIGHT: f64 = 150.0;
-const LEFT: f64 = 46.0;
+const LEFT: f64 = 58.0;
 const RIGHT: f64 = 8.0;
 const TOP: f64 = 8.0;
 const BOTTOM: f64 = 20.0;
