@@ -78,7 +78,9 @@ impl Scenario {
                 Action::CrashWorker { consumer, worker } => {
                     index(&consumer_ids, consumer).map(|consumer| Command::CrashWorker { consumer, worker })
                 }
-                Action::UpdateShardCount { .. } => None,
+                Action::UpdateShardCount { .. }
+                | Action::DestinationOutage { .. }
+                | Action::DestinationSlowdown { .. } => None,
             };
             if let Some(command) = command {
                 config.scheduled.push(ScheduledCommand { at_ms: event.at_ms, command });
@@ -118,6 +120,13 @@ impl Scenario {
         }
         if self.scheduled.iter().any(|e| matches!(e.action, Action::UpdateShardCount { .. })) {
             out.push("scheduled UpdateShardCount events are not simulated yet".into());
+        }
+        if self
+            .scheduled
+            .iter()
+            .any(|e| matches!(e.action, Action::DestinationOutage { .. } | Action::DestinationSlowdown { .. }))
+        {
+            out.push("scheduled destination outages and slowdowns are not simulated yet".into());
         }
         out
     }

@@ -336,14 +336,8 @@ impl Scenario {
             y.ref_(16, "Resource", "TransformFunctionArn");
         }
 
-        if f.transform_failure_percent > 0 {
-            y.comment(
-                2,
-                &format!(
-                    "The scenario fails {} % of records in the transform: they land under processing-failed/.",
-                    f.transform_failure_percent
-                ),
-            );
+        if f.transform_program.lines().any(|line| line.trim_start().starts_with("fail if")) {
+            y.comment(2, "The transform fails some records: they land under the processing-failed error prefix.");
         }
         y.key(2, &id);
         y.kv(4, "Type", "AWS::KinesisFirehose::DeliveryStream");
@@ -395,6 +389,8 @@ impl Scenario {
                 y.kv(10, "Enabled", "true");
                 y.ref_(10, "SecretARN", "RedshiftSecretArn");
                 y.get_att(8, "RoleARN", &role, "Arn");
+                y.key(8, "RetryOptions");
+                y.kv(10, "DurationInSeconds", &f.retry_duration_s.to_string());
                 y.key(8, "CopyCommand");
                 y.kv(10, "DataTableName", &quote(&dest.target));
                 // The intermediate bucket may not use Snappy or ZIP (facts sheet 2.8).
@@ -409,6 +405,8 @@ impl Scenario {
                 y.key(6, "AmazonopensearchserviceDestinationConfiguration");
                 y.ref_(8, "DomainARN", "OpenSearchDomainArn");
                 y.kv(8, "IndexName", &quote(&dest.target));
+                y.key(8, "RetryOptions");
+                y.kv(10, "DurationInSeconds", &f.retry_duration_s.to_string());
                 y.get_att(8, "RoleARN", &role, "Arn");
                 hints(y, 8, 100);
                 s3_config(y, 8, "UNCOMPRESSED");
@@ -421,6 +419,8 @@ impl Scenario {
                 y.kv(10, "Name", &quote(&dest_node.name));
                 y.get_att(8, "RoleARN", &role, "Arn");
                 hints(y, 8, 64);
+                y.key(8, "RetryOptions");
+                y.kv(10, "DurationInSeconds", &f.retry_duration_s.to_string());
                 y.key(8, "RequestConfiguration");
                 let encoding = if f.compression == Compression::Gzip { "GZIP" } else { "NONE" };
                 y.kv(10, "ContentEncoding", encoding);
@@ -640,39 +640,43 @@ const KINESIS_READ_ACTIONS: [&str; 4] =
     ["kinesis:DescribeStream", "kinesis:GetShardIterator", "kinesis:GetRecords", "kinesis:ListShards"];
 
 fn uses_lambda(f: &FirehoseParams) -> bool {
-    matches!(f.transform, FirehoseTransform::LambdaJsonToCsv | FirehoseTransform::LambdaFilter)
+    !f.transform_program.trim().is_empty()
 }
 
 fn processors_json(f: &FirehoseParams) -> Option<Value> {
-    match f.transform {
-        FirehoseTransform::None => None,
-        FirehoseTransform::AppendNewline => Some(json!([{"Type": "AppendDelimiterToRecord"}])),
-        FirehoseTransform::LambdaJsonToCsv | FirehoseTransform::LambdaFilter => Some(json!([{
+    let mut processors = Vec::new();
+    if uses_lambda(f) {
+        processors.push(json!({
             "Type": "Lambda",
             "Parameters": [{"ParameterName": "LambdaArn", "ParameterValue": "@FUNCTION_ARN@"}],
-        }])),
+        }));
     }
+    if f.append_newline == YesNo::Yes {
+        processors.push(json!({"Type": "AppendDelimiterToRecord"}));
+    }
+    (!processors.is_empty()).then_some(Value::Array(processors))
 }
 
 fn processing(y: &mut Yaml, indent: usize, f: &FirehoseParams) {
-    if f.transform == FirehoseTransform::None {
+    if !uses_lambda(f) && f.append_newline == YesNo::No {
         return;
     }
     y.key(indent, "ProcessingConfiguration");
     y.kv(indent + 2, "Enabled", "true");
     y.key(indent + 2, "Processors");
-    match f.transform {
-        FirehoseTransform::AppendNewline => y.item_kv(indent + 4, "Type", "AppendDelimiterToRecord"),
-        _ => {
-            y.comment(
-                indent + 4,
-                &format!("The ready-made '{}' transform: your Lambda function.", f.transform.as_str()),
-            );
-            y.item_kv(indent + 4, "Type", "Lambda");
-            y.key(indent + 6, "Parameters");
-            y.item_kv(indent + 8, "ParameterName", "LambdaArn");
-            y.ref_(indent + 10, "ParameterValue", "TransformFunctionArn");
-        }
+    if uses_lambda(f) {
+        let which = FirehoseTransform::of_program(&f.transform_program);
+        y.comment(
+            indent + 4,
+            &format!("Your Lambda function, doing what the scenario's '{}' transform does.", which.as_str()),
+        );
+        y.item_kv(indent + 4, "Type", "Lambda");
+        y.key(indent + 6, "Parameters");
+        y.item_kv(indent + 8, "ParameterName", "LambdaArn");
+        y.ref_(indent + 10, "ParameterValue", "TransformFunctionArn");
+    }
+    if f.append_newline == YesNo::Yes {
+        y.item_kv(indent + 4, "Type", "AppendDelimiterToRecord");
     }
 }
 

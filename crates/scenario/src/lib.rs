@@ -153,6 +153,22 @@ pub enum Action {
         /// The target shard count.
         target_shards: u32,
     },
+    /// A Firehose delivery stream's destination goes down: every delivery attempt fails for a while.
+    DestinationOutage {
+        /// The delivery stream.
+        firehose: NodeId,
+        /// How long, from then.
+        duration_ms: u64,
+    },
+    /// A Firehose delivery stream's destination slows down: each attempt takes longer for a while.
+    DestinationSlowdown {
+        /// The delivery stream.
+        firehose: NodeId,
+        /// Extra latency per delivery attempt.
+        delay_ms: u64,
+        /// How long, from then.
+        duration_ms: u64,
+    },
 }
 
 impl Action {
@@ -163,6 +179,7 @@ impl Action {
             Self::RestartAgent { agent } => agent,
             Self::AddWorker { consumer } | Self::CrashWorker { consumer, .. } => consumer,
             Self::UpdateShardCount { stream, .. } => stream,
+            Self::DestinationOutage { firehose, .. } | Self::DestinationSlowdown { firehose, .. } => firehose,
         }
     }
 }
@@ -400,6 +417,21 @@ impl Scenario {
                     }
                     true
                 }
+                (
+                    Action::DestinationOutage { duration_ms, .. } | Action::DestinationSlowdown { duration_ms, .. },
+                    NodeKind::Firehose(_),
+                ) => {
+                    if *duration_ms > 86_400_000 {
+                        let path = format!("{path}.action.duration_ms");
+                        problems.push(Problem::new(path, "allowed: 0 to 86,400,000 ms (one simulated day)"));
+                    }
+                    if let Action::DestinationSlowdown { delay_ms, .. } = event.action
+                        && delay_ms > 600_000
+                    {
+                        problems.push(Problem::new(format!("{path}.action.delay_ms"), "allowed: 0 to 600,000 ms"));
+                    }
+                    true
+                }
                 _ => false,
             };
             if !fits {
@@ -408,6 +440,9 @@ impl Scenario {
                     Action::RestartAgent { .. } => "a Kinesis Agent",
                     Action::AddWorker { .. } | Action::CrashWorker { .. } => "a KCL consumer",
                     Action::UpdateShardCount { .. } => "a data stream",
+                    Action::DestinationOutage { .. } | Action::DestinationSlowdown { .. } => {
+                        "a Firehose delivery stream"
+                    }
                 };
                 problems.push(Problem::new(
                     format!("{path}.action"),

@@ -147,3 +147,21 @@ fn no_stream_means_no_simulation() {
     let problems = scenario.to_sim_config().unwrap_err();
     assert_eq!(problems[0].to_string(), "pipeline.nodes: the simulation needs a data stream; add one");
 }
+
+#[test]
+fn destination_events_need_a_firehose() {
+    let mut scenario = Scenario::default();
+    let firehose = scenario.add_node(NodeKind::firehose());
+    scenario.scheduled = alloc::vec![
+        ScheduledEvent { at_ms: 1_000, action: Action::DestinationOutage { firehose, duration_ms: 60_000 } },
+        ScheduledEvent { at_ms: 2_000, action: Action::DestinationOutage { firehose: NodeId(2), duration_ms: 1 } },
+        ScheduledEvent {
+            at_ms: 3_000,
+            action: Action::DestinationSlowdown { firehose, delay_ms: 600_001, duration_ms: 86_400_001 },
+        },
+    ];
+    let problems = scenario.validate().unwrap_err();
+    let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(paths, ["scheduled[1].action", "scheduled[2].action.duration_ms", "scheduled[2].action.delay_ms"]);
+    assert_eq!(problems[0].message, "this event needs a Firehose delivery stream, but 'clickstream' is a data stream");
+}

@@ -1,7 +1,8 @@
 //! Released formats keep opening: one fixture link and one JSON file per format version.
 //!
 //! Each format's fixtures hold eight nodes (one of each kind, two destinations), seven connections, two
-//! scheduled events and one moved node; format 2's also a panned and zoomed view and a 5 % throttling fault.
+//! scheduled events and one moved node; format 2's also a panned and zoomed view, a 5 % throttling fault and a
+//! destination outage.
 //! They were written once by their format's encoder (format 1's at its release, commit dfda66d) and must never
 //! be rewritten: a new format adds `vN.*` next to them.
 
@@ -66,6 +67,11 @@ fn format_2_fixture_holds_what_was_written() {
     let config = s.to_sim_config().unwrap();
     assert_eq!((config.seed, config.shard_count, config.extra_throttle_percent), (7, 3, 5));
     assert_eq!((config.get_records_visibility_ms, config.fan_out_visibility_ms), (200, 70));
+    assert_eq!(s.scheduled[2].action, Action::DestinationOutage { firehose: NodeId(5), duration_ms: 60_000 });
+    assert_eq!(
+        s.not_simulated().last().map(String::as_str),
+        Some("scheduled destination outages and slowdowns are not simulated yet")
+    );
 }
 
 #[test]

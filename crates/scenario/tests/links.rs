@@ -167,12 +167,18 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                     }
                     Edit::Schedule(at_ms, n, v) => {
                         let node = pick(n).unwrap_or(NodeId(v));
-                        let action = match v % 5 {
+                        let action = match v % 7 {
                             0 => Action::SetProducerRate { producer: node, records_per_sec: v },
                             1 => Action::RestartAgent { agent: node },
                             2 => Action::AddWorker { consumer: node },
                             3 => Action::CrashWorker { consumer: node, worker: v },
-                            _ => Action::UpdateShardCount { stream: node, target_shards: v },
+                            4 => Action::UpdateShardCount { stream: node, target_shards: v },
+                            5 => Action::DestinationOutage { firehose: node, duration_ms: at_ms / 3 },
+                            _ => Action::DestinationSlowdown {
+                                firehose: node,
+                                delay_ms: u64::from(v),
+                                duration_ms: at_ms,
+                            },
                         };
                         s.scheduled.push(ScheduledEvent { at_ms, action });
                     }
