@@ -162,8 +162,13 @@ impl Scenario {
             self.pipeline.nodes.iter().any(|n| matches!(&n.kind, NodeKind::Firehose(f) if uses_lambda(f)));
         let needs_redshift = self.destinations_of(DestinationKind::Redshift);
         let needs_opensearch = self.destinations_of(DestinationKind::OpenSearch);
-        if needs_lambda || needs_redshift || needs_opensearch {
+        let lambda_consumers: Vec<&Node> = self.lambda_consumers().collect();
+        if needs_lambda || needs_redshift || needs_opensearch || !lambda_consumers.is_empty() {
             y.key(0, "Parameters");
+            for consumer in &lambda_consumers {
+                let description = format!("The Lambda function consumer '{}' runs", consumer.name);
+                param(&mut y, &format!("{}FunctionName", ids.get(consumer.id)), &description);
+            }
             if needs_lambda {
                 param(
                     &mut y,
@@ -184,6 +189,14 @@ impl Scenario {
             self.cfn_node(&mut y, &ids, node, findings);
         }
         y.out
+    }
+
+    /// Lambda consumers reading the stream: each becomes an event source mapping.
+    fn lambda_consumers(&self) -> impl Iterator<Item = &Node> {
+        self.pipeline.nodes.iter().filter(|n| {
+            matches!(&n.kind, NodeKind::Consumer(c) if c.style == ConsumerStyle::Lambda)
+                && self.pipeline.sources(n.id).next().is_some()
+        })
     }
 
     fn destinations_of(&self, kind: DestinationKind) -> bool {
@@ -222,6 +235,29 @@ impl Scenario {
                     y.key(4, "Properties");
                     y.kv(6, "ConsumerName", &quote(&node.name));
                     y.get_att(6, "StreamARN", &ids.get(stream.id), "Arn");
+                }
+                (ConsumerStyle::Lambda, Some(stream)) => {
+                    if c.lambda_error_percent > 0 {
+                        y.comment(
+                            2,
+                            &format!(
+                                "In the scenario {} % of its invocations fail: consider an OnFailure destination.",
+                                c.lambda_error_percent
+                            ),
+                        );
+                    }
+                    y.key(2, &id);
+                    y.kv(4, "Type", "AWS::Lambda::EventSourceMapping");
+                    y.key(4, "Properties");
+                    y.ref_(6, "FunctionName", &format!("{id}FunctionName"));
+                    y.get_att(6, "EventSourceArn", &ids.get(stream.id), "Arn");
+                    y.kv(6, "StartingPosition", c.start.as_str());
+                    y.kv(6, "BatchSize", &c.lambda_batch_size.to_string());
+                    y.kv(6, "MaximumBatchingWindowInSeconds", &c.lambda_batching_window_s.to_string());
+                    y.kv(6, "ParallelizationFactor", &c.lambda_parallelization_factor.to_string());
+                    let bisect = if c.lambda_bisect_on_error == YesNo::Yes { "true" } else { "false" };
+                    y.kv(6, "BisectBatchOnFunctionError", bisect);
+                    y.kv(6, "MaximumRetryAttempts", &c.lambda_max_retry_attempts.to_string());
                 }
                 (style, _) => y.comment(
                     2,
@@ -481,12 +517,36 @@ impl Scenario {
                  --query StreamDescriptionSummary.StreamARN --output text)"
             );
             for consumer in self.pipeline.targets(stream.id) {
-                if matches!(&consumer.kind, NodeKind::Consumer(c) if c.style == ConsumerStyle::EnhancedFanOut) {
-                    let _ = writeln!(
-                        out,
-                        "aws kinesis register-stream-consumer --stream-arn \"$STREAM_ARN\" --consumer-name {}",
-                        shell(&consumer.name)
-                    );
+                match &consumer.kind {
+                    NodeKind::Consumer(c) if c.style == ConsumerStyle::EnhancedFanOut => {
+                        let _ = writeln!(
+                            out,
+                            "aws kinesis register-stream-consumer --stream-arn \"$STREAM_ARN\" --consumer-name {}",
+                            shell(&consumer.name)
+                        );
+                    }
+                    NodeKind::Consumer(c) if c.style == ConsumerStyle::Lambda => {
+                        let variable = env_name(&consumer.name) + "_FUNCTION";
+                        let bisect = if c.lambda_bisect_on_error == YesNo::Yes {
+                            "--bisect-batch-on-function-error"
+                        } else {
+                            "--no-bisect-batch-on-function-error"
+                        };
+                        let _ = writeln!(
+                            out,
+                            "aws lambda create-event-source-mapping --function-name \"${{{variable}:?set it to the function consumer '{}' runs}}\" \
+                             --event-source-arn \"$STREAM_ARN\" --starting-position {} --batch-size {} \
+                             --maximum-batching-window-in-seconds {} --parallelization-factor {} {bisect} \
+                             --maximum-retry-attempts {}",
+                            consumer.name,
+                            c.start.as_str(),
+                            c.lambda_batch_size,
+                            c.lambda_batching_window_s,
+                            c.lambda_parallelization_factor,
+                            c.lambda_max_retry_attempts
+                        );
+                    }
+                    _ => {}
                 }
             }
         }
@@ -782,6 +842,16 @@ fn quote(text: &str) -> String {
 /// Text for a one-line comment.
 fn one_line(text: &str) -> String {
     text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+}
+
+/// An environment variable name from a node name: `ledger-lambda` becomes `LEDGER_LAMBDA`.
+fn env_name(name: &str) -> String {
+    let mut out: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' }).collect();
+    if !out.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        out.insert(0, 'N');
+    }
+    out
 }
 
 /// A single-quoted shell word: nothing inside is expanded.
