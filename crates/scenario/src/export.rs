@@ -579,7 +579,14 @@ impl Scenario {
         let _ =
             writeln!(out, "# (outside us-east-1, add --create-bucket-configuration LocationConstraint=<your Region>)");
         let _ = writeln!(out, "aws s3api create-bucket --bucket {}", shell(&dest.target));
-        let trust = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "firehose.amazonaws.com"}, "Action": "sts:AssumeRole"}]});
+        let trust = json!({
+            "Version": "2012-10-17",
+            "Statement": [{
+                "Effect": "Allow",
+                "Principal": {"Service": "firehose.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            }],
+        });
         let _ = writeln!(
             out,
             "ROLE_ARN=$(aws iam create-role --role-name {} --assume-role-policy-document {} --query Role.Arn --output text)",
@@ -593,7 +600,11 @@ impl Scenario {
             statements.push(json!({"Effect": "Allow", "Action": KINESIS_READ_ACTIONS, "Resource": "@STREAM_ARN@"}));
         }
         if uses_lambda(f) {
-            statements.push(json!({"Effect": "Allow", "Action": ["lambda:InvokeFunction", "lambda:GetFunctionConfiguration"], "Resource": "@FUNCTION_ARN@"}));
+            statements.push(json!({
+                "Effect": "Allow",
+                "Action": ["lambda:InvokeFunction", "lambda:GetFunctionConfiguration"],
+                "Resource": "@FUNCTION_ARN@",
+            }));
         }
         let policy = json!({"Version": "2012-10-17", "Statement": statements});
         let _ = writeln!(out, "POLICY={}", shell(&policy.to_string()));

@@ -1,5 +1,6 @@
-//! Shardlab scenarios: the pipeline a learner composes, its seed and scheduled events, and the view,
-//! in a versioned format that validates every field and converts to the engine's [`SimConfig`](shardlab_engine::SimConfig).
+//! Shardlab scenarios: the pipeline a learner composes, its seed and scheduled events, and the view, in a
+//! versioned format that validates every field and converts to the engine's
+//! [`SimConfig`](shardlab_engine::SimConfig).
 //!
 //! ```
 //! use shardlab_scenario::{NodeKind, Scenario, decode_link, encode_link};
