@@ -84,6 +84,13 @@ use core::fmt;
 use model::{ConsumerParams, ConsumerStyle, ProducerParams, RateShape, StreamParams};
 use serde::{Deserialize, Serialize};
 
+/// Nodes a scenario may have: more would not fit a canvas a learner can read.
+pub const NODES_MAX: usize = 100;
+/// Connections a scenario may have.
+pub const EDGES_MAX: usize = 400;
+/// Scheduled events a scenario may have.
+pub const SCHEDULED_MAX: usize = 1_000;
+
 /// The scenario format this crate writes. Format 1 is the first release; every earlier format still opens.
 pub const FORMAT_VERSION: u32 = 2;
 
@@ -306,8 +313,14 @@ impl Scenario {
                 format!("format {} is not known; this version reads 1 to {FORMAT_VERSION}", self.format_version),
             ));
         }
-        if self.name.chars().count() > 200 || self.description.chars().count() > 5_000 {
-            problems.push(Problem::new("name", "a name has at most 200 characters and a description 5,000"));
+        if self.name.chars().count() > 200 {
+            problems.push(Problem::new("name", "a scenario's name has at most 200 characters"));
+        }
+        if self.description.chars().count() > 5_000 {
+            problems.push(Problem::new("description", "a description has at most 5,000 characters"));
+        }
+        if self.engine_version.len() > 64 {
+            problems.push(Problem::new("engine_version", "an engine version has at most 64 characters"));
         }
         if !(10..=400).contains(&self.view.zoom_percent) {
             problems.push(Problem::new("view.zoom_percent", "the zoom is 10 to 400 %"));
@@ -315,9 +328,25 @@ impl Scenario {
         if self.view.time_ms > 86_400_000 {
             problems.push(Problem::new("view.time_ms", "a shared run reaches 0 to 86,400,000 ms (one simulated day)"));
         }
-        self.node_problems(&mut problems);
-        self.edge_problems(&mut problems);
-        self.scheduled_problems(&mut problems);
+        let counts = [
+            ("pipeline.nodes", self.pipeline.nodes.len(), NODES_MAX, "nodes"),
+            ("pipeline.edges", self.pipeline.edges.len(), EDGES_MAX, "connections"),
+            ("scheduled", self.scheduled.len(), SCHEDULED_MAX, "scheduled events"),
+            ("view.positions", self.view.positions.len(), NODES_MAX, "positions"),
+        ];
+        let mut too_many = false;
+        for (path, count, max, what) in counts {
+            if count > max {
+                too_many = true;
+                problems.push(Problem::new(path, format!("{count} {what} is too many; a scenario has at most {max}")));
+            }
+        }
+        // The checks below compare items pairwise: skip them for a hostile file or link, so validation stays fast.
+        if !too_many {
+            self.node_problems(&mut problems);
+            self.edge_problems(&mut problems);
+            self.scheduled_problems(&mut problems);
+        }
         if problems.is_empty() { Ok(()) } else { Err(problems) }
     }
 

@@ -165,3 +165,16 @@ fn destination_events_need_a_firehose() {
     assert_eq!(paths, ["scheduled[1].action", "scheduled[2].action.duration_ms", "scheduled[2].action.delay_ms"]);
     assert_eq!(problems[0].message, "this event needs a Firehose delivery stream, but 'clickstream' is a data stream");
 }
+
+#[test]
+fn oversized_scenarios_are_refused_quickly() {
+    let mut scenario = Scenario::default();
+    for _ in 0..NODES_MAX {
+        scenario.pipeline.add_node(NodeKind::consumer());
+    }
+    scenario.description = "x".repeat(5_001);
+    let problems = scenario.validate().unwrap_err();
+    let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(paths, ["description", "pipeline.nodes"]);
+    assert_eq!(problems[1].message, "103 nodes is too many; a scenario has at most 100");
+}

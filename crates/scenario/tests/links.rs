@@ -3,8 +3,8 @@
 
 use proptest::prelude::*;
 use shardlab_scenario::{
-    Action, LinkError, NodeId, NodeKind, Scenario, ScheduledEvent, decode_link, decode_link_unchecked, encode_link,
-    presets,
+    Action, LinkError, Node, NodeId, NodeKind, Scenario, ScheduledEvent, decode_link, decode_link_unchecked,
+    encode_link, presets,
 };
 
 #[test]
@@ -58,6 +58,20 @@ fn preset_links_open_the_preset() {
         err.to_string()
             .starts_with("this link names a preset 'nope' that does not exist; presets: hot-partition-key, ")
     );
+}
+
+#[test]
+fn a_link_with_thousands_of_nodes_is_refused_by_count() {
+    let mut scenario = Scenario::default();
+    // Pushed directly: the editor's `add_node` looks for a free name, which is slow by design at this size.
+    for id in 100..20_100 {
+        scenario.pipeline.nodes.push(Node { id: NodeId(id), name: format!("d{id}"), kind: NodeKind::destination() });
+    }
+    let link = encode_link(&scenario);
+    let Err(LinkError::Invalid(problems)) = decode_link(&link) else { panic!("must be refused") };
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].message, "20003 nodes is too many; a scenario has at most 100");
+    assert_eq!(problems[0].path, "pipeline.nodes");
 }
 
 #[test]
