@@ -3,10 +3,11 @@
 //! them changes in a later format, copy its format-1 shape here first. (Enum variants appended later, such as
 //! format 2's scheduled actions, do not change how format-1 data decodes.)
 //!
-//! Format 2 added to the stream its throttling fault and put-to-get delays; to the view the pan, zoom and
-//! shared time; to Analytics applications their starting position; and made the Firehose transform a program
-//! (format 1 had a choice of ready transforms and a failure percentage, which has no program equivalent and
-//! is dropped) with the newline processor apart and a retry duration. Format-1 scenarios get the defaults.
+//! Format 2 added to the stream its throttling fault and put-to-get delays, and to the view the pan, zoom and
+//! shared time. Format 3 made the Firehose transform a program (formats 1 and 2 had a choice of ready
+//! transforms and a failure percentage, which has no program equivalent and is dropped) with the newline
+//! processor apart and a retry duration, and gave Analytics applications a starting position: the shapes
+//! below serve format 2 too (`v2.rs`). Older scenarios get the defaults.
 
 use crate::model::{
     AgentParams, AnalyticsDialect, AnalyticsParams, CapacityMode, Compression, ConsumerParams, DestinationParams,
@@ -59,7 +60,7 @@ enum NodeKind {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Firehose {
+pub(crate) struct Firehose {
     buffer_size_mib: u32,
     buffer_interval_s: u32,
     transform: Transform,
@@ -84,7 +85,7 @@ enum Transform {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Analytics {
+pub(crate) struct Analytics {
     dialect: AnalyticsDialect,
     sql: String,
 }
@@ -142,28 +143,36 @@ impl From<NodeKind> for crate::NodeKind {
             }),
             NodeKind::Consumer(c) => Self::Consumer(c),
             NodeKind::KinesisAgent(a) => Self::KinesisAgent(a),
-            NodeKind::Firehose(f) => {
-                let program = match f.transform {
-                    Transform::None | Transform::AppendNewline => FirehoseTransform::None,
-                    Transform::LambdaJsonToCsv => FirehoseTransform::JsonToCsv,
-                    Transform::LambdaFilter => FirehoseTransform::KeepPurchases,
-                };
-                let newline = matches!(f.transform, Transform::AppendNewline);
-                Self::Firehose(FirehoseParams {
-                    buffer_size_mib: f.buffer_size_mib,
-                    buffer_interval_s: f.buffer_interval_s,
-                    transform_program: program.program().into(),
-                    append_newline: if newline { YesNo::Yes } else { YesNo::No },
-                    compression: f.compression,
-                    s3_prefix: f.s3_prefix,
-                    ..FirehoseParams::default()
-                })
-            }
-            NodeKind::Analytics(a) => {
-                Self::Analytics(AnalyticsParams { dialect: a.dialect, sql: a.sql, ..AnalyticsParams::default() })
-            }
+            NodeKind::Firehose(f) => Self::Firehose(f.into()),
+            NodeKind::Analytics(a) => Self::Analytics(a.into()),
             NodeKind::Destination(d) => Self::Destination(d),
         }
+    }
+}
+
+impl From<Firehose> for FirehoseParams {
+    fn from(f: Firehose) -> Self {
+        let program = match f.transform {
+            Transform::None | Transform::AppendNewline => FirehoseTransform::None,
+            Transform::LambdaJsonToCsv => FirehoseTransform::JsonToCsv,
+            Transform::LambdaFilter => FirehoseTransform::KeepPurchases,
+        };
+        let newline = matches!(f.transform, Transform::AppendNewline);
+        Self {
+            buffer_size_mib: f.buffer_size_mib,
+            buffer_interval_s: f.buffer_interval_s,
+            transform_program: program.program().into(),
+            append_newline: if newline { YesNo::Yes } else { YesNo::No },
+            compression: f.compression,
+            s3_prefix: f.s3_prefix,
+            ..Self::default()
+        }
+    }
+}
+
+impl From<Analytics> for AnalyticsParams {
+    fn from(a: Analytics) -> Self {
+        Self { dialect: a.dialect, sql: a.sql, ..Self::default() }
     }
 }
 
