@@ -71,7 +71,14 @@ describe('Shardlab in Chromium', () => {
     );
     await waitUntil('the clock to run', () => clock.textContent(), (text) => text !== clockText);
     const log = await page.getByRole('list', { name: 'Event log' }).textContent();
-    assert.match(log, /is over its write limit \(1,000 records\/s\)/);
+    assert.match(log, /Shard shardId-00000000000\d is over its write limit \(1,000 records\/s\)/);
+    // Why? names the limit and the numbers at that moment.
+    await page.locator('button[aria-label=Pause]').click();
+    const line = page.getByRole('list', { name: 'Event log' }).getByRole('listitem').filter({ hasText: 'is over its write limit' }).first();
+    await line.getByRole('button', { name: 'Why?' }).click();
+    const why = await line.getByTestId('explanation').textContent();
+    assert.match(why, /Each shard accepts at most 1,000 records per second/);
+    assert.match(why, /was asked to take [\d,]+ records \(about [\d.]+ [KM]iB\) and accepted 1,000/);
     await screenshot(page, 'throttled');
     assert.deepEqual(problems.pageErrors, [], 'uncaught errors in the page');
   });

@@ -1,5 +1,6 @@
 // End-to-end tests of scenarios: share links, embed mode, damaged links, the library and presets.
 
+import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchChromium, openPage, screenshot, serveDist, waitUntil } from './harness.mjs';
@@ -143,5 +144,24 @@ describe('Scenarios in Chromium', () => {
     assert.equal(await list.count(), 2);
     await screenshot(page, 'library');
     assert.deepEqual(opened.problems.pageErrors, [], 'uncaught errors in the page');
+  });
+
+  test('Export writes a CloudFormation template that notes the limit this run hit', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { page, problems } = await open(server.url);
+    await page.getByRole('button', { name: /^Producer web-shop/ }).click();
+    await page.getByLabel('Rate', { exact: true }).fill('3000');
+    await runTo(page, '0:10', 10_000);
+    await page.getByRole('button', { name: 'Export' }).click();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'CloudFormation template (.yaml)' }).click(),
+    ]);
+    assert.match(download.suggestedFilename(), /\.yaml$/);
+    const template = await readFile(await download.path(), 'utf8');
+    assert.match(template, /AWS::Kinesis::Stream/);
+    assert.match(template, /ShardCount: 2/);
+    // 3,000 records/s of 1 KiB against 2 shards: the note recommends more shards.
+    assert.match(template, /# .*throttl/i);
+    assert.deepEqual(problems.pageErrors, [], 'uncaught errors in the page');
   });
 });

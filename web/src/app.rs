@@ -58,14 +58,13 @@ pub fn App() -> Html {
         let request = parse_url(&hash, &search);
         let saved = storage::load_autosave();
         // Opening someone's link replaces the working copy; keep the learner's own in the library first.
-        if request.link.is_some() || request.preset.is_some() {
-            if let Some(Ok(own)) = &saved
-                && let Ok(mut library) = storage::load_library()
-                && !library.entries.iter().any(|e| e.scenario_json == own.to_json())
-                && library.save(&format!("{} (autosaved)", own.name), own, browser::unix_now_ms()).is_ok()
-            {
-                let _ = storage::store_library(&library);
-            }
+        if (request.link.is_some() || request.preset.is_some())
+            && let Some(Ok(own)) = &saved
+            && let Ok(mut library) = storage::load_library()
+            && !library.entries.iter().any(|e| e.scenario_json == own.to_json())
+            && library.save(&format!("{} (autosaved)", own.name), own, browser::unix_now_ms()).is_ok()
+        {
+            let _ = storage::store_library(&library);
         }
         let (scenario, notice) = choose(&request, saved);
         (scenario, notice, request.embed)
@@ -76,10 +75,11 @@ pub fn App() -> Html {
     let speed = use_state(|| SPEED_DEFAULT_TENTHS);
     let run_to = use_state(|| None::<RunTo>);
     let notice = use_state(|| start.1.clone());
-    let library = use_mut_ref(|| storage::load_library());
+    let library = use_mut_ref(storage::load_library);
     let library_error = use_state(|| None::<AttrValue>);
     let share = use_state(|| None::<(String, Option<Result<(), String>>)>);
     let export_open = use_state(|| false);
+    let marked_second = use_state(|| None::<u64>);
     let behind = use_mut_ref(|| Cell::new(false));
     let redraw = use_force_update();
     let tab = use_state(|| Tab::EventLog);
@@ -437,6 +437,28 @@ pub fn App() -> Html {
             export_open.set(false);
         })
     };
+    // CloudFormation, the AWS CLI script and agent.json, with notes where this run hit a limit.
+    let export_as = |format: ExportFormat| {
+        let (workspace, notice, export_open) = (workspace.clone(), notice.clone(), export_open.clone());
+        Callback::from(move |_: MouseEvent| {
+            let w = workspace.borrow();
+            let scenario = w.scenario();
+            let findings = w.runner().map(|r| shardlab_scenario::Findings::from_simulation(r.sim()));
+            let stem = file_stem(&scenario.name);
+            let (file, mime, text) = match format {
+                ExportFormat::CloudFormation => {
+                    (format!("{stem}.yaml"), "application/yaml", Ok(scenario.to_cloudformation(findings.as_ref())))
+                }
+                ExportFormat::AwsCli => {
+                    (format!("{stem}.sh"), "text/x-shellscript", Ok(scenario.to_aws_cli(findings.as_ref())))
+                }
+                ExportFormat::AgentJson => ("agent.json".to_string(), "application/json", scenario.to_agent_json()),
+            };
+            let outcome = text.and_then(|text| browser::download(&file, mime, &text));
+            notice.set(outcome.err());
+            export_open.set(false);
+        })
+    };
     let on_preset = {
         let (act, tab) = (act.clone(), tab.clone());
         Callback::from(move |id: &'static str| {
@@ -504,6 +526,20 @@ pub fn App() -> Html {
                     Err(why) => library_error.set(Some(why.into())),
                 }
             });
+        })
+    };
+    let on_pick = {
+        let (workspace, marked_second, redraw) = (workspace.clone(), marked_second.clone(), redraw.clone());
+        Callback::from(move |(node, at_ms): (Option<String>, u64)| {
+            let mut w = workspace.borrow_mut();
+            let id = node.and_then(|name| w.scenario().pipeline.nodes.iter().find(|n| n.name == name).map(|n| n.id));
+            if id.is_some() {
+                w.select(id);
+            }
+            // A line at t = N s reports the second that ended then.
+            marked_second.set(Some((at_ms / 1_000).saturating_sub(1)));
+            drop(w);
+            redraw.force_update();
         })
     };
     let show = |target: Tab| {
@@ -583,6 +619,12 @@ pub fn App() -> Html {
                 <div class="popover export-menu" role="dialog" aria-label="Export">
                     <h2>{ "Export" }</h2>
                     <button onclick={on_export_json}>{ "Scenario file (.json)" }</button>
+                    <button onclick={export_as(ExportFormat::CloudFormation)}>{ "CloudFormation template (.yaml)" }</button>
+                    <button onclick={export_as(ExportFormat::AwsCli)}>{ "AWS CLI script (.sh)" }</button>
+                    <button onclick={export_as(ExportFormat::AgentJson)}
+                        disabled={!scenario.pipeline.nodes.iter().any(|n| matches!(n.kind, NodeKind::KinesisAgent(_)))}
+                        title="For Kinesis Agent components">{ "Kinesis Agent agent.json" }</button>
+                    <p class="note">{ "The template and script note where this run hit a limit, with the shard count that would fit." }</p>
                 </div>
             }
             <div class={classes!("workspace", (!embed).then_some("with-palette"), embed.then_some("embedded"))}>
@@ -613,7 +655,7 @@ pub fn App() -> Html {
                     }
                     <PipelineCanvas nodes={canvas_nodes} {edges} {selected} running={*playing} read_only={embed}
                         {on_select} {on_move} on_connect={on_connect_pair} />
-                    { stage_body(&w) }
+                    { stage_body(&w, *marked_second) }
                 </main>
                 if !embed {
                 <aside class="inspector" aria-label="Settings">
@@ -635,7 +677,7 @@ pub fn App() -> Html {
                     }) }
                 </div>
                 { match *tab {
-                    Tab::EventLog => html! { <EventLog lines={runner.map(|r| r.log().rev().cloned().collect::<Vec<_>>()).unwrap_or_default()} /> },
+                    Tab::EventLog => html! { <EventLog lines={runner.map(|r| r.log().rev().cloned().collect::<Vec<_>>()).unwrap_or_default()} {on_pick} /> },
                     Tab::ApiConsole => html! {
                         <ApiConsole history={runner.map(|r| r.api_history().rev().cloned().collect::<Vec<_>>()).unwrap_or_default()}
                             on_send={on_api} error={(*console_error).clone()} />
@@ -668,7 +710,7 @@ pub fn App() -> Html {
 }
 
 /// Under the canvas: the stream's live view and the consumers, or why the pipeline cannot run.
-fn stage_body(w: &Workspace) -> Html {
+fn stage_body(w: &Workspace, marker_second: Option<u64>) -> Html {
     let Some(r) = w.runner() else {
         return html! {
             <section class="cannot-run" aria-label="Why it cannot run">
@@ -688,7 +730,8 @@ fn stage_body(w: &Workspace) -> Html {
                 { format!("The stream's {} open shards take {} and {} of writes. Raise a producer's rate past that and watch them throttle.",
                     views.len(), records_per_sec(capacity), bytes_per_sec(write_limit)) }
             </p>
-            <StreamWatch shards={views} {segments} {dots} charts={Rc::new(r.chart_data())} write_limit_bytes_per_sec={write_limit} />
+            <StreamWatch shards={views} {segments} {dots} charts={Rc::new(r.chart_data())} write_limit_bytes_per_sec={write_limit}
+                {marker_second} />
             <section class="consumers" aria-label="Consumers">
                 { for r.consumer_views().into_iter().map(|view| html! { <ConsumerCard {view} /> }) }
             </section>
@@ -768,6 +811,14 @@ fn canvas_nodes(scenario: &Scenario, runner: Option<&Runner>) -> Vec<CanvasNode>
             }
         })
         .collect()
+}
+
+/// What Export can write besides the scenario file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ExportFormat {
+    CloudFormation,
+    AwsCli,
+    AgentJson,
 }
 
 /// The panels under the stage.

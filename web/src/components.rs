@@ -24,7 +24,7 @@ mod transport;
 pub use api_console::{ApiConsole, ApiConsoleProps, example_body};
 pub use chart::{Series, TimeChart, TimeChartProps, Unit, nice_ceiling};
 pub use consumer_card::{ConsumerCard, ConsumerCardProps};
-pub use cost_meter::{CostMeter, CostMeterProps, dollars, per_month};
+pub use cost_meter::{CostMeter, CostMeterProps, cost_at, dollars, parse_dollars, per_month};
 pub use event_log::{EventLog, EventLogProps};
 pub use help_panel::{HelpPanel, HelpPanelProps, SHORTCUTS};
 pub use inspector::{Inspector, InspectorProps, Link, ParamField, ParamFieldProps, kind_word};

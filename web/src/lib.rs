@@ -11,6 +11,7 @@ pub mod format;
 pub mod frame_loop;
 pub mod keys;
 pub mod library;
+pub mod narration;
 pub mod pacing;
 pub mod runner;
 pub mod startup;

@@ -1,11 +1,11 @@
 //! The running simulation as the playground sees it: the engine, per-shard and per-consumer view data,
 //! the API console and a plain-English event log. No DOM here, so it is tested natively.
 
-use crate::format::{records_per_sec, thousands};
+pub use crate::narration::LogLine;
+use crate::narration::{Watch, explain_api_error, narrate_event, narrate_seconds};
 use shardlab_engine::consumer_app::ReadStyle;
 use shardlab_engine::limits::{SHARD_WRITE_BYTES_PER_SEC, SHARD_WRITE_RECORDS_PER_SEC};
-use shardlab_engine::throttle::WriteLimit;
-use shardlab_engine::{Advance, Command, ConfigError, Event, SimConfig, SimDuration, SimTime, Simulation};
+use shardlab_engine::{Advance, Command, ConfigError, SimConfig, SimDuration, SimTime, Simulation};
 use std::collections::VecDeque;
 
 /// Lines the event log keeps.
@@ -124,17 +124,6 @@ pub struct ConsumerView {
     pub latency_ms: Option<[u64; 3]>,
 }
 
-/// A log line: when, and what happened in plain words.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LogLine {
-    /// Simulated milliseconds.
-    pub at_ms: u64,
-    /// The text.
-    pub text: String,
-    /// Whether it reports a problem.
-    pub is_warning: bool,
-}
-
 /// One record as the record browser shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BrowsedRecord {
@@ -205,14 +194,20 @@ pub struct Runner {
     log: VecDeque<LogLine>,
     api: shardlab_api::KinesisApi,
     api_history: VecDeque<ApiExchange>,
+    watch: Watch,
 }
 
 impl Runner {
     /// A run of `config` from time 0, or every problem with it.
     pub fn new(config: SimConfig) -> Result<Self, ConfigError> {
         let sim = Simulation::new(config)?;
-        let mut runner =
-            Self { sim, log: VecDeque::new(), api: shardlab_api::KinesisApi::new(), api_history: VecDeque::new() };
+        let mut runner = Self {
+            sim,
+            log: VecDeque::new(),
+            api: shardlab_api::KinesisApi::new(),
+            api_history: VecDeque::new(),
+            watch: Watch::default(),
+        };
         runner.drain_events();
         Ok(runner)
     }
@@ -288,6 +283,20 @@ impl Runner {
             response,
         });
         self.drain_events();
+        if reply.status >= 400 {
+            let error_type = reply.body.get("__type").and_then(|t| t.as_str()).unwrap_or("error").to_string();
+            let message = reply.body.get("message").or_else(|| reply.body.get("Message")).and_then(|m| m.as_str());
+            let text = format!(
+                "API console: {operation} failed with {error_type}{}",
+                message.map_or_else(String::new, |m| format!(": {m}"))
+            );
+            let at_ms = self.sim.now().as_millis();
+            let line = match explain_api_error(&error_type) {
+                Some(why) => LogLine::warning(at_ms, "API console".into(), None, text, why),
+                None => LogLine { is_warning: true, ..LogLine::info(at_ms, "API console".into(), None, text) },
+            };
+            self.log_line(line);
+        }
         self.api_history.back().expect("just pushed")
     }
 
@@ -508,61 +517,22 @@ impl Runner {
         data
     }
 
+    fn log_line(&mut self, line: LogLine) {
+        if self.log.len() == LOG_LINES_MAX {
+            self.log.pop_front();
+        }
+        self.log.push_back(line);
+    }
+
     fn drain_events(&mut self) {
         while let Some(event) = self.sim.poll_event() {
-            if let Some(line) = explain(&event) {
-                if self.log.len() == LOG_LINES_MAX {
-                    self.log.pop_front();
-                }
-                self.log.push_back(line);
+            if let Some(line) = narrate_event(&event, &self.sim) {
+                self.log_line(line);
             }
         }
-    }
-}
-
-/// An engine event in plain English, AWS term second, ending with what to do about it.
-pub fn explain(event: &Event) -> Option<LogLine> {
-    let at_ms = event.at().as_millis();
-    match event {
-        Event::StreamCreated { stream_name, shard_count, .. } => Some(LogLine {
-            at_ms,
-            text: format!(
-                "Stream {stream_name} is ready with {shard_count} shards: it can take {} and {} of writes.",
-                records_per_sec(u64::from(*shard_count) * SHARD_WRITE_RECORDS_PER_SEC),
-                crate::format::bytes_per_sec(u64::from(*shard_count) * SHARD_WRITE_BYTES_PER_SEC),
-            ),
-            is_warning: false,
-        }),
-        Event::WriteThrottled { shard_id, throttled_records, accepted_records, limit, .. } => {
-            let attempted = throttled_records + accepted_records;
-            let limit = match limit {
-                WriteLimit::Records => "1,000 records/s",
-                WriteLimit::Bytes => "1 MiB/s",
-                WriteLimit::InjectedFault => {
-                    return Some(LogLine {
-                        at_ms,
-                        text: format!(
-                            "Shard {shard_id} rejected {} of {} puts with ProvisionedThroughputExceededException because \
-                             the scenario injects extra throttling, not because of its limits. Retries ride it out.",
-                            thousands(*throttled_records),
-                            thousands(attempted),
-                        ),
-                        is_warning: true,
-                    });
-                }
-            };
-            Some(LogLine {
-                at_ms,
-                text: format!(
-                    "Shard {shard_id} is over its write limit ({limit}): {} of {} puts were rejected with \
-                     ProvisionedThroughputExceededException. Add shards, or spread writes over more partition keys.",
-                    thousands(*throttled_records),
-                    thousands(attempted),
-                ),
-                is_warning: true,
-            })
+        for line in narrate_seconds(&self.sim, &mut self.watch) {
+            self.log_line(line);
         }
-        _ => None,
     }
 }
 
@@ -637,6 +607,63 @@ mod tests {
             warning.text
         );
         assert!(warning.text.contains("Add shards"));
+        // Why? 1,500 asked of a 1,000 records/s shard, with the bytes that stood for.
+        let why = warning.explanation.as_ref().expect("an explanation");
+        assert_eq!(why.limit, "Each shard accepts at most 1,000 records per second.");
+        assert!(
+            why.numbers.starts_with("In that second shardId-000000000000 was asked to take 1,500 records"),
+            "{}",
+            why.numbers
+        );
+        assert!(why.numbers.ends_with("and accepted 1,000."), "{}", why.numbers);
+        assert!(why.fixes.iter().any(|f| f.contains("partition keys")));
+        assert_eq!(warning.node.as_deref(), Some("clickstream"), "selects the stream");
+    }
+
+    #[test]
+    fn refused_reads_and_a_consumer_falling_behind_are_narrated() {
+        // Six readers polling every 100 ms want 60 calls/s of one shard's 5.
+        let mut busy = config(Settings { shard_count: 1, records_per_sec: 200, ..Settings::default() });
+        busy.consumers = (0..6)
+            .map(|i| ConsumerAppConfig {
+                name: format!("reader-{i}"),
+                style: ReadStyle::Polling { interval_ms: 100, limit: 10_000 },
+                start: StartAt::Latest,
+                processing_us_per_record: 0,
+            })
+            .collect();
+        let mut runner = Runner::new(busy).expect("valid");
+        runner.advance_by(SimDuration::from_secs(3), u32::MAX);
+        let refused = runner.log().find(|l| l.text.contains("GetRecords calls refused")).expect("a read throttle line");
+        assert!(refused.component.starts_with("consumer reader-"));
+        let why = refused.explanation.as_ref().expect("why");
+        assert!(why.limit.contains("5 calls per second per shard"), "{}", why.limit);
+        assert!(why.fixes[0].contains("enhanced fan-out"));
+
+        // A reader taking 100 records a second from a stream of 500 records/s falls 4 s further behind each second.
+        let mut slow = config(Settings::default());
+        slow.consumers[0].style = ReadStyle::Polling { interval_ms: 1_000, limit: 100 };
+        let mut runner = Runner::new(slow).expect("valid");
+        runner.advance_by(SimDuration::from_secs(30), u32::MAX);
+        assert!(
+            runner.log().any(|l| l.text.starts_with("Consumer analytics is falling behind")),
+            "{:?}",
+            runner.log().collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn api_console_errors_are_explained_in_the_log() {
+        let mut runner = run(Settings { records_per_sec: 0, ..Settings::default() }, 1);
+        runner.call_api("DescribeStream", r#"{"StreamName": "nope"}"#);
+        let line = runner.log().last().expect("a line");
+        assert!(
+            line.text.starts_with("API console: DescribeStream failed with ResourceNotFoundException"),
+            "{}",
+            line.text
+        );
+        assert_eq!(line.component, "API console");
+        assert!(line.explanation.as_ref().is_some_and(|w| w.fixes[0].contains("ListStreams")));
     }
 
     #[test]

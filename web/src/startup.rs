@@ -81,8 +81,7 @@ mod tests {
 
     #[test]
     fn a_good_link_opens_exactly() {
-        let mut scenario = Scenario::default();
-        scenario.seed = 7;
+        let scenario = Scenario { seed: 7, ..Scenario::default() };
         let request = parse_url(&format!("#{}", encode_link(&scenario)), "");
         assert_eq!(choose(&request, None), (scenario, None));
     }
@@ -91,8 +90,7 @@ mod tests {
     fn a_cut_link_is_explained_and_saved_work_stays() {
         let link = encode_link(&Scenario::default());
         let cut = &link[..link.len() - 12];
-        let mut mine = Scenario::empty();
-        mine.name = "Mine".into();
+        let mine = Scenario { name: "Mine".into(), ..Scenario::empty() };
         let (opened, notice) = choose(&parse_url(&format!("#{cut}"), ""), Some(Ok(mine.clone())));
         assert_eq!(opened, mine);
         let notice = notice.expect("a notice");

@@ -8,12 +8,17 @@ use std::time::Duration;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::{Element, HtmlElement};
+use yew::Callback;
 use yew::platform::time::sleep;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// A fresh element to mount a component in.
+/// A fresh element to mount a component in. The app autosaves to localStorage and opens what it finds
+/// there, so each test starts with empty storage.
 fn mount_point() -> Element {
+    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        storage.clear().expect("clear localStorage");
+    }
     let document = web_sys::window().and_then(|w| w.document()).expect("a browser document");
     let root = document.create_element("div").expect("create div");
     document.body().expect("body").append_child(&root).expect("append");
@@ -77,7 +82,16 @@ async fn select_node(root: &Element, name_prefix: &str) {
     init.set_bubbles(true);
     let event = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).expect("an event");
     node.dispatch_event(&event).expect("dispatch");
-    settle().await;
+    // Wait for this node's inspector (another node's may be showing already).
+    for _ in 0..100 {
+        let heading =
+            root.query_selector("section[aria-label=Inspector] h2").ok().flatten().and_then(|h| h.text_content());
+        if heading.is_some_and(|h| h.starts_with(name_prefix)) {
+            return;
+        }
+        sleep(Duration::from_millis(30)).await;
+    }
+    panic!("the inspector did not show {name_prefix}");
 }
 
 fn type_into(root: &Element, selector: &str, text: &str, event: &str) -> web_sys::HtmlInputElement {
@@ -97,12 +111,24 @@ fn count(root: &Element, selector: &str) -> u32 {
     root.query_selector_all(selector).expect("selector").length()
 }
 
+/// Waits (up to 3 s) until `selector` matches `expected` elements, then checks it: renders are
+/// asynchronous, and a busy browser can take longer than one settle.
+async fn expect_count(root: &Element, selector: &str, expected: u32) {
+    for _ in 0..100 {
+        if count(root, selector) == expected {
+            return;
+        }
+        sleep(Duration::from_millis(30)).await;
+    }
+    assert_eq!(count(root, selector), expected, "{selector}");
+}
+
 #[wasm_bindgen_test]
 async fn app_steps_one_second_and_applies_a_rate_past_the_limit() {
     let root = mount_point();
     yew::Renderer::<App>::with_root(root.clone()).render();
     settle().await;
-    assert_eq!(count(&root, "[role=region][aria-label=Shards] [role=listitem]"), 2);
+    expect_count(&root, "[role=region][aria-label=Shards] [role=listitem]", 2).await;
     let clock = || query(&root, "[data-testid=sim-clock]").get_attribute("data-ms");
     assert_eq!(clock().as_deref(), Some("0"));
 
@@ -136,14 +162,14 @@ async fn the_inspector_explains_a_bad_value_next_to_the_field_and_keeps_the_run(
     assert_eq!(shards.value(), "5000", "what the learner typed stays in the field");
     type_into(&root, "#param-2-shard_count", "5000", "change");
     settle().await;
-    assert_eq!(count(&root, "[aria-label=Shards] [role=listitem]"), 2, "a refused value changes nothing");
+    expect_count(&root, "[aria-label=Shards] [role=listitem]", 2).await;
     // A good value applies and restarts the run with it.
     type_into(&root, "#param-2-shard_count", "3", "input");
     settle().await;
-    assert_eq!(count(&root, "#param-2-shard_count-error"), 0);
+    expect_count(&root, "#param-2-shard_count-error", 0).await;
     type_into(&root, "#param-2-shard_count", "3", "change");
     settle().await;
-    assert_eq!(count(&root, "[aria-label=Shards] [role=listitem]"), 3);
+    expect_count(&root, "[aria-label=Shards] [role=listitem]", 3).await;
 }
 
 #[wasm_bindgen_test]
@@ -153,12 +179,12 @@ async fn the_canvas_adds_connects_deletes_and_undoes() {
     settle().await;
     click(&root, "button[aria-label='New empty pipeline']");
     settle().await;
-    assert_eq!(count(&root, ".canvas-node"), 0);
+    expect_count(&root, ".canvas-node", 0).await;
     click(&root, "button[aria-label='Add producer']");
     settle().await;
     click(&root, "button[aria-label='Add stream']");
     settle().await;
-    assert_eq!(count(&root, ".canvas-node"), 2);
+    expect_count(&root, ".canvas-node", 2).await;
     assert!(query(&root, ".canvas-node.stream").class_list().contains("selected"), "a new node is selected");
 
     // Connect the producer to the stream from the producer's inspector.
@@ -170,20 +196,22 @@ async fn the_canvas_adds_connects_deletes_and_undoes() {
     settle().await;
     click(&root, ".connect-row button");
     settle().await;
-    assert_eq!(count(&root, "path.edge"), 1);
-    assert_eq!(count(&root, "[aria-label=Shards] [role=listitem]"), 2, "the stream runs with its 2 default shards");
+    expect_count(&root, "path.edge", 1).await;
+    expect_count(&root, "[aria-label=Shards] [role=listitem]", 2).await;
 
     // Delete the stream: its connection goes too; Undo brings both back.
     select_node(&root, "Data stream").await;
     click(&root, "button.danger");
     settle().await;
-    assert_eq!((count(&root, ".canvas-node"), count(&root, "path.edge")), (1, 0));
+    expect_count(&root, ".canvas-node", 1).await;
+    expect_count(&root, "path.edge", 0).await;
     click(&root, "button[aria-label=Undo]");
     settle().await;
-    assert_eq!((count(&root, ".canvas-node"), count(&root, "path.edge")), (2, 1));
+    expect_count(&root, ".canvas-node", 2).await;
+    expect_count(&root, "path.edge", 1).await;
     click(&root, "button[aria-label=Redo]");
     settle().await;
-    assert_eq!(count(&root, ".canvas-node"), 1);
+    expect_count(&root, ".canvas-node", 1).await;
 }
 
 #[wasm_bindgen_test]
@@ -192,10 +220,21 @@ async fn the_event_log_can_show_warnings_only() {
     use shardlab_web::runner::LogLine;
     let root = mount_point();
     let lines = vec![
-        LogLine { at_ms: 2_000, text: "Shard shardId-000000000000 is over its write limit".into(), is_warning: true },
-        LogLine { at_ms: 0, text: "Stream clickstream is ready".into(), is_warning: false },
+        LogLine::warning(
+            2_000,
+            "stream clickstream".into(),
+            Some("clickstream".into()),
+            "Shard shardId-000000000000 is over its write limit".into(),
+            shardlab_web::narration::Explanation {
+                limit: "Each shard accepts at most 1,000 records per second.".into(),
+                numbers: "In that second shardId-000000000000 was asked to take 1,500 records".into(),
+                fixes: vec!["Add shards"],
+            },
+        ),
+        LogLine::info(0, "consumer reader".into(), Some("reader".into()), "Consumer reader caught up".into()),
     ];
-    yew::Renderer::<EventLog>::with_root_and_props(root.clone(), EventLogProps { lines }).render();
+    yew::Renderer::<EventLog>::with_root_and_props(root.clone(), EventLogProps { lines, on_pick: Callback::noop() })
+        .render();
     settle().await;
     let count = |root: &Element| root.query_selector_all("[data-testid=event-log] li").expect("selector").length();
     assert_eq!(count(&root), 2);
@@ -205,6 +244,23 @@ async fn the_event_log_can_show_warnings_only() {
     assert_eq!(count(&root), 1);
     let text = query(&root, "[data-testid=event-log] li").text_content().unwrap_or_default();
     assert!(text.contains("over its write limit"), "{text}");
+    // Why? shows the limit, the numbers and the fixes.
+    click(&root, "button.why");
+    settle().await;
+    let why = query(&root, "[data-testid=explanation]").text_content().unwrap_or_default();
+    assert!(
+        why.contains("1,000 records per second") && why.contains("1,500 records") && why.contains("Add shards"),
+        "{why}"
+    );
+    // The component filter keeps only that component's lines.
+    filter.click();
+    settle().await;
+    let component: web_sys::HtmlSelectElement =
+        query(&root, "select[aria-label=Component]").dyn_into().expect("a select");
+    component.set_value("consumer reader");
+    component.dispatch_event(&web_sys::Event::new("change").expect("an event")).expect("dispatch");
+    expect_count(&root, "[data-testid=event-log] > li", 1).await;
+    assert!(query(&root, "[data-testid=event-log] li").text_content().unwrap_or_default().contains("caught up"));
 }
 
 #[wasm_bindgen_test]
@@ -259,6 +315,7 @@ async fn charts_draw_one_line_per_series_with_a_legend() {
         ],
         end_second: 9,
         limit: Some((2_097_152.0, "write limit 2.0 MiB/s".into())),
+        marker_second: Some(8),
     };
     yew::Renderer::<TimeChart>::with_root_and_props(root.clone(), props).render();
     settle().await;
@@ -270,4 +327,9 @@ async fn charts_draw_one_line_per_series_with_a_legend() {
     assert_eq!(ticks, 3);
     assert!(query(&root, ".chart").text_content().unwrap_or_default().contains("9 s"));
     assert!(query(&root, ".limit-label").text_content().unwrap_or_default().contains("write limit"));
+    // Second 8 of seconds 7 to 9 is the middle of the plot.
+    let marker = query(&root, "line.marker");
+    assert_eq!(marker.get_attribute("x1"), marker.get_attribute("x2"));
+    let x: f64 = marker.get_attribute("x1").and_then(|v| v.parse().ok()).expect("a number");
+    assert!((x - (46.0 + 306.0 / 2.0)).abs() < 0.1, "{x}");
 }

@@ -19,7 +19,7 @@ const STEPS: [Step; 10] = [
     Step { name: "clippy (native)", needs: None, run: clippy_native },
     Step { name: "clippy (wasm32)", needs: None, run: clippy_wasm },
     Step { name: "tests (native)", needs: None, run: tests_native },
-    Step { name: "no_std (3 crates)", needs: None, run: engine_no_std },
+    Step { name: "no_std (4 crates)", needs: None, run: engine_no_std },
     Step { name: "cfn-lint (exports)", needs: None, run: crate::cfn_lint::run },
     Step { name: "wasm tests (Chrome)", needs: None, run: wasm_tests_chrome },
     Step { name: "wasm tests (Firefox)", needs: None, run: wasm_tests_firefox },
@@ -92,8 +92,8 @@ fn clippy_native(ctx: &Ctx) -> Result<(), String> {
 
 fn clippy_wasm(ctx: &Ctx) -> Result<(), String> {
     let mut command = cargo(ctx, &["clippy"]);
-    // The api and scenario crates are no_std too (the playground uses them); their tests are native.
-    command.args(WASM_CRATES).args(["-p", "shardlab-api", "-p", "shardlab-scenario"]).args([
+    // The api, scenario and analytics crates are no_std too (the playground uses them); their tests are native.
+    command.args(WASM_CRATES).args(["-p", "shardlab-api", "-p", "shardlab-scenario", "-p", "shardlab-analytics"]).args([
         "--target",
         WASM_TARGET,
         "--all-targets",
@@ -111,8 +111,8 @@ fn tests_native(ctx: &Ctx) -> Result<(), String> {
 /// The engine must build for wasm32 without `std`: no crate in its (non-proc-macro) dependency
 /// tree may have its `std` feature on. Proc-macros run on the host, so their `std` is harmless.
 fn engine_no_std(ctx: &Ctx) -> Result<(), String> {
-    // The api and scenario crates are no_std too: the playground runs them in the browser.
-    for package in ["shardlab-engine", "shardlab-api", "shardlab-scenario"] {
+    // The api, scenario and analytics crates are no_std too: the playground runs them in the browser.
+    for package in ["shardlab-engine", "shardlab-api", "shardlab-scenario", "shardlab-analytics"] {
         no_std_tree(ctx, package)?;
     }
     Ok(())

@@ -4,6 +4,7 @@
 //! shardlab api [--seed N] [--create-delay-ms N] [--account ID] [--region R]
 //! shardlab run SCENARIO.json --for 10m [--json]
 //! shardlab export (SCENARIO.json | LINK | --preset ID | --all-presets DIR) --format cloudformation|cli|agent-json [--run DURATION]
+//! shardlab sql APP.sql --dialect kda|flink [--epoch-unix-ms N]
 //! ```
 //!
 //! # `shardlab api`: the Kinesis API as JSON Lines
@@ -38,6 +39,14 @@
 //! Agent's `agent.json`. `--run 60s` first runs the scenario for that long and adds what it hit (throttling,
 //! recommended shards) as comments. `--all-presets DIR` writes one file per preset into `DIR`.
 //!
+//! # `shardlab sql`: an Analytics application, headless
+//!
+//! Runs Kinesis Data Analytics SQL (historical) or Flink SQL over records given on stdin as JSON Lines,
+//! `{"at_ms": T, "data": {...}}` (arrival in simulated milliseconds, and the record). KDA discovers the
+//! input schema from the first 100 records. Every emitted row is printed as it is emitted, one JSON line
+//! each: `{"stream", "ROWTIME", "row"}` (KDA) or `{"stream", "window_start", "window_end", "proctime", "row"}`
+//! (Flink); at the end of input every open window fires. A query error prints `APP.sql:LINE:COLUMN: message`.
+//!
 //! Exit status: 0 on success, 1 for a scenario that cannot run (every problem is listed), 2 for bad usage.
 
 mod api_session;
@@ -46,6 +55,7 @@ mod duration;
 mod export;
 mod run;
 mod scenario;
+mod sql;
 
 use std::process::ExitCode;
 
@@ -58,7 +68,9 @@ usage:
   shardlab export (SCENARIO.json | LINK | --preset ID | --all-presets DIR)
                   --format cloudformation|cli|agent-json [--run DURATION]
       A playground scenario as a CloudFormation template, an AWS CLI script or agent.json;
-      --run adds what a run of that long hit (throttling, recommended shards) as comments.";
+      --run adds what a run of that long hit (throttling, recommended shards) as comments.
+  shardlab sql APP.sql --dialect kda|flink [--epoch-unix-ms N]
+      Run an Analytics SQL application over {\"at_ms\", \"data\"} JSON Lines on stdin; print emitted rows.";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -73,6 +85,7 @@ fn main() -> ExitCode {
         "api" => api_session::main(rest),
         "run" => run::main(rest),
         "export" => export::main(rest),
+        "sql" => sql::main(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             Ok(())

@@ -1,9 +1,10 @@
 //! `shardlab run SCENARIO.json --for 10m [--json]`: a scenario, headless, and its summary.
 
 use crate::args::Args;
-use crate::{Failure, duration, scenario};
+use crate::{Failure, duration, scenario, sql};
 use serde_json::{Value, json};
 use shardlab_engine::agent::AgentTotals;
+use shardlab_engine::analytics_app::SqlDialect;
 use shardlab_engine::consumer_app::{ConsumerTotals, ReadStyle};
 use shardlab_engine::cost::{self, CostLine};
 use shardlab_engine::{ProducerTotals, SimConfig, SimTime, Simulation};
@@ -104,6 +105,26 @@ struct ConsumerResult {
     latency_ms: Option<[u64; 3]>,
 }
 
+/// What one analytics application did.
+#[derive(Debug, PartialEq, Eq)]
+struct AnalyticsResult {
+    name: String,
+    dialect: &'static str,
+    records_read: u64,
+    throttled_calls: u64,
+    rows_total: u64,
+    /// Rows counted into windows that have not fired yet.
+    open_window_rows: u64,
+    late_records_dropped: u64,
+    error_rows: u64,
+    /// SQL problems found once the input schema was discovered.
+    problems: Vec<String>,
+    /// The destination stream, and rows written to it, throttled writes and dropped rows.
+    destination: Option<(String, u64, u64, u64)>,
+    /// The emitted rows kept, as `shardlab sql` prints them.
+    rows: Vec<Value>,
+}
+
 /// What a run did.
 #[derive(Debug, PartialEq, Eq)]
 struct Summary {
@@ -114,6 +135,7 @@ struct Summary {
     /// Each Kinesis Agent's file and counters, and the lines it is behind.
     agents: Vec<(String, AgentTotals, u64)>,
     shards: Vec<ShardResult>,
+    analytics: Vec<AnalyticsResult>,
     /// The largest GetRecords iterator age seen in the last ten minutes, if anything read.
     iterator_age_ms_max: Option<u64>,
     cost: Vec<CostLine>,
@@ -190,7 +212,36 @@ fn run(config: SimConfig, duration_ms: u64) -> Result<Summary, Failure> {
     });
     let cost = stream.map(|s| cost::estimate(&s.usage)).unwrap_or_default();
     let agents = sim.agents().iter().map(|a| (a.config.file_pattern.clone(), a.totals, a.lines_behind())).collect();
-    Ok(Summary { config, duration_ms, producers, consumers, agents, shards, iterator_age_ms_max, cost })
+    let analytics = sim
+        .analytics()
+        .iter()
+        .map(|a| {
+            let stats = a.application().map(|app| app.stats());
+            AnalyticsResult {
+                name: a.config.name.clone(),
+                dialect: match a.config.dialect {
+                    SqlDialect::Kda => "KDA SQL (historical)",
+                    SqlDialect::Flink => "Flink SQL",
+                },
+                records_read: a.reader.totals.records,
+                throttled_calls: a.reader.totals.throttled_calls,
+                rows_total: a.rows_total,
+                open_window_rows: a.application().map_or(0, |app| app.open_windows().iter().map(|w| w.rows).sum()),
+                late_records_dropped: stats.as_ref().map_or(0, |s| s.late_records_dropped.iter().map(|(_, n)| n).sum()),
+                error_rows: stats.as_ref().map_or(0, |s| s.errors),
+                problems: a.problems.clone(),
+                destination: a
+                    .config
+                    .destination
+                    .as_ref()
+                    .map(|d| (d.stream_name.clone(), a.delivered, a.delivery_throttled, a.delivery_dropped)),
+                rows: a
+                    .application()
+                    .map_or_else(Vec::new, |app| a.rows.iter().map(|r| sql::row_line(app, r)).collect()),
+            }
+        })
+        .collect();
+    Ok(Summary { config, duration_ms, producers, consumers, agents, shards, analytics, iterator_age_ms_max, cost })
 }
 
 /// `1234567` as `1,234,567`.
@@ -317,6 +368,34 @@ impl Summary {
                 thousands(t.restarts)
             );
         }
+        if !self.analytics.is_empty() {
+            let _ = writeln!(out, "\nAnalytics applications:");
+        }
+        for a in &self.analytics {
+            let _ = writeln!(
+                out,
+                "  {} ({}): read {} records ({} throttled calls), emitted {} rows, {} late records dropped, {} error rows",
+                a.name,
+                a.dialect,
+                thousands(a.records_read),
+                thousands(a.throttled_calls),
+                thousands(a.rows_total),
+                thousands(a.late_records_dropped),
+                thousands(a.error_rows)
+            );
+            if let Some((stream, delivered, throttled, dropped)) = &a.destination {
+                let _ = writeln!(
+                    out,
+                    "    to stream {stream}: {} rows written, {} throttled writes, {} rows dropped",
+                    thousands(*delivered),
+                    thousands(*throttled),
+                    thousands(*dropped)
+                );
+            }
+            for problem in &a.problems {
+                let _ = writeln!(out, "    SQL problem: {problem}");
+            }
+        }
         let _ = writeln!(out, "\nShards (accepted / throttled records):");
         for s in &self.shards {
             let _ = writeln!(
@@ -355,6 +434,36 @@ impl Summary {
     }
 
     fn to_json(&self) -> Value {
+        let mut summary = self.to_json_without_analytics();
+        if !self.analytics.is_empty()
+            && let Some(object) = summary.as_object_mut()
+        {
+            let apps = self.analytics.iter().map(|a| {
+                json!({
+                    "name": a.name,
+                    "dialect": a.dialect,
+                    "records_read": a.records_read,
+                    "throttled_calls": a.throttled_calls,
+                    "rows_total": a.rows_total,
+                    "open_window_rows": a.open_window_rows,
+                    "late_records_dropped": a.late_records_dropped,
+                    "error_rows": a.error_rows,
+                    "problems": a.problems,
+                "destination": a.destination.as_ref().map(|(stream, delivered, throttled, dropped)| json!({
+                    "stream_name": stream,
+                    "delivered": delivered,
+                    "throttled_calls": throttled,
+                    "dropped": dropped,
+                })),
+                    "rows": a.rows,
+                })
+            });
+            object.insert("analytics".into(), Value::Array(apps.collect()));
+        }
+        summary
+    }
+
+    fn to_json_without_analytics(&self) -> Value {
         let c = &self.config;
         json!({
             "seed": c.seed,

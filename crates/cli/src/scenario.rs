@@ -5,8 +5,17 @@ use serde_json::{Map, Value};
 use shardlab_engine::workload::{KeyProfile, RateProfile, SizeProfile, parse_trace};
 use shardlab_engine::{ProducerConfig, SimConfig};
 
-const SCENARIO_MEMBERS: [&str; 8] =
-    ["seed", "stream_name", "shard_count", "producers", "consumers", "agents", "scheduled", "extra_throttle_percent"];
+const SCENARIO_MEMBERS: [&str; 9] = [
+    "seed",
+    "stream_name",
+    "shard_count",
+    "producers",
+    "consumers",
+    "agents",
+    "analytics",
+    "scheduled",
+    "extra_throttle_percent",
+];
 const PRODUCER_MEMBERS: [&str; 12] = [
     "name",
     "records_per_sec",
@@ -59,6 +68,9 @@ pub(crate) fn parse(text: &str) -> Result<SimConfig, Vec<String>> {
     }
     if let Some(agents) = members.get("agents") {
         config.agents = typed_list(agents, "agents", "agent", &mut problems);
+    }
+    if let Some(analytics) = members.get("analytics") {
+        config.analytics = typed_list(analytics, "analytics", "analytics application", &mut problems);
     }
     if let Some(scheduled) = members.get("scheduled") {
         config.scheduled = typed_list(scheduled, "scheduled", "scheduled command", &mut problems);

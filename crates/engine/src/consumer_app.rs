@@ -335,6 +335,9 @@ pub struct ConsumerApp {
     rng: Rng,
     next_generation: u64,
     last_steal_at: Option<SimTime>,
+    /// When set, the data of every Kinesis record processed, with its arrival, is kept here for an
+    /// analytics application to take.
+    pub(crate) tap: Option<Vec<(SimTime, Vec<u8>)>>,
 }
 
 impl ConsumerApp {
@@ -360,6 +363,7 @@ impl ConsumerApp {
             rng,
             next_generation: 1,
             last_steal_at: None,
+            tap: None,
         }
     }
 
@@ -737,6 +741,9 @@ impl ConsumerApp {
                     partition_key,
                     processed_at: now,
                 });
+            }
+            if let Some(tap) = &mut self.tap {
+                tap.push((record.arrival, record.data.to_bytes_for(&record.partition_key)));
             }
             user_records += inside;
             bytes += record.size_bytes();

@@ -68,6 +68,13 @@
 //! - Simulated KCL applications poll every 1.5 s, balance leases once per failover time (10 s by default,
 //!   stealing one lease at a time) and hand a moved lease over without a graceful shutdown, so the new
 //!   owner repeats the work since the last checkpoint.
+//! - An analytics application ([`analytics_app`]) reads the stream like one polling GetRecords consumer (every
+//!   second by default, `Limit` 10,000; AWS's SQL service does not document its reader). `ROWTIME` is when its
+//!   reader got a record; a KDA application discovers its schema from the first records it reads and stops,
+//!   with its SQL problems listed, if its SQL does not fit them. The SQL's own divergences are listed in
+//!   `shardlab-analytics`. A destination data stream receives one stream's rows as JSON records, written
+//!   once a second with sequential partition keys; a refused write is tried again a second later (AWS
+//!   retries for ever), and at most [`analytics_app::OUTBOX_ROWS_MAX`] rows wait.
 
 #![no_std]
 #![forbid(unsafe_code)]
@@ -81,6 +88,7 @@ extern crate std;
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 pub mod agent;
+pub mod analytics_app;
 pub mod calendar;
 pub mod consumer;
 pub mod consumer_app;

@@ -13,6 +13,9 @@ pub struct Rng {
 /// Salt of the streams consumer applications draw their timing jitter from.
 pub(crate) const CONSUMERS_SALT: u64 = 0x434f_4e53_554d_4552; // "CONSUMER"
 
+/// Salt of the streams analytics applications' readers draw their timing jitter from.
+pub(crate) const ANALYTICS_SALT: u64 = 0x414e_414c_5954_4943; // "ANALYTIC"
+
 /// Salt of the streams Kinesis Agents draw random partition keys from.
 pub(crate) const AGENTS_SALT: u64 = 0x4147_454e_5453_0000; // "AGENTS"
 

@@ -1,6 +1,7 @@
 //! The driver: the Kinesis service, the scenario's producers, a timer queue, and the outputs.
 
 use crate::agent::{Agent, AgentConfig};
+use crate::analytics_app::{AnalyticsApp, AnalyticsAppConfig};
 use crate::consumer_app::{ConsumerApp, ConsumerAppConfig, ReadStyle};
 use crate::error::{ConfigError, StreamsErrorKind};
 use crate::event::Event;
@@ -69,6 +70,8 @@ pub struct SimConfig {
     pub scheduled: Vec<ScheduledCommand>,
     /// Kinesis Agents tailing simulated application logs into the stream.
     pub agents: Vec<AgentConfig>,
+    /// Analytics applications (streaming SQL) reading the stream.
+    pub analytics: Vec<AnalyticsAppConfig>,
 }
 
 /// A command to apply at a simulated time.
@@ -97,6 +100,7 @@ impl Default for SimConfig {
             consumers: Vec::new(),
             scheduled: Vec::new(),
             agents: Vec::new(),
+            analytics: Vec::new(),
             extra_throttle_percent: 0,
             get_records_visibility_ms: GET_RECORDS_VISIBILITY_MS,
             fan_out_visibility_ms: FAN_OUT_VISIBILITY_MS,
@@ -130,6 +134,9 @@ impl SimConfig {
         }
         for agent in &self.agents {
             agent.problems(&mut problems);
+        }
+        for app in &self.analytics {
+            app.problems(&self.stream_name, &mut problems);
         }
         if self.extra_throttle_percent > 100 {
             problems.push(format!("Extra throttling is {} %; it must be 0 to 100 %.", self.extra_throttle_percent));
@@ -202,6 +209,10 @@ enum Timer {
     Scheduled { index: u32 },
     /// A Kinesis Agent looks at its file and sends what is due.
     AgentPoll { agent: u32 },
+    /// An analytics application looks for new shards and closes windows that are due.
+    AnalyticsSync { app: u32 },
+    /// An analytics application's reader of a shard takes its turn, valid while still in `generation`.
+    AnalyticsDue { app: u32, shard: u32, generation: u64 },
 }
 
 /// How a write of one outgoing record ended, as the client sees it.
@@ -236,6 +247,7 @@ pub struct Simulation {
     producers: Vec<Producer>,
     consumers: Vec<ConsumerApp>,
     agents: Vec<Agent>,
+    analytics: Vec<AnalyticsApp>,
     timers: BinaryHeap<Reverse<(SimTime, u64, Timer)>>,
     timers_scheduled: u64,
     events: VecDeque<Event>,
@@ -280,12 +292,22 @@ impl Simulation {
             .zip(0u64..)
             .map(|(c, i)| ConsumerApp::new(c.clone(), Rng::derive(config.seed, CONSUMERS_SALT.wrapping_add(i))))
             .collect();
+        let analytics = config
+            .analytics
+            .iter()
+            .zip(0u64..)
+            .map(|(a, i)| {
+                let rng = Rng::derive(config.seed, crate::rng::ANALYTICS_SALT.wrapping_add(i));
+                AnalyticsApp::new(a.clone(), rng, config.epoch_unix_ms)
+            })
+            .collect();
         let mut sim = Self {
             now: SimTime::ZERO,
             kinesis,
             producers,
             consumers,
             agents,
+            analytics,
             timers: BinaryHeap::new(),
             timers_scheduled: 0,
             events: VecDeque::new(),
@@ -307,6 +329,17 @@ impl Simulation {
         }
         for index in 0..sim.agents.len() {
             sim.schedule(SimTime::ZERO + crate::agent::POLL_INTERVAL, Timer::AgentPoll { agent: index as u32 });
+        }
+        for index in 0..sim.analytics.len() {
+            if let Some(d) = &sim.analytics[index].config.destination
+                && sim.kinesis.stream(&d.stream_name).is_none()
+            {
+                let stream = CreateStreamInput::provisioned(&d.stream_name, 1);
+                sim.kinesis
+                    .create_active_stream(SimTime::ZERO, stream)
+                    .map_err(|e| ConfigError { problems: alloc::vec![e.message] })?;
+            }
+            sim.schedule(SimTime::ZERO, Timer::AnalyticsSync { app: index as u32 });
         }
         for (index, scheduled) in sim.config.scheduled.clone().iter().enumerate() {
             sim.schedule(SimTime::from_millis(scheduled.at_ms), Timer::Scheduled { index: index as u32 });
@@ -332,6 +365,7 @@ impl Simulation {
             producers: Vec::new(),
             consumers: Vec::new(),
             agents: Vec::new(),
+            analytics: Vec::new(),
             timers: BinaryHeap::new(),
             timers_scheduled: 0,
             events: VecDeque::new(),
@@ -376,6 +410,11 @@ impl Simulation {
     /// The consumer applications, in configuration order.
     pub fn consumers(&self) -> &[ConsumerApp] {
         &self.consumers
+    }
+
+    /// The analytics applications, in configuration order.
+    pub fn analytics(&self) -> &[AnalyticsApp] {
+        &self.analytics
     }
 
     /// The producers, in configuration order.
@@ -576,6 +615,22 @@ impl Simulation {
             Timer::AgentPoll { agent } => {
                 self.agent_poll(agent as usize);
                 self.schedule(self.now + crate::agent::POLL_INTERVAL, Timer::AgentPoll { agent });
+            }
+            Timer::AnalyticsSync { app } => {
+                let analytics = &mut self.analytics[app as usize];
+                analytics.tick(self.now);
+                analytics.deliver(&mut self.kinesis, self.now);
+                for (shard, generation, at) in analytics.sync(&mut self.kinesis, self.now, &self.config.stream_name) {
+                    self.schedule(at, Timer::AnalyticsDue { app, shard: shard.0, generation });
+                }
+                self.schedule(self.now + SimDuration::SECOND, Timer::AnalyticsSync { app });
+            }
+            Timer::AnalyticsDue { app, shard, generation } => {
+                let analytics = &mut self.analytics[app as usize];
+                let stream = &self.config.stream_name;
+                if let Some(at) = analytics.on_due(&mut self.kinesis, self.now, stream, ShardId(shard), generation) {
+                    self.schedule(at, Timer::AnalyticsDue { app, shard, generation });
+                }
             }
             Timer::Scheduled { index } => {
                 if let Some(scheduled) = self.config.scheduled.get(index as usize).cloned() {

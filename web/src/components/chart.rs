@@ -37,6 +37,9 @@ pub struct TimeChartProps {
     /// An AWS limit to draw, with its label.
     #[prop_or_default]
     pub limit: Option<(f64, AttrValue)>,
+    /// A second to mark with a vertical line (picked in the event log).
+    #[prop_or_default]
+    pub marker_second: Option<u64>,
 }
 
 /// What a chart's values measure, and so how they print.
@@ -127,6 +130,10 @@ pub fn TimeChart(props: &TimeChartProps) -> Html {
                         y1={format!("{:.1}", y(*value))} y2={format!("{:.1}", y(*value))} />
                     <text class="limit-label" x={(WIDTH - RIGHT - 2.0).to_string()} y={format!("{:.1}", y(*value) - 3.0)}
                         text-anchor="end">{ label.clone() }</text>
+                }
+                if let Some(marked) = props.marker_second.filter(|m| (first_second..=props.end_second).contains(m)) {
+                    <line class="marker" x1={format!("{:.1}", x((marked - first_second) as usize))}
+                        x2={format!("{:.1}", x((marked - first_second) as usize))} y1={TOP.to_string()} y2={(HEIGHT - BOTTOM).to_string()} />
                 }
                 { for props.series.iter().map(|s| html! {
                     <polyline class={format!("series c{}", s.colour)}

@@ -1,6 +1,8 @@
 //! The cost meter: what the run so far would cost on AWS, line by line, and per month at this pace.
 
 use shardlab_engine::cost::CostLine;
+use std::collections::BTreeMap;
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 /// Props of [`CostMeter`].
@@ -26,10 +28,44 @@ pub fn per_month(total_micro_usd: u64, elapsed_ms: u64) -> Option<u64> {
     (elapsed_ms > 0).then(|| (u128::from(total_micro_usd) * 2_592_000_000 / u128::from(elapsed_ms)) as u64)
 }
 
-/// The meter.
+/// A price typed by the learner, in micro-dollars: `0.015`, `$0.015`, `1`, at most 6 decimals.
+pub fn parse_dollars(text: &str) -> Result<u64, String> {
+    let t = text.trim().trim_start_matches('$');
+    let refuse = || format!("\"{}\" is not a price: type dollars per unit, such as 0.015", text.trim());
+    let (whole, fraction) = t.split_once('.').unwrap_or((t, ""));
+    if whole.is_empty() && fraction.is_empty() || fraction.len() > 6 || whole.len() > 6 {
+        return Err(refuse());
+    }
+    let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
+    if !digits(whole) || !digits(fraction) {
+        return Err(refuse());
+    }
+    let whole: u64 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| refuse())? };
+    let fraction: u64 = format!("{fraction:0<6}").parse().map_err(|_| refuse())?;
+    Ok(whole * 1_000_000 + fraction)
+}
+
+/// A line's cost at `price_micro_usd` per unit (rounded half up to a micro-dollar).
+pub fn cost_at(line: &CostLine, price_micro_usd: u64) -> u64 {
+    ((u128::from(line.quantity_milli) * u128::from(price_micro_usd) + 500) / 1_000) as u64
+}
+
+/// The meter. Each price can be changed (AWS's prices vary by Region and over time); the change holds for
+/// this page and recomputes the totals.
 #[component]
 pub fn CostMeter(props: &CostMeterProps) -> Html {
-    let total: u64 = props.lines.iter().map(|l| l.cost_micro_usd).sum();
+    let prices = use_state(BTreeMap::<&'static str, u64>::new);
+    let errors = use_state(BTreeMap::<&'static str, String>::new);
+    let lines: Vec<(CostLine, u64)> = props
+        .lines
+        .iter()
+        .map(|l| {
+            let price = prices.get(l.item).copied();
+            let cost = price.map_or(l.cost_micro_usd, |p| cost_at(l, p));
+            (CostLine { price_micro_usd: price.unwrap_or(l.price_micro_usd), ..*l }, cost)
+        })
+        .collect();
+    let total: u64 = lines.iter().map(|(_, c)| c).sum();
     html! {
         <div class="cost-meter" data-testid="cost">
             <p>
@@ -39,17 +75,45 @@ pub fn CostMeter(props: &CostMeterProps) -> Html {
             <table>
                 <thead><tr><th>{ "Item" }</th><th>{ "Quantity" }</th><th>{ "Price" }</th><th>{ "Cost" }</th></tr></thead>
                 <tbody>
-                    { for props.lines.iter().map(|l| html! {
-                        <tr>
-                            <td>{ l.item }</td>
-                            <td>{ format!("{}.{:03} {}", l.quantity_milli / 1_000, l.quantity_milli % 1_000, l.unit) }</td>
-                            <td>{ dollars(l.price_micro_usd) }</td>
-                            <td>{ dollars(l.cost_micro_usd) }</td>
-                        </tr>
+                    { for lines.iter().map(|(l, cost)| {
+                        let item = l.item;
+                        let on_price = {
+                            let (prices, errors) = (prices.clone(), errors.clone());
+                            Callback::from(move |e: Event| {
+                                let text = e.target_unchecked_into::<HtmlInputElement>().value();
+                                let (mut p, mut errs) = ((*prices).clone(), (*errors).clone());
+                                match parse_dollars(&text) {
+                                    Ok(v) => {
+                                        p.insert(item, v);
+                                        errs.remove(item);
+                                    }
+                                    Err(why) => {
+                                        errs.insert(item, why);
+                                    }
+                                }
+                                prices.set(p);
+                                errors.set(errs);
+                            })
+                        };
+                        html! {
+                            <tr>
+                                <td>{ l.item }</td>
+                                <td>{ format!("{}.{:03} {}", l.quantity_milli / 1_000, l.quantity_milli % 1_000, l.unit) }</td>
+                                <td>
+                                    <input class="price" type="text" aria-label={format!("Price of {}", l.item)}
+                                        value={dollars(l.price_micro_usd)} onchange={on_price}
+                                        aria-invalid={errors.contains_key(item).to_string()} />
+                                    if let Some(why) = errors.get(item) {
+                                        <span class="field-error" role="alert">{ why.clone() }</span>
+                                    }
+                                </td>
+                                <td>{ dollars(*cost) }</td>
+                            </tr>
+                        }
                     }) }
                 </tbody>
             </table>
-            <p class="note">{ "Billing units as AWS documents them; prices are widely quoted us-east-1 list prices, not confirmed from AWS's pages." }</p>
+            <p class="note">{ "Billing units as AWS documents them; prices are widely quoted us-east-1 list prices, not confirmed from AWS's pages. Change any price to your Region's: the totals follow." }</p>
         </div>
     }
 }
@@ -65,5 +129,30 @@ mod tests {
         // $0.36 for one simulated day is $10.80 over 30 days.
         assert_eq!(per_month(360_000, 86_400_000), Some(10_800_000));
         assert_eq!(per_month(1, 0), None);
+    }
+
+    #[test]
+    fn typed_prices_read_as_dollars() {
+        assert_eq!(parse_dollars("0.015"), Ok(15_000));
+        assert_eq!(parse_dollars(" $1.5 "), Ok(1_500_000));
+        assert_eq!(parse_dollars(".000001"), Ok(1));
+        assert_eq!(parse_dollars("2"), Ok(2_000_000));
+        assert!(parse_dollars("0.0000001").is_err(), "more than 6 decimals");
+        assert!(parse_dollars("-1").is_err());
+        assert!(parse_dollars("abc").expect_err("words").contains("dollars per unit"));
+        assert!(parse_dollars("").is_err());
+    }
+
+    #[test]
+    fn a_new_price_reprices_the_line() {
+        // 2 shard-hours at $0.030 instead of $0.015.
+        let line = CostLine {
+            item: "Shard hours",
+            quantity_milli: 2_000,
+            unit: "shard-hours",
+            price_micro_usd: 15_000,
+            cost_micro_usd: 30_000,
+        };
+        assert_eq!(cost_at(&line, 30_000), 60_000);
     }
 }

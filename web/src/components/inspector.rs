@@ -51,10 +51,13 @@ pub fn Inspector(props: &InspectorProps) -> Html {
     let chosen = (*target).filter(|t| props.candidates.iter().any(|(id, _, _)| id == t));
     let refusal =
         chosen.and_then(|t| props.candidates.iter().find(|(id, _, _)| *id == t)).and_then(|(_, _, r)| r.clone().err());
+    // Reads the select itself at click time, so a click right after a choice never sees a stale render.
+    let select_ref = use_node_ref();
     let on_connect = {
-        let cb = props.on_connect.clone();
+        let (cb, select_ref) = (props.on_connect.clone(), select_ref.clone());
         Callback::from(move |_: MouseEvent| {
-            if let Some(t) = chosen {
+            let picked = select_ref.cast::<HtmlSelectElement>().and_then(|s| s.value().parse::<u32>().ok()).map(NodeId);
+            if let Some(t) = picked.or(chosen) {
                 cb.emit(t);
             }
         })
@@ -90,13 +93,13 @@ pub fn Inspector(props: &InspectorProps) -> Html {
             </ul>
             if !props.candidates.is_empty() {
                 <div class="connect-row">
-                    <select aria-label="Connect to" onchange={on_target}>
+                    <select ref={select_ref} aria-label="Connect to" onchange={on_target}>
                         <option value="" selected={chosen.is_none()}>{ "Connect to…" }</option>
                         { for props.candidates.iter().map(|(id, name, _)| html! {
                             <option value={id.0.to_string()} selected={chosen == Some(*id)}>{ name.clone() }</option>
                         }) }
                     </select>
-                    <button onclick={on_connect} disabled={chosen.is_none() || refusal.is_some()}>{ "Connect" }</button>
+                    <button onclick={on_connect} disabled={refusal.is_some()}>{ "Connect" }</button>
                 </div>
                 if let Some(reason) = refusal {
                     <p class="field-error" role="alert">{ format!("AWS would not allow this: {reason}.") }</p>

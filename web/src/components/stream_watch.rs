@@ -23,6 +23,9 @@ pub struct StreamWatchProps {
     pub charts: Rc<ChartData>,
     /// The stream's total write limit in bytes/s (open shards × 1 MiB/s), drawn on the throughput chart.
     pub write_limit_bytes_per_sec: u64,
+    /// A second to mark on the charts.
+    #[prop_or_default]
+    pub marker_second: Option<u64>,
 }
 
 fn series(name: &str, colour: u8, values: &[f64]) -> Series {
@@ -48,13 +51,13 @@ pub fn StreamWatch(props: &StreamWatchProps) -> Html {
                 }
             </section>
             <div class="charts">
-                <TimeChart title="Throughput" unit={Unit::BytesPerSec} end_second={c.end_second}
+                <TimeChart marker_second={props.marker_second} title="Throughput" unit={Unit::BytesPerSec} end_second={c.end_second}
                     series={vec![series("in", 0, &c.incoming_bytes), series("out", 1, &c.outgoing_bytes)]}
                     limit={Some((props.write_limit_bytes_per_sec as f64, AttrValue::from(format!("write limit {}",
                         bytes_per_sec(props.write_limit_bytes_per_sec)))))} />
-                <TimeChart title="Throttles" unit={Unit::PerSec} end_second={c.end_second}
+                <TimeChart marker_second={props.marker_second} title="Throttles" unit={Unit::PerSec} end_second={c.end_second}
                     series={vec![series("rejected writes", 5, &c.write_throttled), series("refused reads", 3, &c.read_throttled)]} />
-                <TimeChart title="Iterator age" unit={Unit::AgeMs} end_second={c.end_second}
+                <TimeChart marker_second={props.marker_second} title="Iterator age" unit={Unit::AgeMs} end_second={c.end_second}
                     series={ages} />
             </div>
         </div>
