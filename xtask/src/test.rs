@@ -93,14 +93,10 @@ fn clippy_native(ctx: &Ctx) -> Result<(), String> {
 fn clippy_wasm(ctx: &Ctx) -> Result<(), String> {
     let mut command = cargo(ctx, &["clippy"]);
     // The api, scenario and analytics crates are no_std too (the playground uses them); their tests are native.
-    command.args(WASM_CRATES).args(["-p", "shardlab-api", "-p", "shardlab-scenario", "-p", "shardlab-analytics"]).args([
-        "--target",
-        WASM_TARGET,
-        "--all-targets",
-        "--",
-        "-D",
-        "warnings",
-    ]);
+    command
+        .args(WASM_CRATES)
+        .args(["-p", "shardlab-api", "-p", "shardlab-scenario", "-p", "shardlab-analytics"])
+        .args(["--target", WASM_TARGET, "--all-targets", "--", "-D", "warnings"]);
     ctx.run(&mut command)
 }
 

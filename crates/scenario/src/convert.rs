@@ -6,6 +6,7 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use shardlab_engine::agent::{AgentConfig, LogSource, PartitionKeyOption, ProcessingOption};
+use shardlab_engine::analytics_app::{AnalyticsAppConfig, SqlDialect};
 use shardlab_engine::consumer_app::{ConsumerAppConfig, KclConfig, LambdaConfig, ReadStyle, StartAt};
 use shardlab_engine::limits::ON_DEMAND_INITIAL_SHARDS;
 use shardlab_engine::producer::{ClientStyle, KplConfig, RetryPolicy};
@@ -17,7 +18,8 @@ impl Scenario {
     /// The engine configuration for this scenario, or every problem (the scenario's, then the engine's).
     ///
     /// The single data stream becomes the run's stream; producers and Kinesis Agents connected to it, and
-    /// consumers reading it, become the engine's, in node order. See [`Self::not_simulated`] for the rest.
+    /// consumers and Analytics applications reading it, become the engine's, in node order. See
+    /// [`Self::not_simulated`] for the rest.
     pub fn to_sim_config(&self) -> Result<SimConfig, Vec<Problem>> {
         self.validate()?;
         let nodes = &self.pipeline.nodes;
@@ -46,6 +48,7 @@ impl Scenario {
             producers: Vec::new(),
             consumers: Vec::new(),
             agents: Vec::new(),
+            analytics: Vec::new(),
             scheduled: Vec::new(),
             ..SimConfig::default()
         };
@@ -62,6 +65,18 @@ impl Scenario {
                 NodeKind::Consumer(c) if reads_stream(node.id) => {
                     consumer_ids.push(node.id);
                     config.consumers.push(consumer_config(&node.name, c));
+                }
+                NodeKind::Analytics(a) if reads_stream(node.id) => {
+                    config.analytics.push(AnalyticsAppConfig {
+                        name: node.name.clone(),
+                        dialect: match a.dialect {
+                            AnalyticsDialect::KdaSql => SqlDialect::Kda,
+                            AnalyticsDialect::FlinkSql => SqlDialect::Flink,
+                        },
+                        sql: a.sql.clone(),
+                        start: start_at(a.start),
+                        ..AnalyticsAppConfig::default()
+                    });
                 }
                 _ => {}
             }
@@ -104,8 +119,11 @@ impl Scenario {
                     .any(|e| Some(e.to) == stream_id && e.from == id || Some(e.from) == stream_id && e.to == id)
             };
             let note = match &node.kind {
-                NodeKind::Firehose(_) | NodeKind::Analytics(_) | NodeKind::Destination(_) => {
+                NodeKind::Firehose(_) | NodeKind::Destination(_) => {
                     Some(format!("'{}' ({}) is not simulated yet", node.name, node.kind.noun()))
+                }
+                NodeKind::Analytics(_) if !on_stream(node.id) => {
+                    Some(format!("'{}' is not connected to the data stream, so it does not run", node.name))
                 }
                 NodeKind::Producer(_) | NodeKind::KinesisAgent(_) | NodeKind::Consumer(_) if !on_stream(node.id) => {
                     Some(format!("'{}' is not connected to the data stream, so it does not run", node.name))
@@ -211,11 +229,15 @@ fn consumer_config(name: &str, c: &ConsumerParams) -> ConsumerAppConfig {
                 duration_ms: c.lambda_duration_ms,
             }),
         },
-        start: match c.start {
-            StartPosition::TrimHorizon => StartAt::TrimHorizon,
-            StartPosition::Latest => StartAt::Latest,
-        },
+        start: start_at(c.start),
         processing_us_per_record: c.processing_us_per_record,
+    }
+}
+
+fn start_at(start: StartPosition) -> StartAt {
+    match start {
+        StartPosition::TrimHorizon => StartAt::TrimHorizon,
+        StartPosition::Latest => StartAt::Latest,
     }
 }
 

@@ -89,3 +89,18 @@ fn shared_readers_are_throttled_and_the_fan_out_consumer_is_not() {
     assert_eq!(consumers[3].totals.throttled_calls, 0);
     assert!(consumers[3].totals.records > 0);
 }
+
+#[test]
+fn a_sliding_window_emits_more_rows_than_a_tumbling_one() {
+    // 50 events/s over four event types for 130 s. The tumbling window emits one row per type and minute
+    // (8 rows from the two closed minutes, at most 12 with the third); the sliding window emits a row per event.
+    let sim = run("tumbling-vs-sliding-windows", 130);
+    let apps = sim.analytics();
+    assert_eq!(apps.len(), 2);
+    for app in apps {
+        assert_eq!(app.problems, Vec::<String>::new(), "{}", app.config.name);
+    }
+    let (tumbling, sliding) = (apps[0].rows_total, apps[1].rows_total);
+    assert!((8..=12).contains(&tumbling), "tumbling rows: {tumbling}");
+    assert!(sliding > 5_000, "sliding rows: {sliding}");
+}
