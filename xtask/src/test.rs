@@ -92,10 +92,10 @@ fn clippy_native(ctx: &Ctx) -> Result<(), String> {
 
 fn clippy_wasm(ctx: &Ctx) -> Result<(), String> {
     let mut command = cargo(ctx, &["clippy"]);
-    // The api, scenario and analytics crates are no_std too (the playground uses them); their tests are native.
+    // The api, scenario, analytics and lessons crates are no_std too (the playground uses them); their tests are native.
     command
         .args(WASM_CRATES)
-        .args(["-p", "shardlab-api", "-p", "shardlab-scenario", "-p", "shardlab-analytics"])
+        .args(["-p", "shardlab-api", "-p", "shardlab-scenario", "-p", "shardlab-analytics", "-p", "shardlab-lessons"])
         .args(["--target", WASM_TARGET, "--all-targets", "--", "-D", "warnings"]);
     ctx.run(&mut command)
 }
@@ -107,8 +107,8 @@ fn tests_native(ctx: &Ctx) -> Result<(), String> {
 /// The engine must build for wasm32 without `std`: no crate in its (non-proc-macro) dependency
 /// tree may have its `std` feature on. Proc-macros run on the host, so their `std` is harmless.
 fn engine_no_std(ctx: &Ctx) -> Result<(), String> {
-    // The api, scenario and analytics crates are no_std too: the playground runs them in the browser.
-    for package in ["shardlab-engine", "shardlab-api", "shardlab-scenario", "shardlab-analytics"] {
+    // The api, scenario, analytics and lessons crates are no_std too: the playground runs them in the browser.
+    for package in ["shardlab-engine", "shardlab-api", "shardlab-scenario", "shardlab-analytics", "shardlab-lessons"] {
         no_std_tree(ctx, package)?;
     }
     Ok(())

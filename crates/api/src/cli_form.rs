@@ -102,12 +102,48 @@ pub fn parse_cli(line: &str) -> Result<(&'static str, Value), String> {
                     `aws kinesis describe-stream-summary --stream-name clickstream`"
             .into());
     }
+    let operations: Vec<(&'static str, &'static [Member])> = OPERATIONS.iter().map(|o| (o.name, o.input)).collect();
+    parse_command(rest.collect(), "kinesis", "Kinesis", &operations)
+}
+
+/// Like [`parse_cli`], for `aws kinesis …` and `aws firehose …` (`aws firehose put-record
+/// --delivery-stream-name s --record Data=aGk=`): the `X-Amz-Target` and the body.
+pub fn parse_cli_target(line: &str) -> Result<(String, Value), String> {
+    let words = words(line)?;
+    match words.get(1).map(String::as_str) {
+        Some("firehose") if words[0] == "aws" => {
+            let operations = crate::firehose::operations();
+            let (name, body) =
+                parse_command(words[2..].iter().map(String::as_str).collect(), "firehose", "Firehose", &operations)?;
+            Ok((format!("{}{name}", crate::firehose::TARGET_PREFIX), body))
+        }
+        _ => parse_cli(line).map(|(name, body)| (format!("{}{name}", crate::TARGET_PREFIX), body)),
+    }
+}
+
+/// `Key=Value,Key=Value`: the AWS CLI's shorthand for a flat structure.
+fn shorthand(text: &str) -> Option<Value> {
+    let mut map = Map::new();
+    for pair in text.split(',') {
+        let (key, value) = pair.split_once('=')?;
+        map.insert(key.trim().into(), Value::String(value.into()));
+    }
+    Some(Value::Object(map))
+}
+
+fn parse_command(
+    rest: Vec<&str>,
+    service: &str,
+    service_name: &str,
+    operations: &[(&'static str, &'static [Member])],
+) -> Result<(&'static str, Value), String> {
+    let mut rest = rest.into_iter();
     let Some(command) = rest.next() else {
-        return Err("name a command after `aws kinesis`, for example `put-record`".into());
+        return Err(format!("name a command after `aws {service}`, for example `put-record`"));
     };
-    let Some(operation) = OPERATIONS.iter().find(|o| kebab(o.name) == command) else {
-        let known: Vec<String> = OPERATIONS.iter().map(|o| kebab(o.name)).collect();
-        return Err(format!("`{command}` is not a Kinesis command; the commands are {}", known.join(", ")));
+    let Some(&(operation_name, input)) = operations.iter().find(|(name, _)| kebab(name) == command) else {
+        let known: Vec<String> = operations.iter().map(|(name, _)| kebab(name)).collect();
+        return Err(format!("`{command}` is not a {service_name} command; the commands are {}", known.join(", ")));
     };
     let rest: Vec<&str> = rest.collect();
     let mut body = Map::new();
@@ -123,12 +159,11 @@ pub fn parse_cli(line: &str) -> Result<(&'static str, Value), String> {
             return Err(format!("`{option}` is not an option; options start with --"));
         };
         let negated = name.strip_prefix("no-");
-        let member = operation.input.iter().find(|m| kebab(m.name) == name).or_else(|| {
-            negated
-                .and_then(|n| operation.input.iter().find(|m| kebab(m.name) == n && matches!(m.shape, Shape::Boolean)))
+        let member = input.iter().find(|m| kebab(m.name) == name).or_else(|| {
+            negated.and_then(|n| input.iter().find(|m| kebab(m.name) == n && matches!(m.shape, Shape::Boolean)))
         });
         let Some(member) = member else {
-            let options: Vec<String> = operation.input.iter().map(option_of).collect();
+            let options: Vec<String> = input.iter().map(option_of).collect();
             return Err(format!("{command} has no option {option}; its options are {}", options.join(", ")));
         };
         let takes_value = !matches!(member.shape, Shape::Boolean);
@@ -154,6 +189,8 @@ pub fn parse_cli(line: &str) -> Result<(&'static str, Value), String> {
                 serde_json::from_str(list[0]).map_err(|e| format!("{option}: not a JSON list: {e}"))?
             }
             (Shape::TextList { .. }, list) => Value::Array(list.iter().map(|v| Value::String(v.to_string())).collect()),
+            (Shape::Struct(_), [v]) if !v.trim_start().starts_with('{') => shorthand(v)
+                .ok_or_else(|| format!("{option} takes JSON or Key=Value,Key=Value shorthand, not `{v}`"))?,
             (Shape::StructList { .. } | Shape::TextMap { .. } | Shape::Struct(_), [v]) => serde_json::from_str(v)
                 .map_err(|e| format!("{option} takes JSON here (the CLI's shorthand syntax is not read): {e}"))?,
             (_, [v]) => Value::String(v.to_string()),
@@ -161,7 +198,7 @@ pub fn parse_cli(line: &str) -> Result<(&'static str, Value), String> {
         };
         body.insert(member.name.into(), value);
     }
-    Ok((operation.name, Value::Object(body)))
+    Ok((operation_name, Value::Object(body)))
 }
 
 #[cfg(test)]
@@ -195,6 +232,21 @@ mod tests {
                 "EnableEnhancedMonitoring",
                 json!({"StreamName": "s", "ShardLevelMetrics": ["IncomingBytes", "OutgoingBytes"]})
             ))
+        );
+    }
+
+    #[test]
+    fn reads_firehose_commands_with_record_shorthand() {
+        assert_eq!(
+            parse_cli_target("aws firehose put-record --delivery-stream-name s --record Data=aGk="),
+            Ok(("Firehose_20150804.PutRecord".into(), json!({"DeliveryStreamName": "s", "Record": {"Data": "aGk="}})))
+        );
+        assert_eq!(
+            parse_cli_target("aws kinesis list-streams").map(|(t, _)| t),
+            Ok("Kinesis_20131202.ListStreams".into())
+        );
+        assert!(
+            parse_cli_target("aws firehose nope").expect_err("unknown").starts_with("`nope` is not a Firehose command")
         );
     }
 

@@ -1,5 +1,5 @@
-//! The AWS JSON 1.1 protocol of Kinesis Data Streams (`X-Amz-Target: Kinesis_20131202.<Operation>`)
-//! over a Shardlab [`Simulation`].
+//! The AWS JSON 1.1 protocols of Kinesis Data Streams (`X-Amz-Target: Kinesis_20131202.<Operation>`) and
+//! Firehose (`Firehose_20150804.<Operation>`) over a Shardlab [`Simulation`].
 //!
 //! This crate knows the wire: member names and types, the model's constraints with AWS's validation
 //! messages, base64 blobs, epoch-second timestamps, response shapes and error bodies. The service's
@@ -101,6 +101,19 @@
 //! - Subscription error events use our words: `Subscription <id> to shard <shard> was replaced by a newer
 //!   SubscribeToShard call for consumer <arn>.` and `Consumer <arn> or its stream no longer exists.`
 //! - Control-plane rate limits apply only where the engine enforces them.
+//!
+//! Firehose (`Firehose_20150804.*`, [`firehose`]):
+//!
+//! - Top-level members are checked against the model (names, lengths, `Record.Data` ≤ 1,024,000 bytes,
+//!   1 to 500 `Records`, tag lists); nested destination configurations are checked by the engine, whose
+//!   failures are `InvalidArgumentException` (AWS reports some of them as `ValidationException`).
+//! - A Lambda processor's transform is the processor's `ShardlabTransform` member (not in AWS's model); without
+//!   it the function returns every record `Ok` unchanged. `ShardlabColumns` stands in for the Glue table of
+//!   record format conversion. `MetadataExtractionQuery` takes `{key: .path, ...}` (a JQ subset).
+//! - `RecordId` is 48 hex digits from the simulation's seed; `Encrypted` is always false; the destination id is
+//!   always `destinationId-000000000001`. `ServiceUnavailableException` answers HTTP 503.
+//! - No control-plane rate limit (5 TPS) is enforced. Start/StopDeliveryStreamEncryption, MSK and database
+//!   sources, Snowflake and Iceberg destinations are not simulated.
 
 #![no_std]
 #![forbid(unsafe_code)]
@@ -114,6 +127,7 @@ mod account;
 mod arn;
 mod cli_form;
 mod consumers;
+pub mod firehose;
 mod model;
 mod pattern;
 mod policies;
@@ -126,7 +140,7 @@ mod tags;
 mod token;
 mod validate;
 
-pub use cli_form::parse_cli;
+pub use cli_form::{parse_cli, parse_cli_target};
 pub use consumers::subscription_events;
 pub use reply::Reply;
 
@@ -261,6 +275,9 @@ impl KinesisApi {
         let Value::Object(body) = body else {
             return Reply::serialization("Start of structure or map expected.");
         };
+        if let Some(name) = target.strip_prefix(firehose::TARGET_PREFIX) {
+            return firehose::handle(sim, name, body);
+        }
         let Some(operation) =
             target.strip_prefix(TARGET_PREFIX).and_then(|name| OPERATIONS.iter().find(|o| o.name == name))
         else {
@@ -278,7 +295,8 @@ impl KinesisApi {
 
     /// Answers one call whose body is raw text; text that is not JSON gets a `SerializationException`.
     pub fn handle_text(&mut self, sim: &mut Simulation, target: &str, body: &str) -> Reply {
-        let known = target.strip_prefix(TARGET_PREFIX).is_some_and(|name| OPERATIONS.iter().any(|o| o.name == name));
+        let known = target.strip_prefix(TARGET_PREFIX).is_some_and(|name| OPERATIONS.iter().any(|o| o.name == name))
+            || target.strip_prefix(firehose::TARGET_PREFIX).is_some_and(firehose::is_operation);
         if body.trim().is_empty() {
             // AWS: an empty body is a serialization problem for a known operation, else an unknown one.
             return if known { Reply::serialization("The request body is empty.") } else { Reply::unknown_operation() };

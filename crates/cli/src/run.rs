@@ -7,7 +7,11 @@ use shardlab_engine::agent::AgentTotals;
 use shardlab_engine::analytics_app::SqlDialect;
 use shardlab_engine::consumer_app::{ConsumerTotals, ReadStyle};
 use shardlab_engine::cost::{self, CostLine};
+use shardlab_engine::firehose::delivery::{FlushReason, ObjectKind};
+use shardlab_engine::firehose::metrics::FirehoseSecond;
+use shardlab_engine::firehose::{DeliveryStream, Source};
 use shardlab_engine::{ProducerTotals, SimConfig, SimTime, Simulation};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 /// What to run and how to report it.
@@ -139,6 +143,8 @@ struct Summary {
     /// The largest GetRecords iterator age seen in the last ten minutes, if anything read.
     iterator_age_ms_max: Option<u64>,
     cost: Vec<CostLine>,
+    /// Per delivery stream, what each destination received and its metrics, as JSON.
+    delivery_streams: Vec<Value>,
 }
 
 fn run(config: SimConfig, duration_ms: u64) -> Result<Summary, Failure> {
@@ -146,10 +152,23 @@ fn run(config: SimConfig, duration_ms: u64) -> Result<Summary, Failure> {
     // Advance a second at a time, draining events so memory stays flat on long runs.
     let end = SimTime::from_millis(duration_ms);
     let mut at_ms = 0;
+    // Firehose metrics summed over the run, one closed second at a time (the history keeps ten minutes).
+    let mut firehose_sums: BTreeMap<String, FirehoseSecond> = BTreeMap::new();
     while sim.now() < end {
         at_ms = (at_ms + 1_000).min(duration_ms);
         sim.advance_to(SimTime::from_millis(at_ms));
         while sim.poll_event().is_some() {}
+        if at_ms % 1_000 == 0 {
+            for stream in sim.firehose().delivery_streams() {
+                let sum = firehose_sums.entry(stream.config.name.clone()).or_default();
+                sum.add(&stream.metrics.second(at_ms / 1_000 - 1));
+            }
+        }
+    }
+    // The second that starts at the end holds what happened exactly at the end.
+    for stream in sim.firehose().delivery_streams() {
+        let sum = firehose_sums.entry(stream.config.name.clone()).or_default();
+        sum.add(&stream.metrics.second(duration_ms.div_ceil(1_000)));
     }
     let producers = sim
         .producers()
@@ -210,7 +229,16 @@ fn run(config: SimConfig, duration_ms: u64) -> Result<Summary, Failure> {
             .max()
             .unwrap_or(0)
     });
-    let cost = stream.map(|s| cost::estimate(&s.usage)).unwrap_or_default();
+    let mut cost = stream.map(|s| cost::estimate(&s.usage)).unwrap_or_default();
+    let epoch_ms = sim.config().epoch_unix_ms;
+    let delivery_streams = sim
+        .firehose()
+        .delivery_streams()
+        .map(|d| {
+            cost.extend(cost::estimate_firehose(&d.usage));
+            delivery_json(d, firehose_sums.get(&d.config.name).copied().unwrap_or_default(), epoch_ms)
+        })
+        .collect();
     let agents = sim.agents().iter().map(|a| (a.config.file_pattern.clone(), a.totals, a.lines_behind())).collect();
     let analytics = sim
         .analytics()
@@ -241,7 +269,76 @@ fn run(config: SimConfig, duration_ms: u64) -> Result<Summary, Failure> {
             }
         })
         .collect();
-    Ok(Summary { config, duration_ms, producers, consumers, agents, shards, analytics, iterator_age_ms_max, cost })
+    Ok(Summary {
+        config,
+        duration_ms,
+        producers,
+        consumers,
+        agents,
+        shards,
+        analytics,
+        iterator_age_ms_max,
+        cost,
+        delivery_streams,
+    })
+}
+
+/// One delivery stream's results: its fates, metrics, and what each destination received.
+fn delivery_json(d: &DeliveryStream, metrics: FirehoseSecond, epoch_ms: u64) -> Value {
+    let t = &d.totals;
+    let kind = &d.config.destination.kind;
+    let ms = |unix_ms: u64| unix_ms.saturating_sub(epoch_ms);
+    let metrics: serde_json::Map<String, Value> =
+        metrics.named(kind.metric_prefix()).into_iter().map(|(name, value)| (name, json!(value))).collect();
+    json!({
+        "name": d.config.name,
+        "source": match &d.config.source { Source::DirectPut => "DirectPut".to_string(), Source::KinesisStream { stream_name } => format!("KinesisStream:{stream_name}") },
+        "destination": kind.metric_prefix().trim_start_matches("DeliveryTo"),
+        "records": {
+            "incoming": t.incoming_records,
+            "throttled": t.throttled_records,
+            "delivered": t.delivered_records,
+            "duplicates_at_destination": t.duplicate_records,
+            "dropped_by_transform": t.dropped_records,
+            "processing_failed": t.processing_failed_records,
+            "partitioning_failed": t.partitioning_failed_records,
+            "conversion_failed": t.conversion_failed_records,
+            "backed_up_after_retries": t.backed_up_failed_records,
+            "expired": t.expired_records,
+            "buffered": d.buffered_records(),
+        },
+        "metrics": metrics,
+        "s3_objects": d.s3_objects.iter().map(|o| json!({
+            "key": o.key,
+            "kind": match o.kind {
+                ObjectKind::Data => "data",
+                ObjectKind::Intermediate => "intermediate",
+                ObjectKind::Backup => "backup",
+                ObjectKind::Error => "error",
+                ObjectKind::ErrorManifest => "error-manifest",
+            },
+            "error_output_type": o.error_output_type,
+            "flush_reason": o.flush_reason.map(|r| match r { FlushReason::Size => "size", FlushReason::Interval => "interval" }),
+            "records": o.records,
+            "bytes_uncompressed": o.bytes_uncompressed,
+            "bytes_stored": o.bytes_stored,
+            "compression": o.compression.aws_name(),
+            "first_record_arrival_ms": ms(o.first_arrival_unix_ms),
+            "last_record_arrival_ms": ms(o.last_arrival_unix_ms),
+            "written_at_ms": ms(o.written_unix_ms),
+        })).collect::<Vec<_>>(),
+        "requests": d.requests.iter().map(|r| json!({
+            "request_id": r.request_id,
+            "at_ms": ms(r.at_unix_ms),
+            "attempt": r.attempt,
+            "records": r.records,
+            "bytes": r.bytes,
+            "target": r.target,
+            "error_code": r.error_code,
+            "received": r.received,
+        })).collect::<Vec<_>>(),
+        "redshift_rows": d.redshift_rows,
+    })
 }
 
 /// `1234567` as `1,234,567`.
@@ -408,6 +505,39 @@ impl Summary {
                 thousands(s.throttled_records)
             );
         }
+        for d in &self.delivery_streams {
+            let r = &d["records"];
+            let objects = d["s3_objects"].as_array().map_or(0, Vec::len);
+            let requests = d["requests"].as_array().map_or(0, Vec::len);
+            let _ = writeln!(
+                out,
+                "\nDelivery stream {} ({} -> {}): {} records in, {} delivered, {} dropped, {} failed processing, \
+                 {} backed up after retries, {} duplicates at the destination, {} buffered; {} S3 objects, {} requests.",
+                d["name"].as_str().unwrap_or_default(),
+                d["source"].as_str().unwrap_or_default(),
+                d["destination"].as_str().unwrap_or_default(),
+                r["incoming"],
+                r["delivered"],
+                r["dropped_by_transform"],
+                r["processing_failed"],
+                r["backed_up_after_retries"],
+                r["duplicates_at_destination"],
+                r["buffered"],
+                objects,
+                requests
+            );
+            for o in d["s3_objects"].as_array().into_iter().flatten().take(20) {
+                let _ = writeln!(
+                    out,
+                    "  {} ({}): {} records, {} -> {} B",
+                    o["key"].as_str().unwrap_or_default(),
+                    o["kind"].as_str().unwrap_or_default(),
+                    o["records"],
+                    o["bytes_uncompressed"],
+                    o["bytes_stored"]
+                );
+            }
+        }
         match self.iterator_age_ms_max {
             Some(age) => {
                 let _ = writeln!(out, "\nIterator age: at most {} ms.", thousands(age));
@@ -517,6 +647,7 @@ impl Summary {
                 "throttled_records": s.throttled_records,
             })).collect::<Vec<_>>(),
             "iterator_age_ms_max": self.iterator_age_ms_max,
+            "delivery_streams": self.delivery_streams,
             "cost": {
                 "note": "example us-east-1 prices, unconfirmed",
                 "total_micro_usd": self.total_cost_micro_usd(),

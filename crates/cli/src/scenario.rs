@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 use shardlab_engine::workload::{KeyProfile, RateProfile, SizeProfile, parse_trace};
 use shardlab_engine::{ProducerConfig, SimConfig};
 
-const SCENARIO_MEMBERS: [&str; 9] = [
+const SCENARIO_MEMBERS: [&str; 10] = [
     "seed",
     "stream_name",
     "shard_count",
@@ -13,6 +13,7 @@ const SCENARIO_MEMBERS: [&str; 9] = [
     "consumers",
     "agents",
     "analytics",
+    "delivery_streams",
     "scheduled",
     "extra_throttle_percent",
 ];
@@ -71,6 +72,9 @@ pub(crate) fn parse(text: &str) -> Result<SimConfig, Vec<String>> {
     }
     if let Some(analytics) = members.get("analytics") {
         config.analytics = typed_list(analytics, "analytics", "analytics application", &mut problems);
+    }
+    if let Some(delivery_streams) = members.get("delivery_streams") {
+        config.delivery_streams = typed_list(delivery_streams, "delivery_streams", "delivery stream", &mut problems);
     }
     if let Some(scheduled) = members.get("scheduled") {
         config.scheduled = typed_list(scheduled, "scheduled", "scheduled command", &mut problems);

@@ -158,3 +158,84 @@ fn a_playground_scenario_file_runs() {
     assert_eq!(summary["shards"].as_array().map(Vec::len), Some(3));
     assert_eq!(summary["producers"][0]["name"], "producer-1");
 }
+
+#[test]
+fn delivery_streams_report_what_each_destination_received() {
+    let output = run("firehose.json", &["--for", "5m", "--json"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let summary: Value = serde_json::from_slice(&output.stdout).expect("JSON summary");
+    let streams = summary["delivery_streams"].as_array().expect("a list");
+    assert_eq!(streams.len(), 2);
+    let (http, s3) = (&streams[0], &streams[1]);
+    assert_eq!((s3["name"].as_str(), s3["destination"].as_str()), (Some("to-s3"), Some("S3")));
+    // 100 records/s of 200 B is 20,000 B/s: the 1 MiB hint (1,048,576 B = 5,242.88 records) fills in about
+    // 52 s, before the 60 s interval. Firehose reads once a second, so each object holds the first whole
+    // read that reaches 1 MiB: at least 5,243 records, and less than one more second (100 records) beyond.
+    let objects = s3["s3_objects"].as_array().expect("objects");
+    assert!(objects.len() >= 5, "{objects:?}");
+    for o in objects {
+        let key = o["key"].as_str().expect("key");
+        assert!(key.starts_with("clicks/2026/01/01/00/to-s3-1-2026-01-01-00-"), "{key}");
+        assert!(key.ends_with(".gz"), "{key}");
+        let records = o["records"].as_u64().expect("count");
+        assert!((5_243..5_243 + 100).contains(&records), "{records}");
+        assert_eq!(o["bytes_uncompressed"].as_u64(), Some(records * 200));
+        // The records are zeros: deflate shrinks them more than a hundredfold.
+        assert!(o["bytes_stored"].as_u64().expect("size") * 100 < records * 200);
+        assert_eq!((&o["kind"], &o["flush_reason"]), (&json!("data"), &json!("size")));
+        assert!(o["last_record_arrival_ms"].as_u64() >= o["first_record_arrival_ms"].as_u64());
+    }
+    let r = &s3["records"];
+    let sum = |v: &Value, keys: &[&str]| keys.iter().map(|k| v[*k].as_u64().unwrap_or(0)).sum::<u64>();
+    assert_eq!(r["incoming"].as_u64(), Some(sum(r, &["delivered", "buffered"])));
+    assert_eq!(s3["metrics"]["DeliveryToS3.Records"], r["delivered"]);
+    assert_eq!(s3["metrics"]["DataReadFromKinesisStream.Records"], r["incoming"]);
+    // The HTTP endpoint is down from 100 s: the batch flushed at about 121 s fails until its 120 s retry
+    // duration runs out, then goes to the backup bucket under failed/http-endpoint-failed/.
+    let r = &http["records"];
+    assert!(r["backed_up_after_retries"].as_u64() > Some(0), "{r}");
+    assert_eq!(r["incoming"].as_u64(), Some(sum(r, &["delivered", "backed_up_after_retries", "buffered"])));
+    let failed: Vec<&Value> =
+        http["s3_objects"].as_array().expect("objects").iter().filter(|o| o["kind"] == "error").collect();
+    assert!(
+        failed[0]["key"]
+            .as_str()
+            .is_some_and(|k| k.starts_with("failed/http-endpoint-failed/2026/01/01/00/to-http-1-"))
+    );
+    assert_eq!(failed[0]["error_output_type"], "http-endpoint-failed");
+    let requests = http["requests"].as_array().expect("requests");
+    assert!(requests.iter().any(|q| q["error_code"] == "HttpEndpoint.DestinationException"));
+    assert!(requests.iter().any(|q| q["error_code"].is_null()), "the first batches, before 100 s, were delivered");
+    // Cost: Firehose ingestion appears beside the stream's lines.
+    let lines = summary["cost"]["lines"].as_array().expect("lines");
+    assert!(lines.iter().any(|l| l["item"] == "Firehose ingestion"));
+}
+
+#[test]
+fn a_transform_and_lambda_partition_keys_shape_the_objects() {
+    let output = run("firehose_transform.json", &["--for", "3m", "--json"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let summary: Value = serde_json::from_slice(&output.stdout).expect("JSON summary");
+    let events = &summary["delivery_streams"][0];
+    let r = &events["records"];
+    // page_view events are dropped; the other three event types each get their own partition and prefix.
+    assert!(r["dropped_by_transform"].as_u64() > Some(0), "{r}");
+    let fates = ["delivered", "dropped_by_transform", "processing_failed", "partitioning_failed", "buffered"];
+    assert_eq!(r["incoming"].as_u64(), Some(fates.iter().map(|k| r[*k].as_u64().unwrap_or(0)).sum()));
+    let objects = events["s3_objects"].as_array().expect("objects");
+    let mut kinds: Vec<&str> = objects
+        .iter()
+        .map(|o| {
+            let key = o["key"].as_str().expect("key");
+            assert!(key.ends_with(".snappy"), "{key}");
+            let rest = key.strip_prefix("events/kind=").expect("the prefix");
+            let (kind, rest) = rest.split_once('/').expect("kind then date");
+            assert!(rest.starts_with("2026-01-01/events-1-2026-01-01-00-"), "{key}");
+            kind
+        })
+        .collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    assert_eq!(kinds, ["add_to_cart", "click", "purchase"]);
+    assert_eq!(events["metrics"]["IncomingRecords"], r["incoming"]);
+}

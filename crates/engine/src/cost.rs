@@ -88,6 +88,36 @@ pub fn estimate(usage: &Usage) -> Vec<CostLine> {
     lines
 }
 
+/// Firehose bills each record rounded up to the next 5 KB (5,120 B).
+pub const FIREHOSE_RECORD_ROUNDING_BYTES: u64 = 5_120;
+
+/// The estimate for one Firehose delivery stream's usage at the example us-east-1 prices (facts sheet 5.2:
+/// $0.029/GB ingested, $0.018/GB converted, $0.020/GB plus $0.005 per 1,000 objects for dynamic partitioning).
+pub fn estimate_firehose(usage: &crate::firehose::delivery::FirehoseUsage) -> Vec<CostLine> {
+    let line = |item, unit, amount: u64, per_unit: u64, price_micro_usd: u64| CostLine {
+        item,
+        quantity_milli: (u128::from(amount) * 1_000 / u128::from(per_unit)) as u64,
+        unit,
+        price_micro_usd,
+        cost_micro_usd: (u128::from(amount) * u128::from(price_micro_usd)).div_ceil(u128::from(per_unit)) as u64,
+    };
+    let mut lines = alloc::vec![line("Firehose ingestion", "GB", usage.ingested_billed_bytes, GB, 29_000)];
+    if usage.format_conversion_billed_bytes > 0 {
+        lines.push(line("Firehose format conversion", "GB", usage.format_conversion_billed_bytes, GB, 18_000));
+    }
+    if usage.dynamic_partitioning_bytes > 0 {
+        lines.push(line("Firehose dynamic partitioning", "GB", usage.dynamic_partitioning_bytes, GB, 20_000));
+        lines.push(line(
+            "Firehose partitioned objects",
+            "1,000 objects",
+            usage.dynamic_partitioning_objects,
+            1_000,
+            5_000,
+        ));
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,5 +159,23 @@ mod tests {
         assert_eq!(units, 518_400_000);
         let lines = estimate(&Usage { shard_seconds: 1, put_payload_units: units, ..Usage::default() });
         assert_eq!(lines[1].cost_micro_usd, 7_257_600);
+    }
+
+    #[test]
+    fn firehose_bills_each_record_rounded_up_to_5_kb() {
+        use crate::firehose::delivery::{FirehoseUsage, billed_bytes_of};
+        // A million 1 KB records bill as a million 5 KB records: 5.12 GB at $0.029 = $0.14848.
+        let usage =
+            FirehoseUsage { ingested_billed_bytes: 1_000_000 * billed_bytes_of(1_024), ..FirehoseUsage::default() };
+        assert_eq!(usage.ingested_billed_bytes, 1_000_000 * FIREHOSE_RECORD_ROUNDING_BYTES);
+        let lines = estimate_firehose(&usage);
+        assert_eq!((lines.len(), lines[0].quantity_milli, lines[0].cost_micro_usd), (1, 5_120, 148_480));
+        // 2,000 partitioned objects cost 2 × $0.005.
+        let usage = FirehoseUsage {
+            dynamic_partitioning_bytes: 1,
+            dynamic_partitioning_objects: 2_000,
+            ..FirehoseUsage::default()
+        };
+        assert_eq!(estimate_firehose(&usage)[2].cost_micro_usd, 10_000);
     }
 }

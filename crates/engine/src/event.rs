@@ -32,13 +32,42 @@ pub enum Event {
         /// The limit that rejected most of them.
         limit: WriteLimit,
     },
+    /// A Firehose delivery stream delivered a flushed buffer to its destination.
+    FirehoseDelivered {
+        /// When.
+        at: SimTime,
+        /// The delivery stream.
+        delivery_stream: String,
+        /// `S3`, `Redshift`, `AmazonOpenSearchService`, `HttpEndpoint` or `Splunk`.
+        destination: &'static str,
+        /// Records delivered.
+        records: u32,
+        /// Their bytes before compression.
+        bytes: u64,
+    },
+    /// A Firehose delivery attempt failed; it is retried unless the retry duration has run out.
+    FirehoseDeliveryFailed {
+        /// When.
+        at: SimTime,
+        /// The delivery stream.
+        delivery_stream: String,
+        /// The error code (`HttpEndpoint.DestinationException`, `Splunk.AckTimeout`, ...).
+        error_code: &'static str,
+        /// Which attempt, from 1.
+        attempt: u32,
+        /// Whether Firehose gave up: the records went to the S3 backup (or, for S3, were lost).
+        gave_up: bool,
+    },
 }
 
 impl Event {
     /// When it happened.
     pub const fn at(&self) -> SimTime {
         match self {
-            Self::StreamCreated { at, .. } | Self::WriteThrottled { at, .. } => *at,
+            Self::StreamCreated { at, .. }
+            | Self::WriteThrottled { at, .. }
+            | Self::FirehoseDelivered { at, .. }
+            | Self::FirehoseDeliveryFailed { at, .. } => *at,
         }
     }
 }
@@ -61,6 +90,18 @@ impl fmt::Display for Event {
                     f,
                     "{at} write-throttled shard={shard_id} throttled={throttled_records} \
                      accepted={accepted_records} limit={limit}"
+                )
+            }
+            Self::FirehoseDelivered { at, delivery_stream, destination, records, bytes } => {
+                write!(
+                    f,
+                    "{at} firehose-delivered stream={delivery_stream} to={destination} records={records} bytes={bytes}"
+                )
+            }
+            Self::FirehoseDeliveryFailed { at, delivery_stream, error_code, attempt, gave_up } => {
+                write!(
+                    f,
+                    "{at} firehose-delivery-failed stream={delivery_stream} code={error_code} attempt={attempt} gave_up={gave_up}"
                 )
             }
         }

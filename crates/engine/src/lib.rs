@@ -1,4 +1,4 @@
-//! Shardlab's simulation core: Amazon Kinesis Data Streams, deterministic and `no_std`.
+//! Shardlab's simulation core: Amazon Kinesis Data Streams and Data Firehose, deterministic and `no_std`.
 //!
 //! The whole product's rules live here: how partition keys hash onto shards, how shards throttle,
 //! what sequence numbers look like, which metrics a second produces. The crate does no IO, reads no
@@ -65,6 +65,7 @@
 //!   `maxBufferSizeBytes` 4 MiB, polls every 100 ms, backoff 100 ms doubling to 10 s) are not in the facts
 //!   sheet and are unconfirmed. Its checkpoint is the first line whose records are not all sent, and lines a
 //!   LOGTOJSON format does not match are skipped.
+//! - Firehose's own choices are listed under "Divergences from AWS" in [`firehose`].
 //! - Simulated KCL applications poll every 1.5 s, balance leases once per failover time (10 s by default,
 //!   stealing one lease at a time) and hand a moved lease over without a graceful shutdown, so the new
 //!   owner repeats the work since the last checkpoint.
@@ -95,6 +96,7 @@ pub mod consumer_app;
 pub mod cost;
 pub mod error;
 pub mod event;
+pub mod firehose;
 pub mod hash_range;
 pub mod iterator;
 pub mod kinesis;

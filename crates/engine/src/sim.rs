@@ -5,6 +5,7 @@ use crate::analytics_app::{AnalyticsApp, AnalyticsAppConfig};
 use crate::consumer_app::{ConsumerApp, ConsumerAppConfig, ReadStyle};
 use crate::error::{ConfigError, StreamsErrorKind};
 use crate::event::Event;
+use crate::firehose::{DeliveryStreamConfig, Firehose, FirehoseConfig, Source as FirehoseSource};
 use crate::kinesis::{
     CreateStreamInput, Kinesis, KinesisConfig, PutRecordInput, PutRecordsEntry, PutRecordsResultEntry,
 };
@@ -72,6 +73,19 @@ pub struct SimConfig {
     pub agents: Vec<AgentConfig>,
     /// Analytics applications (streaming SQL) reading the stream.
     pub analytics: Vec<AnalyticsAppConfig>,
+    /// Firehose delivery streams, ACTIVE from time 0 (none by default).
+    pub delivery_streams: Vec<DeliveryStreamConfig>,
+}
+
+/// Firehose's settings, from the scenario's.
+fn firehose_config(config: &SimConfig, seed: u64) -> FirehoseConfig {
+    FirehoseConfig {
+        account_id: config.account_id.clone(),
+        region: config.region.clone(),
+        epoch_unix_ms: config.epoch_unix_ms,
+        transition_delay_ms: config.transition_delay_ms,
+        seed,
+    }
 }
 
 /// A command to apply at a simulated time.
@@ -101,6 +115,7 @@ impl Default for SimConfig {
             scheduled: Vec::new(),
             agents: Vec::new(),
             analytics: Vec::new(),
+            delivery_streams: Vec::new(),
             extra_throttle_percent: 0,
             get_records_visibility_ms: GET_RECORDS_VISIBILITY_MS,
             fan_out_visibility_ms: FAN_OUT_VISIBILITY_MS,
@@ -137,6 +152,20 @@ impl SimConfig {
         }
         for app in &self.analytics {
             app.problems(&self.stream_name, &mut problems);
+        }
+        for (i, delivery) in self.delivery_streams.iter().enumerate() {
+            delivery.problems(&mut problems);
+            if self.delivery_streams[..i].iter().any(|d| d.name == delivery.name) {
+                problems.push(format!("Two delivery streams are named '{}'; names must be unique.", delivery.name));
+            }
+            if let FirehoseSource::KinesisStream { stream_name } = &delivery.source
+                && *stream_name != self.stream_name
+            {
+                problems.push(format!(
+                    "Delivery stream '{}' reads '{stream_name}', but the scenario's data stream is '{}'.",
+                    delivery.name, self.stream_name
+                ));
+            }
         }
         if self.extra_throttle_percent > 100 {
             problems.push(format!("Extra throttling is {} %; it must be 0 to 100 %.", self.extra_throttle_percent));
@@ -177,6 +206,23 @@ pub enum Command {
         consumer: u32,
         /// The worker's id.
         worker: u32,
+    },
+    /// A Firehose destination goes down: every delivery attempt fails for `duration_ms`.
+    DestinationOutage {
+        /// The delivery stream's name.
+        delivery_stream: String,
+        /// How long, from now.
+        duration_ms: u64,
+    },
+    /// A Firehose destination slows down: each delivery attempt takes `delay_ms` longer for `duration_ms`
+    /// (an HTTP endpoint or Splunk slower than its timeout times out, and the retry duplicates).
+    DestinationSlowdown {
+        /// The delivery stream's name.
+        delivery_stream: String,
+        /// Extra latency per attempt.
+        delay_ms: u64,
+        /// How long, from now.
+        duration_ms: u64,
     },
 }
 
@@ -252,6 +298,7 @@ pub struct Simulation {
     timers_scheduled: u64,
     events: VecDeque<Event>,
     events_dropped: u64,
+    firehose: Firehose,
 }
 
 impl Simulation {
@@ -301,7 +348,14 @@ impl Simulation {
                 AnalyticsApp::new(a.clone(), rng, config.epoch_unix_ms)
             })
             .collect();
+        let mut firehose = Firehose::new(firehose_config(&config, config.seed));
+        for delivery in &config.delivery_streams {
+            firehose
+                .create_active(SimTime::ZERO, delivery.clone(), &kinesis)
+                .map_err(|e| ConfigError { problems: alloc::vec![e.message] })?;
+        }
         let mut sim = Self {
+            firehose,
             now: SimTime::ZERO,
             kinesis,
             producers,
@@ -359,7 +413,9 @@ impl Simulation {
             transition_delay_ms: kinesis.transition_delay_ms,
             ..SimConfig::default()
         };
+        let firehose = Firehose::new(firehose_config(&config, seed));
         let mut sim = Self {
+            firehose,
             now: SimTime::ZERO,
             kinesis: Kinesis::new(kinesis),
             producers: Vec::new(),
@@ -402,6 +458,21 @@ impl Simulation {
         &mut self.kinesis
     }
 
+    /// Amazon Data Firehose, for reading (delivery streams, buffers, what destinations received).
+    pub fn firehose(&self) -> &Firehose {
+        &self.firehose
+    }
+
+    /// Amazon Data Firehose, for API calls at [`Self::now`].
+    pub fn firehose_mut(&mut self) -> &mut Firehose {
+        &mut self.firehose
+    }
+
+    /// Both services at once, for a Firehose call that checks a data stream (CreateDeliveryStream).
+    pub fn services_mut(&mut self) -> (&mut Kinesis, &mut Firehose) {
+        (&mut self.kinesis, &mut self.firehose)
+    }
+
     /// The Kinesis Agents, in configuration order.
     pub fn agents(&self) -> &[Agent] {
         &self.agents
@@ -425,10 +496,7 @@ impl Simulation {
     /// When the next timer fires. There is always one: metrics close every second.
     pub fn next_deadline(&self) -> Option<SimTime> {
         let timer = self.timers.peek().map(|Reverse((at, _, _))| *at);
-        match (timer, self.kinesis.next_deadline()) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        [timer, self.kinesis.next_deadline(), self.firehose.next_deadline()].into_iter().flatten().min()
     }
 
     /// Applies a command at the current time.
@@ -471,6 +539,14 @@ impl Simulation {
                 app.add_worker();
                 Ok(())
             }
+            Command::DestinationOutage { delivery_stream, duration_ms } => self
+                .firehose
+                .set_outage(self.now, &delivery_stream, duration_ms)
+                .map_err(|e| ConfigError { problems: alloc::vec![e.message] }),
+            Command::DestinationSlowdown { delivery_stream, delay_ms, duration_ms } => self
+                .firehose
+                .set_slowdown(self.now, &delivery_stream, delay_ms, duration_ms)
+                .map_err(|e| ConfigError { problems: alloc::vec![e.message] }),
             Command::CrashWorker { consumer, worker } => {
                 let now = self.now;
                 let app = self.kcl_app(consumer)?;
@@ -524,7 +600,10 @@ impl Simulation {
         loop {
             let service_due = self.kinesis.next_deadline().filter(|at| *at <= target);
             let timer_due = self.timers.peek().map(|Reverse((at, _, _))| *at).filter(|at| *at <= target);
-            let Some(at) = [service_due, timer_due].into_iter().flatten().min() else {
+            // Firehose runs after the data streams' timers of the same instant (and, with no delivery
+            // stream, never: runs without Firehose are unchanged).
+            let firehose_due = self.firehose.next_deadline().filter(|at| *at <= target);
+            let Some(at) = [service_due, timer_due, firehose_due].into_iter().flatten().min() else {
                 break;
             };
             if handled == timers_max {
@@ -533,8 +612,15 @@ impl Simulation {
             self.now = self.now.max(at);
             if service_due == Some(at) {
                 self.kinesis.complete_due(self.now);
-            } else if let Some(Reverse((_, _, timer))) = self.timers.pop() {
-                self.fire(timer);
+            } else if timer_due == Some(at) {
+                if let Some(Reverse((_, _, timer))) = self.timers.pop() {
+                    self.fire(timer);
+                }
+            } else {
+                self.firehose.complete_due(self.now, &mut self.kinesis);
+                for event in self.firehose.take_events() {
+                    self.push_event(event);
+                }
             }
             handled += 1;
         }

@@ -8,6 +8,12 @@ use alloc::vec::Vec;
 use shardlab_engine::agent::{AgentConfig, LogSource, PartitionKeyOption, ProcessingOption};
 use shardlab_engine::analytics_app::{AnalyticsAppConfig, SqlDialect};
 use shardlab_engine::consumer_app::{ConsumerAppConfig, KclConfig, LambdaConfig, ReadStyle, StartAt};
+use shardlab_engine::firehose::compress::Compression as FirehoseCompression;
+use shardlab_engine::firehose::config::IndexRotation;
+use shardlab_engine::firehose::{
+    BufferingHints, DeliveryStreamConfig, DestinationConfig, DestinationKind as FirehoseDestinationKind, DirectPutFeed,
+    ProcessingConfig, S3Settings, Source as FirehoseSource,
+};
 use shardlab_engine::limits::ON_DEMAND_INITIAL_SHARDS;
 use shardlab_engine::producer::{ClientStyle, KplConfig, RetryPolicy};
 use shardlab_engine::template::PayloadTemplate;
@@ -66,6 +72,11 @@ impl Scenario {
                     consumer_ids.push(node.id);
                     config.consumers.push(consumer_config(&node.name, c));
                 }
+                NodeKind::Firehose(f) => {
+                    if let Some(delivery) = self.delivery_stream_config(node.id, &node.name, f, &stream_name) {
+                        config.delivery_streams.push(delivery);
+                    }
+                }
                 NodeKind::Analytics(a) if reads_stream(node.id) => {
                     config.analytics.push(AnalyticsAppConfig {
                         name: node.name.clone(),
@@ -82,6 +93,11 @@ impl Scenario {
             }
         }
         let index = |ids: &[NodeId], id: NodeId| ids.iter().position(|x| *x == id).map(|i| i as u32);
+        // A destination event applies to a delivery stream that runs, by its name.
+        let delivery_stream = |id: NodeId| {
+            let name = &self.pipeline.node(id)?.name;
+            config.delivery_streams.iter().any(|d| d.name == *name).then(|| name.clone())
+        };
         for event in &self.scheduled {
             let command = match event.action {
                 Action::SetProducerRate { producer, records_per_sec } => index(&producer_ids, producer)
@@ -93,9 +109,11 @@ impl Scenario {
                 Action::CrashWorker { consumer, worker } => {
                     index(&consumer_ids, consumer).map(|consumer| Command::CrashWorker { consumer, worker })
                 }
-                Action::UpdateShardCount { .. }
-                | Action::DestinationOutage { .. }
-                | Action::DestinationSlowdown { .. } => None,
+                Action::DestinationOutage { firehose, duration_ms } => delivery_stream(firehose)
+                    .map(|delivery_stream| Command::DestinationOutage { delivery_stream, duration_ms }),
+                Action::DestinationSlowdown { firehose, delay_ms, duration_ms } => delivery_stream(firehose)
+                    .map(|delivery_stream| Command::DestinationSlowdown { delivery_stream, delay_ms, duration_ms }),
+                Action::UpdateShardCount { .. } => None,
             };
             if let Some(command) = command {
                 config.scheduled.push(ScheduledCommand { at_ms: event.at_ms, command });
@@ -105,6 +123,94 @@ impl Scenario {
             .validate()
             .map_err(|err| err.problems.into_iter().map(|m| Problem::new("engine", m)).collect::<Vec<_>>())?;
         Ok(config)
+    }
+
+    /// A Firehose node as a delivery stream: its source is the data stream (an edge from it) or Direct PUT
+    /// (a producer writing to it, simulated as a PutRecordBatch feed); its destination is the destination node
+    /// it delivers to (an S3 bucket when none is connected). `None` when nothing feeds it.
+    fn delivery_stream_config(
+        &self,
+        id: NodeId,
+        name: &str,
+        f: &FirehoseParams,
+        stream_name: &str,
+    ) -> Option<DeliveryStreamConfig> {
+        let sources: Vec<&crate::Node> = self.pipeline.sources(id).collect();
+        let from_stream = sources.iter().any(|n| matches!(n.kind, NodeKind::DataStream(_)));
+        let feed = sources.iter().find_map(|n| match &n.kind {
+            NodeKind::Producer(p) => Some(DirectPutFeed {
+                records_per_sec: p.records_per_sec,
+                record_bytes: p.record_bytes,
+                payload: payload_template(p.payload),
+                batch_records: 500,
+            }),
+            _ => None,
+        });
+        if !from_stream && feed.is_none() {
+            return None;
+        }
+        let target = self.pipeline.targets(id).find_map(|n| match &n.kind {
+            NodeKind::Destination(d) => Some(d.clone()),
+            _ => None,
+        });
+        let mut s3 = S3Settings {
+            prefix: (!f.s3_prefix.is_empty()).then(|| f.s3_prefix.clone()),
+            // Firehose requires an error prefix when the prefix has expressions (facts sheet 2.9).
+            error_output_prefix: f.s3_prefix.contains("!{").then(|| crate::export::ERROR_OUTPUT_PREFIX.into()),
+            compression: match f.compression {
+                Compression::Uncompressed => FirehoseCompression::Uncompressed,
+                Compression::Gzip => FirehoseCompression::Gzip,
+                Compression::Zip => FirehoseCompression::Zip,
+                Compression::Snappy => FirehoseCompression::Snappy,
+                Compression::HadoopSnappy => FirehoseCompression::HadoopSnappy,
+            },
+            append_newline: f.append_newline == YesNo::Yes,
+            ..S3Settings::default()
+        };
+        let kind = match &target {
+            Some(DestinationParams { kind: DestinationKind::S3, target }) => {
+                s3.bucket_arn = format!("arn:aws:s3:::{target}");
+                FirehoseDestinationKind::S3
+            }
+            Some(DestinationParams { kind: DestinationKind::Redshift, target }) => {
+                FirehoseDestinationKind::Redshift { table: target.clone() }
+            }
+            Some(DestinationParams { kind: DestinationKind::OpenSearch, target }) => {
+                FirehoseDestinationKind::OpenSearch { index_name: target.clone(), rotation: IndexRotation::default() }
+            }
+            Some(DestinationParams { kind: DestinationKind::HttpEndpoint, target }) => {
+                FirehoseDestinationKind::HttpEndpoint { url: target.clone(), gzip: f.compression == Compression::Gzip }
+            }
+            None => FirehoseDestinationKind::S3,
+        };
+        // S3 always retries for 24 hours; the others take the scenario's retry duration.
+        let retry_duration_secs = (!matches!(kind, FirehoseDestinationKind::S3)).then_some(f.retry_duration_s);
+        let program = (!f.transform_program.trim().is_empty()).then_some(f.transform_program.as_str());
+        Some(DeliveryStreamConfig {
+            name: name.into(),
+            source: if from_stream {
+                FirehoseSource::KinesisStream { stream_name: stream_name.into() }
+            } else {
+                FirehoseSource::DirectPut
+            },
+            destination: DestinationConfig {
+                kind,
+                buffering: Some(BufferingHints { size_mib: f.buffer_size_mib, interval_secs: f.buffer_interval_s }),
+                retry_duration_secs,
+                s3,
+                backup_all: false,
+                dynamic_partitioning: None,
+                format_conversion: None,
+            },
+            processing: program.map(|program| ProcessingConfig {
+                program: program.into(),
+                buffer_size_kib: 1_024,
+                buffer_interval_secs: 60,
+                number_of_retries: 3,
+            }),
+            tags: Default::default(),
+            feed: if from_stream { None } else { feed },
+        })
     }
 
     /// What this scenario holds that the engine does not simulate yet, one sentence each.
@@ -119,11 +225,28 @@ impl Scenario {
                     .any(|e| Some(e.to) == stream_id && e.from == id || Some(e.from) == stream_id && e.to == id)
             };
             let note = match &node.kind {
-                NodeKind::Firehose(_) | NodeKind::Destination(_) => {
-                    Some(format!("'{}' ({}) is not simulated yet", node.name, node.kind.noun()))
+                NodeKind::Firehose(_) => {
+                    let sources: Vec<&crate::Node> = self.pipeline.sources(node.id).collect();
+                    let producers = sources.iter().filter(|n| matches!(n.kind, NodeKind::Producer(_))).count();
+                    if sources.is_empty() {
+                        Some(format!("'{}' has no source (a data stream or a producer), so it does not run", node.name))
+                    } else if producers > 1 {
+                        Some(format!("'{}': only its first Direct PUT producer is simulated", node.name))
+                    } else {
+                        None
+                    }
                 }
                 NodeKind::Analytics(_) if !on_stream(node.id) => {
-                    Some(format!("'{}' is not connected to the data stream, so it does not run", node.name))
+                    Some(format!("'{}' does not read the data stream, so it does not run", node.name))
+                }
+                NodeKind::Analytics(_) if self.pipeline.targets(node.id).next().is_some() => Some(format!(
+                    "'{}': its output rows are shown in the page; sending them on to another component is not simulated",
+                    node.name
+                )),
+                NodeKind::Destination(_)
+                    if !self.pipeline.sources(node.id).any(|n| matches!(n.kind, NodeKind::Firehose(_))) =>
+                {
+                    Some(format!("'{}' receives nothing: connect a Firehose delivery stream to it", node.name))
                 }
                 NodeKind::Producer(_) | NodeKind::KinesisAgent(_) | NodeKind::Consumer(_) if !on_stream(node.id) => {
                     Some(format!("'{}' is not connected to the data stream, so it does not run", node.name))
@@ -139,13 +262,7 @@ impl Scenario {
         if self.scheduled.iter().any(|e| matches!(e.action, Action::UpdateShardCount { .. })) {
             out.push("scheduled UpdateShardCount events are not simulated yet".into());
         }
-        if self
-            .scheduled
-            .iter()
-            .any(|e| matches!(e.action, Action::DestinationOutage { .. } | Action::DestinationSlowdown { .. }))
-        {
-            out.push("scheduled destination outages and slowdowns are not simulated yet".into());
-        }
+
         out
     }
 }
@@ -196,12 +313,16 @@ fn producer_config(name: &str, p: &ProducerParams) -> ProducerConfig {
             max_backoff_ms: p.retry_max_backoff_ms,
         },
         timeout_percent: p.timeout_percent,
-        payload: match p.payload {
-            PayloadKind::Zeros => PayloadTemplate::Zeros,
-            PayloadKind::Clickstream => PayloadTemplate::Clickstream,
-            PayloadKind::IotTelemetry => PayloadTemplate::IotTelemetry,
-            PayloadKind::ApplicationLog => PayloadTemplate::ApplicationLog,
-        },
+        payload: payload_template(p.payload),
+    }
+}
+
+fn payload_template(payload: PayloadKind) -> PayloadTemplate {
+    match payload {
+        PayloadKind::Zeros => PayloadTemplate::Zeros,
+        PayloadKind::Clickstream => PayloadTemplate::Clickstream,
+        PayloadKind::IotTelemetry => PayloadTemplate::IotTelemetry,
+        PayloadKind::ApplicationLog => PayloadTemplate::ApplicationLog,
     }
 }
 

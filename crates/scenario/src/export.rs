@@ -11,6 +11,9 @@ use core::fmt::Write;
 use serde_json::{Value, json};
 use shardlab_engine::Simulation;
 
+/// The `ErrorOutputPrefix` used when the S3 prefix has expressions (Firehose then requires one).
+pub(crate) const ERROR_OUTPUT_PREFIX: &str = "errors/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd}/";
+
 /// A shard's write limit in bytes per second (1 MiB/s, facts sheet 1.4).
 const SHARD_WRITE_BYTES_PER_SEC: u64 = 1_048_576;
 /// A shard's write limit in records per second.
@@ -410,11 +413,7 @@ impl Scenario {
                     y.kv(8, "Prefix", &quote(&f.s3_prefix));
                 }
                 if f.s3_prefix.contains("!{") {
-                    y.kv(
-                        8,
-                        "ErrorOutputPrefix",
-                        &quote("errors/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd}/"),
-                    );
+                    y.kv(8, "ErrorOutputPrefix", &quote(ERROR_OUTPUT_PREFIX));
                 }
                 processing(y, 8, f);
             }
@@ -626,7 +625,7 @@ impl Scenario {
             config["Prefix"] = Value::from(f.s3_prefix.clone());
         }
         if f.s3_prefix.contains("!{") {
-            config["ErrorOutputPrefix"] = Value::from("errors/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd}/");
+            config["ErrorOutputPrefix"] = Value::from(ERROR_OUTPUT_PREFIX);
         }
         if let Some(processors) = processors_json(f) {
             config["ProcessingConfiguration"] = json!({"Enabled": true, "Processors": processors});

@@ -544,7 +544,8 @@ GROUP BY event_type, STEP(\"SOURCE_SQL_STREAM_001\".ROWTIME BY INTERVAL '60' SEC
 
 impl Default for AnalyticsParams {
     fn default() -> Self {
-        Self { dialect: AnalyticsDialect::KdaSql, sql: DEFAULT_ANALYTICS_SQL.into(), start: StartPosition::TrimHorizon }
+        // KDA's default input starting position is NOW, that is LATEST.
+        Self { dialect: AnalyticsDialect::KdaSql, sql: DEFAULT_ANALYTICS_SQL.into(), start: StartPosition::Latest }
     }
 }
 

@@ -209,7 +209,7 @@ mod tests {
             assert_eq!((f.buffer_size_mib, f.buffer_interval_s, f.s3_prefix.as_str()), (7, 60, "p/"));
             assert_eq!(f.retry_duration_s, 300, "the default");
             let NodeKind::Analytics(a) = &s.pipeline.nodes[1].kind else { panic!("node 1 is the application") };
-            assert_eq!((a.sql.as_str(), a.start), ("SELECT 1", crate::model::StartPosition::TrimHorizon));
+            assert_eq!((a.sql.as_str(), a.start), ("SELECT 1", crate::model::StartPosition::Latest));
         }
         assert!(Scenario::from_json(&file("lambda_magic")).is_err());
     }

@@ -80,10 +80,15 @@ fn format_3_fixture_holds_what_was_written() {
     let NodeKind::DataStream(d) = &s.pipeline.nodes[2].kind else { panic!("node 2 is the stream") };
     assert_eq!((d.shard_count, d.extra_throttle_percent), (3, 5));
     assert_eq!(s.scheduled[2].action, Action::DestinationOutage { firehose: NodeId(5), duration_ms: 60_000 });
+    // The Firehose reads the stream and delivers to the S3 bucket: it runs, and so does its outage.
+    let config = s.to_sim_config().unwrap();
+    assert_eq!(config.delivery_streams.len(), 1);
+    assert_eq!(config.delivery_streams[0].name, "firehose-1");
     assert_eq!(
-        s.not_simulated().last().map(String::as_str),
-        Some("scheduled destination outages and slowdowns are not simulated yet")
+        config.scheduled[2].command,
+        shardlab_engine::Command::DestinationOutage { delivery_stream: "firehose-1".into(), duration_ms: 60_000 }
     );
+    assert_eq!(config.analytics.len(), 1);
 }
 
 #[test]

@@ -104,3 +104,16 @@ fn a_sliding_window_emits_more_rows_than_a_tumbling_one() {
     assert!((8..=12).contains(&tumbling), "tumbling rows: {tumbling}");
     assert!(sliding > 5_000, "sliding rows: {sliding}");
 }
+
+#[test]
+fn firehose_flushes_to_s3_on_its_interval() {
+    use shardlab_engine::firehose::delivery::{FlushReason, ObjectKind};
+    // 200 records/s of about 1 KB from t = 0 reach Firehose, which reads from LATEST. With a 5 MiB and 60 s
+    // buffer the interval wins (about 12 MB would be needed for the size): objects every minute, none by size.
+    let sim = run("firehose-buffering-s3", 150);
+    let delivery = sim.firehose().delivery_stream("logs-to-s3").expect("the delivery stream runs");
+    let data: Vec<_> = delivery.s3_objects.iter().filter(|o| o.kind == ObjectKind::Data).collect();
+    assert!((1..=3).contains(&data.len()), "{} objects", data.len());
+    assert!(data.iter().all(|o| o.flush_reason == Some(FlushReason::Interval)));
+    assert!(data.iter().all(|o| o.key.starts_with("logs/2026/")), "{:?}", data[0].key);
+}

@@ -6,6 +6,7 @@
 //! 2026-01-01T00:00:00Z (Unix 1767225600), CREATING/UPDATING/DELETING lasting 500 ms.
 
 mod consumers;
+mod firehose;
 mod protocol;
 mod records;
 mod shards;

@@ -1,0 +1,239 @@
+//! One bounded, deterministic grading run and the numbers `metric` checks read from it.
+
+use crate::check::Metric;
+use alloc::collections::BTreeMap;
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+use shardlab_engine::cost::{self, Usage};
+use shardlab_engine::{Advance, SimConfig, SimTime, Simulation};
+
+/// The longest grading run, in simulated seconds (the engine keeps 600 s of per-second metrics).
+pub const RUN_S_MAX: u32 = 600;
+
+/// Engine timers one simulated second may take while grading; a pipeline needing more is refused, so a
+/// grade stays under about a second natively. A single put takes about one timer, and each retry one more.
+pub const TIMERS_PER_SEC_MAX: u32 = 20_000;
+
+/// User records (and agent lines) the producers may offer in one grading run, at their peak rates; a
+/// pipeline offering more is refused before it runs.
+pub const RECORDS_PER_RUN_MAX: u64 = 600_000;
+
+/// Cumulative counters at one instant.
+#[derive(Clone, Debug, Default)]
+struct Totals {
+    accepted: u64,
+    dropped: u64,
+    producer_duplicates: u64,
+    api_calls: u64,
+    kinesis_records: u64,
+    write_throttled: u64,
+    /// Per consumer application: (name, user records, duplicates, throttled calls).
+    consumers: Vec<(String, u64, u64, u64)>,
+    usage: Usage,
+}
+
+fn totals(sim: &Simulation) -> Totals {
+    let mut t = Totals::default();
+    for (_, p) in sim.producers() {
+        t.accepted += p.accepted;
+        t.dropped += p.dropped;
+        t.producer_duplicates += p.duplicates;
+        t.api_calls += p.api_calls;
+        t.kinesis_records += p.kinesis_records;
+    }
+    if let Some(stream) = sim.stream() {
+        t.write_throttled =
+            stream.shards().iter().map(|s| s.metrics.totals.write_provisioned_throughput_exceeded).sum();
+        t.usage = stream.usage;
+    }
+    t.consumers = sim
+        .consumers()
+        .iter()
+        .map(|c| (c.config.name.clone(), c.totals.user_records, c.totals.duplicates, c.totals.throttled_calls))
+        .collect();
+    t
+}
+
+fn usage_minus(a: &Usage, b: &Usage) -> Usage {
+    Usage {
+        shard_seconds: a.shard_seconds.saturating_sub(b.shard_seconds),
+        put_payload_units: a.put_payload_units.saturating_sub(b.put_payload_units),
+        extended_retention_shard_seconds: a
+            .extended_retention_shard_seconds
+            .saturating_sub(b.extended_retention_shard_seconds),
+        efo_consumer_shard_seconds: a.efo_consumer_shard_seconds.saturating_sub(b.efo_consumer_shard_seconds),
+        efo_bytes: a.efo_bytes.saturating_sub(b.efo_bytes),
+        on_demand_stream_seconds: a.on_demand_stream_seconds.saturating_sub(b.on_demand_stream_seconds),
+        on_demand_bytes_in: a.on_demand_bytes_in.saturating_sub(b.on_demand_bytes_in),
+        on_demand_bytes_out: a.on_demand_bytes_out.saturating_sub(b.on_demand_bytes_out),
+    }
+}
+
+/// What a grading run measured: totals at the end and at the start of each window asked for.
+#[derive(Debug)]
+pub(crate) struct Measured {
+    run_s: u32,
+    end: Totals,
+    /// Totals when each window (`last_s`) began.
+    windows: BTreeMap<u32, Totals>,
+    /// Per second: the write throttles summed over shards.
+    throttles_per_sec: Vec<u64>,
+    /// Per second, per consumer application: the largest iterator age.
+    iterator_age_ms: Vec<Vec<u64>>,
+    /// Per consumer application: its p99 put-to-get latency.
+    latency_p99_ms: Vec<Option<u64>>,
+}
+
+/// A grading run in progress: the simulation and the totals snapshotted so far.
+#[derive(Debug)]
+pub(crate) struct Runner {
+    sim: Simulation,
+    run_s: u32,
+    /// Simulated seconds done.
+    at_s: u32,
+    windows: Vec<u32>,
+    snapshots: BTreeMap<u32, Totals>,
+}
+
+impl Runner {
+    /// Prepares a run of `config` for `run_s` simulated seconds (capped at [`RUN_S_MAX`]) that snapshots
+    /// totals where each window (`last_s`) begins, or says why it cannot run.
+    pub(crate) fn new(config: SimConfig, run_s: u32, windows: &[u32]) -> Result<Self, String> {
+        let run_s = run_s.clamp(1, RUN_S_MAX);
+        let peak_per_sec: u64 = config.producers.iter().map(|p| u64::from(p.rate.peak())).sum::<u64>()
+            + config.agents.iter().map(|a| u64::from(a.lines_per_sec)).sum::<u64>();
+        if peak_per_sec.saturating_mul(u64::from(run_s)) > RECORDS_PER_RUN_MAX {
+            return Err(format!(
+                "its producers offer up to {} records/s, and {run_s} s of that is more than the {} records a \
+                 grading run may simulate here; lower the producer rates",
+                crate::check::thousands(peak_per_sec as f64),
+                crate::check::thousands(RECORDS_PER_RUN_MAX as f64)
+            ));
+        }
+        let sim = Simulation::new(config).map_err(|err| err.problems.join("; "))?;
+        Ok(Self { sim, run_s, at_s: 0, windows: windows.to_vec(), snapshots: BTreeMap::new() })
+    }
+
+    /// The share of the run done, in percent.
+    pub(crate) fn progress_percent(&self) -> u32 {
+        self.at_s * 100 / self.run_s
+    }
+
+    /// Simulates up to `seconds_max` more seconds (at least one); true once the run is complete.
+    pub(crate) fn step(&mut self, seconds_max: u32) -> Result<bool, String> {
+        let until = self.at_s.saturating_add(seconds_max.max(1)).min(self.run_s);
+        while self.at_s < until {
+            let s = self.at_s;
+            for w in &self.windows {
+                if self.run_s.saturating_sub(*w) == s {
+                    self.snapshots.insert(*w, totals(&self.sim));
+                }
+            }
+            let target = SimTime::from_millis(u64::from(s + 1) * 1_000);
+            if self.sim.advance_to_bounded(target, TIMERS_PER_SEC_MAX) == Advance::BudgetExhausted {
+                return Err(format!(
+                    "it needs more than {} engine steps in one simulated second (at {s} s), too many to grade \
+                     here; lower the producer rates",
+                    crate::check::thousands(f64::from(TIMERS_PER_SEC_MAX))
+                ));
+            }
+            while self.sim.poll_event().is_some() {}
+            self.at_s += 1;
+        }
+        Ok(self.at_s >= self.run_s)
+    }
+
+    /// What the completed run measured.
+    pub(crate) fn measured(&self) -> Measured {
+        let (sim, run_s) = (&self.sim, self.run_s);
+        let mut windows = self.snapshots.clone();
+        for w in &self.windows {
+            windows.entry(*w).or_default();
+        }
+        let throttles_per_sec = (0..u64::from(run_s))
+            .map(|s| {
+                sim.stream()
+                    .map(|st| {
+                        st.shards().iter().map(|sh| sh.metrics.second(s).write_provisioned_throughput_exceeded).sum()
+                    })
+                    .unwrap_or(0)
+            })
+            .collect();
+        let iterator_age_ms = (0..u64::from(run_s))
+            .map(|s| sim.consumers().iter().map(|c| c.second(s).iterator_age_ms_max).collect())
+            .collect();
+        let latency_p99_ms = sim.consumers().iter().map(|c| c.latency.percentile(99)).collect();
+        Measured { run_s, end: totals(sim), windows, throttles_per_sec, iterator_age_ms, latency_p99_ms }
+    }
+}
+
+impl Measured {
+    /// The value of `metric` over the window `last_s` (or the whole run), and the consumer it is about.
+    pub(crate) fn value(&self, metric: Metric, last_s: Option<u32>) -> (f64, Option<String>) {
+        let empty = Totals::default();
+        let (start, seconds) = match last_s.and_then(|w| self.windows.get(&w).map(|t| (t, w))) {
+            Some((t, w)) => (t, w.clamp(1, self.run_s)),
+            None => (&empty, self.run_s),
+        };
+        let from_s = (self.run_s - seconds) as usize;
+        let end = &self.end;
+        let per_sec = |a: u64, b: u64| a.saturating_sub(b) as f64 / f64::from(seconds);
+        let total = |a: u64, b: u64| a.saturating_sub(b) as f64;
+        let names = |i: usize| end.consumers.get(i).map(|c| c.0.clone());
+        match metric {
+            Metric::WriteThrottledRecords => (total(end.write_throttled, start.write_throttled), None),
+            Metric::WriteThrottledRecordsPerSecMax => {
+                (self.throttles_per_sec.iter().skip(from_s).copied().max().unwrap_or(0) as f64, None)
+            }
+            Metric::AcceptedRecordsPerSec => (per_sec(end.accepted, start.accepted), None),
+            Metric::DroppedRecords => (total(end.dropped, start.dropped), None),
+            Metric::ProducerDuplicates => (total(end.producer_duplicates, start.producer_duplicates), None),
+            Metric::ApiCallsPerSec => (per_sec(end.api_calls, start.api_calls), None),
+            Metric::KinesisRecordsPerSec => (per_sec(end.kinesis_records, start.kinesis_records), None),
+            Metric::ConsumerDuplicates => {
+                let worst = (0..end.consumers.len())
+                    .map(|i| (total(end.consumers[i].2, start.consumers.get(i).map_or(0, |c| c.2)), i))
+                    .max_by(|a, b| a.0.total_cmp(&b.0));
+                worst.map_or((0.0, None), |(v, i)| (v, names(i)))
+            }
+            Metric::RecordsReadMin => {
+                let least = (0..end.consumers.len())
+                    .map(|i| (total(end.consumers[i].1, start.consumers.get(i).map_or(0, |c| c.1)), i))
+                    .min_by(|a, b| a.0.total_cmp(&b.0));
+                least.map_or((0.0, None), |(v, i)| (v, names(i)))
+            }
+            Metric::ReadThrottledCalls => {
+                let sum = (0..end.consumers.len())
+                    .map(|i| total(end.consumers[i].3, start.consumers.get(i).map_or(0, |c| c.3)))
+                    .sum();
+                (sum, None)
+            }
+            Metric::IteratorAgeMsMax => {
+                let mut worst: Option<(u64, usize)> = None;
+                for second in self.iterator_age_ms.iter().skip(from_s) {
+                    for (i, age) in second.iter().enumerate() {
+                        if worst.is_none_or(|(w, _)| *age > w) {
+                            worst = Some((*age, i));
+                        }
+                    }
+                }
+                worst.map_or((0.0, None), |(v, i)| (v as f64, names(i)))
+            }
+            Metric::LatencyP99Ms => {
+                let worst = self
+                    .latency_p99_ms
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, p)| p.map(|p| (p, i)))
+                    .max_by_key(|(p, _)| *p);
+                worst.map_or((0.0, None), |(v, i)| (v as f64, names(i)))
+            }
+            Metric::CostUsdPerHour => {
+                let usage = usage_minus(&end.usage, &start.usage);
+                let micro_usd: u64 = cost::estimate(&usage).iter().map(|l| l.cost_micro_usd).sum();
+                (micro_usd as f64 / 1_000_000.0 * 3_600.0 / f64::from(seconds), None)
+            }
+        }
+    }
+}

@@ -1,0 +1,347 @@
+use super::*;
+use alloc::vec;
+use std::println;
+
+fn describe(grade: &Grade) -> String {
+    grade
+        .checks
+        .iter()
+        .map(|c| format!("[{}] {} -> {}", if c.passed { "ok" } else { "FAIL" }, c.label, c.feedback))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn every_lesson_file_parses() {
+    for (file, text) in LESSON_FILES {
+        if let Err(err) = parse_lesson(text) {
+            panic!("{file}: {err}");
+        }
+    }
+    assert_eq!(lessons().len(), LESSON_FILES.len());
+}
+
+#[test]
+fn the_course_has_at_least_15_lessons_in_a_strict_order_with_unique_ids() {
+    let all = lessons();
+    assert!(all.len() >= 15, "{} lessons", all.len());
+    let orders: Vec<u32> = all.iter().map(|l| l.order).collect();
+    assert_eq!(orders, (1..=all.len() as u32).collect::<Vec<_>>());
+    for (i, l) in all.iter().enumerate() {
+        assert!(all[..i].iter().all(|other| other.id != l.id), "id {} twice", l.id);
+        assert_eq!(lesson(&l.id).as_ref(), Some(l));
+    }
+    assert_eq!(lesson("no-such-lesson"), None);
+}
+
+#[test]
+fn every_lesson_is_complete_and_bounded() {
+    for l in lessons() {
+        assert!(!l.title.is_empty() && !l.task.is_empty() && !l.show_me.is_empty(), "{}", l.id);
+        assert!((1..=4).contains(&l.narrative.len()), "{}: a few paragraphs", l.id);
+        assert!(!l.hints.is_empty(), "{}: hints", l.id);
+        assert!(!l.checks.is_empty(), "{}: checks", l.id);
+        assert!((1..=RUN_S_MAX).contains(&l.run_s), "{}: run length {}", l.id, l.run_s);
+        for check in &l.checks {
+            if let Check::Metric { last_s: Some(w), .. } = check {
+                assert!(*w <= l.run_s, "{}: window {w} s longer than the run", l.id);
+            }
+        }
+    }
+}
+
+#[test]
+fn starting_and_reference_scenarios_build_and_validate() {
+    for l in lessons() {
+        let start = start_scenario(&l).unwrap_or_else(|e| panic!("{}: start: {e}", l.id));
+        assert_eq!(start.validate(), Ok(()), "{}: start", l.id);
+        assert_eq!(start.seed, l.seed, "{}", l.id);
+        let reference = reference_scenario(&l).unwrap_or_else(|e| panic!("{}: reference: {e}", l.id));
+        assert_eq!(reference.validate(), Ok(()), "{}: reference", l.id);
+        assert_ne!(start, reference, "{}: the reference must change something", l.id);
+    }
+}
+
+#[test]
+fn every_reference_passes_and_every_start_fails() {
+    for l in lessons() {
+        let start = grade(&l, &start_scenario(&l).expect("checked by another test"));
+        println!("{} start:\n{}", l.id, describe(&start));
+        assert!(!start.passed, "{}: the starting scenario passes:\n{}", l.id, describe(&start));
+        for (check, result) in l.checks.iter().zip(&start.checks) {
+            if check.runs() && !result.passed {
+                assert!(result.measured.is_some(), "{}: {} was not measured", l.id, result.label);
+                assert!(result.feedback.contains(&result.measured_text), "{}: {}", l.id, result.feedback);
+            }
+        }
+        let reference = grade(&l, &reference_scenario(&l).expect("checked by another test"));
+        println!("{} reference:\n{}", l.id, describe(&reference));
+        assert!(reference.passed, "{}: the reference fails:\n{}", l.id, describe(&reference));
+        assert_eq!(reference.checks.len(), l.checks.len());
+    }
+}
+
+#[test]
+fn quiz_answers_are_among_the_choices_and_ids_are_unique() {
+    let mut questions = 0;
+    for l in lessons() {
+        for (i, q) in l.quiz.iter().enumerate() {
+            assert!(q.choices.len() >= 2, "{}/{}", l.id, q.id);
+            assert!((q.answer as usize) < q.choices.len(), "{}/{}: answer {}", l.id, q.id, q.answer);
+            assert!(l.quiz[..i].iter().all(|other| other.id != q.id), "{}/{} twice", l.id, q.id);
+            assert!(!q.explanation.is_empty());
+            let right = check_quiz(&l, &q.id, q.answer);
+            assert!(right.correct && right.answer == Some(q.answer));
+            let wrong = check_quiz(&l, &q.id, (q.answer + 1) % q.choices.len() as u32);
+            assert!(!wrong.correct && wrong.explanation == q.explanation);
+            questions += 1;
+        }
+    }
+    assert!(questions >= 20, "{questions} questions");
+}
+
+#[test]
+fn an_unknown_question_or_choice_is_answered_not_panicked() {
+    let l = lesson("what-is-a-stream").expect("the first lesson exists");
+    let none = check_quiz(&l, "nope", 0);
+    assert!(!none.correct && none.answer.is_none() && none.explanation.contains("'nope'"));
+    assert!(!check_quiz(&l, "read-removes", u32::MAX).correct);
+}
+
+#[test]
+fn failing_metric_feedback_names_the_measured_value() {
+    // 3,000 records/s offered to 2 shards that take 1,000 each: 1,000 records/s are refused on all 3 attempts
+    // (90,000 throttles in 30 s, give or take the window's edges), and no more than every attempt of every
+    // record can be refused (3 × 3,000 × 30 = 270,000).
+    let l = lesson("shards-and-write-limits").expect("exists");
+    let g = grade(&l, &start_scenario(&l).expect("builds"));
+    let throttles = &g.checks[1];
+    assert!(!throttles.passed);
+    let measured = throttles.measured.expect("a run-based check measures");
+    assert!((80_000.0..=270_000.0).contains(&measured), "got {measured}");
+    assert!(throttles.feedback.contains(&throttles.measured_text), "{}", throttles.feedback);
+    assert!(throttles.feedback.contains("keep it at most 0 records"), "{}", throttles.feedback);
+    let accepted = &g.checks[2];
+    // At most 2 shards × 1,000 records/s get through.
+    assert!(accepted.measured.is_some_and(|v| v <= 2_000.0), "{accepted:?}");
+    assert!(accepted.feedback.contains(&accepted.measured_text), "{}", accepted.feedback);
+}
+
+#[test]
+fn iterator_age_feedback_names_the_consumer_and_seconds() {
+    // Three readers of 3.9 MiB/s on 2 shards want 11.7 MiB/s of reads where 4 MiB/s exist: they fall behind.
+    let l = lesson("design-and-size").expect("exists");
+    let g = grade(&l, &start_scenario(&l).expect("builds"));
+    let age = g.checks.iter().find(|c| c.label.starts_with("iterator age")).expect("the lesson checks it");
+    assert!(!age.passed);
+    assert!(age.measured.is_some_and(|ms| ms > 5_000.0), "{age:?}");
+    assert!(age.measured_text.ends_with(" s"), "{}", age.measured_text);
+    assert!(age.feedback.contains(&age.measured_text) && age.feedback.contains("('"), "{}", age.feedback);
+    assert!(age.feedback.ends_with("keep it at most 5.0 s"), "{}", age.feedback);
+}
+
+#[test]
+fn read_throttle_feedback_names_the_count() {
+    // Three readers polling every 200 ms make 15 calls/s against the shard's 5: most are refused.
+    let l = lesson("read-limits-and-fan-out").expect("exists");
+    let g = grade(&l, &start_scenario(&l).expect("builds"));
+    let throttled = g.checks.iter().find(|c| c.label.starts_with("throttled GetRecords")).expect("checked");
+    assert!(!throttled.passed && throttled.feedback.contains(&throttled.measured_text), "{throttled:?}");
+}
+
+#[test]
+fn structural_feedback_says_what_is_missing() {
+    let l = lesson("four-services").expect("exists");
+    let g = grade(&l, &start_scenario(&l).expect("builds"));
+    assert!(g.checks[0].feedback.contains("no data stream sends to a Firehose delivery stream yet"), "{g:?}");
+    let l = lesson("retention-and-replay").expect("exists");
+    let g = grade(&l, &start_scenario(&l).expect("builds"));
+    assert_eq!(g.checks[0].feedback, "'payments' has retention_hours = 24; set it to at least 168");
+    assert_eq!(g.checks[1].feedback, "the pipeline has 1 consumer; add 1 more");
+}
+
+#[test]
+fn reshard_check_applies_the_half_to_double_rule() {
+    let l = lesson("resharding").expect("exists");
+    let mut s = start_scenario(&l).expect("builds");
+    let stream = s.pipeline.nodes.iter().find(|n| n.name == "events").map(|n| n.id).expect("exists");
+    s.scheduled.push(shardlab_scenario::ScheduledEvent {
+        at_ms: 10_000,
+        action: shardlab_scenario::Action::UpdateShardCount { stream, target_shards: 8 },
+    });
+    let g = grade(&l, &s);
+    assert!(!g.passed);
+    // 2 open shards may go to 1 to 4 in one call.
+    assert!(g.checks[0].feedback.contains("between half and twice the open shards (1 to 4)"), "{g:?}");
+}
+
+#[test]
+fn a_scenario_that_cannot_run_fails_run_checks_with_the_reason() {
+    let l = lesson("shards-and-write-limits").expect("exists");
+    let g = grade(&l, &shardlab_scenario::Scenario::empty());
+    assert!(!g.passed);
+    let run = &g.checks[1];
+    assert!(!run.passed && run.measured.is_none());
+    assert!(run.feedback.starts_with("the pipeline could not be run: "), "{}", run.feedback);
+    assert!(run.feedback.contains("needs a data stream"), "{}", run.feedback);
+}
+
+#[test]
+fn grading_uses_the_lessons_seed_not_the_scenarios() {
+    let l = lesson("shards-and-write-limits").expect("exists");
+    let mut a = start_scenario(&l).expect("builds");
+    let first = grade(&l, &a);
+    a.seed = 999;
+    assert_eq!(grade(&l, &a), first);
+}
+
+#[test]
+fn a_run_too_heavy_to_grade_is_refused_not_run() {
+    let l = lesson("shards-and-write-limits").expect("exists");
+    let mut s = start_scenario(&l).expect("builds");
+    let producer = s.pipeline.nodes.iter_mut().find(|n| n.name == "web-shop").expect("exists");
+    // 1,000,000 records/s for 60 s is 60 million records, far over the 600,000 a grading run may simulate.
+    producer.set_param("records_per_sec", "1000000").expect("within the parameter's range");
+    let g = grade(&l, &s);
+    let run = &g.checks[1];
+    assert!(!run.passed && run.measured.is_none());
+    assert!(run.feedback.contains("up to 1,000,000 records/s"), "{}", run.feedback);
+    assert!(run.feedback.ends_with("lower the producer rates"), "{}", run.feedback);
+    // 9,000 records/s into 1 shard: within the record budget, but 8,000 refused records a second, each retried,
+    // need more engine timers per simulated second than grading allows.
+    producer_rate(&mut s, "9000");
+    let stream = s.pipeline.nodes.iter_mut().find(|n| n.name == "clickstream").expect("exists");
+    stream.set_param("shard_count", "1").expect("in range");
+    let g = grade(&l, &s);
+    assert!(g.checks[1].feedback.contains("more than 20,000 engine steps in one simulated second"), "{g:?}");
+}
+
+fn producer_rate(s: &mut shardlab_scenario::Scenario, rate: &str) {
+    let producer = s.pipeline.nodes.iter_mut().find(|n| n.name == "web-shop").expect("exists");
+    producer.set_param("records_per_sec", rate).expect("within the parameter's range");
+}
+
+#[test]
+fn checks_with_unknown_fields_or_kinds_do_not_parse() {
+    let good = LESSON_FILES[0].1;
+    assert!(parse_lesson(good).is_ok());
+    let unknown_field = good.replacen("\"check\": \"has_node\",", "\"check\": \"has_node\", \"oops\": 1,", 1);
+    assert_ne!(unknown_field, good);
+    assert!(parse_lesson(&unknown_field).is_err());
+    let unknown_kind = good.replacen("\"check\": \"has_node\"", "\"check\": \"has_robot\"", 1);
+    assert!(parse_lesson(&unknown_kind).is_err());
+    let unknown_metric = good.replacen("records_read_min", "records_read_maybe", 1);
+    assert!(parse_lesson(&unknown_metric).is_err());
+}
+
+#[test]
+fn broken_lesson_files_are_errors_not_panics() {
+    assert!(parse_lesson("").is_err());
+    assert!(parse_lesson("{\"id\": 3}").is_err());
+    let mut l = lesson("what-is-a-stream").expect("exists");
+    l.start.nodes.push(NodeSpec { kind: "robot".into(), name: "x".into(), params: Default::default() });
+    assert!(start_scenario(&l).unwrap_err().contains("'robot' is not a node kind"));
+    let mut l = lesson("what-is-a-stream").expect("exists");
+    l.reference.edits = vec![Edit { node: "clickstream".into(), key: "shard_count".into(), value: "0".into() }];
+    assert!(reference_scenario(&l).unwrap_err().contains("shard_count"));
+}
+
+#[test]
+fn numbers_are_shown_with_separators_and_units() {
+    assert_eq!(check::thousands(12_400.0), "12,400");
+    assert_eq!(check::decimal(12.44, 1), "12.4");
+    assert_eq!(Metric::IteratorAgeMsMax.show(12_400.0), "12.4 s");
+    assert_eq!(Metric::IteratorAgeMsMax.show(850.0), "850 ms");
+    assert_eq!(Metric::CostUsdPerHour.show(0.18), "$0.1800/hour");
+}
+
+/// Measures `metrics` over the last 30 s of `lesson`'s reference run (checks with no bounds always pass).
+fn measure(lesson: &Lesson, metrics: &[Metric]) -> Vec<f64> {
+    let mut l = lesson.clone();
+    l.checks = metrics.iter().map(|m| Check::Metric { metric: *m, min: None, max: None, last_s: Some(30) }).collect();
+    let g = grade(&l, &reference_scenario(&l).expect("builds"));
+    assert!(g.passed, "{}", describe(&g));
+    g.checks.iter().map(|c| c.measured.expect("a run measures")).collect()
+}
+
+#[test]
+fn metrics_agree_with_the_arithmetic_of_the_limits_and_prices() {
+    // design-and-size's reference: 2,000 records/s of 2,048 bytes with PutRecord into 8 shards, 3 polling readers.
+    let l = lesson("design-and-size").expect("exists");
+    let m = measure(
+        &l,
+        &[
+            Metric::AcceptedRecordsPerSec,
+            Metric::ApiCallsPerSec,
+            Metric::KinesisRecordsPerSec,
+            Metric::DroppedRecords,
+            Metric::ProducerDuplicates,
+            Metric::CostUsdPerHour,
+            Metric::LatencyP99Ms,
+            Metric::WriteThrottledRecordsPerSecMax,
+        ],
+    );
+    let near = |value: f64, want: f64, tolerance: f64| (value - want).abs() <= tolerance;
+    assert!(near(m[0], 2_000.0, 20.0), "accepted {}", m[0]);
+    // PutRecord: one call and one Kinesis record per user record.
+    assert!(near(m[1], 2_000.0, 20.0) && near(m[2], 2_000.0, 20.0), "{m:?}");
+    assert_eq!((m[3], m[4]), (0.0, 0.0));
+    // 8 shard-hours at $0.015 plus 2,000 × 3,600 PUT payload units (one per record under 25 KB) at $0.014 per million.
+    let want = 8.0 * 0.015 + 2_000.0 * 3_600.0 * 0.014 / 1_000_000.0;
+    assert!(near(m[5], want, 0.002), "cost {} vs {want}", m[5]);
+    // A reader polls each shard once a second, so a record waits at most about a second, plus the put-to-get delay.
+    assert!(m[6] > 0.0 && m[6] <= 2_000.0, "p99 {}", m[6]);
+    assert_eq!(m[7], 0.0);
+}
+
+#[test]
+fn kpl_aggregation_cuts_kinesis_records_and_calls() {
+    // batching-and-the-kpl's reference: 1,200 records/s of 700 bytes aggregated into 51,200-byte records, so
+    // about 70 user records per Kinesis record and up to 500 of those per PutRecords call.
+    let l = lesson("batching-and-the-kpl").expect("exists");
+    let m = measure(&l, &[Metric::AcceptedRecordsPerSec, Metric::KinesisRecordsPerSec, Metric::ApiCallsPerSec]);
+    assert!((m[0] - 1_200.0).abs() <= 12.0, "{m:?}");
+    assert!(m[1] >= 1_200.0 / 75.0 && m[1] <= 1_200.0 / 10.0, "Kinesis records/s {}", m[1]);
+    assert!(m[2] <= m[1], "one call carries one or more aggregates: {m:?}");
+}
+
+#[test]
+fn every_lesson_grades_an_empty_or_bare_scenario_without_panicking() {
+    for l in lessons() {
+        let empty = grade(&l, &shardlab_scenario::Scenario::empty());
+        assert!(!empty.passed, "{}", l.id);
+        assert_eq!(empty.checks.len(), l.checks.len());
+        let mut bare = shardlab_scenario::Scenario::empty();
+        bare.add_node(shardlab_scenario::NodeKind::data_stream());
+        let bare = grade(&l, &bare);
+        assert!(!bare.passed, "{}", l.id);
+        assert!(bare.checks.iter().all(|c| !c.feedback.is_empty() && !c.label.is_empty()));
+    }
+}
+
+#[test]
+fn grading_in_slices_gives_the_same_grade_as_one_call() {
+    let l = lesson("hot-keys").expect("exists");
+    let s = start_scenario(&l).expect("builds");
+    let whole = grade(&l, &s);
+    let mut grading = Grading::new(&l, &s);
+    assert_eq!(grading.progress_percent(), 0);
+    let mut slices = 0;
+    let sliced = loop {
+        slices += 1;
+        assert!(slices <= l.run_s, "each slice simulates at least one second");
+        if let Some(g) = grading.step(7) {
+            break g.clone();
+        }
+        let done = grading.progress_percent();
+        assert!(done > 0 && done < 100, "{done} %");
+    };
+    // 60 s in slices of 7 s: 9 slices.
+    assert_eq!(slices, 9);
+    assert_eq!(sliced, whole);
+    assert_eq!(grading.progress_percent(), 100);
+    assert_eq!(grading.step(7), Some(&whole), "a finished grading keeps its grade");
+    // A lesson with structural checks only is graded at once.
+    let quiz = lesson("four-services").expect("exists");
+    assert!(Grading::new(&quiz, &s).step(1).is_some());
+}
