@@ -44,11 +44,11 @@
 //!
 //! # What the engine runs today
 //!
-//! The engine simulates one data stream per run with its producers, consumer applications, Kinesis Agents
-//! and Analytics applications. [`Scenario::to_sim_config`] maps those; Firehose and destination nodes,
-//! producers writing to Firehose, Analytics outputs, the stream's retention and on-demand mode (run as 4
-//! provisioned shards), and `UpdateShardCount` and destination events are carried in the model but not
-//! simulated yet; [`Scenario::not_simulated`] lists them for the page.
+//! The engine simulates one data stream per run with its producers, consumer applications, Kinesis Agents,
+//! Analytics applications and Firehose delivery streams (reading the stream or fed by one Direct PUT producer).
+//! [`Scenario::to_sim_config`] maps those; Analytics outputs, the stream's retention and on-demand mode (run as
+//! 4 provisioned shards), and `UpdateShardCount` events are carried in the model but not simulated yet;
+//! [`Scenario::not_simulated`] lists them for the page.
 
 #![no_std]
 #![forbid(unsafe_code)]
