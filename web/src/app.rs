@@ -3,8 +3,9 @@
 
 use crate::browser;
 use crate::components::{
-    ApiConsole, CanvasNode, ConsumerCard, CostMeter, EventLog, HelpPanel, Inspector, LibraryAction, LibraryPanel, Link,
-    PipelineCanvas, PresetGallery, RecordBrowser, RunTo, ScenarioPanel, SharePanel, StreamWatch, Transport,
+    ApiConsole, CanvasNode, ConsumerCard, CostMeter, CourseOutline, EventLog, HelpPanel, Inspector, LessonPanel,
+    LibraryAction, LibraryPanel, Link, PipelineCanvas, PresetGallery, RecordBrowser, RunTo, ScenarioPanel, SharePanel,
+    StreamWatch, Transport,
 };
 use crate::format::{bytes_per_sec, records_per_sec, thousands};
 use crate::frame_loop::FrameLoop;
@@ -24,6 +25,9 @@ use yew::prelude::*;
 
 /// Records per page in the record browser (GetRecords `Limit`).
 const BROWSE_LIMIT: u32 = 25;
+
+/// Simulated seconds a lesson's grading run covers per animation frame.
+const GRADING_SECONDS_PER_FRAME: u32 = 5;
 
 /// Wall-clock milliseconds of simulation work per animation frame, leaving the rest of a 16.7 ms frame
 /// for drawing.
@@ -66,8 +70,24 @@ pub fn App() -> Html {
         {
             let _ = storage::store_library(&library);
         }
-        let (scenario, notice) = choose(&request, saved);
-        (scenario, notice, request.embed)
+        let (mut scenario, mut notice) = choose(&request, saved);
+        let lesson = request.lesson.as_deref().and_then(|id| match shardlab_lessons::lesson(id) {
+            Some(lesson) => Some(Rc::new(lesson)),
+            None => {
+                notice = Some(format!("There is no lesson \"{id}\"; open the Course tab to pick one."));
+                None
+            }
+        });
+        // A lesson link without a scenario opens the lesson's starting pipeline.
+        if let Some(l) = &lesson
+            && request.link.is_none()
+        {
+            match shardlab_lessons::start_scenario(l) {
+                Ok(start) => scenario = start,
+                Err(why) => notice = Some(format!("The lesson's pipeline could not be built: {why}")),
+            }
+        }
+        (scenario, notice, request.embed, lesson)
     });
     let embed = start.2;
     let workspace: Shared = use_mut_ref(|| Workspace::new(start.0.clone()));
@@ -80,6 +100,12 @@ pub fn App() -> Html {
     let share = use_state(|| None::<(String, Option<Result<(), String>>)>);
     let export_open = use_state(|| false);
     let marked_second = use_state(|| None::<u64>);
+    let lesson = use_state(|| start.3.clone());
+    let progress = use_mut_ref(|| crate::course::Progress::load().0);
+    let grade = use_state(|| None::<shardlab_lessons::Grade>);
+    let grading = use_mut_ref(|| None::<shardlab_lessons::Grading>);
+    let grading_percent = use_state(|| None::<u32>);
+    let show_lesson = use_state(|| start.3.is_some());
     let behind = use_mut_ref(|| Cell::new(false));
     let redraw = use_force_update();
     let tab = use_state(|| Tab::EventLog);
@@ -289,8 +315,12 @@ pub fn App() -> Html {
         })
     };
     let on_select = {
-        let act = act.clone();
+        let (act, show_lesson) = (act.clone(), show_lesson.clone());
         Callback::from(move |id: Option<NodeId>| {
+            // Selecting a component shows its inspector, also during a lesson.
+            if id.is_some() {
+                show_lesson.set(false);
+            }
             act(&|w| {
                 w.select(id);
                 Ok(())
@@ -390,13 +420,16 @@ pub fn App() -> Html {
     };
     let on_share = {
         let (share, workspace) = (share.clone(), workspace.clone());
+        let lesson_id = lesson.as_ref().map(|l| l.id.clone());
         Callback::from(move |_: MouseEvent| {
             if share.is_some() {
                 share.set(None);
                 return;
             }
+            // In a lesson, the link is the learner's attempt at it.
+            let lesson_part = lesson_id.as_ref().map_or_else(String::new, |id| format!("&lesson={id}"));
             let link = format!(
-                "{}#{}",
+                "{}#{}{lesson_part}",
                 browser::page_address(),
                 shardlab_scenario::encode_link(workspace.borrow().scenario())
             );
@@ -542,6 +575,117 @@ pub fn App() -> Html {
             redraw.force_update();
         })
     };
+    {
+        // Grading runs the lesson's simulation a slice per animation frame, so the page keeps drawing.
+        let (grading, grade, grading_percent, progress, lesson) =
+            (grading.clone(), grade.clone(), grading_percent.clone(), progress.clone(), lesson.clone());
+        use_effect_with(grading_percent.is_some(), move |&running| {
+            let frames = running.then(|| {
+                FrameLoop::start(move |_| {
+                    let mut slot = grading.borrow_mut();
+                    let Some(g) = slot.as_mut() else { return };
+                    if let Some(done) = g.step(GRADING_SECONDS_PER_FRAME).cloned() {
+                        if done.passed
+                            && let Some(l) = lesson.as_ref()
+                        {
+                            let mut p = progress.borrow_mut();
+                            p.pass(&l.id);
+                            let _ = p.store();
+                        }
+                        grade.set(Some(done));
+                        *slot = None;
+                        grading_percent.set(None);
+                    } else {
+                        grading_percent.set(Some(g.progress_percent()));
+                    }
+                })
+            });
+            move || drop(frames)
+        });
+    }
+    let open_lesson = {
+        let (lesson, act, grade, show_lesson, notice) =
+            (lesson.clone(), act.clone(), grade.clone(), show_lesson.clone(), notice.clone());
+        Callback::from(move |id: String| {
+            let Some(l) = shardlab_lessons::lesson(&id) else { return };
+            match shardlab_lessons::start_scenario(&l) {
+                Ok(start) => {
+                    act(&|w| {
+                        w.open(start.clone());
+                        Ok(())
+                    });
+                    lesson.set(Some(Rc::new(l)));
+                    grade.set(None);
+                    show_lesson.set(true);
+                }
+                Err(why) => notice.set(Some(format!("The lesson's pipeline could not be built: {why}"))),
+            }
+        })
+    };
+    let on_check = {
+        let (lesson, workspace, grading, grading_percent) =
+            (lesson.clone(), workspace.clone(), grading.clone(), grading_percent.clone());
+        Callback::from(move |()| {
+            let Some(l) = lesson.as_ref() else { return };
+            *grading.borrow_mut() = Some(shardlab_lessons::Grading::new(l, workspace.borrow().scenario()));
+            grading_percent.set(Some(0));
+        })
+    };
+    let on_hint = {
+        let (lesson, progress, redraw) = (lesson.clone(), progress.clone(), redraw.clone());
+        Callback::from(move |()| {
+            let Some(l) = lesson.as_ref() else { return };
+            let mut p = progress.borrow_mut();
+            p.show_hint(&l.id, u32::try_from(l.hints.len()).unwrap_or(u32::MAX));
+            let _ = p.store();
+            drop(p);
+            redraw.force_update();
+        })
+    };
+    let on_show_me = {
+        let (lesson, act) = (lesson.clone(), act.clone());
+        Callback::from(move |()| {
+            let Some(l) = lesson.as_ref() else { return };
+            match shardlab_lessons::reference_scenario(l) {
+                Ok(reference) => act(&|w| {
+                    w.open(reference.clone());
+                    Ok(())
+                }),
+                Err(why) => act(&|_| Err(format!("The reference solution could not be built: {why}"))),
+            }
+        })
+    };
+    let on_restart = {
+        let (lesson, open_lesson) = (lesson.clone(), open_lesson.clone());
+        Callback::from(move |()| {
+            if let Some(l) = lesson.as_ref() {
+                open_lesson.emit(l.id.clone());
+            }
+        })
+    };
+    let on_quiz_right = {
+        let (lesson, progress) = (lesson.clone(), progress.clone());
+        Callback::from(move |question: String| {
+            let Some(l) = lesson.as_ref() else { return };
+            let mut p = progress.borrow_mut();
+            p.answer_right(&l.id, &question);
+            let _ = p.store();
+        })
+    };
+    let on_reset_progress = {
+        let (progress, redraw) = (progress.clone(), redraw.clone());
+        Callback::from(move |()| {
+            let mut p = progress.borrow_mut();
+            *p = crate::course::Progress::default();
+            let _ = p.store();
+            drop(p);
+            redraw.force_update();
+        })
+    };
+    let show_tab = |value: bool| {
+        let show_lesson = show_lesson.clone();
+        Callback::from(move |_: MouseEvent| show_lesson.set(value))
+    };
     let show = |target: Tab| {
         let tab = tab.clone();
         Callback::from(move |_: MouseEvent| tab.set(target))
@@ -659,7 +803,19 @@ pub fn App() -> Html {
                 </main>
                 if !embed {
                 <aside class="inspector" aria-label="Settings">
-                    if let Some(panel) = inspector {
+                    if let Some(l) = lesson.as_ref() {
+                        <div class="side-tabs" role="tablist">
+                            <button role="tab" aria-selected={show_lesson.to_string()} onclick={show_tab(true)}>{ "Lesson" }</button>
+                            <button role="tab" aria-selected={(!*show_lesson).to_string()} onclick={show_tab(false)}>{ "Inspector" }</button>
+                        </div>
+                        if *show_lesson {
+                            <LessonPanel lesson={l.clone()} progress={progress.borrow().lesson(&l.id)} grade={(*grade).clone()}
+                                grading_percent={*grading_percent} {on_check} {on_hint} {on_show_me} {on_restart} {on_quiz_right}
+                                next={next_lesson(l)} on_open={open_lesson.clone()} />
+                        }
+                    }
+                    if lesson.is_some() && *show_lesson {
+                    } else if let Some(panel) = inspector {
                         { panel }
                     } else {
                         <ScenarioPanel name={scenario.name.clone()} description={scenario.description.clone()}
@@ -672,7 +828,7 @@ pub fn App() -> Html {
             if !embed {
             <section class="bottom">
                 <div class="tabs" role="tablist">
-                    { for [Tab::EventLog, Tab::Records, Tab::ApiConsole, Tab::Cost, Tab::Presets, Tab::Library].into_iter().map(|t| html! {
+                    { for [Tab::EventLog, Tab::Records, Tab::ApiConsole, Tab::Cost, Tab::Presets, Tab::Library, Tab::Course].into_iter().map(|t| html! {
                         <button role="tab" aria-selected={(*tab == t).to_string()} onclick={show(t)}>{ t.label() }</button>
                     }) }
                 </div>
@@ -691,6 +847,17 @@ pub fn App() -> Html {
                             error={(*browse_error).clone()} on_read={on_browse} on_next={on_browse_next} />
                     },
                     Tab::Presets => html! { <PresetGallery on_open={on_preset} /> },
+                    Tab::Course => {
+                        let p = progress.borrow();
+                        let lessons = shardlab_lessons::lessons()
+                            .into_iter()
+                            .map(|l| { let done = p.lesson(&l.id).passed; (l.id, l.order, l.title, done) })
+                            .collect::<Vec<_>>();
+                        html! {
+                            <CourseOutline {lessons} current={lesson.as_ref().map(|l| l.id.clone())} on_open={open_lesson.clone()}
+                                on_reset={on_reset_progress} />
+                        }
+                    }
                     Tab::Library => {
                         let lib = library.borrow();
                         let (entries, deleted, load_error) = match &*lib {
@@ -830,6 +997,7 @@ enum Tab {
     Cost,
     Presets,
     Library,
+    Course,
 }
 
 impl Tab {
@@ -841,8 +1009,14 @@ impl Tab {
             Self::Cost => "Cost",
             Self::Presets => "Presets",
             Self::Library => "Library",
+            Self::Course => "Course",
         }
     }
+}
+
+/// The lesson after `lesson` in the course: (id, title).
+fn next_lesson(lesson: &shardlab_lessons::Lesson) -> Option<(String, String)> {
+    shardlab_lessons::lessons().into_iter().find(|l| l.order > lesson.order).map(|l| (l.id, l.title))
 }
 
 /// A scenario name as a file name: letters, digits and dashes.

@@ -7,6 +7,7 @@
 
 pub mod browser;
 pub mod components;
+pub mod course;
 pub mod format;
 pub mod frame_loop;
 pub mod keys;

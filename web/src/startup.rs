@@ -11,6 +11,8 @@ pub struct UrlRequest {
     pub link: Option<String>,
     /// A preset id to open.
     pub preset: Option<String>,
+    /// A lesson to open beside the scenario (its starting scenario unless a link comes with it).
+    pub lesson: Option<String>,
     /// The compact read-only player.
     pub embed: bool,
 }
@@ -23,6 +25,8 @@ pub fn parse_url(hash: &str, search: &str) -> UrlRequest {
             request.link = Some(part.to_string());
         } else if let Some(id) = part.strip_prefix("preset=") {
             request.preset = Some(id.to_string());
+        } else if let Some(id) = part.strip_prefix("lesson=") {
+            request.lesson = Some(id.to_string());
         } else if part == "embed" || part == "embed=1" {
             request.embed = true;
         }
@@ -75,6 +79,8 @@ mod tests {
         let r = parse_url("#s=1.abc&embed", "");
         assert_eq!((r.link.as_deref(), r.embed), (Some("s=1.abc"), true));
         assert_eq!(parse_url("#preset=hot-key", "").preset.as_deref(), Some("hot-key"));
+        let attempt = parse_url("#s=1.abc&lesson=hot-keys", "");
+        assert_eq!((attempt.link.as_deref(), attempt.lesson.as_deref()), (Some("s=1.abc"), Some("hot-keys")));
         assert!(parse_url("", "?embed").embed);
         assert_eq!(parse_url("#", ""), UrlRequest::default());
     }

@@ -320,8 +320,8 @@ fn delivery_json(d: &DeliveryStream, metrics: FirehoseSecond, epoch_ms: u64) -> 
             "error_output_type": o.error_output_type,
             "flush_reason": o.flush_reason.map(|r| match r { FlushReason::Size => "size", FlushReason::Interval => "interval" }),
             "records": o.records,
-            "bytes_uncompressed": o.bytes_uncompressed,
-            "bytes_stored": o.bytes_stored,
+            "uncompressed_bytes": o.uncompressed_bytes,
+            "stored_bytes": o.stored_bytes,
             "compression": o.compression.aws_name(),
             "first_record_arrival_ms": ms(o.first_arrival_unix_ms),
             "last_record_arrival_ms": ms(o.last_arrival_unix_ms),
@@ -533,8 +533,8 @@ impl Summary {
                     o["key"].as_str().unwrap_or_default(),
                     o["kind"].as_str().unwrap_or_default(),
                     o["records"],
-                    o["bytes_uncompressed"],
-                    o["bytes_stored"]
+                    o["uncompressed_bytes"],
+                    o["stored_bytes"]
                 );
             }
         }

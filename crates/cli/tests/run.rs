@@ -179,9 +179,9 @@ fn delivery_streams_report_what_each_destination_received() {
         assert!(key.ends_with(".gz"), "{key}");
         let records = o["records"].as_u64().expect("count");
         assert!((5_243..5_243 + 100).contains(&records), "{records}");
-        assert_eq!(o["bytes_uncompressed"].as_u64(), Some(records * 200));
+        assert_eq!(o["uncompressed_bytes"].as_u64(), Some(records * 200));
         // The records are zeros: deflate shrinks them more than a hundredfold.
-        assert!(o["bytes_stored"].as_u64().expect("size") * 100 < records * 200);
+        assert!(o["stored_bytes"].as_u64().expect("size") * 100 < records * 200);
         assert_eq!((&o["kind"], &o["flush_reason"]), (&json!("data"), &json!("size")));
         assert!(o["last_record_arrival_ms"].as_u64() >= o["first_record_arrival_ms"].as_u64());
     }

@@ -60,6 +60,8 @@
 //! - Record ids (PutRecord's `RecordId`) are 48 hex digits from the simulation's seed; Lambda `recordId`s
 //!   are the record's number in the stream, zero-padded to 56 digits.
 //! - The Lambda event has no `kinesisRecordMetadata`: a transform sees each record's data and arrival only.
+//! - A scenario's Direct PUT `feed` sends its records at each whole second in PutRecordBatch calls and does
+//!   not retry throttled records (an SDK would, 3 times).
 //! - Delivery streams keep the last 5,000 S3 objects and 5,000 requests, and at most 16 MiB of their
 //!   contents (newest first); older ones are dropped from the lists, not from the totals.
 

@@ -132,9 +132,9 @@ pub struct S3Object {
     /// Records in it.
     pub records: u32,
     /// Its size before compression.
-    pub bytes_uncompressed: u64,
+    pub uncompressed_bytes: u64,
     /// Its size as stored.
-    pub bytes_stored: u64,
+    pub stored_bytes: u64,
     /// Arrival of its first (oldest) record, Unix ms.
     pub first_arrival_unix_ms: u64,
     /// Arrival of its last record, Unix ms.
@@ -152,7 +152,7 @@ pub struct S3Object {
 impl S3Object {
     /// Its content decompressed (for a preview), if kept and valid.
     pub fn decompressed(&self) -> Option<Vec<u8>> {
-        let limit = usize::try_from(self.bytes_uncompressed).ok()?;
+        let limit = usize::try_from(self.uncompressed_bytes).ok()?;
         self.compression.decompress(self.content.as_deref()?, limit)
     }
 }
@@ -1029,8 +1029,8 @@ impl DeliveryStream {
                     kind: ObjectKind::ErrorManifest,
                     error_output_type: None,
                     records: records as u32,
-                    bytes_uncompressed: content.len() as u64,
-                    bytes_stored: content.len() as u64,
+                    uncompressed_bytes: content.len() as u64,
+                    stored_bytes: content.len() as u64,
                     first_arrival_unix_ms: self.unix_ms(batch.records.first().map_or(now, |r| r.arrival)),
                     last_arrival_unix_ms: self.unix_ms(batch.records.last().map_or(now, |r| r.arrival)),
                     written_unix_ms: self.unix_ms(now),
@@ -1176,8 +1176,8 @@ impl DeliveryStream {
             kind,
             error_output_type: None,
             records: batch.records.len() as u32,
-            bytes_uncompressed: content.len() as u64,
-            bytes_stored: stored_len,
+            uncompressed_bytes: content.len() as u64,
+            stored_bytes: stored_len,
             first_arrival_unix_ms: oldest,
             last_arrival_unix_ms: self.unix_ms(batch.records.iter().map(|r| r.arrival).max().unwrap_or(now)),
             written_unix_ms: self.unix_ms(now),
@@ -1206,8 +1206,8 @@ impl DeliveryStream {
             kind: ObjectKind::Backup,
             error_output_type: None,
             records: records.len() as u32,
-            bytes_uncompressed: content.len() as u64,
-            bytes_stored: packed.len() as u64,
+            uncompressed_bytes: content.len() as u64,
+            stored_bytes: packed.len() as u64,
             first_arrival_unix_ms: oldest,
             last_arrival_unix_ms: self.unix_ms(records.iter().map(|r| r.arrival).max().unwrap_or(now)),
             written_unix_ms: self.unix_ms(now),
@@ -1267,8 +1267,8 @@ impl DeliveryStream {
             kind: ObjectKind::Error,
             error_output_type: Some(error_output_type),
             records: records.len() as u32,
-            bytes_uncompressed: content.len() as u64,
-            bytes_stored: packed.len() as u64,
+            uncompressed_bytes: content.len() as u64,
+            stored_bytes: packed.len() as u64,
             first_arrival_unix_ms: oldest,
             last_arrival_unix_ms: self.unix_ms(records.iter().map(|r| r.arrival).max().unwrap_or(now)),
             written_unix_ms: self.unix_ms(now),

@@ -85,7 +85,7 @@ fn size_hint_flushes_first_when_data_comes_fast() {
     w.run_until(SimTime::from_secs(4));
     let objects = w.objects("fast", ObjectKind::Data);
     assert_eq!(objects.len(), 1);
-    assert_eq!((objects[0].records, objects[0].bytes_uncompressed), (10, 5 * MIB));
+    assert_eq!((objects[0].records, objects[0].uncompressed_bytes), (10, 5 * MIB));
     assert_eq!(objects[0].flush_reason, Some(delivery::FlushReason::Size));
     assert_eq!(objects[0].written_unix_ms - EXAMPLE_EPOCH_MS, 4_000);
 }
@@ -103,7 +103,7 @@ fn interval_hint_flushes_first_when_data_comes_slowly() {
     let objects = w.objects("slow", ObjectKind::Data);
     assert_eq!(objects.len(), 1);
     let o = &objects[0];
-    assert_eq!((o.records, o.bytes_uncompressed), (30, 30 * 1_024));
+    assert_eq!((o.records, o.uncompressed_bytes), (30, 30 * 1_024));
     assert_eq!(o.written_unix_ms - EXAMPLE_EPOCH_MS, 300_000);
     assert_eq!(o.flush_reason, Some(delivery::FlushReason::Interval));
     assert_eq!((o.first_arrival_unix_ms - EXAMPLE_EPOCH_MS, o.last_arrival_unix_ms - EXAMPLE_EPOCH_MS), (0, 290_000));
@@ -231,8 +231,8 @@ fn compressed_objects_round_trip_to_the_records() {
         w.run_until(SimTime::from_secs(300));
         let o = &w.objects("z", ObjectKind::Data)[0];
         assert_eq!(o.decompressed(), Some(expected.clone()), "{compression:?}");
-        assert_eq!(o.bytes_uncompressed, expected.len() as u64);
-        assert!(o.bytes_stored < o.bytes_uncompressed / 3, "{compression:?}: {}", o.bytes_stored);
+        assert_eq!(o.uncompressed_bytes, expected.len() as u64);
+        assert!(o.stored_bytes < o.uncompressed_bytes / 3, "{compression:?}: {}", o.stored_bytes);
         assert!(o.key.ends_with(compression.extension()));
     }
 }
@@ -474,7 +474,7 @@ fn a_kinesis_source_reads_every_shard_once_a_second_from_latest() {
     let objects: Vec<_> = stream.s3_objects.iter().collect();
     assert_eq!(objects.len(), 1);
     assert_eq!(objects[0].written_unix_ms - sim.config().epoch_unix_ms, 263_000);
-    assert!((5 * MIB..5 * MIB + 20_000).contains(&objects[0].bytes_uncompressed), "{}", objects[0].bytes_uncompressed);
+    assert!((5 * MIB..5 * MIB + 20_000).contains(&objects[0].uncompressed_bytes), "{}", objects[0].uncompressed_bytes);
     // Direct PUT is refused on such a stream.
     let err = sim.firehose_mut().put_record(SimTime::from_secs(310), "from-kds", vec![1]).expect_err("not Direct PUT");
     assert_eq!(err.kind, FirehoseErrorKind::InvalidArgument);

@@ -19,7 +19,8 @@
 //!
 //! Conditions compare with `==`, `!=`, `<`, `<=`, `>`, `>=`, `contains`, combine with `and`, `or`, `not` and
 //! parentheses, and test presence with `has`. Values are paths, `"strings"`, numbers, `true`, `false`,
-//! `null`, `arrival` (the record's arrival, epoch ms), `upper(x)`, `lower(x)`.
+//! `null`, `arrival` (the record's arrival, epoch ms), `bucket` (0 to 99, a hash of the record's `recordId`:
+//! `fail if bucket < 5` fails a steady 5 % of records, the same ones on every run), `upper(x)`, `lower(x)`.
 //!
 //! There are no loops, no calls out, no access to anything but the record. Every step costs fuel: a
 //! program is at most [`PROGRAM_CHARS_MAX`] characters, and one invocation at most [`FUEL_PER_INVOCATION`]
@@ -202,6 +203,7 @@ enum Expr {
     Path(Vec<String>),
     Literal(Json),
     Arrival,
+    Bucket,
     Upper(Box<Self>),
     Lower(Box<Self>),
 }
@@ -342,6 +344,7 @@ impl Cursor {
                 "false" => Ok(Expr::Literal(Json::Bool(false))),
                 "null" => Ok(Expr::Literal(Json::Null)),
                 "arrival" => Ok(Expr::Arrival),
+                "bucket" => Ok(Expr::Bucket),
                 "upper" | "lower" => {
                     if !self.sym("(") {
                         return Err(self.err(&format!("expected '(' after {w}")));
@@ -352,7 +355,7 @@ impl Cursor {
                     }
                     Ok(if w == "upper" { Expr::Upper(inner) } else { Expr::Lower(inner) })
                 }
-                other => Err(self.err(&format!("'{other}' is not a value: use a path, \"text\", a number, true, false, null, arrival, upper() or lower()"))),
+                other => Err(self.err(&format!("'{other}' is not a value: use a path, \"text\", a number, true, false, null, arrival, bucket, upper() or lower()"))),
             },
             _ => Err(self.err("expected a value")),
         }
@@ -479,7 +482,13 @@ impl Program {
         for record in request {
             let data = BASE64.decode(record.data.as_bytes()).unwrap_or_default();
             spend(fuel, 1 + data.len() as u64 / 64)?;
-            let (result, data, partition_keys) = self.run(&data, record.approximate_arrival_timestamp, fuel)?;
+            let bucket = record
+                .record_id
+                .bytes()
+                .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
+                % 100;
+            let env = Env { arrival_ms: record.approximate_arrival_timestamp, bucket };
+            let (result, data, partition_keys) = self.run(&data, &env, fuel)?;
             out.push(ResponseRecord {
                 record_id: record.record_id.clone(),
                 result,
@@ -490,13 +499,12 @@ impl Program {
         Ok(out)
     }
 
-    fn run(&self, data: &[u8], arrival_ms: u64, fuel: &mut u64) -> Result<RecordOutput, InvocationError> {
+    fn run(&self, data: &[u8], env: &Env, fuel: &mut u64) -> Result<RecordOutput, InvocationError> {
         let text = core::str::from_utf8(data).ok();
         let parsed = if self.needs_json { text.and_then(Json::parse) } else { None };
         let mut changed = false;
         let mut value = parsed.clone().unwrap_or_else(|| Json::String(text.unwrap_or_default().into()));
         let mut keys = BTreeMap::new();
-        let env = Env { arrival_ms };
         for statement in &self.statements {
             spend(fuel, 1)?;
             match statement {
@@ -565,6 +573,8 @@ fn spend(fuel: &mut u64, steps: u64) -> Result<(), InvocationError> {
 
 struct Env {
     arrival_ms: u64,
+    /// 0 to 99: an FNV-1a hash of the recordId.
+    bucket: u64,
 }
 
 impl Env {
@@ -574,6 +584,7 @@ impl Env {
             Expr::Path(p) => value.at(p).cloned(),
             Expr::Literal(v) => Some(v.clone()),
             Expr::Arrival => Some(Json::Number(self.arrival_ms.to_string())),
+            Expr::Bucket => Some(Json::Number(self.bucket.to_string())),
             Expr::Upper(inner) => self.eval(inner, value, fuel)?.map(|v| Json::String(v.as_text().to_uppercase())),
             Expr::Lower(inner) => self.eval(inner, value, fuel)?.map(|v| Json::String(v.as_text().to_lowercase())),
         })
@@ -682,6 +693,28 @@ mod tests {
         assert_eq!(run(READY_TRANSFORMS[3].1, &[rec])[0].1, r#"{"ts":"t1","user":"ann","event":"purchase"}"#);
         assert_eq!(run(READY_TRANSFORMS[4].1, &[r#"{"a":1}"#])[0].0, TransformResult::ProcessingFailed);
         assert!(run(READY_TRANSFORMS[1].1, &[rec])[0].1.ends_with(r#""region":"us-east-1","received_ms":1000}"#));
+    }
+
+    #[test]
+    fn bucket_fails_a_steady_share_of_records() {
+        // FNV-1a spreads record ids evenly enough: about 10 % of 1,000 ids fall in buckets 0 to 9.
+        let program = Program::compile("fail if bucket < 10").expect("compiles");
+        let records: Vec<String> = (0..1_000).map(|i| format!("{i:056}")).collect();
+        let req: Vec<RequestRecord> = records
+            .iter()
+            .map(|id| RequestRecord {
+                record_id: id.clone(),
+                approximate_arrival_timestamp: 0,
+                data: BASE64.encode("{}"),
+            })
+            .collect();
+        let mut fuel = FUEL_PER_INVOCATION;
+        let out = program.invoke(&req, &mut fuel).expect("runs");
+        let failed = out.iter().filter(|r| r.result == TransformResult::ProcessingFailed).count();
+        assert!((60..=140).contains(&failed), "{failed}");
+        // The same ids fail on every run.
+        let mut fuel = FUEL_PER_INVOCATION;
+        assert_eq!(program.invoke(&req, &mut fuel).expect("runs"), out);
     }
 
     #[test]

@@ -1,0 +1,69 @@
+// End-to-end test of a lesson: a learner fixes the pipeline, the checks turn green, and progress survives a reload.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchChromium, openPage, screenshot, serveDist, waitUntil } from './harness.mjs';
+
+const TEST_TIMEOUT_MS = 90_000;
+
+describe('Lessons in Chromium', () => {
+  let server;
+  let browser;
+  const contexts = [];
+
+  before(async () => {
+    server = await serveDist();
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    for (const context of contexts) {
+      await context.close().catch(() => {});
+    }
+    await browser?.close();
+    await server?.close();
+  });
+
+  test('a learner completes "Shards and their limits" and the progress is kept', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const opened = await openPage(browser);
+    contexts.push(opened.context);
+    const { page, problems } = opened;
+    await page.goto(server.url + '#lesson=shards-and-write-limits', { waitUntil: 'load' });
+    const lesson = page.getByRole('region', { name: 'Lesson' });
+    await lesson.waitFor();
+    assert.match(await lesson.textContent(), /Your task: Get all 3,000 records\/s written/);
+    const checks = lesson.getByTestId('checks').getByRole('listitem');
+
+    // The starting pipeline fails: 3,000 records/s into 2 shards throttles.
+    await lesson.getByRole('button', { name: 'Check my pipeline' }).click();
+    await waitUntil('the first grade', () => checks.evaluateAll((items) => items.map((i) => i.className)),
+      (classes) => classes.every((c) => c !== 'pending'));
+    assert.ok((await checks.evaluateAll((items) => items.map((i) => i.className))).includes('failed'));
+    assert.match(await lesson.getByTestId('checks').textContent(), /write throttles reached [\d,]+ records/);
+
+    // A hint opens; then the learner gives the stream 4 shards in the inspector.
+    await lesson.getByRole('button', { name: /^Show hint 1 of/ }).click();
+    assert.equal(await lesson.locator('.hints li').count(), 1);
+    await page.getByRole('button', { name: /^Data stream clickstream/ }).click();
+    await page.getByRole('textbox', { name: 'Shards', exact: true }).fill('4');
+    await page.getByRole('textbox', { name: 'Shards', exact: true }).press('Enter');
+    await page.getByRole('tab', { name: 'Lesson' }).click();
+    await lesson.getByRole('button', { name: 'Check my pipeline' }).click();
+    await waitUntil('every check to pass', () => checks.evaluateAll((items) => items.map((i) => i.className)),
+      (classes) => classes.length > 0 && classes.every((c) => c === 'passed'));
+    assert.match(await lesson.textContent(), /All checks pass/);
+
+    // A quiz answer is checked and explained.
+    await lesson.getByRole('button', { name: '1,000 records or 1 MiB, whichever comes first' }).click();
+    assert.match(await lesson.locator('.quiz-right').first().textContent(), /Right/);
+    await screenshot(page, 'lesson-passed');
+
+    // Progress survives a reload: the outline marks the lesson passed.
+    await page.reload({ waitUntil: 'load' });
+    await page.getByRole('tab', { name: 'Course' }).click();
+    const outline = page.getByTestId('course');
+    await waitUntil('the outline', () => outline.textContent(), (t) => t.includes('1 of'));
+    assert.ok(await outline.getByRole('button', { name: /Shards and their limits \(passed\)/ }).isVisible());
+    assert.deepEqual(problems.pageErrors, [], 'uncaught errors in the page');
+  });
+});
