@@ -189,7 +189,7 @@ choice_enum! {
 
 choice_enum! {
     /// A ready-made Firehose transform: a program in the engine's transform language (one statement per line:
-    /// `keep if`, `drop if`, `fail if`, `set`, `del`, `csv`), or the learner's own.
+    /// `keep if`, `drop if`, `fail if`, `set`, `del`, `csv`; `bucket` is 0 to 99 per record), or the learner's own.
     FirehoseTransform {
         /// No transform.
         None = "none",
@@ -199,8 +199,8 @@ choice_enum! {
         KeepPurchases = "keep_purchases",
         /// Add the Region and the arrival time to each event.
         Enrich = "enrich",
-        /// Fail purchases over 400 (about 5 % of clickstream events): they come back `ProcessingFailed`.
-        FailLargePurchases = "fail_large_purchases",
+        /// Fail a steady 5 % of the records (the same ones on every run): they come back `ProcessingFailed`.
+        FailFivePercent = "fail_5_percent",
         /// A program the learner wrote.
         Custom = "custom",
     }
@@ -214,7 +214,7 @@ impl FirehoseTransform {
             Self::JsonToCsv => "csv .ts, .user_id, .event_type, .amount",
             Self::KeepPurchases => "keep if .event_type == \"purchase\"",
             Self::Enrich => "set .region = \"us-east-1\"\nset .received_ms = arrival",
-            Self::FailLargePurchases => "fail if .amount > 400",
+            Self::FailFivePercent => "fail if bucket < 5",
         }
     }
 

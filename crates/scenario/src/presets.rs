@@ -278,17 +278,17 @@ static PRESETS: [Preset; 11] = [
     Preset {
         id: "firehose-transform-failures",
         title: "Firehose transform with failures",
-        description: "Producers put records straight into Firehose (Direct PUT). A transform fails every \
-            purchase over 400, about 5 % of the events, and those come back ProcessingFailed: Firehose writes them, \
-            untransformed, under the processing-failed/ error prefix of the same bucket while the rest are \
-            delivered. Change the condition in the transform program to see the error objects grow or vanish.",
+        description: "Producers put records straight into Firehose (Direct PUT). The transform fails a steady \
+            5 % of the records, which come back ProcessingFailed: Firehose writes them, untransformed, under the \
+            processing-failed/ error prefix of the same bucket while the rest are delivered. Change the condition \
+            in the transform program (fail if bucket < 5) to see the error objects grow or vanish.",
         build: |b| {
             let p = b.producer("storefront", ProducerParams { payload: PayloadKind::Clickstream, ..steady(100, 300) });
             let f = b.node(
                 "events-to-s3",
                 NodeKind::Firehose(FirehoseParams {
                     buffer_interval_s: 60,
-                    transform_program: FirehoseTransform::FailLargePurchases.program().into(),
+                    transform_program: FirehoseTransform::FailFivePercent.program().into(),
                     append_newline: YesNo::Yes,
                     ..FirehoseParams::default()
                 }),

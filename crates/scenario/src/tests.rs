@@ -178,3 +178,23 @@ fn oversized_scenarios_are_refused_quickly() {
     assert_eq!(paths, ["description", "pipeline.nodes"]);
     assert_eq!(problems[1].message, "103 nodes is too many; a scenario has at most 100");
 }
+
+#[test]
+fn every_ready_transform_is_a_program_the_engine_accepts() {
+    use model::FirehoseTransform;
+    for ready in FirehoseTransform::ALL.iter().filter(|t| !t.program().is_empty()) {
+        let mut scenario = Scenario::default();
+        let firehose = scenario.add_node(NodeKind::firehose());
+        scenario.pipeline.connect(NodeId(2), firehose).unwrap();
+        scenario.pipeline.node_mut(firehose).unwrap().set_param("transform", ready.as_str()).unwrap();
+        let config = scenario.to_sim_config().unwrap_or_else(|p| panic!("{}: {p:?}", ready.as_str()));
+        assert_eq!(config.delivery_streams[0].processing.as_ref().map(|p| p.program.as_str()), Some(ready.program()));
+    }
+    let mut scenario = Scenario::default();
+    let firehose = scenario.add_node(NodeKind::firehose());
+    scenario.pipeline.connect(NodeId(2), firehose).unwrap();
+    scenario.pipeline.node_mut(firehose).unwrap().set_param("transform", "custom").unwrap();
+    scenario.pipeline.node_mut(firehose).unwrap().set_param("transform_program", "frobnicate .x").unwrap();
+    let problems = scenario.to_sim_config().unwrap_err();
+    assert_eq!(problems[0].path, "engine", "the engine parses programs: {problems:?}");
+}

@@ -5,8 +5,8 @@
 //!
 //! Format 2 added to the stream its throttling fault and put-to-get delays, and to the view the pan, zoom and
 //! shared time. Format 3 made the Firehose transform a program (formats 1 and 2 had a choice of ready
-//! transforms and a failure percentage, which has no program equivalent and is dropped) with the newline
-//! processor apart and a retry duration, and gave Analytics applications a starting position: the shapes
+//! transforms and a failure percentage, which becomes `fail if bucket < N`) with the newline processor apart
+//! and a retry duration, and gave Analytics applications a starting position: the shapes
 //! below serve format 2 too (`v2.rs`). Older scenarios get the defaults.
 
 use crate::model::{
@@ -14,6 +14,7 @@ use crate::model::{
     FirehoseParams, FirehoseTransform, ProducerParams, StreamParams, YesNo,
 };
 use crate::{Action, Edge, NodeId, NodePosition};
+use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use serde::Deserialize;
@@ -64,8 +65,6 @@ pub(crate) struct Firehose {
     buffer_size_mib: u32,
     buffer_interval_s: u32,
     transform: Transform,
-    // A failure percentage has no equivalent in a transform program: dropped by the migration.
-    #[allow(dead_code)]
     transform_failure_percent: u8,
     compression: Compression,
     s3_prefix: String,
@@ -158,10 +157,17 @@ impl From<Firehose> for FirehoseParams {
             Transform::LambdaFilter => FirehoseTransform::KeepPurchases,
         };
         let newline = matches!(f.transform, Transform::AppendNewline);
+        // A Lambda transform's failure share becomes `fail if bucket < N`: a steady N % of the records.
+        let lambda = matches!(f.transform, Transform::LambdaJsonToCsv | Transform::LambdaFilter);
+        let mut transform_program = String::new();
+        if lambda && f.transform_failure_percent > 0 {
+            transform_program = format!("fail if bucket < {}\n", f.transform_failure_percent.min(100));
+        }
+        transform_program.push_str(program.program());
         Self {
             buffer_size_mib: f.buffer_size_mib,
             buffer_interval_s: f.buffer_interval_s,
-            transform_program: program.program().into(),
+            transform_program,
             append_newline: if newline { YesNo::Yes } else { YesNo::No },
             compression: f.compression,
             s3_prefix: f.s3_prefix,
@@ -178,7 +184,7 @@ impl From<Analytics> for AnalyticsParams {
 
 #[cfg(test)]
 mod tests {
-    use crate::model::{FirehoseTransform, YesNo};
+    use crate::model::YesNo;
     use crate::{NodeKind, Scenario};
     use alloc::format;
 
@@ -200,8 +206,8 @@ mod tests {
         for (old, program, newline) in [
             ("none", "", YesNo::No),
             ("append_newline", "", YesNo::Yes),
-            ("lambda_json_to_csv", FirehoseTransform::JsonToCsv.program(), YesNo::No),
-            ("lambda_filter", FirehoseTransform::KeepPurchases.program(), YesNo::No),
+            ("lambda_json_to_csv", "fail if bucket < 5\ncsv .ts, .user_id, .event_type, .amount", YesNo::No),
+            ("lambda_filter", "fail if bucket < 5\nkeep if .event_type == \"purchase\"", YesNo::No),
         ] {
             let s = Scenario::from_json(&file(old)).unwrap();
             let NodeKind::Firehose(f) = &s.pipeline.nodes[0].kind else { panic!("node 0 is the Firehose") };
