@@ -10,7 +10,6 @@ use shardlab_engine::analytics_app::{AnalyticsAppConfig, SqlDialect};
 use shardlab_engine::consumer_app::{ConsumerAppConfig, KclConfig, LambdaConfig, ReadStyle, StartAt};
 use shardlab_engine::firehose::compress::Compression as FirehoseCompression;
 use shardlab_engine::firehose::config::IndexRotation;
-use shardlab_engine::firehose::transform::READY_TRANSFORMS;
 use shardlab_engine::firehose::{
     BufferingHints, DeliveryStreamConfig, DestinationConfig, DestinationKind as FirehoseDestinationKind, DirectPutFeed,
     ProcessingConfig, S3Settings, Source as FirehoseSource,
@@ -25,7 +24,8 @@ impl Scenario {
     /// The engine configuration for this scenario, or every problem (the scenario's, then the engine's).
     ///
     /// The single data stream becomes the run's stream; producers and Kinesis Agents connected to it, and
-    /// consumers reading it, become the engine's, in node order. See [`Self::not_simulated`] for the rest.
+    /// consumers and Analytics applications reading it, become the engine's, in node order. See
+    /// [`Self::not_simulated`] for the rest.
     pub fn to_sim_config(&self) -> Result<SimConfig, Vec<Problem>> {
         self.validate()?;
         let nodes = &self.pipeline.nodes;
@@ -54,6 +54,7 @@ impl Scenario {
             producers: Vec::new(),
             consumers: Vec::new(),
             agents: Vec::new(),
+            analytics: Vec::new(),
             scheduled: Vec::new(),
             ..SimConfig::default()
         };
@@ -84,7 +85,7 @@ impl Scenario {
                             AnalyticsDialect::FlinkSql => SqlDialect::Flink,
                         },
                         sql: a.sql.clone(),
-                        start: StartAt::Latest,
+                        start: start_at(a.start),
                         ..AnalyticsAppConfig::default()
                     });
                 }
@@ -92,6 +93,11 @@ impl Scenario {
             }
         }
         let index = |ids: &[NodeId], id: NodeId| ids.iter().position(|x| *x == id).map(|i| i as u32);
+        // A destination event applies to a delivery stream that runs, by its name.
+        let delivery_stream = |id: NodeId| {
+            let name = &self.pipeline.node(id)?.name;
+            config.delivery_streams.iter().any(|d| d.name == *name).then(|| name.clone())
+        };
         for event in &self.scheduled {
             let command = match event.action {
                 Action::SetProducerRate { producer, records_per_sec } => index(&producer_ids, producer)
@@ -103,6 +109,10 @@ impl Scenario {
                 Action::CrashWorker { consumer, worker } => {
                     index(&consumer_ids, consumer).map(|consumer| Command::CrashWorker { consumer, worker })
                 }
+                Action::DestinationOutage { firehose, duration_ms } => delivery_stream(firehose)
+                    .map(|delivery_stream| Command::DestinationOutage { delivery_stream, duration_ms }),
+                Action::DestinationSlowdown { firehose, delay_ms, duration_ms } => delivery_stream(firehose)
+                    .map(|delivery_stream| Command::DestinationSlowdown { delivery_stream, delay_ms, duration_ms }),
                 Action::UpdateShardCount { .. } => None,
             };
             if let Some(command) = command {
@@ -143,11 +153,10 @@ impl Scenario {
             NodeKind::Destination(d) => Some(d.clone()),
             _ => None,
         });
-        let has_expressions = f.s3_prefix.contains("!{");
         let mut s3 = S3Settings {
             prefix: (!f.s3_prefix.is_empty()).then(|| f.s3_prefix.clone()),
-            // AWS requires an error output prefix when the prefix has expressions; the console's default.
-            error_output_prefix: has_expressions.then(|| "!{firehose:error-output-type}/".into()),
+            // Firehose requires an error prefix when the prefix has expressions (facts sheet 2.9).
+            error_output_prefix: f.s3_prefix.contains("!{").then(|| crate::export::ERROR_OUTPUT_PREFIX.into()),
             compression: match f.compression {
                 Compression::Uncompressed => FirehoseCompression::Uncompressed,
                 Compression::Gzip => FirehoseCompression::Gzip,
@@ -155,7 +164,7 @@ impl Scenario {
                 Compression::Snappy => FirehoseCompression::Snappy,
                 Compression::HadoopSnappy => FirehoseCompression::HadoopSnappy,
             },
-            append_newline: f.transform == FirehoseTransform::AppendNewline,
+            append_newline: f.append_newline == YesNo::Yes,
             ..S3Settings::default()
         };
         let kind = match &target {
@@ -170,15 +179,13 @@ impl Scenario {
                 FirehoseDestinationKind::OpenSearch { index_name: target.clone(), rotation: IndexRotation::default() }
             }
             Some(DestinationParams { kind: DestinationKind::HttpEndpoint, target }) => {
-                FirehoseDestinationKind::HttpEndpoint { url: target.clone(), gzip: false }
+                FirehoseDestinationKind::HttpEndpoint { url: target.clone(), gzip: f.compression == Compression::Gzip }
             }
             None => FirehoseDestinationKind::S3,
         };
-        let program = match f.transform {
-            FirehoseTransform::LambdaJsonToCsv => Some(READY_TRANSFORMS[2].1),
-            FirehoseTransform::LambdaFilter => Some(READY_TRANSFORMS[0].1),
-            FirehoseTransform::None | FirehoseTransform::AppendNewline => None,
-        };
+        // S3 always retries for 24 hours; the others take the scenario's retry duration.
+        let retry_duration_secs = (!matches!(kind, FirehoseDestinationKind::S3)).then_some(f.retry_duration_s);
+        let program = (!f.transform_program.trim().is_empty()).then_some(f.transform_program.as_str());
         Some(DeliveryStreamConfig {
             name: name.into(),
             source: if from_stream {
@@ -189,7 +196,7 @@ impl Scenario {
             destination: DestinationConfig {
                 kind,
                 buffering: Some(BufferingHints { size_mib: f.buffer_size_mib, interval_secs: f.buffer_interval_s }),
-                retry_duration_secs: None,
+                retry_duration_secs,
                 s3,
                 backup_all: false,
                 dynamic_partitioning: None,
@@ -218,16 +225,11 @@ impl Scenario {
                     .any(|e| Some(e.to) == stream_id && e.from == id || Some(e.from) == stream_id && e.to == id)
             };
             let note = match &node.kind {
-                NodeKind::Firehose(f) => {
+                NodeKind::Firehose(_) => {
                     let sources: Vec<&crate::Node> = self.pipeline.sources(node.id).collect();
                     let producers = sources.iter().filter(|n| matches!(n.kind, NodeKind::Producer(_))).count();
                     if sources.is_empty() {
                         Some(format!("'{}' has no source (a data stream or a producer), so it does not run", node.name))
-                    } else if f.transform_failure_percent > 0 && f.transform != FirehoseTransform::None {
-                        Some(format!(
-                            "'{}': the transform's failure percent is not simulated; its program fails only records it rejects",
-                            node.name
-                        ))
                     } else if producers > 1 {
                         Some(format!("'{}': only its first Direct PUT producer is simulated", node.name))
                     } else {
@@ -260,6 +262,7 @@ impl Scenario {
         if self.scheduled.iter().any(|e| matches!(e.action, Action::UpdateShardCount { .. })) {
             out.push("scheduled UpdateShardCount events are not simulated yet".into());
         }
+
         out
     }
 }
@@ -347,11 +350,15 @@ fn consumer_config(name: &str, c: &ConsumerParams) -> ConsumerAppConfig {
                 duration_ms: c.lambda_duration_ms,
             }),
         },
-        start: match c.start {
-            StartPosition::TrimHorizon => StartAt::TrimHorizon,
-            StartPosition::Latest => StartAt::Latest,
-        },
+        start: start_at(c.start),
         processing_us_per_record: c.processing_us_per_record,
+    }
+}
+
+fn start_at(start: StartPosition) -> StartAt {
+    match start {
+        StartPosition::TrimHorizon => StartAt::TrimHorizon,
+        StartPosition::Latest => StartAt::Latest,
     }
 }
 

@@ -11,6 +11,9 @@ use core::fmt::Write;
 use serde_json::{Value, json};
 use shardlab_engine::Simulation;
 
+/// The `ErrorOutputPrefix` used when the S3 prefix has expressions (Firehose then requires one).
+pub(crate) const ERROR_OUTPUT_PREFIX: &str = "errors/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd}/";
+
 /// A shard's write limit in bytes per second (1 MiB/s, facts sheet 1.4).
 const SHARD_WRITE_BYTES_PER_SEC: u64 = 1_048_576;
 /// A shard's write limit in records per second.
@@ -162,8 +165,13 @@ impl Scenario {
             self.pipeline.nodes.iter().any(|n| matches!(&n.kind, NodeKind::Firehose(f) if uses_lambda(f)));
         let needs_redshift = self.destinations_of(DestinationKind::Redshift);
         let needs_opensearch = self.destinations_of(DestinationKind::OpenSearch);
-        if needs_lambda || needs_redshift || needs_opensearch {
+        let lambda_consumers: Vec<&Node> = self.lambda_consumers().collect();
+        if needs_lambda || needs_redshift || needs_opensearch || !lambda_consumers.is_empty() {
             y.key(0, "Parameters");
+            for consumer in &lambda_consumers {
+                let description = format!("The Lambda function consumer '{}' runs", consumer.name);
+                param(&mut y, &format!("{}FunctionName", ids.get(consumer.id)), &description);
+            }
             if needs_lambda {
                 param(
                     &mut y,
@@ -184,6 +192,14 @@ impl Scenario {
             self.cfn_node(&mut y, &ids, node, findings);
         }
         y.out
+    }
+
+    /// Lambda consumers reading the stream: each becomes an event source mapping.
+    fn lambda_consumers(&self) -> impl Iterator<Item = &Node> {
+        self.pipeline.nodes.iter().filter(|n| {
+            matches!(&n.kind, NodeKind::Consumer(c) if c.style == ConsumerStyle::Lambda)
+                && self.pipeline.sources(n.id).next().is_some()
+        })
     }
 
     fn destinations_of(&self, kind: DestinationKind) -> bool {
@@ -222,6 +238,29 @@ impl Scenario {
                     y.key(4, "Properties");
                     y.kv(6, "ConsumerName", &quote(&node.name));
                     y.get_att(6, "StreamARN", &ids.get(stream.id), "Arn");
+                }
+                (ConsumerStyle::Lambda, Some(stream)) => {
+                    if c.lambda_error_percent > 0 {
+                        y.comment(
+                            2,
+                            &format!(
+                                "In the scenario {} % of its invocations fail: consider an OnFailure destination.",
+                                c.lambda_error_percent
+                            ),
+                        );
+                    }
+                    y.key(2, &id);
+                    y.kv(4, "Type", "AWS::Lambda::EventSourceMapping");
+                    y.key(4, "Properties");
+                    y.ref_(6, "FunctionName", &format!("{id}FunctionName"));
+                    y.get_att(6, "EventSourceArn", &ids.get(stream.id), "Arn");
+                    y.kv(6, "StartingPosition", c.start.as_str());
+                    y.kv(6, "BatchSize", &c.lambda_batch_size.to_string());
+                    y.kv(6, "MaximumBatchingWindowInSeconds", &c.lambda_batching_window_s.to_string());
+                    y.kv(6, "ParallelizationFactor", &c.lambda_parallelization_factor.to_string());
+                    let bisect = if c.lambda_bisect_on_error == YesNo::Yes { "true" } else { "false" };
+                    y.kv(6, "BisectBatchOnFunctionError", bisect);
+                    y.kv(6, "MaximumRetryAttempts", &c.lambda_max_retry_attempts.to_string());
                 }
                 (style, _) => y.comment(
                     2,
@@ -336,14 +375,8 @@ impl Scenario {
             y.ref_(16, "Resource", "TransformFunctionArn");
         }
 
-        if f.transform_failure_percent > 0 {
-            y.comment(
-                2,
-                &format!(
-                    "The scenario fails {} % of records in the transform: they land under processing-failed/.",
-                    f.transform_failure_percent
-                ),
-            );
+        if f.transform_program.lines().any(|line| line.trim_start().starts_with("fail if")) {
+            y.comment(2, "The transform fails some records: they land under the processing-failed error prefix.");
         }
         y.key(2, &id);
         y.kv(4, "Type", "AWS::KinesisFirehose::DeliveryStream");
@@ -380,11 +413,7 @@ impl Scenario {
                     y.kv(8, "Prefix", &quote(&f.s3_prefix));
                 }
                 if f.s3_prefix.contains("!{") {
-                    y.kv(
-                        8,
-                        "ErrorOutputPrefix",
-                        &quote("errors/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd}/"),
-                    );
+                    y.kv(8, "ErrorOutputPrefix", &quote(ERROR_OUTPUT_PREFIX));
                 }
                 processing(y, 8, f);
             }
@@ -395,6 +424,8 @@ impl Scenario {
                 y.kv(10, "Enabled", "true");
                 y.ref_(10, "SecretARN", "RedshiftSecretArn");
                 y.get_att(8, "RoleARN", &role, "Arn");
+                y.key(8, "RetryOptions");
+                y.kv(10, "DurationInSeconds", &f.retry_duration_s.to_string());
                 y.key(8, "CopyCommand");
                 y.kv(10, "DataTableName", &quote(&dest.target));
                 // The intermediate bucket may not use Snappy or ZIP (facts sheet 2.8).
@@ -409,6 +440,8 @@ impl Scenario {
                 y.key(6, "AmazonopensearchserviceDestinationConfiguration");
                 y.ref_(8, "DomainARN", "OpenSearchDomainArn");
                 y.kv(8, "IndexName", &quote(&dest.target));
+                y.key(8, "RetryOptions");
+                y.kv(10, "DurationInSeconds", &f.retry_duration_s.to_string());
                 y.get_att(8, "RoleARN", &role, "Arn");
                 hints(y, 8, 100);
                 s3_config(y, 8, "UNCOMPRESSED");
@@ -421,6 +454,8 @@ impl Scenario {
                 y.kv(10, "Name", &quote(&dest_node.name));
                 y.get_att(8, "RoleARN", &role, "Arn");
                 hints(y, 8, 64);
+                y.key(8, "RetryOptions");
+                y.kv(10, "DurationInSeconds", &f.retry_duration_s.to_string());
                 y.key(8, "RequestConfiguration");
                 let encoding = if f.compression == Compression::Gzip { "GZIP" } else { "NONE" };
                 y.kv(10, "ContentEncoding", encoding);
@@ -481,12 +516,36 @@ impl Scenario {
                  --query StreamDescriptionSummary.StreamARN --output text)"
             );
             for consumer in self.pipeline.targets(stream.id) {
-                if matches!(&consumer.kind, NodeKind::Consumer(c) if c.style == ConsumerStyle::EnhancedFanOut) {
-                    let _ = writeln!(
-                        out,
-                        "aws kinesis register-stream-consumer --stream-arn \"$STREAM_ARN\" --consumer-name {}",
-                        shell(&consumer.name)
-                    );
+                match &consumer.kind {
+                    NodeKind::Consumer(c) if c.style == ConsumerStyle::EnhancedFanOut => {
+                        let _ = writeln!(
+                            out,
+                            "aws kinesis register-stream-consumer --stream-arn \"$STREAM_ARN\" --consumer-name {}",
+                            shell(&consumer.name)
+                        );
+                    }
+                    NodeKind::Consumer(c) if c.style == ConsumerStyle::Lambda => {
+                        let variable = env_name(&consumer.name) + "_FUNCTION";
+                        let bisect = if c.lambda_bisect_on_error == YesNo::Yes {
+                            "--bisect-batch-on-function-error"
+                        } else {
+                            "--no-bisect-batch-on-function-error"
+                        };
+                        let _ = writeln!(
+                            out,
+                            "aws lambda create-event-source-mapping --function-name \"${{{variable}:?set it to the function consumer '{}' runs}}\" \
+                             --event-source-arn \"$STREAM_ARN\" --starting-position {} --batch-size {} \
+                             --maximum-batching-window-in-seconds {} --parallelization-factor {} {bisect} \
+                             --maximum-retry-attempts {}",
+                            consumer.name,
+                            c.start.as_str(),
+                            c.lambda_batch_size,
+                            c.lambda_batching_window_s,
+                            c.lambda_parallelization_factor,
+                            c.lambda_max_retry_attempts
+                        );
+                    }
+                    _ => {}
                 }
             }
         }
@@ -519,7 +578,14 @@ impl Scenario {
         let _ =
             writeln!(out, "# (outside us-east-1, add --create-bucket-configuration LocationConstraint=<your Region>)");
         let _ = writeln!(out, "aws s3api create-bucket --bucket {}", shell(&dest.target));
-        let trust = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "firehose.amazonaws.com"}, "Action": "sts:AssumeRole"}]});
+        let trust = json!({
+            "Version": "2012-10-17",
+            "Statement": [{
+                "Effect": "Allow",
+                "Principal": {"Service": "firehose.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            }],
+        });
         let _ = writeln!(
             out,
             "ROLE_ARN=$(aws iam create-role --role-name {} --assume-role-policy-document {} --query Role.Arn --output text)",
@@ -533,7 +599,11 @@ impl Scenario {
             statements.push(json!({"Effect": "Allow", "Action": KINESIS_READ_ACTIONS, "Resource": "@STREAM_ARN@"}));
         }
         if uses_lambda(f) {
-            statements.push(json!({"Effect": "Allow", "Action": ["lambda:InvokeFunction", "lambda:GetFunctionConfiguration"], "Resource": "@FUNCTION_ARN@"}));
+            statements.push(json!({
+                "Effect": "Allow",
+                "Action": ["lambda:InvokeFunction", "lambda:GetFunctionConfiguration"],
+                "Resource": "@FUNCTION_ARN@",
+            }));
         }
         let policy = json!({"Version": "2012-10-17", "Statement": statements});
         let _ = writeln!(out, "POLICY={}", shell(&policy.to_string()));
@@ -555,7 +625,7 @@ impl Scenario {
             config["Prefix"] = Value::from(f.s3_prefix.clone());
         }
         if f.s3_prefix.contains("!{") {
-            config["ErrorOutputPrefix"] = Value::from("errors/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd}/");
+            config["ErrorOutputPrefix"] = Value::from(ERROR_OUTPUT_PREFIX);
         }
         if let Some(processors) = processors_json(f) {
             config["ProcessingConfiguration"] = json!({"Enabled": true, "Processors": processors});
@@ -640,39 +710,43 @@ const KINESIS_READ_ACTIONS: [&str; 4] =
     ["kinesis:DescribeStream", "kinesis:GetShardIterator", "kinesis:GetRecords", "kinesis:ListShards"];
 
 fn uses_lambda(f: &FirehoseParams) -> bool {
-    matches!(f.transform, FirehoseTransform::LambdaJsonToCsv | FirehoseTransform::LambdaFilter)
+    !f.transform_program.trim().is_empty()
 }
 
 fn processors_json(f: &FirehoseParams) -> Option<Value> {
-    match f.transform {
-        FirehoseTransform::None => None,
-        FirehoseTransform::AppendNewline => Some(json!([{"Type": "AppendDelimiterToRecord"}])),
-        FirehoseTransform::LambdaJsonToCsv | FirehoseTransform::LambdaFilter => Some(json!([{
+    let mut processors = Vec::new();
+    if uses_lambda(f) {
+        processors.push(json!({
             "Type": "Lambda",
             "Parameters": [{"ParameterName": "LambdaArn", "ParameterValue": "@FUNCTION_ARN@"}],
-        }])),
+        }));
     }
+    if f.append_newline == YesNo::Yes {
+        processors.push(json!({"Type": "AppendDelimiterToRecord"}));
+    }
+    (!processors.is_empty()).then_some(Value::Array(processors))
 }
 
 fn processing(y: &mut Yaml, indent: usize, f: &FirehoseParams) {
-    if f.transform == FirehoseTransform::None {
+    if !uses_lambda(f) && f.append_newline == YesNo::No {
         return;
     }
     y.key(indent, "ProcessingConfiguration");
     y.kv(indent + 2, "Enabled", "true");
     y.key(indent + 2, "Processors");
-    match f.transform {
-        FirehoseTransform::AppendNewline => y.item_kv(indent + 4, "Type", "AppendDelimiterToRecord"),
-        _ => {
-            y.comment(
-                indent + 4,
-                &format!("The ready-made '{}' transform: your Lambda function.", f.transform.as_str()),
-            );
-            y.item_kv(indent + 4, "Type", "Lambda");
-            y.key(indent + 6, "Parameters");
-            y.item_kv(indent + 8, "ParameterName", "LambdaArn");
-            y.ref_(indent + 10, "ParameterValue", "TransformFunctionArn");
-        }
+    if uses_lambda(f) {
+        let which = FirehoseTransform::of_program(&f.transform_program);
+        y.comment(
+            indent + 4,
+            &format!("Your Lambda function, doing what the scenario's '{}' transform does.", which.as_str()),
+        );
+        y.item_kv(indent + 4, "Type", "Lambda");
+        y.key(indent + 6, "Parameters");
+        y.item_kv(indent + 8, "ParameterName", "LambdaArn");
+        y.ref_(indent + 10, "ParameterValue", "TransformFunctionArn");
+    }
+    if f.append_newline == YesNo::Yes {
+        y.item_kv(indent + 4, "Type", "AppendDelimiterToRecord");
     }
 }
 
@@ -778,6 +852,16 @@ fn quote(text: &str) -> String {
 /// Text for a one-line comment.
 fn one_line(text: &str) -> String {
     text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+}
+
+/// An environment variable name from a node name: `ledger-lambda` becomes `LEDGER_LAMBDA`.
+fn env_name(name: &str) -> String {
+    let mut out: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' }).collect();
+    if !out.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        out.insert(0, 'N');
+    }
+    out
 }
 
 /// A single-quoted shell word: nothing inside is expanded.

@@ -1,5 +1,6 @@
-//! Shardlab scenarios: the pipeline a learner composes, its seed and scheduled events, and the view,
-//! in a versioned format that validates every field and converts to the engine's [`SimConfig`](shardlab_engine::SimConfig).
+//! Shardlab scenarios: the pipeline a learner composes, its seed and scheduled events, and the view, in a
+//! versioned format that validates every field and converts to the engine's
+//! [`SimConfig`](shardlab_engine::SimConfig).
 //!
 //! ```
 //! use shardlab_scenario::{NodeKind, Scenario, decode_link, encode_link};
@@ -43,11 +44,11 @@
 //!
 //! # What the engine runs today
 //!
-//! The engine simulates one data stream per run with its producers, consumer applications and Kinesis
-//! Agents. [`Scenario::to_sim_config`] maps those; Firehose, Analytics and destination nodes, producers
-//! writing to Firehose, the stream's retention and on-demand mode (run as 4 provisioned shards), and
-//! `UpdateShardCount` events are carried in the model but not simulated yet; [`Scenario::not_simulated`]
-//! lists them for the page.
+//! The engine simulates one data stream per run with its producers, consumer applications, Kinesis Agents,
+//! Analytics applications and Firehose delivery streams (reading the stream or fed by one Direct PUT producer).
+//! [`Scenario::to_sim_config`] maps those; Analytics outputs, the stream's retention and on-demand mode (run as
+//! 4 provisioned shards), and `UpdateShardCount` events are carried in the model but not simulated yet;
+//! [`Scenario::not_simulated`] lists them for the page.
 
 #![no_std]
 #![forbid(unsafe_code)]
@@ -65,6 +66,7 @@ mod params;
 mod pipeline;
 mod presets;
 mod v1;
+mod v2;
 
 pub use export::Findings;
 pub use link::{
@@ -83,8 +85,15 @@ use core::fmt;
 use model::{ConsumerParams, ConsumerStyle, ProducerParams, RateShape, StreamParams};
 use serde::{Deserialize, Serialize};
 
+/// Nodes a scenario may have: more would not fit a canvas a learner can read.
+pub const NODES_MAX: usize = 100;
+/// Connections a scenario may have.
+pub const EDGES_MAX: usize = 400;
+/// Scheduled events a scenario may have.
+pub const SCHEDULED_MAX: usize = 1_000;
+
 /// The scenario format this crate writes. Format 1 is the first release; every earlier format still opens.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// A whole scenario: what runs, how it is seeded, what happens when, and how it is laid out.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -153,6 +162,22 @@ pub enum Action {
         /// The target shard count.
         target_shards: u32,
     },
+    /// A Firehose delivery stream's destination goes down: every delivery attempt fails for a while.
+    DestinationOutage {
+        /// The delivery stream.
+        firehose: NodeId,
+        /// How long, from then.
+        duration_ms: u64,
+    },
+    /// A Firehose delivery stream's destination slows down: each attempt takes longer for a while.
+    DestinationSlowdown {
+        /// The delivery stream.
+        firehose: NodeId,
+        /// Extra latency per delivery attempt.
+        delay_ms: u64,
+        /// How long, from then.
+        duration_ms: u64,
+    },
 }
 
 impl Action {
@@ -163,6 +188,7 @@ impl Action {
             Self::RestartAgent { agent } => agent,
             Self::AddWorker { consumer } | Self::CrashWorker { consumer, .. } => consumer,
             Self::UpdateShardCount { stream, .. } => stream,
+            Self::DestinationOutage { firehose, .. } | Self::DestinationSlowdown { firehose, .. } => firehose,
         }
     }
 }
@@ -288,8 +314,14 @@ impl Scenario {
                 format!("format {} is not known; this version reads 1 to {FORMAT_VERSION}", self.format_version),
             ));
         }
-        if self.name.chars().count() > 200 || self.description.chars().count() > 5_000 {
-            problems.push(Problem::new("name", "a name has at most 200 characters and a description 5,000"));
+        if self.name.chars().count() > 200 {
+            problems.push(Problem::new("name", "a scenario's name has at most 200 characters"));
+        }
+        if self.description.chars().count() > 5_000 {
+            problems.push(Problem::new("description", "a description has at most 5,000 characters"));
+        }
+        if self.engine_version.len() > 64 {
+            problems.push(Problem::new("engine_version", "an engine version has at most 64 characters"));
         }
         if !(10..=400).contains(&self.view.zoom_percent) {
             problems.push(Problem::new("view.zoom_percent", "the zoom is 10 to 400 %"));
@@ -297,9 +329,25 @@ impl Scenario {
         if self.view.time_ms > 86_400_000 {
             problems.push(Problem::new("view.time_ms", "a shared run reaches 0 to 86,400,000 ms (one simulated day)"));
         }
-        self.node_problems(&mut problems);
-        self.edge_problems(&mut problems);
-        self.scheduled_problems(&mut problems);
+        let counts = [
+            ("pipeline.nodes", self.pipeline.nodes.len(), NODES_MAX, "nodes"),
+            ("pipeline.edges", self.pipeline.edges.len(), EDGES_MAX, "connections"),
+            ("scheduled", self.scheduled.len(), SCHEDULED_MAX, "scheduled events"),
+            ("view.positions", self.view.positions.len(), NODES_MAX, "positions"),
+        ];
+        let mut too_many = false;
+        for (path, count, max, what) in counts {
+            if count > max {
+                too_many = true;
+                problems.push(Problem::new(path, format!("{count} {what} is too many; a scenario has at most {max}")));
+            }
+        }
+        // The checks below compare items pairwise: skip them for a hostile file or link, so validation stays fast.
+        if !too_many {
+            self.node_problems(&mut problems);
+            self.edge_problems(&mut problems);
+            self.scheduled_problems(&mut problems);
+        }
         if problems.is_empty() { Ok(()) } else { Err(problems) }
     }
 
@@ -400,6 +448,21 @@ impl Scenario {
                     }
                     true
                 }
+                (
+                    Action::DestinationOutage { duration_ms, .. } | Action::DestinationSlowdown { duration_ms, .. },
+                    NodeKind::Firehose(_),
+                ) => {
+                    if *duration_ms > 86_400_000 {
+                        let path = format!("{path}.action.duration_ms");
+                        problems.push(Problem::new(path, "allowed: 0 to 86,400,000 ms (one simulated day)"));
+                    }
+                    if let Action::DestinationSlowdown { delay_ms, .. } = event.action
+                        && delay_ms > 600_000
+                    {
+                        problems.push(Problem::new(format!("{path}.action.delay_ms"), "allowed: 0 to 600,000 ms"));
+                    }
+                    true
+                }
                 _ => false,
             };
             if !fits {
@@ -408,6 +471,9 @@ impl Scenario {
                     Action::RestartAgent { .. } => "a Kinesis Agent",
                     Action::AddWorker { .. } | Action::CrashWorker { .. } => "a KCL consumer",
                     Action::UpdateShardCount { .. } => "a data stream",
+                    Action::DestinationOutage { .. } | Action::DestinationSlowdown { .. } => {
+                        "a Firehose delivery stream"
+                    }
                 };
                 problems.push(Problem::new(
                     format!("{path}.action"),

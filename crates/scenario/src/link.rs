@@ -2,8 +2,8 @@
 //!
 //! A link's fragment is `s=<format version>.<payload>`, where the payload is base64url (no padding) of raw
 //! deflate of the scenario's postcard encoding. A JSON file carries its version in `format_version`.
-//! Each released format version keeps its own decode path in [`decode_versioned`] (format 1 through the frozen
-//! types of `v1.rs`), so old links and files open forever.
+//! Each released format version keeps its own decode path in [`decode_versioned`] (formats 1 and 2 through the
+//! frozen types of `v1.rs` and `v2.rs`), so old links and files open forever.
 
 use crate::{FORMAT_VERSION, Problem, Scenario};
 use alloc::format;
@@ -226,7 +226,8 @@ fn compress(bytes: &[u8]) -> Vec<u8> {
 pub(crate) fn decode_versioned(format: u32, bytes: &[u8]) -> Result<Scenario, String> {
     let mut scenario = match format {
         1 => Scenario::from(take_all::<crate::v1::Scenario>(bytes)?),
-        2 => take_all::<Scenario>(bytes)?,
+        2 => Scenario::from(take_all::<crate::v2::Scenario>(bytes)?),
+        3 => take_all::<Scenario>(bytes)?,
         _ => return Err(format!("format {format} is not known")),
     };
     scenario.format_version = FORMAT_VERSION;
@@ -291,7 +292,10 @@ impl Scenario {
             1 => Self::from(
                 serde_json::from_str::<crate::v1::Scenario>(text).map_err(|err| FileError::Format(format!("{err}")))?,
             ),
-            2 => serde_json::from_str(text).map_err(|err| FileError::Format(format!("{err}")))?,
+            2 => Self::from(
+                serde_json::from_str::<crate::v2::Scenario>(text).map_err(|err| FileError::Format(format!("{err}")))?,
+            ),
+            3 => serde_json::from_str(text).map_err(|err| FileError::Format(format!("{err}")))?,
             _ => return Err(FileError::Format(format!("format {format} does not exist; versions start at 1"))),
         };
         scenario.format_version = FORMAT_VERSION;

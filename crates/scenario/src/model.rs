@@ -188,16 +188,39 @@ choice_enum! {
 }
 
 choice_enum! {
-    /// A ready-made Firehose record transformation.
+    /// A ready-made Firehose transform: a program in the engine's transform language (one statement per line:
+    /// `keep if`, `drop if`, `fail if`, `set`, `del`, `csv`; `bucket` is 0 to 99 per record), or the learner's own.
     FirehoseTransform {
-        /// Records are delivered as they arrive.
+        /// No transform.
         None = "none",
-        /// The `AppendDelimiterToRecord` processor: a newline after each record.
-        AppendNewline = "append_newline",
-        /// A Lambda function turning JSON records into CSV lines.
-        LambdaJsonToCsv = "lambda_json_to_csv",
-        /// A Lambda function dropping records that are not purchases (result `Dropped`).
-        LambdaFilter = "lambda_filter",
+        /// JSON events to CSV lines.
+        JsonToCsv = "json_to_csv",
+        /// Keep only purchases; the rest come back `Dropped`.
+        KeepPurchases = "keep_purchases",
+        /// Add the Region and the arrival time to each event.
+        Enrich = "enrich",
+        /// Fail a steady 5 % of the records (the same ones on every run): they come back `ProcessingFailed`.
+        FailFivePercent = "fail_5_percent",
+        /// A program the learner wrote.
+        Custom = "custom",
+    }
+}
+
+impl FirehoseTransform {
+    /// The program of a ready transform (empty for none and custom).
+    pub fn program(self) -> &'static str {
+        match self {
+            Self::None | Self::Custom => "",
+            Self::JsonToCsv => "csv .ts, .user_id, .event_type, .amount",
+            Self::KeepPurchases => "keep if .event_type == \"purchase\"",
+            Self::Enrich => "set .region = \"us-east-1\"\nset .received_ms = arrival",
+            Self::FailFivePercent => "fail if bucket < 5",
+        }
+    }
+
+    /// Which ready transform `program` is, or custom.
+    pub fn of_program(program: &str) -> Self {
+        Self::ALL.iter().copied().find(|t| *t != Self::Custom && t.program() == program).unwrap_or(Self::Custom)
     }
 }
 
@@ -474,26 +497,29 @@ pub struct FirehoseParams {
     pub buffer_size_mib: u32,
     /// Buffering hint `IntervalInSeconds`.
     pub buffer_interval_s: u32,
-    /// The record transformation.
-    pub transform: FirehoseTransform,
-    /// Percent of records the transformation fails (`ProcessingFailed`).
-    pub transform_failure_percent: u8,
+    /// The transform (a Lambda processor) as a program in the engine's transform language; empty for none.
+    pub transform_program: String,
+    /// The `AppendDelimiterToRecord` processor: a newline after each record.
+    pub append_newline: YesNo,
     /// `CompressionFormat`.
     pub compression: Compression,
     /// The S3 object `Prefix` (empty: Firehose's default `YYYY/MM/dd/HH/`).
     pub s3_prefix: String,
+    /// `RetryOptions.DurationInSeconds` for Redshift, OpenSearch and HTTP endpoints (S3 always retries 24 h).
+    pub retry_duration_s: u32,
 }
 
 impl Default for FirehoseParams {
     fn default() -> Self {
-        // Firehose's S3 defaults (facts sheet 2.4).
+        // Firehose's S3 defaults (facts sheet 2.4) and the 300 s retry of OpenSearch and HTTP endpoints (2.8).
         Self {
             buffer_size_mib: 5,
             buffer_interval_s: 300,
-            transform: FirehoseTransform::None,
-            transform_failure_percent: 0,
+            transform_program: String::new(),
+            append_newline: YesNo::No,
             compression: Compression::Uncompressed,
             s3_prefix: String::new(),
+            retry_duration_s: 300,
         }
     }
 }
@@ -506,6 +532,8 @@ pub struct AnalyticsParams {
     pub dialect: AnalyticsDialect,
     /// Its SQL.
     pub sql: String,
+    /// Where it starts reading its source.
+    pub start: StartPosition,
 }
 
 /// A tumbling one-minute count per event type over the default source stream.
@@ -516,7 +544,8 @@ GROUP BY event_type, STEP(\"SOURCE_SQL_STREAM_001\".ROWTIME BY INTERVAL '60' SEC
 
 impl Default for AnalyticsParams {
     fn default() -> Self {
-        Self { dialect: AnalyticsDialect::KdaSql, sql: DEFAULT_ANALYTICS_SQL.into() }
+        // KDA's default input starting position is NOW, that is LATEST.
+        Self { dialect: AnalyticsDialect::KdaSql, sql: DEFAULT_ANALYTICS_SQL.into(), start: StartPosition::Latest }
     }
 }
 

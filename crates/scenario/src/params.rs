@@ -339,16 +339,56 @@ fn agent_specs(a: &AgentParams) -> Vec<Spec<AgentParams>> {
     specs
 }
 
+/// What a custom transform starts as: a comment that shows the language.
+const CUSTOM_PROGRAM_START: &str = "# One statement per line, such as: drop if .event_type == \"page_view\"";
+
 fn firehose_specs(f: &FirehoseParams) -> Vec<Spec<FirehoseParams>> {
     type T = FirehoseParams;
     let mut specs = alloc::vec![
         num!("buffer_size_mib", "Buffer size (SizeInMBs)", "MiB", 1, 128, "1 to 128 MiB for S3 and Redshift (OpenSearch 100, HTTP 64); default 5", buffer_size_mib: u32),
         num!("buffer_interval_s", "Buffer interval (IntervalInSeconds)", "s", 0, 900, "0 to 900 s; default 300", buffer_interval_s: u32),
-        choice!("transform", "Transform", transform: FirehoseTransform),
+        Spec::Choice {
+            key: "transform",
+            label: "Transform",
+            names: FirehoseTransform::NAMES,
+            get: |v: &T| FirehoseTransform::of_program(&v.transform_program).as_str(),
+            set: |v: &mut T, text: &str| match FirehoseTransform::parse(text) {
+                // Choosing "custom" keeps a program to edit below, or starts one.
+                Some(FirehoseTransform::Custom) => {
+                    if FirehoseTransform::of_program(&v.transform_program) != FirehoseTransform::Custom {
+                        v.transform_program = CUSTOM_PROGRAM_START.into();
+                    }
+                    true
+                }
+                Some(ready) => {
+                    v.transform_program = ready.program().into();
+                    true
+                }
+                None => false,
+            },
+        },
     ];
-    if f.transform != FirehoseTransform::None {
-        specs.push(num!("transform_failure_percent", "Records the transform fails", "%", 0, 100, "0 to 100 %", transform_failure_percent: u8));
+    if !f.transform_program.is_empty() {
+        specs.push(Spec::Text {
+            key: "transform_program",
+            label: "Transform program",
+            limit: "0 to 4,096 characters, at most 64 lines: keep if, drop if, fail if, set, del, csv",
+            code: true,
+            get: |v: &T| v.transform_program.clone(),
+            set: |v: &mut T, text: &str| {
+                let lines = text.lines().count();
+                if text.chars().count() > 4_096 || lines > 64 {
+                    return Err(format!(
+                        "the program has {} characters and {lines} lines; allowed: 0 to 4,096 characters, at most 64 lines",
+                        text.chars().count()
+                    ));
+                }
+                v.transform_program = text.into();
+                Ok(())
+            },
+        });
     }
+    specs.push(choice!("append_newline", "Append a newline (AppendDelimiterToRecord)", append_newline: YesNo));
     specs.push(choice!("compression", "CompressionFormat", compression: Compression));
     specs.push(Spec::Text {
         key: "s3_prefix",
@@ -362,6 +402,7 @@ fn firehose_specs(f: &FirehoseParams) -> Vec<Spec<FirehoseParams>> {
             Ok(())
         },
     });
+    specs.push(num!("retry_duration_s", "Retry duration (Redshift, OpenSearch, HTTP)", "s", 0, 7_200, "0 to 7,200 s (S3 always retries for 24 h)", retry_duration_s: u32));
     specs
 }
 
@@ -394,6 +435,7 @@ fn analytics_specs() -> Vec<Spec<AnalyticsParams>> {
     type T = AnalyticsParams;
     alloc::vec![
         choice!("dialect", "Language", dialect: AnalyticsDialect),
+        choice!("start", "Starts at", start: StartPosition),
         Spec::Text {
             key: "sql",
             label: "SQL",
@@ -647,6 +689,26 @@ mod tests {
         assert_eq!(firehose.set_param("s3_prefix", "logs/!{timestamp:yyyy/MM/dd}/"), Ok(()));
         assert!(firehose.set_param("s3_prefix", "logs/!{firehose:error-output-type}/").is_err());
         assert!(firehose.set_param("s3_prefix", "logs/!{timestamp:yyyy").is_err());
+    }
+
+    #[test]
+    fn firehose_transforms_are_ready_programs_or_your_own() {
+        let mut firehose = node(NodeKind::firehose());
+        assert_eq!(value(&firehose, "transform").as_deref(), Some("none"));
+        assert_eq!(value(&firehose, "transform_program"), None, "no program to edit");
+        firehose.set_param("transform", "keep_purchases").unwrap();
+        assert_eq!(value(&firehose, "transform_program").as_deref(), Some("keep if .event_type == \"purchase\""));
+        firehose.set_param("transform_program", "drop if .page == \"/\"").unwrap();
+        assert_eq!(value(&firehose, "transform").as_deref(), Some("custom"));
+        firehose.set_param("transform", "custom").unwrap();
+        assert_eq!(value(&firehose, "transform_program").as_deref(), Some("drop if .page == \"/\""), "kept");
+        firehose.set_param("transform", "none").unwrap();
+        firehose.set_param("transform", "custom").unwrap();
+        assert!(value(&firehose, "transform_program").unwrap().starts_with("# One statement per line"));
+        let err = firehose.set_param("transform_program", &"x".repeat(4_097)).unwrap_err();
+        assert!(err.contains("allowed: 0 to 4,096 characters, at most 64 lines"), "{err}");
+        assert!(firehose.set_param("transform_program", &"del .a\n".repeat(65)).is_err());
+        assert!(firehose.set_param("retry_duration_s", "7201").unwrap_err().contains("0 to 7,200 s"));
     }
 
     #[test]

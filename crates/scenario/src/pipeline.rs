@@ -194,8 +194,11 @@ impl Pipeline {
         id
     }
 
-    /// Adds a node, or refuses a second data stream.
+    /// Adds a node, or refuses a second data stream or a node beyond [`crate::NODES_MAX`].
     pub fn try_add_node(&mut self, kind: NodeKind) -> Result<NodeId, ConnectError> {
+        if self.nodes.len() >= crate::NODES_MAX {
+            return Err(ConnectError::new(format!("a scenario has at most {} nodes", crate::NODES_MAX)));
+        }
         if matches!(kind, NodeKind::DataStream(_))
             && self.nodes.iter().any(|n| matches!(n.kind, NodeKind::DataStream(_)))
         {
@@ -442,6 +445,10 @@ mod tests {
         assert!(err.reason.starts_with("Shardlab simulates one data stream per run"), "{err}");
         assert_eq!(p.nodes.len(), 3);
         assert!(p.try_add_node(NodeKind::firehose()).is_ok());
+        while p.nodes.len() < crate::NODES_MAX {
+            p.add_node(NodeKind::consumer());
+        }
+        assert_eq!(p.try_add_node(NodeKind::consumer()).unwrap_err().reason, "a scenario has at most 100 nodes");
     }
 
     #[test]

@@ -92,7 +92,7 @@ fn s3(bucket: &str) -> NodeKind {
 }
 
 fn analytics(sql: &str) -> NodeKind {
-    NodeKind::Analytics(AnalyticsParams { dialect: AnalyticsDialect::KdaSql, sql: String::from(sql) })
+    NodeKind::Analytics(AnalyticsParams { sql: String::from(sql), ..AnalyticsParams::default() })
 }
 
 static PRESETS: [Preset; 11] = [
@@ -278,22 +278,22 @@ static PRESETS: [Preset; 11] = [
     Preset {
         id: "firehose-transform-failures",
         title: "Firehose transform with failures",
-        description: "Producers put records straight into Firehose (Direct PUT). A Lambda transform turns each \
-            JSON event into a CSV line, but 5 % of the records are malformed and come back ProcessingFailed: \
-            Firehose writes those, untransformed, under the processing-failed/ error prefix of the same bucket \
-            while the rest are delivered. Raise the failure share to see the error objects grow.",
+        description: "Producers put records straight into Firehose (Direct PUT). The transform fails a steady \
+            5 % of the records, which come back ProcessingFailed: Firehose writes them, untransformed, under the \
+            processing-failed/ error prefix of the same bucket while the rest are delivered. Change the condition \
+            in the transform program (fail if bucket < 5) to see the error objects grow or vanish.",
         build: |b| {
             let p = b.producer("storefront", ProducerParams { payload: PayloadKind::Clickstream, ..steady(100, 300) });
             let f = b.node(
-                "events-to-csv",
+                "events-to-s3",
                 NodeKind::Firehose(FirehoseParams {
                     buffer_interval_s: 60,
-                    transform: FirehoseTransform::LambdaJsonToCsv,
-                    transform_failure_percent: 5,
+                    transform_program: FirehoseTransform::FailFivePercent.program().into(),
+                    append_newline: YesNo::Yes,
                     ..FirehoseParams::default()
                 }),
             );
-            let bucket = b.node("csv-lake", s3("shardlab-csv-lake"));
+            let bucket = b.node("event-lake", s3("shardlab-event-lake"));
             b.connect(p, f);
             b.connect(f, bucket);
         },

@@ -147,3 +147,54 @@ fn no_stream_means_no_simulation() {
     let problems = scenario.to_sim_config().unwrap_err();
     assert_eq!(problems[0].to_string(), "pipeline.nodes: the simulation needs a data stream; add one");
 }
+
+#[test]
+fn destination_events_need_a_firehose() {
+    let mut scenario = Scenario::default();
+    let firehose = scenario.add_node(NodeKind::firehose());
+    scenario.scheduled = alloc::vec![
+        ScheduledEvent { at_ms: 1_000, action: Action::DestinationOutage { firehose, duration_ms: 60_000 } },
+        ScheduledEvent { at_ms: 2_000, action: Action::DestinationOutage { firehose: NodeId(2), duration_ms: 1 } },
+        ScheduledEvent {
+            at_ms: 3_000,
+            action: Action::DestinationSlowdown { firehose, delay_ms: 600_001, duration_ms: 86_400_001 },
+        },
+    ];
+    let problems = scenario.validate().unwrap_err();
+    let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(paths, ["scheduled[1].action", "scheduled[2].action.duration_ms", "scheduled[2].action.delay_ms"]);
+    assert_eq!(problems[0].message, "this event needs a Firehose delivery stream, but 'clickstream' is a data stream");
+}
+
+#[test]
+fn oversized_scenarios_are_refused_quickly() {
+    let mut scenario = Scenario::default();
+    for _ in 0..NODES_MAX {
+        scenario.pipeline.add_node(NodeKind::consumer());
+    }
+    scenario.description = "x".repeat(5_001);
+    let problems = scenario.validate().unwrap_err();
+    let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(paths, ["description", "pipeline.nodes"]);
+    assert_eq!(problems[1].message, "103 nodes is too many; a scenario has at most 100");
+}
+
+#[test]
+fn every_ready_transform_is_a_program_the_engine_accepts() {
+    use model::FirehoseTransform;
+    for ready in FirehoseTransform::ALL.iter().filter(|t| !t.program().is_empty()) {
+        let mut scenario = Scenario::default();
+        let firehose = scenario.add_node(NodeKind::firehose());
+        scenario.pipeline.connect(NodeId(2), firehose).unwrap();
+        scenario.pipeline.node_mut(firehose).unwrap().set_param("transform", ready.as_str()).unwrap();
+        let config = scenario.to_sim_config().unwrap_or_else(|p| panic!("{}: {p:?}", ready.as_str()));
+        assert_eq!(config.delivery_streams[0].processing.as_ref().map(|p| p.program.as_str()), Some(ready.program()));
+    }
+    let mut scenario = Scenario::default();
+    let firehose = scenario.add_node(NodeKind::firehose());
+    scenario.pipeline.connect(NodeId(2), firehose).unwrap();
+    scenario.pipeline.node_mut(firehose).unwrap().set_param("transform", "custom").unwrap();
+    scenario.pipeline.node_mut(firehose).unwrap().set_param("transform_program", "frobnicate .x").unwrap();
+    let problems = scenario.to_sim_config().unwrap_err();
+    assert_eq!(problems[0].path, "engine", "the engine parses programs: {problems:?}");
+}

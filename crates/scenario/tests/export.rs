@@ -131,3 +131,23 @@ fn a_run_on_too_few_shards_recommends_more() {
     );
     assert_eq!(notes[1], "This stream throttled at 1.5 MiB/s (1500 records/s): 2 shards recommended.");
 }
+
+#[test]
+fn lambda_consumers_become_event_source_mappings() {
+    let scenario = preset("replay-after-consumer-bug").unwrap().scenario();
+    let template = scenario.to_cloudformation(None);
+    assert!(template.contains("  LedgerLambdaConsumerFunctionName:\n    Type: String\n"));
+    for needed in [
+        "    Type: AWS::Lambda::EventSourceMapping\n",
+        "        Ref: LedgerLambdaConsumerFunctionName\n",
+        "      StartingPosition: LATEST\n",
+        "      BisectBatchOnFunctionError: true\n",
+        "      MaximumRetryAttempts: 2\n",
+        "# In the scenario 20 % of its invocations fail",
+    ] {
+        assert!(template.contains(needed), "missing {needed:?} in\n{template}");
+    }
+    let script = scenario.to_aws_cli(None);
+    assert!(script.contains("aws lambda create-event-source-mapping --function-name \"${LEDGER_LAMBDA_FUNCTION:?"));
+    assert!(script.contains("--starting-position LATEST --batch-size 100"));
+}

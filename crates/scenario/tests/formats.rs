@@ -1,31 +1,32 @@
 //! Released formats keep opening: one fixture link and one JSON file per format version.
 //!
 //! Each format's fixtures hold eight nodes (one of each kind, two destinations), seven connections, two
-//! scheduled events and one moved node; format 2's also a panned and zoomed view and a 5 % throttling fault.
-//! They were written once by their format's encoder (format 1's at its release, commit dfda66d) and must never
-//! be rewritten: a new format adds `vN.*` next to them.
+//! scheduled events and one moved node; format 2's and 3's also a panned and zoomed view and a 5 % throttling
+//! fault, and format 3's a destination outage. They were written once by their format's encoder (format 1's in
+//! commit dfda66d, format 2's in 8a023f7) and must never be rewritten: a new format adds `vN.*` next to them.
 
-use shardlab_scenario::model::{ClientKind, ConsumerStyle, DestinationKind};
+use shardlab_scenario::model::{ClientKind, ConsumerStyle, DestinationKind, YesNo};
 use shardlab_scenario::{Action, FORMAT_VERSION, NodeId, NodeKind, Scenario, decode_link};
 
 const V1_LINK: &str = include_str!("fixtures/v1.link");
 const V1_JSON: &str = include_str!("fixtures/v1.json");
 const V2_LINK: &str = include_str!("fixtures/v2.link");
 const V2_JSON: &str = include_str!("fixtures/v2.json");
+const V3_LINK: &str = include_str!("fixtures/v3.link");
+const V3_JSON: &str = include_str!("fixtures/v3.json");
 
 #[test]
 fn each_format_link_and_file_open_to_the_same_scenario() {
-    for (link, json) in [(V1_LINK, V1_JSON), (V2_LINK, V2_JSON)] {
+    for (format, link, json) in [(1, V1_LINK, V1_JSON), (2, V2_LINK, V2_JSON), (3, V3_LINK, V3_JSON)] {
+        assert!(link.starts_with(&format!("s={format}.")));
         let from_link = decode_link(link).expect("the fixture link opens");
         let from_file = Scenario::from_json(json).expect("the fixture file opens");
-        assert_eq!(from_link, from_file);
+        assert_eq!(from_link, from_file, "format {format}");
         assert_eq!(from_link.format_version, FORMAT_VERSION, "migrated to the current format");
     }
-    assert!(V1_LINK.starts_with("s=1."));
-    assert!(V2_LINK.starts_with("s=2."));
 }
 
-/// What both formats' fixtures hold.
+/// What every format's fixtures hold.
 fn check_common(s: &Scenario) {
     assert_eq!(s.name, "Fixture v1");
     assert_eq!(s.description, "Every node kind, <b>not bold</b> & \"quoted\"");
@@ -36,6 +37,9 @@ fn check_common(s: &Scenario) {
     assert_eq!((p.client, p.records_per_sec, p.hot_key_percent), (ClientKind::Kpl, 1_200, 30));
     let NodeKind::Consumer(c) = &s.pipeline.nodes[3].kind else { panic!("node 3 is the consumer") };
     assert_eq!(c.style, ConsumerStyle::Kcl);
+    let NodeKind::Firehose(f) = &s.pipeline.nodes[4].kind else { panic!("node 4 is the Firehose") };
+    assert_eq!((f.buffer_size_mib, f.buffer_interval_s, f.transform_program.as_str()), (5, 300, ""));
+    assert_eq!(f.append_newline, YesNo::No);
     let NodeKind::Destination(h) = &s.pipeline.nodes[7].kind else { panic!("node 7 is a destination") };
     assert_eq!(h.kind, DestinationKind::HttpEndpoint);
     assert_eq!(s.scheduled[0].action, Action::SetProducerRate { producer: NodeId(1), records_per_sec: 2_500 });
@@ -44,7 +48,7 @@ fn check_common(s: &Scenario) {
 }
 
 #[test]
-fn format_1_opens_with_defaults_for_what_format_2_added() {
+fn format_1_opens_with_defaults_for_what_later_formats_added() {
     let s = decode_link(V1_LINK).unwrap();
     check_common(&s);
     let NodeKind::DataStream(d) = &s.pipeline.nodes[2].kind else { panic!("node 2 is the stream") };
@@ -57,20 +61,39 @@ fn format_1_opens_with_defaults_for_what_format_2_added() {
 }
 
 #[test]
-fn format_2_fixture_holds_what_was_written() {
+fn format_2_keeps_its_fault_and_view() {
     let s = decode_link(V2_LINK).unwrap();
     check_common(&s);
     let NodeKind::DataStream(d) = &s.pipeline.nodes[2].kind else { panic!("node 2 is the stream") };
     assert_eq!((d.shard_count, d.extra_throttle_percent), (3, 5));
     assert_eq!((s.view.pan_x, s.view.pan_y, s.view.zoom_percent, s.view.time_ms), (-40, 25, 125, 60_000));
+    assert_eq!(s.scheduled.len(), 2);
     let config = s.to_sim_config().unwrap();
     assert_eq!((config.seed, config.shard_count, config.extra_throttle_percent), (7, 3, 5));
     assert_eq!((config.get_records_visibility_ms, config.fan_out_visibility_ms), (200, 70));
 }
 
 #[test]
+fn format_3_fixture_holds_what_was_written() {
+    let s = decode_link(V3_LINK).unwrap();
+    check_common(&s);
+    let NodeKind::DataStream(d) = &s.pipeline.nodes[2].kind else { panic!("node 2 is the stream") };
+    assert_eq!((d.shard_count, d.extra_throttle_percent), (3, 5));
+    assert_eq!(s.scheduled[2].action, Action::DestinationOutage { firehose: NodeId(5), duration_ms: 60_000 });
+    // The Firehose reads the stream and delivers to the S3 bucket: it runs, and so does its outage.
+    let config = s.to_sim_config().unwrap();
+    assert_eq!(config.delivery_streams.len(), 1);
+    assert_eq!(config.delivery_streams[0].name, "firehose-1");
+    assert_eq!(
+        config.scheduled[2].command,
+        shardlab_engine::Command::DestinationOutage { delivery_stream: "firehose-1".into(), duration_ms: 60_000 }
+    );
+    assert_eq!(config.analytics.len(), 1);
+}
+
+#[test]
 fn files_from_a_newer_format_are_refused_with_both_versions() {
-    let newer = V2_JSON.replacen("\"format_version\": 2", "\"format_version\": 99", 1);
+    let newer = V3_JSON.replacen("\"format_version\": 3", "\"format_version\": 99", 1);
     let err = Scenario::from_json(&newer).unwrap_err();
     assert_eq!(
         err.to_string(),

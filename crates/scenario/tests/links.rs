@@ -3,8 +3,8 @@
 
 use proptest::prelude::*;
 use shardlab_scenario::{
-    Action, LinkError, NodeId, NodeKind, Scenario, ScheduledEvent, decode_link, decode_link_unchecked, encode_link,
-    presets,
+    Action, LinkError, Node, NodeId, NodeKind, Scenario, ScheduledEvent, decode_link, decode_link_unchecked,
+    encode_link, presets,
 };
 
 #[test]
@@ -58,6 +58,20 @@ fn preset_links_open_the_preset() {
         err.to_string()
             .starts_with("this link names a preset 'nope' that does not exist; presets: hot-partition-key, ")
     );
+}
+
+#[test]
+fn a_link_with_thousands_of_nodes_is_refused_by_count() {
+    let mut scenario = Scenario::default();
+    // Pushed directly: the editor's `add_node` looks for a free name, which is slow by design at this size.
+    for id in 100..20_100 {
+        scenario.pipeline.nodes.push(Node { id: NodeId(id), name: format!("d{id}"), kind: NodeKind::destination() });
+    }
+    let link = encode_link(&scenario);
+    let Err(LinkError::Invalid(problems)) = decode_link(&link) else { panic!("must be refused") };
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].message, "20003 nodes is too many; a scenario has at most 100");
+    assert_eq!(problems[0].path, "pipeline.nodes");
 }
 
 #[test]
@@ -167,12 +181,18 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                     }
                     Edit::Schedule(at_ms, n, v) => {
                         let node = pick(n).unwrap_or(NodeId(v));
-                        let action = match v % 5 {
+                        let action = match v % 7 {
                             0 => Action::SetProducerRate { producer: node, records_per_sec: v },
                             1 => Action::RestartAgent { agent: node },
                             2 => Action::AddWorker { consumer: node },
                             3 => Action::CrashWorker { consumer: node, worker: v },
-                            _ => Action::UpdateShardCount { stream: node, target_shards: v },
+                            4 => Action::UpdateShardCount { stream: node, target_shards: v },
+                            5 => Action::DestinationOutage { firehose: node, duration_ms: at_ms / 3 },
+                            _ => Action::DestinationSlowdown {
+                                firehose: node,
+                                delay_ms: u64::from(v),
+                                duration_ms: at_ms,
+                            },
                         };
                         s.scheduled.push(ScheduledEvent { at_ms, action });
                     }

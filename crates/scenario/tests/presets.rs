@@ -89,3 +89,31 @@ fn shared_readers_are_throttled_and_the_fan_out_consumer_is_not() {
     assert_eq!(consumers[3].totals.throttled_calls, 0);
     assert!(consumers[3].totals.records > 0);
 }
+
+#[test]
+fn a_sliding_window_emits_more_rows_than_a_tumbling_one() {
+    // 50 events/s over four event types for 130 s. The tumbling window emits one row per type and minute
+    // (8 rows from the two closed minutes, at most 12 with the third); the sliding window emits a row per event.
+    let sim = run("tumbling-vs-sliding-windows", 130);
+    let apps = sim.analytics();
+    assert_eq!(apps.len(), 2);
+    for app in apps {
+        assert_eq!(app.problems, Vec::<String>::new(), "{}", app.config.name);
+    }
+    let (tumbling, sliding) = (apps[0].rows_total, apps[1].rows_total);
+    assert!((8..=12).contains(&tumbling), "tumbling rows: {tumbling}");
+    assert!(sliding > 5_000, "sliding rows: {sliding}");
+}
+
+#[test]
+fn firehose_flushes_to_s3_on_its_interval() {
+    use shardlab_engine::firehose::delivery::{FlushReason, ObjectKind};
+    // 200 records/s of about 1 KB from t = 0 reach Firehose, which reads from LATEST. With a 5 MiB and 60 s
+    // buffer the interval wins (about 12 MB would be needed for the size): objects every minute, none by size.
+    let sim = run("firehose-buffering-s3", 150);
+    let delivery = sim.firehose().delivery_stream("logs-to-s3").expect("the delivery stream runs");
+    let data: Vec<_> = delivery.s3_objects.iter().filter(|o| o.kind == ObjectKind::Data).collect();
+    assert!((1..=3).contains(&data.len()), "{} objects", data.len());
+    assert!(data.iter().all(|o| o.flush_reason == Some(FlushReason::Interval)));
+    assert!(data.iter().all(|o| o.key.starts_with("logs/2026/")), "{:?}", data[0].key);
+}
