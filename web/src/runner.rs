@@ -269,7 +269,12 @@ impl Runner {
     /// Calls `Kinesis_20131202.<operation>` with `body` (JSON text) on the running simulation, at its current
     /// time, and keeps the exchange. Malformed text gets AWS's `SerializationException`, never a panic.
     pub fn call_api(&mut self, operation: &str, body: &str) -> &ApiExchange {
-        let target = format!("Kinesis_20131202.{operation}");
+        // A bare name is a Kinesis operation; `Firehose_20150804.PutRecord` names its service.
+        let target = if operation.contains('.') {
+            operation.to_string()
+        } else {
+            format!("{}{operation}", shardlab_api::TARGET_PREFIX)
+        };
         let reply = self.api.handle_text(&mut self.sim, &target, body);
         let response = serde_json::to_string_pretty(&reply.body).unwrap_or_else(|_| reply.body.to_string());
         if self.api_history.len() == API_HISTORY_MAX {
@@ -301,12 +306,14 @@ impl Runner {
     }
 
     /// What the console's Send does: text starting with `aws ` is read as an AWS CLI command
-    /// (`aws kinesis put-record --stream-name …`); anything else is the JSON body of `operation`.
+    /// (`aws kinesis put-record --stream-name …`, `aws firehose put-record …`); anything else is the JSON body of
+    /// `operation`.
     /// A command that cannot be read is refused with the reason, and nothing is called.
     pub fn call_console(&mut self, operation: &str, text: &str) -> Result<(), String> {
         if text.trim_start().starts_with("aws ") {
-            let (operation, body) = shardlab_api::parse_cli(text)?;
-            self.call_api(operation, &body.to_string());
+            let (target, body) = shardlab_api::parse_cli_target(text)?;
+            let operation = target.strip_prefix(shardlab_api::TARGET_PREFIX).unwrap_or(&target).to_string();
+            self.call_api(&operation, &body.to_string());
         } else {
             self.call_api(operation, text);
         }
@@ -729,6 +736,25 @@ mod tests {
         let refused = runner.call_console("PutRecord", "aws kinesis put-record --stream s").expect_err("bad option");
         assert!(refused.starts_with("put-record has no option --stream"), "{refused}");
         assert_eq!(runner.api_history().count(), 1, "a refused command calls nothing");
+    }
+
+    #[test]
+    fn the_console_speaks_firehose_too() {
+        let mut runner = run(Settings { records_per_sec: 0, ..Settings::default() }, 1);
+        let created = runner
+            .call_api(
+                "Firehose_20150804.CreateDeliveryStream",
+                r#"{"DeliveryStreamName": "to-s3", "DeliveryStreamType": "DirectPut", "ExtendedS3DestinationConfiguration": {"BucketARN": "arn:aws:s3:::b", "RoleARN": "arn:aws:iam::000000000000:role/r"}}"#,
+            )
+            .clone();
+        assert_eq!(created.status, 200, "{}", created.response);
+        runner.advance_by(SimDuration::from_secs(10), u32::MAX);
+        runner
+            .call_console("PutRecord", "aws firehose put-record --delivery-stream-name to-s3 --record Data=aGk=")
+            .expect("a valid command");
+        let put = runner.api_history().last().expect("a call");
+        assert_eq!((put.operation.as_str(), put.status), ("Firehose_20150804.PutRecord", 200), "{}", put.response);
+        assert!(put.response.contains("RecordId"), "{}", put.response);
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! The API console: any `Kinesis_20131202` operation as JSON, answered by the running simulation.
+//! The API console: any `Kinesis_20131202` or `Firehose_20150804` operation as JSON or as an AWS CLI command,
+//! answered by the running simulation.
 
 use crate::format::clock;
 use crate::runner::ApiExchange;
@@ -64,10 +65,15 @@ pub fn ApiConsole(props: &ApiConsoleProps) -> Html {
     html! {
         <div class="api-console">
             <div class="api-request">
-                <label>{ "Kinesis_20131202." }
+                <label>{ "Operation " }
                     <select aria-label="Operation" onchange={on_operation}>
                         { for shardlab_api::operation_names().map(|name| html! {
-                            <option value={name} selected={name == operation.as_str()}>{ name }</option>
+                            <option value={name} selected={name == operation.as_str()}>{ format!("Kinesis_20131202.{name}") }</option>
+                        }) }
+                        { for shardlab_api::firehose::operation_names().map(|name| {
+                            let value = format!("{}{name}", shardlab_api::firehose::TARGET_PREFIX);
+                            let selected = value == *operation;
+                            html! { <option value={value.clone()} {selected}>{ value }</option> }
                         }) }
                     </select>
                 </label>
