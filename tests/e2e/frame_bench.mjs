@@ -53,7 +53,9 @@ try {
     scenario: '100 shards, 100,000 records/s of 1 KiB (PutRecords), 100x',
     frames: frames.length,
     frame_ms_p50: Number(percentile(sorted, 50).toFixed(1)),
+    frame_ms_p90: Number(percentile(sorted, 90).toFixed(1)),
     frame_ms_p95: Number(percentile(sorted, 95).toFixed(1)),
+    frames_over_17_ms_percent: Number(((100 * frames.filter((f) => f > 17).length) / frames.length).toFixed(1)),
     frame_ms_max: Number(sorted[sorted.length - 1].toFixed(1)),
     simulated_seconds_per_wall_second: Number(((simEndMs - simStartMs) / MEASURE_MS).toFixed(2)),
   };

@@ -77,8 +77,12 @@ pub struct KeyDot {
     pub hot: bool,
 }
 
-/// Records sampled from the end of each open shard for the key-space dots.
+/// Records sampled from the end of each open shard for the key-space dots (fewer per shard when there are
+/// many shards, so the whole sample stays near [`KEY_SAMPLE_TOTAL`]).
 pub const KEY_SAMPLE_PER_SHARD: usize = 40;
+
+/// About how many records the key-space dots are drawn from, whatever the shard count.
+pub const KEY_SAMPLE_TOTAL: usize = 400;
 
 /// Per-second series for the charts, the last [`CHART_SECONDS`] seconds.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -449,8 +453,7 @@ impl Runner {
     }
 
     /// The hash key space: open shards, closed parents still kept, and the latest records' keys.
-    pub fn key_space(&self) -> (Vec<KeySegment>, Vec<KeyDot>) {
-        let views = self.shard_views();
+    pub fn key_space(&self, views: &[ShardView]) -> (Vec<KeySegment>, Vec<KeyDot>) {
         let shards = self.sim.stream().map(|s| s.shards()).unwrap_or_default();
         let segments = shards
             .iter()
@@ -468,9 +471,11 @@ impl Runner {
             .collect();
         let mut counts: std::collections::BTreeMap<&str, (u128, u32)> = std::collections::BTreeMap::new();
         let mut sampled = 0u32;
+        let open = shards.iter().filter(|s| s.is_open()).count().max(1);
+        let per_shard = (KEY_SAMPLE_TOTAL / open).clamp(4, KEY_SAMPLE_PER_SHARD);
         for shard in shards.iter().filter(|s| s.is_open()) {
             let records = shard.records();
-            let skip = records.len().saturating_sub(KEY_SAMPLE_PER_SHARD);
+            let skip = records.len().saturating_sub(per_shard);
             for record in records.skip(skip) {
                 counts.entry(record.partition_key.as_str()).or_insert((record.hash_key, 0)).1 += 1;
                 sampled += 1;
@@ -816,7 +821,7 @@ mod tests {
     #[test]
     fn key_space_dots_sit_at_md5_positions_and_flag_hot_keys() {
         let runner = run(Settings::default(), 2);
-        let (segments, dots) = runner.key_space();
+        let (segments, dots) = runner.key_space(&runner.shard_views());
         assert_eq!(segments.len(), 2);
         assert_eq!((segments[0].start, segments[1].end), (0.0, 1.0));
         assert!((segments[0].end - 0.5).abs() < 1e-9);
@@ -826,7 +831,7 @@ mod tests {
         for _ in 0..10 {
             runner.call_api("PutRecord", r#"{"StreamName": "clickstream", "PartitionKey": "a", "Data": "aGk="}"#);
         }
-        let (_, dots) = runner.key_space();
+        let (_, dots) = runner.key_space(&runner.shard_views());
         let a = dots.iter().find(|d| d.key == "a").expect("key a");
         assert!(a.position < 0.5 && a.count == 10 && a.hot, "{a:?}");
     }

@@ -7,6 +7,9 @@ use crate::narration::LogLine;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+/// Lines drawn at once (the newest); the log keeps more for the filters.
+pub(crate) const LINES_SHOWN_MAX: usize = 60;
+
 /// Props of [`EventLog`].
 #[derive(Properties, PartialEq, Clone)]
 pub struct EventLogProps {
@@ -42,7 +45,8 @@ pub fn EventLog(props: &EventLogProps) -> Html {
         .enumerate()
         .map(|(i, l)| (total - i, l))
         .filter(|(_, l)| !*warnings_only || l.is_warning)
-        .filter(|(_, l)| component.is_empty() || l.component == *component);
+        .filter(|(_, l)| component.is_empty() || l.component == *component)
+        .take(LINES_SHOWN_MAX);
     html! {
         <div class="event-log-panel">
             <div class="log-filters">

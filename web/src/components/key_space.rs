@@ -59,9 +59,12 @@ pub fn KeySpace(props: &KeySpaceProps) -> Html {
                 { for props.dots.iter().map(|d| {
                     let r = (2.0 + f64::from(d.count).sqrt()).min(7.0);
                     html! {
+                        // Only hot keys carry a tooltip: hundreds of <title>s would cost every frame.
                         <circle class={classes!("key-dot", d.hot.then_some("hot"))} cx={format!("{:.2}", d.position * WIDTH)}
                             cy={format!("{dots_y:.1}")} r={format!("{r:.1}")}>
-                            <title>{ format!("{}: {} of the recent records", d.key, d.count) }</title>
+                            if d.hot {
+                                <title>{ format!("{}: {} of the recent records", d.key, d.count) }</title>
+                            }
                         </circle>
                     }
                 }) }
