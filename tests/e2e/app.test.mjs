@@ -3,40 +3,25 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchChromium, openPage, screenshot, serveDist, waitUntil } from './harness.mjs';
+import { openPage, screenshot, useBrowser, waitUntil } from './harness.mjs';
 
 // A backstop for a whole test; every wait inside is bounded by TIMEOUT_MS (20 s) on its own.
 const TEST_TIMEOUT_MS = 60_000;
 
 describe('Shardlab in Chromium', () => {
-  let server;
-  let browser;
-  const contexts = [];
-
-  before(async () => {
-    server = await serveDist();
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    for (const context of contexts) {
-      await context.close().catch(() => {});
-    }
-    await browser?.close();
-    await server?.close();
-  });
+  const env = useBrowser({ before, after });
 
   /** Opens the app and waits until it has mounted. */
   async function openApp() {
-    const opened = await openPage(browser);
-    contexts.push(opened.context);
-    const response = await opened.page.goto(server.url, { waitUntil: 'load' });
-    assert.equal(response?.status(), 200, `GET ${server.url}`);
+    const opened = await openPage(env.browser);
+    env.contexts.push(opened.context);
+    const response = await opened.page.goto(env.server.url, { waitUntil: 'load' });
+    assert.equal(response?.status(), 200, `GET ${env.server.url}`);
     try {
       await opened.page.locator('.pipeline-canvas').first().waitFor({ state: 'attached' });
     } catch (error) {
       const { problems } = opened;
-      const seen = { notFound: server.notFound, ...problems };
+      const seen = { notFound: env.server.notFound, ...problems };
       throw new Error(`the app did not mount: ${error.message}\n${JSON.stringify(seen, null, 2)}`);
     }
     return opened;
@@ -48,7 +33,7 @@ describe('Shardlab in Chromium', () => {
   test('loads from a sub-path', { timeout: TEST_TIMEOUT_MS }, async () => {
     const { page, problems } = await openApp();
     await screenshot(page, 'initial');
-    assert.deepEqual(server.notFound, [], 'requests answered with 404');
+    assert.deepEqual(env.server.notFound, [], 'requests answered with 404');
     assert.deepEqual(problems.failedRequests, [], 'failed requests');
     assert.deepEqual(problems.pageErrors, [], 'uncaught errors in the page');
     assert.deepEqual(problems.consoleErrors, [], 'errors logged to the console');

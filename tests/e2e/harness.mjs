@@ -175,3 +175,24 @@ export async function waitUntil(what, read, accept, timeoutMs = TIMEOUT_MS) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/**
+ * The set-up every test file shares: inside a `describe`, serves dist/ and launches Chromium before the
+ * tests, and closes every browser context the tests opened, the browser and the server after them.
+ * Returns `{ server, browser, contexts }`, filled in once `before` has run.
+ */
+export function useBrowser({ before, after }) {
+  const env = { server: null, browser: null, contexts: [] };
+  before(async () => {
+    env.server = await serveDist();
+    env.browser = await launchChromium();
+  });
+  after(async () => {
+    for (const context of env.contexts) {
+      await context.close().catch(() => {});
+    }
+    await env.browser?.close();
+    await env.server?.close();
+  });
+  return env;
+}

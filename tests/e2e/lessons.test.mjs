@@ -2,33 +2,18 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchChromium, openPage, screenshot, serveDist, waitUntil } from './harness.mjs';
+import { openPage, screenshot, useBrowser, waitUntil } from './harness.mjs';
 
 const TEST_TIMEOUT_MS = 90_000;
 
 describe('Lessons in Chromium', () => {
-  let server;
-  let browser;
-  const contexts = [];
-
-  before(async () => {
-    server = await serveDist();
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    for (const context of contexts) {
-      await context.close().catch(() => {});
-    }
-    await browser?.close();
-    await server?.close();
-  });
+  const env = useBrowser({ before, after });
 
   test('a learner completes "Shards and their limits" and the progress is kept', { timeout: TEST_TIMEOUT_MS }, async () => {
-    const opened = await openPage(browser);
-    contexts.push(opened.context);
+    const opened = await openPage(env.browser);
+    env.contexts.push(opened.context);
     const { page, problems } = opened;
-    await page.goto(server.url + '#lesson=shards-and-write-limits', { waitUntil: 'load' });
+    await page.goto(env.server.url + '#lesson=shards-and-write-limits', { waitUntil: 'load' });
     const lesson = page.getByRole('region', { name: 'Lesson' });
     await lesson.waitFor();
     assert.match(await lesson.textContent(), /Your task: Get all 3,000 records\/s written/);

@@ -3,32 +3,17 @@
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchChromium, openPage, screenshot, serveDist, waitUntil } from './harness.mjs';
+import { openPage, screenshot, useBrowser, waitUntil } from './harness.mjs';
 
 const TEST_TIMEOUT_MS = 90_000;
 
 describe('Scenarios in Chromium', () => {
-  let server;
-  let browser;
-  const contexts = [];
-
-  before(async () => {
-    server = await serveDist();
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    for (const context of contexts) {
-      await context.close().catch(() => {});
-    }
-    await browser?.close();
-    await server?.close();
-  });
+  const env = useBrowser({ before, after });
 
   /** Opens `url` in a fresh browser context (its own storage) or in `opened`'s, and waits for the canvas. */
   async function open(url, opened = null) {
-    const target = opened ?? (await openPage(browser));
-    if (!opened) contexts.push(target.context);
+    const target = opened ?? (await openPage(env.browser));
+    if (!opened) env.contexts.push(target.context);
     await target.page.goto(url, { waitUntil: 'load' });
     await target.page.locator('.pipeline-canvas').first().waitFor({ state: 'attached' });
     return target;
@@ -47,7 +32,7 @@ describe('Scenarios in Chromium', () => {
   const canvasLabels = (page) => page.locator('.canvas-node').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('aria-label').split(':')[0]));
 
   test('a share link opens the same pipeline and replays the same run in a fresh browser', { timeout: TEST_TIMEOUT_MS }, async () => {
-    const { page, problems } = await open(server.url);
+    const { page, problems } = await open(env.server.url);
     // Build something of our own: three shards, a faster producer, a different seed.
     await page.getByRole('button', { name: /^Data stream clickstream/ }).click();
     await page.getByRole('textbox', { name: 'Shards', exact: true }).fill('3');
@@ -75,7 +60,7 @@ describe('Scenarios in Chromium', () => {
   });
 
   test('a damaged link is explained, the page still opens, and saved work is untouched', { timeout: TEST_TIMEOUT_MS }, async () => {
-    const opened = await open(server.url);
+    const opened = await open(env.server.url);
     const { page } = opened;
     await page.getByRole('button', { name: 'Add destination' }).click();
     const mine = await canvasLabels(page);
@@ -90,18 +75,18 @@ describe('Scenarios in Chromium', () => {
     assert.match(await alert.textContent(), /Your own work is open instead, unchanged\./);
     assert.deepEqual(await canvasLabels(page), mine);
 
-    await open(server.url + '#s=1.<img src=x onerror=alert(1)>', opened);
+    await open(env.server.url + '#s=1.<img src=x onerror=alert(1)>', opened);
     assert.match(await alert.textContent(), /damaged/);
     assert.equal(await page.locator('.stage img').count(), 0, 'link text is never markup');
     assert.deepEqual(await canvasLabels(page), mine);
-    await open(server.url + '#s=9.AAAA', opened);
+    await open(env.server.url + '#s=9.AAAA', opened);
     assert.match(await alert.textContent(), /made by a newer version of Shardlab/);
     await screenshot(page, 'damaged-link');
     assert.deepEqual(opened.problems.pageErrors, [], 'uncaught errors in the page');
   });
 
   test('the embed mode is a compact read-only player', { timeout: TEST_TIMEOUT_MS }, async () => {
-    const { page, problems } = await open(server.url + '#preset=hot-partition-key&embed');
+    const { page, problems } = await open(env.server.url + '#preset=hot-partition-key&embed');
     assert.equal(await page.getByRole('navigation', { name: 'Palette' }).count(), 0);
     assert.equal(await page.getByRole('button', { name: 'Share' }).count(), 0);
     assert.equal(await page.locator('.port').count(), 0, 'nothing to connect');
@@ -114,7 +99,7 @@ describe('Scenarios in Chromium', () => {
   });
 
   test('the library keeps, renames, duplicates and deletes with undo, across a reload', { timeout: TEST_TIMEOUT_MS }, async () => {
-    const opened = await open(server.url);
+    const opened = await open(env.server.url);
     const { page } = opened;
     await page.getByRole('tab', { name: 'Presets' }).click();
     const presets = page.getByTestId('presets').getByRole('listitem');
@@ -138,7 +123,7 @@ describe('Scenarios in Chromium', () => {
     // Autosave and the library survive a reload.
     await page.getByRole('button', { name: 'Add Analytics' }).click();
     const before = await canvasLabels(page);
-    await open(server.url, opened);
+    await open(env.server.url, opened);
     assert.deepEqual(await canvasLabels(page), before);
     await page.getByRole('tab', { name: 'Library' }).click();
     assert.equal(await list.count(), 2);
@@ -147,7 +132,7 @@ describe('Scenarios in Chromium', () => {
   });
 
   test('Export writes a CloudFormation template that notes the limit this run hit', { timeout: TEST_TIMEOUT_MS }, async () => {
-    const { page, problems } = await open(server.url);
+    const { page, problems } = await open(env.server.url);
     await page.getByRole('button', { name: /^Producer web-shop/ }).click();
     await page.getByLabel('Rate', { exact: true }).fill('3000');
     await runTo(page, '0:10', 10_000);
