@@ -19,7 +19,7 @@ const STEPS: [Step; 10] = [
     Step { name: "clippy (native)", needs: None, run: clippy_native },
     Step { name: "clippy (wasm32)", needs: None, run: clippy_wasm },
     Step { name: "tests (native)", needs: None, run: tests_native },
-    Step { name: "no_std (4 crates)", needs: None, run: engine_no_std },
+    Step { name: "no_std (5 crates)", needs: None, run: engine_no_std },
     Step { name: "cfn-lint (exports)", needs: None, run: crate::cfn_lint::run },
     Step { name: "wasm tests (Chrome)", needs: None, run: wasm_tests_chrome },
     Step { name: "wasm tests (Firefox)", needs: None, run: wasm_tests_firefox },
