@@ -144,15 +144,20 @@ describe('Shardlab in Chromium', () => {
     const send = page.locator('button[aria-label="Send request"]');
     const newest = page.locator('[data-testid=api-response]').first();
 
-    // Facts sheet 1.2: on the default 2-shard stream, partition key "a" lands on the lower shard.
+    // A stream made by hand in the console, as on AWS: CreateStream, then (once ACTIVE) PutRecord.
+    await operation.selectOption('CreateStream');
+    await body.fill('{"StreamName": "by-hand", "ShardCount": 1}');
+    await send.click();
+    await waitUntil('the stream to be created', () => page.locator('[data-testid=api-status]').first().textContent(), (t) => t === 'HTTP 200');
+    await page.locator('button[aria-label=Step]').click();
     await operation.selectOption('PutRecord');
-    await body.fill('{"StreamName": "clickstream", "PartitionKey": "a", "Data": "aGVsbG8="}');
+    await body.fill('{"StreamName": "by-hand", "PartitionKey": "a", "Data": "aGVsbG8="}');
     await send.click();
     await waitUntil('the PutRecord answer', () => newest.textContent(), (t) => t.includes('shardId-000000000000'));
     assert.equal(await page.locator('[data-testid=api-status]').first().textContent(), 'HTTP 200');
 
     await operation.selectOption('GetShardIterator');
-    await body.fill('{"StreamName": "clickstream", "ShardId": "shardId-000000000000", "ShardIteratorType": "TRIM_HORIZON"}');
+    await body.fill('{"StreamName": "by-hand", "ShardId": "shardId-000000000000", "ShardIteratorType": "TRIM_HORIZON"}');
     await send.click();
     const iterator = JSON.parse(
       await waitUntil('an iterator', () => newest.textContent(), (t) => t.includes('ShardIterator')),
@@ -165,6 +170,17 @@ describe('Shardlab in Chromium', () => {
     // "aGVsbG8=" is base64 for "hello".
     const records = JSON.parse(await waitUntil('the records', () => newest.textContent(), (t) => t.includes('Records')));
     assert.ok(records.Records.some((r) => r.Data === 'aGVsbG8=' && r.PartitionKey === 'a'), JSON.stringify(records));
+
+    // The same record in the record browser.
+    await page.getByRole('tab', { name: 'Records' }).click();
+    await page.locator('select[aria-label=Shard]').selectOption({ label: 'by-hand · shardId-000000000000' });
+    await page.locator('button[aria-label="Read records"]').click();
+    const row = page.locator('[data-testid=browse-records] tbody tr').first();
+    await waitUntil('the record in the browser', () => row.textContent(), (t) => t.includes('hello'));
+    assert.match(await row.textContent(), /^\d+a/);
+    await page.locator('select[aria-label="Show data as"]').selectOption('base64');
+    assert.equal(await row.getByTestId('record-data').textContent(), 'aGVsbG8=');
+    await page.getByRole('tab', { name: 'API console' }).click();
 
     await body.fill('{not json');
     await send.click();

@@ -400,8 +400,9 @@ pub fn App() -> Html {
     let on_browse = {
         let (workspace, redraw, page, error) =
             (workspace.clone(), redraw.clone(), browse_page.clone(), browse_error.clone());
-        Callback::from(move |(shard, kind, argument): (String, String, String)| {
-            let outcome = workspace.borrow_mut().runner_mut().map(|r| r.browse(&shard, &kind, &argument, BROWSE_LIMIT));
+        Callback::from(move |(stream, shard, kind, argument): (String, String, String, String)| {
+            let outcome =
+                workspace.borrow_mut().runner_mut().map(|r| r.browse(&stream, &shard, &kind, &argument, BROWSE_LIMIT));
             match outcome {
                 Some(Ok(p)) => {
                     page.set(Some(p));
@@ -880,7 +881,7 @@ pub fn App() -> Html {
                             on_send={on_api} error={(*console_error).clone()} />
                     },
                     Tab::Cost => html! {
-                        <CostMeter lines={runner.and_then(|r| r.sim().stream()).map(|s| shardlab_engine::cost::estimate(&s.usage)).unwrap_or_default()}
+                        <CostMeter lines={runner.map(cost_lines).unwrap_or_default()}
                             elapsed_ms={now_ms} />
                     },
                     Tab::Records => html! {
@@ -1035,7 +1036,13 @@ fn canvas_nodes(
                         |a| {
                             let t = &a.totals;
                             (
-                                format!("{} sent · {} behind", thousands(t.records_sent), thousands(a.lines_behind())),
+                                format!(
+                                    "{} parsed · {} sent · {} failed · {} behind",
+                                    thousands(t.records_parsed),
+                                    thousands(t.records_sent),
+                                    thousands(t.records_failed),
+                                    thousands(a.lines_behind())
+                                ),
                                 if t.records_failed > 0 { "near" } else { "" },
                             )
                         },
@@ -1089,6 +1096,15 @@ impl Tab {
             Self::Course => "Course",
         }
     }
+}
+
+/// The run's cost lines: the stream's, then each delivery stream's (GB ingested with 5 KB rounding).
+fn cost_lines(r: &Runner) -> Vec<shardlab_engine::cost::CostLine> {
+    let mut lines = r.sim().stream().map(|s| shardlab_engine::cost::estimate(&s.usage)).unwrap_or_default();
+    for d in r.sim().firehose().delivery_streams() {
+        lines.extend(shardlab_engine::cost::estimate_firehose(&d.usage));
+    }
+    lines
 }
 
 /// The lesson after `lesson` in the course: (id, title).

@@ -129,6 +129,37 @@ pub fn narrate_event(event: &Event, sim: &Simulation) -> Option<LogLine> {
                 },
             ))
         }
+        Event::FirehoseDelivered { delivery_stream, destination, records, bytes, .. } => Some(LogLine::info(
+            at_ms,
+            format!("firehose {delivery_stream}"),
+            Some(delivery_stream.clone()),
+            format!(
+                "Firehose {delivery_stream} delivered {} records ({}) to {destination}.",
+                thousands(u64::from(*records)),
+                bytes_size(*bytes)
+            ),
+        )),
+        Event::FirehoseDeliveryFailed { delivery_stream, error_code, attempt, gave_up, .. } => Some(LogLine::warning(
+            at_ms,
+            format!("firehose {delivery_stream}"),
+            Some(delivery_stream.clone()),
+            if *gave_up {
+                format!(
+                    "Firehose {delivery_stream} gave up after attempt {attempt} ({error_code}): the records went to the S3 backup under the error output prefix."
+                )
+            } else {
+                format!("Firehose {delivery_stream}'s delivery attempt {attempt} failed with {error_code}; it will retry.")
+            },
+            Explanation {
+                limit: "Firehose retries a failed delivery until the destination's retry duration runs out, then writes the records to S3 under the error output prefix.".into(),
+                numbers: format!("Attempt {attempt} failed with {error_code}."),
+                fixes: vec![
+                    "Bring the destination back, or give it more capacity",
+                    "Raise the retry duration so an outage is ridden out",
+                    "Replay what landed under the error output prefix",
+                ],
+            },
+        )),
         _ => None,
     }
 }
@@ -291,4 +322,28 @@ pub fn explain_api_error(error_type: &str) -> Option<Explanation> {
         _ => return None,
     };
     Some(Explanation { limit: limit.into(), numbers: String::new(), fixes })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shardlab_engine::{SimConfig, SimTime};
+
+    #[test]
+    fn a_failed_firehose_delivery_is_explained_and_giving_up_says_where_the_records_went() {
+        let sim = Simulation::new(SimConfig::default()).expect("the default config runs");
+        let failed = |gave_up| Event::FirehoseDeliveryFailed {
+            at: SimTime::from_secs(121),
+            delivery_stream: "to-http".into(),
+            error_code: "HttpEndpoint.DestinationException",
+            attempt: 7,
+            gave_up,
+        };
+        let retrying = narrate_event(&failed(false), &sim).expect("a line");
+        assert!(retrying.is_warning && retrying.text.ends_with("it will retry."), "{}", retrying.text);
+        assert_eq!((retrying.component.as_str(), retrying.node.as_deref()), ("firehose to-http", Some("to-http")));
+        let last = narrate_event(&failed(true), &sim).expect("a line");
+        assert!(last.text.contains("gave up after attempt 7 (HttpEndpoint.DestinationException)"), "{}", last.text);
+        assert!(last.explanation.expect("why").numbers.contains("Attempt 7"));
+    }
 }

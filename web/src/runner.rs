@@ -142,6 +142,12 @@ pub struct BrowsedRecord {
     /// The data as text when it is printable UTF-8, otherwise as `base64:…` (as the API sends it); cut to
     /// 200 characters.
     pub text: String,
+    /// The 128-bit hash key that placed it (MD5 of the partition key, or the `ExplicitHashKey`), in decimal.
+    pub hash_key: String,
+    /// The data as the API sends it, base64; cut to 300 characters.
+    pub base64: String,
+    /// The data pretty-printed, when it is JSON.
+    pub json: Option<String>,
 }
 
 /// One GetRecords page of the record browser.
@@ -327,7 +333,14 @@ impl Runner {
     /// The record browser's first page: GetShardIterator of `kind` (`TRIM_HORIZON`, `LATEST`,
     /// `AT_SEQUENCE_NUMBER`, `AFTER_SEQUENCE_NUMBER`, `AT_TIMESTAMP` with simulated ms) on `shard`, then
     /// GetRecords. Both count against the shard's read limits, as a real reader's calls do; errors are AWS's.
-    pub fn browse(&mut self, shard: &str, kind: &str, argument: &str, limit: u32) -> Result<BrowsePage, String> {
+    pub fn browse(
+        &mut self,
+        stream: &str,
+        shard: &str,
+        kind: &str,
+        argument: &str,
+        limit: u32,
+    ) -> Result<BrowsePage, String> {
         use shardlab_engine::kinesis::IteratorStart;
         let start = match kind {
             "TRIM_HORIZON" => IteratorStart::TrimHorizon,
@@ -344,9 +357,8 @@ impl Runner {
             other => return Err(format!("{other} is not a ShardIteratorType")),
         };
         let now = self.sim.now();
-        let stream = self.sim.config().stream_name.clone();
         let iterator =
-            self.sim.kinesis_mut().get_shard_iterator(now, &stream, shard, start).map_err(|e| e.to_string())?;
+            self.sim.kinesis_mut().get_shard_iterator(now, stream, shard, start).map_err(|e| e.to_string())?;
         self.browse_next(&iterator, limit)
     }
 
@@ -357,12 +369,23 @@ impl Runner {
         let records = out
             .records
             .iter()
-            .map(|r| BrowsedRecord {
-                sequence_number: r.sequence_number.to_decimal(),
-                partition_key: r.partition_key.clone(),
-                arrival_ms: r.arrival.as_millis(),
-                size_bytes: r.size_bytes(),
-                text: readable(&r.data_bytes()),
+            .map(|r| {
+                use base64::Engine;
+                let data = r.data_bytes();
+                let encoded = base64::engine::general_purpose::STANDARD.encode(&data);
+                BrowsedRecord {
+                    sequence_number: r.sequence_number.to_decimal(),
+                    partition_key: r.partition_key.clone(),
+                    arrival_ms: r.arrival.as_millis(),
+                    size_bytes: r.size_bytes(),
+                    text: readable(&data),
+                    hash_key: r.hash_key.to_string(),
+                    base64: if encoded.len() > 300 { format!("{}…", &encoded[..300]) } else { encoded },
+                    json: serde_json::from_slice::<serde_json::Value>(&data)
+                        .ok()
+                        .filter(|v| v.is_object() || v.is_array())
+                        .and_then(|v| serde_json::to_string_pretty(&v).ok()),
+                }
             })
             .collect();
         Ok(BrowsePage {
@@ -373,9 +396,18 @@ impl Runner {
         })
     }
 
-    /// The ids of the stream's shards, open and closed.
-    pub fn shard_ids(&self) -> Vec<String> {
-        self.sim.stream().map(|s| s.shards().iter().map(|sh| sh.id.to_string()).collect()).unwrap_or_default()
+    /// Every stream in the simulated account (the scenario's first, then any made in the API console) with
+    /// its shards' ids, open and closed.
+    pub fn shard_ids(&self) -> Vec<(String, Vec<String>)> {
+        let main = &self.sim.config().stream_name;
+        let mut streams: Vec<(String, Vec<String>)> = self
+            .sim
+            .kinesis()
+            .streams()
+            .map(|s| (s.name.clone(), s.shards().iter().map(|sh| sh.id.to_string()).collect()))
+            .collect();
+        streams.sort_by_key(|(name, _)| name != main);
+        streams
     }
 
     /// The console's calls, oldest first.
@@ -765,23 +797,56 @@ mod tests {
     #[test]
     fn the_record_browser_pages_through_a_shard() {
         let mut runner = run(Settings { records_per_sec: 100, ..Settings::default() }, 3);
-        let first = runner.browse("shardId-000000000000", "TRIM_HORIZON", "", 10).expect("a page");
+        let first = runner.browse("clickstream", "shardId-000000000000", "TRIM_HORIZON", "", 10).expect("a page");
         assert_eq!(first.records.len(), 10);
         let next = runner.browse_next(first.next_shard_iterator.as_deref().expect("open shard"), 10).expect("page 2");
         assert!(next.records[0].sequence_number > first.records[9].sequence_number);
         let after = runner
-            .browse("shardId-000000000000", "AFTER_SEQUENCE_NUMBER", &first.records[0].sequence_number, 1)
+            .browse(
+                "clickstream",
+                "shardId-000000000000",
+                "AFTER_SEQUENCE_NUMBER",
+                &first.records[0].sequence_number,
+                1,
+            )
             .expect("after the first");
         assert_eq!(after.records[0], first.records[1]);
-        let bad = runner.browse("shardId-000000000009", "LATEST", "", 1).expect_err("no such shard");
+        let bad = runner.browse("clickstream", "shardId-000000000009", "LATEST", "", 1).expect_err("no such shard");
         assert!(
             bad.contains("Shard shardId-000000000009 in stream clickstream under account 000000000000 does not exist"),
             "{bad}"
         );
-        assert!(runner.browse("shardId-000000000000", "AT_TIMESTAMP", "soon", 1).is_err());
+        assert!(runner.browse("clickstream", "shardId-000000000000", "AT_TIMESTAMP", "soon", 1).is_err());
         // The default producer's data is zeros: not text, so shown as base64.
         assert!(first.records[0].text.starts_with("base64:AAAA"), "{}", first.records[0].text);
         assert_eq!(readable(b"{\"a\":1}"), "{\"a\":1}");
+        // Zeros are not JSON; their base64 is the API's form.
+        assert!(first.records[0].json.is_none() && first.records[0].base64.starts_with("AAAA"));
+    }
+
+    #[test]
+    fn a_stream_made_in_the_console_can_be_browsed_with_every_view_of_its_data() {
+        let mut runner = run(Settings { records_per_sec: 0, ..Settings::default() }, 1);
+        assert_eq!(runner.call_api("CreateStream", r#"{"StreamName": "by-hand", "ShardCount": 1}"#).status, 200);
+        runner.advance_by(SimDuration::SECOND, u32::MAX);
+        // {"a":1} in base64.
+        let put =
+            runner.call_api("PutRecord", r#"{"StreamName": "by-hand", "PartitionKey": "a", "Data": "eyJhIjoxfQ=="}"#);
+        assert_eq!(put.status, 200, "{}", put.response);
+        runner.advance_by(SimDuration::SECOND, u32::MAX);
+        let streams = runner.shard_ids();
+        assert_eq!(streams[0].0, "clickstream", "the scenario's stream first");
+        assert!(streams.iter().any(|(name, shards)| name == "by-hand" && shards == &["shardId-000000000000"]));
+        let page = runner.browse("by-hand", "shardId-000000000000", "TRIM_HORIZON", "", 10).expect("a page");
+        let record = &page.records[0];
+        assert_eq!((record.partition_key.as_str(), record.text.as_str()), ("a", "{\"a\":1}"));
+        assert_eq!(record.base64, "eyJhIjoxfQ==");
+        assert_eq!(record.json.as_deref(), Some("{\n  \"a\": 1\n}"));
+        // Facts sheet 1.2: MD5("a") = 0cc175b9c0f1b6a831c399e269772661 is the hash key, in decimal.
+        assert_eq!(
+            record.hash_key,
+            u128::from_str_radix("0cc175b9c0f1b6a831c399e269772661", 16).expect("hex").to_string()
+        );
     }
 
     #[test]

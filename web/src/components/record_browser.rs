@@ -8,15 +8,15 @@ use yew::prelude::*;
 /// Props of [`RecordBrowser`].
 #[derive(Properties, PartialEq, Clone)]
 pub struct RecordBrowserProps {
-    /// The stream's shards, open and closed.
-    pub shard_ids: Vec<String>,
+    /// Every stream with its shards, open and closed (the scenario's stream first).
+    pub shard_ids: Vec<(String, Vec<String>)>,
     /// The page read last.
     pub page: Option<BrowsePage>,
     /// Why the last read failed, in AWS's words.
     #[prop_or_default]
     pub error: Option<AttrValue>,
-    /// Receives `(shard, ShardIteratorType, argument)` for a first page.
-    pub on_read: Callback<(String, String, String)>,
+    /// Receives `(stream, shard, ShardIteratorType, argument)` for a first page.
+    pub on_read: Callback<(String, String, String, String)>,
     /// Asks for the next page.
     pub on_next: Callback<()>,
 }
@@ -26,7 +26,11 @@ const KINDS: [&str; 5] = ["TRIM_HORIZON", "LATEST", "AT_SEQUENCE_NUMBER", "AFTER
 /// The browser.
 #[component]
 pub fn RecordBrowser(props: &RecordBrowserProps) -> Html {
-    let shard = use_state(|| props.shard_ids.first().cloned().unwrap_or_default());
+    // A shard is chosen as "stream/shardId".
+    let shard = use_state(|| {
+        props.shard_ids.first().and_then(|(s, ids)| ids.first().map(|id| format!("{s}/{id}"))).unwrap_or_default()
+    });
+    let view = use_state(|| String::from("text"));
     let kind = use_state(|| String::from("TRIM_HORIZON"));
     let argument = use_state(String::new);
     let select = |state: UseStateHandle<String>| {
@@ -38,7 +42,10 @@ pub fn RecordBrowser(props: &RecordBrowserProps) -> Html {
     };
     let on_read = {
         let (shard, kind, argument, read) = (shard.clone(), kind.clone(), argument.clone(), props.on_read.clone());
-        Callback::from(move |_: MouseEvent| read.emit(((*shard).clone(), (*kind).clone(), (*argument).clone())))
+        Callback::from(move |_: MouseEvent| {
+            let (stream, id) = shard.split_once('/').unwrap_or(("", shard.as_str()));
+            read.emit((stream.to_string(), id.to_string(), (*kind).clone(), (*argument).clone()));
+        })
     };
     let on_next = {
         let next = props.on_next.clone();
@@ -49,7 +56,11 @@ pub fn RecordBrowser(props: &RecordBrowserProps) -> Html {
         <div class="record-browser">
             <div class="browse-controls">
                 <select aria-label="Shard" onchange={select(shard.clone())}>
-                    { for props.shard_ids.iter().map(|id| html! { <option value={id.clone()} selected={*id == *shard}>{ id }</option> }) }
+                    { for props.shard_ids.iter().flat_map(|(stream, ids)| ids.iter().map(move |id| (stream, id))).map(|(stream, id)| {
+                        let value = format!("{stream}/{id}");
+                        let selected = value == *shard;
+                        html! { <option value={value} {selected}>{ format!("{stream} · {id}") }</option> }
+                    }) }
                 </select>
                 <select aria-label="Shard iterator type" onchange={select(kind.clone())}>
                     { for KINDS.iter().map(|k| html! { <option value={*k} selected={*k == kind.as_str()}>{ *k }</option> }) }
@@ -59,6 +70,11 @@ pub fn RecordBrowser(props: &RecordBrowserProps) -> Html {
                         value={(*argument).clone()} oninput={on_argument} />
                 }
                 <button class="primary" aria-label="Read records" onclick={on_read}>{ "Read" }</button>
+                <select aria-label="Show data as" onchange={select(view.clone())}>
+                    { for [("text", "text"), ("base64", "base64"), ("json", "pretty JSON")].into_iter().map(|(v, label)| html! {
+                        <option value={v} selected={*view == v}>{ label }</option>
+                    }) }
+                </select>
                 <button aria-label="Next page" onclick={on_next}
                     disabled={props.page.as_ref().is_none_or(|p| p.next_shard_iterator.is_none())}>{ "Next page" }</button>
             </div>
@@ -74,15 +90,25 @@ pub fn RecordBrowser(props: &RecordBrowserProps) -> Html {
                     } }
                 </p>
                 <table data-testid="browse-records">
-                    <thead><tr><th>{ "Sequence number" }</th><th>{ "Partition key" }</th><th>{ "Arrival" }</th><th>{ "Size" }</th><th>{ "Data" }</th></tr></thead>
+                    <thead><tr><th>{ "Sequence number" }</th><th>{ "Partition key" }</th><th>{ "Hash key" }</th><th>{ "Arrival" }</th><th>{ "Size" }</th><th>{ "Data" }</th></tr></thead>
                     <tbody>
                         { for page.records.iter().map(|r| html! {
                             <tr>
                                 <td class="mono">{ &r.sequence_number }</td>
                                 <td>{ &r.partition_key }</td>
+                                <td class="mono hash-key" title={r.hash_key.clone()}>{ &r.hash_key }</td>
                                 <td class="mono">{ clock(r.arrival_ms) }</td>
                                 <td>{ format!("{} B", thousands(r.size_bytes)) }</td>
-                                <td class="mono">{ &r.text }</td>
+                                <td class="mono data" data-testid="record-data">
+                                    { match view.as_str() {
+                                        "base64" => html! { { r.base64.clone() } },
+                                        "json" => match &r.json {
+                                            Some(pretty) => html! { <pre>{ pretty.clone() }</pre> },
+                                            None => html! { <span class="note">{ "not JSON" }</span> },
+                                        },
+                                        _ => html! { { r.text.clone() } },
+                                    } }
+                                </td>
                             </tr>
                         }) }
                     </tbody>
