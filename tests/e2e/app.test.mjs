@@ -182,6 +182,15 @@ describe('Shardlab in Chromium', () => {
     assert.equal(await row.getByTestId('record-data').textContent(), 'aGVsbG8=');
     await page.getByRole('tab', { name: 'API console' }).click();
 
+    // Re-run sends the same PutRecord again: a second record, with a later sequence number.
+    await operation.selectOption('PutRecord');
+    await body.fill('{"StreamName": "by-hand", "PartitionKey": "a", "Data": "aGVsbG8="}');
+    await send.click();
+    const first = JSON.parse(await waitUntil('a put', () => newest.textContent(), (t) => t.includes('SequenceNumber'))).SequenceNumber;
+    await page.getByRole('button', { name: 'Re-run PutRecord' }).first().click();
+    const again = JSON.parse(await waitUntil('the re-run', () => newest.textContent(), (t) => !t.includes(first))).SequenceNumber;
+    assert.ok(BigInt(again) > BigInt(first), `${again} after ${first}`);
+
     await body.fill('{not json');
     await send.click();
     await waitUntil('a SerializationException', () => newest.textContent(), (t) => t.includes('SerializationException'));

@@ -85,15 +85,23 @@ pub fn ApiConsole(props: &ApiConsoleProps) -> Html {
                 <p class="note">{ "Type the JSON body of the chosen operation, or an AWS CLI command such as `aws kinesis describe-stream-summary --stream-name clickstream`. Calls act on the running simulation at its current time; records become readable 200 ms after they are written." }</p>
             </div>
             <ol class="api-history" aria-label="API responses" data-testid="api-history">
-                { for props.history.iter().map(|x| html! {
+                { for props.history.iter().map(|x| {
+                    // Re-run sends the same request again, now (a second PutRecord writes a second record).
+                    let rerun = {
+                        let (send, op, request) = (props.on_send.clone(), x.operation.clone(), x.request.clone());
+                        Callback::from(move |_: MouseEvent| send.emit((op.clone(), request.clone())))
+                    };
+                    html! {
                     <li class={if x.status == 200 { "ok" } else { "error" }}>
                         <div class="api-head">
                             <time>{ clock(x.at_ms) }</time>
                             <strong>{ &x.operation }</strong>
                             <span class="status" data-testid="api-status">{ format!("HTTP {}", x.status) }</span>
+                            <button class="small" aria-label={format!("Re-run {}", x.operation)} onclick={rerun}>{ "Re-run" }</button>
                         </div>
                         <pre data-testid="api-response">{ &x.response }</pre>
                     </li>
+                }
                 }) }
             </ol>
         </div>
