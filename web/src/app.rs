@@ -862,7 +862,8 @@ pub fn App() -> Html {
                     } else {
                         <ScenarioPanel name={scenario.name.clone()} description={scenario.description.clone()}
                             seed={scenario.seed} problems={w.problems().iter().map(|p| p.to_string()).collect::<Vec<_>>()}
-                            not_simulated={scenario.not_simulated()} {on_seed} />
+                            not_simulated={scenario.engine_note().into_iter().chain(scenario.not_simulated()).collect::<Vec<_>>()}
+                            {on_seed} />
                     }
                 </aside>
                 }
