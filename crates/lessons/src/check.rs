@@ -146,7 +146,7 @@ impl Metric {
             Self::KinesisRecordsPerSec => "Kinesis records sent/s",
             Self::FirehoseDeliveredRecords => "records Firehose delivered",
             Self::FirehoseDeliveryDelayMsMax => "Firehose delivery delay",
-            Self::AnalyticsRows => "rows the Analytics application emitted",
+            Self::AnalyticsRows => "Analytics rows emitted",
         }
     }
 
@@ -156,7 +156,7 @@ impl Metric {
         let during = if windowed { format!("in the last {seconds} s") } else { format!("in {seconds} s") };
         match self {
             Self::FirehoseDeliveredRecords => Some(format!("Firehose delivered {shown} {during}")),
-            Self::AnalyticsRows => Some(format!("the Analytics application emitted {shown} {during}")),
+            Self::AnalyticsRows => Some(format!("Analytics emitted {shown} {during}")),
             _ => None,
         }
     }

@@ -16,8 +16,8 @@ pub const RUN_S_MAX: u32 = 600;
 /// grade stays under about a second natively. A single put takes about one timer, and each retry one more.
 pub const TIMERS_PER_SEC_MAX: u32 = 20_000;
 
-/// User records (and agent lines) the producers may offer in one grading run, at their peak rates; a
-/// pipeline offering more is refused before it runs.
+/// User records (and agent lines, and records of Direct PUT feeds) the producers may offer in one grading run,
+/// at their peak rates; a pipeline offering more is refused before it runs.
 pub const RECORDS_PER_RUN_MAX: u64 = 600_000;
 
 /// Cumulative counters at one instant.

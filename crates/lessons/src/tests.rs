@@ -449,17 +449,11 @@ fn analytics_rows_are_windows_times_event_types() {
     let reference = reference_scenario(&l).expect("builds");
     assert_eq!(measure_scenario(&l, &reference, &rows, None)[0].0, 24.0);
     let last_30 = measure_scenario(&l, &reference, &rows, Some(30));
-    assert_eq!(
-        last_30[0],
-        (12.0, String::from("the Analytics application emitted 12 rows in the last 30 s, any value as wanted"))
-    );
+    assert_eq!(last_30[0], (12.0, String::from("Analytics emitted 12 rows in the last 30 s, any value as wanted")));
     let g = grade(&l, &start_scenario(&l).expect("builds"));
     let check = &g.checks[1];
     assert_eq!(check.measured, Some(4.0));
-    assert_eq!(
-        check.feedback,
-        "the Analytics application emitted 4 rows in the last 30 s; it needs between 12 rows and 16 rows"
-    );
+    assert_eq!(check.feedback, "Analytics emitted 4 rows in the last 30 s; it needs between 12 rows and 16 rows");
 }
 
 #[test]
@@ -474,9 +468,7 @@ fn analytics_feedback_names_an_application_its_sql_stopped() {
     let check = &g.checks[1];
     assert_eq!(check.measured, Some(0.0));
     assert!(
-        check
-            .feedback
-            .starts_with("the Analytics application emitted 0 rows in the last 30 s ('click-counts' stopped: "),
+        check.feedback.starts_with("Analytics emitted 0 rows in the last 30 s ('click-counts' stopped: "),
         "{}",
         check.feedback
     );
