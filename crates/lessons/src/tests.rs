@@ -253,6 +253,10 @@ fn numbers_are_shown_with_separators_and_units() {
     assert_eq!(Metric::IteratorAgeMsMax.show(12_400.0), "12.4 s");
     assert_eq!(Metric::IteratorAgeMsMax.show(850.0), "850 ms");
     assert_eq!(Metric::CostUsdPerHour.show(0.18), "$0.1800/hour");
+    assert_eq!(Metric::FirehoseDeliveryDelayMsMax.show(60_000.0), "60.0 s");
+    assert_eq!(Metric::FirehoseDeliveredRecords.show(10_240.0), "10,240 records");
+    assert_eq!(Metric::AnalyticsRows.show(1.0), "1 row");
+    assert_eq!(Metric::AnalyticsRows.show(24.0), "24 rows");
 }
 
 /// Measures `metrics` over the last 30 s of `lesson`'s reference run (checks with no bounds always pass).
