@@ -117,6 +117,14 @@ pub enum Metric {
     ApiCallsPerSec,
     /// Kinesis records the producers sent (a KPL aggregate counts once), per second.
     KinesisRecordsPerSec,
+    /// Records the Firehose delivery streams delivered to their destinations (first deliveries), summed.
+    FirehoseDeliveredRecords,
+    /// The longest time from a record's arrival at a delivery stream to the S3 object holding it being
+    /// written (delivered data objects, and Redshift's intermediate ones), in ms; a record still buffered
+    /// when the run ends counts with its wait so far.
+    FirehoseDeliveryDelayMsMax,
+    /// Rows the Analytics applications emitted, summed.
+    AnalyticsRows,
 }
 
 impl Metric {
@@ -136,13 +144,27 @@ impl Metric {
             Self::ReadThrottledCalls => "throttled GetRecords calls",
             Self::ApiCallsPerSec => "API calls/s",
             Self::KinesisRecordsPerSec => "Kinesis records sent/s",
+            Self::FirehoseDeliveredRecords => "records Firehose delivered",
+            Self::FirehoseDeliveryDelayMsMax => "Firehose delivery delay",
+            Self::AnalyticsRows => "Analytics rows emitted",
+        }
+    }
+
+    /// For metrics counted over a time: what happened, as a sentence's start naming the value and the time
+    /// ("Firehose delivered 0 records in 120 s").
+    fn happened(self, shown: &str, seconds: u32, windowed: bool) -> Option<String> {
+        let during = if windowed { format!("in the last {seconds} s") } else { format!("in {seconds} s") };
+        match self {
+            Self::FirehoseDeliveredRecords => Some(format!("Firehose delivered {shown} {during}")),
+            Self::AnalyticsRows => Some(format!("Analytics emitted {shown} {during}")),
+            _ => None,
         }
     }
 
     /// The value with its unit, for people.
     pub(crate) fn show(self, value: f64) -> String {
         match self {
-            Self::IteratorAgeMsMax | Self::LatencyP99Ms => {
+            Self::IteratorAgeMsMax | Self::LatencyP99Ms | Self::FirehoseDeliveryDelayMsMax => {
                 if value >= 1_000.0 {
                     format!("{} s", decimal(value / 1_000.0, 1))
                 } else {
@@ -154,6 +176,8 @@ impl Metric {
             Self::ApiCallsPerSec => format!("{} calls/s", thousands(value)),
             Self::KinesisRecordsPerSec => format!("{} records/s", thousands(value)),
             Self::ReadThrottledCalls => format!("{} calls", thousands(value)),
+            Self::AnalyticsRows if thousands(value) == "1" => String::from("1 row"),
+            Self::AnalyticsRows => format!("{} rows", thousands(value)),
             _ if thousands(value) == "1" => String::from("1 record"),
             _ => format!("{} records", thousands(value)),
         }
@@ -328,20 +352,27 @@ impl Check {
                 let Some(measured) = measured else {
                     return failed(label, "nothing was measured");
                 };
-                let (value, who) = measured.value(*metric, *last_s);
+                let m = measured.value(*metric, *last_s);
+                let value = m.value;
                 let shown = metric.show(value);
-                let whose = match who {
+                let whose = match &m.who {
                     Some(name) => format!(" ('{name}')"),
+                    None => String::new(),
+                };
+                let note = match &m.note {
+                    Some(note) => format!(" ({note})"),
                     None => String::new(),
                 };
                 let passed = within(value, *min, *max);
                 let wanted = range_text(*min, *max, |v| metric.show(v));
-                let feedback = if passed {
-                    format!("{}{whose}: {shown}, {wanted} as wanted", metric.noun())
-                } else if max.is_some_and(|m| value > m) {
-                    format!("{}{whose} reached {shown}; keep it {wanted}", metric.noun())
-                } else {
-                    format!("{}{whose} came to only {shown}; it needs {wanted}", metric.noun())
+                let too_high = max.is_some_and(|m| value > m);
+                let feedback = match metric.happened(&shown, m.seconds, m.windowed) {
+                    Some(what) if passed => format!("{what}{note}, {wanted} as wanted"),
+                    Some(what) if too_high => format!("{what}{note}; keep it {wanted}"),
+                    Some(what) => format!("{what}{note}; it needs {wanted}"),
+                    None if passed => format!("{}{whose}: {shown}{note}, {wanted} as wanted", metric.noun()),
+                    None if too_high => format!("{}{whose} reached {shown}{note}; keep it {wanted}", metric.noun()),
+                    None => format!("{}{whose} came to only {shown}{note}; it needs {wanted}", metric.noun()),
                 };
                 result(label, passed, Some(value), shown, feedback)
             }

@@ -6,6 +6,7 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use shardlab_engine::cost::{self, Usage};
+use shardlab_engine::firehose::delivery::ObjectKind;
 use shardlab_engine::{Advance, SimConfig, SimTime, Simulation};
 
 /// The longest grading run, in simulated seconds (the engine keeps 600 s of per-second metrics).
@@ -15,8 +16,8 @@ pub const RUN_S_MAX: u32 = 600;
 /// grade stays under about a second natively. A single put takes about one timer, and each retry one more.
 pub const TIMERS_PER_SEC_MAX: u32 = 20_000;
 
-/// User records (and agent lines) the producers may offer in one grading run, at their peak rates; a
-/// pipeline offering more is refused before it runs.
+/// User records (and agent lines, and records of Direct PUT feeds) the producers may offer in one grading run,
+/// at their peak rates; a pipeline offering more is refused before it runs.
 pub const RECORDS_PER_RUN_MAX: u64 = 600_000;
 
 /// Cumulative counters at one instant.
@@ -31,6 +32,10 @@ struct Totals {
     /// Per consumer application: (name, user records, duplicates, throttled calls).
     consumers: Vec<(String, u64, u64, u64)>,
     usage: Usage,
+    /// Records the delivery streams delivered (first successful delivery), summed.
+    firehose_delivered: u64,
+    /// Rows the analytics applications emitted, summed.
+    analytics_rows: u64,
 }
 
 fn totals(sim: &Simulation) -> Totals {
@@ -52,7 +57,26 @@ fn totals(sim: &Simulation) -> Totals {
         .iter()
         .map(|c| (c.config.name.clone(), c.totals.user_records, c.totals.duplicates, c.totals.throttled_calls))
         .collect();
+    t.firehose_delivered = sim.firehose().delivery_streams().map(|d| d.totals.delivered_records).sum();
+    t.analytics_rows = sim.analytics().iter().map(|a| a.rows_total).sum();
     t
+}
+
+/// The longest arrival-to-written time of the delivered S3 objects (data, or Redshift's intermediate ones)
+/// written since `since_ms` (simulated), per delivery stream in the engine's order: (delay ms, stream index).
+fn delivery_delay_since(sim: &Simulation, since_ms: u64) -> Option<(u64, usize)> {
+    let since_unix_ms = sim.config().epoch_unix_ms.saturating_add(since_ms);
+    let mut worst: Option<(u64, usize)> = None;
+    for (i, stream) in sim.firehose().delivery_streams().enumerate() {
+        let written = stream.s3_objects.iter().rev().take_while(|o| o.written_unix_ms >= since_unix_ms);
+        for object in written.filter(|o| matches!(o.kind, ObjectKind::Data | ObjectKind::Intermediate)) {
+            let delay = object.written_unix_ms.saturating_sub(object.first_arrival_unix_ms);
+            if worst.is_none_or(|(w, _)| delay > w) {
+                worst = Some((delay, i));
+            }
+        }
+    }
+    worst
 }
 
 fn usage_minus(a: &Usage, b: &Usage) -> Usage {
@@ -83,6 +107,29 @@ pub(crate) struct Measured {
     iterator_age_ms: Vec<Vec<u64>>,
     /// Per consumer application: its p99 put-to-get latency.
     latency_p99_ms: Vec<Option<u64>>,
+    /// Per second: the longest arrival-to-written time of the objects written in it, and whose.
+    delivery_delay_ms: Vec<Option<(u64, usize)>>,
+    /// When the run ends: the longest a record still buffered has waited, and whose.
+    buffered_wait_ms: Option<(u64, usize)>,
+    /// The delivery streams, in the order indices above refer to.
+    delivery_streams: Vec<String>,
+    /// Per analytics application: its name and the first problem that stopped it, if any.
+    analytics: Vec<(String, Option<String>)>,
+}
+
+/// One measured value of a `metric` check, with what feedback says about it.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Measurement {
+    /// The value.
+    pub(crate) value: f64,
+    /// The application or delivery stream it is about.
+    pub(crate) who: Option<String>,
+    /// A remark on how it came about ("a record still buffered when the run ended").
+    pub(crate) note: Option<String>,
+    /// The seconds measured over.
+    pub(crate) seconds: u32,
+    /// Whether that is the run's last `seconds` rather than the whole run.
+    pub(crate) windowed: bool,
 }
 
 /// A grading run in progress: the simulation and the totals snapshotted so far.
@@ -94,6 +141,8 @@ pub(crate) struct Runner {
     at_s: u32,
     windows: Vec<u32>,
     snapshots: BTreeMap<u32, Totals>,
+    /// Per second done: the longest arrival-to-written time of the objects written in it, and whose.
+    delivery_delay_ms: Vec<Option<(u64, usize)>>,
 }
 
 impl Runner {
@@ -102,7 +151,13 @@ impl Runner {
     pub(crate) fn new(config: SimConfig, run_s: u32, windows: &[u32]) -> Result<Self, String> {
         let run_s = run_s.clamp(1, RUN_S_MAX);
         let peak_per_sec: u64 = config.producers.iter().map(|p| u64::from(p.rate.peak())).sum::<u64>()
-            + config.agents.iter().map(|a| u64::from(a.lines_per_sec)).sum::<u64>();
+            + config.agents.iter().map(|a| u64::from(a.lines_per_sec)).sum::<u64>()
+            + config
+                .delivery_streams
+                .iter()
+                .filter_map(|d| d.feed.as_ref())
+                .map(|f| u64::from(f.records_per_sec))
+                .sum::<u64>();
         if peak_per_sec.saturating_mul(u64::from(run_s)) > RECORDS_PER_RUN_MAX {
             return Err(format!(
                 "its producers offer up to {} records/s, and {run_s} s of that is more than the {} records a \
@@ -112,7 +167,14 @@ impl Runner {
             ));
         }
         let sim = Simulation::new(config).map_err(|err| err.problems.join("; "))?;
-        Ok(Self { sim, run_s, at_s: 0, windows: windows.to_vec(), snapshots: BTreeMap::new() })
+        Ok(Self {
+            sim,
+            run_s,
+            at_s: 0,
+            windows: windows.to_vec(),
+            snapshots: BTreeMap::new(),
+            delivery_delay_ms: Vec::new(),
+        })
     }
 
     /// The share of the run done, in percent.
@@ -139,6 +201,8 @@ impl Runner {
                 ));
             }
             while self.sim.poll_event().is_some() {}
+            // Objects are read each second, as the engine keeps only the latest few thousand.
+            self.delivery_delay_ms.push(delivery_delay_since(&self.sim, u64::from(s) * 1_000));
             self.at_s += 1;
         }
         Ok(self.at_s >= self.run_s)
@@ -164,24 +228,49 @@ impl Runner {
             .map(|s| sim.consumers().iter().map(|c| c.second(s).iterator_age_ms_max).collect())
             .collect();
         let latency_p99_ms = sim.consumers().iter().map(|c| c.latency.percentile(99)).collect();
-        Measured { run_s, end: totals(sim), windows, throttles_per_sec, iterator_age_ms, latency_p99_ms }
+        let mut buffered_wait_ms: Option<(u64, usize)> = None;
+        for (i, stream) in sim.firehose().delivery_streams().enumerate() {
+            for view in stream.buffer_views(sim.now()).iter().filter(|v| v.records > 0) {
+                if buffered_wait_ms.is_none_or(|(w, _)| view.age_ms > w) {
+                    buffered_wait_ms = Some((view.age_ms, i));
+                }
+            }
+        }
+        Measured {
+            run_s,
+            end: totals(sim),
+            windows,
+            throttles_per_sec,
+            iterator_age_ms,
+            latency_p99_ms,
+            delivery_delay_ms: self.delivery_delay_ms.clone(),
+            buffered_wait_ms,
+            delivery_streams: sim.firehose().delivery_streams().map(|d| d.config.name.clone()).collect(),
+            analytics: sim.analytics().iter().map(|a| (a.config.name.clone(), a.problems.first().cloned())).collect(),
+        }
     }
 }
 
 impl Measured {
-    /// The value of `metric` over the window `last_s` (or the whole run), and the consumer it is about.
-    pub(crate) fn value(&self, metric: Metric, last_s: Option<u32>) -> (f64, Option<String>) {
+    /// The value of `metric` over the window `last_s` (or the whole run), and what it is about.
+    pub(crate) fn value(&self, metric: Metric, last_s: Option<u32>) -> Measurement {
         let empty = Totals::default();
-        let (start, seconds) = match last_s.and_then(|w| self.windows.get(&w).map(|t| (t, w))) {
-            Some((t, w)) => (t, w.clamp(1, self.run_s)),
-            None => (&empty, self.run_s),
+        let (start, seconds, windowed) = match last_s.and_then(|w| self.windows.get(&w).map(|t| (t, w))) {
+            Some((t, w)) => (t, w.clamp(1, self.run_s), true),
+            None => (&empty, self.run_s, false),
         };
+        let (value, who, note) = self.value_in(metric, start, seconds);
+        Measurement { value, who, note, seconds, windowed }
+    }
+
+    /// The value of `metric` from `start` to the end (`seconds` long), whom it is about and a remark.
+    fn value_in(&self, metric: Metric, start: &Totals, seconds: u32) -> (f64, Option<String>, Option<String>) {
         let from_s = (self.run_s - seconds) as usize;
         let end = &self.end;
         let per_sec = |a: u64, b: u64| a.saturating_sub(b) as f64 / f64::from(seconds);
         let total = |a: u64, b: u64| a.saturating_sub(b) as f64;
         let names = |i: usize| end.consumers.get(i).map(|c| c.0.clone());
-        match metric {
+        let (value, who) = match metric {
             Metric::WriteThrottledRecords => (total(end.write_throttled, start.write_throttled), None),
             Metric::WriteThrottledRecordsPerSecMax => {
                 (self.throttles_per_sec.iter().skip(from_s).copied().max().unwrap_or(0) as f64, None)
@@ -234,6 +323,42 @@ impl Measured {
                 let micro_usd: u64 = cost::estimate(&usage).iter().map(|l| l.cost_micro_usd).sum();
                 (micro_usd as f64 / 1_000_000.0 * 3_600.0 / f64::from(seconds), None)
             }
+            Metric::FirehoseDeliveredRecords => {
+                let note = self
+                    .delivery_streams
+                    .is_empty()
+                    .then(|| String::from("no delivery stream ran: connect one to the data stream or to a producer"));
+                return (total(end.firehose_delivered, start.firehose_delivered), None, note);
+            }
+            Metric::FirehoseDeliveryDelayMsMax => return self.delivery_delay_ms_max(from_s),
+            Metric::AnalyticsRows => {
+                let stopped = self.analytics.iter().find_map(|(name, problem)| problem.as_ref().map(|p| (name, p)));
+                let note = match stopped {
+                    Some((name, problem)) => Some(format!("'{name}' stopped: {problem}")),
+                    None if self.analytics.is_empty() => {
+                        Some(String::from("no Analytics application ran: connect one to the data stream"))
+                    }
+                    None => None,
+                };
+                return (total(end.analytics_rows, start.analytics_rows), None, note);
+            }
+        };
+        (value, who, None)
+    }
+
+    /// The longest time from a record's arrival to its object being written, over the objects written from
+    /// second `from_s` on, or a record's wait so far if one still buffered at the end has waited longer.
+    fn delivery_delay_ms_max(&self, from_s: usize) -> (f64, Option<String>, Option<String>) {
+        let stream_name = |i: usize| self.delivery_streams.get(i).cloned();
+        let written = self.delivery_delay_ms.iter().skip(from_s).flatten().copied().max_by_key(|(delay, _)| *delay);
+        match (written, self.buffered_wait_ms) {
+            (_, Some((wait, i))) if written.is_none_or(|(delay, _)| wait > delay) => (
+                wait as f64,
+                stream_name(i),
+                Some(String::from("a record was still waiting in its buffer when the run ended")),
+            ),
+            (Some((delay, i)), _) => (delay as f64, stream_name(i), None),
+            (None, _) => (0.0, None, Some(String::from("no record reached a delivery stream"))),
         }
     }
 }

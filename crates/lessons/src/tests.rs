@@ -253,6 +253,10 @@ fn numbers_are_shown_with_separators_and_units() {
     assert_eq!(Metric::IteratorAgeMsMax.show(12_400.0), "12.4 s");
     assert_eq!(Metric::IteratorAgeMsMax.show(850.0), "850 ms");
     assert_eq!(Metric::CostUsdPerHour.show(0.18), "$0.1800/hour");
+    assert_eq!(Metric::FirehoseDeliveryDelayMsMax.show(60_000.0), "60.0 s");
+    assert_eq!(Metric::FirehoseDeliveredRecords.show(10_240.0), "10,240 records");
+    assert_eq!(Metric::AnalyticsRows.show(1.0), "1 row");
+    assert_eq!(Metric::AnalyticsRows.show(24.0), "24 rows");
 }
 
 /// Measures `metrics` over the last 30 s of `lesson`'s reference run (checks with no bounds always pass).
@@ -342,6 +346,135 @@ fn grading_in_slices_gives_the_same_grade_as_one_call() {
     assert_eq!(grading.progress_percent(), 100);
     assert_eq!(grading.step(7), Some(&whole), "a finished grading keeps its grade");
     // A lesson with structural checks only is graded at once.
-    let quiz = lesson("four-services").expect("exists");
+    let quiz = lesson("resharding").expect("exists");
     assert!(Grading::new(&quiz, &s).step(1).is_some());
+}
+
+/// Grades `scenario` against `lesson`'s checks replaced by unbounded `metrics` over `last_s`: what each measured
+/// and its feedback.
+fn measure_scenario(
+    lesson: &Lesson,
+    scenario: &shardlab_scenario::Scenario,
+    metrics: &[Metric],
+    last_s: Option<u32>,
+) -> Vec<(f64, String)> {
+    let mut l = lesson.clone();
+    l.checks = metrics.iter().map(|m| Check::Metric { metric: *m, min: None, max: None, last_s }).collect();
+    let g = grade(&l, scenario);
+    g.checks.iter().map(|c| (c.measured.expect("a run measures"), c.feedback.clone())).collect()
+}
+
+const FIREHOSE: [Metric; 2] = [Metric::FirehoseDeliveredRecords, Metric::FirehoseDeliveryDelayMsMax];
+
+#[test]
+fn a_60_s_buffer_interval_at_a_low_rate_writes_an_object_60_s_after_its_first_record() {
+    // firehose's reference: 20 records/s of 512 bytes (10,240 B/s) read from the stream once a second, from 1 s.
+    // 5 MiB would take 512 s to fill, so the 60 s interval flushes the buffer 60 s after its first record
+    // arrived (at 61 s), holding about 60 s of records (1,200); the next buffer starts at 62 s and would be
+    // written at 122 s, after the 120 s run.
+    let l = lesson("firehose").expect("exists");
+    let m = measure_scenario(&l, &reference_scenario(&l).expect("builds"), &FIREHOSE, None);
+    assert!((20.0 * 59.0..=20.0 * 62.0).contains(&m[0].0), "{m:?}");
+    assert_eq!(m[1].0, 60_000.0, "{m:?}");
+    assert_eq!(m[1].1, "Firehose delivery delay ('clicks-to-s3'): 60.0 s, any value as wanted");
+    // Over the last 30 s no object is written; the record waiting longest arrived at 62 s: 58 s by 120 s.
+    let m = measure_scenario(&l, &reference_scenario(&l).expect("builds"), &FIREHOSE, Some(30));
+    assert_eq!(m[0].0, 0.0, "{m:?}");
+    assert_eq!(m[1].0, 58_000.0, "{m:?}");
+    assert!(m[1].1.contains("still waiting in its buffer"), "{}", m[1].1);
+}
+
+#[test]
+fn a_300_s_interval_delivers_nothing_in_2_minutes_and_the_feedback_says_so() {
+    // firehose's start: the default 300 s interval (5 MiB takes 512 s at 10,240 B/s), so nothing is written in
+    // 120 s, and the first record, read at 1 s, has waited 119 s when the run ends.
+    let l = lesson("firehose").expect("exists");
+    let g = grade(&l, &start_scenario(&l).expect("builds"));
+    let delivered = &g.checks[1];
+    assert_eq!(delivered.measured, Some(0.0));
+    assert_eq!(delivered.feedback, "Firehose delivered 0 records in 120 s; it needs at least 1 record");
+    let delay = &g.checks[2];
+    assert_eq!(delay.measured, Some(119_000.0));
+    assert_eq!(
+        delay.feedback,
+        "Firehose delivery delay ('clicks-to-s3') reached 119.0 s (a record was still waiting in its buffer when \
+         the run ended); keep it at most 60.0 s"
+    );
+}
+
+#[test]
+fn a_5_mib_buffer_fills_about_every_10_s_at_500_kib_per_s() {
+    // four-services' reference: 500 records/s of 1,024 bytes read from the stream once a second, from 1 s. The
+    // size hint (5 MiB = 5,120 records) is reached by the read at 11 s, 10 s after the first record, and again
+    // at 21 s; the third object would be at 31 s, after the 30 s run. Objects hold exactly 5 MiB.
+    let l = lesson("four-services").expect("exists");
+    let m = measure_scenario(&l, &reference_scenario(&l).expect("builds"), &FIREHOSE, None);
+    assert_eq!(m[0].0, 2.0 * 5_120.0, "{m:?}");
+    assert_eq!(m[1].0, 10_000.0, "{m:?}");
+    assert_eq!(m[0].1, "Firehose delivered 10,240 records in 30 s, any value as wanted");
+}
+
+#[test]
+fn firehose_metrics_without_a_delivery_stream_say_none_ran() {
+    let l = lesson("four-services").expect("exists");
+    let m = measure_scenario(&l, &start_scenario(&l).expect("builds"), &FIREHOSE, None);
+    assert_eq!(m[0].0, 0.0);
+    assert!(m[0].1.contains("(no delivery stream ran: connect one to the data stream or to a producer)"), "{m:?}");
+    assert_eq!(m[1].0, 0.0);
+    assert!(m[1].1.contains("(no record reached a delivery stream)"), "{m:?}");
+    let g = grade(&l, &start_scenario(&l).expect("builds"));
+    assert!(g.checks[3].feedback.starts_with("Firehose delivered 0 records in 30 s"), "{}", g.checks[3].feedback);
+    assert!(g.checks[3].feedback.ends_with("; it needs at least 1 record"), "{}", g.checks[3].feedback);
+}
+
+#[test]
+fn a_direct_put_producer_counts_toward_the_grading_budget() {
+    // A producer writing straight to a delivery stream is simulated as a Direct PUT feed: 1,000,000 records/s
+    // for 30 s is far over the 600,000 records a grading run may simulate.
+    let mut l = lesson("four-services").expect("exists");
+    let mut params = serde_json::Map::new();
+    params.insert("records_per_sec".into(), 1_000_000.into());
+    l.reference.nodes.push(NodeSpec { kind: "producer".into(), name: "app".into(), params });
+    l.reference.nodes.push(NodeSpec { kind: "firehose".into(), name: "direct".into(), params: Default::default() });
+    l.reference.connect.push(["app".into(), "direct".into()]);
+    let g = grade(&l, &reference_scenario(&l).expect("builds"));
+    let run = &g.checks[3];
+    assert!(!run.passed && run.measured.is_none(), "{run:?}");
+    assert!(run.feedback.contains("up to 1,000,500 records/s"), "{}", run.feedback);
+}
+
+#[test]
+fn analytics_rows_are_windows_times_event_types() {
+    // analytics-windows: clicks of 4 event types at 200 records/s, windows on ROWTIME aligned to the minute.
+    // 10 s windows fire at 10 s, 20 s, ..., 60 s: 6 × 4 = 24 rows in the run, 3 × 4 = 12 in its last 30 s
+    // (the windows ending at 40, 50 and 60 s). One-minute windows fire once, at 60 s: 4 rows.
+    let l = lesson("analytics-windows").expect("exists");
+    let rows = [Metric::AnalyticsRows];
+    let reference = reference_scenario(&l).expect("builds");
+    assert_eq!(measure_scenario(&l, &reference, &rows, None)[0].0, 24.0);
+    let last_30 = measure_scenario(&l, &reference, &rows, Some(30));
+    assert_eq!(last_30[0], (12.0, String::from("Analytics emitted 12 rows in the last 30 s, any value as wanted")));
+    let g = grade(&l, &start_scenario(&l).expect("builds"));
+    let check = &g.checks[1];
+    assert_eq!(check.measured, Some(4.0));
+    assert_eq!(check.feedback, "Analytics emitted 4 rows in the last 30 s; it needs between 12 rows and 16 rows");
+}
+
+#[test]
+fn analytics_feedback_names_an_application_its_sql_stopped() {
+    let mut l = lesson("analytics-windows").expect("exists");
+    l.reference.edits[0].value = serde_json::Value::String(
+        "CREATE OR REPLACE STREAM \"OUT\" (x INTEGER);\nCREATE OR REPLACE PUMP \"P\" AS INSERT INTO \"OUT\" \
+         SELECT STREAM nope FROM \"SOURCE_SQL_STREAM_001\";"
+            .into(),
+    );
+    let g = grade(&l, &reference_scenario(&l).expect("builds"));
+    let check = &g.checks[1];
+    assert_eq!(check.measured, Some(0.0));
+    assert!(
+        check.feedback.starts_with("Analytics emitted 0 rows in the last 30 s ('click-counts' stopped: "),
+        "{}",
+        check.feedback
+    );
+    assert!(check.feedback.contains("unknown column `nope`"), "{}", check.feedback);
 }
