@@ -160,6 +160,25 @@ fn a_playground_scenario_file_runs() {
 }
 
 #[test]
+fn a_kinesis_agent_sends_to_a_delivery_stream_with_put_record_batch() {
+    // agent_firehose.json: the Agent's flow names `deliveryStream`, a Direct PUT stream that flushes to S3 at once.
+    let output = run("agent_firehose.json", &["--for", "1m", "--json"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let summary: Value = serde_json::from_slice(&output.stdout).expect("JSON summary");
+    let agent = &summary["agents"][0];
+    assert_eq!(agent["lines_written"], 12_000, "60 s at 200 lines/s");
+    assert_eq!(agent["records_failed"], 0);
+    let sent = agent["records_sent"].as_u64().expect("a number");
+    assert!((11_600..=12_000).contains(&sent), "{agent}");
+    assert_eq!(summary["shards"][0]["accepted_records"], 0, "nothing went to the data stream");
+    let logs = &summary["delivery_streams"][0];
+    assert_eq!(logs["metrics"]["IncomingRecords"].as_u64(), Some(sent));
+    let objects = logs["s3_objects"].as_array().expect("objects");
+    let in_s3: u64 = objects.iter().map(|o| o["records"].as_u64().expect("count")).sum();
+    assert_eq!(in_s3, sent);
+}
+
+#[test]
 fn delivery_streams_report_what_each_destination_received() {
     let output = run("firehose.json", &["--for", "5m", "--json"]);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));

@@ -1,10 +1,11 @@
 //! The Kinesis Agent as a producer: it tails a growing, rotating application log, applies its data
-//! processing options, buffers, sends PutRecords batches to a stream, retries what was throttled, and
-//! checkpoints its position per file so a restart resumes where it left off.
+//! processing options, buffers, sends batches to a data stream (PutRecords) or a Firehose delivery stream
+//! (PutRecordBatch), retries what was throttled or failed, and checkpoints its position per file so a
+//! restart resumes where it left off.
 //!
-//! Settings carry the Agent's own `agent.json` flow names (`filePattern`, `kinesisStream`,
-//! `partitionKeyOption`, `dataProcessingOptions`, `maxBufferAgeMillis`, `maxBufferSizeRecords`,
-//! `maxBufferSizeBytes`), so what a learner sets transfers to a real agent.
+//! Settings carry the Agent's own `agent.json` flow names (`filePattern`, `kinesisStream` or
+//! `deliveryStream`, `partitionKeyOption`, `dataProcessingOptions`, `maxBufferAgeMillis`,
+//! `maxBufferSizeRecords`, `maxBufferSizeBytes`), so what a learner sets transfers to a real agent.
 
 use crate::error::ConfigError;
 use crate::rng::Rng;
@@ -67,8 +68,12 @@ pub enum PartitionKeyOption {
 pub struct AgentConfig {
     /// `filePattern`: the file the application writes (rotated as `<pattern>.1`, `.2`, …).
     pub file_pattern: String,
-    /// `kinesisStream`: the stream to send to (the scenario's stream).
+    /// `kinesisStream`: the stream to send to (the scenario's stream); unused when `delivery_stream` is set.
     pub kinesis_stream: String,
+    /// `deliveryStream`: when set, the flow sends to this Firehose delivery stream (Direct PUT) with
+    /// PutRecordBatch instead of to `kinesis_stream`. `None` (the default) keeps the data stream.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
+    pub delivery_stream: Option<String>,
     /// `partitionKeyOption`.
     pub partition_key_option: PartitionKeyOption,
     /// `dataProcessingOptions`, applied in order.
@@ -92,6 +97,7 @@ impl Default for AgentConfig {
         Self {
             file_pattern: "/var/log/app/app.log".into(),
             kinesis_stream: "clickstream".into(),
+            delivery_stream: None,
             partition_key_option: PartitionKeyOption::Random,
             data_processing_options: Vec::new(),
             // Agent defaults (unconfirmed here; see "Divergences from AWS").
@@ -105,7 +111,24 @@ impl Default for AgentConfig {
     }
 }
 
+/// Where an Agent flow sends its records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AgentTarget<'a> {
+    /// `kinesisStream`: a data stream, with PutRecords.
+    KinesisStream(&'a str),
+    /// `deliveryStream`: a Firehose delivery stream, with PutRecordBatch.
+    DeliveryStream(&'a str),
+}
+
 impl AgentConfig {
+    /// Where this flow sends: the delivery stream if one is named, else the data stream.
+    pub fn target(&self) -> AgentTarget<'_> {
+        match &self.delivery_stream {
+            Some(name) => AgentTarget::DeliveryStream(name),
+            None => AgentTarget::KinesisStream(&self.kinesis_stream),
+        }
+    }
+
     /// Every problem with this flow.
     pub(crate) fn problems(&self, out: &mut Vec<String>) {
         let file = &self.file_pattern;
@@ -151,7 +174,7 @@ pub struct AgentTotals {
     pub records_parsed: u64,
     /// Records sent and accepted.
     pub records_sent: u64,
-    /// Record attempts that failed (and were retried).
+    /// Record attempts that failed, throttled or otherwise (and were retried).
     pub records_failed: u64,
     /// Records sent twice because a restart came between a send and its checkpoint.
     pub duplicates: u64,

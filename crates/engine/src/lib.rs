@@ -64,7 +64,9 @@
 //! - The Kinesis Agent's defaults (`maxBufferAgeMillis` 60,000, `maxBufferSizeRecords` 500,
 //!   `maxBufferSizeBytes` 4 MiB, polls every 100 ms, backoff 100 ms doubling to 10 s) are not in the facts
 //!   sheet and are unconfirmed. Its checkpoint is the first line whose records are not all sent, and lines a
-//!   LOGTOJSON format does not match are skipped.
+//!   LOGTOJSON format does not match are skipped. A flow with `deliveryStream` sends PutRecordBatch calls of
+//!   at most 500 records and 4 MiB (whatever its buffer allows), records without a trailing newline (turn on
+//!   the S3 destination's newline option to separate them), and retries failed records with the same backoff.
 //! - Firehose's own choices are listed under "Divergences from AWS" in [`firehose`].
 //! - Simulated KCL applications poll every 1.5 s, balance leases once per failover time (10 s by default,
 //!   stealing one lease at a time) and hand a moved lease over without a graceful shutdown, so the new

@@ -1,6 +1,6 @@
 //! The driver: the Kinesis service, the scenario's producers, a timer queue, and the outputs.
 
-use crate::agent::{Agent, AgentConfig};
+use crate::agent::{Agent, AgentConfig, AgentTarget};
 use crate::analytics_app::{AnalyticsApp, AnalyticsAppConfig};
 use crate::consumer_app::{ConsumerApp, ConsumerAppConfig, ReadStyle};
 use crate::error::{ConfigError, StreamsErrorKind};
@@ -69,7 +69,8 @@ pub struct SimConfig {
     pub consumers: Vec<ConsumerAppConfig>,
     /// Commands applied at set times (faults, rate changes), so a scenario replays identically.
     pub scheduled: Vec<ScheduledCommand>,
-    /// Kinesis Agents tailing simulated application logs into the stream.
+    /// Kinesis Agents tailing simulated application logs into the stream (or into a Direct PUT delivery
+    /// stream of `delivery_streams`, when a flow names one).
     pub agents: Vec<AgentConfig>,
     /// Analytics applications (streaming SQL) reading the stream.
     pub analytics: Vec<AnalyticsAppConfig>,
@@ -149,6 +150,19 @@ impl SimConfig {
         }
         for agent in &self.agents {
             agent.problems(&mut problems);
+            if let Some(name) = &agent.delivery_stream {
+                let file = &agent.file_pattern;
+                match self.delivery_streams.iter().find(|d| d.name == *name) {
+                    None => problems.push(format!(
+                        "Agent flow {file}: deliveryStream '{name}' is not one of the scenario's delivery streams."
+                    )),
+                    Some(d) if d.source != FirehoseSource::DirectPut => problems.push(format!(
+                        "Agent flow {file}: delivery stream '{name}' reads a data stream, so it takes no PutRecordBatch; \
+                         use a Direct PUT delivery stream."
+                    )),
+                    Some(_) => {}
+                }
+            }
         }
         for app in &self.analytics {
             app.problems(&self.stream_name, &mut problems);
@@ -982,8 +996,9 @@ impl Simulation {
     }
 
     /// An Agent's turn: the application writes its lines, the Agent tails and processes them, and sends a
-    /// batch when it is full or old enough; throttled records wait with backoff; the checkpoint moves to
-    /// the first line whose records are not all sent.
+    /// batch when it is full or old enough (PutRecords to its data stream, or PutRecordBatch to its delivery
+    /// stream); throttled or failed records wait with backoff; the checkpoint moves to the first line whose
+    /// records are not all sent.
     fn agent_poll(&mut self, index: usize) {
         /// Lines the Agent reads per poll at most (a bound on one turn's work).
         const LINES_PER_POLL_MAX: u64 = 20_000;
@@ -999,7 +1014,9 @@ impl Simulation {
             let line = agent.line(line_index, epoch + written_ms);
             let Some(record) = agent.process(&line.text) else { continue };
             agent.totals.records_parsed += 1;
+            // Firehose records have no partition key.
             let partition_key = match agent.config.partition_key_option {
+                _ if agent.config.delivery_stream.is_some() => String::new(),
                 crate::agent::PartitionKeyOption::Random => format!("{:016x}", agent.rng.next_u64()),
                 crate::agent::PartitionKeyOption::Deterministic => format!("{:032x}", partition_key::hash_key(&record)),
             };
@@ -1019,34 +1036,58 @@ impl Simulation {
         let full = agent.buffer.len() as u64 >= u64::from(agent.config.max_buffer_size_records)
             || bytes >= u64::from(agent.config.max_buffer_size_bytes);
         if (age_due || full) && now >= agent.retry_after && !agent.buffer.is_empty() {
+            // A batch within the flow's limits and the API's: PutRecords counts keys in its bytes;
+            // PutRecordBatch takes at most 500 records and 4 MiB.
+            let (records_max, bytes_max) = match agent.config.target() {
+                AgentTarget::KinesisStream(_) => {
+                    (agent.config.max_buffer_size_records, u64::from(agent.config.max_buffer_size_bytes))
+                }
+                AgentTarget::DeliveryStream(_) => (
+                    agent.config.max_buffer_size_records.min(crate::firehose::config::BATCH_RECORDS_MAX as u32),
+                    u64::from(agent.config.max_buffer_size_bytes).min(crate::firehose::config::BATCH_BYTES_MAX),
+                ),
+            };
             let mut batch = Vec::new();
             let mut batch_bytes = 0;
             while let Some(next) = agent.buffer.front() {
                 let size = next.data.len() as u64 + next.partition_key.len() as u64;
-                if batch.len() as u32 >= agent.config.max_buffer_size_records
-                    || (!batch.is_empty() && batch_bytes + size > u64::from(agent.config.max_buffer_size_bytes))
-                {
+                if batch.len() as u32 >= records_max || (!batch.is_empty() && batch_bytes + size > bytes_max) {
                     break;
                 }
                 batch_bytes += size;
                 batch.push(agent.buffer.pop_front().expect("front exists"));
             }
-            let entries = batch
-                .iter()
-                .map(|p| PutRecordsEntry {
-                    partition_key: p.partition_key.clone(),
-                    data: Payload::Bytes(p.data.clone()),
-                    explicit_hash_key: None,
-                })
-                .collect();
-            let stream_name = agent.config.kinesis_stream.clone();
-            let results = self.kinesis.put_records(now, &stream_name, entries);
+            // Per record: accepted or not; `None` when the whole call failed.
+            let accepted: Option<Vec<bool>> = match agent.config.target() {
+                AgentTarget::KinesisStream(stream_name) => {
+                    let stream_name = String::from(stream_name);
+                    let entries = batch
+                        .iter()
+                        .map(|p| PutRecordsEntry {
+                            partition_key: p.partition_key.clone(),
+                            data: Payload::Bytes(p.data.clone()),
+                            explicit_hash_key: None,
+                        })
+                        .collect();
+                    self.kinesis
+                        .put_records(now, &stream_name, entries)
+                        .ok()
+                        .map(|out| out.records.iter().map(|r| matches!(r, PutRecordsResultEntry::Ok(_))).collect())
+                }
+                AgentTarget::DeliveryStream(name) => {
+                    let name = String::from(name);
+                    let records = batch.iter().map(|p| p.data.clone()).collect();
+                    self.firehose.put_record_batch(now, &name, records).ok().map(|out| {
+                        out.entries.iter().map(|e| matches!(e, crate::firehose::BatchEntry::Ok(_))).collect()
+                    })
+                }
+            };
             let agent = &mut self.agents[index];
             let mut failed = Vec::new();
-            match results {
-                Ok(out) => {
-                    for (pending, result) in batch.into_iter().zip(out.records) {
-                        if matches!(result, PutRecordsResultEntry::Ok(_)) {
+            match accepted {
+                Some(accepted) => {
+                    for (pending, ok) in batch.into_iter().zip(accepted) {
+                        if ok {
                             agent.totals.records_sent += 1;
                             if agent.sent_beyond_checkpoint.remove(&pending.index) {
                                 agent.totals.duplicates += 1;
@@ -1058,7 +1099,7 @@ impl Simulation {
                         }
                     }
                 }
-                Err(_) => {
+                None => {
                     agent.totals.records_failed += batch.len() as u64;
                     failed =
                         batch.into_iter().map(|p| crate::agent::Pending { attempts: p.attempts + 1, ..p }).collect();

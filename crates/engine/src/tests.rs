@@ -860,4 +860,169 @@ mod agent {
         assert!(agent.lines_behind() > behind_at_5 + 10_000, "{behind_at_5} then {}", agent.lines_behind());
         assert!(shards(&sim)[0].metrics.second(10).incoming_records <= 1_000);
     }
+
+    /// A Direct PUT delivery stream to S3 that flushes at once (interval 0) and separates records with newlines.
+    fn logs_to_s3() -> crate::firehose::DeliveryStreamConfig {
+        let mut logs = crate::firehose::DeliveryStreamConfig::direct_put_to_s3("logs");
+        logs.destination.buffering = Some(crate::firehose::BufferingHints { size_mib: 1, interval_secs: 0 });
+        logs.destination.s3.append_newline = true;
+        logs
+    }
+
+    fn with_agent_to_firehose(agent: AgentConfig, region: &str) -> Simulation {
+        let agent = AgentConfig { delivery_stream: Some("logs".into()), ..agent };
+        let config = SimConfig {
+            shard_count: 1,
+            producers: vec![],
+            agents: vec![agent],
+            delivery_streams: vec![logs_to_s3()],
+            region: region.into(),
+            ..SimConfig::default()
+        };
+        Simulation::new(config).expect("valid")
+    }
+
+    /// Every data record in the delivery stream's S3 objects, one per line.
+    fn s3_lines(sim: &Simulation) -> Vec<String> {
+        let logs = sim.firehose().delivery_stream("logs").expect("exists");
+        let mut lines = Vec::new();
+        for object in logs.s3_objects.iter().filter(|o| o.kind == crate::firehose::delivery::ObjectKind::Data) {
+            let text = String::from_utf8(object.decompressed().expect("kept")).expect("text");
+            let before = lines.len();
+            lines.extend(text.lines().map(String::from));
+            assert_eq!(lines.len() - before, object.records as usize, "{}", object.key);
+        }
+        lines
+    }
+
+    /// How many records the delivery stream's S3 data objects hold (their contents may no longer be kept).
+    fn s3_records(sim: &Simulation) -> u64 {
+        let logs = sim.firehose().delivery_stream("logs").expect("exists");
+        let data = logs.s3_objects.iter().filter(|o| o.kind == crate::firehose::delivery::ObjectKind::Data);
+        data.map(|o| u64::from(o.records)).sum()
+    }
+
+    #[test]
+    fn an_agent_sends_every_line_to_a_direct_put_delivery_stream() {
+        let mut sim = with_agent_to_firehose(csv_agent(), "us-east-1");
+        sim.advance_to(SimTime::from_secs(10));
+        let agent = &sim.agents()[0];
+        assert_eq!(agent.totals.lines_written, 500);
+        // Sent once a second: every line up to the checkpoint, none twice, none failed.
+        assert!(agent.checkpoint >= 400, "{}", agent.checkpoint);
+        assert_eq!(agent.totals.records_sent, agent.checkpoint);
+        assert_eq!((agent.totals.records_failed, agent.totals.duplicates), (0, 0));
+        let logs = sim.firehose().delivery_stream("logs").expect("exists");
+        assert_eq!(logs.totals.incoming_records, agent.totals.records_sent);
+        assert_eq!(logs.totals.delivered_records, agent.totals.records_sent);
+        // The S3 objects hold exactly the JSON of lines 0 .. checkpoint.
+        let mut delivered = s3_lines(&sim);
+        let mut expected: Vec<String> = (0..agent.checkpoint)
+            .map(|i| agent.process(&agent.line(i, 0).text).expect("CSV always converts"))
+            .collect();
+        delivered.sort();
+        expected.sort();
+        assert_eq!(delivered, expected);
+        assert!(delivered[0].starts_with("{\"user\":\"user-"), "{}", delivered[0]);
+        // Nothing reached the data stream.
+        assert_eq!(shards(&sim)[0].records().count(), 0);
+    }
+
+    #[test]
+    fn throttled_put_record_batch_records_are_retried() {
+        // Outside the big three Regions Direct PUT takes 1 MiB/s. Two Agents sending LOGTOJSON Apache lines
+        // (about 200 bytes) at 3,000 lines/s each, about 1.2 MB/s together, are throttled part of each second.
+        let busy = AgentConfig {
+            lines_per_sec: 3_000,
+            max_buffer_age_millis: 1_000,
+            data_processing_options: vec![ProcessingOption::Logtojson { log_format: "COMBINEDAPACHELOG".into() }],
+            delivery_stream: Some("logs".into()),
+            ..AgentConfig::default()
+        };
+        let other = AgentConfig { file_pattern: "/var/log/app/other.log".into(), ..busy.clone() };
+        let config = SimConfig {
+            shard_count: 1,
+            producers: vec![],
+            agents: vec![busy, other],
+            delivery_streams: vec![logs_to_s3()],
+            region: "eu-central-1".into(),
+            ..SimConfig::default()
+        };
+        let mut sim = Simulation::new(config).expect("valid");
+        let mut first_failure_read = [None, None];
+        for step in 1..=200 {
+            sim.advance_to(SimTime::from_millis(step * 100));
+            for (agent, first) in sim.agents().iter().zip(&mut first_failure_read) {
+                if first.is_none() && agent.totals.records_failed > 0 {
+                    *first = Some(agent.read);
+                }
+            }
+        }
+        let logs = sim.firehose().delivery_stream("logs").expect("exists");
+        assert!(logs.totals.throttled_records > 0);
+        let (mut sent, mut failed) = (0, 0);
+        for (agent, first) in sim.agents().iter().zip(first_failure_read) {
+            let failed_by = first.expect("the quota throttled a batch of each Agent");
+            // The lines read when its first batch failed were all sent later: the checkpoint is past them.
+            assert!(agent.checkpoint > failed_by, "checkpoint {} vs {failed_by}", agent.checkpoint);
+            assert!(agent.totals.records_sent >= agent.checkpoint);
+            assert_eq!(agent.totals.duplicates, 0);
+            // More is written than the quota lets through: each Agent falls behind.
+            assert!(agent.lines_behind() > 3_000, "{}", agent.lines_behind());
+            sent += agent.totals.records_sent;
+            failed += agent.totals.records_failed;
+        }
+        assert_eq!(logs.totals.throttled_records, failed);
+        assert_eq!(logs.totals.incoming_records, sent);
+        assert_eq!(s3_records(&sim), sent);
+        for second in 0..20 {
+            assert!(logs.metrics.second(second).incoming_bytes <= 1_048_576, "second {second}");
+        }
+    }
+
+    #[test]
+    fn a_batch_refused_whole_is_retried_once_the_delivery_stream_is_back() {
+        let mut sim = with_agent_to_firehose(csv_agent(), "us-east-1");
+        sim.advance_to(SimTime::from_millis(2_050));
+        // The delivery stream is deleted and created again: puts in between fail as a whole call.
+        let now = sim.now();
+        sim.firehose_mut().delete_delivery_stream(now, "logs").expect("deletes");
+        sim.advance_to(SimTime::from_secs(4));
+        let failed = sim.agents()[0].totals.records_failed;
+        assert!(failed > 0, "{:?}", sim.agents()[0].totals);
+        let stuck = sim.agents()[0].checkpoint;
+        let now = sim.now();
+        let (kinesis, firehose) = sim.services_mut();
+        firehose.create_active(now, logs_to_s3(), kinesis).expect("created again");
+        sim.advance_to(SimTime::from_secs(30));
+        let agent = &sim.agents()[0];
+        assert!(agent.checkpoint > stuck + 1_000, "{stuck} then {}", agent.checkpoint);
+        assert_eq!(agent.totals.duplicates, 0);
+        // The new stream got every line from the stuck checkpoint on.
+        assert_eq!(s3_lines(&sim).len() as u64, agent.checkpoint - stuck);
+    }
+
+    #[test]
+    fn a_flow_to_a_missing_or_stream_fed_delivery_stream_is_a_problem() {
+        let agent = AgentConfig { delivery_stream: Some("nope".into()), ..csv_agent() };
+        let reading = crate::firehose::DeliveryStreamConfig {
+            source: crate::firehose::Source::KinesisStream { stream_name: "clickstream".into() },
+            ..crate::firehose::DeliveryStreamConfig::direct_put_to_s3("reader")
+        };
+        let config = SimConfig {
+            producers: vec![],
+            agents: vec![agent.clone(), AgentConfig { delivery_stream: Some("reader".into()), ..agent }],
+            delivery_streams: vec![reading],
+            ..SimConfig::default()
+        };
+        let problems = config.validate().expect_err("two bad flows").problems;
+        assert_eq!(
+            problems,
+            [
+                "Agent flow /var/log/app/app.log: deliveryStream 'nope' is not one of the scenario's delivery streams.",
+                "Agent flow /var/log/app/app.log: delivery stream 'reader' reads a data stream, so it takes no \
+                 PutRecordBatch; use a Direct PUT delivery stream.",
+            ]
+        );
+    }
 }

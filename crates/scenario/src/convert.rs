@@ -24,7 +24,8 @@ impl Scenario {
     /// The engine configuration for this scenario, or every problem (the scenario's, then the engine's).
     ///
     /// The single data stream becomes the run's stream; producers and Kinesis Agents connected to it, and
-    /// consumers and Analytics applications reading it, become the engine's, in node order. See
+    /// consumers and Analytics applications reading it, become the engine's, in node order. A Kinesis Agent
+    /// connected to a Firehose node sends to that delivery stream (Direct PUT) with PutRecordBatch. See
     /// [`Self::not_simulated`] for the rest.
     pub fn to_sim_config(&self) -> Result<SimConfig, Vec<Problem>> {
         self.validate()?;
@@ -36,6 +37,10 @@ impl Scenario {
             return Err(alloc::vec![Problem::new("pipeline.nodes", "the simulation needs a data stream; add one")]);
         };
         let writes_to_stream = |id: NodeId| self.pipeline.edges.iter().any(|e| e.from == id && e.to == stream_id);
+        // The Firehose node an agent sends to, by name (it runs as a Direct PUT delivery stream).
+        let writes_to_firehose = |id: NodeId| {
+            self.pipeline.targets(id).find(|n| matches!(n.kind, NodeKind::Firehose(_))).map(|n| n.name.clone())
+        };
         let reads_stream = |id: NodeId| self.pipeline.edges.iter().any(|e| e.from == stream_id && e.to == id);
 
         let mut producer_ids = Vec::new();
@@ -66,7 +71,13 @@ impl Scenario {
                 }
                 NodeKind::KinesisAgent(a) if writes_to_stream(node.id) => {
                     agent_ids.push(node.id);
-                    config.agents.push(agent_config(a, &stream_name));
+                    config.agents.push(agent_config(a, &stream_name, None));
+                }
+                NodeKind::KinesisAgent(a) => {
+                    if let Some(delivery_stream) = writes_to_firehose(node.id) {
+                        agent_ids.push(node.id);
+                        config.agents.push(agent_config(a, &stream_name, Some(delivery_stream)));
+                    }
                 }
                 NodeKind::Consumer(c) if reads_stream(node.id) => {
                     consumer_ids.push(node.id);
@@ -126,8 +137,9 @@ impl Scenario {
     }
 
     /// A Firehose node as a delivery stream: its source is the data stream (an edge from it) or Direct PUT
-    /// (a producer writing to it, simulated as a PutRecordBatch feed); its destination is the destination node
-    /// it delivers to (an S3 bucket when none is connected). `None` when nothing feeds it.
+    /// (a producer writing to it, simulated as a PutRecordBatch feed, and Kinesis Agents sending to it); its
+    /// destination is the destination node it delivers to (an S3 bucket when none is connected). `None` when
+    /// nothing feeds it.
     fn delivery_stream_config(
         &self,
         id: NodeId,
@@ -146,7 +158,8 @@ impl Scenario {
             }),
             _ => None,
         });
-        if !from_stream && feed.is_none() {
+        let from_agent = sources.iter().any(|n| matches!(n.kind, NodeKind::KinesisAgent(_)));
+        if !from_stream && feed.is_none() && !from_agent {
             return None;
         }
         let target = self.pipeline.targets(id).find_map(|n| match &n.kind {
@@ -229,7 +242,10 @@ impl Scenario {
                     let sources: Vec<&crate::Node> = self.pipeline.sources(node.id).collect();
                     let producers = sources.iter().filter(|n| matches!(n.kind, NodeKind::Producer(_))).count();
                     if sources.is_empty() {
-                        Some(format!("'{}' has no source (a data stream or a producer), so it does not run", node.name))
+                        Some(format!(
+                            "'{}' has no source (a data stream, a producer or a Kinesis Agent), so it does not run",
+                            node.name
+                        ))
                     } else if producers > 1 {
                         Some(format!("'{}': only its first Direct PUT producer is simulated", node.name))
                     } else {
@@ -248,7 +264,16 @@ impl Scenario {
                 {
                     Some(format!("'{}' receives nothing: connect a Firehose delivery stream to it", node.name))
                 }
-                NodeKind::Producer(_) | NodeKind::KinesisAgent(_) | NodeKind::Consumer(_) if !on_stream(node.id) => {
+                NodeKind::KinesisAgent(_)
+                    if !on_stream(node.id)
+                        && !self.pipeline.targets(node.id).any(|n| matches!(n.kind, NodeKind::Firehose(_))) =>
+                {
+                    Some(format!(
+                        "'{}' is not connected to the data stream or a Firehose delivery stream, so it does not run",
+                        node.name
+                    ))
+                }
+                NodeKind::Producer(_) | NodeKind::Consumer(_) if !on_stream(node.id) => {
                     Some(format!("'{}' is not connected to the data stream, so it does not run", node.name))
                 }
                 NodeKind::DataStream(s) if s.capacity_mode == CapacityMode::OnDemand => Some(format!(
@@ -362,7 +387,7 @@ fn start_at(start: StartPosition) -> StartAt {
     }
 }
 
-fn agent_config(a: &AgentParams, stream_name: &str) -> AgentConfig {
+fn agent_config(a: &AgentParams, stream_name: &str, delivery_stream: Option<String>) -> AgentConfig {
     let option = match a.processing {
         AgentProcessing::None => None,
         AgentProcessing::Singleline => Some(ProcessingOption::Singleline),
@@ -374,6 +399,7 @@ fn agent_config(a: &AgentParams, stream_name: &str) -> AgentConfig {
     AgentConfig {
         file_pattern: a.file_pattern.clone(),
         kinesis_stream: stream_name.into(),
+        delivery_stream,
         partition_key_option: match a.partition_key_option {
             AgentPartitionKey::Random => PartitionKeyOption::Random,
             AgentPartitionKey::Deterministic => PartitionKeyOption::Deterministic,

@@ -45,7 +45,8 @@
 //! # What the engine runs today
 //!
 //! The engine simulates one data stream per run with its producers, consumer applications, Kinesis Agents,
-//! Analytics applications and Firehose delivery streams (reading the stream or fed by one Direct PUT producer).
+//! Analytics applications and Firehose delivery streams (reading the stream, or Direct PUT fed by one producer
+//! and by Kinesis Agents).
 //! [`Scenario::to_sim_config`] maps those; Analytics outputs, the stream's retention and on-demand mode (run as
 //! 4 provisioned shards), and `UpdateShardCount` events are carried in the model but not simulated yet;
 //! [`Scenario::not_simulated`] lists them for the page.

@@ -198,3 +198,54 @@ fn every_ready_transform_is_a_program_the_engine_accepts() {
     let problems = scenario.to_sim_config().unwrap_err();
     assert_eq!(problems[0].path, "engine", "the engine parses programs: {problems:?}");
 }
+
+#[test]
+fn a_kinesis_agent_sending_to_firehose_runs_and_its_lines_reach_s3() {
+    use shardlab_engine::firehose::Source;
+    let mut scenario = Scenario::default();
+    let agent = scenario.add_node(NodeKind::kinesis_agent());
+    let firehose = scenario.add_node(NodeKind::firehose());
+    let bucket = scenario.add_node(NodeKind::destination());
+    scenario.pipeline.connect(agent, firehose).unwrap();
+    scenario.pipeline.connect(firehose, bucket).unwrap();
+    scenario.pipeline.node_mut(agent).unwrap().set_param("max_buffer_age_millis", "1000").unwrap();
+    scenario.pipeline.node_mut(firehose).unwrap().set_param("buffer_interval_s", "0").unwrap();
+    assert_eq!(scenario.not_simulated(), Vec::<String>::new());
+    let name = scenario.pipeline.node(firehose).unwrap().name.clone();
+
+    let config = scenario.to_sim_config().unwrap();
+    assert_eq!(config.agents.len(), 1);
+    assert_eq!(config.agents[0].delivery_stream.as_deref(), Some(name.as_str()));
+    assert_eq!(config.delivery_streams.len(), 1);
+    assert_eq!(config.delivery_streams[0].name, name);
+    assert_eq!(config.delivery_streams[0].source, Source::DirectPut);
+    assert_eq!(config.delivery_streams[0].feed, None);
+
+    let mut sim = Simulation::new(config).unwrap();
+    sim.advance_to(SimTime::from_secs(30));
+    let agent = &sim.agents()[0];
+    // 100 Apache lines/s, sent once a second: about 2,900 records by 30 s, all delivered at once (interval 0).
+    assert!(agent.totals.records_sent >= 2_800, "{:?}", agent.totals);
+    assert_eq!(agent.totals.records_failed, 0);
+    let delivery = sim.firehose().delivery_stream(&name).unwrap();
+    let in_s3: u64 = delivery.s3_objects.iter().map(|o| u64::from(o.records)).sum();
+    assert_eq!(in_s3, agent.totals.records_sent);
+    // The data stream's producer runs as before.
+    assert!(sim.stream().unwrap().shards().iter().any(|s| s.records().next().is_some()));
+
+    let agent_json = scenario.to_agent_json().unwrap();
+    assert!(agent_json.contains(&format!("\"deliveryStream\": \"{name}\"")), "{agent_json}");
+    assert!(!agent_json.contains("kinesisStream"), "{agent_json}");
+}
+
+#[test]
+fn an_unconnected_kinesis_agent_does_not_run() {
+    let mut scenario = Scenario::default();
+    scenario.add_node(NodeKind::kinesis_agent());
+    let config = scenario.to_sim_config().unwrap();
+    assert!(config.agents.is_empty());
+    assert_eq!(
+        scenario.not_simulated(),
+        ["'agent-1' is not connected to the data stream or a Firehose delivery stream, so it does not run"]
+    );
+}
