@@ -8,10 +8,10 @@
 //! `UPDATE_EXPECT=1 cargo test -p shardlab-cli` rewrites the expected files from the actual output;
 //! check every changed line against the facts sheet before keeping it.
 
+mod common;
+
 use serde_json::Value;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 fn golden_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
@@ -19,18 +19,8 @@ fn golden_dir() -> PathBuf {
 
 /// Runs `shardlab api` with `args`, `input` on stdin; returns stdout.
 fn run_api(args: &[String], input: &[u8]) -> String {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_shardlab"))
-        .arg("api")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the shardlab binary runs");
-    let mut stdin = child.stdin.take().expect("stdin is piped");
-    stdin.write_all(input).expect("the session reads its input");
-    drop(stdin);
-    let output = child.wait_with_output().expect("the session ends");
+    let args: Vec<&str> = std::iter::once("api").chain(args.iter().map(String::as_str)).collect();
+    let output = common::shardlab_with_input(&args, input);
     assert!(output.status.success(), "shardlab api failed: {}", String::from_utf8_lossy(&output.stderr));
     String::from_utf8(output.stdout).expect("output is UTF-8")
 }

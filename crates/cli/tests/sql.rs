@@ -2,10 +2,11 @@
 //!
 //! Expected rows are the facts sheet's worked examples (3.4) and windows worked out by hand.
 
+mod common;
+
 use serde_json::{Value, json};
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sql").join(name)
@@ -15,18 +16,8 @@ fn fixture(name: &str) -> PathBuf {
 const ELEVEN_AM_UNIX_MS: &str = "1767265200000";
 
 fn sql(args: &[&str], input: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_shardlab"))
-        .arg("sql")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the shardlab binary runs");
-    let mut stdin = child.stdin.take().expect("stdin is piped");
-    stdin.write_all(input).expect("the run reads its input");
-    drop(stdin);
-    child.wait_with_output().expect("the run ends")
+    let args: Vec<&str> = std::iter::once("sql").chain(args.iter().copied()).collect();
+    common::shardlab_with_input(&args, input)
 }
 
 fn lines(output: &Output) -> Vec<Value> {
