@@ -53,6 +53,9 @@ const PALETTE: [PaletteItem; 7] = [
 
 type Shared = Rc<RefCell<Workspace>>;
 
+/// A record-browser read: `None` when the pipeline cannot run.
+type BrowseOutcome = Option<Result<BrowsePage, String>>;
+
 /// The whole page.
 #[component]
 pub fn App() -> Html {
@@ -397,12 +400,10 @@ pub fn App() -> Html {
             redraw.force_update();
         })
     };
-    let on_browse = {
-        let (workspace, redraw, page, error) =
-            (workspace.clone(), redraw.clone(), browse_page.clone(), browse_error.clone());
-        Callback::from(move |(stream, shard, kind, argument): (String, String, String, String)| {
-            let outcome =
-                workspace.borrow_mut().runner_mut().map(|r| r.browse(&stream, &shard, &kind, &argument, BROWSE_LIMIT));
+    // A record-browser read: shows the page, or why there is none.
+    let show_page: Rc<dyn Fn(BrowseOutcome)> = {
+        let (redraw, page, error) = (redraw.clone(), browse_page.clone(), browse_error.clone());
+        Rc::new(move |outcome| {
             match outcome {
                 Some(Ok(p)) => {
                     page.set(Some(p));
@@ -414,21 +415,20 @@ pub fn App() -> Html {
             redraw.force_update();
         })
     };
+    let on_browse = {
+        let (workspace, show_page) = (workspace.clone(), show_page.clone());
+        Callback::from(move |(stream, shard, kind, argument): (String, String, String, String)| {
+            let outcome =
+                workspace.borrow_mut().runner_mut().map(|r| r.browse(&stream, &shard, &kind, &argument, BROWSE_LIMIT));
+            show_page(outcome);
+        })
+    };
     let on_browse_next = {
-        let (workspace, redraw, page, error) =
-            (workspace.clone(), redraw.clone(), browse_page.clone(), browse_error.clone());
+        let (workspace, page) = (workspace.clone(), browse_page.clone());
         Callback::from(move |()| {
             let Some(iterator) = page.as_ref().and_then(|p| p.next_shard_iterator.clone()) else { return };
             let outcome = workspace.borrow_mut().runner_mut().map(|r| r.browse_next(&iterator, BROWSE_LIMIT));
-            match outcome {
-                Some(Ok(p)) => {
-                    page.set(Some(p));
-                    error.set(None);
-                }
-                Some(Err(e)) => error.set(Some(e.into())),
-                None => error.set(Some("The pipeline cannot run yet.".into())),
-            }
-            redraw.force_update();
+            show_page(outcome);
         })
     };
     let on_share = {

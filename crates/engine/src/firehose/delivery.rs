@@ -1198,17 +1198,32 @@ impl DeliveryStream {
         let prefix = Prefix::parse("backup/").map(|p| p.evaluate(&ctx, &mut self.rng)).unwrap_or_default();
         let key = prefix + &self.object_name(oldest);
         let content: Vec<u8> = records.iter().flat_map(|r| r.data.iter().copied()).collect();
+        self.keep_backup_object(now, key, ObjectKind::Backup, None, records, content, oldest);
+    }
+
+    /// Compresses `content` (the bytes standing for `records`) and keeps it as a backup-bucket object.
+    #[allow(clippy::too_many_arguments)]
+    fn keep_backup_object(
+        &mut self,
+        now: SimTime,
+        key: String,
+        kind: ObjectKind,
+        error_output_type: Option<&'static str>,
+        records: &[FirehoseRecord],
+        content: Vec<u8>,
+        oldest_unix_ms: u64,
+    ) {
         let compression = self.config.destination.s3.compression;
         let packed = compression.compress(&content);
         self.second(now).backup_to_s3_records += records.len() as u64;
         let object = S3Object {
             key,
-            kind: ObjectKind::Backup,
-            error_output_type: None,
+            kind,
+            error_output_type,
             records: records.len() as u32,
             uncompressed_bytes: content.len() as u64,
             stored_bytes: packed.len() as u64,
-            first_arrival_unix_ms: oldest,
+            first_arrival_unix_ms: oldest_unix_ms,
             last_arrival_unix_ms: self.unix_ms(records.iter().map(|r| r.arrival).max().unwrap_or(now)),
             written_unix_ms: self.unix_ms(now),
             compression,
@@ -1258,25 +1273,15 @@ impl DeliveryStream {
             }
             text.push_str("}\n");
         }
-        let content = text.into_bytes();
-        let compression = self.config.destination.s3.compression;
-        let packed = compression.compress(&content);
-        self.second(now).backup_to_s3_records += records.len() as u64;
-        let object = S3Object {
+        self.keep_backup_object(
+            now,
             key,
-            kind: ObjectKind::Error,
-            error_output_type: Some(error_output_type),
-            records: records.len() as u32,
-            uncompressed_bytes: content.len() as u64,
-            stored_bytes: packed.len() as u64,
-            first_arrival_unix_ms: oldest,
-            last_arrival_unix_ms: self.unix_ms(records.iter().map(|r| r.arrival).max().unwrap_or(now)),
-            written_unix_ms: self.unix_ms(now),
-            compression,
-            content: (packed.len() <= CONTENT_KEPT_BYTES_MAX).then_some(packed),
-            flush_reason: None,
-        };
-        self.keep_object(object);
+            ObjectKind::Error,
+            Some(error_output_type),
+            records,
+            text.into_bytes(),
+            oldest,
+        );
     }
 }
 
