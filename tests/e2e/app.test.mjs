@@ -215,7 +215,7 @@ describe('Shardlab in Chromium', () => {
     await page.getByRole('tab', { name: 'Cost' }).click();
     const table = page.locator('[data-testid=cost] table');
     await waitUntil('the cost lines', () => table.textContent(), (t) => t.includes('Shard hours'));
-    // Facts sheet 5.1: provisioned streams pay shard-hours and PUT payload units.
+    // `docs/aws-behaviour.md` §7: provisioned streams pay shard-hours and PUT payload units.
     assert.match(await table.textContent(), /PUT payload units/);
     assert.match(await page.locator('[data-testid=cost-total]').textContent(), /^\$0\.\d{6} so far$/);
     await screenshot(page, 'cost');

@@ -3,6 +3,10 @@
 use shardlab_engine::{Command, ProducerConfig, SimConfig, SimTime, Simulation};
 use std::fmt::Write;
 
+/// Checks on `docs/aws-behaviour.md`, the reference this project's AWS rules cite.
+#[path = "determinism/reference.rs"]
+mod reference;
+
 /// Everything observable about a run, as text: the event log plus every shard's metrics history.
 fn transcript(config: SimConfig) -> String {
     let mut sim = Simulation::new(config).expect("valid config");

@@ -1,5 +1,5 @@
 //! Shards x offered load -> accepted and throttled records per second, checked against the AWS limits:
-//! each shard accepts at most 1,000 records/s and 1 MiB/s including partition keys (facts sheet 1.4).
+//! each shard accepts at most 1,000 records/s and 1 MiB/s including partition keys (`docs/aws-behaviour.md` §1.1).
 
 use shardlab_engine::{ProducerConfig, SimConfig, SimTime, Simulation};
 

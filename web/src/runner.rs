@@ -732,7 +732,7 @@ mod tests {
             .call_api("PutRecord", r#"{"StreamName": "clickstream", "PartitionKey": "a", "Data": "aGk="}"#)
             .clone();
         assert_eq!(put.status, 200, "{}", put.response);
-        // Facts sheet 1.2: on two shards "a" hashes into the lower half.
+        // `docs/aws-behaviour.md` §1.2: on two shards "a" hashes into the lower half.
         assert!(put.response.contains("\"ShardId\": \"shardId-000000000000\""), "{}", put.response);
         let bad = runner.call_api("PutRecord", "{not json").clone();
         assert_eq!(bad.status, 400);
@@ -767,7 +767,8 @@ mod tests {
             )
             .expect("a valid command");
         let exchange = runner.api_history().last().expect("one call");
-        // The command names the operation; the selected one is ignored. Facts sheet 1.2: "b" is on shard 1 of 2.
+        // The command names the operation; the selected one is ignored.
+        // `docs/aws-behaviour.md` §1.2: "b" is on shard 1 of 2.
         assert_eq!((exchange.operation.as_str(), exchange.status), ("PutRecord", 200));
         assert!(exchange.response.contains("shardId-000000000001"), "{}", exchange.response);
         let refused = runner.call_console("PutRecord", "aws kinesis put-record --stream s").expect_err("bad option");
@@ -842,7 +843,7 @@ mod tests {
         assert_eq!((record.partition_key.as_str(), record.text.as_str()), ("a", "{\"a\":1}"));
         assert_eq!(record.base64, "eyJhIjoxfQ==");
         assert_eq!(record.json.as_deref(), Some("{\n  \"a\": 1\n}"));
-        // Facts sheet 1.2: MD5("a") = 0cc175b9c0f1b6a831c399e269772661 is the hash key, in decimal.
+        // `docs/aws-behaviour.md` §1.2: MD5("a") = 0cc175b9c0f1b6a831c399e269772661 is the hash key, in decimal.
         assert_eq!(
             record.hash_key,
             u128::from_str_radix("0cc175b9c0f1b6a831c399e269772661", 16).expect("hex").to_string()
@@ -891,7 +892,7 @@ mod tests {
         assert_eq!((segments[0].start, segments[1].end), (0.0, 1.0));
         assert!((segments[0].end - 0.5).abs() < 1e-9);
         assert!(!dots.is_empty() && dots.iter().all(|d| !d.hot), "10,000 uniform keys: none is hot");
-        // Facts sheet 1.2: MD5("a") puts key "a" in the lower half of the key space.
+        // `docs/aws-behaviour.md` §1.2: MD5("a") puts key "a" in the lower half of the key space.
         let mut runner = run(Settings { records_per_sec: 0, ..Settings::default() }, 1);
         for _ in 0..10 {
             runner.call_api("PutRecord", r#"{"StreamName": "clickstream", "PartitionKey": "a", "Data": "aGk="}"#);

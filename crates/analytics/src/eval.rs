@@ -537,7 +537,7 @@ mod tests {
 
     #[test]
     fn step_and_floor_on_numbers_follow_the_reference() {
-        // Facts sheet 3.4: STEP(23 BY 5) = 20, STEP(30 BY 10) = 30, FLOOR(-3.3) = -4.
+        // `docs/aws-behaviour.md` §6.4: STEP(23 BY 5) = 20, STEP(30 BY 10) = 30, FLOOR(-3.3) = -4.
         let ctx = Ctx::row(&[], 0);
         let step = |x, by| RExpr::Step(Box::new(RExpr::Lit(Value::Int(x))), Box::new(RExpr::Lit(Value::Int(by))));
         assert_eq!(step(23, 5).eval(&ctx), Ok(Value::Int(20)));

@@ -51,7 +51,8 @@
 //!
 //! # Divergences from AWS
 //!
-//! Where the facts sheet is silent or unconfirmed, this crate chooses, and says so here.
+//! Where AWS's documentation is silent or unconfirmed, this crate chooses, and says so here (gathered with the
+//! other divergences in `docs/aws-behaviour.md` §8.5).
 //!
 //! - `ROWTIME` is the time the record is given to the application (simulated epoch + `at_ms`: in the
 //!   engine, when its reader got it); KDA's own processing delay is not modelled.

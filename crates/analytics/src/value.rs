@@ -334,7 +334,7 @@ mod tests {
 
     #[test]
     fn floor_to_each_unit_matches_the_sql_reference() {
-        // Facts sheet 3.4: FLOOR(TIMESTAMP '2004-09-30 13:48:23' TO HOUR | MINUTE | DAY | YEAR).
+        // `docs/aws-behaviour.md` §6.4: FLOOR(TIMESTAMP '2004-09-30 13:48:23' TO HOUR | MINUTE | DAY | YEAR).
         let ts = parse_timestamp("2004-09-30 13:48:23").unwrap();
         let floor = |unit| format_timestamp(floor_timestamp(ts, unit));
         assert_eq!(floor(TimeUnit::Hour), "2004-09-30 13:00:00.000");

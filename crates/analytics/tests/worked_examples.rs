@@ -1,4 +1,4 @@
-//! The documented worked examples (facts sheet 3.4 and 3.5) and hand-worked Flink windows.
+//! The documented worked examples (`docs/aws-behaviour.md` §6.3 and §6.4) and hand-worked Flink windows.
 
 use serde_json::{Value as Json, json};
 use shardlab_analytics::{Application, Dialect, EmittedRow, Value, discover_schema, format_timestamp, parse_timestamp};
@@ -49,7 +49,7 @@ fn flink(sql: &str, records: &[(u64, Json)]) -> Application {
 
 #[test]
 fn step_and_floor_give_the_reference_values() {
-    // Facts sheet 3.4: STEP(TIMESTAMP '2004-09-30 13:48:23' BY INTERVAL '10' SECOND) = 13:48:20;
+    // `docs/aws-behaviour.md` §6.4: STEP(TIMESTAMP '2004-09-30 13:48:23' BY INTERVAL '10' SECOND) = 13:48:20;
     // FLOOR(... TO HOUR | MINUTE | DAY | YEAR); STEP(23 BY 5) = 20, STEP(30 BY 10) = 30, FLOOR(-3.3) = -4.
     let sql = r#"
         CREATE OR REPLACE STREAM "OUT" (s TIMESTAMP, h TIMESTAMP, m TIMESTAMP, d TIMESTAMP, y TIMESTAMP,
@@ -79,7 +79,7 @@ fn step_and_floor_give_the_reference_values() {
     );
 }
 
-/// Facts sheet 3.4: four AMZN rows, (ROWTIME, EVENT_TIME) = (11:00:20, 11:00:10), (11:00:30, 11:00:20),
+/// `docs/aws-behaviour.md` §6.3: four AMZN rows, (ROWTIME, EVENT_TIME) = (11:00:20, 11:00:10), (11:00:30, 11:00:20),
 /// (11:01:05, 11:00:55), (11:01:15, 11:01:05). Simulated time 0 is 11:00:00.
 fn amzn_records() -> Vec<(u64, Json)> {
     [(20_000, "11:00:10"), (30_000, "11:00:20"), (65_000, "11:00:55"), (75_000, "11:01:05")]
@@ -116,7 +116,7 @@ fn a_tumbling_window_gives_three_rows_for_the_amzn_example() {
     let mut app = kda(sql, ts("2026-01-01 11:00:00"), &amzn_records());
     app.advance_to(120_000);
     let rows = drain(&mut app);
-    // Facts sheet 3.4: (11:01:00, 11:00, 2), (11:02:00, 11:00, 1), (11:02:00, 11:01, 1).
+    // `docs/aws-behaviour.md` §6.3: (11:01:00, 11:00, 2), (11:02:00, 11:00, 1), (11:02:00, 11:01, 1).
     assert_eq!(
         minute_rows(&rows),
         [
@@ -145,7 +145,7 @@ fn a_stagger_window_gives_two_rows_for_the_amzn_example() {
     );
     app.finish();
     let rows = drain(&mut app);
-    // Facts sheet 3.4: (11:01:20, 11:00, AMZN, 3) and (11:02:15, 11:01, AMZN, 1).
+    // `docs/aws-behaviour.md` §6.3: (11:01:20, 11:00, AMZN, 3) and (11:02:15, 11:01, AMZN, 1).
     assert_eq!(
         minute_rows(&rows),
         [("11:01:20".into(), "11:00".into(), "AMZN".into(), 3), ("11:02:15".into(), "11:01".into(), "AMZN".into(), 1)]
@@ -155,7 +155,7 @@ fn a_stagger_window_gives_two_rows_for_the_amzn_example() {
 
 #[test]
 fn a_sliding_window_counts_rows_in_the_last_five_seconds() {
-    // Facts sheet 3.4: a 5-second window, rows at t1, t2, t6, t7 and three at t8 (t_k = k seconds):
+    // `docs/aws-behaviour.md` §6.3: a 5-second window, rows at t1, t2, t6, t7 and three at t8 (t_k = k seconds):
     // 1, 2, nothing at t3..t5, 2, 2, and 5 at t8. Rows at the same instant are emitted one by one, so
     // the three at t8 read 3, 4 and 5.
     let sql = r#"
@@ -530,7 +530,7 @@ fn a_flink_over_window_matches_the_kda_sliding_window() {
         CREATE TABLE t (k STRING, p AS PROCTIME()) WITH ('connector' = 'kinesis');
         SELECT k, COUNT(*) OVER (PARTITION BY k ORDER BY p RANGE BETWEEN INTERVAL '5' SECOND PRECEDING AND CURRENT ROW) AS n
         FROM t;";
-    // The facts sheet's arrivals at t1, t2, t6, t7 and three at t8.
+    // The documented arrivals at t1, t2, t6, t7 and three at t8 (`docs/aws-behaviour.md` §6.3).
     let records: Vec<(u64, Json)> = [1, 2, 6, 7, 8, 8, 8].into_iter().map(|s| (s * 1000, json!({"k": "a"}))).collect();
     let mut kda_app = kda(kda_sql, 0, &records);
     let mut flink_app = flink(flink_sql, &records);

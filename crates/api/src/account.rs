@@ -78,7 +78,7 @@ pub(crate) const UPDATE_ACCOUNT_SETTINGS: &[Member] = &[Member {
 }];
 
 pub(crate) fn update_account_settings(call: &mut Call<'_>) -> Result<Value, Reply> {
-    // Facts sheet 1.5: UpdateAccountSettings allows 5 calls per second.
+    // `docs/aws-behaviour.md` §1.9: UpdateAccountSettings allows 5 calls per second.
     let now = call.now();
     call.kinesis_mut().rate_limit(now, "UpdateAccountSettings", "", 5)?;
     let enable =

@@ -90,7 +90,7 @@ pub(crate) fn deregister_stream_consumer(call: &mut Call<'_>) -> Result<Value, R
 pub(crate) fn describe_stream_consumer(call: &mut Call<'_>) -> Result<Value, Reply> {
     let (stream, consumer) = named_consumer(call)?;
     let mut description = shapes::consumer(consumer);
-    // Facts sheet 1.5: 20 DescribeStreamConsumer calls per second per stream.
+    // `docs/aws-behaviour.md` §1.9: 20 DescribeStreamConsumer calls per second per stream.
     let now = call.now();
     call.kinesis_mut().rate_limit(now, "DescribeStreamConsumer", &stream, 20)?;
     let stream_arn = call.kinesis().stream(&stream).map(|s| s.arn.clone()).unwrap_or_default();
@@ -108,7 +108,7 @@ pub(crate) const LIST_STREAM_CONSUMERS: &[Member] = &[
 pub(crate) fn list_stream_consumers(call: &mut Call<'_>) -> Result<Value, Reply> {
     let arn = text(call.body, "StreamARN").unwrap_or_default();
     let name = crate::arn::stream_of_arn(call.kinesis(), arn)?;
-    // Facts sheet 1.5: 5 ListStreamConsumers calls per second per stream.
+    // `docs/aws-behaviour.md` §1.9: 5 ListStreamConsumers calls per second per stream.
     let now = call.now();
     call.kinesis_mut().rate_limit(now, "ListStreamConsumers", &name, 5)?;
     let account = call.account();

@@ -322,7 +322,7 @@ const DESTINATION_ID: &str = "destinationId-000000000001";
 
 fn hints(obj: &Map<String, Value>, base: Option<BufferingHints>) -> Result<Option<BufferingHints>, Reply> {
     let Some(h) = object(obj, "BufferingHints") else { return Ok(base) };
-    // Facts sheet 2.4: if one of the two is given, the other must be too.
+    // `docs/aws-behaviour.md` §5.4: if one of the two is given, the other must be too.
     if h.contains_key("SizeInMBs") != h.contains_key("IntervalInSeconds") {
         return Err(invalid_argument("BufferingHints must give both SizeInMBs and IntervalInSeconds, or neither."));
     }
@@ -494,7 +494,7 @@ fn parse_destination(
         Some(pc) if boolean(pc, "Enabled") == Some(false) => None,
         Some(_) => processors(obj).find(|p| text(p, "Type") == Some("Lambda")).map(|p| {
             let mut config = ProcessingConfig::with_program(text(p, "ShardlabTransform").unwrap_or_default());
-            // The processor buffer defaults to 1 MB, and to 256 KB in front of Splunk (facts sheet 2.4).
+            // The processor buffer defaults to 1 MB, and to 256 KB in front of Splunk (`docs/aws-behaviour.md` §5.4).
             if matches!(destination.kind, DestinationKind::Splunk { .. }) {
                 config.buffer_size_kib = 256;
             }

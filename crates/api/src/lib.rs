@@ -27,8 +27,8 @@
 //!
 //! # Order of checks
 //!
-//! As on AWS (facts sheet 1.16): the body must be a JSON object (`SerializationException`); the target must
-//! name an operation (`UnknownOperationException`, no message); every member must have the right JSON type
+//! As on AWS (`docs/aws-behaviour.md` §1.10): the body must be a JSON object (`SerializationException`); the target
+//! must name an operation (`UnknownOperationException`, no message); every member must have the right JSON type
 //! (the first wrong one gives `SerializationException`); then all the model's constraints are checked and up
 //! to ten failures reported in one `ValidationException`, before any existence check. Members are checked in
 //! AWS's internal order where kinesalite's AWS-recorded tests show it (PutRecord: `sequenceNumberForOrdering`,
@@ -48,7 +48,7 @@
 //!
 //! # Divergences from AWS
 //!
-//! Choices made where the facts sheet says "unconfirmed" or is silent:
+//! Choices made where AWS's documentation is silent (gathered in `docs/aws-behaviour.md` §8.6):
 //!
 //! - A request naming neither `StreamName` nor `StreamARN` gets `Value null at 'streamName' failed to
 //!   satisfy constraint: Member must not be null` (kinesalite's AWS-recorded text, from before `StreamARN`).

@@ -3,7 +3,7 @@
 use crate::pattern::{CONSUMER_ARN, HASH_KEY, NAME, RESOURCE_ARN, SEQUENCE_NUMBER, STREAM_ARN};
 use crate::validate::{Member, Required, Shape, Text};
 
-/// `ShardIteratorType`, in the order AWS's enum message lists it (facts sheet 1.16).
+/// `ShardIteratorType`, in the order AWS's enum message lists it (`docs/aws-behaviour.md` §1.10).
 pub(crate) const SHARD_ITERATOR_TYPES: &[&str] =
     &["AFTER_SEQUENCE_NUMBER", "LATEST", "AT_TIMESTAMP", "AT_SEQUENCE_NUMBER", "TRIM_HORIZON"];
 

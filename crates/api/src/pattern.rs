@@ -57,7 +57,7 @@ pub(crate) const RESOURCE_ARN: Pattern = Pattern {
     },
 };
 
-/// The consumer ARN pattern of facts sheet 1.1.
+/// The consumer ARN pattern of `docs/aws-behaviour.md` §1.10.
 pub(crate) const CONSUMER_ARN: Pattern = Pattern {
     text: "^(arn):aws.*:kinesis:.*:\\d{12}:.*stream\\/[a-zA-Z0-9_.-]+\\/consumer\\/[a-zA-Z0-9_.-]+:[0-9]+",
     build: || {

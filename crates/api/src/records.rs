@@ -130,7 +130,7 @@ pub(crate) const GET_SHARD_ITERATOR: &[Member] = &[
     STREAM_ARN_OPTIONAL,
 ];
 
-/// Where an iterator starts, from the type and its argument (facts sheet 1.8's combination rules).
+/// Where an iterator starts, from the type and its argument (`docs/aws-behaviour.md` §1.5's combination rules).
 pub(crate) fn iterator_start(
     kind: &str,
     sequence_number: Option<&str>,

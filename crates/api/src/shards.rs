@@ -183,7 +183,7 @@ pub(crate) fn list_shards(call: &mut Call<'_>) -> Result<Value, Reply> {
             (name, after, Filter::of_request(call)?)
         }
     };
-    // Facts sheet 1.5: ListShards allows 1,000 calls per second per data stream (current API text).
+    // `docs/aws-behaviour.md` §1.9: ListShards allows 1,000 calls per second per data stream (current API text).
     call.kinesis_mut().rate_limit(now, "ListShards", &name, 1_000)?;
     let max = number(body, "MaxResults").unwrap_or(LIST_SHARDS_MAX).min(LIST_SHARDS_MAX) as usize;
     let stream = call.kinesis().stream(&name).ok_or_else(|| stream_not_found(call, &name))?;

@@ -239,7 +239,7 @@ fn check_type(value: &Value, shape: &Shape) -> Result<(), String> {
     }
 }
 
-/// The three base64 complaints of facts sheet 1.16, in the order AWS checks them.
+/// The three base64 complaints of `docs/aws-behaviour.md` §1.10, in the order AWS checks them.
 fn check_base64(text: &str) -> Result<(), String> {
     let len = utf16_len(text);
     if !len.is_multiple_of(4) {

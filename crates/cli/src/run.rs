@@ -697,7 +697,7 @@ mod tests {
             ..SimConfig::default()
         };
         let summary = run(config, 10_000).expect("valid scenario");
-        // Facts sheet 1.4: 1,000 records/s per shard. Records are due at k/1500 s from t = 0 through
+        // `docs/aws-behaviour.md` §1.1: 1,000 records/s per shard. Records are due at k/1500 s from t = 0 through
         // t = 10 s inclusive: 15,001 attempts; 10 full seconds accept 1,000 each, and t = 10 s opens a new one.
         let p = &summary.producers[0];
         assert_eq!((p.attempted, p.accepted, p.throttled), (15_001, 10_001, 5_000));

@@ -2,11 +2,11 @@
 //!
 //! Each `golden/<name>.in.jsonl` is fed to the built binary (with the arguments in `golden/<name>.args`,
 //! if present) and its output compared, line by line as JSON, with `golden/<name>.out.jsonl`. The
-//! expected lines were worked out from the facts sheet: AWS's texts, the hash-key layout, MD5 routing,
+//! expected lines were worked out from `docs/aws-behaviour.md`: AWS's texts, the hash-key layout, MD5 routing,
 //! and sequence numbers and iterator tokens computed from their documented layouts.
 //!
 //! `UPDATE_EXPECT=1 cargo test -p shardlab-cli` rewrites the expected files from the actual output;
-//! check every changed line against the facts sheet before keeping it.
+//! check every changed line against `docs/aws-behaviour.md` before keeping it.
 
 mod common;
 

@@ -24,7 +24,7 @@ fn an_overloaded_shard_accepts_1000_records_per_second() {
     let output = run("one_shard_overload.json", &["--for", "10s", "--json"]);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let summary: Value = serde_json::from_slice(&output.stdout).expect("JSON summary");
-    // Facts sheet 1.4: a shard takes 1,000 records/s. The producer's records are due at k/1500 s for
+    // `docs/aws-behaviour.md` §1.1: a shard takes 1,000 records/s. The producer's records are due at k/1500 s for
     // t = 0 s through 10 s inclusive: 15,001 attempts; ten full seconds take 1,000 each and the record at
     // t = 10 s opens the eleventh. Keys user-0 .. user-9 are 6 bytes, so each record counts 16 bytes.
     assert_eq!(

@@ -1,6 +1,6 @@
 //! `shardlab sql`: Analytics applications over JSON Lines records, through the built binary.
 //!
-//! Expected rows are the facts sheet's worked examples (3.4) and windows worked out by hand.
+//! Expected rows are the documented worked examples (`docs/aws-behaviour.md` §6.3) and windows worked out by hand.
 
 mod common;
 

@@ -375,7 +375,8 @@ mod tests {
 
     #[test]
     fn the_app_shares_the_shards_read_limit_with_other_consumers() {
-        // Two readers polling one shard every 100 ms ask for 20 calls/s; a shard serves 5 (facts sheet 1.4).
+        // Two readers polling one shard every 100 ms ask for 20 calls/s; a shard serves 5 (`docs/aws-behaviour.md`
+        // §1.1).
         let fast = AnalyticsAppConfig { interval_ms: 100, ..kda("fast", COUNT_PER_10S) };
         let other = ConsumerAppConfig {
             style: ReadStyle::Polling { interval_ms: 100, limit: 10_000 },

@@ -44,7 +44,7 @@ mod tests {
 
     #[test]
     fn formats_like_the_aws_expired_iterator_message() {
-        // The facts sheet's example: "created at time Thu Jan 22 01:22:02 UTC 2015" = 1421889722 s.
+        // AWS's example (`docs/aws-behaviour.md` §1.5): "created at time Thu Jan 22 01:22:02 UTC 2015" = 1421889722 s.
         assert_eq!(JavaDate(1_421_889_722_000).to_string(), "Thu Jan 22 01:22:02 UTC 2015");
         assert_eq!(JavaDate(0).to_string(), "Thu Jan 01 00:00:00 UTC 1970");
         // 2024-02-29 is a leap day and a Thursday.

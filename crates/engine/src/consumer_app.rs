@@ -1,5 +1,5 @@
 //! Simulated consumer applications: an SDK GetRecords loop, an enhanced fan-out subscriber, and a
-//! KCL-style application with workers, leases and checkpoints (facts sheet 1.19).
+//! KCL-style application with workers, leases and checkpoints (`docs/aws-behaviour.md` §3.2).
 //!
 //! Every read goes through the service's own operations (GetShardIterator, GetRecords, SubscribeToShard),
 //! so the shared 5 calls/s and 2 MiB/s per shard, and enhanced fan-out's dedicated 2 MiB/s, apply as on AWS.
@@ -29,7 +29,7 @@ pub enum StartAt {
     Latest,
 }
 
-/// The KCL settings Shardlab models (defaults from the KCL, facts sheet 1.19).
+/// The KCL settings Shardlab models (defaults from the KCL, `docs/aws-behaviour.md` §3.2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 // No `deny_unknown_fields`: serde cannot combine it with the `type` tag of the enclosing variant.
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(default))]
@@ -92,7 +92,7 @@ impl Default for LambdaConfig {
     }
 }
 
-/// The KCL 2.x idle time between GetRecords calls on a shard (facts sheet 1.19).
+/// The KCL 2.x idle time between GetRecords calls on a shard (`docs/aws-behaviour.md` §3.2).
 const KCL_IDLE_MS: u64 = 1_500;
 
 /// How an application reads.

@@ -1,7 +1,7 @@
 //! What a stream would cost on AWS: usage in billing units, and an estimate at example prices.
 //!
-//! Units follow the pricing pages (facts sheet 5.1); the prices are the widely quoted us-east-1 list
-//! prices (facts sheet 5.2), which are unconfirmed: the estimate says so wherever it is shown.
+//! Units follow the pricing pages (`docs/aws-behaviour.md` §7); the prices are the widely quoted us-east-1 list
+//! prices (`docs/aws-behaviour.md` §8.7), which are unconfirmed: the estimate says so wherever it is shown.
 
 use alloc::vec::Vec;
 
@@ -91,8 +91,9 @@ pub fn estimate(usage: &Usage) -> Vec<CostLine> {
 /// Firehose bills each record rounded up to the next 5 KB (5,120 B).
 pub const FIREHOSE_RECORD_ROUNDING_BYTES: u64 = 5_120;
 
-/// The estimate for one Firehose delivery stream's usage at the example us-east-1 prices (facts sheet 5.2:
-/// $0.029/GB ingested, $0.018/GB converted, $0.020/GB plus $0.005 per 1,000 objects for dynamic partitioning).
+/// The estimate for one Firehose delivery stream's usage at the example us-east-1 prices
+/// (`docs/aws-behaviour.md` §8.7: $0.029/GB ingested, $0.018/GB converted, $0.020/GB plus $0.005 per 1,000 objects
+/// for dynamic partitioning).
 pub fn estimate_firehose(usage: &crate::firehose::delivery::FirehoseUsage) -> Vec<CostLine> {
     let line = |item, unit, amount: u64, per_unit: u64, price_micro_usd: u64| CostLine {
         item,
@@ -153,8 +154,8 @@ mod tests {
 
     #[test]
     fn the_pricing_example_of_100_records_of_35_kb() {
-        // Facts sheet 5.2: 100 records/s of 35 KB = 2 units each = 200 units/s; a month (30 days) is 518.4 M units,
-        // at $0.014 per million = $7.2576.
+        // `docs/aws-behaviour.md` §7: 100 records/s of 35 KB = 2 units each = 200 units/s; a month (30 days) is 518.4 M
+        // units, at $0.014 per million = $7.2576.
         let units = 200 * 86_400 * 30;
         assert_eq!(units, 518_400_000);
         let lines = estimate(&Usage { shard_seconds: 1, put_payload_units: units, ..Usage::default() });

@@ -1,4 +1,4 @@
-//! Amazon Data Firehose (facts sheet section 2): delivery streams that buffer, transform, compress and
+//! Amazon Data Firehose (`docs/aws-behaviour.md` section 5): delivery streams that buffer, transform, compress and
 //! deliver records to S3, Redshift, OpenSearch, HTTP endpoints and Splunk, with AWS's limits and naming.
 //!
 //! [`Firehose`] is the service of one account and Region; [`Simulation`](crate::Simulation) owns one and
@@ -15,7 +15,7 @@
 //!
 //! # Divergences from AWS
 //!
-//! Choices where the facts sheet says "unconfirmed" or is silent:
+//! Choices where AWS's documentation is silent (gathered in `docs/aws-behaviour.md` §8.4):
 //!
 //! - Error texts (all in our words, with AWS's exception names): an existing name gets
 //!   `ResourceInUseException` `Firehose <name> under accountId <acct> already exists`; a missing one
@@ -30,7 +30,7 @@
 //! - Records refused by dynamic partitioning go under the error prefix with error output type
 //!   `partitioning-failed` and code `DynamicPartitioning.MetadataExtractionFailed`; a prefix with partition
 //!   keys and no timestamp gets no default timestamp appended.
-//! - Destination error codes not in the facts sheet are ours: `S3.ServiceUnavailable`,
+//! - Destination error codes AWS does not list are ours: `S3.ServiceUnavailable`,
 //!   `Redshift.ConnectionFailed`, `OS.ServiceUnavailable`, `Splunk.ServerError`,
 //!   `HttpEndpoint.ResponseTimeout`; Lambda contract failures `Lambda.MissingRecordId`,
 //!   `Lambda.DuplicatedRecordId`, `Lambda.InvalidRecordId`, `Lambda.InvalidBase64`, `Lambda.FunctionTimeout`,

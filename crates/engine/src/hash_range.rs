@@ -34,7 +34,7 @@ impl HashKeyRange {
 /// The ranges `CreateStream(ShardCount = n)` gives its shards, in shard order.
 ///
 /// AWS divides the space evenly: with `h = floor(2^128 / n)`, shard `i` gets `[i*h, (i+1)*h - 1]`,
-/// and the last shard ends at `2^128 - 1` (facts sheet 1.2). `n` of zero gives no ranges.
+/// and the last shard ends at `2^128 - 1` (`docs/aws-behaviour.md` §1.2). `n` of zero gives no ranges.
 pub fn initial_layout(shard_count: u32) -> impl Iterator<Item = HashKeyRange> {
     let n = u128::from(shard_count);
     // floor(2^128 / n) without 2^128 itself: (2^128 - 1) / n, plus one when n divides 2^128 exactly.
@@ -63,7 +63,7 @@ mod tests {
         initial_layout(n).map(|r| (r.starting_hash_key, r.ending_hash_key)).collect()
     }
 
-    // Expected values: kinesis-facts.md section 1.2, recorded against AWS.
+    // Expected values: `docs/aws-behaviour.md` §1.2, recorded against AWS.
     #[test]
     fn one_shard_owns_everything() {
         assert_eq!(layout(1), [(0, 340_282_366_920_938_463_463_374_607_431_768_211_455)]);

@@ -1,4 +1,4 @@
-//! The KPL's aggregated record format (facts sheet 1.18): many user records in one Kinesis record.
+//! The KPL's aggregated record format (`docs/aws-behaviour.md` §2.2): many user records in one Kinesis record.
 //!
 //! Layout: the magic bytes `F3 89 9A C2`, a protobuf (proto2) `AggregatedRecord`, and the MD5 of the
 //! protobuf bytes. `AggregatedRecord { repeated string partition_key_table = 1; repeated string

@@ -30,7 +30,8 @@
 //!
 //! # Divergences from AWS
 //!
-//! Where the facts sheet leaves a behaviour unconfirmed, the engine chooses, and says so here.
+//! Where AWS's documentation leaves a behaviour unconfirmed, the engine chooses, and says so here (gathered with
+//! the other divergences in `docs/aws-behaviour.md` §8).
 //!
 //! - Write throttling uses an exact one-second sliding window per shard (AWS does not document its
 //!   algorithm): no window of one second ever holds more than 1,000 records or 1 MiB.
@@ -58,13 +59,14 @@
 //!   keeps capacity at about twice the sustained rate ("2× the previous peak"); the 30-day peak memory is not
 //!   modelled.
 //! - Records become readable 200 ms after their write with GetRecords and 70 ms with enhanced fan-out in
-//!   scenarios (configurable per scenario). The facts sheet only has the 2023 guide's older "about 3 seconds"
-//!   for GetRecords; these typical modern figures are unconfirmed. API sessions, where time stands still until
+//!   scenarios (configurable per scenario): AWS's documented averages (`docs/aws-behaviour.md` §1.5), used as
+//!   fixed delays. API sessions, where time stands still until
 //!   advanced, default to no delay so a learner can read back what they just wrote.
 //! - The Kinesis Agent's defaults (`maxBufferAgeMillis` 60,000, `maxBufferSizeRecords` 500,
-//!   `maxBufferSizeBytes` 4 MiB, polls every 100 ms, backoff 100 ms doubling to 10 s) are not in the facts
-//!   sheet and are unconfirmed. Its checkpoint is the first line whose records are not all sent, and lines a
-//!   LOGTOJSON format does not match are skipped. A flow with `deliveryStream` sends PutRecordBatch calls of
+//!   `maxBufferSizeBytes` 4 MiB, polls every 100 ms, backoff 100 ms doubling to 10 s) are not stated on the agent's
+//!   configuration page and are unconfirmed (`docs/aws-behaviour.md` §8.3). Its checkpoint is the first line whose
+//!   records are not all sent, and lines a LOGTOJSON format does not match are skipped. A flow with `deliveryStream`
+//!   sends PutRecordBatch calls of
 //!   at most 500 records and 4 MiB (whatever its buffer allows), records without a trailing newline (turn on
 //!   the S3 destination's newline option to separate them), and retries failed records with the same backoff.
 //! - Firehose's own choices are listed under "Divergences from AWS" in [`firehose`].

@@ -1,4 +1,4 @@
-//! AWS limits the engine enforces, named once (facts sheet 0.1, 1.3, 1.4).
+//! AWS limits the engine enforces, named once (`docs/aws-behaviour.md` §1.1, which lists each with its source).
 
 /// Per-shard write limit in bytes per second, data plus partition key (1 MiB/s).
 pub const SHARD_WRITE_BYTES_PER_SEC: u64 = 1_048_576;

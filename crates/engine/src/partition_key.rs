@@ -36,7 +36,7 @@ mod tests {
         ranges.iter().position(|r| r.contains(h)).expect("layout tiles the space")
     }
 
-    // Worked examples from kinesis-facts.md section 1.2 (hash keys computed with Python's hashlib).
+    // Worked examples from `docs/aws-behaviour.md` §1.2 (hash keys computed with Python's hashlib).
     #[test]
     fn hash_keys_match_the_worked_examples() {
         assert_eq!(hash_key("a"), 16_955_237_001_963_240_173_058_271_559_858_726_497);

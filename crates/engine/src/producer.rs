@@ -38,7 +38,8 @@ pub enum ClientStyle {
     Kpl(KplConfig),
 }
 
-/// The KPL settings Shardlab models (defaults from the KPL's `default_config.properties`, facts sheet 1.18).
+/// The KPL settings Shardlab models (defaults from the KPL's `default_config.properties`, `docs/aws-behaviour.md`
+/// §2.2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 // No `deny_unknown_fields`: serde cannot combine it with the `type` tag of the enclosing variant.
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(default))]

@@ -1,6 +1,6 @@
 //! Sequence numbers in the layout real Kinesis uses.
 //!
-//! A sequence number is a decimal string of a 47-hex-digit number (facts sheet 1.7):
+//! A sequence number is a decimal string of a 47-hex-digit number (`docs/aws-behaviour.md` §1.4):
 //!
 //! | hex digits | field |
 //! |---|---|
@@ -168,7 +168,7 @@ mod tests {
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
-    /// A sequence number returned by real AWS in 2019 (facts sheet 1.7).
+    /// A sequence number returned by real AWS in 2019 (`docs/aws-behaviour.md` §1.4).
     const REAL: &str = "49594189147623985939251953501666965394405037144469929986";
 
     #[test]

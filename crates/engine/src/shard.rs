@@ -434,7 +434,7 @@ mod tests {
 
     #[test]
     fn shard_ids_parse_like_aws() {
-        // Facts sheet 1.1: the text before the first '-' is ignored.
+        // `docs/aws-behaviour.md` §1.10: the text before the first '-' is ignored.
         for raw in ["shardId-000000000000", "shardId-0", "shard-0", "anything-0", "-0", "0"] {
             assert_eq!(ShardId::parse(raw), Some(ShardId(0)), "{raw}");
         }

@@ -329,7 +329,7 @@ impl Stream {
         let mut children = Vec::new();
         for range in ranges {
             let id = self.next_shard_id();
-            // AWS dates children one second after their parents close (facts sheet 1.7).
+            // AWS dates children one second after their parents close (`docs/aws-behaviour.md` §1.4).
             let mut child = Shard::new(id, *range, now, now_unix_secs + 1);
             child.parent_shard_id = parents.first().copied();
             child.adjacent_parent_shard_id = parents.get(1).copied();
@@ -429,7 +429,8 @@ mod tests {
 
     #[test]
     fn split_gives_children_the_next_ids_and_lineage() {
-        // Facts sheet 1.12: a 1-shard stream split at 2 -> shardId-000000000001 = [0, 1], shardId-000000000002 = [2, max].
+        // `docs/aws-behaviour.md` §1.7: a 1-shard stream split at 2 -> shardId-000000000001 = [0, 1],
+        // shardId-000000000002 = [2, max].
         let mut s = active(1);
         s.split(ShardId(0), 2, SimTime::from_secs(5), 5);
         assert_eq!(open_ranges(&s), [(0, 1), (2, HASH_KEY_MAX)]);
@@ -472,7 +473,7 @@ mod tests {
     fn writes_after_a_split_go_to_the_children() {
         let mut s = active(1);
         s.split(ShardId(0), 1u128 << 127, SimTime::from_secs(1), 1);
-        // "a" hashes below 2^127, "b" above (facts sheet 1.2).
+        // "a" hashes below 2^127, "b" above (`docs/aws-behaviour.md` §1.2).
         let (a, _) =
             s.append(SimTime::from_secs(2), 2, "a".into(), None, Payload::Bytes(alloc::vec![]), false).expect("fits");
         let (b, _) =

@@ -105,7 +105,7 @@ fn put_record_routes_by_md5_and_numbers_records_in_order() {
             explicit_hash_key: None,
         })
     };
-    // Facts sheet 1.2: on three shards "a" and "c" go to shard 0, "b" to shard 1, "0" to shard 2.
+    // `docs/aws-behaviour.md` §1.2: on three shards "a" and "c" go to shard 0, "b" to shard 1, "0" to shard 2.
     let a = put(&mut sim, "a").expect("accepted");
     let b = put(&mut sim, "b").expect("accepted");
     let c = put(&mut sim, "c").expect("accepted");
@@ -298,7 +298,7 @@ fn put_records_batches_by_size_and_linger() {
 #[test]
 fn the_kpl_aggregates_many_user_records_into_few_kinesis_records() {
     use crate::producer::{ClientStyle, KplConfig};
-    // Facts sheet 1.18: 1,000 records/s of 512 B on one shard become about 10 aggregated records/s of
+    // `docs/aws-behaviour.md` §2.2: 1,000 records/s of 512 B on one shard become about 10 aggregated records/s of
     // about 50 KB (AggregationMaxSize 51,200). A 1 s buffer time lets aggregates fill up.
     let kpl = KplConfig { record_max_buffered_time_ms: 1_000, ..KplConfig::default() };
     let producer = ProducerConfig { client: ClientStyle::Kpl(kpl), ..ProducerConfig::steady("kpl", 1_000, 512, 1_000) };

@@ -168,7 +168,7 @@ impl Scenario {
         });
         let mut s3 = S3Settings {
             prefix: (!f.s3_prefix.is_empty()).then(|| f.s3_prefix.clone()),
-            // Firehose requires an error prefix when the prefix has expressions (facts sheet 2.9).
+            // Firehose requires an error prefix when the prefix has expressions (`docs/aws-behaviour.md` §5.9).
             error_output_prefix: f.s3_prefix.contains("!{").then(|| crate::export::ERROR_OUTPUT_PREFIX.into()),
             compression: match f.compression {
                 Compression::Uncompressed => FirehoseCompression::Uncompressed,

@@ -14,7 +14,7 @@ use shardlab_engine::Simulation;
 /// The `ErrorOutputPrefix` used when the S3 prefix has expressions (Firehose then requires one).
 pub(crate) const ERROR_OUTPUT_PREFIX: &str = "errors/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd}/";
 
-/// A shard's write limit in bytes per second (1 MiB/s, facts sheet 1.4).
+/// A shard's write limit in bytes per second (1 MiB/s, `docs/aws-behaviour.md` §1.1).
 const SHARD_WRITE_BYTES_PER_SEC: u64 = 1_048_576;
 /// A shard's write limit in records per second.
 const SHARD_WRITE_RECORDS_PER_SEC: u64 = 1_000;
@@ -428,7 +428,7 @@ impl Scenario {
                 y.kv(10, "DurationInSeconds", &f.retry_duration_s.to_string());
                 y.key(8, "CopyCommand");
                 y.kv(10, "DataTableName", &quote(&dest.target));
-                // The intermediate bucket may not use Snappy or ZIP (facts sheet 2.8).
+                // The intermediate bucket may not use Snappy or ZIP (`docs/aws-behaviour.md` §5.8).
                 let compression = if f.compression == Compression::Gzip { "GZIP" } else { "UNCOMPRESSED" };
                 s3_config(y, 8, compression);
                 y.key(10, "BufferingHints");

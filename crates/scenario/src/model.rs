@@ -334,7 +334,7 @@ impl Default for ProducerParams {
             payload: PayloadKind::Zeros,
             batch_max_records: 500,
             linger_ms: 100,
-            // The KPL's own defaults (facts sheet 1.18).
+            // The KPL's own defaults (`docs/aws-behaviour.md` §2.2).
             kpl_aggregation_max_bytes: 51_200,
             kpl_collection_max_count: 500,
             kpl_max_buffered_time_ms: 100,
@@ -426,7 +426,7 @@ impl Default for ConsumerParams {
             processing_us_per_record: 0,
             poll_interval_ms: 1_000,
             get_records_limit: 10_000,
-            // KCL defaults (facts sheet 1.19).
+            // KCL defaults (`docs/aws-behaviour.md` §3.2).
             kcl_workers: 1,
             kcl_checkpoint_every_records: 1_000,
             kcl_checkpoint_interval_ms: 60_000,
@@ -511,7 +511,8 @@ pub struct FirehoseParams {
 
 impl Default for FirehoseParams {
     fn default() -> Self {
-        // Firehose's S3 defaults (facts sheet 2.4) and the 300 s retry of OpenSearch and HTTP endpoints (2.8).
+        // Firehose's S3 defaults (`docs/aws-behaviour.md` §5.4) and the 300 s retry of OpenSearch and HTTP endpoints
+        // (§5.8).
         Self {
             buffer_size_mib: 5,
             buffer_interval_s: 300,

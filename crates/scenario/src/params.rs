@@ -406,7 +406,7 @@ fn firehose_specs(f: &FirehoseParams) -> Vec<Spec<FirehoseParams>> {
     specs
 }
 
-/// Firehose's rules for a `Prefix` (facts sheet 2.9), short of evaluating the expressions.
+/// Firehose's rules for a `Prefix` (`docs/aws-behaviour.md` §5.9), short of evaluating the expressions.
 fn check_s3_prefix(text: &str) -> Result<(), String> {
     if text.chars().count() > 1_024 {
         return Err(format!("{} characters is too long; at most 1,024", text.chars().count()));
@@ -644,7 +644,7 @@ mod tests {
     }
 
     #[test]
-    fn retention_follows_the_facts_sheet() {
+    fn retention_follows_the_documentation() {
         let mut stream = node(NodeKind::data_stream());
         assert!(stream.set_param("retention_hours", "23").is_err());
         assert_eq!(stream.set_param("retention_hours", "24"), Ok(()));
@@ -678,7 +678,7 @@ mod tests {
     }
 
     #[test]
-    fn firehose_buffering_hints_follow_the_facts_sheet() {
+    fn firehose_buffering_hints_follow_the_api_model() {
         let mut firehose = node(NodeKind::firehose());
         assert_eq!(value(&firehose, "buffer_size_mib").as_deref(), Some("5"));
         assert_eq!(value(&firehose, "buffer_interval_s").as_deref(), Some("300"));

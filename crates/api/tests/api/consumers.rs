@@ -3,7 +3,7 @@
 use crate::{ACCOUNT, EPOCH_SECS, Session, arn, failure};
 use serde_json::json;
 
-/// The consumer ARN of `c` on stream `s` registered in second 1767225600 (facts sheet 1.1 format).
+/// The consumer ARN of `c` on stream `s` registered in second 1767225600 (`docs/aws-behaviour.md` §1.10 format).
 fn consumer_arn() -> String {
     format!("{}/consumer/c:{EPOCH_SECS}", arn("s"))
 }
@@ -54,7 +54,7 @@ fn register_describe_and_list_consumers() {
 #[test]
 fn consumer_errors() {
     let mut s = with_consumer();
-    // Facts sheet 1.17: a consumer name that exists -> ResourceInUseException.
+    // `docs/aws-behaviour.md` §1.10: a consumer name that exists -> ResourceInUseException.
     s.expect_error_type(
         "RegisterStreamConsumer",
         json!({"StreamARN": arn("s"), "ConsumerName": "c"}),
@@ -79,7 +79,7 @@ fn consumer_errors() {
             ),
         ],
     );
-    // Facts sheet 1.11: DeleteStream with registered consumers needs EnforceConsumerDeletion.
+    // `docs/aws-behaviour.md` §1.9: DeleteStream with registered consumers needs EnforceConsumerDeletion.
     s.expect_error_type("DeleteStream", json!({"StreamName": "s"}), "ResourceInUseException");
     s.expect_ok("DeleteStream", json!({"StreamName": "s", "EnforceConsumerDeletion": true}), json!({}));
 }
@@ -92,7 +92,7 @@ fn subscribe_and_receive_events() {
         "ShardId": "shardId-000000000000",
         "StartingPosition": {"Type": "TRIM_HORIZON"},
     });
-    // Facts sheet 1.14: consumers cannot read while CREATING.
+    // `docs/aws-behaviour.md` §1.6: consumers cannot read while CREATING.
     s.expect_error_type("SubscribeToShard", subscribe.clone(), "ResourceInUseException");
     s.advance_ms(500);
     s.expect_ok("SubscribeToShard", subscribe.clone(), json!({"SubscriptionId": 1}));
@@ -115,7 +115,7 @@ fn subscribe_and_receive_events() {
             "MillisBehindLatest": 0,
         }})]
     );
-    // Facts sheet 1.14: another call within 5 s of a successful one -> ResourceInUseException.
+    // `docs/aws-behaviour.md` §1.6: another call within 5 s of a successful one -> ResourceInUseException.
     s.expect_error_type("SubscribeToShard", subscribe.clone(), "ResourceInUseException");
     assert_eq!(s.api.subscription_ids(), [1]);
     s.expect_ok("DeregisterStreamConsumer", json!({"ConsumerARN": consumer_arn()}), json!({}));
@@ -181,7 +181,7 @@ fn a_later_subscription_takes_over() {
     s.expect_ok("SubscribeToShard", subscribe.clone(), json!({"SubscriptionId": 1}));
     s.advance_ms(5_000);
     s.api.drain_subscription_events(&mut s.sim, 1);
-    // Facts sheet 1.14: a call 5 s or more later takes over; the old one ends with ResourceInUseException.
+    // `docs/aws-behaviour.md` §1.6: a call 5 s or more later takes over; the old one ends with ResourceInUseException.
     s.expect_ok("SubscribeToShard", subscribe, json!({"SubscriptionId": 2}));
     let events = s.api.drain_subscription_events(&mut s.sim, 1);
     assert_eq!(events.len(), 1, "{events:?}");
@@ -199,13 +199,13 @@ fn at_most_five_consumers_creating() {
         s.ok("RegisterStreamConsumer", json!({"StreamARN": arn("s"), "ConsumerName": name}));
     }
     s.advance_ms(1_000);
-    // Facts sheet 1.5: a 6th consumer in CREATING -> LimitExceededException.
+    // `docs/aws-behaviour.md` §1.9: a 6th consumer in CREATING -> LimitExceededException.
     s.expect_quota_error("RegisterStreamConsumer", json!({"StreamARN": arn("s"), "ConsumerName": "c6"}));
 }
 
 #[test]
 fn consumer_listing_is_rate_limited_per_stream() {
-    // Facts sheet 1.5: ListStreamConsumers allows 5 calls per second per stream; control-plane throttling
+    // `docs/aws-behaviour.md` §1.9: ListStreamConsumers allows 5 calls per second per stream; control-plane throttling
     // answers LimitExceededException with a message that begins "Rate exceeded".
     let mut s = Session::with_stream("s", 1);
     for _ in 0..5 {

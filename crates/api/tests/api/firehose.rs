@@ -1,4 +1,4 @@
-//! `Firehose_20150804.*`: requests and replies. Expected values come from the facts sheet (section 2)
+//! `Firehose_20150804.*`: requests and replies. Expected values come from `docs/aws-behaviour.md` (section 5)
 //! and hand calculation.
 
 use crate::{Session, assert_json_eq};
@@ -298,7 +298,7 @@ fn malformed_firehose_requests_never_panic() {
 
 #[test]
 fn the_processor_buffer_defaults_to_1_mb_and_256_kb_before_splunk() {
-    // Facts sheet 2.4: the Lambda processor buffer defaults to 1 MB (Splunk: 256 KB).
+    // `docs/aws-behaviour.md` §5.4: the Lambda processor buffer defaults to 1 MB (Splunk: 256 KB).
     let mut s = Session::new();
     let lambda = json!({"Enabled": true, "Processors": [{"Type": "Lambda", "Parameters": [
         {"ParameterName": "LambdaArn", "ParameterValue": "arn:aws:lambda:us-east-1:000000000000:function:f"}]}]});

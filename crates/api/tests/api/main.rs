@@ -1,5 +1,5 @@
-//! Golden request -> reply tests of the Kinesis API. Expected bodies come from the facts sheet
-//! (`/work/shared/kinesis-facts.md`): AWS's texts, the hash-key layouts, and sequence numbers worked out
+//! Golden request -> reply tests of the Kinesis API. Expected bodies come from the reference
+//! (`docs/aws-behaviour.md`): AWS's texts, the hash-key layouts, and sequence numbers worked out
 //! by hand from the documented 47-hex-digit layout (section 1.7).
 //!
 //! Every session uses the default service: account 000000000000, us-east-1, simulated time 0 at

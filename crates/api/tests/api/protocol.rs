@@ -39,7 +39,7 @@ fn a_body_that_is_not_an_object_is_a_serialization_exception() {
 
 #[test]
 fn a_number_where_a_string_is_expected() {
-    // Facts sheet 1.16.
+    // `docs/aws-behaviour.md` §1.10.
     Session::new().expect_serialization(
         "PutRecord",
         json!({"StreamName": 1, "PartitionKey": "a", "Data": ""}),
@@ -49,7 +49,7 @@ fn a_number_where_a_string_is_expected() {
 
 #[test]
 fn bad_base64_has_three_messages() {
-    // Facts sheet 1.16, in the order AWS checks.
+    // `docs/aws-behaviour.md` §1.10, in the order AWS checks.
     let mut s = Session::new();
     for (data, message) in [
         (
@@ -75,7 +75,7 @@ fn type_errors_come_before_validation_errors() {
 
 #[test]
 fn missing_members_are_listed_in_aws_order() {
-    // kinesalite's AWS-recorded test (facts sheet 1.16 member order).
+    // kinesalite's AWS-recorded test (`docs/aws-behaviour.md` §1.10 member order).
     Session::new().expect_validation(
         "PutRecord",
         json!({}),

@@ -4,7 +4,7 @@ use crate::{ACCOUNT, Session, failure};
 use serde_json::{Value, json};
 
 /// The first record of shard 0 / shard 1 / shard 2 of a stream created in second 1767225600 and
-/// written in that second: counter 1 (facts sheet 1.7 layout), worked out by hand.
+/// written in that second: counter 1 (`docs/aws-behaviour.md` §1.4 layout), worked out by hand.
 const FIRST_ON_0: &str = "49670424472731169861061894383144094351084855353575211010";
 const FIRST_ON_1: &str = "49670424472753470606260425006285630069357503715081191442";
 const FIRST_ON_2: &str = "49670424472775771351458955629427165787630152076587171874";
@@ -18,7 +18,7 @@ fn put(s: &mut Session, key: &str) -> Value {
 #[test]
 fn partition_keys_route_by_md5() {
     let mut s = Session::with_stream("s", 3);
-    // Facts sheet 1.2: on 3 shards "a" -> shard 0, "b" -> shard 1.
+    // `docs/aws-behaviour.md` §1.2: on 3 shards "a" -> shard 0, "b" -> shard 1.
     s.expect_ok(
         "PutRecord",
         json!({"StreamName": "s", "PartitionKey": "a", "Data": "aGk="}),
@@ -45,7 +45,7 @@ fn explicit_hash_keys() {
         json!({"StreamName": "s", "PartitionKey": "a", "Data": "", "ExplicitHashKey": crate::MAX_HASH_KEY}),
         json!({"ShardId": "shardId-000000000002", "SequenceNumber": FIRST_ON_2, "EncryptionType": "NONE"}),
     );
-    // Facts sheet 1.2: 2^128 passes the regex and is refused with this text.
+    // `docs/aws-behaviour.md` §1.2: 2^128 passes the regex and is refused with this text.
     s.expect_error(
         "PutRecord",
         json!({"StreamName": "s", "PartitionKey": "a", "Data": "", "ExplicitHashKey": "340282366920938463463374607431768211456"}),
@@ -58,7 +58,7 @@ fn explicit_hash_keys() {
 fn puts_to_a_creating_or_missing_stream_are_not_found() {
     let mut s = Session::new();
     s.ok("CreateStream", json!({"StreamName": "s", "ShardCount": 1}));
-    // Facts sheet 1.6: CREATING -> ResourceNotFoundException.
+    // `docs/aws-behaviour.md` §1.3: CREATING -> ResourceNotFoundException.
     let message = format!("Stream s under account {ACCOUNT} not found.");
     s.expect_error(
         "PutRecord",
@@ -80,7 +80,7 @@ fn the_1001st_record_in_a_second_is_throttled() {
     for _ in 0..1_000 {
         put(&mut s, "k");
     }
-    // Facts sheet 1.17: the write throttling text.
+    // `docs/aws-behaviour.md` §1.10: the write throttling text.
     s.expect_error(
         "PutRecord",
         json!({"StreamName": "s", "PartitionKey": "k", "Data": ""}),
@@ -100,7 +100,7 @@ fn put_records_fails_entries_one_by_one() {
         let out = s.ok("PutRecords", json!({"StreamName": "s", "Records": records}));
         assert_eq!(out["FailedRecordCount"], 0);
     }
-    // Facts sheet 1.6: one entry per request entry, in order; failures carry ErrorCode and ErrorMessage.
+    // `docs/aws-behaviour.md` §1.3: one entry per request entry, in order; failures carry ErrorCode and ErrorMessage.
     s.expect_ok(
         "PutRecords",
         json!({"StreamName": "s", "Records": [
@@ -139,7 +139,7 @@ fn put_records_list_bounds() {
         ),
         "{message}"
     );
-    // An invalid entry fails the whole request (facts sheet 1.6).
+    // An invalid entry fails the whole request (`docs/aws-behaviour.md` §1.3).
     s.expect_error(
         "PutRecords",
         json!({"StreamName": "s", "Records": [
@@ -154,7 +154,7 @@ fn put_records_list_bounds() {
 #[test]
 fn sequence_number_for_ordering_must_be_valid() {
     let mut s = Session::with_stream("s", 1);
-    // Facts sheet 1.7.
+    // `docs/aws-behaviour.md` §1.4.
     s.expect_error(
         "PutRecord",
         json!({"StreamName": "s", "PartitionKey": "a", "Data": "", "SequenceNumberForOrdering": "1"}),
@@ -214,7 +214,7 @@ fn iterators_at_and_after_sequence_numbers() {
     );
     let out = s.ok("GetRecords", json!({"ShardIterator": at["ShardIterator"], "Limit": 1}));
     assert_eq!(out["Records"][0]["SequenceNumber"], FIRST_ON_0);
-    // A record is left after the one returned, which arrived 1 ms ago (facts sheet 6.4).
+    // A record is left after the one returned, which arrived 1 ms ago (`docs/aws-behaviour.md` §1.5).
     assert_eq!(out["MillisBehindLatest"], 1);
 }
 
@@ -222,7 +222,7 @@ fn iterators_at_and_after_sequence_numbers() {
 fn iterator_parameter_combinations() {
     let mut s = Session::with_stream("s", 1);
     let either = "Must either specify (1) AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER and StartingSequenceNumber or (2) TRIM_HORIZON or LATEST and no StartingSequenceNumber. Request specified";
-    // Facts sheet 1.8.
+    // `docs/aws-behaviour.md` §1.5.
     s.expect_error(
         "GetShardIterator",
         json!({"StreamName": "s", "ShardId": "shardId-0", "ShardIteratorType": "AT_SEQUENCE_NUMBER"}),
@@ -258,7 +258,7 @@ fn iterator_parameter_combinations() {
 #[test]
 fn shard_ids_resolve_like_aws() {
     let mut s = Session::with_stream("s", 1);
-    // Facts sheet 1.1: the text before the first '-' is ignored.
+    // `docs/aws-behaviour.md` §1.10: the text before the first '-' is ignored.
     for raw in ["shardId-000000000000", "shardId-0", "shard-0", "anything-0", "-0", "0"] {
         s.iterator("s", raw, "LATEST");
     }
@@ -289,7 +289,7 @@ fn shard_ids_resolve_like_aws() {
 fn a_sequence_number_of_another_shard() {
     let mut s = Session::with_stream("s", 3);
     put(&mut s, "b");
-    // Facts sheet 1.8.
+    // `docs/aws-behaviour.md` §1.5.
     s.expect_error(
         "GetShardIterator",
         json!({"StreamName": "s", "ShardId": "shardId-000000000000", "ShardIteratorType": "AT_SEQUENCE_NUMBER", "StartingSequenceNumber": FIRST_ON_1}),
@@ -305,7 +305,7 @@ fn iterators_expire_after_five_minutes() {
     s.advance_ms(300_000);
     s.ok("GetRecords", json!({"ShardIterator": iterator}));
     s.advance_ms(1);
-    // Facts sheet 1.8: issued at 00:00:00.500, now 00:05:00.501 on 2026-01-01, a Thursday.
+    // `docs/aws-behaviour.md` §1.5: issued at 00:00:00.500, now 00:05:00.501 on 2026-01-01, a Thursday.
     s.expect_error(
         "GetRecords",
         json!({"ShardIterator": iterator}),
@@ -341,7 +341,7 @@ fn the_end_of_a_closed_shard_names_its_children() {
     s.ok("SplitShard", json!({"StreamName": "s", "ShardToSplit": "shardId-000000000000", "NewStartingHashKey": "2"}));
     s.advance_ms(500);
     let out = s.ok("GetRecords", json!({"ShardIterator": iterator}));
-    // Facts sheet 1.9: no NextShardIterator at the end of a closed shard, and the children.
+    // `docs/aws-behaviour.md` §1.5: no NextShardIterator at the end of a closed shard, and the children.
     assert!(out.get("NextShardIterator").is_none(), "{out}");
     assert_eq!(
         out["ChildShards"],
@@ -357,7 +357,7 @@ fn the_end_of_a_closed_shard_names_its_children() {
 #[test]
 fn sequence_numbers_that_do_not_belong() {
     let mut s = Session::with_stream("s", 1);
-    // Facts sheet 1.8: an undecodable number.
+    // `docs/aws-behaviour.md` §1.5: an undecodable number.
     s.expect_error(
         "GetShardIterator",
         json!({"StreamName": "s", "ShardId": "shardId-000000000000", "ShardIteratorType": "AT_SEQUENCE_NUMBER", "StartingSequenceNumber": "12345"}),
@@ -383,7 +383,7 @@ fn sequence_numbers_that_do_not_belong() {
 #[test]
 fn record_and_request_size_limits() {
     let mut s = Session::with_stream("s", 1);
-    // Facts sheet 1.3: data plus key must fit the stream's 1 MiB; the text is unconfirmed.
+    // `docs/aws-behaviour.md` §1.3: data plus key must fit the stream's 1 MiB; the text is unconfirmed.
     let mib = "A".repeat(1_048_576 / 3 * 4) + "AAA=";
     s.expect_error_type(
         "PutRecord",

@@ -3,7 +3,7 @@
 use crate::{ACCOUNT, MAX_HASH_KEY, Session, arn, failure};
 use serde_json::{Value, json};
 
-/// Worked out by hand from the facts sheet 1.7 layout for a stream ACTIVE at 500 ms (second 1767225600)
+/// Worked out by hand from the `docs/aws-behaviour.md` §1.4 layout for a stream ACTIVE at 500 ms (second 1767225600)
 /// whose reshard completed at 1,000 ms (second 1767225601): parents end with counter 0x7fffffffffffffff at
 /// the close time, children start a second later (1767225602).
 const START_0: &str = "49670424472731169861061894383142885425265240724400504834";
@@ -28,7 +28,7 @@ fn split_at_2_on_a_one_shard_stream() {
     // UPDATING: the parent still takes writes and is the only shard.
     assert_eq!(shard_ids(&s.ok("ListShards", json!({"StreamName": "s"}))), ["shardId-000000000000"]);
     s.advance_ms(500);
-    // Facts sheet 1.12: children shardId-000000000001 = [0, 1] and shardId-000000000002 = [2, 2^128-1].
+    // `docs/aws-behaviour.md` §1.7: children shardId-000000000001 = [0, 1] and shardId-000000000002 = [2, 2^128-1].
     s.expect_ok(
         "ListShards",
         json!({"StreamName": "s"}),
@@ -66,7 +66,7 @@ fn split_at_2_on_a_one_shard_stream() {
 #[test]
 fn split_shard_errors() {
     let mut s = Session::with_stream("s", 1);
-    // Facts sheet 1.12.
+    // `docs/aws-behaviour.md` §1.7.
     s.expect_error(
         "SplitShard",
         json!({"StreamName": "s", "ShardToSplit": "shardId-000000000000", "NewStartingHashKey": "1"}),
@@ -98,7 +98,7 @@ fn split_shard_errors() {
         ],
     );
     s.ok("SplitShard", json!({"StreamName": "s", "ShardToSplit": "shardId-000000000000", "NewStartingHashKey": "10"}));
-    // Facts sheet 1.11: UPDATING refuses further resharding.
+    // `docs/aws-behaviour.md` §1.9: UPDATING refuses further resharding.
     s.expect_error(
         "SplitShard",
         json!({"StreamName": "s", "ShardToSplit": "shardId-000000000000", "NewStartingHashKey": "10"}),
@@ -117,7 +117,7 @@ fn merge_adjacent_shards() {
     );
     s.advance_ms(500);
     let listing = s.ok("ListShards", json!({"StreamName": "s"}));
-    // Facts sheet 1.12: the child covers [ShardToMerge.Start, Adjacent.End] with both parents named.
+    // `docs/aws-behaviour.md` §1.7: the child covers [ShardToMerge.Start, Adjacent.End] with both parents named.
     assert_eq!(
         listing["Shards"][3],
         json!({"ShardId": "shardId-000000000003",
@@ -133,7 +133,7 @@ fn merge_adjacent_shards() {
 fn merge_refuses_pairs_that_are_not_adjacent() {
     let mut s = Session::with_stream("s", 3);
     for (a, b) in [("0", "2"), ("1", "0")] {
-        // Facts sheet 1.12, including the inverted order.
+        // `docs/aws-behaviour.md` §1.7, including the inverted order.
         s.expect_error(
             "MergeShards",
             json!({"StreamName": "s", "ShardToMerge": format!("shardId-00000000000{a}"), "AdjacentShardToMerge": format!("shardId-00000000000{b}")}),
@@ -148,7 +148,7 @@ fn merge_refuses_pairs_that_are_not_adjacent() {
 #[test]
 fn update_shard_count() {
     let mut s = Session::with_stream("s", 1);
-    // Facts sheet 1.12: the response names the stream and both counts.
+    // `docs/aws-behaviour.md` §1.7: the response names the stream and both counts.
     s.expect_ok(
         "UpdateShardCount",
         json!({"StreamName": "s", "TargetShardCount": 2, "ScalingType": "UNIFORM_SCALING"}),
@@ -192,7 +192,7 @@ fn list_shards_pages_with_next_token() {
 fn list_shards_argument_rules() {
     let mut s = Session::with_stream("s", 3);
     let token = s.ok("ListShards", json!({"StreamName": "s", "MaxResults": 1}))["NextToken"].clone();
-    // kinesalite's texts and AWS's (facts sheet 1.15; GitHub issue logs).
+    // kinesalite's texts and AWS's (`docs/aws-behaviour.md` §1.9; GitHub issue logs).
     s.expect_error(
         "ListShards",
         json!({}),
@@ -222,7 +222,7 @@ fn list_shards_argument_rules() {
         json!({"StreamName": "s", "MaxResults": 10_001}),
         &[&failure(Some("10001"), "maxResults", "Member must have value less than or equal to 10000")],
     );
-    // Tokens expire after 300 s (facts sheet 1.15).
+    // Tokens expire after 300 s (`docs/aws-behaviour.md` §1.9).
     s.advance_ms(300_000);
     s.ok("ListShards", json!({"NextToken": token}));
     s.advance_ms(1);

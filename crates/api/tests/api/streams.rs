@@ -4,7 +4,7 @@ use crate::{ACCOUNT, EPOCH_SECS, MAX_HASH_KEY, Session, arn, failure};
 use serde_json::json;
 
 /// StartingSequenceNumbers of the shards of a stream that became ACTIVE at 500 ms (created in second
-/// 1767225600): counter 0, arrival = creation (facts sheet 1.7), worked out by hand.
+/// 1767225600): counter 0, arrival = creation (`docs/aws-behaviour.md` §1.4), worked out by hand.
 const START_0: &str = "49670424472731169861061894383142885425265240724400504834";
 const START_1: &str = "49670424472753470606260425006284421143537889085906485266";
 const START_2: &str = "49670424472775771351458955629425956861810537447412465698";
@@ -13,7 +13,7 @@ const START_2: &str = "49670424472775771351458955629425956861810537447412465698"
 fn create_stream_returns_nothing_and_the_stream_is_creating_without_shards() {
     let mut s = Session::new();
     s.expect_ok("CreateStream", json!({"StreamName": "s", "ShardCount": 3}), json!({}));
-    // Facts sheet 1.11: a fresh stream's description; CREATING lists no shards.
+    // `docs/aws-behaviour.md` §1.9: a fresh stream's description; CREATING lists no shards.
     s.expect_ok(
         "DescribeStream",
         json!({"StreamName": "s"}),
@@ -35,7 +35,7 @@ fn create_stream_returns_nothing_and_the_stream_is_creating_without_shards() {
 #[test]
 fn an_active_stream_describes_its_even_layout() {
     let mut s = Session::with_stream("s", 3);
-    // Facts sheet 1.2: the 3-shard layout recorded against AWS.
+    // `docs/aws-behaviour.md` §1.2: the 3-shard layout recorded against AWS.
     s.expect_ok(
         "DescribeStream",
         json!({"StreamName": "s"}),
@@ -117,7 +117,7 @@ fn describing_a_missing_stream() {
 #[test]
 fn describe_stream_summary() {
     let mut s = Session::with_stream("s", 3);
-    // Facts sheet 1.11: the summary adds OpenShardCount, ConsumerCount and MaxRecordSizeInKiB.
+    // `docs/aws-behaviour.md` §1.9: the summary adds OpenShardCount, ConsumerCount and MaxRecordSizeInKiB.
     s.expect_ok(
         "DescribeStreamSummary",
         json!({"StreamARN": arn("s")}),
@@ -197,13 +197,14 @@ fn list_streams_pages() {
 #[test]
 fn describe_limits() {
     let mut s = Session::with_stream("s", 3);
-    // Facts sheet 1.13: 20,000 shards in us-east-1; 50 on-demand streams by default.
+    // `docs/aws-behaviour.md` §1.9: 20,000 shards in us-east-1; 50 on-demand streams by default.
     s.expect_ok(
         "DescribeLimits",
         json!({}),
         json!({"ShardLimit": 20000, "OpenShardCount": 3, "OnDemandStreamCount": 0, "OnDemandStreamCountLimit": 50}),
     );
-    // DescribeLimits allows one call per second (facts sheet 1.5); control-plane throttling says "Rate exceeded".
+    // DescribeLimits allows one call per second (`docs/aws-behaviour.md` §1.9); control-plane throttling says
+    // "Rate exceeded".
     let reply = s.call("DescribeLimits", json!({}));
     assert_eq!(reply.body["__type"], "LimitExceededException");
     assert!(reply.body["message"].as_str().is_some_and(|m| m.starts_with("Rate exceeded")), "{}", reply.body);
@@ -230,7 +231,7 @@ fn retention_periods() {
     s.expect_ok("IncreaseStreamRetentionPeriod", json!({"StreamName": "s", "RetentionPeriodHours": 48}), json!({}));
     let summary = s.ok("DescribeStreamSummary", json!({"StreamName": "s"}));
     assert_eq!(summary["StreamDescriptionSummary"]["RetentionPeriodHours"], 48);
-    // Facts sheet 1.10, kinesalite's AWS texts.
+    // `docs/aws-behaviour.md` §1.8, kinesalite's AWS texts.
     s.expect_error(
         "IncreaseStreamRetentionPeriod",
         json!({"StreamName": "s", "RetentionPeriodHours": 24}),
@@ -345,7 +346,7 @@ fn capacity_mode_switches_and_on_demand_refuses_resharding() {
     s.advance_ms(500);
     let summary = s.ok("DescribeStreamSummary", json!({"StreamName": "s"}));
     assert_eq!(summary["StreamDescriptionSummary"]["StreamModeDetails"], json!({"StreamMode": "ON_DEMAND"}));
-    // Facts sheet 1.12: Split/Merge/UpdateShardCount on an on-demand stream -> ValidationException.
+    // `docs/aws-behaviour.md` §1.7: Split/Merge/UpdateShardCount on an on-demand stream -> ValidationException.
     s.expect_error_type(
         "SplitShard",
         json!({"StreamName": "s", "ShardToSplit": "shardId-000000000000", "NewStartingHashKey": "10"}),
@@ -364,7 +365,7 @@ fn max_record_size() {
     s.expect_ok("UpdateMaxRecordSize", json!({"StreamARN": arn("s"), "MaxRecordSizeInKiB": 2048}), json!({}));
     let summary = s.ok("DescribeStreamSummary", json!({"StreamName": "s"}));
     assert_eq!(summary["StreamDescriptionSummary"]["MaxRecordSizeInKiB"], 2048);
-    // Facts sheet 1.3: 1024 to 10240 KiB; out of range is a ValidationException.
+    // `docs/aws-behaviour.md` §1.3: 1024 to 10240 KiB; out of range is a ValidationException.
     s.expect_validation(
         "UpdateMaxRecordSize",
         json!({"StreamARN": arn("s"), "MaxRecordSizeInKiB": 512}),
@@ -395,7 +396,7 @@ fn warm_throughput_on_demand_only() {
 fn control_operations_need_an_active_stream() {
     let mut s = Session::new();
     s.ok("CreateStream", json!({"StreamName": "s", "ShardCount": 1}));
-    // Facts sheet 1.11.
+    // `docs/aws-behaviour.md` §1.9.
     s.expect_error(
         "SplitShard",
         json!({"StreamName": "s", "ShardToSplit": "shardId-000000000000", "NewStartingHashKey": "10"}),
@@ -409,7 +410,7 @@ fn the_account_shard_quota() {
     let mut s = Session::new();
     s.ok("CreateStream", json!({"StreamName": "a", "ShardCount": 10_000}));
     s.ok("CreateStream", json!({"StreamName": "b", "ShardCount": 10_000}));
-    // Facts sheet 1.17: the shard-limit text; 20,000 shards in us-east-1 (1.13). The two streams are
+    // `docs/aws-behaviour.md` §1.10: the shard-limit text; 20,000 shards in us-east-1 (§1.9). The two streams are
     // still CREATING, and their shards already count against the quota.
     s.expect_error(
         "CreateStream",
@@ -429,7 +430,7 @@ fn at_most_five_streams_creating() {
         s.ok("CreateStream", json!({"StreamName": name, "ShardCount": 1}));
     }
     s.advance_ms(1_000);
-    // Facts sheet 1.5: more than 5 streams in CREATING -> LimitExceededException.
+    // `docs/aws-behaviour.md` §1.9: more than 5 streams in CREATING -> LimitExceededException.
     s.expect_quota_error("CreateStream", json!({"StreamName": "f", "ShardCount": 1}));
 }
 
@@ -440,7 +441,7 @@ fn capacity_mode_switches_twice_a_day() {
         s.ok("UpdateStreamMode", json!({"StreamARN": arn("s"), "StreamModeDetails": {"StreamMode": mode}}));
         s.advance_ms(500);
     }
-    // Facts sheet 1.13: at most twice per 24 hours.
+    // `docs/aws-behaviour.md` §1.9: at most twice per 24 hours.
     s.expect_quota_error(
         "UpdateStreamMode",
         json!({"StreamARN": arn("s"), "StreamModeDetails": {"StreamMode": "ON_DEMAND"}}),

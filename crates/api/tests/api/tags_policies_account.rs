@@ -47,7 +47,7 @@ fn tag_rules() {
             "Member must satisfy constraint: [Member must have length less than or equal to 128, Member must have length greater than or equal to 1]",
         )],
     );
-    // Facts sheet 1.1: keys may not start with aws:, and a stream has at most 50 tags.
+    // `docs/aws-behaviour.md` §1.10: keys may not start with aws:, and a stream has at most 50 tags.
     s.expect_error_type(
         "AddTagsToStream",
         json!({"StreamName": "s", "Tags": {"aws:x": "1"}}),
@@ -116,7 +116,7 @@ fn account_settings() {
         json!({}),
         json!({"MinimumThroughputBillingCommitment": {"Status": "DISABLED"}}),
     );
-    // Facts sheet 1.13: the commitment lasts at least 24 hours once enabled.
+    // `docs/aws-behaviour.md` §1.9: the commitment lasts at least 24 hours once enabled.
     let enabled = json!({"MinimumThroughputBillingCommitment": {
         "Status": "ENABLED",
         "StartedAt": EPOCH_SECS,

@@ -1,4 +1,4 @@
--- Facts sheet 3.4: the same rows in a one-minute stagger window.
+-- `docs/aws-behaviour.md` §6.3: the same rows in a one-minute stagger window.
 CREATE OR REPLACE STREAM "DESTINATION_SQL_STREAM" (
     EVENT_TIME TIMESTAMP, TICKER_SYMBOL VARCHAR(4), TICKER_COUNT INTEGER);
 CREATE OR REPLACE PUMP "STREAM_PUMP" AS INSERT INTO "DESTINATION_SQL_STREAM"

@@ -1,4 +1,4 @@
--- Facts sheet 3.4: a one-minute tumbling window on ROWTIME, grouped also by the event minute.
+-- `docs/aws-behaviour.md` §6.3: a one-minute tumbling window on ROWTIME, grouped also by the event minute.
 CREATE OR REPLACE STREAM "DESTINATION_SQL_STREAM" (
     EVENT_TIME TIMESTAMP, TICKER_SYMBOL VARCHAR(4), TICKER_COUNT INTEGER);
 CREATE OR REPLACE PUMP "STREAM_PUMP" AS INSERT INTO "DESTINATION_SQL_STREAM"

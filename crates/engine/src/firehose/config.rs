@@ -1,5 +1,5 @@
 //! What a delivery stream is made of: its source, its destination with buffering hints, retries, S3
-//! naming and backup, dynamic partitioning, format conversion, and the transform (facts sheet 2.1-2.10).
+//! naming and backup, dynamic partitioning, format conversion, and the transform (`docs/aws-behaviour.md` §5).
 
 use super::compress::Compression;
 use super::prefix::{self, Prefix};
@@ -329,7 +329,7 @@ impl ProcessingConfig {
 }
 
 impl DestinationKind {
-    /// `(size MiB range, interval s range, default hints)` from facts sheet 2.4.
+    /// `(size MiB range, interval s range, default hints)` from `docs/aws-behaviour.md` §5.4.
     pub const fn hint_ranges(&self) -> ((u32, u32), (u32, u32), BufferingHints) {
         match self {
             Self::S3 | Self::Redshift { .. } => {
@@ -598,7 +598,7 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
-    fn hint_ranges_and_defaults_follow_the_facts_sheet() {
+    fn hint_ranges_and_defaults_follow_the_api_model() {
         let mut d = DestinationConfig::s3();
         assert_eq!(d.hints(), BufferingHints { size_mib: 5, interval_secs: 300 });
         let check = |d: &DestinationConfig| {

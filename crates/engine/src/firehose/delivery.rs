@@ -211,7 +211,7 @@ pub struct FirehoseTotals {
     pub invocation_failures: u64,
 }
 
-/// Billing usage of one stream (facts sheet 5.1).
+/// Billing usage of one stream (`docs/aws-behaviour.md` §7).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct FirehoseUsage {
     /// Ingested bytes, each record rounded up to 5 KB (5,120 B).
@@ -1302,7 +1302,7 @@ fn doc_id(seq: u64) -> String {
     format!("{seq:020}")
 }
 
-/// The index name with its rotation suffix (facts sheet 2.8).
+/// The index name with its rotation suffix (`docs/aws-behaviour.md` §5.8).
 pub fn rotated_index(index: &str, rotation: IndexRotation, unix_ms: u64) -> String {
     let days = unix_ms / 86_400_000;
     let (year, month, day) = civil_from_days(days);
@@ -1391,7 +1391,7 @@ mod tests {
 
     #[test]
     fn billing_rounds_each_record_up_to_5_kb() {
-        // Facts sheet 5.1: 3 KB -> 5 KB, 12 KB -> 15 KB; two 1 KB records in one batch = 10 KB.
+        // `docs/aws-behaviour.md` §7: 3 KB -> 5 KB, 12 KB -> 15 KB; two 1 KB records in one batch = 10 KB.
         assert_eq!(billed_bytes_of(3 * 1_024), 5 * 1_024);
         assert_eq!(billed_bytes_of(12 * 1_024), 15 * 1_024);
         assert_eq!(billed_bytes_of(1_024) + billed_bytes_of(1_024), 10 * 1_024);
@@ -1402,7 +1402,7 @@ mod tests {
 
     #[test]
     fn index_rotation_suffixes_match_the_guide() {
-        // Facts sheet 2.8: 2016-02-25 13:xx gives myindex-2016-02-25-13, -2016-02-25, -2016-w08, -2016-02.
+        // `docs/aws-behaviour.md` §5.8: 2016-02-25 13:xx gives myindex-2016-02-25-13, -2016-02-25, -2016-w08, -2016-02.
         let ms = (days_from_civil(2016, 2, 25) * 86_400 + 13 * 3_600 + 5) * 1_000;
         assert_eq!(rotated_index("myindex", IndexRotation::OneHour, ms), "myindex-2016-02-25-13");
         assert_eq!(rotated_index("myindex", IndexRotation::OneDay, ms), "myindex-2016-02-25");

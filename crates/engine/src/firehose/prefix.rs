@@ -1,4 +1,4 @@
-//! S3 object keys as Firehose names them (facts sheet 2.9): prefixes with `!{namespace:value}`
+//! S3 object keys as Firehose names them (`docs/aws-behaviour.md` §5.9): prefixes with `!{namespace:value}`
 //! expressions, the default `YYYY/MM/dd/HH/` prefix, and the fixed object-name suffix.
 
 use crate::calendar::civil_from_days;
@@ -135,7 +135,7 @@ impl Prefix {
     }
 }
 
-/// The rules of facts sheet 2.9 for a `Prefix` and `ErrorOutputPrefix` pair; every broken rule.
+/// The rules of `docs/aws-behaviour.md` §5.9 for a `Prefix` and `ErrorOutputPrefix` pair; every broken rule.
 pub fn check_prefixes(prefix: Option<&str>, error_prefix: Option<&str>, dynamic_partitioning: bool) -> Vec<String> {
     let mut problems = Vec::new();
     let parsed = prefix.map(Prefix::parse).transpose();
@@ -266,11 +266,12 @@ mod tests {
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
-    /// 2018-08-27 10:30:00 UTC, the facts sheet's example instant: 17,770 days after 1970-01-01, plus 10.5 h.
+    /// 2018-08-27 10:30:00 UTC, the documentation's example instant (`docs/aws-behaviour.md` §5.9): 17,770 days after
+    /// 1970-01-01, plus 10.5 h.
     const EXAMPLE_MS: u64 = (17_770 * 86_400 + 10 * 3_600 + 30 * 60) * 1_000;
 
     #[test]
-    fn the_facts_sheet_examples_at_2018_08_27_10_30() {
+    fn the_documented_examples_at_2018_08_27_10_30() {
         let mut rng = Rng::new(1);
         let ctx = PrefixContext { oldest_unix_ms: EXAMPLE_MS, ..PrefixContext::default() };
         // Prefix unspecified: the default hour prefix.

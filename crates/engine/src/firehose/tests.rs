@@ -1,5 +1,5 @@
 //! Delivery streams end to end, on the service alone (no `Simulation`). Expected values are hand
-//! calculations from the facts sheet.
+//! calculations from `docs/aws-behaviour.md`.
 
 use super::compress::Compression;
 use super::config::{BufferingHints, ColumnType, DynamicPartitioning, FormatConversion, OutputFormat};
@@ -11,7 +11,7 @@ use alloc::vec;
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
-/// 2018-08-27 10:30:00 UTC (facts sheet 2.9's example instant), in Unix ms.
+/// 2018-08-27 10:30:00 UTC (`docs/aws-behaviour.md` §5.9's example instant), in Unix ms.
 const EXAMPLE_EPOCH_MS: u64 = (17_770 * 86_400 + 10 * 3_600 + 30 * 60) * 1_000;
 const MIB: u64 = 1_048_576;
 
@@ -72,7 +72,7 @@ fn s3_stream(name: &str, hints: Option<BufferingHints>) -> DeliveryStreamConfig 
 
 #[test]
 fn size_hint_flushes_first_when_data_comes_fast() {
-    // Facts sheet 2.4 / 6: default S3 hints are 5 MiB and 300 s, first condition wins. Two records of
+    // `docs/aws-behaviour.md` §5.4: default S3 hints are 5 MiB and 300 s, first condition wins. Two records of
     // 512 KiB every second reach 5 MiB with the put at t = 4 s, long before 300 s.
     let mut w = World::new();
     w.create(s3_stream("fast", None));
@@ -122,8 +122,8 @@ fn interval_hint_flushes_first_when_data_comes_slowly() {
 }
 
 #[test]
-fn object_keys_follow_the_facts_sheet_example() {
-    // Facts sheet 2.9: at 2018-08-27 10:30 UTC with no prefix the key starts 2018/08/27/10/, then
+fn object_keys_follow_the_documented_example() {
+    // `docs/aws-behaviour.md` §5.9: at 2018-08-27 10:30 UTC with no prefix the key starts 2018/08/27/10/, then
     // <DeliveryStreamName>-<DeliveryStreamVersion>-YYYY-MM-dd-HH-MM-SS-<uuid><extension>.
     let mut w = World::new();
     let mut c = s3_stream("mystream", None);
@@ -174,7 +174,7 @@ fn the_lambda_contract_routes_ok_dropped_and_failed() {
     let data = w.objects("t", ObjectKind::Data);
     assert_eq!(data[0].content.as_deref(), Some(&b"{\"level\":\"info\",\"amount\":3}\n"[..]));
     let errors = w.objects("t", ObjectKind::Error);
-    // No ErrorOutputPrefix: <Prefix><error-output-type>/YYYY/MM/dd/HH/ (facts sheet 2.9).
+    // No ErrorOutputPrefix: <Prefix><error-output-type>/YYYY/MM/dd/HH/ (`docs/aws-behaviour.md` §5.9).
     assert!(errors[0].key.starts_with("processing-failed/2018/08/27/10/t-1-2018-08-27-10-30-00-"), "{}", errors[0].key);
     let line = String::from_utf8(errors[0].content.clone().expect("small")).expect("utf-8");
     let raw = base64::engine::general_purpose::STANDARD.encode(br#"{"level":"info","amount":-1}"#);
@@ -706,7 +706,7 @@ fn kept_contents_stay_bounded_newest_first() {
 
 #[test]
 fn s3_unavailable_for_more_than_24_hours_loses_the_data_as_documented() {
-    // Facts sheet 2.2 / 2.8: Direct PUT data is kept at most 24 h while S3 is unavailable, then lost.
+    // `docs/aws-behaviour.md` §5.2 and §5.8: Direct PUT data is kept at most 24 h while S3 is unavailable, then lost.
     let mut w = World::new();
     w.create(s3_stream("s", Some(BufferingHints { size_mib: 1, interval_secs: 0 })));
     w.firehose.set_outage(w.now, "s", 30 * 3_600_000).expect("exists");
@@ -721,7 +721,7 @@ fn s3_unavailable_for_more_than_24_hours_loses_the_data_as_documented() {
 
 #[test]
 fn http_requests_carry_at_most_10000_records() {
-    // Facts sheet 2.8: a request body has 1 to 10,000 records. 25,000 one-byte records flushed at once
+    // `docs/aws-behaviour.md` §5.8: a request body has 1 to 10,000 records. 25,000 one-byte records flushed at once
     // become requests of 10,000, 10,000 and 5,000.
     let mut w = World::new();
     w.create(http_stream("h", 300));
@@ -736,7 +736,7 @@ fn http_requests_carry_at_most_10000_records() {
 
 #[test]
 fn source_record_backup_keeps_the_untransformed_input() {
-    // S3BackupMode Enabled (facts sheet 2.5): the input before the transform goes to the backup too.
+    // S3BackupMode Enabled (`docs/aws-behaviour.md` §5.5): the input before the transform goes to the backup too.
     let mut w = World::new();
     let mut c = s3_stream("b", Some(BufferingHints { size_mib: 1, interval_secs: 60 }));
     c.destination.backup_all = true;
@@ -788,7 +788,7 @@ fn partition_keys_from_the_transform_name_the_prefix() {
 
 #[test]
 fn the_request_quota_refuses_the_2001st_call_of_a_second() {
-    // us-east-1: 2,000 requests/s per stream (facts sheet 2.3).
+    // us-east-1: 2,000 requests/s per stream (`docs/aws-behaviour.md` §5.2).
     let mut w = World::new();
     w.create(s3_stream("r", None));
     for _ in 0..2_000 {

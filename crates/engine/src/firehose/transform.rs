@@ -1,4 +1,4 @@
-//! Data transformation: the Lambda contract (facts sheet 2.5) around a small, sandboxed transform
+//! Data transformation: the Lambda contract (`docs/aws-behaviour.md` §5.5) around a small, sandboxed transform
 //! language, so a transform from a shared link can run safely.
 //!
 //! # The transform language

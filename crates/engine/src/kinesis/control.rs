@@ -424,7 +424,7 @@ fn check_retention_range(hours: u32) -> Result<(), StreamsError> {
         ));
     }
     if hours > RETENTION_HOURS_MAX {
-        // AWS's text is unconfirmed (facts sheet 1.10); ours mirrors the minimum's wording.
+        // AWS's text is unconfirmed (`docs/aws-behaviour.md` §1.8); ours mirrors the minimum's wording.
         return Err(StreamsError::new(
             StreamsErrorKind::InvalidArgument,
             format!(

@@ -393,7 +393,7 @@ fn check_record(
     let total = data_len + partition_key.len() as u64;
     let max = stream.max_record_bytes();
     if total > max {
-        // AWS's wording for a record over the stream's maximum is unconfirmed (facts sheet 7).
+        // AWS's wording for a record over the stream's maximum is unconfirmed (`docs/aws-behaviour.md` §8.2).
         return Err(StreamsError::new(
             StreamsErrorKind::InvalidArgument,
             format!(

@@ -25,7 +25,7 @@ pub struct SubscriptionHandle {
     pub id: u64,
 }
 
-/// How often a subscription pushes an event (the cadence is unconfirmed; facts sheet 1.14).
+/// How often a subscription pushes an event (the cadence is unconfirmed; `docs/aws-behaviour.md` §1.6).
 pub const PUSH_INTERVAL: SimDuration = SimDuration::from_millis(200);
 /// How often an idle subscription sends an empty event carrying its continuation sequence number.
 const HEARTBEAT: SimDuration = SimDuration::SECOND;

@@ -10,7 +10,7 @@ use alloc::format;
 
 impl Kinesis {
     fn on_demand_refusal(&self, name: &str) -> Option<StreamsError> {
-        // AWS's exact text is unconfirmed (facts sheet 1.12); this says what the documentation says.
+        // AWS's exact text is unconfirmed (`docs/aws-behaviour.md` §1.7); this says what the documentation says.
         self.stream(name).filter(|s| s.mode == StreamMode::OnDemand).map(|_| {
             StreamsError::new(
                 StreamsErrorKind::Validation,
@@ -131,7 +131,7 @@ impl Kinesis {
             return Err(self.not_active(stream));
         }
         let current = stream.open_shard_count();
-        // AWS's texts for the ratio rules are unconfirmed (facts sheet 1.12); these state the rule broken.
+        // AWS's texts for the ratio rules are unconfirmed (`docs/aws-behaviour.md` §1.7); these state the rule broken.
         let ratio_error = |why: &str| {
             StreamsError::new(
                 StreamsErrorKind::InvalidArgument,

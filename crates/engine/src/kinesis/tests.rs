@@ -1,4 +1,4 @@
-//! The service's behaviour through its typed operations, checked against the facts sheet.
+//! The service's behaviour through its typed operations, checked against `docs/aws-behaviour.md`.
 
 use super::*;
 use crate::consumer::SubscriptionEnd;
