@@ -31,7 +31,7 @@ pub use consumer_card::{ConsumerCard, ConsumerCardProps};
 pub use cost_meter::{CostMeter, CostMeterProps, cost_at, dollars, parse_dollars, per_month};
 pub use event_log::{EventLog, EventLogProps};
 pub use firehose_panel::{FirehosePanel, FirehosePanelProps};
-pub use help_panel::{HelpPanel, HelpPanelProps, SHORTCUTS};
+pub use help_panel::{AWS_REFERENCE_HREF, HelpPanel, HelpPanelProps, SHORTCUTS};
 pub use inspector::{Inspector, InspectorProps, Link, ParamField, ParamFieldProps, kind_word};
 pub use key_space::{KeySpace, KeySpaceProps, short_id};
 pub use lesson_panel::{CourseOutline, CourseOutlineProps, LessonPanel, LessonPanelProps};

@@ -2,7 +2,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use shardlab_web::App;
-use shardlab_web::components::ShardCard;
+use shardlab_web::components::{AWS_REFERENCE_HREF, HelpPanel, HelpPanelProps, ShardCard};
 use shardlab_web::runner::{Load, ShardView};
 use std::time::Duration;
 use wasm_bindgen::JsCast;
@@ -68,6 +68,19 @@ async fn shard_card_shows_throttling_in_words_and_meters() {
     assert_eq!(rejected, "left:50.0%;width:25.0%");
     let footer = query(&root, "[data-testid=shard-throttled]").text_content().unwrap_or_default();
     assert!(footer.contains("500 rejected/s") && footer.contains("1,500 rejected in all"), "{footer}");
+}
+
+#[wasm_bindgen_test]
+async fn the_help_panel_links_to_the_aws_reference_beside_the_page() {
+    let root = mount_point();
+    yew::Renderer::<HelpPanel>::with_root_and_props(root.clone(), HelpPanelProps { on_close: Callback::noop() })
+        .render();
+    settle().await;
+    let link = query(&root, "a.aws-reference");
+    assert_eq!(link.text_content().as_deref(), Some("How Shardlab matches AWS"));
+    // Relative, so it resolves next to the page wherever the site is hosted (index.html copies the file there).
+    assert_eq!(link.get_attribute("href").as_deref(), Some("aws-behaviour.md"));
+    assert_eq!(AWS_REFERENCE_HREF, "aws-behaviour.md");
 }
 
 /// Selects a canvas node the way a keyboard user does: focus it and press Enter.

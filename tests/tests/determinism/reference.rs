@@ -1,10 +1,13 @@
 //! `docs/aws-behaviour.md` is the project's reference for AWS's rules: every limit the engine names is listed
-//! there with its value and source, and no file of the project points at a document outside the repository.
+//! there with its value and source, the page ships it and links to it, and no file of the project points at a
+//! document outside the repository.
 
 use std::path::{Path, PathBuf};
 
 const LIMITS_RS: &str = include_str!("../../../crates/engine/src/limits.rs");
 const REFERENCE_MD: &str = include_str!("../../../docs/aws-behaviour.md");
+const INDEX_HTML: &str = include_str!("../../../index.html");
+const HELP_PANEL_RS: &str = include_str!("../../../web/src/components/help_panel.rs");
 
 /// Directories that hold build output, dependencies or history, not the project's own files.
 const SKIPPED_DIRS: [&str; 5] = [".git", "target", "node_modules", "dist", "pkg"];
@@ -116,4 +119,19 @@ fn no_file_points_at_a_document_outside_the_repository() {
         offenders.is_empty(),
         "cite docs/aws-behaviour.md (and its section) instead of a document outside the repository: {offenders:#?}"
     );
+}
+
+#[test]
+fn the_page_ships_the_reference_and_its_help_panel_links_to_it() {
+    // Trunk copies the file next to index.html in dist/, under its own name...
+    assert!(
+        INDEX_HTML.contains(r#"<link data-trunk rel="copy-file" href="docs/aws-behaviour.md" />"#),
+        "index.html must copy docs/aws-behaviour.md into dist/"
+    );
+    // ...where the help panel's relative link finds it.
+    assert!(
+        HELP_PANEL_RS.contains(r#"pub const AWS_REFERENCE_HREF: &str = "aws-behaviour.md";"#),
+        "the help panel must link to aws-behaviour.md beside the page"
+    );
+    assert!(HELP_PANEL_RS.contains("How Shardlab matches AWS"), "the link says what it opens");
 }

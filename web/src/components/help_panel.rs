@@ -13,6 +13,10 @@ pub const SHORTCUTS: [(&str, &str); 7] = [
     ("?", "Show or hide this help"),
 ];
 
+/// Where the page links to `docs/aws-behaviour.md`, the reference of every AWS rule and number the simulation
+/// models: `index.html` copies it next to the page, so the link is relative and works under any path.
+pub const AWS_REFERENCE_HREF: &str = "aws-behaviour.md";
+
 /// Props of [`HelpPanel`].
 #[derive(Properties, PartialEq, Clone)]
 pub struct HelpPanelProps {
@@ -36,6 +40,13 @@ pub fn HelpPanel(props: &HelpPanelProps) -> Html {
             <p>{ "Add components from the palette, connect them in the inspector or by dragging from a component's \
                   output port, and press Play. Every number on the page comes from a simulation of the AWS limits; \
                   the same scenario and seed always give the same run." }</p>
+            <p>
+                <a class="aws-reference" href={AWS_REFERENCE_HREF} target="_blank" rel="noopener">
+                    { "How Shardlab matches AWS" }
+                </a>
+                { ": every limit and rule with its AWS documentation page, the code and test behind it, and where \
+                   the simulation simplifies." }
+            </p>
             <h3>{ "Keyboard shortcuts" }</h3>
             <table class="shortcuts">
                 <tbody>
