@@ -97,7 +97,7 @@ fn project_files(dir: &Path, files: &mut Vec<PathBuf>) {
 
 #[test]
 fn no_file_points_at_a_document_outside_the_repository() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ sits in the workspace root");
+    let root = workspace_root();
     let mut files = Vec::new();
     project_files(root, &mut files);
     assert!(files.len() < FILES_MAX, "the walk reached {FILES_MAX} files; is a build directory not skipped?");
@@ -134,4 +134,72 @@ fn the_page_ships_the_reference_and_its_help_panel_links_to_it() {
         "the help panel must link to aws-behaviour.md beside the page"
     );
     assert!(HELP_PANEL_RS.contains("How Shardlab matches AWS"), "the link says what it opens");
+}
+
+/// The workspace root, where the reference's paths start.
+fn workspace_root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ sits in the workspace root")
+}
+
+/// Every `` `path` `test_name`, `test_name` `` citation in the reference: (path, test names).
+fn cited_tests(reference: &str) -> Vec<(&str, Vec<&str>)> {
+    let mut cited = Vec::new();
+    for line in reference.lines() {
+        // Splitting on backticks leaves code spans at odd indexes and the text between them at even ones.
+        let parts: Vec<&str> = line.split('`').collect();
+        let mut i = 1;
+        while i < parts.len() {
+            let path = parts[i];
+            let is_source = path.ends_with(".rs") && !path.contains(' ');
+            let mut names = Vec::new();
+            let mut j = i + 2;
+            // A name follows its path after one space, further names after ", ".
+            while is_source && j < parts.len() && matches!(parts[j - 1], " " | ", ") {
+                let name = parts[j];
+                if name.is_empty() || !name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+                    break;
+                }
+                names.push(name);
+                j += 2;
+            }
+            if names.is_empty() {
+                i += 2;
+            } else {
+                cited.push((path, names));
+                i = j;
+            }
+        }
+    }
+    cited
+}
+
+#[test]
+fn citations_are_found_in_reference_lines() {
+    let line =
+        "| rule | KDS quotas | `crates/a.rs` | `crates/b.rs` `first_test`, `second_test`; `crates/c.rs` `third` |";
+    assert_eq!(
+        cited_tests(line),
+        vec![("crates/b.rs", vec!["first_test", "second_test"]), ("crates/c.rs", vec!["third"])]
+    );
+}
+
+#[test]
+fn every_cited_test_exists_where_the_reference_says() {
+    let cited = cited_tests(REFERENCE_MD);
+    // The reference pins well over a hundred rules; a parser that found few would pass vacuously.
+    assert!(cited.len() >= 100, "found only {} citations", cited.len());
+    let mut missing = Vec::new();
+    for (path, names) in cited {
+        let Ok(source) = std::fs::read_to_string(workspace_root().join(path)) else {
+            missing.push(format!("{path} (no such file)"));
+            continue;
+        };
+        for name in names {
+            let defined = source.match_indices(&format!("fn {name}(")).next().is_some();
+            if !defined {
+                missing.push(format!("{path}: fn {name}"));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "docs/aws-behaviour.md cites tests that are not there: {missing:#?}");
 }
