@@ -108,7 +108,7 @@ mod schema;
 mod value;
 
 pub use error::{Pos, SqlError};
-pub use parser::parse;
+pub use parser::{EXPR_HEIGHT_MAX, parse};
 pub use plan::KDA_SOURCE_STREAM;
 pub use runtime::{EmittedRow, OpenWindow, PENDING_ROWS_MAX, RECENT_ROWS_MAX, SLIDING_ROWS_MAX};
 pub use schema::{DISCOVERY_SAMPLES_MAX, RecordFormat, SourceColumn, SourceSchema, discover_schema};
