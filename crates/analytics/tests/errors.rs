@@ -1,7 +1,7 @@
 //! Query errors: the line and column of the problem and what was expected, worked out by hand.
 
 use serde_json::json;
-use shardlab_analytics::{Application, Dialect, SqlError, Value, check, discover_schema};
+use shardlab_analytics::{Dialect, SqlError, check, discover_schema};
 
 fn kda_errors(sql: &str) -> Vec<SqlError> {
     let schema = discover_schema(&[json!({"ticker": "AMZN", "price": 1.5})]).expect("schema");
@@ -183,65 +183,4 @@ fn unsupported_sql_is_named_as_such() {
     let errors = check(sql, Dialect::Flink, None);
     assert_eq!((errors[0].pos.line, errors[0].pos.column), (2, 17));
     assert!(errors[0].message.contains("joins are not supported here"), "{}", errors[0].message);
-}
-
-/// A quarter of the page's wasm stack (about 1 MiB). Unoptimised builds use about nine times the stack per
-/// level of an expression (measured: 200 levels took under 160 KiB optimised, under 1 MiB unoptimised), so
-/// they get 2 MiB.
-const SMALL_STACK_BYTES: usize = if cfg!(debug_assertions) { 2 << 20 } else { 256 << 10 };
-
-/// Runs `f` in a thread with a stack of `bytes`.
-fn on_stack<T: Send + 'static>(bytes: usize, f: impl FnOnce() -> T + Send + 'static) -> T {
-    std::thread::Builder::new().stack_size(bytes).spawn(f).expect("a thread").join().expect("no stack overflow")
-}
-
-/// `price + price + ... + price` with `terms` terms.
-fn chain(terms: usize) -> String {
-    vec!["price"; terms].join(" + ")
-}
-
-#[test]
-fn a_flat_chain_of_twelve_thousand_terms_is_refused_at_the_limit_in_both_dialects() {
-    let limit = shardlab_analytics::EXPR_HEIGHT_MAX as usize;
-    // The chain is the third select item, after "SELECT STREAM ticker, " (22 characters); `a + b` is 2
-    // levels, so the operator that makes the chain one level too tall is the (limit)th, and each
-    // "price + " is 8 characters: it sits at column 23 + 8 * (limit - 1) + 6.
-    let kda = format!("{HEAD}SELECT STREAM ticker, {} FROM \"SOURCE_SQL_STREAM_001\";", chain(12_000));
-    let flink = format!("CREATE TABLE t (price DOUBLE);\nSELECT ticker, {} FROM t;", chain(12_000));
-    // Refused while parsing, before anything recurses over it: 256 KiB even unoptimised.
-    let (kda, flink) = on_stack(256 << 10, move || (kda_errors(&kda), check(&flink, Dialect::Flink, None)));
-    let message = format!(
-        "expected an expression at most {limit} levels deep: each operator of a chain such as `a + b + c` adds \
-         a level, as does each parenthesis or function call; split the expression"
-    );
-    let column = (23 + 8 * (limit - 1) + 6) as u32;
-    assert_eq!(one(kda), (3, column, message.clone()));
-    // "SELECT ticker, " is 15 characters, 7 fewer than "SELECT STREAM ticker, ".
-    assert_eq!(one(flink), (2, column - 7, message));
-}
-
-#[test]
-fn a_chain_at_the_limit_is_checked_and_evaluated_on_a_small_stack_in_both_dialects() {
-    let terms = shardlab_analytics::EXPR_HEIGHT_MAX as usize;
-    let record = json!({"ticker": "AMZN", "price": 1.5});
-    let kda = format!(
-        "CREATE OR REPLACE STREAM \"OUT\" (total DOUBLE);\nCREATE OR REPLACE PUMP \"P\" AS INSERT INTO \"OUT\"\n\
-         SELECT STREAM {} FROM \"SOURCE_SQL_STREAM_001\";",
-        chain(terms)
-    );
-    let flink = format!(
-        "CREATE TABLE src (ticker STRING, price DOUBLE) WITH ('connector' = 'kinesis');\nSELECT {} FROM src;",
-        chain(terms)
-    );
-    let totals = on_stack(SMALL_STACK_BYTES, move || {
-        let schema = discover_schema(std::slice::from_ref(&record)).expect("schema");
-        [(kda, Dialect::Kda), (flink, Dialect::Flink)].map(|(sql, dialect)| {
-            let mut app = Application::new(&sql, dialect, Some(schema.clone()), 0).expect("valid at the limit");
-            app.push(1_000, &record);
-            let _ = format!("{app:?}");
-            app.poll_row().map(|row| row.values[0].clone())
-        })
-    });
-    // 200 terms of 1.5 each.
-    assert_eq!(totals, [Some(Value::Float(300.0)), Some(Value::Float(300.0))]);
 }
