@@ -103,7 +103,9 @@ fn pick<'a, T: ?Sized>(rng: &mut Rng, items: &[&'a T]) -> &'a T {
 /// character inserted.
 fn damage(text: &str, words: &[&str], rng: &mut Rng) -> String {
     let mut chars: Vec<char> = text.chars().collect();
-    for _ in 0..1 + rng.below(4) {
+    // Mostly one change, so that most inputs still get past the parser.
+    let changes = if rng.below(4) == 0 { 2 + rng.below(3) } else { 1 };
+    for _ in 0..changes {
         let len = chars.len() as u64;
         let at = rng.below(len + 1) as usize;
         let span = (rng.below(16) as usize).min(chars.len() - at);
@@ -127,6 +129,42 @@ fn damage(text: &str, words: &[&str], rng: &mut Rng) -> String {
         }
     }
     chars.into_iter().collect()
+}
+
+/// `text` damaged a token at a time (a token is a run of letters and digits, or one other character), so
+/// that names stay names: a token deleted, repeated or replaced by one of `words`, or a word inserted.
+fn damage_tokens(text: &str, words: &[&str], rng: &mut Rng) -> String {
+    let mut tokens: Vec<String> = Vec::new();
+    for c in text.chars() {
+        match tokens.last_mut() {
+            Some(last)
+                if (c.is_alphanumeric() || c == '_') && last.chars().all(|l| l.is_alphanumeric() || l == '_') =>
+            {
+                last.push(c);
+            }
+            _ => tokens.push(c.to_string()),
+        }
+    }
+    let changes = if rng.below(4) == 0 { 2 + rng.below(3) } else { 1 };
+    for _ in 0..changes {
+        let at = rng.below(tokens.len() as u64 + 1) as usize;
+        match rng.below(4) {
+            0 if at < tokens.len() => {
+                tokens.remove(at);
+            }
+            1 if at < tokens.len() => {
+                let span = (1 + rng.below(6) as usize).min(tokens.len() - at);
+                let slice: Vec<String> = tokens[at..at + span].to_vec();
+                let most = if rng.below(4) == 0 { 2_000 } else { 4 };
+                let times = 1 + rng.below(most) as usize;
+                let repeated: Vec<String> = slice.iter().cloned().cycle().take(span * times).collect();
+                tokens.splice(at..at, repeated);
+            }
+            2 if at < tokens.len() => tokens[at] = pick(rng, words).to_string(),
+            _ => tokens.insert(at, pick(rng, words).to_string()),
+        }
+    }
+    tokens.concat()
 }
 
 /// A new input for `target`.
@@ -181,7 +219,8 @@ fn run_link(text: &str) -> String {
 /// repeated array elements.
 fn generate_scenario(rng: &mut Rng) -> String {
     let mut value: Value = serde_json::from_str(&preset_scenario(rng).to_json()).unwrap_or(Value::Null);
-    for _ in 0..1 + rng.below(4) {
+    let changes = if rng.below(4) == 0 { 2 + rng.below(3) } else { 1 };
+    for _ in 0..changes {
         let mut leaves = 0u64;
         count_leaves(&value, &mut leaves);
         let target = rng.below(leaves.max(1));
@@ -212,6 +251,14 @@ fn damage_leaf(value: &mut Value, target: u64, seen: &mut u64, rng: &mut Rng) {
         leaf => {
             if *seen == target {
                 *leaf = match (rng.below(3), &leaf) {
+                    // A nearby number that validation may well accept, so that the run is exercised.
+                    (0 | 1, Value::Number(n)) => {
+                        let n = n.as_f64().unwrap_or(0.0);
+                        let nearby = [n * 2.0, n * 10.0, n + 1.0, n - 1.0, (n / 2.0).floor(), n * 100.0];
+                        serde_json::Number::from_f64(nearby[rng.below(6) as usize].trunc()).map_or(Value::Null, |x| {
+                            serde_json::from_str(&x.to_string().replace(".0", "")).unwrap_or(Value::Number(x))
+                        })
+                    }
                     (0, _) | (_, Value::Number(_)) => {
                         serde_json::from_str(pick(rng, &EXTREME_NUMBERS)).unwrap_or(Value::Null)
                     }
@@ -401,13 +448,12 @@ fn generate_sql(rng: &mut Rng) -> String {
     let sql = if rng.below(4) == 0 {
         // A grammar-built select item in place of the sample's first column.
         let expr = sql_expr(rng, 0);
-        sample.sql.replacen("SELECT STREAM ", &format!("SELECT STREAM {expr}, "), 1).replacen(
-            "SELECT ",
-            &format!("SELECT {expr}, "),
-            1,
-        )
-    } else {
+        let select = if sample.dialect == Dialect::Kda { "SELECT STREAM " } else { "SELECT " };
+        sample.sql.replacen(select, &format!("{select}{expr}, "), 1)
+    } else if rng.below(8) == 0 {
         damage(sample.sql, &SQL_WORDS, rng)
+    } else {
+        damage_tokens(sample.sql, &SQL_WORDS, rng)
     };
     format!("{dialect}\n{}", sql.chars().take(SQL_CHARS_MAX).collect::<String>())
 }
@@ -497,7 +543,17 @@ const TRANSFORM_WORDS: [&str; 24] = [
 
 fn generate_transform(rng: &mut Rng) -> String {
     let (_, program) = READY_TRANSFORMS[rng.below(READY_TRANSFORMS.len() as u64) as usize];
-    damage(program, &TRANSFORM_WORDS, rng)
+    // Sometimes several ready transforms in one program.
+    let mut program = String::from(program);
+    for _ in 0..rng.below(3) {
+        program.push('\n');
+        program.push_str(READY_TRANSFORMS[rng.below(READY_TRANSFORMS.len() as u64) as usize].1);
+    }
+    if rng.below(8) == 0 {
+        damage(&program, &TRANSFORM_WORDS, rng)
+    } else {
+        damage_tokens(&program, &TRANSFORM_WORDS, rng)
+    }
 }
 
 fn run_transform(text: &str) -> String {

@@ -75,7 +75,6 @@ fn main() -> ExitCode {
 const PROGRESS_EVERY: Duration = Duration::from_secs(10);
 
 /// Saves `input` as `<dir>/<kind>-<hash>.txt` (FNV-1a of the input, so the same input is saved once).
-
 fn save(dir: &Path, kind: &str, input: &[u8]) -> std::io::Result<PathBuf> {
     let hash = input.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3));
     std::fs::create_dir_all(dir)?;
