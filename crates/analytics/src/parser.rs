@@ -706,7 +706,7 @@ impl Parser {
             pos,
             format!(
                 "expected an expression at most {EXPR_HEIGHT_MAX} levels deep: each operator of a chain such as \
-                 `a + b + c` adds a level, as does each parenthesis or function call; split the expression"
+                 `a + b + c` adds a level, as does each function, CAST or CASE around one; split the expression"
             ),
         ))
     }

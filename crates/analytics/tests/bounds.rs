@@ -45,7 +45,7 @@ fn a_flat_chain_of_twelve_thousand_terms_is_refused_at_the_limit_in_both_dialect
     let (kda, flink) = on_stack(256 << 10, move || (kda_errors(&kda), check(&flink, Dialect::Flink, None)));
     let message = format!(
         "expected an expression at most {limit} levels deep: each operator of a chain such as `a + b + c` adds \
-         a level, as does each parenthesis or function call; split the expression"
+         a level, as does each function, CAST or CASE around one; split the expression"
     );
     let column = (23 + 8 * (limit - 1) + 6) as u32;
     assert_eq!(one(kda), (3, column, message.clone()));
