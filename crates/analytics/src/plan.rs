@@ -483,6 +483,7 @@ impl Checker {
         } else {
             Mode::Row
         };
+        compiler.group_keys = group_exprs.iter().map(canon).collect();
         compiler.groups = group_exprs;
         compiler.group_types = group_types;
         compiler.named_windows = &select.windows;
@@ -818,6 +819,8 @@ struct Compiler<'a> {
     context: &'static str,
     mode: Mode,
     groups: &'a [Expr],
+    /// `canon` of each of `groups`, computed once.
+    group_keys: Vec<String>,
     group_types: Vec<SqlType>,
     named_windows: &'a [(Name, WindowSpec)],
     aggs: Vec<AggSpec>,
@@ -845,6 +848,7 @@ impl<'a> Compiler<'a> {
             context,
             mode: Mode::Row,
             groups: &[],
+            group_keys: Vec::new(),
             group_types: Vec::new(),
             named_windows: &[],
             aggs: Vec::new(),
@@ -856,7 +860,7 @@ impl<'a> Compiler<'a> {
     fn compile(&mut self, e: &Expr) -> Typed {
         if self.mode == Mode::Grouped {
             let key = canon(e);
-            if let Some(i) = self.groups.iter().position(|g| canon(g) == key) {
+            if let Some(i) = self.group_keys.iter().position(|g| *g == key) {
                 return Ok((RExpr::Group(i as u32), self.group_types[i]));
             }
         }
