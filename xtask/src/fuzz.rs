@@ -230,3 +230,32 @@ fn save_current(current: &Path, dir: &Path, kind: &str) -> Result<PathBuf, Strin
     std::fs::write(&path, input).map_err(|err| format!("cannot write {}: {err}", path.display()))?;
     Ok(path)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(text: &str) -> Vec<String> {
+        text.split_whitespace().map(String::from).collect()
+    }
+
+    #[test]
+    fn minutes_are_per_target_and_a_target_narrows_the_run() {
+        let request = parse(&args("--minutes 0.5 --target sql")).expect("valid");
+        assert_eq!((request.seconds_per_target, request.targets), (30, vec!["sql"]));
+        let request = parse(&args("--minutes 30")).expect("valid");
+        assert_eq!((request.seconds_per_target, request.targets.len()), (1_800, 5));
+    }
+
+    #[test]
+    fn bad_arguments_say_what_is_allowed() {
+        let error = |text| parse(&args(text)).err().expect("an error");
+        assert_eq!(error(""), "fuzz needs --minutes N (minutes per target)");
+        assert_eq!(
+            error("--minutes 1 --target http"),
+            "unknown target `http`: the targets are link, scenario, api, sql, transform"
+        );
+        assert!(error("--minutes -3").starts_with("--minutes takes a number of minutes from 0 to 10000"));
+        assert!(error("--minutes 1 --fast").starts_with("unknown argument `--fast`"));
+    }
+}
