@@ -1,1 +1,4 @@
-//! Shared helpers of the cross-crate tests live in the test files themselves; this crate has no library code.
+//! Cross-crate tests live in `tests/*.rs`; the library holds the fuzz targets that the `shardlab-fuzz`
+//! driver (`cargo xtask fuzz`) runs and that a test replays from `fuzz/regressions/`.
+
+pub mod fuzz;

@@ -126,6 +126,10 @@ impl Stopwatch {
     pub(crate) fn elapsed(&self) -> String {
         format_duration(self.0.elapsed())
     }
+
+    pub(crate) fn elapsed_duration(&self) -> Duration {
+        self.0.elapsed()
+    }
 }
 
 fn format_duration(duration: Duration) -> String {

@@ -6,6 +6,7 @@
 mod bench;
 mod cfn_lint;
 mod cmd;
+mod fuzz;
 mod setup;
 mod test;
 mod trunk;
@@ -27,6 +28,10 @@ Commands:
   cfn-lint  only the CloudFormation step: export every preset and lint it (cfn-lint from PyPI
           in target/cfn-lint)
   bench   measure simulated records per second through the engine, natively and in wasm
+  fuzz --minutes N [--target T]
+          generate inputs for N minutes per target (link, scenario, api, sql, transform); save
+          any that panics, aborts, stalls, exceeds its memory or differs when run again under
+          tests/fuzz/regressions/<target>/, where a test replays them
   setup   only install or check the tools that `test` needs
   help    show this text
 
@@ -37,6 +42,7 @@ fn main() -> ExitCode {
     let command = match args.as_slice() {
         [] => "help",
         [one] => one.as_str(),
+        [first, ..] if first == "fuzz" => "fuzz",
         [first, ..] => {
             eprintln!("xtask: `{first}` takes no arguments\n\n{USAGE}");
             return ExitCode::from(2);
@@ -57,6 +63,7 @@ fn main() -> ExitCode {
         "bench" => done(bench::run(&ctx)),
         "cfn-lint" => done(cfn_lint::run(&ctx)),
         "test" => test::run(&ctx),
+        "fuzz" => done(fuzz::run(&ctx, &args[1..])),
         other => {
             eprintln!("xtask: unknown command `{other}`\n\n{USAGE}");
             ExitCode::from(2)

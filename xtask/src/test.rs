@@ -14,12 +14,13 @@ struct Step {
     run: fn(&Ctx) -> Result<(), String>,
 }
 
-const STEPS: [Step; 10] = [
+const STEPS: [Step; 11] = [
     Step { name: "fmt", needs: None, run: fmt },
     Step { name: "clippy (native)", needs: None, run: clippy_native },
     Step { name: "clippy (wasm32)", needs: None, run: clippy_wasm },
     Step { name: "tests (native)", needs: None, run: tests_native },
     Step { name: "no_std (5 crates)", needs: None, run: engine_no_std },
+    Step { name: "fuzz (1 minute)", needs: None, run: crate::fuzz::one_minute },
     Step { name: "cfn-lint (exports)", needs: None, run: crate::cfn_lint::run },
     Step { name: "wasm tests (Chrome)", needs: None, run: wasm_tests_chrome },
     Step { name: "wasm tests (Firefox)", needs: None, run: wasm_tests_firefox },

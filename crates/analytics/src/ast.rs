@@ -250,6 +250,52 @@ pub struct Expr {
     pub kind: ExprKind,
     /// Where it starts.
     pub pos: Pos,
+    /// Levels from here to its deepest leaf: a literal or a column is 1, `a + b + c` is 3.
+    pub height: u32,
+}
+
+impl Expr {
+    /// A node over its sub-expressions, one level taller than the tallest of them.
+    pub fn new(kind: ExprKind, pos: Pos) -> Self {
+        let mut below = 0;
+        kind.each_child(&mut |child| below = below.max(child.height));
+        Self { kind, pos, height: below.saturating_add(1) }
+    }
+}
+
+impl ExprKind {
+    /// Calls `f` with each direct sub-expression, including an inline window's `PARTITION BY` keys.
+    pub fn each_child(&self, f: &mut dyn FnMut(&Expr)) {
+        match self {
+            Self::Lit(_) | Self::Column { .. } => {}
+            Self::Neg(a) | Self::Not(a) | Self::IsNull { expr: a, .. } | Self::Cast(a, _) => f(a),
+            Self::Extract { expr, .. } | Self::Floor { expr, .. } => f(expr),
+            Self::Binary(_, a, b) | Self::Like { expr: a, pattern: b, .. } | Self::Step { expr: a, by: b } => {
+                f(a);
+                f(b);
+            }
+            Self::Between { expr, low, high, .. } => {
+                f(expr);
+                f(low);
+                f(high);
+            }
+            Self::Case { whens, otherwise } => {
+                for (condition, value) in whens {
+                    f(condition);
+                    f(value);
+                }
+                if let Some(otherwise) = otherwise {
+                    f(otherwise);
+                }
+            }
+            Self::Call { args, over, .. } => {
+                args.iter().for_each(&mut *f);
+                if let Some(Over::Inline(spec)) = over {
+                    spec.partition_by.iter().for_each(f);
+                }
+            }
+        }
+    }
 }
 
 /// The kinds of expression.

@@ -199,6 +199,8 @@ pub(crate) fn from_json(json: &serde_json::Value, to: SqlType) -> EvalResult {
 }
 
 impl RExpr {
+    /// Each compound kind is evaluated by its own function, so that the frame this recursion repeats per
+    /// level of the expression stays small.
     pub(crate) fn eval(&self, ctx: &Ctx<'_>) -> EvalResult {
         Ok(match self {
             Self::Lit(v) => v.clone(),
@@ -209,66 +211,92 @@ impl RExpr {
             Self::WindowTime => ctx.window.map_or(Value::Null, |w| Value::Timestamp(w.1.saturating_sub(1))),
             Self::Group(i) => ctx.group.get(*i as usize).cloned().unwrap_or(Value::Null),
             Self::Agg(i) => ctx.aggs.get(*i as usize).cloned().unwrap_or(Value::Null),
-            Self::Neg(e) => match e.eval(ctx)? {
-                Value::Int(i) => Value::Int(i.checked_neg().ok_or("integer overflow")?),
-                Value::Float(x) => Value::Float(-x),
-                Value::Interval(ms) => Value::Interval(ms.saturating_neg()),
-                _ => Value::Null,
-            },
+            Self::Neg(e) => negate(e.eval(ctx)?)?,
             Self::Not(e) => truthy(&e.eval(ctx)?).map_or(Value::Null, |b| Value::Bool(!b)),
             Self::Bin(op, a, b) => binary(*op, a, b, ctx)?,
             Self::IsNull(e, negated) => Value::Bool((e.eval(ctx)? == Value::Null) != *negated),
-            Self::Like(e, p, negated) => match (e.eval(ctx)?, p.eval(ctx)?) {
-                (Value::Str(s), Value::Str(p)) => Value::Bool(like(&s, &p) != *negated),
-                _ => Value::Null,
-            },
-            Self::Between(e, low, high, negated) => {
-                let v = e.eval(ctx)?;
-                match (compare(&v, &low.eval(ctx)?), compare(&v, &high.eval(ctx)?)) {
-                    (Some(l), Some(h)) => Value::Bool((l != Ordering::Less && h != Ordering::Greater) != *negated),
-                    _ => Value::Null,
-                }
-            }
+            Self::Like(e, p, negated) => like_values(e.eval(ctx)?, p.eval(ctx)?, *negated),
+            Self::Between(e, low, high, negated) => between(e, low, high, *negated, ctx)?,
             Self::Cast(e, to) => coerce(e.eval(ctx)?, *to)?,
-            Self::Case(whens, otherwise) => {
-                for (condition, value) in whens {
-                    if truthy(&condition.eval(ctx)?) == Some(true) {
-                        return value.eval(ctx);
-                    }
-                }
-                match otherwise {
-                    Some(e) => e.eval(ctx)?,
-                    None => Value::Null,
-                }
-            }
-            Self::Step(e, by) => match (e.eval(ctx)?, by.eval(ctx)?) {
-                (Value::Timestamp(t), Value::Interval(len)) if len > 0 => Value::Timestamp(align_down(t, len)),
-                (Value::Int(x), Value::Int(len)) if len > 0 => Value::Int(align_down(x, len)),
-                (Value::Null, _) | (_, Value::Null) => Value::Null,
-                _ => return Err("STEP needs a positive interval".into()),
-            },
-            Self::Floor(e, to, ceil) => match (e.eval(ctx)?, to) {
-                (Value::Timestamp(t), Some(unit)) => {
-                    let floor = floor_timestamp(t, *unit);
-                    Value::Timestamp(if *ceil && floor != t { next_unit_start(floor, *unit) } else { floor })
-                }
-                (Value::Float(x), None) => Value::Float(if *ceil { libm_ceil(x) } else { libm_floor(x) }),
-                (Value::Int(i), None) => Value::Int(i),
-                _ => Value::Null,
-            },
+            Self::Case(whens, otherwise) => case(whens, otherwise.as_deref(), ctx)?,
+            Self::Step(e, by) => step(e.eval(ctx)?, by.eval(ctx)?)?,
+            Self::Floor(e, to, ceil) => floor(e.eval(ctx)?, *to, *ceil),
             Self::Extract(unit, e) => match e.eval(ctx)? {
                 Value::Timestamp(t) => Value::Int(extract(t, *unit)),
                 _ => Value::Null,
             },
-            Self::Func(f, args) => {
-                let mut values = Vec::with_capacity(args.len());
-                for a in args {
-                    values.push(a.eval(ctx)?);
-                }
-                call(*f, values, ctx)?
-            }
+            Self::Func(f, args) => function(*f, args, ctx)?,
         })
     }
+}
+
+#[inline(never)]
+fn negate(value: Value) -> EvalResult {
+    Ok(match value {
+        Value::Int(i) => Value::Int(i.checked_neg().ok_or("integer overflow")?),
+        Value::Float(x) => Value::Float(-x),
+        Value::Interval(ms) => Value::Interval(ms.saturating_neg()),
+        _ => Value::Null,
+    })
+}
+
+#[inline(never)]
+fn like_values(text: Value, pattern: Value, negated: bool) -> Value {
+    match (text, pattern) {
+        (Value::Str(s), Value::Str(p)) => Value::Bool(like(&s, &p) != negated),
+        _ => Value::Null,
+    }
+}
+
+#[inline(never)]
+fn between(e: &RExpr, low: &RExpr, high: &RExpr, negated: bool, ctx: &Ctx<'_>) -> EvalResult {
+    let v = e.eval(ctx)?;
+    Ok(match (compare(&v, &low.eval(ctx)?), compare(&v, &high.eval(ctx)?)) {
+        (Some(l), Some(h)) => Value::Bool((l != Ordering::Less && h != Ordering::Greater) != negated),
+        _ => Value::Null,
+    })
+}
+
+#[inline(never)]
+fn case(whens: &[(RExpr, RExpr)], otherwise: Option<&RExpr>, ctx: &Ctx<'_>) -> EvalResult {
+    for (condition, value) in whens {
+        if truthy(&condition.eval(ctx)?) == Some(true) {
+            return value.eval(ctx);
+        }
+    }
+    otherwise.map_or(Ok(Value::Null), |e| e.eval(ctx))
+}
+
+#[inline(never)]
+fn step(value: Value, by: Value) -> EvalResult {
+    Ok(match (value, by) {
+        (Value::Timestamp(t), Value::Interval(len)) if len > 0 => Value::Timestamp(align_down(t, len)),
+        (Value::Int(x), Value::Int(len)) if len > 0 => Value::Int(align_down(x, len)),
+        (Value::Null, _) | (_, Value::Null) => Value::Null,
+        _ => return Err("STEP needs a positive interval".into()),
+    })
+}
+
+#[inline(never)]
+fn floor(value: Value, to: Option<TimeUnit>, ceil: bool) -> Value {
+    match (value, to) {
+        (Value::Timestamp(t), Some(unit)) => {
+            let floor = floor_timestamp(t, unit);
+            Value::Timestamp(if ceil && floor != t { next_unit_start(floor, unit) } else { floor })
+        }
+        (Value::Float(x), None) => Value::Float(if ceil { libm_ceil(x) } else { libm_floor(x) }),
+        (Value::Int(i), None) => Value::Int(i),
+        _ => Value::Null,
+    }
+}
+
+#[inline(never)]
+fn function(f: Func, args: &[RExpr], ctx: &Ctx<'_>) -> EvalResult {
+    let mut values = Vec::with_capacity(args.len());
+    for a in args {
+        values.push(a.eval(ctx)?);
+    }
+    call(f, values, ctx)
 }
 
 /// `floor` without std: exact for every finite f64.
@@ -335,6 +363,7 @@ fn call(f: Func, args: Vec<Value>, ctx: &Ctx<'_>) -> EvalResult {
     })
 }
 
+#[inline(never)]
 fn binary(op: BinOp, a: &RExpr, b: &RExpr, ctx: &Ctx<'_>) -> EvalResult {
     let left = a.eval(ctx)?;
     // AND / OR use three-valued logic and short-circuit.

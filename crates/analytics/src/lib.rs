@@ -75,7 +75,8 @@
 //! - Sliding windows: `RANGE INTERVAL n PRECEDING` holds rows in `(t − n, t]`. Each row is emitted as it
 //!   arrives, so rows arriving at the same instant see only those before them and themselves.
 //!   `ROWS n PRECEDING` holds the current row and `n` before it (standard SQL; AWS's frame is unconfirmed).
-//!   A partition keeps at most [`SLIDING_ROWS_MAX`] rows.
+//!   A partition keeps at most [`SLIDING_ROWS_MAX`] rows and [`SLIDING_BYTES_MAX`] bytes, dropping the
+//!   oldest first (AWS's limits on window state are not documented).
 //! - `OVER` windows take rows in arrival order and measure `RANGE` on arrival time, in both dialects; a Flink
 //!   `ORDER BY` is read but not used (event-time OVER windows are not modelled).
 //! - `AVG` returns `DOUBLE`; `SUM` of integers stays an integer (saturating).
@@ -109,9 +110,9 @@ mod schema;
 mod value;
 
 pub use error::{Pos, SqlError};
-pub use parser::parse;
+pub use parser::{EXPR_HEIGHT_MAX, parse};
 pub use plan::KDA_SOURCE_STREAM;
-pub use runtime::{EmittedRow, OpenWindow, PENDING_ROWS_MAX, RECENT_ROWS_MAX, SLIDING_ROWS_MAX};
+pub use runtime::{EmittedRow, OpenWindow, PENDING_ROWS_MAX, RECENT_ROWS_MAX, SLIDING_BYTES_MAX, SLIDING_ROWS_MAX};
 pub use schema::{DISCOVERY_SAMPLES_MAX, RecordFormat, SourceColumn, SourceSchema, discover_schema};
 pub use value::{SqlType, TimeUnit, Value, format_timestamp, parse_timestamp};
 
@@ -166,6 +167,9 @@ pub struct Stats {
     pub late_records_dropped: Vec<(String, u64)>,
     /// Emitted rows dropped from the [`Application::poll_row`] queue because nobody drained it.
     pub pending_dropped: u64,
+    /// Bytes the sliding windows hold: their rows' aggregate arguments, each held once, and running
+    /// aggregates (at most [`SLIDING_BYTES_MAX`] per partition).
+    pub sliding_bytes_held: u64,
 }
 
 /// A checked application, ready for records.
@@ -320,6 +324,7 @@ impl Application {
                 .map(|(q, n)| (q.name.clone(), *n))
                 .collect(),
             pending_dropped: self.runtime.pending_dropped,
+            sliding_bytes_held: self.runtime.sliding_bytes_held(),
         }
     }
 

@@ -15,6 +15,10 @@ use alloc::vec::Vec;
 /// How deeply expressions and queries may nest, so that no input can exhaust the stack.
 const DEPTH_MAX: u32 = 64;
 
+/// How tall an expression tree may be, counting every operator of a chain (`a + b + c` is 3 levels
+/// tall): the checker and the evaluator recurse once per level, so this bounds their stack.
+pub const EXPR_HEIGHT_MAX: u32 = 200;
+
 /// Words that never start an alias or a column name when written without quotes.
 #[rustfmt::skip]
 const RESERVED: [&str; 31] = [
@@ -619,6 +623,7 @@ impl Parser {
         let mut lhs = self.prefix()?;
         loop {
             let pos = lhs.pos;
+            let op_pos = self.pos();
             let op = match self.peek() {
                 Tok::Sym(s) => match *s {
                     "+" => Some((BinOp::Add, 6)),
@@ -645,7 +650,7 @@ impl Parser {
                 }
                 self.bump();
                 let rhs = self.expr_bp(bp)?;
-                lhs = Expr { kind: ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)), pos };
+                lhs = self.within_height(Expr::new(ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)), pos), op_pos)?;
                 continue;
             }
             // Postfix predicates bind like comparisons.
@@ -656,7 +661,7 @@ impl Parser {
                 self.bump();
                 let negated = self.eat_kw("NOT");
                 self.expect_kw("NULL")?;
-                lhs = Expr { kind: ExprKind::IsNull { expr: Box::new(lhs), negated }, pos };
+                lhs = self.within_height(Expr::new(ExprKind::IsNull { expr: Box::new(lhs), negated }, pos), op_pos)?;
                 continue;
             }
             let negated = self.is_kw("NOT")
@@ -669,17 +674,16 @@ impl Parser {
                     self.bump();
                 }
                 let pattern = self.expr_bp(4)?;
-                lhs = Expr { kind: ExprKind::Like { expr: Box::new(lhs), pattern: Box::new(pattern), negated }, pos };
+                let kind = ExprKind::Like { expr: Box::new(lhs), pattern: Box::new(pattern), negated };
+                lhs = self.within_height(Expr::new(kind, pos), op_pos)?;
                 continue;
             }
             if self.eat_kw("BETWEEN") {
                 let low = self.expr_bp(4)?;
                 self.expect_kw("AND")?;
                 let high = self.expr_bp(4)?;
-                lhs = Expr {
-                    kind: ExprKind::Between { expr: Box::new(lhs), low: Box::new(low), high: Box::new(high), negated },
-                    pos,
-                };
+                let kind = ExprKind::Between { expr: Box::new(lhs), low: Box::new(low), high: Box::new(high), negated };
+                lhs = self.within_height(Expr::new(kind, pos), op_pos)?;
                 continue;
             }
             if negated {
@@ -688,18 +692,34 @@ impl Parser {
             break;
         }
         self.depth -= 1;
-        Ok(lhs)
+        let pos = lhs.pos;
+        self.within_height(lhs, pos)
+    }
+
+    /// `expr` if it is at most [`EXPR_HEIGHT_MAX`] levels tall, else an error at `pos` (the operator that
+    /// made it too tall): checking, evaluating and dropping an expression recurse once per level.
+    fn within_height(&self, expr: Expr, pos: Pos) -> Result<Expr> {
+        if expr.height <= EXPR_HEIGHT_MAX {
+            return Ok(expr);
+        }
+        Err(SqlError::new(
+            pos,
+            format!(
+                "expected an expression at most {EXPR_HEIGHT_MAX} levels deep: each operator of a chain such as \
+                 `a + b + c` adds a level, as does each function, CAST or CASE around one; split the expression"
+            ),
+        ))
     }
 
     fn prefix(&mut self) -> Result<Expr> {
         let pos = self.pos();
         if self.eat_kw("NOT") {
             let expr = self.expr_bp(3)?;
-            return Ok(Expr { kind: ExprKind::Not(Box::new(expr)), pos });
+            return Ok(Expr::new(ExprKind::Not(Box::new(expr)), pos));
         }
         if self.eat_sym("-") {
             let expr = self.expr_bp(8)?;
-            return Ok(Expr { kind: ExprKind::Neg(Box::new(expr)), pos });
+            return Ok(Expr::new(ExprKind::Neg(Box::new(expr)), pos));
         }
         if self.eat_sym("+") {
             return self.expr_bp(8);
@@ -709,7 +729,7 @@ impl Parser {
 
     fn primary(&mut self) -> Result<Expr> {
         let pos = self.pos();
-        let lit = |value| Ok(Expr { kind: ExprKind::Lit(value), pos });
+        let lit = |value| Ok(Expr::new(ExprKind::Lit(value), pos));
         match self.peek().clone() {
             Tok::Int(i) => {
                 self.bump();
@@ -761,7 +781,7 @@ impl Parser {
                         self.expect_kw("BY")?;
                         let by = self.expr()?;
                         self.expect_sym(")")?;
-                        return Ok(Expr { kind: ExprKind::Step { expr: Box::new(expr), by: Box::new(by) }, pos });
+                        return Ok(Expr::new(ExprKind::Step { expr: Box::new(expr), by: Box::new(by) }, pos));
                     }
                     "FLOOR" | "CEIL" | "CEILING" if self.peek_at(1) == &Tok::Sym("(") => {
                         self.bump();
@@ -770,7 +790,7 @@ impl Parser {
                         let to = if self.eat_kw("TO") { Some(self.time_unit()?) } else { None };
                         self.expect_sym(")")?;
                         let kind = ExprKind::Floor { expr: Box::new(expr), to, ceil: word != "FLOOR" };
-                        return Ok(Expr { kind, pos });
+                        return Ok(Expr::new(kind, pos));
                     }
                     "EXTRACT" if self.peek_at(1) == &Tok::Sym("(") => {
                         self.bump();
@@ -779,16 +799,14 @@ impl Parser {
                         self.expect_kw("FROM")?;
                         let expr = self.expr()?;
                         self.expect_sym(")")?;
-                        return Ok(Expr { kind: ExprKind::Extract { unit, expr: Box::new(expr) }, pos });
+                        return Ok(Expr::new(ExprKind::Extract { unit, expr: Box::new(expr) }, pos));
                     }
                     "CURRENT_ROW_TIMESTAMP" | "CURRENT_TIMESTAMP" if self.peek_at(1) != &Tok::Sym("(") => {
                         let (tok, _) = self.bump();
                         let Tok::Ident { name, quoted } = tok else { return self.error("a function") };
                         let name = Name { text: name, quoted, pos };
-                        return Ok(Expr {
-                            kind: ExprKind::Call { name, args: Vec::new(), star: false, over: None },
-                            pos,
-                        });
+                        let kind = ExprKind::Call { name, args: Vec::new(), star: false, over: None };
+                        return Ok(Expr::new(kind, pos));
                     }
                     _ => {}
                 }
@@ -804,9 +822,9 @@ impl Parser {
         }
         if self.eat_sym(".") {
             let column = self.name("a column name after `.`")?;
-            return Ok(Expr { kind: ExprKind::Column { qualifier: Some(first), name: column }, pos });
+            return Ok(Expr::new(ExprKind::Column { qualifier: Some(first), name: column }, pos));
         }
-        Ok(Expr { kind: ExprKind::Column { qualifier: None, name: first }, pos })
+        Ok(Expr::new(ExprKind::Column { qualifier: None, name: first }, pos))
     }
 
     fn time_unit(&mut self) -> Result<TimeUnit> {
@@ -830,7 +848,7 @@ impl Parser {
         self.expect_kw("AS")?;
         let sql_type = self.sql_type()?;
         self.expect_sym(")")?;
-        Ok(Expr { kind: ExprKind::Cast(Box::new(expr), sql_type), pos })
+        Ok(Expr::new(ExprKind::Cast(Box::new(expr), sql_type), pos))
     }
 
     fn case(&mut self, pos: Pos) -> Result<Expr> {
@@ -846,7 +864,7 @@ impl Parser {
         }
         let otherwise = if self.eat_kw("ELSE") { Some(Box::new(self.expr()?)) } else { None };
         self.expect_kw("END")?;
-        Ok(Expr { kind: ExprKind::Case { whens, otherwise }, pos })
+        Ok(Expr::new(ExprKind::Case { whens, otherwise }, pos))
     }
 
     fn call(&mut self, name: Name, pos: Pos) -> Result<Expr> {
@@ -870,7 +888,7 @@ impl Parser {
         } else {
             None
         };
-        Ok(Expr { kind: ExprKind::Call { name, args, star, over }, pos })
+        Ok(Expr::new(ExprKind::Call { name, args, star, over }, pos))
     }
 }
 

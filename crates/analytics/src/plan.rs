@@ -483,6 +483,7 @@ impl Checker {
         } else {
             Mode::Row
         };
+        compiler.group_keys = group_exprs.iter().map(canon).collect();
         compiler.groups = group_exprs;
         compiler.group_types = group_types;
         compiler.named_windows = &select.windows;
@@ -708,6 +709,20 @@ impl Checker {
     }
 }
 
+/// A literal's checked form and type.
+fn literal(v: &Value) -> (RExpr, SqlType) {
+    let t = match v {
+        Value::Null => SqlType::Null,
+        Value::Bool(_) => SqlType::Boolean,
+        Value::Int(_) => SqlType::Integer,
+        Value::Float(_) => SqlType::Double,
+        Value::Str(_) => SqlType::Varchar,
+        Value::Timestamp(_) => SqlType::Timestamp,
+        Value::Interval(_) => SqlType::Interval,
+    };
+    (RExpr::Lit(v.clone()), t)
+}
+
 /// `STEP(x.ROWTIME BY INTERVAL ...)` or `FLOOR(x.ROWTIME TO unit)`.
 fn rowtime_window(e: &Expr) -> Option<Result<RowWindow, SqlError>> {
     let is_rowtime = |e: &Expr| matches!(&e.kind, ExprKind::Column { name, .. } if name.matches("ROWTIME"));
@@ -804,6 +819,8 @@ struct Compiler<'a> {
     context: &'static str,
     mode: Mode,
     groups: &'a [Expr],
+    /// `canon` of each of `groups`, computed once.
+    group_keys: Vec<String>,
     group_types: Vec<SqlType>,
     named_windows: &'a [(Name, WindowSpec)],
     aggs: Vec<AggSpec>,
@@ -831,6 +848,7 @@ impl<'a> Compiler<'a> {
             context,
             mode: Mode::Row,
             groups: &[],
+            group_keys: Vec::new(),
             group_types: Vec::new(),
             named_windows: &[],
             aggs: Vec::new(),
@@ -842,156 +860,151 @@ impl<'a> Compiler<'a> {
     fn compile(&mut self, e: &Expr) -> Typed {
         if self.mode == Mode::Grouped {
             let key = canon(e);
-            if let Some(i) = self.groups.iter().position(|g| canon(g) == key) {
+            if let Some(i) = self.group_keys.iter().position(|g| *g == key) {
                 return Ok((RExpr::Group(i as u32), self.group_types[i]));
             }
         }
-        let bx = Box::new;
-        Ok(match &e.kind {
-            ExprKind::Lit(v) => {
-                let t = match v {
-                    Value::Null => SqlType::Null,
-                    Value::Bool(_) => SqlType::Boolean,
-                    Value::Int(_) => SqlType::Integer,
-                    Value::Float(_) => SqlType::Double,
-                    Value::Str(_) => SqlType::Varchar,
-                    Value::Timestamp(_) => SqlType::Timestamp,
-                    Value::Interval(_) => SqlType::Interval,
-                };
-                (RExpr::Lit(v.clone()), t)
+        // Each kind is compiled by its own function, so that the frame this recursion repeats per level
+        // of the expression stays small.
+        match &e.kind {
+            ExprKind::Lit(v) => Ok(literal(v)),
+            ExprKind::Column { qualifier, name } => self.column(qualifier.as_ref(), name),
+            ExprKind::Neg(a) => self.negation(e.pos, a),
+            ExprKind::Not(a) => Ok((RExpr::Not(Box::new(self.boolean(a, "NOT")?)), SqlType::Boolean)),
+            ExprKind::Binary(op, a, b) => self.binary(e.pos, *op, a, b),
+            ExprKind::IsNull { expr, negated } => {
+                Ok((RExpr::IsNull(Box::new(self.compile(expr)?.0), *negated), SqlType::Boolean))
             }
-            ExprKind::Column { qualifier, name } => self.column(qualifier.as_ref(), name)?,
-            ExprKind::Neg(a) => {
-                let (r, t) = self.compile(a)?;
-                if !t.is_numeric() && t != SqlType::Interval {
-                    return Err(SqlError::new(e.pos, format!("expected a number after `-`, found {}", t.name())));
-                }
-                (RExpr::Neg(bx(r)), t)
-            }
-            ExprKind::Not(a) => {
-                let r = self.boolean(a, "NOT")?;
-                (RExpr::Not(bx(r)), SqlType::Boolean)
-            }
-            ExprKind::Binary(op, a, b) => {
-                let (ra, ta) = self.compile(a)?;
-                let (rb, tb) = self.compile(b)?;
-                let t = binary_type(*op, ta, tb).ok_or_else(|| {
+            ExprKind::Like { expr, pattern, negated } => self.like(e.pos, expr, pattern, *negated),
+            ExprKind::Between { expr, low, high, negated } => self.between(e.pos, expr, low, high, *negated),
+            ExprKind::Cast(a, t) => Ok((RExpr::Cast(Box::new(self.compile(a)?.0), *t), *t)),
+            ExprKind::Case { whens, otherwise } => self.case(whens, otherwise.as_deref()),
+            ExprKind::Step { expr, by } => self.step(e.pos, expr, by),
+            ExprKind::Floor { expr, to, ceil } => self.floor(e.pos, expr, *to, *ceil),
+            ExprKind::Extract { unit, expr } => self.extract(*unit, expr),
+            ExprKind::Call { name, args, star, over } => self.call(e.pos, name, args, *star, over.as_ref()),
+        }
+    }
+
+    #[inline(never)]
+    fn negation(&mut self, pos: Pos, a: &Expr) -> Typed {
+        let (r, t) = self.compile(a)?;
+        if !t.is_numeric() && t != SqlType::Interval {
+            return Err(SqlError::new(pos, format!("expected a number after `-`, found {}", t.name())));
+        }
+        Ok((RExpr::Neg(Box::new(r)), t))
+    }
+
+    #[inline(never)]
+    fn binary(&mut self, pos: Pos, op: BinOp, a: &Expr, b: &Expr) -> Typed {
+        let (ra, ta) = self.compile(a)?;
+        let (rb, tb) = self.compile(b)?;
+        let t = binary_type(op, ta, tb).ok_or_else(|| {
+            SqlError::new(
+                pos,
+                format!("expected operands that `{}` accepts, found {} and {}", op.symbol(), ta.name(), tb.name()),
+            )
+        })?;
+        Ok((RExpr::Bin(op, Box::new(ra), Box::new(rb)), t))
+    }
+
+    #[inline(never)]
+    fn like(&mut self, pos: Pos, expr: &Expr, pattern: &Expr, negated: bool) -> Typed {
+        let (r, t) = self.compile(expr)?;
+        let (p, tp) = self.compile(pattern)?;
+        if !matches!(t, SqlType::Varchar | SqlType::Null) || !matches!(tp, SqlType::Varchar | SqlType::Null) {
+            return Err(SqlError::new(
+                pos,
+                format!("expected VARCHAR operands for LIKE, found {} and {}", t.name(), tp.name()),
+            ));
+        }
+        Ok((RExpr::Like(Box::new(r), Box::new(p), negated), SqlType::Boolean))
+    }
+
+    #[inline(never)]
+    fn between(&mut self, pos: Pos, expr: &Expr, low: &Expr, high: &Expr, negated: bool) -> Typed {
+        let (r, t) = self.compile(expr)?;
+        let (l, tl) = self.compile(low)?;
+        let (h, th) = self.compile(high)?;
+        if binary_type(BinOp::Le, t, tl).is_none() || binary_type(BinOp::Le, t, th).is_none() {
+            return Err(SqlError::new(
+                pos,
+                format!("expected comparable types in BETWEEN, found {}, {} and {}", t.name(), tl.name(), th.name()),
+            ));
+        }
+        Ok((RExpr::Between(Box::new(r), Box::new(l), Box::new(h), negated), SqlType::Boolean))
+    }
+
+    #[inline(never)]
+    fn case(&mut self, whens: &[(Expr, Expr)], otherwise: Option<&Expr>) -> Typed {
+        let mut out = Vec::new();
+        let mut result = SqlType::Null;
+        for (c, v) in whens {
+            let rc = self.boolean(c, "WHEN")?;
+            let (rv, tv) = self.compile(v)?;
+            result = unify(result, tv).ok_or_else(|| {
+                SqlError::new(v.pos, format!("expected {} like the other branches, found {}", result.name(), tv.name()))
+            })?;
+            out.push((rc, rv));
+        }
+        let otherwise = match otherwise {
+            Some(o) => {
+                let (r, t) = self.compile(o)?;
+                result = unify(result, t).ok_or_else(|| {
                     SqlError::new(
-                        e.pos,
-                        format!(
-                            "expected operands that `{}` accepts, found {} and {}",
-                            op.symbol(),
-                            ta.name(),
-                            tb.name()
-                        ),
+                        o.pos,
+                        format!("expected {} like the other branches, found {}", result.name(), t.name()),
                     )
                 })?;
-                (RExpr::Bin(*op, bx(ra), bx(rb)), t)
+                Some(Box::new(r))
             }
-            ExprKind::IsNull { expr, negated } => {
-                (RExpr::IsNull(bx(self.compile(expr)?.0), *negated), SqlType::Boolean)
+            None => None,
+        };
+        Ok((RExpr::Case(out, otherwise), result))
+    }
+
+    #[inline(never)]
+    fn step(&mut self, pos: Pos, expr: &Expr, by: &Expr) -> Typed {
+        let (r, t) = self.compile(expr)?;
+        let (rb, tb) = self.compile(by)?;
+        match (t, tb) {
+            (SqlType::Timestamp, SqlType::Interval) | (SqlType::Integer, SqlType::Integer) => {}
+            _ => {
+                return Err(SqlError::new(
+                    pos,
+                    format!(
+                        "expected STEP(timestamp BY INTERVAL ...) or STEP(integer BY integer), found {} and {}",
+                        t.name(),
+                        tb.name()
+                    ),
+                ));
             }
-            ExprKind::Like { expr, pattern, negated } => {
-                let (r, t) = self.compile(expr)?;
-                let (p, tp) = self.compile(pattern)?;
-                if !matches!(t, SqlType::Varchar | SqlType::Null) || !matches!(tp, SqlType::Varchar | SqlType::Null) {
-                    return Err(SqlError::new(
-                        e.pos,
-                        format!("expected VARCHAR operands for LIKE, found {} and {}", t.name(), tp.name()),
-                    ));
-                }
-                (RExpr::Like(bx(r), bx(p), *negated), SqlType::Boolean)
+        }
+        Ok((RExpr::Step(Box::new(r), Box::new(rb)), t))
+    }
+
+    #[inline(never)]
+    fn floor(&mut self, pos: Pos, expr: &Expr, to: Option<TimeUnit>, ceil: bool) -> Typed {
+        let (r, t) = self.compile(expr)?;
+        match (t, to) {
+            (SqlType::Timestamp, Some(_)) | (SqlType::Integer | SqlType::Double | SqlType::Null, None) => {}
+            _ => {
+                return Err(SqlError::new(
+                    pos,
+                    format!("expected FLOOR(timestamp TO unit) or FLOOR(number), found {}", t.name()),
+                ));
             }
-            ExprKind::Between { expr, low, high, negated } => {
-                let (r, t) = self.compile(expr)?;
-                let (l, tl) = self.compile(low)?;
-                let (h, th) = self.compile(high)?;
-                if binary_type(BinOp::Le, t, tl).is_none() || binary_type(BinOp::Le, t, th).is_none() {
-                    return Err(SqlError::new(
-                        e.pos,
-                        format!(
-                            "expected comparable types in BETWEEN, found {}, {} and {}",
-                            t.name(),
-                            tl.name(),
-                            th.name()
-                        ),
-                    ));
-                }
-                (RExpr::Between(bx(r), bx(l), bx(h), *negated), SqlType::Boolean)
-            }
-            ExprKind::Cast(a, t) => (RExpr::Cast(bx(self.compile(a)?.0), *t), *t),
-            ExprKind::Case { whens, otherwise } => {
-                let mut out = Vec::new();
-                let mut result = SqlType::Null;
-                for (c, v) in whens {
-                    let rc = self.boolean(c, "WHEN")?;
-                    let (rv, tv) = self.compile(v)?;
-                    result = unify(result, tv).ok_or_else(|| {
-                        SqlError::new(
-                            v.pos,
-                            format!("expected {} like the other branches, found {}", result.name(), tv.name()),
-                        )
-                    })?;
-                    out.push((rc, rv));
-                }
-                let otherwise = match otherwise {
-                    Some(o) => {
-                        let (r, t) = self.compile(o)?;
-                        result = unify(result, t).ok_or_else(|| {
-                            SqlError::new(
-                                o.pos,
-                                format!("expected {} like the other branches, found {}", result.name(), t.name()),
-                            )
-                        })?;
-                        Some(bx(r))
-                    }
-                    None => None,
-                };
-                (RExpr::Case(out, otherwise), result)
-            }
-            ExprKind::Step { expr, by } => {
-                let (r, t) = self.compile(expr)?;
-                let (rb, tb) = self.compile(by)?;
-                match (t, tb) {
-                    (SqlType::Timestamp, SqlType::Interval) | (SqlType::Integer, SqlType::Integer) => {}
-                    _ => {
-                        return Err(SqlError::new(
-                            e.pos,
-                            format!(
-                                "expected STEP(timestamp BY INTERVAL ...) or STEP(integer BY integer), found {} and {}",
-                                t.name(),
-                                tb.name()
-                            ),
-                        ));
-                    }
-                }
-                (RExpr::Step(bx(r), bx(rb)), t)
-            }
-            ExprKind::Floor { expr, to, ceil } => {
-                let (r, t) = self.compile(expr)?;
-                match (t, to) {
-                    (SqlType::Timestamp, Some(_)) | (SqlType::Integer | SqlType::Double | SqlType::Null, None) => {}
-                    _ => {
-                        return Err(SqlError::new(
-                            e.pos,
-                            format!("expected FLOOR(timestamp TO unit) or FLOOR(number), found {}", t.name()),
-                        ));
-                    }
-                }
-                (RExpr::Floor(bx(r), *to, *ceil), t)
-            }
-            ExprKind::Extract { unit, expr } => {
-                let (r, t) = self.compile(expr)?;
-                if !matches!(t, SqlType::Timestamp | SqlType::Null) {
-                    return Err(SqlError::new(
-                        expr.pos,
-                        format!("expected a TIMESTAMP for EXTRACT, found {}", t.name()),
-                    ));
-                }
-                (RExpr::Extract(*unit, bx(r)), SqlType::Integer)
-            }
-            ExprKind::Call { name, args, star, over } => self.call(e.pos, name, args, *star, over.as_ref())?,
-        })
+        }
+        Ok((RExpr::Floor(Box::new(r), to, ceil), t))
+    }
+
+    #[inline(never)]
+    fn extract(&mut self, unit: TimeUnit, expr: &Expr) -> Typed {
+        let (r, t) = self.compile(expr)?;
+        if !matches!(t, SqlType::Timestamp | SqlType::Null) {
+            return Err(SqlError::new(expr.pos, format!("expected a TIMESTAMP for EXTRACT, found {}", t.name())));
+        }
+        Ok((RExpr::Extract(unit, Box::new(r)), SqlType::Integer))
     }
 
     fn boolean(&mut self, e: &Expr, what: &str) -> Result<RExpr, SqlError> {
@@ -1002,6 +1015,7 @@ impl<'a> Compiler<'a> {
         Ok(r)
     }
 
+    #[inline(never)]
     fn column(&mut self, qualifier: Option<&Name>, name: &Name) -> Typed {
         if let Some(q) = qualifier {
             let ok = q.matches(self.stream) || q.text == self.stream || self.alias.is_some_and(|a| q.matches(&a.text));
@@ -1047,6 +1061,7 @@ impl<'a> Compiler<'a> {
         Ok((RExpr::Col(index as u32), self.columns[index].1))
     }
 
+    #[inline(never)]
     fn call(&mut self, pos: Pos, name: &Name, args: &[Expr], star: bool, over: Option<&Over>) -> Typed {
         if let Some(func) = AggFunc::lookup(&name.text).filter(|_| !name.quoted) {
             let window = match (self.mode, over) {

@@ -8,9 +8,14 @@ use alloc::collections::{BTreeMap, VecDeque};
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
+use core::cmp::Ordering;
 
 /// Rows a sliding window keeps per partition; older ones are dropped first.
 pub const SLIDING_ROWS_MAX: usize = 100_000;
+
+/// Bytes a sliding window keeps per partition (its rows' arguments and running aggregates); older rows are
+/// dropped first, but never the newest.
+pub const SLIDING_BYTES_MAX: usize = 16 << 20;
 
 /// Emitted rows kept per stream for the live view.
 pub const RECENT_ROWS_MAX: usize = 1_000;
@@ -62,66 +67,135 @@ struct Session {
     groups: BTreeMap<Key, Group>,
 }
 
-/// A sliding window's rows with their aggregates, as two stacks, so that adding the newest row and dropping
-/// the oldest cost O(1) amortized and any mergeable aggregate stays exact.
+/// A sliding window's rows, each aggregate argument held once, with running aggregates that copy no value:
+/// COUNT, SUM and AVG as two stacks of fixed-size accumulators (adding the newest row and dropping the
+/// oldest cost O(1) amortized, and stay exact), MIN and MAX as monotonic queues of row numbers.
 #[derive(Clone, Debug, Default)]
 struct SlidingRows {
-    /// Older rows, the oldest last; each with the aggregate of itself and every newer row of this stack.
-    front: Vec<(i64, Vec<Acc>)>,
-    /// Newer rows in arrival order: ROWTIME and each aggregate's argument (`None` for `COUNT(*)`).
-    back: Vec<(i64, Vec<Option<Value>>)>,
-    /// The aggregate of `back`.
-    back_accs: Vec<Acc>,
+    /// Rows held, oldest first: ROWTIME and each aggregate's argument (`None` for `COUNT(*)`).
+    rows: VecDeque<(i64, Vec<Option<Value>>)>,
+    /// Rows dropped so far: `rows[i]` is row number `dropped + i`.
+    dropped: u64,
+    /// One per aggregate, in the order of the arguments.
+    running: Vec<Running>,
+    /// What `rows` and `running` hold, in bytes (see [`SlidingRows::row_bytes`]).
+    bytes: usize,
+}
+
+/// One aggregate over a sliding window's rows.
+#[derive(Clone, Debug)]
+enum Running {
+    /// COUNT, SUM, AVG. The oldest `front.len()` rows, oldest last, each with the aggregate of itself and
+    /// every newer row among them; `back` aggregates the newer rows.
+    Folded { front: Vec<Acc>, back: Acc },
+    /// MIN or MAX: the numbers of the rows that can still be the extreme once older rows leave, oldest
+    /// first; the oldest is the extreme now.
+    Extreme { max: bool, candidates: VecDeque<u64> },
 }
 
 impl SlidingRows {
     fn len(&self) -> usize {
-        self.front.len() + self.back.len()
+        self.rows.len()
     }
 
     fn oldest_ms(&self) -> Option<i64> {
-        self.front.last().map(|(t, _)| *t).or_else(|| self.back.first().map(|(t, _)| *t))
+        self.rows.front().map(|(t, _)| *t)
     }
 
     fn newest_ms(&self) -> Option<i64> {
-        self.back.last().map(|(t, _)| *t).or_else(|| self.front.first().map(|(t, _)| *t))
+        self.rows.back().map(|(t, _)| *t)
+    }
+
+    /// The bytes a row costs: its arguments (text by length) and its share of each running aggregate.
+    fn row_bytes(args: &[Option<Value>]) -> usize {
+        let text: usize = args.iter().map(|a| if let Some(Value::Str(s)) = a { s.len() } else { 0 }).sum();
+        let per_aggregate = core::mem::size_of::<Option<Value>>() + core::mem::size_of::<Acc>();
+        core::mem::size_of::<(i64, Vec<Option<Value>>)>() + text + args.len() * per_aggregate
+    }
+
+    fn value(&self, number: u64, aggregate: usize) -> Option<&Value> {
+        let (_, args) = self.rows.get(usize::try_from(number.checked_sub(self.dropped)?).ok()?)?;
+        args.get(aggregate)?.as_ref()
     }
 
     fn push(&mut self, rowtime_ms: i64, args: Vec<Option<Value>>, funcs: &[AggFunc]) {
-        if self.back_accs.len() != funcs.len() {
-            self.back_accs = funcs.iter().map(|f| Acc::new(*f)).collect();
+        if self.running.len() != funcs.len() {
+            self.running = funcs
+                .iter()
+                .map(|f| match f {
+                    AggFunc::Min | AggFunc::Max => {
+                        Running::Extreme { max: *f == AggFunc::Max, candidates: VecDeque::new() }
+                    }
+                    _ => Running::Folded { front: Vec::new(), back: Acc::new(*f) },
+                })
+                .collect();
         }
-        for (acc, arg) in self.back_accs.iter_mut().zip(&args) {
-            acc.add(arg.as_ref());
+        let number = self.dropped + self.rows.len() as u64;
+        for (a, arg) in args.iter().enumerate() {
+            match &mut self.running[a] {
+                Running::Folded { back, .. } => back.add(arg.as_ref()),
+                Running::Extreme { max, candidates } => {
+                    let Some(value) = arg.as_ref().filter(|v| **v != Value::Null) else { continue };
+                    let beaten = if *max { Ordering::Greater } else { Ordering::Less };
+                    while let Some(&last) = candidates.back() {
+                        let held = self.rows.get((last - self.dropped) as usize).and_then(|(_, args)| args[a].as_ref());
+                        if held.is_some_and(|held| held.total_cmp(value) == beaten) {
+                            break;
+                        }
+                        candidates.pop_back();
+                    }
+                    candidates.push_back(number);
+                }
+            }
         }
-        self.back.push((rowtime_ms, args));
+        self.bytes += Self::row_bytes(&args);
+        self.rows.push_back((rowtime_ms, args));
     }
 
     fn pop_oldest(&mut self, funcs: &[AggFunc]) {
-        if self.front.is_empty() {
-            // Move the newer rows over, newest first, each carrying the aggregate of the rows after it.
-            let mut suffix: Vec<Acc> = funcs.iter().map(|f| Acc::new(*f)).collect();
-            for (t, args) in self.back.drain(..).rev() {
-                for (acc, arg) in suffix.iter_mut().zip(&args) {
-                    acc.add(arg.as_ref());
+        let Some((_, args)) = self.rows.front() else { return };
+        let oldest = self.dropped;
+        for (a, running) in self.running.iter_mut().enumerate() {
+            match running {
+                Running::Folded { front, back } => {
+                    if front.is_empty() {
+                        // Move every row over, newest first, each carrying the aggregate of the rows after it.
+                        let mut suffix = Acc::new(funcs[a]);
+                        for (_, args) in self.rows.iter().rev() {
+                            suffix.add(args[a].as_ref());
+                            front.push(suffix.clone());
+                        }
+                        *back = Acc::new(funcs[a]);
+                    }
+                    front.pop();
                 }
-                self.front.push((t, suffix.clone()));
+                Running::Extreme { candidates, .. } => {
+                    if candidates.front() == Some(&oldest) {
+                        candidates.pop_front();
+                    }
+                }
             }
-            self.back_accs = funcs.iter().map(|f| Acc::new(*f)).collect();
         }
-        self.front.pop();
+        self.bytes = self.bytes.saturating_sub(Self::row_bytes(args));
+        self.rows.pop_front();
+        self.dropped += 1;
     }
 
     /// The aggregates over every row held.
-    fn results(&self, funcs: &[AggFunc]) -> Vec<Value> {
-        let mut accs: Vec<Acc> = match self.front.last() {
-            Some((_, accs)) => accs.clone(),
-            None => funcs.iter().map(|f| Acc::new(*f)).collect(),
-        };
-        for (acc, back) in accs.iter_mut().zip(&self.back_accs) {
-            acc.merge(back);
-        }
-        accs.iter().map(Acc::result).collect()
+    fn results(&self) -> Vec<Value> {
+        let results = self.running.iter().enumerate().map(|(a, running)| match running {
+            Running::Folded { front, back } => {
+                let mut acc = front.last().cloned().unwrap_or_else(|| back.clone());
+                if !front.is_empty() {
+                    acc.merge(back);
+                }
+                acc.result()
+            }
+            Running::Extreme { candidates, .. } => {
+                candidates.front().and_then(|n| self.value(*n, a)).cloned().unwrap_or(Value::Null)
+            }
+        });
+        results.collect()
     }
 }
 
@@ -530,6 +604,13 @@ impl Runtime {
         }
         out
     }
+
+    /// Bytes every sliding window holds, over all partitions.
+    pub(crate) fn sliding_bytes_held(&self) -> u64 {
+        let partitions =
+            self.states.iter().filter_map(|s| if let State::Sliding(specs) = s { Some(specs) } else { None });
+        partitions.flatten().flat_map(BTreeMap::values).map(|rows| rows.bytes as u64).sum()
+    }
 }
 
 /// The row a query emits for `ctx`, or nothing when HAVING rejects it.
@@ -626,11 +707,12 @@ fn process(
                     // The window is (t - range, t]: a row exactly one range older has left it.
                     Frame::RangeMs(ms) => rows.oldest_ms().is_some_and(|t| t <= row.rowtime_ms.saturating_sub(*ms)),
                     Frame::Rows(n) => i64::try_from(rows.len()).unwrap_or(i64::MAX) > n.saturating_add(1),
-                } || rows.len() > SLIDING_ROWS_MAX;
+                } || rows.len() > SLIDING_ROWS_MAX
+                    || (rows.bytes > SLIDING_BYTES_MAX && rows.len() > 1);
                 while too_many(rows) {
                     rows.pop_oldest(&funcs);
                 }
-                for (a, value) in agg_ids.iter().zip(rows.results(&funcs)) {
+                for (a, value) in agg_ids.iter().zip(rows.results()) {
                     results[*a as usize] = value;
                 }
             }
