@@ -90,6 +90,7 @@ extern crate std;
 #[cfg(all(test, target_arch = "wasm32"))]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
+pub mod account;
 pub mod agent;
 pub mod analytics_app;
 pub mod calendar;
@@ -121,6 +122,7 @@ pub mod workload;
 #[cfg(test)]
 mod tests;
 
+pub use account::{Observation, Observed, RunSummary};
 pub use error::{ConfigError, StreamsError, StreamsErrorKind};
 pub use event::Event;
 pub use kinesis::{Kinesis, KinesisConfig, PutRecordInput, PutRecordOutput};
