@@ -132,5 +132,11 @@ pub use sim::{Advance, Command, EVENTS_MAX, ScheduledCommand, SimConfig, Simulat
 pub use stream::{Stream, StreamMode, StreamStatus};
 pub use time::{SimDuration, SimTime};
 
-/// This engine's version: a scenario records it, because a run is a pure function of (scenario, seed, engine version).
+/// This engine crate's version.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The engine's behaviour version: a run is a pure function of (scenario, seed, behaviour version), and
+/// scenarios record it, so a link opened by a page whose runs differ can say so. It is separate from
+/// [`VERSION`] and goes up by one whenever what any run computes changes; the test
+/// `behaviour_version_matches_the_run_fingerprint` (in `tests.rs`) fails until it does.
+pub const BEHAVIOUR_VERSION: u32 = 1;
