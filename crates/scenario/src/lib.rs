@@ -102,7 +102,9 @@ pub const FORMAT_VERSION: u32 = 3;
 pub struct Scenario {
     /// The format version it was written in ([`FORMAT_VERSION`] once loaded).
     pub format_version: u32,
-    /// The engine version that produced it ([`shardlab_engine::VERSION`]); replays are identical on the same one.
+    /// The engine that saved it: [`engine_stamp`], the crate version with the behaviour version as semver
+    /// build metadata (`0.1.0+behaviour.1`); replays are identical under the same behaviour version.
+    /// Scenarios saved before behaviour versions were recorded hold the crate version alone.
     pub engine_version: String,
     /// A title for people.
     pub name: String,
@@ -274,12 +276,27 @@ fn column(kind: &NodeKind) -> i32 {
     }
 }
 
+/// What a scenario records as its engine: the crate version, with the behaviour version
+/// ([`shardlab_engine::BEHAVIOUR_VERSION`]) as semver build metadata, such as `0.1.0+behaviour.1`.
+/// Kept in the `engine_version` string, so recording it changed no serialized type and no format version.
+pub fn engine_stamp() -> String {
+    format!("{}{BEHAVIOUR_MARK}{}", shardlab_engine::VERSION, shardlab_engine::BEHAVIOUR_VERSION)
+}
+
+/// What separates the crate version from the behaviour version in [`Scenario::engine_version`].
+const BEHAVIOUR_MARK: &str = "+behaviour.";
+
 impl Scenario {
+    /// The behaviour version of the engine that saved it, or `None` if it was saved before they were recorded.
+    pub fn behaviour_version(&self) -> Option<u32> {
+        self.engine_version.rsplit_once(BEHAVIOUR_MARK).and_then(|(_, v)| v.parse().ok())
+    }
+
     /// An empty scenario: no nodes, seed 42.
     pub fn empty() -> Self {
         Self {
             format_version: FORMAT_VERSION,
-            engine_version: shardlab_engine::VERSION.into(),
+            engine_version: engine_stamp(),
             name: "Untitled".into(),
             description: String::new(),
             seed: 42,
