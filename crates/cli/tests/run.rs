@@ -46,6 +46,28 @@ fn an_overloaded_shard_accepts_1000_records_per_second() {
 }
 
 #[test]
+fn a_minimal_hand_written_scenario_runs_with_the_pages_defaults() {
+    // minimal.json: one producer -> stream -> consumer, with only the rate given; every other field takes the
+    // page's default (2 shards, 1,024-byte records, a polling consumer reading every second).
+    let output = run("minimal.json", &["--for", "10s", "--json"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let summary: Value = serde_json::from_slice(&output.stdout).expect("JSON summary");
+    assert_eq!(summary["stream_name"], "clicks");
+    assert_eq!(summary["shards"].as_array().map(Vec::len), Some(2));
+    // 100 records/s is far under two shards' 2,000 records/s: records due at k/100 s for t = 0 through 10 s
+    // inclusive are all accepted.
+    assert_eq!(
+        (&summary["producers"][0]["accepted"], &summary["producers"][0]["throttled"]),
+        (&json!(1001), &json!(0))
+    );
+    let reader = &summary["consumers"][0];
+    assert_eq!((&reader["name"], &reader["style"]), (&json!("reader"), &json!("polling")));
+    // Polling once a second, with records readable 200 ms after their write: all but the last second's are read.
+    let read = reader["records"].as_u64().expect("a count");
+    assert!((900..=1_001).contains(&read), "{reader}");
+}
+
+#[test]
 fn the_text_summary_names_shards_and_counts() {
     let output = run("one_shard_overload.json", &["--for", "10s"]);
     assert!(output.status.success());

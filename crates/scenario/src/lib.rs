@@ -105,18 +105,25 @@ pub struct Scenario {
     /// The engine that saved it: [`engine_stamp`], the crate version with the behaviour version as semver
     /// build metadata (`0.1.0+behaviour.1`); replays are identical under the same behaviour version.
     /// Scenarios saved before behaviour versions were recorded hold the crate version alone.
+    #[serde(default = "engine_stamp")]
     pub engine_version: String,
     /// A title for people.
+    #[serde(default = "untitled")]
     pub name: String,
     /// What it shows.
+    #[serde(default)]
     pub description: String,
     /// The seed of every random draw.
+    #[serde(default = "default_seed")]
     pub seed: u64,
     /// The components and connections.
+    #[serde(default)]
     pub pipeline: Pipeline,
     /// Events at set simulated times.
+    #[serde(default)]
     pub scheduled: Vec<ScheduledEvent>,
     /// Layout only: never changes what runs.
+    #[serde(default)]
     pub view: View,
 }
 
@@ -210,7 +217,7 @@ pub struct NodePosition {
 
 /// The layout, kept apart from the semantics: changing it never changes a run.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct View {
     /// Node positions; a node without one is placed by the editor.
     pub positions: Vec<NodePosition>,
@@ -283,6 +290,16 @@ pub fn engine_stamp() -> String {
     format!("{}{BEHAVIOUR_MARK}{}", shardlab_engine::VERSION, shardlab_engine::BEHAVIOUR_VERSION)
 }
 
+/// A hand-written scenario's name when it has none.
+fn untitled() -> String {
+    "Untitled".into()
+}
+
+/// A hand-written scenario's seed when it has none (the page's default).
+const fn default_seed() -> u64 {
+    42
+}
+
 /// What separates the crate version from the behaviour version in [`Scenario::engine_version`].
 const BEHAVIOUR_MARK: &str = "+behaviour.";
 
@@ -297,9 +314,9 @@ impl Scenario {
         Self {
             format_version: FORMAT_VERSION,
             engine_version: engine_stamp(),
-            name: "Untitled".into(),
+            name: untitled(),
             description: String::new(),
-            seed: 42,
+            seed: default_seed(),
             pipeline: Pipeline::default(),
             scheduled: Vec::new(),
             view: View::default(),
