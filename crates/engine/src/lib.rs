@@ -7,7 +7,8 @@
 //!
 //! # Run loop
 //!
-//! See [`Simulation`]: feed commands and API calls, advance time, drain events, read state.
+//! See [`Simulation`]: feed commands and API calls, advance time, drain events and observations
+//! ([`account`]), read state or the [`RunSummary`].
 //!
 //! ```
 //! use shardlab_engine::{SimConfig, SimTime, Simulation};
