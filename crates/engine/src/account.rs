@@ -1201,6 +1201,28 @@ mod tests {
     }
 
     #[test]
+    fn an_agent_whose_sends_are_throttled_is_observed_failing_once() {
+        // 3,000 lines/s sent to one shard, which takes 1,000 records/s (facts sheet 1.4): most sends fail.
+        let agent =
+            crate::agent::AgentConfig { lines_per_sec: 3_000, max_buffer_age_millis: 1_000, ..Default::default() };
+        let config = SimConfig { shard_count: 1, producers: vec![], agents: vec![agent], ..SimConfig::default() };
+        let mut sim = Simulation::new(config).expect("valid");
+        sim.advance_to(SimTime::from_secs(10));
+        let failing: Vec<(String, u64)> = drain(&mut sim)
+            .into_iter()
+            .filter_map(|o| match o.what {
+                Observed::AgentSendsFailing { agent, records_failed, .. } => Some((agent, records_failed)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(failing.len(), 1, "one episode while it keeps failing: {failing:?}");
+        assert_eq!(failing[0].0, "/var/log/app/app.log");
+        let summary = sim.summary();
+        assert!(failing[0].1 > 0 && summary.agents[0].totals.records_failed >= failing[0].1);
+        assert!(summary.streams[0].shards[0].accepted_records <= 10 * 1_000 + 1_000, "the shard's limit holds");
+    }
+
+    #[test]
     fn the_summary_accounts_for_every_record_of_a_stream() {
         let mut config = one_shard(1_500);
         config.consumers = vec![ConsumerAppConfig::polling("reader")];
