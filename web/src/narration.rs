@@ -1,17 +1,15 @@
-//! The event log's words: each notable thing that happened, in plain English, with the component it
-//! concerns and, for every problem, an explanation with the limit, the numbers at that moment and the fixes.
-//! Engine events are narrated as they come; read throttles, consumers falling behind and producers dropping
-//! records are noticed from each completed second's metrics.
+//! The event log's words: each observation of the engine's account of the run, in plain English, with the
+//! component it concerns and, for every problem, an explanation with the limit, the numbers at that moment and
+//! the fixes. What counts as a problem, and when, is the engine's (`shardlab_engine::account`); this module only
+//! words it.
 
 use crate::format::{bytes_per_sec, bytes_size, records_per_sec, thousands};
+use shardlab_engine::Observation;
+use shardlab_engine::account::Observed;
 use shardlab_engine::limits::{
     GET_RECORDS_CALLS_PER_SEC, SHARD_READ_BYTES_PER_SEC, SHARD_WRITE_BYTES_PER_SEC, SHARD_WRITE_RECORDS_PER_SEC,
 };
 use shardlab_engine::throttle::WriteLimit;
-use shardlab_engine::{Event, Simulation};
-
-/// Iterator age at which a consumer is said to fall behind.
-pub const BEHIND_MS: u64 = 10_000;
 
 /// Why something went wrong and what to do about it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -53,36 +51,40 @@ impl LogLine {
     }
 }
 
-/// An engine event in words, or `None` for events the log does not show.
-pub fn narrate_event(event: &Event, sim: &Simulation) -> Option<LogLine> {
-    let at_ms = event.at().as_millis();
-    let stream = sim.config().stream_name.clone();
-    let component = format!("stream {stream}");
-    match event {
-        Event::StreamCreated { stream_name, shard_count, .. } => Some(LogLine::info(
-            at_ms,
-            component,
-            Some(stream.clone()),
-            format!(
-                "Stream {stream_name} is ready with {shard_count} shards: it can take {} and {} of writes.",
-                records_per_sec(u64::from(*shard_count) * SHARD_WRITE_RECORDS_PER_SEC),
-                bytes_per_sec(u64::from(*shard_count) * SHARD_WRITE_BYTES_PER_SEC),
-            ),
-        )),
-        Event::WriteThrottled { shard_id, throttled_records, accepted_records, limit, at } => {
+/// An observation in words, or `None` for those the log does not show.
+pub fn narrate(observation: &Observation) -> Option<LogLine> {
+    let at_ms = observation.at.as_millis();
+    let stream_line = |stream: &str| (format!("stream {stream}"), Some(stream.to_string()));
+    let consumer_line = |consumer: &str| (format!("consumer {consumer}"), Some(consumer.to_string()));
+    let line = match &observation.what {
+        Observed::StreamCreated { stream, shard_count } => {
+            let (component, node) = stream_line(stream);
+            LogLine::info(
+                at_ms,
+                component,
+                node,
+                format!(
+                    "Stream {stream} is ready with {shard_count} shards: it can take {} and {} of writes.",
+                    records_per_sec(u64::from(*shard_count) * SHARD_WRITE_RECORDS_PER_SEC),
+                    bytes_per_sec(u64::from(*shard_count) * SHARD_WRITE_BYTES_PER_SEC),
+                ),
+            )
+        }
+        Observed::WriteThrottleStarted {
+            stream,
+            shard,
+            throttled_records,
+            accepted_records,
+            asked_bytes_estimate,
+            limit,
+            ..
+        } => {
+            let (component, node) = stream_line(stream);
             let attempted = throttled_records + accepted_records;
-            // The second the event closes; the shard's accepted bytes give the mean record size.
-            let second = at.as_secs().saturating_sub(u64::from(at.as_millis() % 1_000 == 0));
-            let accepted_bytes = sim
-                .stream()
-                .and_then(|s| s.shards().iter().find(|sh| sh.id == *shard_id))
-                .map_or(0, |sh| sh.metrics.second(second).incoming_bytes);
-            let asked_bytes =
-                if *accepted_records == 0 { 0 } else { accepted_bytes.saturating_mul(attempted) / accepted_records };
             let numbers = format!(
-                "In that second {shard_id} was asked to take {} records (about {}) and accepted {}.",
+                "In that second {shard} was asked to take {} records (about {}) and accepted {}.",
                 thousands(attempted),
-                bytes_size(asked_bytes),
+                bytes_size(*asked_bytes_estimate),
                 thousands(*accepted_records)
             );
             let (limit_words, why) = match limit {
@@ -92,9 +94,9 @@ pub fn narrate_event(event: &Event, sim: &Simulation) -> Option<LogLine> {
                     return Some(LogLine::warning(
                         at_ms,
                         component,
-                        Some(stream),
+                        node,
                         format!(
-                            "Shard {shard_id} rejected {} of {} puts with ProvisionedThroughputExceededException because \
+                            "Shard {shard} rejected {} of {} puts with ProvisionedThroughputExceededException because \
                              the scenario injects extra throttling, not because of its limits. Retries ride it out.",
                             thousands(*throttled_records),
                             thousands(attempted),
@@ -107,12 +109,12 @@ pub fn narrate_event(event: &Event, sim: &Simulation) -> Option<LogLine> {
                     ));
                 }
             };
-            Some(LogLine::warning(
+            LogLine::warning(
                 at_ms,
                 component,
-                Some(stream),
+                node,
                 format!(
-                    "Shard {shard_id} is over its write limit ({limit_words}): {} of {} puts were rejected with \
+                    "Shard {shard} is over its write limit ({limit_words}): {} of {} puts were rejected with \
                      ProvisionedThroughputExceededException. Add shards, or spread writes over more partition keys.",
                     thousands(*throttled_records),
                     thousands(attempted),
@@ -127,9 +129,164 @@ pub fn narrate_event(event: &Event, sim: &Simulation) -> Option<LogLine> {
                         "Switch the stream to on-demand capacity",
                     ],
                 },
-            ))
+            )
         }
-        Event::FirehoseDelivered { delivery_stream, destination, records, bytes, .. } => Some(LogLine::info(
+        Observed::WriteThrottleEnded { stream, shard, seconds, throttled_records } => {
+            let (component, node) = stream_line(stream);
+            LogLine::info(
+                at_ms,
+                component,
+                node,
+                format!(
+                    "Shard {shard} is within its write limits again, after {} s in which it rejected {} puts.",
+                    thousands(*seconds),
+                    thousands(*throttled_records)
+                ),
+            )
+        }
+        Observed::ReadThrottleStarted { consumer, throttled_calls, busiest_shard_calls, busiest_shard_bytes, .. } => {
+            let (component, node) = consumer_line(consumer);
+            LogLine::warning(
+                at_ms,
+                component,
+                node,
+                format!(
+                    "Consumer {consumer} had {} GetRecords calls refused with ProvisionedThroughputExceededException \
+                     in one second: the readers of a shard share 5 calls/s and 2 MiB/s.",
+                    thousands(*throttled_calls)
+                ),
+                Explanation {
+                    limit: format!(
+                        "GetRecords allows {GET_RECORDS_CALLS_PER_SEC} calls per second per shard and {} per shard, shared by every polling reader.",
+                        bytes_per_sec(SHARD_READ_BYTES_PER_SEC)
+                    ),
+                    numbers: format!(
+                        "In that second the busiest shard was called {busiest_shard_calls} times and returned {}.",
+                        bytes_per_sec(*busiest_shard_bytes)
+                    ),
+                    fixes: vec![
+                        "Use enhanced fan-out: each consumer gets its own 2 MiB/s per shard, pushed",
+                        "Poll less often (every 1 s is enough for most readers)",
+                        "Fewer polling applications on the same stream",
+                    ],
+                },
+            )
+        }
+        Observed::ReadThrottleEnded { consumer, seconds, throttled_calls, .. } => {
+            let (component, node) = consumer_line(consumer);
+            LogLine::info(
+                at_ms,
+                component,
+                node,
+                format!(
+                    "Consumer {consumer}'s reads are no longer refused ({} calls refused over {} s).",
+                    thousands(*throttled_calls),
+                    thousands(*seconds)
+                ),
+            )
+        }
+        Observed::FellBehind { consumer, iterator_age_ms, records_read, threshold_ms, .. } => {
+            let (component, node) = consumer_line(consumer);
+            LogLine::warning(
+                at_ms,
+                component,
+                node,
+                format!(
+                    "Consumer {consumer} is falling behind: its iterator age reached {} s (records it reads were written that long ago).",
+                    iterator_age_ms / 1_000
+                ),
+                Explanation {
+                    limit: format!(
+                        "A reader keeps up only if it reads as fast as records arrive; past {} s of iterator age it is said to fall behind here.",
+                        threshold_ms / 1_000
+                    ),
+                    numbers: format!(
+                        "It read {} in that second; iterator age {} ms.",
+                        records_per_sec(*records_read),
+                        thousands(*iterator_age_ms)
+                    ),
+                    fixes: vec![
+                        "Process records faster, or add KCL workers (one per shard at most)",
+                        "Add shards, so more workers can read in parallel",
+                        "Use enhanced fan-out if reads are throttled",
+                    ],
+                },
+            )
+        }
+        Observed::CaughtUp { consumer, threshold_ms, .. } => {
+            let (component, node) = consumer_line(consumer);
+            LogLine::info(
+                at_ms,
+                component,
+                node,
+                format!("Consumer {consumer} caught up: its iterator age is back under {} s.", threshold_ms / 1_000),
+            )
+        }
+        Observed::IteratorExpired { consumer, count, .. } => {
+            let (component, node) = consumer_line(consumer);
+            LogLine::warning(
+                at_ms,
+                component,
+                node,
+                format!(
+                    "Consumer {consumer} held {} shard iterators too long: they expired (ExpiredIteratorException) and it asked for new ones.",
+                    thousands(*count)
+                ),
+                Explanation {
+                    limit: "A shard iterator expires 5 minutes after GetShardIterator or GetRecords returned it.".into(),
+                    numbers: format!("{} expired in that second.", thousands(*count)),
+                    fixes: vec!["Call GetRecords sooner after getting an iterator", "Restart from the last checkpoint"],
+                },
+            )
+        }
+        Observed::RecordsGivenUpStarted { producer, records, total, .. } => LogLine::warning(
+            at_ms,
+            format!("producer {producer}"),
+            Some(producer.clone()),
+            format!(
+                "Producer {producer} gave up on {} records after its last retry: they are lost.",
+                thousands(*records)
+            ),
+            Explanation {
+                limit: "A producer retries a throttled record a few times, then gives up (or the KPL drops it after its RecordTtl of 30 s).".into(),
+                numbers: format!("{} records given up in that second, {} so far.", thousands(*records), thousands(*total)),
+                fixes: vec![
+                    "Fix the throttling first: add shards or spread partition keys",
+                    "Allow more attempts with longer backoff",
+                ],
+            },
+        ),
+        Observed::RecordsGivenUpEnded { producer, seconds, records } => LogLine::info(
+            at_ms,
+            format!("producer {producer}"),
+            Some(producer.clone()),
+            format!(
+                "Producer {producer} stopped losing records: {} were given up over {} s.",
+                thousands(*records),
+                thousands(*seconds)
+            ),
+        ),
+        Observed::Resharded { stream, from_shards, to_shards } => {
+            let (component, node) = stream_line(stream);
+            LogLine::info(
+                at_ms,
+                component,
+                node,
+                format!("Stream {stream} was resharded from {from_shards} to {to_shards} open shards."),
+            )
+        }
+        Observed::OnDemandScaled { stream, from_shards, to_shards } => {
+            let (component, node) = stream_line(stream);
+            LogLine::info(
+                at_ms,
+                component,
+                node,
+                format!(
+                    "On-demand stream {stream} scaled from {from_shards} to {to_shards} open shards to follow its traffic."
+                ),
+            )
+        }
+        Observed::FirehoseDelivered { delivery_stream, destination, records, bytes } => LogLine::info(
             at_ms,
             format!("firehose {delivery_stream}"),
             Some(delivery_stream.clone()),
@@ -138,158 +295,81 @@ pub fn narrate_event(event: &Event, sim: &Simulation) -> Option<LogLine> {
                 thousands(u64::from(*records)),
                 bytes_size(*bytes)
             ),
-        )),
-        Event::FirehoseDeliveryFailed { delivery_stream, error_code, attempt, gave_up, .. } => Some(LogLine::warning(
+        ),
+        Observed::FirehoseDeliveryFailed { delivery_stream, error_code, attempt } => firehose_failure(
             at_ms,
-            format!("firehose {delivery_stream}"),
-            Some(delivery_stream.clone()),
-            if *gave_up {
-                format!(
-                    "Firehose {delivery_stream} gave up after attempt {attempt} ({error_code}): the records went to the S3 backup under the error output prefix."
-                )
-            } else {
-                format!("Firehose {delivery_stream}'s delivery attempt {attempt} failed with {error_code}; it will retry.")
-            },
+            delivery_stream,
+            format!("Firehose {delivery_stream}'s delivery attempt {attempt} failed with {error_code}; it will retry."),
+            format!("Attempt {attempt} failed with {error_code}."),
+        ),
+        Observed::FirehoseBackedUp { delivery_stream, error_code, attempt } => firehose_failure(
+            at_ms,
+            delivery_stream,
+            format!(
+                "Firehose {delivery_stream} gave up after attempt {attempt} ({error_code}): the records went to the S3 backup under the error output prefix."
+            ),
+            format!("Attempt {attempt} failed with {error_code}."),
+        ),
+        Observed::AnalyticsStopped { app, problems } => LogLine::warning(
+            at_ms,
+            format!("analytics {app}"),
+            Some(app.clone()),
+            format!("Analytics application {app} stopped: its SQL does not fit the records it reads."),
             Explanation {
-                limit: "Firehose retries a failed delivery until the destination's retry duration runs out, then writes the records to S3 under the error output prefix.".into(),
-                numbers: format!("Attempt {attempt} failed with {error_code}."),
+                limit: "An application's SQL is checked against the input schema discovered from the stream's first records.".into(),
+                numbers: problems.join("; "),
+                fixes: vec!["Fix the SQL named in the problem", "Check the input schema the application discovered"],
+            },
+        ),
+        Observed::AgentSendsFailing { agent, records_failed, .. } => LogLine::warning(
+            at_ms,
+            format!("agent {agent}"),
+            None,
+            format!(
+                "The Kinesis Agent tailing {agent} had {} records refused; it retries them with backoff.",
+                thousands(*records_failed)
+            ),
+            Explanation {
+                limit: "The Agent retries records its PutRecords (or PutRecordBatch) call could not write, backing off up to 10 s.".into(),
+                numbers: format!("{} records failed in that second.", thousands(*records_failed)),
                 fixes: vec![
-                    "Bring the destination back, or give it more capacity",
-                    "Raise the retry duration so an outage is ridden out",
-                    "Replay what landed under the error output prefix",
+                    "Give the destination more capacity (add shards)",
+                    "Send smaller batches less often (maxBufferAgeMillis, maxBufferSizeRecords)",
                 ],
             },
-        )),
-        _ => None,
-    }
+        ),
+        Observed::AgentSendsRecovered { agent, seconds, records_failed } => LogLine::info(
+            at_ms,
+            format!("agent {agent}"),
+            None,
+            format!(
+                "The Kinesis Agent tailing {agent} sends without failures again ({} records retried over {} s).",
+                thousands(*records_failed),
+                thousands(*seconds)
+            ),
+        ),
+        _ => return None,
+    };
+    Some(line)
 }
 
-/// What the previous second looked like, to notice changes.
-#[derive(Clone, Debug, Default)]
-pub struct Watch {
-    /// The last second already looked at, plus one.
-    next_second: u64,
-    /// Consumers already reported as behind.
-    behind: Vec<bool>,
-    /// Producers' dropped totals at the last look.
-    dropped: Vec<u64>,
-}
-
-/// Lines for every second that completed since the last call (read throttles, consumers falling behind or
-/// catching up, producers giving records up).
-pub fn narrate_seconds(sim: &Simulation, watch: &mut Watch) -> Vec<LogLine> {
-    let mut lines = Vec::new();
-    let complete = sim.now().as_secs();
-    // A big jump (a fast-forward) is summarised from its last second only.
-    let first = watch.next_second.max(complete.saturating_sub(1));
-    for second in first..complete {
-        let at_ms = (second + 1) * 1_000;
-        let consumers = sim.consumers();
-        watch.behind.resize(consumers.len(), false);
-        for (i, app) in consumers.iter().enumerate() {
-            let bucket = app.second(second);
-            let name = &app.config.name;
-            if bucket.throttled_calls > 0 {
-                let shard_calls: Option<(u64, u64)> = sim.stream().map(|s| {
-                    s.shards().iter().filter(|sh| sh.is_open()).fold((0, 0), |(calls, bytes), sh| {
-                        let b = sh.metrics.second(second);
-                        (
-                            calls.max(b.get_records_success + b.read_provisioned_throughput_exceeded),
-                            bytes.max(b.outgoing_bytes),
-                        )
-                    })
-                });
-                let (calls, bytes) = shard_calls.unwrap_or_default();
-                lines.push(LogLine::warning(
-                    at_ms,
-                    format!("consumer {name}"),
-                    Some(name.clone()),
-                    format!(
-                        "Consumer {name} had {} GetRecords calls refused with ProvisionedThroughputExceededException: \
-                         the readers of a shard share 5 calls/s and 2 MiB/s.",
-                        thousands(bucket.throttled_calls)
-                    ),
-                    Explanation {
-                        limit: format!(
-                            "GetRecords allows {GET_RECORDS_CALLS_PER_SEC} calls per second per shard and {} per shard, shared by every polling reader.",
-                            bytes_per_sec(SHARD_READ_BYTES_PER_SEC)
-                        ),
-                        numbers: format!(
-                            "In that second the busiest shard was called {calls} times and returned {}.",
-                            bytes_per_sec(bytes)
-                        ),
-                        fixes: vec![
-                            "Use enhanced fan-out: each consumer gets its own 2 MiB/s per shard, pushed",
-                            "Poll less often (every 1 s is enough for most readers)",
-                            "Fewer polling applications on the same stream",
-                        ],
-                    },
-                ));
-            }
-            let behind = bucket.iterator_age_ms_max >= BEHIND_MS;
-            if behind && !watch.behind[i] {
-                lines.push(LogLine::warning(
-                    at_ms,
-                    format!("consumer {name}"),
-                    Some(name.clone()),
-                    format!(
-                        "Consumer {name} is falling behind: its iterator age reached {} s (records it reads were written that long ago).",
-                        bucket.iterator_age_ms_max / 1_000
-                    ),
-                    Explanation {
-                        limit: format!(
-                            "A reader keeps up only if it reads as fast as records arrive; past {} s of iterator age it is said to fall behind here.",
-                            BEHIND_MS / 1_000
-                        ),
-                        numbers: format!(
-                            "It read {} in that second; iterator age {} ms.",
-                            records_per_sec(bucket.records),
-                            thousands(bucket.iterator_age_ms_max)
-                        ),
-                        fixes: vec![
-                            "Process records faster, or add KCL workers (one per shard at most)",
-                            "Add shards, so more workers can read in parallel",
-                            "Use enhanced fan-out if reads are throttled",
-                        ],
-                    },
-                ));
-            } else if !behind && watch.behind[i] {
-                lines.push(LogLine::info(
-                    at_ms,
-                    format!("consumer {name}"),
-                    Some(name.clone()),
-                    format!("Consumer {name} caught up: its iterator age is back under {} s.", BEHIND_MS / 1_000),
-                ));
-            }
-            watch.behind[i] = behind;
-        }
-    }
-    let producers: Vec<_> = sim.producers().map(|(c, t)| (c.name.clone(), t.dropped)).collect();
-    watch.dropped.resize(producers.len(), 0);
-    for (i, (name, dropped)) in producers.into_iter().enumerate() {
-        if dropped > watch.dropped[i] && complete > 0 {
-            lines.push(LogLine::warning(
-                complete * 1_000,
-                format!("producer {name}"),
-                Some(name.clone()),
-                format!(
-                    "Producer {name} gave up on {} records after its last retry: they are lost.",
-                    thousands(dropped - watch.dropped[i])
-                ),
-                Explanation {
-                    limit: "A producer retries a throttled record a few times, then gives up (or the KPL drops it after its RecordTtl of 30 s).".into(),
-                    numbers: format!("{} records given up so far.", thousands(dropped)),
-                    fixes: vec![
-                        "Fix the throttling first: add shards or spread partition keys",
-                        "Allow more attempts with longer backoff",
-                    ],
-                },
-            ));
-        }
-        watch.dropped[i] = dropped;
-    }
-    watch.next_second = complete;
-    lines
+/// A failed Firehose delivery, retried or given up on, explained.
+fn firehose_failure(at_ms: u64, delivery_stream: &str, text: String, numbers: String) -> LogLine {
+    LogLine::warning(
+        at_ms,
+        format!("firehose {delivery_stream}"),
+        Some(delivery_stream.to_string()),
+        text,
+        Explanation {
+            limit: "Firehose retries a failed delivery until the destination's retry duration runs out, then writes the records to S3 under the error output prefix.".into(),
+            numbers,
+            fixes: vec![
+                "Bring the destination back, or give it more capacity",
+                "Raise the retry duration so an outage is ridden out",
+                "Replay what landed under the error output prefix",
+            ],
+        },
+    )
 }
 
 /// An API console error explained: (the limit or rule, what to do).
@@ -327,23 +407,70 @@ pub fn explain_api_error(error_type: &str) -> Option<Explanation> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use shardlab_engine::{SimConfig, SimTime};
+    use shardlab_engine::account::BEHIND_ITERATOR_AGE_MS;
+    use shardlab_engine::{ShardId, SimTime};
+
+    fn observed(what: Observed) -> Observation {
+        Observation { at: SimTime::from_secs(121), what }
+    }
 
     #[test]
     fn a_failed_firehose_delivery_is_explained_and_giving_up_says_where_the_records_went() {
-        let sim = Simulation::new(SimConfig::default()).expect("the default config runs");
-        let failed = |gave_up| Event::FirehoseDeliveryFailed {
-            at: SimTime::from_secs(121),
-            delivery_stream: "to-http".into(),
-            error_code: "HttpEndpoint.DestinationException",
+        let (delivery_stream, error_code) = (String::from("to-http"), "HttpEndpoint.DestinationException");
+        let retrying = narrate(&observed(Observed::FirehoseDeliveryFailed {
+            delivery_stream: delivery_stream.clone(),
+            error_code,
             attempt: 7,
-            gave_up,
-        };
-        let retrying = narrate_event(&failed(false), &sim).expect("a line");
+        }))
+        .expect("a line");
         assert!(retrying.is_warning && retrying.text.ends_with("it will retry."), "{}", retrying.text);
         assert_eq!((retrying.component.as_str(), retrying.node.as_deref()), ("firehose to-http", Some("to-http")));
-        let last = narrate_event(&failed(true), &sim).expect("a line");
+        let last =
+            narrate(&observed(Observed::FirehoseBackedUp { delivery_stream, error_code, attempt: 7 })).expect("a line");
         assert!(last.text.contains("gave up after attempt 7 (HttpEndpoint.DestinationException)"), "{}", last.text);
         assert!(last.explanation.expect("why").numbers.contains("Attempt 7"));
+    }
+
+    #[test]
+    fn a_bytes_throttle_names_the_mib_limit_and_its_end_is_news_not_a_warning() {
+        let started = narrate(&observed(Observed::WriteThrottleStarted {
+            stream: "orders".into(),
+            shard: ShardId(1),
+            second: 120,
+            throttled_records: 100,
+            accepted_records: 100,
+            accepted_bytes: 1_048_576,
+            asked_bytes_estimate: 2_097_152,
+            limit: WriteLimit::Bytes,
+        }))
+        .expect("a line");
+        assert!(started.text.contains("over its write limit (1 MiB/s): 100 of 200 puts"), "{}", started.text);
+        assert_eq!(started.node.as_deref(), Some("orders"));
+        let ended = narrate(&observed(Observed::WriteThrottleEnded {
+            stream: "orders".into(),
+            shard: ShardId(1),
+            seconds: 3,
+            throttled_records: 300,
+        }))
+        .expect("a line");
+        assert!(!ended.is_warning && ended.explanation.is_none());
+        assert!(ended.text.contains("after 3 s in which it rejected 300 puts"), "{}", ended.text);
+    }
+
+    #[test]
+    fn falling_behind_quotes_the_engines_threshold() {
+        let line = narrate(&observed(Observed::FellBehind {
+            stream: "s".into(),
+            consumer: "reader".into(),
+            second: 30,
+            iterator_age_ms: 12_345,
+            records_read: 100,
+            threshold_ms: BEHIND_ITERATOR_AGE_MS,
+        }))
+        .expect("a line");
+        assert!(line.text.starts_with("Consumer reader is falling behind: its iterator age reached 12 s"));
+        let why = line.explanation.expect("why");
+        assert!(why.limit.contains(&format!("past {} s", BEHIND_ITERATOR_AGE_MS / 1_000)), "{}", why.limit);
+        assert!(why.numbers.contains("12,345 ms"), "{}", why.numbers);
     }
 }

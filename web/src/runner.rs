@@ -2,7 +2,7 @@
 //! the API console and a plain-English event log. No DOM here, so it is tested natively.
 
 pub use crate::narration::LogLine;
-use crate::narration::{Watch, explain_api_error, narrate_event, narrate_seconds};
+use crate::narration::{explain_api_error, narrate};
 use shardlab_engine::consumer_app::ReadStyle;
 use shardlab_engine::limits::{SHARD_WRITE_BYTES_PER_SEC, SHARD_WRITE_RECORDS_PER_SEC};
 use shardlab_engine::{Advance, Command, ConfigError, SimConfig, SimDuration, SimTime, Simulation};
@@ -204,20 +204,14 @@ pub struct Runner {
     log: VecDeque<LogLine>,
     api: shardlab_api::KinesisApi,
     api_history: VecDeque<ApiExchange>,
-    watch: Watch,
 }
 
 impl Runner {
     /// A run of `config` from time 0, or every problem with it.
     pub fn new(config: SimConfig) -> Result<Self, ConfigError> {
         let sim = Simulation::new(config)?;
-        let mut runner = Self {
-            sim,
-            log: VecDeque::new(),
-            api: shardlab_api::KinesisApi::new(),
-            api_history: VecDeque::new(),
-            watch: Watch::default(),
-        };
+        let mut runner =
+            Self { sim, log: VecDeque::new(), api: shardlab_api::KinesisApi::new(), api_history: VecDeque::new() };
         runner.drain_events();
         Ok(runner)
     }
@@ -569,13 +563,12 @@ impl Runner {
     }
 
     fn drain_events(&mut self) {
-        while let Some(event) = self.sim.poll_event() {
-            if let Some(line) = narrate_event(&event, &self.sim) {
+        // Events are the API's record; the log tells the account's observations.
+        while self.sim.poll_event().is_some() {}
+        while let Some(observation) = self.sim.poll_observation() {
+            if let Some(line) = narrate(&observation) {
                 self.log_line(line);
             }
-        }
-        for line in narrate_seconds(&self.sim, &mut self.watch) {
-            self.log_line(line);
         }
     }
 }
@@ -916,8 +909,15 @@ mod tests {
 
     #[test]
     fn the_log_is_bounded() {
-        let runner = run(Settings { shard_count: 1, records_per_sec: 1_200, ..Settings::default() }, 400);
+        // Throttling is one line when it starts, so fill the log with refused API console calls.
+        let mut runner = run(Settings { shard_count: 1, records_per_sec: 1_200, ..Settings::default() }, 2);
+        for _ in 0..LOG_LINES_MAX {
+            runner.call_api("DescribeStream", r#"{"StreamName": "nope"}"#);
+        }
         assert_eq!(runner.log().count(), LOG_LINES_MAX);
-        assert!(runner.log().all(|l| l.is_warning), "the oldest line (stream ready) was dropped");
+        assert!(
+            runner.log().all(|l| l.component == "API console"),
+            "the oldest lines (stream ready, throttling) were dropped"
+        );
     }
 }

@@ -3,15 +3,11 @@
 use crate::args::Args;
 use crate::{Failure, duration, scenario, sql};
 use serde_json::{Value, json};
-use shardlab_engine::agent::AgentTotals;
-use shardlab_engine::analytics_app::SqlDialect;
-use shardlab_engine::consumer_app::{ConsumerTotals, ReadStyle};
-use shardlab_engine::cost::{self, CostLine};
+use shardlab_engine::account::{DeliverySummary, ShardSummary, StreamSummary};
+use shardlab_engine::analytics_app::{DestinationKind, SqlDialect};
 use shardlab_engine::firehose::delivery::{FlushReason, ObjectKind};
-use shardlab_engine::firehose::metrics::FirehoseSecond;
 use shardlab_engine::firehose::{DeliveryStream, Source};
-use shardlab_engine::{ProducerTotals, SimConfig, SimTime, Simulation};
-use std::collections::BTreeMap;
+use shardlab_engine::{RunSummary, SimConfig, SimTime, Simulation, StreamMode};
 use std::fmt::Write as _;
 
 /// What to run and how to report it.
@@ -73,242 +69,77 @@ pub(crate) fn main(rest: &[String]) -> Result<(), Failure> {
     Ok(())
 }
 
-/// One shard's results.
-#[derive(Debug, PartialEq, Eq)]
-struct ShardResult {
-    shard_id: String,
-    open: bool,
-    accepted_records: u64,
-    accepted_bytes: u64,
-    throttled_records: u64,
-}
-
-/// One producer's results.
-#[derive(Debug, PartialEq, Eq)]
-struct ProducerResult {
-    name: String,
-    records_per_sec: u32,
-    record_bytes: u32,
-    attempted: u64,
-    accepted: u64,
-    throttled: u64,
-    failed: u64,
-    /// The client's full counters (retries, drops, duplicates, latency).
-    totals: ProducerTotals,
-}
-
-/// What one consumer application did.
-#[derive(Debug, PartialEq, Eq)]
-struct ConsumerResult {
-    name: String,
-    style: &'static str,
-    totals: ConsumerTotals,
-    /// The largest iterator age in the last minute of the run.
-    iterator_age_ms_max: u64,
-    /// Put-to-get latency percentiles (p50, p95, p99) in ms, if it processed anything.
-    latency_ms: Option<[u64; 3]>,
-}
-
-/// What one analytics application did.
-#[derive(Debug, PartialEq, Eq)]
-struct AnalyticsResult {
-    name: String,
-    dialect: &'static str,
-    records_read: u64,
-    throttled_calls: u64,
-    rows_total: u64,
-    /// Rows counted into windows that have not fired yet.
-    open_window_rows: u64,
-    late_records_dropped: u64,
-    error_rows: u64,
-    /// SQL problems found once the input schema was discovered.
-    problems: Vec<String>,
-    /// The destination stream, and rows written to it, throttled writes and dropped rows.
-    destination: Option<(String, u64, u64, u64)>,
-    /// The emitted rows kept, as `shardlab sql` prints them.
-    rows: Vec<Value>,
-}
-
-/// What a run did.
-#[derive(Debug, PartialEq, Eq)]
+/// What a run did: the engine's run summary, and the data the destinations and applications kept.
+#[derive(Debug)]
 struct Summary {
     config: SimConfig,
     duration_ms: u64,
-    producers: Vec<ProducerResult>,
-    consumers: Vec<ConsumerResult>,
-    /// Each Kinesis Agent's file and counters, and the lines it is behind.
-    agents: Vec<(String, AgentTotals, u64)>,
-    shards: Vec<ShardResult>,
-    analytics: Vec<AnalyticsResult>,
-    /// The largest GetRecords iterator age seen in the last ten minutes, if anything read.
-    iterator_age_ms_max: Option<u64>,
-    cost: Vec<CostLine>,
-    /// Per delivery stream, what each destination received and its metrics, as JSON.
-    delivery_streams: Vec<Value>,
+    run: RunSummary,
+    /// Per delivery stream (in the run summary's order): its source, destination, and what it received.
+    delivery_data: Vec<DeliveryData>,
+    /// Per analytics application (in the run summary's order): its dialect and the rows it kept.
+    analytics_data: Vec<(&'static str, Vec<Value>)>,
+}
+
+/// What a delivery stream's destination received, as JSON, with where it reads from and writes to.
+#[derive(Debug)]
+struct DeliveryData {
+    source: String,
+    destination: &'static str,
+    /// The CloudWatch metric prefix of its destination (`DeliveryToS3`).
+    metric_prefix: &'static str,
+    s3_objects: Vec<Value>,
+    requests: Vec<Value>,
+    redshift_rows: Value,
 }
 
 fn run(config: SimConfig, duration_ms: u64) -> Result<Summary, Failure> {
     let mut sim = Simulation::new(config.clone()).map_err(|err| Failure::Problems(err.problems))?;
-    // Advance a second at a time, draining events so memory stays flat on long runs.
+    // Advance a second at a time, draining events and observations so memory stays flat on long runs.
     let end = SimTime::from_millis(duration_ms);
     let mut at_ms = 0;
-    // Firehose metrics summed over the run, one closed second at a time (the history keeps ten minutes).
-    let mut firehose_sums: BTreeMap<String, FirehoseSecond> = BTreeMap::new();
     while sim.now() < end {
         at_ms = (at_ms + 1_000).min(duration_ms);
         sim.advance_to(SimTime::from_millis(at_ms));
         while sim.poll_event().is_some() {}
-        if at_ms % 1_000 == 0 {
-            for stream in sim.firehose().delivery_streams() {
-                let sum = firehose_sums.entry(stream.config.name.clone()).or_default();
-                sum.add(&stream.metrics.second(at_ms / 1_000 - 1));
-            }
-        }
+        while sim.poll_observation().is_some() {}
     }
-    // The second that starts at the end holds what happened exactly at the end.
-    for stream in sim.firehose().delivery_streams() {
-        let sum = firehose_sums.entry(stream.config.name.clone()).or_default();
-        sum.add(&stream.metrics.second(duration_ms.div_ceil(1_000)));
-    }
-    let producers = sim
-        .producers()
-        .map(|(p, totals)| ProducerResult {
-            name: p.name.clone(),
-            records_per_sec: p.rate.peak(),
-            record_bytes: p.size.max_bytes(),
-            attempted: totals.attempted,
-            accepted: totals.accepted,
-            throttled: totals.throttled,
-            failed: totals.failed,
-            totals,
-        })
-        .collect();
-    let last_second = duration_ms / 1_000;
-    let consumers = sim
-        .consumers()
-        .iter()
-        .map(|app| ConsumerResult {
-            name: app.config.name.clone(),
-            style: match app.config.style {
-                ReadStyle::Polling { .. } => "polling",
-                ReadStyle::EnhancedFanOut => "enhanced fan-out",
-                ReadStyle::Kcl(_) => "KCL",
-                ReadStyle::Lambda(_) => "Lambda",
-            },
-            totals: app.totals,
-            iterator_age_ms_max: (last_second.saturating_sub(60)..=last_second)
-                .map(|s| app.second(s).iterator_age_ms_max)
-                .max()
-                .unwrap_or(0),
-            latency_ms: [50, 95, 99]
-                .iter()
-                .map(|p| app.latency.percentile(*p))
-                .collect::<Option<Vec<u64>>>()
-                .and_then(|v| v.try_into().ok()),
-        })
-        .collect();
-    let stream = sim.stream();
-    let shards = stream
-        .into_iter()
-        .flat_map(|s| s.shards())
-        .map(|shard| ShardResult {
-            shard_id: shard.id.to_string(),
-            open: shard.is_open(),
-            accepted_records: shard.metrics.totals.incoming_records,
-            accepted_bytes: shard.metrics.totals.incoming_bytes,
-            throttled_records: shard.metrics.totals.write_provisioned_throughput_exceeded,
-        })
-        .collect();
-    let read = stream.into_iter().flat_map(|s| s.shards()).any(|shard| shard.metrics.totals.outgoing_records > 0);
-    let iterator_age_ms_max = read.then(|| {
-        stream
-            .into_iter()
-            .flat_map(|s| s.shards())
-            .flat_map(|shard| shard.metrics.history())
-            .map(|second| second.iterator_age_ms_max)
-            .max()
-            .unwrap_or(0)
-    });
-    let mut cost = stream.map(|s| cost::estimate(&s.usage)).unwrap_or_default();
+    let run = sim.summary();
     let epoch_ms = sim.config().epoch_unix_ms;
-    let delivery_streams = sim
-        .firehose()
-        .delivery_streams()
-        .map(|d| {
-            cost.extend(cost::estimate_firehose(&d.usage));
-            delivery_json(d, firehose_sums.get(&d.config.name).copied().unwrap_or_default(), epoch_ms)
-        })
+    let delivery_data = run
+        .delivery_streams
+        .iter()
+        .filter_map(|d| sim.firehose().delivery_stream(&d.name))
+        .map(|d| delivery_data(d, epoch_ms))
         .collect();
-    let agents = sim.agents().iter().map(|a| (a.config.file_pattern.clone(), a.totals, a.lines_behind())).collect();
-    let analytics = sim
+    let analytics_data = sim
         .analytics()
         .iter()
         .map(|a| {
-            let stats = a.application().map(|app| app.stats());
-            AnalyticsResult {
-                name: a.config.name.clone(),
-                dialect: match a.config.dialect {
-                    SqlDialect::Kda => "KDA SQL (historical)",
-                    SqlDialect::Flink => "Flink SQL",
-                },
-                records_read: a.reader.totals.records,
-                throttled_calls: a.reader.totals.throttled_calls,
-                rows_total: a.rows_total,
-                open_window_rows: a.application().map_or(0, |app| app.open_windows().iter().map(|w| w.rows).sum()),
-                late_records_dropped: stats.as_ref().map_or(0, |s| s.late_records_dropped.iter().map(|(_, n)| n).sum()),
-                error_rows: stats.as_ref().map_or(0, |s| s.errors),
-                problems: a.problems.clone(),
-                destination: a
-                    .config
-                    .destination
-                    .as_ref()
-                    .map(|d| (d.stream_name.clone(), a.delivered, a.delivery_throttled, a.delivery_dropped)),
-                rows: a
-                    .application()
-                    .map_or_else(Vec::new, |app| a.rows.iter().map(|r| sql::row_line(app, r)).collect()),
-            }
+            let dialect = match a.config.dialect {
+                SqlDialect::Kda => "KDA SQL (historical)",
+                SqlDialect::Flink => "Flink SQL",
+            };
+            let rows =
+                a.application().map_or_else(Vec::new, |app| a.rows.iter().map(|r| sql::row_line(app, r)).collect());
+            (dialect, rows)
         })
         .collect();
-    Ok(Summary {
-        config,
-        duration_ms,
-        producers,
-        consumers,
-        agents,
-        shards,
-        analytics,
-        iterator_age_ms_max,
-        cost,
-        delivery_streams,
-    })
+    Ok(Summary { config, duration_ms, run, delivery_data, analytics_data })
 }
 
-/// One delivery stream's results: its fates, metrics, and what each destination received.
-fn delivery_json(d: &DeliveryStream, metrics: FirehoseSecond, epoch_ms: u64) -> Value {
-    let t = &d.totals;
+/// What one delivery stream's destination received.
+fn delivery_data(d: &DeliveryStream, epoch_ms: u64) -> DeliveryData {
     let kind = &d.config.destination.kind;
     let ms = |unix_ms: u64| unix_ms.saturating_sub(epoch_ms);
-    let metrics: serde_json::Map<String, Value> =
-        metrics.named(kind.metric_prefix()).into_iter().map(|(name, value)| (name, json!(value))).collect();
-    json!({
-        "name": d.config.name,
-        "source": match &d.config.source { Source::DirectPut => "DirectPut".to_string(), Source::KinesisStream { stream_name } => format!("KinesisStream:{stream_name}") },
-        "destination": kind.metric_prefix().trim_start_matches("DeliveryTo"),
-        "records": {
-            "incoming": t.incoming_records,
-            "throttled": t.throttled_records,
-            "delivered": t.delivered_records,
-            "duplicates_at_destination": t.duplicate_records,
-            "dropped_by_transform": t.dropped_records,
-            "processing_failed": t.processing_failed_records,
-            "partitioning_failed": t.partitioning_failed_records,
-            "conversion_failed": t.conversion_failed_records,
-            "backed_up_after_retries": t.backed_up_failed_records,
-            "expired": t.expired_records,
-            "buffered": d.buffered_records(),
+    DeliveryData {
+        source: match &d.config.source {
+            Source::DirectPut => "DirectPut".to_string(),
+            Source::KinesisStream { stream_name } => format!("KinesisStream:{stream_name}"),
         },
-        "metrics": metrics,
-        "s3_objects": d.s3_objects.iter().map(|o| json!({
+        destination: kind.metric_prefix().trim_start_matches("DeliveryTo"),
+        metric_prefix: kind.metric_prefix(),
+        s3_objects: d.s3_objects.iter().map(|o| json!({
             "key": o.key,
             "kind": match o.kind {
                 ObjectKind::Data => "data",
@@ -326,8 +157,8 @@ fn delivery_json(d: &DeliveryStream, metrics: FirehoseSecond, epoch_ms: u64) -> 
             "first_record_arrival_ms": ms(o.first_arrival_unix_ms),
             "last_record_arrival_ms": ms(o.last_arrival_unix_ms),
             "written_at_ms": ms(o.written_unix_ms),
-        })).collect::<Vec<_>>(),
-        "requests": d.requests.iter().map(|r| json!({
+        })).collect(),
+        requests: d.requests.iter().map(|r| json!({
             "request_id": r.request_id,
             "at_ms": ms(r.at_unix_ms),
             "attempt": r.attempt,
@@ -336,8 +167,38 @@ fn delivery_json(d: &DeliveryStream, metrics: FirehoseSecond, epoch_ms: u64) -> 
             "target": r.target,
             "error_code": r.error_code,
             "received": r.received,
-        })).collect::<Vec<_>>(),
-        "redshift_rows": d.redshift_rows,
+        })).collect(),
+        redshift_rows: json!(d.redshift_rows),
+    }
+}
+
+/// One delivery stream's results: its fates, metrics, and what each destination received.
+fn delivery_json(d: &DeliverySummary, data: &DeliveryData) -> Value {
+    let t = &d.totals;
+    let metrics: serde_json::Map<String, Value> =
+        d.metrics.named(data.metric_prefix).into_iter().map(|(name, value)| (name, json!(value))).collect();
+    json!({
+        "name": d.name,
+        "source": data.source,
+        "destination": data.destination,
+        "records": {
+            "incoming": t.incoming_records,
+            "throttled": t.throttled_records,
+            "delivered": t.delivered_records,
+            "duplicates_at_destination": t.duplicate_records,
+            "dropped_by_transform": t.dropped_records,
+            "processing_failed": t.processing_failed_records,
+            "partitioning_failed": t.partitioning_failed_records,
+            "conversion_failed": t.conversion_failed_records,
+            "backed_up_after_retries": t.backed_up_failed_records,
+            "expired": t.expired_records,
+            "buffered": d.buffered_records,
+        },
+        "delivery_delay_ms_max": d.delivery_delay_ms_max,
+        "metrics": metrics,
+        "s3_objects": data.s3_objects,
+        "requests": data.requests,
+        "redshift_rows": data.redshift_rows,
     })
 }
 
@@ -375,8 +236,18 @@ fn dollars(micro_usd: u64) -> String {
 }
 
 impl Summary {
+    /// The scenario's stream (the run summary lists it first), if it still exists.
+    fn first_stream(&self) -> Option<&StreamSummary> {
+        self.run.streams.first()
+    }
+
+    /// The largest GetRecords iterator age over every stream, if anything read one.
+    fn iterator_age_ms_max(&self) -> Option<u64> {
+        self.run.streams.iter().filter_map(|s| s.iterator_age_ms_max).max()
+    }
+
     fn total_cost_micro_usd(&self) -> u64 {
-        self.cost.iter().map(|l| l.cost_micro_usd).sum()
+        self.run.cost().iter().map(|l| l.cost_micro_usd).sum()
     }
 
     fn to_text(&self) -> String {
@@ -393,24 +264,24 @@ impl Summary {
             duration::describe(self.duration_ms)
         );
         let _ = writeln!(out, "\nProducers:");
-        if self.producers.is_empty() {
+        if self.run.producers.is_empty() {
             let _ = writeln!(out, "  none");
         }
-        for p in &self.producers {
+        for p in &self.run.producers {
+            let t = &p.totals;
             let _ = writeln!(
                 out,
                 "  {}: {} records/s of {} -> attempted {}, accepted {}, throttled {}, failed {}",
                 p.name,
-                thousands(p.records_per_sec.into()),
-                bytes(p.record_bytes.into()),
-                thousands(p.attempted),
-                thousands(p.accepted),
-                thousands(p.throttled),
-                thousands(p.failed)
+                thousands(p.records_per_sec_peak.into()),
+                bytes(p.record_bytes_max.into()),
+                thousands(t.attempted),
+                thousands(t.accepted),
+                thousands(t.throttled),
+                thousands(t.failed)
             );
         }
-        for p in self.producers.iter().filter(|p| p.totals.retried + p.totals.dropped + p.totals.duplicates > 0) {
-            let t = &p.totals;
+        for t in self.run.producers.iter().map(|p| &p.totals).filter(|t| t.retried + t.dropped + t.duplicates > 0) {
             let _ = writeln!(
                 out,
                 "    retried {}, dropped {}, duplicates written {}, mean latency {} ms",
@@ -420,22 +291,23 @@ impl Summary {
                 thousands(t.latency_ms_total / t.accepted.max(1))
             );
         }
-        if !self.consumers.is_empty() {
+        if !self.run.consumers.is_empty() {
             let _ = writeln!(out, "\nConsumers:");
         }
-        for c in &self.consumers {
+        for c in &self.run.consumers {
             let t = &c.totals;
             let _ = writeln!(
                 out,
-                "  {} ({}): {} records ({} user records, {}), {} throttled calls, {} duplicates, iterator age up to {} ms in the last minute",
+                "  {} ({}): {} records ({} user records, {}), {} throttled calls, {} duplicates, iterator age up to {} ms{}",
                 c.name,
-                c.style,
+                c.style.words(),
                 thousands(t.records),
                 thousands(t.user_records),
                 bytes(t.bytes),
                 thousands(t.throttled_calls),
                 thousands(t.duplicates),
-                thousands(c.iterator_age_ms_max)
+                thousands(c.iterator_age_ms_max),
+                if c.behind { ", behind at the end" } else { "" }
             );
             if let Some([p50, p95, p99]) = c.latency_ms {
                 let _ = writeln!(out, "    put-to-get latency p50 {p50} ms, p95 {p95} ms, p99 {p99} ms");
@@ -450,83 +322,90 @@ impl Summary {
                 );
             }
         }
-        if !self.agents.is_empty() {
+        if !self.run.agents.is_empty() {
             let _ = writeln!(out, "\nKinesis Agents:");
         }
-        for (file, t, behind) in &self.agents {
+        for a in &self.run.agents {
+            let t = &a.totals;
             let _ = writeln!(
                 out,
-                "  {file}: {} lines written, {} records parsed, {} sent, {} failed (retried), {} lines behind, {} restarts",
+                "  {}: {} lines written, {} records parsed, {} sent, {} failed (retried), {} lines behind, {} restarts",
+                a.name,
                 thousands(t.lines_written),
                 thousands(t.records_parsed),
                 thousands(t.records_sent),
                 thousands(t.records_failed),
-                thousands(*behind),
+                thousands(a.lines_behind),
                 thousands(t.restarts)
             );
         }
-        if !self.analytics.is_empty() {
+        if !self.run.analytics.is_empty() {
             let _ = writeln!(out, "\nAnalytics applications:");
         }
-        for a in &self.analytics {
+        for (a, (dialect, _)) in self.run.analytics.iter().zip(&self.analytics_data) {
             let _ = writeln!(
                 out,
                 "  {} ({}): read {} records ({} throttled calls), emitted {} rows, {} late records dropped, {} error rows",
                 a.name,
-                a.dialect,
+                dialect,
                 thousands(a.records_read),
                 thousands(a.throttled_calls),
-                thousands(a.rows_total),
+                thousands(a.rows),
                 thousands(a.late_records_dropped),
                 thousands(a.error_rows)
             );
-            if let Some((stream, delivered, throttled, dropped)) = &a.destination {
+            if let Some(d) = &a.destination {
                 let _ = writeln!(
                     out,
-                    "    to stream {stream}: {} rows written, {} throttled writes, {} rows dropped",
-                    thousands(*delivered),
-                    thousands(*throttled),
-                    thousands(*dropped)
+                    "    to {} {}: {} rows written, {} throttled writes, {} rows dropped",
+                    match d.kind {
+                        DestinationKind::DataStream => "stream",
+                        DestinationKind::Firehose => "delivery stream",
+                    },
+                    d.name,
+                    thousands(d.rows_written),
+                    thousands(d.throttled_writes),
+                    thousands(d.rows_dropped)
                 );
             }
             for problem in &a.problems {
                 let _ = writeln!(out, "    SQL problem: {problem}");
             }
         }
-        let _ = writeln!(out, "\nShards (accepted / throttled records):");
-        for s in &self.shards {
-            let _ = writeln!(
-                out,
-                "  {}{}: accepted {} ({}), throttled {}",
-                s.shard_id,
-                if s.open { "" } else { " (closed)" },
-                thousands(s.accepted_records),
-                bytes(s.accepted_bytes),
-                thousands(s.throttled_records)
-            );
+        for stream in &self.run.streams {
+            let _ = writeln!(out, "\nShards of {} (accepted / throttled records):", stream.name);
+            for s in &stream.shards {
+                let _ = writeln!(
+                    out,
+                    "  {}{}: accepted {} ({}), throttled {}",
+                    s.shard_id,
+                    if s.open { "" } else { " (closed)" },
+                    thousands(s.accepted_records),
+                    bytes(s.accepted_bytes),
+                    thousands(s.throttled_records)
+                );
+            }
         }
-        for d in &self.delivery_streams {
-            let r = &d["records"];
-            let objects = d["s3_objects"].as_array().map_or(0, Vec::len);
-            let requests = d["requests"].as_array().map_or(0, Vec::len);
+        for (d, data) in self.run.delivery_streams.iter().zip(&self.delivery_data) {
+            let t = &d.totals;
             let _ = writeln!(
                 out,
                 "\nDelivery stream {} ({} -> {}): {} records in, {} delivered, {} dropped, {} failed processing, \
                  {} backed up after retries, {} duplicates at the destination, {} buffered; {} S3 objects, {} requests.",
-                d["name"].as_str().unwrap_or_default(),
-                d["source"].as_str().unwrap_or_default(),
-                d["destination"].as_str().unwrap_or_default(),
-                r["incoming"],
-                r["delivered"],
-                r["dropped_by_transform"],
-                r["processing_failed"],
-                r["backed_up_after_retries"],
-                r["duplicates_at_destination"],
-                r["buffered"],
-                objects,
-                requests
+                d.name,
+                data.source,
+                data.destination,
+                t.incoming_records,
+                t.delivered_records,
+                t.dropped_records,
+                t.processing_failed_records,
+                t.backed_up_failed_records,
+                t.duplicate_records,
+                d.buffered_records,
+                data.s3_objects.len(),
+                data.requests.len()
             );
-            for o in d["s3_objects"].as_array().into_iter().flatten().take(20) {
+            for o in data.s3_objects.iter().take(20) {
                 let _ = writeln!(
                     out,
                     "  {} ({}): {} records, {} -> {} B",
@@ -538,7 +417,7 @@ impl Summary {
                 );
             }
         }
-        match self.iterator_age_ms_max {
+        match self.iterator_age_ms_max() {
             Some(age) => {
                 let _ = writeln!(out, "\nIterator age: at most {} ms.", thousands(age));
             }
@@ -548,7 +427,7 @@ impl Summary {
         }
         let _ =
             writeln!(out, "\nCost at example us-east-1 prices (unconfirmed): {}", dollars(self.total_cost_micro_usd()));
-        for line in &self.cost {
+        for line in &self.run.cost() {
             let _ = writeln!(
                 out,
                 "  {}: {}.{:03} {} x {} = {}",
@@ -565,27 +444,28 @@ impl Summary {
 
     fn to_json(&self) -> Value {
         let mut summary = self.to_json_without_analytics();
-        if !self.analytics.is_empty()
+        if !self.run.analytics.is_empty()
             && let Some(object) = summary.as_object_mut()
         {
-            let apps = self.analytics.iter().map(|a| {
+            let apps = self.run.analytics.iter().zip(&self.analytics_data).map(|(a, (dialect, rows))| {
                 json!({
                     "name": a.name,
-                    "dialect": a.dialect,
+                    "dialect": dialect,
                     "records_read": a.records_read,
                     "throttled_calls": a.throttled_calls,
-                    "rows_total": a.rows_total,
+                    "rows_total": a.rows,
                     "open_window_rows": a.open_window_rows,
                     "late_records_dropped": a.late_records_dropped,
                     "error_rows": a.error_rows,
                     "problems": a.problems,
-                "destination": a.destination.as_ref().map(|(stream, delivered, throttled, dropped)| json!({
-                    "stream_name": stream,
-                    "delivered": delivered,
-                    "throttled_calls": throttled,
-                    "dropped": dropped,
-                })),
-                    "rows": a.rows,
+                    "destination": a.destination.as_ref().map(|d| json!({
+                        "stream_name": d.name,
+                        "kind": match d.kind { DestinationKind::DataStream => "data_stream", DestinationKind::Firehose => "firehose" },
+                        "delivered": d.rows_written,
+                        "throttled_calls": d.throttled_writes,
+                        "dropped": d.rows_dropped,
+                    })),
+                    "rows": rows,
                 })
             });
             object.insert("analytics".into(), Value::Array(apps.collect()));
@@ -595,38 +475,49 @@ impl Summary {
 
     fn to_json_without_analytics(&self) -> Value {
         let c = &self.config;
+        let cost = self.run.cost();
+        let shard_json = |s: &ShardSummary| {
+            json!({
+                "shard_id": s.shard_id.to_string(),
+                "open": s.open,
+                "accepted_records": s.accepted_records,
+                "accepted_bytes": s.accepted_bytes,
+                "throttled_records": s.throttled_records,
+            })
+        };
         json!({
             "seed": c.seed,
             "stream_name": c.stream_name,
             "shard_count": c.shard_count,
             "duration_ms": self.duration_ms,
-            "producers": self.producers.iter().map(|p| json!({
+            "producers": self.run.producers.iter().map(|p| json!({
                 "name": p.name,
-                "records_per_sec": p.records_per_sec,
-                "record_bytes": p.record_bytes,
-                "attempted": p.attempted,
-                "accepted": p.accepted,
-                "throttled": p.throttled,
-                "failed": p.failed,
+                "records_per_sec": p.records_per_sec_peak,
+                "record_bytes": p.record_bytes_max,
+                "attempted": p.totals.attempted,
+                "accepted": p.totals.accepted,
+                "throttled": p.totals.throttled,
+                "failed": p.totals.failed,
                 "retried": p.totals.retried,
                 "dropped": p.totals.dropped,
                 "duplicates": p.totals.duplicates,
                 "latency_ms_total": p.totals.latency_ms_total,
                 "latency_ms_max": p.totals.latency_ms_max,
             })).collect::<Vec<_>>(),
-            "agents": self.agents.iter().map(|(file, t, behind)| json!({
-                "file_pattern": file,
-                "lines_written": t.lines_written,
-                "records_parsed": t.records_parsed,
-                "records_sent": t.records_sent,
-                "records_failed": t.records_failed,
-                "duplicates": t.duplicates,
-                "restarts": t.restarts,
-                "lines_behind": behind,
+            "agents": self.run.agents.iter().map(|a| json!({
+                "file_pattern": a.name,
+                "lines_written": a.totals.lines_written,
+                "records_parsed": a.totals.records_parsed,
+                "records_sent": a.totals.records_sent,
+                "records_failed": a.totals.records_failed,
+                "duplicates": a.totals.duplicates,
+                "restarts": a.totals.restarts,
+                "lines_behind": a.lines_behind,
             })).collect::<Vec<_>>(),
-            "consumers": self.consumers.iter().map(|c| json!({
+            "consumers": self.run.consumers.iter().map(|c| json!({
                 "name": c.name,
-                "style": c.style,
+                "stream": c.stream,
+                "style": c.style.words(),
                 "records": c.totals.records,
                 "user_records": c.totals.user_records,
                 "bytes": c.totals.bytes,
@@ -637,21 +528,23 @@ impl Summary {
                 "failed_invocations": c.totals.failed_invocations,
                 "sent_to_destination": c.totals.sent_to_destination,
                 "iterator_age_ms_max": c.iterator_age_ms_max,
+                "behind": c.behind,
                 "latency_ms": c.latency_ms.map(|[p50, p95, p99]| json!({"p50": p50, "p95": p95, "p99": p99})),
             })).collect::<Vec<_>>(),
-            "shards": self.shards.iter().map(|s| json!({
-                "shard_id": s.shard_id,
-                "open": s.open,
-                "accepted_records": s.accepted_records,
-                "accepted_bytes": s.accepted_bytes,
-                "throttled_records": s.throttled_records,
+            "shards": self.first_stream().map_or_else(Vec::new, |s| s.shards.iter().map(shard_json).collect()),
+            "streams": self.run.streams.iter().map(|s| json!({
+                "name": s.name,
+                "mode": match s.mode { StreamMode::Provisioned => "PROVISIONED", StreamMode::OnDemand => "ON_DEMAND" },
+                "open_shards": s.open_shards,
+                "iterator_age_ms_max": s.iterator_age_ms_max,
+                "shards": s.shards.iter().map(shard_json).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
-            "iterator_age_ms_max": self.iterator_age_ms_max,
-            "delivery_streams": self.delivery_streams,
+            "iterator_age_ms_max": self.iterator_age_ms_max(),
+            "delivery_streams": self.run.delivery_streams.iter().zip(&self.delivery_data).map(|(d, data)| delivery_json(d, data)).collect::<Vec<_>>(),
             "cost": {
                 "note": "example us-east-1 prices, unconfirmed",
                 "total_micro_usd": self.total_cost_micro_usd(),
-                "lines": self.cost.iter().map(|l| json!({
+                "lines": cost.iter().map(|l| json!({
                     "item": l.item,
                     "unit": l.unit,
                     "quantity_milli": l.quantity_milli,
@@ -699,11 +592,11 @@ mod tests {
         let summary = run(config, 10_000).expect("valid scenario");
         // `docs/aws-behaviour.md` §1.1: 1,000 records/s per shard. Records are due at k/1500 s from t = 0 through
         // t = 10 s inclusive: 15,001 attempts; 10 full seconds accept 1,000 each, and t = 10 s opens a new one.
-        let p = &summary.producers[0];
+        let p = &summary.run.producers[0].totals;
         assert_eq!((p.attempted, p.accepted, p.throttled), (15_001, 10_001, 5_000));
-        assert_eq!(summary.shards[0].accepted_records, 10_001);
-        assert_eq!(summary.shards[0].throttled_records, 5_000);
-        assert_eq!(summary.iterator_age_ms_max, None);
+        let shard = &summary.run.streams[0].shards[0];
+        assert_eq!((shard.accepted_records, shard.throttled_records), (10_001, 5_000));
+        assert_eq!(summary.iterator_age_ms_max(), None);
     }
 
     #[test]

@@ -46,6 +46,28 @@ fn an_overloaded_shard_accepts_1000_records_per_second() {
 }
 
 #[test]
+fn a_minimal_hand_written_scenario_runs_with_the_pages_defaults() {
+    // minimal.json: one producer -> stream -> consumer, with only the rate given; every other field takes the
+    // page's default (2 shards, 1,024-byte records, a polling consumer reading every second).
+    let output = run("minimal.json", &["--for", "10s", "--json"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let summary: Value = serde_json::from_slice(&output.stdout).expect("JSON summary");
+    assert_eq!(summary["stream_name"], "clicks");
+    assert_eq!(summary["shards"].as_array().map(Vec::len), Some(2));
+    // 100 records/s is far under two shards' 2,000 records/s: records due at k/100 s for t = 0 through 10 s
+    // inclusive are all accepted.
+    assert_eq!(
+        (&summary["producers"][0]["accepted"], &summary["producers"][0]["throttled"]),
+        (&json!(1001), &json!(0))
+    );
+    let reader = &summary["consumers"][0];
+    assert_eq!((&reader["name"], &reader["style"]), (&json!("reader"), &json!("polling")));
+    // Polling once a second, with records readable 200 ms after their write: all but the last second's are read.
+    let read = reader["records"].as_u64().expect("a count");
+    assert!((900..=1_001).contains(&read), "{reader}");
+}
+
+#[test]
 fn the_text_summary_names_shards_and_counts() {
     let output = run("one_shard_overload.json", &["--for", "10s"]);
     assert!(output.status.success());
@@ -210,17 +232,14 @@ fn delivery_streams_report_what_each_destination_received() {
     assert_eq!(s3["metrics"]["DeliveryToS3.Records"], r["delivered"]);
     assert_eq!(s3["metrics"]["DataReadFromKinesisStream.Records"], r["incoming"]);
     // The HTTP endpoint is down from 100 s: the batch flushed at about 121 s fails until its 120 s retry
-    // duration runs out, then goes to the backup bucket under failed/http-endpoint-failed/.
+    // duration runs out, then goes to the backup bucket under Firehose's default error location (no error
+    // output prefix is set): http-endpoint-failed/ and the hour's date.
     let r = &http["records"];
     assert!(r["backed_up_after_retries"].as_u64() > Some(0), "{r}");
     assert_eq!(r["incoming"].as_u64(), Some(sum(r, &["delivered", "backed_up_after_retries", "buffered"])));
     let failed: Vec<&Value> =
         http["s3_objects"].as_array().expect("objects").iter().filter(|o| o["kind"] == "error").collect();
-    assert!(
-        failed[0]["key"]
-            .as_str()
-            .is_some_and(|k| k.starts_with("failed/http-endpoint-failed/2026/01/01/00/to-http-1-"))
-    );
+    assert!(failed[0]["key"].as_str().is_some_and(|k| k.starts_with("http-endpoint-failed/2026/01/01/00/to-http-1-")));
     assert_eq!(failed[0]["error_output_type"], "http-endpoint-failed");
     let requests = http["requests"].as_array().expect("requests");
     assert!(requests.iter().any(|q| q["error_code"] == "HttpEndpoint.DestinationException"));

@@ -168,6 +168,13 @@ fn shardlab_run_reports_each_analytics_applications_rows() {
     assert_eq!(destination["delivered"], apps[0]["rows_total"]);
     assert_eq!(destination["dropped"], 0);
     assert_eq!(apps[1]["destination"], Value::Null);
+    // The summary lists that output stream after the scenario's, and it took exactly the rows written to it.
+    let streams = summary["streams"].as_array().expect("streams");
+    let names: Vec<&str> = streams.iter().filter_map(|s| s["name"].as_str()).collect();
+    assert_eq!(names, ["clickstream", "event-counts"]);
+    let accepted: u64 =
+        streams[1]["shards"].as_array().expect("shards").iter().filter_map(|s| s["accepted_records"].as_u64()).sum();
+    assert_eq!(Some(accepted), destination["delivered"].as_u64());
     // The typo is found once the schema is discovered from the stream's clickstream records; `amout`
     // follows `CREATE OR REPLACE PUMP "P" AS INSERT INTO "OUT" SELECT STREAM ` (62 characters).
     let problems = apps[2]["problems"].as_array().expect("problems");

@@ -330,6 +330,8 @@ pub struct ConsumerApp {
     pub latency: crate::latency::LatencyHistogram,
     /// The last user records processed, oldest first (at most [`RECENT_MAX`]).
     pub recent: alloc::collections::VecDeque<ProcessedRecord>,
+    /// Shard iterators that expired before use (`ExpiredIteratorException`), each replaced by a new one.
+    pub expired_iterators: u64,
     history: History<ConsumerSecond>,
     /// Timing jitter, so readers of one shard do not fall into lockstep (real clients drift apart).
     rng: Rng,
@@ -358,6 +360,7 @@ impl ConsumerApp {
             first_processed_at: BTreeMap::new(),
             finished_at: BTreeMap::new(),
             recent: alloc::collections::VecDeque::new(),
+            expired_iterators: 0,
             latency: crate::latency::LatencyHistogram::default(),
             history: History::default(),
             rng,
@@ -653,7 +656,11 @@ impl ConsumerApp {
                     let bucket = self.bucket(now);
                     bucket.iterator_age_ms_max = bucket.iterator_age_ms_max.max(age);
                     return Some(now + interval + self.jitter());
-                } else if let Some(r) = self.readers.get_mut(&shard) {
+                }
+                if e.kind == StreamsErrorKind::ExpiredIterator {
+                    self.expired_iterators += 1;
+                }
+                if let Some(r) = self.readers.get_mut(&shard) {
                     r.iterator = None;
                 }
                 return Some(now + interval);

@@ -37,6 +37,32 @@ impl Usage {
     pub fn put_payload_units_of(bytes: u64) -> u64 {
         bytes.div_ceil(PUT_PAYLOAD_UNIT_BYTES).max(1)
     }
+
+    /// Both usages together.
+    pub fn plus(&self, other: &Self) -> Self {
+        self.zip(other, u64::saturating_add)
+    }
+
+    /// What was used since `earlier` (a snapshot of the same counters).
+    pub fn since(&self, earlier: &Self) -> Self {
+        self.zip(earlier, u64::saturating_sub)
+    }
+
+    fn zip(&self, other: &Self, f: fn(u64, u64) -> u64) -> Self {
+        Self {
+            shard_seconds: f(self.shard_seconds, other.shard_seconds),
+            put_payload_units: f(self.put_payload_units, other.put_payload_units),
+            extended_retention_shard_seconds: f(
+                self.extended_retention_shard_seconds,
+                other.extended_retention_shard_seconds,
+            ),
+            efo_consumer_shard_seconds: f(self.efo_consumer_shard_seconds, other.efo_consumer_shard_seconds),
+            efo_bytes: f(self.efo_bytes, other.efo_bytes),
+            on_demand_stream_seconds: f(self.on_demand_stream_seconds, other.on_demand_stream_seconds),
+            on_demand_bytes_in: f(self.on_demand_bytes_in, other.on_demand_bytes_in),
+            on_demand_bytes_out: f(self.on_demand_bytes_out, other.on_demand_bytes_out),
+        }
+    }
 }
 
 /// One line of a cost estimate.

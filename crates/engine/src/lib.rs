@@ -7,7 +7,8 @@
 //!
 //! # Run loop
 //!
-//! See [`Simulation`]: feed commands and API calls, advance time, drain events, read state.
+//! See [`Simulation`]: feed commands and API calls, advance time, drain events and observations
+//! ([`account`]), read state or the [`RunSummary`].
 //!
 //! ```
 //! use shardlab_engine::{SimConfig, SimTime, Simulation};
@@ -92,6 +93,7 @@ extern crate std;
 #[cfg(all(test, target_arch = "wasm32"))]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
+pub mod account;
 pub mod agent;
 pub mod analytics_app;
 pub mod calendar;
@@ -123,6 +125,7 @@ pub mod workload;
 #[cfg(test)]
 mod tests;
 
+pub use account::{Observation, Observed, RunSummary};
 pub use error::{ConfigError, StreamsError, StreamsErrorKind};
 pub use event::Event;
 pub use kinesis::{Kinesis, KinesisConfig, PutRecordInput, PutRecordOutput};
@@ -132,5 +135,11 @@ pub use sim::{Advance, Command, EVENTS_MAX, ScheduledCommand, SimConfig, Simulat
 pub use stream::{Stream, StreamMode, StreamStatus};
 pub use time::{SimDuration, SimTime};
 
-/// This engine's version: a scenario records it, because a run is a pure function of (scenario, seed, engine version).
+/// This engine crate's version.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The engine's behaviour version: a run is a pure function of (scenario, seed, behaviour version), and
+/// scenarios record it, so a link opened by a page whose runs differ can say so. It is separate from
+/// [`VERSION`] and goes up by one whenever what any run computes changes; the test
+/// `behaviour_version_matches_the_run_fingerprint` (in `tests.rs`) fails until it does.
+pub const BEHAVIOUR_VERSION: u32 = 1;

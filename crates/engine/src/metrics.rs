@@ -87,6 +87,22 @@ pub struct ShardSecond {
     pub iterator_age_ms_max: u64,
 }
 
+impl ShardSecond {
+    /// The limit that rejected most of the second's refused writes (the records limit on a tie).
+    pub fn dominant_write_limit(&self) -> WriteLimit {
+        let by_records = self.throttled_by_record_limit;
+        let by_fault = self.throttled_by_fault;
+        let by_bytes = self.write_provisioned_throughput_exceeded.saturating_sub(by_records + by_fault);
+        if by_fault > by_records.max(by_bytes) {
+            WriteLimit::InjectedFault
+        } else if by_records >= by_bytes {
+            WriteLimit::Records
+        } else {
+            WriteLimit::Bytes
+        }
+    }
+}
+
 /// Counters since the stream was created.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct ShardTotals {

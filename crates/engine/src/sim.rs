@@ -1,5 +1,6 @@
 //! The driver: the Kinesis service, the scenario's producers, a timer queue, and the outputs.
 
+use crate::account::{Account, Observation, RunSummary};
 use crate::agent::{Agent, AgentConfig, AgentTarget};
 use crate::analytics_app::{AnalyticsApp, AnalyticsAppConfig};
 use crate::consumer_app::{ConsumerApp, ConsumerAppConfig, ReadStyle};
@@ -20,7 +21,6 @@ use crate::shard::Payload;
 use crate::shard::ShardId;
 use crate::stream::Stream;
 use crate::template::PayloadTemplate;
-use crate::throttle::WriteLimit;
 use crate::time::{SimDuration, SimTime};
 use alloc::collections::{BinaryHeap, VecDeque};
 use alloc::format;
@@ -313,6 +313,7 @@ pub struct Simulation {
     events: VecDeque<Event>,
     events_dropped: u64,
     firehose: Firehose,
+    account: Account,
 }
 
 impl Simulation {
@@ -380,6 +381,7 @@ impl Simulation {
             timers_scheduled: 0,
             events: VecDeque::new(),
             events_dropped: 0,
+            account: Account::default(),
             config,
         };
         sim.push_event(Event::StreamCreated {
@@ -448,6 +450,7 @@ impl Simulation {
             timers_scheduled: 0,
             events: VecDeque::new(),
             events_dropped: 0,
+            account: Account::default(),
             config,
         };
         sim.schedule(SimTime::ZERO + SimDuration::SECOND, Timer::CloseSecond);
@@ -655,6 +658,26 @@ impl Simulation {
         self.events.pop_front()
     }
 
+    /// The next observation of the run's account, oldest first (see [`crate::account`]).
+    pub fn poll_observation(&mut self) -> Option<Observation> {
+        self.account.poll()
+    }
+
+    /// The run's account: observations dropped, the latest closed second's figures.
+    pub fn account(&self) -> &Account {
+        &self.account
+    }
+
+    /// The run so far, per entity (exact at [`Self::now`]).
+    pub fn summary(&self) -> RunSummary {
+        self.account.summary(self)
+    }
+
+    /// The stream the scenario's consumer applications and analytics applications read.
+    pub(crate) fn source_stream_name(&self) -> &str {
+        &self.config.stream_name
+    }
+
     /// Events dropped because nobody drained them in time (more than [`EVENTS_MAX`] were waiting).
     pub fn events_dropped(&self) -> u64 {
         self.events_dropped
@@ -674,6 +697,7 @@ impl Simulation {
     }
 
     fn push_event(&mut self, event: Event) {
+        self.account.on_event(&event);
         if self.events.len() == EVENTS_MAX {
             self.events.pop_front();
             self.events_dropped += 1;
@@ -1135,24 +1159,16 @@ impl Simulation {
                     shard_id: shard.id,
                     throttled_records: bucket.write_provisioned_throughput_exceeded,
                     accepted_records: bucket.incoming_records,
-                    limit: {
-                        let by_records = bucket.throttled_by_record_limit;
-                        let by_fault = bucket.throttled_by_fault;
-                        let by_bytes = bucket.write_provisioned_throughput_exceeded - by_records - by_fault;
-                        if by_fault > by_records.max(by_bytes) {
-                            WriteLimit::InjectedFault
-                        } else if by_records >= by_bytes {
-                            WriteLimit::Records
-                        } else {
-                            WriteLimit::Bytes
-                        }
-                    },
+                    limit: bucket.dominant_write_limit(),
                 })
             })
             .collect();
         for event in throttled {
             self.push_event(event);
         }
+        let mut account = core::mem::take(&mut self.account);
+        account.close_second(self);
+        self.account = account;
         self.schedule(self.now + SimDuration::SECOND, Timer::CloseSecond);
     }
 }

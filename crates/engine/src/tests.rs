@@ -268,6 +268,130 @@ fn runs_are_identical_natively_and_in_wasm() {
     assert_eq!(hex, "49a76b0f641376ff40db91b0ad13c9b4");
 }
 
+/// A pipeline beyond the data stream: a Kinesis Agent into it, an analytics application writing its rows to a
+/// second stream, and a delivery stream reading it into S3 through an outage; the numbers each of them reached.
+fn pipeline_transcript() -> String {
+    use crate::analytics_app::{AnalyticsAppConfig, AnalyticsDestination};
+    use crate::firehose::{BufferingHints, DeliveryStreamConfig, Source};
+    use crate::template::PayloadTemplate;
+    use core::fmt::Write;
+    let mut to_s3 = DeliveryStreamConfig {
+        source: Source::KinesisStream { stream_name: "clickstream".into() },
+        ..DeliveryStreamConfig::direct_put_to_s3("archive")
+    };
+    to_s3.destination.buffering = Some(BufferingHints { size_mib: 1, interval_secs: 10 });
+    let sql = "CREATE OR REPLACE STREAM \"OUT\" (event_type VARCHAR(16), events INTEGER);\n\
+               CREATE OR REPLACE PUMP \"P\" AS INSERT INTO \"OUT\" SELECT STREAM event_type, COUNT(*) \
+               FROM \"SOURCE_SQL_STREAM_001\" GROUP BY event_type, \
+               STEP(\"SOURCE_SQL_STREAM_001\".ROWTIME BY INTERVAL '5' SECOND);";
+    let config = SimConfig {
+        seed: 13,
+        shard_count: 2,
+        producers: vec![ProducerConfig {
+            payload: PayloadTemplate::Clickstream,
+            ..ProducerConfig::steady("web", 300, 200, 50)
+        }],
+        agents: vec![crate::agent::AgentConfig {
+            lines_per_sec: 200,
+            max_buffer_age_millis: 1_000,
+            ..Default::default()
+        }],
+        analytics: vec![AnalyticsAppConfig {
+            name: "counts".into(),
+            sql: sql.into(),
+            destination: Some(AnalyticsDestination {
+                from: "OUT".into(),
+                stream_name: "counts-out".into(),
+                kind: crate::analytics_app::DestinationKind::DataStream,
+            }),
+            ..AnalyticsAppConfig::default()
+        }],
+        delivery_streams: vec![to_s3],
+        scheduled: vec![ScheduledCommand {
+            at_ms: 12_000,
+            command: Command::DestinationOutage { delivery_stream: "archive".into(), duration_ms: 5_000 },
+        }],
+        ..SimConfig::default()
+    };
+    let mut sim = Simulation::new(config).expect("valid");
+    sim.advance_to(SimTime::from_secs(30));
+    let mut out = String::new();
+    let w = "writing to a String";
+    for stream in sim.kinesis().streams() {
+        for shard in stream.shards() {
+            let t = &shard.metrics.totals;
+            writeln!(
+                out,
+                "{} {} {} {} {}",
+                stream.name, shard.id, t.incoming_records, t.incoming_bytes, t.outgoing_records
+            )
+            .expect(w);
+        }
+    }
+    for agent in sim.agents() {
+        let t = &agent.totals;
+        writeln!(out, "agent {} {} {} {}", t.lines_written, t.records_parsed, t.records_sent, t.records_failed)
+            .expect(w);
+    }
+    for app in sim.analytics() {
+        writeln!(
+            out,
+            "analytics {} {} {} {:?}",
+            app.reader.totals.records, app.rows_total, app.delivered, app.problems
+        )
+        .expect(w);
+    }
+    for d in sim.firehose().delivery_streams() {
+        let t = &d.totals;
+        writeln!(
+            out,
+            "firehose {} {} {} {}",
+            t.incoming_records,
+            t.delivered_records,
+            t.backed_up_failed_records,
+            d.buffered_records()
+        )
+        .expect(w);
+        for o in &d.s3_objects {
+            writeln!(out, "{} {} {} {}", o.key, o.records, o.stored_bytes, o.written_unix_ms).expect(w);
+        }
+    }
+    out
+}
+
+/// Every behaviour version's run fingerprint (the MD5 of [`transcript`], [`rich_transcript`] and
+/// [`pipeline_transcript`] together), oldest first. Rows are history: never edit one.
+const BEHAVIOUR_FINGERPRINTS: &[(u32, &str)] = &[(1, "12d030bbadda6d3dacc6a7e5b147c7e1")];
+
+/// Runs that change without a new [`crate::BEHAVIOUR_VERSION`] would let an old link play differently without
+/// a word, so a new fingerprint fails here until the version goes up.
+#[test]
+fn behaviour_version_matches_the_run_fingerprint() {
+    use md5::{Digest, Md5};
+    let pipeline = pipeline_transcript();
+    assert!(pipeline.contains("counts-out shardId-000000000000"), "the analytics output runs:\n{pipeline}");
+    let text = [transcript(), rich_transcript(), pipeline].concat();
+    let digest: [u8; 16] = Md5::digest(text.as_bytes()).into();
+    let fingerprint: String = digest.iter().map(|b| alloc::format!("{b:02x}")).collect();
+    let versions: Vec<u32> = BEHAVIOUR_FINGERPRINTS.iter().map(|(v, _)| *v).collect();
+    assert!(versions.windows(2).all(|w| w[1] == w[0] + 1), "versions go up by one: {versions:?}");
+    assert_eq!(versions.last(), Some(&crate::BEHAVIOUR_VERSION), "the table's last row is BEHAVIOUR_VERSION");
+    match BEHAVIOUR_FINGERPRINTS.iter().find(|(_, f)| *f == fingerprint) {
+        Some((version, _)) => assert_eq!(
+            *version,
+            crate::BEHAVIOUR_VERSION,
+            "runs compute what behaviour version {version} computed; BEHAVIOUR_VERSION should not be {}",
+            crate::BEHAVIOUR_VERSION
+        ),
+        None => panic!(
+            "runs changed (fingerprint {fingerprint}): set BEHAVIOUR_VERSION to {next} in crates/engine/src/lib.rs \
+             and add the row ({next}, \"{fingerprint}\") to BEHAVIOUR_FINGERPRINTS, so old links say they may now \
+             play differently",
+            next = crate::BEHAVIOUR_VERSION + 1
+        ),
+    }
+}
+
 fn one_shard_with(producer: ProducerConfig) -> Simulation {
     let config = SimConfig { shard_count: 1, producers: vec![producer], ..SimConfig::default() };
     Simulation::new(config).expect("valid config")

@@ -6,8 +6,7 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use shardlab_engine::cost::{self, Usage};
-use shardlab_engine::firehose::delivery::ObjectKind;
-use shardlab_engine::{Advance, SimConfig, SimTime, Simulation};
+use shardlab_engine::{Advance, ProducerTotals, RunSummary, SimConfig, SimTime, Simulation};
 
 /// The longest grading run, in simulated seconds (the engine keeps 600 s of per-second metrics).
 pub const RUN_S_MAX: u32 = 600;
@@ -20,14 +19,10 @@ pub const TIMERS_PER_SEC_MAX: u32 = 20_000;
 /// at their peak rates; a pipeline offering more is refused before it runs.
 pub const RECORDS_PER_RUN_MAX: u64 = 600_000;
 
-/// Cumulative counters at one instant.
+/// The counters metric checks compare, projected from the engine's run summary at one instant.
 #[derive(Clone, Debug, Default)]
 struct Totals {
-    accepted: u64,
-    dropped: u64,
-    producer_duplicates: u64,
-    api_calls: u64,
-    kinesis_records: u64,
+    producers: ProducerTotals,
     write_throttled: u64,
     /// Per consumer application: (name, user records, duplicates, throttled calls).
     consumers: Vec<(String, u64, u64, u64)>,
@@ -38,59 +33,18 @@ struct Totals {
     analytics_rows: u64,
 }
 
-fn totals(sim: &Simulation) -> Totals {
-    let mut t = Totals::default();
-    for (_, p) in sim.producers() {
-        t.accepted += p.accepted;
-        t.dropped += p.dropped;
-        t.producer_duplicates += p.duplicates;
-        t.api_calls += p.api_calls;
-        t.kinesis_records += p.kinesis_records;
-    }
-    if let Some(stream) = sim.stream() {
-        t.write_throttled =
-            stream.shards().iter().map(|s| s.metrics.totals.write_provisioned_throughput_exceeded).sum();
-        t.usage = stream.usage;
-    }
-    t.consumers = sim
-        .consumers()
-        .iter()
-        .map(|c| (c.config.name.clone(), c.totals.user_records, c.totals.duplicates, c.totals.throttled_calls))
-        .collect();
-    t.firehose_delivered = sim.firehose().delivery_streams().map(|d| d.totals.delivered_records).sum();
-    t.analytics_rows = sim.analytics().iter().map(|a| a.rows_total).sum();
-    t
-}
-
-/// The longest arrival-to-written time of the delivered S3 objects (data, or Redshift's intermediate ones)
-/// written since `since_ms` (simulated), per delivery stream in the engine's order: (delay ms, stream index).
-fn delivery_delay_since(sim: &Simulation, since_ms: u64) -> Option<(u64, usize)> {
-    let since_unix_ms = sim.config().epoch_unix_ms.saturating_add(since_ms);
-    let mut worst: Option<(u64, usize)> = None;
-    for (i, stream) in sim.firehose().delivery_streams().enumerate() {
-        let written = stream.s3_objects.iter().rev().take_while(|o| o.written_unix_ms >= since_unix_ms);
-        for object in written.filter(|o| matches!(o.kind, ObjectKind::Data | ObjectKind::Intermediate)) {
-            let delay = object.written_unix_ms.saturating_sub(object.first_arrival_unix_ms);
-            if worst.is_none_or(|(w, _)| delay > w) {
-                worst = Some((delay, i));
-            }
-        }
-    }
-    worst
-}
-
-fn usage_minus(a: &Usage, b: &Usage) -> Usage {
-    Usage {
-        shard_seconds: a.shard_seconds.saturating_sub(b.shard_seconds),
-        put_payload_units: a.put_payload_units.saturating_sub(b.put_payload_units),
-        extended_retention_shard_seconds: a
-            .extended_retention_shard_seconds
-            .saturating_sub(b.extended_retention_shard_seconds),
-        efo_consumer_shard_seconds: a.efo_consumer_shard_seconds.saturating_sub(b.efo_consumer_shard_seconds),
-        efo_bytes: a.efo_bytes.saturating_sub(b.efo_bytes),
-        on_demand_stream_seconds: a.on_demand_stream_seconds.saturating_sub(b.on_demand_stream_seconds),
-        on_demand_bytes_in: a.on_demand_bytes_in.saturating_sub(b.on_demand_bytes_in),
-        on_demand_bytes_out: a.on_demand_bytes_out.saturating_sub(b.on_demand_bytes_out),
+fn totals(summary: &RunSummary) -> Totals {
+    Totals {
+        producers: summary.producer_totals(),
+        write_throttled: summary.write_throttled_records(),
+        consumers: summary
+            .consumers
+            .iter()
+            .map(|c| (c.name.clone(), c.totals.user_records, c.totals.duplicates, c.totals.throttled_calls))
+            .collect(),
+        usage: summary.streams_usage(),
+        firehose_delivered: summary.delivery_streams.iter().map(|d| d.totals.delivered_records).sum(),
+        analytics_rows: summary.analytics.iter().map(|a| a.rows).sum(),
     }
 }
 
@@ -141,6 +95,10 @@ pub(crate) struct Runner {
     at_s: u32,
     windows: Vec<u32>,
     snapshots: BTreeMap<u32, Totals>,
+    /// Per second done: the write throttles summed over every shard.
+    throttles_per_sec: Vec<u64>,
+    /// Per second done, per consumer application: its largest iterator age.
+    iterator_age_ms: Vec<Vec<u64>>,
     /// Per second done: the longest arrival-to-written time of the objects written in it, and whose.
     delivery_delay_ms: Vec<Option<(u64, usize)>>,
 }
@@ -173,6 +131,8 @@ impl Runner {
             at_s: 0,
             windows: windows.to_vec(),
             snapshots: BTreeMap::new(),
+            throttles_per_sec: Vec::new(),
+            iterator_age_ms: Vec::new(),
             delivery_delay_ms: Vec::new(),
         })
     }
@@ -189,7 +149,7 @@ impl Runner {
             let s = self.at_s;
             for w in &self.windows {
                 if self.run_s.saturating_sub(*w) == s {
-                    self.snapshots.insert(*w, totals(&self.sim));
+                    self.snapshots.insert(*w, totals(&self.sim.summary()));
                 }
             }
             let target = SimTime::from_millis(u64::from(s + 1) * 1_000);
@@ -201,8 +161,13 @@ impl Runner {
                 ));
             }
             while self.sim.poll_event().is_some() {}
-            // Objects are read each second, as the engine keeps only the latest few thousand.
-            self.delivery_delay_ms.push(delivery_delay_since(&self.sim, u64::from(s) * 1_000));
+            while self.sim.poll_observation().is_some() {}
+            // The account's figures of the second just closed (the engine keeps only recent history).
+            let second = self.sim.account().last_second();
+            self.throttles_per_sec.push(second.write_throttled_records);
+            self.iterator_age_ms.push(second.iterator_age_ms_max.clone());
+            let worst = second.delivery_delay_ms_max.iter().enumerate().filter_map(|(i, d)| d.map(|d| (d, i)));
+            self.delivery_delay_ms.push(worst.max_by_key(|(delay, _)| *delay));
             self.at_s += 1;
         }
         Ok(self.at_s >= self.run_s)
@@ -210,43 +175,24 @@ impl Runner {
 
     /// What the completed run measured.
     pub(crate) fn measured(&self) -> Measured {
-        let (sim, run_s) = (&self.sim, self.run_s);
+        let summary = self.sim.summary();
         let mut windows = self.snapshots.clone();
         for w in &self.windows {
             windows.entry(*w).or_default();
         }
-        let throttles_per_sec = (0..u64::from(run_s))
-            .map(|s| {
-                sim.stream()
-                    .map(|st| {
-                        st.shards().iter().map(|sh| sh.metrics.second(s).write_provisioned_throughput_exceeded).sum()
-                    })
-                    .unwrap_or(0)
-            })
-            .collect();
-        let iterator_age_ms = (0..u64::from(run_s))
-            .map(|s| sim.consumers().iter().map(|c| c.second(s).iterator_age_ms_max).collect())
-            .collect();
-        let latency_p99_ms = sim.consumers().iter().map(|c| c.latency.percentile(99)).collect();
-        let mut buffered_wait_ms: Option<(u64, usize)> = None;
-        for (i, stream) in sim.firehose().delivery_streams().enumerate() {
-            for view in stream.buffer_views(sim.now()).iter().filter(|v| v.records > 0) {
-                if buffered_wait_ms.is_none_or(|(w, _)| view.age_ms > w) {
-                    buffered_wait_ms = Some((view.age_ms, i));
-                }
-            }
-        }
+        let worst_wait =
+            summary.delivery_streams.iter().enumerate().filter_map(|(i, d)| d.buffered_wait_ms_max.map(|w| (w, i)));
         Measured {
-            run_s,
-            end: totals(sim),
+            run_s: self.run_s,
+            end: totals(&summary),
             windows,
-            throttles_per_sec,
-            iterator_age_ms,
-            latency_p99_ms,
+            throttles_per_sec: self.throttles_per_sec.clone(),
+            iterator_age_ms: self.iterator_age_ms.clone(),
+            latency_p99_ms: summary.consumers.iter().map(|c| c.latency_ms.map(|[_, _, p99]| p99)).collect(),
             delivery_delay_ms: self.delivery_delay_ms.clone(),
-            buffered_wait_ms,
-            delivery_streams: sim.firehose().delivery_streams().map(|d| d.config.name.clone()).collect(),
-            analytics: sim.analytics().iter().map(|a| (a.config.name.clone(), a.problems.first().cloned())).collect(),
+            buffered_wait_ms: worst_wait.max_by_key(|(wait, _)| *wait),
+            delivery_streams: summary.delivery_streams.iter().map(|d| d.name.clone()).collect(),
+            analytics: summary.analytics.iter().map(|a| (a.name.clone(), a.problems.first().cloned())).collect(),
         }
     }
 }
@@ -275,11 +221,13 @@ impl Measured {
             Metric::WriteThrottledRecordsPerSecMax => {
                 (self.throttles_per_sec.iter().skip(from_s).copied().max().unwrap_or(0) as f64, None)
             }
-            Metric::AcceptedRecordsPerSec => (per_sec(end.accepted, start.accepted), None),
-            Metric::DroppedRecords => (total(end.dropped, start.dropped), None),
-            Metric::ProducerDuplicates => (total(end.producer_duplicates, start.producer_duplicates), None),
-            Metric::ApiCallsPerSec => (per_sec(end.api_calls, start.api_calls), None),
-            Metric::KinesisRecordsPerSec => (per_sec(end.kinesis_records, start.kinesis_records), None),
+            Metric::AcceptedRecordsPerSec => (per_sec(end.producers.accepted, start.producers.accepted), None),
+            Metric::DroppedRecords => (total(end.producers.dropped, start.producers.dropped), None),
+            Metric::ProducerDuplicates => (total(end.producers.duplicates, start.producers.duplicates), None),
+            Metric::ApiCallsPerSec => (per_sec(end.producers.api_calls, start.producers.api_calls), None),
+            Metric::KinesisRecordsPerSec => {
+                (per_sec(end.producers.kinesis_records, start.producers.kinesis_records), None)
+            }
             Metric::ConsumerDuplicates => {
                 let worst = (0..end.consumers.len())
                     .map(|i| (total(end.consumers[i].2, start.consumers.get(i).map_or(0, |c| c.2)), i))
@@ -319,7 +267,7 @@ impl Measured {
                 worst.map_or((0.0, None), |(v, i)| (v as f64, names(i)))
             }
             Metric::CostUsdPerHour => {
-                let usage = usage_minus(&end.usage, &start.usage);
+                let usage = end.usage.since(&start.usage);
                 let micro_usd: u64 = cost::estimate(&usage).iter().map(|l| l.cost_micro_usd).sum();
                 (micro_usd as f64 / 1_000_000.0 * 3_600.0 / f64::from(seconds), None)
             }

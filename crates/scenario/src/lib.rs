@@ -102,19 +102,28 @@ pub const FORMAT_VERSION: u32 = 3;
 pub struct Scenario {
     /// The format version it was written in ([`FORMAT_VERSION`] once loaded).
     pub format_version: u32,
-    /// The engine version that produced it ([`shardlab_engine::VERSION`]); replays are identical on the same one.
+    /// The engine that saved it: [`engine_stamp`], the crate version with the behaviour version as semver
+    /// build metadata (`0.1.0+behaviour.1`); replays are identical under the same behaviour version.
+    /// Scenarios saved before behaviour versions were recorded hold the crate version alone.
+    #[serde(default = "engine_stamp")]
     pub engine_version: String,
     /// A title for people.
+    #[serde(default = "untitled")]
     pub name: String,
     /// What it shows.
+    #[serde(default)]
     pub description: String,
     /// The seed of every random draw.
+    #[serde(default = "default_seed")]
     pub seed: u64,
     /// The components and connections.
+    #[serde(default)]
     pub pipeline: Pipeline,
     /// Events at set simulated times.
+    #[serde(default)]
     pub scheduled: Vec<ScheduledEvent>,
     /// Layout only: never changes what runs.
+    #[serde(default)]
     pub view: View,
 }
 
@@ -208,7 +217,7 @@ pub struct NodePosition {
 
 /// The layout, kept apart from the semantics: changing it never changes a run.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct View {
     /// Node positions; a node without one is placed by the editor.
     pub positions: Vec<NodePosition>,
@@ -274,15 +283,40 @@ fn column(kind: &NodeKind) -> i32 {
     }
 }
 
+/// What a scenario records as its engine: the crate version, with the behaviour version
+/// ([`shardlab_engine::BEHAVIOUR_VERSION`]) as semver build metadata, such as `0.1.0+behaviour.1`.
+/// Kept in the `engine_version` string, so recording it changed no serialized type and no format version.
+pub fn engine_stamp() -> String {
+    format!("{}{BEHAVIOUR_MARK}{}", shardlab_engine::VERSION, shardlab_engine::BEHAVIOUR_VERSION)
+}
+
+/// A hand-written scenario's name when it has none.
+fn untitled() -> String {
+    "Untitled".into()
+}
+
+/// A hand-written scenario's seed when it has none (the page's default).
+const fn default_seed() -> u64 {
+    42
+}
+
+/// What separates the crate version from the behaviour version in [`Scenario::engine_version`].
+const BEHAVIOUR_MARK: &str = "+behaviour.";
+
 impl Scenario {
+    /// The behaviour version of the engine that saved it, or `None` if it was saved before they were recorded.
+    pub fn behaviour_version(&self) -> Option<u32> {
+        self.engine_version.rsplit_once(BEHAVIOUR_MARK).and_then(|(_, v)| v.parse().ok())
+    }
+
     /// An empty scenario: no nodes, seed 42.
     pub fn empty() -> Self {
         Self {
             format_version: FORMAT_VERSION,
-            engine_version: shardlab_engine::VERSION.into(),
-            name: "Untitled".into(),
+            engine_version: engine_stamp(),
+            name: untitled(),
             description: String::new(),
-            seed: 42,
+            seed: default_seed(),
             pipeline: Pipeline::default(),
             scheduled: Vec::new(),
             view: View::default(),

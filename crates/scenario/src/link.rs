@@ -144,7 +144,7 @@ pub fn encode_link(scenario: &Scenario) -> String {
 fn stamped(scenario: &Scenario) -> Scenario {
     let mut out = scenario.clone();
     out.format_version = FORMAT_VERSION;
-    out.engine_version = shardlab_engine::VERSION.into();
+    out.engine_version = crate::engine_stamp();
     out
 }
 
@@ -256,15 +256,22 @@ impl Scenario {
         serde_json::to_string_pretty(&stamped(self)).unwrap_or_default()
     }
 
-    /// A warning when the scenario was saved by another engine version: its run may differ from the shared one.
+    /// A warning when the scenario was saved by an engine whose runs may differ from this one's (another
+    /// behaviour version, or one from before behaviour versions were recorded).
     pub fn engine_note(&self) -> Option<String> {
-        (self.engine_version != shardlab_engine::VERSION).then(|| {
-            format!(
-                "this scenario was saved with engine {}; this page runs engine {}, so a run may differ from the one shared",
-                self.engine_version,
-                shardlab_engine::VERSION
-            )
-        })
+        let here = shardlab_engine::BEHAVIOUR_VERSION;
+        match self.behaviour_version() {
+            Some(saved) if saved == here => None,
+            Some(saved) => Some(format!(
+                "this scenario was saved by an engine of behaviour version {saved}; this page runs behaviour \
+                 version {here}, so it may now play differently from the run that was shared"
+            )),
+            None => Some(format!(
+                "this scenario was saved with engine {}, before behaviour versions were recorded; this page runs \
+                 behaviour version {here}, so it may now play differently from the run that was shared",
+                self.engine_version
+            )),
+        }
     }
 
     /// A scenario from a JSON file, migrated to the current format and validated.

@@ -266,7 +266,7 @@ choice_enum! {
 
 /// A producer: a client writing records to a data stream or Firehose (Direct PUT).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct ProducerParams {
     /// How the client sends.
     pub client: ClientKind,
@@ -350,7 +350,7 @@ impl Default for ProducerParams {
 
 /// A Kinesis data stream.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct StreamParams {
     /// Provisioned or on-demand.
     pub capacity_mode: CapacityMode,
@@ -382,7 +382,7 @@ impl Default for StreamParams {
 
 /// A consumer application reading a data stream.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct ConsumerParams {
     /// How it reads.
     pub style: ConsumerStyle,
@@ -445,7 +445,7 @@ impl Default for ConsumerParams {
 
 /// A Kinesis Agent flow tailing a simulated application log (settings named as in `agent.json`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct AgentParams {
     /// `filePattern`.
     pub file_pattern: String,
@@ -491,7 +491,7 @@ impl Default for AgentParams {
 
 /// A Firehose delivery stream.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct FirehoseParams {
     /// Buffering hint `SizeInMBs`.
     pub buffer_size_mib: u32,
@@ -527,7 +527,7 @@ impl Default for FirehoseParams {
 
 /// An Analytics application.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct AnalyticsParams {
     /// Its language.
     pub dialect: AnalyticsDialect,
@@ -552,7 +552,7 @@ impl Default for AnalyticsParams {
 
 /// Where data ends up.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct DestinationParams {
     /// What kind of destination.
     pub kind: DestinationKind,

@@ -166,7 +166,7 @@ pub const ONE_STREAM_REASON: &str =
 
 /// The components and how data flows between them.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct Pipeline {
     /// The components, in the order they were added.
     pub nodes: Vec<Node>,

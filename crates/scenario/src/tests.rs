@@ -13,7 +13,8 @@ fn the_default_scenario_validates_and_converts() {
     let scenario = Scenario::default();
     assert_eq!(scenario.validate(), Ok(()));
     assert_eq!(scenario.format_version, FORMAT_VERSION);
-    assert_eq!(scenario.engine_version, shardlab_engine::VERSION);
+    assert_eq!(scenario.engine_version, crate::engine_stamp());
+    assert_eq!(scenario.behaviour_version(), Some(shardlab_engine::BEHAVIOUR_VERSION));
     let config = scenario.to_sim_config().unwrap();
     assert_eq!(config.stream_name, "clickstream");
     assert_eq!(config.shard_count, 2);

@@ -117,15 +117,25 @@ fn files_are_validated() {
 fn links_and_files_record_this_engine_and_note_another() {
     let mut old = Scenario::from_json(V1_JSON).unwrap();
     assert_eq!(old.engine_version, "0.1.0", "the engine that wrote the fixture");
-    old.engine_version = shardlab_engine::VERSION.into();
-    assert_eq!(old.engine_note(), None);
-    old.engine_version = "0.0.9".into();
-    let expected = format!(
-        "this scenario was saved with engine 0.0.9; this page runs engine {}, so a run may differ from the one shared",
-        shardlab_engine::VERSION
+    assert_eq!(old.behaviour_version(), None, "saved before behaviour versions were recorded");
+    let here = shardlab_engine::BEHAVIOUR_VERSION;
+    let before = format!(
+        "this scenario was saved with engine 0.1.0, before behaviour versions were recorded; this page runs \
+         behaviour version {here}, so it may now play differently from the run that was shared"
     );
-    assert_eq!(old.engine_note(), Some(expected));
+    assert_eq!(old.engine_note(), Some(before));
+    // The crate version alone decides nothing: only the behaviour version does.
+    old.engine_version = format!("9.9.9+behaviour.{here}");
+    assert_eq!(old.engine_note(), None);
+    old.engine_version = format!("0.1.0+behaviour.{}", here + 1);
+    let other = format!(
+        "this scenario was saved by an engine of behaviour version {}; this page runs behaviour version {here}, \
+         so it may now play differently from the run that was shared",
+        here + 1
+    );
+    assert_eq!(old.engine_note(), Some(other));
     let reshared = decode_link(&shardlab_scenario::encode_link(&old)).unwrap();
-    assert_eq!(reshared.engine_version, shardlab_engine::VERSION);
-    assert_eq!(Scenario::from_json(&old.to_json()).unwrap().engine_version, shardlab_engine::VERSION);
+    assert_eq!(reshared.engine_version, shardlab_scenario::engine_stamp());
+    assert_eq!(reshared.behaviour_version(), Some(here));
+    assert_eq!(Scenario::from_json(&old.to_json()).unwrap().engine_version, shardlab_scenario::engine_stamp());
 }
