@@ -1048,7 +1048,7 @@ mod tests {
 
     #[test]
     fn a_write_throttle_is_one_episode_with_the_numbers_of_its_first_second() {
-        // 1,500 records/s into one shard (1,000 records/s, facts sheet 1.4) for 5 s, then 500 records/s.
+        // 1,500 records/s into one shard (1,000 records/s, docs/aws-behaviour.md §1.1) for 5 s, then 500 records/s.
         let mut config = one_shard(1_500);
         config.scheduled = vec![ScheduledCommand {
             at_ms: 5_000,
@@ -1202,7 +1202,7 @@ mod tests {
 
     #[test]
     fn an_agent_whose_sends_are_throttled_is_observed_failing_once() {
-        // 3,000 lines/s sent to one shard, which takes 1,000 records/s (facts sheet 1.4): most sends fail.
+        // 3,000 lines/s sent to one shard, which takes 1,000 records/s (docs/aws-behaviour.md §1.1): most sends fail.
         let agent =
             crate::agent::AgentConfig { lines_per_sec: 3_000, max_buffer_age_millis: 1_000, ..Default::default() };
         let config = SimConfig { shard_count: 1, producers: vec![], agents: vec![agent], ..SimConfig::default() };
