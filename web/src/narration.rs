@@ -160,6 +160,28 @@ pub fn narrate_event(event: &Event, sim: &Simulation) -> Option<LogLine> {
                 ],
             },
         )),
+        Event::FirehoseSourceRecordsExpired { delivery_stream, source_stream, shard_id, records, .. } => {
+            Some(LogLine::warning(
+                at_ms,
+                format!("firehose {delivery_stream}"),
+                Some(delivery_stream.clone()),
+                format!(
+                    "{} records of {source_stream} ({shard_id}) passed the stream's retention before Firehose \
+                     {delivery_stream} read them: they are lost.",
+                    thousands(*records)
+                ),
+                Explanation {
+                    limit: "While Firehose retries a failed delivery it stops reading its source stream; the data \
+                            waits there, and is trimmed once it is older than the stream's retention period."
+                        .into(),
+                    numbers: format!("{} records were trimmed unread.", thousands(*records)),
+                    fixes: vec![
+                        "Bring the destination back sooner, or shorten the retry duration",
+                        "Increase the source stream's retention period",
+                    ],
+                },
+            ))
+        }
         _ => None,
     }
 }

@@ -305,6 +305,7 @@ fn delivery_json(d: &DeliveryStream, metrics: FirehoseSecond, epoch_ms: u64) -> 
             "conversion_failed": t.conversion_failed_records,
             "backed_up_after_retries": t.backed_up_failed_records,
             "expired": t.expired_records,
+            "source_expired_unread": t.source_expired_records,
             "buffered": d.buffered_records(),
         },
         "metrics": metrics,

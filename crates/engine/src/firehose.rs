@@ -51,7 +51,10 @@
 //! - Parquet/ORC objects are modelled: their size is each column's values Snappy-compressed plus a
 //!   footer; their content preview is the JSON input.
 //! - Firehose reading a data stream stops reading while a delivery is being retried, so data waits in the
-//!   stream (the documented behaviour when the destination is down).
+//!   stream (the documented behaviour when the destination is down). It keeps its position per shard: an
+//!   iterator that expired meanwhile is replaced by one `AFTER_SEQUENCE_NUMBER` of its checkpoint, and
+//!   records trimmed unread (past the stream's retention) are counted in `source_expired_records` and
+//!   reported as `firehose-source-expired`.
 //! - CREATING and DELETING last the simulation's transition delay, as data streams do.
 //! - Deliveries take no time unless a slowdown is scheduled; a Redshift `COPY` of an intermediate object is
 //!   one request whose rows are the object's records. OpenSearch document ids are the record's number in the

@@ -11,12 +11,15 @@ use super::metrics::FirehoseSecond;
 use super::prefix::{self, Prefix, PrefixContext};
 use super::transform::{self, FUEL_PER_INVOCATION, Program, RequestRecord, TransformResult};
 use crate::calendar::civil_from_days;
+use crate::iterator::IteratorToken;
 use crate::kinesis::{IteratorStart, Kinesis};
+use crate::limits::ITERATOR_LIFETIME_MS;
 use crate::metrics::History;
 use crate::rng::Rng;
+use crate::sequence::SequenceNumber;
 use crate::shard::{Payload, ShardId};
 use crate::time::{SimDuration, SimTime};
-use alloc::collections::{BTreeMap, BTreeSet, VecDeque};
+use alloc::collections::{BTreeMap, VecDeque};
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -203,6 +206,9 @@ pub struct FirehoseTotals {
     pub backed_up_failed_records: u64,
     /// Lost: S3 unavailable for longer than Firehose keeps data (24 h).
     pub expired_records: u64,
+    /// Never read: records of the source data stream that passed its retention period before Firehose read
+    /// them (not part of `incoming_records`).
+    pub source_expired_records: u64,
     /// Transform results: `Ok`.
     pub transform_ok_records: u64,
     /// Lambda invocations, retries included.
@@ -263,10 +269,20 @@ pub struct DestinationHealth {
     pub slow_delay_ms: u64,
 }
 
+/// Where Firehose is in one shard of its source stream.
+#[derive(Clone, Debug)]
+struct ShardCursor {
+    /// The iterator of the next read, and when it was taken; `None` once it has expired.
+    iterator: Option<(String, SimTime)>,
+    /// Firehose's checkpoint: the counter of the next record it has not read.
+    position: u64,
+    /// The shard is closed and fully read.
+    finished: bool,
+}
+
 #[derive(Clone, Debug, Default)]
 struct KdsReader {
-    iterators: BTreeMap<u32, String>,
-    finished: BTreeSet<u32>,
+    shards: BTreeMap<u32, ShardCursor>,
     started: bool,
     next_poll: SimTime,
 }
@@ -795,38 +811,64 @@ impl DeliveryStream {
     }
 
     /// Reads each shard of the source data stream once per second, from LATEST (new shards from
-    /// TRIM_HORIZON). While a delivery is being retried it does not read: data waits in the stream.
+    /// TRIM_HORIZON). While a delivery is being retried it does not read: data waits in the stream. Firehose
+    /// keeps its position per shard, so an iterator that expired meanwhile (300 s) is replaced by one
+    /// `AFTER_SEQUENCE_NUMBER` of the last record read; records that passed the stream's retention before
+    /// they were read are counted in [`FirehoseTotals::source_expired_records`] and reported.
     fn poll_kinesis(&mut self, now: SimTime, kinesis: &mut Kinesis) {
         let Source::KinesisStream { stream_name } = self.config.source.clone() else { return };
         let Some(mut reader) = self.kds.take() else { return };
         reader.next_poll = now + SimDuration::SECOND;
         let backlog = self.pending.iter().any(|b| b.attempts > 0);
-        let shards: Vec<(u32, bool)> = kinesis
+        let shards: Vec<(u32, bool, SequenceNumber)> = kinesis
             .stream(&stream_name)
-            .map(|s| s.shards().iter().map(|sh| (sh.id.0, sh.is_open())).collect())
+            .map(|s| s.shards().iter().map(|sh| (sh.id.0, sh.is_open(), sh.starting_sequence_number())).collect())
             .unwrap_or_default();
+        let lifetime = SimDuration::from_millis(ITERATOR_LIFETIME_MS);
         let mut read = Vec::new();
         let mut behind_ms = 0;
-        for (shard, open) in shards {
-            if reader.finished.contains(&shard) || (!reader.started && !open) {
+        for (shard, open, starting) in shards {
+            let shard_id = ShardId(shard).to_string();
+            if !reader.shards.contains_key(&shard) {
+                if !reader.started && !open {
+                    continue;
+                }
+                let start = if reader.started { IteratorStart::TrimHorizon } else { IteratorStart::Latest };
+                let Ok(it) = kinesis.get_shard_iterator(now, &stream_name, &shard_id, start) else { continue };
+                let Some(token) = IteratorToken::decode(&it) else { continue };
+                let cursor = ShardCursor { iterator: Some((it, now)), position: token.position, finished: false };
+                reader.shards.insert(shard, cursor);
+            }
+            let Some(cursor) = reader.shards.get_mut(&shard) else { continue };
+            if cursor.finished {
                 continue;
             }
-            if !reader.iterators.contains_key(&shard) {
-                let start = if reader.started { IteratorStart::TrimHorizon } else { IteratorStart::Latest };
-                match kinesis.get_shard_iterator(now, &stream_name, &ShardId(shard).to_string(), start) {
-                    Ok(it) => {
-                        reader.iterators.insert(shard, it);
-                    }
-                    Err(_) => continue,
-                }
+            if cursor.iterator.as_ref().is_some_and(|(_, taken)| now.saturating_since(*taken) >= lifetime) {
+                cursor.iterator = None;
             }
             if backlog {
                 continue;
             }
-            let Some(iterator) = reader.iterators.get(&shard).cloned() else { continue };
+            if cursor.iterator.is_none() {
+                // Resume after the checkpoint: the record before `position` (counter 0 is the shard's start).
+                let after = SequenceNumber { counter: cursor.position.saturating_sub(1), ..starting };
+                let start = IteratorStart::AfterSequenceNumber(after.to_decimal());
+                let Ok(it) = kinesis.get_shard_iterator(now, &stream_name, &shard_id, start) else { continue };
+                cursor.iterator = Some((it, now));
+            }
+            let Some((iterator, _)) = cursor.iterator.clone() else { continue };
             match kinesis.get_records(now, &iterator, None) {
                 Ok(out) => {
                     behind_ms = behind_ms.max(out.millis_behind_latest);
+                    let next_position =
+                        out.next_shard_iterator.as_deref().and_then(IteratorToken::decode).map(|t| t.position);
+                    let first = out.records.first().map(|r| r.sequence_number.counter).or(next_position);
+                    let expired = first.map_or(0, |f| f.saturating_sub(cursor.position));
+                    if let Some(last) = out.records.last() {
+                        cursor.position = last.sequence_number.counter + 1;
+                    } else if let Some(next) = next_position {
+                        cursor.position = cursor.position.max(next);
+                    }
                     for record in &out.records {
                         match &record.data {
                             Payload::Aggregated { user_records, .. } => {
@@ -836,18 +878,24 @@ impl DeliveryStream {
                         }
                     }
                     match out.next_shard_iterator {
-                        Some(next) => {
-                            reader.iterators.insert(shard, next);
-                        }
+                        Some(next) => cursor.iterator = Some((next, now)),
                         None => {
-                            reader.iterators.remove(&shard);
-                            reader.finished.insert(shard);
+                            cursor.iterator = None;
+                            cursor.finished = true;
                         }
                     }
+                    if expired > 0 {
+                        self.totals.source_expired_records += expired;
+                        self.push_event(crate::Event::FirehoseSourceRecordsExpired {
+                            at: now,
+                            delivery_stream: self.config.name.clone(),
+                            source_stream: stream_name.clone(),
+                            shard_id: ShardId(shard),
+                            records: expired,
+                        });
+                    }
                 }
-                Err(e) if e.kind == crate::StreamsErrorKind::ExpiredIterator => {
-                    reader.iterators.remove(&shard);
-                }
+                Err(e) if e.kind == crate::StreamsErrorKind::ExpiredIterator => cursor.iterator = None,
                 Err(_) => {}
             }
         }

@@ -19,6 +19,8 @@ struct World {
     firehose: Firehose,
     kinesis: Kinesis,
     now: SimTime,
+    /// Events taken by [`World::run_with_source`].
+    events: Vec<crate::Event>,
 }
 
 impl World {
@@ -30,7 +32,7 @@ impl World {
             transition_delay_ms: 500,
             seed: 7,
         });
-        Self { firehose, kinesis: Kinesis::new(KinesisConfig::default()), now: SimTime::ZERO }
+        Self { firehose, kinesis: Kinesis::new(KinesisConfig::default()), now: SimTime::ZERO, events: Vec::new() }
     }
 
     fn create(&mut self, config: DeliveryStreamConfig) {
@@ -885,4 +887,141 @@ fn a_direct_put_feed_meets_the_byte_quota() {
     assert_eq!((s.totals.incoming_records, s.totals.throttled_records), (435, 65));
     let second = s.metrics.second(2);
     assert_eq!((second.incoming_records, second.throttled_records, second.incoming_put_requests), (87, 13, 2));
+}
+
+/// A KDS-sourced delivery stream reading `source` (1 shard), for the reader tests.
+fn kds_world(destination: DestinationKind, hints: BufferingHints) -> World {
+    use crate::kinesis::CreateStreamInput;
+    let mut w = World::new();
+    w.kinesis.create_active_stream(w.now, CreateStreamInput::provisioned("source", 1)).expect("valid");
+    let mut c = DeliveryStreamConfig::direct_put_to_s3("from-kds");
+    c.source = Source::KinesisStream { stream_name: "source".into() };
+    c.destination = DestinationConfig::of(destination);
+    c.destination.buffering = Some(hints);
+    w.create(c);
+    w
+}
+
+impl World {
+    /// Writes `records` 10-byte records to the source stream at `now`.
+    fn write_source(&mut self, records: u32) {
+        for i in 0..records {
+            let input = crate::kinesis::PutRecordInput {
+                partition_key: format!("k{i}"),
+                data: crate::shard::Payload::Bytes(vec![b'r'; 10]),
+                explicit_hash_key: None,
+            };
+            self.kinesis.put_record(self.now, "source", input, None).expect("within the shard's limits");
+        }
+    }
+
+    /// Advances second by second to `t`: the stream trims first, then Firehose runs, then `per_second`
+    /// records are written; checks after every second that Firehose never read more than was written.
+    fn run_with_source(&mut self, t: SimTime, per_second: u32, written: &mut u64) {
+        for _ in 0..1_000_000 {
+            if self.now >= t {
+                break;
+            }
+            let next = SimTime::from_secs(self.now.as_secs() + 1);
+            self.kinesis.complete_due(next);
+            self.run_until(next);
+            self.events.extend(self.firehose.take_events());
+            self.write_source(per_second);
+            *written += u64::from(per_second);
+            let read = self.stream("from-kds").totals.incoming_records;
+            assert!(read <= *written, "read {read} of {written} written at {}", self.now);
+        }
+    }
+}
+
+#[test]
+fn a_kinesis_source_keeps_its_position_through_an_outage_past_the_iterator_lifetime() {
+    // docs/aws-behaviour.md (Firehose, Kinesis source): while a delivery is retried Firehose does not
+    // read; its shard iterator (300 s lifetime) expires, and Firehose resumes after the last record it
+    // read. 5 records/s for 4,000 s with OpenSearch down from 0 to 1,000 s (retry duration 300 s): every
+    // record is read exactly once, so what was read is what was written but the last second (put at the
+    // last step, read at the next poll).
+    let mut w = kds_world(
+        DestinationKind::OpenSearch { index_name: "i".into(), rotation: config::IndexRotation::NoRotation },
+        BufferingHints { size_mib: 1, interval_secs: 60 },
+    );
+    w.firehose.set_outage(w.now, "from-kds", 1_000_000).expect("exists");
+    let mut written = 0;
+    w.run_with_source(SimTime::from_secs(4_000), 5, &mut written);
+    let s = w.stream("from-kds");
+    assert_eq!(written, 20_000);
+    assert_eq!(s.totals.incoming_records, written - 5);
+    assert_eq!(s.totals.source_expired_records, 0);
+    assert_eq!(s.accounted_records(), s.totals.incoming_records);
+    assert!(s.totals.backed_up_failed_records > 0, "the outage outlasted the retry duration");
+}
+
+#[test]
+fn records_past_the_source_retention_are_counted_and_reported_once() {
+    // docs/aws-behaviour.md: an S3 destination is retried for up to 24 h; the data waits in the stream,
+    // whose retention is 24 h. Records still unread 24 h after their arrival are trimmed (a record is
+    // dropped once its age reaches the retention) and lost: Firehose counts them when it reads again.
+    // 2 records/s, written at the end of each second from t = 1 s (after Firehose's poll of that second).
+    // The 60 s buffer flushes at its first failing attempt F (S3 is down for 25 h); from F on Firehose
+    // reads nothing, so the records written at F and later wait in the stream.
+    let mut w = kds_world(DestinationKind::S3, BufferingHints { size_mib: 1, interval_secs: 60 });
+    w.firehose.set_outage(w.now, "from-kds", 25 * 3_600_000).expect("exists");
+    let mut written = 0;
+    w.run_with_source(SimTime::from_secs(25 * 3_600 + 600), 2, &mut written);
+    let mut first_failure = None;
+    let mut gave_up_at = None;
+    let mut expired_events = Vec::new();
+    for event in core::mem::take(&mut w.events) {
+        match event {
+            crate::Event::FirehoseDeliveryFailed { at, attempt: 1, .. } => {
+                first_failure = first_failure.or(Some(at.as_secs()));
+            }
+            crate::Event::FirehoseDeliveryFailed { at, gave_up: true, .. } => {
+                gave_up_at = gave_up_at.or(Some(at.as_secs()))
+            }
+            crate::Event::FirehoseSourceRecordsExpired { at, records, .. } => expired_events.push((at, records)),
+            _ => {}
+        }
+    }
+    let first_failure = first_failure.expect("the flush fails");
+    let gave_up_at = gave_up_at.expect("S3 gives up after 24 h");
+    assert!(gave_up_at >= first_failure + 86_400, "failed at {first_failure}, gave up at {gave_up_at}");
+    // Reading resumes at the next poll, R = gave_up_at + 1: the records written at F … R - 86,400 s have
+    // reached the 24 h retention by then, 2 per second.
+    let resumed = gave_up_at + 1;
+    let lost = 2 * (resumed - 86_400 - first_failure + 1);
+    let s = w.stream("from-kds");
+    assert_eq!(s.totals.source_expired_records, lost);
+    assert_eq!(expired_events, [(SimTime::from_secs(resumed), lost)]);
+    // Everything else was read once: written = read + lost + the last second's records, not yet read.
+    assert_eq!(written, s.totals.incoming_records + lost + 2);
+}
+
+#[test]
+fn random_outages_never_make_firehose_read_more_than_was_written() {
+    // Property (issue 17): after every step of a run with random destination outages, the records a
+    // delivery stream read from its source never exceed the records written to that source.
+    let mut state = 0x00dd_5eed_u64;
+    let mut next = move |bound: u64| {
+        state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        (state >> 33) % bound.max(1)
+    };
+    for destination in [
+        DestinationKind::S3,
+        DestinationKind::Redshift { table: "t".into() },
+        DestinationKind::HttpEndpoint { url: "https://x".into(), gzip: false },
+    ] {
+        let mut w = kds_world(destination, BufferingHints { size_mib: 1, interval_secs: 30 });
+        let mut written = 0;
+        for _ in 0..40 {
+            if next(3) == 0 {
+                w.firehose.set_outage(w.now, "from-kds", next(2_000_000)).expect("exists");
+            }
+            let t = w.now + SimDuration::from_secs(1 + next(400));
+            w.run_with_source(t, next(4) as u32, &mut written);
+        }
+        let s = w.stream("from-kds");
+        assert!(s.totals.incoming_records <= written);
+        assert!(written > 1_000, "the run wrote {written}");
+    }
 }
