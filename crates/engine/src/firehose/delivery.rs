@@ -436,7 +436,7 @@ impl DeliveryStream {
             self.feed_made += 1;
             records.push(match feed.payload {
                 crate::template::PayloadTemplate::Zeros => alloc::vec![0; feed.record_bytes as usize],
-                template => crate::template::render(template, seed, &key, unix_ms).into_bytes(),
+                template => crate::template::render(template, seed, &key, unix_ms, feed.record_bytes).into_bytes(),
             });
         }
         let mut batches = Vec::new();
