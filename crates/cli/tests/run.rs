@@ -210,7 +210,8 @@ fn delivery_streams_report_what_each_destination_received() {
     assert_eq!(s3["metrics"]["DeliveryToS3.Records"], r["delivered"]);
     assert_eq!(s3["metrics"]["DataReadFromKinesisStream.Records"], r["incoming"]);
     // The HTTP endpoint is down from 100 s: the batch flushed at about 121 s fails until its 120 s retry
-    // duration runs out, then goes to the backup bucket under failed/http-endpoint-failed/.
+    // duration runs out, then goes to the backup bucket under failed/http-endpoint-failed/: the error output
+    // prefix has its own expression, so no YYYY/MM/dd/HH/ is added.
     let r = &http["records"];
     assert!(r["backed_up_after_retries"].as_u64() > Some(0), "{r}");
     assert_eq!(r["incoming"].as_u64(), Some(sum(r, &["delivered", "backed_up_after_retries", "buffered"])));
@@ -219,7 +220,7 @@ fn delivery_streams_report_what_each_destination_received() {
     assert!(
         failed[0]["key"]
             .as_str()
-            .is_some_and(|k| k.starts_with("failed/http-endpoint-failed/2026/01/01/00/to-http-1-"))
+            .is_some_and(|k| k.starts_with("failed/http-endpoint-failed/to-http-1-2026-01-01-00-"))
     );
     assert_eq!(failed[0]["error_output_type"], "http-endpoint-failed");
     let requests = http["requests"].as_array().expect("requests");

@@ -28,8 +28,9 @@
 //!   500,000 records/s, 2,000 requests/s and 5 MiB/s, others 100,000, 1,000 and 1 MiB/s.
 //! - The 64 MiB minimum buffer with dynamic partitioning or format conversion is not enforced.
 //! - Records refused by dynamic partitioning go under the error prefix with error output type
-//!   `partitioning-failed` and code `DynamicPartitioning.MetadataExtractionFailed`; a prefix with partition
-//!   keys and no timestamp gets no default timestamp appended.
+//!   `partitioning-failed` and code `DynamicPartitioning.MetadataExtractionFailed`.
+//! - Only a prefix without expressions (data or error) gets the default `YYYY/MM/dd/HH/` appended; one with
+//!   expressions (a partition key, a random string, the error output type) is used as evaluated.
 //! - Destination error codes not in the facts sheet are ours: `S3.ServiceUnavailable`,
 //!   `Redshift.ConnectionFailed`, `OS.ServiceUnavailable`, `Splunk.ServerError`,
 //!   `HttpEndpoint.ResponseTimeout`; Lambda contract failures `Lambda.MissingRecordId`,
