@@ -37,9 +37,14 @@
 //!   `Lambda.DuplicatedRecordId`, `Lambda.InvalidRecordId`, `Lambda.InvalidBase64`, `Lambda.FunctionTimeout`,
 //!   `Lambda.ResponseSizeExceeded`, and per-record `Lambda.ProcessingFailed`;
 //!   conversion failures `DataFormatConversion.InvalidSchema`.
-//! - Retry durations default to 300 s for OpenSearch, HTTP endpoints and Splunk (3,600 s for Redshift);
-//!   attempts back off 1, 2, 4 … up to 30 s; the retry clock starts at the first failure. A timed-out
-//!   HTTP or Splunk attempt counts as received by the destination, so its retry is a counted duplicate.
+//! - Retry durations default to 300 s for OpenSearch, HTTP endpoints and Splunk (3,600 s for Redshift), and
+//!   count as AWS documents per destination (`delivery::retry_deadline`): from the initial request for
+//!   Redshift and OpenSearch; from the first failure, without the time spent waiting for responses, for HTTP
+//!   endpoints and Splunk; 24 h from the first failure for S3. When no retry fits before the duration ends,
+//!   Firehose gives up as it ends (after waiting for the last attempt's response). The interval between
+//!   attempts is not documented: ours backs off 1, 2, 4 … up to 30 s. A timed-out HTTP or Splunk attempt
+//!   counts as received by the destination, so its retry is a counted duplicate. `DeliveryStream::attempts`
+//!   keeps the latest 1,000 attempts (time, destination, outcome) for the page's timeline.
 //! - The object name's timestamp is the oldest record's arrival, as the prefix's is; OpenSearch index
 //!   rotation uses the oldest record of the bulk request. Snappy objects use the Snappy framing format
 //!   (`.snappy`), Hadoop-Snappy Hadoop's block format (`.hsnappy`), ZIP one entry named `data`.

@@ -40,6 +40,34 @@ pub const HTTP_RESPONSE_TIMEOUT_SECS: u64 = 180;
 pub const HTTP_RECORDS_PER_REQUEST_MAX: usize = 10_000;
 /// Longest wait between two delivery attempts.
 pub const RETRY_BACKOFF_MAX_SECS: u64 = 30;
+/// Delivery attempts kept for the page's timeline (the oldest are dropped first; a simulator bound).
+pub const ATTEMPTS_KEPT_MAX: usize = 1_000;
+
+/// How a delivery attempt ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AttemptOutcome {
+    /// The destination took the records.
+    Delivered,
+    /// It failed with this error code; Firehose retries.
+    Failed(&'static str),
+    /// The retry duration ran out: the records went to the S3 backup (S3 itself: they are lost).
+    GaveUp(&'static str),
+}
+
+/// One delivery attempt, for the page's timeline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DeliveryAttempt {
+    /// When it ended (the give-up instant for [`AttemptOutcome::GaveUp`]).
+    pub at: SimTime,
+    /// `S3`, `Redshift`, `AmazonOpenSearchService`, `HttpEndpoint` or `Splunk`.
+    pub destination: &'static str,
+    /// Which attempt of its batch, from 1.
+    pub attempt: u32,
+    /// Records in the batch.
+    pub records: u32,
+    /// How it ended.
+    pub outcome: AttemptOutcome,
+}
 
 /// `DeliveryStreamStatus`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -98,7 +126,10 @@ struct Batch {
     bytes: u64,
     keys: BTreeMap<String, String>,
     attempts: u32,
-    first_failure: Option<SimTime>,
+    /// When the retry duration runs out, once an attempt has failed.
+    retry_deadline: Option<SimTime>,
+    /// The next due time gives up instead of attempting (the retry duration ran out meanwhile).
+    expiring: bool,
     next_attempt: SimTime,
     in_flight: bool,
     request_id: String,
@@ -316,6 +347,7 @@ pub struct DeliveryStream {
     pub redshift_rows: u64,
     /// Scheduled faults.
     pub health: DestinationHealth,
+    attempts: VecDeque<DeliveryAttempt>,
     program: Option<Program>,
     processor: Buffer,
     buffers: BTreeMap<String, Buffer>,
@@ -358,6 +390,7 @@ impl DeliveryStream {
             requests: VecDeque::new(),
             redshift_rows: 0,
             health: DestinationHealth::default(),
+            attempts: VecDeque::new(),
             program,
             processor: Buffer::default(),
             buffers: BTreeMap::new(),
@@ -398,6 +431,20 @@ impl DeliveryStream {
         }
         self.requests.push_back(request);
         self.trim_content();
+    }
+
+    /// The latest delivery attempts (at most [`ATTEMPTS_KEPT_MAX`]), oldest first: time, destination, outcome.
+    pub fn attempts(&self) -> impl ExactSizeIterator<Item = &DeliveryAttempt> {
+        self.attempts.iter()
+    }
+
+    fn keep_attempt(&mut self, at: SimTime, batch: &Batch, outcome: AttemptOutcome) {
+        if self.attempts.len() == ATTEMPTS_KEPT_MAX {
+            self.attempts.pop_front();
+        }
+        let destination = self.config.destination.kind.metric_prefix().trim_start_matches("DeliveryTo");
+        let records = batch.records.len() as u32;
+        self.attempts.push_back(DeliveryAttempt { at, destination, attempt: batch.attempts, records, outcome });
     }
 
     /// Drops the oldest kept contents until at most [`CONTENT_KEPT_TOTAL_BYTES_MAX`] remain.
@@ -716,7 +763,8 @@ impl DeliveryStream {
             bytes: buffer.bytes,
             keys: buffer.keys,
             attempts: 0,
-            first_failure: None,
+            retry_deadline: None,
+            expiring: false,
             next_attempt: now,
             in_flight: false,
             request_id,
@@ -915,6 +963,19 @@ impl DeliveryStream {
             self.deliver(now, &batch);
             return None;
         }
+        if batch.expiring {
+            let code = batch.last_error.as_ref().map_or("InternalFailure", |e| e.0);
+            self.push_event(crate::Event::FirehoseDeliveryFailed {
+                at: now,
+                delivery_stream: self.config.name.clone(),
+                error_code: code,
+                attempt: batch.attempts,
+                gave_up: true,
+            });
+            self.keep_attempt(now, &batch, AttemptOutcome::GaveUp(code));
+            self.give_up(now, batch);
+            return None;
+        }
         batch.attempts += 1;
         self.second(now).delivery_attempts += 1;
         let down = now < self.health.down_until;
@@ -993,11 +1054,15 @@ impl DeliveryStream {
                 if received {
                     batch.copies_at_destination += 1;
                 }
-                let waited = timeout_secs.filter(|_| received).unwrap_or(0);
-                let first = *batch.first_failure.get_or_insert(now);
+                // A timed-out attempt is seen to fail once its response timeout has passed.
+                let waited = SimDuration::from_secs(timeout_secs.filter(|_| received).unwrap_or(0));
+                let deadline = retry_deadline(&kind, &mut batch, now, waited, self.config.destination.retry_secs());
                 batch.last_error = Some((code, message));
-                let retry = SimDuration::from_secs(u64::from(self.config.destination.retry_secs()));
-                let gave_up = now.saturating_since(first) >= retry;
+                let backoff = (1u64 << batch.attempts.min(6).saturating_sub(1)).min(RETRY_BACKOFF_MAX_SECS);
+                let next = now + waited + SimDuration::from_secs(backoff);
+                // Firehose still waits for this attempt's response before it gives up.
+                let give_up_at = deadline.max(now + waited);
+                let gave_up = next >= deadline && give_up_at <= now;
                 self.push_event(crate::Event::FirehoseDeliveryFailed {
                     at: now,
                     delivery_stream: self.config.name.clone(),
@@ -1006,11 +1071,18 @@ impl DeliveryStream {
                     gave_up,
                 });
                 if gave_up {
+                    self.keep_attempt(now, &batch, AttemptOutcome::GaveUp(code));
                     self.give_up(now, batch);
                     return None;
                 }
-                let backoff = (1u64 << batch.attempts.min(6).saturating_sub(1)).min(RETRY_BACKOFF_MAX_SECS);
-                batch.next_attempt = now + SimDuration::from_secs(waited + backoff);
+                self.keep_attempt(now, &batch, AttemptOutcome::Failed(code));
+                if next >= deadline {
+                    // No retry fits in the duration: give up when it ends (after this attempt's wait).
+                    batch.expiring = true;
+                    batch.next_attempt = give_up_at;
+                } else {
+                    batch.next_attempt = next;
+                }
                 Some(batch)
             }
         }
@@ -1025,6 +1097,7 @@ impl DeliveryStream {
 
     /// A successful delivery.
     fn deliver(&mut self, now: SimTime, batch: &Batch) {
+        self.keep_attempt(now, batch, AttemptOutcome::Delivered);
         let records = batch.records.len() as u64;
         self.push_event(crate::Event::FirehoseDelivered {
             at: now,
@@ -1331,6 +1404,35 @@ impl DeliveryStream {
             oldest,
         );
     }
+}
+
+/// When a failing batch's retries end (docs/aws-behaviour.md, Firehose delivery failures), updated at each
+/// failure: `now` is the failed attempt, `waited` how long Firehose waited for its response.
+///
+/// - Redshift and OpenSearch: the retry duration counts from the initial request, the first attempt included.
+/// - HTTP endpoints and Splunk: it starts once the first attempt has failed and excludes the time spent
+///   waiting for each attempt's response or acknowledgement.
+/// - S3: retried for up to 24 hours from the first failure.
+///
+/// A duration of 0 means no retry.
+fn retry_deadline(
+    kind: &DestinationKind,
+    batch: &mut Batch,
+    now: SimTime,
+    waited: SimDuration,
+    retry_secs: u32,
+) -> SimTime {
+    let duration = SimDuration::from_secs(u64::from(retry_secs));
+    let deadline = match (kind, batch.retry_deadline) {
+        (DestinationKind::HttpEndpoint { .. } | DestinationKind::Splunk { .. }, Some(deadline)) => deadline + waited,
+        (_, Some(deadline)) => deadline,
+        (DestinationKind::HttpEndpoint { .. } | DestinationKind::Splunk { .. }, None) => now + waited + duration,
+        // The first failure is the first attempt (attempts take no time unless slowed down, and a slowed
+        // Redshift or OpenSearch attempt succeeds).
+        (_, None) => now + duration,
+    };
+    batch.retry_deadline = Some(deadline);
+    deadline
 }
 
 fn partition_name(keys: &BTreeMap<String, String>) -> String {

@@ -250,9 +250,9 @@ fn http_stream(name: &str, retry_secs: u32) -> DeliveryStreamConfig {
 
 #[test]
 fn an_outage_longer_than_the_retry_duration_sends_records_to_the_backup() {
-    // Flush at 60 s; attempts at 60, 61, 63, 67, 75, 91 and 121 s (backoff 1, 2, 4, 8, 16, 30 s). At 121 s,
-    // 61 s have passed since the first failure, beyond the 60 s retry duration: the records are written
-    // under http-endpoint-failed/ with attemptsMade 7.
+    // Flush at 60 s; attempts at 60, 61, 63, 67, 75 and 91 s (backoff 1, 2, 4, 8, 16, 30 s). The 60 s retry
+    // duration starts when the first attempt fails (60 s) and ends at 120 s, before the next attempt (121 s)
+    // would be made: at 120 s the records are written under http-endpoint-failed/ with attemptsMade 6.
     let mut w = World::new();
     w.create(http_stream("h", 60));
     w.firehose.set_outage(w.now, "h", 600_000).expect("exists");
@@ -262,16 +262,16 @@ fn an_outage_longer_than_the_retry_duration_sends_records_to_the_backup() {
     w.run_until(SimTime::from_secs(200));
     let s = w.stream("h");
     let attempts: Vec<u64> = s.requests.iter().map(|r| (r.at_unix_ms - EXAMPLE_EPOCH_MS) / 1_000).collect();
-    assert_eq!(attempts, [60, 61, 63, 67, 75, 91, 121]);
+    assert_eq!(attempts, [60, 61, 63, 67, 75, 91]);
     assert!(s.requests.iter().all(|r| r.error_code == Some("HttpEndpoint.DestinationException") && !r.received));
     assert_eq!((s.totals.backed_up_failed_records, s.totals.delivered_records), (10, 0));
     let errors = w.objects("h", ObjectKind::Error);
     assert!(errors[0].key.starts_with("http-endpoint-failed/2018/08/27/10/"), "{}", errors[0].key);
     let text = String::from_utf8(errors[0].content.clone().expect("kept")).expect("utf-8");
     assert!(text.starts_with(
-        "{\"attemptsMade\":7,\"arrivalTimestamp\":1535365800000,\"errorCode\":\"HttpEndpoint.DestinationException\""
+        "{\"attemptsMade\":6,\"arrivalTimestamp\":1535365800000,\"errorCode\":\"HttpEndpoint.DestinationException\""
     ));
-    assert!(text.contains("\"attemptEndingTimestamp\":1535365921000"));
+    assert!(text.contains("\"attemptEndingTimestamp\":1535365920000"));
     assert_eq!(w.stream("h").accounted_records(), 10);
 }
 
@@ -644,9 +644,9 @@ fn redshift_copies_from_intermediate_objects_and_lists_skipped_ones_in_a_manifes
     assert_eq!(w.objects("rs", ObjectKind::Intermediate).len(), 1);
     assert_eq!(s.redshift_rows, 4);
     assert_eq!((s.requests[0].target.as_deref(), s.requests[0].error_code), (Some("events"), None));
-    // A cluster outage: the record put at 70 s flushes at 130 s; COPY fails until the 30 s retry duration
-    // ends (attempts at 130, 131, 133, 137, 145 and 161 s, 31 s after the first failure), then the object
-    // is listed under errors/.
+    // A cluster outage: the record put at 70 s flushes at 130 s; COPY fails until the 30 s retry duration,
+    // counted from the initial request (130 s), ends at 160 s (attempts at 130, 131, 133, 137 and 145 s; the
+    // next would be at 161 s), then the object is listed under errors/.
     w.firehose.set_outage(w.now, "rs", 1_000_000).expect("exists");
     w.run_until(SimTime::from_secs(70));
     w.put("rs", b"9|late\n");
@@ -656,7 +656,7 @@ fn redshift_copies_from_intermediate_objects_and_lists_skipped_ones_in_a_manifes
     assert_eq!(s.totals.backed_up_failed_records, 1);
     let manifest = &w.objects("rs", ObjectKind::ErrorManifest)[0];
     assert!(manifest.key.starts_with("errors/manifests/rs-1-"), "{}", manifest.key);
-    assert_eq!(manifest.written_unix_ms - EXAMPLE_EPOCH_MS, 161_000);
+    assert_eq!(manifest.written_unix_ms - EXAMPLE_EPOCH_MS, 160_000);
     assert!(s.requests.iter().any(|r| r.error_code == Some("Redshift.ConnectionFailed")));
 }
 
@@ -1027,4 +1027,83 @@ fn random_outages_never_make_firehose_read_more_than_was_written() {
         assert!(s.totals.incoming_records <= written);
         assert!(written > 1_000, "the run wrote {written}");
     }
+}
+
+/// The attempts of the first batch of a stream to `destination` down for `outage_secs` (retry duration
+/// `retry_secs`, or the default): (attempts made, the last attempt's time in s, when it gave up).
+fn retry_schedule(destination: DestinationKind, retry_secs: Option<u32>, outage_secs: u64) -> (u64, u64, u64) {
+    let mut w = World::new();
+    let mut c = DeliveryStreamConfig::direct_put_to_s3("r");
+    c.destination = DestinationConfig::of(destination);
+    c.destination.buffering = Some(BufferingHints { size_mib: 1, interval_secs: 60 });
+    c.destination.retry_duration_secs = retry_secs;
+    w.create(c);
+    w.firehose.set_outage(w.now, "r", outage_secs * 1_000).expect("exists");
+    w.put("r", b"{\"a\":1}");
+    w.run_until(SimTime::from_secs(outage_secs + 100));
+    let s = w.stream("r");
+    let last = s
+        .attempts()
+        .filter(|a| matches!(a.outcome, delivery::AttemptOutcome::Failed(_)))
+        .map(|a| a.at.as_secs())
+        .last()
+        .unwrap_or(0);
+    let gave_up = s.attempts().find(|a| matches!(a.outcome, delivery::AttemptOutcome::GaveUp(_))).expect("gave up");
+    let (made, gave_up) = (u64::from(gave_up.attempt), gave_up.at.as_secs());
+    (made, last, gave_up)
+}
+
+#[test]
+fn each_destination_retries_for_its_documented_duration() {
+    // docs/aws-behaviour.md (Firehose delivery failures). The buffer flushes at 60 s; attempts then follow
+    // our backoff of 1, 2, 4, 8, 16 s and 30 s after (AWS does not document the interval): 60, 61, 63, 67,
+    // 75, 91, 121, 151 … = 91 + 30k.
+    // OpenSearch, default 300 s counted from the initial request (60 s): retries end at 360 s. Attempts up to
+    // 331 s (91 + 30 x 8): 6 + 8 = 14 attempts, and the records go to S3 at 360 s.
+    let os = DestinationKind::OpenSearch { index_name: "i".into(), rotation: config::IndexRotation::NoRotation };
+    assert_eq!(retry_schedule(os, None, 3_600), (14, 331, 360));
+    // Redshift, default 3,600 s from the initial request: ends at 3,660 s; attempts up to 3,631 s
+    // (91 + 30 x 118): 6 + 118 = 124 attempts.
+    assert_eq!(retry_schedule(DestinationKind::Redshift { table: "t".into() }, None, 7_200), (124, 3_631, 3_660));
+    // A retry duration of 0: no retry, the first failure (the only attempt) gives up at once.
+    assert_eq!(retry_schedule(DestinationKind::Redshift { table: "t".into() }, Some(0), 600), (1, 0, 60));
+    // HTTP endpoint, 300 s from the first failure (60 s): the same attempts as OpenSearch (no response waits
+    // while the endpoint answers 503 at once).
+    let http = DestinationKind::HttpEndpoint { url: "https://x".into(), gzip: false };
+    assert_eq!(retry_schedule(http, Some(300), 3_600), (14, 331, 360));
+    // S3: retried for up to 24 h from the first failure (60 s): gives up at 86,460 s, after 6 + 2,878
+    // attempts (91 + 30 x 2,878 = 86,431 s is the last).
+    assert_eq!(retry_schedule(DestinationKind::S3, None, 90_000), (2_884, 86_431, 86_460));
+}
+
+#[test]
+fn splunk_waits_for_acknowledgements_outside_its_retry_duration() {
+    // docs/aws-behaviour.md: the Splunk and HTTP endpoint retry duration starts after the first attempt
+    // fails and excludes the time spent waiting for an acknowledgement. Splunk slow by 200 s (over its 180 s
+    // ack timeout) with a 300 s retry duration; the buffer flushes at 60 s. Each attempt waits 180 s, then
+    // the next follows after the backoff: 60, 241 (60 + 180 + 1), 423 (+ 180 + 2), 607 (+ 180 + 4),
+    // 795 (+ 180 + 8), 991 (+ 180 + 16), 1,201 (+ 180 + 30). Retry time used between them: 1 + 2 + 4 + 8 +
+    // 16 + 30 = 61 s by 1,201 s, then 30 s per attempt: the duration (300 s) ends 239 s of backoff later.
+    let mut w = World::new();
+    let mut c = DeliveryStreamConfig::direct_put_to_s3("sp");
+    c.destination =
+        DestinationConfig::of(DestinationKind::Splunk { hec_endpoint: "https://h".into(), ack_timeout_secs: 180 });
+    c.destination.buffering = Some(BufferingHints { size_mib: 1, interval_secs: 60 });
+    c.destination.retry_duration_secs = Some(300);
+    w.create(c);
+    w.firehose.set_slowdown(w.now, "sp", 200_000, 100_000_000).expect("exists");
+    w.put("sp", b"event");
+    w.run_until(SimTime::from_secs(5_000));
+    let s = w.stream("sp");
+    let times: Vec<u64> = s.attempts().map(|a| a.at.as_secs()).collect();
+    // Attempts every 180 + 30 = 210 s after 1,201 s while backoff time remains: 1,411 (91 s used), 1,621
+    // (121), 1,831 (151), 2,041 (181), 2,251 (211), 2,461 (241), 2,671 (271), 2,881 (301 > 300: not made).
+    // The last attempt (2,671 s) waits for its acknowledgement until 2,851 s; the duration ends at
+    // 2,851 + (300 - 271) = 2,880 s, when the records go to S3.
+    assert_eq!(times, [60, 241, 423, 607, 795, 991, 1_201, 1_411, 1_621, 1_831, 2_041, 2_251, 2_461, 2_671, 2_880]);
+    assert!(matches!(
+        s.attempts().last().map(|a| a.outcome),
+        Some(delivery::AttemptOutcome::GaveUp("Splunk.AckTimeout"))
+    ));
+    assert_eq!(s.totals.backed_up_failed_records, 1);
 }
