@@ -77,7 +77,6 @@
 pub mod compress;
 pub mod config;
 pub mod delivery;
-pub mod json;
 pub mod metrics;
 pub mod prefix;
 pub mod transform;

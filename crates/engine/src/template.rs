@@ -152,9 +152,9 @@ mod tests {
         let natural = natural_text(PayloadTemplate::Clickstream, 7, "user-42", 0);
         assert!(padded.starts_with(natural.trim_end_matches('}')), "{padded}");
         assert!(padded.ends_with("xx\"}"), "{padded}");
-        assert!(crate::firehose::json::Json::parse(&padded).is_some(), "{padded}");
+        assert!(crate::json::Json::parse(&padded).is_some(), "{padded}");
         let close = render(PayloadTemplate::IotTelemetry, 3, "s", 0, natural_len(PayloadTemplate::IotTelemetry) + 4);
-        assert!(close.ends_with("    }") && crate::firehose::json::Json::parse(&close).is_some(), "{close}");
+        assert!(close.ends_with("    }") && crate::json::Json::parse(&close).is_some(), "{close}");
         let cut = render(PayloadTemplate::Clickstream, 7, "user-42", 0, 20);
         assert_eq!(cut, natural[..20]);
         // A multi-byte character at the cut is not split: spaces fill its bytes.

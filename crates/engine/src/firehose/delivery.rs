@@ -6,12 +6,12 @@ use super::config::{
     ColumnType, DeliveryStreamConfig, DestinationKind, FormatConversion, IndexRotation, OutputFormat, Source,
     parse_jq_path,
 };
-use super::json::{Json, write_string};
 use super::metrics::FirehoseSecond;
 use super::prefix::{self, Prefix, PrefixContext};
 use super::transform::{self, FUEL_PER_INVOCATION, Program, RequestRecord, TransformResult};
 use crate::calendar::civil_from_days;
 use crate::iterator::IteratorToken;
+use crate::json::{Json, write_string};
 use crate::kinesis::{IteratorStart, Kinesis};
 use crate::limits::ITERATOR_LIFETIME_MS;
 use crate::metrics::History;
