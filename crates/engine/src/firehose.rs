@@ -77,6 +77,7 @@
 pub mod compress;
 pub mod config;
 pub mod delivery;
+pub mod destination;
 pub mod metrics;
 pub mod prefix;
 pub mod transform;

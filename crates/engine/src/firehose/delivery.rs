@@ -6,6 +6,7 @@ use super::config::{
     ColumnType, DeliveryStreamConfig, DestinationKind, FormatConversion, IndexRotation, OutputFormat, Source,
     parse_jq_path,
 };
+use super::destination::RetryClock;
 use super::metrics::FirehoseSecond;
 use super::prefix::{self, Prefix, PrefixContext};
 use super::transform::{self, FUEL_PER_INVOCATION, Program, RequestRecord, TransformResult};
@@ -34,10 +35,7 @@ pub const CONTENT_KEPT_BYTES_MAX: usize = 1_048_576;
 pub const CONTENT_KEPT_TOTAL_BYTES_MAX: usize = 16 * 1_048_576;
 /// Lambda's synchronous payload limit (6 MB) on the response.
 pub const LAMBDA_PAYLOAD_BYTES_MAX: usize = 6_291_456;
-/// An HTTP endpoint must answer within 3 minutes.
-pub const HTTP_RESPONSE_TIMEOUT_SECS: u64 = 180;
-/// Records in one HTTP endpoint request at most.
-pub const HTTP_RECORDS_PER_REQUEST_MAX: usize = 10_000;
+pub use super::destination::{HTTP_RECORDS_PER_REQUEST_MAX, HTTP_RESPONSE_TIMEOUT_SECS};
 /// Longest wait between two delivery attempts.
 pub const RETRY_BACKOFF_MAX_SECS: u64 = 30;
 /// Delivery attempts kept for the page's timeline (the oldest are dropped first; a simulator bound).
@@ -743,9 +741,9 @@ impl DeliveryStream {
     /// Moves a buffer to the delivery queue (HTTP endpoints: requests of at most 10,000 records).
     fn flush(&mut self, now: SimTime, partition: &str, reason: FlushReason) {
         let Some(mut buffer) = self.buffers.remove(partition) else { return };
-        if matches!(self.config.destination.kind, DestinationKind::HttpEndpoint { .. }) {
-            while buffer.records.len() > HTTP_RECORDS_PER_REQUEST_MAX {
-                let rest = buffer.records.split_off(HTTP_RECORDS_PER_REQUEST_MAX);
+        if let Some(max) = self.config.destination.kind.records_per_request_max() {
+            while buffer.records.len() > max {
+                let rest = buffer.records.split_off(max);
                 let head = core::mem::replace(&mut buffer.records, rest);
                 let bytes = head.iter().map(|r| r.data.len() as u64).sum();
                 buffer.bytes -= bytes;
@@ -980,51 +978,22 @@ impl DeliveryStream {
         self.second(now).delivery_attempts += 1;
         let down = now < self.health.down_until;
         let delay_ms = if now < self.health.slow_until { self.health.slow_delay_ms } else { 0 };
-        let timeout_secs = match kind {
-            DestinationKind::HttpEndpoint { .. } => Some(HTTP_RESPONSE_TIMEOUT_SECS),
-            DestinationKind::Splunk { ack_timeout_secs, .. } => Some(u64::from(ack_timeout_secs)),
-            _ => None,
-        };
+        let timeout = kind.response_timeout();
+        let timeout_secs = timeout.map(|(secs, _)| secs);
         // Redshift: the intermediate object is written once (S3 is up), then COPY is attempted.
-        if let DestinationKind::Redshift { .. } = kind
-            && !batch.intermediate_written
-        {
+        if kind.writes_intermediate_object() && !batch.intermediate_written {
             self.write_data_object(now, &batch, ObjectKind::Intermediate);
             batch.intermediate_written = true;
         }
         let failure: Option<(&'static str, String, bool)> = if down {
-            let (code, message) = match &kind {
-                DestinationKind::S3 => ("S3.ServiceUnavailable", "The S3 bucket is unavailable (scheduled outage)."),
-                DestinationKind::Redshift { .. } => (
-                    "Redshift.ConnectionFailed",
-                    "The Redshift cluster did not accept the connection (scheduled outage).",
-                ),
-                DestinationKind::OpenSearch { .. } => {
-                    ("OS.ServiceUnavailable", "The OpenSearch domain is unavailable (scheduled outage).")
-                }
-                DestinationKind::HttpEndpoint { .. } => {
-                    ("HttpEndpoint.DestinationException", "The endpoint answered 503 (scheduled outage).")
-                }
-                DestinationKind::Splunk { .. } => ("Splunk.ServerError", "Splunk HEC answered 503 (scheduled outage)."),
-            };
+            let (code, message) = kind.outage_error();
             Some((code, message.into(), false))
-        } else if let Some(t) = timeout_secs.filter(|t| delay_ms >= t * 1_000) {
-            let code = if matches!(kind, DestinationKind::Splunk { .. }) {
-                "Splunk.AckTimeout"
-            } else {
-                "HttpEndpoint.ResponseTimeout"
-            };
+        } else if let Some((t, code)) = timeout.filter(|(t, _)| delay_ms >= t * 1_000) {
             Some((code, format!("No answer within {t} s; the destination may still have the data."), true))
         } else {
             None
         };
-        if matches!(
-            kind,
-            DestinationKind::OpenSearch { .. }
-                | DestinationKind::HttpEndpoint { .. }
-                | DestinationKind::Splunk { .. }
-                | DestinationKind::Redshift { .. }
-        ) {
+        if kind.sends_requests() {
             let target = self.request_target(&batch);
             let body = (failure.as_ref().is_none_or(|f| f.2)).then(|| self.request_body(now, &batch));
             let request = DestinationRequest {
@@ -1423,13 +1392,13 @@ fn retry_deadline(
     retry_secs: u32,
 ) -> SimTime {
     let duration = SimDuration::from_secs(u64::from(retry_secs));
-    let deadline = match (kind, batch.retry_deadline) {
-        (DestinationKind::HttpEndpoint { .. } | DestinationKind::Splunk { .. }, Some(deadline)) => deadline + waited,
-        (_, Some(deadline)) => deadline,
-        (DestinationKind::HttpEndpoint { .. } | DestinationKind::Splunk { .. }, None) => now + waited + duration,
+    let deadline = match (kind.retry_clock(), batch.retry_deadline) {
+        (RetryClock::FromFirstFailureExcludingWaits, Some(deadline)) => deadline + waited,
+        (RetryClock::FromInitialRequest, Some(deadline)) => deadline,
+        (RetryClock::FromFirstFailureExcludingWaits, None) => now + waited + duration,
         // The first failure is the first attempt (attempts take no time unless slowed down, and a slowed
         // Redshift or OpenSearch attempt succeeds).
-        (_, None) => now + duration,
+        (RetryClock::FromInitialRequest, None) => now + duration,
     };
     batch.retry_deadline = Some(deadline);
     deadline
