@@ -348,6 +348,26 @@ pub fn narrate(observation: &Observation) -> Option<LogLine> {
                 thousands(*seconds)
             ),
         ),
+        Observed::FirehoseSourceExpired { delivery_stream, source_stream, shard_id, records } => LogLine::warning(
+            at_ms,
+            format!("firehose {delivery_stream}"),
+            Some(delivery_stream.clone()),
+            format!(
+                "{} records of {source_stream} ({shard_id}) passed the stream's retention before Firehose \
+                 {delivery_stream} read them: they are lost.",
+                thousands(*records)
+            ),
+            Explanation {
+                limit: "While Firehose retries a failed delivery it stops reading its source stream; the data \
+                        waits there, and is trimmed once it is older than the stream's retention period."
+                    .into(),
+                numbers: format!("{} records were trimmed unread.", thousands(*records)),
+                fixes: vec![
+                    "Bring the destination back sooner, or shorten the retry duration",
+                    "Increase the source stream's retention period",
+                ],
+            },
+        ),
         _ => return None,
     };
     Some(line)

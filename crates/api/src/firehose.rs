@@ -31,15 +31,108 @@ const DESTINATIONS: [(&str, &str); 6] = [
     ("SplunkDestinationConfiguration", "SplunkDestinationUpdate"),
 ];
 
+// The destination structures' members with their model constraints (Firehose API reference, one page per
+// structure, e.g. "BufferingHints - Amazon Data Firehose"), in the model's member order. The service's own
+// rules (both hints or neither, prefix expressions, ...) stay in the engine and answer
+// InvalidArgumentException after these pass.
+const fn int(name: &'static str, min: i64, max: i64) -> Member {
+    crate::model::integer(name, Some(min), Some(max), Required::No)
+}
+const fn length(name: &'static str, min: u64, max: u64) -> Member {
+    Member { name, shape: Shape::Text(Text::len(min, max)), required: Required::No }
+}
+/// `BufferingHints` of S3 and Redshift: `SizeInMBs` 1-128, `IntervalInSeconds` 0-900.
+const S3_HINTS: Member = hints_member(&[int("SizeInMBs", 1, 128), int("IntervalInSeconds", 0, 900)]);
+/// `AmazonopensearchserviceBufferingHints`: 1-100 MB, 0-900 s.
+const OPENSEARCH_HINTS: Member = hints_member(&[int("SizeInMBs", 1, 100), int("IntervalInSeconds", 0, 900)]);
+/// `HttpEndpointBufferingHints`: 1-64 MB, 0-900 s.
+const HTTP_HINTS: Member = hints_member(&[int("SizeInMBs", 1, 64), int("IntervalInSeconds", 0, 900)]);
+/// `SplunkBufferingHints`: 1-5 MB, 0-60 s.
+const SPLUNK_HINTS: Member = hints_member(&[int("SizeInMBs", 1, 5), int("IntervalInSeconds", 0, 60)]);
+const fn hints_member(members: &'static [Member]) -> Member {
+    Member { name: "BufferingHints", shape: Shape::Struct(members), required: Required::No }
+}
+/// `RetryOptions` of every destination but S3: `DurationInSeconds` 0-7200.
+const RETRY_OPTIONS: Member = Member {
+    name: "RetryOptions",
+    shape: Shape::Struct(&[int("DurationInSeconds", 0, 7_200)]),
+    required: Required::No,
+};
+const COMPRESSION_FORMAT: Member = crate::model::one_of(
+    "CompressionFormat",
+    &["UNCOMPRESSED", "GZIP", "ZIP", "Snappy", "HADOOP_SNAPPY"],
+    Required::No,
+);
+/// The members `ExtendedS3DestinationConfiguration` and `S3DestinationConfiguration` share (and their updates).
+const S3_MEMBERS: &[Member] = &[
+    length("RoleARN", 1, 512),
+    length("BucketARN", 1, 2_048),
+    length("Prefix", 0, 1_024),
+    length("ErrorOutputPrefix", 0, 1_024),
+    S3_HINTS,
+    COMPRESSION_FORMAT,
+    length("FileExtension", 0, 128),
+];
+const S3_CONFIGURATION: Member =
+    Member { name: "S3Configuration", shape: Shape::Struct(S3_MEMBERS), required: Required::No };
+const S3_UPDATE: Member = Member { name: "S3Update", ..S3_CONFIGURATION };
+const REDSHIFT_MEMBERS: &[Member] = &[
+    length("RoleARN", 1, 512),
+    RETRY_OPTIONS,
+    S3_CONFIGURATION,
+    S3_UPDATE,
+    // Read here by this simulator for every destination (AWS puts Redshift's in S3Configuration).
+    S3_HINTS,
+];
+const OPENSEARCH_MEMBERS: &[Member] = &[
+    length("RoleARN", 1, 512),
+    length("DomainARN", 1, 512),
+    length("IndexName", 1, 80),
+    crate::model::one_of(
+        "IndexRotationPeriod",
+        &["NoRotation", "OneHour", "OneDay", "OneWeek", "OneMonth"],
+        Required::No,
+    ),
+    OPENSEARCH_HINTS,
+    RETRY_OPTIONS,
+    S3_CONFIGURATION,
+    S3_UPDATE,
+];
+const HTTP_MEMBERS: &[Member] = &[
+    Member {
+        name: "EndpointConfiguration",
+        shape: Shape::Struct(&[length("Url", 1, 1_000), length("Name", 1, 256), length("AccessKey", 0, 4_096)]),
+        required: Required::No,
+    },
+    HTTP_HINTS,
+    Member {
+        name: "RequestConfiguration",
+        shape: Shape::Struct(&[crate::model::one_of("ContentEncoding", &["NONE", "GZIP"], Required::No)]),
+        required: Required::No,
+    },
+    length("RoleARN", 1, 512),
+    RETRY_OPTIONS,
+    S3_CONFIGURATION,
+    S3_UPDATE,
+];
+const SPLUNK_MEMBERS: &[Member] = &[
+    length("HECEndpoint", 0, 2_048),
+    crate::model::one_of("HECEndpointType", &["Raw", "Event"], Required::No),
+    int("HECAcknowledgmentTimeoutInSeconds", 180, 600),
+    RETRY_OPTIONS,
+    S3_CONFIGURATION,
+    S3_UPDATE,
+    SPLUNK_HINTS,
+];
+const fn destination(name: &'static str, members: &'static [Member]) -> Member {
+    Member { name, shape: Shape::Struct(members), required: Required::No }
+}
+
 const NAME: Member = Member {
     name: "DeliveryStreamName",
     shape: Shape::Text(Text::pattern_len(&pattern::NAME, 1, 64)),
     required: Required::Yes,
 };
-const STRUCT: Shape = Shape::Struct(&[]);
-const fn structure(name: &'static str) -> Member {
-    Member { name, shape: STRUCT, required: Required::No }
-}
 const TAGS: Member = Member {
     name: "Tags",
     shape: Shape::StructList {
@@ -63,13 +156,17 @@ const CREATE: &[Member] = &[
         shape: Shape::Text(Text::one_of(&["DirectPut", "KinesisStreamAsSource", "MSKAsSource", "DatabaseAsSource"])),
         required: Required::No,
     },
-    structure("KinesisStreamSourceConfiguration"),
-    structure("ExtendedS3DestinationConfiguration"),
-    structure("S3DestinationConfiguration"),
-    structure("RedshiftDestinationConfiguration"),
-    structure("AmazonopensearchserviceDestinationConfiguration"),
-    structure("HttpEndpointDestinationConfiguration"),
-    structure("SplunkDestinationConfiguration"),
+    Member {
+        name: "KinesisStreamSourceConfiguration",
+        shape: Shape::Struct(&[length("KinesisStreamARN", 1, 512), length("RoleARN", 1, 512)]),
+        required: Required::No,
+    },
+    destination("ExtendedS3DestinationConfiguration", S3_MEMBERS),
+    destination("S3DestinationConfiguration", S3_MEMBERS),
+    destination("RedshiftDestinationConfiguration", REDSHIFT_MEMBERS),
+    destination("AmazonopensearchserviceDestinationConfiguration", OPENSEARCH_MEMBERS),
+    destination("HttpEndpointDestinationConfiguration", HTTP_MEMBERS),
+    destination("SplunkDestinationConfiguration", SPLUNK_MEMBERS),
     TAGS,
 ];
 const NAME_ONLY: &[Member] =
@@ -111,12 +208,12 @@ const UPDATE: &[Member] = &[
     NAME,
     Member { name: "CurrentDeliveryStreamVersionId", shape: Shape::Text(Text::len(1, 50)), required: Required::Yes },
     Member { name: "DestinationId", shape: Shape::Text(Text::len(1, 100)), required: Required::Yes },
-    structure("ExtendedS3DestinationUpdate"),
-    structure("S3DestinationUpdate"),
-    structure("RedshiftDestinationUpdate"),
-    structure("AmazonopensearchserviceDestinationUpdate"),
-    structure("HttpEndpointDestinationUpdate"),
-    structure("SplunkDestinationUpdate"),
+    destination("ExtendedS3DestinationUpdate", S3_MEMBERS),
+    destination("S3DestinationUpdate", S3_MEMBERS),
+    destination("RedshiftDestinationUpdate", REDSHIFT_MEMBERS),
+    destination("AmazonopensearchserviceDestinationUpdate", OPENSEARCH_MEMBERS),
+    destination("HttpEndpointDestinationUpdate", HTTP_MEMBERS),
+    destination("SplunkDestinationUpdate", SPLUNK_MEMBERS),
 ];
 const TAG: &[Member] = &[NAME, Member { required: Required::Yes, ..TAGS }];
 const UNTAG: &[Member] = &[

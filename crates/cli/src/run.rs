@@ -192,6 +192,7 @@ fn delivery_json(d: &DeliverySummary, data: &DeliveryData) -> Value {
             "conversion_failed": t.conversion_failed_records,
             "backed_up_after_retries": t.backed_up_failed_records,
             "expired": t.expired_records,
+            "source_expired_unread": t.source_expired_records,
             "buffered": d.buffered_records,
         },
         "delivery_delay_ms_max": d.delivery_delay_ms_max,

@@ -214,6 +214,17 @@ pub enum Observed {
         /// The last attempt.
         attempt: u32,
     },
+    /// Records of a delivery stream's source passed the stream's retention before Firehose read them: lost.
+    FirehoseSourceExpired {
+        /// The delivery stream.
+        delivery_stream: String,
+        /// The source data stream.
+        source_stream: String,
+        /// The shard.
+        shard_id: ShardId,
+        /// Records lost.
+        records: u64,
+    },
     /// An analytics application's SQL does not fit its input: it stopped.
     AnalyticsStopped {
         /// The application.
@@ -253,6 +264,7 @@ impl Observation {
                 | Observed::RecordsGivenUpStarted { .. }
                 | Observed::FirehoseDeliveryFailed { .. }
                 | Observed::FirehoseBackedUp { .. }
+                | Observed::FirehoseSourceExpired { .. }
                 | Observed::AnalyticsStopped { .. }
                 | Observed::AgentSendsFailing { .. }
         )
@@ -385,6 +397,14 @@ impl Account {
                     Observed::FirehoseBackedUp { delivery_stream, error_code, attempt }
                 } else {
                     Observed::FirehoseDeliveryFailed { delivery_stream, error_code, attempt }
+                }
+            }
+            Event::FirehoseSourceRecordsExpired { delivery_stream, source_stream, shard_id, records, .. } => {
+                Observed::FirehoseSourceExpired {
+                    delivery_stream: delivery_stream.clone(),
+                    source_stream: source_stream.clone(),
+                    shard_id: *shard_id,
+                    records: *records,
                 }
             }
         };

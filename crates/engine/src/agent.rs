@@ -298,22 +298,19 @@ impl Agent {
     }
 }
 
-fn json_escape(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for c in value.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
+/// A JSON object of string fields, in order.
 fn json_object(pairs: impl Iterator<Item = (String, String)>) -> String {
-    let fields: Vec<String> = pairs.map(|(k, v)| format!("\"{}\":\"{}\"", json_escape(&k), json_escape(&v))).collect();
-    format!("{{{}}}", fields.join(","))
+    let mut out = String::from("{");
+    for (i, (key, value)) in pairs.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        crate::json::write_string(&mut out, &key);
+        out.push(':');
+        crate::json::write_string(&mut out, &value);
+    }
+    out.push('}');
+    out
 }
 
 /// CSVTOJSON: the values of a comma-separated line under the given names (extra values are dropped,

@@ -58,6 +58,20 @@ pub enum Event {
         /// Whether Firehose gave up: the records went to the S3 backup (or, for S3, were lost).
         gave_up: bool,
     },
+    /// Records of a delivery stream's source data stream passed the stream's retention period before
+    /// Firehose read them (it had stopped reading while a delivery was retried): they are lost.
+    FirehoseSourceRecordsExpired {
+        /// When Firehose noticed (its first read after the gap).
+        at: SimTime,
+        /// The delivery stream.
+        delivery_stream: String,
+        /// The source data stream.
+        source_stream: String,
+        /// The shard.
+        shard_id: ShardId,
+        /// Records lost.
+        records: u64,
+    },
 }
 
 impl Event {
@@ -67,7 +81,8 @@ impl Event {
             Self::StreamCreated { at, .. }
             | Self::WriteThrottled { at, .. }
             | Self::FirehoseDelivered { at, .. }
-            | Self::FirehoseDeliveryFailed { at, .. } => *at,
+            | Self::FirehoseDeliveryFailed { at, .. }
+            | Self::FirehoseSourceRecordsExpired { at, .. } => *at,
         }
     }
 }
@@ -102,6 +117,13 @@ impl fmt::Display for Event {
                 write!(
                     f,
                     "{at} firehose-delivery-failed stream={delivery_stream} code={error_code} attempt={attempt} gave_up={gave_up}"
+                )
+            }
+            Self::FirehoseSourceRecordsExpired { at, delivery_stream, source_stream, shard_id, records } => {
+                write!(
+                    f,
+                    "{at} firehose-source-expired stream={delivery_stream} source={source_stream} shard={shard_id} \
+                     records={records}"
                 )
             }
         }

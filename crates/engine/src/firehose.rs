@@ -28,17 +28,23 @@
 //!   500,000 records/s, 2,000 requests/s and 5 MiB/s, others 100,000, 1,000 and 1 MiB/s.
 //! - The 64 MiB minimum buffer with dynamic partitioning or format conversion is not enforced.
 //! - Records refused by dynamic partitioning go under the error prefix with error output type
-//!   `partitioning-failed` and code `DynamicPartitioning.MetadataExtractionFailed`; a prefix with partition
-//!   keys and no timestamp gets no default timestamp appended.
+//!   `partitioning-failed` and code `DynamicPartitioning.MetadataExtractionFailed`.
+//! - Only a prefix without expressions (data or error) gets the default `YYYY/MM/dd/HH/` appended; one with
+//!   expressions (a partition key, a random string, the error output type) is used as evaluated.
 //! - Destination error codes AWS does not list are ours: `S3.ServiceUnavailable`,
 //!   `Redshift.ConnectionFailed`, `OS.ServiceUnavailable`, `Splunk.ServerError`,
 //!   `HttpEndpoint.ResponseTimeout`; Lambda contract failures `Lambda.MissingRecordId`,
 //!   `Lambda.DuplicatedRecordId`, `Lambda.InvalidRecordId`, `Lambda.InvalidBase64`, `Lambda.FunctionTimeout`,
 //!   `Lambda.ResponseSizeExceeded`, and per-record `Lambda.ProcessingFailed`;
 //!   conversion failures `DataFormatConversion.InvalidSchema`.
-//! - Retry durations default to 300 s for OpenSearch, HTTP endpoints and Splunk (3,600 s for Redshift);
-//!   attempts back off 1, 2, 4 … up to 30 s; the retry clock starts at the first failure. A timed-out
-//!   HTTP or Splunk attempt counts as received by the destination, so its retry is a counted duplicate.
+//! - Retry durations default to 300 s for OpenSearch, HTTP endpoints and Splunk (3,600 s for Redshift), and
+//!   count as AWS documents per destination (`delivery::retry_deadline`): from the initial request for
+//!   Redshift and OpenSearch; from the first failure, without the time spent waiting for responses, for HTTP
+//!   endpoints and Splunk; 24 h from the first failure for S3. When no retry fits before the duration ends,
+//!   Firehose gives up as it ends (after waiting for the last attempt's response). The interval between
+//!   attempts is not documented: ours backs off 1, 2, 4 … up to 30 s. A timed-out HTTP or Splunk attempt
+//!   counts as received by the destination, so its retry is a counted duplicate. `DeliveryStream::attempts`
+//!   keeps the latest 1,000 attempts (time, destination, outcome) for the page's timeline.
 //! - The object name's timestamp is the oldest record's arrival, as the prefix's is; OpenSearch index
 //!   rotation uses the oldest record of the bulk request. Snappy objects use the Snappy framing format
 //!   (`.snappy`), Hadoop-Snappy Hadoop's block format (`.hsnappy`), ZIP one entry named `data`.
@@ -51,7 +57,10 @@
 //! - Parquet/ORC objects are modelled: their size is each column's values Snappy-compressed plus a
 //!   footer; their content preview is the JSON input.
 //! - Firehose reading a data stream stops reading while a delivery is being retried, so data waits in the
-//!   stream (the documented behaviour when the destination is down).
+//!   stream (the documented behaviour when the destination is down). It keeps its position per shard: an
+//!   iterator that expired meanwhile is replaced by one `AFTER_SEQUENCE_NUMBER` of its checkpoint, and
+//!   records trimmed unread (past the stream's retention) are counted in `source_expired_records` and
+//!   reported as `firehose-source-expired`.
 //! - CREATING and DELETING last the simulation's transition delay, as data streams do.
 //! - Deliveries take no time unless a slowdown is scheduled; a Redshift `COPY` of an intermediate object is
 //!   one request whose rows are the object's records. OpenSearch document ids are the record's number in the
@@ -68,7 +77,7 @@
 pub mod compress;
 pub mod config;
 pub mod delivery;
-pub mod json;
+pub mod destination;
 pub mod metrics;
 pub mod prefix;
 pub mod transform;

@@ -105,6 +105,7 @@ pub mod event;
 pub mod firehose;
 pub mod hash_range;
 pub mod iterator;
+pub mod json;
 pub mod kinesis;
 pub mod kpl;
 pub mod latency;

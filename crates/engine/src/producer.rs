@@ -374,7 +374,7 @@ impl Producer {
     }
 
     /// Makes the next user record, or `None` if the rate is zero at `now` (a non-constant profile idling).
-    pub(crate) fn emit(&mut self, now: SimTime, epoch_unix_ms: u64) -> Option<UserRecord> {
+    pub(crate) fn emit(&mut self, now: SimTime) -> Option<UserRecord> {
         let constant = matches!(self.config.rate, RateProfile::Constant { .. } | RateProfile::Trace { .. });
         let traced = match &self.config.rate {
             RateProfile::Trace { points } => {
@@ -389,16 +389,9 @@ impl Producer {
         }
         self.totals.attempted += 1;
         let key = self.keys.sample(&mut self.rng);
-        let mut bytes = traced.unwrap_or_else(|| self.config.size.sample(&mut self.rng));
-        let seed = if self.config.payload == crate::template::PayloadTemplate::Zeros {
-            0
-        } else {
-            let seed = self.rng.next_u64();
-            let unix_ms = epoch_unix_ms + now.as_millis();
-            let text = crate::template::render(self.config.payload, seed, &key.partition_key, unix_ms);
-            bytes = u32::try_from(text.len()).unwrap_or(u32::MAX);
-            seed
-        };
+        // A template renders to exactly this size when the record is read (`template::render`).
+        let bytes = traced.unwrap_or_else(|| self.config.size.sample(&mut self.rng));
+        let seed = if self.config.payload == crate::template::PayloadTemplate::Zeros { 0 } else { self.rng.next_u64() };
         Some(UserRecord { key, bytes, seed, made_at: now, written: false })
     }
 
@@ -452,7 +445,7 @@ mod tests {
         let mut times = Vec::new();
         while let Some(t) = p.next_due().filter(|t| *t <= SimTime::from_secs(2)) {
             times.push(t.0);
-            p.emit(t, 0);
+            p.emit(t);
         }
         assert_eq!(times, [0, 333_333, 666_666, 1_000_000, 1_333_333, 1_666_666, 2_000_000]);
     }
@@ -475,7 +468,7 @@ mod tests {
         let mut p = Producer::new(config, Rng::new(1));
         let mut count_in = [0u32; 10];
         while let Some(t) = p.next_due().filter(|t| *t < SimTime::from_secs(10)) {
-            p.emit(t, 0);
+            p.emit(t);
             count_in[t.as_secs() as usize] += 1;
         }
         // The rate climbs by 99 records/s each second: about 59 in second 0 and 950 in second 9.

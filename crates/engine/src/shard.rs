@@ -83,8 +83,8 @@ impl Payload {
     /// (with zero data).
     pub fn to_bytes_for(&self, partition_key: &str) -> Vec<u8> {
         match self {
-            Self::Templated { template, seed, made_at_unix_ms, .. } => {
-                crate::template::render(*template, *seed, partition_key, *made_at_unix_ms).into_bytes()
+            Self::Templated { template, seed, made_at_unix_ms, len_bytes } => {
+                crate::template::render(*template, *seed, partition_key, *made_at_unix_ms, *len_bytes).into_bytes()
             }
             other => other.to_bytes(),
         }
@@ -94,8 +94,8 @@ impl Payload {
     /// render with an empty key here).
     pub fn to_bytes(&self) -> Vec<u8> {
         match self {
-            Self::Templated { template, seed, made_at_unix_ms, .. } => {
-                crate::template::render(*template, *seed, "", *made_at_unix_ms).into_bytes()
+            Self::Templated { template, seed, made_at_unix_ms, len_bytes } => {
+                crate::template::render(*template, *seed, "", *made_at_unix_ms, *len_bytes).into_bytes()
             }
             Self::Bytes(bytes) => bytes.clone(),
             Self::Synthetic { len_bytes } => alloc::vec![0; *len_bytes as usize],

@@ -775,7 +775,7 @@ impl Simulation {
 
     fn produce(&mut self, index: usize) {
         let now = self.now;
-        let Some(record) = self.producers[index].emit(now, self.config.epoch_unix_ms) else {
+        let Some(record) = self.producers[index].emit(now) else {
             return;
         };
         let outgoing = Outgoing { user_records: alloc::vec![record], attempts: 0, aggregated: false };

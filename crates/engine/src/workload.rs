@@ -90,10 +90,14 @@ pub fn parse_trace(text: &str) -> Result<Vec<TracePoint>, String> {
         if line.is_empty() || (number == 1 && line.starts_with(|c: char| c.is_ascii_alphabetic())) {
             continue;
         }
-        let (at, bytes) =
-            if line.starts_with('{') { json_pair(line) } else { line.split_once(',') }.ok_or_else(|| {
-                format!("Line {number}: expected `at_ms,bytes` or {{\"at_ms\": …, \"bytes\": …}}, got `{line}`.")
-            })?;
+        let pair = if line.starts_with('{') {
+            json_pair(line)
+        } else {
+            line.split_once(',').map(|(a, b)| (String::from(a), String::from(b)))
+        };
+        let (at, bytes) = pair.ok_or_else(|| {
+            format!("Line {number}: expected `at_ms,bytes` or {{\"at_ms\": …, \"bytes\": …}}, got `{line}`.")
+        })?;
         let at_ms: u64 = at
             .trim()
             .parse()
@@ -119,15 +123,10 @@ pub fn parse_trace(text: &str) -> Result<Vec<TracePoint>, String> {
     Ok(points)
 }
 
-/// The `at_ms` and `bytes` values of a one-line JSON object, as text.
-fn json_pair(line: &str) -> Option<(&str, &str)> {
-    let value = |name: &str| {
-        let rest = &line[line.find(&format!("\"{name}\""))? + name.len() + 2..];
-        let rest = rest.trim_start().strip_prefix(':')?.trim_start();
-        let end = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
-        Some(&rest[..end])
-    };
-    Some((value("at_ms")?, value("bytes")?))
+/// The `at_ms` and `bytes` values of a one-line JSON object, as text (through the engine's JSON reader).
+fn json_pair(line: &str) -> Option<(String, String)> {
+    let value = crate::json::Json::parse(line)?;
+    Some((value.get("at_ms")?.as_text(), value.get("bytes")?.as_text()))
 }
 
 impl RateProfile {

@@ -253,12 +253,11 @@ static PRESETS: [Preset; 11] = [
         id: "firehose-buffering-s3",
         title: "Firehose buffering to S3",
         description: "Firehose reads a data stream and writes S3 objects whenever its buffer reaches 5 MiB or 60 \
-            seconds have passed, whichever comes first. At about 200 KB/s the interval wins, so an object appears \
-            every minute holding about 12 MB; raise the rate and the size limit wins instead, with smaller gaps \
-            between objects.",
+            seconds have passed, whichever comes first. At 50 log lines a second of 1,000 bytes (50 KB/s) the \
+            interval wins, so an object appears every minute holding about 3 MB; raise the rate above about 88 \
+            lines a second (5 MiB in 60 seconds) and the size limit wins instead, with smaller gaps between objects.",
         build: |b| {
-            let p =
-                b.producer("web-app", ProducerParams { payload: PayloadKind::ApplicationLog, ..steady(200, 1_000) });
+            let p = b.producer("web-app", ProducerParams { payload: PayloadKind::ApplicationLog, ..steady(50, 1_000) });
             let s = b.stream("web-logs", shards(1));
             let f = b.node(
                 "logs-to-s3",

@@ -108,12 +108,18 @@ fn a_sliding_window_emits_more_rows_than_a_tumbling_one() {
 #[test]
 fn firehose_flushes_to_s3_on_its_interval() {
     use shardlab_engine::firehose::delivery::{FlushReason, ObjectKind};
-    // 200 records/s of about 1 KB from t = 0 reach Firehose, which reads from LATEST. With a 5 MiB and 60 s
-    // buffer the interval wins (about 12 MB would be needed for the size): objects every minute, none by size.
+    // 50 records/s of 1,000 B (50,000 B/s) from t = 0 reach Firehose, which reads from LATEST. With a 5 MiB
+    // and 60 s buffer the interval wins (3,000,000 B a minute < 5,242,880 B): objects every minute, none by
+    // size, each about 3 MB.
     let sim = run("firehose-buffering-s3", 150);
     let delivery = sim.firehose().delivery_stream("logs-to-s3").expect("the delivery stream runs");
     let data: Vec<_> = delivery.s3_objects.iter().filter(|o| o.kind == ObjectKind::Data).collect();
     assert!((1..=3).contains(&data.len()), "{} objects", data.len());
     assert!(data.iter().all(|o| o.flush_reason == Some(FlushReason::Interval)));
     assert!(data.iter().all(|o| o.key.starts_with("logs/2026/")), "{:?}", data[0].key);
+    // Records of exactly 1,000 B (the template writes the configured size); an object holds the 60 or 61 polls
+    // of its minute, about 3,000 records (50 a second), so about 3 MB.
+    assert!(data.iter().all(|o| o.uncompressed_bytes == u64::from(o.records) * 1_000));
+    let counts: Vec<u32> = data.iter().map(|o| o.records).collect();
+    assert!(counts.iter().any(|n| (2_950..=3_100).contains(n)), "{counts:?}");
 }

@@ -95,14 +95,18 @@ fn errors_use_aws_exception_names() {
         json!({"DeliveryStreamName": "fh", "ExtendedS3DestinationConfiguration": {"BucketARN": "arn:aws:s3:::b"}}),
     );
     assert_eq!(r.body["__type"], "ResourceInUseException");
-    // Hints outside the S3 ranges (1-128 MiB, 0-900 s).
+    // Hints outside the model's S3 ranges (1-128 MiB, 0-900 s): ValidationException, before any service rule.
     let r = fh(
         &mut s,
         "CreateDeliveryStream",
         json!({"DeliveryStreamName": "h", "ExtendedS3DestinationConfiguration": {"BucketARN": "arn:aws:s3:::b", "BufferingHints": {"SizeInMBs": 129, "IntervalInSeconds": 300}}}),
     );
-    assert_eq!(r.body["__type"], "InvalidArgumentException");
-    assert!(r.body["message"].as_str().is_some_and(|m| m.contains("it must be 1 to 128")), "{}", r.body);
+    assert_eq!(r.body["__type"], "ValidationException");
+    assert_eq!(
+        r.body["message"],
+        "1 validation error detected: Value '129' at 'extendedS3DestinationConfiguration.bufferingHints.sizeInMBs' \
+         failed to satisfy constraint: Member must have value less than or equal to 128"
+    );
     // Only one of the two hints.
     let r = fh(
         &mut s,
@@ -325,4 +329,93 @@ fn the_processor_buffer_defaults_to_1_mb_and_256_kb_before_splunk() {
         let buffer = params.as_array().into_iter().flatten().find(|p| p["ParameterName"] == "BufferSizeInMBs");
         assert_eq!(buffer.map(|p| &p["ParameterValue"]), Some(&json!(size)), "{name}");
     }
+}
+
+#[test]
+fn destination_members_outside_the_model_get_validation_exception() {
+    // Issue 17: Firehose checks members against the API model first (as Kinesis does), with the model's
+    // message format; the service's own rules answer afterwards with their own exceptions.
+    let mut s = Session::with_stream("src", 1);
+    let create = |s: &mut Session, destination: &str, config: Value| {
+        let mut body = serde_json::Map::new();
+        body.insert("DeliveryStreamName".into(), json!("v"));
+        body.insert(destination.into(), config);
+        fh(s, "CreateDeliveryStream", Value::Object(body))
+    };
+    // Two failures in one structure, listed in the model's member order.
+    let r = create(
+        &mut s,
+        "ExtendedS3DestinationConfiguration",
+        json!({"BucketARN": "arn:aws:s3:::b", "BufferingHints": {"SizeInMBs": 0, "IntervalInSeconds": 901}}),
+    );
+    assert_eq!(r.body["__type"], "ValidationException");
+    assert_eq!(
+        r.body["message"],
+        "2 validation errors detected: Value '0' at 'extendedS3DestinationConfiguration.bufferingHints.sizeInMBs' \
+         failed to satisfy constraint: Member must have value greater than or equal to 1; Value '901' at \
+         'extendedS3DestinationConfiguration.bufferingHints.intervalInSeconds' failed to satisfy constraint: \
+         Member must have value less than or equal to 900"
+    );
+    // Each destination has its own hint ranges: Splunk's are 1-5 MB and 0-60 s.
+    let r = create(
+        &mut s,
+        "SplunkDestinationConfiguration",
+        json!({"HECEndpoint": "https://h", "BufferingHints": {"SizeInMBs": 6, "IntervalInSeconds": 60}}),
+    );
+    assert_eq!(
+        r.body["message"],
+        "1 validation error detected: Value '6' at 'splunkDestinationConfiguration.bufferingHints.sizeInMBs' \
+         failed to satisfy constraint: Member must have value less than or equal to 5"
+    );
+    // RetryOptions.DurationInSeconds is 0-7200; a prefix is at most 1,024 characters.
+    let r = create(
+        &mut s,
+        "HttpEndpointDestinationConfiguration",
+        json!({"EndpointConfiguration": {"Url": "https://x"}, "RetryOptions": {"DurationInSeconds": 7_201},
+               "S3Configuration": {"BucketARN": "arn:aws:s3:::b", "Prefix": "p".repeat(1_025)}}),
+    );
+    assert_eq!(r.body["__type"], "ValidationException");
+    let message = r.body["message"].as_str().expect("a message");
+    assert!(message.starts_with("2 validation errors detected: Value '7201' at 'httpEndpointDestinationConfiguration.retryOptions.durationInSeconds' failed to satisfy constraint: Member must have value less than or equal to 7200; Value '"), "{message}");
+    assert!(message.ends_with("' at 'httpEndpointDestinationConfiguration.s3Configuration.prefix' failed to satisfy constraint: Member must have length less than or equal to 1024"), "{message}");
+    // An enum value outside the model's set.
+    let r = create(
+        &mut s,
+        "S3DestinationConfiguration",
+        json!({"BucketARN": "arn:aws:s3:::b", "CompressionFormat": "LZ4"}),
+    );
+    assert_eq!(
+        r.body["message"],
+        "1 validation error detected: Value 'LZ4' at 's3DestinationConfiguration.compressionFormat' failed to \
+         satisfy constraint: Member must satisfy enum value set: [UNCOMPRESSED, GZIP, ZIP, Snappy, HADOOP_SNAPPY]"
+    );
+    // A wrong type inside a structure is a SerializationException, as at the top level.
+    let r = create(
+        &mut s,
+        "ExtendedS3DestinationConfiguration",
+        json!({"BucketARN": "arn:aws:s3:::b", "BufferingHints": {"SizeInMBs": "5", "IntervalInSeconds": 60}}),
+    );
+    assert_eq!(r.body["__type"], "SerializationException");
+    // Within the model, a service rule still answers with its own exception: Splunk's 5 MB within the
+    // ranges passes validation, and a prefix with expressions but no error prefix is refused by the service.
+    let r = create(
+        &mut s,
+        "ExtendedS3DestinationConfiguration",
+        json!({"BucketARN": "arn:aws:s3:::b", "Prefix": "!{timestamp:yyyy}/"}),
+    );
+    assert_eq!(r.body["__type"], "InvalidArgumentException");
+    // The same ranges apply to UpdateDestination.
+    s3_stream(&mut s, "u");
+    s.advance_ms(500);
+    let r = fh(
+        &mut s,
+        "UpdateDestination",
+        json!({"DeliveryStreamName": "u", "CurrentDeliveryStreamVersionId": "1", "DestinationId": "destinationId-000000000001",
+               "ExtendedS3DestinationUpdate": {"BufferingHints": {"SizeInMBs": 200, "IntervalInSeconds": 60}}}),
+    );
+    assert_eq!(
+        r.body["message"],
+        "1 validation error detected: Value '200' at 'extendedS3DestinationUpdate.bufferingHints.sizeInMBs' \
+         failed to satisfy constraint: Member must have value less than or equal to 128"
+    );
 }

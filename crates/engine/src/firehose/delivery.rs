@@ -6,17 +6,21 @@ use super::config::{
     ColumnType, DeliveryStreamConfig, DestinationKind, FormatConversion, IndexRotation, OutputFormat, Source,
     parse_jq_path,
 };
-use super::json::{Json, write_string};
+use super::destination::RetryClock;
 use super::metrics::FirehoseSecond;
 use super::prefix::{self, Prefix, PrefixContext};
 use super::transform::{self, FUEL_PER_INVOCATION, Program, RequestRecord, TransformResult};
 use crate::calendar::civil_from_days;
+use crate::iterator::IteratorToken;
+use crate::json::{Json, write_string};
 use crate::kinesis::{IteratorStart, Kinesis};
+use crate::limits::ITERATOR_LIFETIME_MS;
 use crate::metrics::History;
 use crate::rng::Rng;
+use crate::sequence::SequenceNumber;
 use crate::shard::{Payload, ShardId};
 use crate::time::{SimDuration, SimTime};
-use alloc::collections::{BTreeMap, BTreeSet, VecDeque};
+use alloc::collections::{BTreeMap, VecDeque};
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -31,12 +35,37 @@ pub const CONTENT_KEPT_BYTES_MAX: usize = 1_048_576;
 pub const CONTENT_KEPT_TOTAL_BYTES_MAX: usize = 16 * 1_048_576;
 /// Lambda's synchronous payload limit (6 MB) on the response.
 pub const LAMBDA_PAYLOAD_BYTES_MAX: usize = 6_291_456;
-/// An HTTP endpoint must answer within 3 minutes.
-pub const HTTP_RESPONSE_TIMEOUT_SECS: u64 = 180;
-/// Records in one HTTP endpoint request at most.
-pub const HTTP_RECORDS_PER_REQUEST_MAX: usize = 10_000;
+pub use super::destination::{HTTP_RECORDS_PER_REQUEST_MAX, HTTP_RESPONSE_TIMEOUT_SECS};
 /// Longest wait between two delivery attempts.
 pub const RETRY_BACKOFF_MAX_SECS: u64 = 30;
+/// Delivery attempts kept for the page's timeline (the oldest are dropped first; a simulator bound).
+pub const ATTEMPTS_KEPT_MAX: usize = 1_000;
+
+/// How a delivery attempt ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AttemptOutcome {
+    /// The destination took the records.
+    Delivered,
+    /// It failed with this error code; Firehose retries.
+    Failed(&'static str),
+    /// The retry duration ran out: the records went to the S3 backup (S3 itself: they are lost).
+    GaveUp(&'static str),
+}
+
+/// One delivery attempt, for the page's timeline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DeliveryAttempt {
+    /// When it ended (the give-up instant for [`AttemptOutcome::GaveUp`]).
+    pub at: SimTime,
+    /// `S3`, `Redshift`, `AmazonOpenSearchService`, `HttpEndpoint` or `Splunk`.
+    pub destination: &'static str,
+    /// Which attempt of its batch, from 1.
+    pub attempt: u32,
+    /// Records in the batch.
+    pub records: u32,
+    /// How it ended.
+    pub outcome: AttemptOutcome,
+}
 
 /// `DeliveryStreamStatus`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,7 +124,10 @@ struct Batch {
     bytes: u64,
     keys: BTreeMap<String, String>,
     attempts: u32,
-    first_failure: Option<SimTime>,
+    /// When the retry duration runs out, once an attempt has failed.
+    retry_deadline: Option<SimTime>,
+    /// The next due time gives up instead of attempting (the retry duration ran out meanwhile).
+    expiring: bool,
     next_attempt: SimTime,
     in_flight: bool,
     request_id: String,
@@ -203,6 +235,9 @@ pub struct FirehoseTotals {
     pub backed_up_failed_records: u64,
     /// Lost: S3 unavailable for longer than Firehose keeps data (24 h).
     pub expired_records: u64,
+    /// Never read: records of the source data stream that passed its retention period before Firehose read
+    /// them (not part of `incoming_records`).
+    pub source_expired_records: u64,
     /// Transform results: `Ok`.
     pub transform_ok_records: u64,
     /// Lambda invocations, retries included.
@@ -263,10 +298,20 @@ pub struct DestinationHealth {
     pub slow_delay_ms: u64,
 }
 
+/// Where Firehose is in one shard of its source stream.
+#[derive(Clone, Debug)]
+struct ShardCursor {
+    /// The iterator of the next read, and when it was taken; `None` once it has expired.
+    iterator: Option<(String, SimTime)>,
+    /// Firehose's checkpoint: the counter of the next record it has not read.
+    position: u64,
+    /// The shard is closed and fully read.
+    finished: bool,
+}
+
 #[derive(Clone, Debug, Default)]
 struct KdsReader {
-    iterators: BTreeMap<u32, String>,
-    finished: BTreeSet<u32>,
+    shards: BTreeMap<u32, ShardCursor>,
     started: bool,
     next_poll: SimTime,
 }
@@ -300,6 +345,7 @@ pub struct DeliveryStream {
     pub redshift_rows: u64,
     /// Scheduled faults.
     pub health: DestinationHealth,
+    attempts: VecDeque<DeliveryAttempt>,
     program: Option<Program>,
     processor: Buffer,
     buffers: BTreeMap<String, Buffer>,
@@ -342,6 +388,7 @@ impl DeliveryStream {
             requests: VecDeque::new(),
             redshift_rows: 0,
             health: DestinationHealth::default(),
+            attempts: VecDeque::new(),
             program,
             processor: Buffer::default(),
             buffers: BTreeMap::new(),
@@ -384,6 +431,20 @@ impl DeliveryStream {
         self.trim_content();
     }
 
+    /// The latest delivery attempts (at most [`ATTEMPTS_KEPT_MAX`]), oldest first: time, destination, outcome.
+    pub fn attempts(&self) -> impl ExactSizeIterator<Item = &DeliveryAttempt> {
+        self.attempts.iter()
+    }
+
+    fn keep_attempt(&mut self, at: SimTime, batch: &Batch, outcome: AttemptOutcome) {
+        if self.attempts.len() == ATTEMPTS_KEPT_MAX {
+            self.attempts.pop_front();
+        }
+        let destination = self.config.destination.kind.metric_prefix().trim_start_matches("DeliveryTo");
+        let records = batch.records.len() as u32;
+        self.attempts.push_back(DeliveryAttempt { at, destination, attempt: batch.attempts, records, outcome });
+    }
+
     /// Drops the oldest kept contents until at most [`CONTENT_KEPT_TOTAL_BYTES_MAX`] remain.
     fn trim_content(&mut self) {
         let objects = self.s3_objects.iter_mut().map(|o| &mut o.content);
@@ -420,7 +481,7 @@ impl DeliveryStream {
             self.feed_made += 1;
             records.push(match feed.payload {
                 crate::template::PayloadTemplate::Zeros => alloc::vec![0; feed.record_bytes as usize],
-                template => crate::template::render(template, seed, &key, unix_ms).into_bytes(),
+                template => crate::template::render(template, seed, &key, unix_ms, feed.record_bytes).into_bytes(),
             });
         }
         let mut batches = Vec::new();
@@ -680,9 +741,9 @@ impl DeliveryStream {
     /// Moves a buffer to the delivery queue (HTTP endpoints: requests of at most 10,000 records).
     fn flush(&mut self, now: SimTime, partition: &str, reason: FlushReason) {
         let Some(mut buffer) = self.buffers.remove(partition) else { return };
-        if matches!(self.config.destination.kind, DestinationKind::HttpEndpoint { .. }) {
-            while buffer.records.len() > HTTP_RECORDS_PER_REQUEST_MAX {
-                let rest = buffer.records.split_off(HTTP_RECORDS_PER_REQUEST_MAX);
+        if let Some(max) = self.config.destination.kind.records_per_request_max() {
+            while buffer.records.len() > max {
+                let rest = buffer.records.split_off(max);
                 let head = core::mem::replace(&mut buffer.records, rest);
                 let bytes = head.iter().map(|r| r.data.len() as u64).sum();
                 buffer.bytes -= bytes;
@@ -700,7 +761,8 @@ impl DeliveryStream {
             bytes: buffer.bytes,
             keys: buffer.keys,
             attempts: 0,
-            first_failure: None,
+            retry_deadline: None,
+            expiring: false,
             next_attempt: now,
             in_flight: false,
             request_id,
@@ -795,38 +857,64 @@ impl DeliveryStream {
     }
 
     /// Reads each shard of the source data stream once per second, from LATEST (new shards from
-    /// TRIM_HORIZON). While a delivery is being retried it does not read: data waits in the stream.
+    /// TRIM_HORIZON). While a delivery is being retried it does not read: data waits in the stream. Firehose
+    /// keeps its position per shard, so an iterator that expired meanwhile (300 s) is replaced by one
+    /// `AFTER_SEQUENCE_NUMBER` of the last record read; records that passed the stream's retention before
+    /// they were read are counted in [`FirehoseTotals::source_expired_records`] and reported.
     fn poll_kinesis(&mut self, now: SimTime, kinesis: &mut Kinesis) {
         let Source::KinesisStream { stream_name } = self.config.source.clone() else { return };
         let Some(mut reader) = self.kds.take() else { return };
         reader.next_poll = now + SimDuration::SECOND;
         let backlog = self.pending.iter().any(|b| b.attempts > 0);
-        let shards: Vec<(u32, bool)> = kinesis
+        let shards: Vec<(u32, bool, SequenceNumber)> = kinesis
             .stream(&stream_name)
-            .map(|s| s.shards().iter().map(|sh| (sh.id.0, sh.is_open())).collect())
+            .map(|s| s.shards().iter().map(|sh| (sh.id.0, sh.is_open(), sh.starting_sequence_number())).collect())
             .unwrap_or_default();
+        let lifetime = SimDuration::from_millis(ITERATOR_LIFETIME_MS);
         let mut read = Vec::new();
         let mut behind_ms = 0;
-        for (shard, open) in shards {
-            if reader.finished.contains(&shard) || (!reader.started && !open) {
+        for (shard, open, starting) in shards {
+            let shard_id = ShardId(shard).to_string();
+            if !reader.shards.contains_key(&shard) {
+                if !reader.started && !open {
+                    continue;
+                }
+                let start = if reader.started { IteratorStart::TrimHorizon } else { IteratorStart::Latest };
+                let Ok(it) = kinesis.get_shard_iterator(now, &stream_name, &shard_id, start) else { continue };
+                let Some(token) = IteratorToken::decode(&it) else { continue };
+                let cursor = ShardCursor { iterator: Some((it, now)), position: token.position, finished: false };
+                reader.shards.insert(shard, cursor);
+            }
+            let Some(cursor) = reader.shards.get_mut(&shard) else { continue };
+            if cursor.finished {
                 continue;
             }
-            if !reader.iterators.contains_key(&shard) {
-                let start = if reader.started { IteratorStart::TrimHorizon } else { IteratorStart::Latest };
-                match kinesis.get_shard_iterator(now, &stream_name, &ShardId(shard).to_string(), start) {
-                    Ok(it) => {
-                        reader.iterators.insert(shard, it);
-                    }
-                    Err(_) => continue,
-                }
+            if cursor.iterator.as_ref().is_some_and(|(_, taken)| now.saturating_since(*taken) >= lifetime) {
+                cursor.iterator = None;
             }
             if backlog {
                 continue;
             }
-            let Some(iterator) = reader.iterators.get(&shard).cloned() else { continue };
+            if cursor.iterator.is_none() {
+                // Resume after the checkpoint: the record before `position` (counter 0 is the shard's start).
+                let after = SequenceNumber { counter: cursor.position.saturating_sub(1), ..starting };
+                let start = IteratorStart::AfterSequenceNumber(after.to_decimal());
+                let Ok(it) = kinesis.get_shard_iterator(now, &stream_name, &shard_id, start) else { continue };
+                cursor.iterator = Some((it, now));
+            }
+            let Some((iterator, _)) = cursor.iterator.clone() else { continue };
             match kinesis.get_records(now, &iterator, None) {
                 Ok(out) => {
                     behind_ms = behind_ms.max(out.millis_behind_latest);
+                    let next_position =
+                        out.next_shard_iterator.as_deref().and_then(IteratorToken::decode).map(|t| t.position);
+                    let first = out.records.first().map(|r| r.sequence_number.counter).or(next_position);
+                    let expired = first.map_or(0, |f| f.saturating_sub(cursor.position));
+                    if let Some(last) = out.records.last() {
+                        cursor.position = last.sequence_number.counter + 1;
+                    } else if let Some(next) = next_position {
+                        cursor.position = cursor.position.max(next);
+                    }
                     for record in &out.records {
                         match &record.data {
                             Payload::Aggregated { user_records, .. } => {
@@ -836,18 +924,24 @@ impl DeliveryStream {
                         }
                     }
                     match out.next_shard_iterator {
-                        Some(next) => {
-                            reader.iterators.insert(shard, next);
-                        }
+                        Some(next) => cursor.iterator = Some((next, now)),
                         None => {
-                            reader.iterators.remove(&shard);
-                            reader.finished.insert(shard);
+                            cursor.iterator = None;
+                            cursor.finished = true;
                         }
                     }
+                    if expired > 0 {
+                        self.totals.source_expired_records += expired;
+                        self.push_event(crate::Event::FirehoseSourceRecordsExpired {
+                            at: now,
+                            delivery_stream: self.config.name.clone(),
+                            source_stream: stream_name.clone(),
+                            shard_id: ShardId(shard),
+                            records: expired,
+                        });
+                    }
                 }
-                Err(e) if e.kind == crate::StreamsErrorKind::ExpiredIterator => {
-                    reader.iterators.remove(&shard);
-                }
+                Err(e) if e.kind == crate::StreamsErrorKind::ExpiredIterator => cursor.iterator = None,
                 Err(_) => {}
             }
         }
@@ -867,55 +961,39 @@ impl DeliveryStream {
             self.deliver(now, &batch);
             return None;
         }
+        if batch.expiring {
+            let code = batch.last_error.as_ref().map_or("InternalFailure", |e| e.0);
+            self.push_event(crate::Event::FirehoseDeliveryFailed {
+                at: now,
+                delivery_stream: self.config.name.clone(),
+                error_code: code,
+                attempt: batch.attempts,
+                gave_up: true,
+            });
+            self.keep_attempt(now, &batch, AttemptOutcome::GaveUp(code));
+            self.give_up(now, batch);
+            return None;
+        }
         batch.attempts += 1;
         self.second(now).delivery_attempts += 1;
         let down = now < self.health.down_until;
         let delay_ms = if now < self.health.slow_until { self.health.slow_delay_ms } else { 0 };
-        let timeout_secs = match kind {
-            DestinationKind::HttpEndpoint { .. } => Some(HTTP_RESPONSE_TIMEOUT_SECS),
-            DestinationKind::Splunk { ack_timeout_secs, .. } => Some(u64::from(ack_timeout_secs)),
-            _ => None,
-        };
+        let timeout = kind.response_timeout();
+        let timeout_secs = timeout.map(|(secs, _)| secs);
         // Redshift: the intermediate object is written once (S3 is up), then COPY is attempted.
-        if let DestinationKind::Redshift { .. } = kind
-            && !batch.intermediate_written
-        {
+        if kind.writes_intermediate_object() && !batch.intermediate_written {
             self.write_data_object(now, &batch, ObjectKind::Intermediate);
             batch.intermediate_written = true;
         }
         let failure: Option<(&'static str, String, bool)> = if down {
-            let (code, message) = match &kind {
-                DestinationKind::S3 => ("S3.ServiceUnavailable", "The S3 bucket is unavailable (scheduled outage)."),
-                DestinationKind::Redshift { .. } => (
-                    "Redshift.ConnectionFailed",
-                    "The Redshift cluster did not accept the connection (scheduled outage).",
-                ),
-                DestinationKind::OpenSearch { .. } => {
-                    ("OS.ServiceUnavailable", "The OpenSearch domain is unavailable (scheduled outage).")
-                }
-                DestinationKind::HttpEndpoint { .. } => {
-                    ("HttpEndpoint.DestinationException", "The endpoint answered 503 (scheduled outage).")
-                }
-                DestinationKind::Splunk { .. } => ("Splunk.ServerError", "Splunk HEC answered 503 (scheduled outage)."),
-            };
+            let (code, message) = kind.outage_error();
             Some((code, message.into(), false))
-        } else if let Some(t) = timeout_secs.filter(|t| delay_ms >= t * 1_000) {
-            let code = if matches!(kind, DestinationKind::Splunk { .. }) {
-                "Splunk.AckTimeout"
-            } else {
-                "HttpEndpoint.ResponseTimeout"
-            };
+        } else if let Some((t, code)) = timeout.filter(|(t, _)| delay_ms >= t * 1_000) {
             Some((code, format!("No answer within {t} s; the destination may still have the data."), true))
         } else {
             None
         };
-        if matches!(
-            kind,
-            DestinationKind::OpenSearch { .. }
-                | DestinationKind::HttpEndpoint { .. }
-                | DestinationKind::Splunk { .. }
-                | DestinationKind::Redshift { .. }
-        ) {
+        if kind.sends_requests() {
             let target = self.request_target(&batch);
             let body = (failure.as_ref().is_none_or(|f| f.2)).then(|| self.request_body(now, &batch));
             let request = DestinationRequest {
@@ -945,11 +1023,15 @@ impl DeliveryStream {
                 if received {
                     batch.copies_at_destination += 1;
                 }
-                let waited = timeout_secs.filter(|_| received).unwrap_or(0);
-                let first = *batch.first_failure.get_or_insert(now);
+                // A timed-out attempt is seen to fail once its response timeout has passed.
+                let waited = SimDuration::from_secs(timeout_secs.filter(|_| received).unwrap_or(0));
+                let deadline = retry_deadline(&kind, &mut batch, now, waited, self.config.destination.retry_secs());
                 batch.last_error = Some((code, message));
-                let retry = SimDuration::from_secs(u64::from(self.config.destination.retry_secs()));
-                let gave_up = now.saturating_since(first) >= retry;
+                let backoff = (1u64 << batch.attempts.min(6).saturating_sub(1)).min(RETRY_BACKOFF_MAX_SECS);
+                let next = now + waited + SimDuration::from_secs(backoff);
+                // Firehose still waits for this attempt's response before it gives up.
+                let give_up_at = deadline.max(now + waited);
+                let gave_up = next >= deadline && give_up_at <= now;
                 self.push_event(crate::Event::FirehoseDeliveryFailed {
                     at: now,
                     delivery_stream: self.config.name.clone(),
@@ -958,11 +1040,18 @@ impl DeliveryStream {
                     gave_up,
                 });
                 if gave_up {
+                    self.keep_attempt(now, &batch, AttemptOutcome::GaveUp(code));
                     self.give_up(now, batch);
                     return None;
                 }
-                let backoff = (1u64 << batch.attempts.min(6).saturating_sub(1)).min(RETRY_BACKOFF_MAX_SECS);
-                batch.next_attempt = now + SimDuration::from_secs(waited + backoff);
+                self.keep_attempt(now, &batch, AttemptOutcome::Failed(code));
+                if next >= deadline {
+                    // No retry fits in the duration: give up when it ends (after this attempt's wait).
+                    batch.expiring = true;
+                    batch.next_attempt = give_up_at;
+                } else {
+                    batch.next_attempt = next;
+                }
                 Some(batch)
             }
         }
@@ -977,6 +1066,7 @@ impl DeliveryStream {
 
     /// A successful delivery.
     fn deliver(&mut self, now: SimTime, batch: &Batch) {
+        self.keep_attempt(now, batch, AttemptOutcome::Delivered);
         let records = batch.records.len() as u64;
         self.push_event(crate::Event::FirehoseDelivered {
             at: now,
@@ -1283,6 +1373,35 @@ impl DeliveryStream {
             oldest,
         );
     }
+}
+
+/// When a failing batch's retries end (docs/aws-behaviour.md, Firehose delivery failures), updated at each
+/// failure: `now` is the failed attempt, `waited` how long Firehose waited for its response.
+///
+/// - Redshift and OpenSearch: the retry duration counts from the initial request, the first attempt included.
+/// - HTTP endpoints and Splunk: it starts once the first attempt has failed and excludes the time spent
+///   waiting for each attempt's response or acknowledgement.
+/// - S3: retried for up to 24 hours from the first failure.
+///
+/// A duration of 0 means no retry.
+fn retry_deadline(
+    kind: &DestinationKind,
+    batch: &mut Batch,
+    now: SimTime,
+    waited: SimDuration,
+    retry_secs: u32,
+) -> SimTime {
+    let duration = SimDuration::from_secs(u64::from(retry_secs));
+    let deadline = match (kind.retry_clock(), batch.retry_deadline) {
+        (RetryClock::FromFirstFailureExcludingWaits, Some(deadline)) => deadline + waited,
+        (RetryClock::FromInitialRequest, Some(deadline)) => deadline,
+        (RetryClock::FromFirstFailureExcludingWaits, None) => now + waited + duration,
+        // The first failure is the first attempt (attempts take no time unless slowed down, and a slowed
+        // Redshift or OpenSearch attempt succeeds).
+        (RetryClock::FromInitialRequest, None) => now + duration,
+    };
+    batch.retry_deadline = Some(deadline);
+    deadline
 }
 
 fn partition_name(keys: &BTreeMap<String, String>) -> String {

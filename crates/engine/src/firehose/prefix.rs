@@ -109,7 +109,8 @@ impl Prefix {
         self.parts.contains(&Part::ErrorOutputType)
     }
 
-    /// The prefix's text for one object. Missing partition keys evaluate to an empty string.
+    /// The prefix's text for one object: a prefix without expressions gets the default `YYYY/MM/dd/HH/`
+    /// appended. Missing partition keys evaluate to an empty string.
     pub fn evaluate(&self, ctx: &PrefixContext<'_>, rng: &mut Rng) -> String {
         let mut out = String::new();
         for part in &self.parts {
@@ -128,7 +129,10 @@ impl Prefix {
                 }
             }
         }
-        if !self.has_timestamp() && !self.has_partition_keys() {
+        // A custom prefix with expressions replaces the default `YYYY/MM/dd/HH/`; only a prefix without any
+        // (a literal, or none) gets it appended. An ErrorOutputPrefix with its own expressions is used as
+        // evaluated (docs/aws-behaviour.md, Firehose S3 prefixes).
+        if !self.has_expressions() {
             out.push_str(&format_timestamp(DEFAULT_TIMESTAMP_PATTERN, ctx.oldest_unix_ms).unwrap_or_default());
         }
         out
@@ -323,7 +327,15 @@ mod tests {
             error_output_type: Some("processing-failed"),
             ..PrefixContext::default()
         };
+        // Issue 17: an error output prefix with its own expressions gets no automatic timestamp.
         let p = Prefix::parse("errors/!{firehose:error-output-type}/").expect("valid");
-        assert_eq!(p.evaluate(&ctx, &mut rng), "errors/processing-failed/2018/08/27/10/");
+        assert_eq!(p.evaluate(&ctx, &mut rng), "errors/processing-failed/");
+        let p = Prefix::parse("errors/!{firehose:error-output-type}/!{timestamp:yyyy/MM}/").expect("valid");
+        assert_eq!(p.evaluate(&ctx, &mut rng), "errors/processing-failed/2018/08/");
+        // Nor does a data prefix whose only expression is a random string: the custom prefix replaces the default.
+        let p = Prefix::parse("r=!{firehose:random-string}/").expect("valid");
+        let evaluated = p.evaluate(&ctx, &mut rng);
+        assert_eq!(evaluated.len(), "r=".len() + 11 + 1, "{evaluated}");
+        assert!(evaluated.starts_with("r=") && evaluated.ends_with('/'), "{evaluated}");
     }
 }

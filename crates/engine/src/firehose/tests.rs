@@ -19,6 +19,8 @@ struct World {
     firehose: Firehose,
     kinesis: Kinesis,
     now: SimTime,
+    /// Events taken by [`World::run_with_source`].
+    events: Vec<crate::Event>,
 }
 
 impl World {
@@ -30,7 +32,7 @@ impl World {
             transition_delay_ms: 500,
             seed: 7,
         });
-        Self { firehose, kinesis: Kinesis::new(KinesisConfig::default()), now: SimTime::ZERO }
+        Self { firehose, kinesis: Kinesis::new(KinesisConfig::default()), now: SimTime::ZERO, events: Vec::new() }
     }
 
     fn create(&mut self, config: DeliveryStreamConfig) {
@@ -248,9 +250,9 @@ fn http_stream(name: &str, retry_secs: u32) -> DeliveryStreamConfig {
 
 #[test]
 fn an_outage_longer_than_the_retry_duration_sends_records_to_the_backup() {
-    // Flush at 60 s; attempts at 60, 61, 63, 67, 75, 91 and 121 s (backoff 1, 2, 4, 8, 16, 30 s). At 121 s,
-    // 61 s have passed since the first failure, beyond the 60 s retry duration: the records are written
-    // under http-endpoint-failed/ with attemptsMade 7.
+    // Flush at 60 s; attempts at 60, 61, 63, 67, 75 and 91 s (backoff 1, 2, 4, 8, 16, 30 s). The 60 s retry
+    // duration starts when the first attempt fails (60 s) and ends at 120 s, before the next attempt (121 s)
+    // would be made: at 120 s the records are written under http-endpoint-failed/ with attemptsMade 6.
     let mut w = World::new();
     w.create(http_stream("h", 60));
     w.firehose.set_outage(w.now, "h", 600_000).expect("exists");
@@ -260,16 +262,16 @@ fn an_outage_longer_than_the_retry_duration_sends_records_to_the_backup() {
     w.run_until(SimTime::from_secs(200));
     let s = w.stream("h");
     let attempts: Vec<u64> = s.requests.iter().map(|r| (r.at_unix_ms - EXAMPLE_EPOCH_MS) / 1_000).collect();
-    assert_eq!(attempts, [60, 61, 63, 67, 75, 91, 121]);
+    assert_eq!(attempts, [60, 61, 63, 67, 75, 91]);
     assert!(s.requests.iter().all(|r| r.error_code == Some("HttpEndpoint.DestinationException") && !r.received));
     assert_eq!((s.totals.backed_up_failed_records, s.totals.delivered_records), (10, 0));
     let errors = w.objects("h", ObjectKind::Error);
     assert!(errors[0].key.starts_with("http-endpoint-failed/2018/08/27/10/"), "{}", errors[0].key);
     let text = String::from_utf8(errors[0].content.clone().expect("kept")).expect("utf-8");
     assert!(text.starts_with(
-        "{\"attemptsMade\":7,\"arrivalTimestamp\":1535365800000,\"errorCode\":\"HttpEndpoint.DestinationException\""
+        "{\"attemptsMade\":6,\"arrivalTimestamp\":1535365800000,\"errorCode\":\"HttpEndpoint.DestinationException\""
     ));
-    assert!(text.contains("\"attemptEndingTimestamp\":1535365921000"));
+    assert!(text.contains("\"attemptEndingTimestamp\":1535365920000"));
     assert_eq!(w.stream("h").accounted_records(), 10);
 }
 
@@ -333,7 +335,10 @@ fn dynamic_partitioning_keeps_one_buffer_per_partition_and_a_quota() {
     assert_eq!(data[0].records, 2);
     let s = w.stream("dp");
     assert_eq!(s.totals.partitioning_failed_records, 2, "customer c is beyond the quota of 2; 'not json' has no key");
-    assert!(w.objects("dp", ObjectKind::Error)[0].key.starts_with("errors/partitioning-failed/2018/08/27/10/"));
+    // The error output prefix has its own expressions, so it is used as evaluated: no YYYY/MM/dd/HH/.
+    assert!(
+        w.objects("dp", ObjectKind::Error)[0].key.starts_with("errors/partitioning-failed/dp-1-2018-08-27-10-30-00-")
+    );
     assert_eq!(s.usage.dynamic_partitioning_objects, 2);
 }
 
@@ -639,9 +644,9 @@ fn redshift_copies_from_intermediate_objects_and_lists_skipped_ones_in_a_manifes
     assert_eq!(w.objects("rs", ObjectKind::Intermediate).len(), 1);
     assert_eq!(s.redshift_rows, 4);
     assert_eq!((s.requests[0].target.as_deref(), s.requests[0].error_code), (Some("events"), None));
-    // A cluster outage: the record put at 70 s flushes at 130 s; COPY fails until the 30 s retry duration
-    // ends (attempts at 130, 131, 133, 137, 145 and 161 s, 31 s after the first failure), then the object
-    // is listed under errors/.
+    // A cluster outage: the record put at 70 s flushes at 130 s; COPY fails until the 30 s retry duration,
+    // counted from the initial request (130 s), ends at 160 s (attempts at 130, 131, 133, 137 and 145 s; the
+    // next would be at 161 s), then the object is listed under errors/.
     w.firehose.set_outage(w.now, "rs", 1_000_000).expect("exists");
     w.run_until(SimTime::from_secs(70));
     w.put("rs", b"9|late\n");
@@ -651,7 +656,7 @@ fn redshift_copies_from_intermediate_objects_and_lists_skipped_ones_in_a_manifes
     assert_eq!(s.totals.backed_up_failed_records, 1);
     let manifest = &w.objects("rs", ObjectKind::ErrorManifest)[0];
     assert!(manifest.key.starts_with("errors/manifests/rs-1-"), "{}", manifest.key);
-    assert_eq!(manifest.written_unix_ms - EXAMPLE_EPOCH_MS, 161_000);
+    assert_eq!(manifest.written_unix_ms - EXAMPLE_EPOCH_MS, 160_000);
     assert!(s.requests.iter().any(|r| r.error_code == Some("Redshift.ConnectionFailed")));
 }
 
@@ -885,4 +890,220 @@ fn a_direct_put_feed_meets_the_byte_quota() {
     assert_eq!((s.totals.incoming_records, s.totals.throttled_records), (435, 65));
     let second = s.metrics.second(2);
     assert_eq!((second.incoming_records, second.throttled_records, second.incoming_put_requests), (87, 13, 2));
+}
+
+/// A KDS-sourced delivery stream reading `source` (1 shard), for the reader tests.
+fn kds_world(destination: DestinationKind, hints: BufferingHints) -> World {
+    use crate::kinesis::CreateStreamInput;
+    let mut w = World::new();
+    w.kinesis.create_active_stream(w.now, CreateStreamInput::provisioned("source", 1)).expect("valid");
+    let mut c = DeliveryStreamConfig::direct_put_to_s3("from-kds");
+    c.source = Source::KinesisStream { stream_name: "source".into() };
+    c.destination = DestinationConfig::of(destination);
+    c.destination.buffering = Some(hints);
+    w.create(c);
+    w
+}
+
+impl World {
+    /// Writes `records` 10-byte records to the source stream at `now`.
+    fn write_source(&mut self, records: u32) {
+        for i in 0..records {
+            let input = crate::kinesis::PutRecordInput {
+                partition_key: format!("k{i}"),
+                data: crate::shard::Payload::Bytes(vec![b'r'; 10]),
+                explicit_hash_key: None,
+            };
+            self.kinesis.put_record(self.now, "source", input, None).expect("within the shard's limits");
+        }
+    }
+
+    /// Advances second by second to `t`: the stream trims first, then Firehose runs, then `per_second`
+    /// records are written; checks after every second that Firehose never read more than was written.
+    fn run_with_source(&mut self, t: SimTime, per_second: u32, written: &mut u64) {
+        for _ in 0..1_000_000 {
+            if self.now >= t {
+                break;
+            }
+            let next = SimTime::from_secs(self.now.as_secs() + 1);
+            self.kinesis.complete_due(next);
+            self.run_until(next);
+            self.events.extend(self.firehose.take_events());
+            self.write_source(per_second);
+            *written += u64::from(per_second);
+            let read = self.stream("from-kds").totals.incoming_records;
+            assert!(read <= *written, "read {read} of {written} written at {}", self.now);
+        }
+    }
+}
+
+#[test]
+fn a_kinesis_source_keeps_its_position_through_an_outage_past_the_iterator_lifetime() {
+    // docs/aws-behaviour.md (Firehose, Kinesis source): while a delivery is retried Firehose does not
+    // read; its shard iterator (300 s lifetime) expires, and Firehose resumes after the last record it
+    // read. 5 records/s for 4,000 s with OpenSearch down from 0 to 1,000 s (retry duration 300 s): every
+    // record is read exactly once, so what was read is what was written but the last second (put at the
+    // last step, read at the next poll).
+    let mut w = kds_world(
+        DestinationKind::OpenSearch { index_name: "i".into(), rotation: config::IndexRotation::NoRotation },
+        BufferingHints { size_mib: 1, interval_secs: 60 },
+    );
+    w.firehose.set_outage(w.now, "from-kds", 1_000_000).expect("exists");
+    let mut written = 0;
+    w.run_with_source(SimTime::from_secs(4_000), 5, &mut written);
+    let s = w.stream("from-kds");
+    assert_eq!(written, 20_000);
+    assert_eq!(s.totals.incoming_records, written - 5);
+    assert_eq!(s.totals.source_expired_records, 0);
+    assert_eq!(s.accounted_records(), s.totals.incoming_records);
+    assert!(s.totals.backed_up_failed_records > 0, "the outage outlasted the retry duration");
+}
+
+#[test]
+fn records_past_the_source_retention_are_counted_and_reported_once() {
+    // docs/aws-behaviour.md: an S3 destination is retried for up to 24 h; the data waits in the stream,
+    // whose retention is 24 h. Records still unread 24 h after their arrival are trimmed (a record is
+    // dropped once its age reaches the retention) and lost: Firehose counts them when it reads again.
+    // 2 records/s, written at the end of each second from t = 1 s (after Firehose's poll of that second).
+    // The 60 s buffer flushes at its first failing attempt F (S3 is down for 25 h); from F on Firehose
+    // reads nothing, so the records written at F and later wait in the stream.
+    let mut w = kds_world(DestinationKind::S3, BufferingHints { size_mib: 1, interval_secs: 60 });
+    w.firehose.set_outage(w.now, "from-kds", 25 * 3_600_000).expect("exists");
+    let mut written = 0;
+    w.run_with_source(SimTime::from_secs(25 * 3_600 + 600), 2, &mut written);
+    let mut first_failure = None;
+    let mut gave_up_at = None;
+    let mut expired_events = Vec::new();
+    for event in core::mem::take(&mut w.events) {
+        match event {
+            crate::Event::FirehoseDeliveryFailed { at, attempt: 1, .. } => {
+                first_failure = first_failure.or(Some(at.as_secs()));
+            }
+            crate::Event::FirehoseDeliveryFailed { at, gave_up: true, .. } => {
+                gave_up_at = gave_up_at.or(Some(at.as_secs()))
+            }
+            crate::Event::FirehoseSourceRecordsExpired { at, records, .. } => expired_events.push((at, records)),
+            _ => {}
+        }
+    }
+    let first_failure = first_failure.expect("the flush fails");
+    let gave_up_at = gave_up_at.expect("S3 gives up after 24 h");
+    assert!(gave_up_at >= first_failure + 86_400, "failed at {first_failure}, gave up at {gave_up_at}");
+    // Reading resumes at the next poll, R = gave_up_at + 1: the records written at F … R - 86,400 s have
+    // reached the 24 h retention by then, 2 per second.
+    let resumed = gave_up_at + 1;
+    let lost = 2 * (resumed - 86_400 - first_failure + 1);
+    let s = w.stream("from-kds");
+    assert_eq!(s.totals.source_expired_records, lost);
+    assert_eq!(expired_events, [(SimTime::from_secs(resumed), lost)]);
+    // Everything else was read once: written = read + lost + the last second's records, not yet read.
+    assert_eq!(written, s.totals.incoming_records + lost + 2);
+}
+
+#[test]
+fn random_outages_never_make_firehose_read_more_than_was_written() {
+    // Property (issue 17): after every step of a run with random destination outages, the records a
+    // delivery stream read from its source never exceed the records written to that source.
+    let mut state = 0x00dd_5eed_u64;
+    let mut next = move |bound: u64| {
+        state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        (state >> 33) % bound.max(1)
+    };
+    for destination in [
+        DestinationKind::S3,
+        DestinationKind::Redshift { table: "t".into() },
+        DestinationKind::HttpEndpoint { url: "https://x".into(), gzip: false },
+    ] {
+        let mut w = kds_world(destination, BufferingHints { size_mib: 1, interval_secs: 30 });
+        let mut written = 0;
+        for _ in 0..40 {
+            if next(3) == 0 {
+                w.firehose.set_outage(w.now, "from-kds", next(2_000_000)).expect("exists");
+            }
+            let t = w.now + SimDuration::from_secs(1 + next(400));
+            w.run_with_source(t, next(4) as u32, &mut written);
+        }
+        let s = w.stream("from-kds");
+        assert!(s.totals.incoming_records <= written);
+        assert!(written > 1_000, "the run wrote {written}");
+    }
+}
+
+/// The attempts of the first batch of a stream to `destination` down for `outage_secs` (retry duration
+/// `retry_secs`, or the default): (attempts made, the last attempt's time in s, when it gave up).
+fn retry_schedule(destination: DestinationKind, retry_secs: Option<u32>, outage_secs: u64) -> (u64, u64, u64) {
+    let mut w = World::new();
+    let mut c = DeliveryStreamConfig::direct_put_to_s3("r");
+    c.destination = DestinationConfig::of(destination);
+    c.destination.buffering = Some(BufferingHints { size_mib: 1, interval_secs: 60 });
+    c.destination.retry_duration_secs = retry_secs;
+    w.create(c);
+    w.firehose.set_outage(w.now, "r", outage_secs * 1_000).expect("exists");
+    w.put("r", b"{\"a\":1}");
+    w.run_until(SimTime::from_secs(outage_secs + 100));
+    let s = w.stream("r");
+    let last = s
+        .attempts()
+        .filter(|a| matches!(a.outcome, delivery::AttemptOutcome::Failed(_)))
+        .map(|a| a.at.as_secs())
+        .last()
+        .unwrap_or(0);
+    let gave_up = s.attempts().find(|a| matches!(a.outcome, delivery::AttemptOutcome::GaveUp(_))).expect("gave up");
+    let (made, gave_up) = (u64::from(gave_up.attempt), gave_up.at.as_secs());
+    (made, last, gave_up)
+}
+
+#[test]
+fn each_destination_retries_for_its_documented_duration() {
+    // docs/aws-behaviour.md (Firehose delivery failures). The buffer flushes at 60 s; attempts then follow
+    // our backoff of 1, 2, 4, 8, 16 s and 30 s after (AWS does not document the interval): 60, 61, 63, 67,
+    // 75, 91, 121, 151 … = 91 + 30k.
+    // OpenSearch, default 300 s counted from the initial request (60 s): retries end at 360 s. Attempts up to
+    // 331 s (91 + 30 x 8): 6 + 8 = 14 attempts, and the records go to S3 at 360 s.
+    let os = DestinationKind::OpenSearch { index_name: "i".into(), rotation: config::IndexRotation::NoRotation };
+    assert_eq!(retry_schedule(os, None, 3_600), (14, 331, 360));
+    // Redshift, default 3,600 s from the initial request: ends at 3,660 s; attempts up to 3,631 s
+    // (91 + 30 x 118): 6 + 118 = 124 attempts.
+    assert_eq!(retry_schedule(DestinationKind::Redshift { table: "t".into() }, None, 7_200), (124, 3_631, 3_660));
+    // A retry duration of 0: no retry, the first failure (the only attempt) gives up at once.
+    assert_eq!(retry_schedule(DestinationKind::Redshift { table: "t".into() }, Some(0), 600), (1, 0, 60));
+    // HTTP endpoint, 300 s from the first failure (60 s): the same attempts as OpenSearch (no response waits
+    // while the endpoint answers 503 at once).
+    let http = DestinationKind::HttpEndpoint { url: "https://x".into(), gzip: false };
+    assert_eq!(retry_schedule(http, Some(300), 3_600), (14, 331, 360));
+    // S3: retried for up to 24 h from the first failure (60 s): gives up at 86,460 s, after 6 + 2,878
+    // attempts (91 + 30 x 2,878 = 86,431 s is the last).
+    assert_eq!(retry_schedule(DestinationKind::S3, None, 90_000), (2_884, 86_431, 86_460));
+}
+
+#[test]
+fn splunk_waits_for_acknowledgements_outside_its_retry_duration() {
+    // docs/aws-behaviour.md: the Splunk and HTTP endpoint retry duration starts after the first attempt
+    // fails and excludes the time spent waiting for an acknowledgement. Splunk slow by 200 s (over its 180 s
+    // ack timeout) with a 300 s retry duration; the buffer flushes at 60 s. Each attempt waits 180 s, then
+    // the next follows after the backoff: 60, 241 (60 + 180 + 1), 423 (+ 180 + 2), 607 (+ 180 + 4),
+    // 795 (+ 180 + 8), 991 (+ 180 + 16), 1,201 (+ 180 + 30). Retry time used between them: 1 + 2 + 4 + 8 +
+    // 16 + 30 = 61 s by 1,201 s, then 30 s per attempt: the duration (300 s) ends 239 s of backoff later.
+    let mut w = World::new();
+    let mut c = DeliveryStreamConfig::direct_put_to_s3("sp");
+    c.destination =
+        DestinationConfig::of(DestinationKind::Splunk { hec_endpoint: "https://h".into(), ack_timeout_secs: 180 });
+    c.destination.buffering = Some(BufferingHints { size_mib: 1, interval_secs: 60 });
+    c.destination.retry_duration_secs = Some(300);
+    w.create(c);
+    w.firehose.set_slowdown(w.now, "sp", 200_000, 100_000_000).expect("exists");
+    w.put("sp", b"event");
+    w.run_until(SimTime::from_secs(5_000));
+    let s = w.stream("sp");
+    let times: Vec<u64> = s.attempts().map(|a| a.at.as_secs()).collect();
+    // Attempts every 180 + 30 = 210 s after 1,201 s while backoff time remains: 1,411 (91 s used), 1,621
+    // (121), 1,831 (151), 2,041 (181), 2,251 (211), 2,461 (241), 2,671 (271), 2,881 (301 > 300: not made).
+    // The last attempt (2,671 s) waits for its acknowledgement until 2,851 s; the duration ends at
+    // 2,851 + (300 - 271) = 2,880 s, when the records go to S3.
+    assert_eq!(times, [60, 241, 423, 607, 795, 991, 1_201, 1_411, 1_621, 1_831, 2_041, 2_251, 2_461, 2_671, 2_880]);
+    assert!(matches!(
+        s.attempts().last().map(|a| a.outcome),
+        Some(delivery::AttemptOutcome::GaveUp("Splunk.AckTimeout"))
+    ));
+    assert_eq!(s.totals.backed_up_failed_records, 1);
 }

@@ -26,7 +26,7 @@
 //! program is at most [`PROGRAM_CHARS_MAX`] characters, and one invocation at most [`FUEL_PER_INVOCATION`]
 //! steps; an invocation that runs out fails as a Lambda timeout would, and is retried like one.
 
-use super::json::Json;
+use crate::json::Json;
 use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
 use alloc::format;

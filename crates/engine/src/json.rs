@@ -1,4 +1,5 @@
-//! A small JSON reader and writer for record payloads (transforms, partition keys, format conversion).
+//! The engine's one JSON reader and writer: record payloads (Firehose transforms, partition keys, format
+//! conversion), the Kinesis Agent's CSVTOJSON/LOGTOJSON output, and NDJSON workload traces.
 //!
 //! Records are user data, so parsing is bounded: nesting deeper than [`DEPTH_MAX`] is an error.
 
