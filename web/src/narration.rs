@@ -56,7 +56,7 @@ impl LogLine {
 /// An engine event in words, or `None` for events the log does not show.
 pub fn narrate_event(event: &Event, sim: &Simulation) -> Option<LogLine> {
     let at_ms = event.at().as_millis();
-    let stream = sim.config().stream_name.clone();
+    let stream = sim.config().streams.first().map(|s| s.name.clone()).unwrap_or_default();
     let component = format!("stream {stream}");
     match event {
         Event::StreamCreated { stream_name, shard_count, .. } => Some(LogLine::info(
@@ -69,7 +69,7 @@ pub fn narrate_event(event: &Event, sim: &Simulation) -> Option<LogLine> {
                 bytes_per_sec(u64::from(*shard_count) * SHARD_WRITE_BYTES_PER_SEC),
             ),
         )),
-        Event::WriteThrottled { shard_id, throttled_records, accepted_records, limit, at } => {
+        Event::WriteThrottled { shard_id, throttled_records, accepted_records, limit, at, .. } => {
             let attempted = throttled_records + accepted_records;
             // The second the event closes; the shard's accepted bytes give the mean record size.
             let second = at.as_secs().saturating_sub(u64::from(at.as_millis() % 1_000 == 0));

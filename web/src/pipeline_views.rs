@@ -460,10 +460,11 @@ pub fn firehose_view(
     let epoch = sim.config().epoch_unix_ms;
     let config = &stream.config;
     let source = match &config.source {
-        Source::DirectPut => match &config.feed {
-            Some(feed) => format!("Direct PUT (PutRecordBatch, {} records/s)", thousands(feed.records_per_sec.into())),
-            None => "Direct PUT".to_string(),
-        },
+        Source::DirectPut if config.feeds.is_empty() => "Direct PUT".to_string(),
+        Source::DirectPut => {
+            let records_per_sec: u64 = config.feeds.iter().map(|f| u64::from(f.records_per_sec)).sum();
+            format!("Direct PUT (PutRecordBatch, {} records/s)", thousands(records_per_sec))
+        }
         Source::KinesisStream { stream_name } => format!("Kinesis data stream {stream_name}"),
     };
     let (destination_type, destination) = destination_words(stream);
