@@ -190,6 +190,11 @@ impl AnalyticsApp {
         }
     }
 
+    /// Rows waiting for the destination (refused so far; tried again each second).
+    pub fn waiting_rows(&self) -> u64 {
+        self.outbox.len() as u64
+    }
+
     /// The SQL application, once it runs (a KDA one after its schema is discovered).
     pub fn application(&self) -> Option<&Application> {
         self.app.as_ref()
