@@ -117,3 +117,31 @@ fn firehose_flushes_to_s3_on_its_interval() {
     assert!(data.iter().all(|o| o.flush_reason == Some(FlushReason::Interval)));
     assert!(data.iter().all(|o| o.key.starts_with("logs/2026/")), "{:?}", data[0].key);
 }
+
+#[test]
+fn the_two_stream_preset_filters_purchases_into_the_second_stream_and_archives_them() {
+    let scenario = preset("two-stream-pipeline").unwrap().scenario();
+    assert_eq!(scenario.not_simulated(), []);
+    let (config, nodes) = scenario.to_sim_config().unwrap();
+    assert_eq!(config.streams.len(), 2);
+    let node = |name: &str| scenario.pipeline.nodes.iter().find(|n| n.name == name).unwrap().id;
+    let mut sim = Simulation::new(config).unwrap();
+    sim.advance_to(SimTime::from_secs(130));
+    let incoming = |name: &str| -> u64 {
+        let stream = sim.stream_named(nodes.stream(node(name)).unwrap()).unwrap();
+        stream.shards().iter().map(|s| s.metrics.totals.incoming_records).sum()
+    };
+    let filter = &sim.analytics()[nodes.analytics(node("purchases-only")).unwrap()];
+    assert!(filter.problems.is_empty(), "{:?}", filter.problems);
+    // Clickstream events are one of four types, purchases a quarter of them: 200 records/s for 130 s make
+    // about 26,000 clicks and 6,500 purchases.
+    let (raw, purchases) = (incoming("raw-clicks"), incoming("purchases"));
+    assert!(raw > 25_000, "{raw}");
+    assert!(purchases * 5 > raw / 5 && purchases * 3 < raw, "{purchases} purchases of {raw} clicks");
+    assert_eq!(purchases, filter.delivered);
+    let fulfilment = &sim.consumers()[nodes.consumer(node("fulfilment")).unwrap()];
+    assert!(fulfilment.totals.records > purchases * 9 / 10, "{:?}", fulfilment.totals);
+    let archive = sim.firehose().delivery_stream(nodes.delivery_stream(node("purchases-to-s3")).unwrap()).unwrap();
+    assert!(!archive.s3_objects.is_empty(), "a minute's buffer reached S3");
+    assert_eq!(archive.accounted_records(), archive.totals.incoming_records);
+}
