@@ -278,7 +278,7 @@ fn run_scenario(text: &str) -> String {
         Err(err) => return format!("refused: {err}"),
     };
     let config = match scenario.to_sim_config() {
-        Ok(config) => config,
+        Ok((config, _nodes)) => config,
         Err(problems) => return format!("not converted: {problems:?}"),
     };
     let mut sim = match Simulation::new(config) {
@@ -375,7 +375,7 @@ fn api_body(rng: &mut Rng, depth: u32) -> Value {
 
 fn run_api(text: &str) -> String {
     let config = match Scenario::default().to_sim_config() {
-        Ok(config) => config,
+        Ok((config, _nodes)) => config,
         Err(problems) => return format!("no default: {problems:?}"),
     };
     let Ok(mut sim) = Simulation::new(config) else { return "no simulation".into() };

@@ -1,6 +1,6 @@
 //! A run is a pure function of its configuration: same seed, same bytes; another seed, other keys.
 
-use shardlab_engine::{Command, ProducerConfig, SimConfig, SimTime, Simulation};
+use shardlab_engine::{Command, DEFAULT_STREAM_NAME, ProducerConfig, SimConfig, SimTime, Simulation, StreamConfig};
 use std::fmt::Write;
 
 /// Checks on `docs/aws-behaviour.md`, the reference this project's AWS rules cite.
@@ -34,7 +34,7 @@ fn transcript(config: SimConfig) -> String {
 fn config(seed: u64) -> SimConfig {
     SimConfig {
         seed,
-        shard_count: 3,
+        streams: vec![StreamConfig::provisioned(DEFAULT_STREAM_NAME, 3)],
         producers: vec![ProducerConfig::steady("web", 1_200, 300, 50), ProducerConfig::steady("mobile", 800, 2_000, 7)],
         ..SimConfig::default()
     }

@@ -1,13 +1,13 @@
 //! Shards x offered load -> accepted and throttled records per second, checked against the AWS limits:
 //! each shard accepts at most 1,000 records/s and 1 MiB/s including partition keys (`docs/aws-behaviour.md` §1.1).
 
-use shardlab_engine::{ProducerConfig, SimConfig, SimTime, Simulation};
+use shardlab_engine::{DEFAULT_STREAM_NAME, ProducerConfig, SimConfig, SimTime, Simulation, StreamConfig};
 
 /// Accepted and throttled records during second 5 (steady state) when one producer offers `rate` records/s
 /// of `record_bytes` each, over random keys, to a stream of `shards` shards.
 fn steady_second(shards: u32, rate: u32, record_bytes: u32) -> (u64, u64) {
     let config = SimConfig {
-        shard_count: shards,
+        streams: vec![StreamConfig::provisioned(DEFAULT_STREAM_NAME, shards)],
         producers: vec![ProducerConfig::steady("p", rate, record_bytes, 100_000)],
         ..SimConfig::default()
     };

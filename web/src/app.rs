@@ -862,7 +862,7 @@ pub fn App() -> Html {
                     } else {
                         <ScenarioPanel name={scenario.name.clone()} description={scenario.description.clone()}
                             seed={scenario.seed} problems={w.problems().iter().map(|p| p.to_string()).collect::<Vec<_>>()}
-                            not_simulated={scenario.engine_note().into_iter().chain(scenario.not_simulated()).collect::<Vec<_>>()}
+                            not_simulated={scenario.engine_note().into_iter().chain(scenario.not_simulated().into_iter().map(|n| n.reason)).collect::<Vec<_>>()}
                             {on_seed} />
                     }
                 </aside>
@@ -930,17 +930,29 @@ fn stage_body(w: &Workspace, marker_second: Option<u64>) -> Html {
             </section>
         };
     };
-    let views = r.shard_views();
-    let (segments, dots) = r.key_space(&views);
+    // The selected data stream, or the first.
+    let selected = w.selected().and_then(|id| r.nodes().stream(id)).and_then(|name| r.sim().stream_named(name));
+    let Some(stream) = selected.or_else(|| r.sim().stream()) else {
+        return html! {
+            <section class="cannot-run" aria-label="No data stream">
+                <p class="note">{ "This pipeline has no data stream to watch: add one and connect a producer to it, \
+                    or follow the Firehose and Analytics panels." }</p>
+            </section>
+        };
+    };
+    let stream = Some(stream);
+    let views = r.shard_views_of(stream);
+    let (segments, dots) = r.key_space_of(stream, &views);
     let write_limit = views.len() as u64 * SHARD_WRITE_BYTES_PER_SEC;
     let capacity = views.len() as u64 * 1_000;
     html! {
         <>
             <p class="hint">
-                { format!("The stream's {} open shards take {} and {} of writes. Raise a producer's rate past that and watch them throttle.",
-                    views.len(), records_per_sec(capacity), bytes_per_sec(write_limit)) }
+                { format!("Stream {}: its {} open shards take {} and {} of writes. Raise a producer's rate past that and watch them throttle.{}",
+                    stream.map_or("", |s| s.name.as_str()), views.len(), records_per_sec(capacity), bytes_per_sec(write_limit),
+                    if r.sim().config().streams.len() > 1 { " Select another data stream to watch it." } else { "" }) }
             </p>
-            <StreamWatch shards={views} {segments} {dots} charts={Rc::new(r.chart_data())} write_limit_bytes_per_sec={write_limit}
+            <StreamWatch shards={views} {segments} {dots} charts={Rc::new(r.chart_data_of(stream))} write_limit_bytes_per_sec={write_limit}
                 {marker_second} />
             <section class="consumers" aria-label="Consumers">
                 { for r.consumer_views().into_iter().map(|view| html! { <ConsumerCard {view} /> }) }
@@ -969,12 +981,12 @@ fn canvas_nodes(
     firehose: &[crate::pipeline_views::FirehoseView],
     analytics: &[crate::pipeline_views::AnalyticsView],
 ) -> Vec<CanvasNode> {
-    // Agents run in node order among those writing to the stream (as `to_sim_config` lists them).
+    // Every figure is found through the run's node map, by node id.
+    let nodes = runner.map(Runner::nodes);
     let agents = runner.map(|r| r.sim().agents()).unwrap_or_default();
-    let mut agent_index = 0;
-    let shard_views = runner.map(Runner::shard_views).unwrap_or_default();
     let consumer_views = runner.map(Runner::consumer_views).unwrap_or_default();
     let not_simulated = scenario.not_simulated();
+    let firehose_named = |name: &str| firehose.iter().find(|f| f.name == name);
     scenario
         .pipeline
         .nodes
@@ -983,7 +995,7 @@ fn canvas_nodes(
         .map(|(i, node)| {
             let (x, y) = scenario.view.position(node.id).unwrap_or((40, 40 + 80 * i as i32));
             let idle = || {
-                if not_simulated.iter().any(|line| line.contains(&node.name)) {
+                if not_simulated.iter().any(|n| n.node == node.id) {
                     "not in this run".to_string()
                 } else {
                     "not connected".to_string()
@@ -993,63 +1005,68 @@ fn canvas_nodes(
                 NodeKind::Producer(p) => {
                     (format!("{} · {} B", records_per_sec(u64::from(p.records_per_sec)), p.record_bytes), "")
                 }
-                NodeKind::DataStream(_) if runner.is_some() => {
-                    let incoming: u64 = shard_views.iter().map(|v| v.bytes_per_sec).sum();
-                    let over = shard_views.iter().any(|v| v.load == Load::Throttled);
-                    let near = shard_views.iter().any(|v| v.load == Load::NearLimit);
-                    (
-                        format!("{} shards · {} in", shard_views.len(), bytes_per_sec(incoming)),
-                        if over {
-                            "over"
-                        } else if near {
-                            "near"
-                        } else {
-                            ""
-                        },
-                    )
-                }
-                NodeKind::Consumer(_) => match consumer_views.iter().find(|c| c.name == node.name) {
+                NodeKind::DataStream(_) => match (runner, nodes.and_then(|m| m.stream(node.id))) {
+                    (Some(r), Some(name)) => {
+                        let shard_views = r.shard_views_of(r.sim().stream_named(name));
+                        let incoming: u64 = shard_views.iter().map(|v| v.bytes_per_sec).sum();
+                        let over = shard_views.iter().any(|v| v.load == Load::Throttled);
+                        let near = shard_views.iter().any(|v| v.load == Load::NearLimit);
+                        (
+                            format!("{} shards · {} in", shard_views.len(), bytes_per_sec(incoming)),
+                            if over {
+                                "over"
+                            } else if near {
+                                "near"
+                            } else {
+                                ""
+                            },
+                        )
+                    }
+                    _ => (idle(), ""),
+                },
+                NodeKind::Consumer(_) => match nodes
+                    .and_then(|m| m.consumer(node.id))
+                    .and_then(|i| consumer_views.get(i))
+                {
                     Some(c) => (
                         format!("{} · {} ms behind", records_per_sec(c.records_per_sec), thousands(c.iterator_age_ms)),
                         if c.iterator_age_ms >= 10_000 { "over" } else { "" },
                     ),
                     None => (idle(), ""),
                 },
-                NodeKind::Firehose(_) => {
-                    firehose.iter().find(|f| f.name == node.name).map_or_else(|| (idle(), ""), |f| f.canvas_figure())
-                }
-                NodeKind::Analytics(_) => {
-                    analytics.iter().find(|a| a.name == node.name).map_or_else(|| (idle(), ""), |a| a.canvas_figure())
-                }
+                NodeKind::Firehose(_) => nodes
+                    .and_then(|m| m.delivery_stream(node.id))
+                    .and_then(firehose_named)
+                    .map_or_else(|| (idle(), ""), |f| f.canvas_figure()),
+                NodeKind::Analytics(_) => nodes
+                    .and_then(|m| m.analytics(node.id))
+                    .and_then(|i| analytics.get(i))
+                    .map_or_else(|| (idle(), ""), |a| a.canvas_figure()),
                 NodeKind::Destination(_) => {
-                    let feeder =
-                        scenario.pipeline.sources(node.id).find_map(|n| firehose.iter().find(|f| f.name == n.name));
+                    let feeder = nodes
+                        .and_then(|m| m.destination(node.id))
+                        .and_then(|names| names.iter().find_map(|n| firehose_named(n)));
                     feeder.map_or_else(
                         || (idle(), ""),
                         |f| (f.canvas_figure().0.split(" · ").last().unwrap_or_default().to_string(), ""),
                     )
                 }
-                NodeKind::KinesisAgent(_) if !not_simulated.iter().any(|l| l.contains(&node.name)) => {
-                    let agent = agents.get(agent_index);
-                    agent_index += 1;
-                    agent.map_or_else(
-                        || (idle(), ""),
-                        |a| {
-                            let t = &a.totals;
-                            (
-                                format!(
-                                    "{} parsed · {} sent · {} failed · {} behind",
-                                    thousands(t.records_parsed),
-                                    thousands(t.records_sent),
-                                    thousands(t.records_failed),
-                                    thousands(a.lines_behind())
-                                ),
-                                if t.records_failed > 0 { "near" } else { "" },
-                            )
-                        },
-                    )
-                }
-                _ => (idle(), ""),
+                NodeKind::KinesisAgent(_) => match nodes.and_then(|m| m.agent(node.id)).and_then(|i| agents.get(i)) {
+                    Some(a) => {
+                        let t = &a.totals;
+                        (
+                            format!(
+                                "{} parsed · {} sent · {} failed · {} behind",
+                                thousands(t.records_parsed),
+                                thousands(t.records_sent),
+                                thousands(t.records_failed),
+                                thousands(a.lines_behind())
+                            ),
+                            if t.records_failed > 0 { "near" } else { "" },
+                        )
+                    }
+                    None => (idle(), ""),
+                },
             };
             CanvasNode {
                 id: node.id,

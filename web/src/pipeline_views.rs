@@ -460,10 +460,11 @@ pub fn firehose_view(
     let epoch = sim.config().epoch_unix_ms;
     let config = &stream.config;
     let source = match &config.source {
-        Source::DirectPut => match &config.feed {
-            Some(feed) => format!("Direct PUT (PutRecordBatch, {} records/s)", thousands(feed.records_per_sec.into())),
-            None => "Direct PUT".to_string(),
-        },
+        Source::DirectPut if config.feeds.is_empty() => "Direct PUT".to_string(),
+        Source::DirectPut => {
+            let records_per_sec: u64 = config.feeds.iter().map(|f| u64::from(f.records_per_sec)).sum();
+            format!("Direct PUT (PutRecordBatch, {} records/s)", thousands(records_per_sec))
+        }
         Source::KinesisStream { stream_name } => format!("Kinesis data stream {stream_name}"),
     };
     let (destination_type, destination) = destination_words(stream);
@@ -823,10 +824,10 @@ pub fn sql_problems(sql: &str, flink: bool, schema: Option<&SourceSchema>) -> Ve
     errors.into_iter().map(|e| SqlProblem { line: e.pos.line, column: e.pos.column, message: e.message }).collect()
 }
 
-/// The input schema of the scenario's stream, discovered from its latest records (at most 100), as the
+/// The input schema of the stream `stream_name`, discovered from its latest records (at most 100), as the
 /// console's "Discover schema" does; `None` before any record.
-pub fn discover_stream_schema(sim: &Simulation) -> Option<SourceSchema> {
-    let shards = sim.stream()?.shards();
+pub fn discover_stream_schema(sim: &Simulation, stream_name: &str) -> Option<SourceSchema> {
+    let shards = sim.stream_named(stream_name)?.shards();
     let per_shard = shardlab_analytics::DISCOVERY_SAMPLES_MAX / shards.len().max(1) + 1;
     let samples: Vec<Vec<u8>> = shards
         .iter()
@@ -845,13 +846,15 @@ pub fn discover_stream_schema(sim: &Simulation) -> Option<SourceSchema> {
 
 /// Every Analytics application of the run, in the scenario's order.
 pub fn analytics_views(sim: &Simulation) -> Vec<AnalyticsView> {
-    let discovered = if sim.analytics().iter().any(|a| a.config.dialect == SqlDialect::Kda && a.application().is_none())
-    {
-        discover_stream_schema(sim)
-    } else {
-        None
-    };
-    sim.analytics().iter().map(|app| analytics_view(sim, app, discovered.as_ref())).collect()
+    sim.analytics()
+        .iter()
+        .map(|app| {
+            // Each KDA application that has not started discovers the schema of the stream it reads.
+            let waiting = app.config.dialect == SqlDialect::Kda && app.application().is_none();
+            let discovered = waiting.then(|| discover_stream_schema(sim, &app.config.stream_name)).flatten();
+            analytics_view(sim, app, discovered.as_ref())
+        })
+        .collect()
 }
 
 /// One application. `discovered` is the stream's schema for a KDA application that has not started yet.

@@ -6,6 +6,7 @@ use crate::narration::{explain_api_error, narrate};
 use shardlab_engine::consumer_app::ReadStyle;
 use shardlab_engine::limits::{SHARD_WRITE_BYTES_PER_SEC, SHARD_WRITE_RECORDS_PER_SEC};
 use shardlab_engine::{Advance, Command, ConfigError, SimConfig, SimDuration, SimTime, Simulation};
+use shardlab_scenario::NodeMap;
 use std::collections::VecDeque;
 
 /// Lines the event log keeps.
@@ -201,17 +202,25 @@ pub struct ApiExchange {
 /// The simulation with everything the view needs.
 pub struct Runner {
     sim: Simulation,
+    /// What each pipeline node runs as.
+    nodes: NodeMap,
     log: VecDeque<LogLine>,
     api: shardlab_api::KinesisApi,
     api_history: VecDeque<ApiExchange>,
 }
 
 impl Runner {
-    /// A run of `config` from time 0, or every problem with it.
-    pub fn new(config: SimConfig) -> Result<Self, ConfigError> {
+    /// A run of `config` from time 0, with the map from pipeline nodes to what they run as, or every problem
+    /// with it.
+    pub fn new(config: SimConfig, nodes: NodeMap) -> Result<Self, ConfigError> {
         let sim = Simulation::new(config)?;
-        let mut runner =
-            Self { sim, log: VecDeque::new(), api: shardlab_api::KinesisApi::new(), api_history: VecDeque::new() };
+        let mut runner = Self {
+            sim,
+            nodes,
+            log: VecDeque::new(),
+            api: shardlab_api::KinesisApi::new(),
+            api_history: VecDeque::new(),
+        };
         runner.drain_events();
         Ok(runner)
     }
@@ -219,6 +228,11 @@ impl Runner {
     /// The engine, for reading.
     pub fn sim(&self) -> &Simulation {
         &self.sim
+    }
+
+    /// What each pipeline node runs as: look a node's figures up through it.
+    pub fn nodes(&self) -> &NodeMap {
+        &self.nodes
     }
 
     /// Changes producer `producer`'s rate (its index in the run) from now on. On error nothing changes.
@@ -393,14 +407,14 @@ impl Runner {
     /// Every stream in the simulated account (the scenario's first, then any made in the API console) with
     /// its shards' ids, open and closed.
     pub fn shard_ids(&self) -> Vec<(String, Vec<String>)> {
-        let main = &self.sim.config().stream_name;
+        let main = self.sim.config().streams.first().map_or("", |s| s.name.as_str());
         let mut streams: Vec<(String, Vec<String>)> = self
             .sim
             .kinesis()
             .streams()
             .map(|s| (s.name.clone(), s.shards().iter().map(|sh| sh.id.to_string()).collect()))
             .collect();
-        streams.sort_by_key(|(name, _)| name != main);
+        streams.sort_by_key(|(name, _)| name.as_str() != main);
         streams
     }
 
@@ -444,10 +458,15 @@ impl Runner {
             .collect()
     }
 
-    /// Each shard's figures for the last complete second.
+    /// Each shard's figures of the scenario's first stream for the last complete second.
     pub fn shard_views(&self) -> Vec<ShardView> {
+        self.shard_views_of(self.sim.stream())
+    }
+
+    /// Each open shard's figures of `stream` for the last complete second.
+    pub fn shard_views_of(&self, stream: Option<&shardlab_engine::Stream>) -> Vec<ShardView> {
         let last_second = self.sim.now().as_secs().checked_sub(1);
-        let shards = self.sim.stream().map(|s| s.shards()).unwrap_or_default();
+        let shards = stream.map(|s| s.shards()).unwrap_or_default();
         shards
             .iter()
             .filter(|shard| shard.is_open())
@@ -478,9 +497,18 @@ impl Runner {
             .collect()
     }
 
-    /// The hash key space: open shards, closed parents still kept, and the latest records' keys.
+    /// The hash key space of the scenario's first stream (see [`Self::key_space_of`]).
     pub fn key_space(&self, views: &[ShardView]) -> (Vec<KeySegment>, Vec<KeyDot>) {
-        let shards = self.sim.stream().map(|s| s.shards()).unwrap_or_default();
+        self.key_space_of(self.sim.stream(), views)
+    }
+
+    /// The hash key space of `stream`: open shards, closed parents still kept, and the latest records' keys.
+    pub fn key_space_of(
+        &self,
+        stream: Option<&shardlab_engine::Stream>,
+        views: &[ShardView],
+    ) -> (Vec<KeySegment>, Vec<KeyDot>) {
+        let shards = stream.map(|s| s.shards()).unwrap_or_default();
         let segments = shards
             .iter()
             .map(|shard| {
@@ -521,11 +549,16 @@ impl Runner {
         (segments, dots)
     }
 
-    /// The charts' series for the last [`CHART_SECONDS`] complete seconds.
+    /// The charts' series of the scenario's first stream (see [`Self::chart_data_of`]).
     pub fn chart_data(&self) -> ChartData {
+        self.chart_data_of(self.sim.stream())
+    }
+
+    /// The charts' series of `stream` for the last [`CHART_SECONDS`] complete seconds.
+    pub fn chart_data_of(&self, stream: Option<&shardlab_engine::Stream>) -> ChartData {
         let Some(end) = self.sim.now().as_secs().checked_sub(1) else { return ChartData::default() };
         let first = end.saturating_sub(CHART_SECONDS - 1);
-        let shards = self.sim.stream().map(|s| s.shards()).unwrap_or_default();
+        let shards = stream.map(|s| s.shards()).unwrap_or_default();
         let mut data = ChartData { end_second: end, ..ChartData::default() };
         for second in first..=end {
             let (mut incoming, mut outgoing, mut write_throttled, mut read_throttled) = (0, 0, 0, 0);
@@ -536,7 +569,7 @@ impl Runner {
                 write_throttled += b.write_provisioned_throughput_exceeded;
                 read_throttled += b.read_provisioned_throughput_exceeded;
             }
-            if let Some(stream) = self.sim.stream() {
+            if let Some(stream) = stream {
                 outgoing += stream.metrics.second(second).subscribe_to_shard_event_bytes;
             }
             data.incoming_bytes.push(incoming as f64);
@@ -544,10 +577,12 @@ impl Runner {
             data.write_throttled.push(write_throttled as f64);
             data.read_throttled.push(read_throttled as f64);
         }
+        let name = stream.map(|s| s.name.as_str());
         data.iterator_age_ms = self
             .sim
             .consumers()
             .iter()
+            .filter(|app| Some(app.config.stream_name.as_str()) == name)
             .map(|app| {
                 (app.config.name.clone(), (first..=end).map(|s| app.second(s).iterator_age_ms_max as f64).collect())
             })
@@ -578,6 +613,7 @@ mod tests {
     use super::*;
     use shardlab_engine::ProducerConfig;
     use shardlab_engine::consumer_app::{ConsumerAppConfig, StartAt};
+    use shardlab_engine::{DEFAULT_STREAM_NAME, StreamConfig};
 
     /// What the tests vary: one producer of random keys into one stream, one consumer.
     #[derive(Clone, Copy)]
@@ -597,24 +633,23 @@ mod tests {
     fn config(s: Settings) -> SimConfig {
         SimConfig {
             seed: 42,
-            shard_count: s.shard_count,
+            streams: vec![StreamConfig::provisioned(DEFAULT_STREAM_NAME, s.shard_count)],
             producers: vec![ProducerConfig::steady("clickstream", s.records_per_sec, s.record_bytes, 10_000)],
             consumers: vec![ConsumerAppConfig {
-                name: "analytics".into(),
                 style: if s.fan_out {
                     ReadStyle::EnhancedFanOut
                 } else {
                     ReadStyle::Polling { interval_ms: 1_000, limit: 10_000 }
                 },
                 start: StartAt::Latest,
-                processing_us_per_record: 0,
+                ..ConsumerAppConfig::polling("analytics")
             }],
             ..SimConfig::default()
         }
     }
 
     fn run(settings: Settings, secs: u64) -> Runner {
-        let mut runner = Runner::new(config(settings)).expect("valid settings");
+        let mut runner = Runner::new(config(settings), NodeMap::default()).expect("valid settings");
         runner.advance_by(SimDuration::from_secs(secs), u32::MAX);
         runner
     }
@@ -663,13 +698,12 @@ mod tests {
         let mut busy = config(Settings { shard_count: 1, records_per_sec: 200, ..Settings::default() });
         busy.consumers = (0..6)
             .map(|i| ConsumerAppConfig {
-                name: format!("reader-{i}"),
                 style: ReadStyle::Polling { interval_ms: 100, limit: 10_000 },
                 start: StartAt::Latest,
-                processing_us_per_record: 0,
+                ..ConsumerAppConfig::polling(&format!("reader-{i}"))
             })
             .collect();
-        let mut runner = Runner::new(busy).expect("valid");
+        let mut runner = Runner::new(busy, NodeMap::default()).expect("valid");
         runner.advance_by(SimDuration::from_secs(3), u32::MAX);
         let refused = runner.log().find(|l| l.text.contains("GetRecords calls refused")).expect("a read throttle line");
         assert!(refused.component.starts_with("consumer reader-"));
@@ -680,7 +714,7 @@ mod tests {
         // A reader taking 100 records a second from a stream of 500 records/s falls 4 s further behind each second.
         let mut slow = config(Settings::default());
         slow.consumers[0].style = ReadStyle::Polling { interval_ms: 1_000, limit: 100 };
-        let mut runner = Runner::new(slow).expect("valid");
+        let mut runner = Runner::new(slow, NodeMap::default()).expect("valid");
         runner.advance_by(SimDuration::from_secs(30), u32::MAX);
         assert!(
             runner.log().any(|l| l.text.starts_with("Consumer analytics is falling behind")),

@@ -309,7 +309,7 @@ fn create(sim: &mut Simulation, body: &Map<String, Value>) -> Result<Value, Repl
     let tags = objects(body, "Tags")
         .map(|t| (text(t, "Key").unwrap_or_default().into(), text(t, "Value").unwrap_or_default().into()))
         .collect();
-    let config = DeliveryStreamConfig { name: name(body), source, destination, processing, tags, feed: None };
+    let config = DeliveryStreamConfig { name: name(body), source, destination, processing, tags, feeds: Vec::new() };
     let now = sim.now();
     let (kinesis, firehose) = sim.services_mut();
     let arn = firehose.create_delivery_stream(now, config, kinesis)?;

@@ -156,7 +156,7 @@ fn export(scenario: &Scenario, format: Format, run_ms: Option<u64>) -> Result<St
 
 /// Runs the scenario for `ms` simulated milliseconds and reads what it hit.
 fn findings(scenario: &Scenario, ms: u64) -> Result<Findings, Failure> {
-    let config = scenario
+    let (config, _) = scenario
         .to_sim_config()
         .map_err(|problems| Failure::Problems(problems.iter().map(ToString::to_string).collect()))?;
     let mut sim = Simulation::new(config).map_err(|err| Failure::Problems(err.problems))?;

@@ -52,9 +52,15 @@ pub(crate) fn main(rest: &[String]) -> Result<(), Failure> {
         .map_err(|err| Failure::Problems(vec![format!("cannot read scenario {}: {err}", options.scenario_path)]))?;
     let config = if crate::export::is_playground_scenario(&text) {
         // A scenario saved by the playground, or a share link.
-        crate::export::load(&options.scenario_path)?.to_sim_config().map_err(|problems| {
+        let scenario = crate::export::load(&options.scenario_path)?;
+        // Said plainly, never silently: what this run leaves out.
+        for note in scenario.not_simulated() {
+            eprintln!("{}: not simulated: {note}", options.scenario_path);
+        }
+        let (config, _) = scenario.to_sim_config().map_err(|problems| {
             Failure::Problems(problems.iter().map(|p| format!("{}: {p}", options.scenario_path)).collect())
-        })?
+        })?;
+        config
     } else {
         scenario::parse(&text).map_err(|problems| {
             Failure::Problems(problems.into_iter().map(|p| format!("{}: {p}", options.scenario_path)).collect())
@@ -258,9 +264,9 @@ impl Summary {
         let _ = writeln!(
             out,
             "Stream {} ({} shard{} at start), seed {}, ran {} of simulated time.",
-            c.stream_name,
-            c.shard_count,
-            if c.shard_count == 1 { "" } else { "s" },
+            c.streams.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", "),
+            c.streams.iter().map(|s| s.shard_count).sum::<u32>(),
+            if c.streams.iter().map(|s| s.shard_count).sum::<u32>() == 1 { "" } else { "s" },
             c.seed,
             duration::describe(self.duration_ms)
         );
@@ -488,8 +494,8 @@ impl Summary {
         };
         json!({
             "seed": c.seed,
-            "stream_name": c.stream_name,
-            "shard_count": c.shard_count,
+            "stream_name": c.streams.first().map(|s| s.name.as_str()),
+            "shard_count": c.streams.first().map(|s| s.shard_count),
             "duration_ms": self.duration_ms,
             "producers": self.run.producers.iter().map(|p| json!({
                 "name": p.name,
@@ -586,7 +592,7 @@ mod tests {
     #[test]
     fn a_shard_fed_1500_records_per_second_accepts_1000() {
         let config = SimConfig {
-            shard_count: 1,
+            streams: vec![shardlab_engine::StreamConfig::provisioned(shardlab_engine::DEFAULT_STREAM_NAME, 1)],
             producers: vec![ProducerConfig::steady("p", 1_500, 10, 10)],
             ..SimConfig::default()
         };

@@ -49,12 +49,12 @@ pub(crate) fn parse(text: &str) -> Result<SimConfig, Vec<String>> {
     }
     if let Some(name) = members.get("stream_name") {
         match name.as_str() {
-            Some(name) => config.stream_name = name.into(),
+            Some(name) => config.streams[0].name = name.into(),
             None => problems.push(format!("stream_name must be a string, not {name}")),
         }
     }
     if let Some(shards) = whole(&members, "shard_count", u32::MAX.into(), "shard_count", &mut problems) {
-        config.shard_count = shards as u32;
+        config.streams[0].shard_count = shards as u32;
     }
     if let Some(producers) = members.get("producers") {
         match producers.as_array() {
@@ -80,7 +80,18 @@ pub(crate) fn parse(text: &str) -> Result<SimConfig, Vec<String>> {
         config.scheduled = typed_list(scheduled, "scheduled", "scheduled command", &mut problems);
     }
     if let Some(n) = whole(&members, "extra_throttle_percent", 100, "extra_throttle_percent", &mut problems) {
-        config.extra_throttle_percent = n as u8;
+        config.streams[0].extra_throttle_percent = n as u8;
+    }
+    // This format has one data stream: everything reads and writes it.
+    let stream_name = config.streams[0].name.clone();
+    for producer in &mut config.producers {
+        producer.stream_name.clone_from(&stream_name);
+    }
+    for consumer in &mut config.consumers {
+        consumer.stream_name.clone_from(&stream_name);
+    }
+    for app in &mut config.analytics {
+        app.stream_name.clone_from(&stream_name);
     }
     if let Err(err) = config.validate() {
         problems.extend(err.problems);
@@ -195,8 +206,9 @@ mod tests {
                 "producers": [{"name": "p", "records_per_sec": 10, "record_bytes": 100, "distinct_keys": 5}]}"#,
         )
         .expect("valid");
-        assert_eq!((config.seed, config.stream_name.as_str(), config.shard_count), (7, "orders", 4));
-        assert_eq!(config.producers, [ProducerConfig::steady("p", 10, 100, 5)]);
+        assert_eq!((config.seed, config.streams[0].name.as_str(), config.streams[0].shard_count), (7, "orders", 4));
+        let on_orders = ProducerConfig { stream_name: "orders".into(), ..ProducerConfig::steady("p", 10, 100, 5) };
+        assert_eq!(config.producers, [on_orders]);
     }
 
     #[test]

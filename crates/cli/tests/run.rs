@@ -91,7 +91,7 @@ fn every_problem_of_a_scenario_is_listed() {
     for expected in [
         "unknown member 'colour'",
         "producer 1: records_per_sec must be a whole number",
-        "The stream has 0 shards; it needs 1 to 1024.",
+        "Stream 'no spaces allowed' has 0 shards; it needs 1 to 1024.",
         "Stream name 'no spaces allowed' is not allowed",
         "Producer 'p' needs at least 1 distinct partition key.",
     ] {

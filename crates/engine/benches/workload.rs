@@ -2,7 +2,9 @@
 //! so their numbers compare like for like.
 
 use shardlab_engine::kinesis::{CreateStreamInput, PutRecordsEntry};
-use shardlab_engine::{Kinesis, KinesisConfig, Payload, ProducerConfig, SimConfig, SimDuration, SimTime, Simulation};
+use shardlab_engine::{
+    Kinesis, KinesisConfig, Payload, ProducerConfig, SimConfig, SimDuration, SimTime, Simulation, StreamConfig,
+};
 
 /// PutRecords: `batches` batches of 500 records into a 64-shard stream, time advancing 10 ms per batch so no
 /// shard is throttled (64 shards take 64,000 records/s). Returns the records accepted.
@@ -32,9 +34,11 @@ pub(crate) fn put_records(batches: u64) -> u64 {
 /// timers. Returns the PutRecord calls made.
 pub(crate) fn producer(secs: u64) -> u64 {
     let config = SimConfig {
-        shard_count: 64,
+        streams: vec![StreamConfig {
+            log_records_max_per_shard: 10_000,
+            ..StreamConfig::provisioned(shardlab_engine::DEFAULT_STREAM_NAME, 64)
+        }],
         producers: vec![ProducerConfig::steady("bench", 60_000, 100, 10_000)],
-        log_records_max_per_shard: 10_000,
         ..SimConfig::default()
     };
     let mut sim = Simulation::new(config).expect("valid config");

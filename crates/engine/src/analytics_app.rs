@@ -15,7 +15,7 @@ use alloc::collections::VecDeque;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
-use shardlab_analytics::{Application, Dialect, EmittedRow, discover_schema_from_bytes};
+use shardlab_analytics::{Application, Dialect, EmittedRow, StreamRole, discover_schema_from_bytes};
 
 /// Emitted rows an application keeps for reports, oldest dropped first.
 pub const ROWS_KEPT_MAX: usize = 10_000;
@@ -38,6 +38,8 @@ pub enum SqlDialect {
 pub struct AnalyticsAppConfig {
     /// Its name (also its reader's).
     pub name: String,
+    /// The data stream it reads (by default [`crate::DEFAULT_STREAM_NAME`]).
+    pub stream_name: String,
     /// Its SQL dialect.
     pub dialect: SqlDialect,
     /// Its SQL text.
@@ -55,7 +57,8 @@ pub struct AnalyticsAppConfig {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(deny_unknown_fields))]
 pub struct AnalyticsDestination {
-    /// The in-application stream (KDA) or table or query (Flink) whose rows are sent.
+    /// The in-application stream (KDA) or table or query (Flink) whose rows are sent; empty: the
+    /// application's output, its last stream, table or query that is not an input ([`Self::output_of`]).
     pub from: String,
     /// The stream they are written to. A data stream is created with one shard if it does not exist; a
     /// delivery stream must be one of the scenario's (Direct PUT).
@@ -63,6 +66,16 @@ pub struct AnalyticsDestination {
     /// Which service `stream_name` belongs to.
     #[cfg_attr(feature = "serde", serde(default))]
     pub kind: DestinationKind,
+}
+
+impl AnalyticsDestination {
+    /// The stream whose rows an output with an empty `from` sends: the last one declared that is not an
+    /// input and not `error_stream` (KDA's `DESTINATION_SQL_STREAM` in the usual one-pump application).
+    pub fn output_of(app: &Application) -> Option<String> {
+        let views = app.streams();
+        let output = views.iter().rev().find(|v| v.role != StreamRole::Input && v.name != "error_stream");
+        output.map(|v| String::from(v.name))
+    }
 }
 
 /// The service of an analytics destination.
@@ -83,6 +96,7 @@ impl Default for AnalyticsAppConfig {
     fn default() -> Self {
         Self {
             name: "analytics".into(),
+            stream_name: crate::DEFAULT_STREAM_NAME.into(),
             dialect: SqlDialect::Kda,
             sql: String::new(),
             interval_ms: 1_000,
@@ -96,9 +110,11 @@ impl AnalyticsAppConfig {
     fn reader(&self) -> ConsumerAppConfig {
         ConsumerAppConfig {
             name: self.name.clone(),
+            stream_name: self.stream_name.clone(),
             style: ReadStyle::Polling { interval_ms: self.interval_ms, limit: 10_000 },
             start: self.start,
             processing_us_per_record: 0,
+            output: None,
         }
     }
 
@@ -113,19 +129,14 @@ impl AnalyticsAppConfig {
         for e in errors {
             out.push(format!("Analytics application '{}': {e}", self.name));
         }
-        if let Some(d) = &self.destination {
-            if d.from.is_empty() {
-                out.push(format!(
-                    "Analytics application '{}' needs the name of the stream its destination takes rows from.",
-                    self.name
-                ));
-            }
-            if d.stream_name == source_stream && d.kind == DestinationKind::DataStream {
-                out.push(format!(
-                    "Analytics application '{}' cannot write to '{source_stream}', the stream it reads.",
-                    self.name
-                ));
-            }
+        if let Some(d) = &self.destination
+            && d.stream_name == source_stream
+            && d.kind == DestinationKind::DataStream
+        {
+            out.push(format!(
+                "Analytics application '{}' cannot write to '{source_stream}', the stream it reads.",
+                self.name
+            ));
         }
     }
 }
@@ -177,6 +188,11 @@ impl AnalyticsApp {
             delivery_throttled: 0,
             delivery_dropped: 0,
         }
+    }
+
+    /// Rows waiting for the destination (refused so far; tried again each second).
+    pub fn waiting_rows(&self) -> u64 {
+        self.outbox.len() as u64
     }
 
     /// The SQL application, once it runs (a KDA one after its schema is discovered).
@@ -277,10 +293,12 @@ impl AnalyticsApp {
 
     fn collect(&mut self) {
         let Some(app) = &mut self.app else { return };
+        let sent = self.config.destination.as_ref().and_then(|d| match d.from.as_str() {
+            "" => AnalyticsDestination::output_of(app),
+            from => Some(from.into()),
+        });
         while let Some(row) = app.poll_row() {
-            if let Some(destination) = &self.config.destination
-                && row.stream == destination.from
-            {
+            if sent.as_ref().is_some_and(|from| row.stream == *from) {
                 if self.outbox.len() == OUTBOX_ROWS_MAX {
                     self.outbox.pop_front();
                     self.delivery_dropped += 1;
@@ -302,7 +320,7 @@ mod tests {
     use crate::consumer_app::ConsumerAppConfig;
     use crate::producer::ProducerConfig;
     use crate::template::PayloadTemplate;
-    use crate::{SimConfig, Simulation};
+    use crate::{DEFAULT_STREAM_NAME, SimConfig, Simulation, StreamConfig};
     use alloc::vec;
     use shardlab_analytics::Value;
     #[cfg(target_arch = "wasm32")]
@@ -323,7 +341,7 @@ mod tests {
 
     fn run(analytics: Vec<AnalyticsAppConfig>, consumers: Vec<ConsumerAppConfig>, secs: u64) -> Simulation {
         let config = SimConfig {
-            shard_count: 1,
+            streams: vec![StreamConfig::provisioned(DEFAULT_STREAM_NAME, 1)],
             producers: vec![clickstream(20)],
             consumers,
             analytics,
@@ -364,7 +382,7 @@ mod tests {
         let sim = run(vec![kda("delays", sql)], vec![], 20);
         let app = &sim.analytics()[0];
         assert!(!app.rows.is_empty());
-        let visibility = sim.config().get_records_visibility_ms as i64;
+        let visibility = sim.config().streams[0].get_records_visibility_ms as i64;
         for row in &app.rows {
             let (Value::Timestamp(arrived), Value::Timestamp(read)) = (&row.values[0], &row.values[1]) else {
                 panic!("timestamps expected: {row:?}");
@@ -442,7 +460,7 @@ mod destination_tests {
     use crate::kinesis::IteratorStart;
     use crate::producer::ProducerConfig;
     use crate::template::PayloadTemplate;
-    use crate::{SimConfig, Simulation};
+    use crate::{DEFAULT_STREAM_NAME, SimConfig, Simulation, StreamConfig};
     use alloc::vec;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
@@ -466,8 +484,12 @@ mod destination_tests {
         };
         let producer =
             ProducerConfig { payload: PayloadTemplate::Clickstream, ..ProducerConfig::steady("web", 20, 200, 50) };
-        let config =
-            SimConfig { shard_count: 1, producers: vec![producer], analytics: vec![app], ..SimConfig::default() };
+        let config = SimConfig {
+            streams: vec![StreamConfig::provisioned(DEFAULT_STREAM_NAME, 1)],
+            producers: vec![producer],
+            analytics: vec![app],
+            ..SimConfig::default()
+        };
         let mut sim = Simulation::new(config).expect("valid config");
         sim.advance_to(SimTime::from_secs(31));
         let app = &sim.analytics()[0];
@@ -524,7 +546,7 @@ mod destination_tests {
             ProducerConfig { payload: PayloadTemplate::Clickstream, ..ProducerConfig::steady("web", 20, 200, 50) };
         let delivery = crate::firehose::DeliveryStreamConfig::direct_put_to_s3("to-s3");
         let config = SimConfig {
-            shard_count: 1,
+            streams: vec![StreamConfig::provisioned(DEFAULT_STREAM_NAME, 1)],
             producers: vec![producer],
             analytics: vec![app.clone()],
             delivery_streams: vec![delivery],

@@ -125,12 +125,29 @@ pub enum ReadStyle {
 pub struct ConsumerAppConfig {
     /// Its name (also the enhanced fan-out consumer's name).
     pub name: String,
+    /// The data stream it reads (by default [`crate::DEFAULT_STREAM_NAME`]).
+    pub stream_name: String,
     /// How it reads.
     pub style: ReadStyle,
     /// Where it starts without a checkpoint.
     pub start: StartAt,
     /// Processing time per user record, in microseconds: a slow application falls behind.
     pub processing_us_per_record: u32,
+    /// Where it writes each record it processed, if anywhere (the enrichment pattern: a function or an
+    /// application reads one stream and writes its results to another, or to a delivery stream).
+    pub output: Option<RecordOutput>,
+}
+
+/// Where a consumer application writes the records it processed: a data stream (PutRecords) or a Direct PUT
+/// delivery stream (PutRecordBatch) of the scenario.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(deny_unknown_fields))]
+pub struct RecordOutput {
+    /// The stream's name.
+    pub stream_name: String,
+    /// Which service it belongs to.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub kind: crate::analytics_app::DestinationKind,
 }
 
 impl Default for ConsumerAppConfig {
@@ -144,9 +161,11 @@ impl ConsumerAppConfig {
     pub fn polling(name: &str) -> Self {
         Self {
             name: name.into(),
+            stream_name: crate::DEFAULT_STREAM_NAME.into(),
             style: ReadStyle::Polling { interval_ms: 1_000, limit: 10_000 },
             start: StartAt::TrimHorizon,
             processing_us_per_record: 0,
+            output: None,
         }
     }
 
@@ -340,6 +359,8 @@ pub struct ConsumerApp {
     /// When set, the data of every Kinesis record processed, with its arrival, is kept here for an
     /// analytics application to take.
     pub(crate) tap: Option<Vec<(SimTime, Vec<u8>)>>,
+    /// The records on their way to [`ConsumerAppConfig::output`].
+    output: crate::record_output::Forwarder,
 }
 
 impl ConsumerApp {
@@ -356,6 +377,7 @@ impl ConsumerApp {
             consumer_arn: None,
             readers: BTreeMap::new(),
             finished: BTreeSet::new(),
+            output: Default::default(),
             highest_processed: BTreeMap::new(),
             first_processed_at: BTreeMap::new(),
             finished_at: BTreeMap::new(),
@@ -536,6 +558,18 @@ impl ConsumerApp {
     fn least_loaded(&self, live: &[u32]) -> u32 {
         let loads = self.leases_per_worker();
         live.iter().copied().min_by_key(|id| (loads.get(id).copied().unwrap_or(0), *id)).unwrap_or(0)
+    }
+
+    /// What the output has done with the records this application processed (all zero without an output).
+    pub fn output_totals(&self) -> crate::record_output::OutputTotals {
+        self.output.totals
+    }
+
+    /// Writes processed records on to the output, if there is one.
+    pub(crate) fn deliver(&mut self, kinesis: &mut Kinesis, firehose: &mut crate::firehose::Firehose, now: SimTime) {
+        if let Some(output) = &self.config.output {
+            self.output.deliver(output, kinesis, firehose, now);
+        }
     }
 
     /// The highest sequence counter of `shard` this application has processed.
@@ -751,6 +785,9 @@ impl ConsumerApp {
             }
             if let Some(tap) = &mut self.tap {
                 tap.push((record.arrival, record.data.to_bytes_for(&record.partition_key)));
+            }
+            if self.config.output.is_some() {
+                self.output.offer(&record.partition_key, &record.data);
             }
             user_records += inside;
             bytes += record.size_bytes();

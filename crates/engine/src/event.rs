@@ -23,6 +23,8 @@ pub enum Event {
     WriteThrottled {
         /// The end of the second in question.
         at: SimTime,
+        /// The shard's data stream (not in the one-line text, which predates several streams per run).
+        stream_name: String,
         /// The shard.
         shard_id: ShardId,
         /// Records rejected during that second.
@@ -95,7 +97,7 @@ impl fmt::Display for Event {
             Self::StreamCreated { at, stream_name, shard_count } => {
                 write!(f, "{at} stream-created name={stream_name} shards={shard_count}")
             }
-            Self::WriteThrottled { at, shard_id, throttled_records, accepted_records, limit } => {
+            Self::WriteThrottled { at, shard_id, throttled_records, accepted_records, limit, .. } => {
                 let limit = match limit {
                     WriteLimit::Records => "records",
                     WriteLimit::Bytes => "bytes",

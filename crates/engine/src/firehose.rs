@@ -69,7 +69,7 @@
 //! - Record ids (PutRecord's `RecordId`) are 48 hex digits from the simulation's seed; Lambda `recordId`s
 //!   are the record's number in the stream, zero-padded to 56 digits.
 //! - The Lambda event has no `kinesisRecordMetadata`: a transform sees each record's data and arrival only.
-//! - A scenario's Direct PUT `feed` sends its records at each whole second in PutRecordBatch calls and does
+//! - A scenario's Direct PUT `feeds` send their records at each whole second in PutRecordBatch calls and do
 //!   not retry throttled records (an SDK would, 3 times).
 //! - Delivery streams keep the last 5,000 S3 objects and 5,000 requests, and at most 16 MiB of their
 //!   contents (newest first); older ones are dropped from the lists, not from the totals.
@@ -606,9 +606,18 @@ impl Firehose {
                 }
                 continue;
             }
-            for batch in stream.feed_batches(now) {
+            for (feed, batch) in stream.feed_batches(now) {
                 // Throttled records are counted by the call; a simulated feed does not retry them.
-                let _ = self.put_record_batch(now, &name, batch);
+                let made = batch.len() as u64;
+                let accepted = match self.put_record_batch(now, &name, batch) {
+                    Ok(out) => made - u64::from(out.failed_put_count),
+                    Err(_) => 0,
+                };
+                if let Some(totals) = self.streams.get_mut(&name).and_then(|s| s.feed_totals.get_mut(feed)) {
+                    totals.made += made;
+                    totals.accepted += accepted;
+                    totals.refused += made - accepted;
+                }
             }
             if let Some(stream) = self.streams.get_mut(&name) {
                 stream.on_due(now, kinesis);

@@ -73,6 +73,19 @@ impl Default for KinesisConfig {
     }
 }
 
+/// A data stream's simulated faults and delays: a scenario sets them per stream; a stream without them
+/// takes the service's ([`KinesisConfig`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StreamFaults {
+    /// This percent of PutRecord entries and GetRecords calls is refused with
+    /// `ProvisionedThroughputExceededException` whatever the load.
+    pub extra_throttle_percent: u8,
+    /// How long after a write a record becomes readable with GetRecords (the put-to-get delay).
+    pub get_records_visibility_ms: u64,
+    /// The same for enhanced fan-out pushes.
+    pub fan_out_visibility_ms: u64,
+}
+
 /// Kinesis Data Streams for one account and Region.
 #[derive(Clone, Debug)]
 pub struct Kinesis {
@@ -109,6 +122,31 @@ impl Kinesis {
                 shard.set_log_limit(records);
             }
         }
+    }
+
+    /// Sets a stream's simulated faults and delays, its retention (already checked) and how many records each
+    /// shard keeps: a scenario's settings for a stream it creates.
+    pub(crate) fn configure_stream(
+        &mut self,
+        name: &str,
+        faults: StreamFaults,
+        retention_hours: u32,
+        log_records: usize,
+    ) {
+        self.set_log_limit(name, log_records);
+        if let Some(stream) = self.streams.get_mut(name) {
+            stream.faults = Some(faults);
+            stream.retention_hours = retention_hours;
+        }
+    }
+
+    /// The faults and delays that apply to the stream `name` (the service's when it has none of its own).
+    pub(crate) fn faults_of(&self, name: &str) -> StreamFaults {
+        self.streams.get(name).and_then(|s| s.faults).unwrap_or(StreamFaults {
+            extra_throttle_percent: self.config.extra_throttle_percent,
+            get_records_visibility_ms: self.config.get_records_visibility_ms,
+            fan_out_visibility_ms: self.config.fan_out_visibility_ms,
+        })
     }
 
     /// The stream name an ARN of this account and Region names, if it is one.
@@ -196,9 +234,9 @@ impl Kinesis {
         }
     }
 
-    /// Whether the extra-throttling fault refuses the next request.
-    pub(crate) fn injected_throttle(&mut self) -> bool {
-        let percent = u64::from(self.config.extra_throttle_percent);
+    /// Whether the extra-throttling fault refuses the next request to the stream `name`.
+    pub(crate) fn injected_throttle(&mut self, name: &str) -> bool {
+        let percent = u64::from(self.faults_of(name).extra_throttle_percent);
         percent > 0 && self.faults.below(100) < percent
     }
 

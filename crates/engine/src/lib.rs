@@ -113,6 +113,7 @@ pub mod limits;
 pub mod metrics;
 pub mod partition_key;
 pub mod producer;
+pub mod record_output;
 pub mod rng;
 pub mod sequence;
 pub mod shard;
@@ -129,10 +130,13 @@ mod tests;
 pub use account::{Observation, Observed, RunSummary};
 pub use error::{ConfigError, StreamsError, StreamsErrorKind};
 pub use event::Event;
-pub use kinesis::{Kinesis, KinesisConfig, PutRecordInput, PutRecordOutput};
+pub use kinesis::{Kinesis, KinesisConfig, PutRecordInput, PutRecordOutput, StreamFaults};
 pub use producer::{ProducerConfig, ProducerTotals};
 pub use shard::{Payload, ShardId};
-pub use sim::{Advance, Command, EVENTS_MAX, ScheduledCommand, SimConfig, Simulation};
+pub use sim::{
+    Advance, Command, DEFAULT_STREAM_NAME, EVENTS_MAX, SIM_STREAMS_MAX, ScheduledCommand, SimConfig, Simulation,
+    StreamConfig,
+};
 pub use stream::{Stream, StreamMode, StreamStatus};
 pub use time::{SimDuration, SimTime};
 

@@ -100,6 +100,8 @@ impl RetryPolicy {
 pub struct ProducerConfig {
     /// A name for people.
     pub name: String,
+    /// The data stream it writes to (by default [`crate::DEFAULT_STREAM_NAME`]).
+    pub stream_name: String,
     /// How fast it makes user records.
     pub rate: RateProfile,
     /// How big their data is.
@@ -128,6 +130,7 @@ impl ProducerConfig {
     pub fn steady(name: &str, records_per_sec: u32, record_bytes: u32, distinct_keys: u32) -> Self {
         Self {
             name: name.into(),
+            stream_name: crate::DEFAULT_STREAM_NAME.into(),
             rate: RateProfile::Constant { records_per_sec },
             size: SizeProfile::Fixed { bytes: record_bytes },
             keys: KeyProfile::Uniform { keys: distinct_keys },

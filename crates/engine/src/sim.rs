@@ -2,24 +2,25 @@
 
 use crate::account::{Account, Observation, RunSummary};
 use crate::agent::{Agent, AgentConfig, AgentTarget};
-use crate::analytics_app::{AnalyticsApp, AnalyticsAppConfig};
-use crate::consumer_app::{ConsumerApp, ConsumerAppConfig, ReadStyle};
+use crate::analytics_app::{AnalyticsApp, AnalyticsAppConfig, DestinationKind};
+use crate::consumer_app::{ConsumerApp, ConsumerAppConfig, ReadStyle, RecordOutput};
 use crate::error::{ConfigError, StreamsErrorKind};
 use crate::event::Event;
 use crate::firehose::{DeliveryStreamConfig, Firehose, FirehoseConfig, Source as FirehoseSource};
+use crate::kinesis::StreamFaults;
 use crate::kinesis::{
     CreateStreamInput, Kinesis, KinesisConfig, PutRecordInput, PutRecordsEntry, PutRecordsResultEntry,
 };
 use crate::kpl;
-use crate::limits::SIM_SHARDS_MAX;
 use crate::limits::{FAN_OUT_VISIBILITY_MS, GET_RECORDS_VISIBILITY_MS, PUT_RECORDS_BYTES_MAX, PUT_RECORDS_RECORDS_MAX};
+use crate::limits::{RETENTION_HOURS_MAX, RETENTION_HOURS_MIN, SIM_SHARDS_MAX};
 use crate::partition_key;
 use crate::producer::{ClientStyle, KplConfig, Outgoing};
 use crate::producer::{Producer, ProducerConfig, ProducerTotals};
 use crate::rng::{CONSUMERS_SALT, PRODUCERS_SALT, Rng};
 use crate::shard::Payload;
 use crate::shard::ShardId;
-use crate::stream::Stream;
+use crate::stream::{Stream, StreamMode};
 use crate::template::PayloadTemplate;
 use crate::time::{SimDuration, SimTime};
 use alloc::collections::{BinaryHeap, VecDeque};
@@ -42,11 +43,9 @@ pub const EVENTS_MAX: usize = 4_096;
 pub struct SimConfig {
     /// The seed of every random draw.
     pub seed: u64,
-    /// The scenario's data stream, ACTIVE from time 0.
-    pub stream_name: String,
-    /// Its shard count at creation, 1 to [`SIM_SHARDS_MAX`].
-    pub shard_count: u32,
-    /// The producers writing to it.
+    /// The scenario's data streams, ACTIVE from time 0, at most [`SIM_STREAMS_MAX`].
+    pub streams: Vec<StreamConfig>,
+    /// The producers, each writing to one of `streams`.
     pub producers: Vec<ProducerConfig>,
     /// The AWS account id in ARNs and messages.
     pub account_id: String,
@@ -55,27 +54,100 @@ pub struct SimConfig {
     /// The wall-clock instant simulated time 0 stands for, in ms since the Unix epoch
     /// (it appears in sequence numbers and timestamps).
     pub epoch_unix_ms: u64,
-    /// Records each shard keeps for reading; older ones are dropped first (a simulator bound).
-    pub log_records_max_per_shard: u32,
     /// How long CREATING, UPDATING and DELETING last for API calls.
     pub transition_delay_ms: u64,
+    /// The consumer applications, each reading one of `streams`.
+    pub consumers: Vec<ConsumerAppConfig>,
+    /// Commands applied at set times (faults, rate changes), so a scenario replays identically.
+    pub scheduled: Vec<ScheduledCommand>,
+    /// Kinesis Agents tailing simulated application logs into one of `streams` (or into a Direct PUT
+    /// delivery stream of `delivery_streams`, when a flow names one).
+    pub agents: Vec<AgentConfig>,
+    /// Analytics applications (streaming SQL), each reading one of `streams`.
+    pub analytics: Vec<AnalyticsAppConfig>,
+    /// Firehose delivery streams, ACTIVE from time 0 (none by default).
+    pub delivery_streams: Vec<DeliveryStreamConfig>,
+}
+
+/// Data streams one simulation may start with (a bound on its work; a scenario has at most 100 nodes).
+pub const SIM_STREAMS_MAX: usize = 100;
+
+/// The name of [`SimConfig::default`]'s stream, which default producers and readers use.
+pub const DEFAULT_STREAM_NAME: &str = "clickstream";
+
+/// One data stream of a scenario, with its own settings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StreamConfig {
+    /// `StreamName`: 1 to 128 of `[a-zA-Z0-9_.-]`, unique in the scenario.
+    pub name: String,
+    /// Its capacity mode, kept for the day on-demand scaling is simulated in scenarios: until then a stream
+    /// runs as `shard_count` provisioned shards whatever its mode (a scenario gives an on-demand stream
+    /// [`crate::limits::ON_DEMAND_INITIAL_SHARDS`] and says it is not simulated).
+    pub mode: StreamMode,
+    /// Its shard count at creation, 1 to [`SIM_SHARDS_MAX`].
+    pub shard_count: u32,
+    /// `RetentionPeriodHours`, 24 to 8,760.
+    pub retention_hours: u32,
+    /// Records each shard keeps for reading; older ones are dropped first (a simulator bound).
+    pub log_records_max_per_shard: u32,
     /// A fault: this percent of writes and reads is throttled whatever the load (0 to 100).
     pub extra_throttle_percent: u8,
     /// How long after a write a record becomes readable with GetRecords (the put-to-get delay).
     pub get_records_visibility_ms: u64,
     /// The same for enhanced fan-out pushes.
     pub fan_out_visibility_ms: u64,
-    /// The consumer applications reading the stream.
-    pub consumers: Vec<ConsumerAppConfig>,
-    /// Commands applied at set times (faults, rate changes), so a scenario replays identically.
-    pub scheduled: Vec<ScheduledCommand>,
-    /// Kinesis Agents tailing simulated application logs into the stream (or into a Direct PUT delivery
-    /// stream of `delivery_streams`, when a flow names one).
-    pub agents: Vec<AgentConfig>,
-    /// Analytics applications (streaming SQL) reading the stream.
-    pub analytics: Vec<AnalyticsAppConfig>,
-    /// Firehose delivery streams, ACTIVE from time 0 (none by default).
-    pub delivery_streams: Vec<DeliveryStreamConfig>,
+}
+
+impl StreamConfig {
+    /// A provisioned stream of `shard_count` shards with the default settings (24 hours' retention, no fault,
+    /// the typical put-to-get delays).
+    pub fn provisioned(name: &str, shard_count: u32) -> Self {
+        Self {
+            name: name.into(),
+            mode: StreamMode::Provisioned,
+            shard_count,
+            retention_hours: RETENTION_HOURS_MIN,
+            log_records_max_per_shard: 100_000,
+            extra_throttle_percent: 0,
+            get_records_visibility_ms: GET_RECORDS_VISIBILITY_MS,
+            fan_out_visibility_ms: FAN_OUT_VISIBILITY_MS,
+        }
+    }
+
+    fn problems(&self, out: &mut Vec<String>) {
+        let name = &self.name;
+        if !(1..=SIM_SHARDS_MAX).contains(&self.shard_count) {
+            out.push(format!("Stream '{name}' has {} shards; it needs 1 to {SIM_SHARDS_MAX}.", self.shard_count));
+        }
+        let name_ok =
+            (1..=128).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b));
+        if !name_ok {
+            out.push(format!("Stream name '{name}' is not allowed: use 1 to 128 letters, digits, '_', '.' or '-'."));
+        }
+        if !(RETENTION_HOURS_MIN..=RETENTION_HOURS_MAX).contains(&self.retention_hours) {
+            out.push(format!(
+                "Stream '{name}' keeps records {} hours; retention is {RETENTION_HOURS_MIN} to {RETENTION_HOURS_MAX} hours.",
+                self.retention_hours
+            ));
+        }
+        if self.log_records_max_per_shard == 0 {
+            out.push(format!("Each shard of '{name}' must keep at least 1 record."));
+        }
+        if self.extra_throttle_percent > 100 {
+            out.push(format!(
+                "Extra throttling of '{name}' is {} %; it must be 0 to 100 %.",
+                self.extra_throttle_percent
+            ));
+        }
+    }
+
+    fn faults(&self) -> StreamFaults {
+        StreamFaults {
+            extra_throttle_percent: self.extra_throttle_percent,
+            get_records_visibility_ms: self.get_records_visibility_ms,
+            fan_out_visibility_ms: self.fan_out_visibility_ms,
+        }
+    }
 }
 
 /// Firehose's settings, from the scenario's.
@@ -104,22 +176,17 @@ impl Default for SimConfig {
         let kinesis = KinesisConfig::default();
         Self {
             seed: 42,
-            stream_name: "clickstream".into(),
-            shard_count: 2,
+            streams: alloc::vec![StreamConfig::provisioned(DEFAULT_STREAM_NAME, 2)],
             producers: alloc::vec![ProducerConfig::default()],
             account_id: kinesis.account_id,
             region: kinesis.region,
             epoch_unix_ms: kinesis.epoch_unix_ms,
-            log_records_max_per_shard: 100_000,
             transition_delay_ms: kinesis.transition_delay_ms,
             consumers: Vec::new(),
             scheduled: Vec::new(),
             agents: Vec::new(),
             analytics: Vec::new(),
             delivery_streams: Vec::new(),
-            extra_throttle_percent: 0,
-            get_records_visibility_ms: GET_RECORDS_VISIBILITY_MS,
-            fan_out_visibility_ms: FAN_OUT_VISIBILITY_MS,
         }
     }
 }
@@ -128,31 +195,49 @@ impl SimConfig {
     /// Every problem with this configuration.
     pub fn validate(&self) -> Result<(), ConfigError> {
         let mut problems = Vec::new();
-        if !(1..=SIM_SHARDS_MAX).contains(&self.shard_count) {
-            problems.push(format!("The stream has {} shards; it needs 1 to {SIM_SHARDS_MAX}.", self.shard_count));
-        }
-        let name_ok = (1..=128).contains(&self.stream_name.len())
-            && self.stream_name.bytes().all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b));
-        if !name_ok {
+        if self.streams.len() > SIM_STREAMS_MAX {
             problems.push(format!(
-                "Stream name '{}' is not allowed: use 1 to 128 letters, digits, '_', '.' or '-'.",
-                self.stream_name
+                "The scenario has {} data streams; a simulation runs at most {SIM_STREAMS_MAX}.",
+                self.streams.len()
             ));
         }
-        if self.log_records_max_per_shard == 0 {
-            problems.push("Each shard must keep at least 1 record.".into());
+        for (i, stream) in self.streams.iter().enumerate().take(SIM_STREAMS_MAX) {
+            stream.problems(&mut problems);
+            if self.streams[..i].iter().any(|s| s.name == stream.name) {
+                problems.push(format!("Two data streams are named '{}'; names must be unique.", stream.name));
+            }
         }
+        let stream_known = |name: &str| self.streams.iter().any(|s| s.name == name);
+        let unknown = |who: String, name: &str| {
+            let known: Vec<&str> = self.streams.iter().map(|s| s.name.as_str()).collect();
+            format!("{who} uses data stream '{name}', which is not one of the scenario's ({}).", known.join(", "))
+        };
         for producer in &self.producers {
             producer.problems(&mut problems);
+            if !stream_known(&producer.stream_name) {
+                problems.push(unknown(format!("Producer '{}'", producer.name), &producer.stream_name));
+            }
         }
         for consumer in &self.consumers {
             consumer.problems(&mut problems);
+            if !stream_known(&consumer.stream_name) {
+                problems.push(unknown(format!("Consumer '{}'", consumer.name), &consumer.stream_name));
+            }
+            if let Some(output) = &consumer.output {
+                self.output_problems(&format!("Consumer '{}'", consumer.name), output, &mut problems);
+                if output.kind == DestinationKind::DataStream && output.stream_name == consumer.stream_name {
+                    problems.push(format!(
+                        "Consumer '{}' cannot write its results to '{}', the stream it reads.",
+                        consumer.name, consumer.stream_name
+                    ));
+                }
+            }
         }
         for agent in &self.agents {
             agent.problems(&mut problems);
-            if let Some(name) = &agent.delivery_stream {
-                let file = &agent.file_pattern;
-                match self.delivery_streams.iter().find(|d| d.name == *name) {
+            let file = &agent.file_pattern;
+            match &agent.delivery_stream {
+                Some(name) => match self.delivery_streams.iter().find(|d| d.name == *name) {
                     None => problems.push(format!(
                         "Agent flow {file}: deliveryStream '{name}' is not one of the scenario's delivery streams."
                     )),
@@ -161,11 +246,18 @@ impl SimConfig {
                          use a Direct PUT delivery stream."
                     )),
                     Some(_) => {}
+                },
+                None if !stream_known(&agent.kinesis_stream) => {
+                    problems.push(unknown(format!("Agent flow {file}"), &agent.kinesis_stream));
                 }
+                None => {}
             }
         }
         for app in &self.analytics {
-            app.problems(&self.stream_name, &mut problems);
+            app.problems(&app.stream_name, &mut problems);
+            if !stream_known(&app.stream_name) {
+                problems.push(unknown(format!("Analytics application '{}'", app.name), &app.stream_name));
+            }
         }
         for (i, delivery) in self.delivery_streams.iter().enumerate() {
             delivery.problems(&mut problems);
@@ -173,18 +265,37 @@ impl SimConfig {
                 problems.push(format!("Two delivery streams are named '{}'; names must be unique.", delivery.name));
             }
             if let FirehoseSource::KinesisStream { stream_name } = &delivery.source
-                && *stream_name != self.stream_name
+                && !stream_known(stream_name)
             {
-                problems.push(format!(
-                    "Delivery stream '{}' reads '{stream_name}', but the scenario's data stream is '{}'.",
-                    delivery.name, self.stream_name
-                ));
+                problems.push(unknown(format!("Delivery stream '{}'", delivery.name), stream_name));
             }
         }
-        if self.extra_throttle_percent > 100 {
-            problems.push(format!("Extra throttling is {} %; it must be 0 to 100 %.", self.extra_throttle_percent));
-        }
         if problems.is_empty() { Ok(()) } else { Err(ConfigError { problems }) }
+    }
+
+    /// Problems with where a consumer sends its results: a data stream of the scenario, or a Direct PUT
+    /// delivery stream of it.
+    fn output_problems(&self, who: &str, output: &RecordOutput, problems: &mut Vec<String>) {
+        let name = &output.stream_name;
+        match output.kind {
+            DestinationKind::DataStream if !self.streams.iter().any(|s| s.name == *name) => {
+                problems.push(format!("{who} writes to data stream '{name}', which is not one of the scenario's."));
+            }
+            DestinationKind::Firehose => match self.delivery_streams.iter().find(|d| d.name == *name) {
+                None => problems
+                    .push(format!("{who} writes to delivery stream '{name}', which is not one of the scenario's.")),
+                Some(d) if d.source != FirehoseSource::DirectPut => problems.push(format!(
+                    "{who} writes to delivery stream '{name}', which reads a data stream; use a Direct PUT delivery stream."
+                )),
+                Some(_) => {}
+            },
+            DestinationKind::DataStream => {}
+        }
+    }
+
+    /// The configuration of the data stream `name`.
+    pub fn stream(&self, name: &str) -> Option<&StreamConfig> {
+        self.streams.iter().find(|s| s.name == name)
     }
 }
 
@@ -320,22 +431,27 @@ impl Simulation {
     /// Builds a simulation, or lists every problem with `config`.
     pub fn new(config: SimConfig) -> Result<Self, ConfigError> {
         config.validate()?;
+        // Streams an API call creates, and Analytics outputs to a stream the scenario does not define, take
+        // the default stream's faults and delays.
+        let defaults = StreamConfig::provisioned(DEFAULT_STREAM_NAME, 1);
         let mut kinesis = Kinesis::new(KinesisConfig {
             account_id: config.account_id.clone(),
             region: config.region.clone(),
             epoch_unix_ms: config.epoch_unix_ms,
             transition_delay_ms: config.transition_delay_ms,
-            extra_throttle_percent: config.extra_throttle_percent,
-            get_records_visibility_ms: config.get_records_visibility_ms,
-            fan_out_visibility_ms: config.fan_out_visibility_ms,
+            extra_throttle_percent: defaults.extra_throttle_percent,
+            get_records_visibility_ms: defaults.get_records_visibility_ms,
+            fan_out_visibility_ms: defaults.fan_out_visibility_ms,
             fault_seed: config.seed,
             ..KinesisConfig::default()
         });
-        let stream = CreateStreamInput::provisioned(&config.stream_name, config.shard_count);
-        kinesis
-            .create_active_stream(SimTime::ZERO, stream)
-            .map_err(|e| ConfigError { problems: alloc::vec![e.message] })?;
-        kinesis.set_log_limit(&config.stream_name, config.log_records_max_per_shard as usize);
+        for stream in &config.streams {
+            kinesis
+                .create_active_stream(SimTime::ZERO, CreateStreamInput::provisioned(&stream.name, stream.shard_count))
+                .map_err(|e| ConfigError { problems: alloc::vec![e.message] })?;
+            let log_records = stream.log_records_max_per_shard as usize;
+            kinesis.configure_stream(&stream.name, stream.faults(), stream.retention_hours, log_records);
+        }
         let producers = config
             .producers
             .iter()
@@ -384,11 +500,16 @@ impl Simulation {
             account: Account::default(),
             config,
         };
-        sim.push_event(Event::StreamCreated {
-            at: SimTime::ZERO,
-            stream_name: sim.config.stream_name.clone(),
-            shard_count: sim.config.shard_count,
-        });
+        let created: Vec<Event> = (sim.config.streams.iter())
+            .map(|s| Event::StreamCreated {
+                at: SimTime::ZERO,
+                stream_name: s.name.clone(),
+                shard_count: s.shard_count,
+            })
+            .collect();
+        for event in created {
+            sim.push_event(event);
+        }
         sim.schedule(SimTime::ZERO + SimDuration::SECOND, Timer::CloseSecond);
         sim.schedule(SimTime::ZERO + crate::kinesis::PUSH_INTERVAL, Timer::PushSubscriptions);
         for index in 0..sim.producers.len() {
@@ -430,6 +551,7 @@ impl Simulation {
     pub fn service_only(seed: u64, kinesis: KinesisConfig) -> Self {
         let config = SimConfig {
             seed,
+            streams: Vec::new(),
             producers: Vec::new(),
             account_id: kinesis.account_id.clone(),
             region: kinesis.region.clone(),
@@ -468,9 +590,14 @@ impl Simulation {
         self.now
     }
 
-    /// The scenario's data stream, unless an API call deleted it.
+    /// The scenario's first data stream, unless an API call deleted it (see [`Self::stream_named`]).
     pub fn stream(&self) -> Option<&Stream> {
-        self.kinesis.stream(&self.config.stream_name)
+        self.kinesis.stream(&self.config.streams.first()?.name)
+    }
+
+    /// A data stream by name, unless an API call deleted it.
+    pub fn stream_named(&self, name: &str) -> Option<&Stream> {
+        self.kinesis.stream(name)
     }
 
     /// The Kinesis service, for reading.
@@ -606,12 +733,13 @@ impl Simulation {
         }
     }
 
-    /// PutRecord to the scenario's stream at the current time.
+    /// PutRecord to the scenario's first stream at the current time.
     pub fn put_record(
         &mut self,
         input: PutRecordInput,
     ) -> Result<crate::kinesis::PutRecordOutput, crate::StreamsError> {
-        self.kinesis.put_record(self.now, &self.config.stream_name, input, None)
+        let name = self.config.streams.first().map(|s| s.name.clone()).unwrap_or_default();
+        self.kinesis.put_record(self.now, &name, input, None)
     }
 
     /// Runs every timer due up to `target`, then sets the clock to `target`.
@@ -673,11 +801,6 @@ impl Simulation {
         self.account.summary(self)
     }
 
-    /// The stream the scenario's consumer applications and analytics applications read.
-    pub(crate) fn source_stream_name(&self) -> &str {
-        &self.config.stream_name
-    }
-
     /// Events dropped because nobody drained them in time (more than [`EVENTS_MAX`] were waiting).
     pub fn events_dropped(&self) -> u64 {
         self.events_dropped
@@ -730,7 +853,10 @@ impl Simulation {
             Timer::Retry { producer, id } => self.retry(producer as usize, id),
             Timer::ConsumerSync { consumer } => {
                 let index = consumer as usize;
-                let wake = self.consumers[index].sync(&mut self.kinesis, self.now, &self.config.stream_name);
+                let app = &mut self.consumers[index];
+                app.deliver(&mut self.kinesis, &mut self.firehose, self.now);
+                let stream_name = app.config.stream_name.clone();
+                let wake = app.sync(&mut self.kinesis, self.now, &stream_name);
                 for (shard, generation, at) in wake {
                     self.schedule(at, Timer::ReaderDue { consumer, shard: shard.0, generation });
                 }
@@ -738,8 +864,8 @@ impl Simulation {
             }
             Timer::ReaderDue { consumer, shard, generation } => {
                 let app = &mut self.consumers[consumer as usize];
-                let next =
-                    app.on_due(&mut self.kinesis, self.now, &self.config.stream_name, ShardId(shard), generation);
+                let stream_name = app.config.stream_name.clone();
+                let next = app.on_due(&mut self.kinesis, self.now, &stream_name, ShardId(shard), generation);
                 if let Some(at) = next {
                     self.schedule(at, Timer::ReaderDue { consumer, shard, generation });
                 }
@@ -752,15 +878,16 @@ impl Simulation {
                 let analytics = &mut self.analytics[app as usize];
                 analytics.tick(self.now);
                 analytics.deliver(&mut self.kinesis, &mut self.firehose, self.now);
-                for (shard, generation, at) in analytics.sync(&mut self.kinesis, self.now, &self.config.stream_name) {
+                let stream_name = analytics.config.stream_name.clone();
+                for (shard, generation, at) in analytics.sync(&mut self.kinesis, self.now, &stream_name) {
                     self.schedule(at, Timer::AnalyticsDue { app, shard: shard.0, generation });
                 }
                 self.schedule(self.now + SimDuration::SECOND, Timer::AnalyticsSync { app });
             }
             Timer::AnalyticsDue { app, shard, generation } => {
                 let analytics = &mut self.analytics[app as usize];
-                let stream = &self.config.stream_name;
-                if let Some(at) = analytics.on_due(&mut self.kinesis, self.now, stream, ShardId(shard), generation) {
+                let stream = analytics.config.stream_name.clone();
+                if let Some(at) = analytics.on_due(&mut self.kinesis, self.now, &stream, ShardId(shard), generation) {
                     self.schedule(at, Timer::AnalyticsDue { app, shard, generation });
                 }
             }
@@ -803,7 +930,7 @@ impl Simulation {
         let record = outgoing.user_records.into_iter().next().expect("one user record per emission");
         let hash_key =
             record.key.explicit_hash_key.unwrap_or_else(|| partition_key::hash_key(&record.key.partition_key));
-        let shard = self.stream().and_then(|s| s.shard_for_hash_key(hash_key)).map_or(0, |s| s.id.0);
+        let shard = self.producer_shard(index, hash_key);
         let producer = &mut self.producers[index];
         let was_idle = producer.batch.is_empty() && producer.aggregating.values().all(Vec::is_empty);
         let pending = producer.aggregating.entry(shard).or_default();
@@ -822,6 +949,12 @@ impl Simulation {
         if self.producers[index].batch.len() >= kpl.collection_max_count as usize {
             self.flush(index);
         }
+    }
+
+    /// The shard of producer `index`'s stream that `hash_key` maps to (0 when the stream is gone).
+    fn producer_shard(&self, index: usize, hash_key: u128) -> u32 {
+        let stream = self.kinesis.stream(&self.producers[index].config.stream_name);
+        stream.and_then(|s| s.shard_for_hash_key(hash_key)).map_or(0, |s| s.id.0)
     }
 
     /// Sends everything a batching client holds (sealing KPL aggregates) as PutRecords calls.
@@ -845,7 +978,7 @@ impl Simulation {
                 let record = self.kinesis_record(index, &outgoing);
                 let hash_key =
                     record.explicit_hash_key.unwrap_or_else(|| partition_key::hash_key(&record.partition_key));
-                let shard = self.stream().and_then(|s| s.shard_for_hash_key(hash_key)).map_or(0, |s| s.id.0);
+                let shard = self.producer_shard(index, hash_key);
                 let bytes = record.data.len_bytes() + record.partition_key.len() as u64;
                 self.producers[index].take_allowance(shard, bytes, self.now, kpl.rate_limit_percent)
             };
@@ -900,7 +1033,8 @@ impl Simulation {
         producer.totals.api_calls += 1;
         producer.totals.kinesis_records += 1;
         let input = self.kinesis_record(index, &outgoing);
-        let outcome = match self.kinesis.put_record(self.now, &self.config.stream_name, input, None) {
+        let stream_name = &self.producers[index].config.stream_name;
+        let outcome = match self.kinesis.put_record(self.now, stream_name, input, None) {
             Ok(_) => Outcome::Written,
             Err(e) if e.kind == StreamsErrorKind::ProvisionedThroughputExceeded => Outcome::Throttled,
             Err(_) => Outcome::Failed,
@@ -944,7 +1078,7 @@ impl Simulation {
         let producer = &mut self.producers[index];
         producer.totals.api_calls += 1;
         producer.totals.kinesis_records += entries.len() as u64;
-        match self.kinesis.put_records(self.now, &self.config.stream_name, entries) {
+        match self.kinesis.put_records(self.now, &producer.config.stream_name, entries) {
             Ok(out) => {
                 for (outgoing, result) in call.into_iter().zip(out.records) {
                     let outcome = match result {
@@ -1149,13 +1283,16 @@ impl Simulation {
         self.kinesis.close_second(self.now);
         let second = self.now.as_secs().saturating_sub(1);
         let throttled: Vec<Event> = self
-            .stream()
-            .into_iter()
-            .flat_map(|s| s.shards())
-            .filter_map(|shard| {
+            .config
+            .streams
+            .iter()
+            .filter_map(|s| self.kinesis.stream(&s.name))
+            .flat_map(|s| s.shards().iter().map(move |shard| (s, shard)))
+            .filter_map(|(stream, shard)| {
                 let bucket = shard.metrics.second(second);
                 (bucket.write_provisioned_throughput_exceeded > 0).then(|| Event::WriteThrottled {
                     at: self.now,
+                    stream_name: stream.name.clone(),
                     shard_id: shard.id,
                     throttled_records: bucket.write_provisioned_throughput_exceeded,
                     accepted_records: bucket.incoming_records,

@@ -130,6 +130,8 @@ pub struct Stream {
     pub usage: crate::cost::Usage,
     /// Stream-level API metrics (shard-level ones are in each shard).
     pub metrics: crate::metrics::StreamMetrics,
+    /// A scenario's faults and delays for this stream, in place of the service's ([`crate::kinesis::StreamFaults`]).
+    pub(crate) faults: Option<crate::kinesis::StreamFaults>,
     shards: Vec<Shard>,
     /// Indexes into `shards` of the open shards, in hash-key order: the write path's routing table.
     routing: Vec<usize>,
@@ -156,6 +158,7 @@ impl Stream {
             mode_switches: VecDeque::new(),
             usage: crate::cost::Usage::default(),
             metrics: crate::metrics::StreamMetrics::default(),
+            faults: None,
             shards: Vec::new(),
             routing: Vec::new(),
         }

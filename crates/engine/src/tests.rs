@@ -9,7 +9,7 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 
 fn one_shard_fed(records_per_sec: u32, record_bytes: u32) -> Simulation {
     let config = SimConfig {
-        shard_count: 1,
+        streams: vec![StreamConfig::provisioned(DEFAULT_STREAM_NAME, 1)],
         producers: vec![ProducerConfig::steady("clickstream", records_per_sec, record_bytes, 10_000)],
         ..SimConfig::default()
     };
@@ -84,7 +84,11 @@ fn throttling_is_reported_once_per_shard_second() {
 #[test]
 fn same_seed_same_run_different_seed_different_keys() {
     let run = |seed| {
-        let config = SimConfig { seed, shard_count: 4, ..SimConfig::default() };
+        let config = SimConfig {
+            seed,
+            streams: vec![StreamConfig::provisioned(DEFAULT_STREAM_NAME, 4)],
+            ..SimConfig::default()
+        };
         let mut sim = Simulation::new(config).expect("valid");
         sim.advance_to(SimTime::from_secs(3));
         shards(&sim).iter().map(|s| s.metrics.totals.incoming_records).collect::<Vec<_>>()
@@ -96,8 +100,12 @@ fn same_seed_same_run_different_seed_different_keys() {
 
 #[test]
 fn put_record_routes_by_md5_and_numbers_records_in_order() {
-    let mut sim =
-        Simulation::new(SimConfig { shard_count: 3, producers: vec![], ..SimConfig::default() }).expect("valid");
+    let mut sim = Simulation::new(SimConfig {
+        streams: vec![StreamConfig::provisioned(DEFAULT_STREAM_NAME, 3)],
+        producers: vec![],
+        ..SimConfig::default()
+    })
+    .expect("valid");
     let put = |sim: &mut Simulation, key: &str| {
         sim.put_record(PutRecordInput {
             partition_key: key.into(),
@@ -118,8 +126,12 @@ fn put_record_routes_by_md5_and_numbers_records_in_order() {
 
 #[test]
 fn explicit_hash_key_overrides_the_partition_key() {
-    let mut sim =
-        Simulation::new(SimConfig { shard_count: 2, producers: vec![], ..SimConfig::default() }).expect("valid");
+    let mut sim = Simulation::new(SimConfig {
+        streams: vec![StreamConfig::provisioned(DEFAULT_STREAM_NAME, 2)],
+        producers: vec![],
+        ..SimConfig::default()
+    })
+    .expect("valid");
     let out = sim
         .put_record(PutRecordInput {
             partition_key: "a".into(),
@@ -194,9 +206,11 @@ fn bounded_advance_stops_at_the_budget_and_time_never_goes_back() {
 #[test]
 fn invalid_configs_list_every_problem() {
     let config = SimConfig {
-        shard_count: 0,
-        stream_name: "no spaces".into(),
-        producers: vec![ProducerConfig::steady("clickstream", 500, 512, 0)],
+        streams: vec![StreamConfig::provisioned("no spaces", 0)],
+        producers: vec![ProducerConfig {
+            stream_name: "no spaces".into(),
+            ..ProducerConfig::steady("clickstream", 500, 512, 0)
+        }],
         ..SimConfig::default()
     };
     let problems = Simulation::new(config).expect_err("three problems").problems;
@@ -209,7 +223,7 @@ fn the_event_queue_is_bounded() {
     // 64 shards, each sent about 31 records of 600,000 bytes a second: every shard throttles every second,
     // so 70 seconds make 1 + 64 * 70 = 4,481 events, more than the queue holds.
     let config = SimConfig {
-        shard_count: 64,
+        streams: vec![StreamConfig::provisioned(DEFAULT_STREAM_NAME, 64)],
         producers: vec![ProducerConfig::steady("clickstream", 2_000, 600_000, 10_000)],
         ..SimConfig::default()
     };
@@ -225,7 +239,7 @@ fn transcript() -> String {
     use core::fmt::Write;
     let config = SimConfig {
         seed: 7,
-        shard_count: 3,
+        streams: vec![StreamConfig::provisioned(DEFAULT_STREAM_NAME, 3)],
         producers: vec![ProducerConfig::steady("web", 2_500, 300, 40), ProducerConfig::steady("iot", 400, 3_000, 5)],
         ..SimConfig::default()
     };
@@ -286,7 +300,7 @@ fn pipeline_transcript() -> String {
                STEP(\"SOURCE_SQL_STREAM_001\".ROWTIME BY INTERVAL '5' SECOND);";
     let config = SimConfig {
         seed: 13,
-        shard_count: 2,
+        streams: vec![StreamConfig::provisioned("clickstream", 2)],
         producers: vec![ProducerConfig {
             payload: PayloadTemplate::Clickstream,
             ..ProducerConfig::steady("web", 300, 200, 50)
@@ -393,7 +407,11 @@ fn behaviour_version_matches_the_run_fingerprint() {
 }
 
 fn one_shard_with(producer: ProducerConfig) -> Simulation {
-    let config = SimConfig { shard_count: 1, producers: vec![producer], ..SimConfig::default() };
+    let config = SimConfig {
+        streams: vec![StreamConfig::provisioned(DEFAULT_STREAM_NAME, 1)],
+        producers: vec![producer],
+        ..SimConfig::default()
+    };
     Simulation::new(config).expect("valid config")
 }
 
@@ -498,12 +516,12 @@ fn a_spike_throttles_only_while_it_lasts() {
 
 mod consumers {
     use super::*;
-    use crate::consumer_app::{ConsumerAppConfig, KclConfig, ReadStyle, StartAt};
+    use crate::consumer_app::{ConsumerAppConfig, KclConfig, ReadStyle};
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn app(name: &str, style: ReadStyle) -> ConsumerAppConfig {
-        ConsumerAppConfig { name: name.into(), style, start: StartAt::TrimHorizon, processing_us_per_record: 0 }
+        ConsumerAppConfig { style, ..ConsumerAppConfig::polling(name) }
     }
 
     fn kcl(workers: u32) -> ReadStyle {
@@ -515,7 +533,7 @@ mod consumers {
         // About 1 MiB/s into one shard; each reader wants all of it.
         let polling = |name| app(name, ReadStyle::Polling { interval_ms: 200, limit: 10_000 });
         let config = SimConfig {
-            shard_count: 1,
+            streams: vec![StreamConfig::provisioned(DEFAULT_STREAM_NAME, 1)],
             producers: vec![ProducerConfig::steady("p", 1_000, 1_000, 1_000)],
             consumers: vec![polling("a"), polling("b"), polling("c"), app("efo", ReadStyle::EnhancedFanOut)],
             ..SimConfig::default()
@@ -543,7 +561,7 @@ mod consumers {
     #[test]
     fn kcl_workers_share_leases_and_rebalance_when_one_joins() {
         let config = SimConfig {
-            shard_count: 4,
+            streams: vec![StreamConfig::provisioned(DEFAULT_STREAM_NAME, 4)],
             producers: vec![ProducerConfig::steady("p", 100, 100, 1_000)],
             consumers: vec![app("kcl", kcl(2))],
             scheduled: vec![ScheduledCommand { at_ms: 20_000, command: Command::AddWorker { consumer: 0 } }],
@@ -563,7 +581,7 @@ mod consumers {
     #[test]
     fn children_are_read_only_after_their_parent_ends() {
         let config = SimConfig {
-            shard_count: 1,
+            streams: vec![StreamConfig::provisioned(DEFAULT_STREAM_NAME, 1)],
             producers: vec![ProducerConfig::steady("p", 500, 100, 1_000)],
             consumers: vec![app("kcl", kcl(1)), app("sdk", ReadStyle::Polling { interval_ms: 1_000, limit: 10_000 })],
             ..SimConfig::default()
@@ -594,7 +612,7 @@ mod consumers {
     fn a_crash_replays_from_the_checkpoint() {
         let crash_ms = 15_200;
         let config = SimConfig {
-            shard_count: 2,
+            streams: vec![StreamConfig::provisioned(DEFAULT_STREAM_NAME, 2)],
             producers: vec![ProducerConfig::steady("p", 400, 100, 1_000)],
             consumers: vec![app("kcl", kcl(2))],
             scheduled: vec![ScheduledCommand {
@@ -624,9 +642,8 @@ mod consumers {
 #[test]
 fn injected_throttling_refuses_a_share_of_writes_below_the_limits() {
     let config = SimConfig {
-        shard_count: 4,
+        streams: vec![StreamConfig { extra_throttle_percent: 20, ..StreamConfig::provisioned(DEFAULT_STREAM_NAME, 4) }],
         producers: vec![ProducerConfig::steady("p", 400, 100, 1_000)],
-        extra_throttle_percent: 20,
         ..SimConfig::default()
     };
     let mut sim = Simulation::new(config).expect("valid");
@@ -636,13 +653,14 @@ fn injected_throttling_refuses_a_share_of_writes_below_the_limits() {
     assert!((700..=900).contains(&t.throttled), "{t:?}");
     let lines: Vec<String> = core::iter::from_fn(|| sim.poll_event()).map(|e| e.to_string()).collect();
     assert!(lines.iter().any(|l| l.contains("limit=fault")), "{lines:?}");
-    let bad = SimConfig { extra_throttle_percent: 101, ..SimConfig::default() };
+    let stream = StreamConfig { extra_throttle_percent: 101, ..StreamConfig::provisioned(DEFAULT_STREAM_NAME, 1) };
+    let bad = SimConfig { streams: vec![stream], ..SimConfig::default() };
     assert!(Simulation::new(bad).is_err());
 }
 
 #[test]
 fn a_kcl_app_deaggregates_kpl_records_with_subsequence_numbers() {
-    use crate::consumer_app::{ConsumerAppConfig, KclConfig, ReadStyle, StartAt};
+    use crate::consumer_app::{ConsumerAppConfig, KclConfig, ReadStyle};
     use crate::producer::{ClientStyle, KplConfig};
     let producer = ProducerConfig {
         client: ClientStyle::Kpl(KplConfig::default()),
@@ -651,10 +669,14 @@ fn a_kcl_app_deaggregates_kpl_records_with_subsequence_numbers() {
     let kcl = ConsumerAppConfig {
         name: "kcl".into(),
         style: ReadStyle::Kcl(KclConfig::default()),
-        start: StartAt::TrimHorizon,
-        processing_us_per_record: 0,
+        ..ConsumerAppConfig::polling("kcl")
     };
-    let config = SimConfig { shard_count: 1, producers: vec![producer], consumers: vec![kcl], ..SimConfig::default() };
+    let config = SimConfig {
+        streams: vec![StreamConfig::provisioned(DEFAULT_STREAM_NAME, 1)],
+        producers: vec![producer],
+        consumers: vec![kcl],
+        ..SimConfig::default()
+    };
     let mut sim = Simulation::new(config).expect("valid");
     sim.advance_to(SimTime::from_secs(5));
     let app = &sim.consumers()[0];
@@ -673,7 +695,7 @@ fn a_kcl_app_deaggregates_kpl_records_with_subsequence_numbers() {
 
 mod lambda {
     use super::*;
-    use crate::consumer_app::{ConsumerApp, ConsumerAppConfig, LambdaConfig, ReadStyle, StartAt};
+    use crate::consumer_app::{ConsumerApp, ConsumerAppConfig, LambdaConfig, ReadStyle};
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
@@ -681,11 +703,10 @@ mod lambda {
         let app = ConsumerAppConfig {
             name: "fn".into(),
             style: ReadStyle::Lambda(lambda),
-            start: StartAt::TrimHorizon,
-            processing_us_per_record: 0,
+            ..ConsumerAppConfig::polling("fn")
         };
         let config = SimConfig {
-            shard_count: 1,
+            streams: vec![StreamConfig::provisioned(DEFAULT_STREAM_NAME, 1)],
             producers: vec![ProducerConfig::steady("p", 1_000, 100, 1_000)],
             consumers: vec![app],
             ..SimConfig::default()
@@ -796,10 +817,10 @@ fn put_to_get_latency_includes_the_delay_and_fan_out_is_faster() {
         name: name.into(),
         style,
         start: StartAt::Latest,
-        processing_us_per_record: 0,
+        ..ConsumerAppConfig::polling(name)
     };
     let config = SimConfig {
-        shard_count: 2,
+        streams: vec![StreamConfig::provisioned(DEFAULT_STREAM_NAME, 2)],
         producers: vec![ProducerConfig::steady("p", 200, 100, 1_000)],
         consumers: vec![
             reader("poller", ReadStyle::Polling { interval_ms: 1_000, limit: 10_000 }),
@@ -832,10 +853,11 @@ fn rich_transcript() -> String {
         style,
         start: StartAt::TrimHorizon,
         processing_us_per_record: 50,
+        ..ConsumerAppConfig::polling(name)
     };
     let config = SimConfig {
         seed: 11,
-        shard_count: 3,
+        streams: vec![StreamConfig { extra_throttle_percent: 2, ..StreamConfig::provisioned(DEFAULT_STREAM_NAME, 3) }],
         producers: vec![
             ProducerConfig {
                 rate: RateProfile::Sine { mean: 1_500, amplitude: 1_000, period_ms: 20_000 },
@@ -870,7 +892,6 @@ fn rich_transcript() -> String {
             ),
         ],
         scheduled: vec![ScheduledCommand { at_ms: 9_000, command: Command::CrashWorker { consumer: 0, worker: 0 } }],
-        extra_throttle_percent: 2,
         ..SimConfig::default()
     };
     let mut sim = Simulation::new(config).expect("valid");
@@ -920,8 +941,13 @@ mod agent {
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn with_agent(agent: AgentConfig, scheduled: Vec<ScheduledCommand>) -> Simulation {
-        let config =
-            SimConfig { shard_count: 1, producers: vec![], agents: vec![agent], scheduled, ..SimConfig::default() };
+        let config = SimConfig {
+            streams: vec![StreamConfig::provisioned(DEFAULT_STREAM_NAME, 1)],
+            producers: vec![],
+            agents: vec![agent],
+            scheduled,
+            ..SimConfig::default()
+        };
         Simulation::new(config).expect("valid")
     }
 
@@ -996,7 +1022,7 @@ mod agent {
     fn with_agent_to_firehose(agent: AgentConfig, region: &str) -> Simulation {
         let agent = AgentConfig { delivery_stream: Some("logs".into()), ..agent };
         let config = SimConfig {
-            shard_count: 1,
+            streams: vec![StreamConfig::provisioned(DEFAULT_STREAM_NAME, 1)],
             producers: vec![],
             agents: vec![agent],
             delivery_streams: vec![logs_to_s3()],
@@ -1065,7 +1091,7 @@ mod agent {
         };
         let other = AgentConfig { file_pattern: "/var/log/app/other.log".into(), ..busy.clone() };
         let config = SimConfig {
-            shard_count: 1,
+            streams: vec![StreamConfig::provisioned(DEFAULT_STREAM_NAME, 1)],
             producers: vec![],
             agents: vec![busy, other],
             delivery_streams: vec![logs_to_s3()],
@@ -1149,4 +1175,75 @@ mod agent {
             ]
         );
     }
+}
+
+#[test]
+fn streams_of_one_run_keep_their_own_settings_and_an_output_feeds_the_next() {
+    use crate::analytics_app::DestinationKind;
+    use crate::consumer_app::{ConsumerAppConfig, RecordOutput};
+    // 'raw' (1 shard) takes 1,500 records/s of 100 B: over its 1,000 records/s limit, it throttles. An
+    // enrichment app reads it and writes each record on to 'enriched' (2 shards, never throttled at the
+    // 1,000 records/s that get through); a second app reads 'enriched'. 'faulty' refuses every write.
+    let enrich = ConsumerAppConfig {
+        output: Some(RecordOutput { stream_name: "enriched".into(), kind: DestinationKind::DataStream }),
+        ..ConsumerAppConfig { stream_name: "raw".into(), ..ConsumerAppConfig::polling("enrich") }
+    };
+    let reader = ConsumerAppConfig { stream_name: "enriched".into(), ..ConsumerAppConfig::polling("reader") };
+    let config = SimConfig {
+        streams: vec![
+            StreamConfig::provisioned("raw", 1),
+            StreamConfig { retention_hours: 48, ..StreamConfig::provisioned("enriched", 2) },
+            StreamConfig { extra_throttle_percent: 100, ..StreamConfig::provisioned("faulty", 1) },
+        ],
+        producers: vec![
+            ProducerConfig { stream_name: "raw".into(), ..ProducerConfig::steady("web", 1_500, 100, 1_000) },
+            ProducerConfig { stream_name: "faulty".into(), ..ProducerConfig::steady("iot", 10, 100, 10) },
+        ],
+        consumers: vec![enrich, reader],
+        ..SimConfig::default()
+    };
+    let mut sim = Simulation::new(config).expect("valid");
+    sim.advance_to(SimTime::from_secs(20));
+    let created = core::iter::from_fn(|| sim.poll_event()).filter(|e| matches!(e, Event::StreamCreated { .. })).count();
+    assert_eq!(created, 3);
+    let shards_of = |name: &str| sim.stream_named(name).map(|s| s.shards().len());
+    assert_eq!((shards_of("raw"), shards_of("enriched"), shards_of("faulty")), (Some(1), Some(2), Some(1)));
+    assert_eq!(sim.stream_named("enriched").map(|s| s.retention_hours), Some(48));
+    let incoming = |name: &str| -> u64 {
+        sim.stream_named(name).map_or(0, |s| s.shards().iter().map(|sh| sh.metrics.totals.incoming_records).sum())
+    };
+    let producers: Vec<ProducerTotals> = sim.producers().map(|(_, t)| t).collect();
+    assert!(producers[0].throttled > 0, "1,500 records/s exceed one shard: {:?}", producers[0]);
+    assert_eq!(producers[1].accepted, 0, "every write to 'faulty' is refused");
+    assert!(producers[1].throttled > 0);
+    let enrich = &sim.consumers()[0];
+    let out = enrich.output_totals();
+    // Every record read from 'raw' went on to 'enriched' or is still waiting; none was lost.
+    assert_eq!(out.offered, enrich.totals.records);
+    assert_eq!(out.offered, out.written + out.queued + out.dropped);
+    assert_eq!(out.dropped, 0);
+    assert_eq!(incoming("enriched"), out.written);
+    assert!(out.written > 10_000, "{out:?}");
+    // The reader of 'enriched' sees what was written there (up to the last second's put-to-get delay).
+    let reader = &sim.consumers()[1];
+    assert!(reader.totals.records <= incoming("enriched") && reader.totals.records > out.written - 2_000);
+}
+
+#[test]
+fn a_config_naming_a_stream_it_does_not_have_says_which() {
+    let config = SimConfig {
+        producers: vec![ProducerConfig { stream_name: "orders".into(), ..ProducerConfig::default() }],
+        ..SimConfig::default()
+    };
+    let problems = Simulation::new(config).expect_err("no stream 'orders'").problems;
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].contains("'orders'") && problems[0].contains("(clickstream)"), "{problems:?}");
+    let two = SimConfig {
+        streams: vec![StreamConfig::provisioned("a", 1), StreamConfig::provisioned("a", 2)],
+        producers: vec![],
+        ..SimConfig::default()
+    };
+    assert!(
+        Simulation::new(two).is_err_and(|e| e.problems.iter().any(|p| p.contains("Two data streams are named 'a'")))
+    );
 }

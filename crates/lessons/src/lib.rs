@@ -154,7 +154,7 @@ impl Grading {
                     .map_err(|problems| {
                         problems.first().map(|p| format!("{p}")).unwrap_or_else(|| String::from("it is not valid"))
                     })
-                    .and_then(|config| run::Runner::new(config, lesson.run_s, &windows)),
+                    .and_then(|(config, _)| run::Runner::new(config, lesson.run_s, &windows)),
             )
         } else {
             None

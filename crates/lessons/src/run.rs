@@ -110,12 +110,7 @@ impl Runner {
         let run_s = run_s.clamp(1, RUN_S_MAX);
         let peak_per_sec: u64 = config.producers.iter().map(|p| u64::from(p.rate.peak())).sum::<u64>()
             + config.agents.iter().map(|a| u64::from(a.lines_per_sec)).sum::<u64>()
-            + config
-                .delivery_streams
-                .iter()
-                .filter_map(|d| d.feed.as_ref())
-                .map(|f| u64::from(f.records_per_sec))
-                .sum::<u64>();
+            + config.delivery_streams.iter().flat_map(|d| &d.feeds).map(|f| u64::from(f.records_per_sec)).sum::<u64>();
         if peak_per_sec.saturating_mul(u64::from(run_s)) > RECORDS_PER_RUN_MAX {
             return Err(format!(
                 "its producers offer up to {} records/s, and {run_s} s of that is more than the {} records a \

@@ -59,6 +59,15 @@ fn starting_and_reference_scenarios_build_and_validate() {
         let reference = reference_scenario(&l).unwrap_or_else(|e| panic!("{}: reference: {e}", l.id));
         assert_eq!(reference.validate(), Ok(()), "{}: reference", l.id);
         assert_ne!(start, reference, "{}: the reference must change something", l.id);
+        // Every node runs, but for capacity (on-demand, scheduled reshards), which is its own issue.
+        for (which, scenario) in [("start", &start), ("reference", &reference)] {
+            let left_out: Vec<_> = scenario
+                .not_simulated()
+                .into_iter()
+                .filter(|n| !n.reason.contains("on-demand") && !n.reason.contains("UpdateShardCount"))
+                .collect();
+            assert_eq!(left_out, [], "{}: {which}", l.id);
+        }
     }
 }
 
@@ -177,13 +186,21 @@ fn reshard_check_applies_the_half_to_double_rule() {
 
 #[test]
 fn a_scenario_that_cannot_run_fails_run_checks_with_the_reason() {
+    use shardlab_scenario::NodeKind;
     let l = lesson("shards-and-write-limits").expect("exists");
-    let g = grade(&l, &shardlab_scenario::Scenario::empty());
+    // A transform program the engine cannot compile: the scenario validates, the engine refuses it.
+    let mut s = shardlab_scenario::Scenario::empty();
+    let producer = s.add_node(NodeKind::producer());
+    let firehose = s.add_node(NodeKind::firehose());
+    s.pipeline.connect(producer, firehose).expect("Direct PUT");
+    s.pipeline.node_mut(firehose).expect("added").set_param("transform", "custom").expect("a choice");
+    s.pipeline.node_mut(firehose).expect("added").set_param("transform_program", "frobnicate .x").expect("text");
+    let g = grade(&l, &s);
     assert!(!g.passed);
     let run = &g.checks[1];
     assert!(!run.passed && run.measured.is_none());
     assert!(run.feedback.starts_with("the pipeline could not be run: "), "{}", run.feedback);
-    assert!(run.feedback.contains("needs a data stream"), "{}", run.feedback);
+    assert!(run.feedback.contains("does not compile"), "{}", run.feedback);
 }
 
 #[test]

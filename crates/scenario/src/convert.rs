@@ -1,13 +1,16 @@
-//! From a scenario to the engine's [`SimConfig`]: only what the engine simulates today.
+//! From a scenario to the engine's [`SimConfig`] and the [`NodeMap`] of what each node runs as.
 
 use crate::model::*;
+use crate::node_map::{Entity, NodeMap, NotSimulated};
 use crate::{Action, NodeId, NodeKind, Problem, Scenario};
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use shardlab_engine::agent::{AgentConfig, LogSource, PartitionKeyOption, ProcessingOption};
-use shardlab_engine::analytics_app::{AnalyticsAppConfig, SqlDialect};
-use shardlab_engine::consumer_app::{ConsumerAppConfig, KclConfig, LambdaConfig, ReadStyle, StartAt};
+use shardlab_engine::analytics_app::{
+    AnalyticsAppConfig, AnalyticsDestination, DestinationKind as AnalyticsOutputKind, SqlDialect,
+};
+use shardlab_engine::consumer_app::{ConsumerAppConfig, KclConfig, LambdaConfig, ReadStyle, RecordOutput, StartAt};
 use shardlab_engine::firehose::compress::Compression as FirehoseCompression;
 use shardlab_engine::firehose::config::IndexRotation;
 use shardlab_engine::firehose::{
@@ -18,44 +21,24 @@ use shardlab_engine::limits::ON_DEMAND_INITIAL_SHARDS;
 use shardlab_engine::producer::{ClientStyle, KplConfig, RetryPolicy};
 use shardlab_engine::template::PayloadTemplate;
 use shardlab_engine::workload::{KeyProfile, RateProfile, SizeProfile};
-use shardlab_engine::{Command, ProducerConfig, ScheduledCommand, SimConfig};
+use shardlab_engine::{Command, ProducerConfig, ScheduledCommand, SimConfig, StreamConfig, StreamMode};
 
 impl Scenario {
-    /// The engine configuration for this scenario, or every problem (the scenario's, then the engine's).
+    /// The engine configuration for this scenario with the [`NodeMap`] from each node to what it runs as, or
+    /// every problem (the scenario's, then the engine's).
     ///
-    /// The single data stream becomes the run's stream; producers and Kinesis Agents connected to it, and
-    /// consumers and Analytics applications reading it, become the engine's, in node order. A Kinesis Agent
-    /// connected to a Firehose node sends to that delivery stream (Direct PUT) with PutRecordBatch. See
-    /// [`Self::not_simulated`] for the rest.
-    pub fn to_sim_config(&self) -> Result<SimConfig, Vec<Problem>> {
+    /// Every data stream becomes one of the run's streams; producers and Kinesis Agents write to the stream
+    /// or delivery stream they are connected to; consumers and Analytics applications read the stream they
+    /// are connected to and write their output to the stream or delivery stream they are connected to; a
+    /// producer writing to a Firehose node is one of its Direct PUT feeds. Each kind keeps node order, so a
+    /// scenario's engine indices do not depend on its streams. See [`Self::not_simulated`] for the rest.
+    pub fn to_sim_config(&self) -> Result<(SimConfig, NodeMap), Vec<Problem>> {
         self.validate()?;
         let nodes = &self.pipeline.nodes;
-        let Some((stream_id, stream_name, stream)) = nodes.iter().find_map(|n| match &n.kind {
-            NodeKind::DataStream(s) => Some((n.id, n.name.clone(), s)),
-            _ => None,
-        }) else {
-            return Err(alloc::vec![Problem::new("pipeline.nodes", "the simulation needs a data stream; add one")]);
-        };
-        let writes_to_stream = |id: NodeId| self.pipeline.edges.iter().any(|e| e.from == id && e.to == stream_id);
-        // The Firehose node an agent sends to, by name (it runs as a Direct PUT delivery stream).
-        let writes_to_firehose = |id: NodeId| {
-            self.pipeline.targets(id).find(|n| matches!(n.kind, NodeKind::Firehose(_))).map(|n| n.name.clone())
-        };
-        let reads_stream = |id: NodeId| self.pipeline.edges.iter().any(|e| e.from == stream_id && e.to == id);
-
-        let mut producer_ids = Vec::new();
-        let mut consumer_ids = Vec::new();
-        let mut agent_ids = Vec::new();
+        let mut map = NodeMap::default();
         let mut config = SimConfig {
             seed: self.seed,
-            stream_name: stream_name.clone(),
-            shard_count: match stream.capacity_mode {
-                CapacityMode::Provisioned => stream.shard_count,
-                CapacityMode::OnDemand => ON_DEMAND_INITIAL_SHARDS,
-            },
-            extra_throttle_percent: stream.extra_throttle_percent,
-            get_records_visibility_ms: u64::from(stream.get_records_visibility_ms),
-            fan_out_visibility_ms: u64::from(stream.fan_out_visibility_ms),
+            streams: Vec::new(),
             producers: Vec::new(),
             consumers: Vec::new(),
             agents: Vec::new(),
@@ -63,67 +46,146 @@ impl Scenario {
             scheduled: Vec::new(),
             ..SimConfig::default()
         };
+        // The data stream a node reads, and where a node writes, by name and kind.
+        let source_stream = |id: NodeId| {
+            self.pipeline.sources(id).find(|n| matches!(n.kind, NodeKind::DataStream(_))).map(|n| n.name.clone())
+        };
+        let output = |id: NodeId| {
+            self.pipeline.targets(id).find_map(|n| match n.kind {
+                NodeKind::DataStream(_) => Some((n.name.clone(), OutputKind::DataStream)),
+                NodeKind::Firehose(_) => Some((n.name.clone(), OutputKind::Firehose)),
+                _ => None,
+            })
+        };
         for node in nodes {
             match &node.kind {
-                NodeKind::Producer(p) if writes_to_stream(node.id) => {
-                    producer_ids.push(node.id);
-                    config.producers.push(producer_config(&node.name, p));
+                NodeKind::DataStream(s) => {
+                    map.insert(node.id, Entity::Stream { stream_name: node.name.clone() });
+                    config.streams.push(StreamConfig {
+                        mode: match s.capacity_mode {
+                            CapacityMode::Provisioned => StreamMode::Provisioned,
+                            CapacityMode::OnDemand => StreamMode::OnDemand,
+                        },
+                        shard_count: match s.capacity_mode {
+                            CapacityMode::Provisioned => s.shard_count,
+                            CapacityMode::OnDemand => ON_DEMAND_INITIAL_SHARDS,
+                        },
+                        retention_hours: s.retention_hours,
+                        extra_throttle_percent: s.extra_throttle_percent,
+                        get_records_visibility_ms: u64::from(s.get_records_visibility_ms),
+                        fan_out_visibility_ms: u64::from(s.fan_out_visibility_ms),
+                        ..StreamConfig::provisioned(&node.name, s.shard_count)
+                    });
                 }
-                NodeKind::KinesisAgent(a) if writes_to_stream(node.id) => {
-                    agent_ids.push(node.id);
-                    config.agents.push(agent_config(a, &stream_name, None));
-                }
-                NodeKind::KinesisAgent(a) => {
-                    if let Some(delivery_stream) = writes_to_firehose(node.id) {
-                        agent_ids.push(node.id);
-                        config.agents.push(agent_config(a, &stream_name, Some(delivery_stream)));
+                NodeKind::Producer(p) => {
+                    if let Some((stream_name, OutputKind::DataStream)) = output(node.id) {
+                        map.insert(node.id, Entity::Producer { index: config.producers.len() });
+                        config.producers.push(producer_config(&node.name, p, stream_name));
                     }
                 }
-                NodeKind::Consumer(c) if reads_stream(node.id) => {
-                    consumer_ids.push(node.id);
-                    config.consumers.push(consumer_config(&node.name, c));
+                NodeKind::KinesisAgent(a) => match output(node.id) {
+                    Some((stream_name, OutputKind::DataStream)) => {
+                        map.insert(node.id, Entity::Agent { index: config.agents.len() });
+                        config.agents.push(agent_config(a, &stream_name, None));
+                    }
+                    Some((delivery_stream, OutputKind::Firehose)) => {
+                        map.insert(node.id, Entity::Agent { index: config.agents.len() });
+                        config.agents.push(agent_config(a, "", Some(delivery_stream)));
+                    }
+                    None => {}
+                },
+                NodeKind::Consumer(c) => {
+                    if let Some(stream_name) = source_stream(node.id) {
+                        map.insert(node.id, Entity::Consumer { index: config.consumers.len() });
+                        let to = output(node.id)
+                            .map(|(stream_name, kind)| RecordOutput { stream_name, kind: kind.engine() });
+                        config.consumers.push(consumer_config(&node.name, c, stream_name, to));
+                    }
+                }
+                NodeKind::Analytics(a) => {
+                    if let Some(stream_name) = source_stream(node.id) {
+                        map.insert(node.id, Entity::Analytics { index: config.analytics.len() });
+                        let destination = match output(node.id) {
+                            Some((name, kind)) => Some((name, kind)),
+                            // Straight to a destination: through a Direct PUT delivery stream made for it.
+                            None => self
+                                .pipeline
+                                .targets(node.id)
+                                .find(|n| matches!(n.kind, NodeKind::Destination(_)))
+                                .map(|d| (implicit_delivery_stream(node.id, &d.name), OutputKind::Firehose)),
+                        };
+                        config.analytics.push(AnalyticsAppConfig {
+                            name: node.name.clone(),
+                            stream_name,
+                            dialect: match a.dialect {
+                                AnalyticsDialect::KdaSql => SqlDialect::Kda,
+                                AnalyticsDialect::FlinkSql => SqlDialect::Flink,
+                            },
+                            sql: a.sql.clone(),
+                            start: start_at(a.start),
+                            destination: destination.map(|(stream_name, kind)| AnalyticsDestination {
+                                from: String::new(),
+                                stream_name,
+                                kind: kind.engine(),
+                            }),
+                            ..AnalyticsAppConfig::default()
+                        });
+                    }
                 }
                 NodeKind::Firehose(f) => {
-                    if let Some(delivery) = self.delivery_stream_config(node.id, &node.name, f, &stream_name) {
+                    if let Some(delivery) = self.delivery_stream_config(node.id, &node.name, f, &mut map) {
+                        map.insert(node.id, Entity::DeliveryStream { name: node.name.clone() });
                         config.delivery_streams.push(delivery);
                     }
                 }
-                NodeKind::Analytics(a) if reads_stream(node.id) => {
-                    config.analytics.push(AnalyticsAppConfig {
-                        name: node.name.clone(),
-                        dialect: match a.dialect {
-                            AnalyticsDialect::KdaSql => SqlDialect::Kda,
-                            AnalyticsDialect::FlinkSql => SqlDialect::Flink,
-                        },
-                        sql: a.sql.clone(),
-                        start: start_at(a.start),
-                        ..AnalyticsAppConfig::default()
-                    });
-                }
-                _ => {}
+                NodeKind::Destination(_) => {}
             }
         }
-        let index = |ids: &[NodeId], id: NodeId| ids.iter().position(|x| *x == id).map(|i| i as u32);
-        // A destination event applies to a delivery stream that runs, by its name.
-        let delivery_stream = |id: NodeId| {
-            let name = &self.pipeline.node(id)?.name;
-            config.delivery_streams.iter().any(|d| d.name == *name).then(|| name.clone())
-        };
+        // Destinations: the delivery streams that run and deliver to them, and those made for Analytics
+        // applications connected straight to them.
+        for node in nodes.iter().filter(|n| matches!(n.kind, NodeKind::Destination(_))) {
+            let mut delivery_streams = Vec::new();
+            for source in self.pipeline.sources(node.id) {
+                match source.kind {
+                    NodeKind::Firehose(_) if map.delivery_stream(source.id).is_some() => {
+                        delivery_streams.push(source.name.clone());
+                    }
+                    NodeKind::Analytics(_) if map.analytics(source.id).is_some() => {
+                        let name = implicit_delivery_stream(source.id, &node.name);
+                        let params = FirehoseParams::default();
+                        let mut delivery =
+                            self.firehose_delivery(&name, &params, Some(node), FirehoseSource::DirectPut);
+                        delivery.feeds.clear();
+                        config.delivery_streams.push(delivery);
+                        delivery_streams.push(name);
+                    }
+                    _ => {}
+                }
+            }
+            if !delivery_streams.is_empty() {
+                map.insert(node.id, Entity::Destination { delivery_streams });
+            }
+        }
+        let index_of = |node: NodeId, pick: fn(&NodeMap, NodeId) -> Option<usize>| pick(&map, node).map(|i| i as u32);
         for event in &self.scheduled {
             let command = match event.action {
-                Action::SetProducerRate { producer, records_per_sec } => index(&producer_ids, producer)
+                Action::SetProducerRate { producer, records_per_sec } => index_of(producer, NodeMap::producer)
                     .map(|producer| Command::SetProducerRate { producer, records_per_sec }),
-                Action::RestartAgent { agent } => index(&agent_ids, agent).map(|agent| Command::RestartAgent { agent }),
+                Action::RestartAgent { agent } => {
+                    index_of(agent, NodeMap::agent).map(|agent| Command::RestartAgent { agent })
+                }
                 Action::AddWorker { consumer } => {
-                    index(&consumer_ids, consumer).map(|consumer| Command::AddWorker { consumer })
+                    index_of(consumer, NodeMap::consumer).map(|consumer| Command::AddWorker { consumer })
                 }
                 Action::CrashWorker { consumer, worker } => {
-                    index(&consumer_ids, consumer).map(|consumer| Command::CrashWorker { consumer, worker })
+                    index_of(consumer, NodeMap::consumer).map(|consumer| Command::CrashWorker { consumer, worker })
                 }
-                Action::DestinationOutage { firehose, duration_ms } => delivery_stream(firehose)
-                    .map(|delivery_stream| Command::DestinationOutage { delivery_stream, duration_ms }),
-                Action::DestinationSlowdown { firehose, delay_ms, duration_ms } => delivery_stream(firehose)
-                    .map(|delivery_stream| Command::DestinationSlowdown { delivery_stream, delay_ms, duration_ms }),
+                Action::DestinationOutage { firehose, duration_ms } => map
+                    .delivery_stream(firehose)
+                    .map(|name| Command::DestinationOutage { delivery_stream: name.into(), duration_ms }),
+                Action::DestinationSlowdown { firehose, delay_ms, duration_ms } => map
+                    .delivery_stream(firehose)
+                    .map(|name| Command::DestinationSlowdown { delivery_stream: name.into(), delay_ms, duration_ms }),
                 Action::UpdateShardCount { .. } => None,
             };
             if let Some(command) = command {
@@ -133,36 +195,66 @@ impl Scenario {
         config
             .validate()
             .map_err(|err| err.problems.into_iter().map(|m| Problem::new("engine", m)).collect::<Vec<_>>())?;
-        Ok(config)
+        Ok((config, map))
     }
 
-    /// A Firehose node as a delivery stream: its source is the data stream (an edge from it) or Direct PUT
-    /// (a producer writing to it, simulated as a PutRecordBatch feed, and Kinesis Agents sending to it); its
-    /// destination is the destination node it delivers to (an S3 bucket when none is connected). `None` when
-    /// nothing feeds it.
+    /// A Firehose node as a delivery stream: its source is the data stream connected to it, or Direct PUT
+    /// (producers writing to it, each simulated as a PutRecordBatch feed, and Kinesis Agents, consumers and
+    /// Analytics applications sending to it); its destination is the destination node it delivers to (an S3
+    /// bucket when none is connected). `None` when nothing feeds it.
     fn delivery_stream_config(
         &self,
         id: NodeId,
         name: &str,
         f: &FirehoseParams,
-        stream_name: &str,
+        map: &mut NodeMap,
     ) -> Option<DeliveryStreamConfig> {
         let sources: Vec<&crate::Node> = self.pipeline.sources(id).collect();
-        let from_stream = sources.iter().any(|n| matches!(n.kind, NodeKind::DataStream(_)));
-        let feed = sources.iter().find_map(|n| match &n.kind {
-            NodeKind::Producer(p) => Some(DirectPutFeed {
-                records_per_sec: p.records_per_sec,
-                record_bytes: p.record_bytes,
-                payload: payload_template(p.payload),
-                batch_records: 500,
-            }),
-            _ => None,
+        let from_stream = sources.iter().find(|n| matches!(n.kind, NodeKind::DataStream(_)));
+        let writers = sources.iter().any(|n| {
+            matches!(n.kind, NodeKind::KinesisAgent(_))
+                || matches!(n.kind, NodeKind::Consumer(_) | NodeKind::Analytics(_))
+                    && self.pipeline.sources(n.id).any(|s| matches!(s.kind, NodeKind::DataStream(_)))
         });
-        let from_agent = sources.iter().any(|n| matches!(n.kind, NodeKind::KinesisAgent(_)));
-        if !from_stream && feed.is_none() && !from_agent {
+        let producers: Vec<&&crate::Node> =
+            sources.iter().filter(|n| matches!(n.kind, NodeKind::Producer(_))).collect();
+        if from_stream.is_none() && producers.is_empty() && !writers {
             return None;
         }
-        let target = self.pipeline.targets(id).find_map(|n| match &n.kind {
+        let target = self.pipeline.targets(id).find(|n| matches!(n.kind, NodeKind::Destination(_)));
+        let source = match from_stream {
+            Some(stream) => FirehoseSource::KinesisStream { stream_name: stream.name.clone() },
+            None => FirehoseSource::DirectPut,
+        };
+        let mut delivery = self.firehose_delivery(name, f, target, source);
+        if from_stream.is_none() {
+            for producer in producers {
+                let NodeKind::Producer(p) = &producer.kind else { continue };
+                map.insert(
+                    producer.id,
+                    Entity::DirectPutFeed { delivery_stream: name.into(), feed: delivery.feeds.len() },
+                );
+                delivery.feeds.push(DirectPutFeed {
+                    records_per_sec: p.records_per_sec,
+                    record_bytes: p.record_bytes,
+                    payload: payload_template(p.payload),
+                    batch_records: 500,
+                });
+            }
+        }
+        Some(delivery)
+    }
+
+    /// A delivery stream named `name` with the Firehose parameters `f`, delivering to `target` (an S3
+    /// bucket when there is none).
+    fn firehose_delivery(
+        &self,
+        name: &str,
+        f: &FirehoseParams,
+        target: Option<&crate::Node>,
+        source: FirehoseSource,
+    ) -> DeliveryStreamConfig {
+        let target = target.and_then(|n| match &n.kind {
             NodeKind::Destination(d) => Some(d.clone()),
             _ => None,
         });
@@ -199,13 +291,9 @@ impl Scenario {
         // S3 always retries for 24 hours; the others take the scenario's retry duration.
         let retry_duration_secs = (!matches!(kind, FirehoseDestinationKind::S3)).then_some(f.retry_duration_s);
         let program = (!f.transform_program.trim().is_empty()).then_some(f.transform_program.as_str());
-        Some(DeliveryStreamConfig {
+        DeliveryStreamConfig {
             name: name.into(),
-            source: if from_stream {
-                FirehoseSource::KinesisStream { stream_name: stream_name.into() }
-            } else {
-                FirehoseSource::DirectPut
-            },
+            source,
             destination: DestinationConfig {
                 kind,
                 buffering: Some(BufferingHints { size_mib: f.buffer_size_mib, interval_secs: f.buffer_interval_s }),
@@ -222,81 +310,103 @@ impl Scenario {
                 number_of_retries: 3,
             }),
             tags: Default::default(),
-            feed: if from_stream { None } else { feed },
-        })
+            feeds: Vec::new(),
+        }
     }
 
-    /// What this scenario holds that the engine does not simulate yet, one sentence each.
-    pub fn not_simulated(&self) -> Vec<String> {
+    /// What this scenario holds that the engine does not simulate yet: the node and a sentence naming it.
+    /// The page and `shardlab run` show these; every preset and lesson runs without any but on-demand
+    /// capacity and scheduled reshards (their own issue).
+    pub fn not_simulated(&self) -> Vec<NotSimulated> {
         let mut out = Vec::new();
-        let stream_id = self.pipeline.nodes.iter().find(|n| matches!(n.kind, NodeKind::DataStream(_))).map(|n| n.id);
+        let reads_stream = |id: NodeId| self.pipeline.sources(id).any(|n| matches!(n.kind, NodeKind::DataStream(_)));
+        let writes = |id: NodeId| {
+            self.pipeline.targets(id).any(|n| matches!(n.kind, NodeKind::DataStream(_) | NodeKind::Firehose(_)))
+        };
         for node in &self.pipeline.nodes {
-            let on_stream = |id: NodeId| {
-                self.pipeline
-                    .edges
-                    .iter()
-                    .any(|e| Some(e.to) == stream_id && e.from == id || Some(e.from) == stream_id && e.to == id)
-            };
-            let note = match &node.kind {
+            let name = &node.name;
+            let reason = match &node.kind {
                 NodeKind::Firehose(_) => {
-                    let sources: Vec<&crate::Node> = self.pipeline.sources(node.id).collect();
-                    let producers = sources.iter().filter(|n| matches!(n.kind, NodeKind::Producer(_))).count();
-                    if sources.is_empty() {
-                        Some(format!(
-                            "'{}' has no source (a data stream, a producer or a Kinesis Agent), so it does not run",
-                            node.name
-                        ))
-                    } else if producers > 1 {
-                        Some(format!("'{}': only its first Direct PUT producer is simulated", node.name))
-                    } else {
-                        None
-                    }
+                    let fed = self.pipeline.sources(node.id).any(|n| match n.kind {
+                        NodeKind::Consumer(_) | NodeKind::Analytics(_) => reads_stream(n.id),
+                        _ => true,
+                    });
+                    (!fed).then(|| {
+                        format!(
+                            "'{name}' has no source (a data stream, a producer, a Kinesis Agent, a consumer or an \
+                             Analytics application reading a stream), so it does not run"
+                        )
+                    })
                 }
-                NodeKind::Analytics(_) if !on_stream(node.id) => {
-                    Some(format!("'{}' does not read the data stream, so it does not run", node.name))
+                NodeKind::Destination(_) => {
+                    let fed = self.pipeline.sources(node.id).any(|n| match n.kind {
+                        NodeKind::Analytics(_) => reads_stream(n.id),
+                        _ => true,
+                    });
+                    (!fed).then(|| {
+                        format!("'{name}' receives nothing: connect a Firehose delivery stream or an Analytics application to it")
+                    })
                 }
-                NodeKind::Analytics(_) if self.pipeline.targets(node.id).next().is_some() => Some(format!(
-                    "'{}': its output rows are shown in the page; sending them on to another component is not simulated",
-                    node.name
+                NodeKind::KinesisAgent(_) | NodeKind::Producer(_) if !writes(node.id) => Some(format!(
+                    "'{name}' is not connected to a data stream or a Firehose delivery stream, so it does not run"
                 )),
-                NodeKind::Destination(_)
-                    if !self.pipeline.sources(node.id).any(|n| matches!(n.kind, NodeKind::Firehose(_))) =>
-                {
-                    Some(format!("'{}' receives nothing: connect a Firehose delivery stream to it", node.name))
-                }
-                NodeKind::KinesisAgent(_)
-                    if !on_stream(node.id)
-                        && !self.pipeline.targets(node.id).any(|n| matches!(n.kind, NodeKind::Firehose(_))) =>
-                {
-                    Some(format!(
-                        "'{}' is not connected to the data stream or a Firehose delivery stream, so it does not run",
-                        node.name
-                    ))
-                }
-                NodeKind::Producer(_) | NodeKind::Consumer(_) if !on_stream(node.id) => {
-                    Some(format!("'{}' is not connected to the data stream, so it does not run", node.name))
+                NodeKind::Consumer(_) | NodeKind::Analytics(_) if !reads_stream(node.id) => {
+                    Some(format!("'{name}' does not read a data stream, so it does not run"))
                 }
                 NodeKind::DataStream(s) if s.capacity_mode == CapacityMode::OnDemand => Some(format!(
-                    "'{}' runs as {ON_DEMAND_INITIAL_SHARDS} provisioned shards: on-demand scaling is not in scenario runs yet",
-                    node.name
+                    "'{name}' runs as {ON_DEMAND_INITIAL_SHARDS} provisioned shards: on-demand scaling is not in scenario runs yet"
                 )),
                 _ => None,
             };
-            out.extend(note);
+            out.extend(reason.map(|reason| NotSimulated { node: node.id, reason }));
         }
-        if self.scheduled.iter().any(|e| matches!(e.action, Action::UpdateShardCount { .. })) {
-            out.push("scheduled UpdateShardCount events are not simulated yet".into());
+        for event in &self.scheduled {
+            if let Action::UpdateShardCount { stream, target_shards } = event.action {
+                let name = self.pipeline.node(stream).map_or("", |n| n.name.as_str());
+                out.push(NotSimulated {
+                    node: stream,
+                    reason: format!(
+                        "the scheduled UpdateShardCount of '{name}' to {target_shards} shards at {} s is not simulated yet",
+                        event.at_ms / 1_000
+                    ),
+                });
+            }
         }
-
         out
     }
 }
 
-fn producer_config(name: &str, p: &ProducerParams) -> ProducerConfig {
+/// Where a node writes: the engine's kinds of output.
+#[derive(Clone, Copy)]
+enum OutputKind {
+    DataStream,
+    Firehose,
+}
+
+impl OutputKind {
+    fn engine(self) -> AnalyticsOutputKind {
+        match self {
+            Self::DataStream => AnalyticsOutputKind::DataStream,
+            Self::Firehose => AnalyticsOutputKind::Firehose,
+        }
+    }
+}
+
+/// The name of the Direct PUT delivery stream an Analytics application connected straight to a destination
+/// delivers through, within Firehose's 64 characters (a Firehose node of the very same name would clash, and
+/// the engine would say so).
+fn implicit_delivery_stream(analytics: NodeId, destination: &str) -> String {
+    let mut name = format!("to-{destination}");
+    name.truncate(50);
+    format!("{name}-from-{analytics}")
+}
+
+fn producer_config(name: &str, p: &ProducerParams, stream_name: String) -> ProducerConfig {
     let (base, second) = (p.records_per_sec, p.second_rate_records_per_sec);
     let (start_ms, duration_ms) = (p.change_at_ms, p.change_duration_ms);
     ProducerConfig {
         name: name.into(),
+        stream_name,
         rate: match p.rate_shape {
             RateShape::Constant => RateProfile::Constant { records_per_sec: base },
             RateShape::Step => RateProfile::Step { before: base, after: second, at_ms: start_ms },
@@ -351,9 +461,16 @@ fn payload_template(payload: PayloadKind) -> PayloadTemplate {
     }
 }
 
-fn consumer_config(name: &str, c: &ConsumerParams) -> ConsumerAppConfig {
+fn consumer_config(
+    name: &str,
+    c: &ConsumerParams,
+    stream_name: String,
+    output: Option<RecordOutput>,
+) -> ConsumerAppConfig {
     ConsumerAppConfig {
         name: name.into(),
+        stream_name,
+        output,
         style: match c.style {
             ConsumerStyle::Polling => {
                 ReadStyle::Polling { interval_ms: c.poll_interval_ms, limit: c.get_records_limit }

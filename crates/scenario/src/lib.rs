@@ -20,7 +20,9 @@
 //!
 //! let link = encode_link(&scenario); // "s=1.…", for the URL fragment
 //! assert_eq!(decode_link(&link), Ok(scenario.clone()));
-//! assert!(scenario.to_sim_config().is_ok()); // the stream part runs; Firehose is listed by not_simulated()
+//! let (config, nodes) = scenario.to_sim_config().expect("every part runs");
+//! assert_eq!(nodes.delivery_stream(firehose), Some(config.delivery_streams[0].name.as_str()));
+//! assert!(scenario.not_simulated().is_empty());
 //! ```
 //!
 //! # Editing
@@ -44,12 +46,13 @@
 //!
 //! # What the engine runs today
 //!
-//! The engine simulates one data stream per run with its producers, consumer applications, Kinesis Agents,
-//! Analytics applications and Firehose delivery streams (reading the stream, or Direct PUT fed by one producer
-//! and by Kinesis Agents).
-//! [`Scenario::to_sim_config`] maps those; Analytics outputs, the stream's retention and on-demand mode (run as
-//! 4 provisioned shards), and `UpdateShardCount` events are carried in the model but not simulated yet;
-//! [`Scenario::not_simulated`] lists them for the page.
+//! Every connection the editor accepts runs: several data streams with their producers, consumer applications
+//! (which may write their results on to another stream or a delivery stream), Kinesis Agents, Analytics
+//! applications (whose output goes to a stream, a delivery stream or a destination) and Firehose delivery
+//! streams (reading a stream, or Direct PUT from producers, agents, consumers and Analytics applications).
+//! [`Scenario::to_sim_config`] maps those and returns a [`NodeMap`] from each node to its engine entity.
+//! On-demand mode (run as 4 provisioned shards) and `UpdateShardCount` events are carried in the model but not
+//! simulated yet; [`Scenario::not_simulated`] lists them, and unconnected nodes, with their node ids.
 
 #![no_std]
 #![forbid(unsafe_code)]
@@ -63,6 +66,7 @@ mod convert;
 mod export;
 mod link;
 pub mod model;
+mod node_map;
 mod params;
 mod pipeline;
 mod presets;
@@ -74,9 +78,10 @@ pub use link::{
     FILE_BYTES_MAX, FileError, LINK_CHARS_FILE_INSTEAD, LINK_CHARS_MAX, LINK_CHARS_WARN, LINK_DECODED_BYTES_MAX,
     LinkError, decode_link, decode_link_unchecked, encode_binary, encode_link, preset_link,
 };
+pub use node_map::{Entity, NodeMap, NotSimulated};
 pub use params::{Param, ParamKind};
 pub use pipeline::ConnectError;
-pub use pipeline::{Edge, Node, NodeId, NodeKind, ONE_STREAM_REASON, Pipeline};
+pub use pipeline::{Edge, Node, NodeId, NodeKind, Pipeline};
 pub use presets::{Preset, preset, preset_ids, presets};
 
 use alloc::format;
@@ -340,7 +345,7 @@ impl Scenario {
         Some(node)
     }
 
-    /// Every problem at once: node parameters, connections, scheduled events, and the one-stream rule.
+    /// Every problem at once: node parameters, connections and scheduled events.
     pub fn validate(&self) -> Result<(), Vec<Problem>> {
         let mut problems = Vec::new();
         if self.format_version == 0 || self.format_version > FORMAT_VERSION {
@@ -387,7 +392,6 @@ impl Scenario {
     }
 
     fn node_problems(&self, problems: &mut Vec<Problem>) {
-        let mut streams = 0;
         for (i, node) in self.pipeline.nodes.iter().enumerate() {
             let path = format!("pipeline.nodes[{i}]");
             if self.pipeline.nodes[..i].iter().any(|n| n.id == node.id) {
@@ -408,12 +412,6 @@ impl Scenario {
                 problems.push(Problem::new(format!("{path}.params.{key}"), why));
             }
             match &node.kind {
-                NodeKind::DataStream(_) => {
-                    streams += 1;
-                    if streams == 2 {
-                        problems.push(Problem::new(path.clone(), ONE_STREAM_REASON));
-                    }
-                }
                 NodeKind::Producer(p) => producer_cross_checks(p, &path, problems),
                 NodeKind::Firehose(f) => {
                     let limit = self.pipeline.targets(node.id).find_map(|t| match &t.kind {

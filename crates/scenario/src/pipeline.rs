@@ -160,10 +160,6 @@ impl fmt::Display for ConnectError {
 
 impl core::error::Error for ConnectError {}
 
-/// The refusal when a second data stream is added: the engine simulates one per run.
-pub const ONE_STREAM_REASON: &str =
-    "Shardlab simulates one data stream per run: connect more producers and consumers to the existing stream instead";
-
 /// The components and how data flows between them.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -176,7 +172,8 @@ pub struct Pipeline {
 
 impl Pipeline {
     /// Adds a node with a free default name (`producer-1`, `stream-1`, …) and returns its id.
-    /// A second data stream is added too (so an editor can show it) but fails validation; see [`Self::try_add_node`].
+    /// Beyond [`crate::NODES_MAX`] nodes it is added too (so an editor can show it) but fails validation; see
+    /// [`Self::try_add_node`].
     pub fn add_node(&mut self, kind: NodeKind) -> NodeId {
         let next = self.nodes.iter().map(|n| n.id.0).max().map_or(1, |max| max.saturating_add(1));
         // After a hostile file's id u32::MAX, take the smallest free id instead.
@@ -194,15 +191,10 @@ impl Pipeline {
         id
     }
 
-    /// Adds a node, or refuses a second data stream or a node beyond [`crate::NODES_MAX`].
+    /// Adds a node, or refuses a node beyond [`crate::NODES_MAX`].
     pub fn try_add_node(&mut self, kind: NodeKind) -> Result<NodeId, ConnectError> {
         if self.nodes.len() >= crate::NODES_MAX {
             return Err(ConnectError::new(format!("a scenario has at most {} nodes", crate::NODES_MAX)));
-        }
-        if matches!(kind, NodeKind::DataStream(_))
-            && self.nodes.iter().any(|n| matches!(n.kind, NodeKind::DataStream(_)))
-        {
-            return Err(ConnectError::new(ONE_STREAM_REASON));
         }
         Ok(self.add_node(kind))
     }
@@ -284,6 +276,16 @@ impl Pipeline {
             K::Firehose(_) if has_target => {
                 return Err(ConnectError::new("a Firehose delivery stream delivers to one destination"));
             }
+            K::Consumer(_) if has_target => {
+                return Err(ConnectError::new(
+                    "a consumer writes its results to one data stream or Firehose delivery stream",
+                ));
+            }
+            K::Analytics(_) if has_target => {
+                return Err(ConnectError::new(
+                    "an Analytics application here sends its output to one data stream, Firehose delivery stream or destination",
+                ));
+            }
             _ => {}
         }
         let mut inputs = self.sources(target.id);
@@ -320,10 +322,10 @@ fn allowed(source: &NodeKind, target: &NodeKind) -> Result<(), ConnectError> {
     use NodeKind as K;
     let ok = matches!(
         (source, target),
-        (K::Producer(_) | K::KinesisAgent(_), K::DataStream(_) | K::Firehose(_))
+        (K::Producer(_) | K::KinesisAgent(_) | K::Consumer(_), K::DataStream(_) | K::Firehose(_))
             | (K::DataStream(_), K::Consumer(_) | K::Firehose(_) | K::Analytics(_))
             | (K::Firehose(_), K::Destination(_))
-            | (K::Analytics(_), K::Firehose(_) | K::Destination(_))
+            | (K::Analytics(_), K::DataStream(_) | K::Firehose(_) | K::Destination(_))
     );
     if ok {
         return Ok(());
@@ -337,11 +339,13 @@ fn allowed(source: &NodeKind, target: &NodeKind) -> Result<(), ConnectError> {
         (K::DataStream(_), _) => {
             "a data stream is read by consumers, Firehose delivery streams and Analytics applications"
         }
-        (K::Consumer(_), _) => "a consumer is the end of its path: it reads from a data stream and has no outputs",
+        (K::Consumer(_), _) => "a consumer writes its results to a data stream or a Firehose delivery stream",
         (K::Firehose(_), _) => {
             "a Firehose delivery stream delivers to a destination (S3, Redshift, OpenSearch or HTTP)"
         }
-        (K::Analytics(_), _) => "an Analytics application writes to a Firehose delivery stream or a destination",
+        (K::Analytics(_), _) => {
+            "an Analytics application writes to a data stream, a Firehose delivery stream or a destination"
+        }
         (K::Destination(_), _) => "a destination is the end of a pipeline: it has no outputs",
     };
     Err(ConnectError::new(reason))
@@ -382,8 +386,8 @@ mod tests {
         let (mut p, producer, stream, consumer) = three();
         let err = p.connect(producer, consumer).unwrap_err();
         assert_eq!(err.reason, "a consumer reads from a data stream");
-        let err = p.connect(consumer, stream).unwrap_err();
-        assert!(err.reason.contains("has no outputs"), "{err}");
+        let err = p.connect(consumer, producer).unwrap_err();
+        assert_eq!(err.reason, "a consumer writes its results to a data stream or a Firehose delivery stream");
         let bucket = p.add_node(NodeKind::destination());
         let err = p.connect(stream, bucket).unwrap_err();
         assert_eq!(err.reason, "a destination receives from a Firehose delivery stream or an Analytics application");
@@ -439,16 +443,32 @@ mod tests {
     }
 
     #[test]
-    fn a_second_stream_is_refused_by_try_add() {
+    fn streams_are_added_freely_up_to_the_node_bound() {
         let (mut p, ..) = three();
-        let err = p.try_add_node(NodeKind::data_stream()).unwrap_err();
-        assert!(err.reason.starts_with("Shardlab simulates one data stream per run"), "{err}");
-        assert_eq!(p.nodes.len(), 3);
-        assert!(p.try_add_node(NodeKind::firehose()).is_ok());
+        assert!(p.try_add_node(NodeKind::data_stream()).is_ok(), "a second stream is a node like any other");
         while p.nodes.len() < crate::NODES_MAX {
-            p.add_node(NodeKind::consumer());
+            p.add_node(NodeKind::data_stream());
         }
         assert_eq!(p.try_add_node(NodeKind::consumer()).unwrap_err().reason, "a scenario has at most 100 nodes");
+    }
+
+    #[test]
+    fn outputs_flow_on_to_streams_and_delivery_streams_once() {
+        let (mut p, _, stream, consumer) = three();
+        let second = p.add_node(NodeKind::data_stream());
+        let firehose = p.add_node(NodeKind::firehose());
+        let analytics = p.add_node(NodeKind::analytics());
+        p.connect(stream, consumer).unwrap();
+        p.connect(stream, analytics).unwrap();
+        // The enrichment pattern: a consumer writes its results to another stream.
+        assert_eq!(p.connect(consumer, second), Ok(()));
+        assert_eq!(
+            p.connect(consumer, firehose).unwrap_err().reason,
+            "a consumer writes its results to one data stream or Firehose delivery stream"
+        );
+        assert_eq!(p.connect(analytics, second), Ok(()));
+        assert!(p.connect(analytics, firehose).unwrap_err().reason.starts_with("an Analytics application here sends"));
+        assert!(p.connect(second, stream).is_err(), "a stream does not write to a stream");
     }
 
     #[test]

@@ -95,7 +95,7 @@ fn analytics(sql: &str) -> NodeKind {
     NodeKind::Analytics(AnalyticsParams { sql: String::from(sql), ..AnalyticsParams::default() })
 }
 
-static PRESETS: [Preset; 11] = [
+static PRESETS: [Preset; 12] = [
     Preset {
         id: "hot-partition-key",
         title: "A hot partition key",
@@ -350,7 +350,51 @@ static PRESETS: [Preset; 11] = [
             b.at(30_000, Action::RestartAgent { agent: a });
         },
     },
+    Preset {
+        id: "two-stream-pipeline",
+        title: "Two streams: filter with Analytics, then archive",
+        description: "A storefront writes 200 click events a second to the raw stream. An Analytics application \
+            keeps only the purchases (about a quarter of them) and writes them to a second stream, which a \
+            fulfilment consumer reads and Firehose archives to S3 as GZIP objects every minute. Each stream has \
+            its own shards and limits: the raw stream needs two shards' read capacity for its readers, the \
+            purchase stream one.",
+        build: |b| {
+            let p = b.producer("storefront", ProducerParams { payload: PayloadKind::Clickstream, ..steady(200, 200) });
+            let raw = b.stream("raw-clicks", shards(2));
+            let filter = b.node(
+                "purchases-only",
+                NodeKind::Analytics(AnalyticsParams {
+                    sql: PURCHASES_SQL.into(),
+                    start: StartPosition::TrimHorizon,
+                    ..AnalyticsParams::default()
+                }),
+            );
+            let purchases = b.stream("purchases", shards(1));
+            let fulfilment = b.consumer("fulfilment", polling());
+            let archive = b.node(
+                "purchases-to-s3",
+                NodeKind::Firehose(FirehoseParams {
+                    buffer_interval_s: 60,
+                    compression: Compression::Gzip,
+                    s3_prefix: "purchases/".into(),
+                    ..FirehoseParams::default()
+                }),
+            );
+            let bucket = b.node("purchase-archive", s3("shardlab-purchase-archive"));
+            b.connect(p, raw);
+            b.connect(raw, filter);
+            b.connect(filter, purchases);
+            b.connect(purchases, fulfilment);
+            b.connect(purchases, archive);
+            b.connect(archive, bucket);
+        },
+    },
 ];
+
+/// KDA SQL passing purchases through, one output row per purchase.
+const PURCHASES_SQL: &str = "CREATE OR REPLACE STREAM \"DESTINATION_SQL_STREAM\" (user_id VARCHAR(32), page VARCHAR(32), amount DOUBLE);\n\
+CREATE OR REPLACE PUMP \"STREAM_PUMP\" AS INSERT INTO \"DESTINATION_SQL_STREAM\"\n\
+SELECT STREAM user_id, page, amount FROM \"SOURCE_SQL_STREAM_001\" WHERE event_type = 'purchase';";
 
 /// The ids of every preset, for listings.
 pub fn preset_ids() -> Vec<&'static str> {

@@ -1,7 +1,6 @@
 //! Scenario-level tests: validation paths, conversion to the engine, and the default scenario's run.
 
 use super::*;
-use alloc::string::ToString;
 use model::{ClientKind, ConsumerStyle, DestinationKind, DestinationParams};
 use shardlab_engine::consumer_app::ReadStyle;
 use shardlab_engine::producer::ClientStyle;
@@ -15,19 +14,21 @@ fn the_default_scenario_validates_and_converts() {
     assert_eq!(scenario.format_version, FORMAT_VERSION);
     assert_eq!(scenario.engine_version, crate::engine_stamp());
     assert_eq!(scenario.behaviour_version(), Some(shardlab_engine::BEHAVIOUR_VERSION));
-    let config = scenario.to_sim_config().unwrap();
-    assert_eq!(config.stream_name, "clickstream");
-    assert_eq!(config.shard_count, 2);
+    let (config, nodes) = scenario.to_sim_config().unwrap();
+    assert_eq!(config.streams.len(), 1);
+    assert_eq!((config.streams[0].name.as_str(), config.streams[0].shard_count), ("clickstream", 2));
+    assert_eq!(nodes.stream(NodeId(2)), Some("clickstream"));
+    assert_eq!((nodes.producer(NodeId(1)), nodes.consumer(NodeId(3))), (Some(0), Some(0)));
     assert_eq!(config.producers.len(), 1);
     assert_eq!(config.producers[0].rate, RateProfile::Constant { records_per_sec: 1_500 });
     assert_eq!(config.consumers.len(), 1);
     assert!(matches!(config.consumers[0].style, ReadStyle::Polling { interval_ms: 1_000, limit: 10_000 }));
-    assert_eq!(scenario.not_simulated(), Vec::<String>::new());
+    assert_eq!(scenario.not_simulated(), []);
 }
 
 #[test]
 fn the_default_scenario_runs_under_the_write_limits() {
-    let config = Scenario::default().to_sim_config().unwrap();
+    let (config, _) = Scenario::default().to_sim_config().unwrap();
     let mut sim = Simulation::new(config).unwrap();
     sim.advance_to(SimTime::from_secs(10));
     let shards = sim.stream().unwrap().shards();
@@ -68,13 +69,23 @@ fn validation_lists_every_problem_with_its_path() {
 }
 
 #[test]
-fn a_second_stream_fails_validation_with_the_one_stream_reason() {
+fn a_second_stream_runs_with_its_own_settings() {
     let mut scenario = Scenario::default();
-    scenario.add_node(NodeKind::data_stream());
-    let problems = scenario.validate().unwrap_err();
-    assert_eq!(problems.len(), 1);
-    assert_eq!(problems[0].path, "pipeline.nodes[3]");
-    assert!(problems[0].message.contains("one data stream per run"));
+    let second = scenario.add_node(NodeKind::data_stream());
+    let writer = scenario.add_node(NodeKind::producer());
+    scenario.pipeline.connect(writer, second).unwrap();
+    let node = scenario.pipeline.node_mut(second).unwrap();
+    node.set_param("shard_count", "5").unwrap();
+    node.set_param("retention_hours", "72").unwrap();
+    assert_eq!(scenario.validate(), Ok(()));
+    let (config, nodes) = scenario.to_sim_config().unwrap();
+    assert_eq!(config.streams.len(), 2);
+    let name = nodes.stream(second).expect("the second stream runs");
+    let stream = config.stream(name).expect("configured");
+    assert_eq!((stream.shard_count, stream.retention_hours), (5, 72));
+    let producer = nodes.producer(writer).expect("the producer runs");
+    assert_eq!(config.producers[producer].stream_name, name);
+    assert_eq!(scenario.not_simulated(), []);
 }
 
 #[test]
@@ -115,8 +126,9 @@ fn only_nodes_wired_to_the_stream_run_and_events_follow_them() {
         ScheduledEvent { at_ms: 6_000, action: Action::CrashWorker { consumer: kcl, worker: 0 } },
         ScheduledEvent { at_ms: 7_000, action: Action::SetProducerRate { producer: idle, records_per_sec: 5 } },
     ];
-    let config = scenario.to_sim_config().unwrap();
+    let (config, nodes) = scenario.to_sim_config().unwrap();
     assert_eq!(config.producers.len(), 2);
+    assert_eq!((nodes.producer(kpl), nodes.producer(idle), nodes.get(idle)), (Some(1), None, None));
     assert!(matches!(config.producers[1].client, ClientStyle::Kpl(_)));
     assert_eq!(config.scheduled.len(), 2);
     assert_eq!(
@@ -124,7 +136,13 @@ fn only_nodes_wired_to_the_stream_run_and_events_follow_them() {
         shardlab_engine::Command::SetProducerRate { producer: 1, records_per_sec: 0 }
     );
     assert_eq!(config.scheduled[1].command, shardlab_engine::Command::CrashWorker { consumer: 1, worker: 0 });
-    assert_eq!(scenario.not_simulated(), ["'producer-1' is not connected to the data stream, so it does not run"]);
+    let left_out = scenario.not_simulated();
+    assert_eq!(left_out.len(), 1);
+    assert_eq!(left_out[0].node, idle);
+    assert_eq!(
+        left_out[0].reason,
+        "'producer-1' is not connected to a data stream or a Firehose delivery stream, so it does not run"
+    );
     assert_eq!(ClientKind::parse("kpl"), Some(ClientKind::Kpl));
 }
 
@@ -142,11 +160,15 @@ fn removing_a_node_drops_its_position_and_events() {
 }
 
 #[test]
-fn no_stream_means_no_simulation() {
+fn a_pipeline_without_a_data_stream_runs_its_delivery_streams() {
     let mut scenario = Scenario::empty();
-    scenario.add_node(NodeKind::firehose());
-    let problems = scenario.to_sim_config().unwrap_err();
-    assert_eq!(problems[0].to_string(), "pipeline.nodes: the simulation needs a data stream; add one");
+    let producer = scenario.add_node(NodeKind::producer());
+    let firehose = scenario.add_node(NodeKind::firehose());
+    scenario.pipeline.connect(producer, firehose).unwrap();
+    let (config, nodes) = scenario.to_sim_config().unwrap();
+    assert!(config.streams.is_empty());
+    assert_eq!(nodes.direct_put_feed(producer), Some(("firehose-1", 0)));
+    assert_eq!(scenario.not_simulated(), []);
 }
 
 #[test]
@@ -188,7 +210,7 @@ fn every_ready_transform_is_a_program_the_engine_accepts() {
         let firehose = scenario.add_node(NodeKind::firehose());
         scenario.pipeline.connect(NodeId(2), firehose).unwrap();
         scenario.pipeline.node_mut(firehose).unwrap().set_param("transform", ready.as_str()).unwrap();
-        let config = scenario.to_sim_config().unwrap_or_else(|p| panic!("{}: {p:?}", ready.as_str()));
+        let (config, _) = scenario.to_sim_config().unwrap_or_else(|p| panic!("{}: {p:?}", ready.as_str()));
         assert_eq!(config.delivery_streams[0].processing.as_ref().map(|p| p.program.as_str()), Some(ready.program()));
     }
     let mut scenario = Scenario::default();
@@ -211,16 +233,17 @@ fn a_kinesis_agent_sending_to_firehose_runs_and_its_lines_reach_s3() {
     scenario.pipeline.connect(firehose, bucket).unwrap();
     scenario.pipeline.node_mut(agent).unwrap().set_param("max_buffer_age_millis", "1000").unwrap();
     scenario.pipeline.node_mut(firehose).unwrap().set_param("buffer_interval_s", "0").unwrap();
-    assert_eq!(scenario.not_simulated(), Vec::<String>::new());
+    assert_eq!(scenario.not_simulated(), []);
     let name = scenario.pipeline.node(firehose).unwrap().name.clone();
 
-    let config = scenario.to_sim_config().unwrap();
+    let (config, nodes) = scenario.to_sim_config().unwrap();
+    assert_eq!((nodes.agent(agent), nodes.delivery_stream(firehose)), (Some(0), Some(name.as_str())));
     assert_eq!(config.agents.len(), 1);
     assert_eq!(config.agents[0].delivery_stream.as_deref(), Some(name.as_str()));
     assert_eq!(config.delivery_streams.len(), 1);
     assert_eq!(config.delivery_streams[0].name, name);
     assert_eq!(config.delivery_streams[0].source, Source::DirectPut);
-    assert_eq!(config.delivery_streams[0].feed, None);
+    assert_eq!(config.delivery_streams[0].feeds, []);
 
     let mut sim = Simulation::new(config).unwrap();
     sim.advance_to(SimTime::from_secs(30));
@@ -242,11 +265,16 @@ fn a_kinesis_agent_sending_to_firehose_runs_and_its_lines_reach_s3() {
 #[test]
 fn an_unconnected_kinesis_agent_does_not_run() {
     let mut scenario = Scenario::default();
-    scenario.add_node(NodeKind::kinesis_agent());
-    let config = scenario.to_sim_config().unwrap();
+    let agent = scenario.add_node(NodeKind::kinesis_agent());
+    let (config, nodes) = scenario.to_sim_config().unwrap();
     assert!(config.agents.is_empty());
+    assert_eq!(nodes.agent(agent), None);
     assert_eq!(
         scenario.not_simulated(),
-        ["'agent-1' is not connected to the data stream or a Firehose delivery stream, so it does not run"]
+        [NotSimulated {
+            node: agent,
+            reason: "'agent-1' is not connected to a data stream or a Firehose delivery stream, so it does not run"
+                .into()
+        }]
     );
 }

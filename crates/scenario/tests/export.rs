@@ -116,7 +116,7 @@ fn a_run_on_too_few_shards_recommends_more() {
     scenario.pipeline.node_mut(stream).unwrap().set_param("shard_count", "1").unwrap();
     // No retries, so each second asks for exactly the producer's 1,500 records.
     scenario.pipeline.nodes[0].set_param("retry_max_attempts", "1").unwrap();
-    let mut sim = Simulation::new(scenario.to_sim_config().unwrap()).unwrap();
+    let mut sim = Simulation::new(scenario.to_sim_config().unwrap().0).unwrap();
     sim.advance_to(SimTime::from_secs(10));
     let findings = Findings::from_simulation(&sim);
     assert_eq!(findings.shards_open, 1);

@@ -56,8 +56,8 @@ fn format_1_opens_with_defaults_for_what_later_formats_added() {
     // Format 1 had no fault and no delays: no fault, and the engine's typical 200 ms and 70 ms.
     assert_eq!((d.extra_throttle_percent, d.get_records_visibility_ms, d.fan_out_visibility_ms), (0, 200, 70));
     assert_eq!((s.view.pan_x, s.view.pan_y, s.view.zoom_percent, s.view.time_ms), (0, 0, 100, 0));
-    let config = s.to_sim_config().unwrap();
-    assert_eq!((config.seed, config.shard_count, config.extra_throttle_percent), (7, 3, 0));
+    let (config, _) = s.to_sim_config().unwrap();
+    assert_eq!((config.seed, config.streams[0].shard_count, config.streams[0].extra_throttle_percent), (7, 3, 0));
 }
 
 #[test]
@@ -68,9 +68,10 @@ fn format_2_keeps_its_fault_and_view() {
     assert_eq!((d.shard_count, d.extra_throttle_percent), (3, 5));
     assert_eq!((s.view.pan_x, s.view.pan_y, s.view.zoom_percent, s.view.time_ms), (-40, 25, 125, 60_000));
     assert_eq!(s.scheduled.len(), 2);
-    let config = s.to_sim_config().unwrap();
-    assert_eq!((config.seed, config.shard_count, config.extra_throttle_percent), (7, 3, 5));
-    assert_eq!((config.get_records_visibility_ms, config.fan_out_visibility_ms), (200, 70));
+    let (config, _) = s.to_sim_config().unwrap();
+    let stream = &config.streams[0];
+    assert_eq!((config.seed, stream.shard_count, stream.extra_throttle_percent), (7, 3, 5));
+    assert_eq!((stream.get_records_visibility_ms, stream.fan_out_visibility_ms), (200, 70));
 }
 
 #[test]
@@ -81,9 +82,11 @@ fn format_3_fixture_holds_what_was_written() {
     assert_eq!((d.shard_count, d.extra_throttle_percent), (3, 5));
     assert_eq!(s.scheduled[2].action, Action::DestinationOutage { firehose: NodeId(5), duration_ms: 60_000 });
     // The Firehose reads the stream and delivers to the S3 bucket: it runs, and so does its outage.
-    let config = s.to_sim_config().unwrap();
-    assert_eq!(config.delivery_streams.len(), 1);
+    let (config, nodes) = s.to_sim_config().unwrap();
+    // Analytics delivers straight to destination-2, through a delivery stream of its own.
+    assert_eq!(config.delivery_streams.len(), 2);
     assert_eq!(config.delivery_streams[0].name, "firehose-1");
+    assert_eq!(nodes.destination(NodeId(8)), Some(&[config.delivery_streams[1].name.clone()][..]));
     assert_eq!(
         config.scheduled[2].command,
         shardlab_engine::Command::DestinationOutage { delivery_stream: "firehose-1".into(), duration_ms: 60_000 }

@@ -7,18 +7,20 @@ use shardlab_engine::firehose::{
     BufferingHints, DeliveryStreamConfig, DestinationConfig, DirectPutFeed, ProcessingConfig,
 };
 use shardlab_engine::template::PayloadTemplate;
-use shardlab_engine::{Command, ProducerConfig, ScheduledCommand, SimConfig, SimTime};
+use shardlab_engine::{
+    Command, DEFAULT_STREAM_NAME, ProducerConfig, ScheduledCommand, SimConfig, SimTime, StreamConfig,
+};
 
 /// A Direct PUT stream fed 100 records/s of 200 B (20,000 B/s) to S3 with 1 MiB / 60 s hints.
 fn direct_put(name: &str) -> DeliveryStreamConfig {
     let mut config = DeliveryStreamConfig::direct_put_to_s3(name);
     config.destination.buffering = Some(BufferingHints { size_mib: 1, interval_secs: 60 });
-    config.feed = Some(DirectPutFeed {
+    config.feeds = vec![DirectPutFeed {
         records_per_sec: 100,
         record_bytes: 200,
         payload: PayloadTemplate::Zeros,
         batch_records: 100,
-    });
+    }];
     config
 }
 
@@ -79,7 +81,7 @@ fn a_buffer_fed_20_000_bytes_a_second_shows_both_hints_and_flushes_by_size_at_ab
 #[test]
 fn an_empty_buffer_says_what_starts_its_clock() {
     let mut config = direct_put("idle");
-    config.feed = None;
+    config.feeds.clear();
     let sim = run(SimConfig { delivery_streams: vec![config], ..SimConfig::default() }, 5_000);
     let buffer = &firehose_views(&sim, None)[0].buffers[0];
     assert_eq!(buffer.records, 0);
@@ -102,8 +104,8 @@ fn transform_results_fates_and_a_decompressed_preview() {
     stream.destination.s3.compression = Compression::Gzip;
     stream.destination.s3.error_output_prefix = Some("errors/!{firehose:error-output-type}/".into());
     let config = SimConfig {
-        stream_name: "clicks".into(),
-        producers: vec![clickstream(50)],
+        streams: vec![StreamConfig::provisioned("clicks", 2)],
+        producers: vec![ProducerConfig { stream_name: "clicks".into(), ..clickstream(50) }],
         delivery_streams: vec![stream],
         ..SimConfig::default()
     };
@@ -155,12 +157,12 @@ fn an_http_destination_under_an_outage_lists_failed_requests_with_their_codes() 
         retry_duration_secs: Some(120),
         ..DestinationConfig::of(DestinationKind::HttpEndpoint { url: "https://example.com/in".into(), gzip: false })
     };
-    stream.feed = Some(DirectPutFeed {
+    stream.feeds = vec![DirectPutFeed {
         records_per_sec: 10,
         record_bytes: 100,
         payload: PayloadTemplate::Clickstream,
         batch_records: 10,
-    });
+    }];
     let config = SimConfig {
         delivery_streams: vec![stream],
         scheduled: vec![ScheduledCommand {
@@ -214,7 +216,7 @@ CREATE OR REPLACE PUMP \"STREAM_PUMP\" AS INSERT INTO \"DESTINATION_SQL_STREAM\"
 
 fn analytics_config() -> SimConfig {
     SimConfig {
-        shard_count: 1,
+        streams: vec![StreamConfig::provisioned(DEFAULT_STREAM_NAME, 1)],
         producers: vec![clickstream(10)],
         analytics: vec![
             AnalyticsAppConfig { name: "events".into(), sql: COUNTS.into(), ..AnalyticsAppConfig::default() },

@@ -41,9 +41,10 @@ pub struct DeliveryStreamConfig {
     /// Tags.
     #[cfg_attr(feature = "serde", serde(default))]
     pub tags: BTreeMap<String, String>,
-    /// A simulated Direct PUT producer (a scenario's; API callers put their own records).
+    /// Simulated Direct PUT producers (a scenario's; API callers put their own records), each sending at
+    /// every whole second, in this order.
     #[cfg_attr(feature = "serde", serde(default))]
-    pub feed: Option<DirectPutFeed>,
+    pub feeds: Vec<DirectPutFeed>,
 }
 
 /// A simulated producer calling PutRecordBatch on a Direct PUT stream once per second.
@@ -539,7 +540,7 @@ impl DeliveryStreamConfig {
             destination: DestinationConfig::s3(),
             processing: None,
             tags: BTreeMap::new(),
-            feed: None,
+            feeds: Vec::new(),
         }
     }
 
@@ -554,7 +555,7 @@ impl DeliveryStreamConfig {
             ));
         }
         self.destination.problems(problems);
-        if let Some(feed) = &self.feed {
+        for feed in &self.feeds {
             if self.source != Source::DirectPut {
                 problems.push(format!("'{}' reads a data stream, so it cannot have a Direct PUT feed.", self.name));
             }

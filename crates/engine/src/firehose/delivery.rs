@@ -358,9 +358,23 @@ pub struct DeliveryStream {
     lambda_arn: String,
     content_kept_bytes: usize,
     pub(crate) events: Vec<crate::Event>,
-    /// When the Direct PUT feed sends next, and how many records it has made.
+    /// When the Direct PUT feeds send next, and how many records they have made.
     pub(crate) feed_next: SimTime,
     pub(crate) feed_made: u64,
+    /// What each Direct PUT feed has done, in [`DeliveryStreamConfig::feeds`] order.
+    pub feed_totals: Vec<FeedTotals>,
+}
+
+/// What one simulated Direct PUT feed has done: every record it made was accepted or refused
+/// (`made = accepted + refused`; a feed does not retry).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct FeedTotals {
+    /// Records made and sent.
+    pub made: u64,
+    /// Records the delivery stream accepted.
+    pub accepted: u64,
+    /// Records refused (throttled by the Direct PUT quota, or the call failed).
+    pub refused: u64,
 }
 
 impl DeliveryStream {
@@ -403,6 +417,7 @@ impl DeliveryStream {
             events: Vec::new(),
             feed_next: ready_at,
             feed_made: 0,
+            feed_totals: alloc::vec![FeedTotals::default(); config.feeds.len()],
             config,
         }
     }
@@ -466,28 +481,30 @@ impl DeliveryStream {
         self.version += 1;
     }
 
-    /// The feed's records for this second, in PutRecordBatch calls, if it is due.
-    pub(crate) fn feed_batches(&mut self, now: SimTime) -> Vec<Vec<Vec<u8>>> {
-        let Some(feed) = self.config.feed else { return Vec::new() };
-        if self.feed_next > now {
+    /// The feeds' records for this second, in PutRecordBatch calls with the index of the feed making them, if
+    /// they are due.
+    pub(crate) fn feed_batches(&mut self, now: SimTime) -> Vec<(usize, Vec<Vec<u8>>)> {
+        if self.config.feeds.is_empty() || self.feed_next > now {
             return Vec::new();
         }
         self.feed_next = SimTime::from_secs(now.as_secs() + 1);
         let unix_ms = self.unix_ms(now);
-        let mut records = Vec::with_capacity(feed.records_per_sec as usize);
-        for _ in 0..feed.records_per_sec {
-            let seed = self.rng.next_u64();
-            let key = format!("user-{}", self.feed_made % 1_000);
-            self.feed_made += 1;
-            records.push(match feed.payload {
-                crate::template::PayloadTemplate::Zeros => alloc::vec![0; feed.record_bytes as usize],
-                template => crate::template::render(template, seed, &key, unix_ms, feed.record_bytes).into_bytes(),
-            });
-        }
         let mut batches = Vec::new();
-        while !records.is_empty() {
-            let rest = records.split_off(records.len().min(feed.batch_records.max(1) as usize));
-            batches.push(core::mem::replace(&mut records, rest));
+        for (index, feed) in self.config.feeds.clone().into_iter().enumerate() {
+            let mut records = Vec::with_capacity(feed.records_per_sec as usize);
+            for _ in 0..feed.records_per_sec {
+                let seed = self.rng.next_u64();
+                let key = format!("user-{}", self.feed_made % 1_000);
+                self.feed_made += 1;
+                records.push(match feed.payload {
+                    crate::template::PayloadTemplate::Zeros => alloc::vec![0; feed.record_bytes as usize],
+                    template => crate::template::render(template, seed, &key, unix_ms, feed.record_bytes).into_bytes(),
+                });
+            }
+            while !records.is_empty() {
+                let rest = records.split_off(records.len().min(feed.batch_records.max(1) as usize));
+                batches.push((index, core::mem::replace(&mut records, rest)));
+            }
         }
         batches
     }
@@ -830,7 +847,7 @@ impl DeliveryStream {
         if let Some(kds) = &self.kds {
             consider(kds.next_poll);
         }
-        if self.config.feed.is_some() {
+        if !self.config.feeds.is_empty() {
             consider(self.feed_next);
         }
         next

@@ -878,12 +878,12 @@ fn a_direct_put_feed_meets_the_byte_quota() {
     // 13 fail with ServiceUnavailableException. Feeds at 0, 1, 2, 3 and 4 s: 435 in, 65 throttled.
     let mut w = World::new();
     let mut c = s3_stream("feed", None);
-    c.feed = Some(config::DirectPutFeed {
+    c.feeds = vec![config::DirectPutFeed {
         records_per_sec: 100,
         record_bytes: 60_000,
         payload: crate::template::PayloadTemplate::Zeros,
         batch_records: 50,
-    });
+    }];
     w.create(c);
     w.run_until(SimTime::from_secs(4));
     let s = w.stream("feed");

@@ -206,8 +206,9 @@ impl Kinesis {
     /// Pushes what each live subscription may send at `now`: records up to its own 2 MiB/s, an empty
     /// heartbeat when idle, the child shards at the end of a closed shard; ends expired subscriptions.
     pub fn push_subscriptions(&mut self, now: SimTime) {
-        let visibility = SimDuration::from_millis(self.config.fan_out_visibility_ms);
+        let service_ms = self.config.fan_out_visibility_ms;
         for stream in self.streams.values_mut() {
+            let visibility = SimDuration::from_millis(stream.faults.map_or(service_ms, |f| f.fan_out_visibility_ms));
             let (shards, consumers, efo_bytes, metrics) = stream.shards_and_consumers_mut();
             for consumer in consumers.iter_mut() {
                 for sub in consumer.subscriptions.iter_mut().filter(|s| s.ended.is_none()) {
