@@ -9,7 +9,6 @@ use crate::firehose::{DeliveryStreamConfig, Firehose, FirehoseConfig, Source as 
 use crate::kinesis::{
     CreateStreamInput, Kinesis, KinesisConfig, PutRecordInput, PutRecordsEntry, PutRecordsResultEntry,
 };
-use crate::kpl;
 use crate::limits::SIM_SHARDS_MAX;
 use crate::limits::{FAN_OUT_VISIBILITY_MS, GET_RECORDS_VISIBILITY_MS, PUT_RECORDS_BYTES_MAX, PUT_RECORDS_RECORDS_MAX};
 use crate::partition_key;
@@ -515,6 +514,12 @@ impl Simulation {
         self.producers.iter().map(|p| (&p.config, p.totals))
     }
 
+    /// The running producer at `index`, for tests that look at a client's internals.
+    #[cfg(test)]
+    pub(crate) fn producer_state(&self, index: usize) -> &Producer {
+        &self.producers[index]
+    }
+
     /// When the next timer fires. There is always one: metrics close every second.
     pub fn next_deadline(&self) -> Option<SimTime> {
         let timer = self.timers.peek().map(|Reverse((at, _, _))| *at);
@@ -754,7 +759,13 @@ impl Simulation {
         let Some(record) = self.producers[index].emit(now, self.config.epoch_unix_ms) else {
             return;
         };
-        let outgoing = Outgoing { user_records: alloc::vec![record], attempts: 0, aggregated: false };
+        let producer = &mut self.producers[index];
+        if producer.outstanding >= crate::producer::OUTSTANDING_RECORDS_MAX {
+            producer.totals.dropped += 1;
+            return;
+        }
+        producer.outstanding += 1;
+        let outgoing = Outgoing::plain(record);
         match self.producers[index].config.client {
             ClientStyle::PutRecord => self.send_one(index, outgoing),
             ClientStyle::PutRecords { batch_max_records, linger_ms } => {
@@ -773,7 +784,8 @@ impl Simulation {
     }
 
     /// KPL: adds a user record to the aggregate of the shard its key maps to, sealing the aggregate first
-    /// if the record would take it past `AggregationMaxSize`.
+    /// if the record would take it past `AggregationMaxSize`. The aggregate's length is kept up to date,
+    /// so each record costs one keyed lookup.
     fn aggregate(&mut self, index: usize, outgoing: Outgoing, kpl: KplConfig) {
         let now = self.now;
         let record = outgoing.user_records.into_iter().next().expect("one user record per emission");
@@ -781,62 +793,72 @@ impl Simulation {
             record.key.explicit_hash_key.unwrap_or_else(|| partition_key::hash_key(&record.key.partition_key));
         let shard = self.stream().and_then(|s| s.shard_for_hash_key(hash_key)).map_or(0, |s| s.id.0);
         let producer = &mut self.producers[index];
-        let was_idle = producer.batch.is_empty() && producer.aggregating.values().all(Vec::is_empty);
+        producer.work_units += 1;
+        let was_idle =
+            producer.sealed_since_flush == 0 && producer.sealed.is_empty() && producer.aggregating.is_empty();
         let pending = producer.aggregating.entry(shard).or_default();
-        let with_it = kpl::aggregated_len(
-            pending.iter().chain(core::iter::once(&record)).map(|r| (r.key.partition_key.as_str(), r.bytes)),
-        );
-        if !pending.is_empty() && with_it > u64::from(kpl.aggregation_max_bytes) {
-            let sealed = core::mem::take(pending);
-            producer.batch.push(Outgoing { user_records: sealed, attempts: 0, aggregated: true });
+        let with_it = pending.len.bytes_with(&record.key.partition_key, record.bytes);
+        if !pending.user_records.is_empty() && with_it > u64::from(kpl.aggregation_max_bytes) {
+            let sealed = core::mem::take(pending).seal();
+            producer.sealed.entry(shard).or_default().push_back(sealed);
+            producer.sealed_since_flush += 1;
         }
-        producer.aggregating.entry(shard).or_default().push(record);
+        let pending = producer.aggregating.entry(shard).or_default();
+        pending.len.add(&record.key.partition_key, record.bytes);
+        pending.user_records.push(record);
         if was_idle {
             let timer = Timer::Flush { producer: index as u32, generation: producer.batch_generation };
             self.schedule(now + SimDuration::from_millis(u64::from(kpl.record_max_buffered_time_ms)), timer);
         }
-        if self.producers[index].batch.len() >= kpl.collection_max_count as usize {
+        if self.producers[index].sealed_since_flush >= kpl.collection_max_count {
             self.flush(index);
         }
     }
 
-    /// Sends everything a batching client holds (sealing KPL aggregates) as PutRecords calls.
+    /// Sends everything a batching client holds as PutRecords calls; the KPL seals its aggregates and sends
+    /// each shard's in order while its rate limit allows.
     fn flush(&mut self, index: usize) {
         let producer = &mut self.producers[index];
-        for (_, records) in core::mem::take(&mut producer.aggregating) {
-            if !records.is_empty() {
-                producer.batch.push(Outgoing { user_records: records, attempts: 0, aggregated: true });
-            }
-        }
         producer.batch_generation += 1;
-        let batch = core::mem::take(&mut producer.batch);
-        let ClientStyle::Kpl(kpl) = self.producers[index].config.client else {
+        let ClientStyle::Kpl(kpl) = producer.config.client else {
+            let batch = core::mem::take(&mut producer.batch);
             self.send_batch(index, batch);
             return;
         };
-        // The KPL's rate limit: aggregates beyond a shard's allowance wait for the next flush.
-        let (mut send, mut hold) = (Vec::new(), Vec::new());
-        for outgoing in batch {
-            let fits = kpl.rate_limit_percent == 0 || {
-                let record = self.kinesis_record(index, &outgoing);
-                let hash_key =
-                    record.explicit_hash_key.unwrap_or_else(|| partition_key::hash_key(&record.partition_key));
-                let shard = self.stream().and_then(|s| s.shard_for_hash_key(hash_key)).map_or(0, |s| s.id.0);
-                let bytes = record.data.len_bytes() + record.partition_key.len() as u64;
-                self.producers[index].take_allowance(shard, bytes, self.now, kpl.rate_limit_percent)
-            };
-            if fits { send.push(outgoing) } else { hold.push(outgoing) }
+        for (shard, aggregate) in core::mem::take(&mut producer.aggregating) {
+            if !aggregate.user_records.is_empty() {
+                producer.sealed.entry(shard).or_default().push_back(aggregate.seal());
+            }
         }
-        // `RecordTtl`: records held longer than 30 s are given up, as the KPL does.
+        producer.sealed_since_flush = 0;
+        // `RecordTtl`: aggregates held longer than 30 s are given up, as the KPL does; the oldest are first.
+        // The rate limit: each shard's aggregates go in order while its allowance lasts; the rest wait.
         let ttl = SimDuration::from_millis(KPL_RECORD_TTL_MS);
         let now = self.now;
-        let (expired, kept): (Vec<Outgoing>, Vec<Outgoing>) =
-            hold.into_iter().partition(|o| o.user_records.iter().all(|r| now.saturating_since(r.made_at) >= ttl));
-        let hold = kept;
-        self.producers[index].totals.dropped += expired.iter().map(|o| o.user_records.len() as u64).sum::<u64>();
-        if !hold.is_empty() {
-            let producer = &mut self.producers[index];
-            producer.batch = hold;
+        let mut send = Vec::new();
+        let mut sealed = core::mem::take(&mut producer.sealed);
+        for (shard, queue) in &mut sealed {
+            while let Some(oldest) = queue.front() {
+                producer.work_units += 1;
+                let newest = oldest.user_records.last().map_or(now, |r| r.made_at);
+                if now.saturating_since(newest) >= ttl {
+                    let expired = oldest.user_records.len() as u64;
+                    queue.pop_front();
+                    producer.totals.dropped += expired;
+                    producer.outstanding = producer.outstanding.saturating_sub(expired);
+                    continue;
+                }
+                let fits = kpl.rate_limit_percent == 0
+                    || producer.take_allowance(*shard, oldest.size_bytes(), now, kpl.rate_limit_percent);
+                if !fits {
+                    break;
+                }
+                send.extend(queue.pop_front());
+            }
+        }
+        sealed.retain(|_, queue| !queue.is_empty());
+        producer.sealed = sealed;
+        if !producer.sealed.is_empty() {
             let timer = Timer::Flush { producer: index as u32, generation: producer.batch_generation };
             self.schedule(self.now + KPL_RATE_LIMIT_RECHECK, timer);
         }
@@ -844,13 +866,13 @@ impl Simulation {
     }
 
     /// The Kinesis record an outgoing item is sent as.
-    fn kinesis_record(&self, index: usize, outgoing: &Outgoing) -> PutRecordInput {
+    fn kinesis_record(&mut self, index: usize, outgoing: &Outgoing) -> PutRecordInput {
         let first = &outgoing.user_records[0];
-        let data = if outgoing.aggregated {
+        let data = if let Some(len_bytes) = outgoing.aggregated_len_bytes {
+            self.producers[index].work_units += outgoing.user_records.len() as u64;
             let user_records: Vec<(String, u32)> =
                 outgoing.user_records.iter().map(|r| (r.key.partition_key.clone(), r.bytes)).collect();
-            let len = kpl::aggregated_len(user_records.iter().map(|(k, b)| (k.as_str(), *b)));
-            Payload::Aggregated { user_records, len_bytes: u32::try_from(len).unwrap_or(u32::MAX) }
+            Payload::Aggregated { user_records, len_bytes }
         } else {
             match self.producers[index].config.payload {
                 PayloadTemplate::Zeros => Payload::Synthetic { len_bytes: first.bytes },
@@ -891,8 +913,7 @@ impl Simulation {
             let mut bytes = 0;
             let mut take = 0;
             for outgoing in rest.iter().take(PUT_RECORDS_RECORDS_MAX) {
-                let size = self.kinesis_record(index, outgoing).data.len_bytes()
-                    + outgoing.user_records[0].key.partition_key.len() as u64;
+                let size = outgoing.size_bytes();
                 if take > 0 && bytes + size > PUT_RECORDS_BYTES_MAX {
                     break;
                 }
@@ -953,6 +974,8 @@ impl Simulation {
                 if producer.answer_lost() {
                     // The client saw a timeout: it sends the record again, and the stream gets a duplicate.
                     self.schedule_retry(index, outgoing);
+                } else {
+                    producer.outstanding = producer.outstanding.saturating_sub(outgoing.user_records.len() as u64);
                 }
             }
             Outcome::Throttled => {
@@ -962,6 +985,7 @@ impl Simulation {
             Outcome::Failed => {
                 producer.totals.failed += 1;
                 producer.totals.dropped += outgoing.user_records.iter().filter(|r| !r.written).count() as u64;
+                producer.outstanding = producer.outstanding.saturating_sub(outgoing.user_records.len() as u64);
             }
         }
     }
@@ -970,6 +994,7 @@ impl Simulation {
         let producer = &mut self.producers[index];
         if outgoing.attempts >= producer.config.retry.max_attempts {
             producer.totals.dropped += outgoing.user_records.iter().filter(|r| !r.written).count() as u64;
+            producer.outstanding = producer.outstanding.saturating_sub(outgoing.user_records.len() as u64);
             return;
         }
         let policy = producer.config.retry;

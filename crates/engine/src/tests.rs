@@ -665,6 +665,92 @@ fn the_kpl_rate_limit_holds_records_back_instead_of_being_throttled() {
     assert!(limited_second.incoming_bytes <= 1_048_576, "{limited_second:?}");
 }
 
+/// The KPL client's work so far (user records it looked at) and what it holds.
+fn kpl_work(sim: &Simulation) -> (u64, u64) {
+    let producer = sim.producer_state(0);
+    (producer.work_units, producer.outstanding)
+}
+
+#[test]
+fn an_overloaded_kpl_does_work_linear_in_its_records() {
+    use crate::producer::{ClientStyle, KplConfig};
+    // Issue 22: 20,000 records/s into 3 shards used to re-check and re-encode the whole held backlog for every
+    // new user record once 500 aggregates were held (0.08 s, 15 s, 185 s for 1, 2, 3 simulated seconds).
+    let producer = ProducerConfig {
+        client: ClientStyle::Kpl(KplConfig::default()),
+        ..ProducerConfig::steady("kpl", 20_000, 512, 10_000)
+    };
+    let config = SimConfig { shard_count: 3, producers: vec![producer], ..SimConfig::default() };
+    let mut sim = Simulation::new(config).expect("valid");
+    let mut work_per_second = Vec::new();
+    let mut before = 0;
+    for second in 1..=4 {
+        sim.advance_to(SimTime::from_secs(second));
+        let (work, _) = kpl_work(&sim);
+        work_per_second.push(work - before);
+        before = work;
+    }
+    // 20,000 records/s of 512 B is about 10 MB/s; the KPL's 150 % rate limit lets about 4.5 MiB/s through
+    // to 3 shards, so the backlog grows every second. Each user record is looked at when it is aggregated
+    // and when its aggregate is encoded for a send, plus one look per shard per flush at a held aggregate:
+    // about 2 per record, the same in every second however long the backlog.
+    let t = totals(&sim);
+    assert_eq!(t.attempted, 80_001, "records made at 0 s through 4 s inclusive");
+    assert!(t.accepted < 30_000 && t.dropped > 0, "the stream is overloaded: {t:?}");
+    for work in &work_per_second {
+        assert!(*work <= 3 * 20_000, "work per second stays linear in records: {work_per_second:?}");
+    }
+}
+
+#[test]
+fn a_backed_up_kpl_holds_a_bounded_number_of_records() {
+    use crate::producer::{ClientStyle, KplConfig, OUTSTANDING_RECORDS_MAX};
+    // About 10 MB/s into one shard, whose 150 % rate limit passes 1.5 MiB/s: the backlog grows by about
+    // 17,000 records a second and would reach 100,000 in 6 s; records beyond that are given up.
+    let producer = ProducerConfig {
+        client: ClientStyle::Kpl(KplConfig::default()),
+        ..ProducerConfig::steady("kpl", 20_000, 512, 1_000)
+    };
+    let mut sim = one_shard_with(producer);
+    let mut most_held = 0;
+    for second in 1..=10 {
+        sim.advance_to(SimTime::from_secs(second));
+        most_held = most_held.max(kpl_work(&sim).1);
+    }
+    let t = totals(&sim);
+    assert!(most_held <= OUTSTANDING_RECORDS_MAX, "{most_held}");
+    assert!(most_held > OUTSTANDING_RECORDS_MAX / 2, "the backlog did build up: {most_held}");
+    assert!(t.dropped > 50_000, "records beyond the bound are given up: {t:?}");
+    assert_eq!(t.attempted, t.accepted + t.dropped + kpl_work(&sim).1, "every record is accounted for: {t:?}");
+}
+
+#[test]
+fn aggregating_many_small_records_with_distinct_keys_predicts_each_length() {
+    use crate::producer::{ClientStyle, KplConfig};
+    // Issue 22: 1-byte records over a million keys made the KPL recompute each aggregate's length, with a
+    // linear key lookup, for every record (40 s per simulated second). Each stored aggregate's length must
+    // still be exactly its encoding's, and stay within AggregationMaxSize.
+    let kpl = KplConfig { record_max_buffered_time_ms: 1_000, ..KplConfig::default() };
+    let producer =
+        ProducerConfig { client: ClientStyle::Kpl(kpl), ..ProducerConfig::steady("kpl", 20_000, 1, 1_000_000) };
+    let mut sim = one_shard_with(producer);
+    sim.advance_to(SimTime::from_millis(1_500));
+    let records: Vec<_> = shards(&sim)[0].records().collect();
+    assert!(!records.is_empty());
+    let mut most_user_records = 0;
+    for record in records {
+        let bytes = record.data.to_bytes();
+        assert_eq!(bytes.len() as u64, record.data.len_bytes());
+        assert!(bytes.len() <= 51_200, "{}", bytes.len());
+        let users = crate::kpl::deaggregate(&bytes).expect("an aggregate");
+        most_user_records = most_user_records.max(users.len());
+    }
+    // Each user record takes about 30 bytes (a key-table entry, its index and 1 byte of data).
+    assert!(most_user_records > 1_000, "full aggregates hold many records: {most_user_records}");
+    let (work, _) = kpl_work(&sim);
+    assert!(work <= 3 * totals(&sim).attempted, "{work}");
+}
+
 #[test]
 fn put_to_get_latency_includes_the_delay_and_fan_out_is_faster() {
     use crate::consumer_app::{ConsumerAppConfig, ReadStyle, StartAt};
