@@ -9,8 +9,8 @@ use crate::firehose::{DeliveryStreamConfig, Firehose, FirehoseConfig, Source as 
 use crate::kinesis::{
     CreateStreamInput, Kinesis, KinesisConfig, PutRecordInput, PutRecordsEntry, PutRecordsResultEntry,
 };
-use crate::limits::SIM_SHARDS_MAX;
 use crate::limits::{FAN_OUT_VISIBILITY_MS, GET_RECORDS_VISIBILITY_MS, PUT_RECORDS_BYTES_MAX, PUT_RECORDS_RECORDS_MAX};
+use crate::limits::{SIM_LOG_RECORDS_MAX_PER_SHARD, SIM_SHARDS_MAX};
 use crate::partition_key;
 use crate::producer::{ClientStyle, KplConfig, Outgoing};
 use crate::producer::{Producer, ProducerConfig, ProducerTotals};
@@ -140,6 +140,11 @@ impl SimConfig {
         }
         if self.log_records_max_per_shard == 0 {
             problems.push("Each shard must keep at least 1 record.".into());
+        } else if self.log_records_max_per_shard as usize > SIM_LOG_RECORDS_MAX_PER_SHARD {
+            problems.push(format!(
+                "Each shard keeps {} records at most; allow 1 to {SIM_LOG_RECORDS_MAX_PER_SHARD}.",
+                self.log_records_max_per_shard
+            ));
         }
         for producer in &self.producers {
             producer.problems(&mut problems);

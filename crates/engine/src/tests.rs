@@ -752,6 +752,25 @@ fn aggregating_many_small_records_with_distinct_keys_predicts_each_length() {
 }
 
 #[test]
+fn a_scenario_with_four_billion_zipf_keys_runs_in_little_memory() {
+    use crate::workload::KeyProfile;
+    // Issue 22: a Zipf producer over 4,294,967,295 keys allocated a 34 GB table when the run was built.
+    let producer =
+        ProducerConfig { keys: KeyProfile::Zipf { keys: u32::MAX }, ..ProducerConfig::steady("z", 500, 10, 1) };
+    let mut sim = one_shard_with(producer);
+    sim.advance_to(SimTime::from_secs(1));
+    assert_eq!(totals(&sim).accepted, 501, "records at 0 s through 1 s inclusive");
+    assert!(shards(&sim)[0].records().any(|r| r.partition_key.len() > "user-99999".len()), "keys beyond the table's");
+}
+
+#[test]
+fn a_shard_log_bound_beyond_the_simulators_is_refused() {
+    let config = SimConfig { log_records_max_per_shard: u32::MAX, ..SimConfig::default() };
+    let problems = config.validate().expect_err("too many").problems;
+    assert_eq!(problems, ["Each shard keeps 4294967295 records at most; allow 1 to 1000000."]);
+}
+
+#[test]
 fn put_to_get_latency_includes_the_delay_and_fan_out_is_faster() {
     use crate::consumer_app::{ConsumerAppConfig, ReadStyle, StartAt};
     let reader = |name: &str, style| ConsumerAppConfig {
