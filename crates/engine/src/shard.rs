@@ -316,6 +316,13 @@ impl Shard {
         }
     }
 
+    /// When its oldest record expires, or (closed) when it is no longer listed, whichever is first.
+    pub(crate) fn next_expiry(&self, retention: SimDuration) -> Option<SimTime> {
+        let record = self.log.front().map(|r| r.arrival + retention);
+        let closed = self.closed.map(|c| c.at + retention);
+        [record, closed].into_iter().flatten().min()
+    }
+
     /// Whether everything it ever held has expired: a closed shard in this state is no longer listed.
     pub fn is_expired(&self, now: SimTime, retention: SimDuration) -> bool {
         self.closed.is_some_and(|c| now.saturating_since(c.at) >= retention)

@@ -1158,6 +1158,8 @@ impl Simulation {
             .stream()
             .into_iter()
             .flat_map(|s| s.shards())
+            // A shard closed before the second began took no writes in it.
+            .filter(|shard| shard.closed.is_none_or(|c| self.now.saturating_since(c.at) <= SimDuration::SECOND))
             .filter_map(|shard| {
                 let bucket = shard.metrics.second(second);
                 (bucket.write_provisioned_throughput_exceeded > 0).then(|| Event::WriteThrottled {

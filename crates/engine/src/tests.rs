@@ -770,6 +770,64 @@ fn a_shard_log_bound_beyond_the_simulators_is_refused() {
     assert_eq!(problems, ["Each shard keeps 4294967295 records at most; allow 1 to 1000000."]);
 }
 
+/// Deadline entries the service looked at while `sim` advanced by an idle hour.
+fn deadline_checks_in_an_idle_hour(sim: &mut Simulation) -> u64 {
+    let before = sim.kinesis().deadline_checks.get();
+    sim.advance_to(sim.now() + SimDuration::from_secs(3_600));
+    sim.kinesis().deadline_checks.get() - before
+}
+
+#[test]
+fn idle_streams_cost_no_deadline_checks() {
+    use crate::kinesis::CreateStreamInput;
+    // Issue 22: with 10,000 streams, every timer scanned every stream for a pending change (a simulated day
+    // in one advance took 296 s). Now a timer looks only at changes that are actually pending.
+    let with_streams = |count: u32| {
+        let mut sim = Simulation::service_only(1, crate::KinesisConfig::default());
+        for i in 0..count {
+            sim.advance_to(SimTime::from_millis(u64::from(i) * 250));
+            let now = sim.now();
+            sim.kinesis_mut()
+                .create_stream(now, CreateStreamInput::provisioned(&alloc::format!("s{i}"), 1))
+                .expect("created");
+        }
+        sim.advance_to(sim.now() + SimDuration::from_secs(1));
+        assert_eq!(sim.kinesis().streams().filter(|s| s.status == crate::StreamStatus::Active).count(), count as usize);
+        sim
+    };
+    let (mut few, mut many) = (with_streams(2), with_streams(300));
+    assert_eq!(deadline_checks_in_an_idle_hour(&mut few), 0);
+    assert_eq!(deadline_checks_in_an_idle_hour(&mut many), 0, "300 idle streams add no work per timer");
+    // A pending change is found, completed on time, and then costs nothing more.
+    let now = many.now();
+    many.kinesis_mut().update_shard_count(now, "s7", 2).expect("scaling");
+    many.advance_to(now + SimDuration::from_millis(500));
+    assert_eq!(many.kinesis().stream("s7").expect("exists").open_shard_count(), 2);
+    assert_eq!(deadline_checks_in_an_idle_hour(&mut many), 0);
+}
+
+#[test]
+fn a_resharded_stream_costs_no_deadline_checks_when_idle() {
+    // Issue 22: after 10 reshards, closed shards were scanned on every timer (a one-day advance took 162 s).
+    let mut sim = Simulation::service_only(1, crate::KinesisConfig::default());
+    let input = crate::kinesis::CreateStreamInput::provisioned("s", 4);
+    sim.kinesis_mut().create_stream(SimTime::ZERO, input).expect("created");
+    for i in 0..10u32 {
+        sim.advance_to(sim.now() + SimDuration::from_secs(1));
+        let now = sim.now();
+        let target = if i % 2 == 0 { 8 } else { 4 };
+        sim.kinesis_mut().update_shard_count(now, "s", target).expect("scaling");
+    }
+    sim.advance_to(sim.now() + SimDuration::from_secs(1));
+    let stream = sim.kinesis().stream("s").expect("exists");
+    assert_eq!(stream.open_shard_count(), 4, "ten alternating scalings end at 4 open shards");
+    assert!(stream.shards().len() > 40, "closed shards are kept for the retention period");
+    assert_eq!(deadline_checks_in_an_idle_hour(&mut sim), 0);
+    // After the 24-hour retention, closed shards are no longer listed.
+    sim.advance_to(sim.now() + SimDuration::from_secs(24 * 3_600));
+    assert_eq!(sim.kinesis().stream("s").expect("exists").shards().len(), 4);
+}
+
 #[test]
 fn put_to_get_latency_includes_the_delay_and_fan_out_is_faster() {
     use crate::consumer_app::{ConsumerAppConfig, ReadStyle, StartAt};
