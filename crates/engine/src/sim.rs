@@ -188,6 +188,7 @@ impl SimConfig {
         if self.extra_throttle_percent > 100 {
             problems.push(format!("Extra throttling is {} %; it must be 0 to 100 %.", self.extra_throttle_percent));
         }
+        crate::budget::problems(self, &mut problems);
         if problems.is_empty() { Ok(()) } else { Err(ConfigError { problems }) }
     }
 }
@@ -338,7 +339,9 @@ impl Simulation {
         kinesis
             .create_active_stream(SimTime::ZERO, stream)
             .map_err(|e| ConfigError { problems: alloc::vec![e.message] })?;
-        kinesis.set_log_limit(&config.stream_name, config.log_records_max_per_shard as usize);
+        // The configured bound, lowered to fit the scenario's memory ceiling.
+        let log_records = crate::budget::estimate(&config).log_records_per_shard;
+        kinesis.set_log_limit(&config.stream_name, usize::try_from(log_records).unwrap_or(usize::MAX));
         let producers = config
             .producers
             .iter()
