@@ -107,6 +107,22 @@ fn main() -> ExitCode {
     }
 }
 
+/// The text of a file of at most [`shardlab_scenario::FILE_BYTES_MAX`] bytes (4 MiB, the largest scenario),
+/// reading no more than one byte past that, so a huge file or a device like `/dev/zero` is refused at once.
+fn read_text_file(path: &str, what: &str) -> Result<String, Failure> {
+    use std::io::Read;
+    let limit = shardlab_scenario::FILE_BYTES_MAX;
+    let cannot = |err: std::io::Error| Failure::Problems(vec![format!("cannot read {what} {path}: {err}")]);
+    let mut bytes = Vec::new();
+    std::fs::File::open(path).and_then(|f| f.take(limit as u64 + 1).read_to_end(&mut bytes)).map_err(cannot)?;
+    if bytes.len() > limit {
+        return Err(Failure::Problems(vec![format!(
+            "{what} {path} is larger than {limit} bytes (4 MiB); allowed: up to 4 MiB"
+        )]));
+    }
+    String::from_utf8(bytes).map_err(|_| Failure::Problems(vec![format!("{what} {path} is not UTF-8 text")]))
+}
+
 /// Why a command failed.
 #[derive(Debug, PartialEq, Eq)]
 enum Failure {

@@ -85,8 +85,7 @@ fn read_records(input: impl BufRead) -> Result<Vec<(u64, Value)>, Vec<String>> {
 
 pub(crate) fn main(rest: &[String]) -> Result<(), Failure> {
     let options = parse_options(rest)?;
-    let sql = std::fs::read_to_string(&options.sql_path)
-        .map_err(|err| Failure::Problems(vec![format!("cannot read {}: {err}", options.sql_path)]))?;
+    let sql = crate::read_text_file(&options.sql_path, "SQL file")?;
     let records = read_records(io::stdin().lock()).map_err(Failure::Problems)?;
     let schema = match options.dialect {
         Dialect::Kda => {
