@@ -177,6 +177,24 @@ fn reply_line(reply: &Reply) -> String {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_line_longer_than_the_cap_is_refused_and_the_session_goes_on() {
+        // Issue 22: a 100 MB line took 17 times its size in memory. One byte over the cap is enough to refuse.
+        let mut input = alloc_line(LINE_BYTES_MAX + 1);
+        input.extend_from_slice(b"\n{\"advance_ms\": 5}\n");
+        let mut session = Session::new(&parse_options(&[]).expect("defaults"));
+        let mut output = Vec::new();
+        session.run(&input[..], &mut output).expect("in memory");
+        let text = String::from_utf8(output).expect("UTF-8");
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[0].contains("longer than 16777216 bytes"), "{}", &lines[0][..lines[0].len().min(300)]);
+        assert_eq!(lines.last(), Some(&"{\"now_ms\":5}"));
+    }
+
+    fn alloc_line(len: usize) -> Vec<u8> {
+        vec![b'x'; len]
+    }
+
     fn args(list: &[&str]) -> Vec<String> {
         list.iter().map(|s| (*s).to_string()).collect()
     }
