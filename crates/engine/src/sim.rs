@@ -1098,7 +1098,7 @@ impl Simulation {
                         .iter()
                         .map(|p| PutRecordsEntry {
                             partition_key: p.partition_key.clone(),
-                            data: Payload::Bytes(p.data.clone()),
+                            data: Payload::Bytes(p.data.as_slice().into()),
                             explicit_hash_key: None,
                         })
                         .collect();

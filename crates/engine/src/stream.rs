@@ -491,10 +491,12 @@ mod tests {
         let mut s = active(1);
         s.split(ShardId(0), 1u128 << 127, SimTime::from_secs(1), 1);
         // "a" hashes below 2^127, "b" above (facts sheet 1.2).
-        let (a, _) =
-            s.append(SimTime::from_secs(2), 2, "a".into(), None, Payload::Bytes(alloc::vec![]), false).expect("fits");
-        let (b, _) =
-            s.append(SimTime::from_secs(2), 2, "b".into(), None, Payload::Bytes(alloc::vec![]), false).expect("fits");
+        let (a, _) = s
+            .append(SimTime::from_secs(2), 2, "a".into(), None, Payload::Bytes(alloc::vec![].into()), false)
+            .expect("fits");
+        let (b, _) = s
+            .append(SimTime::from_secs(2), 2, "b".into(), None, Payload::Bytes(alloc::vec![].into()), false)
+            .expect("fits");
         assert_eq!((a, b), (ShardId(1), ShardId(2)));
     }
 }

@@ -101,7 +101,7 @@ fn put_record_routes_by_md5_and_numbers_records_in_order() {
     let put = |sim: &mut Simulation, key: &str| {
         sim.put_record(PutRecordInput {
             partition_key: key.into(),
-            data: Payload::Bytes(vec![1, 2]),
+            data: Payload::Bytes(vec![1, 2].into()),
             explicit_hash_key: None,
         })
     };
@@ -123,7 +123,7 @@ fn explicit_hash_key_overrides_the_partition_key() {
     let out = sim
         .put_record(PutRecordInput {
             partition_key: "a".into(),
-            data: Payload::Bytes(vec![]),
+            data: Payload::Bytes(vec![].into()),
             explicit_hash_key: Some(u128::MAX),
         })
         .expect("accepted");
@@ -136,7 +136,7 @@ fn put_record_errors_carry_aws_names_and_texts() {
     let put = |sim: &mut Simulation, key: String, len: usize| {
         sim.put_record(PutRecordInput {
             partition_key: key,
-            data: Payload::Bytes(vec![0; len]),
+            data: Payload::Bytes(vec![0; len].into()),
             explicit_hash_key: None,
         })
     };
