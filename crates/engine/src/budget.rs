@@ -10,7 +10,7 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-/// The most memory one scenario may hold, in bytes (1 GiB): what the page can afford in one tab.
+/// The most memory one scenario may hold, in bytes (1 GiB; messages say "1 GiB"): what the page can afford in one tab.
 pub const SCENARIO_MEMORY_BYTES_MAX: u64 = 1 << 30;
 /// Bytes a shard's log holds per simulated record (sequence number, timestamps, key, payload description).
 pub const STORED_RECORD_BYTES: u64 = 172;
@@ -101,10 +101,9 @@ pub(crate) fn problems(config: &SimConfig, out: &mut Vec<String>) {
     let e = estimate(config);
     if e.log_records_per_shard < LOG_RECORDS_MIN_PER_SHARD.min(u64::from(config.log_records_max_per_shard)) {
         out.push(format!(
-            "The scenario needs more memory than the simulator allows ({}): {} shards keeping at least \
+            "The scenario needs more memory than the simulator allows (1 GiB): {} shards keeping at least \
              {LOG_RECORDS_MIN_PER_SHARD} records of up to {} B each, plus {} for {} producers' waiting records. \
              Use fewer shards or producers, or larger KPL records.",
-            mb(SCENARIO_MEMORY_BYTES_MAX),
             config.shard_count,
             e.stored_record_bytes,
             mb(e.producer_bytes),
@@ -119,12 +118,9 @@ pub fn notes(config: &SimConfig) -> Vec<String> {
     let mut notes = Vec::new();
     if e.log_records_per_shard < u64::from(config.log_records_max_per_shard) {
         notes.push(format!(
-            "Memory: to stay within {}, each of the {} shards keeps its latest {} records (up to {} B each); \
+            "Memory: to stay within 1 GiB, each of the {} shards keeps its latest {} records (up to {} B each); \
              older ones are dropped early.",
-            mb(SCENARIO_MEMORY_BYTES_MAX),
-            config.shard_count,
-            e.log_records_per_shard,
-            e.stored_record_bytes
+            config.shard_count, e.log_records_per_shard, e.stored_record_bytes
         ));
     }
     if let Some(wall_secs) = e.wall_secs_per_sim_sec() {
@@ -186,6 +182,6 @@ mod tests {
         assert_eq!(estimate(&config).stored_record_bytes, 172 + 7_313 * 48);
         let problems = config.validate().expect_err("too big").problems;
         assert_eq!(problems.len(), 1, "{problems:?}");
-        assert!(problems[0].starts_with("The scenario needs more memory than the simulator allows (1074 MB)"));
+        assert!(problems[0].starts_with("The scenario needs more memory than the simulator allows (1 GiB)"));
     }
 }
