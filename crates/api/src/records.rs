@@ -74,7 +74,7 @@ pub(crate) fn put_record(call: &mut Call<'_>) -> Result<Value, Reply> {
     writable(call.kinesis(), &name)?;
     let input = PutRecordInput {
         partition_key: text(call.body, "PartitionKey").unwrap_or_default().into(),
-        data: Payload::Bytes(blob(call.body, "Data").unwrap_or_default()),
+        data: Payload::Bytes(blob(call.body, "Data").unwrap_or_default().into()),
         explicit_hash_key: explicit_hash_key(text(call.body, "ExplicitHashKey"))?,
     };
     let ordering = text(call.body, "SequenceNumberForOrdering").map(String::from);
@@ -94,7 +94,7 @@ pub(crate) fn put_records(call: &mut Call<'_>) -> Result<Value, Reply> {
         .map(|entry| {
             Ok(PutRecordsEntry {
                 partition_key: text(entry, "PartitionKey").unwrap_or_default().into(),
-                data: Payload::Bytes(blob(entry, "Data").unwrap_or_default()),
+                data: Payload::Bytes(blob(entry, "Data").unwrap_or_default().into()),
                 explicit_hash_key: explicit_hash_key(text(entry, "ExplicitHashKey"))?,
             })
         })

@@ -204,6 +204,15 @@ fn mismatch(value: &Value, java: &str) -> String {
 
 fn check_type(value: &Value, shape: &Shape) -> Result<(), String> {
     match (shape, value) {
+        // A whole number beyond its Java type cannot be read at all (Jackson's wording), rather than being
+        // read as a nearby value and echoed wrong.
+        (Shape::Number { java, .. }, Value::Number(n)) if out_of_java_range(n, java) => {
+            let (kind, min, max) = match *java {
+                "Integer" => ("int", i64::from(i32::MIN), i64::from(i32::MAX)),
+                _ => ("long", i64::MIN, i64::MAX),
+            };
+            Err(format!("Numeric value ({n}) out of range of {kind} ({min} - {max})"))
+        }
         (_, Value::Null)
         | (Shape::Text(_), Value::String(_))
         | (Shape::Number { .. } | Shape::Timestamp, Value::Number(_))
@@ -402,6 +411,16 @@ pub(crate) fn utf16_len(text: &str) -> u64 {
 }
 
 /// A JSON number as the whole number AWS reads it as (rounded down, saturating).
+/// Whether whole number `n` does not fit the Java type (`Integer` or `Long`).
+fn out_of_java_range(n: &serde_json::Number, java: &str) -> bool {
+    match (n.as_i64(), java) {
+        (Some(i), "Integer") => i32::try_from(i).is_err(),
+        (Some(_), _) => false,
+        // Beyond i64 (a u64 above i64::MAX); fractions are rounded elsewhere.
+        (None, _) => n.as_u64().is_some(),
+    }
+}
+
 fn whole(n: &serde_json::Number) -> i64 {
     if let Some(i) = n.as_i64() {
         i
@@ -504,6 +523,22 @@ mod tests {
         assert_eq!(floor(-1.5), -2.0);
         assert_eq!(floor(-2.0), -2.0);
         assert_eq!(floor(1e300), 1e300);
+    }
+
+    #[test]
+    fn whole_numbers_beyond_their_java_type_are_refused_not_truncated() {
+        // Issue 22: ShardCount 2^64-1 was read as 4294967295 and echoed so.
+        let integer = Shape::Number { java: "Integer", min: Some(1), max: None };
+        let long = Shape::Number { java: "Long", min: None, max: None };
+        let n = |text: &str| serde_json::from_str::<Value>(text).expect("a number");
+        assert_eq!(
+            check_type(&n("18446744073709551615"), &integer),
+            Err("Numeric value (18446744073709551615) out of range of int (-2147483648 - 2147483647)".into())
+        );
+        assert!(check_type(&n("2147483648"), &integer).is_err());
+        assert_eq!(check_type(&n("2147483647"), &integer), Ok(()));
+        assert_eq!(check_type(&n("2147483648"), &long), Ok(()));
+        assert!(check_type(&n("9223372036854775808"), &long).is_err());
     }
 
     #[test]

@@ -60,6 +60,39 @@ pub(crate) fn main(rest: &[String]) -> Result<(), Failure> {
     Ok(())
 }
 
+/// Longest input line read (16 MiB): a PutRecords call of 10 MiB, base64-encoded, fits.
+const LINE_BYTES_MAX: usize = 16 << 20;
+
+/// Reads the next line into `line` without its newline, keeping at most [`LINE_BYTES_MAX`] bytes; the rest
+/// of a longer line is read and dropped. `Some(false)` for a line that was too long, `None` at the end.
+fn read_line_limited(input: &mut impl BufRead, line: &mut Vec<u8>) -> io::Result<Option<bool>> {
+    line.clear();
+    let mut too_long = false;
+    let mut read_any = false;
+    loop {
+        let available = input.fill_buf()?;
+        if available.is_empty() {
+            return Ok(read_any.then_some(!too_long));
+        }
+        read_any = true;
+        let (chunk, found) = match available.iter().position(|b| *b == b'\n') {
+            Some(at) => (&available[..at], Some(at + 1)),
+            None => (available, None),
+        };
+        if line.len() + chunk.len() > LINE_BYTES_MAX {
+            too_long = true;
+            line.clear();
+        } else if !too_long {
+            line.extend_from_slice(chunk);
+        }
+        let used = found.unwrap_or(available.len());
+        input.consume(used);
+        if found.is_some() {
+            return Ok(Some(!too_long));
+        }
+    }
+}
+
 /// A simulated account answering JSON lines.
 pub(crate) struct Session {
     sim: Simulation,
@@ -72,9 +105,18 @@ impl Session {
     }
 
     /// Answers every line of `input` on `output`, flushing after each.
-    pub(crate) fn run(&mut self, input: impl BufRead, mut output: impl Write) -> io::Result<()> {
-        for line in input.split(b'\n') {
-            let line = line?;
+    pub(crate) fn run(&mut self, mut input: impl BufRead, mut output: impl Write) -> io::Result<()> {
+        let mut line = Vec::new();
+        while let Some(complete) = read_line_limited(&mut input, &mut line)? {
+            if !complete {
+                let message = format!(
+                    "This line is longer than {LINE_BYTES_MAX} bytes (16 MiB, room for a 10 MiB PutRecords in \
+                     base64); it was skipped. Send each call on its own shorter line."
+                );
+                writeln!(output, "{}", reply_line(&Reply::serialization(message)))?;
+                output.flush()?;
+                continue;
+            }
             let text = String::from_utf8_lossy(&line);
             if text.trim().is_empty() {
                 continue;
@@ -134,6 +176,24 @@ fn reply_line(reply: &Reply) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_line_longer_than_the_cap_is_refused_and_the_session_goes_on() {
+        // Issue 22: a 100 MB line took 17 times its size in memory. One byte over the cap is enough to refuse.
+        let mut input = alloc_line(LINE_BYTES_MAX + 1);
+        input.extend_from_slice(b"\n{\"advance_ms\": 5}\n");
+        let mut session = Session::new(&parse_options(&[]).expect("defaults"));
+        let mut output = Vec::new();
+        session.run(&input[..], &mut output).expect("in memory");
+        let text = String::from_utf8(output).expect("UTF-8");
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[0].contains("longer than 16777216 bytes"), "{}", &lines[0][..lines[0].len().min(300)]);
+        assert_eq!(lines.last(), Some(&"{\"now_ms\":5}"));
+    }
+
+    fn alloc_line(len: usize) -> Vec<u8> {
+        vec![b'x'; len]
+    }
 
     fn args(list: &[&str]) -> Vec<String> {
         list.iter().map(|s| (*s).to_string()).collect()

@@ -134,8 +134,7 @@ pub(crate) fn load(input: &str) -> Result<Scenario, Failure> {
     if looks_like_link(input) {
         return decode_link(input).map_err(|err| Failure::Problems(vec![err.to_string()]));
     }
-    let text = std::fs::read_to_string(input)
-        .map_err(|err| Failure::Problems(vec![format!("cannot read scenario {input}: {err}")]))?;
+    let text = crate::read_text_file(input, "scenario")?;
     if looks_like_link(&text) {
         return decode_link(&text).map_err(|err| Failure::Problems(vec![format!("{input}: {err}")]));
     }

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! shardlab api [--seed N] [--create-delay-ms N] [--account ID] [--region R]
-//! shardlab run SCENARIO.json --for 10m [--json]
+//! shardlab run SCENARIO.json --for 10m [--json] [--max-wall SECONDS]
 //! shardlab export (SCENARIO.json | LINK | --preset ID | --all-presets DIR) --format cloudformation|cli|agent-json [--run DURATION]
 //! shardlab sql APP.sql --dialect kda|flink [--epoch-unix-ms N]
 //! ```
@@ -19,7 +19,7 @@
 //!   the event is in AWS's event-stream form, `{"SubscribeToShardEvent": {...}}`), then `{"now_ms": T}`.
 //! - A line that is not JSON answers `{"status": 400, "body": {"__type": "SerializationException",
 //!   "Message": "..."}}`; any other line that is neither a call nor an advance answers the same way.
-//!   Processing continues either way. Blank lines are skipped.
+//!   Processing continues either way. Blank lines are skipped; a line over 16 MiB is refused the same way.
 //!
 //! The service starts empty (no stream, no producer) at simulated time 0, which stands for
 //! 2026-01-01T00:00:00Z; CREATING, UPDATING and DELETING last `--create-delay-ms` (500 by default).
@@ -31,6 +31,8 @@
 //! `{name, records_per_sec, record_bytes, distinct_keys}`); missing members take the playground's defaults.
 //! `--for` takes a whole number of seconds, minutes or hours (`90s`, `10m`, `2h`). The summary gives each
 //! producer's and shard's accepted and throttled records and a cost estimate; `--json` prints it as JSON.
+//! Before it runs, notes on stderr say how the scenario's memory is capped and whether it will run slower
+//! than real time; `--max-wall SECONDS` stops it after that much wall time with the summary so far.
 //!
 //! # `shardlab export`: a playground scenario for real AWS
 //!
@@ -63,8 +65,9 @@ const USAGE: &str = "\
 usage:
   shardlab api [--seed N] [--create-delay-ms N] [--account ID] [--region R]
       Kinesis API calls as JSON Lines on stdin, answers on stdout.
-  shardlab run SCENARIO.json --for DURATION [--json]
-      Run a scenario headless for DURATION (90s, 10m, 2h) and print a summary.
+  shardlab run SCENARIO.json --for DURATION [--json] [--max-wall SECONDS]
+      Run a scenario headless for DURATION (90s, 10m, 2h) and print a summary;
+      --max-wall stops after that much wall time with the summary so far.
   shardlab export (SCENARIO.json | LINK | --preset ID | --all-presets DIR)
                   --format cloudformation|cli|agent-json [--run DURATION]
       A playground scenario as a CloudFormation template, an AWS CLI script or agent.json;
@@ -105,6 +108,22 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// The text of a file of at most [`shardlab_scenario::FILE_BYTES_MAX`] bytes (4 MiB, the largest scenario),
+/// reading no more than one byte past that, so a huge file or a device like `/dev/zero` is refused at once.
+fn read_text_file(path: &str, what: &str) -> Result<String, Failure> {
+    use std::io::Read;
+    let limit = shardlab_scenario::FILE_BYTES_MAX;
+    let cannot = |err: std::io::Error| Failure::Problems(vec![format!("cannot read {what} {path}: {err}")]);
+    let mut bytes = Vec::new();
+    std::fs::File::open(path).and_then(|f| f.take(limit as u64 + 1).read_to_end(&mut bytes)).map_err(cannot)?;
+    if bytes.len() > limit {
+        return Err(Failure::Problems(vec![format!(
+            "{what} {path} is larger than {limit} bytes (4 MiB); allowed: up to 4 MiB"
+        )]));
+    }
+    String::from_utf8(bytes).map_err(|_| Failure::Problems(vec![format!("{what} {path} is not UTF-8 text")]))
 }
 
 /// Why a command failed.

@@ -16,6 +16,8 @@ struct Options {
     scenario_path: String,
     duration_ms: u64,
     json: bool,
+    /// Stop after this many seconds of wall time, with the summary so far.
+    max_wall_secs: Option<u64>,
 }
 
 fn parse_options(rest: &[String]) -> Result<Options, Failure> {
@@ -23,6 +25,7 @@ fn parse_options(rest: &[String]) -> Result<Options, Failure> {
     let mut path = None;
     let mut duration_ms = None;
     let mut json = false;
+    let mut max_wall_secs = None;
     while let Some(arg) = args.next() {
         match arg {
             "--for" => {
@@ -30,6 +33,13 @@ fn parse_options(rest: &[String]) -> Result<Options, Failure> {
                 duration_ms = Some(duration::parse_ms(text).map_err(Failure::Usage)?);
             }
             "--json" => json = true,
+            "--max-wall" => {
+                let text = args.value(arg)?;
+                let secs = text.parse::<u64>().ok().filter(|s| *s > 0).ok_or_else(|| {
+                    Failure::Usage(format!("--max-wall takes a whole number of seconds above 0, not '{text}'"))
+                })?;
+                max_wall_secs = Some(secs);
+            }
             other if other.starts_with("--") => {
                 return Err(Failure::Usage(format!("shardlab run does not take '{other}'")));
             }
@@ -43,13 +53,13 @@ fn parse_options(rest: &[String]) -> Result<Options, Failure> {
         scenario_path: path.ok_or_else(|| Failure::Usage("shardlab run needs a SCENARIO.json".into()))?,
         duration_ms: duration_ms.ok_or_else(|| Failure::Usage("shardlab run needs --for, such as --for 10m".into()))?,
         json,
+        max_wall_secs,
     })
 }
 
 pub(crate) fn main(rest: &[String]) -> Result<(), Failure> {
     let options = parse_options(rest)?;
-    let text = std::fs::read_to_string(&options.scenario_path)
-        .map_err(|err| Failure::Problems(vec![format!("cannot read scenario {}: {err}", options.scenario_path)]))?;
+    let text = crate::read_text_file(&options.scenario_path, "scenario")?;
     let config = if crate::export::is_playground_scenario(&text) {
         // A scenario saved by the playground, or a share link.
         let scenario = crate::export::load(&options.scenario_path)?;
@@ -66,7 +76,11 @@ pub(crate) fn main(rest: &[String]) -> Result<(), Failure> {
             Failure::Problems(problems.into_iter().map(|p| format!("{}: {p}", options.scenario_path)).collect())
         })?
     };
-    let summary = run(config, options.duration_ms)?;
+    for note in shardlab_engine::budget::notes(&config) {
+        eprintln!("shardlab: note: {note}");
+    }
+    let wall_limit = options.max_wall_secs.map(std::time::Duration::from_secs);
+    let summary = run(config, options.duration_ms, wall_limit)?;
     if options.json {
         println!("{}", summary.to_json());
     } else {
@@ -99,14 +113,40 @@ struct DeliveryData {
     redshift_rows: Value,
 }
 
-fn run(config: SimConfig, duration_ms: u64) -> Result<Summary, Failure> {
+/// Engine timers handled between looks at the wall clock under `--max-wall`.
+const TIMERS_PER_CLOCK_CHECK: u32 = 2_000;
+
+/// Runs `config` for `duration_ms` of simulated time, or until `wall_limit` of wall time has passed: then the
+/// run stops where it is, says so on stderr, and the summary covers the simulated time reached.
+fn run(config: SimConfig, duration_ms: u64, wall_limit: Option<std::time::Duration>) -> Result<Summary, Failure> {
+    #[expect(clippy::disallowed_methods, reason = "--max-wall is wall time; the simulation never reads a clock")]
+    let started = std::time::Instant::now();
     let mut sim = Simulation::new(config.clone()).map_err(|err| Failure::Problems(err.problems))?;
+    let mut duration_ms = duration_ms;
     // Advance a second at a time, draining events and observations so memory stays flat on long runs.
     let end = SimTime::from_millis(duration_ms);
     let mut at_ms = 0;
     while sim.now() < end {
         at_ms = (at_ms + 1_000).min(duration_ms);
-        sim.advance_to(SimTime::from_millis(at_ms));
+        let target = SimTime::from_millis(at_ms);
+        while sim.advance_to_bounded(target, TIMERS_PER_CLOCK_CHECK) == shardlab_engine::Advance::BudgetExhausted {
+            if wall_limit.is_some_and(|limit| started.elapsed() >= limit) {
+                break;
+            }
+            while sim.poll_event().is_some() {}
+            while sim.poll_observation().is_some() {}
+        }
+        if sim.now() < target {
+            let secs = wall_limit.map_or(0, |l| l.as_secs());
+            duration_ms = sim.now().as_millis();
+            eprintln!(
+                "shardlab: stopped after --max-wall {secs} s of wall time, at {:.3} s of simulated time; \
+                 the summary covers that much.",
+                duration_ms as f64 / 1_000.0
+            );
+            while sim.poll_event().is_some() {}
+            break;
+        }
         while sim.poll_event().is_some() {}
         while sim.poll_observation().is_some() {}
     }
@@ -574,9 +614,14 @@ mod tests {
 
     #[test]
     fn options() {
+        assert_eq!(parse_options(&args(&["s.json", "--for", "10m", "--json"])).map(|o| o.max_wall_secs), Ok(None));
+        assert_eq!(
+            parse_options(&args(&["s.json", "--for", "10m", "--max-wall", "5"])).map(|o| o.max_wall_secs),
+            Ok(Some(5))
+        );
         assert_eq!(
             parse_options(&args(&["s.json", "--for", "10m", "--json"])),
-            Ok(Options { scenario_path: "s.json".into(), duration_ms: 600_000, json: true })
+            Ok(Options { scenario_path: "s.json".into(), duration_ms: 600_000, json: true, max_wall_secs: None })
         );
         for bad in [
             &["--for", "10m"][..],
@@ -584,6 +629,8 @@ mod tests {
             &["s.json", "--for", "10x"],
             &["s.json", "t.json", "--for", "1m"],
             &["s.json", "--for", "1m", "--bogus"],
+            &["s.json", "--for", "1m", "--max-wall", "0"],
+            &["s.json", "--for", "1m", "--max-wall", "soon"],
         ] {
             assert!(matches!(parse_options(&args(bad)), Err(Failure::Usage(_))), "{bad:?}");
         }
@@ -596,7 +643,7 @@ mod tests {
             producers: vec![ProducerConfig::steady("p", 1_500, 10, 10)],
             ..SimConfig::default()
         };
-        let summary = run(config, 10_000).expect("valid scenario");
+        let summary = run(config, 10_000, None).expect("valid scenario");
         // `docs/aws-behaviour.md` §1.1: 1,000 records/s per shard. Records are due at k/1500 s from t = 0 through
         // t = 10 s inclusive: 15,001 attempts; 10 full seconds accept 1,000 each, and t = 10 s opens a new one.
         let p = &summary.run.producers[0].totals;

@@ -11,6 +11,8 @@ use std::io::{self, BufRead, Write};
 
 /// Simulated time 0 by default: 2026-01-01T00:00:00Z, as in `shardlab api`.
 pub(crate) const EPOCH_UNIX_MS_DEFAULT: i64 = 1_767_225_600_000;
+/// The latest epoch `--epoch-unix-ms` takes: 9999-12-31T23:59:59.999Z, the last instant SQL timestamps show.
+const EPOCH_UNIX_MS_MAX: i64 = 253_402_300_799_999;
 
 #[derive(Debug, PartialEq, Eq)]
 struct Options {
@@ -33,9 +35,13 @@ fn parse_options(rest: &[String]) -> Result<Options, Failure> {
             }
             "--epoch-unix-ms" => {
                 let raw = args.value(arg)?;
-                epoch_unix_ms = raw.parse().map_err(|_| {
-                    Failure::Usage(format!("--epoch-unix-ms takes milliseconds since 1970, not '{raw}'"))
-                })?;
+                epoch_unix_ms =
+                    raw.parse().ok().filter(|ms| (0..=EPOCH_UNIX_MS_MAX).contains(ms)).ok_or_else(|| {
+                        Failure::Usage(format!(
+                            "--epoch-unix-ms takes milliseconds since 1970 from 0 to {EPOCH_UNIX_MS_MAX} \
+                         (9999-12-31T23:59:59.999Z), not '{raw}'"
+                        ))
+                    })?;
             }
             other if other.starts_with("--") => {
                 return Err(Failure::Usage(format!("shardlab sql does not take '{other}'")));
@@ -85,8 +91,7 @@ fn read_records(input: impl BufRead) -> Result<Vec<(u64, Value)>, Vec<String>> {
 
 pub(crate) fn main(rest: &[String]) -> Result<(), Failure> {
     let options = parse_options(rest)?;
-    let sql = std::fs::read_to_string(&options.sql_path)
-        .map_err(|err| Failure::Problems(vec![format!("cannot read {}: {err}", options.sql_path)]))?;
+    let sql = crate::read_text_file(&options.sql_path, "SQL file")?;
     let records = read_records(io::stdin().lock()).map_err(Failure::Problems)?;
     let schema = match options.dialect {
         Dialect::Kda => {
@@ -159,6 +164,20 @@ mod tests {
 
     fn strings(args: &[&str]) -> Vec<String> {
         args.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn extreme_epochs_are_refused_with_the_allowed_range() {
+        // Issue 22: these used to saturate silently.
+        for raw in ["-1", "9223372036854775807", "253402300800000"] {
+            let options = parse_options(&strings(&["a.sql", "--dialect", "kda", "--epoch-unix-ms", raw]));
+            assert!(
+                matches!(&options, Err(Failure::Usage(m)) if m.contains("from 0 to 253402300799999")),
+                "{raw}: {options:?}"
+            );
+        }
+        let latest = parse_options(&strings(&["a.sql", "--dialect", "kda", "--epoch-unix-ms", "253402300799999"]));
+        assert_eq!(latest.map(|o| o.epoch_unix_ms), Ok(253_402_300_799_999));
     }
 
     #[test]

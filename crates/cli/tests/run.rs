@@ -277,3 +277,29 @@ fn a_transform_and_lambda_partition_keys_shape_the_objects() {
     assert_eq!(kinds, ["add_to_cart", "click", "purchase"]);
     assert_eq!(events["metrics"]["IncomingRecords"], r["incoming"]);
 }
+
+#[test]
+fn a_scenario_slower_than_real_time_is_announced_and_max_wall_stops_it_with_a_summary() {
+    // Issue 22: 1,024 shards at 1M records/s was accepted silently and ran for minutes per simulated second.
+    let output = run("million_records_per_second.json", &["--for", "1h", "--max-wall", "1", "--json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("each of the 1024 shards keeps its latest 6039 records"), "{stderr}");
+    assert!(stderr.contains("asks for 1000000 records/s"), "{stderr}");
+    // An hour of 1M records/s is 3.6 billion records: far more than a second of wall time can make.
+    assert!(stderr.contains("stopped after --max-wall 1 s of wall time"), "{stderr}");
+    let summary: Value = serde_json::from_slice(&output.stdout).expect("a JSON summary");
+    assert!(summary.is_object(), "{summary}");
+}
+
+#[test]
+fn a_scenario_file_is_read_no_further_than_the_limit() {
+    // Issue 22: /dev/zero used to be read whole (5 GB in 5 s) before the 4 MiB check.
+    if !Path::new("/dev/zero").exists() {
+        return;
+    }
+    let output = shardlab(&["run", "/dev/zero", "--for", "1s"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("is larger than 4194304 bytes (4 MiB)"), "{stderr}");
+}

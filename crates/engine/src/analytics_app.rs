@@ -275,7 +275,7 @@ impl AnalyticsApp {
             // Sequential keys spread rows evenly over the destination's shards (AWS's key is unconfirmed).
             let input = PutRecordInput {
                 partition_key: format!("{}-{}", self.config.name, self.delivered),
-                data: Payload::Bytes(data.clone()),
+                data: Payload::Bytes(data.as_slice().into()),
                 explicit_hash_key: None,
             };
             match kinesis.put_record(now, &destination.stream_name, input, None) {

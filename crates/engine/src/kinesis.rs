@@ -21,7 +21,7 @@ pub use fanout::{PUSH_INTERVAL, SubscriptionHandle};
 use crate::error::{StreamsError, StreamsErrorKind};
 use crate::stream::{PendingChange, Stream, StreamStatus};
 use crate::time::{SimDuration, SimTime};
-use alloc::collections::{BTreeMap, VecDeque};
+use alloc::collections::{BTreeMap, BTreeSet, VecDeque};
 use alloc::format;
 use alloc::string::String;
 
@@ -96,13 +96,30 @@ pub struct Kinesis {
     calls: BTreeMap<(&'static str, String), VecDeque<SimTime>>,
     next_subscription_id: u64,
     faults: crate::rng::Rng,
+    /// When each stream's pending change or a consumer's transition completes, by stream name, so finding
+    /// the next one takes logarithmic time however many streams are idle. An entry whose change was
+    /// replaced or whose stream is gone is stale: skipped, and dropped once its time has passed.
+    deadlines: BTreeSet<(SimTime, String)>,
+    /// False only when no subscription can be live, so idle services skip the push loop.
+    subscriptions_maybe_live: bool,
+    /// Deadline entries looked at so far (a test counts them to show the work does not grow with idle state).
+    pub(crate) deadline_checks: core::cell::Cell<u64>,
 }
 
 impl Kinesis {
     /// A service with no streams.
     pub fn new(config: KinesisConfig) -> Self {
         let faults = crate::rng::Rng::derive(config.fault_seed, crate::rng::FAULTS_SALT);
-        Self { config, streams: BTreeMap::new(), calls: BTreeMap::new(), next_subscription_id: 1, faults }
+        Self {
+            config,
+            streams: BTreeMap::new(),
+            calls: BTreeMap::new(),
+            next_subscription_id: 1,
+            faults,
+            deadlines: BTreeSet::new(),
+            subscriptions_maybe_live: false,
+            deadline_checks: core::cell::Cell::new(0),
+        }
     }
 
     /// The streams, by name.
@@ -172,19 +189,33 @@ impl Kinesis {
 
     /// When the next pending change completes.
     pub fn next_deadline(&self) -> Option<SimTime> {
-        let streams = self.streams.values().filter_map(|s| s.pending.as_ref().map(|(at, _)| *at));
-        let consumers = self.streams.values().flat_map(|s| s.consumers.iter().filter_map(|c| c.transition_at));
-        streams.chain(consumers).min()
+        self.deadlines.iter().find(|(at, name)| self.is_deadline(*at, name)).map(|(at, _)| *at)
+    }
+
+    /// Notes that a change of `stream` (its own or a consumer's) completes at `at`.
+    fn expect_change(&mut self, at: SimTime, stream: &str) {
+        self.deadlines.insert((at, String::from(stream)));
+    }
+
+    /// Whether something of `stream` still completes at `at`.
+    fn is_deadline(&self, at: SimTime, stream: &str) -> bool {
+        self.deadline_checks.set(self.deadline_checks.get() + 1);
+        self.streams.get(stream).is_some_and(|s| {
+            s.pending.as_ref().is_some_and(|(t, _)| *t == at) || s.consumers.iter().any(|c| c.transition_at == Some(at))
+        })
     }
 
     /// Completes every change due at or before `now`, and trims expired data.
     pub fn complete_due(&mut self, now: SimTime) {
         let now_unix_secs = self.unix_secs(now);
-        let due: alloc::vec::Vec<String> = self
-            .streams
+        let mut touched = BTreeSet::new();
+        while self.deadlines.first().is_some_and(|(at, _)| *at <= now) {
+            touched.extend(self.deadlines.pop_first().map(|(_, name)| name));
+        }
+        let due: alloc::vec::Vec<String> = touched
             .iter()
-            .filter(|(_, s)| s.pending.as_ref().is_some_and(|(at, _)| *at <= now))
-            .map(|(n, _)| n.clone())
+            .filter(|n| self.streams.get(*n).is_some_and(|s| s.pending.as_ref().is_some_and(|(at, _)| *at <= now)))
+            .cloned()
             .collect();
         for name in due {
             let Some(stream) = self.streams.get_mut(&name) else {
@@ -208,7 +239,7 @@ impl Kinesis {
                 PendingChange::Mode(mode) => stream.mode = mode,
             }
         }
-        self.complete_consumer_transitions(now);
+        self.complete_consumer_transitions(now, &touched);
         for stream in self.streams.values_mut() {
             stream.trim(now);
         }
@@ -218,6 +249,9 @@ impl Kinesis {
     /// and lets on-demand streams split their hot shards.
     pub fn close_second(&mut self, now: SimTime) {
         self.complete_due(now);
+        if self.subscriptions_maybe_live {
+            self.subscriptions_maybe_live = self.has_live_subscriptions();
+        }
         let now_unix_secs = self.unix_secs(now);
         for stream in self.streams.values_mut() {
             stream.bill_second();

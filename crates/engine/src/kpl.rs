@@ -6,6 +6,7 @@
 //! partition_key_index = 1; optional uint64 explicit_hash_key_index = 2; required bytes data = 3; }`.
 //! The protobuf is small enough to write by hand.
 
+use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 use md5::{Digest, Md5};
@@ -42,25 +43,25 @@ fn put_bytes(out: &mut Vec<u8>, field: u8, bytes: &[u8]) {
 
 /// Encodes `records` as one aggregated record. Keys repeat as table indexes, in first-seen order.
 pub fn aggregate(records: &[UserRecord]) -> Vec<u8> {
-    let mut keys: Vec<&str> = Vec::new();
-    let mut hash_keys: Vec<&str> = Vec::new();
+    let mut keys = KeyTable::default();
+    let mut hash_keys = KeyTable::default();
     let mut bodies = Vec::with_capacity(records.len());
     for record in records {
         let mut body = Vec::new();
         body.push(1 << 3);
-        put_varint(&mut body, index_of(&mut keys, record.partition_key.as_str()));
+        put_varint(&mut body, keys.index_of(record.partition_key.as_str()));
         if let Some(ehk) = &record.explicit_hash_key {
             body.push(2 << 3);
-            put_varint(&mut body, index_of(&mut hash_keys, ehk.as_str()));
+            put_varint(&mut body, hash_keys.index_of(ehk.as_str()));
         }
         put_bytes(&mut body, 3, &record.data);
         bodies.push(body);
     }
     let mut message = Vec::new();
-    for key in &keys {
+    for key in &keys.in_order {
         put_bytes(&mut message, 1, key.as_bytes());
     }
-    for key in &hash_keys {
+    for key in &hash_keys.in_order {
         put_bytes(&mut message, 2, key.as_bytes());
     }
     for body in &bodies {
@@ -74,29 +75,79 @@ pub fn aggregate(records: &[UserRecord]) -> Vec<u8> {
     out
 }
 
-/// The index of `key` in `table`, appended if new.
-fn index_of<'a>(table: &mut Vec<&'a str>, key: &'a str) -> u64 {
-    let i = table.iter().position(|k| *k == key).unwrap_or_else(|| {
-        table.push(key);
-        table.len() - 1
-    });
-    i as u64
+/// A key table in first-seen order, with a keyed lookup.
+#[derive(Default)]
+struct KeyTable<'a> {
+    in_order: Vec<&'a str>,
+    index: BTreeMap<&'a str, u64>,
+}
+
+impl<'a> KeyTable<'a> {
+    /// The index of `key`, appended if new.
+    fn index_of(&mut self, key: &'a str) -> u64 {
+        let next = self.in_order.len() as u64;
+        *self.index.entry(key).or_insert_with(|| {
+            self.in_order.push(key);
+            next
+        })
+    }
 }
 
 /// The length of the aggregated record [`aggregate`] would make of user records with these partition keys
 /// and data lengths (no explicit hash keys), without building it.
 pub fn aggregated_len<'a>(records: impl IntoIterator<Item = (&'a str, u32)>) -> u64 {
-    let varint_len = |v: u64| u64::from((64 - (v | 1).leading_zeros()).div_ceil(7));
-    let field_len = |len: u64| 1 + varint_len(len) + len;
-    let mut keys: Vec<&str> = Vec::new();
-    let mut total = 0;
+    let mut len = AggregatedLen::default();
     for (key, data_len) in records {
-        let index = index_of(&mut keys, key);
-        let body = 1 + varint_len(index) + field_len(u64::from(data_len));
-        total += field_len(body);
+        len.add(key, data_len);
     }
-    let table: u64 = keys.iter().map(|k| field_len(k.len() as u64)).sum();
-    MAGIC.len() as u64 + table + total + 16
+    len.bytes()
+}
+
+/// The length of an aggregated record kept up to date as user records (without explicit hash keys) join
+/// it: each addition costs one keyed lookup, so filling an aggregate is linear in its user records.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AggregatedLen {
+    /// The partition key table: each key's index.
+    keys: BTreeMap<String, u64>,
+    /// Bytes of the protobuf message so far.
+    message_bytes: u64,
+}
+
+impl AggregatedLen {
+    /// The aggregated record's length: magic, message and MD5.
+    pub fn bytes(&self) -> u64 {
+        MAGIC.len() as u64 + self.message_bytes + 16
+    }
+
+    /// The length it would have with one more user record.
+    pub fn bytes_with(&self, partition_key: &str, data_len: u32) -> u64 {
+        self.bytes() + self.growth(partition_key, data_len)
+    }
+
+    /// Adds a user record.
+    pub fn add(&mut self, partition_key: &str, data_len: u32) {
+        self.message_bytes += self.growth(partition_key, data_len);
+        if !self.keys.contains_key(partition_key) {
+            let index = self.keys.len() as u64;
+            self.keys.insert(String::from(partition_key), index);
+        }
+    }
+
+    /// Distinct partition keys so far.
+    pub fn keys(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Bytes one more user record adds: its `Record` field, and a table entry for a new key.
+    fn growth(&self, partition_key: &str, data_len: u32) -> u64 {
+        let varint_len = |v: u64| u64::from((64 - (v | 1).leading_zeros()).div_ceil(7));
+        let field_len = |len: u64| 1 + varint_len(len) + len;
+        let (index, table) = match self.keys.get(partition_key) {
+            Some(index) => (*index, 0),
+            None => (self.keys.len() as u64, field_len(partition_key.len() as u64)),
+        };
+        table + field_len(1 + varint_len(index) + field_len(u64::from(data_len)))
+    }
 }
 
 /// A cursor over protobuf bytes.

@@ -96,6 +96,7 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 pub mod account;
 pub mod agent;
 pub mod analytics_app;
+pub mod budget;
 pub mod calendar;
 pub mod consumer;
 pub mod consumer_app;

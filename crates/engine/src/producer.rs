@@ -261,7 +261,8 @@ pub struct ProducerTotals {
     pub failed: u64,
     /// Records sent again after a throttle or a timeout.
     pub retried: u64,
-    /// User records given up after their last attempt.
+    /// User records given up: after their last attempt, unsent after the KPL's `RecordTtl`, or refused
+    /// while [`OUTSTANDING_RECORDS_MAX`] were outstanding.
     pub dropped: u64,
     /// User records written more than once (a retry after a lost answer).
     pub duplicates: u64,
@@ -293,8 +294,43 @@ pub(crate) struct Outgoing {
     pub(crate) user_records: Vec<UserRecord>,
     /// Attempts made so far.
     pub(crate) attempts: u32,
-    pub(crate) aggregated: bool,
+    /// A KPL aggregate's encoded length in bytes; `None` for a plain user record.
+    pub(crate) aggregated_len_bytes: Option<u32>,
 }
+
+impl Outgoing {
+    /// A plain user record, not yet sent.
+    pub(crate) fn plain(record: UserRecord) -> Self {
+        Self { user_records: alloc::vec![record], attempts: 0, aggregated_len_bytes: None }
+    }
+
+    /// Bytes it counts against the write limits: its data plus the partition key.
+    pub(crate) fn size_bytes(&self) -> u64 {
+        let first = &self.user_records[0];
+        let data = self.aggregated_len_bytes.unwrap_or(first.bytes);
+        u64::from(data) + first.key.partition_key.len() as u64
+    }
+}
+
+/// KPL: the aggregate being filled for one predicted shard, with its length kept up to date.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Aggregate {
+    pub(crate) user_records: Vec<UserRecord>,
+    pub(crate) len: crate::kpl::AggregatedLen,
+}
+
+impl Aggregate {
+    /// Seals it as one Kinesis record.
+    pub(crate) fn seal(self) -> Outgoing {
+        let len = u32::try_from(self.len.bytes()).unwrap_or(u32::MAX);
+        Outgoing { user_records: self.user_records, attempts: 0, aggregated_len_bytes: Some(len) }
+    }
+}
+
+/// User records one producer may hold at once (buffered, in aggregates, or waiting for a retry) before it
+/// gives up new ones: a simulator bound on a producer's memory, as an application that watches the KPL's
+/// `getOutstandingRecordsCount()` stops adding records while the library is backed up.
+pub const OUTSTANDING_RECORDS_MAX: u64 = 100_000;
 
 /// A running producer.
 #[derive(Clone, Debug)]
@@ -315,7 +351,17 @@ pub struct Producer {
     /// Records (or aggregates) waiting for a batch to fill.
     pub(crate) batch: Vec<Outgoing>,
     /// KPL: the aggregate being filled, per predicted shard.
-    pub(crate) aggregating: BTreeMap<u32, Vec<UserRecord>>,
+    pub(crate) aggregating: BTreeMap<u32, Aggregate>,
+    /// KPL: sealed aggregates waiting to be sent, per predicted shard, oldest first (the rate limit holds
+    /// them back in order).
+    pub(crate) sealed: BTreeMap<u32, alloc::collections::VecDeque<Outgoing>>,
+    /// KPL: aggregates sealed since the last flush; `CollectionMaxCount` of them start one.
+    pub(crate) sealed_since_flush: u32,
+    /// User records made but not yet written or given up: buffered, in aggregates, or waiting for a retry.
+    pub(crate) outstanding: u64,
+    /// Work the client has done: user records looked at while aggregating, sealing, rate limiting or
+    /// encoding (what a test counts to show the KPL's work is linear in the records it makes).
+    pub(crate) work_units: u64,
     /// Bumped when the batch is sent, so a stale linger timer is ignored.
     pub(crate) batch_generation: u64,
     /// Retries waiting for their backoff to end, by id.
@@ -338,6 +384,10 @@ impl Producer {
             generation: 0,
             batch: Vec::new(),
             aggregating: BTreeMap::new(),
+            sealed: BTreeMap::new(),
+            sealed_since_flush: 0,
+            outstanding: 0,
+            work_units: 0,
             batch_generation: 0,
             retries: BTreeMap::new(),
             next_retry_id: 0,

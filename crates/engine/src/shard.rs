@@ -39,8 +39,9 @@ impl ShardId {
 /// A record's data blob.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Payload {
-    /// Bytes given by an API caller.
-    Bytes(Vec<u8>),
+    /// Bytes given by an API caller (or an Agent), shared: copies of the record (a GetRecords answer, an
+    /// enhanced fan-out event per subscription) point at the same bytes.
+    Bytes(alloc::sync::Arc<[u8]>),
     /// A simulated producer's record: only its length is kept, to keep long runs small.
     Synthetic {
         /// The data's length in bytes.
@@ -97,7 +98,7 @@ impl Payload {
             Self::Templated { template, seed, made_at_unix_ms, len_bytes } => {
                 crate::template::render(*template, *seed, "", *made_at_unix_ms, *len_bytes).into_bytes()
             }
-            Self::Bytes(bytes) => bytes.clone(),
+            Self::Bytes(bytes) => bytes.to_vec(),
             Self::Synthetic { len_bytes } => alloc::vec![0; *len_bytes as usize],
             Self::Aggregated { user_records, .. } => {
                 let records: Vec<crate::kpl::UserRecord> = user_records
@@ -316,6 +317,13 @@ impl Shard {
         }
     }
 
+    /// When its oldest record expires, or (closed) when it is no longer listed, whichever is first.
+    pub(crate) fn next_expiry(&self, retention: SimDuration) -> Option<SimTime> {
+        let record = self.log.front().map(|r| r.arrival + retention);
+        let closed = self.closed.map(|c| c.at + retention);
+        [record, closed].into_iter().flatten().min()
+    }
+
     /// Whether everything it ever held has expired: a closed shard in this state is no longer listed.
     pub fn is_expired(&self, now: SimTime, retention: SimDuration) -> bool {
         self.closed.is_some_and(|c| now.saturating_since(c.at) >= retention)
@@ -502,7 +510,7 @@ mod tests {
     fn reads_resume_where_they_stopped_and_report_the_lag() {
         let mut s = shard();
         for i in 0..5 {
-            s.try_append(SimTime::from_secs(i), 0, "k".into(), 0, Payload::Bytes(alloc::vec![1])).expect("fits");
+            s.try_append(SimTime::from_secs(i), 0, "k".into(), 0, Payload::Bytes(alloc::vec![1].into())).expect("fits");
         }
         let first = s.read_from(SimTime::from_secs(10), 0, 2, u64::MAX, SimDuration::ZERO);
         assert_eq!(first.records.len(), 2);
@@ -515,7 +523,8 @@ mod tests {
         assert!(s.read_from(SimTime::from_secs(12), rest.next_position, 10, u64::MAX, SimDuration::ZERO).at_shard_end);
         // A record younger than the put-to-get delay is not readable yet, and does not count as behind.
         let mut t = shard();
-        t.try_append(SimTime::from_millis(1_000), 0, "k".into(), 0, Payload::Bytes(alloc::vec![1])).expect("fits");
+        t.try_append(SimTime::from_millis(1_000), 0, "k".into(), 0, Payload::Bytes(alloc::vec![1].into()))
+            .expect("fits");
         let early = t.read_from(SimTime::from_millis(1_150), 0, 10, u64::MAX, SimDuration::from_millis(200));
         assert!(early.records.is_empty() && early.millis_behind_latest == 0);
         let later = t.read_from(SimTime::from_millis(1_200), 0, 10, u64::MAX, SimDuration::from_millis(200));

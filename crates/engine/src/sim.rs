@@ -11,9 +11,8 @@ use crate::kinesis::StreamFaults;
 use crate::kinesis::{
     CreateStreamInput, Kinesis, KinesisConfig, PutRecordInput, PutRecordsEntry, PutRecordsResultEntry,
 };
-use crate::kpl;
 use crate::limits::{FAN_OUT_VISIBILITY_MS, GET_RECORDS_VISIBILITY_MS, PUT_RECORDS_BYTES_MAX, PUT_RECORDS_RECORDS_MAX};
-use crate::limits::{RETENTION_HOURS_MAX, RETENTION_HOURS_MIN, SIM_SHARDS_MAX};
+use crate::limits::{RETENTION_HOURS_MAX, RETENTION_HOURS_MIN, SIM_LOG_RECORDS_MAX_PER_SHARD, SIM_SHARDS_MAX};
 use crate::partition_key;
 use crate::producer::{ClientStyle, KplConfig, Outgoing};
 use crate::producer::{Producer, ProducerConfig, ProducerTotals};
@@ -132,6 +131,11 @@ impl StreamConfig {
         }
         if self.log_records_max_per_shard == 0 {
             out.push(format!("Each shard of '{name}' must keep at least 1 record."));
+        } else if self.log_records_max_per_shard as usize > SIM_LOG_RECORDS_MAX_PER_SHARD {
+            out.push(format!(
+                "Each shard of '{name}' keeps {} records at most; allow 1 to {SIM_LOG_RECORDS_MAX_PER_SHARD}.",
+                self.log_records_max_per_shard
+            ));
         }
         if self.extra_throttle_percent > 100 {
             out.push(format!(
@@ -270,6 +274,7 @@ impl SimConfig {
                 problems.push(unknown(format!("Delivery stream '{}'", delivery.name), stream_name));
             }
         }
+        crate::budget::problems(self, &mut problems);
         if problems.is_empty() { Ok(()) } else { Err(ConfigError { problems }) }
     }
 
@@ -445,11 +450,14 @@ impl Simulation {
             fault_seed: config.seed,
             ..KinesisConfig::default()
         });
+        // Each stream's configured log bound, lowered to fit the scenario's memory ceiling.
+        let affordable_log_records = crate::budget::estimate(&config).log_records_per_shard;
         for stream in &config.streams {
             kinesis
                 .create_active_stream(SimTime::ZERO, CreateStreamInput::provisioned(&stream.name, stream.shard_count))
                 .map_err(|e| ConfigError { problems: alloc::vec![e.message] })?;
-            let log_records = stream.log_records_max_per_shard as usize;
+            let log_records = u64::from(stream.log_records_max_per_shard).min(affordable_log_records);
+            let log_records = usize::try_from(log_records).unwrap_or(usize::MAX);
             kinesis.configure_stream(&stream.name, stream.faults(), stream.retention_hours, log_records);
         }
         let producers = config
@@ -643,6 +651,12 @@ impl Simulation {
     /// The producers, in configuration order.
     pub fn producers(&self) -> impl ExactSizeIterator<Item = (&ProducerConfig, ProducerTotals)> {
         self.producers.iter().map(|p| (&p.config, p.totals))
+    }
+
+    /// The running producer at `index`, for tests that look at a client's internals.
+    #[cfg(test)]
+    pub(crate) fn producer_state(&self, index: usize) -> &Producer {
+        &self.producers[index]
     }
 
     /// When the next timer fires. There is always one: metrics close every second.
@@ -905,7 +919,13 @@ impl Simulation {
         let Some(record) = self.producers[index].emit(now) else {
             return;
         };
-        let outgoing = Outgoing { user_records: alloc::vec![record], attempts: 0, aggregated: false };
+        let producer = &mut self.producers[index];
+        if producer.outstanding >= crate::producer::OUTSTANDING_RECORDS_MAX {
+            producer.totals.dropped += 1;
+            return;
+        }
+        producer.outstanding += 1;
+        let outgoing = Outgoing::plain(record);
         match self.producers[index].config.client {
             ClientStyle::PutRecord => self.send_one(index, outgoing),
             ClientStyle::PutRecords { batch_max_records, linger_ms } => {
@@ -924,7 +944,8 @@ impl Simulation {
     }
 
     /// KPL: adds a user record to the aggregate of the shard its key maps to, sealing the aggregate first
-    /// if the record would take it past `AggregationMaxSize`.
+    /// if the record would take it past `AggregationMaxSize`. The aggregate's length is kept up to date,
+    /// so each record costs one keyed lookup.
     fn aggregate(&mut self, index: usize, outgoing: Outgoing, kpl: KplConfig) {
         let now = self.now;
         let record = outgoing.user_records.into_iter().next().expect("one user record per emission");
@@ -932,21 +953,24 @@ impl Simulation {
             record.key.explicit_hash_key.unwrap_or_else(|| partition_key::hash_key(&record.key.partition_key));
         let shard = self.producer_shard(index, hash_key);
         let producer = &mut self.producers[index];
-        let was_idle = producer.batch.is_empty() && producer.aggregating.values().all(Vec::is_empty);
+        producer.work_units += 1;
+        let was_idle =
+            producer.sealed_since_flush == 0 && producer.sealed.is_empty() && producer.aggregating.is_empty();
         let pending = producer.aggregating.entry(shard).or_default();
-        let with_it = kpl::aggregated_len(
-            pending.iter().chain(core::iter::once(&record)).map(|r| (r.key.partition_key.as_str(), r.bytes)),
-        );
-        if !pending.is_empty() && with_it > u64::from(kpl.aggregation_max_bytes) {
-            let sealed = core::mem::take(pending);
-            producer.batch.push(Outgoing { user_records: sealed, attempts: 0, aggregated: true });
+        let with_it = pending.len.bytes_with(&record.key.partition_key, record.bytes);
+        if !pending.user_records.is_empty() && with_it > u64::from(kpl.aggregation_max_bytes) {
+            let sealed = core::mem::take(pending).seal();
+            producer.sealed.entry(shard).or_default().push_back(sealed);
+            producer.sealed_since_flush += 1;
         }
-        producer.aggregating.entry(shard).or_default().push(record);
+        let pending = producer.aggregating.entry(shard).or_default();
+        pending.len.add(&record.key.partition_key, record.bytes);
+        pending.user_records.push(record);
         if was_idle {
             let timer = Timer::Flush { producer: index as u32, generation: producer.batch_generation };
             self.schedule(now + SimDuration::from_millis(u64::from(kpl.record_max_buffered_time_ms)), timer);
         }
-        if self.producers[index].batch.len() >= kpl.collection_max_count as usize {
+        if self.producers[index].sealed_since_flush >= kpl.collection_max_count {
             self.flush(index);
         }
     }
@@ -957,43 +981,50 @@ impl Simulation {
         stream.and_then(|s| s.shard_for_hash_key(hash_key)).map_or(0, |s| s.id.0)
     }
 
-    /// Sends everything a batching client holds (sealing KPL aggregates) as PutRecords calls.
+    /// Sends everything a batching client holds as PutRecords calls; the KPL seals its aggregates and sends
+    /// each shard's in order while its rate limit allows.
     fn flush(&mut self, index: usize) {
         let producer = &mut self.producers[index];
-        for (_, records) in core::mem::take(&mut producer.aggregating) {
-            if !records.is_empty() {
-                producer.batch.push(Outgoing { user_records: records, attempts: 0, aggregated: true });
-            }
-        }
         producer.batch_generation += 1;
-        let batch = core::mem::take(&mut producer.batch);
-        let ClientStyle::Kpl(kpl) = self.producers[index].config.client else {
+        let ClientStyle::Kpl(kpl) = producer.config.client else {
+            let batch = core::mem::take(&mut producer.batch);
             self.send_batch(index, batch);
             return;
         };
-        // The KPL's rate limit: aggregates beyond a shard's allowance wait for the next flush.
-        let (mut send, mut hold) = (Vec::new(), Vec::new());
-        for outgoing in batch {
-            let fits = kpl.rate_limit_percent == 0 || {
-                let record = self.kinesis_record(index, &outgoing);
-                let hash_key =
-                    record.explicit_hash_key.unwrap_or_else(|| partition_key::hash_key(&record.partition_key));
-                let shard = self.producer_shard(index, hash_key);
-                let bytes = record.data.len_bytes() + record.partition_key.len() as u64;
-                self.producers[index].take_allowance(shard, bytes, self.now, kpl.rate_limit_percent)
-            };
-            if fits { send.push(outgoing) } else { hold.push(outgoing) }
+        for (shard, aggregate) in core::mem::take(&mut producer.aggregating) {
+            if !aggregate.user_records.is_empty() {
+                producer.sealed.entry(shard).or_default().push_back(aggregate.seal());
+            }
         }
-        // `RecordTtl`: records held longer than 30 s are given up, as the KPL does.
+        producer.sealed_since_flush = 0;
+        // `RecordTtl`: aggregates held longer than 30 s are given up, as the KPL does; the oldest are first.
+        // The rate limit: each shard's aggregates go in order while its allowance lasts; the rest wait.
         let ttl = SimDuration::from_millis(KPL_RECORD_TTL_MS);
         let now = self.now;
-        let (expired, kept): (Vec<Outgoing>, Vec<Outgoing>) =
-            hold.into_iter().partition(|o| o.user_records.iter().all(|r| now.saturating_since(r.made_at) >= ttl));
-        let hold = kept;
-        self.producers[index].totals.dropped += expired.iter().map(|o| o.user_records.len() as u64).sum::<u64>();
-        if !hold.is_empty() {
-            let producer = &mut self.producers[index];
-            producer.batch = hold;
+        let mut send = Vec::new();
+        let mut sealed = core::mem::take(&mut producer.sealed);
+        for (shard, queue) in &mut sealed {
+            while let Some(oldest) = queue.front() {
+                producer.work_units += 1;
+                let newest = oldest.user_records.last().map_or(now, |r| r.made_at);
+                if now.saturating_since(newest) >= ttl {
+                    let expired = oldest.user_records.len() as u64;
+                    queue.pop_front();
+                    producer.totals.dropped += expired;
+                    producer.outstanding = producer.outstanding.saturating_sub(expired);
+                    continue;
+                }
+                let fits = kpl.rate_limit_percent == 0
+                    || producer.take_allowance(*shard, oldest.size_bytes(), now, kpl.rate_limit_percent);
+                if !fits {
+                    break;
+                }
+                send.extend(queue.pop_front());
+            }
+        }
+        sealed.retain(|_, queue| !queue.is_empty());
+        producer.sealed = sealed;
+        if !producer.sealed.is_empty() {
             let timer = Timer::Flush { producer: index as u32, generation: producer.batch_generation };
             self.schedule(self.now + KPL_RATE_LIMIT_RECHECK, timer);
         }
@@ -1001,13 +1032,13 @@ impl Simulation {
     }
 
     /// The Kinesis record an outgoing item is sent as.
-    fn kinesis_record(&self, index: usize, outgoing: &Outgoing) -> PutRecordInput {
+    fn kinesis_record(&mut self, index: usize, outgoing: &Outgoing) -> PutRecordInput {
         let first = &outgoing.user_records[0];
-        let data = if outgoing.aggregated {
+        let data = if let Some(len_bytes) = outgoing.aggregated_len_bytes {
+            self.producers[index].work_units += outgoing.user_records.len() as u64;
             let user_records: Vec<(String, u32)> =
                 outgoing.user_records.iter().map(|r| (r.key.partition_key.clone(), r.bytes)).collect();
-            let len = kpl::aggregated_len(user_records.iter().map(|(k, b)| (k.as_str(), *b)));
-            Payload::Aggregated { user_records, len_bytes: u32::try_from(len).unwrap_or(u32::MAX) }
+            Payload::Aggregated { user_records, len_bytes }
         } else {
             match self.producers[index].config.payload {
                 PayloadTemplate::Zeros => Payload::Synthetic { len_bytes: first.bytes },
@@ -1049,8 +1080,7 @@ impl Simulation {
             let mut bytes = 0;
             let mut take = 0;
             for outgoing in rest.iter().take(PUT_RECORDS_RECORDS_MAX) {
-                let size = self.kinesis_record(index, outgoing).data.len_bytes()
-                    + outgoing.user_records[0].key.partition_key.len() as u64;
+                let size = outgoing.size_bytes();
                 if take > 0 && bytes + size > PUT_RECORDS_BYTES_MAX {
                     break;
                 }
@@ -1111,6 +1141,8 @@ impl Simulation {
                 if producer.answer_lost() {
                     // The client saw a timeout: it sends the record again, and the stream gets a duplicate.
                     self.schedule_retry(index, outgoing);
+                } else {
+                    producer.outstanding = producer.outstanding.saturating_sub(outgoing.user_records.len() as u64);
                 }
             }
             Outcome::Throttled => {
@@ -1120,6 +1152,7 @@ impl Simulation {
             Outcome::Failed => {
                 producer.totals.failed += 1;
                 producer.totals.dropped += outgoing.user_records.iter().filter(|r| !r.written).count() as u64;
+                producer.outstanding = producer.outstanding.saturating_sub(outgoing.user_records.len() as u64);
             }
         }
     }
@@ -1128,6 +1161,7 @@ impl Simulation {
         let producer = &mut self.producers[index];
         if outgoing.attempts >= producer.config.retry.max_attempts {
             producer.totals.dropped += outgoing.user_records.iter().filter(|r| !r.written).count() as u64;
+            producer.outstanding = producer.outstanding.saturating_sub(outgoing.user_records.len() as u64);
             return;
         }
         let policy = producer.config.retry;
@@ -1223,7 +1257,7 @@ impl Simulation {
                         .iter()
                         .map(|p| PutRecordsEntry {
                             partition_key: p.partition_key.clone(),
-                            data: Payload::Bytes(p.data.clone()),
+                            data: Payload::Bytes(p.data.as_slice().into()),
                             explicit_hash_key: None,
                         })
                         .collect();
@@ -1288,6 +1322,8 @@ impl Simulation {
             .iter()
             .filter_map(|s| self.kinesis.stream(&s.name))
             .flat_map(|s| s.shards().iter().map(move |shard| (s, shard)))
+            // A shard closed before the second began took no writes in it.
+            .filter(|(_, shard)| shard.closed.is_none_or(|c| self.now.saturating_since(c.at) <= SimDuration::SECOND))
             .filter_map(|(stream, shard)| {
                 let bucket = shard.metrics.second(second);
                 (bucket.write_provisioned_throughput_exceeded > 0).then(|| Event::WriteThrottled {

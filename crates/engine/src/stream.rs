@@ -135,6 +135,9 @@ pub struct Stream {
     shards: Vec<Shard>,
     /// Indexes into `shards` of the open shards, in hash-key order: the write path's routing table.
     routing: Vec<usize>,
+    /// The earliest instant [`Self::trim`] may have work (`None`: nothing to trim), and the retention in hours
+    /// it was computed for, so idle streams and closed shards cost nothing until then.
+    trim_due: (Option<SimTime>, u32),
 }
 
 impl Stream {
@@ -161,6 +164,7 @@ impl Stream {
             faults: None,
             shards: Vec::new(),
             routing: Vec::new(),
+            trim_due: (Some(SimTime::ZERO), 0),
         }
     }
 
@@ -190,7 +194,7 @@ impl Stream {
 
     /// How many shards take writes.
     pub fn open_shard_count(&self) -> u32 {
-        self.shards.iter().filter(|s| s.is_open()).count() as u32
+        self.routing.len() as u32
     }
 
     /// A shard by id.
@@ -243,6 +247,8 @@ impl Stream {
 
     /// Rebuilds the routing table after shards open or close.
     fn reroute(&mut self) {
+        // Shards opened or closed: the next trim looks again.
+        self.trim_due = (Some(SimTime::ZERO), self.retention_hours);
         let mut routing: Vec<usize> = (0..self.shards.len()).filter(|&i| self.shards[i].is_open()).collect();
         routing.sort_by_key(|&i| self.shards[i].hash_key_range.starting_hash_key);
         self.routing = routing;
@@ -271,6 +277,12 @@ impl Stream {
         let written = shard.try_append(now, now_unix_secs, partition_key, hash_key, data);
         if written.is_ok() {
             self.bill_write(bytes);
+            let expires = now + self.retention();
+            self.trim_due.0 = match self.trim_due {
+                // Computed for another retention: the next trim looks again.
+                (_, hours) if hours != self.retention_hours => Some(SimTime::ZERO),
+                (due, _) => Some(due.map_or(expires, |due| due.min(expires))),
+            };
         }
         written.map(|seq| (id, seq)).map_err(|l| (id, l))
     }
@@ -399,6 +411,10 @@ impl Stream {
 
     /// Drops expired records and forgets closed shards whose data has all expired.
     pub(crate) fn trim(&mut self, now: SimTime) {
+        let (due, for_hours) = self.trim_due;
+        if for_hours == self.retention_hours && due.is_none_or(|due| now < due) {
+            return;
+        }
         let retention = self.retention();
         for shard in &mut self.shards {
             shard.trim(now, retention);
@@ -408,6 +424,8 @@ impl Stream {
         if self.shards.len() != before {
             self.reroute();
         }
+        let due = self.shards.iter().filter_map(|s| s.next_expiry(retention)).min();
+        self.trim_due = (due, self.retention_hours);
     }
 }
 
@@ -477,10 +495,12 @@ mod tests {
         let mut s = active(1);
         s.split(ShardId(0), 1u128 << 127, SimTime::from_secs(1), 1);
         // "a" hashes below 2^127, "b" above (`docs/aws-behaviour.md` §1.2).
-        let (a, _) =
-            s.append(SimTime::from_secs(2), 2, "a".into(), None, Payload::Bytes(alloc::vec![]), false).expect("fits");
-        let (b, _) =
-            s.append(SimTime::from_secs(2), 2, "b".into(), None, Payload::Bytes(alloc::vec![]), false).expect("fits");
+        let (a, _) = s
+            .append(SimTime::from_secs(2), 2, "a".into(), None, Payload::Bytes(alloc::vec![].into()), false)
+            .expect("fits");
+        let (b, _) = s
+            .append(SimTime::from_secs(2), 2, "b".into(), None, Payload::Bytes(alloc::vec![].into()), false)
+            .expect("fits");
         assert_eq!((a, b), (ShardId(1), ShardId(2)));
     }
 }

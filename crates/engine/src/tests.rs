@@ -109,7 +109,7 @@ fn put_record_routes_by_md5_and_numbers_records_in_order() {
     let put = |sim: &mut Simulation, key: &str| {
         sim.put_record(PutRecordInput {
             partition_key: key.into(),
-            data: Payload::Bytes(vec![1, 2]),
+            data: Payload::Bytes(vec![1, 2].into()),
             explicit_hash_key: None,
         })
     };
@@ -135,7 +135,7 @@ fn explicit_hash_key_overrides_the_partition_key() {
     let out = sim
         .put_record(PutRecordInput {
             partition_key: "a".into(),
-            data: Payload::Bytes(vec![]),
+            data: Payload::Bytes(vec![].into()),
             explicit_hash_key: Some(u128::MAX),
         })
         .expect("accepted");
@@ -148,7 +148,7 @@ fn put_record_errors_carry_aws_names_and_texts() {
     let put = |sim: &mut Simulation, key: String, len: usize| {
         sim.put_record(PutRecordInput {
             partition_key: key,
-            data: Payload::Bytes(vec![0; len]),
+            data: Payload::Bytes(vec![0; len].into()),
             explicit_hash_key: None,
         })
     };
@@ -808,6 +808,176 @@ fn the_kpl_rate_limit_holds_records_back_instead_of_being_throttled() {
     assert!(share(&unlimited) > 60 && share(&limited) < 45, "{limited:?} vs {unlimited:?}");
     assert!(limited.latency_ms_max > 1_000, "held records wait: {limited:?}");
     assert!(limited_second.incoming_bytes <= 1_048_576, "{limited_second:?}");
+}
+
+/// The KPL client's work so far (user records it looked at) and what it holds.
+fn kpl_work(sim: &Simulation) -> (u64, u64) {
+    let producer = sim.producer_state(0);
+    (producer.work_units, producer.outstanding)
+}
+
+#[test]
+fn an_overloaded_kpl_does_work_linear_in_its_records() {
+    use crate::producer::{ClientStyle, KplConfig};
+    // Issue 22: 20,000 records/s into 3 shards used to re-check and re-encode the whole held backlog for every
+    // new user record once 500 aggregates were held (0.08 s, 15 s, 185 s for 1, 2, 3 simulated seconds).
+    let producer = ProducerConfig {
+        client: ClientStyle::Kpl(KplConfig::default()),
+        ..ProducerConfig::steady("kpl", 20_000, 512, 10_000)
+    };
+    let config = SimConfig {
+        streams: vec![StreamConfig::provisioned(DEFAULT_STREAM_NAME, 3)],
+        producers: vec![producer],
+        ..SimConfig::default()
+    };
+    let mut sim = Simulation::new(config).expect("valid");
+    let mut work_per_second = Vec::new();
+    let mut before = 0;
+    for second in 1..=4 {
+        sim.advance_to(SimTime::from_secs(second));
+        let (work, _) = kpl_work(&sim);
+        work_per_second.push(work - before);
+        before = work;
+    }
+    // 20,000 records/s of 512 B is about 10 MB/s; the KPL's 150 % rate limit lets about 4.5 MiB/s through
+    // to 3 shards, so the backlog grows every second. Each user record is looked at when it is aggregated
+    // and when its aggregate is encoded for a send, plus one look per shard per flush at a held aggregate:
+    // about 2 per record, the same in every second however long the backlog.
+    let t = totals(&sim);
+    assert_eq!(t.attempted, 80_001, "records made at 0 s through 4 s inclusive");
+    assert!(t.accepted < 30_000 && t.dropped > 0, "the stream is overloaded: {t:?}");
+    for work in &work_per_second {
+        assert!(*work <= 3 * 20_000, "work per second stays linear in records: {work_per_second:?}");
+    }
+}
+
+#[test]
+fn a_backed_up_kpl_holds_a_bounded_number_of_records() {
+    use crate::producer::{ClientStyle, KplConfig, OUTSTANDING_RECORDS_MAX};
+    // About 10 MB/s into one shard, whose 150 % rate limit passes 1.5 MiB/s: the backlog grows by about
+    // 17,000 records a second and would reach 100,000 in 6 s; records beyond that are given up.
+    let producer = ProducerConfig {
+        client: ClientStyle::Kpl(KplConfig::default()),
+        ..ProducerConfig::steady("kpl", 20_000, 512, 1_000)
+    };
+    let mut sim = one_shard_with(producer);
+    let mut most_held = 0;
+    for second in 1..=10 {
+        sim.advance_to(SimTime::from_secs(second));
+        most_held = most_held.max(kpl_work(&sim).1);
+    }
+    let t = totals(&sim);
+    assert!(most_held <= OUTSTANDING_RECORDS_MAX, "{most_held}");
+    assert!(most_held > OUTSTANDING_RECORDS_MAX / 2, "the backlog did build up: {most_held}");
+    assert!(t.dropped > 50_000, "records beyond the bound are given up: {t:?}");
+    assert_eq!(t.attempted, t.accepted + t.dropped + kpl_work(&sim).1, "every record is accounted for: {t:?}");
+}
+
+#[test]
+fn aggregating_many_small_records_with_distinct_keys_predicts_each_length() {
+    use crate::producer::{ClientStyle, KplConfig};
+    // Issue 22: 1-byte records over a million keys made the KPL recompute each aggregate's length, with a
+    // linear key lookup, for every record (40 s per simulated second). Each stored aggregate's length must
+    // still be exactly its encoding's, and stay within AggregationMaxSize.
+    let kpl = KplConfig { record_max_buffered_time_ms: 1_000, ..KplConfig::default() };
+    let producer =
+        ProducerConfig { client: ClientStyle::Kpl(kpl), ..ProducerConfig::steady("kpl", 20_000, 1, 1_000_000) };
+    let mut sim = one_shard_with(producer);
+    sim.advance_to(SimTime::from_millis(1_500));
+    let records: Vec<_> = shards(&sim)[0].records().collect();
+    assert!(!records.is_empty());
+    let mut most_user_records = 0;
+    for record in records {
+        let bytes = record.data.to_bytes();
+        assert_eq!(bytes.len() as u64, record.data.len_bytes());
+        assert!(bytes.len() <= 51_200, "{}", bytes.len());
+        let users = crate::kpl::deaggregate(&bytes).expect("an aggregate");
+        most_user_records = most_user_records.max(users.len());
+    }
+    // Each user record takes about 30 bytes (a key-table entry, its index and 1 byte of data).
+    assert!(most_user_records > 1_000, "full aggregates hold many records: {most_user_records}");
+    let (work, _) = kpl_work(&sim);
+    assert!(work <= 3 * totals(&sim).attempted, "{work}");
+}
+
+#[test]
+fn a_scenario_with_four_billion_zipf_keys_runs_in_little_memory() {
+    use crate::workload::KeyProfile;
+    // Issue 22: a Zipf producer over 4,294,967,295 keys allocated a 34 GB table when the run was built.
+    let producer =
+        ProducerConfig { keys: KeyProfile::Zipf { keys: u32::MAX }, ..ProducerConfig::steady("z", 500, 10, 1) };
+    let mut sim = one_shard_with(producer);
+    sim.advance_to(SimTime::from_secs(1));
+    assert_eq!(totals(&sim).accepted, 501, "records at 0 s through 1 s inclusive");
+    assert!(shards(&sim)[0].records().any(|r| r.partition_key.len() > "user-99999".len()), "keys beyond the table's");
+}
+
+#[test]
+fn a_shard_log_bound_beyond_the_simulators_is_refused() {
+    let stream = StreamConfig { log_records_max_per_shard: u32::MAX, ..StreamConfig::provisioned(DEFAULT_STREAM_NAME, 1) };
+    let config = SimConfig { streams: vec![stream], ..SimConfig::default() };
+    let problems = config.validate().expect_err("too many").problems;
+    assert_eq!(problems, [alloc::format!(
+        "Each shard of '{DEFAULT_STREAM_NAME}' keeps 4294967295 records at most; allow 1 to 1000000."
+    )]);
+}
+
+/// Deadline entries the service looked at while `sim` advanced by an idle hour.
+fn deadline_checks_in_an_idle_hour(sim: &mut Simulation) -> u64 {
+    let before = sim.kinesis().deadline_checks.get();
+    sim.advance_to(sim.now() + SimDuration::from_secs(3_600));
+    sim.kinesis().deadline_checks.get() - before
+}
+
+#[test]
+fn idle_streams_cost_no_deadline_checks() {
+    use crate::kinesis::CreateStreamInput;
+    // Issue 22: with 10,000 streams, every timer scanned every stream for a pending change (a simulated day
+    // in one advance took 296 s). Now a timer looks only at changes that are actually pending.
+    let with_streams = |count: u32| {
+        let mut sim = Simulation::service_only(1, crate::KinesisConfig::default());
+        for i in 0..count {
+            sim.advance_to(SimTime::from_millis(u64::from(i) * 250));
+            let now = sim.now();
+            sim.kinesis_mut()
+                .create_stream(now, CreateStreamInput::provisioned(&alloc::format!("s{i}"), 1))
+                .expect("created");
+        }
+        sim.advance_to(sim.now() + SimDuration::from_secs(1));
+        assert_eq!(sim.kinesis().streams().filter(|s| s.status == crate::StreamStatus::Active).count(), count as usize);
+        sim
+    };
+    let (mut few, mut many) = (with_streams(2), with_streams(300));
+    assert_eq!(deadline_checks_in_an_idle_hour(&mut few), 0);
+    assert_eq!(deadline_checks_in_an_idle_hour(&mut many), 0, "300 idle streams add no work per timer");
+    // A pending change is found, completed on time, and then costs nothing more.
+    let now = many.now();
+    many.kinesis_mut().update_shard_count(now, "s7", 2).expect("scaling");
+    many.advance_to(now + SimDuration::from_millis(500));
+    assert_eq!(many.kinesis().stream("s7").expect("exists").open_shard_count(), 2);
+    assert_eq!(deadline_checks_in_an_idle_hour(&mut many), 0);
+}
+
+#[test]
+fn a_resharded_stream_costs_no_deadline_checks_when_idle() {
+    // Issue 22: after 10 reshards, closed shards were scanned on every timer (a one-day advance took 162 s).
+    let mut sim = Simulation::service_only(1, crate::KinesisConfig::default());
+    let input = crate::kinesis::CreateStreamInput::provisioned("s", 4);
+    sim.kinesis_mut().create_stream(SimTime::ZERO, input).expect("created");
+    for i in 0..10u32 {
+        sim.advance_to(sim.now() + SimDuration::from_secs(1));
+        let now = sim.now();
+        let target = if i % 2 == 0 { 8 } else { 4 };
+        sim.kinesis_mut().update_shard_count(now, "s", target).expect("scaling");
+    }
+    sim.advance_to(sim.now() + SimDuration::from_secs(1));
+    let stream = sim.kinesis().stream("s").expect("exists");
+    assert_eq!(stream.open_shard_count(), 4, "ten alternating scalings end at 4 open shards");
+    assert!(stream.shards().len() > 40, "closed shards are kept for the retention period");
+    assert_eq!(deadline_checks_in_an_idle_hour(&mut sim), 0);
+    // After the 24-hour retention, closed shards are no longer listed.
+    sim.advance_to(sim.now() + SimDuration::from_secs(24 * 3_600));
+    assert_eq!(sim.kinesis().stream("s").expect("exists").shards().len(), 4);
 }
 
 #[test]

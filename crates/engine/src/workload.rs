@@ -325,15 +325,40 @@ pub struct Key {
 #[derive(Clone, Debug)]
 pub struct KeySampler {
     profile: KeyProfile,
-    /// Cumulative Zipf weights in fixed point (weight of key k = floor(2^40 / (k + 1))).
+    /// Cumulative Zipf weights in fixed point (weight of key k = floor(2^40 / (k + 1))), for key spaces of
+    /// at most [`ZIPF_TABLE_KEYS_MAX`] keys; larger ones are sampled without a table.
     zipf_cumulative: Vec<u64>,
 }
+
+/// Zipf key spaces up to this many keys are sampled from a table of cumulative weights (8 bytes a key);
+/// larger ones by rejection, in memory independent of the key count.
+pub const ZIPF_TABLE_KEYS_MAX: u32 = 10_000;
+
+/// Draws `k` in `1..=keys` with probability proportional to `1/k`, without a table. A try picks one of the
+/// power-of-two blocks `[2^j, 2^(j+1))` covering `1..=keys` uniformly, then `k` uniformly in it, and keeps
+/// `k` with probability `2^j / k`: each `k` is then drawn with probability `1 / (blocks * k)` per try, exactly
+/// Zipf's. At least a third of tries succeed; after [`ZIPF_TRIES_MAX`] failed ones (chance below 10^-11)
+/// the most popular key is taken, so the work per draw is bounded.
+fn zipf_by_rejection(keys: u64, rng: &mut Rng) -> u64 {
+    let blocks = u64::from(64 - keys.leading_zeros());
+    for _ in 0..ZIPF_TRIES_MAX {
+        let low = 1u64 << rng.below(blocks);
+        let k = low + rng.below(low);
+        if k <= keys && rng.below(k) < low {
+            return k;
+        }
+    }
+    1
+}
+
+/// See [`zipf_by_rejection`].
+const ZIPF_TRIES_MAX: u32 = 64;
 
 impl KeySampler {
     /// A sampler for `profile`.
     pub fn new(profile: KeyProfile) -> Self {
         let zipf_cumulative = match profile {
-            KeyProfile::Zipf { keys } => (1..=u64::from(keys.max(1)))
+            KeyProfile::Zipf { keys } if keys <= ZIPF_TABLE_KEYS_MAX => (1..=u64::from(keys.max(1)))
                 .scan(0u64, |total, k| {
                     *total += (1u64 << 40) / k;
                     Some(*total)
@@ -354,6 +379,9 @@ impl KeySampler {
         let plain = |partition_key: String| Key { partition_key, explicit_hash_key: None };
         match self.profile {
             KeyProfile::Uniform { keys } => plain(format!("user-{}", rng.below(u64::from(keys.max(1))))),
+            KeyProfile::Zipf { keys } if keys > ZIPF_TABLE_KEYS_MAX => {
+                plain(format!("user-{}", zipf_by_rejection(u64::from(keys), rng) - 1))
+            }
             KeyProfile::Zipf { .. } => {
                 let total = self.zipf_cumulative.last().copied().unwrap_or(1);
                 let point = rng.below(total);
@@ -457,6 +485,44 @@ mod tests {
         let second = counts["user-1"];
         assert!((18_300..20_300).contains(&first), "{first}");
         assert!((second as f64 / first as f64 - 0.5).abs() < 0.03, "{second} vs {first}");
+    }
+
+    #[test]
+    fn a_huge_zipf_key_space_is_sampled_without_a_table() {
+        // Issue 22: 4,294,967,295 Zipf keys used to allocate one table entry per key (34 GB).
+        let sampler = KeySampler::new(KeyProfile::Zipf { keys: u32::MAX });
+        assert!(sampler.zipf_cumulative.is_empty(), "no table");
+        let mut rng = Rng::new(3);
+        let mut counts: BTreeMap<String, u32> = BTreeMap::new();
+        for _ in 0..100_000 {
+            *counts.entry(sampler.sample(&mut rng).partition_key).or_default() += 1;
+        }
+        // H(2^32 - 1) = ln(2^32) + 0.5772 ≈ 22.76, so key 0 gets about 1/22.76 ≈ 4.39 % (4,394 of 100,000,
+        // standard deviation about 65) and key 1 half of that.
+        let (first, second) = (counts["user-0"], counts["user-1"]);
+        assert!((4_100..4_700).contains(&first), "{first}");
+        assert!((second as f64 / first as f64 - 0.5).abs() < 0.06, "{second} vs {first}");
+        // Keys spread over the whole space: about half the draws land beyond key 65,535 (blocks 2^16 to
+        // 2^31 hold 16 of the 32 blocks' equal weight).
+        let far = counts
+            .iter()
+            .filter(|(k, _)| k["user-".len()..].parse::<u64>().expect("a number") >= 65_536)
+            .map(|(_, n)| *n)
+            .sum::<u32>();
+        assert!((45_000..55_000).contains(&far), "{far}");
+    }
+
+    #[test]
+    fn the_sampler_without_a_table_agrees_with_the_table() {
+        // Just past the table's bound, key 0's share is 1/H(10,001) ≈ 1/9.7877 ≈ 10.22 %, as with the table.
+        let sampler = KeySampler::new(KeyProfile::Zipf { keys: ZIPF_TABLE_KEYS_MAX + 1 });
+        let mut rng = Rng::new(4);
+        let first = (0..100_000).filter(|_| sampler.sample(&mut rng).partition_key == "user-0").count();
+        assert!((9_900..10_550).contains(&first), "{first}");
+        assert!((0..1_000).all(|_| {
+            let key = sampler.sample(&mut rng).partition_key;
+            key["user-".len()..].parse::<u32>().is_ok_and(|k| k <= ZIPF_TABLE_KEYS_MAX)
+        }));
     }
 
     #[test]

@@ -93,7 +93,7 @@ impl Scenario {
             CapacityMode::Provisioned => u64::from(params.shard_count),
             CapacityMode::OnDemand => 0,
         };
-        let (mut records, mut bytes) = (0u64, 0u64);
+        let (mut records, mut bytes, mut kpl_user_records) = (0u64, 0u64, 0u64);
         for writer in self.pipeline.sources(stream.id) {
             if let NodeKind::Producer(p) = &writer.kind {
                 let peak = match p.rate_shape {
@@ -109,14 +109,23 @@ impl Scenario {
                     u64::from(p.record_bytes)
                 };
                 // The KPL aggregates many user records into one Kinesis record: only bytes count then.
-                records += if p.client == ClientKind::Kpl { 0 } else { peak };
+                if p.client == ClientKind::Kpl {
+                    kpl_user_records += peak;
+                } else {
+                    records += peak;
+                }
                 bytes += peak * size;
             }
         }
         let needed = shards_for(records, bytes);
         if shards > 0 && needed > shards {
+            let asked = match (records, kpl_user_records) {
+                (records, 0) => format!("{records} records/s"),
+                (0, kpl) => format!("{kpl} user records/s, which the KPL aggregates (so bytes count),"),
+                (records, kpl) => format!("{records} records/s plus {kpl} user records/s the KPL aggregates"),
+            };
             notes.push(format!(
-                "The producers ask for up to {records} records/s and {} at their peak; {shards} shard(s) take \
+                "The producers ask for up to {asked} and {} at their peak; {shards} shard(s) take \
                  {} records/s and {}: {needed} shards recommended.",
                 mib_per_sec(bytes),
                 shards * SHARD_WRITE_RECORDS_PER_SEC,
@@ -936,6 +945,21 @@ mod tests {
             notes,
             [
                 "The producers ask for up to 3000 records/s and 2.9 MiB/s at their peak; 2 shard(s) take 2000 records/s and 2.0 MiB/s: 3 shards recommended."
+            ]
+        );
+    }
+
+    #[test]
+    fn a_kpl_producers_records_are_counted_as_user_records() {
+        // Issue 22: a KPL producer's overload read "ask for up to 0 records/s".
+        let mut scenario = Scenario::default();
+        scenario.pipeline.nodes[0].set_param("records_per_sec", "3000").unwrap();
+        scenario.pipeline.nodes[0].set_param("client", "kpl").unwrap();
+        let notes = scenario.limit_notes(None);
+        assert_eq!(
+            notes,
+            [
+                "The producers ask for up to 3000 user records/s, which the KPL aggregates (so bytes count), and 2.9 MiB/s at their peak; 2 shard(s) take 2000 records/s and 2.0 MiB/s: 3 shards recommended."
             ]
         );
     }

@@ -911,7 +911,7 @@ impl World {
         for i in 0..records {
             let input = crate::kinesis::PutRecordInput {
                 partition_key: format!("k{i}"),
-                data: crate::shard::Payload::Bytes(vec![b'r'; 10]),
+                data: crate::shard::Payload::Bytes(vec![b'r'; 10].into()),
                 explicit_hash_key: None,
             };
             self.kinesis.put_record(self.now, "source", input, None).expect("within the shard's limits");

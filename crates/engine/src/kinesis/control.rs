@@ -138,7 +138,9 @@ impl Kinesis {
         if let Some(kib) = input.max_record_size_kib {
             stream.max_record_size_kib = kib;
         }
-        stream.pending = Some((self.transition_done_at(now), PendingChange::Create { shard_count }));
+        let done_at = self.transition_done_at(now);
+        stream.pending = Some((done_at, PendingChange::Create { shard_count }));
+        self.expect_change(done_at, &input.name);
         self.streams.insert(input.name, stream);
         Ok(())
     }
@@ -149,6 +151,7 @@ impl Kinesis {
         self.create_stream(now, input)?;
         if let Some(stream) = self.streams.get_mut(&name) {
             stream.pending = stream.pending.take().map(|(_, change)| (now, change));
+            self.expect_change(now, &name);
         }
         self.calls.clear();
         self.complete_due(now);
@@ -178,6 +181,7 @@ impl Kinesis {
         let stream = self.streams.get_mut(name).expect("checked above");
         stream.status = StreamStatus::Deleting;
         stream.pending = Some((done_at, PendingChange::Delete));
+        self.expect_change(done_at, name);
         Ok(())
     }
 
@@ -306,6 +310,7 @@ impl Kinesis {
         let stream = self.active_mut(name)?;
         stream.status = StreamStatus::Updating;
         stream.pending = Some((done_at, PendingChange::Encryption(key_id)));
+        self.expect_change(done_at, name);
         Ok(())
     }
 
@@ -379,6 +384,7 @@ impl Kinesis {
         stream.status = StreamStatus::Updating;
         stream.pending = Some((done_at, PendingChange::Mode(mode)));
         stream.warm_throughput_mibps = warm_throughput_mibps.filter(|_| mode == StreamMode::OnDemand);
+        self.expect_change(done_at, name);
         Ok(())
     }
 

@@ -10,6 +10,7 @@ use crate::limits::{
 };
 use crate::sequence::SequenceNumber;
 use crate::time::{SimDuration, SimTime};
+use alloc::collections::BTreeSet;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -49,6 +50,8 @@ impl Kinesis {
         let account = self.config.account_id.clone();
         let done_at = self.transition_done_at(now);
         let created_unix_secs = self.unix_secs(now);
+        // Noted before the checks below; if one refuses, the entry is stale and skipped.
+        self.expect_change(done_at, stream_name);
         let stream = self.readable_mut(stream_name)?;
         if stream.consumers.iter().any(|c| c.name == consumer_name) {
             return Err(StreamsError::new(
@@ -117,6 +120,7 @@ impl Kinesis {
         };
         self.rate_limit(now, "DeregisterStreamConsumer", &stream, 5)?;
         let done_at = self.transition_done_at(now);
+        self.expect_change(done_at, &stream);
         let consumer = self.consumer_mut(&stream, &arn).expect("found above");
         consumer.status = ConsumerStatus::Deleting;
         consumer.transition_at = Some(done_at);
@@ -131,8 +135,9 @@ impl Kinesis {
     }
 
     /// Moves consumers through CREATING -> ACTIVE and DELETING -> gone.
-    pub(super) fn complete_consumer_transitions(&mut self, now: SimTime) {
-        for stream in self.streams.values_mut() {
+    pub(super) fn complete_consumer_transitions(&mut self, now: SimTime, streams: &BTreeSet<String>) {
+        for name in streams {
+            let Some(stream) = self.streams.get_mut(name) else { continue };
             stream
                 .consumers
                 .retain(|c| !(c.status == ConsumerStatus::Deleting && c.transition_at.is_some_and(|t| t <= now)));
@@ -171,6 +176,7 @@ impl Kinesis {
         let token = self.get_shard_iterator(now, &stream_name, raw_shard_id, start)?;
         let token = IteratorToken::decode(&token).expect("just encoded");
         let id = self.next_subscription_id;
+        self.subscriptions_maybe_live = true;
         let consumer = self.consumer_mut(&stream_name, consumer_arn).expect("found above");
         let live = consumer.subscriptions.iter_mut().find(|s| s.shard_id == token.shard_id && s.ended.is_none());
         if let Some(live) = live {
@@ -288,6 +294,10 @@ impl Kinesis {
 
     /// Whether any subscription is live (the simulation schedules pushes only then).
     pub fn has_live_subscriptions(&self) -> bool {
-        self.streams.values().any(|s| s.consumers.iter().any(|c| c.subscriptions.iter().any(|sub| sub.ended.is_none())))
+        self.subscriptions_maybe_live
+            && self
+                .streams
+                .values()
+                .any(|s| s.consumers.iter().any(|c| c.subscriptions.iter().any(|sub| sub.ended.is_none())))
     }
 }

@@ -79,6 +79,7 @@ impl Kinesis {
         let stream = self.streams.get_mut(name).expect("exists");
         stream.status = StreamStatus::Updating;
         stream.pending = Some((done_at, PendingChange::Split { shard: shard_id, new_starting_hash_key }));
+        self.expect_change(done_at, name);
         Ok(())
     }
 
@@ -116,6 +117,7 @@ impl Kinesis {
         let stream = self.streams.get_mut(name).expect("exists");
         stream.status = StreamStatus::Updating;
         stream.pending = Some((done_at, PendingChange::Merge { shard, adjacent }));
+        self.expect_change(done_at, name);
         Ok(())
     }
 
@@ -172,6 +174,7 @@ impl Kinesis {
         stream.scaling_operations.push_back(now);
         stream.status = StreamStatus::Updating;
         stream.pending = Some((done_at, PendingChange::Scale { target }));
+        self.expect_change(done_at, name);
         Ok(current)
     }
 }
