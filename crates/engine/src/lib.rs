@@ -35,8 +35,9 @@
 //! - Write throttling uses an exact one-second sliding window per shard (AWS does not document its
 //!   algorithm): no window of one second ever holds more than 1,000 records or 1 MiB.
 //! - Shared reads: 5 calls per rolling second, and a 2 MiB/s budget that holds at most one second's worth; a
-//!   call is refused while the budget is spent and a response may overdraw it (repaid at 2 MiB/s). A full
-//!   10 MiB response blocks reads for 5 s, as documented.
+//!   call is refused while the budget is overdrawn, and a response may overdraw it (repaid at 2 MiB/s, to the
+//!   microsecond). So a 10 MiB response after an idle second blocks reads for 4 s, not the "next 5 seconds"
+//!   the GetRecords page states: the second before it already allowed 2 MiB of the 10 ([`throttle`]).
 //! - A record whose data plus partition key exceeds the stream's maximum gets an `InvalidArgumentException`
 //!   in our own words (AWS's text is unconfirmed); so do retention above 8,760 hours and UpdateShardCount
 //!   ratio violations. PutRecords over 10 MiB says "Records size exceeds 10 MB limit".
