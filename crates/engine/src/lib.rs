@@ -38,6 +38,9 @@
 //!   call is refused while the budget is overdrawn, and a response may overdraw it (repaid at 2 MiB/s, to the
 //!   microsecond). So a 10 MiB response after an idle second blocks reads for 4 s, not the "next 5 seconds"
 //!   the GetRecords page states: the second before it already allowed 2 MiB of the 10 ([`throttle`]).
+//! - GetShardIterator allows 5 calls per rolling second per shard; the sixth gets
+//!   `ProvisionedThroughputExceededException` with the write throttle's wording ("Rate exceeded for shard
+//!   <id> in stream <name> under account <account>."; AWS's text for this call is unconfirmed).
 //! - A record whose data plus partition key exceeds the stream's maximum gets an `InvalidArgumentException`
 //!   in our own words (AWS's text is unconfirmed); so do retention above 8,760 hours and UpdateShardCount
 //!   ratio violations. PutRecords over 10 MiB says "Records size exceeds 10 MB limit".

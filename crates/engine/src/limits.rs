@@ -16,6 +16,8 @@ pub const GET_RECORDS_RECORDS_MAX: u32 = 10_000;
 pub const GET_RECORDS_BYTES_MAX: u64 = 10_485_760;
 /// GetRecords calls per second per shard, shared by all polling consumers.
 pub const GET_RECORDS_CALLS_PER_SEC: u64 = 5;
+/// GetShardIterator calls per second per shard.
+pub const GET_SHARD_ITERATOR_CALLS_PER_SEC: u64 = 5;
 /// Shared read throughput per shard (2 MiB/s), and each enhanced fan-out consumer's own per shard.
 pub const SHARD_READ_BYTES_PER_SEC: u64 = 2_097_152;
 /// Records a simulated shard keeps for reading at most; older ones are dropped early (a simulator bound).

@@ -1,10 +1,10 @@
 //! A shard: a hash-key range, an append-only log of records, its write and read limits, and its metrics.
 
 use crate::hash_range::HashKeyRange;
-use crate::limits::{GET_RECORDS_BYTES_MAX, SIM_LOG_RECORDS_MAX_PER_SHARD};
+use crate::limits::{GET_RECORDS_BYTES_MAX, GET_SHARD_ITERATOR_CALLS_PER_SEC, SIM_LOG_RECORDS_MAX_PER_SHARD};
 use crate::metrics::ShardMetrics;
 use crate::sequence::{ENDING_COUNTER, SequenceNumber};
-use crate::throttle::{ReadBudget, WriteLimit, WriteWindow};
+use crate::throttle::{CallWindow, ReadBudget, WriteLimit, WriteWindow};
 use crate::time::{SimDuration, SimTime};
 use alloc::collections::VecDeque;
 use alloc::string::String;
@@ -174,6 +174,7 @@ pub struct Shard {
     next_counter: u64,
     write_window: WriteWindow,
     read_budget: ReadBudget,
+    shard_iterator_calls: CallWindow,
 }
 
 /// Records read by one GetRecords call, and where to continue.
@@ -207,6 +208,7 @@ impl Shard {
             next_counter: 1,
             write_window: WriteWindow::default(),
             read_budget: ReadBudget::default(),
+            shard_iterator_calls: CallWindow::default(),
         }
     }
 
@@ -296,6 +298,11 @@ impl Shard {
     /// The records kept, oldest first.
     pub fn records(&self) -> impl ExactSizeIterator<Item = &Record> {
         self.log.iter()
+    }
+
+    /// Whether a GetShardIterator call at `now` is within the shard's 5 calls per second.
+    pub(crate) fn admit_get_shard_iterator(&mut self, now: SimTime) -> bool {
+        self.shard_iterator_calls.try_admit(now, GET_SHARD_ITERATOR_CALLS_PER_SEC)
     }
 
     /// GetRecords from `position`: at most `limit` records and 10 MiB, or `None` if the shard's shared read

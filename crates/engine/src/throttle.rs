@@ -69,6 +69,28 @@ impl WriteWindow {
     }
 }
 
+/// The calls of the last second, for a per-second call limit.
+#[derive(Clone, Debug, Default)]
+pub struct CallWindow {
+    calls: VecDeque<SimTime>,
+}
+
+impl CallWindow {
+    /// Admits a call at `now` if fewer than `per_sec` were admitted in the second before it (`(now - 1 s, now]`).
+    ///
+    /// `now` must not go backwards between calls; the simulation guarantees it.
+    pub fn try_admit(&mut self, now: SimTime, per_sec: u64) -> bool {
+        while self.calls.front().is_some_and(|t| now.saturating_since(*t) >= SimDuration::SECOND) {
+            self.calls.pop_front();
+        }
+        let open = (self.calls.len() as u64) < per_sec;
+        if open {
+            self.calls.push_back(now);
+        }
+        open
+    }
+}
+
 /// Which shared read limit refused a GetRecords call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ReadLimit {
@@ -84,7 +106,7 @@ const READ_BUDGET_MAX_MICRO_BYTES: i64 = SHARD_READ_BYTES_PER_SEC as i64 * 1_000
 /// A shard's shared read limits: the calls of the last second and the throughput budget.
 #[derive(Clone, Debug)]
 pub struct ReadBudget {
-    calls: VecDeque<SimTime>,
+    calls: CallWindow,
     /// Bytes that may still be returned, in millionths of a byte so that refilling never rounds.
     budget_micro_bytes: i64,
     budget_at: SimTime,
@@ -92,7 +114,7 @@ pub struct ReadBudget {
 
 impl Default for ReadBudget {
     fn default() -> Self {
-        Self { calls: VecDeque::new(), budget_micro_bytes: READ_BUDGET_MAX_MICRO_BYTES, budget_at: SimTime::ZERO }
+        Self { calls: CallWindow::default(), budget_micro_bytes: READ_BUDGET_MAX_MICRO_BYTES, budget_at: SimTime::ZERO }
     }
 }
 
@@ -107,16 +129,12 @@ impl ReadBudget {
             .unwrap_or(i64::MAX);
         self.budget_micro_bytes = self.budget_micro_bytes.saturating_add(refill).min(READ_BUDGET_MAX_MICRO_BYTES);
         self.budget_at = now;
-        while self.calls.front().is_some_and(|t| now.saturating_since(*t) >= SimDuration::SECOND) {
-            self.calls.pop_front();
-        }
-        if self.calls.len() as u64 >= GET_RECORDS_CALLS_PER_SEC {
-            return Err(ReadLimit::Calls);
-        }
         if self.budget_micro_bytes < 0 {
             return Err(ReadLimit::Bytes);
         }
-        self.calls.push_back(now);
+        if !self.calls.try_admit(now, GET_RECORDS_CALLS_PER_SEC) {
+            return Err(ReadLimit::Calls);
+        }
         Ok(())
     }
 

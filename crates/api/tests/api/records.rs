@@ -256,11 +256,29 @@ fn iterator_parameter_combinations() {
 }
 
 #[test]
+fn get_shard_iterator_is_limited_to_5_calls_per_second_per_shard() {
+    let mut s = Session::with_stream("s", 1);
+    for _ in 0..5 {
+        s.iterator("s", "shardId-000000000000", "LATEST");
+    }
+    s.expect_error(
+        "GetShardIterator",
+        json!({"StreamName": "s", "ShardId": "shardId-000000000000", "ShardIteratorType": "LATEST"}),
+        "ProvisionedThroughputExceededException",
+        &format!("Rate exceeded for shard shardId-000000000000 in stream s under account {ACCOUNT}."),
+    );
+    s.advance_ms(1_000);
+    s.iterator("s", "shardId-000000000000", "LATEST");
+}
+
+#[test]
 fn shard_ids_resolve_like_aws() {
     let mut s = Session::with_stream("s", 1);
     // Facts sheet 1.1: the text before the first '-' is ignored.
     for raw in ["shardId-000000000000", "shardId-0", "shard-0", "anything-0", "-0", "0"] {
         s.iterator("s", raw, "LATEST");
+        // GetShardIterator allows 5 calls per second per shard.
+        s.advance_ms(200);
     }
     s.expect_error(
         "GetShardIterator",

@@ -206,8 +206,27 @@ impl Kinesis {
         Ok(PutRecordsOutput { failed_record_count, records, encrypted })
     }
 
-    /// GetShardIterator.
+    /// GetShardIterator, at most 5 calls per second per shard (`ProvisionedThroughputExceededException`).
     pub fn get_shard_iterator(
+        &mut self,
+        now: SimTime,
+        name: &str,
+        raw_shard_id: &str,
+        start: IteratorStart,
+    ) -> Result<String, StreamsError> {
+        let known = ShardId::parse(raw_shard_id)
+            .filter(|_| self.readable(name).is_ok())
+            .and_then(|id| self.streams.get_mut(name)?.shard_mut(id));
+        if let Some(shard) = known
+            && !shard.admit_get_shard_iterator(now)
+        {
+            return Err(throttled(shard.id, name, &self.config.account_id));
+        }
+        self.start_iterator(now, name, raw_shard_id, start)
+    }
+
+    /// GetShardIterator's checks and result without its rate limit (SubscribeToShard uses them too).
+    pub(crate) fn start_iterator(
         &mut self,
         now: SimTime,
         name: &str,

@@ -168,7 +168,7 @@ impl Kinesis {
             ));
         }
         // The iterator rules (shard lookup, sequence-number checks) are GetShardIterator's.
-        let token = self.get_shard_iterator(now, &stream_name, raw_shard_id, start)?;
+        let token = self.start_iterator(now, &stream_name, raw_shard_id, start)?;
         let token = IteratorToken::decode(&token).expect("just encoded");
         let id = self.next_subscription_id;
         let consumer = self.consumer_mut(&stream_name, consumer_arn).expect("found above");

@@ -286,6 +286,30 @@ fn shared_reads_are_limited_per_shard() {
 }
 
 #[test]
+fn get_shard_iterator_allows_5_calls_per_second_per_shard() {
+    // Quotas and limits: GetShardIterator "5 transactions per second per open shard".
+    let mut k = active(2);
+    for call in 0..5 {
+        k.get_shard_iterator(MS(1_000), "s", "0", IteratorStart::Latest).unwrap_or_else(|e| panic!("call {call}: {e}"));
+    }
+    let err = k.get_shard_iterator(MS(1_000), "s", "shardId-0", IteratorStart::TrimHorizon).expect_err("sixth");
+    assert_eq!(err.kind, StreamsErrorKind::ProvisionedThroughputExceeded);
+    assert_eq!(err.message, "Rate exceeded for shard shardId-000000000000 in stream s under account 000000000000.");
+    assert_eq!(k.get_shard_iterator(MS(1_999), "s", "0", IteratorStart::Latest).map(|_| ()), Err(err));
+    // The limit is per shard, and the second after the first call frees its slot.
+    k.get_shard_iterator(MS(1_000), "s", "1", IteratorStart::Latest).expect("another shard");
+    k.get_shard_iterator(MS(2_000), "s", "0", IteratorStart::Latest).expect("a second later");
+    // SubscribeToShard starts its own position and does not count against it.
+    let arn = k.register_consumer(MS(2_000), "s", "c").expect("registered").arn.clone();
+    settle(&mut k, MS(3_000));
+    for _ in 0..4 {
+        k.get_shard_iterator(MS(3_000), "s", "0", IteratorStart::Latest).expect("within five");
+    }
+    k.subscribe_to_shard(MS(3_000), &arn, "0", IteratorStart::Latest).expect("not GetShardIterator's limit");
+    k.get_shard_iterator(MS(3_000), "s", "0", IteratorStart::Latest).expect("the fifth");
+}
+
+#[test]
 fn put_records_fails_entries_not_the_batch() {
     let mut k = active(1);
     let entries: Vec<_> = (0..1_200)
