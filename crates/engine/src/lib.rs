@@ -51,7 +51,7 @@
 //! - On-demand streams start with 4 shards and split, at the midpoint, any shard that averaged more than
 //!   500 KB/s over the last minute (AWS: "within 15 minutes"). A spike beyond the open shards' capacity
 //!   throttles until then.
-//! - Enhanced fan-out pushes every 200 ms when data is waiting (at most 2 MiB per event, then paid back at
+//! - Enhanced fan-out pushes every 50 ms when data is waiting (at most 2 MiB per event, then paid back at
 //!   2 MiB/s), and an empty event each second when idle; the cadence is unconfirmed.
 //! - Control-plane rate limits answer `LimitExceededException` "Rate exceeded for <Operation> under account
 //!   <account>." (AWS's messages begin "Rate exceeded"; the rest is ours).
@@ -61,10 +61,11 @@
 //! - On-demand capacity follows traffic by splitting shards that stay above half their write limit, which
 //!   keeps capacity at about twice the sustained rate ("2× the previous peak"); the 30-day peak memory is not
 //!   modelled.
-//! - Records become readable 200 ms after their write with GetRecords and 70 ms with enhanced fan-out in
-//!   scenarios (configurable per scenario). The facts sheet only has the 2023 guide's older "about 3 seconds"
-//!   for GetRecords; these typical modern figures are unconfirmed. API sessions, where time stands still until
-//!   advanced, default to no delay so a learner can read back what they just wrote.
+//! - Put-to-get latency: records become readable 100 ms after their write with GetRecords and 45 ms with
+//!   enhanced fan-out (configurable per scenario), and subscriptions push every 50 ms. AWS documents only the
+//!   averages (about 200 ms for one consumer polling 5 times a second, typically 70 ms with enhanced fan-out),
+//!   which these land on; the split into a delay and a cadence is ours ([`latency`]). API sessions, where
+//!   time stands still until advanced, default to no delay so a learner can read back what they just wrote.
 //! - The Kinesis Agent's defaults (`maxBufferAgeMillis` 60,000, `maxBufferSizeRecords` 500,
 //!   `maxBufferSizeBytes` 4 MiB, polls every 100 ms, backoff 100 ms doubling to 10 s) are not in the facts
 //!   sheet and are unconfirmed. Its checkpoint is the first line whose records are not all sent, and lines a

@@ -246,8 +246,8 @@ fn stream_specs(s: &StreamParams) -> Vec<Spec<StreamParams>> {
     }
     specs.push(num!("retention_hours", "Retention", "h", 24, 8_760, "24 to 8,760 h (365 days)", retention_hours: u32));
     specs.push(num!("extra_throttle_percent", "Injected throttling (fault)", "%", 0, 100, "0 to 100 % of writes and reads", extra_throttle_percent: u8));
-    specs.push(num!("get_records_visibility_ms", "Put-to-get delay (GetRecords)", "ms", 0, 10_000, "0 to 10,000 ms (typical: 200)", get_records_visibility_ms: u32));
-    specs.push(num!("fan_out_visibility_ms", "Put-to-get delay (enhanced fan-out)", "ms", 0, 10_000, "0 to 10,000 ms (typical: 70)", fan_out_visibility_ms: u32));
+    specs.push(num!("get_records_visibility_ms", "Propagation delay (GetRecords)", "ms", 0, 10_000, "0 to 10,000 ms (default: 100)", get_records_visibility_ms: u32));
+    specs.push(num!("fan_out_visibility_ms", "Propagation delay (enhanced fan-out)", "ms", 0, 10_000, "0 to 10,000 ms (default: 45)", fan_out_visibility_ms: u32));
     specs
 }
 
