@@ -256,6 +256,21 @@ fn iterator_parameter_combinations() {
 }
 
 #[test]
+fn get_records_on_a_deleted_stream_names_the_missing_shard() {
+    // kinesalite's AWS-recorded test: the answer names the shard the iterator points into.
+    let mut s = Session::with_stream("s", 2);
+    let iterator = s.iterator("s", "shardId-000000000001", "TRIM_HORIZON");
+    s.ok("DeleteStream", json!({"StreamName": "s"}));
+    s.advance_ms(1_000);
+    s.expect_error(
+        "GetRecords",
+        json!({"ShardIterator": iterator}),
+        "ResourceNotFoundException",
+        &format!("Shard shardId-000000000001 in stream s under account {ACCOUNT} does not exist"),
+    );
+}
+
+#[test]
 fn get_shard_iterator_is_limited_to_5_calls_per_second_per_shard() {
     let mut s = Session::with_stream("s", 1);
     for _ in 0..5 {

@@ -333,6 +333,13 @@ impl Kinesis {
             ));
         }
         let name = token.stream_name.clone();
+        if !self.streams.contains_key(&name) {
+            // A deleted stream: AWS names the shard the iterator points into.
+            return Err(StreamsError::new(
+                StreamsErrorKind::ResourceNotFound,
+                format!("Shard {} in stream {name} under account {account} does not exist", token.shard_id),
+            ));
+        }
         let stream = self.readable(&name)?;
         if stream.created_unix_secs != token.stream_created_unix_secs {
             return Err(invalid());
