@@ -6,7 +6,7 @@ use crate::error::{StreamsError, StreamsErrorKind};
 use crate::iterator::IteratorToken;
 use crate::limits::{GET_RECORDS_RECORDS_MAX, ITERATOR_LIFETIME_MS, PUT_RECORDS_BYTES_MAX, PUT_RECORDS_RECORDS_MAX};
 use crate::partition_key::{self, PARTITION_KEY_CHARS_MAX};
-use crate::sequence::SequenceNumber;
+use crate::sequence::{AnyLayout, SequenceNumber};
 use crate::shard::{Payload, Record, ShardId};
 use crate::stream::Stream;
 use crate::time::{SimDuration, SimTime};
@@ -115,7 +115,12 @@ impl Kinesis {
         let account = self.config.account_id.as_str();
         let stream = self.streams.get(name).filter(|s| s.accepts_io()).ok_or_else(|| self.not_found(name))?;
         if let Some(ordering) = sequence_number_for_ordering {
-            let valid = SequenceNumber::parse(ordering).is_some_and(|s| s.arrival_unix_secs <= now_unix_secs);
+            // Any layout AWS decodes is accepted, unless its time is in the future.
+            let valid = match SequenceNumber::parse_any(ordering) {
+                Some(AnyLayout::Current(s)) => s.arrival_unix_secs <= now_unix_secs,
+                Some(AnyLayout::Older { time_unix_secs, .. }) => time_unix_secs <= now_unix_secs,
+                None => false,
+            };
             if !valid {
                 return Err(StreamsError::new(
                     StreamsErrorKind::InvalidArgument,
@@ -260,15 +265,27 @@ impl Kinesis {
             )
         };
         let counter_of = |seq: &str| -> Result<u64, StreamsError> {
-            let parsed = SequenceNumber::parse(seq).ok_or_else(|| invalid_sequence(seq))?;
-            if parsed.shard_index != shard_id.0 {
-                return Err(StreamsError::new(
+            let encodes_another_shard = |index: u32| {
+                StreamsError::new(
                     StreamsErrorKind::InvalidArgument,
                     format!(
                         "Invalid StartingSequenceNumber. It encodes {}, while it was used in a call to a shard with {shard_id}",
-                        ShardId(parsed.shard_index)
+                        ShardId(index)
                     ),
-                ));
+                )
+            };
+            let parsed = match SequenceNumber::parse_any(seq).ok_or_else(|| invalid_sequence(seq))? {
+                AnyLayout::Current(parsed) => parsed,
+                AnyLayout::Older { shard_index, .. } if shard_index != shard_id.0 => {
+                    return Err(encodes_another_shard(shard_index));
+                }
+                // AWS fails on an older layout of the right shard (kinesalite records an InternalFailure).
+                AnyLayout::Older { .. } => {
+                    return Err(StreamsError::new(StreamsErrorKind::InternalFailure, "Internal Service Failure"));
+                }
+            };
+            if parsed.shard_index != shard_id.0 {
+                return Err(encodes_another_shard(parsed.shard_index));
             }
             if parsed.shard_created_unix_secs != shard.created_unix_secs {
                 return Err(StreamsError::new(

@@ -146,11 +146,18 @@ fn iterator_argument_errors_use_aws_texts() {
         k.get_shard_iterator(MS(1_000), "s", "shardId-000000000005", IteratorStart::Latest).expect_err("no shard 5");
     assert_eq!(err.message, "Shard shardId-000000000005 in stream s under account 000000000000 does not exist");
     let err = k
-        .get_shard_iterator(MS(1_000), "s", "0", IteratorStart::AtSequenceNumber("12345".into()))
+        .get_shard_iterator(
+            MS(1_000),
+            "s",
+            "0",
+            // 2^130: above the version-0 range (below 2^129), below the 47-hex-digit layouts.
+            IteratorStart::AtSequenceNumber("1361129467683753853853498429727072845824".into()),
+        )
         .expect_err("undecodable");
     assert_eq!(
         err.message,
-        "StartingSequenceNumber 12345 used in GetShardIterator on shard shardId-000000000000 in stream s under account 000000000000 is invalid."
+        "StartingSequenceNumber 1361129467683753853853498429727072845824 used in GetShardIterator on shard \
+         shardId-000000000000 in stream s under account 000000000000 is invalid."
     );
     let future = k.unix_ms(MS(1_001));
     let err = k.get_shard_iterator(MS(1_000), "s", "0", IteratorStart::AtTimestamp(future)).expect_err("future");
