@@ -157,8 +157,7 @@ impl ConsumerAppConfig {
     /// Every problem with this configuration.
     pub(crate) fn problems(&self, out: &mut Vec<String>) {
         let name = &self.name;
-        let name_ok =
-            (1..=128).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b));
+        let name_ok = crate::name::is_resource_name(name, 128);
         if !name_ok {
             out.push(format!("Consumer '{name}' needs a name of 1 to 128 letters, digits, '_', '.' or '-'."));
         }

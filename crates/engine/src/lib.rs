@@ -111,6 +111,7 @@ pub mod kpl;
 pub mod latency;
 pub mod limits;
 pub mod metrics;
+pub mod name;
 pub mod partition_key;
 pub mod producer;
 pub mod rng;

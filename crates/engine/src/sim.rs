@@ -131,8 +131,7 @@ impl SimConfig {
         if !(1..=SIM_SHARDS_MAX).contains(&self.shard_count) {
             problems.push(format!("The stream has {} shards; it needs 1 to {SIM_SHARDS_MAX}.", self.shard_count));
         }
-        let name_ok = (1..=128).contains(&self.stream_name.len())
-            && self.stream_name.bytes().all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b));
+        let name_ok = crate::name::is_resource_name(&self.stream_name, 128);
         if !name_ok {
             problems.push(format!(
                 "Stream name '{}' is not allowed: use 1 to 128 letters, digits, '_', '.' or '-'.",

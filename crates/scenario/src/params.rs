@@ -534,8 +534,7 @@ pub(crate) fn check_destination_target(kind: DestinationKind, text: &str) -> Res
 /// Whether `name` is a valid name for a node of `kind`: AWS's resource-name rule, letters, digits, '_', '.', '-'.
 pub(crate) fn check_name(kind: &NodeKind, name: &str) -> Result<(), String> {
     let max = kind.name_chars_max();
-    let ok = (1..=max).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b));
-    if ok {
+    if shardlab_engine::name::is_resource_name(name, max) {
         Ok(())
     } else {
         Err(format!("Name: '{name}' is not allowed; use 1 to {max} letters, digits, '_', '.' or '-'"))
