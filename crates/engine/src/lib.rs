@@ -104,6 +104,7 @@ pub mod cost;
 pub mod error;
 pub mod event;
 pub mod firehose;
+pub mod format;
 pub mod hash_range;
 pub mod iterator;
 pub mod kinesis;
