@@ -1,17 +1,6 @@
 //! Numbers for people: every number gets a unit and thousands separators.
 
-/// `1234567` -> `"1,234,567"`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use shardlab_engine::format::thousands;
 
 /// A byte rate in binary units: `"512 B/s"`, `"1.3 KiB/s"`, `"1.0 MiB/s"`.
 pub fn bytes_per_sec(bytes: u64) -> String {

@@ -776,7 +776,7 @@ mod tests {
         let fan_out = run(Settings { fan_out: true, ..Settings::default() }, 10);
         let (p, f) = (&polling.consumer_views()[0], &fan_out.consumer_views()[0]);
         // The producer writes 500 records/s from t = 0; both readers keep up (polling is at most about 1.2 s
-        // behind: its interval plus the 200 ms put-to-get delay).
+        // behind: its interval plus the 100 ms propagation delay).
         let polled = polling.sim().consumers()[0].totals.records;
         assert!(polled >= 5_000 - 600, "{polled}");
         assert!((450..=550).contains(&f.records_per_sec), "{f:?}");

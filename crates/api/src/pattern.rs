@@ -108,7 +108,7 @@ impl Class {
             Self::Digit => c.is_ascii_digit(),
             Self::NonZeroDigit => matches!(c, '1'..='9'),
             Self::NotSpace => !matches!(c, ' ' | '\t' | '\n' | '\u{0B}' | '\u{0C}' | '\r'),
-            Self::Name => c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'),
+            Self::Name => shardlab_engine::name::is_name_char(c),
         }
     }
 }

@@ -219,7 +219,8 @@ fn check_type(value: &Value, shape: &Shape) -> Result<(), String> {
         | (Shape::Boolean, Value::Bool(_)) => Ok(()),
         (Shape::Text(_), _) => Err(mismatch(value, "an String")),
         (Shape::Number { java, .. }, _) => Err(mismatch(value, &format!("an {java}"))),
-        (Shape::Timestamp, _) => Err(mismatch(value, "an Timestamp")),
+        // AWS reads a timestamp as milliseconds since the epoch, and says so (kinesalite's AWS-recorded texts).
+        (Shape::Timestamp, _) => Err(mismatch(value, "milliseconds since epoch")),
         (Shape::Boolean, Value::String(s)) => Err(format!("'{}' can not be converted to an Boolean", s.to_uppercase())),
         (Shape::Boolean, _) => Err(mismatch(value, "an Boolean")),
         (Shape::Blob { .. }, Value::String(s)) => check_base64(s),

@@ -249,18 +249,7 @@ fn delivery_json(d: &DeliverySummary, data: &DeliveryData) -> Value {
     })
 }
 
-/// `1234567` as `1,234,567`.
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+use shardlab_engine::format::thousands;
 
 /// Bytes in binary units with one decimal: `512 B`, `1.5 KiB`, `3.0 MiB`, `2.1 GiB`.
 fn bytes(n: u64) -> String {

@@ -92,6 +92,10 @@ impl Default for LambdaConfig {
     }
 }
 
+/// How often an enhanced fan-out reader takes the events pushed to it. A record's latency counts until its
+/// push (when the client receives it), so this only batches the simulation's work.
+const FAN_OUT_DRAIN_INTERVAL: SimDuration = SimDuration::from_millis(200);
+
 /// The KCL 2.x idle time between GetRecords calls on a shard (`docs/aws-behaviour.md` §3.2).
 const KCL_IDLE_MS: u64 = 1_500;
 
@@ -172,8 +176,7 @@ impl ConsumerAppConfig {
     /// Every problem with this configuration.
     pub(crate) fn problems(&self, out: &mut Vec<String>) {
         let name = &self.name;
-        let name_ok =
-            (1..=128).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b));
+        let name_ok = crate::name::is_resource_name(name, 128);
         if !name_ok {
             out.push(format!("Consumer '{name}' needs a name of 1 to 128 letters, digits, '_', '.' or '-'."));
         }
@@ -345,7 +348,8 @@ pub struct ConsumerApp {
     pub first_processed_at: BTreeMap<ShardId, SimTime>,
     /// When each shard was read to its end.
     pub finished_at: BTreeMap<ShardId, SimTime>,
-    /// Put-to-get latency of every user record processed: from its arrival in the stream to its processing.
+    /// Put-to-get latency of every user record processed: from its arrival in the stream to its receipt (the
+    /// GetRecords response, or the enhanced fan-out push); see [`crate::latency`].
     pub latency: crate::latency::LatencyHistogram,
     /// The last user records processed, oldest first (at most [`RECENT_MAX`]).
     pub recent: alloc::collections::VecDeque<ProcessedRecord>,
@@ -700,7 +704,7 @@ impl ConsumerApp {
                 return Some(now + interval);
             }
         };
-        let busy = self.process(now, shard, &out.records, out.millis_behind_latest);
+        let busy = self.process(now, now, shard, &out.records, out.millis_behind_latest);
         if let (ReadStyle::Lambda(_), Some(r)) = (self.config.style, self.readers.get_mut(&shard)) {
             r.buffer.extend(out.records.iter().map(|rec| (rec.hash_key, rec.size_bytes() as u32)));
         }
@@ -726,7 +730,7 @@ impl ConsumerApp {
             return match kinesis.subscribe_to_shard(now, &arn, &shard.to_string(), start) {
                 Ok(handle) => {
                     self.readers.get_mut(&shard)?.subscription = Some(handle);
-                    Some(now + crate::kinesis::PUSH_INTERVAL)
+                    Some(now + FAN_OUT_DRAIN_INTERVAL)
                 }
                 Err(_) => Some(retry),
             };
@@ -735,7 +739,8 @@ impl ConsumerApp {
         let mut busy = SimDuration::ZERO;
         let mut shard_ended = false;
         for event in &events {
-            busy = SimDuration(busy.0 + self.process(now, shard, &event.records, event.millis_behind_latest).0);
+            busy =
+                SimDuration(busy.0 + self.process(now, event.at, shard, &event.records, event.millis_behind_latest).0);
             if let Some(r) = self.readers.get_mut(&shard) {
                 r.resume_after = Some(event.continuation_sequence_number.counter);
             }
@@ -749,11 +754,19 @@ impl ConsumerApp {
             self.finish(shard, now);
             return None;
         }
-        Some(now + crate::kinesis::PUSH_INTERVAL.max(busy))
+        Some(now + FAN_OUT_DRAIN_INTERVAL.max(busy))
     }
 
-    /// Processes a batch: counts, de-aggregates, spots records processed before. Returns the processing time.
-    fn process(&mut self, now: SimTime, shard: ShardId, records: &[Record], millis_behind_latest: u64) -> SimDuration {
+    /// Processes a batch received at `received_at` (put-to-get latency ends there): counts, de-aggregates,
+    /// spots records processed before. Returns the processing time.
+    fn process(
+        &mut self,
+        now: SimTime,
+        received_at: SimTime,
+        shard: ShardId,
+        records: &[Record],
+        millis_behind_latest: u64,
+    ) -> SimDuration {
         let mut user_records = 0u64;
         let mut bytes = 0u64;
         let highest = self.highest_processed.get(&shard).copied();
@@ -770,7 +783,7 @@ impl ConsumerApp {
                 Payload::Synthetic { .. } | Payload::Templated { .. } => alloc::vec![record.partition_key.clone()],
             };
             let inside = keys.len() as u64;
-            self.latency.record(now.saturating_since(record.arrival).as_millis(), inside);
+            self.latency.record(received_at.saturating_since(record.arrival).as_millis(), inside);
             for (subsequence, partition_key) in keys.into_iter().enumerate() {
                 if self.recent.len() == RECENT_MAX {
                     self.recent.pop_front();

@@ -49,7 +49,8 @@ pub struct KinesisConfig {
     pub extra_throttle_percent: u8,
     /// The seed of the injected faults' random draws.
     pub fault_seed: u64,
-    /// How long after a write a record becomes readable with GetRecords (the put-to-get delay).
+    /// How long after a write a record becomes readable with GetRecords (the propagation delay; see
+    /// [`crate::latency`]).
     pub get_records_visibility_ms: u64,
     /// The same for enhanced fan-out pushes.
     pub fan_out_visibility_ms: u64,

@@ -1,5 +1,21 @@
 //! A compact latency histogram (log-linear buckets, as HDR histograms use) for put-to-get latency.
 //!
+//! Put-to-get latency is the time from a record's arrival in the stream to a consumer receiving it. AWS
+//! documents its averages ("Develop consumers", the table comparing shared throughput and enhanced fan-out;
+//! see `docs/aws-behaviour.md`): about 200 ms for one GetRecords consumer reading as fast as it may (5 calls
+//! per second per shard), and typically 70 ms with enhanced fan-out. The simulation models it as a propagation
+//! delay before a record is readable plus the wait for the reader's next turn, which is uniform because
+//! arrivals fall at every phase of a reader's schedule:
+//! - GetRecords: readable 100 ms after arrival ([`crate::limits::GET_RECORDS_VISIBILITY_MS`]), then read at
+//!   the consumer's next poll: uniform on 100 ms to 100 ms + the polling interval. At 200 ms (5 polls/s) that
+//!   is 100 to 300 ms, mean 200 ms; at the default 1 s, 100 to 1,100 ms, mean 600 ms (AWS: "typically below
+//!   1 second" at one poll a second).
+//! - Enhanced fan-out: readable 45 ms after arrival ([`crate::limits::FAN_OUT_VISIBILITY_MS`]), pushed at the
+//!   subscription's next push (every 50 ms, [`crate::kinesis::PUSH_INTERVAL`]): uniform on 45 to 95 ms,
+//!   mean 70 ms.
+//!
+//! Both delays are scenario settings; a reader that falls behind, or is throttled, adds its backlog on top.
+//!
 //! Values below 64 ms have a bucket each; above, every power of two is cut into 8 buckets, so a quantile is
 //! off by at most 12.5 % (it reports the bucket's upper bound). Memory is fixed: 64 + 8 × 58 buckets.
 
@@ -14,13 +30,14 @@ const SUB_BUCKETS: u64 = 8;
 pub struct LatencyHistogram {
     counts: Vec<u64>,
     total: u64,
+    sum_ms: u64,
     min_ms: u64,
     max_ms: u64,
 }
 
 impl Default for LatencyHistogram {
     fn default() -> Self {
-        Self { counts: vec![0; (LINEAR + SUB_BUCKETS * 58) as usize], total: 0, min_ms: u64::MAX, max_ms: 0 }
+        Self { counts: vec![0; (LINEAR + SUB_BUCKETS * 58) as usize], total: 0, sum_ms: 0, min_ms: u64::MAX, max_ms: 0 }
     }
 }
 
@@ -50,6 +67,7 @@ impl LatencyHistogram {
         let index = bucket_of(ms).min(self.counts.len() - 1);
         self.counts[index] += count;
         self.total += count;
+        self.sum_ms = self.sum_ms.saturating_add(ms.saturating_mul(count));
         self.max_ms = self.max_ms.max(ms);
         self.min_ms = self.min_ms.min(ms);
     }
@@ -62,6 +80,11 @@ impl LatencyHistogram {
     /// How many observations it holds.
     pub fn count(&self) -> u64 {
         self.total
+    }
+
+    /// The mean observation, exactly; `None` when empty.
+    pub fn mean_ms(&self) -> Option<f64> {
+        (self.total > 0).then(|| self.sum_ms as f64 / self.total as f64)
     }
 
     /// The largest observation.
@@ -114,5 +137,8 @@ mod tests {
         }
         assert_eq!((h.count(), h.max_ms(), h.percentile(100)), (1_000, 1_000, Some(1_000)));
         assert_eq!(LatencyHistogram::default().percentile(50), None);
+        // (1 + 1,000) / 2.
+        assert_eq!(h.mean_ms(), Some(500.5));
+        assert_eq!(LatencyHistogram::default().mean_ms(), None);
     }
 }

@@ -16,6 +16,8 @@ pub const GET_RECORDS_RECORDS_MAX: u32 = 10_000;
 pub const GET_RECORDS_BYTES_MAX: u64 = 10_485_760;
 /// GetRecords calls per second per shard, shared by all polling consumers.
 pub const GET_RECORDS_CALLS_PER_SEC: u64 = 5;
+/// GetShardIterator calls per second per shard.
+pub const GET_SHARD_ITERATOR_CALLS_PER_SEC: u64 = 5;
 /// Shared read throughput per shard (2 MiB/s), and each enhanced fan-out consumer's own per shard.
 pub const SHARD_READ_BYTES_PER_SEC: u64 = 2_097_152;
 /// Records a simulated shard keeps for reading at most; older ones are dropped early (a simulator bound).
@@ -46,8 +48,10 @@ pub const SCALING_OPERATIONS_PER_DAY: usize = 10;
 pub const MODE_SWITCHES_PER_DAY: usize = 2;
 /// Shards an on-demand stream starts with (4 MB/s of write capacity).
 pub const ON_DEMAND_INITIAL_SHARDS: u32 = 4;
-/// Default put-to-get delay of GetRecords in scenarios: records become readable this long after their
-/// write (unconfirmed; see "Divergences from AWS").
-pub const GET_RECORDS_VISIBILITY_MS: u64 = 200;
-/// Default put-to-get delay of enhanced fan-out pushes in scenarios (unconfirmed).
-pub const FAN_OUT_VISIBILITY_MS: u64 = 70;
+/// Default propagation delay of GetRecords in scenarios: records become readable this long after their
+/// write, so that a consumer polling 5 times a second sees AWS's documented average of about 200 ms
+/// (100 ms plus half the 200 ms between polls; see [`crate::latency`]).
+pub const GET_RECORDS_VISIBILITY_MS: u64 = 100;
+/// Default propagation delay of enhanced fan-out in scenarios: with a push every 50 ms, the documented
+/// typical average of 70 ms (45 ms plus half of 50 ms; see [`crate::latency`]).
+pub const FAN_OUT_VISIBILITY_MS: u64 = 45;

@@ -15,6 +15,7 @@
 //!
 //! Within a shard, numeric order equals (length, lexicographic) order of the decimal strings.
 
+use alloc::format;
 use alloc::string::String;
 use core::fmt::{self, Write};
 
@@ -37,11 +38,47 @@ pub struct SequenceNumber {
     pub shard_index: u32,
 }
 
+/// A sequence number as AWS decodes it, whatever its layout ([`SequenceNumber::parse_any`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AnyLayout {
+    /// The layout the service issues (version 2).
+    Current(SequenceNumber),
+    /// An older layout (version 0 or 1): only the shard it encodes and its time matter.
+    Older {
+        /// 0 or 1.
+        version: u8,
+        /// The shard index it encodes.
+        shard_index: u32,
+        /// Its record time (version 1) or shard creation time (version 0), seconds since the Unix epoch.
+        time_unix_secs: u64,
+    },
+}
+
+/// A decimal string of at most 129 digits without leading zeros, as a number, if it fits 192 bits.
+fn wide_of_decimal(decimal: &str) -> Option<Wide> {
+    if decimal.is_empty() || decimal.len() > 129 || (decimal.len() > 1 && decimal.starts_with('0')) {
+        return None;
+    }
+    let mut wide = Wide::default();
+    for b in decimal.bytes() {
+        let digit = char::from(b).to_digit(10)?;
+        wide = wide.mul_add(10, u64::from(digit))?;
+    }
+    Some(wide)
+}
+
 /// A 192-bit unsigned integer as three big-endian 64-bit limbs: just enough arithmetic for 47 hex digits.
 #[derive(Clone, Copy, Default)]
 struct Wide([u64; 3]);
 
 impl Wide {
+    /// Lower-case hex digits without leading zeros ("0" for zero).
+    fn hex(self) -> String {
+        let full = format!("{:016x}{:016x}{:016x}", self.0[0], self.0[1], self.0[2]);
+        let digits = full.trim_start_matches('0');
+        String::from(if digits.is_empty() { "0" } else { digits })
+    }
+
     /// `self * factor + addend`, or `None` on overflow past 192 bits.
     fn mul_add(self, factor: u64, addend: u64) -> Option<Self> {
         let mut out = [0u64; 3];
@@ -115,14 +152,41 @@ impl SequenceNumber {
 
     /// Decodes a decimal sequence number, or `None` if it is not one this layout produces.
     pub fn parse(decimal: &str) -> Option<Self> {
-        if decimal.is_empty() || decimal.len() > 129 || (decimal.len() > 1 && decimal.starts_with('0')) {
-            return None;
+        Self::parse_wide(wide_of_decimal(decimal)?)
+    }
+
+    /// Decodes a decimal sequence number of any layout AWS accepts, as AWS decodes it (the layouts
+    /// kinesalite reverse-engineered from AWS; see `docs/aws-behaviour.md`): the current one (version 2),
+    /// version 1 (47 hex digits ending in 1), and version 0, which covers every number below 2^129 once
+    /// 2^124 is added to those below 2^124, so a small number such as `5` encodes shard 5.
+    pub fn parse_any(decimal: &str) -> Option<AnyLayout> {
+        let mut wide = wide_of_decimal(decimal)?;
+        if wide.0[0] == 0 && wide.0[1] < 1 << 60 {
+            wide.0[1] += 1 << 60; // + 2^124
         }
-        let mut wide = Wide::default();
-        for b in decimal.bytes() {
-            let digit = char::from(b).to_digit(10)?;
-            wide = wide.mul_add(10, u64::from(digit))?;
+        let hex = wide.hex();
+        let field = |from: usize, to: usize| hex.get(from..to).and_then(|h| u64::from_str_radix(h, 16).ok());
+        if wide.0[0] < 2 {
+            // Below 2^129: version 0, 32 or 33 hex digits.
+            let created = field(1, 10)?;
+            return (created < 16_025_175_000).then_some(AnyLayout::Older {
+                version: 0,
+                shard_index: u32::try_from(field(28, 32)?).ok()?,
+                time_unix_secs: created,
+            });
         }
+        match (hex.len(), hex.as_bytes()[0], hex.as_bytes()[hex.len() - 1]) {
+            (HEX_DIGITS, b'2', b'1') => Some(AnyLayout::Older {
+                version: 1,
+                shard_index: u32::try_from(field(38, 46)?).ok()?,
+                time_unix_secs: field(13, 22)?,
+            }),
+            (HEX_DIGITS, b'2', b'2') => Self::parse_wide(wide).map(AnyLayout::Current),
+            _ => None,
+        }
+    }
+
+    fn parse_wide(wide: Wide) -> Option<Self> {
         // Exactly 47 hex digits, the first being 2: 2*16^46 <= n < 3*16^46.
         // The top byte of the 192 bits holds the 4 bits above digit 0 (zero) and digit 0 itself.
         if wide.0[0] >> 56 != 2 {
@@ -207,6 +271,28 @@ mod tests {
     fn rejects_what_it_did_not_produce() {
         for bad in ["", "0", "01", "12x", "49594189147623985939251953501666965394405037144469929987", "1"] {
             assert_eq!(SequenceNumber::parse(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn older_layouts_decode_as_aws_decodes_them() {
+        // Version 0: a number below 2^124 gets 2^124 added, giving 32 hex digits "1" + 31 zeros for 0;
+        // hex digits 1..10 are the shard's creation time and 28..32 the shard index.
+        let v0 = |shard_index, time_unix_secs| Some(AnyLayout::Older { version: 0, shard_index, time_unix_secs });
+        assert_eq!(SequenceNumber::parse_any("0"), v0(0, 0));
+        assert_eq!(SequenceNumber::parse_any("5"), v0(5, 0));
+        // Version 1: hex 2 | 06955b900 (created 1,767,225,600) | 3 | 00 | 06955b93c (60 s later) |
+        // 0123456789abcd | 07 | 00000003 (shard 3) | 1.
+        assert_eq!(
+            SequenceNumber::parse_any("49670424472798074336882154895930349817737680792854724657"),
+            Some(AnyLayout::Older { version: 1, shard_index: 3, time_unix_secs: 1_767_225_660 })
+        );
+        // The current layout decodes as `parse` does.
+        let current = "49594189147623985939251953501666965394405037144469929986";
+        assert_eq!(SequenceNumber::parse_any(current), SequenceNumber::parse(current).map(AnyLayout::Current));
+        // 2^130 is above version 0's range and below the 47-digit layouts: nothing decodes it.
+        for bad in ["1361129467683753853853498429727072845824", "01", "12x", ""] {
+            assert_eq!(SequenceNumber::parse_any(bad), None, "{bad:?}");
         }
     }
 }

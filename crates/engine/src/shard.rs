@@ -1,12 +1,10 @@
 //! A shard: a hash-key range, an append-only log of records, its write and read limits, and its metrics.
 
 use crate::hash_range::HashKeyRange;
-use crate::limits::{
-    GET_RECORDS_BYTES_MAX, GET_RECORDS_CALLS_PER_SEC, SHARD_READ_BYTES_PER_SEC, SIM_LOG_RECORDS_MAX_PER_SHARD,
-};
+use crate::limits::{GET_RECORDS_BYTES_MAX, GET_SHARD_ITERATOR_CALLS_PER_SEC, SIM_LOG_RECORDS_MAX_PER_SHARD};
 use crate::metrics::ShardMetrics;
 use crate::sequence::{ENDING_COUNTER, SequenceNumber};
-use crate::throttle::{WriteLimit, WriteWindow};
+use crate::throttle::{CallWindow, ReadBudget, WriteLimit, WriteWindow};
 use crate::time::{SimDuration, SimTime};
 use alloc::collections::VecDeque;
 use alloc::string::String;
@@ -151,61 +149,6 @@ pub struct Closed {
     pub ending_sequence_number: SequenceNumber,
 }
 
-/// The shared GetRecords limits of a shard: at most 5 calls per second, and 2 MiB/s. The throughput is a
-/// budget that refills at 2 MiB/s up to one second's worth; a call is refused while the budget is spent,
-/// and a response may overdraw it, to be paid back before the next call ("if provisioned throughput is
-/// insufficient, calls in the next 1 second throw"). A full 10 MiB response blocks the next 5 seconds, as
-/// documented.
-#[derive(Clone, Debug)]
-struct ReadLimiter {
-    calls: VecDeque<SimTime>,
-    /// Bytes that may still be returned, in millionths of a byte so that refilling never rounds.
-    budget_micro_bytes: i64,
-    budget_at: SimTime,
-    blocked_until: SimTime,
-}
-
-/// One second of shared read throughput, in millionths of a byte.
-const READ_BUDGET_MAX_MICRO_BYTES: i64 = SHARD_READ_BYTES_PER_SEC as i64 * 1_000_000;
-
-impl Default for ReadLimiter {
-    fn default() -> Self {
-        Self {
-            calls: VecDeque::new(),
-            budget_micro_bytes: READ_BUDGET_MAX_MICRO_BYTES,
-            budget_at: SimTime::ZERO,
-            blocked_until: SimTime::ZERO,
-        }
-    }
-}
-
-impl ReadLimiter {
-    fn admit(&mut self, now: SimTime) -> bool {
-        let refill = i64::try_from(now.saturating_since(self.budget_at).0.saturating_mul(SHARD_READ_BYTES_PER_SEC))
-            .unwrap_or(i64::MAX);
-        self.budget_micro_bytes = self.budget_micro_bytes.saturating_add(refill).min(READ_BUDGET_MAX_MICRO_BYTES);
-        self.budget_at = now;
-        while self.calls.front().is_some_and(|t| now.saturating_since(*t) >= SimDuration::SECOND) {
-            self.calls.pop_front();
-        }
-        let open = now >= self.blocked_until
-            && self.budget_micro_bytes > 0
-            && (self.calls.len() as u64) < GET_RECORDS_CALLS_PER_SEC;
-        if open {
-            self.calls.push_back(now);
-        }
-        open
-    }
-
-    fn charge(&mut self, now: SimTime, bytes: u64) {
-        let cost = i64::try_from(bytes.saturating_mul(1_000_000)).unwrap_or(i64::MAX);
-        self.budget_micro_bytes = self.budget_micro_bytes.saturating_sub(cost);
-        if bytes >= GET_RECORDS_BYTES_MAX {
-            self.blocked_until = self.blocked_until.max(now + SimDuration::from_secs(5));
-        }
-    }
-}
-
 /// One shard of a stream.
 #[derive(Clone, Debug)]
 pub struct Shard {
@@ -231,7 +174,8 @@ pub struct Shard {
     log_records_max: usize,
     next_counter: u64,
     write_window: WriteWindow,
-    read_limiter: ReadLimiter,
+    read_budget: ReadBudget,
+    shard_iterator_calls: CallWindow,
 }
 
 /// Records read by one GetRecords call, and where to continue.
@@ -264,7 +208,8 @@ impl Shard {
             // Counter 0 is the shard's StartingSequenceNumber; records start at 1.
             next_counter: 1,
             write_window: WriteWindow::default(),
-            read_limiter: ReadLimiter::default(),
+            read_budget: ReadBudget::default(),
+            shard_iterator_calls: CallWindow::default(),
         }
     }
 
@@ -363,6 +308,11 @@ impl Shard {
         self.log.iter()
     }
 
+    /// Whether a GetShardIterator call at `now` is within the shard's 5 calls per second.
+    pub(crate) fn admit_get_shard_iterator(&mut self, now: SimTime) -> bool {
+        self.shard_iterator_calls.try_admit(now, GET_SHARD_ITERATOR_CALLS_PER_SEC)
+    }
+
     /// GetRecords from `position`: at most `limit` records and 10 MiB, or `None` if the shard's shared read
     /// limits (5 calls/s, 2 MiB/s) refuse the call at `now`.
     pub(crate) fn get_records(
@@ -372,13 +322,13 @@ impl Shard {
         limit: u32,
         visibility: SimDuration,
     ) -> Option<ReadBatch> {
-        if !self.read_limiter.admit(now) {
+        if self.read_budget.try_admit(now).is_err() {
             self.metrics.record_read_throttled(now.as_secs());
             return None;
         }
         let batch = self.read_from(now, position, limit, GET_RECORDS_BYTES_MAX, visibility);
         let bytes: u64 = batch.records.iter().map(Record::size_bytes).sum();
-        self.read_limiter.charge(now, bytes);
+        self.read_budget.charge(bytes);
         self.metrics.record_read(now.as_secs(), batch.records.len() as u64, bytes, batch.millis_behind_latest);
         Some(batch)
     }
@@ -470,7 +420,7 @@ mod tests {
     }
 
     #[test]
-    fn a_10_mib_response_blocks_reads_for_5_seconds() {
+    fn a_10_mib_response_after_an_idle_second_blocks_reads_for_4_seconds() {
         let mut s = shard();
         for i in 0..10u64 {
             let data = Payload::Synthetic { len_bytes: 1_048_576 - 1 };
@@ -480,8 +430,9 @@ mod tests {
         let batch = s.get_records(t, 0, 10_000, SimDuration::ZERO).expect("first call");
         assert_eq!(batch.records.len(), 10);
         assert_eq!(batch.records.iter().map(Record::size_bytes).sum::<u64>(), 10 * 1_048_576);
-        assert!(s.get_records(t + SimDuration::from_millis(4_999), 0, 1, SimDuration::ZERO).is_none());
-        assert!(s.get_records(t + SimDuration::from_secs(5), 0, 1, SimDuration::ZERO).is_some());
+        // 10 MiB at 2 MiB/s is 5 s of throughput, one of which the idle second before already allowed.
+        assert!(s.get_records(t + SimDuration::from_millis(3_999), 0, 1, SimDuration::ZERO).is_none());
+        assert!(s.get_records(t + SimDuration::from_secs(4), 0, 1, SimDuration::ZERO).is_some());
     }
 
     #[test]

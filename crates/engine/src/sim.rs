@@ -118,8 +118,7 @@ impl StreamConfig {
         if !(1..=SIM_SHARDS_MAX).contains(&self.shard_count) {
             out.push(format!("Stream '{name}' has {} shards; it needs 1 to {SIM_SHARDS_MAX}.", self.shard_count));
         }
-        let name_ok =
-            (1..=128).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b));
+        let name_ok = crate::name::is_resource_name(name, 128);
         if !name_ok {
             out.push(format!("Stream name '{name}' is not allowed: use 1 to 128 letters, digits, '_', '.' or '-'."));
         }

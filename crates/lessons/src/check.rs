@@ -196,16 +196,7 @@ pub(crate) fn decimal(value: f64, places: u32) -> String {
 
 /// A whole number with thousands separators (`12,400`), rounded.
 pub(crate) fn thousands(value: f64) -> String {
-    let n = (value.max(0.0) + 0.5) as u64;
-    let digits = format!("{n}");
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    shardlab_engine::format::thousands((value.max(0.0) + 0.5) as u64)
 }
 
 /// A plain number for a parameter bound (`4`, `0.5`).

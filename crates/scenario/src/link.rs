@@ -10,7 +10,12 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::engine::general_purpose::{GeneralPurpose, NO_PAD, URL_SAFE_NO_PAD};
+
+/// Decodes links, ignoring the unused bits of a last character: a link cut mid-character then fails as
+/// cut short (its compressed data ends early) rather than as damaged.
+const LINK_DECODER: GeneralPurpose =
+    GeneralPurpose::new(&base64::alphabet::URL_SAFE, NO_PAD.with_decode_allow_trailing_bits(true));
 use core::fmt;
 use miniz_oxide::inflate::TINFLStatus;
 
@@ -190,7 +195,7 @@ pub fn decode_link_unchecked(link: &str) -> Result<Scenario, LinkError> {
     if payload.is_empty() {
         return Err(LinkError::CutShort);
     }
-    let compressed = URL_SAFE_NO_PAD.decode(payload).map_err(|err| match err {
+    let compressed = LINK_DECODER.decode(payload).map_err(|err| match err {
         base64::DecodeError::InvalidLength(_) => LinkError::CutShort,
         base64::DecodeError::InvalidByte(_, _) => {
             LinkError::Damaged("it has characters that do not belong in it".into())

@@ -360,7 +360,8 @@ pub struct StreamParams {
     pub retention_hours: u32,
     /// A fault: this percent of writes and reads is throttled whatever the load.
     pub extra_throttle_percent: u8,
-    /// How long after a write a record becomes readable with GetRecords (the put-to-get delay).
+    /// How long after a write a record becomes readable with GetRecords (the propagation delay; see
+    /// [`shardlab_engine::latency`]).
     pub get_records_visibility_ms: u32,
     /// The same for enhanced fan-out pushes.
     pub fan_out_visibility_ms: u32,

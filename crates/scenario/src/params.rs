@@ -246,8 +246,8 @@ fn stream_specs(s: &StreamParams) -> Vec<Spec<StreamParams>> {
     }
     specs.push(num!("retention_hours", "Retention", "h", 24, 8_760, "24 to 8,760 h (365 days)", retention_hours: u32));
     specs.push(num!("extra_throttle_percent", "Injected throttling (fault)", "%", 0, 100, "0 to 100 % of writes and reads", extra_throttle_percent: u8));
-    specs.push(num!("get_records_visibility_ms", "Put-to-get delay (GetRecords)", "ms", 0, 10_000, "0 to 10,000 ms (typical: 200)", get_records_visibility_ms: u32));
-    specs.push(num!("fan_out_visibility_ms", "Put-to-get delay (enhanced fan-out)", "ms", 0, 10_000, "0 to 10,000 ms (typical: 70)", fan_out_visibility_ms: u32));
+    specs.push(num!("get_records_visibility_ms", "Propagation delay (GetRecords)", "ms", 0, 10_000, "0 to 10,000 ms (default: 100)", get_records_visibility_ms: u32));
+    specs.push(num!("fan_out_visibility_ms", "Propagation delay (enhanced fan-out)", "ms", 0, 10_000, "0 to 10,000 ms (default: 45)", fan_out_visibility_ms: u32));
     specs
 }
 
@@ -534,8 +534,7 @@ pub(crate) fn check_destination_target(kind: DestinationKind, text: &str) -> Res
 /// Whether `name` is a valid name for a node of `kind`: AWS's resource-name rule, letters, digits, '_', '.', '-'.
 pub(crate) fn check_name(kind: &NodeKind, name: &str) -> Result<(), String> {
     let max = kind.name_chars_max();
-    let ok = (1..=max).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b));
-    if ok {
+    if shardlab_engine::name::is_resource_name(name, max) {
         Ok(())
     } else {
         Err(format!("Name: '{name}' is not allowed; use 1 to {max} letters, digits, '_', '.' or '-'"))

@@ -53,8 +53,8 @@ fn format_1_opens_with_defaults_for_what_later_formats_added() {
     check_common(&s);
     let NodeKind::DataStream(d) = &s.pipeline.nodes[2].kind else { panic!("node 2 is the stream") };
     assert_eq!(d.shard_count, 3);
-    // Format 1 had no fault and no delays: no fault, and the engine's typical 200 ms and 70 ms.
-    assert_eq!((d.extra_throttle_percent, d.get_records_visibility_ms, d.fan_out_visibility_ms), (0, 200, 70));
+    // Format 1 had no fault and no delays: no fault, and the engine's default 100 ms and 45 ms.
+    assert_eq!((d.extra_throttle_percent, d.get_records_visibility_ms, d.fan_out_visibility_ms), (0, 100, 45));
     assert_eq!((s.view.pan_x, s.view.pan_y, s.view.zoom_percent, s.view.time_ms), (0, 0, 100, 0));
     let (config, _) = s.to_sim_config().unwrap();
     assert_eq!((config.seed, config.streams[0].shard_count, config.streams[0].extra_throttle_percent), (7, 3, 0));

@@ -338,3 +338,22 @@ fn malformed_requests_never_panic() {
         }
     }
 }
+
+#[test]
+fn a_timestamp_of_the_wrong_type_is_not_milliseconds_since_epoch() {
+    // kinesalite's AWS-recorded texts for a Timestamp member (GetShardIterator's Timestamp here).
+    let mut s = Session::with_stream("s", 1);
+    let body = |timestamp: Value| json!({"StreamName": "s", "ShardId": "0", "ShardIteratorType": "AT_TIMESTAMP", "Timestamp": timestamp});
+    s.expect_serialization(
+        "GetShardIterator",
+        body(json!(true)),
+        "class java.lang.Boolean can not be converted to milliseconds since epoch",
+    );
+    s.expect_serialization(
+        "GetShardIterator",
+        body(json!("2026-01-01T00:00:00Z")),
+        "class java.lang.String can not be converted to milliseconds since epoch",
+    );
+    s.expect_serialization("GetShardIterator", body(json!([1])), "Start of list found where not expected");
+    s.expect_serialization("GetShardIterator", body(json!({})), "Start of structure or map found where not expected.");
+}

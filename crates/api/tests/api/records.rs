@@ -154,19 +154,55 @@ fn put_records_list_bounds() {
 #[test]
 fn sequence_number_for_ordering_must_be_valid() {
     let mut s = Session::with_stream("s", 1);
-    // `docs/aws-behaviour.md` §1.4.
-    s.expect_error(
-        "PutRecord",
-        json!({"StreamName": "s", "PartitionKey": "a", "Data": "", "SequenceNumberForOrdering": "1"}),
-        "InvalidArgumentException",
-        &format!("ExclusiveMinimumSequenceNumber 1 used in PutRecord on stream s under account {ACCOUNT} is invalid."),
-    );
+    // `docs/aws-behaviour.md` §1.4: a number AWS cannot decode, or one whose time is in the future, is refused.
+    // 2^130 lies between the older layouts (below 2^129) and the 47-hex-digit ones.
+    // The version-1 number is hex 2 | 06955b900 | 3 | 00 | 069ee4f80 | ..., a time 10,000,000 s after the epoch.
+    for refused in
+        ["1361129467683753853853498429727072845824", "49670424472798074349558584839176630138940623044422402097"]
+    {
+        s.expect_error(
+            "PutRecord",
+            json!({"StreamName": "s", "PartitionKey": "a", "Data": "", "SequenceNumberForOrdering": refused}),
+            "InvalidArgumentException",
+            &format!(
+                "ExclusiveMinimumSequenceNumber {refused} used in PutRecord on stream s under account {ACCOUNT} is invalid."
+            ),
+        );
+    }
     let first = put(&mut s, "a");
     let second = s.ok(
         "PutRecord",
         json!({"StreamName": "s", "PartitionKey": "a", "Data": "", "SequenceNumberForOrdering": first["SequenceNumber"]}),
     );
     assert_eq!(second["SequenceNumber"], SECOND_ON_0);
+    // Older layouts AWS decodes: small numbers (version 0) and a version-1 number whose time is an hour
+    // before the scenario's epoch (hex 2 | 069546780 | 3 | 00 | 06955aaf0 | 0123456789abcd | 07 | 00000003 | 1).
+    for accepted in ["0", "1", "5", "49670393644247911888144084435756574389033256991795970097"] {
+        s.ok(
+            "PutRecord",
+            json!({"StreamName": "s", "PartitionKey": "a", "Data": "", "SequenceNumberForOrdering": accepted}),
+        );
+    }
+}
+
+#[test]
+fn starting_sequence_numbers_of_older_layouts_name_their_shard() {
+    let mut s = Session::with_stream("s", 1);
+    let at = |seq: &str| {
+        json!({"StreamName": "s", "ShardId": "shardId-000000000000", "ShardIteratorType": "AT_SEQUENCE_NUMBER",
+               "StartingSequenceNumber": seq})
+    };
+    // Version 0: 5 + 2^124 has hex digits 28..32 = 0005, shard 5.
+    s.expect_error(
+        "GetShardIterator",
+        at("5"),
+        "InvalidArgumentException",
+        "Invalid StartingSequenceNumber. It encodes shardId-000000000005, while it was used in a call to a shard with \
+         shardId-000000000000",
+    );
+    // One of the right shard: AWS fails with an InternalFailure (`docs/aws-behaviour.md` §1.5).
+    let reply = s.call("GetShardIterator", at("0"));
+    assert_eq!((reply.status, &reply.body["__type"]), (500, &json!("InternalFailure")), "{}", reply.body);
 }
 
 #[test]
@@ -256,11 +292,44 @@ fn iterator_parameter_combinations() {
 }
 
 #[test]
+fn get_records_on_a_deleted_stream_names_the_missing_shard() {
+    // kinesalite's AWS-recorded test: the answer names the shard the iterator points into.
+    let mut s = Session::with_stream("s", 2);
+    let iterator = s.iterator("s", "shardId-000000000001", "TRIM_HORIZON");
+    s.ok("DeleteStream", json!({"StreamName": "s"}));
+    s.advance_ms(1_000);
+    s.expect_error(
+        "GetRecords",
+        json!({"ShardIterator": iterator}),
+        "ResourceNotFoundException",
+        &format!("Shard shardId-000000000001 in stream s under account {ACCOUNT} does not exist"),
+    );
+}
+
+#[test]
+fn get_shard_iterator_is_limited_to_5_calls_per_second_per_shard() {
+    let mut s = Session::with_stream("s", 1);
+    for _ in 0..5 {
+        s.iterator("s", "shardId-000000000000", "LATEST");
+    }
+    s.expect_error(
+        "GetShardIterator",
+        json!({"StreamName": "s", "ShardId": "shardId-000000000000", "ShardIteratorType": "LATEST"}),
+        "ProvisionedThroughputExceededException",
+        &format!("Rate exceeded for shard shardId-000000000000 in stream s under account {ACCOUNT}."),
+    );
+    s.advance_ms(1_000);
+    s.iterator("s", "shardId-000000000000", "LATEST");
+}
+
+#[test]
 fn shard_ids_resolve_like_aws() {
     let mut s = Session::with_stream("s", 1);
     // `docs/aws-behaviour.md` §1.10: the text before the first '-' is ignored.
     for raw in ["shardId-000000000000", "shardId-0", "shard-0", "anything-0", "-0", "0"] {
         s.iterator("s", raw, "LATEST");
+        // GetShardIterator allows 5 calls per second per shard.
+        s.advance_ms(200);
     }
     s.expect_error(
         "GetShardIterator",
@@ -357,12 +426,19 @@ fn the_end_of_a_closed_shard_names_its_children() {
 #[test]
 fn sequence_numbers_that_do_not_belong() {
     let mut s = Session::with_stream("s", 1);
-    // `docs/aws-behaviour.md` §1.5: an undecodable number.
+    // `docs/aws-behaviour.md` §1.5: an undecodable number (2^130: above the version-0 range, below 47 hex digits).
+    s.expect_error(
+        "GetShardIterator",
+        json!({"StreamName": "s", "ShardId": "shardId-000000000000", "ShardIteratorType": "AT_SEQUENCE_NUMBER", "StartingSequenceNumber": "1361129467683753853853498429727072845824"}),
+        "InvalidArgumentException",
+        &format!("StartingSequenceNumber 1361129467683753853853498429727072845824 used in GetShardIterator on shard shardId-000000000000 in stream s under account {ACCOUNT} is invalid."),
+    );
+    // A small number is a version-0 number: 12345 + 2^124 encodes shard 12345 (hex digits 28..32 = 3039).
     s.expect_error(
         "GetShardIterator",
         json!({"StreamName": "s", "ShardId": "shardId-000000000000", "ShardIteratorType": "AT_SEQUENCE_NUMBER", "StartingSequenceNumber": "12345"}),
         "InvalidArgumentException",
-        &format!("StartingSequenceNumber 12345 used in GetShardIterator on shard shardId-000000000000 in stream s under account {ACCOUNT} is invalid."),
+        "Invalid StartingSequenceNumber. It encodes shardId-000000012345, while it was used in a call to a shard with shardId-000000000000",
     );
     // A number of another stream whose shard 0 was created in another second (1767225602, at 2,000 ms).
     s.advance_ms(1_000);

@@ -546,8 +546,7 @@ impl DeliveryStreamConfig {
 
     /// Every problem with this configuration.
     pub fn problems(&self, problems: &mut Vec<String>) {
-        let name_ok = (1..=64).contains(&self.name.len())
-            && self.name.bytes().all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b));
+        let name_ok = crate::name::is_resource_name(&self.name, 64);
         if !name_ok {
             problems.push(format!(
                 "Delivery stream name '{}' is not allowed: use 1 to 64 letters, digits, '_', '.' or '-'.",

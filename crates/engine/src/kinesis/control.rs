@@ -224,7 +224,8 @@ impl Kinesis {
         })
     }
 
-    /// AddTagsToStream / TagResource: at most 50 tags per stream, none starting with `aws:`.
+    /// AddTagsToStream / TagResource: at most 50 tags per stream, none starting with `aws:`, only the characters
+    /// AWS allows (see [`tag_characters_problem`]).
     pub fn add_tags(&mut self, now: SimTime, name: &str, tags: &BTreeMap<String, String>) -> Result<(), StreamsError> {
         self.rate_limit(now, "AddTagsToStream", "", 5)?;
         if let Some(key) = tags.keys().find(|k| k.starts_with("aws:")) {
@@ -234,6 +235,11 @@ impl Kinesis {
             ));
         }
         let account = self.config.account_id.clone();
+        self.readable(name)?;
+        let texts = tags.iter().flat_map(|(k, v)| [k.as_str(), v.as_str()]);
+        if let Some(e) = tag_characters_problem(texts, "add tags to", name, &account) {
+            return Err(e);
+        }
         let stream = self.readable_mut(name)?;
         let new_keys = tags.keys().filter(|k| !stream.tags.contains_key(*k)).count();
         if stream.tags.len() + new_keys > 50 {
@@ -248,9 +254,14 @@ impl Kinesis {
         Ok(())
     }
 
-    /// RemoveTagsFromStream / UntagResource: absent keys are ignored.
+    /// RemoveTagsFromStream / UntagResource: absent keys are ignored; keys are checked like AddTagsToStream's.
     pub fn remove_tags(&mut self, now: SimTime, name: &str, keys: &[String]) -> Result<(), StreamsError> {
         self.rate_limit(now, "RemoveTagsFromStream", "", 5)?;
+        self.readable(name)?;
+        let account = self.config.account_id.clone();
+        if let Some(e) = tag_characters_problem(keys.iter().map(String::as_str), "remove tags from", name, &account) {
+            return Err(e);
+        }
         let stream = self.readable_mut(name)?;
         for key in keys {
             stream.tags.remove(key);
@@ -454,4 +465,41 @@ fn check_max_record_size(kib: u32) -> Result<(), StreamsError> {
              Member must have value {rule}"
         ),
     ))
+}
+
+/// Whether a character may appear in a tag key or value: letters and digits (ASCII, and the Unicode blocks
+/// U+00C0-U+1FFF and U+2C00-U+D7FF), space, and `_ . / = + - @` (`%` passes this test but is refused
+/// separately, as AWS does).
+fn tag_character_allowed(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+        || "_./=+-@% ".contains(c)
+        || ('\u{C0}'..='\u{1FFF}').contains(&c)
+        || ('\u{2C00}'..='\u{D7FF}').contains(&c)
+}
+
+/// AWS's refusal of tag keys or values with characters it does not allow (kinesalite's tests recorded the
+/// texts against AWS; see `docs/aws-behaviour.md`): `;`, tab, newline, `,` and the like get "Some tags contain
+/// invalid characters", and `%` its own message naming the operation (`action`: "add tags to" or "remove tags
+/// from").
+fn tag_characters_problem<'a>(
+    mut texts: impl Iterator<Item = &'a str> + Clone,
+    action: &str,
+    name: &str,
+    account: &str,
+) -> Option<StreamsError> {
+    if texts.clone().any(|t| !t.chars().all(tag_character_allowed)) {
+        return Some(StreamsError::new(
+            StreamsErrorKind::InvalidArgument,
+            "Some tags contain invalid characters. Valid characters: Unicode letters, digits, white space, _ . / = + - % @.",
+        ));
+    }
+    texts.any(|t| t.contains('%')).then(|| {
+        StreamsError::new(
+            StreamsErrorKind::InvalidArgument,
+            format!(
+                "Failed to {action} stream {name} under account {account} because some tags contained illegal characters. \
+                 The allowed characters are Unicode letters, white-spaces, '_',',','/','=','+','-','@'."
+            ),
+        )
+    })
 }

@@ -6,7 +6,7 @@ use crate::error::{StreamsError, StreamsErrorKind};
 use crate::iterator::IteratorToken;
 use crate::limits::{GET_RECORDS_RECORDS_MAX, ITERATOR_LIFETIME_MS, PUT_RECORDS_BYTES_MAX, PUT_RECORDS_RECORDS_MAX};
 use crate::partition_key::{self, PARTITION_KEY_CHARS_MAX};
-use crate::sequence::SequenceNumber;
+use crate::sequence::{AnyLayout, SequenceNumber};
 use crate::shard::{Payload, Record, ShardId};
 use crate::stream::Stream;
 use crate::time::{SimDuration, SimTime};
@@ -115,7 +115,12 @@ impl Kinesis {
         let account = self.config.account_id.as_str();
         let stream = self.streams.get(name).filter(|s| s.accepts_io()).ok_or_else(|| self.not_found(name))?;
         if let Some(ordering) = sequence_number_for_ordering {
-            let valid = SequenceNumber::parse(ordering).is_some_and(|s| s.arrival_unix_secs <= now_unix_secs);
+            // Any layout AWS decodes is accepted, unless its time is in the future.
+            let valid = match SequenceNumber::parse_any(ordering) {
+                Some(AnyLayout::Current(s)) => s.arrival_unix_secs <= now_unix_secs,
+                Some(AnyLayout::Older { time_unix_secs, .. }) => time_unix_secs <= now_unix_secs,
+                None => false,
+            };
             if !valid {
                 return Err(StreamsError::new(
                     StreamsErrorKind::InvalidArgument,
@@ -206,8 +211,27 @@ impl Kinesis {
         Ok(PutRecordsOutput { failed_record_count, records, encrypted })
     }
 
-    /// GetShardIterator.
+    /// GetShardIterator, at most 5 calls per second per shard (`ProvisionedThroughputExceededException`).
     pub fn get_shard_iterator(
+        &mut self,
+        now: SimTime,
+        name: &str,
+        raw_shard_id: &str,
+        start: IteratorStart,
+    ) -> Result<String, StreamsError> {
+        let known = ShardId::parse(raw_shard_id)
+            .filter(|_| self.readable(name).is_ok())
+            .and_then(|id| self.streams.get_mut(name)?.shard_mut(id));
+        if let Some(shard) = known
+            && !shard.admit_get_shard_iterator(now)
+        {
+            return Err(throttled(shard.id, name, &self.config.account_id));
+        }
+        self.start_iterator(now, name, raw_shard_id, start)
+    }
+
+    /// GetShardIterator's checks and result without its rate limit (SubscribeToShard uses them too).
+    pub(crate) fn start_iterator(
         &mut self,
         now: SimTime,
         name: &str,
@@ -241,15 +265,27 @@ impl Kinesis {
             )
         };
         let counter_of = |seq: &str| -> Result<u64, StreamsError> {
-            let parsed = SequenceNumber::parse(seq).ok_or_else(|| invalid_sequence(seq))?;
-            if parsed.shard_index != shard_id.0 {
-                return Err(StreamsError::new(
+            let encodes_another_shard = |index: u32| {
+                StreamsError::new(
                     StreamsErrorKind::InvalidArgument,
                     format!(
                         "Invalid StartingSequenceNumber. It encodes {}, while it was used in a call to a shard with {shard_id}",
-                        ShardId(parsed.shard_index)
+                        ShardId(index)
                     ),
-                ));
+                )
+            };
+            let parsed = match SequenceNumber::parse_any(seq).ok_or_else(|| invalid_sequence(seq))? {
+                AnyLayout::Current(parsed) => parsed,
+                AnyLayout::Older { shard_index, .. } if shard_index != shard_id.0 => {
+                    return Err(encodes_another_shard(shard_index));
+                }
+                // AWS fails on an older layout of the right shard (kinesalite records an InternalFailure).
+                AnyLayout::Older { .. } => {
+                    return Err(StreamsError::new(StreamsErrorKind::InternalFailure, "Internal Service Failure"));
+                }
+            };
+            if parsed.shard_index != shard_id.0 {
+                return Err(encodes_another_shard(parsed.shard_index));
             }
             if parsed.shard_created_unix_secs != shard.created_unix_secs {
                 return Err(StreamsError::new(
@@ -314,6 +350,13 @@ impl Kinesis {
             ));
         }
         let name = token.stream_name.clone();
+        if !self.streams.contains_key(&name) {
+            // A deleted stream: AWS names the shard the iterator points into.
+            return Err(StreamsError::new(
+                StreamsErrorKind::ResourceNotFound,
+                format!("Shard {} in stream {name} under account {account} does not exist", token.shard_id),
+            ));
+        }
         let stream = self.readable(&name)?;
         if stream.created_unix_secs != token.stream_created_unix_secs {
             return Err(invalid());

@@ -26,8 +26,9 @@ pub struct SubscriptionHandle {
     pub id: u64,
 }
 
-/// How often a subscription pushes an event (the cadence is unconfirmed; `docs/aws-behaviour.md` §1.6).
-pub const PUSH_INTERVAL: SimDuration = SimDuration::from_millis(200);
+/// How often a subscription pushes an event when data is waiting (the cadence is unconfirmed; with the
+/// fan-out propagation delay it gives AWS's typical 70 ms average, see [`crate::latency`]).
+pub const PUSH_INTERVAL: SimDuration = SimDuration::from_millis(50);
 /// How often an idle subscription sends an empty event carrying its continuation sequence number.
 const HEARTBEAT: SimDuration = SimDuration::SECOND;
 
@@ -173,7 +174,7 @@ impl Kinesis {
             ));
         }
         // The iterator rules (shard lookup, sequence-number checks) are GetShardIterator's.
-        let token = self.get_shard_iterator(now, &stream_name, raw_shard_id, start)?;
+        let token = self.start_iterator(now, &stream_name, raw_shard_id, start)?;
         let token = IteratorToken::decode(&token).expect("just encoded");
         let id = self.next_subscription_id;
         self.subscriptions_maybe_live = true;

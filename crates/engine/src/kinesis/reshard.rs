@@ -7,6 +7,7 @@ use crate::shard::ShardId;
 use crate::stream::{PendingChange, StreamMode, StreamStatus};
 use crate::time::{SimDuration, SimTime};
 use alloc::format;
+use alloc::string::ToString;
 
 impl Kinesis {
     fn on_demand_refusal(&self, name: &str) -> Option<StreamsError> {
@@ -19,14 +20,21 @@ impl Kinesis {
         })
     }
 
+    /// "Could not find shard ...", naming the shard as AWS does: normalised when `raw` parses as a shard id
+    /// (`shardId-5` is `shardId-000000000005`), as given otherwise. AWS checks the shard before the stream, so
+    /// an unknown stream gets this answer too.
+    fn shard_not_found(&self, name: &str, raw: &str) -> StreamsError {
+        let shown = ShardId::parse(raw).map_or_else(|| raw.into(), |id| id.to_string());
+        StreamsError::new(
+            StreamsErrorKind::ResourceNotFound,
+            format!("Could not find shard {shown} in stream {name} under account {}.", self.config.account_id),
+        )
+    }
+
     fn open_shard_for_reshard(&self, name: &str, raw: &str) -> Result<ShardId, StreamsError> {
         let account = &self.config.account_id;
-        let stream = self.existing(name)?;
-        let Some(shard) = ShardId::parse(raw).and_then(|id| stream.shard(id)) else {
-            return Err(StreamsError::new(
-                StreamsErrorKind::ResourceNotFound,
-                format!("Could not find shard {raw} in stream {name} under account {account}."),
-            ));
+        let Some(shard) = ShardId::parse(raw).and_then(|id| self.existing(name).ok()?.shard(id)) else {
+            return Err(self.shard_not_found(name, raw));
         };
         if !shard.is_open() {
             return Err(StreamsError::new(
@@ -50,6 +58,9 @@ impl Kinesis {
         new_starting_hash_key: u128,
     ) -> Result<(), StreamsError> {
         self.rate_limit(now, "SplitShard", "", 5)?;
+        if self.existing(name).is_err() {
+            return Err(self.shard_not_found(name, raw_shard_id));
+        }
         if let Some(e) = self.on_demand_refusal(name) {
             return Err(e);
         }
@@ -92,6 +103,9 @@ impl Kinesis {
         raw_adjacent: &str,
     ) -> Result<(), StreamsError> {
         self.rate_limit(now, "MergeShards", "", 5)?;
+        if self.existing(name).is_err() {
+            return Err(self.shard_not_found(name, raw_shard));
+        }
         if let Some(e) = self.on_demand_refusal(name) {
             return Err(e);
         }

@@ -146,11 +146,18 @@ fn iterator_argument_errors_use_aws_texts() {
         k.get_shard_iterator(MS(1_000), "s", "shardId-000000000005", IteratorStart::Latest).expect_err("no shard 5");
     assert_eq!(err.message, "Shard shardId-000000000005 in stream s under account 000000000000 does not exist");
     let err = k
-        .get_shard_iterator(MS(1_000), "s", "0", IteratorStart::AtSequenceNumber("12345".into()))
+        .get_shard_iterator(
+            MS(1_000),
+            "s",
+            "0",
+            // 2^130: above the version-0 range (below 2^129), below the 47-hex-digit layouts.
+            IteratorStart::AtSequenceNumber("1361129467683753853853498429727072845824".into()),
+        )
         .expect_err("undecodable");
     assert_eq!(
         err.message,
-        "StartingSequenceNumber 12345 used in GetShardIterator on shard shardId-000000000000 in stream s under account 000000000000 is invalid."
+        "StartingSequenceNumber 1361129467683753853853498429727072845824 used in GetShardIterator on shard \
+         shardId-000000000000 in stream s under account 000000000000 is invalid."
     );
     let future = k.unix_ms(MS(1_001));
     let err = k.get_shard_iterator(MS(1_000), "s", "0", IteratorStart::AtTimestamp(future)).expect_err("future");
@@ -283,6 +290,30 @@ fn shared_reads_are_limited_per_shard() {
     let err = k.get_records(MS(1_000), &it, None).expect_err("sixth");
     assert_eq!(err.kind, StreamsErrorKind::ProvisionedThroughputExceeded);
     assert_eq!(err.message, "Rate exceeded for Shard - 000000000000/s/shardId-000000000000");
+}
+
+#[test]
+fn get_shard_iterator_allows_5_calls_per_second_per_shard() {
+    // Quotas and limits: GetShardIterator "5 transactions per second per open shard".
+    let mut k = active(2);
+    for call in 0..5 {
+        k.get_shard_iterator(MS(1_000), "s", "0", IteratorStart::Latest).unwrap_or_else(|e| panic!("call {call}: {e}"));
+    }
+    let err = k.get_shard_iterator(MS(1_000), "s", "shardId-0", IteratorStart::TrimHorizon).expect_err("sixth");
+    assert_eq!(err.kind, StreamsErrorKind::ProvisionedThroughputExceeded);
+    assert_eq!(err.message, "Rate exceeded for shard shardId-000000000000 in stream s under account 000000000000.");
+    assert_eq!(k.get_shard_iterator(MS(1_999), "s", "0", IteratorStart::Latest).map(|_| ()), Err(err));
+    // The limit is per shard, and the second after the first call frees its slot.
+    k.get_shard_iterator(MS(1_000), "s", "1", IteratorStart::Latest).expect("another shard");
+    k.get_shard_iterator(MS(2_000), "s", "0", IteratorStart::Latest).expect("a second later");
+    // SubscribeToShard starts its own position and does not count against it.
+    let arn = k.register_consumer(MS(2_000), "s", "c").expect("registered").arn.clone();
+    settle(&mut k, MS(3_000));
+    for _ in 0..4 {
+        k.get_shard_iterator(MS(3_000), "s", "0", IteratorStart::Latest).expect("within five");
+    }
+    k.subscribe_to_shard(MS(3_000), &arn, "0", IteratorStart::Latest).expect("not GetShardIterator's limit");
+    k.get_shard_iterator(MS(3_000), "s", "0", IteratorStart::Latest).expect("the fifth");
 }
 
 #[test]
