@@ -157,6 +157,9 @@ fn wasm_tests_firefox(ctx: &Ctx) -> Result<(), String> {
     wasm_tests(ctx, "Firefox", "GECKODRIVER", geckodriver.display().to_string())
 }
 
+/// Seconds wasm-bindgen-test-runner allows one test binary in a browser.
+const WASM_TEST_TIMEOUT_SECS: u32 = 600;
+
 /// `cargo test --target wasm32-unknown-unknown`: .cargo/config.toml makes
 /// wasm-bindgen-test-runner the runner, which drives the browser headless through its
 /// WebDriver. No `-q`: the runner rejects the `--quiet` that cargo would pass on.
@@ -167,6 +170,9 @@ fn wasm_tests(ctx: &Ctx, browser: &str, driver_var: &str, driver: String) -> Res
         command.env_remove(var);
     }
     command.env(driver_var, driver);
+    // The runner's default budget for a whole test binary is 20 s; the engine's tests (debug build, simulated
+    // minutes in some) take longer in a browser, and a request to the driver waits on a long synchronous test.
+    command.env("WASM_BINDGEN_TEST_TIMEOUT", WASM_TEST_TIMEOUT_SECS.to_string());
     // The runner prints this line once for each test binary it runs in the browser.
     let marker = format!("Running headless tests in {browser}");
     let binaries = ctx.run_counting(&mut command, &marker)?;
