@@ -1111,7 +1111,10 @@ mod tests {
     fn a_slow_reader_falls_behind_once_and_catches_up_once() {
         // 500 records/s for 20 s read 100 records a second: after t s the reader has read the records written
         // by t / 5 s, so it is 0.8 t s behind and passes 10 s at 12.5 s; then it works off the backlog.
-        let mut config = SimConfig { streams: vec![crate::StreamConfig::provisioned(crate::DEFAULT_STREAM_NAME, 1)], ..SimConfig::default() };
+        let mut config = SimConfig {
+            streams: vec![crate::StreamConfig::provisioned(crate::DEFAULT_STREAM_NAME, 1)],
+            ..SimConfig::default()
+        };
         config.producers = vec![ProducerConfig::steady("web", 500, 100, 100)];
         config.consumers = vec![ConsumerAppConfig {
             style: ReadStyle::Polling { interval_ms: 1_000, limit: 100 },
@@ -1225,7 +1228,12 @@ mod tests {
         // 3,000 lines/s sent to one shard, which takes 1,000 records/s (docs/aws-behaviour.md §1.1): most sends fail.
         let agent =
             crate::agent::AgentConfig { lines_per_sec: 3_000, max_buffer_age_millis: 1_000, ..Default::default() };
-        let config = SimConfig { streams: vec![crate::StreamConfig::provisioned(crate::DEFAULT_STREAM_NAME, 1)], producers: vec![], agents: vec![agent], ..SimConfig::default() };
+        let config = SimConfig {
+            streams: vec![crate::StreamConfig::provisioned(crate::DEFAULT_STREAM_NAME, 1)],
+            producers: vec![],
+            agents: vec![agent],
+            ..SimConfig::default()
+        };
         let mut sim = Simulation::new(config).expect("valid");
         sim.advance_to(SimTime::from_secs(10));
         let failing: Vec<(String, u64)> = drain(&mut sim)

@@ -915,12 +915,14 @@ fn a_scenario_with_four_billion_zipf_keys_runs_in_little_memory() {
 
 #[test]
 fn a_shard_log_bound_beyond_the_simulators_is_refused() {
-    let stream = StreamConfig { log_records_max_per_shard: u32::MAX, ..StreamConfig::provisioned(DEFAULT_STREAM_NAME, 1) };
+    let stream =
+        StreamConfig { log_records_max_per_shard: u32::MAX, ..StreamConfig::provisioned(DEFAULT_STREAM_NAME, 1) };
     let config = SimConfig { streams: vec![stream], ..SimConfig::default() };
     let problems = config.validate().expect_err("too many").problems;
-    assert_eq!(problems, [alloc::format!(
-        "Each shard of '{DEFAULT_STREAM_NAME}' keeps 4294967295 records at most; allow 1 to 1000000."
-    )]);
+    assert_eq!(
+        problems,
+        [alloc::format!("Each shard of '{DEFAULT_STREAM_NAME}' keeps 4294967295 records at most; allow 1 to 1000000.")]
+    );
 }
 
 /// Deadline entries the service looked at while `sim` advanced by an idle hour.
