@@ -20,8 +20,12 @@ use shardlab_tests::fuzz::{Target, generate, run};
 )]
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(("replay", files)) = args.split_first().map(|(first, rest)| (first.as_str(), rest)) {
+        return replay(files);
+    }
     let [target, seconds, seed, current, regressions] = args.as_slice() else {
         eprintln!("usage: shardlab-fuzz <target> <seconds> <seed> <current-file> <regressions-dir>");
+        eprintln!("       shardlab-fuzz replay <saved-input>...  (each under a folder named after its target)");
         return ExitCode::from(2);
     };
     let (Some(target), Ok(seconds), Ok(seed)) = (Target::parse(target), seconds.parse::<u64>(), seed.parse::<u64>())
@@ -81,4 +85,26 @@ fn save(dir: &Path, kind: &str, input: &[u8]) -> std::io::Result<PathBuf> {
     let path = dir.join(format!("{kind}-{hash:016x}.txt"));
     std::fs::write(&path, input)?;
     Ok(path)
+}
+
+/// Runs saved inputs once each (the target is the name of the folder each is in) and prints how long each took,
+/// to tell a slow input from a loaded machine.
+#[expect(
+    clippy::disallowed_methods,
+    reason = "clippy.toml bans wall clocks for the simulator; the driver times its inputs"
+)]
+fn replay(files: &[String]) -> ExitCode {
+    for file in files {
+        let path = Path::new(file);
+        let folder = path.parent().and_then(Path::file_name).and_then(|n| n.to_str()).unwrap_or_default();
+        let (Some(target), Ok(input)) = (Target::parse(folder), std::fs::read(path)) else {
+            eprintln!("shardlab-fuzz: {file} is not a readable input under a target's folder");
+            return ExitCode::from(2);
+        };
+        let clock = Instant::now();
+        let outcome = catch_unwind(AssertUnwindSafe(|| run(target, &input)));
+        let verdict = if outcome.is_ok() { "ran" } else { "panicked" };
+        println!("{file}: {verdict} in {} ms", clock.elapsed().as_millis());
+    }
+    ExitCode::SUCCESS
 }
