@@ -60,6 +60,9 @@ pub(crate) fn main(rest: &[String]) -> Result<(), Failure> {
     Ok(())
 }
 
+/// How much simulated time passes between hand-outs of subscription events during one `advance_ms`.
+const EVENT_SLICE_MS: u64 = 1_000;
+
 /// Longest input line read (16 MiB): a PutRecords call of 10 MiB, base64-encoded, fits.
 const LINE_BYTES_MAX: usize = 16 << 20;
 
@@ -121,8 +124,14 @@ impl Session {
             if text.trim().is_empty() {
                 continue;
             }
-            for answer in self.answer(&text) {
-                writeln!(output, "{answer}")?;
+            let mut failed = None;
+            self.answer_each(&text, &mut |answer| {
+                if failed.is_none() {
+                    failed = writeln!(output, "{answer}").err();
+                }
+            });
+            if let Some(err) = failed {
+                return Err(err);
             }
             output.flush()?;
         }
@@ -130,41 +139,55 @@ impl Session {
     }
 
     /// The output lines for one input line.
+    #[cfg(test)]
     pub(crate) fn answer(&mut self, line: &str) -> Vec<String> {
+        let mut lines = Vec::new();
+        self.answer_each(line, &mut |answer| lines.push(answer));
+        lines
+    }
+
+    /// Hands each output line for one input line to `emit` as soon as it exists.
+    pub(crate) fn answer_each(&mut self, line: &str, emit: &mut dyn FnMut(String)) {
         let value: Value = match serde_json::from_str(line) {
             Ok(value) => value,
-            Err(err) => return vec![reply_line(&Reply::serialization(format!("{err}")))],
+            Err(err) => return emit(reply_line(&Reply::serialization(format!("{err}")))),
         };
         if let Some(ms) = value.get("advance_ms") {
             return match ms.as_u64().filter(|ms| *ms <= ADVANCE_MAX_MS) {
-                Some(ms) => self.advance(ms),
-                None => vec![reply_line(&Reply::serialization(format!(
+                Some(ms) => self.advance(ms, emit),
+                None => emit(reply_line(&Reply::serialization(format!(
                     "advance_ms must be a whole number of milliseconds from 0 to {ADVANCE_MAX_MS}, not {ms}."
-                )))],
+                )))),
             };
         }
         let Some(target) = value.get("target").and_then(Value::as_str) else {
-            return vec![reply_line(&Reply::serialization(
+            return emit(reply_line(&Reply::serialization(
                 "Each line is {\"target\": \"Kinesis_20131202.<Operation>\", \"body\": {...}} or {\"advance_ms\": N}.",
-            ))];
+            )));
         };
         let body = value.get("body").cloned().unwrap_or_else(|| json!({}));
         let reply = self.api.handle(&mut self.sim, target, &body);
-        vec![reply_line(&reply)]
+        emit(reply_line(&reply));
     }
 
-    fn advance(&mut self, ms: u64) -> Vec<String> {
-        let target = SimTime::from_millis(self.sim.now().as_millis().saturating_add(ms));
-        self.sim.advance_to(target);
-        while self.sim.poll_event().is_some() {}
-        let mut lines = Vec::new();
-        for id in self.api.subscription_ids() {
-            for event in self.api.drain_subscription_events(&mut self.sim, id) {
-                lines.push(format!("{{\"subscription\":{id},\"event\":{event}}}"));
+    /// Moves time on a slice at a time, handing out each slice's subscription events as they occur, so a long
+    /// advance never holds more than one slice's events.
+    fn advance(&mut self, ms: u64, emit: &mut dyn FnMut(String)) {
+        let end_ms = self.sim.now().as_millis().saturating_add(ms);
+        loop {
+            let slice_end_ms = self.sim.now().as_millis().saturating_add(EVENT_SLICE_MS).min(end_ms);
+            self.sim.advance_to(SimTime::from_millis(slice_end_ms));
+            while self.sim.poll_event().is_some() {}
+            for id in self.api.subscription_ids() {
+                for event in self.api.drain_subscription_events(&mut self.sim, id) {
+                    emit(format!("{{\"subscription\":{id},\"event\":{event}}}"));
+                }
+            }
+            if slice_end_ms >= end_ms {
+                break;
             }
         }
-        lines.push(format!("{{\"now_ms\":{}}}", self.sim.now().as_millis()));
-        lines
+        emit(format!("{{\"now_ms\":{}}}", self.sim.now().as_millis()));
     }
 }
 
