@@ -264,7 +264,7 @@ fn transcript() -> String {
             writeln!(out, "{} {} {}", shard.id, last.partition_key, last.sequence_number).expect("writing");
         }
     }
-    writeln!(out, "{:?}", stream.usage).expect("writing to a String");
+    writeln!(out, "{:?}", sim.kinesis().usage_of(stream)).expect("writing to a String");
     out
 }
 
