@@ -1118,7 +1118,8 @@ impl Tab {
 
 /// The run's cost lines: the stream's, then each delivery stream's (GB ingested with 5 KB rounding).
 fn cost_lines(r: &Runner) -> Vec<shardlab_engine::cost::CostLine> {
-    let mut lines = r.sim().stream().map(|s| shardlab_engine::cost::estimate(&s.usage)).unwrap_or_default();
+    let usage = r.sim().stream().map(|s| r.sim().kinesis().usage_of(s));
+    let mut lines = usage.map(|u| shardlab_engine::cost::estimate(&u)).unwrap_or_default();
     for d in r.sim().firehose().delivery_streams() {
         lines.extend(shardlab_engine::cost::estimate_firehose(&d.usage));
     }

@@ -646,7 +646,7 @@ impl Account {
                     })
                     .collect(),
                 iterator_age_ms_max: open_iterator_age(stream, open_second, watch.iterator_age_ms_max),
-                usage: stream.usage,
+                usage: sim.kinesis().usage_of(stream),
             })
             .collect();
         let producers = sim

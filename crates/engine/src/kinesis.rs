@@ -103,6 +103,12 @@ pub struct Kinesis {
     deadlines: BTreeSet<(SimTime, String)>,
     /// False only when no subscription can be live, so idle services skip the push loop.
     subscriptions_maybe_live: bool,
+    /// The last whole second [`Self::close_second`] closed: streams bill their time-based usage up to it lazily.
+    closed_through: SimTime,
+    /// The on-demand streams, which [`Self::close_second`] checks for hot shards every scaling window.
+    on_demand: BTreeSet<String>,
+    /// Streams billed by [`Self::close_second`] so far (a test counts them to show idle streams cost nothing).
+    pub(crate) billing_touches: core::cell::Cell<u64>,
     /// Deadline entries looked at so far (a test counts them to show the work does not grow with idle state).
     pub(crate) deadline_checks: core::cell::Cell<u64>,
 }
@@ -120,6 +126,9 @@ impl Kinesis {
             deadlines: BTreeSet::new(),
             subscriptions_maybe_live: false,
             deadline_checks: core::cell::Cell::new(0),
+            closed_through: SimTime::ZERO,
+            on_demand: BTreeSet::new(),
+            billing_touches: core::cell::Cell::new(0),
         }
     }
 
@@ -133,9 +142,28 @@ impl Kinesis {
         self.streams.get(name)
     }
 
+    /// The last whole second closed, up to which [`Stream::usage`] counts time-based usage.
+    pub fn closed_through(&self) -> SimTime {
+        self.closed_through
+    }
+
+    /// A stream's usage in AWS billing units since creation, up to the last closed second.
+    pub fn usage_of(&self, stream: &Stream) -> crate::cost::Usage {
+        stream.usage(self.closed_through)
+    }
+
+    /// A stream to change, with its time-based usage billed up to now first (so a change of rate applies
+    /// from the next second on, as when every second was billed as it closed).
+    fn stream_mut(&mut self, name: &str) -> Option<&mut Stream> {
+        let closed_through = self.closed_through;
+        let stream = self.streams.get_mut(name)?;
+        stream.bill_through(closed_through);
+        Some(stream)
+    }
+
     /// Caps how many records each shard of `name` keeps (a simulator bound for long runs).
     pub fn set_log_limit(&mut self, name: &str, records: usize) {
-        if let Some(stream) = self.streams.get_mut(name) {
+        if let Some(stream) = self.stream_mut(name) {
             for shard in stream.shards_mut() {
                 shard.set_log_limit(records);
             }
@@ -152,7 +180,7 @@ impl Kinesis {
         log_records: usize,
     ) {
         self.set_log_limit(name, log_records);
-        if let Some(stream) = self.streams.get_mut(name) {
+        if let Some(stream) = self.stream_mut(name) {
             stream.faults = Some(faults);
             stream.retention_hours = retention_hours;
         }
@@ -219,7 +247,7 @@ impl Kinesis {
             .cloned()
             .collect();
         for name in due {
-            let Some(stream) = self.streams.get_mut(&name) else {
+            let Some(stream) = self.stream_mut(&name) else {
                 continue;
             };
             let Some((_, change)) = stream.pending.take() else {
@@ -230,6 +258,7 @@ impl Kinesis {
                 PendingChange::Create { shard_count } => stream.create_shards(shard_count, now, now_unix_secs),
                 PendingChange::Delete => {
                     self.streams.remove(&name);
+                    self.on_demand.remove(&name);
                 }
                 PendingChange::Split { shard, new_starting_hash_key } => {
                     stream.split(shard, new_starting_hash_key, now, now_unix_secs)
@@ -237,7 +266,14 @@ impl Kinesis {
                 PendingChange::Merge { shard, adjacent } => stream.merge(shard, adjacent, now, now_unix_secs),
                 PendingChange::Scale { target } => stream.scale_uniformly(target, now, now_unix_secs),
                 PendingChange::Encryption(key) => stream.encryption_key_id = key,
-                PendingChange::Mode(mode) => stream.mode = mode,
+                PendingChange::Mode(mode) => {
+                    stream.mode = mode;
+                    if mode == crate::stream::StreamMode::OnDemand {
+                        self.on_demand.insert(name.clone());
+                    } else {
+                        self.on_demand.remove(&name);
+                    }
+                }
             }
         }
         self.complete_consumer_transitions(now, &touched);
@@ -246,19 +282,23 @@ impl Kinesis {
         }
     }
 
-    /// The once-a-second work of the service: completes due changes, trims, bills the second that ended,
-    /// and lets on-demand streams split their hot shards.
+    /// The once-a-second work of the service: completes due changes, trims, closes the second that ended (each
+    /// stream bills it lazily, see [`Stream::usage`], so idle streams cost nothing here), and every scaling
+    /// window lets the on-demand streams split their hot shards.
     pub fn close_second(&mut self, now: SimTime) {
         self.complete_due(now);
         if self.subscriptions_maybe_live {
             self.subscriptions_maybe_live = self.has_live_subscriptions();
         }
+        self.closed_through = now;
+        if !now.as_secs().is_multiple_of(ON_DEMAND_SCALING_WINDOW_SECS) {
+            return;
+        }
         let now_unix_secs = self.unix_secs(now);
-        for stream in self.streams.values_mut() {
-            stream.bill_second();
-            if stream.mode == crate::stream::StreamMode::OnDemand
-                && now.as_secs().is_multiple_of(ON_DEMAND_SCALING_WINDOW_SECS)
-            {
+        let on_demand: alloc::vec::Vec<String> = self.on_demand.iter().cloned().collect();
+        for name in on_demand {
+            self.billing_touches.set(self.billing_touches.get() + 1);
+            if let Some(stream) = self.stream_mut(&name) {
                 stream.split_hot_shards(
                     now,
                     now_unix_secs,
@@ -306,12 +346,12 @@ impl Kinesis {
 
     fn readable_mut(&mut self, name: &str) -> Result<&mut Stream, StreamsError> {
         self.readable(name)?;
-        Ok(self.streams.get_mut(name).expect("checked above"))
+        Ok(self.stream_mut(name).expect("checked above"))
     }
 
     fn existing_mut(&mut self, name: &str) -> Result<&mut Stream, StreamsError> {
         self.existing(name)?;
-        Ok(self.streams.get_mut(name).expect("checked above"))
+        Ok(self.stream_mut(name).expect("checked above"))
     }
 
     /// The stream for changes that need it ACTIVE.
@@ -320,7 +360,7 @@ impl Kinesis {
         if stream.status != StreamStatus::Active {
             return Err(self.not_active(stream));
         }
-        Ok(self.streams.get_mut(name).expect("checked above"))
+        Ok(self.stream_mut(name).expect("checked above"))
     }
 
     /// A control-plane rate limit: at most `per_sec` calls of `operation` per second per `scope`

@@ -126,8 +126,12 @@ pub struct Stream {
     pub scaling_operations: VecDeque<SimTime>,
     /// Recent capacity-mode switches, for the 2-per-24-hours limit.
     pub mode_switches: VecDeque<SimTime>,
-    /// Usage in AWS billing units since creation.
-    pub usage: crate::cost::Usage,
+    /// Usage in AWS billing units since creation, with time-based usage counted up to `billed_through`
+    /// (read it with [`Self::usage`]).
+    pub(crate) usage_billed: crate::cost::Usage,
+    /// The last closed second whose time-based usage is in `usage_billed`: later seconds are billed lazily, at
+    /// the rates the stream has now, so whatever changes a rate must call [`Self::bill_through`] first.
+    billed_through: SimTime,
     /// Stream-level API metrics (shard-level ones are in each shard).
     pub metrics: crate::metrics::StreamMetrics,
     /// A scenario's faults and delays for this stream, in place of the service's ([`crate::kinesis::StreamFaults`]).
@@ -159,7 +163,8 @@ impl Stream {
             pending: None,
             scaling_operations: VecDeque::new(),
             mode_switches: VecDeque::new(),
-            usage: crate::cost::Usage::default(),
+            usage_billed: crate::cost::Usage::default(),
+            billed_through: SimTime::ZERO,
             metrics: crate::metrics::StreamMetrics::default(),
             faults: None,
             shards: Vec::new(),
@@ -182,7 +187,7 @@ impl Stream {
     pub(crate) fn shards_and_consumers_mut(
         &mut self,
     ) -> (&[Shard], &mut Vec<Consumer>, &mut u64, &mut crate::metrics::StreamMetrics) {
-        (&self.shards, &mut self.consumers, &mut self.usage.efo_bytes, &mut self.metrics)
+        (&self.shards, &mut self.consumers, &mut self.usage_billed.efo_bytes, &mut self.metrics)
     }
 
     /// The shards taking writes, in hash-key order.
@@ -290,30 +295,62 @@ impl Stream {
     /// Adds one accepted record of `bytes` to the usage.
     fn bill_write(&mut self, bytes: u64) {
         match self.mode {
-            StreamMode::Provisioned => self.usage.put_payload_units += Usage::put_payload_units_of(bytes),
+            StreamMode::Provisioned => self.usage_billed.put_payload_units += Usage::put_payload_units_of(bytes),
             StreamMode::OnDemand => {
                 let rounding = ON_DEMAND_RECORD_ROUNDING_BYTES;
-                self.usage.on_demand_bytes_in += bytes.div_ceil(rounding) * rounding;
+                self.usage_billed.on_demand_bytes_in += bytes.div_ceil(rounding) * rounding;
             }
         }
     }
 
-    /// Adds one second of time-based usage: shard-hours, extended retention, fan-out, on-demand stream-hours.
-    pub(crate) fn bill_second(&mut self) {
+    /// Time-based usage per second at the stream's current state: shard-hours, extended retention, fan-out,
+    /// on-demand stream-hours (nothing while CREATING).
+    fn usage_per_second(&self) -> Usage {
+        let mut rate = Usage::default();
         if self.status == StreamStatus::Creating {
-            return;
+            return rate;
         }
         let open = u64::from(self.open_shard_count());
         match self.mode {
             StreamMode::Provisioned => {
-                self.usage.shard_seconds += open;
+                rate.shard_seconds = open;
                 if self.retention_hours > crate::limits::RETENTION_HOURS_MIN {
-                    self.usage.extended_retention_shard_seconds += open;
+                    rate.extended_retention_shard_seconds = open;
                 }
             }
-            StreamMode::OnDemand => self.usage.on_demand_stream_seconds += 1,
+            StreamMode::OnDemand => rate.on_demand_stream_seconds = 1,
         }
-        self.usage.efo_consumer_shard_seconds += self.consumers.len() as u64 * open;
+        rate.efo_consumer_shard_seconds = self.consumers.len() as u64 * open;
+        rate
+    }
+
+    /// The time-based usage of the seconds after `billed_through` up to `closed_through`, at the current rates.
+    fn usage_unbilled(&self, closed_through: SimTime) -> Usage {
+        let seconds = closed_through.as_secs().saturating_sub(self.billed_through.as_secs());
+        let rate = self.usage_per_second();
+        Usage {
+            shard_seconds: rate.shard_seconds * seconds,
+            extended_retention_shard_seconds: rate.extended_retention_shard_seconds * seconds,
+            efo_consumer_shard_seconds: rate.efo_consumer_shard_seconds * seconds,
+            on_demand_stream_seconds: rate.on_demand_stream_seconds * seconds,
+            ..Usage::default()
+        }
+    }
+
+    /// Bills every second closed up to `closed_through` (the whole seconds the service has closed) at the
+    /// current rates: exactly what billing each second as it closed would have counted, as long as no rate
+    /// changed since the last call.
+    pub(crate) fn bill_through(&mut self, closed_through: SimTime) {
+        if closed_through > self.billed_through {
+            self.usage_billed = self.usage_billed.plus(&self.usage_unbilled(closed_through));
+            self.billed_through = closed_through;
+        }
+    }
+
+    /// Usage in AWS billing units since creation, up to `closed_through`, the last second the service closed
+    /// ([`crate::kinesis::Kinesis::closed_through`]).
+    pub fn usage(&self, closed_through: SimTime) -> Usage {
+        self.usage_billed.plus(&self.usage_unbilled(closed_through))
     }
 
     /// Splits `parent` at `new_starting_hash_key` into two children; the parent closes.

@@ -264,7 +264,7 @@ fn transcript() -> String {
             writeln!(out, "{} {} {}", shard.id, last.partition_key, last.sequence_number).expect("writing");
         }
     }
-    writeln!(out, "{:?}", stream.usage).expect("writing to a String");
+    writeln!(out, "{:?}", sim.kinesis().usage_of(stream)).expect("writing to a String");
     out
 }
 
@@ -981,6 +981,61 @@ fn a_resharded_stream_costs_no_deadline_checks_when_idle() {
     // After the 24-hour retention, closed shards are no longer listed.
     sim.advance_to(sim.now() + SimDuration::from_secs(24 * 3_600));
     assert_eq!(sim.kinesis().stream("s").expect("exists").shards().len(), 4);
+}
+
+#[test]
+fn a_stream_changed_mid_hour_bills_exactly_its_shard_seconds() {
+    // Time-based usage is billed lazily; each change of rate must still start at the next whole second.
+    // Changes take 500 ms (`KinesisConfig::default`), so a change at t s counts from the second ending at t + 1 s.
+    let mut sim = Simulation::service_only(1, crate::KinesisConfig::default());
+    let input = crate::kinesis::CreateStreamInput::provisioned("s", 2);
+    sim.kinesis_mut().create_stream(SimTime::ZERO, input).expect("created");
+    let usage = |sim: &Simulation| sim.kinesis().usage_of(sim.kinesis().stream("s").expect("exists"));
+    sim.advance_to(SimTime::from_secs(600));
+    assert_eq!(usage(&sim).shard_seconds, 2 * 600, "a read with no change since creation is exact");
+    sim.kinesis_mut().update_shard_count(SimTime::from_secs(600), "s", 4).expect("scaling");
+    sim.advance_to(SimTime::from_secs(1_800));
+    sim.kinesis_mut().increase_retention(SimTime::from_secs(1_800), "s", 48).expect("longer retention");
+    sim.advance_to(SimTime::from_secs(2_400));
+    let arn = sim.kinesis_mut().register_consumer(SimTime::from_secs(2_400), "s", "c").expect("registered").arn.clone();
+    sim.advance_to(SimTime::from_secs(3_000));
+    sim.kinesis_mut().deregister_consumer(SimTime::from_secs(3_000), None, None, Some(&arn)).expect("deregistered");
+    sim.advance_to(SimTime::from_secs(3_600));
+    let usage = usage(&sim);
+    assert_eq!(usage.shard_seconds, 2 * 600 + 4 * 3_000, "2 shards to 600 s, then 4");
+    assert_eq!(usage.extended_retention_shard_seconds, 4 * 1_800, "48-hour retention from 1,800 s on 4 shards");
+    assert_eq!(usage.efo_consumer_shard_seconds, 4 * 600, "one consumer from 2,400 s to 3,000 s on 4 shards");
+}
+
+/// Streams billed by the service's once-a-second work while `sim` advanced by an idle hour.
+fn billing_touches_in_an_idle_hour(sim: &mut Simulation) -> u64 {
+    let before = sim.kinesis().billing_touches.get();
+    sim.advance_to(sim.now() + SimDuration::from_secs(3_600));
+    sim.kinesis().billing_touches.get() - before
+}
+
+#[test]
+fn idle_streams_cost_nothing_to_bill() {
+    use crate::kinesis::CreateStreamInput;
+    // Issue 22: every closed second billed every stream. Now provisioned streams bill when read or changed,
+    // and only on-demand streams are looked at, once per 60-second scaling window.
+    let with_streams = |provisioned: u32| {
+        let mut sim = Simulation::service_only(1, crate::KinesisConfig::default());
+        sim.kinesis_mut().create_active_stream(SimTime::ZERO, CreateStreamInput::on_demand("od")).expect("created");
+        for i in 0..provisioned {
+            let input = CreateStreamInput::provisioned(&alloc::format!("s{i}"), 1);
+            sim.kinesis_mut().create_active_stream(SimTime::ZERO, input).expect("created");
+        }
+        sim.advance_to(SimTime::from_secs(60));
+        sim
+    };
+    let (mut few, mut many) = (with_streams(2), with_streams(300));
+    assert_eq!(billing_touches_in_an_idle_hour(&mut few), 60, "the on-demand stream, once a minute");
+    assert_eq!(billing_touches_in_an_idle_hour(&mut many), 60, "300 idle provisioned streams add nothing");
+    let s299 = many.kinesis().stream("s299").expect("exists");
+    assert_eq!(many.kinesis().usage_of(s299).shard_seconds, 3_660, "still billed for every second of 61 minutes");
+    let od = many.kinesis().stream("od").expect("exists");
+    assert_eq!(many.kinesis().usage_of(od).on_demand_stream_seconds, 3_660);
 }
 
 #[test]

@@ -141,6 +141,9 @@ impl Kinesis {
         let done_at = self.transition_done_at(now);
         stream.pending = Some((done_at, PendingChange::Create { shard_count }));
         self.expect_change(done_at, &input.name);
+        if input.mode == StreamMode::OnDemand {
+            self.on_demand.insert(input.name.clone());
+        }
         self.streams.insert(input.name, stream);
         Ok(())
     }
@@ -149,7 +152,7 @@ impl Kinesis {
     pub fn create_active_stream(&mut self, now: SimTime, input: CreateStreamInput) -> Result<(), StreamsError> {
         let name = input.name.clone();
         self.create_stream(now, input)?;
-        if let Some(stream) = self.streams.get_mut(&name) {
+        if let Some(stream) = self.stream_mut(&name) {
             stream.pending = stream.pending.take().map(|(_, change)| (now, change));
             self.expect_change(now, &name);
         }
@@ -178,7 +181,7 @@ impl Kinesis {
                 ),
             ));
         }
-        let stream = self.streams.get_mut(name).expect("checked above");
+        let stream = self.stream_mut(name).expect("checked above");
         stream.status = StreamStatus::Deleting;
         stream.pending = Some((done_at, PendingChange::Delete));
         self.expect_change(done_at, name);

@@ -388,7 +388,7 @@ impl Kinesis {
             shard.get_records(now, token.position, limit, SimDuration::from_millis(visibility_ms))
         };
         if let Some(batch) = batch.as_ref().filter(|_| on_demand) {
-            stream.usage.on_demand_bytes_out += batch.records.iter().map(Record::size_bytes).sum::<u64>();
+            stream.usage_billed.on_demand_bytes_out += batch.records.iter().map(Record::size_bytes).sum::<u64>();
         }
         let Some(batch) = batch else {
             return Err(StreamsError::new(

@@ -132,13 +132,13 @@ impl Kinesis {
     }
 
     fn consumer_mut(&mut self, stream: &str, arn: &str) -> Option<&mut Consumer> {
-        self.streams.get_mut(stream)?.consumers.iter_mut().find(|c| c.arn == arn)
+        self.stream_mut(stream)?.consumers.iter_mut().find(|c| c.arn == arn)
     }
 
     /// Moves consumers through CREATING -> ACTIVE and DELETING -> gone.
     pub(super) fn complete_consumer_transitions(&mut self, now: SimTime, streams: &BTreeSet<String>) {
         for name in streams {
-            let Some(stream) = self.streams.get_mut(name) else { continue };
+            let Some(stream) = self.stream_mut(name) else { continue };
             stream
                 .consumers
                 .retain(|c| !(c.status == ConsumerStatus::Deleting && c.transition_at.is_some_and(|t| t <= now)));
@@ -204,7 +204,7 @@ impl Kinesis {
             last_event_at: now,
         });
         self.next_subscription_id += 1;
-        if let Some(stream) = self.streams.get_mut(&stream_name) {
+        if let Some(stream) = self.stream_mut(&stream_name) {
             stream.metrics.at(now.as_secs()).subscribe_to_shard_success += 1;
         }
         Ok(SubscriptionHandle { stream_name, consumer_arn: consumer_arn.into(), id })

@@ -87,7 +87,7 @@ impl Kinesis {
             return Err(self.shard_limit_error(1));
         }
         let done_at = self.transition_done_at(now);
-        let stream = self.streams.get_mut(name).expect("exists");
+        let stream = self.stream_mut(name).expect("exists");
         stream.status = StreamStatus::Updating;
         stream.pending = Some((done_at, PendingChange::Split { shard: shard_id, new_starting_hash_key }));
         self.expect_change(done_at, name);
@@ -128,7 +128,7 @@ impl Kinesis {
             ));
         }
         let done_at = self.transition_done_at(now);
-        let stream = self.streams.get_mut(name).expect("exists");
+        let stream = self.stream_mut(name).expect("exists");
         stream.status = StreamStatus::Updating;
         stream.pending = Some((done_at, PendingChange::Merge { shard, adjacent }));
         self.expect_change(done_at, name);
@@ -171,7 +171,7 @@ impl Kinesis {
             return Err(self.shard_limit_error(target - current));
         }
         let done_at = self.transition_done_at(now);
-        let stream = self.streams.get_mut(name).expect("exists");
+        let stream = self.stream_mut(name).expect("exists");
         let day = SimDuration::from_secs(86_400);
         while stream.scaling_operations.front().is_some_and(|t| now.saturating_since(*t) >= day) {
             stream.scaling_operations.pop_front();

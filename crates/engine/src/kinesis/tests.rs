@@ -433,7 +433,7 @@ fn usage_accrues_in_billing_units() {
         }
         k.close_second(SimTime::from_secs(s));
     }
-    let usage = k.stream("s").expect("exists").usage;
+    let usage = k.usage_of(k.stream("s").expect("exists"));
     assert_eq!(usage.shard_seconds, 2 * 3_600, "two shards for an hour");
     assert_eq!(usage.put_payload_units, 20);
     assert_eq!(usage.extended_retention_shard_seconds, 0, "24 hours is the included retention");
@@ -464,9 +464,9 @@ fn on_demand_splits_a_shard_that_stays_hot() {
     let stream = k.stream("od").expect("exists");
     assert_eq!(stream.open_shard_count(), 5, "the hot shard split in two");
     assert!(stream.shard(ShardId(0)).is_some_and(|s| !s.is_open()));
-    assert!(stream.usage.on_demand_stream_seconds > 0);
+    assert!(k.usage_of(stream).on_demand_stream_seconds > 0);
     // Each record is 100,000 bytes with its key, billed rounded up to 98 KiB.
-    assert_eq!(stream.usage.on_demand_bytes_in, 360 * 98 * 1_024);
+    assert_eq!(k.usage_of(stream).on_demand_bytes_in, 360 * 98 * 1_024);
 }
 
 #[test]
