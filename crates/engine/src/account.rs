@@ -333,6 +333,8 @@ pub struct Account {
     observations: VecDeque<Observation>,
     observations_dropped: u64,
     streams: Vec<StreamWatch>,
+    /// The names in `streams`, so tracking a stream takes logarithmic time however many there are.
+    stream_names: alloc::collections::BTreeSet<String>,
     consumers: Vec<ConsumerWatch>,
     producers: Vec<ClientWatch>,
     agents: Vec<ClientWatch>,
@@ -367,7 +369,8 @@ impl Account {
 
     /// Starts watching a data stream (the scenario's come first, in order; others as they appear).
     pub(crate) fn track_stream(&mut self, name: &str, open_shards: u32) {
-        if !self.streams.iter().any(|s| s.name == name) {
+        if !self.stream_names.contains(name) {
+            self.stream_names.insert(name.into());
             self.streams.push(StreamWatch { name: name.into(), open_shards, ..StreamWatch::default() });
         }
     }
