@@ -78,8 +78,8 @@ describe('Shardlab in Chromium', () => {
     await page.getByRole('button', { name: 'Add producer' }).click();
     await page.getByRole('button', { name: 'Add stream' }).click();
     await page.getByRole('button', { name: 'Add consumer' }).click();
-    // The consumer is selected: a consumer cannot write to a stream, and the inspector says why.
-    await page.getByRole('combobox', { name: 'Connect to' }).selectOption({ label: 'stream-1 (a data stream)' });
+    // The consumer is selected: a consumer cannot write to a producer, and the inspector says why.
+    await page.getByRole('combobox', { name: 'Connect to' }).selectOption({ label: 'producer-1 (a producer)' });
     assert.match(await page.locator('.inspector-panel [role=alert]').textContent(), /AWS would not allow this/);
 
     // Producer -> stream, stream -> consumer, through the inspector.
