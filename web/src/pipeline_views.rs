@@ -8,7 +8,7 @@ use crate::runner::CHART_SECONDS;
 use shardlab_analytics::{Dialect, SourceColumn, SourceSchema, SqlType, StreamRole, format_timestamp};
 use shardlab_engine::Simulation;
 use shardlab_engine::analytics_app::{AnalyticsApp, SqlDialect};
-use shardlab_engine::firehose::delivery::{FlushReason, ObjectKind, S3Object};
+use shardlab_engine::firehose::delivery::{AttemptOutcome, FlushReason, ObjectKind, S3Object};
 use shardlab_engine::firehose::{DeliveryStream, DestinationKind, Source};
 use std::collections::{BTreeMap, VecDeque};
 
@@ -220,6 +220,12 @@ pub struct FirehoseCharts {
     pub data_freshness_ms: Vec<f64>,
     /// Bytes held in buffers at each second, from a [`BufferSampler`] (empty without one).
     pub buffered_bytes: Vec<f64>,
+    /// Delivery attempts that ended in each second: delivered, failed (to be retried), given up.
+    pub attempts_delivered: Vec<f64>,
+    /// See [`Self::attempts_delivered`].
+    pub attempts_failed: Vec<f64>,
+    /// See [`Self::attempts_delivered`].
+    pub attempts_given_up: Vec<f64>,
 }
 
 /// One delivery stream as the page draws it.
@@ -591,6 +597,22 @@ fn firehose_charts(sim: &Simulation, stream: &DeliveryStream, buffers: Option<&B
     }
     if let Some(sampler) = buffers {
         charts.buffered_bytes = sampler.series(&stream.config.name, first, end);
+    }
+    let seconds = (end - first + 1) as usize;
+    charts.attempts_delivered = vec![0.0; seconds];
+    charts.attempts_failed = vec![0.0; seconds];
+    charts.attempts_given_up = vec![0.0; seconds];
+    for attempt in stream.attempts() {
+        let second = attempt.at.as_secs();
+        if !(first..=end).contains(&second) {
+            continue;
+        }
+        let series = match attempt.outcome {
+            AttemptOutcome::Delivered => &mut charts.attempts_delivered,
+            AttemptOutcome::Failed(_) => &mut charts.attempts_failed,
+            AttemptOutcome::GaveUp(_) => &mut charts.attempts_given_up,
+        };
+        series[(second - first) as usize] += 1.0;
     }
     charts
 }

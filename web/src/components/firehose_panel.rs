@@ -272,6 +272,13 @@ pub fn FirehosePanel(props: &FirehosePanelProps) -> Html {
                 }
                 <TimeChart marker_second={props.marker_second} title="Data freshness" unit={Unit::AgeMs}
                     end_second={c.end_second} series={vec![series("oldest record's age", 3, &c.data_freshness_ms)]} />
+                <TimeChart marker_second={props.marker_second} title="Delivery attempts" unit={Unit::PerSec}
+                    end_second={c.end_second}
+                    series={vec![
+                        series("delivered", 1, &c.attempts_delivered),
+                        series("failed, retried", 4, &c.attempts_failed),
+                        series("given up", 5, &c.attempts_given_up),
+                    ]} />
             </div>
         </section>
     }

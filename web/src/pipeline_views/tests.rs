@@ -185,6 +185,19 @@ fn an_http_destination_under_an_outage_lists_failed_requests_with_their_codes() 
     assert!(view.documents > 0);
     let body = view.requests.iter().find_map(|r| r.body_preview.as_deref()).expect("a body");
     assert!(body.contains("records"), "{body}");
+    // The attempts chart: deliveries before the outage at 30 s, failed attempts after it, and none given up yet
+    // (the 120 s retry duration of an HTTP endpoint counts from the first failure, `docs/aws-behaviour.md` §5).
+    let c = &view.charts;
+    let chart_second = |i: usize| c.end_second + 1 - c.attempts_failed.len() as u64 + i as u64;
+    let seconds_with = |series: &[f64]| -> Vec<u64> {
+        series.iter().enumerate().filter(|(_, n)| **n > 0.0).map(|(i, _)| chart_second(i)).collect()
+    };
+    let delivered = seconds_with(&c.attempts_delivered);
+    let failed_seconds = seconds_with(&c.attempts_failed);
+    assert!(!delivered.is_empty() && delivered.iter().all(|s| *s < 30), "{delivered:?}");
+    assert!(!failed_seconds.is_empty() && failed_seconds.iter().all(|s| *s >= 30), "{failed_seconds:?}");
+    assert_eq!(c.attempts_failed.iter().sum::<f64>() as usize, failed.len());
+    assert!(c.attempts_given_up.iter().all(|n| *n == 0.0));
 }
 
 #[test]
