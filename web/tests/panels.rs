@@ -149,6 +149,9 @@ fn firehose_view() -> FirehoseView {
             delivered_records: vec![0.0, 0.0, 1.0],
             data_freshness_ms: vec![0.0, 0.0, 0.0],
             buffered_bytes: vec![0.0, 10.0, 20.0],
+            attempts_delivered: vec![1.0, 0.0, 0.0],
+            attempts_failed: vec![0.0, 1.0, 1.0],
+            attempts_given_up: vec![0.0, 0.0, 0.0],
         },
     }
 }
@@ -202,8 +205,11 @@ async fn the_firehose_panel_shows_buffers_in_words_transform_results_and_a_previ
     let preview = query(&root, "[data-testid=object-preview]");
     assert_eq!(preview.text_content().as_deref(), Some("{\"user\":\"<b>ann</b>\"}\n{\"user\":\"bob\"}\n"));
     assert_eq!(preview.query_selector("b").expect("selector"), None, "never parsed as HTML");
-    // Charts: delivery, buffer fill (with the size hint) and freshness.
-    assert_eq!(root.query_selector_all("figure.chart").expect("selector").length(), 3);
+    // Charts: delivery, buffer fill (with the size hint), freshness and delivery attempts.
+    assert_eq!(root.query_selector_all("figure.chart").expect("selector").length(), 4);
+    let attempts = root.query_selector_all("figure.chart").expect("selector").item(3).expect("a fourth chart");
+    let legend = attempts.text_content().unwrap_or_default();
+    assert!(legend.contains("Delivery attempts") && legend.contains("failed, retried"), "{legend}");
     assert!(text(&root, ".limit-label").contains("size hint 2.1 MiB"));
 }
 
