@@ -862,7 +862,10 @@ pub fn App() -> Html {
                     } else {
                         <ScenarioPanel name={scenario.name.clone()} description={scenario.description.clone()}
                             seed={scenario.seed} problems={w.problems().iter().map(|p| p.to_string()).collect::<Vec<_>>()}
-                            not_simulated={scenario.engine_note().into_iter().chain(scenario.not_simulated().into_iter().map(|n| n.reason)).collect::<Vec<_>>()}
+                            not_simulated={scenario.engine_note().into_iter()
+                                .chain(scenario.not_simulated().into_iter().map(|n| n.reason))
+                                .chain(runner.map(|r| shardlab_engine::budget::notes(r.sim().config())).unwrap_or_default())
+                                .collect::<Vec<_>>()}
                             {on_seed} />
                     }
                 </aside>

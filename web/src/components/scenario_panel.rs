@@ -15,7 +15,8 @@ pub struct ScenarioPanelProps {
     pub seed: u64,
     /// Why it cannot run, one line each.
     pub problems: Vec<String>,
-    /// Components in it that the engine does not run yet.
+    /// What to know before it runs: components the engine does not run yet, another engine's behaviour, and
+    /// the engine's memory and speed notes (`shardlab_engine::budget::notes`).
     pub not_simulated: Vec<String>,
     /// A new seed (restarts the run).
     pub on_seed: Callback<u64>,
@@ -37,7 +38,7 @@ pub fn ScenarioPanel(props: &ScenarioPanelProps) -> Html {
                 <ul class="problems">{ for props.problems.iter().map(|p| html! { <li>{ p.clone() }</li> }) }</ul>
             }
             if !props.not_simulated.is_empty() {
-                <h3 class="inspector-heading">{ "Not in this run" }</h3>
+                <h3 class="inspector-heading">{ "Before you run" }</h3>
                 <ul class="problems muted">{ for props.not_simulated.iter().map(|p| html! { <li>{ p.clone() }</li> }) }</ul>
             }
         </section>
