@@ -2,6 +2,7 @@
 //! estimates and their thresholds live; [`crate::SimConfig::validate`] and [`crate::Simulation::new`] apply
 //! them, and front ends show [`notes`].
 
+use crate::format::thousands;
 use crate::limits::SHARD_WRITE_RECORDS_PER_SEC;
 use crate::producer::{ClientStyle, OUTSTANDING_RECORDS_MAX, ProducerConfig};
 use crate::sim::SimConfig;
@@ -130,16 +131,18 @@ pub fn notes(config: &SimConfig) -> Vec<String> {
         notes.push(format!(
             "Memory: to stay within 1 GiB, each of the {} shards keeps its latest {} records (up to {} B each); \
              older ones are dropped early.",
-            total_shards(config),
-            e.log_records_per_shard,
-            e.stored_record_bytes
+            thousands(total_shards(config)),
+            thousands(e.log_records_per_shard),
+            thousands(e.stored_record_bytes)
         ));
     }
     if let Some(wall_secs) = e.wall_secs_per_sim_sec() {
         notes.push(format!(
             "Speed: this scenario asks for {} records/s ({} record handlings per simulated second); at about \
-             {RECORDS_PER_WALL_SEC} a second (measured natively) each simulated second takes about {wall_secs} s.",
-            e.records_per_sec, e.work_per_sec
+             {} a second (measured natively) each simulated second takes about {wall_secs} s.",
+            thousands(e.records_per_sec),
+            thousands(e.work_per_sec),
+            thousands(RECORDS_PER_WALL_SEC)
         ));
     }
     notes
@@ -174,8 +177,8 @@ mod tests {
         assert_eq!((e.records_per_sec, e.work_per_sec), (1_000_000, 2_000_000));
         let notes = notes(&config);
         assert_eq!(notes.len(), 2, "{notes:?}");
-        assert!(notes[0].contains("each of the 1024 shards keeps its latest 6039 records"), "{}", notes[0]);
-        assert!(notes[1].contains("asks for 1000000 records/s"), "{}", notes[1]);
+        assert!(notes[0].contains("each of the 1,024 shards keeps its latest 6,039 records"), "{}", notes[0]);
+        assert!(notes[1].contains("asks for 1,000,000 records/s"), "{}", notes[1]);
         assert!(notes[1].contains("takes about 14 s"), "2,000,000 / 150,000 rounded up: {}", notes[1]);
     }
 
