@@ -428,14 +428,14 @@ impl Account {
 
     fn close_streams(&mut self, sim: &Simulation, now: SimTime, second: u64, figures: &mut SecondFigures) {
         for stream in sim.kinesis().streams() {
-            self.track_stream(&stream.name, open_shard_count(stream));
+            self.track_stream(&stream.name, stream.open_shard_count());
         }
         let mut observed = Vec::new();
         for watch in &mut self.streams {
             let Some(stream) = sim.kinesis().stream(&watch.name) else {
                 continue;
             };
-            let open = open_shard_count(stream);
+            let open = stream.open_shard_count();
             if open != watch.open_shards {
                 let (stream_name, from_shards, to_shards) = (watch.name.clone(), watch.open_shards, open);
                 observed.push(match stream.mode {
@@ -631,7 +631,7 @@ impl Account {
             .map(|(watch, stream)| StreamSummary {
                 name: watch.name.clone(),
                 mode: stream.mode,
-                open_shards: open_shard_count(stream),
+                open_shards: stream.open_shard_count(),
                 shards: stream
                     .shards()
                     .iter()
@@ -744,10 +744,6 @@ impl ClientWatch {
             (None, false) => Step::Quiet,
         }
     }
-}
-
-fn open_shard_count(stream: &Stream) -> u32 {
-    stream.shards().iter().filter(|s| s.is_open()).count() as u32
 }
 
 /// The run's largest GetRecords iterator age, including the second still open.
