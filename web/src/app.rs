@@ -807,6 +807,9 @@ pub fn App() -> Html {
                     <p class="note">{ "The template and script note where this run hit a limit, with the shard count that would fit." }</p>
                 </div>
             }
+            if !embed || !scenario.scheduled.is_empty() {
+                { crate::timeline::timeline_for(&workspace, &redraw, embed) }
+            }
             <div class={classes!("workspace", (!embed).then_some("with-palette"), embed.then_some("embedded"))}>
                 if !embed {
                 <nav class="palette" aria-label="Palette">

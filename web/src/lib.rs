@@ -19,6 +19,7 @@ pub mod runner;
 pub mod startup;
 pub mod storage;
 pub mod theme;
+pub mod timeline;
 pub mod workspace;
 
 mod app;

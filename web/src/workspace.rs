@@ -3,7 +3,7 @@
 
 use crate::runner::Runner;
 use shardlab_engine::SimDuration;
-use shardlab_scenario::{NodeId, NodeKind, Problem, Scenario};
+use shardlab_scenario::{NodeId, NodeKind, Problem, Scenario, ScheduledEvent};
 
 /// Edits kept for undo.
 pub const UNDO_MAX: usize = 100;
@@ -189,6 +189,34 @@ impl Workspace {
         })
     }
 
+    /// Schedules an event (an undo step; restarts the run, so it fires in the new run).
+    pub fn add_event(&mut self, event: ScheduledEvent) -> Result<(), String> {
+        self.edit(|s| {
+            s.scheduled.push(event);
+            checked_event(s, s.scheduled.len() - 1)
+        })
+    }
+
+    /// Replaces the scheduled event at `index` (moved or edited on the timeline).
+    pub fn replace_event(&mut self, index: usize, event: ScheduledEvent) -> Result<(), String> {
+        self.edit(|s| {
+            *s.scheduled.get_mut(index).ok_or_else(|| format!("there is no scheduled event {index}"))? = event;
+            checked_event(s, index)
+        })
+    }
+
+    /// Removes the scheduled event at `index`.
+    pub fn remove_event(&mut self, index: usize) -> Result<(), String> {
+        self.edit(|s| {
+            if index < s.scheduled.len() {
+                s.scheduled.remove(index);
+                Ok(())
+            } else {
+                Err(format!("there is no scheduled event {index}"))
+            }
+        })
+    }
+
     /// Sets the seed (restarts the run).
     pub fn set_seed(&mut self, seed: u64) {
         let _ = self.edit(|s| {
@@ -230,6 +258,12 @@ impl Workspace {
     pub fn advance_by(&mut self, delta: SimDuration, timers_max: u32) -> bool {
         self.runner.as_mut().is_none_or(|r| r.advance_by(delta, timers_max))
     }
+}
+
+/// The scenario's validation of its scheduled event at `index`: the first problem, or Ok.
+fn checked_event(scenario: &Scenario, index: usize) -> Result<(), String> {
+    let event = scenario.scheduled.get(index).ok_or_else(|| format!("there is no scheduled event {index}"))?;
+    crate::timeline::event_problems(scenario, event, Some(index)).into_iter().next().map_or(Ok(()), |(_, why)| Err(why))
 }
 
 #[cfg(test)]
@@ -324,5 +358,33 @@ mod tests {
         assert_eq!(w.runner().map(|r| r.sim().now().as_secs()), Some(1));
         assert!(w.undo());
         assert_ne!(w.scenario().view.position(producer), Some((300, 200)));
+    }
+
+    #[test]
+    fn scheduled_events_are_edits_undo_covers() {
+        let mut w = Workspace::new(Scenario::default());
+        let (_, stream, _) = ids(&w);
+        let event = |at_ms, target_shards| ScheduledEvent {
+            at_ms,
+            action: shardlab_scenario::Action::UpdateShardCount { stream, target_shards },
+        };
+        w.advance_by(SimDuration::from_secs(3), u32::MAX);
+        w.add_event(event(30_000, 4)).expect("UpdateShardCount to 4 at 30 s");
+        assert_eq!(w.runner().map(|r| r.sim().now().as_secs()), Some(0), "a timeline edit restarts the run");
+        w.replace_event(0, event(45_000, 4)).expect("moved to 45 s");
+        assert_eq!(w.scenario().scheduled, [event(45_000, 4)]);
+        let refused = w.replace_event(0, event(45_000, 0)).expect_err("0 shards");
+        assert_eq!(refused, "allowed: 1 to 1,024 shards");
+        assert!(w.replace_event(3, event(1_000, 4)).is_err(), "there is no event 3");
+        w.remove_event(0).expect("removed");
+        assert!(w.scenario().scheduled.is_empty());
+        assert!(w.undo(), "undo the removal");
+        assert_eq!(w.scenario().scheduled, [event(45_000, 4)]);
+        assert!(w.undo(), "undo the move");
+        assert_eq!(w.scenario().scheduled, [event(30_000, 4)]);
+        assert!(w.undo(), "undo the addition");
+        assert!(w.scenario().scheduled.is_empty());
+        assert!(w.redo());
+        assert_eq!(w.scenario().scheduled.len(), 1);
     }
 }
