@@ -186,7 +186,11 @@ impl Scenario {
                 Action::DestinationSlowdown { firehose, delay_ms, duration_ms } => map
                     .delivery_stream(firehose)
                     .map(|name| Command::DestinationSlowdown { delivery_stream: name.into(), delay_ms, duration_ms }),
-                Action::UpdateShardCount { .. } => None,
+                Action::UpdateShardCount { .. }
+                | Action::SplitShard { .. }
+                | Action::MergeShards { .. }
+                | Action::SetRetention { .. }
+                | Action::SwitchCapacityMode { .. } => None,
             };
             if let Some(command) = command {
                 config.scheduled.push(ScheduledCommand { at_ms: event.at_ms, command });
@@ -361,16 +365,23 @@ impl Scenario {
             out.extend(reason.map(|reason| NotSimulated { node: node.id, reason }));
         }
         for event in &self.scheduled {
-            if let Action::UpdateShardCount { stream, target_shards } = event.action {
-                let name = self.pipeline.node(stream).map_or("", |n| n.name.as_str());
-                out.push(NotSimulated {
-                    node: stream,
-                    reason: format!(
-                        "the scheduled UpdateShardCount of '{name}' to {target_shards} shards at {} s is not simulated yet",
-                        event.at_ms / 1_000
-                    ),
-                });
-            }
+            let operation = match event.action {
+                Action::UpdateShardCount { .. } => "UpdateShardCount",
+                Action::SplitShard { .. } => "SplitShard",
+                Action::MergeShards { .. } => "MergeShards",
+                Action::SetRetention { .. } => "retention change",
+                Action::SwitchCapacityMode { .. } => "UpdateStreamMode",
+                _ => continue,
+            };
+            let stream = event.action.node();
+            let name = self.pipeline.node(stream).map_or("", |n| n.name.as_str());
+            out.push(NotSimulated {
+                node: stream,
+                reason: format!(
+                    "the scheduled {operation} of '{name}' at {} s is not simulated yet",
+                    event.at_ms / 1_000
+                ),
+            });
         }
         out
     }

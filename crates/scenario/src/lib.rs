@@ -90,6 +90,7 @@ use alloc::vec::Vec;
 use core::fmt;
 use model::{ConsumerParams, ConsumerStyle, ProducerParams, RateShape, StreamParams};
 use serde::{Deserialize, Serialize};
+use shardlab_engine::limits::{RETENTION_HOURS_MAX, RETENTION_HOURS_MIN, SIM_SHARDS_MAX};
 
 /// Nodes a scenario may have: more would not fit a canvas a learner can read.
 pub const NODES_MAX: usize = 100;
@@ -99,7 +100,8 @@ pub const EDGES_MAX: usize = 400;
 pub const SCHEDULED_MAX: usize = 1_000;
 
 /// The scenario format this crate writes. Format 1 is the first release; every earlier format still opens.
-pub const FORMAT_VERSION: u32 = 3;
+/// Format 4 appended the resharding, retention and capacity-mode [`Action`]s to format 3's.
+pub const FORMAT_VERSION: u32 = 4;
 
 /// A whole scenario: what runs, how it is seeded, what happens when, and how it is laid out.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -142,7 +144,12 @@ pub struct ScheduledEvent {
     pub action: Action,
 }
 
-/// What a scheduled event does. A new variant needs a new format version (links encode the variant's index).
+/// What a scheduled event does. A new variant needs a new format version (links encode the variant's index):
+/// append it, so that older links, whose indices stay the same, keep decoding.
+///
+/// The stream events fire through the service's own operation at their time, so AWS's rules apply then (the
+/// stream must be ACTIVE, half-to-double, 10 scalings per rolling 24 hours, two mode switches per 24 hours,
+/// provisioned-only operations); a refusal is reported with AWS's error, and the run goes on.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Action {
@@ -170,7 +177,7 @@ pub enum Action {
         /// The worker's id (from 0).
         worker: u32,
     },
-    /// UpdateShardCount to a uniform layout of this many shards (not simulated yet).
+    /// UpdateShardCount (`UNIFORM_SCALING`) to this many shards.
     UpdateShardCount {
         /// The stream.
         stream: NodeId,
@@ -193,6 +200,36 @@ pub enum Action {
         /// How long, from then.
         duration_ms: u64,
     },
+    /// SplitShard of an open shard at the midpoint of its hash key range.
+    SplitShard {
+        /// The stream.
+        stream: NodeId,
+        /// The number in the shard's id (`shardId-000000000003` is 3).
+        shard: u32,
+    },
+    /// MergeShards of an open shard with the adjacent open shard whose range starts right after its own.
+    MergeShards {
+        /// The stream.
+        stream: NodeId,
+        /// The number in the first shard's id.
+        shard: u32,
+        /// The number in the adjacent shard's id.
+        adjacent_shard: u32,
+    },
+    /// IncreaseStreamRetentionPeriod or DecreaseStreamRetentionPeriod to this many hours.
+    SetRetention {
+        /// The stream.
+        stream: NodeId,
+        /// The new retention period, 24 to 8,760 hours (365 days).
+        hours: u32,
+    },
+    /// UpdateStreamMode to this capacity mode.
+    SwitchCapacityMode {
+        /// The stream.
+        stream: NodeId,
+        /// The new mode.
+        mode: model::CapacityMode,
+    },
 }
 
 impl Action {
@@ -202,7 +239,11 @@ impl Action {
             Self::SetProducerRate { producer, .. } => producer,
             Self::RestartAgent { agent } => agent,
             Self::AddWorker { consumer } | Self::CrashWorker { consumer, .. } => consumer,
-            Self::UpdateShardCount { stream, .. } => stream,
+            Self::UpdateShardCount { stream, .. }
+            | Self::SplitShard { stream, .. }
+            | Self::MergeShards { stream, .. }
+            | Self::SetRetention { stream, .. }
+            | Self::SwitchCapacityMode { stream, .. } => stream,
             Self::DestinationOutage { firehose, .. } | Self::DestinationSlowdown { firehose, .. } => firehose,
         }
     }
@@ -475,12 +516,45 @@ impl Scenario {
                     c.style == ConsumerStyle::Kcl
                 }
                 (Action::UpdateShardCount { target_shards, .. }, NodeKind::DataStream(_)) => {
-                    if !(1..=1_024).contains(target_shards) {
-                        problems
-                            .push(Problem::new(format!("{path}.action.target_shards"), "allowed: 1 to 1,024 shards"));
+                    if !(1..=SIM_SHARDS_MAX).contains(target_shards) {
+                        problems.push(Problem::new(
+                            format!("{path}.action.target_shards"),
+                            format!(
+                                "allowed: 1 to {} shards",
+                                shardlab_engine::format::thousands(SIM_SHARDS_MAX.into())
+                            ),
+                        ));
                     }
                     true
                 }
+                (Action::SplitShard { shard, .. }, NodeKind::DataStream(s)) => {
+                    self.shard_exists_problem(i, event, s, *shard, &format!("{path}.action.shard"), problems);
+                    true
+                }
+                (Action::MergeShards { shard, adjacent_shard, .. }, NodeKind::DataStream(s)) => {
+                    if shard == adjacent_shard {
+                        problems.push(Problem::new(
+                            format!("{path}.action.adjacent_shard"),
+                            format!(
+                                "a shard cannot merge with itself: name the shard whose range follows shard {shard}'s"
+                            ),
+                        ));
+                    }
+                    self.shard_exists_problem(i, event, s, *shard, &format!("{path}.action.shard"), problems);
+                    let adjacent_path = format!("{path}.action.adjacent_shard");
+                    self.shard_exists_problem(i, event, s, *adjacent_shard, &adjacent_path, problems);
+                    true
+                }
+                (Action::SetRetention { hours, .. }, NodeKind::DataStream(_)) => {
+                    if !(RETENTION_HOURS_MIN..=RETENTION_HOURS_MAX).contains(hours) {
+                        problems.push(Problem::new(
+                            format!("{path}.action.hours"),
+                            "allowed: 24 to 8,760 hours (1 to 365 days), as AWS allows",
+                        ));
+                    }
+                    true
+                }
+                (Action::SwitchCapacityMode { .. }, NodeKind::DataStream(_)) => true,
                 (
                     Action::DestinationOutage { duration_ms, .. } | Action::DestinationSlowdown { duration_ms, .. },
                     NodeKind::Firehose(_),
@@ -503,7 +577,11 @@ impl Scenario {
                     Action::SetProducerRate { .. } => "a producer",
                     Action::RestartAgent { .. } => "a Kinesis Agent",
                     Action::AddWorker { .. } | Action::CrashWorker { .. } => "a KCL consumer",
-                    Action::UpdateShardCount { .. } => "a data stream",
+                    Action::UpdateShardCount { .. }
+                    | Action::SplitShard { .. }
+                    | Action::MergeShards { .. }
+                    | Action::SetRetention { .. }
+                    | Action::SwitchCapacityMode { .. } => "a data stream",
                     Action::DestinationOutage { .. } | Action::DestinationSlowdown { .. } => {
                         "a Firehose delivery stream"
                     }
@@ -513,6 +591,50 @@ impl Scenario {
                     format!("this event needs {wants}, but '{}' is {}", node.name, node.kind.noun()),
                 ));
             }
+        }
+    }
+}
+
+impl Scenario {
+    /// A problem when scheduled event `index` names a shard its stream cannot have when it fires: a stream
+    /// created with `n` provisioned shards has shards 0 to `n - 1` until something reshards it, so a shard
+    /// number beyond them is wrong unless a reshard or mode switch of that stream is scheduled no later.
+    /// (Whether the shard is still open when the event fires is the service's to say, with AWS's error.)
+    fn shard_exists_problem(
+        &self,
+        index: usize,
+        event: &ScheduledEvent,
+        stream: &StreamParams,
+        shard: u32,
+        path: &str,
+        problems: &mut Vec<Problem>,
+    ) {
+        let created = match stream.capacity_mode {
+            model::CapacityMode::Provisioned => stream.shard_count,
+            model::CapacityMode::OnDemand => shardlab_engine::limits::ON_DEMAND_INITIAL_SHARDS,
+        };
+        let stream_id = event.action.node();
+        let resharded_before = self.scheduled.iter().enumerate().any(|(j, other)| {
+            j != index
+                && other.at_ms <= event.at_ms
+                && other.action.node() == stream_id
+                && matches!(
+                    other.action,
+                    Action::UpdateShardCount { .. }
+                        | Action::SplitShard { .. }
+                        | Action::MergeShards { .. }
+                        | Action::SwitchCapacityMode { .. }
+                )
+        });
+        if shard >= created && !resharded_before {
+            problems.push(Problem::new(
+                path,
+                format!(
+                    "shard {shard} does not exist then: the stream starts with shards 0 to {} and nothing reshards \
+                     it before this event",
+                    created.saturating_sub(1)
+                ),
+            ));
         }
     }
 }

@@ -190,6 +190,51 @@ fn destination_events_need_a_firehose() {
 }
 
 #[test]
+fn stream_events_need_a_data_stream_and_allowed_values() {
+    let mut scenario = Scenario::default();
+    let (producer, stream) = (NodeId(1), NodeId(2));
+    let at = |at_ms, action| ScheduledEvent { at_ms, action };
+    scenario.scheduled = alloc::vec![
+        at(1_000, Action::SplitShard { stream, shard: 1 }),
+        at(500, Action::SplitShard { stream, shard: 2 }),
+        at(2_000, Action::MergeShards { stream, shard: 0, adjacent_shard: 0 }),
+        at(3_000, Action::SetRetention { stream, hours: 23 }),
+        at(3_000, Action::SetRetention { stream, hours: 8_761 }),
+        at(3_000, Action::SetRetention { stream, hours: 8_760 }),
+        at(4_000, Action::SwitchCapacityMode { stream: producer, mode: model::CapacityMode::OnDemand }),
+        at(5_000, Action::UpdateShardCount { stream, target_shards: 1_025 }),
+    ];
+    let problems = scenario.validate().unwrap_err();
+    let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "scheduled[1].action.shard",
+            "scheduled[2].action.adjacent_shard",
+            "scheduled[3].action.hours",
+            "scheduled[4].action.hours",
+            "scheduled[6].action",
+            "scheduled[7].action.target_shards",
+        ]
+    );
+    // The default stream has 2 shards (0 and 1); shard 2 exists only after a reshard.
+    assert_eq!(
+        problems[0].message,
+        "shard 2 does not exist then: the stream starts with shards 0 to 1 and nothing reshards it before this event"
+    );
+    assert_eq!(problems[2].message, "allowed: 24 to 8,760 hours (1 to 365 days), as AWS allows");
+    assert_eq!(problems[4].message, "this event needs a data stream, but 'web-shop' is a producer");
+    assert_eq!(problems[5].message, "allowed: 1 to 1,024 shards");
+    // A split scheduled no later makes shard 2 (and 3) possible: whether it is open then is the service's to say.
+    scenario.scheduled.truncate(2);
+    scenario.scheduled[1].at_ms = 60_000;
+    assert_eq!(scenario.validate(), Ok(()));
+    let mut removed = scenario.clone();
+    removed.remove_node(stream);
+    assert_eq!(removed.scheduled, [], "events about a removed stream go with it");
+}
+
+#[test]
 fn oversized_scenarios_are_refused_quickly() {
     let mut scenario = Scenario::default();
     for _ in 0..NODES_MAX {

@@ -2,7 +2,8 @@
 //!
 //! Each format's fixtures hold eight nodes (one of each kind, two destinations), seven connections, two
 //! scheduled events and one moved node; format 2's and 3's also a panned and zoomed view and a 5 % throttling
-//! fault, and format 3's a destination outage. They were written once by their format's encoder (format 1's in
+//! fault, and format 3's a destination outage; format 4's are format 3's with a split, a merge, a retention
+//! change and a capacity-mode switch scheduled. They were written once by their format's encoder (format 1's in
 //! commit dfda66d, format 2's in 8a023f7) and must never be rewritten: a new format adds `vN.*` next to them.
 
 use shardlab_scenario::model::{ClientKind, ConsumerStyle, DestinationKind, YesNo};
@@ -14,10 +15,14 @@ const V2_LINK: &str = include_str!("fixtures/v2.link");
 const V2_JSON: &str = include_str!("fixtures/v2.json");
 const V3_LINK: &str = include_str!("fixtures/v3.link");
 const V3_JSON: &str = include_str!("fixtures/v3.json");
+const V4_LINK: &str = include_str!("fixtures/v4.link");
+const V4_JSON: &str = include_str!("fixtures/v4.json");
 
 #[test]
 fn each_format_link_and_file_open_to_the_same_scenario() {
-    for (format, link, json) in [(1, V1_LINK, V1_JSON), (2, V2_LINK, V2_JSON), (3, V3_LINK, V3_JSON)] {
+    for (format, link, json) in
+        [(1, V1_LINK, V1_JSON), (2, V2_LINK, V2_JSON), (3, V3_LINK, V3_JSON), (4, V4_LINK, V4_JSON)]
+    {
         assert!(link.starts_with(&format!("s={format}.")));
         let from_link = decode_link(link).expect("the fixture link opens");
         let from_file = Scenario::from_json(json).expect("the fixture file opens");
@@ -92,6 +97,25 @@ fn format_3_fixture_holds_what_was_written() {
         shardlab_engine::Command::DestinationOutage { delivery_stream: "firehose-1".into(), duration_ms: 60_000 }
     );
     assert_eq!(config.analytics.len(), 1);
+}
+
+#[test]
+fn format_4_fixture_holds_the_stream_events() {
+    let s = decode_link(V4_LINK).unwrap();
+    check_common(&s);
+    let stream = NodeId(3);
+    let actions: Vec<&Action> = s.scheduled[3..].iter().map(|e| &e.action).collect();
+    assert_eq!(
+        actions,
+        [
+            &Action::SplitShard { stream, shard: 1 },
+            &Action::MergeShards { stream, shard: 3, adjacent_shard: 4 },
+            &Action::SetRetention { stream, hours: 48 },
+            &Action::SwitchCapacityMode { stream, mode: shardlab_scenario::model::CapacityMode::OnDemand },
+        ]
+    );
+    // Format 3's events keep their meaning: the variants were appended.
+    assert_eq!(decode_link(V3_LINK).unwrap().scheduled[..], s.scheduled[..3]);
 }
 
 #[test]

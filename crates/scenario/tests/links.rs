@@ -2,6 +2,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use proptest::prelude::*;
+use shardlab_scenario::model::CapacityMode;
 use shardlab_scenario::{
     Action, LinkError, Node, NodeId, NodeKind, Scenario, ScheduledEvent, decode_link, decode_link_unchecked,
     encode_link, presets,
@@ -181,17 +182,24 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                     }
                     Edit::Schedule(at_ms, n, v) => {
                         let node = pick(n).unwrap_or(NodeId(v));
-                        let action = match v % 7 {
+                        let action = match v % 11 {
                             0 => Action::SetProducerRate { producer: node, records_per_sec: v },
                             1 => Action::RestartAgent { agent: node },
                             2 => Action::AddWorker { consumer: node },
                             3 => Action::CrashWorker { consumer: node, worker: v },
                             4 => Action::UpdateShardCount { stream: node, target_shards: v },
                             5 => Action::DestinationOutage { firehose: node, duration_ms: at_ms / 3 },
-                            _ => Action::DestinationSlowdown {
+                            6 => Action::DestinationSlowdown {
                                 firehose: node,
                                 delay_ms: u64::from(v),
                                 duration_ms: at_ms,
+                            },
+                            7 => Action::SplitShard { stream: node, shard: v % 5 },
+                            8 => Action::MergeShards { stream: node, shard: v % 4, adjacent_shard: v % 3 },
+                            9 => Action::SetRetention { stream: node, hours: v },
+                            _ => Action::SwitchCapacityMode {
+                                stream: node,
+                                mode: if v % 2 == 0 { CapacityMode::OnDemand } else { CapacityMode::Provisioned },
                             },
                         };
                         s.scheduled.push(ScheduledEvent { at_ms, action });
