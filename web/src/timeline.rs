@@ -8,7 +8,7 @@ mod view;
 pub use view::{Timeline, TimelineProps, timeline_for};
 
 use crate::format::{clock, parse_time, thousands};
-use shardlab_scenario::model::ConsumerStyle;
+use shardlab_scenario::model::{CapacityMode, ConsumerStyle};
 use shardlab_scenario::{Action, NodeId, NodeKind, Scenario, ScheduledEvent};
 
 /// The shortest timeline: ten simulated minutes.
@@ -133,6 +133,14 @@ impl Status {
 pub enum Kind {
     /// UpdateShardCount.
     UpdateShardCount,
+    /// SplitShard at the middle of a shard's range.
+    SplitShard,
+    /// MergeShards of two adjacent shards.
+    MergeShards,
+    /// A retention change.
+    SetRetention,
+    /// UpdateStreamMode.
+    SwitchCapacityMode,
     /// A producer's rate.
     SetProducerRate,
     /// A KCL worker crashes.
@@ -154,6 +162,8 @@ pub enum FieldKind {
     Count,
     /// A duration typed as a time (`90`, `90s`, `5m`, `mm:ss`), kept in ms.
     Duration,
+    /// One of these words, kept as its position.
+    Choice(&'static [&'static str]),
 }
 
 /// A parameter of a change: its key (the action's field name, as the scenario's validation paths say it),
@@ -181,6 +191,40 @@ const TARGET_SHARDS: Field = Field {
     limit: "1 to 1,024 here; when it fires, AWS allows half to twice the open shards per call, 10 calls per 24 hours",
     kind: FieldKind::Count,
     default: "4",
+};
+const SHARD: Field = Field {
+    key: "shard",
+    label: "Shard",
+    unit: "number",
+    limit: "an open shard's number (shardId-000000000003 is 3)",
+    kind: FieldKind::Count,
+    default: "0",
+};
+const ADJACENT_SHARD: Field = Field {
+    key: "adjacent_shard",
+    label: "Adjacent shard",
+    unit: "number",
+    limit: "the open shard whose hash key range follows the first's",
+    kind: FieldKind::Count,
+    default: "1",
+};
+const HOURS: Field = Field {
+    key: "hours",
+    label: "Retention",
+    unit: "hours",
+    limit: "24 to 8,760 hours (1 to 365 days)",
+    kind: FieldKind::Count,
+    default: "48",
+};
+/// The capacity modes, in the order [`FieldKind::Choice`] keeps them.
+const MODES: [CapacityMode; 2] = [CapacityMode::Provisioned, CapacityMode::OnDemand];
+const MODE: Field = Field {
+    key: "mode",
+    label: "Capacity mode",
+    unit: "",
+    limit: "AWS allows two switches per stream in 24 hours",
+    kind: FieldKind::Choice(&["provisioned", "on_demand"]),
+    default: "on_demand",
 };
 const RECORDS_PER_SEC: Field = Field {
     key: "records_per_sec",
@@ -217,8 +261,12 @@ const DELAY: Field = Field {
 
 impl Kind {
     /// Every kind, in the form's order.
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 11] = [
         Self::UpdateShardCount,
+        Self::SplitShard,
+        Self::MergeShards,
+        Self::SetRetention,
+        Self::SwitchCapacityMode,
         Self::SetProducerRate,
         Self::CrashWorker,
         Self::AddWorker,
@@ -231,6 +279,10 @@ impl Kind {
     pub fn of(action: &Action) -> Self {
         match action {
             Action::UpdateShardCount { .. } => Self::UpdateShardCount,
+            Action::SplitShard { .. } => Self::SplitShard,
+            Action::MergeShards { .. } => Self::MergeShards,
+            Action::SetRetention { .. } => Self::SetRetention,
+            Action::SwitchCapacityMode { .. } => Self::SwitchCapacityMode,
             Action::SetProducerRate { .. } => Self::SetProducerRate,
             Action::CrashWorker { .. } => Self::CrashWorker,
             Action::AddWorker { .. } => Self::AddWorker,
@@ -244,6 +296,10 @@ impl Kind {
     pub fn title(self) -> &'static str {
         match self {
             Self::UpdateShardCount => "UpdateShardCount",
+            Self::SplitShard => "SplitShard",
+            Self::MergeShards => "MergeShards",
+            Self::SetRetention => "Retention period",
+            Self::SwitchCapacityMode => "UpdateStreamMode",
             Self::SetProducerRate => "Producer rate",
             Self::CrashWorker => "KCL worker crash",
             Self::AddWorker => "KCL worker joins",
@@ -257,6 +313,10 @@ impl Kind {
     pub fn id(self) -> &'static str {
         match self {
             Self::UpdateShardCount => "update_shard_count",
+            Self::SplitShard => "split_shard",
+            Self::MergeShards => "merge_shards",
+            Self::SetRetention => "set_retention",
+            Self::SwitchCapacityMode => "switch_capacity_mode",
             Self::SetProducerRate => "set_producer_rate",
             Self::CrashWorker => "crash_worker",
             Self::AddWorker => "add_worker",
@@ -274,7 +334,14 @@ impl Kind {
     /// Whether it can be about `node` (the form lists only these; the scenario's validation decides).
     pub fn fits(self, node: &NodeKind) -> bool {
         match (self, node) {
-            (Self::UpdateShardCount, NodeKind::DataStream(_))
+            (
+                Self::UpdateShardCount
+                | Self::SplitShard
+                | Self::MergeShards
+                | Self::SetRetention
+                | Self::SwitchCapacityMode,
+                NodeKind::DataStream(_),
+            )
             | (Self::SetProducerRate, NodeKind::Producer(_))
             | (Self::RestartAgent, NodeKind::KinesisAgent(_))
             | (Self::DestinationOutage | Self::DestinationSlowdown, NodeKind::Firehose(_)) => true,
@@ -287,6 +354,10 @@ impl Kind {
     pub fn fields(self) -> &'static [Field] {
         match self {
             Self::UpdateShardCount => &[TARGET_SHARDS],
+            Self::SplitShard => &[SHARD],
+            Self::MergeShards => &[SHARD, ADJACENT_SHARD],
+            Self::SetRetention => &[HOURS],
+            Self::SwitchCapacityMode => &[MODE],
             Self::SetProducerRate => &[RECORDS_PER_SEC],
             Self::CrashWorker => &[WORKER],
             Self::AddWorker | Self::RestartAgent => &[],
@@ -300,6 +371,15 @@ impl Kind {
         let u32_of = |key: &str| u32::try_from(value(key)).unwrap_or(u32::MAX);
         match self {
             Self::UpdateShardCount => Action::UpdateShardCount { stream: node, target_shards: u32_of("target_shards") },
+            Self::SplitShard => Action::SplitShard { stream: node, shard: u32_of("shard") },
+            Self::MergeShards => {
+                Action::MergeShards { stream: node, shard: u32_of("shard"), adjacent_shard: u32_of("adjacent_shard") }
+            }
+            Self::SetRetention => Action::SetRetention { stream: node, hours: u32_of("hours") },
+            Self::SwitchCapacityMode => Action::SwitchCapacityMode {
+                stream: node,
+                mode: MODES.get(value("mode") as usize).copied().unwrap_or(CapacityMode::Provisioned),
+            },
             Self::SetProducerRate => {
                 Action::SetProducerRate { producer: node, records_per_sec: u32_of("records_per_sec") }
             }
@@ -320,6 +400,14 @@ impl Kind {
 fn values_of(action: &Action) -> Vec<(&'static str, u64)> {
     match *action {
         Action::UpdateShardCount { target_shards, .. } => vec![("target_shards", u64::from(target_shards))],
+        Action::SplitShard { shard, .. } => vec![("shard", u64::from(shard))],
+        Action::MergeShards { shard, adjacent_shard, .. } => {
+            vec![("shard", u64::from(shard)), ("adjacent_shard", u64::from(adjacent_shard))]
+        }
+        Action::SetRetention { hours, .. } => vec![("hours", u64::from(hours))],
+        Action::SwitchCapacityMode { mode, .. } => {
+            vec![("mode", MODES.iter().position(|m| *m == mode).unwrap_or(0) as u64)]
+        }
         Action::SetProducerRate { records_per_sec, .. } => vec![("records_per_sec", u64::from(records_per_sec))],
         Action::CrashWorker { worker, .. } => vec![("worker", u64::from(worker))],
         Action::AddWorker { .. } | Action::RestartAgent { .. } => Vec::new(),
@@ -348,12 +436,24 @@ pub fn duration_text(ms: u64) -> String {
 pub fn short_label(action: &Action) -> String {
     match *action {
         Action::UpdateShardCount { target_shards, .. } => format!("{target_shards} shards"),
+        Action::SplitShard { shard, .. } => format!("split shard {shard}"),
+        Action::MergeShards { shard, adjacent_shard, .. } => format!("merge {shard} + {adjacent_shard}"),
+        Action::SetRetention { hours, .. } => format!("retention {} h", thousands(u64::from(hours))),
+        Action::SwitchCapacityMode { mode, .. } => format!("to {}", mode_words(mode)),
         Action::SetProducerRate { records_per_sec, .. } => format!("rate {}/s", thousands(u64::from(records_per_sec))),
         Action::CrashWorker { worker, .. } => format!("crash worker {worker}"),
         Action::AddWorker { .. } => "add worker".into(),
         Action::RestartAgent { .. } => "restart agent".into(),
         Action::DestinationOutage { duration_ms, .. } => format!("outage {}", duration_text(duration_ms)),
         Action::DestinationSlowdown { delay_ms, .. } => format!("slowdown +{} ms", thousands(delay_ms)),
+    }
+}
+
+/// A capacity mode as the console says it.
+fn mode_words(mode: CapacityMode) -> &'static str {
+    match mode {
+        CapacityMode::Provisioned => "provisioned",
+        CapacityMode::OnDemand => "on-demand",
     }
 }
 
@@ -365,6 +465,14 @@ pub fn describe(event: &ScheduledEvent, scenario: &Scenario) -> String {
         Action::UpdateShardCount { target_shards, .. } => {
             format!("UpdateShardCount of {name} to {target_shards} shards")
         }
+        Action::SplitShard { shard, .. } => format!("SplitShard of {name}'s shard {shard} at its middle"),
+        Action::MergeShards { shard, adjacent_shard, .. } => {
+            format!("MergeShards of {name}'s shards {shard} and {adjacent_shard}")
+        }
+        Action::SetRetention { hours, .. } => {
+            format!("{name}'s retention set to {} hours", thousands(u64::from(hours)))
+        }
+        Action::SwitchCapacityMode { mode, .. } => format!("{name} switches to {}", mode_words(mode)),
         Action::SetProducerRate { records_per_sec, .. } => {
             format!("{name} sends {} records/s", thousands(u64::from(records_per_sec)))
         }
@@ -421,7 +529,12 @@ impl Draft {
             .iter()
             .map(|f| {
                 let v = values.iter().find(|(k, _)| *k == f.key).map_or(0, |(_, v)| *v);
-                (f.key, if f.kind == FieldKind::Duration { duration_text(v) } else { v.to_string() })
+                let text = match f.kind {
+                    FieldKind::Duration => duration_text(v),
+                    FieldKind::Choice(words) => words.get(v as usize).copied().unwrap_or_default().to_string(),
+                    FieldKind::Count => v.to_string(),
+                };
+                (f.key, text)
             })
             .collect();
         Self { kind, node: Some(event.action.node()), at: duration_text(event.at_ms), fields }
@@ -465,6 +578,11 @@ impl Draft {
             let value = match field.kind {
                 FieldKind::Count => text.parse::<u64>().map_err(|_| format!("\"{text}\" is not a whole number")),
                 FieldKind::Duration => parse_time(text),
+                FieldKind::Choice(words) => words
+                    .iter()
+                    .position(|w| *w == text)
+                    .map(|i| i as u64)
+                    .ok_or_else(|| format!("choose one of: {}", words.join(", "))),
             };
             match value {
                 Ok(v) => values.push((field.key, v)),

@@ -1,5 +1,6 @@
 use super::*;
 use shardlab_scenario::Scenario;
+use shardlab_scenario::model::CapacityMode;
 
 /// The first-minute scenario (producer, stream, consumer) and its stream's id.
 fn scenario_and_stream() -> (Scenario, NodeId) {
@@ -214,4 +215,37 @@ fn lineage_shows_closed_parents_and_their_children_after_a_split() {
     assert_eq!(parent.children, ["shard 2", "shard 3"]);
     assert_eq!(after.shards[2].parents, ["shard 0"]);
     assert_eq!(after.shards[2].state, "OPEN");
+}
+
+#[test]
+fn stream_changes_label_and_check_their_shards_and_hours() {
+    let (scenario, stream) = scenario_and_stream();
+    assert_eq!(short_label(&Action::SplitShard { stream, shard: 1 }), "split shard 1");
+    assert_eq!(short_label(&Action::MergeShards { stream, shard: 0, adjacent_shard: 1 }), "merge 0 + 1");
+    assert_eq!(short_label(&Action::SetRetention { stream, hours: 48 }), "retention 48 h");
+    assert_eq!(short_label(&Action::SwitchCapacityMode { stream, mode: CapacityMode::OnDemand }), "to on-demand");
+    // The first-minute stream starts with 2 shards, numbered 0 and 1.
+    let mut split = Draft::new(Kind::SplitShard, &scenario, 20_000);
+    assert_eq!(split.check(&scenario, None).map(|e| e.action), Ok(Action::SplitShard { stream, shard: 0 }));
+    split.set_field("shard", "5".into());
+    let problems = split.check(&scenario, None).expect_err("no shard 5");
+    assert_eq!(problems[0].0, "shard");
+    let mut retention = Draft::new(Kind::SetRetention, &scenario, 20_000);
+    retention.set_field("hours", "12".into());
+    // AWS's retention period is 24 to 8,760 hours.
+    assert_eq!(retention.check(&scenario, None).expect_err("12 h")[0].0, "hours");
+}
+
+#[test]
+fn a_mode_switch_round_trips_through_the_form() {
+    let (scenario, stream) = scenario_and_stream();
+    let draft = Draft::new(Kind::SwitchCapacityMode, &scenario, 90_000);
+    assert_eq!(draft.field("mode"), "on_demand");
+    let event = draft.check(&scenario, None).expect("a switch to on-demand");
+    assert_eq!(event.action, Action::SwitchCapacityMode { stream, mode: CapacityMode::OnDemand });
+    assert_eq!(Draft::of(&event), draft);
+    let mut wrong = draft.clone();
+    wrong.set_field("mode", "turbo".into());
+    let problems = wrong.check(&scenario, None).expect_err("no such mode");
+    assert_eq!(problems, vec![("mode".to_string(), "choose one of: provisioned, on_demand".to_string())]);
 }

@@ -423,13 +423,26 @@ fn change_form(
                     let set = update(Rc::new(move |d: &mut Draft, text: String| d.set_field(key, text)));
                     let oninput = Callback::from(move |e: InputEvent| set(e.target_unchecked_into::<HtmlInputElement>().value()));
                     let id = format!("tl-{key}");
+                    let input = if let FieldKind::Choice(words) = field.kind {
+                        let set = update(Rc::new(move |d: &mut Draft, text: String| d.set_field(key, text)));
+                        let onchange = Callback::from(move |e: Event| set(e.target_unchecked_into::<HtmlSelectElement>().value()));
+                        html! {
+                            <select id={id.clone()} {onchange}>
+                                { for words.iter().map(|w| html! { <option value={*w} selected={draft.field(key) == *w}>{ *w }</option> }) }
+                            </select>
+                        }
+                    } else {
+                        html! {
+                            <input id={id.clone()} type="text"
+                                inputmode={if field.kind == FieldKind::Count { "numeric" } else { "text" }}
+                                value={draft.field(key).to_string()} {oninput} aria-invalid={invalid(key)} />
+                        }
+                    };
                     html! {
                         <div class="field">
-                            <label for={id.clone()}>{ field.label }</label>
+                            <label for={id}>{ field.label }</label>
                             <div class="field-row">
-                                <input id={id} type="text"
-                                    inputmode={if field.kind == FieldKind::Count { "numeric" } else { "text" }}
-                                    value={draft.field(key).to_string()} {oninput} aria-invalid={invalid(key)} />
+                                { input }
                                 <span class="unit">{ field.unit }</span>
                             </div>
                             <p class="limit">{ field.limit }</p>
