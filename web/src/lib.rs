@@ -16,6 +16,7 @@ pub mod narration;
 pub mod pacing;
 pub mod pipeline_views;
 pub mod runner;
+pub mod shard_log;
 pub mod startup;
 pub mod storage;
 pub mod theme;

@@ -240,6 +240,27 @@ impl Runner {
         self.sim.apply(Command::SetProducerRate { producer, records_per_sec })
     }
 
+    /// A replay from the shard log view: moves a consumer on a shard through the engine (GetShardIterator,
+    /// a new subscription or a moved KCL checkpoint) and says so in the log. Returns the position it reads
+    /// next; on error nothing changes and the reason comes back.
+    pub fn replay(&mut self, request: crate::shard_log::ReplayRequest) -> Result<u64, String> {
+        let shard = shardlab_engine::ShardId(request.shard);
+        let (name, old) = self
+            .sim
+            .consumers()
+            .get(request.consumer as usize)
+            .map(|app| (app.config.name.clone(), app.next_position(shard)))
+            .ok_or_else(|| format!("There is no consumer {}.", request.consumer))?;
+        let new = self
+            .sim
+            .replay_consumer(request.consumer, request.shard, request.from)
+            .map_err(|e| e.problems.join(" "))?;
+        let text = crate::shard_log::replay_text(&name, &shard.to_string(), request.from, old, new);
+        let line = LogLine::info(self.sim.now().as_millis(), format!("consumer {name}"), Some(name), text);
+        self.log_line(line);
+        Ok(new)
+    }
+
     /// Moves simulated time forward by `delta`, handling at most `timers_max` engine timers.
     /// Returns false if the budget ran out (the page cannot keep up with the chosen speed).
     pub fn advance_by(&mut self, delta: SimDuration, timers_max: u32) -> bool {

@@ -293,6 +293,26 @@ pub struct ProcessedRecord {
     pub processed_at: SimTime,
 }
 
+/// Where a consumer is moved to on one shard: a replay (back) or a skip (ahead).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(tag = "type", rename_all = "snake_case")
+)]
+pub enum ReplayFrom {
+    /// The record with this sequence counter and those after it (`AT_SEQUENCE_NUMBER`).
+    SequenceCounter {
+        /// The counter part of the sequence number (1 is a shard's first record).
+        counter: u64,
+    },
+    /// The first record that arrived at or after this simulated instant (`AT_TIMESTAMP`).
+    Timestamp {
+        /// Simulated milliseconds.
+        at_ms: u64,
+    },
+}
+
 /// A KCL lease: one per shard.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Lease {
@@ -940,5 +960,98 @@ impl ConsumerApp {
     /// Whether the shard has been read to its end.
     pub fn has_finished(&self, shard: ShardId) -> bool {
         self.finished.contains(&shard)
+    }
+
+    /// The sequence counter of the next record this application will read from `shard`: after the last
+    /// record it received there, or after its KCL checkpoint; `None` before its first record.
+    pub fn next_position(&self, shard: ShardId) -> Option<u64> {
+        let reader = self.readers.get(&shard).and_then(|r| r.resume_after);
+        let checkpoint = || self.leases.get(&shard).and_then(|l| l.checkpoint);
+        reader.or_else(checkpoint).map(|c| c.saturating_add(1))
+    }
+
+    /// Moves this application's reader of `shard` to `from`, through the calls a real application makes:
+    /// GetShardIterator (`AT_SEQUENCE_NUMBER` or `AT_TIMESTAMP`) for an SDK loop or a Lambda mapping, a new
+    /// SubscribeToShard (after the record before) for enhanced fan-out, and for the KCL a moved checkpoint
+    /// that the lease holder resumes after (as when a lease moves). Everything from the new position on is
+    /// read again (and counted in [`ConsumerTotals::duplicates`]). Returns the new position; on error
+    /// nothing changes. Bounded: one GetShardIterator call or one lookup by time.
+    pub(crate) fn reposition(
+        &mut self,
+        kinesis: &mut Kinesis,
+        now: SimTime,
+        stream_name: &str,
+        shard: ShardId,
+        from: ReplayFrom,
+    ) -> Result<u64, String> {
+        let name = self.config.name.clone();
+        let Some(log) = kinesis.stream(stream_name).and_then(|s| s.shard(shard)) else {
+            return Err(format!("Stream '{stream_name}' has no shard {shard} for consumer '{name}' to read."));
+        };
+        if self.finished.contains(&shard) {
+            return Err(format!(
+                "Consumer '{name}' has read {shard} to its end and moved on to its children; a finished shard is \
+                 not read again."
+            ));
+        }
+        let tip = log.latest_position();
+        let (start, position) = match from {
+            ReplayFrom::SequenceCounter { counter } => {
+                if counter == 0 || counter > tip {
+                    return Err(format!(
+                        "{shard} holds sequence counters 1 to {}; {counter} is not one of them.",
+                        tip.saturating_sub(1)
+                    ));
+                }
+                let seq = SequenceNumber {
+                    shard_created_unix_secs: log.created_unix_secs,
+                    counter,
+                    arrival_unix_secs: log.created_unix_secs,
+                    shard_index: shard.0,
+                };
+                (IteratorStart::AtSequenceNumber(seq.to_decimal()), counter.max(log.first_position()))
+            }
+            ReplayFrom::Timestamp { at_ms } => {
+                let at = SimTime::from_millis(at_ms);
+                if at > now {
+                    return Err(format!(
+                        "AT_TIMESTAMP {at_ms} ms is in the future; the run is at {} ms.",
+                        now.as_millis()
+                    ));
+                }
+                (IteratorStart::AtTimestamp(kinesis.unix_ms(at)), log.position_at(at))
+            }
+        };
+        if self.is_kcl().is_some() {
+            let live: BTreeSet<u32> = self.workers.iter().filter(|w| w.crashed_at.is_none()).map(|w| w.id).collect();
+            let Some(lease) = self.leases.get_mut(&shard).filter(|l| l.owner.is_some_and(|o| live.contains(&o))) else {
+                return Err(format!("No worker of consumer '{name}' holds the lease of {shard} yet."));
+            };
+            lease.checkpoint = Some(position - 1);
+            // The lease holder starts again from the checkpoint at the application's next sync.
+            self.readers.remove(&shard);
+            return Ok(position);
+        }
+        if !self.readers.contains_key(&shard) {
+            return Err(format!("Consumer '{name}' is not reading {shard} yet (a parent shard is read first)."));
+        }
+        let iterator = if self.config.style == ReadStyle::EnhancedFanOut {
+            None
+        } else {
+            let iterator = kinesis
+                .get_shard_iterator(now, stream_name, &shard.to_string(), start)
+                .map_err(|e| format!("GetShardIterator for consumer '{name}' on {shard} failed: {}", e.message))?;
+            Some(iterator)
+        };
+        let position =
+            iterator.as_deref().and_then(crate::iterator::IteratorToken::decode).map_or(position, |t| t.position);
+        let reader = self.readers.get_mut(&shard).expect("checked above");
+        reader.resume_after = Some(position.saturating_sub(1));
+        reader.buffer.clear();
+        reader.window_started = None;
+        // Enhanced fan-out subscribes again at its next drain, after the record before the new position.
+        reader.subscription = None;
+        reader.iterator = iterator;
+        Ok(position)
     }
 }

@@ -133,6 +133,8 @@ pub mod time;
 pub mod workload;
 
 #[cfg(test)]
+mod replay_tests;
+#[cfg(test)]
 mod tests;
 
 pub use account::{Observation, Observed, RunSummary};

@@ -3,7 +3,7 @@
 use crate::account::{Account, Observation, RunSummary};
 use crate::agent::{Agent, AgentConfig, AgentTarget};
 use crate::analytics_app::{AnalyticsApp, AnalyticsAppConfig, DestinationKind};
-use crate::consumer_app::{ConsumerApp, ConsumerAppConfig, ReadStyle, RecordOutput};
+use crate::consumer_app::{ConsumerApp, ConsumerAppConfig, ReadStyle, RecordOutput, ReplayFrom};
 use crate::error::{ConfigError, StreamsErrorKind};
 use crate::event::Event;
 use crate::firehose::{DeliveryStreamConfig, Firehose, FirehoseConfig, Source as FirehoseSource};
@@ -335,6 +335,16 @@ pub enum Command {
         consumer: u32,
         /// The worker's id.
         worker: u32,
+    },
+    /// A consumer application is moved on one shard (a replay, or a skip ahead): see
+    /// [`Simulation::replay_consumer`].
+    ReplayConsumer {
+        /// The application's position in [`SimConfig::consumers`].
+        consumer: u32,
+        /// The shard's index (`shardId-000000000003` is 3).
+        shard: u32,
+        /// Where it reads from next.
+        from: crate::consumer_app::ReplayFrom,
     },
     /// A Firehose destination goes down: every delivery attempt fails for `duration_ms`.
     DestinationOutage {
@@ -712,6 +722,7 @@ impl Simulation {
                 .firehose
                 .set_slowdown(self.now, &delivery_stream, delay_ms, duration_ms)
                 .map_err(|e| ConfigError { problems: alloc::vec![e.message] }),
+            Command::ReplayConsumer { consumer, shard, from } => self.replay_consumer(consumer, shard, from).map(drop),
             Command::CrashWorker { consumer, worker } => {
                 let now = self.now;
                 let app = self.kcl_app(consumer)?;
@@ -727,6 +738,21 @@ impl Simulation {
                 }
             }
         }
+    }
+
+    /// Moves consumer application `consumer` on shard `shard` of its stream to `from`, through the calls a
+    /// real application makes (GetShardIterator, SubscribeToShard, or a moved KCL checkpoint): it reads every record from there on
+    /// again. Returns the sequence counter it reads next; on error nothing changes.
+    pub fn replay_consumer(&mut self, consumer: u32, shard: u32, from: ReplayFrom) -> Result<u64, ConfigError> {
+        let count = self.consumers.len();
+        let Some(app) = self.consumers.get_mut(consumer as usize) else {
+            return Err(ConfigError {
+                problems: alloc::vec![format!("There is no consumer {consumer}; this scenario has {count}.")],
+            });
+        };
+        let stream_name = app.config.stream_name.clone();
+        app.reposition(&mut self.kinesis, self.now, &stream_name, ShardId(shard), from)
+            .map_err(|problem| ConfigError { problems: alloc::vec![problem] })
     }
 
     /// The KCL application at `consumer`, or why there is none.
