@@ -14,11 +14,13 @@ pub mod keys;
 pub mod library;
 pub mod narration;
 pub mod pacing;
+pub mod panel_layout;
 pub mod pipeline_views;
 pub mod runner;
 pub mod startup;
 pub mod storage;
 pub mod theme;
+pub mod tour;
 pub mod workspace;
 
 mod app;
