@@ -124,14 +124,22 @@ export function launchChromium() {
   });
 }
 
+/** Where the page remembers that the first-visit tour was seen (web/src/tour.rs). */
+export const TOUR_SEEN_KEY = 'shardlab.tour.v1';
+
 /**
- * A fresh 1280x720 page in its own context, recording what went wrong on it:
+ * A fresh page in its own context (1280x720 unless `viewport` says otherwise), recording what went wrong on it:
  * { page, context, problems: { consoleErrors, pageErrors, failedRequests } }.
+ * The first-visit tour is marked as seen, so it never covers what a test clicks, unless `firstVisit` is set.
+ * `hasTouch` gives the page a touch screen; `colorScheme` is what the page's media queries see.
  */
-export async function openPage(browser) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+export async function openPage(browser, { viewport = { width: 1280, height: 720 }, firstVisit = false, hasTouch = false, colorScheme = 'light' } = {}) {
+  const context = await browser.newContext({ viewport, hasTouch, colorScheme });
   context.setDefaultTimeout(TIMEOUT_MS);
   context.setDefaultNavigationTimeout(TIMEOUT_MS);
+  if (!firstVisit) {
+    await context.addInitScript((key) => window.localStorage.setItem(key, '1'), TOUR_SEEN_KEY);
+  }
   const page = await context.newPage();
   const problems = { consoleErrors: [], pageErrors: [], failedRequests: [] };
   page.on('console', (message) => {

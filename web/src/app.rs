@@ -5,12 +5,13 @@ use crate::browser;
 use crate::components::{
     AnalyticsPanel, ApiConsole, CanvasNode, ConsumerCard, CostMeter, CourseOutline, EventLog, FirehosePanel, HelpPanel,
     Inspector, LessonPanel, LibraryAction, LibraryPanel, Link, PipelineCanvas, PresetGallery, RecordBrowser, RunTo,
-    ScenarioPanel, SharePanel, StreamWatch, Transport,
+    ScenarioPanel, SharePanel, StagePanel, StagePanels, StreamWatch, Transport,
 };
-use crate::format::{bytes_per_sec, records_per_sec, thousands};
+use crate::format::{bytes_per_sec, count, records_per_sec, thousands};
 use crate::frame_loop::FrameLoop;
 use crate::keys::{KeyListener, Shortcut};
 use crate::pacing::{SPEED_DEFAULT_TENTHS, sim_delta};
+use crate::panel_layout::PanelLayout;
 use crate::runner::{BrowsePage, Load, Runner};
 use crate::startup::{choose, parse_url};
 use crate::storage;
@@ -120,6 +121,26 @@ pub fn App() -> Html {
     let console_error = use_state(|| None::<AttrValue>);
     let browse_page = use_state(|| None::<BrowsePage>);
     let browse_error = use_state(|| None::<AttrValue>);
+    let panel_layout = use_state(PanelLayout::load);
+    let stage_panel = use_state(|| None::<AttrValue>);
+    // The course's lesson ids in order, read once.
+    let course_ids = use_memo((), |()| {
+        let mut lessons = shardlab_lessons::lessons();
+        lessons.sort_by_key(|l| l.order);
+        lessons.into_iter().map(|l| l.id).collect::<Vec<_>>()
+    });
+    // A first visit (no link, preset or lesson asked for) starts with the tour.
+    let tour_open = use_state(|| {
+        let request = {
+            let (hash, search) = browser::location();
+            parse_url(&hash, &search)
+        };
+        request.link.is_none()
+            && request.preset.is_none()
+            && request.lesson.is_none()
+            && !request.embed
+            && !crate::tour::seen()
+    });
 
     // Runs `f` on the workspace, then redraws; an Err is shown in the notice line.
     let act = {
@@ -330,11 +351,19 @@ pub fn App() -> Html {
         })
     };
     let on_select = {
-        let (act, show_lesson) = (act.clone(), show_lesson.clone());
+        let (act, show_lesson, stage_panel, workspace) =
+            (act.clone(), show_lesson.clone(), stage_panel.clone(), workspace.clone());
         Callback::from(move |id: Option<NodeId>| {
-            // Selecting a component shows its inspector, also during a lesson.
+            // Selecting a component shows its inspector, also during a lesson, and its panel under the canvas.
             if id.is_some() {
                 show_lesson.set(false);
+            }
+            let key = id.and_then(|id| {
+                let w = workspace.borrow();
+                w.scenario().pipeline.node(id).and_then(|n| crate::panel_layout::panel_key(&n.kind, &n.name))
+            });
+            if let Some(key) = key {
+                stage_panel.set(Some(key.into()));
             }
             act(&|w| {
                 w.select(id);
@@ -715,6 +744,53 @@ pub fn App() -> Html {
         let tab = tab.clone();
         Callback::from(move |_: MouseEvent| tab.set(target))
     };
+    // The top bar's Course button, and the tour's last step: a bottom tab, brought into view with focus on it.
+    let reveal_tab = {
+        let tab = tab.clone();
+        Rc::new(move |target: Tab| {
+            tab.set(target);
+            crate::tour::reveal(&format!(".bottom [data-tab=\"{}\"]", target.label()));
+        })
+    };
+    let on_course_button = {
+        let reveal_tab = reveal_tab.clone();
+        Callback::from(move |_: MouseEvent| reveal_tab(Tab::Course))
+    };
+    let on_tour_course = {
+        let (tour_open, open_lesson, course_ids) = (tour_open.clone(), open_lesson.clone(), course_ids.clone());
+        Callback::from(move |()| {
+            tour_open.set(false);
+            if let Some(first) = course_ids.first() {
+                open_lesson.emit(first.clone());
+            }
+            crate::tour::reveal(".lesson-panel h2");
+        })
+    };
+    let on_tour_presets = {
+        let (tour_open, reveal_tab) = (tour_open.clone(), reveal_tab.clone());
+        Callback::from(move |()| {
+            tour_open.set(false);
+            reveal_tab(Tab::Presets);
+        })
+    };
+    let on_tour_close = {
+        let tour_open = tour_open.clone();
+        Callback::from(move |()| {
+            tour_open.set(false);
+            crate::tour::reveal("#course-button");
+        })
+    };
+    let on_stage_panel = {
+        let stage_panel = stage_panel.clone();
+        Callback::from(move |key: AttrValue| stage_panel.set(Some(key)))
+    };
+    let on_panel_layout = {
+        let panel_layout = panel_layout.clone();
+        Callback::from(move |layout: PanelLayout| {
+            layout.store();
+            panel_layout.set(layout);
+        })
+    };
 
     if let Some(r) = workspace.borrow().runner() {
         let now_ms = r.sim().now().as_millis();
@@ -764,6 +840,30 @@ pub fn App() -> Html {
         }
     });
 
+    let mut stage_panels = vec![StagePanel {
+        key: crate::panel_layout::STREAM_PANEL.into(),
+        label: "Data stream".into(),
+        kind_class: "stream",
+        body: stage_body(&w, *marked_second),
+    }];
+    stage_panels.extend(firehose_views.into_iter().map(|v| StagePanel {
+        key: crate::panel_layout::firehose_key(&v.name).into(),
+        label: format!("Firehose {}", v.name).into(),
+        kind_class: "firehose",
+        body: html! { <FirehosePanel view={Rc::new(v)} marker_second={*marked_second} /> },
+    }));
+    stage_panels.extend(analytics_views.into_iter().map(|v| {
+        let (cb, name) = (on_sql.clone(), v.name.clone());
+        let on_sql = Callback::from(move |sql: String| cb.emit((name.clone(), sql)));
+        StagePanel {
+            key: crate::panel_layout::analytics_key(&v.name).into(),
+            label: format!("Analytics {}", v.name).into(),
+            kind_class: "analytics",
+            body: html! { <AnalyticsPanel view={Rc::new(v)} {on_sql} marker_second={*marked_second} /> },
+        }
+    }));
+    let passed = progress.borrow().passed_count();
+
     html! {
         <div class="app">
             <header class="topbar">
@@ -780,6 +880,12 @@ pub fn App() -> Html {
                         <a class="open-full" href={browser::page_address().replace("?embed", "") + "#" + &shardlab_scenario::encode_link(scenario)}
                             target="_blank" rel="noopener">{ "Open in Shardlab ↗" }</a>
                     }
+                    if !embed {
+                        <button class="ghost course-button" id="course-button" onclick={on_course_button}
+                            aria-label={format!("Course: {passed} of {} passed", crate::format::count(course_ids.len() as u64, "lesson", "lessons"))}>
+                            { "Course " }<span class="course-badge">{ format!("{passed}/{}", course_ids.len()) }</span>
+                        </button>
+                    }
                     <button class="ghost" onclick={on_theme} aria-label="Theme"
                         title={format!("Switch to the {} theme", theme.toggled().as_str())}>
                         { if *theme == Theme::Dark { "☀" } else { "☾" } }
@@ -791,6 +897,10 @@ pub fn App() -> Html {
             </header>
             if *help_open {
                 <HelpPanel on_close={on_close_help} />
+            }
+            if *tour_open {
+                <crate::tour::Tour lessons={course_ids.len()} on_course={on_tour_course} on_presets={on_tour_presets}
+                    on_close={on_tour_close} />
             }
             if let Some((link, copied)) = &*share {
                 <SharePanel link={link.clone()} copied={copied.clone()} on_download={on_share_download} on_close={on_share_close} />
@@ -838,13 +948,8 @@ pub fn App() -> Html {
                     }
                     <PipelineCanvas nodes={canvas_nodes} {edges} {selected} running={*playing} read_only={embed}
                         {on_select} {on_move} on_connect={on_connect_pair} />
-                    { stage_body(&w, *marked_second) }
-                    { for firehose_views.into_iter().map(|v| html! { <FirehosePanel view={Rc::new(v)} marker_second={*marked_second} /> }) }
-                    { for analytics_views.into_iter().map(|v| {
-                        let (cb, name) = (on_sql.clone(), v.name.clone());
-                        let on_sql = Callback::from(move |sql: String| cb.emit((name.clone(), sql)));
-                        html! { <AnalyticsPanel view={Rc::new(v)} {on_sql} marker_second={*marked_second} /> }
-                    }) }
+                    <StagePanels layout={*panel_layout} active={(*stage_panel).clone()} panels={stage_panels}
+                        on_pick={on_stage_panel} on_layout={on_panel_layout} />
                 </main>
                 if !embed {
                 <aside class="inspector" aria-label="Settings">
@@ -878,7 +983,7 @@ pub fn App() -> Html {
             <section class="bottom">
                 <div class="tabs" role="tablist">
                     { for [Tab::EventLog, Tab::Records, Tab::ApiConsole, Tab::Cost, Tab::Presets, Tab::Library, Tab::Course].into_iter().map(|t| html! {
-                        <button role="tab" aria-selected={(*tab == t).to_string()} onclick={show(t)}>{ t.label() }</button>
+                        <button role="tab" aria-selected={(*tab == t).to_string()} onclick={show(t)} data-tab={t.label()}>{ t.label() }</button>
                     }) }
                 </div>
                 { match *tab {
@@ -954,8 +1059,8 @@ fn stage_body(w: &Workspace, marker_second: Option<u64>) -> Html {
     html! {
         <>
             <p class="hint">
-                { format!("Stream {}: its {} open shards take {} and {} of writes. Raise a producer's rate past that and watch them throttle.{}",
-                    stream.map_or("", |s| s.name.as_str()), views.len(), records_per_sec(capacity), bytes_per_sec(write_limit),
+                { format!("Stream {}: {} open, taking at most {} and {} of writes. Raise a producer's rate past that and watch it throttle.{}",
+                    stream.map_or("", |s| s.name.as_str()), count(views.len() as u64, "shard", "shards"), records_per_sec(capacity), bytes_per_sec(write_limit),
                     if r.sim().config().streams.len() > 1 { " Select another data stream to watch it." } else { "" }) }
             </p>
             <StreamWatch shards={views} {segments} {dots} charts={Rc::new(r.chart_data_of(stream))} write_limit_bytes_per_sec={write_limit}
@@ -1018,7 +1123,11 @@ fn canvas_nodes(
                         let over = shard_views.iter().any(|v| v.load == Load::Throttled);
                         let near = shard_views.iter().any(|v| v.load == Load::NearLimit);
                         (
-                            format!("{} shards · {} in", shard_views.len(), bytes_per_sec(incoming)),
+                            format!(
+                                "{} · {} in",
+                                count(shard_views.len() as u64, "shard", "shards"),
+                                bytes_per_sec(incoming)
+                            ),
                             if over {
                                 "over"
                             } else if near {

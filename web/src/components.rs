@@ -21,6 +21,7 @@ mod scenario_panel;
 mod shard_card;
 mod shard_heatmap;
 mod share_panel;
+mod stage_panels;
 mod stream_watch;
 mod transport;
 
@@ -39,7 +40,8 @@ pub use library_panel::{LibraryAction, LibraryPanel, LibraryPanelProps};
 pub use meter::{Meter, MeterProps};
 pub use number_field::{NumberField, NumberFieldProps};
 pub use pipeline_canvas::{
-    CanvasNode, NODE_HEIGHT, NODE_WIDTH, PipelineCanvas, PipelineCanvasProps, canvas_size, edge_path, node_at,
+    ARROW_STEP, ARROW_STEP_FAR, CANVAS_WIDTH_MIN, CanvasNode, NODE_HEIGHT, NODE_WIDTH, PipelineCanvas,
+    PipelineCanvasProps, ZOOM_MAX, ZOOM_MIN, arrow_move, canvas_size, edge_path, node_at, pinch_zoom,
 };
 pub use preset_gallery::{PresetGallery, PresetGalleryProps};
 pub use record_browser::{RecordBrowser, RecordBrowserProps};
@@ -47,5 +49,6 @@ pub use scenario_panel::{ScenarioPanel, ScenarioPanelProps};
 pub use shard_card::{ShardCard, ShardCardProps};
 pub use shard_heatmap::{ShardHeatmap, ShardHeatmapProps, write_utilisation_percent};
 pub use share_panel::{LINK_CHARS_FILE, SharePanel, SharePanelProps};
+pub use stage_panels::{StagePanel, StagePanels, StagePanelsProps};
 pub use stream_watch::{CARDS_MAX, StreamWatch, StreamWatchProps};
 pub use transport::{RunTo, Transport, TransportProps, icon};

@@ -1,6 +1,6 @@
 //! Numbers for people: every number gets a unit and thousands separators.
 
-pub use shardlab_engine::format::thousands;
+pub use shardlab_engine::format::{count, thousands};
 
 /// A byte rate in binary units: `"512 B/s"`, `"1.3 KiB/s"`, `"1.0 MiB/s"`.
 pub fn bytes_per_sec(bytes: u64) -> String {

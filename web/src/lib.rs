@@ -14,6 +14,7 @@ pub mod keys;
 pub mod library;
 pub mod narration;
 pub mod pacing;
+pub mod panel_layout;
 pub mod pipeline_views;
 pub mod runner;
 pub mod shard_log;
@@ -21,6 +22,7 @@ pub mod startup;
 pub mod storage;
 pub mod theme;
 pub mod timeline;
+pub mod tour;
 pub mod workspace;
 
 mod app;

@@ -3,7 +3,7 @@
 //! the fixes. What counts as a problem, and when, is the engine's (`shardlab_engine::account`); this module only
 //! words it.
 
-use crate::format::{bytes_per_sec, bytes_size, records_per_sec, thousands};
+use crate::format::{bytes_per_sec, bytes_size, count, records_per_sec, thousands};
 use shardlab_engine::Observation;
 use shardlab_engine::account::Observed;
 use shardlab_engine::limits::{
@@ -64,7 +64,8 @@ pub fn narrate(observation: &Observation) -> Option<LogLine> {
                 component,
                 node,
                 format!(
-                    "Stream {stream} is ready with {shard_count} shards: it can take {} and {} of writes.",
+                    "Stream {stream} is ready with {}: it can take {} and {} of writes.",
+                    count(u64::from(*shard_count), "shard", "shards"),
                     records_per_sec(u64::from(*shard_count) * SHARD_WRITE_RECORDS_PER_SEC),
                     bytes_per_sec(u64::from(*shard_count) * SHARD_WRITE_BYTES_PER_SEC),
                 ),
@@ -82,8 +83,8 @@ pub fn narrate(observation: &Observation) -> Option<LogLine> {
             let (component, node) = stream_line(stream);
             let attempted = throttled_records + accepted_records;
             let numbers = format!(
-                "In that second {shard} was asked to take {} records (about {}) and accepted {}.",
-                thousands(attempted),
+                "In that second {shard} was asked to take {} (about {}) and accepted {}.",
+                count(attempted, "record", "records"),
                 bytes_size(*asked_bytes_estimate),
                 thousands(*accepted_records)
             );
@@ -96,10 +97,10 @@ pub fn narrate(observation: &Observation) -> Option<LogLine> {
                         component,
                         node,
                         format!(
-                            "Shard {shard} rejected {} of {} puts with ProvisionedThroughputExceededException because \
+                            "Shard {shard} rejected {} of {} with ProvisionedThroughputExceededException because \
                              the scenario injects extra throttling, not because of its limits. Retries ride it out.",
                             thousands(*throttled_records),
-                            thousands(attempted),
+                            count(attempted, "put", "puts"),
                         ),
                         Explanation {
                             limit: "A fault injected by the scenario rejects a share of all writes.".into(),
@@ -114,10 +115,10 @@ pub fn narrate(observation: &Observation) -> Option<LogLine> {
                 component,
                 node,
                 format!(
-                    "Shard {shard} is over its write limit ({limit_words}): {} of {} puts were rejected with \
+                    "Shard {shard} is over its write limit ({limit_words}): {} of {} were rejected with \
                      ProvisionedThroughputExceededException. Add shards, or spread writes over more partition keys.",
                     thousands(*throttled_records),
-                    thousands(attempted),
+                    count(attempted, "put", "puts"),
                 ),
                 Explanation {
                     limit: why.into(),
@@ -138,9 +139,9 @@ pub fn narrate(observation: &Observation) -> Option<LogLine> {
                 component,
                 node,
                 format!(
-                    "Shard {shard} is within its write limits again, after {} s in which it rejected {} puts.",
+                    "Shard {shard} is within its write limits again, after {} s in which it rejected {}.",
                     thousands(*seconds),
-                    thousands(*throttled_records)
+                    count(*throttled_records, "put", "puts")
                 ),
             )
         }
@@ -151,9 +152,9 @@ pub fn narrate(observation: &Observation) -> Option<LogLine> {
                 component,
                 node,
                 format!(
-                    "Consumer {consumer} had {} GetRecords calls refused with ProvisionedThroughputExceededException \
+                    "Consumer {consumer} had {} refused with ProvisionedThroughputExceededException \
                      in one second: the readers of a shard share 5 calls/s and 2 MiB/s.",
-                    thousands(*throttled_calls)
+                    count(*throttled_calls, "GetRecords call", "GetRecords calls")
                 ),
                 Explanation {
                     limit: format!(
@@ -179,8 +180,8 @@ pub fn narrate(observation: &Observation) -> Option<LogLine> {
                 component,
                 node,
                 format!(
-                    "Consumer {consumer}'s reads are no longer refused ({} calls refused over {} s).",
-                    thousands(*throttled_calls),
+                    "Consumer {consumer}'s reads are no longer refused ({} refused over {} s).",
+                    count(*throttled_calls, "call", "calls"),
                     thousands(*seconds)
                 ),
             )
@@ -222,19 +223,19 @@ pub fn narrate(observation: &Observation) -> Option<LogLine> {
                 format!("Consumer {consumer} caught up: its iterator age is back under {} s.", threshold_ms / 1_000),
             )
         }
-        Observed::IteratorExpired { consumer, count, .. } => {
+        Observed::IteratorExpired { consumer, count: expired, .. } => {
             let (component, node) = consumer_line(consumer);
             LogLine::warning(
                 at_ms,
                 component,
                 node,
                 format!(
-                    "Consumer {consumer} held {} shard iterators too long: they expired (ExpiredIteratorException) and it asked for new ones.",
-                    thousands(*count)
+                    "Consumer {consumer} held {} too long: expired (ExpiredIteratorException), it asked for new ones.",
+                    count(*expired, "shard iterator", "shard iterators")
                 ),
                 Explanation {
                     limit: "A shard iterator expires 5 minutes after GetShardIterator or GetRecords returned it.".into(),
-                    numbers: format!("{} expired in that second.", thousands(*count)),
+                    numbers: format!("{} expired in that second.", thousands(*expired)),
                     fixes: vec!["Call GetRecords sooner after getting an iterator", "Restart from the last checkpoint"],
                 },
             )
@@ -244,12 +245,12 @@ pub fn narrate(observation: &Observation) -> Option<LogLine> {
             format!("producer {producer}"),
             Some(producer.clone()),
             format!(
-                "Producer {producer} gave up on {} records after its last retry: they are lost.",
-                thousands(*records)
+                "Producer {producer} gave up on {} after its last retry: they are lost.",
+                count(*records, "record", "records")
             ),
             Explanation {
                 limit: "A producer retries a throttled record a few times, then gives up (or the KPL drops it after its RecordTtl of 30 s).".into(),
-                numbers: format!("{} records given up in that second, {} so far.", thousands(*records), thousands(*total)),
+                numbers: format!("{} given up in that second, {} so far.", count(*records, "record", "records"), thousands(*total)),
                 fixes: vec![
                     "Fix the throttling first: add shards or spread partition keys",
                     "Allow more attempts with longer backoff",
@@ -261,8 +262,8 @@ pub fn narrate(observation: &Observation) -> Option<LogLine> {
             format!("producer {producer}"),
             Some(producer.clone()),
             format!(
-                "Producer {producer} stopped losing records: {} were given up over {} s.",
-                thousands(*records),
+                "Producer {producer} stopped losing records: {} given up over {} s.",
+                count(*records, "record", "records"),
                 thousands(*seconds)
             ),
         ),
@@ -291,8 +292,8 @@ pub fn narrate(observation: &Observation) -> Option<LogLine> {
             format!("firehose {delivery_stream}"),
             Some(delivery_stream.clone()),
             format!(
-                "Firehose {delivery_stream} delivered {} records ({}) to {destination}.",
-                thousands(u64::from(*records)),
+                "Firehose {delivery_stream} delivered {} ({}) to {destination}.",
+                count(u64::from(*records), "record", "records"),
                 bytes_size(*bytes)
             ),
         ),
@@ -326,12 +327,12 @@ pub fn narrate(observation: &Observation) -> Option<LogLine> {
             format!("agent {agent}"),
             None,
             format!(
-                "The Kinesis Agent tailing {agent} had {} records refused; it retries them with backoff.",
-                thousands(*records_failed)
+                "The Kinesis Agent tailing {agent} had {} refused; it retries with backoff.",
+                count(*records_failed, "record", "records")
             ),
             Explanation {
                 limit: "The Agent retries records its PutRecords (or PutRecordBatch) call could not write, backing off up to 10 s.".into(),
-                numbers: format!("{} records failed in that second.", thousands(*records_failed)),
+                numbers: format!("{} failed in that second.", count(*records_failed, "record", "records")),
                 fixes: vec![
                     "Give the destination more capacity (add shards)",
                     "Send smaller batches less often (maxBufferAgeMillis, maxBufferSizeRecords)",
@@ -343,8 +344,8 @@ pub fn narrate(observation: &Observation) -> Option<LogLine> {
             format!("agent {agent}"),
             None,
             format!(
-                "The Kinesis Agent tailing {agent} sends without failures again ({} records retried over {} s).",
-                thousands(*records_failed),
+                "The Kinesis Agent tailing {agent} sends without failures again ({} retried over {} s).",
+                count(*records_failed, "record", "records"),
                 thousands(*seconds)
             ),
         ),
@@ -353,15 +354,15 @@ pub fn narrate(observation: &Observation) -> Option<LogLine> {
             format!("firehose {delivery_stream}"),
             Some(delivery_stream.clone()),
             format!(
-                "{} records of {source_stream} ({shard_id}) passed the stream's retention before Firehose \
+                "{} of {source_stream} ({shard_id}) passed the stream's retention before Firehose \
                  {delivery_stream} read them: they are lost.",
-                thousands(*records)
+                count(*records, "record", "records")
             ),
             Explanation {
                 limit: "While Firehose retries a failed delivery it stops reading its source stream; the data \
                         waits there, and is trimmed once it is older than the stream's retention period."
                     .into(),
-                numbers: format!("{} records were trimmed unread.", thousands(*records)),
+                numbers: format!("{} trimmed unread.", count(*records, "record", "records")),
                 fixes: vec![
                     "Bring the destination back sooner, or shorten the retry duration",
                     "Increase the source stream's retention period",

@@ -3,7 +3,7 @@
 //! is tested natively; the components in [`crate::components`] (`FirehosePanel`, `AnalyticsPanel`) only
 //! draw these structs.
 
-use crate::format::{bytes_size, clock, thousands};
+use crate::format::{bytes_size, clock, count, thousands};
 use crate::runner::CHART_SECONDS;
 use shardlab_analytics::{Dialect, SourceColumn, SourceSchema, SqlType, StreamRole, format_timestamp};
 use shardlab_engine::Simulation;
@@ -274,8 +274,8 @@ impl FirehoseView {
     pub fn canvas_figure(&self) -> (String, &'static str) {
         let buffered: u64 = self.buffers.iter().map(|b| b.bytes).sum();
         let delivered = match self.destination_type {
-            DestinationType::S3 => format!("{} objects", thousands(self.objects_total)),
-            DestinationType::Redshift => format!("{} rows", thousands(self.redshift_rows)),
+            DestinationType::S3 => count(self.objects_total, "object", "objects"),
+            DestinationType::Redshift => count(self.redshift_rows, "row", "rows"),
             _ => format!("{} delivered", thousands(self.fates.delivered)),
         };
         let state = match self.health {
@@ -819,7 +819,7 @@ impl AnalyticsView {
         }
         let open = self.windows.len();
         let figure =
-            format!("{} rows · {open} window{} open", thousands(self.rows_total), if open == 1 { "" } else { "s" });
+            format!("{} · {} open", count(self.rows_total, "row", "rows"), count(open as u64, "window", "windows"));
         (figure, if self.late_dropped_total > 0 { "near" } else { "" })
     }
 }

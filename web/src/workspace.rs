@@ -105,14 +105,20 @@ impl Workspace {
     fn edit(&mut self, apply: impl FnOnce(&mut Scenario) -> Result<(), String>) -> Result<(), String> {
         let mut next = self.scenario.clone();
         apply(&mut next)?;
+        self.replace_scenario(next);
+        self.restart();
+        Ok(())
+    }
+
+    /// Makes `next` the scenario as one undo step, keeping at most [`UNDO_MAX`] steps; the run is untouched.
+    /// The one place the undo history grows.
+    fn replace_scenario(&mut self, next: Scenario) {
         self.revision += 1;
         self.undo.push(core::mem::replace(&mut self.scenario, next));
         if self.undo.len() > UNDO_MAX {
             self.undo.remove(0);
         }
         self.redo.clear();
-        self.restart();
-        Ok(())
     }
 
     /// Replaces the whole scenario (a preset, a link, a file) as one undo step.
@@ -161,9 +167,7 @@ impl Workspace {
         }
         let mut next = self.scenario.clone();
         next.view.set_position(node, x.clamp(0, 4_000), y.clamp(0, 4_000));
-        self.revision += 1;
-        self.undo.push(core::mem::replace(&mut self.scenario, next));
-        self.redo.clear();
+        self.replace_scenario(next);
     }
 
     /// Sets a node's parameter from the inspector's text. A producer's rate changes the running simulation
@@ -178,9 +182,7 @@ impl Workspace {
             && p.rate_shape == shardlab_scenario::model::RateShape::Constant
         {
             runner.set_rate(index, p.records_per_sec).map_err(|e| e.to_string())?;
-            self.revision += 1;
-            self.undo.push(core::mem::replace(&mut self.scenario, next));
-            self.redo.clear();
+            self.replace_scenario(next);
             return Ok(());
         }
         self.edit(|s| {
@@ -386,5 +388,43 @@ mod tests {
         assert!(w.scenario().scheduled.is_empty());
         assert!(w.redo());
         assert_eq!(w.scenario().scheduled.len(), 1);
+    }
+
+    /// Counts the undo steps there are by undoing them all (bounded: one more than the limit allows).
+    fn undo_depth(w: &mut Workspace) -> usize {
+        (0..=UNDO_MAX + 1).take_while(|_| w.undo()).count()
+    }
+
+    #[test]
+    fn rate_edits_and_moves_keep_the_undo_limit() {
+        let mut w = Workspace::new(Scenario::default());
+        let (producer, _, _) = ids(&w);
+        // Twice the limit of rate edits on the running simulation, each a different value.
+        for i in 0..2 * UNDO_MAX {
+            w.set_param(producer, "records_per_sec", &(100 + i).to_string()).expect("a valid rate");
+        }
+        assert_eq!(undo_depth(&mut w), UNDO_MAX, "rate edits keep only the last {UNDO_MAX} steps");
+
+        let mut w = Workspace::new(Scenario::default());
+        for i in 0..2 * UNDO_MAX {
+            w.move_node(producer, 10 + i as i32, 10);
+        }
+        assert_eq!(undo_depth(&mut w), UNDO_MAX, "moves keep only the last {UNDO_MAX} steps");
+    }
+
+    #[test]
+    fn the_oldest_rate_edit_is_the_one_dropped() {
+        let mut w = Workspace::new(Scenario::default());
+        let (producer, _, _) = ids(&w);
+        for i in 0..=UNDO_MAX {
+            w.set_param(producer, "records_per_sec", &(200 + i).to_string()).expect("a valid rate");
+        }
+        assert_eq!(undo_depth(&mut w), UNDO_MAX);
+        // UNDO_MAX + 1 edits from the default: the first edit's result is now the oldest state kept.
+        let rate = match &w.scenario().pipeline.node(producer).map(|n| &n.kind) {
+            Some(NodeKind::Producer(p)) => Some(p.records_per_sec),
+            _ => None,
+        };
+        assert_eq!(rate, Some(200));
     }
 }

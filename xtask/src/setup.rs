@@ -170,7 +170,8 @@ fn reports_version(line: &str, version: &str) -> bool {
     line.split_whitespace().nth(1) == Some(version)
 }
 
-/// npm packages from package.json and package-lock.json: binaryen (wasm-opt) and playwright-core.
+/// npm packages from package.json and package-lock.json: binaryen (wasm-opt), playwright-core and axe-core
+/// (the end-to-end accessibility checks).
 fn npm_packages(ctx: &Ctx) -> Result<(), String> {
     let has_lock = ctx.root.join("package-lock.json").is_file();
     if has_lock && node_modules_match_lock(ctx) {

@@ -292,10 +292,13 @@ impl Summary {
         // Writing to a String cannot fail.
         let _ = writeln!(
             out,
-            "Stream {} ({} shard{} at start), seed {}, ran {} of simulated time.",
+            "Stream {} ({} at start), seed {}, ran {} of simulated time.",
             c.streams.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", "),
-            c.streams.iter().map(|s| s.shard_count).sum::<u32>(),
-            if c.streams.iter().map(|s| s.shard_count).sum::<u32>() == 1 { "" } else { "s" },
+            shardlab_engine::format::count(
+                c.streams.iter().map(|s| u64::from(s.shard_count)).sum::<u64>(),
+                "shard",
+                "shards"
+            ),
             c.seed,
             duration::describe(self.duration_ms)
         );

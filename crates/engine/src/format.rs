@@ -1,5 +1,6 @@
 //! Numbers for people, the one formatter every crate uses (the CLI, lessons and the page).
 
+use alloc::format;
 use alloc::string::{String, ToString};
 
 /// `1234567` as `1,234,567`.
@@ -13,6 +14,12 @@ pub fn thousands(n: u64) -> String {
         out.push(c);
     }
     out
+}
+
+/// `n` with its noun, in the singular for exactly one: `count(1, "shard", "shards")` is `"1 shard"`,
+/// `count(1_500, "shard", "shards")` is `"1,500 shards"`. The one place a count meets a plural.
+pub fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
 }
 
 #[cfg(test)]
@@ -32,5 +39,14 @@ mod tests {
         ] {
             assert_eq!(thousands(n), text);
         }
+    }
+
+    #[test]
+    fn counts_use_the_singular_for_one_only() {
+        assert_eq!(count(0, "shard", "shards"), "0 shards");
+        assert_eq!(count(1, "shard", "shards"), "1 shard");
+        assert_eq!(count(2, "shard", "shards"), "2 shards");
+        assert_eq!(count(1_500, "record", "records"), "1,500 records");
+        assert_eq!(count(1, "query", "queries"), "1 query");
     }
 }

@@ -3,7 +3,7 @@
 //! SQL text and values are shown as text (escaped by Yew), never as HTML.
 
 use super::{Series, TimeChart, Unit};
-use crate::format::thousands;
+use crate::format::{count, thousands};
 use crate::pipeline_views::{AnalyticsView, SqlProblem, StreamRowsView, sql_problems};
 use shardlab_analytics::Dialect;
 use shardlab_analytics::samples::SAMPLES;
@@ -47,7 +47,7 @@ fn rows_table(stream: &StreamRowsView) -> Html {
         <section class="emitted" aria-label={format!("Rows of {}", stream.name)}>
             <h4>
                 <span class="mono">{ &stream.name }</span>
-                { format!(" · {} · {} rows in all", stream.role, thousands(stream.rows_total)) }
+                { format!(" · {} · {} in all", stream.role, count(stream.rows_total, "row", "rows")) }
             </h4>
             if stream.rows.is_empty() {
                 <p class="note">{ "No rows yet: windows emit when they close." }</p>
@@ -176,7 +176,7 @@ pub fn AnalyticsPanel(props: &AnalyticsPanelProps) -> Html {
             }
             if !v.input_columns.is_empty() {
                 <details class="input-schema">
-                    <summary>{ format!("Input schema ({} columns, {})", v.input_columns.len(),
+                    <summary>{ format!("Input schema ({}, {})", count(v.input_columns.len() as u64, "column", "columns"),
                         if v.flink { "declared by CREATE TABLE" } else { "discovered from the records" }) }</summary>
                     <table>
                         <thead><tr><th>{ "Column" }</th><th>{ "SQL type" }</th></tr></thead>

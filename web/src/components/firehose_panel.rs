@@ -3,7 +3,7 @@
 //! Everything that came from records is shown as text (escaped by Yew), never as HTML.
 
 use super::{Series, TimeChart, Unit};
-use crate::format::{bytes_size, clock, thousands};
+use crate::format::{bytes_size, clock, count, thousands};
 use crate::pipeline_views::{
     BufferFill, DestinationState, DestinationType, FirehoseView, FlushBy, ObjectView, RequestView, TransformCounts,
     seconds_text,
@@ -37,7 +37,7 @@ fn buffer(fill: &BufferFill) -> Html {
         <div class={classes!("buffer-fill", fill.processor.then_some("processor"))} data-testid="buffer">
             <div class="buffer-head">
                 <span class="buffer-label">{ &fill.label }</span>
-                <span class="buffer-count">{ format!("{} records · {}", thousands(fill.records.into()), bytes_size(fill.bytes)) }</span>
+                <span class="buffer-count">{ format!("{} · {}", count(fill.records.into(), "record", "records"), bytes_size(fill.bytes)) }</span>
             </div>
             <div class="fill-row">
                 <span class="fill-name">{ "Size" }</span>
@@ -163,7 +163,7 @@ fn object(o: &ObjectView) -> Html {
                 <summary>
                     <span class="object-key mono">{ &o.key }</span>
                     <span class="object-meta">
-                        { format!("{} · {} records · {sizes} · written {}{flushed}", o.kind, thousands(o.records.into()), clock(o.written_ms)) }
+                        { format!("{} · {} · {sizes} · written {}{flushed}", o.kind, count(o.records.into(), "record", "records"), clock(o.written_ms)) }
                         if let Some(kind) = o.error_output_type { { format!(" · {kind}") } }
                     </span>
                 </summary>
@@ -205,13 +205,17 @@ fn request(r: &RequestView) -> Html {
 
 fn received(view: &FirehoseView) -> Html {
     let summary = match view.destination_type {
-        DestinationType::S3 => format!("{} objects", thousands(view.objects_total)),
+        DestinationType::S3 => count(view.objects_total, "object", "objects"),
         DestinationType::Redshift => {
-            format!("{} rows loaded by {} COPY requests", thousands(view.redshift_rows), thousands(view.requests_total))
+            format!(
+                "{} loaded by {}",
+                count(view.redshift_rows, "row", "rows"),
+                count(view.requests_total, "COPY request", "COPY requests")
+            )
         }
-        DestinationType::OpenSearch => format!("{} documents indexed", thousands(view.documents)),
-        DestinationType::Http => format!("{} records delivered", thousands(view.documents)),
-        DestinationType::Splunk => format!("{} events indexed", thousands(view.documents)),
+        DestinationType::OpenSearch => format!("{} indexed", count(view.documents, "document", "documents")),
+        DestinationType::Http => format!("{} delivered", count(view.documents, "record", "records")),
+        DestinationType::Splunk => format!("{} indexed", count(view.documents, "event", "events")),
     };
     html! {
         <section class="destination-contents" aria-label="What the destination received">

@@ -3,8 +3,10 @@
 use yew::prelude::*;
 
 /// Every keyboard shortcut, as (keys, what it does). The page's key handler follows this list.
-pub const SHORTCUTS: [(&str, &str); 7] = [
+pub const SHORTCUTS: [(&str, &str); 9] = [
     ("Space", "Play or pause"),
+    ("Tab, then Enter", "Focus a component on the canvas, then select it"),
+    ("Arrow keys", "Move the focused component (with Shift: further)"),
     (".", "Step one simulated second"),
     (",", "Step to the next engine event"),
     ("Ctrl+Z", "Undo the last pipeline edit"),

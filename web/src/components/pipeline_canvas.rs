@@ -1,6 +1,8 @@
 //! The pipeline canvas: components as boxes, connections as arrows, drawn in SVG. Click a box to select
 //! it, drag it to move it, and drag from its output port (the dot on its right edge) onto another box to
-//! connect them. The inspector offers the same connections for keyboard users.
+//! connect them. The inspector offers the same connections for keyboard users, and a focused box moves with
+//! the arrow keys. On touch screens one finger on the background pans and two fingers pinch to zoom; the zoom
+//! buttons do the same for a mouse or a keyboard.
 
 use shardlab_scenario::NodeId;
 use wasm_bindgen::JsCast;
@@ -11,6 +13,16 @@ use yew::prelude::*;
 pub const NODE_WIDTH: i32 = 176;
 /// See [`NODE_WIDTH`].
 pub const NODE_HEIGHT: i32 = 60;
+/// Canvas units an arrow key moves the focused box; with Shift, [`ARROW_STEP_FAR`].
+pub const ARROW_STEP: i32 = 10;
+/// See [`ARROW_STEP`].
+pub const ARROW_STEP_FAR: i32 = 40;
+/// The zoom range (CSS pixels per canvas unit) for pinching and the zoom buttons.
+pub const ZOOM_MIN: f64 = 0.3;
+/// See [`ZOOM_MIN`].
+pub const ZOOM_MAX: f64 = 2.5;
+/// Each press of a zoom button multiplies or divides the zoom by this.
+const ZOOM_STEP: f64 = 1.25;
 
 /// One component as the canvas draws it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -65,9 +77,52 @@ enum Gesture {
     Link { from: NodeId, x: f64, y: f64 },
 }
 
-/// The canvas's size in its own units: enough for every box, at least 960 x 150.
+/// Where a box goes when an arrow key is pressed on it (`None` for any other key).
+pub fn arrow_move(key: &str, far: bool, (x, y): (i32, i32)) -> Option<(i32, i32)> {
+    let step = if far { ARROW_STEP_FAR } else { ARROW_STEP };
+    let (dx, dy) = match key {
+        "ArrowLeft" => (-step, 0),
+        "ArrowRight" => (step, 0),
+        "ArrowUp" => (0, -step),
+        "ArrowDown" => (0, step),
+        _ => return None,
+    };
+    Some(((x + dx).max(0), (y + dy).max(0)))
+}
+
+/// The zoom after a pinch: the zoom it started at, scaled by how far the fingers moved apart, within range.
+pub fn pinch_zoom(start_zoom: f64, start_distance: f64, distance: f64) -> f64 {
+    if start_distance <= 0.0 || !distance.is_finite() {
+        return start_zoom;
+    }
+    (start_zoom * distance / start_distance).clamp(ZOOM_MIN, ZOOM_MAX)
+}
+
+/// Touches on the canvas background: one finger pans the canvas, two pinch it.
+#[derive(Default)]
+struct Touches {
+    /// Pointer id and its last client position; at most two are kept.
+    points: Vec<(i32, f64, f64)>,
+    /// While pinching: the fingers' distance and the zoom when the pinch began.
+    pinch: Option<(f64, f64)>,
+}
+
+impl Touches {
+    fn distance(&self) -> Option<f64> {
+        match self.points.as_slice() {
+            [(_, x1, y1), (_, x2, y2), ..] => Some((x1 - x2).hypot(y1 - y2)),
+            _ => None,
+        }
+    }
+}
+
+/// The canvas's smallest width in its own units: room for two boxes side by side with a connection, small
+/// enough that a fitted canvas stays readable on a tablet.
+pub const CANVAS_WIDTH_MIN: i32 = 640;
+
+/// The canvas's size in its own units: enough for every box, at least [`CANVAS_WIDTH_MIN`] x 150.
 pub fn canvas_size(nodes: &[CanvasNode]) -> (i32, i32) {
-    let w = nodes.iter().map(|n| n.x + NODE_WIDTH + 40).max().unwrap_or(0).max(960);
+    let w = nodes.iter().map(|n| n.x + NODE_WIDTH + 40).max().unwrap_or(0).max(CANVAS_WIDTH_MIN);
     let h = nodes.iter().map(|n| n.y + NODE_HEIGHT + 24).max().unwrap_or(0).max(150);
     (w, h)
 }
@@ -100,8 +155,21 @@ pub fn PipelineCanvas(props: &PipelineCanvasProps) -> Html {
     let svg_ref = use_node_ref();
     // A RefCell, not state: pointer events must see the gesture as it is now, not as of the last render.
     let gesture = use_mut_ref(|| None::<Gesture>);
+    let touches = use_mut_ref(Touches::default);
+    let scroll_ref = use_node_ref();
+    // None: fit the canvas to the page's width; Some: CSS pixels per canvas unit, chosen by pinch or buttons.
+    let zoom = use_state(|| None::<f64>);
     let redraw = use_force_update();
     let (width, height) = canvas_size(&props.nodes);
+    // The zoom as drawn now, also when fitting.
+    let current_zoom = {
+        let (svg_ref, zoom) = (svg_ref.clone(), zoom.clone());
+        move || -> f64 {
+            zoom.unwrap_or_else(|| {
+                svg_ref.cast::<Element>().map_or(1.0, |svg| svg.get_bounding_client_rect().width() / f64::from(width))
+            })
+        }
+    };
 
     // Client pixels to canvas units (the SVG scales with the page).
     let to_canvas = {
@@ -123,9 +191,39 @@ pub fn PipelineCanvas(props: &PipelineCanvasProps) -> Html {
         }
     };
 
+    // A finger on the background: one pans the scrolling canvas, two pinch to zoom.
+    let on_touch_move = {
+        let (touches, zoom, scroll_ref) = (touches.clone(), zoom.clone(), scroll_ref.clone());
+        move |e: &PointerEvent| -> bool {
+            let mut t = touches.borrow_mut();
+            let Some(i) = t.points.iter().position(|p| p.0 == e.pointer_id()) else { return false };
+            let (x, y) = (f64::from(e.client_x()), f64::from(e.client_y()));
+            let (_, last_x, last_y) = t.points[i];
+            t.points[i] = (e.pointer_id(), x, y);
+            if let (Some((start_distance, start_zoom)), Some(distance)) = (t.pinch, t.distance()) {
+                zoom.set(Some(pinch_zoom(start_zoom, start_distance, distance)));
+            } else if let Some(scroller) = scroll_ref.cast::<Element>() {
+                scroller.set_scroll_left(scroller.scroll_left() - (x - last_x).round() as i32);
+                scroller.set_scroll_top(scroller.scroll_top() - (y - last_y).round() as i32);
+            }
+            true
+        }
+    };
+    let on_touch_end = {
+        let touches = touches.clone();
+        Callback::from(move |e: PointerEvent| {
+            let mut t = touches.borrow_mut();
+            t.points.retain(|p| p.0 != e.pointer_id());
+            t.pinch = None;
+        })
+    };
+
     let on_pointer_move = {
         let (gesture, to_canvas, redraw) = (gesture.clone(), to_canvas.clone(), redraw.clone());
         Callback::from(move |e: PointerEvent| {
+            if on_touch_move(&e) {
+                return;
+            }
             // Only while a button is held: a lost pointerup must never leave a box glued to the pointer.
             if e.buttons() == 0 {
                 gesture.borrow_mut().take();
@@ -145,7 +243,9 @@ pub fn PipelineCanvas(props: &PipelineCanvasProps) -> Html {
     };
     let on_pointer_up = {
         let (gesture, to_canvas, props, redraw) = (gesture.clone(), to_canvas.clone(), props.clone(), redraw.clone());
+        let on_touch_end = on_touch_end.clone();
         Callback::from(move |e: PointerEvent| {
+            on_touch_end.emit(e.clone());
             let ended = gesture.borrow_mut().take();
             match ended {
                 Some(Gesture::Move { node, x, y, moved: true, .. }) => {
@@ -165,12 +265,37 @@ pub fn PipelineCanvas(props: &PipelineCanvasProps) -> Html {
         })
     };
     let on_background = {
-        let on_select = props.on_select.clone();
+        let (on_select, touches, current_zoom) = (props.on_select.clone(), touches.clone(), current_zoom.clone());
         Callback::from(move |e: PointerEvent| {
-            if e.target() == e.current_target() {
-                on_select.emit(None);
+            if e.target() != e.current_target() {
+                return;
             }
+            if e.pointer_type() == "touch" {
+                capture(&e);
+                let mut t = touches.borrow_mut();
+                if t.points.len() < 2 {
+                    t.points.push((e.pointer_id(), f64::from(e.client_x()), f64::from(e.client_y())));
+                }
+                if let Some(distance) = t.distance() {
+                    t.pinch = Some((distance, current_zoom()));
+                }
+                // A second finger starts a pinch, not a deselection.
+                if t.points.len() > 1 {
+                    return;
+                }
+            }
+            on_select.emit(None);
         })
+    };
+    let zoom_by = |factor: Option<f64>| {
+        let (zoom, current_zoom) = (zoom.clone(), current_zoom.clone());
+        Callback::from(move |_: MouseEvent| {
+            zoom.set(factor.map(|f| (current_zoom() * f).clamp(ZOOM_MIN, ZOOM_MAX)));
+        })
+    };
+    let svg_style = match *zoom {
+        None => format!("max-width:{width}px"),
+        Some(z) => format!("width:{:.0}px;max-width:none;max-height:none", f64::from(width) * z),
     };
 
     let position = |id: NodeId| -> Option<(i32, i32)> {
@@ -184,9 +309,16 @@ pub fn PipelineCanvas(props: &PipelineCanvasProps) -> Html {
 
     html! {
         <div class="canvas-wrap">
-            <svg ref={svg_ref} class={classes!("pipeline-canvas", props.running.then_some("running"))}
-                viewBox={format!("0 0 {width} {height}")} style={format!("max-width:{width}px")} role="group" aria-label="Pipeline"
-                onpointermove={on_pointer_move} onpointerup={on_pointer_up.clone()} onpointerdown={on_background}>
+            <div class="canvas-tools" role="group" aria-label="Zoom">
+                <button class="small" aria-label="Zoom out" onclick={zoom_by(Some(1.0 / ZOOM_STEP))}>{ "−" }</button>
+                <button class="small" aria-label="Zoom in" onclick={zoom_by(Some(ZOOM_STEP))}>{ "+" }</button>
+                <button class="small" aria-label="Fit to width" aria-pressed={zoom.is_none().to_string()} onclick={zoom_by(None)}>{ "Fit" }</button>
+            </div>
+            <div class="canvas-scroll" ref={scroll_ref}>
+            <svg ref={svg_ref} class={classes!("pipeline-canvas", props.running.then_some("running"), zoom.is_some().then_some("zoomed"))}
+                viewBox={format!("0 0 {width} {height}")} style={svg_style} role="group" aria-label="Pipeline"
+                onpointermove={on_pointer_move} onpointerup={on_pointer_up.clone()} onpointercancel={on_touch_end}
+                onpointerdown={on_background}>
                 <defs>
                     <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
                         <path d="M0,0 L10,5 L0,10 z" class="arrow-head" />
@@ -229,12 +361,15 @@ pub fn PipelineCanvas(props: &PipelineCanvasProps) -> Html {
                         })
                     };
                     let on_key = {
-                        let (on_select, id) = (props.on_select.clone(), n.id);
+                        let (on_select, on_move, id, read_only) = (props.on_select.clone(), props.on_move.clone(), n.id, props.read_only);
                         Callback::from(move |e: KeyboardEvent| {
                             if e.key() == "Enter" || e.key() == " " {
                                 e.prevent_default();
                                 e.stop_propagation();
                                 on_select.emit(Some(id));
+                            } else if !read_only && let Some((to_x, to_y)) = arrow_move(&e.key(), e.shift_key(), (x, y)) {
+                                e.prevent_default();
+                                on_move.emit((id, to_x, to_y));
                             }
                         })
                     };
@@ -259,6 +394,7 @@ pub fn PipelineCanvas(props: &PipelineCanvasProps) -> Html {
                     }
                 }) }
             </svg>
+            </div>
         </div>
     }
 }
@@ -301,8 +437,26 @@ mod tests {
 
     #[test]
     fn the_canvas_grows_with_its_boxes() {
-        assert_eq!(canvas_size(&[]), (960, 150));
+        assert_eq!(canvas_size(&[]), (CANVAS_WIDTH_MIN, 150));
         assert_eq!(canvas_size(&[node(1, 1_000, 400)]), (1_216, 484));
+    }
+
+    #[test]
+    fn arrow_keys_move_a_box_and_never_past_the_top_left() {
+        assert_eq!(arrow_move("ArrowRight", false, (40, 40)), Some((40 + ARROW_STEP, 40)));
+        assert_eq!(arrow_move("ArrowDown", true, (40, 40)), Some((40, 40 + ARROW_STEP_FAR)));
+        assert_eq!(arrow_move("ArrowLeft", true, (10, 40)), Some((0, 40)));
+        assert_eq!(arrow_move("ArrowUp", false, (40, 5)), Some((40, 0)));
+        assert_eq!(arrow_move("Enter", false, (40, 40)), None);
+    }
+
+    #[test]
+    fn pinching_scales_the_zoom_within_its_range() {
+        // Fingers twice as far apart double the zoom; a tenth as far stops at the minimum.
+        assert!((pinch_zoom(0.5, 100.0, 200.0) - 1.0).abs() < 1e-9);
+        assert!((pinch_zoom(1.0, 100.0, 10.0) - ZOOM_MIN).abs() < 1e-9);
+        assert!((pinch_zoom(2.0, 100.0, 1_000.0) - ZOOM_MAX).abs() < 1e-9);
+        assert!((pinch_zoom(0.8, 0.0, 50.0) - 0.8).abs() < 1e-9, "no distance to scale from");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The record browser: read a shard from any iterator type and page through it as GetRecords would.
 
-use crate::format::{clock, thousands};
+use crate::format::{clock, count, thousands};
 use crate::runner::BrowsePage;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -83,7 +83,7 @@ pub fn RecordBrowser(props: &RecordBrowserProps) -> Html {
             }
             if let Some(page) = &props.page {
                 <p class="note" data-testid="browse-summary">
-                    { format!("{} records · MillisBehindLatest {} · ", page.records.len(), thousands(page.millis_behind_latest)) }
+                    { format!("{} · MillisBehindLatest {} · ", count(page.records.len() as u64, "record", "records"), thousands(page.millis_behind_latest)) }
                     { match &page.next_shard_iterator {
                         Some(_) => "NextShardIterator present".to_string(),
                         None => format!("end of a closed shard; ChildShards: {}", page.child_shards.join(", ")),
