@@ -240,6 +240,11 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 onclick={on_click} onkeydown={on_key}>
                 <span class="tl-diamond" aria-hidden="true"></span>
                 <span class="tl-label">{ short_label(&event.action) }</span>
+                <span class="tl-glyph" aria-hidden="true">{ match status {
+                    Status::Pending => "",
+                    Status::Fired => "✓",
+                    Status::Refused(_) => "✗",
+                } }</span>
             </button>
         }
     });
@@ -261,7 +266,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 <span class="note">
                     { format!("{} scheduled", events.len()) }
                     if !props.read_only {
-                        { " · drag a marker or focus it and use ← →, Shift for 10 s, Delete to remove · a change restarts the run at 0 s, like any edit" }
+                        { " · drag a marker, or focus it: ← → move 1 s (Shift: 10 s), Delete removes · an edit restarts the run at 0 s" }
                     }
                 </span>
                 if !props.read_only {
@@ -275,8 +280,12 @@ pub fn Timeline(props: &TimelineProps) -> Html {
             <div class="tl-scroll">
                 <div class="tl-track" ref={track_ref.clone()} onclick={on_track_click}
                     style={format!("height:{}px", 16 + 24 * lanes_used)}>
-                    { for ticks(horizon).into_iter().map(|(ms, text)| html! {
-                        <span class="tl-tick" style={format!("left:{:.3}%", fraction_of(ms, horizon) * 100.0)}>{ text }</span>
+                    { for ticks(horizon).into_iter().map(|(ms, text)| {
+                        // The first and last labels stay inside the track.
+                        let edge = if ms == 0 { Some("first") } else if ms == horizon { Some("last") } else { None };
+                        html! {
+                            <span class={classes!("tl-tick", edge)} style={format!("left:{:.3}%", fraction_of(ms, horizon) * 100.0)}>{ text }</span>
+                        }
                     }) }
                     <span class="tl-playhead" aria-hidden="true" title={format!("now: {}", clock(props.now_ms))}
                         style={format!("left:{:.3}%", fraction_of(props.now_ms, horizon) * 100.0)}></span>

@@ -1,0 +1,145 @@
+//! The timeline of scheduled changes in real browsers (headless Chromium and Firefox through wasm-bindgen-test).
+#![cfg(target_arch = "wasm32")]
+
+use shardlab_scenario::{Action, NodeKind, Scenario, ScheduledEvent};
+use shardlab_web::timeline::{Timeline, TimelineProps};
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::Duration;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use web_sys::{Element, HtmlElement, KeyboardEvent, KeyboardEventInit};
+use yew::Callback;
+use yew::platform::time::sleep;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn mount_point() -> Element {
+    let document = web_sys::window().and_then(|w| w.document()).expect("a browser document");
+    let root = document.create_element("div").expect("create div");
+    document.body().expect("body").append_child(&root).expect("append");
+    root
+}
+
+async fn settle() {
+    sleep(Duration::from_millis(30)).await;
+}
+
+fn query(root: &Element, selector: &str) -> Element {
+    root.query_selector(selector).expect("valid selector").unwrap_or_else(|| panic!("no {selector}"))
+}
+
+fn press(target: &Element, key: &str, shift: bool) {
+    let init = KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_shift_key(shift);
+    init.set_bubbles(true);
+    let event = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).expect("a key event");
+    target.dispatch_event(&event).expect("dispatch");
+}
+
+/// The first-minute scenario with an UpdateShardCount to 4 shards at 30 s.
+fn scenario() -> Scenario {
+    let mut scenario = Scenario::default();
+    let stream =
+        scenario.pipeline.nodes.iter().find(|n| matches!(n.kind, NodeKind::DataStream(_))).expect("a stream").id;
+    scenario
+        .scheduled
+        .push(ScheduledEvent { at_ms: 30_000, action: Action::UpdateShardCount { stream, target_shards: 4 } });
+    scenario
+}
+
+#[wasm_bindgen_test]
+async fn markers_move_with_the_arrow_keys_and_delete_removes_them() {
+    let root = mount_point();
+    let replaced = Rc::new(RefCell::new(Vec::<(usize, u64)>::new()));
+    let removed = Rc::new(RefCell::new(Vec::<usize>::new()));
+    let on_replace = {
+        let replaced = replaced.clone();
+        Callback::from(move |(i, e): (usize, ScheduledEvent)| {
+            replaced.borrow_mut().push((i, e.at_ms));
+            Ok(())
+        })
+    };
+    let on_remove = {
+        let removed = removed.clone();
+        Callback::from(move |i: usize| {
+            removed.borrow_mut().push(i);
+            Ok(())
+        })
+    };
+    let props = TimelineProps {
+        scenario: Rc::new(scenario()),
+        now_ms: 10_000,
+        refusals: Vec::new(),
+        lineage: None,
+        read_only: false,
+        on_add: Callback::from(|_| Ok(())),
+        on_replace,
+        on_remove,
+    };
+    yew::Renderer::<Timeline>::with_root_and_props(root.clone(), props).render();
+    settle().await;
+    let marker = query(&root, "button.tl-marker");
+    let label = marker.get_attribute("aria-label").unwrap_or_default();
+    assert!(label.contains("UpdateShardCount of") && label.ends_with("at 00:00:30, pending"), "{label}");
+    // 30 s of a 10-minute track is 5 % from the left.
+    assert!(marker.get_attribute("style").unwrap_or_default().contains("left:5.000%"));
+    press(&marker, "ArrowRight", true);
+    press(&marker, "ArrowLeft", false);
+    press(&marker, "Enter", false);
+    press(&marker, "Delete", false);
+    settle().await;
+    assert_eq!(*replaced.borrow(), [(0, 40_000), (0, 29_000)], "Shift+→ is 10 s, ← is 1 s, from the event's time");
+    assert_eq!(*removed.borrow(), [0]);
+}
+
+#[wasm_bindgen_test]
+async fn a_refused_change_is_marked_with_the_services_message_and_the_form_checks_as_typed() {
+    let root = mount_point();
+    let added = Rc::new(RefCell::new(Vec::<ScheduledEvent>::new()));
+    let on_add = {
+        let added = added.clone();
+        Callback::from(move |e: ScheduledEvent| {
+            added.borrow_mut().push(e);
+            Ok(())
+        })
+    };
+    let props = TimelineProps {
+        scenario: Rc::new(scenario()),
+        now_ms: 31_000,
+        refusals: vec![Some("LimitExceededException: too many scalings".into())],
+        lineage: None,
+        read_only: false,
+        on_add,
+        on_replace: Callback::from(|_| Ok(())),
+        on_remove: Callback::from(|_| Ok(())),
+    };
+    yew::Renderer::<Timeline>::with_root_and_props(root.clone(), props).render();
+    settle().await;
+    let marker = query(&root, "button.tl-marker");
+    assert!(marker.class_list().contains("refused"));
+    let refused = query(&root, ".tl-refused").text_content().unwrap_or_default();
+    assert!(refused.contains("was refused: LimitExceededException: too many scalings"), "{refused}");
+    // Add a change: 0 shards is refused next to the field, and Add stays disabled.
+    let add: HtmlElement = query(&root, ".tl-head button").dyn_into().expect("a button");
+    add.click();
+    settle().await;
+    let shards: web_sys::HtmlInputElement = query(&root, "#tl-target_shards").dyn_into().expect("an input");
+    shards.set_value("0");
+    shards.dispatch_event(&web_sys::InputEvent::new("input").expect("an event")).expect("dispatch");
+    settle().await;
+    let error = query(&root, "#tl-target_shards-error").text_content().unwrap_or_default();
+    assert!(error.contains("allowed: 1 to 1,024 shards"), "{error}");
+    let submit: HtmlElement = query(&root, ".tl-form button[type=submit]").dyn_into().expect("a button");
+    assert!(submit.has_attribute("disabled"));
+    shards.set_value("3");
+    shards.dispatch_event(&web_sys::InputEvent::new("input").expect("an event")).expect("dispatch");
+    settle().await;
+    submit.click();
+    settle().await;
+    let added = added.borrow();
+    assert_eq!(added.len(), 1);
+    assert!(matches!(added[0].action, Action::UpdateShardCount { target_shards: 3, .. }), "{added:?}");
+    assert_eq!(added[0].at_ms, 31_000, "a new change starts at the playhead");
+}
