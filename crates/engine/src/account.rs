@@ -333,8 +333,14 @@ pub struct Account {
     observations: VecDeque<Observation>,
     observations_dropped: u64,
     streams: Vec<StreamWatch>,
-    /// The names in `streams`, so tracking a stream takes logarithmic time however many there are.
-    stream_names: alloc::collections::BTreeSet<String>,
+    /// Each name in `streams` and its index there, so tracking a stream takes logarithmic time however many there
+    /// are.
+    stream_names: alloc::collections::BTreeMap<String, usize>,
+    /// Indexes into `streams` of those with a write throttle episode still open: a closed second looks at these
+    /// and at the streams the service says were touched, never at idle ones.
+    throttling_streams: alloc::collections::BTreeSet<usize>,
+    /// Streams looked at by closed seconds so far (a test counts them to show idle streams cost nothing).
+    pub(crate) stream_visits: u64,
     consumers: Vec<ConsumerWatch>,
     producers: Vec<ClientWatch>,
     agents: Vec<ClientWatch>,
@@ -369,8 +375,8 @@ impl Account {
 
     /// Starts watching a data stream (the scenario's come first, in order; others as they appear).
     pub(crate) fn track_stream(&mut self, name: &str, open_shards: u32) {
-        if !self.stream_names.contains(name) {
-            self.stream_names.insert(name.into());
+        if !self.stream_names.contains_key(name) {
+            self.stream_names.insert(name.into(), self.streams.len());
             self.streams.push(StreamWatch { name: name.into(), open_shards, ..StreamWatch::default() });
         }
     }
@@ -426,12 +432,20 @@ impl Account {
         self.last_second = figures;
     }
 
+    /// Looks at the streams that may have changed: those touched since the last closed second, and those with a
+    /// write throttle episode to continue or end. Any other stream's second is empty and its shard count unchanged.
     fn close_streams(&mut self, sim: &Simulation, now: SimTime, second: u64, figures: &mut SecondFigures) {
-        for stream in sim.kinesis().streams() {
-            self.track_stream(&stream.name, stream.open_shard_count());
+        let mut visit = self.throttling_streams.clone();
+        for name in sim.kinesis().touched_streams() {
+            if let Some(stream) = sim.kinesis().stream(name) {
+                self.track_stream(name, stream.open_shard_count());
+            }
+            visit.extend(self.stream_names.get(name).copied());
         }
+        self.stream_visits += visit.len() as u64;
         let mut observed = Vec::new();
-        for watch in &mut self.streams {
+        for index in visit {
+            let watch = &mut self.streams[index];
             let Some(stream) = sim.kinesis().stream(&watch.name) else {
                 continue;
             };
@@ -472,6 +486,11 @@ impl Account {
                     }
                     (None, false) => {}
                 }
+            }
+            if watch.throttling.is_empty() {
+                self.throttling_streams.remove(&index);
+            } else {
+                self.throttling_streams.insert(index);
             }
         }
         for what in observed {

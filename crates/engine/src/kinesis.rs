@@ -111,6 +111,26 @@ pub struct Kinesis {
     pub(crate) billing_touches: core::cell::Cell<u64>,
     /// Deadline entries looked at so far (a test counts them to show the work does not grow with idle state).
     pub(crate) deadline_checks: core::cell::Cell<u64>,
+    /// Streams touched (created, written, read, throttled or changed) since the account last looked, by name, with
+    /// the latest second whose metrics the touch went into: the once-a-second work visits these, not every stream.
+    touched: BTreeMap<String, Touch>,
+    /// Streams touched since their trim entry was last brought up to date.
+    trim_unsynced: alloc::vec::Vec<String>,
+    /// When each stream's next trim is due ([`Stream::trim_due_at`]), in time order, so idle streams cost nothing
+    /// until their oldest record or closed shard expires.
+    trims: BTreeSet<(SimTime, String)>,
+    /// Each stream's entry in `trims`.
+    trim_queued: BTreeMap<String, SimTime>,
+    /// Streams trimmed so far (a test counts them to show idle streams cost nothing).
+    pub(crate) trim_visits: u64,
+}
+
+/// When a stream was last touched, and whether its trim entry has been brought up to date since.
+#[derive(Clone, Copy, Debug)]
+struct Touch {
+    /// The latest second whose metrics a touch went into.
+    second: u64,
+    trim_synced: bool,
 }
 
 impl Kinesis {
@@ -129,6 +149,11 @@ impl Kinesis {
             closed_through: SimTime::ZERO,
             on_demand: BTreeSet::new(),
             billing_touches: core::cell::Cell::new(0),
+            touched: BTreeMap::new(),
+            trim_unsynced: alloc::vec::Vec::new(),
+            trims: BTreeSet::new(),
+            trim_queued: BTreeMap::new(),
+            trim_visits: 0,
         }
     }
 
@@ -154,11 +179,104 @@ impl Kinesis {
 
     /// A stream to change, with its time-based usage billed up to now first (so a change of rate applies
     /// from the next second on, as when every second was billed as it closed).
+    /// Marks it touched: the next closed second looks at it.
     fn stream_mut(&mut self, name: &str) -> Option<&mut Stream> {
         let closed_through = self.closed_through;
+        if self.streams.contains_key(name) {
+            self.touch(name, closed_through.as_secs());
+        }
         let stream = self.streams.get_mut(name)?;
         stream.bill_through(closed_through);
         Some(stream)
+    }
+
+    /// A stream to write or read at `now`, marked touched in that second (its metrics change), not billed.
+    pub(crate) fn stream_in_use(&mut self, now: SimTime, name: &str) -> Option<&mut Stream> {
+        self.touch_in_use(now, name);
+        self.streams.get_mut(name)
+    }
+
+    /// Marks `name`, if it exists, touched in the second of `now` (a write or read changes its metrics).
+    fn touch_in_use(&mut self, now: SimTime, name: &str) {
+        if self.streams.contains_key(name) {
+            self.touch(name, now.as_secs());
+        }
+    }
+
+    /// Notes that `name` changed, or that its metrics of `second` did.
+    fn touch(&mut self, name: &str, second: u64) {
+        match self.touched.get_mut(name) {
+            Some(touch) => {
+                touch.second = touch.second.max(second);
+                if touch.trim_synced {
+                    touch.trim_synced = false;
+                    self.trim_unsynced.push(String::from(name));
+                }
+            }
+            None => {
+                self.touched.insert(String::from(name), Touch { second, trim_synced: false });
+                self.trim_unsynced.push(String::from(name));
+            }
+        }
+    }
+
+    /// The streams touched since [`Self::forget_touched_through`] last ran, by name: every stream whose state or
+    /// per-second metrics may differ from what the account last saw.
+    pub(crate) fn touched_streams(&self) -> impl Iterator<Item = &str> {
+        self.touched.keys().map(String::as_str)
+    }
+
+    /// Whether `name` was touched since [`Self::forget_touched_through`] last ran.
+    pub(crate) fn was_touched(&self, name: &str) -> bool {
+        self.touched.contains_key(name)
+    }
+
+    /// Forgets the touches whose metrics are all in seconds up to `second`, once the account has looked at them.
+    pub(crate) fn forget_touched_through(&mut self, second: u64) {
+        self.touched.retain(|_, touch| touch.second > second);
+    }
+
+    /// Puts `name`'s entry in the trim queue at its current due time (removing it when it has none).
+    fn requeue_trim(&mut self, name: &str) {
+        let due = self.streams.get(name).and_then(Stream::trim_due_at);
+        let queued = self.trim_queued.get(name).copied();
+        if due == queued {
+            return;
+        }
+        if let Some(queued) = queued {
+            self.trims.remove(&(queued, String::from(name)));
+        }
+        match due {
+            Some(due) => {
+                self.trims.insert((due, String::from(name)));
+                self.trim_queued.insert(String::from(name), due);
+            }
+            None => {
+                self.trim_queued.remove(name);
+            }
+        }
+    }
+
+    /// Trims every stream whose trim is due at `now`: first the touched streams' entries are brought up to date.
+    fn trim_due(&mut self, now: SimTime) {
+        for name in core::mem::take(&mut self.trim_unsynced) {
+            self.requeue_trim(&name);
+            if let Some(touch) = self.touched.get_mut(&name) {
+                touch.trim_synced = true;
+            }
+        }
+        let mut due = alloc::vec::Vec::new();
+        while self.trims.first().is_some_and(|(at, _)| *at <= now) {
+            due.extend(self.trims.pop_first().map(|(_, name)| name));
+        }
+        for name in due {
+            self.trim_queued.remove(&name);
+            self.trim_visits += 1;
+            if let Some(stream) = self.streams.get_mut(&name) {
+                stream.trim(now);
+            }
+            self.requeue_trim(&name);
+        }
     }
 
     /// Caps how many records each shard of `name` keeps (a simulator bound for long runs).
@@ -259,6 +377,9 @@ impl Kinesis {
                 PendingChange::Delete => {
                     self.streams.remove(&name);
                     self.on_demand.remove(&name);
+                    self.requeue_trim(&name);
+                    // Nothing is left to look at, and a service used without an account stays bounded.
+                    self.touched.remove(&name);
                 }
                 PendingChange::Split { shard, new_starting_hash_key } => {
                     stream.split(shard, new_starting_hash_key, now, now_unix_secs)
@@ -277,9 +398,7 @@ impl Kinesis {
             }
         }
         self.complete_consumer_transitions(now, &touched);
-        for stream in self.streams.values_mut() {
-            stream.trim(now);
-        }
+        self.trim_due(now);
     }
 
     /// The once-a-second work of the service: completes due changes, trims, closes the second that ended (each

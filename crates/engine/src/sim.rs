@@ -1345,6 +1345,8 @@ impl Simulation {
             .config
             .streams
             .iter()
+            // A stream nothing touched since the last closed second took no writes in it.
+            .filter(|s| self.kinesis.was_touched(&s.name))
             .filter_map(|s| self.kinesis.stream(&s.name))
             .flat_map(|s| s.shards().iter().map(move |shard| (s, shard)))
             // A shard closed before the second began took no writes in it.
@@ -1367,6 +1369,7 @@ impl Simulation {
         let mut account = core::mem::take(&mut self.account);
         account.close_second(self);
         self.account = account;
+        self.kinesis.forget_touched_through(second);
         self.schedule(self.now + SimDuration::SECOND, Timer::CloseSecond);
     }
 }

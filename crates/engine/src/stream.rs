@@ -446,6 +446,14 @@ impl Stream {
         }
     }
 
+    /// The earliest instant [`Self::trim`] may have work (`None`: nothing to trim until the stream changes).
+    pub(crate) fn trim_due_at(&self) -> Option<SimTime> {
+        match self.trim_due {
+            (_, hours) if hours != self.retention_hours => Some(SimTime::ZERO),
+            (due, _) => due,
+        }
+    }
+
     /// Drops expired records and forgets closed shards whose data has all expired.
     pub(crate) fn trim(&mut self, now: SimTime) {
         let (due, for_hours) = self.trim_due;

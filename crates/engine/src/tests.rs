@@ -978,6 +978,7 @@ fn a_resharded_stream_costs_no_deadline_checks_when_idle() {
     assert_eq!(stream.open_shard_count(), 4, "ten alternating scalings end at 4 open shards");
     assert!(stream.shards().len() > 40, "closed shards are kept for the retention period");
     assert_eq!(deadline_checks_in_an_idle_hour(&mut sim), 0);
+    assert_eq!(per_second_work_in_an_idle_hour(&mut sim), (0, 0), "nor any per-second work");
     // After the 24-hour retention, closed shards are no longer listed.
     sim.advance_to(sim.now() + SimDuration::from_secs(24 * 3_600));
     assert_eq!(sim.kinesis().stream("s").expect("exists").shards().len(), 4);
@@ -1515,4 +1516,52 @@ fn a_config_naming_a_stream_it_does_not_have_says_which() {
     assert!(
         Simulation::new(two).is_err_and(|e| e.problems.iter().any(|p| p.contains("Two data streams are named 'a'")))
     );
+}
+
+/// Streams the account looked at, and streams the service trimmed, while `sim` advanced by an idle hour.
+fn per_second_work_in_an_idle_hour(sim: &mut Simulation) -> (u64, u64) {
+    let (visits, trims) = (sim.account().stream_visits, sim.kinesis().trim_visits);
+    sim.advance_to(sim.now() + SimDuration::from_secs(3_600));
+    (sim.account().stream_visits - visits, sim.kinesis().trim_visits - trims)
+}
+
+#[test]
+fn closing_a_second_looks_only_at_streams_touched_in_it() {
+    use crate::kinesis::{CreateStreamInput, PutRecordsEntry};
+    // Issue 22: every closed second visited every stream and every shard for the account, and every stream
+    // for trimming: 10,000 idle streams for a simulated day in one advance took 366 s. Now a second looks at
+    // the streams written, read or changed in it, and at those whose write throttle episode is still open.
+    let mut sim = Simulation::service_only(1, crate::KinesisConfig::default());
+    for i in 0..300 {
+        let input = CreateStreamInput::provisioned(&alloc::format!("s{i:03}"), 1);
+        sim.kinesis_mut().create_active_stream(SimTime::ZERO, input).expect("created");
+    }
+    sim.advance_to(SimTime::from_secs(2));
+    assert_eq!(per_second_work_in_an_idle_hour(&mut sim), (0, 0), "300 idle streams cost nothing per second");
+
+    // 1,500 records in one second into one shard (1,000 records/s, docs/aws-behaviour.md §1.1): the stream is
+    // looked at in the second it was written, and in the next, which ends the throttle episode.
+    let now = sim.now();
+    let entry = |k: u32| PutRecordsEntry {
+        partition_key: alloc::format!("k{k}"),
+        explicit_hash_key: None,
+        data: crate::Payload::Bytes(alloc::vec![0u8; 10].into()),
+    };
+    for batch in 0..3 {
+        let entries = (0..500).map(|k| entry(batch * 500 + k)).collect();
+        sim.kinesis_mut().put_records(now, "s150", entries).expect("accepted call");
+    }
+    while sim.poll_observation().is_some() {}
+    let trims_before = sim.kinesis().trim_visits;
+    let (visits, trims) = per_second_work_in_an_idle_hour(&mut sim);
+    assert_eq!(visits, 2, "the written second, then the one that ends the episode");
+    let ended = core::iter::from_fn(|| sim.poll_observation())
+        .filter(|o| matches!(o.what, crate::Observed::WriteThrottleEnded { .. }))
+        .count();
+    assert_eq!(ended, 1, "the episode still ends");
+    assert_eq!(trims, 0, "the records expire after 24 hours, not within the hour");
+    // A day later the written stream's records expire: one trim, of that stream only.
+    sim.advance_to(now + SimDuration::from_secs(24 * 3_600 + 1));
+    assert_eq!(sim.kinesis().trim_visits - trims_before, 1);
+    assert_eq!(sim.kinesis().stream("s150").expect("exists").shards()[0].records().count(), 0, "trimmed");
 }

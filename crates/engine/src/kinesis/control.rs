@@ -144,6 +144,7 @@ impl Kinesis {
         if input.mode == StreamMode::OnDemand {
             self.on_demand.insert(input.name.clone());
         }
+        self.touch(&input.name, now.as_secs());
         self.streams.insert(input.name, stream);
         Ok(())
     }

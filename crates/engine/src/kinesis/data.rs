@@ -111,6 +111,7 @@ impl Kinesis {
         sequence_number_for_ordering: Option<&str>,
     ) -> Result<PutRecordOutput, StreamsError> {
         let fault = self.injected_throttle(name);
+        self.touch_in_use(now, name);
         let now_unix_secs = self.unix_secs(now);
         let account = self.config.account_id.as_str();
         let stream = self.streams.get(name).filter(|s| s.accepts_io()).ok_or_else(|| self.not_found(name))?;
@@ -177,7 +178,7 @@ impl Kinesis {
         }
         let encrypted = stream.encryption_key_id.is_some();
         let faults: Vec<bool> = entries.iter().map(|_| self.injected_throttle(name)).collect();
-        let stream = self.streams.get_mut(name).expect("checked readable above");
+        let stream = self.stream_in_use(now, name).expect("checked readable above");
         let mut failed_record_count = 0;
         let mut bytes_written = 0;
         let total_records = entries.len() as u64;
@@ -378,7 +379,7 @@ impl Kinesis {
         let limit = limit.unwrap_or(GET_RECORDS_RECORDS_MAX).clamp(1, GET_RECORDS_RECORDS_MAX);
         let fault = self.injected_throttle(&name);
         let visibility_ms = self.faults_of(&name).get_records_visibility_ms;
-        let stream = self.streams.get_mut(&name).expect("checked readable above");
+        let stream = self.stream_in_use(now, &name).expect("checked readable above");
         let on_demand = stream.mode == crate::stream::StreamMode::OnDemand;
         let shard = stream.shard_mut(token.shard_id).expect("checked above");
         let batch = if fault {
