@@ -5,7 +5,29 @@
 use crate::cmd::Ctx;
 use crate::setup::{self, WASM_TARGET};
 
-pub(crate) fn run(ctx: &Ctx) -> Result<(), String> {
+/// `args`: `--seconds N` sets the simulated horizon of the 100-shard scenario (default 3,600: one hour);
+/// `--native-only` stops after the native benches (to iterate on the engine).
+pub(crate) fn run(ctx: &Ctx, args: &[String]) -> Result<(), String> {
+    let mut seconds = String::from("3600");
+    let mut native_only = false;
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--seconds" => match rest.next().filter(|n| n.parse::<u64>().is_ok_and(|n| n > 0)) {
+                Some(n) => seconds.clone_from(n),
+                None => return Err("bench: --seconds needs a whole number of simulated seconds above 0".into()),
+            },
+            "--native-only" => native_only = true,
+            other => return Err(format!("bench: unknown argument `{other}` (allowed: --seconds N, --native-only)")),
+        }
+    }
+    println!("== native: 100 shards at full load for {seconds} simulated s (cargo bench, optimised) ==");
+    let mut scale = ctx.command("cargo");
+    scale.args(["bench", "-p", "shardlab-engine", "--bench", "scale", "--", "--seconds", &seconds]);
+    ctx.run(&mut scale)?;
+    if native_only {
+        return Ok(());
+    }
     setup::web_tools(ctx)?;
     println!("== native (cargo bench, optimised) ==");
     let mut native = ctx.command("cargo");

@@ -27,7 +27,9 @@ Commands:
           wasm tests in headless Chromium and Firefox, the release dist, and end-to-end tests
   cfn-lint  only the CloudFormation step: export every preset and lint it (cfn-lint from PyPI
           in target/cfn-lint)
-  bench   measure simulated records per second through the engine, natively and in wasm
+  bench [--seconds N] [--native-only]
+          measure the engine natively (the 100-shard scenario for N simulated s, default 3600),
+          then in wasm and in headless Chromium
   fuzz --minutes N [--target T]
           generate inputs for N minutes per target (link, scenario, api, sql, transform); save
           any that panics, aborts, stalls, exceeds its memory or differs when run again under
@@ -43,6 +45,7 @@ fn main() -> ExitCode {
         [] => "help",
         [one] => one.as_str(),
         [first, ..] if first == "fuzz" => "fuzz",
+        [first, ..] if first == "bench" => "bench",
         [first, ..] => {
             eprintln!("xtask: `{first}` takes no arguments\n\n{USAGE}");
             return ExitCode::from(2);
@@ -60,7 +63,7 @@ fn main() -> ExitCode {
         "serve" => done(setup::web_tools(&ctx).and_then(|()| trunk::serve(&ctx))),
         "dist" => done(setup::web_tools(&ctx).and_then(|()| trunk::dist(&ctx))),
         "setup" => done(setup::all(&ctx)),
-        "bench" => done(bench::run(&ctx)),
+        "bench" => done(bench::run(&ctx, &args[1..])),
         "cfn-lint" => done(cfn_lint::run(&ctx)),
         "test" => test::run(&ctx),
         "fuzz" => done(fuzz::run(&ctx, &args[1..])),

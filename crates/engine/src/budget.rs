@@ -6,14 +6,20 @@ use crate::format::thousands;
 use crate::limits::SHARD_WRITE_RECORDS_PER_SEC;
 use crate::producer::{ClientStyle, OUTSTANDING_RECORDS_MAX, ProducerConfig};
 use crate::sim::SimConfig;
-use crate::workload::SizeProfile;
+use crate::template::PayloadTemplate;
+use crate::workload::{KeyProfile, SizeProfile};
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
 /// The most memory one scenario may hold, in bytes (1 GiB; messages say "1 GiB"): what the page can afford in one tab.
 pub const SCENARIO_MEMORY_BYTES_MAX: u64 = 1 << 30;
-/// Bytes a shard's log holds per simulated record (sequence number, timestamps, key, payload description).
+/// Bytes a shard's log holds per record a simulated producer writes with a numbered key (`user-N`, uniform
+/// or Zipf) and data of zeros (`shard_log`): its key's number and its length (8 B), and at worst an arrival
+/// run of its own (24 B; records arriving at one instant share one).
+pub const COMPACT_RECORD_BYTES: u64 = 32;
+/// Bytes a shard's log holds per record kept whole (other keys, templated payloads, Agent lines): sequence
+/// number, timestamps, key, payload description.
 pub const STORED_RECORD_BYTES: u64 = 172;
 /// Bytes a stored KPL aggregate holds per user record in it (its partition key and length).
 pub const AGGREGATED_USER_RECORD_BYTES: u64 = 48;
@@ -35,7 +41,7 @@ pub struct Estimate {
     pub records_per_sec: u64,
     /// Record handlings per simulated second: each record made, written, and read by each reader.
     pub work_per_sec: u64,
-    /// Bytes a stored record may take in a shard's log (more for KPL aggregates).
+    /// Bytes a stored record may take in a shard's log (less for compact records, more for KPL aggregates).
     pub stored_record_bytes: u64,
     /// Bytes producers may hold in records waiting in their clients.
     pub producer_bytes: u64,
@@ -66,6 +72,20 @@ fn min_bytes(size: &SizeProfile) -> u32 {
     }
 }
 
+/// Whether a shard's log keeps this producer's records compactly ([`COMPACT_RECORD_BYTES`]).
+fn stored_compactly(producer: &ProducerConfig) -> bool {
+    let numbered_keys = matches!(producer.keys, KeyProfile::Uniform { .. } | KeyProfile::Zipf { .. });
+    numbered_keys && producer.payload == PayloadTemplate::Zeros && !matches!(producer.client, ClientStyle::Kpl(_))
+}
+
+/// Bytes one stored record of this producer may take in a shard's log.
+fn stored_record_bytes(producer: &ProducerConfig) -> u64 {
+    if stored_compactly(producer) {
+        return COMPACT_RECORD_BYTES;
+    }
+    STORED_RECORD_BYTES + (user_records_per_stored_record(producer).max(1) - 1) * AGGREGATED_USER_RECORD_BYTES
+}
+
 /// User records one stored record of this producer may hold: many for a KPL aggregate of small records
 /// (each costs its data, a key index and about 6 bytes of framing; keys are assumed repeated).
 fn user_records_per_stored_record(producer: &ProducerConfig) -> u64 {
@@ -94,8 +114,9 @@ pub fn estimate(config: &SimConfig) -> Estimate {
     let shards = total_shards(config);
     let written = records_per_sec.min(shards * SHARD_WRITE_RECORDS_PER_SEC * 10);
     let work_per_sec = records_per_sec + written * (1 + readers);
-    let user_records = config.producers.iter().map(user_records_per_stored_record).max().unwrap_or(1).max(1);
-    let stored_record_bytes = STORED_RECORD_BYTES + (user_records - 1) * AGGREGATED_USER_RECORD_BYTES;
+    // Agents' lines (and a scenario without producers, written through the API) are kept whole.
+    let whole = (!config.agents.is_empty() || config.producers.is_empty()).then_some(STORED_RECORD_BYTES);
+    let stored_record_bytes = config.producers.iter().map(stored_record_bytes).chain(whole).max().unwrap_or(0);
     let producer_bytes = config.producers.len() as u64 * OUTSTANDING_RECORDS_MAX * WAITING_RECORD_BYTES;
     let affordable = SCENARIO_MEMORY_BYTES_MAX.saturating_sub(producer_bytes) / (shards.max(1) * stored_record_bytes);
     let log_records_per_shard = configured_log_records(config).min(affordable);
@@ -123,11 +144,19 @@ pub(crate) fn problems(config: &SimConfig, out: &mut Vec<String>) {
     }
 }
 
-/// What a person should know before running `config`: how its memory is capped, and how fast it can run.
+/// Records one shard can receive while they are retained: its write limit (or the scenario's rate, if lower)
+/// for the longest retention of the scenario's streams.
+fn retained_records_per_shard(config: &SimConfig, e: &Estimate) -> u64 {
+    let retention_secs = config.streams.iter().map(|s| u64::from(s.retention_hours) * 3_600).max().unwrap_or(0);
+    e.records_per_sec.min(SHARD_WRITE_RECORDS_PER_SEC) * retention_secs
+}
+
+/// What a person should know before running `config`: how its memory is capped (when a shard can receive
+/// more records within retention than it may keep), and how fast it can run.
 pub fn notes(config: &SimConfig) -> Vec<String> {
     let e = estimate(config);
     let mut notes = Vec::new();
-    if e.log_records_per_shard < configured_log_records(config) {
+    if e.log_records_per_shard < configured_log_records(config).min(retained_records_per_shard(config, &e)) {
         notes.push(format!(
             "Memory: to stay within 1 GiB, each of the {} shards keeps its latest {} records (up to {} B each); \
              older ones are dropped early.",
@@ -170,23 +199,43 @@ mod tests {
         let config = scenario(1_024, alloc::vec![ProducerConfig::steady("p", 1_000_000, 100, 10_000)]);
         assert_eq!(config.validate(), Ok(()));
         let e = estimate(&config);
-        // (1 GiB - 100,000 waiting records * 100 B) / (1,024 shards * 172 B) = 1,063,741,824 / 176,128.
-        assert_eq!(e.log_records_per_shard, 6_039);
+        // Numbered keys and zeros are kept compactly, 32 B a record at most:
+        // (1 GiB - 100,000 waiting records * 100 B) / (1,024 shards * 32 B) = 1,063,741,824 / 32,768.
+        assert_eq!(e.log_records_per_shard, 32_462);
         assert!(e.memory_bytes(1_024) <= SCENARIO_MEMORY_BYTES_MAX);
         // Made, written (1,024 shards take 1,024,000 records/s, so all of them), nobody reads: 2M handlings.
         assert_eq!((e.records_per_sec, e.work_per_sec), (1_000_000, 2_000_000));
         let notes = notes(&config);
         assert_eq!(notes.len(), 2, "{notes:?}");
-        assert!(notes[0].contains("each of the 1,024 shards keeps its latest 6,039 records"), "{}", notes[0]);
+        assert!(notes[0].contains("each of the 1,024 shards keeps its latest 32,462 records"), "{}", notes[0]);
         assert!(notes[1].contains("asks for 1,000,000 records/s"), "{}", notes[1]);
         assert!(notes[1].contains("takes about 14 s"), "2,000,000 / 150,000 rounded up: {}", notes[1]);
     }
 
     #[test]
     fn small_scenarios_have_nothing_to_say() {
-        let config = SimConfig::default();
+        // 10 records/s keep 864,000 records in a day; one shard may keep (1 GiB - 10 MB) / 32 B of them.
+        let config = scenario(1, alloc::vec![ProducerConfig::steady("p", 10, 100, 100)]);
         assert_eq!(notes(&config), Vec::<String>::new());
-        assert_eq!(estimate(&config).log_records_per_shard, 100_000);
+        assert_eq!(estimate(&config).log_records_per_shard, 1_063_741_824 / 32);
+    }
+
+    #[test]
+    fn a_day_of_the_default_scenario_is_said_to_be_capped() {
+        // 500 records/s for 24 hours is 43,200,000 records, more than two shards may keep at 32 B each:
+        // (1 GiB - 10,000,000 B of waiting records) / (2 shards * 32 B) = 16,620,966 each.
+        let config = SimConfig::default();
+        assert_eq!(estimate(&config).log_records_per_shard, 16_620_966);
+        let notes = notes(&config);
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(notes[0].contains("each of the 2 shards keeps its latest 16,620,966 records (up to 32 B each)"));
+    }
+
+    #[test]
+    fn templated_records_are_estimated_whole() {
+        let templated =
+            ProducerConfig { payload: PayloadTemplate::Clickstream, ..ProducerConfig::steady("p", 1, 1, 1) };
+        assert_eq!(estimate(&scenario(1, alloc::vec![templated])).stored_record_bytes, STORED_RECORD_BYTES);
     }
 
     #[test]

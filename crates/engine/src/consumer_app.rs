@@ -922,10 +922,8 @@ impl ConsumerApp {
     /// How long the oldest record this application has not read yet has been waiting.
     fn unread_age_ms(&self, kinesis: &Kinesis, now: SimTime, stream_name: &str, shard: ShardId) -> u64 {
         let after = self.readers.get(&shard).and_then(|r| r.resume_after);
-        let oldest_unread = kinesis
-            .stream(stream_name)
-            .and_then(|s| s.shard(shard))
-            .and_then(|s| s.records().find(|r| after.is_none_or(|a| r.sequence_number.counter > a)).map(|r| r.arrival));
+        let oldest_unread =
+            kinesis.stream(stream_name).and_then(|s| s.shard(shard)).and_then(|s| s.arrival_after(after));
         oldest_unread.map_or(0, |arrival| now.saturating_since(arrival).as_millis())
     }
 

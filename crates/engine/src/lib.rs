@@ -59,7 +59,8 @@
 //!   <account>." (AWS's messages begin "Rate exceeded"; the rest is ours).
 //! - A PUT payload unit is 25,000 bytes (the pricing page's "1 MB = 40 units" implies decimal kilobytes);
 //!   prices in [`cost`] are the widely quoted us-east-1 list prices, unconfirmed.
-//! - Shards keep at most [`SimConfig::log_records_max_per_shard`] records; older ones are dropped early.
+//! - Shards keep at most [`SimConfig::log_records_max_per_shard`] records (by default a day at the write limit),
+//!   lowered to fit a scenario's memory ceiling ([`budget`]); older ones are dropped early.
 //! - On-demand capacity follows traffic by splitting shards that stay above half their write limit, which
 //!   keeps capacity at about twice the sustained rate ("2× the previous peak"); the 30-day peak memory is not
 //!   modelled.
@@ -125,6 +126,7 @@ pub mod record_output;
 pub mod rng;
 pub mod sequence;
 pub mod shard;
+mod shard_log;
 mod sim;
 pub mod stream;
 pub mod template;

@@ -20,8 +20,10 @@ pub const GET_RECORDS_CALLS_PER_SEC: u64 = 5;
 pub const GET_SHARD_ITERATOR_CALLS_PER_SEC: u64 = 5;
 /// Shared read throughput per shard (2 MiB/s), and each enhanced fan-out consumer's own per shard.
 pub const SHARD_READ_BYTES_PER_SEC: u64 = 2_097_152;
-/// Records a simulated shard keeps for reading at most; older ones are dropped early (a simulator bound).
-pub const SIM_LOG_RECORDS_MAX_PER_SHARD: usize = 1_000_000;
+/// Records a simulated shard keeps for reading at most: a day at the shard's write limit (1,000 records/s for
+/// 86,400 s), so only a retention beyond 24 hours at full load, or a scenario's memory ceiling
+/// ([`crate::budget`]), drops records before retention trims them (a simulator bound).
+pub const SIM_LOG_RECORDS_MAX_PER_SHARD: usize = 86_400_000;
 /// How long a shard iterator stays valid (5 minutes).
 pub const ITERATOR_LIFETIME_MS: u64 = 300_000;
 /// Records in one PutRecords request at most.

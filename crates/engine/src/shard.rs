@@ -4,9 +4,9 @@ use crate::hash_range::HashKeyRange;
 use crate::limits::{GET_RECORDS_BYTES_MAX, GET_SHARD_ITERATOR_CALLS_PER_SEC, SIM_LOG_RECORDS_MAX_PER_SHARD};
 use crate::metrics::ShardMetrics;
 use crate::sequence::{ENDING_COUNTER, SequenceNumber};
+use crate::shard_log::ShardLog;
 use crate::throttle::{CallWindow, ReadBudget, WriteLimit, WriteWindow};
 use crate::time::{SimDuration, SimTime};
-use alloc::collections::VecDeque;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
@@ -170,7 +170,11 @@ pub struct Shard {
     pub child_shard_ids: Vec<ShardId>,
     /// Its metrics.
     pub metrics: ShardMetrics,
-    log: VecDeque<Record>,
+    log: ShardLog,
+    /// Tests only: every record kept, whole, as the log stored them before it was compact; each read
+    /// and each record listed is checked against it.
+    #[cfg(test)]
+    reference: alloc::collections::VecDeque<Record>,
     log_records_max: usize,
     next_counter: u64,
     write_window: WriteWindow,
@@ -203,7 +207,9 @@ impl Shard {
             closed: None,
             child_shard_ids: Vec::new(),
             metrics: ShardMetrics::default(),
-            log: VecDeque::new(),
+            log: ShardLog::new(1),
+            #[cfg(test)]
+            reference: alloc::collections::VecDeque::new(),
             log_records_max: SIM_LOG_RECORDS_MAX_PER_SHARD,
             // Counter 0 is the shard's StartingSequenceNumber; records start at 1.
             next_counter: 1,
@@ -239,7 +245,7 @@ impl Shard {
 
     /// The position of the first record at or after `at`, or [`Self::latest_position`] if none.
     pub fn position_at(&self, at: SimTime) -> u64 {
-        self.log.iter().find(|r| r.arrival >= at).map_or(self.next_counter, |r| r.sequence_number.counter)
+        self.log.counter_at(at).unwrap_or(self.next_counter)
     }
 
     /// Closes the shard at `now`; `now_unix_secs` goes into its `EndingSequenceNumber`.
@@ -257,14 +263,16 @@ impl Shard {
 
     /// Drops records older than the retention period.
     pub(crate) fn trim(&mut self, now: SimTime, retention: SimDuration) {
-        while self.log.front().is_some_and(|r| now.saturating_since(r.arrival) >= retention) {
+        while self.log.first_arrival().is_some_and(|arrival| now.saturating_since(arrival) >= retention) {
             self.log.pop_front();
+            #[cfg(test)]
+            self.reference.pop_front();
         }
     }
 
     /// When its oldest record expires, or (closed) when it is no longer listed, whichever is first.
     pub(crate) fn next_expiry(&self, retention: SimDuration) -> Option<SimTime> {
-        let record = self.log.front().map(|r| r.arrival + retention);
+        let record = self.log.first_arrival().map(|arrival| arrival + retention);
         let closed = self.closed.map(|c| c.at + retention);
         [record, closed].into_iter().flatten().min()
     }
@@ -298,14 +306,51 @@ impl Shard {
         self.metrics.record_accepted(now.as_secs(), bytes);
         if self.log.len() >= self.log_records_max {
             self.log.pop_front();
+            #[cfg(test)]
+            self.reference.pop_front();
         }
-        self.log.push_back(Record { sequence_number, arrival: now, partition_key, hash_key, data });
+        #[cfg(test)]
+        self.reference.push_back(Record {
+            sequence_number,
+            arrival: now,
+            partition_key: partition_key.clone(),
+            hash_key,
+            data: data.clone(),
+        });
+        self.log.push(now, now_unix_secs, partition_key, hash_key, data);
         Ok(sequence_number)
     }
 
-    /// The records kept, oldest first.
-    pub fn records(&self) -> impl ExactSizeIterator<Item = &Record> {
-        self.log.iter()
+    /// The records kept, oldest first (each expanded from the compact log as it is reached).
+    pub fn records(&self) -> impl Iterator<Item = Record> + '_ {
+        #[cfg(test)]
+        self.check_against_reference();
+        self.log.records_from(self.log.first_counter(), self.starting_sequence_number())
+    }
+
+    /// Tests only: panics unless the compact log holds exactly the reference's records.
+    #[cfg(test)]
+    pub(crate) fn check_against_reference(&self) {
+        let sequence = self.starting_sequence_number();
+        let compact: Vec<Record> = self.log.records_from(self.log.first_counter(), sequence).collect();
+        assert_eq!(compact.len(), self.reference.len(), "records kept in {}", self.id);
+        for (kept, reference) in compact.iter().zip(&self.reference) {
+            assert_eq!(kept, reference, "record of {}", self.id);
+            assert_eq!(self.log.size_bytes_of(kept.sequence_number.counter), reference.size_bytes());
+        }
+        let first = self.reference.front().map_or(self.next_counter, |r| r.sequence_number.counter);
+        assert_eq!(self.first_position(), first, "first position of {}", self.id);
+    }
+
+    /// Records kept.
+    pub fn record_count(&self) -> usize {
+        self.log.len()
+    }
+
+    /// When the first record kept after `counter` (or the oldest kept, with `None`) arrived.
+    pub fn arrival_after(&self, counter: Option<u64>) -> Option<SimTime> {
+        let first = counter.map_or(self.log.first_counter(), |c| c.saturating_add(1).max(self.log.first_counter()));
+        self.log.arrival_of(first)
     }
 
     /// Whether a GetShardIterator call at `now` is within the shard's 5 calls per second.
@@ -343,11 +388,68 @@ impl Shard {
         bytes_max: u64,
         visibility: SimDuration,
     ) -> ReadBatch {
-        let start = self.log.partition_point(|r| r.sequence_number.counter < position);
+        let visible = |arrival: SimTime| arrival + visibility <= now;
+        let sequence = self.starting_sequence_number();
+        let mut records: Vec<Record> = Vec::new();
+        let mut bytes = 0;
+        let mut counter = position.max(self.log.first_counter());
+        while records.len() < limit as usize {
+            if !self.log.arrival_of(counter).is_some_and(visible) {
+                break;
+            }
+            let size = self.log.size_bytes_of(counter);
+            if !records.is_empty() && bytes + size > bytes_max {
+                break;
+            }
+            let Some(record) = self.log.record(counter, sequence) else {
+                break;
+            };
+            bytes += size;
+            records.push(record);
+            counter += 1;
+        }
+        let next_position =
+            records.last().map_or(position.max(self.first_position()), |r| r.sequence_number.counter + 1);
+        let remaining = self.log.arrival_of(counter);
+        // Behind means readable records are waiting; records still in flight do not count.
+        let millis_behind_latest = match (remaining.filter(|a| visible(*a)), records.last()) {
+            (Some(_), Some(last)) => now.saturating_since(last.arrival).as_millis(),
+            (Some(next), None) => now.saturating_since(next).as_millis(),
+            (None, _) => 0,
+        };
+        let batch = ReadBatch {
+            at_shard_end: self.closed.is_some() && remaining.is_none(),
+            records,
+            next_position,
+            millis_behind_latest,
+        };
+        #[cfg(test)]
+        assert_eq!(
+            batch,
+            self.reference_read_from(now, position, limit, bytes_max, visibility),
+            "a read of {}",
+            self.id
+        );
+        batch
+    }
+
+    /// Tests only: [`Self::read_from`] as it was on a log of whole records, the reference the compact log
+    /// must match.
+    #[cfg(test)]
+    fn reference_read_from(
+        &self,
+        now: SimTime,
+        position: u64,
+        limit: u32,
+        bytes_max: u64,
+        visibility: SimDuration,
+    ) -> ReadBatch {
+        let log = &self.reference;
+        let start = log.partition_point(|r| r.sequence_number.counter < position);
         let visible = |r: &Record| r.arrival + visibility <= now;
         let mut records = Vec::new();
         let mut bytes = 0;
-        for record in self.log.iter().skip(start).take(limit as usize).take_while(|r| visible(r)) {
+        for record in log.iter().skip(start).take(limit as usize).take_while(|r| visible(r)) {
             let size = record.size_bytes();
             if !records.is_empty() && bytes + size > bytes_max {
                 break;
@@ -355,10 +457,9 @@ impl Shard {
             bytes += size;
             records.push(record.clone());
         }
-        let next_position =
-            records.last().map_or(position.max(self.first_position()), |r| r.sequence_number.counter + 1);
-        let remaining = self.log.get(start + records.len());
-        // Behind means readable records are waiting; records still in flight do not count.
+        let first_position = log.front().map_or(self.next_counter, |r| r.sequence_number.counter);
+        let next_position = records.last().map_or(position.max(first_position), |r| r.sequence_number.counter + 1);
+        let remaining = log.get(start + records.len());
         let millis_behind_latest = match (remaining.filter(|r| visible(r)), records.last()) {
             (Some(_), Some(last)) => now.saturating_since(last.arrival).as_millis(),
             (Some(next), None) => now.saturating_since(next.arrival).as_millis(),
@@ -374,7 +475,7 @@ impl Shard {
 
     /// The position of the oldest record kept (or the next one to come, if none is kept).
     pub fn first_position(&self) -> u64 {
-        self.log.front().map_or(self.next_counter, |r| r.sequence_number.counter)
+        if self.log.len() == 0 { self.next_counter } else { self.log.first_counter() }
     }
 }
 

@@ -87,7 +87,8 @@ pub struct StreamConfig {
     pub shard_count: u32,
     /// `RetentionPeriodHours`, 24 to 8,760.
     pub retention_hours: u32,
-    /// Records each shard keeps for reading; older ones are dropped first (a simulator bound).
+    /// Records each shard keeps for reading at most (by default [`SIM_LOG_RECORDS_MAX_PER_SHARD`]); older ones
+    /// are dropped first (a simulator bound).
     pub log_records_max_per_shard: u32,
     /// A fault: this percent of writes and reads is throttled whatever the load (0 to 100).
     pub extra_throttle_percent: u8,
@@ -106,7 +107,7 @@ impl StreamConfig {
             mode: StreamMode::Provisioned,
             shard_count,
             retention_hours: RETENTION_HOURS_MIN,
-            log_records_max_per_shard: 100_000,
+            log_records_max_per_shard: SIM_LOG_RECORDS_MAX_PER_SHARD as u32,
             extra_throttle_percent: 0,
             get_records_visibility_ms: GET_RECORDS_VISIBILITY_MS,
             fan_out_visibility_ms: FAN_OUT_VISIBILITY_MS,

@@ -921,7 +921,9 @@ fn a_shard_log_bound_beyond_the_simulators_is_refused() {
     let problems = config.validate().expect_err("too many").problems;
     assert_eq!(
         problems,
-        [alloc::format!("Each shard of '{DEFAULT_STREAM_NAME}' keeps 4294967295 records at most; allow 1 to 1000000.")]
+        [alloc::format!(
+            "Each shard of '{DEFAULT_STREAM_NAME}' keeps 4294967295 records at most; allow 1 to 86400000."
+        )]
     );
 }
 

@@ -1,0 +1,407 @@
+//! A shard's log, stored compactly: records are expanded into [`Record`]s only when someone reads them.
+//!
+//! Records in a log have consecutive counters, so a record's place gives its sequence number. What a
+//! simulated producer writes (a numbered key `user-N` hashed by MD5, data of zeros) is derivable from two
+//! numbers: each record keeps its key's number and its data length (8 bytes). Records arriving at the same
+//! instant share one arrival run (first counter, arrival, arrival second). Everything else (API bytes,
+//! templated and aggregated data, other keys, explicit hash keys) keeps its own key, hash key and data.
+//! Reading a record rebuilds exactly what was written: [`ShardLog::record`] equals the record appended.
+
+use crate::partition_key;
+use crate::sequence::SequenceNumber;
+use crate::shard::{Payload, Record};
+use crate::time::SimTime;
+use alloc::collections::{BTreeMap, VecDeque};
+use alloc::format;
+use alloc::string::String;
+
+/// The prefix of the numbered keys simulated producers use (`user-0`, `user-1`, ...).
+const NUMBERED_KEY_PREFIX: &str = "user-";
+/// [`Entry::key`] of a record kept whole in [`ShardLog::whole`].
+const WHOLE: u32 = u32::MAX;
+/// Hash keys of numbered keys a log remembers at most (a memo: beyond it, keys are hashed again).
+const NUMBERED_HASHES_MAX: usize = 4_096;
+
+/// One record's place in the log: a numbered key with zeros of `len_bytes`, or [`WHOLE`].
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    key: u32,
+    len_bytes: u32,
+}
+
+/// Records with consecutive counters from `first_counter` that arrived at the same instant.
+#[derive(Clone, Copy, Debug)]
+struct ArrivalRun {
+    first_counter: u64,
+    arrival: SimTime,
+    arrival_unix_secs: u64,
+}
+
+/// A record whose key or data cannot be derived.
+#[derive(Clone, Debug)]
+struct WholeRecord {
+    counter: u64,
+    partition_key: String,
+    hash_key: u128,
+    data: Payload,
+}
+
+/// The records a shard keeps, oldest first, with consecutive counters.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ShardLog {
+    /// The counter of the oldest record kept (of the next one, when empty).
+    first_counter: u64,
+    entries: VecDeque<Entry>,
+    /// Arrival runs, oldest first; the first one holds the oldest record.
+    arrivals: VecDeque<ArrivalRun>,
+    /// The records kept whole, by counter.
+    whole: VecDeque<WholeRecord>,
+    /// MD5 hash keys of the numbered keys written here (a bounded memo).
+    numbered_hashes: BTreeMap<u32, u128>,
+}
+
+/// `N` when `key` is `user-N` written the one way `format!` writes it (no sign, no leading zero), below [`WHOLE`].
+fn key_number(key: &str) -> Option<u32> {
+    let digits = key.strip_prefix(NUMBERED_KEY_PREFIX)?;
+    let canonical = !digits.is_empty()
+        && digits.len() <= 10
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && (digits == "0" || !digits.starts_with('0'));
+    canonical.then(|| digits.parse::<u32>().ok()).flatten().filter(|n| *n != WHOLE)
+}
+
+impl ShardLog {
+    /// An empty log whose first record will have `next_counter`.
+    pub(crate) fn new(next_counter: u64) -> Self {
+        Self { first_counter: next_counter, ..Self::default() }
+    }
+
+    /// Records kept.
+    pub(crate) fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// The counter of the oldest record kept, or of the next one to come.
+    pub(crate) fn first_counter(&self) -> u64 {
+        self.first_counter
+    }
+
+    /// The counter the next record appended gets.
+    fn next_counter(&self) -> u64 {
+        self.first_counter + self.entries.len() as u64
+    }
+
+    /// The MD5 hash key of numbered key `number`, remembered if there is room.
+    fn numbered_hash(&mut self, number: u32) -> u128 {
+        if let Some(hash) = self.numbered_hashes.get(&number) {
+            return *hash;
+        }
+        let hash = partition_key::hash_key(&format!("{NUMBERED_KEY_PREFIX}{number}"));
+        if self.numbered_hashes.len() < NUMBERED_HASHES_MAX {
+            self.numbered_hashes.insert(number, hash);
+        }
+        hash
+    }
+
+    /// Appends the record with the next counter (the caller's, which must be [`Self::next_counter`]).
+    pub(crate) fn push(
+        &mut self,
+        arrival: SimTime,
+        arrival_unix_secs: u64,
+        partition_key: String,
+        hash_key: u128,
+        data: Payload,
+    ) {
+        let counter = self.next_counter();
+        let last = self.arrivals.back();
+        if last.is_none_or(|run| run.arrival != arrival || run.arrival_unix_secs != arrival_unix_secs) {
+            self.arrivals.push_back(ArrivalRun { first_counter: counter, arrival, arrival_unix_secs });
+        }
+        if let (Payload::Synthetic { len_bytes }, Some(number)) = (&data, key_number(&partition_key))
+            && self.numbered_hash(number) == hash_key
+        {
+            self.entries.push_back(Entry { key: number, len_bytes: *len_bytes });
+            return;
+        }
+        let len_bytes = u32::try_from(data.len_bytes()).unwrap_or(u32::MAX);
+        self.entries.push_back(Entry { key: WHOLE, len_bytes });
+        self.whole.push_back(WholeRecord { counter, partition_key, hash_key, data });
+    }
+
+    /// Drops the oldest record.
+    pub(crate) fn pop_front(&mut self) {
+        if self.entries.pop_front().is_none() {
+            return;
+        }
+        self.first_counter += 1;
+        while self.arrivals.get(1).is_some_and(|next| next.first_counter <= self.first_counter) {
+            self.arrivals.pop_front();
+        }
+        if self.entries.is_empty() {
+            self.arrivals.clear();
+        }
+        while self.whole.front().is_some_and(|w| w.counter < self.first_counter) {
+            self.whole.pop_front();
+        }
+    }
+
+    /// When the oldest record arrived.
+    pub(crate) fn first_arrival(&self) -> Option<SimTime> {
+        self.arrivals.front().map(|run| run.arrival)
+    }
+
+    /// The counter of the first record that arrived at or after `at`, if any.
+    pub(crate) fn counter_at(&self, at: SimTime) -> Option<u64> {
+        let run = self.arrivals.partition_point(|run| run.arrival < at);
+        self.arrivals.get(run).map(|run| run.first_counter.max(self.first_counter))
+    }
+
+    /// The index in `arrivals` of the run holding `counter` (a kept record's).
+    fn run_of(&self, counter: u64) -> usize {
+        self.arrivals.partition_point(|run| run.first_counter <= counter).saturating_sub(1)
+    }
+
+    /// When the record with `counter` (a kept one) arrived.
+    pub(crate) fn arrival_of(&self, counter: u64) -> Option<SimTime> {
+        self.contains(counter).then(|| self.arrivals.get(self.run_of(counter)).map(|run| run.arrival)).flatten()
+    }
+
+    /// Whether the record with `counter` is kept.
+    pub(crate) fn contains(&self, counter: u64) -> bool {
+        (self.first_counter..self.next_counter()).contains(&counter)
+    }
+
+    /// Bytes the record with `counter` (a kept one) counts for against limits: data plus partition key.
+    pub(crate) fn size_bytes_of(&self, counter: u64) -> u64 {
+        let Some(entry) = self.entry(counter) else {
+            return 0;
+        };
+        if entry.key == WHOLE {
+            return self.whole_of(counter).map_or(0, |w| w.data.len_bytes() + w.partition_key.len() as u64);
+        }
+        let digits = entry.key.checked_ilog10().unwrap_or(0) + 1;
+        u64::from(entry.len_bytes) + (NUMBERED_KEY_PREFIX.len() as u64) + u64::from(digits)
+    }
+
+    fn entry(&self, counter: u64) -> Option<Entry> {
+        let index = usize::try_from(counter.checked_sub(self.first_counter)?).ok()?;
+        self.entries.get(index).copied()
+    }
+
+    fn whole_of(&self, counter: u64) -> Option<&WholeRecord> {
+        let index = self.whole.partition_point(|w| w.counter < counter);
+        self.whole.get(index).filter(|w| w.counter == counter)
+    }
+
+    /// The record with `counter`, as it was written; `sequence` gives the shard's part of its sequence number.
+    pub(crate) fn record(&self, counter: u64, sequence: SequenceNumber) -> Option<Record> {
+        let entry = self.entry(counter)?;
+        let run = self.arrivals.get(self.run_of(counter))?;
+        let sequence_number = SequenceNumber { counter, arrival_unix_secs: run.arrival_unix_secs, ..sequence };
+        let (partition_key, hash_key, data) = if entry.key == WHOLE {
+            let whole = self.whole_of(counter)?;
+            (whole.partition_key.clone(), whole.hash_key, whole.data.clone())
+        } else {
+            let hash_key = match self.numbered_hashes.get(&entry.key) {
+                Some(hash) => *hash,
+                None => partition_key::hash_key(&format!("{NUMBERED_KEY_PREFIX}{}", entry.key)),
+            };
+            let key = format!("{NUMBERED_KEY_PREFIX}{}", entry.key);
+            (key, hash_key, Payload::Synthetic { len_bytes: entry.len_bytes })
+        };
+        Some(Record { sequence_number, arrival: run.arrival, partition_key, hash_key, data })
+    }
+
+    /// The records kept from `counter` on, oldest first.
+    pub(crate) fn records_from(&self, counter: u64, sequence: SequenceNumber) -> impl Iterator<Item = Record> + '_ {
+        (counter.max(self.first_counter)..self.next_counter()).filter_map(move |c| self.record(c, sequence))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn only_canonical_numbered_keys_are_stored_by_number() {
+        assert_eq!(key_number("user-0"), Some(0));
+        assert_eq!(key_number("user-99999"), Some(99_999));
+        assert_eq!(key_number("user-4294967294"), Some(4_294_967_294));
+        for other in ["user-", "user-01", "user-+1", "user--1", "user-4294967295", "user-99999999999", "hot", "User-1"]
+        {
+            assert_eq!(key_number(other), None, "{other}");
+        }
+    }
+
+    /// A day's retention kept whole: one shard, 2 records/s of 100 B over one key (`user-0`, from a uniform
+    /// profile over 1 key). Record k (from 0) is made and written at k * 500 ms, with counter k + 1.
+    #[test]
+    fn get_records_from_trim_horizon_returns_the_first_record_kept_after_23_and_25_hours() {
+        use crate::kinesis::IteratorStart;
+        use crate::{DEFAULT_STREAM_NAME, ProducerConfig, SimConfig, SimTime, Simulation, StreamConfig};
+        let config = SimConfig {
+            streams: alloc::vec![StreamConfig::provisioned(DEFAULT_STREAM_NAME, 1)],
+            producers: alloc::vec![ProducerConfig::steady("p", 2, 100, 1)],
+            ..SimConfig::default()
+        };
+        let epoch_secs = config.epoch_unix_ms / 1_000;
+        let mut sim = Simulation::new(config).expect("valid");
+        let first_kept = |sim: &mut Simulation, hours: u64| {
+            sim.advance_to(SimTime::from_secs(hours * 3_600));
+            let now = sim.now();
+            let k = sim.kinesis_mut();
+            let it = k.get_shard_iterator(now, DEFAULT_STREAM_NAME, "shardId-000000000000", IteratorStart::TrimHorizon);
+            let out = k.get_records(now, &it.expect("an iterator"), Some(1)).expect("a read");
+            assert_eq!(out.records.len(), 1, "at {hours} h");
+            let count = sim.stream().expect("the stream").shards()[0].record_count();
+            (out.records[0].clone(), count)
+        };
+        // At 23 h nothing has expired: records 0 to 165,600 (23 * 3,600 * 2) are kept, the first one first.
+        let (first, count) = first_kept(&mut sim, 23);
+        assert_eq!(count, 165_601);
+        assert_eq!(first.sequence_number.counter, 1);
+        assert_eq!(first.sequence_number.arrival_unix_secs, epoch_secs);
+        assert_eq!(first.sequence_number.shard_created_unix_secs, epoch_secs);
+        assert_eq!(first.arrival, SimTime::ZERO);
+        assert_eq!((first.partition_key.as_str(), first.data.len_bytes(), first.size_bytes()), ("user-0", 100, 106));
+        // At 25 h, records that arrived at or before 1 h are 24 hours old and trimmed (`docs/aws-behaviour.md`
+        // §1.8): the first kept is record 7,201, written at 3,600.5 s, and 172,800 records (a day's) are kept.
+        let (first, count) = first_kept(&mut sim, 25);
+        assert_eq!(count, 172_800);
+        assert_eq!(first.sequence_number.counter, 7_202);
+        assert_eq!(first.arrival, SimTime::from_millis(3_600_500));
+        assert_eq!(first.sequence_number.arrival_unix_secs, epoch_secs + 3_600);
+        assert_eq!((first.partition_key.as_str(), first.data.len_bytes()), ("user-0", 100));
+    }
+
+    /// Random small scenarios: every shard's compact log against the per-record reference each shard keeps
+    /// in tests (`Shard::check_against_reference`), after every simulated second, and every read (polling,
+    /// enhanced fan-out, the API's GetRecords) against the reference's answer (`Shard::read_from` checks it).
+    #[cfg(not(target_arch = "wasm32"))]
+    mod against_a_per_record_reference {
+        use crate::consumer_app::{ConsumerAppConfig, ReadStyle};
+        use crate::kinesis::{IteratorStart, PutRecordsEntry};
+        use crate::producer::{ClientStyle, KplConfig, ProducerConfig, RetryPolicy};
+        use crate::shard::Payload;
+        use crate::template::PayloadTemplate;
+        use crate::workload::{KeyProfile, SizeProfile};
+        use crate::{DEFAULT_STREAM_NAME, SimConfig, SimTime, Simulation, StreamConfig};
+        use alloc::string::ToString;
+        use alloc::vec::Vec;
+        use proptest::prelude::*;
+
+        fn producer() -> impl Strategy<Value = ProducerConfig> {
+            let keys = prop_oneof![
+                (1u32..60).prop_map(|keys| KeyProfile::Uniform { keys }),
+                (1u32..60).prop_map(|keys| KeyProfile::Zipf { keys }),
+                (1u32..60, 0u8..=100).prop_map(|(keys, hot_percent)| KeyProfile::HotKey { keys, hot_percent }),
+                Just(KeyProfile::RandomUuid),
+                Just(KeyProfile::ExplicitHashKey),
+            ];
+            let size = prop_oneof![
+                (1u32..3_000).prop_map(|bytes| SizeProfile::Fixed { bytes }),
+                (1u32..2_000, 1u32..2_000).prop_map(|(min, max)| SizeProfile::Uniform { min, max }),
+            ];
+            let client = prop_oneof![
+                Just(ClientStyle::PutRecord),
+                (1u32..=500, 0u32..200).prop_map(|(batch_max_records, linger_ms)| ClientStyle::PutRecords {
+                    batch_max_records,
+                    linger_ms
+                }),
+                Just(ClientStyle::Kpl(KplConfig::default())),
+            ];
+            let payload = prop_oneof![
+                4 => Just(PayloadTemplate::Zeros),
+                1 => Just(PayloadTemplate::Clickstream),
+            ];
+            (1u32..3_000, size, keys, client, any::<bool>(), 0u8..20, payload).prop_map(
+                |(rate, size, keys, client, retries, timeout_percent, payload)| ProducerConfig {
+                    size,
+                    keys,
+                    client,
+                    retry: if retries { RetryPolicy::SDK_STANDARD } else { RetryPolicy::NONE },
+                    timeout_percent,
+                    payload,
+                    ..ProducerConfig::steady("p", rate, 1, 1)
+                },
+            )
+        }
+
+        fn consumer() -> impl Strategy<Value = ConsumerAppConfig> {
+            prop_oneof![
+                (1u32..1_500, 1u32..2_000).prop_map(|(interval_ms, limit)| ConsumerAppConfig {
+                    style: ReadStyle::Polling { interval_ms, limit },
+                    ..ConsumerAppConfig::polling("poller")
+                }),
+                Just(ConsumerAppConfig { style: ReadStyle::EnhancedFanOut, ..ConsumerAppConfig::polling("fan-out") }),
+            ]
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+            #[test]
+            fn the_compact_log_keeps_and_returns_what_a_per_record_log_would(
+                seed in any::<u64>(),
+                shard_count in 1u32..4,
+                log_records in prop_oneof![Just(100_000u32), 20u32..400],
+                producers in proptest::collection::vec(producer(), 1..3),
+                consumers in proptest::collection::vec(consumer(), 0..3),
+                api_writes in proptest::collection::vec((0u32..40, 0usize..1_200, any::<bool>()), 0..20),
+                seconds in 1u64..4,
+            ) {
+                let mut consumers = consumers;
+                for (i, c) in consumers.iter_mut().enumerate() {
+                    c.name = alloc::format!("c{i}");
+                }
+                let config = SimConfig {
+                    seed,
+                    streams: alloc::vec![StreamConfig {
+                        log_records_max_per_shard: log_records,
+                        ..StreamConfig::provisioned(DEFAULT_STREAM_NAME, shard_count)
+                    }],
+                    producers,
+                    consumers,
+                    ..SimConfig::default()
+                };
+                let mut sim = Simulation::new(config).expect("a valid scenario");
+                for second in 1..=seconds {
+                    // API writes: numbered keys with bytes or zeros, and keys a producer never uses.
+                    let entries: Vec<PutRecordsEntry> = api_writes
+                        .iter()
+                        .map(|&(key, len, zeros)| PutRecordsEntry {
+                            partition_key: if key % 7 == 0 { alloc::format!("user-0{key}") } else { alloc::format!("user-{key}") },
+                            data: if zeros {
+                                Payload::Synthetic { len_bytes: len as u32 }
+                            } else {
+                                Payload::Bytes(alloc::vec![key as u8; len].into())
+                            },
+                            explicit_hash_key: (key % 5 == 0).then_some(u128::from(key) << 100),
+                        })
+                        .collect();
+                    let now = sim.now();
+                    if !entries.is_empty() {
+                        sim.kinesis_mut().put_records(now, DEFAULT_STREAM_NAME, entries).expect("a valid request");
+                    }
+                    sim.advance_to(SimTime::from_secs(second));
+                    let now = sim.now();
+                    let stream = sim.stream().expect("the stream");
+                    let ids: Vec<_> = stream.shards().iter().map(|s| s.id.to_string()).collect();
+                    for shard in stream.shards() {
+                        shard.check_against_reference();
+                    }
+                    for id in ids {
+                        let start = if second % 2 == 0 { IteratorStart::TrimHorizon } else { IteratorStart::AtTimestamp(1) };
+                        let k = sim.kinesis_mut();
+                        if let Ok(iterator) = k.get_shard_iterator(now, DEFAULT_STREAM_NAME, &id, start) {
+                            // The read itself is checked against the reference's inside `Shard::read_from`.
+                            let _ = k.get_records(now, &iterator, Some(1 + (seed % 10_000) as u32));
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
