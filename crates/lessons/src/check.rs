@@ -66,6 +66,15 @@ pub enum Check {
         /// The latest time for it, in simulated ms.
         before_ms: u64,
     },
+    /// At least `count_min` scheduled events of one action (`crash_worker`, `update_shard_count`, ...), so a
+    /// lesson's test event cannot simply be deleted.
+    Scheduled {
+        /// The action word, as in a lesson file's `scheduled`.
+        action: String,
+        /// How many at least.
+        #[serde(default = "one")]
+        count_min: u32,
+    },
     /// A number measured by running the pipeline with the lesson's seed, over the whole run or its last
     /// `last_s` seconds.
     Metric {
@@ -85,6 +94,16 @@ pub enum Check {
 
 fn one() -> u32 {
     1
+}
+
+/// The lesson-file word of a scheduled action: its serialized variant name (`crash_worker`), so actions added
+/// to the scenario format later are named without a change here.
+fn action_word(action: &Action) -> String {
+    match serde_json::to_value(action) {
+        Ok(serde_json::Value::Object(map)) => map.keys().next().cloned().unwrap_or_default(),
+        Ok(serde_json::Value::String(word)) => word,
+        _ => String::new(),
+    }
 }
 
 /// What a `metric` check measures.
@@ -221,6 +240,7 @@ pub struct CheckResult {
 
 fn range_text(min: Option<f64>, max: Option<f64>, show: impl Fn(f64) -> String) -> String {
     match (min, max) {
+        (Some(a), Some(b)) if a == b => format!("exactly {}", show(a)),
         (Some(a), Some(b)) => format!("between {} and {}", show(a), show(b)),
         (Some(a), None) => format!("at least {}", show(a)),
         (None, Some(b)) => format!("at most {}", show(b)),
@@ -270,6 +290,7 @@ impl Check {
                 "UpdateShardCount to {target_min} to {target_max} shards scheduled by {} s",
                 thousands(*before_ms as f64 / 1_000.0)
             ),
+            Self::Scheduled { action, count_min } => format!("at least {count_min} scheduled {action}"),
             Self::Metric { metric, min, max, last_s } => {
                 let when = match last_s {
                     Some(s) => format!(" in the last {s} s"),
@@ -338,6 +359,18 @@ impl Check {
             }
             Self::ReshardScheduled { target_min, target_max, before_ms } => {
                 grade_reshard(scenario, label, *target_min, *target_max, *before_ms)
+            }
+            Self::Scheduled { action, count_min } => {
+                let count = scenario.scheduled.iter().filter(|e| action_word(&e.action) == *action).count() as u32;
+                let passed = count >= *count_min;
+                let feedback = if passed {
+                    format!("{count} scheduled {action} in the pipeline")
+                } else {
+                    format!(
+                        "the pipeline has {count} scheduled {action}; the lesson needs {count_min}: Start over to get it back"
+                    )
+                };
+                result(label, passed, Some(f64::from(count)), format!("{count} scheduled"), feedback)
             }
             Self::Metric { metric, min, max, last_s } => {
                 let Some(measured) = measured else {

@@ -37,6 +37,24 @@ pub struct Lesson {
     /// Questions about what the learner just saw (may be empty).
     #[serde(default)]
     pub quiz: Vec<Question>,
+    /// The AWS documentation pages the lesson's facts come from (URLs).
+    #[serde(default)]
+    pub sources: Vec<String>,
+    /// For a reading lesson (no checks): what the simulator cannot show about the topic, said plainly.
+    #[serde(default)]
+    pub not_simulated: Option<String>,
+}
+
+impl Lesson {
+    /// A reading lesson has no checks: it is done when every quiz question has been answered right.
+    pub fn is_reading(&self) -> bool {
+        self.checks.is_empty()
+    }
+
+    /// What passing looks like, in one line per check: the target numbers shown beside "Check my pipeline".
+    pub fn goal(&self) -> Vec<String> {
+        self.checks.iter().map(Check::label).collect()
+    }
 }
 
 /// A multiple-choice question.
@@ -47,12 +65,15 @@ pub struct Question {
     pub id: String,
     /// The question.
     pub prompt: String,
-    /// The choices, shown in this order.
+    /// The choices, in the lesson's order (the page shows them shuffled per learner).
     pub choices: Vec<String>,
     /// The index of the right choice in `choices`.
     pub answer: u32,
     /// Why that choice is right (shown after any answer).
     pub explanation: String,
+    /// For every choice, in the order of `choices`: why it is right or wrong.
+    #[serde(default)]
+    pub why: Vec<String>,
 }
 
 /// A scenario written as changes: an optional preset, then nodes, connections, parameter edits,

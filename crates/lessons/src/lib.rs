@@ -28,6 +28,7 @@ extern crate std;
 mod build;
 mod check;
 mod format;
+pub mod quiz;
 mod run;
 
 pub use check::{Check, CheckResult, Metric};
@@ -42,21 +43,37 @@ use shardlab_scenario::Scenario;
 /// The lesson files, embedded: (file name, text).
 pub const LESSON_FILES: &[(&str, &str)] = &[
     ("01-what-is-a-stream.json", include_str!("../content/01-what-is-a-stream.json")),
-    ("02-four-services.json", include_str!("../content/02-four-services.json")),
-    ("03-shards-and-write-limits.json", include_str!("../content/03-shards-and-write-limits.json")),
-    ("04-partition-keys.json", include_str!("../content/04-partition-keys.json")),
-    ("05-hot-keys.json", include_str!("../content/05-hot-keys.json")),
-    ("06-read-limits-and-fan-out.json", include_str!("../content/06-read-limits-and-fan-out.json")),
-    ("07-batching-and-the-kpl.json", include_str!("../content/07-batching-and-the-kpl.json")),
-    ("08-retention-and-replay.json", include_str!("../content/08-retention-and-replay.json")),
+    ("02-shards-and-write-limits.json", include_str!("../content/02-shards-and-write-limits.json")),
+    ("03-partition-keys.json", include_str!("../content/03-partition-keys.json")),
+    ("04-hot-keys.json", include_str!("../content/04-hot-keys.json")),
+    ("05-four-services.json", include_str!("../content/05-four-services.json")),
+    ("06-firehose.json", include_str!("../content/06-firehose.json")),
+    ("07-read-limits-and-fan-out.json", include_str!("../content/07-read-limits-and-fan-out.json")),
+    ("08-batching-and-the-kpl.json", include_str!("../content/08-batching-and-the-kpl.json")),
     ("09-resharding.json", include_str!("../content/09-resharding.json")),
     ("10-on-demand.json", include_str!("../content/10-on-demand.json")),
-    ("11-duplicates.json", include_str!("../content/11-duplicates.json")),
-    ("12-kcl-leases.json", include_str!("../content/12-kcl-leases.json")),
-    ("13-firehose.json", include_str!("../content/13-firehose.json")),
-    ("14-analytics-windows.json", include_str!("../content/14-analytics-windows.json")),
-    ("15-ordering-vs-sqs-fifo.json", include_str!("../content/15-ordering-vs-sqs-fifo.json")),
-    ("16-design-and-size.json", include_str!("../content/16-design-and-size.json")),
+    ("11-retention-and-replay.json", include_str!("../content/11-retention-and-replay.json")),
+    ("12-duplicates.json", include_str!("../content/12-duplicates.json")),
+    ("13-kcl-leases.json", include_str!("../content/13-kcl-leases.json")),
+    ("14-kcl-workers-and-shards.json", include_str!("../content/14-kcl-workers-and-shards.json")),
+    ("15-lambda-consumer.json", include_str!("../content/15-lambda-consumer.json")),
+    ("16-put-to-get-latency.json", include_str!("../content/16-put-to-get-latency.json")),
+    (
+        "17-firehose-direct-put-and-transforms.json",
+        include_str!("../content/17-firehose-direct-put-and-transforms.json"),
+    ),
+    ("18-near-real-time.json", include_str!("../content/18-near-real-time.json")),
+    ("19-firehose-destinations.json", include_str!("../content/19-firehose-destinations.json")),
+    ("20-partitioning-and-parquet.json", include_str!("../content/20-partitioning-and-parquet.json")),
+    ("21-kinesis-agent.json", include_str!("../content/21-kinesis-agent.json")),
+    ("22-cloudwatch-logs-to-firehose.json", include_str!("../content/22-cloudwatch-logs-to-firehose.json")),
+    ("23-analytics-windows.json", include_str!("../content/23-analytics-windows.json")),
+    ("24-ordering-vs-sqs-fifo.json", include_str!("../content/24-ordering-vs-sqs-fifo.json")),
+    ("25-cloudwatch-metrics.json", include_str!("../content/25-cloudwatch-metrics.json")),
+    ("26-choosing-a-service.json", include_str!("../content/26-choosing-a-service.json")),
+    ("27-encryption.json", include_str!("../content/27-encryption.json")),
+    ("28-video-streams.json", include_str!("../content/28-video-streams.json")),
+    ("29-design-and-size.json", include_str!("../content/29-design-and-size.json")),
 ];
 
 /// Parses one lesson file, saying what is wrong.
@@ -218,6 +235,8 @@ pub struct QuizResult {
     pub answer: Option<u32>,
     /// Why the right choice is right, or why nothing could be checked.
     pub explanation: String,
+    /// Why the picked choice is right or wrong (empty if the lesson does not say).
+    pub why: String,
 }
 
 /// Checks `choice` (an index into the question's choices) for the question with id `question`.
@@ -227,10 +246,14 @@ pub fn check_quiz(lesson: &Lesson, question: &str, choice: u32) -> QuizResult {
             correct: false,
             answer: None,
             explanation: format!("this lesson has no question '{question}'"),
+            why: String::new(),
         },
-        Some(q) => {
-            QuizResult { correct: q.answer == choice, answer: Some(q.answer), explanation: q.explanation.clone() }
-        }
+        Some(q) => QuizResult {
+            correct: q.answer == choice,
+            answer: Some(q.answer),
+            explanation: q.explanation.clone(),
+            why: q.why.get(choice as usize).cloned().unwrap_or_default(),
+        },
     }
 }
 

@@ -22,9 +22,9 @@ fn every_lesson_file_parses() {
 }
 
 #[test]
-fn the_course_has_at_least_15_lessons_in_a_strict_order_with_unique_ids() {
+fn the_course_has_at_least_26_lessons_in_a_strict_order_with_unique_ids() {
     let all = lessons();
-    assert!(all.len() >= 15, "{} lessons", all.len());
+    assert!(all.len() >= 26, "{} lessons", all.len());
     let orders: Vec<u32> = all.iter().map(|l| l.order).collect();
     assert_eq!(orders, (1..=all.len() as u32).collect::<Vec<_>>());
     for (i, l) in all.iter().enumerate() {
@@ -40,7 +40,13 @@ fn every_lesson_is_complete_and_bounded() {
         assert!(!l.title.is_empty() && !l.task.is_empty() && !l.show_me.is_empty(), "{}", l.id);
         assert!((1..=4).contains(&l.narrative.len()), "{}: a few paragraphs", l.id);
         assert!(!l.hints.is_empty(), "{}: hints", l.id);
-        assert!(!l.checks.is_empty(), "{}: checks", l.id);
+        if l.is_reading() {
+            // A reading lesson says plainly what the simulator cannot show, and is passed by its quiz.
+            assert!(l.not_simulated.as_ref().is_some_and(|n| !n.is_empty()), "{}: say what is not simulated", l.id);
+            assert!(l.quiz.len() >= 3, "{}: a reading lesson needs at least 3 questions", l.id);
+        } else {
+            assert_eq!(l.not_simulated, None, "{}: a graded lesson runs what it teaches", l.id);
+        }
         assert!((1..=RUN_S_MAX).contains(&l.run_s), "{}: run length {}", l.id, l.run_s);
         for check in &l.checks {
             if let Check::Metric { last_s: Some(w), .. } = check {
@@ -58,7 +64,9 @@ fn starting_and_reference_scenarios_build_and_validate() {
         assert_eq!(start.seed, l.seed, "{}", l.id);
         let reference = reference_scenario(&l).unwrap_or_else(|e| panic!("{}: reference: {e}", l.id));
         assert_eq!(reference.validate(), Ok(()), "{}: reference", l.id);
-        assert_ne!(start, reference, "{}: the reference must change something", l.id);
+        if !l.is_reading() {
+            assert_ne!(start, reference, "{}: the reference must change something", l.id);
+        }
         // Every node runs, but for capacity (on-demand, scheduled reshards), which is its own issue.
         for (which, scenario) in [("start", &start), ("reference", &reference)] {
             let left_out: Vec<_> = scenario
@@ -73,7 +81,7 @@ fn starting_and_reference_scenarios_build_and_validate() {
 
 #[test]
 fn every_reference_passes_and_every_start_fails() {
-    for l in lessons() {
+    for l in lessons().into_iter().filter(|l| !l.is_reading()) {
         let start = grade(&l, &start_scenario(&l).expect("checked by another test"));
         println!("{} start:\n{}", l.id, describe(&start));
         assert!(!start.passed, "{}: the starting scenario passes:\n{}", l.id, describe(&start));
@@ -124,13 +132,13 @@ fn failing_metric_feedback_names_the_measured_value() {
     // record can be refused (3 × 3,000 × 30 = 270,000).
     let l = lesson("shards-and-write-limits").expect("exists");
     let g = grade(&l, &start_scenario(&l).expect("builds"));
-    let throttles = &g.checks[1];
+    let throttles = &g.checks[2];
     assert!(!throttles.passed);
     let measured = throttles.measured.expect("a run-based check measures");
     assert!((80_000.0..=270_000.0).contains(&measured), "got {measured}");
     assert!(throttles.feedback.contains(&throttles.measured_text), "{}", throttles.feedback);
     assert!(throttles.feedback.contains("keep it at most 0 records"), "{}", throttles.feedback);
-    let accepted = &g.checks[2];
+    let accepted = &g.checks[3];
     // At most 2 shards × 1,000 records/s get through.
     assert!(accepted.measured.is_some_and(|v| v <= 2_000.0), "{accepted:?}");
     assert!(accepted.feedback.contains(&accepted.measured_text), "{}", accepted.feedback);
@@ -197,7 +205,7 @@ fn a_scenario_that_cannot_run_fails_run_checks_with_the_reason() {
     s.pipeline.node_mut(firehose).expect("added").set_param("transform_program", "frobnicate .x").expect("text");
     let g = grade(&l, &s);
     assert!(!g.passed);
-    let run = &g.checks[1];
+    let run = &g.checks[2];
     assert!(!run.passed && run.measured.is_none());
     assert!(run.feedback.starts_with("the pipeline could not be run: "), "{}", run.feedback);
     assert!(run.feedback.contains("does not compile"), "{}", run.feedback);
@@ -220,7 +228,7 @@ fn a_run_too_heavy_to_grade_is_refused_not_run() {
     // 1,000,000 records/s for 60 s is 60 million records, far over the 600,000 a grading run may simulate.
     producer.set_param("records_per_sec", "1000000").expect("within the parameter's range");
     let g = grade(&l, &s);
-    let run = &g.checks[1];
+    let run = &g.checks[2];
     assert!(!run.passed && run.measured.is_none());
     assert!(run.feedback.contains("up to 1,000,000 records/s"), "{}", run.feedback);
     assert!(run.feedback.ends_with("lower the producer rates"), "{}", run.feedback);
@@ -230,7 +238,7 @@ fn a_run_too_heavy_to_grade_is_refused_not_run() {
     let stream = s.pipeline.nodes.iter_mut().find(|n| n.name == "clickstream").expect("exists");
     stream.set_param("shard_count", "1").expect("in range");
     let g = grade(&l, &s);
-    assert!(g.checks[1].feedback.contains("more than 20,000 engine steps in one simulated second"), "{g:?}");
+    assert!(g.checks[2].feedback.contains("more than 20,000 engine steps in one simulated second"), "{g:?}");
 }
 
 fn producer_rate(s: &mut shardlab_scenario::Scenario, rate: &str) {
@@ -472,9 +480,9 @@ fn analytics_rows_are_windows_times_event_types() {
     let last_30 = measure_scenario(&l, &reference, &rows, Some(30));
     assert_eq!(last_30[0], (12.0, String::from("Analytics emitted 12 rows in the last 30 s, any value as wanted")));
     let g = grade(&l, &start_scenario(&l).expect("builds"));
-    let check = &g.checks[1];
+    let check = &g.checks[2];
     assert_eq!(check.measured, Some(4.0));
-    assert_eq!(check.feedback, "Analytics emitted 4 rows in the last 30 s; it needs between 12 rows and 16 rows");
+    assert_eq!(check.feedback, "Analytics emitted 4 rows in the last 30 s; it needs exactly 12 rows");
 }
 
 #[test]
@@ -486,7 +494,7 @@ fn analytics_feedback_names_an_application_its_sql_stopped() {
             .into(),
     );
     let g = grade(&l, &reference_scenario(&l).expect("builds"));
-    let check = &g.checks[1];
+    let check = &g.checks[2];
     assert_eq!(check.measured, Some(0.0));
     assert!(
         check.feedback.starts_with("Analytics emitted 0 rows in the last 30 s ('click-counts' stopped: "),
@@ -494,4 +502,186 @@ fn analytics_feedback_names_an_application_its_sql_stopped() {
         check.feedback
     );
     assert!(check.feedback.contains("unknown column `nope`"), "{}", check.feedback);
+}
+
+/// Lessons whose files another part of the course work owns and has not yet moved to the second edition's
+/// content rules (four choices, a reason for every choice, sources). Remove an id once its file follows them.
+const LESSONS_AWAITING_SECOND_EDITION: &[&str] = &["resharding", "on-demand"];
+
+fn second_edition() -> impl Iterator<Item = Lesson> {
+    lessons().into_iter().filter(|l| !LESSONS_AWAITING_SECOND_EDITION.contains(&l.id.as_str()))
+}
+
+#[test]
+fn every_lesson_names_its_aws_sources() {
+    for l in second_edition() {
+        assert!(!l.sources.is_empty(), "{}: at least one source", l.id);
+        for url in &l.sources {
+            let official = ["https://docs.aws.amazon.com/", "https://aws.amazon.com/"];
+            assert!(official.iter().any(|prefix| url.starts_with(prefix)), "{}: {url} is not an AWS page", l.id);
+            assert!(!url.contains(char::is_whitespace), "{}: {url}", l.id);
+        }
+    }
+}
+
+#[test]
+fn every_question_has_four_choices_each_with_its_reason() {
+    for l in second_edition() {
+        assert!(!l.quiz.is_empty(), "{}: a quiz", l.id);
+        for q in &l.quiz {
+            assert_eq!(q.choices.len(), 4, "{}/{}: four choices", l.id, q.id);
+            assert_eq!(q.why.len(), 4, "{}/{}: a reason for every choice", l.id, q.id);
+            assert!(q.why.iter().all(|w| w.len() >= 20), "{}/{}: reasons say something", l.id, q.id);
+            for (i, choice) in q.choices.iter().enumerate() {
+                assert!(q.choices[..i].iter().all(|other| other != choice), "{}/{}: '{choice}' twice", l.id, q.id);
+            }
+            let picked = check_quiz(&l, &q.id, (q.answer + 1) % 4);
+            assert_eq!(picked.why, q.why[((q.answer + 1) % 4) as usize], "{}/{}", l.id, q.id);
+        }
+    }
+}
+
+#[test]
+fn right_answers_are_spread_over_every_position() {
+    let mut per_position = [0_u32; 4];
+    for l in second_edition() {
+        for q in &l.quiz {
+            per_position[q.answer as usize] += 1;
+        }
+    }
+    let total: u32 = per_position.iter().sum();
+    // Every position is used, and none holds more than half of the answers.
+    assert!(per_position.iter().all(|n| *n > 0), "{per_position:?}");
+    assert!(per_position.iter().all(|n| *n * 2 <= total), "{per_position:?}");
+}
+
+#[test]
+fn choice_orders_are_permutations_fixed_per_learner_and_varied_across_learners() {
+    let order = quiz::choice_order(7, "hot-keys", "more-shards", 4);
+    let mut sorted = order.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, vec![0, 1, 2, 3]);
+    assert_eq!(quiz::choice_order(7, "hot-keys", "more-shards", 4), order, "the same learner sees the same order");
+    assert_eq!(quiz::choice_order(7, "x", "y", 0), Vec::<u32>::new());
+    assert_eq!(quiz::choice_order(7, "x", "y", 1), vec![0]);
+    // Over 64 learners the right answer (index 3 in the file) shows in every one of the four places.
+    let mut places = [0_u32; 4];
+    for seed in 0..64 {
+        let order = quiz::choice_order(seed, "hot-keys", "more-shards", 4);
+        let place = order.iter().position(|i| *i == 3).expect("a permutation holds every index");
+        places[place] += 1;
+    }
+    assert!(places.iter().all(|n| *n > 0), "{places:?}");
+    // Two questions of one learner are shuffled independently.
+    let a: Vec<_> = (0..16).map(|s| quiz::choice_order(s, "l", "q1", 4)).collect();
+    let b: Vec<_> = (0..16).map(|s| quiz::choice_order(s, "l", "q2", 4)).collect();
+    assert_ne!(a, b);
+}
+
+/// Grades `lesson`'s reference with `edits` applied on top (parameter edits as the inspector makes them).
+fn grade_with(lesson: &Lesson, edits: &[(&str, &str, &str)]) -> Grade {
+    let mut s = reference_scenario(lesson).expect("builds");
+    for (node, key, value) in edits {
+        let n = s.pipeline.nodes.iter_mut().find(|n| n.name == *node).expect("the node exists");
+        n.set_param(key, value).unwrap_or_else(|e| panic!("{node}.{key} = {value}: {e}"));
+    }
+    grade(lesson, &s)
+}
+
+#[test]
+fn switching_to_on_demand_does_not_pass_the_sizing_lesson() {
+    let l = lesson("shards-and-write-limits").expect("exists");
+    let g = grade_with(&l, &[("clickstream", "capacity_mode", "on_demand")]);
+    assert!(!g.passed, "{}", describe(&g));
+    assert!(!g.checks[0].passed && g.checks[0].feedback.contains("provisioned"), "{}", describe(&g));
+}
+
+#[test]
+fn a_uniform_key_does_not_pass_the_hot_key_lesson_but_aggregation_does() {
+    let l = lesson("hot-keys").expect("exists");
+    // The old "salting" answer: the hot key simply switched off.
+    let mut start = start_scenario(&l).expect("builds");
+    let producer = start.pipeline.nodes.iter_mut().find(|n| n.name == "checkout-events").expect("exists");
+    producer.set_param("key_distribution", "uniform").expect("a choice");
+    let g = grade(&l, &start);
+    assert!(!g.passed && !g.checks[0].passed, "{}", describe(&g));
+    // A smaller hot share is not allowed either.
+    let g = grade_with(&l, &[("checkout-events", "hot_key_percent", "40")]);
+    assert!(!g.passed && !g.checks[1].passed, "{}", describe(&g));
+    // The KPL (the reference) aggregates the hot key's 1,200 records/s of 512 bytes (about 600 KB/s, under
+    // 1 MiB/s) into a few Kinesis records a second: nothing is throttled.
+    let g = grade(&l, &reference_scenario(&l).expect("builds"));
+    assert!(g.passed, "{}", describe(&g));
+}
+
+#[test]
+fn polling_once_a_second_passes_the_read_limits_lesson() {
+    // AWS's advice: each application polls each shard once a second. Three readers make 3 of the shard's 5
+    // calls/s and read 3 × 0.5 MiB/s = 1.5 of its 2 MiB/s.
+    let l = lesson("read-limits-and-fan-out").expect("exists");
+    let mut s = start_scenario(&l).expect("builds");
+    for node in s.pipeline.nodes.iter_mut().filter(|n| n.name != "click-tracker" && n.name != "clicks") {
+        node.set_param("poll_interval_ms", "1000").expect("a polling reader");
+    }
+    let g = grade(&l, &s);
+    assert!(g.passed, "{}", describe(&g));
+}
+
+#[test]
+fn the_kcl_lesson_fails_an_abandoned_shard_a_single_worker_or_a_deleted_crash() {
+    let l = lesson("kcl-leases").expect("exists");
+    // A failover time of an hour: the crashed worker's shard is not read for the rest of the run, so about
+    // 50 s × 500 records/s are never read (about 65,000 of 90,000) and the application falls far behind.
+    let g = grade_with(&l, &[("aggregator", "kcl_failover_ms", "3600000")]);
+    assert!(!g.passed, "{}", describe(&g));
+    let read = g.checks.iter().find(|c| c.label.starts_with("records read")).expect("checked");
+    assert!(!read.passed && read.measured.is_some_and(|v| v < 85_000.0), "{read:?}");
+    // A single worker: the scheduled crash of worker 1 hits nobody.
+    let g = grade_with(&l, &[("aggregator", "kcl_workers", "1")]);
+    assert!(!g.passed && !g.checks[1].passed, "{}", describe(&g));
+    // The crash removed from the schedule.
+    let mut s = reference_scenario(&l).expect("builds");
+    s.scheduled.clear();
+    let g = grade(&l, &s);
+    assert!(!g.passed && !g.checks[2].passed, "{}", describe(&g));
+    assert!(g.checks[2].feedback.contains("Start over"), "{}", g.checks[2].feedback);
+}
+
+#[test]
+fn the_windows_lesson_accepts_only_ten_second_windows() {
+    let l = lesson("analytics-windows").expect("exists");
+    let reference = reference_scenario(&l).expect("builds");
+    let sql = reference.pipeline.nodes.iter().find(|n| n.name == "click-counts").expect("exists").params();
+    let sql = sql.into_iter().find(|p| p.key == "sql").expect("has SQL").value;
+    for seconds in ["8", "9", "5", "20"] {
+        let other = sql.replace("INTERVAL '10' SECOND", &format!("INTERVAL '{seconds}' SECOND"));
+        assert_ne!(other, sql);
+        let g = grade_with(&l, &[("click-counts", "sql", &other)]);
+        assert!(!g.passed, "{seconds} s windows pass:\n{}", describe(&g));
+    }
+}
+
+#[test]
+fn reading_lessons_are_never_passed_by_grading() {
+    let reading: Vec<Lesson> = lessons().into_iter().filter(Lesson::is_reading).collect();
+    assert!(reading.len() >= 4, "{} reading lessons", reading.len());
+    for l in reading {
+        let g = grade(&l, &start_scenario(&l).expect("builds"));
+        assert!(!g.passed && g.checks.is_empty(), "{}", l.id);
+        assert!(l.goal().is_empty());
+    }
+}
+
+#[test]
+fn the_goal_states_every_check_with_its_numbers() {
+    let l = lesson("shards-and-write-limits").expect("exists");
+    assert_eq!(
+        l.goal(),
+        [
+            "a data stream: capacity_mode = provisioned",
+            "at most 4 shards",
+            "write throttles at most 0 records in the last 30 s",
+            "accepted records/s at least 2,950 records/s in the last 30 s",
+        ]
+    );
 }
