@@ -94,7 +94,8 @@ pub fn App() -> Html {
     let export_open = use_state(|| false);
     let marked_second = use_state(|| None::<u64>);
     let lesson = use_state(|| start.3.clone());
-    let progress = use_mut_ref(|| crate::course::Progress::load().0);
+    let progress =
+        use_mut_ref(|| if embed { crate::course::Progress::default() } else { crate::course::Progress::load().0 });
     let grade = use_state(|| None::<shardlab_lessons::Grade>);
     let grading = use_mut_ref(|| None::<shardlab_lessons::Grading>);
     let grading_percent = use_state(|| None::<u32>);
@@ -828,7 +829,7 @@ pub fn App() -> Html {
                 <HelpPanel on_close={on_close_help} />
             }
             if let Some((link, copied)) = &*share {
-                <SharePanel link={link.clone()} copied={copied.clone()} on_download={on_share_download} on_close={on_share_close} />
+                <SharePanel link={link.clone()} title={scenario.name.clone()} copied={copied.clone()} on_download={on_share_download} on_close={on_share_close} />
             }
             if *export_open {
                 <div class="popover export-menu" role="dialog" aria-label="Export">
