@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -41,9 +42,10 @@ const CONTENT_TYPES = {
  * a path ending in / maps to its index.html, and anything else is a 404.
  * /favicon.ico at the server root gets an empty 204: browsers ask for it on their own when a page
  * names no icon, and a real host's root is not part of the app.
+ * With `gzip`, answers gzip -9 compressed to clients that accept it, as a static host would.
  * Returns { url, notFound, close }: `notFound` lists every path answered with 404.
  */
-export async function serveDist(root = DIST) {
+export async function serveDist(root = DIST, { gzip = false } = {}) {
   const info = await stat(path.join(root, 'index.html')).catch(() => null);
   if (!info?.isFile()) {
     throw new Error(`${root}/index.html does not exist: build the site first (cargo xtask dist)`);
@@ -87,6 +89,10 @@ export async function serveDist(root = DIST) {
     try {
       const body = await readFile(file);
       const type = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+      if (gzip && /\bgzip\b/.test(request.headers['accept-encoding'] ?? '') && !type.startsWith('image/')) {
+        const packed = gzipSync(body, { level: 9 });
+        return reply(200, packed, { 'content-type': type, 'content-length': packed.length, 'content-encoding': 'gzip', vary: 'accept-encoding' });
+      }
       reply(200, body, { 'content-type': type, 'content-length': body.length });
     } catch {
       notFoundReply(pathname);

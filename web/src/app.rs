@@ -27,6 +27,9 @@ use yew::prelude::*;
 /// Records per page in the record browser (GetRecords `Limit`).
 const BROWSE_LIMIT: u32 = 25;
 
+/// Wall-clock ms after the page starts before the course is fetched in the background.
+const COURSE_PREFETCH_DELAY_MS: u32 = 2_000;
+
 /// Simulated seconds a lesson's grading run covers per animation frame.
 const GRADING_SECONDS_PER_FRAME: u32 = 5;
 
@@ -64,7 +67,8 @@ pub fn App() -> Html {
     let start = use_memo((), |()| {
         let (hash, search) = browser::location();
         let request = parse_url(&hash, &search);
-        let saved = storage::load_autosave();
+        // An embedded player never reads or writes the learner's storage (docs/embed.md).
+        let saved = if request.embed { None } else { storage::load_autosave() };
         // Opening someone's link replaces the working copy; keep the learner's own in the library first.
         if (request.link.is_some() || request.preset.is_some())
             && let Some(Ok(own)) = &saved
@@ -74,38 +78,25 @@ pub fn App() -> Html {
         {
             let _ = storage::store_library(&library);
         }
-        let (mut scenario, mut notice) = choose(&request, saved);
-        let lesson = request.lesson.as_deref().and_then(|id| match shardlab_lessons::lesson(id) {
-            Some(lesson) => Some(Rc::new(lesson)),
-            None => {
-                notice = Some(format!("There is no lesson \"{id}\"; open the Course tab to pick one."));
-                None
-            }
-        });
-        // A lesson link without a scenario opens the lesson's starting pipeline.
-        if let Some(l) = &lesson
-            && request.link.is_none()
-        {
-            match shardlab_lessons::start_scenario(l) {
-                Ok(start) => scenario = start,
-                Err(why) => notice = Some(format!("The lesson's pipeline could not be built: {why}")),
-            }
-        }
-        (scenario, notice, request.embed, lesson)
+        let (scenario, notice) = choose(&request, saved);
+        // A lesson link opens the lesson once the course is fetched (below).
+        let lesson_link = request.lesson.clone().map(|id| (id, request.link.is_some()));
+        (scenario, notice, request.embed, None::<Rc<shardlab_lessons::Lesson>>, lesson_link, request)
     });
     let embed = start.2;
     let workspace: Shared = use_mut_ref(|| Workspace::new(start.0.clone()));
-    let playing = use_state(|| false);
-    let speed = use_state(|| SPEED_DEFAULT_TENTHS);
-    let run_to = use_state(|| None::<RunTo>);
+    let playing = use_state(|| start.5.autoplay);
+    let speed = use_state(|| start.5.speed_tenths.unwrap_or(SPEED_DEFAULT_TENTHS));
+    let run_to = use_state(|| start.5.start_ms.map(|target_ms| RunTo { from_ms: 0, target_ms }));
     let notice = use_state(|| start.1.clone());
-    let library = use_mut_ref(storage::load_library);
+    let library = use_mut_ref(|| if embed { Ok(crate::library::Library::default()) } else { storage::load_library() });
     let library_error = use_state(|| None::<AttrValue>);
     let share = use_state(|| None::<(String, Option<Result<(), String>>)>);
     let export_open = use_state(|| false);
     let marked_second = use_state(|| None::<u64>);
     let lesson = use_state(|| start.3.clone());
-    let progress = use_mut_ref(|| crate::course::Progress::load().0);
+    let progress =
+        use_mut_ref(|| if embed { crate::course::Progress::default() } else { crate::course::Progress::load().0 });
     let grade = use_state(|| None::<shardlab_lessons::Grade>);
     let grading = use_mut_ref(|| None::<shardlab_lessons::Grading>);
     let grading_percent = use_state(|| None::<u32>);
@@ -310,6 +301,27 @@ pub fn App() -> Html {
             run_to.set(Some(RunTo { from_ms, target_ms }));
         })
     };
+    // An embedded player's host page plays, pauses, seeks and sets the speed (docs/embed.md).
+    let embed_controls = {
+        let (playing, speed, run_to, act) = (playing.clone(), speed.clone(), run_to.clone(), act.clone());
+        crate::embed_bridge::EmbedControls {
+            set_playing: Callback::from(move |on: bool| playing.set(on)),
+            set_speed: Callback::from(move |tenths: u32| speed.set(tenths)),
+            seek: Callback::from(move |target_ms: u64| {
+                let from_ms = Cell::new(0);
+                act(&|w| {
+                    if w.runner().is_some_and(|r| r.sim().now().as_millis() > target_ms) {
+                        w.restart();
+                    }
+                    from_ms.set(w.runner().map_or(0, |r| r.sim().now().as_millis()));
+                    Ok(())
+                });
+                run_to.set(Some(RunTo { from_ms: from_ms.get(), target_ms }));
+            }),
+        }
+    };
+    let embed_state = crate::embed::PlayerState::of(workspace.borrow().runner(), *playing || run_to.is_some(), *speed);
+    crate::embed_bridge::use_embed_bridge(embed, embed_controls, embed_state);
     let on_cancel_run_to = {
         let run_to = run_to.clone();
         Callback::from(move |()| run_to.set(None))
@@ -649,7 +661,10 @@ pub fn App() -> Html {
         let (lesson, act, grade, show_lesson, notice) =
             (lesson.clone(), act.clone(), grade.clone(), show_lesson.clone(), notice.clone());
         Callback::from(move |id: String| {
-            let Some(l) = shardlab_lessons::lesson(&id) else { return };
+            let Some(l) = crate::course_content::lesson(&id) else {
+                notice.set(Some(format!("There is no lesson \"{id}\"; open the Course tab to pick one.")));
+                return;
+            };
             match shardlab_lessons::start_scenario(&l) {
                 Ok(start) => {
                     act(&|w| {
@@ -664,6 +679,27 @@ pub fn App() -> Html {
             }
         })
     };
+    {
+        // The course is data fetched beside the page: a lesson link waits for it; otherwise it is fetched
+        // quietly once the page runs, so the Course tab opens at once (and offline, from the cache).
+        let (lesson_link, open_lesson, lesson, show_lesson, redraw) =
+            (start.4.clone(), open_lesson.clone(), lesson.clone(), show_lesson.clone(), redraw.clone());
+        use_effect_with((), move |()| {
+            let done = Callback::from(move |()| match &lesson_link {
+                Some((id, false)) => open_lesson.emit(id.clone()),
+                Some((id, true)) => {
+                    lesson.set(crate::course_content::lesson(id).map(Rc::new));
+                    show_lesson.set(true);
+                }
+                None => redraw.force_update(),
+            });
+            let prefetch = (!embed).then(|| {
+                let delay_ms = if start.4.is_some() { 0 } else { COURSE_PREFETCH_DELAY_MS };
+                gloo_timers::callback::Timeout::new(delay_ms, move || crate::course_content::load(done))
+            });
+            move || drop(prefetch)
+        });
+    }
     let on_check = {
         let (lesson, workspace, grading, grading_percent) =
             (lesson.clone(), workspace.clone(), grading.clone(), grading_percent.clone());
@@ -903,7 +939,7 @@ pub fn App() -> Html {
                     on_close={on_tour_close} />
             }
             if let Some((link, copied)) = &*share {
-                <SharePanel link={link.clone()} copied={copied.clone()} on_download={on_share_download} on_close={on_share_close} />
+                <SharePanel link={link.clone()} title={scenario.name.clone()} copied={copied.clone()} on_download={on_share_download} on_close={on_share_close} />
             }
             if *export_open {
                 <div class="popover export-menu" role="dialog" aria-label="Export">
@@ -1001,9 +1037,20 @@ pub fn App() -> Html {
                             error={(*browse_error).clone()} on_read={on_browse} on_next={on_browse_next} />
                     },
                     Tab::Presets => html! { <PresetGallery on_open={on_preset} /> },
+                    Tab::Course if !matches!(crate::course_content::current(), crate::course_content::CourseContent::Ready(_)) => {
+                        let redraw = redraw.clone();
+                        let on_retry = Callback::from(move |()| {
+                            let redraw = redraw.clone();
+                            crate::course_content::load(Callback::from(move |()| redraw.force_update()));
+                        });
+                        if crate::course_content::current() == crate::course_content::CourseContent::NotLoaded {
+                            on_retry.emit(());
+                        }
+                        html! { <crate::course_content::CourseStatus content={crate::course_content::current()} {on_retry} /> }
+                    }
                     Tab::Course => {
                         let p = progress.borrow();
-                        let lessons = shardlab_lessons::lessons()
+                        let lessons = crate::course_content::lessons()
                             .into_iter()
                             .map(|l| { let done = p.lesson(&l.id).passed; (l.id, l.order, l.title, done) })
                             .collect::<Vec<_>>();
@@ -1243,7 +1290,7 @@ fn cost_lines(r: &Runner) -> Vec<shardlab_engine::cost::CostLine> {
 
 /// The lesson after `lesson` in the course: (id, title).
 fn next_lesson(lesson: &shardlab_lessons::Lesson) -> Option<(String, String)> {
-    shardlab_lessons::lessons().into_iter().find(|l| l.order > lesson.order).map(|l| (l.id, l.title))
+    crate::course_content::lessons().into_iter().find(|l| l.order > lesson.order).map(|l| (l.id, l.title))
 }
 
 /// A scenario name as a file name: letters, digits and dashes.

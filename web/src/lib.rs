@@ -8,6 +8,9 @@
 pub mod browser;
 pub mod components;
 pub mod course;
+pub mod course_content;
+pub mod embed;
+pub mod embed_bridge;
 pub mod format;
 pub mod frame_loop;
 pub mod keys;

@@ -15,6 +15,12 @@ pub struct UrlRequest {
     pub lesson: Option<String>,
     /// The compact read-only player.
     pub embed: bool,
+    /// `t=<seconds>`: run to this simulated time first (at most an hour; anything else is ignored).
+    pub start_ms: Option<u64>,
+    /// `speed=<multiple>`: one of the player's speeds (anything else is ignored).
+    pub speed_tenths: Option<u32>,
+    /// `autoplay`: start playing.
+    pub autoplay: bool,
 }
 
 /// Reads `location.hash` and `location.search`.
@@ -29,6 +35,16 @@ pub fn parse_url(hash: &str, search: &str) -> UrlRequest {
             request.lesson = Some(id.to_string());
         } else if part == "embed" || part == "embed=1" {
             request.embed = true;
+        } else if let Some(seconds) = part.strip_prefix("t=") {
+            request.start_ms = seconds
+                .parse::<u64>()
+                .ok()
+                .and_then(|s| s.checked_mul(1_000))
+                .filter(|&ms| ms <= crate::embed::SEEK_MS_MAX);
+        } else if let Some(speed) = part.strip_prefix("speed=") {
+            request.speed_tenths = speed.parse::<f64>().ok().and_then(crate::embed::speed_tenths);
+        } else if part == "autoplay" || part == "autoplay=1" {
+            request.autoplay = true;
         }
     }
     request.embed |= search.trim_start_matches('?').split('&').any(|p| p == "embed" || p == "embed=1");
@@ -83,6 +99,17 @@ mod tests {
         assert_eq!((attempt.link.as_deref(), attempt.lesson.as_deref()), (Some("s=1.abc"), Some("hot-keys")));
         assert!(parse_url("", "?embed").embed);
         assert_eq!(parse_url("#", ""), UrlRequest::default());
+    }
+
+    #[test]
+    fn an_embed_link_carries_its_start_time_speed_and_autoplay() {
+        let r = parse_url("#s=3.abc&t=30&speed=2&autoplay", "?embed");
+        assert_eq!((r.start_ms, r.speed_tenths, r.autoplay, r.embed), (Some(30_000), Some(20), true, true));
+        // Out of range or malformed options are ignored, never an error.
+        let bad = parse_url("#s=3.abc&t=-5&speed=3&t=99999999999999999999", "");
+        assert_eq!((bad.start_ms, bad.speed_tenths, bad.autoplay), (None, None, false));
+        assert_eq!(parse_url("#t=3601", "").start_ms, None, "an hour is the most");
+        assert_eq!(parse_url("#speed=0.1", "").speed_tenths, Some(1));
     }
 
     #[test]

@@ -684,4 +684,19 @@ fn the_goal_states_every_check_with_its_numbers() {
             "accepted records/s at least 2,950 records/s in the last 30 s",
         ]
     );
+
+#[test]
+fn every_content_file_is_listed_and_the_course_is_built_from_fetched_texts() {
+    let names: Vec<&str> = LESSON_FILES.iter().map(|(name, _)| *name).collect();
+    assert_eq!(names, LESSON_FILE_NAMES);
+    // The page fetches the files in any order; the course comes out in `order`, as `lessons()` gives it.
+    let reversed: Vec<(&str, &str)> = LESSON_FILES.iter().rev().copied().collect();
+    assert_eq!(course(reversed), Ok(lessons()));
+}
+
+#[test]
+fn a_damaged_fetched_file_is_named() {
+    let files = [LESSON_FILES[0], ("99-cut.json", "{\"id\": \"cut")];
+    let err = course(files).expect_err("a cut file is refused");
+    assert!(err.starts_with("lesson file 99-cut.json: "), "{err}");
 }

@@ -17,6 +17,9 @@ pub struct SharePanelProps {
     pub on_download: Callback<()>,
     /// Closes the panel.
     pub on_close: Callback<()>,
+    /// The scenario's name, for the embed snippet's frame title.
+    #[prop_or_default]
+    pub title: AttrValue,
 }
 
 /// The panel.
@@ -59,6 +62,7 @@ pub fn SharePanel(props: &SharePanelProps) -> Html {
                 </p>
             }
             <button onclick={download}>{ "Download as a file (.json)" }</button>
+            <super::EmbedSnippet link={props.link.clone()} title={props.title.clone()} />
         </div>
     }
 }
