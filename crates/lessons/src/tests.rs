@@ -684,6 +684,7 @@ fn the_goal_states_every_check_with_its_numbers() {
             "accepted records/s at least 2,950 records/s in the last 30 s",
         ]
     );
+}
 
 #[test]
 fn every_content_file_is_listed_and_the_course_is_built_from_fetched_texts() {
