@@ -392,9 +392,6 @@ fn change_form(
     };
     let kinds: Vec<Kind> =
         Kind::ALL.into_iter().filter(|k| scenario.pipeline.nodes.iter().any(|n| k.fits(&n.kind))).collect();
-    let error_line = |key: &str| {
-        problem(key).map(|m| html! { <p class="field-error" id={format!("tl-{key}-error")} role="alert">{ m }</p> })
-    };
     let invalid = |key: &str| problem(key).is_some().to_string();
     let title = if editing.is_some() { "Edit the change" } else { "Add a change" };
     html! {
@@ -416,7 +413,7 @@ fn change_form(
                             <option value={n.id.0.to_string()} selected={draft.node == Some(n.id)}>{ n.name.clone() }</option>
                         }) }
                     </select>
-                    { for error_line(NODE) }
+                    if let Some(message) = problem(NODE) { <p class="field-error" id={format!("tl-{}-error", NODE)} role="alert">{ message }</p> }
                 </div>
                 <div class="field">
                     <label for="tl-at">{ "At" }</label>
@@ -425,37 +422,32 @@ fn change_form(
                             aria-invalid={invalid(AT)} />
                     </div>
                     <p class="limit">{ "simulated time: seconds (30), 5m or mm:ss" }</p>
-                    { for error_line(AT) }
+                    if let Some(message) = problem(AT) { <p class="field-error" id={format!("tl-{}-error", AT)} role="alert">{ message }</p> }
                 </div>
                 { for draft.kind.fields().iter().map(|field| {
                     let key = field.key;
                     let set = update(Rc::new(move |d: &mut Draft, text: String| d.set_field(key, text)));
                     let oninput = Callback::from(move |e: InputEvent| set(e.target_unchecked_into::<HtmlInputElement>().value()));
                     let id = format!("tl-{key}");
-                    let input = if let FieldKind::Choice(words) = field.kind {
-                        let set = update(Rc::new(move |d: &mut Draft, text: String| d.set_field(key, text)));
-                        let onchange = Callback::from(move |e: Event| set(e.target_unchecked_into::<HtmlSelectElement>().value()));
-                        html! {
-                            <select id={id.clone()} {onchange}>
-                                { for words.iter().map(|w| html! { <option value={*w} selected={draft.field(key) == *w}>{ *w }</option> }) }
-                            </select>
-                        }
-                    } else {
-                        html! {
-                            <input id={id.clone()} type="text"
-                                inputmode={if field.kind == FieldKind::Count { "numeric" } else { "text" }}
-                                value={draft.field(key).to_string()} {oninput} aria-invalid={invalid(key)} />
-                        }
-                    };
+                    let set = update(Rc::new(move |d: &mut Draft, text: String| d.set_field(key, text)));
+                    let onchange = Callback::from(move |e: Event| set(e.target_unchecked_into::<HtmlSelectElement>().value()));
+                    let inputmode = if field.kind == FieldKind::Count { "numeric" } else { "text" };
                     html! {
-                        <div class="field">
-                            <label for={id}>{ field.label }</label>
+                        <div class="field" key={key}>
+                            <label for={id.clone()}>{ field.label }</label>
                             <div class="field-row">
-                                { input }
+                                if let FieldKind::Choice(words) = field.kind {
+                                    <select id={id.clone()} {onchange}>
+                                        { for words.iter().map(|w| html! { <option value={*w} selected={draft.field(key) == *w}>{ *w }</option> }) }
+                                    </select>
+                                } else {
+                                    <input id={id.clone()} type="text" {inputmode} value={draft.field(key).to_string()} {oninput}
+                                        aria-invalid={invalid(key)} />
+                                }
                                 <span class="unit">{ field.unit }</span>
                             </div>
                             <p class="limit">{ field.limit }</p>
-                            { for error_line(key) }
+                            if let Some(message) = problem(key) { <p class="field-error" id={format!("tl-{}-error", key)} role="alert">{ message }</p> }
                         </div>
                     }
                 }) }
