@@ -275,15 +275,55 @@ pub fn narrate(observation: &Observation) -> Option<LogLine> {
                 format!("Stream {stream} was resharded from {from_shards} to {to_shards} open shards."),
             )
         }
-        Observed::OnDemandScaled { stream, from_shards, to_shards } => {
+        Observed::OnDemandScaled {
+            stream,
+            from_shards,
+            to_shards,
+            peak_bytes_per_sec,
+            peak_records_per_sec,
+            capacity_bytes_per_sec,
+            capacity_records_per_sec,
+        } => {
             let (component, node) = stream_line(stream);
             LogLine::info(
                 at_ms,
                 component,
                 node,
                 format!(
-                    "On-demand stream {stream} scaled from {from_shards} to {to_shards} open shards to follow its traffic."
+                    "On-demand stream {stream} scaled from {from_shards} to {to_shards} shards: its peak write \
+                     throughput reached {} and {}, and on-demand capacity follows up to twice the peak, so it can \
+                     now take {} and {}.",
+                    bytes_per_sec(*peak_bytes_per_sec),
+                    records_per_sec(*peak_records_per_sec),
+                    bytes_per_sec(*capacity_bytes_per_sec),
+                    records_per_sec(*capacity_records_per_sec)
                 ),
+            )
+        }
+        Observed::StreamChangeAccepted { stream, change } => {
+            let (component, node) = stream_line(stream);
+            LogLine::info(at_ms, component, node, format!("Scheduled {change} of stream {stream}: accepted."))
+        }
+        Observed::StreamChangeRefused { stream, change, error_type, message } => {
+            let (component, node) = stream_line(stream);
+            LogLine::warning(
+                at_ms,
+                component,
+                node,
+                format!("Scheduled {change} of stream {stream} was refused: {error_type}: {message}"),
+                Explanation {
+                    limit: "A scheduled change goes through the service's own operation, so AWS's rules apply when it \
+                            fires: UpdateShardCount goes to between half and double the open shards, at most 10 times \
+                            in 24 hours; a stream switches capacity mode at most twice in 24 hours; resharding needs an \
+                            ACTIVE provisioned stream and an open shard."
+                        .into(),
+                    numbers: format!("AWS answered {error_type}."),
+                    fixes: vec![
+                        "Move the event later, after the stream's previous change has finished",
+                        "Change the target to within AWS's limits",
+                        "Name a shard that is open at that time (the page's shard view shows the lineage)",
+                    ],
+                },
             )
         }
         Observed::FirehoseDelivered { delivery_stream, destination, records, bytes } => LogLine::info(
@@ -475,6 +515,36 @@ mod tests {
         .expect("a line");
         assert!(!ended.is_warning && ended.explanation.is_none());
         assert!(ended.text.contains("after 3 s in which it rejected 300 puts"), "{}", ended.text);
+    }
+
+    #[test]
+    fn an_on_demand_step_gives_the_peak_and_the_capacity_and_a_refusal_quotes_aws() {
+        let line = narrate(&observed(Observed::OnDemandScaled {
+            stream: "sales".into(),
+            from_shards: 4,
+            to_shards: 8,
+            peak_bytes_per_sec: 4_194_304,
+            peak_records_per_sec: 4_000,
+            capacity_bytes_per_sec: 8 * 1_048_576,
+            capacity_records_per_sec: 8_000,
+        }))
+        .expect("a line");
+        assert_eq!(
+            line.text,
+            "On-demand stream sales scaled from 4 to 8 shards: its peak write throughput reached 4.0 MiB/s and \
+             4,000 rec/s, and on-demand capacity follows up to twice the peak, so it can now take 8.0 MiB/s and \
+             8,000 rec/s."
+        );
+        let message = "Stream s under account 000000000000 has already been scaled 10 times in the last 24 hours.";
+        let refused = narrate(&observed(Observed::StreamChangeRefused {
+            stream: "s".into(),
+            change: "UpdateShardCount to 4 shards".into(),
+            error_type: "LimitExceededException",
+            message: message.into(),
+        }))
+        .expect("a line");
+        assert!(refused.is_warning);
+        assert!(refused.text.ends_with(&format!("was refused: LimitExceededException: {message}")), "{}", refused.text);
     }
 
     #[test]

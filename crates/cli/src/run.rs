@@ -3,11 +3,11 @@
 use crate::args::Args;
 use crate::{Failure, duration, scenario, sql};
 use serde_json::{Value, json};
-use shardlab_engine::account::{DeliverySummary, ShardSummary, StreamSummary};
+use shardlab_engine::account::{DeliverySummary, Observed, ShardSummary, StreamSummary};
 use shardlab_engine::analytics_app::{DestinationKind, SqlDialect};
 use shardlab_engine::firehose::delivery::{FlushReason, ObjectKind};
 use shardlab_engine::firehose::{DeliveryStream, Source};
-use shardlab_engine::{RunSummary, SimConfig, SimTime, Simulation, StreamMode};
+use shardlab_engine::{Observation, RunSummary, SimConfig, SimTime, Simulation, StreamMode};
 use std::fmt::Write as _;
 
 /// What to run and how to report it.
@@ -99,6 +99,54 @@ struct Summary {
     delivery_data: Vec<DeliveryData>,
     /// Per analytics application (in the run summary's order): its dialect and the rows it kept.
     analytics_data: Vec<(&'static str, Vec<Value>)>,
+    /// How the streams' capacity and settings changed: reshards, on-demand scaling steps, and scheduled changes
+    /// accepted or refused (with AWS's error), in order.
+    stream_changes: Vec<Observation>,
+}
+
+/// Stream changes kept for the summary at most (the first ones: a run that keeps resharding says so early).
+const STREAM_CHANGES_MAX: usize = 200;
+
+/// Whether an observation is a change of a stream's capacity or settings, which the summary lists.
+fn is_stream_change(observation: &Observation) -> bool {
+    matches!(
+        observation.what,
+        Observed::Resharded { .. }
+            | Observed::OnDemandScaled { .. }
+            | Observed::StreamChangeAccepted { .. }
+            | Observed::StreamChangeRefused { .. }
+    )
+}
+
+/// A stream change in one line.
+fn stream_change_line(observation: &Observation) -> String {
+    let at = duration::describe(observation.at.as_millis());
+    match &observation.what {
+        Observed::Resharded { stream, from_shards, to_shards } => {
+            format!("{at}: {stream} resharded from {from_shards} to {to_shards} open shards")
+        }
+        Observed::OnDemandScaled {
+            stream,
+            from_shards,
+            to_shards,
+            peak_bytes_per_sec,
+            peak_records_per_sec,
+            capacity_bytes_per_sec,
+            capacity_records_per_sec,
+        } => format!(
+            "{at}: on-demand {stream} scaled from {from_shards} to {to_shards} shards (peak {}/s and {} records/s; \
+             capacity now {}/s and {} records/s, twice the peak)",
+            bytes(*peak_bytes_per_sec),
+            thousands(*peak_records_per_sec),
+            bytes(*capacity_bytes_per_sec),
+            thousands(*capacity_records_per_sec)
+        ),
+        Observed::StreamChangeAccepted { stream, change } => format!("{at}: scheduled {change} of {stream} accepted"),
+        Observed::StreamChangeRefused { stream, change, error_type, message } => {
+            format!("{at}: scheduled {change} of {stream} refused: {error_type}: {message}")
+        }
+        _ => String::new(),
+    }
 }
 
 /// What a delivery stream's destination received, as JSON, with where it reads from and writes to.
@@ -122,6 +170,15 @@ fn run(config: SimConfig, duration_ms: u64, wall_limit: Option<std::time::Durati
     #[expect(clippy::disallowed_methods, reason = "--max-wall is wall time; the simulation never reads a clock")]
     let started = std::time::Instant::now();
     let mut sim = Simulation::new(config.clone()).map_err(|err| Failure::Problems(err.problems))?;
+    let mut stream_changes = Vec::new();
+    let mut drain = |sim: &mut Simulation| {
+        while sim.poll_event().is_some() {}
+        while let Some(observation) = sim.poll_observation() {
+            if is_stream_change(&observation) && stream_changes.len() < STREAM_CHANGES_MAX {
+                stream_changes.push(observation);
+            }
+        }
+    };
     let mut duration_ms = duration_ms;
     // Advance a second at a time, draining events and observations so memory stays flat on long runs.
     let end = SimTime::from_millis(duration_ms);
@@ -133,8 +190,7 @@ fn run(config: SimConfig, duration_ms: u64, wall_limit: Option<std::time::Durati
             if wall_limit.is_some_and(|limit| started.elapsed() >= limit) {
                 break;
             }
-            while sim.poll_event().is_some() {}
-            while sim.poll_observation().is_some() {}
+            drain(&mut sim);
         }
         if sim.now() < target {
             let secs = wall_limit.map_or(0, |l| l.as_secs());
@@ -144,11 +200,10 @@ fn run(config: SimConfig, duration_ms: u64, wall_limit: Option<std::time::Durati
                  the summary covers that much.",
                 duration_ms as f64 / 1_000.0
             );
-            while sim.poll_event().is_some() {}
+            drain(&mut sim);
             break;
         }
-        while sim.poll_event().is_some() {}
-        while sim.poll_observation().is_some() {}
+        drain(&mut sim);
     }
     let run = sim.summary();
     let epoch_ms = sim.config().epoch_unix_ms;
@@ -171,7 +226,7 @@ fn run(config: SimConfig, duration_ms: u64, wall_limit: Option<std::time::Durati
             (dialect, rows)
         })
         .collect();
-    Ok(Summary { config, duration_ms, run, delivery_data, analytics_data })
+    Ok(Summary { config, duration_ms, run, delivery_data, analytics_data, stream_changes })
 }
 
 /// What one delivery stream's destination received.
@@ -408,6 +463,12 @@ impl Summary {
                 let _ = writeln!(out, "    SQL problem: {problem}");
             }
         }
+        if !self.stream_changes.is_empty() {
+            let _ = writeln!(out, "\nStream changes:");
+        }
+        for change in &self.stream_changes {
+            let _ = writeln!(out, "  {}", stream_change_line(change));
+        }
         for stream in &self.run.streams {
             let _ = writeln!(out, "\nShards of {} (accepted / throttled records):", stream.name);
             for s in &stream.shards {
@@ -576,6 +637,10 @@ impl Summary {
                 "shards": s.shards.iter().map(shard_json).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
             "iterator_age_ms_max": self.iterator_age_ms_max(),
+            "stream_changes": self.stream_changes.iter().map(|o| json!({
+                "at_ms": o.at.as_millis(),
+                "text": stream_change_line(o),
+            })).collect::<Vec<_>>(),
             "delivery_streams": self.run.delivery_streams.iter().zip(&self.delivery_data).map(|(d, data)| delivery_json(d, data)).collect::<Vec<_>>(),
             "cost": {
                 "note": "example us-east-1 prices, unconfirmed",

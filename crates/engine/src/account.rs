@@ -176,7 +176,8 @@ pub enum Observed {
         /// Open shards after.
         to_shards: u32,
     },
-    /// An on-demand stream changed its open shard count by itself, following its traffic.
+    /// An on-demand stream scaled by itself: its capacity follows up to twice its peak write throughput
+    /// ([`crate::kinesis::OnDemandStep`]).
     OnDemandScaled {
         /// The stream.
         stream: String,
@@ -184,6 +185,32 @@ pub enum Observed {
         from_shards: u32,
         /// Open shards after.
         to_shards: u32,
+        /// The peak write throughput that called for it, in bytes per second (data plus partition keys).
+        peak_bytes_per_sec: u64,
+        /// The same in records per second.
+        peak_records_per_sec: u64,
+        /// The write capacity after the step, in bytes per second (1 MiB/s per shard).
+        capacity_bytes_per_sec: u64,
+        /// The same in records per second (1,000 per shard).
+        capacity_records_per_sec: u64,
+    },
+    /// The service accepted a scheduled change of a data stream (a reshard then completes as [`Self::Resharded`]).
+    StreamChangeAccepted {
+        /// The stream.
+        stream: String,
+        /// What was asked, with the operation's name (`UpdateShardCount to 4 shards`).
+        change: String,
+    },
+    /// The service refused a scheduled change of a data stream.
+    StreamChangeRefused {
+        /// The stream.
+        stream: String,
+        /// What was asked, with the operation's name.
+        change: String,
+        /// AWS's exception name (`LimitExceededException`).
+        error_type: &'static str,
+        /// AWS's message.
+        message: String,
     },
     /// A Firehose delivery stream delivered a flushed buffer.
     FirehoseDelivered {
@@ -267,6 +294,7 @@ impl Observation {
                 | Observed::FirehoseSourceExpired { .. }
                 | Observed::AnalyticsStopped { .. }
                 | Observed::AgentSendsFailing { .. }
+                | Observed::StreamChangeRefused { .. }
         )
     }
 }
@@ -410,6 +438,36 @@ impl Account {
                     records: *records,
                 }
             }
+            Event::OnDemandScaled {
+                stream_name,
+                from_shards,
+                to_shards,
+                peak_bytes_per_sec,
+                peak_records_per_sec,
+                ..
+            } => {
+                let capacity = crate::kinesis::WriteRate::of_shards(*to_shards);
+                Observed::OnDemandScaled {
+                    stream: stream_name.clone(),
+                    from_shards: *from_shards,
+                    to_shards: *to_shards,
+                    peak_bytes_per_sec: *peak_bytes_per_sec,
+                    peak_records_per_sec: *peak_records_per_sec,
+                    capacity_bytes_per_sec: capacity.bytes_per_sec,
+                    capacity_records_per_sec: capacity.records_per_sec,
+                }
+            }
+            Event::StreamChangeAccepted { stream_name, change, .. } => {
+                Observed::StreamChangeAccepted { stream: stream_name.clone(), change: change.clone() }
+            }
+            Event::StreamChangeRefused { stream_name, change, error_type, message, .. } => {
+                Observed::StreamChangeRefused {
+                    stream: stream_name.clone(),
+                    change: change.clone(),
+                    error_type,
+                    message: message.clone(),
+                }
+            }
         };
         self.observe(at, what);
     }
@@ -438,10 +496,10 @@ impl Account {
             let open = stream.open_shard_count();
             if open != watch.open_shards {
                 let (stream_name, from_shards, to_shards) = (watch.name.clone(), watch.open_shards, open);
-                observed.push(match stream.mode {
-                    StreamMode::OnDemand => Observed::OnDemandScaled { stream: stream_name, from_shards, to_shards },
-                    StreamMode::Provisioned => Observed::Resharded { stream: stream_name, from_shards, to_shards },
-                });
+                // An on-demand stream's own steps arrive as events, with the numbers that called for them.
+                if stream.mode == StreamMode::Provisioned {
+                    observed.push(Observed::Resharded { stream: stream_name, from_shards, to_shards });
+                }
                 watch.open_shards = open;
             }
             for shard in stream.shards() {

@@ -74,6 +74,44 @@ pub enum Event {
         /// Records lost.
         records: u64,
     },
+    /// An on-demand stream scaled by itself to follow its peak write throughput
+    /// ([`crate::kinesis::OnDemandStep`]).
+    OnDemandScaled {
+        /// When.
+        at: SimTime,
+        /// The stream.
+        stream_name: String,
+        /// Open shards before.
+        from_shards: u32,
+        /// Open shards after.
+        to_shards: u32,
+        /// The peak write throughput that called for it: bytes per second.
+        peak_bytes_per_sec: u64,
+        /// The same in records per second.
+        peak_records_per_sec: u64,
+    },
+    /// A scheduled change of a data stream went through its operation: the service accepted it.
+    StreamChangeAccepted {
+        /// When.
+        at: SimTime,
+        /// The stream.
+        stream_name: String,
+        /// What was asked, with the operation's name (`UpdateShardCount to 4 shards`).
+        change: String,
+    },
+    /// The service refused a scheduled change of a data stream, with AWS's error.
+    StreamChangeRefused {
+        /// When.
+        at: SimTime,
+        /// The stream.
+        stream_name: String,
+        /// What was asked, with the operation's name.
+        change: String,
+        /// AWS's exception name (`LimitExceededException`).
+        error_type: &'static str,
+        /// AWS's message.
+        message: String,
+    },
 }
 
 impl Event {
@@ -84,7 +122,10 @@ impl Event {
             | Self::WriteThrottled { at, .. }
             | Self::FirehoseDelivered { at, .. }
             | Self::FirehoseDeliveryFailed { at, .. }
-            | Self::FirehoseSourceRecordsExpired { at, .. } => *at,
+            | Self::FirehoseSourceRecordsExpired { at, .. }
+            | Self::OnDemandScaled { at, .. }
+            | Self::StreamChangeAccepted { at, .. }
+            | Self::StreamChangeRefused { at, .. } => *at,
         }
     }
 }
@@ -127,6 +168,24 @@ impl fmt::Display for Event {
                     "{at} firehose-source-expired stream={delivery_stream} source={source_stream} shard={shard_id} \
                      records={records}"
                 )
+            }
+            Self::OnDemandScaled {
+                at,
+                stream_name,
+                from_shards,
+                to_shards,
+                peak_bytes_per_sec,
+                peak_records_per_sec,
+            } => write!(
+                f,
+                "{at} on-demand-scaled name={stream_name} shards={from_shards}->{to_shards} \
+                 peak_bytes_per_sec={peak_bytes_per_sec} peak_records_per_sec={peak_records_per_sec}"
+            ),
+            Self::StreamChangeAccepted { at, stream_name, change } => {
+                write!(f, "{at} stream-change-accepted name={stream_name} change=\"{change}\"")
+            }
+            Self::StreamChangeRefused { at, stream_name, change, error_type, .. } => {
+                write!(f, "{at} stream-change-refused name={stream_name} change=\"{change}\" error={error_type}")
             }
         }
     }

@@ -7,6 +7,7 @@
 mod control;
 mod data;
 mod fanout;
+mod on_demand;
 mod reshard;
 #[cfg(test)]
 mod tests;
@@ -17,6 +18,7 @@ pub use data::{
     PutRecordsResultEntry,
 };
 pub use fanout::{PUSH_INTERVAL, SubscriptionHandle};
+pub use on_demand::{ON_DEMAND_SCALING_WINDOW_SECS, OnDemandStep, WriteRate, shards_for_peak};
 
 use crate::error::{StreamsError, StreamsErrorKind};
 use crate::stream::{PendingChange, Stream, StreamStatus};
@@ -24,12 +26,6 @@ use crate::time::{SimDuration, SimTime};
 use alloc::collections::{BTreeMap, BTreeSet, VecDeque};
 use alloc::format;
 use alloc::string::String;
-
-/// On-demand streams look at each shard's write rate over this many seconds before splitting it.
-/// AWS says a hot shard is split "within 15 minutes"; we decide after one minute of sustained load.
-pub const ON_DEMAND_SCALING_WINDOW_SECS: u64 = 60;
-/// An on-demand shard receiving more than this (500 KB/s) is split in two.
-pub const ON_DEMAND_SPLIT_BYTES_PER_SEC: u64 = 500_000;
 
 /// Service settings that are not AWS facts but simulator choices.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -105,8 +101,11 @@ pub struct Kinesis {
     subscriptions_maybe_live: bool,
     /// The last whole second [`Self::close_second`] closed: streams bill their time-based usage up to it lazily.
     closed_through: SimTime,
-    /// The on-demand streams, which [`Self::close_second`] checks for hot shards every scaling window.
-    on_demand: BTreeSet<String>,
+    /// The on-demand streams with their capacity model ([`on_demand`]), which [`Self::close_second`] runs
+    /// every scaling window.
+    on_demand: BTreeMap<String, on_demand::OnDemandCapacity>,
+    /// On-demand scaling steps not yet taken by [`Self::take_on_demand_steps`].
+    on_demand_steps: alloc::vec::Vec<OnDemandStep>,
     /// Streams billed by [`Self::close_second`] so far (a test counts them to show idle streams cost nothing).
     pub(crate) billing_touches: core::cell::Cell<u64>,
     /// Deadline entries looked at so far (a test counts them to show the work does not grow with idle state).
@@ -127,7 +126,8 @@ impl Kinesis {
             subscriptions_maybe_live: false,
             deadline_checks: core::cell::Cell::new(0),
             closed_through: SimTime::ZERO,
-            on_demand: BTreeSet::new(),
+            on_demand: BTreeMap::new(),
+            on_demand_steps: alloc::vec::Vec::new(),
             billing_touches: core::cell::Cell::new(0),
         }
     }
@@ -269,7 +269,7 @@ impl Kinesis {
                 PendingChange::Mode(mode) => {
                     stream.mode = mode;
                     if mode == crate::stream::StreamMode::OnDemand {
-                        self.on_demand.insert(name.clone());
+                        self.track_on_demand(&name);
                     } else {
                         self.on_demand.remove(&name);
                     }
@@ -284,28 +284,15 @@ impl Kinesis {
 
     /// The once-a-second work of the service: completes due changes, trims, closes the second that ended (each
     /// stream bills it lazily, see [`Stream::usage`], so idle streams cost nothing here), and every scaling
-    /// window lets the on-demand streams split their hot shards.
+    /// window runs the on-demand streams' capacity model ([`on_demand`]).
     pub fn close_second(&mut self, now: SimTime) {
         self.complete_due(now);
         if self.subscriptions_maybe_live {
             self.subscriptions_maybe_live = self.has_live_subscriptions();
         }
         self.closed_through = now;
-        if !now.as_secs().is_multiple_of(ON_DEMAND_SCALING_WINDOW_SECS) {
-            return;
-        }
-        let now_unix_secs = self.unix_secs(now);
-        let on_demand: alloc::vec::Vec<String> = self.on_demand.iter().cloned().collect();
-        for name in on_demand {
-            self.billing_touches.set(self.billing_touches.get() + 1);
-            if let Some(stream) = self.stream_mut(&name) {
-                stream.split_hot_shards(
-                    now,
-                    now_unix_secs,
-                    ON_DEMAND_SCALING_WINDOW_SECS,
-                    ON_DEMAND_SPLIT_BYTES_PER_SEC,
-                );
-            }
+        if now.as_secs().is_multiple_of(ON_DEMAND_SCALING_WINDOW_SECS) {
+            self.scale_on_demand(now);
         }
     }
 

@@ -50,9 +50,9 @@
 //!   kinesalite; AWS takes tens of seconds). Children of a reshard appear when UPDATING ends.
 //! - UpdateShardCount reaches the even layout by pairwise splits at the missing boundaries, then merges
 //!   across the extra ones; intermediate shards are not modelled separately.
-//! - On-demand streams start with 4 shards and split, at the midpoint, any shard that averaged more than
-//!   500 KB/s over the last minute (AWS: "within 15 minutes"). A spike beyond the open shards' capacity
-//!   throttles until then.
+//! - On-demand capacity (On-demand Standard) follows up to twice the peak write second: decided once a minute
+//!   and applied at once by uniform resharding (AWS publishes no timing; traffic more than doubling the peak "within
+//!   15 minutes" may be throttled), never scaled down ([`kinesis::OnDemandStep`]; `docs/aws-behaviour.md` §1.11).
 //! - Enhanced fan-out pushes every 50 ms when data is waiting (at most 2 MiB per event, then paid back at
 //!   2 MiB/s), and an empty event each second when idle; the cadence is unconfirmed.
 //! - Control-plane rate limits answer `LimitExceededException` "Rate exceeded for <Operation> under account
@@ -60,9 +60,6 @@
 //! - A PUT payload unit is 25,000 bytes (the pricing page's "1 MB = 40 units" implies decimal kilobytes);
 //!   prices in [`cost`] are the widely quoted us-east-1 list prices, unconfirmed.
 //! - Shards keep at most [`SimConfig::log_records_max_per_shard`] records; older ones are dropped early.
-//! - On-demand capacity follows traffic by splitting shards that stay above half their write limit, which
-//!   keeps capacity at about twice the sustained rate ("2× the previous peak"); the 30-day peak memory is not
-//!   modelled.
 //! - Put-to-get latency: records become readable 100 ms after their write with GetRecords and 45 ms with
 //!   enhanced fan-out (configurable per scenario), and subscriptions push every 50 ms. AWS documents only the
 //!   averages (about 200 ms for one consumer polling 5 times a second, typically 70 ms with enhanced fan-out),

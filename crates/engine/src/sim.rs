@@ -24,7 +24,7 @@ use crate::template::PayloadTemplate;
 use crate::time::{SimDuration, SimTime};
 use alloc::collections::{BinaryHeap, VecDeque};
 use alloc::format;
-use alloc::string::String;
+use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::cmp::Reverse;
 
@@ -79,11 +79,10 @@ pub const DEFAULT_STREAM_NAME: &str = "clickstream";
 pub struct StreamConfig {
     /// `StreamName`: 1 to 128 of `[a-zA-Z0-9_.-]`, unique in the scenario.
     pub name: String,
-    /// Its capacity mode, kept for the day on-demand scaling is simulated in scenarios: until then a stream
-    /// runs as `shard_count` provisioned shards whatever its mode (a scenario gives an on-demand stream
-    /// [`crate::limits::ON_DEMAND_INITIAL_SHARDS`] and says it is not simulated).
+    /// Its capacity mode. An on-demand stream starts with [`crate::limits::ON_DEMAND_INITIAL_SHARDS`] shards
+    /// whatever `shard_count` says, and scales as [`crate::kinesis::OnDemandStep`] describes.
     pub mode: StreamMode,
-    /// Its shard count at creation, 1 to [`SIM_SHARDS_MAX`].
+    /// Its shard count at creation (provisioned), 1 to [`SIM_SHARDS_MAX`].
     pub shard_count: u32,
     /// `RetentionPeriodHours`, 24 to 8,760.
     pub retention_hours: u32,
@@ -353,6 +352,45 @@ pub enum Command {
         /// How long, from now.
         duration_ms: u64,
     },
+    /// UpdateShardCount (`UNIFORM_SCALING`) of a data stream, with the service's rules (half to double, 10
+    /// a day, ACTIVE, provisioned only). Like every stream change below, the outcome is an
+    /// [`Event::StreamChangeAccepted`] or an [`Event::StreamChangeRefused`] with AWS's error.
+    UpdateShardCount {
+        /// The stream's name.
+        stream_name: String,
+        /// The target shard count.
+        target_shards: u32,
+    },
+    /// SplitShard of `shardId-<shard>` at the midpoint of its hash key range.
+    SplitShard {
+        /// The stream's name.
+        stream_name: String,
+        /// The number in the shard's id.
+        shard: u32,
+    },
+    /// MergeShards of `shardId-<shard>` with `shardId-<adjacent_shard>`.
+    MergeShards {
+        /// The stream's name.
+        stream_name: String,
+        /// The number in the first shard's id.
+        shard: u32,
+        /// The number in the adjacent shard's id.
+        adjacent_shard: u32,
+    },
+    /// IncreaseStreamRetentionPeriod or DecreaseStreamRetentionPeriod, whichever reaches `hours`.
+    SetRetention {
+        /// The stream's name.
+        stream_name: String,
+        /// The new retention period in hours.
+        hours: u32,
+    },
+    /// UpdateStreamMode (at most two switches per stream in 24 hours).
+    UpdateStreamMode {
+        /// The stream's name.
+        stream_name: String,
+        /// The new capacity mode.
+        mode: StreamMode,
+    },
 }
 
 /// Whether an [`Simulation::advance_to_bounded`] call got all the way.
@@ -452,8 +490,12 @@ impl Simulation {
         // Each stream's configured log bound, lowered to fit the scenario's memory ceiling.
         let affordable_log_records = crate::budget::estimate(&config).log_records_per_shard;
         for stream in &config.streams {
+            let input = match stream.mode {
+                StreamMode::Provisioned => CreateStreamInput::provisioned(&stream.name, stream.shard_count),
+                StreamMode::OnDemand => CreateStreamInput::on_demand(&stream.name),
+            };
             kinesis
-                .create_active_stream(SimTime::ZERO, CreateStreamInput::provisioned(&stream.name, stream.shard_count))
+                .create_active_stream(SimTime::ZERO, input)
                 .map_err(|e| ConfigError { problems: alloc::vec![e.message] })?;
             let log_records = u64::from(stream.log_records_max_per_shard).min(affordable_log_records);
             let log_records = usize::try_from(log_records).unwrap_or(usize::MAX);
@@ -511,7 +553,7 @@ impl Simulation {
             .map(|s| Event::StreamCreated {
                 at: SimTime::ZERO,
                 stream_name: s.name.clone(),
-                shard_count: s.shard_count,
+                shard_count: sim.kinesis.stream(&s.name).map_or(s.shard_count, Stream::open_shard_count),
             })
             .collect();
         for event in created {
@@ -712,6 +754,48 @@ impl Simulation {
                 .firehose
                 .set_slowdown(self.now, &delivery_stream, delay_ms, duration_ms)
                 .map_err(|e| ConfigError { problems: alloc::vec![e.message] }),
+            Command::UpdateShardCount { stream_name, target_shards } => {
+                let change = format!("UpdateShardCount to {target_shards} shards");
+                let outcome = self.kinesis.update_shard_count(self.now, &stream_name, target_shards).map(drop);
+                self.stream_change(stream_name, change, outcome)
+            }
+            Command::SplitShard { stream_name, shard } => {
+                let id = ShardId(shard).to_string();
+                let change = format!("SplitShard of {id}");
+                let outcome = match self.kinesis.stream(&stream_name).and_then(|s| s.shard(ShardId(shard))) {
+                    Some(found) => {
+                        let range = found.hash_key_range;
+                        let midpoint =
+                            range.starting_hash_key + (range.ending_hash_key - range.starting_hash_key) / 2 + 1;
+                        self.kinesis.split_shard(self.now, &stream_name, &id, midpoint)
+                    }
+                    // The service answers an unknown shard (or stream) itself.
+                    None => self.kinesis.split_shard(self.now, &stream_name, &id, 0),
+                };
+                self.stream_change(stream_name, change, outcome)
+            }
+            Command::MergeShards { stream_name, shard, adjacent_shard } => {
+                let (id, adjacent) = (ShardId(shard).to_string(), ShardId(adjacent_shard).to_string());
+                let change = format!("MergeShards of {id} and {adjacent}");
+                let outcome = self.kinesis.merge_shards(self.now, &stream_name, &id, &adjacent);
+                self.stream_change(stream_name, change, outcome)
+            }
+            Command::SetRetention { stream_name, hours } => {
+                let current = self.kinesis.stream(&stream_name).map_or(0, |s| s.retention_hours);
+                let (change, outcome) = if hours < current {
+                    let outcome = self.kinesis.decrease_retention(self.now, &stream_name, hours);
+                    (format!("DecreaseStreamRetentionPeriod to {hours} hours"), outcome)
+                } else {
+                    let outcome = self.kinesis.increase_retention(self.now, &stream_name, hours);
+                    (format!("IncreaseStreamRetentionPeriod to {hours} hours"), outcome)
+                };
+                self.stream_change(stream_name, change, outcome)
+            }
+            Command::UpdateStreamMode { stream_name, mode } => {
+                let change = format!("UpdateStreamMode to {}", mode.as_str());
+                let outcome = self.kinesis.update_stream_mode(self.now, &stream_name, mode, None);
+                self.stream_change(stream_name, change, outcome)
+            }
             Command::CrashWorker { consumer, worker } => {
                 let now = self.now;
                 let app = self.kcl_app(consumer)?;
@@ -725,6 +809,29 @@ impl Simulation {
                         )],
                     })
                 }
+            }
+        }
+    }
+
+    /// Reports a stream change's outcome as an event; a refusal is also the command's error, with AWS's
+    /// exception name and message.
+    fn stream_change(
+        &mut self,
+        stream_name: String,
+        change: String,
+        outcome: Result<(), crate::StreamsError>,
+    ) -> Result<(), ConfigError> {
+        let at = self.now;
+        match outcome {
+            Ok(()) => {
+                self.push_event(Event::StreamChangeAccepted { at, stream_name, change });
+                Ok(())
+            }
+            Err(e) => {
+                let problem = format!("{change} of '{stream_name}' was refused: {}: {}", e.kind.aws_name(), e.message);
+                let error_type = e.kind.aws_name();
+                self.push_event(Event::StreamChangeRefused { at, stream_name, change, error_type, message: e.message });
+                Err(ConfigError { problems: alloc::vec![problem] })
             }
         }
     }
@@ -1314,6 +1421,16 @@ impl Simulation {
 
     fn close_second(&mut self) {
         self.kinesis.close_second(self.now);
+        for step in self.kinesis.take_on_demand_steps() {
+            self.push_event(Event::OnDemandScaled {
+                at: step.at,
+                stream_name: step.stream_name,
+                from_shards: step.from_shards,
+                to_shards: step.to_shards,
+                peak_bytes_per_sec: step.peak.bytes_per_sec,
+                peak_records_per_sec: step.peak.records_per_sec,
+            });
+        }
         let second = self.now.as_secs().saturating_sub(1);
         let throttled: Vec<Event> = self
             .config

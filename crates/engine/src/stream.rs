@@ -39,6 +39,7 @@ impl StreamStatus {
 
 /// `StreamMode`: how capacity is managed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "SCREAMING_SNAKE_CASE"))]
 pub enum StreamMode {
     /// Capacity is the shards you provision.
     Provisioned,
@@ -414,35 +415,6 @@ impl Stream {
             let Some(pair) = extra else { break };
             let (a, b) = (pair[0].0, pair[1].0);
             self.merge(a, b, now, now_unix_secs);
-        }
-    }
-
-    /// Splits, at the midpoint of its range, every open shard that averaged more than `bytes_per_sec_max`
-    /// over the last `window_secs` seconds (on-demand scaling).
-    pub(crate) fn split_hot_shards(
-        &mut self,
-        now: SimTime,
-        now_unix_secs: u64,
-        window_secs: u64,
-        bytes_per_sec_max: u64,
-    ) {
-        let since = now.as_secs().saturating_sub(window_secs);
-        let hot: Vec<(ShardId, u128)> = self
-            .open_shards()
-            .filter(|s| {
-                let bytes: u64 =
-                    s.metrics.history().rev().take_while(|b| b.second >= since).map(|b| b.incoming_bytes).sum();
-                bytes > bytes_per_sec_max * window_secs
-            })
-            .filter_map(|s| {
-                let r = s.hash_key_range;
-                let mid = r.starting_hash_key + (r.ending_hash_key - r.starting_hash_key) / 2 + 1;
-                // A range too narrow to split (fewer than 4 keys) stays as it is.
-                (mid > r.starting_hash_key + 1 && mid < r.ending_hash_key).then_some((s.id, mid))
-            })
-            .collect();
-        for (id, mid) in hot {
-            self.split(id, mid, now, now_unix_secs);
         }
     }
 

@@ -51,8 +51,9 @@
 //! applications (whose output goes to a stream, a delivery stream or a destination) and Firehose delivery
 //! streams (reading a stream, or Direct PUT from producers, agents, consumers and Analytics applications).
 //! [`Scenario::to_sim_config`] maps those and returns a [`NodeMap`] from each node to its engine entity.
-//! On-demand mode (run as 4 provisioned shards) and `UpdateShardCount` events are carried in the model but not
-//! simulated yet; [`Scenario::not_simulated`] lists them, and unconnected nodes, with their node ids.
+//! On-demand streams run on-demand (4 shards at first, scaling with their peak), and scheduled stream changes
+//! (UpdateShardCount, SplitShard, MergeShards, a retention change, a capacity-mode switch) fire through the
+//! service's own operations at their time. [`Scenario::not_simulated`] lists unconnected nodes, with their ids.
 
 #![no_std]
 #![forbid(unsafe_code)]

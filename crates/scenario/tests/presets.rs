@@ -35,10 +35,8 @@ fn every_preset_converts_and_runs_ten_seconds_with_every_node_mapped() {
             sim.kinesis().streams().flat_map(|s| s.shards()).map(|s| s.metrics.totals.incoming_records).sum();
         let into_firehose: u64 = sim.firehose().delivery_streams().map(|d| d.totals.incoming_records).sum();
         assert!(into_streams + into_firehose > 0, "{}: nothing was written", p.id);
-        // Capacity (on-demand, scheduled reshards) is another issue; everything else runs and is mapped.
-        let capacity = |reason: &str| reason.contains("on-demand") || reason.contains("UpdateShardCount");
-        let left_out: Vec<_> = scenario.not_simulated().into_iter().filter(|n| !capacity(&n.reason)).collect();
-        assert_eq!(left_out, [], "{}", p.id);
+        // Everything runs and is mapped: on-demand streams and scheduled stream changes included.
+        assert_eq!(scenario.not_simulated(), [], "{}", p.id);
         for node in &scenario.pipeline.nodes {
             assert!(nodes.get(node.id).is_some(), "{}: '{}' has no engine entity", p.id, node.name);
         }

@@ -357,6 +357,48 @@ fn capacity_mode_switches_and_on_demand_refuses_resharding() {
         json!({"StreamARN": arn("s")}),
         &[&failure(None, "streamModeDetails", "Member must not be null")],
     );
+    // At most two switches per stream in 24 hours: back to provisioned is the second, a third is refused.
+    let mode = |m: &str| json!({"StreamARN": arn("s"), "StreamModeDetails": {"StreamMode": m}});
+    s.expect_ok("UpdateStreamMode", mode("PROVISIONED"), json!({}));
+    s.advance_ms(500);
+    s.expect_quota_error("UpdateStreamMode", mode("ON_DEMAND"));
+}
+
+#[test]
+fn on_demand_capacity_follows_the_peak_through_list_shards() {
+    // `docs/aws-behaviour.md` §1.11: a new on-demand stream has 4 shards; after a minute whose busiest second
+    // took 3,000 records, it has ceil(2 × 3,000 ÷ 1,000) = 6.
+    let mut s = Session::new();
+    s.ok("CreateStream", json!({"StreamName": "od", "StreamModeDetails": {"StreamMode": "ON_DEMAND"}}));
+    s.advance_ms(500);
+    let open = |s: &mut Session| {
+        s.ok("DescribeStreamSummary", json!({"StreamName": "od"}))["StreamDescriptionSummary"]["OpenShardCount"].clone()
+    };
+    assert_eq!(open(&mut s), json!(4));
+    let step = u128::MAX / 3_000;
+    for _second in 0..60 {
+        for call in 0..6u128 {
+            // 500 records spread evenly over the key space: 750 a second into each of the 4 shards.
+            let records: Vec<serde_json::Value> = (0..500u128)
+                .map(|i| {
+                    let key = (i * 6 + call) * step + step / 2;
+                    json!({"Data": "AA==", "PartitionKey": "k", "ExplicitHashKey": key.to_string()})
+                })
+                .collect();
+            let out = s.ok("PutRecords", json!({"StreamName": "od", "Records": records}));
+            assert_eq!(out["FailedRecordCount"], 0);
+        }
+        s.advance_ms(1_000);
+    }
+    assert_eq!(open(&mut s), json!(6));
+    let summary = s.ok("DescribeStreamSummary", json!({"StreamName": "od"}));
+    assert_eq!(summary["StreamDescriptionSummary"]["StreamStatus"], "ACTIVE");
+    // 4 to 6 uniformly (`docs/aws-behaviour.md` §1.2, §1.7): the 6-shard layout's boundaries are i × floor(2^128 / 6);
+    // the third, 2^127 - 2, is two keys below the 4-shard layout's 2^127, so all five are missing: five splits
+    // (10 children), then the children meeting at 2^126, 2^127 and 3 × 2^126 merge (3 more). 17 shards, 11 closed.
+    let shards = s.ok("ListShards", json!({"StreamName": "od"}))["Shards"].as_array().cloned().unwrap_or_default();
+    let closed = shards.iter().filter(|sh| sh["SequenceNumberRange"].get("EndingSequenceNumber").is_some()).count();
+    assert_eq!((shards.len(), closed), (17, 11));
 }
 
 #[test]

@@ -142,7 +142,7 @@ impl Kinesis {
         stream.pending = Some((done_at, PendingChange::Create { shard_count }));
         self.expect_change(done_at, &input.name);
         if input.mode == StreamMode::OnDemand {
-            self.on_demand.insert(input.name.clone());
+            self.track_on_demand(&input.name);
         }
         self.streams.insert(input.name, stream);
         Ok(())

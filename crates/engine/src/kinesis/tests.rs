@@ -3,7 +3,9 @@
 use super::*;
 use crate::consumer::SubscriptionEnd;
 use crate::hash_range::HASH_KEY_MAX;
+use crate::limits::ON_DEMAND_INITIAL_SHARDS;
 use crate::shard::{Payload, ShardId};
+use crate::stream::StreamMode;
 use alloc::string::ToString;
 use alloc::vec;
 use alloc::vec::Vec;
@@ -441,32 +443,137 @@ fn usage_accrues_in_billing_units() {
     assert_eq!((lines[0].item, lines[0].cost_micro_usd), ("Shard hours", 30_000), "2 shard-hours at $0.015");
 }
 
-#[test]
-fn on_demand_splits_a_shard_that_stays_hot() {
-    let mut k = service();
-    let input = CreateStreamInput::on_demand("od");
-    k.create_stream(SimTime::ZERO, input).expect("created");
-    settle(&mut k, MS(500));
-    // 600 KB/s into the shard owning key "a" (shard 0 of 4) for a minute: more than 500 KB/s.
-    for s in 1..=60u64 {
-        for i in 0..6u64 {
-            let input = PutRecordInput {
-                partition_key: "a".into(),
-                data: Payload::Synthetic { len_bytes: 99_999 },
-                explicit_hash_key: None,
-            };
-            k.put_record(SimTime::from_secs(s) + SimDuration::from_millis(i * 100), "od", input, None)
-                .expect("under 1 MiB/s");
+/// Bytes of each record the on-demand tests write, data plus its 1-byte key: 100 KiB, so a shard's 1 MiB/s
+/// takes 10 of them a second (10 × 102,400 = 1,024,000 ≤ 1,048,576 < 11 × 102,400).
+const BIG_RECORD_BYTES: u64 = 102_400;
+
+/// Writes `records` records of [`BIG_RECORD_BYTES`] to `name` during `second`, spread evenly over the hash key
+/// space (so each of n uniform shards gets 1/n of them) in 20 PutRecords calls 50 ms apart; closes the second.
+/// Returns the records throttled.
+fn write_evenly(k: &mut Kinesis, name: &str, second: u64, records: u64) -> u64 {
+    let step = u128::MAX / u128::from(records.max(1));
+    let mut throttled = 0;
+    for batch in 0..20 {
+        let entries: Vec<PutRecordsEntry> = (batch..records)
+            .step_by(20)
+            .map(|i| PutRecordsEntry {
+                partition_key: "k".into(),
+                data: Payload::Synthetic { len_bytes: BIG_RECORD_BYTES as u32 - 1 },
+                explicit_hash_key: Some(u128::from(i) * step + step / 2),
+            })
+            .collect();
+        if entries.is_empty() {
+            continue;
         }
-        k.close_second(SimTime::from_secs(s) + SimDuration::from_millis(999));
+        let at = SimTime::from_secs(second) + SimDuration::from_millis(batch * 50);
+        throttled += u64::from(k.put_records(at, name, entries).expect("a valid request").failed_record_count);
     }
-    k.close_second(SimTime::from_secs(120));
+    k.close_second(SimTime::from_secs(second + 1));
+    throttled
+}
+
+fn on_demand_stream(k: &mut Kinesis, name: &str) {
+    k.create_active_stream(SimTime::ZERO, CreateStreamInput::on_demand(name)).expect("created");
+}
+
+#[test]
+fn on_demand_capacity_follows_twice_the_peak_and_throttles_a_jump_beyond_it() {
+    // `docs/aws-behaviour.md` §1.11: a new stream has 4 shards; each minute the peak second sets the shards to
+    // ceil(2 × peak ÷ one shard's limit); traffic above the capacity in place is throttled until then.
+    let mut k = service();
+    on_demand_stream(&mut k, "od");
+    assert_eq!(k.stream("od").map(Stream::open_shard_count), Some(ON_DEMAND_INITIAL_SHARDS));
+    // Minute 1: 10 records/s (1,024,000 B/s). Twice that needs 2 shards: the 4 stay.
+    for second in 0..60 {
+        assert_eq!(write_evenly(&mut k, "od", second, 10), 0, "second {second}");
+    }
+    assert_eq!(k.stream("od").map(Stream::open_shard_count), Some(4));
+    assert_eq!(k.on_demand_peak("od"), Some(WriteRate { bytes_per_sec: 1_024_000, records_per_sec: 10 }));
+    assert_eq!(k.take_on_demand_steps(), [], "no step");
+    // Minute 2: 60 records/s (6,144,000 B/s, about 6 MB/s), more than twice the peak. 4 shards accept
+    // 4 × 10 a second: 20 a second are throttled once each shard's one-second window is full.
+    let throttled: Vec<u64> = (60..120).map(|second| write_evenly(&mut k, "od", second, 60)).collect();
+    assert!(throttled[0] > 0);
+    assert!(throttled[2..].iter().all(|t| *t == 20), "{throttled:?}");
+    // At 120 s the peak is 40 records/s, 4,096,000 B/s: ceil(2 × 4,096,000 ÷ 1,048,576) = 8 shards.
+    let steps = k.take_on_demand_steps();
+    let peak = WriteRate { bytes_per_sec: 4_096_000, records_per_sec: 40 };
+    let expected =
+        OnDemandStep { at: SimTime::from_secs(120), stream_name: "od".into(), from_shards: 4, to_shards: 8, peak };
+    assert_eq!(steps, [expected]);
+    assert_eq!(steps[0].capacity(), WriteRate { bytes_per_sec: 8 * 1_048_576, records_per_sec: 8_000 });
+    // Minute 3: the same 60 records/s now fit 8 shards (7 or 8 each): no throttling.
+    for second in 120..180 {
+        assert_eq!(write_evenly(&mut k, "od", second, 60), 0, "second {second}");
+    }
+    // The new peak, 6,144,000 B/s, needs ceil(12,288,000 ÷ 1,048,576) = 12 shards: 12 MiB/s for 6 MB/s.
+    let steps = k.take_on_demand_steps();
+    assert_eq!(steps.iter().map(|s| (s.from_shards, s.to_shards)).collect::<Vec<_>>(), [(8, 12)]);
+    assert_eq!(steps[0].peak, WriteRate { bytes_per_sec: 6_144_000, records_per_sec: 60 });
     let stream = k.stream("od").expect("exists");
-    assert_eq!(stream.open_shard_count(), 5, "the hot shard split in two");
-    assert!(stream.shard(ShardId(0)).is_some_and(|s| !s.is_open()));
-    assert!(k.usage_of(stream).on_demand_stream_seconds > 0);
-    // Each record is 100,000 bytes with its key, billed rounded up to 98 KiB.
-    assert_eq!(k.usage_of(stream).on_demand_bytes_in, 360 * 98 * 1_024);
+    assert_eq!((stream.open_shard_count(), stream.status), (12, StreamStatus::Active));
+    // The shard count changed underneath, through resharding: the first shards are closed parents.
+    let first = stream.shard(ShardId(0)).expect("kept while its records are retained");
+    assert!(!first.is_open() && !first.child_shard_ids.is_empty());
+    // Another minute at the same rate: the peak stands, so does the capacity.
+    for second in 180..240 {
+        assert_eq!(write_evenly(&mut k, "od", second, 60), 0);
+    }
+    assert_eq!(k.take_on_demand_steps(), []);
+}
+
+#[test]
+fn on_demand_counts_records_as_well_as_bytes_and_keeps_a_switched_streams_shards() {
+    assert_eq!(shards_for_peak(WriteRate { bytes_per_sec: 0, records_per_sec: 3_000 }, 4), 6);
+    assert_eq!(shards_for_peak(WriteRate { bytes_per_sec: 3 * 1_048_576, records_per_sec: 10 }, 4), 6);
+    assert_eq!(shards_for_peak(WriteRate { bytes_per_sec: 1, records_per_sec: 1 }, 10), 10, "never below the open");
+    // A provisioned stream of 6 shards switched to on-demand keeps its 6 (`docs/aws-behaviour.md` §1.11).
+    let mut k = active(6);
+    k.update_stream_mode(MS(600), "s", StreamMode::OnDemand, None).expect("first switch");
+    settle(&mut k, MS(1_100));
+    for second in 2..60 {
+        write_evenly(&mut k, "s", second, 10);
+    }
+    assert_eq!(k.stream("s").map(|s| (s.mode, s.open_shard_count())), Some((StreamMode::OnDemand, 6)));
+    assert_eq!(k.take_on_demand_steps(), []);
+}
+
+#[test]
+fn on_demand_is_billed_per_stream_hour_and_gigabyte() {
+    // `docs/aws-behaviour.md` §7: On-demand Standard bills stream-hours, data in with each record rounded up to
+    // 1 KiB, and data out.
+    let mut k = service();
+    on_demand_stream(&mut k, "od");
+    for (i, key) in ["a", "b", "c"].into_iter().enumerate() {
+        // 1,499 bytes of data and a 1-byte key: 1,500 bytes, billed as 2 KiB.
+        let input = PutRecordInput {
+            partition_key: key.into(),
+            data: Payload::Synthetic { len_bytes: 1_499 },
+            explicit_hash_key: None,
+        };
+        k.put_record(MS(10 + i as u64), "od", input, None).expect("fits");
+    }
+    let mut read_bytes = 0;
+    for shard in ["0", "1", "2", "3"] {
+        let iterator = k.get_shard_iterator(MS(100), "od", shard, IteratorStart::TrimHorizon).expect("iterator");
+        let out = k.get_records(MS(200), &iterator, None).expect("read");
+        read_bytes += out.records.iter().map(|r| r.size_bytes()).sum::<u64>();
+    }
+    assert_eq!(read_bytes, 3 * 1_500);
+    for second in 1..=3_600 {
+        k.close_second(SimTime::from_secs(second));
+    }
+    let usage = k.usage_of(k.stream("od").expect("exists"));
+    assert_eq!(
+        (usage.on_demand_stream_seconds, usage.on_demand_bytes_in, usage.on_demand_bytes_out),
+        (3_600, 3 * 2_048, 4_500)
+    );
+    assert_eq!((usage.shard_seconds, usage.put_payload_units), (0, 0), "no shard-hours or PUT units");
+    let lines = crate::cost::estimate(&usage);
+    assert_eq!(
+        (lines[0].item, lines[0].quantity_milli, lines[0].cost_micro_usd),
+        ("On-demand stream hours", 1_000, 40_000)
+    );
 }
 
 #[test]
