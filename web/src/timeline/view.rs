@@ -14,6 +14,9 @@ use std::rc::Rc;
 use web_sys::{HtmlElement, HtmlInputElement, HtmlSelectElement, PointerEvent};
 use yew::prelude::*;
 
+/// Shards listed in the lineage; the rest are counted.
+const LINEAGE_ROWS_MAX: usize = 32;
+
 /// Pixels a pointer must travel before a press on a marker becomes a drag.
 const DRAG_THRESHOLD_PX: f64 = 4.0;
 
@@ -477,7 +480,7 @@ fn lineage_view(lineage: &Lineage) -> Html {
             </p>
             if lineage.changed() {
                 <ul>
-                    { for lineage.shards.iter().map(|s| {
+                    { for lineage.shards.iter().take(LINEAGE_ROWS_MAX).map(|s| {
                         let mut text = format!("{} {}", s.shard, s.state);
                         if !s.parents.is_empty() {
                             text.push_str(&format!(", from {}", s.parents.join(" + ")));
@@ -487,6 +490,9 @@ fn lineage_view(lineage: &Lineage) -> Html {
                         }
                         html! { <li class={s.state.to_ascii_lowercase()}>{ text }</li> }
                     }) }
+                    if lineage.shards.len() > LINEAGE_ROWS_MAX {
+                        <li>{ format!("… and {} more shards", lineage.shards.len() - LINEAGE_ROWS_MAX) }</li>
+                    }
                 </ul>
             }
         </div>
