@@ -5,7 +5,7 @@ pub use crate::narration::LogLine;
 use crate::narration::{explain_api_error, narrate};
 use shardlab_engine::consumer_app::ReadStyle;
 use shardlab_engine::limits::{SHARD_WRITE_BYTES_PER_SEC, SHARD_WRITE_RECORDS_PER_SEC};
-use shardlab_engine::{Advance, Command, ConfigError, SimConfig, SimDuration, SimTime, Simulation};
+use shardlab_engine::{Advance, Command, ConfigError, Observed, SimConfig, SimDuration, SimTime, Simulation};
 use shardlab_scenario::NodeMap;
 use std::collections::VecDeque;
 
@@ -184,6 +184,20 @@ pub const TIMERS_PER_CHUNK: u32 = 2_000;
 /// API calls the console keeps.
 pub const API_HISTORY_MAX: usize = 50;
 
+/// Refused stream changes kept for the timeline (as many as a scenario may schedule).
+pub const REFUSALS_MAX: usize = shardlab_scenario::SCHEDULED_MAX;
+
+/// A stream change the service refused when it fired: when, which stream, and AWS's error.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refusal {
+    /// Simulated ms.
+    pub at_ms: u64,
+    /// The stream's name.
+    pub stream: String,
+    /// `LimitExceededException: ...`.
+    pub message: String,
+}
+
 /// One call made in the API console and its answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ApiExchange {
@@ -207,6 +221,7 @@ pub struct Runner {
     log: VecDeque<LogLine>,
     api: shardlab_api::KinesisApi,
     api_history: VecDeque<ApiExchange>,
+    refusals: Vec<Refusal>,
 }
 
 impl Runner {
@@ -220,6 +235,7 @@ impl Runner {
             log: VecDeque::new(),
             api: shardlab_api::KinesisApi::new(),
             api_history: VecDeque::new(),
+            refusals: Vec::new(),
         };
         runner.drain_events();
         Ok(runner)
@@ -439,6 +455,11 @@ impl Runner {
         streams
     }
 
+    /// The stream changes the service refused so far in this run, oldest first.
+    pub fn refusals(&self) -> &[Refusal] {
+        &self.refusals
+    }
+
     /// The console's calls, oldest first.
     pub fn api_history(&self) -> impl DoubleEndedIterator<Item = &ApiExchange> {
         self.api_history.iter()
@@ -622,6 +643,12 @@ impl Runner {
         // Events are the API's record; the log tells the account's observations.
         while self.sim.poll_event().is_some() {}
         while let Some(observation) = self.sim.poll_observation() {
+            if let Observed::StreamChangeRefused { stream, error_type, message, .. } = &observation.what
+                && self.refusals.len() < REFUSALS_MAX
+            {
+                let (at_ms, stream) = (observation.at.as_millis(), stream.clone());
+                self.refusals.push(Refusal { at_ms, stream, message: format!("{error_type}: {message}") });
+            }
             if let Some(line) = narrate(&observation) {
                 self.log_line(line);
             }

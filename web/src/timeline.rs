@@ -633,10 +633,19 @@ pub fn event_problems(scenario: &Scenario, event: &ScheduledEvent, replacing: Op
         .collect()
 }
 
-/// For each of the scenario's scheduled events, AWS's message if the service refused it when it fired.
+/// For each of the scenario's scheduled events, AWS's message if the service refused it when it fired: the
+/// run's refusal of the event's stream at the event's time (each refusal answers one event).
 pub fn refusals(runner: &crate::runner::Runner, scenario: &Scenario) -> Vec<Option<String>> {
-    let _ = runner;
-    vec![None; scenario.scheduled.len()]
+    let mut unused: Vec<&crate::runner::Refusal> = runner.refusals().iter().collect();
+    scenario
+        .scheduled
+        .iter()
+        .map(|event| {
+            let stream = runner.nodes().stream(event.action.node())?;
+            let i = unused.iter().position(|r| r.at_ms == event.at_ms && r.stream == stream)?;
+            Some(unused.remove(i).message.clone())
+        })
+        .collect()
 }
 
 /// A shard's place in its stream's lineage, for the view under the timeline.

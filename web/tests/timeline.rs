@@ -129,6 +129,8 @@ async fn a_refused_change_is_marked_with_the_services_message_and_the_form_check
     shards.set_value("0");
     shards.dispatch_event(&web_sys::InputEvent::new("input").expect("an event")).expect("dispatch");
     settle().await;
+    // The field is the same element while its error comes and goes, so a learner typing keeps the focus.
+    assert!(query(&root, "#tl-target_shards") == **shards, "the input is kept");
     let error = query(&root, "#tl-target_shards-error").text_content().unwrap_or_default();
     assert!(error.contains("allowed: 1 to 1,024 shards"), "{error}");
     let submit: HtmlElement = query(&root, ".tl-form button[type=submit]").dyn_into().expect("a button");
@@ -136,6 +138,9 @@ async fn a_refused_change_is_marked_with_the_services_message_and_the_form_check
     shards.set_value("3");
     shards.dispatch_event(&web_sys::InputEvent::new("input").expect("an event")).expect("dispatch");
     settle().await;
+    let submit: HtmlElement = query(&root, ".tl-form button[type=submit]").dyn_into().expect("a button");
+    let errors = root.query_selector(".tl-form .field-error").ok().flatten().and_then(|e| e.text_content());
+    assert!(!submit.has_attribute("disabled"), "3 shards can be added: {errors:?}");
     submit.click();
     settle().await;
     let added = added.borrow();

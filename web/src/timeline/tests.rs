@@ -249,3 +249,29 @@ fn a_mode_switch_round_trips_through_the_form() {
     let problems = wrong.check(&scenario, None).expect_err("no such mode");
     assert_eq!(problems, vec![("mode".to_string(), "choose one of: provisioned, on_demand".to_string())]);
 }
+
+#[test]
+fn a_refused_change_is_matched_to_its_event_and_an_accepted_one_reshards() {
+    use crate::workspace::Workspace;
+    use shardlab_engine::SimDuration;
+    let (scenario, stream) = scenario_and_stream();
+    let mut w = Workspace::new(scenario);
+    // 2 open shards: UpdateShardCount may go to at most double, 4 (docs/aws-behaviour.md §1.7). 8 is refused
+    // when it fires; 4, an instant later, is accepted.
+    w.add_event(reshard(5_000, stream, 8)).expect("8 shards is a valid scenario event");
+    w.add_event(reshard(6_000, stream, 4)).expect("4 shards");
+    assert!(w.advance_by(SimDuration::from_secs(4), u32::MAX));
+    let r = w.runner().expect("runs");
+    assert_eq!(refusals(r, w.scenario()), [None, None], "nothing has fired at 4 s");
+    assert!(w.advance_by(SimDuration::from_secs(56), u32::MAX));
+    let r = w.runner().expect("runs");
+    let found = refusals(r, w.scenario());
+    let message = found[0].as_deref().expect("8 shards from 2 is refused");
+    assert!(message.starts_with("InvalidArgumentException: "), "{message}");
+    assert!(message.contains("double"), "{message}");
+    assert_eq!(found[1], None, "4 shards from 2 is accepted");
+    assert_eq!(Status::of(6_000, 60_000, found[1].clone()), Status::Fired);
+    let lineage = Lineage::of(r.sim().stream().expect("a stream"));
+    assert_eq!((lineage.status, lineage.open), ("ACTIVE", 4), "both parents split in two");
+    assert_eq!(lineage.shards.iter().filter(|s| s.state == "CLOSED").count(), 2);
+}

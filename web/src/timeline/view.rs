@@ -14,6 +14,9 @@ use std::rc::Rc;
 use web_sys::{HtmlElement, HtmlInputElement, HtmlSelectElement, PointerEvent};
 use yew::prelude::*;
 
+/// Shards listed in the lineage; the rest are counted.
+const LINEAGE_ROWS_MAX: usize = 32;
+
 /// Pixels a pointer must travel before a press on a marker becomes a drag.
 const DRAG_THRESHOLD_PX: f64 = 4.0;
 
@@ -392,9 +395,6 @@ fn change_form(
     };
     let kinds: Vec<Kind> =
         Kind::ALL.into_iter().filter(|k| scenario.pipeline.nodes.iter().any(|n| k.fits(&n.kind))).collect();
-    let error_line = |key: &str| {
-        problem(key).map(|m| html! { <p class="field-error" id={format!("tl-{key}-error")} role="alert">{ m }</p> })
-    };
     let invalid = |key: &str| problem(key).is_some().to_string();
     let title = if editing.is_some() { "Edit the change" } else { "Add a change" };
     html! {
@@ -416,7 +416,7 @@ fn change_form(
                             <option value={n.id.0.to_string()} selected={draft.node == Some(n.id)}>{ n.name.clone() }</option>
                         }) }
                     </select>
-                    { for error_line(NODE) }
+                    if let Some(message) = problem(NODE) { <p class="field-error" id={format!("tl-{}-error", NODE)} role="alert">{ message }</p> }
                 </div>
                 <div class="field">
                     <label for="tl-at">{ "At" }</label>
@@ -425,37 +425,32 @@ fn change_form(
                             aria-invalid={invalid(AT)} />
                     </div>
                     <p class="limit">{ "simulated time: seconds (30), 5m or mm:ss" }</p>
-                    { for error_line(AT) }
+                    if let Some(message) = problem(AT) { <p class="field-error" id={format!("tl-{}-error", AT)} role="alert">{ message }</p> }
                 </div>
                 { for draft.kind.fields().iter().map(|field| {
                     let key = field.key;
                     let set = update(Rc::new(move |d: &mut Draft, text: String| d.set_field(key, text)));
                     let oninput = Callback::from(move |e: InputEvent| set(e.target_unchecked_into::<HtmlInputElement>().value()));
                     let id = format!("tl-{key}");
-                    let input = if let FieldKind::Choice(words) = field.kind {
-                        let set = update(Rc::new(move |d: &mut Draft, text: String| d.set_field(key, text)));
-                        let onchange = Callback::from(move |e: Event| set(e.target_unchecked_into::<HtmlSelectElement>().value()));
-                        html! {
-                            <select id={id.clone()} {onchange}>
-                                { for words.iter().map(|w| html! { <option value={*w} selected={draft.field(key) == *w}>{ *w }</option> }) }
-                            </select>
-                        }
-                    } else {
-                        html! {
-                            <input id={id.clone()} type="text"
-                                inputmode={if field.kind == FieldKind::Count { "numeric" } else { "text" }}
-                                value={draft.field(key).to_string()} {oninput} aria-invalid={invalid(key)} />
-                        }
-                    };
+                    let set = update(Rc::new(move |d: &mut Draft, text: String| d.set_field(key, text)));
+                    let onchange = Callback::from(move |e: Event| set(e.target_unchecked_into::<HtmlSelectElement>().value()));
+                    let inputmode = if field.kind == FieldKind::Count { "numeric" } else { "text" };
                     html! {
-                        <div class="field">
-                            <label for={id}>{ field.label }</label>
+                        <div class="field" key={key}>
+                            <label for={id.clone()}>{ field.label }</label>
                             <div class="field-row">
-                                { input }
+                                if let FieldKind::Choice(words) = field.kind {
+                                    <select id={id.clone()} {onchange}>
+                                        { for words.iter().map(|w| html! { <option value={*w} selected={draft.field(key) == *w}>{ *w }</option> }) }
+                                    </select>
+                                } else {
+                                    <input id={id.clone()} type="text" {inputmode} value={draft.field(key).to_string()} {oninput}
+                                        aria-invalid={invalid(key)} />
+                                }
                                 <span class="unit">{ field.unit }</span>
                             </div>
                             <p class="limit">{ field.limit }</p>
-                            { for error_line(key) }
+                            if let Some(message) = problem(key) { <p class="field-error" id={format!("tl-{}-error", key)} role="alert">{ message }</p> }
                         </div>
                     }
                 }) }
@@ -485,7 +480,7 @@ fn lineage_view(lineage: &Lineage) -> Html {
             </p>
             if lineage.changed() {
                 <ul>
-                    { for lineage.shards.iter().map(|s| {
+                    { for lineage.shards.iter().take(LINEAGE_ROWS_MAX).map(|s| {
                         let mut text = format!("{} {}", s.shard, s.state);
                         if !s.parents.is_empty() {
                             text.push_str(&format!(", from {}", s.parents.join(" + ")));
@@ -495,6 +490,9 @@ fn lineage_view(lineage: &Lineage) -> Html {
                         }
                         html! { <li class={s.state.to_ascii_lowercase()}>{ text }</li> }
                     }) }
+                    if lineage.shards.len() > LINEAGE_ROWS_MAX {
+                        <li>{ format!("… and {} more shards", lineage.shards.len() - LINEAGE_ROWS_MAX) }</li>
+                    }
                 </ul>
             }
         </div>
