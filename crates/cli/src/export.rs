@@ -117,13 +117,6 @@ pub(crate) fn main(rest: &[String]) -> Result<(), Failure> {
     }
 }
 
-/// Whether `text` is a playground scenario (a share link, or JSON with a `format_version`) rather than the
-/// CLI's own scenario format.
-pub(crate) fn is_playground_scenario(text: &str) -> bool {
-    looks_like_link(text)
-        || serde_json::from_str::<serde_json::Value>(text).is_ok_and(|v| v.get("format_version").is_some())
-}
-
 fn looks_like_link(text: &str) -> bool {
     let text = text.trim_start();
     text.starts_with("s=") || text.starts_with("preset=") || text.contains("#s=") || text.contains("#preset=")

@@ -26,9 +26,9 @@
 //!
 //! # `shardlab run`: a scenario, headless
 //!
-//! `SCENARIO.json` is a scenario saved by the playground (or a file holding a share link), or the CLI's own
-//! format: any of `seed`, `stream_name`, `shard_count` and `producers` (a list of
-//! `{name, records_per_sec, record_bytes, distinct_keys}`); missing members take the playground's defaults.
+//! `SCENARIO.json` is a playground scenario: saved by the playground, written by hand (only `format_version` and
+//! the pipeline's nodes and edges are needed; every parameter left out takes the page's default), or a file
+//! holding a share link, which may also be given in its place.
 //! `--for` takes a whole number of seconds, minutes or hours (`90s`, `10m`, `2h`). The summary gives each
 //! producer's and shard's accepted and throttled records and a cost estimate; `--json` prints it as JSON.
 //! Before it runs, notes on stderr say how the scenario's memory is capped and whether it will run slower
@@ -56,7 +56,6 @@ mod args;
 mod duration;
 mod export;
 mod run;
-mod scenario;
 mod sql;
 
 use std::process::ExitCode;

@@ -1,7 +1,7 @@
 //! `shardlab run SCENARIO.json --for 10m [--json]`: a scenario, headless, and its summary.
 
 use crate::args::Args;
-use crate::{Failure, duration, scenario, sql};
+use crate::{Failure, duration, sql};
 use serde_json::{Value, json};
 use shardlab_engine::account::{DeliverySummary, Observed, ShardSummary, StreamSummary};
 use shardlab_engine::analytics_app::{DestinationKind, SqlDialect};
@@ -59,23 +59,15 @@ fn parse_options(rest: &[String]) -> Result<Options, Failure> {
 
 pub(crate) fn main(rest: &[String]) -> Result<(), Failure> {
     let options = parse_options(rest)?;
-    let text = crate::read_text_file(&options.scenario_path, "scenario")?;
-    let config = if crate::export::is_playground_scenario(&text) {
-        // A scenario saved by the playground, or a share link.
-        let scenario = crate::export::load(&options.scenario_path)?;
-        // Said plainly, never silently: what this run leaves out.
-        for note in scenario.not_simulated() {
-            eprintln!("{}: not simulated: {note}", options.scenario_path);
-        }
-        let (config, _) = scenario.to_sim_config().map_err(|problems| {
-            Failure::Problems(problems.iter().map(|p| format!("{}: {p}", options.scenario_path)).collect())
-        })?;
-        config
-    } else {
-        scenario::parse(&text).map_err(|problems| {
-            Failure::Problems(problems.into_iter().map(|p| format!("{}: {p}", options.scenario_path)).collect())
-        })?
-    };
+    // A scenario saved by the playground, written by hand, or a share link (in a file or given as it is).
+    let scenario = crate::export::load(&options.scenario_path)?;
+    // Said plainly, never silently: what this run leaves out.
+    for note in scenario.not_simulated() {
+        eprintln!("{}: not simulated: {note}", options.scenario_path);
+    }
+    let (config, _) = scenario.to_sim_config().map_err(|problems| {
+        Failure::Problems(problems.iter().map(|p| format!("{}: {p}", options.scenario_path)).collect())
+    })?;
     for note in shardlab_engine::budget::notes(&config) {
         eprintln!("shardlab: note: {note}");
     }

@@ -12,7 +12,7 @@ use shardlab_engine::analytics_app::{
 };
 use shardlab_engine::consumer_app::{ConsumerAppConfig, KclConfig, LambdaConfig, ReadStyle, RecordOutput, StartAt};
 use shardlab_engine::firehose::compress::Compression as FirehoseCompression;
-use shardlab_engine::firehose::config::IndexRotation;
+use shardlab_engine::firehose::config::{ACTIVE_PARTITIONS_DEFAULT, DynamicPartitioning, IndexRotation};
 use shardlab_engine::firehose::{
     BufferingHints, DeliveryStreamConfig, DestinationConfig, DestinationKind as FirehoseDestinationKind, DirectPutFeed,
     ProcessingConfig, S3Settings, Source as FirehoseSource,
@@ -318,7 +318,12 @@ impl Scenario {
                 retry_duration_secs,
                 s3,
                 backup_all: false,
-                dynamic_partitioning: None,
+                // Partition keys in the prefix need dynamic partitioning on, as in the console; the transform's
+                // `partition` statements give the keys (`partitionKeyFromLambda`).
+                dynamic_partitioning: uses_partition_keys(&f.s3_prefix).then(|| DynamicPartitioning {
+                    keys: Default::default(),
+                    active_partitions_max: ACTIVE_PARTITIONS_DEFAULT,
+                }),
                 format_conversion: None,
             },
             processing: program.map(|program| ProcessingConfig {
@@ -377,6 +382,11 @@ impl Scenario {
         }
         out
     }
+}
+
+/// Whether an S3 prefix names partition keys (`!{partitionKeyFromLambda:…}` or `!{partitionKeyFromQuery:…}`).
+fn uses_partition_keys(prefix: &str) -> bool {
+    shardlab_engine::firehose::prefix::Prefix::parse(prefix).is_ok_and(|p| p.has_partition_keys())
 }
 
 /// Where a node writes: the engine's kinds of output.

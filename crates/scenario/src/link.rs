@@ -308,10 +308,32 @@ impl Scenario {
             2 => Self::from(
                 serde_json::from_str::<crate::v2::Scenario>(text).map_err(|err| FileError::Format(format!("{err}")))?,
             ),
-            3 | 4 => serde_json::from_str(text).map_err(|err| FileError::Format(format!("{err}")))?,
+            3 | 4 => serde_json::from_str(text).map_err(|err| FileError::Format(located(&value, err)))?,
             _ => return Err(FileError::Format(format!("format {format} does not exist; versions start at 1"))),
         };
         scenario.format_version = FORMAT_VERSION;
         Ok(scenario)
     }
+}
+
+/// Why a current-format file does not read, naming the part that is wrong (`pipeline.nodes[2] ("web")`) when it
+/// is a node, an edge or a scheduled event: serde stops at the first problem, which it locates only by line.
+fn located(value: &serde_json::Value, err: serde_json::Error) -> String {
+    fn first_bad<T: serde::de::DeserializeOwned>(
+        value: &serde_json::Value,
+        pointer: &str,
+        path: &str,
+    ) -> Option<String> {
+        let list = value.pointer(pointer)?.as_array()?;
+        list.iter().enumerate().find_map(|(i, item)| {
+            let err = serde_json::from_value::<T>(item.clone()).err()?;
+            let name = item.get("name").and_then(serde_json::Value::as_str);
+            let name = name.map(|n| format!(" ({n:?})")).unwrap_or_default();
+            Some(format!("{path}[{i}]{name}: {err}"))
+        })
+    }
+    first_bad::<crate::pipeline::Node>(value, "/pipeline/nodes", "pipeline.nodes")
+        .or_else(|| first_bad::<crate::pipeline::Edge>(value, "/pipeline/edges", "pipeline.edges"))
+        .or_else(|| first_bad::<crate::ScheduledEvent>(value, "/scheduled", "scheduled"))
+        .unwrap_or_else(|| format!("{err}"))
 }

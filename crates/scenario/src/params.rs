@@ -393,7 +393,8 @@ fn firehose_specs(f: &FirehoseParams) -> Vec<Spec<FirehoseParams>> {
     specs.push(Spec::Text {
         key: "s3_prefix",
         label: "S3 Prefix",
-        limit: "0 to 1,024 characters; expressions !{timestamp:...} and !{firehose:random-string} only",
+        limit: "0 to 1,024 characters; expressions !{timestamp:...}, !{firehose:random-string} and \
+                !{partitionKeyFromLambda:...} (keys the transform's `partition` sets; turns dynamic partitioning on) only",
         code: false,
         get: |v: &T| v.s3_prefix.clone(),
         set: |v: &mut T, text: &str| {
@@ -421,9 +422,11 @@ fn check_s3_prefix(text: &str) -> Result<(), String> {
             return Err("an expression '!{' is not closed with '}'".into());
         };
         let expression = &after[..end];
-        if !(expression.starts_with("timestamp:") || expression == "firehose:random-string") {
+        let lambda_key = expression.strip_prefix("partitionKeyFromLambda:").is_some_and(|key| !key.is_empty());
+        if !(expression.starts_with("timestamp:") || expression == "firehose:random-string" || lambda_key) {
             return Err(format!(
-                "'!{{{expression}}}' is not allowed in a prefix; use !{{timestamp:yyyy/MM/dd}} or !{{firehose:random-string}}"
+                "'!{{{expression}}}' is not allowed in a prefix; use !{{timestamp:yyyy/MM/dd}}, \
+                 !{{firehose:random-string}} or !{{partitionKeyFromLambda:KEY}}"
             ));
         }
         rest = &after[end + 1..];
@@ -687,6 +690,8 @@ mod tests {
         assert!(firehose.set_param("buffer_interval_s", "901").is_err());
         assert_eq!(firehose.set_param("s3_prefix", "logs/!{timestamp:yyyy/MM/dd}/"), Ok(()));
         assert!(firehose.set_param("s3_prefix", "logs/!{firehose:error-output-type}/").is_err());
+        assert_eq!(firehose.set_param("s3_prefix", "kind=!{partitionKeyFromLambda:kind}/"), Ok(()));
+        assert!(firehose.set_param("s3_prefix", "kind=!{partitionKeyFromQuery:kind}/").is_err(), "needs JQ keys");
         assert!(firehose.set_param("s3_prefix", "logs/!{timestamp:yyyy").is_err());
     }
 
