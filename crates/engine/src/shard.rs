@@ -389,28 +389,22 @@ impl Shard {
         visibility: SimDuration,
     ) -> ReadBatch {
         let visible = |arrival: SimTime| arrival + visibility <= now;
-        let sequence = self.starting_sequence_number();
         let mut records: Vec<Record> = Vec::new();
         let mut bytes = 0;
-        let mut counter = position.max(self.log.first_counter());
-        while records.len() < limit as usize {
-            if !self.log.arrival_of(counter).is_some_and(visible) {
+        // The first record not returned, if any: where the next read starts.
+        let mut remaining = None;
+        for record in self.log.records_from(position, self.starting_sequence_number()) {
+            let size = record.size_bytes();
+            let full = records.len() >= limit as usize || (!records.is_empty() && bytes + size > bytes_max);
+            if full || !visible(record.arrival) {
+                remaining = Some(record.arrival);
                 break;
             }
-            let size = self.log.size_bytes_of(counter);
-            if !records.is_empty() && bytes + size > bytes_max {
-                break;
-            }
-            let Some(record) = self.log.record(counter, sequence) else {
-                break;
-            };
             bytes += size;
             records.push(record);
-            counter += 1;
         }
         let next_position =
             records.last().map_or(position.max(self.first_position()), |r| r.sequence_number.counter + 1);
-        let remaining = self.log.arrival_of(counter);
         // Behind means readable records are waiting; records still in flight do not count.
         let millis_behind_latest = match (remaining.filter(|a| visible(*a)), records.last()) {
             (Some(_), Some(last)) => now.saturating_since(last.arrival).as_millis(),

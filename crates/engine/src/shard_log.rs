@@ -11,16 +11,16 @@ use crate::partition_key;
 use crate::sequence::SequenceNumber;
 use crate::shard::{Payload, Record};
 use crate::time::SimTime;
-use alloc::collections::{BTreeMap, VecDeque};
-use alloc::format;
+use alloc::collections::VecDeque;
 use alloc::string::String;
+use alloc::vec::Vec;
 
 /// The prefix of the numbered keys simulated producers use (`user-0`, `user-1`, ...).
 const NUMBERED_KEY_PREFIX: &str = "user-";
 /// [`Entry::key`] of a record kept whole in [`ShardLog::whole`].
 const WHOLE: u32 = u32::MAX;
-/// Hash keys of numbered keys a log remembers at most (a memo: beyond it, keys are hashed again).
-const NUMBERED_HASHES_MAX: usize = 4_096;
+/// Slots of a shard log's memo of numbered keys' hash keys (half of them used at most: 2,048 keys).
+const SHARD_HASH_SLOTS_MAX: usize = 4_096;
 
 /// One record's place in the log: a numbered key with zeros of `len_bytes`, or [`WHOLE`].
 #[derive(Clone, Copy, Debug)]
@@ -57,11 +57,94 @@ pub(crate) struct ShardLog {
     /// The records kept whole, by counter.
     whole: VecDeque<WholeRecord>,
     /// MD5 hash keys of the numbered keys written here (a bounded memo).
-    numbered_hashes: BTreeMap<u32, u128>,
+    numbered_hashes: NumberedHashes,
+}
+
+/// MD5 hash keys of numbered keys, remembered in an open-addressing table of at most `slots_max` slots,
+/// half of them used at most (a memo: never iterated; a key it has no room for is hashed again).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct NumberedHashes {
+    /// `(number + 1, hash key)`; 0 marks an empty slot. The length is 0 or a power of two.
+    slots: Vec<(u32, u128)>,
+    used: usize,
+}
+
+impl NumberedHashes {
+    /// The slot `number`'s probe starts at, in a table of `len` slots (a power of two).
+    fn home(number: u32, len: usize) -> usize {
+        ((u64::from(number).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize) & (len - 1)
+    }
+
+    /// The hash key of `number`, if remembered.
+    pub(crate) fn get(&self, number: u32) -> Option<u128> {
+        let len = self.slots.len();
+        if len == 0 {
+            return None;
+        }
+        let mut slot = Self::home(number, len);
+        for _ in 0..len {
+            match self.slots[slot] {
+                (0, _) => return None,
+                (tag, hash) if tag == number.wrapping_add(1) => return Some(hash),
+                _ => slot = (slot + 1) & (len - 1),
+            }
+        }
+        None
+    }
+
+    /// The MD5 hash key of `user-{number}`, remembered if the table (at most `slots_max` slots) has room.
+    pub(crate) fn hash_key(&mut self, number: u32, slots_max: usize) -> u128 {
+        if let Some(hash) = self.get(number) {
+            return hash;
+        }
+        let hash = partition_key::hash_key(&numbered_key(number));
+        if (self.used + 1) * 2 > self.slots.len() {
+            if self.slots.len() >= slots_max {
+                return hash;
+            }
+            let grown = (self.slots.len() * 2).max(64);
+            let old = core::mem::replace(&mut self.slots, alloc::vec![(0, 0); grown]);
+            self.used = 0;
+            for (tag, hash) in old.into_iter().filter(|(tag, _)| *tag != 0) {
+                self.insert(tag - 1, hash);
+            }
+        }
+        self.insert(number, hash);
+        hash
+    }
+
+    fn insert(&mut self, number: u32, hash: u128) {
+        let len = self.slots.len();
+        let mut slot = Self::home(number, len);
+        while self.slots[slot].0 != 0 {
+            slot = (slot + 1) & (len - 1);
+        }
+        self.slots[slot] = (number.wrapping_add(1), hash);
+        self.used += 1;
+    }
+}
+
+/// `user-{number}`, written without the formatting machinery (this runs for every record read).
+pub(crate) fn numbered_key(number: u32) -> String {
+    let mut digits = [0u8; 10];
+    let mut at = digits.len();
+    let mut rest = number;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    let mut key = String::with_capacity(NUMBERED_KEY_PREFIX.len() + digits.len() - at);
+    key.push_str(NUMBERED_KEY_PREFIX);
+    key.extend(digits[at..].iter().map(|d| char::from(*d)));
+    key
 }
 
 /// `N` when `key` is `user-N` written the one way `format!` writes it (no sign, no leading zero), below [`WHOLE`].
-fn key_number(key: &str) -> Option<u32> {
+pub(crate) fn key_number(key: &str) -> Option<u32> {
     let digits = key.strip_prefix(NUMBERED_KEY_PREFIX)?;
     let canonical = !digits.is_empty()
         && digits.len() <= 10
@@ -91,18 +174,6 @@ impl ShardLog {
         self.first_counter + self.entries.len() as u64
     }
 
-    /// The MD5 hash key of numbered key `number`, remembered if there is room.
-    fn numbered_hash(&mut self, number: u32) -> u128 {
-        if let Some(hash) = self.numbered_hashes.get(&number) {
-            return *hash;
-        }
-        let hash = partition_key::hash_key(&format!("{NUMBERED_KEY_PREFIX}{number}"));
-        if self.numbered_hashes.len() < NUMBERED_HASHES_MAX {
-            self.numbered_hashes.insert(number, hash);
-        }
-        hash
-    }
-
     /// Appends the record with the next counter (the caller's, which must be [`Self::next_counter`]).
     pub(crate) fn push(
         &mut self,
@@ -118,7 +189,7 @@ impl ShardLog {
             self.arrivals.push_back(ArrivalRun { first_counter: counter, arrival, arrival_unix_secs });
         }
         if let (Payload::Synthetic { len_bytes }, Some(number)) = (&data, key_number(&partition_key))
-            && self.numbered_hash(number) == hash_key
+            && self.numbered_hashes.hash_key(number, SHARD_HASH_SLOTS_MAX) == hash_key
         {
             self.entries.push_back(Entry { key: number, len_bytes: *len_bytes });
             return;
@@ -172,6 +243,7 @@ impl ShardLog {
     }
 
     /// Bytes the record with `counter` (a kept one) counts for against limits: data plus partition key.
+    #[cfg(test)]
     pub(crate) fn size_bytes_of(&self, counter: u64) -> u64 {
         let Some(entry) = self.entry(counter) else {
             return 0;
@@ -193,28 +265,34 @@ impl ShardLog {
         self.whole.get(index).filter(|w| w.counter == counter)
     }
 
-    /// The record with `counter`, as it was written; `sequence` gives the shard's part of its sequence number.
-    pub(crate) fn record(&self, counter: u64, sequence: SequenceNumber) -> Option<Record> {
+    /// The record with `counter`, which `run` holds, as it was written; `sequence` gives the shard's part of
+    /// its sequence number.
+    fn expand(&self, counter: u64, run: &ArrivalRun, sequence: SequenceNumber) -> Option<Record> {
         let entry = self.entry(counter)?;
-        let run = self.arrivals.get(self.run_of(counter))?;
         let sequence_number = SequenceNumber { counter, arrival_unix_secs: run.arrival_unix_secs, ..sequence };
         let (partition_key, hash_key, data) = if entry.key == WHOLE {
             let whole = self.whole_of(counter)?;
             (whole.partition_key.clone(), whole.hash_key, whole.data.clone())
         } else {
-            let hash_key = match self.numbered_hashes.get(&entry.key) {
-                Some(hash) => *hash,
-                None => partition_key::hash_key(&format!("{NUMBERED_KEY_PREFIX}{}", entry.key)),
+            let hash_key = match self.numbered_hashes.get(entry.key) {
+                Some(hash) => hash,
+                None => partition_key::hash_key(&numbered_key(entry.key)),
             };
-            let key = format!("{NUMBERED_KEY_PREFIX}{}", entry.key);
-            (key, hash_key, Payload::Synthetic { len_bytes: entry.len_bytes })
+            (numbered_key(entry.key), hash_key, Payload::Synthetic { len_bytes: entry.len_bytes })
         };
         Some(Record { sequence_number, arrival: run.arrival, partition_key, hash_key, data })
     }
 
-    /// The records kept from `counter` on, oldest first.
+    /// The records kept from `counter` on, oldest first, with their arrival runs found once.
     pub(crate) fn records_from(&self, counter: u64, sequence: SequenceNumber) -> impl Iterator<Item = Record> + '_ {
-        (counter.max(self.first_counter)..self.next_counter()).filter_map(move |c| self.record(c, sequence))
+        let first = counter.max(self.first_counter);
+        let mut run = self.run_of(first);
+        (first..self.next_counter()).filter_map(move |c| {
+            while self.arrivals.get(run + 1).is_some_and(|next| next.first_counter <= c) {
+                run += 1;
+            }
+            self.expand(c, self.arrivals.get(run)?, sequence)
+        })
     }
 }
 
@@ -223,6 +301,28 @@ mod tests {
     use super::*;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn numbered_keys_are_written_as_format_writes_them() {
+        for number in [0, 7, 10, 99_999, 1_000_000, u32::MAX - 1] {
+            assert_eq!(numbered_key(number), alloc::format!("user-{number}"));
+        }
+    }
+
+    #[test]
+    fn the_hash_key_memo_answers_md5_and_stays_within_its_slots() {
+        let mut memo = NumberedHashes::default();
+        // 300 keys in at most 256 slots: 128 are remembered, the rest hashed again, all answered by MD5.
+        for round in 0..2 {
+            for number in (0..300u32).map(|n| n * 7_919) {
+                let md5 = partition_key::hash_key(&alloc::format!("user-{number}"));
+                assert_eq!(memo.hash_key(number, 256), md5, "user-{number} in round {round}");
+            }
+        }
+        assert_eq!((memo.slots.len(), memo.used), (256, 128));
+        assert_eq!(memo.get(0), Some(partition_key::hash_key("user-0")));
+        assert_eq!(memo.get(299 * 7_919), None, "no room was left for the last keys");
+    }
 
     #[test]
     fn only_canonical_numbered_keys_are_stored_by_number() {

@@ -143,7 +143,12 @@ pub struct Stream {
     /// The earliest instant [`Self::trim`] may have work (`None`: nothing to trim), and the retention in hours
     /// it was computed for, so idle streams and closed shards cost nothing until then.
     trim_due: (Option<SimTime>, u32),
+    /// MD5 hash keys of the numbered keys (`user-N`) written here, so a producer's keys are hashed once.
+    numbered_hashes: crate::shard_log::NumberedHashes,
 }
+
+/// Slots of a stream's memo of numbered keys' hash keys (half of them used at most: 131,072 keys, 3 MiB).
+const STREAM_HASH_SLOTS_MAX: usize = 1 << 18;
 
 impl Stream {
     pub(crate) fn new(name: String, arn: String, mode: StreamMode, created_unix_secs: u64) -> Self {
@@ -171,6 +176,7 @@ impl Stream {
             shards: Vec::new(),
             routing: Vec::new(),
             trim_due: (Some(SimTime::ZERO), 0),
+            numbered_hashes: crate::shard_log::NumberedHashes::default(),
         }
     }
 
@@ -270,7 +276,11 @@ impl Stream {
         data: Payload,
         injected_fault: bool,
     ) -> Result<(ShardId, SequenceNumber), (ShardId, WriteLimit)> {
-        let hash_key = explicit_hash_key.unwrap_or_else(|| partition_key::hash_key(&partition_key));
+        let hash_key = match (explicit_hash_key, crate::shard_log::key_number(&partition_key)) {
+            (Some(hash_key), _) => hash_key,
+            (None, Some(number)) => self.numbered_hashes.hash_key(number, STREAM_HASH_SLOTS_MAX),
+            (None, None) => partition_key::hash_key(&partition_key),
+        };
         // Open shards tile the key space from the first ACTIVE moment on; callers check the status.
         let index = self.route(hash_key).expect("open shards tile the hash key space");
         let shard = &mut self.shards[index];
