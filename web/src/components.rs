@@ -15,6 +15,7 @@ mod library_panel;
 mod meter;
 mod number_field;
 mod pipeline_canvas;
+mod practice_exam_panel;
 mod preset_gallery;
 mod record_browser;
 mod scenario_panel;
@@ -41,6 +42,7 @@ pub use number_field::{NumberField, NumberFieldProps};
 pub use pipeline_canvas::{
     CanvasNode, NODE_HEIGHT, NODE_WIDTH, PipelineCanvas, PipelineCanvasProps, canvas_size, edge_path, node_at,
 };
+pub use practice_exam_panel::{PracticeExamPanel, PracticeExamPanelProps};
 pub use preset_gallery::{PresetGallery, PresetGalleryProps};
 pub use record_browser::{RecordBrowser, RecordBrowserProps};
 pub use scenario_panel::{ScenarioPanel, ScenarioPanelProps};

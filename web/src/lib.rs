@@ -15,6 +15,7 @@ pub mod library;
 pub mod narration;
 pub mod pacing;
 pub mod pipeline_views;
+pub mod practice_exam;
 pub mod runner;
 pub mod startup;
 pub mod storage;
