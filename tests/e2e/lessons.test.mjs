@@ -80,4 +80,23 @@ describe('Lessons in Chromium', () => {
     assert.ok(await outline.getByRole('button', { name: /Partition keys, hashing and ordering \(shown, not passed\)/ }).isVisible());
     assert.deepEqual(problems.pageErrors, [], 'uncaught errors in the page');
   });
+
+  test('a practice exam draws 20 questions, scores them and reviews each', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const opened = await openPage(env.browser);
+    env.contexts.push(opened.context);
+    const { page, problems } = opened;
+    await page.goto(env.server.url, { waitUntil: 'load' });
+    await page.getByRole('tab', { name: 'Course' }).click();
+    const exam = page.getByRole('region', { name: 'Practice exam' });
+    await exam.getByRole('button', { name: 'Start a practice exam' }).click();
+    assert.match(await exam.textContent(), /question 1 of 20/);
+    await exam.locator('fieldset button').first().click();
+    assert.match(await exam.textContent(), /1 answered/);
+    await exam.getByRole('button', { name: 'Next →' }).click();
+    assert.match(await exam.textContent(), /question 2 of 20/);
+    await exam.getByRole('button', { name: 'Finish and score' }).click();
+    assert.match(await exam.getByTestId('exam-score').textContent(), /^Score: [01] of 20 \(\d+ %\)$/);
+    assert.equal(await exam.locator('.exam-review li').count(), 20);
+    assert.deepEqual(problems.pageErrors, [], 'uncaught errors in the page');
+  });
 });
