@@ -1,4 +1,5 @@
-// End-to-end test of a lesson: a learner fixes the pipeline, the checks turn green, and progress survives a reload.
+// End-to-end tests of lessons: a learner fixes the pipeline on their own (no "Show me"), the checks turn green, and
+// progress survives a reload; and a lesson solved with "Show me" counts as shown, not passed.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,7 +17,9 @@ describe('Lessons in Chromium', () => {
     await page.goto(env.server.url + '#lesson=shards-and-write-limits', { waitUntil: 'load' });
     const lesson = page.getByRole('region', { name: 'Lesson' });
     await lesson.waitFor();
-    assert.match(await lesson.textContent(), /Your task: Get all 3,000 records\/s written/);
+    assert.match(await lesson.textContent(), /Your task: Keep the stream provisioned and get all 3,000 records\/s written/);
+    // The goal is shown beside "Check my pipeline", with its numbers.
+    assert.match(await lesson.getByTestId('goal').textContent(), /at most 4 shards.*write throttles at most 0 records in the last 30 s/);
     const checks = lesson.getByTestId('checks').getByRole('listitem');
 
     // The starting pipeline fails: 3,000 records/s into 2 shards throttles.
@@ -49,6 +52,51 @@ describe('Lessons in Chromium', () => {
     const outline = page.getByTestId('course');
     await waitUntil('the outline', () => outline.textContent(), (t) => t.includes('1 of'));
     assert.ok(await outline.getByRole('button', { name: /Shards and their limits \(passed\)/ }).isVisible());
+    assert.match(await outline.textContent(), /1 of \d+ lessons passed · 0 shown by "Show me" \(not counted\) · 1 hint used/);
+    assert.deepEqual(problems.pageErrors, [], 'uncaught errors in the page');
+  });
+
+  test('a lesson solved with "Show me" counts as shown, not passed', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const opened = await openPage(env.browser);
+    env.contexts.push(opened.context);
+    const { page, problems } = opened;
+    await page.goto(env.server.url + '#lesson=partition-keys', { waitUntil: 'load' });
+    const lesson = page.getByRole('region', { name: 'Lesson' });
+    await lesson.waitFor();
+    const checks = lesson.getByTestId('checks').getByRole('listitem');
+
+    // "Show me" puts the reference solution on the canvas; its grade passes every check...
+    await lesson.getByRole('button', { name: 'Show me' }).click();
+    await page.getByRole('tab', { name: 'Lesson' }).click();
+    await lesson.getByRole('button', { name: 'Check my pipeline' }).click();
+    await waitUntil('every check to pass', () => checks.evaluateAll((items) => items.map((i) => i.className)),
+      (classes) => classes.length > 0 && classes.every((c) => c === 'passed'));
+    // ...but the lesson is shown, not passed, here and in the course outline.
+    assert.match(await lesson.getByTestId('lesson-status').textContent(), /shown by "Show me": not passed yet/);
+    await page.getByRole('tab', { name: 'Course' }).click();
+    const outline = page.getByTestId('course');
+    await waitUntil('the outline', () => outline.textContent(), (t) => t.includes('lessons passed'));
+    assert.match(await outline.textContent(), /0 of \d+ lessons passed · 1 shown by "Show me" \(not counted\)/);
+    assert.ok(await outline.getByRole('button', { name: /Partition keys, hashing and ordering \(shown, not passed\)/ }).isVisible());
+    assert.deepEqual(problems.pageErrors, [], 'uncaught errors in the page');
+  });
+
+  test('a practice exam draws 20 questions, scores them and reviews each', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const opened = await openPage(env.browser);
+    env.contexts.push(opened.context);
+    const { page, problems } = opened;
+    await page.goto(env.server.url, { waitUntil: 'load' });
+    await page.getByRole('tab', { name: 'Course' }).click();
+    const exam = page.getByRole('region', { name: 'Practice exam' });
+    await exam.getByRole('button', { name: 'Start a practice exam' }).click();
+    assert.match(await exam.textContent(), /question 1 of 20/);
+    await exam.locator('fieldset button').first().click();
+    assert.match(await exam.textContent(), /1 answered/);
+    await exam.getByRole('button', { name: 'Next →' }).click();
+    assert.match(await exam.textContent(), /question 2 of 20/);
+    await exam.getByRole('button', { name: 'Finish and score' }).click();
+    assert.match(await exam.getByTestId('exam-score').textContent(), /^Score: [01] of 20 \(\d+ %\)$/);
+    assert.equal(await exam.locator('.exam-review li').count(), 20);
     assert.deepEqual(problems.pageErrors, [], 'uncaught errors in the page');
   });
 });

@@ -97,6 +97,8 @@ pub fn App() -> Html {
     let lesson = use_state(|| start.3.clone());
     let progress =
         use_mut_ref(|| if embed { crate::course::Progress::default() } else { crate::course::Progress::load().0 });
+    // Whether the canvas holds the lesson's "Show me" solution (until the lesson is opened or started over).
+    let from_show_me = use_mut_ref(|| false);
     let grade = use_state(|| None::<shardlab_lessons::Grade>);
     let grading = use_mut_ref(|| None::<shardlab_lessons::Grading>);
     let grading_percent = use_state(|| None::<u32>);
@@ -631,8 +633,14 @@ pub fn App() -> Html {
     };
     {
         // Grading runs the lesson's simulation a slice per animation frame, so the page keeps drawing.
-        let (grading, grade, grading_percent, progress, lesson) =
-            (grading.clone(), grade.clone(), grading_percent.clone(), progress.clone(), lesson.clone());
+        let (grading, grade, grading_percent, progress, lesson, from_show_me) = (
+            grading.clone(),
+            grade.clone(),
+            grading_percent.clone(),
+            progress.clone(),
+            lesson.clone(),
+            from_show_me.clone(),
+        );
         use_effect_with(grading_percent.is_some(), move |&running| {
             let frames = running.then(|| {
                 FrameLoop::start(move |_| {
@@ -643,7 +651,7 @@ pub fn App() -> Html {
                             && let Some(l) = lesson.as_ref()
                         {
                             let mut p = progress.borrow_mut();
-                            p.pass(&l.id);
+                            p.record_grade(&l.id, done.passed, *from_show_me.borrow());
                             let _ = p.store();
                         }
                         grade.set(Some(done));
@@ -658,8 +666,8 @@ pub fn App() -> Html {
         });
     }
     let open_lesson = {
-        let (lesson, act, grade, show_lesson, notice) =
-            (lesson.clone(), act.clone(), grade.clone(), show_lesson.clone(), notice.clone());
+        let (lesson, act, grade, show_lesson, notice, from_show_me) =
+            (lesson.clone(), act.clone(), grade.clone(), show_lesson.clone(), notice.clone(), from_show_me.clone());
         Callback::from(move |id: String| {
             let Some(l) = crate::course_content::lesson(&id) else {
                 notice.set(Some(format!("There is no lesson \"{id}\"; open the Course tab to pick one.")));
@@ -667,6 +675,7 @@ pub fn App() -> Html {
             };
             match shardlab_lessons::start_scenario(&l) {
                 Ok(start) => {
+                    *from_show_me.borrow_mut() = false;
                     act(&|w| {
                         w.open(start.clone());
                         Ok(())
@@ -721,9 +730,15 @@ pub fn App() -> Html {
         })
     };
     let on_show_me = {
-        let (lesson, act) = (lesson.clone(), act.clone());
+        let (lesson, act, progress, from_show_me) =
+            (lesson.clone(), act.clone(), progress.clone(), from_show_me.clone());
         Callback::from(move |()| {
             let Some(l) = lesson.as_ref() else { return };
+            *from_show_me.borrow_mut() = true;
+            let mut p = progress.borrow_mut();
+            p.show_me(&l.id);
+            let _ = p.store();
+            drop(p);
             match shardlab_lessons::reference_scenario(l) {
                 Ok(reference) => act(&|w| {
                     w.open(reference.clone());
@@ -742,19 +757,23 @@ pub fn App() -> Html {
         })
     };
     let on_quiz_right = {
-        let (lesson, progress) = (lesson.clone(), progress.clone());
+        let (lesson, progress, redraw) = (lesson.clone(), progress.clone(), redraw.clone());
         Callback::from(move |question: String| {
             let Some(l) = lesson.as_ref() else { return };
+            let questions: Vec<String> = l.quiz.iter().map(|q| q.id.clone()).collect();
             let mut p = progress.borrow_mut();
-            p.answer_right(&l.id, &question);
+            p.answer_right_in(&l.id, &question, &questions, l.is_reading());
             let _ = p.store();
+            drop(p);
+            redraw.force_update();
         })
     };
     let on_reset_progress = {
         let (progress, redraw) = (progress.clone(), redraw.clone());
         Callback::from(move |()| {
             let mut p = progress.borrow_mut();
-            *p = crate::course::Progress::default();
+            // The learner's seed stays: their choice orders do not change.
+            *p = crate::course::Progress { seed: p.seed, ..Default::default() };
             let _ = p.store();
             drop(p);
             redraw.force_update();
@@ -997,7 +1016,7 @@ pub fn App() -> Html {
                         if *show_lesson {
                             <LessonPanel lesson={l.clone()} progress={progress.borrow().lesson(&l.id)} grade={(*grade).clone()}
                                 grading_percent={*grading_percent} {on_check} {on_hint} {on_show_me} {on_restart} {on_quiz_right}
-                                next={next_lesson(l)} on_open={open_lesson.clone()} />
+                                next={next_lesson(l)} on_open={open_lesson.clone()} seed={progress.borrow().seed} />
                         }
                     }
                     if lesson.is_some() && *show_lesson {
@@ -1056,7 +1075,7 @@ pub fn App() -> Html {
                             .collect::<Vec<_>>();
                         html! {
                             <CourseOutline {lessons} current={lesson.as_ref().map(|l| l.id.clone())} on_open={open_lesson.clone()}
-                                on_reset={on_reset_progress} />
+                                on_reset={on_reset_progress} progress={p.clone()} />
                         }
                     }
                     Tab::Library => {

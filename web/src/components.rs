@@ -16,6 +16,7 @@ mod library_panel;
 mod meter;
 mod number_field;
 mod pipeline_canvas;
+mod practice_exam_panel;
 mod preset_gallery;
 mod record_browser;
 mod scenario_panel;
@@ -45,6 +46,7 @@ pub use pipeline_canvas::{
     ARROW_STEP, ARROW_STEP_FAR, CANVAS_WIDTH_MIN, CanvasNode, NODE_HEIGHT, NODE_WIDTH, PipelineCanvas,
     PipelineCanvasProps, ZOOM_MAX, ZOOM_MIN, arrow_move, canvas_size, edge_path, node_at, pinch_zoom,
 };
+pub use practice_exam_panel::{PracticeExamPanel, PracticeExamPanelProps};
 pub use preset_gallery::{PresetGallery, PresetGalleryProps};
 pub use record_browser::{RecordBrowser, RecordBrowserProps};
 pub use scenario_panel::{ScenarioPanel, ScenarioPanelProps};

@@ -19,6 +19,7 @@ pub mod narration;
 pub mod pacing;
 pub mod panel_layout;
 pub mod pipeline_views;
+pub mod practice_exam;
 pub mod runner;
 pub mod shard_log;
 pub mod startup;

@@ -1,6 +1,7 @@
-//! A lesson beside the learner's pipeline: the story with AWS's numbers, the task, the checks that grade
-//! what was built (with feedback that says what is still wrong), hints that open one at a time, "show me",
-//! and a quiz with explanations.
+//! A lesson beside the learner's pipeline: the story with AWS's numbers, the task, the goal (what passing
+//! looks like) beside "Check my pipeline", the checks that grade what was built (with feedback that says what is
+//! still wrong), hints that open one at a time, "show me" (which counts as shown, not passed), and a quiz whose
+//! choices appear in this learner's own order, each explained once picked.
 
 use crate::course::LessonProgress;
 use shardlab_lessons::{Grade, Lesson, check_quiz};
@@ -33,6 +34,9 @@ pub struct LessonPanelProps {
     pub next: Option<(String, String)>,
     /// Go to a lesson.
     pub on_open: Callback<String>,
+    /// The learner's seed, which orders each question's choices.
+    #[prop_or_default]
+    pub seed: u64,
 }
 
 /// The panel.
@@ -53,16 +57,33 @@ pub fn LessonPanel(props: &LessonPanelProps) -> Html {
         })
     };
     let hints_shown = (props.progress.hints_shown as usize).min(l.hints.len());
+    let status = match (props.progress.passed, props.progress.shown) {
+        (true, _) => String::from("✓ passed"),
+        (false, true) => String::from("shown by \"Show me\": not passed yet (Start over to solve it yourself)"),
+        (false, false) => String::from("not passed yet"),
+    };
+    let hints_used =
+        if hints_shown > 0 { format!(" · {hints_shown} of {} hints used", l.hints.len()) } else { String::new() };
+    let goal = l.goal();
     html! {
         <section class="lesson-panel" aria-label="Lesson">
-            <p class="lesson-order">{ format!("Lesson {} · {}", l.order, if props.progress.passed { "✓ passed" } else { "not passed yet" }) }</p>
+            <p class="lesson-order" data-testid="lesson-status">{ format!("Lesson {} · {status}{hints_used}", l.order) }</p>
             <h2>{ l.title.clone() }</h2>
             { for l.narrative.iter().map(|p| html! { <p class="narrative">{ p.clone() }</p> }) }
+            if let Some(note) = &l.not_simulated {
+                <p class="not-simulated" role="note"><strong>{ "Not simulated: " }</strong>{ note.clone() }</p>
+            }
             <p class="task"><strong>{ "Your task: " }</strong>{ l.task.clone() }</p>
-            <div class="lesson-actions">
-                <button class="primary" onclick={click(&props.on_check)} disabled={props.grading_percent.is_some()}>{ "Check my pipeline" }</button>
-                <button onclick={click(&props.on_restart)}>{ "Start over" }</button>
-            </div>
+            if !l.is_reading() {
+                <div class="lesson-actions">
+                    <button class="primary" onclick={click(&props.on_check)} disabled={props.grading_percent.is_some()}>{ "Check my pipeline" }</button>
+                    <button onclick={click(&props.on_restart)}>{ "Start over" }</button>
+                    <div class="lesson-goal" aria-label="Goal" data-testid="goal">
+                        <strong>{ "Passing looks like:" }</strong>
+                        <ul>{ for goal.iter().map(|g| html! { <li>{ g.clone() }</li> }) }</ul>
+                    </div>
+                </div>
+            }
             if let Some(percent) = props.grading_percent {
                 <p class="grading" role="status">
                     <progress max="100" value={percent.to_string()} aria-label="Grading progress"></progress>
@@ -110,7 +131,12 @@ pub fn LessonPanel(props: &LessonPanelProps) -> Html {
             }
             <button onclick={on_show_me}>{ "Show me" }</button>
             if *shown_me {
-                <p class="show-me" role="status">{ l.show_me.clone() }</p>
+                <p class="show-me" role="status">
+                    { l.show_me.clone() }
+                    if !l.is_reading() {
+                        { " The solution is on the canvas; a lesson solved by \"Show me\" counts as shown, not passed." }
+                    }
+                </p>
             }
             if !l.quiz.is_empty() {
                 <h3 class="inspector-heading">{ "Quiz" }</h3>
@@ -119,8 +145,8 @@ pub fn LessonPanel(props: &LessonPanelProps) -> Html {
                     html! {
                         <fieldset class="question">
                             <legend>{ q.prompt.clone() }</legend>
-                            { for q.choices.iter().enumerate().map(|(i, choice)| {
-                                let i = u32::try_from(i).unwrap_or(u32::MAX);
+                            { for shardlab_lessons::quiz::choice_order(props.seed, &l.id, &q.id, q.choices.len()).into_iter().map(|i| {
+                                let choice = q.choices.get(i as usize).cloned().unwrap_or_default();
                                 let onclick = {
                                     let (answers, lesson, qid, right) = (answers.clone(), props.lesson.clone(), q.id.clone(), props.on_quiz_right.clone());
                                     Callback::from(move |_: MouseEvent| {
@@ -136,13 +162,15 @@ pub fn LessonPanel(props: &LessonPanelProps) -> Html {
                                 let picked = answered.as_ref().is_some_and(|(c, _)| *c == i);
                                 html! {
                                     <button class={classes!("choice", picked.then_some("picked"))} {onclick} aria-pressed={picked.to_string()}>
-                                        { choice.clone() }
+                                        { choice }
                                     </button>
                                 }
                             }) }
                             if let Some((_, result)) = answered {
                                 <p class={if result.correct { "quiz-right" } else { "quiz-wrong" }} role="status">
-                                    { if result.correct { "✓ Right. " } else { "✖ Not quite. " } }{ result.explanation.clone() }
+                                    { if result.correct { "✓ Right. " } else { "✖ Not quite. " } }
+                                    if !result.why.is_empty() { { result.why.clone() }{ " " } }
+                                    { result.explanation.clone() }
                                 </p>
                             }
                         </fieldset>
@@ -164,6 +192,9 @@ pub struct CourseOutlineProps {
     pub on_open: Callback<String>,
     /// Forget all progress.
     pub on_reset: Callback<()>,
+    /// The whole progress, for what was shown and hinted and the learner's seed (the practice exam's draw).
+    #[prop_or_default]
+    pub progress: crate::course::Progress,
 }
 
 /// The course outline with progress.
@@ -182,10 +213,15 @@ pub fn CourseOutline(props: &CourseOutlineProps) -> Html {
             }
         })
     };
+    let summary = if props.progress.lessons.is_empty() && passed == 0 {
+        format!("{passed} of {} lessons passed", props.lessons.len())
+    } else {
+        props.progress.summary(props.lessons.len())
+    };
     html! {
         <div class="course-outline" data-testid="course">
             <p class="course-progress">
-                <strong>{ format!("{passed} of {} lessons passed", props.lessons.len()) }</strong>
+                <strong>{ summary }</strong>
                 <button class="small" onclick={on_reset}>
                     { if *confirm { "Really forget all progress?" } else { "Reset progress" } }
                 </button>
@@ -197,16 +233,23 @@ pub fn CourseOutline(props: &CourseOutlineProps) -> Html {
                         Callback::from(move |_: MouseEvent| cb.emit(id.clone()))
                     };
                     let current = props.current.as_deref() == Some(id.as_str());
+                    let shown = !*done && props.progress.lesson(id).shown;
+                    let (icon, state) = match (*done, shown) {
+                        (true, _) => ("✓", " (passed)"),
+                        (false, true) => ("◐", " (shown, not passed)"),
+                        (false, false) => ("○", ""),
+                    };
                     html! {
-                        <li class={classes!(done.then_some("done"), current.then_some("current"))}>
-                            <span class="icon" aria-hidden="true">{ if *done { "✓" } else { "○" } }</span>
-                            <button class="lesson-link" onclick={open} aria-label={format!("Lesson {order}: {title}{}", if *done { " (passed)" } else { "" })}>
+                        <li class={classes!(done.then_some("done"), shown.then_some("shown"), current.then_some("current"))}>
+                            <span class="icon" aria-hidden="true">{ icon }</span>
+                            <button class="lesson-link" onclick={open} aria-label={format!("Lesson {order}: {title}{state}")}>
                                 { format!("{order}. {title}") }
                             </button>
                         </li>
                     }
                 }) }
             </ol>
+            <super::PracticeExamPanel seed={props.progress.seed} />
         </div>
     }
 }
