@@ -8,6 +8,7 @@
 pub mod browser;
 pub mod components;
 pub mod course;
+pub mod flow;
 pub mod format;
 pub mod frame_loop;
 pub mod keys;
