@@ -274,6 +274,7 @@ fn tape_html(tape: &ShardTape, drag: &UseStateHandle<Option<Drag>>, hooks: &Shar
                 <path class="handle" d={format!("M{x:.1},{:.1} l-6,10 h12 z", y)} onpointerdown={on_down}
                     tabindex="0" role="slider" aria-label={format!("{} on {}: drag back to replay", m.name, tape.shard_id)}
                     aria-valuemin={start.to_string()} aria-valuemax={tip.to_string()} aria-valuenow={position.to_string()}
+                    aria-valuetext={format!("next record #{position}, {} behind the tip", thousands(m.behind_records))}
                     onkeydown={on_key} />
                 <text class="marker-label" x={format!("{label_x:.1}")} y={format!("{:.1}", y + 10.0)} text-anchor={anchor}>{ label }</text>
             </g>
@@ -282,7 +283,8 @@ fn tape_html(tape: &ShardTape, drag: &UseStateHandle<Option<Drag>>, hooks: &Shar
     html! {
         <div class="shard-tape" data-shard={tape.shard_id.clone()}>
             <div class="shard-tape-head"><strong>{ tape.shard_id.clone() }</strong>{ format!(" {heading}") }</div>
-            <svg ref={svg_ref.clone()} class="shard-tape-svg" viewBox={format!("0 0 {VIEW_W} {height:.0}")} aria-hidden="true"
+            <svg ref={svg_ref.clone()} class="shard-tape-svg" viewBox={format!("0 0 {VIEW_W} {height:.0}")} role="group"
+                aria-label={format!("{} records, oldest to newest", tape.shard_id)}
                 onpointermove={on_move} onpointerup={on_up}>
                 <rect class="tape-bg" x={TAPE_X0.to_string()} y={TAPE_Y.to_string()} width={TAPE_W.to_string()} height={TAPE_H.to_string()} />
                 { for blocks }
