@@ -200,7 +200,7 @@ fn tape(sim: &Simulation, stream: &str, shard: &Shard) -> ShardTape {
                 Some(tip)
             } else {
                 app.next_position(shard.id).or_else(|| {
-                    reading.then(|| match app.config.start {
+                    reading.then_some(match app.config.start {
                         StartAt::TrimHorizon => trim_horizon,
                         StartAt::Latest => tip,
                     })
