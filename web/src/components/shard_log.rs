@@ -107,7 +107,9 @@ pub fn ShardLog(props: &ShardLogProps) -> Html {
                     </span>
                 }) }
             </p>
-            { replay_control(&view, &props.hooks.on_replay) }
+            <ReplayControl consumers={consumers.iter().map(|(i, name, _)| (*i, name.clone())).collect::<Vec<_>>()}
+                shards={view.tapes.iter().map(|t| (t.index, t.shard_id.clone())).collect::<Vec<_>>()}
+                on_replay={props.hooks.on_replay.clone()} />
             { table(&view, &props.hooks.on_open) }
         </section>
     }
@@ -301,26 +303,49 @@ fn tape_html(tape: &ShardTape, drag: &UseStateHandle<Option<Drag>>, hooks: &Shar
     }
 }
 
-/// The small control: a consumer, a shard, AT_SEQUENCE_NUMBER or AT_TIMESTAMP, and a value.
-fn replay_control(view: &ShardLogView, on_replay: &Callback<ReplayRequest>) -> Html {
-    let Some(first) = view.tapes.first() else { return html! {} };
-    let consumer_ref = NodeRef::default();
-    let shard_ref = NodeRef::default();
-    let kind_ref = NodeRef::default();
-    let value_ref = NodeRef::default();
+/// Props of [`ReplayControl`].
+#[derive(Properties, PartialEq, Clone)]
+struct ReplayControlProps {
+    /// The stream's consumers: (index, name).
+    consumers: Vec<(u32, String)>,
+    /// The shards shown: (index, id).
+    shards: Vec<(u32, String)>,
+    on_replay: Callback<ReplayRequest>,
+}
+
+/// The small control: a consumer, a shard, AT_SEQUENCE_NUMBER or AT_TIMESTAMP, and a value. Its choices are
+/// state, so they survive the view's redraws.
+#[component]
+fn ReplayControl(props: &ReplayControlProps) -> Html {
+    let consumer = use_state(|| None::<u32>);
+    let shard = use_state(|| None::<u32>);
+    let at_timestamp = use_state(|| false);
+    let value = use_state(String::new);
+    let chosen_consumer = consumer.or_else(|| props.consumers.first().map(|c| c.0));
+    let chosen_shard = shard.or_else(|| props.shards.first().map(|s| s.0));
+    let pick = |state: UseStateHandle<Option<u32>>| {
+        Callback::from(move |e: Event| state.set(e.target_unchecked_into::<HtmlSelectElement>().value().parse().ok()))
+    };
+    let on_kind = {
+        let at_timestamp = at_timestamp.clone();
+        Callback::from(move |e: Event| {
+            at_timestamp.set(e.target_unchecked_into::<HtmlSelectElement>().value() == "AT_TIMESTAMP")
+        })
+    };
+    let on_value = {
+        let value = value.clone();
+        Callback::from(move |e: InputEvent| value.set(e.target_unchecked_into::<HtmlInputElement>().value()))
+    };
     let onsubmit = {
-        let (c, s, k, v, on_replay) =
-            (consumer_ref.clone(), shard_ref.clone(), kind_ref.clone(), value_ref.clone(), on_replay.clone());
+        let (on_replay, value, at_timestamp) = (props.on_replay.clone(), value.clone(), *at_timestamp);
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let read = |r: &NodeRef| r.cast::<HtmlSelectElement>().map(|s| s.value()).unwrap_or_default();
-            let value = v.cast::<HtmlInputElement>().map(|i| i.value()).unwrap_or_default();
-            let (Ok(consumer), Ok(shard), Ok(number)) =
-                (read(&c).parse::<u32>(), read(&s).parse::<u32>(), value.trim().replace(',', "").parse::<u64>())
+            let (Some(consumer), Some(shard), Ok(number)) =
+                (chosen_consumer, chosen_shard, value.trim().replace(',', "").parse::<u64>())
             else {
                 return;
             };
-            let from = if read(&k) == "AT_TIMESTAMP" {
+            let from = if at_timestamp {
                 ReplayFrom::Timestamp { at_ms: number }
             } else {
                 ReplayFrom::SequenceCounter { counter: number }
@@ -331,23 +356,27 @@ fn replay_control(view: &ShardLogView, on_replay: &Callback<ReplayRequest>) -> H
     html! {
         <form class="replay-control" {onsubmit} aria-label="Replay">
             <label>{ "Consumer " }
-                <select ref={consumer_ref}>
-                    { for first.markers.iter().map(|m| html! { <option value={m.consumer.to_string()}>{ m.name.clone() }</option> }) }
+                <select onchange={pick(consumer.clone())}>
+                    { for props.consumers.iter().map(|(i, name)| html! {
+                        <option value={i.to_string()} selected={chosen_consumer == Some(*i)}>{ name.clone() }</option>
+                    }) }
                 </select>
             </label>
             <label>{ "Shard " }
-                <select ref={shard_ref}>
-                    { for view.tapes.iter().map(|t| html! { <option value={t.index.to_string()}>{ t.shard_id.clone() }</option> }) }
+                <select onchange={pick(shard.clone())}>
+                    { for props.shards.iter().map(|(i, id)| html! {
+                        <option value={i.to_string()} selected={chosen_shard == Some(*i)}>{ id.clone() }</option>
+                    }) }
                 </select>
             </label>
             <label>{ "From " }
-                <select ref={kind_ref}>
-                    <option value="AT_SEQUENCE_NUMBER">{ "AT_SEQUENCE_NUMBER (record #)" }</option>
-                    <option value="AT_TIMESTAMP">{ "AT_TIMESTAMP (simulated ms)" }</option>
+                <select onchange={on_kind}>
+                    <option value="AT_SEQUENCE_NUMBER" selected={!*at_timestamp}>{ "AT_SEQUENCE_NUMBER (record #)" }</option>
+                    <option value="AT_TIMESTAMP" selected={*at_timestamp}>{ "AT_TIMESTAMP (simulated ms)" }</option>
                 </select>
             </label>
-            <input ref={value_ref} type="text" inputmode="numeric" aria-label="Record number or simulated ms"
-                placeholder={first.trim_horizon.to_string()} size="8" />
+            <input type="text" inputmode="numeric" aria-label="Record number or simulated ms" size="8"
+                placeholder={if *at_timestamp { "e.g. 2000" } else { "e.g. 1" }} value={(*value).clone()} oninput={on_value} />
             <button type="submit">{ "Replay" }</button>
         </form>
     }
