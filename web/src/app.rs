@@ -134,6 +134,7 @@ pub fn App() -> Html {
             && !request.embed
             && !crate::tour::seen()
     });
+    let shard_log_page = use_state(|| None::<usize>);
 
     // Runs `f` on the workspace, then redraws; an Err is shown in the notice line.
     let act = {
@@ -465,6 +466,34 @@ pub fn App() -> Html {
                 workspace.borrow_mut().runner_mut().map(|r| r.browse(&stream, &shard, &kind, &argument, BROWSE_LIMIT));
             show_page(outcome);
         })
+    };
+    // The shard log view: open (from a shard index) or closed; replays and record links.
+    let shard_log_open = {
+        let (page, redraw) = (shard_log_page.clone(), redraw.clone());
+        let toggle = Callback::from(move |()| {
+            page.set(if page.is_some() { None } else { Some(0) });
+            redraw.force_update();
+        });
+        let page = shard_log_page.clone();
+        let on_page = Callback::from(move |start: usize| page.set(Some(start)));
+        let act = act.clone();
+        let on_replay = Callback::from(move |request: crate::shard_log::ReplayRequest| {
+            act(&|w| w.runner_mut().map_or(Ok(()), |r| r.replay(request).map(drop)))
+        });
+        let (workspace, show_page, tab) = (workspace.clone(), show_page.clone(), tab.clone());
+        let on_open = Callback::from(move |(stream, shard, position): (String, u32, u64)| {
+            let mut w = workspace.borrow_mut();
+            let outcome = w.runner_mut().map(|r| {
+                let seq = crate::shard_log::sequence_number_at(r.sim(), &stream, shard, position)
+                    .ok_or_else(|| format!("Record #{position} is no longer retained."))?;
+                let shard_id = shardlab_engine::ShardId(shard).to_string();
+                r.browse(&stream, &shard_id, "AT_SEQUENCE_NUMBER", &seq, BROWSE_LIMIT)
+            });
+            drop(w);
+            tab.set(Tab::Records);
+            show_page(outcome);
+        });
+        (*shard_log_page, toggle, on_page, on_replay, on_open)
     };
     let on_browse_next = {
         let (workspace, page) = (workspace.clone(), browse_page.clone());
@@ -865,6 +894,7 @@ pub fn App() -> Html {
     let analytics_views = runner.map(|r| crate::pipeline_views::analytics_views(r.sim())).unwrap_or_default();
     let canvas_nodes = canvas_nodes(scenario, runner, &firehose_views, &analytics_views);
     let edges: Vec<(NodeId, NodeId)> = scenario.pipeline.edges.iter().map(|e| (e.from, e.to)).collect();
+    let flows = crate::flow::edge_flows(scenario, runner);
     let selected_node = selected.and_then(|id| scenario.pipeline.node(id)).cloned();
     let inspector = selected_node.map(|node| {
         let links: Vec<Link> = scenario
@@ -899,7 +929,7 @@ pub fn App() -> Html {
         key: crate::panel_layout::STREAM_PANEL.into(),
         label: "Data stream".into(),
         kind_class: "stream",
-        body: stage_body(&w, *marked_second),
+        body: stage_body(&w, *marked_second, shard_log_open),
     }];
     stage_panels.extend(firehose_views.into_iter().map(|v| StagePanel {
         key: crate::panel_layout::firehose_key(&v.name).into(),
@@ -1001,7 +1031,7 @@ pub fn App() -> Html {
                     if let Some(message) = &*notice {
                         <p class="error-banner" role="alert">{ message.clone() }</p>
                     }
-                    <PipelineCanvas nodes={canvas_nodes} {edges} {selected} running={*playing} read_only={embed}
+                    <PipelineCanvas nodes={canvas_nodes} {edges} {flows} {selected} running={*playing} read_only={embed}
                         {on_select} {on_move} on_connect={on_connect_pair} />
                     <StagePanels layout={*panel_layout} active={(*stage_panel).clone()} panels={stage_panels}
                         on_pick={on_stage_panel} on_layout={on_panel_layout} />
@@ -1097,7 +1127,7 @@ pub fn App() -> Html {
 }
 
 /// Under the canvas: the stream's live view and the consumers, or why the pipeline cannot run.
-fn stage_body(w: &Workspace, marker_second: Option<u64>) -> Html {
+fn stage_body(w: &Workspace, marker_second: Option<u64>, shard_log: ShardLogWiring) -> Html {
     let Some(r) = w.runner() else {
         return html! {
             <section class="cannot-run" aria-label="Why it cannot run">
@@ -1117,6 +1147,14 @@ fn stage_body(w: &Workspace, marker_second: Option<u64>) -> Html {
             </section>
         };
     };
+    let (log_page, on_toggle, on_page, on_replay, on_open) = shard_log;
+    let log_hooks = {
+        let name = stream.name.clone();
+        let on_open =
+            Callback::from(move |(shard, position): (u32, u64)| on_open.emit((name.clone(), shard, position)));
+        crate::components::ShardLogHooks { on_toggle, on_page, on_replay, on_open }
+    };
+    let log_view = log_page.and_then(|page| crate::shard_log::shard_log_view(r.sim(), &stream.name, page)).map(Rc::new);
     let stream = Some(stream);
     let views = r.shard_views_of(stream);
     let (segments, dots) = r.key_space_of(stream, &views);
@@ -1131,12 +1169,23 @@ fn stage_body(w: &Workspace, marker_second: Option<u64>) -> Html {
             </p>
             <StreamWatch shards={views} {segments} {dots} charts={Rc::new(r.chart_data_of(stream))} write_limit_bytes_per_sec={write_limit}
                 {marker_second} />
+            <crate::components::ShardLog view={log_view} hooks={log_hooks} />
             <section class="consumers" aria-label="Consumers">
                 { for r.consumer_views().into_iter().map(|view| html! { <ConsumerCard {view} /> }) }
             </section>
         </>
     }
 }
+
+/// The shard log view's state and callbacks: the first shard shown (`None`: closed), open/close, page, replay,
+/// and open a record (stream, shard index, position) in the record browser.
+type ShardLogWiring = (
+    Option<usize>,
+    Callback<()>,
+    Callback<usize>,
+    Callback<crate::shard_log::ReplayRequest>,
+    Callback<(String, u32, u64)>,
+);
 
 /// The CSS class of a kind.
 fn kind_class_of(kind: &NodeKind) -> &'static str {

@@ -11,6 +11,7 @@ pub mod course;
 pub mod course_content;
 pub mod embed;
 pub mod embed_bridge;
+pub mod flow;
 pub mod format;
 pub mod frame_loop;
 pub mod keys;

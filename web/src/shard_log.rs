@@ -36,6 +36,12 @@ pub fn group_blocks(start: u64, records: u64, blocks_max: usize) -> Vec<(u64, u6
     (0..count).map(|i| (start + i * records / count, start + (i + 1) * records / count - 1)).collect()
 }
 
+/// Where a shard's tape starts: at its first record while none has expired, then at most a quarter of the
+/// retained length before the trim horizon, so expired records slide off the left end as the horizon moves.
+pub fn tape_start(trim_horizon: u64, tip: u64) -> u64 {
+    trim_horizon.saturating_sub(tip.saturating_sub(trim_horizon) / 4).max(1)
+}
+
 /// Where `position` sits on a tape from `start` to `tip` (the position after the newest record), 0 to 1.
 pub fn fraction(position: u64, start: u64, tip: u64) -> f64 {
     if tip <= start {
@@ -112,7 +118,7 @@ pub struct ShardTape {
     pub parents: Vec<String>,
     /// Children after a reshard.
     pub children: Vec<String>,
-    /// The tape's first position (the shard's first record ever).
+    /// The tape's first position (see [`tape_start`]).
     pub start: u64,
     /// The oldest position retained.
     pub trim_horizon: u64,
@@ -160,7 +166,7 @@ pub fn record_at(shard: &Shard, position: u64) -> Option<&Record> {
 fn tape(sim: &Simulation, stream: &str, shard: &Shard) -> ShardTape {
     let trim_horizon = shard.first_position();
     let tip = shard.latest_position();
-    let start = 1;
+    let start = tape_start(trim_horizon, tip);
     let newest = tip.checked_sub(1).filter(|&p| p >= trim_horizon).and_then(|p| record_at(shard, p));
     let oldest = record_at(shard, trim_horizon);
     let blocks = group_blocks(start, tip - start, BLOCKS_MAX)
@@ -200,7 +206,7 @@ fn tape(sim: &Simulation, stream: &str, shard: &Shard) -> ShardTape {
                 Some(tip)
             } else {
                 app.next_position(shard.id).or_else(|| {
-                    reading.then(|| match app.config.start {
+                    reading.then_some(match app.config.start {
                         StartAt::TrimHorizon => trim_horizon,
                         StartAt::Latest => tip,
                     })
@@ -336,6 +342,14 @@ mod tests {
     }
 
     #[test]
+    fn the_tape_starts_at_the_first_record_until_records_expire() {
+        assert_eq!(tape_start(1, 1_001), 1);
+        // Records 1..=400 expired, 600 retained: the tape shows 150 expired ones before the horizon.
+        assert_eq!(tape_start(401, 1_001), 251);
+        assert_eq!(tape_start(101, 1_001), 1, "never before the first record");
+    }
+
+    #[test]
     fn a_key_always_gets_the_same_colour_and_keys_spread_over_the_palette() {
         assert_eq!(key_colour("customer-17"), key_colour("customer-17"));
         let mut seen = [false; PALETTE_LEN as usize];
@@ -413,5 +427,34 @@ mod tests {
         // The record at `to` arrived about (to - 1) × 10 ms into the run; it is now 12 s.
         let waited = tape.markers[0].behind_ms;
         assert!((12_000 - to * 10..=12_000 - (to - 1) * 10 + 10).contains(&waited), "{waited} ms");
+    }
+
+    #[test]
+    fn the_trim_horizon_moves_as_retention_expires_records() {
+        use shardlab_engine::{DEFAULT_STREAM_NAME, ProducerConfig, SimConfig, StreamConfig};
+        let config = SimConfig {
+            streams: vec![StreamConfig::provisioned(DEFAULT_STREAM_NAME, 1)],
+            producers: vec![ProducerConfig::steady("ticks", 1, 100, 3)],
+            ..SimConfig::default()
+        };
+        let mut sim = Simulation::new(config).expect("valid config");
+        // 24 hours' retention (the default and the minimum), and 12 hours more: the first 12 hours' records,
+        // one a second, have expired: the horizon is near #43,200.
+        let day_ms = 24 * 3_600 * 1_000;
+        sim.advance_to(SimTime::from_millis(day_ms * 3 / 2));
+        let view = shard_log_view(&sim, DEFAULT_STREAM_NAME, 0).expect("the stream");
+        let tape = &view.tapes[0];
+        assert!((43_195..=43_205).contains(&tape.trim_horizon), "horizon at #{}", tape.trim_horizon);
+        // The oldest retained record is younger than 24 hours; the one before it (a second older) was not.
+        let (oldest_ms, _) = tape.span_ms.expect("records retained");
+        let cutoff_ms = view.now_ms - day_ms;
+        assert!(oldest_ms > cutoff_ms && oldest_ms - 1_000 <= cutoff_ms, "{oldest_ms} vs {cutoff_ms}");
+        // The tape shows a quarter of the retained length (86,400 records) before the horizon: 21,600
+        // expired records, so of 32 blocks of 3,375 records the first 6 lie wholly before it.
+        assert_eq!(tape.start, tape.trim_horizon - tape.retained() / 4);
+        for block in &tape.blocks {
+            assert_eq!(block.colour.is_none(), block.last < tape.trim_horizon, "{block:?}");
+        }
+        assert_eq!(tape.blocks.iter().filter(|b| b.colour.is_none()).count(), 6);
     }
 }

@@ -57,6 +57,9 @@ pub struct PipelineCanvasProps {
     /// Whether data is flowing (animates the arrows).
     #[prop_or_default]
     pub running: bool,
+    /// Records in motion along each connection (same order as `edges`; empty: none drawn).
+    #[prop_or_default]
+    pub flows: Vec<crate::flow::EdgeFlow>,
     /// An embedded player: nothing can be moved or connected.
     #[prop_or_default]
     pub read_only: bool,
@@ -324,10 +327,20 @@ pub fn PipelineCanvas(props: &PipelineCanvasProps) -> Html {
                         <path d="M0,0 L10,5 L0,10 z" class="arrow-head" />
                     </marker>
                 </defs>
-                { for props.edges.iter().filter_map(|&(from, to)| {
+                { for props.edges.iter().enumerate().filter_map(|(i, &(from, to))| {
                     let (a, b) = (position(from)?, position(to)?);
                     let d = edge_path(a, (f64::from(b.0), f64::from(b.1 + NODE_HEIGHT / 2)));
-                    Some(html! { <path class="edge" d={d} marker-end="url(#arrow)" /> })
+                    let flow = props.flows.get(i).filter(|f| f.density > 0);
+                    Some(html! {
+                        <>
+                            <path class={classes!("edge", flow.is_some().then_some("with-flow"))} d={d.clone()} marker-end="url(#arrow)" />
+                            if let Some(f) = flow {
+                                <path class={classes!("flow", format!("density-{}", f.density), format!("rejected-{}", f.rejection))} {d}>
+                                    <title>{ f.label.clone() }</title>
+                                </path>
+                            }
+                        </>
+                    })
                 }) }
                 if let Some(Gesture::Link { from, x, y }) = *gesture.borrow() {
                     if let Some(a) = position(from) {
