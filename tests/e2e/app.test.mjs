@@ -76,7 +76,7 @@ describe('Shardlab in Chromium', () => {
     assert.equal(await page.getByRole('region', { name: 'Why it cannot run' }).count(), 0);
 
     await page.getByRole('button', { name: 'Add producer' }).click();
-    await page.getByRole('button', { name: 'Add stream' }).click();
+    await page.getByRole('button', { name: 'Add data stream' }).click();
     await page.getByRole('button', { name: 'Add consumer' }).click();
     // The consumer is selected: a consumer cannot write to a producer, and the inspector says why.
     await page.getByRole('combobox', { name: 'Connect to' }).selectOption({ label: 'producer-1 (a producer)' });

@@ -41,18 +41,18 @@ fn wall_now_ms() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map_or_else(js_sys::Date::now, |p| p.now())
 }
 
-/// A palette button: its accessible name, its visible text, and what it adds.
-type PaletteItem = (&'static str, &'static str, fn() -> NodeKind);
+/// A palette button: its visible text (its accessible name is "Add" and the text), and what it adds.
+type PaletteItem = (&'static str, fn() -> NodeKind);
 
 /// The palette.
 const PALETTE: [PaletteItem; 7] = [
-    ("Add producer", "Producer", NodeKind::producer),
-    ("Add stream", "Data stream", NodeKind::data_stream),
-    ("Add consumer", "Consumer", NodeKind::consumer),
-    ("Add Firehose", "Firehose", NodeKind::firehose),
-    ("Add Analytics", "Analytics app", NodeKind::analytics),
-    ("Add destination", "Destination", NodeKind::destination),
-    ("Add Kinesis Agent", "Kinesis Agent", NodeKind::kinesis_agent),
+    ("Producer", NodeKind::producer),
+    ("Data stream", NodeKind::data_stream),
+    ("Consumer", NodeKind::consumer),
+    ("Firehose", NodeKind::firehose),
+    ("Analytics app", NodeKind::analytics),
+    ("Destination", NodeKind::destination),
+    ("Kinesis Agent", NodeKind::kinesis_agent),
 ];
 
 type Shared = Rc<RefCell<Workspace>>;
@@ -967,8 +967,9 @@ pub fn App() -> Html {
                     }
                     if !embed {
                         <button class="ghost course-button" id="course-button" onclick={on_course_button}
-                            aria-label={format!("Course: {passed} of {} passed", crate::format::count(course_ids.len() as u64, "lesson", "lessons"))}>
+                            title={format!("{passed} of {} passed", crate::format::count(course_ids.len() as u64, "lesson", "lessons"))}>
                             { "Course " }<span class="course-badge">{ format!("{passed}/{}", course_ids.len()) }</span>
+                            <span class="visually-hidden">{ " lessons passed" }</span>
                         </button>
                     }
                     <button class="ghost" onclick={on_theme} aria-label="Theme"
@@ -1009,12 +1010,12 @@ pub fn App() -> Html {
                 if !embed {
                 <nav class="palette" aria-label="Palette">
                     <h2>{ "Add" }</h2>
-                    { for PALETTE.iter().map(|(label, text, make)| {
+                    { for PALETTE.iter().map(|(text, make)| {
                         let (act, make) = (act.clone(), *make);
                         let onclick = Callback::from(move |_: MouseEvent| act(&|w| { w.add(make()); Ok(()) }));
                         html! {
-                            <button class={classes!("palette-item", kind_class_of(&make()))} aria-label={*label} {onclick}>
-                                <span class="kind-dot" aria-hidden="true"></span>{ *text }
+                            <button class={classes!("palette-item", kind_class_of(&make()))} {onclick}>
+                                <span class="kind-dot" aria-hidden="true"></span><span class="visually-hidden">{ "Add " }</span>{ *text }
                             </button>
                         }
                     }) }

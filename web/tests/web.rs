@@ -193,9 +193,9 @@ async fn the_canvas_adds_connects_deletes_and_undoes() {
     click(&root, "button[aria-label='New empty pipeline']");
     settle().await;
     expect_count(&root, ".canvas-node", 0).await;
-    click(&root, "button[aria-label='Add producer']");
+    click(&root, "button.palette-item.producer");
     settle().await;
-    click(&root, "button[aria-label='Add stream']");
+    click(&root, "button.palette-item.stream");
     settle().await;
     expect_count(&root, ".canvas-node", 2).await;
     assert!(query(&root, ".canvas-node.stream").class_list().contains("selected"), "a new node is selected");

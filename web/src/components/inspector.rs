@@ -105,7 +105,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                     <p class="field-error" role="alert">{ format!("AWS would not allow this: {reason}.") }</p>
                 }
             }
-            <button class="danger" onclick={on_delete} aria-label={format!("Delete {}", node.name)}>{ "Delete component" }</button>
+            <button class="danger" onclick={on_delete}>{ format!("Delete {}", node.name) }</button>
         </section>
     }
 }

@@ -188,9 +188,14 @@ pub fn PipelineCanvas(props: &PipelineCanvasProps) -> Html {
             Some((x, y))
         }
     };
-    let capture = |e: &PointerEvent| {
-        if let Some(target) = e.current_target().and_then(|t| t.dyn_into::<Element>().ok()) {
-            let _ = target.set_pointer_capture(e.pointer_id());
+    // Yew delegates events from the page's root, so the canvas is named by its ref, not by `current_target`:
+    // the pointer stays with the canvas until it is lifted (a finger on a touch screen included).
+    let capture = {
+        let svg_ref = svg_ref.clone();
+        move |e: &PointerEvent| {
+            if let Some(svg) = svg_ref.cast::<Element>() {
+                let _ = svg.set_pointer_capture(e.pointer_id());
+            }
         }
     };
 
@@ -268,9 +273,12 @@ pub fn PipelineCanvas(props: &PipelineCanvasProps) -> Html {
         })
     };
     let on_background = {
-        let (on_select, touches, current_zoom) = (props.on_select.clone(), touches.clone(), current_zoom.clone());
+        let (on_select, touches, current_zoom, svg_ref) =
+            (props.on_select.clone(), touches.clone(), current_zoom.clone(), svg_ref.clone());
+        let capture = capture.clone();
         Callback::from(move |e: PointerEvent| {
-            if e.target() != e.current_target() {
+            let on_background = e.target().and_then(|t| t.dyn_into::<Element>().ok()) == svg_ref.cast::<Element>();
+            if !on_background {
                 return;
             }
             if e.pointer_type() == "touch" {
@@ -352,6 +360,7 @@ pub fn PipelineCanvas(props: &PipelineCanvasProps) -> Html {
                     let selected = props.selected == Some(n.id);
                     let on_down = {
                         let (gesture, to_canvas, on_select, id) = (gesture.clone(), to_canvas.clone(), props.on_select.clone(), n.id);
+                        let capture = capture.clone();
                         Callback::from(move |e: PointerEvent| {
                             e.stop_propagation();
                             on_select.emit(Some(id));
@@ -365,6 +374,7 @@ pub fn PipelineCanvas(props: &PipelineCanvasProps) -> Html {
                     };
                     let on_port = {
                         let (gesture, to_canvas, id) = (gesture.clone(), to_canvas.clone(), n.id);
+                        let capture = capture.clone();
                         Callback::from(move |e: PointerEvent| {
                             e.stop_propagation();
                             if let Some((px, py)) = to_canvas(&e) {
@@ -394,14 +404,13 @@ pub fn PipelineCanvas(props: &PipelineCanvasProps) -> Html {
                             <rect class="body" width={NODE_WIDTH.to_string()} height={NODE_HEIGHT.to_string()} rx="8"
                                 onpointerdown={(!props.read_only).then_some(on_down)} />
                             <rect class="kind-bar" width="6" height={NODE_HEIGHT.to_string()} rx="3" />
-                            <text class="kind" x="14" y="17">{ n.kind_label }</text>
-                            <text class="name" x="14" y="35">{ clip(&n.name, 20) }</text>
+                            // Each text ends in a space, so the box's words read apart as its accessible name does.
+                            <text class="kind" x="14" y="17">{ format!("{} ", n.kind_label) }</text>
+                            <text class="name" x="14" y="35">{ format!("{} ", clip(&n.name, 20)) }</text>
                             <text class="figure" x="14" y="52">{ clip(&n.figure, 26) }</text>
                             if !props.read_only {
                                 <circle class="port" cx={NODE_WIDTH.to_string()} cy={(NODE_HEIGHT / 2).to_string()} r="7"
-                                    onpointerdown={on_port}>
-                                    <title>{ "Drag to another component to connect" }</title>
-                                </circle>
+                                    onpointerdown={on_port} aria-hidden="true" />
                             }
                         </g>
                     }
@@ -412,15 +421,22 @@ pub fn PipelineCanvas(props: &PipelineCanvasProps) -> Html {
     }
 }
 
-/// At most `chars` characters, with an ellipsis when cut.
+/// At most `chars` characters, with an ellipsis when cut. The cut falls after a whole word where there is one,
+/// so what shows is a run of the full text's words (as its accessible name reads).
 fn clip(text: &str, chars: usize) -> String {
     if text.chars().count() <= chars {
-        text.into()
-    } else {
-        let mut out: String = text.chars().take(chars - 1).collect();
-        out.push('…');
-        out
+        return text.into();
     }
+    let head: String = text.chars().take(chars - 1).collect();
+    let word_ends_here = text.chars().nth(chars - 1).is_some_and(|c| !c.is_alphanumeric());
+    let separator = |c: char| !c.is_alphanumeric();
+    let kept = if word_ends_here {
+        head.trim_end_matches(separator)
+    } else {
+        head.rfind(separator).map_or(head.as_str(), |i| head[..i].trim_end_matches(separator))
+    };
+    let kept = if kept.is_empty() { head.as_str() } else { kept };
+    format!("{kept}…")
 }
 
 #[cfg(test)]
@@ -475,7 +491,10 @@ mod tests {
     #[test]
     fn edges_leave_the_right_edge_and_names_are_clipped() {
         assert_eq!(edge_path((0, 0), (300.0, 30.0)), "M176,30 C238,30 238,30 300,30");
-        assert_eq!(clip("a-very-long-stream-name-indeed", 10), "a-very-lo…");
+        assert_eq!(clip("a-very-long-stream-name-indeed", 10), "a-very…");
+        assert_eq!(clip("12.3 KiB buffered · 0 objects", 26), "12.3 KiB buffered · 0…");
+        assert_eq!(clip("one two three", 9), "one two…", "the cut falls on a word's end");
+        assert_eq!(clip("abcdefghijklmnop", 10), "abcdefghi…", "one long word is cut where it must be");
         assert_eq!(clip("short", 10), "short");
     }
 }

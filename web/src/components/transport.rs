@@ -103,7 +103,7 @@ pub fn Transport(props: &TransportProps) -> Html {
                 </button>
                 <button onclick={click(&props.on_step)} aria-label="Step" title="Advance one simulated second (.)"
                     disabled={props.playing || busy}>
-                    { icon("M1 2v8l6-4zM8 2h2v8H8z") }{ " 1 s" }
+                    { icon("M1 2v8l6-4zM8 2h2v8H8z") }{ " Step" }
                 </button>
                 <button onclick={click(&props.on_step_event)} aria-label="Step one event"
                     title="Advance to the engine's next scheduled action (,)" disabled={props.playing || busy}>
