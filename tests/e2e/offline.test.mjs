@@ -1,5 +1,6 @@
 // End-to-end tests of the service worker (web/sw.js): after one visit the page, a share link, the course and
-// the library work with the network off, and a new deployment is offered, never forced.
+// the library work with the network off, and a new deployment is offered, never forced. And the course, which
+// is fetched as data, says so when it cannot be fetched and loads on Retry.
 // Each test serves its own copy of dist/ (so one can be "redeployed") and stops serving it to go offline.
 
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -7,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DIST, launchChromium, openPage, serveDist, waitUntil } from './harness.mjs';
+import { DIST, TIMEOUT_MS, launchChromium, openPage, serveDist, waitUntil } from './harness.mjs';
 
 const TEST_TIMEOUT_MS = 90_000;
 
@@ -119,5 +120,31 @@ describe('Offline in Chromium', () => {
     await page.locator('.pipeline-canvas').first().waitFor({ state: 'attached' });
     assert.equal(await page.locator('.update-offer').count(), 0);
     assert.deepEqual(problems.pageErrors, [], 'uncaught errors in the page');
+  });
+
+  test('a course that cannot be fetched says why, and Retry loads it', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const server = await serveDist();
+    env.servers.push(server);
+    // No service worker here, so the page's own requests are the ones refused.
+    const context = await env.browser.newContext({ viewport: { width: 1280, height: 720 }, serviceWorkers: 'block' });
+    env.contexts.push(context);
+    context.setDefaultTimeout(TIMEOUT_MS);
+    const page = await context.newPage();
+    const pageErrors = [];
+    page.on('pageerror', (error) => pageErrors.push(String(error)));
+    await page.route('**/lessons/**', (route) => route.abort('internetdisconnected'));
+    await page.goto(server.url, { waitUntil: 'load' });
+    await page.getByRole('tab', { name: 'Course' }).click();
+    const error = page.getByTestId('course-error');
+    await error.waitFor();
+    assert.match(await error.textContent(), /^The course could not be loaded: lessons\/\S+\.json could not be fetched/);
+    assert.equal(await page.getByTestId('course').count(), 0);
+
+    await page.unroute('**/lessons/**');
+    await page.getByRole('button', { name: 'Retry' }).click();
+    const outline = page.getByTestId('course');
+    await waitUntil('the outline after Retry', () => outline.textContent().catch(() => ''), (t) => t.includes('Shards and their limits'));
+    assert.equal(await error.count(), 0);
+    assert.deepEqual(pageErrors, [], 'uncaught errors in the page');
   });
 });

@@ -80,9 +80,17 @@ async fn fetch_all() -> Result<Vec<Lesson>, String> {
     // Every request starts before the first is awaited, so a slow connection pays its latency once.
     let pending: Vec<(&str, js_sys::Promise)> =
         LESSON_FILE_NAMES.iter().map(|name| (*name, window.fetch_with_str(&format!("{LESSONS_DIR}{name}")))).collect();
+    // Every request is awaited, even after one failed, so none is left to reject unhandled.
     let mut texts = Vec::with_capacity(pending.len());
+    let mut first_error = None;
     for (name, request) in pending {
-        texts.push((name, fetch_text(name, request).await?));
+        match fetch_text(name, request).await {
+            Ok(text) => texts.push((name, text)),
+            Err(why) => first_error = first_error.or(Some(why)),
+        }
+    }
+    if let Some(why) = first_error {
+        return Err(why);
     }
     course(texts.iter().map(|(name, text)| (*name, text.as_str())))
 }
