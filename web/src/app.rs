@@ -116,12 +116,8 @@ pub fn App() -> Html {
     let browse_error = use_state(|| None::<AttrValue>);
     let panel_layout = use_state(PanelLayout::load);
     let stage_panel = use_state(|| None::<AttrValue>);
-    // The course's lesson ids in order, read once.
-    let course_ids = use_memo((), |()| {
-        let mut lessons = shardlab_lessons::lessons();
-        lessons.sort_by_key(|l| l.order);
-        lessons.into_iter().map(|l| l.id).collect::<Vec<_>>()
-    });
+    // How many lessons the course has (their files are fetched when first needed).
+    let course_total = shardlab_lessons::LESSON_FILE_NAMES.len();
     // A first visit (no link, preset or lesson asked for) starts with the tour.
     let tour_open = use_state(|| {
         let request = {
@@ -841,13 +837,17 @@ pub fn App() -> Html {
         Callback::from(move |_: MouseEvent| reveal_tab(Tab::Course))
     };
     let on_tour_course = {
-        let (tour_open, open_lesson, course_ids) = (tour_open.clone(), open_lesson.clone(), course_ids.clone());
+        let (tour_open, open_lesson) = (tour_open.clone(), open_lesson.clone());
         Callback::from(move |()| {
             tour_open.set(false);
-            if let Some(first) = course_ids.first() {
-                open_lesson.emit(first.clone());
-            }
-            crate::tour::reveal(".lesson-panel h2");
+            let open_lesson = open_lesson.clone();
+            // The lessons are fetched on first use: open the first one once they are here.
+            crate::course_content::load(Callback::from(move |()| {
+                if let Some(first) = crate::course_content::lessons().first() {
+                    open_lesson.emit(first.id.clone());
+                }
+                crate::tour::reveal(".lesson-panel h2");
+            }));
         })
     };
     let on_tour_presets = {
@@ -967,8 +967,8 @@ pub fn App() -> Html {
                     }
                     if !embed {
                         <button class="ghost course-button" id="course-button" onclick={on_course_button}
-                            title={format!("{passed} of {} passed", crate::format::count(course_ids.len() as u64, "lesson", "lessons"))}>
-                            { "Course " }<span class="course-badge">{ format!("{passed}/{}", course_ids.len()) }</span>
+                            title={format!("{passed} of {} passed", crate::format::count(course_total as u64, "lesson", "lessons"))}>
+                            { "Course " }<span class="course-badge">{ format!("{passed}/{course_total}") }</span>
                             <span class="visually-hidden">{ " lessons passed" }</span>
                         </button>
                     }
@@ -985,7 +985,7 @@ pub fn App() -> Html {
                 <HelpPanel on_close={on_close_help} />
             }
             if *tour_open {
-                <crate::tour::Tour lessons={course_ids.len()} on_course={on_tour_course} on_presets={on_tour_presets}
+                <crate::tour::Tour lessons={course_total} on_course={on_tour_course} on_presets={on_tour_presets}
                     on_close={on_tour_close} />
             }
             if let Some((link, copied)) = &*share {

@@ -854,9 +854,8 @@ pub fn discover_stream_schema(sim: &Simulation, stream_name: &str) -> Option<Sou
     let samples: Vec<Vec<u8>> = shards
         .iter()
         .flat_map(|shard| {
-            let records = shard.records();
-            let skip = records.len().saturating_sub(per_shard);
-            records.skip(skip).map(|r| r.data_bytes())
+            let newest_first = shard.latest_position().saturating_sub(per_shard as u64);
+            shard.records_from(newest_first).map(|r| r.data_bytes())
         })
         .take(shardlab_analytics::DISCOVERY_SAMPLES_MAX)
         .collect();

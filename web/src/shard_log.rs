@@ -158,9 +158,10 @@ pub struct ShardLogView {
 
 /// The record at `position` in `shard`, if retained. Records are kept in sequence order without gaps, so
 /// this is a lookup by offset, not a search.
-pub fn record_at(shard: &Shard, position: u64) -> Option<&Record> {
-    let offset = position.checked_sub(shard.first_position())?;
-    shard.records().nth(usize::try_from(offset).ok()?)
+pub fn record_at(shard: &Shard, position: u64) -> Option<Record> {
+    (position >= shard.first_position() && position < shard.latest_position())
+        .then(|| shard.records_from(position).next())
+        .flatten()
 }
 
 fn tape(sim: &Simulation, stream: &str, shard: &Shard) -> ShardTape {
@@ -173,7 +174,7 @@ fn tape(sim: &Simulation, stream: &str, shard: &Shard) -> ShardTape {
         .into_iter()
         .map(|(first, last)| {
             let from = first.max(trim_horizon);
-            let samples: Vec<&Record> = if last < trim_horizon {
+            let samples: Vec<Record> = if last < trim_horizon {
                 Vec::new()
             } else {
                 let span = last - from;
@@ -245,7 +246,7 @@ fn tape(sim: &Simulation, stream: &str, shard: &Shard) -> ShardTape {
         start,
         trim_horizon,
         tip,
-        span_ms: oldest.zip(newest).map(|(o, n)| (o.arrival.as_millis(), n.arrival.as_millis())),
+        span_ms: oldest.as_ref().zip(newest.as_ref()).map(|(o, n)| (o.arrival.as_millis(), n.arrival.as_millis())),
         sequence_numbers: oldest
             .zip(newest)
             .map(|(o, n)| (o.sequence_number.to_decimal(), n.sequence_number.to_decimal())),

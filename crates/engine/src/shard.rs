@@ -328,6 +328,12 @@ impl Shard {
         self.log.records_from(self.log.first_counter(), self.starting_sequence_number())
     }
 
+    /// The records kept from `position` on (from the oldest kept when `position` is older), oldest first,
+    /// each expanded only when reached: reading the newest few costs a few records, whatever the log holds.
+    pub fn records_from(&self, position: u64) -> impl Iterator<Item = Record> + '_ {
+        self.log.records_from(position.max(self.log.first_counter()), self.starting_sequence_number())
+    }
+
     /// Tests only: panics unless the compact log holds exactly the reference's records.
     #[cfg(test)]
     pub(crate) fn check_against_reference(&self) {

@@ -34,7 +34,7 @@ pub fn PracticeExamPanel(props: &PracticeExamPanelProps) -> Html {
     let start = |timed: bool| {
         let (exam, attempts, current, seed) = (exam.clone(), attempts.clone(), current.clone(), props.seed);
         Callback::from(move |_: MouseEvent| {
-            let lessons = shardlab_lessons::lessons();
+            let lessons = crate::course_content::lessons();
             exam.set(Some(Exam::draw(seed.wrapping_add(*attempts), &lessons, timed, now_ms())));
             attempts.set(*attempts + 1);
             current.set(0);
