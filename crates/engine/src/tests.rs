@@ -1570,3 +1570,36 @@ fn a_config_naming_a_stream_it_does_not_have_says_which() {
         Simulation::new(two).is_err_and(|e| e.problems.iter().any(|p| p.contains("Two data streams are named 'a'")))
     );
 }
+
+#[test]
+fn a_stream_command_the_service_refuses_is_an_event_and_an_error_with_awss_text() {
+    // `docs/aws-behaviour.md` §1.7: a shard already split cannot be split again.
+    let mut sim = Simulation::new(SimConfig { producers: vec![], ..SimConfig::default() }).expect("valid");
+    let split = |shard| Command::SplitShard { stream_name: DEFAULT_STREAM_NAME.into(), shard };
+    sim.apply(split(0)).expect("shard 0 is open");
+    sim.advance_to(SimTime::from_secs(1));
+    let err = sim.apply(split(0)).expect_err("shard 0 is closed");
+    let message = "Shard shardId-000000000000 in stream clickstream under account 000000000000 has already been \
+                   merged or split, and thus is not eligible for merging or splitting.";
+    assert_eq!(
+        err.problems,
+        [alloc::format!(
+            "SplitShard of shardId-000000000000 of 'clickstream' was refused: ResourceInUseException: {message}"
+        )]
+    );
+    let refused: Vec<Event> =
+        core::iter::from_fn(|| sim.poll_event()).filter(|e| matches!(e, Event::StreamChangeRefused { .. })).collect();
+    assert_eq!(
+        refused,
+        [Event::StreamChangeRefused {
+            at: SimTime::from_secs(1),
+            stream_name: DEFAULT_STREAM_NAME.into(),
+            change: "SplitShard of shardId-000000000000".into(),
+            error_type: "ResourceInUseException",
+            message: message.into(),
+        }]
+    );
+    // A shard that never existed: the service's "Could not find shard".
+    let err = sim.apply(split(99)).expect_err("no shard 99");
+    assert!(err.problems[0].ends_with("ResourceNotFoundException: Could not find shard shardId-000000000099 in stream clickstream under account 000000000000."), "{:?}", err.problems);
+}
