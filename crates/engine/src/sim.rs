@@ -777,8 +777,9 @@ impl Simulation {
                 let outcome = match self.kinesis.stream(&stream_name).and_then(|s| s.shard(ShardId(shard))) {
                     Some(found) => {
                         let range = found.hash_key_range;
-                        let midpoint =
-                            range.starting_hash_key + (range.ending_hash_key - range.starting_hash_key) / 2 + 1;
+                        // The upper child starts just past the middle (a range too narrow to split is refused).
+                        let half = (range.ending_hash_key - range.starting_hash_key) / 2;
+                        let midpoint = range.starting_hash_key.saturating_add(half).saturating_add(1);
                         self.kinesis.split_shard(self.now, &stream_name, &id, midpoint)
                     }
                     // The service answers an unknown shard (or stream) itself.

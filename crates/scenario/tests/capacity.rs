@@ -240,3 +240,24 @@ fn a_retention_decrease_goes_through_decrease_stream_retention_period() {
     assert_eq!(changes, ["IncreaseStreamRetentionPeriod to 72 hours", "DecreaseStreamRetentionPeriod to 36 hours"]);
     assert_eq!(sim.stream().unwrap().retention_hours, 36);
 }
+
+#[test]
+fn the_resharding_preset_scales_its_stream_at_30_s() {
+    // 2 shards to 4 (within double): both ranges split, and the writes spread over four shards.
+    let scenario = preset("reshard-hot-shard").unwrap().scenario();
+    assert_eq!(scenario.not_simulated(), []);
+    let (sim, seen) = run(&scenario, 40);
+    let changes: Vec<(u64, &Observed)> = seen
+        .iter()
+        .filter(|o| matches!(o.what, Observed::StreamChangeAccepted { .. } | Observed::Resharded { .. }))
+        .map(|o| (o.at.as_secs(), &o.what))
+        .collect();
+    let accepted =
+        Observed::StreamChangeAccepted { stream: "queries".into(), change: "UpdateShardCount to 4 shards".into() };
+    let resharded = Observed::Resharded { stream: "queries".into(), from_shards: 2, to_shards: 4 };
+    assert_eq!(changes, [(30, &accepted), (31, &resharded)]);
+    let stream = sim.stream().unwrap();
+    let open: Vec<u32> = stream.open_shards().map(|s| s.id.0).collect();
+    assert_eq!(open, [2, 3, 4, 5]);
+    assert!(stream.open_shards().all(|s| s.metrics.second(39).incoming_records > 0), "every child takes writes");
+}
