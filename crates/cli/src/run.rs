@@ -120,7 +120,7 @@ fn is_stream_change(observation: &Observation) -> bool {
 
 /// A stream change in one line.
 fn stream_change_line(observation: &Observation) -> String {
-    let at = duration::describe(observation.at.as_millis());
+    let at = format!("at {}", duration::describe(observation.at.as_millis()));
     match &observation.what {
         Observed::Resharded { stream, from_shards, to_shards } => {
             format!("{at}: {stream} resharded from {from_shards} to {to_shards} open shards")

@@ -303,3 +303,26 @@ fn a_scenario_file_is_read_no_further_than_the_limit() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("is larger than 4194304 bytes (4 MiB)"), "{stderr}");
 }
+
+#[test]
+fn the_on_demand_preset_prints_its_scaling_steps() {
+    // `docs/aws-behaviour.md` §1.11: 1,000 records/s of 1 KiB, then 6,000 from 30 s, into a new on-demand stream
+    // of 4 shards. At 60 s the peak second is 4 shards' 4,000 records (the records limit binds first for 1 KiB
+    // records), so capacity becomes 8 shards: 8 MiB/s and 8,000 records/s.
+    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("on-demand-spike.json");
+    let preset = shardlab_scenario::preset("on-demand-spike").expect("a preset");
+    std::fs::write(&path, preset.scenario().to_json()).expect("written");
+    let output = shardlab(&["run", path.to_str().expect("UTF-8 path"), "--for", "70s"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(!String::from_utf8_lossy(&output.stderr).contains("not simulated"), "it all runs");
+    let text = String::from_utf8_lossy(&output.stdout);
+    let step = "at 1m: on-demand sales scaled from 4 to 8 shards (peak ";
+    assert!(text.contains("\nStream changes:\n"), "{text}");
+    let line = text.lines().find(|l| l.trim_start().starts_with(step)).unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        line.ends_with("and 4,000 records/s; capacity now 8.0 MiB/s and 8,000 records/s, twice the peak)"),
+        "{line}"
+    );
+    assert!(text.contains("On-demand stream hours"), "billed as On-demand Standard: {text}");
+    assert!(!text.contains("Shard hours"), "{text}");
+}

@@ -375,8 +375,11 @@ fn pipeline_transcript() -> String {
 
 /// Every behaviour version's run fingerprint (the MD5 of [`transcript`], [`rich_transcript`] and
 /// [`pipeline_transcript`] together), oldest first. Rows are history: never edit one.
-const BEHAVIOUR_FINGERPRINTS: &[(u32, &str)] =
-    &[(1, "12d030bbadda6d3dacc6a7e5b147c7e1"), (2, "a8491be3c10f533db795411a076d046f")];
+const BEHAVIOUR_FINGERPRINTS: &[(u32, &str)] = &[
+    (1, "12d030bbadda6d3dacc6a7e5b147c7e1"),
+    (2, "a8491be3c10f533db795411a076d046f"),
+    (3, "f9791bbd75ab421c7fcf54a3e26a442e"),
+];
 
 /// Runs that change without a new [`crate::BEHAVIOUR_VERSION`] would let an old link play differently without
 /// a word, so a new fingerprint fails here until the version goes up.
@@ -1160,7 +1163,29 @@ fn rich_transcript() -> String {
                 }),
             ),
         ],
-        scheduled: vec![ScheduledCommand { at_ms: 9_000, command: Command::CrashWorker { consumer: 0, worker: 0 } }],
+        scheduled: vec![
+            ScheduledCommand { at_ms: 9_000, command: Command::CrashWorker { consumer: 0, worker: 0 } },
+            // Stream changes through the service: a reshard, a retention change, a mode switch, and a refusal.
+            ScheduledCommand {
+                at_ms: 12_000,
+                command: Command::UpdateShardCount { stream_name: DEFAULT_STREAM_NAME.into(), target_shards: 6 },
+            },
+            ScheduledCommand {
+                at_ms: 14_000,
+                command: Command::SetRetention { stream_name: DEFAULT_STREAM_NAME.into(), hours: 48 },
+            },
+            ScheduledCommand {
+                at_ms: 20_000,
+                command: Command::UpdateStreamMode {
+                    stream_name: DEFAULT_STREAM_NAME.into(),
+                    mode: StreamMode::OnDemand,
+                },
+            },
+            ScheduledCommand {
+                at_ms: 22_000,
+                command: Command::SplitShard { stream_name: DEFAULT_STREAM_NAME.into(), shard: 3 },
+            },
+        ],
         ..SimConfig::default()
     };
     let mut sim = Simulation::new(config).expect("valid");
@@ -1176,6 +1201,33 @@ fn rich_transcript() -> String {
     for shard in shards(&sim) {
         writeln!(out, "{} {:?}", shard.id, shard.metrics.totals).expect("writing to a String");
     }
+    while let Some(event) = sim.poll_event() {
+        if matches!(event, Event::StreamChangeAccepted { .. } | Event::StreamChangeRefused { .. }) {
+            writeln!(out, "{event}").expect("writing to a String");
+        }
+    }
+    // An on-demand stream under a spike of 100 KiB records, past two of its once-a-minute decisions.
+    let on_demand = SimConfig {
+        seed: 11,
+        streams: vec![StreamConfig { mode: StreamMode::OnDemand, ..StreamConfig::provisioned("orders", 4) }],
+        producers: vec![ProducerConfig {
+            stream_name: "orders".into(),
+            rate: RateProfile::Spike { base: 10, peak: 60, start_ms: 20_000, duration_ms: 80_000 },
+            retry: RetryPolicy::SDK_STANDARD,
+            ..ProducerConfig::steady("flash", 0, 102_390, 1_000)
+        }],
+        ..SimConfig::default()
+    };
+    let mut sim = Simulation::new(on_demand).expect("valid");
+    sim.advance_to(SimTime::from_secs(125));
+    while let Some(event) = sim.poll_event() {
+        if matches!(event, Event::OnDemandScaled { .. }) {
+            writeln!(out, "{event}").expect("writing to a String");
+        }
+    }
+    for shard in shards(&sim) {
+        writeln!(out, "{} {:?}", shard.id, shard.metrics.totals).expect("writing to a String");
+    }
     out
 }
 
@@ -1186,9 +1238,11 @@ fn rich_runs_are_identical_natively_and_in_wasm() {
     use md5::{Digest, Md5};
     let text = rich_transcript();
     assert_eq!(text, rich_transcript());
+    assert!(text.contains("on-demand-scaled name=orders shards=4->"), "{text}");
+    assert!(text.contains("stream-change-refused name=clickstream"), "{text}");
     let digest: [u8; 16] = Md5::digest(text.as_bytes()).into();
     let hex: String = digest.iter().map(|b| alloc::format!("{b:02x}")).collect();
-    assert_eq!(hex, "3a9ac34147cd631571e870435e26fe6b", "{text}");
+    assert_eq!(hex, "e5cdc45069a52d027a37e41ccc273fd6", "{text}");
 }
 
 #[test]

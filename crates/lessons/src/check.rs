@@ -56,8 +56,9 @@ pub enum Check {
         /// The largest shard count allowed.
         max: u32,
     },
-    /// An UpdateShardCount is scheduled no later than `before_ms`, to a target within AWS's 0.5× to 2×
-    /// rule and within `target_min`..=`target_max`.
+    /// A reshard is scheduled no later than `before_ms`: an UpdateShardCount to a target within AWS's 0.5× to
+    /// 2× rule and within `target_min`..=`target_max`, or a SplitShard (whether the splits were enough is for a
+    /// `metric` check to say).
     ReshardScheduled {
         /// The smallest target.
         target_min: u32,
@@ -125,6 +126,8 @@ pub enum Metric {
     FirehoseDeliveryDelayMsMax,
     /// Rows the Analytics applications emitted, summed.
     AnalyticsRows,
+    /// The data streams' open shards when the run ends (an on-demand stream's grow with its peak).
+    OpenShards,
 }
 
 impl Metric {
@@ -147,6 +150,7 @@ impl Metric {
             Self::FirehoseDeliveredRecords => "records Firehose delivered",
             Self::FirehoseDeliveryDelayMsMax => "Firehose delivery delay",
             Self::AnalyticsRows => "Analytics rows emitted",
+            Self::OpenShards => "open shards at the end",
         }
     }
 
@@ -178,6 +182,8 @@ impl Metric {
             Self::ReadThrottledCalls => format!("{} calls", thousands(value)),
             Self::AnalyticsRows if thousands(value) == "1" => String::from("1 row"),
             Self::AnalyticsRows => format!("{} rows", thousands(value)),
+            Self::OpenShards if thousands(value) == "1" => String::from("1 shard"),
+            Self::OpenShards => format!("{} shards", thousands(value)),
             _ if thousands(value) == "1" => String::from("1 record"),
             _ => format!("{} records", thousands(value)),
         }
@@ -267,7 +273,7 @@ impl Check {
             }
             Self::ShardsMax { max } => format!("at most {max} shards"),
             Self::ReshardScheduled { target_min, target_max, before_ms } => format!(
-                "UpdateShardCount to {target_min} to {target_max} shards scheduled by {} s",
+                "UpdateShardCount to {target_min} to {target_max} shards, or a SplitShard, scheduled by {} s",
                 thousands(*before_ms as f64 / 1_000.0)
             ),
             Self::Metric { metric, min, max, last_s } => {
@@ -439,14 +445,28 @@ fn grade_reshard(scenario: &Scenario, label: String, target_min: u32, target_max
             _ => None,
         })
         .collect();
+    let first_split = scenario.scheduled.iter().find(|e| matches!(e.action, Action::SplitShard { .. }));
     let Some(&(at_ms, target)) = targets.first() else {
-        return result(
-            label,
-            false,
-            None,
-            "none scheduled".into(),
-            "schedule an UpdateShardCount on the stream".into(),
-        );
+        return match first_split {
+            Some(split) if split.at_ms <= before_ms => {
+                let at = thousands(split.at_ms as f64 / 1_000.0);
+                result(label, true, None, format!("SplitShard at {at} s"), format!("a SplitShard at {at} s"))
+            }
+            Some(split) => result(
+                label,
+                false,
+                None,
+                format!("SplitShard at {} s", thousands(split.at_ms as f64 / 1_000.0)),
+                format!("the first SplitShard is too late; schedule it by {} s", thousands(before_ms as f64 / 1_000.0)),
+            ),
+            None => result(
+                label,
+                false,
+                None,
+                "none scheduled".into(),
+                "schedule an UpdateShardCount or a SplitShard on the stream".into(),
+            ),
+        };
     };
     let current = shards.unwrap_or(0);
     let measured_text = format!("{target} shards at {} s", thousands(at_ms as f64 / 1_000.0));

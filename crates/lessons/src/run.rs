@@ -31,6 +31,8 @@ struct Totals {
     firehose_delivered: u64,
     /// Rows the analytics applications emitted, summed.
     analytics_rows: u64,
+    /// Open shards over every data stream.
+    open_shards: u64,
 }
 
 fn totals(summary: &RunSummary) -> Totals {
@@ -45,6 +47,7 @@ fn totals(summary: &RunSummary) -> Totals {
         usage: summary.streams_usage(),
         firehose_delivered: summary.delivery_streams.iter().map(|d| d.totals.delivered_records).sum(),
         analytics_rows: summary.analytics.iter().map(|a| a.rows).sum(),
+        open_shards: summary.streams.iter().map(|s| u64::from(s.open_shards)).sum(),
     }
 }
 
@@ -266,6 +269,7 @@ impl Measured {
                 let micro_usd: u64 = cost::estimate(&usage).iter().map(|l| l.cost_micro_usd).sum();
                 (micro_usd as f64 / 1_000_000.0 * 3_600.0 / f64::from(seconds), None)
             }
+            Metric::OpenShards => (end.open_shards as f64, None),
             Metric::FirehoseDeliveredRecords => {
                 let note = self
                     .delivery_streams

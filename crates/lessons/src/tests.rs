@@ -59,14 +59,9 @@ fn starting_and_reference_scenarios_build_and_validate() {
         let reference = reference_scenario(&l).unwrap_or_else(|e| panic!("{}: reference: {e}", l.id));
         assert_eq!(reference.validate(), Ok(()), "{}: reference", l.id);
         assert_ne!(start, reference, "{}: the reference must change something", l.id);
-        // Every node runs, but for capacity (on-demand, scheduled reshards), which is its own issue.
+        // Every node runs: on-demand streams and scheduled stream changes included.
         for (which, scenario) in [("start", &start), ("reference", &reference)] {
-            let left_out: Vec<_> = scenario
-                .not_simulated()
-                .into_iter()
-                .filter(|n| !n.reason.contains("on-demand") && !n.reason.contains("UpdateShardCount"))
-                .collect();
-            assert_eq!(left_out, [], "{}: {which}", l.id);
+            assert_eq!(scenario.not_simulated(), [], "{}: {which}", l.id);
         }
     }
 }
@@ -182,6 +177,48 @@ fn reshard_check_applies_the_half_to_double_rule() {
     assert!(!g.passed);
     // 2 open shards may go to 1 to 4 in one call.
     assert!(g.checks[0].feedback.contains("between half and twice the open shards (1 to 4)"), "{g:?}");
+}
+
+#[test]
+fn the_resharding_lesson_passes_with_a_scheduled_reshard_and_fails_without_enough_of_one() {
+    use shardlab_scenario::{Action, ScheduledEvent};
+    let l = lesson("resharding").expect("exists");
+    let start = start_scenario(&l).expect("builds");
+    let stream = start.pipeline.nodes.iter().find(|n| n.name == "events").map(|n| n.id).expect("exists");
+    let with = |events: &[(u64, Action)]| {
+        let mut s = start.clone();
+        s.scheduled =
+            events.iter().map(|(at_ms, action)| ScheduledEvent { at_ms: *at_ms, action: action.clone() }).collect();
+        grade(&l, &s)
+    };
+    // Splitting both shards before the step gives 4 shards, as UpdateShardCount to 4 does.
+    let split_both =
+        with(&[(20_000, Action::SplitShard { stream, shard: 0 }), (25_000, Action::SplitShard { stream, shard: 1 })]);
+    assert!(split_both.passed, "{}", describe(&split_both));
+    assert!(with(&[(30_000, Action::UpdateShardCount { stream, target_shards: 4 })]).passed);
+    // One split leaves the other shard with half the keys: 1,500 records/s after the step, over its 1,000.
+    let one_split = with(&[(20_000, Action::SplitShard { stream, shard: 0 })]);
+    assert!(!one_split.passed);
+    assert!(one_split.checks[0].passed && !one_split.checks[2].passed, "{}", describe(&one_split));
+    // A reshard the service refuses (more than double) changes nothing.
+    let refused = with(&[(30_000, Action::UpdateShardCount { stream, target_shards: 8 })]);
+    assert!(!refused.passed && !refused.checks[2].passed);
+}
+
+#[test]
+fn the_on_demand_lesson_grades_what_on_demand_does_under_the_spike() {
+    let l = lesson("on-demand").expect("exists");
+    let reference = grade(&l, &reference_scenario(&l).expect("builds"));
+    assert!(reference.passed, "{}", describe(&reference));
+    // The spike's peak second is 2,500 records of 512 bytes (one every 400 µs): twice it needs
+    // ceil(5,000 / 1,000) = 5 shards (bytes would need only ceil(2 × 2,500 × ~520 ÷ 1,048,576) = 3).
+    assert_eq!(reference.checks[2].measured, Some(5.0));
+    // Six provisioned shards also pass the spike, but the lesson is about on-demand.
+    let mut six = start_scenario(&l).expect("builds");
+    let stream = six.pipeline.nodes.iter().find(|n| n.name == "orders").map(|n| n.id).expect("exists");
+    six.pipeline.node_mut(stream).expect("exists").set_param("shard_count", "6").expect("allowed");
+    let g = grade(&l, &six);
+    assert!(!g.passed && !g.checks[0].passed && g.checks[1].passed, "{}", describe(&g));
 }
 
 #[test]
@@ -363,8 +400,9 @@ fn grading_in_slices_gives_the_same_grade_as_one_call() {
     assert_eq!(grading.progress_percent(), 100);
     assert_eq!(grading.step(7), Some(&whole), "a finished grading keeps its grade");
     // A lesson with structural checks only is graded at once.
-    let quiz = lesson("resharding").expect("exists");
-    assert!(Grading::new(&quiz, &s).step(1).is_some());
+    let mut structural = lesson("resharding").expect("exists");
+    structural.checks.retain(|c| !matches!(c, Check::Metric { .. }));
+    assert!(Grading::new(&structural, &s).step(1).is_some());
 }
 
 /// Grades `scenario` against `lesson`'s checks replaced by unbounded `metrics` over `last_s`: what each measured

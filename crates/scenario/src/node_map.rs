@@ -167,7 +167,7 @@ impl NodeMap {
 pub struct NotSimulated {
     /// The node.
     pub node: NodeId,
-    /// Why, as a sentence naming the node ("'clicks' runs as 4 provisioned shards: …").
+    /// Why, as a sentence naming the node ("'reader' does not read a data stream, so it does not run").
     pub reason: String,
 }
 

@@ -210,9 +210,10 @@ static PRESETS: [Preset; 12] = [
         id: "reshard-hot-shard",
         title: "Resharding a hot shard",
         description: "Keys with Zipf popularity load two shards unevenly: the shard holding the most popular keys \
-            throttles at 1,000 records/s while the other has room. At 30 s the stream is scaled to 4 shards, which \
-            splits both ranges and spreads the popular keys over more shards. (The scheduled UpdateShardCount is \
-            not simulated yet; until then, set the shard count to 4 and compare.)",
+            throttles at 1,000 records/s while the other has room. At 30 s a scheduled UpdateShardCount to 4 \
+            shards splits both ranges (the parents close, four children open) and spreads the popular keys over \
+            more shards. Try scheduling it to 8 instead: AWS refuses more than double the open shards in one call, \
+            and the log quotes its message.",
         build: |b| {
             let p = b.producer(
                 "search-queries",
@@ -228,10 +229,11 @@ static PRESETS: [Preset; 12] = [
     Preset {
         id: "on-demand-spike",
         title: "On-demand scaling under a spike",
-        description: "An on-demand stream starts with capacity for about 4 MB/s. A flash sale multiplies traffic \
-            from 1,000 to 6,000 records/s for a minute: on-demand streams adapt to twice the previous peak, but a \
-            jump beyond that within 15 minutes is throttled until new shards arrive. Watch throttling during the \
-            spike and how much capacity follows it.",
+        description: "An on-demand stream starts with 4 shards: 4 MB/s and 4,000 records/s of writes. A flash sale \
+            multiplies traffic from 1,000 to 6,000 records/s for a minute. On-demand capacity follows up to twice \
+            the previous peak, so a jump beyond that is throttled until capacity catches up: here the stream scales \
+            at the end of each minute, to 8 shards and then 12, twice the peak second. Billed as On-demand \
+            Standard: stream-hours and data, not shard-hours.",
         build: |b| {
             let p = b.producer(
                 "flash-sale",

@@ -23,9 +23,13 @@ fn run(scenario: &Scenario, secs: u64) -> (Simulation, Vec<Observation>) {
 
 /// The default scenario (a producer of 1,500 records/s into the 2-shard stream node 2) with `events`.
 fn scheduled(events: &[(u64, Action)]) -> Scenario {
-    let mut scenario = Scenario::default();
-    scenario.scheduled =
-        events.iter().map(|(at_s, action)| ScheduledEvent { at_ms: at_s * 1_000, action: action.clone() }).collect();
+    let scenario = Scenario {
+        scheduled: events
+            .iter()
+            .map(|(at_s, action)| ScheduledEvent { at_ms: at_s * 1_000, action: action.clone() })
+            .collect(),
+        ..Scenario::default()
+    };
     assert_eq!(scenario.not_simulated(), [], "scheduled stream changes run");
     scenario
 }

@@ -125,21 +125,26 @@ impl Kinesis {
         self.on_demand.insert(name.into(), OnDemandCapacity::default());
     }
 
-    /// The end of a scaling window: every ACTIVE on-demand stream updates its peak from the minute that closed
-    /// and, if it needs more shards, takes one step (module docs, steps 2 to 4). Only on-demand streams are looked at.
+    /// The end of a scaling window: every on-demand stream updates its peak from the minute that closed and, if
+    /// it is ACTIVE and needs more shards, takes one step (module docs, steps 2 to 4). Only on-demand streams are
+    /// looked at.
     pub(super) fn scale_on_demand(&mut self, now: SimTime) {
         let now_unix_secs = self.unix_secs(now);
         let names: Vec<String> = self.on_demand.keys().cloned().collect();
         for name in names {
             self.billing_touches.set(self.billing_touches.get() + 1);
-            let Some(stream) = self.streams.get(&name).filter(|s| s.status == StreamStatus::Active) else {
+            let Some(stream) = self.streams.get(&name) else {
                 continue;
             };
             let minute = window_peak(stream, now, ON_DEMAND_SCALING_WINDOW_SECS);
-            let open = stream.open_shard_count();
+            let (open, active) = (stream.open_shard_count(), stream.status == StreamStatus::Active);
             let Some(capacity) = self.on_demand.get_mut(&name) else { continue };
             capacity.peak = capacity.peak.max(minute);
             let peak = capacity.peak;
+            // A stream in the middle of a change of its own (a mode switch, encryption) scales at a later minute.
+            if !active {
+                continue;
+            }
             let needed = shards_for_peak(peak, open).min(open.saturating_mul(2));
             // Within the account's shard quota: what is left of it, if anything.
             let room = self.config.shard_limit.saturating_sub(self.shards_counted_in_account());
