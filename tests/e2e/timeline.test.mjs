@@ -111,3 +111,53 @@ describe('Timeline in Chromium', () => {
     assert.deepEqual(problems.pageErrors, [], 'uncaught errors in the page');
   });
 });
+
+describe('Timeline stream changes in Chromium', () => {
+  const env = useBrowser({ before, after });
+
+  test('a split, a retention change and a mode switch fire and show on the page', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const opened = await openPage(env.browser);
+    env.contexts.push(opened.context);
+    const { page, problems } = opened;
+    // A fresh page opens the first-minute scenario: stream "clickstream" with shards 0 and 1.
+    await page.goto(env.server.url, { waitUntil: 'load' });
+    const timeline = page.getByRole('region', { name: 'Timeline of scheduled changes' });
+    await timeline.waitFor();
+    const form = timeline.getByRole('form', { name: 'Add a change' });
+    const add = async (kind, at, fields) => {
+      await timeline.getByRole('button', { name: '+ Add change' }).click();
+      await form.getByLabel('Change').selectOption(kind);
+      await form.getByLabel('At', { exact: true }).fill(at);
+      for (const [label, value] of fields) {
+        const field = form.getByLabel(label, { exact: true });
+        if (await field.evaluate((e) => e.tagName === 'SELECT')) {
+          await field.selectOption(value);
+        } else {
+          await field.fill(value);
+        }
+      }
+      await form.getByRole('button', { name: 'Add', exact: true }).click();
+      await waitUntil('the form to close', () => form.count(), (n) => n === 0);
+    };
+    await add('split_shard', '5s', [['Shard', '1']]);
+    await add('set_retention', '40s', [['Retention', '48']]);
+    await add('switch_capacity_mode', '50s', [['Capacity mode', 'on_demand']]);
+    assert.match(await timeline.textContent(), /3 scheduled/);
+
+    await page.getByLabel('Run to', { exact: true }).fill('60');
+    await page.getByRole('button', { name: 'Go' }).click();
+    await waitUntil('the clock at 60 s', () => page.getByTestId('sim-clock').getAttribute('data-ms'), (ms) => Number(ms) >= 60_000);
+    const markers = timeline.locator('button.tl-marker');
+    const labels = await markers.evaluateAll((items) => items.map((i) => i.getAttribute('aria-label')));
+    assert.deepEqual(labels.map((l) => l.split(', ').pop()), ['fired', 'fired', 'fired'], labels.join(' | '));
+    // SplitShard closes the parent; its two children take the next shard ids.
+    const lineage = await timeline.getByRole('group', { name: 'Stream status and shard lineage' }).textContent();
+    assert.match(lineage, /shard 1 CLOSED, into shard 2 \+ shard 3/);
+    assert.match(lineage, /shard 2 OPEN, from shard 1/);
+    const log = await page.getByRole('tab', { name: 'Event log' }).click().then(() => page.locator('.bottom').textContent());
+    assert.match(log, /SplitShard/);
+    assert.match(log, /48 hours/);
+    assert.match(log, /Scheduled UpdateStreamMode to ON_DEMAND of stream clickstream: accepted/);
+    assert.deepEqual(problems.pageErrors, [], 'uncaught errors in the page');
+  });
+});

@@ -148,3 +148,40 @@ async fn a_refused_change_is_marked_with_the_services_message_and_the_form_check
     assert!(matches!(added[0].action, Action::UpdateShardCount { target_shards: 3, .. }), "{added:?}");
     assert_eq!(added[0].at_ms, 31_000, "a new change starts at the playhead");
 }
+
+#[wasm_bindgen_test]
+async fn an_embedded_timeline_shows_the_changes_without_editing_them() {
+    let root = mount_point();
+    let edits = Rc::new(RefCell::new(0u32));
+    let count = |edits: &Rc<RefCell<u32>>| {
+        let edits = edits.clone();
+        move || *edits.borrow_mut() += 1
+    };
+    let (replace, remove) = (count(&edits), count(&edits));
+    let props = TimelineProps {
+        scenario: Rc::new(scenario()),
+        now_ms: 0,
+        refusals: Vec::new(),
+        lineage: None,
+        read_only: true,
+        on_add: Callback::from(|_| Ok(())),
+        on_replace: Callback::from(move |_| {
+            replace();
+            Ok(())
+        }),
+        on_remove: Callback::from(move |_| {
+            remove();
+            Ok(())
+        }),
+    };
+    yew::Renderer::<Timeline>::with_root_and_props(root.clone(), props).render();
+    settle().await;
+    assert!(root.query_selector(".tl-head button").expect("selector").is_none(), "no Add change");
+    let marker: HtmlElement = query(&root, "button.tl-marker").dyn_into().expect("a button");
+    marker.click();
+    press(&marker, "ArrowRight", false);
+    press(&marker, "Delete", false);
+    settle().await;
+    assert!(root.query_selector(".tl-form").expect("selector").is_none(), "no form opens");
+    assert_eq!(*edits.borrow(), 0);
+}

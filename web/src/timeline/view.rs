@@ -194,9 +194,10 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         let on_click = {
             let (form, suppress_click, event, apply_error) =
                 (form.clone(), suppress_click.clone(), event.clone(), apply_error.clone());
+            let read_only = props.read_only;
             Callback::from(move |e: MouseEvent| {
                 e.stop_propagation();
-                if suppress_click.replace(false) {
+                if suppress_click.replace(false) || read_only {
                     return;
                 }
                 apply_error.set(None);
