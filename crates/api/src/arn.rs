@@ -20,7 +20,7 @@ pub(crate) enum Resource {
 
 /// `arn:aws:kinesis:<region>:<account>:stream/` for this service.
 fn own_prefix(kinesis: &Kinesis) -> String {
-    format!("arn:aws:kinesis:{}:{}:stream/", kinesis.config.region, kinesis.config.account_id)
+    format!("arn:aws:kinesis:{}:{}:stream/", kinesis.config().region, kinesis.config().account_id)
 }
 
 /// The account and resource part of an ARN the service does not own, for the not-found message.
@@ -82,7 +82,7 @@ pub(crate) fn resource(kinesis: &Kinesis, arn: &str) -> Result<Resource, Reply> 
         return Err(foreign(kinesis, arn));
     }
     if kinesis.stream(rest).is_none() {
-        return Err(stream_not_found(rest, &kinesis.config.account_id));
+        return Err(stream_not_found(rest, &kinesis.config().account_id));
     }
     Ok(Resource::Stream(rest.to_string()))
 }

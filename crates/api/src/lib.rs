@@ -191,7 +191,7 @@ impl Call<'_> {
     }
 
     fn account(&self) -> String {
-        self.kinesis().config.account_id.clone()
+        self.kinesis().config().account_id.clone()
     }
 }
 

@@ -54,7 +54,7 @@ fn writable<'k>(kinesis: &'k Kinesis, name: &str) -> Result<&'k Stream, Reply> {
     kinesis
         .stream(name)
         .filter(|s| s.accepts_io())
-        .ok_or_else(|| not_found(format!("Stream {name} under account {} not found.", kinesis.config.account_id)))
+        .ok_or_else(|| not_found(format!("Stream {name} under account {} not found.", kinesis.config().account_id)))
 }
 
 /// `ExplicitHashKey` as a number; the regex admits 39 digits, so values of 2^128 and more are refused here.
@@ -161,7 +161,7 @@ pub(crate) fn iterator_start(
 /// The shard a request names, as AWS resolves it: `Could not find shard` for ids that do not parse,
 /// `Shard ... does not exist` when the stream or the shard is missing.
 pub(crate) fn existing_shard(kinesis: &Kinesis, stream_name: &str, raw_shard_id: &str) -> Result<ShardId, Reply> {
-    let account = &kinesis.config.account_id;
+    let account = &kinesis.config().account_id;
     let Some(id) = ShardId::parse(raw_shard_id) else {
         return Err(not_found(format!(
             "Could not find shard {raw_shard_id} in stream {stream_name} under account {account}."

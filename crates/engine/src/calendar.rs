@@ -5,10 +5,10 @@ use core::fmt;
 /// A Unix time in milliseconds, displayed as Java's `EEE MMM dd HH:mm:ss 'UTC' yyyy`
 /// (`Thu Jan 22 01:22:02 UTC 2015`), the form of AWS's ExpiredIteratorException message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct JavaDate(pub u64);
+pub(crate) struct JavaDate(pub u64);
 
 /// `(year, month 1..=12, day 1..=31)` of a day count since 1970-01-01 (Howard Hinnant's algorithm).
-pub fn civil_from_days(days: u64) -> (u64, u64, u64) {
+pub(crate) fn civil_from_days(days: u64) -> (u64, u64, u64) {
     let z = days + 719_468;
     let era = z / 146_097;
     let doe = z % 146_097;

@@ -208,8 +208,8 @@ struct QuotaWindow {
 /// Amazon Data Firehose for one account and Region.
 #[derive(Clone, Debug)]
 pub struct Firehose {
-    /// Settings.
-    pub config: FirehoseConfig,
+    /// Settings (read them with [`Self::config`]: changing the epoch would move the service's clock).
+    config: FirehoseConfig,
     streams: BTreeMap<String, DeliveryStream>,
     quota: BTreeMap<String, QuotaWindow>,
     rng: Rng,
@@ -220,6 +220,11 @@ impl Firehose {
     pub fn new(config: FirehoseConfig) -> Self {
         let rng = Rng::derive(config.seed, FIREHOSE_SALT);
         Self { config, streams: BTreeMap::new(), quota: BTreeMap::new(), rng }
+    }
+
+    /// Its settings.
+    pub fn config(&self) -> &FirehoseConfig {
+        &self.config
     }
 
     /// The delivery streams, by name.
@@ -581,7 +586,7 @@ impl Firehose {
     }
 
     /// Takes the events delivery streams reported since the last call, stream by stream.
-    pub fn take_events(&mut self) -> Vec<crate::Event> {
+    pub(crate) fn take_events(&mut self) -> Vec<crate::Event> {
         self.streams.values_mut().flat_map(|s| core::mem::take(&mut s.events)).collect()
     }
 
@@ -591,7 +596,7 @@ impl Firehose {
     }
 
     /// Does everything due at `now`: status changes, reads, flushes, delivery attempts.
-    pub fn complete_due(&mut self, now: SimTime, kinesis: &mut Kinesis) {
+    pub(crate) fn complete_due(&mut self, now: SimTime, kinesis: &mut Kinesis) {
         let names: Vec<String> = self.streams.keys().cloned().collect();
         for name in names {
             let Some(stream) = self.streams.get_mut(&name) else { continue };

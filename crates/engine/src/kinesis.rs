@@ -86,8 +86,8 @@ pub struct StreamFaults {
 /// Kinesis Data Streams for one account and Region.
 #[derive(Clone, Debug)]
 pub struct Kinesis {
-    /// Its settings.
-    pub config: KinesisConfig,
+    /// Its settings (read them with [`Self::config`]: changing the epoch would move the service's clock).
+    config: KinesisConfig,
     streams: BTreeMap<String, Stream>,
     /// Recent calls per (operation, scope), for control-plane rate limits.
     calls: BTreeMap<(&'static str, String), VecDeque<SimTime>>,
@@ -155,6 +155,11 @@ impl Kinesis {
             trim_queued: BTreeMap::new(),
             trim_visits: 0,
         }
+    }
+
+    /// Its settings.
+    pub fn config(&self) -> &KinesisConfig {
+        &self.config
     }
 
     /// The streams, by name.
@@ -404,7 +409,7 @@ impl Kinesis {
     /// The once-a-second work of the service: completes due changes, trims, closes the second that ended (each
     /// stream bills it lazily, see [`Stream::usage`], so idle streams cost nothing here), and every scaling
     /// window runs the on-demand streams' capacity model ([`on_demand`]).
-    pub fn close_second(&mut self, now: SimTime) {
+    pub(crate) fn close_second(&mut self, now: SimTime) {
         self.complete_due(now);
         if self.subscriptions_maybe_live {
             self.subscriptions_maybe_live = self.has_live_subscriptions();

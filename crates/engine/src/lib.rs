@@ -100,7 +100,7 @@ pub mod account;
 pub mod agent;
 pub mod analytics_app;
 pub mod budget;
-pub mod calendar;
+pub(crate) mod calendar;
 pub mod consumer;
 pub mod consumer_app;
 pub mod cost;
@@ -115,13 +115,13 @@ pub mod kinesis;
 pub mod kpl;
 pub mod latency;
 pub mod limits;
-pub mod metrics;
+pub(crate) mod metrics;
 pub mod name;
 pub mod partition_key;
 pub mod producer;
-pub mod record_output;
+pub(crate) mod record_output;
 pub mod rng;
-pub mod sequence;
+pub(crate) mod sequence;
 pub mod shard;
 mod shard_log;
 mod sim;
@@ -140,7 +140,11 @@ pub use account::{Observation, Observed, RunSummary};
 pub use error::{ConfigError, StreamsError, StreamsErrorKind};
 pub use event::Event;
 pub use kinesis::{Kinesis, KinesisConfig, PutRecordInput, PutRecordOutput, StreamFaults};
+// The types of public fields and answers whose modules are the engine's own.
+pub use metrics::{ShardMetrics, ShardSecond, ShardTotals, StreamMetrics, StreamSecond};
 pub use producer::{ProducerConfig, ProducerTotals};
+pub use record_output::OutputTotals;
+pub use sequence::SequenceNumber;
 pub use shard::{Payload, ShardId};
 pub use sim::{
     Advance, Command, DEFAULT_STREAM_NAME, EVENTS_MAX, SIM_STREAMS_MAX, ScheduledCommand, SimConfig, Simulation,

@@ -7,7 +7,7 @@ use crate::throttle::WriteLimit;
 use alloc::collections::VecDeque;
 
 /// How many one-second buckets each shard keeps (ten minutes).
-pub const HISTORY_SECS: usize = 600;
+pub(crate) const HISTORY_SECS: usize = 600;
 
 /// Counters that cover one second of simulated time.
 pub trait PerSecond: Copy {

@@ -15,7 +15,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 /// Records waiting for the output at most; beyond it the oldest are dropped (a simulator bound).
-pub const QUEUED_RECORDS_MAX: usize = 100_000;
+pub(crate) const QUEUED_RECORDS_MAX: usize = 100_000;
 
 /// What an output has done with the records handed to it. At every instant
 /// `offered = written + queued + dropped`.

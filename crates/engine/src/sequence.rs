@@ -20,7 +20,7 @@ use alloc::string::String;
 use core::fmt::{self, Write};
 
 /// The counter value a closed shard's `EndingSequenceNumber` carries.
-pub const ENDING_COUNTER: u64 = 0x7fff_ffff_ffff_ffff;
+pub(crate) const ENDING_COUNTER: u64 = 0x7fff_ffff_ffff_ffff;
 
 const HEX_DIGITS: usize = 47;
 const SECONDS_MAX: u64 = (1 << 36) - 1;

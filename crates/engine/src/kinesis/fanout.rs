@@ -212,7 +212,7 @@ impl Kinesis {
 
     /// Pushes what each live subscription may send at `now`: records up to its own 2 MiB/s, an empty
     /// heartbeat when idle, the child shards at the end of a closed shard; ends expired subscriptions.
-    pub fn push_subscriptions(&mut self, now: SimTime) {
+    pub(crate) fn push_subscriptions(&mut self, now: SimTime) {
         let service_ms = self.config.fan_out_visibility_ms;
         for stream in self.streams.values_mut() {
             let visibility = SimDuration::from_millis(stream.faults.map_or(service_ms, |f| f.fan_out_visibility_ms));
