@@ -124,6 +124,32 @@ impl NumberedHashes {
     }
 }
 
+/// MD5 hash keys of numbered keys below a bound, indexed by number: what a stream's write path looks up
+/// for every record (a dense table: one lookup, no probing). 0 marks a key not hashed yet (a key whose hash
+/// key is 0 would be hashed each time).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct DenseHashes {
+    hashes: Vec<u128>,
+}
+
+impl DenseHashes {
+    /// The MD5 hash key of `user-{number}`, remembered when `number` is below `numbers_max`.
+    pub(crate) fn hash_key(&mut self, number: u32, numbers_max: usize) -> u128 {
+        let index = number as usize;
+        if index >= numbers_max {
+            return partition_key::hash_key(&numbered_key(number));
+        }
+        if index >= self.hashes.len() {
+            self.hashes.resize((index + 1).next_power_of_two().min(numbers_max), 0);
+        }
+        let slot = &mut self.hashes[index];
+        if *slot == 0 {
+            *slot = partition_key::hash_key(&numbered_key(number));
+        }
+        *slot
+    }
+}
+
 /// `user-{number}`, written without the formatting machinery (this runs for every record read).
 pub(crate) fn numbered_key(number: u32) -> String {
     let mut digits = [0u8; 10];
@@ -322,6 +348,17 @@ mod tests {
         assert_eq!((memo.slots.len(), memo.used), (256, 128));
         assert_eq!(memo.get(0), Some(partition_key::hash_key("user-0")));
         assert_eq!(memo.get(299 * 7_919), None, "no room was left for the last keys");
+    }
+
+    #[test]
+    fn the_dense_hash_key_table_answers_md5_and_grows_only_to_its_bound() {
+        let mut table = DenseHashes::default();
+        for number in [0, 5, 99_999, 131_071, 131_072, 4_000_000_000] {
+            let md5 = partition_key::hash_key(&alloc::format!("user-{number}"));
+            assert_eq!(table.hash_key(number, 131_072), md5, "user-{number}");
+            assert_eq!(table.hash_key(number, 131_072), md5, "user-{number} again");
+        }
+        assert_eq!(table.hashes.len(), 131_072, "keys from 131,072 on are hashed each time, not stored");
     }
 
     #[test]

@@ -144,11 +144,11 @@ pub struct Stream {
     /// it was computed for, so idle streams and closed shards cost nothing until then.
     trim_due: (Option<SimTime>, u32),
     /// MD5 hash keys of the numbered keys (`user-N`) written here, so a producer's keys are hashed once.
-    numbered_hashes: crate::shard_log::NumberedHashes,
+    numbered_hashes: crate::shard_log::DenseHashes,
 }
 
-/// Slots of a stream's memo of numbered keys' hash keys (half of them used at most: 131,072 keys, 3 MiB).
-const STREAM_HASH_SLOTS_MAX: usize = 1 << 18;
+/// Numbered keys (`user-0` to `user-131071`) whose hash keys a stream remembers (2 MiB at most).
+const STREAM_HASHED_KEYS_MAX: usize = 1 << 17;
 
 impl Stream {
     pub(crate) fn new(name: String, arn: String, mode: StreamMode, created_unix_secs: u64) -> Self {
@@ -176,7 +176,7 @@ impl Stream {
             shards: Vec::new(),
             routing: Vec::new(),
             trim_due: (Some(SimTime::ZERO), 0),
-            numbered_hashes: crate::shard_log::NumberedHashes::default(),
+            numbered_hashes: crate::shard_log::DenseHashes::default(),
         }
     }
 
@@ -278,7 +278,7 @@ impl Stream {
     ) -> Result<(ShardId, SequenceNumber), (ShardId, WriteLimit)> {
         let hash_key = match (explicit_hash_key, crate::shard_log::key_number(&partition_key)) {
             (Some(hash_key), _) => hash_key,
-            (None, Some(number)) => self.numbered_hashes.hash_key(number, STREAM_HASH_SLOTS_MAX),
+            (None, Some(number)) => self.numbered_hashes.hash_key(number, STREAM_HASHED_KEYS_MAX),
             (None, None) => partition_key::hash_key(&partition_key),
         };
         // Open shards tile the key space from the first ACTIVE moment on; callers check the status.
