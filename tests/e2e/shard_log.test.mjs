@@ -116,6 +116,26 @@ describe('The shard log view', () => {
     assert.deepEqual(problems.pageErrors, [], 'uncaught errors in the page');
   });
 
+  test('a marker moves back from the keyboard too', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { page, problems } = await openLog({ width: 1440, height: 900, seconds: 4 });
+    const before = await position(page, 'ledger-replay');
+    const slider = page.getByRole('slider', { name: `ledger-replay on ${SHARD}: drag back to replay` });
+    await slider.focus();
+    // Each ArrowLeft moves the drop point back one block (1/32 of the tape).
+    for (let i = 0; i < 8; i += 1) {
+      await page.keyboard.press('ArrowLeft');
+    }
+    // Space replays too, and stays the slider's: it does not also start the run (the page's Space shortcut).
+    await page.keyboard.press(' ');
+    const moved = await waitUntil('the marker to move back', () => position(page, 'ledger-replay'), (p) => p < before);
+    assert.equal(await page.locator('button[aria-label=Play]').count(), 1, 'still paused');
+    assert.match(
+      await page.getByRole('list', { name: 'Event log' }).textContent(),
+      new RegExp(`ledger-replay moved on ${SHARD} to record #${moved} \\(AT_SEQUENCE_NUMBER\\)`),
+    );
+    assert.deepEqual(problems.pageErrors, [], 'uncaught errors in the page');
+  });
+
   test('the table tells the same for screen readers', { timeout: TEST_TIMEOUT_MS }, async () => {
     const { page } = await openLog({ width: 1440, height: 900, seconds: 3 });
     const table = page.getByRole('table', { name: /Shard log of payments/ });

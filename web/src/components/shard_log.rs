@@ -261,7 +261,9 @@ fn tape_html(tape: &ShardTape, drag: &UseStateHandle<Option<Drag>>, hooks: &Shar
                     "Escape" => drag.set(None),
                     _ => return,
                 }
+                // The key is the slider's: not a page shortcut (Space plays, Escape deselects).
                 e.prevent_default();
+                e.stop_propagation();
             })
         };
         let anchor = if x > VIEW_W * 0.55 { "end" } else { "start" };
