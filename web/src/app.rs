@@ -81,20 +81,20 @@ pub fn App() -> Html {
         let (scenario, notice) = choose(&request, saved);
         // A lesson link opens the lesson once the course is fetched (below).
         let lesson_link = request.lesson.clone().map(|id| (id, request.link.is_some()));
-        (scenario, notice, request.embed, None::<Rc<shardlab_lessons::Lesson>>, lesson_link, request)
+        (scenario, notice, request.embed, lesson_link, request)
     });
     let embed = start.2;
     let workspace: Shared = use_mut_ref(|| Workspace::new(start.0.clone()));
-    let playing = use_state(|| start.5.autoplay);
-    let speed = use_state(|| start.5.speed_tenths.unwrap_or(SPEED_DEFAULT_TENTHS));
-    let run_to = use_state(|| start.5.start_ms.map(|target_ms| RunTo { from_ms: 0, target_ms }));
+    let playing = use_state(|| start.4.autoplay);
+    let speed = use_state(|| start.4.speed_tenths.unwrap_or(SPEED_DEFAULT_TENTHS));
+    let run_to = use_state(|| start.4.start_ms.map(|target_ms| RunTo { from_ms: 0, target_ms }));
     let notice = use_state(|| start.1.clone());
     let library = use_mut_ref(|| if embed { Ok(crate::library::Library::default()) } else { storage::load_library() });
     let library_error = use_state(|| None::<AttrValue>);
     let share = use_state(|| None::<(String, Option<Result<(), String>>)>);
     let export_open = use_state(|| false);
     let marked_second = use_state(|| None::<u64>);
-    let lesson = use_state(|| start.3.clone());
+    let lesson = use_state(|| None::<Rc<shardlab_lessons::Lesson>>);
     let progress =
         use_mut_ref(|| if embed { crate::course::Progress::default() } else { crate::course::Progress::load().0 });
     // Whether the canvas holds the lesson's "Show me" solution (until the lesson is opened or started over).
@@ -102,7 +102,7 @@ pub fn App() -> Html {
     let grade = use_state(|| None::<shardlab_lessons::Grade>);
     let grading = use_mut_ref(|| None::<shardlab_lessons::Grading>);
     let grading_percent = use_state(|| None::<u32>);
-    let show_lesson = use_state(|| start.3.is_some());
+    let show_lesson = use_state(|| false);
     // Firehose buffers are sampled each frame for their chart; a new run (time going back) starts over.
     let firehose_watch = use_mut_ref(crate::pipeline_views::FirehoseWatch::default);
     let sampled_ms = use_mut_ref(|| Cell::new(0u64));
@@ -319,7 +319,11 @@ pub fn App() -> Html {
             }),
         }
     };
-    let embed_state = crate::embed::PlayerState::of(workspace.borrow().runner(), *playing || run_to.is_some(), *speed);
+    let embed_state = if embed {
+        crate::embed::PlayerState::of(workspace.borrow().runner(), *playing || run_to.is_some(), *speed)
+    } else {
+        crate::embed::PlayerState::default()
+    };
     crate::embed_bridge::use_embed_bridge(embed, embed_controls, embed_state);
     let on_cancel_run_to = {
         let run_to = run_to.clone();
@@ -716,21 +720,26 @@ pub fn App() -> Html {
     {
         // The course is data fetched beside the page: a lesson link waits for it; otherwise it is fetched
         // quietly once the page runs, so the Course tab opens at once (and offline, from the cache).
-        let (lesson_link, open_lesson, lesson, show_lesson, redraw) =
-            (start.4.clone(), open_lesson.clone(), lesson.clone(), show_lesson.clone(), redraw.clone());
+        let (lesson_link, open_lesson, lesson, show_lesson, redraw, notice) =
+            (start.3.clone(), open_lesson.clone(), lesson.clone(), show_lesson.clone(), redraw.clone(), notice.clone());
         use_effect_with((), move |()| {
-            let done = Callback::from(move |()| match &lesson_link {
-                Some((id, false)) => open_lesson.emit(id.clone()),
-                Some((id, true)) => {
-                    lesson.set(crate::course_content::lesson(id).map(Rc::new));
-                    show_lesson.set(true);
+            let delay_ms = if lesson_link.is_some() { 0 } else { COURSE_PREFETCH_DELAY_MS };
+            let done = Callback::from(move |()| match (&lesson_link, crate::course_content::current()) {
+                (Some(_), crate::course_content::CourseContent::Failed(why)) => {
+                    notice.set(Some(format!("The lesson did not open: the course could not be loaded ({why}).")));
                 }
-                None => redraw.force_update(),
+                (Some((id, false)), _) => open_lesson.emit(id.clone()),
+                (Some((id, true)), _) => match crate::course_content::lesson(id) {
+                    Some(l) => {
+                        lesson.set(Some(Rc::new(l)));
+                        show_lesson.set(true);
+                    }
+                    None => notice.set(Some(format!("There is no lesson \"{id}\"; open the Course tab to pick one."))),
+                },
+                (None, _) => redraw.force_update(),
             });
-            let prefetch = (!embed).then(|| {
-                let delay_ms = if start.4.is_some() { 0 } else { COURSE_PREFETCH_DELAY_MS };
-                gloo_timers::callback::Timeout::new(delay_ms, move || crate::course_content::load(done))
-            });
+            let prefetch = (!embed)
+                .then(|| gloo_timers::callback::Timeout::new(delay_ms, move || crate::course_content::load(done)));
             move || drop(prefetch)
         });
     }
