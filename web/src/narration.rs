@@ -230,7 +230,7 @@ pub fn narrate(observation: &Observation) -> Option<LogLine> {
                 component,
                 node,
                 format!(
-                    "Consumer {consumer} held {} too long: expired (ExpiredIteratorException), it asked for new ones.",
+                    "Consumer {consumer} held {} too long, past expiry (ExpiredIteratorException), and asked for new ones.",
                     count(*expired, "shard iterator", "shard iterators")
                 ),
                 Explanation {
@@ -245,7 +245,7 @@ pub fn narrate(observation: &Observation) -> Option<LogLine> {
             format!("producer {producer}"),
             Some(producer.clone()),
             format!(
-                "Producer {producer} gave up on {} after its last retry: they are lost.",
+                "Producer {producer} gave up on {} after its last retry: lost for good.",
                 count(*records, "record", "records")
             ),
             Explanation {
@@ -395,7 +395,7 @@ pub fn narrate(observation: &Observation) -> Option<LogLine> {
             Some(delivery_stream.clone()),
             format!(
                 "{} of {source_stream} ({shard_id}) passed the stream's retention before Firehose \
-                 {delivery_stream} read them: they are lost.",
+                 {delivery_stream} read them: lost for good.",
                 count(*records, "record", "records")
             ),
             Explanation {

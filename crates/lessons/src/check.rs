@@ -6,6 +6,7 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use serde::Deserialize;
+use shardlab_engine::format::count;
 use shardlab_scenario::model::CapacityMode;
 use shardlab_scenario::{Action, NodeKind, Scenario};
 
@@ -291,7 +292,7 @@ impl Check {
                 };
                 format!("{which}: {key} {wanted}")
             }
-            Self::ShardsMax { max } => format!("at most {max} shards"),
+            Self::ShardsMax { max } => format!("at most {}", count(u64::from(*max), "shard", "shards")),
             Self::ReshardScheduled { target_min, target_max, before_ms } => format!(
                 "UpdateShardCount to {target_min} to {target_max} shards, or a SplitShard, scheduled by {} s",
                 thousands(*before_ms as f64 / 1_000.0)
@@ -355,11 +356,20 @@ impl Check {
                     Some(s) => {
                         let passed = s.shard_count <= *max;
                         let feedback = if passed {
-                            format!("{} shards, within {max}", s.shard_count)
+                            format!("{}, within {max}", count(u64::from(s.shard_count), "shard", "shards"))
                         } else {
-                            format!("the stream has {} shards; use at most {max}", s.shard_count)
+                            format!(
+                                "the stream has {}; use at most {max}",
+                                count(u64::from(s.shard_count), "shard", "shards")
+                            )
                         };
-                        result(label, passed, Some(s.shard_count as f64), format!("{} shards", s.shard_count), feedback)
+                        result(
+                            label,
+                            passed,
+                            Some(s.shard_count as f64),
+                            count(u64::from(s.shard_count), "shard", "shards"),
+                            feedback,
+                        )
                     }
                 }
             }
@@ -502,7 +512,8 @@ fn grade_reshard(scenario: &Scenario, label: String, target_min: u32, target_max
         };
     };
     let current = shards.unwrap_or(0);
-    let measured_text = format!("{target} shards at {} s", thousands(at_ms as f64 / 1_000.0));
+    let measured_text =
+        format!("{} at {} s", count(u64::from(target), "shard", "shards"), thousands(at_ms as f64 / 1_000.0));
     let feedback = if target > current.saturating_mul(2) || target.saturating_mul(2) < current {
         Some(format!(
             "UpdateShardCount from {current} to {target} shards breaks AWS's rule: one call goes to between half and \
