@@ -128,6 +128,11 @@ pub enum Metric {
     LatencyP99Ms,
     /// What the stream costs per hour at the example prices, from the usage in the window.
     CostUsdPerHour,
+    /// Copies of records an application had already processed (same id) that it processed again, the most of
+    /// any application.
+    DuplicatesProcessed,
+    /// Copies of records an application had already processed that it skipped, the fewest of any application.
+    DuplicatesSkipped,
     /// User records read by the consumer application that read the fewest.
     RecordsReadMin,
     /// GetRecords calls refused by the read limits, summed over applications.
@@ -159,6 +164,8 @@ impl Metric {
             Self::IteratorAgeMsMax => "iterator age",
             Self::LatencyP99Ms => "put-to-get latency (p99)",
             Self::CostUsdPerHour => "cost per hour",
+            Self::DuplicatesProcessed => "copies processed again",
+            Self::DuplicatesSkipped => "copies skipped as already processed",
             Self::RecordsReadMin => "records read",
             Self::ReadThrottledCalls => "throttled GetRecords calls",
             Self::ApiCallsPerSec => "API calls/s",

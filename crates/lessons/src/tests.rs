@@ -685,3 +685,36 @@ fn the_goal_states_every_check_with_its_numbers() {
         ]
     );
 }
+
+#[test]
+fn the_duplicates_lesson_passes_only_an_idempotent_consumer_while_copies_are_written() {
+    let l = lesson("duplicates").expect("exists");
+    let check =
+        |g: &Grade, label: &str| g.checks.iter().find(|c| c.label.starts_with(label)).cloned().expect("checked");
+    // 500 records/s for 30 s, 2 % of answers lost: about 300 records written twice (binomial, sd about 17).
+    // Without deduplication billing processes every copy again.
+    let g = grade(&l, &start_scenario(&l).expect("builds"));
+    assert!(!g.passed, "{}", describe(&g));
+    let again = check(&g, "copies processed again");
+    assert!(!again.passed && again.measured.is_some_and(|v| (200.0..=400.0).contains(&v)), "{again:?}");
+    assert!(again.feedback.contains("billing"), "{again:?}");
+    // Repairing the network instead: no copies are written, and the lesson wants them written.
+    let mut s = start_scenario(&l).expect("builds");
+    let producer = s.pipeline.nodes.iter_mut().find(|n| n.name == "order-service").expect("exists");
+    producer.set_param("timeout_percent", "0").expect("a number");
+    let g = grade(&l, &s);
+    assert!(!g.passed && !check(&g, "records written twice").passed, "{}", describe(&g));
+    // Zero-filled orders carry no id: deduplication cannot recognise a copy.
+    let g = grade_with(&l, &[("order-service", "payload", "zeros")]);
+    assert!(!g.passed && !check(&g, "copies skipped").passed, "{}", describe(&g));
+    // The reference skips every copy: as many skipped as the producer wrote twice, give or take those still
+    // unread when the run ends, and none processed again.
+    let g = grade(&l, &reference_scenario(&l).expect("builds"));
+    assert!(g.passed, "{}", describe(&g));
+    let (written, skipped) = (check(&g, "records written twice").measured, check(&g, "copies skipped").measured);
+    assert!(
+        skipped.is_some_and(|s| (200.0..=400.0).contains(&s) && written.is_some_and(|w| s <= w)),
+        "{}",
+        describe(&g)
+    );
+}

@@ -72,6 +72,7 @@ mod pipeline;
 mod presets;
 mod v1;
 mod v2;
+mod v3;
 
 pub use export::Findings;
 pub use link::{
@@ -99,7 +100,7 @@ pub const EDGES_MAX: usize = 400;
 pub const SCHEDULED_MAX: usize = 1_000;
 
 /// The scenario format this crate writes. Format 1 is the first release; every earlier format still opens.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 /// A whole scenario: what runs, how it is seeded, what happens when, and how it is laid out.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

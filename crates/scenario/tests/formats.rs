@@ -2,7 +2,7 @@
 //!
 //! Each format's fixtures hold eight nodes (one of each kind, two destinations), seven connections, two
 //! scheduled events and one moved node; format 2's and 3's also a panned and zoomed view and a 5 % throttling
-//! fault, and format 3's a destination outage. They were written once by their format's encoder (format 1's in
+//! fault, format 3's a destination outage, and format 4's consumer skips records already processed. They were written once by their format's encoder (format 1's in
 //! commit dfda66d, format 2's in 8a023f7) and must never be rewritten: a new format adds `vN.*` next to them.
 
 use shardlab_scenario::model::{ClientKind, ConsumerStyle, DestinationKind, YesNo};
@@ -14,10 +14,14 @@ const V2_LINK: &str = include_str!("fixtures/v2.link");
 const V2_JSON: &str = include_str!("fixtures/v2.json");
 const V3_LINK: &str = include_str!("fixtures/v3.link");
 const V3_JSON: &str = include_str!("fixtures/v3.json");
+const V4_LINK: &str = include_str!("fixtures/v4.link");
+const V4_JSON: &str = include_str!("fixtures/v4.json");
 
 #[test]
 fn each_format_link_and_file_open_to_the_same_scenario() {
-    for (format, link, json) in [(1, V1_LINK, V1_JSON), (2, V2_LINK, V2_JSON), (3, V3_LINK, V3_JSON)] {
+    for (format, link, json) in
+        [(1, V1_LINK, V1_JSON), (2, V2_LINK, V2_JSON), (3, V3_LINK, V3_JSON), (4, V4_LINK, V4_JSON)]
+    {
         assert!(link.starts_with(&format!("s={format}.")));
         let from_link = decode_link(link).expect("the fixture link opens");
         let from_file = Scenario::from_json(json).expect("the fixture file opens");
@@ -141,4 +145,31 @@ fn links_and_files_record_this_engine_and_note_another() {
     assert_eq!(reshared.engine_version, shardlab_scenario::engine_stamp());
     assert_eq!(reshared.behaviour_version(), Some(here));
     assert_eq!(Scenario::from_json(&old.to_json()).unwrap().engine_version, shardlab_scenario::engine_stamp());
+}
+
+#[test]
+fn format_4_adds_deduplication_and_older_consumers_process_every_copy() {
+    use shardlab_scenario::model::DeduplicateBy;
+    let mut s = decode_link(V3_LINK).unwrap();
+    let consumer = s.pipeline.nodes.iter_mut().find_map(|n| match &mut n.kind {
+        NodeKind::Consumer(c) => Some(c),
+        _ => None,
+    });
+    let consumer = consumer.expect("the fixture has a consumer");
+    // Format 3 had no deduplication: its consumers process every copy.
+    assert_eq!(consumer.deduplicate_by, DeduplicateBy::None);
+    consumer.deduplicate_by = DeduplicateBy::RecordId;
+    let link = shardlab_scenario::encode_link(&s);
+    assert!(link.starts_with("s=4."), "{link}");
+    // Format 4's fixture holds what was written.
+    let v4 = decode_link(V4_LINK).unwrap();
+    let deduplicating = v4
+        .pipeline
+        .nodes
+        .iter()
+        .any(|n| matches!(&n.kind, NodeKind::Consumer(c) if c.deduplicate_by == DeduplicateBy::RecordId));
+    assert!(deduplicating, "format 4's consumer deduplicates by record id");
+    // Saving stamps this engine; what runs is kept.
+    assert_eq!(decode_link(&link).unwrap().pipeline, s.pipeline);
+    assert_eq!(Scenario::from_json(&s.to_json()).unwrap().pipeline, s.pipeline);
 }
