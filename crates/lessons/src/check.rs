@@ -153,7 +153,7 @@ pub enum Metric {
 
 impl Metric {
     /// What it is called in labels and feedback.
-    fn noun(self) -> &'static str {
+    pub(crate) fn noun(self) -> &'static str {
         match self {
             Self::WriteThrottledRecords => "write throttles",
             Self::WriteThrottledRecordsPerSecMax => "write throttles in the worst second",
@@ -245,7 +245,7 @@ pub struct CheckResult {
     pub feedback: String,
 }
 
-fn range_text(min: Option<f64>, max: Option<f64>, show: impl Fn(f64) -> String) -> String {
+pub(crate) fn range_text(min: Option<f64>, max: Option<f64>, show: impl Fn(f64) -> String) -> String {
     match (min, max) {
         (Some(a), Some(b)) if a == b => format!("exactly {}", show(a)),
         (Some(a), Some(b)) => format!("between {} and {}", show(a), show(b)),

@@ -718,3 +718,37 @@ fn the_duplicates_lesson_passes_only_an_idempotent_consumer_while_copies_are_wri
         describe(&g)
     );
 }
+
+#[test]
+fn goal_sketches_show_a_passing_shape_against_the_target() {
+    let metric = |min: Option<f64>, max: Option<f64>| Check::Metric {
+        metric: Metric::WriteThrottledRecords,
+        min,
+        max,
+        last_s: None,
+    };
+    // At most 0 throttles: the line starts above the axis and falls to 0, where the target line lies.
+    let s = metric(None, Some(0.0)).sketch().expect("a metric check");
+    assert_eq!(s.values.len(), SKETCH_POINTS);
+    assert_eq!(s.target, 0);
+    assert!(s.stays_under && s.values[0] > 0 && *s.values.last().expect("points") == 0, "{s:?}");
+    assert!(s.caption.contains("falls to at most 0 records"), "{}", s.caption);
+    // At least 5,000 records read: the count grows from 0 to above the target line.
+    let read = Check::Metric { metric: Metric::RecordsReadMin, min: Some(5_000.0), max: None, last_s: None };
+    let s = read.sketch().expect("a metric check");
+    assert!(!s.stays_under && s.values[0] == 0 && *s.values.last().expect("points") > s.target, "{s:?}");
+    assert!(s.caption.contains("at least 5,000 records"), "{}", s.caption);
+    // A structural check has no chart.
+    let structural = Check::HasNode { node_kind: "consumer".into(), count_min: 2 };
+    assert_eq!(structural.sketch(), None);
+    // Every lesson's metric checks with a bound have a sketch whose last point passes its target line.
+    for l in lessons() {
+        for c in &l.checks {
+            if let Some(s) = c.sketch() {
+                let last = *s.values.last().expect("points");
+                assert!(if s.stays_under { last <= s.target } else { last >= s.target }, "{}: {s:?}", l.id);
+                assert!(s.values.iter().all(|v| *v <= 100), "{}: {s:?}", l.id);
+            }
+        }
+    }
+}
