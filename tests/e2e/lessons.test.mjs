@@ -20,6 +20,9 @@ describe('Lessons in Chromium', () => {
     assert.match(await lesson.textContent(), /Your task: Keep the stream provisioned and get all 3,000 records\/s written/);
     // The goal is shown beside "Check my pipeline", with its numbers.
     assert.match(await lesson.getByTestId('goal').textContent(), /at most 4 shards.*write throttles at most 0 records in the last 30 s/);
+    // Beside the throttle target, a sketch of the passing chart: throttles falling to the target line at 0.
+    const sketch = lesson.getByTestId('goal').getByRole('img', { name: /write throttles falls to at most 0 records/ });
+    assert.equal(await sketch.count(), 1);
     const checks = lesson.getByTestId('checks').getByRole('listitem');
 
     // The starting pipeline fails: 3,000 records/s into 2 shards throttles.

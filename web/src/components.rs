@@ -8,6 +8,7 @@ mod cost_meter;
 mod embed_snippet;
 mod event_log;
 mod firehose_panel;
+mod goal_sketch;
 mod help_panel;
 mod inspector;
 mod key_space;
@@ -36,6 +37,7 @@ pub use cost_meter::{CostMeter, CostMeterProps, cost_at, dollars, parse_dollars,
 pub use embed_snippet::{EmbedSnippet, EmbedSnippetProps};
 pub use event_log::{EventLog, EventLogProps};
 pub use firehose_panel::{FirehosePanel, FirehosePanelProps};
+pub use goal_sketch::{GoalSketch, GoalSketchProps};
 pub use help_panel::{AWS_REFERENCE_HREF, HelpPanel, HelpPanelProps, SHORTCUTS};
 pub use inspector::{Inspector, InspectorProps, Link, ParamField, ParamFieldProps, kind_word};
 pub use key_space::{KeySpace, KeySpaceProps, short_id};

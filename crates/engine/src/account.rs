@@ -750,6 +750,7 @@ impl Account {
                     stream: app.config.stream_name.clone(),
                     style: ReadKind::of(&app.config.style),
                     totals: app.totals,
+                    dedup: app.dedup,
                     iterator_age_ms_max: watch.iterator_age_ms_max.max(open),
                     behind: watch.behind_seconds > 0,
                     latency_ms: match [50, 95, 99].map(|p| app.latency.percentile(p)) {
@@ -1006,6 +1007,8 @@ pub struct ConsumerSummary {
     pub style: ReadKind,
     /// Its counters (records read, throttled calls, duplicates, checkpoints, invocations).
     pub totals: ConsumerTotals,
+    /// Copies of records it had processed before: processed again, or skipped.
+    pub dedup: crate::dedup::DedupTotals,
     /// Its largest iterator age of the run.
     pub iterator_age_ms_max: u64,
     /// Whether it is behind now (iterator age at least [`BEHIND_ITERATOR_AGE_MS`] in the last closed second).

@@ -115,6 +115,7 @@ impl AnalyticsAppConfig {
             start: self.start,
             processing_us_per_record: 0,
             output: None,
+            deduplicate_by: crate::dedup::Deduplicate::Off,
         }
     }
 

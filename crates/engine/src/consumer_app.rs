@@ -140,6 +140,8 @@ pub struct ConsumerAppConfig {
     /// Where it writes each record it processed, if anywhere (the enrichment pattern: a function or an
     /// application reads one stream and writes its results to another, or to a delivery stream).
     pub output: Option<RecordOutput>,
+    /// Whether it skips records whose id it has already processed (an idempotent consumer).
+    pub deduplicate_by: crate::dedup::Deduplicate,
 }
 
 /// Where a consumer application writes the records it processed: a data stream (PutRecords) or a Direct PUT
@@ -170,6 +172,7 @@ impl ConsumerAppConfig {
             start: StartAt::TrimHorizon,
             processing_us_per_record: 0,
             output: None,
+            deduplicate_by: crate::dedup::Deduplicate::Off,
         }
     }
 
@@ -356,6 +359,9 @@ pub struct ConsumerApp {
     pub config: ConsumerAppConfig,
     /// Its results so far.
     pub totals: ConsumerTotals,
+    /// Copies of records it had processed before: processed again, or skipped ([`crate::dedup`]).
+    pub dedup: crate::dedup::DedupTotals,
+    seen_ids: crate::dedup::SeenIds,
     /// KCL: the lease table, by shard.
     pub leases: BTreeMap<ShardId, Lease>,
     /// KCL: its workers (a polling or fan-out application has one).
@@ -396,6 +402,8 @@ impl ConsumerApp {
         Self {
             config,
             totals: ConsumerTotals::default(),
+            dedup: Default::default(),
+            seen_ids: Default::default(),
             leases: BTreeMap::new(),
             workers: (0..workers).map(|id| Worker { id, crashed_at: None }).collect(),
             consumer_arn: None,
@@ -819,7 +827,14 @@ impl ConsumerApp {
             if let Some(tap) = &mut self.tap {
                 tap.push((record.arrival, record.data.to_bytes_for(&record.partition_key)));
             }
-            if self.config.output.is_some() {
+            let copy = self.seen_ids.seen_before(record);
+            let skip = copy && self.config.deduplicate_by == crate::dedup::Deduplicate::RecordId;
+            if copy && skip {
+                self.dedup.duplicates_skipped += inside;
+            } else if copy {
+                self.dedup.duplicates_processed += inside;
+            }
+            if self.config.output.is_some() && !skip {
                 self.output.offer(&record.partition_key, &record.data);
             }
             user_records += inside;

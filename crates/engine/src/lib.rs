@@ -104,6 +104,7 @@ pub(crate) mod calendar;
 pub mod consumer;
 pub mod consumer_app;
 pub mod cost;
+pub mod dedup;
 pub mod error;
 pub mod event;
 pub mod firehose;

@@ -1653,4 +1653,67 @@ fn a_stream_command_the_service_refuses_is_an_event_and_an_error_with_awss_text(
     // A shard that never existed: the service's "Could not find shard".
     let err = sim.apply(split(99)).expect_err("no shard 99");
     assert!(err.problems[0].ends_with("ResourceNotFoundException: Could not find shard shardId-000000000099 in stream clickstream under account 000000000000."), "{:?}", err.problems);
+
+/// A producer whose answers are lost writes copies (`a_lost_answer_makes_the_client_write_a_duplicate`); a
+/// consumer that skips ids it has processed counts each event once, one that does not processes every copy.
+#[test]
+fn an_idempotent_consumer_skips_the_copies_a_retrying_producer_wrote() {
+    use crate::consumer_app::ConsumerAppConfig;
+    use crate::dedup::Deduplicate;
+    use crate::producer::RetryPolicy;
+    use crate::template::PayloadTemplate;
+    use crate::workload::RateProfile;
+    // 200 records/s for 10 s, then nothing, so both readers (polling once a second) have read everything by 15 s.
+    let producer = ProducerConfig {
+        rate: RateProfile::Step { before: 200, after: 0, at_ms: 10_000 },
+        retry: RetryPolicy::SDK_STANDARD,
+        timeout_percent: 10,
+        payload: PayloadTemplate::Clickstream,
+        ..ProducerConfig::steady("p", 0, 200, 1_000)
+    };
+    let config = SimConfig {
+        streams: vec![StreamConfig::provisioned(DEFAULT_STREAM_NAME, 1)],
+        producers: vec![producer],
+        consumers: vec![
+            ConsumerAppConfig::polling("plain"),
+            ConsumerAppConfig { deduplicate_by: Deduplicate::RecordId, ..ConsumerAppConfig::polling("idempotent") },
+        ],
+        ..SimConfig::default()
+    };
+    let mut sim = Simulation::new(config).expect("valid config");
+    sim.advance_to(SimTime::from_secs(15));
+    let summary = sim.summary();
+    let written = summary.producer_totals();
+    // About 10 % of 2,000 successful calls lose their answer and are written again.
+    assert!((120..=280).contains(&written.duplicates), "{written:?}");
+    let (plain, idempotent) = (&summary.consumers[0], &summary.consumers[1]);
+    // Both read every stored record: each event once, plus each copy.
+    assert_eq!(plain.totals.user_records, written.accepted + written.duplicates);
+    assert_eq!(idempotent.totals.user_records, written.accepted + written.duplicates);
+    assert_eq!(plain.dedup.duplicates_processed, written.duplicates, "{:?}", plain.dedup);
+    assert_eq!(plain.dedup.duplicates_skipped, 0);
+    assert_eq!(idempotent.dedup.duplicates_skipped, written.duplicates, "{:?}", idempotent.dedup);
+    assert_eq!(idempotent.dedup.duplicates_processed, 0);
+}
+
+/// Zero-filled records carry no id, so even a deduplicating consumer cannot tell copies from new events.
+#[test]
+fn records_without_an_id_are_never_taken_for_copies() {
+    use crate::consumer_app::ConsumerAppConfig;
+    use crate::dedup::Deduplicate;
+    let config = SimConfig {
+        streams: vec![StreamConfig::provisioned(DEFAULT_STREAM_NAME, 1)],
+        // One key, one size: every record's key and data are the same bytes.
+        producers: vec![ProducerConfig::steady("p", 100, 50, 1)],
+        consumers: vec![ConsumerAppConfig {
+            deduplicate_by: Deduplicate::RecordId,
+            ..ConsumerAppConfig::polling("idempotent")
+        }],
+        ..SimConfig::default()
+    };
+    let mut sim = Simulation::new(config).expect("valid config");
+    sim.advance_to(SimTime::from_secs(5));
+    let app = &sim.summary().consumers[0];
+    assert!(app.totals.user_records >= 300, "{:?}", app.totals);
+    assert_eq!(app.dedup, crate::dedup::DedupTotals::default());
 }

@@ -130,6 +130,11 @@ pub enum Metric {
     LatencyP99Ms,
     /// What the stream costs per hour at the example prices, from the usage in the window.
     CostUsdPerHour,
+    /// Copies of records an application had already processed (same id) that it processed again, the most of
+    /// any application.
+    DuplicatesProcessed,
+    /// Copies of records an application had already processed that it skipped, the fewest of any application.
+    DuplicatesSkipped,
     /// User records read by the consumer application that read the fewest.
     RecordsReadMin,
     /// GetRecords calls refused by the read limits, summed over applications.
@@ -152,7 +157,7 @@ pub enum Metric {
 
 impl Metric {
     /// What it is called in labels and feedback.
-    fn noun(self) -> &'static str {
+    pub(crate) fn noun(self) -> &'static str {
         match self {
             Self::WriteThrottledRecords => "write throttles",
             Self::WriteThrottledRecordsPerSecMax => "write throttles in the worst second",
@@ -163,6 +168,8 @@ impl Metric {
             Self::IteratorAgeMsMax => "iterator age",
             Self::LatencyP99Ms => "put-to-get latency (p99)",
             Self::CostUsdPerHour => "cost per hour",
+            Self::DuplicatesProcessed => "copies processed again",
+            Self::DuplicatesSkipped => "copies skipped as already processed",
             Self::RecordsReadMin => "records read",
             Self::ReadThrottledCalls => "throttled GetRecords calls",
             Self::ApiCallsPerSec => "API calls/s",
@@ -245,7 +252,7 @@ pub struct CheckResult {
     pub feedback: String,
 }
 
-fn range_text(min: Option<f64>, max: Option<f64>, show: impl Fn(f64) -> String) -> String {
+pub(crate) fn range_text(min: Option<f64>, max: Option<f64>, show: impl Fn(f64) -> String) -> String {
     match (min, max) {
         (Some(a), Some(b)) if a == b => format!("exactly {}", show(a)),
         (Some(a), Some(b)) => format!("between {} and {}", show(a), show(b)),

@@ -6,6 +6,7 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use shardlab_engine::cost::{self, Usage};
+use shardlab_engine::dedup::DedupTotals;
 use shardlab_engine::{Advance, ProducerTotals, RunSummary, SimConfig, SimTime, Simulation};
 
 /// The longest grading run, in simulated seconds (the engine keeps 600 s of per-second metrics).
@@ -26,6 +27,8 @@ struct Totals {
     write_throttled: u64,
     /// Per consumer application: (name, user records, duplicates, throttled calls).
     consumers: Vec<(String, u64, u64, u64)>,
+    /// Per consumer application, in the same order: copies it processed and skipped.
+    dedup: Vec<DedupTotals>,
     usage: Usage,
     /// Records the delivery streams delivered (first successful delivery), summed.
     firehose_delivered: u64,
@@ -44,6 +47,7 @@ fn totals(summary: &RunSummary) -> Totals {
             .iter()
             .map(|c| (c.name.clone(), c.totals.user_records, c.totals.duplicates, c.totals.throttled_calls))
             .collect(),
+        dedup: summary.consumers.iter().map(|c| c.dedup).collect(),
         usage: summary.streams_usage(),
         firehose_delivered: summary.delivery_streams.iter().map(|d| d.totals.delivered_records).sum(),
         analytics_rows: summary.analytics.iter().map(|a| a.rows).sum(),
@@ -230,6 +234,21 @@ impl Measured {
                 let worst = (0..end.consumers.len())
                     .map(|i| (total(end.consumers[i].2, start.consumers.get(i).map_or(0, |c| c.2)), i))
                     .max_by(|a, b| a.0.total_cmp(&b.0));
+                worst.map_or((0.0, None), |(v, i)| (v, names(i)))
+            }
+            Metric::DuplicatesProcessed | Metric::DuplicatesSkipped => {
+                let count = |t: &Totals, i: usize| {
+                    t.dedup.get(i).map_or(0, |d| match metric {
+                        Metric::DuplicatesProcessed => d.duplicates_processed,
+                        _ => d.duplicates_skipped,
+                    })
+                };
+                let per_app = (0..end.dedup.len()).map(|i| (total(count(end, i), count(start, i)), i));
+                let worst = if metric == Metric::DuplicatesProcessed {
+                    per_app.max_by(|a, b| a.0.total_cmp(&b.0))
+                } else {
+                    per_app.min_by(|a, b| a.0.total_cmp(&b.0))
+                };
                 worst.map_or((0.0, None), |(v, i)| (v, names(i)))
             }
             Metric::RecordsReadMin => {

@@ -739,3 +739,70 @@ fn a_damaged_fetched_file_is_named() {
     let err = course(files).expect_err("a cut file is refused");
     assert!(err.starts_with("lesson file 99-cut.json: "), "{err}");
 }
+
+#[test]
+fn the_duplicates_lesson_passes_only_an_idempotent_consumer_while_copies_are_written() {
+    let l = lesson("duplicates").expect("exists");
+    let check =
+        |g: &Grade, label: &str| g.checks.iter().find(|c| c.label.starts_with(label)).cloned().expect("checked");
+    // 500 records/s for 30 s, 2 % of answers lost: about 300 records written twice (binomial, sd about 17).
+    // Without deduplication billing processes every copy again.
+    let g = grade(&l, &start_scenario(&l).expect("builds"));
+    assert!(!g.passed, "{}", describe(&g));
+    let again = check(&g, "copies processed again");
+    assert!(!again.passed && again.measured.is_some_and(|v| (200.0..=400.0).contains(&v)), "{again:?}");
+    assert!(again.feedback.contains("billing"), "{again:?}");
+    // Repairing the network instead: no copies are written, and the lesson wants them written.
+    let mut s = start_scenario(&l).expect("builds");
+    let producer = s.pipeline.nodes.iter_mut().find(|n| n.name == "order-service").expect("exists");
+    producer.set_param("timeout_percent", "0").expect("a number");
+    let g = grade(&l, &s);
+    assert!(!g.passed && !check(&g, "records written twice").passed, "{}", describe(&g));
+    // Zero-filled orders carry no id: deduplication cannot recognise a copy.
+    let g = grade_with(&l, &[("order-service", "payload", "zeros")]);
+    assert!(!g.passed && !check(&g, "copies skipped").passed, "{}", describe(&g));
+    // The reference skips every copy: as many skipped as the producer wrote twice, give or take those still
+    // unread when the run ends, and none processed again.
+    let g = grade(&l, &reference_scenario(&l).expect("builds"));
+    assert!(g.passed, "{}", describe(&g));
+    let (written, skipped) = (check(&g, "records written twice").measured, check(&g, "copies skipped").measured);
+    assert!(
+        skipped.is_some_and(|s| (200.0..=400.0).contains(&s) && written.is_some_and(|w| s <= w)),
+        "{}",
+        describe(&g)
+    );
+}
+
+#[test]
+fn goal_sketches_show_a_passing_shape_against_the_target() {
+    let metric = |min: Option<f64>, max: Option<f64>| Check::Metric {
+        metric: Metric::WriteThrottledRecords,
+        min,
+        max,
+        last_s: None,
+    };
+    // At most 0 throttles: the line starts above the axis and falls to 0, where the target line lies.
+    let s = metric(None, Some(0.0)).sketch().expect("a metric check");
+    assert_eq!(s.values.len(), SKETCH_POINTS);
+    assert_eq!(s.target, 0);
+    assert!(s.stays_under && s.values[0] > 0 && *s.values.last().expect("points") == 0, "{s:?}");
+    assert!(s.caption.contains("falls to at most 0 records"), "{}", s.caption);
+    // At least 5,000 records read: the count grows from 0 to above the target line.
+    let read = Check::Metric { metric: Metric::RecordsReadMin, min: Some(5_000.0), max: None, last_s: None };
+    let s = read.sketch().expect("a metric check");
+    assert!(!s.stays_under && s.values[0] == 0 && *s.values.last().expect("points") > s.target, "{s:?}");
+    assert!(s.caption.contains("at least 5,000 records"), "{}", s.caption);
+    // A structural check has no chart.
+    let structural = Check::HasNode { node_kind: "consumer".into(), count_min: 2 };
+    assert_eq!(structural.sketch(), None);
+    // Every lesson's metric checks with a bound have a sketch whose last point passes its target line.
+    for l in lessons() {
+        for c in &l.checks {
+            if let Some(s) = c.sketch() {
+                let last = *s.values.last().expect("points");
+                assert!(if s.stays_under { last <= s.target } else { last >= s.target }, "{}: {s:?}", l.id);
+                assert!(s.values.iter().all(|v| *v <= 100), "{}: {s:?}", l.id);
+            }
+        }
+    }
+}

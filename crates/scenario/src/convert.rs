@@ -11,6 +11,7 @@ use shardlab_engine::analytics_app::{
     AnalyticsAppConfig, AnalyticsDestination, DestinationKind as AnalyticsOutputKind, SqlDialect,
 };
 use shardlab_engine::consumer_app::{ConsumerAppConfig, KclConfig, LambdaConfig, ReadStyle, RecordOutput, StartAt};
+use shardlab_engine::dedup::Deduplicate;
 use shardlab_engine::firehose::compress::Compression as FirehoseCompression;
 use shardlab_engine::firehose::config::{ACTIVE_PARTITIONS_DEFAULT, DynamicPartitioning, IndexRotation};
 use shardlab_engine::firehose::{
@@ -507,6 +508,10 @@ fn consumer_config(
         },
         start: start_at(c.start),
         processing_us_per_record: c.processing_us_per_record,
+        deduplicate_by: match c.deduplicate_by {
+            DeduplicateBy::None => Deduplicate::Off,
+            DeduplicateBy::RecordId => Deduplicate::RecordId,
+        },
     }
 }
 

@@ -73,6 +73,7 @@ mod pipeline;
 mod presets;
 mod v1;
 mod v2;
+mod v3;
 
 pub use export::Findings;
 pub use link::{
@@ -101,7 +102,8 @@ pub const EDGES_MAX: usize = 400;
 pub const SCHEDULED_MAX: usize = 1_000;
 
 /// The scenario format this crate writes. Format 1 is the first release; every earlier format still opens.
-/// Format 4 appended the resharding, retention and capacity-mode [`Action`]s to format 3's.
+/// Format 4 appended the resharding, retention and capacity-mode [`Action`]s to format 3's and gave consumers
+/// `deduplicate_by`.
 pub const FORMAT_VERSION: u32 = 4;
 
 /// A whole scenario: what runs, how it is seeded, what happens when, and how it is laid out.

@@ -232,8 +232,8 @@ pub(crate) fn decode_versioned(format: u32, bytes: &[u8]) -> Result<Scenario, St
     let mut scenario = match format {
         1 => Scenario::from(take_all::<crate::v1::Scenario>(bytes)?),
         2 => Scenario::from(take_all::<crate::v2::Scenario>(bytes)?),
-        // Format 4 appended `Action` variants: format 3's bytes decode as they are.
-        3 | 4 => take_all::<Scenario>(bytes)?,
+        3 => Scenario::from(take_all::<crate::v3::Scenario>(bytes)?),
+        4 => take_all::<Scenario>(bytes)?,
         _ => return Err(format!("format {format} is not known")),
     };
     scenario.format_version = FORMAT_VERSION;

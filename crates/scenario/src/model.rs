@@ -130,6 +130,16 @@ choice_enum! {
 }
 
 choice_enum! {
+    /// What a consumer skips as already processed (an idempotent consumer).
+    DeduplicateBy {
+        /// Nothing: every copy is processed again.
+        None = "none",
+        /// A record whose id (its partition key and data, as the producer wrote them) was processed before.
+        RecordId = "record_id",
+    }
+}
+
+choice_enum! {
     /// A yes/no setting.
     YesNo {
         /// Off.
@@ -417,6 +427,8 @@ pub struct ConsumerParams {
     pub lambda_error_percent: u8,
     /// How long one invocation runs.
     pub lambda_duration_ms: u32,
+    /// What it skips as already processed.
+    pub deduplicate_by: DeduplicateBy,
 }
 
 impl Default for ConsumerParams {
@@ -440,6 +452,7 @@ impl Default for ConsumerParams {
             lambda_max_retry_attempts: 10_000,
             lambda_error_percent: 0,
             lambda_duration_ms: 100,
+            deduplicate_by: DeduplicateBy::None,
         }
     }
 }

@@ -257,6 +257,7 @@ fn consumer_specs(c: &ConsumerParams) -> Vec<Spec<ConsumerParams>> {
         choice!("style", "Reads with", style: ConsumerStyle),
         choice!("start", "Starts at", start: StartPosition),
         num!("processing_us_per_record", "Processing time per record", "µs", 0, 1_000_000, "0 to 1,000,000 µs (simulator bound)", processing_us_per_record: u32),
+        choice!("deduplicate_by", "Skip records already processed", deduplicate_by: DeduplicateBy),
     ];
     match c.style {
         ConsumerStyle::Polling => {

@@ -10,8 +10,8 @@
 //! below serve format 2 too (`v2.rs`). Older scenarios get the defaults.
 
 use crate::model::{
-    AgentParams, AnalyticsDialect, AnalyticsParams, CapacityMode, Compression, ConsumerParams, DestinationParams,
-    FirehoseParams, FirehoseTransform, ProducerParams, StreamParams, YesNo,
+    AgentParams, AnalyticsDialect, AnalyticsParams, CapacityMode, Compression, DestinationParams, FirehoseParams,
+    FirehoseTransform, ProducerParams, StreamParams, YesNo,
 };
 use crate::{Action, Edge, NodeId, NodePosition};
 use alloc::format;
@@ -52,7 +52,7 @@ struct Node {
 enum NodeKind {
     Producer(ProducerParams),
     DataStream(Stream),
-    Consumer(ConsumerParams),
+    Consumer(crate::v3::ConsumerParams),
     KinesisAgent(AgentParams),
     Firehose(Firehose),
     Analytics(Analytics),
@@ -140,7 +140,7 @@ impl From<NodeKind> for crate::NodeKind {
                 retention_hours: s.retention_hours,
                 ..StreamParams::default()
             }),
-            NodeKind::Consumer(c) => Self::Consumer(c),
+            NodeKind::Consumer(c) => Self::Consumer(c.into()),
             NodeKind::KinesisAgent(a) => Self::KinesisAgent(a),
             NodeKind::Firehose(f) => Self::Firehose(f.into()),
             NodeKind::Analytics(a) => Self::Analytics(a.into()),

@@ -2,7 +2,7 @@
 //! Format 2's stream and view are today's; its Firehose delivery streams and Analytics applications have
 //! format 1's shapes (see `v1.rs`).
 
-use crate::model::{AgentParams, ConsumerParams, DestinationParams, ProducerParams, StreamParams};
+use crate::model::{AgentParams, DestinationParams, ProducerParams, StreamParams};
 use crate::v1::{Analytics, Firehose};
 use crate::{Action, Edge, NodeId, View};
 use alloc::string::String;
@@ -42,7 +42,7 @@ struct Node {
 enum NodeKind {
     Producer(ProducerParams),
     DataStream(StreamParams),
-    Consumer(ConsumerParams),
+    Consumer(crate::v3::ConsumerParams),
     KinesisAgent(AgentParams),
     Firehose(Firehose),
     Analytics(Analytics),
@@ -81,7 +81,7 @@ impl From<NodeKind> for crate::NodeKind {
         match old {
             NodeKind::Producer(p) => Self::Producer(p),
             NodeKind::DataStream(s) => Self::DataStream(s),
-            NodeKind::Consumer(c) => Self::Consumer(c),
+            NodeKind::Consumer(c) => Self::Consumer(c.into()),
             NodeKind::KinesisAgent(a) => Self::KinesisAgent(a),
             NodeKind::Firehose(f) => Self::Firehose(f.into()),
             NodeKind::Analytics(a) => Self::Analytics(a.into()),

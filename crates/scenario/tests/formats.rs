@@ -3,7 +3,7 @@
 //! Each format's fixtures hold eight nodes (one of each kind, two destinations), seven connections, two
 //! scheduled events and one moved node; format 2's and 3's also a panned and zoomed view and a 5 % throttling
 //! fault, and format 3's a destination outage; format 4's are format 3's with a split, a merge, a retention
-//! change and a capacity-mode switch scheduled. They were written once by their format's encoder (format 1's in
+//! change and a capacity-mode switch scheduled, and a consumer that skips records already processed. They were written once by their format's encoder (format 1's in
 //! commit dfda66d, format 2's in 8a023f7) and must never be rewritten: a new format adds `vN.*` next to them.
 
 use shardlab_scenario::model::{ClientKind, ConsumerStyle, DestinationKind, YesNo};
@@ -165,4 +165,31 @@ fn links_and_files_record_this_engine_and_note_another() {
     assert_eq!(reshared.engine_version, shardlab_scenario::engine_stamp());
     assert_eq!(reshared.behaviour_version(), Some(here));
     assert_eq!(Scenario::from_json(&old.to_json()).unwrap().engine_version, shardlab_scenario::engine_stamp());
+}
+
+#[test]
+fn format_4_adds_deduplication_and_older_consumers_process_every_copy() {
+    use shardlab_scenario::model::DeduplicateBy;
+    let mut s = decode_link(V3_LINK).unwrap();
+    let consumer = s.pipeline.nodes.iter_mut().find_map(|n| match &mut n.kind {
+        NodeKind::Consumer(c) => Some(c),
+        _ => None,
+    });
+    let consumer = consumer.expect("the fixture has a consumer");
+    // Format 3 had no deduplication: its consumers process every copy.
+    assert_eq!(consumer.deduplicate_by, DeduplicateBy::None);
+    consumer.deduplicate_by = DeduplicateBy::RecordId;
+    let link = shardlab_scenario::encode_link(&s);
+    assert!(link.starts_with("s=4."), "{link}");
+    // Format 4's fixture holds what was written.
+    let v4 = decode_link(V4_LINK).unwrap();
+    let deduplicating = v4
+        .pipeline
+        .nodes
+        .iter()
+        .any(|n| matches!(&n.kind, NodeKind::Consumer(c) if c.deduplicate_by == DeduplicateBy::RecordId));
+    assert!(deduplicating, "format 4's consumer deduplicates by record id");
+    // Saving stamps this engine; what runs is kept.
+    assert_eq!(decode_link(&link).unwrap().pipeline, s.pipeline);
+    assert_eq!(Scenario::from_json(&s.to_json()).unwrap().pipeline, s.pipeline);
 }

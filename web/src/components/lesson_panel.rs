@@ -80,7 +80,14 @@ pub fn LessonPanel(props: &LessonPanelProps) -> Html {
                     <button onclick={click(&props.on_restart)}>{ "Start over" }</button>
                     <div class="lesson-goal" aria-label="Goal" data-testid="goal">
                         <strong>{ "Passing looks like:" }</strong>
-                        <ul>{ for goal.iter().map(|g| html! { <li>{ g.clone() }</li> }) }</ul>
+                        <ul>{ for goal.iter().zip(&l.checks).map(|(g, check)| html! {
+                            <li>
+                                { g.clone() }
+                                if let Some(sketch) = check.sketch() {
+                                    <super::GoalSketch {sketch} />
+                                }
+                            </li>
+                        }) }</ul>
                     </div>
                 </div>
             }
