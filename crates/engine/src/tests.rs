@@ -1653,6 +1653,7 @@ fn a_stream_command_the_service_refuses_is_an_event_and_an_error_with_awss_text(
     // A shard that never existed: the service's "Could not find shard".
     let err = sim.apply(split(99)).expect_err("no shard 99");
     assert!(err.problems[0].ends_with("ResourceNotFoundException: Could not find shard shardId-000000000099 in stream clickstream under account 000000000000."), "{:?}", err.problems);
+}
 
 /// A producer whose answers are lost writes copies (`a_lost_answer_makes_the_client_write_a_duplicate`); a
 /// consumer that skips ids it has processed counts each event once, one that does not processes every copy.
