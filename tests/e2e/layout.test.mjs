@@ -53,10 +53,12 @@ function layoutProblems() {
   };
   for (const e of document.querySelectorAll('body *')) {
     const style = getComputedStyle(e);
-    const hides = ['hidden', 'clip'].includes(style.overflowX) || ['hidden', 'clip'].includes(style.overflowY);
-    if (!hides || !visible(e) || !(e.innerText ?? '').trim()) continue;
+    // Cut on an axis that hides its overflow; an axis that scrolls is a deliberate scroll box.
+    const hidesX = ['hidden', 'clip'].includes(style.overflowX);
+    const hidesY = ['hidden', 'clip'].includes(style.overflowY);
+    if (!(hidesX || hidesY) || !visible(e) || !(e.innerText ?? '').trim()) continue;
     if (style.textOverflow === 'ellipsis' && e.title) continue;
-    if (e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1) {
+    if ((hidesX && e.scrollWidth > e.clientWidth + 1) || (hidesY && e.scrollHeight > e.clientHeight + 1)) {
       problems.push(`text cut in ${e.tagName.toLowerCase()}.${[...e.classList].join('.')}: "${e.innerText.trim().slice(0, 40)}"`);
     }
   }

@@ -281,7 +281,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                     </button>
                 }
             </div>
-            <div class="tl-scroll">
+            <div class="tl-scroll" tabindex="0" role="group" aria-label="Scheduled changes over time">
                 <div class="tl-track" ref={track_ref.clone()} onclick={on_track_click}
                     style={format!("height:{}px", 16 + 24 * lanes_used)}>
                     { for ticks(horizon).into_iter().map(|(ms, text)| {
