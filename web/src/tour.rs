@@ -106,6 +106,16 @@ pub fn reveal(selector: &str) {
 /// Where the pointed-at element is on the screen: (left, top, width, height) in CSS pixels.
 type Rect = (f64, f64, f64, f64);
 
+/// How often the ring follows its element while the page reflows.
+const REPOINT_INTERVAL_MS: u32 = 250;
+
+/// Where `selector`'s element is now, without scrolling.
+fn measure(selector: &str) -> Option<Rect> {
+    let element: Element = web_sys::window()?.document()?.query_selector(selector).ok()??;
+    let r = element.get_bounding_client_rect();
+    Some((r.left(), r.top(), r.width(), r.height()))
+}
+
 /// Scrolls `selector`'s element into view and returns where it is then.
 fn locate(selector: &str) -> Option<Rect> {
     let element: Element = web_sys::window()?.document()?.query_selector(selector).ok()??;
@@ -135,7 +145,7 @@ pub struct TourProps {
 pub fn Tour(props: &TourProps) -> Html {
     let steps = use_memo((), |()| steps());
     let step = use_state(|| 0usize);
-    let target = use_state(|| None::<Rect>);
+    let target = use_state_eq(|| None::<Rect>);
     let heading = use_node_ref();
     let last = steps.len();
     {
@@ -149,13 +159,14 @@ pub fn Tour(props: &TourProps) -> Html {
         });
     }
     {
-        // The page may reflow (a resize, a rotation): point again.
-        let (steps, target, step) = (steps.clone(), target.clone(), step.clone());
-        use_effect_with((), move |()| {
-            let listener = crate::browser::WindowListener::install("resize", move |_| {
-                target.set(steps.get(*step).and_then(|s| locate(s.target)));
+        // The page may reflow (a resize, a rotation, panels filling in as the run starts): follow the element.
+        let (steps, target) = (steps.clone(), target.clone());
+        use_effect_with(*step, move |&i| {
+            let selector = steps.get(i).map(|s| s.target);
+            let interval = gloo_timers::callback::Interval::new(REPOINT_INTERVAL_MS, move || {
+                target.set(selector.and_then(measure));
             });
-            move || drop(listener)
+            move || drop(interval)
         });
     }
     let finish = |then: Callback<()>| {
