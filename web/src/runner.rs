@@ -523,7 +523,7 @@ impl Runner {
                 }
             })
             .collect();
-        let mut counts: std::collections::BTreeMap<&str, (u128, u32)> = std::collections::BTreeMap::new();
+        let mut counts: std::collections::BTreeMap<String, (u128, u32)> = std::collections::BTreeMap::new();
         let mut sampled = 0u32;
         let open = shards.iter().filter(|s| s.is_open()).count().max(1);
         let per_shard = (KEY_SAMPLE_TOTAL / open).clamp(4, KEY_SAMPLE_PER_SHARD);
@@ -531,7 +531,7 @@ impl Runner {
             let records = shard.records();
             let skip = records.len().saturating_sub(per_shard);
             for record in records.skip(skip) {
-                counts.entry(record.partition_key.as_str()).or_insert((record.hash_key, 0)).1 += 1;
+                counts.entry(record.partition_key).or_insert((record.hash_key, 0)).1 += 1;
                 sampled += 1;
             }
         }
