@@ -581,7 +581,7 @@ impl Runner {
         let dots = counts
             .into_iter()
             .map(|(key, (hash_key, count))| KeyDot {
-                key: key.into(),
+                key,
                 position: key_fraction(hash_key),
                 count,
                 hot: count >= hot_min,

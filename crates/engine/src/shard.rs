@@ -4,6 +4,7 @@ use crate::hash_range::HashKeyRange;
 use crate::limits::{GET_RECORDS_BYTES_MAX, GET_SHARD_ITERATOR_CALLS_PER_SEC, SIM_LOG_RECORDS_MAX_PER_SHARD};
 use crate::metrics::ShardMetrics;
 use crate::sequence::{ENDING_COUNTER, SequenceNumber};
+pub use crate::shard_log::Records;
 use crate::shard_log::ShardLog;
 use crate::throttle::{CallWindow, ReadBudget, WriteLimit, WriteWindow};
 use crate::time::{SimDuration, SimTime};
@@ -322,7 +323,7 @@ impl Shard {
     }
 
     /// The records kept, oldest first (each expanded from the compact log as it is reached).
-    pub fn records(&self) -> impl Iterator<Item = Record> + '_ {
+    pub fn records(&self) -> Records<'_> {
         #[cfg(test)]
         self.check_against_reference();
         self.log.records_from(self.log.first_counter(), self.starting_sequence_number())

@@ -310,17 +310,59 @@ impl ShardLog {
     }
 
     /// The records kept from `counter` on, oldest first, with their arrival runs found once.
-    pub(crate) fn records_from(&self, counter: u64, sequence: SequenceNumber) -> impl Iterator<Item = Record> + '_ {
-        let first = counter.max(self.first_counter);
-        let mut run = self.run_of(first);
-        (first..self.next_counter()).filter_map(move |c| {
-            while self.arrivals.get(run + 1).is_some_and(|next| next.first_counter <= c) {
-                run += 1;
-            }
-            self.expand(c, self.arrivals.get(run)?, sequence)
-        })
+    pub(crate) fn records_from(&self, counter: u64, sequence: SequenceNumber) -> Records<'_> {
+        let next = counter.max(self.first_counter).min(self.next_counter());
+        Records { log: self, next, end: self.next_counter(), run: self.run_of(next), sequence }
     }
 }
+
+/// Records of a shard's log, oldest first, each expanded as it is reached; skipping (`nth`, `skip`, `last`)
+/// expands only what is returned.
+#[derive(Clone, Debug)]
+pub struct Records<'a> {
+    log: &'a ShardLog,
+    /// The counter of the next record returned.
+    next: u64,
+    /// The counter after the last one.
+    end: u64,
+    /// The arrival run holding `next`.
+    run: usize,
+    sequence: SequenceNumber,
+}
+
+impl Iterator for Records<'_> {
+    type Item = Record;
+
+    fn next(&mut self) -> Option<Record> {
+        if self.next >= self.end {
+            return None;
+        }
+        let counter = self.next;
+        self.next += 1;
+        while self.log.arrivals.get(self.run + 1).is_some_and(|next| next.first_counter <= counter) {
+            self.run += 1;
+        }
+        self.log.expand(counter, self.log.arrivals.get(self.run)?, self.sequence)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = usize::try_from(self.end - self.next).unwrap_or(usize::MAX);
+        (left, Some(left))
+    }
+
+    fn nth(&mut self, n: usize) -> Option<Record> {
+        self.next = self.next.saturating_add(n as u64).min(self.end);
+        self.run = self.log.run_of(self.next);
+        self.next()
+    }
+
+    fn last(mut self) -> Option<Record> {
+        let left = usize::try_from(self.end.checked_sub(self.next)?.checked_sub(1)?).ok()?;
+        self.nth(left)
+    }
+}
+
+impl ExactSizeIterator for Records<'_> {}
 
 #[cfg(test)]
 mod tests {
@@ -359,6 +401,27 @@ mod tests {
             assert_eq!(table.hash_key(number, 131_072), md5, "user-{number} again");
         }
         assert_eq!(table.hashes.len(), 131_072, "keys from 131,072 on are hashed each time, not stored");
+    }
+
+    #[test]
+    fn skipping_records_expands_only_what_is_returned_and_agrees_with_walking() {
+        let sequence = SequenceNumber { shard_created_unix_secs: 0, counter: 0, arrival_unix_secs: 0, shard_index: 0 };
+        let mut log = ShardLog::new(1);
+        for i in 0..50u32 {
+            let key = numbered_key(i % 7);
+            let hash = partition_key::hash_key(&key);
+            log.push(SimTime::from_millis(u64::from(i / 4)), 0, key, hash, Payload::Synthetic { len_bytes: i });
+        }
+        let walked: Vec<Record> = log.records_from(0, sequence).collect();
+        assert_eq!(walked.len(), 50);
+        assert_eq!(log.records_from(0, sequence).len(), 50);
+        for skip in [0, 1, 3, 4, 17, 49, 50, 60] {
+            let skipped: Vec<Record> = log.records_from(0, sequence).skip(skip).collect();
+            assert_eq!(skipped, walked[skip.min(50)..], "skip {skip}");
+        }
+        assert_eq!(log.records_from(0, sequence).last(), walked.last().cloned());
+        assert_eq!(log.records_from(10, sequence).next().map(|r| r.sequence_number.counter), Some(10));
+        assert_eq!(log.records_from(51, sequence).last(), None);
     }
 
     #[test]
