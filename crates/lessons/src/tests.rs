@@ -542,17 +542,9 @@ fn analytics_feedback_names_an_application_its_sql_stopped() {
     assert!(check.feedback.contains("unknown column `nope`"), "{}", check.feedback);
 }
 
-/// Lessons whose files another part of the course work owns and has not yet moved to the second edition's
-/// content rules (four choices, a reason for every choice, sources). Remove an id once its file follows them.
-const LESSONS_AWAITING_SECOND_EDITION: &[&str] = &["resharding", "on-demand"];
-
-fn second_edition() -> impl Iterator<Item = Lesson> {
-    lessons().into_iter().filter(|l| !LESSONS_AWAITING_SECOND_EDITION.contains(&l.id.as_str()))
-}
-
 #[test]
 fn every_lesson_names_its_aws_sources() {
-    for l in second_edition() {
+    for l in lessons() {
         assert!(!l.sources.is_empty(), "{}: at least one source", l.id);
         for url in &l.sources {
             let official = ["https://docs.aws.amazon.com/", "https://aws.amazon.com/"];
@@ -564,7 +556,7 @@ fn every_lesson_names_its_aws_sources() {
 
 #[test]
 fn every_question_has_four_choices_each_with_its_reason() {
-    for l in second_edition() {
+    for l in lessons() {
         assert!(!l.quiz.is_empty(), "{}: a quiz", l.id);
         for q in &l.quiz {
             assert_eq!(q.choices.len(), 4, "{}/{}: four choices", l.id, q.id);
@@ -582,7 +574,7 @@ fn every_question_has_four_choices_each_with_its_reason() {
 #[test]
 fn right_answers_are_spread_over_every_position() {
     let mut per_position = [0_u32; 4];
-    for l in second_edition() {
+    for l in lessons() {
         for q in &l.quiz {
             per_position[q.answer as usize] += 1;
         }
