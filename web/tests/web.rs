@@ -13,6 +13,9 @@ use yew::platform::time::sleep;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+#[path = "web/timeline.rs"]
+mod timeline;
+
 /// A fresh element to mount a component in. The app autosaves to localStorage and opens what it finds
 /// there, so each test starts with empty storage.
 fn mount_point() -> Element {

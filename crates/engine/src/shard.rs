@@ -326,12 +326,12 @@ impl Shard {
     pub fn records(&self) -> Records<'_> {
         #[cfg(test)]
         self.check_against_reference();
-        self.log.records_from(self.log.first_counter(), self.starting_sequence_number())
+        self.records_from(self.log.first_counter())
     }
 
     /// The records kept from `position` on (from the oldest kept when `position` is older), oldest first,
     /// each expanded only when reached: reading the newest few costs a few records, whatever the log holds.
-    pub fn records_from(&self, position: u64) -> impl Iterator<Item = Record> + '_ {
+    pub fn records_from(&self, position: u64) -> Records<'_> {
         self.log.records_from(position.max(self.log.first_counter()), self.starting_sequence_number())
     }
 

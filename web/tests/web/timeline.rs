@@ -1,33 +1,14 @@
-//! The timeline of scheduled changes in real browsers (headless Chromium and Firefox through wasm-bindgen-test).
-#![cfg(target_arch = "wasm32")]
+//! The timeline of scheduled changes (a module of the `web` browser-test binary, sharing its mount helpers).
 
+use super::{mount_point, query, settle};
 use shardlab_scenario::{Action, NodeKind, Scenario, ScheduledEvent};
 use shardlab_web::timeline::{Timeline, TimelineProps};
 use std::cell::RefCell;
 use std::rc::Rc;
-use std::time::Duration;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use wasm_bindgen_test::wasm_bindgen_test;
 use web_sys::{Element, HtmlElement, KeyboardEvent, KeyboardEventInit};
 use yew::Callback;
-use yew::platform::time::sleep;
-
-wasm_bindgen_test_configure!(run_in_browser);
-
-fn mount_point() -> Element {
-    let document = web_sys::window().and_then(|w| w.document()).expect("a browser document");
-    let root = document.create_element("div").expect("create div");
-    document.body().expect("body").append_child(&root).expect("append");
-    root
-}
-
-async fn settle() {
-    sleep(Duration::from_millis(30)).await;
-}
-
-fn query(root: &Element, selector: &str) -> Element {
-    root.query_selector(selector).expect("valid selector").unwrap_or_else(|| panic!("no {selector}"))
-}
 
 fn press(target: &Element, key: &str, shift: bool) {
     let init = KeyboardEventInit::new();
