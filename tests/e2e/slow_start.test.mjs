@@ -1,7 +1,8 @@
 // The first visit on a slow connection: Chromium's network emulation at 1.6 Mbit/s down and 150 ms latency,
 // the site served gzip -9 compressed as a static host would. Prints how long until the Play button works
 // on the default scenario and how many bytes arrived before that (the README reports both; timings are
-// measured, not asserted). Asserts what the first download must not contain.
+// measured, not asserted). Asserts what the first download must not contain, that the page says it is
+// loading until the app runs, and that a failed download is explained with a way to try again.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -45,6 +46,9 @@ describe('A slow connection in Chromium', () => {
 
     const startedMs = Date.now();
     await page.goto(env.server.url, { waitUntil: 'commit' });
+    // The HTML says what is happening while the wasm downloads, and the app replaces it.
+    const boot = page.getByRole('status').filter({ hasText: 'Shardlab is loading' });
+    await boot.waitFor({ state: 'visible', timeout: 10_000 });
     const play = page.getByRole('button', { name: 'Play' });
     await play.click({ timeout: 60_000 });
     const clock = page.locator('[data-testid=sim-clock]');
@@ -58,5 +62,20 @@ describe('A slow connection in Chromium', () => {
     assert.ok(fetched.some((url) => url.endsWith('.wasm')), `the app's wasm arrived: ${fetched}`);
     assert.deepEqual(fetched.filter((url) => url.includes('/lessons/')), [], 'no lesson text before the page is usable');
     assert.deepEqual(problems.pageErrors, [], 'uncaught errors in the page');
+    assert.equal(await boot.count(), 0, 'the loading text is gone once the app runs');
+  });
+
+  test('a failed download is explained, with a way to try again', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const opened = await openPage(env.browser);
+    env.contexts.push(opened.context);
+    const { page } = opened;
+    await page.route('**/*.wasm', (route) => route.abort('internetdisconnected'));
+    await page.goto(env.server.url);
+    const status = page.getByRole('status').filter({ hasText: 'Shardlab could not start' });
+    await status.waitFor({ state: 'visible', timeout: 20_000 });
+    assert.match(await status.innerText(), /Check the connection/);
+    await page.unroute('**/*.wasm');
+    await status.getByRole('button', { name: 'Reload' }).click();
+    await page.getByRole('button', { name: 'Play' }).waitFor({ state: 'visible', timeout: 20_000 });
   });
 });

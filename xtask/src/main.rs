@@ -8,6 +8,7 @@ mod cfn_lint;
 mod cmd;
 mod fuzz;
 mod setup;
+mod size;
 mod test;
 mod trunk;
 
@@ -34,6 +35,8 @@ Commands:
           generate inputs for N minutes per target (link, scenario, api, sql, transform); save
           any that panics, aborts, stalls, exceeds its memory or differs when run again under
           tests/fuzz/regressions/<target>/, where a test replays them
+  size    where the page's wasm bytes go, by crate: a release build with names, profiled with
+          twiggy (`cargo install twiggy --version 0.8.0`; the web tools come from `dist`)
   setup   only install or check the tools that `test` needs
   help    show this text
 
@@ -63,6 +66,7 @@ fn main() -> ExitCode {
         "serve" => done(setup::web_tools(&ctx).and_then(|()| trunk::serve(&ctx))),
         "dist" => done(setup::web_tools(&ctx).and_then(|()| trunk::dist(&ctx))),
         "setup" => done(setup::all(&ctx)),
+        "size" => done(size::run(&ctx)),
         "bench" => done(bench::run(&ctx, &args[1..])),
         "cfn-lint" => done(cfn_lint::run(&ctx)),
         "test" => test::run(&ctx),
