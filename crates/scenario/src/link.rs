@@ -326,10 +326,16 @@ fn located(value: &serde_json::Value, err: serde_json::Error) -> String {
     ) -> Option<String> {
         let list = value.pointer(pointer)?.as_array()?;
         list.iter().enumerate().find_map(|(i, item)| {
-            let err = serde_json::from_value::<T>(item.clone()).err()?;
+            // Read from the item's own text, through the deserializer the whole file uses: `from_value` would
+            // compile every node and action type's deserializer a second time into the page's wasm. serde's
+            // "at line 1 column N" would point into that text, so it is left out.
+            let err = serde_json::from_str::<T>(&format!("{item}")).err()?;
+            let message = format!("{err}");
+            let position = format!(" at line {} column {}", err.line(), err.column());
+            let message = message.strip_suffix(&position).unwrap_or(&message);
             let name = item.get("name").and_then(serde_json::Value::as_str);
             let name = name.map(|n| format!(" ({n:?})")).unwrap_or_default();
-            Some(format!("{path}[{i}]{name}: {err}"))
+            Some(format!("{path}[{i}]{name}: {message}"))
         })
     }
     first_bad::<crate::pipeline::Node>(value, "/pipeline/nodes", "pipeline.nodes")

@@ -193,3 +193,12 @@ fn format_4_adds_deduplication_and_older_consumers_process_every_copy() {
     assert_eq!(decode_link(&link).unwrap().pipeline, s.pipeline);
     assert_eq!(Scenario::from_json(&s.to_json()).unwrap().pipeline, s.pipeline);
 }
+
+#[test]
+fn a_bad_node_is_named_by_its_place_with_no_position_inside_it() {
+    let bad = V4_JSON.replacen("\"shard_count\"", "\"shard_counts\"", 1);
+    let err = Scenario::from_json(&bad).unwrap_err().to_string();
+    assert!(err.contains("pipeline.nodes[") && err.contains("unknown field `shard_counts`"), "{err}");
+    // A line and column would point into the node's own text, not into the file.
+    assert!(!err.contains(" at line 1 column"), "{err}");
+}
