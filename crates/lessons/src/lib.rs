@@ -36,7 +36,7 @@ mod sketch;
 
 pub use check::{Check, CheckResult, Metric};
 pub use format::{Edit, Lesson, NodeSpec, Question, ScenarioSpec, ScheduledSpec};
-pub use run::{RECORDS_PER_RUN_MAX, RUN_S_MAX, TIMERS_PER_SEC_MAX};
+pub use run::{RECORDS_PER_RUN_MAX, RUN_S_MAX, TIMERS_PER_RUN_MAX, TIMERS_PER_SEC_MAX};
 pub use sketch::{SKETCH_POINTS, Sketch};
 
 use alloc::format;
