@@ -96,6 +96,17 @@ pub fn reference_scenario(lesson: &Lesson) -> Result<Scenario, String> {
     Ok(scenario)
 }
 
+/// Whether `scenario` is the lesson's reference solution: the same nodes (ids, kinds and parameters; names
+/// aside), connections and scheduled events. A page uses it to count a solution that arrived by a shared link as
+/// shown by "Show me", not as the learner's own.
+pub fn is_reference(lesson: &Lesson, scenario: &Scenario) -> bool {
+    let Ok(reference) = reference_scenario(lesson) else { return false };
+    let nodes = |s: &Scenario| s.pipeline.nodes.iter().map(|n| (n.id, n.kind.clone())).collect::<Vec<_>>();
+    nodes(scenario) == nodes(&reference)
+        && scenario.pipeline.edges == reference.pipeline.edges
+        && scenario.scheduled == reference.scheduled
+}
+
 /// How a learner's scenario did against a lesson's checks.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Grade {

@@ -166,7 +166,18 @@ fn structural_feedback_says_what_is_missing() {
     let l = lesson("four-services").expect("exists");
     let g = grade(&l, &start_scenario(&l).expect("builds"));
     assert!(g.checks[0].feedback.contains("no data stream sends to a Firehose delivery stream yet"), "{g:?}");
-    let l = lesson("retention-and-replay").expect("exists");
+    // The first edition's replay checks, on the replay lesson's start.
+    let mut l = lesson("retention-and-replay").expect("exists");
+    let retention = Check::Param {
+        node_kind: "data_stream".into(),
+        key: "retention_hours".into(),
+        min: Some(168.0),
+        max: None,
+        equals: None,
+        contains: None,
+        every: false,
+    };
+    l.checks = vec![retention, Check::HasNode { node_kind: "consumer".into(), count_min: 2 }];
     let g = grade(&l, &start_scenario(&l).expect("builds"));
     assert_eq!(g.checks[0].feedback, "'payments' has retention_hours = 24; set it to at least 168");
     assert_eq!(g.checks[1].feedback, "the pipeline has 1 consumer; add 1 more");
@@ -850,4 +861,22 @@ fn the_replay_lesson_grades_where_the_ledger_starts_and_what_retention_kept() {
     assert!(g.passed, "{}", describe(&g));
     assert!(measured(&g, "earlier records") <= 1.0, "{}", describe(&g));
     assert!(within(measured(&g, "records read"), 217_200.0 - 2.0), "{}", describe(&g));
+}
+
+#[test]
+fn a_shared_link_of_the_solution_is_the_reference_and_a_changed_one_is_not() {
+    let l = lesson("retention-and-replay").expect("exists");
+    let reference = reference_scenario(&l).expect("builds");
+    // Through a share link and back, renamed and moved: still the solution.
+    let link = shardlab_scenario::encode_link(&reference);
+    let mut opened = shardlab_scenario::decode_link(&link).expect("opens");
+    opened.name = "my work".into();
+    opened.pipeline.nodes[0].name = "renamed".into();
+    opened.view = shardlab_scenario::View::default();
+    assert!(is_reference(&l, &opened));
+    // The start is not; a solution with one parameter changed is the learner's own.
+    assert!(!is_reference(&l, &start_scenario(&l).expect("builds")));
+    let ledger = opened.pipeline.nodes.iter_mut().find(|n| n.name == "ledger").expect("exists");
+    ledger.set_param("start_timestamp_s", "21000").expect("in range");
+    assert!(!is_reference(&l, &opened));
 }
