@@ -712,7 +712,9 @@ impl ConsumerApp {
             None => match self.config.start {
                 StartAt::TrimHorizon => IteratorStart::TrimHorizon,
                 StartAt::Latest => IteratorStart::Latest,
-                StartAt::AtTimestamp { at_ms } => IteratorStart::AtTimestamp(kinesis.unix_ms(SimTime::from_millis(at_ms))),
+                StartAt::AtTimestamp { at_ms } => {
+                    IteratorStart::AtTimestamp(kinesis.unix_ms(SimTime::from_millis(at_ms)))
+                }
             },
         }
     }

@@ -415,7 +415,8 @@ impl Scenario {
             problems.push(Problem::new("view.zoom_percent", "the zoom is 10 to 400 %"));
         }
         if self.view.time_ms > TIME_MS_MAX {
-            problems.push(Problem::new("view.time_ms", "a shared run reaches 0 to 172,800,000 ms (two simulated days)"));
+            problems
+                .push(Problem::new("view.time_ms", "a shared run reaches 0 to 172,800,000 ms (two simulated days)"));
         }
         let counts = [
             ("pipeline.nodes", self.pipeline.nodes.len(), NODES_MAX, "nodes"),
@@ -461,7 +462,9 @@ impl Scenario {
             }
             match &node.kind {
                 NodeKind::Producer(p) => producer_cross_checks(p, &path, problems),
-                NodeKind::Consumer(c) if c.start == model::StartPosition::AtTimestamp && c.start_timestamp_s > c.begins_at_s => {
+                NodeKind::Consumer(c)
+                    if c.start == model::StartPosition::AtTimestamp && c.start_timestamp_s > c.begins_at_s =>
+                {
                     problems.push(Problem::new(
                         format!("{path}.params.start_timestamp_s"),
                         format!(

@@ -370,7 +370,10 @@ fn a_consumer_begins_later_and_starts_at_a_timestamp_not_after_that() {
     assert!(consumer.set_param("begins_at_s", "172801").is_err());
     assert_eq!(scenario.validate(), Ok(()));
     let (config, _) = scenario.to_sim_config().expect("converts");
-    assert_eq!((config.consumers[0].begins_at_ms, config.consumers[0].start), (30_000, StartAt::AtTimestamp { at_ms: 10_000 }));
+    assert_eq!(
+        (config.consumers[0].begins_at_ms, config.consumers[0].start),
+        (30_000, StartAt::AtTimestamp { at_ms: 10_000 })
+    );
     // Nothing is read before 30 s; then each shard is read from the first record that arrived at or after 10 s.
     let mut sim = Simulation::new(config).expect("runs");
     sim.advance_to(SimTime::from_secs(30));
@@ -384,7 +387,10 @@ fn a_consumer_begins_later_and_starts_at_a_timestamp_not_after_that() {
     let consumer = scenario.pipeline.node_mut(NodeId(3)).expect("the default consumer");
     consumer.set_param("start_timestamp_s", "31").expect("in range alone");
     let problems = scenario.validate().expect_err("a future timestamp");
-    assert!(problems[0].path.ends_with(".params.start_timestamp_s") && problems[0].message.contains("future"), "{problems:?}");
+    assert!(
+        problems[0].path.ends_with(".params.start_timestamp_s") && problems[0].message.contains("future"),
+        "{problems:?}"
+    );
     // An Analytics application's input starts at the oldest record or the tip only.
     let id = scenario.add_node(NodeKind::analytics());
     let analytics = scenario.pipeline.node_mut(id).expect("added");
