@@ -887,3 +887,17 @@ fn a_shared_link_of_the_solution_is_the_reference_and_a_changed_one_is_not() {
     ledger.set_param("start_timestamp_s", "21000").expect("in range");
     assert!(!is_reference(&l, &opened));
 }
+
+#[test]
+fn a_long_run_stops_when_it_has_taken_the_whole_runs_engine_steps() {
+    // The replay lesson's start with a budget of 100,000 timers instead of 12,000,000: its data streams' push timer
+    // alone fires 20 times a simulated second, so the run stops within 5,000 s of its 130,200 and says why.
+    let l = lesson("retention-and-replay").expect("exists");
+    let (config, _) = start_scenario(&l).expect("builds").to_sim_config().expect("converts");
+    let mut runner = run::Runner::new(config, l.run_s, &[]).expect("within the record bound");
+    runner.timers_max = 100_000;
+    let why = runner.step(5_000).expect_err("over the budget");
+    assert!(why.starts_with("it needs more than 100,000 engine steps in "), "{why}");
+    assert!(runner.progress_percent() < 4, "{} %", runner.progress_percent());
+    assert_eq!(TIMERS_PER_RUN_MAX, u64::from(TIMERS_PER_SEC_MAX) * 600);
+}
