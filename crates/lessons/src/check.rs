@@ -316,7 +316,7 @@ impl Check {
             Self::Scheduled { action, count_min } => format!("at least {count_min} scheduled {action}"),
             Self::Metric { metric, min, max, last_s } => {
                 let when = match last_s {
-                    Some(s) => format!(" in the last {s} s"),
+                    Some(s) => format!(" in the last {} s", thousands(f64::from(*s))),
                     None => String::new(),
                 };
                 format!("{} {}{when}", metric.noun(), range_text(*min, *max, |v| metric.show(v)))

@@ -238,14 +238,14 @@ impl Runner {
         let worst_wait =
             summary.delivery_streams.iter().enumerate().filter_map(|(i, d)| d.buffered_wait_ms_max.map(|w| (w, i)));
         let end_tips = tips(&self.sim);
-        let stream_names: Vec<&String> = end_tips.keys().collect();
+        let stream_names: Vec<String> = end_tips.keys().cloned().collect();
         let spans = self
             .sim
             .consumers()
             .iter()
             .map(|app| {
                 let Some(shards) = end_tips.get(&app.config.stream_name) else { return Vec::new() };
-                let stream = stream_names.iter().position(|n| **n == app.config.stream_name).unwrap_or(0);
+                let stream = stream_names.iter().position(|n| *n == app.config.stream_name).unwrap_or(0);
                 shards
                     .iter()
                     .map(|(&shard, &tip)| {
@@ -266,7 +266,7 @@ impl Runner {
             windows,
             spans,
             window_tips,
-            stream_names: end_tips.keys().cloned().collect(),
+            stream_names,
             throttles_per_sec: self.throttles_per_sec.clone(),
             iterator_age_ms: self.iterator_age_ms.clone(),
             latency_p99_ms: summary.consumers.iter().map(|c| c.latency_ms.map(|[_, _, p99]| p99)).collect(),
