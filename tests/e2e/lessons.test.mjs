@@ -1,5 +1,6 @@
 // End-to-end tests of lessons: a learner fixes the pipeline on their own (no "Show me"), the checks turn green, and
-// progress survives a reload; and a lesson solved with "Show me" counts as shown, not passed.
+// progress survives a reload; and a lesson solved with "Show me", or opened from a link carrying its solution,
+// counts as shown, not passed.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -82,6 +83,35 @@ describe('Lessons in Chromium', () => {
     assert.match(await outline.textContent(), /0 of \d+ lessons passed · 1 shown by "Show me" \(not counted\)/);
     assert.ok(await outline.getByRole('button', { name: /Partition keys, hashing and ordering \(shown, not passed\)/ }).isVisible());
     assert.deepEqual(problems.pageErrors, [], 'uncaught errors in the page');
+  });
+
+  test('a shared link carrying a lesson\'s solution counts as shown, not passed', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const opened = await openPage(env.browser);
+    env.contexts.push(opened.context);
+    const { page } = opened;
+    await page.goto(env.server.url + '#lesson=partition-keys', { waitUntil: 'load' });
+    await page.getByRole('region', { name: 'Lesson' }).getByRole('button', { name: 'Show me' }).click();
+    // The solution on the canvas, shared as the learner's attempt at the lesson...
+    await page.getByRole('button', { name: 'Share' }).click();
+    const link = await page.getByTestId('share-link').inputValue();
+    assert.match(link, /&lesson=partition-keys/);
+
+    // ...opened in a fresh browser: its grade passes every check, but it counts as shown.
+    const other = await openPage(env.browser);
+    env.contexts.push(other.context);
+    await other.page.goto(link, { waitUntil: 'load' });
+    const lesson = other.page.getByRole('region', { name: 'Lesson' });
+    await lesson.waitFor();
+    const checks = lesson.getByTestId('checks').getByRole('listitem');
+    await lesson.getByRole('button', { name: 'Check my pipeline' }).click();
+    await waitUntil('every check to pass', () => checks.evaluateAll((items) => items.map((i) => i.className)),
+      (classes) => classes.length > 0 && classes.every((c) => c === 'passed'));
+    assert.match(await lesson.getByTestId('lesson-status').textContent(), /shown by "Show me": not passed yet/);
+    await other.page.getByRole('tab', { name: 'Course' }).click();
+    const outline = other.page.getByTestId('course');
+    await waitUntil('the outline', () => outline.textContent(), (t) => t.includes('lessons passed'));
+    assert.match(await outline.textContent(), /0 of \d+ lessons passed · 1 shown by "Show me" \(not counted\)/);
+    assert.deepEqual(other.problems.pageErrors, [], 'uncaught errors in the page');
   });
 
   test('a practice exam draws 20 questions, scores them and reviews each', { timeout: TEST_TIMEOUT_MS }, async () => {

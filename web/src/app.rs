@@ -30,9 +30,6 @@ const BROWSE_LIMIT: u32 = 25;
 /// Wall-clock ms after the page starts before the course is fetched in the background.
 const COURSE_PREFETCH_DELAY_MS: u32 = 2_000;
 
-/// Simulated seconds a lesson's grading run covers per animation frame.
-const GRADING_SECONDS_PER_FRAME: u32 = 5;
-
 /// Wall-clock milliseconds of simulation work in a simulating frame (frames alternate between simulating
 /// and drawing), well inside a 16.7 ms frame.
 const FRAME_WORK_BUDGET_MS: f64 = 9.0;
@@ -675,7 +672,7 @@ pub fn App() -> Html {
                 FrameLoop::start(move |_| {
                     let mut slot = grading.borrow_mut();
                     let Some(g) = slot.as_mut() else { return };
-                    if let Some(done) = g.step(GRADING_SECONDS_PER_FRAME).cloned() {
+                    if let Some(done) = crate::pacing::grade_within(g, FRAME_WORK_BUDGET_MS, wall_now_ms) {
                         if done.passed
                             && let Some(l) = lesson.as_ref()
                         {
@@ -722,6 +719,7 @@ pub fn App() -> Html {
         // quietly once the page runs, so the Course tab opens at once (and offline, from the cache).
         let (lesson_link, open_lesson, lesson, show_lesson, redraw, notice) =
             (start.3.clone(), open_lesson.clone(), lesson.clone(), show_lesson.clone(), redraw.clone(), notice.clone());
+        let (workspace, progress, from_show_me) = (workspace.clone(), progress.clone(), from_show_me.clone());
         use_effect_with((), move |()| {
             let delay_ms = if lesson_link.is_some() { 0 } else { COURSE_PREFETCH_DELAY_MS };
             let done = Callback::from(move |()| match (&lesson_link, crate::course_content::current()) {
@@ -731,6 +729,13 @@ pub fn App() -> Html {
                 (Some((id, false)), _) => open_lesson.emit(id.clone()),
                 (Some((id, true)), _) => match crate::course_content::lesson(id) {
                     Some(l) => {
+                        // A link carrying the lesson's solution gives it, as "Show me" does.
+                        if shardlab_lessons::is_reference(&l, workspace.borrow().scenario()) {
+                            *from_show_me.borrow_mut() = true;
+                            let mut p = progress.borrow_mut();
+                            p.show_me(id);
+                            let _ = p.store();
+                        }
                         lesson.set(Some(Rc::new(l)));
                         show_lesson.set(true);
                     }

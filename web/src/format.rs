@@ -35,8 +35,8 @@ pub fn clock(ms: u64) -> String {
     format!("{:02}:{:02}:{:02}", secs / 3_600, secs / 60 % 60, secs % 60)
 }
 
-/// The latest time "run to" accepts: one simulated day.
-pub const RUN_TO_MAX_MS: u64 = 24 * 3_600_000;
+/// The latest time "run to" accepts: the latest a scenario names (two simulated days).
+pub const RUN_TO_MAX_MS: u64 = shardlab_scenario::TIME_MS_MAX;
 
 /// A time typed by the learner, in simulated ms: `90` or `90s` (seconds), `5m`, `2h`, `mm:ss` or `h:mm:ss`.
 pub fn parse_time(text: &str) -> Result<u64, String> {
@@ -88,8 +88,8 @@ mod tests {
         assert!(parse_time("").is_err());
         assert!(parse_time("5d").is_err());
         assert_eq!(
-            parse_time("25h").expect_err("too long"),
-            "25:00:00 is past the longest run the page offers, 24:00:00"
+            parse_time("49h").expect_err("too long"),
+            "49:00:00 is past the longest run the page offers, 48:00:00"
         );
         assert!(parse_time("99999999999999999999").is_err());
     }

@@ -8,7 +8,7 @@
 
 use shardlab_engine::consumer_app::{ReadStyle, ReplayFrom, StartAt};
 use shardlab_engine::shard::{Record, Shard};
-use shardlab_engine::{ShardId, Simulation};
+use shardlab_engine::{ShardId, SimTime, Simulation};
 
 /// Blocks on one shard's tape at most: a shard with more records groups them.
 pub const BLOCKS_MAX: usize = 32;
@@ -210,6 +210,7 @@ fn tape(sim: &Simulation, stream: &str, shard: &Shard) -> ShardTape {
                     reading.then_some(match app.config.start {
                         StartAt::TrimHorizon => trim_horizon,
                         StartAt::Latest => tip,
+                        StartAt::AtTimestamp { at_ms } => shard.position_at(SimTime::from_millis(at_ms)),
                     })
                 })
             };
@@ -307,7 +308,6 @@ pub fn replay_text(name: &str, shard_id: &str, from: ReplayFrom, old: Option<u64
 #[cfg(test)]
 mod tests {
     use super::*;
-    use shardlab_engine::SimTime;
 
     #[test]
     fn blocks_cover_every_record_once_in_nearly_equal_groups() {

@@ -113,6 +113,7 @@ impl AnalyticsAppConfig {
             stream_name: self.stream_name.clone(),
             style: ReadStyle::Polling { interval_ms: self.interval_ms, limit: 10_000 },
             start: self.start,
+            begins_at_ms: 0,
             processing_us_per_record: 0,
             output: None,
             deduplicate_by: crate::dedup::Deduplicate::Off,

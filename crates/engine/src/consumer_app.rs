@@ -27,6 +27,12 @@ pub enum StartAt {
     TrimHorizon,
     /// Only records written from now on (`LATEST`).
     Latest,
+    /// The first record that arrived at or after this simulated instant (`AT_TIMESTAMP`); records older than
+    /// the retention period are gone, so an instant before the oldest record kept reads from that record.
+    AtTimestamp {
+        /// Simulated milliseconds; not after the application begins reading (AWS refuses a future timestamp).
+        at_ms: u64,
+    },
 }
 
 /// The KCL settings Shardlab models (defaults from the KCL, `docs/aws-behaviour.md` §3.2).
@@ -135,6 +141,9 @@ pub struct ConsumerAppConfig {
     pub style: ReadStyle,
     /// Where it starts without a checkpoint.
     pub start: StartAt,
+    /// When it begins reading, in simulated ms (0: from the start); until then it makes no call, as an
+    /// application deployed later, or one down since before the run.
+    pub begins_at_ms: u64,
     /// Processing time per user record, in microseconds: a slow application falls behind.
     pub processing_us_per_record: u32,
     /// Where it writes each record it processed, if anywhere (the enrichment pattern: a function or an
@@ -170,6 +179,7 @@ impl ConsumerAppConfig {
             stream_name: crate::DEFAULT_STREAM_NAME.into(),
             style: ReadStyle::Polling { interval_ms: 1_000, limit: 10_000 },
             start: StartAt::TrimHorizon,
+            begins_at_ms: 0,
             processing_us_per_record: 0,
             output: None,
             deduplicate_by: crate::dedup::Deduplicate::Off,
@@ -179,6 +189,15 @@ impl ConsumerAppConfig {
     /// Every problem with this configuration.
     pub(crate) fn problems(&self, out: &mut Vec<String>) {
         let name = &self.name;
+        if let StartAt::AtTimestamp { at_ms } = self.start
+            && at_ms > self.begins_at_ms
+        {
+            out.push(format!(
+                "Consumer '{name}' starts AT_TIMESTAMP {at_ms} ms but begins reading at {} ms; GetShardIterator refuses \
+                 a timestamp in the future: use one at or before {} ms.",
+                self.begins_at_ms, self.begins_at_ms
+            ));
+        }
         let name_ok = crate::name::is_resource_name(name, 128);
         if !name_ok {
             out.push(format!("Consumer '{name}' needs a name of 1 to 128 letters, digits, '_', '.' or '-'."));
@@ -370,6 +389,7 @@ pub struct ConsumerApp {
     readers: BTreeMap<ShardId, Reader>,
     finished: BTreeSet<ShardId>,
     highest_processed: BTreeMap<ShardId, u64>,
+    lowest_processed: BTreeMap<ShardId, u64>,
     /// When each shard's first record was processed.
     pub first_processed_at: BTreeMap<ShardId, SimTime>,
     /// When each shard was read to its end.
@@ -411,6 +431,7 @@ impl ConsumerApp {
             finished: BTreeSet::new(),
             output: Default::default(),
             highest_processed: BTreeMap::new(),
+            lowest_processed: BTreeMap::new(),
             first_processed_at: BTreeMap::new(),
             finished_at: BTreeMap::new(),
             recent: alloc::collections::VecDeque::new(),
@@ -609,6 +630,12 @@ impl ConsumerApp {
         self.highest_processed.get(&shard).copied()
     }
 
+    /// The lowest sequence counter of `shard` this application has processed: with
+    /// [`Self::highest_processed`], the span it read (a reader reads a shard in order, without gaps).
+    pub fn lowest_processed(&self, shard: ShardId) -> Option<u64> {
+        self.lowest_processed.get(&shard).copied()
+    }
+
     /// A random delay below the polling interval: a reader's first call, and its wait after a throttle.
     fn jitter(&mut self) -> SimDuration {
         let interval_ms = match self.config.style {
@@ -685,6 +712,9 @@ impl ConsumerApp {
             None => match self.config.start {
                 StartAt::TrimHorizon => IteratorStart::TrimHorizon,
                 StartAt::Latest => IteratorStart::Latest,
+                StartAt::AtTimestamp { at_ms } => {
+                    IteratorStart::AtTimestamp(kinesis.unix_ms(SimTime::from_millis(at_ms)))
+                }
             },
         }
     }
@@ -849,6 +879,10 @@ impl ConsumerApp {
         if let Some(last) = records.last() {
             let top = highest.map_or(last.sequence_number.counter, |h| h.max(last.sequence_number.counter));
             self.highest_processed.insert(shard, top);
+        }
+        if let Some(first) = records.first() {
+            let low = self.lowest_processed.entry(shard).or_insert(first.sequence_number.counter);
+            *low = (*low).min(first.sequence_number.counter);
         }
         self.totals.records += records.len() as u64;
         self.totals.user_records += user_records;

@@ -110,3 +110,39 @@ fn a_replay_outside_the_shard_or_the_run_is_refused_and_changes_nothing() {
     assert_eq!(sim.consumers()[0].totals.records, records, "nothing is read again");
     assert_eq!(sim.consumers()[0].totals.duplicates, 0);
 }
+
+#[test]
+fn a_reader_beginning_a_day_later_at_a_timestamp_before_the_retention_reads_from_the_oldest_record_kept() {
+    use crate::consumer_app::StartAt;
+    // 2 records/s into one shard kept 24 hours; the reader begins at 25 h asking for records from 0 s. On AWS an
+    // AT_TIMESTAMP older than the trim horizon gives the oldest record kept: here the first that arrived after
+    // 1 h (25 h - 24 h), about 3,600 s × 2 = 7,200 records in.
+    let begins_at_ms = 25 * 3_600_000;
+    let reader = ConsumerAppConfig {
+        start: StartAt::AtTimestamp { at_ms: 0 },
+        begins_at_ms,
+        ..ConsumerAppConfig::polling("late")
+    };
+    let config = SimConfig {
+        streams: vec![StreamConfig::provisioned(DEFAULT_STREAM_NAME, 1)],
+        producers: vec![ProducerConfig::steady("clicks", 2, 100, 1)],
+        consumers: vec![reader],
+        ..SimConfig::default()
+    };
+    let mut sim = Simulation::new(config).expect("valid config");
+    sim.advance_to(SimTime::from_millis(begins_at_ms));
+    assert_eq!(sim.consumers()[0].totals.get_records_calls, 0, "nothing is read before it begins");
+    sim.advance_to(SimTime::from_millis(begins_at_ms + 5_000));
+    let shard = &sim.stream().expect("the stream").shards()[0];
+    let lowest = sim.consumers()[0].lowest_processed(shard.id).expect("it read");
+    assert!((7_198..=7_202).contains(&lowest), "first record read: {lowest}");
+    assert!(shard.records().next().expect("records kept").arrival >= SimTime::from_secs(3_600));
+    // A timestamp after it begins is refused: AWS refuses a future timestamp.
+    let future = ConsumerAppConfig {
+        start: StartAt::AtTimestamp { at_ms: 2_000 },
+        begins_at_ms: 1_000,
+        ..ConsumerAppConfig::polling("early")
+    };
+    let err = SimConfig { consumers: vec![future], ..SimConfig::default() }.validate().expect_err("future");
+    assert!(err.problems.iter().any(|p| p.contains("in the future")), "{:?}", err.problems);
+}

@@ -576,7 +576,8 @@ impl Simulation {
             sim.schedule_producer(index);
         }
         for index in 0..sim.consumers.len() {
-            sim.schedule(SimTime::ZERO, Timer::ConsumerSync { consumer: index as u32 });
+            let begins = SimTime::from_millis(sim.consumers[index].config.begins_at_ms);
+            sim.schedule(begins, Timer::ConsumerSync { consumer: index as u32 });
         }
         for index in 0..sim.agents.len() {
             sim.schedule(SimTime::ZERO + crate::agent::POLL_INTERVAL, Timer::AgentPoll { agent: index as u32 });
@@ -893,6 +894,11 @@ impl Simulation {
     /// Runs every timer due up to `target`, then sets the clock to `target`.
     pub fn advance_to(&mut self, target: SimTime) {
         while self.advance_to_bounded(target, u32::MAX) == Advance::BudgetExhausted {}
+    }
+
+    /// Timers handled so far in the run: the work it has done, for a caller bounding a whole run's work.
+    pub fn timers_fired(&self) -> u64 {
+        self.timers_scheduled - self.timers.len() as u64
     }
 
     /// Like [`Self::advance_to`] but handles at most `timers_max` timers, so a caller can bound work per frame.

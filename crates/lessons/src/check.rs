@@ -153,6 +153,13 @@ pub enum Metric {
     AnalyticsRows,
     /// The data streams' open shards when the run ends (an on-demand stream's grow with its peak).
     OpenShards,
+    /// Records written in the window (`last_s`; else the run) that a consumer application skipped, the most of
+    /// any application: on a shard, those before the first record it processed (expired before it read them,
+    /// or before where its iterator started), or all of them if it processed nothing there.
+    RecordsSkippedMax,
+    /// Records written before the window (`last_s`) that a consumer application processed, the most of any
+    /// application: with a window from an outage, what it reprocessed from before the outage.
+    EarlierRecordsProcessedMax,
 }
 
 impl Metric {
@@ -178,6 +185,8 @@ impl Metric {
             Self::FirehoseDeliveryDelayMsMax => "Firehose delivery delay",
             Self::AnalyticsRows => "Analytics rows emitted",
             Self::OpenShards => "open shards at the end",
+            Self::RecordsSkippedMax => "records skipped",
+            Self::EarlierRecordsProcessedMax => "earlier records processed",
         }
     }
 
@@ -307,7 +316,7 @@ impl Check {
             Self::Scheduled { action, count_min } => format!("at least {count_min} scheduled {action}"),
             Self::Metric { metric, min, max, last_s } => {
                 let when = match last_s {
-                    Some(s) => format!(" in the last {s} s"),
+                    Some(s) => format!(" in the last {} s", thousands(f64::from(*s))),
                     None => String::new(),
                 };
                 format!("{} {}{when}", metric.noun(), range_text(*min, *max, |v| metric.show(v)))

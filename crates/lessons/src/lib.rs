@@ -36,7 +36,7 @@ mod sketch;
 
 pub use check::{Check, CheckResult, Metric};
 pub use format::{Edit, Lesson, NodeSpec, Question, ScenarioSpec, ScheduledSpec};
-pub use run::{RECORDS_PER_RUN_MAX, RUN_S_MAX, TIMERS_PER_SEC_MAX};
+pub use run::{RECORDS_PER_RUN_MAX, RUN_S_MAX, TIMERS_PER_RUN_MAX, TIMERS_PER_SEC_MAX};
 pub use sketch::{SKETCH_POINTS, Sketch};
 
 use alloc::format;
@@ -94,6 +94,17 @@ pub fn reference_scenario(lesson: &Lesson) -> Result<Scenario, String> {
     changes.preset = None;
     build::apply(&mut scenario, &changes)?;
     Ok(scenario)
+}
+
+/// Whether `scenario` is the lesson's reference solution: the same nodes (ids, kinds and parameters; names
+/// aside), connections and scheduled events. A page uses it to count a solution that arrived by a shared link as
+/// shown by "Show me", not as the learner's own.
+pub fn is_reference(lesson: &Lesson, scenario: &Scenario) -> bool {
+    let Ok(reference) = reference_scenario(lesson) else { return false };
+    let nodes = |s: &Scenario| s.pipeline.nodes.iter().map(|n| (n.id, n.kind.clone())).collect::<Vec<_>>();
+    nodes(scenario) == nodes(&reference)
+        && scenario.pipeline.edges == reference.pipeline.edges
+        && scenario.scheduled == reference.scheduled
 }
 
 /// How a learner's scenario did against a lesson's checks.

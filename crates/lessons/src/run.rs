@@ -7,10 +7,16 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use shardlab_engine::cost::{self, Usage};
 use shardlab_engine::dedup::DedupTotals;
-use shardlab_engine::{Advance, ProducerTotals, RunSummary, SimConfig, SimTime, Simulation};
+use shardlab_engine::{Advance, ProducerTotals, RunSummary, ShardId, SimConfig, SimTime, Simulation};
 
-/// The longest grading run, in simulated seconds (the engine keeps 600 s of per-second metrics).
-pub const RUN_S_MAX: u32 = 600;
+/// The longest grading run, in simulated seconds: two simulated days, the latest time a scenario names
+/// ([`shardlab_scenario::TIME_MS_MAX`]), so a lesson can show records outliving the 24-hour retention. A long
+/// run is affordable only for a light pipeline: [`TIMERS_PER_RUN_MAX`] and [`RECORDS_PER_RUN_MAX`] bound it.
+pub const RUN_S_MAX: u32 = (shardlab_scenario::TIME_MS_MAX / 1_000) as u32;
+
+/// Engine timers a whole grading run may take: as many as the heaviest 600-second run may
+/// ([`TIMERS_PER_SEC_MAX`] every second), so a lesson of hours costs no more to grade than one of minutes.
+pub const TIMERS_PER_RUN_MAX: u64 = TIMERS_PER_SEC_MAX as u64 * 600;
 
 /// Engine timers one simulated second may take while grading; a pipeline needing more is refused, so a
 /// grade stays under about a second natively. A single put takes about one timer, and each retry one more.
@@ -62,6 +68,13 @@ pub(crate) struct Measured {
     end: Totals,
     /// Totals when each window (`last_s`) began.
     windows: BTreeMap<u32, Totals>,
+    /// Per consumer application, per shard of its stream: the sequence counters it processed, lowest and
+    /// highest, and the shard's next counter at the end.
+    spans: Vec<Vec<ShardSpan>>,
+    /// Per window (`last_s`), per data stream: each shard's next sequence counter when the window began.
+    window_tips: BTreeMap<u32, Tips>,
+    /// The data streams' names, in the order [`ShardSpan::stream`] refers to.
+    stream_names: Vec<String>,
     /// Per second: the write throttles summed over shards.
     throttles_per_sec: Vec<u64>,
     /// Per second, per consumer application: the largest iterator age.
@@ -76,6 +89,31 @@ pub(crate) struct Measured {
     delivery_streams: Vec<String>,
     /// Per analytics application: its name and the first problem that stopped it, if any.
     analytics: Vec<(String, Option<String>)>,
+}
+
+/// Per data stream (by name): each shard's next sequence counter.
+type Tips = BTreeMap<String, BTreeMap<u32, u64>>;
+
+/// What one consumer application read of one shard.
+#[derive(Clone, Copy, Debug)]
+struct ShardSpan {
+    stream: usize,
+    shard: u32,
+    /// The lowest and highest sequence counters it processed there, if any.
+    processed: Option<(u64, u64)>,
+    /// The shard's next sequence counter when the run ended.
+    tip: u64,
+}
+
+/// Each shard's next sequence counter, per data stream.
+fn tips(sim: &Simulation) -> Tips {
+    sim.kinesis()
+        .streams()
+        .map(|stream| {
+            let shards = stream.shards().iter().map(|shard| (shard.id.0, shard.latest_position())).collect();
+            (stream.name.clone(), shards)
+        })
+        .collect()
 }
 
 /// One measured value of a `metric` check, with what feedback says about it.
@@ -102,6 +140,10 @@ pub(crate) struct Runner {
     at_s: u32,
     windows: Vec<u32>,
     snapshots: BTreeMap<u32, Totals>,
+    /// Shard tips when each window began.
+    window_tips: BTreeMap<u32, Tips>,
+    /// Engine timers the whole run may take ([`TIMERS_PER_RUN_MAX`]).
+    pub(crate) timers_max: u64,
     /// Per second done: the write throttles summed over every shard.
     throttles_per_sec: Vec<u64>,
     /// Per second done, per consumer application: its largest iterator age.
@@ -133,6 +175,8 @@ impl Runner {
             at_s: 0,
             windows: windows.to_vec(),
             snapshots: BTreeMap::new(),
+            window_tips: BTreeMap::new(),
+            timers_max: TIMERS_PER_RUN_MAX,
             throttles_per_sec: Vec::new(),
             iterator_age_ms: Vec::new(),
             delivery_delay_ms: Vec::new(),
@@ -152,6 +196,7 @@ impl Runner {
             for w in &self.windows {
                 if self.run_s.saturating_sub(*w) == s {
                     self.snapshots.insert(*w, totals(&self.sim.summary()));
+                    self.window_tips.insert(*w, tips(&self.sim));
                 }
             }
             let target = SimTime::from_millis(u64::from(s + 1) * 1_000);
@@ -160,6 +205,14 @@ impl Runner {
                     "it needs more than {} engine steps in one simulated second (at {s} s), too many to grade \
                      here; lower the producer rates",
                     crate::check::thousands(f64::from(TIMERS_PER_SEC_MAX))
+                ));
+            }
+            if self.sim.timers_fired() > self.timers_max {
+                return Err(format!(
+                    "it needs more than {} engine steps in {} simulated seconds, too many to grade here; lower the \
+                     producer rates, or use fewer shards or readers",
+                    crate::check::thousands(self.timers_max as f64),
+                    crate::check::thousands(f64::from(s + 1))
                 ));
             }
             while self.sim.poll_event().is_some() {}
@@ -184,10 +237,36 @@ impl Runner {
         }
         let worst_wait =
             summary.delivery_streams.iter().enumerate().filter_map(|(i, d)| d.buffered_wait_ms_max.map(|w| (w, i)));
+        let end_tips = tips(&self.sim);
+        let stream_names: Vec<String> = end_tips.keys().cloned().collect();
+        let spans = self
+            .sim
+            .consumers()
+            .iter()
+            .map(|app| {
+                let Some(shards) = end_tips.get(&app.config.stream_name) else { return Vec::new() };
+                let stream = stream_names.iter().position(|n| *n == app.config.stream_name).unwrap_or(0);
+                shards
+                    .iter()
+                    .map(|(&shard, &tip)| {
+                        let id = ShardId(shard);
+                        let processed = app.lowest_processed(id).zip(app.highest_processed(id));
+                        ShardSpan { stream, shard, processed, tip }
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut window_tips = self.window_tips.clone();
+        for w in &self.windows {
+            window_tips.entry(*w).or_default();
+        }
         Measured {
             run_s: self.run_s,
             end: totals(&summary),
             windows,
+            spans,
+            window_tips,
+            stream_names,
             throttles_per_sec: self.throttles_per_sec.clone(),
             iterator_age_ms: self.iterator_age_ms.clone(),
             latency_p99_ms: summary.consumers.iter().map(|c| c.latency_ms.map(|[_, _, p99]| p99)).collect(),
@@ -207,8 +286,43 @@ impl Measured {
             Some((t, w)) => (t, w.clamp(1, self.run_s), true),
             None => (&empty, self.run_s, false),
         };
-        let (value, who, note) = self.value_in(metric, start, seconds);
+        let (value, who, note) = match metric {
+            Metric::RecordsSkippedMax | Metric::EarlierRecordsProcessedMax => {
+                let empty = Tips::new();
+                let tips = last_s.and_then(|w| self.window_tips.get(&w)).filter(|_| windowed).unwrap_or(&empty);
+                self.span_value(metric, tips)
+            }
+            _ => self.value_in(metric, start, seconds),
+        };
         Measurement { value, who, note, seconds, windowed }
+    }
+
+    /// Records skipped in the window, or processed from before it, by the application with the most, from the
+    /// spans each application processed per shard and the shards' tips when the window began (`tips`; none: the
+    /// whole run, from each shard's first record).
+    fn span_value(&self, metric: Metric, tips: &Tips) -> (f64, Option<String>, Option<String>) {
+        let per_app = self.spans.iter().enumerate().map(|(i, spans)| {
+            let count: u64 = spans
+                .iter()
+                .map(|span| {
+                    let stream = self.stream_names.get(span.stream);
+                    // A shard created after the window began is in it from its first record (counter 1).
+                    let mark = stream.and_then(|n| tips.get(n)).and_then(|t| t.get(&span.shard)).copied().unwrap_or(1);
+                    match (metric, span.processed) {
+                        // Nothing processed there: every record of the window was skipped.
+                        (Metric::RecordsSkippedMax, None) => span.tip.saturating_sub(mark),
+                        (Metric::RecordsSkippedMax, Some((lowest, _))) => lowest.clamp(mark, span.tip.max(mark)) - mark,
+                        (_, Some((lowest, highest))) => mark.min(highest + 1).saturating_sub(lowest),
+                        (_, None) => 0,
+                    }
+                })
+                .sum();
+            (count, i)
+        });
+        match per_app.max_by_key(|(count, i)| (*count, usize::MAX - i)) {
+            Some((count, i)) => (count as f64, self.end.consumers.get(i).map(|c| c.0.clone()), None),
+            None => (0.0, None, Some(String::from("no consumer application ran"))),
+        }
     }
 
     /// The value of `metric` from `start` to the end (`seconds` long), whom it is about and a remark.
@@ -289,6 +403,9 @@ impl Measured {
                 (micro_usd as f64 / 1_000_000.0 * 3_600.0 / f64::from(seconds), None)
             }
             Metric::OpenShards => (end.open_shards as f64, None),
+            Metric::RecordsSkippedMax | Metric::EarlierRecordsProcessedMax => {
+                return self.span_value(metric, &Tips::new());
+            }
             Metric::FirehoseDeliveredRecords => {
                 let note = self
                     .delivery_streams

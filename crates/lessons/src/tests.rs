@@ -166,7 +166,18 @@ fn structural_feedback_says_what_is_missing() {
     let l = lesson("four-services").expect("exists");
     let g = grade(&l, &start_scenario(&l).expect("builds"));
     assert!(g.checks[0].feedback.contains("no data stream sends to a Firehose delivery stream yet"), "{g:?}");
-    let l = lesson("retention-and-replay").expect("exists");
+    // The first edition's replay checks, on the replay lesson's start.
+    let mut l = lesson("retention-and-replay").expect("exists");
+    let retention = Check::Param {
+        node_kind: "data_stream".into(),
+        key: "retention_hours".into(),
+        min: Some(168.0),
+        max: None,
+        equals: None,
+        contains: None,
+        every: false,
+    };
+    l.checks = vec![retention, Check::HasNode { node_kind: "consumer".into(), count_min: 2 }];
     let g = grade(&l, &start_scenario(&l).expect("builds"));
     assert_eq!(g.checks[0].feedback, "'payments' has retention_hours = 24; set it to at least 168");
     assert_eq!(g.checks[1].feedback, "the pipeline has 1 consumer; add 1 more");
@@ -797,4 +808,96 @@ fn goal_sketches_show_a_passing_shape_against_the_target() {
             }
         }
     }
+}
+
+/// The replay lesson's measured value of the check whose label starts with `label`.
+fn measured(g: &Grade, label: &str) -> f64 {
+    g.checks.iter().find(|c| c.label.starts_with(label)).and_then(|c| c.measured).expect("measured")
+}
+
+#[test]
+fn the_replay_lesson_grades_where_the_ledger_starts_and_what_retention_kept() {
+    // The lesson's arithmetic: 2 payments/s into one shard; the ledger crashes at 21,600 s (6 h) and is back at
+    // 129,600 s (36 h); the window is the 108,600 s from the crash to the end. Each boundary (the crash, an
+    // expiry, the ledger's first call within its 1 s polling interval) falls between payments written half a
+    // second apart, so a count may be a payment or two either side of the arithmetic.
+    let l = lesson("retention-and-replay").expect("exists");
+    assert_eq!(l.run_s, 130_200);
+    let within = |value: f64, expected: f64| (expected - 2.0..=expected + 2.0).contains(&value);
+    // LATEST (the start) skips the outage: 108,000 s × 2 = 216,000 payments.
+    let g = grade(&l, &start_scenario(&l).expect("builds"));
+    assert!(!g.passed && within(measured(&g, "records skipped"), 216_000.0), "{}", describe(&g));
+    // AT_TIMESTAMP at the crash, with 24 hours kept: on its return the oldest record is from 43,200 s
+    // (129,600 - 86,400), so 6 h × 3,600 × 2 = 43,200 payments had expired.
+    let g = grade_with(&l, &[("payments", "retention_hours", "24")]);
+    assert!(!g.passed && within(measured(&g, "records skipped"), 43_200.0), "{}", describe(&g));
+    // Raising retention to 168 h at 32 h (115,200 s) is too late for what expired before: the records up to
+    // 28,800 s (115,200 - 86,400), 7,200 s × 2 = 14,400 payments, stay gone.
+    let mut late = reference_scenario(&l).expect("builds");
+    late.pipeline.nodes.iter_mut().find(|n| n.name == "payments").unwrap().set_param("retention_hours", "24").unwrap();
+    let stream = late.pipeline.nodes.iter().find(|n| n.name == "payments").unwrap().id;
+    let raise = |at_ms| shardlab_scenario::ScheduledEvent {
+        at_ms,
+        action: shardlab_scenario::Action::SetRetention { stream, hours: 168 },
+    };
+    late.scheduled.push(raise(115_200_000));
+    assert_eq!(late.validate(), Ok(()));
+    let g = grade(&l, &late);
+    assert!(!g.passed && within(measured(&g, "records skipped"), 14_400.0), "{}", describe(&g));
+    // The same raise at 29 h, before the first record of the outage expires (at 30 h), keeps everything.
+    late.scheduled[0] = raise(104_400_000);
+    let g = grade(&l, &late);
+    assert!(g.passed, "{}", describe(&g));
+    // TRIM_HORIZON with a week kept reprocesses all 21,600 s × 2 = 43,200 payments before the crash.
+    let g = grade_with(&l, &[("payments", "retention_hours", "168"), ("ledger", "start", "TRIM_HORIZON")]);
+    assert!(!g.passed && within(measured(&g, "earlier records"), 43_200.0), "{}", describe(&g));
+    assert_eq!(measured(&g, "records skipped"), 0.0);
+    // TRIM_HORIZON with 31 hours kept starts about an hour before the crash: at most 3,600 s × 2 = 7,200.
+    let g = grade_with(&l, &[("payments", "retention_hours", "31"), ("ledger", "start", "TRIM_HORIZON")]);
+    assert!(g.passed, "{}", describe(&g));
+    // The reference reads from the crash on: nothing skipped, at most the record of the crash's own instant
+    // before it, and the whole outage read by the end (217,200 written in the window, less the last second).
+    let g = grade(&l, &reference_scenario(&l).expect("builds"));
+    assert!(g.passed, "{}", describe(&g));
+    assert!(measured(&g, "earlier records") <= 1.0, "{}", describe(&g));
+    assert!(within(measured(&g, "records read"), 217_200.0 - 2.0), "{}", describe(&g));
+    // It catches up as "Show me" says: 216,000 payments at up to 10,000 a call, a call a second, take about 22 s,
+    // so a minute after its return it reads at the tip (iterator age within its 1 s polling and the 100 ms delay).
+    let mut caught_up = l.clone();
+    caught_up.checks =
+        vec![Check::Metric { metric: Metric::IteratorAgeMsMax, min: None, max: Some(2_000.0), last_s: Some(540) }];
+    let g = grade(&caught_up, &reference_scenario(&l).expect("builds"));
+    assert!(g.passed, "{}", describe(&g));
+}
+
+#[test]
+fn a_shared_link_of_the_solution_is_the_reference_and_a_changed_one_is_not() {
+    let l = lesson("retention-and-replay").expect("exists");
+    let reference = reference_scenario(&l).expect("builds");
+    // Through a share link and back, renamed and moved: still the solution.
+    let link = shardlab_scenario::encode_link(&reference);
+    let mut opened = shardlab_scenario::decode_link(&link).expect("opens");
+    opened.name = "my work".into();
+    opened.pipeline.nodes[0].name = "renamed".into();
+    opened.view = shardlab_scenario::View::default();
+    assert!(is_reference(&l, &opened));
+    // The start is not; a solution with one parameter changed is the learner's own.
+    assert!(!is_reference(&l, &start_scenario(&l).expect("builds")));
+    let ledger = opened.pipeline.nodes.iter_mut().find(|n| n.name == "ledger").expect("exists");
+    ledger.set_param("start_timestamp_s", "21000").expect("in range");
+    assert!(!is_reference(&l, &opened));
+}
+
+#[test]
+fn a_long_run_stops_when_it_has_taken_the_whole_runs_engine_steps() {
+    // The replay lesson's start with a budget of 100,000 timers instead of 12,000,000: its data streams' push timer
+    // alone fires 20 times a simulated second, so the run stops within 5,000 s of its 130,200 and says why.
+    let l = lesson("retention-and-replay").expect("exists");
+    let (config, _) = start_scenario(&l).expect("builds").to_sim_config().expect("converts");
+    let mut runner = run::Runner::new(config, l.run_s, &[]).expect("within the record bound");
+    runner.timers_max = 100_000;
+    let why = runner.step(5_000).expect_err("over the budget");
+    assert!(why.starts_with("it needs more than 100,000 engine steps in "), "{why}");
+    assert!(runner.progress_percent() < 4, "{} %", runner.progress_percent());
+    assert_eq!(TIMERS_PER_RUN_MAX, u64::from(TIMERS_PER_SEC_MAX) * 600);
 }

@@ -123,7 +123,7 @@ impl Scenario {
                                 AnalyticsDialect::FlinkSql => SqlDialect::Flink,
                             },
                             sql: a.sql.clone(),
-                            start: start_at(a.start),
+                            start: start_at(a.start, 0),
                             destination: destination.map(|(stream_name, kind)| AnalyticsDestination {
                                 from: String::new(),
                                 stream_name,
@@ -506,7 +506,8 @@ fn consumer_config(
                 duration_ms: c.lambda_duration_ms,
             }),
         },
-        start: start_at(c.start),
+        start: start_at(c.start, c.start_timestamp_s),
+        begins_at_ms: u64::from(c.begins_at_s) * 1_000,
         processing_us_per_record: c.processing_us_per_record,
         deduplicate_by: match c.deduplicate_by {
             DeduplicateBy::None => Deduplicate::Off,
@@ -515,10 +516,11 @@ fn consumer_config(
     }
 }
 
-fn start_at(start: StartPosition) -> StartAt {
+fn start_at(start: StartPosition, timestamp_s: u32) -> StartAt {
     match start {
         StartPosition::TrimHorizon => StartAt::TrimHorizon,
         StartPosition::Latest => StartAt::Latest,
+        StartPosition::AtTimestamp => StartAt::AtTimestamp { at_ms: u64::from(timestamp_s) * 1_000 },
     }
 }
 

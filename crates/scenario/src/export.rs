@@ -264,6 +264,10 @@ impl Scenario {
                     y.ref_(6, "FunctionName", &format!("{id}FunctionName"));
                     y.get_att(6, "EventSourceArn", &ids.get(stream.id), "Arn");
                     y.kv(6, "StartingPosition", c.start.as_str());
+                    if c.start == StartPosition::AtTimestamp {
+                        y.comment(6, "Unix seconds: the scenario's AT_TIMESTAMP time on the simulated clock (2026-01-01 00:00 UTC is 0 s).");
+                        y.kv(6, "StartingPositionTimestamp", &at_timestamp_unix_s(c).to_string());
+                    }
                     y.kv(6, "BatchSize", &c.lambda_batch_size.to_string());
                     y.kv(6, "MaximumBatchingWindowInSeconds", &c.lambda_batching_window_s.to_string());
                     y.kv(6, "ParallelizationFactor", &c.lambda_parallelization_factor.to_string());
@@ -543,11 +547,16 @@ impl Scenario {
                         let _ = writeln!(
                             out,
                             "aws lambda create-event-source-mapping --function-name \"${{{variable}:?set it to the function consumer '{}' runs}}\" \
-                             --event-source-arn \"$STREAM_ARN\" --starting-position {} --batch-size {} \
+                             --event-source-arn \"$STREAM_ARN\" --starting-position {}{} --batch-size {} \
                              --maximum-batching-window-in-seconds {} --parallelization-factor {} {bisect} \
                              --maximum-retry-attempts {}",
                             consumer.name,
                             c.start.as_str(),
+                            if c.start == StartPosition::AtTimestamp {
+                                format!(" --starting-position-timestamp {}", at_timestamp_unix_s(c))
+                            } else {
+                                String::new()
+                            },
                             c.lambda_batch_size,
                             c.lambda_batching_window_s,
                             c.lambda_parallelization_factor,
@@ -717,6 +726,11 @@ const OPENSEARCH_ACTIONS: [&str; 5] =
 
 const KINESIS_READ_ACTIONS: [&str; 4] =
     ["kinesis:DescribeStream", "kinesis:GetShardIterator", "kinesis:GetRecords", "kinesis:ListShards"];
+
+/// A consumer's `AT_TIMESTAMP` time in Unix seconds, on the simulated clock (which starts at the engine's epoch).
+fn at_timestamp_unix_s(c: &ConsumerParams) -> u64 {
+    shardlab_engine::SimConfig::default().epoch_unix_ms / 1_000 + u64::from(c.start_timestamp_s)
+}
 
 fn uses_lambda(f: &FirehoseParams) -> bool {
     !f.transform_program.trim().is_empty()

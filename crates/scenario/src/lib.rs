@@ -101,6 +101,10 @@ pub const EDGES_MAX: usize = 400;
 /// Scheduled events a scenario may have.
 pub const SCHEDULED_MAX: usize = 1_000;
 
+/// The latest simulated time a scenario names (a scheduled event, a consumer's start, a shared run's time): two
+/// simulated days, so records can outlive the shortest retention period (24 hours) within a run.
+pub const TIME_MS_MAX: u64 = 2 * 86_400_000;
+
 /// The scenario format this crate writes. Format 1 is the first release; every earlier format still opens.
 /// Format 4 appended the resharding, retention and capacity-mode [`Action`]s to format 3's and gave consumers
 /// `deduplicate_by`.
@@ -410,8 +414,9 @@ impl Scenario {
         if !(10..=400).contains(&self.view.zoom_percent) {
             problems.push(Problem::new("view.zoom_percent", "the zoom is 10 to 400 %"));
         }
-        if self.view.time_ms > 86_400_000 {
-            problems.push(Problem::new("view.time_ms", "a shared run reaches 0 to 86,400,000 ms (one simulated day)"));
+        if self.view.time_ms > TIME_MS_MAX {
+            problems
+                .push(Problem::new("view.time_ms", "a shared run reaches 0 to 172,800,000 ms (two simulated days)"));
         }
         let counts = [
             ("pipeline.nodes", self.pipeline.nodes.len(), NODES_MAX, "nodes"),
@@ -457,6 +462,24 @@ impl Scenario {
             }
             match &node.kind {
                 NodeKind::Producer(p) => producer_cross_checks(p, &path, problems),
+                NodeKind::Consumer(c)
+                    if c.start == model::StartPosition::AtTimestamp && c.start_timestamp_s > c.begins_at_s =>
+                {
+                    problems.push(Problem::new(
+                        format!("{path}.params.start_timestamp_s"),
+                        format!(
+                            "AT_TIMESTAMP {} s is after the consumer begins reading ({} s), and GetShardIterator refuses a \
+                             timestamp in the future; allowed: 0 to {} s",
+                            c.start_timestamp_s, c.begins_at_s, c.begins_at_s
+                        ),
+                    ));
+                }
+                NodeKind::Analytics(a) if a.start == model::StartPosition::AtTimestamp => {
+                    problems.push(Problem::new(
+                        format!("{path}.params.start"),
+                        "an Analytics application starts at TRIM_HORIZON or LATEST (NOW); AT_TIMESTAMP is for consumers",
+                    ));
+                }
                 NodeKind::Firehose(f) => {
                     let limit = self.pipeline.targets(node.id).find_map(|t| match &t.kind {
                         NodeKind::Destination(d) => Some(match d.kind {
@@ -493,10 +516,10 @@ impl Scenario {
     fn scheduled_problems(&self, problems: &mut Vec<Problem>) {
         for (i, event) in self.scheduled.iter().enumerate() {
             let path = format!("scheduled[{i}]");
-            if event.at_ms > 86_400_000 {
+            if event.at_ms > TIME_MS_MAX {
                 problems.push(Problem::new(
                     format!("{path}.at_ms"),
-                    "events happen at 0 to 86,400,000 ms (one simulated day)",
+                    "events happen at 0 to 172,800,000 ms (two simulated days)",
                 ));
             }
             let id = event.action.node();

@@ -126,6 +126,8 @@ choice_enum! {
         TrimHorizon = "TRIM_HORIZON",
         /// Only records written from then on (`LATEST`).
         Latest = "LATEST",
+        /// The first record that arrived at or after a time (`AT_TIMESTAMP`): consumers only.
+        AtTimestamp = "AT_TIMESTAMP",
     }
 }
 
@@ -429,6 +431,10 @@ pub struct ConsumerParams {
     pub lambda_duration_ms: u32,
     /// What it skips as already processed.
     pub deduplicate_by: DeduplicateBy,
+    /// When it begins reading, in simulated seconds: an application deployed (or back from an outage) later.
+    pub begins_at_s: u32,
+    /// `AT_TIMESTAMP`: the time to read from, in simulated seconds; not after `begins_at_s`.
+    pub start_timestamp_s: u32,
 }
 
 impl Default for ConsumerParams {
@@ -453,6 +459,8 @@ impl Default for ConsumerParams {
             lambda_error_percent: 0,
             lambda_duration_ms: 100,
             deduplicate_by: DeduplicateBy::None,
+            begins_at_s: 0,
+            start_timestamp_s: 0,
         }
     }
 }

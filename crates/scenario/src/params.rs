@@ -251,14 +251,23 @@ fn stream_specs(s: &StreamParams) -> Vec<Spec<StreamParams>> {
     specs
 }
 
+/// The latest simulated second a consumer's times may name: two simulated days ([`crate::TIME_MS_MAX`]).
+const TIME_S_MAX: u64 = crate::TIME_MS_MAX / 1_000;
+
 fn consumer_specs(c: &ConsumerParams) -> Vec<Spec<ConsumerParams>> {
     type T = ConsumerParams;
     let mut specs = alloc::vec![
         choice!("style", "Reads with", style: ConsumerStyle),
         choice!("start", "Starts at", start: StartPosition),
+    ];
+    if c.start == StartPosition::AtTimestamp {
+        specs.push(num!("start_timestamp_s", "AT_TIMESTAMP time", "s", 0, TIME_S_MAX, "0 to 172,800 s, not after it begins reading (AWS refuses a future timestamp)", start_timestamp_s: u32));
+    }
+    specs.extend([
+        num!("begins_at_s", "Begins reading at", "s", 0, TIME_S_MAX, "0 to 172,800 s (two simulated days)", begins_at_s: u32),
         num!("processing_us_per_record", "Processing time per record", "µs", 0, 1_000_000, "0 to 1,000,000 µs (simulator bound)", processing_us_per_record: u32),
         choice!("deduplicate_by", "Skip records already processed", deduplicate_by: DeduplicateBy),
-    ];
+    ]);
     match c.style {
         ConsumerStyle::Polling => {
             specs.push(num!("poll_interval_ms", "Time between GetRecords calls", "ms", 1, 3_600_000, "1 to 3,600,000 ms (5 calls/s per shard are shared by all polling readers)", poll_interval_ms: u32));
@@ -439,7 +448,16 @@ fn analytics_specs() -> Vec<Spec<AnalyticsParams>> {
     type T = AnalyticsParams;
     alloc::vec![
         choice!("dialect", "Language", dialect: AnalyticsDialect),
-        choice!("start", "Starts at", start: StartPosition),
+        // An application's input starts at the oldest record or at the tip (NOW); AT_TIMESTAMP is for consumers.
+        Spec::Choice {
+            key: "start",
+            label: "Starts at",
+            names: &StartPosition::NAMES[..2],
+            get: |v: &T| v.start.as_str(),
+            set: |v: &mut T, text| {
+                StartPosition::parse(text).filter(|s| *s != StartPosition::AtTimestamp).map(|s| v.start = s).is_some()
+            },
+        },
         Spec::Text {
             key: "sql",
             label: "SQL",

@@ -353,3 +353,48 @@ fn partition_keys_in_a_firehose_prefix_turn_dynamic_partitioning_on() {
     let (config, _) = Scenario::from_json(text).expect("valid").to_sim_config().expect("runs");
     assert!(config.delivery_streams[0].destination.dynamic_partitioning.is_some());
 }
+
+#[test]
+fn a_consumer_begins_later_and_starts_at_a_timestamp_not_after_that() {
+    use model::StartPosition;
+    use shardlab_engine::consumer_app::StartAt;
+    let mut scenario = Scenario::default();
+    let consumer = scenario.pipeline.node_mut(NodeId(3)).expect("the default consumer");
+    // The timestamp field appears with AT_TIMESTAMP only.
+    assert!(!consumer.params().iter().any(|p| p.key == "start_timestamp_s"));
+    consumer.set_param("start", "AT_TIMESTAMP").expect("a consumer's choice");
+    consumer.set_param("begins_at_s", "30").expect("in range");
+    consumer.set_param("start_timestamp_s", "10").expect("in range");
+    assert!(consumer.params().iter().any(|p| p.key == "start_timestamp_s"));
+    // Two simulated days at most: 172,800 s.
+    assert!(consumer.set_param("begins_at_s", "172801").is_err());
+    assert_eq!(scenario.validate(), Ok(()));
+    let (config, _) = scenario.to_sim_config().expect("converts");
+    assert_eq!(
+        (config.consumers[0].begins_at_ms, config.consumers[0].start),
+        (30_000, StartAt::AtTimestamp { at_ms: 10_000 })
+    );
+    // Nothing is read before 30 s; then each shard is read from the first record that arrived at or after 10 s.
+    let mut sim = Simulation::new(config).expect("runs");
+    sim.advance_to(SimTime::from_secs(30));
+    assert_eq!(sim.consumers()[0].totals.get_records_calls, 0);
+    sim.advance_to(SimTime::from_secs(40));
+    for shard in sim.stream().expect("one stream").shards() {
+        let lowest = sim.consumers()[0].lowest_processed(shard.id);
+        assert_eq!(lowest, Some(shard.position_at(SimTime::from_secs(10))), "{}", shard.id);
+    }
+    // A timestamp after the start is in the future when the iterator is asked for: refused, with the path.
+    let consumer = scenario.pipeline.node_mut(NodeId(3)).expect("the default consumer");
+    consumer.set_param("start_timestamp_s", "31").expect("in range alone");
+    let problems = scenario.validate().expect_err("a future timestamp");
+    assert!(
+        problems[0].path.ends_with(".params.start_timestamp_s") && problems[0].message.contains("future"),
+        "{problems:?}"
+    );
+    // An Analytics application's input starts at the oldest record or the tip only.
+    let id = scenario.add_node(NodeKind::analytics());
+    let analytics = scenario.pipeline.node_mut(id).expect("added");
+    assert!(analytics.set_param("start", "AT_TIMESTAMP").is_err());
+    let start = analytics.params().into_iter().find(|p| p.key == "start").expect("a start");
+    assert_eq!(start.choices, [StartPosition::TrimHorizon.as_str(), StartPosition::Latest.as_str()]);
+}

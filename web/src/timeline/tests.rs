@@ -141,7 +141,7 @@ fn a_draft_is_checked_by_the_scenario_rules_field_by_field() {
     assert_eq!(keys, ["at", "target_shards"]);
     assert!(problems[1].1.contains("not a whole number"), "{problems:?}");
     draft.set_field("target_shards", "4".into());
-    draft.at = "25h".into();
+    draft.at = "49h".into();
     assert_eq!(draft.check(&scenario, None).expect_err("too late")[0].0, "at");
     draft.at = "1:00".into();
     draft.node = None;
