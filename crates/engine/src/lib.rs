@@ -1,4 +1,5 @@
-//! Shardlab's simulation core: Amazon Kinesis Data Streams and Data Firehose, deterministic and `no_std`.
+//! Shardlab's simulation core: Amazon Kinesis Data Streams, Data Firehose and Video Streams, deterministic and
+//! `no_std`.
 //!
 //! The whole product's rules live here: how partition keys hash onto shards, how shards throttle,
 //! what sequence numbers look like, which metrics a second produces. The crate does no IO, reads no
@@ -130,6 +131,7 @@ pub mod stream;
 pub mod template;
 pub mod throttle;
 pub mod time;
+pub mod video;
 pub mod workload;
 
 #[cfg(test)]

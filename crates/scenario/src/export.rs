@@ -316,6 +316,29 @@ impl Scenario {
                 }
             }
             NodeKind::Firehose(f) => self.cfn_firehose(y, ids, node, f),
+            NodeKind::VideoStream(v) => {
+                y.key(2, &id);
+                y.kv(4, "Type", "AWS::KinesisVideo::Stream");
+                y.key(4, "Properties");
+                y.kv(6, "Name", &quote(&node.name));
+                y.kv(6, "DataRetentionInHours", &v.retention_hours.to_string());
+                y.kv(6, "MediaType", &quote(&v.media_type));
+            }
+            NodeKind::Camera(c) => y.comment(
+                2,
+                &format!(
+                    "Camera '{}' ({} kbps, {} frames/s, {} ms fragments) runs the Producer SDK, not a stack resource.",
+                    node.name, c.bitrate_kbps, c.frame_rate, c.fragment_duration_ms
+                ),
+            ),
+            NodeKind::VideoConsumer(c) => y.comment(
+                2,
+                &format!(
+                    "Video consumer '{}' ({}) is application code, not a stack resource.",
+                    node.name,
+                    c.style.as_str()
+                ),
+            ),
         }
     }
 
@@ -788,6 +811,7 @@ impl LogicalIds {
                 NodeKind::Consumer(_) => "Consumer",
                 NodeKind::Firehose(_) => "DeliveryStream",
                 NodeKind::Destination(_) => "Bucket",
+                NodeKind::VideoStream(_) => "VideoStream",
                 _ => "",
             });
             if ids.values().any(|taken| *taken == id) {
