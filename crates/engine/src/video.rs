@@ -22,6 +22,8 @@
 mod camera;
 mod fragment;
 mod playback;
+#[cfg(test)]
+mod tests;
 
 pub use camera::{ACKS_KEPT, Ack, AckError, AckEventType, Camera, CameraConfig, CameraTotals};
 pub use fragment::{Fragment, FragmentNumber, FragmentStore};
@@ -836,10 +838,7 @@ impl Video {
         match consumer.config.kind.clone() {
             VideoConsumerKind::GetMedia { .. } | VideoConsumerKind::Rekognition => {
                 // Fragments the reader has not had yet, received whole, at most 5 a second and 25 MB/s.
-                let from = match consumer.cursor {
-                    Some(n) => stream.store.position_after(n),
-                    None => consumer.start_position.unwrap_or(stream.store.fragments().len()),
-                };
+                let from = consumer.cursor.map_or(0, |n| stream.store.position_after(n));
                 let (mut count, mut bytes) = (0u32, 0u64);
                 let delivered = now - SimDuration::from_millis(GET_MEDIA_DELIVERY_MS);
                 for f in stream.store.fragments().iter().skip(from) {
@@ -928,8 +927,7 @@ impl Video {
                 }
             }
             VideoConsumerKind::ImageExtraction { sampling_interval_ms } => {
-                let from =
-                    consumer.cursor.map_or(consumer.start_position.unwrap_or(0), |n| stream.store.position_after(n));
+                let from = consumer.cursor.map_or(0, |n| stream.store.position_after(n));
                 let interval = u64::from(sampling_interval_ms.max(GET_IMAGES_SAMPLING_INTERVAL_MIN_MS));
                 for f in stream.store.fragments().iter().skip(from) {
                     if f.persisted_at.is_none_or(|p| p > now) {
@@ -977,7 +975,11 @@ impl Video {
                 format!("The stream {} keeps no data (DataRetentionInHours is 0).", stream.config.name),
             ))
         };
-        let mut start_position = None;
+        // The reader starts after this fragment (a number before every fragment: from the oldest kept).
+        let before_all = FragmentNumber { stream: s as u32, counter: 0 };
+        let fragments = stream.store.fragments();
+        let newest_received = fragments.iter().rev().find(|f| f.received_at <= now).map_or(before_all, |f| f.number);
+        let mut start_after = None;
         let mut clip = None;
         let error = match &self.consumers[index].config.kind {
             VideoConsumerKind::GetMedia { start } => {
@@ -990,17 +992,21 @@ impl Video {
                         ),
                     ))
                 } else {
-                    start_position = match start {
-                        StartSelector::Now => None,
-                        StartSelector::Earliest => Some(0),
+                    start_after = Some(match start {
+                        StartSelector::Now => newest_received,
+                        StartSelector::Earliest => before_all,
                         StartSelector::ProducerTimestamp { at_ms } => {
-                            Some(stream.store.position_at_producer_ms(*at_ms))
+                            let at = stream.store.position_at_producer_ms(*at_ms);
+                            at.checked_sub(1).and_then(|p| fragments.get(p)).map_or(before_all, |f| f.number)
                         }
-                    };
+                    });
                     None
                 }
             }
-            VideoConsumerKind::Rekognition => None,
+            VideoConsumerKind::Rekognition => {
+                start_after = Some(newest_received);
+                None
+            }
             VideoConsumerKind::Hls { .. } | VideoConsumerKind::ImageExtraction { .. } if !stream.keeps_data() => {
                 no_retention()
             }
@@ -1025,7 +1031,7 @@ impl Video {
                 None
             }
             VideoConsumerKind::ImageExtraction { .. } => {
-                start_position = Some(stream.store.fragments().len());
+                start_after = Some(fragments.back().map_or(before_all, |f| f.number));
                 None
             }
             VideoConsumerKind::Clip { start_ms, end_ms } => {
@@ -1046,7 +1052,7 @@ impl Video {
         let consumer = &mut self.consumers[index];
         consumer.started = true;
         consumer.started_at = now;
-        consumer.start_position = start_position;
+        consumer.cursor = start_after;
         if let Some(c) = clip {
             consumer.totals.fragments_read = u64::from(c.fragments);
             consumer.totals.bytes_read = c.bytes;

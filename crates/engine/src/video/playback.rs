@@ -154,8 +154,6 @@ pub struct VideoConsumer {
     pub(crate) started_at: SimTime,
     /// The last fragment it read.
     pub(crate) cursor: Option<FragmentNumber>,
-    /// The position its reading starts from before it has read anything (GetMedia from the past).
-    pub(crate) start_position: Option<usize>,
     /// For image extraction: the producer instant of the next image.
     pub(crate) next_sample_ms: u64,
     /// An HLS session closed because a sixth one opened.
@@ -170,7 +168,6 @@ impl VideoConsumer {
             started: false,
             started_at: SimTime::ZERO,
             cursor: None,
-            start_position: None,
             next_sample_ms: 0,
             closed: false,
         }
