@@ -415,6 +415,12 @@ impl Scenario {
                 NodeKind::Consumer(_) | NodeKind::Analytics(_) if !reads_stream(node.id) => {
                     Some(format!("'{name}' does not read a data stream, so it does not run"))
                 }
+                NodeKind::Camera(_) if self.pipeline.targets(node.id).next().is_none() => {
+                    Some(format!("'{name}' is not connected to a video stream, so it does not run"))
+                }
+                NodeKind::VideoConsumer(_) if self.pipeline.sources(node.id).next().is_none() => {
+                    Some(format!("'{name}' does not read a video stream, so it does not run"))
+                }
                 _ => None,
             };
             out.extend(reason.map(|reason| NotSimulated { node: node.id, reason }));
