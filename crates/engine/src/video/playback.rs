@@ -158,6 +158,8 @@ pub struct VideoConsumer {
     pub(crate) next_sample_ms: u64,
     /// An HLS session closed because a sixth one opened.
     pub closed: bool,
+    /// Its latency was under [`super::PLAYBACK_BEHIND_MS`] when last measured.
+    pub(crate) keeping_up: bool,
 }
 
 impl VideoConsumer {
@@ -170,6 +172,7 @@ impl VideoConsumer {
             cursor: None,
             next_sample_ms: 0,
             closed: false,
+            keeping_up: false,
         }
     }
 }

@@ -368,3 +368,22 @@ fn a_stream_keeps_a_bounded_number_of_fragments() {
     let problems = Simulation::new(config).expect_err("too many").problems;
     assert!(problems.iter().any(|p| p.contains("at most 20")), "{problems:?}");
 }
+
+#[test]
+fn a_get_media_reader_that_cannot_keep_up_is_observed_falling_behind() {
+    // 120 Mbps in 1-second fragments is 15 MB a fragment; PutMedia reads 12.5 MB/s, so each takes 1.2 s on the
+    // wire and media reaches the stream, and its live reader, later and later.
+    let fast = CameraConfig { bitrate_kbps: 120_000, fragment_duration_ms: 1_000, ..CameraConfig::new("fast", "door") };
+    let consumers = vec![consumer("reader", VideoConsumerKind::GetMedia { start: StartSelector::Now }, 0)];
+    let mut sim = one_camera(24, fast, consumers);
+    sim.advance_to(SimTime::from_secs(120));
+    let behind = core::iter::from_fn(|| sim.poll_observation()).find_map(|o| match o.what {
+        Observed::VideoPlaybackBehind { consumer, latency_ms, .. } => Some((consumer, latency_ms)),
+        _ => None,
+    });
+    let (name, latency_ms) = behind.expect("observed");
+    assert_eq!(name, "reader");
+    assert!(latency_ms >= PLAYBACK_BEHIND_MS);
+    // After 120 s about 100 fragments are in (120 / 1.2): the newest media is about 20 s old.
+    assert!(sim.video().consumers()[0].totals.latency_ms.is_some_and(|l| l >= 15_000));
+}
