@@ -224,8 +224,9 @@ fn list_streams(sim: &mut Simulation, body: &Map<String, Value>) -> Result<Value
     let streams = sim.video().streams();
     let page: Vec<Value> = streams.iter().skip(start).take(max).map(|s| stream_info(sim, s)).collect();
     let mut out = json!({ "StreamInfoList": page });
-    if start + max < streams.len() {
-        out["NextToken"] = Value::String((start + max).to_string());
+    let next = start.saturating_add(max);
+    if next < streams.len() {
+        out["NextToken"] = Value::String(next.to_string());
     }
     Ok(out)
 }

@@ -904,7 +904,8 @@ impl Video {
                         (playlist, playing)
                     }
                     HlsPlaybackMode::LiveReplay { start_ms } | HlsPlaybackMode::OnDemand { start_ms, .. } => {
-                        let mut playhead = start_ms + now.saturating_since(consumer.started_at).as_millis();
+                        let mut playhead =
+                            start_ms.saturating_add(now.saturating_since(consumer.started_at).as_millis());
                         if let HlsPlaybackMode::OnDemand { end_ms, .. } = mode {
                             playhead = playhead.min(end_ms);
                         }
