@@ -1212,6 +1212,9 @@ fn kind_class_of(kind: &NodeKind) -> &'static str {
         NodeKind::Firehose(_) => "firehose",
         NodeKind::Analytics(_) => "analytics",
         NodeKind::Destination(_) => "destination",
+        NodeKind::VideoStream(_) => "video-stream",
+        NodeKind::Camera(_) => "camera",
+        NodeKind::VideoConsumer(_) => "video-consumer",
     }
 }
 
@@ -1312,6 +1315,8 @@ fn canvas_nodes(
                     }
                     None => (idle(), ""),
                 },
+                // Video Streams' figures come with its page views.
+                NodeKind::VideoStream(_) | NodeKind::Camera(_) | NodeKind::VideoConsumer(_) => (idle(), ""),
             };
             CanvasNode {
                 id: node.id,

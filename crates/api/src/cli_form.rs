@@ -117,6 +117,18 @@ pub fn parse_cli_target(line: &str) -> Result<(String, Value), String> {
                 parse_command(words[2..].iter().map(String::as_str).collect(), "firehose", "Firehose", &operations)?;
             Ok((format!("{}{name}", crate::firehose::TARGET_PREFIX), body))
         }
+        Some(service @ ("kinesisvideo" | "kinesis-video-media" | "kinesis-video-archived-media"))
+            if words[0] == "aws" =>
+        {
+            let operations = crate::video::operations();
+            let (name, body) = parse_command(
+                words[2..].iter().map(String::as_str).collect(),
+                service,
+                "Kinesis Video Streams",
+                &operations,
+            )?;
+            Ok((format!("{}{name}", crate::video::TARGET_PREFIX), body))
+        }
         _ => parse_cli(line).map(|(name, body)| (format!("{}{name}", crate::TARGET_PREFIX), body)),
     }
 }

@@ -114,6 +114,17 @@
 //!   always `destinationId-000000000001`. `ServiceUnavailableException` answers HTTP 503.
 //! - No control-plane rate limit (5 TPS) is enforced. Start/StopDeliveryStreamEncryption, MSK and database
 //!   sources, Snowflake and Iceberg destinations are not simulated.
+//!
+//! Kinesis Video Streams ([`video`], `KinesisVideo_20170930.*`, a prefix of ours: AWS routes these REST-JSON
+//! operations by path):
+//!
+//! - PutMedia takes `ShardlabFragments` (duration and size of each) instead of MKV bytes and answers the
+//!   acknowledgements at once, each with `ShardlabAtMillis`, when it reaches the producer; GetMedia answers the
+//!   fragments' metadata (`ShardlabChunks`) a new connection gets first, GetClip the clip's size.
+//! - Type and constraint failures answer `ValidationException` as the other services do; the service's own
+//!   rules answer AWS's exceptions with messages in our words (AWS documents the exception names only).
+//! - `SERVER_TIMESTAMP` selectors are read as producer timestamps (the two differ by the upload delay only).
+//! - No control-plane or fragment-metadata rate limit is enforced.
 
 #![no_std]
 #![forbid(unsafe_code)]
@@ -139,6 +150,7 @@ mod streams;
 mod tags;
 mod token;
 mod validate;
+pub mod video;
 
 pub use cli_form::{parse_cli, parse_cli_target};
 pub use consumers::subscription_events;
@@ -278,6 +290,9 @@ impl KinesisApi {
         if let Some(name) = target.strip_prefix(firehose::TARGET_PREFIX) {
             return firehose::handle(sim, name, body);
         }
+        if let Some(name) = target.strip_prefix(video::TARGET_PREFIX) {
+            return video::handle(sim, name, body);
+        }
         let Some(operation) =
             target.strip_prefix(TARGET_PREFIX).and_then(|name| OPERATIONS.iter().find(|o| o.name == name))
         else {
@@ -296,7 +311,8 @@ impl KinesisApi {
     /// Answers one call whose body is raw text; text that is not JSON gets a `SerializationException`.
     pub fn handle_text(&mut self, sim: &mut Simulation, target: &str, body: &str) -> Reply {
         let known = target.strip_prefix(TARGET_PREFIX).is_some_and(|name| OPERATIONS.iter().any(|o| o.name == name))
-            || target.strip_prefix(firehose::TARGET_PREFIX).is_some_and(firehose::is_operation);
+            || target.strip_prefix(firehose::TARGET_PREFIX).is_some_and(firehose::is_operation)
+            || target.strip_prefix(video::TARGET_PREFIX).is_some_and(video::is_operation);
         if body.trim().is_empty() {
             // AWS: an empty body is a serialization problem for a known operation, else an unknown one.
             return if known { Reply::serialization("The request body is empty.") } else { Reply::unknown_operation() };

@@ -3,7 +3,7 @@
 use crate::args::Args;
 use crate::{Failure, duration, sql};
 use serde_json::{Value, json};
-use shardlab_engine::account::{DeliverySummary, Observed, ShardSummary, StreamSummary};
+use shardlab_engine::account::{DeliverySummary, Observed, ShardSummary, StreamSummary, VideoStreamSummary};
 use shardlab_engine::analytics_app::{DestinationKind, SqlDialect};
 use shardlab_engine::firehose::delivery::{FlushReason, ObjectKind};
 use shardlab_engine::firehose::{DeliveryStream, Source};
@@ -299,6 +299,99 @@ fn delivery_json(d: &DeliverySummary, data: &DeliveryData) -> Value {
 use shardlab_engine::format::thousands;
 
 /// Bytes in binary units with one decimal: `512 B`, `1.5 KiB`, `3.0 MiB`, `2.1 GiB`.
+/// The Kinesis Video Streams part of the text summary: per video stream, its cameras and consumers.
+fn video_text(streams: &[VideoStreamSummary], out: &mut String) {
+    for s in streams {
+        let retention = if s.retention_hours == 0 {
+            "no retention: live readers only".to_string()
+        } else {
+            format!("retention {} h", thousands(u64::from(s.retention_hours)))
+        };
+        let _ = writeln!(
+            out,
+            "\nVideo stream {} ({retention}): {} in, {} fragments kept ({}).",
+            s.name,
+            bytes(s.incoming_bytes),
+            thousands(s.fragments_kept),
+            bytes(s.bytes_kept)
+        );
+        for (name, t) in &s.cameras {
+            let _ = writeln!(
+                out,
+                "  camera {name}: {} fragments recorded, {} received, {} persisted, {} error acks, {} resent, {} dropped \
+                 by the SDK; {} connections ({} refused, {} dropped)",
+                thousands(t.fragments_recorded),
+                thousands(t.fragments_received),
+                thousands(t.fragments_persisted),
+                thousands(t.error_acks),
+                thousands(t.fragments_resent),
+                thousands(t.fragments_dropped),
+                t.connections,
+                t.connections_refused,
+                t.connection_drops
+            );
+        }
+        for (name, kind, t) in &s.consumers {
+            let latency =
+                t.latency_ms.map_or_else(|| "no media yet".to_string(), |l| format!("{} ms behind", thousands(l)));
+            let what = match t.error.as_deref() {
+                Some(error) => format!("refused: {error}"),
+                None => format!(
+                    "{} fragments, {} read, {latency} (at most {} ms){}",
+                    thousands(t.fragments_read),
+                    bytes(t.bytes_read),
+                    thousands(t.latency_max_ms),
+                    if t.frames_or_images > 0 {
+                        format!(", {} frames or images", thousands(t.frames_or_images))
+                    } else {
+                        String::new()
+                    }
+                ),
+            };
+            let _ = writeln!(out, "  {kind} {name}: {what}");
+        }
+    }
+}
+
+fn video_json(streams: &[VideoStreamSummary]) -> Value {
+    Value::Array(
+        streams
+            .iter()
+            .map(|s| {
+                json!({
+                    "name": s.name,
+                    "retention_hours": s.retention_hours,
+                    "incoming_bytes": s.incoming_bytes,
+                    "fragments_kept": s.fragments_kept,
+                    "bytes_kept": s.bytes_kept,
+                    "cameras": s.cameras.iter().map(|(name, t)| json!({
+                        "name": name,
+                        "fragments_recorded": t.fragments_recorded,
+                        "fragments_received": t.fragments_received,
+                        "fragments_persisted": t.fragments_persisted,
+                        "error_acks": t.error_acks,
+                        "fragments_resent": t.fragments_resent,
+                        "fragments_dropped": t.fragments_dropped,
+                        "connections": t.connections,
+                        "connections_refused": t.connections_refused,
+                        "connection_drops": t.connection_drops,
+                    })).collect::<Vec<_>>(),
+                    "consumers": s.consumers.iter().map(|(name, kind, t)| json!({
+                        "name": name,
+                        "kind": kind,
+                        "fragments_read": t.fragments_read,
+                        "bytes_read": t.bytes_read,
+                        "frames_or_images": t.frames_or_images,
+                        "latency_ms": t.latency_ms,
+                        "latency_max_ms": t.latency_max_ms,
+                        "error": t.error,
+                    })).collect::<Vec<_>>(),
+                })
+            })
+            .collect(),
+    )
+}
+
 fn bytes(n: u64) -> String {
     const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
     if n < 1_024 {
@@ -337,18 +430,27 @@ impl Summary {
         let c = &self.config;
         let mut out = String::new();
         // Writing to a String cannot fail.
-        let _ = writeln!(
-            out,
-            "Stream {} ({} at start), seed {}, ran {} of simulated time.",
-            c.streams.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", "),
-            shardlab_engine::format::count(
-                c.streams.iter().map(|s| u64::from(s.shard_count)).sum::<u64>(),
-                "shard",
-                "shards"
-            ),
-            c.seed,
-            duration::describe(self.duration_ms)
-        );
+        if c.streams.is_empty() {
+            let _ = writeln!(
+                out,
+                "No data stream, seed {}, ran {} of simulated time.",
+                c.seed,
+                duration::describe(self.duration_ms)
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "Stream {} ({} at start), seed {}, ran {} of simulated time.",
+                c.streams.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", "),
+                shardlab_engine::format::count(
+                    c.streams.iter().map(|s| u64::from(s.shard_count)).sum::<u64>(),
+                    "shard",
+                    "shards"
+                ),
+                c.seed,
+                duration::describe(self.duration_ms)
+            );
+        }
         let _ = writeln!(out, "\nProducers:");
         if self.run.producers.is_empty() {
             let _ = writeln!(out, "  none");
@@ -509,6 +611,7 @@ impl Summary {
                 );
             }
         }
+        video_text(&self.run.video_streams, &mut out);
         match self.iterator_age_ms_max() {
             Some(age) => {
                 let _ = writeln!(out, "\nIterator age: at most {} ms.", thousands(age));
@@ -536,6 +639,12 @@ impl Summary {
 
     fn to_json(&self) -> Value {
         let mut summary = self.to_json_without_analytics();
+        // Only runs with video streams have the key, so other runs' JSON is unchanged.
+        if !self.run.video_streams.is_empty()
+            && let Some(object) = summary.as_object_mut()
+        {
+            object.insert("video_streams".into(), video_json(&self.run.video_streams));
+        }
         if !self.run.analytics.is_empty()
             && let Some(object) = summary.as_object_mut()
         {
@@ -683,6 +792,35 @@ mod tests {
         ] {
             assert!(matches!(parse_options(&args(bad)), Err(Failure::Usage(_))), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn the_summary_prints_the_video_figures() {
+        use shardlab_engine::video::{
+            CameraConfig, VideoConfig, VideoConsumerConfig, VideoConsumerKind, VideoStreamConfig,
+        };
+        let video = VideoConfig {
+            streams: vec![VideoStreamConfig::new("door", 0)],
+            cameras: vec![CameraConfig::new("cam", "door")],
+            consumers: vec![VideoConsumerConfig {
+                name: "viewer".into(),
+                stream_name: "door".into(),
+                kind: VideoConsumerKind::Hls {
+                    mode: shardlab_engine::video::HlsPlaybackMode::Live,
+                    max_playlist_fragments: 5,
+                },
+                start_at_ms: 0,
+            }],
+        };
+        let config = SimConfig { streams: vec![], producers: vec![], video, ..SimConfig::default() };
+        let summary = run(config, 60_000, None).expect("valid scenario");
+        let text = summary.to_text();
+        assert!(text.starts_with("No data stream, seed 42"), "{text}");
+        assert!(text.contains("Video stream door (no retention: live readers only)"), "{text}");
+        assert!(text.contains("camera cam: 31 fragments recorded"), "{text}");
+        assert!(text.contains("hls viewer: refused: NoDataRetentionException"), "{text}");
+        let json = summary.to_json();
+        assert_eq!(json["video_streams"][0]["cameras"][0]["fragments_persisted"], 0);
     }
 
     #[test]

@@ -277,6 +277,66 @@ pub enum Observed {
         /// Records that failed over them.
         records_failed: u64,
     },
+    /// A camera could not open PutMedia: another producer holds the video stream's one connection
+    /// (`ConnectionLimitExceededException`).
+    VideoConnectionRefused {
+        /// The camera.
+        camera: String,
+        /// The video stream.
+        stream: String,
+    },
+    /// A camera's PutMedia connection dropped; its SDK will reconnect and resend what was not acknowledged.
+    VideoConnectionDropped {
+        /// The camera.
+        camera: String,
+        /// The video stream.
+        stream: String,
+        /// Fragments sent but not acknowledged as kept, to send again.
+        fragments_to_resend: u32,
+    },
+    /// The service answered a camera's fragment with an ERROR acknowledgement (the first of the run).
+    VideoFragmentRefused {
+        /// The camera.
+        camera: String,
+        /// The video stream.
+        stream: String,
+        /// AWS's `ErrorId`, where documented (4001, 4002, …).
+        error_id: Option<u16>,
+        /// AWS's error code (`MAX_FRAGMENT_DURATION_REACHED`, …).
+        error_code: &'static str,
+        /// The camera's fragment duration.
+        fragment_duration_ms: u32,
+        /// Its fragment size.
+        fragment_bytes: u64,
+    },
+    /// A camera sends more than PutMedia reads (12.5 MB/s): its SDK buffer filled and it dropped fragments.
+    VideoIngestBehind {
+        /// The camera.
+        camera: String,
+        /// The video stream.
+        stream: String,
+        /// Its bitrate.
+        bitrate_kbps: u32,
+    },
+    /// A video consumer that was keeping up fell [`crate::video::PLAYBACK_BEHIND_MS`] or more behind the camera.
+    VideoPlaybackBehind {
+        /// The consumer.
+        consumer: String,
+        /// The video stream.
+        stream: String,
+        /// How far behind, in ms.
+        latency_ms: u64,
+    },
+    /// A video consumer's call was refused (no retention for HLS or clips, too many GetMedia connections, no
+    /// fragments in a clip's range).
+    VideoConsumerRefused {
+        /// The consumer.
+        consumer: String,
+        /// The video stream.
+        stream: String,
+        /// `ExceptionName: message`.
+        error: String,
+    },
 }
 
 impl Observation {
@@ -295,6 +355,12 @@ impl Observation {
                 | Observed::AnalyticsStopped { .. }
                 | Observed::AgentSendsFailing { .. }
                 | Observed::StreamChangeRefused { .. }
+                | Observed::VideoConnectionRefused { .. }
+                | Observed::VideoConnectionDropped { .. }
+                | Observed::VideoFragmentRefused { .. }
+                | Observed::VideoIngestBehind { .. }
+                | Observed::VideoPlaybackBehind { .. }
+                | Observed::VideoConsumerRefused { .. }
         )
     }
 }
@@ -393,7 +459,7 @@ impl Account {
         &self.last_second
     }
 
-    fn observe(&mut self, at: SimTime, what: Observed) {
+    pub(crate) fn observe(&mut self, at: SimTime, what: Observed) {
         if self.observations.len() == OBSERVATIONS_MAX {
             self.observations.pop_front();
             self.observations_dropped += 1;
@@ -788,7 +854,25 @@ impl Account {
                 }
             })
             .collect();
-        RunSummary { at: now, streams, producers, consumers, agents, analytics, delivery_streams }
+        let video = sim.video();
+        let video_streams = (video.streams().iter())
+            .map(|s| VideoStreamSummary {
+                name: s.config.name.clone(),
+                retention_hours: s.config.retention_hours,
+                fragments_kept: s.store.fragments().len() as u64,
+                bytes_kept: s.store.bytes(),
+                incoming_bytes: s.incoming_bytes_total,
+                cameras: (video.cameras().iter())
+                    .filter(|c| c.config.stream_name == s.config.name)
+                    .map(|c| (c.config.name.clone(), c.totals))
+                    .collect(),
+                consumers: (video.consumers().iter())
+                    .filter(|c| c.config.stream_name == s.config.name)
+                    .map(|c| (c.config.name.clone(), c.config.kind.slug(), c.totals.clone()))
+                    .collect(),
+            })
+            .collect();
+        RunSummary { at: now, streams, producers, consumers, agents, analytics, delivery_streams, video_streams }
     }
 }
 
@@ -945,6 +1029,27 @@ pub struct RunSummary {
     pub analytics: Vec<AnalyticsSummary>,
     /// Firehose delivery streams, in the order they appeared.
     pub delivery_streams: Vec<DeliverySummary>,
+    /// Kinesis video streams, in creation order.
+    pub video_streams: Vec<VideoStreamSummary>,
+}
+
+/// One Kinesis video stream, with its cameras and consumers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VideoStreamSummary {
+    /// Its name.
+    pub name: String,
+    /// `DataRetentionInHours` now.
+    pub retention_hours: u32,
+    /// Fragments kept now.
+    pub fragments_kept: u64,
+    /// Their bytes.
+    pub bytes_kept: u64,
+    /// `PutMedia.IncomingBytes` over the run.
+    pub incoming_bytes: u64,
+    /// Its cameras: name and counters.
+    pub cameras: Vec<(String, crate::video::CameraTotals)>,
+    /// Its consumers: name, kind (`get_media`, `hls`, …) and figures.
+    pub consumers: Vec<(String, &'static str, crate::video::VideoConsumerTotals)>,
 }
 
 /// One data stream.

@@ -1,4 +1,5 @@
-//! Shardlab's simulation core: Amazon Kinesis Data Streams and Data Firehose, deterministic and `no_std`.
+//! Shardlab's simulation core: Amazon Kinesis Data Streams, Data Firehose and Video Streams, deterministic and
+//! `no_std`.
 //!
 //! The whole product's rules live here: how partition keys hash onto shards, how shards throttle,
 //! what sequence numbers look like, which metrics a second produces. The crate does no IO, reads no
@@ -73,7 +74,7 @@
 //!   sends PutRecordBatch calls of
 //!   at most 500 records and 4 MiB (whatever its buffer allows), records without a trailing newline (turn on
 //!   the S3 destination's newline option to separate them), and retries failed records with the same backoff.
-//! - Firehose's own choices are listed under "Divergences from AWS" in [`firehose`].
+//! - Firehose's own choices are listed under "Divergences from AWS" in [`firehose`], Video Streams' in [`video`].
 //! - Simulated KCL applications poll every 1.5 s, balance leases once per failover time (10 s by default,
 //!   stealing one lease at a time) and hand a moved lease over without a graceful shutdown, so the new
 //!   owner repeats the work since the last checkpoint.
@@ -130,6 +131,7 @@ pub mod stream;
 pub mod template;
 pub mod throttle;
 pub mod time;
+pub mod video;
 pub mod workload;
 
 #[cfg(test)]

@@ -22,6 +22,7 @@ use crate::shard::ShardId;
 use crate::stream::{Stream, StreamMode};
 use crate::template::PayloadTemplate;
 use crate::time::{SimDuration, SimTime};
+use crate::video::{Video, VideoConfig};
 use alloc::collections::{BinaryHeap, VecDeque};
 use alloc::format;
 use alloc::string::{String, ToString};
@@ -66,6 +67,8 @@ pub struct SimConfig {
     pub analytics: Vec<AnalyticsAppConfig>,
     /// Firehose delivery streams, ACTIVE from time 0 (none by default).
     pub delivery_streams: Vec<DeliveryStreamConfig>,
+    /// Kinesis Video Streams: video streams, cameras and video consumers (none by default).
+    pub video: VideoConfig,
 }
 
 /// Data streams one simulation may start with (a bound on its work; a scenario has at most 100 nodes).
@@ -190,6 +193,7 @@ impl Default for SimConfig {
             agents: Vec::new(),
             analytics: Vec::new(),
             delivery_streams: Vec::new(),
+            video: VideoConfig::default(),
         }
     }
 }
@@ -273,6 +277,7 @@ impl SimConfig {
                 problems.push(unknown(format!("Delivery stream '{}'", delivery.name), stream_name));
             }
         }
+        self.video.problems(&mut problems);
         crate::budget::problems(self, &mut problems);
         if problems.is_empty() { Ok(()) } else { Err(ConfigError { problems }) }
     }
@@ -402,6 +407,14 @@ pub enum Command {
         /// The new capacity mode.
         mode: StreamMode,
     },
+    /// A camera's network drops its PutMedia connection for `duration_ms`; its SDK then reconnects and resends
+    /// from the oldest fragment not acknowledged as kept.
+    DropCameraConnection {
+        /// The camera's position in [`VideoConfig::cameras`].
+        camera: u32,
+        /// How long, from now.
+        duration_ms: u64,
+    },
 }
 
 /// Whether an [`Simulation::advance_to_bounded`] call got all the way.
@@ -477,6 +490,7 @@ pub struct Simulation {
     events: VecDeque<Event>,
     events_dropped: u64,
     firehose: Firehose,
+    video: Video,
     account: Account,
 }
 
@@ -545,8 +559,10 @@ impl Simulation {
                 .create_active(SimTime::ZERO, delivery.clone(), &kinesis)
                 .map_err(|e| ConfigError { problems: alloc::vec![e.message] })?;
         }
+        let video = Video::new(&config.video, &config.account_id, &config.region, config.epoch_unix_ms);
         let mut sim = Self {
             firehose,
+            video,
             now: SimTime::ZERO,
             kinesis,
             producers,
@@ -621,8 +637,10 @@ impl Simulation {
             ..SimConfig::default()
         };
         let firehose = Firehose::new(firehose_config(&config, seed));
+        let video = Video::new(&config.video, &config.account_id, &config.region, config.epoch_unix_ms);
         let mut sim = Self {
             firehose,
+            video,
             now: SimTime::ZERO,
             kinesis: Kinesis::new(kinesis),
             producers: Vec::new(),
@@ -681,6 +699,16 @@ impl Simulation {
         &mut self.firehose
     }
 
+    /// Kinesis Video Streams, for reading (video streams and their fragments, cameras, video consumers).
+    pub fn video(&self) -> &Video {
+        &self.video
+    }
+
+    /// Kinesis Video Streams, for API calls at [`Self::now`].
+    pub fn video_mut(&mut self) -> &mut Video {
+        &mut self.video
+    }
+
     /// Both services at once, for a Firehose call that checks a data stream (CreateDeliveryStream).
     pub fn services_mut(&mut self) -> (&mut Kinesis, &mut Firehose) {
         (&mut self.kinesis, &mut self.firehose)
@@ -715,7 +743,8 @@ impl Simulation {
     /// When the next timer fires. There is always one: metrics close every second.
     pub fn next_deadline(&self) -> Option<SimTime> {
         let timer = self.timers.peek().map(|Reverse((at, _, _))| *at);
-        [timer, self.kinesis.next_deadline(), self.firehose.next_deadline()].into_iter().flatten().min()
+        let services = [self.kinesis.next_deadline(), self.firehose.next_deadline(), self.video.next_deadline()];
+        [timer].into_iter().chain(services).flatten().min()
     }
 
     /// Applies a command at the current time.
@@ -809,6 +838,13 @@ impl Simulation {
                 let change = format!("UpdateStreamMode to {}", mode.as_str());
                 let outcome = self.kinesis.update_stream_mode(self.now, &stream_name, mode, None);
                 self.stream_change(stream_name, change, outcome)
+            }
+            Command::DropCameraConnection { camera, duration_ms } => {
+                let outcome = self.video.drop_connection(self.now, camera as usize, duration_ms);
+                for (at, what) in self.video.take_observations() {
+                    self.account.observe(at, what);
+                }
+                outcome.map_err(|problem| ConfigError { problems: alloc::vec![problem] })
             }
             Command::CrashWorker { consumer, worker } => {
                 let now = self.now;
@@ -910,7 +946,9 @@ impl Simulation {
             // Firehose runs after the data streams' timers of the same instant (and, with no delivery
             // stream, never: runs without Firehose are unchanged).
             let firehose_due = self.firehose.next_deadline().filter(|at| *at <= target);
-            let Some(at) = [service_due, timer_due, firehose_due].into_iter().flatten().min() else {
+            // Video Streams runs last, and without a video stream never.
+            let video_due = self.video.next_deadline().filter(|at| *at <= target);
+            let Some(at) = [service_due, timer_due, firehose_due, video_due].into_iter().flatten().min() else {
                 break;
             };
             if handled == timers_max {
@@ -923,10 +961,15 @@ impl Simulation {
                 if let Some(Reverse((_, _, timer))) = self.timers.pop() {
                     self.fire(timer);
                 }
-            } else {
+            } else if firehose_due == Some(at) {
                 self.firehose.complete_due(self.now, &mut self.kinesis);
                 for event in self.firehose.take_events() {
                     self.push_event(event);
+                }
+            } else {
+                self.video.complete_due(self.now);
+                for (at, what) in self.video.take_observations() {
+                    self.account.observe(at, what);
                 }
             }
             handled += 1;

@@ -24,13 +24,26 @@ fn kind(name: &str) -> Option<NodeKind> {
         "firehose" => NodeKind::firehose(),
         "analytics" => NodeKind::analytics(),
         "destination" => NodeKind::destination(),
+        "video_stream" => NodeKind::video_stream(),
+        "camera" => NodeKind::camera(),
+        "video_consumer" => NodeKind::video_consumer(),
         _ => return None,
     })
 }
 
 /// The node kind words a lesson file may use.
-pub(crate) const KIND_WORDS: [&str; 7] =
-    ["producer", "data_stream", "consumer", "kinesis_agent", "firehose", "analytics", "destination"];
+pub(crate) const KIND_WORDS: [&str; 10] = [
+    "producer",
+    "data_stream",
+    "consumer",
+    "kinesis_agent",
+    "firehose",
+    "analytics",
+    "destination",
+    "video_stream",
+    "camera",
+    "video_consumer",
+];
 
 /// Whether `node` is of the kind named `word`.
 pub(crate) fn is_kind(kind: &NodeKind, word: &str) -> bool {
@@ -43,6 +56,9 @@ pub(crate) fn is_kind(kind: &NodeKind, word: &str) -> bool {
             | (NodeKind::Firehose(_), "firehose")
             | (NodeKind::Analytics(_), "analytics")
             | (NodeKind::Destination(_), "destination")
+            | (NodeKind::VideoStream(_), "video_stream")
+            | (NodeKind::Camera(_), "camera")
+            | (NodeKind::VideoConsumer(_), "video_consumer")
     )
 }
 

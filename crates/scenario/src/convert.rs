@@ -21,6 +21,9 @@ use shardlab_engine::firehose::{
 use shardlab_engine::limits::ON_DEMAND_INITIAL_SHARDS;
 use shardlab_engine::producer::{ClientStyle, KplConfig, RetryPolicy};
 use shardlab_engine::template::PayloadTemplate;
+use shardlab_engine::video::{
+    CameraConfig, HlsPlaybackMode, StartSelector, VideoConsumerConfig, VideoConsumerKind, VideoStreamConfig,
+};
 use shardlab_engine::workload::{KeyProfile, RateProfile, SizeProfile};
 use shardlab_engine::{Command, ProducerConfig, ScheduledCommand, SimConfig, StreamConfig, StreamMode};
 
@@ -140,6 +143,39 @@ impl Scenario {
                     }
                 }
                 NodeKind::Destination(_) => {}
+                NodeKind::VideoStream(v) => {
+                    map.insert(node.id, Entity::VideoStream { stream_name: node.name.clone() });
+                    config.video.streams.push(VideoStreamConfig {
+                        name: node.name.clone(),
+                        retention_hours: v.retention_hours,
+                        media_type: v.media_type.clone(),
+                    });
+                }
+                NodeKind::Camera(c) => {
+                    let stream = self.pipeline.targets(node.id).find(|n| matches!(n.kind, NodeKind::VideoStream(_)));
+                    if let Some(stream) = stream {
+                        map.insert(node.id, Entity::Camera { index: config.video.cameras.len() });
+                        config.video.cameras.push(CameraConfig {
+                            name: node.name.clone(),
+                            stream_name: stream.name.clone(),
+                            bitrate_kbps: c.bitrate_kbps,
+                            frame_rate: c.frame_rate,
+                            fragment_duration_ms: c.fragment_duration_ms,
+                        });
+                    }
+                }
+                NodeKind::VideoConsumer(c) => {
+                    let stream = self.pipeline.sources(node.id).find(|n| matches!(n.kind, NodeKind::VideoStream(_)));
+                    if let Some(stream) = stream {
+                        map.insert(node.id, Entity::VideoConsumer { index: config.video.consumers.len() });
+                        config.video.consumers.push(VideoConsumerConfig {
+                            name: node.name.clone(),
+                            stream_name: stream.name.clone(),
+                            kind: video_consumer_kind(c),
+                            start_at_ms: c.start_at_ms,
+                        });
+                    }
+                }
             }
         }
         // Destinations: the delivery streams that run and deliver to them, and those made for Analytics
@@ -206,6 +242,8 @@ impl Scenario {
                     };
                     Command::UpdateStreamMode { stream_name: name.into(), mode }
                 }),
+                Action::DropCameraConnection { camera, duration_ms } => index_of(camera, NodeMap::camera)
+                    .map(|camera| Command::DropCameraConnection { camera, duration_ms }),
             };
             if let Some(command) = command {
                 config.scheduled.push(ScheduledCommand { at_ms: event.at_ms, command });
@@ -376,6 +414,12 @@ impl Scenario {
                 )),
                 NodeKind::Consumer(_) | NodeKind::Analytics(_) if !reads_stream(node.id) => {
                     Some(format!("'{name}' does not read a data stream, so it does not run"))
+                }
+                NodeKind::Camera(_) if self.pipeline.targets(node.id).next().is_none() => {
+                    Some(format!("'{name}' is not connected to a video stream, so it does not run"))
+                }
+                NodeKind::VideoConsumer(_) if self.pipeline.sources(node.id).next().is_none() => {
+                    Some(format!("'{name}' does not read a video stream, so it does not run"))
                 }
                 _ => None,
             };
@@ -552,5 +596,32 @@ fn agent_config(a: &AgentParams, stream_name: &str, delivery_stream: Option<Stri
             AgentSource::Syslog => LogSource::Syslog,
         },
         rotate_every_lines: a.rotate_every_lines,
+    }
+}
+
+/// The engine's video consumer for a node's parameters.
+fn video_consumer_kind(c: &crate::model::VideoConsumerParams) -> VideoConsumerKind {
+    use crate::model::{HlsMode, VideoConsumerStyle, VideoStart};
+    match c.style {
+        VideoConsumerStyle::GetMedia => VideoConsumerKind::GetMedia {
+            start: match c.start {
+                VideoStart::Now => StartSelector::Now,
+                VideoStart::Earliest => StartSelector::Earliest,
+                VideoStart::ProducerTimestamp => StartSelector::ProducerTimestamp { at_ms: c.from_ms },
+            },
+        },
+        VideoConsumerStyle::Hls => VideoConsumerKind::Hls {
+            mode: match c.hls_mode {
+                HlsMode::Live => HlsPlaybackMode::Live,
+                HlsMode::LiveReplay => HlsPlaybackMode::LiveReplay { start_ms: c.from_ms },
+                HlsMode::OnDemand => HlsPlaybackMode::OnDemand { start_ms: c.from_ms, end_ms: c.to_ms },
+            },
+            max_playlist_fragments: c.max_playlist_fragments,
+        },
+        VideoConsumerStyle::Clip => VideoConsumerKind::Clip { start_ms: c.from_ms, end_ms: c.to_ms },
+        VideoConsumerStyle::ImageExtraction => {
+            VideoConsumerKind::ImageExtraction { sampling_interval_ms: c.sampling_interval_ms }
+        }
+        VideoConsumerStyle::Rekognition => VideoConsumerKind::Rekognition,
     }
 }

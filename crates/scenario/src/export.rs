@@ -320,6 +320,29 @@ impl Scenario {
                 }
             }
             NodeKind::Firehose(f) => self.cfn_firehose(y, ids, node, f),
+            NodeKind::VideoStream(v) => {
+                y.key(2, &id);
+                y.kv(4, "Type", "AWS::KinesisVideo::Stream");
+                y.key(4, "Properties");
+                y.kv(6, "Name", &quote(&node.name));
+                y.kv(6, "DataRetentionInHours", &v.retention_hours.to_string());
+                y.kv(6, "MediaType", &quote(&v.media_type));
+            }
+            NodeKind::Camera(c) => y.comment(
+                2,
+                &format!(
+                    "Camera '{}' ({} kbps, {} frames/s, {} ms fragments) runs the Producer SDK, not a stack resource.",
+                    node.name, c.bitrate_kbps, c.frame_rate, c.fragment_duration_ms
+                ),
+            ),
+            NodeKind::VideoConsumer(c) => y.comment(
+                2,
+                &format!(
+                    "Video consumer '{}' ({}) is application code, not a stack resource.",
+                    node.name,
+                    c.style.as_str()
+                ),
+            ),
         }
     }
 
@@ -497,6 +520,17 @@ impl Scenario {
                 out,
                 "TRANSFORM_FUNCTION_ARN=${{TRANSFORM_FUNCTION_ARN:?set it to the ARN of your transform function}}\n"
             );
+        }
+        for node in &self.pipeline.nodes {
+            if let NodeKind::VideoStream(v) = &node.kind {
+                let _ = writeln!(
+                    out,
+                    "aws kinesisvideo create-stream --stream-name {} --data-retention-in-hours {} --media-type {}",
+                    shell(&node.name),
+                    v.retention_hours,
+                    shell(&v.media_type)
+                );
+            }
         }
         if let Some((stream, s)) = self.stream_node() {
             for note in self.limit_notes(findings) {
@@ -802,6 +836,7 @@ impl LogicalIds {
                 NodeKind::Consumer(_) => "Consumer",
                 NodeKind::Firehose(_) => "DeliveryStream",
                 NodeKind::Destination(_) => "Bucket",
+                NodeKind::VideoStream(_) => "VideoStream",
                 _ => "",
             });
             if ids.values().any(|taken| *taken == id) {

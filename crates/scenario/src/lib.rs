@@ -74,6 +74,7 @@ mod presets;
 mod v1;
 mod v2;
 mod v3;
+mod v4;
 
 pub use export::Findings;
 pub use link::{
@@ -107,8 +108,10 @@ pub const TIME_MS_MAX: u64 = 2 * 86_400_000;
 
 /// The scenario format this crate writes. Format 1 is the first release; every earlier format still opens.
 /// Format 4 appended the resharding, retention and capacity-mode [`Action`]s to format 3's and gave consumers
-/// `deduplicate_by`.
-pub const FORMAT_VERSION: u32 = 4;
+/// `deduplicate_by`. Format 5 appended the Kinesis Video Streams node kinds (video stream, camera, video
+/// consumer) to [`NodeKind`] and [`Action::DropCameraConnection`] to the actions; both only append, so format 4
+/// files and links decode as they are.
+pub const FORMAT_VERSION: u32 = 5;
 
 /// A whole scenario: what runs, how it is seeded, what happens when, and how it is laid out.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -237,6 +240,13 @@ pub enum Action {
         /// The new mode.
         mode: model::CapacityMode,
     },
+    /// A camera's network drops its PutMedia connection for a while (format 5).
+    DropCameraConnection {
+        /// The camera.
+        camera: NodeId,
+        /// How long, from then.
+        duration_ms: u64,
+    },
 }
 
 impl Action {
@@ -252,6 +262,7 @@ impl Action {
             | Self::SetRetention { stream, .. }
             | Self::SwitchCapacityMode { stream, .. } => stream,
             Self::DestinationOutage { firehose, .. } | Self::DestinationSlowdown { firehose, .. } => firehose,
+            Self::DropCameraConnection { camera, .. } => camera,
         }
     }
 }
@@ -333,6 +344,9 @@ fn column(kind: &NodeKind) -> i32 {
         NodeKind::DataStream(_) => 1,
         NodeKind::Consumer(_) | NodeKind::Firehose(_) | NodeKind::Analytics(_) => 2,
         NodeKind::Destination(_) => 3,
+        NodeKind::Camera(_) => 0,
+        NodeKind::VideoStream(_) => 1,
+        NodeKind::VideoConsumer(_) => 2,
     }
 }
 
@@ -429,6 +443,20 @@ impl Scenario {
             if count > max {
                 too_many = true;
                 problems.push(Problem::new(path, format!("{count} {what} is too many; a scenario has at most {max}")));
+            }
+        }
+        let video_max = shardlab_engine::video::VIDEO_NODES_MAX;
+        for (what, is) in [
+            ("video streams", (|k: &NodeKind| matches!(k, NodeKind::VideoStream(_))) as fn(&NodeKind) -> bool),
+            ("cameras", |k| matches!(k, NodeKind::Camera(_))),
+            ("video consumers", |k| matches!(k, NodeKind::VideoConsumer(_))),
+        ] {
+            let count = self.pipeline.nodes.iter().filter(|n| is(&n.kind)).count();
+            if count > video_max {
+                problems.push(Problem::new(
+                    "pipeline.nodes",
+                    format!("{count} {what} is too many; a scenario runs at most {video_max}"),
+                ));
             }
         }
         // The checks below compare items pairwise: skip them for a hostile file or link, so validation stays fast.
@@ -581,6 +609,13 @@ impl Scenario {
                     true
                 }
                 (Action::SwitchCapacityMode { .. }, NodeKind::DataStream(_)) => true,
+                (Action::DropCameraConnection { duration_ms, .. }, NodeKind::Camera(_)) => {
+                    if *duration_ms > 86_400_000 {
+                        let path = format!("{path}.action.duration_ms");
+                        problems.push(Problem::new(path, "allowed: 0 to 86,400,000 ms (one simulated day)"));
+                    }
+                    true
+                }
                 (
                     Action::DestinationOutage { duration_ms, .. } | Action::DestinationSlowdown { duration_ms, .. },
                     NodeKind::Firehose(_),
@@ -611,6 +646,7 @@ impl Scenario {
                     Action::DestinationOutage { .. } | Action::DestinationSlowdown { .. } => {
                         "a Firehose delivery stream"
                     }
+                    Action::DropCameraConnection { .. } => "a camera",
                 };
                 problems.push(Problem::new(
                     format!("{path}.action"),

@@ -233,7 +233,8 @@ pub(crate) fn decode_versioned(format: u32, bytes: &[u8]) -> Result<Scenario, St
         1 => Scenario::from(take_all::<crate::v1::Scenario>(bytes)?),
         2 => Scenario::from(take_all::<crate::v2::Scenario>(bytes)?),
         3 => Scenario::from(take_all::<crate::v3::Scenario>(bytes)?),
-        4 => take_all::<Scenario>(bytes)?,
+        4 => Scenario::from(take_all::<crate::v4::Scenario>(bytes)?),
+        5 => take_all::<Scenario>(bytes)?,
         _ => return Err(format!("format {format} is not known")),
     };
     scenario.format_version = FORMAT_VERSION;
@@ -308,7 +309,7 @@ impl Scenario {
             2 => Self::from(
                 serde_json::from_str::<crate::v2::Scenario>(text).map_err(|err| FileError::Format(format!("{err}")))?,
             ),
-            3 | 4 => serde_json::from_str(text).map_err(|err| FileError::Format(located(&value, err)))?,
+            3..=5 => serde_json::from_str(text).map_err(|err| FileError::Format(located(&value, err)))?,
             _ => return Err(FileError::Format(format!("format {format} does not exist; versions start at 1"))),
         };
         scenario.format_version = FORMAT_VERSION;

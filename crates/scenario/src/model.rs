@@ -600,3 +600,114 @@ impl Default for DestinationParams {
         Self::new(DestinationKind::S3)
     }
 }
+
+choice_enum! {
+    /// What a video consumer does.
+    VideoConsumerStyle {
+        /// A GetMedia connection reading frames as they arrive.
+        GetMedia = "get_media",
+        /// A viewer of an HLS streaming session.
+        Hls = "hls",
+        /// ListFragments and GetClip over a time range.
+        Clip = "clip",
+        /// Image extraction (GetImages) at a sampling interval.
+        ImageExtraction = "image_extraction",
+        /// An Amazon Rekognition Video stream processor (it counts frames; it recognises nothing here).
+        Rekognition = "rekognition",
+    }
+}
+
+choice_enum! {
+    /// Where a GetMedia reader starts (`StartSelectorType`).
+    VideoStart {
+        /// The newest chunk (`NOW`).
+        Now = "NOW",
+        /// The oldest fragment kept (`EARLIEST`).
+        Earliest = "EARLIEST",
+        /// The fragment containing `from_ms` (`PRODUCER_TIMESTAMP`).
+        ProducerTimestamp = "PRODUCER_TIMESTAMP",
+    }
+}
+
+choice_enum! {
+    /// An HLS session's `PlaybackMode`.
+    HlsMode {
+        /// The newest fragments.
+        Live = "LIVE",
+        /// From `from_ms` on, in real time.
+        LiveReplay = "LIVE_REPLAY",
+        /// `from_ms` to `to_ms`.
+        OnDemand = "ON_DEMAND",
+    }
+}
+
+/// A Kinesis video stream.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct VideoStreamParams {
+    /// `DataRetentionInHours`: 0 keeps nothing (live readers only).
+    pub retention_hours: u32,
+    /// `MediaType`.
+    pub media_type: String,
+}
+
+impl Default for VideoStreamParams {
+    fn default() -> Self {
+        Self { retention_hours: 24, media_type: "video/h264".into() }
+    }
+}
+
+/// A camera sending video with PutMedia.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CameraParams {
+    /// The encoder's bitrate, kbps.
+    pub bitrate_kbps: u32,
+    /// Frames per second.
+    pub frame_rate: u32,
+    /// The key-frame interval: each fragment's duration.
+    pub fragment_duration_ms: u32,
+}
+
+impl Default for CameraParams {
+    fn default() -> Self {
+        Self { bitrate_kbps: 2_000, frame_rate: 30, fragment_duration_ms: 2_000 }
+    }
+}
+
+/// A reader of a video stream.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct VideoConsumerParams {
+    /// What it does.
+    pub style: VideoConsumerStyle,
+    /// When it connects (or, for a clip, asks), in simulated ms.
+    pub start_at_ms: u64,
+    /// GetMedia: where it starts.
+    pub start: VideoStart,
+    /// HLS: the playback mode.
+    pub hls_mode: HlsMode,
+    /// HLS: `MaxMediaPlaylistFragmentResults`.
+    pub max_playlist_fragments: u32,
+    /// The producer instant a replay, an on-demand session, a clip or a timestamp start begins at (ms).
+    pub from_ms: u64,
+    /// The producer instant an on-demand session or a clip ends at (ms).
+    pub to_ms: u64,
+    /// Image extraction: `SamplingInterval`, ms.
+    pub sampling_interval_ms: u32,
+}
+
+impl Default for VideoConsumerParams {
+    fn default() -> Self {
+        Self {
+            style: VideoConsumerStyle::Hls,
+            start_at_ms: 0,
+            start: VideoStart::Now,
+            hls_mode: HlsMode::Live,
+            max_playlist_fragments: shardlab_engine::video::HLS_LIVE_PLAYLIST_FRAGMENTS_DEFAULT,
+            from_ms: 0,
+            to_ms: 60_000,
+            sampling_interval_ms: 1_000,
+        }
+    }
+}

@@ -52,6 +52,21 @@ pub enum Entity {
         /// straight to it, the delivery stream its rows go through).
         delivery_streams: Vec<String>,
     },
+    /// A Kinesis video stream, by name (`Simulation::video().stream`).
+    VideoStream {
+        /// `StreamName`.
+        stream_name: String,
+    },
+    /// A camera: `SimConfig::video.cameras[index]`.
+    Camera {
+        /// Its position in `SimConfig::video.cameras` (and `Simulation::video().cameras()`).
+        index: usize,
+    },
+    /// A video consumer: `SimConfig::video.consumers[index]`.
+    VideoConsumer {
+        /// Its position in `SimConfig::video.consumers` (and `Simulation::video().consumers()`).
+        index: usize,
+    },
 }
 
 /// From every simulated pipeline node to its engine entity. A node that does not run (see
@@ -146,6 +161,30 @@ impl NodeMap {
     pub fn destination(&self, id: NodeId) -> Option<&[String]> {
         match self.get(id)? {
             Entity::Destination { delivery_streams } => Some(delivery_streams),
+            _ => None,
+        }
+    }
+
+    /// The video stream node `id` is.
+    pub fn video_stream(&self, id: NodeId) -> Option<&str> {
+        match self.get(id)? {
+            Entity::VideoStream { stream_name } => Some(stream_name),
+            _ => None,
+        }
+    }
+
+    /// The position of the camera node `id` in `SimConfig::video.cameras`.
+    pub fn camera(&self, id: NodeId) -> Option<usize> {
+        match self.get(id)? {
+            Entity::Camera { index } => Some(*index),
+            _ => None,
+        }
+    }
+
+    /// The position of the video consumer node `id` in `SimConfig::video.consumers`.
+    pub fn video_consumer(&self, id: NodeId) -> Option<usize> {
+        match self.get(id)? {
+            Entity::VideoConsumer { index } => Some(*index),
             _ => None,
         }
     }

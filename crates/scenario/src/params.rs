@@ -253,6 +253,75 @@ fn stream_specs(s: &StreamParams) -> Vec<Spec<StreamParams>> {
 
 /// The latest simulated second a consumer's times may name: two simulated days ([`crate::TIME_MS_MAX`]).
 const TIME_S_MAX: u64 = crate::TIME_MS_MAX / 1_000;
+fn video_stream_specs() -> Vec<Spec<VideoStreamParams>> {
+    type T = VideoStreamParams;
+    alloc::vec![
+        num!("retention_hours", "Data retention", "h", 0, 87_600, "0 (no storage: live GetMedia only) to 87,600 h (ten years)", retention_hours: u32),
+        Spec::Text {
+            key: "media_type",
+            label: "MediaType",
+            limit: "type/subtype pairs separated by commas, 1 to 128 characters (video/h264, video/h264,audio/aac)",
+            code: false,
+            get: |v: &T| v.media_type.clone(),
+            set: |v: &mut T, text: &str| {
+                let text = text.trim();
+                if !shardlab_engine::video::is_media_type(text) {
+                    return Err(format!("'{text}' is not a media type like video/h264"));
+                }
+                v.media_type = text.into();
+                Ok(())
+            },
+        },
+    ]
+}
+
+fn camera_specs() -> Vec<Spec<CameraParams>> {
+    type T = CameraParams;
+    alloc::vec![
+        num!("bitrate_kbps", "Bitrate", "kbps", 1, 1_000_000, "1 to 1,000,000 kbps (PutMedia reads at most 100,000: 12.5 MB/s)", bitrate_kbps: u32),
+        num!("frame_rate", "Frame rate", "frames/s", 1, 120, "1 to 120 frames/s", frame_rate: u32),
+        num!("fragment_duration_ms", "Key-frame interval (fragment duration)", "ms", 100, 60_000, "100 to 60,000 ms (AWS takes fragments of 1 to 20 s)", fragment_duration_ms: u32),
+    ]
+}
+
+fn video_consumer_specs(c: &VideoConsumerParams) -> Vec<Spec<VideoConsumerParams>> {
+    type T = VideoConsumerParams;
+    let mut specs = alloc::vec![
+        choice!("style", "Reads with", style: VideoConsumerStyle),
+        num!("start_at_ms", "Starts at", "ms", 0, 86_400_000, "0 to 86,400,000 ms of the run", start_at_ms: u64),
+    ];
+    let from = num!("from_ms", "From (producer time)", "ms", 0, 86_400_000, "0 to 86,400,000 ms", from_ms: u64);
+    let to = num!("to_ms", "To (producer time)", "ms", 0, 86_400_000, "0 to 86,400,000 ms, after From", to_ms: u64);
+    match c.style {
+        VideoConsumerStyle::GetMedia => {
+            specs.push(choice!("start", "StartSelectorType", start: VideoStart));
+            if c.start == VideoStart::ProducerTimestamp {
+                specs.push(from);
+            }
+        }
+        VideoConsumerStyle::Hls => {
+            specs.push(choice!("hls_mode", "PlaybackMode", hls_mode: HlsMode));
+            specs.push(num!("max_playlist_fragments", "MaxMediaPlaylistFragmentResults", "fragments", 1, 5_000, "1 to 5,000 (LIVE default 5)", max_playlist_fragments: u32));
+            match c.hls_mode {
+                HlsMode::Live => {}
+                HlsMode::LiveReplay => specs.push(from),
+                HlsMode::OnDemand => {
+                    specs.push(from);
+                    specs.push(to);
+                }
+            }
+        }
+        VideoConsumerStyle::Clip => {
+            specs.push(from);
+            specs.push(to);
+        }
+        VideoConsumerStyle::ImageExtraction => {
+            specs.push(num!("sampling_interval_ms", "SamplingInterval", "ms", 200, 3_600_000, "200 ms (5 images/s) to 3,600,000 ms", sampling_interval_ms: u32));
+        }
+        VideoConsumerStyle::Rekognition => {}
+    }
+    specs
+}
 
 fn consumer_specs(c: &ConsumerParams) -> Vec<Spec<ConsumerParams>> {
     type T = ConsumerParams;
@@ -602,6 +671,9 @@ impl Node {
             NodeKind::Firehose(f) => describe_all(firehose_specs(f), f, &mut out),
             NodeKind::Analytics(a) => describe_all(analytics_specs(), a, &mut out),
             NodeKind::Destination(d) => describe_all(destination_specs(d), d, &mut out),
+            NodeKind::VideoStream(v) => describe_all(video_stream_specs(), v, &mut out),
+            NodeKind::Camera(c) => describe_all(camera_specs(), c, &mut out),
+            NodeKind::VideoConsumer(c) => describe_all(video_consumer_specs(c), c, &mut out),
         }
         out
     }
@@ -622,6 +694,9 @@ impl Node {
             NodeKind::Firehose(f) => apply_one(firehose_specs(f), f, key, text),
             NodeKind::Analytics(a) => apply_one(analytics_specs(), a, key, text),
             NodeKind::Destination(d) => apply_one(destination_specs(d), d, key, text),
+            NodeKind::VideoStream(v) => apply_one(video_stream_specs(), v, key, text),
+            NodeKind::Camera(c) => apply_one(camera_specs(), c, key, text),
+            NodeKind::VideoConsumer(c) => apply_one(video_consumer_specs(c), c, key, text),
         }
     }
 

@@ -1,7 +1,8 @@
 //! The pipeline graph: nodes, edges, and the rules for which connections make sense on AWS.
 
 use crate::model::{
-    AgentParams, AnalyticsParams, ConsumerParams, DestinationParams, FirehoseParams, ProducerParams, StreamParams,
+    AgentParams, AnalyticsParams, CameraParams, ConsumerParams, DestinationParams, FirehoseParams, ProducerParams,
+    StreamParams, VideoConsumerParams, VideoStreamParams,
 };
 use alloc::format;
 use alloc::string::String;
@@ -37,6 +38,12 @@ pub enum NodeKind {
     Analytics(AnalyticsParams),
     /// An S3 bucket, Redshift table, OpenSearch index or HTTP endpoint.
     Destination(DestinationParams),
+    /// A Kinesis video stream (format 5).
+    VideoStream(VideoStreamParams),
+    /// A camera sending video with PutMedia (format 5).
+    Camera(CameraParams),
+    /// A reader of a video stream: GetMedia, HLS, a clip, image extraction or Rekognition Video (format 5).
+    VideoConsumer(VideoConsumerParams),
 }
 
 impl NodeKind {
@@ -68,6 +75,23 @@ impl NodeKind {
     pub fn destination() -> Self {
         Self::Destination(DestinationParams::default())
     }
+    /// A video stream keeping 24 hours.
+    pub fn video_stream() -> Self {
+        Self::VideoStream(VideoStreamParams::default())
+    }
+    /// A 2 Mbps camera.
+    pub fn camera() -> Self {
+        Self::Camera(CameraParams::default())
+    }
+    /// A live HLS viewer.
+    pub fn video_consumer() -> Self {
+        Self::VideoConsumer(VideoConsumerParams::default())
+    }
+
+    /// Whether it belongs to Kinesis Video Streams (which connects only among its own kinds).
+    pub fn is_video(&self) -> bool {
+        matches!(self, Self::VideoStream(_) | Self::Camera(_) | Self::VideoConsumer(_))
+    }
 
     /// A short lowercase word for the kind, used in default names (`stream-1`).
     pub fn slug(&self) -> &'static str {
@@ -79,6 +103,9 @@ impl NodeKind {
             Self::Firehose(_) => "firehose",
             Self::Analytics(_) => "analytics",
             Self::Destination(_) => "destination",
+            Self::VideoStream(_) => "video-stream",
+            Self::Camera(_) => "camera",
+            Self::VideoConsumer(_) => "video-consumer",
         }
     }
 
@@ -92,6 +119,9 @@ impl NodeKind {
             Self::Firehose(_) => "Firehose delivery stream",
             Self::Analytics(_) => "Analytics application",
             Self::Destination(_) => "Destination",
+            Self::VideoStream(_) => "Video stream",
+            Self::Camera(_) => "Camera",
+            Self::VideoConsumer(_) => "Video consumer",
         }
     }
 
@@ -105,6 +135,9 @@ impl NodeKind {
             Self::Firehose(_) => "a Firehose delivery stream",
             Self::Analytics(_) => "an Analytics application",
             Self::Destination(_) => "a destination",
+            Self::VideoStream(_) => "a video stream",
+            Self::Camera(_) => "a camera",
+            Self::VideoConsumer(_) => "a video consumer",
         }
     }
 
@@ -112,6 +145,7 @@ impl NodeKind {
     pub fn name_chars_max(&self) -> usize {
         match self {
             Self::Firehose(_) => 64,
+            Self::VideoStream(_) => shardlab_engine::video::STREAM_NAME_CHARS_MAX,
             _ => 128,
         }
     }
@@ -286,6 +320,9 @@ impl Pipeline {
                     "an Analytics application here sends its output to one data stream, Firehose delivery stream or destination",
                 ));
             }
+            K::Camera(_) if has_target => {
+                return Err(ConnectError::new("a camera sends to one video stream"));
+            }
             _ => {}
         }
         let mut inputs = self.sources(target.id);
@@ -295,6 +332,9 @@ impl Pipeline {
             }
             K::Analytics(_) if inputs.next().is_some() => {
                 Err(ConnectError::new("an Analytics application reads from one data stream"))
+            }
+            K::VideoConsumer(_) if inputs.next().is_some() => {
+                Err(ConnectError::new("a video consumer reads from one video stream"))
             }
             K::Firehose(_) => {
                 let stream_input = self.sources(target.id).any(|n| matches!(n.kind, K::DataStream(_)));
@@ -320,6 +360,9 @@ impl Pipeline {
 /// Whether data can flow from a `source` kind to a `target` kind at all.
 fn allowed(source: &NodeKind, target: &NodeKind) -> Result<(), ConnectError> {
     use NodeKind as K;
+    if source.is_video() || target.is_video() {
+        return allowed_video(source, target);
+    }
     let ok = matches!(
         (source, target),
         (K::Producer(_) | K::KinesisAgent(_) | K::Consumer(_), K::DataStream(_) | K::Firehose(_))
@@ -347,6 +390,38 @@ fn allowed(source: &NodeKind, target: &NodeKind) -> Result<(), ConnectError> {
             "an Analytics application writes to a data stream, a Firehose delivery stream or a destination"
         }
         (K::Destination(_), _) => "a destination is the end of a pipeline: it has no outputs",
+        // Video kinds were answered above.
+        (K::VideoStream(_) | K::Camera(_) | K::VideoConsumer(_), _) => "",
+    };
+    Err(ConnectError::new(reason))
+}
+
+/// Kinesis Video Streams' rules: cameras send media to video streams with PutMedia, and video consumers read
+/// video streams (GetMedia, HLS, GetClip, GetImages); nothing else connects to or from them.
+fn allowed_video(source: &NodeKind, target: &NodeKind) -> Result<(), ConnectError> {
+    use NodeKind as K;
+    if matches!((source, target), (K::Camera(_), K::VideoStream(_)) | (K::VideoStream(_), K::VideoConsumer(_))) {
+        return Ok(());
+    }
+    let reason = match (source, target) {
+        (K::VideoStream(_), K::Firehose(_)) => {
+            "a video stream cannot feed a Firehose delivery stream: Firehose reads records from data streams, and a \
+             video stream holds media fragments read with GetMedia, HLS or GetClip"
+        }
+        (K::VideoStream(_), K::Consumer(_) | K::Analytics(_)) => {
+            "a video stream has no shards to read with GetRecords: connect a video consumer (GetMedia, HLS, clip, \
+             image extraction or Rekognition) instead"
+        }
+        (K::VideoStream(_), _) => "a video stream is read only by video consumers",
+        (K::Producer(_) | K::KinesisAgent(_) | K::Consumer(_) | K::Analytics(_), K::VideoStream(_)) => {
+            "a video stream takes media from cameras through PutMedia, not records from PutRecord"
+        }
+        (_, K::VideoStream(_)) => "a video stream takes media only from cameras",
+        (K::Camera(_), _) => "a camera sends media with PutMedia to a video stream only",
+        (_, K::Camera(_)) => "a camera is a source: nothing sends to it",
+        (K::VideoConsumer(_), _) => "a video consumer is the end of a video pipeline: it has no outputs",
+        (_, K::VideoConsumer(_)) => "a video consumer reads from a video stream",
+        _ => "these kinds do not connect",
     };
     Err(ConnectError::new(reason))
 }

@@ -95,7 +95,7 @@ fn analytics(sql: &str) -> NodeKind {
     NodeKind::Analytics(AnalyticsParams { sql: String::from(sql), ..AnalyticsParams::default() })
 }
 
-static PRESETS: [Preset; 12] = [
+static PRESETS: [Preset; 13] = [
     Preset {
         id: "hot-partition-key",
         title: "A hot partition key",
@@ -389,6 +389,36 @@ static PRESETS: [Preset; 12] = [
             b.connect(purchases, fulfilment);
             b.connect(purchases, archive);
             b.connect(archive, bucket);
+        },
+    },
+    Preset {
+        id: "camera-video-stream",
+        title: "A camera, a video stream, and two ways to watch",
+        description: "A door camera sends 2 Mbps of H.264 with PutMedia in 2-second fragments (one per key frame) to \
+            a Kinesis video stream that keeps 24 hours. Each fragment is acknowledged BUFFERING, RECEIVED, then \
+            PERSISTED. A GetMedia reader gets frames as they arrive, under a second behind; an HLS viewer can only \
+            play whole stored fragments, so it lags 3 to 5 seconds. At 40 s the camera's network drops for 8 s: \
+            what was in flight is lost, and the Producer SDK reconnects and resends from the oldest fragment not \
+            yet persisted, so the stream misses nothing.",
+        build: |b| {
+            let camera = b.node("door-camera", NodeKind::Camera(CameraParams::default()));
+            let stream = b.node("front-door", NodeKind::VideoStream(VideoStreamParams::default()));
+            let viewer = b.node(
+                "hls-viewer",
+                NodeKind::VideoConsumer(VideoConsumerParams { style: VideoConsumerStyle::Hls, ..Default::default() }),
+            );
+            let reader = b.node(
+                "get-media-reader",
+                NodeKind::VideoConsumer(VideoConsumerParams {
+                    style: VideoConsumerStyle::GetMedia,
+                    start: VideoStart::Now,
+                    ..Default::default()
+                }),
+            );
+            b.connect(camera, stream);
+            b.connect(stream, viewer);
+            b.connect(stream, reader);
+            b.at(40_000, Action::DropCameraConnection { camera, duration_ms: 8_000 });
         },
     },
 ];

@@ -398,3 +398,88 @@ fn a_consumer_begins_later_and_starts_at_a_timestamp_not_after_that() {
     let start = analytics.params().into_iter().find(|p| p.key == "start").expect("a start");
     assert_eq!(start.choices, [StartPosition::TrimHorizon.as_str(), StartPosition::Latest.as_str()]);
 }
+
+#[test]
+fn a_video_stream_connects_only_to_cameras_and_video_consumers_and_says_why() {
+    let mut s = Scenario::empty();
+    let camera = s.add_node(NodeKind::camera());
+    let video = s.add_node(NodeKind::video_stream());
+    let viewer = s.add_node(NodeKind::video_consumer());
+    let firehose = s.add_node(NodeKind::firehose());
+    let consumer = s.add_node(NodeKind::consumer());
+    let producer = s.add_node(NodeKind::producer());
+    let stream = s.add_node(NodeKind::data_stream());
+    assert_eq!(s.pipeline.connect(camera, video), Ok(()));
+    assert_eq!(s.pipeline.connect(video, viewer), Ok(()));
+    let why = |r: Result<(), ConnectError>| r.expect_err("refused").reason;
+    let to_firehose = why(s.pipeline.connect(video, firehose));
+    assert!(to_firehose.contains("Firehose reads records from data streams"), "{to_firehose}");
+    assert!(why(s.pipeline.connect(video, consumer)).contains("GetRecords"));
+    assert!(why(s.pipeline.connect(producer, video)).contains("PutMedia"));
+    assert!(why(s.pipeline.connect(camera, stream)).contains("video stream only"));
+    assert!(why(s.pipeline.connect(stream, viewer)).contains("reads from a video stream"));
+    let second = s.add_node(NodeKind::video_stream());
+    assert!(why(s.pipeline.connect(camera, second)).contains("one video stream"));
+}
+
+#[test]
+fn video_nodes_convert_to_the_engine_with_node_map_entries_and_camera_drops() {
+    use model::{CameraParams, VideoConsumerParams, VideoConsumerStyle, VideoStreamParams};
+    let mut s = Scenario::empty();
+    let camera = s.add_node(NodeKind::Camera(CameraParams { bitrate_kbps: 4_000, ..CameraParams::default() }));
+    let video = s.add_node(NodeKind::VideoStream(VideoStreamParams { retention_hours: 0, ..Default::default() }));
+    let clip = s.add_node(NodeKind::VideoConsumer(VideoConsumerParams {
+        style: VideoConsumerStyle::Clip,
+        from_ms: 1_000,
+        to_ms: 9_000,
+        ..Default::default()
+    }));
+    s.pipeline.connect(camera, video).unwrap();
+    s.pipeline.connect(video, clip).unwrap();
+    s.scheduled
+        .push(ScheduledEvent { at_ms: 5_000, action: Action::DropCameraConnection { camera, duration_ms: 1_000 } });
+    assert_eq!(s.validate(), Ok(()));
+    let (config, nodes) = s.to_sim_config().unwrap();
+    assert_eq!(config.video.streams[0].retention_hours, 0);
+    assert_eq!(config.video.cameras[0].bitrate_kbps, 4_000);
+    assert_eq!(
+        config.video.consumers[0].kind,
+        shardlab_engine::video::VideoConsumerKind::Clip { start_ms: 1_000, end_ms: 9_000 }
+    );
+    assert_eq!((nodes.camera(camera), nodes.video_consumer(clip)), (Some(0), Some(0)));
+    assert_eq!(nodes.video_stream(video), Some(s.pipeline.node(video).unwrap().name.as_str()));
+    assert_eq!(
+        config.scheduled[0].command,
+        shardlab_engine::Command::DropCameraConnection { camera: 0, duration_ms: 1_000 }
+    );
+    // A camera drop aimed at a video stream is refused by kind.
+    s.scheduled[0].action = Action::DropCameraConnection { camera: video, duration_ms: 1_000 };
+    let problems = s.validate().unwrap_err();
+    assert!(problems.iter().any(|p| p.message.contains("needs a camera")), "{problems:?}");
+}
+
+#[test]
+fn video_parameters_follow_aws_ranges() {
+    let mut s = Scenario::empty();
+    let video = s.add_node(NodeKind::video_stream());
+    let node = s.pipeline.node_mut(video).unwrap();
+    assert_eq!(node.set_param("retention_hours", "87600"), Ok(()));
+    assert!(node.set_param("retention_hours", "87601").is_err());
+    assert_eq!(node.set_param("retention_hours", "0"), Ok(()));
+    assert!(node.set_param("media_type", "h264").is_err());
+    assert_eq!(node.set_param("media_type", "video/h264,audio/aac"), Ok(()));
+    assert_eq!(node.set_param("name", &"v".repeat(256)), Ok(()));
+    assert!(node.set_param("name", &"v".repeat(257)).is_err());
+    let viewer = s.add_node(NodeKind::video_consumer());
+    let node = s.pipeline.node_mut(viewer).unwrap();
+    assert!(node.set_param("max_playlist_fragments", "5001").is_err());
+    // More cameras than a simulation runs are a problem of the scenario, before it runs.
+    let mut crowded = Scenario::empty();
+    for _ in 0..=shardlab_engine::video::VIDEO_NODES_MAX {
+        crowded.add_node(NodeKind::camera());
+    }
+    let problems = crowded.validate().unwrap_err();
+    assert!(problems.iter().any(|p| p.message.contains("21 cameras is too many")), "{problems:?}");
+    assert_eq!(node.set_param("style", "image_extraction"), Ok(()));
+    assert!(node.set_param("sampling_interval_ms", "199").is_err());
+}

@@ -3,7 +3,9 @@
 //! Each format's fixtures hold eight nodes (one of each kind, two destinations), seven connections, two
 //! scheduled events and one moved node; format 2's and 3's also a panned and zoomed view and a 5 % throttling
 //! fault, and format 3's a destination outage; format 4's are format 3's with a split, a merge, a retention
-//! change and a capacity-mode switch scheduled, and a consumer that skips records already processed. They were written once by their format's encoder (format 1's in
+//! change and a capacity-mode switch scheduled, and a consumer that skips records already processed; format 5's are
+//! format 4's with a camera, a video stream, an HLS replay viewer and a GetMedia reader, and a camera connection drop
+//! scheduled. They were written once by their format's encoder (format 1's in
 //! commit dfda66d, format 2's in 8a023f7) and must never be rewritten: a new format adds `vN.*` next to them.
 
 use shardlab_scenario::model::{ClientKind, ConsumerStyle, DestinationKind, YesNo};
@@ -17,6 +19,8 @@ const V3_LINK: &str = include_str!("fixtures/v3.link");
 const V3_JSON: &str = include_str!("fixtures/v3.json");
 const V4_LINK: &str = include_str!("fixtures/v4.link");
 const V4_JSON: &str = include_str!("fixtures/v4.json");
+const V5_LINK: &str = include_str!("fixtures/v5.link");
+const V5_JSON: &str = include_str!("fixtures/v5.json");
 
 #[test]
 fn each_format_link_and_file_open_to_the_same_scenario() {
@@ -180,7 +184,7 @@ fn format_4_adds_deduplication_and_older_consumers_process_every_copy() {
     assert_eq!(consumer.deduplicate_by, DeduplicateBy::None);
     consumer.deduplicate_by = DeduplicateBy::RecordId;
     let link = shardlab_scenario::encode_link(&s);
-    assert!(link.starts_with("s=4."), "{link}");
+    assert!(link.starts_with(&format!("s={FORMAT_VERSION}.")), "{link}");
     // Format 4's fixture holds what was written.
     let v4 = decode_link(V4_LINK).unwrap();
     let deduplicating = v4
@@ -201,4 +205,64 @@ fn a_bad_node_is_named_by_its_place_with_no_position_inside_it() {
     assert!(err.contains("pipeline.nodes[") && err.contains("unknown field `shard_counts`"), "{err}");
     // A line and column would point into the node's own text, not into the file.
     assert!(!err.contains(" at line 1 column"), "{err}");
+}
+
+#[test]
+fn format_5_adds_video_nodes_and_format_4_still_opens() {
+    assert_eq!(shardlab_scenario::FORMAT_VERSION, 5);
+    let video = shardlab_scenario::preset("camera-video-stream").unwrap().scenario();
+    let link = shardlab_scenario::encode_link(&video);
+    assert!(link.starts_with("s=5."), "{link}");
+    assert_eq!(decode_link(&link).unwrap().pipeline, video.pipeline);
+    let file = video.to_json();
+    assert_eq!(Scenario::from_json(&file).unwrap().pipeline, video.pipeline);
+    let v4 = decode_link(V4_LINK).unwrap();
+    assert_eq!(v4.format_version, 5);
+    assert!(v4.pipeline.nodes.iter().all(|n| !n.kind.is_video()));
+}
+
+#[test]
+fn format_5_fixture_holds_the_video_nodes() {
+    use shardlab_scenario::model::{HlsMode, VideoConsumerStyle, VideoStart};
+    let link = decode_link(V5_LINK).unwrap();
+    let file = Scenario::from_json(V5_JSON).unwrap();
+    assert_eq!(link, file);
+    let video: Vec<&NodeKind> = link.pipeline.nodes.iter().map(|n| &n.kind).filter(|k| k.is_video()).collect();
+    assert_eq!(video.len(), 4);
+    assert!(
+        matches!(video[0], NodeKind::Camera(c) if (c.bitrate_kbps, c.frame_rate, c.fragment_duration_ms) == (3_000, 25, 4_000))
+    );
+    assert!(
+        matches!(video[1], NodeKind::VideoStream(v) if v.retention_hours == 2 && v.media_type == "video/h264,audio/aac")
+    );
+    assert!(
+        matches!(video[2], NodeKind::VideoConsumer(c) if c.style == VideoConsumerStyle::Hls && c.hls_mode == HlsMode::LiveReplay && c.from_ms == 1_000 && c.max_playlist_fragments == 7)
+    );
+    assert!(
+        matches!(video[3], NodeKind::VideoConsumer(c) if c.style == VideoConsumerStyle::GetMedia && c.start == VideoStart::Earliest && c.start_at_ms == 2_000)
+    );
+    assert!(matches!(
+        link.scheduled.last().map(|e| &e.action),
+        Some(Action::DropCameraConnection { duration_ms: 5_000, .. })
+    ));
+    assert_eq!(link.validate(), Ok(()));
+}
+
+#[test]
+fn format_5_carries_a_consumer_that_begins_later_at_a_timestamp_and_format_4_consumers_begin_at_once() {
+    let mut s = Scenario::default();
+    let consumer = s.pipeline.nodes.iter().find(|n| matches!(n.kind, NodeKind::Consumer(_))).expect("a consumer").id;
+    let node = s.pipeline.node_mut(consumer).expect("exists");
+    node.set_param("start", "AT_TIMESTAMP").unwrap();
+    node.set_param("begins_at_s", "7200").unwrap();
+    node.set_param("start_timestamp_s", "3600").unwrap();
+    assert_eq!(decode_link(&shardlab_scenario::encode_link(&s)).unwrap().pipeline, s.pipeline);
+    assert_eq!(Scenario::from_json(&s.to_json()).unwrap().pipeline, s.pipeline);
+    // Format 4 had neither field: its consumers begin at 0 s.
+    let v4 = decode_link(V4_LINK).unwrap();
+    for node in &v4.pipeline.nodes {
+        if let NodeKind::Consumer(c) = &node.kind {
+            assert_eq!((c.begins_at_s, c.start_timestamp_s), (0, 0), "{}", node.name);
+        }
+    }
 }

@@ -122,13 +122,16 @@ fn edit() -> impl Strategy<Value = Edit> {
 }
 
 fn kind(k: u8) -> NodeKind {
-    match k % 7 {
+    match k % 10 {
         0 => NodeKind::producer(),
         1 => NodeKind::data_stream(),
         2 => NodeKind::consumer(),
         3 => NodeKind::kinesis_agent(),
         4 => NodeKind::firehose(),
         5 => NodeKind::analytics(),
+        6 => NodeKind::video_stream(),
+        7 => NodeKind::camera(),
+        8 => NodeKind::video_consumer(),
         _ => NodeKind::destination(),
     }
 }

@@ -34,7 +34,8 @@ fn every_preset_converts_and_runs_ten_seconds_with_every_node_mapped() {
         let into_streams: u64 =
             sim.kinesis().streams().flat_map(|s| s.shards()).map(|s| s.metrics.totals.incoming_records).sum();
         let into_firehose: u64 = sim.firehose().delivery_streams().map(|d| d.totals.incoming_records).sum();
-        assert!(into_streams + into_firehose > 0, "{}: nothing was written", p.id);
+        let into_video: u64 = sim.video().streams().iter().map(|s| s.store.fragments().len() as u64).sum();
+        assert!(into_streams + into_firehose + into_video > 0, "{}: nothing was written", p.id);
         // Everything runs and is mapped: on-demand streams and scheduled stream changes included.
         assert_eq!(scenario.not_simulated(), [], "{}", p.id);
         for node in &scenario.pipeline.nodes {
@@ -148,4 +149,28 @@ fn the_two_stream_preset_filters_purchases_into_the_second_stream_and_archives_t
     let archive = sim.firehose().delivery_stream(nodes.delivery_stream(node("purchases-to-s3")).unwrap()).unwrap();
     assert!(!archive.s3_objects.is_empty(), "a minute's buffer reached S3");
     assert_eq!(archive.accounted_records(), archive.totals.incoming_records);
+}
+
+#[test]
+fn the_camera_preset_shows_hls_seconds_behind_get_media_and_a_resend_after_the_drop() {
+    let (config, nodes) = preset("camera-video-stream").unwrap().scenario().to_sim_config().unwrap();
+    let scenario = preset("camera-video-stream").unwrap().scenario();
+    let id = |name: &str| scenario.pipeline.nodes.iter().find(|n| n.name == name).unwrap().id;
+    let mut sim = Simulation::new(config).unwrap();
+    sim.advance_to(SimTime::from_secs(120));
+    let video = sim.video();
+    assert_eq!(nodes.video_stream(id("front-door")), Some("front-door"));
+    let viewer = &video.consumers()[nodes.video_consumer(id("hls-viewer")).unwrap()];
+    let reader = &video.consumers()[nodes.video_consumer(id("get-media-reader")).unwrap()];
+    // AWS documents HLS live latency as typically 3 to 5 seconds; GetMedia as low latency.
+    assert!((3_000..=5_000).contains(&viewer.totals.latency_ms.unwrap()), "{:?}", viewer.totals);
+    assert!(reader.totals.latency_ms.unwrap() < 1_000, "{:?}", reader.totals);
+    let camera = &video.cameras()[nodes.camera(id("door-camera")).unwrap()];
+    assert_eq!(camera.totals.connection_drops, 1);
+    assert!(camera.totals.fragments_resent >= 1);
+    // Nothing of the camera's first 110 seconds is missing: 55 two-second fragments, each stored at least once.
+    let stored = &video.stream("front-door").unwrap().store;
+    for start in (0..110_000).step_by(2_000) {
+        assert!(stored.fragments().iter().any(|f| f.producer_start_ms == start), "missing {start} ms");
+    }
 }

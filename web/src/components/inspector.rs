@@ -121,6 +121,9 @@ pub fn kind_word(node: &Node) -> &'static str {
         K::Firehose(_) => "Firehose",
         K::Analytics(_) => "Analytics",
         K::Destination(_) => "Destination",
+        K::VideoStream(_) => "Video stream",
+        K::Camera(_) => "Camera",
+        K::VideoConsumer(_) => "Video consumer",
     }
 }
 

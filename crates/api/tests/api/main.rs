@@ -12,6 +12,7 @@ mod records;
 mod shards;
 mod streams;
 mod tags_policies_account;
+mod video;
 
 use serde_json::{Value, json};
 use shardlab_api::{KinesisApi, Reply};
