@@ -35,5 +35,6 @@ pub mod tour;
 pub mod workspace;
 
 mod app;
+mod page_view;
 
 pub use app::App;
