@@ -9,6 +9,34 @@ const MEASURE_MS = 6_000;
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
+// With SHARDLAB_FRAME_TRACE=1 the measured seconds are also traced (Chromium's timeline), and the main thread's
+// CPU time is reported by kind of work: where a frame's time goes, whatever the machine's load.
+const TRACE = Boolean(process.env.SHARDLAB_FRAME_TRACE);
+const TRACE_KINDS = {
+  script_raf: ['FireAnimationFrame'],
+  script_microtasks: ['RunMicrotasks'],
+  script_timers_events: ['TimerFire', 'EventDispatch'],
+  style: ['UpdateLayoutTree'],
+  layout: ['Layout'],
+  paint: ['PrePaint', 'Paint', 'Layerize', 'UpdateLayer', 'UpdateLayerTree'],
+};
+
+/** Main-thread CPU ms per second of measurement for each kind, and the slowest single event of each. */
+function traceSummary(buffer, measureMs) {
+  const events = JSON.parse(buffer.toString()).traceEvents ?? [];
+  const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  const summary = {};
+  for (const [kind, names] of Object.entries(TRACE_KINDS)) {
+    const mine = events.filter((e) => e.ph === 'X' && names.includes(e.name) && (!main || (e.pid === main.pid && e.tid === main.tid)));
+    const cpuMs = mine.map((e) => (e.tdur ?? e.dur ?? 0) / 1_000);
+    summary[kind] = {
+      cpu_ms_per_s: Number(((1_000 * cpuMs.reduce((a, b) => a + b, 0)) / measureMs).toFixed(1)),
+      cpu_ms_max: Number(Math.max(0, ...cpuMs).toFixed(1)),
+    };
+  }
+  return summary;
+}
+
 const server = await serveDist();
 const browser = await launchChromium();
 try {
@@ -34,6 +62,7 @@ try {
   await page.waitForTimeout(WARM_UP_MS);
   const clock = page.locator('[data-testid=sim-clock]');
   const simStartMs = Number(await clock.getAttribute('data-ms'));
+  if (TRACE) await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
   const frames = await page.evaluate(
     (measureMs) =>
       new Promise((resolve) => {
@@ -50,6 +79,7 @@ try {
       }),
     MEASURE_MS,
   );
+  const trace = TRACE ? traceSummary(await browser.stopTracing(), MEASURE_MS) : undefined;
   const simEndMs = Number(await clock.getAttribute('data-ms'));
   const sorted = [...frames].sort((a, b) => a - b);
   const result = {
@@ -61,6 +91,7 @@ try {
     frames_over_17_ms_percent: Number(((100 * frames.filter((f) => f > 17).length) / frames.length).toFixed(1)),
     frame_ms_max: Number(sorted[sorted.length - 1].toFixed(1)),
     simulated_seconds_per_wall_second: Number(((simEndMs - simStartMs) / MEASURE_MS).toFixed(2)),
+    ...(trace ? { main_thread_cpu: trace } : {}),
   };
   console.log(JSON.stringify(result));
 } finally {

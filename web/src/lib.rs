@@ -3,6 +3,8 @@
 //! - [`runner`]: the engine plus the learner's settings and the plain-English event log (plain Rust, tested natively).
 //! - [`pacing`]: turns wall-clock time into simulated time.
 //! - [`format`]: numbers with units, for people.
+//! - [`page_state`]: the page's state as a reducer (`Action`, `PageState::update`), tested natively.
+//! - [`stage_views`]: what the page draws from the run, rebuilt when it changes (plain Rust).
 //! - [`components`] and [`App`]: the Yew view.
 
 pub mod browser;
@@ -18,11 +20,13 @@ pub mod keys;
 pub mod library;
 pub mod narration;
 pub mod pacing;
+pub mod page_state;
 pub mod panel_layout;
 pub mod pipeline_views;
 pub mod practice_exam;
 pub mod runner;
 pub mod shard_log;
+pub mod stage_views;
 pub mod startup;
 pub mod storage;
 pub mod theme;
@@ -31,5 +35,6 @@ pub mod tour;
 pub mod workspace;
 
 mod app;
+mod page_view;
 
 pub use app::App;

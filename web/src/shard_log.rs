@@ -296,9 +296,13 @@ pub fn replay_text(name: &str, shard_id: &str, from: ReplayFrom, old: Option<u64
     };
     let effect = match old {
         Some(old) if old > new => {
-            format!("it reads records #{new} to #{} again ({} records)", old - 1, crate::format::thousands(old - new))
+            format!(
+                "it reads records #{new} to #{} again ({})",
+                old - 1,
+                crate::format::count(old - new, "record", "records")
+            )
         }
-        Some(old) if old < new => format!("it skips {} records", crate::format::thousands(new - old)),
+        Some(old) if old < new => format!("it skips {}", crate::format::count(new - old, "record", "records")),
         Some(_) => "it was already there".to_string(),
         None => "it starts there".to_string(),
     };
@@ -384,6 +388,11 @@ mod tests {
         );
         let skip = replay_text("x", "s", ReplayFrom::Timestamp { at_ms: 2_000 }, Some(10), 15);
         assert!(skip.ends_with("(AT_TIMESTAMP 2,000 ms); it skips 5 records."), "{skip}");
+        // One record is one record, not "1 records".
+        let one = replay_text("x", "s", ReplayFrom::SequenceCounter { counter: 9 }, Some(10), 9);
+        assert!(one.ends_with("it reads records #9 to #9 again (1 record)."), "{one}");
+        let skip_one = replay_text("x", "s", ReplayFrom::SequenceCounter { counter: 11 }, Some(10), 11);
+        assert!(skip_one.ends_with("it skips 1 record."), "{skip_one}");
     }
 
     /// One shard fed 100 records/s for 10 s, then paused, read by a polling consumer until 12 s.

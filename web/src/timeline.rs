@@ -5,7 +5,7 @@
 
 mod view;
 
-pub use view::{Timeline, TimelineProps, timeline_for};
+pub use view::{Timeline, TimelineProps};
 
 use crate::format::{clock, parse_time, thousands};
 use shardlab_scenario::model::{CapacityMode, ConsumerStyle};

@@ -430,7 +430,7 @@ fn table(view: &ShardLogView, on_open: &Callback<(u32, u64)>) -> Html {
                                         { match m.position {
                                             None => "waits for its parent".to_string(),
                                             Some(_) if m.finished => "read to its end".to_string(),
-                                            Some(p) => format!("next #{p}, {} records behind ({} ms){}", thousands(m.behind_records),
+                                            Some(p) => format!("next #{p}, {} behind ({} ms){}", crate::format::count(m.behind_records, "record", "records"),
                                                 thousands(m.behind_ms), m.lease_owner.map_or_else(String::new, |w| format!(", worker {w}"))),
                                         } }
                                     </td>

@@ -7,9 +7,7 @@ use super::{
     tick_label, ticks, time_at,
 };
 use crate::format::clock;
-use crate::workspace::Workspace;
 use shardlab_scenario::{NodeId, Scenario, ScheduledEvent};
-use std::cell::RefCell;
 use std::rc::Rc;
 use web_sys::{HtmlElement, HtmlInputElement, HtmlSelectElement, PointerEvent};
 use yew::prelude::*;
@@ -497,35 +495,5 @@ fn lineage_view(lineage: &Lineage) -> Html {
                 </ul>
             }
         </div>
-    }
-}
-
-/// The timeline of `workspace`'s scenario and run, its edits going through the workspace (so Undo and Redo
-/// cover them). The lineage is the selected data stream's, else the first's.
-pub fn timeline_for(workspace: &Rc<RefCell<Workspace>>, redraw: &UseForceUpdateHandle, read_only: bool) -> Html {
-    let w = workspace.borrow();
-    let runner = w.runner();
-    let watched = runner.and_then(|r| {
-        let selected = w.selected().and_then(|id| r.nodes().stream(id)).and_then(|name| r.sim().stream_named(name));
-        selected.or_else(|| r.sim().stream())
-    });
-    let edit = |f: fn(&mut Workspace, usize, Option<ScheduledEvent>) -> Result<(), String>| {
-        let (workspace, redraw) = (workspace.clone(), redraw.clone());
-        move |index: usize, event: Option<ScheduledEvent>| {
-            let outcome = f(&mut workspace.borrow_mut(), index, event);
-            redraw.force_update();
-            outcome
-        }
-    };
-    let add = edit(|w, _, e| e.map_or(Ok(()), |e| w.add_event(e)));
-    let replace = edit(|w, i, e| e.map_or(Ok(()), |e| w.replace_event(i, e)));
-    let remove = edit(|w, i, _| w.remove_event(i));
-    html! {
-        <Timeline scenario={Rc::new(w.scenario().clone())} now_ms={runner.map_or(0, |r| r.sim().now().as_millis())}
-            refusals={runner.map(|r| super::refusals(r, w.scenario())).unwrap_or_default()}
-            lineage={watched.map(Lineage::of)} {read_only}
-            on_add={Callback::from(move |e| add(0, Some(e)))}
-            on_replace={Callback::from(move |(i, e)| replace(i, Some(e)))}
-            on_remove={Callback::from(move |i| remove(i, None))} />
     }
 }
