@@ -185,7 +185,7 @@ impl Kinesis {
     /// A stream to change, with its time-based usage billed up to now first (so a change of rate applies
     /// from the next second on, as when every second was billed as it closed).
     /// Marks it touched: the next closed second looks at it.
-    fn stream_mut(&mut self, name: &str) -> Option<&mut Stream> {
+    pub(crate) fn stream_mut(&mut self, name: &str) -> Option<&mut Stream> {
         let closed_through = self.closed_through;
         if self.streams.contains_key(name) {
             self.touch(name, closed_through.as_secs());
@@ -415,6 +415,9 @@ impl Kinesis {
             self.subscriptions_maybe_live = self.has_live_subscriptions();
         }
         self.closed_through = now;
+        for stream in self.streams.values_mut() {
+            stream.compact(now);
+        }
         if now.as_secs().is_multiple_of(ON_DEMAND_SCALING_WINDOW_SECS) {
             self.scale_on_demand(now);
         }
