@@ -317,6 +317,7 @@ impl Stream {
     }
 
     /// Writes one record: routes it by hash key, applies the shard's limits. The caller has validated it.
+    #[expect(clippy::too_many_arguments, reason = "one record's parts and how it was sent, on the write path")]
     pub(crate) fn append(
         &mut self,
         now: SimTime,
