@@ -813,8 +813,21 @@ impl ConsumerApp {
         for (i, record) in records.iter().enumerate() {
             // De-aggregation: each user record of a KPL aggregate has the outer sequence number and its own
             // subsequence number, 0 to n - 1.
+            let single = matches!(record.data, Payload::Synthetic { .. } | Payload::Templated { .. });
             let inside = if i < listed_from {
                 user_record_count(record) as u64
+            } else if single {
+                if self.recent.len() == RECENT_MAX {
+                    self.recent.pop_front();
+                }
+                self.recent.push_back(ProcessedRecord {
+                    shard,
+                    sequence_number: record.sequence_number,
+                    subsequence: 0,
+                    partition_key: record.partition_key.clone(),
+                    processed_at: now,
+                });
+                1
             } else {
                 let keys: Vec<String> = match &record.data {
                     Payload::Aggregated { user_records, .. } => user_records.iter().map(|(k, _)| k.clone()).collect(),
