@@ -362,6 +362,12 @@ impl Shard {
         assert_eq!(self.first_position(), first, "first position of {}", self.id);
     }
 
+    /// Tests only: the compact log itself.
+    #[cfg(test)]
+    pub(crate) fn log(&self) -> &ShardLog {
+        &self.log
+    }
+
     /// Records kept.
     pub fn record_count(&self) -> usize {
         self.log.len()

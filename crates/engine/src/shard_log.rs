@@ -653,6 +653,43 @@ mod tests {
         assert_eq!((first.partition_key.as_str(), first.data.len_bytes()), ("user-0", 100));
     }
 
+    /// Two shards written at 3,000 records/s through PutRecords, over their 2,000: a shard's records older
+    /// than the 5 s hot window become one run per closed second at most (not one per call or per record), the
+    /// refused records are holes in them, and reading them back gives the reference's records.
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn a_busy_shards_old_records_are_a_few_runs_with_holes() {
+        use crate::producer::ClientStyle;
+        use crate::{DEFAULT_STREAM_NAME, ProducerConfig, SimConfig, SimTime, Simulation, StreamConfig};
+        let producer = ProducerConfig {
+            client: ClientStyle::PutRecords { batch_max_records: 500, linger_ms: 100 },
+            ..ProducerConfig::steady("p", 3_000, 100, 1_000)
+        };
+        let config = SimConfig {
+            streams: alloc::vec![StreamConfig::provisioned(DEFAULT_STREAM_NAME, 2)],
+            producers: alloc::vec![producer],
+            ..SimConfig::default()
+        };
+        let mut sim = Simulation::new(config).expect("valid");
+        sim.advance_to(SimTime::from_secs(30));
+        for shard in sim.stream().expect("the stream").shards() {
+            let log = shard.log();
+            // At most 1,000 records/s a shard: the last 5 to 6 s are warm, the rest (24 s and more) cold.
+            assert!(log.cold_len >= 20_000 && log.entries.len() <= 6_000, "{} {}", log.cold_len, log.entries.len());
+            assert!(log.cold.len() <= 30, "{} runs for {} records", log.cold.len(), log.cold_len);
+            let holes: usize = log
+                .cold
+                .iter()
+                .map(|c| match c {
+                    Cold::Run(run) => run.holes.len(),
+                    Cold::Kept(_) => panic!("a derivable producer's record kept whole"),
+                })
+                .sum();
+            assert!(holes > 0, "3,000 records/s into 2,000 of capacity refuse some");
+            shard.check_against_reference();
+        }
+    }
+
     /// Random small scenarios: every shard's compact log against the per-record reference each shard keeps
     /// in tests (`Shard::check_against_reference`), after every simulated second, and every read (polling,
     /// enhanced fan-out, the API's GetRecords) against the reference's answer (`Shard::read_from` checks it).
