@@ -120,6 +120,8 @@ pub struct Kinesis {
     trims: BTreeSet<(SimTime, String)>,
     /// Each stream's entry in `trims`.
     trim_queued: BTreeMap<String, SimTime>,
+    /// Streams a derivable producer has written to: the ones each closed second compacts.
+    pub(crate) compacting: alloc::collections::BTreeSet<String>,
     /// Streams trimmed so far (a test counts them to show idle streams cost nothing).
     pub(crate) trim_visits: u64,
 }
@@ -153,6 +155,7 @@ impl Kinesis {
             trim_unsynced: alloc::vec::Vec::new(),
             trims: BTreeSet::new(),
             trim_queued: BTreeMap::new(),
+            compacting: alloc::collections::BTreeSet::new(),
             trim_visits: 0,
         }
     }
@@ -415,8 +418,10 @@ impl Kinesis {
             self.subscriptions_maybe_live = self.has_live_subscriptions();
         }
         self.closed_through = now;
-        for stream in self.streams.values_mut() {
-            stream.compact(now);
+        for name in &self.compacting {
+            if let Some(stream) = self.streams.get_mut(name) {
+                stream.compact(now);
+            }
         }
         if now.as_secs().is_multiple_of(ON_DEMAND_SCALING_WINDOW_SECS) {
             self.scale_on_demand(now);

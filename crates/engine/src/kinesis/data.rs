@@ -125,6 +125,9 @@ impl Kinesis {
         origin: Option<(&Arc<SourceSpec>, u64)>,
     ) -> Result<PutRecordOutput, StreamsError> {
         let epoch_unix_ms = self.config.epoch_unix_ms;
+        if origin.is_some() && !self.compacting.contains(name) {
+            self.compacting.insert(name.into());
+        }
         let origin = origin.map(|(spec, index)| Origin { spec, index, epoch_unix_ms });
         let fault = self.injected_throttle(name);
         self.touch_in_use(now, name);
@@ -183,6 +186,9 @@ impl Kinesis {
         origins: Option<(&Arc<SourceSpec>, &[Option<u64>])>,
     ) -> Result<PutRecordsOutput, StreamsError> {
         let epoch_unix_ms = self.config.epoch_unix_ms;
+        if origins.is_some() && !self.compacting.contains(name) {
+            self.compacting.insert(name.into());
+        }
         let account = self.config.account_id.clone();
         let now_unix_secs = self.unix_secs(now);
         let stream = self.readable(name)?;
