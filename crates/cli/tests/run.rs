@@ -285,7 +285,8 @@ fn a_scenario_slower_than_real_time_is_announced_and_max_wall_stops_it_with_a_su
     let output = run("million_records_per_second.json", &["--for", "1h", "--max-wall", "1", "--json"]);
     assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("each of the 1,024 shards keeps its latest 32,462 records"), "{stderr}");
+    // (1 GiB - 320,000,000 B warm - 10,000,000 B waiting) / (1,024 shards * 0.25 B): `budget`'s arithmetic.
+    assert!(stderr.contains("each of the 1,024 shards keeps its latest 2,905,241 records"), "{stderr}");
     assert!(stderr.contains("asks for 1,000,000 records/s"), "{stderr}");
     // An hour of 1M records/s is 3.6 billion records: far more than a second of wall time can make.
     assert!(stderr.contains("stopped after --max-wall 1 s of wall time"), "{stderr}");

@@ -829,31 +829,62 @@ impl ConsumerApp {
         let mut bytes = 0u64;
         let highest = self.highest_processed.get(&shard).copied();
         let mut duplicates = 0u64;
-        for record in records {
+        // Only the last RECENT_MAX user records stay listed: records before `listed_from` hold user records
+        // the later ones push out, so their keys are not copied.
+        let mut listed_from = 0;
+        let mut newer = 0usize;
+        for (i, record) in records.iter().enumerate().rev() {
+            if newer >= RECENT_MAX {
+                listed_from = i + 1;
+                break;
+            }
+            newer += user_record_count(record);
+        }
+        for (i, record) in records.iter().enumerate() {
             // De-aggregation: each user record of a KPL aggregate has the outer sequence number and its own
             // subsequence number, 0 to n - 1.
-            let keys: Vec<String> = match &record.data {
-                Payload::Aggregated { user_records, .. } => user_records.iter().map(|(k, _)| k.clone()).collect(),
-                Payload::Bytes(b) => crate::kpl::deaggregate(b).map_or_else(
-                    || alloc::vec![record.partition_key.clone()],
-                    |u| u.into_iter().map(|r| r.partition_key).collect(),
-                ),
-                Payload::Synthetic { .. } | Payload::Templated { .. } => alloc::vec![record.partition_key.clone()],
-            };
-            let inside = keys.len() as u64;
-            self.latency.record(received_at.saturating_since(record.arrival).as_millis(), inside);
-            for (subsequence, partition_key) in keys.into_iter().enumerate() {
+            let single = matches!(record.data, Payload::Synthetic { .. } | Payload::Templated { .. });
+            let inside = if i < listed_from {
+                user_record_count(record) as u64
+            } else if single {
                 if self.recent.len() == RECENT_MAX {
                     self.recent.pop_front();
                 }
                 self.recent.push_back(ProcessedRecord {
                     shard,
                     sequence_number: record.sequence_number,
-                    subsequence: subsequence as u32,
-                    partition_key,
+                    subsequence: 0,
+                    partition_key: record.partition_key.clone(),
                     processed_at: now,
                 });
-            }
+                1
+            } else {
+                let keys: Vec<String> = match &record.data {
+                    Payload::Aggregated { user_records, .. } => user_records.iter().map(|(k, _)| k.clone()).collect(),
+                    Payload::Bytes(b) => crate::kpl::deaggregate(b).map_or_else(
+                        || alloc::vec![record.partition_key.clone()],
+                        |u| u.into_iter().map(|r| r.partition_key).collect(),
+                    ),
+                    Payload::Synthetic { .. } | Payload::Templated { .. } => {
+                        alloc::vec![record.partition_key.clone()]
+                    }
+                };
+                let inside = keys.len() as u64;
+                for (subsequence, partition_key) in keys.into_iter().enumerate() {
+                    if self.recent.len() == RECENT_MAX {
+                        self.recent.pop_front();
+                    }
+                    self.recent.push_back(ProcessedRecord {
+                        shard,
+                        sequence_number: record.sequence_number,
+                        subsequence: subsequence as u32,
+                        partition_key,
+                        processed_at: now,
+                    });
+                }
+                inside
+            };
+            self.latency.record(received_at.saturating_since(record.arrival).as_millis(), inside);
             if let Some(tap) = &mut self.tap {
                 tap.push((record.arrival, record.data.to_bytes_for(&record.partition_key)));
             }
@@ -1100,5 +1131,14 @@ impl ConsumerApp {
         reader.subscription = None;
         reader.iterator = iterator;
         Ok(position)
+    }
+}
+
+/// User records in `record`: a KPL aggregate's, or 1.
+fn user_record_count(record: &Record) -> usize {
+    match &record.data {
+        Payload::Aggregated { user_records, .. } => user_records.len(),
+        Payload::Bytes(b) => crate::kpl::deaggregate(b).map_or(1, |u| u.len()),
+        Payload::Synthetic { .. } | Payload::Templated { .. } => 1,
     }
 }

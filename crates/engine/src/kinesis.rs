@@ -120,6 +120,8 @@ pub struct Kinesis {
     trims: BTreeSet<(SimTime, String)>,
     /// Each stream's entry in `trims`.
     trim_queued: BTreeMap<String, SimTime>,
+    /// Streams a derivable producer has written to: the ones each closed second compacts.
+    pub(crate) compacting: alloc::collections::BTreeSet<String>,
     /// Streams trimmed so far (a test counts them to show idle streams cost nothing).
     pub(crate) trim_visits: u64,
 }
@@ -153,6 +155,7 @@ impl Kinesis {
             trim_unsynced: alloc::vec::Vec::new(),
             trims: BTreeSet::new(),
             trim_queued: BTreeMap::new(),
+            compacting: alloc::collections::BTreeSet::new(),
             trim_visits: 0,
         }
     }
@@ -185,7 +188,7 @@ impl Kinesis {
     /// A stream to change, with its time-based usage billed up to now first (so a change of rate applies
     /// from the next second on, as when every second was billed as it closed).
     /// Marks it touched: the next closed second looks at it.
-    fn stream_mut(&mut self, name: &str) -> Option<&mut Stream> {
+    pub(crate) fn stream_mut(&mut self, name: &str) -> Option<&mut Stream> {
         let closed_through = self.closed_through;
         if self.streams.contains_key(name) {
             self.touch(name, closed_through.as_secs());
@@ -415,6 +418,11 @@ impl Kinesis {
             self.subscriptions_maybe_live = self.has_live_subscriptions();
         }
         self.closed_through = now;
+        for name in &self.compacting {
+            if let Some(stream) = self.streams.get_mut(name) {
+                stream.compact(now);
+            }
+        }
         if now.as_secs().is_multiple_of(ON_DEMAND_SCALING_WINDOW_SECS) {
             self.scale_on_demand(now);
         }

@@ -122,6 +122,7 @@ pub mod name;
 pub mod partition_key;
 pub mod producer;
 pub(crate) mod record_output;
+mod record_source;
 pub mod rng;
 pub(crate) mod sequence;
 pub mod shard;
@@ -163,4 +164,4 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// scenarios record it, so a link opened by a page whose runs differ can say so. It is separate from
 /// [`VERSION`] and goes up by one whenever what any run computes changes; the test
 /// `behaviour_version_matches_the_run_fingerprint` (in `tests.rs`) fails until it does.
-pub const BEHAVIOUR_VERSION: u32 = 3;
+pub const BEHAVIOUR_VERSION: u32 = 4;

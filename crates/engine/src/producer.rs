@@ -9,12 +9,14 @@
 
 use crate::error::ConfigError;
 use crate::limits::{PUT_RECORDS_RECORDS_MAX, RECORD_BYTES_MAX, SIM_PRODUCER_RECORDS_PER_SEC_MAX};
+use crate::record_source::SourceSpec;
 use crate::rng::Rng;
 use crate::time::{SimDuration, SimTime};
 use crate::workload::{Key, KeyProfile, KeySampler, RateProfile, SizeProfile};
 use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::String;
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 /// How a producer's client sends records.
@@ -279,6 +281,8 @@ pub struct ProducerTotals {
 /// A user record waiting in the client.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct UserRecord {
+    /// Its index among the records the producer made (from 0): its key and size are drawn from it.
+    pub(crate) index: u64,
     pub(crate) key: Key,
     pub(crate) bytes: u32,
     /// The template seed of its content (with [`ProducerConfig::payload`]).
@@ -341,6 +345,12 @@ pub struct Producer {
     pub totals: ProducerTotals,
     pub(crate) rng: Rng,
     keys: KeySampler,
+    /// The seed of each record's own generator ([`Rng::for_index`]): record `i`'s key and size.
+    record_seed: u64,
+    /// How its records can be made again from their index, when they can ([`SourceSpec::derivable`]).
+    pub(crate) spec: Option<Arc<SourceSpec>>,
+    /// Records made so far (the next record's index).
+    made: u64,
     /// The instant a constant rate took effect; emissions are spaced from here without drift.
     anchor: SimTime,
     emitted_since_anchor: u64,
@@ -373,8 +383,14 @@ pub struct Producer {
 
 impl Producer {
     pub(crate) fn new(config: ProducerConfig, rng: Rng) -> Self {
+        let mut rng = rng;
+        let record_seed = rng.next_u64();
+        let spec = SourceSpec::derivable(&config).then(|| Arc::new(SourceSpec::new(&config, record_seed)));
         Self {
             keys: KeySampler::new(config.keys.clone()),
+            record_seed,
+            spec,
+            made: 0,
             config,
             totals: ProducerTotals::default(),
             rng,
@@ -441,11 +457,14 @@ impl Producer {
             return None;
         }
         self.totals.attempted += 1;
-        let key = self.keys.sample(&mut self.rng);
+        let index = self.made;
+        self.made += 1;
+        let mut rng = Rng::for_index(self.record_seed, index);
+        let key = self.keys.sample(&mut rng);
         // A template renders to exactly this size when the record is read (`template::render`).
-        let bytes = traced.unwrap_or_else(|| self.config.size.sample(&mut self.rng));
-        let seed = if self.config.payload == crate::template::PayloadTemplate::Zeros { 0 } else { self.rng.next_u64() };
-        Some(UserRecord { key, bytes, seed, made_at: now, written: false })
+        let bytes = traced.unwrap_or_else(|| self.config.size.sample(&mut rng));
+        let seed = if self.config.payload == crate::template::PayloadTemplate::Zeros { 0 } else { rng.next_u64() };
+        Some(UserRecord { index, key, bytes, seed, made_at: now, written: false })
     }
 
     /// KPL rate limiting: takes one record of `bytes` from `shard`'s allowance at `now` if it has room.

@@ -37,6 +37,12 @@ impl Rng {
         Self::new(mixer.next_u64())
     }
 
+    /// The generator of item `index` of a family seeded with `seed`: any item's draws can be made again
+    /// from the two numbers alone, in any order.
+    pub fn for_index(seed: u64, index: u64) -> Self {
+        Self::derive(seed, index.wrapping_mul(0xD1B5_4A32_D192_ED03))
+    }
+
     /// The next 64 random bits.
     pub fn next_u64(&mut self) -> u64 {
         self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);

@@ -208,7 +208,7 @@ impl Shard {
             closed: None,
             child_shard_ids: Vec::new(),
             metrics: ShardMetrics::default(),
-            log: ShardLog::new(1),
+            log: ShardLog::new(1, hash_key_range),
             #[cfg(test)]
             reference: alloc::collections::VecDeque::new(),
             log_records_max: SIM_LOG_RECORDS_MAX_PER_SHARD,
@@ -291,10 +291,12 @@ impl Shard {
         partition_key: String,
         hash_key: u128,
         data: Payload,
+        origin: u64,
     ) -> Result<SequenceNumber, WriteLimit> {
         let bytes = data.len_bytes() + partition_key.len() as u64;
         if let Err(limit) = self.write_window.try_accept(now, bytes) {
             self.metrics.record_throttled(now.as_secs(), limit);
+            self.log.refuse(origin);
             return Err(limit);
         }
         let sequence_number = SequenceNumber {
@@ -318,8 +320,19 @@ impl Shard {
             hash_key,
             data: data.clone(),
         });
-        self.log.push(now, now_unix_secs, partition_key, hash_key, data);
+        self.log.push(now, now_unix_secs, partition_key, hash_key, data, origin);
         Ok(sequence_number)
+    }
+
+    /// Takes note that a record with `origin` was refused before reaching the shard's limits.
+    pub(crate) fn refuse(&mut self, origin: u64) {
+        self.log.refuse(origin);
+    }
+
+    /// Compacts the records that arrived at or before `cutoff` (see [`crate::shard_log`]).
+    pub(crate) fn compact(&mut self, cutoff: SimTime, sources: &[crate::record_source::SourceLog]) {
+        let sequence = self.starting_sequence_number();
+        self.log.compact(cutoff, sources, sequence);
     }
 
     /// The records kept, oldest first (each expanded from the compact log as it is reached).
@@ -347,6 +360,12 @@ impl Shard {
         }
         let first = self.reference.front().map_or(self.next_counter, |r| r.sequence_number.counter);
         assert_eq!(self.first_position(), first, "first position of {}", self.id);
+    }
+
+    /// Tests only: the compact log itself.
+    #[cfg(test)]
+    pub(crate) fn log(&self) -> &ShardLog {
+        &self.log
     }
 
     /// Records kept.
@@ -526,7 +545,8 @@ mod tests {
         let mut s = shard();
         for i in 0..10u64 {
             let data = Payload::Synthetic { len_bytes: 1_048_576 - 1 };
-            s.try_append(SimTime::from_secs(i), 0, "k".into(), 0, data).expect("one record per second fits");
+            s.try_append(SimTime::from_secs(i), 0, "k".into(), 0, data, crate::shard_log::NO_ORIGIN)
+                .expect("one record per second fits");
         }
         let t = SimTime::from_secs(20);
         let batch = s.get_records(t, 0, 10_000, SimDuration::ZERO).expect("first call");
@@ -542,7 +562,7 @@ mod tests {
         let mut s = shard();
         for i in 0..4u64 {
             let data = Payload::Synthetic { len_bytes: 699_999 };
-            s.try_append(SimTime::from_secs(i), 0, "k".into(), 0, data).expect("fits");
+            s.try_append(SimTime::from_secs(i), 0, "k".into(), 0, data, crate::shard_log::NO_ORIGIN).expect("fits");
         }
         let t = SimTime::from_secs(10);
         // Three 700,000-byte reads at one instant: the third takes the second past 2 MiB.
@@ -563,7 +583,15 @@ mod tests {
     fn reads_resume_where_they_stopped_and_report_the_lag() {
         let mut s = shard();
         for i in 0..5 {
-            s.try_append(SimTime::from_secs(i), 0, "k".into(), 0, Payload::Bytes(alloc::vec![1].into())).expect("fits");
+            s.try_append(
+                SimTime::from_secs(i),
+                0,
+                "k".into(),
+                0,
+                Payload::Bytes(alloc::vec![1].into()),
+                crate::shard_log::NO_ORIGIN,
+            )
+            .expect("fits");
         }
         let first = s.read_from(SimTime::from_secs(10), 0, 2, u64::MAX, SimDuration::ZERO);
         assert_eq!(first.records.len(), 2);
@@ -576,8 +604,15 @@ mod tests {
         assert!(s.read_from(SimTime::from_secs(12), rest.next_position, 10, u64::MAX, SimDuration::ZERO).at_shard_end);
         // A record younger than the put-to-get delay is not readable yet, and does not count as behind.
         let mut t = shard();
-        t.try_append(SimTime::from_millis(1_000), 0, "k".into(), 0, Payload::Bytes(alloc::vec![1].into()))
-            .expect("fits");
+        t.try_append(
+            SimTime::from_millis(1_000),
+            0,
+            "k".into(),
+            0,
+            Payload::Bytes(alloc::vec![1].into()),
+            crate::shard_log::NO_ORIGIN,
+        )
+        .expect("fits");
         let early = t.read_from(SimTime::from_millis(1_150), 0, 10, u64::MAX, SimDuration::from_millis(200));
         assert!(early.records.is_empty() && early.millis_behind_latest == 0);
         let later = t.read_from(SimTime::from_millis(1_200), 0, 10, u64::MAX, SimDuration::from_millis(200));

@@ -958,8 +958,13 @@ impl Simulation {
             if service_due == Some(at) {
                 self.kinesis.complete_due(self.now);
             } else if timer_due == Some(at) {
-                if let Some(Reverse((_, _, timer))) = self.timers.pop() {
-                    self.fire(timer);
+                match self.timers.pop() {
+                    Some(Reverse((_, _, Timer::Produce { producer, generation }))) => {
+                        // Counted as the timers they stand for; the loop below counts the last one.
+                        handled += self.produce_run(producer, generation, target, timers_max - handled) - 1;
+                    }
+                    Some(Reverse((_, _, timer))) => self.fire(timer),
+                    None => {}
                 }
             } else if firehose_due == Some(at) {
                 self.firehose.complete_due(self.now, &mut self.kinesis);
@@ -1097,6 +1102,35 @@ impl Simulation {
         }
     }
 
+    /// A producer's due emission, and the ones after it that would be the next thing to happen anyway
+    /// (before every other timer, service and Firehose deadline, at or before `target`, within `budget`
+    /// timers), made in a row without a timer each. Returns the emissions made.
+    fn produce_run(&mut self, producer: u32, generation: u64, target: SimTime, budget: u32) -> u32 {
+        let index = producer as usize;
+        if self.producers[index].generation != generation {
+            return 1;
+        }
+        let mut made = 0;
+        loop {
+            self.produce(index);
+            made += 1;
+            let Some(due) = self.producers[index].next_due() else {
+                return made;
+            };
+            let next = self.timers.peek().map(|Reverse((at, _, _))| *at);
+            let inline = made < budget
+                && due <= target
+                && next.is_none_or(|at| due < at)
+                && self.kinesis.next_deadline().is_none_or(|at| due < at)
+                && self.firehose.next_deadline().is_none_or(|at| due < at);
+            if !inline {
+                self.schedule(due, Timer::Produce { producer, generation });
+                return made;
+            }
+            self.now = self.now.max(due);
+        }
+    }
+
     fn produce(&mut self, index: usize) {
         let now = self.now;
         let Some(record) = self.producers[index].emit(now) else {
@@ -1215,7 +1249,14 @@ impl Simulation {
     }
 
     /// The Kinesis record an outgoing item is sent as.
-    fn kinesis_record(&mut self, index: usize, outgoing: &Outgoing) -> PutRecordInput {
+    fn kinesis_record(&mut self, index: usize, outgoing: &mut Outgoing) -> PutRecordInput {
+        // A derivable producer's key moves into the request (no copy); a retry makes it again from its index.
+        let derivable = self.producers[index].spec.is_some() && outgoing.aggregated_len_bytes.is_none();
+        let partition_key = if derivable {
+            core::mem::take(&mut outgoing.user_records[0].key.partition_key)
+        } else {
+            outgoing.user_records[0].key.partition_key.clone()
+        };
         let first = &outgoing.user_records[0];
         let data = if let Some(len_bytes) = outgoing.aggregated_len_bytes {
             self.producers[index].work_units += outgoing.user_records.len() as u64;
@@ -1233,11 +1274,7 @@ impl Simulation {
                 },
             }
         };
-        PutRecordInput {
-            partition_key: first.key.partition_key.clone(),
-            data,
-            explicit_hash_key: first.key.explicit_hash_key,
-        }
+        PutRecordInput { partition_key, data, explicit_hash_key: first.key.explicit_hash_key }
     }
 
     /// One PutRecord call.
@@ -1246,9 +1283,14 @@ impl Simulation {
         let producer = &mut self.producers[index];
         producer.totals.api_calls += 1;
         producer.totals.kinesis_records += 1;
-        let input = self.kinesis_record(index, &outgoing);
-        let stream_name = &self.producers[index].config.stream_name;
-        let outcome = match self.kinesis.put_record(self.now, stream_name, input, None) {
+        let input = self.kinesis_record(index, &mut outgoing);
+        let producer = &self.producers[index];
+        let origin = producer
+            .spec
+            .as_ref()
+            .filter(|_| outgoing.attempts == 1)
+            .map(|spec| (spec, outgoing.user_records[0].index));
+        let outcome = match self.kinesis.put_record_from(self.now, &producer.config.stream_name, input, None, origin) {
             Ok(_) => Outcome::Written,
             Err(e) if e.kind == StreamsErrorKind::ProvisionedThroughputExceeded => Outcome::Throttled,
             Err(_) => Outcome::Failed,
@@ -1291,7 +1333,12 @@ impl Simulation {
         let producer = &mut self.producers[index];
         producer.totals.api_calls += 1;
         producer.totals.kinesis_records += entries.len() as u64;
-        match self.kinesis.put_records(self.now, &producer.config.stream_name, entries) {
+        let first_attempts: Vec<Option<u64>> = call
+            .iter()
+            .map(|o| (o.attempts == 1 && o.aggregated_len_bytes.is_none()).then(|| o.user_records[0].index))
+            .collect();
+        let origins = producer.spec.as_ref().map(|spec| (spec, first_attempts.as_slice()));
+        match self.kinesis.put_records_from(self.now, &producer.config.stream_name, entries, origins) {
             Ok(out) => {
                 for (outgoing, result) in call.into_iter().zip(out.records) {
                     let outcome = match result {
@@ -1340,12 +1387,17 @@ impl Simulation {
         }
     }
 
-    fn schedule_retry(&mut self, index: usize, outgoing: Outgoing) {
+    fn schedule_retry(&mut self, index: usize, mut outgoing: Outgoing) {
         let producer = &mut self.producers[index];
         if outgoing.attempts >= producer.config.retry.max_attempts {
             producer.totals.dropped += outgoing.user_records.iter().filter(|r| !r.written).count() as u64;
             producer.outstanding = producer.outstanding.saturating_sub(outgoing.user_records.len() as u64);
             return;
+        }
+        if let (Some(spec), [first]) = (&producer.spec, outgoing.user_records.as_mut_slice())
+            && first.key.partition_key.is_empty()
+        {
+            first.key.partition_key = spec.record(first.index).0;
         }
         let policy = producer.config.retry;
         let delay = policy.backoff(outgoing.attempts, &mut producer.rng);

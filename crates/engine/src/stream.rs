@@ -4,12 +4,14 @@ use crate::consumer::Consumer;
 use crate::cost::{ON_DEMAND_RECORD_ROUNDING_BYTES, Usage};
 use crate::hash_range::{HashKeyRange, initial_layout};
 use crate::partition_key;
+use crate::record_source::{SourceLog, SourceSpec};
 use crate::sequence::SequenceNumber;
 use crate::shard::{Payload, Shard, ShardId};
 use crate::throttle::WriteLimit;
 use crate::time::{SimDuration, SimTime};
 use alloc::collections::{BTreeMap, BTreeSet, VecDeque};
 use alloc::string::String;
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 /// `StreamStatus`.
@@ -145,6 +147,22 @@ pub struct Stream {
     trim_due: (Option<SimTime>, u32),
     /// MD5 hash keys of the numbered keys (`user-N`) written here, so a producer's keys are hashed once.
     numbered_hashes: crate::shard_log::DenseHashes,
+    /// The derivable producers writing here, by slot ([`crate::record_source`]).
+    sources: Vec<SourceLog>,
+    /// How long records stay warm (stored one by one) before they are compacted.
+    pub(crate) hot_window: SimDuration,
+}
+
+/// How long records stay warm before a stream compacts them: readers at the tip read warm records.
+pub(crate) const HOT_WINDOW: SimDuration = SimDuration::from_secs(5);
+
+/// A derivable producer's record being written: its producer's spec, its index, and the Unix time of the
+/// simulation's start (for its arrival's seconds).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Origin<'a> {
+    pub(crate) spec: &'a Arc<SourceSpec>,
+    pub(crate) index: u64,
+    pub(crate) epoch_unix_ms: u64,
 }
 
 /// Numbered keys (`user-0` to `user-131071`) whose hash keys a stream remembers (2 MiB at most).
@@ -177,6 +195,38 @@ impl Stream {
             routing: Vec::new(),
             trim_due: (Some(SimTime::ZERO), 0),
             numbered_hashes: crate::shard_log::DenseHashes::default(),
+            sources: Vec::new(),
+            hot_window: HOT_WINDOW,
+        }
+    }
+
+    /// The slot of `origin`'s source, registered on first use.
+    fn source_slot(&mut self, origin: Origin<'_>) -> usize {
+        match self.sources.iter().position(|s| Arc::ptr_eq(&s.spec, origin.spec)) {
+            Some(slot) => slot,
+            None => {
+                self.sources.push(SourceLog::new(origin.spec.clone(), origin.epoch_unix_ms));
+                self.sources.len() - 1
+            }
+        }
+    }
+
+    /// Compacts every shard's records older than the hot window (when derivable producers write here).
+    pub(crate) fn compact(&mut self, now: SimTime) {
+        if self.sources.is_empty() {
+            return;
+        }
+        let Some(cutoff) = now.0.checked_sub(self.hot_window.0).map(SimTime) else {
+            return;
+        };
+        for source in &mut self.sources {
+            source.freeze_through(cutoff);
+        }
+        for shard in &mut self.shards {
+            shard.compact(cutoff, &self.sources);
+        }
+        for source in &mut self.sources {
+            source.forget_through(cutoff);
         }
     }
 
@@ -267,6 +317,7 @@ impl Stream {
     }
 
     /// Writes one record: routes it by hash key, applies the shard's limits. The caller has validated it.
+    #[expect(clippy::too_many_arguments, reason = "one record's parts and how it was sent, on the write path")]
     pub(crate) fn append(
         &mut self,
         now: SimTime,
@@ -275,22 +326,35 @@ impl Stream {
         explicit_hash_key: Option<u128>,
         data: Payload,
         injected_fault: bool,
+        origin: Option<Origin<'_>>,
     ) -> Result<(ShardId, SequenceNumber), (ShardId, WriteLimit)> {
-        let hash_key = match (explicit_hash_key, crate::shard_log::key_number(&partition_key)) {
-            (Some(hash_key), _) => hash_key,
-            (None, Some(number)) => self.numbered_hashes.hash_key(number, STREAM_HASHED_KEYS_MAX),
-            (None, None) => partition_key::hash_key(&partition_key),
+        let derived = origin.and_then(|o| {
+            let slot = self.source_slot(o);
+            self.sources[slot].see(o.index).then_some((slot, o.index))
+        });
+        let number = crate::shard_log::key_number(&partition_key);
+        let hash_key = match (explicit_hash_key, number, derived) {
+            (Some(hash_key), _, _) => hash_key,
+            (None, Some(number), Some((slot, _))) => self.sources[slot].spec.numbered_hash(number),
+            (None, Some(number), None) => self.numbered_hashes.hash_key(number, STREAM_HASHED_KEYS_MAX),
+            (None, None, _) => partition_key::hash_key(&partition_key),
         };
+        let origin_code =
+            derived.map_or(crate::shard_log::NO_ORIGIN, |(slot, i)| crate::shard_log::origin(slot as u32, i));
         // Open shards tile the key space from the first ACTIVE moment on; callers check the status.
         let index = self.route(hash_key).expect("open shards tile the hash key space");
         let shard = &mut self.shards[index];
         let id = shard.id;
         if injected_fault {
             shard.metrics.record_throttled(now.as_secs(), WriteLimit::InjectedFault);
+            shard.refuse(origin_code);
             return Err((id, WriteLimit::InjectedFault));
         }
         let bytes = data.len_bytes() + partition_key.len() as u64;
-        let written = shard.try_append(now, now_unix_secs, partition_key, hash_key, data);
+        let written = shard.try_append(now, now_unix_secs, partition_key, hash_key, data, origin_code);
+        if let (Ok(_), Some((slot, i))) = (&written, derived) {
+            self.sources[slot].kept(i, now);
+        }
         if written.is_ok() {
             self.bill_write(bytes);
             let expires = now + self.retention();
@@ -523,10 +587,10 @@ mod tests {
         s.split(ShardId(0), 1u128 << 127, SimTime::from_secs(1), 1);
         // "a" hashes below 2^127, "b" above (`docs/aws-behaviour.md` §1.2).
         let (a, _) = s
-            .append(SimTime::from_secs(2), 2, "a".into(), None, Payload::Bytes(alloc::vec![].into()), false)
+            .append(SimTime::from_secs(2), 2, "a".into(), None, Payload::Bytes(alloc::vec![].into()), false, None)
             .expect("fits");
         let (b, _) = s
-            .append(SimTime::from_secs(2), 2, "b".into(), None, Payload::Bytes(alloc::vec![].into()), false)
+            .append(SimTime::from_secs(2), 2, "b".into(), None, Payload::Bytes(alloc::vec![].into()), false, None)
             .expect("fits");
         assert_eq!((a, b), (ShardId(1), ShardId(2)));
     }

@@ -374,25 +374,35 @@ impl KeySampler {
         &self.profile
     }
 
-    /// The next key.
-    pub fn sample(&self, rng: &mut Rng) -> Key {
-        let plain = |partition_key: String| Key { partition_key, explicit_hash_key: None };
+    /// The number `N` of the next key when it is `user-N` (uniform and Zipf profiles), drawn as
+    /// [`Self::sample`] draws it; `None` for the other profiles (nothing is drawn then).
+    pub fn sample_number(&self, rng: &mut Rng) -> Option<u32> {
         match self.profile {
-            KeyProfile::Uniform { keys } => plain(format!("user-{}", rng.below(u64::from(keys.max(1))))),
+            KeyProfile::Uniform { keys } => Some(rng.below(u64::from(keys.max(1))) as u32),
             KeyProfile::Zipf { keys } if keys > ZIPF_TABLE_KEYS_MAX => {
-                plain(format!("user-{}", zipf_by_rejection(u64::from(keys), rng) - 1))
+                Some((zipf_by_rejection(u64::from(keys), rng) - 1) as u32)
             }
             KeyProfile::Zipf { .. } => {
                 let total = self.zipf_cumulative.last().copied().unwrap_or(1);
                 let point = rng.below(total);
-                let index = self.zipf_cumulative.partition_point(|c| *c <= point);
-                plain(format!("user-{index}"))
+                Some(self.zipf_cumulative.partition_point(|c| *c <= point) as u32)
+            }
+            _ => None,
+        }
+    }
+
+    /// The next key.
+    pub fn sample(&self, rng: &mut Rng) -> Key {
+        let plain = |partition_key: String| Key { partition_key, explicit_hash_key: None };
+        match self.profile {
+            KeyProfile::Uniform { .. } | KeyProfile::Zipf { .. } => {
+                plain(crate::shard_log::numbered_key(self.sample_number(rng).unwrap_or(0)))
             }
             KeyProfile::HotKey { keys, hot_percent } => {
                 if rng.below(100) < u64::from(hot_percent) {
                     plain("hot".into())
                 } else {
-                    plain(format!("user-{}", rng.below(u64::from(keys.max(1)))))
+                    plain(crate::shard_log::numbered_key(rng.below(u64::from(keys.max(1))) as u32))
                 }
             }
             KeyProfile::RandomUuid => {

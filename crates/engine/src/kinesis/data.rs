@@ -6,12 +6,14 @@ use crate::error::{StreamsError, StreamsErrorKind};
 use crate::iterator::IteratorToken;
 use crate::limits::{GET_RECORDS_RECORDS_MAX, ITERATOR_LIFETIME_MS, PUT_RECORDS_BYTES_MAX, PUT_RECORDS_RECORDS_MAX};
 use crate::partition_key::{self, PARTITION_KEY_CHARS_MAX};
+use crate::record_source::SourceSpec;
 use crate::sequence::{AnyLayout, SequenceNumber};
 use crate::shard::{Payload, Record, ShardId};
-use crate::stream::Stream;
+use crate::stream::{Origin, Stream};
 use crate::time::{SimDuration, SimTime};
 use alloc::format;
 use alloc::string::String;
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 /// A PutRecord request.
@@ -110,6 +112,23 @@ impl Kinesis {
         input: PutRecordInput,
         sequence_number_for_ordering: Option<&str>,
     ) -> Result<PutRecordOutput, StreamsError> {
+        self.put_record_from(now, name, input, sequence_number_for_ordering, None)
+    }
+
+    /// [`Self::put_record`] of a derivable producer's record `origin` (its first attempt).
+    pub(crate) fn put_record_from(
+        &mut self,
+        now: SimTime,
+        name: &str,
+        input: PutRecordInput,
+        sequence_number_for_ordering: Option<&str>,
+        origin: Option<(&Arc<SourceSpec>, u64)>,
+    ) -> Result<PutRecordOutput, StreamsError> {
+        let epoch_unix_ms = self.config.epoch_unix_ms;
+        if origin.is_some() && !self.compacting.contains(name) {
+            self.compacting.insert(name.into());
+        }
+        let origin = origin.map(|(spec, index)| Origin { spec, index, epoch_unix_ms });
         let fault = self.injected_throttle(name);
         self.touch_in_use(now, name);
         let now_unix_secs = self.unix_secs(now);
@@ -135,7 +154,8 @@ impl Kinesis {
         let encrypted = stream.encryption_key_id.is_some();
         let bytes = input.data.len_bytes() + input.partition_key.len() as u64;
         let stream = self.streams.get_mut(name).expect("checked readable above");
-        match stream.append(now, now_unix_secs, input.partition_key, input.explicit_hash_key, input.data, fault) {
+        match stream.append(now, now_unix_secs, input.partition_key, input.explicit_hash_key, input.data, fault, origin)
+        {
             Ok((shard_id, sequence_number)) => {
                 let bucket = stream.metrics.at(now.as_secs());
                 bucket.put_record_success += 1;
@@ -153,6 +173,22 @@ impl Kinesis {
         name: &str,
         entries: Vec<PutRecordsEntry>,
     ) -> Result<PutRecordsOutput, StreamsError> {
+        self.put_records_from(now, name, entries, None)
+    }
+
+    /// [`Self::put_records`] from a derivable producer: `origins` gives its spec and, per entry, the
+    /// record's index when this is its first attempt.
+    pub(crate) fn put_records_from(
+        &mut self,
+        now: SimTime,
+        name: &str,
+        entries: Vec<PutRecordsEntry>,
+        origins: Option<(&Arc<SourceSpec>, &[Option<u64>])>,
+    ) -> Result<PutRecordsOutput, StreamsError> {
+        let epoch_unix_ms = self.config.epoch_unix_ms;
+        if origins.is_some() && !self.compacting.contains(name) {
+            self.compacting.insert(name.into());
+        }
         let account = self.config.account_id.clone();
         let now_unix_secs = self.unix_secs(now);
         let stream = self.readable(name)?;
@@ -185,9 +221,13 @@ impl Kinesis {
         let records: Vec<_> = entries
             .into_iter()
             .zip(faults)
-            .map(|(e, fault)| {
+            .enumerate()
+            .map(|(i, (e, fault))| {
                 let bytes = e.data.len_bytes() + e.partition_key.len() as u64;
-                match stream.append(now, now_unix_secs, e.partition_key, e.explicit_hash_key, e.data, fault) {
+                let origin = origins.and_then(|(spec, indices)| {
+                    indices.get(i).copied().flatten().map(|index| Origin { spec, index, epoch_unix_ms })
+                });
+                match stream.append(now, now_unix_secs, e.partition_key, e.explicit_hash_key, e.data, fault, origin) {
                     Ok((shard_id, sequence_number)) => {
                         bytes_written += bytes;
                         PutRecordsResultEntry::Ok(PutRecordOutput { shard_id, sequence_number, encrypted })
