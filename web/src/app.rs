@@ -45,7 +45,7 @@ fn wall_now_ms() -> f64 {
 type PaletteItem = (&'static str, fn() -> NodeKind);
 
 /// The palette.
-const PALETTE: [PaletteItem; 7] = [
+const PALETTE: [PaletteItem; 10] = [
     ("Producer", NodeKind::producer),
     ("Data stream", NodeKind::data_stream),
     ("Consumer", NodeKind::consumer),
@@ -53,6 +53,9 @@ const PALETTE: [PaletteItem; 7] = [
     ("Analytics app", NodeKind::analytics),
     ("Destination", NodeKind::destination),
     ("Kinesis Agent", NodeKind::kinesis_agent),
+    ("Camera", NodeKind::camera),
+    ("Video stream", NodeKind::video_stream),
+    ("Video consumer", NodeKind::video_consumer),
 ];
 
 type Shared = Rc<RefCell<Workspace>>;
@@ -934,12 +937,24 @@ pub fn App() -> Html {
         }
     });
 
-    let mut stage_panels = vec![StagePanel {
-        key: crate::panel_layout::STREAM_PANEL.into(),
-        label: "Data stream".into(),
-        kind_class: "stream",
-        body: stage_body(&w, *marked_second, shard_log_open),
-    }];
+    let video_views = runner.map(|r| crate::video_view::video_stream_views(r.sim())).unwrap_or_default();
+    // A pipeline of video only has no data stream panel.
+    let video_only = runner.is_some_and(|r| r.sim().stream().is_none()) && !video_views.is_empty();
+    let mut stage_panels: Vec<StagePanel> = (!video_only)
+        .then(|| StagePanel {
+            key: crate::panel_layout::STREAM_PANEL.into(),
+            label: "Data stream".into(),
+            kind_class: "stream",
+            body: stage_body(&w, *marked_second, shard_log_open),
+        })
+        .into_iter()
+        .collect();
+    stage_panels.extend(video_views.into_iter().map(|v| StagePanel {
+        key: crate::panel_layout::video_key(&v.name).into(),
+        label: format!("Video {}", v.name).into(),
+        kind_class: "video-stream",
+        body: html! { <crate::components::VideoPanel view={Rc::new(v)} /> },
+    }));
     stage_panels.extend(firehose_views.into_iter().map(|v| StagePanel {
         key: crate::panel_layout::firehose_key(&v.name).into(),
         label: format!("Firehose {}", v.name).into(),
@@ -1310,8 +1325,12 @@ fn canvas_nodes(
                     }
                     None => (idle(), ""),
                 },
-                // Video Streams' figures come with its page views.
-                NodeKind::VideoStream(_) | NodeKind::Camera(_) | NodeKind::VideoConsumer(_) => (idle(), ""),
+                NodeKind::VideoStream(_) | NodeKind::Camera(_) | NodeKind::VideoConsumer(_) => {
+                    match (runner, nodes.and_then(|m| m.get(node.id))) {
+                        (Some(r), Some(entity)) => crate::video_view::canvas_figure(r.sim(), entity),
+                        _ => (idle(), ""),
+                    }
+                }
             };
             CanvasNode {
                 id: node.id,

@@ -3,6 +3,7 @@
 //! - [`runner`]: the engine plus the learner's settings and the plain-English event log (plain Rust, tested natively).
 //! - [`pacing`]: turns wall-clock time into simulated time.
 //! - [`format`]: numbers with units, for people.
+//! - [`video_view`]: a video stream's figures and fragment timeline (plain Rust, tested natively).
 //! - [`components`] and [`App`]: the Yew view.
 
 pub mod browser;
@@ -28,6 +29,8 @@ pub mod storage;
 pub mod theme;
 pub mod timeline;
 pub mod tour;
+pub mod video_narration;
+pub mod video_view;
 pub mod workspace;
 
 mod app;
