@@ -10,7 +10,7 @@
 //!
 //! The service runs beside Kinesis and Firehose in [`crate::Simulation`] and, with no video stream, never
 //! fires: runs without video are unchanged. Its own choices (where AWS documents no number) are listed under
-//! "Divergences" in `docs/aws-behaviour.md` §9:
+//! "Divergences" in `docs/aws-behaviour.md` §10:
 //! - a fragment's first byte reaches the service [`UPLOAD_DELAY_MS`] after it is sent, and it is stored
 //!   [`PERSIST_DELAY_MS`] after it is received whole;
 //! - GetMedia hands frames on [`GET_MEDIA_DELIVERY_MS`] after they arrive;
@@ -40,7 +40,7 @@ use alloc::vec::Vec;
 use camera::Pending;
 use core::fmt;
 
-// AWS's documented numbers (docs/aws-behaviour.md §9).
+// AWS's documented numbers (docs/aws-behaviour.md §10).
 
 /// `DataRetentionInHours` at most: ten years.
 pub const RETENTION_HOURS_MAX: u32 = 87_600;
@@ -61,7 +61,7 @@ pub const PUT_MEDIA_FRAGMENTS_PER_SEC_MAX: u32 = 5;
 /// Concurrent PutMedia connections per stream; a later one gets `ConnectionLimitExceededException`.
 pub const PUT_MEDIA_CONNECTIONS_MAX: u32 = 1;
 /// The longest PutMedia connection: 45 minutes.
-pub const PUT_MEDIA_CONNECTION_DURATION_MAX_MS: u64 = 45 * 60_000;
+pub const PUT_MEDIA_CONNECTION_DURATION_MAX_MS: u64 = 2_700_000;
 /// Concurrent GetMedia connections per stream.
 pub const GET_MEDIA_CONNECTIONS_MAX: u32 = 3;
 /// GetMedia's data rate per stream: 25 MB/s.
@@ -69,7 +69,7 @@ pub const GET_MEDIA_BYTES_PER_SEC_MAX: u64 = 25_000_000;
 /// Fragments GetMedia sends per second.
 pub const GET_MEDIA_FRAGMENTS_PER_SEC_MAX: u32 = 5;
 /// With retention 0, the host buffer keeps fragments at most 5 minutes…
-pub const HOST_BUFFER_MS: u64 = 5 * 60_000;
+pub const HOST_BUFFER_MS: u64 = 300_000;
 /// …and at most 200 MB.
 pub const HOST_BUFFER_BYTES: u64 = 200_000_000;
 /// Active HLS sessions per stream; a new one closes the oldest.
@@ -91,7 +91,7 @@ pub const GET_IMAGES_SAMPLING_INTERVAL_MIN_MS: u32 = 200;
 /// ListFragments' `MaxResults` at most (and by default).
 pub const LIST_FRAGMENTS_RESULTS_MAX: u32 = 1_000;
 
-// Our choices where AWS documents no number (docs/aws-behaviour.md §9, "Divergences").
+// Our choices where AWS documents no number (docs/aws-behaviour.md §10.4).
 
 /// From sending a byte to the service having it.
 pub const UPLOAD_DELAY_MS: u64 = 100;
@@ -101,8 +101,8 @@ pub const PERSIST_DELAY_MS: u64 = 400;
 pub const GET_MEDIA_DELIVERY_MS: u64 = 100;
 /// Media the Producer SDK holds while it cannot send; beyond it the oldest fragments are dropped.
 pub const SDK_BUFFER_MS: u64 = 120_000;
-/// The Producer SDK renews its connection before [`PUT_MEDIA_CONNECTION_DURATION_MAX_MS`].
-pub const SDK_TOKEN_ROTATION_MS: u64 = 40 * 60_000;
+/// The Producer SDK renews its connection before [`PUT_MEDIA_CONNECTION_DURATION_MAX_MS`]: after 40 minutes.
+pub const SDK_TOKEN_ROTATION_MS: u64 = 2_400_000;
 /// Fragments one stream keeps at most (a simulator bound: 100,000 two-second fragments are 55 hours).
 pub const STREAM_FRAGMENTS_MAX: usize = 100_000;
 /// Seconds of per-second figures kept per stream.
@@ -422,6 +422,7 @@ pub const DATA_ENDPOINT_APIS: &[&str] = &[
     "LIST_FRAGMENTS",
     "GET_MEDIA_FOR_FRAGMENT_LIST",
     "GET_HLS_STREAMING_SESSION_URL",
+    "GET_DASH_STREAMING_SESSION_URL",
     "GET_CLIP",
     "GET_IMAGES",
 ];

@@ -153,6 +153,16 @@ pub enum Metric {
     AnalyticsRows,
     /// The data streams' open shards when the run ends (an on-demand stream's grow with its peak).
     OpenShards,
+    /// Video fragments the cameras' streams stored (PERSISTED acknowledgements), summed.
+    VideoFragmentsPersisted,
+    /// Fragments a clip consumer got from GetClip, the fewest of any clip (0 for a refused clip).
+    VideoClipFragmentsMin,
+    /// How far behind the camera the HLS viewers show media when the run ends, the largest, in ms.
+    HlsLatencyMs,
+    /// How far behind the camera the GetMedia readers have media when the run ends, the largest, in ms.
+    GetMediaLatencyMs,
+    /// Video consumers whose call the service refused (no retention, too many connections, nothing in range).
+    VideoConsumersRefused,
 }
 
 impl Metric {
@@ -178,6 +188,11 @@ impl Metric {
             Self::FirehoseDeliveryDelayMsMax => "Firehose delivery delay",
             Self::AnalyticsRows => "Analytics rows emitted",
             Self::OpenShards => "open shards at the end",
+            Self::VideoFragmentsPersisted => "video fragments stored",
+            Self::VideoClipFragmentsMin => "fragments in the clip",
+            Self::HlsLatencyMs => "HLS playback latency",
+            Self::GetMediaLatencyMs => "GetMedia latency",
+            Self::VideoConsumersRefused => "video consumers refused",
         }
     }
 
@@ -195,7 +210,11 @@ impl Metric {
     /// The value with its unit, for people.
     pub(crate) fn show(self, value: f64) -> String {
         match self {
-            Self::IteratorAgeMsMax | Self::LatencyP99Ms | Self::FirehoseDeliveryDelayMsMax => {
+            Self::IteratorAgeMsMax
+            | Self::LatencyP99Ms
+            | Self::FirehoseDeliveryDelayMsMax
+            | Self::HlsLatencyMs
+            | Self::GetMediaLatencyMs => {
                 if value >= 1_000.0 {
                     format!("{} s", decimal(value / 1_000.0, 1))
                 } else {
@@ -211,6 +230,12 @@ impl Metric {
             Self::AnalyticsRows => format!("{} rows", thousands(value)),
             Self::OpenShards if thousands(value) == "1" => String::from("1 shard"),
             Self::OpenShards => format!("{} shards", thousands(value)),
+            Self::VideoFragmentsPersisted | Self::VideoClipFragmentsMin if thousands(value) == "1" => {
+                String::from("1 fragment")
+            }
+            Self::VideoFragmentsPersisted | Self::VideoClipFragmentsMin => format!("{} fragments", thousands(value)),
+            Self::VideoConsumersRefused if thousands(value) == "1" => String::from("1 consumer"),
+            Self::VideoConsumersRefused => format!("{} consumers", thousands(value)),
             _ if thousands(value) == "1" => String::from("1 record"),
             _ => format!("{} records", thousands(value)),
         }

@@ -36,6 +36,8 @@ struct Totals {
     analytics_rows: u64,
     /// Open shards over every data stream.
     open_shards: u64,
+    /// Video fragments persisted, summed over cameras.
+    video_persisted: u64,
 }
 
 fn totals(summary: &RunSummary) -> Totals {
@@ -52,8 +54,17 @@ fn totals(summary: &RunSummary) -> Totals {
         firehose_delivered: summary.delivery_streams.iter().map(|d| d.totals.delivered_records).sum(),
         analytics_rows: summary.analytics.iter().map(|a| a.rows).sum(),
         open_shards: summary.streams.iter().map(|s| u64::from(s.open_shards)).sum(),
+        video_persisted: summary
+            .video_streams
+            .iter()
+            .flat_map(|v| &v.cameras)
+            .map(|(_, t)| t.fragments_persisted)
+            .sum(),
     }
 }
+
+/// A video consumer at the end of a run: name, kind (`hls`, `clip`, …) and figures.
+type VideoConsumerEnd = (String, &'static str, shardlab_engine::video::VideoConsumerTotals);
 
 /// What a grading run measured: totals at the end and at the start of each window asked for.
 #[derive(Debug)]
@@ -76,6 +87,8 @@ pub(crate) struct Measured {
     delivery_streams: Vec<String>,
     /// Per analytics application: its name and the first problem that stopped it, if any.
     analytics: Vec<(String, Option<String>)>,
+    /// The video consumers when the run ends.
+    video_consumers: Vec<VideoConsumerEnd>,
 }
 
 /// One measured value of a `metric` check, with what feedback says about it.
@@ -195,6 +208,7 @@ impl Runner {
             buffered_wait_ms: worst_wait.max_by_key(|(wait, _)| *wait),
             delivery_streams: summary.delivery_streams.iter().map(|d| d.name.clone()).collect(),
             analytics: summary.analytics.iter().map(|a| (a.name.clone(), a.problems.first().cloned())).collect(),
+            video_consumers: summary.video_streams.iter().flat_map(|v| v.consumers.iter().cloned()).collect(),
         }
     }
 }
@@ -297,6 +311,16 @@ impl Measured {
                 return (total(end.firehose_delivered, start.firehose_delivered), None, note);
             }
             Metric::FirehoseDeliveryDelayMsMax => return self.delivery_delay_ms_max(from_s),
+            Metric::VideoFragmentsPersisted => (total(end.video_persisted, start.video_persisted), None),
+            Metric::VideoClipFragmentsMin => return self.video_figure("clip", |t| Some(t.fragments_read), false),
+            Metric::HlsLatencyMs => return self.video_figure("hls", |t| t.latency_ms, true),
+            Metric::GetMediaLatencyMs => return self.video_figure("get_media", |t| t.latency_ms, true),
+            Metric::VideoConsumersRefused => {
+                let refused = self.video_consumers.iter().filter(|(_, _, t)| t.error.is_some());
+                let first = self.video_consumers.iter().find_map(|(n, _, t)| t.error.as_ref().map(|e| (n, e)));
+                let note = first.map(|(name, error)| format!("'{name}' was refused: {error}"));
+                return (refused.count() as f64, None, note);
+            }
             Metric::AnalyticsRows => {
                 let stopped = self.analytics.iter().find_map(|(name, problem)| problem.as_ref().map(|p| (name, p)));
                 let note = match stopped {
@@ -310,6 +334,25 @@ impl Measured {
             }
         };
         (value, who, None)
+    }
+
+    /// A figure of the video consumers of `kind`: the largest (or, with `largest` false, the smallest), with a note
+    /// naming a refused consumer or saying none ran.
+    fn video_figure(
+        &self,
+        kind: &str,
+        figure: fn(&shardlab_engine::video::VideoConsumerTotals) -> Option<u64>,
+        largest: bool,
+    ) -> (f64, Option<String>, Option<String>) {
+        let of_kind: Vec<&VideoConsumerEnd> = self.video_consumers.iter().filter(|(_, k, _)| *k == kind).collect();
+        let refused = of_kind.iter().find_map(|(n, _, t)| t.error.as_ref().map(|e| format!("'{n}' was refused: {e}")));
+        let values = of_kind.iter().filter_map(|(n, _, t)| figure(t).map(|v| (v, n.clone())));
+        let pick = if largest { values.max_by_key(|(v, _)| *v) } else { values.min_by_key(|(v, _)| *v) };
+        match pick {
+            Some((v, who)) => (v as f64, Some(who), refused),
+            None if of_kind.is_empty() => (0.0, None, Some(format!("no {kind} video consumer ran"))),
+            None => (0.0, None, refused.or_else(|| Some(String::from("no media reached it")))),
+        }
     }
 
     /// The longest time from a record's arrival to its object being written, over the objects written from

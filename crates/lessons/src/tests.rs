@@ -798,3 +798,34 @@ fn goal_sketches_show_a_passing_shape_against_the_target() {
         }
     }
 }
+
+#[test]
+fn the_video_lesson_passes_with_retention_and_fails_replaying_a_stream_that_keeps_nothing() {
+    let l = lesson("video-streams").expect("exists");
+    let check = |g: &Grade, label: &str| g.checks.iter().find(|c| c.label.contains(label)).cloned().expect("checked");
+    // The start keeps nothing (retention 0, the default): HLS and the clip are refused.
+    let g = grade(&l, &start_scenario(&l).expect("builds"));
+    assert!(!g.passed, "{}", describe(&g));
+    let clip = check(&g, "fragments in the clip");
+    assert_eq!(clip.measured, Some(0.0), "{clip:?}");
+    assert!(clip.feedback.contains("NoDataRetentionException"), "{clip:?}");
+    assert!(!check(&g, "video consumers refused").passed, "{}", describe(&g));
+    // GetMedia reads live from the host buffer even so.
+    assert!(check(&g, "GetMedia latency").passed, "{}", describe(&g));
+    // With retention the clip of the first minute (0 to 60 s) holds the 2-second fragments overlapping it:
+    // 0-2 s ... 60-62 s, 31 of them; HLS trails by a fragment and more (AWS: typically 3 to 5 s), GetMedia by
+    // less than a second.
+    let g = grade(&l, &reference_scenario(&l).expect("builds"));
+    assert!(g.passed, "{}", describe(&g));
+    assert_eq!(check(&g, "fragments in the clip").measured, Some(31.0));
+    let hls = check(&g, "HLS playback latency").measured.expect("measured");
+    assert!((3_000.0..=5_000.0).contains(&hls), "{hls}");
+    assert!(check(&g, "GetMedia latency").measured.is_some_and(|ms| ms < 1_000.0), "{}", describe(&g));
+    // An hour of retention is enough for a clip from 9 minutes back.
+    assert!(grade_with(&l, &[("front-door", "retention_hours", "1")]).passed);
+    // Dropping the clip consumer does not pass: the replay is part of the task.
+    let mut s = reference_scenario(&l).expect("builds");
+    let replay = s.pipeline.nodes.iter().find(|n| n.name == "replay").map(|n| n.id).expect("exists");
+    s.remove_node(replay);
+    assert!(!grade(&l, &s).passed);
+}

@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 const LIMITS_RS: &str = include_str!("../../../crates/engine/src/limits.rs");
+const VIDEO_RS: &str = include_str!("../../../crates/engine/src/video.rs");
 const REFERENCE_MD: &str = include_str!("../../../docs/aws-behaviour.md");
 const INDEX_HTML: &str = include_str!("../../../index.html");
 const HELP_PANEL_RS: &str = include_str!("../../../web/src/components/help_panel.rs");
@@ -58,6 +59,18 @@ fn every_limit_appears_in_the_reference_with_its_source() {
     let constants = numeric_constants(LIMITS_RS);
     // limits.rs names more than twenty limits; a parser that found none would pass vacuously.
     assert!(constants.len() >= 20, "found only {constants:?} in limits.rs");
+    assert_listed(constants);
+}
+
+#[test]
+fn every_video_limit_appears_in_the_reference_with_its_source() {
+    let constants = numeric_constants(VIDEO_RS);
+    // The Video Streams module names more than twenty limits and choices.
+    assert!(constants.len() >= 20, "found only {constants:?} in video.rs");
+    assert_listed(constants);
+}
+
+fn assert_listed(constants: Vec<(&str, u64)>) {
     let mut missing = Vec::new();
     for (name, value) in constants {
         let tag = format!("`{name}`");

@@ -1,5 +1,5 @@
 //! `KinesisVideo_20170930.*`: Kinesis Video Streams requests and replies. Expected values come from
-//! `docs/aws-behaviour.md` §9 (AWS's documented limits and exception names) and hand calculation.
+//! `docs/aws-behaviour.md` §10 (AWS's documented limits and exception names) and hand calculation.
 
 use crate::{EPOCH_SECS, Session};
 use serde_json::{Value, json};
