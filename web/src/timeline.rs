@@ -153,6 +153,8 @@ pub enum Kind {
     DestinationOutage,
     /// A Firehose destination slows down.
     DestinationSlowdown,
+    /// A camera's network drops its PutMedia connection.
+    DropCameraConnection,
 }
 
 /// How a field's text reads.
@@ -261,7 +263,7 @@ const DELAY: Field = Field {
 
 impl Kind {
     /// Every kind, in the form's order.
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 12] = [
         Self::UpdateShardCount,
         Self::SplitShard,
         Self::MergeShards,
@@ -273,6 +275,7 @@ impl Kind {
         Self::RestartAgent,
         Self::DestinationOutage,
         Self::DestinationSlowdown,
+        Self::DropCameraConnection,
     ];
 
     /// The kind of `action`.
@@ -289,6 +292,7 @@ impl Kind {
             Action::RestartAgent { .. } => Self::RestartAgent,
             Action::DestinationOutage { .. } => Self::DestinationOutage,
             Action::DestinationSlowdown { .. } => Self::DestinationSlowdown,
+            Action::DropCameraConnection { .. } => Self::DropCameraConnection,
         }
     }
 
@@ -306,6 +310,7 @@ impl Kind {
             Self::RestartAgent => "Kinesis Agent restart",
             Self::DestinationOutage => "Firehose destination outage",
             Self::DestinationSlowdown => "Firehose destination slowdown",
+            Self::DropCameraConnection => "Camera connection drop",
         }
     }
 
@@ -323,6 +328,7 @@ impl Kind {
             Self::RestartAgent => "restart_agent",
             Self::DestinationOutage => "destination_outage",
             Self::DestinationSlowdown => "destination_slowdown",
+            Self::DropCameraConnection => "drop_camera_connection",
         }
     }
 
@@ -344,7 +350,8 @@ impl Kind {
             )
             | (Self::SetProducerRate, NodeKind::Producer(_))
             | (Self::RestartAgent, NodeKind::KinesisAgent(_))
-            | (Self::DestinationOutage | Self::DestinationSlowdown, NodeKind::Firehose(_)) => true,
+            | (Self::DestinationOutage | Self::DestinationSlowdown, NodeKind::Firehose(_))
+            | (Self::DropCameraConnection, NodeKind::Camera(_)) => true,
             (Self::CrashWorker | Self::AddWorker, NodeKind::Consumer(c)) => c.style == ConsumerStyle::Kcl,
             _ => false,
         }
@@ -361,7 +368,7 @@ impl Kind {
             Self::SetProducerRate => &[RECORDS_PER_SEC],
             Self::CrashWorker => &[WORKER],
             Self::AddWorker | Self::RestartAgent => &[],
-            Self::DestinationOutage => &[DURATION],
+            Self::DestinationOutage | Self::DropCameraConnection => &[DURATION],
             Self::DestinationSlowdown => &[DELAY, DURATION],
         }
     }
@@ -392,6 +399,9 @@ impl Kind {
                 delay_ms: value("delay_ms"),
                 duration_ms: value("duration_ms"),
             },
+            Self::DropCameraConnection => {
+                Action::DropCameraConnection { camera: node, duration_ms: value("duration_ms") }
+            }
         }
     }
 }
@@ -411,7 +421,9 @@ fn values_of(action: &Action) -> Vec<(&'static str, u64)> {
         Action::SetProducerRate { records_per_sec, .. } => vec![("records_per_sec", u64::from(records_per_sec))],
         Action::CrashWorker { worker, .. } => vec![("worker", u64::from(worker))],
         Action::AddWorker { .. } | Action::RestartAgent { .. } => Vec::new(),
-        Action::DestinationOutage { duration_ms, .. } => vec![("duration_ms", duration_ms)],
+        Action::DestinationOutage { duration_ms, .. } | Action::DropCameraConnection { duration_ms, .. } => {
+            vec![("duration_ms", duration_ms)]
+        }
         Action::DestinationSlowdown { delay_ms, duration_ms, .. } => {
             vec![("delay_ms", delay_ms), ("duration_ms", duration_ms)]
         }
@@ -446,6 +458,7 @@ pub fn short_label(action: &Action) -> String {
         Action::RestartAgent { .. } => "restart agent".into(),
         Action::DestinationOutage { duration_ms, .. } => format!("outage {}", duration_text(duration_ms)),
         Action::DestinationSlowdown { delay_ms, .. } => format!("slowdown +{} ms", thousands(delay_ms)),
+        Action::DropCameraConnection { duration_ms, .. } => format!("drop {}", duration_text(duration_ms)),
     }
 }
 
@@ -487,6 +500,9 @@ pub fn describe(event: &ScheduledEvent, scenario: &Scenario) -> String {
             thousands(delay_ms),
             duration_text(duration_ms)
         ),
+        Action::DropCameraConnection { duration_ms, .. } => {
+            format!("{name}'s network drops its PutMedia connection for {}", duration_text(duration_ms))
+        }
     };
     format!("{what} at {}", clock(event.at_ms))
 }
