@@ -153,7 +153,7 @@ pub enum Kind {
     DestinationOutage,
     /// A Firehose destination slows down.
     DestinationSlowdown,
-    /// A camera's network drops its PutMedia connection.
+    /// A camera's PutMedia connection drops.
     DropCameraConnection,
 }
 
@@ -501,7 +501,7 @@ pub fn describe(event: &ScheduledEvent, scenario: &Scenario) -> String {
             duration_text(duration_ms)
         ),
         Action::DropCameraConnection { duration_ms, .. } => {
-            format!("{name}'s network drops its PutMedia connection for {}", duration_text(duration_ms))
+            format!("{name}'s PutMedia connection drops for {}", duration_text(duration_ms))
         }
     };
     format!("{what} at {}", clock(event.at_ms))

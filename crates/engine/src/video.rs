@@ -103,12 +103,13 @@ pub const GET_MEDIA_DELIVERY_MS: u64 = 100;
 pub const SDK_BUFFER_MS: u64 = 120_000;
 /// The Producer SDK renews its connection before [`PUT_MEDIA_CONNECTION_DURATION_MAX_MS`]: after 40 minutes.
 pub const SDK_TOKEN_ROTATION_MS: u64 = 2_400_000;
-/// Fragments one stream keeps at most (a simulator bound: 100,000 two-second fragments are 55 hours).
-pub const STREAM_FRAGMENTS_MAX: usize = 100_000;
+/// Fragments one stream keeps at most (a simulator bound: 50,000 two-second fragments are 27 hours; at about
+/// 100 B each, [`VIDEO_NODES_MAX`] full streams hold 100 MB).
+pub const STREAM_FRAGMENTS_MAX: usize = 50_000;
 /// Seconds of per-second figures kept per stream.
 pub const SECONDS_KEPT: usize = 600;
 /// Video streams, cameras and video consumers a simulation may have (each).
-pub const VIDEO_NODES_MAX: usize = 50;
+pub const VIDEO_NODES_MAX: usize = 20;
 /// The camera field of fragments sent through the API console's PutMedia session.
 pub const API_SESSION_CAMERA: u32 = u32::MAX;
 
@@ -397,11 +398,16 @@ impl VideoStream {
     }
 
     /// The fragments readers can see at `now`: received (retention 0) or persisted.
-    pub fn visible(&self, now: SimTime) -> impl Iterator<Item = &Fragment> {
+    pub fn visible(&self, now: SimTime) -> impl DoubleEndedIterator<Item = &Fragment> {
+        self.visible_from(now, 0)
+    }
+
+    /// Like [`Self::visible`], from position `from` of the store on.
+    pub fn visible_from(&self, now: SimTime, from: usize) -> impl DoubleEndedIterator<Item = &Fragment> {
         let keeps = self.keeps_data();
-        self.store
-            .fragments()
-            .iter()
+        let fragments = self.store.fragments();
+        fragments
+            .range(from.min(fragments.len())..)
             .filter(move |f| if keeps { f.persisted_at.is_some_and(|p| p <= now) } else { f.received_at <= now })
     }
 
@@ -538,10 +544,12 @@ impl Video {
     fn step_camera(&mut self, index: usize, now: SimTime) {
         let Some(stream) = self.stream_index(&self.cameras[index].config.stream_name) else { return };
         let camera = &mut self.cameras[index];
-        if camera.down_until.is_some_and(|up| up <= now) {
+        // The SDK reconnects as soon as the network is back, and otherwise tries at each fragment.
+        let network_back = camera.down_until.is_some_and(|up| up <= now);
+        if network_back {
             camera.down_until = None;
         }
-        if !camera.connected && camera.down_until.is_none() && camera.next_fragment_at <= now {
+        if !camera.connected && camera.down_until.is_none() && (network_back || camera.next_fragment_at <= now) {
             self.connect(index, stream, now);
         }
         let camera = &mut self.cameras[index];
@@ -842,11 +850,14 @@ impl Video {
                 let from = consumer.cursor.map_or(0, |n| stream.store.position_after(n));
                 let (mut count, mut bytes) = (0u32, 0u64);
                 let delivered = now - SimDuration::from_millis(GET_MEDIA_DELIVERY_MS);
-                for f in stream.store.fragments().iter().skip(from) {
-                    if f.received_at > delivered
-                        || count == GET_MEDIA_FRAGMENTS_PER_SEC_MAX
-                        || bytes + f.size_bytes > GET_MEDIA_BYTES_PER_SEC_MAX
-                    {
+                // Caught up unless this second's budget ran out with fragments still to read.
+                let mut caught_up = true;
+                for f in stream.store.fragments().range(from.min(stream.store.fragments().len())..) {
+                    if f.received_at > delivered {
+                        break;
+                    }
+                    if count == GET_MEDIA_FRAGMENTS_PER_SEC_MAX || bytes + f.size_bytes > GET_MEDIA_BYTES_PER_SEC_MAX {
+                        caught_up = false;
                         break;
                     }
                     count += 1;
@@ -858,16 +869,6 @@ impl Video {
                         totals.frames_or_images += u64::from(f.frames);
                     }
                 }
-                let caught_up = stream
-                    .store
-                    .fragments()
-                    .iter()
-                    .skip(
-                        stream
-                            .store
-                            .position_after(consumer.cursor.unwrap_or(FragmentNumber { stream: 0, counter: 0 })),
-                    )
-                    .all(|f| f.received_at > delivered);
                 // Caught up, it has the frames of the fragment on the wire as they arrive.
                 let newest = if caught_up {
                     stream
@@ -891,20 +892,26 @@ impl Video {
                 }
             }
             VideoConsumerKind::Hls { mode, max_playlist_fragments } => {
-                let visible: Vec<&Fragment> = stream.visible(now).collect();
                 let max = max_playlist_fragments as usize;
-                let (playlist, playing): (&[&Fragment], Option<u64>) = match mode {
+                let (playlist, playing): (Vec<&Fragment>, Option<u64>) = match mode {
                     HlsPlaybackMode::Live => {
-                        let playlist = &visible[visible.len().saturating_sub(max)..];
-                        (playlist, playlist.last().map(|f| f.producer_start_ms))
+                        let mut playlist: Vec<&Fragment> = stream.visible(now).rev().take(max).collect();
+                        playlist.reverse();
+                        let playing = playlist.last().map(|f| f.producer_start_ms);
+                        (playlist, playing)
                     }
                     HlsPlaybackMode::LiveReplay { start_ms } | HlsPlaybackMode::OnDemand { start_ms, .. } => {
                         let mut playhead = start_ms + now.saturating_since(consumer.started_at).as_millis();
                         if let HlsPlaybackMode::OnDemand { end_ms, .. } = mode {
                             playhead = playhead.min(end_ms);
                         }
-                        let from = visible.iter().position(|f| f.producer_end_ms() > playhead).unwrap_or(visible.len());
-                        let playlist = &visible[from..(from + max).min(visible.len())];
+                        // From the fragment played last (the playhead only moves forward).
+                        let from = consumer.cursor.map_or(0, |n| stream.store.position_after(n).saturating_sub(1));
+                        let playlist: Vec<&Fragment> = stream
+                            .visible_from(now, from)
+                            .skip_while(|f| f.producer_end_ms() <= playhead)
+                            .take(max)
+                            .collect();
                         let covered = playlist.first().filter(|f| f.producer_start_ms <= playhead).map(|_| playhead);
                         if covered.is_none() {
                             totals.stalled_seconds += 1;
@@ -930,7 +937,7 @@ impl Video {
             VideoConsumerKind::ImageExtraction { sampling_interval_ms } => {
                 let from = consumer.cursor.map_or(0, |n| stream.store.position_after(n));
                 let interval = u64::from(sampling_interval_ms.max(GET_IMAGES_SAMPLING_INTERVAL_MIN_MS));
-                for f in stream.store.fragments().iter().skip(from) {
+                for f in stream.store.fragments().range(from.min(stream.store.fragments().len())..) {
                     if f.persisted_at.is_none_or(|p| p > now) {
                         break;
                     }

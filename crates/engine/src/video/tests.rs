@@ -346,3 +346,25 @@ fn video_runs_are_deterministic() {
     };
     assert_eq!(run(), run());
 }
+
+#[test]
+fn a_stream_keeps_a_bounded_number_of_fragments() {
+    // 100 ms fragments (refused by AWS, so nothing is stored) would not fill it; 1-second ones for 14 hours would
+    // (50,400 > 50,000), so the oldest are dropped early and counted.
+    let store_bound = CameraConfig { fragment_duration_ms: 1_000, bitrate_kbps: 8, ..CameraConfig::new("cam", "door") };
+    let mut sim = one_camera(24, store_bound, vec![]);
+    sim.advance_to(SimTime::from_secs(14 * 3_600));
+    let store = &sim.video().stream("door").expect("created").store;
+    assert_eq!(store.fragments().len(), STREAM_FRAGMENTS_MAX);
+    assert!(store.dropped_early >= 400, "{}", store.dropped_early);
+    // More video streams than the simulator runs are refused, saying how many it runs.
+    let streams = (0..=VIDEO_NODES_MAX).map(|i| VideoStreamConfig::new(&format!("s{i}"), 0)).collect();
+    let config = SimConfig {
+        streams: vec![],
+        producers: vec![],
+        video: VideoConfig { streams, ..VideoConfig::default() },
+        ..SimConfig::default()
+    };
+    let problems = Simulation::new(config).expect_err("too many").problems;
+    assert!(problems.iter().any(|p| p.contains("at most 20")), "{problems:?}");
+}
