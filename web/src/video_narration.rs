@@ -4,8 +4,7 @@
 use crate::narration::{Explanation, LogLine};
 use shardlab_engine::account::Observed;
 use shardlab_engine::video::{
-    FRAGMENT_BYTES_MAX, FRAGMENT_DURATION_MAX_MS, FRAGMENT_DURATION_MIN_MS, PUT_MEDIA_BYTES_PER_SEC_MAX,
-    SDK_BUFFER_MS,
+    FRAGMENT_BYTES_MAX, FRAGMENT_DURATION_MAX_MS, FRAGMENT_DURATION_MIN_MS, PUT_MEDIA_BYTES_PER_SEC_MAX, SDK_BUFFER_MS,
 };
 
 /// A video observation in words, or `None` for any other observation.
@@ -63,7 +62,9 @@ pub fn narrate(at_ms: u64, what: &Observed) -> Option<LogLine> {
                 at_ms,
                 component,
                 node,
-                format!("{stream} answered camera {camera}'s fragment with an ERROR acknowledgement: {error_code}{id}."),
+                format!(
+                    "{stream} answered camera {camera}'s fragment with an ERROR acknowledgement: {error_code}{id}."
+                ),
                 Explanation {
                     limit: format!(
                         "A fragment lasts {} to {} s and holds at most {} MB.",
@@ -89,7 +90,9 @@ pub fn narrate(at_ms: u64, what: &Observed) -> Option<LogLine> {
                 at_ms,
                 component,
                 node,
-                format!("Camera {camera} records faster than PutMedia takes it into {stream}: its SDK dropped fragments."),
+                format!(
+                    "Camera {camera} records faster than PutMedia takes it into {stream}: its SDK dropped fragments."
+                ),
                 Explanation {
                     limit: format!(
                         "PutMedia takes at most {}.{} MB/s per stream.",

@@ -177,11 +177,8 @@ pub fn fragment_timeline(
     let now_ms = now.as_millis();
     let window_end_ms = now_ms.max(zoom.window_ms());
     let window_start_ms = window_end_ms - zoom.window_ms();
-    let kept_ms = if stream.keeps_data() {
-        u64::from(stream.config.retention_hours) * 3_600_000
-    } else {
-        HOST_BUFFER_MS
-    };
+    let kept_ms =
+        if stream.keeps_data() { u64::from(stream.config.retention_hours) * 3_600_000 } else { HOST_BUFFER_MS };
     let retention_edge_ms = now_ms.checked_sub(kept_ms);
     let mut in_window: Vec<&Fragment> = Vec::new();
     for f in stream.store.fragments().iter().rev().take(SCAN_MAX) {
@@ -258,9 +255,7 @@ fn marker(c: &VideoConsumer, newest_visible_end: Option<u64>) -> TimelineMarker 
         VideoConsumerKind::Hls { mode, .. } => {
             let playlist = (t.playlist_fragments > 0).then(|| match mode {
                 // A live playlist holds the newest stored fragments.
-                HlsPlaybackMode::Live => {
-                    newest_visible_end.map(|end| (end.saturating_sub(t.playlist_window_ms), end))
-                }
+                HlsPlaybackMode::Live => newest_visible_end.map(|end| (end.saturating_sub(t.playlist_window_ms), end)),
                 // A replay's playlist starts at the fragment holding its playhead.
                 _ => t.playhead_ms.map(|at| (at, at + t.playlist_window_ms)),
             });
@@ -369,7 +364,8 @@ pub fn consumer_kind_label(kind: &VideoConsumerKind) -> String {
             match start {
                 StartSelector::Now => "NOW".to_string(),
                 StartSelector::Earliest => "EARLIEST".to_string(),
-                StartSelector::ProducerTimestamp { at_ms } => format!("PRODUCER_TIMESTAMP {}", crate::format::clock(*at_ms)),
+                StartSelector::ProducerTimestamp { at_ms } =>
+                    format!("PRODUCER_TIMESTAMP {}", crate::format::clock(*at_ms)),
             }
         ),
         VideoConsumerKind::Hls { mode, .. } => match mode {
@@ -436,12 +432,9 @@ pub fn video_stream_view(sim: &Simulation, name: &str) -> Option<VideoStreamView
     let fragments = stream.store.fragments();
     let kept = fragments.len() as u64;
     let persisted = if stream.keeps_data() {
-        let waiting = fragments
-            .iter()
-            .rev()
-            .take(UNPERSISTED_SCAN)
-            .filter(|f| f.persisted_at.is_none_or(|p| p > now))
-            .count() as u64;
+        let waiting =
+            fragments.iter().rev().take(UNPERSISTED_SCAN).filter(|f| f.persisted_at.is_none_or(|p| p > now)).count()
+                as u64;
         kept - waiting
     } else {
         0
@@ -497,7 +490,11 @@ pub fn canvas_figure(sim: &Simulation, entity: &shardlab_scenario::Entity) -> (S
     match entity {
         Entity::VideoStream { stream_name } => match video_stream_view(sim, stream_name) {
             Some(v) => (
-                format!("{} in · {} persisted", bits_per_sec(v.ingest_bytes_per_sec), crate::format::thousands(v.fragments_persisted)),
+                format!(
+                    "{} in · {} persisted",
+                    bits_per_sec(v.ingest_bytes_per_sec),
+                    crate::format::thousands(v.fragments_persisted)
+                ),
                 if v.error_acks > 0 { "over" } else { "" },
             ),
             None => (String::new(), ""),
@@ -538,7 +535,11 @@ mod tests {
     fn sim_with(retention_hours: u32, fragment_ms: u32, consumers: Vec<VideoConsumerConfig>) -> Simulation {
         let mut camera = CameraConfig::new("cam", "door");
         camera.fragment_duration_ms = fragment_ms;
-        let video = VideoConfig { streams: vec![VideoStreamConfig::new("door", retention_hours)], cameras: vec![camera], consumers };
+        let video = VideoConfig {
+            streams: vec![VideoStreamConfig::new("door", retention_hours)],
+            cameras: vec![camera],
+            consumers,
+        };
         let config = SimConfig { streams: vec![], producers: vec![], video, ..SimConfig::default() };
         Simulation::new(config).expect("a valid video scenario")
     }
@@ -607,7 +608,8 @@ mod tests {
         let hls = VideoConsumerKind::Hls { mode: HlsPlaybackMode::Live, max_playlist_fragments: 5 };
         let get_media = VideoConsumerKind::GetMedia { start: StartSelector::Now };
         let clip = VideoConsumerKind::Clip { start_ms: 10_000, end_ms: 20_000 };
-        let mut sim = sim_with(24, 2_000, vec![consumer("viewer", hls), consumer("reader", get_media), consumer("clip", clip)]);
+        let mut sim =
+            sim_with(24, 2_000, vec![consumer("viewer", hls), consumer("reader", get_media), consumer("clip", clip)]);
         sim.advance_to(SimTime::from_secs(60));
         let view = video_stream_view(&sim, "door").expect("the stream");
         let t = view.timeline(TimelineZoom::Minute).expect("a minute");

@@ -342,7 +342,8 @@ fn video_view_after(seconds: u64) -> shardlab_web::video_view::VideoStreamView {
         CameraConfig, HlsPlaybackMode, StartSelector, VideoConfig, VideoConsumerConfig, VideoConsumerKind,
         VideoStreamConfig,
     };
-    let consumer = |name: &str, kind| VideoConsumerConfig { name: name.into(), stream_name: "door".into(), kind, start_at_ms: 0 };
+    let consumer =
+        |name: &str, kind| VideoConsumerConfig { name: name.into(), stream_name: "door".into(), kind, start_at_ms: 0 };
     let mut camera = CameraConfig::new("cam", "door");
     camera.fragment_duration_ms = 1_000;
     let video = VideoConfig {

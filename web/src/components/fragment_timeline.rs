@@ -133,7 +133,8 @@ pub fn FragmentTimelineView(props: &FragmentTimelineProps) -> Html {
             </g>
         }
     });
-    let count_of = |state: FragmentState| -> u32 { t.blocks.iter().filter(|b| b.state == state).map(|b| b.fragments).sum() };
+    let count_of =
+        |state: FragmentState| -> u32 { t.blocks.iter().filter(|b| b.state == state).map(|b| b.fragments).sum() };
     let summary = format!(
         "{} of {} from {} to {}: {} persisted, {} received, {} on their way{}",
         crate::format::count(t.fragments_in_window as u64, "fragment", "fragments"),
