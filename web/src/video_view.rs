@@ -394,10 +394,13 @@ pub struct VideoStreamView {
     pub media_type: String,
     /// Now, ms.
     pub now_ms: u64,
-    /// `PutMedia.IncomingBytes` in the last whole second.
+    /// `PutMedia.IncomingBytes` a second, averaged over the last `ingest_window_secs` whole seconds (a fragment
+    /// counts in the second it starts on the wire, so single seconds jump between a whole fragment and none).
     pub ingest_bytes_per_sec: u64,
-    /// `PutMedia.IncomingFragments` in the last whole second.
-    pub ingest_fragments_per_sec: u32,
+    /// `PutMedia.IncomingFragments` over those seconds.
+    pub ingest_fragments: u32,
+    /// The seconds averaged: at most [`INGEST_WINDOW_SECS`].
+    pub ingest_window_secs: u64,
     /// Fragments kept and persisted now.
     pub fragments_persisted: u64,
     /// Fragments kept now (on a stream without retention: in the host buffer).
@@ -421,6 +424,9 @@ impl VideoStreamView {
     }
 }
 
+/// Whole seconds the ingest rate averages.
+pub const INGEST_WINDOW_SECS: usize = 10;
+
 /// Fragments at the end of the store looked at for ones not yet persisted (the rest were stored long ago).
 const UNPERSISTED_SCAN: usize = 64;
 
@@ -441,14 +447,17 @@ pub fn video_stream_view(sim: &Simulation, name: &str) -> Option<VideoStreamView
     };
     let cameras: Vec<&Camera> = video.cameras().iter().filter(|c| c.config.stream_name == name).collect();
     let consumers: Vec<&VideoConsumer> = video.consumers().iter().filter(|c| c.config.stream_name == name).collect();
-    let last = stream.last_second().copied().unwrap_or_default();
+    let recent: Vec<_> = stream.seconds.iter().rev().take(INGEST_WINDOW_SECS).collect();
+    let window_secs = recent.len() as u64;
+    let ingest_bytes: u64 = recent.iter().map(|s| s.incoming_bytes).sum();
     Some(VideoStreamView {
         name: name.into(),
         retention_hours: stream.config.retention_hours,
         media_type: stream.config.media_type.clone(),
         now_ms: now.as_millis(),
-        ingest_bytes_per_sec: last.incoming_bytes,
-        ingest_fragments_per_sec: last.incoming_fragments,
+        ingest_bytes_per_sec: ingest_bytes.checked_div(window_secs).unwrap_or(0),
+        ingest_fragments: recent.iter().map(|s| s.incoming_fragments).sum(),
+        ingest_window_secs: window_secs,
         fragments_persisted: persisted,
         fragments_kept: kept,
         bytes_kept: stream.store.bytes(),
@@ -569,6 +578,8 @@ mod tests {
         assert_eq!(t.retention_edge_ms, None, "a day's retention has not been reached");
         assert_eq!(view.fragments_kept, 16);
         assert_eq!(view.fragments_persisted, 14);
+        // The default camera sends 2,000 kbps: 250,000 bytes a second over the last 10 seconds, 5 fragments.
+        assert_eq!((view.ingest_window_secs, view.ingest_bytes_per_sec, view.ingest_fragments), (10, 250_000, 5));
     }
 
     #[test]

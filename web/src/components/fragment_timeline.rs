@@ -122,8 +122,11 @@ pub fn FragmentTimelineView(props: &FragmentTimelineProps) -> Html {
             let x = x_of(t, at);
             html! { <path class="marker-point" d={format!("M{x:.1},{:.1} l-5,9 h10 z", y + 1.0)} /> }
         });
-        let anchor_x = m.at_ms.or(m.range.map(|r| r.0)).map_or(AXIS_X0, |ms| x_of(t, ms));
-        let (label_x, anchor) = if anchor_x > VIEW_W * 0.5 { (anchor_x - 9.0, "end") } else { (anchor_x + 9.0, "start") };
+        // The label goes beside what the marker draws (its point and its range), on the side with room.
+        let drawn: Vec<f64> = m.at_ms.into_iter().chain(m.range.into_iter().flat_map(|(a, b)| [a, b])).map(|ms| x_of(t, ms)).collect();
+        let left = drawn.iter().copied().fold(f64::INFINITY, f64::min).min(VIEW_W);
+        let right = drawn.iter().copied().fold(AXIS_X0, f64::max);
+        let (label_x, anchor) = if left - AXIS_X0 >= VIEW_W - right { (left - 9.0, "end") } else { (right + 9.0, "start") };
         html! {
             <g class={classes!("timeline-marker", m.kind.as_str())} data-consumer={m.name.clone()}
                 data-at={m.at_ms.map(|a| a.to_string())} data-latency={m.latency_ms.map(|l| l.to_string())}>
@@ -148,6 +151,8 @@ pub fn FragmentTimelineView(props: &FragmentTimelineProps) -> Html {
     );
     html! {
         <div class="fragment-timeline" data-zoom={t.zoom.label()}>
+            // Scrolled to its right end (now) when narrower than the drawing: see the stylesheet.
+            <div class="fragment-timeline-scroll">
             <svg class="fragment-timeline-svg" viewBox={format!("0 0 {VIEW_W} {height:.0}")} role="img" aria-label={summary.clone()}>
                 <rect class="strip-bg" x={AXIS_X0.to_string()} y={STRIP_Y.to_string()} width={AXIS_W.to_string()} height={STRIP_H.to_string()} />
                 { for ticks }
@@ -158,6 +163,7 @@ pub fn FragmentTimelineView(props: &FragmentTimelineProps) -> Html {
                 </line>
                 { for markers }
             </svg>
+            </div>
             <ul class="fragment-legend" aria-hidden="true">
                 { for [FragmentState::Buffering, FragmentState::Received, FragmentState::Persisted, FragmentState::Expired].into_iter().map(|s| html! {
                     <li><span class={classes!("swatch", s.as_str())}></span>{ s.as_str() }</li>

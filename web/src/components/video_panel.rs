@@ -34,7 +34,8 @@ pub fn VideoPanel(props: &VideoPanelProps) -> Html {
             <dl class="video-figures">
                 <div data-figure="ingest" data-value={v.ingest_bytes_per_sec.to_string()}>
                     <dt>{ "Ingest rate" }</dt>
-                    <dd>{ format!("{} · {}/s", bits_per_sec(v.ingest_bytes_per_sec), count(u64::from(v.ingest_fragments_per_sec), "fragment", "fragments")) }</dd>
+                    <dd>{ format!("{} · {} in {}", bits_per_sec(v.ingest_bytes_per_sec),
+                        count(u64::from(v.ingest_fragments), "fragment", "fragments"), count(v.ingest_window_secs, "second", "seconds")) }</dd>
                 </div>
                 <div data-figure="persisted" data-value={v.fragments_persisted.to_string()}>
                     <dt>{ "Fragments persisted" }</dt>
