@@ -302,7 +302,7 @@ impl CameraView {
             frame_rate: c.config.frame_rate,
             fragment_duration_ms: c.config.fragment_duration_ms,
             connected: c.connected,
-            totals: c.totals.clone(),
+            totals: c.totals,
             unacknowledged: c.unacknowledged(),
             last_ack,
         }
