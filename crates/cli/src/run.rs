@@ -430,18 +430,27 @@ impl Summary {
         let c = &self.config;
         let mut out = String::new();
         // Writing to a String cannot fail.
-        let _ = writeln!(
-            out,
-            "Stream {} ({} at start), seed {}, ran {} of simulated time.",
-            c.streams.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", "),
-            shardlab_engine::format::count(
-                c.streams.iter().map(|s| u64::from(s.shard_count)).sum::<u64>(),
-                "shard",
-                "shards"
-            ),
-            c.seed,
-            duration::describe(self.duration_ms)
-        );
+        if c.streams.is_empty() {
+            let _ = writeln!(
+                out,
+                "No data stream, seed {}, ran {} of simulated time.",
+                c.seed,
+                duration::describe(self.duration_ms)
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "Stream {} ({} at start), seed {}, ran {} of simulated time.",
+                c.streams.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", "),
+                shardlab_engine::format::count(
+                    c.streams.iter().map(|s| u64::from(s.shard_count)).sum::<u64>(),
+                    "shard",
+                    "shards"
+                ),
+                c.seed,
+                duration::describe(self.duration_ms)
+            );
+        }
         let _ = writeln!(out, "\nProducers:");
         if self.run.producers.is_empty() {
             let _ = writeln!(out, "  none");
@@ -806,6 +815,7 @@ mod tests {
         let config = SimConfig { streams: vec![], producers: vec![], video, ..SimConfig::default() };
         let summary = run(config, 60_000, None).expect("valid scenario");
         let text = summary.to_text();
+        assert!(text.starts_with("No data stream, seed 42"), "{text}");
         assert!(text.contains("Video stream door (no retention: live readers only)"), "{text}");
         assert!(text.contains("camera cam: 31 fragments recorded"), "{text}");
         assert!(text.contains("hls viewer: refused: NoDataRetentionException"), "{text}");

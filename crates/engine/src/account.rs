@@ -318,6 +318,15 @@ pub enum Observed {
         /// Its bitrate.
         bitrate_kbps: u32,
     },
+    /// A video consumer that was keeping up fell [`crate::video::PLAYBACK_BEHIND_MS`] or more behind the camera.
+    VideoPlaybackBehind {
+        /// The consumer.
+        consumer: String,
+        /// The video stream.
+        stream: String,
+        /// How far behind, in ms.
+        latency_ms: u64,
+    },
     /// A video consumer's call was refused (no retention for HLS or clips, too many GetMedia connections, no
     /// fragments in a clip's range).
     VideoConsumerRefused {
@@ -350,6 +359,7 @@ impl Observation {
                 | Observed::VideoConnectionDropped { .. }
                 | Observed::VideoFragmentRefused { .. }
                 | Observed::VideoIngestBehind { .. }
+                | Observed::VideoPlaybackBehind { .. }
                 | Observed::VideoConsumerRefused { .. }
         )
     }

@@ -74,7 +74,7 @@
 //!   sends PutRecordBatch calls of
 //!   at most 500 records and 4 MiB (whatever its buffer allows), records without a trailing newline (turn on
 //!   the S3 destination's newline option to separate them), and retries failed records with the same backoff.
-//! - Firehose's own choices are listed under "Divergences from AWS" in [`firehose`].
+//! - Firehose's own choices are listed under "Divergences from AWS" in [`firehose`], Video Streams' in [`video`].
 //! - Simulated KCL applications poll every 1.5 s, balance leases once per failover time (10 s by default,
 //!   stealing one lease at a time) and hand a moved lease over without a graceful shutdown, so the new
 //!   owner repeats the work since the last checkpoint.

@@ -106,6 +106,9 @@ pub const SDK_TOKEN_ROTATION_MS: u64 = 2_400_000;
 /// Fragments one stream keeps at most (a simulator bound: 50,000 two-second fragments are 27 hours; at about
 /// 100 B each, [`VIDEO_NODES_MAX`] full streams hold 100 MB).
 pub const STREAM_FRAGMENTS_MAX: usize = 50_000;
+/// A consumer this far behind the camera, having kept up before, is observed falling behind (our threshold, as
+/// the data streams' `BEHIND_ITERATOR_AGE_MS`).
+pub const PLAYBACK_BEHIND_MS: u64 = 10_000;
 /// Seconds of per-second figures kept per stream.
 pub const SECONDS_KEPT: usize = 600;
 /// Video streams, cameras and video consumers a simulation may have (each).
@@ -901,7 +904,8 @@ impl Video {
                         (playlist, playing)
                     }
                     HlsPlaybackMode::LiveReplay { start_ms } | HlsPlaybackMode::OnDemand { start_ms, .. } => {
-                        let mut playhead = start_ms + now.saturating_since(consumer.started_at).as_millis();
+                        let mut playhead =
+                            start_ms.saturating_add(now.saturating_since(consumer.started_at).as_millis());
                         if let HlsPlaybackMode::OnDemand { end_ms, .. } = mode {
                             playhead = playhead.min(end_ms);
                         }
@@ -956,6 +960,20 @@ impl Video {
         }
         let read = totals.bytes_read - before_bytes;
         let latency = totals.latency_ms;
+        // Falling behind live is news only for a consumer that was keeping up.
+        match latency {
+            Some(ms) if ms >= PLAYBACK_BEHIND_MS && consumer.keeping_up => {
+                consumer.keeping_up = false;
+                let what = Observed::VideoPlaybackBehind {
+                    consumer: consumer.config.name.clone(),
+                    stream: consumer.config.stream_name.clone(),
+                    latency_ms: ms,
+                };
+                self.observations.push((now, what));
+            }
+            Some(ms) if ms < PLAYBACK_BEHIND_MS => consumer.keeping_up = true,
+            _ => {}
+        }
         let current = &mut self.streams[s].current;
         current.outgoing_bytes += read;
         current.playback_latency_ms_max = current.playback_latency_ms_max.max(latency.unwrap_or(0));
@@ -1006,6 +1024,9 @@ impl Video {
                         StartSelector::ProducerTimestamp { at_ms } => {
                             let at = stream.store.position_at_producer_ms(*at_ms);
                             at.checked_sub(1).and_then(|p| fragments.get(p)).map_or(before_all, |f| f.number)
+                        }
+                        StartSelector::FragmentNumber { number } => {
+                            FragmentNumber { stream: number.stream, counter: number.counter.saturating_sub(1) }
                         }
                     });
                     None
@@ -1318,6 +1339,9 @@ impl Video {
             StartSelector::Earliest => 0,
             StartSelector::ProducerTimestamp { at_ms } => {
                 received.iter().position(|f| f.producer_end_ms() > *at_ms).unwrap_or(received.len())
+            }
+            StartSelector::FragmentNumber { number } => {
+                received.iter().position(|f| f.number >= *number).unwrap_or(received.len())
             }
         };
         Ok(received[from..].iter().take(GET_MEDIA_FRAGMENTS_PER_SEC_MAX as usize).map(|f| **f).collect())

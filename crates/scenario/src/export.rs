@@ -517,6 +517,17 @@ impl Scenario {
                 "TRANSFORM_FUNCTION_ARN=${{TRANSFORM_FUNCTION_ARN:?set it to the ARN of your transform function}}\n"
             );
         }
+        for node in &self.pipeline.nodes {
+            if let NodeKind::VideoStream(v) = &node.kind {
+                let _ = writeln!(
+                    out,
+                    "aws kinesisvideo create-stream --stream-name {} --data-retention-in-hours {} --media-type {}",
+                    shell(&node.name),
+                    v.retention_hours,
+                    shell(&v.media_type)
+                );
+            }
+        }
         if let Some((stream, s)) = self.stream_node() {
             for note in self.limit_notes(findings) {
                 let _ = writeln!(out, "# {}", one_line(&note));

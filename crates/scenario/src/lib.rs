@@ -439,6 +439,20 @@ impl Scenario {
                 problems.push(Problem::new(path, format!("{count} {what} is too many; a scenario has at most {max}")));
             }
         }
+        let video_max = shardlab_engine::video::VIDEO_NODES_MAX;
+        for (what, is) in [
+            ("video streams", (|k: &NodeKind| matches!(k, NodeKind::VideoStream(_))) as fn(&NodeKind) -> bool),
+            ("cameras", |k| matches!(k, NodeKind::Camera(_))),
+            ("video consumers", |k| matches!(k, NodeKind::VideoConsumer(_))),
+        ] {
+            let count = self.pipeline.nodes.iter().filter(|n| is(&n.kind)).count();
+            if count > video_max {
+                problems.push(Problem::new(
+                    "pipeline.nodes",
+                    format!("{count} {what} is too many; a scenario runs at most {video_max}"),
+                ));
+            }
+        }
         // The checks below compare items pairwise: skip them for a hostile file or link, so validation stays fast.
         if !too_many {
             self.node_problems(&mut problems);

@@ -428,6 +428,13 @@ fn video_parameters_follow_aws_ranges() {
     let viewer = s.add_node(NodeKind::video_consumer());
     let node = s.pipeline.node_mut(viewer).unwrap();
     assert!(node.set_param("max_playlist_fragments", "5001").is_err());
+    // More cameras than a simulation runs are a problem of the scenario, before it runs.
+    let mut crowded = Scenario::empty();
+    for _ in 0..=shardlab_engine::video::VIDEO_NODES_MAX {
+        crowded.add_node(NodeKind::camera());
+    }
+    let problems = crowded.validate().unwrap_err();
+    assert!(problems.iter().any(|p| p.message.contains("21 cameras is too many")), "{problems:?}");
     assert_eq!(node.set_param("style", "image_extraction"), Ok(()));
     assert!(node.set_param("sampling_interval_ms", "199").is_err());
 }

@@ -151,3 +151,17 @@ fn lambda_consumers_become_event_source_mappings() {
     assert!(script.contains("aws lambda create-event-source-mapping --function-name \"${LEDGER_LAMBDA_FUNCTION:?"));
     assert!(script.contains("--starting-position LATEST --batch-size 100"));
 }
+
+#[test]
+fn a_video_stream_exports_with_its_retention_and_media_type() {
+    let scenario = preset("camera-video-stream").unwrap().scenario();
+    let template = scenario.to_cloudformation(None);
+    assert!(template.contains("Type: AWS::KinesisVideo::Stream"), "{template}");
+    assert!(template.contains("DataRetentionInHours: 24"), "{template}");
+    assert!(template.contains("MediaType: \"video/h264\""), "{template}");
+    let script = scenario.to_aws_cli(None);
+    assert!(
+        script.contains("aws kinesisvideo create-stream --stream-name 'front-door' --data-retention-in-hours 24"),
+        "{script}"
+    );
+}

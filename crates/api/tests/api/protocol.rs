@@ -219,10 +219,10 @@ fn a_stream_arn_must_match_the_model_pattern() {
 }
 
 /// A tiny deterministic generator for the robustness test (SplitMix64).
-struct Rng(u64);
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
@@ -230,12 +230,12 @@ impl Rng {
         z ^ (z >> 31)
     }
 
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+    pub(crate) fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[(self.next() % items.len() as u64) as usize]
     }
 }
 
-fn odd_value(rng: &mut Rng, depth: u32) -> Value {
+pub(crate) fn odd_value(rng: &mut Rng, depth: u32) -> Value {
     let shard = "shardId-000000000000".to_string();
     let arn = crate::arn("s");
     let scalars = [

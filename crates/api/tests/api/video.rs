@@ -217,3 +217,73 @@ fn the_cli_form_reads_kinesisvideo_commands() {
         parse_cli_target("aws kinesis-video-archived-media get-hls-streaming-session-url --stream-name door").unwrap();
     assert_eq!(target, "KinesisVideo_20170930.GetHLSStreamingSessionURL");
 }
+
+#[test]
+fn malformed_video_requests_never_panic() {
+    use crate::protocol::{Rng, odd_value};
+    let members = [
+        "StreamName",
+        "StreamARN",
+        "DataRetentionInHours",
+        "MediaType",
+        "CurrentVersion",
+        "Operation",
+        "DataRetentionChangeInHours",
+        "APIName",
+        "ShardlabFragments",
+        "StartSelector",
+        "FragmentSelector",
+        "HLSFragmentSelector",
+        "ClipFragmentSelector",
+        "PlaybackMode",
+        "Expires",
+        "MaxMediaPlaylistFragmentResults",
+        "MaxResults",
+        "NextToken",
+    ];
+    let video_values = [
+        json!("door"),
+        json!("INCREASE_DATA_RETENTION"),
+        json!("DECREASE_DATA_RETENTION"),
+        json!("LIVE_REPLAY"),
+        json!("ON_DEMAND"),
+        json!("GET_MEDIA"),
+        json!("18446744073709551615"),
+        json!({"StartSelectorType": "PRODUCER_TIMESTAMP", "StartTimestamp": 1e300}),
+        json!({"StartSelectorType": "EARLIEST"}),
+        json!({"FragmentSelectorType": "PRODUCER_TIMESTAMP", "TimestampRange": {"StartTimestamp": 1e300, "EndTimestamp": -1}}),
+        json!({"FragmentSelectorType": "SERVER_TIMESTAMP", "TimestampRange": {"StartTimestamp": 0, "EndTimestamp": 1e300}}),
+        json!([{"DurationInMilliseconds": 600_000, "SizeInBytes": 9_223_372_036_854_775_807u64}]),
+        json!([{"DurationInMilliseconds": 1, "SizeInBytes": 1}]),
+    ];
+    let mut s = Session::new();
+    ok(&mut s, "CreateStream", json!({"StreamName": "door", "DataRetentionInHours": 1}));
+    let operations = [
+        "CreateStream",
+        "DescribeStream",
+        "ListStreams",
+        "UpdateDataRetention",
+        "GetDataEndpoint",
+        "PutMedia",
+        "GetMedia",
+        "ListFragments",
+        "GetHLSStreamingSessionURL",
+        "GetClip",
+    ];
+    let mut rng = Rng(7);
+    for round in 0..3_000 {
+        let operation = *rng.pick(&operations);
+        let body: serde_json::Map<String, Value> = (0..rng.next() % 6)
+            .map(|_| {
+                let value =
+                    if rng.next().is_multiple_of(2) { rng.pick(&video_values).clone() } else { odd_value(&mut rng, 3) };
+                (rng.pick(&members).to_string(), value)
+            })
+            .collect();
+        let reply = kv(&mut s, operation, Value::Object(body.clone()));
+        assert!([200, 400, 401, 404].contains(&reply.status), "round {round}: {operation} {}", Value::Object(body));
+        if round % 100 == 0 {
+            s.advance_ms(1_000);
+        }
+    }
+}

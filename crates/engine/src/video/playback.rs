@@ -23,6 +23,12 @@ pub enum StartSelector {
         /// The instant.
         at_ms: u64,
     },
+    /// `FRAGMENT_NUMBER`: this fragment, then the ones after it (`CONTINUATION_TOKEN` is the one after a
+    /// previous connection's last).
+    FragmentNumber {
+        /// The first fragment to read.
+        number: FragmentNumber,
+    },
 }
 
 /// An HLS session's `PlaybackMode`.
@@ -158,6 +164,8 @@ pub struct VideoConsumer {
     pub(crate) next_sample_ms: u64,
     /// An HLS session closed because a sixth one opened.
     pub closed: bool,
+    /// Its latency was under [`super::PLAYBACK_BEHIND_MS`] when last measured.
+    pub(crate) keeping_up: bool,
 }
 
 impl VideoConsumer {
@@ -170,6 +178,7 @@ impl VideoConsumer {
             cursor: None,
             next_sample_ms: 0,
             closed: false,
+            keeping_up: false,
         }
     }
 }
