@@ -366,6 +366,7 @@ pub fn consumer_kind_label(kind: &VideoConsumerKind) -> String {
                 StartSelector::Earliest => "EARLIEST".to_string(),
                 StartSelector::ProducerTimestamp { at_ms } =>
                     format!("PRODUCER_TIMESTAMP {}", crate::format::clock(*at_ms)),
+                StartSelector::FragmentNumber { number } => format!("FRAGMENT_NUMBER {number}"),
             }
         ),
         VideoConsumerKind::Hls { mode, .. } => match mode {
