@@ -5,6 +5,7 @@
 //! - [`format`]: numbers with units, for people.
 //! - [`page_state`]: the page's state as a reducer (`Action`, `PageState::update`), tested natively.
 //! - [`stage_views`]: what the page draws from the run, rebuilt when it changes (plain Rust).
+//! - [`video_view`]: a video stream's figures and fragment timeline (plain Rust, tested natively).
 //! - [`components`] and [`App`]: the Yew view.
 
 pub mod browser;
@@ -32,6 +33,8 @@ pub mod storage;
 pub mod theme;
 pub mod timeline;
 pub mod tour;
+pub mod video_narration;
+pub mod video_view;
 pub mod workspace;
 
 mod app;

@@ -409,6 +409,11 @@ pub fn narrate(observation: &Observation) -> Option<LogLine> {
                 ],
             },
         ),
+        video @ (Observed::VideoConnectionRefused { .. }
+        | Observed::VideoConnectionDropped { .. }
+        | Observed::VideoFragmentRefused { .. }
+        | Observed::VideoIngestBehind { .. }
+        | Observed::VideoConsumerRefused { .. }) => return crate::video_narration::narrate(at_ms, video),
         _ => return None,
     };
     Some(line)

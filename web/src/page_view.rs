@@ -19,7 +19,7 @@ use yew::prelude::*;
 pub(crate) type PaletteItem = (&'static str, fn() -> NodeKind);
 
 /// The palette.
-pub(crate) const PALETTE: [PaletteItem; 7] = [
+pub(crate) const PALETTE: [PaletteItem; 10] = [
     ("Producer", NodeKind::producer),
     ("Data stream", NodeKind::data_stream),
     ("Consumer", NodeKind::consumer),
@@ -27,18 +27,32 @@ pub(crate) const PALETTE: [PaletteItem; 7] = [
     ("Analytics app", NodeKind::analytics),
     ("Destination", NodeKind::destination),
     ("Kinesis Agent", NodeKind::kinesis_agent),
+    ("Camera", NodeKind::camera),
+    ("Video stream", NodeKind::video_stream),
+    ("Video consumer", NodeKind::video_consumer),
 ];
 
-/// The panels under the canvas: the watched data stream's, then each Firehose's and Analytics application's.
+/// The panels under the canvas: the watched data stream's (none for a pipeline of video only), then each video
+/// stream's, Firehose's and Analytics application's.
 pub(crate) fn stage_panels(s: &PageState, h: &Handlers) -> Vec<StagePanel> {
     let views = s.views();
     let marker_second = s.marked_second;
-    let mut panels = vec![StagePanel {
-        key: crate::panel_layout::STREAM_PANEL.into(),
-        label: "Data stream".into(),
-        kind_class: "stream",
-        body: stream_body(s, &views, h),
-    }];
+    let video_only = views.stream.is_none() && !views.video.is_empty();
+    let mut panels: Vec<StagePanel> = (!video_only)
+        .then(|| StagePanel {
+            key: crate::panel_layout::STREAM_PANEL.into(),
+            label: "Data stream".into(),
+            kind_class: "stream",
+            body: stream_body(s, &views, h),
+        })
+        .into_iter()
+        .collect();
+    panels.extend(views.video.iter().map(|v| StagePanel {
+        key: crate::panel_layout::video_key(&v.name).into(),
+        label: format!("Video {}", v.name).into(),
+        kind_class: "video-stream",
+        body: html! { <crate::components::VideoPanel view={v.clone()} /> },
+    }));
     panels.extend(views.firehose.iter().map(|v| StagePanel {
         key: crate::panel_layout::firehose_key(&v.name).into(),
         label: format!("Firehose {}", v.name).into(),

@@ -1,6 +1,6 @@
-//! How the panels under the canvas (the data stream's, each Firehose's, each Analytics application's) are laid
-//! out, remembered per browser in localStorage: as tabs, one at a time right under the canvas, or stacked, all
-//! of them one after another.
+//! How the panels under the canvas (the data stream's, each Firehose's, each Analytics application's, each video
+//! stream's) are laid out, remembered per browser in localStorage: as tabs, one at a time right under the
+//! canvas, or stacked, all of them one after another.
 
 use shardlab_scenario::NodeKind;
 
@@ -63,6 +63,7 @@ pub fn panel_key(kind: &NodeKind, name: &str) -> Option<String> {
         NodeKind::DataStream(_) => Some(STREAM_PANEL.into()),
         NodeKind::Firehose(_) => Some(firehose_key(name)),
         NodeKind::Analytics(_) => Some(analytics_key(name)),
+        NodeKind::VideoStream(_) => Some(video_key(name)),
         _ => None,
     }
 }
@@ -75,6 +76,11 @@ pub fn firehose_key(name: &str) -> String {
 /// The panel key of the Analytics application `name`.
 pub fn analytics_key(name: &str) -> String {
     format!("analytics:{name}")
+}
+
+/// The panel key of the video stream `name`.
+pub fn video_key(name: &str) -> String {
+    format!("video:{name}")
 }
 
 #[cfg(test)]
@@ -98,5 +104,7 @@ mod tests {
         assert_eq!(panel_key(&NodeKind::analytics(), "app"), Some(analytics_key("app")));
         assert_eq!(panel_key(&NodeKind::producer(), "shop"), None);
         assert_ne!(firehose_key("x"), analytics_key("x"));
+        assert_eq!(panel_key(&NodeKind::video_stream(), "door"), Some(video_key("door")));
+        assert_ne!(video_key("x"), firehose_key("x"));
     }
 }

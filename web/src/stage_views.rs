@@ -75,6 +75,8 @@ pub struct StageViews {
     pub firehose: Vec<Rc<FirehoseView>>,
     /// The Analytics applications.
     pub analytics: Vec<Rc<AnalyticsView>>,
+    /// The video streams.
+    pub video: Vec<Rc<crate::video_view::VideoStreamView>>,
     /// The event log, newest first.
     pub log: Rc<Vec<LogLine>>,
     /// The API console's exchanges, newest first.
@@ -133,6 +135,9 @@ impl StageViews {
             consumers: runner.map(Runner::consumer_views).unwrap_or_default(),
             firehose: firehose.into_iter().map(Rc::new).collect(),
             analytics: analytics.into_iter().map(Rc::new).collect(),
+            video: runner
+                .map(|r| crate::video_view::video_stream_views(r.sim()).into_iter().map(Rc::new).collect())
+                .unwrap_or_default(),
             log: Rc::new(runner.map(|r| r.log().rev().cloned().collect()).unwrap_or_default()),
             api_history: Rc::new(runner.map(|r| r.api_history().rev().cloned().collect()).unwrap_or_default()),
             cost_lines: Rc::new(runner.map(cost_lines).unwrap_or_default()),
@@ -250,8 +255,12 @@ fn canvas_nodes(
                         |f| (f.canvas_figure().0.split(" · ").last().unwrap_or_default().to_string(), ""),
                     )
                 }
-                // Video Streams' figures come with its page views.
-                NodeKind::VideoStream(_) | NodeKind::Camera(_) | NodeKind::VideoConsumer(_) => (idle(), ""),
+                NodeKind::VideoStream(_) | NodeKind::Camera(_) | NodeKind::VideoConsumer(_) => {
+                    match (runner, nodes.and_then(|m| m.get(node.id))) {
+                        (Some(r), Some(entity)) => crate::video_view::canvas_figure(r.sim(), entity),
+                        _ => (idle(), ""),
+                    }
+                }
                 NodeKind::KinesisAgent(_) => match nodes.and_then(|m| m.agent(node.id)).and_then(|i| agents.get(i)) {
                     Some(a) => {
                         let t = &a.totals;

@@ -335,3 +335,66 @@ async fn the_samples_list_offers_the_documented_examples_of_the_dialect_and_load
     expect_text(&root, "[data-testid=sql-ok]", "No problems").await;
     assert!(!query(&root, ".sql-actions button.primary").has_attribute("disabled"));
 }
+
+/// A run of the camera preset's shape with one-second fragments, `seconds` long, as the video panel sees it.
+fn video_view_after(seconds: u64) -> shardlab_web::video_view::VideoStreamView {
+    use shardlab_engine::video::{
+        CameraConfig, HlsPlaybackMode, StartSelector, VideoConfig, VideoConsumerConfig, VideoConsumerKind,
+        VideoStreamConfig,
+    };
+    let consumer =
+        |name: &str, kind| VideoConsumerConfig { name: name.into(), stream_name: "door".into(), kind, start_at_ms: 0 };
+    let mut camera = CameraConfig::new("cam", "door");
+    camera.fragment_duration_ms = 1_000;
+    let video = VideoConfig {
+        streams: vec![VideoStreamConfig::new("door", 24)],
+        cameras: vec![camera],
+        consumers: vec![
+            consumer("viewer", VideoConsumerKind::Hls { mode: HlsPlaybackMode::Live, max_playlist_fragments: 5 }),
+            consumer("reader", VideoConsumerKind::GetMedia { start: StartSelector::Now }),
+        ],
+    };
+    let config = shardlab_engine::SimConfig { streams: vec![], producers: vec![], video, ..Default::default() };
+    let mut sim = shardlab_engine::Simulation::new(config).expect("a video run");
+    sim.advance_to(shardlab_engine::SimTime::from_secs(seconds));
+    shardlab_web::video_view::video_stream_view(&sim, "door").expect("the stream")
+}
+
+#[wasm_bindgen_test]
+async fn the_fragment_timeline_draws_bounded_blocks_by_state_and_each_consumer_as_a_marker() {
+    use shardlab_web::components::{VideoPanel, VideoPanelProps};
+    use shardlab_web::video_view::BLOCKS_MAX;
+    let view = Rc::new(video_view_after(700));
+    let root = mount_point();
+    yew::Renderer::<VideoPanel>::with_root_and_props(root.clone(), VideoPanelProps { view: view.clone() }).render();
+    settle().await;
+    let count = |selector: &str| root.query_selector_all(selector).expect("selector").length();
+    // The last minute of one-second fragments: one block each, the newest still on its way.
+    let minute = count(".fragment-block");
+    assert!((59..=61).contains(&minute), "{minute} blocks in a minute of 1-second fragments");
+    assert!(count(".fragment-block[data-state=persisted]") >= 57);
+    assert_eq!(count(".fragment-block[data-state=buffering]"), 1, "the fragment being recorded is on its way");
+    // Ten minutes hold about 600 fragments: drawn as at most BLOCKS_MAX blocks.
+    let ten = root.query_selector_all(".timeline-zoom button").expect("selector").item(1).expect("a second zoom");
+    ten.dyn_into::<HtmlElement>().expect("a button").click();
+    settle().await;
+    let blocks = count(".fragment-block");
+    assert!(blocks as usize <= BLOCKS_MAX && blocks >= 50, "{blocks} blocks");
+    // Each consumer is a marker with its latency: GetMedia under a second (AWS: low latency); an HLS viewer
+    // plays whole stored fragments from their start, so at least one fragment (1 s here) behind, and more than
+    // the reader.
+    let latency = |name: &str| -> u64 {
+        query(&root, &format!(".timeline-marker[data-consumer={name}]"))
+            .get_attribute("data-latency")
+            .and_then(|v| v.parse().ok())
+            .expect("a latency")
+    };
+    assert!(latency("reader") < 1_000, "{}", latency("reader"));
+    assert!(latency("viewer") >= 1_000 && latency("viewer") > latency("reader"), "{}", latency("viewer"));
+    assert_eq!(count(".timeline-marker.hls .marker-range"), 1, "the HLS playlist's window");
+    // The table says the same: one row per block, one per consumer.
+    assert_eq!(count(".fragment-table tbody tr[data-state]"), blocks);
+    assert_eq!(count(".fragment-table tbody tr[data-consumer]"), 2);
+    let label = query(&root, ".fragment-timeline-svg").get_attribute("aria-label").unwrap_or_default();
+    assert!(label.contains("persisted"), "{label}");
+}

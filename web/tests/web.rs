@@ -349,3 +349,58 @@ async fn charts_draw_one_line_per_series_with_a_legend() {
     let x: f64 = marker.get_attribute("x1").and_then(|v| v.parse().ok()).expect("a number");
     assert!((x - (58.0 + 294.0 / 2.0)).abs() < 0.1, "{x}");
 }
+
+#[wasm_bindgen_test]
+async fn a_video_stream_connects_to_cameras_and_video_consumers_and_says_why_not_to_firehose() {
+    let root = mount_point();
+    yew::Renderer::<App>::with_root(root.clone()).render();
+    settle().await;
+    click(&root, "button[aria-label='New empty pipeline']");
+    settle().await;
+    expect_count(&root, ".canvas-node", 0).await;
+    for kind in ["camera", "video-stream", "video-consumer", "firehose"] {
+        click(&root, &format!("button.palette-item.{kind}"));
+        settle().await;
+    }
+    expect_count(&root, ".canvas-node", 4).await;
+    let id_of = |kind: &str| query(&root, &format!(".canvas-node.{kind}")).get_attribute("data-node").expect("an id");
+    let choose = |id: String| {
+        let target: web_sys::HtmlSelectElement =
+            query(&root, "select[aria-label='Connect to']").dyn_into().expect("a select");
+        target.set_value(&id);
+        target.dispatch_event(&web_sys::Event::new("change").expect("an event")).expect("dispatch");
+    };
+
+    // AWS: a video stream is read by video consumers only; Firehose reads records from data streams.
+    select_node(&root, "Video stream").await;
+    choose(id_of("firehose"));
+    settle().await;
+    let why = query(&root, ".connect-row + .field-error").text_content().unwrap_or_default();
+    assert!(why.contains("cannot feed a Firehose delivery stream"), "{why}");
+    assert!(why.contains("Firehose reads records from data streams"), "{why}");
+    assert!(query(&root, ".connect-row button").has_attribute("disabled"), "the refused connection cannot be made");
+
+    // A video consumer is allowed: no reason shown, and the connection is made.
+    choose(id_of("video-consumer"));
+    settle().await;
+    expect_count(&root, ".connect-row + .field-error", 0).await;
+    click(&root, ".connect-row button");
+    settle().await;
+    expect_count(&root, "path.edge", 1).await;
+
+    // The camera sends to the stream; the stream's panel replaces the data stream's.
+    select_node(&root, "Camera").await;
+    choose(id_of("video-stream"));
+    settle().await;
+    click(&root, ".connect-row button");
+    settle().await;
+    expect_count(&root, "path.edge", 2).await;
+    for _ in 0..4 {
+        click(&root, "button[aria-label=Step]");
+        settle().await;
+    }
+    expect_count(&root, ".video-panel", 1).await;
+    let persisted = query(&root, ".video-panel [data-figure=persisted]").get_attribute("data-value");
+    // Two-second fragments from 0 s: the first is stored by 4 s.
+    assert!(persisted.and_then(|v| v.parse::<u64>().ok()).is_some_and(|n| n >= 1), "a fragment is persisted");
+}

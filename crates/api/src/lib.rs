@@ -120,7 +120,8 @@
 //!
 //! - PutMedia takes `ShardlabFragments` (duration and size of each) instead of MKV bytes and answers the
 //!   acknowledgements at once, each with `ShardlabAtMillis`, when it reaches the producer; GetMedia answers the
-//!   fragments' metadata (`ShardlabChunks`) a new connection gets first, GetClip the clip's size.
+//!   fragments' metadata (`ShardlabChunks`) a new connection gets first and, as `ContinuationToken`, the last
+//!   one's number; GetClip the clip's size.
 //! - Type and constraint failures answer `ValidationException` as the other services do; the service's own
 //!   rules answer AWS's exceptions with messages in our words (AWS documents the exception names only).
 //! - `SERVER_TIMESTAMP` selectors are read as producer timestamps (the two differ by the upload delay only).

@@ -305,16 +305,29 @@ fn get_media(sim: &mut Simulation, body: &Map<String, Value>) -> Result<Value, R
             })?;
             StartSelector::ProducerTimestamp { at_ms: at }
         }
-        other => {
-            return Err(crate::reply::invalid_argument(format!(
-                "StartSelectorType {other} is not simulated here; use NOW, EARLIEST, PRODUCER_TIMESTAMP or SERVER_TIMESTAMP."
-            )));
+        kind => {
+            // FRAGMENT_NUMBER reads from AfterFragmentNumber on; CONTINUATION_TOKEN after the fragment it names.
+            let (member, after) =
+                if kind == "FRAGMENT_NUMBER" { ("AfterFragmentNumber", 0) } else { ("ContinuationToken", 1) };
+            let text = text(&selector, member).ok_or_else(|| {
+                crate::reply::invalid_argument(format!("{member} is required with a {kind} start selector."))
+            })?;
+            let number = video::FragmentNumber::parse(text).ok_or_else(|| {
+                crate::reply::invalid_argument(format!("{member} '{text}' is not a fragment number of this service."))
+            })?;
+            let number = video::FragmentNumber { counter: number.counter.saturating_add(after), ..number };
+            StartSelector::FragmentNumber { number }
         }
     };
     let now = sim.now();
     let fragments = sim.video().get_media(now, &name, &start)?;
     let chunks: Vec<Value> = fragments.iter().map(|f| fragment_json(sim, f)).collect();
-    Ok(json!({ "ContentType": "video/webm", "ShardlabChunks": chunks }))
+    let mut out = json!({ "ContentType": "video/webm", "ShardlabChunks": chunks });
+    if let Some(last) = fragments.last() {
+        // AWS puts AWS_KINESISVIDEO_CONTINUATION_TOKEN in each chunk's tags; here, the last chunk's number.
+        out["ContinuationToken"] = Value::String(last.number.to_string());
+    }
+    Ok(out)
 }
 
 /// The producer time range of a fragment selector, in simulated ms.

@@ -1025,6 +1025,9 @@ impl Video {
                             let at = stream.store.position_at_producer_ms(*at_ms);
                             at.checked_sub(1).and_then(|p| fragments.get(p)).map_or(before_all, |f| f.number)
                         }
+                        StartSelector::FragmentNumber { number } => {
+                            FragmentNumber { stream: number.stream, counter: number.counter.saturating_sub(1) }
+                        }
                     });
                     None
                 }
@@ -1336,6 +1339,9 @@ impl Video {
             StartSelector::Earliest => 0,
             StartSelector::ProducerTimestamp { at_ms } => {
                 received.iter().position(|f| f.producer_end_ms() > *at_ms).unwrap_or(received.len())
+            }
+            StartSelector::FragmentNumber { number } => {
+                received.iter().position(|f| f.number >= *number).unwrap_or(received.len())
             }
         };
         Ok(received[from..].iter().take(GET_MEDIA_FRAGMENTS_PER_SEC_MAX as usize).map(|f| **f).collect())

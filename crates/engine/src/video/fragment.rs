@@ -9,6 +9,7 @@ use core::fmt;
 /// AWS's fragment numbers are long decimal strings; ours print as a fixed 16-digit prefix naming the stream,
 /// then the arrival counter padded to 20 digits (the digits are our choice).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct FragmentNumber {
     /// The stream's position among the service's video streams.
     pub stream: u32,

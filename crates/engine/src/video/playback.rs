@@ -23,6 +23,12 @@ pub enum StartSelector {
         /// The instant.
         at_ms: u64,
     },
+    /// `FRAGMENT_NUMBER`: this fragment, then the ones after it (`CONTINUATION_TOKEN` is the one after a
+    /// previous connection's last).
+    FragmentNumber {
+        /// The first fragment to read.
+        number: FragmentNumber,
+    },
 }
 
 /// An HLS session's `PlaybackMode`.

@@ -387,3 +387,20 @@ fn a_get_media_reader_that_cannot_keep_up_is_observed_falling_behind() {
     // After 120 s about 100 fragments are in (120 / 1.2): the newest media is about 20 s old.
     assert!(sim.video().consumers()[0].totals.latency_ms.is_some_and(|l| l >= 15_000));
 }
+
+#[test]
+fn get_media_from_a_fragment_number_catches_up_at_five_fragments_a_second() {
+    // Fragment k (from 1) covers 2(k-1) to 2k s and is received at 2k + 0.1 s.
+    let from = FragmentNumber { stream: 0, counter: 5 };
+    let start = StartSelector::FragmentNumber { number: from };
+    let consumers = vec![consumer("reader", VideoConsumerKind::GetMedia { start }, 30_000)];
+    let mut sim = one_camera(24, CameraConfig::new("cam", "door"), consumers);
+    sim.advance_to(SimTime::from_secs(30));
+    // At 30 s fragments 5 to 14 are waiting; GetMedia sends 5 a second.
+    assert_eq!(sim.video().consumers()[0].totals.fragments_read, u64::from(GET_MEDIA_FRAGMENTS_PER_SEC_MAX));
+    sim.advance_to(SimTime::from_secs(61));
+    // By 61 s fragments 5 to 30 (received by 60.1 s, handed on 0.1 s later): 26.
+    let reader = &sim.video().consumers()[0];
+    assert_eq!(reader.totals.fragments_read, 26);
+    assert!(reader.totals.latency_ms.is_some_and(|l| l < 1_000), "caught up: {:?}", reader.totals);
+}
