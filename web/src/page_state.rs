@@ -487,7 +487,7 @@ impl PageState {
 
     fn grade_frame(&mut self, clock: &dyn Fn() -> f64) {
         let Some(grading) = self.grading.as_mut() else { return };
-        let done = crate::pacing::grade_within(grading, GRADING_WORK_BUDGET_MS, || clock());
+        let done = crate::pacing::grade_within(grading, GRADING_WORK_BUDGET_MS, clock);
         match done {
             Some(grade) => {
                 if grade.passed
