@@ -362,8 +362,8 @@ impl Shard {
         assert_eq!(self.first_position(), first, "first position of {}", self.id);
     }
 
-    /// Tests only: the compact log itself.
-    #[cfg(test)]
+    /// Native tests only: the compact log itself.
+    #[cfg(all(test, not(target_arch = "wasm32")))]
     pub(crate) fn log(&self) -> &ShardLog {
         &self.log
     }
