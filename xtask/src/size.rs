@@ -6,7 +6,6 @@
 //! crate's share is also applied to the shipped module's gzipped size, as an estimate.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use crate::cmd::Ctx;
 use crate::setup::WASM_TARGET;
@@ -30,7 +29,7 @@ pub(crate) fn run(ctx: &Ctx) -> Result<(), String> {
     let named = format!("{OUT_DIR}/shardlab-web_bg.wasm");
     let shipped = format!("{OUT_DIR}/shipped.wasm");
     ctx.run(ctx.command("wasm-opt").args(["-Oz", &named, "-o", &shipped]))?;
-    let shipped_gz = gzipped_len(ctx, &ctx.root.join(&shipped))?;
+    let shipped_gz = crate::trunk::gzipped_size(ctx, &ctx.root.join(&shipped))?;
     let csv = ctx
         .output(ctx.command("twiggy").args(["top", "-n", "100000000", "-f", "csv", &named]))
         .map_err(|err| format!("{err}\n(twiggy profiles the wasm: `cargo install twiggy --version 0.8.0`)"))?;
@@ -59,19 +58,6 @@ pub(crate) fn run(ctx: &Ctx) -> Result<(), String> {
         );
     }
     Ok(())
-}
-
-fn gzipped_len(ctx: &Ctx, path: &Path) -> Result<u64, String> {
-    let output = ctx
-        .command("gzip")
-        .args(["-9", "-c"])
-        .arg(path)
-        .output()
-        .map_err(|err| format!("gzip {}: {err}", path.display()))?;
-    if !output.status.success() {
-        return Err(format!("gzip {} failed", path.display()));
-    }
-    Ok(output.stdout.len() as u64)
 }
 
 /// Sums twiggy's `Name,ShallowSize,…` rows by crate, leaving out the name and custom sections.

@@ -87,7 +87,8 @@ fn download_report(ctx: &Ctx, dist: &Path) -> Result<(), String> {
     Ok(())
 }
 
-fn gzipped_size(ctx: &Ctx, path: &Path) -> Result<u64, String> {
+/// The size of `path` compressed with `gzip -9`, as a server would send it.
+pub(crate) fn gzipped_size(ctx: &Ctx, path: &Path) -> Result<u64, String> {
     let output = ctx
         .command("gzip")
         .args(["-9", "-c"])
