@@ -395,6 +395,29 @@ impl VideoStream {
         self.config.retention_hours > 0
     }
 
+    /// Numbers and stores a fragment received at `received` (`numbering`: the stream's index, part of the number),
+    /// persisted [`PERSIST_DELAY_MS`] later when the stream keeps media, and counts it in this second. Returns its
+    /// number and when it is persisted.
+    fn store_received(
+        &mut self,
+        numbering: u32,
+        received: SimTime,
+        fragment: impl FnOnce(FragmentNumber, Option<SimTime>) -> Fragment,
+    ) -> (FragmentNumber, Option<SimTime>) {
+        let number = self.store.next_number(numbering);
+        let persisted = self.keeps_data().then(|| received + SimDuration::from_millis(PERSIST_DELAY_MS));
+        let fragment = fragment(number, persisted);
+        let size = fragment.size_bytes;
+        self.store.push(fragment, STREAM_FRAGMENTS_MAX);
+        self.current.incoming_bytes += size;
+        self.incoming_bytes_total += size;
+        self.current.incoming_fragments += 1;
+        if let Some(p) = persisted {
+            self.persist_due.push_back(p);
+        }
+        (number, persisted)
+    }
+
     /// The newest closed second.
     pub fn last_second(&self) -> Option<&VideoSecond> {
         self.seconds.back()
@@ -669,15 +692,7 @@ impl Video {
             error: None,
         };
         camera.ack(buffering);
-        let error = if config.fragment_duration_ms > FRAGMENT_DURATION_MAX_MS {
-            Some(AckError::MaxFragmentDurationReached)
-        } else if config.fragment_duration_ms < FRAGMENT_DURATION_MIN_MS {
-            Some(AckError::MinFragmentDurationReached)
-        } else if size > FRAGMENT_BYTES_MAX {
-            Some(AckError::MaxFragmentSizeReached)
-        } else {
-            None
-        };
+        let error = fragment_error(config.fragment_duration_ms, size);
         if let Some(error) = error {
             camera.ack(Ack {
                 at: received,
@@ -703,8 +718,6 @@ impl Video {
             }
             return;
         }
-        let number = s.store.next_number(stream as u32);
-        let persisted = s.keeps_data().then(|| received + SimDuration::from_millis(PERSIST_DELAY_MS));
         let duplicate = pending.resend
             && s.store
                 .fragments()
@@ -712,7 +725,7 @@ impl Video {
                 .rev()
                 .take(64)
                 .any(|f| f.camera == index as u32 && f.producer_start_ms == timecode);
-        let fragment = Fragment {
+        let (number, persisted) = s.store_received(stream as u32, received, |number, persisted_at| Fragment {
             number,
             camera: index as u32,
             producer_start_ms: timecode,
@@ -721,16 +734,9 @@ impl Video {
             frames: config.fragment_frames(),
             server_start: start,
             received_at: received,
-            persisted_at: persisted,
+            persisted_at,
             duplicate,
-        };
-        s.store.push(fragment, STREAM_FRAGMENTS_MAX);
-        s.current.incoming_bytes += size;
-        s.incoming_bytes_total += size;
-        s.current.incoming_fragments += 1;
-        if let Some(p) = persisted {
-            s.persist_due.push_back(p);
-        }
+        });
         camera.ack(Ack {
             at: received,
             event: AckEventType::Received,
@@ -1243,15 +1249,7 @@ impl Video {
                 fragment_number: None,
                 error: None,
             });
-            let error = if duration_ms > FRAGMENT_DURATION_MAX_MS {
-                Some(AckError::MaxFragmentDurationReached)
-            } else if duration_ms < FRAGMENT_DURATION_MIN_MS {
-                Some(AckError::MinFragmentDurationReached)
-            } else if size > FRAGMENT_BYTES_MAX {
-                Some(AckError::MaxFragmentSizeReached)
-            } else {
-                None
-            };
+            let error = fragment_error(duration_ms, size);
             if error.is_some() {
                 acks.push(Ack {
                     at: received,
@@ -1261,10 +1259,8 @@ impl Video {
                     error,
                 });
             } else {
-                let number = stream.store.next_number(index as u32);
-                let persisted = stream.keeps_data().then(|| received + SimDuration::from_millis(PERSIST_DELAY_MS));
-                stream.store.push(
-                    Fragment {
+                let (number, persisted) =
+                    stream.store_received(index as u32, received, |number, persisted_at| Fragment {
                         number,
                         camera: API_SESSION_CAMERA,
                         producer_start_ms: timecode,
@@ -1273,11 +1269,9 @@ impl Video {
                         frames: 0,
                         server_start: at,
                         received_at: received,
-                        persisted_at: persisted,
+                        persisted_at,
                         duplicate: false,
-                    },
-                    STREAM_FRAGMENTS_MAX,
-                );
+                    });
                 acks.push(Ack {
                     at: received,
                     event: AckEventType::Received,
@@ -1285,11 +1279,7 @@ impl Video {
                     fragment_number: Some(number),
                     error: None,
                 });
-                stream.current.incoming_bytes += size;
-                stream.incoming_bytes_total += size;
-                stream.current.incoming_fragments += 1;
                 if let Some(p) = persisted {
-                    stream.persist_due.push_back(p);
                     acks.push(Ack {
                         at: p,
                         event: AckEventType::Persisted,
@@ -1438,4 +1428,17 @@ pub fn get_clip(stream: &VideoStream, now: SimTime, start_ms: u64, end_ms: u64) 
 fn set_latency(totals: &mut VideoConsumerTotals, latency_ms: u64) {
     totals.latency_ms = Some(latency_ms);
     totals.latency_max_ms = totals.latency_max_ms.max(latency_ms);
+}
+
+/// The error acknowledgement a fragment over a PutMedia limit gets (duration, then size), if any.
+fn fragment_error(duration_ms: u32, size_bytes: u64) -> Option<AckError> {
+    if duration_ms > FRAGMENT_DURATION_MAX_MS {
+        Some(AckError::MaxFragmentDurationReached)
+    } else if duration_ms < FRAGMENT_DURATION_MIN_MS {
+        Some(AckError::MinFragmentDurationReached)
+    } else if size_bytes > FRAGMENT_BYTES_MAX {
+        Some(AckError::MaxFragmentSizeReached)
+    } else {
+        None
+    }
 }
