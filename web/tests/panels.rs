@@ -173,7 +173,7 @@ async fn the_firehose_panel_shows_buffers_in_words_transform_results_and_a_previ
     );
     let size = query(&root, "[role=meter][aria-label='Buffer: size']");
     assert_eq!(size.get_attribute("aria-valuemax").as_deref(), Some("2202010"));
-    assert_eq!(query(&size, ".fill").get_attribute("style").as_deref(), Some("width:20.8%"));
+    assert_eq!(query(&size, ".fill").get_attribute("style").as_deref(), Some("transform:scaleX(0.208)"));
     let age = query(&root, "[role=meter][aria-label='Buffer: age']");
     assert_eq!(age.get_attribute("aria-valuetext").as_deref(), Some("23 s of 60 s"));
     assert!(age.class_list().contains("likely"), "the interval is the likely flush");

@@ -67,7 +67,7 @@ async fn shard_card_shows_throttling_in_words_and_meters() {
     // 1,000 of a 2,000 rec/s scale is half the track; the 500 rejected take the next quarter.
     let accepted = query(&root, ".meter-accepted").get_attribute("style").unwrap_or_default();
     let rejected = query(&root, ".meter-rejected").get_attribute("style").unwrap_or_default();
-    assert_eq!(accepted, "width:50.0%");
+    assert_eq!(accepted, "transform:scaleX(0.500)");
     assert_eq!(rejected, "left:50.0%;width:25.0%");
     let footer = query(&root, "[data-testid=shard-throttled]").text_content().unwrap_or_default();
     assert!(footer.contains("500 rejected/s") && footer.contains("1,500 rejected in all"), "{footer}");

@@ -21,8 +21,9 @@ pub struct FirehosePanelProps {
     pub marker_second: Option<u64>,
 }
 
+/// A fill bar's share as a horizontal scale, which the compositor animates without repainting the page.
 fn percent(permille: u32) -> String {
-    format!("width:{}.{}%", permille / 10, permille % 10)
+    format!("transform:scaleX({}.{:03})", permille.min(1000) / 1000, permille.min(1000) % 1000)
 }
 
 fn buffer(fill: &BufferFill) -> Html {

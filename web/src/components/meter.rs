@@ -43,7 +43,9 @@ pub fn Meter(props: &MeterProps) -> Html {
                 <span class="meter-value">{ &props.value_text }</span>
             </div>
             <div class="meter-track">
-                <div class="meter-accepted" style={format!("width:{accepted:.1}%")}></div>
+                // Scaled, not resized: a transform animates on the compositor, so 200 meters easing to new values
+                // cost no layout or paint on the main thread.
+                <div class="meter-accepted" style={format!("transform:scaleX({:.3})", accepted / 100.0)}></div>
                 <div class="meter-rejected" style={format!("left:{accepted:.1}%;width:{rejected:.1}%")}></div>
                 <div class="meter-limit" title={format!("AWS limit: {}", props.limit_text)}></div>
             </div>

@@ -4,6 +4,7 @@
 //! the arrow keys. On touch screens one finger on the background pans and two fingers pinch to zoom; the zoom
 //! buttons do the same for a mouse or a keyboard.
 
+use crate::flow::{CHASE_PHASES, chase_layer_style, dot_spacing};
 use shardlab_scenario::NodeId;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, PointerEvent};
@@ -54,7 +55,7 @@ pub struct PipelineCanvasProps {
     pub edges: Vec<(NodeId, NodeId)>,
     /// The selected component.
     pub selected: Option<NodeId>,
-    /// Whether data is flowing (animates the arrows).
+    /// Whether the run is playing (the dots along the connections move).
     #[prop_or_default]
     pub running: bool,
     /// Records in motion along each connection (same order as `edges`; empty: none drawn).
@@ -318,6 +319,37 @@ pub fn PipelineCanvas(props: &PipelineCanvasProps) -> Html {
         props.nodes.iter().find(|n| n.id == id).map(|n| (n.x, n.y))
     };
 
+    // Each connection's path, with its flow when records move along it.
+    let connections: Vec<(String, Option<&crate::flow::EdgeFlow>)> = props
+        .edges
+        .iter()
+        .enumerate()
+        .filter_map(|(i, &(from, to))| {
+            let (a, b) = (position(from)?, position(to)?);
+            let d = edge_path(a, (f64::from(b.0), f64::from(b.1 + NODE_HEIGHT / 2)));
+            Some((d, props.flows.get(i).filter(|f| f.density > 0)))
+        })
+        .collect();
+    let mut densities: Vec<u8> = connections.iter().filter_map(|(_, f)| f.map(|f| f.density)).collect();
+    densities.sort_unstable();
+    densities.dedup();
+    // The dots, above the canvas in layers of their own (see `crate::flow`): per density level, one layer per
+    // phase, laid over the canvas in the same grid cell, at the same size and scale.
+    let flow_layers = densities.into_iter().flat_map(|density| {
+        (0..CHASE_PHASES).map(move |phase| (density, phase))
+    }).map(|(density, phase)| {
+        let (dash_offset, timing) = chase_layer_style(density, phase);
+        html! {
+            <svg class={classes!("flow-layer", format!("phase-{phase}"), props.running.then_some("running"), zoom.is_some().then_some("zoomed"))}
+                viewBox={format!("0 0 {width} {height}")} style={format!("{svg_style};{timing}")} aria-hidden="true">
+                { for connections.iter().filter_map(|(d, f)| f.filter(|f| f.density == density).map(|f| html! {
+                    <path class={classes!("flow", format!("rejected-{}", f.rejection))} d={d.clone()}
+                        stroke-dasharray={format!("0 {}", dot_spacing(density))} stroke-dashoffset={dash_offset.clone()} />
+                })) }
+            </svg>
+        }
+    }).collect::<Vec<Html>>();
+
     html! {
         <div class="canvas-wrap">
             <div class="canvas-tools" role="group" aria-label="Zoom">
@@ -326,6 +358,7 @@ pub fn PipelineCanvas(props: &PipelineCanvasProps) -> Html {
                 <button class="small" aria-label="Fit to width" aria-pressed={zoom.is_none().to_string()} onclick={zoom_by(None)}>{ "Fit" }</button>
             </div>
             <div class="canvas-scroll" ref={scroll_ref}>
+            <div class="canvas-stack">
             <svg ref={svg_ref} class={classes!("pipeline-canvas", props.running.then_some("running"), zoom.is_some().then_some("zoomed"))}
                 viewBox={format!("0 0 {width} {height}")} style={svg_style} role="group" aria-label="Pipeline"
                 onpointermove={on_pointer_move} onpointerup={on_pointer_up.clone()} onpointercancel={on_touch_end}
@@ -335,20 +368,12 @@ pub fn PipelineCanvas(props: &PipelineCanvasProps) -> Html {
                         <path d="M0,0 L10,5 L0,10 z" class="arrow-head" />
                     </marker>
                 </defs>
-                { for props.edges.iter().enumerate().filter_map(|(i, &(from, to))| {
-                    let (a, b) = (position(from)?, position(to)?);
-                    let d = edge_path(a, (f64::from(b.0), f64::from(b.1 + NODE_HEIGHT / 2)));
-                    let flow = props.flows.get(i).filter(|f| f.density > 0);
-                    Some(html! {
-                        <>
-                            <path class={classes!("edge", flow.is_some().then_some("with-flow"))} d={d.clone()} marker-end="url(#arrow)" />
-                            if let Some(f) = flow {
-                                <path class={classes!("flow", format!("density-{}", f.density), format!("rejected-{}", f.rejection))} {d}>
-                                    <title>{ f.label.clone() }</title>
-                                </path>
-                            }
-                        </>
-                    })
+                { for connections.iter().map(|(d, flow)| html! {
+                    <path class="edge" d={d.clone()} marker-end="url(#arrow)">
+                        if let Some(f) = flow {
+                            <title>{ f.label.clone() }</title>
+                        }
+                    </path>
                 }) }
                 if let Some(Gesture::Link { from, x, y }) = *gesture.borrow() {
                     if let Some(a) = position(from) {
@@ -416,6 +441,8 @@ pub fn PipelineCanvas(props: &PipelineCanvasProps) -> Html {
                     }
                 }) }
             </svg>
+            { for flow_layers.into_iter() }
+            </div>
             </div>
         </div>
     }
