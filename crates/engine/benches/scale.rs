@@ -29,7 +29,9 @@ fn main() {
     let origin = Instant::now();
     let wall_secs = || origin.elapsed().as_secs_f64();
     let gauges = scale_load::Gauges { wall_secs: &wall_secs, peak_bytes: &peak_resident_bytes };
-    for line in scale_load::run("native", "resident memory", seconds, &gauges) {
+    let mut run = scale_load::ScaleRun::start("native", seconds, &gauges);
+    while run.step(&gauges) {}
+    for line in run.finish("resident memory", &gauges) {
         println!("{line}");
     }
 }

@@ -63,35 +63,64 @@ fn mib(bytes: Option<u64>) -> String {
     bytes.map_or_else(|| "unknown".to_owned(), |b| format!("{} MiB", b / (1 << 20)))
 }
 
-/// Runs the scenario for `seconds` simulated seconds, then the floor loop, and returns the report's lines:
+/// Simulated seconds one `ScaleRun::step` advances: short enough that a browser's page, which the Chromium
+/// bench yields to between steps, never stops answering its driver (it gives up after 30 s).
+const STEP_SECS: u64 = 10;
+
+/// The scenario run for a horizon, a step at a time, then the floor loop; `finish` gives the report's lines:
 /// progress every 10 simulated minutes, simulated seconds per wall second, records per wall second end to
-/// end, the peak memory (`memory` names what was gauged), the floor loop and the ratio of per-record costs.
-pub(crate) fn run(platform: &str, memory: &str, seconds: u64, gauges: &Gauges<'_>) -> Vec<String> {
-    let mut lines = vec![format!(
-        "{platform} scale: 100 shards, 100,000 records/s of 1,000 B (PutRecords), 1 polling + 1 fan-out consumer"
-    )];
-    let mut sim = Simulation::new(config()).expect("the scenario is valid");
-    let start = (gauges.wall_secs)();
-    for minute in 1..=seconds.div_ceil(60) {
-        let target = (minute * 60).min(seconds);
-        sim.advance_to(SimTime::from_secs(target));
-        if target % 600 == 0 || target == seconds {
-            let wall = (gauges.wall_secs)() - start;
-            lines.push(format!("  at {target} s: {wall:.1} s wall, peak {}", mib((gauges.peak_bytes)())));
-        }
+/// end, the peak memory, the floor loop and the ratio of per-record costs.
+pub(crate) struct ScaleRun {
+    sim: Simulation,
+    seconds: u64,
+    done_secs: u64,
+    start_secs: f64,
+    lines: Vec<String>,
+}
+
+impl ScaleRun {
+    pub(crate) fn start(platform: &str, seconds: u64, gauges: &Gauges<'_>) -> Self {
+        let header = format!(
+            "{platform} scale: 100 shards, 100,000 records/s of 1,000 B (PutRecords), 1 polling + 1 fan-out consumer"
+        );
+        let sim = Simulation::new(config()).expect("the scenario is valid");
+        Self { sim, seconds, done_secs: 0, start_secs: (gauges.wall_secs)(), lines: vec![header] }
     }
-    let wall_secs = (gauges.wall_secs)() - start;
-    let peak = (gauges.peak_bytes)();
-    let written: u64 = sim.producers().map(|(_, t)| t.accepted).sum();
-    let read: u64 = sim.consumers().iter().map(|c| c.totals.records).sum();
-    let floor = floor_loop(written.clamp(1_000_000, 20_000_000), gauges.wall_secs);
-    let engine = written as f64 / wall_secs;
-    lines.push(format!(
-        "  {seconds} simulated s in {wall_secs:.1} s wall = {:.1} simulated s per wall s",
-        seconds as f64 / wall_secs
-    ));
-    lines.push(format!("  {written} records written, {read} read: {engine:.0} records/s end to end"));
-    lines.push(format!("  peak {memory} {}", mib(peak)));
-    lines.push(format!("  floor loop {floor:.0} records/s; engine/floor per-record cost ratio {:.1}", floor / engine));
-    lines
+
+    /// Advances at most `STEP_SECS` simulated seconds; false once the horizon is reached.
+    pub(crate) fn step(&mut self, gauges: &Gauges<'_>) -> bool {
+        if self.done_secs >= self.seconds {
+            return false;
+        }
+        let target = (self.done_secs + STEP_SECS).min(self.seconds);
+        self.sim.advance_to(SimTime::from_secs(target));
+        self.done_secs = target;
+        if target.is_multiple_of(600) || target == self.seconds {
+            let wall = (gauges.wall_secs)() - self.start_secs;
+            self.lines.push(format!("  at {target} s: {wall:.1} s wall, peak {}", mib((gauges.peak_bytes)())));
+        }
+        true
+    }
+
+    /// Measures the floor loop and returns the report; `memory` names what `gauges.peak_bytes` gauges.
+    pub(crate) fn finish(self, memory: &str, gauges: &Gauges<'_>) -> Vec<String> {
+        let Self { sim, seconds, start_secs, mut lines, .. } = self;
+        let wall_secs = (gauges.wall_secs)() - start_secs;
+        let peak = (gauges.peak_bytes)();
+        let written: u64 = sim.producers().map(|(_, t)| t.accepted).sum();
+        let read: u64 = sim.consumers().iter().map(|c| c.totals.records).sum();
+        let floor = floor_loop(written.clamp(1_000_000, 20_000_000), gauges.wall_secs);
+        let engine = written as f64 / wall_secs;
+        lines.push(format!(
+            "  {seconds} simulated s in {wall_secs:.1} s wall = {:.1} simulated s per wall s",
+            seconds as f64 / wall_secs
+        ));
+        lines.push(format!("  {written} records written, {read} read: {engine:.0} records/s end to end"));
+        lines.push(format!("  peak {memory} {}", mib(peak)));
+        lines.push(format!(
+            "  floor loop {floor:.0} records/s; engine/floor per-record cost ratio {:.1}",
+            floor / engine
+        ));
+        lines
+    }
 }
