@@ -29,8 +29,9 @@ Commands:
   cfn-lint  only the CloudFormation step: export every preset and lint it (cfn-lint from PyPI
           in target/cfn-lint)
   bench [--seconds N] [--native-only]
-          measure the engine natively (the 100-shard scenario for N simulated s, default 3600),
-          then in wasm and in headless Chromium
+          measure the 100-shard scenario natively (N simulated s, default 3600) and as wasm in
+          headless Chromium (N, default 60), then the engine in wasm (Node) and the page in
+          headless Chromium (frame times, playing speeds, Run to 1h)
   fuzz --minutes N [--target T]
           generate inputs for N minutes per target (link, scenario, api, sql, transform); save
           any that panics, aborts, stalls, exceeds its memory or differs when run again under
