@@ -18,7 +18,7 @@ use crate::hash_range::HashKeyRange;
 use crate::partition_key;
 use crate::record_source::{ColdRun, SourceLog};
 use crate::sequence::SequenceNumber;
-use crate::shard::{Payload, Record};
+use crate::shard::{Payload, ReadRecord, Record};
 use crate::time::SimTime;
 use alloc::boxed::Box;
 use alloc::collections::VecDeque;
@@ -163,6 +163,11 @@ pub(crate) fn numbered_key(number: u32) -> String {
     key.push_str(NUMBERED_KEY_PREFIX);
     key.extend(digits[at..].iter().map(|d| char::from(*d)));
     key
+}
+
+/// The length of `user-{number}` in bytes.
+pub(crate) fn numbered_key_len(number: u32) -> u64 {
+    NUMBERED_KEY_PREFIX.len() as u64 + u64::from(number.checked_ilog10().unwrap_or(0) + 1)
 }
 
 /// `N` when `key` is `user-N` written the one way `format!` writes it (no sign, no leading zero), below [`WHOLE`].
@@ -352,8 +357,7 @@ impl ShardLog {
         if entry.key == WHOLE {
             return self.whole_of(counter).map_or(0, |w| w.data.len_bytes() + w.partition_key.len() as u64);
         }
-        let digits = entry.key.checked_ilog10().unwrap_or(0) + 1;
-        u64::from(entry.len_bytes) + (NUMBERED_KEY_PREFIX.len() as u64) + u64::from(digits)
+        u64::from(entry.len_bytes) + numbered_key_len(entry.key)
     }
 
     fn entry(&self, counter: u64) -> Option<Entry> {
@@ -510,6 +514,45 @@ impl Records<'_> {
     }
 }
 
+impl<'a> Records<'a> {
+    /// The warm arrival run holding `counter` (a warm record's, at or after the last one asked for).
+    fn warm_run(&mut self, counter: u64) -> Option<&'a ArrivalRun> {
+        let log = self.log;
+        let mut run = self.run.unwrap_or_else(|| log.run_of(counter));
+        while log.arrivals.get(run + 1).is_some_and(|next| next.first_counter <= counter) {
+            run += 1;
+        }
+        self.run = Some(run);
+        log.arrivals.get(run)
+    }
+
+    /// The next record as a simulated reader gets it: a warm record with a numbered key and data of zeros
+    /// unexpanded, any other expanded.
+    pub(crate) fn next_read(&mut self) -> Option<ReadRecord> {
+        if self.next >= self.end {
+            return None;
+        }
+        let counter = self.next;
+        if counter < self.log.warm_first() {
+            self.next += 1;
+            return self.cold_record(counter).map(|r| ReadRecord::Whole(Box::new(r)));
+        }
+        let entry = self.log.entry(counter)?;
+        if entry.key == WHOLE {
+            return self.next().map(|r| ReadRecord::Whole(Box::new(r)));
+        }
+        self.next += 1;
+        let run = self.warm_run(counter)?;
+        Some(ReadRecord::Numbered {
+            sequence_number: SequenceNumber { counter, arrival_unix_secs: run.arrival_unix_secs, ..self.sequence },
+            arrival: run.arrival,
+            key: entry.key,
+            len_bytes: entry.len_bytes,
+            hash_key: entry.hash_key,
+        })
+    }
+}
+
 impl Iterator for Records<'_> {
     type Item = Record;
 
@@ -522,12 +565,8 @@ impl Iterator for Records<'_> {
         if counter < self.log.warm_first() {
             return self.cold_record(counter);
         }
-        let mut run = self.run.unwrap_or_else(|| self.log.run_of(counter));
-        while self.log.arrivals.get(run + 1).is_some_and(|next| next.first_counter <= counter) {
-            run += 1;
-        }
-        self.run = Some(run);
-        self.log.expand(counter, self.log.arrivals.get(run)?, self.sequence)
+        let run = self.warm_run(counter)?;
+        self.log.expand(counter, run, self.sequence)
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {

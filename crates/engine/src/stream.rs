@@ -168,6 +168,23 @@ pub(crate) struct Origin<'a> {
 /// Numbered keys (`user-0` to `user-131071`) whose hash keys a stream remembers (2 MiB at most).
 const STREAM_HASHED_KEYS_MAX: usize = 1 << 17;
 
+/// [`Stream::hash_key_of`], with the stream's table of numbered keys' hash keys lent alone.
+fn key_hash(
+    numbered_hashes: &mut crate::shard_log::DenseHashes,
+    partition_key: &str,
+    explicit_hash_key: Option<u128>,
+    spec: Option<&SourceSpec>,
+) -> u128 {
+    if let Some(hash_key) = explicit_hash_key {
+        return hash_key;
+    }
+    match (crate::shard_log::key_number(partition_key), spec) {
+        (Some(number), Some(spec)) => spec.numbered_hash(number),
+        (Some(number), None) => numbered_hashes.hash_key(number, STREAM_HASHED_KEYS_MAX),
+        (None, _) => partition_key::hash_key(partition_key),
+    }
+}
+
 impl Stream {
     pub(crate) fn new(name: String, arn: String, mode: StreamMode, created_unix_secs: u64) -> Self {
         Self {
@@ -316,14 +333,27 @@ impl Stream {
         self.routing = routing;
     }
 
-    /// Writes one record: routes it by hash key, applies the shard's limits. The caller has validated it.
+    /// The hash key of a record with `partition_key` and `explicit_hash_key`: numbered keys (`user-N`) from
+    /// `spec`'s table when the sending source has one, else from the stream's; other keys hashed.
+    pub(crate) fn hash_key_of(
+        &mut self,
+        partition_key: &str,
+        explicit_hash_key: Option<u128>,
+        spec: Option<&SourceSpec>,
+    ) -> u128 {
+        key_hash(&mut self.numbered_hashes, partition_key, explicit_hash_key, spec)
+    }
+
+    /// Writes one record: routes it by hash key (`hash_key`: an explicit one, or the one
+    /// [`Self::hash_key_of`] gives, when the caller has it; else computed here), applies the shard's limits.
+    /// The caller has validated it.
     #[expect(clippy::too_many_arguments, reason = "one record's parts and how it was sent, on the write path")]
     pub(crate) fn append(
         &mut self,
         now: SimTime,
         now_unix_secs: u64,
         partition_key: String,
-        explicit_hash_key: Option<u128>,
+        hash_key: Option<u128>,
         data: Payload,
         injected_fault: bool,
         origin: Option<Origin<'_>>,
@@ -332,13 +362,10 @@ impl Stream {
             let slot = self.source_slot(o);
             self.sources[slot].see(o.index).then_some((slot, o.index))
         });
-        let number = crate::shard_log::key_number(&partition_key);
-        let hash_key = match (explicit_hash_key, number, derived) {
-            (Some(hash_key), _, _) => hash_key,
-            (None, Some(number), Some((slot, _))) => self.sources[slot].spec.numbered_hash(number),
-            (None, Some(number), None) => self.numbered_hashes.hash_key(number, STREAM_HASHED_KEYS_MAX),
-            (None, None, _) => partition_key::hash_key(&partition_key),
-        };
+        let hash_key = hash_key.unwrap_or_else(|| {
+            let spec = derived.map(|(slot, _)| self.sources[slot].spec.as_ref());
+            key_hash(&mut self.numbered_hashes, &partition_key, None, spec)
+        });
         let origin_code =
             derived.map_or(crate::shard_log::NO_ORIGIN, |(slot, i)| crate::shard_log::origin(slot as u32, i));
         // Open shards tile the key space from the first ACTIVE moment on; callers check the status.

@@ -8,7 +8,7 @@ use crate::limits::{GET_RECORDS_RECORDS_MAX, ITERATOR_LIFETIME_MS, PUT_RECORDS_B
 use crate::partition_key::{self, PARTITION_KEY_CHARS_MAX};
 use crate::record_source::SourceSpec;
 use crate::sequence::{AnyLayout, SequenceNumber};
-use crate::shard::{Payload, Record, ShardId};
+use crate::shard::{Payload, ReadItem, Record, ShardId};
 use crate::stream::{Origin, Stream};
 use crate::time::{SimDuration, SimTime};
 use alloc::format;
@@ -91,9 +91,9 @@ pub enum IteratorStart {
 
 /// A GetRecords answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct GetRecordsOutput {
+pub struct GetRecordsOutput<R = Record> {
     /// `Records`.
-    pub records: Vec<Record>,
+    pub records: Vec<R>,
     /// `NextShardIterator`: absent once a closed shard is fully read.
     pub next_shard_iterator: Option<String>,
     /// `MillisBehindLatest`.
@@ -213,21 +213,30 @@ impl Kinesis {
             return Err(StreamsError::new(StreamsErrorKind::InvalidArgument, "Records size exceeds 10 MB limit"));
         }
         let encrypted = stream.encryption_key_id.is_some();
-        let faults: Vec<bool> = entries.iter().map(|_| self.injected_throttle(name)).collect();
+        let faults: Vec<bool> = if self.faults_of(name).extra_throttle_percent == 0 {
+            alloc::vec![false; entries.len()]
+        } else {
+            entries.iter().map(|_| self.injected_throttle(name)).collect()
+        };
         let stream = self.stream_in_use(now, name).expect("checked readable above");
+        // Hash keys first, in a loop of their own: the table lookups of a whole batch overlap in memory.
+        let spec = origins.map(|(spec, _)| spec.as_ref());
+        let hash_keys: Vec<u128> =
+            entries.iter().map(|e| stream.hash_key_of(&e.partition_key, e.explicit_hash_key, spec)).collect();
         let mut failed_record_count = 0;
         let mut bytes_written = 0;
         let total_records = entries.len() as u64;
         let records: Vec<_> = entries
             .into_iter()
             .zip(faults)
+            .zip(hash_keys)
             .enumerate()
-            .map(|(i, (e, fault))| {
+            .map(|(i, ((e, fault), hash_key))| {
                 let bytes = e.data.len_bytes() + e.partition_key.len() as u64;
                 let origin = origins.and_then(|(spec, indices)| {
                     indices.get(i).copied().flatten().map(|index| Origin { spec, index, epoch_unix_ms })
                 });
-                match stream.append(now, now_unix_secs, e.partition_key, e.explicit_hash_key, e.data, fault, origin) {
+                match stream.append(now, now_unix_secs, e.partition_key, Some(hash_key), e.data, fault, origin) {
                     Ok((shard_id, sequence_number)) => {
                         bytes_written += bytes;
                         PutRecordsResultEntry::Ok(PutRecordOutput { shard_id, sequence_number, encrypted })
@@ -374,6 +383,16 @@ impl Kinesis {
         shard_iterator: &str,
         limit: Option<u32>,
     ) -> Result<GetRecordsOutput, StreamsError> {
+        self.get_records_as(now, shard_iterator, limit)
+    }
+
+    /// [`Self::get_records`], records given as `R` (the simulated readers' [`crate::shard::ReadRecord`]s).
+    pub(crate) fn get_records_as<R: ReadItem>(
+        &mut self,
+        now: SimTime,
+        shard_iterator: &str,
+        limit: Option<u32>,
+    ) -> Result<GetRecordsOutput<R>, StreamsError> {
         let account = self.config.account_id.clone();
         let invalid = || StreamsError::new(StreamsErrorKind::InvalidArgument, "Invalid ShardIterator.");
         let token = IteratorToken::decode(shard_iterator).ok_or_else(invalid)?;
@@ -426,10 +445,10 @@ impl Kinesis {
             shard.metrics.record_read_throttled(now.as_secs());
             None
         } else {
-            shard.get_records(now, token.position, limit, SimDuration::from_millis(visibility_ms))
+            shard.get_records::<R>(now, token.position, limit, SimDuration::from_millis(visibility_ms))
         };
         if let Some(batch) = batch.as_ref().filter(|_| on_demand) {
-            stream.usage_billed.on_demand_bytes_out += batch.records.iter().map(Record::size_bytes).sum::<u64>();
+            stream.usage_billed.on_demand_bytes_out += batch.records.iter().map(R::size_bytes).sum::<u64>();
         }
         let Some(batch) = batch else {
             return Err(StreamsError::new(
