@@ -322,6 +322,13 @@ impl ShardLog {
 
     /// The index in `arrivals` of the run holding `counter` (a kept warm record's).
     fn run_of(&self, counter: u64) -> usize {
+        // Readers at the tip ask for the newest runs: look at the last few before searching.
+        let runs = self.arrivals.len();
+        for back in 1..=runs.min(8) {
+            if self.arrivals[runs - back].first_counter <= counter {
+                return runs - back;
+            }
+        }
         self.arrivals.partition_point(|run| run.first_counter <= counter).saturating_sub(1)
     }
 

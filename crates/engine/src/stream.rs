@@ -142,6 +142,8 @@ pub struct Stream {
     shards: Vec<Shard>,
     /// Indexes into `shards` of the open shards, in hash-key order: the write path's routing table.
     routing: Vec<usize>,
+    /// The ending hash key of each shard in `routing`, side by side (what a lookup compares against).
+    routing_ends: Vec<u128>,
     /// The earliest instant [`Self::trim`] may have work (`None`: nothing to trim), and the retention in hours
     /// it was computed for, so idle streams and closed shards cost nothing until then.
     trim_due: (Option<SimTime>, u32),
@@ -210,6 +212,7 @@ impl Stream {
             faults: None,
             shards: Vec::new(),
             routing: Vec::new(),
+            routing_ends: Vec::new(),
             trim_due: (Some(SimTime::ZERO), 0),
             numbered_hashes: crate::shard_log::DenseHashes::default(),
             sources: Vec::new(),
@@ -320,7 +323,7 @@ impl Stream {
 
     /// The index in `shards` of the open shard owning `hash_key`, by binary search of the routing table.
     fn route(&self, hash_key: u128) -> Option<usize> {
-        let at = self.routing.partition_point(|&i| self.shards[i].hash_key_range.ending_hash_key < hash_key);
+        let at = self.routing_ends.partition_point(|end| *end < hash_key);
         self.routing.get(at).copied().filter(|&i| self.shards[i].hash_key_range.contains(hash_key))
     }
 
@@ -330,18 +333,33 @@ impl Stream {
         self.trim_due = (Some(SimTime::ZERO), self.retention_hours);
         let mut routing: Vec<usize> = (0..self.shards.len()).filter(|&i| self.shards[i].is_open()).collect();
         routing.sort_by_key(|&i| self.shards[i].hash_key_range.starting_hash_key);
+        self.routing_ends = routing.iter().map(|&i| self.shards[i].hash_key_range.ending_hash_key).collect();
         self.routing = routing;
     }
 
-    /// The hash key of a record with `partition_key` and `explicit_hash_key`: numbered keys (`user-N`) from
+    /// The hash keys of records given as (partition key, explicit hash key): numbered keys (`user-N`) from
     /// `spec`'s table when the sending source has one, else from the stream's; other keys hashed.
-    pub(crate) fn hash_key_of(
+    /// Keys are read first and looked up after, in a loop of their own, so a batch's lookups overlap.
+    pub(crate) fn hash_keys_of<'a>(
         &mut self,
-        partition_key: &str,
-        explicit_hash_key: Option<u128>,
+        keys: impl ExactSizeIterator<Item = (&'a str, Option<u128>)> + Clone,
         spec: Option<&SourceSpec>,
-    ) -> u128 {
-        key_hash(&mut self.numbered_hashes, partition_key, explicit_hash_key, spec)
+    ) -> Vec<u128> {
+        let numbers: Vec<Option<u32>> = keys.clone().map(|(key, _)| crate::shard_log::key_number(key)).collect();
+        match spec {
+            Some(spec) => keys
+                .zip(numbers)
+                .map(|((key, explicit), number)| match (explicit, number) {
+                    (Some(hash_key), _) => hash_key,
+                    (None, Some(number)) => spec.numbered_hash(number),
+                    (None, None) => partition_key::hash_key(key),
+                })
+                .collect(),
+            None => keys
+                .zip(numbers)
+                .map(|((key, explicit), _)| key_hash(&mut self.numbered_hashes, key, explicit, None))
+                .collect(),
+        }
     }
 
     /// Writes one record: routes it by hash key (`hash_key`: an explicit one, or the one

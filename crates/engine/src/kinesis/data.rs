@@ -221,8 +221,8 @@ impl Kinesis {
         let stream = self.stream_in_use(now, name).expect("checked readable above");
         // Hash keys first, in a loop of their own: the table lookups of a whole batch overlap in memory.
         let spec = origins.map(|(spec, _)| spec.as_ref());
-        let hash_keys: Vec<u128> =
-            entries.iter().map(|e| stream.hash_key_of(&e.partition_key, e.explicit_hash_key, spec)).collect();
+        let hash_keys =
+            stream.hash_keys_of(entries.iter().map(|e| (e.partition_key.as_str(), e.explicit_hash_key)), spec);
         let mut failed_record_count = 0;
         let mut bytes_written = 0;
         let total_records = entries.len() as u64;
