@@ -283,7 +283,10 @@ pub struct ProducerTotals {
 pub(crate) struct UserRecord {
     /// Its index among the records the producer made (from 0): its key and size are drawn from it.
     pub(crate) index: u64,
+    /// Its key; empty when `key_number` gives it.
     pub(crate) key: Key,
+    /// A derivable producer's numbered key (`user-N`) by its number, not written out.
+    pub(crate) key_number: Option<u32>,
     pub(crate) bytes: u32,
     /// The template seed of its content (with [`ProducerConfig::payload`]).
     pub(crate) seed: u64,
@@ -329,7 +332,11 @@ impl Outgoing {
     /// Bytes it counts against the write limits: its data plus the partition key.
     pub(crate) fn size_bytes(&self) -> u64 {
         let data = self.aggregated_len_bytes.unwrap_or(self.first.bytes);
-        u64::from(data) + self.first.key.partition_key.len() as u64
+        let key_len = match self.first.key_number {
+            Some(number) => crate::shard_log::numbered_key_len(number),
+            None => self.first.key.partition_key.len() as u64,
+        };
+        u64::from(data) + key_len
     }
 }
 
@@ -479,11 +486,16 @@ impl Producer {
         let index = self.made;
         self.made += 1;
         let mut rng = Rng::for_index(self.record_seed, index);
-        let key = self.keys.sample(&mut rng);
+        // A derivable producer's numbered key is kept as its number (the same draw `sample` makes).
+        let key_number = if self.spec.is_some() { self.keys.sample_number(&mut rng) } else { None };
+        let key = match key_number {
+            Some(_) => Key { partition_key: String::new(), explicit_hash_key: None },
+            None => self.keys.sample(&mut rng),
+        };
         // A template renders to exactly this size when the record is read (`template::render`).
         let bytes = traced.unwrap_or_else(|| self.config.size.sample(&mut rng));
         let seed = if self.config.payload == crate::template::PayloadTemplate::Zeros { 0 } else { rng.next_u64() };
-        Some(UserRecord { index, key, bytes, seed, made_at: now, written: false })
+        Some(UserRecord { index, key, key_number, bytes, seed, made_at: now, written: false })
     }
 
     /// KPL rate limiting: takes one record of `bytes` from `shard`'s allowance at `now` if it has room.

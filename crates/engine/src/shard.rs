@@ -5,7 +5,7 @@ use crate::limits::{GET_RECORDS_BYTES_MAX, GET_SHARD_ITERATOR_CALLS_PER_SEC, SIM
 use crate::metrics::ShardMetrics;
 use crate::sequence::{ENDING_COUNTER, SequenceNumber};
 pub use crate::shard_log::Records;
-use crate::shard_log::ShardLog;
+use crate::shard_log::{ShardLog, WriteKey};
 use crate::throttle::{CallWindow, ReadBudget, WriteLimit, WriteWindow};
 use crate::time::{SimDuration, SimTime};
 use alloc::string::String;
@@ -411,12 +411,12 @@ impl Shard {
         &mut self,
         now: SimTime,
         now_unix_secs: u64,
-        partition_key: String,
+        partition_key: WriteKey,
         hash_key: u128,
         data: Payload,
         origin: u64,
     ) -> Result<SequenceNumber, WriteLimit> {
-        let bytes = data.len_bytes() + partition_key.len() as u64;
+        let bytes = data.len_bytes() + partition_key.len_bytes();
         if let Err(limit) = self.write_window.try_accept(now, bytes) {
             self.metrics.record_throttled(now.as_secs(), limit);
             self.log.refuse(origin);
@@ -439,7 +439,7 @@ impl Shard {
         self.reference.push_back(Record {
             sequence_number,
             arrival: now,
-            partition_key: partition_key.clone(),
+            partition_key: partition_key.to_text(),
             hash_key,
             data: data.clone(),
         });

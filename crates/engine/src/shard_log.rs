@@ -165,6 +165,59 @@ pub(crate) fn numbered_key(number: u32) -> String {
     key
 }
 
+/// A record's partition key on the write path: text, or a numbered key (`user-N`) by its number, written
+/// out only where the record is kept whole or an error names it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum WriteKey {
+    Text(String),
+    Numbered(u32),
+}
+
+impl From<&str> for WriteKey {
+    fn from(key: &str) -> Self {
+        Self::Text(key.into())
+    }
+}
+
+impl WriteKey {
+    /// Its number when it is a numbered key (`user-N`, written the one way [`numbered_key`] writes it).
+    pub(crate) fn number(&self) -> Option<u32> {
+        match self {
+            Self::Text(key) => key_number(key),
+            Self::Numbered(number) => Some(*number).filter(|n| *n != WHOLE),
+        }
+    }
+
+    /// Its length in bytes.
+    pub(crate) fn len_bytes(&self) -> u64 {
+        match self {
+            Self::Text(key) => key.len() as u64,
+            Self::Numbered(number) => numbered_key_len(*number),
+        }
+    }
+
+    /// Its length in Unicode characters (what the API's 1 to 256 limit counts).
+    pub(crate) fn char_count(&self) -> usize {
+        match self {
+            Self::Text(key) => partition_key::char_count(key),
+            Self::Numbered(number) => numbered_key_len(*number) as usize,
+        }
+    }
+
+    /// The key as text.
+    pub(crate) fn into_string(self) -> String {
+        match self {
+            Self::Text(key) => key,
+            Self::Numbered(number) => numbered_key(number),
+        }
+    }
+
+    /// The key as text, copied.
+    pub(crate) fn to_text(&self) -> String {
+        self.clone().into_string()
+    }
+}
+
 /// The length of `user-{number}` in bytes.
 pub(crate) fn numbered_key_len(number: u32) -> u64 {
     NUMBERED_KEY_PREFIX.len() as u64 + u64::from(number.checked_ilog10().unwrap_or(0) + 1)
@@ -221,7 +274,7 @@ impl ShardLog {
         &mut self,
         arrival: SimTime,
         arrival_unix_secs: u64,
-        partition_key: String,
+        partition_key: WriteKey,
         hash_key: u128,
         data: Payload,
         origin: u64,
@@ -231,12 +284,13 @@ impl ShardLog {
         if last.is_none_or(|run| run.arrival != arrival || run.arrival_unix_secs != arrival_unix_secs) {
             self.arrivals.push_back(ArrivalRun { first_counter: counter, arrival, arrival_unix_secs });
         }
-        if let (Payload::Synthetic { len_bytes }, Some(number)) = (&data, key_number(&partition_key)) {
+        if let (Payload::Synthetic { len_bytes }, Some(number)) = (&data, partition_key.number()) {
             self.entries.push_back(Entry { key: number, len_bytes: *len_bytes, origin, hash_key });
             return;
         }
         let len_bytes = u32::try_from(data.len_bytes()).unwrap_or(u32::MAX);
         self.entries.push_back(Entry { key: WHOLE, len_bytes, origin, hash_key });
+        let partition_key = partition_key.into_string();
         self.whole.push_back(WholeRecord { counter, partition_key, hash_key, data });
     }
 
@@ -629,7 +683,7 @@ mod tests {
             log.push(
                 SimTime::from_millis(u64::from(i / 4)),
                 0,
-                key,
+                WriteKey::Text(key),
                 hash,
                 Payload::Synthetic { len_bytes: i },
                 NO_ORIGIN,

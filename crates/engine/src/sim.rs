@@ -9,7 +9,7 @@ use crate::event::Event;
 use crate::firehose::{DeliveryStreamConfig, Firehose, FirehoseConfig, Source as FirehoseSource};
 use crate::kinesis::StreamFaults;
 use crate::kinesis::{
-    CreateStreamInput, Kinesis, KinesisConfig, PutRecordInput, PutRecordsEntry, PutRecordsResultEntry,
+    CreateStreamInput, Kinesis, KinesisConfig, PutRecordInput, PutRecordsEntry, PutRecordsResultEntry, WriteEntry,
 };
 use crate::limits::{FAN_OUT_VISIBILITY_MS, GET_RECORDS_VISIBILITY_MS, PUT_RECORDS_BYTES_MAX, PUT_RECORDS_RECORDS_MAX};
 use crate::limits::{RETENTION_HOURS_MAX, RETENTION_HOURS_MIN, SIM_LOG_RECORDS_MAX_PER_SHARD, SIM_SHARDS_MAX};
@@ -19,6 +19,7 @@ use crate::producer::{Producer, ProducerConfig, ProducerTotals};
 use crate::rng::{CONSUMERS_SALT, PRODUCERS_SALT, Rng};
 use crate::shard::Payload;
 use crate::shard::ShardId;
+use crate::shard_log::WriteKey;
 use crate::stream::{Stream, StreamMode};
 use crate::template::PayloadTemplate;
 use crate::time::{SimDuration, SimTime};
@@ -1249,13 +1250,14 @@ impl Simulation {
     }
 
     /// The Kinesis record an outgoing item is sent as.
-    fn kinesis_record(&mut self, index: usize, outgoing: &mut Outgoing) -> PutRecordInput {
-        // A derivable producer's key moves into the request (no copy); a retry makes it again from its index.
+    fn kinesis_record(&mut self, index: usize, outgoing: &mut Outgoing) -> WriteEntry {
+        // A derivable producer's numbered key goes as its number; its other keys move into the request (no
+        // copy), and a retry makes them again from the index.
         let derivable = self.producers[index].spec.is_some() && outgoing.aggregated_len_bytes.is_none();
-        let partition_key = if derivable {
-            core::mem::take(&mut outgoing.first.key.partition_key)
-        } else {
-            outgoing.first.key.partition_key.clone()
+        let partition_key = match outgoing.first.key_number {
+            Some(number) if derivable => WriteKey::Numbered(number),
+            _ if derivable => WriteKey::Text(core::mem::take(&mut outgoing.first.key.partition_key)),
+            _ => WriteKey::Text(outgoing.first.key.partition_key.clone()),
         };
         let first = &outgoing.first;
         let data = if let Some(len_bytes) = outgoing.aggregated_len_bytes {
@@ -1274,7 +1276,7 @@ impl Simulation {
                 },
             }
         };
-        PutRecordInput { partition_key, data, explicit_hash_key: first.key.explicit_hash_key }
+        WriteEntry { partition_key, data, explicit_hash_key: first.key.explicit_hash_key }
     }
 
     /// One PutRecord call.
@@ -1283,7 +1285,12 @@ impl Simulation {
         let producer = &mut self.producers[index];
         producer.totals.api_calls += 1;
         producer.totals.kinesis_records += 1;
-        let input = self.kinesis_record(index, &mut outgoing);
+        let entry = self.kinesis_record(index, &mut outgoing);
+        let input = PutRecordInput {
+            partition_key: entry.partition_key.into_string(),
+            data: entry.data,
+            explicit_hash_key: entry.explicit_hash_key,
+        };
         let producer = &self.producers[index];
         let origin = producer.spec.as_ref().filter(|_| outgoing.attempts == 1).map(|spec| (spec, outgoing.first.index));
         let outcome = match self.kinesis.put_record_from(self.now, &producer.config.stream_name, input, None, origin) {
@@ -1314,16 +1321,11 @@ impl Simulation {
     }
 
     fn send_call(&mut self, index: usize, mut call: Vec<Outgoing>) {
-        let entries: Vec<PutRecordsEntry> = call
+        let entries: Vec<WriteEntry> = call
             .iter_mut()
             .map(|o| {
                 o.attempts += 1;
-                let input = self.kinesis_record(index, o);
-                PutRecordsEntry {
-                    partition_key: input.partition_key,
-                    data: input.data,
-                    explicit_hash_key: input.explicit_hash_key,
-                }
+                self.kinesis_record(index, o)
             })
             .collect();
         let producer = &mut self.producers[index];
@@ -1392,6 +1394,7 @@ impl Simulation {
         }
         if let Some(spec) = &producer.spec
             && outgoing.rest.is_empty()
+            && outgoing.first.key_number.is_none()
             && outgoing.first.key.partition_key.is_empty()
         {
             outgoing.first.key.partition_key = spec.record(outgoing.first.index).0;

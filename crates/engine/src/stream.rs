@@ -7,6 +7,7 @@ use crate::partition_key;
 use crate::record_source::{SourceLog, SourceSpec};
 use crate::sequence::SequenceNumber;
 use crate::shard::{Payload, Shard, ShardId};
+use crate::shard_log::WriteKey;
 use crate::throttle::WriteLimit;
 use crate::time::{SimDuration, SimTime};
 use alloc::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -170,20 +171,24 @@ pub(crate) struct Origin<'a> {
 /// Numbered keys (`user-0` to `user-131071`) whose hash keys a stream remembers (2 MiB at most).
 const STREAM_HASHED_KEYS_MAX: usize = 1 << 17;
 
-/// [`Stream::hash_key_of`], with the stream's table of numbered keys' hash keys lent alone.
+/// The hash key of a record with `partition_key` (whose number, for a numbered key, is `number`) and
+/// `explicit_hash_key`: numbered keys from `spec`'s table when the sending source has one, else from the
+/// stream's (`numbered_hashes`); other keys hashed.
 fn key_hash(
     numbered_hashes: &mut crate::shard_log::DenseHashes,
-    partition_key: &str,
+    partition_key: &WriteKey,
+    number: Option<u32>,
     explicit_hash_key: Option<u128>,
     spec: Option<&SourceSpec>,
 ) -> u128 {
     if let Some(hash_key) = explicit_hash_key {
         return hash_key;
     }
-    match (crate::shard_log::key_number(partition_key), spec) {
-        (Some(number), Some(spec)) => spec.numbered_hash(number),
-        (Some(number), None) => numbered_hashes.hash_key(number, STREAM_HASHED_KEYS_MAX),
-        (None, _) => partition_key::hash_key(partition_key),
+    match (number, spec, partition_key) {
+        (Some(number), Some(spec), _) => spec.numbered_hash(number),
+        (Some(number), None, _) => numbered_hashes.hash_key(number, STREAM_HASHED_KEYS_MAX),
+        (None, _, WriteKey::Text(key)) => partition_key::hash_key(key),
+        (None, _, key) => partition_key::hash_key(&key.to_text()),
     }
 }
 
@@ -342,35 +347,24 @@ impl Stream {
     /// Keys are read first and looked up after, in a loop of their own, so a batch's lookups overlap.
     pub(crate) fn hash_keys_of<'a>(
         &mut self,
-        keys: impl ExactSizeIterator<Item = (&'a str, Option<u128>)> + Clone,
+        keys: impl ExactSizeIterator<Item = (&'a WriteKey, Option<u128>)> + Clone,
         spec: Option<&SourceSpec>,
     ) -> Vec<u128> {
-        let numbers: Vec<Option<u32>> = keys.clone().map(|(key, _)| crate::shard_log::key_number(key)).collect();
-        match spec {
-            Some(spec) => keys
-                .zip(numbers)
-                .map(|((key, explicit), number)| match (explicit, number) {
-                    (Some(hash_key), _) => hash_key,
-                    (None, Some(number)) => spec.numbered_hash(number),
-                    (None, None) => partition_key::hash_key(key),
-                })
-                .collect(),
-            None => keys
-                .zip(numbers)
-                .map(|((key, explicit), _)| key_hash(&mut self.numbered_hashes, key, explicit, None))
-                .collect(),
-        }
+        let numbers: Vec<Option<u32>> = keys.clone().map(|(key, _)| key.number()).collect();
+        keys.zip(numbers)
+            .map(|((key, explicit), number)| key_hash(&mut self.numbered_hashes, key, number, explicit, spec))
+            .collect()
     }
 
     /// Writes one record: routes it by hash key (`hash_key`: an explicit one, or the one
-    /// [`Self::hash_key_of`] gives, when the caller has it; else computed here), applies the shard's limits.
+    /// [`Self::hash_keys_of`] gives, when the caller has it; else computed here), applies the shard's limits.
     /// The caller has validated it.
     #[expect(clippy::too_many_arguments, reason = "one record's parts and how it was sent, on the write path")]
     pub(crate) fn append(
         &mut self,
         now: SimTime,
         now_unix_secs: u64,
-        partition_key: String,
+        partition_key: WriteKey,
         hash_key: Option<u128>,
         data: Payload,
         injected_fault: bool,
@@ -382,7 +376,7 @@ impl Stream {
         });
         let hash_key = hash_key.unwrap_or_else(|| {
             let spec = derived.map(|(slot, _)| self.sources[slot].spec.as_ref());
-            key_hash(&mut self.numbered_hashes, &partition_key, None, spec)
+            key_hash(&mut self.numbered_hashes, &partition_key, partition_key.number(), None, spec)
         });
         let origin_code =
             derived.map_or(crate::shard_log::NO_ORIGIN, |(slot, i)| crate::shard_log::origin(slot as u32, i));
@@ -395,7 +389,7 @@ impl Stream {
             shard.refuse(origin_code);
             return Err((id, WriteLimit::InjectedFault));
         }
-        let bytes = data.len_bytes() + partition_key.len() as u64;
+        let bytes = data.len_bytes() + partition_key.len_bytes();
         let written = shard.try_append(now, now_unix_secs, partition_key, hash_key, data, origin_code);
         if let (Ok(_), Some((slot, i))) = (&written, derived) {
             self.sources[slot].kept(i, now);
