@@ -376,14 +376,32 @@ impl ShardLog {
 
     /// The index in `arrivals` of the run holding `counter` (a kept warm record's).
     fn run_of(&self, counter: u64) -> usize {
-        // Readers at the tip ask for the newest runs: look at the last few before searching.
+        // Readers at the tip ask for recent runs: gallop back from the newest to bracket the run, then
+        // search the bracket (`lo` holds a run at or before `counter`, `hi` is past it).
         let runs = self.arrivals.len();
-        for back in 1..=runs.min(8) {
-            if self.arrivals[runs - back].first_counter <= counter {
-                return runs - back;
+        let starts_at_or_before = |i: usize| self.arrivals[i].first_counter <= counter;
+        let (mut lo, mut hi) = (0, runs);
+        let mut step = 1;
+        while step <= runs {
+            if starts_at_or_before(runs - step) {
+                lo = runs - step;
+                break;
+            }
+            hi = runs - step;
+            step *= 2;
+        }
+        if hi == 0 || !starts_at_or_before(lo) {
+            return 0;
+        }
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2;
+            if starts_at_or_before(mid) {
+                lo = mid;
+            } else {
+                hi = mid;
             }
         }
-        self.arrivals.partition_point(|run| run.first_counter <= counter).saturating_sub(1)
+        lo
     }
 
     /// When the record with `counter` (a kept one) arrived.
@@ -699,6 +717,34 @@ mod tests {
         assert_eq!(log.records_from(0, sequence).last(), walked.last().cloned());
         assert_eq!(log.records_from(10, sequence).next().map(|r| r.sequence_number.counter), Some(10));
         assert_eq!(log.records_from(51, sequence).last(), None);
+    }
+
+    /// The arrival run holding a counter, found by galloping back from the newest run, is the last run
+    /// starting at or before it (counters 1 to 300; run k starts at counter 1 + k * (k + 1) / 2).
+    #[test]
+    fn the_run_of_a_counter_is_the_last_one_starting_at_or_before_it() {
+        let mut log = ShardLog::new(1, crate::hash_range::initial_layout(1).next().expect("one range"));
+        let mut run = 0u64;
+        let mut next_start = 1;
+        for counter in 1..=300u64 {
+            if counter == next_start {
+                run += 1;
+                next_start += run;
+            }
+            log.push(
+                SimTime::from_millis(run),
+                0,
+                WriteKey::Numbered(0),
+                0,
+                Payload::Synthetic { len_bytes: 1 },
+                NO_ORIGIN,
+            );
+        }
+        for counter in 0..=310u64 {
+            let expected = log.arrivals.iter().filter(|r| r.first_counter <= counter).count().saturating_sub(1);
+            assert_eq!(log.run_of(counter), expected, "counter {counter}");
+        }
+        assert_eq!(ShardLog::new(1, log.range).run_of(5), 0, "an empty log");
     }
 
     #[test]

@@ -1315,7 +1315,9 @@ impl Simulation {
                 bytes += size;
                 take += 1;
             }
-            let call: Vec<Outgoing> = rest.drain(..take).collect();
+            // The common case, the whole batch in one call, moves it as it is.
+            let call: Vec<Outgoing> =
+                if take == rest.len() { core::mem::take(&mut rest) } else { rest.drain(..take).collect() };
             self.send_call(index, call);
         }
     }
