@@ -237,7 +237,7 @@ impl ReadItem for Record {
         self.arrival
     }
     fn size_bytes(&self) -> u64 {
-        Record::size_bytes(self)
+        Self::size_bytes(self)
     }
     #[cfg(test)]
     fn to_record(&self) -> Record {
@@ -250,17 +250,17 @@ impl ReadItem for ReadRecord {
         records.next_read()
     }
     fn sequence_number(&self) -> SequenceNumber {
-        ReadRecord::sequence_number(self)
+        Self::sequence_number(self)
     }
     fn arrival(&self) -> SimTime {
-        ReadRecord::arrival(self)
+        Self::arrival(self)
     }
     fn size_bytes(&self) -> u64 {
-        ReadRecord::size_bytes(self)
+        Self::size_bytes(self)
     }
     #[cfg(test)]
     fn to_record(&self) -> Record {
-        ReadRecord::to_record(self)
+        Self::to_record(self)
     }
 }
 
