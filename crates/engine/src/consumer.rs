@@ -61,11 +61,11 @@ pub enum SubscriptionEnd {
 
 /// One `SubscribeToShardEvent`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SubscribeToShardEvent {
+pub struct SubscribeToShardEvent<R = Record> {
     /// When it was pushed.
     pub at: SimTime,
     /// The records.
-    pub records: Vec<Record>,
+    pub records: Vec<R>,
     /// `ContinuationSequenceNumber`: resume after this one.
     pub continuation_sequence_number: SequenceNumber,
     /// `MillisBehindLatest`.
@@ -88,7 +88,7 @@ pub struct Subscription {
     /// Set once it stopped.
     pub ended: Option<(SimTime, SubscriptionEnd)>,
     /// Events pushed and not yet drained.
-    pub events: VecDeque<SubscribeToShardEvent>,
+    pub events: VecDeque<SubscribeToShardEvent<crate::shard::ReadRecord>>,
     /// Bytes pushed beyond the 2 MiB/s allowance, as of `debt_at`, in millionths of a byte.
     pub(crate) debt_micro_bytes: u64,
     pub(crate) debt_at: SimTime,

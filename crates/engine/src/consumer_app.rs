@@ -12,7 +12,7 @@ use crate::kinesis::{IteratorStart, Kinesis, SubscriptionHandle};
 use crate::metrics::{History, PerSecond};
 use crate::rng::Rng;
 use crate::sequence::SequenceNumber;
-use crate::shard::{Payload, Record, ShardId};
+use crate::shard::{Payload, ReadRecord, Record, ShardId};
 use crate::time::{SimDuration, SimTime};
 use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::format;
@@ -315,6 +315,39 @@ pub struct ProcessedRecord {
     pub processed_at: SimTime,
 }
 
+/// A processed record's key as [`ConsumerApp`] keeps it: a numbered key (`user-N`) by its number, written
+/// out only when asked for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum RecentKey {
+    Numbered(u32),
+    Text(String),
+}
+
+/// A [`ProcessedRecord`] as kept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct RecentRecord {
+    shard: ShardId,
+    sequence_number: SequenceNumber,
+    subsequence: u32,
+    key: RecentKey,
+    processed_at: SimTime,
+}
+
+impl RecentRecord {
+    fn expand(&self) -> ProcessedRecord {
+        ProcessedRecord {
+            shard: self.shard,
+            sequence_number: self.sequence_number,
+            subsequence: self.subsequence,
+            partition_key: match &self.key {
+                RecentKey::Numbered(number) => crate::shard_log::numbered_key(*number),
+                RecentKey::Text(key) => key.clone(),
+            },
+            processed_at: self.processed_at,
+        }
+    }
+}
+
 /// Where a consumer is moved to on one shard: a replay (back) or a skip (ahead).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(
@@ -397,8 +430,8 @@ pub struct ConsumerApp {
     /// Put-to-get latency of every user record processed: from its arrival in the stream to its receipt (the
     /// GetRecords response, or the enhanced fan-out push); see [`crate::latency`].
     pub latency: crate::latency::LatencyHistogram,
-    /// The last user records processed, oldest first (at most [`RECENT_MAX`]).
-    pub recent: alloc::collections::VecDeque<ProcessedRecord>,
+    /// The last user records processed, oldest first (at most [`RECENT_MAX`]); see [`Self::recent`].
+    recent: alloc::collections::VecDeque<RecentRecord>,
     /// Shard iterators that expired before use (`ExpiredIteratorException`), each replaced by a new one.
     pub expired_iterators: u64,
     history: History<ConsumerSecond>,
@@ -414,6 +447,11 @@ pub struct ConsumerApp {
 }
 
 impl ConsumerApp {
+    /// The last user records processed, oldest first (at most [`RECENT_MAX`]).
+    pub fn recent(&self) -> impl DoubleEndedIterator<Item = ProcessedRecord> + ExactSizeIterator + '_ {
+        self.recent.iter().map(RecentRecord::expand)
+    }
+
     pub(crate) fn new(config: ConsumerAppConfig, rng: Rng) -> Self {
         let workers = match config.style {
             ReadStyle::Kcl(kcl) => kcl.workers,
@@ -741,7 +779,7 @@ impl ConsumerApp {
             }
         };
         self.totals.get_records_calls += 1;
-        let out = match kinesis.get_records(now, &iterator, Some(limit)) {
+        let out = match kinesis.get_records_as::<ReadRecord>(now, &iterator, Some(limit)) {
             Ok(out) => out,
             Err(e) => {
                 if e.kind == StreamsErrorKind::ProvisionedThroughputExceeded {
@@ -764,12 +802,12 @@ impl ConsumerApp {
         };
         let busy = self.process(now, now, shard, &out.records, out.millis_behind_latest);
         if let (ReadStyle::Lambda(_), Some(r)) = (self.config.style, self.readers.get_mut(&shard)) {
-            r.buffer.extend(out.records.iter().map(|rec| (rec.hash_key, rec.size_bytes() as u32)));
+            r.buffer.extend(out.records.iter().map(|rec| (rec.hash_key(), rec.size_bytes() as u32)));
         }
         let reader = self.readers.get_mut(&shard)?;
         reader.iterator = out.next_shard_iterator.clone();
         if let Some(last) = out.records.last() {
-            reader.resume_after = Some(last.sequence_number.counter);
+            reader.resume_after = Some(last.sequence_number().counter);
         }
         if out.next_shard_iterator.is_none() {
             self.finish(shard, now);
@@ -793,7 +831,7 @@ impl ConsumerApp {
                 Err(_) => Some(retry),
             };
         };
-        let (events, ended) = kinesis.drain_subscription(&handle);
+        let (events, ended) = kinesis.drain_subscription_read(&handle);
         let mut busy = SimDuration::ZERO;
         let mut shard_ended = false;
         for event in &events {
@@ -822,7 +860,7 @@ impl ConsumerApp {
         now: SimTime,
         received_at: SimTime,
         shard: ShardId,
-        records: &[Record],
+        records: &[ReadRecord],
         millis_behind_latest: u64,
     ) -> SimDuration {
         let mut user_records = 0u64;
@@ -838,9 +876,44 @@ impl ConsumerApp {
                 listed_from = i + 1;
                 break;
             }
-            newer += user_record_count(record);
+            newer += match record {
+                ReadRecord::Numbered { .. } => 1,
+                ReadRecord::Whole(record) => user_record_count(record),
+            };
         }
-        for (i, record) in records.iter().enumerate() {
+        // A numbered record of zeros is looked at unexpanded unless its bytes go somewhere.
+        let expand_all = self.tap.is_some() || self.config.output.is_some();
+        for (i, read) in records.iter().enumerate() {
+            let expanded;
+            let record = match read {
+                ReadRecord::Numbered { sequence_number, arrival, key, .. } if !expand_all => {
+                    if i >= listed_from {
+                        if self.recent.len() == RECENT_MAX {
+                            self.recent.pop_front();
+                        }
+                        self.recent.push_back(RecentRecord {
+                            shard,
+                            sequence_number: *sequence_number,
+                            subsequence: 0,
+                            key: RecentKey::Numbered(*key),
+                            processed_at: now,
+                        });
+                    }
+                    // One user record, never a copy by id (its data is not templated): counted alone.
+                    self.latency.record(received_at.saturating_since(*arrival).as_millis(), 1);
+                    user_records += 1;
+                    bytes += read.size_bytes();
+                    if highest.is_some_and(|h| sequence_number.counter <= h) {
+                        duplicates += 1;
+                    }
+                    continue;
+                }
+                ReadRecord::Numbered { .. } => {
+                    expanded = read.to_record();
+                    &expanded
+                }
+                ReadRecord::Whole(record) => &**record,
+            };
             // De-aggregation: each user record of a KPL aggregate has the outer sequence number and its own
             // subsequence number, 0 to n - 1.
             let single = matches!(record.data, Payload::Synthetic { .. } | Payload::Templated { .. });
@@ -850,11 +923,11 @@ impl ConsumerApp {
                 if self.recent.len() == RECENT_MAX {
                     self.recent.pop_front();
                 }
-                self.recent.push_back(ProcessedRecord {
+                self.recent.push_back(RecentRecord {
                     shard,
                     sequence_number: record.sequence_number,
                     subsequence: 0,
-                    partition_key: record.partition_key.clone(),
+                    key: RecentKey::Text(record.partition_key.clone()),
                     processed_at: now,
                 });
                 1
@@ -874,11 +947,11 @@ impl ConsumerApp {
                     if self.recent.len() == RECENT_MAX {
                         self.recent.pop_front();
                     }
-                    self.recent.push_back(ProcessedRecord {
+                    self.recent.push_back(RecentRecord {
                         shard,
                         sequence_number: record.sequence_number,
                         subsequence: subsequence as u32,
-                        partition_key,
+                        key: RecentKey::Text(partition_key),
                         processed_at: now,
                     });
                 }
@@ -908,12 +981,14 @@ impl ConsumerApp {
             self.first_processed_at.entry(shard).or_insert(now);
         }
         if let Some(last) = records.last() {
-            let top = highest.map_or(last.sequence_number.counter, |h| h.max(last.sequence_number.counter));
+            let last = last.sequence_number().counter;
+            let top = highest.map_or(last, |h| h.max(last));
             self.highest_processed.insert(shard, top);
         }
         if let Some(first) = records.first() {
-            let low = self.lowest_processed.entry(shard).or_insert(first.sequence_number.counter);
-            *low = (*low).min(first.sequence_number.counter);
+            let first = first.sequence_number().counter;
+            let low = self.lowest_processed.entry(shard).or_insert(first);
+            *low = (*low).min(first);
         }
         self.totals.records += records.len() as u64;
         self.totals.user_records += user_records;

@@ -13,6 +13,7 @@ mod reshard;
 mod tests;
 
 pub use control::{CreateStreamInput, Limits, SHARD_LEVEL_METRICS, StreamSummary};
+pub(crate) use data::WriteEntry;
 pub use data::{
     GetRecordsOutput, IteratorStart, PutRecordInput, PutRecordOutput, PutRecordsEntry, PutRecordsOutput,
     PutRecordsResultEntry,

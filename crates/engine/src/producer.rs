@@ -283,7 +283,10 @@ pub struct ProducerTotals {
 pub(crate) struct UserRecord {
     /// Its index among the records the producer made (from 0): its key and size are drawn from it.
     pub(crate) index: u64,
+    /// Its key; empty when `key_number` gives it.
     pub(crate) key: Key,
+    /// A derivable producer's numbered key (`user-N`) by its number, not written out.
+    pub(crate) key_number: Option<u32>,
     pub(crate) bytes: u32,
     /// The template seed of its content (with [`ProducerConfig::payload`]).
     pub(crate) seed: u64,
@@ -295,7 +298,10 @@ pub(crate) struct UserRecord {
 /// One Kinesis record the client sends: a user record, or a KPL aggregate of several.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Outgoing {
-    pub(crate) user_records: Vec<UserRecord>,
+    /// Its first user record (a plain record's only one: no allocation per record).
+    pub(crate) first: UserRecord,
+    /// A KPL aggregate's other user records, in order.
+    pub(crate) rest: Vec<UserRecord>,
     /// Attempts made so far.
     pub(crate) attempts: u32,
     /// A KPL aggregate's encoded length in bytes; `None` for a plain user record.
@@ -305,14 +311,32 @@ pub(crate) struct Outgoing {
 impl Outgoing {
     /// A plain user record, not yet sent.
     pub(crate) fn plain(record: UserRecord) -> Self {
-        Self { user_records: alloc::vec![record], attempts: 0, aggregated_len_bytes: None }
+        Self { first: record, rest: Vec::new(), attempts: 0, aggregated_len_bytes: None }
+    }
+
+    /// Its user records, in order.
+    pub(crate) fn user_records(&self) -> impl Iterator<Item = &UserRecord> {
+        core::iter::once(&self.first).chain(&self.rest)
+    }
+
+    /// Its user records, in order, to update.
+    pub(crate) fn user_records_mut(&mut self) -> impl Iterator<Item = &mut UserRecord> {
+        core::iter::once(&mut self.first).chain(&mut self.rest)
+    }
+
+    /// How many user records it holds.
+    pub(crate) fn user_record_count(&self) -> u64 {
+        1 + self.rest.len() as u64
     }
 
     /// Bytes it counts against the write limits: its data plus the partition key.
     pub(crate) fn size_bytes(&self) -> u64 {
-        let first = &self.user_records[0];
-        let data = self.aggregated_len_bytes.unwrap_or(first.bytes);
-        u64::from(data) + first.key.partition_key.len() as u64
+        let data = self.aggregated_len_bytes.unwrap_or(self.first.bytes);
+        let key_len = match self.first.key_number {
+            Some(number) => crate::shard_log::numbered_key_len(number),
+            None => self.first.key.partition_key.len() as u64,
+        };
+        u64::from(data) + key_len
     }
 }
 
@@ -324,10 +348,12 @@ pub(crate) struct Aggregate {
 }
 
 impl Aggregate {
-    /// Seals it as one Kinesis record.
-    pub(crate) fn seal(self) -> Outgoing {
+    /// Seals it as one Kinesis record (`None` when it holds no user record).
+    pub(crate) fn seal(self) -> Option<Outgoing> {
         let len = u32::try_from(self.len.bytes()).unwrap_or(u32::MAX);
-        Outgoing { user_records: self.user_records, attempts: 0, aggregated_len_bytes: Some(len) }
+        let mut records = self.user_records.into_iter();
+        let first = records.next()?;
+        Some(Outgoing { first, rest: records.collect(), attempts: 0, aggregated_len_bytes: Some(len) })
     }
 }
 
@@ -460,11 +486,16 @@ impl Producer {
         let index = self.made;
         self.made += 1;
         let mut rng = Rng::for_index(self.record_seed, index);
-        let key = self.keys.sample(&mut rng);
+        // A derivable producer's numbered key is kept as its number (the same draw `sample` makes).
+        let key_number = if self.spec.is_some() { self.keys.sample_number(&mut rng) } else { None };
+        let key = match key_number {
+            Some(_) => Key { partition_key: String::new(), explicit_hash_key: None },
+            None => self.keys.sample(&mut rng),
+        };
         // A template renders to exactly this size when the record is read (`template::render`).
         let bytes = traced.unwrap_or_else(|| self.config.size.sample(&mut rng));
         let seed = if self.config.payload == crate::template::PayloadTemplate::Zeros { 0 } else { rng.next_u64() };
-        Some(UserRecord { index, key, bytes, seed, made_at: now, written: false })
+        Some(UserRecord { index, key, key_number, bytes, seed, made_at: now, written: false })
     }
 
     /// KPL rate limiting: takes one record of `bytes` from `shard`'s allowance at `now` if it has room.

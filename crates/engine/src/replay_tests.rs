@@ -29,8 +29,9 @@ fn written(sim: &Simulation) -> u64 {
 
 /// The sequence counters of the last `n` records the consumer processed, oldest first.
 fn last_read(sim: &Simulation, n: u64) -> Vec<u64> {
-    let recent = &sim.consumers()[0].recent;
-    recent.iter().skip(recent.len().saturating_sub(n as usize)).map(|r| r.sequence_number.counter).collect()
+    let recent = sim.consumers()[0].recent();
+    let skip = recent.len().saturating_sub(n as usize);
+    recent.skip(skip).map(|r| r.sequence_number.counter).collect()
 }
 
 fn check_replay_from_401(style: ReadStyle) {

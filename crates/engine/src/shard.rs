@@ -5,7 +5,7 @@ use crate::limits::{GET_RECORDS_BYTES_MAX, GET_SHARD_ITERATOR_CALLS_PER_SEC, SIM
 use crate::metrics::ShardMetrics;
 use crate::sequence::{ENDING_COUNTER, SequenceNumber};
 pub use crate::shard_log::Records;
-use crate::shard_log::ShardLog;
+use crate::shard_log::{ShardLog, WriteKey};
 use crate::throttle::{CallWindow, ReadBudget, WriteLimit, WriteWindow};
 use crate::time::{SimDuration, SimTime};
 use alloc::string::String;
@@ -141,6 +141,129 @@ impl Record {
     }
 }
 
+/// A record as the simulated readers get it: one with a numbered key (`user-N`) and data of zeros left
+/// unexpanded (no allocation: what readers at the tip read), or any other record expanded whole.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReadRecord {
+    /// A record of `len_bytes` zeros with the key `user-{key}`.
+    Numbered {
+        /// Its sequence number.
+        sequence_number: SequenceNumber,
+        /// `ApproximateArrivalTimestamp`, in simulated time.
+        arrival: SimTime,
+        /// The number in its key.
+        key: u32,
+        /// Its data's length.
+        len_bytes: u32,
+        /// The hash key that placed it.
+        hash_key: u128,
+    },
+    /// Any record, expanded.
+    Whole(alloc::boxed::Box<Record>),
+}
+
+impl ReadRecord {
+    /// Its sequence number.
+    pub fn sequence_number(&self) -> SequenceNumber {
+        match self {
+            Self::Numbered { sequence_number, .. } => *sequence_number,
+            Self::Whole(record) => record.sequence_number,
+        }
+    }
+
+    /// When it arrived.
+    pub fn arrival(&self) -> SimTime {
+        match self {
+            Self::Numbered { arrival, .. } => *arrival,
+            Self::Whole(record) => record.arrival,
+        }
+    }
+
+    /// The hash key that placed it.
+    pub fn hash_key(&self) -> u128 {
+        match self {
+            Self::Numbered { hash_key, .. } => *hash_key,
+            Self::Whole(record) => record.hash_key,
+        }
+    }
+
+    /// Bytes it counts for against limits: data plus partition key.
+    pub fn size_bytes(&self) -> u64 {
+        match self {
+            Self::Numbered { key, len_bytes, .. } => u64::from(*len_bytes) + crate::shard_log::numbered_key_len(*key),
+            Self::Whole(record) => record.size_bytes(),
+        }
+    }
+
+    /// The record, expanded.
+    pub fn to_record(&self) -> Record {
+        match self {
+            Self::Numbered { sequence_number, arrival, key, len_bytes, hash_key } => Record {
+                sequence_number: *sequence_number,
+                arrival: *arrival,
+                partition_key: crate::shard_log::numbered_key(*key),
+                hash_key: *hash_key,
+                data: Payload::Synthetic { len_bytes: *len_bytes },
+            },
+            Self::Whole(record) => Record::clone(record),
+        }
+    }
+}
+
+/// What a read returns records as: whole [`Record`]s (the API's answers) or [`ReadRecord`]s (the simulated
+/// readers', which expand only what they need).
+pub(crate) trait ReadItem: Sized {
+    /// The next record of `records`.
+    fn next_of(records: &mut Records<'_>) -> Option<Self>;
+    /// Its sequence number.
+    fn sequence_number(&self) -> SequenceNumber;
+    /// When it arrived.
+    fn arrival(&self) -> SimTime;
+    /// Bytes it counts for against limits.
+    fn size_bytes(&self) -> u64;
+    /// The record, expanded (what tests compare with the reference).
+    #[cfg(test)]
+    fn to_record(&self) -> Record;
+}
+
+impl ReadItem for Record {
+    fn next_of(records: &mut Records<'_>) -> Option<Self> {
+        records.next()
+    }
+    fn sequence_number(&self) -> SequenceNumber {
+        self.sequence_number
+    }
+    fn arrival(&self) -> SimTime {
+        self.arrival
+    }
+    fn size_bytes(&self) -> u64 {
+        Self::size_bytes(self)
+    }
+    #[cfg(test)]
+    fn to_record(&self) -> Record {
+        self.clone()
+    }
+}
+
+impl ReadItem for ReadRecord {
+    fn next_of(records: &mut Records<'_>) -> Option<Self> {
+        records.next_read()
+    }
+    fn sequence_number(&self) -> SequenceNumber {
+        Self::sequence_number(self)
+    }
+    fn arrival(&self) -> SimTime {
+        Self::arrival(self)
+    }
+    fn size_bytes(&self) -> u64 {
+        Self::size_bytes(self)
+    }
+    #[cfg(test)]
+    fn to_record(&self) -> Record {
+        Self::to_record(self)
+    }
+}
+
 /// When and how a shard stopped taking writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Closed {
@@ -185,9 +308,9 @@ pub struct Shard {
 
 /// Records read by one GetRecords call, and where to continue.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ReadBatch {
+pub struct ReadBatch<R = Record> {
     /// The records, in sequence order.
-    pub records: Vec<Record>,
+    pub records: Vec<R>,
     /// The position after the last record returned.
     pub next_position: u64,
     /// Whether the shard is closed and nothing is left to read after this batch.
@@ -288,12 +411,12 @@ impl Shard {
         &mut self,
         now: SimTime,
         now_unix_secs: u64,
-        partition_key: String,
+        partition_key: WriteKey,
         hash_key: u128,
         data: Payload,
         origin: u64,
     ) -> Result<SequenceNumber, WriteLimit> {
-        let bytes = data.len_bytes() + partition_key.len() as u64;
+        let bytes = data.len_bytes() + partition_key.len_bytes();
         if let Err(limit) = self.write_window.try_accept(now, bytes) {
             self.metrics.record_throttled(now.as_secs(), limit);
             self.log.refuse(origin);
@@ -316,7 +439,7 @@ impl Shard {
         self.reference.push_back(Record {
             sequence_number,
             arrival: now,
-            partition_key: partition_key.clone(),
+            partition_key: partition_key.to_text(),
             hash_key,
             data: data.clone(),
         });
@@ -386,19 +509,19 @@ impl Shard {
 
     /// GetRecords from `position`: at most `limit` records and 10 MiB, or `None` if the shard's shared read
     /// limits (5 calls/s, 2 MiB/s) refuse the call at `now`.
-    pub(crate) fn get_records(
+    pub(crate) fn get_records<R: ReadItem>(
         &mut self,
         now: SimTime,
         position: u64,
         limit: u32,
         visibility: SimDuration,
-    ) -> Option<ReadBatch> {
+    ) -> Option<ReadBatch<R>> {
         if self.read_budget.try_admit(now).is_err() {
             self.metrics.record_read_throttled(now.as_secs());
             return None;
         }
-        let batch = self.read_from(now, position, limit, GET_RECORDS_BYTES_MAX, visibility);
-        let bytes: u64 = batch.records.iter().map(Record::size_bytes).sum();
+        let batch = self.read_as::<R>(now, position, limit, GET_RECORDS_BYTES_MAX, visibility);
+        let bytes: u64 = batch.records.iter().map(R::size_bytes).sum();
         self.read_budget.charge(bytes);
         self.metrics.record_read(now.as_secs(), batch.records.len() as u64, bytes, batch.millis_behind_latest);
         Some(batch)
@@ -406,6 +529,7 @@ impl Shard {
 
     /// Reads without the shared limits (enhanced fan-out has its own pipe): at most `limit` records and `bytes_max`.
     /// Only records written at least `visibility` before `now` can be read (the put-to-get delay).
+    #[cfg(test)]
     pub(crate) fn read_from(
         &self,
         now: SimTime,
@@ -414,26 +538,39 @@ impl Shard {
         bytes_max: u64,
         visibility: SimDuration,
     ) -> ReadBatch {
+        self.read_as(now, position, limit, bytes_max, visibility)
+    }
+
+    /// [`Self::read_from`], records given as `R`.
+    pub(crate) fn read_as<R: ReadItem>(
+        &self,
+        now: SimTime,
+        position: u64,
+        limit: u32,
+        bytes_max: u64,
+        visibility: SimDuration,
+    ) -> ReadBatch<R> {
         let visible = |arrival: SimTime| arrival + visibility <= now;
-        let mut records: Vec<Record> = Vec::new();
+        let mut kept = self.log.records_from(position, self.starting_sequence_number());
+        let mut records: Vec<R> = Vec::with_capacity(kept.len().min(limit as usize));
         let mut bytes = 0;
         // The first record not returned, if any: where the next read starts.
         let mut remaining = None;
-        for record in self.log.records_from(position, self.starting_sequence_number()) {
+        while let Some(record) = R::next_of(&mut kept) {
             let size = record.size_bytes();
             let full = records.len() >= limit as usize || (!records.is_empty() && bytes + size > bytes_max);
-            if full || !visible(record.arrival) {
-                remaining = Some(record.arrival);
+            if full || !visible(record.arrival()) {
+                remaining = Some(record.arrival());
                 break;
             }
             bytes += size;
             records.push(record);
         }
         let next_position =
-            records.last().map_or(position.max(self.first_position()), |r| r.sequence_number.counter + 1);
+            records.last().map_or(position.max(self.first_position()), |r| r.sequence_number().counter + 1);
         // Behind means readable records are waiting; records still in flight do not count.
         let millis_behind_latest = match (remaining.filter(|a| visible(*a)), records.last()) {
-            (Some(_), Some(last)) => now.saturating_since(last.arrival).as_millis(),
+            (Some(_), Some(last)) => now.saturating_since(last.arrival()).as_millis(),
             (Some(next), None) => now.saturating_since(next).as_millis(),
             (None, _) => 0,
         };
@@ -445,7 +582,12 @@ impl Shard {
         };
         #[cfg(test)]
         assert_eq!(
-            batch,
+            ReadBatch {
+                records: batch.records.iter().map(R::to_record).collect(),
+                next_position: batch.next_position,
+                at_shard_end: batch.at_shard_end,
+                millis_behind_latest: batch.millis_behind_latest,
+            },
             self.reference_read_from(now, position, limit, bytes_max, visibility),
             "a read of {}",
             self.id
@@ -527,14 +669,17 @@ mod tests {
     fn five_get_records_calls_per_second() {
         let mut s = shard();
         for i in 0..5 {
-            assert!(s.get_records(SimTime::from_millis(i * 10), 0, 10, SimDuration::ZERO).is_some(), "call {i}");
+            assert!(
+                s.get_records::<Record>(SimTime::from_millis(i * 10), 0, 10, SimDuration::ZERO).is_some(),
+                "call {i}"
+            );
         }
         assert!(
-            s.get_records(SimTime::from_millis(60), 0, 10, SimDuration::ZERO).is_none(),
+            s.get_records::<Record>(SimTime::from_millis(60), 0, 10, SimDuration::ZERO).is_none(),
             "sixth call within a second"
         );
         assert!(
-            s.get_records(SimTime::from_millis(1_000), 0, 10, SimDuration::ZERO).is_some(),
+            s.get_records::<Record>(SimTime::from_millis(1_000), 0, 10, SimDuration::ZERO).is_some(),
             "a second after the first"
         );
         assert_eq!(s.metrics.totals.read_provisioned_throughput_exceeded, 1);
@@ -549,12 +694,12 @@ mod tests {
                 .expect("one record per second fits");
         }
         let t = SimTime::from_secs(20);
-        let batch = s.get_records(t, 0, 10_000, SimDuration::ZERO).expect("first call");
+        let batch = s.get_records::<Record>(t, 0, 10_000, SimDuration::ZERO).expect("first call");
         assert_eq!(batch.records.len(), 10);
         assert_eq!(batch.records.iter().map(Record::size_bytes).sum::<u64>(), 10 * 1_048_576);
         // 10 MiB at 2 MiB/s is 5 s of throughput, one of which the idle second before already allowed.
-        assert!(s.get_records(t + SimDuration::from_millis(3_999), 0, 1, SimDuration::ZERO).is_none());
-        assert!(s.get_records(t + SimDuration::from_secs(4), 0, 1, SimDuration::ZERO).is_some());
+        assert!(s.get_records::<Record>(t + SimDuration::from_millis(3_999), 0, 1, SimDuration::ZERO).is_none());
+        assert!(s.get_records::<Record>(t + SimDuration::from_secs(4), 0, 1, SimDuration::ZERO).is_some());
     }
 
     #[test]
@@ -567,16 +712,17 @@ mod tests {
         let t = SimTime::from_secs(10);
         // Three 700,000-byte reads at one instant: the third takes the second past 2 MiB.
         for position in [1, 2, 3] {
-            let batch = s.get_records(t, position, 1, SimDuration::ZERO).expect("within the second's 2 MiB so far");
+            let batch =
+                s.get_records::<Record>(t, position, 1, SimDuration::ZERO).expect("within the second's 2 MiB so far");
             assert_eq!(batch.records.len(), 1);
         }
         assert!(
-            s.get_records(t, 4, 1, SimDuration::ZERO).is_none(),
+            s.get_records::<Record>(t, 4, 1, SimDuration::ZERO).is_none(),
             "2.1 MB returned: the second's 2 MiB budget is spent"
         );
         // 2,100,000 - 2,097,152 = 2,848 bytes overdrawn, repaid at 2 MiB/s in about 1.4 ms.
-        assert!(s.get_records(t + SimDuration::from_micros(1_300), 4, 1, SimDuration::ZERO).is_none());
-        assert!(s.get_records(t + SimDuration::from_micros(1_400), 4, 1, SimDuration::ZERO).is_some());
+        assert!(s.get_records::<Record>(t + SimDuration::from_micros(1_300), 4, 1, SimDuration::ZERO).is_none());
+        assert!(s.get_records::<Record>(t + SimDuration::from_micros(1_400), 4, 1, SimDuration::ZERO).is_some());
     }
 
     #[test]

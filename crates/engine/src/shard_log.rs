@@ -18,7 +18,7 @@ use crate::hash_range::HashKeyRange;
 use crate::partition_key;
 use crate::record_source::{ColdRun, SourceLog};
 use crate::sequence::SequenceNumber;
-use crate::shard::{Payload, Record};
+use crate::shard::{Payload, ReadRecord, Record};
 use crate::time::SimTime;
 use alloc::boxed::Box;
 use alloc::collections::VecDeque;
@@ -165,6 +165,64 @@ pub(crate) fn numbered_key(number: u32) -> String {
     key
 }
 
+/// A record's partition key on the write path: text, or a numbered key (`user-N`) by its number, written
+/// out only where the record is kept whole or an error names it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum WriteKey {
+    Text(String),
+    Numbered(u32),
+}
+
+impl From<&str> for WriteKey {
+    fn from(key: &str) -> Self {
+        Self::Text(key.into())
+    }
+}
+
+impl WriteKey {
+    /// Its number when it is a numbered key (`user-N`, written the one way [`numbered_key`] writes it).
+    pub(crate) fn number(&self) -> Option<u32> {
+        match self {
+            Self::Text(key) => key_number(key),
+            Self::Numbered(number) => Some(*number).filter(|n| *n != WHOLE),
+        }
+    }
+
+    /// Its length in bytes.
+    pub(crate) fn len_bytes(&self) -> u64 {
+        match self {
+            Self::Text(key) => key.len() as u64,
+            Self::Numbered(number) => numbered_key_len(*number),
+        }
+    }
+
+    /// Its length in Unicode characters (what the API's 1 to 256 limit counts).
+    pub(crate) fn char_count(&self) -> usize {
+        match self {
+            Self::Text(key) => partition_key::char_count(key),
+            Self::Numbered(number) => numbered_key_len(*number) as usize,
+        }
+    }
+
+    /// The key as text.
+    pub(crate) fn into_string(self) -> String {
+        match self {
+            Self::Text(key) => key,
+            Self::Numbered(number) => numbered_key(number),
+        }
+    }
+
+    /// The key as text, copied.
+    pub(crate) fn to_text(&self) -> String {
+        self.clone().into_string()
+    }
+}
+
+/// The length of `user-{number}` in bytes.
+pub(crate) fn numbered_key_len(number: u32) -> u64 {
+    NUMBERED_KEY_PREFIX.len() as u64 + u64::from(number.checked_ilog10().unwrap_or(0) + 1)
+}
+
 /// `N` when `key` is `user-N` written the one way `format!` writes it (no sign, no leading zero), below [`WHOLE`].
 pub(crate) fn key_number(key: &str) -> Option<u32> {
     let digits = key.strip_prefix(NUMBERED_KEY_PREFIX)?;
@@ -216,7 +274,7 @@ impl ShardLog {
         &mut self,
         arrival: SimTime,
         arrival_unix_secs: u64,
-        partition_key: String,
+        partition_key: WriteKey,
         hash_key: u128,
         data: Payload,
         origin: u64,
@@ -226,12 +284,13 @@ impl ShardLog {
         if last.is_none_or(|run| run.arrival != arrival || run.arrival_unix_secs != arrival_unix_secs) {
             self.arrivals.push_back(ArrivalRun { first_counter: counter, arrival, arrival_unix_secs });
         }
-        if let (Payload::Synthetic { len_bytes }, Some(number)) = (&data, key_number(&partition_key)) {
+        if let (Payload::Synthetic { len_bytes }, Some(number)) = (&data, partition_key.number()) {
             self.entries.push_back(Entry { key: number, len_bytes: *len_bytes, origin, hash_key });
             return;
         }
         let len_bytes = u32::try_from(data.len_bytes()).unwrap_or(u32::MAX);
         self.entries.push_back(Entry { key: WHOLE, len_bytes, origin, hash_key });
+        let partition_key = partition_key.into_string();
         self.whole.push_back(WholeRecord { counter, partition_key, hash_key, data });
     }
 
@@ -317,7 +376,32 @@ impl ShardLog {
 
     /// The index in `arrivals` of the run holding `counter` (a kept warm record's).
     fn run_of(&self, counter: u64) -> usize {
-        self.arrivals.partition_point(|run| run.first_counter <= counter).saturating_sub(1)
+        // Readers at the tip ask for recent runs: gallop back from the newest to bracket the run, then
+        // search the bracket (`lo` holds a run at or before `counter`, `hi` is past it).
+        let runs = self.arrivals.len();
+        let starts_at_or_before = |i: usize| self.arrivals[i].first_counter <= counter;
+        let (mut lo, mut hi) = (0, runs);
+        let mut step = 1;
+        while step <= runs {
+            if starts_at_or_before(runs - step) {
+                lo = runs - step;
+                break;
+            }
+            hi = runs - step;
+            step *= 2;
+        }
+        if hi == 0 || !starts_at_or_before(lo) {
+            return 0;
+        }
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2;
+            if starts_at_or_before(mid) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        lo
     }
 
     /// When the record with `counter` (a kept one) arrived.
@@ -352,8 +436,7 @@ impl ShardLog {
         if entry.key == WHOLE {
             return self.whole_of(counter).map_or(0, |w| w.data.len_bytes() + w.partition_key.len() as u64);
         }
-        let digits = entry.key.checked_ilog10().unwrap_or(0) + 1;
-        u64::from(entry.len_bytes) + (NUMBERED_KEY_PREFIX.len() as u64) + u64::from(digits)
+        u64::from(entry.len_bytes) + numbered_key_len(entry.key)
     }
 
     fn entry(&self, counter: u64) -> Option<Entry> {
@@ -510,6 +593,45 @@ impl Records<'_> {
     }
 }
 
+impl<'a> Records<'a> {
+    /// The warm arrival run holding `counter` (a warm record's, at or after the last one asked for).
+    fn warm_run(&mut self, counter: u64) -> Option<&'a ArrivalRun> {
+        let log = self.log;
+        let mut run = self.run.unwrap_or_else(|| log.run_of(counter));
+        while log.arrivals.get(run + 1).is_some_and(|next| next.first_counter <= counter) {
+            run += 1;
+        }
+        self.run = Some(run);
+        log.arrivals.get(run)
+    }
+
+    /// The next record as a simulated reader gets it: a warm record with a numbered key and data of zeros
+    /// unexpanded, any other expanded.
+    pub(crate) fn next_read(&mut self) -> Option<ReadRecord> {
+        if self.next >= self.end {
+            return None;
+        }
+        let counter = self.next;
+        if counter < self.log.warm_first() {
+            self.next += 1;
+            return self.cold_record(counter).map(|r| ReadRecord::Whole(Box::new(r)));
+        }
+        let entry = self.log.entry(counter)?;
+        if entry.key == WHOLE {
+            return self.next().map(|r| ReadRecord::Whole(Box::new(r)));
+        }
+        self.next += 1;
+        let run = self.warm_run(counter)?;
+        Some(ReadRecord::Numbered {
+            sequence_number: SequenceNumber { counter, arrival_unix_secs: run.arrival_unix_secs, ..self.sequence },
+            arrival: run.arrival,
+            key: entry.key,
+            len_bytes: entry.len_bytes,
+            hash_key: entry.hash_key,
+        })
+    }
+}
+
 impl Iterator for Records<'_> {
     type Item = Record;
 
@@ -522,12 +644,8 @@ impl Iterator for Records<'_> {
         if counter < self.log.warm_first() {
             return self.cold_record(counter);
         }
-        let mut run = self.run.unwrap_or_else(|| self.log.run_of(counter));
-        while self.log.arrivals.get(run + 1).is_some_and(|next| next.first_counter <= counter) {
-            run += 1;
-        }
-        self.run = Some(run);
-        self.log.expand(counter, self.log.arrivals.get(run)?, self.sequence)
+        let run = self.warm_run(counter)?;
+        self.log.expand(counter, run, self.sequence)
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -583,7 +701,7 @@ mod tests {
             log.push(
                 SimTime::from_millis(u64::from(i / 4)),
                 0,
-                key,
+                WriteKey::Text(key),
                 hash,
                 Payload::Synthetic { len_bytes: i },
                 NO_ORIGIN,
@@ -599,6 +717,34 @@ mod tests {
         assert_eq!(log.records_from(0, sequence).last(), walked.last().cloned());
         assert_eq!(log.records_from(10, sequence).next().map(|r| r.sequence_number.counter), Some(10));
         assert_eq!(log.records_from(51, sequence).last(), None);
+    }
+
+    /// The arrival run holding a counter, found by galloping back from the newest run, is the last run
+    /// starting at or before it (counters 1 to 300; run k starts at counter 1 + k * (k + 1) / 2).
+    #[test]
+    fn the_run_of_a_counter_is_the_last_one_starting_at_or_before_it() {
+        let mut log = ShardLog::new(1, crate::hash_range::initial_layout(1).next().expect("one range"));
+        let mut run = 0u64;
+        let mut next_start = 1;
+        for counter in 1..=300u64 {
+            if counter == next_start {
+                run += 1;
+                next_start += run;
+            }
+            log.push(
+                SimTime::from_millis(run),
+                0,
+                WriteKey::Numbered(0),
+                0,
+                Payload::Synthetic { len_bytes: 1 },
+                NO_ORIGIN,
+            );
+        }
+        for counter in 0..=310u64 {
+            let expected = log.arrivals.iter().filter(|r| r.first_counter <= counter).count().saturating_sub(1);
+            assert_eq!(log.run_of(counter), expected, "counter {counter}");
+        }
+        assert_eq!(ShardLog::new(1, log.range).run_of(5), 0, "an empty log");
     }
 
     #[test]

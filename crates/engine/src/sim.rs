@@ -9,7 +9,7 @@ use crate::event::Event;
 use crate::firehose::{DeliveryStreamConfig, Firehose, FirehoseConfig, Source as FirehoseSource};
 use crate::kinesis::StreamFaults;
 use crate::kinesis::{
-    CreateStreamInput, Kinesis, KinesisConfig, PutRecordInput, PutRecordsEntry, PutRecordsResultEntry,
+    CreateStreamInput, Kinesis, KinesisConfig, PutRecordInput, PutRecordsEntry, PutRecordsResultEntry, WriteEntry,
 };
 use crate::limits::{FAN_OUT_VISIBILITY_MS, GET_RECORDS_VISIBILITY_MS, PUT_RECORDS_BYTES_MAX, PUT_RECORDS_RECORDS_MAX};
 use crate::limits::{RETENTION_HOURS_MAX, RETENTION_HOURS_MIN, SIM_LOG_RECORDS_MAX_PER_SHARD, SIM_SHARDS_MAX};
@@ -19,6 +19,7 @@ use crate::producer::{Producer, ProducerConfig, ProducerTotals};
 use crate::rng::{CONSUMERS_SALT, PRODUCERS_SALT, Rng};
 use crate::shard::Payload;
 use crate::shard::ShardId;
+use crate::shard_log::WriteKey;
 use crate::stream::{Stream, StreamMode};
 use crate::template::PayloadTemplate;
 use crate::time::{SimDuration, SimTime};
@@ -1165,7 +1166,7 @@ impl Simulation {
     /// so each record costs one keyed lookup.
     fn aggregate(&mut self, index: usize, outgoing: Outgoing, kpl: KplConfig) {
         let now = self.now;
-        let record = outgoing.user_records.into_iter().next().expect("one user record per emission");
+        let record = outgoing.first;
         let hash_key =
             record.key.explicit_hash_key.unwrap_or_else(|| partition_key::hash_key(&record.key.partition_key));
         let shard = self.producer_shard(index, hash_key);
@@ -1177,7 +1178,7 @@ impl Simulation {
         let with_it = pending.len.bytes_with(&record.key.partition_key, record.bytes);
         if !pending.user_records.is_empty() && with_it > u64::from(kpl.aggregation_max_bytes) {
             let sealed = core::mem::take(pending).seal();
-            producer.sealed.entry(shard).or_default().push_back(sealed);
+            producer.sealed.entry(shard).or_default().extend(sealed);
             producer.sealed_since_flush += 1;
         }
         let pending = producer.aggregating.entry(shard).or_default();
@@ -1209,8 +1210,8 @@ impl Simulation {
             return;
         };
         for (shard, aggregate) in core::mem::take(&mut producer.aggregating) {
-            if !aggregate.user_records.is_empty() {
-                producer.sealed.entry(shard).or_default().push_back(aggregate.seal());
+            if let Some(sealed) = aggregate.seal() {
+                producer.sealed.entry(shard).or_default().push_back(sealed);
             }
         }
         producer.sealed_since_flush = 0;
@@ -1223,9 +1224,9 @@ impl Simulation {
         for (shard, queue) in &mut sealed {
             while let Some(oldest) = queue.front() {
                 producer.work_units += 1;
-                let newest = oldest.user_records.last().map_or(now, |r| r.made_at);
+                let newest = oldest.rest.last().unwrap_or(&oldest.first).made_at;
                 if now.saturating_since(newest) >= ttl {
-                    let expired = oldest.user_records.len() as u64;
+                    let expired = oldest.user_record_count();
                     queue.pop_front();
                     producer.totals.dropped += expired;
                     producer.outstanding = producer.outstanding.saturating_sub(expired);
@@ -1249,19 +1250,20 @@ impl Simulation {
     }
 
     /// The Kinesis record an outgoing item is sent as.
-    fn kinesis_record(&mut self, index: usize, outgoing: &mut Outgoing) -> PutRecordInput {
-        // A derivable producer's key moves into the request (no copy); a retry makes it again from its index.
+    fn kinesis_record(&mut self, index: usize, outgoing: &mut Outgoing) -> WriteEntry {
+        // A derivable producer's numbered key goes as its number; its other keys move into the request (no
+        // copy), and a retry makes them again from the index.
         let derivable = self.producers[index].spec.is_some() && outgoing.aggregated_len_bytes.is_none();
-        let partition_key = if derivable {
-            core::mem::take(&mut outgoing.user_records[0].key.partition_key)
-        } else {
-            outgoing.user_records[0].key.partition_key.clone()
+        let partition_key = match outgoing.first.key_number {
+            Some(number) if derivable => WriteKey::Numbered(number),
+            _ if derivable => WriteKey::Text(core::mem::take(&mut outgoing.first.key.partition_key)),
+            _ => WriteKey::Text(outgoing.first.key.partition_key.clone()),
         };
-        let first = &outgoing.user_records[0];
+        let first = &outgoing.first;
         let data = if let Some(len_bytes) = outgoing.aggregated_len_bytes {
-            self.producers[index].work_units += outgoing.user_records.len() as u64;
+            self.producers[index].work_units += outgoing.user_record_count();
             let user_records: Vec<(String, u32)> =
-                outgoing.user_records.iter().map(|r| (r.key.partition_key.clone(), r.bytes)).collect();
+                outgoing.user_records().map(|r| (r.key.partition_key.clone(), r.bytes)).collect();
             Payload::Aggregated { user_records, len_bytes }
         } else {
             match self.producers[index].config.payload {
@@ -1274,7 +1276,7 @@ impl Simulation {
                 },
             }
         };
-        PutRecordInput { partition_key, data, explicit_hash_key: first.key.explicit_hash_key }
+        WriteEntry { partition_key, data, explicit_hash_key: first.key.explicit_hash_key }
     }
 
     /// One PutRecord call.
@@ -1283,13 +1285,14 @@ impl Simulation {
         let producer = &mut self.producers[index];
         producer.totals.api_calls += 1;
         producer.totals.kinesis_records += 1;
-        let input = self.kinesis_record(index, &mut outgoing);
+        let entry = self.kinesis_record(index, &mut outgoing);
+        let input = PutRecordInput {
+            partition_key: entry.partition_key.into_string(),
+            data: entry.data,
+            explicit_hash_key: entry.explicit_hash_key,
+        };
         let producer = &self.producers[index];
-        let origin = producer
-            .spec
-            .as_ref()
-            .filter(|_| outgoing.attempts == 1)
-            .map(|spec| (spec, outgoing.user_records[0].index));
+        let origin = producer.spec.as_ref().filter(|_| outgoing.attempts == 1).map(|spec| (spec, outgoing.first.index));
         let outcome = match self.kinesis.put_record_from(self.now, &producer.config.stream_name, input, None, origin) {
             Ok(_) => Outcome::Written,
             Err(e) if e.kind == StreamsErrorKind::ProvisionedThroughputExceeded => Outcome::Throttled,
@@ -1312,22 +1315,19 @@ impl Simulation {
                 bytes += size;
                 take += 1;
             }
-            let call: Vec<Outgoing> = rest.drain(..take).collect();
+            // The common case, the whole batch in one call, moves it as it is.
+            let call: Vec<Outgoing> =
+                if take == rest.len() { core::mem::take(&mut rest) } else { rest.drain(..take).collect() };
             self.send_call(index, call);
         }
     }
 
     fn send_call(&mut self, index: usize, mut call: Vec<Outgoing>) {
-        let entries: Vec<PutRecordsEntry> = call
+        let entries: Vec<WriteEntry> = call
             .iter_mut()
             .map(|o| {
                 o.attempts += 1;
-                let input = self.kinesis_record(index, o);
-                PutRecordsEntry {
-                    partition_key: input.partition_key,
-                    data: input.data,
-                    explicit_hash_key: input.explicit_hash_key,
-                }
+                self.kinesis_record(index, o)
             })
             .collect();
         let producer = &mut self.producers[index];
@@ -1335,7 +1335,7 @@ impl Simulation {
         producer.totals.kinesis_records += entries.len() as u64;
         let first_attempts: Vec<Option<u64>> = call
             .iter()
-            .map(|o| (o.attempts == 1 && o.aggregated_len_bytes.is_none()).then(|| o.user_records[0].index))
+            .map(|o| (o.attempts == 1 && o.aggregated_len_bytes.is_none()).then_some(o.first.index))
             .collect();
         let origins = producer.spec.as_ref().map(|spec| (spec, first_attempts.as_slice()));
         match self.kinesis.put_records_from(self.now, &producer.config.stream_name, entries, origins) {
@@ -1365,14 +1365,14 @@ impl Simulation {
         let producer = &mut self.producers[index];
         match outcome {
             Outcome::Written => {
-                for record in &mut outgoing.user_records {
+                for record in outgoing.user_records_mut() {
                     producer.record_written(record, now);
                 }
                 if producer.answer_lost() {
                     // The client saw a timeout: it sends the record again, and the stream gets a duplicate.
                     self.schedule_retry(index, outgoing);
                 } else {
-                    producer.outstanding = producer.outstanding.saturating_sub(outgoing.user_records.len() as u64);
+                    producer.outstanding = producer.outstanding.saturating_sub(outgoing.user_record_count());
                 }
             }
             Outcome::Throttled => {
@@ -1381,8 +1381,8 @@ impl Simulation {
             }
             Outcome::Failed => {
                 producer.totals.failed += 1;
-                producer.totals.dropped += outgoing.user_records.iter().filter(|r| !r.written).count() as u64;
-                producer.outstanding = producer.outstanding.saturating_sub(outgoing.user_records.len() as u64);
+                producer.totals.dropped += outgoing.user_records().filter(|r| !r.written).count() as u64;
+                producer.outstanding = producer.outstanding.saturating_sub(outgoing.user_record_count());
             }
         }
     }
@@ -1390,14 +1390,16 @@ impl Simulation {
     fn schedule_retry(&mut self, index: usize, mut outgoing: Outgoing) {
         let producer = &mut self.producers[index];
         if outgoing.attempts >= producer.config.retry.max_attempts {
-            producer.totals.dropped += outgoing.user_records.iter().filter(|r| !r.written).count() as u64;
-            producer.outstanding = producer.outstanding.saturating_sub(outgoing.user_records.len() as u64);
+            producer.totals.dropped += outgoing.user_records().filter(|r| !r.written).count() as u64;
+            producer.outstanding = producer.outstanding.saturating_sub(outgoing.user_record_count());
             return;
         }
-        if let (Some(spec), [first]) = (&producer.spec, outgoing.user_records.as_mut_slice())
-            && first.key.partition_key.is_empty()
+        if let Some(spec) = &producer.spec
+            && outgoing.rest.is_empty()
+            && outgoing.first.key_number.is_none()
+            && outgoing.first.key.partition_key.is_empty()
         {
-            first.key.partition_key = spec.record(first.index).0;
+            outgoing.first.key.partition_key = spec.record(outgoing.first.index).0;
         }
         let policy = producer.config.retry;
         let delay = policy.backoff(outgoing.attempts, &mut producer.rng);

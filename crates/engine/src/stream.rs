@@ -7,6 +7,7 @@ use crate::partition_key;
 use crate::record_source::{SourceLog, SourceSpec};
 use crate::sequence::SequenceNumber;
 use crate::shard::{Payload, Shard, ShardId};
+use crate::shard_log::WriteKey;
 use crate::throttle::WriteLimit;
 use crate::time::{SimDuration, SimTime};
 use alloc::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -142,6 +143,8 @@ pub struct Stream {
     shards: Vec<Shard>,
     /// Indexes into `shards` of the open shards, in hash-key order: the write path's routing table.
     routing: Vec<usize>,
+    /// The ending hash key of each shard in `routing`, side by side (what a lookup compares against).
+    routing_ends: Vec<u128>,
     /// The earliest instant [`Self::trim`] may have work (`None`: nothing to trim), and the retention in hours
     /// it was computed for, so idle streams and closed shards cost nothing until then.
     trim_due: (Option<SimTime>, u32),
@@ -168,6 +171,27 @@ pub(crate) struct Origin<'a> {
 /// Numbered keys (`user-0` to `user-131071`) whose hash keys a stream remembers (2 MiB at most).
 const STREAM_HASHED_KEYS_MAX: usize = 1 << 17;
 
+/// The hash key of a record with `partition_key` (whose number, for a numbered key, is `number`) and
+/// `explicit_hash_key`: numbered keys from `spec`'s table when the sending source has one, else from the
+/// stream's (`numbered_hashes`); other keys hashed.
+fn key_hash(
+    numbered_hashes: &mut crate::shard_log::DenseHashes,
+    partition_key: &WriteKey,
+    number: Option<u32>,
+    explicit_hash_key: Option<u128>,
+    spec: Option<&SourceSpec>,
+) -> u128 {
+    if let Some(hash_key) = explicit_hash_key {
+        return hash_key;
+    }
+    match (number, spec, partition_key) {
+        (Some(number), Some(spec), _) => spec.numbered_hash(number),
+        (Some(number), None, _) => numbered_hashes.hash_key(number, STREAM_HASHED_KEYS_MAX),
+        (None, _, WriteKey::Text(key)) => partition_key::hash_key(key),
+        (None, _, key) => partition_key::hash_key(&key.to_text()),
+    }
+}
+
 impl Stream {
     pub(crate) fn new(name: String, arn: String, mode: StreamMode, created_unix_secs: u64) -> Self {
         Self {
@@ -193,6 +217,7 @@ impl Stream {
             faults: None,
             shards: Vec::new(),
             routing: Vec::new(),
+            routing_ends: Vec::new(),
             trim_due: (Some(SimTime::ZERO), 0),
             numbered_hashes: crate::shard_log::DenseHashes::default(),
             sources: Vec::new(),
@@ -303,7 +328,7 @@ impl Stream {
 
     /// The index in `shards` of the open shard owning `hash_key`, by binary search of the routing table.
     fn route(&self, hash_key: u128) -> Option<usize> {
-        let at = self.routing.partition_point(|&i| self.shards[i].hash_key_range.ending_hash_key < hash_key);
+        let at = self.routing_ends.partition_point(|end| *end < hash_key);
         self.routing.get(at).copied().filter(|&i| self.shards[i].hash_key_range.contains(hash_key))
     }
 
@@ -313,17 +338,34 @@ impl Stream {
         self.trim_due = (Some(SimTime::ZERO), self.retention_hours);
         let mut routing: Vec<usize> = (0..self.shards.len()).filter(|&i| self.shards[i].is_open()).collect();
         routing.sort_by_key(|&i| self.shards[i].hash_key_range.starting_hash_key);
+        self.routing_ends = routing.iter().map(|&i| self.shards[i].hash_key_range.ending_hash_key).collect();
         self.routing = routing;
     }
 
-    /// Writes one record: routes it by hash key, applies the shard's limits. The caller has validated it.
+    /// The hash keys of records given as (partition key, explicit hash key): numbered keys (`user-N`) from
+    /// `spec`'s table when the sending source has one, else from the stream's; other keys hashed.
+    /// Keys are read first and looked up after, in a loop of their own, so a batch's lookups overlap.
+    pub(crate) fn hash_keys_of<'a>(
+        &mut self,
+        keys: impl ExactSizeIterator<Item = (&'a WriteKey, Option<u128>)> + Clone,
+        spec: Option<&SourceSpec>,
+    ) -> Vec<u128> {
+        let numbers: Vec<Option<u32>> = keys.clone().map(|(key, _)| key.number()).collect();
+        keys.zip(numbers)
+            .map(|((key, explicit), number)| key_hash(&mut self.numbered_hashes, key, number, explicit, spec))
+            .collect()
+    }
+
+    /// Writes one record: routes it by hash key (`hash_key`: an explicit one, or the one
+    /// [`Self::hash_keys_of`] gives, when the caller has it; else computed here), applies the shard's limits.
+    /// The caller has validated it.
     #[expect(clippy::too_many_arguments, reason = "one record's parts and how it was sent, on the write path")]
     pub(crate) fn append(
         &mut self,
         now: SimTime,
         now_unix_secs: u64,
-        partition_key: String,
-        explicit_hash_key: Option<u128>,
+        partition_key: WriteKey,
+        hash_key: Option<u128>,
         data: Payload,
         injected_fault: bool,
         origin: Option<Origin<'_>>,
@@ -332,13 +374,10 @@ impl Stream {
             let slot = self.source_slot(o);
             self.sources[slot].see(o.index).then_some((slot, o.index))
         });
-        let number = crate::shard_log::key_number(&partition_key);
-        let hash_key = match (explicit_hash_key, number, derived) {
-            (Some(hash_key), _, _) => hash_key,
-            (None, Some(number), Some((slot, _))) => self.sources[slot].spec.numbered_hash(number),
-            (None, Some(number), None) => self.numbered_hashes.hash_key(number, STREAM_HASHED_KEYS_MAX),
-            (None, None, _) => partition_key::hash_key(&partition_key),
-        };
+        let hash_key = hash_key.unwrap_or_else(|| {
+            let spec = derived.map(|(slot, _)| self.sources[slot].spec.as_ref());
+            key_hash(&mut self.numbered_hashes, &partition_key, partition_key.number(), None, spec)
+        });
         let origin_code =
             derived.map_or(crate::shard_log::NO_ORIGIN, |(slot, i)| crate::shard_log::origin(slot as u32, i));
         // Open shards tile the key space from the first ACTIVE moment on; callers check the status.
@@ -350,7 +389,7 @@ impl Stream {
             shard.refuse(origin_code);
             return Err((id, WriteLimit::InjectedFault));
         }
-        let bytes = data.len_bytes() + partition_key.len() as u64;
+        let bytes = data.len_bytes() + partition_key.len_bytes();
         let written = shard.try_append(now, now_unix_secs, partition_key, hash_key, data, origin_code);
         if let (Ok(_), Some((slot, i))) = (&written, derived) {
             self.sources[slot].kept(i, now);

@@ -691,7 +691,7 @@ fn a_kcl_app_deaggregates_kpl_records_with_subsequence_numbers() {
     assert!(app.totals.records <= written && app.totals.user_records > 10 * app.totals.records, "{:?}", app.totals);
     // Within one Kinesis record the subsequence numbers count 0, 1, 2, … and the user keys are the
     // producer's own (user-0 … user-49), not only the outer record's key.
-    let recent: Vec<_> = app.recent.iter().collect();
+    let recent: Vec<_> = app.recent().collect();
     let first_seq = recent[0].sequence_number;
     let group: Vec<_> = recent.iter().take_while(|r| r.sequence_number == first_seq).collect();
     assert!(group.len() > 1);

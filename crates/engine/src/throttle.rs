@@ -34,7 +34,9 @@ pub enum WriteLimit {
 /// The writes a shard accepted during the last second.
 #[derive(Clone, Debug, Default)]
 pub struct WriteWindow {
-    accepted: VecDeque<(SimTime, u64)>,
+    /// Writes accepted, oldest first, those of one instant together: (instant, records, bytes).
+    accepted: VecDeque<(SimTime, u64, u64)>,
+    records_in_window: u64,
     bytes_in_window: u64,
 }
 
@@ -44,13 +46,20 @@ impl WriteWindow {
     /// `now` must not go backwards between calls; the simulation guarantees it.
     pub fn try_accept(&mut self, now: SimTime, bytes: u64) -> Result<(), WriteLimit> {
         self.forget_before(now);
-        if self.accepted.len() as u64 >= SHARD_WRITE_RECORDS_PER_SEC {
+        if self.records_in_window >= SHARD_WRITE_RECORDS_PER_SEC {
             return Err(WriteLimit::Records);
         }
         if self.bytes_in_window + bytes > SHARD_WRITE_BYTES_PER_SEC {
             return Err(WriteLimit::Bytes);
         }
-        self.accepted.push_back((now, bytes));
+        match self.accepted.back_mut() {
+            Some((at, records, in_bytes)) if *at == now => {
+                *records += 1;
+                *in_bytes += bytes;
+            }
+            _ => self.accepted.push_back((now, 1, bytes)),
+        }
+        self.records_in_window += 1;
         self.bytes_in_window += bytes;
         Ok(())
     }
@@ -58,9 +67,10 @@ impl WriteWindow {
     /// Drops writes older than one second: the window is `(now - 1 s, now]`.
     fn forget_before(&mut self, now: SimTime) {
         let horizon = now.0.checked_sub(SimDuration::SECOND.0);
-        while let Some(&(at, bytes)) = self.accepted.front() {
+        while let Some(&(at, records, bytes)) = self.accepted.front() {
             if horizon.is_some_and(|h| at.0 <= h) {
                 self.accepted.pop_front();
+                self.records_in_window -= records;
                 self.bytes_in_window -= bytes;
             } else {
                 break;

@@ -5,10 +5,11 @@ use crate::calendar::JavaDate;
 use crate::error::{StreamsError, StreamsErrorKind};
 use crate::iterator::IteratorToken;
 use crate::limits::{GET_RECORDS_RECORDS_MAX, ITERATOR_LIFETIME_MS, PUT_RECORDS_BYTES_MAX, PUT_RECORDS_RECORDS_MAX};
-use crate::partition_key::{self, PARTITION_KEY_CHARS_MAX};
+use crate::partition_key::PARTITION_KEY_CHARS_MAX;
 use crate::record_source::SourceSpec;
 use crate::sequence::{AnyLayout, SequenceNumber};
-use crate::shard::{Payload, Record, ShardId};
+use crate::shard::{Payload, ReadItem, Record, ShardId};
+use crate::shard_log::WriteKey;
 use crate::stream::{Origin, Stream};
 use crate::time::{SimDuration, SimTime};
 use alloc::format;
@@ -47,6 +48,15 @@ pub struct PutRecordsEntry {
     pub data: Payload,
     /// `ExplicitHashKey`.
     pub explicit_hash_key: Option<u128>,
+}
+
+/// A PutRecords entry on its way in: [`PutRecordsEntry`], or a simulated producer's record whose numbered
+/// key is not written out.
+#[derive(Clone, Debug)]
+pub(crate) struct WriteEntry {
+    pub(crate) partition_key: WriteKey,
+    pub(crate) data: Payload,
+    pub(crate) explicit_hash_key: Option<u128>,
 }
 
 /// One entry of a PutRecords answer: a sequence number, or an error code and message.
@@ -91,9 +101,9 @@ pub enum IteratorStart {
 
 /// A GetRecords answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct GetRecordsOutput {
+pub struct GetRecordsOutput<R = Record> {
     /// `Records`.
-    pub records: Vec<Record>,
+    pub records: Vec<R>,
     /// `NextShardIterator`: absent once a closed shard is fully read.
     pub next_shard_iterator: Option<String>,
     /// `MillisBehindLatest`.
@@ -150,12 +160,12 @@ impl Kinesis {
                 ));
             }
         }
-        check_record(stream, account, &input.partition_key, input.explicit_hash_key, input.data.len_bytes())?;
+        let partition_key = WriteKey::Text(input.partition_key);
+        check_record(stream, account, &partition_key, input.explicit_hash_key, input.data.len_bytes())?;
         let encrypted = stream.encryption_key_id.is_some();
-        let bytes = input.data.len_bytes() + input.partition_key.len() as u64;
+        let bytes = input.data.len_bytes() + partition_key.len_bytes();
         let stream = self.streams.get_mut(name).expect("checked readable above");
-        match stream.append(now, now_unix_secs, input.partition_key, input.explicit_hash_key, input.data, fault, origin)
-        {
+        match stream.append(now, now_unix_secs, partition_key, input.explicit_hash_key, input.data, fault, origin) {
             Ok((shard_id, sequence_number)) => {
                 let bucket = stream.metrics.at(now.as_secs());
                 bucket.put_record_success += 1;
@@ -173,6 +183,14 @@ impl Kinesis {
         name: &str,
         entries: Vec<PutRecordsEntry>,
     ) -> Result<PutRecordsOutput, StreamsError> {
+        let entries = entries
+            .into_iter()
+            .map(|e| WriteEntry {
+                partition_key: WriteKey::Text(e.partition_key),
+                data: e.data,
+                explicit_hash_key: e.explicit_hash_key,
+            })
+            .collect();
         self.put_records_from(now, name, entries, None)
     }
 
@@ -182,7 +200,7 @@ impl Kinesis {
         &mut self,
         now: SimTime,
         name: &str,
-        entries: Vec<PutRecordsEntry>,
+        entries: Vec<WriteEntry>,
         origins: Option<(&Arc<SourceSpec>, &[Option<u64>])>,
     ) -> Result<PutRecordsOutput, StreamsError> {
         let epoch_unix_ms = self.config.epoch_unix_ms;
@@ -206,28 +224,36 @@ impl Kinesis {
         let mut total = 0;
         for entry in &entries {
             check_record(stream, &account, &entry.partition_key, entry.explicit_hash_key, entry.data.len_bytes())?;
-            total += entry.data.len_bytes() + entry.partition_key.len() as u64;
+            total += entry.data.len_bytes() + entry.partition_key.len_bytes();
         }
         if total > PUT_RECORDS_BYTES_MAX {
             // The current limit is 10 MiB; AWS's text for it is unconfirmed, so this follows the legacy 5 MB wording.
             return Err(StreamsError::new(StreamsErrorKind::InvalidArgument, "Records size exceeds 10 MB limit"));
         }
         let encrypted = stream.encryption_key_id.is_some();
-        let faults: Vec<bool> = entries.iter().map(|_| self.injected_throttle(name)).collect();
+        let faults: Vec<bool> = if self.faults_of(name).extra_throttle_percent == 0 {
+            alloc::vec![false; entries.len()]
+        } else {
+            entries.iter().map(|_| self.injected_throttle(name)).collect()
+        };
         let stream = self.stream_in_use(now, name).expect("checked readable above");
+        // Hash keys first, in a loop of their own: the table lookups of a whole batch overlap in memory.
+        let spec = origins.map(|(spec, _)| spec.as_ref());
+        let hash_keys = stream.hash_keys_of(entries.iter().map(|e| (&e.partition_key, e.explicit_hash_key)), spec);
         let mut failed_record_count = 0;
         let mut bytes_written = 0;
         let total_records = entries.len() as u64;
         let records: Vec<_> = entries
             .into_iter()
             .zip(faults)
+            .zip(hash_keys)
             .enumerate()
-            .map(|(i, (e, fault))| {
-                let bytes = e.data.len_bytes() + e.partition_key.len() as u64;
+            .map(|(i, ((e, fault), hash_key))| {
+                let bytes = e.data.len_bytes() + e.partition_key.len_bytes();
                 let origin = origins.and_then(|(spec, indices)| {
                     indices.get(i).copied().flatten().map(|index| Origin { spec, index, epoch_unix_ms })
                 });
-                match stream.append(now, now_unix_secs, e.partition_key, e.explicit_hash_key, e.data, fault, origin) {
+                match stream.append(now, now_unix_secs, e.partition_key, Some(hash_key), e.data, fault, origin) {
                     Ok((shard_id, sequence_number)) => {
                         bytes_written += bytes;
                         PutRecordsResultEntry::Ok(PutRecordOutput { shard_id, sequence_number, encrypted })
@@ -374,6 +400,16 @@ impl Kinesis {
         shard_iterator: &str,
         limit: Option<u32>,
     ) -> Result<GetRecordsOutput, StreamsError> {
+        self.get_records_as(now, shard_iterator, limit)
+    }
+
+    /// [`Self::get_records`], records given as `R` (the simulated readers' [`crate::shard::ReadRecord`]s).
+    pub(crate) fn get_records_as<R: ReadItem>(
+        &mut self,
+        now: SimTime,
+        shard_iterator: &str,
+        limit: Option<u32>,
+    ) -> Result<GetRecordsOutput<R>, StreamsError> {
         let account = self.config.account_id.clone();
         let invalid = || StreamsError::new(StreamsErrorKind::InvalidArgument, "Invalid ShardIterator.");
         let token = IteratorToken::decode(shard_iterator).ok_or_else(invalid)?;
@@ -426,10 +462,10 @@ impl Kinesis {
             shard.metrics.record_read_throttled(now.as_secs());
             None
         } else {
-            shard.get_records(now, token.position, limit, SimDuration::from_millis(visibility_ms))
+            shard.get_records::<R>(now, token.position, limit, SimDuration::from_millis(visibility_ms))
         };
         if let Some(batch) = batch.as_ref().filter(|_| on_demand) {
-            stream.usage_billed.on_demand_bytes_out += batch.records.iter().map(Record::size_bytes).sum::<u64>();
+            stream.usage_billed.on_demand_bytes_out += batch.records.iter().map(R::size_bytes).sum::<u64>();
         }
         let Some(batch) = batch else {
             return Err(StreamsError::new(
@@ -459,13 +495,14 @@ fn throttled(shard_id: ShardId, name: &str, account: &str) -> StreamsError {
 fn check_record(
     stream: &Stream,
     account: &str,
-    partition_key: &str,
+    partition_key: &WriteKey,
     explicit_hash_key: Option<u128>,
     data_len: u64,
 ) -> Result<(), StreamsError> {
-    let key_chars = partition_key::char_count(partition_key);
+    let key_chars = partition_key.char_count();
     if key_chars == 0 || key_chars > PARTITION_KEY_CHARS_MAX {
         let rule = if key_chars == 0 { "greater than or equal to 1" } else { "less than or equal to 256" };
+        let partition_key = partition_key.to_text();
         return Err(StreamsError::new(
             StreamsErrorKind::Validation,
             format!(
@@ -474,7 +511,7 @@ fn check_record(
         ));
     }
     let _ = explicit_hash_key; // Every u128 is in [0, 2^128 - 1]; the api crate rejects larger decimals.
-    let total = data_len + partition_key.len() as u64;
+    let total = data_len + partition_key.len_bytes();
     let max = stream.max_record_bytes();
     if total > max {
         // AWS's wording for a record over the stream's maximum is unconfirmed (`docs/aws-behaviour.md` §8.2).

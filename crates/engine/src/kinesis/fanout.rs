@@ -9,6 +9,7 @@ use crate::limits::{
     CONSUMERS_CREATING_MAX, CONSUMERS_PER_STREAM_MAX, SHARD_READ_BYTES_PER_SEC, SUBSCRIPTION_LIFETIME_MS,
 };
 use crate::sequence::SequenceNumber;
+use crate::shard::ReadRecord;
 use crate::time::{SimDuration, SimTime};
 use alloc::collections::BTreeSet;
 use alloc::format;
@@ -234,12 +235,13 @@ impl Kinesis {
                         continue;
                     }
                     // One event carries at most a second's allowance (2 MiB) and is then paid off.
-                    let batch = shard.read_from(now, sub.position, 10_000, SHARD_READ_BYTES_PER_SEC, visibility);
+                    let batch =
+                        shard.read_as::<ReadRecord>(now, sub.position, 10_000, SHARD_READ_BYTES_PER_SEC, visibility);
                     let idle = batch.records.is_empty() && !batch.at_shard_end;
                     if idle && now.saturating_since(sub.last_event_at) < HEARTBEAT {
                         continue;
                     }
-                    let bytes: u64 = batch.records.iter().map(crate::shard::Record::size_bytes).sum();
+                    let bytes: u64 = batch.records.iter().map(ReadRecord::size_bytes).sum();
                     sub.debt_micro_bytes = bytes.saturating_mul(1_000_000);
                     *efo_bytes += bytes;
                     let bucket = metrics.at(now.as_secs());
@@ -253,7 +255,7 @@ impl Kinesis {
                             counter: sub.position.saturating_sub(1),
                             ..shard.starting_sequence_number()
                         },
-                        |r| r.sequence_number,
+                        ReadRecord::sequence_number,
                     );
                     let child_shard_ids = if batch.at_shard_end { shard.child_shard_ids.clone() } else { Vec::new() };
                     sub.events.push_back(SubscribeToShardEvent {
@@ -278,6 +280,25 @@ impl Kinesis {
         &mut self,
         handle: &SubscriptionHandle,
     ) -> (Vec<SubscribeToShardEvent>, Option<SubscriptionEnd>) {
+        let (events, ended) = self.drain_subscription_read(handle);
+        let events = events
+            .into_iter()
+            .map(|e| SubscribeToShardEvent {
+                at: e.at,
+                records: e.records.iter().map(ReadRecord::to_record).collect(),
+                continuation_sequence_number: e.continuation_sequence_number,
+                millis_behind_latest: e.millis_behind_latest,
+                child_shard_ids: e.child_shard_ids,
+            })
+            .collect();
+        (events, ended)
+    }
+
+    /// [`Self::drain_subscription`], records as the simulated readers get them.
+    pub(crate) fn drain_subscription_read(
+        &mut self,
+        handle: &SubscriptionHandle,
+    ) -> (Vec<SubscribeToShardEvent<ReadRecord>>, Option<SubscriptionEnd>) {
         let Some(consumer) = self.consumer_mut(&handle.stream_name, &handle.consumer_arn) else {
             return (Vec::new(), Some(SubscriptionEnd::ResourceGone));
         };
