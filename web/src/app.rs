@@ -200,10 +200,13 @@ fn start() -> (Start, Option<crate::modules::Need>) {
         && !embed
         && !crate::tour::seen();
     // What the learner asked the lite page for, done once the full module runs; in the lite page, a lesson
-    // link needs the full module at once.
+    // link or a pipeline it does not draw needs the full module at once.
     let then = match handover {
         Some(h) => Some(h.then),
-        None if !crate::modules::FULL => request.lesson.clone().map(|id| crate::modules::Need::Lesson(Some(id))),
+        None if !crate::modules::FULL => match request.lesson.clone() {
+            Some(id) => Some(crate::modules::Need::Lesson(Some(id))),
+            None => (!crate::modules::lite_draws(&scenario)).then_some(crate::modules::Need::Scenario),
+        },
         None => None,
     };
     let start = Start {
