@@ -72,7 +72,8 @@ describe('The lite and full modules in Chromium', () => {
   });
 
   test('a full module that cannot be fetched is explained, and Try again loads it', { timeout: TEST_TIMEOUT_MS }, async () => {
-    const opened = await openPage(env.browser);
+    // Without the service worker, which would serve the full module from its cache past `page.route`.
+    const opened = await openPage(env.browser, { serviceWorkers: 'block' });
     env.contexts.push(opened.context);
     const { page } = opened;
     await page.route(/shardlab-full-/, (route) => route.abort('internetdisconnected'));
