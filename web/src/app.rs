@@ -126,7 +126,8 @@ impl Store {
                     Ok(start) => {
                         let handover = {
                             let s = store.state();
-                            let need = s.full_module.as_ref().map_or(crate::modules::Need::Scenario, |l| l.need.clone());
+                            let need =
+                                s.full_module.as_ref().map_or(crate::modules::Need::Scenario, |l| l.need.clone());
                             crate::modules::Handover {
                                 link: shardlab_scenario::encode_link(s.workspace.scenario()),
                                 now_ms: s.workspace.runner().map_or(0, |r| r.sim().now().as_millis()),
@@ -181,11 +182,7 @@ fn start() -> (Start, Option<crate::modules::Need>) {
     {
         let _ = storage::store_library(&library);
     }
-    let (scenario, notice) = if handover.is_some() {
-        choose(&request, None)
-    } else {
-        choose(&request, saved)
-    };
+    let (scenario, notice) = if handover.is_some() { choose(&request, None) } else { choose(&request, saved) };
     // A lesson link opens the lesson once the course is fetched: with its own pipeline, or beside the
     // shared attempt the link carries.
     let after_course = request

@@ -1,14 +1,15 @@
-//! The page ships as two wasm modules built from these same sources (ARCHITECTURE.md, "Two modules"): the first visit downloads the `lite` build (no `full` feature: the Kinesis Data Streams
-//! playground, producers, streams and consumers, share links); the `full` build adds the Firehose, Analytics
-//! and Video Streams panels, the API console, the course and the exports, and is fetched the first time the
-//! learner needs one of them. Both compile the same engine with the same features, so a scenario computes the
-//! same run in either.
+//! The page ships as two wasm modules built from these same sources (ARCHITECTURE.md, "Two modules"). The
+//! first visit downloads the `lite` build (no `full` feature: the Kinesis Data Streams playground, producers,
+//! streams and consumers, share links); the `full` build adds the Firehose, Analytics and Video Streams
+//! panels, the API console, the course and the exports, and is fetched the first time the learner needs one
+//! of them. The `full` feature gates web code only, so both compile the same engine with the same features
+//! and a scenario computes the same run in either.
 //!
 //! The switch hands the workspace over: the lite page writes a [`Handover`] (the scenario as a share link,
 //! the simulated time reached, speed, playing, and what the learner asked for) into `sessionStorage`, stops,
 //! and starts the full module, which opens the handover instead of the URL and runs to the same simulated
-//! time within its frame budget. Plain Rust here (tested natively); the browser glue is [`fetch_full`] and
-//! [`switch_to_full`].
+//! time within its frame budget. Plain Rust here (tested natively); the browser glue is `fetch_full`,
+//! `switch_to_full` and `take_handover` (wasm32 only).
 
 use crate::page_state::{Action, ExportFormat, Tab};
 use shardlab_scenario::{NodeKind, Scenario};
@@ -110,9 +111,8 @@ pub fn lite_draws(scenario: &Scenario) -> bool {
 /// What `action` needs from the full module, if the lite page cannot do it itself.
 pub fn need_of(action: &Action) -> Option<Need> {
     match action {
-        Action::ShowTab(tab @ (Tab::ApiConsole | Tab::Course)) | Action::RevealTab(tab @ (Tab::ApiConsole | Tab::Course)) => {
-            Some(Need::Tab(*tab))
-        }
+        Action::ShowTab(tab @ (Tab::ApiConsole | Tab::Course))
+        | Action::RevealTab(tab @ (Tab::ApiConsole | Tab::Course)) => Some(Need::Tab(*tab)),
         Action::CallApi(..) => Some(Need::Tab(Tab::ApiConsole)),
         Action::LoadCourse | Action::CourseLoaded(_) | Action::TourCourse => Some(Need::Lesson(None)),
         Action::OpenLesson(id) => Some(Need::Lesson(Some(id.clone()))),
@@ -249,7 +249,8 @@ mod tests {
             Need::Add(3),
             Need::Export(ExportFormat::CloudFormation),
         ] {
-            let handover = Handover { link: encode_link(&scenario), now_ms: 12_345, speed_tenths: 20, playing: true, then };
+            let handover =
+                Handover { link: encode_link(&scenario), now_ms: 12_345, speed_tenths: 20, playing: true, then };
             assert_eq!(Handover::decode(&handover.encode()), Some(handover));
         }
     }

@@ -104,7 +104,9 @@ fn download_report(ctx: &Ctx, dist: &Path) -> Result<(), String> {
         if kind.is_empty() {
             let group = match relative.split_once('/') {
                 Some((dir, _)) => format!("{dir}/"),
-                None if full_module => format!("full module ({})", if relative.ends_with(".wasm") { "wasm" } else { "JS" }),
+                None if full_module => {
+                    format!("full module ({})", if relative.ends_with(".wasm") { "wasm" } else { "JS" })
+                }
                 None => relative.clone(),
             };
             match later.iter_mut().find(|(g, _)| *g == group) {
@@ -253,7 +255,8 @@ mod tests {
     #[test]
     fn the_loader_gets_the_full_module_s_hashed_names() {
         let index = "<script>\n      const FULL_MODULE = './shardlab-full.js';\n      const FULL_WASM = './shardlab-full_bg.wasm';\n</script>";
-        let filled = fill_full_module(index, "shardlab-full-00ff.js", "shardlab-full-00ff_bg.wasm").expect("both lines");
+        let filled =
+            fill_full_module(index, "shardlab-full-00ff.js", "shardlab-full-00ff_bg.wasm").expect("both lines");
         assert_eq!(
             filled,
             "<script>\n      const FULL_MODULE = './shardlab-full-00ff.js';\n      const FULL_WASM = './shardlab-full-00ff_bg.wasm';\n</script>"
