@@ -160,6 +160,8 @@ fn start() -> (Start, Option<crate::modules::Need>) {
     let handover = crate::modules::take_handover().filter(|_| crate::modules::FULL);
     #[cfg(not(target_arch = "wasm32"))]
     let handover: Option<crate::modules::Handover> = None;
+    // A lesson link's lesson still opens from the address, as it would have in the lite page.
+    let (url_lesson, url_link) = (request.lesson.clone(), request.link.is_some());
     if let Some(h) = &handover {
         request = crate::startup::UrlRequest {
             link: Some(h.link.clone()),
@@ -174,7 +176,8 @@ fn start() -> (Start, Option<crate::modules::Need>) {
     let embed = request.embed;
     let saved = if embed { None } else { storage::load_autosave() };
     // Opening someone's link replaces the working copy; keep the learner's own in the library first.
-    if (request.link.is_some() || request.preset.is_some())
+    if handover.is_none()
+        && (request.link.is_some() || request.preset.is_some())
         && let Some(Ok(own)) = &saved
         && let Ok(mut library) = storage::load_library()
         && !library.entries.iter().any(|e| e.scenario_json == own.to_json())
@@ -185,10 +188,8 @@ fn start() -> (Start, Option<crate::modules::Need>) {
     let (scenario, notice) = if handover.is_some() { choose(&request, None) } else { choose(&request, saved) };
     // A lesson link opens the lesson once the course is fetched: with its own pipeline, or beside the
     // shared attempt the link carries.
-    let after_course = request
-        .lesson
-        .clone()
-        .map(|id| if request.link.is_some() { AfterCourse::ShowLesson(id) } else { AfterCourse::OpenLesson(id) });
+    let after_course =
+        url_lesson.map(|id| if url_link { AfterCourse::ShowLesson(id) } else { AfterCourse::OpenLesson(id) });
     // A first visit (no link, preset or lesson asked for) starts with the tour.
     let tour_open = handover.is_none()
         && request.link.is_none()
@@ -199,6 +200,8 @@ fn start() -> (Start, Option<crate::modules::Need>) {
     // What the learner asked the lite page for, done once the full module runs; in the lite page, a lesson
     // link or a pipeline it does not draw needs the full module at once.
     let then = match handover {
+        // A lesson link's lesson opens once the course is here (`after_course`).
+        Some(h) if matches!(h.then, crate::modules::Need::Lesson(Some(_))) => None,
         Some(h) => Some(h.then),
         None if !crate::modules::FULL => match request.lesson.clone() {
             Some(id) => Some(crate::modules::Need::Lesson(Some(id))),
