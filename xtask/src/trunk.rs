@@ -1,5 +1,6 @@
 //! The web app through Trunk: a dev server, and the release site in `dist/`.
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -26,6 +27,7 @@ pub(crate) fn serve(ctx: &Ctx) -> Result<(), String> {
 
 /// `trunk build --release` into `dist/`, with relative asset URLs so the site works from any path.
 pub(crate) fn dist(ctx: &Ctx) -> Result<(), String> {
+    modules_share_dependencies(ctx)?;
     // `--public-url ./` makes Trunk write `./name-hash.js` instead of `/name-hash.js`.
     ctx.run(ctx.command("trunk").args(["build", "--release", "--public-url", "./", "--offline"]))?;
     let dist = ctx.root.join("dist");
@@ -77,6 +79,40 @@ fn fill_full_module(index: &str, js: &str, wasm: &str) -> Result<String, String>
     Ok(index
         .replace(FULL_JS_LINE, &format!("const FULL_MODULE = './{js}';"))
         .replace(FULL_WASM_LINE, &format!("const FULL_WASM = './{wasm}';")))
+}
+
+/// Fails unless the lite and the full module (web/src/modules.rs) build every dependency with the same
+/// features: the `full` feature may gate web code only, so both run the same engine code and a scenario's
+/// run is the same whichever module runs it.
+fn modules_share_dependencies(ctx: &Ctx) -> Result<(), String> {
+    let tree = |lite: bool| -> Result<BTreeSet<String>, String> {
+        let mut command = ctx.command("cargo");
+        command.args(["tree", "-p", "shardlab-web", "--target", crate::setup::WASM_TARGET]);
+        command.args(["-e", "normal,features", "--prefix", "none"]);
+        if lite {
+            command.arg("--no-default-features");
+        }
+        let text = ctx.output(&mut command)?;
+        Ok(dependency_lines(&text))
+    };
+    let (full, lite) = (tree(false)?, tree(true)?);
+    if full == lite {
+        println!("  ok: the lite and full modules build {} dependency lines alike", full.len());
+        return Ok(());
+    }
+    let differ: Vec<&String> = full.symmetric_difference(&lite).collect();
+    Err(format!(
+        "the web crate's `full` feature changes its dependencies, so the two modules could run different engine \
+         code: {differ:?}"
+    ))
+}
+
+/// `cargo tree --prefix none` lines of every package but the web crate itself, without the `(*)` marks.
+fn dependency_lines(tree: &str) -> BTreeSet<String> {
+    tree.lines()
+        .map(|line| line.trim_end_matches(" (*)").trim().to_string())
+        .filter(|line| !line.is_empty() && !line.starts_with("shardlab-web "))
+        .collect()
 }
 
 /// The first visit's budget, gzipped, before the page is usable (issue 21).
@@ -250,7 +286,15 @@ fn tree_size(dir: &Path) -> Result<(u64, u64), String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{check_relative_urls, fill_full_module, fill_service_worker};
+    use super::{check_relative_urls, dependency_lines, fill_full_module, fill_service_worker};
+
+    #[test]
+    fn the_web_crate_s_own_lines_are_left_out_of_the_dependency_comparison() {
+        let full = "shardlab-web v0.1.0 (/w/web)\nshardlab-web feature \"full\"\nserde v1.0.229\nserde feature \"alloc\" (*)\n";
+        let lite = "shardlab-web v0.1.0 (/w/web)\nserde v1.0.229\nserde feature \"alloc\"\n";
+        assert_eq!(dependency_lines(full), dependency_lines(lite));
+        assert_ne!(dependency_lines(full), dependency_lines("serde v1.0.229\nserde feature \"std\"\n"));
+    }
 
     #[test]
     fn the_loader_gets_the_full_module_s_hashed_names() {
