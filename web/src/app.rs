@@ -126,14 +126,13 @@ impl Store {
                     Ok(start) => {
                         let handover = {
                             let s = store.state();
-                            let need =
-                                s.full_module.as_ref().map_or(crate::modules::Need::Scenario, |l| l.need.clone());
+                            let needs = s.full_module.as_ref().map_or_else(Vec::new, |l| l.needs.clone());
                             crate::modules::Handover {
                                 link: shardlab_scenario::encode_link(s.workspace.scenario()),
                                 now_ms: s.workspace.runner().map_or(0, |r| r.sim().now().as_millis()),
                                 speed_tenths: s.speed_tenths,
                                 playing: s.playing,
-                                then: need,
+                                then: needs,
                             }
                         };
                         if let Err(why) = crate::modules::switch_to_full(&handover, &start, crate::stop) {
@@ -152,7 +151,7 @@ impl Store {
 }
 
 /// Where the page starts: the URL's link or preset, else the autosaved work, else the first-minute scenario.
-fn start() -> (Start, Option<crate::modules::Need>) {
+fn start() -> Start {
     let (hash, search) = browser::location();
     let mut request = parse_url(&hash, &search);
     // The full module opens what the lite page handed over (`crate::modules`), not the address.
@@ -201,13 +200,14 @@ fn start() -> (Start, Option<crate::modules::Need>) {
     // link or a pipeline it does not draw needs the full module at once.
     let then = match handover {
         // A lesson link's lesson opens once the course is here (`after_course`).
-        Some(h) if matches!(h.then, crate::modules::Need::Lesson(Some(_))) => None,
-        Some(h) => Some(h.then),
+        Some(h) => h.then.into_iter().filter(|n| !matches!(n, crate::modules::Need::Lesson(Some(_)))).collect(),
         None if !crate::modules::FULL => match request.lesson.clone() {
-            Some(id) => Some(crate::modules::Need::Lesson(Some(id))),
-            None => (!crate::modules::lite_draws(&scenario)).then_some(crate::modules::Need::Scenario),
+            Some(id) => vec![crate::modules::Need::Lesson(Some(id))],
+            None => {
+                (!crate::modules::lite_draws(&scenario)).then_some(crate::modules::Need::Scenario).into_iter().collect()
+            }
         },
-        None => None,
+        None => Vec::new(),
     };
     let start = Start {
         scenario,
@@ -222,8 +222,9 @@ fn start() -> (Start, Option<crate::modules::Need>) {
         panel_layout: PanelLayout::load(),
         tour_open,
         after_course,
+        then,
     };
-    (start, then)
+    start
 }
 
 /// The page's callbacks, made once: the components they go to see the same callbacks on every draw, so a
@@ -412,12 +413,7 @@ fn share_link(state: &PageState) -> String {
 /// The whole page.
 #[component]
 pub fn App() -> Html {
-    let then = use_mut_ref(|| None);
-    let state = use_mut_ref(|| {
-        let (start, asked) = start();
-        *then.borrow_mut() = asked;
-        PageState::new(start)
-    });
+    let state = use_mut_ref(|| PageState::new(start()));
     let drawn = use_reducer(Drawn::default);
     let store = Store { state: state.clone(), redraw: drawn.dispatcher() };
     let handlers = {
@@ -517,16 +513,11 @@ pub fn App() -> Html {
         });
     }
     {
-        // What the learner asked the lite page for is done once the full module runs (after a handover); the
-        // lite page starts fetching the full module at once for a lesson link.
+        // What waits for the page to start: the lite page fetches the full module at once for a lesson link or
+        // a pipeline it does not draw; the full module does what the lite page handed over (`Start::then`).
         let store = store.clone();
         use_effect_with((), move |()| {
-            if let Some(need) = then.borrow_mut().take() {
-                let action = if crate::modules::FULL { need.action() } else { Some(Action::NeedFull(need)) };
-                if let Some(action) = action {
-                    let _ = store.send(action);
-                }
-            }
+            let _ = store.send(Action::Started);
         });
     }
     {

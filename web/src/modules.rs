@@ -144,9 +144,12 @@ pub struct Handover {
     pub speed_tenths: u32,
     /// It was playing.
     pub playing: bool,
-    /// What the learner asked for.
-    pub then: Need,
+    /// What the learner asked for, in order (at most [`NEEDS_MAX`]).
+    pub then: Vec<Need>,
 }
+
+/// The most requests a handover carries (the lite page keeps the first ones while the full module loads).
+pub const NEEDS_MAX: usize = 16;
 
 /// The longest handover read back (a share link is at most 2,000,000 characters).
 const HANDOVER_CHARS_MAX: usize = 2_100_000;
@@ -160,7 +163,7 @@ impl Handover {
             self.now_ms,
             self.speed_tenths,
             u8::from(self.playing),
-            self.then.encode()
+            self.then.iter().map(Need::encode).collect::<Vec<_>>().join(",")
         )
     }
 
@@ -177,7 +180,10 @@ impl Handover {
                 "now_ms" => now_ms = value.parse::<u64>().ok().filter(|&ms| ms <= shardlab_scenario::TIME_MS_MAX),
                 "speed" => speed = value.parse::<u32>().ok().filter(|t| (1..=10_000).contains(t)),
                 "playing" => playing = Some(value == "1"),
-                "then" => then = Need::decode(value),
+                "then" => {
+                    let needs: Option<Vec<Need>> = value.split(',').map(Need::decode).collect();
+                    then = needs.filter(|n| n.len() <= NEEDS_MAX);
+                }
                 _ => return None,
             }
         }
@@ -249,8 +255,13 @@ mod tests {
             Need::Add(3),
             Need::Export(ExportFormat::CloudFormation),
         ] {
-            let handover =
-                Handover { link: encode_link(&scenario), now_ms: 12_345, speed_tenths: 20, playing: true, then };
+            let handover = Handover {
+                link: encode_link(&scenario),
+                now_ms: 12_345,
+                speed_tenths: 20,
+                playing: true,
+                then: vec![then],
+            };
             assert_eq!(Handover::decode(&handover.encode()), Some(handover));
         }
     }
@@ -262,15 +273,17 @@ mod tests {
             now_ms: 1_000,
             speed_tenths: 10,
             playing: false,
-            then: Need::Scenario,
+            then: vec![Need::Scenario, Need::Add(3)],
         }
         .encode();
+        assert!(Handover::decode(&good).is_some());
         for bad in [
             String::new(),
-            good.replace("&then=scenario", ""),
+            good.replace("&then=scenario,add-3", ""),
             good.replace("now_ms=1000", "now_ms=-1"),
             good.replace("speed=10", "speed=0"),
             good.replace("then=scenario", "then=add-99"),
+            good.replace("then=scenario,add-3", &vec!["then=scenario"; NEEDS_MAX + 1].join(",")),
             format!("{good}&script=1"),
             "x".repeat(HANDOVER_CHARS_MAX + 1),
         ] {

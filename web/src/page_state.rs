@@ -241,6 +241,8 @@ pub enum Action {
     FullFailed(String),
     /// Try fetching the full module again.
     RetryFull,
+    /// The page has started (what waits for it runs: a handover's requests, the lite page's first need).
+    Started,
     /// Something the browser was asked to do failed (a download): why, for the notice.
     Failed(String),
 }
@@ -294,13 +296,16 @@ pub struct Start {
     pub tour_open: bool,
     /// A lesson link: open it once the course is here.
     pub after_course: Option<AfterCourse>,
+    /// What the learner asked for: in the lite page, what needs the full module at once; in the full module,
+    /// what the lite page handed over, done once the run reaches the handed-over time.
+    pub then: Vec<Need>,
 }
 
 /// The lite page fetching the full module ([`crate::modules`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FullModuleLoad {
-    /// What the learner asked for (done again by the full module).
-    pub need: Need,
+    /// What the learner asked for, in order (done again by the full module; at most `modules::NEEDS_MAX`).
+    pub needs: Vec<Need>,
     /// Why the last attempt failed; `None` while it is loading.
     pub failed: Option<String>,
     /// Attempts so far.
@@ -358,6 +363,8 @@ pub struct PageState {
     pub library: Result<Library, String>,
     /// The full module, once the lite page needed it: what for, and why its download failed (if it did).
     pub full_module: Option<FullModuleLoad>,
+    /// What the lite page handed over, done once the handed-over run reaches its time (`run_to`).
+    after_run_to: Vec<Need>,
     /// Why the last library action (or autosave) failed.
     pub library_error: Option<String>,
     /// Why the last console request could not be sent.
@@ -413,6 +420,7 @@ impl PageState {
             grading_percent: None,
             library: start.library,
             full_module: None,
+            after_run_to: if FULL { start.then.clone() } else { Vec::new() },
             library_error: None,
             console_error: None,
             browse_page: None,
@@ -429,6 +437,9 @@ impl PageState {
             views_second: None,
             effects: Vec::new(),
         };
+        if let Some(need) = start.then.into_iter().next().filter(|_| !FULL) {
+            state.need_full(need);
+        }
         state.refresh_views(None);
         state
     }
@@ -494,6 +505,15 @@ impl PageState {
                 }
             }
         };
+        // What the lite page handed over is done once the run is back at the handed-over time.
+        if self.run_to.is_none() && !self.after_run_to.is_empty() {
+            for need in std::mem::take(&mut self.after_run_to) {
+                if let Some(action) = need.action() {
+                    let _ = self.apply(action);
+                }
+            }
+            self.views_stale = true;
+        }
         // A pipeline with components the lite page does not draw is the full module's (a preset, a file,
         // the library, undo).
         if !FULL && self.full_module.is_none() && !crate::modules::lite_draws(self.workspace.scenario()) {
@@ -594,11 +614,18 @@ impl PageState {
     /// after the switch).
     fn need_full(&mut self, need: Need) {
         match &mut self.full_module {
-            Some(load) if load.failed.is_none() => load.need = need,
-            _ => {
-                let attempts = self.full_module.as_ref().map_or(0, |l| l.attempts);
-                self.effects.push(Effect::LoadFull(attempts));
-                self.full_module = Some(FullModuleLoad { need, failed: None, attempts: attempts + 1 });
+            Some(load) => {
+                if load.needs.len() < crate::modules::NEEDS_MAX {
+                    load.needs.push(need);
+                }
+                if load.failed.take().is_some() {
+                    load.attempts += 1;
+                    self.effects.push(Effect::LoadFull(load.attempts - 1));
+                }
+            }
+            None => {
+                self.effects.push(Effect::LoadFull(0));
+                self.full_module = Some(FullModuleLoad { needs: vec![need], failed: None, attempts: 1 });
             }
         }
     }
@@ -942,11 +969,14 @@ impl PageState {
                 Ok(())
             }
             Action::RetryFull => {
-                if let Some(need) = self.full_module.as_ref().filter(|l| l.failed.is_some()).map(|l| l.need.clone()) {
-                    self.need_full(need);
+                if let Some(load) = self.full_module.as_mut().filter(|l| l.failed.is_some()) {
+                    load.failed = None;
+                    load.attempts += 1;
+                    self.effects.push(Effect::LoadFull(load.attempts - 1));
                 }
                 Ok(())
             }
+            Action::Started => Ok(()),
             // Only in the lite build, for the actions `modules::need_of` hands over.
             _ => Ok(()),
         }
@@ -1135,6 +1165,7 @@ mod tests {
             panel_layout: PanelLayout::default(),
             tour_open: false,
             after_course: None,
+            then: Vec::new(),
         }
     }
 

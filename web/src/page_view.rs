@@ -172,15 +172,20 @@ pub(crate) fn page(s: &PageState, h: &Handlers, stage_panels: Vec<StagePanel>) -
 fn full_module_status(load: &crate::page_state::FullModuleLoad, h: &Handlers) -> Html {
     match &load.failed {
         None => html! {
-            <p class="module-loading" role="status">{ format!("Loading {}…", load.need.describe()) }</p>
+            <p class="module-loading" role="status">{ format!("Loading {}…", describe(load)) }</p>
         },
         Some(why) => html! {
             <p class="error-banner module-failed" role="alert">
-                { format!("The rest of Shardlab ({}) could not load: {why}. Check the connection, then ", load.need.describe()) }
+                { format!("The rest of Shardlab ({}) could not load: {why}. Check the connection, then ", describe(load)) }
                 <button onclick={h.on_retry_full.clone()}>{ "Try again" }</button>
             </p>
         },
     }
+}
+
+/// What the lite page is loading, for the learner: the latest request's part of Shardlab.
+fn describe(load: &crate::page_state::FullModuleLoad) -> &'static str {
+    load.needs.last().map_or("the rest of Shardlab", crate::modules::Need::describe)
 }
 
 /// How many lessons the course has (their files are fetched when first needed).
