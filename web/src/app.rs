@@ -209,7 +209,7 @@ fn start() -> Start {
         },
         None => Vec::new(),
     };
-    let start = Start {
+    Start {
         scenario,
         notice,
         embed,
@@ -223,8 +223,7 @@ fn start() -> Start {
         tour_open,
         after_course,
         then,
-    };
-    start
+    }
 }
 
 /// The page's callbacks, made once: the components they go to see the same callbacks on every draw, so a
