@@ -283,7 +283,7 @@ mod tests {
             good.replace("now_ms=1000", "now_ms=-1"),
             good.replace("speed=10", "speed=0"),
             good.replace("then=scenario", "then=add-99"),
-            good.replace("then=scenario,add-3", &vec!["then=scenario"; NEEDS_MAX + 1].join(",")),
+            good.replace("then=scenario,add-3", &format!("then={}", ["scenario"; NEEDS_MAX + 1].join(","))),
             format!("{good}&script=1"),
             "x".repeat(HANDOVER_CHARS_MAX + 1),
         ] {
