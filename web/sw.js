@@ -1,4 +1,5 @@
-// Shardlab's service worker: keeps one deployment's files so the page works offline after one visit.
+// Shardlab's service worker: keeps one deployment's files so the page works offline after one visit
+// (the full module among them: it is fetched here once the page has loaded, so it is there offline).
 // `cargo xtask dist` writes this deployment's id and file list below. A new deployment is a new sw.js:
 // the browser installs it beside the running one, the page offers "A new version is ready: reload",
 // and it takes over only when the learner says so. Under `trunk serve` (id "dev") it keeps nothing.

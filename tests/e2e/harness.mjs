@@ -143,10 +143,11 @@ export const TOUR_SEEN_KEY = 'shardlab.tour.v1';
  * A fresh page in its own context (1280x720 unless `viewport` says otherwise), recording what went wrong on it:
  * { page, context, problems: { consoleErrors, pageErrors, failedRequests } }.
  * The first-visit tour is marked as seen, so it never covers what a test clicks, unless `firstVisit` is set.
- * `hasTouch` gives the page a touch screen; `colorScheme` is what the page's media queries see.
+ * `hasTouch` gives the page a touch screen; `colorScheme` is what the page's media queries see;
+ * `serviceWorkers: 'block'` keeps the service worker out (so `page.route` sees every request).
  */
-export async function openPage(browser, { viewport = { width: 1280, height: 720 }, firstVisit = false, hasTouch = false, colorScheme = 'light' } = {}) {
-  const context = await browser.newContext({ viewport, hasTouch, colorScheme });
+export async function openPage(browser, { viewport = { width: 1280, height: 720 }, firstVisit = false, hasTouch = false, colorScheme = 'light', serviceWorkers = 'allow' } = {}) {
+  const context = await browser.newContext({ viewport, hasTouch, colorScheme, serviceWorkers });
   context.setDefaultTimeout(TIMEOUT_MS);
   context.setDefaultNavigationTimeout(TIMEOUT_MS);
   if (!firstVisit) {

@@ -1,7 +1,7 @@
 // The first visit on a slow connection: Chromium's network emulation at 1.6 Mbit/s down and 150 ms latency,
 // the site served gzip -9 compressed as a static host would. Prints how long until the Play button works
 // on the default scenario and how many bytes arrived before that (the README reports both; timings are
-// measured, not asserted). Asserts what the first download must not contain, that the page says it is
+// measured, not asserted). Asserts what the first download must not contain (lessons, the full module), that the page says it is
 // loading until the app runs, and that a failed download is explained with a way to try again.
 
 import { after, before, describe, test } from 'node:test';
@@ -61,6 +61,7 @@ describe('A slow connection in Chromium', () => {
       `${Math.ceil(bytes / 1024)} KB transferred before that (${fetched.length} responses)`);
     assert.ok(fetched.some((url) => url.endsWith('.wasm')), `the app's wasm arrived: ${fetched}`);
     assert.deepEqual(fetched.filter((url) => url.includes('/lessons/')), [], 'no lesson text before the page is usable');
+    assert.deepEqual(fetched.filter((url) => url.includes('shardlab-full-')), [], 'the full module loads on first use only');
     assert.deepEqual(problems.pageErrors, [], 'uncaught errors in the page');
     assert.equal(await boot.count(), 0, 'the loading text is gone once the app runs');
   });

@@ -104,26 +104,79 @@ impl Store {
                     let _ = store.send(Action::ShareCopied(link, copied));
                 });
             }
-            Effect::LoadCourse => {
+            Effect::LoadCourse if crate::modules::FULL => {
                 let store = self.clone();
                 crate::course_content::load(Callback::from(move |()| {
                     let _ = store.send(Action::CourseLoaded(crate::course_content::current()));
                 }));
             }
             Effect::Reveal(selector) => crate::tour::reveal(&selector),
+            Effect::LoadCourse => {}
+            Effect::LoadFull(attempt) => self.load_full(attempt),
         }
+    }
+
+    /// The lite page fetches the full module; once it is here, hands the workspace over and switches to it.
+    fn load_full(&self, attempt: u32) {
+        #[cfg(target_arch = "wasm32")]
+        {
+            let store = self.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                match crate::modules::fetch_full(attempt).await {
+                    Ok(start) => {
+                        let handover = {
+                            let s = store.state();
+                            let needs = s.full_module.as_ref().map_or_else(Vec::new, |l| l.needs.clone());
+                            crate::modules::Handover {
+                                link: shardlab_scenario::encode_link(s.workspace.scenario()),
+                                now_ms: s.workspace.runner().map_or(0, |r| r.sim().now().as_millis()),
+                                speed_tenths: s.speed_tenths,
+                                playing: s.playing,
+                                then: needs,
+                            }
+                        };
+                        if let Err(why) = crate::modules::switch_to_full(&handover, &start, crate::stop) {
+                            let _ = store.send(Action::FullFailed(why));
+                        }
+                    }
+                    Err(why) => {
+                        let _ = store.send(Action::FullFailed(why));
+                    }
+                }
+            });
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        let _ = attempt;
     }
 }
 
 /// Where the page starts: the URL's link or preset, else the autosaved work, else the first-minute scenario.
 fn start() -> Start {
     let (hash, search) = browser::location();
-    let request = parse_url(&hash, &search);
+    let mut request = parse_url(&hash, &search);
+    // The full module opens what the lite page handed over (`crate::modules`), not the address.
+    #[cfg(target_arch = "wasm32")]
+    let handover = crate::modules::take_handover().filter(|_| crate::modules::FULL);
+    #[cfg(not(target_arch = "wasm32"))]
+    let handover: Option<crate::modules::Handover> = None;
+    // A lesson link's lesson still opens from the address, as it would have in the lite page.
+    let (url_lesson, url_link) = (request.lesson.clone(), request.link.is_some());
+    if let Some(h) = &handover {
+        request = crate::startup::UrlRequest {
+            link: Some(h.link.clone()),
+            embed: request.embed,
+            start_ms: Some(h.now_ms).filter(|&ms| ms > 0),
+            speed_tenths: Some(h.speed_tenths),
+            autoplay: h.playing,
+            ..crate::startup::UrlRequest::default()
+        };
+    }
     // An embedded player never reads or writes the learner's storage (docs/embed.md).
     let embed = request.embed;
     let saved = if embed { None } else { storage::load_autosave() };
     // Opening someone's link replaces the working copy; keep the learner's own in the library first.
-    if (request.link.is_some() || request.preset.is_some())
+    if handover.is_none()
+        && (request.link.is_some() || request.preset.is_some())
         && let Some(Ok(own)) = &saved
         && let Ok(mut library) = storage::load_library()
         && !library.entries.iter().any(|e| e.scenario_json == own.to_json())
@@ -131,19 +184,31 @@ fn start() -> Start {
     {
         let _ = storage::store_library(&library);
     }
-    let (scenario, notice) = choose(&request, saved);
+    let (scenario, notice) = if handover.is_some() { choose(&request, None) } else { choose(&request, saved) };
     // A lesson link opens the lesson once the course is fetched: with its own pipeline, or beside the
     // shared attempt the link carries.
-    let after_course = request
-        .lesson
-        .clone()
-        .map(|id| if request.link.is_some() { AfterCourse::ShowLesson(id) } else { AfterCourse::OpenLesson(id) });
+    let after_course =
+        url_lesson.map(|id| if url_link { AfterCourse::ShowLesson(id) } else { AfterCourse::OpenLesson(id) });
     // A first visit (no link, preset or lesson asked for) starts with the tour.
-    let tour_open = request.link.is_none()
+    let tour_open = handover.is_none()
+        && request.link.is_none()
         && request.preset.is_none()
         && request.lesson.is_none()
         && !embed
         && !crate::tour::seen();
+    // What the learner asked the lite page for, done once the full module runs; in the lite page, a lesson
+    // link or a pipeline it does not draw needs the full module at once.
+    let then = match handover {
+        // A lesson link's lesson opens once the course is here (`after_course`).
+        Some(h) => h.then.into_iter().filter(|n| !matches!(n, crate::modules::Need::Lesson(Some(_)))).collect(),
+        None if !crate::modules::FULL => match request.lesson.clone() {
+            Some(id) => vec![crate::modules::Need::Lesson(Some(id))],
+            None => {
+                (!crate::modules::lite_draws(&scenario)).then_some(crate::modules::Need::Scenario).into_iter().collect()
+            }
+        },
+        None => Vec::new(),
+    };
     Start {
         scenario,
         notice,
@@ -157,6 +222,7 @@ fn start() -> Start {
         panel_layout: PanelLayout::load(),
         tour_open,
         after_course,
+        then,
     }
 }
 
@@ -210,6 +276,7 @@ pub(crate) struct Handlers {
     pub(crate) on_quiz_right: Callback<String>,
     pub(crate) on_reset_progress: Callback<()>,
     pub(crate) on_load_course: Callback<()>,
+    pub(crate) on_retry_full: Callback<MouseEvent>,
     pub(crate) on_tab: [Callback<MouseEvent>; 7],
     pub(crate) on_show_lesson: [Callback<MouseEvent>; 2],
     pub(crate) on_course_button: Callback<MouseEvent>,
@@ -315,6 +382,7 @@ impl Handlers {
             on_quiz_right: s.callback(Action::QuizRight),
             on_reset_progress: s.callback(|()| Action::ResetProgress),
             on_load_course: s.callback(|()| Action::LoadCourse),
+            on_retry_full: s.click(|| Action::RetryFull),
             on_tab: Tab::ALL.map(|tab| s.callback(move |_: MouseEvent| Action::ShowTab(tab))),
             on_show_lesson: [true, false].map(|on| s.callback(move |_: MouseEvent| Action::ShowLesson(on))),
             on_course_button: {
@@ -444,13 +512,22 @@ pub fn App() -> Html {
         });
     }
     {
+        // What waits for the page to start: the lite page fetches the full module at once for a lesson link or
+        // a pipeline it does not draw; the full module does what the lite page handed over (`Start::then`).
+        let store = store.clone();
+        use_effect_with((), move |()| {
+            let _ = store.send(Action::Started);
+        });
+    }
+    {
         // The course is data fetched beside the page: a lesson link asks for it at once; otherwise it is
         // fetched quietly once the page runs, so the Course tab opens at once (and offline, from the cache).
         let store = store.clone();
         use_effect_with((), move |()| {
             let waiting = store.state().lesson_link_waiting();
             let delay_ms = if waiting { 0 } else { COURSE_PREFETCH_DELAY_MS };
-            let prefetch = (!embed).then(|| {
+            // The lite page has no course: the full module has it (`crate::modules`).
+            let prefetch = (!embed && crate::modules::FULL).then(|| {
                 gloo_timers::callback::Timeout::new(delay_ms, move || {
                     let _ = store.send(Action::LoadCourse);
                 })

@@ -7,6 +7,7 @@
 //! - [`stage_views`]: what the page draws from the run, rebuilt when it changes (plain Rust).
 //! - [`video_view`]: a video stream's figures and fragment timeline (plain Rust, tested natively).
 //! - [`components`] and [`App`]: the Yew view.
+//! - [`modules`]: the first visit's lite build and the full build fetched on first use.
 
 pub mod browser;
 pub mod components;
@@ -19,6 +20,7 @@ pub mod format;
 pub mod frame_loop;
 pub mod keys;
 pub mod library;
+pub mod modules;
 pub mod narration;
 pub mod pacing;
 pub mod page_state;
@@ -41,3 +43,21 @@ mod app;
 mod page_view;
 
 pub use app::App;
+
+thread_local! {
+    /// The running app, so the lite page can stop before the full module starts (`modules::switch_to_full`).
+    static RUNNING: std::cell::RefCell<Option<yew::AppHandle<App>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Mounts the app on `<body>` (the entry point of both modules).
+pub fn start() {
+    let handle = yew::Renderer::<App>::new().render();
+    RUNNING.with(|running| *running.borrow_mut() = Some(handle));
+}
+
+/// Stops the app started by [`start`]: its components are destroyed, with their listeners and frame loops.
+pub fn stop() {
+    if let Some(handle) = RUNNING.with(|running| running.borrow_mut().take()) {
+        handle.destroy();
+    }
+}

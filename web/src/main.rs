@@ -1,5 +1,5 @@
-//! Entry point of the playground: mounts the app on `<body>`.
+//! Entry point of the playground's first download (built without the `full` feature: `crate::modules`).
 
 fn main() {
-    yew::Renderer::<shardlab_web::App>::new().render();
+    shardlab_web::start();
 }

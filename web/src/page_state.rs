@@ -7,6 +7,7 @@ use crate::components::{LibraryAction, RunTo};
 use crate::course::Progress;
 use crate::course_content::CourseContent;
 use crate::library::Library;
+use crate::modules::{FULL, Need};
 use crate::pacing::sim_delta;
 use crate::panel_layout::PanelLayout;
 use crate::runner::BrowsePage;
@@ -234,6 +235,14 @@ pub enum Action {
     SetPanelLayout(PanelLayout),
     /// Storing the autosave or the library failed: why.
     StorageFailed(String),
+    /// The lite page needs the full module for this (it starts loading it, or says it is loading).
+    NeedFull(Need),
+    /// The full module could not be fetched: why.
+    FullFailed(String),
+    /// Try fetching the full module again.
+    RetryFull,
+    /// The page has started (what waits for it runs: a handover's requests, the lite page's first need).
+    Started,
     /// Something the browser was asked to do failed (a download): why, for the notice.
     Failed(String),
 }
@@ -257,6 +266,8 @@ pub enum Effect {
     LoadCourse,
     /// Bring this element into view with focus on it.
     Reveal(String),
+    /// Fetch the full module (this attempt, from 0) and switch to it with the workspace.
+    LoadFull(u32),
 }
 
 /// Where the page starts: what the URL, the storage and the system chose.
@@ -285,6 +296,20 @@ pub struct Start {
     pub tour_open: bool,
     /// A lesson link: open it once the course is here.
     pub after_course: Option<AfterCourse>,
+    /// What the learner asked for: in the lite page, what needs the full module at once; in the full module,
+    /// what the lite page handed over, done once the run reaches the handed-over time.
+    pub then: Vec<Need>,
+}
+
+/// The lite page fetching the full module ([`crate::modules`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FullModuleLoad {
+    /// What the learner asked for, in order (done again by the full module; at most `modules::NEEDS_MAX`).
+    pub needs: Vec<Need>,
+    /// Why the last attempt failed; `None` while it is loading.
+    pub failed: Option<String>,
+    /// Attempts so far.
+    pub attempts: u32,
 }
 
 /// Everything the page shows.
@@ -336,6 +361,10 @@ pub struct PageState {
     pub grading_percent: Option<u32>,
     /// The learner's saved scenarios, or why they cannot be read.
     pub library: Result<Library, String>,
+    /// The full module, once the lite page needed it: what for, and why its download failed (if it did).
+    pub full_module: Option<FullModuleLoad>,
+    /// What the lite page handed over, done once the handed-over run reaches its time (`run_to`).
+    after_run_to: Vec<Need>,
     /// Why the last library action (or autosave) failed.
     pub library_error: Option<String>,
     /// Why the last console request could not be sent.
@@ -390,6 +419,8 @@ impl PageState {
             grading: None,
             grading_percent: None,
             library: start.library,
+            full_module: None,
+            after_run_to: if FULL { start.then.clone() } else { Vec::new() },
             library_error: None,
             console_error: None,
             browse_page: None,
@@ -406,6 +437,9 @@ impl PageState {
             views_second: None,
             effects: Vec::new(),
         };
+        if let Some(need) = start.then.into_iter().next().filter(|_| !FULL) {
+            state.need_full(need);
+        }
         state.refresh_views(None);
         state
     }
@@ -455,15 +489,36 @@ impl PageState {
                 wall_ms_now = Some(clock());
                 Ok(())
             }
-            Action::GradeFrame { clock } => {
+            // The lite page never grades: lessons are the full module's.
+            Action::GradeFrame { clock } if FULL => {
                 self.grade_frame(&*clock);
                 Ok(())
             }
             other => {
                 self.views_stale = true;
-                self.apply(other)
+                match crate::modules::need_of(&other).filter(|_| !FULL) {
+                    Some(need) => {
+                        self.need_full(need);
+                        Ok(())
+                    }
+                    None => self.apply(other),
+                }
             }
         };
+        // What the lite page handed over is done once the run is back at the handed-over time.
+        if self.run_to.is_none() && !self.after_run_to.is_empty() {
+            for need in std::mem::take(&mut self.after_run_to) {
+                if let Some(action) = need.action() {
+                    let _ = self.apply(action);
+                }
+            }
+            self.views_stale = true;
+        }
+        // A pipeline with components the lite page does not draw is the full module's (a preset, a file,
+        // the library, undo).
+        if !FULL && self.full_module.is_none() && !crate::modules::lite_draws(self.workspace.scenario()) {
+            self.need_full(Need::Scenario);
+        }
         self.sample_firehose();
         self.refresh_views(wall_ms_now);
         outcome
@@ -505,7 +560,7 @@ impl PageState {
     }
 
     fn sample_firehose(&mut self) {
-        if let Some(r) = self.workspace.runner() {
+        if let Some(r) = self.workspace.runner().filter(|_| FULL) {
             let now_ms = r.sim().now().as_millis();
             // Time going back is a new run: its chart starts over.
             if now_ms < std::mem::replace(&mut self.sampled_ms, now_ms) {
@@ -555,7 +610,29 @@ impl PageState {
         self.notice = None;
     }
 
+    /// The lite page starts fetching the full module for `need` (once; a later need replaces what is done
+    /// after the switch).
+    fn need_full(&mut self, need: Need) {
+        match &mut self.full_module {
+            Some(load) => {
+                if load.needs.len() < crate::modules::NEEDS_MAX {
+                    load.needs.push(need);
+                }
+                if load.failed.take().is_some() {
+                    load.attempts += 1;
+                    self.effects.push(Effect::LoadFull(load.attempts - 1));
+                }
+            }
+            None => {
+                self.effects.push(Effect::LoadFull(0));
+                self.full_module = Some(FullModuleLoad { needs: vec![need], failed: None, attempts: 1 });
+            }
+        }
+    }
+
     fn apply(&mut self, action: Action) -> Result<(), String> {
+        // The arms marked `if FULL` are not in the lite build at all: `need_of` sends their actions to the
+        // full module instead, and the last arm answers them there.
         match action {
             Action::Frame { .. } | Action::GradeFrame { .. } => Ok(()),
             Action::TogglePlay => {
@@ -673,7 +750,7 @@ impl PageState {
             Action::AddEvent(event) => self.workspace.add_event(event),
             Action::ReplaceEvent(index, event) => self.workspace.replace_event(index, event),
             Action::RemoveEvent(index) => self.workspace.remove_event(index),
-            Action::CallApi(operation, body) => {
+            Action::CallApi(operation, body) if FULL => {
                 let outcome = self.workspace.runner_mut().map(|r| r.call_console(&operation, &body));
                 self.console_error = match outcome {
                     Some(Err(e)) => Some(e),
@@ -794,30 +871,30 @@ impl PageState {
                 self.library_error = Some(why.clone());
                 Err(why)
             }
-            Action::LoadCourse => {
+            Action::LoadCourse if FULL => {
                 self.load_course();
                 Ok(())
             }
-            Action::CourseLoaded(content) => {
+            Action::CourseLoaded(content) if FULL => {
                 self.course_loaded(content);
                 Ok(())
             }
-            Action::OpenLesson(id) => self.open_lesson(&id),
-            Action::Check => {
+            Action::OpenLesson(id) if FULL => self.open_lesson(&id),
+            Action::Check if FULL => {
                 if let Some(l) = &self.lesson {
                     self.grading = Some(Grading::new(l, self.workspace.scenario()));
                     self.grading_percent = Some(0);
                 }
                 Ok(())
             }
-            Action::Hint => {
+            Action::Hint if FULL => {
                 if let Some(l) = &self.lesson {
                     self.progress.show_hint(&l.id, u32::try_from(l.hints.len()).unwrap_or(u32::MAX));
                     self.effects.push(Effect::StoreProgress);
                 }
                 Ok(())
             }
-            Action::ShowMe => {
+            Action::ShowMe if FULL => {
                 let Some(l) = self.lesson.clone() else { return Ok(()) };
                 self.from_show_me = true;
                 self.progress.show_me(&l.id);
@@ -830,11 +907,11 @@ impl PageState {
                     Err(why) => self.edit(|_| Err(format!("The reference solution could not be built: {why}"))),
                 }
             }
-            Action::RestartLesson => match self.lesson.as_ref().map(|l| l.id.clone()) {
+            Action::RestartLesson if FULL => match self.lesson.as_ref().map(|l| l.id.clone()) {
                 Some(id) => self.open_lesson(&id),
                 None => Ok(()),
             },
-            Action::QuizRight(question) => {
+            Action::QuizRight(question) if FULL => {
                 if let Some(l) = &self.lesson {
                     let questions: Vec<String> = l.quiz.iter().map(|q| q.id.clone()).collect();
                     self.progress.answer_right_in(&l.id, &question, &questions, l.is_reading());
@@ -842,13 +919,13 @@ impl PageState {
                 }
                 Ok(())
             }
-            Action::ResetProgress => {
+            Action::ResetProgress if FULL => {
                 // The learner's seed stays: their choice orders do not change.
                 self.progress = Progress { seed: self.progress.seed, ..Default::default() };
                 self.effects.push(Effect::StoreProgress);
                 Ok(())
             }
-            Action::TourCourse => {
+            Action::TourCourse if FULL => {
                 self.tour_open = false;
                 self.after_course = Some(AfterCourse::OpenFirstLesson);
                 self.load_course();
@@ -881,6 +958,27 @@ impl PageState {
                 self.notice = Some(why);
                 Ok(())
             }
+            Action::NeedFull(need) => {
+                self.need_full(need);
+                Ok(())
+            }
+            Action::FullFailed(why) => {
+                if let Some(load) = &mut self.full_module {
+                    load.failed = Some(why);
+                }
+                Ok(())
+            }
+            Action::RetryFull => {
+                if let Some(load) = self.full_module.as_mut().filter(|l| l.failed.is_some()) {
+                    load.failed = None;
+                    load.attempts += 1;
+                    self.effects.push(Effect::LoadFull(load.attempts - 1));
+                }
+                Ok(())
+            }
+            Action::Started => Ok(()),
+            // Only in the lite build, for the actions `modules::need_of` hands over.
+            _ => Ok(()),
         }
     }
 
@@ -914,6 +1012,8 @@ impl PageState {
         let stem = file_stem(&scenario.name);
         let (file, mime, text) = match format {
             ExportFormat::ScenarioJson => (format!("{stem}.json"), "application/json", scenario.to_json()),
+            // The lite page hands these over to the full module (`modules::need_of`).
+            _ if !FULL => return Ok(()),
             ExportFormat::CloudFormation => {
                 (format!("{stem}.yaml"), "application/yaml", scenario.to_cloudformation(findings.as_ref()))
             }
@@ -950,7 +1050,7 @@ impl PageState {
     }
 
     fn load_course(&mut self) {
-        if matches!(self.course, CourseContent::NotLoaded | CourseContent::Failed(_)) {
+        if FULL && matches!(self.course, CourseContent::NotLoaded | CourseContent::Failed(_)) {
             self.course = CourseContent::Loading;
             self.effects.push(Effect::LoadCourse);
         }
@@ -1065,6 +1165,7 @@ mod tests {
             panel_layout: PanelLayout::default(),
             tour_open: false,
             after_course: None,
+            then: Vec::new(),
         }
     }
 

@@ -47,6 +47,10 @@ pub(crate) fn stage_panels(s: &PageState, h: &Handlers) -> Vec<StagePanel> {
         })
         .into_iter()
         .collect();
+    if !crate::modules::FULL {
+        // The lite page has no Firehose, Analytics or video panels (`crate::modules`).
+        return panels;
+    }
     panels.extend(views.video.iter().map(|v| StagePanel {
         key: crate::panel_layout::video_key(&v.name).into(),
         label: format!("Video {}", v.name).into(),
@@ -143,6 +147,9 @@ pub(crate) fn page(s: &PageState, h: &Handlers, stage_panels: Vec<StagePanel>) -
                     if let Some(message) = &s.notice {
                         <p class="error-banner" role="alert">{ message.clone() }</p>
                     }
+                    if let Some(load) = &s.full_module {
+                        { full_module_status(load, h) }
+                    }
                     <PipelineCanvas nodes={(*views.canvas_nodes).clone()} edges={(*views.edges).clone()}
                         flows={(*views.flows).clone()} selected={s.workspace.selected()} running={s.playing}
                         read_only={embed} on_select={h.on_select.clone()} on_move={h.on_move.clone()}
@@ -159,6 +166,26 @@ pub(crate) fn page(s: &PageState, h: &Handlers, stage_panels: Vec<StagePanel>) -
             }
         </div>
     }
+}
+
+/// The lite page fetching the rest of Shardlab: what is loading, or why it failed with a way to try again.
+fn full_module_status(load: &crate::page_state::FullModuleLoad, h: &Handlers) -> Html {
+    match &load.failed {
+        None => html! {
+            <p class="module-loading" role="status">{ format!("Loading {}…", describe(load)) }</p>
+        },
+        Some(why) => html! {
+            <p class="error-banner module-failed" role="alert">
+                { format!("The rest of Shardlab ({}) could not load: {why}. Check the connection, then ", describe(load)) }
+                <button onclick={h.on_retry_full.clone()}>{ "Try again" }</button>
+            </p>
+        },
+    }
+}
+
+/// What the lite page is loading, for the learner: the latest request's part of Shardlab.
+fn describe(load: &crate::page_state::FullModuleLoad) -> &'static str {
+    load.needs.last().map_or("the rest of Shardlab", crate::modules::Need::describe)
 }
 
 /// How many lessons the course has (their files are fetched when first needed).
@@ -248,7 +275,7 @@ fn side(s: &PageState, h: &Handlers, scenario: &Scenario) -> Html {
     let [show_lesson, show_inspector] = h.on_show_lesson.clone();
     html! {
         <aside class="inspector" aria-label="Settings">
-            if let Some(l) = &s.lesson {
+            if let Some(l) = s.lesson.as_ref().filter(|_| crate::modules::FULL) {
                 <div class="side-tabs" role="tablist">
                     <button role="tab" aria-selected={s.show_lesson.to_string()} onclick={show_lesson}>{ "Lesson" }</button>
                     <button role="tab" aria-selected={(!s.show_lesson).to_string()} onclick={show_inspector}>{ "Inspector" }</button>
@@ -312,6 +339,10 @@ fn inspector(s: &PageState, h: &Handlers, scenario: &Scenario) -> Option<Html> {
 fn bottom(s: &PageState, h: &Handlers, views: &StageViews, scenario: &Scenario) -> Html {
     let body = match s.tab {
         Tab::EventLog => html! { <EventLog lines={(*views.log).clone()} on_pick={h.on_pick.clone()} /> },
+        // The lite page hands these tabs over to the full module (`crate::modules`) and says so meanwhile.
+        Tab::ApiConsole | Tab::Course if !crate::modules::FULL => html! {
+            <p class="note">{ "Loading…" }</p>
+        },
         Tab::ApiConsole => html! {
             <ApiConsole history={(*views.api_history).clone()} on_send={h.on_api.clone()}
                 error={s.console_error.clone().map(AttrValue::from)} />

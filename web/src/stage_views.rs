@@ -101,8 +101,10 @@ impl StageViews {
     ) -> Self {
         let scenario = workspace.scenario();
         let runner = workspace.runner();
-        let firehose: Vec<FirehoseView> = runner.map(|r| firehose_watch.views(r.sim())).unwrap_or_default();
-        let analytics = runner.map(|r| crate::pipeline_views::analytics_views(r.sim())).unwrap_or_default();
+        // The lite page draws none of these (`crate::modules`): their views are the full module's.
+        let full = runner.filter(|_| crate::modules::FULL);
+        let firehose: Vec<FirehoseView> = full.map(|r| firehose_watch.views(r.sim())).unwrap_or_default();
+        let analytics = full.map(|r| crate::pipeline_views::analytics_views(r.sim())).unwrap_or_default();
         let watched = runner.and_then(|r| {
             let chosen = selected.and_then(|id| r.nodes().stream(id)).and_then(|name| r.sim().stream_named(name));
             chosen.or_else(|| r.sim().stream())
@@ -135,11 +137,11 @@ impl StageViews {
             consumers: runner.map(Runner::consumer_views).unwrap_or_default(),
             firehose: firehose.into_iter().map(Rc::new).collect(),
             analytics: analytics.into_iter().map(Rc::new).collect(),
-            video: runner
+            video: full
                 .map(|r| crate::video_view::video_stream_views(r.sim()).into_iter().map(Rc::new).collect())
                 .unwrap_or_default(),
             log: Rc::new(runner.map(|r| r.log().rev().cloned().collect()).unwrap_or_default()),
-            api_history: Rc::new(runner.map(|r| r.api_history().rev().cloned().collect()).unwrap_or_default()),
+            api_history: Rc::new(full.map(|r| r.api_history().rev().cloned().collect()).unwrap_or_default()),
             cost_lines: Rc::new(runner.map(cost_lines).unwrap_or_default()),
             shard_ids: Rc::new(runner.map(Runner::shard_ids).unwrap_or_default()),
             refusals: Rc::new(runner.map(|r| crate::timeline::refusals(r, scenario)).unwrap_or_default()),

@@ -1,4 +1,4 @@
-//! `cargo xtask size`: where the first download's bytes go, by crate.
+//! `cargo xtask size`: where the first download's bytes go (the lite module), by crate.
 //!
 //! It builds the page's wasm as `cargo xtask dist` does, but keeps the function names, so
 //! twiggy can name every function; the names themselves are never shipped and are left out.
@@ -16,7 +16,18 @@ const CARGO_WASM: &str = "target/wasm32-unknown-unknown/release/shardlab-web.was
 const OUT_DIR: &str = "target/size";
 
 pub(crate) fn run(ctx: &Ctx) -> Result<(), String> {
-    ctx.run(ctx.command("cargo").args(["build", "--release", "--target", WASM_TARGET, "-p", "shardlab-web"]))?;
+    // The first visit's module: the lite build (web/src/modules.rs), as index.html's first `rel="rust"` link builds it.
+    ctx.run(ctx.command("cargo").args([
+        "build",
+        "--release",
+        "--target",
+        WASM_TARGET,
+        "-p",
+        "shardlab-web",
+        "--bin",
+        "shardlab-web",
+        "--no-default-features",
+    ]))?;
     // wasm-bindgen keeps the name section unless told otherwise; wasm-opt without `-g` drops it.
     ctx.run(ctx.command("wasm-bindgen").args([
         "--target",

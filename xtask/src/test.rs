@@ -98,7 +98,24 @@ fn clippy_wasm(ctx: &Ctx) -> Result<(), String> {
         .args(WASM_CRATES)
         .args(["-p", "shardlab-api", "-p", "shardlab-scenario", "-p", "shardlab-analytics", "-p", "shardlab-lessons"])
         .args(["--target", WASM_TARGET, "--all-targets", "--", "-D", "warnings"]);
-    ctx.run(&mut command)
+    ctx.run(&mut command)?;
+    // The first visit's lite module is the page without its `full` feature (web/src/modules.rs).
+    ctx.run(&mut cargo(
+        ctx,
+        &[
+            "clippy",
+            "-p",
+            "shardlab-web",
+            "--no-default-features",
+            "--lib",
+            "--bins",
+            "--target",
+            WASM_TARGET,
+            "--",
+            "-D",
+            "warnings",
+        ],
+    ))
 }
 
 fn tests_native(ctx: &Ctx) -> Result<(), String> {

@@ -1,5 +1,6 @@
 //! The web app through Trunk: a dev server, and the release site in `dist/`.
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -26,12 +27,15 @@ pub(crate) fn serve(ctx: &Ctx) -> Result<(), String> {
 
 /// `trunk build --release` into `dist/`, with relative asset URLs so the site works from any path.
 pub(crate) fn dist(ctx: &Ctx) -> Result<(), String> {
+    modules_share_dependencies(ctx)?;
     // `--public-url ./` makes Trunk write `./name-hash.js` instead of `/name-hash.js`.
     ctx.run(ctx.command("trunk").args(["build", "--release", "--public-url", "./", "--offline"]))?;
     let dist = ctx.root.join("dist");
     let index = fs::read_to_string(dist.join("index.html"))
         .map_err(|err| format!("Trunk finished but dist/index.html cannot be read: {err}"))?;
     check_relative_urls(&index)?;
+    let index = name_full_module(&dist, &index)?;
+    fs::write(dist.join("index.html"), index).map_err(|err| format!("writing dist/index.html: {err}"))?;
     write_service_worker(&dist)?;
     let (files, bytes) = tree_size(&dist)?;
     println!("  dist: {} ({files} files, {} KB)", dist.display(), bytes.div_ceil(1024));
@@ -43,19 +47,89 @@ pub(crate) fn dist(ctx: &Ctx) -> Result<(), String> {
     Ok(())
 }
 
+/// The full module's files as Trunk writes them (a `data-type="worker"` link: named after the binary, not
+/// hashed) and the lines of index.html's loader that name them.
+const FULL_JS: &str = "shardlab-full.js";
+const FULL_WASM: &str = "shardlab-full_bg.wasm";
+const FULL_JS_LINE: &str = "const FULL_MODULE = './shardlab-full.js';";
+const FULL_WASM_LINE: &str = "const FULL_WASM = './shardlab-full_bg.wasm';";
+
+/// Gives the full module (web/src/modules.rs) content-hashed names, like every other file the page loads,
+/// so hosts can cache it for ever, and writes them into index.html's loader; returns the new index.html.
+fn name_full_module(dist: &Path, index: &str) -> Result<String, String> {
+    let read = |name: &str| {
+        fs::read(dist.join(name)).map_err(|err| format!("dist/{name} cannot be read ({err}): index.html builds it"))
+    };
+    let (js, wasm) = (read(FULL_JS)?, read(FULL_WASM)?);
+    let mut hash = Fnv64::default();
+    hash.write(&js);
+    hash.write(&wasm);
+    let stem = format!("shardlab-full-{:016x}", hash.0);
+    let (js_name, wasm_name) = (format!("{stem}.js"), format!("{stem}_bg.wasm"));
+    fs::rename(dist.join(FULL_JS), dist.join(&js_name)).map_err(|err| format!("renaming {FULL_JS}: {err}"))?;
+    fs::rename(dist.join(FULL_WASM), dist.join(&wasm_name)).map_err(|err| format!("renaming {FULL_WASM}: {err}"))?;
+    fill_full_module(index, &js_name, &wasm_name)
+}
+
+/// `index` with the loader's two lines naming `js` and `wasm`.
+fn fill_full_module(index: &str, js: &str, wasm: &str) -> Result<String, String> {
+    if !index.contains(FULL_JS_LINE) || !index.contains(FULL_WASM_LINE) {
+        return Err(format!("index.html must contain the lines `{FULL_JS_LINE}` and `{FULL_WASM_LINE}`"));
+    }
+    Ok(index
+        .replace(FULL_JS_LINE, &format!("const FULL_MODULE = './{js}';"))
+        .replace(FULL_WASM_LINE, &format!("const FULL_WASM = './{wasm}';")))
+}
+
+/// Fails unless the lite and the full module (web/src/modules.rs) build every dependency with the same
+/// features: the `full` feature may gate web code only, so both run the same engine code and a scenario's
+/// run is the same whichever module runs it.
+fn modules_share_dependencies(ctx: &Ctx) -> Result<(), String> {
+    let tree = |lite: bool| -> Result<BTreeSet<String>, String> {
+        let mut command = ctx.command("cargo");
+        command.args(["tree", "-p", "shardlab-web", "--target", crate::setup::WASM_TARGET]);
+        command.args(["-e", "normal,features", "--prefix", "none"]);
+        if lite {
+            command.arg("--no-default-features");
+        }
+        let text = ctx.output(&mut command)?;
+        Ok(dependency_lines(&text))
+    };
+    let (full, lite) = (tree(false)?, tree(true)?);
+    if full == lite {
+        println!("  ok: the lite and full modules build {} dependency lines alike", full.len());
+        return Ok(());
+    }
+    let differ: Vec<&String> = full.symmetric_difference(&lite).collect();
+    Err(format!(
+        "the web crate's `full` feature changes its dependencies, so the two modules could run different engine \
+         code: {differ:?}"
+    ))
+}
+
+/// `cargo tree --prefix none` lines of every package but the web crate itself, without the `(*)` marks.
+fn dependency_lines(tree: &str) -> BTreeSet<String> {
+    tree.lines()
+        .map(|line| line.trim_end_matches(" (*)").trim().to_string())
+        .filter(|line| !line.is_empty() && !line.starts_with("shardlab-web "))
+        .collect()
+}
+
 /// The first visit's budget, gzipped, before the page is usable (issue 21).
 const FIRST_VISIT_KB_MAX: u64 = 400;
 
 /// Prints what a first visit downloads before the page is usable (index.html and the files it loads:
-/// JS, wasm, CSS), and what comes later (lessons, the service worker, the AWS reference), gzipped as a
-/// static host would serve them (gzip -9).
+/// JS, wasm, CSS), and what comes later (the full module, lessons, the service worker, the AWS reference),
+/// gzipped as a static host would serve them (gzip -9).
 fn download_report(ctx: &Ctx, dist: &Path) -> Result<(), String> {
     let mut first = Vec::new();
     let mut later: Vec<(String, u64)> = Vec::new();
     for path in files_under(dist)? {
         let relative = path.strip_prefix(dist).map_err(|err| err.to_string())?.to_string_lossy().replace('\\', "/");
         let top_level = !relative.contains('/');
+        let full_module = relative.starts_with("shardlab-full-");
         let kind = match path.extension().and_then(|e| e.to_str()) {
+            _ if full_module => "",
             Some("wasm") if top_level => "wasm",
             Some("css") if top_level => "CSS",
             Some("html") if relative == "index.html" => "HTML",
@@ -64,7 +138,13 @@ fn download_report(ctx: &Ctx, dist: &Path) -> Result<(), String> {
         };
         let gzipped = gzipped_size(ctx, &path)?;
         if kind.is_empty() {
-            let group = relative.split_once('/').map_or(relative.clone(), |(dir, _)| format!("{dir}/"));
+            let group = match relative.split_once('/') {
+                Some((dir, _)) => format!("{dir}/"),
+                None if full_module => {
+                    format!("full module ({})", if relative.ends_with(".wasm") { "wasm" } else { "JS" })
+                }
+                None => relative.clone(),
+            };
             match later.iter_mut().find(|(g, _)| *g == group) {
                 Some((_, bytes)) => *bytes += gzipped,
                 None => later.push((group, gzipped)),
@@ -206,7 +286,27 @@ fn tree_size(dir: &Path) -> Result<(u64, u64), String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{check_relative_urls, fill_service_worker};
+    use super::{check_relative_urls, dependency_lines, fill_full_module, fill_service_worker};
+
+    #[test]
+    fn the_web_crate_s_own_lines_are_left_out_of_the_dependency_comparison() {
+        let full = "shardlab-web v0.1.0 (/w/web)\nshardlab-web feature \"full\"\nserde v1.0.229\nserde feature \"alloc\" (*)\n";
+        let lite = "shardlab-web v0.1.0 (/w/web)\nserde v1.0.229\nserde feature \"alloc\"\n";
+        assert_eq!(dependency_lines(full), dependency_lines(lite));
+        assert_ne!(dependency_lines(full), dependency_lines("serde v1.0.229\nserde feature \"std\"\n"));
+    }
+
+    #[test]
+    fn the_loader_gets_the_full_module_s_hashed_names() {
+        let index = "<script>\n      const FULL_MODULE = './shardlab-full.js';\n      const FULL_WASM = './shardlab-full_bg.wasm';\n</script>";
+        let filled =
+            fill_full_module(index, "shardlab-full-00ff.js", "shardlab-full-00ff_bg.wasm").expect("both lines");
+        assert_eq!(
+            filled,
+            "<script>\n      const FULL_MODULE = './shardlab-full-00ff.js';\n      const FULL_WASM = './shardlab-full-00ff_bg.wasm';\n</script>"
+        );
+        assert!(fill_full_module("<script></script>", "a.js", "a_bg.wasm").is_err());
+    }
 
     #[test]
     fn the_service_worker_gets_the_deployment_and_its_files() {

@@ -1,0 +1,93 @@
+// End-to-end tests of the two modules (web/src/modules.rs): the first visit runs the lite module only; the
+// first use of something it leaves out (the API console, the course) fetches the full module, which takes the
+// workspace over at the same simulated time and computes the same run; a failed fetch is explained, with a
+// way to try again.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openPage, useBrowser, waitUntil } from './harness.mjs';
+
+const TEST_TIMEOUT_MS = 90_000;
+/** A pipeline of Kinesis Data Streams only (the lite page draws it) in which one shard throttles. */
+const PRESET = 'hot-partition-key';
+/** Simulated seconds stepped before the switch. */
+const STEPS = 12;
+
+describe('The lite and full modules in Chromium', () => {
+  const env = useBrowser({ before, after });
+
+  /** The page on `hash`, with every response's URL recorded. */
+  async function open(hash) {
+    const opened = await openPage(env.browser);
+    env.contexts.push(opened.context);
+    const urls = [];
+    opened.page.on('response', (response) => urls.push(response.url()));
+    await opened.page.goto(`${env.server.url}${hash}`);
+    await opened.page.locator('.pipeline-canvas').first().waitFor({ state: 'attached' });
+    return { ...opened, urls };
+  }
+
+  const clockMs = async (page) => Number(await page.locator('[data-testid=sim-clock]').getAttribute('data-ms'));
+  const fullModuleFetched = (urls) => urls.filter((url) => /shardlab-full-[0-9a-f]+(_bg\.wasm|\.js)/.test(url));
+
+  /** What the page shows of the run: each shard's card, each consumer's card and the event log. */
+  async function runFigures(page) {
+    await page.getByRole('tab', { name: 'Event log' }).click();
+    return {
+      shards: await page.locator('[data-testid=shard]').allInnerTexts(),
+      consumers: await page.locator('[data-testid=consumer]').allInnerTexts(),
+      log: await page.locator('[data-testid=event-log]').innerText(),
+    };
+  }
+
+  test('the first visit runs the lite module; the API console brings the full one at the same run', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { page, urls, problems } = await open(`#preset=${PRESET}`);
+    const step = page.getByRole('button', { name: 'Step', exact: true });
+    for (let i = 0; i < STEPS; i += 1) {
+      await step.click();
+    }
+    await waitUntil('the steps to run', () => clockMs(page), (ms) => ms === STEPS * 1_000);
+    const lite = await runFigures(page);
+    assert.ok(lite.shards.length >= 2, `the stream's shards are drawn: ${lite.shards.length}`);
+    assert.match(lite.shards.join('\n'), /[1-9][\d,]* rejected in all/, 'the hot shard throttled');
+    assert.deepEqual(fullModuleFetched(urls), [], 'the lite page runs a Kinesis Data Streams pipeline alone');
+
+    await page.getByRole('tab', { name: 'API console' }).click();
+    // The full module takes over: the console is there, and the run is replayed to the same simulated time.
+    await page.locator('[data-testid=api-history]').waitFor({ state: 'attached', timeout: 30_000 });
+    assert.equal(fullModuleFetched(urls).length, 2, `the full module's JS and wasm: ${fullModuleFetched(urls)}`);
+    await waitUntil('the full module to reach the same time', () => clockMs(page), (ms) => ms === STEPS * 1_000, 30_000);
+    assert.equal(await page.getByRole('tab', { name: 'API console' }).getAttribute('aria-selected'), 'true');
+    const full = await runFigures(page);
+    // The same engine code in both modules: the same scenario gives the same run, figure for figure.
+    assert.deepEqual(full, lite);
+    assert.deepEqual(problems.pageErrors, [], 'uncaught errors in the page');
+  });
+
+  test('a pipeline the lite page does not draw opens in the full module', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { page, urls } = await open('#preset=firehose-buffering-s3');
+    // The Firehose panel is the full module's.
+    await page.locator('.stage-tabs button.firehose, .stage-panel[data-panel^="firehose"]').first().waitFor({ state: 'attached', timeout: 30_000 });
+    assert.equal(fullModuleFetched(urls).length, 2);
+  });
+
+  test('a full module that cannot be fetched is explained, and Try again loads it', { timeout: TEST_TIMEOUT_MS }, async () => {
+    // Without the service worker, which would serve the full module from its cache past `page.route`.
+    const opened = await openPage(env.browser, { serviceWorkers: 'block' });
+    env.contexts.push(opened.context);
+    const { page } = opened;
+    await page.route(/shardlab-full-/, (route) => route.abort('internetdisconnected'));
+    await page.goto(env.server.url);
+    await page.locator('.pipeline-canvas').first().waitFor({ state: 'attached' });
+    await page.getByRole('tab', { name: 'Course' }).click();
+    const failed = page.getByRole('alert').filter({ hasText: 'could not load' });
+    await failed.waitFor({ state: 'visible', timeout: 20_000 });
+    assert.match(await failed.innerText(), /the course.*Check the connection/s);
+    // The lite page is still there and still runs.
+    await page.getByRole('button', { name: 'Play' }).click();
+    await waitUntil('the clock to run', () => clockMs(page), (ms) => ms > 0);
+    await page.unroute(/shardlab-full-/);
+    await failed.getByRole('button', { name: 'Try again' }).click();
+    await page.locator('[data-testid=course]').first().waitFor({ state: 'attached', timeout: 30_000 });
+  });
+});
