@@ -125,6 +125,8 @@ describe('Any screen, in Chromium', () => {
     const viewport = VIEWPORTS[2];
     const { page, problems } = await open(viewport, { hash: '#preset=two-stream-pipeline' });
     const tabs = page.getByRole('tablist', { name: 'Panels' }).getByRole('tab');
+    // A pipeline with Firehose and Analytics runs in the full module, which the first visit's lite one hands over to.
+    await tabs.filter({ hasText: /^Analytics/ }).first().waitFor();
     const labels = await tabs.allTextContents();
     assert.ok(labels.some((l) => l.startsWith('Firehose')), labels.join(', '));
     assert.ok(labels.some((l) => l.startsWith('Analytics')), labels.join(', '));
