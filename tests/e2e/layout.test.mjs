@@ -146,8 +146,8 @@ describe('Any screen, in Chromium', () => {
     assert.equal(await page.locator('.stage-panel').count(), labels.length);
     await page.reload({ waitUntil: 'load' });
     await page.locator('.pipeline-canvas').first().waitFor({ state: 'attached' });
+    await waitUntil('every panel, once the full module has taken over', () => page.locator('.stage-panel').count(), (n) => n === labels.length);
     assert.equal(await page.getByRole('button', { name: 'Show all panels' }).getAttribute('aria-pressed'), 'true', 'the choice survives a reload');
-    assert.equal(await page.locator('.stage-panel').count(), labels.length);
     assert.deepEqual(problems.pageErrors, [], 'uncaught errors in the page');
   });
 
