@@ -222,6 +222,8 @@ pub struct Runner {
     api: shardlab_api::KinesisApi,
     api_history: VecDeque<ApiExchange>,
     refusals: Vec<Refusal>,
+    /// The shard log view's lookups of old records, kept between views of this run.
+    shard_log_samples: core::cell::RefCell<crate::shard_log::SampleCache>,
 }
 
 impl Runner {
@@ -236,6 +238,7 @@ impl Runner {
             api: shardlab_api::KinesisApi::new(),
             api_history: VecDeque::new(),
             refusals: Vec::new(),
+            shard_log_samples: core::cell::RefCell::default(),
         };
         runner.drain_events();
         Ok(runner)
@@ -537,6 +540,13 @@ impl Runner {
                 }
             })
             .collect()
+    }
+
+    /// The shard log view of `stream` from shard `page_start` on (see [`crate::shard_log::shard_log_view`]),
+    /// looking up only the old records this run's last view did not.
+    pub fn shard_log_view(&self, stream: &str, page_start: usize) -> Option<crate::shard_log::ShardLogView> {
+        let mut cache = self.shard_log_samples.borrow_mut();
+        crate::shard_log::shard_log_view(&self.sim, stream, page_start, &mut cache)
     }
 
     /// The hash key space of the scenario's first stream (see [`Self::key_space_of`]).

@@ -4,7 +4,12 @@
 //!
 //! Work per frame does not grow with the records kept: a tape has at most [`BLOCKS_MAX`] blocks, each
 //! coloured from [`SAMPLES_PER_BLOCK`] records looked up by position, and at most [`SHARDS_PER_PAGE`]
-//! shards are drawn at once.
+//! shards are drawn at once. The sampled positions lie on a grid (multiples of a power of two) that stays put
+//! as the tip moves, and [`SampleCache`] keeps what the last view looked up: an old record is rebuilt from its
+//! producer's compact run by walking the run from its start, which costs up to a millisecond at full load, so
+//! each is looked up once, not on every view.
+
+use std::collections::BTreeMap;
 
 use shardlab_engine::consumer_app::{ReadStyle, ReplayFrom, StartAt};
 use shardlab_engine::shard::{Record, Shard};
@@ -156,6 +161,92 @@ pub struct ShardLogView {
     pub now_ms: u64,
 }
 
+/// What the view needs of one record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Sample {
+    partition_key: String,
+    arrival_ms: u64,
+    sequence_number: String,
+}
+
+/// The records the last view looked up, by stream, shard index and position, so the next view looks up only
+/// new ones. A record at a position never changes in a run (records are only appended, and expire from the
+/// front), so the cache belongs to one run and holds one view's lookups at most.
+#[derive(Debug, Default)]
+pub struct SampleCache {
+    previous: BTreeMap<(String, u32, u64), Option<Sample>>,
+    current: BTreeMap<(String, u32, u64), Option<Sample>>,
+    /// Records looked up in the shards, in all.
+    looked_up: u64,
+}
+
+impl SampleCache {
+    /// The record at `position` of `shard` (see [`record_at`]), from this view's or the last view's lookups
+    /// where it was looked up before.
+    fn sample(&mut self, stream: &str, shard: &Shard, position: u64) -> Option<Sample> {
+        let key = (stream.to_string(), shard.id.0, position);
+        if let Some(found) = self.current.get(&key) {
+            return found.clone();
+        }
+        let found = match self.previous.remove(&key) {
+            Some(found) => found,
+            None => {
+                self.looked_up += 1;
+                record_at(shard, position).map(|r| Sample {
+                    partition_key: r.partition_key,
+                    arrival_ms: r.arrival.as_millis(),
+                    sequence_number: r.sequence_number.to_decimal(),
+                })
+            }
+        };
+        self.current.insert(key, found.clone());
+        found
+    }
+
+    /// Ends a view: what it looked up is kept for the next one, the rest dropped.
+    fn finish_view(&mut self) {
+        self.previous = core::mem::take(&mut self.current);
+    }
+
+    /// Records looked up in the shards so far (not found here).
+    pub fn looked_up(&self) -> u64 {
+        self.looked_up
+    }
+
+    /// Lookups kept.
+    pub fn len(&self) -> usize {
+        self.previous.len() + self.current.len()
+    }
+
+    /// Whether nothing is kept.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// The positions sampled to colour the block `first..=last` of a tape `span` records long, none before
+/// `trim_horizon`: up to [`SAMPLES_PER_BLOCK`] multiples of a stride (the power of two that puts about
+/// `SAMPLES_PER_BLOCK` in each of [`BLOCKS_MAX`] blocks), so a position once sampled is sampled again while
+/// the tape grows (until the stride doubles, and then the new positions are a subset of the old).
+pub fn sample_positions(first: u64, last: u64, trim_horizon: u64, span: u64) -> Vec<u64> {
+    let from = first.max(trim_horizon);
+    if last < from {
+        return Vec::new();
+    }
+    let stride = (span / (BLOCKS_MAX * SAMPLES_PER_BLOCK) as u64).max(1).next_power_of_two();
+    let first_on_grid = from.div_ceil(stride);
+    let last_on_grid = last / stride;
+    if last_on_grid < first_on_grid {
+        return vec![from];
+    }
+    let points = last_on_grid - first_on_grid + 1;
+    let wanted = (SAMPLES_PER_BLOCK as u64).min(points);
+    let mut positions: Vec<u64> =
+        (0..wanted).map(|i| (first_on_grid + i * (points - 1) / (wanted - 1).max(1)) * stride).collect();
+    positions.dedup();
+    positions
+}
+
 /// The record at `position` in `shard`, if retained. Records are kept in sequence order without gaps, so
 /// this is a lookup by offset, not a search.
 pub fn record_at(shard: &Shard, position: u64) -> Option<Record> {
@@ -164,25 +255,19 @@ pub fn record_at(shard: &Shard, position: u64) -> Option<Record> {
         .flatten()
 }
 
-fn tape(sim: &Simulation, stream: &str, shard: &Shard) -> ShardTape {
+fn tape(sim: &Simulation, stream: &str, shard: &Shard, cache: &mut SampleCache) -> ShardTape {
     let trim_horizon = shard.first_position();
     let tip = shard.latest_position();
     let start = tape_start(trim_horizon, tip);
-    let newest = tip.checked_sub(1).filter(|&p| p >= trim_horizon).and_then(|p| record_at(shard, p));
-    let oldest = record_at(shard, trim_horizon);
+    let newest = tip.checked_sub(1).filter(|&p| p >= trim_horizon).and_then(|p| cache.sample(stream, shard, p));
+    let oldest = cache.sample(stream, shard, trim_horizon);
     let blocks = group_blocks(start, tip - start, BLOCKS_MAX)
         .into_iter()
         .map(|(first, last)| {
-            let from = first.max(trim_horizon);
-            let samples: Vec<Record> = if last < trim_horizon {
-                Vec::new()
-            } else {
-                let span = last - from;
-                (0..SAMPLES_PER_BLOCK as u64)
-                    .map(|i| from + span * i / (SAMPLES_PER_BLOCK as u64 - 1).max(1))
-                    .filter_map(|p| record_at(shard, p))
-                    .collect()
-            };
+            let samples: Vec<Sample> = sample_positions(first, last, trim_horizon, tip - start)
+                .into_iter()
+                .filter_map(|p| cache.sample(stream, shard, p))
+                .collect();
             let colours: Vec<u8> = samples.iter().map(|r| key_colour(&r.partition_key)).collect();
             let (colour, mixed) = dominant(&colours).map_or((None, false), |(c, m)| (Some(c), m));
             LogBlock {
@@ -215,8 +300,8 @@ fn tape(sim: &Simulation, stream: &str, shard: &Shard) -> ShardTape {
                 })
             };
             let behind_ms = position
-                .and_then(|p| record_at(shard, p.max(trim_horizon)))
-                .map_or(0, |r| now.saturating_since(r.arrival).as_millis());
+                .and_then(|p| cache.sample(stream, shard, p.max(trim_horizon)))
+                .map_or(0, |r| now.as_millis().saturating_sub(r.arrival_ms));
             let lease_owner = match app.config.style {
                 ReadStyle::Kcl(_) => app.leases.get(&shard.id).and_then(|l| l.owner),
                 _ => None,
@@ -247,26 +332,32 @@ fn tape(sim: &Simulation, stream: &str, shard: &Shard) -> ShardTape {
         start,
         trim_horizon,
         tip,
-        span_ms: oldest.as_ref().zip(newest.as_ref()).map(|(o, n)| (o.arrival.as_millis(), n.arrival.as_millis())),
-        sequence_numbers: oldest
-            .zip(newest)
-            .map(|(o, n)| (o.sequence_number.to_decimal(), n.sequence_number.to_decimal())),
+        span_ms: oldest.as_ref().zip(newest.as_ref()).map(|(o, n)| (o.arrival_ms, n.arrival_ms)),
+        sequence_numbers: oldest.zip(newest).map(|(o, n)| (o.sequence_number, n.sequence_number)),
         blocks,
         markers,
     }
 }
 
 /// The view of stream `stream` from shard `page_start` on (rounded down to a page), or `None` if there is no
-/// such stream.
-pub fn shard_log_view(sim: &Simulation, stream: &str, page_start: usize) -> Option<ShardLogView> {
+/// such stream. `cache` holds the run's earlier lookups (see [`SampleCache`]).
+pub fn shard_log_view(
+    sim: &Simulation,
+    stream: &str,
+    page_start: usize,
+    cache: &mut SampleCache,
+) -> Option<ShardLogView> {
     let s = sim.stream_named(stream)?;
     let shards = s.shards();
     let page_start = (page_start.min(shards.len().saturating_sub(1)) / SHARDS_PER_PAGE) * SHARDS_PER_PAGE;
+    let tapes =
+        shards.iter().skip(page_start).take(SHARDS_PER_PAGE).map(|shard| tape(sim, stream, shard, cache)).collect();
+    cache.finish_view();
     Some(ShardLogView {
         stream: stream.to_string(),
         shard_count: shards.len(),
         page_start,
-        tapes: shards.iter().skip(page_start).take(SHARDS_PER_PAGE).map(|shard| tape(sim, stream, shard)).collect(),
+        tapes,
         now_ms: sim.now().as_millis(),
     })
 }
@@ -413,10 +504,59 @@ mod tests {
     }
 
     #[test]
+    fn samples_sit_on_a_grid_that_survives_the_tape_growing() {
+        // 9,600 records in 32 blocks of 300: about 3 samples a block is a stride of 100, rounded up to 128.
+        assert_eq!(sample_positions(0, 299, 0, 9_600), vec![0, 128, 256]);
+        assert_eq!(sample_positions(300, 599, 0, 9_600), vec![384, 512]);
+        // Nothing before the trim horizon; a block left with no grid point is sampled where it starts.
+        assert_eq!(sample_positions(0, 299, 300, 9_600), Vec::<u64>::new());
+        assert_eq!(sample_positions(0, 299, 260, 9_600), vec![260]);
+        // Twice the records: a stride of 256, so every position sampled now was on the old grid.
+        let grown: Vec<u64> = group_blocks(1, 19_200, BLOCKS_MAX)
+            .into_iter()
+            .flat_map(|(first, last)| sample_positions(first, last, 1, 19_200))
+            .collect();
+        assert!(grown.iter().all(|p| p % 256 == 0), "{grown:?}");
+        assert!(grown.len() >= BLOCKS_MAX && grown.len() <= BLOCKS_MAX * SAMPLES_PER_BLOCK, "{}", grown.len());
+    }
+
+    #[test]
+    fn a_cached_view_equals_a_fresh_one_and_looks_up_only_what_is_new() {
+        use shardlab_engine::consumer_app::ConsumerAppConfig;
+        use shardlab_engine::{DEFAULT_STREAM_NAME, ProducerConfig, SimConfig, StreamConfig};
+        let config = SimConfig {
+            streams: vec![StreamConfig::provisioned(DEFAULT_STREAM_NAME, 2)],
+            producers: vec![ProducerConfig::steady("clicks", 1_000, 100, 50)],
+            consumers: vec![ConsumerAppConfig::polling("reader")],
+            ..SimConfig::default()
+        };
+        let mut sim = Simulation::new(config).expect("valid config");
+        let mut cache = SampleCache::default();
+        for second in [30, 31, 45, 60] {
+            sim.advance_to(SimTime::from_secs(second));
+            let before = cache.looked_up();
+            let cached = shard_log_view(&sim, DEFAULT_STREAM_NAME, 0, &mut cache).expect("the stream");
+            let fresh = shard_log_view(&sim, DEFAULT_STREAM_NAME, 0, &mut SampleCache::default()).expect("the stream");
+            assert_eq!(cached, fresh, "at {second} s");
+            let new = cache.looked_up() - before;
+            // Two tapes of up to 32 blocks of 3 samples, plus the oldest, the newest and a marker on each.
+            assert!(new <= 2 * (BLOCKS_MAX * SAMPLES_PER_BLOCK + 3) as u64, "{new} at {second} s");
+            // The same view again looks nothing up.
+            let again = cache.looked_up();
+            shard_log_view(&sim, DEFAULT_STREAM_NAME, 0, &mut cache).expect("the stream");
+            assert_eq!(cache.looked_up(), again, "at {second} s");
+            if second == 31 {
+                // One second later, most samples are the last view's: the grid stayed put.
+                assert!(new * 4 < 2 * (BLOCKS_MAX * SAMPLES_PER_BLOCK) as u64, "{new} new lookups after 1 s");
+            }
+        }
+    }
+
+    #[test]
     fn a_run_s_tape_has_bounded_blocks_and_the_consumer_where_it_reads() {
         let mut sim = read_to_the_tip();
         let stream = shardlab_engine::DEFAULT_STREAM_NAME;
-        let view = shard_log_view(&sim, stream, 0).expect("the stream");
+        let view = shard_log_view(&sim, stream, 0, &mut SampleCache::default()).expect("the stream");
         let tape = &view.tapes[0];
         let n = tape.tip - 1;
         assert!((999..=1_001).contains(&n), "100 records/s for 10 s: {n}");
@@ -431,7 +571,7 @@ mod tests {
         assert_eq!(to, 1 + ((n as f64) * 0.25).round() as u64);
         let request = ReplayRequest { consumer: 0, shard: 0, from: ReplayFrom::SequenceCounter { counter: to } };
         assert_eq!(sim.replay_consumer(request.consumer, request.shard, request.from), Ok(to));
-        let tape = &shard_log_view(&sim, stream, 0).expect("the stream").tapes[0];
+        let tape = &shard_log_view(&sim, stream, 0, &mut SampleCache::default()).expect("the stream").tapes[0];
         assert_eq!(tape.markers[0].position, Some(to));
         assert_eq!(tape.markers[0].behind_records, n + 1 - to);
         // The record at `to` arrived about (to - 1) × 10 ms into the run; it is now 12 s.
@@ -452,7 +592,7 @@ mod tests {
         // one a second, have expired: the horizon is near #43,200.
         let day_ms = 24 * 3_600 * 1_000;
         sim.advance_to(SimTime::from_millis(day_ms * 3 / 2));
-        let view = shard_log_view(&sim, DEFAULT_STREAM_NAME, 0).expect("the stream");
+        let view = shard_log_view(&sim, DEFAULT_STREAM_NAME, 0, &mut SampleCache::default()).expect("the stream");
         let tape = &view.tapes[0];
         assert!((43_195..=43_205).contains(&tape.trim_horizon), "horizon at #{}", tape.trim_horizon);
         // The oldest retained record is younger than 24 hours; the one before it (a second older) was not.

@@ -121,9 +121,7 @@ impl StageViews {
                 write_limit_bytes_per_sec: open * SHARD_WRITE_BYTES_PER_SEC,
                 records_per_sec_limit: open * SHARD_WRITE_RECORDS_PER_SEC,
                 others: r.sim().config().streams.len() > 1,
-                shard_log: shard_log_page
-                    .and_then(|page| crate::shard_log::shard_log_view(r.sim(), &s.name, page))
-                    .map(Rc::new),
+                shard_log: shard_log_page.and_then(|page| r.shard_log_view(&s.name, page)).map(Rc::new),
                 shards,
             }
         });
