@@ -695,7 +695,7 @@ mod tests {
     #[test]
     fn numbered_keys_follow_the_layout_through_reshards() {
         let mut s = active(4);
-        let keys: Vec<WriteKey> = (0..64).map(|n| WriteKey::Numbered(n)).collect();
+        let keys: Vec<WriteKey> = (0..64).map(WriteKey::Numbered).collect();
         let check = |s: &mut Stream, second: u64| {
             let routed = s.routed_keys_of(keys.iter().map(|k| (k, None)), None);
             for (key, routed) in keys.iter().zip(routed) {
