@@ -406,7 +406,9 @@ impl Shard {
         self.closed.is_some_and(|c| now.saturating_since(c.at) >= retention)
     }
 
-    /// Appends a record if the shard's write limits allow it at `now`.
+    /// Appends a record if the shard's write limits allow it at `now`. Inlined into the write path: returned
+    /// through memory, its result was read back wider than it was written, a stall the profiles showed.
+    #[inline]
     pub(crate) fn try_append(
         &mut self,
         now: SimTime,

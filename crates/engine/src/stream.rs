@@ -150,6 +150,10 @@ pub struct Stream {
     trim_due: (Option<SimTime>, u32),
     /// MD5 hash keys of the numbered keys (`user-N`) written here, so a producer's keys are hashed once.
     numbered_hashes: crate::shard_log::DenseHashes,
+    /// Per numbered key (`user-N`, by N, below [`STREAM_HASHED_KEYS_MAX`]): the index in `shards` plus one of
+    /// the open shard its hash key routes to (0: not looked up yet), for the current layout only:
+    /// [`Self::reroute`] clears it, so each distinct key is routed once per layout.
+    numbered_routes: Vec<u16>,
     /// The derivable producers writing here, by slot ([`crate::record_source`]).
     sources: Vec<SourceLog>,
     /// How long records stay warm (stored one by one) before they are compacted.
@@ -166,6 +170,21 @@ pub(crate) struct Origin<'a> {
     pub(crate) spec: &'a Arc<SourceSpec>,
     pub(crate) index: u64,
     pub(crate) epoch_unix_ms: u64,
+}
+
+/// A record's hash key and, once looked up, the index in the stream's shards of the open shard it routes to
+/// (valid until the layout changes: within one call).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct RoutedKey {
+    pub(crate) hash_key: u128,
+    shard: Option<usize>,
+}
+
+impl RoutedKey {
+    /// `hash_key`, routed when the record is written.
+    pub(crate) fn unrouted(hash_key: u128) -> Self {
+        Self { hash_key, shard: None }
+    }
 }
 
 /// Numbered keys (`user-0` to `user-131071`) whose hash keys a stream remembers (2 MiB at most).
@@ -220,6 +239,7 @@ impl Stream {
             routing_ends: Vec::new(),
             trim_due: (Some(SimTime::ZERO), 0),
             numbered_hashes: crate::shard_log::DenseHashes::default(),
+            numbered_routes: Vec::new(),
             sources: Vec::new(),
             hot_window: HOT_WINDOW,
         }
@@ -340,24 +360,58 @@ impl Stream {
         routing.sort_by_key(|&i| self.shards[i].hash_key_range.starting_hash_key);
         self.routing_ends = routing.iter().map(|&i| self.shards[i].hash_key_range.ending_hash_key).collect();
         self.routing = routing;
+        self.numbered_routes.clear();
     }
 
-    /// The hash keys of records given as (partition key, explicit hash key): numbered keys (`user-N`) from
-    /// `spec`'s table when the sending source has one, else from the stream's; other keys hashed.
-    /// Keys are read first and looked up after, in a loop of their own, so a batch's lookups overlap.
-    pub(crate) fn hash_keys_of<'a>(
+    /// The index in `shards` of the open shard owning `hash_key`, the hash key of the numbered key `number`
+    /// when there is one (looked up once per key and layout in `numbered_routes`).
+    fn route_numbered(&mut self, number: Option<u32>, hash_key: u128) -> Option<usize> {
+        let Some(index) = number.map(|n| n as usize).filter(|&n| n < STREAM_HASHED_KEYS_MAX) else {
+            return self.route(hash_key);
+        };
+        if self.shards.len() >= usize::from(u16::MAX) {
+            return self.route(hash_key);
+        }
+        if index >= self.numbered_routes.len() {
+            self.numbered_routes.resize((index + 1).next_power_of_two().min(STREAM_HASHED_KEYS_MAX), 0);
+        }
+        match self.numbered_routes[index] {
+            0 => {
+                let shard = self.route(hash_key)?;
+                self.numbered_routes[index] = shard as u16 + 1;
+                Some(shard)
+            }
+            known => Some(usize::from(known - 1)),
+        }
+    }
+
+    /// The hash keys of records given as (partition key, explicit hash key), with the shards they route to:
+    /// numbered keys (`user-N`) from `spec`'s table when the sending source has one, else from the stream's;
+    /// other keys hashed. Keys are read first and looked up after, in loops of their own, so a batch's lookups
+    /// overlap.
+    pub(crate) fn routed_keys_of<'a>(
         &mut self,
         keys: impl ExactSizeIterator<Item = (&'a WriteKey, Option<u128>)> + Clone,
         spec: Option<&SourceSpec>,
-    ) -> Vec<u128> {
+    ) -> Vec<RoutedKey> {
         let numbers: Vec<Option<u32>> = keys.clone().map(|(key, _)| key.number()).collect();
+        let hash_keys: Vec<u128> = keys
+            .clone()
+            .zip(&numbers)
+            .map(|((key, explicit), number)| key_hash(&mut self.numbered_hashes, key, *number, explicit, spec))
+            .collect();
         keys.zip(numbers)
-            .map(|((key, explicit), number)| key_hash(&mut self.numbered_hashes, key, number, explicit, spec))
+            .zip(hash_keys)
+            .map(|(((_, explicit), number), hash_key)| {
+                // An explicit hash key routes by itself, whatever the key's number.
+                let number = number.filter(|_| explicit.is_none());
+                RoutedKey { hash_key, shard: self.route_numbered(number, hash_key) }
+            })
             .collect()
     }
 
-    /// Writes one record: routes it by hash key (`hash_key`: an explicit one, or the one
-    /// [`Self::hash_keys_of`] gives, when the caller has it; else computed here), applies the shard's limits.
+    /// Writes one record: routes it by hash key (`routed`: an explicit one, or the one
+    /// [`Self::routed_keys_of`] gives, when the caller has it; else computed here), applies the shard's limits.
     /// The caller has validated it.
     #[expect(clippy::too_many_arguments, reason = "one record's parts and how it was sent, on the write path")]
     pub(crate) fn append(
@@ -365,7 +419,7 @@ impl Stream {
         now: SimTime,
         now_unix_secs: u64,
         partition_key: WriteKey,
-        hash_key: Option<u128>,
+        routed: Option<RoutedKey>,
         data: Payload,
         injected_fault: bool,
         origin: Option<Origin<'_>>,
@@ -374,14 +428,16 @@ impl Stream {
             let slot = self.source_slot(o);
             self.sources[slot].see(o.index).then_some((slot, o.index))
         });
-        let hash_key = hash_key.unwrap_or_else(|| {
+        let RoutedKey { hash_key, shard } = routed.unwrap_or_else(|| {
             let spec = derived.map(|(slot, _)| self.sources[slot].spec.as_ref());
-            key_hash(&mut self.numbered_hashes, &partition_key, partition_key.number(), None, spec)
+            let number = partition_key.number();
+            let hash_key = key_hash(&mut self.numbered_hashes, &partition_key, number, None, spec);
+            RoutedKey { hash_key, shard: self.route_numbered(number, hash_key) }
         });
         let origin_code =
             derived.map_or(crate::shard_log::NO_ORIGIN, |(slot, i)| crate::shard_log::origin(slot as u32, i));
         // Open shards tile the key space from the first ACTIVE moment on; callers check the status.
-        let index = self.route(hash_key).expect("open shards tile the hash key space");
+        let index = shard.or_else(|| self.route(hash_key)).expect("open shards tile the hash key space");
         let shard = &mut self.shards[index];
         let id = shard.id;
         if injected_fault {
@@ -632,5 +688,37 @@ mod tests {
             .append(SimTime::from_secs(2), 2, "b".into(), None, Payload::Bytes(alloc::vec![].into()), false, None)
             .expect("fits");
         assert_eq!((a, b), (ShardId(1), ShardId(2)));
+    }
+
+    /// Numbered keys are routed once per layout: after a split, a merge and a uniform rescale each goes
+    /// to the open shard whose range holds its MD5 hash key, whether written alone or in a batch.
+    #[test]
+    fn numbered_keys_follow_the_layout_through_reshards() {
+        let mut s = active(4);
+        let keys: Vec<WriteKey> = (0..64).map(WriteKey::Numbered).collect();
+        let check = |s: &mut Stream, second: u64| {
+            let routed = s.routed_keys_of(keys.iter().map(|k| (k, None)), None);
+            for (key, routed) in keys.iter().zip(routed) {
+                let hash_key = crate::partition_key::hash_key(&key.to_text());
+                let owner = s.open_shards().find(|sh| sh.hash_key_range.contains(hash_key)).map(|sh| sh.id);
+                let now = SimTime::from_secs(second);
+                let zeros = Payload::Synthetic { len_bytes: 1 };
+                let alone = s.append(now, second, key.clone(), None, zeros.clone(), false, None);
+                let batched = s.append(now, second, key.clone(), Some(routed), zeros, false, None);
+                assert_eq!(routed.hash_key, hash_key, "{key:?}");
+                assert_eq!(
+                    (alone.ok().map(|w| w.0), batched.ok().map(|w| w.0)),
+                    (owner, owner),
+                    "{key:?} at {second} s"
+                );
+            }
+        };
+        check(&mut s, 1);
+        s.split(ShardId(0), 1u128 << 125, SimTime::from_secs(2), 2);
+        check(&mut s, 3);
+        s.merge(ShardId(2), ShardId(3), SimTime::from_secs(4), 4);
+        check(&mut s, 5);
+        s.scale_uniformly(3, SimTime::from_secs(6), 6);
+        check(&mut s, 7);
     }
 }

@@ -10,7 +10,7 @@ use crate::record_source::SourceSpec;
 use crate::sequence::{AnyLayout, SequenceNumber};
 use crate::shard::{Payload, ReadItem, Record, ShardId};
 use crate::shard_log::WriteKey;
-use crate::stream::{Origin, Stream};
+use crate::stream::{Origin, RoutedKey, Stream};
 use crate::time::{SimDuration, SimTime};
 use alloc::format;
 use alloc::string::String;
@@ -165,7 +165,8 @@ impl Kinesis {
         let encrypted = stream.encryption_key_id.is_some();
         let bytes = input.data.len_bytes() + partition_key.len_bytes();
         let stream = self.streams.get_mut(name).expect("checked readable above");
-        match stream.append(now, now_unix_secs, partition_key, input.explicit_hash_key, input.data, fault, origin) {
+        let explicit = input.explicit_hash_key.map(RoutedKey::unrouted);
+        match stream.append(now, now_unix_secs, partition_key, explicit, input.data, fault, origin) {
             Ok((shard_id, sequence_number)) => {
                 let bucket = stream.metrics.at(now.as_secs());
                 bucket.put_record_success += 1;
@@ -239,21 +240,21 @@ impl Kinesis {
         let stream = self.stream_in_use(now, name).expect("checked readable above");
         // Hash keys first, in a loop of their own: the table lookups of a whole batch overlap in memory.
         let spec = origins.map(|(spec, _)| spec.as_ref());
-        let hash_keys = stream.hash_keys_of(entries.iter().map(|e| (&e.partition_key, e.explicit_hash_key)), spec);
+        let routed_keys = stream.routed_keys_of(entries.iter().map(|e| (&e.partition_key, e.explicit_hash_key)), spec);
         let mut failed_record_count = 0;
         let mut bytes_written = 0;
         let total_records = entries.len() as u64;
         let records: Vec<_> = entries
             .into_iter()
             .zip(faults)
-            .zip(hash_keys)
+            .zip(routed_keys)
             .enumerate()
-            .map(|(i, ((e, fault), hash_key))| {
+            .map(|(i, ((e, fault), routed))| {
                 let bytes = e.data.len_bytes() + e.partition_key.len_bytes();
                 let origin = origins.and_then(|(spec, indices)| {
                     indices.get(i).copied().flatten().map(|index| Origin { spec, index, epoch_unix_ms })
                 });
-                match stream.append(now, now_unix_secs, e.partition_key, Some(hash_key), e.data, fault, origin) {
+                match stream.append(now, now_unix_secs, e.partition_key, Some(routed), e.data, fault, origin) {
                     Ok((shard_id, sequence_number)) => {
                         bytes_written += bytes;
                         PutRecordsResultEntry::Ok(PutRecordOutput { shard_id, sequence_number, encrypted })
