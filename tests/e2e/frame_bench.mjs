@@ -2,6 +2,7 @@
 // 100 shards at full write load (100,000 records/s of 1 KiB), played at 100x in headless Chromium:
 // how long do the page's animation frames take? Run by `cargo xtask bench` after `cargo xtask dist`.
 
+import { setUpFullLoad } from './full_load.mjs';
 import { launchChromium, openPage, serveDist } from './harness.mjs';
 
 const WARM_UP_MS = 1_500;
@@ -46,15 +47,8 @@ try {
   await page.goto(server.url, { waitUntil: 'load' });
   await page.locator('.pipeline-canvas').waitFor();
 
-  await page.getByRole('button', { name: /^Data stream clickstream/ }).click();
-  await page.getByRole('textbox', { name: 'Shards', exact: true }).fill('100');
-  await page.getByRole('textbox', { name: 'Shards', exact: true }).press('Enter');
-  await page.getByRole('button', { name: /^Producer web-shop/ }).click();
-  await page.getByLabel('Client').selectOption('put_records');
-  await page.getByLabel('Rate', { exact: true }).fill('100000');
+  await setUpFullLoad(page);
   await page.getByLabel('Speed').selectOption('1000');
-  const listitems = await page.getByRole('region', { name: 'Shards' }).getByRole('listitem').count();
-  if (listitems !== 100) throw new Error(`expected 100 shards on the page, found ${listitems}`);
 
   // The shard log view open too (its work per frame is bounded: one page of shards, a fixed number of blocks).
   await page.getByRole('button', { name: /Show the shard log/ }).click();

@@ -7,6 +7,7 @@
 // other work on the machine slows the page.
 
 import { loadavg } from 'node:os';
+import { setUpFullLoad } from './full_load.mjs';
 import { launchChromium, openPage, serveDist } from './harness.mjs';
 
 const WARM_UP_MS = 1_500;
@@ -46,14 +47,7 @@ try {
   const { page } = await openPage(browser);
   await page.goto(server.url, { waitUntil: 'load' });
   await page.locator('.pipeline-canvas').waitFor();
-  await page.getByRole('button', { name: /^Data stream clickstream/ }).click();
-  await page.getByRole('textbox', { name: 'Shards', exact: true }).fill('100');
-  await page.getByRole('textbox', { name: 'Shards', exact: true }).press('Enter');
-  await page.getByRole('button', { name: /^Producer web-shop/ }).click();
-  await page.getByLabel('Client').selectOption('put_records');
-  await page.getByLabel('Rate', { exact: true }).fill('100000');
-  const listitems = await page.getByRole('region', { name: 'Shards' }).getByRole('listitem').count();
-  if (listitems !== 100) throw new Error(`expected 100 shards on the page, found ${listitems}`);
+  await setUpFullLoad(page);
   console.log('page (headless Chromium, 1280x720, the release dist):');
   console.log(`  100 shards, 100,000 records/s of 1 KiB (PutRecords), playing at 1000x: ${describe(await playingSpeed(page))}; ${load()}`);
 

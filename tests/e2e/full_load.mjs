@@ -1,0 +1,13 @@
+// Issue 18's load in the page, for the benchmarks: the default scenario's stream given 100 shards and its producer
+// 100,000 records/s of 1 KiB through PutRecords. Returns once the page shows the 100 shards.
+
+export async function setUpFullLoad(page) {
+  await page.getByRole('button', { name: /^Data stream clickstream/ }).click();
+  await page.getByRole('textbox', { name: 'Shards', exact: true }).fill('100');
+  await page.getByRole('textbox', { name: 'Shards', exact: true }).press('Enter');
+  await page.getByRole('button', { name: /^Producer web-shop/ }).click();
+  await page.getByLabel('Client').selectOption('put_records');
+  await page.getByLabel('Rate', { exact: true }).fill('100000');
+  const listitems = await page.getByRole('region', { name: 'Shards' }).getByRole('listitem').count();
+  if (listitems !== 100) throw new Error(`expected 100 shards on the page, found ${listitems}`);
+}
