@@ -63,8 +63,9 @@ describe('Scenarios in Chromium', () => {
     const opened = await open(env.server.url);
     const { page } = opened;
     await page.getByRole('button', { name: 'Add destination' }).click();
+    // A destination runs in the full module: the first visit's lite module hands the workspace over to it.
+    await waitUntil('four components, once the full module has taken over', () => canvasLabels(page), (labels) => labels.length === 4);
     const mine = await canvasLabels(page);
-    assert.equal(mine.length, 4);
     await page.getByRole('button', { name: 'Share' }).click();
     const link = await page.getByTestId('share-link').inputValue();
 
@@ -121,7 +122,11 @@ describe('Scenarios in Chromium', () => {
     await waitUntil('two again', () => list.count(), (n) => n === 2);
 
     // Autosave and the library survive a reload.
+    const base = await canvasLabels(page);
     await page.getByRole('button', { name: 'Add Analytics' }).click();
+    // Analytics runs in the full module: the first visit's lite module hands the workspace over to it.
+    await waitUntil('the Analytics app beside the rest, once the full module has taken over', () => canvasLabels(page),
+      (labels) => labels.length === base.length + 1 && base.every((l) => labels.includes(l)) && labels.includes('Analytics analytics-1'));
     const before = await canvasLabels(page);
     await open(env.server.url, opened);
     assert.deepEqual(await canvasLabels(page), before);
