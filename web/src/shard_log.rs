@@ -212,16 +212,6 @@ impl SampleCache {
     pub fn looked_up(&self) -> u64 {
         self.looked_up
     }
-
-    /// Lookups kept.
-    pub fn len(&self) -> usize {
-        self.previous.len() + self.current.len()
-    }
-
-    /// Whether nothing is kept.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
 
 /// The positions sampled to colour the block `first..=last` of a tape `span` records long, none before
