@@ -359,7 +359,7 @@ pub fn PipelineCanvas(props: &PipelineCanvasProps) -> Html {
             </div>
             <div class="canvas-scroll" ref={scroll_ref}>
             <div class="canvas-stack">
-            <svg ref={svg_ref} class={classes!("pipeline-canvas", props.running.then_some("running"), zoom.is_some().then_some("zoomed"))}
+            <svg ref={svg_ref} class={classes!("pipeline-canvas", zoom.is_some().then_some("zoomed"))}
                 viewBox={format!("0 0 {width} {height}")} style={svg_style} role="group" aria-label="Pipeline"
                 onpointermove={on_pointer_move} onpointerup={on_pointer_up.clone()} onpointercancel={on_touch_end}
                 onpointerdown={on_background}>
