@@ -129,7 +129,10 @@ impl Store {
                             let needs = s.full_module.as_ref().map_or_else(Vec::new, |l| l.needs.clone());
                             crate::modules::Handover {
                                 link: shardlab_scenario::encode_link(s.workspace.scenario()),
-                                now_ms: s.workspace.runner().map_or(0, |r| r.sim().now().as_millis()),
+                                now_ms: crate::modules::handover_ms(
+                                    s.workspace.runner().map_or(0, |r| r.sim().now().as_millis()),
+                                    s.run_to.map(|r| r.target_ms),
+                                ),
                                 speed_tenths: s.speed_tenths,
                                 playing: s.playing,
                                 then: needs,

@@ -108,6 +108,13 @@ pub fn lite_draws(scenario: &Scenario) -> bool {
         .all(|n| matches!(n.kind, NodeKind::Producer(_) | NodeKind::DataStream(_) | NodeKind::Consumer(_)))
 }
 
+/// The simulated time a handover asks the full module to reach: where a Run-to (a link's `t=`) was going, else
+/// where the run is. The lite page's engine refuses Firehose and Analytics, so it never runs a pipeline with
+/// them and a link's start time must travel as the target.
+pub fn handover_ms(run_ms: u64, run_to_target_ms: Option<u64>) -> u64 {
+    run_to_target_ms.map_or(run_ms, |target_ms| target_ms.max(run_ms))
+}
+
 /// What `action` needs from the full module, if the lite page cannot do it itself.
 pub fn need_of(action: &Action) -> Option<Need> {
     match action {
@@ -297,6 +304,14 @@ mod tests {
         let mut with_firehose = Scenario::default();
         with_firehose.pipeline.add_node(NodeKind::firehose());
         assert!(!lite_draws(&with_firehose));
+    }
+
+    #[test]
+    fn a_handover_carries_where_a_run_to_was_going() {
+        assert_eq!(handover_ms(12_000, None), 12_000);
+        // A link's `t=30` to a pipeline the lite page refuses to run: the run stays at 0.
+        assert_eq!(handover_ms(0, Some(30_000)), 30_000);
+        assert_eq!(handover_ms(40_000, Some(30_000)), 40_000);
     }
 
     #[test]

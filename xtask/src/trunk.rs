@@ -1,6 +1,6 @@
 //! The web app through Trunk: a dev server, and the release site in `dist/`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -82,37 +82,80 @@ fn fill_full_module(index: &str, js: &str, wasm: &str) -> Result<String, String>
 }
 
 /// Fails unless the lite and the full module (web/src/modules.rs) build every dependency with the same
-/// features: the `full` feature may gate web code only, so both run the same engine code and a scenario's
-/// run is the same whichever module runs it.
+/// features but one: the full module's engine has `pipelines` (Firehose and Analytics), the lite module's
+/// does not. The lite page hands every scenario with them to the full module, and its engine refuses them
+/// rather than run them differently; every other crate is compiled alike, so a scenario's run is the same
+/// whichever module runs it.
 fn modules_share_dependencies(ctx: &Ctx) -> Result<(), String> {
-    let tree = |lite: bool| -> Result<BTreeSet<String>, String> {
+    let tree = |lite: bool| -> Result<BTreeMap<String, BTreeSet<String>>, String> {
         let mut command = ctx.command("cargo");
         command.args(["tree", "-p", "shardlab-web", "--target", crate::setup::WASM_TARGET]);
-        command.args(["-e", "normal,features", "--prefix", "none"]);
+        // One line per package with the features it is built with (`-e features` leaves out the features the
+        // web crate's own features turn on).
+        command.args(["-e", "normal", "--prefix", "none", "--format", "{p} [{f}]"]);
         if lite {
             command.arg("--no-default-features");
         }
         let text = ctx.output(&mut command)?;
-        Ok(dependency_lines(&text))
+        dependency_features(&text)
     };
     let (full, lite) = (tree(false)?, tree(true)?);
-    if full == lite {
-        println!("  ok: the lite and full modules build {} dependency lines alike", full.len());
-        return Ok(());
+    match features_differ(&full, &lite) {
+        None => {
+            println!(
+                "  ok: the lite and full modules build {} packages alike but the engine's `{ENGINE_FEATURE_FULL_ONLY}`",
+                full.len()
+            );
+            Ok(())
+        }
+        Some(differ) => Err(format!(
+            "the web crate's `full` feature changes its dependencies beyond the engine's `{ENGINE_FEATURE_FULL_ONLY}`, \
+             so the two modules could run different engine code: {differ}"
+        )),
     }
-    let differ: Vec<&String> = full.symmetric_difference(&lite).collect();
-    Err(format!(
-        "the web crate's `full` feature changes its dependencies, so the two modules could run different engine \
-         code: {differ:?}"
-    ))
 }
 
-/// `cargo tree --prefix none` lines of every package but the web crate itself, without the `(*)` marks.
-fn dependency_lines(tree: &str) -> BTreeSet<String> {
-    tree.lines()
-        .map(|line| line.trim_end_matches(" (*)").trim().to_string())
-        .filter(|line| !line.is_empty() && !line.starts_with("shardlab-web "))
-        .collect()
+/// The one dependency feature the full module has and the lite module leaves out.
+const ENGINE_FEATURE_FULL_ONLY: &str = "pipelines";
+
+/// `cargo tree --format "{p} [{f}]"` lines as package -> features, leaving out the web crate itself.
+fn dependency_features(tree: &str) -> Result<BTreeMap<String, BTreeSet<String>>, String> {
+    let mut packages = BTreeMap::new();
+    for line in tree.lines().map(|line| line.trim_end_matches(" (*)").trim()).filter(|line| !line.is_empty()) {
+        let (package, features) = line
+            .strip_suffix(']')
+            .and_then(|line| line.rsplit_once(" ["))
+            .ok_or_else(|| format!("cannot read cargo tree's line: {line}"))?;
+        if package.starts_with("shardlab-web ") {
+            continue;
+        }
+        let features: BTreeSet<String> = features.split(',').filter(|f| !f.is_empty()).map(String::from).collect();
+        packages.insert(package.to_string(), features);
+    }
+    Ok(packages)
+}
+
+/// What differs between the full and the lite module's packages beyond the engine's
+/// [`ENGINE_FEATURE_FULL_ONLY`] (which the full module's engine must have and the lite one's must not).
+fn features_differ(
+    full: &BTreeMap<String, BTreeSet<String>>,
+    lite: &BTreeMap<String, BTreeSet<String>>,
+) -> Option<String> {
+    let mut expected = full.clone();
+    let engine = expected.iter_mut().find(|(package, _)| package.starts_with("shardlab-engine "));
+    if !engine.is_some_and(|(_, features)| features.remove(ENGINE_FEATURE_FULL_ONLY)) {
+        return Some(format!("the full module's engine lacks `{ENGINE_FEATURE_FULL_ONLY}`"));
+    }
+    if expected == *lite {
+        return None;
+    }
+    let packages: BTreeSet<&String> = expected.keys().chain(lite.keys()).collect();
+    let differ: Vec<String> = packages
+        .into_iter()
+        .filter(|package| expected.get(*package) != lite.get(*package))
+        .map(|package| format!("{package}: full {:?}, lite {:?}", full.get(package), lite.get(package)))
+        .collect();
+    Some(differ.join("; "))
 }
 
 /// The first visit's budget, gzipped, before the page is usable (issue 21).
@@ -286,14 +329,26 @@ fn tree_size(dir: &Path) -> Result<(u64, u64), String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{check_relative_urls, dependency_lines, fill_full_module, fill_service_worker};
+    use super::{check_relative_urls, dependency_features, features_differ, fill_full_module, fill_service_worker};
 
     #[test]
-    fn the_web_crate_s_own_lines_are_left_out_of_the_dependency_comparison() {
-        let full = "shardlab-web v0.1.0 (/w/web)\nshardlab-web feature \"full\"\nserde v1.0.229\nserde feature \"alloc\" (*)\n";
-        let lite = "shardlab-web v0.1.0 (/w/web)\nserde v1.0.229\nserde feature \"alloc\"\n";
-        assert_eq!(dependency_lines(full), dependency_lines(lite));
-        assert_ne!(dependency_lines(full), dependency_lines("serde v1.0.229\nserde feature \"std\"\n"));
+    fn the_modules_may_differ_only_by_the_engine_s_pipelines() {
+        let tree = |engine: &str, serde: &str| {
+            let text = format!(
+                "shardlab-web v0.1.0 (/w/web) [default,full]\nshardlab-engine v0.1.0 (/w/crates/engine) [{engine}]\n\
+                 serde v1.0.229 [{serde}]\nserde v1.0.229 [{serde}] (*)\n"
+            );
+            dependency_features(&text).expect("cargo tree lines")
+        };
+        let full = tree("pipelines", "alloc,derive");
+        assert_eq!(full.len(), 2, "the web crate's own line is left out: {full:?}");
+        assert_eq!(features_differ(&full, &tree("", "alloc,derive")), None);
+        // The full module's engine must have the feature, and nothing else may differ.
+        assert!(features_differ(&tree("", "alloc,derive"), &tree("", "alloc,derive")).is_some());
+        assert!(features_differ(&full, &tree("pipelines", "alloc,derive")).is_some());
+        assert!(features_differ(&full, &tree("", "alloc,derive,std")).is_some());
+        assert!(features_differ(&tree("pipelines,serde", "alloc"), &tree("", "alloc")).is_some());
+        assert!(dependency_features("serde v1.0.229\n").is_err());
     }
 
     #[test]

@@ -125,6 +125,8 @@ impl AnalyticsAppConfig {
     pub(crate) fn problems(&self, source_stream: &str, out: &mut Vec<String>) {
         self.reader().problems(out);
         let errors = match self.dialect {
+            // `SimConfig::validate` refuses every application without the `pipelines` feature.
+            _ if !crate::PIPELINES => Vec::new(),
             SqlDialect::Kda => shardlab_analytics::parse(&self.sql, Dialect::Kda).err().into_iter().collect(),
             SqlDialect::Flink => shardlab_analytics::check(&self.sql, Dialect::Flink, None),
         };
@@ -174,6 +176,7 @@ impl AnalyticsApp {
         reader.tap = Some(Vec::new());
         let epoch_unix_ms = i64::try_from(epoch_unix_ms).unwrap_or(i64::MAX);
         let app = match config.dialect {
+            _ if !crate::PIPELINES => None,
             SqlDialect::Kda => None,
             SqlDialect::Flink => Application::new(&config.sql, Dialect::Flink, None, epoch_unix_ms).ok(),
         };
@@ -227,6 +230,9 @@ impl AnalyticsApp {
 
     /// Moves the application's time to `now`, so windows close on time without new records.
     pub(crate) fn tick(&mut self, now: SimTime) {
+        if !crate::PIPELINES {
+            return;
+        }
         if let Some(app) = &mut self.app {
             app.advance_to(now.as_millis());
         }
@@ -234,6 +240,9 @@ impl AnalyticsApp {
     }
 
     fn feed(&mut self, now: SimTime) {
+        if !crate::PIPELINES {
+            return;
+        }
         let read = match &mut self.reader.tap {
             Some(tap) if !tap.is_empty() => core::mem::take(tap),
             _ => return,
@@ -259,6 +268,9 @@ impl AnalyticsApp {
 
     /// Writes waiting rows to the destination stream, in order, until one is refused.
     pub(crate) fn deliver(&mut self, kinesis: &mut Kinesis, firehose: &mut Firehose, now: SimTime) {
+        if !crate::PIPELINES {
+            return;
+        }
         let Some(destination) = &self.config.destination else { return };
         while let Some(data) = self.outbox.front() {
             if destination.kind == DestinationKind::Firehose {

@@ -284,6 +284,12 @@ impl Firehose {
         kinesis: &Kinesis,
         delay: SimDuration,
     ) -> Result<String, FirehoseError> {
+        if !crate::PIPELINES {
+            return Err(FirehoseError::new(
+                FirehoseErrorKind::InvalidArgument,
+                "This build of Shardlab's engine leaves out Firehose (its `pipelines` feature).",
+            ));
+        }
         let mut problems = Vec::new();
         config.problems(&mut problems);
         if let Source::KinesisStream { stream_name } = &config.source
@@ -387,6 +393,10 @@ impl Firehose {
 
     /// PutRecord.
     pub fn put_record(&mut self, now: SimTime, name: &str, data: Vec<u8>) -> Result<String, FirehoseError> {
+        if !crate::PIPELINES {
+            // No delivery stream exists without the `pipelines` feature.
+            return Err(self.not_found(name));
+        }
         if data.len() as u64 > config::RECORD_BYTES_MAX {
             return Err(FirehoseError::new(
                 FirehoseErrorKind::InvalidArgument,
@@ -421,6 +431,10 @@ impl Firehose {
         name: &str,
         records: Vec<Vec<u8>>,
     ) -> Result<BatchOutput, FirehoseError> {
+        if !crate::PIPELINES {
+            // No delivery stream exists without the `pipelines` feature.
+            return Err(self.not_found(name));
+        }
         if records.is_empty() || records.len() > config::BATCH_RECORDS_MAX {
             return Err(FirehoseError::new(
                 FirehoseErrorKind::InvalidArgument,
@@ -587,16 +601,25 @@ impl Firehose {
 
     /// Takes the events delivery streams reported since the last call, stream by stream.
     pub(crate) fn take_events(&mut self) -> Vec<crate::Event> {
+        if !crate::PIPELINES {
+            return Vec::new();
+        }
         self.streams.values_mut().flat_map(|s| core::mem::take(&mut s.events)).collect()
     }
 
     /// When something is next due, if anything.
     pub fn next_deadline(&self) -> Option<SimTime> {
+        if !crate::PIPELINES {
+            return None;
+        }
         self.streams.values().filter_map(DeliveryStream::next_deadline).min()
     }
 
     /// Does everything due at `now`: status changes, reads, flushes, delivery attempts.
     pub(crate) fn complete_due(&mut self, now: SimTime, kinesis: &mut Kinesis) {
+        if !crate::PIPELINES {
+            return;
+        }
         let names: Vec<String> = self.streams.keys().cloned().collect();
         for name in names {
             let Some(stream) = self.streams.get_mut(&name) else { continue };

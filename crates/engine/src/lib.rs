@@ -157,6 +157,13 @@ pub use sim::{
 pub use stream::{Stream, StreamMode, StreamStatus};
 pub use time::{SimDuration, SimTime};
 
+/// Whether this build runs Firehose delivery streams and Analytics applications (the default `pipelines`
+/// feature). Without it the engine leaves their code out (the page's first, lite module never runs them: it
+/// hands such a scenario over to the full module first) and refuses them instead of running without them:
+/// [`SimConfig::validate`] names every delivery stream and application, and CreateDeliveryStream fails. What
+/// a run computes never depends on it: a run either is the same or does not start.
+pub const PIPELINES: bool = cfg!(feature = "pipelines");
+
 /// This engine crate's version.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 

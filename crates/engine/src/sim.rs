@@ -168,6 +168,24 @@ fn firehose_config(config: &SimConfig, seed: u64) -> FirehoseConfig {
     }
 }
 
+/// In a build without the `pipelines` feature ([`crate::PIPELINES`]), one problem per delivery stream and
+/// Analytics application of `config`: such a scenario is refused, never run without them.
+fn pipelines_left_out(config: &SimConfig, problems: &mut Vec<String>) {
+    for delivery in &config.delivery_streams {
+        problems.push(format!(
+            "Delivery stream '{}' needs Firehose, which this build of the engine leaves out (its `pipelines` feature).",
+            delivery.name
+        ));
+    }
+    for app in &config.analytics {
+        problems.push(format!(
+            "Analytics application '{}' needs Analytics SQL, which this build of the engine leaves out (its \
+             `pipelines` feature).",
+            app.name
+        ));
+    }
+}
+
 /// A command to apply at a simulated time.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(deny_unknown_fields))]
@@ -261,13 +279,16 @@ impl SimConfig {
                 None => {}
             }
         }
-        for app in &self.analytics {
+        if !crate::PIPELINES {
+            pipelines_left_out(self, &mut problems);
+        }
+        for app in self.analytics.iter().filter(|_| crate::PIPELINES) {
             app.problems(&app.stream_name, &mut problems);
             if !stream_known(&app.stream_name) {
                 problems.push(unknown(format!("Analytics application '{}'", app.name), &app.stream_name));
             }
         }
-        for (i, delivery) in self.delivery_streams.iter().enumerate() {
+        for (i, delivery) in self.delivery_streams.iter().enumerate().filter(|_| crate::PIPELINES) {
             delivery.problems(&mut problems);
             if self.delivery_streams[..i].iter().any(|d| d.name == delivery.name) {
                 problems.push(format!("Two delivery streams are named '{}'; names must be unique.", delivery.name));
@@ -545,9 +566,11 @@ impl Simulation {
             .zip(0u64..)
             .map(|(c, i)| ConsumerApp::new(c.clone(), Rng::derive(config.seed, CONSUMERS_SALT.wrapping_add(i))))
             .collect();
+        // Without the `pipelines` feature `validate` refused any application or delivery stream.
         let analytics = config
             .analytics
             .iter()
+            .filter(|_| crate::PIPELINES)
             .zip(0u64..)
             .map(|(a, i)| {
                 let rng = Rng::derive(config.seed, crate::rng::ANALYTICS_SALT.wrapping_add(i));
@@ -555,7 +578,7 @@ impl Simulation {
             })
             .collect();
         let mut firehose = Firehose::new(firehose_config(&config, config.seed));
-        for delivery in &config.delivery_streams {
+        for delivery in config.delivery_streams.iter().filter(|_| crate::PIPELINES) {
             firehose
                 .create_active(SimTime::ZERO, delivery.clone(), &kinesis)
                 .map_err(|e| ConfigError { problems: alloc::vec![e.message] })?;

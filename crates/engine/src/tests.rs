@@ -413,6 +413,47 @@ fn behaviour_version_matches_the_run_fingerprint() {
     }
 }
 
+/// Without the `pipelines` feature (the page's lite module) a scenario with Firehose or Analytics is refused,
+/// each one named, and an API session cannot create a delivery stream: a run is the same in every build, or
+/// it does not start. `cargo xtask test` also runs this test without the feature.
+#[test]
+fn without_pipelines_firehose_and_analytics_are_refused_never_left_out() {
+    use crate::analytics_app::AnalyticsAppConfig;
+    use crate::firehose::DeliveryStreamConfig;
+    let sql = "CREATE OR REPLACE STREAM \"OUT\" (n INTEGER);\n\
+               CREATE OR REPLACE PUMP \"P\" AS INSERT INTO \"OUT\" SELECT STREAM COUNT(*) \
+               FROM \"SOURCE_SQL_STREAM_001\" GROUP BY STEP(\"SOURCE_SQL_STREAM_001\".ROWTIME BY INTERVAL '5' SECOND);";
+    let config = SimConfig {
+        analytics: vec![AnalyticsAppConfig { name: "counts".into(), sql: sql.into(), ..AnalyticsAppConfig::default() }],
+        delivery_streams: vec![DeliveryStreamConfig::direct_put_to_s3("archive")],
+        ..SimConfig::default()
+    };
+    let scenario = Simulation::new(config.clone());
+    let mut session = Simulation::service_only(7, KinesisConfig::default());
+    let (kinesis, firehose) = session.services_mut();
+    let created =
+        firehose.create_delivery_stream(SimTime::ZERO, DeliveryStreamConfig::direct_put_to_s3("archive"), kinesis);
+    if PIPELINES {
+        let sim = scenario.expect("the scenario runs with the feature");
+        assert_eq!((sim.analytics().len(), sim.firehose().delivery_streams().count()), (1, 1));
+        assert!(created.is_ok(), "{created:?}");
+    } else {
+        assert_eq!(
+            scenario.expect_err("refused without the feature").problems,
+            vec![
+                "Delivery stream 'archive' needs Firehose, which this build of the engine leaves out (its `pipelines` \
+                 feature).",
+                "Analytics application 'counts' needs Analytics SQL, which this build of the engine leaves out (its \
+                 `pipelines` feature).",
+            ]
+        );
+        assert_eq!(config.validate().expect_err("the same problems").problems.len(), 2);
+        let refused = created.expect_err("CreateDeliveryStream fails without the feature");
+        assert!(refused.message.contains("leaves out Firehose"), "{}", refused.message);
+        assert_eq!(session.firehose().delivery_streams().count(), 0);
+    }
+}
+
 fn one_shard_with(producer: ProducerConfig) -> Simulation {
     let config = SimConfig {
         streams: vec![StreamConfig::provisioned(DEFAULT_STREAM_NAME, 1)],
