@@ -126,9 +126,11 @@ impl Store {
                     Ok(start) => {
                         let handover = {
                             let s = store.state();
-                            let needs = s.full_module.as_ref().map_or_else(Vec::new, |l| l.needs.clone());
+                            let mut needs = s.full_module.as_ref().map_or_else(Vec::new, |l| l.needs.clone());
+                            let older_link = crate::modules::take_older_link(&mut needs);
                             crate::modules::Handover {
-                                link: shardlab_scenario::encode_link(s.workspace.scenario()),
+                                link: older_link
+                                    .unwrap_or_else(|| shardlab_scenario::encode_link(s.workspace.scenario())),
                                 now_ms: crate::modules::handover_ms(
                                     s.workspace.runner().map_or(0, |r| r.sim().now().as_millis()),
                                     s.run_to.map(|r| r.target_ms),
@@ -187,6 +189,12 @@ fn start() -> Start {
     {
         let _ = storage::store_library(&library);
     }
+    // The lite module opens links of the current format only; an intact older one goes to the full module as
+    // it is, and the learner's own work stays open meanwhile.
+    let older_link = request.link.take_if(|link| {
+        !crate::modules::FULL
+            && matches!(shardlab_scenario::decode_current_link(link), Err(shardlab_scenario::LinkError::Older { .. }))
+    });
     let (scenario, notice) = if handover.is_some() { choose(&request, None) } else { choose(&request, saved) };
     // A lesson link opens the lesson once the course is fetched: with its own pipeline, or beside the
     // shared attempt the link carries.
@@ -195,6 +203,7 @@ fn start() -> Start {
     // A first visit (no link, preset or lesson asked for) starts with the tour.
     let tour_open = handover.is_none()
         && request.link.is_none()
+        && older_link.is_none()
         && request.preset.is_none()
         && request.lesson.is_none()
         && !embed
@@ -204,12 +213,15 @@ fn start() -> Start {
     let then = match handover {
         // A lesson link's lesson opens once the course is here (`after_course`).
         Some(h) => h.then.into_iter().filter(|n| !matches!(n, crate::modules::Need::Lesson(Some(_)))).collect(),
-        None if !crate::modules::FULL => match request.lesson.clone() {
-            Some(id) => vec![crate::modules::Need::Lesson(Some(id))],
-            None => {
-                (!crate::modules::lite_draws(&scenario)).then_some(crate::modules::Need::Scenario).into_iter().collect()
+        None if !crate::modules::FULL => {
+            let mut needs: Vec<_> = older_link.map(crate::modules::Need::Link).into_iter().collect();
+            match request.lesson.clone() {
+                Some(id) => needs.push(crate::modules::Need::Lesson(Some(id))),
+                None if !crate::modules::lite_draws(&scenario) => needs.push(crate::modules::Need::Scenario),
+                None => {}
             }
-        },
+            needs
+        }
         None => Vec::new(),
     };
     Start {

@@ -25,6 +25,9 @@ pub const HANDOVER_KEY: &str = "shardlab.handover.v1";
 pub enum Need {
     /// The scenario has components the lite page does not draw (Firehose, Analytics, agents, video).
     Scenario,
+    /// The address holds a link of an older format (`s=1.…` to `s=4.…`), which only the full module converts
+    /// (`shardlab_scenario::decode_current_link`): it is handed over as it is, instead of the workspace.
+    Link(String),
     /// A tab the lite page does not have (the API console, the course).
     Tab(Tab),
     /// A lesson, by id (a lesson link, the tour's "Start the course", the course button).
@@ -40,6 +43,7 @@ impl Need {
     pub fn describe(&self) -> &'static str {
         match self {
             Self::Scenario => "the panels for this pipeline",
+            Self::Link(_) => "this link's older format",
             Self::Tab(Tab::ApiConsole) => "the API console",
             Self::Tab(_) | Self::Lesson(_) => "the course",
             Self::Add(_) => "Firehose, Analytics, the Kinesis Agent and Video Streams",
@@ -50,7 +54,8 @@ impl Need {
     /// Its text form in a handover (`then=`).
     fn encode(&self) -> String {
         match self {
-            Self::Scenario => "scenario".into(),
+            // The link itself travels as the handover's link ([`take_older_link`]).
+            Self::Scenario | Self::Link(_) => "scenario".into(),
             Self::Tab(Tab::ApiConsole) => "tab-api".into(),
             Self::Tab(_) => "tab-course".into(),
             Self::Lesson(None) => "course".into(),
@@ -82,7 +87,7 @@ impl Need {
     /// The action that does it in the full module, if there is one.
     pub fn action(&self) -> Option<Action> {
         match self {
-            Self::Scenario => None,
+            Self::Scenario | Self::Link(_) => None,
             Self::Tab(tab) => Some(Action::RevealTab(*tab)),
             Self::Lesson(None) => Some(Action::TourCourse),
             Self::Lesson(Some(id)) => Some(Action::OpenLesson(id.clone())),
@@ -113,6 +118,17 @@ pub fn lite_draws(scenario: &Scenario) -> bool {
 /// them and a link's start time must travel as the target.
 pub fn handover_ms(run_ms: u64, run_to_target_ms: Option<u64>) -> u64 {
     run_to_target_ms.map_or(run_ms, |target_ms| target_ms.max(run_ms))
+}
+
+/// Takes an older link the lite page left for the full module ([`Need::Link`]) out of `needs`: the handover
+/// carries it instead of the workspace's scenario.
+pub fn take_older_link(needs: &mut Vec<Need>) -> Option<String> {
+    let link = needs.iter().find_map(|need| match need {
+        Need::Link(link) => Some(link.clone()),
+        _ => None,
+    });
+    needs.retain(|need| !matches!(need, Need::Link(_)));
+    link
 }
 
 /// What `action` needs from the full module, if the lite page cannot do it itself.
@@ -312,6 +328,15 @@ mod tests {
         // A link's `t=30` to a pipeline the lite page refuses to run: the run stays at 0.
         assert_eq!(handover_ms(0, Some(30_000)), 30_000);
         assert_eq!(handover_ms(40_000, Some(30_000)), 40_000);
+    }
+
+    #[test]
+    fn an_older_link_is_handed_over_as_it_is() {
+        let mut needs = vec![Need::Link("s=1.abc".into()), Need::Tab(Tab::Course)];
+        assert_eq!(take_older_link(&mut needs), Some("s=1.abc".into()));
+        assert_eq!(needs, vec![Need::Tab(Tab::Course)]);
+        assert_eq!(take_older_link(&mut needs), None);
+        assert_eq!(Need::Link("s=1.abc".into()).action(), None);
     }
 
     #[test]

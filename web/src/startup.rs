@@ -2,7 +2,7 @@
 //! work, or the first-minute scenario; and whether it is embedded (`?embed` or `#…&embed`). A bad link
 //! is explained and never replaces the learner's saved work.
 
-use shardlab_scenario::{LinkError, Scenario, decode_link, preset, preset_ids};
+use shardlab_scenario::{LinkError, Scenario, decode_current_link, decode_link, preset, preset_ids};
 
 /// What the URL asks for.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -58,7 +58,9 @@ pub fn choose(request: &UrlRequest, saved: Option<Result<Scenario, String>>) -> 
         _ => (Scenario::default(), Some(format!("{notice} The first-minute scenario is open instead."))),
     };
     if let Some(link) = &request.link {
-        return match decode_link(link) {
+        // The lite module converts no older format (`crate::modules::Need::Link`), so leaves their code out.
+        let decoded = if crate::modules::FULL { decode_link(link) } else { decode_current_link(link) };
+        return match decoded {
             Ok(scenario) => (scenario, None),
             Err(error) => fallback(link_notice(&error), saved),
         };

@@ -79,7 +79,7 @@ mod v4;
 pub use export::Findings;
 pub use link::{
     FILE_BYTES_MAX, FileError, LINK_CHARS_FILE_INSTEAD, LINK_CHARS_MAX, LINK_CHARS_WARN, LINK_DECODED_BYTES_MAX,
-    LinkError, decode_link, decode_link_unchecked, encode_binary, encode_link, preset_link,
+    LinkError, decode_current_link, decode_link, decode_link_unchecked, encode_binary, encode_link, preset_link,
 };
 pub use node_map::{Entity, NodeMap, NotSimulated};
 pub use params::{Param, ParamKind};

@@ -51,6 +51,11 @@ pub enum LinkError {
     Invalid(Vec<Problem>),
     /// A `preset=<id>` link names no preset.
     UnknownPreset(String),
+    /// An older format, intact, that [`decode_current_link`] leaves to [`decode_link`].
+    Older {
+        /// The link's format version.
+        format: u32,
+    },
 }
 
 impl fmt::Display for LinkError {
@@ -65,6 +70,10 @@ impl fmt::Display for LinkError {
                 f,
                 "this link was made by a newer version of Shardlab (format {format}); this one reads up to {FORMAT_VERSION}: \
                  reload the page to get the newest version"
+            ),
+            Self::Older { format } => write!(
+                f,
+                "this link has format {format}, which this part of the page does not convert: the full page opens it"
             ),
             Self::TooLarge => write!(
                 f,
@@ -161,8 +170,28 @@ pub fn decode_link(link: &str) -> Result<Scenario, LinkError> {
     Ok(scenario)
 }
 
+/// [`decode_link`] for a page that opens links of the current format ([`FORMAT_VERSION`]) only, and so leaves
+/// the frozen types and migrations of formats 1 to 4 out of its code: an intact older link is
+/// [`LinkError::Older`], for a page that has [`decode_link`] to open (the web page's full module).
+pub fn decode_current_link(link: &str) -> Result<Scenario, LinkError> {
+    let scenario = decode_link_with(link, |format, bytes| match format {
+        FORMAT_VERSION => decode_versioned(format, bytes).map_err(LinkError::Damaged),
+        _ => Err(LinkError::Older { format }),
+    })?;
+    scenario.validate().map_err(LinkError::Invalid)?;
+    Ok(scenario)
+}
+
 /// The scenario in a link, decoded but not validated (for tools that show the problems themselves).
 pub fn decode_link_unchecked(link: &str) -> Result<Scenario, LinkError> {
+    decode_link_with(link, |format, bytes| decode_versioned(format, bytes).map_err(LinkError::Damaged))
+}
+
+/// A link's format and inflated payload, handed to `decode`.
+fn decode_link_with(
+    link: &str,
+    decode: impl FnOnce(u32, &[u8]) -> Result<Scenario, LinkError>,
+) -> Result<Scenario, LinkError> {
     if link.len() > LINK_CHARS_MAX {
         return Err(LinkError::TooLarge);
     }
@@ -209,7 +238,7 @@ pub fn decode_link_unchecked(link: &str) -> Result<Scenario, LinkError> {
             _ => LinkError::Damaged("its compressed data is broken".into()),
         },
     )?;
-    decode_versioned(format, &bytes).map_err(LinkError::Damaged)
+    decode(format, &bytes)
 }
 
 /// The scenario's binary encoding (postcard), before compression.

@@ -9,7 +9,7 @@
 //! commit dfda66d, format 2's in 8a023f7) and must never be rewritten: a new format adds `vN.*` next to them.
 
 use shardlab_scenario::model::{ClientKind, ConsumerStyle, DestinationKind, YesNo};
-use shardlab_scenario::{Action, FORMAT_VERSION, NodeId, NodeKind, Scenario, decode_link};
+use shardlab_scenario::{Action, FORMAT_VERSION, LinkError, NodeId, NodeKind, Scenario, decode_link};
 
 const V1_LINK: &str = include_str!("fixtures/v1.link");
 const V1_JSON: &str = include_str!("fixtures/v1.json");
@@ -33,6 +33,20 @@ fn each_format_link_and_file_open_to_the_same_scenario() {
         assert_eq!(from_link, from_file, "format {format}");
         assert_eq!(from_link.format_version, FORMAT_VERSION, "migrated to the current format");
     }
+}
+
+/// The lite page opens current links itself and hands an intact older one, as it is, to the full module;
+/// a damaged older link is explained where it was opened.
+#[test]
+fn the_current_format_alone_opens_links_of_this_format_and_names_older_ones() {
+    let current = shardlab_scenario::decode_current_link(V5_LINK).expect("a current link opens");
+    assert_eq!(current, decode_link(V5_LINK).expect("the same link"));
+    for (format, link) in [(1, V1_LINK), (2, V2_LINK), (3, V3_LINK), (4, V4_LINK)] {
+        assert_eq!(shardlab_scenario::decode_current_link(link), Err(LinkError::Older { format }));
+    }
+    let cut = &V1_LINK[..V1_LINK.len() / 2];
+    assert_eq!(shardlab_scenario::decode_current_link(cut), decode_link(cut), "cut short either way");
+    assert!(matches!(shardlab_scenario::decode_current_link("s=1.<img>"), Err(LinkError::Damaged(_))));
 }
 
 /// What every format's fixtures hold.
