@@ -336,7 +336,7 @@ mod tests {
         assert_eq!(take_older_link(&mut needs), Some("s=1.abc".into()));
         assert_eq!(needs, vec![Need::Tab(Tab::Course)]);
         assert_eq!(take_older_link(&mut needs), None);
-        assert_eq!(Need::Link("s=1.abc".into()).action(), None);
+        assert!(Need::Link("s=1.abc".into()).action().is_none());
     }
 
     #[test]
