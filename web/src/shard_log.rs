@@ -9,8 +9,6 @@
 //! producer's compact run by walking the run from its start, which costs up to a millisecond at full load, so
 //! each is looked up once, not on every view.
 
-use std::collections::BTreeMap;
-
 use shardlab_engine::consumer_app::{ReadStyle, ReplayFrom, StartAt};
 use shardlab_engine::shard::{Record, Shard};
 use shardlab_engine::{ShardId, SimTime, Simulation};
@@ -169,13 +167,19 @@ struct Sample {
     sequence_number: String,
 }
 
+/// A looked-up record's place: stream, shard index, position.
+type SampleKey = (String, u32, u64);
+
 /// The records the last view looked up, by stream, shard index and position, so the next view looks up only
 /// new ones. A record at a position never changes in a run (records are only appended, and expire from the
-/// front), so the cache belongs to one run and holds one view's lookups at most.
+/// front), so the cache belongs to one run and holds one view's lookups at most. Each view's lookups are a
+/// list sorted by key (at most `BLOCKS_MAX` x `SAMPLES_PER_BLOCK` + 2 per shard of a page, looked up shard by
+/// shard, so an insert moves at most one shard's entries; a `BTreeMap` would add its generic code to the first
+/// download).
 #[derive(Debug, Default)]
 pub struct SampleCache {
-    previous: BTreeMap<(String, u32, u64), Option<Sample>>,
-    current: BTreeMap<(String, u32, u64), Option<Sample>>,
+    previous: Vec<(SampleKey, Option<Sample>)>,
+    current: Vec<(SampleKey, Option<Sample>)>,
     /// Records looked up in the shards, in all.
     looked_up: u64,
 }
@@ -185,12 +189,13 @@ impl SampleCache {
     /// where it was looked up before.
     fn sample(&mut self, stream: &str, shard: &Shard, position: u64) -> Option<Sample> {
         let key = (stream.to_string(), shard.id.0, position);
-        if let Some(found) = self.current.get(&key) {
-            return found.clone();
-        }
-        let found = match self.previous.remove(&key) {
-            Some(found) => found,
-            None => {
+        let at = match self.current.binary_search_by(|(k, _)| k.cmp(&key)) {
+            Ok(at) => return self.current[at].1.clone(),
+            Err(at) => at,
+        };
+        let found = match self.previous.binary_search_by(|(k, _)| k.cmp(&key)) {
+            Ok(before) => self.previous[before].1.clone(),
+            Err(_) => {
                 self.looked_up += 1;
                 record_at(shard, position).map(|r| Sample {
                     partition_key: r.partition_key,
@@ -199,7 +204,7 @@ impl SampleCache {
                 })
             }
         };
-        self.current.insert(key, found.clone());
+        self.current.insert(at, (key, found.clone()));
         found
     }
 

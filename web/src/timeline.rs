@@ -82,7 +82,8 @@ pub fn tick_label(ms: u64) -> String {
 /// [`LABEL_SPAN`] apart; past [`LANES_MAX`] lanes they share the emptiest.
 pub fn lanes(fractions: &[f64]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..fractions.len()).collect();
-    order.sort_by(|a, b| fractions[*a].total_cmp(&fractions[*b]).then(a.cmp(b)));
+    // The index breaks ties, so no two keys are equal and an unstable sort gives the same order.
+    order.sort_unstable_by(|a, b| fractions[*a].total_cmp(&fractions[*b]).then(a.cmp(b)));
     let mut lane_ends = [f64::NEG_INFINITY; LANES_MAX];
     let mut out = vec![0; fractions.len()];
     for i in order {

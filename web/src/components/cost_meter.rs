@@ -1,7 +1,6 @@
 //! The cost meter: what the run so far would cost on AWS, line by line, and per month at this pace.
 
 use shardlab_engine::cost::CostLine;
-use std::collections::BTreeMap;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -50,17 +49,30 @@ pub fn cost_at(line: &CostLine, price_micro_usd: u64) -> u64 {
     ((u128::from(line.quantity_milli) * u128::from(price_micro_usd) + 500) / 1_000) as u64
 }
 
+/// Values typed by the learner per cost item: a few pairs in a list (a `BTreeMap` per value type would add
+/// several KB of generic code to the first download).
+type PerItem<V> = Vec<(&'static str, V)>;
+
+fn find<'a, V>(entries: &'a PerItem<V>, item: &str) -> Option<&'a V> {
+    entries.iter().find(|(key, _)| *key == item).map(|(_, value)| value)
+}
+
+fn set<V>(entries: &mut PerItem<V>, item: &'static str, value: Option<V>) {
+    entries.retain(|(key, _)| *key != item);
+    entries.extend(value.map(|value| (item, value)));
+}
+
 /// The meter. Each price can be changed (AWS's prices vary by Region and over time); the change holds for
 /// this page and recomputes the totals.
 #[component]
 pub fn CostMeter(props: &CostMeterProps) -> Html {
-    let prices = use_state(BTreeMap::<&'static str, u64>::new);
-    let errors = use_state(BTreeMap::<&'static str, String>::new);
+    let prices = use_state(PerItem::<u64>::new);
+    let errors = use_state(PerItem::<String>::new);
     let lines: Vec<(CostLine, u64)> = props
         .lines
         .iter()
         .map(|l| {
-            let price = prices.get(l.item).copied();
+            let price = find(&prices, l.item).copied();
             let cost = price.map_or(l.cost_micro_usd, |p| cost_at(l, p));
             (CostLine { price_micro_usd: price.unwrap_or(l.price_micro_usd), ..*l }, cost)
         })
@@ -84,12 +96,10 @@ pub fn CostMeter(props: &CostMeterProps) -> Html {
                                 let (mut p, mut errs) = ((*prices).clone(), (*errors).clone());
                                 match parse_dollars(&text) {
                                     Ok(v) => {
-                                        p.insert(item, v);
-                                        errs.remove(item);
+                                        set(&mut p, item, Some(v));
+                                        set(&mut errs, item, None);
                                     }
-                                    Err(why) => {
-                                        errs.insert(item, why);
-                                    }
+                                    Err(why) => set(&mut errs, item, Some(why)),
                                 }
                                 prices.set(p);
                                 errors.set(errs);
@@ -102,8 +112,8 @@ pub fn CostMeter(props: &CostMeterProps) -> Html {
                                 <td>
                                     <input class="price" type="text" aria-label={format!("Price of {}", l.item)}
                                         value={dollars(l.price_micro_usd)} onchange={on_price}
-                                        aria-invalid={errors.contains_key(item).to_string()} />
-                                    if let Some(why) = errors.get(item) {
+                                        aria-invalid={find(&errors, item).is_some().to_string()} />
+                                    if let Some(why) = find(&errors, item) {
                                         <span class="field-error" role="alert">{ why.clone() }</span>
                                     }
                                 </td>
