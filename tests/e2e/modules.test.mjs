@@ -5,6 +5,7 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { openPage, useBrowser, waitUntil } from './harness.mjs';
 
 const TEST_TIMEOUT_MS = 90_000;
@@ -69,6 +70,26 @@ describe('The lite and full modules in Chromium', () => {
     // The Firehose panel is the full module's.
     await page.locator('.stage-tabs button.firehose, .stage-panel[data-panel^="firehose"]').first().waitFor({ state: 'attached', timeout: 30_000 });
     assert.equal(fullModuleFetched(urls).length, 2);
+  });
+
+  test('a link of an older format is handed, as it is, to the full module, which converts it', { timeout: TEST_TIMEOUT_MS }, async () => {
+    // A format 1 link (the scenario crate's fixture): the lite module converts only the current format.
+    const link = (await readFile(new URL('../../crates/scenario/tests/fixtures/v1.link', import.meta.url), 'utf8')).trim();
+    assert.match(link, /^s=1\./);
+    // Without the service worker, which would serve the full module from its cache past `page.route`.
+    const opened = await openPage(env.browser, { serviceWorkers: 'block' });
+    env.contexts.push(opened.context);
+    const { page, problems } = opened;
+    await page.route(/shardlab-full-/, (route) => route.abort('internetdisconnected'));
+    await page.goto(`${env.server.url}#${link}`);
+    // The lite page says what it waits for: the link's format, not its pipeline's panels.
+    const failed = page.getByRole('alert').filter({ hasText: 'could not load' });
+    await failed.waitFor({ state: 'visible', timeout: 20_000 });
+    assert.match(await failed.innerText(), /this link's older format/);
+    await page.unroute(/shardlab-full-/);
+    await failed.getByRole('button', { name: 'Try again' }).click();
+    await page.locator('.scenario-name', { hasText: 'Fixture v1' }).waitFor({ state: 'attached', timeout: 30_000 });
+    assert.deepEqual(problems.pageErrors, [], 'uncaught errors in the page');
   });
 
   test('a full module that cannot be fetched is explained, and Try again loads it', { timeout: TEST_TIMEOUT_MS }, async () => {
