@@ -779,7 +779,8 @@ impl ConsumerApp {
             }
         };
         self.totals.get_records_calls += 1;
-        let out = match kinesis.get_records_as::<ReadRecord>(now, &iterator, Some(limit)) {
+        let runs = self.counts_runs();
+        let out = match kinesis.get_records_as::<ReadRecord>(now, &iterator, Some(limit), runs) {
             Ok(out) => out,
             Err(e) => {
                 if e.kind == StreamsErrorKind::ProvisionedThroughputExceeded {
@@ -802,7 +803,8 @@ impl ConsumerApp {
         };
         let busy = self.process(now, now, shard, &out.records, out.millis_behind_latest);
         if let (ReadStyle::Lambda(_), Some(r)) = (self.config.style, self.readers.get_mut(&shard)) {
-            r.buffer.extend(out.records.iter().map(|rec| (rec.hash_key(), rec.size_bytes() as u32)));
+            // Lambda reads no runs ([`Self::counts_runs`]): every record has its hash key.
+            r.buffer.extend(out.records.iter().map(|rec| (rec.hash_key().unwrap_or_default(), rec.size_bytes() as u32)));
         }
         let reader = self.readers.get_mut(&shard)?;
         reader.iterator = out.next_shard_iterator.clone();
@@ -825,6 +827,9 @@ impl ConsumerApp {
             let start = self.start_of(kinesis, stream_name, shard, reader.resume_after);
             return match kinesis.subscribe_to_shard(now, &arn, &shard.to_string(), start) {
                 Ok(handle) => {
+                    if self.counts_runs() {
+                        kinesis.count_runs_of(&handle);
+                    }
                     self.readers.get_mut(&shard)?.subscription = Some(handle);
                     Some(now + FAN_OUT_DRAIN_INTERVAL)
                 }
@@ -853,6 +858,12 @@ impl ConsumerApp {
         Some(now + FAN_OUT_DRAIN_INTERVAL.max(busy))
     }
 
+    /// Whether it reads numbered records counted in runs ([`ReadRecord::Run`]): unless their bytes go
+    /// somewhere (an analytics tap, an output) or Lambda groups them by hash key.
+    fn counts_runs(&self) -> bool {
+        self.tap.is_none() && self.config.output.is_none() && !matches!(self.config.style, ReadStyle::Lambda(_))
+    }
+
     /// Processes a batch received at `received_at` (put-to-get latency ends there): counts, de-aggregates,
     /// spots records processed before. Returns the processing time.
     fn process(
@@ -878,6 +889,7 @@ impl ConsumerApp {
             }
             newer += match record {
                 ReadRecord::Numbered { .. } => 1,
+                ReadRecord::Run(run) => run.count as usize,
                 ReadRecord::Whole(record) => user_record_count(record),
             };
         }
@@ -886,6 +898,31 @@ impl ConsumerApp {
         for (i, read) in records.iter().enumerate() {
             let expanded;
             let record = match read {
+                ReadRecord::Run(run) => {
+                    if i >= listed_from {
+                        for (k, key) in (0u32..).zip(run.keys()) {
+                            if self.recent.len() == RECENT_MAX {
+                                self.recent.pop_front();
+                            }
+                            self.recent.push_back(RecentRecord {
+                                shard,
+                                sequence_number: run.sequence_number_of(k),
+                                subsequence: 0,
+                                key: RecentKey::Numbered(*key),
+                                processed_at: now,
+                            });
+                        }
+                    }
+                    // One user record each, never a copy by id: counted together.
+                    let count = u64::from(run.count);
+                    self.latency.record(received_at.saturating_since(run.arrival).as_millis(), count);
+                    user_records += count;
+                    bytes += run.bytes;
+                    if let Some(h) = highest {
+                        duplicates += (h.saturating_add(1).saturating_sub(run.first.counter)).min(count);
+                    }
+                    continue;
+                }
                 ReadRecord::Numbered { sequence_number, arrival, key, .. } if !expand_all => {
                     if i >= listed_from {
                         if self.recent.len() == RECENT_MAX {
@@ -908,8 +945,14 @@ impl ConsumerApp {
                     }
                     continue;
                 }
-                ReadRecord::Numbered { .. } => {
-                    expanded = read.to_record();
+                &ReadRecord::Numbered { sequence_number, arrival, key, len_bytes, hash_key } => {
+                    expanded = Record {
+                        sequence_number,
+                        arrival,
+                        partition_key: crate::shard_log::numbered_key(key),
+                        hash_key,
+                        data: Payload::Synthetic { len_bytes },
+                    };
                     &expanded
                 }
                 ReadRecord::Whole(record) => &**record,
@@ -986,11 +1029,12 @@ impl ConsumerApp {
             self.highest_processed.insert(shard, top);
         }
         if let Some(first) = records.first() {
-            let first = first.sequence_number().counter;
+            let first = first.first_counter();
             let low = self.lowest_processed.entry(shard).or_insert(first);
             *low = (*low).min(first);
         }
-        self.totals.records += records.len() as u64;
+        let kinesis_records: u64 = records.iter().map(ReadRecord::record_count).sum();
+        self.totals.records += kinesis_records;
         self.totals.user_records += user_records;
         self.totals.bytes += bytes;
         self.totals.duplicates += duplicates;
@@ -998,7 +1042,7 @@ impl ConsumerApp {
             r.processed_since_checkpoint += user_records;
         }
         let bucket = self.bucket(now);
-        bucket.records += records.len() as u64;
+        bucket.records += kinesis_records;
         bucket.bytes += bytes;
         bucket.iterator_age_ms_max = bucket.iterator_age_ms_max.max(millis_behind_latest);
         SimDuration(user_records.saturating_mul(u64::from(self.config.processing_us_per_record)))

@@ -18,7 +18,7 @@ use crate::hash_range::HashKeyRange;
 use crate::partition_key;
 use crate::record_source::{ColdRun, SourceLog};
 use crate::sequence::SequenceNumber;
-use crate::shard::{Payload, ReadRecord, Record};
+use crate::shard::{NumberedRun, Payload, RUN_RECORDS_MAX, ReadRecord, Record};
 use crate::time::SimTime;
 use alloc::boxed::Box;
 use alloc::collections::VecDeque;
@@ -603,6 +603,58 @@ impl<'a> Records<'a> {
         }
         self.run = Some(run);
         log.arrivals.get(run)
+    }
+
+    /// The next warm records with numbered keys and data of zeros that arrived at one instant, at or before
+    /// `visible_until`, as one run of at most `records_max` (and [`RUN_RECORDS_MAX`]) records whose bytes
+    /// fit in `bytes_left` (the first one regardless when `first_free`); `None`, moving nothing on, when the
+    /// next record is not such a record or does not fit.
+    pub(crate) fn next_run(
+        &mut self,
+        records_max: u64,
+        bytes_left: u64,
+        first_free: bool,
+        visible_until: SimTime,
+    ) -> Option<NumberedRun> {
+        let log = self.log;
+        let first = self.next;
+        if first >= self.end || first < log.warm_first() {
+            return None;
+        }
+        let run = self.warm_run(first)?;
+        if run.arrival > visible_until {
+            return None;
+        }
+        // The run ends where the arrival run, the records kept or the caller's count end.
+        let arrival_end = log.arrivals.get(self.run? + 1).map_or(self.end, |next| next.first_counter);
+        let count_max = records_max.min(RUN_RECORDS_MAX as u64).min(arrival_end.min(self.end) - first);
+        let mut key_numbers = [0u32; RUN_RECORDS_MAX];
+        let mut bytes = 0u64;
+        let mut count = 0u64;
+        let entries = log.entries.range(usize::try_from(first - log.warm_first()).ok()?..);
+        for entry in entries.take(usize::try_from(count_max).unwrap_or(RUN_RECORDS_MAX)) {
+            if entry.key == WHOLE {
+                break;
+            }
+            let size = u64::from(entry.len_bytes) + numbered_key_len(entry.key);
+            if (count > 0 || !first_free) && bytes + size > bytes_left {
+                break;
+            }
+            key_numbers[count as usize] = entry.key;
+            bytes += size;
+            count += 1;
+        }
+        if count == 0 {
+            return None;
+        }
+        self.next += count;
+        Some(NumberedRun {
+            first: SequenceNumber { counter: first, arrival_unix_secs: run.arrival_unix_secs, ..self.sequence },
+            arrival: run.arrival,
+            count: count as u32,
+            bytes,
+            key_numbers,
+        })
     }
 
     /// The next record as a simulated reader gets it: a warm record with a numbered key and data of zeros

@@ -401,15 +401,17 @@ impl Kinesis {
         shard_iterator: &str,
         limit: Option<u32>,
     ) -> Result<GetRecordsOutput, StreamsError> {
-        self.get_records_as(now, shard_iterator, limit)
+        self.get_records_as(now, shard_iterator, limit, false)
     }
 
-    /// [`Self::get_records`], records given as `R` (the simulated readers' [`crate::shard::ReadRecord`]s).
+    /// [`Self::get_records`], records given as `R` (the simulated readers' [`crate::shard::ReadRecord`]s),
+    /// with `runs` numbered records counted in runs ([`crate::shard::ReadRecord::Run`]).
     pub(crate) fn get_records_as<R: ReadItem>(
         &mut self,
         now: SimTime,
         shard_iterator: &str,
         limit: Option<u32>,
+        runs: bool,
     ) -> Result<GetRecordsOutput<R>, StreamsError> {
         let account = self.config.account_id.clone();
         let invalid = || StreamsError::new(StreamsErrorKind::InvalidArgument, "Invalid ShardIterator.");
@@ -463,7 +465,7 @@ impl Kinesis {
             shard.metrics.record_read_throttled(now.as_secs());
             None
         } else {
-            shard.get_records::<R>(now, token.position, limit, SimDuration::from_millis(visibility_ms))
+            shard.get_records::<R>(now, token.position, limit, SimDuration::from_millis(visibility_ms), runs)
         };
         if let Some(batch) = batch.as_ref().filter(|_| on_demand) {
             stream.usage_billed.on_demand_bytes_out += batch.records.iter().map(R::size_bytes).sum::<u64>();
