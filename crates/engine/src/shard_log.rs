@@ -631,8 +631,11 @@ impl<'a> Records<'a> {
         let mut key_numbers = [0u32; RUN_RECORDS_MAX];
         let mut bytes = 0u64;
         let mut count = 0u64;
-        let entries = log.entries.range(usize::try_from(first - log.warm_first()).ok()?..);
-        for entry in entries.take(usize::try_from(count_max).unwrap_or(RUN_RECORDS_MAX)) {
+        // The entries from `first` on, from whichever of the deque's two slices holds it.
+        let at = usize::try_from(first - log.warm_first()).ok()?;
+        let (front, back) = log.entries.as_slices();
+        let entries = front.get(at..).filter(|e| !e.is_empty()).or_else(|| back.get(at - front.len()..))?;
+        for entry in entries.iter().take(usize::try_from(count_max).unwrap_or(RUN_RECORDS_MAX)) {
             if entry.key == WHOLE {
                 break;
             }

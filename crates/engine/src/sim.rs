@@ -1148,6 +1148,10 @@ impl Simulation {
             ClientStyle::PutRecord => self.send_one(index, outgoing),
             ClientStyle::PutRecords { batch_max_records, linger_ms } => {
                 let producer = &mut self.producers[index];
+                if producer.batch.is_empty() {
+                    // A batch fills up to its maximum: grown once, not by doubling (each step copied it).
+                    producer.batch.reserve(batch_max_records.min(PUT_RECORDS_RECORDS_MAX as u32) as usize);
+                }
                 producer.batch.push(outgoing);
                 if producer.batch.len() == 1 {
                     let timer = Timer::Flush { producer: index as u32, generation: producer.batch_generation };

@@ -196,7 +196,8 @@ impl Kinesis {
     }
 
     /// [`Self::put_records`] from a derivable producer: `origins` gives its spec and, per entry, the
-    /// record's index when this is its first attempt.
+    /// record's index when this is its first attempt. Its refused records carry no error message (the
+    /// producer reads only the code).
     pub(crate) fn put_records_from(
         &mut self,
         now: SimTime,
@@ -261,10 +262,10 @@ impl Kinesis {
                     }
                     Err((shard_id, _)) => {
                         failed_record_count += 1;
-                        PutRecordsResultEntry::Failed {
-                            error_code: "ProvisionedThroughputExceededException",
-                            error_message: throttled(shard_id, name, &account).message,
-                        }
+                        // A simulated producer reads only the code: its refused records get no message.
+                        let error_message =
+                            if origins.is_some() { String::new() } else { throttled(shard_id, name, &account).message };
+                        PutRecordsResultEntry::Failed { error_code: "ProvisionedThroughputExceededException", error_message }
                     }
                 }
             })
