@@ -266,8 +266,11 @@ pub(crate) struct ColdRun {
     pub(crate) last_index: u64,
     /// The index the run started at: `holes` are offsets from it.
     pub(crate) base_index: u64,
-    /// Indices in the range the shard refused, in order, less `base_index` (a chunk spans fewer than 2^32).
-    pub(crate) holes: Vec<u32>,
+    /// The records the shard refused, as ranges of indices less `base_index` (a chunk spans fewer than
+    /// 2^32), first and last included, in order: every index in a range that would otherwise be one of the
+    /// run's records was refused. The records between two kept ones that the shard saw were all refused, so
+    /// each such stretch is one range, however many records it holds.
+    pub(crate) holes: Vec<(u32, u32)>,
 }
 
 impl ColdRun {
@@ -276,8 +279,24 @@ impl ColdRun {
         (from..=self.last_index).find(|&i| {
             range.contains(self.spec.hash_of(i))
                 && !self.chunk.in_gap(i)
-                && self.holes.binary_search(&((i - self.base_index) as u32)).is_err()
+                && !self.is_hole(i)
         })
+    }
+
+    /// Whether index `i` is in one of the ranges of refused records.
+    fn is_hole(&self, i: u64) -> bool {
+        let offset = (i - self.base_index) as u32;
+        let after = self.holes.partition_point(|(first, _)| *first <= offset);
+        after.checked_sub(1).is_some_and(|at| offset <= self.holes[at].1)
+    }
+
+    /// Takes note that the shard refused `holes` (in order), all between the run's last record and the
+    /// next one it keeps: one range from the first to the last.
+    pub(crate) fn add_holes(&mut self, holes: &[u64]) {
+        let after = holes.iter().filter(|h| **h > self.last_index);
+        if let (Some(first), Some(last)) = (after.clone().next(), after.last()) {
+            self.holes.push(((first - self.base_index) as u32, (last - self.base_index) as u32));
+        }
     }
 
     /// Drops the first record kept.

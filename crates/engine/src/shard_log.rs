@@ -495,9 +495,7 @@ impl ShardLog {
                             && run.first_counter + run.count == counter
                             && index > run.last_index =>
                     {
-                        let base = run.base_index;
-                        let after = between.into_iter().filter(|h| *h > run.last_index);
-                        run.holes.extend(after.map(|h| (h - base) as u32));
+                        run.add_holes(&between);
                         run.last_index = index;
                         run.count += 1;
                     }
