@@ -276,11 +276,8 @@ pub(crate) struct ColdRun {
 impl ColdRun {
     /// The first index from `from` on (up to `last_index`) that is one of the run's records.
     pub(crate) fn member_from(&self, from: u64, range: &HashKeyRange) -> Option<u64> {
-        (from..=self.last_index).find(|&i| {
-            range.contains(self.spec.hash_of(i))
-                && !self.chunk.in_gap(i)
-                && !self.is_hole(i)
-        })
+        (from..=self.last_index)
+            .find(|&i| range.contains(self.spec.hash_of(i)) && !self.chunk.in_gap(i) && !self.is_hole(i))
     }
 
     /// Whether index `i` is in one of the ranges of refused records.

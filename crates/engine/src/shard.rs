@@ -835,8 +835,9 @@ mod tests {
         let t = SimTime::from_secs(10);
         // Three 700,000-byte reads at one instant: the third takes the second past 2 MiB.
         for position in [1, 2, 3] {
-            let batch =
-                s.get_records::<Record>(t, position, 1, SimDuration::ZERO, false).expect("within the second's 2 MiB so far");
+            let batch = s
+                .get_records::<Record>(t, position, 1, SimDuration::ZERO, false)
+                .expect("within the second's 2 MiB so far");
             assert_eq!(batch.records.len(), 1);
         }
         assert!(

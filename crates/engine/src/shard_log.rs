@@ -980,47 +980,70 @@ mod tests {
                     consumers,
                     ..SimConfig::default()
                 };
-                let mut sim = Simulation::new(config).expect("a valid scenario");
-                // Records stay warm for 0 to 2 s, so reads and checks cross the cold part too.
-                let hot_window = crate::time::SimDuration::from_secs(seed % 3);
-                let stream = sim.kinesis_mut().stream_mut(DEFAULT_STREAM_NAME).expect("the stream");
-                stream.hot_window = hot_window;
-                if small_records_only {
-                    // Calls holding a record over 1 KiB are refused whole: their records leave gaps in runs.
-                    stream.max_record_size_kib = 1;
+                // A twin whose readers take every record one by one: what the runs they count must match.
+                let mut sim = Simulation::new(config.clone()).expect("a valid scenario");
+                let mut one_by_one = Simulation::new(config).expect("a valid scenario");
+                for consumer in one_by_one.consumers_mut() {
+                    consumer.runs_off = true;
+                }
+                for sim in [&mut sim, &mut one_by_one] {
+                    // Records stay warm for 0 to 2 s, so reads and checks cross the cold part too.
+                    let hot_window = crate::time::SimDuration::from_secs(seed % 3);
+                    let stream = sim.kinesis_mut().stream_mut(DEFAULT_STREAM_NAME).expect("the stream");
+                    stream.hot_window = hot_window;
+                    if small_records_only {
+                        // Calls holding a record over 1 KiB are refused whole: their records leave gaps in runs.
+                        stream.max_record_size_kib = 1;
+                    }
                 }
                 for second in 1..=seconds {
-                    // API writes: numbered keys with bytes or zeros, and keys a producer never uses.
-                    let entries: Vec<PutRecordsEntry> = api_writes
-                        .iter()
-                        .map(|&(key, len, zeros)| PutRecordsEntry {
-                            partition_key: if key % 7 == 0 { alloc::format!("user-0{key}") } else { alloc::format!("user-{key}") },
-                            data: if zeros {
-                                Payload::Synthetic { len_bytes: len as u32 }
-                            } else {
-                                Payload::Bytes(alloc::vec![key as u8; len].into())
-                            },
-                            explicit_hash_key: (key % 5 == 0).then_some(u128::from(key) << 100),
-                        })
-                        .collect();
-                    let now = sim.now();
-                    if !entries.is_empty() {
-                        let written = sim.kinesis_mut().put_records(now, DEFAULT_STREAM_NAME, entries);
-                        assert!(written.is_ok() || small_records_only, "a valid request: {written:?}");
+                    for sim in [&mut sim, &mut one_by_one] {
+                        // API writes: numbered keys with bytes or zeros, and keys a producer never uses.
+                        let entries: Vec<PutRecordsEntry> = api_writes
+                            .iter()
+                            .map(|&(key, len, zeros)| PutRecordsEntry {
+                                partition_key: if key % 7 == 0 { alloc::format!("user-0{key}") } else { alloc::format!("user-{key}") },
+                                data: if zeros {
+                                    Payload::Synthetic { len_bytes: len as u32 }
+                                } else {
+                                    Payload::Bytes(alloc::vec![key as u8; len].into())
+                                },
+                                explicit_hash_key: (key % 5 == 0).then_some(u128::from(key) << 100),
+                            })
+                            .collect();
+                        let now = sim.now();
+                        if !entries.is_empty() {
+                            let written = sim.kinesis_mut().put_records(now, DEFAULT_STREAM_NAME, entries);
+                            assert!(written.is_ok() || small_records_only, "a valid request: {written:?}");
+                        }
+                        sim.advance_to(SimTime::from_secs(second));
+                        let now = sim.now();
+                        let stream = sim.stream().expect("the stream");
+                        let ids: Vec<_> = stream.shards().iter().map(|s| s.id.to_string()).collect();
+                        for shard in stream.shards() {
+                            shard.check_against_reference();
+                        }
+                        for id in ids {
+                            let start = if second % 2 == 0 { IteratorStart::TrimHorizon } else { IteratorStart::AtTimestamp(1) };
+                            let k = sim.kinesis_mut();
+                            if let Ok(iterator) = k.get_shard_iterator(now, DEFAULT_STREAM_NAME, &id, start) {
+                                // The read itself is checked against the reference's inside `Shard::read_from`.
+                                let _ = k.get_records(now, &iterator, Some(1 + (seed % 10_000) as u32));
+                            }
+                        }
                     }
-                    sim.advance_to(SimTime::from_secs(second));
-                    let now = sim.now();
-                    let stream = sim.stream().expect("the stream");
-                    let ids: Vec<_> = stream.shards().iter().map(|s| s.id.to_string()).collect();
-                    for shard in stream.shards() {
-                        shard.check_against_reference();
-                    }
-                    for id in ids {
-                        let start = if second % 2 == 0 { IteratorStart::TrimHorizon } else { IteratorStart::AtTimestamp(1) };
-                        let k = sim.kinesis_mut();
-                        if let Ok(iterator) = k.get_shard_iterator(now, DEFAULT_STREAM_NAME, &id, start) {
-                            // The read itself is checked against the reference's inside `Shard::read_from`.
-                            let _ = k.get_records(now, &iterator, Some(1 + (seed % 10_000) as u32));
+                    // Readers counting runs saw what readers taking records one by one saw.
+                    let shards: Vec<_> = sim.stream().expect("the stream").shards().iter().map(|s| s.id).collect();
+                    for (runs, single) in sim.consumers().iter().zip(one_by_one.consumers()) {
+                        let name = &runs.config.name;
+                        prop_assert_eq!(runs.totals, single.totals, "{} totals", name);
+                        prop_assert_eq!(&runs.latency, &single.latency, "{} latency", name);
+                        prop_assert_eq!(runs.recent().collect::<Vec<_>>(), single.recent().collect::<Vec<_>>(), "{} recent", name);
+                        prop_assert_eq!(runs.second(second - 1), single.second(second - 1), "{} second", name);
+                        for shard in &shards {
+                            prop_assert_eq!(runs.highest_processed(*shard), single.highest_processed(*shard));
+                            prop_assert_eq!(runs.lowest_processed(*shard), single.lowest_processed(*shard));
+                            prop_assert_eq!(runs.next_position(*shard), single.next_position(*shard));
                         }
                     }
                 }

@@ -725,6 +725,12 @@ impl Simulation {
         &self.consumers
     }
 
+    /// Tests only: the consumer applications, to change.
+    #[cfg(test)]
+    pub(crate) fn consumers_mut(&mut self) -> &mut [ConsumerApp] {
+        &mut self.consumers
+    }
+
     /// The analytics applications, in configuration order.
     pub fn analytics(&self) -> &[AnalyticsApp] {
         &self.analytics

@@ -265,7 +265,10 @@ impl Kinesis {
                         // A simulated producer reads only the code: its refused records get no message.
                         let error_message =
                             if origins.is_some() { String::new() } else { throttled(shard_id, name, &account).message };
-                        PutRecordsResultEntry::Failed { error_code: "ProvisionedThroughputExceededException", error_message }
+                        PutRecordsResultEntry::Failed {
+                            error_code: "ProvisionedThroughputExceededException",
+                            error_message,
+                        }
                     }
                 }
             })
@@ -496,7 +499,26 @@ fn throttled(shard_id: ShardId, name: &str, account: &str) -> StreamsError {
 }
 
 /// The checks AWS makes on one record beyond the API model: key length, hash key range, record size.
+/// Inlined into the write path, which then builds an error only for a record that fails.
+#[inline]
 fn check_record(
+    stream: &Stream,
+    account: &str,
+    partition_key: &WriteKey,
+    explicit_hash_key: Option<u128>,
+    data_len: u64,
+) -> Result<(), StreamsError> {
+    let key_chars = partition_key.char_count();
+    let fits = data_len + partition_key.len_bytes() <= stream.max_record_bytes();
+    if fits && (1..=PARTITION_KEY_CHARS_MAX).contains(&key_chars) {
+        return Ok(());
+    }
+    record_refused(stream, account, partition_key, explicit_hash_key, data_len)
+}
+
+/// [`check_record`]'s answer for a record that fails.
+#[cold]
+fn record_refused(
     stream: &Stream,
     account: &str,
     partition_key: &WriteKey,

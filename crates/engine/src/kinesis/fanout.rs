@@ -236,8 +236,14 @@ impl Kinesis {
                         continue;
                     }
                     // One event carries at most a second's allowance (2 MiB) and is then paid off.
-                    let batch =
-                        shard.read_as::<ReadRecord>(now, sub.position, 10_000, SHARD_READ_BYTES_PER_SEC, visibility, sub.runs);
+                    let batch = shard.read_as::<ReadRecord>(
+                        now,
+                        sub.position,
+                        10_000,
+                        SHARD_READ_BYTES_PER_SEC,
+                        visibility,
+                        sub.runs,
+                    );
                     let idle = batch.records.is_empty() && !batch.at_shard_end;
                     if idle && now.saturating_since(sub.last_event_at) < HEARTBEAT {
                         continue;
@@ -246,7 +252,8 @@ impl Kinesis {
                     sub.debt_micro_bytes = bytes.saturating_mul(1_000_000);
                     *efo_bytes += bytes;
                     let bucket = metrics.at(now.as_secs());
-                    bucket.subscribe_to_shard_event_records += batch.records.iter().map(ReadRecord::record_count).sum::<u64>();
+                    bucket.subscribe_to_shard_event_records +=
+                        batch.records.iter().map(ReadRecord::record_count).sum::<u64>();
                     bucket.subscribe_to_shard_event_bytes += bytes;
                     bucket.subscribe_to_shard_event_millis_behind_latest_max =
                         bucket.subscribe_to_shard_event_millis_behind_latest_max.max(batch.millis_behind_latest);
