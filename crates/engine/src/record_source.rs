@@ -290,8 +290,8 @@ impl ColdRun {
     /// Takes note that the shard refused `holes` (in order), all between the run's last record and the
     /// next one it keeps: one range from the first to the last.
     pub(crate) fn add_holes(&mut self, holes: &[u64]) {
-        let after = holes.iter().filter(|h| **h > self.last_index);
-        if let (Some(first), Some(last)) = (after.clone().next(), after.last()) {
+        let after = &holes[holes.partition_point(|h| *h <= self.last_index)..];
+        if let (Some(first), Some(last)) = (after.first(), after.last()) {
             self.holes.push(((first - self.base_index) as u32, (last - self.base_index) as u32));
         }
     }
