@@ -499,7 +499,7 @@ impl ShardLog {
                         run.last_index = index;
                         run.count += 1;
                     }
-                    _ => self.cold.push_back(Cold::Run(ColdRun {
+                    _ => self.push_cold(Cold::Run(ColdRun {
                         spec: log.spec.clone(),
                         chunk: chunk.clone(),
                         first_counter: counter,
@@ -514,7 +514,7 @@ impl ShardLog {
                 let Some(record) = self.expand(counter, &self.arrivals[0], sequence) else {
                     break;
                 };
-                self.cold.push_back(Cold::Kept(Box::new(record)));
+                self.push_cold(Cold::Kept(Box::new(record)));
             }
             self.drop_warm_front();
             self.cold_len += 1;
@@ -522,6 +522,15 @@ impl ShardLog {
         if let Some(Cold::Run(run)) = self.cold.back_mut() {
             run.holes.shrink_to_fit();
         }
+    }
+
+    /// Appends a stretch to the cold part, closing the run before it, whose holes then stop growing: their
+    /// spare capacity goes back.
+    fn push_cold(&mut self, cold: Cold) {
+        if let Some(Cold::Run(run)) = self.cold.back_mut() {
+            run.holes.shrink_to_fit();
+        }
+        self.cold.push_back(cold);
     }
 
     /// The records kept from `counter` on, oldest first.

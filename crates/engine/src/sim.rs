@@ -725,8 +725,8 @@ impl Simulation {
         &self.consumers
     }
 
-    /// Tests only: the consumer applications, to change.
-    #[cfg(test)]
+    /// Native tests only: the consumer applications, to change.
+    #[cfg(all(test, not(target_arch = "wasm32")))]
     pub(crate) fn consumers_mut(&mut self) -> &mut [ConsumerApp] {
         &mut self.consumers
     }
