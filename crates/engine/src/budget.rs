@@ -20,8 +20,8 @@ pub const SCENARIO_MEMORY_BYTES_MAX: u64 = 1 << 30;
 pub const COMPACT_RECORD_BYTES: u64 = 64;
 /// Thousandths of a byte a shard's log holds per cold record of a derivable producer
 /// ([`crate::record_source`]): its run's share (about 100 B per shard and source per hot window), its call's
-/// (8 B per call), and a refused record's hole (4 B); at full write load about a tenth of a byte, measured
-/// with `cargo xtask bench`, here with headroom.
+/// (8 B per call), and its refused records' holes (4 B a lone one, 8 B a stretch of several); at issue 18's
+/// full write load about 0.13 B resident, measured with `cargo xtask bench`, here with headroom.
 pub const DERIVED_RECORD_MILLIBYTES: u64 = 250;
 /// Bytes a shard's log holds per record kept whole (other keys, templated payloads, Agent lines): sequence
 /// number, timestamps, key, payload description.

@@ -89,6 +89,9 @@ pub struct Subscription {
     pub ended: Option<(SimTime, SubscriptionEnd)>,
     /// Events pushed and not yet drained.
     pub events: VecDeque<SubscribeToShardEvent<crate::shard::ReadRecord>>,
+    /// Whether its events count numbered records in runs ([`crate::shard::ReadRecord::Run`]): a simulated
+    /// reader's that needs no record one by one.
+    pub(crate) runs: bool,
     /// Bytes pushed beyond the 2 MiB/s allowance, as of `debt_at`, in millionths of a byte.
     pub(crate) debt_micro_bytes: u64,
     pub(crate) debt_at: SimTime,

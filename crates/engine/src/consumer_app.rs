@@ -316,11 +316,12 @@ pub struct ProcessedRecord {
 }
 
 /// A processed record's key as [`ConsumerApp`] keeps it: a numbered key (`user-N`) by its number, written
-/// out only when asked for.
+/// out only when asked for; or the numbered keys of a run of records with consecutive counters.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum RecentKey {
     Numbered(u32),
     Text(String),
+    Run { key_numbers: [u32; crate::shard::RUN_RECORDS_MAX], count: u8 },
 }
 
 /// A [`ProcessedRecord`] as kept.
@@ -334,16 +335,45 @@ struct RecentRecord {
 }
 
 impl RecentRecord {
-    fn expand(&self) -> ProcessedRecord {
-        ProcessedRecord {
+    /// User records it stands for.
+    fn count(&self) -> usize {
+        match &self.key {
+            RecentKey::Run { count, .. } => usize::from(*count),
+            _ => 1,
+        }
+    }
+
+    /// Its user records, expanded, appended to `out`.
+    fn expand_into(&self, out: &mut Vec<ProcessedRecord>) {
+        let record = |sequence_number, partition_key| ProcessedRecord {
             shard: self.shard,
-            sequence_number: self.sequence_number,
+            sequence_number,
             subsequence: self.subsequence,
-            partition_key: match &self.key {
-                RecentKey::Numbered(number) => crate::shard_log::numbered_key(*number),
-                RecentKey::Text(key) => key.clone(),
-            },
+            partition_key,
             processed_at: self.processed_at,
+        };
+        match &self.key {
+            RecentKey::Numbered(number) => {
+                out.push(record(self.sequence_number, crate::shard_log::numbered_key(*number)));
+            }
+            RecentKey::Text(key) => out.push(record(self.sequence_number, key.clone())),
+            RecentKey::Run { key_numbers, count } => {
+                for (k, number) in (0u64..).zip(&key_numbers[..usize::from(*count)]) {
+                    let sequence_number =
+                        SequenceNumber { counter: self.sequence_number.counter + k, ..self.sequence_number };
+                    out.push(record(sequence_number, crate::shard_log::numbered_key(*number)));
+                }
+            }
+        }
+    }
+
+    /// Drops its first `n` user records (fewer than it has; a run's).
+    fn drop_front(&mut self, n: usize) {
+        if let RecentKey::Run { key_numbers, count } = &mut self.key {
+            let n = n.min(usize::from(*count));
+            key_numbers.copy_within(n..usize::from(*count), 0);
+            *count -= n as u8;
+            self.sequence_number.counter += n as u64;
         }
     }
 }
@@ -430,8 +460,10 @@ pub struct ConsumerApp {
     /// Put-to-get latency of every user record processed: from its arrival in the stream to its receipt (the
     /// GetRecords response, or the enhanced fan-out push); see [`crate::latency`].
     pub latency: crate::latency::LatencyHistogram,
-    /// The last user records processed, oldest first (at most [`RECENT_MAX`]); see [`Self::recent`].
+    /// The last user records processed, oldest first (at most [`RECENT_MAX`], `recent_len`, of them: a
+    /// run of records counts its records); see [`Self::recent`].
     recent: alloc::collections::VecDeque<RecentRecord>,
+    recent_len: usize,
     /// Shard iterators that expired before use (`ExpiredIteratorException`), each replaced by a new one.
     pub expired_iterators: u64,
     history: History<ConsumerSecond>,
@@ -444,12 +476,38 @@ pub struct ConsumerApp {
     pub(crate) tap: Option<Vec<(SimTime, Vec<u8>)>>,
     /// The records on their way to [`ConsumerAppConfig::output`].
     output: crate::record_output::Forwarder,
+    /// Tests only: read no runs, so a run can be compared with the same records one by one.
+    #[cfg(test)]
+    pub(crate) runs_off: bool,
 }
 
 impl ConsumerApp {
     /// The last user records processed, oldest first (at most [`RECENT_MAX`]).
     pub fn recent(&self) -> impl DoubleEndedIterator<Item = ProcessedRecord> + ExactSizeIterator + '_ {
-        self.recent.iter().map(RecentRecord::expand)
+        let mut records = Vec::with_capacity(self.recent_len);
+        for recent in &self.recent {
+            recent.expand_into(&mut records);
+        }
+        records.into_iter()
+    }
+
+    /// Remembers `record` among the last user records processed, forgetting the oldest beyond [`RECENT_MAX`].
+    fn remember(&mut self, record: RecentRecord) {
+        self.recent_len += record.count();
+        self.recent.push_back(record);
+        while self.recent_len > RECENT_MAX {
+            let excess = self.recent_len - RECENT_MAX;
+            let Some(front) = self.recent.front_mut() else {
+                break;
+            };
+            if front.count() > excess {
+                front.drop_front(excess);
+                self.recent_len -= excess;
+            } else {
+                self.recent_len -= front.count();
+                self.recent.pop_front();
+            }
+        }
     }
 
     pub(crate) fn new(config: ConsumerAppConfig, rng: Rng) -> Self {
@@ -473,6 +531,9 @@ impl ConsumerApp {
             first_processed_at: BTreeMap::new(),
             finished_at: BTreeMap::new(),
             recent: alloc::collections::VecDeque::new(),
+            recent_len: 0,
+            #[cfg(test)]
+            runs_off: false,
             expired_iterators: 0,
             latency: crate::latency::LatencyHistogram::default(),
             history: History::default(),
@@ -779,7 +840,8 @@ impl ConsumerApp {
             }
         };
         self.totals.get_records_calls += 1;
-        let out = match kinesis.get_records_as::<ReadRecord>(now, &iterator, Some(limit)) {
+        let runs = self.counts_runs();
+        let out = match kinesis.get_records_as::<ReadRecord>(now, &iterator, Some(limit), runs) {
             Ok(out) => out,
             Err(e) => {
                 if e.kind == StreamsErrorKind::ProvisionedThroughputExceeded {
@@ -802,7 +864,9 @@ impl ConsumerApp {
         };
         let busy = self.process(now, now, shard, &out.records, out.millis_behind_latest);
         if let (ReadStyle::Lambda(_), Some(r)) = (self.config.style, self.readers.get_mut(&shard)) {
-            r.buffer.extend(out.records.iter().map(|rec| (rec.hash_key(), rec.size_bytes() as u32)));
+            // Lambda reads no runs ([`Self::counts_runs`]): every record has its hash key.
+            r.buffer
+                .extend(out.records.iter().map(|rec| (rec.hash_key().unwrap_or_default(), rec.size_bytes() as u32)));
         }
         let reader = self.readers.get_mut(&shard)?;
         reader.iterator = out.next_shard_iterator.clone();
@@ -825,6 +889,9 @@ impl ConsumerApp {
             let start = self.start_of(kinesis, stream_name, shard, reader.resume_after);
             return match kinesis.subscribe_to_shard(now, &arn, &shard.to_string(), start) {
                 Ok(handle) => {
+                    if self.counts_runs() {
+                        kinesis.count_runs_of(&handle);
+                    }
                     self.readers.get_mut(&shard)?.subscription = Some(handle);
                     Some(now + FAN_OUT_DRAIN_INTERVAL)
                 }
@@ -853,6 +920,16 @@ impl ConsumerApp {
         Some(now + FAN_OUT_DRAIN_INTERVAL.max(busy))
     }
 
+    /// Whether it reads numbered records counted in runs ([`ReadRecord::Run`]): unless their bytes go
+    /// somewhere (an analytics tap, an output) or Lambda groups them by hash key.
+    fn counts_runs(&self) -> bool {
+        #[cfg(test)]
+        if self.runs_off {
+            return false;
+        }
+        self.tap.is_none() && self.config.output.is_none() && !matches!(self.config.style, ReadStyle::Lambda(_))
+    }
+
     /// Processes a batch received at `received_at` (put-to-get latency ends there): counts, de-aggregates,
     /// spots records processed before. Returns the processing time.
     fn process(
@@ -878,6 +955,7 @@ impl ConsumerApp {
             }
             newer += match record {
                 ReadRecord::Numbered { .. } => 1,
+                ReadRecord::Run(run) => run.count as usize,
                 ReadRecord::Whole(record) => user_record_count(record),
             };
         }
@@ -886,12 +964,29 @@ impl ConsumerApp {
         for (i, read) in records.iter().enumerate() {
             let expanded;
             let record = match read {
+                ReadRecord::Run(run) => {
+                    if i >= listed_from {
+                        self.remember(RecentRecord {
+                            shard,
+                            sequence_number: run.first,
+                            subsequence: 0,
+                            key: RecentKey::Run { key_numbers: run.key_numbers, count: run.count as u8 },
+                            processed_at: now,
+                        });
+                    }
+                    // One user record each, never a copy by id: counted together.
+                    let count = u64::from(run.count);
+                    self.latency.record(received_at.saturating_since(run.arrival).as_millis(), count);
+                    user_records += count;
+                    bytes += run.bytes;
+                    if let Some(h) = highest {
+                        duplicates += (h.saturating_add(1).saturating_sub(run.first.counter)).min(count);
+                    }
+                    continue;
+                }
                 ReadRecord::Numbered { sequence_number, arrival, key, .. } if !expand_all => {
                     if i >= listed_from {
-                        if self.recent.len() == RECENT_MAX {
-                            self.recent.pop_front();
-                        }
-                        self.recent.push_back(RecentRecord {
+                        self.remember(RecentRecord {
                             shard,
                             sequence_number: *sequence_number,
                             subsequence: 0,
@@ -908,8 +1003,14 @@ impl ConsumerApp {
                     }
                     continue;
                 }
-                ReadRecord::Numbered { .. } => {
-                    expanded = read.to_record();
+                &ReadRecord::Numbered { sequence_number, arrival, key, len_bytes, hash_key } => {
+                    expanded = Record {
+                        sequence_number,
+                        arrival,
+                        partition_key: crate::shard_log::numbered_key(key),
+                        hash_key,
+                        data: Payload::Synthetic { len_bytes },
+                    };
                     &expanded
                 }
                 ReadRecord::Whole(record) => &**record,
@@ -920,10 +1021,7 @@ impl ConsumerApp {
             let inside = if i < listed_from {
                 user_record_count(record) as u64
             } else if single {
-                if self.recent.len() == RECENT_MAX {
-                    self.recent.pop_front();
-                }
-                self.recent.push_back(RecentRecord {
+                self.remember(RecentRecord {
                     shard,
                     sequence_number: record.sequence_number,
                     subsequence: 0,
@@ -944,10 +1042,7 @@ impl ConsumerApp {
                 };
                 let inside = keys.len() as u64;
                 for (subsequence, partition_key) in keys.into_iter().enumerate() {
-                    if self.recent.len() == RECENT_MAX {
-                        self.recent.pop_front();
-                    }
-                    self.recent.push_back(RecentRecord {
+                    self.remember(RecentRecord {
                         shard,
                         sequence_number: record.sequence_number,
                         subsequence: subsequence as u32,
@@ -986,11 +1081,12 @@ impl ConsumerApp {
             self.highest_processed.insert(shard, top);
         }
         if let Some(first) = records.first() {
-            let first = first.sequence_number().counter;
+            let first = first.first_counter();
             let low = self.lowest_processed.entry(shard).or_insert(first);
             *low = (*low).min(first);
         }
-        self.totals.records += records.len() as u64;
+        let kinesis_records: u64 = records.iter().map(ReadRecord::record_count).sum();
+        self.totals.records += kinesis_records;
         self.totals.user_records += user_records;
         self.totals.bytes += bytes;
         self.totals.duplicates += duplicates;
@@ -998,7 +1094,7 @@ impl ConsumerApp {
             r.processed_since_checkpoint += user_records;
         }
         let bucket = self.bucket(now);
-        bucket.records += records.len() as u64;
+        bucket.records += kinesis_records;
         bucket.bytes += bytes;
         bucket.iterator_age_ms_max = bucket.iterator_age_ms_max.max(millis_behind_latest);
         SimDuration(user_records.saturating_mul(u64::from(self.config.processing_us_per_record)))

@@ -266,18 +266,46 @@ pub(crate) struct ColdRun {
     pub(crate) last_index: u64,
     /// The index the run started at: `holes` are offsets from it.
     pub(crate) base_index: u64,
-    /// Indices in the range the shard refused, in order, less `base_index` (a chunk spans fewer than 2^32).
+    /// The records the shard refused (holes), as indices less `base_index` (a chunk spans fewer than 2^32),
+    /// in order. The records between two kept ones that the shard saw were all refused, so a stretch of
+    /// several holes is one range in `hole_ranges` (first and last included: every index in it that would
+    /// otherwise be one of the run's records was refused), and a lone hole is kept here (4 B).
     pub(crate) holes: Vec<u32>,
+    /// Stretches of two holes or more, as ranges like `holes`' offsets, in order (8 B, however many).
+    pub(crate) hole_ranges: Vec<(u32, u32)>,
 }
 
 impl ColdRun {
     /// The first index from `from` on (up to `last_index`) that is one of the run's records.
     pub(crate) fn member_from(&self, from: u64, range: &HashKeyRange) -> Option<u64> {
-        (from..=self.last_index).find(|&i| {
-            range.contains(self.spec.hash_of(i))
-                && !self.chunk.in_gap(i)
-                && self.holes.binary_search(&((i - self.base_index) as u32)).is_err()
-        })
+        (from..=self.last_index)
+            .find(|&i| range.contains(self.spec.hash_of(i)) && !self.chunk.in_gap(i) && !self.is_hole(i))
+    }
+
+    /// Whether index `i` is a hole, lone or in a range.
+    fn is_hole(&self, i: u64) -> bool {
+        let offset = (i - self.base_index) as u32;
+        let after = self.hole_ranges.partition_point(|(first, _)| *first <= offset);
+        after.checked_sub(1).is_some_and(|at| offset <= self.hole_ranges[at].1)
+            || self.holes.binary_search(&offset).is_ok()
+    }
+
+    /// Takes note that the shard refused `holes` (in order), all between the run's last record and the
+    /// next one it keeps: a lone hole, or one range from the first to the last.
+    pub(crate) fn add_holes(&mut self, holes: &[u64]) {
+        let after = &holes[holes.partition_point(|h| *h <= self.last_index)..];
+        let offset = |h: &u64| (h - self.base_index) as u32;
+        match after {
+            [] => {}
+            [lone] => self.holes.push(offset(lone)),
+            [first, .., last] => self.hole_ranges.push((offset(first), offset(last))),
+        }
+    }
+
+    /// Gives back the spare capacity of its holes (once they stop growing for a while).
+    pub(crate) fn shrink_holes(&mut self) {
+        self.holes.shrink_to_fit();
+        self.hole_ranges.shrink_to_fit();
     }
 
     /// Drops the first record kept.

@@ -160,14 +160,64 @@ pub enum ReadRecord {
     },
     /// Any record, expanded.
     Whole(alloc::boxed::Box<Record>),
+    /// Numbered records of zeros with consecutive counters that arrived at one instant, counted together
+    /// (what readers get that need no record one by one; see [`Shard::read_as`]).
+    Run(NumberedRun),
+}
+
+/// Records a [`NumberedRun`] holds at most.
+pub const RUN_RECORDS_MAX: usize = 8;
+
+/// Numbered records of zeros (`user-N`) with consecutive counters that arrived at the same instant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NumberedRun {
+    /// The first record's sequence number (the others follow it counter by counter).
+    pub first: SequenceNumber,
+    /// `ApproximateArrivalTimestamp` of every record in it.
+    pub arrival: SimTime,
+    /// Records in it, 1 to [`RUN_RECORDS_MAX`].
+    pub count: u32,
+    /// Bytes its records count for against limits: data plus partition keys.
+    pub bytes: u64,
+    /// The numbers of its records' keys, in order (the first `count`).
+    pub key_numbers: [u32; RUN_RECORDS_MAX],
+}
+
+impl NumberedRun {
+    /// The numbers of its records' keys, in order.
+    pub fn keys(&self) -> &[u32] {
+        &self.key_numbers[..(self.count as usize).min(RUN_RECORDS_MAX)]
+    }
+
+    /// The sequence number of its record `k` (0 is the first).
+    pub fn sequence_number_of(&self, k: u32) -> SequenceNumber {
+        SequenceNumber { counter: self.first.counter + u64::from(k), ..self.first }
+    }
 }
 
 impl ReadRecord {
-    /// Its sequence number.
+    /// Its sequence number (a run's last record's).
     pub fn sequence_number(&self) -> SequenceNumber {
         match self {
             Self::Numbered { sequence_number, .. } => *sequence_number,
             Self::Whole(record) => record.sequence_number,
+            Self::Run(run) => run.sequence_number_of(run.count.saturating_sub(1)),
+        }
+    }
+
+    /// The counter of its (first) record.
+    pub fn first_counter(&self) -> u64 {
+        match self {
+            Self::Run(run) => run.first.counter,
+            other => other.sequence_number().counter,
+        }
+    }
+
+    /// Kinesis records it stands for: 1, or a run's count.
+    pub fn record_count(&self) -> u64 {
+        match self {
+            Self::Run(run) => u64::from(run.count),
+            _ => 1,
         }
     }
 
@@ -176,36 +226,41 @@ impl ReadRecord {
         match self {
             Self::Numbered { arrival, .. } => *arrival,
             Self::Whole(record) => record.arrival,
+            Self::Run(run) => run.arrival,
         }
     }
 
-    /// The hash key that placed it.
-    pub fn hash_key(&self) -> u128 {
+    /// The hash key that placed it; `None` for a run (readers that need hash keys read no runs).
+    pub fn hash_key(&self) -> Option<u128> {
         match self {
-            Self::Numbered { hash_key, .. } => *hash_key,
-            Self::Whole(record) => record.hash_key,
+            Self::Numbered { hash_key, .. } => Some(*hash_key),
+            Self::Whole(record) => Some(record.hash_key),
+            Self::Run(_) => None,
         }
     }
 
-    /// Bytes it counts for against limits: data plus partition key.
+    /// Bytes it counts for against limits: data plus partition key (a run's records together).
     pub fn size_bytes(&self) -> u64 {
         match self {
             Self::Numbered { key, len_bytes, .. } => u64::from(*len_bytes) + crate::shard_log::numbered_key_len(*key),
             Self::Whole(record) => record.size_bytes(),
+            Self::Run(run) => run.bytes,
         }
     }
 
-    /// The record, expanded.
-    pub fn to_record(&self) -> Record {
+    /// The record, expanded; `None` for a run, which keeps no data length or hash key per record (runs are
+    /// read only by simulated readers that need neither).
+    pub fn to_record(&self) -> Option<Record> {
         match self {
-            Self::Numbered { sequence_number, arrival, key, len_bytes, hash_key } => Record {
+            Self::Numbered { sequence_number, arrival, key, len_bytes, hash_key } => Some(Record {
                 sequence_number: *sequence_number,
                 arrival: *arrival,
                 partition_key: crate::shard_log::numbered_key(*key),
                 hash_key: *hash_key,
                 data: Payload::Synthetic { len_bytes: *len_bytes },
-            },
-            Self::Whole(record) => Record::clone(record),
+            }),
+            Self::Whole(record) => Some(Record::clone(record)),
+            Self::Run(_) => None,
         }
     }
 }
@@ -215,15 +270,28 @@ impl ReadRecord {
 pub(crate) trait ReadItem: Sized {
     /// The next record of `records`.
     fn next_of(records: &mut Records<'_>) -> Option<Self>;
+    /// The next warm numbered records of `records` as one run, when `Self` has runs (see
+    /// [`crate::shard_log::Records::next_run`] for the arguments).
+    fn next_run_of(
+        _records: &mut Records<'_>,
+        _records_max: u64,
+        _bytes_left: u64,
+        _first_free: bool,
+        _visible_until: SimTime,
+    ) -> Option<Self> {
+        None
+    }
     /// Its sequence number.
     fn sequence_number(&self) -> SequenceNumber;
     /// When it arrived.
     fn arrival(&self) -> SimTime;
     /// Bytes it counts for against limits.
     fn size_bytes(&self) -> u64;
-    /// The record, expanded (what tests compare with the reference).
+    /// Kinesis records it stands for.
+    fn record_count(&self) -> u64;
+    /// The records, expanded (what tests compare with the reference; `log` expands runs).
     #[cfg(test)]
-    fn to_record(&self) -> Record;
+    fn to_records(&self, log: &crate::shard_log::ShardLog, sequence: SequenceNumber) -> Vec<Record>;
 }
 
 impl ReadItem for Record {
@@ -239,15 +307,27 @@ impl ReadItem for Record {
     fn size_bytes(&self) -> u64 {
         Self::size_bytes(self)
     }
+    fn record_count(&self) -> u64 {
+        1
+    }
     #[cfg(test)]
-    fn to_record(&self) -> Record {
-        self.clone()
+    fn to_records(&self, _log: &crate::shard_log::ShardLog, _sequence: SequenceNumber) -> Vec<Record> {
+        alloc::vec![self.clone()]
     }
 }
 
 impl ReadItem for ReadRecord {
     fn next_of(records: &mut Records<'_>) -> Option<Self> {
         records.next_read()
+    }
+    fn next_run_of(
+        records: &mut Records<'_>,
+        records_max: u64,
+        bytes_left: u64,
+        first_free: bool,
+        visible_until: SimTime,
+    ) -> Option<Self> {
+        records.next_run(records_max, bytes_left, first_free, visible_until).map(Self::Run)
     }
     fn sequence_number(&self) -> SequenceNumber {
         Self::sequence_number(self)
@@ -258,9 +338,22 @@ impl ReadItem for ReadRecord {
     fn size_bytes(&self) -> u64 {
         Self::size_bytes(self)
     }
+    fn record_count(&self) -> u64 {
+        Self::record_count(self)
+    }
     #[cfg(test)]
-    fn to_record(&self) -> Record {
-        Self::to_record(self)
+    fn to_records(&self, log: &crate::shard_log::ShardLog, sequence: SequenceNumber) -> Vec<Record> {
+        let Self::Run(run) = self else {
+            return self.to_record().into_iter().collect();
+        };
+        let records: Vec<Record> = log.records_from(run.first.counter, sequence).take(run.count as usize).collect();
+        assert_eq!(records.len(), run.count as usize, "a run's records are kept");
+        let numbers: Vec<u32> = records.iter().filter_map(|r| crate::shard_log::key_number(&r.partition_key)).collect();
+        assert_eq!(numbers, run.keys(), "a run's keys");
+        assert_eq!(records.iter().map(Record::size_bytes).sum::<u64>(), run.bytes, "a run's bytes");
+        assert!(records.iter().all(|r| r.arrival == run.arrival && matches!(r.data, Payload::Synthetic { .. })));
+        assert!(records.iter().all(|r| r.sequence_number.arrival_unix_secs == run.first.arrival_unix_secs));
+        records
     }
 }
 
@@ -511,21 +604,24 @@ impl Shard {
 
     /// GetRecords from `position`: at most `limit` records and 10 MiB, or `None` if the shard's shared read
     /// limits (5 calls/s, 2 MiB/s) refuse the call at `now`.
+    /// With `runs`, numbered records come as runs where `R` has them ([`Self::read_as`]).
     pub(crate) fn get_records<R: ReadItem>(
         &mut self,
         now: SimTime,
         position: u64,
         limit: u32,
         visibility: SimDuration,
+        runs: bool,
     ) -> Option<ReadBatch<R>> {
         if self.read_budget.try_admit(now).is_err() {
             self.metrics.record_read_throttled(now.as_secs());
             return None;
         }
-        let batch = self.read_as::<R>(now, position, limit, GET_RECORDS_BYTES_MAX, visibility);
+        let batch = self.read_as::<R>(now, position, limit, GET_RECORDS_BYTES_MAX, visibility, runs);
         let bytes: u64 = batch.records.iter().map(R::size_bytes).sum();
+        let count: u64 = batch.records.iter().map(R::record_count).sum();
         self.read_budget.charge(bytes);
-        self.metrics.record_read(now.as_secs(), batch.records.len() as u64, bytes, batch.millis_behind_latest);
+        self.metrics.record_read(now.as_secs(), count, bytes, batch.millis_behind_latest);
         Some(batch)
     }
 
@@ -540,10 +636,12 @@ impl Shard {
         bytes_max: u64,
         visibility: SimDuration,
     ) -> ReadBatch {
-        self.read_as(now, position, limit, bytes_max, visibility)
+        self.read_as(now, position, limit, bytes_max, visibility, false)
     }
 
-    /// [`Self::read_from`], records given as `R`.
+    /// [`Self::read_from`], records given as `R`. With `runs`, warm numbered records of zeros come as
+    /// [`ReadRecord::Run`]s where `R` has them (what readers take that count records rather than look at
+    /// each); the same records either way.
     pub(crate) fn read_as<R: ReadItem>(
         &self,
         now: SimTime,
@@ -551,21 +649,40 @@ impl Shard {
         limit: u32,
         bytes_max: u64,
         visibility: SimDuration,
+        runs: bool,
     ) -> ReadBatch<R> {
         let visible = |arrival: SimTime| arrival + visibility <= now;
         let mut kept = self.log.records_from(position, self.starting_sequence_number());
-        let mut records: Vec<R> = Vec::with_capacity(kept.len().min(limit as usize));
+        let capacity = kept.len().min(limit as usize);
+        let mut records: Vec<R> = Vec::with_capacity(if runs { capacity / 4 } else { capacity });
         let mut bytes = 0;
+        let mut count = 0u64;
+        // The latest arrival readable now (none when nothing is).
+        let visible_until = now.0.checked_sub(visibility.0).map(SimTime);
         // The first record not returned, if any: where the next read starts.
         let mut remaining = None;
-        while let Some(record) = R::next_of(&mut kept) {
+        loop {
+            if runs && let Some(until) = visible_until {
+                let records_max = u64::from(limit).saturating_sub(count);
+                let bytes_left = bytes_max.saturating_sub(bytes);
+                if let Some(run) = R::next_run_of(&mut kept, records_max, bytes_left, count == 0, until) {
+                    bytes += run.size_bytes();
+                    count += run.record_count();
+                    records.push(run);
+                    continue;
+                }
+            }
+            let Some(record) = R::next_of(&mut kept) else {
+                break;
+            };
             let size = record.size_bytes();
-            let full = records.len() >= limit as usize || (!records.is_empty() && bytes + size > bytes_max);
+            let full = count >= u64::from(limit) || (count > 0 && bytes + size > bytes_max);
             if full || !visible(record.arrival()) {
                 remaining = Some(record.arrival());
                 break;
             }
             bytes += size;
+            count += 1;
             records.push(record);
         }
         let next_position =
@@ -585,7 +702,11 @@ impl Shard {
         #[cfg(test)]
         assert_eq!(
             ReadBatch {
-                records: batch.records.iter().map(R::to_record).collect(),
+                records: batch
+                    .records
+                    .iter()
+                    .flat_map(|r| r.to_records(&self.log, self.starting_sequence_number()))
+                    .collect(),
                 next_position: batch.next_position,
                 at_shard_end: batch.at_shard_end,
                 millis_behind_latest: batch.millis_behind_latest,
@@ -672,16 +793,16 @@ mod tests {
         let mut s = shard();
         for i in 0..5 {
             assert!(
-                s.get_records::<Record>(SimTime::from_millis(i * 10), 0, 10, SimDuration::ZERO).is_some(),
+                s.get_records::<Record>(SimTime::from_millis(i * 10), 0, 10, SimDuration::ZERO, false).is_some(),
                 "call {i}"
             );
         }
         assert!(
-            s.get_records::<Record>(SimTime::from_millis(60), 0, 10, SimDuration::ZERO).is_none(),
+            s.get_records::<Record>(SimTime::from_millis(60), 0, 10, SimDuration::ZERO, false).is_none(),
             "sixth call within a second"
         );
         assert!(
-            s.get_records::<Record>(SimTime::from_millis(1_000), 0, 10, SimDuration::ZERO).is_some(),
+            s.get_records::<Record>(SimTime::from_millis(1_000), 0, 10, SimDuration::ZERO, false).is_some(),
             "a second after the first"
         );
         assert_eq!(s.metrics.totals.read_provisioned_throughput_exceeded, 1);
@@ -696,12 +817,12 @@ mod tests {
                 .expect("one record per second fits");
         }
         let t = SimTime::from_secs(20);
-        let batch = s.get_records::<Record>(t, 0, 10_000, SimDuration::ZERO).expect("first call");
+        let batch = s.get_records::<Record>(t, 0, 10_000, SimDuration::ZERO, false).expect("first call");
         assert_eq!(batch.records.len(), 10);
         assert_eq!(batch.records.iter().map(Record::size_bytes).sum::<u64>(), 10 * 1_048_576);
         // 10 MiB at 2 MiB/s is 5 s of throughput, one of which the idle second before already allowed.
-        assert!(s.get_records::<Record>(t + SimDuration::from_millis(3_999), 0, 1, SimDuration::ZERO).is_none());
-        assert!(s.get_records::<Record>(t + SimDuration::from_secs(4), 0, 1, SimDuration::ZERO).is_some());
+        assert!(s.get_records::<Record>(t + SimDuration::from_millis(3_999), 0, 1, SimDuration::ZERO, false).is_none());
+        assert!(s.get_records::<Record>(t + SimDuration::from_secs(4), 0, 1, SimDuration::ZERO, false).is_some());
     }
 
     #[test]
@@ -714,17 +835,18 @@ mod tests {
         let t = SimTime::from_secs(10);
         // Three 700,000-byte reads at one instant: the third takes the second past 2 MiB.
         for position in [1, 2, 3] {
-            let batch =
-                s.get_records::<Record>(t, position, 1, SimDuration::ZERO).expect("within the second's 2 MiB so far");
+            let batch = s
+                .get_records::<Record>(t, position, 1, SimDuration::ZERO, false)
+                .expect("within the second's 2 MiB so far");
             assert_eq!(batch.records.len(), 1);
         }
         assert!(
-            s.get_records::<Record>(t, 4, 1, SimDuration::ZERO).is_none(),
+            s.get_records::<Record>(t, 4, 1, SimDuration::ZERO, false).is_none(),
             "2.1 MB returned: the second's 2 MiB budget is spent"
         );
         // 2,100,000 - 2,097,152 = 2,848 bytes overdrawn, repaid at 2 MiB/s in about 1.4 ms.
-        assert!(s.get_records::<Record>(t + SimDuration::from_micros(1_300), 4, 1, SimDuration::ZERO).is_none());
-        assert!(s.get_records::<Record>(t + SimDuration::from_micros(1_400), 4, 1, SimDuration::ZERO).is_some());
+        assert!(s.get_records::<Record>(t + SimDuration::from_micros(1_300), 4, 1, SimDuration::ZERO, false).is_none());
+        assert!(s.get_records::<Record>(t + SimDuration::from_micros(1_400), 4, 1, SimDuration::ZERO, false).is_some());
     }
 
     #[test]

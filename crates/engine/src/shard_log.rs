@@ -18,7 +18,7 @@ use crate::hash_range::HashKeyRange;
 use crate::partition_key;
 use crate::record_source::{ColdRun, SourceLog};
 use crate::sequence::SequenceNumber;
-use crate::shard::{Payload, ReadRecord, Record};
+use crate::shard::{NumberedRun, Payload, RUN_RECORDS_MAX, ReadRecord, Record};
 use crate::time::SimTime;
 use alloc::boxed::Box;
 use alloc::collections::VecDeque;
@@ -495,13 +495,11 @@ impl ShardLog {
                             && run.first_counter + run.count == counter
                             && index > run.last_index =>
                     {
-                        let base = run.base_index;
-                        let after = between.into_iter().filter(|h| *h > run.last_index);
-                        run.holes.extend(after.map(|h| (h - base) as u32));
+                        run.add_holes(&between);
                         run.last_index = index;
                         run.count += 1;
                     }
-                    _ => self.cold.push_back(Cold::Run(ColdRun {
+                    _ => self.push_cold(Cold::Run(ColdRun {
                         spec: log.spec.clone(),
                         chunk: chunk.clone(),
                         first_counter: counter,
@@ -510,20 +508,30 @@ impl ShardLog {
                         last_index: index,
                         base_index: index,
                         holes: Vec::new(),
+                        hole_ranges: Vec::new(),
                     })),
                 }
             } else {
                 let Some(record) = self.expand(counter, &self.arrivals[0], sequence) else {
                     break;
                 };
-                self.cold.push_back(Cold::Kept(Box::new(record)));
+                self.push_cold(Cold::Kept(Box::new(record)));
             }
             self.drop_warm_front();
             self.cold_len += 1;
         }
         if let Some(Cold::Run(run)) = self.cold.back_mut() {
-            run.holes.shrink_to_fit();
+            run.shrink_holes();
         }
+    }
+
+    /// Appends a stretch to the cold part, closing the run before it, whose holes then stop growing: their
+    /// spare capacity goes back.
+    fn push_cold(&mut self, cold: Cold) {
+        if let Some(Cold::Run(run)) = self.cold.back_mut() {
+            run.shrink_holes();
+        }
+        self.cold.push_back(cold);
     }
 
     /// The records kept from `counter` on, oldest first.
@@ -603,6 +611,61 @@ impl<'a> Records<'a> {
         }
         self.run = Some(run);
         log.arrivals.get(run)
+    }
+
+    /// The next warm records with numbered keys and data of zeros that arrived at one instant, at or before
+    /// `visible_until`, as one run of at most `records_max` (and [`RUN_RECORDS_MAX`]) records whose bytes
+    /// fit in `bytes_left` (the first one regardless when `first_free`); `None`, moving nothing on, when the
+    /// next record is not such a record or does not fit.
+    pub(crate) fn next_run(
+        &mut self,
+        records_max: u64,
+        bytes_left: u64,
+        first_free: bool,
+        visible_until: SimTime,
+    ) -> Option<NumberedRun> {
+        let log = self.log;
+        let first = self.next;
+        if first >= self.end || first < log.warm_first() {
+            return None;
+        }
+        let run = self.warm_run(first)?;
+        if run.arrival > visible_until {
+            return None;
+        }
+        // The run ends where the arrival run, the records kept or the caller's count end.
+        let arrival_end = log.arrivals.get(self.run? + 1).map_or(self.end, |next| next.first_counter);
+        let count_max = records_max.min(RUN_RECORDS_MAX as u64).min(arrival_end.min(self.end) - first);
+        let mut key_numbers = [0u32; RUN_RECORDS_MAX];
+        let mut bytes = 0u64;
+        let mut count = 0u64;
+        // The entries from `first` on, from whichever of the deque's two slices holds it.
+        let at = usize::try_from(first - log.warm_first()).ok()?;
+        let (front, back) = log.entries.as_slices();
+        let entries = front.get(at..).filter(|e| !e.is_empty()).or_else(|| back.get(at - front.len()..))?;
+        for entry in entries.iter().take(usize::try_from(count_max).unwrap_or(RUN_RECORDS_MAX)) {
+            if entry.key == WHOLE {
+                break;
+            }
+            let size = u64::from(entry.len_bytes) + numbered_key_len(entry.key);
+            if (count > 0 || !first_free) && bytes + size > bytes_left {
+                break;
+            }
+            key_numbers[count as usize] = entry.key;
+            bytes += size;
+            count += 1;
+        }
+        if count == 0 {
+            return None;
+        }
+        self.next += count;
+        Some(NumberedRun {
+            first: SequenceNumber { counter: first, arrival_unix_secs: run.arrival_unix_secs, ..self.sequence },
+            arrival: run.arrival,
+            count: count as u32,
+            bytes,
+            key_numbers,
+        })
     }
 
     /// The next record as a simulated reader gets it: a warm record with a numbered key and data of zeros
@@ -827,11 +890,14 @@ mod tests {
                 .cold
                 .iter()
                 .map(|c| match c {
-                    Cold::Run(run) => run.holes.len(),
+                    Cold::Run(run) => run.holes.len() + run.hole_ranges.len(),
                     Cold::Kept(_) => panic!("a derivable producer's record kept whole"),
                 })
                 .sum();
             assert!(holes > 0, "3,000 records/s into 2,000 of capacity refuse some");
+            // Stretches of refused records between two kept ones are one range each: fewer entries than refusals.
+            let refused = shard.metrics.totals.write_provisioned_throughput_exceeded;
+            assert!((holes as u64) < refused, "{holes} hole entries for {refused} refused records");
             shard.check_against_reference();
         }
     }
@@ -927,47 +993,70 @@ mod tests {
                     consumers,
                     ..SimConfig::default()
                 };
-                let mut sim = Simulation::new(config).expect("a valid scenario");
-                // Records stay warm for 0 to 2 s, so reads and checks cross the cold part too.
-                let hot_window = crate::time::SimDuration::from_secs(seed % 3);
-                let stream = sim.kinesis_mut().stream_mut(DEFAULT_STREAM_NAME).expect("the stream");
-                stream.hot_window = hot_window;
-                if small_records_only {
-                    // Calls holding a record over 1 KiB are refused whole: their records leave gaps in runs.
-                    stream.max_record_size_kib = 1;
+                // A twin whose readers take every record one by one: what the runs they count must match.
+                let mut sim = Simulation::new(config.clone()).expect("a valid scenario");
+                let mut one_by_one = Simulation::new(config).expect("a valid scenario");
+                for consumer in one_by_one.consumers_mut() {
+                    consumer.runs_off = true;
+                }
+                for sim in [&mut sim, &mut one_by_one] {
+                    // Records stay warm for 0 to 2 s, so reads and checks cross the cold part too.
+                    let hot_window = crate::time::SimDuration::from_secs(seed % 3);
+                    let stream = sim.kinesis_mut().stream_mut(DEFAULT_STREAM_NAME).expect("the stream");
+                    stream.hot_window = hot_window;
+                    if small_records_only {
+                        // Calls holding a record over 1 KiB are refused whole: their records leave gaps in runs.
+                        stream.max_record_size_kib = 1;
+                    }
                 }
                 for second in 1..=seconds {
-                    // API writes: numbered keys with bytes or zeros, and keys a producer never uses.
-                    let entries: Vec<PutRecordsEntry> = api_writes
-                        .iter()
-                        .map(|&(key, len, zeros)| PutRecordsEntry {
-                            partition_key: if key % 7 == 0 { alloc::format!("user-0{key}") } else { alloc::format!("user-{key}") },
-                            data: if zeros {
-                                Payload::Synthetic { len_bytes: len as u32 }
-                            } else {
-                                Payload::Bytes(alloc::vec![key as u8; len].into())
-                            },
-                            explicit_hash_key: (key % 5 == 0).then_some(u128::from(key) << 100),
-                        })
-                        .collect();
-                    let now = sim.now();
-                    if !entries.is_empty() {
-                        let written = sim.kinesis_mut().put_records(now, DEFAULT_STREAM_NAME, entries);
-                        assert!(written.is_ok() || small_records_only, "a valid request: {written:?}");
+                    for sim in [&mut sim, &mut one_by_one] {
+                        // API writes: numbered keys with bytes or zeros, and keys a producer never uses.
+                        let entries: Vec<PutRecordsEntry> = api_writes
+                            .iter()
+                            .map(|&(key, len, zeros)| PutRecordsEntry {
+                                partition_key: if key % 7 == 0 { alloc::format!("user-0{key}") } else { alloc::format!("user-{key}") },
+                                data: if zeros {
+                                    Payload::Synthetic { len_bytes: len as u32 }
+                                } else {
+                                    Payload::Bytes(alloc::vec![key as u8; len].into())
+                                },
+                                explicit_hash_key: (key % 5 == 0).then_some(u128::from(key) << 100),
+                            })
+                            .collect();
+                        let now = sim.now();
+                        if !entries.is_empty() {
+                            let written = sim.kinesis_mut().put_records(now, DEFAULT_STREAM_NAME, entries);
+                            assert!(written.is_ok() || small_records_only, "a valid request: {written:?}");
+                        }
+                        sim.advance_to(SimTime::from_secs(second));
+                        let now = sim.now();
+                        let stream = sim.stream().expect("the stream");
+                        let ids: Vec<_> = stream.shards().iter().map(|s| s.id.to_string()).collect();
+                        for shard in stream.shards() {
+                            shard.check_against_reference();
+                        }
+                        for id in ids {
+                            let start = if second % 2 == 0 { IteratorStart::TrimHorizon } else { IteratorStart::AtTimestamp(1) };
+                            let k = sim.kinesis_mut();
+                            if let Ok(iterator) = k.get_shard_iterator(now, DEFAULT_STREAM_NAME, &id, start) {
+                                // The read itself is checked against the reference's inside `Shard::read_from`.
+                                let _ = k.get_records(now, &iterator, Some(1 + (seed % 10_000) as u32));
+                            }
+                        }
                     }
-                    sim.advance_to(SimTime::from_secs(second));
-                    let now = sim.now();
-                    let stream = sim.stream().expect("the stream");
-                    let ids: Vec<_> = stream.shards().iter().map(|s| s.id.to_string()).collect();
-                    for shard in stream.shards() {
-                        shard.check_against_reference();
-                    }
-                    for id in ids {
-                        let start = if second % 2 == 0 { IteratorStart::TrimHorizon } else { IteratorStart::AtTimestamp(1) };
-                        let k = sim.kinesis_mut();
-                        if let Ok(iterator) = k.get_shard_iterator(now, DEFAULT_STREAM_NAME, &id, start) {
-                            // The read itself is checked against the reference's inside `Shard::read_from`.
-                            let _ = k.get_records(now, &iterator, Some(1 + (seed % 10_000) as u32));
+                    // Readers counting runs saw what readers taking records one by one saw.
+                    let shards: Vec<_> = sim.stream().expect("the stream").shards().iter().map(|s| s.id).collect();
+                    for (runs, single) in sim.consumers().iter().zip(one_by_one.consumers()) {
+                        let name = &runs.config.name;
+                        prop_assert_eq!(runs.totals, single.totals, "{} totals", name);
+                        prop_assert_eq!(&runs.latency, &single.latency, "{} latency", name);
+                        prop_assert_eq!(runs.recent().collect::<Vec<_>>(), single.recent().collect::<Vec<_>>(), "{} recent", name);
+                        prop_assert_eq!(runs.second(second - 1), single.second(second - 1), "{} second", name);
+                        for shard in &shards {
+                            prop_assert_eq!(runs.highest_processed(*shard), single.highest_processed(*shard));
+                            prop_assert_eq!(runs.lowest_processed(*shard), single.lowest_processed(*shard));
+                            prop_assert_eq!(runs.next_position(*shard), single.next_position(*shard));
                         }
                     }
                 }

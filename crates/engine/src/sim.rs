@@ -748,6 +748,12 @@ impl Simulation {
         &self.consumers
     }
 
+    /// Native tests only: the consumer applications, to change.
+    #[cfg(all(test, not(target_arch = "wasm32")))]
+    pub(crate) fn consumers_mut(&mut self) -> &mut [ConsumerApp] {
+        &mut self.consumers
+    }
+
     /// The analytics applications, in configuration order.
     pub fn analytics(&self) -> &[AnalyticsApp] {
         &self.analytics
@@ -1171,6 +1177,10 @@ impl Simulation {
             ClientStyle::PutRecord => self.send_one(index, outgoing),
             ClientStyle::PutRecords { batch_max_records, linger_ms } => {
                 let producer = &mut self.producers[index];
+                if producer.batch.is_empty() {
+                    // A batch fills up to its maximum: grown once, not by doubling (each step copied it).
+                    producer.batch.reserve(batch_max_records.min(PUT_RECORDS_RECORDS_MAX as u32) as usize);
+                }
                 producer.batch.push(outgoing);
                 if producer.batch.len() == 1 {
                     let timer = Timer::Flush { producer: index as u32, generation: producer.batch_generation };

@@ -196,7 +196,8 @@ impl Kinesis {
     }
 
     /// [`Self::put_records`] from a derivable producer: `origins` gives its spec and, per entry, the
-    /// record's index when this is its first attempt.
+    /// record's index when this is its first attempt. Its refused records carry no error message (the
+    /// producer reads only the code).
     pub(crate) fn put_records_from(
         &mut self,
         now: SimTime,
@@ -261,9 +262,12 @@ impl Kinesis {
                     }
                     Err((shard_id, _)) => {
                         failed_record_count += 1;
+                        // A simulated producer reads only the code: its refused records get no message.
+                        let error_message =
+                            if origins.is_some() { String::new() } else { throttled(shard_id, name, &account).message };
                         PutRecordsResultEntry::Failed {
                             error_code: "ProvisionedThroughputExceededException",
-                            error_message: throttled(shard_id, name, &account).message,
+                            error_message,
                         }
                     }
                 }
@@ -401,15 +405,17 @@ impl Kinesis {
         shard_iterator: &str,
         limit: Option<u32>,
     ) -> Result<GetRecordsOutput, StreamsError> {
-        self.get_records_as(now, shard_iterator, limit)
+        self.get_records_as(now, shard_iterator, limit, false)
     }
 
-    /// [`Self::get_records`], records given as `R` (the simulated readers' [`crate::shard::ReadRecord`]s).
+    /// [`Self::get_records`], records given as `R` (the simulated readers' [`crate::shard::ReadRecord`]s),
+    /// with `runs` numbered records counted in runs ([`crate::shard::ReadRecord::Run`]).
     pub(crate) fn get_records_as<R: ReadItem>(
         &mut self,
         now: SimTime,
         shard_iterator: &str,
         limit: Option<u32>,
+        runs: bool,
     ) -> Result<GetRecordsOutput<R>, StreamsError> {
         let account = self.config.account_id.clone();
         let invalid = || StreamsError::new(StreamsErrorKind::InvalidArgument, "Invalid ShardIterator.");
@@ -463,7 +469,7 @@ impl Kinesis {
             shard.metrics.record_read_throttled(now.as_secs());
             None
         } else {
-            shard.get_records::<R>(now, token.position, limit, SimDuration::from_millis(visibility_ms))
+            shard.get_records::<R>(now, token.position, limit, SimDuration::from_millis(visibility_ms), runs)
         };
         if let Some(batch) = batch.as_ref().filter(|_| on_demand) {
             stream.usage_billed.on_demand_bytes_out += batch.records.iter().map(R::size_bytes).sum::<u64>();
@@ -493,7 +499,26 @@ fn throttled(shard_id: ShardId, name: &str, account: &str) -> StreamsError {
 }
 
 /// The checks AWS makes on one record beyond the API model: key length, hash key range, record size.
+/// Inlined into the write path, which then builds an error only for a record that fails.
+#[inline]
 fn check_record(
+    stream: &Stream,
+    account: &str,
+    partition_key: &WriteKey,
+    explicit_hash_key: Option<u128>,
+    data_len: u64,
+) -> Result<(), StreamsError> {
+    let key_chars = partition_key.char_count();
+    let fits = data_len + partition_key.len_bytes() <= stream.max_record_bytes();
+    if fits && (1..=PARTITION_KEY_CHARS_MAX).contains(&key_chars) {
+        return Ok(());
+    }
+    record_refused(stream, account, partition_key, explicit_hash_key, data_len)
+}
+
+/// [`check_record`]'s answer for a record that fails.
+#[cold]
+fn record_refused(
     stream: &Stream,
     account: &str,
     partition_key: &WriteKey,

@@ -200,6 +200,7 @@ impl Kinesis {
             started_at: now,
             ended: None,
             events: Default::default(),
+            runs: false,
             debt_micro_bytes: 0,
             debt_at: now,
             last_event_at: now,
@@ -235,8 +236,14 @@ impl Kinesis {
                         continue;
                     }
                     // One event carries at most a second's allowance (2 MiB) and is then paid off.
-                    let batch =
-                        shard.read_as::<ReadRecord>(now, sub.position, 10_000, SHARD_READ_BYTES_PER_SEC, visibility);
+                    let batch = shard.read_as::<ReadRecord>(
+                        now,
+                        sub.position,
+                        10_000,
+                        SHARD_READ_BYTES_PER_SEC,
+                        visibility,
+                        sub.runs,
+                    );
                     let idle = batch.records.is_empty() && !batch.at_shard_end;
                     if idle && now.saturating_since(sub.last_event_at) < HEARTBEAT {
                         continue;
@@ -245,7 +252,8 @@ impl Kinesis {
                     sub.debt_micro_bytes = bytes.saturating_mul(1_000_000);
                     *efo_bytes += bytes;
                     let bucket = metrics.at(now.as_secs());
-                    bucket.subscribe_to_shard_event_records += batch.records.len() as u64;
+                    bucket.subscribe_to_shard_event_records +=
+                        batch.records.iter().map(ReadRecord::record_count).sum::<u64>();
                     bucket.subscribe_to_shard_event_bytes += bytes;
                     bucket.subscribe_to_shard_event_millis_behind_latest_max =
                         bucket.subscribe_to_shard_event_millis_behind_latest_max.max(batch.millis_behind_latest);
@@ -285,7 +293,8 @@ impl Kinesis {
             .into_iter()
             .map(|e| SubscribeToShardEvent {
                 at: e.at,
-                records: e.records.iter().map(ReadRecord::to_record).collect(),
+                // Only subscriptions the simulated readers mark count runs, and they drain their own events.
+                records: e.records.iter().filter_map(ReadRecord::to_record).collect(),
                 continuation_sequence_number: e.continuation_sequence_number,
                 millis_behind_latest: e.millis_behind_latest,
                 child_shard_ids: e.child_shard_ids,
@@ -312,6 +321,16 @@ impl Kinesis {
             consumer.subscriptions.remove(index);
         }
         (events, ended)
+    }
+
+    /// Makes a subscription's events count numbered records in runs (a simulated reader that looks at no
+    /// record one by one asks for it).
+    pub(crate) fn count_runs_of(&mut self, handle: &SubscriptionHandle) {
+        if let Some(consumer) = self.consumer_mut(&handle.stream_name, &handle.consumer_arn)
+            && let Some(sub) = consumer.subscriptions.iter_mut().find(|s| s.id == handle.id)
+        {
+            sub.runs = true;
+        }
     }
 
     /// Whether any subscription is live (the simulation schedules pushes only then).
