@@ -55,6 +55,79 @@ pub fn grade_within(
     }
 }
 
+/// The display's frame interval the budgets below aim at (60 Hz), in wall-clock ms.
+pub const FRAME_INTERVAL_MS: f64 = 1_000.0 / 60.0;
+
+/// A playing frame that rebuilds the views simulates for this long: with 100 shards on the page the rebuild and
+/// its drawing take about 9 ms of the frame (README's frame benchmark, issue 20).
+pub const REBUILD_FRAME_BUDGET_MS: f64 = 4.5;
+
+/// The least and the most a playing frame that only redraws the clock simulates for (its budget adapts between).
+pub const LIGHT_FRAME_BUDGET_MIN_MS: f64 = REBUILD_FRAME_BUDGET_MS;
+/// See [`LIGHT_FRAME_BUDGET_MIN_MS`]: leaves about 4.7 ms of the frame to drawing the clock and painting.
+pub const LIGHT_FRAME_BUDGET_MAX_MS: f64 = 12.0;
+
+/// How much a light frame's budget grows after a light frame that kept to its display interval; slow, so a
+/// dropped frame comes about once in (budget × (1 − [`LIGHT_FRAME_SHRINK`]) / this) light frames at most.
+pub const LIGHT_FRAME_GROW_MS: f64 = 0.05;
+
+/// What a light frame's budget is multiplied by after a light frame that missed its display interval.
+pub const LIGHT_FRAME_SHRINK: f64 = 0.75;
+
+/// A frame interval longer than this many display intervals means the frame before it missed its turn.
+pub const FRAME_MISSED_INTERVALS: f64 = 1.5;
+
+/// Run to: what a frame leaves after simulating, to draw the clock and the progress bar and to answer Stop.
+pub const RUN_TO_RESERVE_MS: f64 = 3.0;
+
+/// Run to: a frame that starts late (the machine is busy) still simulates this long.
+pub const RUN_TO_BUDGET_MIN_MS: f64 = 4.5;
+
+/// When a run-to frame stops simulating: at the end of its display interval less [`RUN_TO_RESERVE_MS`],
+/// counted from the frame's start (`frame_start_ms`, the animation frame's timestamp), and at least
+/// [`RUN_TO_BUDGET_MIN_MS`] after `now_ms`.
+pub fn run_to_deadline_ms(frame_start_ms: f64, now_ms: f64) -> f64 {
+    let start_ms = if frame_start_ms.is_finite() { frame_start_ms.min(now_ms) } else { now_ms };
+    (start_ms + FRAME_INTERVAL_MS - RUN_TO_RESERVE_MS).max(now_ms + RUN_TO_BUDGET_MIN_MS)
+}
+
+/// A playing frame's simulation budget. Frames that rebuild the views (a few a second) keep the fixed
+/// [`REBUILD_FRAME_BUDGET_MS`]; the others only redraw the clock, so their budget grows while they keep to the
+/// display interval and shrinks when one does not: the simulation gets what drawing leaves of the frame.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PlayBudget {
+    light_ms: f64,
+    last_was_light: bool,
+}
+
+impl Default for PlayBudget {
+    fn default() -> Self {
+        Self { light_ms: LIGHT_FRAME_BUDGET_MIN_MS, last_was_light: false }
+    }
+}
+
+impl PlayBudget {
+    /// The budget (wall-clock ms) of a frame that came `wall_ms` after the previous one and rebuilds the views
+    /// (`rebuilds`) or not. The interval judges the previous frame.
+    pub fn next(&mut self, wall_ms: f64, rebuilds: bool) -> f64 {
+        if self.last_was_light && wall_ms.is_finite() && wall_ms > 0.0 {
+            self.light_ms = if wall_ms > FRAME_MISSED_INTERVALS * FRAME_INTERVAL_MS {
+                self.light_ms * LIGHT_FRAME_SHRINK
+            } else {
+                self.light_ms + LIGHT_FRAME_GROW_MS
+            }
+            .clamp(LIGHT_FRAME_BUDGET_MIN_MS, LIGHT_FRAME_BUDGET_MAX_MS);
+        }
+        self.last_was_light = !rebuilds;
+        if rebuilds { REBUILD_FRAME_BUDGET_MS } else { self.light_ms }
+    }
+
+    /// A light frame's budget now.
+    pub fn light_ms(&self) -> f64 {
+        self.light_ms
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,6 +162,45 @@ mod tests {
         };
         assert_eq!((lesson.run_s, frames), (60, 4));
         assert_eq!(grade, shardlab_lessons::grade(&lesson, &scenario));
+    }
+
+    #[test]
+    fn a_run_to_frame_simulates_until_its_display_interval_less_the_reserve() {
+        // 1000/60 - 3 = 13.67 ms after the frame's start.
+        assert!((run_to_deadline_ms(100.0, 101.0) - 113.666_666).abs() < 1e-3);
+        // A frame that starts 10 ms late still simulates 4.5 ms; a timestamp from the future counts from now.
+        assert_eq!(run_to_deadline_ms(100.0, 110.0), 114.5);
+        assert!((run_to_deadline_ms(500.0, 200.0) - 213.666_666).abs() < 1e-3);
+        assert_eq!(run_to_deadline_ms(f64::NAN, 50.0), run_to_deadline_ms(50.0, 50.0));
+    }
+
+    #[test]
+    fn a_light_frame_budget_grows_while_frames_keep_time_and_shrinks_when_one_misses() {
+        let mut budget = PlayBudget::default();
+        // Frames that rebuild the views keep the fixed budget and are not judged by the interval after them.
+        assert_eq!(budget.next(0.0, true), 4.5);
+        assert_eq!(budget.next(50.0, false), 4.5, "the miss after a rebuild frame changes nothing");
+        // Each light frame on time adds 0.05 ms: 60 of them add 3 ms.
+        for _ in 0..60 {
+            budget.next(16.7, false);
+        }
+        assert!((budget.light_ms() - 7.5).abs() < 1e-9, "{}", budget.light_ms());
+        // A light frame that took two display intervals costs a quarter of the budget.
+        assert!((budget.next(33.4, false) - 7.5 * 0.75).abs() < 1e-9);
+        // Never below the rebuild frames' budget, never above 12 ms.
+        for _ in 0..10 {
+            budget.next(33.4, false);
+        }
+        assert_eq!(budget.light_ms(), 4.5);
+        for _ in 0..1_000 {
+            budget.next(16.7, false);
+        }
+        assert_eq!(budget.light_ms(), 12.0);
+        // A rebuild frame among light ones: 4.5, and the light budget is kept for the next light frame.
+        assert_eq!(budget.next(16.7, true), 4.5);
+        assert_eq!(budget.next(40.0, false), 12.0, "the rebuild frame's miss is not the light budget's");
+        assert_eq!(budget.next(f64::NAN, false), 12.0, "nonsense intervals are ignored");
+        assert_eq!(budget.next(40.0, false), 9.0);
     }
 
     #[test]
