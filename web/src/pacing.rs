@@ -72,7 +72,11 @@ pub const LIGHT_FRAME_BUDGET_MAX_MS: f64 = 12.0;
 pub const LIGHT_FRAME_GROW_MS: f64 = 0.05;
 
 /// What a light frame's budget is multiplied by after a light frame that missed its display interval.
-pub const LIGHT_FRAME_SHRINK: f64 = 0.75;
+pub const LIGHT_FRAME_SHRINK: f64 = 0.85;
+
+/// A playing frame stops simulating this long before its display interval ends (counted from the animation
+/// frame's timestamp), whatever its budget: a frame that starts late (the machine is busy) simulates less.
+pub const PLAY_RESERVE_MS: f64 = 4.5;
 
 /// A frame interval longer than this many display intervals means the frame before it missed its turn.
 pub const FRAME_MISSED_INTERVALS: f64 = 1.5;
@@ -89,6 +93,14 @@ pub const RUN_TO_BUDGET_MIN_MS: f64 = 4.5;
 pub fn run_to_deadline_ms(frame_start_ms: f64, now_ms: f64) -> f64 {
     let start_ms = if frame_start_ms.is_finite() { frame_start_ms.min(now_ms) } else { now_ms };
     (start_ms + FRAME_INTERVAL_MS - RUN_TO_RESERVE_MS).max(now_ms + RUN_TO_BUDGET_MIN_MS)
+}
+
+/// When a playing frame with `budget_ms` (from [`PlayBudget`]) stops simulating: `budget_ms` after `now_ms`,
+/// or [`PLAY_RESERVE_MS`] before its display interval ends if that is sooner. At least one chunk of work runs
+/// whatever the deadline (`Runner::advance_by_until`).
+pub fn play_deadline_ms(frame_start_ms: f64, now_ms: f64, budget_ms: f64) -> f64 {
+    let start_ms = if frame_start_ms.is_finite() { frame_start_ms.min(now_ms) } else { now_ms };
+    (now_ms + budget_ms).min(start_ms + FRAME_INTERVAL_MS - PLAY_RESERVE_MS)
 }
 
 /// A playing frame's simulation budget. Frames that rebuild the views (a few a second) keep the fixed
@@ -175,6 +187,17 @@ mod tests {
     }
 
     #[test]
+    fn a_playing_frame_keeps_its_budget_unless_that_runs_into_the_end_of_its_display_interval() {
+        // On time: the budget. 1000/60 - 4.5 = 12.17 ms after the frame's start is later than 100 + 1 + 4.5.
+        assert_eq!(play_deadline_ms(100.0, 101.0, 4.5), 105.5);
+        assert!((play_deadline_ms(100.0, 101.0, 12.0) - 112.166_666).abs() < 1e-3);
+        // Started 10 ms late: 2.17 ms, whatever the budget; 20 ms late, the deadline has passed (one chunk runs).
+        assert!((play_deadline_ms(100.0, 110.0, 12.0) - 112.166_666).abs() < 1e-3);
+        assert!(play_deadline_ms(100.0, 120.0, 4.5) < 120.0);
+        assert_eq!(play_deadline_ms(f64::NAN, 50.0, 4.5), 54.5);
+    }
+
+    #[test]
     fn a_light_frame_budget_grows_while_frames_keep_time_and_shrinks_when_one_misses() {
         let mut budget = PlayBudget::default();
         // Frames that rebuild the views keep the fixed budget and are not judged by the interval after them.
@@ -185,10 +208,10 @@ mod tests {
             budget.next(16.7, false);
         }
         assert!((budget.light_ms() - 7.5).abs() < 1e-9, "{}", budget.light_ms());
-        // A light frame that took two display intervals costs a quarter of the budget.
-        assert!((budget.next(33.4, false) - 7.5 * 0.75).abs() < 1e-9);
+        // A light frame that took two display intervals costs 15 % of the budget.
+        assert!((budget.next(33.4, false) - 7.5 * 0.85).abs() < 1e-9);
         // Never below the rebuild frames' budget, never above 12 ms.
-        for _ in 0..10 {
+        for _ in 0..20 {
             budget.next(33.4, false);
         }
         assert_eq!(budget.light_ms(), 4.5);
@@ -200,7 +223,7 @@ mod tests {
         assert_eq!(budget.next(16.7, true), 4.5);
         assert_eq!(budget.next(40.0, false), 12.0, "the rebuild frame's miss is not the light budget's");
         assert_eq!(budget.next(f64::NAN, false), 12.0, "nonsense intervals are ignored");
-        assert_eq!(budget.next(40.0, false), 9.0);
+        assert!((budget.next(40.0, false) - 10.2).abs() < 1e-9);
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::course::Progress;
 use crate::course_content::CourseContent;
 use crate::library::Library;
 use crate::modules::{FULL, Need};
-use crate::pacing::{PlayBudget, run_to_deadline_ms, sim_delta};
+use crate::pacing::{PlayBudget, play_deadline_ms, run_to_deadline_ms, sim_delta};
 use crate::panel_layout::PanelLayout;
 use crate::runner::BrowsePage;
 use crate::shard_log::ReplayRequest;
@@ -531,7 +531,7 @@ impl PageState {
         let deadline_ms = if self.run_to.is_some() {
             run_to_deadline_ms(started_ms, now_ms)
         } else {
-            now_ms + self.play_budget.next(wall_ms, self.views_due_at(now_ms))
+            play_deadline_ms(started_ms, now_ms, self.play_budget.next(wall_ms, self.views_due_at(now_ms)))
         };
         let mut out_of_time = || clock() > deadline_ms;
         if let Some(run) = self.run_to {
