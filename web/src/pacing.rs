@@ -64,12 +64,19 @@ pub const REBUILD_FRAME_BUDGET_MS: f64 = 4.5;
 
 /// The least and the most a playing frame that only redraws the clock simulates for (its budget adapts between).
 pub const LIGHT_FRAME_BUDGET_MIN_MS: f64 = REBUILD_FRAME_BUDGET_MS;
-/// See [`LIGHT_FRAME_BUDGET_MIN_MS`]: leaves about 4.7 ms of the frame to drawing the clock and painting.
-pub const LIGHT_FRAME_BUDGET_MAX_MS: f64 = 12.0;
+/// See [`LIGHT_FRAME_BUDGET_MIN_MS`]: leaves about 6.7 ms of the frame to drawing the clock and painting.
+pub const LIGHT_FRAME_BUDGET_MAX_MS: f64 = 10.0;
 
-/// How much a light frame's budget grows after a light frame that kept to its display interval; slow, so a
-/// dropped frame comes about once in (budget × (1 − [`LIGHT_FRAME_SHRINK`]) / this) light frames at most.
-pub const LIGHT_FRAME_GROW_MS: f64 = 0.05;
+/// How much a light frame's budget grows after a light frame that kept to its display interval, while few
+/// light frames miss theirs ([`LIGHT_FRAME_MISS_RATE_MAX`]): 4.5 to 10 ms takes 275 light frames, about 5 s.
+pub const LIGHT_FRAME_GROW_MS: f64 = 0.02;
+
+/// The budget grows only while fewer light frames than this share miss their display interval (a moving
+/// average over about the last 64): on a busy machine, where frames miss whatever the page does, it stays low.
+pub const LIGHT_FRAME_MISS_RATE_MAX: f64 = 0.01;
+
+/// The weight of each light frame in the moving average of misses.
+const MISS_RATE_WEIGHT: f64 = 1.0 / 64.0;
 
 /// What a light frame's budget is multiplied by after a light frame that missed its display interval.
 pub const LIGHT_FRAME_SHRINK: f64 = 0.85;
@@ -105,16 +112,18 @@ pub fn play_deadline_ms(frame_start_ms: f64, now_ms: f64, budget_ms: f64) -> f64
 
 /// A playing frame's simulation budget. Frames that rebuild the views (a few a second) keep the fixed
 /// [`REBUILD_FRAME_BUDGET_MS`]; the others only redraw the clock, so their budget grows while they keep to the
-/// display interval and shrinks when one does not: the simulation gets what drawing leaves of the frame.
+/// display interval (and few missed it lately) and shrinks when one does not: the simulation gets what drawing
+/// leaves of the frame.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct PlayBudget {
     light_ms: f64,
     last_was_light: bool,
+    miss_rate: f64,
 }
 
 impl Default for PlayBudget {
     fn default() -> Self {
-        Self { light_ms: LIGHT_FRAME_BUDGET_MIN_MS, last_was_light: false }
+        Self { light_ms: LIGHT_FRAME_BUDGET_MIN_MS, last_was_light: false, miss_rate: 0.0 }
     }
 }
 
@@ -123,12 +132,14 @@ impl PlayBudget {
     /// (`rebuilds`) or not. The interval judges the previous frame.
     pub fn next(&mut self, wall_ms: f64, rebuilds: bool) -> f64 {
         if self.last_was_light && wall_ms.is_finite() && wall_ms > 0.0 {
-            self.light_ms = if wall_ms > FRAME_MISSED_INTERVALS * FRAME_INTERVAL_MS {
-                self.light_ms * LIGHT_FRAME_SHRINK
-            } else {
-                self.light_ms + LIGHT_FRAME_GROW_MS
+            let missed = wall_ms > FRAME_MISSED_INTERVALS * FRAME_INTERVAL_MS;
+            self.miss_rate += (f64::from(u8::from(missed)) - self.miss_rate) * MISS_RATE_WEIGHT;
+            if missed {
+                self.light_ms *= LIGHT_FRAME_SHRINK;
+            } else if self.miss_rate < LIGHT_FRAME_MISS_RATE_MAX {
+                self.light_ms += LIGHT_FRAME_GROW_MS;
             }
-            .clamp(LIGHT_FRAME_BUDGET_MIN_MS, LIGHT_FRAME_BUDGET_MAX_MS);
+            self.light_ms = self.light_ms.clamp(LIGHT_FRAME_BUDGET_MIN_MS, LIGHT_FRAME_BUDGET_MAX_MS);
         }
         self.last_was_light = !rebuilds;
         if rebuilds { REBUILD_FRAME_BUDGET_MS } else { self.light_ms }
@@ -203,27 +214,35 @@ mod tests {
         // Frames that rebuild the views keep the fixed budget and are not judged by the interval after them.
         assert_eq!(budget.next(0.0, true), 4.5);
         assert_eq!(budget.next(50.0, false), 4.5, "the miss after a rebuild frame changes nothing");
-        // Each light frame on time adds 0.05 ms: 60 of them add 3 ms.
-        for _ in 0..60 {
+        // Each light frame on time adds 0.02 ms: 150 of them add 3 ms.
+        for _ in 0..150 {
             budget.next(16.7, false);
         }
         assert!((budget.light_ms() - 7.5).abs() < 1e-9, "{}", budget.light_ms());
         // A light frame that took two display intervals costs 15 % of the budget.
         assert!((budget.next(33.4, false) - 7.5 * 0.85).abs() < 1e-9);
-        // Never below the rebuild frames' budget, never above 12 ms.
+        // One miss in the moving average (1/64, over 1 %): the next 28 light frames on time keep the budget, as
+        // 1/64 × (63/64)^n stays at 1 % or more up to n = 28; the 29th grows it again.
+        for _ in 0..28 {
+            budget.next(16.7, false);
+        }
+        assert!((budget.light_ms() - 7.5 * 0.85).abs() < 1e-9, "{}", budget.light_ms());
+        budget.next(16.7, false);
+        assert!((budget.light_ms() - (7.5 * 0.85 + 0.02)).abs() < 1e-9, "{}", budget.light_ms());
+        // Never below the rebuild frames' budget, never above 10 ms.
         for _ in 0..20 {
             budget.next(33.4, false);
         }
         assert_eq!(budget.light_ms(), 4.5);
-        for _ in 0..1_000 {
+        for _ in 0..2_000 {
             budget.next(16.7, false);
         }
-        assert_eq!(budget.light_ms(), 12.0);
+        assert_eq!(budget.light_ms(), 10.0);
         // A rebuild frame among light ones: 4.5, and the light budget is kept for the next light frame.
         assert_eq!(budget.next(16.7, true), 4.5);
-        assert_eq!(budget.next(40.0, false), 12.0, "the rebuild frame's miss is not the light budget's");
-        assert_eq!(budget.next(f64::NAN, false), 12.0, "nonsense intervals are ignored");
-        assert!((budget.next(40.0, false) - 10.2).abs() < 1e-9);
+        assert_eq!(budget.next(40.0, false), 10.0, "the rebuild frame's miss is not the light budget's");
+        assert_eq!(budget.next(f64::NAN, false), 10.0, "nonsense intervals are ignored");
+        assert!((budget.next(40.0, false) - 8.5).abs() < 1e-9);
     }
 
     #[test]

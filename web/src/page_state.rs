@@ -1370,16 +1370,16 @@ mod tests {
         let built = state.views();
         // Next frames start when the views were just built (the ticking clock starts again), so they are light:
         // the first after a rebuild frame has the least budget, 4.5 ms, and each after a light frame that kept
-        // to its display interval 0.05 ms more.
+        // to its display interval 0.02 ms more.
         let (clock, reads) = ticking_clock(1.0);
         state.update(Action::Frame { started_ms: 0.0, wall_ms: 16.7, clock }).expect("a light frame");
         assert_eq!(reads.get(), 6);
         assert!(Rc::ptr_eq(&built, &state.views()), "a light frame draws no views");
-        for _ in 0..20 {
+        for _ in 0..50 {
             let (clock, _) = ticking_clock(1.0);
             state.update(Action::Frame { started_ms: 0.0, wall_ms: 16.7, clock }).expect("a light frame");
         }
-        // After 21 light frames on time: 4.5 + 21 × 0.05 = 5.55 ms, so the frame reads the clock 1 + 6 times.
+        // After 51 light frames on time: 4.5 + 51 × 0.02 = 5.52 ms, so the frame reads the clock 1 + 6 times.
         let (clock, reads) = ticking_clock(1.0);
         state.update(Action::Frame { started_ms: 0.0, wall_ms: 16.7, clock }).expect("a light frame");
         assert_eq!(reads.get(), 7);
