@@ -178,9 +178,8 @@ fn readable(data: &[u8]) -> String {
     }
 }
 
-/// Engine timers handled between two looks at the frame's wall-clock budget. Small, so a frame keeps to its
-/// budget: issue 18's 100 shards handle tens of thousands of timers a simulated second, and a chunk of 2,000
-/// took about 5 ms in Chromium, more than a playing frame's whole budget.
+/// Engine timers handled between two looks at the frame's wall-clock budget: small, so a frame overruns its
+/// budget by little whatever the load (the look costs one read of the clock).
 pub const TIMERS_PER_CHUNK: u32 = 250;
 
 /// API calls the console keeps.
