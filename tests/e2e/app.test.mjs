@@ -137,6 +137,23 @@ describe('Shardlab in Chromium', () => {
     assert.deepEqual(problems.pageErrors, [], 'uncaught errors in the page');
   });
 
+  test('Stop ends a Run to where it is', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { page, problems } = await openApp();
+    await page.locator('#run-to').fill('1h');
+    await page.getByRole('button', { name: 'Go', exact: true }).click();
+    await waitUntil('the run to move', () => clockMs(page), (ms) => ms > 0);
+    await page.getByRole('button', { name: 'Stop', exact: true }).click();
+    await page.getByRole('button', { name: 'Go', exact: true }).waitFor();
+    // Let a frame that was already under way when Stop was clicked finish rendering.
+    await page.waitForTimeout(200);
+    const stopped = await clockMs(page);
+    assert.ok(stopped > 0 && stopped < 3_600_000, `stopped short of 1 h: ${stopped} ms`);
+    await page.waitForTimeout(500);
+    assert.equal(await clockMs(page), stopped, 'the clock moved after Stop');
+    assert.equal(await page.getByRole('progressbar', { name: 'Run-to progress' }).count(), 0, 'the progress bar is gone');
+    assert.deepEqual(problems.pageErrors, [], 'uncaught errors in the page');
+  });
+
   test('the API console writes a record and reads it back', { timeout: TEST_TIMEOUT_MS }, async () => {
     const { page, problems } = await openApp();
     await page.getByRole('tab', { name: 'API console' }).click();

@@ -1,8 +1,8 @@
 // Playing-speed benchmark (not a test: it reports numbers and asserts nothing about speed), issue 18's page goals:
 // - the 100-shard scenario (100,000 records/s of 1 KiB through PutRecords) played at the highest speed, 1000x:
-//   simulated seconds per wall second;
+//   simulated seconds per wall second, and the animation frames' p50 and p95 intervals meanwhile;
 // - "Run to 1h" on it: the wall time until the clock shows 1:00:00, or how far it got when the wait is capped;
-// - the 2-shard default scenario (the first minute) played at 1000x: simulated seconds per wall second.
+// - the 2-shard default scenario (the first minute) played at 1000x: the same figures.
 // Run by `cargo xtask bench` after `cargo xtask dist`. Each line ends with the machine's load average, since
 // other work on the machine slows the page.
 
@@ -23,23 +23,47 @@ const load = () => `load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
 const clockMs = async (page) => Number(await page.locator('[data-testid=sim-clock]').getAttribute('data-ms'));
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Plays at 1000x and returns simulated seconds per wall second over MEASURE_MS, after WARM_UP_MS. */
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+/** The intervals between the page's animation frames (ms) for `measureMs`, read in the page. */
+const frameIntervals = (page, measureMs) =>
+  page.evaluate(
+    (ms) =>
+      new Promise((resolve) => {
+        const deltas = [];
+        let last = performance.now();
+        const start = last;
+        const tick = (now) => {
+          deltas.push(now - last);
+          last = now;
+          if (now - start < ms) requestAnimationFrame(tick);
+          else resolve(deltas);
+        };
+        requestAnimationFrame(tick);
+      }),
+    measureMs,
+  );
+
+/** Plays at 1000x and returns simulated seconds per wall second and the frame intervals over MEASURE_MS, after
+ * WARM_UP_MS. */
 async function playingSpeed(page) {
   await page.getByLabel('Speed').selectOption(SPEED_1000X_TENTHS);
   await page.getByRole('button', { name: 'Play', exact: true }).click();
   await sleep(WARM_UP_MS);
   const simStartMs = await clockMs(page);
   const wallStartMs = performance.now();
-  await sleep(MEASURE_MS);
+  const frames = (await frameIntervals(page, MEASURE_MS)).sort((a, b) => a - b);
   const simEndMs = await clockMs(page);
   const wallMs = performance.now() - wallStartMs;
   const behind = await page.getByRole('status').filter({ hasText: 'slower than asked' }).count();
   await page.getByRole('button', { name: 'Pause', exact: true }).click();
-  return { perWallSecond: (simEndMs - simStartMs) / wallMs, behind: behind > 0 };
+  return { perWallSecond: (simEndMs - simStartMs) / wallMs, behind: behind > 0, frames };
 }
 
-const describe = ({ perWallSecond, behind }) =>
-  `${perWallSecond.toFixed(1)} simulated s per wall s (asked 1000)${behind ? ', the page says "slower than asked"' : ''}`;
+const describe = ({ perWallSecond, behind, frames }) =>
+  `${perWallSecond.toFixed(1)} simulated s per wall s (asked 1000)${behind ? ', the page says "slower than asked"' : ''}` +
+  `, frames p50 ${percentile(frames, 50).toFixed(1)} ms, p95 ${percentile(frames, 95).toFixed(1)} ms ` +
+  `(${((100 * frames.filter((f) => f > 17).length) / frames.length).toFixed(1)} % over 17 ms)`;
 
 const server = await serveDist();
 const browser = await launchChromium();

@@ -448,7 +448,7 @@ pub fn App() -> Html {
                 let last_ms = Cell::new(None::<f64>);
                 FrameLoop::start(move |now_ms| {
                     let wall_ms = last_ms.replace(Some(now_ms)).map_or(0.0, |last| now_ms - last);
-                    let _ = store.send(Action::Frame { wall_ms, clock: clock.clone() });
+                    let _ = store.send(Action::Frame { started_ms: now_ms, wall_ms, clock: clock.clone() });
                 })
             });
             move || drop(frames)

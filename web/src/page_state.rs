@@ -8,7 +8,7 @@ use crate::course::Progress;
 use crate::course_content::CourseContent;
 use crate::library::Library;
 use crate::modules::{FULL, Need};
-use crate::pacing::sim_delta;
+use crate::pacing::{PlayBudget, play_deadline_ms, run_to_deadline_ms, sim_delta};
 use crate::panel_layout::PanelLayout;
 use crate::runner::BrowsePage;
 use crate::shard_log::ReplayRequest;
@@ -22,10 +22,6 @@ use std::rc::Rc;
 
 /// Records per page in the record browser (GetRecords `Limit`).
 pub const BROWSE_LIMIT: u32 = 25;
-
-/// Wall-clock milliseconds of simulation work a playing frame may spend, leaving the rest of a 16.7 ms frame
-/// to drawing and painting (about 9 ms of it with 100 shards on the page: README's frame benchmark).
-pub const FRAME_WORK_BUDGET_MS: f64 = 4.5;
 
 /// Wall-clock milliseconds of grading work a frame may spend while a lesson is checked.
 pub const GRADING_WORK_BUDGET_MS: f64 = 6.0;
@@ -123,8 +119,9 @@ pub enum Action {
     StepSecond,
     /// On to the engine's next scheduled action.
     StepEvent,
-    /// An animation frame while playing or running to a time: `wall_ms` since the last frame.
-    Frame { wall_ms: f64, clock: Clock },
+    /// An animation frame while playing or running to a time: its timestamp `started_ms` (the clock's time
+    /// base), and `wall_ms` since the last frame.
+    Frame { started_ms: f64, wall_ms: f64, clock: Clock },
     /// An animation frame while a lesson is graded.
     GradeFrame { clock: Clock },
     /// Undo the last edit.
@@ -386,6 +383,7 @@ pub struct PageState {
     views_generation: u64,
     views_built_wall_ms: Option<f64>,
     views_second: Option<u64>,
+    play_budget: PlayBudget,
     effects: Vec<Effect>,
 }
 
@@ -435,6 +433,7 @@ impl PageState {
             views_generation: 0,
             views_built_wall_ms: None,
             views_second: None,
+            play_budget: PlayBudget::default(),
             effects: Vec::new(),
         };
         if let Some(need) = start.then.into_iter().next().filter(|_| !FULL) {
@@ -484,9 +483,11 @@ impl PageState {
     pub fn update(&mut self, action: Action) -> Result<(), String> {
         let mut wall_ms_now = None;
         let outcome = match action {
-            Action::Frame { wall_ms, clock } => {
-                self.frame(wall_ms, &*clock);
-                wall_ms_now = Some(clock());
+            Action::Frame { started_ms, wall_ms, clock } => {
+                // Whether the views are due is decided at the frame's start, so the frame knows its budget.
+                let now_ms = clock();
+                self.frame(started_ms, wall_ms, now_ms, &*clock);
+                wall_ms_now = Some(now_ms);
                 Ok(())
             }
             // The lite page never grades: lessons are the full module's.
@@ -524,8 +525,14 @@ impl PageState {
         outcome
     }
 
-    fn frame(&mut self, wall_ms: f64, clock: &dyn Fn() -> f64) {
-        let deadline_ms = clock() + FRAME_WORK_BUDGET_MS;
+    /// Advances the run within the frame's budget: a run to a time takes most of the frame (the views wait for
+    /// its end); playing takes what drawing leaves ([`PlayBudget`]).
+    fn frame(&mut self, started_ms: f64, wall_ms: f64, now_ms: f64, clock: &dyn Fn() -> f64) {
+        let deadline_ms = if self.run_to.is_some() {
+            run_to_deadline_ms(started_ms, now_ms)
+        } else {
+            play_deadline_ms(started_ms, now_ms, self.play_budget.next(wall_ms, self.views_due_at(now_ms)))
+        };
         let mut out_of_time = || clock() > deadline_ms;
         if let Some(run) = self.run_to {
             let reached =
@@ -570,7 +577,13 @@ impl PageState {
         }
     }
 
-    /// Rebuilds the views when something other than a frame changed them, or (while running) when a simulated
+    /// Whether a frame starting at `now_ms` (wall clock) may rebuild the views: playing, and the last rebuild is
+    /// at least [`VIEW_REFRESH_MIN_MS`] old. A run to a time rebuilds them only when it ends.
+    fn views_due_at(&self, now_ms: f64) -> bool {
+        self.run_to.is_none() && self.views_built_wall_ms.is_none_or(|built| now_ms - built >= VIEW_REFRESH_MIN_MS)
+    }
+
+    /// Rebuilds the views when something other than a frame changed them, or (while playing) when a simulated
     /// second completed and the last rebuild is at least [`VIEW_REFRESH_MIN_MS`] old.
     fn refresh_views(&mut self, wall_ms_now: Option<f64>) {
         let sim_ms = self.workspace.runner().map(|r| r.sim().now().as_millis());
@@ -578,10 +591,11 @@ impl PageState {
         let due = match (wall_ms_now, self.views_built_wall_ms) {
             (Some(now), Some(built)) => {
                 let age_ms = now - built;
-                (second != self.views_second && age_ms >= VIEW_REFRESH_MIN_MS)
-                    || (sim_ms != Some(self.views.now_ms) && age_ms >= VIEW_REFRESH_MAX_MS)
+                self.views_due_at(now)
+                    && (second != self.views_second
+                        || (sim_ms != Some(self.views.now_ms) && age_ms >= VIEW_REFRESH_MAX_MS))
             }
-            (Some(_), None) => true,
+            (Some(now), None) => self.views_due_at(now),
             (None, _) => false,
         };
         if !(self.views_stale || due) {
@@ -1288,7 +1302,7 @@ mod tests {
         state.update(Action::TogglePlay).expect("playing");
         // A clock that never moves never runs out: 250 ms of wall time at 2x is 500 simulated ms.
         let still: Clock = Rc::new(|| 0.0);
-        state.update(Action::Frame { wall_ms: 250.0, clock: still }).expect("a frame");
+        state.update(Action::Frame { started_ms: 0.0, wall_ms: 250.0, clock: still }).expect("a frame");
         assert_eq!(state.workspace.runner().map(|r| r.sim().now().as_millis()), Some(500));
         assert!(!state.behind);
         // A clock that jumps past the budget at each read stops the frame after one chunk of work.
@@ -1298,11 +1312,77 @@ mod tests {
         state.update(Action::SetParam(nodes[0], "records_per_sec".into(), "100000".into())).expect("a high rate");
         state.update(Action::SetSpeed(10_000)).expect("1000x");
         state.update(Action::TogglePlay).expect("playing");
-        let (clock, _) = ticking_clock(FRAME_WORK_BUDGET_MS + 1.0);
-        state.update(Action::Frame { wall_ms: 250.0, clock }).expect("a frame");
+        let (clock, _) = ticking_clock(crate::pacing::LIGHT_FRAME_BUDGET_MAX_MS + 1.0);
+        state.update(Action::Frame { started_ms: 0.0, wall_ms: 250.0, clock }).expect("a frame");
         let reached_ms = state.workspace.runner().map_or(0, |r| r.sim().now().as_millis());
         assert!(reached_ms < 250_000, "stopped short of 250 simulated s: {reached_ms} ms");
         assert!(state.behind, "the page says it is slower than asked");
+    }
+
+    /// A page playing 100 shards at 100,000 records/s, at 1000x (no frame reaches its target).
+    fn busy_page() -> PageState {
+        let mut state = page();
+        let nodes: Vec<NodeId> = state.workspace.scenario().pipeline.nodes.iter().map(|n| n.id).collect();
+        state.update(Action::SetParam(nodes[1], "shard_count".into(), "100".into())).expect("100 shards");
+        state.update(Action::SetParam(nodes[0], "records_per_sec".into(), "100000".into())).expect("a high rate");
+        state.update(Action::SetSpeed(10_000)).expect("1000x");
+        state
+    }
+
+    #[test]
+    fn a_run_to_frame_takes_most_of_the_frame_and_the_views_wait_for_its_end() {
+        let mut state = busy_page();
+        state.update(Action::RunTo(3_600_000)).expect("run to 1h");
+        let before = state.views();
+        // The clock moves 1 ms per read and the frame started at 0: the frame reads it once to start, then
+        // after each chunk of work until past 1000/60 - 3 = 13.67 ms, i.e. at its 14th read.
+        let (clock, reads) = ticking_clock(1.0);
+        state.update(Action::Frame { started_ms: 0.0, wall_ms: 16.7, clock }).expect("a frame");
+        assert_eq!(reads.get(), 14);
+        assert!(state.run_to.is_some(), "an hour of 100 busy shards takes more than a frame");
+        assert!(Rc::ptr_eq(&before, &state.views()), "no views rebuilt while the run is on its way");
+        // Stop answers between frames, and the views show where the run stopped.
+        let stopped_ms = state.now_ms();
+        assert!(stopped_ms > 0);
+        state.update(Action::CancelRunTo).expect("stopped");
+        assert!(state.run_to.is_none());
+        assert_eq!(state.views().now_ms, stopped_ms);
+    }
+
+    #[test]
+    fn a_run_to_ends_with_its_views_rebuilt() {
+        let mut state = page();
+        state.update(Action::RunTo(2_000)).expect("run to 2 s");
+        let still: Clock = Rc::new(|| 0.0);
+        state.update(Action::Frame { started_ms: 0.0, wall_ms: 16.7, clock: still }).expect("a frame");
+        assert!(state.run_to.is_none());
+        assert_eq!(state.views().now_ms, 2_000);
+    }
+
+    #[test]
+    fn playing_frames_that_only_redraw_the_clock_get_a_larger_budget_than_those_that_rebuild_the_views() {
+        let mut state = busy_page();
+        state.update(Action::TogglePlay).expect("playing");
+        // The first frame rebuilds the views (none built yet): 4.5 ms, so 1 read to start and 5 after chunks.
+        let (clock, reads) = ticking_clock(1.0);
+        state.update(Action::Frame { started_ms: 0.0, wall_ms: 250.0, clock }).expect("a frame");
+        assert_eq!(reads.get(), 6);
+        let built = state.views();
+        // Next frames start when the views were just built (the ticking clock starts again), so they are light:
+        // the first after a rebuild frame has the least budget, 4.5 ms, and each after a light frame that kept
+        // to its display interval 0.02 ms more.
+        let (clock, reads) = ticking_clock(1.0);
+        state.update(Action::Frame { started_ms: 0.0, wall_ms: 16.7, clock }).expect("a light frame");
+        assert_eq!(reads.get(), 6);
+        assert!(Rc::ptr_eq(&built, &state.views()), "a light frame draws no views");
+        for _ in 0..50 {
+            let (clock, _) = ticking_clock(1.0);
+            state.update(Action::Frame { started_ms: 0.0, wall_ms: 16.7, clock }).expect("a light frame");
+        }
+        // After 51 light frames on time: 4.5 + 51 × 0.02 = 5.52 ms, so the frame reads the clock 1 + 6 times.
+        let (clock, reads) = ticking_clock(1.0);
+        state.update(Action::Frame { started_ms: 0.0, wall_ms: 16.7, clock }).expect("a light frame");
+        assert_eq!(reads.get(), 7);
     }
 
     #[test]
@@ -1313,7 +1393,7 @@ mod tests {
         let frame = |state: &mut PageState, wall_ms: f64| {
             wall.set(wall.get() + wall_ms);
             let now = wall.get();
-            state.update(Action::Frame { wall_ms, clock: Rc::new(move || now) }).expect("a frame");
+            state.update(Action::Frame { started_ms: now, wall_ms, clock: Rc::new(move || now) }).expect("a frame");
         };
         frame(&mut state, 16.0);
         let first = state.views();
@@ -1344,7 +1424,9 @@ mod tests {
         let mut frame = |state: &mut PageState| {
             wall_ms += 100.0;
             let now = wall_ms;
-            state.update(Action::Frame { wall_ms: 100.0, clock: Rc::new(move || now) }).expect("a frame");
+            state
+                .update(Action::Frame { started_ms: now, wall_ms: 100.0, clock: Rc::new(move || now) })
+                .expect("a frame");
         };
         frame(&mut state);
         let first = state.views();

@@ -90,6 +90,15 @@ pub fn Transport(props: &TransportProps) -> Html {
             }
         })
     };
+    // Stop's click is cancelled: the page redraws before the click's default action, and the same button is then
+    // Go (a submit button), which would start the run to the field's time again.
+    let stop = {
+        let cb = props.on_cancel_run_to.clone();
+        Callback::from(move |e: MouseEvent| {
+            e.prevent_default();
+            cb.emit(());
+        })
+    };
     let busy = props.run_to.is_some();
     html! {
         <div class="transport-bar">
@@ -124,7 +133,7 @@ pub fn Transport(props: &TransportProps) -> Html {
                     aria-describedby={run_to_error.is_some().then_some("run-to-error")} />
                 if let Some(run) = props.run_to {
                     <progress max="100" value={run.percent(props.now_ms).to_string()} aria-label="Run-to progress"></progress>
-                    <button type="button" onclick={click(&props.on_cancel_run_to)}>{ "Stop" }</button>
+                    <button type="button" onclick={stop}>{ "Stop" }</button>
                 } else {
                     <button type="submit">{ "Go" }</button>
                 }
