@@ -34,6 +34,10 @@ pub const VIEW_REFRESH_MIN_MS: f64 = 250.0;
 /// often anyway, so the event log and the shard log keep moving.
 pub const VIEW_REFRESH_MAX_MS: f64 = 1_000.0;
 
+/// During a run to a time the views are rebuilt this often (wall-clock ms), so the meters and charts follow the
+/// run; rarely, since each rebuild is time the run does not advance.
+pub const RUN_TO_VIEW_REFRESH_MS: f64 = 1_000.0;
+
 /// The wall clock, in ms (`performance.now()` in the page; a counter in tests).
 pub type Clock = Rc<dyn Fn() -> f64>;
 
@@ -525,8 +529,8 @@ impl PageState {
         outcome
     }
 
-    /// Advances the run within the frame's budget: a run to a time takes most of the frame (the views wait for
-    /// its end); playing takes what drawing leaves ([`PlayBudget`]).
+    /// Advances the run within the frame's budget: a run to a time takes most of the frame (the views follow
+    /// it once a wall second); playing takes what drawing leaves ([`PlayBudget`]).
     fn frame(&mut self, started_ms: f64, wall_ms: f64, now_ms: f64, clock: &dyn Fn() -> f64) {
         let deadline_ms = if self.run_to.is_some() {
             run_to_deadline_ms(started_ms, now_ms)
@@ -577,10 +581,14 @@ impl PageState {
         }
     }
 
-    /// Whether a frame starting at `now_ms` (wall clock) may rebuild the views: playing, and the last rebuild is
-    /// at least [`VIEW_REFRESH_MIN_MS`] old. A run to a time rebuilds them only when it ends.
+    /// Whether a frame starting at `now_ms` (wall clock) may rebuild the views: the last rebuild is at least
+    /// [`VIEW_REFRESH_MIN_MS`] old, or during a run to a time [`RUN_TO_VIEW_REFRESH_MS`] (which also rebuilds
+    /// them when it ends).
     fn views_due_at(&self, now_ms: f64) -> bool {
-        self.run_to.is_none() && self.views_built_wall_ms.is_none_or(|built| now_ms - built >= VIEW_REFRESH_MIN_MS)
+        match self.run_to {
+            Some(_) => self.views_built_wall_ms.is_some_and(|built| now_ms - built >= RUN_TO_VIEW_REFRESH_MS),
+            None => self.views_built_wall_ms.is_none_or(|built| now_ms - built >= VIEW_REFRESH_MIN_MS),
+        }
     }
 
     /// Rebuilds the views when something other than a frame changed them, or (while playing) when a simulated
@@ -1330,7 +1338,7 @@ mod tests {
     }
 
     #[test]
-    fn a_run_to_frame_takes_most_of_the_frame_and_the_views_wait_for_its_end() {
+    fn a_run_to_frame_takes_most_of_the_frame_and_leaves_fresh_views_alone() {
         let mut state = busy_page();
         state.update(Action::RunTo(3_600_000)).expect("run to 1h");
         let before = state.views();
@@ -1347,6 +1355,36 @@ mod tests {
         state.update(Action::CancelRunTo).expect("stopped");
         assert!(state.run_to.is_none());
         assert_eq!(state.views().now_ms, stopped_ms);
+    }
+
+    #[test]
+    fn a_run_to_redraws_its_views_once_a_wall_second() {
+        let mut state = busy_page();
+        // A playing frame at wall time 0 builds the views.
+        state.update(Action::TogglePlay).expect("play");
+        let (clock, _) = ticking_clock(1.0);
+        state.update(Action::Frame { started_ms: 0.0, wall_ms: 16.7, clock }).expect("a playing frame");
+        state.update(Action::TogglePlay).expect("pause");
+        state.update(Action::RunTo(3_600_000)).expect("run to 1h");
+        let frame_at = |state: &mut PageState, start_ms: f64| {
+            let reads = Rc::new(Cell::new(0u32));
+            let clock: Clock = Rc::new(move || {
+                reads.set(reads.get() + 1);
+                start_ms + f64::from(reads.get())
+            });
+            state.update(Action::Frame { started_ms: start_ms, wall_ms: 16.7, clock }).expect("a frame");
+        };
+        // 500 ms after the last rebuild: the views wait.
+        let before = state.views();
+        frame_at(&mut state, 500.0);
+        assert!(state.run_to.is_some());
+        assert!(Rc::ptr_eq(&before, &state.views()), "half a wall second after the last rebuild");
+        // A wall second after it: the views show where the run is, and the run goes on.
+        frame_at(&mut state, 1_100.0);
+        assert!(state.run_to.is_some(), "an hour of 100 busy shards takes more than three frames");
+        assert!(!Rc::ptr_eq(&before, &state.views()));
+        assert_eq!(state.views().now_ms, state.now_ms());
+        assert!(state.now_ms() > before.now_ms);
     }
 
     #[test]
