@@ -1371,16 +1371,13 @@ impl Simulation {
             .map(|o| (o.attempts == 1 && o.aggregated_len_bytes.is_none()).then_some(o.first.index))
             .collect();
         let origins = producer.spec.as_ref().map(|spec| (spec, first_attempts.as_slice()));
-        match self.kinesis.put_records_from(self.now, &producer.config.stream_name, entries, origins) {
-            Ok(out) => {
-                for (outgoing, result) in call.into_iter().zip(out.records) {
-                    let outcome = match result {
-                        PutRecordsResultEntry::Ok(_) => Outcome::Written,
-                        PutRecordsResultEntry::Failed {
-                            error_code: "ProvisionedThroughputExceededException", ..
-                        } => Outcome::Throttled,
-                        PutRecordsResultEntry::Failed { .. } => Outcome::Failed,
-                    };
+        let mut accepted = Vec::new();
+        let stream_name = &producer.config.stream_name;
+        match self.kinesis.put_records_accepted(self.now, stream_name, entries, origins, &mut accepted) {
+            Ok(_) => {
+                // A refused entry of an accepted call was throttled: PutRecords refuses no entry otherwise.
+                for (outgoing, written) in call.into_iter().zip(accepted) {
+                    let outcome = if written { Outcome::Written } else { Outcome::Throttled };
                     self.settle(index, outgoing, outcome);
                 }
             }
