@@ -1141,6 +1141,9 @@ impl Simulation {
             return 1;
         }
         let mut made = 0;
+        // The services' deadlines, and the producer's API calls when they were read: an emission that sent
+        // nothing changed neither service, so they are read again only after a call.
+        let mut deadlines: Option<(u64, Option<SimTime>, Option<SimTime>)> = None;
         loop {
             self.produce(index);
             made += 1;
@@ -1148,11 +1151,20 @@ impl Simulation {
                 return made;
             };
             let next = self.timers.peek().map(|Reverse((at, _, _))| *at);
+            let api_calls = self.producers[index].totals.api_calls;
+            let (service_due, firehose_due) = match deadlines {
+                Some((calls, service, firehose)) if calls == api_calls => (service, firehose),
+                _ => {
+                    let (service, firehose) = (self.kinesis.next_deadline(), self.firehose.next_deadline());
+                    deadlines = Some((api_calls, service, firehose));
+                    (service, firehose)
+                }
+            };
             let inline = made < budget
                 && due <= target
                 && next.is_none_or(|at| due < at)
-                && self.kinesis.next_deadline().is_none_or(|at| due < at)
-                && self.firehose.next_deadline().is_none_or(|at| due < at);
+                && service_due.is_none_or(|at| due < at)
+                && firehose_due.is_none_or(|at| due < at);
             if !inline {
                 self.schedule(due, Timer::Produce { producer, generation });
                 return made;
