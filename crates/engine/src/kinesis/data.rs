@@ -278,7 +278,9 @@ impl Kinesis {
         let mut failed_record_count = 0;
         let mut bytes_written = 0;
         let total_records = entries.len() as u64;
-        for (i, (e, routed)) in entries.into_iter().zip(routed_keys).enumerate() {
+        // Indexed rather than zipped: the zipped iterator moved each entry through a call of its own.
+        for (i, e) in entries.into_iter().enumerate() {
+            let routed = routed_keys[i];
             let fault = faults.as_ref().is_some_and(|f| f[i]);
             let bytes = e.data.len_bytes() + e.partition_key.len_bytes();
             let origin = origins.and_then(|(spec, indices)| {
