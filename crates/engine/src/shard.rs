@@ -499,9 +499,8 @@ impl Shard {
         self.closed.is_some_and(|c| now.saturating_since(c.at) >= retention)
     }
 
-    /// Appends a record if the shard's write limits allow it at `now`. Inlined into the write path: returned
-    /// through memory, its result was read back wider than it was written, a stall the profiles showed.
-    #[inline]
+    /// Appends a record if the shard's write limits allow it at `now`.
+    #[cfg(test)]
     pub(crate) fn try_append(
         &mut self,
         now: SimTime,
@@ -512,6 +511,24 @@ impl Shard {
         origin: u64,
     ) -> Result<SequenceNumber, WriteLimit> {
         let bytes = data.len_bytes() + partition_key.len_bytes();
+        self.try_append_sized(now, now_unix_secs, partition_key, hash_key, data, bytes, origin)
+    }
+
+    /// [`Self::try_append`] of a record of `bytes` (its data and key, which the caller has counted).
+    /// Inlined into the write path: returned through memory, its result was read back wider than it was
+    /// written, a stall the profiles showed.
+    #[inline]
+    #[expect(clippy::too_many_arguments, reason = "one record's parts, on the write path")]
+    pub(crate) fn try_append_sized(
+        &mut self,
+        now: SimTime,
+        now_unix_secs: u64,
+        partition_key: WriteKey,
+        hash_key: u128,
+        data: Payload,
+        bytes: u64,
+        origin: u64,
+    ) -> Result<SequenceNumber, WriteLimit> {
         if let Err(limit) = self.write_window.try_accept(now, bytes) {
             self.metrics.record_throttled(now.as_secs(), limit);
             self.log.refuse(origin);

@@ -1141,6 +1141,9 @@ impl Simulation {
             return 1;
         }
         let mut made = 0;
+        // The services' deadlines, and the producer's API calls when they were read: an emission that sent
+        // nothing changed neither service, so they are read again only after a call.
+        let mut deadlines: Option<(u64, Option<SimTime>, Option<SimTime>)> = None;
         loop {
             self.produce(index);
             made += 1;
@@ -1148,11 +1151,20 @@ impl Simulation {
                 return made;
             };
             let next = self.timers.peek().map(|Reverse((at, _, _))| *at);
+            let api_calls = self.producers[index].totals.api_calls;
+            let (service_due, firehose_due) = match deadlines {
+                Some((calls, service, firehose)) if calls == api_calls => (service, firehose),
+                _ => {
+                    let (service, firehose) = (self.kinesis.next_deadline(), self.firehose.next_deadline());
+                    deadlines = Some((api_calls, service, firehose));
+                    (service, firehose)
+                }
+            };
             let inline = made < budget
                 && due <= target
                 && next.is_none_or(|at| due < at)
-                && self.kinesis.next_deadline().is_none_or(|at| due < at)
-                && self.firehose.next_deadline().is_none_or(|at| due < at);
+                && service_due.is_none_or(|at| due < at)
+                && firehose_due.is_none_or(|at| due < at);
             if !inline {
                 self.schedule(due, Timer::Produce { producer, generation });
                 return made;
@@ -1371,16 +1383,13 @@ impl Simulation {
             .map(|o| (o.attempts == 1 && o.aggregated_len_bytes.is_none()).then_some(o.first.index))
             .collect();
         let origins = producer.spec.as_ref().map(|spec| (spec, first_attempts.as_slice()));
-        match self.kinesis.put_records_from(self.now, &producer.config.stream_name, entries, origins) {
-            Ok(out) => {
-                for (outgoing, result) in call.into_iter().zip(out.records) {
-                    let outcome = match result {
-                        PutRecordsResultEntry::Ok(_) => Outcome::Written,
-                        PutRecordsResultEntry::Failed {
-                            error_code: "ProvisionedThroughputExceededException", ..
-                        } => Outcome::Throttled,
-                        PutRecordsResultEntry::Failed { .. } => Outcome::Failed,
-                    };
+        let mut accepted = Vec::new();
+        let stream_name = &producer.config.stream_name;
+        match self.kinesis.put_records_accepted(self.now, stream_name, entries, origins, &mut accepted) {
+            Ok(_) => {
+                // A refused entry of an accepted call was throttled: PutRecords refuses no entry otherwise.
+                for (outgoing, written) in call.into_iter().zip(accepted) {
+                    let outcome = if written { Outcome::Written } else { Outcome::Throttled };
                     self.settle(index, outgoing, outcome);
                 }
             }

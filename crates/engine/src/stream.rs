@@ -446,7 +446,7 @@ impl Stream {
             return Err((id, WriteLimit::InjectedFault));
         }
         let bytes = data.len_bytes() + partition_key.len_bytes();
-        let written = shard.try_append(now, now_unix_secs, partition_key, hash_key, data, origin_code);
+        let written = shard.try_append_sized(now, now_unix_secs, partition_key, hash_key, data, bytes, origin_code);
         if let (Ok(_), Some((slot, i))) = (&written, derived) {
             self.sources[slot].kept(i, now);
         }

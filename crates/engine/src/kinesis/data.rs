@@ -184,7 +184,7 @@ impl Kinesis {
         name: &str,
         entries: Vec<PutRecordsEntry>,
     ) -> Result<PutRecordsOutput, StreamsError> {
-        let entries = entries
+        let entries: Vec<WriteEntry> = entries
             .into_iter()
             .map(|e| WriteEntry {
                 partition_key: WriteKey::Text(e.partition_key),
@@ -192,24 +192,56 @@ impl Kinesis {
                 explicit_hash_key: e.explicit_hash_key,
             })
             .collect();
-        self.put_records_from(now, name, entries, None)
+        let account = self.config.account_id.clone();
+        let mut records = Vec::with_capacity(entries.len());
+        let (failed_record_count, encrypted) = self.put_records_each(now, name, entries, None, |written| {
+            records.push(match written {
+                Ok((shard_id, sequence_number, encrypted)) => {
+                    PutRecordsResultEntry::Ok(PutRecordOutput { shard_id, sequence_number, encrypted })
+                }
+                Err(shard_id) => PutRecordsResultEntry::Failed {
+                    error_code: "ProvisionedThroughputExceededException",
+                    error_message: throttled(shard_id, name, &account).message,
+                },
+            });
+        })?;
+        Ok(PutRecordsOutput { failed_record_count, records, encrypted })
     }
 
-    /// [`Self::put_records`] from a derivable producer: `origins` gives its spec and, per entry, the
-    /// record's index when this is its first attempt. Its refused records carry no error message (the
-    /// producer reads only the code).
-    pub(crate) fn put_records_from(
+    /// [`Self::put_records`] from a derivable producer, without the answer's entries: `origins` gives its spec
+    /// and, per entry, the record's index when this is its first attempt. `accepted` gets, per record in order, whether
+    /// it was written (a refused one was throttled); returns the `FailedRecordCount`. A simulated producer
+    /// reads nothing else, so no answer entry is built per record.
+    pub(crate) fn put_records_accepted(
         &mut self,
         now: SimTime,
         name: &str,
         entries: Vec<WriteEntry>,
         origins: Option<(&Arc<SourceSpec>, &[Option<u64>])>,
-    ) -> Result<PutRecordsOutput, StreamsError> {
+        accepted: &mut Vec<bool>,
+    ) -> Result<u32, StreamsError> {
+        accepted.clear();
+        accepted.reserve(entries.len());
+        let (failed_record_count, _) =
+            self.put_records_each(now, name, entries, origins, |written| accepted.push(written.is_ok()))?;
+        Ok(failed_record_count)
+    }
+
+    /// PutRecords' work: validates the request, writes each record and hands `written` each record's result
+    /// in order (its shard, sequence number and whether the stream encrypts, or the shard that refused it);
+    /// returns the `FailedRecordCount` and whether the stream encrypts.
+    fn put_records_each(
+        &mut self,
+        now: SimTime,
+        name: &str,
+        entries: Vec<WriteEntry>,
+        origins: Option<(&Arc<SourceSpec>, &[Option<u64>])>,
+        mut written: impl FnMut(Result<(ShardId, SequenceNumber, bool), ShardId>),
+    ) -> Result<(u32, bool), StreamsError> {
         let epoch_unix_ms = self.config.epoch_unix_ms;
         if origins.is_some() && !self.compacting.contains(name) {
             self.compacting.insert(name.into());
         }
-        let account = self.config.account_id.clone();
         let now_unix_secs = self.unix_secs(now);
         let stream = self.readable(name)?;
         if entries.is_empty() || entries.len() > PUT_RECORDS_RECORDS_MAX {
@@ -225,7 +257,8 @@ impl Kinesis {
         }
         let mut total = 0;
         for entry in &entries {
-            check_record(stream, &account, &entry.partition_key, entry.explicit_hash_key, entry.data.len_bytes())?;
+            let account = self.config.account_id.as_str();
+            check_record(stream, account, &entry.partition_key, entry.explicit_hash_key, entry.data.len_bytes())?;
             total += entry.data.len_bytes() + entry.partition_key.len_bytes();
         }
         if total > PUT_RECORDS_BYTES_MAX {
@@ -233,10 +266,10 @@ impl Kinesis {
             return Err(StreamsError::new(StreamsErrorKind::InvalidArgument, "Records size exceeds 10 MB limit"));
         }
         let encrypted = stream.encryption_key_id.is_some();
-        let faults: Vec<bool> = if self.faults_of(name).extra_throttle_percent == 0 {
-            alloc::vec![false; entries.len()]
+        let faults: Option<Vec<bool>> = if self.faults_of(name).extra_throttle_percent == 0 {
+            None
         } else {
-            entries.iter().map(|_| self.injected_throttle(name)).collect()
+            Some(entries.iter().map(|_| self.injected_throttle(name)).collect())
         };
         let stream = self.stream_in_use(now, name).expect("checked readable above");
         // Hash keys first, in a loop of their own: the table lookups of a whole batch overlap in memory.
@@ -245,34 +278,25 @@ impl Kinesis {
         let mut failed_record_count = 0;
         let mut bytes_written = 0;
         let total_records = entries.len() as u64;
-        let records: Vec<_> = entries
-            .into_iter()
-            .zip(faults)
-            .zip(routed_keys)
-            .enumerate()
-            .map(|(i, ((e, fault), routed))| {
-                let bytes = e.data.len_bytes() + e.partition_key.len_bytes();
-                let origin = origins.and_then(|(spec, indices)| {
-                    indices.get(i).copied().flatten().map(|index| Origin { spec, index, epoch_unix_ms })
-                });
-                match stream.append(now, now_unix_secs, e.partition_key, Some(routed), e.data, fault, origin) {
-                    Ok((shard_id, sequence_number)) => {
-                        bytes_written += bytes;
-                        PutRecordsResultEntry::Ok(PutRecordOutput { shard_id, sequence_number, encrypted })
-                    }
-                    Err((shard_id, _)) => {
-                        failed_record_count += 1;
-                        // A simulated producer reads only the code: its refused records get no message.
-                        let error_message =
-                            if origins.is_some() { String::new() } else { throttled(shard_id, name, &account).message };
-                        PutRecordsResultEntry::Failed {
-                            error_code: "ProvisionedThroughputExceededException",
-                            error_message,
-                        }
-                    }
+        // Indexed rather than zipped: the zipped iterator moved each entry through a call of its own.
+        for (i, e) in entries.into_iter().enumerate() {
+            let routed = routed_keys[i];
+            let fault = faults.as_ref().is_some_and(|f| f[i]);
+            let bytes = e.data.len_bytes() + e.partition_key.len_bytes();
+            let origin = origins.and_then(|(spec, indices)| {
+                indices.get(i).copied().flatten().map(|index| Origin { spec, index, epoch_unix_ms })
+            });
+            match stream.append(now, now_unix_secs, e.partition_key, Some(routed), e.data, fault, origin) {
+                Ok((shard_id, sequence_number)) => {
+                    bytes_written += bytes;
+                    written(Ok((shard_id, sequence_number, encrypted)));
                 }
-            })
-            .collect();
+                Err((shard_id, _)) => {
+                    failed_record_count += 1;
+                    written(Err(shard_id));
+                }
+            }
+        }
         let bucket = stream.metrics.at(now.as_secs());
         let throttled_records = u64::from(failed_record_count);
         bucket.put_records_success += u64::from(throttled_records < total_records);
@@ -280,7 +304,7 @@ impl Kinesis {
         bucket.put_records_successful_records += total_records - throttled_records;
         bucket.put_records_throttled_records += throttled_records;
         bucket.put_records_bytes += bytes_written;
-        Ok(PutRecordsOutput { failed_record_count, records, encrypted })
+        Ok((failed_record_count, encrypted))
     }
 
     /// GetShardIterator, at most 5 calls per second per shard (`ProvisionedThroughputExceededException`).

@@ -595,3 +595,44 @@ fn stream_metrics_count_api_calls() {
     assert_eq!((second.put_records_success, second.put_records_total_records), (2, 1_000));
     assert_eq!((second.put_records_successful_records, second.put_records_throttled_records), (999, 1));
 }
+
+#[test]
+fn put_records_accepted_writes_what_put_records_writes_and_answers_only_acceptance() {
+    // The same calls through the API's answer and through the simulated producers' path: a shard takes 1,000
+    // records a second, so of 500 + 500 + 10 records in one second the last 10 are refused.
+    let (mut answered, mut counted) = (active(1), active(1));
+    let entries: Vec<_> = (0..500)
+        .map(|i| PutRecordsEntry {
+            partition_key: alloc::format!("k{i}"),
+            data: Payload::Bytes(vec![1].into()),
+            explicit_hash_key: None,
+        })
+        .collect();
+    let as_written = |entries: &[PutRecordsEntry]| -> Vec<WriteEntry> {
+        entries
+            .iter()
+            .map(|e| WriteEntry {
+                partition_key: crate::shard_log::WriteKey::Text(e.partition_key.clone()),
+                data: e.data.clone(),
+                explicit_hash_key: e.explicit_hash_key,
+            })
+            .collect()
+    };
+    let mut accepted = Vec::new();
+    for (at_ms, count, refused) in [(1_000, 500, 0u32), (1_100, 500, 0), (1_200, 10, 10)] {
+        let out = answered.put_records(MS(at_ms), "s", entries[..count].to_vec()).expect("a valid call");
+        let failed = counted
+            .put_records_accepted(MS(at_ms), "s", as_written(&entries[..count]), None, &mut accepted)
+            .expect("a valid call");
+        assert_eq!((out.failed_record_count, failed), (refused, refused), "at {at_ms} ms");
+        let written: Vec<bool> = out.records.iter().map(|r| matches!(r, PutRecordsResultEntry::Ok(_))).collect();
+        assert_eq!(accepted, written, "at {at_ms} ms");
+        assert_eq!(accepted.iter().filter(|a| !**a).count(), refused as usize, "at {at_ms} ms");
+    }
+    let records = |k: &Kinesis| -> Vec<crate::shard::Record> {
+        k.stream("s").expect("created").open_shards().flat_map(|s| s.records().collect::<Vec<_>>()).collect()
+    };
+    assert_eq!(records(&answered).len(), 1_000);
+    assert_eq!(records(&answered), records(&counted), "the same records with the same sequence numbers");
+    assert!(counted.put_records_accepted(MS(2_000), "s", Vec::new(), None, &mut accepted).is_err(), "no entries");
+}
