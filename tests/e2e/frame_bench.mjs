@@ -2,13 +2,12 @@
 // 100 shards at full write load (100,000 records/s of 1 KiB), played at 100x in headless Chromium:
 // how long do the page's animation frames take? Run by `cargo xtask bench` after `cargo xtask dist`.
 
-import { setUpFullLoad } from './full_load.mjs';
+import { frameIntervals, percentile, setUpFullLoad } from './full_load.mjs';
 import { launchChromium, openPage, serveDist } from './harness.mjs';
 
 const WARM_UP_MS = 1_500;
 const MEASURE_MS = 6_000;
 
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 // With SHARDLAB_FRAME_TRACE=1 the measured seconds are also traced (Chromium's timeline), and the main thread's
 // CPU time is reported by kind of work: where a frame's time goes, whatever the machine's load.
@@ -58,22 +57,7 @@ try {
   const clock = page.locator('[data-testid=sim-clock]');
   const simStartMs = Number(await clock.getAttribute('data-ms'));
   if (TRACE) await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
-  const frames = await page.evaluate(
-    (measureMs) =>
-      new Promise((resolve) => {
-        const deltas = [];
-        let last = performance.now();
-        const start = last;
-        const tick = (now) => {
-          deltas.push(now - last);
-          last = now;
-          if (now - start < measureMs) requestAnimationFrame(tick);
-          else resolve(deltas);
-        };
-        requestAnimationFrame(tick);
-      }),
-    MEASURE_MS,
-  );
+  const frames = await frameIntervals(page, MEASURE_MS);
   const trace = TRACE ? traceSummary(await browser.stopTracing(), MEASURE_MS) : undefined;
   const simEndMs = Number(await clock.getAttribute('data-ms'));
   const sorted = [...frames].sort((a, b) => a - b);

@@ -1,4 +1,4 @@
-// Issue 18's load in the page, for the benchmarks: the default scenario's stream given 100 shards and its producer
+// What the page benchmarks share. Issue 18's load in the page: the default scenario's stream given 100 shards and its producer
 // 100,000 records/s of 1 KiB through PutRecords. Returns once the page shows the 100 shards.
 
 export async function setUpFullLoad(page) {
@@ -11,3 +11,25 @@ export async function setUpFullLoad(page) {
   const listitems = await page.getByRole('region', { name: 'Shards' }).getByRole('listitem').count();
   if (listitems !== 100) throw new Error(`expected 100 shards on the page, found ${listitems}`);
 }
+
+/** The `p`th percentile of `sorted` (ascending). */
+export const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+/** The intervals between the page's animation frames (ms) for `measureMs`, read in the page. */
+export const frameIntervals = (page, measureMs) =>
+  page.evaluate(
+    (ms) =>
+      new Promise((resolve) => {
+        const deltas = [];
+        let last = performance.now();
+        const start = last;
+        const tick = (now) => {
+          deltas.push(now - last);
+          last = now;
+          if (now - start < ms) requestAnimationFrame(tick);
+          else resolve(deltas);
+        };
+        requestAnimationFrame(tick);
+      }),
+    measureMs,
+  );

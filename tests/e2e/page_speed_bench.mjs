@@ -7,7 +7,7 @@
 // other work on the machine slows the page.
 
 import { loadavg } from 'node:os';
-import { setUpFullLoad } from './full_load.mjs';
+import { frameIntervals, percentile, setUpFullLoad } from './full_load.mjs';
 import { launchChromium, openPage, serveDist } from './harness.mjs';
 
 const WARM_UP_MS = 1_500;
@@ -22,27 +22,6 @@ const POLL_MS = 250;
 const load = () => `load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
 const clockMs = async (page) => Number(await page.locator('[data-testid=sim-clock]').getAttribute('data-ms'));
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-
-/** The intervals between the page's animation frames (ms) for `measureMs`, read in the page. */
-const frameIntervals = (page, measureMs) =>
-  page.evaluate(
-    (ms) =>
-      new Promise((resolve) => {
-        const deltas = [];
-        let last = performance.now();
-        const start = last;
-        const tick = (now) => {
-          deltas.push(now - last);
-          last = now;
-          if (now - start < ms) requestAnimationFrame(tick);
-          else resolve(deltas);
-        };
-        requestAnimationFrame(tick);
-      }),
-    measureMs,
-  );
 
 /** Plays at 1000x and returns simulated seconds per wall second and the frame intervals over MEASURE_MS, after
  * WARM_UP_MS. */
