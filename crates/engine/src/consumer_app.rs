@@ -1003,14 +1003,10 @@ impl ConsumerApp {
                     }
                     continue;
                 }
-                &ReadRecord::Numbered { sequence_number, arrival, key, len_bytes, hash_key } => {
-                    expanded = Record {
-                        sequence_number,
-                        arrival,
-                        partition_key: crate::shard_log::numbered_key(key),
-                        hash_key,
-                        data: Payload::Synthetic { len_bytes },
-                    };
+                ReadRecord::Numbered { .. } => {
+                    // A numbered record always expands (only a run does not).
+                    let Some(record) = read.to_record() else { continue };
+                    expanded = record;
                     &expanded
                 }
                 ReadRecord::Whole(record) => &**record,
