@@ -131,10 +131,7 @@ impl Store {
                             crate::modules::Handover {
                                 link: older_link
                                     .unwrap_or_else(|| shardlab_scenario::encode_link(s.workspace.scenario())),
-                                now_ms: crate::modules::handover_ms(
-                                    s.workspace.runner().map_or(0, |r| r.sim().now().as_millis()),
-                                    s.run_to.map(|r| r.target_ms),
-                                ),
+                                now_ms: crate::modules::handover_ms(s.now_ms(), s.run_to.map(|r| r.target_ms)),
                                 speed_tenths: s.speed_tenths,
                                 playing: s.playing,
                                 then: needs,
@@ -178,10 +175,10 @@ fn start() -> Start {
     }
     // An embedded player never reads or writes the learner's storage (docs/embed.md).
     let embed = request.embed;
-    let saved = if embed { None } else { storage::load_autosave() };
+    // A handover brings its own scenario: the autosave is neither read nor kept.
+    let saved = if embed || handover.is_some() { None } else { storage::load_autosave() };
     // Opening someone's link replaces the working copy; keep the learner's own in the library first.
-    if handover.is_none()
-        && (request.link.is_some() || request.preset.is_some())
+    if (request.link.is_some() || request.preset.is_some())
         && let Some(Ok(own)) = &saved
         && let Ok(mut library) = storage::load_library()
         && !library.entries.iter().any(|e| e.scenario_json == own.to_json())
@@ -195,7 +192,7 @@ fn start() -> Start {
         !crate::modules::FULL
             && matches!(shardlab_scenario::decode_current_link(link), Err(shardlab_scenario::LinkError::Older { .. }))
     });
-    let (scenario, notice) = if handover.is_some() { choose(&request, None) } else { choose(&request, saved) };
+    let (scenario, notice) = choose(&request, saved);
     // A lesson link opens the lesson once the course is fetched: with its own pipeline, or beside the
     // shared attempt the link carries.
     let after_course =

@@ -104,13 +104,14 @@ fn export_index(format: ExportFormat) -> usize {
     EXPORTS.iter().position(|f| *f == format).unwrap_or(0)
 }
 
-/// Whether the lite page draws every component of `scenario`: producers, data streams and consumers only.
+/// Whether the lite page draws every component of `scenario`.
 pub fn lite_draws(scenario: &Scenario) -> bool {
-    scenario
-        .pipeline
-        .nodes
-        .iter()
-        .all(|n| matches!(n.kind, NodeKind::Producer(_) | NodeKind::DataStream(_) | NodeKind::Consumer(_)))
+    scenario.pipeline.nodes.iter().all(|n| lite_kind(&n.kind))
+}
+
+/// Whether the lite page draws and runs components of this kind: producers, data streams and consumers.
+fn lite_kind(kind: &NodeKind) -> bool {
+    matches!(kind, NodeKind::Producer(_) | NodeKind::DataStream(_) | NodeKind::Consumer(_))
 }
 
 /// The simulated time a handover asks the full module to reach: where a Run-to (a link's `t=`) was going, else
@@ -145,9 +146,8 @@ pub fn need_of(action: &Action) -> Option<Need> {
         Action::ResetProgress => Some(Need::Tab(Tab::Course)),
         Action::SetSql(..) => Some(Need::Scenario),
         Action::Add(kind) => {
-            let basic = matches!(kind, NodeKind::Producer(_) | NodeKind::DataStream(_) | NodeKind::Consumer(_));
             let index = crate::page_view::PALETTE.iter().position(|(_, make)| make().noun() == kind.noun());
-            (!basic).then(|| Need::Add(index.unwrap_or(0)))
+            (!lite_kind(kind)).then(|| Need::Add(index.unwrap_or(0)))
         }
         Action::Export(format @ (ExportFormat::CloudFormation | ExportFormat::AwsCli | ExportFormat::AgentJson)) => {
             Some(Need::Export(*format))

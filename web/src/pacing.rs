@@ -94,11 +94,16 @@ pub const RUN_TO_RESERVE_MS: f64 = 3.0;
 /// Run to: a frame that starts late (the machine is busy) still simulates this long.
 pub const RUN_TO_BUDGET_MIN_MS: f64 = 4.5;
 
+/// When the frame began: the animation frame's timestamp, or `now_ms` if it has none or lies ahead.
+fn frame_start(frame_start_ms: f64, now_ms: f64) -> f64 {
+    if frame_start_ms.is_finite() { frame_start_ms.min(now_ms) } else { now_ms }
+}
+
 /// When a run-to frame stops simulating: at the end of its display interval less [`RUN_TO_RESERVE_MS`],
 /// counted from the frame's start (`frame_start_ms`, the animation frame's timestamp), and at least
 /// [`RUN_TO_BUDGET_MIN_MS`] after `now_ms`.
 pub fn run_to_deadline_ms(frame_start_ms: f64, now_ms: f64) -> f64 {
-    let start_ms = if frame_start_ms.is_finite() { frame_start_ms.min(now_ms) } else { now_ms };
+    let start_ms = frame_start(frame_start_ms, now_ms);
     (start_ms + FRAME_INTERVAL_MS - RUN_TO_RESERVE_MS).max(now_ms + RUN_TO_BUDGET_MIN_MS)
 }
 
@@ -106,7 +111,7 @@ pub fn run_to_deadline_ms(frame_start_ms: f64, now_ms: f64) -> f64 {
 /// or [`PLAY_RESERVE_MS`] before its display interval ends if that is sooner. At least one chunk of work runs
 /// whatever the deadline (`Runner::advance_by_until`).
 pub fn play_deadline_ms(frame_start_ms: f64, now_ms: f64, budget_ms: f64) -> f64 {
-    let start_ms = if frame_start_ms.is_finite() { frame_start_ms.min(now_ms) } else { now_ms };
+    let start_ms = frame_start(frame_start_ms, now_ms);
     (now_ms + budget_ms).min(start_ms + FRAME_INTERVAL_MS - PLAY_RESERVE_MS)
 }
 

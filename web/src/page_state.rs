@@ -313,6 +313,15 @@ pub struct FullModuleLoad {
     pub attempts: u32,
 }
 
+impl FullModuleLoad {
+    /// After a failed attempt, starts the next one and returns its number (from 0); `None` while loading.
+    fn retry(&mut self) -> Option<u32> {
+        self.failed.take()?;
+        self.attempts += 1;
+        Some(self.attempts - 1)
+    }
+}
+
 /// Everything the page shows.
 pub struct PageState {
     /// The scenario, its history, the selection and the run.
@@ -520,8 +529,12 @@ impl PageState {
             self.views_stale = true;
         }
         // A pipeline with components the lite page does not draw is the full module's (a preset, a file,
-        // the library, undo).
-        if !FULL && self.full_module.is_none() && !crate::modules::lite_draws(self.workspace.scenario()) {
+        // the library, undo); a frame changes no pipeline.
+        if !FULL
+            && wall_ms_now.is_none()
+            && self.full_module.is_none()
+            && !crate::modules::lite_draws(self.workspace.scenario())
+        {
             self.need_full(Need::Scenario);
         }
         self.sample_firehose();
@@ -640,9 +653,8 @@ impl PageState {
                 if load.needs.len() < crate::modules::NEEDS_MAX {
                     load.needs.push(need);
                 }
-                if load.failed.take().is_some() {
-                    load.attempts += 1;
-                    self.effects.push(Effect::LoadFull(load.attempts - 1));
+                if let Some(attempt) = load.retry() {
+                    self.effects.push(Effect::LoadFull(attempt));
                 }
             }
             None => {
@@ -991,10 +1003,8 @@ impl PageState {
                 Ok(())
             }
             Action::RetryFull => {
-                if let Some(load) = self.full_module.as_mut().filter(|l| l.failed.is_some()) {
-                    load.failed = None;
-                    load.attempts += 1;
-                    self.effects.push(Effect::LoadFull(load.attempts - 1));
+                if let Some(attempt) = self.full_module.as_mut().and_then(FullModuleLoad::retry) {
+                    self.effects.push(Effect::LoadFull(attempt));
                 }
                 Ok(())
             }
@@ -1004,7 +1014,7 @@ impl PageState {
         }
     }
 
-    fn now_ms(&self) -> u64 {
+    pub(crate) fn now_ms(&self) -> u64 {
         self.workspace.runner().map_or(0, |r| r.sim().now().as_millis())
     }
 
