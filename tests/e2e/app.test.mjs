@@ -3,7 +3,7 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openPage, screenshot, useBrowser, waitUntil } from './harness.mjs';
+import { clockMs, openPage, screenshot, useBrowser, waitUntil } from './harness.mjs';
 
 // A backstop for a whole test; every wait inside is bounded by TIMEOUT_MS (20 s) on its own.
 const TEST_TIMEOUT_MS = 60_000;
@@ -26,9 +26,6 @@ describe('Shardlab in Chromium', () => {
     }
     return opened;
   }
-
-  const clockMs = async (page) =>
-    Number(await page.locator('[data-testid=sim-clock]').getAttribute('data-ms'));
 
   test('loads from a sub-path', { timeout: TEST_TIMEOUT_MS }, async () => {
     const { page, problems } = await openApp();

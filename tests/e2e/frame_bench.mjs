@@ -2,12 +2,11 @@
 // 100 shards at full write load (100,000 records/s of 1 KiB), played at 100x in headless Chromium:
 // how long do the page's animation frames take? Run by `cargo xtask bench` after `cargo xtask dist`.
 
-import { frameIntervals, percentile, setUpFullLoad } from './full_load.mjs';
+import { frameIntervals, overPercent, percentile, setUpFullLoad } from './full_load.mjs';
 import { launchChromium, openPage, serveDist } from './harness.mjs';
 
 const WARM_UP_MS = 1_500;
 const MEASURE_MS = 6_000;
-
 
 // With SHARDLAB_FRAME_TRACE=1 the measured seconds are also traced (Chromium's timeline), and the main thread's
 // CPU time is reported by kind of work: where a frame's time goes, whatever the machine's load.
@@ -69,7 +68,7 @@ try {
     frame_ms_p50: Number(percentile(sorted, 50).toFixed(2)),
     frame_ms_p90: Number(percentile(sorted, 90).toFixed(2)),
     frame_ms_p95: Number(percentile(sorted, 95).toFixed(2)),
-    frames_over_17_ms_percent: Number(((100 * frames.filter((f) => f > 17).length) / frames.length).toFixed(1)),
+    frames_over_17_ms_percent: Number(overPercent(frames, 17).toFixed(1)),
     frame_ms_max: Number(sorted[sorted.length - 1].toFixed(1)),
     simulated_seconds_per_wall_second: Number(((simEndMs - simStartMs) / MEASURE_MS).toFixed(2)),
     ...(trace ? { main_thread_cpu: trace } : {}),

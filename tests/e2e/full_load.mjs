@@ -15,6 +15,9 @@ export async function setUpFullLoad(page) {
 /** The `p`th percentile of `sorted` (ascending). */
 export const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
+/** The percentage of `frames` (ms) longer than `ms`. */
+export const overPercent = (frames, ms) => (100 * frames.filter((f) => f > ms).length) / frames.length;
+
 /** The intervals between the page's animation frames (ms) for `measureMs`, read in the page. */
 export const frameIntervals = (page, measureMs) =>
   page.evaluate(

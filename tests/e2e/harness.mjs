@@ -43,12 +43,9 @@ const CONTENT_TYPES = {
  * /favicon.ico at the server root gets an empty 204: browsers ask for it on their own when a page
  * names no icon, and a real host's root is not part of the app.
  * With `gzip`, answers gzip -9 compressed to clients that accept it, as a static host would.
+ * With `isolated`, sends the two headers that make the page cross-origin isolated, which gives `performance.now()`
+ * 5 µs resolution instead of 100 µs (the frame benchmark reads 16.67 ms display intervals with it).
  * Returns { url, notFound, close }: `notFound` lists every path answered with 404.
- */
-/**
- * Serves `root` under SUB_PATH. `gzip` compresses as a web server would; `isolated` sends the two headers that make
- * the page cross-origin isolated, which gives `performance.now()` 5 µs resolution instead of 100 µs (the frame
- * benchmark reads 16.67 ms display intervals with it).
  */
 export async function serveDist(root = DIST, { gzip = false, isolated = false } = {}) {
   const info = await stat(path.join(root, 'index.html')).catch(() => null);
@@ -56,8 +53,8 @@ export async function serveDist(root = DIST, { gzip = false, isolated = false } 
     throw new Error(`${root}/index.html does not exist: build the site first (cargo xtask dist)`);
   }
   const notFound = [];
+  const isolation = isolated ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' } : {};
   const server = createServer(async (request, response) => {
-    const isolation = isolated ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' } : {};
     const reply = (status, body, headers = {}) => {
       response.writeHead(status, { 'cache-control': 'no-store', ...isolation, ...headers });
       response.end(request.method === 'HEAD' ? undefined : body);
@@ -217,3 +214,6 @@ export function useBrowser({ before, after }) {
   });
   return env;
 }
+
+/** The simulated time the page's clock shows, in ms. */
+export const clockMs = async (page) => Number(await page.getByTestId('sim-clock').getAttribute('data-ms'));

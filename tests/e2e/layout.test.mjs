@@ -8,7 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SCREENSHOTS, TIMEOUT_MS, openPage, useBrowser, waitUntil } from './harness.mjs';
+import { SCREENSHOTS, TIMEOUT_MS, clockMs, openPage, useBrowser, waitUntil } from './harness.mjs';
 
 const TEST_TIMEOUT_MS = 120_000;
 const AXE_SCRIPT = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -95,7 +95,6 @@ describe('Any screen, in Chromium', () => {
     return opened;
   }
 
-  const clockMs = async (page) => Number(await page.locator('[data-testid=sim-clock]').getAttribute('data-ms'));
 
   for (const viewport of VIEWPORTS) {
     for (const theme of THEMES) {

@@ -6,7 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { openPage, useBrowser, waitUntil } from './harness.mjs';
+import { clockMs, openPage, useBrowser, waitUntil } from './harness.mjs';
 
 const TEST_TIMEOUT_MS = 90_000;
 /** A pipeline of Kinesis Data Streams only (the lite page draws it) in which one shard throttles. */
@@ -28,7 +28,6 @@ describe('The lite and full modules in Chromium', () => {
     return { ...opened, urls };
   }
 
-  const clockMs = async (page) => Number(await page.locator('[data-testid=sim-clock]').getAttribute('data-ms'));
   const fullModuleFetched = (urls) => urls.filter((url) => /shardlab-full-[0-9a-f]+(_bg\.wasm|\.js)/.test(url));
 
   /** What the page shows of the run: each shard's card, each consumer's card and the event log. */

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DIST, TIMEOUT_MS, launchChromium, openPage, serveDist, waitUntil } from './harness.mjs';
+import { DIST, TIMEOUT_MS, clockMs, launchChromium, openPage, serveDist, waitUntil } from './harness.mjs';
 
 const TEST_TIMEOUT_MS = 90_000;
 
@@ -48,7 +48,6 @@ describe('Offline in Chromium', () => {
     return page.evaluate(() => caches.keys());
   }
 
-  const clockMs = async (page) => Number(await page.locator('[data-testid=sim-clock]').getAttribute('data-ms'));
 
   test('after one visit, the page, a share link, the course and the library work offline', { timeout: TEST_TIMEOUT_MS }, async () => {
     const { server, context, page, problems } = await deploy();

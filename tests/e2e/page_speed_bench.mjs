@@ -7,8 +7,8 @@
 // other work on the machine slows the page.
 
 import { loadavg } from 'node:os';
-import { frameIntervals, percentile, setUpFullLoad } from './full_load.mjs';
-import { launchChromium, openPage, serveDist } from './harness.mjs';
+import { frameIntervals, overPercent, percentile, setUpFullLoad } from './full_load.mjs';
+import { clockMs, launchChromium, openPage, serveDist } from './harness.mjs';
 
 const WARM_UP_MS = 1_500;
 const MEASURE_MS = 10_000;
@@ -20,7 +20,6 @@ const RUN_TO_CAP_S = Number(process.env.SHARDLAB_RUN_TO_CAP_S ?? 300);
 const POLL_MS = 250;
 
 const load = () => `load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
-const clockMs = async (page) => Number(await page.locator('[data-testid=sim-clock]').getAttribute('data-ms'));
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Plays at 1000x and returns simulated seconds per wall second and the frame intervals over MEASURE_MS, after
@@ -42,7 +41,7 @@ async function playingSpeed(page) {
 const describe = ({ perWallSecond, behind, frames }) =>
   `${perWallSecond.toFixed(1)} simulated s per wall s (asked 1000)${behind ? ', the page says "slower than asked"' : ''}` +
   `, frames p50 ${percentile(frames, 50).toFixed(1)} ms, p95 ${percentile(frames, 95).toFixed(1)} ms ` +
-  `(${((100 * frames.filter((f) => f > 17).length) / frames.length).toFixed(1)} % over 17 ms)`;
+  `(${overPercent(frames, 17).toFixed(1)} % over 17 ms)`;
 
 const server = await serveDist();
 const browser = await launchChromium();

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { openPage, screenshot, useBrowser, waitUntil } from './harness.mjs';
+import { clockMs, openPage, screenshot, useBrowser, waitUntil } from './harness.mjs';
 
 const TEST_TIMEOUT_MS = 120_000;
 const AXE_SCRIPT = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -25,7 +25,6 @@ describe('Kinesis Video Streams in the page', () => {
     return opened;
   }
 
-  const clockMs = async (page) => Number(await page.getByTestId('sim-clock').getAttribute('data-ms'));
 
   /** Plays at 10x until the simulated clock reaches `ms`, then pauses. */
   async function playUntil(page, ms) {

@@ -73,7 +73,7 @@ fn scale_in_chromium(ctx: &Ctx, seconds: &str) -> Result<(), String> {
     let mut command = ctx.command("cargo");
     command.args(["test", "-p", "shardlab-engine", "--profile", "bench", "--target", WASM_TARGET]);
     command.args(["--bench", "scale_wasm", "--", "--nocapture"]);
-    for var in ["GECKODRIVER", "SAFARIDRIVER", "MSEDGEDRIVER", "WASM_BINDGEN_USE_BROWSER", "NO_HEADLESS"] {
+    for var in crate::test::DRIVER_VARS.into_iter().chain(["WASM_BINDGEN_USE_BROWSER"]) {
         command.env_remove(var);
     }
     command.env("CHROMEDRIVER", CHROMEDRIVER);

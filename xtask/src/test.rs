@@ -154,7 +154,7 @@ fn no_std_tree(ctx: &Ctx, package: &str) -> Result<(), String> {
 /// Environment variables through which wasm-bindgen-test-runner picks a browser. The runner
 /// prefers geckodriver whenever GECKODRIVER is set, so each browser step clears all of them and
 /// sets exactly one.
-const DRIVER_VARS: [&str; 10] = [
+pub(crate) const DRIVER_VARS: [&str; 10] = [
     "GECKODRIVER",
     "GECKODRIVER_REMOTE",
     "CHROMEDRIVER",
