@@ -6,6 +6,7 @@ use crate::browser;
 use crate::components::LibraryAction;
 use crate::frame_loop::FrameLoop;
 use crate::keys::{KeyListener, Shortcut};
+use crate::modules::Need;
 use crate::pacing::SPEED_DEFAULT_TENTHS;
 use crate::page_state::{Action, AfterCourse, Clock, Effect, ExportFormat, PageState, Start, Tab};
 use crate::panel_layout::PanelLayout;
@@ -81,9 +82,11 @@ impl Store {
 
     fn carry_out(&self, effect: Effect) {
         match effect {
-            Effect::StoreProgress => {
+            // Progress is stored as JSON, by the full module only (the course is there).
+            Effect::StoreProgress if crate::modules::FULL => {
                 let _ = self.state().progress.store();
             }
+            Effect::StoreProgress => {}
             Effect::StoreLibrary => {
                 let stored = self.state().library.as_ref().map_or(Ok(()), storage::store_library);
                 if let Err(why) = stored {
@@ -128,6 +131,11 @@ impl Store {
                             let s = store.state();
                             let mut needs = s.full_module.as_ref().map_or_else(Vec::new, |l| l.needs.clone());
                             let older_link = crate::modules::take_older_link(&mut needs);
+                            for need in &mut needs {
+                                if let crate::modules::Need::Saved { changed } = need {
+                                    *changed = s.workspace.revision() > 0;
+                                }
+                            }
                             crate::modules::Handover {
                                 link: older_link
                                     .unwrap_or_else(|| shardlab_scenario::encode_link(s.workspace.scenario())),
@@ -152,6 +160,9 @@ impl Store {
     }
 }
 
+/// What the lite page's library says while the full module loads to read saved work in an older form.
+const SAVED_WORK_WAITS: &str = "Your saved scenarios are kept in an older form: they open once the rest of Shardlab has loaded.";
+
 /// Where the page starts: the URL's link or preset, else the autosaved work, else the first-minute scenario.
 fn start() -> Start {
     let (hash, search) = browser::location();
@@ -163,7 +174,11 @@ fn start() -> Start {
     let handover: Option<crate::modules::Handover> = None;
     // A lesson link's lesson still opens from the address, as it would have in the lite page.
     let (url_lesson, url_link) = (request.lesson.clone(), request.link.is_some());
-    if let Some(h) = &handover {
+    // Saved work in an older form, which the lite page handed over at once (`Need::Saved`): the full module
+    // reads it, and opens as a fresh start would unless the learner changed the lite page's scenario meanwhile.
+    let reads_saved = handover.as_ref().is_some_and(|h| h.then.iter().any(|n| matches!(n, Need::Saved { .. })));
+    let fresh_start = handover.as_ref().is_some_and(|h| h.then.contains(&Need::Saved { changed: false }));
+    if let Some(h) = handover.as_ref().filter(|_| !fresh_start) {
         request = crate::startup::UrlRequest {
             link: Some(h.link.clone()),
             embed: request.embed,
@@ -175,13 +190,15 @@ fn start() -> Start {
     }
     // An embedded player never reads or writes the learner's storage (docs/embed.md).
     let embed = request.embed;
-    // A handover brings its own scenario: the autosave is neither read nor kept.
-    let saved = if embed || handover.is_some() { None } else { storage::load_autosave() };
+    // The lite page reads no saved work in an older form, and writes none over it: the full module reads it.
+    let older_storage = !crate::modules::FULL && !embed && handover.is_none() && storage::holds_older_forms();
+    // A handover brings its own scenario: the autosave is neither read nor kept (unless it is older work).
+    let saved = if embed || older_storage || (handover.is_some() && !reads_saved) { None } else { storage::load_autosave() };
     // Opening someone's link replaces the working copy; keep the learner's own in the library first.
     if (request.link.is_some() || request.preset.is_some())
         && let Some(Ok(own)) = &saved
         && let Ok(mut library) = storage::load_library()
-        && !library.entries.iter().any(|e| e.scenario_json == own.to_json())
+        && !library.entries.iter().any(|e| e.scenario == shardlab_scenario::encode_link(own))
         && library.save(&format!("{} (autosaved)", own.name), own, browser::unix_now_ms()).is_ok()
     {
         let _ = storage::store_library(&library);
@@ -211,7 +228,8 @@ fn start() -> Start {
         // A lesson link's lesson opens once the course is here (`after_course`).
         Some(h) => h.then.into_iter().filter(|n| !matches!(n, crate::modules::Need::Lesson(Some(_)))).collect(),
         None if !crate::modules::FULL => {
-            let mut needs: Vec<_> = older_link.map(crate::modules::Need::Link).into_iter().collect();
+            let mut needs: Vec<_> = older_storage.then_some(Need::Saved { changed: false }).into_iter().collect();
+            needs.extend(older_link.map(Need::Link));
             match request.lesson.clone() {
                 Some(id) => needs.push(crate::modules::Need::Lesson(Some(id))),
                 None if !crate::modules::lite_draws(&scenario) => needs.push(crate::modules::Need::Scenario),
@@ -228,8 +246,17 @@ fn start() -> Start {
         playing: request.autoplay,
         speed_tenths: request.speed_tenths.unwrap_or(SPEED_DEFAULT_TENTHS),
         start_ms: request.start_ms,
-        progress: if embed { crate::course::Progress::default() } else { crate::course::Progress::load().0 },
-        library: if embed { Ok(crate::library::Library::default()) } else { storage::load_library() },
+        // Progress is JSON, the full module's; the lite page reads how many lessons were passed, for its badge.
+        progress: match (embed, crate::modules::FULL) {
+            (true, _) => crate::course::Progress::default(),
+            (false, true) => crate::course::Progress::load().0,
+            (false, false) => crate::course::Progress::load_passed_count(),
+        },
+        library: match (embed, older_storage) {
+            (true, _) => Ok(crate::library::Library::default()),
+            (false, true) => Err(SAVED_WORK_WAITS.into()),
+            (false, false) => storage::load_library(),
+        },
         theme: Theme::initial(),
         panel_layout: PanelLayout::load(),
         tour_open,
@@ -377,11 +404,20 @@ impl Handlers {
                 Callback::from(move |input: web_sys::HtmlInputElement| {
                     let store = store.clone();
                     wasm_bindgen_futures::spawn_local(async move {
-                        let loaded = browser::read_chosen_file(&input)
-                            .await
-                            .and_then(|text| Scenario::from_json(&text).map_err(|e| format!("Not imported: {e}.")));
+                        let text = browser::read_chosen_file(&input).await;
                         input.set_value("");
-                        let _ = store.send(Action::Imported(loaded));
+                        // Scenario files are JSON: the lite page hands an intact one to the full module.
+                        let action = match text {
+                            Ok(text) if crate::modules::FULL => Action::Imported(
+                                Scenario::from_json(&text).map_err(|e| format!("Not imported: {e}.")),
+                            ),
+                            Ok(text) if text.len() > shardlab_scenario::FILE_BYTES_MAX => Action::Imported(Err(
+                                format!("Not imported: {}.", shardlab_scenario::FileError::TooLarge),
+                            )),
+                            Ok(text) => Action::NeedFull(Need::Import(text)),
+                            Err(why) => Action::Imported(Err(why)),
+                        };
+                        let _ = store.send(action);
                     });
                 })
             },
@@ -514,7 +550,8 @@ pub fn App() -> Html {
         // Autosave after every change, so a reload or a crash loses nothing. Embedded players do not save.
         let store = store.clone();
         use_effect_with(revision, move |_| {
-            if embed {
+            // Nor does a lite page whose saved work is in an older form: the full module reads that first.
+            if embed || store.state().saved_work_waits() {
                 return;
             }
             let saved = storage::store_autosave(store.state().workspace.scenario());

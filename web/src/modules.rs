@@ -20,6 +20,9 @@ pub const FULL: bool = cfg!(feature = "full");
 /// The `sessionStorage` key of a pending handover (read once by the full module, then removed).
 pub const HANDOVER_KEY: &str = "shardlab.handover.v1";
 
+/// The `sessionStorage` key of a scenario file's text handed over to be imported ([`Need::Import`]).
+pub const IMPORT_KEY: &str = "shardlab.handover.import.v1";
+
 /// Why the full module is needed: what the learner asked for, done again by the full module after the switch.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Need {
@@ -34,8 +37,17 @@ pub enum Need {
     Lesson(Option<String>),
     /// A component the lite palette does not add: its place in the palette.
     Add(usize),
-    /// An export the lite page does not write.
+    /// An export the lite page does not write (the scenario file is JSON, the full module's).
     Export(ExportFormat),
+    /// A scenario file to import (its text): files are JSON, which the full module reads.
+    Import(String),
+    /// The browser holds saved work in an older form (`storage::holds_older_forms`), which the full module reads
+    /// and rewrites. `changed`: the learner changed the lite page's scenario meanwhile, so the full module opens
+    /// that one (keeping the saved one in the library, as for a link); otherwise it opens as a fresh start would.
+    Saved {
+        /// The lite page's workspace was edited after the start.
+        changed: bool,
+    },
 }
 
 impl Need {
@@ -48,6 +60,8 @@ impl Need {
             Self::Tab(_) | Self::Lesson(_) => "the course",
             Self::Add(_) => "Firehose, Analytics, the Kinesis Agent and Video Streams",
             Self::Export(_) => "the exports",
+            Self::Import(_) => "the scenario file reader",
+            Self::Saved { .. } => "your saved work (kept in an older form)",
         }
     }
 
@@ -62,6 +76,10 @@ impl Need {
             Self::Lesson(Some(id)) => format!("lesson-{id}"),
             Self::Add(index) => format!("add-{index}"),
             Self::Export(format) => format!("export-{}", export_index(*format)),
+            // The file's text travels beside the handover ([`IMPORT_KEY`]).
+            Self::Import(_) => "import".into(),
+            Self::Saved { changed: false } => "saved".into(),
+            Self::Saved { changed: true } => "saved-changed".into(),
         }
     }
 
@@ -71,6 +89,9 @@ impl Need {
             "tab-api" => Self::Tab(Tab::ApiConsole),
             "tab-course" => Self::Tab(Tab::Course),
             "course" => Self::Lesson(None),
+            "import" => Self::Import(String::new()),
+            "saved" => Self::Saved { changed: false },
+            "saved-changed" => Self::Saved { changed: true },
             _ => {
                 if let Some(id) = text.strip_prefix("lesson-") {
                     Self::Lesson(Some(id.to_string()).filter(|id| id.len() <= 64 && !id.is_empty()))
@@ -87,12 +108,17 @@ impl Need {
     /// The action that does it in the full module, if there is one.
     pub fn action(&self) -> Option<Action> {
         match self {
-            Self::Scenario | Self::Link(_) => None,
+            Self::Scenario | Self::Link(_) | Self::Saved { .. } => None,
             Self::Tab(tab) => Some(Action::RevealTab(*tab)),
             Self::Lesson(None) => Some(Action::TourCourse),
             Self::Lesson(Some(id)) => Some(Action::OpenLesson(id.clone())),
             Self::Add(index) => crate::page_view::PALETTE.get(*index).map(|(_, make)| Action::Add(make())),
             Self::Export(format) => Some(Action::Export(*format)),
+            // Scenario files are JSON: only the full module reads them.
+            Self::Import(text) if FULL => Some(Action::Imported(
+                Scenario::from_json(text).map_err(|e| format!("Not imported: {e}.")),
+            )),
+            Self::Import(_) => None,
         }
     }
 }
@@ -149,8 +175,9 @@ pub fn need_of(action: &Action) -> Option<Need> {
             let index = crate::page_view::PALETTE.iter().position(|(_, make)| make().noun() == kind.noun());
             (!lite_kind(kind)).then(|| Need::Add(index.unwrap_or(0)))
         }
-        Action::Export(format @ (ExportFormat::CloudFormation | ExportFormat::AwsCli | ExportFormat::AgentJson)) => {
-            Some(Need::Export(*format))
+        Action::Export(format) => Some(Need::Export(*format)),
+        Action::Library(crate::components::LibraryAction::ExportCurrent, _) => {
+            Some(Need::Export(ExportFormat::ScenarioJson))
         }
         _ => None,
     }
@@ -239,6 +266,13 @@ pub fn switch_to_full(handover: &Handover, start: &js_sys::Function, stop: impl 
         .and_then(|w| w.session_storage().ok().flatten())
         .ok_or("this browser keeps no session storage for the page")?;
     storage.set_item(HANDOVER_KEY, &handover.encode()).map_err(|_| "the browser's storage is full")?;
+    let import = handover.then.iter().rev().find_map(|need| match need {
+        Need::Import(text) => Some(text),
+        _ => None,
+    });
+    if let Some(text) = import {
+        storage.set_item(IMPORT_KEY, text).map_err(|_| "the browser's storage is full")?;
+    }
     stop();
     start.call0(&wasm_bindgen::JsValue::NULL).map(|_| ()).map_err(|e| describe(&e))
 }
@@ -249,7 +283,15 @@ pub fn take_handover() -> Option<Handover> {
     let storage = web_sys::window()?.session_storage().ok().flatten()?;
     let text = storage.get_item(HANDOVER_KEY).ok().flatten()?;
     let _ = storage.remove_item(HANDOVER_KEY);
-    Handover::decode(&text)
+    let import = storage.get_item(IMPORT_KEY).ok().flatten();
+    let _ = storage.remove_item(IMPORT_KEY);
+    let mut handover = Handover::decode(&text)?;
+    for need in &mut handover.then {
+        if let Need::Import(file) = need {
+            file.clone_from(&import.clone().unwrap_or_default());
+        }
+    }
+    Some(handover)
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -277,6 +319,9 @@ mod tests {
             Need::Lesson(Some("hot-keys".into())),
             Need::Add(3),
             Need::Export(ExportFormat::CloudFormation),
+            Need::Import(String::new()),
+            Need::Saved { changed: false },
+            Need::Saved { changed: true },
         ] {
             let handover = Handover {
                 link: encode_link(&scenario),
@@ -347,6 +392,10 @@ mod tests {
         let firehose = crate::page_view::PALETTE.iter().position(|(text, _)| *text == "Firehose").expect("listed");
         assert_eq!(need_of(&Action::Add(NodeKind::firehose())), Some(Need::Add(firehose)));
         assert!(matches!(Need::Add(firehose).action(), Some(Action::Add(NodeKind::Firehose(_)))));
-        assert_eq!(need_of(&Action::Export(ExportFormat::ScenarioJson)), None);
+        assert_eq!(
+            need_of(&Action::Export(ExportFormat::ScenarioJson)),
+            Some(Need::Export(ExportFormat::ScenarioJson)),
+            "scenario files are JSON, the full module's"
+        );
     }
 }

@@ -482,6 +482,12 @@ impl PageState {
         self.after_course.is_some()
     }
 
+    /// Whether saved work in an older form waits for the full module (`modules::Need::Saved`): the lite page
+    /// then stores no autosave, so it never writes over work it cannot read.
+    pub fn saved_work_waits(&self) -> bool {
+        self.full_module.as_ref().is_some_and(|load| load.needs.iter().any(|n| matches!(n, Need::Saved { .. })))
+    }
+
     /// Whether the simulation should be advanced by animation frames.
     pub fn running(&self) -> bool {
         self.playing || self.run_to.is_some()
@@ -955,7 +961,9 @@ impl PageState {
             }
             Action::ResetProgress if FULL => {
                 // The learner's seed stays: their choice orders do not change.
-                self.progress = Progress { seed: self.progress.seed, ..Default::default() };
+                let seed = self.progress.seed;
+                self.progress = Progress::default();
+                self.progress.seed = seed;
                 self.effects.push(Effect::StoreProgress);
                 Ok(())
             }
@@ -1043,9 +1051,9 @@ impl PageState {
         let findings = self.workspace.runner().map(|r| shardlab_scenario::Findings::from_simulation(r.sim()));
         let stem = file_stem(&scenario.name);
         let (file, mime, text) = match format {
-            ExportFormat::ScenarioJson => (format!("{stem}.json"), "application/json", scenario.to_json()),
-            // The lite page hands these over to the full module (`modules::need_of`).
+            // The lite page hands every export over to the full module (`modules::need_of`): files are JSON.
             _ if !FULL => return Ok(()),
+            ExportFormat::ScenarioJson => (format!("{stem}.json"), "application/json", scenario.to_json()),
             ExportFormat::CloudFormation => {
                 (format!("{stem}.yaml"), "application/yaml", scenario.to_cloudformation(findings.as_ref()))
             }

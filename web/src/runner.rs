@@ -430,8 +430,10 @@ impl Runner {
                     text: readable(&data),
                     hash_key: r.hash_key.to_string(),
                     base64: if encoded.len() > 300 { format!("{}…", &encoded[..300]) } else { encoded },
-                    json: serde_json::from_slice::<serde_json::Value>(&data)
-                        .ok()
+                    // The JSON view is the full module's: the lite module carries no JSON reader.
+                    json: crate::modules::FULL
+                        .then(|| serde_json::from_slice::<serde_json::Value>(&data).ok())
+                        .flatten()
                         .filter(|v| v.is_object() || v.is_array())
                         .and_then(|v| serde_json::to_string_pretty(&v).ok()),
                 }

@@ -71,7 +71,9 @@ pub fn RecordBrowser(props: &RecordBrowserProps) -> Html {
                 }
                 <button class="primary" aria-label="Read records" onclick={on_read}>{ "Read" }</button>
                 <select aria-label="Show data as" onchange={select(view.clone())}>
-                    { for [("text", "text"), ("base64", "base64"), ("json", "pretty JSON")].into_iter().map(|(v, label)| html! {
+                    { for [("text", "text"), ("base64", "base64"), ("json", "pretty JSON")].into_iter()
+                        // The lite module carries no JSON reader (`crate::modules`).
+                        .filter(|(v, _)| crate::modules::FULL || *v != "json").map(|(v, label)| html! {
                         <option value={v} selected={*view == v}>{ label }</option>
                     }) }
                 </select>
