@@ -58,7 +58,12 @@ describe('Embedding in Chromium', () => {
     const { page, problems } = await fresh();
     // The visitor's own work on this origin, which no embedded player may read or write.
     await page.goto(env.server.url, { waitUntil: 'load' });
-    const saved = { 'shardlab.library.v1': '{"entries":[],"marker":"mine"}', 'shardlab.autosave.v1': '{"marker":"mine"}' };
+    const saved = {
+      'shardlab.library.v1': '{"entries":[],"marker":"mine"}',
+      'shardlab.autosave.v1': '{"marker":"mine"}',
+      'shardlab.library.v2': '1\t5\tmine\ts=5.mine',
+      'shardlab.autosave.v2': 's=5.mine',
+    };
     await page.evaluate((items) => Object.entries(items).forEach(([k, v]) => localStorage.setItem(k, v)), saved);
 
     await page.goto(`${env.server.url}examples/embed.html`, { waitUntil: 'load' });

@@ -1,0 +1,151 @@
+// End-to-end tests of the learner's saved work (web/src/storage.rs): the lite module keeps and restores the
+// autosave and the library in forms it reads without JSON (a share link, and one line per library entry);
+// work an earlier Shardlab saved as JSON comes back through the full module, which rewrites it in the new form.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { TOUR_SEEN_KEY, openPage, useBrowser, waitUntil } from './harness.mjs';
+
+const TEST_TIMEOUT_MS = 90_000;
+const OLDER_AUTOSAVE = 'shardlab.autosave.v1';
+const OLDER_LIBRARY = 'shardlab.library.v1';
+const AUTOSAVE = 'shardlab.autosave.v2';
+const LIBRARY = 'shardlab.library.v2';
+
+/** A scenario file as the earlier page's JSON autosave held it: a producer into a stream of `shards` shards. */
+function scenarioJson(name, shards) {
+  const nodes = [
+    { id: 1, name: 'web', kind: { producer: { records_per_sec: 100 } } },
+    { id: 2, name: 'clicks', kind: { data_stream: { shard_count: shards } } },
+  ];
+  return JSON.stringify({ format_version: 5, name, seed: 3, pipeline: { nodes, edges: [{ from: 1, to: 2 }] } }, null, 2);
+}
+
+describe('Saved work in Chromium', () => {
+  const env = useBrowser({ before, after });
+  const fullModuleFetched = (urls) => urls.filter((url) => /shardlab-full-[0-9a-f]+(_bg\.wasm|\.js)/.test(url));
+
+  /** A page whose origin's storage holds exactly `items` (and the tour marked seen), before the app runs. */
+  async function openWith(items) {
+    // Without the service worker, so every fetch of the full module is seen.
+    const opened = await openPage(env.browser, { serviceWorkers: 'block' });
+    env.contexts.push(opened.context);
+    const { page } = opened;
+    const blank = `${env.server.url}seed-storage`;
+    await page.route(blank, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>seed</title>' }));
+    await page.goto(blank);
+    await page.evaluate(({ items, tour }) => {
+      localStorage.clear();
+      localStorage.setItem(tour, '1');
+      Object.entries(items).forEach(([key, value]) => localStorage.setItem(key, value));
+    }, { items, tour: TOUR_SEEN_KEY });
+    await page.unroute(blank);
+    const urls = [];
+    page.on('response', (response) => urls.push(response.url()));
+    return { ...opened, urls };
+  }
+
+  const stored = (page, keys) => page.evaluate((keys) => Object.fromEntries(keys.map((k) => [k, localStorage.getItem(k)])), keys);
+  const scenarioName = (page) => page.locator('.scenario-name').innerText();
+
+  test('work saved as JSON by an earlier Shardlab comes back through the full module, rewritten', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const library = {
+      entries: [
+        { id: 2, name: 'Two "quoted" shards', saved_unix_ms: 1_700_000_000_000, scenario_json: scenarioJson('Saved two', 2) },
+        { id: 1, name: 'One shard', saved_unix_ms: 1_690_000_000_000, scenario_json: scenarioJson('Saved one', 1) },
+      ],
+    };
+    const { page, urls, problems } = await openWith({
+      [OLDER_AUTOSAVE]: scenarioJson('Older autosave', 3),
+      [OLDER_LIBRARY]: JSON.stringify(library),
+    });
+    await page.goto(env.server.url);
+    // The lite page reads no JSON: it hands over to the full module, which opens the autosave.
+    await page.locator('.scenario-name', { hasText: 'Older autosave' }).waitFor({ state: 'attached', timeout: 30_000 });
+    assert.equal(fullModuleFetched(urls).length, 2, `the full module's JS and wasm: ${fullModuleFetched(urls)}`);
+    await waitUntil("the autosaved stream's 3 shards", () => page.locator('[data-testid=shard]').count(), (n) => n === 3);
+
+    // Rewritten in the new form, and the older keys removed once the new ones are written.
+    const after = await stored(page, [OLDER_AUTOSAVE, OLDER_LIBRARY, AUTOSAVE, LIBRARY]);
+    assert.equal(after[OLDER_AUTOSAVE], null);
+    assert.equal(after[OLDER_LIBRARY], null);
+    assert.match(after[AUTOSAVE], /^s=5\.[A-Za-z0-9_-]+$/);
+    const lines = after[LIBRARY].split('\n');
+    assert.equal(lines.length, 2, after[LIBRARY]);
+    assert.match(lines[0], /^2\t1700000000000\tTwo "quoted" shards\ts=5\.[A-Za-z0-9_-]+$/);
+    assert.match(lines[1], /^1\t1690000000000\tOne shard\ts=5\.[A-Za-z0-9_-]+$/);
+
+    // The library lists both entries, and each opens.
+    await page.getByRole('tab', { name: 'Library' }).click();
+    const names = await page.locator('[data-testid=library] .entry-name').allInnerTexts();
+    assert.deepEqual(names, ['Two "quoted" shards', 'One shard']);
+    await page.getByRole('button', { name: 'Open One shard' }).click();
+    await page.locator('.scenario-name', { hasText: 'Saved one' }).waitFor({ state: 'attached' });
+
+    // The next visit is the lite module's alone: it reads the new forms itself.
+    const next = await opened(page.context());
+    await next.page.goto(env.server.url);
+    await next.page.locator('.scenario-name', { hasText: 'Saved one' }).waitFor({ state: 'attached' });
+    await next.page.getByRole('tab', { name: 'Library' }).click();
+    assert.deepEqual(await next.page.locator('[data-testid=library] .entry-name').allInnerTexts(), names);
+    await next.page.getByRole('button', { name: 'Open Two "quoted" shards' }).click();
+    await next.page.locator('.scenario-name', { hasText: 'Saved two' }).waitFor({ state: 'attached' });
+    assert.deepEqual(fullModuleFetched(next.urls), [], 'the lite module opened the saved work itself');
+    assert.deepEqual(problems.pageErrors, [], 'uncaught errors in the page');
+  });
+
+  test('a fresh lite page autosaves and restores, and keeps its library, without the full module', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { page, urls, problems } = await openWith({});
+    await page.goto(`${env.server.url}#preset=hot-partition-key`);
+    await page.locator('.pipeline-canvas').first().waitFor({ state: 'attached' });
+    const name = await scenarioName(page);
+    await page.getByRole('tab', { name: 'Library' }).click();
+    await page.getByLabel('Save as').fill('Mine\tand yours');
+    await page.getByRole('button', { name: 'Save to library' }).click();
+    await page.locator('[data-testid=library] .entry-name', { hasText: 'Mine' }).waitFor();
+    const saved = await stored(page, [AUTOSAVE, LIBRARY, OLDER_AUTOSAVE, OLDER_LIBRARY]);
+    assert.match(saved[AUTOSAVE], /^s=5\.[A-Za-z0-9_-]+$/);
+    assert.match(saved[LIBRARY], /^1\t\d+\tMine\\tand yours\ts=5\.[A-Za-z0-9_-]+$/, 'a tab in a name is escaped');
+    assert.equal(saved[OLDER_AUTOSAVE], null);
+    assert.equal(saved[OLDER_LIBRARY], null);
+
+    // A reload without the link opens the autosave; the library is there.
+    await page.goto(env.server.url);
+    await page.locator('.scenario-name', { hasText: name }).waitFor({ state: 'attached' });
+    await page.getByRole('tab', { name: 'Library' }).click();
+    assert.deepEqual(await page.locator('[data-testid=library] .entry-name').allTextContents(), ['Mine\tand yours']);
+    assert.deepEqual(fullModuleFetched(urls), [], 'the lite module alone');
+    assert.deepEqual(problems.pageErrors, [], 'uncaught errors in the page');
+  });
+
+  test('a scenario file (JSON) imported in the lite page opens in the full module, which exports it again', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { page, urls, problems } = await openWith({});
+    await page.goto(env.server.url);
+    await page.locator('.pipeline-canvas').first().waitFor({ state: 'attached' });
+    await page.getByRole('tab', { name: 'Library' }).click();
+    const file = { name: 'imported.json', mimeType: 'application/json', buffer: Buffer.from(scenarioJson('Imported file', 4)) };
+    await page.getByLabel('Import scenario file').setInputFiles(file);
+    await page.locator('.scenario-name', { hasText: 'Imported file' }).waitFor({ state: 'attached', timeout: 30_000 });
+    assert.equal(fullModuleFetched(urls).length, 2, 'scenario files are read by the full module');
+    await waitUntil("the imported stream's 4 shards", () => page.locator('[data-testid=shard]').count(), (n) => n === 4);
+    await page.getByRole('tab', { name: 'Library' }).click();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export file (.json)' }).click(),
+    ]);
+    assert.match(download.suggestedFilename(), /\.json$/);
+    const exported = JSON.parse(await readFile(await download.path(), 'utf8'));
+    assert.equal(exported.name, 'Imported file');
+    assert.equal(exported.pipeline.nodes[1].kind.data_stream.shard_count, 4);
+    assert.deepEqual(problems.pageErrors, [], 'uncaught errors in the page');
+  });
+
+  /** Another page in `context`, with its responses recorded. */
+  async function opened(context) {
+    const page = await context.newPage();
+    const urls = [];
+    page.on('response', (response) => urls.push(response.url()));
+    return { page, urls };
+  }
+});
