@@ -141,6 +141,38 @@ describe('Saved work in Chromium', () => {
     assert.deepEqual(problems.pageErrors, [], 'uncaught errors in the page');
   });
 
+  test('while older saved work waits for the full module the lite page writes nothing; an edit made meanwhile is kept too', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const older = scenarioJson('Older autosave', 3);
+    const { page, problems } = await openWith({ [OLDER_AUTOSAVE]: older });
+    await page.route(/shardlab-full-/, (route) => route.abort('internetdisconnected'));
+    await page.goto(env.server.url);
+    const failed = page.getByRole('alert').filter({ hasText: 'could not load' });
+    await failed.waitFor({ state: 'visible', timeout: 20_000 });
+    assert.match(await failed.innerText(), /your saved work.*Check the connection/s);
+    // The lite page runs the first-minute scenario meanwhile; the learner changes it.
+    const nodes = () => page.locator('.canvas-node').count();
+    const before = await nodes();
+    await page.getByRole('button', { name: 'Add Producer' }).click();
+    await waitUntil('the added producer', nodes, (n) => n === before + 1);
+    await page.getByRole('tab', { name: 'Library' }).click();
+    assert.match(await page.locator('[data-testid=library]').innerText(), /kept in an older form/);
+    const waiting = await stored(page, [OLDER_AUTOSAVE, AUTOSAVE, LIBRARY]);
+    assert.deepEqual(waiting, { [OLDER_AUTOSAVE]: older, [AUTOSAVE]: null, [LIBRARY]: null }, 'nothing written over it');
+
+    await page.unroute(/shardlab-full-/);
+    await failed.getByRole('button', { name: 'Try again' }).click();
+    // The full module opens the learner's edit and keeps the older autosave in the library.
+    const library = await waitUntil('the older autosave in the library', async () => (await stored(page, [LIBRARY]))[LIBRARY],
+      (text) => /\tOlder autosave \(autosaved\)\ts=5\./.test(text ?? ''), 30_000);
+    assert.equal(library.split('\n').length, 1, library);
+    assert.equal(await nodes(), before + 1, 'the edit made while loading is open');
+    assert.equal((await stored(page, [OLDER_AUTOSAVE]))[OLDER_AUTOSAVE], null);
+    await page.getByRole('tab', { name: 'Library' }).click();
+    await page.getByRole('button', { name: 'Open Older autosave (autosaved)' }).click();
+    await page.locator('.scenario-name', { hasText: 'Older autosave' }).waitFor({ state: 'attached' });
+    assert.deepEqual(problems.pageErrors, [], 'uncaught errors in the page');
+  });
+
   /** Another page in `context`, with its responses recorded. */
   async function opened(context) {
     const page = await context.newPage();

@@ -161,7 +161,8 @@ impl Store {
 }
 
 /// What the lite page's library says while the full module loads to read saved work in an older form.
-const SAVED_WORK_WAITS: &str = "Your saved scenarios are kept in an older form: they open once the rest of Shardlab has loaded.";
+const SAVED_WORK_WAITS: &str =
+    "Your saved scenarios are kept in an older form: they open once the rest of Shardlab has loaded.";
 
 /// Where the page starts: the URL's link or preset, else the autosaved work, else the first-minute scenario.
 fn start() -> Start {
@@ -193,7 +194,8 @@ fn start() -> Start {
     // The lite page reads no saved work in an older form, and writes none over it: the full module reads it.
     let older_storage = !crate::modules::FULL && !embed && handover.is_none() && storage::holds_older_forms();
     // A handover brings its own scenario: the autosave is neither read nor kept (unless it is older work).
-    let saved = if embed || older_storage || (handover.is_some() && !reads_saved) { None } else { storage::load_autosave() };
+    let saved =
+        if embed || older_storage || (handover.is_some() && !reads_saved) { None } else { storage::load_autosave() };
     // Opening someone's link replaces the working copy; keep the learner's own in the library first.
     if (request.link.is_some() || request.preset.is_some())
         && let Some(Ok(own)) = &saved
@@ -408,9 +410,9 @@ impl Handlers {
                         input.set_value("");
                         // Scenario files are JSON: the lite page hands an intact one to the full module.
                         let action = match text {
-                            Ok(text) if crate::modules::FULL => Action::Imported(
-                                Scenario::from_json(&text).map_err(|e| format!("Not imported: {e}.")),
-                            ),
+                            Ok(text) if crate::modules::FULL => {
+                                Action::Imported(Scenario::from_json(&text).map_err(|e| format!("Not imported: {e}.")))
+                            }
                             Ok(text) if text.len() > shardlab_scenario::FILE_BYTES_MAX => Action::Imported(Err(
                                 format!("Not imported: {}.", shardlab_scenario::FileError::TooLarge),
                             )),

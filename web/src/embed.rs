@@ -51,7 +51,9 @@ pub fn parse_host_message(text: &str) -> Option<HostCommand> {
         return None;
     }
     let only = |allowed: &[&str]| {
-        fields.iter().all(|(k, _)| ["protocol", "version", "type"].contains(&k.as_str()) || allowed.contains(&k.as_str()))
+        fields
+            .iter()
+            .all(|(k, _)| ["protocol", "version", "type"].contains(&k.as_str()) || allowed.contains(&k.as_str()))
     };
     match get("type")?.as_str()? {
         "play" if only(&[]) => Some(HostCommand::Play),
@@ -431,7 +433,8 @@ mod tests {
 
     #[test]
     fn json_spellings_of_the_same_message_are_read_alike() {
-        let spaced = " { \"protocol\" : \"shardlab-embed\" ,\n\t\"version\" : 1 , \"type\" : \"seek\" , \"at_ms\" : 0 } ";
+        let spaced =
+            " { \"protocol\" : \"shardlab-embed\" ,\n\t\"version\" : 1 , \"type\" : \"seek\" , \"at_ms\" : 0 } ";
         assert_eq!(parse_host_message(spaced), Some(HostCommand::Seek { at_ms: 0 }));
         let escaped = r#"{"protocol":"shardlab\u002dembed","version":1,"type":"p\u006cay"}"#;
         assert_eq!(parse_host_message(escaped), Some(HostCommand::Play));

@@ -143,7 +143,10 @@ impl Library {
     pub fn save(&mut self, name: &str, scenario: &Scenario, now_unix_ms: u64) -> Result<u64, String> {
         let name = check_name(name)?;
         let id = self.next_id();
-        self.entries.insert(0, Entry { id, name, saved_unix_ms: now_unix_ms, scenario: shardlab_scenario::encode_link(scenario) });
+        self.entries.insert(
+            0,
+            Entry { id, name, saved_unix_ms: now_unix_ms, scenario: shardlab_scenario::encode_link(scenario) },
+        );
         Ok(id)
     }
 
@@ -339,7 +342,10 @@ mod tests {
         assert!(!library.has_older_links() && library.entries.iter().all(Entry::is_current));
         // The same scenario, now stamped with this engine's version as every link written today is.
         let upgraded = library.scenario(7).expect("opens");
-        assert_eq!(Scenario { engine_version: String::new(), ..upgraded }, Scenario { engine_version: String::new(), ..v4_file });
+        assert_eq!(
+            Scenario { engine_version: String::new(), ..upgraded },
+            Scenario { engine_version: String::new(), ..v4_file }
+        );
         assert!(!library.upgrade(), "nothing left to rewrite");
     }
 

@@ -115,9 +115,9 @@ impl Need {
             Self::Add(index) => crate::page_view::PALETTE.get(*index).map(|(_, make)| Action::Add(make())),
             Self::Export(format) => Some(Action::Export(*format)),
             // Scenario files are JSON: only the full module reads them.
-            Self::Import(text) if FULL => Some(Action::Imported(
-                Scenario::from_json(text).map_err(|e| format!("Not imported: {e}.")),
-            )),
+            Self::Import(text) if FULL => {
+                Some(Action::Imported(Scenario::from_json(text).map_err(|e| format!("Not imported: {e}."))))
+            }
             Self::Import(_) => None,
         }
     }
