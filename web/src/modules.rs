@@ -28,8 +28,10 @@ pub enum Need {
     /// The address holds a link of an older format (`s=1.…` to `s=4.…`), which only the full module converts
     /// (`shardlab_scenario::decode_current_link`): it is handed over as it is, instead of the workspace.
     Link(String),
-    /// A tab the lite page does not have (the API console, the course).
+    /// A tab the lite page does not have (the record browser, the API console, the course).
     Tab(Tab),
+    /// The shard log (under the stream), which the lite page does not draw.
+    ShardLog,
     /// A lesson, by id (a lesson link, the tour's "Start the course", the course button).
     Lesson(Option<String>),
     /// A component the lite palette does not add: its place in the palette.
@@ -45,6 +47,8 @@ impl Need {
             Self::Scenario => "the panels for this pipeline",
             Self::Link(_) => "this link's older format",
             Self::Tab(Tab::ApiConsole) => "the API console",
+            Self::Tab(Tab::Records) => "the record browser",
+            Self::ShardLog => "the shard log",
             Self::Tab(_) | Self::Lesson(_) => "the course",
             Self::Add(_) => "Firehose, Analytics, the Kinesis Agent and Video Streams",
             Self::Export(_) => "the exports",
@@ -57,7 +61,9 @@ impl Need {
             // The link itself travels as the handover's link ([`take_older_link`]).
             Self::Scenario | Self::Link(_) => "scenario".into(),
             Self::Tab(Tab::ApiConsole) => "tab-api".into(),
+            Self::Tab(Tab::Records) => "tab-records".into(),
             Self::Tab(_) => "tab-course".into(),
+            Self::ShardLog => "shard-log".into(),
             Self::Lesson(None) => "course".into(),
             Self::Lesson(Some(id)) => format!("lesson-{id}"),
             Self::Add(index) => format!("add-{index}"),
@@ -69,6 +75,8 @@ impl Need {
         Some(match text {
             "scenario" => Self::Scenario,
             "tab-api" => Self::Tab(Tab::ApiConsole),
+            "tab-records" => Self::Tab(Tab::Records),
+            "shard-log" => Self::ShardLog,
             "tab-course" => Self::Tab(Tab::Course),
             "course" => Self::Lesson(None),
             _ => {
@@ -89,6 +97,8 @@ impl Need {
         match self {
             Self::Scenario | Self::Link(_) => None,
             Self::Tab(tab) => Some(Action::RevealTab(*tab)),
+            // Opens it (a toggle would close it again after a second click while loading).
+            Self::ShardLog => Some(Action::ShardLogPage(0)),
             Self::Lesson(None) => Some(Action::TourCourse),
             Self::Lesson(Some(id)) => Some(Action::OpenLesson(id.clone())),
             Self::Add(index) => crate::page_view::PALETTE.get(*index).map(|(_, make)| Action::Add(make())),
@@ -135,9 +145,11 @@ pub fn take_older_link(needs: &mut Vec<Need>) -> Option<String> {
 /// What `action` needs from the full module, if the lite page cannot do it itself.
 pub fn need_of(action: &Action) -> Option<Need> {
     match action {
-        Action::ShowTab(tab @ (Tab::ApiConsole | Tab::Course))
-        | Action::RevealTab(tab @ (Tab::ApiConsole | Tab::Course)) => Some(Need::Tab(*tab)),
+        Action::ShowTab(tab @ (Tab::Records | Tab::ApiConsole | Tab::Course))
+        | Action::RevealTab(tab @ (Tab::Records | Tab::ApiConsole | Tab::Course)) => Some(Need::Tab(*tab)),
         Action::CallApi(..) => Some(Need::Tab(Tab::ApiConsole)),
+        Action::Browse(..) | Action::BrowseNext | Action::OpenRecord(..) => Some(Need::Tab(Tab::Records)),
+        Action::ToggleShardLog | Action::ShardLogPage(_) | Action::Replay(_) => Some(Need::ShardLog),
         Action::LoadCourse | Action::CourseLoaded(_) | Action::TourCourse => Some(Need::Lesson(None)),
         Action::OpenLesson(id) => Some(Need::Lesson(Some(id.clone()))),
         Action::Check | Action::Hint | Action::ShowMe | Action::RestartLesson | Action::QuizRight(_) => {
@@ -273,6 +285,8 @@ mod tests {
             Need::Scenario,
             Need::Tab(Tab::ApiConsole),
             Need::Tab(Tab::Course),
+            Need::Tab(Tab::Records),
+            Need::ShardLog,
             Need::Lesson(None),
             Need::Lesson(Some("hot-keys".into())),
             Need::Add(3),
@@ -342,7 +356,18 @@ mod tests {
     #[test]
     fn what_the_lite_page_hands_over() {
         assert_eq!(need_of(&Action::ShowTab(Tab::Course)), Some(Need::Tab(Tab::Course)));
-        assert_eq!(need_of(&Action::ShowTab(Tab::Records)), None);
+        // The first minute's tabs stay; the record browser and the shard log are opened only by a click.
+        for tab in [Tab::EventLog, Tab::Cost, Tab::Presets, Tab::Library] {
+            assert_eq!(need_of(&Action::ShowTab(tab)), None, "{tab:?}");
+        }
+        assert_eq!(need_of(&Action::ShowTab(Tab::Records)), Some(Need::Tab(Tab::Records)));
+        assert_eq!(need_of(&Action::BrowseNext), Some(Need::Tab(Tab::Records)));
+        assert_eq!(need_of(&Action::OpenRecord(0, 3)), Some(Need::Tab(Tab::Records)));
+        assert_eq!(need_of(&Action::ToggleShardLog), Some(Need::ShardLog));
+        assert_eq!(need_of(&Action::ShardLogPage(4)), Some(Need::ShardLog));
+        // Done again after the switch: the tab shown, the shard log opened (not toggled: it starts closed).
+        assert!(matches!(Need::Tab(Tab::Records).action(), Some(Action::RevealTab(Tab::Records))));
+        assert!(matches!(Need::ShardLog.action(), Some(Action::ShardLogPage(0))));
         assert_eq!(need_of(&Action::Add(NodeKind::producer())), None);
         let firehose = crate::page_view::PALETTE.iter().position(|(text, _)| *text == "Firehose").expect("listed");
         assert_eq!(need_of(&Action::Add(NodeKind::firehose())), Some(Need::Add(firehose)));

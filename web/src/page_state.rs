@@ -793,13 +793,13 @@ impl PageState {
                 };
                 Ok(())
             }
-            Action::Browse(stream, shard, kind, argument) => {
+            Action::Browse(stream, shard, kind, argument) if FULL => {
                 let outcome =
                     self.workspace.runner_mut().map(|r| r.browse(&stream, &shard, &kind, &argument, BROWSE_LIMIT));
                 self.show_page(outcome);
                 Ok(())
             }
-            Action::BrowseNext => {
+            Action::BrowseNext if FULL => {
                 let Some(iterator) = self.browse_page.as_ref().and_then(|p| p.next_shard_iterator.clone()) else {
                     return Ok(());
                 };
@@ -807,16 +807,16 @@ impl PageState {
                 self.show_page(outcome);
                 Ok(())
             }
-            Action::ToggleShardLog => {
+            Action::ToggleShardLog if FULL => {
                 self.shard_log_page = if self.shard_log_page.is_some() { None } else { Some(0) };
                 Ok(())
             }
-            Action::ShardLogPage(start) => {
+            Action::ShardLogPage(start) if FULL => {
                 self.shard_log_page = Some(start);
                 Ok(())
             }
-            Action::Replay(request) => self.edit(|w| w.runner_mut().map_or(Ok(()), |r| r.replay(request).map(drop))),
-            Action::OpenRecord(shard, position) => {
+            Action::Replay(request) if FULL => self.edit(|w| w.runner_mut().map_or(Ok(()), |r| r.replay(request).map(drop))),
+            Action::OpenRecord(shard, position) if FULL => {
                 let Some(stream) = self.views.stream.as_ref().map(|s| s.name.clone()) else { return Ok(()) };
                 let outcome = self.workspace.runner_mut().map(|r| {
                     let seq = crate::shard_log::sequence_number_at(r.sim(), &stream, shard, position)
