@@ -815,7 +815,9 @@ impl PageState {
                 self.shard_log_page = Some(start);
                 Ok(())
             }
-            Action::Replay(request) if FULL => self.edit(|w| w.runner_mut().map_or(Ok(()), |r| r.replay(request).map(drop))),
+            Action::Replay(request) if FULL => {
+                self.edit(|w| w.runner_mut().map_or(Ok(()), |r| r.replay(request).map(drop)))
+            }
             Action::OpenRecord(shard, position) if FULL => {
                 let Some(stream) = self.views.stream.as_ref().map(|s| s.name.clone()) else { return Ok(()) };
                 let outcome = self.workspace.runner_mut().map(|r| {

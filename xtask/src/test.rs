@@ -124,7 +124,16 @@ fn tests_native(ctx: &Ctx) -> Result<(), String> {
     // and Video Streams.
     ctx.run(&mut cargo(
         ctx,
-        &["test", "-p", "shardlab-engine", "--no-default-features", "--lib", "--", "without_pipelines", "without_video"],
+        &[
+            "test",
+            "-p",
+            "shardlab-engine",
+            "--no-default-features",
+            "--lib",
+            "--",
+            "without_pipelines",
+            "without_video",
+        ],
     ))
 }
 
