@@ -32,6 +32,8 @@ pub enum Need {
     Tab(Tab),
     /// The shard log (under the stream), which the lite page does not draw.
     ShardLog,
+    /// The timeline's form: for the scheduled event at this index (`None`: a new one), at this time in ms.
+    ChangeForm(Option<usize>, u64),
     /// A lesson, by id (a lesson link, the tour's "Start the course", the course button).
     Lesson(Option<String>),
     /// A component the lite palette does not add: its place in the palette.
@@ -49,6 +51,7 @@ impl Need {
             Self::Tab(Tab::ApiConsole) => "the API console",
             Self::Tab(Tab::Records) => "the record browser",
             Self::ShardLog => "the shard log",
+            Self::ChangeForm(..) => "the timeline's form",
             Self::Tab(_) | Self::Lesson(_) => "the course",
             Self::Add(_) => "Firehose, Analytics, the Kinesis Agent and Video Streams",
             Self::Export(_) => "the exports",
@@ -64,6 +67,8 @@ impl Need {
             Self::Tab(Tab::Records) => "tab-records".into(),
             Self::Tab(_) => "tab-course".into(),
             Self::ShardLog => "shard-log".into(),
+            Self::ChangeForm(None, at_ms) => format!("change-new-{at_ms}"),
+            Self::ChangeForm(Some(index), at_ms) => format!("change-{index}-{at_ms}"),
             Self::Lesson(None) => "course".into(),
             Self::Lesson(Some(id)) => format!("lesson-{id}"),
             Self::Add(index) => format!("add-{index}"),
@@ -80,7 +85,14 @@ impl Need {
             "tab-course" => Self::Tab(Tab::Course),
             "course" => Self::Lesson(None),
             _ => {
-                if let Some(id) = text.strip_prefix("lesson-") {
+                if let Some((index, at_ms)) = text.strip_prefix("change-").and_then(|rest| rest.split_once('-')) {
+                    let at_ms = at_ms.parse().ok().filter(|&ms| ms <= shardlab_scenario::TIME_MS_MAX)?;
+                    let index = match index {
+                        "new" => None,
+                        _ => Some(index.parse().ok().filter(|&i| i < shardlab_scenario::SCHEDULED_MAX)?),
+                    };
+                    Self::ChangeForm(index, at_ms)
+                } else if let Some(id) = text.strip_prefix("lesson-") {
                     Self::Lesson(Some(id.to_string()).filter(|id| id.len() <= 64 && !id.is_empty()))
                 } else if let Some(index) = text.strip_prefix("add-") {
                     Self::Add(index.parse().ok().filter(|&i| i < crate::page_view::PALETTE.len())?)
@@ -99,6 +111,7 @@ impl Need {
             Self::Tab(tab) => Some(Action::RevealTab(*tab)),
             // Opens it (a toggle would close it again after a second click while loading).
             Self::ShardLog => Some(Action::ShardLogPage(0)),
+            Self::ChangeForm(index, at_ms) => Some(Action::OpenChangeForm(*index, *at_ms)),
             Self::Lesson(None) => Some(Action::TourCourse),
             Self::Lesson(Some(id)) => Some(Action::OpenLesson(id.clone())),
             Self::Add(index) => crate::page_view::PALETTE.get(*index).map(|(_, make)| Action::Add(make())),
@@ -150,6 +163,7 @@ pub fn need_of(action: &Action) -> Option<Need> {
         Action::CallApi(..) => Some(Need::Tab(Tab::ApiConsole)),
         Action::Browse(..) | Action::BrowseNext | Action::OpenRecord(..) => Some(Need::Tab(Tab::Records)),
         Action::ToggleShardLog | Action::ShardLogPage(_) | Action::Replay(_) => Some(Need::ShardLog),
+        Action::OpenChangeForm(index, at_ms) => Some(Need::ChangeForm(*index, *at_ms)),
         Action::LoadCourse | Action::CourseLoaded(_) | Action::TourCourse => Some(Need::Lesson(None)),
         Action::OpenLesson(id) => Some(Need::Lesson(Some(id.clone()))),
         Action::Check | Action::Hint | Action::ShowMe | Action::RestartLesson | Action::QuizRight(_) => {
@@ -287,6 +301,8 @@ mod tests {
             Need::Tab(Tab::Course),
             Need::Tab(Tab::Records),
             Need::ShardLog,
+            Need::ChangeForm(None, 30_000),
+            Need::ChangeForm(Some(2), 5_000),
             Need::Lesson(None),
             Need::Lesson(Some("hot-keys".into())),
             Need::Add(3),
@@ -320,6 +336,8 @@ mod tests {
             good.replace("now_ms=1000", "now_ms=-1"),
             good.replace("speed=10", "speed=0"),
             good.replace("then=scenario", "then=add-99"),
+            good.replace("then=scenario", "then=change-new-x"),
+            good.replace("then=scenario", &format!("then=change-{}-0", shardlab_scenario::SCHEDULED_MAX)),
             good.replace("then=scenario,add-3", &format!("then={}", ["scenario"; NEEDS_MAX + 1].join(","))),
             format!("{good}&script=1"),
             "x".repeat(HANDOVER_CHARS_MAX + 1),
@@ -368,6 +386,9 @@ mod tests {
         // Done again after the switch: the tab shown, the shard log opened (not toggled: it starts closed).
         assert!(matches!(Need::Tab(Tab::Records).action(), Some(Action::RevealTab(Tab::Records))));
         assert!(matches!(Need::ShardLog.action(), Some(Action::ShardLogPage(0))));
+        // The timeline's form: the editor's own form opens again in the full module, for the same event.
+        assert_eq!(need_of(&Action::OpenChangeForm(Some(1), 4_000)), Some(Need::ChangeForm(Some(1), 4_000)));
+        assert!(matches!(Need::ChangeForm(None, 7_000).action(), Some(Action::OpenChangeForm(None, 7_000))));
         assert_eq!(need_of(&Action::Add(NodeKind::producer())), None);
         let firehose = crate::page_view::PALETTE.iter().position(|(text, _)| *text == "Firehose").expect("listed");
         assert_eq!(need_of(&Action::Add(NodeKind::firehose())), Some(Need::Add(firehose)));

@@ -142,7 +142,8 @@ pub(crate) fn page(s: &PageState, h: &Handlers, stage_panels: Vec<StagePanel>) -
                 <crate::timeline::Timeline scenario={views.scenario.clone()} now_ms={views.now_ms}
                     refusals={(*views.refusals).clone()} lineage={views.lineage.clone()} read_only={embed}
                     on_add={h.timeline_add.clone()} on_replace={h.timeline_replace.clone()}
-                    on_remove={h.timeline_remove.clone()} />
+                    on_remove={h.timeline_remove.clone()} open_form={s.change_form}
+                    on_open_form={h.timeline_open_form.clone()} />
             }
             <div class={classes!("workspace", (!embed).then_some("with-palette"), embed.then_some("embedded"))}>
                 if !embed {
