@@ -1,7 +1,7 @@
 // End-to-end tests of the two modules (web/src/modules.rs): the first visit runs the lite module only; the
-// first use of something it leaves out (the API console, the course) fetches the full module, which takes the
-// workspace over at the same simulated time and computes the same run; a failed fetch is explained, with a
-// way to try again.
+// first use of something it leaves out (the API console, the course, the record browser, the timeline's form)
+// fetches the full module, which takes the workspace over at the same simulated time and computes the same
+// run; a failed fetch is explained, with a way to try again.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -61,6 +61,49 @@ describe('The lite and full modules in Chromium', () => {
     const full = await runFigures(page);
     // The same engine code in both modules: the same scenario gives the same run, figure for figure.
     assert.deepEqual(full, lite);
+    assert.deepEqual(problems.pageErrors, [], 'uncaught errors in the page');
+  });
+
+  test('the Records tab brings the full module, which reads the records of the same run', { timeout: TEST_TIMEOUT_MS }, async () => {
+    // The default scenario: 500 records/s over two shards.
+    const { page, urls, problems } = await open('');
+    const step = page.getByRole('button', { name: 'Step', exact: true });
+    for (let i = 0; i < 2; i += 1) {
+      await step.click();
+    }
+    await waitUntil('the steps to run', () => clockMs(page), (ms) => ms === 2_000);
+    // The shard log is closed in the lite page too (opening it hands over as well).
+    await page.getByRole('button', { name: /Show the shard log/ }).waitFor({ state: 'attached' });
+    assert.deepEqual(fullModuleFetched(urls), [], 'the first minute needs no record browser');
+
+    await page.getByRole('tab', { name: 'Records' }).click();
+    await page.locator('button[aria-label="Read records"]').waitFor({ state: 'attached', timeout: 30_000 });
+    assert.equal(fullModuleFetched(urls).length, 2, `the full module's JS and wasm: ${fullModuleFetched(urls)}`);
+    await waitUntil('the full module to reach the same time', () => clockMs(page), (ms) => ms === 2_000, 30_000);
+    assert.equal(await page.getByRole('tab', { name: 'Records' }).getAttribute('aria-selected'), 'true');
+    await page.locator('select[aria-label="Shard iterator type"]').selectOption('TRIM_HORIZON');
+    await page.locator('button[aria-label="Read records"]').click();
+    // About 500 records per shard in 2 s: the first page is a full 25 (the browser's GetRecords Limit).
+    const rows = page.locator('[data-testid=browse-records] tbody tr');
+    await waitUntil('a page of records', () => rows.count(), (n) => n === 25);
+    assert.deepEqual(problems.pageErrors, [], 'uncaught errors in the page');
+  });
+
+  test("the timeline's + Add change brings the full module, which opens the form at the playhead", { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { page, urls, problems } = await open('');
+    const step = page.getByRole('button', { name: 'Step', exact: true });
+    for (let i = 0; i < 3; i += 1) {
+      await step.click();
+    }
+    await waitUntil('the steps to run', () => clockMs(page), (ms) => ms === 3_000);
+    const timeline = page.getByRole('region', { name: 'Timeline of scheduled changes' });
+    await timeline.getByRole('button', { name: '+ Add change' }).click();
+    const form = timeline.getByRole('form', { name: 'Add a change' });
+    await form.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.equal(fullModuleFetched(urls).length, 2, `the full module's JS and wasm: ${fullModuleFetched(urls)}`);
+    // A new change at the playhead, 3 s, as the lite page asked.
+    assert.equal(await form.getByLabel('At', { exact: true }).inputValue(), '3s');
+    assert.equal(await clockMs(page), 3_000);
     assert.deepEqual(problems.pageErrors, [], 'uncaught errors in the page');
   });
 

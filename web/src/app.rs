@@ -329,6 +329,7 @@ pub(crate) struct Handlers {
     pub(crate) timeline_add: Callback<shardlab_scenario::ScheduledEvent, Result<(), String>>,
     pub(crate) timeline_replace: Callback<(usize, shardlab_scenario::ScheduledEvent), Result<(), String>>,
     pub(crate) timeline_remove: Callback<usize, Result<(), String>>,
+    pub(crate) timeline_open_form: Callback<(Option<usize>, u64)>,
 }
 
 impl PartialEq for Handlers {
@@ -449,6 +450,7 @@ impl Handlers {
             timeline_add: Callback::from(move |event| st2.send(Action::AddEvent(event))),
             timeline_replace: Callback::from(move |(index, event)| st3.send(Action::ReplaceEvent(index, event))),
             timeline_remove: Callback::from(move |index| st4.send(Action::RemoveEvent(index))),
+            timeline_open_form: s.callback(|(editing, at_ms)| Action::OpenChangeForm(editing, at_ms)),
         }
     }
 }

@@ -58,7 +58,7 @@ pub use record_browser::{RecordBrowser, RecordBrowserProps};
 pub use scenario_panel::{ScenarioPanel, ScenarioPanelProps};
 pub use shard_card::{ShardCard, ShardCardProps};
 pub use shard_heatmap::{ShardHeatmap, ShardHeatmapProps, write_utilisation_percent};
-pub use shard_log::{ShardLog, ShardLogHooks, ShardLogProps};
+pub use shard_log::{ShardLog, ShardLogHooks, ShardLogProps, shard_log_closed};
 pub use share_panel::{LINK_CHARS_FILE, SharePanel, SharePanelProps};
 pub use stage_panels::{StagePanel, StagePanels, StagePanelsProps};
 pub use stream_watch::{CARDS_MAX, StreamWatch, StreamWatchProps};

@@ -31,8 +31,12 @@ pub enum Need {
     /// The address holds a link of an older format (`s=1.…` to `s=4.…`), which only the full module converts
     /// (`shardlab_scenario::decode_current_link`): it is handed over as it is, instead of the workspace.
     Link(String),
-    /// A tab the lite page does not have (the API console, the course).
+    /// A tab the lite page does not have (the record browser, the API console, the course).
     Tab(Tab),
+    /// The shard log (under the stream), which the lite page does not draw.
+    ShardLog,
+    /// The timeline's form: for the scheduled event at this index (`None`: a new one), at this time in ms.
+    ChangeForm(Option<usize>, u64),
     /// A lesson, by id (a lesson link, the tour's "Start the course", the course button).
     Lesson(Option<String>),
     /// A component the lite palette does not add: its place in the palette.
@@ -57,6 +61,9 @@ impl Need {
             Self::Scenario => "the panels for this pipeline",
             Self::Link(_) => "this link's older format",
             Self::Tab(Tab::ApiConsole) => "the API console",
+            Self::Tab(Tab::Records) => "the record browser",
+            Self::ShardLog => "the shard log",
+            Self::ChangeForm(..) => "the timeline's form",
             Self::Tab(_) | Self::Lesson(_) => "the course",
             Self::Add(_) => "Firehose, Analytics, the Kinesis Agent and Video Streams",
             Self::Export(_) => "the exports",
@@ -71,7 +78,11 @@ impl Need {
             // The link itself travels as the handover's link ([`take_older_link`]).
             Self::Scenario | Self::Link(_) => "scenario".into(),
             Self::Tab(Tab::ApiConsole) => "tab-api".into(),
+            Self::Tab(Tab::Records) => "tab-records".into(),
             Self::Tab(_) => "tab-course".into(),
+            Self::ShardLog => "shard-log".into(),
+            Self::ChangeForm(None, at_ms) => format!("change-new-{at_ms}"),
+            Self::ChangeForm(Some(index), at_ms) => format!("change-{index}-{at_ms}"),
             Self::Lesson(None) => "course".into(),
             Self::Lesson(Some(id)) => format!("lesson-{id}"),
             Self::Add(index) => format!("add-{index}"),
@@ -87,13 +98,22 @@ impl Need {
         Some(match text {
             "scenario" => Self::Scenario,
             "tab-api" => Self::Tab(Tab::ApiConsole),
+            "tab-records" => Self::Tab(Tab::Records),
+            "shard-log" => Self::ShardLog,
             "tab-course" => Self::Tab(Tab::Course),
             "course" => Self::Lesson(None),
             "import" => Self::Import(String::new()),
             "saved" => Self::Saved { changed: false },
             "saved-changed" => Self::Saved { changed: true },
             _ => {
-                if let Some(id) = text.strip_prefix("lesson-") {
+                if let Some((index, at_ms)) = text.strip_prefix("change-").and_then(|rest| rest.split_once('-')) {
+                    let at_ms = at_ms.parse().ok().filter(|&ms| ms <= shardlab_scenario::TIME_MS_MAX)?;
+                    let index = match index {
+                        "new" => None,
+                        _ => Some(index.parse().ok().filter(|&i| i < shardlab_scenario::SCHEDULED_MAX)?),
+                    };
+                    Self::ChangeForm(index, at_ms)
+                } else if let Some(id) = text.strip_prefix("lesson-") {
                     Self::Lesson(Some(id.to_string()).filter(|id| id.len() <= 64 && !id.is_empty()))
                 } else if let Some(index) = text.strip_prefix("add-") {
                     Self::Add(index.parse().ok().filter(|&i| i < crate::page_view::PALETTE.len())?)
@@ -110,6 +130,9 @@ impl Need {
         match self {
             Self::Scenario | Self::Link(_) | Self::Saved { .. } => None,
             Self::Tab(tab) => Some(Action::RevealTab(*tab)),
+            // Opens it (a toggle would close it again after a second click while loading).
+            Self::ShardLog => Some(Action::ShardLogPage(0)),
+            Self::ChangeForm(index, at_ms) => Some(Action::OpenChangeForm(*index, *at_ms)),
             Self::Lesson(None) => Some(Action::TourCourse),
             Self::Lesson(Some(id)) => Some(Action::OpenLesson(id.clone())),
             Self::Add(index) => crate::page_view::PALETTE.get(*index).map(|(_, make)| Action::Add(make())),
@@ -161,9 +184,12 @@ pub fn take_older_link(needs: &mut Vec<Need>) -> Option<String> {
 /// What `action` needs from the full module, if the lite page cannot do it itself.
 pub fn need_of(action: &Action) -> Option<Need> {
     match action {
-        Action::ShowTab(tab @ (Tab::ApiConsole | Tab::Course))
-        | Action::RevealTab(tab @ (Tab::ApiConsole | Tab::Course)) => Some(Need::Tab(*tab)),
+        Action::ShowTab(tab @ (Tab::Records | Tab::ApiConsole | Tab::Course))
+        | Action::RevealTab(tab @ (Tab::Records | Tab::ApiConsole | Tab::Course)) => Some(Need::Tab(*tab)),
         Action::CallApi(..) => Some(Need::Tab(Tab::ApiConsole)),
+        Action::Browse(..) | Action::BrowseNext | Action::OpenRecord(..) => Some(Need::Tab(Tab::Records)),
+        Action::ToggleShardLog | Action::ShardLogPage(_) | Action::Replay(_) => Some(Need::ShardLog),
+        Action::OpenChangeForm(index, at_ms) => Some(Need::ChangeForm(*index, *at_ms)),
         Action::LoadCourse | Action::CourseLoaded(_) | Action::TourCourse => Some(Need::Lesson(None)),
         Action::OpenLesson(id) => Some(Need::Lesson(Some(id.clone()))),
         Action::Check | Action::Hint | Action::ShowMe | Action::RestartLesson | Action::QuizRight(_) => {
@@ -315,6 +341,10 @@ mod tests {
             Need::Scenario,
             Need::Tab(Tab::ApiConsole),
             Need::Tab(Tab::Course),
+            Need::Tab(Tab::Records),
+            Need::ShardLog,
+            Need::ChangeForm(None, 30_000),
+            Need::ChangeForm(Some(2), 5_000),
             Need::Lesson(None),
             Need::Lesson(Some("hot-keys".into())),
             Need::Add(3),
@@ -351,6 +381,8 @@ mod tests {
             good.replace("now_ms=1000", "now_ms=-1"),
             good.replace("speed=10", "speed=0"),
             good.replace("then=scenario", "then=add-99"),
+            good.replace("then=scenario", "then=change-new-x"),
+            good.replace("then=scenario", &format!("then=change-{}-0", shardlab_scenario::SCHEDULED_MAX)),
             good.replace("then=scenario,add-3", &format!("then={}", ["scenario"; NEEDS_MAX + 1].join(","))),
             format!("{good}&script=1"),
             "x".repeat(HANDOVER_CHARS_MAX + 1),
@@ -387,7 +419,21 @@ mod tests {
     #[test]
     fn what_the_lite_page_hands_over() {
         assert_eq!(need_of(&Action::ShowTab(Tab::Course)), Some(Need::Tab(Tab::Course)));
-        assert_eq!(need_of(&Action::ShowTab(Tab::Records)), None);
+        // The first minute's tabs stay; the record browser and the shard log are opened only by a click.
+        for tab in [Tab::EventLog, Tab::Cost, Tab::Presets, Tab::Library] {
+            assert_eq!(need_of(&Action::ShowTab(tab)), None, "{tab:?}");
+        }
+        assert_eq!(need_of(&Action::ShowTab(Tab::Records)), Some(Need::Tab(Tab::Records)));
+        assert_eq!(need_of(&Action::BrowseNext), Some(Need::Tab(Tab::Records)));
+        assert_eq!(need_of(&Action::OpenRecord(0, 3)), Some(Need::Tab(Tab::Records)));
+        assert_eq!(need_of(&Action::ToggleShardLog), Some(Need::ShardLog));
+        assert_eq!(need_of(&Action::ShardLogPage(4)), Some(Need::ShardLog));
+        // Done again after the switch: the tab shown, the shard log opened (not toggled: it starts closed).
+        assert!(matches!(Need::Tab(Tab::Records).action(), Some(Action::RevealTab(Tab::Records))));
+        assert!(matches!(Need::ShardLog.action(), Some(Action::ShardLogPage(0))));
+        // The timeline's form: the editor's own form opens again in the full module, for the same event.
+        assert_eq!(need_of(&Action::OpenChangeForm(Some(1), 4_000)), Some(Need::ChangeForm(Some(1), 4_000)));
+        assert!(matches!(Need::ChangeForm(None, 7_000).action(), Some(Action::OpenChangeForm(None, 7_000))));
         assert_eq!(need_of(&Action::Add(NodeKind::producer())), None);
         let firehose = crate::page_view::PALETTE.iter().position(|(text, _)| *text == "Firehose").expect("listed");
         assert_eq!(need_of(&Action::Add(NodeKind::firehose())), Some(Need::Add(firehose)));

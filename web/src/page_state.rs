@@ -164,6 +164,9 @@ pub enum Action {
     ReplaceEvent(usize, ScheduledEvent),
     /// Remove a scheduled change.
     RemoveEvent(usize),
+    /// Open the timeline's form: for the event at this index (`None`: a new one), at this time in ms. The
+    /// timeline opens it itself; this action is the lite page's, which hands it over (`crate::modules`).
+    OpenChangeForm(Option<usize>, u64),
     /// Send a request from the API console: operation and JSON body.
     CallApi(String, String),
     /// Read records in the record browser: stream, shard, iterator type, its argument.
@@ -389,6 +392,8 @@ pub struct PageState {
     pub stage_panel: Option<String>,
     /// The shard log's first shard shown (`None`: closed).
     pub shard_log_page: Option<usize>,
+    /// The timeline form the lite page asked for before the switch (see [`Action::OpenChangeForm`]).
+    pub change_form: Option<(Option<usize>, u64)>,
     firehose_watch: crate::pipeline_views::FirehoseWatch,
     sampled_ms: u64,
     views: Rc<StageViews>,
@@ -439,6 +444,7 @@ impl PageState {
             panel_layout: start.panel_layout,
             stage_panel: None,
             shard_log_page: None,
+            change_form: None,
             firehose_watch: crate::pipeline_views::FirehoseWatch::default(),
             sampled_ms: 0,
             views: Rc::default(),
@@ -790,6 +796,10 @@ impl PageState {
             Action::AddEvent(event) => self.workspace.add_event(event),
             Action::ReplaceEvent(index, event) => self.workspace.replace_event(index, event),
             Action::RemoveEvent(index) => self.workspace.remove_event(index),
+            Action::OpenChangeForm(editing, at_ms) if FULL => {
+                self.change_form = Some((editing, at_ms));
+                Ok(())
+            }
             Action::CallApi(operation, body) if FULL => {
                 let outcome = self.workspace.runner_mut().map(|r| r.call_console(&operation, &body));
                 self.console_error = match outcome {
@@ -799,13 +809,13 @@ impl PageState {
                 };
                 Ok(())
             }
-            Action::Browse(stream, shard, kind, argument) => {
+            Action::Browse(stream, shard, kind, argument) if FULL => {
                 let outcome =
                     self.workspace.runner_mut().map(|r| r.browse(&stream, &shard, &kind, &argument, BROWSE_LIMIT));
                 self.show_page(outcome);
                 Ok(())
             }
-            Action::BrowseNext => {
+            Action::BrowseNext if FULL => {
                 let Some(iterator) = self.browse_page.as_ref().and_then(|p| p.next_shard_iterator.clone()) else {
                     return Ok(());
                 };
@@ -813,16 +823,18 @@ impl PageState {
                 self.show_page(outcome);
                 Ok(())
             }
-            Action::ToggleShardLog => {
+            Action::ToggleShardLog if FULL => {
                 self.shard_log_page = if self.shard_log_page.is_some() { None } else { Some(0) };
                 Ok(())
             }
-            Action::ShardLogPage(start) => {
+            Action::ShardLogPage(start) if FULL => {
                 self.shard_log_page = Some(start);
                 Ok(())
             }
-            Action::Replay(request) => self.edit(|w| w.runner_mut().map_or(Ok(()), |r| r.replay(request).map(drop))),
-            Action::OpenRecord(shard, position) => {
+            Action::Replay(request) if FULL => {
+                self.edit(|w| w.runner_mut().map_or(Ok(()), |r| r.replay(request).map(drop)))
+            }
+            Action::OpenRecord(shard, position) if FULL => {
                 let Some(stream) = self.views.stream.as_ref().map(|s| s.name.clone()) else { return Ok(()) };
                 let outcome = self.workspace.runner_mut().map(|r| {
                     let seq = crate::shard_log::sequence_number_at(r.sim(), &stream, shard, position)

@@ -101,7 +101,12 @@ fn stream_body(s: &PageState, views: &StageViews, h: &Handlers) -> Html {
             <StreamWatch shards={stream.shards.clone()} segments={stream.segments.clone()} dots={stream.dots.clone()}
                 charts={stream.charts.clone()} write_limit_bytes_per_sec={stream.write_limit_bytes_per_sec}
                 marker_second={s.marked_second} />
-            <crate::components::ShardLog view={stream.shard_log.clone()} hooks={h.shard_log.clone()} />
+            if crate::modules::FULL {
+                <crate::components::ShardLog view={stream.shard_log.clone()} hooks={h.shard_log.clone()} />
+            } else {
+                // The lite page shows the closed view only: opening it hands over (`crate::modules`).
+                { crate::components::shard_log_closed(&h.shard_log.on_toggle) }
+            }
             <section class="consumers" aria-label="Consumers">
                 { for views.consumers.iter().map(|view| html! { <ConsumerCard view={view.clone()} /> }) }
             </section>
@@ -137,7 +142,8 @@ pub(crate) fn page(s: &PageState, h: &Handlers, stage_panels: Vec<StagePanel>) -
                 <crate::timeline::Timeline scenario={views.scenario.clone()} now_ms={views.now_ms}
                     refusals={(*views.refusals).clone()} lineage={views.lineage.clone()} read_only={embed}
                     on_add={h.timeline_add.clone()} on_replace={h.timeline_replace.clone()}
-                    on_remove={h.timeline_remove.clone()} />
+                    on_remove={h.timeline_remove.clone()} open_form={s.change_form}
+                    on_open_form={h.timeline_open_form.clone()} />
             }
             <div class={classes!("workspace", (!embed).then_some("with-palette"), embed.then_some("embedded"))}>
                 if !embed {
@@ -340,7 +346,7 @@ fn bottom(s: &PageState, h: &Handlers, views: &StageViews, scenario: &Scenario) 
     let body = match s.tab {
         Tab::EventLog => html! { <EventLog lines={(*views.log).clone()} on_pick={h.on_pick.clone()} /> },
         // The lite page hands these tabs over to the full module (`crate::modules`) and says so meanwhile.
-        Tab::ApiConsole | Tab::Course if !crate::modules::FULL => html! {
+        Tab::Records | Tab::ApiConsole | Tab::Course if !crate::modules::FULL => html! {
             <p class="note">{ "Loading…" }</p>
         },
         Tab::ApiConsole => html! {

@@ -121,7 +121,11 @@ impl StageViews {
                 write_limit_bytes_per_sec: open * SHARD_WRITE_BYTES_PER_SEC,
                 records_per_sec_limit: open * SHARD_WRITE_RECORDS_PER_SEC,
                 others: r.sim().config().streams.len() > 1,
-                shard_log: shard_log_page.and_then(|page| r.shard_log_view(&s.name, page)).map(Rc::new),
+                // The shard log and the record browser are the full module's too.
+                shard_log: shard_log_page
+                    .filter(|_| crate::modules::FULL)
+                    .and_then(|page| r.shard_log_view(&s.name, page))
+                    .map(Rc::new),
                 shards,
             }
         });
@@ -141,7 +145,7 @@ impl StageViews {
             log: Rc::new(runner.map(|r| r.log().rev().cloned().collect()).unwrap_or_default()),
             api_history: Rc::new(full.map(|r| r.api_history().rev().cloned().collect()).unwrap_or_default()),
             cost_lines: Rc::new(runner.map(cost_lines).unwrap_or_default()),
-            shard_ids: Rc::new(runner.map(Runner::shard_ids).unwrap_or_default()),
+            shard_ids: Rc::new(full.map(Runner::shard_ids).unwrap_or_default()),
             refusals: Rc::new(runner.map(|r| crate::timeline::refusals(r, scenario)).unwrap_or_default()),
             lineage: watched.map(Lineage::of),
         }

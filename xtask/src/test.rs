@@ -120,8 +120,21 @@ fn clippy_wasm(ctx: &Ctx) -> Result<(), String> {
 
 fn tests_native(ctx: &Ctx) -> Result<(), String> {
     ctx.run(&mut cargo(ctx, &["test", "--workspace"]))?;
-    // The engine as the lite module builds it (without `pipelines`) refuses Firehose and Analytics.
-    ctx.run(&mut cargo(ctx, &["test", "-p", "shardlab-engine", "--no-default-features", "--lib", "without_pipelines"]))
+    // The engine as the lite module builds it (without `pipelines` and `video`) refuses Firehose, Analytics
+    // and Video Streams.
+    ctx.run(&mut cargo(
+        ctx,
+        &[
+            "test",
+            "-p",
+            "shardlab-engine",
+            "--no-default-features",
+            "--lib",
+            "--",
+            "without_pipelines",
+            "without_video",
+        ],
+    ))
 }
 
 /// The engine must build for wasm32 without `std`: no crate in its (non-proc-macro) dependency

@@ -82,8 +82,8 @@ fn fill_full_module(index: &str, js: &str, wasm: &str) -> Result<String, String>
 }
 
 /// Fails unless the lite and the full module (web/src/modules.rs) build every dependency with the same
-/// features but one: the full module's engine has `pipelines` (Firehose and Analytics), the lite module's
-/// does not. The lite page hands every scenario with them to the full module, and its engine refuses them
+/// features but two: the full module's engine has `pipelines` (Firehose and Analytics) and `video` (Video
+/// Streams), the lite module's does not. The lite page hands every scenario with them to the full module, and its engine refuses them
 /// rather than run them differently; every other crate is compiled alike, so a scenario's run is the same
 /// whichever module runs it.
 fn modules_share_dependencies(ctx: &Ctx) -> Result<(), String> {
@@ -103,20 +103,21 @@ fn modules_share_dependencies(ctx: &Ctx) -> Result<(), String> {
     match features_differ(&full, &lite) {
         None => {
             println!(
-                "  ok: the lite and full modules build {} packages alike but the engine's `{ENGINE_FEATURE_FULL_ONLY}`",
-                full.len()
+                "  ok: the lite and full modules build {} packages alike but the engine's {:?}",
+                full.len(),
+                ENGINE_FEATURES_FULL_ONLY
             );
             Ok(())
         }
         Some(differ) => Err(format!(
-            "the web crate's `full` feature changes its dependencies beyond the engine's `{ENGINE_FEATURE_FULL_ONLY}`, \
+            "the web crate's `full` feature changes its dependencies beyond the engine's {ENGINE_FEATURES_FULL_ONLY:?}, \
              so the two modules could run different engine code: {differ}"
         )),
     }
 }
 
-/// The one dependency feature the full module has and the lite module leaves out.
-const ENGINE_FEATURE_FULL_ONLY: &str = "pipelines";
+/// The dependency features the full module has and the lite module leaves out, all the engine's.
+const ENGINE_FEATURES_FULL_ONLY: [&str; 2] = ["pipelines", "video"];
 
 /// `cargo tree --format "{p} [{f}]"` lines as package -> features, leaving out the web crate itself.
 fn dependency_features(tree: &str) -> Result<BTreeMap<String, BTreeSet<String>>, String> {
@@ -136,15 +137,20 @@ fn dependency_features(tree: &str) -> Result<BTreeMap<String, BTreeSet<String>>,
 }
 
 /// What differs between the full and the lite module's packages beyond the engine's
-/// [`ENGINE_FEATURE_FULL_ONLY`] (which the full module's engine must have and the lite one's must not).
+/// [`ENGINE_FEATURES_FULL_ONLY`] (which the full module's engine must have and the lite one's must not).
 fn features_differ(
     full: &BTreeMap<String, BTreeSet<String>>,
     lite: &BTreeMap<String, BTreeSet<String>>,
 ) -> Option<String> {
     let mut expected = full.clone();
     let engine = expected.iter_mut().find(|(package, _)| package.starts_with("shardlab-engine "));
-    if !engine.is_some_and(|(_, features)| features.remove(ENGINE_FEATURE_FULL_ONLY)) {
-        return Some(format!("the full module's engine lacks `{ENGINE_FEATURE_FULL_ONLY}`"));
+    let Some((_, engine)) = engine else {
+        return Some("the full module has no engine".into());
+    };
+    for feature in ENGINE_FEATURES_FULL_ONLY {
+        if !engine.remove(feature) {
+            return Some(format!("the full module's engine lacks `{feature}`"));
+        }
     }
     if expected == *lite {
         return None;
@@ -332,7 +338,7 @@ mod tests {
     use super::{check_relative_urls, dependency_features, features_differ, fill_full_module, fill_service_worker};
 
     #[test]
-    fn the_modules_may_differ_only_by_the_engine_s_pipelines() {
+    fn the_modules_may_differ_only_by_the_engine_s_pipelines_and_video() {
         let tree = |engine: &str, serde: &str| {
             let text = format!(
                 "shardlab-web v0.1.0 (/w/web) [default,full]\nshardlab-engine v0.1.0 (/w/crates/engine) [{engine}]\n\
@@ -340,14 +346,16 @@ mod tests {
             );
             dependency_features(&text).expect("cargo tree lines")
         };
-        let full = tree("pipelines", "alloc,derive");
+        let full = tree("pipelines,video", "alloc,derive");
         assert_eq!(full.len(), 2, "the web crate's own line is left out: {full:?}");
         assert_eq!(features_differ(&full, &tree("", "alloc,derive")), None);
-        // The full module's engine must have the feature, and nothing else may differ.
+        // The full module's engine must have both features, the lite one's neither, and nothing else may differ.
         assert!(features_differ(&tree("", "alloc,derive"), &tree("", "alloc,derive")).is_some());
+        assert!(features_differ(&tree("pipelines", "alloc,derive"), &tree("", "alloc,derive")).is_some());
         assert!(features_differ(&full, &tree("pipelines", "alloc,derive")).is_some());
+        assert!(features_differ(&full, &tree("video", "alloc,derive")).is_some());
         assert!(features_differ(&full, &tree("", "alloc,derive,std")).is_some());
-        assert!(features_differ(&tree("pipelines,serde", "alloc"), &tree("", "alloc")).is_some());
+        assert!(features_differ(&tree("pipelines,video,serde", "alloc"), &tree("", "alloc")).is_some());
         assert!(dependency_features("serde v1.0.229\n").is_err());
     }
 

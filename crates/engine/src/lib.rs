@@ -164,6 +164,11 @@ pub use time::{SimDuration, SimTime};
 /// a run computes never depends on it: a run either is the same or does not start.
 pub const PIPELINES: bool = cfg!(feature = "pipelines");
 
+/// Whether this build runs Kinesis Video Streams (the default `video` feature). Without it, as without
+/// [`PIPELINES`], the engine leaves the service's code out and refuses it: [`SimConfig::validate`] names every
+/// video stream, camera and video consumer, and CreateStream fails.
+pub const VIDEO: bool = cfg!(feature = "video");
+
 /// This engine crate's version.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 

@@ -168,6 +168,18 @@ fn firehose_config(config: &SimConfig, seed: u64) -> FirehoseConfig {
     }
 }
 
+/// In a build without the `video` feature ([`crate::VIDEO`]), one problem per video stream, camera and video
+/// consumer of `video`: such a scenario is refused, never run without them.
+fn video_left_out(video: &VideoConfig, problems: &mut Vec<String>) {
+    let names = video.streams.iter().map(|s| ("Video stream", &s.name));
+    let names = names.chain(video.cameras.iter().map(|c| ("Camera", &c.name)));
+    for (what, name) in names.chain(video.consumers.iter().map(|c| ("Video consumer", &c.name))) {
+        problems.push(format!(
+            "{what} '{name}' needs Video Streams, which this build of the engine leaves out (its `video` feature)."
+        ));
+    }
+}
+
 /// In a build without the `pipelines` feature ([`crate::PIPELINES`]), one problem per delivery stream and
 /// Analytics application of `config`: such a scenario is refused, never run without them.
 fn pipelines_left_out(config: &SimConfig, problems: &mut Vec<String>) {
@@ -299,7 +311,11 @@ impl SimConfig {
                 problems.push(unknown(format!("Delivery stream '{}'", delivery.name), stream_name));
             }
         }
-        self.video.problems(&mut problems);
+        if crate::VIDEO {
+            self.video.problems(&mut problems);
+        } else {
+            video_left_out(&self.video, &mut problems);
+        }
         crate::budget::problems(self, &mut problems);
         if problems.is_empty() { Ok(()) } else { Err(ConfigError { problems }) }
     }

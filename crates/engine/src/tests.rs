@@ -454,6 +454,53 @@ fn without_pipelines_firehose_and_analytics_are_refused_never_left_out() {
     }
 }
 
+/// Without the `video` feature (the page's lite module) a scenario with Video Streams is refused, each stream,
+/// camera and consumer named, and an API session cannot create a video stream. `cargo xtask test` also runs
+/// this test without the feature.
+#[test]
+fn without_video_video_streams_are_refused_never_left_out() {
+    use crate::video::{
+        CameraConfig, HlsPlaybackMode, VideoConfig, VideoConsumerConfig, VideoConsumerKind, VideoStreamConfig,
+    };
+    let video = VideoConfig {
+        streams: vec![VideoStreamConfig::new("door", 24)],
+        cameras: vec![CameraConfig::new("porch", "door")],
+        consumers: vec![VideoConsumerConfig {
+            name: "viewer".into(),
+            stream_name: "door".into(),
+            kind: VideoConsumerKind::Hls { mode: HlsPlaybackMode::Live, max_playlist_fragments: 5 },
+            start_at_ms: 0,
+        }],
+    };
+    let config = SimConfig { video, ..SimConfig::default() };
+    let scenario = Simulation::new(config.clone());
+    let mut session = Simulation::service_only(7, KinesisConfig::default());
+    let created = session.video_mut().create_stream(SimTime::ZERO, "door", 24, None);
+    if VIDEO {
+        let sim = scenario.expect("the scenario runs with the feature");
+        let video = sim.video();
+        assert_eq!((video.streams().len(), video.cameras().len(), video.consumers().len()), (1, 1, 1));
+        assert!(created.is_ok(), "{created:?}");
+    } else {
+        assert_eq!(
+            scenario.expect_err("refused without the feature").problems,
+            vec![
+                "Video stream 'door' needs Video Streams, which this build of the engine leaves out (its `video` \
+                 feature).",
+                "Camera 'porch' needs Video Streams, which this build of the engine leaves out (its `video` feature).",
+                "Video consumer 'viewer' needs Video Streams, which this build of the engine leaves out (its `video` \
+                 feature).",
+            ]
+        );
+        assert_eq!(config.validate().expect_err("the same problems").problems.len(), 3);
+        let refused = created.expect_err("CreateStream fails without the feature");
+        assert!(refused.message.contains("leaves out Video Streams"), "{}", refused.message);
+        assert!(session.video().streams().is_empty());
+        // Nothing is ever due: the service's code is not in the build.
+        assert_eq!(session.video().next_deadline(), None);
+    }
+}
+
 fn one_shard_with(producer: ProducerConfig) -> Simulation {
     let config = SimConfig {
         streams: vec![StreamConfig::provisioned(DEFAULT_STREAM_NAME, 1)],

@@ -481,6 +481,10 @@ impl Video {
     /// passed [`VideoConfig::problems`].
     pub fn new(config: &VideoConfig, account_id: &str, region: &str, epoch_unix_ms: u64) -> Self {
         let mut video = Self { account_id: account_id.into(), region: region.into(), epoch_unix_ms, ..Self::default() };
+        // Without the `video` feature `SimConfig::validate` refused any stream, camera or consumer.
+        if !crate::VIDEO {
+            return video;
+        }
         for s in &config.streams {
             video.add_stream(s.clone(), SimTime::ZERO);
         }
@@ -531,6 +535,9 @@ impl Video {
 
     /// When the service next has work; `None` without a video stream.
     pub fn next_deadline(&self) -> Option<SimTime> {
+        if !crate::VIDEO {
+            return None;
+        }
         let second = self.next_second?;
         let cameras = self.cameras.iter().filter_map(|c| self.camera_wake(c));
         cameras.chain(core::iter::once(second)).min()
@@ -554,6 +561,9 @@ impl Video {
 
     /// Does everything due at `now`.
     pub fn complete_due(&mut self, now: SimTime) {
+        if !crate::VIDEO {
+            return;
+        }
         for index in 0..self.cameras.len() {
             self.step_camera(index, now);
         }
@@ -769,6 +779,9 @@ impl Video {
     /// is lost; the SDK then reconnects and resends from its oldest fragment not acknowledged as kept.
     pub fn drop_connection(&mut self, now: SimTime, index: usize, duration_ms: u64) -> Result<(), String> {
         let count = self.cameras.len();
+        if !crate::VIDEO {
+            return Err(format!("There is no camera {index}; this build of the engine leaves out Video Streams."));
+        }
         let Some(camera) = self.cameras.get_mut(index) else {
             return Err(format!("There is no camera {index}; this scenario has {count}."));
         };
@@ -1115,6 +1128,12 @@ impl Video {
         retention_hours: u32,
         media_type: Option<&str>,
     ) -> Result<String, VideoError> {
+        if !crate::VIDEO {
+            return Err(VideoError::new(
+                VideoErrorKind::InvalidArgument,
+                "This build of the engine leaves out Video Streams (its `video` feature).",
+            ));
+        }
         if !crate::name::is_resource_name(name, STREAM_NAME_CHARS_MAX) {
             return Err(VideoError::new(
                 VideoErrorKind::InvalidArgument,

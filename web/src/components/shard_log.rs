@@ -53,20 +53,28 @@ fn x_of(f: f64) -> f64 {
     TAPE_X0 + f * TAPE_W
 }
 
+/// The closed view: its button only (all the lite page draws of it, `crate::modules`).
+pub fn shard_log_closed(on_toggle: &Callback<()>) -> Html {
+    let on_toggle = on_toggle.clone();
+    html! {
+        <section class="shard-log closed" aria-label="Shard log">
+            <button class="ghost shard-log-toggle" aria-expanded="false" onclick={move |_: MouseEvent| on_toggle.emit(())}>
+                { "Show the shard log ▸" }
+            </button>
+        </section>
+    }
+}
+
 /// The panel.
 #[component]
 pub fn ShardLog(props: &ShardLogProps) -> Html {
     let drag = use_state(|| None::<Drag>);
+    let Some(view) = props.view.clone() else {
+        return shard_log_closed(&props.hooks.on_toggle);
+    };
     let toggle = {
         let on_toggle = props.hooks.on_toggle.clone();
         Callback::from(move |_: MouseEvent| on_toggle.emit(()))
-    };
-    let Some(view) = props.view.clone() else {
-        return html! {
-            <section class="shard-log closed" aria-label="Shard log">
-                <button class="ghost shard-log-toggle" aria-expanded="false" onclick={toggle}>{ "Show the shard log ▸" }</button>
-            </section>
-        };
     };
     let pager = (view.shard_count > SHARDS_PER_PAGE).then(|| {
         let last = (view.page_start + SHARDS_PER_PAGE).min(view.shard_count);

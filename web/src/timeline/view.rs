@@ -40,6 +40,13 @@ pub struct TimelineProps {
     pub on_replace: Callback<(usize, ScheduledEvent), Result<(), String>>,
     /// Removes the event at an index.
     pub on_remove: Callback<usize, Result<(), String>>,
+    /// A form to open (the event's index, `None` for a new one; the time in ms): what the lite page asked for
+    /// before the switch to the full module.
+    #[prop_or_default]
+    pub open_form: Option<(Option<usize>, u64)>,
+    /// Asks for the form (the lite page, which leaves the form to the full module: `crate::modules`).
+    #[prop_or_default]
+    pub on_open_form: Callback<(Option<usize>, u64)>,
 }
 
 /// A press on a marker, becoming a drag once the pointer moves.
@@ -67,6 +74,20 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     let suppress_click = use_mut_ref(|| false);
     let track_ref = use_node_ref();
 
+    {
+        let (form, scenario) = (form.clone(), scenario.clone());
+        use_effect_with(props.open_form, move |open| match *open {
+            _ if !crate::modules::FULL => {}
+            Some((Some(i), _)) => {
+                if let Some(event) = scenario.scheduled.get(i) {
+                    form.set(Some((Some(i), Draft::of(event))));
+                }
+            }
+            Some((None, at_ms)) => form.set(Draft::first(&scenario, at_ms).map(|d| (None, d))),
+            None => {}
+        });
+    }
+
     // An event edited elsewhere (undo, a drag) may be gone: close a form about it.
     if let Some((Some(i), _)) = &*form
         && *i >= events.len()
@@ -90,9 +111,14 @@ pub fn Timeline(props: &TimelineProps) -> Html {
 
     let open_new = {
         let (form, scenario, apply_error) = (form.clone(), scenario.clone(), apply_error.clone());
+        let on_open_form = props.on_open_form.clone();
         move |at_ms: u64| {
             apply_error.set(None);
-            form.set(Draft::first(&scenario, at_ms).map(|d| (None, d)));
+            if crate::modules::FULL {
+                form.set(Draft::first(&scenario, at_ms).map(|d| (None, d)));
+            } else {
+                on_open_form.emit((None, at_ms));
+            }
         }
     };
     let on_add_button = {
@@ -192,14 +218,18 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         let on_click = {
             let (form, suppress_click, event, apply_error) =
                 (form.clone(), suppress_click.clone(), event.clone(), apply_error.clone());
-            let read_only = props.read_only;
+            let (read_only, on_open_form) = (props.read_only, props.on_open_form.clone());
             Callback::from(move |e: MouseEvent| {
                 e.stop_propagation();
                 if suppress_click.replace(false) || read_only {
                     return;
                 }
                 apply_error.set(None);
-                form.set(Some((Some(i), Draft::of(&event))));
+                if crate::modules::FULL {
+                    form.set(Some((Some(i), Draft::of(&event))));
+                } else {
+                    on_open_form.emit((Some(i), event.at_ms));
+                }
             })
         };
         let on_key = {
@@ -328,6 +358,10 @@ fn change_form(
     editing: Option<usize>,
     draft: &Draft,
 ) -> Html {
+    // The lite page never opens it: it asks the full module to (`TimelineProps::on_open_form`).
+    if !crate::modules::FULL {
+        return Html::default();
+    }
     let scenario = &props.scenario;
     let checked = draft.check(scenario, editing);
     let problems = checked.as_ref().err().cloned().unwrap_or_default();

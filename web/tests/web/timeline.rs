@@ -58,6 +58,8 @@ async fn markers_move_with_the_arrow_keys_and_delete_removes_them() {
         on_add: Callback::from(|_| Ok(())),
         on_replace,
         on_remove,
+        open_form: None,
+        on_open_form: Callback::noop(),
     };
     yew::Renderer::<Timeline>::with_root_and_props(root.clone(), props).render();
     settle().await;
@@ -95,6 +97,8 @@ async fn a_refused_change_is_marked_with_the_services_message_and_the_form_check
         on_add,
         on_replace: Callback::from(|_| Ok(())),
         on_remove: Callback::from(|_| Ok(())),
+        open_form: None,
+        on_open_form: Callback::noop(),
     };
     yew::Renderer::<Timeline>::with_root_and_props(root.clone(), props).render();
     settle().await;
@@ -154,6 +158,8 @@ async fn an_embedded_timeline_shows_the_changes_without_editing_them() {
             remove();
             Ok(())
         }),
+        open_form: None,
+        on_open_form: Callback::noop(),
     };
     yew::Renderer::<Timeline>::with_root_and_props(root.clone(), props).render();
     settle().await;
@@ -165,4 +171,33 @@ async fn an_embedded_timeline_shows_the_changes_without_editing_them() {
     settle().await;
     assert!(root.query_selector(".tl-form").expect("selector").is_none(), "no form opens");
     assert_eq!(*edits.borrow(), 0);
+}
+
+/// After the switch from the lite module the full one opens the form the learner asked for: an existing
+/// change with its values, or a new one at the time asked.
+#[wasm_bindgen_test]
+async fn a_form_asked_for_before_the_switch_opens_with_its_values() {
+    for (open_form, title, at) in [(Some(0), "Edit the change", "30s"), (None, "Add a change", "7s")] {
+        let root = mount_point();
+        let props = TimelineProps {
+            scenario: Rc::new(scenario()),
+            now_ms: 0,
+            refusals: Vec::new(),
+            lineage: None,
+            read_only: false,
+            on_add: Callback::from(|_| Ok(())),
+            on_replace: Callback::from(|_| Ok(())),
+            on_remove: Callback::from(|_| Ok(())),
+            open_form: Some((open_form, 7_000)),
+            on_open_form: Callback::noop(),
+        };
+        yew::Renderer::<Timeline>::with_root_and_props(root.clone(), props).render();
+        // The first render, then the effect's.
+        settle().await;
+        settle().await;
+        let form = query(&root, ".tl-form");
+        assert_eq!(form.get_attribute("aria-label").as_deref(), Some(title));
+        let field: web_sys::HtmlInputElement = query(&root, ".tl-form #tl-at").dyn_into().expect("an input");
+        assert_eq!(field.value(), at, "{title}");
+    }
 }
