@@ -81,9 +81,11 @@ pub fn choose(request: &UrlRequest, saved: Option<Result<Scenario, String>>) -> 
 }
 
 fn link_notice(error: &LinkError) -> String {
-    let text = error.to_string();
-    let mut chars = text.chars();
-    let sentence = chars.next().map(|c| c.to_uppercase().chain(chars).collect::<String>()).unwrap_or_default();
+    // The errors' texts are English and start with an ASCII letter: no Unicode case table is needed.
+    let mut sentence = error.to_string();
+    if let Some(first) = sentence.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
     format!("The link did not open: {sentence}.")
 }
 
