@@ -455,8 +455,10 @@ fn clip(text: &str, chars: usize) -> String {
         return text.into();
     }
     let head: String = text.chars().take(chars - 1).collect();
-    let word_ends_here = text.chars().nth(chars - 1).is_some_and(|c| !c.is_alphanumeric());
-    let separator = |c: char| !c.is_alphanumeric();
+    // Words are split at ASCII spaces and punctuation; any other character belongs to a word (a name in any
+    // script stays whole, and the first download needs no Unicode tables).
+    let separator = |c: char| c.is_ascii() && !c.is_ascii_alphanumeric();
+    let word_ends_here = text.chars().nth(chars - 1).is_some_and(separator);
     let kept = if word_ends_here {
         head.trim_end_matches(separator)
     } else {
@@ -523,5 +525,7 @@ mod tests {
         assert_eq!(clip("one two three", 9), "one two…", "the cut falls on a word's end");
         assert_eq!(clip("abcdefghijklmnop", 10), "abcdefghi…", "one long word is cut where it must be");
         assert_eq!(clip("short", 10), "short");
+        assert_eq!(clip("café-münchen-strom", 10), "café…", "letters outside ASCII belong to their word");
+        assert_eq!(clip("müller-öl-straße-ost", 12), "müller-öl…");
     }
 }
