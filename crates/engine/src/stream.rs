@@ -10,7 +10,8 @@ use crate::shard::{Payload, Shard, ShardId};
 use crate::shard_log::WriteKey;
 use crate::throttle::WriteLimit;
 use crate::time::{SimDuration, SimTime};
-use alloc::collections::{BTreeMap, BTreeSet, VecDeque};
+use crate::sorted_map::SortedSet;
+use alloc::collections::{BTreeMap, VecDeque};
 use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
@@ -115,7 +116,7 @@ pub struct Stream {
     /// The KMS key id while server-side encryption is on.
     pub encryption_key_id: Option<String>,
     /// Enhanced monitoring: the shard-level metrics enabled.
-    pub shard_level_metrics: BTreeSet<String>,
+    pub shard_level_metrics: SortedSet<String>,
     /// `MaxRecordSizeInKiB`.
     pub max_record_size_kib: u32,
     /// `WarmThroughput` target in MiB/s (on-demand streams).
@@ -222,7 +223,7 @@ impl Stream {
             retention_hours: crate::limits::RETENTION_HOURS_MIN,
             tags: BTreeMap::new(),
             encryption_key_id: None,
-            shard_level_metrics: BTreeSet::new(),
+            shard_level_metrics: SortedSet::new(),
             max_record_size_kib: 1_024,
             warm_throughput_mibps: None,
             consumers: Vec::new(),
@@ -571,7 +572,7 @@ impl Stream {
     /// as UpdateShardCount's UNIFORM_SCALING does: first a split at every target boundary the open shards
     /// lack, then a merge across every open boundary the target lacks.
     pub(crate) fn scale_uniformly(&mut self, target: u32, now: SimTime, now_unix_secs: u64) {
-        let wanted: BTreeSet<u128> = initial_layout(target).skip(1).map(|r| r.starting_hash_key).collect();
+        let wanted: SortedSet<u128> = initial_layout(target).skip(1).map(|r| r.starting_hash_key).collect();
         for boundary in &wanted {
             let owner = self.shard_for_hash_key(*boundary).map(|s| (s.id, s.hash_key_range.starting_hash_key));
             if let Some((id, _)) = owner.filter(|(_, start)| start != boundary) {

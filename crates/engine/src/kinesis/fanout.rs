@@ -11,7 +11,7 @@ use crate::limits::{
 use crate::sequence::SequenceNumber;
 use crate::shard::ReadRecord;
 use crate::time::{SimDuration, SimTime};
-use alloc::collections::BTreeSet;
+use crate::sorted_map::SortedSet;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -137,7 +137,7 @@ impl Kinesis {
     }
 
     /// Moves consumers through CREATING -> ACTIVE and DELETING -> gone.
-    pub(super) fn complete_consumer_transitions(&mut self, now: SimTime, streams: &BTreeSet<String>) {
+    pub(super) fn complete_consumer_transitions(&mut self, now: SimTime, streams: &SortedSet<String>) {
         for name in streams {
             let Some(stream) = self.stream_mut(name) else { continue };
             stream
