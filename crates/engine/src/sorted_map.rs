@@ -147,6 +147,11 @@ impl<K: Ord, V> SortedMap<K, V> {
         self.entries.iter().map(|(_, v)| v)
     }
 
+    /// Values in key order, taken out.
+    pub fn into_values(self) -> impl DoubleEndedIterator<Item = V> + ExactSizeIterator {
+        self.entries.into_iter().map(|(_, v)| v)
+    }
+
     /// Values in key order, mutable.
     pub fn values_mut(&mut self) -> impl DoubleEndedIterator<Item = &mut V> + ExactSizeIterator {
         self.entries.iter_mut().map(|(_, v)| v)

@@ -295,9 +295,7 @@ impl Stream {
 
     /// The shards taking writes, in hash-key order.
     pub fn open_shards(&self) -> impl Iterator<Item = &Shard> {
-        let mut open: Vec<&Shard> = self.shards.iter().filter(|s| s.is_open()).collect();
-        open.sort_by_key(|s| s.hash_key_range.starting_hash_key);
-        open.into_iter()
+        self.open_in_hash_key_order().into_iter().map(|i| &self.shards[i])
     }
 
     /// How many shards take writes.
@@ -353,12 +351,23 @@ impl Stream {
         self.routing.get(at).copied().filter(|&i| self.shards[i].hash_key_range.contains(hash_key))
     }
 
+    /// The indexes in `shards` of the open shards, in hash-key order. Open shards' ranges are disjoint, so
+    /// their starting keys differ and an unstable sort of (key, index) pairs gives the one order (compiled
+    /// once for both callers).
+    fn open_in_hash_key_order(&self) -> Vec<usize> {
+        let mut open: Vec<(u128, usize)> = (self.shards.iter().enumerate())
+            .filter(|(_, s)| s.is_open())
+            .map(|(i, s)| (s.hash_key_range.starting_hash_key, i))
+            .collect();
+        open.sort_unstable();
+        open.into_iter().map(|(_, i)| i).collect()
+    }
+
     /// Rebuilds the routing table after shards open or close.
     fn reroute(&mut self) {
         // Shards opened or closed: the next trim looks again.
         self.trim_due = (Some(SimTime::ZERO), self.retention_hours);
-        let mut routing: Vec<usize> = (0..self.shards.len()).filter(|&i| self.shards[i].is_open()).collect();
-        routing.sort_by_key(|&i| self.shards[i].hash_key_range.starting_hash_key);
+        let routing = self.open_in_hash_key_order();
         self.routing_ends = routing.iter().map(|&i| self.shards[i].hash_key_range.ending_hash_key).collect();
         self.routing = routing;
         self.numbered_routes.clear();

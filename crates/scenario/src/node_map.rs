@@ -2,7 +2,7 @@
 //! figures by its id, never by counting or by its name in a sentence.
 
 use crate::NodeId;
-use alloc::collections::BTreeMap;
+use shardlab_engine::sorted_map::SortedMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -73,7 +73,7 @@ pub enum Entity {
 /// [`Scenario::not_simulated`](crate::Scenario::not_simulated)) has no entry.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct NodeMap {
-    entities: BTreeMap<NodeId, Entity>,
+    entities: SortedMap<NodeId, Entity>,
 }
 
 impl NodeMap {
