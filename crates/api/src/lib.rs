@@ -157,7 +157,7 @@ pub use cli_form::{parse_cli, parse_cli_target};
 pub use consumers::subscription_events;
 pub use reply::Reply;
 
-use alloc::collections::BTreeMap;
+use shardlab_engine::sorted_map::SortedMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 use serde_json::{Map, Value};
@@ -173,9 +173,9 @@ pub const TARGET_PREFIX: &str = "Kinesis_20131202.";
 struct State {
     account: account::AccountSettings,
     /// Tags and resource policies of consumers, by consumer ARN.
-    consumers: BTreeMap<String, consumers::ConsumerExtras>,
+    consumers: SortedMap<String, consumers::ConsumerExtras>,
     /// Live subscriptions by id.
-    subscriptions: BTreeMap<u64, SubscriptionHandle>,
+    subscriptions: SortedMap<u64, SubscriptionHandle>,
 }
 
 /// One API call in progress.

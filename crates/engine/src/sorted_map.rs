@@ -10,12 +10,20 @@
 use alloc::vec::Vec;
 use core::borrow::Borrow;
 use core::cmp::Ordering;
+use core::fmt;
 use core::ops::{Bound, RangeBounds};
 
 /// A map ordered by key, held as a sorted `Vec` of pairs.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct SortedMap<K, V> {
     entries: Vec<(K, V)>,
+}
+
+/// Prints as `BTreeMap` does (`{k: v, ...}`), so transcripts and fingerprints that print a map do not change.
+impl<K: fmt::Debug, V: fmt::Debug> fmt::Debug for SortedMap<K, V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.entries.iter().map(|(k, v)| (k, v))).finish()
+    }
 }
 
 impl<K, V> Default for SortedMap<K, V> {
@@ -276,6 +284,15 @@ impl<K, V> IntoIterator for SortedMap<K, V> {
     }
 }
 
+/// `map[&key]`: panics when `key` is absent, as `BTreeMap`'s does (for tests; the engine uses `get`).
+impl<K: Ord + Borrow<Q>, Q: Ord + ?Sized, V> core::ops::Index<&Q> for SortedMap<K, V> {
+    type Output = V;
+
+    fn index(&self, key: &Q) -> &V {
+        self.get(key).expect("no entry for the key")
+    }
+}
+
 impl<K: Ord, V: PartialOrd> PartialOrd for SortedMap<K, V> {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         self.entries.partial_cmp(&other.entries)
@@ -283,9 +300,16 @@ impl<K: Ord, V: PartialOrd> PartialOrd for SortedMap<K, V> {
 }
 
 /// A set ordered by value, held as a sorted `Vec`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct SortedSet<T> {
     map: SortedMap<T, ()>,
+}
+
+/// Prints as `BTreeSet` does (`{a, b}`).
+impl<T: fmt::Debug> fmt::Debug for SortedSet<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(self.map.entries.iter().map(|(k, ())| k)).finish()
+    }
 }
 
 impl<T> Default for SortedSet<T> {
@@ -517,6 +541,14 @@ mod tests {
         assert_eq!(set.pop_first(), Some(1));
         set.retain(|v| *v != 7);
         assert_eq!(set.into_iter().collect::<Vec<_>>(), vec![3, 9]);
+    }
+
+    #[test]
+    fn debug_prints_like_the_btree_collections() {
+        let map: SortedMap<u32, char> = [(2, 'b'), (1, 'a')].into();
+        assert_eq!(alloc::format!("{map:?}"), "{1: 'a', 2: 'b'}");
+        let set: SortedSet<u32> = [3, 1].into_iter().collect();
+        assert_eq!(alloc::format!("{set:?}"), "{1, 3}");
     }
 
     #[test]
