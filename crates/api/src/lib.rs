@@ -157,11 +157,11 @@ pub use cli_form::{parse_cli, parse_cli_target};
 pub use consumers::subscription_events;
 pub use reply::Reply;
 
-use shardlab_engine::sorted_map::SortedMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 use serde_json::{Map, Value};
 use shardlab_engine::kinesis::SubscriptionHandle;
+use shardlab_engine::sorted_map::SortedMap;
 use shardlab_engine::{Kinesis, SimTime, Simulation};
 use validate::Member;
 

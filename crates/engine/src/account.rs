@@ -23,11 +23,11 @@ use crate::metrics::ShardSecond;
 use crate::producer::ProducerTotals;
 use crate::shard::ShardId;
 use crate::sim::Simulation;
+use crate::sorted_map::{SortedMap, SortedSet};
 use crate::stream::{Stream, StreamMode};
 use crate::throttle::WriteLimit;
 use crate::time::SimTime;
 use alloc::collections::VecDeque;
-use crate::sorted_map::{SortedMap, SortedSet};
 use alloc::string::String;
 use alloc::vec::Vec;
 

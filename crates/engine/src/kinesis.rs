@@ -22,10 +22,10 @@ pub use fanout::{PUSH_INTERVAL, SubscriptionHandle};
 pub use on_demand::{ON_DEMAND_SCALING_WINDOW_SECS, OnDemandStep, WriteRate, shards_for_peak};
 
 use crate::error::{StreamsError, StreamsErrorKind};
+use crate::sorted_map::{SortedMap, SortedSet};
 use crate::stream::{PendingChange, Stream, StreamStatus};
 use crate::time::{SimDuration, SimTime};
 use alloc::collections::VecDeque;
-use crate::sorted_map::{SortedMap, SortedSet};
 use alloc::format;
 use alloc::string::String;
 

@@ -215,11 +215,7 @@ impl<K: Ord, V> SortedMap<K, V> {
 
     /// Removes and returns the entry with the smallest key.
     pub fn pop_first(&mut self) -> Option<(K, V)> {
-        if self.entries.is_empty() {
-            None
-        } else {
-            Some(self.entries.remove(0))
-        }
+        if self.entries.is_empty() { None } else { Some(self.entries.remove(0)) }
     }
 
     /// Removes and returns the last entry.
@@ -461,7 +457,7 @@ mod tests {
         for (k, i) in map.iter() {
             assert_eq!(*i, 3 * k % 10);
         }
-        assert_eq!(map.iter().rev().next(), Some((&9, &7)));
+        assert_eq!(map.iter().next_back(), Some((&9, &7)));
     }
 
     #[test]

@@ -1,12 +1,12 @@
 //! One bounded, deterministic grading run and the numbers `metric` checks read from it.
 
 use crate::check::Metric;
-use shardlab_engine::sorted_map::SortedMap;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use shardlab_engine::cost::{self, Usage};
 use shardlab_engine::dedup::DedupTotals;
+use shardlab_engine::sorted_map::SortedMap;
 use shardlab_engine::{Advance, ProducerTotals, RunSummary, ShardId, SimConfig, SimTime, Simulation};
 
 /// The longest grading run, in simulated seconds: two simulated days, the latest time a scenario names

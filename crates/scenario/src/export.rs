@@ -3,13 +3,13 @@
 
 use crate::model::*;
 use crate::{Node, NodeId, NodeKind, Scenario};
-use shardlab_engine::sorted_map::SortedMap;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt::Write;
 use serde_json::{Value, json};
 use shardlab_engine::Simulation;
+use shardlab_engine::sorted_map::SortedMap;
 
 /// The `ErrorOutputPrefix` used when the S3 prefix has expressions (Firehose then requires one).
 pub(crate) const ERROR_OUTPUT_PREFIX: &str = "errors/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd}/";

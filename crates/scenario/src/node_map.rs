@@ -2,9 +2,9 @@
 //! figures by its id, never by counting or by its name in a sentence.
 
 use crate::NodeId;
-use shardlab_engine::sorted_map::SortedMap;
 use alloc::string::String;
 use alloc::vec::Vec;
+use shardlab_engine::sorted_map::SortedMap;
 
 /// What one pipeline node runs as in the engine's [`SimConfig`](shardlab_engine::SimConfig).
 #[derive(Clone, Debug, PartialEq, Eq)]

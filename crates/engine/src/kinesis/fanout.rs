@@ -10,8 +10,8 @@ use crate::limits::{
 };
 use crate::sequence::SequenceNumber;
 use crate::shard::ReadRecord;
-use crate::time::{SimDuration, SimTime};
 use crate::sorted_map::SortedSet;
+use crate::time::{SimDuration, SimTime};
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
