@@ -457,7 +457,10 @@ impl Runner {
             .streams()
             .map(|s| (s.name.clone(), s.shards().iter().map(|sh| sh.id.to_string()).collect()))
             .collect();
-        streams.sort_by_key(|(name, _)| name.as_str() != main);
+        // The scenario's stream first, the rest in name order (a rotation, not a sort: no sort code for this type).
+        if let Some(at) = streams.iter().position(|(name, _)| name == main) {
+            streams[..=at].rotate_right(1);
+        }
         streams
     }
 
@@ -578,14 +581,14 @@ impl Runner {
                 }
             })
             .collect();
-        let mut counts: std::collections::BTreeMap<String, (u128, u32)> = std::collections::BTreeMap::new();
+        let mut counts: shardlab_engine::sorted_map::SortedMap<String, (u128, u32)> = Default::default();
         let mut sampled = 0u32;
         let open = shards.iter().filter(|s| s.is_open()).count().max(1);
         let per_shard = (KEY_SAMPLE_TOTAL / open).clamp(4, KEY_SAMPLE_PER_SHARD);
         for shard in shards.iter().filter(|s| s.is_open()) {
             let newest_first = shard.latest_position().saturating_sub(per_shard as u64);
             for record in shard.records_from(newest_first) {
-                counts.entry(record.partition_key).or_insert((record.hash_key, 0)).1 += 1;
+                counts.get_or_insert_with(record.partition_key, || (record.hash_key, 0)).1 += 1;
                 sampled += 1;
             }
         }

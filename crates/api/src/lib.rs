@@ -157,11 +157,11 @@ pub use cli_form::{parse_cli, parse_cli_target};
 pub use consumers::subscription_events;
 pub use reply::Reply;
 
-use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 use serde_json::{Map, Value};
 use shardlab_engine::kinesis::SubscriptionHandle;
+use shardlab_engine::sorted_map::SortedMap;
 use shardlab_engine::{Kinesis, SimTime, Simulation};
 use validate::Member;
 
@@ -173,9 +173,9 @@ pub const TARGET_PREFIX: &str = "Kinesis_20131202.";
 struct State {
     account: account::AccountSettings,
     /// Tags and resource policies of consumers, by consumer ARN.
-    consumers: BTreeMap<String, consumers::ConsumerExtras>,
+    consumers: SortedMap<String, consumers::ConsumerExtras>,
     /// Live subscriptions by id.
-    subscriptions: BTreeMap<u64, SubscriptionHandle>,
+    subscriptions: SortedMap<u64, SubscriptionHandle>,
 }
 
 /// One API call in progress.

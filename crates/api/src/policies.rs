@@ -19,7 +19,7 @@ fn policy_slot<'a>(call: &'a mut Call<'_>) -> Result<&'a mut Option<String>, Rep
     let arn = text(call.body, "ResourceARN").unwrap_or_default().to_string();
     match resource(call.kinesis(), &arn)? {
         Resource::Stream(name) => Ok(call.kinesis_mut().resource_policy_mut(&name)?),
-        Resource::Consumer { arn } => Ok(&mut call.state.consumers.entry(arn).or_default().policy),
+        Resource::Consumer { arn } => Ok(&mut call.state.consumers.get_or_default(arn).policy),
     }
 }
 

@@ -89,7 +89,7 @@ pub(crate) fn tag_resource(call: &mut Call<'_>) -> Result<Value, Reply> {
         Resource::Stream(name) => call.kinesis_mut().add_tags(now, &name, &tags)?,
         Resource::Consumer { arn } => {
             let account = call.account();
-            let extras = call.state.consumers.entry(arn.clone()).or_default();
+            let extras = call.state.consumers.get_or_default(arn.clone());
             add_consumer_tags(&mut extras.tags, &tags, &arn, &account)?;
         }
     }

@@ -23,10 +23,11 @@ use crate::metrics::ShardSecond;
 use crate::producer::ProducerTotals;
 use crate::shard::ShardId;
 use crate::sim::Simulation;
+use crate::sorted_map::{SortedMap, SortedSet};
 use crate::stream::{Stream, StreamMode};
 use crate::throttle::WriteLimit;
 use crate::time::SimTime;
-use alloc::collections::{BTreeMap, VecDeque};
+use alloc::collections::VecDeque;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -378,7 +379,7 @@ struct StreamWatch {
     name: String,
     open_shards: u32,
     iterator_age_ms_max: Option<u64>,
-    throttling: BTreeMap<ShardId, Episode>,
+    throttling: SortedMap<ShardId, Episode>,
 }
 
 /// What the account remembers of one consumer application.
@@ -429,10 +430,10 @@ pub struct Account {
     streams: Vec<StreamWatch>,
     /// Each name in `streams` and its index there, so tracking a stream takes logarithmic time however many there
     /// are.
-    stream_names: alloc::collections::BTreeMap<String, usize>,
+    stream_names: SortedMap<String, usize>,
     /// Indexes into `streams` of those with a write throttle episode still open: a closed second looks at these
     /// and at the streams the service says were touched, never at idle ones.
-    throttling_streams: alloc::collections::BTreeSet<usize>,
+    throttling_streams: SortedSet<usize>,
     /// Streams looked at by closed seconds so far (a test counts them to show idle streams cost nothing).
     pub(crate) stream_visits: u64,
     consumers: Vec<ConsumerWatch>,

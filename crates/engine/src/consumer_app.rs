@@ -13,8 +13,8 @@ use crate::metrics::{History, PerSecond};
 use crate::rng::Rng;
 use crate::sequence::SequenceNumber;
 use crate::shard::{Payload, ReadRecord, Record, ShardId};
+use crate::sorted_map::{SortedMap, SortedSet};
 use crate::time::{SimDuration, SimTime};
-use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -445,18 +445,18 @@ pub struct ConsumerApp {
     pub dedup: crate::dedup::DedupTotals,
     seen_ids: crate::dedup::SeenIds,
     /// KCL: the lease table, by shard.
-    pub leases: BTreeMap<ShardId, Lease>,
+    pub leases: SortedMap<ShardId, Lease>,
     /// KCL: its workers (a polling or fan-out application has one).
     pub workers: Vec<Worker>,
     consumer_arn: Option<String>,
-    readers: BTreeMap<ShardId, Reader>,
-    finished: BTreeSet<ShardId>,
-    highest_processed: BTreeMap<ShardId, u64>,
-    lowest_processed: BTreeMap<ShardId, u64>,
+    readers: SortedMap<ShardId, Reader>,
+    finished: SortedSet<ShardId>,
+    highest_processed: SortedMap<ShardId, u64>,
+    lowest_processed: SortedMap<ShardId, u64>,
     /// When each shard's first record was processed.
-    pub first_processed_at: BTreeMap<ShardId, SimTime>,
+    pub first_processed_at: SortedMap<ShardId, SimTime>,
     /// When each shard was read to its end.
-    pub finished_at: BTreeMap<ShardId, SimTime>,
+    pub finished_at: SortedMap<ShardId, SimTime>,
     /// Put-to-get latency of every user record processed: from its arrival in the stream to its receipt (the
     /// GetRecords response, or the enhanced fan-out push); see [`crate::latency`].
     pub latency: crate::latency::LatencyHistogram,
@@ -520,16 +520,16 @@ impl ConsumerApp {
             totals: ConsumerTotals::default(),
             dedup: Default::default(),
             seen_ids: Default::default(),
-            leases: BTreeMap::new(),
+            leases: SortedMap::new(),
             workers: (0..workers).map(|id| Worker { id, crashed_at: None }).collect(),
             consumer_arn: None,
-            readers: BTreeMap::new(),
-            finished: BTreeSet::new(),
+            readers: SortedMap::new(),
+            finished: SortedSet::new(),
             output: Default::default(),
-            highest_processed: BTreeMap::new(),
-            lowest_processed: BTreeMap::new(),
-            first_processed_at: BTreeMap::new(),
-            finished_at: BTreeMap::new(),
+            highest_processed: SortedMap::new(),
+            lowest_processed: SortedMap::new(),
+            first_processed_at: SortedMap::new(),
+            finished_at: SortedMap::new(),
             recent: alloc::collections::VecDeque::new(),
             recent_len: 0,
             #[cfg(test)]
@@ -555,8 +555,8 @@ impl ConsumerApp {
     }
 
     /// How many leases each live worker holds (KCL), by worker id.
-    pub fn leases_per_worker(&self) -> BTreeMap<u32, u32> {
-        let mut counts: BTreeMap<u32, u32> =
+    pub fn leases_per_worker(&self) -> SortedMap<u32, u32> {
+        let mut counts: SortedMap<u32, u32> =
             self.workers.iter().filter(|w| w.crashed_at.is_none()).map(|w| (w.id, 0)).collect();
         for lease in self.leases.values().filter(|l| !l.finished) {
             if let Some(count) = lease.owner.and_then(|o| counts.get_mut(&o)) {
@@ -615,7 +615,7 @@ impl ConsumerApp {
         }
         let Some(stream) = kinesis.stream(stream_name) else { return Vec::new() };
         // Shards ready to read: not finished, and every parent finished or gone.
-        let present: BTreeSet<ShardId> = stream.shards().iter().map(|s| s.id).collect();
+        let present: SortedSet<ShardId> = stream.shards().iter().map(|s| s.id).collect();
         let ready: Vec<ShardId> = stream
             .shards()
             .iter()
@@ -639,10 +639,10 @@ impl ConsumerApp {
             }
             Some(kcl) => {
                 for shard in &ready {
-                    self.leases.entry(*shard).or_insert(Lease { owner: None, checkpoint: None, finished: false });
+                    self.leases.get_or_insert_with(*shard, || Lease { owner: None, checkpoint: None, finished: false });
                 }
                 self.balance(kcl, now, &ready);
-                let live: BTreeSet<u32> =
+                let live: SortedSet<u32> =
                     self.workers.iter().filter(|w| w.crashed_at.is_none()).map(|w| w.id).collect();
                 let owned: Vec<(ShardId, Option<u64>)> = ready
                     .iter()
@@ -666,7 +666,7 @@ impl ConsumerApp {
     /// live worker; and once per failover time one lease moves from the most to the least loaded worker.
     fn balance(&mut self, kcl: KclConfig, now: SimTime, ready: &[ShardId]) {
         let failover = SimDuration::from_millis(u64::from(kcl.failover_ms));
-        let crashed: BTreeMap<u32, SimTime> =
+        let crashed: SortedMap<u32, SimTime> =
             self.workers.iter().filter_map(|w| w.crashed_at.map(|t| (w.id, t))).collect();
         for lease in self.leases.values_mut() {
             if let Some(owner) = lease.owner
@@ -1069,7 +1069,7 @@ impl ConsumerApp {
             }
         }
         if !records.is_empty() {
-            self.first_processed_at.entry(shard).or_insert(now);
+            self.first_processed_at.get_or_insert_with(shard, || now);
         }
         if let Some(last) = records.last() {
             let last = last.sequence_number().counter;
@@ -1078,7 +1078,7 @@ impl ConsumerApp {
         }
         if let Some(first) = records.first() {
             let first = first.first_counter();
-            let low = self.lowest_processed.entry(shard).or_insert(first);
+            let low = self.lowest_processed.get_or_insert_with(shard, || first);
             *low = (*low).min(first);
         }
         let kinesis_records: u64 = records.iter().map(ReadRecord::record_count).sum();
@@ -1126,13 +1126,11 @@ impl ConsumerApp {
         }
         reader.window_started = None;
         let records = core::mem::take(&mut reader.buffer);
-        // Records are grouped by hash key (so one key's records stay together and in order), cut into
-        // batches, and the batches run on `parallelization_factor` concurrent slots.
-        let lanes = u128::from(lambda.parallelization_factor);
-        let mut ordered: Vec<(u128, u32)> = records;
-        ordered.sort_by_key(|(hash, _)| hash % lanes);
+        // Records are cut into batches, and the batches run on `parallelization_factor` concurrent slots.
+        // Lambda groups them by hash key first (so one key's records stay together and in order); how long a
+        // batch takes depends only on how many records it holds, so the grouping is not computed.
         let mut slots = alloc::vec![SimDuration::ZERO; lambda.parallelization_factor as usize];
-        for batch in ordered.chunks(lambda.batch_size as usize) {
+        for batch in records.chunks(lambda.batch_size as usize) {
             let took = self.run_batch(batch.len() as u64, lambda, 0);
             let slot = slots.iter_mut().min_by_key(|t| **t).expect("at least one slot");
             *slot = SimDuration(slot.0 + took.0);
@@ -1268,7 +1266,7 @@ impl ConsumerApp {
             }
         };
         if self.is_kcl().is_some() {
-            let live: BTreeSet<u32> = self.workers.iter().filter(|w| w.crashed_at.is_none()).map(|w| w.id).collect();
+            let live: SortedSet<u32> = self.workers.iter().filter(|w| w.crashed_at.is_none()).map(|w| w.id).collect();
             let Some(lease) = self.leases.get_mut(&shard).filter(|l| l.owner.is_some_and(|o| live.contains(&o))) else {
                 return Err(format!("No worker of consumer '{name}' holds the lease of {shard} yet."));
             };

@@ -22,9 +22,10 @@ pub use fanout::{PUSH_INTERVAL, SubscriptionHandle};
 pub use on_demand::{ON_DEMAND_SCALING_WINDOW_SECS, OnDemandStep, WriteRate, shards_for_peak};
 
 use crate::error::{StreamsError, StreamsErrorKind};
+use crate::sorted_map::{SortedMap, SortedSet};
 use crate::stream::{PendingChange, Stream, StreamStatus};
 use crate::time::{SimDuration, SimTime};
-use alloc::collections::{BTreeMap, BTreeSet, VecDeque};
+use alloc::collections::VecDeque;
 use alloc::format;
 use alloc::string::String;
 
@@ -89,22 +90,22 @@ pub struct StreamFaults {
 pub struct Kinesis {
     /// Its settings (read them with [`Self::config`]: changing the epoch would move the service's clock).
     config: KinesisConfig,
-    streams: BTreeMap<String, Stream>,
+    streams: SortedMap<String, Stream>,
     /// Recent calls per (operation, scope), for control-plane rate limits.
-    calls: BTreeMap<(&'static str, String), VecDeque<SimTime>>,
+    calls: SortedMap<(&'static str, String), VecDeque<SimTime>>,
     next_subscription_id: u64,
     faults: crate::rng::Rng,
     /// When each stream's pending change or a consumer's transition completes, by stream name, so finding
     /// the next one takes logarithmic time however many streams are idle. An entry whose change was
     /// replaced or whose stream is gone is stale: skipped, and dropped once its time has passed.
-    deadlines: BTreeSet<(SimTime, String)>,
+    deadlines: SortedSet<(SimTime, String)>,
     /// False only when no subscription can be live, so idle services skip the push loop.
     subscriptions_maybe_live: bool,
     /// The last whole second [`Self::close_second`] closed: streams bill their time-based usage up to it lazily.
     closed_through: SimTime,
     /// The on-demand streams with their capacity model ([`on_demand`]), which [`Self::close_second`] runs
     /// every scaling window.
-    on_demand: BTreeMap<String, on_demand::OnDemandCapacity>,
+    on_demand: SortedMap<String, on_demand::OnDemandCapacity>,
     /// On-demand scaling steps not yet taken by [`Self::take_on_demand_steps`].
     on_demand_steps: alloc::vec::Vec<OnDemandStep>,
     /// Streams billed by [`Self::close_second`] so far (a test counts them to show idle streams cost nothing).
@@ -113,16 +114,16 @@ pub struct Kinesis {
     pub(crate) deadline_checks: core::cell::Cell<u64>,
     /// Streams touched (created, written, read, throttled or changed) since the account last looked, by name, with
     /// the latest second whose metrics the touch went into: the once-a-second work visits these, not every stream.
-    touched: BTreeMap<String, Touch>,
+    touched: SortedMap<String, Touch>,
     /// Streams touched since their trim entry was last brought up to date.
     trim_unsynced: alloc::vec::Vec<String>,
     /// When each stream's next trim is due ([`Stream::trim_due_at`]), in time order, so idle streams cost nothing
     /// until their oldest record or closed shard expires.
-    trims: BTreeSet<(SimTime, String)>,
+    trims: SortedSet<(SimTime, String)>,
     /// Each stream's entry in `trims`.
-    trim_queued: BTreeMap<String, SimTime>,
+    trim_queued: SortedMap<String, SimTime>,
     /// Streams a derivable producer has written to: the ones each closed second compacts.
-    pub(crate) compacting: alloc::collections::BTreeSet<String>,
+    pub(crate) compacting: SortedSet<String>,
     /// Streams trimmed so far (a test counts them to show idle streams cost nothing).
     pub(crate) trim_visits: u64,
 }
@@ -141,22 +142,22 @@ impl Kinesis {
         let faults = crate::rng::Rng::derive(config.fault_seed, crate::rng::FAULTS_SALT);
         Self {
             config,
-            streams: BTreeMap::new(),
-            calls: BTreeMap::new(),
+            streams: SortedMap::new(),
+            calls: SortedMap::new(),
             next_subscription_id: 1,
             faults,
-            deadlines: BTreeSet::new(),
+            deadlines: SortedSet::new(),
             subscriptions_maybe_live: false,
             deadline_checks: core::cell::Cell::new(0),
             closed_through: SimTime::ZERO,
-            on_demand: BTreeMap::new(),
+            on_demand: SortedMap::new(),
             on_demand_steps: alloc::vec::Vec::new(),
             billing_touches: core::cell::Cell::new(0),
-            touched: BTreeMap::new(),
+            touched: SortedMap::new(),
             trim_unsynced: alloc::vec::Vec::new(),
-            trims: BTreeSet::new(),
-            trim_queued: BTreeMap::new(),
-            compacting: alloc::collections::BTreeSet::new(),
+            trims: SortedSet::new(),
+            trim_queued: SortedMap::new(),
+            compacting: SortedSet::new(),
             trim_visits: 0,
         }
     }
@@ -364,7 +365,7 @@ impl Kinesis {
     /// Completes every change due at or before `now`, and trims expired data.
     pub fn complete_due(&mut self, now: SimTime) {
         let now_unix_secs = self.unix_secs(now);
-        let mut touched = BTreeSet::new();
+        let mut touched = SortedSet::new();
         while self.deadlines.first().is_some_and(|(at, _)| *at <= now) {
             touched.extend(self.deadlines.pop_first().map(|(_, name)| name));
         }
@@ -493,7 +494,7 @@ impl Kinesis {
         scope: &str,
         per_sec: usize,
     ) -> Result<(), StreamsError> {
-        let calls = self.calls.entry((operation, scope.into())).or_default();
+        let calls = self.calls.get_or_default((operation, scope.into()));
         while calls.front().is_some_and(|t| now.saturating_since(*t) >= SimDuration::SECOND) {
             calls.pop_front();
         }

@@ -128,6 +128,7 @@ pub(crate) mod sequence;
 pub mod shard;
 mod shard_log;
 mod sim;
+pub mod sorted_map;
 pub mod stream;
 pub mod template;
 pub mod throttle;

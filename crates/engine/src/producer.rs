@@ -11,6 +11,7 @@ use crate::error::ConfigError;
 use crate::limits::{PUT_RECORDS_RECORDS_MAX, RECORD_BYTES_MAX, SIM_PRODUCER_RECORDS_PER_SEC_MAX};
 use crate::record_source::SourceSpec;
 use crate::rng::Rng;
+use crate::sorted_map::SortedMap;
 use crate::time::{SimDuration, SimTime};
 use crate::workload::{Key, KeyProfile, KeySampler, RateProfile, SizeProfile};
 use alloc::collections::BTreeMap;
@@ -387,10 +388,10 @@ pub struct Producer {
     /// Records (or aggregates) waiting for a batch to fill.
     pub(crate) batch: Vec<Outgoing>,
     /// KPL: the aggregate being filled, per predicted shard.
-    pub(crate) aggregating: BTreeMap<u32, Aggregate>,
+    pub(crate) aggregating: SortedMap<u32, Aggregate>,
     /// KPL: sealed aggregates waiting to be sent, per predicted shard, oldest first (the rate limit holds
     /// them back in order).
-    pub(crate) sealed: BTreeMap<u32, alloc::collections::VecDeque<Outgoing>>,
+    pub(crate) sealed: SortedMap<u32, alloc::collections::VecDeque<Outgoing>>,
     /// KPL: aggregates sealed since the last flush; `CollectionMaxCount` of them start one.
     pub(crate) sealed_since_flush: u32,
     /// User records made but not yet written or given up: buffered, in aggregates, or waiting for a retry.
@@ -404,7 +405,7 @@ pub struct Producer {
     pub(crate) retries: BTreeMap<u64, Vec<Outgoing>>,
     pub(crate) next_retry_id: u64,
     /// KPL rate limiting: per predicted shard, (records, bytes) still allowed, in millionths, as of a time.
-    pub(crate) shard_allowance: BTreeMap<u32, (u64, u64, SimTime)>,
+    pub(crate) shard_allowance: SortedMap<u32, (u64, u64, SimTime)>,
 }
 
 impl Producer {
@@ -425,15 +426,15 @@ impl Producer {
             last_emit: None,
             generation: 0,
             batch: Vec::new(),
-            aggregating: BTreeMap::new(),
-            sealed: BTreeMap::new(),
+            aggregating: SortedMap::new(),
+            sealed: SortedMap::new(),
             sealed_since_flush: 0,
             outstanding: 0,
             work_units: 0,
             batch_generation: 0,
             retries: BTreeMap::new(),
             next_retry_id: 0,
-            shard_allowance: BTreeMap::new(),
+            shard_allowance: SortedMap::new(),
         }
     }
 

@@ -1235,14 +1235,14 @@ impl Simulation {
         producer.work_units += 1;
         let was_idle =
             producer.sealed_since_flush == 0 && producer.sealed.is_empty() && producer.aggregating.is_empty();
-        let pending = producer.aggregating.entry(shard).or_default();
+        let pending = producer.aggregating.get_or_default(shard);
         let with_it = pending.len.bytes_with(&record.key.partition_key, record.bytes);
         if !pending.user_records.is_empty() && with_it > u64::from(kpl.aggregation_max_bytes) {
             let sealed = core::mem::take(pending).seal();
-            producer.sealed.entry(shard).or_default().extend(sealed);
+            producer.sealed.get_or_default(shard).extend(sealed);
             producer.sealed_since_flush += 1;
         }
-        let pending = producer.aggregating.entry(shard).or_default();
+        let pending = producer.aggregating.get_or_default(shard);
         pending.len.add(&record.key.partition_key, record.bytes);
         pending.user_records.push(record);
         if was_idle {
@@ -1272,7 +1272,7 @@ impl Simulation {
         };
         for (shard, aggregate) in core::mem::take(&mut producer.aggregating) {
             if let Some(sealed) = aggregate.seal() {
-                producer.sealed.entry(shard).or_default().push_back(sealed);
+                producer.sealed.get_or_default(shard).push_back(sealed);
             }
         }
         producer.sealed_since_flush = 0;

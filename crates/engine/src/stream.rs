@@ -8,9 +8,10 @@ use crate::record_source::{SourceLog, SourceSpec};
 use crate::sequence::SequenceNumber;
 use crate::shard::{Payload, Shard, ShardId};
 use crate::shard_log::WriteKey;
+use crate::sorted_map::SortedSet;
 use crate::throttle::WriteLimit;
 use crate::time::{SimDuration, SimTime};
-use alloc::collections::{BTreeMap, BTreeSet, VecDeque};
+use alloc::collections::{BTreeMap, VecDeque};
 use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
@@ -115,7 +116,7 @@ pub struct Stream {
     /// The KMS key id while server-side encryption is on.
     pub encryption_key_id: Option<String>,
     /// Enhanced monitoring: the shard-level metrics enabled.
-    pub shard_level_metrics: BTreeSet<String>,
+    pub shard_level_metrics: SortedSet<String>,
     /// `MaxRecordSizeInKiB`.
     pub max_record_size_kib: u32,
     /// `WarmThroughput` target in MiB/s (on-demand streams).
@@ -222,7 +223,7 @@ impl Stream {
             retention_hours: crate::limits::RETENTION_HOURS_MIN,
             tags: BTreeMap::new(),
             encryption_key_id: None,
-            shard_level_metrics: BTreeSet::new(),
+            shard_level_metrics: SortedSet::new(),
             max_record_size_kib: 1_024,
             warm_throughput_mibps: None,
             consumers: Vec::new(),
@@ -294,9 +295,7 @@ impl Stream {
 
     /// The shards taking writes, in hash-key order.
     pub fn open_shards(&self) -> impl Iterator<Item = &Shard> {
-        let mut open: Vec<&Shard> = self.shards.iter().filter(|s| s.is_open()).collect();
-        open.sort_by_key(|s| s.hash_key_range.starting_hash_key);
-        open.into_iter()
+        self.open_in_hash_key_order().into_iter().map(|i| &self.shards[i])
     }
 
     /// How many shards take writes.
@@ -352,12 +351,23 @@ impl Stream {
         self.routing.get(at).copied().filter(|&i| self.shards[i].hash_key_range.contains(hash_key))
     }
 
+    /// The indexes in `shards` of the open shards, in hash-key order. Open shards' ranges are disjoint, so
+    /// their starting keys differ and an unstable sort of (key, index) pairs gives the one order (compiled
+    /// once for both callers).
+    fn open_in_hash_key_order(&self) -> Vec<usize> {
+        let mut open: Vec<(u128, usize)> = (self.shards.iter().enumerate())
+            .filter(|(_, s)| s.is_open())
+            .map(|(i, s)| (s.hash_key_range.starting_hash_key, i))
+            .collect();
+        open.sort_unstable();
+        open.into_iter().map(|(_, i)| i).collect()
+    }
+
     /// Rebuilds the routing table after shards open or close.
     fn reroute(&mut self) {
         // Shards opened or closed: the next trim looks again.
         self.trim_due = (Some(SimTime::ZERO), self.retention_hours);
-        let mut routing: Vec<usize> = (0..self.shards.len()).filter(|&i| self.shards[i].is_open()).collect();
-        routing.sort_by_key(|&i| self.shards[i].hash_key_range.starting_hash_key);
+        let routing = self.open_in_hash_key_order();
         self.routing_ends = routing.iter().map(|&i| self.shards[i].hash_key_range.ending_hash_key).collect();
         self.routing = routing;
         self.numbered_routes.clear();
@@ -571,7 +581,7 @@ impl Stream {
     /// as UpdateShardCount's UNIFORM_SCALING does: first a split at every target boundary the open shards
     /// lack, then a merge across every open boundary the target lacks.
     pub(crate) fn scale_uniformly(&mut self, target: u32, now: SimTime, now_unix_secs: u64) {
-        let wanted: BTreeSet<u128> = initial_layout(target).skip(1).map(|r| r.starting_hash_key).collect();
+        let wanted: SortedSet<u128> = initial_layout(target).skip(1).map(|r| r.starting_hash_key).collect();
         for boundary in &wanted {
             let owner = self.shard_for_hash_key(*boundary).map(|s| (s.id, s.hash_key_range.starting_hash_key));
             if let Some((id, _)) = owner.filter(|(_, start)| start != boundary) {

@@ -1,12 +1,12 @@
 //! One bounded, deterministic grading run and the numbers `metric` checks read from it.
 
 use crate::check::Metric;
-use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use shardlab_engine::cost::{self, Usage};
 use shardlab_engine::dedup::DedupTotals;
+use shardlab_engine::sorted_map::SortedMap;
 use shardlab_engine::{Advance, ProducerTotals, RunSummary, ShardId, SimConfig, SimTime, Simulation};
 
 /// The longest grading run, in simulated seconds: two simulated days, the latest time a scenario names
@@ -78,12 +78,12 @@ pub(crate) struct Measured {
     run_s: u32,
     end: Totals,
     /// Totals when each window (`last_s`) began.
-    windows: BTreeMap<u32, Totals>,
+    windows: SortedMap<u32, Totals>,
     /// Per consumer application, per shard of its stream: the sequence counters it processed, lowest and
     /// highest, and the shard's next counter at the end.
     spans: Vec<Vec<ShardSpan>>,
     /// Per window (`last_s`), per data stream: each shard's next sequence counter when the window began.
-    window_tips: BTreeMap<u32, Tips>,
+    window_tips: SortedMap<u32, Tips>,
     /// The data streams' names, in the order [`ShardSpan::stream`] refers to.
     stream_names: Vec<String>,
     /// Per second: the write throttles summed over shards.
@@ -105,7 +105,7 @@ pub(crate) struct Measured {
 }
 
 /// Per data stream (by name): each shard's next sequence counter.
-type Tips = BTreeMap<String, BTreeMap<u32, u64>>;
+type Tips = SortedMap<String, SortedMap<u32, u64>>;
 
 /// What one consumer application read of one shard.
 #[derive(Clone, Copy, Debug)]
@@ -152,9 +152,9 @@ pub(crate) struct Runner {
     /// Simulated seconds done.
     at_s: u32,
     windows: Vec<u32>,
-    snapshots: BTreeMap<u32, Totals>,
+    snapshots: SortedMap<u32, Totals>,
     /// Shard tips when each window began.
-    window_tips: BTreeMap<u32, Tips>,
+    window_tips: SortedMap<u32, Tips>,
     /// Engine timers the whole run may take ([`TIMERS_PER_RUN_MAX`]).
     pub(crate) timers_max: u64,
     /// Per second done: the write throttles summed over every shard.
@@ -187,8 +187,8 @@ impl Runner {
             run_s,
             at_s: 0,
             windows: windows.to_vec(),
-            snapshots: BTreeMap::new(),
-            window_tips: BTreeMap::new(),
+            snapshots: SortedMap::new(),
+            window_tips: SortedMap::new(),
             timers_max: TIMERS_PER_RUN_MAX,
             throttles_per_sec: Vec::new(),
             iterator_age_ms: Vec::new(),
@@ -246,7 +246,7 @@ impl Runner {
         let summary = self.sim.summary();
         let mut windows = self.snapshots.clone();
         for w in &self.windows {
-            windows.entry(*w).or_default();
+            windows.get_or_default(*w);
         }
         let worst_wait =
             summary.delivery_streams.iter().enumerate().filter_map(|(i, d)| d.buffered_wait_ms_max.map(|w| (w, i)));
@@ -271,7 +271,7 @@ impl Runner {
             .collect();
         let mut window_tips = self.window_tips.clone();
         for w in &self.windows {
-            window_tips.entry(*w).or_default();
+            window_tips.get_or_default(*w);
         }
         Measured {
             run_s: self.run_s,

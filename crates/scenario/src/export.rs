@@ -3,13 +3,13 @@
 
 use crate::model::*;
 use crate::{Node, NodeId, NodeKind, Scenario};
-use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt::Write;
 use serde_json::{Value, json};
 use shardlab_engine::Simulation;
+use shardlab_engine::sorted_map::SortedMap;
 
 /// The `ErrorOutputPrefix` used when the S3 prefix has expressions (Firehose then requires one).
 pub(crate) const ERROR_OUTPUT_PREFIX: &str = "errors/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd}/";
@@ -41,7 +41,7 @@ impl Findings {
     pub fn from_simulation(sim: &Simulation) -> Self {
         let mut findings = Self::default();
         let Some(stream) = sim.stream() else { return findings };
-        let mut per_second: BTreeMap<u64, (u64, u64)> = BTreeMap::new();
+        let mut per_second: SortedMap<u64, (u64, u64)> = SortedMap::new();
         for shard in stream.shards() {
             findings.write_throttled_records += shard.metrics.totals.write_provisioned_throughput_exceeded;
             findings.read_throttled_calls += shard.metrics.totals.read_provisioned_throughput_exceeded;
@@ -52,7 +52,7 @@ impl Findings {
                     accepted => second.incoming_bytes.saturating_mul(records) / accepted,
                 };
                 findings.shard_demand_records_per_sec_peak = findings.shard_demand_records_per_sec_peak.max(records);
-                let entry = per_second.entry(second.second).or_default();
+                let entry = per_second.get_or_default(second.second);
                 entry.0 += records;
                 entry.1 += bytes;
             }
@@ -814,11 +814,11 @@ fn param(y: &mut Yaml, name: &str, description: &str) {
 }
 
 /// CloudFormation logical ids: letters and digits from the node name, with the kind as suffix.
-struct LogicalIds(BTreeMap<NodeId, String>);
+struct LogicalIds(SortedMap<NodeId, String>);
 
 impl LogicalIds {
     fn new(scenario: &Scenario) -> Self {
-        let mut ids: BTreeMap<NodeId, String> = BTreeMap::new();
+        let mut ids: SortedMap<NodeId, String> = SortedMap::new();
         for node in &scenario.pipeline.nodes {
             let mut id = String::new();
             for word in node.name.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {

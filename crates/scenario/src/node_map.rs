@@ -2,9 +2,9 @@
 //! figures by its id, never by counting or by its name in a sentence.
 
 use crate::NodeId;
-use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
+use shardlab_engine::sorted_map::SortedMap;
 
 /// What one pipeline node runs as in the engine's [`SimConfig`](shardlab_engine::SimConfig).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -73,7 +73,7 @@ pub enum Entity {
 /// [`Scenario::not_simulated`](crate::Scenario::not_simulated)) has no entry.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct NodeMap {
-    entities: BTreeMap<NodeId, Entity>,
+    entities: SortedMap<NodeId, Entity>,
 }
 
 impl NodeMap {

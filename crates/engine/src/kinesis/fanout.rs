@@ -10,8 +10,8 @@ use crate::limits::{
 };
 use crate::sequence::SequenceNumber;
 use crate::shard::ReadRecord;
+use crate::sorted_map::SortedSet;
 use crate::time::{SimDuration, SimTime};
-use alloc::collections::BTreeSet;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -137,7 +137,7 @@ impl Kinesis {
     }
 
     /// Moves consumers through CREATING -> ACTIVE and DELETING -> gone.
-    pub(super) fn complete_consumer_transitions(&mut self, now: SimTime, streams: &BTreeSet<String>) {
+    pub(super) fn complete_consumer_transitions(&mut self, now: SimTime, streams: &SortedSet<String>) {
         for name in streams {
             let Some(stream) = self.stream_mut(name) else { continue };
             stream
