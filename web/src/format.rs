@@ -1,6 +1,111 @@
 //! Numbers for people: every number gets a unit and thousands separators.
 
+use std::fmt;
+
 pub use shardlab_engine::format::{count, thousands};
+
+/// `value` with `decimals` digits after the point (at most 9), the text `format!("{value:.N}")` gives: the
+/// exact value of the `f64` rounded half to even, `-` for any negative value (`-0.0` too), `NaN`, `inf`,
+/// `-inf`. Written here because core's float formatting (`flt2dec`, with its tables) costs the lite module
+/// several KB; `Fixed` is the same as a `Display` value for `format!`.
+pub fn fixed(value: f64, decimals: u32) -> String {
+    let mut out = String::new();
+    // Writing to a `String` cannot fail.
+    let _ = write_fixed(&mut out, value, decimals);
+    out
+}
+
+/// What `fixed(value, decimals)` returns, as a `Display` value: `format!("M{},0", Fixed(x, 1))`.
+#[derive(Clone, Copy, Debug)]
+pub struct Fixed(pub f64, pub u32);
+
+impl fmt::Display for Fixed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_fixed(f, self.0, self.1)
+    }
+}
+
+fn write_fixed(out: &mut dyn fmt::Write, value: f64, decimals: u32) -> fmt::Result {
+    let decimals = decimals.min(9);
+    if value.is_nan() {
+        return out.write_str("NaN");
+    }
+    if value.is_sign_negative() {
+        out.write_char('-')?;
+    }
+    if value.is_infinite() {
+        return out.write_str("inf");
+    }
+    // |value| = mantissa * 2^exponent exactly.
+    let bits = value.to_bits();
+    let biased = ((bits >> 52) & 0x7ff) as i32;
+    let fraction = bits & ((1 << 52) - 1);
+    let (mantissa, exponent) = if biased == 0 { (fraction, -1_074) } else { (fraction | 1 << 52, biased - 1_075) };
+    if exponent >= 0 {
+        // A whole number: its digits, then zeros.
+        write_whole(out, mantissa, exponent.unsigned_abs())?;
+        if decimals > 0 {
+            out.write_char('.')?;
+            for _ in 0..decimals {
+                out.write_char('0')?;
+            }
+        }
+        return Ok(());
+    }
+    // |value| * 10^decimals = scaled / 2^shift, with scaled below 2^83; rounded half to even.
+    let scale = 10u64.pow(decimals);
+    let scaled = u128::from(mantissa) * u128::from(scale);
+    let shift = exponent.unsigned_abs();
+    let rounded = if shift >= 128 {
+        0
+    } else {
+        let (quotient, rest, half) = (scaled >> shift, scaled & ((1 << shift) - 1), 1u128 << (shift - 1));
+        quotient + u128::from(rest > half || (rest == half && quotient & 1 == 1))
+    };
+    // Below 2^53 * 10^9 / 2, so both parts fit a u64.
+    let (whole, part) = ((rounded / u128::from(scale)) as u64, (rounded % u128::from(scale)) as u64);
+    if decimals == 0 {
+        write!(out, "{whole}")
+    } else {
+        write!(out, "{whole}.{part:0width$}", width = decimals as usize)
+    }
+}
+
+/// The decimal digits of `mantissa * 2^shift` (at most 2^1024), by long division in base 10^9.
+fn write_whole(out: &mut dyn fmt::Write, mantissa: u64, shift: u32) -> fmt::Result {
+    const BILLION: u64 = 1_000_000_000;
+    // Little-endian 32-bit limbs: 53 + 971 bits fit 33.
+    let mut limbs = [0u32; 34];
+    let (limb, bit) = ((shift / 32) as usize, shift % 32);
+    let wide = u128::from(mantissa) << bit;
+    for (i, slot) in limbs.iter_mut().skip(limb).take(3).enumerate() {
+        *slot = (wide >> (32 * i)) as u32;
+    }
+    let mut groups = Vec::new();
+    let mut top = limbs.len();
+    loop {
+        while top > 0 && limbs[top - 1] == 0 {
+            top -= 1;
+        }
+        if top == 0 {
+            break;
+        }
+        let mut rest = 0u64;
+        for slot in limbs[..top].iter_mut().rev() {
+            let current = rest << 32 | u64::from(*slot);
+            *slot = (current / BILLION) as u32;
+            rest = current % BILLION;
+        }
+        groups.push(rest as u32);
+    }
+    match groups.split_last() {
+        None => out.write_char('0'),
+        Some((first, rest)) => {
+            write!(out, "{first}")?;
+            rest.iter().rev().try_for_each(|group| write!(out, "{group:09}"))
+        }
+    }
+}
 
 /// A byte rate in binary units: `"512 B/s"`, `"1.3 KiB/s"`, `"1.0 MiB/s"`.
 pub fn bytes_per_sec(bytes: u64) -> String {
@@ -92,6 +197,102 @@ mod tests {
             "49:00:00 is past the longest run the page offers, 48:00:00"
         );
         assert!(parse_time("99999999999999999999").is_err());
+    }
+
+    /// Core's `{:.N}` is the reference: the same text for any finite `f64`, at every precision the page uses.
+    fn assert_as_core(value: f64) {
+        for decimals in 0..=9 {
+            let core = match decimals {
+                0 => format!("{value:.0}"),
+                1 => format!("{value:.1}"),
+                2 => format!("{value:.2}"),
+                3 => format!("{value:.3}"),
+                _ => format!("{value:.*}", decimals as usize),
+            };
+            assert_eq!(fixed(value, decimals), core, "{value:e} to {decimals} decimals");
+            assert_eq!(Fixed(value, decimals).to_string(), core);
+        }
+    }
+
+    #[test]
+    fn fixed_rounds_the_exact_value_half_to_even() {
+        // Exact binary fractions that are ties: to the even last digit.
+        assert_eq!(fixed(0.125, 2), "0.12");
+        assert_eq!(fixed(0.375, 2), "0.38");
+        assert_eq!(fixed(2.5, 0), "2");
+        assert_eq!(fixed(3.5, 0), "4");
+        assert_eq!(fixed(0.5, 0), "0");
+        assert_eq!(fixed(1.0625, 3), "1.062");
+        // 0.35 is stored as 0.34999999999999997779…, 1.45 as 1.4499999999999999555…: below the tie.
+        assert_eq!(fixed(0.35, 1), "0.3");
+        assert_eq!(fixed(1.45, 1), "1.4");
+        // 0.15 is stored as 0.1499999999999999944…, 2.675 as 2.67499999999999982236431605997495353221893310546875.
+        assert_eq!(fixed(0.15, 1), "0.1");
+        assert_eq!(fixed(2.675, 2), "2.67");
+        // 1.005 is 1.00499999999999989341858963598497211933135986328125, 0.45 is 0.450000000000000011102….
+        assert_eq!(fixed(1.005, 2), "1.00");
+        assert_eq!(fixed(0.45, 1), "0.5");
+        assert_eq!(fixed(99.96, 1), "100.0");
+        assert_eq!(fixed(12.0, 3), "12.000");
+        assert_eq!(fixed(123.456, 0), "123");
+        assert_eq!(fixed(0.0, 2), "0.00");
+        assert_eq!(fixed(1.0 / 3.0, 9), "0.333333333");
+        // Past 9 decimals the text stops at 9.
+        assert_eq!(fixed(0.5, 12), "0.500000000");
+    }
+
+    #[test]
+    fn fixed_writes_signs_and_non_finite_values_as_core_does() {
+        assert_eq!(fixed(-0.0, 1), "-0.0");
+        assert_eq!(fixed(-0.04, 1), "-0.0");
+        assert_eq!(fixed(-1.25, 1), "-1.2");
+        assert_eq!(fixed(-7.0, 0), "-7");
+        assert_eq!(fixed(f64::NAN, 1), "NaN");
+        assert_eq!(fixed(-f64::NAN, 2), "NaN");
+        assert_eq!(fixed(f64::INFINITY, 1), "inf");
+        assert_eq!(fixed(f64::NEG_INFINITY, 0), "-inf");
+        assert_eq!(format!("M{},{} z", Fixed(1.25, 1), Fixed(-3.0, 0)), "M1.2,-3 z");
+    }
+
+    #[test]
+    fn fixed_writes_large_whole_numbers_exactly() {
+        // Powers of two worked by hand: 2^53, 2^64, 2^100.
+        assert_eq!(fixed(9_007_199_254_740_992.0, 1), "9007199254740992.0");
+        assert_eq!(fixed(18_446_744_073_709_551_616.0, 0), "18446744073709551616");
+        assert_eq!(fixed(2f64.powi(100), 2), "1267650600228229401496703205376.00");
+        assert_eq!(fixed(1e21, 0), "1000000000000000000000");
+        assert_eq!(fixed(f64::MAX, 0).len(), 309);
+        assert_eq!(fixed(f64::MIN_POSITIVE, 9), "0.000000000");
+        assert_eq!(fixed(5e-324, 3), "0.000");
+    }
+
+    #[test]
+    fn fixed_matches_core_on_the_page_ranges_and_any_bit_pattern() {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            // SplitMix64.
+            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^ (z >> 31)
+        };
+        for _ in 0..20_000 {
+            let r = next();
+            // Pixels, percentages and ratios as the page computes them: sums and quotients of small numbers.
+            let pixels = (r % 2_000_000) as f64 / 1_000.0 - 500.0;
+            let quotient = (r >> 20) as f64 % 100_000.0 / ((r % 997) as f64 + 1.0);
+            // Ties at every precision: k / 2^n with few bits.
+            let tie = ((r >> 8) % 4_096) as f64 / f64::from(1u32 << ((r % 12) as u32));
+            let any_bits = f64::from_bits(r);
+            for value in [pixels, quotient, tie, -tie, any_bits] {
+                assert_as_core(value);
+            }
+        }
+        for value in [0.05, 0.25, 0.45, 0.95, 9.995, 99.95, 999.9995, 1e15 + 0.5, 4_503_599_627_370_495.5] {
+            assert_as_core(value);
+            assert_as_core(-value);
+        }
     }
 
     #[test]
