@@ -15,6 +15,16 @@ pub fn fixed(value: f64, decimals: u32) -> String {
     out
 }
 
+/// `value` to at most 3 decimals, trailing zeros left out: `"58"`, `"11.5"`, `"-0"`; for the page's drawing
+/// constants, where it is the text `{value}` gives (for any value with at most 3 decimals, below 2^43).
+pub fn short(value: f64) -> String {
+    let mut text = fixed(value, 3);
+    if text.contains('.') {
+        text.truncate(text.trim_end_matches('0').trim_end_matches('.').len());
+    }
+    text
+}
+
 /// What `fixed(value, decimals)` returns, as a `Display` value: `format!("M{},0", Fixed(x, 1))`.
 #[derive(Clone, Copy, Debug)]
 pub struct Fixed(pub f64, pub u32);
@@ -292,6 +302,32 @@ mod tests {
         for value in [0.05, 0.25, 0.45, 0.95, 9.995, 99.95, 999.9995, 1e15 + 0.5, 4_503_599_627_370_495.5] {
             assert_as_core(value);
             assert_as_core(-value);
+        }
+    }
+
+    #[test]
+    fn short_leaves_out_trailing_zeros() {
+        assert_eq!(short(58.0), "58");
+        assert_eq!(short(11.5), "11.5");
+        assert_eq!(short(0.125), "0.125");
+        assert_eq!(short(100.0), "100");
+        assert_eq!(short(-0.0), "-0");
+        assert_eq!(short(-2.25), "-2.25");
+        // Four decimals are rounded to three, where `{}` would write them all.
+        assert_eq!(short(0.0625), "0.062");
+    }
+
+    #[test]
+    fn short_is_display_for_values_with_at_most_three_decimals() {
+        let mut state = 7u64;
+        for _ in 0..50_000 {
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            let thousandths = (state >> 11) % 10_000_000_000;
+            for value in [thousandths as f64 / 1_000.0, (thousandths % 100_000) as f64 / 1_000.0, (state >> 40) as f64]
+            {
+                assert_eq!(short(value), value.to_string());
+                assert_eq!(short(-value), (-value).to_string());
+            }
         }
     }
 
