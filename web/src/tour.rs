@@ -197,7 +197,8 @@ pub fn Tour(props: &TourProps) -> Html {
             let window = web_sys::window();
             let view_h = window.as_ref().and_then(|w| w.inner_height().ok()).and_then(|v| v.as_f64()).unwrap_or(800.0);
             let view_w = window.as_ref().and_then(|w| w.inner_width().ok()).and_then(|v| v.as_f64()).unwrap_or(1200.0);
-            let card_left = left.clamp(8.0, (view_w - 348.0).max(8.0));
+            // Not `f64::clamp`, whose check of its bounds formats floats with core's float code.
+            let card_left = left.max(8.0).min((view_w - 348.0).max(8.0));
             let card_top = if top + height + 230.0 < view_h { top + height + 12.0 } else { (top - 230.0).max(8.0) };
             (
                 Some(format!(
