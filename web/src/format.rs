@@ -81,6 +81,77 @@ fn write_fixed(out: &mut dyn fmt::Write, value: f64, decimals: u32) -> fmt::Resu
     }
 }
 
+/// A decimal number as `text.parse::<f64>()` reads it (`2`, `+2.`, `.5`, `-0.25`, `1e3`, `2.5E-1`), without core's
+/// float parser and its tables: the same `f64` when the number has at most 19 significant digits, below 2^53
+/// once the point is dropped, and an exponent within ±22 of them (every speed, time or size a person types); any
+/// other to within a few units in the last place. `None` for anything else, `inf` and `NaN` included.
+pub fn decimal(text: &str) -> Option<f64> {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    let negative = match bytes.first() {
+        Some(b'-') => true,
+        Some(b'+') => false,
+        _ => {
+            at = usize::MAX;
+            false
+        }
+    };
+    at = at.wrapping_add(1);
+    // The first 19 significant digits as an integer, and the power of ten it is to be scaled by.
+    let (mut digits, mut significant, mut scale, mut any_digit, mut seen_point) = (0u64, 0u32, 0i32, false, false);
+    while let Some(&byte) = bytes.get(at) {
+        match byte {
+            b'0'..=b'9' => {
+                any_digit = true;
+                if significant < 19 {
+                    digits = digits * 10 + u64::from(byte - b'0');
+                    significant += u32::from(digits > 0);
+                    scale = scale.saturating_sub(i32::from(seen_point));
+                } else {
+                    scale = scale.saturating_add(i32::from(!seen_point));
+                }
+            }
+            b'.' if !seen_point => seen_point = true,
+            _ => break,
+        }
+        at += 1;
+    }
+    if !any_digit {
+        return None;
+    }
+    if let Some(b'e' | b'E') = bytes.get(at) {
+        at += 1;
+        let exponent_negative = bytes.get(at) == Some(&b'-');
+        at += usize::from(matches!(bytes.get(at), Some(b'+' | b'-')));
+        let start = at;
+        let mut exponent = 0i32;
+        while let Some(&byte @ b'0'..=b'9') = bytes.get(at) {
+            // Past ±100,000 every value is 0 or infinite.
+            exponent = (exponent * 10 + i32::from(byte - b'0')).min(100_000);
+            at += 1;
+        }
+        if at == start {
+            return None;
+        }
+        scale = scale.saturating_add(if exponent_negative { -exponent } else { exponent });
+    }
+    if at != bytes.len() {
+        return None;
+    }
+    let mut value = digits as f64;
+    if digits != 0 {
+        // 10^22 is the largest power of ten an f64 holds exactly: one rounding for the common case.
+        let (mut rest, exact_max) = (scale.clamp(-400, 400), 22);
+        while rest != 0 {
+            let step = rest.clamp(-exact_max, exact_max);
+            let power = (0..step.unsigned_abs()).fold(1.0, |p, _| p * 10.0);
+            value = if step > 0 { value * power } else { value / power };
+            rest -= step;
+        }
+    }
+    Some(if negative { -value } else { value })
+}
+
 /// The decimal digits of `mantissa * 2^shift` (at most 2^1024), by long division in base 10^9.
 fn write_whole(out: &mut dyn fmt::Write, mantissa: u64, shift: u32) -> fmt::Result {
     const BILLION: u64 = 1_000_000_000;
@@ -328,6 +399,38 @@ mod tests {
                 assert_eq!(short(value), value.to_string());
                 assert_eq!(short(-value), (-value).to_string());
             }
+        }
+    }
+
+    #[test]
+    fn decimal_reads_what_people_type_as_core_does() {
+        for text in [
+            "2", "+2", "2.", ".5", "-0.25", "0.1", "1000", "0.30000000000000004", "1e3", "2.5E-1", "1e+2", "007.50",
+            "-0", "0.0", "123456789.123456789", "9007199254740993", "1e22", "1e-22", "4.35", "0.000001",
+        ] {
+            assert_eq!(decimal(text), text.parse::<f64>().ok(), "{text}");
+        }
+        assert_eq!(decimal("0.1"), Some(0.1));
+        assert_eq!(decimal("-0").map(f64::is_sign_negative), Some(true));
+        for text in ["", "-", "+", ".", "e5", "1e", "1e+", "1.2.3", "1,5", "0x10", " 1", "1 ", "inf", "NaN", "--1", "1e5x"] {
+            assert_eq!(decimal(text), None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn decimal_is_within_a_few_units_in_the_last_place_elsewhere() {
+        for text in ["1e300", "1e-300", "123456789012345678901234567890", "0.1234567890123456789012", "1e400"] {
+            let (ours, core) = (decimal(text).expect("a number"), text.parse::<f64>().expect("a number"));
+            assert!(ours == core || ((ours - core) / core).abs() < 1e-14, "{text}: {ours:e} against {core:e}");
+        }
+        assert_eq!(decimal("1e-400"), Some(0.0));
+        assert_eq!(decimal("1e99999999999"), Some(f64::INFINITY));
+        let mut state = 11u64;
+        for _ in 0..20_000 {
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            let (whole, part, places) = (state >> 44, (state >> 8) % 1_000_000, (state % 7) as usize);
+            let text = format!("{whole}.{:0places$}", part % 10u64.pow(places as u32));
+            assert_eq!(decimal(&text), text.parse::<f64>().ok(), "{text}");
         }
     }
 
