@@ -1,4 +1,8 @@
 //! Numbers for people: every number gets a unit and thousands separators.
+//!
+//! The page writes an `f64` with `fixed`, `Fixed` or `short` and reads one with `decimal`, never with `{:.N}`,
+//! `{}`, `{:?}` or `parse::<f64>()`: any one of those brings core's float code (about 20 KB gzipped with its
+//! tables) back into the lite module; `f64::clamp` with bounds known only at run time does too.
 
 use std::fmt;
 
