@@ -204,7 +204,7 @@ impl Reader<'_> {
         let token = std::str::from_utf8(&self.bytes[start..self.at]).ok()?;
         match token.parse::<u64>() {
             Ok(n) if plain => Some(Scalar::Whole(n)),
-            _ => token.parse::<f64>().ok().map(Scalar::Number),
+            _ => crate::format::decimal(token).map(Scalar::Number),
         }
     }
 

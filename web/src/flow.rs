@@ -9,6 +9,7 @@
 //! positions (`stroke-dashoffset`) instead made Chromium repaint the whole page on every frame, about 7 ms at
 //! 1280×720 with 100 shards on the page.
 
+use crate::format::Fixed;
 use crate::runner::Runner;
 use shardlab_scenario::{NodeKind, Scenario};
 
@@ -51,7 +52,7 @@ pub fn chase_layer_style(density: u8, phase: u32) -> (String, String) {
     let spacing = dot_spacing(density);
     let period_ms = chase_period_ms(density);
     let delay_ms = (CHASE_PHASES - phase % CHASE_PHASES) % CHASE_PHASES * period_ms / CHASE_PHASES;
-    let dash_offset = format!("-{:.2}", f64::from(spacing * (phase % CHASE_PHASES)) / f64::from(CHASE_PHASES));
+    let dash_offset = format!("-{}", Fixed(f64::from(spacing * (phase % CHASE_PHASES)) / f64::from(CHASE_PHASES), 2));
     (dash_offset, format!("animation-duration:{period_ms}ms;animation-delay:-{delay_ms}ms"))
 }
 

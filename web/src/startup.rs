@@ -42,7 +42,7 @@ pub fn parse_url(hash: &str, search: &str) -> UrlRequest {
                 .and_then(|s| s.checked_mul(1_000))
                 .filter(|&ms| ms <= crate::embed::SEEK_MS_MAX);
         } else if let Some(speed) = part.strip_prefix("speed=") {
-            request.speed_tenths = speed.parse::<f64>().ok().and_then(crate::embed::speed_tenths);
+            request.speed_tenths = crate::format::decimal(speed).and_then(crate::embed::speed_tenths);
         } else if part == "autoplay" || part == "autoplay=1" {
             request.autoplay = true;
         }

@@ -3,7 +3,7 @@
 //! Skip (or Escape) work from the keyboard, focus moves to each step's heading and back to the page when it
 //! closes. Seen once, it stays closed (a flag in localStorage); the help panel can start it again.
 
-use crate::format::{bytes_size, thousands};
+use crate::format::{Fixed, bytes_size, thousands};
 use shardlab_engine::limits::{
     RETENTION_HOURS_MIN, SHARD_READ_BYTES_PER_SEC, SHARD_WRITE_BYTES_PER_SEC, SHARD_WRITE_RECORDS_PER_SEC,
 };
@@ -197,17 +197,18 @@ pub fn Tour(props: &TourProps) -> Html {
             let window = web_sys::window();
             let view_h = window.as_ref().and_then(|w| w.inner_height().ok()).and_then(|v| v.as_f64()).unwrap_or(800.0);
             let view_w = window.as_ref().and_then(|w| w.inner_width().ok()).and_then(|v| v.as_f64()).unwrap_or(1200.0);
-            let card_left = left.clamp(8.0, (view_w - 348.0).max(8.0));
+            // Not `f64::clamp`, whose check of its bounds formats floats with core's float code.
+            let card_left = left.max(8.0).min((view_w - 348.0).max(8.0));
             let card_top = if top + height + 230.0 < view_h { top + height + 12.0 } else { (top - 230.0).max(8.0) };
             (
                 Some(format!(
-                    "left:{:.0}px;top:{:.0}px;width:{:.0}px;height:{:.0}px",
-                    left - 4.0,
-                    top - 4.0,
-                    width + 8.0,
-                    height + 8.0
+                    "left:{}px;top:{}px;width:{}px;height:{}px",
+                    Fixed(left - 4.0, 0),
+                    Fixed(top - 4.0, 0),
+                    Fixed(width + 8.0, 0),
+                    Fixed(height + 8.0, 0)
                 )),
-                format!("left:{card_left:.0}px;top:{card_top:.0}px"),
+                format!("left:{}px;top:{}px", Fixed(card_left, 0), Fixed(card_top, 0)),
             )
         }
         _ => (None, String::new()),

@@ -1,6 +1,7 @@
 //! A time-series line chart drawn as SVG: y axis with a "nice" scale and unit, x axis in simulated
 //! seconds, an optional dashed limit line, and a legend. Values are per simulated second.
 
+use crate::format::{Fixed, fixed, short};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -109,38 +110,38 @@ pub fn TimeChart(props: &TimeChartProps) -> Html {
     html! {
         <figure class="chart" aria-label={props.title.clone()}>
             <figcaption>{ &props.title }</figcaption>
-            <svg viewBox={format!("0 0 {WIDTH} {HEIGHT}")} role="img"
+            <svg viewBox={format!("0 0 {} {}", short(WIDTH), short(HEIGHT))} role="img"
                 aria-label={format!("{}: {}", props.title, props.series.iter()
                     .map(|s| format!("{} {}", s.name, props.unit.format(latest(s)))).collect::<Vec<_>>().join(", "))}>
                 { for [0.0, 0.5, 1.0].into_iter().map(|f| html! {
                     <g class="tick">
-                        <line x1={LEFT.to_string()} x2={(WIDTH - RIGHT).to_string()}
-                            y1={format!("{:.1}", y(y_max * f))} y2={format!("{:.1}", y(y_max * f))} />
-                        <text x={(LEFT - 4.0).to_string()} y={format!("{:.1}", y(y_max * f) + 3.0)} text-anchor="end">
+                        <line x1={short(LEFT)} x2={short(WIDTH - RIGHT)}
+                            y1={fixed(y(y_max * f), 1)} y2={fixed(y(y_max * f), 1)} />
+                        <text x={short(LEFT - 4.0)} y={fixed(y(y_max * f) + 3.0, 1)} text-anchor="end">
                             { props.unit.format(y_max * f) }
                         </text>
                     </g>
                 }) }
                 if points > 1 {
                     { for x_ticks.into_iter().map(|i| html! {
-                        <text class="x-tick" x={format!("{:.1}", x(i))} y={(HEIGHT - 6.0).to_string()} text-anchor="middle">
+                        <text class="x-tick" x={fixed(x(i), 1)} y={short(HEIGHT - 6.0)} text-anchor="middle">
                             { format!("{} s", first_second + i as u64) }
                         </text>
                     }) }
                 }
                 if let Some((value, label)) = &props.limit {
-                    <line class="limit" x1={LEFT.to_string()} x2={(WIDTH - RIGHT).to_string()}
-                        y1={format!("{:.1}", y(*value))} y2={format!("{:.1}", y(*value))} />
-                    <text class="limit-label" x={(WIDTH - RIGHT - 2.0).to_string()} y={format!("{:.1}", y(*value) - 3.0)}
+                    <line class="limit" x1={short(LEFT)} x2={short(WIDTH - RIGHT)}
+                        y1={fixed(y(*value), 1)} y2={fixed(y(*value), 1)} />
+                    <text class="limit-label" x={short(WIDTH - RIGHT - 2.0)} y={fixed(y(*value) - 3.0, 1)}
                         text-anchor="end">{ label.clone() }</text>
                 }
                 if let Some(marked) = props.marker_second.filter(|m| (first_second..=props.end_second).contains(m)) {
-                    <line class="marker" x1={format!("{:.1}", x((marked - first_second) as usize))}
-                        x2={format!("{:.1}", x((marked - first_second) as usize))} y1={TOP.to_string()} y2={(HEIGHT - BOTTOM).to_string()} />
+                    <line class="marker" x1={fixed(x((marked - first_second) as usize), 1)}
+                        x2={fixed(x((marked - first_second) as usize), 1)} y1={short(TOP)} y2={short(HEIGHT - BOTTOM)} />
                 }
                 { for props.series.iter().map(|s| html! {
                     <polyline class={format!("series c{}", s.colour)}
-                        points={s.values.iter().enumerate().map(|(i, v)| format!("{:.1},{:.1}", x(i), y(*v)))
+                        points={s.values.iter().enumerate().map(|(i, v)| format!("{},{}", Fixed(x(i), 1), Fixed(y(*v), 1)))
                             .collect::<Vec<_>>().join(" ")} />
                 }) }
             </svg>

@@ -3,7 +3,7 @@
 //! Everything that came from records is shown as text (escaped by Yew), never as HTML.
 
 use super::{Series, TimeChart, Unit};
-use crate::format::{bytes_size, clock, count, thousands};
+use crate::format::{Fixed, bytes_size, clock, count, thousands};
 use crate::pipeline_views::{
     BufferFill, DestinationState, DestinationType, FirehoseView, FlushBy, ObjectView, RequestView, TransformCounts,
     seconds_text,
@@ -70,7 +70,7 @@ fn buffer(fill: &BufferFill) -> Html {
 
 fn transform(t: &TransformCounts) -> Html {
     let total = (t.ok + t.dropped + t.processing_failed).max(1);
-    let share = |n: u64| format!("width:{:.1}%", n as f64 * 100.0 / total as f64);
+    let share = |n: u64| format!("width:{}%", Fixed(n as f64 * 100.0 / total as f64, 1));
     html! {
         <section class="transform-results" aria-label="Transform results">
             <h3>{ "Transform results" }</h3>

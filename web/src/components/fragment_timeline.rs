@@ -3,7 +3,7 @@
 //! reader near live, an HLS viewer seconds behind with its playlist, a clip's range. A table says the same for
 //! screen readers.
 
-use crate::format::{clock, thousands};
+use crate::format::{Fixed, clock, fixed, short, thousands};
 use crate::video_view::{FragmentState, FragmentTimeline, MarkerKind, TimelineMarker, seconds};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -84,11 +84,17 @@ pub fn FragmentTimelineView(props: &FragmentTimelineProps) -> Html {
     let tick_ms: u64 = if t.window_end_ms - t.window_start_ms <= 60_000 { 10_000 } else { 60_000 };
     let ticks = (t.window_start_ms.div_ceil(tick_ms)..=t.window_end_ms / tick_ms).map(|i| {
         let x = x_of(t, i * tick_ms);
-        let anchor = if i * tick_ms == t.window_end_ms { "end" } else if i * tick_ms == t.window_start_ms { "start" } else { "middle" };
+        let anchor = if i * tick_ms == t.window_end_ms {
+            "end"
+        } else if i * tick_ms == t.window_start_ms {
+            "start"
+        } else {
+            "middle"
+        };
         html! {
             <g class="tick">
-                <line x1={format!("{x:.1}")} x2={format!("{x:.1}")} y1={format!("{:.1}", STRIP_Y - 3.0)} y2={format!("{:.1}", STRIP_Y + STRIP_H)} />
-                <text x={format!("{x:.1}")} y="10" text-anchor={anchor}>{ short_clock(i * tick_ms) }</text>
+                <line x1={fixed(x, 1)} x2={fixed(x, 1)} y1={fixed(STRIP_Y - 3.0, 1)} y2={fixed(STRIP_Y + STRIP_H, 1)} />
+                <text x={fixed(x, 1)} y="10" text-anchor={anchor}>{ short_clock(i * tick_ms) }</text>
             </g>
         }
     });
@@ -96,8 +102,8 @@ pub fn FragmentTimelineView(props: &FragmentTimelineProps) -> Html {
         let (x0, x1) = (x_of(t, b.start_ms), x_of(t, b.end_ms));
         html! {
             <rect class={classes!("fragment-block", b.state.as_str(), b.resent.then_some("resent"))}
-                x={format!("{x0:.1}")} y={STRIP_Y.to_string()} width={format!("{:.1}", (x1 - x0 - 0.6).max(0.6))}
-                height={STRIP_H.to_string()} data-state={b.state.as_str()} data-fragments={b.fragments.to_string()}>
+                x={fixed(x0, 1)} y={short(STRIP_Y)} width={fixed((x1 - x0 - 0.6).max(0.6), 1)}
+                height={short(STRIP_H)} data-state={b.state.as_str()} data-fragments={b.fragments.to_string()}>
                 <title>{ format!("{} to {}: {}", clock(b.start_ms), clock(b.end_ms), block_words(b.state, b.fragments, b.resent)) }</title>
             </rect>
         }
@@ -106,8 +112,8 @@ pub fn FragmentTimelineView(props: &FragmentTimelineProps) -> Html {
     let edge = t.retention_edge_ms.filter(|e| *e > t.window_start_ms).map(|e| {
         let x = x_of(t, e);
         html! {
-            <line class="retention-edge" x1={format!("{x:.1}")} x2={format!("{x:.1}")} y1={format!("{:.1}", STRIP_Y - 4.0)}
-                y2={format!("{:.1}", STRIP_Y + STRIP_H + 4.0)}>
+            <line class="retention-edge" x1={fixed(x, 1)} x2={fixed(x, 1)} y1={fixed(STRIP_Y - 4.0, 1)}
+                y2={fixed(STRIP_Y + STRIP_H + 4.0, 1)}>
                 <title>{ format!("Retention edge at {}: older media is no longer kept", clock(e)) }</title>
             </line>
         }
@@ -116,11 +122,11 @@ pub fn FragmentTimelineView(props: &FragmentTimelineProps) -> Html {
         let y = STRIP_Y + STRIP_H + 8.0 + row as f64 * ROW_H;
         let range = m.range.map(|(from, to)| {
             let (x0, x1) = (x_of(t, from), x_of(t, to));
-            html! { <rect class="marker-range" x={format!("{x0:.1}")} y={format!("{:.1}", y + 2.0)} width={format!("{:.1}", (x1 - x0).max(1.0))} height="8" /> }
+            html! { <rect class="marker-range" x={fixed(x0, 1)} y={fixed(y + 2.0, 1)} width={fixed((x1 - x0).max(1.0), 1)} height="8" /> }
         });
         let point = m.at_ms.map(|at| {
             let x = x_of(t, at);
-            html! { <path class="marker-point" d={format!("M{x:.1},{:.1} l-5,9 h10 z", y + 1.0)} /> }
+            html! { <path class="marker-point" d={format!("M{},{} l-5,9 h10 z", Fixed(x, 1), Fixed(y + 1.0, 1))} /> }
         });
         // The label goes beside what the marker draws (its point and its range), on the side with room.
         let drawn: Vec<f64> = m.at_ms.into_iter().chain(m.range.into_iter().flat_map(|(a, b)| [a, b])).map(|ms| x_of(t, ms)).collect();
@@ -132,7 +138,7 @@ pub fn FragmentTimelineView(props: &FragmentTimelineProps) -> Html {
                 data-at={m.at_ms.map(|a| a.to_string())} data-latency={m.latency_ms.map(|l| l.to_string())}>
                 { for range }
                 { for point }
-                <text class="marker-label" x={format!("{label_x:.1}")} y={format!("{:.1}", y + 10.0)} text-anchor={anchor}>{ marker_words(m) }</text>
+                <text class="marker-label" x={fixed(label_x, 1)} y={fixed(y + 10.0, 1)} text-anchor={anchor}>{ marker_words(m) }</text>
             </g>
         }
     });
@@ -153,12 +159,12 @@ pub fn FragmentTimelineView(props: &FragmentTimelineProps) -> Html {
         <div class="fragment-timeline" data-zoom={t.zoom.label()}>
             // Scrolled to its right end (now) when narrower than the drawing: see the stylesheet.
             <div class="fragment-timeline-scroll">
-            <svg class="fragment-timeline-svg" viewBox={format!("0 0 {VIEW_W} {height:.0}")} role="img" aria-label={summary.clone()}>
-                <rect class="strip-bg" x={AXIS_X0.to_string()} y={STRIP_Y.to_string()} width={AXIS_W.to_string()} height={STRIP_H.to_string()} />
+            <svg class="fragment-timeline-svg" viewBox={format!("0 0 {} {}", short(VIEW_W), Fixed(height, 0))} role="img" aria-label={summary.clone()}>
+                <rect class="strip-bg" x={short(AXIS_X0)} y={short(STRIP_Y)} width={short(AXIS_W)} height={short(STRIP_H)} />
                 { for ticks }
                 { for blocks }
                 { for edge }
-                <line class="now" x1={format!("{now_x:.1}")} x2={format!("{now_x:.1}")} y1={format!("{:.1}", STRIP_Y - 4.0)} y2={format!("{height:.0}")}>
+                <line class="now" x1={fixed(now_x, 1)} x2={fixed(now_x, 1)} y1={fixed(STRIP_Y - 4.0, 1)} y2={fixed(height, 0)}>
                     <title>{ format!("Now: {}", clock(t.now_ms)) }</title>
                 </line>
                 { for markers }

@@ -2,6 +2,7 @@
 //! dots at their MD5 position. Closed parent shards are drawn above their children, so a split or merge
 //! shows its lineage.
 
+use crate::format::{Fixed, fixed, short};
 use crate::runner::{KeyDot, KeySegment, Load};
 use yew::prelude::*;
 
@@ -36,7 +37,7 @@ pub fn KeySpace(props: &KeySpaceProps) -> Html {
     };
     html! {
         <figure class="key-space" aria-label="Hash key space">
-            <svg viewBox={format!("0 0 {WIDTH} {height}")} style={format!("max-width:{WIDTH}px")} role="img" aria-label={summary}>
+            <svg viewBox={format!("0 0 {} {}", short(WIDTH), short(height))} style={format!("max-width:{}px", short(WIDTH))} role="img" aria-label={summary}>
                 { for props.segments.iter().map(|s| {
                     let x = s.start * WIDTH;
                     let w = ((s.end - s.start) * WIDTH - 1.0).max(1.0);
@@ -44,12 +45,12 @@ pub fn KeySpace(props: &KeySpaceProps) -> Html {
                     let class = classes!("segment", if s.open { load_class(s.load) } else { "closed" });
                     html! {
                         <g>
-                            <rect {class} x={format!("{x:.2}")} y={y.to_string()} width={format!("{w:.2}")}
-                                height={ROW_HEIGHT.to_string()} rx="3">
+                            <rect {class} x={fixed(x, 2)} y={short(y)} width={fixed(w, 2)}
+                                height={short(ROW_HEIGHT)} rx="3">
                                 <title>{ segment_title(s) }</title>
                             </rect>
                             if w > 70.0 {
-                                <text class="segment-label" x={format!("{:.1}", x + 4.0)} y={format!("{:.1}", y + 11.5)}>
+                                <text class="segment-label" x={fixed(x + 4.0, 1)} y={fixed(y + 11.5, 1)}>
                                     { short_id(&s.shard_id) }
                                 </text>
                             }
@@ -60,19 +61,19 @@ pub fn KeySpace(props: &KeySpaceProps) -> Html {
                     let r = (2.0 + f64::from(d.count).sqrt()).min(7.0);
                     html! {
                         // Only hot keys carry a tooltip: hundreds of <title>s would cost every frame.
-                        <circle class={classes!("key-dot", d.hot.then_some("hot"))} cx={format!("{:.2}", d.position * WIDTH)}
-                            cy={format!("{dots_y:.1}")} r={format!("{r:.1}")}>
+                        <circle class={classes!("key-dot", d.hot.then_some("hot"))} cx={fixed(d.position * WIDTH, 2)}
+                            cy={fixed(dots_y, 1)} r={fixed(r, 1)}>
                             if d.hot {
                                 <title>{ format!("{}: {} of the recent records", d.key, d.count) }</title>
                             }
                         </circle>
                     }
                 }) }
-                <line class="keys-lane" x1="0" x2={WIDTH.to_string()} y1={dots_y.to_string()} y2={dots_y.to_string()} />
-                <text class="axis" x="0" y={(height - 2.0).to_string()}>{ "0" }</text>
-                <text class="axis" x={WIDTH.to_string()} y={(height - 2.0).to_string()} text-anchor="end">{ "2¹²⁸ − 1" }</text>
+                <line class="keys-lane" x1="0" x2={short(WIDTH)} y1={short(dots_y)} y2={short(dots_y)} />
+                <text class="axis" x="0" y={short(height - 2.0)}>{ "0" }</text>
+                <text class="axis" x={short(WIDTH)} y={short(height - 2.0)} text-anchor="end">{ "2¹²⁸ − 1" }</text>
                 if !hot.is_empty() {
-                    <text class="axis hot-label" x={(WIDTH / 2.0).to_string()} y={(height - 2.0).to_string()} text-anchor="middle">
+                    <text class="axis hot-label" x={short(WIDTH / 2.0)} y={short(height - 2.0)} text-anchor="middle">
                         { format!("hot key{}: {}", if hot.len() > 1 { "s" } else { "" },
                             hot.iter().take(3).map(|d| d.key.as_str()).collect::<Vec<_>>().join(", ")) }
                     </text>
@@ -89,7 +90,7 @@ pub fn short_id(shard_id: &str) -> String {
 }
 
 fn segment_title(s: &KeySegment) -> String {
-    let share = format!("{:.1}% of the key space", (s.end - s.start) * 100.0);
+    let share = format!("{}% of the key space", Fixed((s.end - s.start) * 100.0, 1));
     let lineage = match (&s.parent, s.open) {
         (Some(parent), true) => format!(", child of {parent}"),
         (_, false) => ", closed (its records stay readable until they expire)".into(),

@@ -1,5 +1,6 @@
 //! A horizontal meter: accepted load, rejected load beyond it, and the AWS limit drawn as a labelled line.
 
+use crate::format::Fixed;
 use yew::prelude::*;
 
 /// Props of [`Meter`].
@@ -45,8 +46,8 @@ pub fn Meter(props: &MeterProps) -> Html {
             <div class="meter-track">
                 // Scaled, not resized: a transform animates on the compositor, so 200 meters easing to new values
                 // cost no layout or paint on the main thread.
-                <div class="meter-accepted" style={format!("transform:scaleX({:.3})", accepted / 100.0)}></div>
-                <div class="meter-rejected" style={format!("left:{accepted:.1}%;width:{rejected:.1}%")}></div>
+                <div class="meter-accepted" style={format!("transform:scaleX({})", Fixed(accepted / 100.0, 3))}></div>
+                <div class="meter-rejected" style={format!("left:{}%;width:{}%", Fixed(accepted, 1), Fixed(rejected, 1))}></div>
                 <div class="meter-limit" title={format!("AWS limit: {}", props.limit_text)}></div>
             </div>
             <div class="meter-limit-label">{ format!("limit {}", props.limit_text) }</div>

@@ -5,6 +5,7 @@
 //! buttons do the same for a mouse or a keyboard.
 
 use crate::flow::{CHASE_PHASES, chase_layer_style, dot_spacing};
+use crate::format::Fixed;
 use shardlab_scenario::NodeId;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, PointerEvent};
@@ -150,7 +151,17 @@ pub fn edge_path(from: (i32, i32), to: (f64, f64)) -> String {
     let (x1, y1) = (f64::from(from.0 + NODE_WIDTH), f64::from(from.1 + NODE_HEIGHT / 2));
     let (x2, y2) = to;
     let bend = ((x2 - x1).abs() / 2.0).max(30.0);
-    format!("M{x1:.0},{y1:.0} C{:.0},{y1:.0} {:.0},{y2:.0} {x2:.0},{y2:.0}", x1 + bend, x2 - bend)
+    format!(
+        "M{},{} C{},{} {},{} {},{}",
+        Fixed(x1, 0),
+        Fixed(y1, 0),
+        Fixed(x1 + bend, 0),
+        Fixed(y1, 0),
+        Fixed(x2 - bend, 0),
+        Fixed(y2, 0),
+        Fixed(x2, 0),
+        Fixed(y2, 0)
+    )
 }
 
 /// The canvas.
@@ -307,7 +318,7 @@ pub fn PipelineCanvas(props: &PipelineCanvasProps) -> Html {
     };
     let svg_style = match *zoom {
         None => format!("max-width:{width}px"),
-        Some(z) => format!("width:{:.0}px;max-width:none;max-height:none", f64::from(width) * z),
+        Some(z) => format!("width:{}px;max-width:none;max-height:none", Fixed(f64::from(width) * z, 0)),
     };
 
     let position = |id: NodeId| -> Option<(i32, i32)> {

@@ -3,7 +3,7 @@
 //! / AT_TIMESTAMP control) to replay; click a block to open its records in the record browser. A table says
 //! the same for screen readers.
 
-use crate::format::{clock, thousands};
+use crate::format::{Fixed, clock, fixed, short, thousands};
 use crate::shard_log::{ReplayRequest, SHARDS_PER_PAGE, ShardLogView, ShardTape, fraction, position_at};
 use shardlab_engine::consumer_app::ReplayFrom;
 use std::rc::Rc;
@@ -200,7 +200,13 @@ fn tape_html(tape: &ShardTape, drag: &UseStateHandle<Option<Drag>>, hooks: &Shar
         let title = if b.colour.is_none() {
             format!("#{} to #{}: expired (past the retention period)", b.first, b.last)
         } else {
-            format!("#{} to #{} · e.g. key {}{} · click to open", b.first, b.last, b.key, if b.mixed { " (mixed keys)" } else { "" })
+            format!(
+                "#{} to #{} · e.g. key {}{} · click to open",
+                b.first,
+                b.last,
+                b.key,
+                if b.mixed { " (mixed keys)" } else { "" }
+            )
         };
         let onclick = {
             let on_open = hooks.on_open.clone();
@@ -213,8 +219,8 @@ fn tape_html(tape: &ShardTape, drag: &UseStateHandle<Option<Drag>>, hooks: &Shar
             })
         };
         html! {
-            <rect {class} x={format!("{x0:.1}")} y={TAPE_Y.to_string()} width={format!("{:.1}", (x1 - x0 - 0.5).max(0.5))}
-                height={TAPE_H.to_string()} {onclick} data-first={b.first.to_string()}>
+            <rect {class} x={fixed(x0, 1)} y={short(TAPE_Y)} width={fixed((x1 - x0 - 0.5).max(0.5), 1)}
+                height={short(TAPE_H)} {onclick} data-first={b.first.to_string()}>
                 <title>{ title }</title>
             </rect>
         }
@@ -226,7 +232,7 @@ fn tape_html(tape: &ShardTape, drag: &UseStateHandle<Option<Drag>>, hooks: &Shar
         let dragging = drag.filter(|d| d.consumer == m.consumer && d.shard == shard);
         let Some(position) = m.position else {
             return html! {
-                <text class="marker-label waiting" x={format!("{:.1}", TAPE_X0)} y={format!("{:.1}", y + 11.0)}>
+                <text class="marker-label waiting" x={fixed(TAPE_X0, 1)} y={fixed(y + 11.0, 1)}>
                     { format!("{} waits for the parent shard to be read to its end", m.name) }
                 </text>
             };
@@ -280,33 +286,33 @@ fn tape_html(tape: &ShardTape, drag: &UseStateHandle<Option<Drag>>, hooks: &Shar
             <g class={classes!("log-marker", format!("consumer-{}", m.consumer % 4), dragging.is_some().then_some("dragging"))}
                 data-consumer={m.name.clone()} data-position={position.to_string()}>
                 if !m.finished && position < tip {
-                    <line class="behind" x1={format!("{x:.1}")} x2={format!("{tip_x:.1}")}
-                        y1={format!("{:.1}", y + 6.0)} y2={format!("{:.1}", y + 6.0)} />
+                    <line class="behind" x1={fixed(x, 1)} x2={fixed(tip_x, 1)}
+                        y1={fixed(y + 6.0, 1)} y2={fixed(y + 6.0, 1)} />
                 }
-                <path class="handle" d={format!("M{x:.1},{:.1} l-6,10 h12 z", y)} onpointerdown={on_down}
+                <path class="handle" d={format!("M{},{} l-6,10 h12 z", Fixed(x, 1), Fixed(y, 1))} onpointerdown={on_down}
                     tabindex="0" role="slider" aria-label={format!("{} on {}: drag back to replay", m.name, tape.shard_id)}
                     aria-valuemin={start.to_string()} aria-valuemax={tip.to_string()} aria-valuenow={position.to_string()}
                     aria-valuetext={format!("next record #{position}, {} behind the tip", thousands(m.behind_records))}
                     onkeydown={on_key} />
-                <text class="marker-label" x={format!("{label_x:.1}")} y={format!("{:.1}", y + 10.0)} text-anchor={anchor}>{ label }</text>
+                <text class="marker-label" x={fixed(label_x, 1)} y={fixed(y + 10.0, 1)} text-anchor={anchor}>{ label }</text>
             </g>
         }
     });
     html! {
         <div class="shard-tape" data-shard={tape.shard_id.clone()}>
             <div class="shard-tape-head"><strong>{ tape.shard_id.clone() }</strong>{ format!(" {heading}") }</div>
-            <svg ref={svg_ref.clone()} class="shard-tape-svg" viewBox={format!("0 0 {VIEW_W} {height:.0}")} role="group"
+            <svg ref={svg_ref.clone()} class="shard-tape-svg" viewBox={format!("0 0 {} {}", short(VIEW_W), Fixed(height, 0))} role="group"
                 aria-label={format!("{} records, oldest to newest", tape.shard_id)}
                 onpointermove={on_move} onpointerup={on_up}>
-                <rect class="tape-bg" x={TAPE_X0.to_string()} y={TAPE_Y.to_string()} width={TAPE_W.to_string()} height={TAPE_H.to_string()} />
+                <rect class="tape-bg" x={short(TAPE_X0)} y={short(TAPE_Y)} width={short(TAPE_W)} height={short(TAPE_H)} />
                 { for blocks }
                 if horizon > start {
-                    <line class="trim-horizon" x1={format!("{horizon_x:.1}")} x2={format!("{horizon_x:.1}")} y1="0" y2={format!("{:.1}", TAPE_Y + TAPE_H + 4.0)}>
+                    <line class="trim-horizon" x1={fixed(horizon_x, 1)} x2={fixed(horizon_x, 1)} y1="0" y2={fixed(TAPE_Y + TAPE_H + 4.0, 1)}>
                         <title>{ "Trim horizon: the oldest record retained" }</title>
                     </line>
                 }
-                <line class="tip" x1={format!("{tip_x:.1}")} x2={format!("{tip_x:.1}")} y1="0" y2={format!("{height:.0}")} />
-                <text class="tip-label" x={format!("{:.1}", tip_x + 4.0)} y="18">{ "tip" }</text>
+                <line class="tip" x1={fixed(tip_x, 1)} x2={fixed(tip_x, 1)} y1="0" y2={fixed(height, 0)} />
+                <text class="tip-label" x={fixed(tip_x + 4.0, 1)} y="18">{ "tip" }</text>
                 { for markers }
             </svg>
         </div>

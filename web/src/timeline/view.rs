@@ -6,7 +6,7 @@ use super::{
     AT, Draft, FieldKind, Kind, Lineage, NODE, Status, describe, fraction_of, horizon_ms, lanes, nudge, short_label,
     tick_label, ticks, time_at,
 };
-use crate::format::clock;
+use crate::format::{Fixed, clock};
 use shardlab_scenario::{NodeId, Scenario, ScheduledEvent};
 use std::rc::Rc;
 use web_sys::{HtmlElement, HtmlInputElement, HtmlSelectElement, PointerEvent};
@@ -267,7 +267,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         );
         html! {
             <button key={i} {class} type="button" aria-label={label.clone()} title={label} aria-pressed={editing.to_string()}
-                style={format!("left:{:.3}%;top:{}px", fraction * 100.0, 4 + 24 * lane_of[i])}
+                style={format!("left:{}%;top:{}px", Fixed(fraction * 100.0, 3), 4 + 24 * lane_of[i])}
                 onpointerdown={on_down} onpointermove={on_move} onpointerup={on_up} onpointercancel={on_cancel}
                 onclick={on_click} onkeydown={on_key}>
                 <span class="tl-diamond" aria-hidden="true"></span>
@@ -316,11 +316,11 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                         // The first and last labels stay inside the track.
                         let edge = if ms == 0 { Some("first") } else if ms == horizon { Some("last") } else { None };
                         html! {
-                            <span class={classes!("tl-tick", edge)} style={format!("left:{:.3}%", fraction_of(ms, horizon) * 100.0)}>{ text }</span>
+                            <span class={classes!("tl-tick", edge)} style={format!("left:{}%", Fixed(fraction_of(ms, horizon) * 100.0, 3))}>{ text }</span>
                         }
                     }) }
                     <span class="tl-playhead" aria-hidden="true" title={format!("now: {}", clock(props.now_ms))}
-                        style={format!("left:{:.3}%", fraction_of(props.now_ms, horizon) * 100.0)}></span>
+                        style={format!("left:{}%", Fixed(fraction_of(props.now_ms, horizon) * 100.0, 3))}></span>
                     { for markers }
                 </div>
             </div>
