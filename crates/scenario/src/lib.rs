@@ -140,10 +140,7 @@ impl NodeKind {
 
 /// Why this build refuses node `name` of `kind`, which needs the left-out `feature`.
 pub(crate) fn left_out(kind: &NodeKind, name: &str, feature: &str) -> String {
-    format!(
-        "'{name}' is {}, which this build leaves out (the scenario crate's `{feature}` feature)",
-        kind.noun()
-    )
+    format!("'{name}' is {}, which this build leaves out (the scenario crate's `{feature}` feature)", kind.noun())
 }
 
 /// A whole scenario: what runs, how it is seeded, what happens when, and how it is laid out.
