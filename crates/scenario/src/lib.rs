@@ -54,6 +54,12 @@
 //! On-demand streams run on-demand (4 shards at first, scaling with their peak), and scheduled stream changes
 //! (UpdateShardCount, SplitShard, MergeShards, a retention change, a capacity-mode switch) fire through the
 //! service's own operations at their time. [`Scenario::not_simulated`] lists unconnected nodes, with their ids.
+//!
+//! # Features
+//!
+//! `pipelines` (Kinesis Agents, Firehose, Analytics, destinations) and `video` (Video Streams), both default:
+//! without one ([`PIPELINES`], [`VIDEO`]) its nodes still decode and encode alike, but are not edited, checked
+//! or converted: [`Node::set_param`] and [`Scenario::to_sim_config`] refuse them, naming each.
 
 #![no_std]
 #![forbid(unsafe_code)]
