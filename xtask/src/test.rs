@@ -134,6 +134,11 @@ fn tests_native(ctx: &Ctx) -> Result<(), String> {
             "without_pipelines",
             "without_video",
         ],
+    ))?;
+    // The scenario crate as the lite module builds it: such nodes still decode, and are refused.
+    ctx.run(&mut cargo(
+        ctx,
+        &["test", "-p", "shardlab-scenario", "--no-default-features", "--lib", "--", "without_pipelines"],
     ))
 }
 

@@ -82,10 +82,10 @@ fn fill_full_module(index: &str, js: &str, wasm: &str) -> Result<String, String>
 }
 
 /// Fails unless the lite and the full module (web/src/modules.rs) build every dependency with the same
-/// features but two: the full module's engine has `pipelines` (Firehose and Analytics) and `video` (Video
-/// Streams), the lite module's does not. The lite page hands every scenario with them to the full module, and its engine refuses them
-/// rather than run them differently; every other crate is compiled alike, so a scenario's run is the same
-/// whichever module runs it.
+/// features but [`FEATURES_FULL_ONLY`]: the full module's engine and scenario crate have `pipelines` (Firehose
+/// and Analytics) and `video` (Video Streams), the lite module's do not. The lite page hands every scenario with
+/// them to the full module, and its engine and scenario crate refuse them rather than run them differently;
+/// every other crate is compiled alike, so a scenario's run is the same whichever module runs it.
 fn modules_share_dependencies(ctx: &Ctx) -> Result<(), String> {
     let tree = |lite: bool| -> Result<BTreeMap<String, BTreeSet<String>>, String> {
         let mut command = ctx.command("cargo");
@@ -102,22 +102,20 @@ fn modules_share_dependencies(ctx: &Ctx) -> Result<(), String> {
     let (full, lite) = (tree(false)?, tree(true)?);
     match features_differ(&full, &lite) {
         None => {
-            println!(
-                "  ok: the lite and full modules build {} packages alike but the engine's {:?}",
-                full.len(),
-                ENGINE_FEATURES_FULL_ONLY
-            );
+            println!("  ok: the lite and full modules build {} packages alike but {FEATURES_FULL_ONLY:?}", full.len());
             Ok(())
         }
         Some(differ) => Err(format!(
-            "the web crate's `full` feature changes its dependencies beyond the engine's {ENGINE_FEATURES_FULL_ONLY:?}, \
-             so the two modules could run different engine code: {differ}"
+            "the web crate's `full` feature changes its dependencies beyond {FEATURES_FULL_ONLY:?}, so the two \
+             modules could run different engine or scenario code: {differ}"
         )),
     }
 }
 
-/// The dependency features the full module has and the lite module leaves out, all the engine's.
-const ENGINE_FEATURES_FULL_ONLY: [&str; 2] = ["pipelines", "video"];
+/// The dependency features the full module has and the lite module leaves out, by package: the engine's and
+/// the scenario crate's.
+const FEATURES_FULL_ONLY: [(&str, [&str; 2]); 2] =
+    [("shardlab-engine", ["pipelines", "video"]), ("shardlab-scenario", ["pipelines", "video"])];
 
 /// `cargo tree --format "{p} [{f}]"` lines as package -> features, leaving out the web crate itself.
 fn dependency_features(tree: &str) -> Result<BTreeMap<String, BTreeSet<String>>, String> {
@@ -136,20 +134,22 @@ fn dependency_features(tree: &str) -> Result<BTreeMap<String, BTreeSet<String>>,
     Ok(packages)
 }
 
-/// What differs between the full and the lite module's packages beyond the engine's
-/// [`ENGINE_FEATURES_FULL_ONLY`] (which the full module's engine must have and the lite one's must not).
+/// What differs between the full and the lite module's packages beyond [`FEATURES_FULL_ONLY`] (which the full
+/// module's packages must have and the lite one's must not).
 fn features_differ(
     full: &BTreeMap<String, BTreeSet<String>>,
     lite: &BTreeMap<String, BTreeSet<String>>,
 ) -> Option<String> {
     let mut expected = full.clone();
-    let engine = expected.iter_mut().find(|(package, _)| package.starts_with("shardlab-engine "));
-    let Some((_, engine)) = engine else {
-        return Some("the full module has no engine".into());
-    };
-    for feature in ENGINE_FEATURES_FULL_ONLY {
-        if !engine.remove(feature) {
-            return Some(format!("the full module's engine lacks `{feature}`"));
+    for (name, features) in FEATURES_FULL_ONLY {
+        let prefix = format!("{name} ");
+        let Some((_, has)) = expected.iter_mut().find(|(package, _)| package.starts_with(&prefix)) else {
+            return Some(format!("the full module has no {name}"));
+        };
+        for feature in features {
+            if !has.remove(feature) {
+                return Some(format!("the full module's {name} lacks `{feature}`"));
+            }
         }
     }
     if expected == *lite {
@@ -338,17 +338,25 @@ mod tests {
     use super::{check_relative_urls, dependency_features, features_differ, fill_full_module, fill_service_worker};
 
     #[test]
-    fn the_modules_may_differ_only_by_the_engine_s_pipelines_and_video() {
-        let tree = |engine: &str, serde: &str| {
+    fn the_modules_may_differ_only_by_the_engine_s_and_scenario_s_pipelines_and_video() {
+        let trees = |engine: &str, scenario: &str, serde: &str| {
             let text = format!(
                 "shardlab-web v0.1.0 (/w/web) [default,full]\nshardlab-engine v0.1.0 (/w/crates/engine) [{engine}]\n\
+                 shardlab-scenario v0.1.0 (/w/crates/scenario) [{scenario}]\n\
                  serde v1.0.229 [{serde}]\nserde v1.0.229 [{serde}] (*)\n"
             );
             dependency_features(&text).expect("cargo tree lines")
         };
+        let tree =
+            |engine: &str, serde: &str| trees(engine, if engine.is_empty() { "" } else { "pipelines,video" }, serde);
         let full = tree("pipelines,video", "alloc,derive");
-        assert_eq!(full.len(), 2, "the web crate's own line is left out: {full:?}");
+        assert_eq!(full.len(), 3, "the web crate's own line is left out: {full:?}");
         assert_eq!(features_differ(&full, &tree("", "alloc,derive")), None);
+        // The scenario crate's features likewise: both in the full module, neither in the lite one.
+        let lite = trees("", "", "alloc,derive");
+        assert!(features_differ(&trees("pipelines,video", "pipelines", "alloc,derive"), &lite).is_some());
+        assert!(features_differ(&full, &trees("", "video", "alloc,derive")).is_some());
+        assert!(features_differ(&trees("pipelines,video", "pipelines,video,default", "alloc,derive"), &lite).is_some());
         // The full module's engine must have both features, the lite one's neither, and nothing else may differ.
         assert!(features_differ(&tree("", "alloc,derive"), &tree("", "alloc,derive")).is_some());
         assert!(features_differ(&tree("pipelines", "alloc,derive"), &tree("", "alloc,derive")).is_some());

@@ -2,7 +2,7 @@
 
 use crate::model::*;
 use crate::node_map::{Entity, NodeMap, NotSimulated};
-use crate::{Action, NodeId, NodeKind, Problem, Scenario};
+use crate::{Action, NodeId, NodeKind, PIPELINES, Problem, Scenario, VIDEO};
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -36,8 +36,15 @@ impl Scenario {
     /// are connected to and write their output to the stream or delivery stream they are connected to; a
     /// producer writing to a Firehose node is one of its Direct PUT feeds. Each kind keeps node order, so a
     /// scenario's engine indices do not depend on its streams. See [`Self::not_simulated`] for the rest.
+    ///
+    /// A build without this crate's `pipelines` or `video` feature refuses a scenario with nodes it leaves
+    /// out, naming each ([`Self::left_out_problems`]).
     pub fn to_sim_config(&self) -> Result<(SimConfig, NodeMap), Vec<Problem>> {
         self.validate()?;
+        let left_out = self.left_out_problems();
+        if !left_out.is_empty() {
+            return Err(left_out);
+        }
         let nodes = &self.pipeline.nodes;
         let mut map = NodeMap::default();
         let mut config = SimConfig {
@@ -87,7 +94,7 @@ impl Scenario {
                         config.producers.push(producer_config(&node.name, p, stream_name));
                     }
                 }
-                NodeKind::KinesisAgent(a) => match output(node.id) {
+                NodeKind::KinesisAgent(a) if PIPELINES => match output(node.id) {
                     Some((stream_name, OutputKind::DataStream)) => {
                         map.insert(node.id, Entity::Agent { index: config.agents.len() });
                         config.agents.push(agent_config(a, &stream_name, None));
@@ -106,7 +113,7 @@ impl Scenario {
                         config.consumers.push(consumer_config(&node.name, c, stream_name, to));
                     }
                 }
-                NodeKind::Analytics(a) => {
+                NodeKind::Analytics(a) if PIPELINES => {
                     if let Some(stream_name) = source_stream(node.id) {
                         map.insert(node.id, Entity::Analytics { index: config.analytics.len() });
                         let destination = match output(node.id) {
@@ -136,14 +143,13 @@ impl Scenario {
                         });
                     }
                 }
-                NodeKind::Firehose(f) => {
+                NodeKind::Firehose(f) if PIPELINES => {
                     if let Some(delivery) = self.delivery_stream_config(node.id, &node.name, f, &mut map) {
                         map.insert(node.id, Entity::DeliveryStream { name: node.name.clone() });
                         config.delivery_streams.push(delivery);
                     }
                 }
-                NodeKind::Destination(_) => {}
-                NodeKind::VideoStream(v) => {
+                NodeKind::VideoStream(v) if VIDEO => {
                     map.insert(node.id, Entity::VideoStream { stream_name: node.name.clone() });
                     config.video.streams.push(VideoStreamConfig {
                         name: node.name.clone(),
@@ -151,7 +157,7 @@ impl Scenario {
                         media_type: v.media_type.clone(),
                     });
                 }
-                NodeKind::Camera(c) => {
+                NodeKind::Camera(c) if VIDEO => {
                     let stream = self.pipeline.targets(node.id).find(|n| matches!(n.kind, NodeKind::VideoStream(_)));
                     if let Some(stream) = stream {
                         map.insert(node.id, Entity::Camera { index: config.video.cameras.len() });
@@ -164,7 +170,7 @@ impl Scenario {
                         });
                     }
                 }
-                NodeKind::VideoConsumer(c) => {
+                NodeKind::VideoConsumer(c) if VIDEO => {
                     let stream = self.pipeline.sources(node.id).find(|n| matches!(n.kind, NodeKind::VideoStream(_)));
                     if let Some(stream) = stream {
                         map.insert(node.id, Entity::VideoConsumer { index: config.video.consumers.len() });
@@ -176,11 +182,13 @@ impl Scenario {
                         });
                     }
                 }
+                // Destinations below; a kind this build leaves out was refused above.
+                _ => {}
             }
         }
         // Destinations: the delivery streams that run and deliver to them, and those made for Analytics
         // applications connected straight to them.
-        for node in nodes.iter().filter(|n| matches!(n.kind, NodeKind::Destination(_))) {
+        for node in nodes.iter().filter(|n| PIPELINES && matches!(n.kind, NodeKind::Destination(_))) {
             let mut delivery_streams = Vec::new();
             for source in self.pipeline.sources(node.id) {
                 match source.kind {
@@ -376,8 +384,8 @@ impl Scenario {
         }
     }
 
-    /// What this scenario holds that the engine does not simulate: the node and a sentence naming it (only
-    /// nodes left unconnected). The page and `shardlab run` show these; every preset, lesson start and lesson
+    /// What this scenario holds that the engine does not simulate: the node and a sentence naming it (nodes
+    /// left unconnected, and nodes this build leaves out). The page and `shardlab run` show these; every preset, lesson start and lesson
     /// reference has none.
     pub fn not_simulated(&self) -> Vec<NotSimulated> {
         let mut out = Vec::new();
@@ -388,6 +396,9 @@ impl Scenario {
         for node in &self.pipeline.nodes {
             let name = &node.name;
             let reason = match &node.kind {
+                kind if kind.left_out_feature().is_some() => {
+                    Some(crate::left_out(kind, name, kind.left_out_feature().unwrap_or_default()))
+                }
                 NodeKind::Firehose(_) => {
                     let fed = self.pipeline.sources(node.id).any(|n| match n.kind {
                         NodeKind::Consumer(_) | NodeKind::Analytics(_) => reads_stream(n.id),

@@ -54,6 +54,12 @@
 //! On-demand streams run on-demand (4 shards at first, scaling with their peak), and scheduled stream changes
 //! (UpdateShardCount, SplitShard, MergeShards, a retention change, a capacity-mode switch) fire through the
 //! service's own operations at their time. [`Scenario::not_simulated`] lists unconnected nodes, with their ids.
+//!
+//! # Features
+//!
+//! `pipelines` (Kinesis Agents, Firehose, Analytics, destinations) and `video` (Video Streams), both default:
+//! without one ([`PIPELINES`], [`VIDEO`]) its nodes still decode and encode alike, but are not edited, checked
+//! or converted: [`Node::set_param`] and [`Scenario::to_sim_config`] refuse them, naming each.
 
 #![no_std]
 #![forbid(unsafe_code)]
@@ -112,6 +118,36 @@ pub const TIME_MS_MAX: u64 = 2 * 86_400_000;
 /// consumer) to [`NodeKind`] and [`Action::DropCameraConnection`] to the actions; both only append, so format 4
 /// files and links decode as they are.
 pub const FORMAT_VERSION: u32 = 5;
+
+/// Whether this build edits, checks and converts Kinesis Agents, Firehose delivery streams, Analytics
+/// applications and destinations (the default `pipelines` feature). The page's lite module leaves it out (it
+/// hands every scenario with them to the full module first): their data still decodes and encodes alike, but
+/// [`Node::set_param`], [`Scenario::validate`] and so [`Scenario::to_sim_config`] refuse them, naming each one,
+/// rather than treat them differently.
+pub const PIPELINES: bool = cfg!(feature = "pipelines");
+
+/// Whether this build edits, checks and converts video streams, cameras and video consumers (the default
+/// `video` feature); without it they are refused as without [`PIPELINES`].
+pub const VIDEO: bool = cfg!(feature = "video");
+
+impl NodeKind {
+    /// The feature of this crate that nodes of this kind need and this build leaves out, if any
+    /// (`"pipelines"` or `"video"`).
+    pub fn left_out_feature(&self) -> Option<&'static str> {
+        match self {
+            Self::Producer(_) | Self::DataStream(_) | Self::Consumer(_) => None,
+            Self::KinesisAgent(_) | Self::Firehose(_) | Self::Analytics(_) | Self::Destination(_) => {
+                (!PIPELINES).then_some("pipelines")
+            }
+            Self::VideoStream(_) | Self::Camera(_) | Self::VideoConsumer(_) => (!VIDEO).then_some("video"),
+        }
+    }
+}
+
+/// Why this build refuses node `name` of `kind`, which needs the left-out `feature`.
+pub(crate) fn left_out(kind: &NodeKind, name: &str, feature: &str) -> String {
+    format!("'{name}' is {}, which this build leaves out (the scenario crate's `{feature}` feature)", kind.noun())
+}
 
 /// A whole scenario: what runs, how it is seeded, what happens when, and how it is laid out.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -407,7 +443,10 @@ impl Scenario {
         Some(node)
     }
 
-    /// Every problem at once: node parameters, connections and scheduled events.
+    /// Every problem at once: node parameters, connections and scheduled events. A build without the
+    /// `pipelines` or `video` feature checks everything but the parameters of the nodes it leaves out (so that
+    /// their links still open, to be handed to a full build, which checks them); [`Self::to_sim_config`]
+    /// refuses those nodes ([`Self::left_out_problems`]).
     pub fn validate(&self) -> Result<(), Vec<Problem>> {
         let mut problems = Vec::new();
         if self.format_version == 0 || self.format_version > FORMAT_VERSION {
@@ -485,6 +524,10 @@ impl Scenario {
                     format!("'{}' is used twice; names must be unique", node.name),
                 ));
             }
+            if node.kind.left_out_feature().is_some() {
+                // This build cannot check its parameters: `to_sim_config` refuses it, the full build checks them.
+                continue;
+            }
             for (key, why) in node.param_problems().into_iter().filter(|(key, _)| *key != "name") {
                 problems.push(Problem::new(format!("{path}.params.{key}"), why));
             }
@@ -502,13 +545,13 @@ impl Scenario {
                         ),
                     ));
                 }
-                NodeKind::Analytics(a) if a.start == model::StartPosition::AtTimestamp => {
+                NodeKind::Analytics(a) if PIPELINES && a.start == model::StartPosition::AtTimestamp => {
                     problems.push(Problem::new(
                         format!("{path}.params.start"),
                         "an Analytics application starts at TRIM_HORIZON or LATEST (NOW); AT_TIMESTAMP is for consumers",
                     ));
                 }
-                NodeKind::Firehose(f) => {
+                NodeKind::Firehose(f) if PIPELINES => {
                     let limit = self.pipeline.targets(node.id).find_map(|t| match &t.kind {
                         NodeKind::Destination(d) => Some(match d.kind {
                             model::DestinationKind::OpenSearch => ("OpenSearch", 100),
@@ -658,6 +701,18 @@ impl Scenario {
 }
 
 impl Scenario {
+    /// A problem for every node this build leaves out ([`PIPELINES`], [`VIDEO`]), naming it: none in a
+    /// default build. [`Self::to_sim_config`] refuses a scenario with any, rather than run it without them.
+    pub fn left_out_problems(&self) -> Vec<Problem> {
+        let nodes = self.pipeline.nodes.iter().enumerate();
+        nodes
+            .filter_map(|(i, node)| {
+                let feature = node.kind.left_out_feature()?;
+                Some(Problem::new(format!("pipeline.nodes[{i}]"), left_out(&node.kind, &node.name, feature)))
+            })
+            .collect()
+    }
+
     /// A problem when scheduled event `index` names a shard its stream cannot have when it fires: a stream
     /// created with `n` provisioned shards has shards 0 to `n - 1` until something reshards it, so a shard
     /// number beyond them is wrong unless a reshard or mode switch of that stream is scheduled no later.

@@ -3,6 +3,7 @@
 
 use crate::model::*;
 use crate::pipeline::{Node, NodeKind};
+use crate::{PIPELINES, VIDEO};
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -667,19 +668,24 @@ impl Node {
             NodeKind::Producer(p) => describe_all(producer_specs(p), p, &mut out),
             NodeKind::DataStream(s) => describe_all(stream_specs(s), s, &mut out),
             NodeKind::Consumer(c) => describe_all(consumer_specs(c), c, &mut out),
-            NodeKind::KinesisAgent(a) => describe_all(agent_specs(a), a, &mut out),
-            NodeKind::Firehose(f) => describe_all(firehose_specs(f), f, &mut out),
-            NodeKind::Analytics(a) => describe_all(analytics_specs(), a, &mut out),
-            NodeKind::Destination(d) => describe_all(destination_specs(d), d, &mut out),
-            NodeKind::VideoStream(v) => describe_all(video_stream_specs(), v, &mut out),
-            NodeKind::Camera(c) => describe_all(camera_specs(), c, &mut out),
-            NodeKind::VideoConsumer(c) => describe_all(video_consumer_specs(c), c, &mut out),
+            NodeKind::KinesisAgent(a) if PIPELINES => describe_all(agent_specs(a), a, &mut out),
+            NodeKind::Firehose(f) if PIPELINES => describe_all(firehose_specs(f), f, &mut out),
+            NodeKind::Analytics(a) if PIPELINES => describe_all(analytics_specs(), a, &mut out),
+            NodeKind::Destination(d) if PIPELINES => describe_all(destination_specs(d), d, &mut out),
+            NodeKind::VideoStream(v) if VIDEO => describe_all(video_stream_specs(), v, &mut out),
+            NodeKind::Camera(c) if VIDEO => describe_all(camera_specs(), c, &mut out),
+            NodeKind::VideoConsumer(c) if VIDEO => describe_all(video_consumer_specs(c), c, &mut out),
+            // A kind this build leaves out: only its name, which `set_param` and validation refuse.
+            _ => {}
         }
         out
     }
 
     /// Sets a parameter from text, or says what is wrong and what is allowed; on error nothing changes.
     pub fn set_param(&mut self, key: &str, text: &str) -> Result<(), String> {
+        if let Some(feature) = self.kind.left_out_feature() {
+            return Err(crate::left_out(&self.kind, &self.name, feature));
+        }
         if key == "name" {
             let name = text.trim();
             check_name(&self.kind, name)?;
@@ -690,13 +696,15 @@ impl Node {
             NodeKind::Producer(p) => apply_one(producer_specs(p), p, key, text),
             NodeKind::DataStream(s) => apply_one(stream_specs(s), s, key, text),
             NodeKind::Consumer(c) => apply_one(consumer_specs(c), c, key, text),
-            NodeKind::KinesisAgent(a) => apply_one(agent_specs(a), a, key, text),
-            NodeKind::Firehose(f) => apply_one(firehose_specs(f), f, key, text),
-            NodeKind::Analytics(a) => apply_one(analytics_specs(), a, key, text),
-            NodeKind::Destination(d) => apply_one(destination_specs(d), d, key, text),
-            NodeKind::VideoStream(v) => apply_one(video_stream_specs(), v, key, text),
-            NodeKind::Camera(c) => apply_one(camera_specs(), c, key, text),
-            NodeKind::VideoConsumer(c) => apply_one(video_consumer_specs(c), c, key, text),
+            NodeKind::KinesisAgent(a) if PIPELINES => apply_one(agent_specs(a), a, key, text),
+            NodeKind::Firehose(f) if PIPELINES => apply_one(firehose_specs(f), f, key, text),
+            NodeKind::Analytics(a) if PIPELINES => apply_one(analytics_specs(), a, key, text),
+            NodeKind::Destination(d) if PIPELINES => apply_one(destination_specs(d), d, key, text),
+            NodeKind::VideoStream(v) if VIDEO => apply_one(video_stream_specs(), v, key, text),
+            NodeKind::Camera(c) if VIDEO => apply_one(camera_specs(), c, key, text),
+            NodeKind::VideoConsumer(c) if VIDEO => apply_one(video_consumer_specs(c), c, key, text),
+            // Refused above.
+            _ => Err(crate::left_out(&self.kind, &self.name, self.kind.left_out_feature().unwrap_or_default())),
         }
     }
 

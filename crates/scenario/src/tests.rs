@@ -483,3 +483,57 @@ fn video_parameters_follow_aws_ranges() {
     assert_eq!(node.set_param("style", "image_extraction"), Ok(()));
     assert!(node.set_param("sampling_interval_ms", "199").is_err());
 }
+
+/// Without the `pipelines` and `video` features (the page's lite module) a scenario with Firehose, a destination
+/// and Video Streams still opens from its link, unchanged, so it can be handed to a full build; but its
+/// left-out nodes are not edited, and converting it is refused with each of them named: a run is the same in
+/// every build, or it does not start. `cargo xtask test` also runs this test without the features.
+#[test]
+fn without_pipelines_and_video_their_nodes_decode_but_are_refused_never_left_out() {
+    let mut scenario = Scenario::default();
+    let stream = scenario.pipeline.nodes[1].id;
+    let archive = scenario.add_node(NodeKind::firehose());
+    let bucket = scenario.add_node(NodeKind::destination());
+    let door = scenario.add_node(NodeKind::video_stream());
+    let porch = scenario.add_node(NodeKind::camera());
+    for (id, name) in [(archive, "archive"), (bucket, "bucket"), (door, "door"), (porch, "porch")] {
+        scenario.pipeline.node_mut(id).expect("added above").name = name.into();
+    }
+    scenario.pipeline.connect(stream, archive).expect("a delivery stream reads a data stream");
+    scenario.pipeline.connect(archive, bucket).expect("and delivers to a bucket");
+    scenario.pipeline.connect(porch, door).expect("a camera sends to a video stream");
+    let link = encode_link(&scenario);
+    assert_eq!(decode_link(&link), Ok(scenario.clone()), "the link opens in every build");
+    let before = scenario.clone();
+    let firehose = scenario.pipeline.node_mut(archive).expect("added above");
+    let set = firehose.set_param("buffer_size_mib", "64");
+    let keys: Vec<&str> = firehose.params().iter().map(|p| p.key).collect();
+    if PIPELINES && VIDEO {
+        assert_eq!(set, Ok(()));
+        assert!(keys.contains(&"buffer_size_mib"), "{keys:?}");
+        let (config, nodes) = scenario.to_sim_config().expect("every node runs");
+        assert_eq!(nodes.delivery_stream(archive), Some("archive"));
+        assert_eq!((config.delivery_streams.len(), config.video.streams.len(), config.video.cameras.len()), (1, 1, 1));
+        assert_eq!(scenario.left_out_problems(), []);
+    } else {
+        // The lite module leaves out both.
+        let refused = |i: usize, name: &str, noun: &str, feature: &str| {
+            Problem::new(
+                format!("pipeline.nodes[{i}]"),
+                format!("'{name}' is {noun}, which this build leaves out (the scenario crate's `{feature}` feature)"),
+            )
+        };
+        let expected = alloc::vec![
+            refused(3, "archive", "a Firehose delivery stream", "pipelines"),
+            refused(4, "bucket", "a destination", "pipelines"),
+            refused(5, "door", "a video stream", "video"),
+            refused(6, "porch", "a camera", "video"),
+        ];
+        assert_eq!(set, Err(expected[0].message.clone()));
+        assert_eq!(scenario, before, "a refused edit changes nothing");
+        assert_eq!(keys, ["name"]);
+        assert_eq!(scenario.to_sim_config().map(|_| ()), Err(expected.clone()));
+        let not_simulated: Vec<String> = scenario.not_simulated().into_iter().map(|n| n.reason).collect();
+        assert_eq!(not_simulated, expected.iter().map(|p| p.message.clone()).collect::<Vec<_>>());
+    }
+}
