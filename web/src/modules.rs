@@ -31,7 +31,7 @@ pub enum Need {
     /// The address holds a link of an older format (`s=1.…` to `s=4.…`), which only the full module converts
     /// (`shardlab_scenario::decode_current_link`): it is handed over as it is, instead of the workspace.
     Link(String),
-    /// A tab the lite page does not have (the record browser, the API console, the course).
+    /// A tab the lite page does not have (the record browser, the API console, the cost estimate, the course).
     Tab(Tab),
     /// The shard log (under the stream), which the lite page does not draw.
     ShardLog,
@@ -62,6 +62,7 @@ impl Need {
             Self::Link(_) => "this link's older format",
             Self::Tab(Tab::ApiConsole) => "the API console",
             Self::Tab(Tab::Records) => "the record browser",
+            Self::Tab(Tab::Cost) => "the cost estimate",
             Self::ShardLog => "the shard log",
             Self::ChangeForm(..) => "the timeline's form",
             Self::Tab(_) | Self::Lesson(_) => "the course",
@@ -79,6 +80,7 @@ impl Need {
             Self::Scenario | Self::Link(_) => "scenario".into(),
             Self::Tab(Tab::ApiConsole) => "tab-api".into(),
             Self::Tab(Tab::Records) => "tab-records".into(),
+            Self::Tab(Tab::Cost) => "tab-cost".into(),
             Self::Tab(_) => "tab-course".into(),
             Self::ShardLog => "shard-log".into(),
             Self::ChangeForm(None, at_ms) => format!("change-new-{at_ms}"),
@@ -99,6 +101,7 @@ impl Need {
             "scenario" => Self::Scenario,
             "tab-api" => Self::Tab(Tab::ApiConsole),
             "tab-records" => Self::Tab(Tab::Records),
+            "tab-cost" => Self::Tab(Tab::Cost),
             "shard-log" => Self::ShardLog,
             "tab-course" => Self::Tab(Tab::Course),
             "course" => Self::Lesson(None),
@@ -184,8 +187,10 @@ pub fn take_older_link(needs: &mut Vec<Need>) -> Option<String> {
 /// What `action` needs from the full module, if the lite page cannot do it itself.
 pub fn need_of(action: &Action) -> Option<Need> {
     match action {
-        Action::ShowTab(tab @ (Tab::Records | Tab::ApiConsole | Tab::Course))
-        | Action::RevealTab(tab @ (Tab::Records | Tab::ApiConsole | Tab::Course)) => Some(Need::Tab(*tab)),
+        Action::ShowTab(tab @ (Tab::Records | Tab::ApiConsole | Tab::Cost | Tab::Course))
+        | Action::RevealTab(tab @ (Tab::Records | Tab::ApiConsole | Tab::Cost | Tab::Course)) => {
+            Some(Need::Tab(*tab))
+        }
         Action::CallApi(..) => Some(Need::Tab(Tab::ApiConsole)),
         Action::Browse(..) | Action::BrowseNext | Action::OpenRecord(..) => Some(Need::Tab(Tab::Records)),
         Action::ToggleShardLog | Action::ShardLogPage(_) | Action::Replay(_) => Some(Need::ShardLog),
@@ -342,6 +347,7 @@ mod tests {
             Need::Tab(Tab::ApiConsole),
             Need::Tab(Tab::Course),
             Need::Tab(Tab::Records),
+            Need::Tab(Tab::Cost),
             Need::ShardLog,
             Need::ChangeForm(None, 30_000),
             Need::ChangeForm(Some(2), 5_000),
@@ -419,10 +425,15 @@ mod tests {
     #[test]
     fn what_the_lite_page_hands_over() {
         assert_eq!(need_of(&Action::ShowTab(Tab::Course)), Some(Need::Tab(Tab::Course)));
-        // The first minute's tabs stay; the record browser and the shard log are opened only by a click.
-        for tab in [Tab::EventLog, Tab::Cost, Tab::Presets, Tab::Library] {
+        // The first minute's tabs stay; the record browser, the cost estimate and the shard log are opened
+        // only by a click.
+        for tab in [Tab::EventLog, Tab::Presets, Tab::Library] {
             assert_eq!(need_of(&Action::ShowTab(tab)), None, "{tab:?}");
         }
+        assert_eq!(need_of(&Action::ShowTab(Tab::Cost)), Some(Need::Tab(Tab::Cost)));
+        assert_eq!(need_of(&Action::RevealTab(Tab::Cost)), Some(Need::Tab(Tab::Cost)));
+        assert!(matches!(Need::Tab(Tab::Cost).action(), Some(Action::RevealTab(Tab::Cost))));
+        assert_eq!(Need::Tab(Tab::Cost).describe(), "the cost estimate");
         assert_eq!(need_of(&Action::ShowTab(Tab::Records)), Some(Need::Tab(Tab::Records)));
         assert_eq!(need_of(&Action::BrowseNext), Some(Need::Tab(Tab::Records)));
         assert_eq!(need_of(&Action::OpenRecord(0, 3)), Some(Need::Tab(Tab::Records)));
