@@ -402,7 +402,10 @@ impl Handlers {
             .map(|format| s.callback(move |_: MouseEvent| Action::Export(format))),
             on_preset: s.callback(Action::OpenPreset),
             on_library: s.callback(|action| Action::Library(action, browser::unix_now_ms())),
-            on_import: {
+            // Only the library's panel imports, and it is the full module's (`crate::modules`).
+            on_import: if !crate::modules::FULL {
+                Callback::noop()
+            } else {
                 let store = store.clone();
                 Callback::from(move |input: web_sys::HtmlInputElement| {
                     let store = store.clone();

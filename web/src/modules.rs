@@ -31,7 +31,8 @@ pub enum Need {
     /// The address holds a link of an older format (`s=1.…` to `s=4.…`), which only the full module converts
     /// (`shardlab_scenario::decode_current_link`): it is handed over as it is, instead of the workspace.
     Link(String),
-    /// A tab the lite page does not have (the record browser, the API console, the cost estimate, the course).
+    /// A tab the lite page does not have (the record browser, the API console, the cost estimate, the library's
+    /// panel, the course).
     Tab(Tab),
     /// The shard log (under the stream), which the lite page does not draw.
     ShardLog,
@@ -63,6 +64,7 @@ impl Need {
             Self::Tab(Tab::ApiConsole) => "the API console",
             Self::Tab(Tab::Records) => "the record browser",
             Self::Tab(Tab::Cost) => "the cost estimate",
+            Self::Tab(Tab::Library) => "the library",
             Self::ShardLog => "the shard log",
             Self::ChangeForm(..) => "the timeline's form",
             Self::Tab(_) | Self::Lesson(_) => "the course",
@@ -81,6 +83,7 @@ impl Need {
             Self::Tab(Tab::ApiConsole) => "tab-api".into(),
             Self::Tab(Tab::Records) => "tab-records".into(),
             Self::Tab(Tab::Cost) => "tab-cost".into(),
+            Self::Tab(Tab::Library) => "tab-library".into(),
             Self::Tab(_) => "tab-course".into(),
             Self::ShardLog => "shard-log".into(),
             Self::ChangeForm(None, at_ms) => format!("change-new-{at_ms}"),
@@ -102,6 +105,7 @@ impl Need {
             "tab-api" => Self::Tab(Tab::ApiConsole),
             "tab-records" => Self::Tab(Tab::Records),
             "tab-cost" => Self::Tab(Tab::Cost),
+            "tab-library" => Self::Tab(Tab::Library),
             "shard-log" => Self::ShardLog,
             "tab-course" => Self::Tab(Tab::Course),
             "course" => Self::Lesson(None),
@@ -187,8 +191,8 @@ pub fn take_older_link(needs: &mut Vec<Need>) -> Option<String> {
 /// What `action` needs from the full module, if the lite page cannot do it itself.
 pub fn need_of(action: &Action) -> Option<Need> {
     match action {
-        Action::ShowTab(tab @ (Tab::Records | Tab::ApiConsole | Tab::Cost | Tab::Course))
-        | Action::RevealTab(tab @ (Tab::Records | Tab::ApiConsole | Tab::Cost | Tab::Course)) => {
+        Action::ShowTab(tab @ (Tab::Records | Tab::ApiConsole | Tab::Cost | Tab::Library | Tab::Course))
+        | Action::RevealTab(tab @ (Tab::Records | Tab::ApiConsole | Tab::Cost | Tab::Library | Tab::Course)) => {
             Some(Need::Tab(*tab))
         }
         Action::CallApi(..) => Some(Need::Tab(Tab::ApiConsole)),
@@ -210,6 +214,8 @@ pub fn need_of(action: &Action) -> Option<Need> {
         Action::Library(crate::components::LibraryAction::ExportCurrent, _) => {
             Some(Need::Export(ExportFormat::ScenarioJson))
         }
+        // The library's panel and its actions (the autosave and the library's storage stay in the lite page).
+        Action::Library(..) => Some(Need::Tab(Tab::Library)),
         _ => None,
     }
 }
@@ -348,6 +354,7 @@ mod tests {
             Need::Tab(Tab::Course),
             Need::Tab(Tab::Records),
             Need::Tab(Tab::Cost),
+            Need::Tab(Tab::Library),
             Need::ShardLog,
             Need::ChangeForm(None, 30_000),
             Need::ChangeForm(Some(2), 5_000),
@@ -427,13 +434,22 @@ mod tests {
         assert_eq!(need_of(&Action::ShowTab(Tab::Course)), Some(Need::Tab(Tab::Course)));
         // The first minute's tabs stay; the record browser, the cost estimate and the shard log are opened
         // only by a click.
-        for tab in [Tab::EventLog, Tab::Presets, Tab::Library] {
+        for tab in [Tab::EventLog, Tab::Presets] {
             assert_eq!(need_of(&Action::ShowTab(tab)), None, "{tab:?}");
         }
         assert_eq!(need_of(&Action::ShowTab(Tab::Cost)), Some(Need::Tab(Tab::Cost)));
         assert_eq!(need_of(&Action::RevealTab(Tab::Cost)), Some(Need::Tab(Tab::Cost)));
         assert!(matches!(Need::Tab(Tab::Cost).action(), Some(Action::RevealTab(Tab::Cost))));
         assert_eq!(Need::Tab(Tab::Cost).describe(), "the cost estimate");
+        // The library's panel: its tab and its actions; the lite page still saves (autosave).
+        assert_eq!(need_of(&Action::ShowTab(Tab::Library)), Some(Need::Tab(Tab::Library)));
+        let rename = crate::components::LibraryAction::Rename(1, "Mine".into());
+        assert_eq!(need_of(&Action::Library(rename, 0)), Some(Need::Tab(Tab::Library)));
+        assert_eq!(
+            need_of(&Action::Library(crate::components::LibraryAction::ExportCurrent, 0)),
+            Some(Need::Export(ExportFormat::ScenarioJson))
+        );
+        assert!(matches!(Need::Tab(Tab::Library).action(), Some(Action::RevealTab(Tab::Library))));
         assert_eq!(need_of(&Action::ShowTab(Tab::Records)), Some(Need::Tab(Tab::Records)));
         assert_eq!(need_of(&Action::BrowseNext), Some(Need::Tab(Tab::Records)));
         assert_eq!(need_of(&Action::OpenRecord(0, 3)), Some(Need::Tab(Tab::Records)));

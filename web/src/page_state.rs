@@ -913,7 +913,7 @@ impl PageState {
                 self.notice = outcome.clone().err();
                 outcome
             }
-            Action::Library(action, now_unix_ms) => self.library_action(action, now_unix_ms),
+            Action::Library(action, now_unix_ms) if FULL => self.library_action(action, now_unix_ms),
             Action::Imported(Ok(scenario)) => {
                 self.library_error = None;
                 self.open_scenario(scenario);

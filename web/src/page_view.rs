@@ -346,7 +346,7 @@ fn bottom(s: &PageState, h: &Handlers, views: &StageViews, scenario: &Scenario) 
     let body = match s.tab {
         Tab::EventLog => html! { <EventLog lines={(*views.log).clone()} on_pick={h.on_pick.clone()} /> },
         // The lite page hands these tabs over to the full module (`crate::modules`) and says so meanwhile.
-        Tab::Records | Tab::ApiConsole | Tab::Cost | Tab::Course if !crate::modules::FULL => html! {
+        Tab::Records | Tab::ApiConsole | Tab::Cost | Tab::Library | Tab::Course if !crate::modules::FULL => html! {
             <p class="note">{ "Loading…" }</p>
         },
         Tab::ApiConsole => html! {
