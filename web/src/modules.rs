@@ -36,6 +36,8 @@ pub enum Need {
     Tab(Tab),
     /// The shard log (under the stream), which the lite page does not draw.
     ShardLog,
+    /// The Share panel's embed snippet.
+    Embed,
     /// The timeline's form: for the scheduled event at this index (`None`: a new one), at this time in ms.
     ChangeForm(Option<usize>, u64),
     /// A lesson, by id (a lesson link, the tour's "Start the course", the course button).
@@ -66,6 +68,7 @@ impl Need {
             Self::Tab(Tab::Cost) => "the cost estimate",
             Self::Tab(Tab::Library) => "the library",
             Self::ShardLog => "the shard log",
+            Self::Embed => "the embed snippet",
             Self::ChangeForm(..) => "the timeline's form",
             Self::Tab(_) | Self::Lesson(_) => "the course",
             Self::Add(_) => "Firehose, Analytics, the Kinesis Agent and Video Streams",
@@ -86,6 +89,7 @@ impl Need {
             Self::Tab(Tab::Library) => "tab-library".into(),
             Self::Tab(_) => "tab-course".into(),
             Self::ShardLog => "shard-log".into(),
+            Self::Embed => "embed".into(),
             Self::ChangeForm(None, at_ms) => format!("change-new-{at_ms}"),
             Self::ChangeForm(Some(index), at_ms) => format!("change-{index}-{at_ms}"),
             Self::Lesson(None) => "course".into(),
@@ -107,6 +111,7 @@ impl Need {
             "tab-cost" => Self::Tab(Tab::Cost),
             "tab-library" => Self::Tab(Tab::Library),
             "shard-log" => Self::ShardLog,
+            "embed" => Self::Embed,
             "tab-course" => Self::Tab(Tab::Course),
             "course" => Self::Lesson(None),
             "import" => Self::Import(String::new()),
@@ -139,6 +144,7 @@ impl Need {
             Self::Tab(tab) => Some(Action::RevealTab(*tab)),
             // Opens it (a toggle would close it again after a second click while loading).
             Self::ShardLog => Some(Action::ShardLogPage(0)),
+            Self::Embed => Some(Action::OpenEmbed),
             Self::ChangeForm(index, at_ms) => Some(Action::OpenChangeForm(*index, *at_ms)),
             Self::Lesson(None) => Some(Action::TourCourse),
             Self::Lesson(Some(id)) => Some(Action::OpenLesson(id.clone())),
@@ -199,6 +205,7 @@ pub fn need_of(action: &Action) -> Option<Need> {
         Action::Browse(..) | Action::BrowseNext | Action::OpenRecord(..) => Some(Need::Tab(Tab::Records)),
         Action::ToggleShardLog | Action::ShardLogPage(_) | Action::Replay(_) => Some(Need::ShardLog),
         Action::OpenChangeForm(index, at_ms) => Some(Need::ChangeForm(*index, *at_ms)),
+        Action::OpenEmbed | Action::ShowEmbed(_) => Some(Need::Embed),
         Action::LoadCourse | Action::CourseLoaded(_) | Action::TourCourse => Some(Need::Lesson(None)),
         Action::OpenLesson(id) => Some(Need::Lesson(Some(id.clone()))),
         Action::Check | Action::Hint | Action::ShowMe | Action::RestartLesson | Action::QuizRight(_) => {
@@ -356,6 +363,7 @@ mod tests {
             Need::Tab(Tab::Cost),
             Need::Tab(Tab::Library),
             Need::ShardLog,
+            Need::Embed,
             Need::ChangeForm(None, 30_000),
             Need::ChangeForm(Some(2), 5_000),
             Need::Lesson(None),
@@ -450,6 +458,10 @@ mod tests {
             Some(Need::Export(ExportFormat::ScenarioJson))
         );
         assert!(matches!(Need::Tab(Tab::Library).action(), Some(Action::RevealTab(Tab::Library))));
+        // The share link stays; its embed snippet opens in the full module, in the Share panel.
+        assert_eq!(need_of(&Action::ToggleShare("https://x/#s=5.a".into())), None);
+        assert_eq!(need_of(&Action::OpenEmbed), Some(Need::Embed));
+        assert!(matches!(Need::Embed.action(), Some(Action::OpenEmbed)));
         assert_eq!(need_of(&Action::ShowTab(Tab::Records)), Some(Need::Tab(Tab::Records)));
         assert_eq!(need_of(&Action::BrowseNext), Some(Need::Tab(Tab::Records)));
         assert_eq!(need_of(&Action::OpenRecord(0, 3)), Some(Need::Tab(Tab::Records)));

@@ -132,7 +132,8 @@ pub(crate) fn page(s: &PageState, h: &Handlers, stage_panels: Vec<StagePanel>) -
             }
             if let Some((link, copied)) = &s.share {
                 <SharePanel link={link.clone()} title={scenario.name.clone()} copied={copied.clone()}
-                    on_download={h.on_share_download.clone()} on_close={h.on_share_close.clone()} />
+                    on_download={h.on_share_download.clone()} on_close={h.on_share_close.clone()}
+                    on_embed={h.on_embed.clone()} embed_open={s.embed_snippet_open} />
             }
             if s.export_open {
                 { export_menu(scenario, h) }

@@ -20,6 +20,11 @@ pub struct SharePanelProps {
     /// The scenario's name, for the embed snippet's frame title.
     #[prop_or_default]
     pub title: AttrValue,
+    /// Opens the embed snippet: in the lite page, it hands over to the full module (`crate::modules`).
+    pub on_embed: Callback<()>,
+    /// The embed snippet starts open.
+    #[prop_or_default]
+    pub embed_open: bool,
 }
 
 /// The panel.
@@ -28,6 +33,10 @@ pub fn SharePanel(props: &SharePanelProps) -> Html {
     let length = props.link.chars().count();
     let download = {
         let cb = props.on_download.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(()))
+    };
+    let embed = {
+        let cb = props.on_embed.clone();
         Callback::from(move |_: MouseEvent| cb.emit(()))
     };
     let close = {
@@ -62,7 +71,11 @@ pub fn SharePanel(props: &SharePanelProps) -> Html {
                 </p>
             }
             <button onclick={download}>{ "Download as a file (.json)" }</button>
-            <super::EmbedSnippet link={props.link.clone()} title={props.title.clone()} />
+            if crate::modules::FULL {
+                <super::EmbedSnippet link={props.link.clone()} title={props.title.clone()} open={props.embed_open} />
+            } else {
+                <button class="ghost embed-snippet" onclick={embed}>{ "Embed in a page ▸" }</button>
+            }
         </div>
     }
 }
