@@ -1550,6 +1550,20 @@ mod tests {
     }
 
     #[test]
+    fn a_handed_over_embed_opens_the_share_panel_at_its_snippet_without_copying() {
+        let mut state = page();
+        state.update(Action::OpenEmbed).expect("asked");
+        // The app answers with the page's share link (it knows the address).
+        assert_eq!(state.take_effects(), vec![Effect::ShowEmbed]);
+        state.update(Action::ShowEmbed("https://x/#s".into())).expect("shown");
+        assert_eq!(state.share, Some(("https://x/#s".into(), None)));
+        assert!(state.embed_snippet_open);
+        assert_eq!(state.take_effects(), vec![], "nothing copied without a click");
+        state.update(Action::CloseShare).expect("closed");
+        assert!(!state.embed_snippet_open, "the next Share opens with the snippet closed");
+    }
+
+    #[test]
     fn selecting_a_component_leaves_the_lesson_for_its_inspector_and_panel() {
         let mut state = page();
         state.update(Action::CourseLoaded(course())).expect("loaded");
