@@ -1,6 +1,6 @@
 // End-to-end tests of the two modules (web/src/modules.rs): the first visit runs the lite module only; the
-// first use of something it leaves out (the API console, the course, the record browser, the timeline's form)
-// fetches the full module, which takes the workspace over at the same simulated time and computes the same
+// first use of something it leaves out (the API console, the course, the record browser, the timeline's form,
+// the cost estimate, the library's panel, the embed snippet) fetches the full module, which takes the workspace over at the same simulated time and computes the same
 // run; a failed fetch is explained, with a way to try again.
 
 import { after, before, describe, test } from 'node:test';
@@ -104,6 +104,42 @@ describe('The lite and full modules in Chromium', () => {
     // A new change at the playhead, 3 s, as the lite page asked.
     assert.equal(await form.getByLabel('At', { exact: true }).inputValue(), '3s');
     assert.equal(await clockMs(page), 3_000);
+    assert.deepEqual(problems.pageErrors, [], 'uncaught errors in the page');
+  });
+
+  test('the Cost tab says what is loading, then the full module shows the cost of the same run', { timeout: TEST_TIMEOUT_MS }, async () => {
+    // Without the service worker, which would serve the full module from its cache past `page.route`.
+    const opened = await openPage(env.browser, { serviceWorkers: 'block' });
+    env.contexts.push(opened.context);
+    const { page, problems } = opened;
+    const urls = [];
+    page.on('response', (response) => urls.push(response.url()));
+    // The full module's files wait until the lite page's Loading state has been seen.
+    let release;
+    const released = new Promise((resolve) => { release = resolve; });
+    await page.route(/shardlab-full-/, async (route) => { await released; await route.continue(); });
+    await page.goto(env.server.url);
+    await page.locator('.pipeline-canvas').first().waitFor({ state: 'attached' });
+    const step = page.getByRole('button', { name: 'Step', exact: true });
+    for (let i = 0; i < 3; i += 1) {
+      await step.click();
+    }
+    await waitUntil('the steps to run', () => clockMs(page), (ms) => ms === 3_000);
+    assert.deepEqual(fullModuleFetched(urls), [], 'the first minute needs no cost estimate');
+
+    await page.getByRole('tab', { name: 'Cost' }).click();
+    const loading = page.getByRole('status').filter({ hasText: 'Loading the cost estimate' });
+    await loading.waitFor({ state: 'visible', timeout: 20_000 });
+    assert.equal(await page.locator('[data-testid=cost]').count(), 0, 'the lite page has no cost meter');
+    release();
+    const table = page.locator('[data-testid=cost] table');
+    await waitUntil('the cost lines', () => table.textContent().catch(() => ''), (t) => t.includes('Shard hours'), 30_000);
+    assert.equal(fullModuleFetched(urls).length, 2, `the full module's JS and wasm: ${fullModuleFetched(urls)}`);
+    await waitUntil('the full module to reach the same time', () => clockMs(page), (ms) => ms === 3_000, 30_000);
+    assert.equal(await page.getByRole('tab', { name: 'Cost' }).getAttribute('aria-selected'), 'true');
+    // `docs/aws-behaviour.md` §7: provisioned streams pay shard-hours and PUT payload units.
+    assert.match(await table.textContent(), /PUT payload units/);
+    assert.match(await page.locator('[data-testid=cost-total]').textContent(), /^\$0\.\d{6} so far$/);
     assert.deepEqual(problems.pageErrors, [], 'uncaught errors in the page');
   });
 

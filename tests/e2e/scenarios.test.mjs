@@ -130,8 +130,9 @@ describe('Scenarios in Chromium', () => {
     const before = await canvasLabels(page);
     await open(env.server.url, opened);
     assert.deepEqual(await canvasLabels(page), before);
+    // The library's panel is the full module's: the reloaded page shows it once the full module is there.
     await page.getByRole('tab', { name: 'Library' }).click();
-    assert.equal(await list.count(), 2);
+    await waitUntil('both saved scenarios', () => list.count(), (n) => n === 2, 30_000);
     await screenshot(page, 'library');
     assert.deepEqual(opened.problems.pageErrors, [], 'uncaught errors in the page');
   });

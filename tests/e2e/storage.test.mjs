@@ -1,6 +1,7 @@
 // End-to-end tests of the learner's saved work (web/src/storage.rs): the lite module keeps and restores the
-// autosave and the library in forms it reads without JSON (a share link, and one line per library entry);
-// work an earlier Shardlab saved as JSON comes back through the full module, which rewrites it in the new form.
+// autosave and the library in forms it reads without JSON (a share link, and one line per library entry); the
+// library's panel is the full module's; work an earlier Shardlab saved as JSON comes back through the full
+// module, which rewrites it in the new form.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -87,35 +88,46 @@ describe('Saved work in Chromium', () => {
     const next = await opened(page.context());
     await next.page.goto(env.server.url);
     await next.page.locator('.scenario-name', { hasText: 'Saved one' }).waitFor({ state: 'attached' });
+    assert.deepEqual(fullModuleFetched(next.urls), [], 'the lite module opened the autosave itself');
+    // The library's panel is the full module's: it lists the entries the lite page kept.
     await next.page.getByRole('tab', { name: 'Library' }).click();
-    assert.deepEqual(await next.page.locator('[data-testid=library] .entry-name').allInnerTexts(), names);
+    const listed = next.page.locator('[data-testid=library] .entry-name');
+    await waitUntil('the library listed', () => listed.allInnerTexts(), (texts) => texts.length === 2, 30_000);
+    assert.deepEqual(await listed.allInnerTexts(), names);
     await next.page.getByRole('button', { name: 'Open Two "quoted" shards' }).click();
     await next.page.locator('.scenario-name', { hasText: 'Saved two' }).waitFor({ state: 'attached' });
-    assert.deepEqual(fullModuleFetched(next.urls), [], 'the lite module opened the saved work itself');
     assert.deepEqual(problems.pageErrors, [], 'uncaught errors in the page');
   });
 
-  test('a fresh lite page autosaves and restores, and keeps its library, without the full module', { timeout: TEST_TIMEOUT_MS }, async () => {
+  test('a fresh lite page autosaves and restores without the full module; the library keeps what its panel saves', { timeout: TEST_TIMEOUT_MS }, async () => {
     const { page, urls, problems } = await openWith({});
     await page.goto(`${env.server.url}#preset=hot-partition-key`);
     await page.locator('.pipeline-canvas').first().waitFor({ state: 'attached' });
     const name = await scenarioName(page);
+    const autosaved = await waitUntil('the autosave', async () => (await stored(page, [AUTOSAVE]))[AUTOSAVE],
+      (text) => /^s=5\.[A-Za-z0-9_-]+$/.test(text ?? ''));
+    const older = await stored(page, [OLDER_AUTOSAVE, OLDER_LIBRARY]);
+    assert.deepEqual(older, { [OLDER_AUTOSAVE]: null, [OLDER_LIBRARY]: null });
+
+    // A reload without the link opens the autosave, in the lite module alone.
+    await page.goto(env.server.url);
+    await page.locator('.scenario-name', { hasText: name }).waitFor({ state: 'attached' });
+    assert.equal((await stored(page, [AUTOSAVE]))[AUTOSAVE], autosaved);
+    assert.deepEqual(fullModuleFetched(urls), [], 'the lite module alone');
+
+    // The library's panel is the full module's; what it saves, the next lite page keeps.
     await page.getByRole('tab', { name: 'Library' }).click();
     await page.getByLabel('Save as').fill('Mine\tand yours');
     await page.getByRole('button', { name: 'Save to library' }).click();
     await page.locator('[data-testid=library] .entry-name', { hasText: 'Mine' }).waitFor();
-    const saved = await stored(page, [AUTOSAVE, LIBRARY, OLDER_AUTOSAVE, OLDER_LIBRARY]);
-    assert.match(saved[AUTOSAVE], /^s=5\.[A-Za-z0-9_-]+$/);
+    assert.equal(fullModuleFetched(urls).length, 2, `the full module's JS and wasm: ${fullModuleFetched(urls)}`);
+    const saved = await stored(page, [LIBRARY]);
     assert.match(saved[LIBRARY], /^1\t\d+\tMine\\tand yours\ts=5\.[A-Za-z0-9_-]+$/, 'a tab in a name is escaped');
-    assert.equal(saved[OLDER_AUTOSAVE], null);
-    assert.equal(saved[OLDER_LIBRARY], null);
-
-    // A reload without the link opens the autosave; the library is there.
-    await page.goto(env.server.url);
-    await page.locator('.scenario-name', { hasText: name }).waitFor({ state: 'attached' });
-    await page.getByRole('tab', { name: 'Library' }).click();
-    assert.deepEqual(await page.locator('[data-testid=library] .entry-name').allTextContents(), ['Mine\tand yours']);
-    assert.deepEqual(fullModuleFetched(urls), [], 'the lite module alone');
+    const next = await opened(page.context());
+    await next.page.goto(env.server.url);
+    await next.page.locator('.pipeline-canvas').first().waitFor({ state: 'attached' });
+    assert.deepEqual(fullModuleFetched(next.urls), [], 'the next visit is the lite module alone');
+    assert.equal((await stored(next.page, [LIBRARY]))[LIBRARY], saved[LIBRARY], 'the lite page keeps the library as it is');
     assert.deepEqual(problems.pageErrors, [], 'uncaught errors in the page');
   });
 
@@ -154,8 +166,7 @@ describe('Saved work in Chromium', () => {
     const before = await nodes();
     await page.getByRole('button', { name: 'Add Producer' }).click();
     await waitUntil('the added producer', nodes, (n) => n === before + 1);
-    await page.getByRole('tab', { name: 'Library' }).click();
-    assert.match(await page.locator('[data-testid=library]').innerText(), /kept in an older form/);
+    // (The library's panel, which says the saved work is kept in an older form, is the full module's.)
     const waiting = await stored(page, [OLDER_AUTOSAVE, AUTOSAVE, LIBRARY]);
     assert.deepEqual(waiting, { [OLDER_AUTOSAVE]: older, [AUTOSAVE]: null, [LIBRARY]: null }, 'nothing written over it');
 

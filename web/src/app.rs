@@ -114,6 +114,10 @@ impl Store {
                 }));
             }
             Effect::Reveal(selector) => crate::tour::reveal(&selector),
+            Effect::ShowEmbed => {
+                let link = share_link(&self.state());
+                let _ = self.send(Action::ShowEmbed(link));
+            }
             Effect::LoadCourse => {}
             Effect::LoadFull(attempt) => self.load_full(attempt),
         }
@@ -303,6 +307,7 @@ pub(crate) struct Handlers {
     pub(crate) on_share: Callback<MouseEvent>,
     pub(crate) on_share_download: Callback<()>,
     pub(crate) on_share_close: Callback<()>,
+    pub(crate) on_embed: Callback<()>,
     pub(crate) on_export: Callback<MouseEvent>,
     pub(crate) on_export_as: [Callback<MouseEvent>; 4],
     pub(crate) on_preset: Callback<&'static str>,
@@ -392,6 +397,7 @@ impl Handlers {
             },
             on_share_download: s.callback(|()| Action::Export(ExportFormat::ScenarioJson)),
             on_share_close: s.callback(|()| Action::CloseShare),
+            on_embed: s.callback(|()| Action::OpenEmbed),
             on_export: s.click(|| Action::ToggleExport),
             on_export_as: [
                 ExportFormat::ScenarioJson,
@@ -402,7 +408,10 @@ impl Handlers {
             .map(|format| s.callback(move |_: MouseEvent| Action::Export(format))),
             on_preset: s.callback(Action::OpenPreset),
             on_library: s.callback(|action| Action::Library(action, browser::unix_now_ms())),
-            on_import: {
+            // Only the library's panel imports, and it is the full module's (`crate::modules`).
+            on_import: if !crate::modules::FULL {
+                Callback::noop()
+            } else {
                 let store = store.clone();
                 Callback::from(move |input: web_sys::HtmlInputElement| {
                     let store = store.clone();

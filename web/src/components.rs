@@ -41,7 +41,7 @@ pub use event_log::{EventLog, EventLogProps};
 pub use firehose_panel::{FirehosePanel, FirehosePanelProps};
 pub use fragment_timeline::{FragmentTimelineProps, FragmentTimelineView, short_clock};
 pub use goal_sketch::{GoalSketch, GoalSketchProps};
-pub use help_panel::{AWS_REFERENCE_HREF, HelpPanel, HelpPanelProps, SHORTCUTS};
+pub use help_panel::{AWS_REFERENCE_HREF, HelpPanelProps, SHORTCUTS, help_panel};
 pub use inspector::{Inspector, InspectorProps, Link, ParamField, ParamFieldProps, kind_word};
 pub use key_space::{KeySpace, KeySpaceProps, short_id};
 pub use lesson_panel::{CourseOutline, CourseOutlineProps, LessonPanel, LessonPanelProps};
@@ -53,14 +53,14 @@ pub use pipeline_canvas::{
     PipelineCanvasProps, ZOOM_MAX, ZOOM_MIN, arrow_move, canvas_size, edge_path, node_at, pinch_zoom,
 };
 pub use practice_exam_panel::{PracticeExamPanel, PracticeExamPanelProps};
-pub use preset_gallery::{PresetGallery, PresetGalleryProps};
+pub use preset_gallery::{PresetGalleryProps, preset_gallery};
 pub use record_browser::{RecordBrowser, RecordBrowserProps};
 pub use scenario_panel::{ScenarioPanel, ScenarioPanelProps};
 pub use shard_card::{ShardCard, ShardCardProps};
 pub use shard_heatmap::{ShardHeatmap, ShardHeatmapProps, write_utilisation_percent};
 pub use shard_log::{ShardLog, ShardLogHooks, ShardLogProps, shard_log_closed};
-pub use share_panel::{LINK_CHARS_FILE, SharePanel, SharePanelProps};
-pub use stage_panels::{StagePanel, StagePanels, StagePanelsProps};
+pub use share_panel::{LINK_CHARS_FILE, SharePanelProps, share_panel};
+pub use stage_panels::{StagePanel, StagePanelsProps, stage_panels};
 pub use stream_watch::{CARDS_MAX, StreamWatch, StreamWatchProps};
 pub use transport::{RunTo, Transport, TransportProps, icon};
 pub use video_panel::{VideoPanel, VideoPanelProps};

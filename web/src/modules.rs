@@ -31,10 +31,13 @@ pub enum Need {
     /// The address holds a link of an older format (`s=1.…` to `s=4.…`), which only the full module converts
     /// (`shardlab_scenario::decode_current_link`): it is handed over as it is, instead of the workspace.
     Link(String),
-    /// A tab the lite page does not have (the record browser, the API console, the course).
+    /// A tab the lite page does not have (the record browser, the API console, the cost estimate, the library's
+    /// panel, the course).
     Tab(Tab),
     /// The shard log (under the stream), which the lite page does not draw.
     ShardLog,
+    /// The Share panel's embed snippet.
+    Embed,
     /// The timeline's form: for the scheduled event at this index (`None`: a new one), at this time in ms.
     ChangeForm(Option<usize>, u64),
     /// A lesson, by id (a lesson link, the tour's "Start the course", the course button).
@@ -62,7 +65,10 @@ impl Need {
             Self::Link(_) => "this link's older format",
             Self::Tab(Tab::ApiConsole) => "the API console",
             Self::Tab(Tab::Records) => "the record browser",
+            Self::Tab(Tab::Cost) => "the cost estimate",
+            Self::Tab(Tab::Library) => "the library",
             Self::ShardLog => "the shard log",
+            Self::Embed => "the embed snippet",
             Self::ChangeForm(..) => "the timeline's form",
             Self::Tab(_) | Self::Lesson(_) => "the course",
             Self::Add(_) => "Firehose, Analytics, the Kinesis Agent and Video Streams",
@@ -79,8 +85,11 @@ impl Need {
             Self::Scenario | Self::Link(_) => "scenario".into(),
             Self::Tab(Tab::ApiConsole) => "tab-api".into(),
             Self::Tab(Tab::Records) => "tab-records".into(),
+            Self::Tab(Tab::Cost) => "tab-cost".into(),
+            Self::Tab(Tab::Library) => "tab-library".into(),
             Self::Tab(_) => "tab-course".into(),
             Self::ShardLog => "shard-log".into(),
+            Self::Embed => "embed".into(),
             Self::ChangeForm(None, at_ms) => format!("change-new-{at_ms}"),
             Self::ChangeForm(Some(index), at_ms) => format!("change-{index}-{at_ms}"),
             Self::Lesson(None) => "course".into(),
@@ -99,7 +108,10 @@ impl Need {
             "scenario" => Self::Scenario,
             "tab-api" => Self::Tab(Tab::ApiConsole),
             "tab-records" => Self::Tab(Tab::Records),
+            "tab-cost" => Self::Tab(Tab::Cost),
+            "tab-library" => Self::Tab(Tab::Library),
             "shard-log" => Self::ShardLog,
+            "embed" => Self::Embed,
             "tab-course" => Self::Tab(Tab::Course),
             "course" => Self::Lesson(None),
             "import" => Self::Import(String::new()),
@@ -132,6 +144,7 @@ impl Need {
             Self::Tab(tab) => Some(Action::RevealTab(*tab)),
             // Opens it (a toggle would close it again after a second click while loading).
             Self::ShardLog => Some(Action::ShardLogPage(0)),
+            Self::Embed => Some(Action::OpenEmbed),
             Self::ChangeForm(index, at_ms) => Some(Action::OpenChangeForm(*index, *at_ms)),
             Self::Lesson(None) => Some(Action::TourCourse),
             Self::Lesson(Some(id)) => Some(Action::OpenLesson(id.clone())),
@@ -184,12 +197,15 @@ pub fn take_older_link(needs: &mut Vec<Need>) -> Option<String> {
 /// What `action` needs from the full module, if the lite page cannot do it itself.
 pub fn need_of(action: &Action) -> Option<Need> {
     match action {
-        Action::ShowTab(tab @ (Tab::Records | Tab::ApiConsole | Tab::Course))
-        | Action::RevealTab(tab @ (Tab::Records | Tab::ApiConsole | Tab::Course)) => Some(Need::Tab(*tab)),
+        Action::ShowTab(tab @ (Tab::Records | Tab::ApiConsole | Tab::Cost | Tab::Library | Tab::Course))
+        | Action::RevealTab(tab @ (Tab::Records | Tab::ApiConsole | Tab::Cost | Tab::Library | Tab::Course)) => {
+            Some(Need::Tab(*tab))
+        }
         Action::CallApi(..) => Some(Need::Tab(Tab::ApiConsole)),
         Action::Browse(..) | Action::BrowseNext | Action::OpenRecord(..) => Some(Need::Tab(Tab::Records)),
         Action::ToggleShardLog | Action::ShardLogPage(_) | Action::Replay(_) => Some(Need::ShardLog),
         Action::OpenChangeForm(index, at_ms) => Some(Need::ChangeForm(*index, *at_ms)),
+        Action::OpenEmbed | Action::ShowEmbed(_) => Some(Need::Embed),
         Action::LoadCourse | Action::CourseLoaded(_) | Action::TourCourse => Some(Need::Lesson(None)),
         Action::OpenLesson(id) => Some(Need::Lesson(Some(id.clone()))),
         Action::Check | Action::Hint | Action::ShowMe | Action::RestartLesson | Action::QuizRight(_) => {
@@ -205,6 +221,8 @@ pub fn need_of(action: &Action) -> Option<Need> {
         Action::Library(crate::components::LibraryAction::ExportCurrent, _) => {
             Some(Need::Export(ExportFormat::ScenarioJson))
         }
+        // The library's panel and its actions (the autosave and the library's storage stay in the lite page).
+        Action::Library(..) => Some(Need::Tab(Tab::Library)),
         _ => None,
     }
 }
@@ -342,7 +360,10 @@ mod tests {
             Need::Tab(Tab::ApiConsole),
             Need::Tab(Tab::Course),
             Need::Tab(Tab::Records),
+            Need::Tab(Tab::Cost),
+            Need::Tab(Tab::Library),
             Need::ShardLog,
+            Need::Embed,
             Need::ChangeForm(None, 30_000),
             Need::ChangeForm(Some(2), 5_000),
             Need::Lesson(None),
@@ -419,10 +440,28 @@ mod tests {
     #[test]
     fn what_the_lite_page_hands_over() {
         assert_eq!(need_of(&Action::ShowTab(Tab::Course)), Some(Need::Tab(Tab::Course)));
-        // The first minute's tabs stay; the record browser and the shard log are opened only by a click.
-        for tab in [Tab::EventLog, Tab::Cost, Tab::Presets, Tab::Library] {
+        // The first minute's tabs stay; the record browser, the cost estimate and the shard log are opened
+        // only by a click.
+        for tab in [Tab::EventLog, Tab::Presets] {
             assert_eq!(need_of(&Action::ShowTab(tab)), None, "{tab:?}");
         }
+        assert_eq!(need_of(&Action::ShowTab(Tab::Cost)), Some(Need::Tab(Tab::Cost)));
+        assert_eq!(need_of(&Action::RevealTab(Tab::Cost)), Some(Need::Tab(Tab::Cost)));
+        assert!(matches!(Need::Tab(Tab::Cost).action(), Some(Action::RevealTab(Tab::Cost))));
+        assert_eq!(Need::Tab(Tab::Cost).describe(), "the cost estimate");
+        // The library's panel: its tab and its actions; the lite page still saves (autosave).
+        assert_eq!(need_of(&Action::ShowTab(Tab::Library)), Some(Need::Tab(Tab::Library)));
+        let rename = crate::components::LibraryAction::Rename(1, "Mine".into());
+        assert_eq!(need_of(&Action::Library(rename, 0)), Some(Need::Tab(Tab::Library)));
+        assert_eq!(
+            need_of(&Action::Library(crate::components::LibraryAction::ExportCurrent, 0)),
+            Some(Need::Export(ExportFormat::ScenarioJson))
+        );
+        assert!(matches!(Need::Tab(Tab::Library).action(), Some(Action::RevealTab(Tab::Library))));
+        // The share link stays; its embed snippet opens in the full module, in the Share panel.
+        assert_eq!(need_of(&Action::ToggleShare("https://x/#s=5.a".into())), None);
+        assert_eq!(need_of(&Action::OpenEmbed), Some(Need::Embed));
+        assert!(matches!(Need::Embed.action(), Some(Action::OpenEmbed)));
         assert_eq!(need_of(&Action::ShowTab(Tab::Records)), Some(Need::Tab(Tab::Records)));
         assert_eq!(need_of(&Action::BrowseNext), Some(Need::Tab(Tab::Records)));
         assert_eq!(need_of(&Action::OpenRecord(0, 3)), Some(Need::Tab(Tab::Records)));

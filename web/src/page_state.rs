@@ -201,6 +201,10 @@ pub enum Action {
     ShareCopied(String, Result<(), String>),
     /// Close the share panel.
     CloseShare,
+    /// Open the share panel at its embed snippet (which the lite page hands over, `crate::modules`).
+    OpenEmbed,
+    /// Open the share panel with this link, its embed snippet open, without copying the link.
+    ShowEmbed(String),
     /// Open or close the export menu.
     ToggleExport,
     /// Export the scenario.
@@ -270,6 +274,8 @@ pub enum Effect {
     LoadCourse,
     /// Bring this element into view with focus on it.
     Reveal(String),
+    /// Open the share panel with the share link at its embed snippet (then send [`Action::ShowEmbed`]).
+    ShowEmbed,
     /// Fetch the full module (this attempt, from 0) and switch to it with the workspace.
     LoadFull(u32),
 }
@@ -351,6 +357,8 @@ pub struct PageState {
     pub theme: Theme,
     /// The share panel: the link, and whether it was copied (once known).
     pub share: Option<(String, Option<Result<(), String>>)>,
+    /// The share panel opens with its embed snippet open (asked for in the lite page).
+    pub embed_snippet_open: bool,
     /// The export menu is open.
     pub export_open: bool,
     /// The second marked on the charts (from a picked log line).
@@ -422,6 +430,7 @@ impl PageState {
             tour_open: start.tour_open,
             theme: start.theme,
             share: None,
+            embed_snippet_open: false,
             export_open: false,
             marked_second: None,
             course: CourseContent::NotLoaded,
@@ -886,6 +895,7 @@ impl PageState {
                 Ok(())
             }
             Action::ToggleShare(link) => {
+                self.embed_snippet_open = false;
                 if self.share.take().is_none() {
                     self.share = Some((link.clone(), None));
                     self.effects.push(Effect::CopyLink(link));
@@ -901,6 +911,16 @@ impl PageState {
             }
             Action::CloseShare => {
                 self.share = None;
+                self.embed_snippet_open = false;
+                Ok(())
+            }
+            Action::OpenEmbed if FULL => {
+                self.effects.push(Effect::ShowEmbed);
+                Ok(())
+            }
+            Action::ShowEmbed(link) if FULL => {
+                self.share = Some((link, None));
+                self.embed_snippet_open = true;
                 Ok(())
             }
             Action::ToggleExport => {
@@ -913,7 +933,7 @@ impl PageState {
                 self.notice = outcome.clone().err();
                 outcome
             }
-            Action::Library(action, now_unix_ms) => self.library_action(action, now_unix_ms),
+            Action::Library(action, now_unix_ms) if FULL => self.library_action(action, now_unix_ms),
             Action::Imported(Ok(scenario)) => {
                 self.library_error = None;
                 self.open_scenario(scenario);
@@ -1527,6 +1547,20 @@ mod tests {
         state.update(Action::CloseShare).expect("closed");
         state.update(Action::ShareCopied("https://x/#a".into(), Ok(()))).expect("late");
         assert_eq!(state.share, None);
+    }
+
+    #[test]
+    fn a_handed_over_embed_opens_the_share_panel_at_its_snippet_without_copying() {
+        let mut state = page();
+        state.update(Action::OpenEmbed).expect("asked");
+        // The app answers with the page's share link (it knows the address).
+        assert_eq!(state.take_effects(), vec![Effect::ShowEmbed]);
+        state.update(Action::ShowEmbed("https://x/#s".into())).expect("shown");
+        assert_eq!(state.share, Some(("https://x/#s".into(), None)));
+        assert!(state.embed_snippet_open);
+        assert_eq!(state.take_effects(), vec![], "nothing copied without a click");
+        state.update(Action::CloseShare).expect("closed");
+        assert!(!state.embed_snippet_open, "the next Share opens with the snippet closed");
     }
 
     #[test]

@@ -4,9 +4,9 @@
 
 use crate::app::Handlers;
 use crate::components::{
-    AnalyticsPanel, ApiConsole, ConsumerCard, CostMeter, CourseOutline, EventLog, FirehosePanel, HelpPanel, Inspector,
-    LessonPanel, LibraryPanel, Link, PipelineCanvas, PresetGallery, RecordBrowser, ScenarioPanel, SharePanel,
-    StagePanel, StagePanels, StreamWatch, Transport,
+    AnalyticsPanel, ApiConsole, ConsumerCard, CostMeter, CourseOutline, EventLog, FirehosePanel, HelpPanelProps,
+    Inspector, LessonPanel, LibraryPanel, Link, PipelineCanvas, PresetGalleryProps, RecordBrowser, ScenarioPanel,
+    SharePanelProps, StagePanel, StagePanelsProps, StreamWatch, Transport, help_panel, preset_gallery, share_panel,
 };
 use crate::course_content::{CourseContent, CourseStatus};
 use crate::page_state::{PageState, Tab};
@@ -124,15 +124,22 @@ pub(crate) fn page(s: &PageState, h: &Handlers, stage_panels: Vec<StagePanel>) -
         <div class="app">
             { top_bar(s, h, scenario, now_ms) }
             if s.help_open {
-                <HelpPanel on_close={h.on_close_help.clone()} />
+                { help_panel(&HelpPanelProps { on_close: h.on_close_help.clone() }) }
             }
             if s.tour_open {
                 <crate::tour::Tour lessons={course_total()} on_course={h.on_tour_course.clone()}
                     on_presets={h.on_tour_presets.clone()} on_close={h.on_tour_close.clone()} />
             }
             if let Some((link, copied)) = &s.share {
-                <SharePanel link={link.clone()} title={scenario.name.clone()} copied={copied.clone()}
-                    on_download={h.on_share_download.clone()} on_close={h.on_share_close.clone()} />
+                { share_panel(&SharePanelProps {
+                    link: link.clone().into(),
+                    title: scenario.name.clone().into(),
+                    copied: copied.clone(),
+                    on_download: h.on_share_download.clone(),
+                    on_close: h.on_share_close.clone(),
+                    on_embed: h.on_embed.clone(),
+                    embed_open: s.embed_snippet_open,
+                }) }
             }
             if s.export_open {
                 { export_menu(scenario, h) }
@@ -160,8 +167,13 @@ pub(crate) fn page(s: &PageState, h: &Handlers, stage_panels: Vec<StagePanel>) -
                         flows={(*views.flows).clone()} selected={s.workspace.selected()} running={s.playing}
                         read_only={embed} on_select={h.on_select.clone()} on_move={h.on_move.clone()}
                         on_connect={h.on_connect.clone()} />
-                    <StagePanels layout={s.panel_layout} active={s.stage_panel.clone().map(AttrValue::from)}
-                        panels={stage_panels} on_pick={h.on_stage_panel.clone()} on_layout={h.on_panel_layout.clone()} />
+                    { crate::components::stage_panels(&StagePanelsProps {
+                        layout: s.panel_layout,
+                        active: s.stage_panel.clone().map(AttrValue::from),
+                        panels: stage_panels,
+                        on_pick: h.on_stage_panel.clone(),
+                        on_layout: h.on_panel_layout.clone(),
+                    }) }
                 </main>
                 if !embed {
                     { side(s, h, scenario) }
@@ -346,7 +358,7 @@ fn bottom(s: &PageState, h: &Handlers, views: &StageViews, scenario: &Scenario) 
     let body = match s.tab {
         Tab::EventLog => html! { <EventLog lines={(*views.log).clone()} on_pick={h.on_pick.clone()} /> },
         // The lite page hands these tabs over to the full module (`crate::modules`) and says so meanwhile.
-        Tab::Records | Tab::ApiConsole | Tab::Course if !crate::modules::FULL => html! {
+        Tab::Records | Tab::ApiConsole | Tab::Cost | Tab::Library | Tab::Course if !crate::modules::FULL => html! {
             <p class="note">{ "Loading…" }</p>
         },
         Tab::ApiConsole => html! {
@@ -358,7 +370,7 @@ fn bottom(s: &PageState, h: &Handlers, views: &StageViews, scenario: &Scenario) 
             <RecordBrowser shard_ids={(*views.shard_ids).clone()} page={s.browse_page.clone()}
                 error={s.browse_error.clone().map(AttrValue::from)} on_read={h.on_browse.clone()} on_next={h.on_browse_next.clone()} />
         },
-        Tab::Presets => html! { <PresetGallery on_open={h.on_preset.clone()} /> },
+        Tab::Presets => preset_gallery(&PresetGalleryProps { on_open: h.on_preset.clone() }),
         Tab::Course if !matches!(s.course, CourseContent::Ready(_)) => html! {
             <CourseStatus content={s.course.clone()} on_retry={h.on_load_course.clone()} />
         },

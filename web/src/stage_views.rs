@@ -144,7 +144,7 @@ impl StageViews {
                 .unwrap_or_default(),
             log: Rc::new(runner.map(|r| r.log().rev().cloned().collect()).unwrap_or_default()),
             api_history: Rc::new(full.map(|r| r.api_history().rev().cloned().collect()).unwrap_or_default()),
-            cost_lines: Rc::new(runner.map(cost_lines).unwrap_or_default()),
+            cost_lines: Rc::new(full.map(cost_lines).unwrap_or_default()),
             shard_ids: Rc::new(full.map(Runner::shard_ids).unwrap_or_default()),
             refusals: Rc::new(runner.map(|r| crate::timeline::refusals(r, scenario)).unwrap_or_default()),
             lineage: watched.map(Lineage::of),

@@ -2,7 +2,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use shardlab_web::App;
-use shardlab_web::components::{AWS_REFERENCE_HREF, HelpPanel, HelpPanelProps, ShardCard};
+use shardlab_web::components::{AWS_REFERENCE_HREF, HelpPanelProps, ShardCard, help_panel};
 use shardlab_web::runner::{Load, ShardView};
 use std::time::Duration;
 use wasm_bindgen::JsCast;
@@ -76,8 +76,12 @@ async fn shard_card_shows_throttling_in_words_and_meters() {
 #[wasm_bindgen_test]
 async fn the_help_panel_links_to_the_aws_reference_beside_the_page() {
     let root = mount_point();
-    yew::Renderer::<HelpPanel>::with_root_and_props(root.clone(), HelpPanelProps { on_close: Callback::noop() })
-        .render();
+    /// The help panel is a plain function: a component to mount it alone.
+    #[yew::component]
+    fn Help() -> yew::Html {
+        help_panel(&HelpPanelProps { on_close: Callback::noop() })
+    }
+    yew::Renderer::<Help>::with_root(root.clone()).render();
     settle().await;
     let link = query(&root, "a.aws-reference");
     assert_eq!(link.text_content().as_deref(), Some("How Shardlab matches AWS"));

@@ -13,6 +13,9 @@ pub struct EmbedSnippetProps {
     pub link: AttrValue,
     /// The scenario's name (the frame's title).
     pub title: AttrValue,
+    /// It starts open (asked for in the lite page, which hands the snippet over).
+    #[prop_or_default]
+    pub open: bool,
 }
 
 /// The options and the snippet to copy.
@@ -53,7 +56,7 @@ pub fn EmbedSnippet(props: &EmbedSnippetProps) -> Html {
     };
     let snippet = embed_snippet(&props.link, &props.title, &options);
     html! {
-        <details class="embed-snippet">
+        <details class="embed-snippet" open={props.open}>
             <summary>{ "Embed in a page" }</summary>
             <div class="embed-options">
                 <label>{ "Width " }<input type="number" aria-label="Embed width" min={FRAME_PX_MIN.to_string()}

@@ -19,16 +19,14 @@ pub const SHORTCUTS: [(&str, &str); 9] = [
 /// models: `index.html` copies it next to the page, so the link is relative and works under any path.
 pub const AWS_REFERENCE_HREF: &str = "aws-behaviour.md";
 
-/// Props of [`HelpPanel`].
-#[derive(Properties, PartialEq, Clone)]
+/// What [`help_panel`] needs.
 pub struct HelpPanelProps {
     /// Closes the panel.
     pub on_close: Callback<()>,
 }
 
-/// The panel.
-#[component]
-pub fn HelpPanel(props: &HelpPanelProps) -> Html {
+/// The panel (a plain function: it is drawn only while open, and has no state of its own).
+pub fn help_panel(props: &HelpPanelProps) -> Html {
     let close = {
         let cb = props.on_close.clone();
         Callback::from(move |_: MouseEvent| cb.emit(()))

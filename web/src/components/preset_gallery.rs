@@ -2,16 +2,14 @@
 
 use yew::prelude::*;
 
-/// Props of [`PresetGallery`].
-#[derive(Properties, PartialEq, Clone)]
+/// What [`preset_gallery`] needs.
 pub struct PresetGalleryProps {
     /// Opens the preset with this id.
     pub on_open: Callback<&'static str>,
 }
 
-/// The gallery.
-#[component]
-pub fn PresetGallery(props: &PresetGalleryProps) -> Html {
+/// The gallery (a plain function: it is drawn only while its tab is shown, and has no state of its own).
+pub fn preset_gallery(props: &PresetGalleryProps) -> Html {
     html! {
         <ul class="preset-gallery" data-testid="presets">
             { for shardlab_scenario::presets().iter().map(|preset| {

@@ -6,8 +6,7 @@ use yew::prelude::*;
 /// Above this many characters a link is offered as a file instead (address bars show about 32,000).
 pub const LINK_CHARS_FILE: usize = 32_000;
 
-/// Props of [`SharePanel`].
-#[derive(Properties, PartialEq, Clone)]
+/// What [`share_panel`] needs.
 pub struct SharePanelProps {
     /// The full link.
     pub link: AttrValue,
@@ -18,16 +17,22 @@ pub struct SharePanelProps {
     /// Closes the panel.
     pub on_close: Callback<()>,
     /// The scenario's name, for the embed snippet's frame title.
-    #[prop_or_default]
     pub title: AttrValue,
+    /// Opens the embed snippet: in the lite page, it hands over to the full module (`crate::modules`).
+    pub on_embed: Callback<()>,
+    /// The embed snippet starts open.
+    pub embed_open: bool,
 }
 
-/// The panel.
-#[component]
-pub fn SharePanel(props: &SharePanelProps) -> Html {
+/// The panel (a plain function: it is drawn only while open, and has no state of its own).
+pub fn share_panel(props: &SharePanelProps) -> Html {
     let length = props.link.chars().count();
     let download = {
         let cb = props.on_download.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(()))
+    };
+    let embed = {
+        let cb = props.on_embed.clone();
         Callback::from(move |_: MouseEvent| cb.emit(()))
     };
     let close = {
@@ -62,7 +67,11 @@ pub fn SharePanel(props: &SharePanelProps) -> Html {
                 </p>
             }
             <button onclick={download}>{ "Download as a file (.json)" }</button>
-            <super::EmbedSnippet link={props.link.clone()} title={props.title.clone()} />
+            if crate::modules::FULL {
+                <super::EmbedSnippet link={props.link.clone()} title={props.title.clone()} open={props.embed_open} />
+            } else {
+                <button class="ghost embed-snippet" onclick={embed}>{ "Embed in a page ▸" }</button>
+            }
         </div>
     }
 }

@@ -17,8 +17,7 @@ pub struct StagePanel {
     pub body: Html,
 }
 
-/// Props of [`StagePanels`].
-#[derive(Properties, PartialEq, Clone)]
+/// What [`stage_panels`] needs.
 pub struct StagePanelsProps {
     /// Tabs or stacked.
     pub layout: PanelLayout,
@@ -32,9 +31,8 @@ pub struct StagePanelsProps {
     pub on_layout: Callback<PanelLayout>,
 }
 
-/// The panels.
-#[component]
-pub fn StagePanels(props: &StagePanelsProps) -> Html {
+/// The panels (a plain function: their bodies change every frame, so a component's props check saved nothing).
+pub fn stage_panels(props: &StagePanelsProps) -> Html {
     let active = props
         .active
         .as_ref()
