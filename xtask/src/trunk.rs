@@ -213,7 +213,20 @@ fn download_report(ctx: &Ctx, dist: &Path) -> Result<(), String> {
     );
     let listed: Vec<String> = later.iter().map(|(g, b)| format!("{g} {} KB", b.div_ceil(1024))).collect();
     println!("  later, on first use (gzip -9): {}", listed.join(", "));
-    Ok(())
+    within_first_visit_budget(total)
+}
+
+/// The build fails when the first visit outgrows its budget, so no change adds to it unnoticed.
+fn within_first_visit_budget(first_visit_bytes: u64) -> Result<(), String> {
+    if first_visit_bytes <= FIRST_VISIT_KB_MAX * 1024 {
+        return Ok(());
+    }
+    Err(format!(
+        "the first visit is {} KB gzipped, over its budget of {FIRST_VISIT_KB_MAX} KB (issue 21): `cargo xtask size` \
+         shows where the lite module's bytes go; move what the first minute does not need to the full module \
+         (web/src/modules.rs)",
+        first_visit_bytes.div_ceil(1024)
+    ))
 }
 
 /// The size of `path` compressed with `gzip -9`, as a server would send it.
@@ -335,7 +348,17 @@ fn tree_size(dir: &Path) -> Result<(u64, u64), String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{check_relative_urls, dependency_features, features_differ, fill_full_module, fill_service_worker};
+    use super::{
+        check_relative_urls, dependency_features, features_differ, fill_full_module, fill_service_worker,
+        within_first_visit_budget,
+    };
+
+    #[test]
+    fn a_first_visit_over_400_kib_gzipped_fails_the_build() {
+        assert_eq!(within_first_visit_budget(400 * 1024), Ok(()));
+        let over = within_first_visit_budget(400 * 1024 + 1).expect_err("one byte over the budget");
+        assert!(over.contains("401 KB gzipped, over its budget of 400 KB"), "{over}");
+    }
 
     #[test]
     fn the_modules_may_differ_only_by_the_engine_s_and_scenario_s_pipelines_and_video() {
