@@ -1451,10 +1451,10 @@ mod tests {
     fn playing_frames_that_only_redraw_the_clock_get_a_larger_budget_than_those_that_rebuild_the_views() {
         let mut state = busy_page();
         state.update(Action::TogglePlay).expect("playing");
-        // The first frame rebuilds the views (none built yet): 4.5 ms, so 1 read to start and 5 after chunks.
+        // The first frame rebuilds the views (none built yet): 2.5 ms, so 1 read to start and 3 after chunks.
         let (clock, reads) = ticking_clock(1.0);
         state.update(Action::Frame { started_ms: 0.0, wall_ms: 250.0, clock }).expect("a frame");
-        assert_eq!(reads.get(), 6);
+        assert_eq!(reads.get(), 4);
         let built = state.views();
         // Next frames start when the views were just built (the ticking clock starts again), so they are light:
         // the first after a rebuild frame has the least budget, 4.5 ms, and each after a light frame that kept
