@@ -205,7 +205,7 @@ fn start() -> Start {
         && let Some(Ok(own)) = &saved
         && let Ok(mut library) = storage::load_library()
         && !library.entries.iter().any(|e| e.scenario == shardlab_scenario::encode_link(own))
-        && library.save(&format!("{} (autosaved)", own.name), own, browser::unix_now_ms()).is_ok()
+        && library.save(&crate::library::autosaved_name(&own.name), own, browser::unix_now_ms()).is_ok()
     {
         let _ = storage::store_library(&library);
     }

@@ -12,6 +12,17 @@ use shardlab_scenario::{FORMAT_VERSION, Scenario};
 /// Longest name a saved scenario may have.
 pub const NAME_CHARS_MAX: usize = 200;
 
+/// The name the learner's own scenario is kept under when a link or a preset replaces it: "<name> (autosaved)",
+/// cut to [`NAME_CHARS_MAX`] so that a long name is still kept.
+pub fn autosaved_name(name: &str) -> String {
+    suffixed(name, " (autosaved)")
+}
+
+/// `name` followed by `suffix`, cut to [`NAME_CHARS_MAX`] characters.
+fn suffixed(name: &str, suffix: &str) -> String {
+    name.chars().chain(suffix.chars()).take(NAME_CHARS_MAX).collect()
+}
+
 /// One saved scenario.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {
@@ -170,7 +181,7 @@ impl Library {
             self.entries.iter().position(|e| e.id == id).ok_or_else(|| format!("there is no saved scenario {id}"))?;
         let copy_id = self.next_id();
         let original = &self.entries[index];
-        let name: String = format!("{} (copy)", original.name).chars().take(NAME_CHARS_MAX).collect();
+        let name = suffixed(&original.name, " (copy)");
         let copy = Entry { id: copy_id, name, saved_unix_ms: now_unix_ms, scenario: original.scenario.clone() };
         self.entries.insert(index, copy);
         Ok(copy_id)
@@ -262,6 +273,17 @@ fn check_name(name: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_name_is_still_kept_as_autosaved() {
+        let scenario = Scenario::default();
+        let long = "n".repeat(NAME_CHARS_MAX);
+        let name = autosaved_name(&long);
+        assert_eq!(name.chars().count(), NAME_CHARS_MAX, "200 characters, the most a name has");
+        let mut library = Library::default();
+        assert!(library.save(&name, &scenario, 1).is_ok());
+        assert_eq!(autosaved_name("orders"), "orders (autosaved)");
+    }
 
     #[test]
     fn save_rename_duplicate_delete_and_undo() {

@@ -119,7 +119,9 @@ impl Need {
             "saved-changed" => Self::Saved { changed: true },
             _ => {
                 if let Some((index, at_ms)) = text.strip_prefix("change-").and_then(|rest| rest.split_once('-')) {
-                    let at_ms = at_ms.parse().ok().filter(|&ms| ms <= shardlab_scenario::TIME_MS_MAX)?;
+                    // A click past the last time a change may have (the track can reach beyond it) opens the form
+                    // at that last time rather than losing the handover.
+                    let at_ms = at_ms.parse::<u64>().ok()?.min(shardlab_scenario::TIME_MS_MAX);
                     let index = match index {
                         "new" => None,
                         _ => Some(index.parse().ok().filter(|&i| i < shardlab_scenario::SCHEDULED_MAX)?),
@@ -396,6 +398,10 @@ mod tests {
         }
         .encode();
         assert!(Handover::decode(&good).is_some());
+        let late =
+            good.replace("then=scenario", &format!("then=change-new-{}", shardlab_scenario::TIME_MS_MAX + 60_000));
+        let late = Handover::decode(&late).expect("a form asked for past the last time still hands over");
+        assert_eq!(late.then[0], Need::ChangeForm(None, shardlab_scenario::TIME_MS_MAX));
         for bad in [
             String::new(),
             good.replace("&then=scenario,add-3", ""),
