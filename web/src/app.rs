@@ -416,20 +416,11 @@ impl Handlers {
                 Callback::from(move |input: web_sys::HtmlInputElement| {
                     let store = store.clone();
                     wasm_bindgen_futures::spawn_local(async move {
-                        let text = browser::read_chosen_file(&input).await;
+                        let loaded = browser::read_chosen_file(&input)
+                            .await
+                            .and_then(|text| Scenario::from_json(&text).map_err(|e| format!("Not imported: {e}.")));
                         input.set_value("");
-                        // Scenario files are JSON: the lite page hands an intact one to the full module.
-                        let action = match text {
-                            Ok(text) if crate::modules::FULL => {
-                                Action::Imported(Scenario::from_json(&text).map_err(|e| format!("Not imported: {e}.")))
-                            }
-                            Ok(text) if text.len() > shardlab_scenario::FILE_BYTES_MAX => Action::Imported(Err(
-                                format!("Not imported: {}.", shardlab_scenario::FileError::TooLarge),
-                            )),
-                            Ok(text) => Action::NeedFull(Need::Import(text)),
-                            Err(why) => Action::Imported(Err(why)),
-                        };
-                        let _ = store.send(action);
+                        let _ = store.send(Action::Imported(loaded));
                     });
                 })
             },

@@ -20,9 +20,6 @@ pub const FULL: bool = cfg!(feature = "full");
 /// The `sessionStorage` key of a pending handover (read once by the full module, then removed).
 pub const HANDOVER_KEY: &str = "shardlab.handover.v1";
 
-/// The `sessionStorage` key of a scenario file's text handed over to be imported ([`Need::Import`]).
-pub const IMPORT_KEY: &str = "shardlab.handover.import.v1";
-
 /// Why the full module is needed: what the learner asked for, done again by the full module after the switch.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Need {
@@ -46,8 +43,6 @@ pub enum Need {
     Add(usize),
     /// An export the lite page does not write (the scenario file is JSON, the full module's).
     Export(ExportFormat),
-    /// A scenario file to import (its text): files are JSON, which the full module reads.
-    Import(String),
     /// The browser holds saved work in an older form (`storage::holds_older_forms`), which the full module reads
     /// and rewrites. `changed`: the learner changed the lite page's scenario meanwhile, so the full module opens
     /// that one (keeping the saved one in the library, as for a link); otherwise it opens as a fresh start would.
@@ -73,7 +68,6 @@ impl Need {
             Self::Tab(_) | Self::Lesson(_) => "the course",
             Self::Add(_) => "Firehose, Analytics, the Kinesis Agent and Video Streams",
             Self::Export(_) => "the exports",
-            Self::Import(_) => "the scenario file reader",
             Self::Saved { .. } => "your saved work (kept in an older form)",
         }
     }
@@ -96,8 +90,6 @@ impl Need {
             Self::Lesson(Some(id)) => format!("lesson-{id}"),
             Self::Add(index) => format!("add-{index}"),
             Self::Export(format) => format!("export-{}", export_index(*format)),
-            // The file's text travels beside the handover ([`IMPORT_KEY`]).
-            Self::Import(_) => "import".into(),
             Self::Saved { changed: false } => "saved".into(),
             Self::Saved { changed: true } => "saved-changed".into(),
         }
@@ -114,7 +106,6 @@ impl Need {
             "embed" => Self::Embed,
             "tab-course" => Self::Tab(Tab::Course),
             "course" => Self::Lesson(None),
-            "import" => Self::Import(String::new()),
             "saved" => Self::Saved { changed: false },
             "saved-changed" => Self::Saved { changed: true },
             _ => {
@@ -152,11 +143,6 @@ impl Need {
             Self::Lesson(Some(id)) => Some(Action::OpenLesson(id.clone())),
             Self::Add(index) => crate::page_view::PALETTE.get(*index).map(|(_, make)| Action::Add(make())),
             Self::Export(format) => Some(Action::Export(*format)),
-            // Scenario files are JSON: only the full module reads them.
-            Self::Import(text) if FULL => {
-                Some(Action::Imported(Scenario::from_json(text).map_err(|e| format!("Not imported: {e}."))))
-            }
-            Self::Import(_) => None,
         }
     }
 }
@@ -176,6 +162,11 @@ pub fn lite_draws(scenario: &Scenario) -> bool {
 /// Whether the lite page draws and runs components of this kind: producers, data streams and consumers.
 fn lite_kind(kind: &NodeKind) -> bool {
     matches!(kind, NodeKind::Producer(_) | NodeKind::DataStream(_) | NodeKind::Consumer(_))
+}
+
+/// Whether the lite page has this tab: the event log and the presets; the others are the full module's.
+fn lite_tab(tab: Tab) -> bool {
+    matches!(tab, Tab::EventLog | Tab::Presets)
 }
 
 /// The simulated time a handover asks the full module to reach: where a Run-to (a link's `t=`) was going, else
@@ -199,10 +190,7 @@ pub fn take_older_link(needs: &mut Vec<Need>) -> Option<String> {
 /// What `action` needs from the full module, if the lite page cannot do it itself.
 pub fn need_of(action: &Action) -> Option<Need> {
     match action {
-        Action::ShowTab(tab @ (Tab::Records | Tab::ApiConsole | Tab::Cost | Tab::Library | Tab::Course))
-        | Action::RevealTab(tab @ (Tab::Records | Tab::ApiConsole | Tab::Cost | Tab::Library | Tab::Course)) => {
-            Some(Need::Tab(*tab))
-        }
+        Action::ShowTab(tab) | Action::RevealTab(tab) if !lite_tab(*tab) => Some(Need::Tab(*tab)),
         Action::CallApi(..) => Some(Need::Tab(Tab::ApiConsole)),
         Action::Browse(..) | Action::BrowseNext | Action::OpenRecord(..) => Some(Need::Tab(Tab::Records)),
         Action::ToggleShardLog | Action::ShardLogPage(_) | Action::Replay(_) => Some(Need::ShardLog),
@@ -312,13 +300,6 @@ pub fn switch_to_full(handover: &Handover, start: &js_sys::Function, stop: impl 
         .and_then(|w| w.session_storage().ok().flatten())
         .ok_or("this browser keeps no session storage for the page")?;
     storage.set_item(HANDOVER_KEY, &handover.encode()).map_err(|_| "the browser's storage is full")?;
-    let import = handover.then.iter().rev().find_map(|need| match need {
-        Need::Import(text) => Some(text),
-        _ => None,
-    });
-    if let Some(text) = import {
-        storage.set_item(IMPORT_KEY, text).map_err(|_| "the browser's storage is full")?;
-    }
     stop();
     start.call0(&wasm_bindgen::JsValue::NULL).map(|_| ()).map_err(|e| describe(&e))
 }
@@ -329,15 +310,7 @@ pub fn take_handover() -> Option<Handover> {
     let storage = web_sys::window()?.session_storage().ok().flatten()?;
     let text = storage.get_item(HANDOVER_KEY).ok().flatten()?;
     let _ = storage.remove_item(HANDOVER_KEY);
-    let import = storage.get_item(IMPORT_KEY).ok().flatten();
-    let _ = storage.remove_item(IMPORT_KEY);
-    let mut handover = Handover::decode(&text)?;
-    for need in &mut handover.then {
-        if let Need::Import(file) = need {
-            file.clone_from(&import.clone().unwrap_or_default());
-        }
-    }
-    Some(handover)
+    Handover::decode(&text)
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -372,7 +345,6 @@ mod tests {
             Need::Lesson(Some("hot-keys".into())),
             Need::Add(3),
             Need::Export(ExportFormat::CloudFormation),
-            Need::Import(String::new()),
             Need::Saved { changed: false },
             Need::Saved { changed: true },
         ] {
